@@ -1,0 +1,1 @@
+"""Tergeu's assistant layer: configuration, command line (and later the agent and its API)."""

@@ -1,0 +1,171 @@
+"""The `tergeu` command line: ingest evidence, inspect a case and its records."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.config import Settings, get_settings
+from tools.errors import IngestError, RecordNotFoundError, TergeuError
+from tools.evidence import source_excerpt
+from tools.ingest.formats import FORMATS
+from tools.ingest.mappings import load_mapping
+from tools.ingest.pipeline import expand_paths, ingest_paths
+from tools.models import FileReport
+from tools.store import CaseStore, connect_store
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Tergeu: investigate drug-trade money in case evidence.")
+out = Console()
+err = Console(stderr=True)
+
+EXIT_BAD_INPUT = 2
+
+CaseOpt = Annotated[str, typer.Option("--case", "-c", help="Case name, e.g. aurora")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
+
+
+def _store(settings: Settings) -> CaseStore:
+    return connect_store(settings.store_url, settings.evidence_dir)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def ingest(
+    case: CaseOpt,
+    paths: Annotated[list[Path], typer.Argument(help="Evidence files or folders")],
+    format: Annotated[str | None, typer.Option(help=f"Force a format: {', '.join(FORMATS)}")]
+    = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column mapping YAML (docs/mappings.md)")]
+    = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import evidence; format detected from content. Exit 2 if any file was rejected."""
+    settings = get_settings()
+    try:
+        layout = load_mapping(mapping) if mapping else None
+    except IngestError as exc:
+        raise _fail(str(exc)) from exc
+    store = _store(settings)
+    files = expand_paths(paths)
+    show_bar = err.is_terminal and not as_json
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("files · {task.fields[records]:,} records · {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(), console=err, disable=not show_bar, transient=True,
+    )
+    with progress:
+        task = progress.add_task("importing", total=len(files), records=0, rate=0.0)
+
+        def on_records(_name: str, n: int) -> None:
+            t = progress.tasks[task]
+            done = t.fields["records"] + n
+            progress.update(task, records=done, rate=done / max(t.elapsed or 1e-9, 1e-9))
+
+        def on_file(report: FileReport) -> None:
+            progress.advance(task)
+            if report.status == "rejected":
+                err.print(report.error, markup=False, highlight=False, soft_wrap=True)
+
+        report = ingest_paths(store, case, files, fmt=format, mapping=layout,
+                              on_progress=on_records, on_file=on_file)
+    if as_json:
+        out.print_json(report.model_dump_json())
+    else:
+        _print_summary(report)
+    if report.rejected:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
+    imported = [f for f in report.files if f.status == "imported"]
+    dup_files = [f for f in report.files if f.status == "duplicate"]
+    total = sum(report.imported_by_kind().values())
+    out.print(f"case {report.case}: {len(imported)} file(s) imported, {total:,} records "
+              f"in {report.seconds:.1f} s")
+    for kind, n in sorted(report.imported_by_kind().items()):
+        out.print(f"  {kind:<10} {n:>10,}")
+    dup_records = sum(f.duplicate_records for f in report.files)
+    accounts = sum(f.accounts for f in report.files)
+    if accounts:
+        out.print(f"  payment details seen: {accounts:,}")
+    out.print(f"skipped as duplicate: {len(dup_files)} file(s), {dup_records:,} record(s)")
+    if report.rejected:
+        out.print(f"rejected: {len(report.rejected)} file(s) (see messages above)")
+
+
+@app.command()
+def stats(case: CaseOpt, as_json: JsonOpt = False) -> None:
+    """Counts per record kind and payment-detail kind, and the case's files with SHA-256."""
+    s = _store(get_settings()).stats(case)
+    if as_json:
+        out.print_json(s.model_dump_json())
+        return
+    table = Table(title=f"case {case}")
+    table.add_column("kind")
+    table.add_column("records", justify="right")
+    for kind, n in sorted(s.records.items()):
+        table.add_row(kind, f"{n:,}")
+    for kind, n in sorted(s.accounts.items()):
+        table.add_row(f"account:{kind}", f"{n:,}")
+    out.print(table)
+    files = Table(title="files")
+    for col in ("file", "format", "records", "sha256"):
+        files.add_column(col)
+    for f in s.files:
+        files.add_row(f.name, f.format, f"{f.records:,}", f.sha256)
+    out.print(files)
+
+
+@app.command()
+def record(
+    case: CaseOpt,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Record id, e.g. tg:222/5")],
+    as_json: JsonOpt = False,
+) -> None:
+    """A record, its source (file, SHA-256, locator) and the evidence text at that place."""
+    settings = get_settings()
+    store = _store(settings)
+    try:
+        rec = store.get_record(case, record_id)
+        excerpt = source_excerpt(settings.evidence_dir, rec.source.sha256, rec.source.locator)
+    except RecordNotFoundError as exc:
+        raise _fail(str(exc)) from exc
+    except TergeuError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    accounts = store.accounts_of_record(case, record_id)
+    if as_json:
+        payload = {**rec.model_dump(), "accounts": accounts, "source_text": excerpt}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return
+    out.print(f"[bold]{rec.id}[/] ({rec.kind})")
+    for key, value in rec.fields.items():
+        out.print(f"  {key}: ", end="")
+        out.print(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False),
+                  markup=False, highlight=False)
+    if accounts:
+        out.print("  payment details: " + ", ".join(accounts), markup=False)
+    src = rec.source
+    out.print(f"source: {src.file} sha256:{src.sha256} at {src.locator}", markup=False)
+    # Evidence text is shown verbatim, never interpreted as markup.
+    out.print(excerpt, markup=False, highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Tergeu's case-data engine: store, importers, payment-details extraction; no language model."""

@@ -1,0 +1,1 @@
+"""Importers of evidence files: format detection, parsers of real formats, the import pipeline."""

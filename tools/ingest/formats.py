@@ -1,0 +1,136 @@
+"""The evidence formats Tergeu reads, and detecting a file's format from its content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from tools.errors import UnknownFormatError
+from tools.ingest import bank, bitcoin, ethereum, listings, tagpack, telegram, tron
+from tools.ingest.mappings import ColumnMapping, find_mapping
+from tools.ingest.tabular import cell_text, first_row_text, table_rows, text_encoding
+from tools.items import Item
+
+HEAD_BYTES = 64 * 1024
+
+Parser = Callable[[Path, str], Iterator[Item]]
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The first bytes of a file, as bytes and as text, for format detection."""
+
+    raw: bytes
+    text: str
+
+    @property
+    def is_zip(self) -> bool:
+        return self.raw.startswith(b"PK\x03\x04")
+
+    @property
+    def json_start(self) -> str:
+        stripped = self.text.lstrip("\ufeff \t\r\n")
+        return stripped[:1]
+
+    def has(self, *keys: str) -> bool:
+        return all(f'"{k}"' in self.text for k in keys)
+
+
+def read_head(path: Path) -> Head:
+    with path.open("rb") as f:
+        raw = f.read(HEAD_BYTES)
+    return Head(raw, raw.decode(text_encoding(raw), errors="ignore"))
+
+
+_FIRST_KEY = re.compile(r'^\s*\{\s*"([^"]+)"')
+
+
+def _json_format(head: Head) -> str | None:
+    if head.json_start == "{":
+        if head.has("token_transfers", "transaction_id"):
+            return "tronscan_transfers"
+        if head.has("data") and head.has("token_info", "transaction_id"):
+            return "trongrid_trc20"
+        if head.has("data") and head.has("txID", "raw_data"):
+            return "trongrid_transactions"
+        if head.has("status", "result") and (head.has("hash") or '"result":[]' in head.text
+                                             or '"result": []' in head.text):
+            return "etherscan_json"
+        if head.has("chats", "list") or head.has("about", "personal_information"):
+            return "telegram_export"
+        if head.has("name", "type", "id", "messages"):
+            return "telegram_chat"
+        if head.has("txid", "vin", "vout"):
+            return "esplora"
+    if head.json_start == "[" and head.has("txid", "vin", "vout"):
+        return "esplora"
+    return None
+
+
+def detect_format(path: Path, mapping: ColumnMapping | None = None) -> str:
+    """The format name of `path` judged from its content; the file name plays no part."""
+    head = read_head(path)
+    if head.is_zip:
+        return _table_format(path, mapping)
+    if not head.raw.strip():
+        raise UnknownFormatError(path.name, "empty file")
+    fmt = _json_format(head)
+    if fmt:
+        return fmt
+    first_line = head.text.lstrip("\ufeff").split("\n", 1)[0]
+    if head.json_start == "{" and first_line.rstrip().endswith("}"):
+        return "listings_jsonl"
+    if re.search(r"^tags:\s*$", head.text, re.M) and re.search(r"^\s*-\s*address:", head.text,
+                                                                 re.M):
+        return "tagpack"
+    if head.json_start in ("{", "["):
+        raise UnknownFormatError(path.name, "JSON of an unknown kind")
+    header = [h.strip() for h in first_row_text(path)]
+    if any(h in ethereum.CSV_HASH_COLUMNS for h in header) and "TokenValue" in header:
+        return "etherscan_csv"
+    return _table_format(path, mapping)
+
+
+def _table_format(path: Path, mapping: ColumnMapping | None) -> str:
+    for _, row in _first_rows(path, bank.HEADER_SEARCH_ROWS):
+        found = find_mapping([cell_text(c) for c in row], mapping)
+        if found is not None:
+            return found.format
+    raise UnknownFormatError(path.name, "no known layout (for another bank or market, "
+                             "give a column mapping with --mapping)")
+
+
+def _first_rows(path: Path, n: int) -> Iterator[tuple[str, list[object]]]:
+    rows = table_rows(path, path.name)
+    for i, row in enumerate(rows):
+        if i >= n:
+            break
+        yield row
+
+
+def parser_for(fmt: str, mapping: ColumnMapping | None) -> Parser:
+    parsers: dict[str, Parser] = {
+        "trongrid_trc20": tron.parse_trongrid_trc20,
+        "trongrid_transactions": tron.parse_trongrid_transactions,
+        "tronscan_transfers": tron.parse_tronscan_transfers,
+        "etherscan_json": ethereum.parse_etherscan_json,
+        "etherscan_csv": ethereum.parse_etherscan_csv,
+        "esplora": bitcoin.parse_esplora,
+        "telegram_chat": telegram.parse_telegram_chat,
+        "telegram_export": telegram.parse_telegram_export,
+        "bank_statement": partial(bank.parse_bank_statement, mapping=mapping),
+        "listings": partial(listings.parse_listings, mapping=mapping),
+        "listings_jsonl": partial(listings.parse_listings, mapping=mapping, jsonl=True),
+        "tagpack": tagpack.parse_tagpack,
+    }
+    return parsers[fmt]
+
+
+FORMATS = (
+    "trongrid_trc20", "trongrid_transactions", "tronscan_transfers", "etherscan_json",
+    "etherscan_csv", "esplora", "telegram_chat", "telegram_export", "bank_statement",
+    "listings", "listings_jsonl", "tagpack",
+)

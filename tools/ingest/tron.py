@@ -1,0 +1,127 @@
+"""TRON importers: TronGrid TRC-20 and account-transaction pages, TronScan token transfers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import base58
+
+from tools.errors import IngestError
+from tools.ingest.amounts import from_units
+from tools.ingest.ids import token_transfer_id
+from tools.ingest.jsonio import json_array_items
+from tools.items import Item, TransferRow
+
+USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+# TRC-20 contracts whose transfer() calls are decoded from raw transactions (symbol, decimals).
+KNOWN_TRC20 = {
+    USDT: ("USDT", 6),
+    "TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8": ("USDC", 6),
+}
+_TRANSFER_SELECTOR = "a9059cbb"
+
+
+def hex_to_base58(hex_address: str) -> str:
+    """'41…' (21 bytes hex) to the base58check 'T…' form."""
+    return base58.b58encode_check(bytes.fromhex(hex_address)).decode()
+
+
+def _ts(ms: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(ms) / 1000, UTC) if ms is not None else None
+
+
+def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, frm: str,
+                   to: str, raw: str | int, ts: datetime | None, status: str,
+                   extra: dict[str, Any] | None = None) -> Item:
+    amount = from_units(raw, decimals)
+    rid = token_transfer_id("tron", tx, token, frm, to, amount)
+    data = {
+        "chain": "tron", "tx": tx, "token": symbol, "token_contract": token,
+        "decimals": decimals, "from": frm, "to": to, "amount": str(amount),
+        "amount_raw": str(raw), "time": ts.isoformat() if ts else None, "status": status,
+        **(extra or {}),
+    }
+    transfer = TransferRow("tron", symbol, frm, to, amount, ts, tx)
+    return Item(rid, "transfer", loc, ts, data, transfer=transfer)
+
+
+def _field(name: str, loc: str, obj: dict[str, Any], key: str) -> Any:
+    try:
+        return obj[key]
+    except (KeyError, TypeError) as exc:
+        raise IngestError(name, loc, f"missing field {key!r}") from exc
+
+
+def parse_trongrid_trc20(path: Path, name: str) -> Iterator[Item]:
+    for loc, t in json_array_items(path, name, "data.item"):
+        if t.get("type", "Transfer") != "Transfer":
+            continue
+        info = _field(name, loc, t, "token_info")
+        yield _transfer_item(
+            loc, _field(name, loc, t, "transaction_id"), info["address"], info.get("symbol", ""),
+            int(info["decimals"]), _field(name, loc, t, "from"), _field(name, loc, t, "to"),
+            _field(name, loc, t, "value"), _ts(t.get("block_timestamp")), "SUCCESS",
+        )
+
+
+def parse_tronscan_transfers(path: Path, name: str) -> Iterator[Item]:
+    for loc, t in json_array_items(path, name, "token_transfers.item"):
+        info = t.get("tokenInfo") or {}
+        status = t.get("finalResult") or t.get("contractRet") or "SUCCESS"
+        if t.get("revert"):
+            status = "REVERT"
+        yield _transfer_item(
+            loc, _field(name, loc, t, "transaction_id"), _field(name, loc, t, "contract_address"),
+            info.get("tokenAbbr", ""), int(info.get("tokenDecimal", 0)),
+            _field(name, loc, t, "from_address"), _field(name, loc, t, "to_address"),
+            _field(name, loc, t, "quant"), _ts(t.get("block_ts")), status,
+            {"confirmed": t.get("confirmed")},
+        )
+
+
+def parse_trongrid_transactions(path: Path, name: str) -> Iterator[Item]:
+    """Native TRX (and TRC-10) transfers; transfer() calls of known TRC-20 tokens decoded."""
+    for loc, t in json_array_items(path, name, "data.item"):
+        tx = _field(name, loc, t, "txID")
+        raw = _field(name, loc, t, "raw_data")
+        ts = _ts(t.get("block_timestamp") or raw.get("timestamp"))
+        status = (t.get("ret") or [{}])[0].get("contractRet", "SUCCESS")
+        for contract in raw.get("contract", []):
+            value = contract.get("parameter", {}).get("value", {})
+            kind = contract.get("type")
+            try:
+                if kind == "TransferContract":
+                    yield _transfer_item(
+                        loc, tx, "TRX", "TRX", 6, hex_to_base58(value["owner_address"]),
+                        hex_to_base58(value["to_address"]), value["amount"], ts, status,
+                    )
+                elif kind == "TransferAssetContract":
+                    asset = str(value["asset_name"])
+                    # TRC-10 precision is per token and absent here: amounts stay in units.
+                    yield _transfer_item(
+                        loc, tx, f"TRC10:{asset}", f"TRC10:{asset}", 0,
+                        hex_to_base58(value["owner_address"]),
+                        hex_to_base58(value["to_address"]), value["amount"], ts, status,
+                    )
+                elif kind == "TriggerSmartContract":
+                    item = _decode_trc20_call(loc, tx, value, ts, status)
+                    if item is not None:
+                        yield item
+            except (KeyError, ValueError) as exc:
+                raise IngestError(name, loc, f"bad {kind} contract: {exc}") from exc
+
+
+def _decode_trc20_call(loc: str, tx: str, value: dict[str, Any], ts: datetime | None,
+                       status: str) -> Item | None:
+    data = value.get("data", "")
+    token = hex_to_base58(value["contract_address"])
+    if not data.startswith(_TRANSFER_SELECTOR) or token not in KNOWN_TRC20 or len(data) < 136:
+        return None
+    symbol, decimals = KNOWN_TRC20[token]
+    to = hex_to_base58("41" + data[8 + 24 : 8 + 64])
+    raw = int(data[8 + 64 : 8 + 128], 16)
+    frm = hex_to_base58(value["owner_address"])
+    return _transfer_item(loc, tx, token, symbol, decimals, frm, to, raw, ts, status)

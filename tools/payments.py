@@ -1,0 +1,208 @@
+"""Finding the payment details a shop hands out (cards, IBANs, phones, wallets, bots) in text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import base58
+import bech32ref
+import phonenumbers
+from eth_utils import is_checksum_address, to_checksum_address
+from stdnum import iban, luhn
+
+from tools.items import PaymentDetail
+
+# IBAN bank codes (positions 5-7 of a KZ IBAN), from the National Bank's BIC list; see
+# tests/data/samples/13_kz_bank_statement_column_layouts.txt.
+KZ_BANKS = {
+    "722": "Kaspi Bank",
+    "601": "Halyk Bank",
+    "965": "ForteBank",
+    "998": "First Heartland Jusan Bank",
+    "826": "Bank CenterCredit",
+    "886": "Home Credit Bank",
+    "948": "Eurasian Bank",
+    "821": "Bank RBK",
+    "125": "ISO 13616 registry example",
+}
+
+# Cyrillic letters that look like Latin ones; shops type "КZ" as often as "KZ".
+# Translated one character for one character so that match positions stay valid.
+_HOMOGLYPHS = str.maketrans(
+    "АВЕКМНОРСТХЗаеко" + "abcdefghijklmnopqrstuvwxyz",
+    "ABEKMHOPCTX3AEKO" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+)
+
+_B58 = "1-9A-HJ-NP-Za-km-z"
+_IBAN_RE = re.compile(r"(?<![A-Z0-9])KZ\d\d(?:[ -]?[0-9A-Z]){16}(?![0-9A-Z])")
+_CARD_RE = re.compile(r"(?<![\d.,])(?:\d[ -]?){15}\d(?:(?:[ -]?\d){3})?(?![\d.,]\d)")
+_TRON_RE = re.compile(rf"(?<![{_B58}])T[{_B58}]{{33}}(?![{_B58}])")
+_BTC_B58_RE = re.compile(rf"(?<![{_B58}])[13][{_B58}]{{25,34}}(?![{_B58}])")
+_BTC_BECH_RE = re.compile(r"(?<![0-9A-Za-z])(?:bc1|BC1)[0-9A-Za-z]{8,87}(?![0-9A-Za-z])")
+_ETH_RE = re.compile(r"(?<![0-9A-Za-z])0x[0-9a-fA-F]{40}(?![0-9A-Za-z])")
+_BOT_RE = re.compile(r"(?:@|t\.me/|telegram\.me/)([A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt])(?![A-Za-z0-9_])")
+# Words right before a number that make it an order, invoice or tracking number, not a card.
+_NOT_A_CARD_BEFORE = re.compile(
+    r"(?:заказ\w*|order|трек\w*|track\w*|чек\w*|накладн\w*|тапсырыс\w*|№|#|id)\s*[:№#]?\s*$",
+    re.IGNORECASE,
+)
+
+_CARD_SCHEMES = (
+    ("mir", re.compile(r"^220[0-4]")),
+    ("visa", re.compile(r"^4")),
+    ("mastercard", re.compile(r"^(5[1-5]|2[2-7])")),
+    ("unionpay", re.compile(r"^62")),
+)
+
+_KZ_CARD_BINS = {"440043": "Kaspi Gold", "400303": "Kaspi", "440563": "Halyk Bank"}
+
+
+def _card(raw: str) -> PaymentDetail | None:
+    digits = re.sub(r"[ -]", "", raw)
+    if len(digits) not in (16, 19) or not luhn.is_valid(digits):
+        return None
+    scheme = next((name for name, rx in _CARD_SCHEMES if rx.match(digits)), None)
+    if scheme is None:
+        return None
+    info = {"scheme": scheme, "bin": digits[:6]}
+    if digits[:6] in _KZ_CARD_BINS:
+        info["issuer"] = _KZ_CARD_BINS[digits[:6]]
+    display = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    return PaymentDetail("card", digits, display, info)
+
+
+def _iban(raw: str) -> PaymentDetail | None:
+    value = re.sub(r"[ -]", "", raw.translate(_HOMOGLYPHS))
+    if not iban.is_valid(value):
+        return None
+    code = value[4:7]
+    info = {"bank_code": code}
+    if code in KZ_BANKS:
+        info["bank"] = KZ_BANKS[code]
+    return PaymentDetail("iban", value, iban.format(value), info)
+
+
+def _tron(raw: str) -> PaymentDetail | None:
+    try:
+        payload = base58.b58decode_check(raw)
+    except ValueError:
+        return None
+    if len(payload) != 21 or payload[0] != 0x41:
+        return None
+    return PaymentDetail("tron", raw, raw)
+
+
+def _btc_base58(raw: str) -> PaymentDetail | None:
+    try:
+        payload = base58.b58decode_check(raw)
+    except ValueError:
+        return None
+    types = {0x00: "p2pkh", 0x05: "p2sh"}
+    if len(payload) != 21 or payload[0] not in types:
+        return None
+    return PaymentDetail("btc", raw, raw, {"type": types[payload[0]]})
+
+
+def _btc_bech32(raw: str) -> PaymentDetail | None:
+    if raw != raw.lower() and raw != raw.upper():
+        return None
+    value = raw.lower()
+    version, program = bech32ref.decode("bc", value)
+    if version is None or program is None:
+        return None
+    kind = {0: "p2wpkh" if len(program) == 20 else "p2wsh", 1: "p2tr"}.get(version, "segwit")
+    return PaymentDetail("btc", value, value, {"type": kind})
+
+
+def _eth(raw: str) -> PaymentDetail | None:
+    body = raw[2:]
+    mixed = body != body.lower() and body != body.upper()
+    if mixed and not is_checksum_address(raw):
+        return None
+    info = {"checksum": "eip55" if mixed else "none"}
+    return PaymentDetail("eth", raw.lower(), to_checksum_address(raw.lower()), info)
+
+
+def _bot(raw: str) -> PaymentDetail | None:
+    return PaymentDetail("bot", raw.lower(), "@" + raw)
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    return text[:start] + "\x00" * (end - start) + text[end:]
+
+
+def _scan(
+    text: str,
+    pattern: re.Pattern[str],
+    validate: Callable[[str], PaymentDetail | None],
+    found: list[PaymentDetail],
+    group: int = 0,
+    search_in: str | None = None,
+) -> str:
+    """Validate every match of `pattern`, record the valid ones, mask them out of `text`."""
+    for m in pattern.finditer(search_in if search_in is not None else text):
+        detail = validate(text[m.start(group) : m.end(group)])
+        if detail is None:
+            continue
+        found.append(detail)
+        text = _mask(text, m.start(), m.end())
+    return text
+
+
+def _phones(text: str, found: list[PaymentDetail]) -> None:
+    for match in phonenumbers.PhoneNumberMatcher(text, "KZ", leniency=phonenumbers.Leniency.VALID):
+        number = match.number
+        kind = phonenumbers.number_type(number)
+        if kind not in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        ):
+            continue
+        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        display = phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        region = phonenumbers.region_code_for_number(number)
+        found.append(PaymentDetail("phone", value, display, {"region": region}))
+
+
+def _cards(text: str, found: list[PaymentDetail]) -> str:
+    for m in _CARD_RE.finditer(text):
+        if _NOT_A_CARD_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue
+        detail = _card(m.group(0))
+        if detail is not None:
+            found.append(detail)
+            text = _mask(text, m.start(), m.end())
+    return text
+
+
+def extract_payment_details(text: str) -> list[PaymentDetail]:
+    """Every valid payment detail in `text`, each once, in order of kind.
+
+    Candidates are validated by checksum (Luhn, IBAN mod-97, base58check, bech32/bech32m,
+    EIP-55) or by numbering plan (phones); look-alikes that fail are not returned.
+    """
+    if not text:
+        return []
+    found: list[PaymentDetail] = []
+    # Each kind's matches are masked before the next kind is looked for, so that the digits
+    # of an IBAN or a card are never read again as a phone number.
+    text = _scan(text, _IBAN_RE, _iban, found, search_in=text.translate(_HOMOGLYPHS))
+    text = _scan(text, _ETH_RE, _eth, found)
+    text = _scan(text, _BTC_BECH_RE, _btc_bech32, found)
+    text = _scan(text, _TRON_RE, _tron, found)
+    text = _scan(text, _BTC_B58_RE, _btc_base58, found)
+    text = _scan(text, _BOT_RE, _bot, found, group=1)
+    text = _cards(text, found)
+    _phones(text, found)
+    return list(_unique(found))
+
+
+def _unique(found: list[PaymentDetail]) -> Iterator[PaymentDetail]:
+    seen: set[str] = set()
+    for d in found:
+        if d.account_id not in seen:
+            seen.add(d.account_id)
+            yield d

@@ -1,0 +1,40 @@
+"""Opening the case store's database from a SQLAlchemy URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from sqlalchemy import Engine, create_engine, event
+
+from tools.store.repository import CaseStore
+from tools.store.schema import metadata
+
+
+def _json_dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL and foreign keys, the parent folder is created."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    return engine
+
+
+def connect_store(url: str, evidence_dir: Path) -> CaseStore:
+    """Open (and create if new) the store at `url`, keeping evidence copies in `evidence_dir`."""
+    engine = create_store_engine(url)
+    metadata.create_all(engine)
+    return CaseStore(engine, evidence_dir)

@@ -1,0 +1,225 @@
+"""Reading and writing one case's records, transfers and payment details."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from tools.errors import RecordNotFoundError
+from tools.items import Item
+from tools.models import CaseStats, FileInfo, Record, Source
+from tools.store.schema import accounts, files, records, sightings, transfers
+
+CHUNK = 2000
+
+
+@dataclass(slots=True)
+class FileMeta:
+    case: str
+    name: str
+    sha256: str
+    size: int
+    format: str
+
+
+@dataclass(slots=True)
+class WriteResult:
+    by_kind: dict[str, int]
+    duplicates: int
+    accounts: int
+
+
+def _utc(ts: datetime | None) -> datetime | None:
+    if ts is not None and ts.tzinfo is None:
+        return ts.replace(tzinfo=UTC)
+    return ts
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class CaseStore:
+    """The SQL case store; every file is written in one transaction or not at all."""
+
+    def __init__(self, engine: Engine, evidence_dir: Path) -> None:
+        self.engine = engine
+        self.evidence_dir = evidence_dir
+
+    def has_file(self, case: str, sha256: str) -> bool:
+        with self.engine.connect() as conn:
+            q = select(files.c.id).where(files.c.case == case, files.c.sha256 == sha256)
+            return conn.execute(q).first() is not None
+
+    def write_file(self, meta: FileMeta, items: Iterable[Item]) -> WriteResult:
+        """Write a file's items; records already in the case are counted as duplicates."""
+        by_kind: dict[str, int] = {}
+        duplicates = 0
+        account_ids: set[str] = set()
+        with self.engine.begin() as conn:
+            file_id = conn.execute(
+                insert(files).values(
+                    case=meta.case, name=meta.name, sha256=meta.sha256, size=meta.size,
+                    format=meta.format, records=0, ingested_at=datetime.now(UTC),
+                )
+            ).inserted_primary_key[0]
+            for chunk in _chunks(items, CHUNK):
+                fresh = self._fresh_items(conn, meta.case, chunk)
+                duplicates += len(chunk) - len(fresh)
+                if not fresh:
+                    continue
+                self._insert_items(conn, meta.case, file_id, fresh)
+                account_ids.update(self._upsert_accounts(conn, meta.case, fresh))
+                for item in fresh:
+                    by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
+            conn.execute(
+                update(files).where(files.c.id == file_id).values(records=sum(by_kind.values()))
+            )
+        return WriteResult(by_kind, duplicates, len(account_ids))
+
+    def _fresh_items(self, conn: Connection, case: str, chunk: list[Item]) -> list[Item]:
+        unique: dict[str, Item] = {}
+        for item in chunk:
+            unique.setdefault(item.id, item)
+        existing = set(
+            conn.execute(
+                select(records.c.id).where(records.c.case == case, records.c.id.in_(unique))
+            ).scalars()
+        )
+        return [item for rid, item in unique.items() if rid not in existing]
+
+    def _insert_items(self, conn: Connection, case: str, file_id: int, items: list[Item]) -> None:
+        conn.execute(
+            insert(records),
+            [
+                {
+                    "case": case, "id": i.id, "kind": i.kind, "file_id": file_id,
+                    "locator": i.locator, "ts": _utc(i.ts), "text": i.text, "data": i.data,
+                }
+                for i in items
+            ],
+        )
+        moves = [
+            {
+                "case": case, "record_id": i.id, "chain": t.chain, "token": t.token,
+                "from_address": t.from_address, "to_address": t.to_address,
+                "amount": str(t.amount), "ts": _utc(t.ts), "tx": t.tx,
+            }
+            for i in items
+            if (t := i.transfer) is not None
+        ]
+        if moves:
+            conn.execute(insert(transfers), moves)
+
+    def _upsert_accounts(self, conn: Connection, case: str, items: list[Item]) -> set[str]:
+        seen: dict[str, dict] = {}
+        rows = []
+        for item in items:
+            ts = _utc(item.ts)
+            for d in item.details:
+                aid = d.account_id
+                acc = seen.setdefault(
+                    aid,
+                    {"kind": d.kind, "value": d.value, "display": d.display, "info": d.info,
+                     "first": ts, "last": ts, "records": set()},
+                )
+                if ts is not None:
+                    acc["first"] = min(filter(None, (acc["first"], ts)))
+                    acc["last"] = max(filter(None, (acc["last"], ts)))
+                if item.id not in acc["records"]:
+                    acc["records"].add(item.id)
+                    rows.append({"case": case, "account_id": aid, "record_id": item.id,
+                                 "shop": item.shop, "seen_at": ts})
+        if not seen:
+            return set()
+        known = {
+            r.id: r
+            for r in conn.execute(
+                select(accounts.c.id, accounts.c.first_seen, accounts.c.last_seen).where(
+                    accounts.c.case == case, accounts.c.id.in_(seen)
+                )
+            )
+        }
+        new_rows = []
+        for aid, acc in seen.items():
+            if aid not in known:
+                new_rows.append({"case": case, "id": aid, "kind": acc["kind"],
+                                 "value": acc["value"], "display": acc["display"],
+                                 "info": acc["info"], "first_seen": acc["first"],
+                                 "last_seen": acc["last"]})
+                continue
+            old = known[aid]
+            first = min(filter(None, (_utc(old.first_seen), acc["first"])), default=None)
+            last = max(filter(None, (_utc(old.last_seen), acc["last"])), default=None)
+            if (first, last) != (_utc(old.first_seen), _utc(old.last_seen)):
+                conn.execute(
+                    update(accounts)
+                    .where(accounts.c.case == case, accounts.c.id == aid)
+                    .values(first_seen=first, last_seen=last)
+                )
+        if new_rows:
+            conn.execute(insert(accounts), new_rows)
+        conn.execute(insert(sightings), rows)
+        return set(seen)
+
+    def stats(self, case: str) -> CaseStats:
+        with self.engine.connect() as conn:
+            by_kind = dict(
+                conn.execute(
+                    select(records.c.kind, func.count())
+                    .where(records.c.case == case)
+                    .group_by(records.c.kind)
+                ).all()
+            )
+            by_account = dict(
+                conn.execute(
+                    select(accounts.c.kind, func.count())
+                    .where(accounts.c.case == case)
+                    .group_by(accounts.c.kind)
+                ).all()
+            )
+            file_rows = conn.execute(
+                select(files).where(files.c.case == case).order_by(files.c.id)
+            ).all()
+        return CaseStats(
+            case=case,
+            records=by_kind,
+            accounts=by_account,
+            files=[
+                FileInfo(name=f.name, sha256=f.sha256, format=f.format, size=f.size,
+                         records=f.records, ingested_at=_utc(f.ingested_at))
+                for f in file_rows
+            ],
+        )
+
+    def get_record(self, case: str, record_id: str) -> Record:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(records, files.c.name, files.c.sha256)
+                .join(files, files.c.id == records.c.file_id)
+                .where(records.c.case == case, records.c.id == record_id)
+            ).first()
+        if row is None:
+            raise RecordNotFoundError(case, record_id)
+        return Record(
+            id=row.id, kind=row.kind, case=row.case, fields=row.data,
+            source=Source(file=row.name, sha256=row.sha256, locator=row.locator),
+        )
+
+    def accounts_of_record(self, case: str, record_id: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(sightings.c.account_id)
+                    .where(sightings.c.case == case, sightings.c.record_id == record_id)
+                    .order_by(sightings.c.account_id)
+                ).scalars()
+            )

@@ -1,0 +1,92 @@
+"""SQLAlchemy table definitions of the case store (SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case", String(100), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("format", String(50), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case", "sha256", name="uq_files_case_sha256"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("id", String(300), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("file_id", Integer, ForeignKey("files.id"), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("ts", DateTime(timezone=True)),
+    # Searchable text of messages and listings; None for transfers and rows.
+    Column("text", Text),
+    Column("data", JSON, nullable=False),
+    Index("ix_records_case_kind", "case", "kind"),
+)
+
+# One row per value movement, chain or bank, kept apart from `records` so that tracing
+# can load the money graph without parsing every record's JSON.
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("record_id", String(300), primary_key=True),
+    Column("chain", String(10), nullable=False),
+    Column("token", String(100), nullable=False),
+    Column("from_address", String(120)),
+    Column("to_address", String(120)),
+    # Exact decimal as text: SQLite has no exact numeric type, and floats lose cents.
+    Column("amount", String(80), nullable=False),
+    Column("ts", DateTime(timezone=True)),
+    Column("tx", String(100), nullable=False),
+    Index("ix_transfers_from", "case", "from_address"),
+    Index("ix_transfers_to", "case", "to_address"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("id", String(200), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("value", String(120), nullable=False),
+    Column("display", String(200), nullable=False),
+    Column("info", JSON, nullable=False),
+    Column("first_seen", DateTime(timezone=True)),
+    Column("last_seen", DateTime(timezone=True)),
+)
+
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("account_id", String(200), primary_key=True),
+    Column("record_id", String(300), primary_key=True),
+    Column("shop", String(200)),
+    Column("seen_at", DateTime(timezone=True)),
+    Index("ix_sightings_record", "case", "record_id"),
+)
