@@ -139,7 +139,8 @@ def record(
     store = _store(settings)
     try:
         rec = store.get_record(case, record_id)
-        excerpt = source_excerpt(settings.evidence_dir, rec.source.sha256, rec.source.locator)
+        excerpt = source_excerpt(settings.evidence_dir, rec.source.sha256, rec.source.locator,
+                                 rec.source.format or "")
     except RecordNotFoundError as exc:
         raise _fail(str(exc)) from exc
     except TergeuError as exc:
@@ -158,9 +159,10 @@ def record(
     if accounts:
         out.print("  payment details: " + ", ".join(accounts), markup=False)
     src = rec.source
-    out.print(f"source: {src.file} sha256:{src.sha256} at {src.locator}", markup=False)
-    # Evidence text is shown verbatim, never interpreted as markup.
-    out.print(excerpt, markup=False, highlight=False)
+    out.print(f"source: {src.file} sha256:{src.sha256} at {src.locator}", markup=False,
+              soft_wrap=True)
+    # Evidence text is shown verbatim: never interpreted as markup, never re-wrapped.
+    out.print(excerpt, markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

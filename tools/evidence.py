@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from json_source_map import calculate
 from openpyxl import load_workbook
 
 from tools.errors import TergeuError
+from tools.ingest.tabular import text_encoding
+
+CSV_FORMATS = {"bank_statement", "listings", "etherscan_csv"}
 
 
 def sha256_of(path: Path) -> str:
@@ -40,15 +46,24 @@ def keep_copy(evidence_dir: Path, path: Path, sha256: str) -> Path:
 _SHEET_ROW = re.compile(r"^sheet:(?P<sheet>.+)!row:(?P<row>\d+)$")
 
 
-def source_excerpt(evidence_dir: Path, sha256: str, locator: str) -> str:
-    """The text of the evidence at `locator`, read from the vault copy and checked by hash."""
+def source_excerpt(evidence_dir: Path, sha256: str, locator: str, fmt: str = "") -> str:
+    """The text of the evidence at `locator`, read from the vault copy and checked by hash.
+
+    `fmt` (the file's detected format) says how far a `line:N` record reaches: a CSV record
+    may span quoted line breaks, a YAML tag runs over its indented lines.
+    """
     path = vault_path(evidence_dir, sha256)
     if not path.exists():
         raise TergeuError(f"evidence file {sha256} is missing from the vault {evidence_dir}")
     if sha256_of(path) != sha256:
         raise TergeuError(f"evidence file {sha256} in the vault no longer matches its SHA-256")
     if locator.startswith("line:"):
-        return _lines_at(path, int(locator[5:]))
+        line = int(locator[5:])
+        if fmt == "tagpack":
+            return _yaml_item_at(path, line)
+        if fmt in CSV_FORMATS:
+            return _csv_record_at(path, line)
+        return "".join(islice(_lines_from(path, line), 1)).rstrip("\r\n")
     if m := _SHEET_ROW.match(locator):
         return _sheet_row(path, m["sheet"], int(m["row"]))
     text = path.read_text(encoding="utf-8-sig")
@@ -58,28 +73,44 @@ def source_excerpt(evidence_dir: Path, sha256: str, locator: str) -> str:
     return text[entry.value_start.position : entry.value_end.position]
 
 
-def _lines_at(path: Path, line: int) -> str:
-    """Line `line` and the more-indented lines under it (a YAML tag's body)."""
-    out: list[str] = []
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for n, text in enumerate(f, start=1):
-            if n < line:
-                continue
-            text = text.rstrip("\r\n")
-            if n == line:
-                out.append(text)
-                indent = len(text) - len(text.lstrip(" -"))
-                continue
-            if not text.strip() or len(text) - len(text.lstrip(" ")) < indent:
-                break
-            out.append(text)
+def _lines_from(path: Path, line: int) -> Iterator[str]:
+    with path.open(encoding=text_encoding(path.read_bytes()[:65536]), errors="replace",
+                   newline="") as f:
+        yield from islice(f, line - 1, None)
+
+
+def _yaml_item_at(path: Path, line: int) -> str:
+    """Line `line` (a '- address:' item) and the more-indented lines under it."""
+    lines = _lines_from(path, line)
+    first = next(lines, "").rstrip("\r\n")
+    indent = len(first) - len(first.lstrip(" "))
+    out = [first]
+    for text in lines:
+        text = text.rstrip("\r\n")
+        if not text.strip() or len(text) - len(text.lstrip(" ")) <= indent:
+            break
+        out.append(text)
     return "\n".join(out)
 
 
+def _csv_record_at(path: Path, line: int) -> str:
+    """The physical lines of the CSV record starting at `line` (quoted fields may span lines)."""
+    consumed: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for text in _lines_from(path, line):
+            consumed.append(text)
+            yield text
+
+    next(csv.reader(feed()), None)
+    return "".join(consumed).rstrip("\r\n")
+
+
 def _sheet_row(path: Path, sheet: str, row: int) -> str:
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        cells = next(book[sheet].iter_rows(min_row=row, max_row=row, values_only=True), ())
-        return " | ".join("" if c is None else str(c) for c in cells)
-    finally:
-        book.close()
+    with path.open("rb") as fh:
+        book = load_workbook(fh, read_only=True, data_only=True)
+        try:
+            cells = next(book[sheet].iter_rows(min_row=row, max_row=row, values_only=True), ())
+            return " | ".join("" if c is None else str(c) for c in cells)
+        finally:
+            book.close()

@@ -17,6 +17,7 @@ class Source(BaseModel):
     file: str
     sha256: str
     locator: str = Field(description="RFC 6901 pointer, 'line:N' or 'sheet:NAME!row:N'")
+    format: str | None = Field(default=None, description="The file's detected format")
 
 
 class Record(BaseModel):

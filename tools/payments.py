@@ -36,7 +36,9 @@ _HOMOGLYPHS = str.maketrans(
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _IBAN_RE = re.compile(r"(?<![A-Z0-9])KZ\d\d(?:[ -]?[0-9A-Z]){16}(?![0-9A-Z])")
-_CARD_RE = re.compile(r"(?<![\d.,])(?:\d[ -]?){15}\d(?:(?:[ -]?\d){3})?(?![\d.,]\d)")
+_SEP = r"[ \u00a0-]{0,2}"
+_CARD_RE = re.compile(rf"(?<![\d.,])(?:\d{_SEP}){{15}}\d(?:(?:{_SEP}\d){{3}})?(?![\d.,]\d)")
+_CARD16_RE = re.compile(rf"(?:\d{_SEP}){{15}}\d")
 _TRON_RE = re.compile(rf"(?<![{_B58}])T[{_B58}]{{33}}(?![{_B58}])")
 _BTC_B58_RE = re.compile(rf"(?<![{_B58}])[13][{_B58}]{{25,34}}(?![{_B58}])")
 _BTC_BECH_RE = re.compile(r"(?<![0-9A-Za-z])(?:bc1|BC1)[0-9A-Za-z]{8,87}(?![0-9A-Za-z])")
@@ -59,7 +61,7 @@ _KZ_CARD_BINS = {"440043": "Kaspi Gold", "400303": "Kaspi", "440563": "Halyk Ban
 
 
 def _card(raw: str) -> PaymentDetail | None:
-    digits = re.sub(r"[ -]", "", raw)
+    digits = re.sub(r"[ \u00a0-]", "", raw)
     if len(digits) not in (16, 19) or not luhn.is_valid(digits):
         return None
     scheme = next((name for name, rx in _CARD_SCHEMES if rx.match(digits)), None)
@@ -172,6 +174,10 @@ def _cards(text: str, found: list[PaymentDetail]) -> str:
         if _NOT_A_CARD_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
             continue
         detail = _card(m.group(0))
+        if detail is None:
+            # A 16-digit card followed by other digits ("… 6789 123"): try the card alone.
+            head = _CARD16_RE.match(m.group(0))
+            detail = _card(head.group(0)) if head and head.end() < len(m.group(0)) else None
         if detail is not None:
             found.append(detail)
             text = _mask(text, m.start(), m.end())

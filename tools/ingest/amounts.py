@@ -10,7 +10,10 @@ _EXACT = Context(prec=120)
 
 def from_units(raw: str | int, decimals: int) -> Decimal:
     """`raw` integer token units scaled by 10^-decimals, exactly (no float on the way)."""
-    return Decimal(raw).scaleb(-decimals, context=_EXACT)
+    try:
+        return Decimal(raw).scaleb(-decimals, context=_EXACT)
+    except (InvalidOperation, TypeError) as exc:
+        raise ValueError(f"not an amount in token units: {raw!r}") from exc
 
 
 def canonical(amount: Decimal) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from tools.errors import IngestError
 
@@ -29,11 +31,23 @@ def text_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
+def _delimiter(sample: str) -> str:
+    """The delimiter that splits the most sample rows into the same, largest number of cells.
+
+    csv.Sniffer guesses wrong on statements whose title block has one cell per line.
+    """
+    lines = sample.splitlines()[:60]
+    best, best_score = ",", 0
+    for delim in (",", ";", "\t"):
+        try:
+            widths = Counter(len(r) for r in csv.reader(lines, delimiter=delim) if len(r) > 1)
+        except csv.Error:
+            continue
+        if widths:
+            width, count = widths.most_common(1)[0]
+            if width * count > best_score:
+                best, best_score = delim, width * count
+    return best
 
 
 def csv_rows(path: Path, name: str) -> Iterator[Row]:
@@ -42,8 +56,7 @@ def csv_rows(path: Path, name: str) -> Iterator[Row]:
         head = fb.read(64 * 1024)
     encoding = text_encoding(head)
     with path.open("r", encoding=encoding, newline="") as f:
-        dialect = _dialect(head.decode(encoding, errors="ignore")[:16384])
-        reader = csv.reader(f, dialect)
+        reader = csv.reader(f, delimiter=_delimiter(head.decode(encoding, errors="ignore")))
         start = 1
         try:
             for row in reader:
@@ -55,18 +68,20 @@ def csv_rows(path: Path, name: str) -> Iterator[Row]:
 
 def xlsx_rows(path: Path, name: str) -> Iterator[Row]:
     """('sheet:NAME!row:N', cells) for every row of every sheet, read-only (streamed)."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
-    try:
-        for sheet in book.worksheets:
-            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield f"sheet:{sheet.title}!row:{n}", ["" if v is None else v for v in row]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
-    finally:
-        book.close()
+    # A file object, not a path: openpyxl refuses names without an .xlsx suffix.
+    with path.open("rb") as fh:
+        try:
+            book = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
+        try:
+            for sheet in book.worksheets:
+                for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    yield f"sheet:{sheet.title}!row:{n}", ["" if v is None else v for v in row]
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
+        finally:
+            book.close()
 
 
 def table_rows(path: Path, name: str) -> Iterator[Row]:
@@ -85,4 +100,4 @@ def first_row_text(path: Path) -> list[str]:
         head = fb.read(64 * 1024)
     text = head.decode(text_encoding(head), errors="ignore")
     first = text.splitlines()[0] if text else ""
-    return next(csv.reader(io.StringIO(first), _dialect(text[:16384])), [])
+    return next(csv.reader(io.StringIO(first), delimiter=_delimiter(text)), [])

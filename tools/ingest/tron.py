@@ -48,23 +48,23 @@ def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, fr
     return Item(rid, "transfer", loc, ts, data, transfer=transfer)
 
 
-def _field(name: str, loc: str, obj: dict[str, Any], key: str) -> Any:
-    try:
-        return obj[key]
-    except (KeyError, TypeError) as exc:
-        raise IngestError(name, loc, f"missing field {key!r}") from exc
+def _reason(exc: Exception) -> str:
+    return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
 def parse_trongrid_trc20(path: Path, name: str) -> Iterator[Item]:
     for loc, t in json_array_items(path, name, "data.item"):
         if t.get("type", "Transfer") != "Transfer":
             continue
-        info = _field(name, loc, t, "token_info")
-        yield _transfer_item(
-            loc, _field(name, loc, t, "transaction_id"), info["address"], info.get("symbol", ""),
-            int(info["decimals"]), _field(name, loc, t, "from"), _field(name, loc, t, "to"),
-            _field(name, loc, t, "value"), _ts(t.get("block_timestamp")), "SUCCESS",
-        )
+        try:
+            info = t["token_info"]
+            yield _transfer_item(
+                loc, t["transaction_id"], info["address"], info.get("symbol", ""),
+                int(info["decimals"]), t["from"], t["to"], t["value"],
+                _ts(t.get("block_timestamp")), "SUCCESS",
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise IngestError(name, loc, f"bad TRC-20 transfer: {_reason(exc)}") from exc
 
 
 def parse_tronscan_transfers(path: Path, name: str) -> Iterator[Item]:
@@ -73,20 +73,22 @@ def parse_tronscan_transfers(path: Path, name: str) -> Iterator[Item]:
         status = t.get("finalResult") or t.get("contractRet") or "SUCCESS"
         if t.get("revert"):
             status = "REVERT"
-        yield _transfer_item(
-            loc, _field(name, loc, t, "transaction_id"), _field(name, loc, t, "contract_address"),
-            info.get("tokenAbbr", ""), int(info.get("tokenDecimal", 0)),
-            _field(name, loc, t, "from_address"), _field(name, loc, t, "to_address"),
-            _field(name, loc, t, "quant"), _ts(t.get("block_ts")), status,
-            {"confirmed": t.get("confirmed")},
-        )
+        try:
+            yield _transfer_item(
+                loc, t["transaction_id"], t["contract_address"], info.get("tokenAbbr", ""),
+                int(info.get("tokenDecimal", 0)), t["from_address"], t["to_address"],
+                t["quant"], _ts(t.get("block_ts")), status, {"confirmed": t.get("confirmed")},
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise IngestError(name, loc, f"bad TronScan transfer: {_reason(exc)}") from exc
 
 
 def parse_trongrid_transactions(path: Path, name: str) -> Iterator[Item]:
     """Native TRX (and TRC-10) transfers; transfer() calls of known TRC-20 tokens decoded."""
     for loc, t in json_array_items(path, name, "data.item"):
-        tx = _field(name, loc, t, "txID")
-        raw = _field(name, loc, t, "raw_data")
+        if "txID" not in t or "raw_data" not in t:
+            raise IngestError(name, loc, "transaction without txID or raw_data")
+        tx, raw = t["txID"], t["raw_data"]
         ts = _ts(t.get("block_timestamp") or raw.get("timestamp"))
         status = (t.get("ret") or [{}])[0].get("contractRet", "SUCCESS")
         for contract in raw.get("contract", []):
@@ -111,7 +113,7 @@ def parse_trongrid_transactions(path: Path, name: str) -> Iterator[Item]:
                     if item is not None:
                         yield item
             except (KeyError, ValueError) as exc:
-                raise IngestError(name, loc, f"bad {kind} contract: {exc}") from exc
+                raise IngestError(name, loc, f"bad {kind} contract: {_reason(exc)}") from exc
 
 
 def _decode_trc20_call(loc: str, tx: str, value: dict[str, Any], ts: datetime | None,

@@ -203,7 +203,7 @@ class CaseStore:
     def get_record(self, case: str, record_id: str) -> Record:
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(records, files.c.name, files.c.sha256)
+                select(records, files.c.name, files.c.sha256, files.c.format)
                 .join(files, files.c.id == records.c.file_id)
                 .where(records.c.case == case, records.c.id == record_id)
             ).first()
@@ -211,7 +211,7 @@ class CaseStore:
             raise RecordNotFoundError(case, record_id)
         return Record(
             id=row.id, kind=row.kind, case=row.case, fields=row.data,
-            source=Source(file=row.name, sha256=row.sha256, locator=row.locator),
+            source=Source(file=row.name, sha256=row.sha256, locator=row.locator, format=row.format),
         )
 
     def accounts_of_record(self, case: str, record_id: str) -> list[str]:

@@ -1,0 +1,47 @@
+"""Shared fixtures: real stores (SQLite always, PostgreSQL when CI provides one) and sample paths."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tools.store import CaseStore, connect_store
+
+DATA = Path(__file__).parent / "data"
+SAMPLES = DATA / "samples"
+EVIDENCE = DATA / "evidence"
+PG_URL = os.environ.get("TERGEU_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> CaseStore:
+    return connect_store(f"sqlite:///{tmp_path / 'case.db'}", tmp_path / "evidence")
+
+
+@pytest.fixture
+def postgres_store(tmp_path: Path) -> Iterator[CaseStore]:
+    """A store in a fresh schema of the test PostgreSQL server."""
+    if not PG_URL:
+        pytest.skip("TERGEU_TEST_POSTGRES_URL not set (.ci/run sets it)")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    store = connect_store(url, tmp_path / "evidence")
+    yield store
+    store.engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> CaseStore:
+    """Every store test runs on SQLite and on PostgreSQL: the same code must work on both."""
+    return request.getfixturevalue(f"{request.param}_store")
