@@ -43,7 +43,9 @@ _TRON_RE = re.compile(rf"(?<![{_B58}])T[{_B58}]{{33}}(?![{_B58}])")
 _BTC_B58_RE = re.compile(rf"(?<![{_B58}])[13][{_B58}]{{25,34}}(?![{_B58}])")
 _BTC_BECH_RE = re.compile(r"(?<![0-9A-Za-z])(?:bc1|BC1)[0-9A-Za-z]{8,87}(?![0-9A-Za-z])")
 _ETH_RE = re.compile(r"(?<![0-9A-Za-z])0x[0-9a-fA-F]{40}(?![0-9A-Za-z])")
-_BOT_RE = re.compile(r"(?:@|t\.me/|telegram\.me/)([A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt])(?![A-Za-z0-9_])")
+_BOT_RE = re.compile(
+    r"(?:@|t\.me/|telegram\.me/)([A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt])(?![A-Za-z0-9_])"
+)
 # Words right before a number that make it an order, invoice or tracking number, not a card.
 _NOT_A_CARD_BEFORE = re.compile(
     r"(?:заказ\w*|order|трек\w*|track\w*|чек\w*|накладн\w*|тапсырыс\w*|№|#|id)\s*[:№#]?\s*$",

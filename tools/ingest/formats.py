@@ -45,7 +45,6 @@ def read_head(path: Path) -> Head:
     return Head(raw, raw.decode(text_encoding(raw), errors="ignore"))
 
 
-_FIRST_KEY = re.compile(r'^\s*\{\s*"([^"]+)"')
 
 
 def _json_format(head: Head) -> str | None:

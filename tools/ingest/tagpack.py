@@ -45,7 +45,7 @@ def parse_tagpack(path: Path, name: str) -> Iterator[Item]:
         fields["address"] = str(fields["address"]).strip()
         fields["pack"] = pack.get("title")
         fields["creator"] = pack.get("creator")
-        text = " ".join(str(fields.get(k, "")) for k in ("label", "category", "actor") if k in fields)
+        text = " ".join(str(fields[k]) for k in ("label", "category", "actor") if k in fields)
         yield Item(f"tag:{pack_id}/{fields['address']}", "tag", loc, None, fields, text=text)
 
 

@@ -1,6 +1,6 @@
 from tests.conftest import EVIDENCE, SAMPLES
-from tools.ingest.telegram import parse_telegram_chat, parse_telegram_export
 from tools.ingest.pipeline import with_payment_details
+from tools.ingest.telegram import parse_telegram_chat, parse_telegram_export
 
 
 def detail_ids(item):

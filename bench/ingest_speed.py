@@ -1,0 +1,122 @@
+"""Ingestion speed and peak memory against DuckDB reading the same files, on the same run.
+
+    python -m bench.ingest_speed [--transfers 1000000] [--messages 100000] [--page-size 200]
+
+Writes TronGrid TRC-20 pages and one Telegram Desktop export under bench/out/, then times
+`tergeu ingest` (a fresh SQLite store) and DuckDB loading the same files into a table, each in
+its own process, and prints records/s and peak RSS of both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.utils import fake_ids
+
+OUT = Path(__file__).parent / "out"
+USDT = {"symbol": "USDT", "address": "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "decimals": 6,
+        "name": "Tether USD"}
+
+
+def write_trc20_pages(folder: Path, n: int, page_size: int, rng: random.Random) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    wallets = [fake_ids.tron(rng) for _ in range(5000)]
+    t0 = 1_730_000_000_000
+    for page in range(0, n, page_size):
+        data = [{
+            "transaction_id": f"{rng.getrandbits(256):064x}", "token_info": USDT,
+            "block_timestamp": t0 + (page + k) * 3000, "from": rng.choice(wallets),
+            "to": rng.choice(wallets), "type": "Transfer",
+            "value": str(rng.randint(1_000_000, 50_000_000_000)),
+        } for k in range(min(page_size, n - page))]
+        body = {"data": data, "success": True, "meta": {"at": t0, "page_size": len(data)}}
+        (folder / f"trc20_{page // page_size:06d}.json").write_text(json.dumps(body))
+
+
+def write_telegram(path: Path, n: int, rng: random.Random) -> None:
+    texts = ["🛒 Меню: меф 1г — 25 000 ₸", "Оплата на карту {card}", "Kaspi перевод +7 707 {p}",
+             "USDT TRC20: {tron}", "ок, оплатил", "Сәлем! Тапсырыс қабылданды ✅"]
+    messages = []
+    for i in range(1, n + 1):
+        text = rng.choice(texts).format(card=fake_ids.card(rng), p=rng.randint(1000000, 9999999),
+                                        tron=fake_ids.tron(rng))
+        messages.append({"id": i, "type": "message", "date": "2025-03-02T20:00:00",
+                         "date_unixtime": str(1740927600 + i), "from": "Shop", "from_id": "user9",
+                         "text": text, "text_entities": [{"type": "plain", "text": text}]})
+    path.write_text(json.dumps({"name": "Shop", "type": "bot_chat", "id": 900900,
+                                "messages": messages}, ensure_ascii=False))
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a child process; each run in its own child."""
+    probe = [sys.executable, "-c",
+             "import resource,subprocess,sys,time;t=time.perf_counter();"
+             "r=subprocess.run(sys.argv[1:]);d=time.perf_counter()-t;"
+             "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024;"
+             "print(f'{d} {m}',file=sys.stderr);sys.exit(r.returncode)", *cmd]
+    done = subprocess.run(probe, env=env, capture_output=True, text=True)
+    if done.returncode not in (0,):
+        raise SystemExit(f"{cmd[:3]} failed: {done.stderr[-2000:]}")
+    seconds, mb = done.stderr.strip().splitlines()[-1].split()
+    return float(seconds), float(mb)
+
+
+DUCKDB_SCRIPT = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1])
+con.execute("SET memory_limit='4GB'")
+con.execute(sys.argv[2])
+print(con.execute("SELECT count(*) FROM t").fetchone()[0])
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--transfers", type=int, default=1_000_000)
+    ap.add_argument("--messages", type=int, default=100_000)
+    ap.add_argument("--page-size", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    shutil.rmtree(OUT, ignore_errors=True)
+    pages, chat = OUT / "trc20", OUT / "telegram_chat.json"
+    t = time.perf_counter()
+    write_trc20_pages(pages, args.transfers, args.page_size, rng)
+    write_telegram(chat, args.messages, rng)
+    print(f"generated {args.transfers:,} transfers in {args.transfers // args.page_size:,} "
+          f"TronGrid pages and {args.messages:,} Telegram messages in "
+          f"{time.perf_counter() - t:.0f} s")
+
+    cases = [
+        ("TRC-20 transfers", args.transfers, [str(pages)],
+         f"CREATE TABLE t AS SELECT unnest(data, recursive := true) "
+         f"FROM read_json('{pages}/*.json')"),
+        ("Telegram messages", args.messages, [str(chat)],
+         f"CREATE TABLE t AS SELECT unnest(messages, recursive := true) "
+         f"FROM read_json('{chat}', maximum_object_size={2 * chat.stat().st_size})"),
+    ]
+    print(f"{'input':<20}{'records':>10}{'tergeu s':>10}{'rec/s':>10}{'MB':>7}"
+          f"{'duckdb s':>10}{'MB':>7}{'ratio':>7}")
+    for label, n, paths, sql in cases:
+        home = OUT / f"home_{label.split()[0]}"
+        env = {**os.environ, "TERGEU_HOME": str(home)}
+        env.pop("TERGEU_DATABASE_URL", None)
+        ours, our_mb = run_measured(
+            [sys.executable, "-m", "assistant.cli", "ingest", "--case", "bench", *paths], env)
+        theirs, their_mb = run_measured(
+            [sys.executable, "-c", DUCKDB_SCRIPT, str(OUT / f"duck_{label.split()[0]}.db"), sql],
+            env)
+        print(f"{label:<20}{n:>10,}{ours:>10.1f}{n / ours:>10,.0f}{our_mb:>7.0f}"
+              f"{theirs:>10.1f}{their_mb:>7.0f}{ours / theirs:>6.1f}x")
+
+
+if __name__ == "__main__":
+    main()

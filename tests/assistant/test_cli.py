@@ -1,0 +1,75 @@
+"""The `tergeu` command as a user runs it: a real process, a real store in TERGEU_HOME."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EVIDENCE, SAMPLES
+
+
+@pytest.fixture
+def tergeu(tmp_path):
+    env = {**os.environ, "TERGEU_HOME": str(tmp_path / "home")}
+    env.pop("TERGEU_DATABASE_URL", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    return run
+
+
+def test_ingest_summary_stats_and_record_with_its_source_text(tergeu):
+    done = tergeu("ingest", "--case", "aurora", str(EVIDENCE))
+    assert done.returncode == 0, done.stderr
+    assert "bank_row" in done.stdout and "38" in done.stdout
+    assert "skipped as duplicate: 0 file(s)" in done.stdout
+
+    again = tergeu("ingest", "--case", "aurora", str(EVIDENCE))
+    assert "skipped as duplicate: 7 file(s)" in again.stdout
+
+    stats = json.loads(tergeu("stats", "--case", "aurora", "--json").stdout)
+    assert stats["records"]["message"] == 12 and stats["accounts"]["card"] == 3
+    assert {f["name"] for f in stats["files"]} >= {"kaspi_statement.xlsx", "listings.jsonl"}
+    assert all(len(f["sha256"]) == 64 for f in stats["files"])
+
+    rec = json.loads(tergeu("record", "--case", "aurora", "tg:900900/6", "--json").stdout)
+    assert rec["source"]["file"] == "telegram_full_export.json"
+    assert rec["source"]["locator"] == "/chats/list/0/messages/5"
+    assert "Карта сменилась" in rec["source_text"]
+    assert any(a.startswith("card:") for a in rec["accounts"])
+
+
+def test_bad_file_one_line_error_exit_2_and_good_files_still_imported(tergeu, tmp_path):
+    bad = tmp_path / "statement.csv"
+    lines = (EVIDENCE / "home_credit_statement.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[0] = "31.02.2025 25:00:00"
+    lines[2] = ",".join(cells)
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    done = tergeu("ingest", "--case", "c", str(bad), str(SAMPLES / "01_trongrid_trc20_ledger.json"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "statement.csv:line:3: unreadable date '31.02.2025 25:00:00'"]
+    stats = json.loads(tergeu("stats", "--case", "c", "--json").stdout)
+    assert stats["records"] == {"transfer": 3}
+    assert [f["name"] for f in stats["files"]] == ["01_trongrid_trc20_ledger.json"]
+
+
+def test_unknown_record_is_exit_2(tergeu):
+    done = tergeu("record", "--case", "c", "tg:1/1")
+    assert done.returncode == 2
+    assert "no record 'tg:1/1' in case 'c'" in done.stderr
+
+
+def test_corrupt_spreadsheet_is_refused_with_its_name(tergeu, tmp_path: Path):
+    broken = tmp_path / "kaspi.xlsx"
+    broken.write_bytes((EVIDENCE / "kaspi_statement.xlsx").read_bytes()[:3000])
+    done = tergeu("ingest", "--case", "c", str(broken))
+    assert done.returncode == 2
+    assert done.stderr.startswith("kaspi.xlsx: ")
+    assert len(done.stderr.strip().splitlines()) == 1
