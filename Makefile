@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export TERGEU_HOME ?= $(CURDIR)/.tergeu
 
-DEMO_EVIDENCE := $(wildcard tests/data/samples/*.json tests/data/samples/*.csv) tests/data/evidence
+# The Chase-style sample (14_…) is a US layout Tergeu has no mapping for; it is left out.
+DEMO_EVIDENCE := $(filter-out %/14_bank_statement_csv_beangulp_chase_style.csv,$(wildcard tests/data/samples/*.json tests/data/samples/*.csv)) tests/data/evidence
 
 .PHONY: install run test bench lint clean
 

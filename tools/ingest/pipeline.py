@@ -14,7 +14,7 @@ from tools.ingest.mappings import ColumnMapping
 from tools.items import Item
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
-from tools.store.repository import CaseStore, FileMeta
+from tools.store.repository import CaseStore, FileMeta, StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +51,15 @@ def _counted(items: Iterable[Item], name: str, on_progress: OnProgress | None) -
         on_progress(name, n % 1000)
 
 
-def ingest_file(store: CaseStore, case: str, path: Path, *, fmt: str | None = None,
+def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None = None,
                 mapping: ColumnMapping | None = None,
                 on_progress: OnProgress | None = None) -> FileReport:
-    """Import one file in one transaction; raises IngestError and keeps nothing if it is bad."""
+    """Import one file, all or nothing; raises IngestError and keeps nothing if it is bad."""
     name = path.name
     if not path.is_file():
         raise IngestError(str(path), None, "no such file")
     sha = sha256_of(path)
-    if store.has_file(case, sha):
+    if writer.has_file(case, sha):
         return FileReport(file=name, sha256=sha, status="duplicate")
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
@@ -68,13 +68,14 @@ def ingest_file(store: CaseStore, case: str, path: Path, *, fmt: str | None = No
                      on_progress)
     meta = FileMeta(case=case, name=name, sha256=sha, size=path.stat().st_size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file.
-    had_copy = vault_path(store.evidence_dir, sha).exists()
-    keep_copy(store.evidence_dir, path, sha)
+    vault = writer.store.evidence_dir
+    had_copy = vault_path(vault, sha).exists()
+    keep_copy(vault, path, sha)
     try:
-        result = store.write_file(meta, items)
+        result = writer.write_file(meta, items)
     except IngestError:
         if not had_copy:
-            vault_path(store.evidence_dir, sha).unlink(missing_ok=True)
+            vault_path(vault, sha).unlink(missing_ok=True)
         raise
     log.info("imported %s as %s: %s", name, fmt, result.by_kind)
     return FileReport(file=name, sha256=sha, format=fmt, status="imported",
@@ -89,14 +90,15 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     """Import every file; a bad file is reported as rejected and the others still import."""
     started = time.perf_counter()
     report = IngestReport(case=case)
-    for path in expand_paths(paths):
-        try:
-            file_report = ingest_file(store, case, path, fmt=fmt, mapping=mapping,
-                                      on_progress=on_progress)
-        except IngestError as exc:
-            file_report = FileReport(file=path.name, status="rejected", error=str(exc))
-        report.files.append(file_report)
-        if on_file:
-            on_file(file_report)
+    with store.writer() as writer:
+        for path in expand_paths(paths):
+            try:
+                file_report = ingest_file(writer, case, path, fmt=fmt, mapping=mapping,
+                                          on_progress=on_progress)
+            except IngestError as exc:
+                file_report = FileReport(file=path.name, status="rejected", error=str(exc))
+            report.files.append(file_report)
+            if on_file:
+                on_file(file_report)
     report.seconds = time.perf_counter() - started
     return report
