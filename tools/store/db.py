@@ -31,6 +31,7 @@ def create_store_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            # 64 MB of page cache; more did not speed up a million-record import (bench/).
             cur.execute("PRAGMA cache_size=-65536")
             cur.close()
 
