@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.config import Settings, get_settings
+from tools.demo.generate import SCALES, generate_case
 from tools.errors import IngestError, RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
 from tools.ingest.formats import FORMATS
@@ -163,6 +165,50 @@ def record(
               soft_wrap=True)
     # Evidence text is shown verbatim: never interpreted as markup, never re-wrapped.
     out.print(excerpt, markup=False, highlight=False, soft_wrap=True)
+
+
+demo_app = typer.Typer(help="The built-in demo case: generate it, or (no subcommand) load it.")
+app.add_typer(demo_app, name="demo")
+
+DEMO_CASE = "demo"
+DEMO_FOLDERS = ("telegram", "bank", "tron", "tags")
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(ctx: typer.Context) -> None:
+    """Write the small demo case (once) into TERGEU_HOME and ingest it as case 'demo'."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = get_settings()
+    folder = settings.home / "demo-case"
+    if not (folder / "truth.json").exists():
+        truth = generate_case(folder, seed=1, scale="small")
+        out.print(f"demo case written to {folder}: {len(truth.shops)} shops, "
+                  f"{len(truth.droppers)} dropper accounts, {truth.counts['transfer']:,} "
+                  "USDT transfers", markup=False)
+    report = ingest_paths(_store(settings), DEMO_CASE, [folder / f for f in DEMO_FOLDERS])
+    _print_summary(report)
+    if report.rejected:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@demo_app.command("generate")
+def demo_generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the case into")],
+    seed: Annotated[int, typer.Option(help="Same seed, same case")] = 1,
+    scale: Annotated[str, typer.Option(help="small | medium | seed")] = "small",
+) -> None:
+    """Write a whole demo case in real evidence formats, with truth.json."""
+    if scale not in SCALES:
+        raise _fail(f"--scale: unknown scale {scale!r}; known: {', '.join(SCALES)}")
+    started = time.perf_counter()
+    truth = generate_case(out_dir, seed=seed, scale=scale)  # type: ignore[arg-type]
+    took = time.perf_counter() - started
+    out.print(f"{scale} case (seed {seed}) in {out_dir} after {took:.1f} s: "
+              f"{len(truth.shops)} shops, {len(truth.droppers):,} dropper accounts, "
+              f"{len(truth.messages):,} messages with payment details, "
+              f"{truth.counts['transfer']:,} USDT transfers, {truth.counts['bank_row']:,} "
+              "statement rows", markup=False)
 
 
 def main() -> None:

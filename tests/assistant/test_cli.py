@@ -73,3 +73,20 @@ def test_corrupt_spreadsheet_is_refused_with_its_name(tergeu, tmp_path: Path):
     assert done.returncode == 2
     assert done.stderr.startswith("kaspi.xlsx: ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_demo_writes_and_loads_the_small_case_once(tergeu, tmp_path):
+    first = tergeu("demo")
+    assert first.returncode == 0, first.stderr
+    assert "demo case written to" in first.stdout and "transfer" in first.stdout
+    second = tergeu("demo")
+    assert second.returncode == 0 and "0 file(s) imported" in second.stdout
+    stats = json.loads(tergeu("stats", "--case", "demo", "--json").stdout)
+    truth = json.loads((tmp_path / "home" / "demo-case" / "truth.json").read_text())
+    assert stats["records"]["transfer"] == truth["counts"]["transfer"]
+
+
+def test_demo_generate_unknown_scale_is_exit_2(tergeu, tmp_path):
+    done = tergeu("demo", "generate", "--out", str(tmp_path / "x"), "--scale", "huge")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "--scale: unknown scale 'huge'; known: small, medium, seed"

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.utils import fake_ids as f
+from tools.demo import identifiers as f
 
 OUT = Path(__file__).parents[1] / "data" / "payment_details_labelled.jsonl"
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from tools.errors import RecordNotFoundError
@@ -78,21 +78,13 @@ class CaseStore:
             return w.write_file(meta, items)
 
     def stats(self, case: str) -> CaseStats:
+        def count_by_kind(conn: Connection, table: Table) -> dict[str, int]:
+            q = select(table.c.kind, func.count()).where(table.c.case == case)
+            return {kind: n for kind, n in conn.execute(q.group_by(table.c.kind))}
+
         with self.engine.connect() as conn:
-            by_kind = dict(
-                conn.execute(
-                    select(records.c.kind, func.count())
-                    .where(records.c.case == case)
-                    .group_by(records.c.kind)
-                ).all()
-            )
-            by_account = dict(
-                conn.execute(
-                    select(accounts.c.kind, func.count())
-                    .where(accounts.c.case == case)
-                    .group_by(accounts.c.kind)
-                ).all()
-            )
+            by_kind = count_by_kind(conn, records)
+            by_account = count_by_kind(conn, accounts)
             file_rows = conn.execute(
                 select(files).where(files.c.case == case).order_by(files.c.id)
             ).all()

@@ -1,4 +1,4 @@
-"""Valid (and deliberately invalid) payment identifiers for fixtures, built with the libraries."""
+"""Valid (and deliberately invalid) payment identifiers for generated evidence."""
 
 from __future__ import annotations
 
