@@ -17,7 +17,6 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/tergeu demo
-	$(BIN)/tergeu stats --case demo
 	@echo
 	@echo "Case 'demo' (evidence in $(TERGEU_HOME)/demo-case, truth.json beside it). Try:"
 	@echo "  export TERGEU_HOME=$(TERGEU_HOME)"

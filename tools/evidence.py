@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from json_source_map import calculate
 from openpyxl import load_workbook
 
 from tools.errors import TergeuError
 from tools.ingest.tabular import text_encoding
+from tools.jsonspan import pointer_span
 
 CSV_FORMATS = {"bank_statement", "listings", "etherscan_csv"}
 
@@ -67,10 +67,11 @@ def source_excerpt(evidence_dir: Path, sha256: str, locator: str, fmt: str = "")
     if m := _SHEET_ROW.match(locator):
         return _sheet_row(path, m["sheet"], int(m["row"]))
     text = path.read_text(encoding="utf-8-sig")
-    entry = calculate(text).get(locator)
-    if entry is None:
-        raise TergeuError(f"pointer {locator} not found in evidence file {sha256}")
-    return text[entry.value_start.position : entry.value_end.position]
+    try:
+        start, end = pointer_span(text, locator)
+    except KeyError as exc:
+        raise TergeuError(f"pointer {locator} not found in evidence file {sha256}") from exc
+    return text[start:end]
 
 
 def _lines_from(path: Path, line: int) -> Iterator[str]:

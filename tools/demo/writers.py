@@ -52,7 +52,9 @@ class Chat:
         """Append a message as Telegram Desktop exports it; returns its id."""
         msg_id = len(self.messages) + 1
         self.messages.append({
-            "id": msg_id, "type": "message", "date": when.strftime("%Y-%m-%dT%H:%M:%S"),
+            # Telegram Desktop writes the exporter's local time (Kazakhstan, UTC+5) and Unix time.
+            "id": msg_id, "type": "message",
+            "date": (when + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%S"),
             "date_unixtime": str(int(when.timestamp())), "from": sender, "from_id": sender_id,
             "text": text, "text_entities": [{"type": "plain", "text": text}],
         })
