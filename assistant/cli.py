@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -22,6 +24,7 @@ from tools.ingest.mappings import load_mapping
 from tools.ingest.pipeline import expand_paths, ingest_paths
 from tools.models import FileReport
 from tools.store import CaseStore, connect_store
+from tools.trace import TraceRequest, load_case_graph, trace
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Tergeu: investigate drug-trade money in case evidence.")
@@ -165,6 +168,53 @@ def record(
               soft_wrap=True)
     # Evidence text is shown verbatim: never interpreted as markup, never re-wrapped.
     out.print(excerpt, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("trace")
+def trace_cmd(
+    case: CaseOpt,
+    addresses: Annotated[list[str], typer.Argument(metavar="ADDRESS...", help="Start address(es)")],
+    direction: Annotated[str, typer.Option(help="forward | backward")] = "forward",
+    policy: Annotated[str, typer.Option(help="haircut | fifo | poison")] = "haircut",
+    hops: Annotated[int, typer.Option(help="Transfers to follow from a start (1-20)")] = 7,
+    token: Annotated[str | None, typer.Option(help="Token symbol (default: the start's)")] = None,
+    since: Annotated[datetime | None, typer.Option(help="Ignore transfers before")] = None,
+    until: Annotated[datetime | None, typer.Option(help="Ignore transfers after")] = None,
+    min_amount: Annotated[str | None, typer.Option(help="Ignore smaller transfers")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Follow money from ADDRESS forward (where it came to rest) or backward (where from)."""
+    try:
+        req = TraceRequest(addresses=addresses, direction=direction, policy=policy, hops=hops,
+                           token=token, since=since, until=until, min_amount=min_amount)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _fail(f"--{first['loc'][0]}: {first['msg']}") from exc
+    cg = load_case_graph(_store(get_settings()), case)
+    unknown = [a for a in addresses if a not in cg.graph]
+    if len(unknown) == len(addresses):
+        raise _fail(f"no transfers of {', '.join(unknown)} in case {case!r}")
+    result = trace(cg, req)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+        return
+    out.print(f"{req.direction} trace, {req.policy}, {req.hops} hops: {result.traced} "
+              f"{result.token} followed from {len(addresses)} address(es); "
+              f"{result.addresses_visited:,} addresses, {result.transfers_considered:,} "
+              "transfers considered", markup=False)
+    table = Table()
+    for col in ("endpoint", "why", result.token, "share", "hops", "last transfer"):
+        table.add_column(col)
+    for ep in result.endpoints[:30]:
+        last = ep.path[-1].record_id if ep.path else ""
+        why = ep.reason + (f": {ep.label}" if ep.label else "")
+        table.add_row(ep.address, why, ep.amount, f"{ep.share:.1%}", str(len(ep.path)), last)
+    out.print(table)
+    if len(result.endpoints) > 30:
+        out.print(f"… {len(result.endpoints) - 30} more endpoints (--json for all)")
+    for p in result.patterns[:10]:
+        out.print(f"{p.kind}: {p.note} — {', '.join(p.record_ids[:3])}"
+                  f"{' …' if len(p.record_ids) > 3 else ''}", markup=False, soft_wrap=True)
 
 
 demo_app = typer.Typer(help="The built-in demo case: generate it, or (no subcommand) load it.")

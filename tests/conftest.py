@@ -45,3 +45,27 @@ def postgres_store(tmp_path: Path) -> Iterator[CaseStore]:
 def store(request: pytest.FixtureRequest) -> CaseStore:
     """Every store test runs on SQLite and on PostgreSQL: the same code must work on both."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+def _demo(root: Path, seed: int, scale: str):
+    from tools.demo.generate import generate_case
+    from tools.ingest.pipeline import ingest_paths
+
+    truth = generate_case(root / "case", seed=seed, scale=scale)  # type: ignore[arg-type]
+    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
+    folders = [root / "case" / f for f in ("telegram", "bank", "tron", "tags")]
+    report = ingest_paths(store, "demo", folders)
+    assert not report.rejected, [f.error for f in report.rejected]
+    return truth, store, report
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory):
+    """The small demo case (seed 7), generated and ingested once for the whole run."""
+    return _demo(tmp_path_factory.mktemp("small_demo"), 7, "small")
+
+
+@pytest.fixture(scope="session")
+def medium_demo(tmp_path_factory):
+    """The medium demo case (seed 11): 10 shops, 50k transfers through busy exchange wallets."""
+    return _demo(tmp_path_factory.mktemp("medium_demo"), 11, "medium")

@@ -8,21 +8,12 @@ from sqlalchemy import select
 
 from tools.demo.generate import generate_case
 from tools.demo.truth import Truth
-from tools.ingest.pipeline import ingest_paths
-from tools.store import connect_store
 from tools.store.schema import accounts, records, sightings, transfers
-
-FOLDERS = ("telegram", "bank", "tron", "tags")
 
 
 @pytest.fixture(scope="module")
-def case(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    truth = generate_case(root / "case", seed=7, scale="small")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
-    report = ingest_paths(store, "demo", [root / "case" / f for f in FOLDERS])
-    assert not report.rejected, [f.error for f in report.rejected]
-    return truth, store, report
+def case(small_demo):
+    return small_demo
 
 
 def test_same_seed_same_bytes_other_seed_other_case(tmp_path):
