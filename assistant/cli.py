@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -16,6 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.config import Settings, get_settings
+from tools.chains.client import CachedFetcher, FetchError
+from tools.chains.expand import trace_with_expansion
+from tools.chains.sources import ChainSources
 from tools.demo.generate import SCALES, generate_case
 from tools.errors import IngestError, RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
@@ -181,6 +185,9 @@ def trace_cmd(
     since: Annotated[datetime | None, typer.Option(help="Ignore transfers before")] = None,
     until: Annotated[datetime | None, typer.Option(help="Ignore transfers after")] = None,
     min_amount: Annotated[str | None, typer.Option(help="Ignore smaller transfers")] = None,
+    expand: Annotated[bool | None, typer.Option(
+        "--expand/--no-expand",
+        help="Fetch histories where case data stops (TronGrid/Esplora/Etherscan)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Follow money from ADDRESS forward (where it came to rest) or backward (where from)."""
@@ -190,11 +197,24 @@ def trace_cmd(
     except ValidationError as exc:
         first = exc.errors()[0]
         raise _fail(f"--{first['loc'][0]}: {first['msg']}") from exc
-    cg = load_case_graph(_store(get_settings()), case)
+    settings = get_settings()
+    store = _store(settings)
+    cg = load_case_graph(store, case)
     unknown = [a for a in addresses if a not in cg.graph]
-    if len(unknown) == len(addresses):
+    if len(unknown) == len(addresses) and not expand:
         raise _fail(f"no transfers of {', '.join(unknown)} in case {case!r}")
-    result = trace(cg, req)
+    if expand if expand is not None else settings.chains.live_expansion:
+        try:
+            result, fetched = trace_with_expansion(store, case, req, _chain_sources(settings),
+                                                   settings.chains.max_fetches)
+        except FetchError as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(1) from exc
+        if fetched:
+            err.print(f"fetched {len(fetched)} address histories: {', '.join(fetched)}",
+                      markup=False)
+    else:
+        result = trace(cg, req)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=1) + "\n")
         return
@@ -215,6 +235,17 @@ def trace_cmd(
     for p in result.patterns[:10]:
         out.print(f"{p.kind}: {p.note} — {', '.join(p.record_ids[:3])}"
                   f"{' …' if len(p.record_ids) > 3 else ''}", markup=False, soft_wrap=True)
+
+
+def _chain_sources(settings: Settings) -> ChainSources:
+    c = settings.chains
+    client = httpx.Client(timeout=30.0, headers={"User-Agent": "tergeu/0.1"})
+    return ChainSources(
+        CachedFetcher(client, settings.fetch_cache_dir), trongrid_url=c.trongrid_url,
+        trongrid_key=c.trongrid_api_key.get_secret_value() if c.trongrid_api_key else None,
+        esplora_url=c.esplora_url, etherscan_url=c.etherscan_url,
+        etherscan_key=c.etherscan_api_key.get_secret_value() if c.etherscan_api_key else None,
+    )
 
 
 demo_app = typer.Typer(help="The built-in demo case: generate it, or (no subcommand) load it.")

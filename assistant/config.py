@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,8 +13,21 @@ def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "tergeu"
 
 
+class ChainSettings(BaseModel):
+    """Chain APIs for live expansion (`TERGEU_CHAINS__<FIELD>`); off unless asked for."""
+
+    live_expansion: bool = Field(default=False, description="Fetch where case data stops")
+    trongrid_url: str = Field(default="https://api.trongrid.io", description="TronGrid base URL")
+    trongrid_api_key: SecretStr | None = Field(default=None, description="TRON-PRO-API-KEY")
+    esplora_url: str = Field(default="https://blockstream.info/api", description="Esplora API")
+    etherscan_url: str = Field(default="https://api.etherscan.io/api", description="Etherscan")
+    etherscan_api_key: SecretStr | None = Field(default=None, description="Etherscan API key")
+    max_fetches: int = Field(default=10, ge=0, description="Addresses fetched per trace")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TERGEU_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="TERGEU_", env_nested_delimiter="__",
+                                      extra="ignore")
 
     home: Path = Field(default_factory=_default_home,
                        description="Where case data lives: database, evidence vault, vectors")
@@ -24,6 +37,8 @@ class Settings(BaseSettings):
         "(e.g. postgresql+psycopg://user:pw@host/tergeu)",
     )
 
+    chains: ChainSettings = Field(default_factory=ChainSettings)
+
     @property
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'tergeu.db'}"
@@ -31,6 +46,10 @@ class Settings(BaseSettings):
     @property
     def evidence_dir(self) -> Path:
         return self.home / "evidence"
+
+    @property
+    def fetch_cache_dir(self) -> Path:
+        return self.home / "fetched"
 
 
 @lru_cache

@@ -90,3 +90,28 @@ def test_demo_generate_unknown_scale_is_exit_2(tergeu, tmp_path):
     done = tergeu("demo", "generate", "--out", str(tmp_path / "x"), "--scale", "huge")
     assert done.returncode == 2
     assert done.stderr.strip() == "--scale: unknown scale 'huge'; known: small, medium, seed"
+
+
+def test_trace_from_shop_treasury_reaches_the_truth_beneficiaries(tergeu, tmp_path):
+    assert tergeu("demo").returncode == 0
+    truth = json.loads((tmp_path / "home" / "demo-case" / "truth.json").read_text())
+    shop = truth["shops"][0]
+    done = tergeu("trace", "--case", "demo", shop["treasury"], "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    ends = {e["address"]: e for e in result["endpoints"]}
+    beneficiaries = {b["address"] for b in truth["beneficiaries"]}
+    assert set(ends) & beneficiaries
+    for e in result["endpoints"]:
+        assert e["path"] and e["path"][0]["from_address"] == shop["treasury"]
+    text = tergeu("trace", "--case", "demo", shop["treasury"], "--policy", "fifo")
+    assert "forward trace, fifo, 7 hops" in text.stdout
+
+
+def test_trace_bad_options_and_unknown_address_are_exit_2(tergeu):
+    assert tergeu("demo").returncode == 0
+    bad = tergeu("trace", "--case", "demo", "TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx", "--hops", "99")
+    assert bad.returncode == 2 and bad.stderr.startswith("--hops: ")
+    unknown = tergeu("trace", "--case", "demo", "TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx")
+    assert unknown.returncode == 2
+    assert "no transfers of TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx in case 'demo'" in unknown.stderr

@@ -52,10 +52,13 @@ def _counted(items: Iterable[Item], name: str, on_progress: OnProgress | None) -
 
 
 def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None = None,
-                mapping: ColumnMapping | None = None,
-                on_progress: OnProgress | None = None) -> FileReport:
-    """Import one file, all or nothing; raises IngestError and keeps nothing if it is bad."""
-    name = path.name
+                mapping: ColumnMapping | None = None, on_progress: OnProgress | None = None,
+                name: str | None = None) -> FileReport:
+    """Import one file, all or nothing; raises IngestError and keeps nothing if it is bad.
+
+    `name` is what records cite as their file: the file name, or the URL a page came from.
+    """
+    name = name or path.name
     if not path.is_file():
         raise IngestError(str(path), None, "no such file")
     sha = sha256_of(path)

@@ -1,0 +1,1 @@
+"""Live expansion: fetching an address's transfers from TronGrid, Esplora or Etherscan."""
