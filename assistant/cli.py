@@ -29,6 +29,7 @@ from tools.ingest.pipeline import expand_paths, ingest_paths
 from tools.models import FileReport
 from tools.store import CaseStore, connect_store
 from tools.trace import TraceRequest, load_case_graph, trace
+from tools.trace.starts import linked_wallets
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Tergeu: investigate drug-trade money in case evidence.")
@@ -191,17 +192,24 @@ def trace_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Follow money from ADDRESS forward (where it came to rest) or backward (where from)."""
+    settings = get_settings()
+    store = _store(settings)
+    starts: list[str] = []
+    for given in addresses:
+        linked = linked_wallets(store, case, given)
+        if linked.via_shops:
+            err.print(f"{given}: handed out by {', '.join(linked.via_shops)}; tracing their "
+                      f"wallets {', '.join(linked.wallets) or '(none known)'}", markup=False)
+        starts.extend(linked.wallets)
     try:
-        req = TraceRequest(addresses=addresses, direction=direction, policy=policy, hops=hops,
+        req = TraceRequest(addresses=starts, direction=direction, policy=policy, hops=hops,
                            token=token, since=since, until=until, min_amount=min_amount)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise _fail(f"--{first['loc'][0]}: {first['msg']}") from exc
-    settings = get_settings()
-    store = _store(settings)
+        raise _fail(f"--{first['loc'][0] if first['loc'] else 'ADDRESS'}: {first['msg']}") from exc
     cg = load_case_graph(store, case)
-    unknown = [a for a in addresses if a not in cg.graph]
-    if len(unknown) == len(addresses) and not expand:
+    unknown = [a for a in starts if a not in cg.graph]
+    if len(unknown) == len(starts) and not expand:
         raise _fail(f"no transfers of {', '.join(unknown)} in case {case!r}")
     if expand if expand is not None else settings.chains.live_expansion:
         try:
@@ -219,7 +227,7 @@ def trace_cmd(
         sys.stdout.write(result.model_dump_json(indent=1) + "\n")
         return
     out.print(f"{req.direction} trace, {req.policy}, {req.hops} hops: {result.traced} "
-              f"{result.token} followed from {len(addresses)} address(es); "
+              f"{result.token} followed from {len(starts)} address(es); "
               f"{result.addresses_visited:,} addresses, {result.transfers_considered:,} "
               "transfers considered", markup=False)
     table = Table()

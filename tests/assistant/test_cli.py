@@ -115,3 +115,15 @@ def test_trace_bad_options_and_unknown_address_are_exit_2(tergeu):
     unknown = tergeu("trace", "--case", "demo", "TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx")
     assert unknown.returncode == 2
     assert "no transfers of TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx in case 'demo'" in unknown.stderr
+
+
+def test_trace_from_a_dropper_card_follows_its_shops_wallets(tergeu, tmp_path):
+    assert tergeu("demo").returncode == 0
+    truth = json.loads((tmp_path / "home" / "demo-case" / "truth.json").read_text())
+    dropper = truth["droppers"][0]
+    shop = next(s for s in truth["shops"] if s["id"] == dropper["shop"])
+    card = " ".join(dropper["card"][i:i + 4] for i in range(0, 16, 4))
+    done = tergeu("trace", "--case", "demo", card, "--json")
+    assert done.returncode == 0, done.stderr
+    assert f"handed out by {shop['id']}" in done.stderr
+    assert set(json.loads(done.stdout)["request"]["addresses"]) == set(shop["payment_wallets"])

@@ -285,9 +285,14 @@ class _Tracer:
                                              "gathered here"))
         for node, (reason, label) in sorted(self.stops.items()):
             if reason == "exchange_deposit" and node in senders:
+                # Deposit reuse: everyone paying into one deposit address is one customer of
+                # the exchange, so the deposit clusters its senders (Victor 2020).
+                users = sorted(self.g.pred[node])
                 sweeps = [m.record_id for v, d in self.g.succ[node].items() for m in d["m"]]
-                patterns.append(Pattern(kind="exchange_deposit", addresses=[node],
-                                        record_ids=sweeps[:50], note=label or ""))
+                patterns.append(Pattern(kind="exchange_deposit", addresses=[node, *users],
+                                        record_ids=sweeps[:50],
+                                        note=f"{label}; {len(users)} address(es) deposit here, "
+                                             "one exchange customer"))
         return patterns
 
 

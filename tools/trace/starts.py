@@ -1,0 +1,45 @@
+"""Turning what a prosecutor pastes (a wallet, or a dropper's card or phone) into start wallets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from tools.payments import extract_payment_details
+from tools.store import CaseStore
+from tools.store.schema import sightings
+
+WALLET_KINDS = ("tron", "btc", "eth")
+
+
+@dataclass(frozen=True, slots=True)
+class StartWallets:
+    given: str
+    wallets: list[str]
+    via_shops: list[str]  # empty when `given` is itself a wallet
+
+
+def linked_wallets(store: CaseStore, case: str, identifier: str) -> StartWallets:
+    """A wallet stays itself; a card, phone or IBAN leads to the wallets of the shops that
+    handed it out (the money paid to a dropper ends up in those shops' wallets)."""
+    details = extract_payment_details(identifier)
+    if not details:
+        return StartWallets(identifier, [identifier], [])
+    detail = details[0]
+    if detail.kind in WALLET_KINDS:
+        return StartWallets(identifier, [detail.value], [])
+    with store.engine.connect() as conn:
+        shops = sorted({s for s in conn.execute(
+            select(sightings.c.shop).where(sightings.c.case == case,
+                                           sightings.c.account_id == detail.account_id)
+        ).scalars() if s})
+        if not shops:
+            return StartWallets(identifier, [], [])
+        accounts = conn.execute(
+            select(sightings.c.account_id).where(sightings.c.case == case,
+                                                 sightings.c.shop.in_(shops)).distinct()
+        ).scalars()
+        wallets = sorted(a.split(":", 1)[1] for a in accounts
+                         if a.split(":", 1)[0] in WALLET_KINDS)
+    return StartWallets(identifier, wallets, shops)
