@@ -23,9 +23,11 @@ from tools.chains.sources import ChainSources
 from tools.demo.generate import SCALES, generate_case
 from tools.errors import IngestError, RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
+from tools.identifiers import parse_identifier
 from tools.ingest.formats import FORMATS
 from tools.ingest.mappings import load_mapping
 from tools.ingest.pipeline import expand_paths, ingest_paths
+from tools.lookup import lookup_account
 from tools.models import FileReport
 from tools.store import CaseStore, connect_store
 from tools.trace import TraceRequest, load_case_graph, trace
@@ -109,7 +111,7 @@ def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
     dup_records = sum(f.duplicate_records for f in report.files)
     accounts = sum(f.accounts for f in report.files)
     if accounts:
-        out.print(f"  payment details seen: {accounts:,}")
+        out.print(f"  accounts seen (payment details, statement parties): {accounts:,}")
     out.print(f"skipped as duplicate: {len(dup_files)} file(s), {dup_records:,} record(s)")
     if report.rejected:
         out.print(f"rejected: {len(report.rejected)} file(s) (see messages above)")
@@ -243,6 +245,58 @@ def trace_cmd(
     for p in result.patterns[:10]:
         out.print(f"{p.kind}: {p.note} — {', '.join(p.record_ids[:3])}"
                   f"{' …' if len(p.record_ids) > 3 else ''}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def lookup(
+    case: CaseOpt,
+    identifier: Annotated[str, typer.Argument(
+        help="Card (or masked card 4400 43** **** 0260), IBAN, phone, wallet, @bot or ИИН")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything the case knows about an account: shops, messages, statements, wallets."""
+    store = _store(get_settings())
+    ident = parse_identifier(identifier)
+    graph = load_case_graph(store, case) if ident.kind != "unknown" and not ident.error else None
+    result = lookup_account(store, case, identifier, graph)
+    if result.error:
+        raise _fail(f"{identifier}: {result.error}")
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+        return
+    if not result.matches:
+        out.print(f"{result.kind} {result.value}: valid, but not in case {case!r}", markup=False)
+        return
+    if result.mask:
+        out.print(f"{len(result.matches)} card(s) match {result.mask}", markup=False)
+    for p in result.matches:
+        _print_profile(p)
+
+
+def _print_profile(p) -> None:  # type: ignore[no-untyped-def]
+    info = ", ".join(f"{k}: {v}" for k, v in p.info.items())
+    out.print(f"[bold]{p.display}[/] ({p.kind}{'; ' + info if info else ''})")
+    out.print(f"  seen {p.first_seen:%Y-%m-%d} – {p.last_seen:%Y-%m-%d}" if p.first_seen else
+              "  seen: no dates", markup=False)
+    if p.shops:
+        out.print("  handed out by: " + ", ".join(p.shops), markup=False)
+    for s in p.seen_in[:10]:
+        when = f"{s.seen_at:%Y-%m-%d %H:%M}" if s.seen_at else ""
+        out.print(f"    {when} {s.record_id} {s.shop_name or ''}", markup=False)
+    if b := p.bank:
+        out.print(f"  statements: in {b.total_in}, out {b.total_out}, {b.operations} operations, "
+                  f"{b.distinct_payers} distinct payers", markup=False)
+        for c in b.counterparties[:5]:
+            ops = f"{c.operations} operation{'s' if c.operations > 1 else ''}"
+            out.print(f"    {c.account}: {c.total} over {ops} ({', '.join(c.records)})",
+                      markup=False, soft_wrap=True)
+    if p.linked_wallets:
+        out.print("  wallets of the same shops: " + ", ".join(p.linked_wallets), markup=False)
+    if t := p.trace:
+        ends = "; ".join(f"{a} {r} {amt}" for a, r, amt in t.endpoints)
+        out.print(f"  money traced: {t.traced} {t.token} → {ends}", markup=False)
+    if p.seen_with:
+        out.print("  seen with: " + ", ".join(p.seen_with[:10]), markup=False)
 
 
 def _chain_sources(settings: Settings) -> ChainSources:

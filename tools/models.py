@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 RecordKind = Literal["transfer", "message", "listing", "bank_row", "tag"]
-AccountKind = Literal["card", "iban", "phone", "tron", "btc", "eth", "bot"]
+AccountKind = Literal["card", "iban", "phone", "tron", "btc", "eth", "bot", "iin"]
 
 
 class Source(BaseModel):

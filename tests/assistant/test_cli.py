@@ -127,3 +127,17 @@ def test_trace_from_a_dropper_card_follows_its_shops_wallets(tergeu, tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"handed out by {shop['id']}" in done.stderr
     assert set(json.loads(done.stdout)["request"]["addresses"]) == set(shop["payment_wallets"])
+
+
+def test_lookup_prints_the_profile_or_why_the_identifier_is_invalid(tergeu, tmp_path):
+    assert tergeu("demo").returncode == 0
+    truth = json.loads((tmp_path / "home" / "demo-case" / "truth.json").read_text())
+    record_id, [(kind, card)] = next((r, d) for r, d in truth["messages"].items() if d[0][0] == "card")
+    done = tergeu("lookup", "--case", "demo", card)
+    assert done.returncode == 0 and record_id in done.stdout and "handed out by" in done.stdout
+    as_json = json.loads(tergeu("lookup", "--case", "demo", card, "--json").stdout)
+    assert as_json["matches"][0]["id"] == f"card:{card}"
+    bad = tergeu("lookup", "--case", "demo", card[:-1] + str((int(card[-1]) + 1) % 10))
+    assert bad.returncode == 2 and "Luhn checksum fails" in bad.stderr
+    absent = tergeu("lookup", "--case", "demo", "4400 4301 2345 6789")
+    assert absent.returncode == 0 and "valid, but not in case 'demo'" in absent.stdout

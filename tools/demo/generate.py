@@ -29,6 +29,7 @@ from tools.demo.writers import (
     write_tagpack,
     write_trongrid_pages,
 )
+from tools.identifiers import iin_is_valid
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 DAYS = 60
@@ -117,9 +118,14 @@ class CaseGenerator:
     # --- the cast ---------------------------------------------------------------------------
 
     def _iin(self) -> str:
+        """A person's ИИН: birth date, century-and-sex digit, serial, valid control digit."""
         r = self.rng
-        return f"{r.randint(75, 99)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}" \
-               f"{r.choice('3456')}{r.randint(10000, 99999)}"
+        while True:
+            body = f"{r.randint(75, 99)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}" \
+                   f"{r.choice('3456')}{r.randint(1000, 9999)}"
+            for check in "0123456789":
+                if iin_is_valid(body + check):
+                    return body + check
 
     def cast(self) -> None:
         r, s = self.rng, self.spec

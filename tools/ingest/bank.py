@@ -12,12 +12,15 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from stdnum import iban
+
 from tools.errors import IngestError
+from tools.identifiers import iin_is_valid
 from tools.ingest.amounts import parse_amount
 from tools.ingest.ids import short_hash
 from tools.ingest.mappings import ColumnMapping, find_mapping
 from tools.ingest.tabular import Row, cell_text, table_rows
-from tools.items import Item, TransferRow
+from tools.items import Item, PaymentDetail, TransferRow
 
 HEADER_SEARCH_ROWS = 30
 # Rows read ahead to find whose statement it is when the title block does not say.
@@ -170,4 +173,19 @@ def _row_item(loc: str, row: list[Any], layout: Layout, holder: str | None,
     sender = payer or layout.text(row, "payer_iin") or None
     receiver = payee or layout.text(row, "payee_iin") or None
     return Item(rid, "bank_row", loc, ts, data,
-                transfer=TransferRow("bank", currency, sender, receiver, amount, ts, rid))
+                transfer=TransferRow("bank", currency, sender, receiver, amount, ts, rid),
+                details=_parties(layout, row))
+
+
+def _parties(layout: Layout, row: list[Any]) -> list[PaymentDetail]:
+    """The row's accounts and ИИН/БИН, so that a lookup finds every statement row they are in."""
+    found: list[PaymentDetail] = []
+    for side in ("payer", "payee"):
+        account = layout.text(row, f"{side}_account").replace(" ", "")
+        if account and iban.is_valid(account):
+            found.append(PaymentDetail("iban", account, iban.format(account),
+                                       {"bank_code": account[4:7]}))
+        iin = layout.text(row, f"{side}_iin")
+        if iin and iin_is_valid(iin):
+            found.append(PaymentDetail("iin", iin, iin, {"name": layout.text(row, f"{side}_name")}))
+    return found

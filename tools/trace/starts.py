@@ -29,17 +29,24 @@ def linked_wallets(store: CaseStore, case: str, identifier: str) -> StartWallets
     detail = details[0]
     if detail.kind in WALLET_KINDS:
         return StartWallets(identifier, [detail.value], [])
+    wallets, shops = wallets_of_account(store, case, detail.account_id)
+    return StartWallets(identifier, wallets, shops)
+
+
+def wallets_of_account(store: CaseStore, case: str, account_id: str
+                       ) -> tuple[list[str], list[str]]:
+    """(wallets, shops): the wallets handed out by the shops that handed out `account_id`."""
     with store.engine.connect() as conn:
         shops = sorted({s for s in conn.execute(
             select(sightings.c.shop).where(sightings.c.case == case,
-                                           sightings.c.account_id == detail.account_id)
+                                           sightings.c.account_id == account_id)
         ).scalars() if s})
         if not shops:
-            return StartWallets(identifier, [], [])
+            return [], []
         accounts = conn.execute(
             select(sightings.c.account_id).where(sightings.c.case == case,
                                                  sightings.c.shop.in_(shops)).distinct()
         ).scalars()
         wallets = sorted(a.split(":", 1)[1] for a in accounts
                          if a.split(":", 1)[0] in WALLET_KINDS)
-    return StartWallets(identifier, wallets, shops)
+    return wallets, shops

@@ -1,0 +1,115 @@
+"""Account lookup on the small demo case, for every identifier form a prosecutor may paste."""
+
+from decimal import Decimal
+
+import pytest
+
+from tools.identifiers import iin_is_valid, parse_identifier
+from tools.lookup import lookup_account
+from tools.trace import load_case_graph
+
+
+@pytest.fixture(scope="module")
+def demo(small_demo):
+    truth, store, _ = small_demo
+    return truth, store, load_case_graph(store, "demo")
+
+
+def revealed(truth, kind):
+    return [(rid, v) for rid, d in truth.messages.items() for k, v in d if k == kind]
+
+
+def _spaced(card: str) -> str:
+    return " ".join(card[i:i + 4] for i in range(0, 16, 4))
+
+
+@pytest.mark.parametrize("form", [str, _spaced, lambda c: "-".join(_spaced(c).split())])
+def test_card_in_any_spacing_names_the_shop_and_the_message(demo, form):
+    truth, store, graph = demo
+    record_id, card = revealed(truth, "card")[0]
+    result = lookup_account(store, "demo", form(card), graph)
+    [profile] = result.matches
+    assert profile.value == card and record_id in {s.record_id for s in profile.seen_in}
+    assert profile.shops == [record_id.split("/")[0]]
+    assert profile.info["scheme"] in ("visa", "mastercard", "mir")
+    assert profile.linked_wallets and profile.trace is not None
+
+
+def test_masked_card_lists_every_match_with_the_mask(demo):
+    truth, store, graph = demo
+    card = revealed(truth, "card")[0][1]
+    result = lookup_account(store, "demo", f"{card[:4]} **** **** {card[-4:]}", graph)
+    assert result.mask == f"{card[:4]}{'_' * 8}{card[-4:]}"
+    assert card in [m.value for m in result.matches]
+    wide = lookup_account(store, "demo", f"{card[:4]} **** **** ****"[:16] + "0000", graph)
+    assert all(m.value.startswith(card[:4]) and m.value.endswith("0000") for m in wide.matches)
+
+
+@pytest.mark.parametrize("written", ["+7 {a} {b} {c} {d}", "8{n}", "8 ({a}) {b}-{c}-{d}"])
+def test_phone_in_any_written_form(demo, written):
+    truth, store, graph = demo
+    record_id, phone = revealed(truth, "phone")[0]
+    n = phone[2:]
+    text = written.format(n=n, a=n[:3], b=n[3:6], c=n[6:8], d=n[8:])
+    [profile] = lookup_account(store, "demo", text, graph).matches
+    assert profile.value == phone and record_id in {s.record_id for s in profile.seen_in}
+
+
+def test_dropper_iban_has_its_statement_activity_with_row_citations(demo):
+    truth, store, graph = demo
+    dropper = next(d for d in truth.droppers if d.country == "KZ")
+    [profile] = lookup_account(store, "demo", dropper.iban, graph).matches
+    b = profile.bank
+    assert b is not None and b.operations > 3 and b.distinct_payers >= 2
+    # A dropper passes on everything it receives (to the next dropper and to a P2P seller).
+    assert Decimal(b.total_in) == Decimal(b.total_out)
+    assert all(r.startswith(f"bank:{dropper.iban}/") for c in b.counterparties for r in c.records)
+    assert b.first <= b.last
+
+
+def test_wallet_lookup_carries_a_trace_summary(demo):
+    truth, store, graph = demo
+    wallet = truth.shops[0].payment_wallets[0]
+    [profile] = lookup_account(store, "demo", wallet, graph).matches
+    beneficiaries = {b.address for b in truth.beneficiaries}
+    assert {a for a, reason, _ in profile.trace.endpoints if reason == "beneficiary"} <= beneficiaries
+
+
+def test_bot_seen_in_several_channel_posts(demo):
+    truth, store, graph = demo
+    shop = truth.shops[0]
+    [profile] = lookup_account(store, "demo", "@" + shop.bot, graph).matches
+    assert len(profile.seen_in) >= 2 and profile.shops == [f"tg:{shop.channel_id}"]
+
+
+def test_iin_of_a_payer_finds_the_rows(demo):
+    truth, store, graph = demo
+    from sqlalchemy import select
+
+    from tools.store.schema import accounts
+    with store.engine.connect() as conn:
+        iin = conn.execute(select(accounts.c.value).where(accounts.c.kind == "iin")).scalar()
+    assert iin_is_valid(iin)
+    [profile] = lookup_account(store, "demo", iin, graph).matches
+    assert all(s.kind == "bank_row" for s in profile.seen_in)
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("4400 4301 2345 6788", "Luhn checksum fails"),
+    ("KZ13722S00013131565", "wrong length"),
+    ("KZ12 3456 7890 1234 5678", "not a valid IBAN"),
+    ("TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqy", "base58 checksum fails"),
+    ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "EIP-55"),
+    ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", "bech32 checksum fails"),
+    ("950101300124", "control digit"),
+    ("+7 123 456 78 90", "not a valid phone number"),
+])
+def test_invalid_identifiers_say_why(demo, text, error):
+    _, store, graph = demo
+    result = lookup_account(store, "demo", text, graph)
+    assert result.error and error in result.error and result.matches == []
+
+
+def test_valid_but_absent_is_not_an_error():
+    ident = parse_identifier("4400 4301 2345 6789")
+    assert ident.error is None and ident.kind == "card"

@@ -1,0 +1,202 @@
+"""Account lookup: everything the case knows about a card, IBAN, phone, wallet, bot or ИИН."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from tools.identifiers import parse_identifier
+from tools.store import CaseStore
+from tools.store.schema import accounts, records, sightings, transfers
+from tools.trace import TraceRequest, trace
+from tools.trace.graph import CaseGraph
+from tools.trace.starts import WALLET_KINDS, wallets_of_account
+
+MAX_MASK_MATCHES = 20
+MAX_SIGHTINGS = 50
+
+
+class SeenIn(BaseModel):
+    record_id: str = Field(description="The message, listing or statement row, to cite")
+    kind: str
+    shop: str | None
+    shop_name: str | None
+    seen_at: datetime | None
+
+
+class Counterparty(BaseModel):
+    account: str
+    name: str | None
+    total: str
+    operations: int
+    records: list[str]
+
+
+class BankActivity(BaseModel):
+    total_in: str
+    total_out: str
+    operations: int
+    distinct_payers: int
+    first: datetime | None
+    last: datetime | None
+    counterparties: list[Counterparty] = Field(description="Largest by total, in and out")
+
+
+class TraceSummary(BaseModel):
+    traced: str
+    token: str
+    endpoints: list[tuple[str, str, str]] = Field(description="(address, reason, amount)")
+
+
+class AccountProfile(BaseModel):
+    id: str
+    kind: str
+    value: str
+    display: str
+    info: dict[str, object]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    shops: list[str] = Field(description="Shops that handed it out")
+    seen_in: list[SeenIn]
+    bank: BankActivity | None = None
+    linked_wallets: list[str] = Field(default_factory=list)
+    trace: TraceSummary | None = None
+    seen_with: list[str] = Field(default_factory=list,
+                                 description="Other accounts in the same messages or rows")
+
+
+class LookupResult(BaseModel):
+    query: str
+    kind: str
+    value: str
+    error: str | None = Field(default=None, description="Why the identifier is not valid")
+    mask: str | None = None
+    matches: list[AccountProfile]
+
+
+def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | None = None
+                   ) -> LookupResult:
+    """Profile of the account `query` names; a masked card gives every match, ranked by how
+    often shops handed it out. An invalid identifier says why instead of 'not found'."""
+    ident = parse_identifier(query)
+    result = LookupResult(query=query, kind=ident.kind, value=ident.value, error=ident.error,
+                          matches=[])
+    if ident.error:
+        return result
+    with store.engine.connect() as conn:
+        if ident.kind == "card_mask":
+            result.mask = ident.value
+            ids = list(conn.execute(
+                select(accounts.c.id)
+                .join(sightings, (sightings.c.case == accounts.c.case)
+                      & (sightings.c.account_id == accounts.c.id))
+                .where(accounts.c.case == case, accounts.c.kind == "card",
+                       accounts.c.value.like(ident.value))
+                .group_by(accounts.c.id)
+                .order_by(func.count().desc(), accounts.c.id)
+                .limit(MAX_MASK_MATCHES)
+            ).scalars())
+        else:
+            ids = [ident.account_id]
+        for account_id in ids:
+            profile = _profile(conn, case, account_id)
+            if profile is not None:
+                result.matches.append(profile)
+    for profile in result.matches:
+        _add_wallet_links(store, case, profile, graph)
+    return result
+
+
+def _profile(conn, case: str, account_id: str) -> AccountProfile | None:  # type: ignore[no-untyped-def]
+    acc = conn.execute(select(accounts).where(accounts.c.case == case,
+                                              accounts.c.id == account_id)).first()
+    if acc is None:
+        return None
+    rows = conn.execute(
+        select(sightings.c.record_id, sightings.c.shop, sightings.c.seen_at, records.c.kind,
+               records.c.data)
+        .join(records, (records.c.case == sightings.c.case)
+              & (records.c.id == sightings.c.record_id))
+        .where(sightings.c.case == case, sightings.c.account_id == account_id)
+        .order_by(sightings.c.seen_at, sightings.c.record_id)
+        .limit(MAX_SIGHTINGS)
+    ).all()
+    seen = [SeenIn(record_id=r.record_id, kind=r.kind, shop=r.shop,
+                   shop_name=(r.data.get("chat_name") or r.data.get("vendor")) if r.shop else None,
+                   seen_at=_utc(r.seen_at)) for r in rows]
+    record_ids = [r.record_id for r in rows]
+    seen_with = sorted(set(conn.execute(
+        select(sightings.c.account_id).where(sightings.c.case == case,
+                                             sightings.c.record_id.in_(record_ids),
+                                             sightings.c.account_id != account_id)
+    ).scalars())) if record_ids else []
+    kind, value = account_id.split(":", 1)
+    return AccountProfile(
+        id=account_id, kind=kind, value=value, display=acc.display, info=acc.info,
+        first_seen=_utc(acc.first_seen), last_seen=_utc(acc.last_seen),
+        shops=sorted({s.shop for s in seen if s.shop}), seen_in=seen,
+        bank=_bank_activity(conn, case, value) if kind == "iban" else None,
+        seen_with=seen_with[:50],
+    )
+
+
+def _bank_activity(conn, case: str, account: str) -> BankActivity | None:  # type: ignore[no-untyped-def]
+    moves = conn.execute(
+        select(transfers.c.record_id, transfers.c.from_address, transfers.c.to_address,
+               transfers.c.amount, transfers.c.ts)
+        .where(transfers.c.case == case, transfers.c.chain == "bank",
+               (transfers.c.from_address == account) | (transfers.c.to_address == account))
+    ).all()
+    if not moves:
+        return None
+    # A payment between two accounts whose statements are both in the case is a row in each;
+    # the account's own statement is the one to count, the other statements fill in without it.
+    own = [m for m in moves if m.record_id.startswith(f"bank:{account}/")]
+    moves = own or moves
+    total_in = total_out = Decimal(0)
+    by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, []])
+    payers = set()
+    for m in moves:
+        amount = Decimal(m.amount)
+        incoming = m.to_address == account
+        party = m.from_address if incoming else m.to_address
+        if incoming:
+            total_in += amount
+            payers.add(party)
+        else:
+            total_out += amount
+        entry = by_party[party or "?"]
+        entry[0] += amount
+        entry[1] += 1
+        entry[2].append(m.record_id)
+    times = [_utc(m.ts) for m in moves if m.ts is not None]
+    top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
+    return BankActivity(
+        total_in=str(total_in), total_out=str(total_out), operations=len(moves),
+        distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
+        counterparties=[Counterparty(account=k, name=None, total=str(v[0]), operations=v[1],
+                                     records=v[2][:3]) for k, v in top],
+    )
+
+
+def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
+                      graph: CaseGraph | None) -> None:
+    if profile.kind in WALLET_KINDS:
+        wallets = [profile.value]
+    elif profile.kind in ("card", "phone", "iban"):
+        wallets, _shops = wallets_of_account(store, case, profile.id)
+        profile.linked_wallets = wallets
+    else:
+        return
+    if graph is not None and wallets and any(w in graph.graph for w in wallets):
+        result = trace(graph, TraceRequest(addresses=wallets))
+        profile.trace = TraceSummary(traced=result.traced, token=result.token, endpoints=[
+            (e.address, e.reason, e.amount) for e in result.endpoints[:5]])
+
+
+def _utc(ts: datetime | None) -> datetime | None:
+    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
