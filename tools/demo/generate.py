@@ -54,7 +54,7 @@ class ScaleSpec:
 SCALES: dict[str, ScaleSpec] = {
     "small": ScaleSpec(3, 6, 4, 4, 2, 60_000, 300, 40, 1, 4, 6),
     "medium": ScaleSpec(10, 150, 500, 40, 5, 500_000, 50_000, 1_000, 2, 10, 10),
-    "seed": ScaleSpec(40, 2_000, 13_000, 620, 12, 5_000_000, 1_000_000, 5_000, 3, 30, 12),
+    "seed": ScaleSpec(40, 2_000, 13_000, 620, 12, 5_000_000, 1_000_000, 5_000, 3, 300, 12),
 }
 
 
@@ -239,6 +239,7 @@ class CaseGenerator:
 
     def channels(self, export: TelegramExport) -> tuple[list[str], list[str]]:
         r, drug, other = self.rng, [], []
+        self.listing_facts: dict[str, dict[str, str]] = {}
         for shop in self.shops:
             chat = export.chat(f"{shop.name} | {', '.join(shop.cities)}", "public_channel",
                                shop.channel_id)
@@ -248,11 +249,18 @@ class CaseGenerator:
                 p = r.choice(self.t["products"])
                 key = "recruit_post" if k % 4 == 3 else "channel_post"
                 lang = shop.lang if r.random() < 0.7 else "ru"
+                city = r.choice(shop.cities)
                 text = r.choice(self.t[key][lang]).format(
-                    shop=shop.name, city=r.choice(shop.cities), product=p["name"], slang=p["slang"],
+                    shop=shop.name, city=city, product=p["name"], slang=p["slang"],
                     price=f"{p['price']:,}".replace(",", " "), qty=1, bot="@" + shop.bot)
                 msg_id = chat.say(when, chat.name, f"channel{shop.channel_id}", _typo(text, r))
-                drug.append(f"listing:tg:{shop.channel_id}/{msg_id}")
+                listing = f"listing:tg:{shop.channel_id}/{msg_id}"
+                drug.append(listing)
+                self.listing_facts[listing] = (
+                    {"kind": "recruit", "city": city, "shop": f"tg:{shop.channel_id}"}
+                    if key == "recruit_post" else
+                    {"kind": "sale", "drug": p["drug"], "city": city,
+                     "shop": f"tg:{shop.channel_id}"})
         for n, spec in enumerate(self.t["other_channels"]):
             city = r.choice(self.t["cities"])
             chat = export.chat(spec["name"].format(city=city), "public_channel", 1_800_000_000 + n)
@@ -261,7 +269,9 @@ class CaseGenerator:
             for when in times:
                 text = r.choice(spec["posts"]).format(city=city)
                 msg_id = chat.say(when, chat.name, f"channel{1_800_000_000 + n}", text)
-                other.append(f"listing:tg:{1_800_000_000 + n}/{msg_id}")
+                listing = f"listing:tg:{1_800_000_000 + n}/{msg_id}"
+                other.append(listing)
+                self.listing_facts[listing] = {"kind": spec["kind"], "city": city}
         return drug, other
 
     # --- money: droppers' statements, P2P purchase of USDT, layering ------------------------
@@ -460,7 +470,7 @@ class CaseGenerator:
                 drug_usdt=usdt(sum(to_exchange[b] for b, d in self.deposits.items()
                                    if self.deposit_exchange[d] == h)))
                 for h in self.hot_wallets],
-            drug_listings=drug, other_listings=other,
+            drug_listings=drug, other_listings=other, listing_facts=self.listing_facts,
             counts={"transfer": len(self.transfers), "bank_row": bank_rows,
                     "listing": len(drug) + len(other), "tag": len(labels),
                     "message_with_details": messages, "trongrid_pages": pages},

@@ -54,4 +54,7 @@ class Truth(BaseModel):
     exchanges: list[ExchangeTruth]
     drug_listings: list[str]
     other_listings: list[str]
+    listing_facts: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per listing: kind (sale, recruit, pizza, flea_market, news), drug, city")
     counts: dict[str, int] = Field(description="Records the importers should produce, per kind")

@@ -94,3 +94,20 @@ sightings = Table(
     Column("seen_at", DateTime(timezone=True)),
     Index("ix_sightings_record", "case", "record_id"),
 )
+
+# What the search index holds per message or listing; the tokens let BM25 be rebuilt in
+# seconds, the embeddings live in Chroma under the same record id.
+search_docs = Table(
+    "search_docs",
+    metadata,
+    # The case, or "case/listing" for an index of some kinds of records only.
+    Column("case", String(100), primary_key=True),
+    Column("record_id", String(300), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("tokens", Text, nullable=False),
+    Column("cities", Text, nullable=False),
+    Column("drugs", Text, nullable=False),
+    Column("shop", String(200)),
+    Column("payment", Text, nullable=False),
+    Column("ts", DateTime(timezone=True)),
+)

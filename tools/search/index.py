@@ -1,0 +1,312 @@
+"""The case's search index (BM25 over slang-aware tokens + vectors in Chroma) and hybrid search."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import bm25s
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from pydantic import BaseModel, Field
+from sqlalchemy import and_, delete, func, insert, select
+
+from tools.models import Source
+from tools.search.embeddings import ChromaAdapter, Embedder
+from tools.search.text import CONCEPT_PREFIX, analyse, for_embedding, lexicon, normalise
+from tools.store import CaseStore
+from tools.store.schema import files, records, search_docs, sightings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_KINDS = ("message", "listing")
+BATCH = 128
+EMBED_CHARS = 400
+RRF_K = 60
+CANDIDATES = 200
+SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
+Mode = Literal["hybrid", "bm25", "vector"]
+
+
+class SearchFilters(BaseModel):
+    city: str | None = Field(default=None, description="City, any spelling (Алматы, Almaty)")
+    drug: str | None = Field(default=None, description="Drug, any slang (меф, шишки, 4-MMC)")
+    shop: str | None = Field(default=None, description="Shop id, e.g. tg:1900000000")
+    since: datetime | None = None
+    until: datetime | None = None
+    payment: str | None = Field(default=None, description="card, phone, iban, tron, btc, eth")
+    kind: Literal["listing", "message"] | None = None
+
+
+class Hit(BaseModel):
+    record_id: str
+    kind: str
+    score: float = Field(description="Fused reciprocal-rank score")
+    bm25_rank: int | None
+    vector_rank: int | None
+    passage: str = Field(description="The line of the text that matched best")
+    source: Source
+    time: datetime | None
+    shop: str | None
+    cities: list[str]
+    drugs: list[str]
+
+
+class SearchResult(BaseModel):
+    query: str
+    mode: Mode
+    filters: SearchFilters
+    hits: list[Hit]
+
+
+def open_chroma(url: str | None, path: Path) -> Any:
+    """A Chroma server at `url`, else a persistent local Chroma in `path`; no telemetry."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parts = urlsplit(url)
+        return chromadb.HttpClient(host=parts.hostname or "localhost", port=parts.port or 8000,
+                                   ssl=parts.scheme == "https", settings=settings)
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def collection_name(key: str) -> str:
+    return "tergeu_" + re.sub(r"[^a-zA-Z0-9_-]", "_", key)[:60]
+
+
+class SearchIndex:
+    """One case's index: updated incrementally from the store, searched in process."""
+
+    def __init__(self, store: CaseStore, case: str, chroma: Any, embedder: Embedder,
+                 kinds: tuple[str, ...] = DEFAULT_KINDS) -> None:
+        self.store = store
+        self.case = case
+        self.embedder = embedder
+        self.kinds = kinds
+        # An index of only some kinds (listings, say) is kept apart from the case's full index,
+        # in SQL (search_docs.case holds "case/kinds") and in its own Chroma collection.
+        self.key = case if set(kinds) == set(DEFAULT_KINDS) else f"{case}/{'+'.join(kinds)}"
+        self.collection = chroma.get_or_create_collection(
+            collection_name(self.key), embedding_function=ChromaAdapter(embedder),
+            configuration={"hnsw": {"space": "cosine"}})
+        self.lock = threading.Lock()
+        self._bm25: bm25s.BM25 | None = None
+        self._docs: list[dict[str, Any]] = []
+        self._vocab: set[str] = set()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def pending(self) -> int:
+        with self.store.engine.connect() as conn:
+            return len(conn.execute(self._pending_query()).all())
+
+    def _pending_query(self):  # type: ignore[no-untyped-def]
+        return (
+            select(records.c.id, records.c.kind, records.c.text, records.c.ts, records.c.data)
+            .outerjoin(search_docs, and_(search_docs.c.case == self.key,
+                                         search_docs.c.record_id == records.c.id))
+            .where(records.c.case == self.case, records.c.kind.in_(self.kinds),
+                   records.c.text.is_not(None), search_docs.c.record_id.is_(None))
+            .order_by(records.c.id)
+        )
+
+    def update(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Index the case's messages and listings not indexed yet; returns how many."""
+        with self.lock:
+            self._forget_if_chroma_lost()
+            with self.store.engine.connect() as conn:
+                rows = conn.execute(self._pending_query()).all()
+            done = 0
+            for start in range(0, len(rows), BATCH):
+                self._index_batch(rows[start : start + BATCH])
+                done += len(rows[start : start + BATCH])
+                if on_progress:
+                    on_progress(done, len(rows))
+            if done or self._bm25 is None:
+                self._load_bm25()
+            return done
+
+    def _forget_if_chroma_lost(self) -> None:
+        """The SQL side says what is indexed; if the Chroma in use does not hold it (a new
+        server, a deleted folder), index everything again rather than search half a case."""
+        with self.store.engine.connect() as conn:
+            known = conn.execute(select(func.count()).select_from(search_docs)
+                                 .where(search_docs.c.case == self.key)).scalar() or 0
+        if known and self.collection.count() < known:
+            log.warning("Chroma holds %d of %d indexed documents; reindexing",
+                        self.collection.count(), known)
+            with self.store.engine.begin() as conn:
+                conn.execute(delete(search_docs).where(search_docs.c.case == self.key))
+
+    def _index_batch(self, rows: list[Any]) -> None:
+        ids = [r.id for r in rows]
+        with self.store.engine.connect() as conn:
+            paid: dict[str, set[str]] = {}
+            for rid, account in conn.execute(
+                select(sightings.c.record_id, sightings.c.account_id)
+                .where(sightings.c.case == self.case, sightings.c.record_id.in_(ids))
+            ):
+                paid.setdefault(rid, set()).add(account.split(":", 1)[0])
+        docs, texts, metas = [], [], []
+        for r in rows:
+            # The channel or vendor name is part of what a listing says ("Барахолка Тараз").
+            context = r.data.get("vendor") or r.data.get("chat_name") or ""
+            text = f"{context}\n{r.text}" if context and r.kind == "listing" else r.text
+            a = analyse(text)
+            shop = _shop_of(r.kind, r.data)
+            cities, drugs = a.of("cities"), a.of("drugs")
+            payment = sorted(paid.get(r.id, set()) - {"bot"})
+            docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
+                         "tokens": " ".join(a.tokens), "cities": "|".join(cities),
+                         "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
+                         "ts": r.ts})
+            # The model reads 512 tokens at most; the opening of a post carries its offer.
+            texts.append(for_embedding(text[:EMBED_CHARS], a))
+            metas.append({"kind": r.kind, "shop": shop or ""})
+        vectors = self.embedder.passages(texts)
+        self.collection.upsert(ids=[d["record_id"] for d in docs], embeddings=vectors,
+                               metadatas=metas)
+        with self.store.engine.begin() as conn:
+            conn.execute(insert(search_docs), docs)
+
+    def _load_bm25(self) -> None:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(search_docs).where(search_docs.c.case == self.key)
+                .order_by(search_docs.c.record_id)).all()
+        self._docs = [dict(r._mapping) for r in rows]
+        corpus = [d["tokens"].split() or ["∅"] for d in self._docs]
+        self._vocab = {t for doc in corpus for t in doc}
+        self._bm25 = bm25s.BM25()
+        if corpus:
+            self._bm25.index(corpus, show_progress=False)
+        self._by_id = {d["record_id"]: i for i, d in enumerate(self._docs)}
+
+    # --- searching -----------------------------------------------------------------------------
+
+    def search(self, query: str, filters: SearchFilters | None = None, k: int = 10,
+               mode: Mode = "hybrid") -> SearchResult:
+        """Top `k` messages and listings for `query`, each cited, with the matching passage."""
+        filters = filters or SearchFilters()
+        if self._bm25 is None:
+            self.update()
+        keep = self._filter(filters)
+        bm25_ranked = self._bm25_ranks(query, keep) if mode != "vector" else []
+        vector_ranked = self._vector_ranks(query, keep) if mode != "bm25" else []
+        fused: dict[int, float] = {}
+        for ranked in (bm25_ranked, vector_ranked):
+            for rank, i in enumerate(ranked):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        top = sorted(fused, key=lambda i: (-fused[i], self._docs[i]["record_id"]))[:k]
+        b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
+        v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
+        hits = self._hits(query, top, fused, b_rank, v_rank)
+        return SearchResult(query=query, mode=mode, filters=filters, hits=hits)
+
+    def _filter(self, f: SearchFilters) -> np.ndarray | None:
+        if not any(v is not None for v in f.model_dump().values()):
+            return None
+        city = _concept(f.city, "cities") if f.city else None
+        drug = _concept(f.drug, "drugs") if f.drug else None
+        since = f.since.timestamp() if f.since else None
+        until = f.until.timestamp() if f.until else None
+        keep = np.zeros(len(self._docs), dtype=bool)
+        for i, d in enumerate(self._docs):
+            ts = _utc(d["ts"]).timestamp() if d["ts"] else None
+            keep[i] = ((city is None or city in d["cities"].split("|"))
+                       and (drug is None or drug in d["drugs"].split("|"))
+                       and (f.shop is None or d["shop"] == f.shop)
+                       and (f.payment is None or f.payment in d["payment"].split("|"))
+                       and (f.kind is None or d["kind"] == f.kind)
+                       and (since is None or (ts is not None and ts >= since))
+                       and (until is None or (ts is not None and ts <= until)))
+        return keep
+
+    def _bm25_ranks(self, query: str, keep: np.ndarray | None) -> list[int]:
+        tokens = [t for t in analyse(query).tokens if t in self._vocab]
+        if not tokens or self._bm25 is None or not self._docs:
+            return []
+        k = len(self._docs) if keep is not None else min(CANDIDATES, len(self._docs))
+        ids, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)
+        ranked = [int(i) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        if keep is not None:
+            ranked = [i for i in ranked if keep[i]]
+        return ranked[:CANDIDATES]
+
+    def _vector_ranks(self, query: str, keep: np.ndarray | None) -> list[int]:
+        if not self._docs:
+            return []
+        a = analyse(query)
+        n = min(len(self._docs), CANDIDATES * (5 if keep is not None else 1))
+        res = self.collection.query(query_embeddings=[self.embedder.query(for_embedding(query, a))],
+                                    n_results=n, include=["distances"])
+        ranked = [self._by_id[r] for r in res["ids"][0] if r in self._by_id]
+        if keep is not None:
+            ranked = [i for i in ranked if keep[i]]
+        return ranked[:CANDIDATES]
+
+    def _hits(self, query: str, top: list[int], fused: dict[int, float],
+              b_rank: dict[int, int], v_rank: dict[int, int]) -> list[Hit]:
+        ids = [self._docs[i]["record_id"] for i in top]
+        with self.store.engine.connect() as conn:
+            rows = {r.id: r for r in conn.execute(
+                select(records.c.id, records.c.text, records.c.locator, files.c.name,
+                       files.c.sha256, files.c.format)
+                .join(files, files.c.id == records.c.file_id)
+                .where(records.c.case == self.case, records.c.id.in_(ids)))}
+        q_tokens = set(analyse(query).tokens)
+        hits = []
+        for i in top:
+            d = self._docs[i]
+            r = rows[d["record_id"]]
+            hits.append(Hit(
+                record_id=d["record_id"], kind=d["kind"], score=round(fused[i], 6),
+                bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
+                passage=_best_line(r.text, q_tokens),
+                source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
+                time=_utc(d["ts"]), shop=d["shop"],
+                cities=[c for c in d["cities"].split("|") if c],
+                drugs=[c for c in d["drugs"].split("|") if c]))
+        return hits
+
+
+def _shop_of(kind: str, data: dict[str, Any]) -> str | None:
+    if data.get("chat_type") in SHOP_CHATS:
+        return f"tg:{data['chat_id']}"
+    if kind == "listing" and data.get("channel_id"):
+        return f"tg:{data['channel_id']}"
+    if kind == "listing" and data.get("vendor"):
+        return f"{data.get('market', 'market')}:{data['vendor']}"
+    return None
+
+
+def _concept(text: str, group: str) -> str:
+    """The canonical name of a city or drug however it is written ('Almaty' → 'Алматы')."""
+    prefix = group + ":"
+    for c in lexicon().concepts_of(normalise(text).strip()):
+        if c.startswith(prefix):
+            return c[len(prefix):]
+    return text
+
+
+def _best_line(text: str, q_tokens: set[str]) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()] or [text]
+    plain = {t for t in q_tokens if not t.startswith(CONCEPT_PREFIX)}
+    concepts = q_tokens - plain
+
+    def score(line: str) -> int:
+        a = analyse(line)
+        return 2 * len(plain & set(a.tokens)) + len(concepts & set(a.tokens))
+
+    return max(lines, key=score)[:300]
+
+
+def _utc(ts: datetime | None) -> datetime | None:
+    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
