@@ -55,30 +55,20 @@ class _View:
                 and (self.until is None or m.ts <= self.until))
 
     def out_events(self, u: str) -> Iterator[Event]:
-        g = self.g
-        if self.forward:
-            for v, data in g.succ[u].items():
-                for m in data["m"]:
-                    if self._keep(m):
-                        yield Event(m.ts, u, v, m)
-        else:
-            for v, data in g.pred[u].items():
-                for m in data["m"]:
-                    if self._keep(m):
-                        yield Event(-m.ts, u, v, m)
+        """Transfers by which money leaves `u` in the trace's direction."""
+        return self._events(u, leaving=True)
 
     def in_events(self, u: str) -> Iterator[Event]:
-        g = self.g
-        if self.forward:
-            for v, data in g.pred[u].items():
-                for m in data["m"]:
-                    if self._keep(m):
-                        yield Event(m.ts, v, u, m)
-        else:
-            for v, data in g.succ[u].items():
-                for m in data["m"]:
-                    if self._keep(m):
-                        yield Event(-m.ts, v, u, m)
+        """Transfers by which money reaches `u` in the trace's direction."""
+        return self._events(u, leaving=False)
+
+    def _events(self, u: str, leaving: bool) -> Iterator[Event]:
+        edges = self.g.succ[u] if self.forward == leaving else self.g.pred[u]
+        sign = 1 if self.forward else -1
+        for v, data in edges.items():
+            for m in data["m"]:
+                if self._keep(m):
+                    yield Event(sign * m.ts, u, v, m) if leaving else Event(sign * m.ts, v, u, m)
 
     def neighbours(self, u: str) -> Iterator[str]:
         return iter(self.g.succ[u] if self.forward else self.g.pred[u])
