@@ -90,12 +90,15 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
     with store.engine.connect() as conn:
         if ident.kind == "card_mask":
             result.mask = ident.value
+            # The digits before the first hidden one bound an index range on the account id.
+            known = "card:" + ident.value.split("_", 1)[0]
+            upper = known[:-1] + chr(ord(known[-1]) + 1)
             ids = list(conn.execute(
                 select(accounts.c.id)
                 .join(sightings, (sightings.c.case == accounts.c.case)
                       & (sightings.c.account_id == accounts.c.id))
-                .where(accounts.c.case == case, accounts.c.kind == "card",
-                       accounts.c.value.like(ident.value))
+                .where(accounts.c.case == case, accounts.c.id >= known, accounts.c.id < upper,
+                       accounts.c.id.like("card:" + ident.value))
                 .group_by(accounts.c.id)
                 .order_by(func.count().desc(), accounts.c.id)
                 .limit(MAX_MASK_MATCHES)
@@ -106,8 +109,9 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
             profile = _profile(conn, case, account_id)
             if profile is not None:
                 result.matches.append(profile)
+    # A trace summary for one account; for the many matches of a mask, wallets only.
     for profile in result.matches:
-        _add_wallet_links(store, case, profile, graph)
+        _add_wallet_links(store, case, profile, graph if len(result.matches) == 1 else None)
     return result
 
 

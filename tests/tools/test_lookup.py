@@ -113,3 +113,24 @@ def test_invalid_identifiers_say_why(demo, text, error):
 def test_valid_but_absent_is_not_an_error():
     ident = parse_identifier("4400 4301 2345 6789")
     assert ident.error is None and ident.kind == "card"
+
+
+def test_card_handed_out_by_two_shops_lists_both(sqlite_store, tmp_path):
+    import json
+
+    from tools.ingest.pipeline import ingest_paths
+
+    def chat(chat_id, name, when):
+        return {"name": name, "type": "bot_chat", "id": chat_id, "messages": [
+            {"id": 1, "type": "message", "date": when, "date_unixtime": "1740000000",
+             "from": name, "from_id": f"user{chat_id}",
+             "text": "Оплата на карту 4400 4301 2345 6789", "text_entities": []}]}
+
+    export = {"about": "", "personal_information": {"user_id": 1},
+              "chats": {"about": "", "list": [chat(11, "Shop A", "2025-02-19T10:00:00"),
+                                              chat(22, "Shop B", "2025-02-20T10:00:00")]}}
+    (tmp_path / "result.json").write_text(json.dumps(export, ensure_ascii=False))
+    ingest_paths(sqlite_store, "c", [tmp_path / "result.json"])
+    [profile] = lookup_account(sqlite_store, "c", "4400430123456789").matches
+    assert profile.shops == ["tg:11", "tg:22"]
+    assert [s.shop_name for s in profile.seen_in] == ["Shop A", "Shop B"]

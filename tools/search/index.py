@@ -188,6 +188,19 @@ class SearchIndex:
         if corpus:
             self._bm25.index(corpus, show_progress=False)
         self._by_id = {d["record_id"]: i for i, d in enumerate(self._docs)}
+        # Column arrays and one mask per city, drug and payment kind: filters are vector ops.
+        n = len(self._docs)
+        self._kind = np.array([d["kind"] for d in self._docs], dtype=object)
+        self._shop = np.array([d["shop"] or "" for d in self._docs], dtype=object)
+        self._ts = np.array([_utc(d["ts"]).timestamp() if d["ts"] else np.nan
+                             for d in self._docs], dtype=float)
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
+        for i, d in enumerate(self._docs):
+            for field in ("cities", "drugs", "payment"):
+                for value in d[field].split("|"):
+                    if value:
+                        mask = self._masks.setdefault((field, value), np.zeros(n, dtype=bool))
+                        mask[i] = True
 
     # --- searching -----------------------------------------------------------------------------
 
@@ -213,32 +226,32 @@ class SearchIndex:
     def _filter(self, f: SearchFilters) -> np.ndarray | None:
         if not any(v is not None for v in f.model_dump().values()):
             return None
-        city = _concept(f.city, "cities") if f.city else None
-        drug = _concept(f.drug, "drugs") if f.drug else None
-        since = f.since.timestamp() if f.since else None
-        until = f.until.timestamp() if f.until else None
-        keep = np.zeros(len(self._docs), dtype=bool)
-        for i, d in enumerate(self._docs):
-            ts = _utc(d["ts"]).timestamp() if d["ts"] else None
-            keep[i] = ((city is None or city in d["cities"].split("|"))
-                       and (drug is None or drug in d["drugs"].split("|"))
-                       and (f.shop is None or d["shop"] == f.shop)
-                       and (f.payment is None or f.payment in d["payment"].split("|"))
-                       and (f.kind is None or d["kind"] == f.kind)
-                       and (since is None or (ts is not None and ts >= since))
-                       and (until is None or (ts is not None and ts <= until)))
+        n = len(self._docs)
+        keep = np.ones(n, dtype=bool)
+        for field, value in (("cities", _concept(f.city, "cities") if f.city else None),
+                             ("drugs", _concept(f.drug, "drugs") if f.drug else None),
+                             ("payment", f.payment)):
+            if value is not None:
+                keep &= self._masks.get((field, value), np.zeros(n, dtype=bool))
+        if f.shop is not None:
+            keep &= self._shop == f.shop
+        if f.kind is not None:
+            keep &= self._kind == f.kind
+        with np.errstate(invalid="ignore"):
+            if f.since is not None:
+                keep &= self._ts >= f.since.timestamp()
+            if f.until is not None:
+                keep &= self._ts <= f.until.timestamp()
         return keep
 
     def _bm25_ranks(self, query: str, keep: np.ndarray | None) -> list[int]:
         tokens = [t for t in analyse(query).tokens if t in self._vocab]
         if not tokens or self._bm25 is None or not self._docs:
             return []
-        k = len(self._docs) if keep is not None else min(CANDIDATES, len(self._docs))
-        ids, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)
-        ranked = [int(i) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
-        if keep is not None:
-            ranked = [i for i in ranked if keep[i]]
-        return ranked[:CANDIDATES]
+        mask = keep.astype(np.float32) if keep is not None else None
+        ids, scores = self._bm25.retrieve([tokens], k=min(CANDIDATES, len(self._docs)),
+                                          show_progress=False, weight_mask=mask)
+        return [int(i) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
     def _vector_ranks(self, query: str, keep: np.ndarray | None) -> list[int]:
         if not self._docs:

@@ -46,4 +46,8 @@ def connect_store(url: str, evidence_dir: Path) -> CaseStore:
     """Open (and create if new) the store at `url`, keeping evidence copies in `evidence_dir`."""
     engine = create_store_engine(url)
     metadata.create_all(engine)
+    # Indexes added since a store was created are added to it too.
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
     return CaseStore(engine, evidence_dir)

@@ -93,6 +93,8 @@ sightings = Table(
     Column("shop", String(200)),
     Column("seen_at", DateTime(timezone=True)),
     Index("ix_sightings_record", "case", "record_id"),
+    # Wallets linked to a card go through the shops that handed both out.
+    Index("ix_sightings_shop", "case", "shop"),
 )
 
 # What the search index holds per message or listing; the tokens let BM25 be rebuilt in
