@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_KINDS = ("message", "listing")
 BATCH = 128
 EMBED_CHARS = 400
+VECTOR_CACHE = 50_000  # distinct texts whose embeddings are kept while indexing
 RRF_K = 60
 CANDIDATES = 200
 SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
@@ -97,6 +99,7 @@ class SearchIndex:
             collection_name(self.key), embedding_function=ChromaAdapter(embedder),
             configuration={"hnsw": {"space": "cosine"}})
         self.lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._bm25: bm25s.BM25 | None = None
         self._docs: list[dict[str, Any]] = []
         self._vocab: set[str] = set()
@@ -170,11 +173,23 @@ class SearchIndex:
             # The model reads 512 tokens at most; the opening of a post carries its offer.
             texts.append(for_embedding(text[:EMBED_CHARS], a))
             metas.append({"kind": r.kind, "shop": shop or ""})
-        vectors = self.embedder.passages(texts)
+        vectors = self._embed(texts)
         self.collection.upsert(ids=[d["record_id"] for d in docs], embeddings=vectors,
                                metadatas=metas)
         with self.store.engine.begin() as conn:
             conn.execute(insert(search_docs), docs)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of `texts`, each distinct text computed once: bots repeat themselves
+        ("Проверяем платёж ⏳" thousands of times), and the model costs ~10 ms a passage."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo:
+            for text, vector in zip(todo, self.embedder.passages(todo), strict=True):
+                self._vectors[text] = vector
+        result = np.stack([self._vectors[t] for t in texts])
+        while len(self._vectors) > VECTOR_CACHE:
+            self._vectors.popitem(last=False)
+        return result
 
     def _load_bm25(self) -> None:
         with self.store.engine.connect() as conn:
