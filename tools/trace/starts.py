@@ -43,10 +43,12 @@ def wallets_of_account(store: CaseStore, case: str, account_id: str
         ).scalars() if s})
         if not shops:
             return [], []
-        accounts = conn.execute(
-            select(sightings.c.account_id).where(sightings.c.case == case,
-                                                 sightings.c.shop.in_(shops)).distinct()
-        ).scalars()
-        wallets = sorted(a.split(":", 1)[1] for a in accounts
-                         if a.split(":", 1)[0] in WALLET_KINDS)
-    return wallets, shops
+        # Wallet sightings are few: range-scan them by account id, then keep these shops'.
+        wallets: set[str] = set()
+        for kind in WALLET_KINDS:
+            wallets.update(conn.execute(
+                select(sightings.c.account_id).where(
+                    sightings.c.case == case, sightings.c.account_id >= f"{kind}:",
+                    sightings.c.account_id < f"{kind};", sightings.c.shop.in_(shops))
+            ).scalars())
+    return sorted(w.split(":", 1)[1] for w in wallets), shops
