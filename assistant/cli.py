@@ -26,8 +26,8 @@ from tools.identifiers import parse_identifier
 from tools.ingest.formats import FORMATS
 from tools.ingest.mappings import load_mapping
 from tools.ingest.pipeline import expand_paths, ingest_paths
-from tools.lookup import lookup_account
-from tools.models import FileReport
+from tools.lookup import AccountProfile, lookup_account
+from tools.models import FileReport, IngestReport
 from tools.search.index import Mode, SearchFilters
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
@@ -163,7 +163,7 @@ def search(
                   highlight=False)
 
 
-def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(report: IngestReport) -> None:
     imported = [f for f in report.files if f.status == "imported"]
     dup_files = [f for f in report.files if f.status == "duplicate"]
     total = sum(report.imported_by_kind().values())
@@ -336,7 +336,7 @@ def lookup(
         _print_profile(p)
 
 
-def _print_profile(p) -> None:  # type: ignore[no-untyped-def]
+def _print_profile(p: AccountProfile) -> None:
     info = ", ".join(f"{k}: {v}" for k, v in p.info.items())
     out.print(f"[bold]{p.display}[/] ({p.kind}{'; ' + info if info else ''})")
     out.print(f"  seen {p.first_seen:%Y-%m-%d} – {p.last_seen:%Y-%m-%d}" if p.first_seen else

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
 from tools.identifiers import parse_identifier
 from tools.store import CaseStore
@@ -115,7 +116,7 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
     return result
 
 
-def _profile(conn, case: str, account_id: str) -> AccountProfile | None:  # type: ignore[no-untyped-def]
+def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | None:
     acc = conn.execute(select(accounts).where(accounts.c.case == case,
                                               accounts.c.id == account_id)).first()
     if acc is None:
@@ -148,7 +149,7 @@ def _profile(conn, case: str, account_id: str) -> AccountProfile | None:  # type
     )
 
 
-def _bank_activity(conn, case: str, account: str) -> BankActivity | None:  # type: ignore[no-untyped-def]
+def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | None:
     moves = conn.execute(
         select(transfers.c.record_id, transfers.c.from_address, transfers.c.to_address,
                transfers.c.amount, transfers.c.ts)
