@@ -9,16 +9,12 @@ first (as the API holds it), so wallet lookups include their trace summary.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
-import subprocess
-import sys
 import time
 
-from bench.trace_speed import DEMO, _pct
+from bench.seed_case import pct, seed_case
 from tools.lookup import lookup_account
-from tools.store import connect_store
 from tools.trace import load_case_graph
 
 
@@ -26,10 +22,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=200)
     args = ap.parse_args()
-    if not (DEMO / "case" / "truth.json").exists():
-        subprocess.run([sys.executable, "-m", "bench.demo_seed"], check=True)
-    truth = json.loads((DEMO / "case" / "truth.json").read_text())
-    store = connect_store(f"sqlite:///{DEMO / 'home' / 'tergeu.db'}", DEMO / "home" / "evidence")
+    truth, store = seed_case()
     graph = load_case_graph(store, "demo")
     rng = random.Random(1)
     kz = [d for d in truth["droppers"] if d["country"] == "KZ"]
@@ -49,8 +42,8 @@ def main() -> None:
             result = lookup_account(store, "demo", q, graph)
             times.append((time.perf_counter() - t) * 1000)
             found += bool(result.matches)
-        print(f"{kind:<12} n={len(items):>4}  p50 {_pct(times, 50):6.1f} ms  "
-              f"p95 {_pct(times, 95):6.1f} ms  found {found}/{len(items)}  "
+        print(f"{kind:<12} n={len(items):>4}  p50 {pct(times, 50):6.1f} ms  "
+              f"p95 {pct(times, 95):6.1f} ms  found {found}/{len(items)}  "
               f"(median {statistics.median(times):.1f} ms)")
 
 

