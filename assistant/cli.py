@@ -408,6 +408,19 @@ def demo_generate(
               "statement rows", markup=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Run the HTTP API (OpenAPI at /docs, health at /healthz)."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
 def main() -> None:
     app()
 

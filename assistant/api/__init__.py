@@ -1,0 +1,1 @@
+"""Tergeu's HTTP API (FastAPI): cases, records with their evidence, trace, lookup, search."""

@@ -1,0 +1,37 @@
+"""FastAPI dependencies: settings, the case store, and the case a request is about."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path
+from sqlalchemy import select
+
+from assistant.config import Settings, get_settings
+from assistant.wiring import open_store
+from tools.store import CaseStore
+from tools.store.schema import files
+
+_stores: dict[str, CaseStore] = {}
+
+
+def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> CaseStore:
+    """One store (one connection pool) per database for the life of the process."""
+    if settings.store_url not in _stores:
+        _stores[settings.store_url] = open_store(settings)
+    return _stores[settings.store_url]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[CaseStore, Depends(get_store)]
+
+
+def existing_case(store: StoreDep,
+                  case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")]) -> str:
+    with store.engine.connect() as conn:
+        if conn.execute(select(files.c.id).where(files.c.case == case).limit(1)).first() is None:
+            raise HTTPException(status_code=404, detail=f"no case {case!r}")
+    return case
+
+
+CaseDep = Annotated[str, Depends(existing_case)]

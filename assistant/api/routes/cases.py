@@ -1,0 +1,80 @@
+"""Cases, their records (with the evidence text at the locator) and evidence upload."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path as FsPath
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, UploadFile
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from assistant.api.deps import CaseDep, SettingsDep, StoreDep
+from tools.errors import RecordNotFoundError, TergeuError
+from tools.evidence import source_excerpt
+from tools.ingest.pipeline import ingest_paths
+from tools.models import CaseStats, IngestReport, Record
+from tools.store.schema import files
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+
+class CasesPublic(BaseModel):
+    data: list[str]
+    count: int
+
+
+class RecordPublic(Record):
+    accounts: list[str]
+    source_text: str
+
+
+@router.get("", response_model=CasesPublic)
+def list_cases(store: StoreDep) -> CasesPublic:
+    with store.engine.connect() as conn:
+        cases = sorted(conn.execute(select(files.c.case).distinct()).scalars())
+    return CasesPublic(data=cases, count=len(cases))
+
+
+@router.get("/{case}", response_model=CaseStats)
+def case_stats(case: CaseDep, store: StoreDep) -> CaseStats:
+    return store.stats(case)
+
+
+@router.get("/{case}/records/{record_id:path}", response_model=RecordPublic)
+def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep,
+               settings: SettingsDep) -> RecordPublic:
+    """A record, its source (file, SHA-256, locator) and the evidence text at the locator."""
+    try:
+        rec = store.get_record(case, record_id)
+    except RecordNotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    try:
+        text = source_excerpt(settings.evidence_dir, rec.source.sha256, rec.source.locator,
+                              rec.source.format or "")
+    except TergeuError as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from exc
+    return RecordPublic(**rec.model_dump(), accounts=store.accounts_of_record(case, record_id),
+                        source_text=text)
+
+
+@router.post("/{case}/files", response_model=IngestReport)
+def upload_files(case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")],
+                 uploads: list[UploadFile], store: StoreDep) -> IngestReport:
+    """Upload evidence files and import them (format detected from content)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for n, up in enumerate(uploads):
+            # The uploaded name is kept (records cite it) but never used as a path.
+            name = FsPath(up.filename or f"upload-{n}").name or f"upload-{n}"
+            target = FsPath(tmp) / f"{n:04d}" / name
+            target.parent.mkdir()
+            with target.open("wb") as fh:
+                shutil.copyfileobj(up.file, fh)
+            paths.append(target)
+        report = ingest_paths(store, case, paths)
+    if report.rejected and len(report.rejected) == len(report.files):
+        raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])
+    return report

@@ -1,0 +1,55 @@
+"""The investigation tools over HTTP: trace, account lookup, listing search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from assistant.api.deps import CaseDep, SettingsDep, StoreDep
+from assistant.wiring import search_index
+from tools.lookup import LookupResult, lookup_account
+from tools.search.index import Mode, SearchFilters, SearchResult
+from tools.trace import TraceRequest, TraceResult, load_case_graph, trace
+from tools.trace.starts import linked_wallets
+
+router = APIRouter(prefix="/api/cases/{case}", tags=["investigate"])
+
+
+@router.post("/trace", response_model=TraceResult)
+def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep) -> TraceResult:
+    """Follow money from wallets (or a dropper's card/phone, via its shops' wallets)."""
+    starts = [w for a in req.addresses for w in linked_wallets(store, case, a).wallets]
+    graph = load_case_graph(store, case)
+    if not any(s in graph.graph for s in starts):
+        raise HTTPException(status_code=404,
+                            detail=f"no transfers of {', '.join(req.addresses)} in case {case!r}")
+    return trace(graph, req.model_copy(update={"addresses": starts}))
+
+
+@router.get("/lookup", response_model=LookupResult)
+def lookup(case: CaseDep, store: StoreDep,
+           q: Annotated[str, Query(min_length=1, description="Card, IBAN, phone, wallet, …")]
+           ) -> LookupResult:
+    result = lookup_account(store, case, q, load_case_graph(store, case))
+    if result.error:
+        raise HTTPException(status_code=422, detail=f"{q}: {result.error}")
+    return result
+
+
+@router.get("/search", response_model=SearchResult)
+def search(case: CaseDep, store: StoreDep, settings: SettingsDep,
+           q: Annotated[str, Query(min_length=1)],
+           city: str | None = None, drug: str | None = None, shop: str | None = None,
+           since: datetime | None = None, until: datetime | None = None,
+           payment: str | None = None, kind: str | None = None,
+           mode: Mode = "hybrid", limit: Annotated[int, Query(ge=1, le=100)] = 10,
+           ) -> SearchResult:
+    if kind not in (None, "listing", "message"):
+        raise HTTPException(status_code=422, detail="kind: listing or message")
+    filters = SearchFilters(city=city, drug=drug, shop=shop, since=since, until=until,
+                            payment=payment, kind=kind)  # type: ignore[arg-type]
+    index = search_index(settings, store, case)
+    index.update()
+    return index.search(q, filters, k=limit, mode=mode)

@@ -1,0 +1,105 @@
+"""The HTTP API on a real store: status codes, exact error details, cited records."""
+
+import json
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from assistant.api.app import create_app
+from assistant.config import Settings, get_settings
+from tests.conftest import EVIDENCE, SAMPLES
+from tools.demo.generate import generate_case
+from tools.ingest.pipeline import ingest_paths
+from tools.store import connect_store
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    settings = Settings(home=home)
+    store = connect_store(settings.store_url, settings.evidence_dir)
+    truth = generate_case(home / "demo-case", seed=3)
+    ingest_paths(store, "demo", [home / "demo-case" / f for f in ("telegram", "bank", "tron", "tags")])
+    return home, truth
+
+
+@pytest.fixture
+def client(home):
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
+    return TestClient(app)
+
+
+def test_health_and_cases(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/api/cases").json() == {"data": ["demo"], "count": 1}
+    assert client.get("/api/cases/demo").json()["records"]["transfer"] > 100
+    missing = client.get("/api/cases/nope")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "no case 'nope'"})
+
+
+def test_record_with_its_source_text(client, home):
+    truth = home[1]
+    record_id = next(iter(truth.messages))
+    body = client.get(f"/api/cases/demo/records/{record_id}").json()
+    assert body["id"] == record_id and body["source"]["file"] == "result.json"
+    written = json.dumps(body["fields"]["text"], ensure_ascii=False)
+    assert f'"text": {written}' in body["source_text"]
+    assert body["accounts"]
+    r = client.get("/api/cases/demo/records/tg:1/999")
+    assert (r.status_code, r.json()) == (404, {"detail": "no record 'tg:1/999' in case 'demo'"})
+
+
+def test_trace_lookup_and_search(client, home):
+    truth = home[1]
+    shop = truth.shops[0]
+    t = client.post("/api/cases/demo/trace", json={"addresses": [shop.treasury]}).json()
+    assert {e["address"] for e in t["endpoints"] if e["reason"] == "beneficiary"} <= \
+        {b.address for b in truth.beneficiaries}
+    bad = client.post("/api/cases/demo/trace", json={"addresses": [shop.treasury], "hops": 99})
+    assert bad.status_code == 422
+    card = next(d.card for d in truth.droppers)
+    assert client.get("/api/cases/demo/lookup", params={"q": card}).json()["matches"]
+    wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
+    invalid = client.get("/api/cases/demo/lookup", params={"q": wrong})
+    assert invalid.status_code == 422
+    assert invalid.json() == {"detail": f"{wrong}: not a valid card number: Luhn checksum fails"}
+    hits = client.get("/api/cases/demo/search", params={"q": "шишки", "kind": "listing"}).json()
+    assert hits["hits"] and hits["hits"][0]["source"]["locator"].startswith("/chats/list/")
+
+
+def test_upload_imports_and_refuses_garbage(client):
+    files = [("uploads", ("page.json", (SAMPLES / "01_trongrid_trc20_ledger.json").read_bytes())),
+             ("uploads", ("tags.yaml", (EVIDENCE / "tagpack_exchanges.yaml").read_bytes()))]
+    report = client.post("/api/cases/uploaded/files", files=files).json()
+    assert [f["status"] for f in report["files"]] == ["imported", "imported"]
+    assert client.get("/api/cases/uploaded").json()["records"] == {"tag": 3, "transfer": 3}
+    bad = client.post("/api/cases/uploaded/files",
+                      files=[("uploads", ("../../etc/x.json", b'{"data": [{"broken"'))])
+    assert bad.status_code == 400 and bad.json()["detail"][0].startswith("x.json")
+
+
+def test_real_http_server_on_loopback(home):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(100):
+            if server.started:
+                break
+            time.sleep(0.05)
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        assert "/api/cases/{case}/lookup" in httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["paths"]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
