@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.config import Settings, get_settings
-from assistant.wiring import chain_sources, open_store, search_index
+from assistant.wiring import ask_case, chain_sources, open_store, search_index
 from tools.chains.client import FetchError
 from tools.chains.expand import trace_with_expansion
 from tools.demo.generate import SCALES, generate_case
@@ -406,6 +406,30 @@ def demo_generate(
               f"{len(truth.messages):,} messages with payment details, "
               f"{truth.counts['transfer']:,} USDT transfers, {truth.counts['bank_row']:,} "
               "statement rows", markup=False)
+
+
+@app.command()
+def ask(
+    case: CaseOpt,
+    question: Annotated[str, typer.Argument(help="The question, in Russian, Kazakh or English")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask the case a question; the answer cites the records behind each fact."""
+    settings = get_settings()
+    try:
+        answer = ask_case(settings, _store(settings), case, question)
+    except TergeuError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=1) + "\n")
+        return
+    out.print(answer.answer, markup=False, highlight=False, soft_wrap=True)
+    for c in answer.citations:
+        mark = "✓" if c.verified else "✗"
+        out.print(f"[{c.n}] {mark} {c.id} — {c.source.file} {c.source.locator}", markup=False,
+                  highlight=False, soft_wrap=True)
+    for flag in answer.flags:
+        err.print(f"unverified: {flag}", markup=False)
 
 
 @app.command()

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     )
 
     chains: ChainSettings = Field(default_factory=ChainSettings)
+    llm: str = Field(default="offline", description="Chat model: offline | openai:<model> | "
+                     "ollama:<model>")
     chroma_url: str | None = Field(
         default=None, description="Chroma server (http://host:port); a local Chroma in `home` "
         "when unset")

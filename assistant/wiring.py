@@ -6,6 +6,9 @@ import threading
 
 import httpx
 
+from assistant.agent.core import ask, chat_model
+from assistant.agent.ledger import Answer
+from assistant.agent.tools import AgentContext
 from assistant.config import Settings
 from tools.chains.client import CachedFetcher
 from tools.chains.sources import ChainSources
@@ -48,3 +51,11 @@ def chain_sources(settings: Settings) -> ChainSources:
         esplora_url=c.esplora_url, etherscan_url=c.etherscan_url,
         etherscan_key=c.etherscan_api_key.get_secret_value() if c.etherscan_api_key else None,
     )
+
+
+def ask_case(settings: Settings, store: CaseStore, case: str, question: str) -> Answer:
+    """The one code path of `tergeu ask` and the API's ask endpoint."""
+    index = search_index(settings, store, case)
+    index.update()
+    ctx = AgentContext(case=case, store=store, search=index)
+    return ask(question, ctx, chat_model(settings.llm))

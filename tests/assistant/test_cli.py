@@ -154,3 +154,15 @@ def test_search_cites_hits_and_refuses_bad_options(tergeu, tmp_path):
     assert text.returncode == 0 and " 1. " in text.stdout and "result.json /chats/list/" in text.stdout
     bad = tergeu("search", "--case", "demo", "меф", "--mode", "magic")
     assert bad.returncode == 2 and "--mode: unknown mode 'magic'" in bad.stderr
+
+
+def test_ask_prints_the_answer_and_its_citations(tergeu, tmp_path):
+    assert tergeu("demo").returncode == 0
+    done = tergeu("ask", "--case", "demo", "обзор дела")
+    assert done.returncode == 0 and done.stdout.startswith("Обзор дела")
+    truth = json.loads((tmp_path / "home" / "demo-case" / "truth.json").read_text())
+    wallet = truth["shops"][0]["payment_wallets"][0]
+    answer = json.loads(tergeu("ask", "--case", "demo", f"куда ушли деньги с {wallet}?",
+                               "--json").stdout)
+    assert answer["verified"] and answer["citations"]
+    assert answer["answer"].startswith(f"Деньги с {wallet}")

@@ -6,15 +6,31 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
 
+from assistant.agent.core import ModelUnavailableError
+from assistant.agent.ledger import Answer
 from assistant.api.deps import CaseDep, SettingsDep, StoreDep
-from assistant.wiring import search_index
+from assistant.wiring import ask_case, search_index
 from tools.lookup import LookupResult, lookup_account
 from tools.search.index import Mode, SearchFilters, SearchResult
 from tools.trace import TraceRequest, TraceResult, load_case_graph, trace
 from tools.trace.starts import linked_wallets
 
 router = APIRouter(prefix="/api/cases/{case}", tags=["investigate"])
+
+
+class Question(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/ask", response_model=Answer)
+def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep) -> Answer:
+    """Ask the case a question; citations carry `verified`, never presented unchecked."""
+    try:
+        return ask_case(settings, store, case, body.question)
+    except ModelUnavailableError as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from exc
 
 
 @router.post("/trace", response_model=TraceResult)

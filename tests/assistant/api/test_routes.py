@@ -103,3 +103,13 @@ def test_real_http_server_on_loopback(home):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_ask_answers_with_verified_citations(client, home):
+    truth = home[1]
+    record_id, [(kind, value)] = next(iter(truth.messages.items()))
+    body = client.post("/api/cases/demo/ask", json={"question": f"Кто стоит за {value}?"}).json()
+    assert body["verified"] and record_id in [c["id"] for c in body["citations"]]
+    assert all(c["verified"] for c in body["citations"])
+    empty = client.post("/api/cases/demo/ask", json={"question": ""})
+    assert empty.status_code == 422

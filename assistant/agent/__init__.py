@@ -1,0 +1,1 @@
+"""The assistant: a LangChain agent over the engine's tools, with verified citations."""

