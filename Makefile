@@ -18,10 +18,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/tergeu demo
 	@echo
-	@echo "Case 'demo' (evidence in $(TERGEU_HOME)/demo-case, truth.json beside it). Try:"
+	@echo "Case 'demo' (evidence in $(TERGEU_HOME)/demo-case, truth.json beside it). In another shell:"
 	@echo "  export TERGEU_HOME=$(TERGEU_HOME)"
+	@echo "  $(BIN)/tergeu ask --case demo 'обзор дела'"
+	@echo "  $(BIN)/tergeu search --case demo 'шишки Алматы'"
 	@echo "  $(BIN)/tergeu record --case demo tg:7100000000/4"
-	@echo "  $(BIN)/tergeu stats --case demo --json"
+	@echo "API: http://127.0.0.1:8000/docs (no sign-in yet: it listens on loopback only). Ctrl-C stops it."
+	$(BIN)/tergeu serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/pytest -q
