@@ -356,7 +356,7 @@ def _print_profile(p: AccountProfile) -> None:
     if p.linked_wallets:
         out.print("  wallets of the same shops: " + ", ".join(p.linked_wallets), markup=False)
     if t := p.trace:
-        ends = "; ".join(f"{a} {r} {amt}" for a, r, amt in t.endpoints)
+        ends = "; ".join(f"{a} {r} {amt}" for a, r, amt, _rec in t.endpoints)
         out.print(f"  money traced: {t.traced} {t.token} → {ends}", markup=False)
     if p.seen_with:
         out.print("  seen with: " + ", ".join(p.seen_with[:10]), markup=False)

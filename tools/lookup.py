@@ -50,7 +50,8 @@ class BankActivity(BaseModel):
 class TraceSummary(BaseModel):
     traced: str
     token: str
-    endpoints: list[tuple[str, str, str]] = Field(description="(address, reason, amount)")
+    endpoints: list[tuple[str, str, str, str]] = Field(
+        description="(address, reason, amount, last transfer's record id)")
 
 
 class AccountProfile(BaseModel):
@@ -108,6 +109,9 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
             ids = [ident.account_id]
         for account_id in ids:
             profile = _profile(conn, case, account_id)
+            if profile is None and ident.kind in WALLET_KINDS and graph is not None \
+                    and ident.value in graph.graph:
+                profile = _wallet_only(ident.value, ident.kind, graph)
             if profile is not None:
                 result.matches.append(profile)
     # A trace summary for one account; for the many matches of a mask, wallets only.
@@ -147,6 +151,20 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
         bank=_bank_activity(conn, case, value) if kind == "iban" else None,
         seen_with=seen_with[:50],
     )
+
+
+def _wallet_only(address: str, kind: str, graph: CaseGraph) -> AccountProfile:
+    """A wallet no message handed out but the case's transfers know (a layering hop, say)."""
+    g = graph.graph
+    moves = [m for _, _, d in g.in_edges(address, data=True) for m in d["m"]]
+    moves += [m for _, _, d in g.out_edges(address, data=True) for m in d["m"]]
+    times = [datetime.fromtimestamp(m.ts, UTC) for m in moves if m.ts]
+    return AccountProfile(
+        id=f"{kind}:{address}", kind=kind, value=address, display=address,
+        info={"transfers": len(moves),
+              "counterparties": len(g.pred[address]) + len(g.succ[address])},
+        first_seen=min(times, default=None), last_seen=max(times, default=None), shops=[],
+        seen_in=[])
 
 
 def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | None:
@@ -200,7 +218,8 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
     if graph is not None and wallets and any(w in graph.graph for w in wallets):
         result = trace(graph, TraceRequest(addresses=wallets))
         profile.trace = TraceSummary(traced=result.traced, token=result.token, endpoints=[
-            (e.address, e.reason, e.amount) for e in result.endpoints[:5]])
+            (e.address, e.reason, e.amount, e.path[-1].record_id)
+            for e in result.endpoints[:5] if e.path])
 
 
 def _utc(ts: datetime | None) -> datetime | None:

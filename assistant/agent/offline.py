@@ -51,6 +51,27 @@ def phrases() -> dict[str, dict[str, str]]:
     return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
 
 
+_ORDINALS = {
+    1: ("first", "первый", "первого", "первом", "бірінші"),
+    2: ("second", "второй", "второго", "втором", "екінші"),
+    3: ("third", "третий", "третьего", "третьем", "үшінші"),
+    4: ("fourth", "четвертый", "четвертого", "четвёртого", "төртінші"),
+}
+_ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
+
+
+def resolve_reference(question: str, previous_answer: str) -> str:
+    """'and the second one?' → the question with the second address of the previous answer."""
+    q = question.lower()
+    for n, words in _ORDINALS.items():
+        if any(w in q for w in words):
+            listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
+                      for m in _ADDRESS.findall(line)[:1]]
+            if len(listed) >= n:
+                return f"{question} {listed[n - 1]}"
+    return question
+
+
 def plan(question: str) -> list[dict[str, Any]]:
     """Tool calls for a question: by the entities in it and the words around them."""
     q = question.lower()
@@ -126,8 +147,13 @@ class OfflineChatModel(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
-        question = next((str(m.content) for m in reversed(messages)
-                         if isinstance(m, HumanMessage)), "")
+        humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
+        question = str(messages[humans[-1]].content) if humans else ""
+        if len(humans) > 1:
+            # A follow-up may point into the previous answer ("the second one").
+            earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
+            if earlier:
+                question = resolve_reference(question, str(earlier[-1].content))
         last = messages[-1]
         if isinstance(last, HumanMessage):
             calls = plan(question)

@@ -96,6 +96,12 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
                 cited.append(rec)
                 lines.append(f"[{n}] statements: in {b.total_in}, out {b.total_out}, "
                              f"{b.operations} operations, {b.distinct_payers} payers")
+        if p.trace:
+            for address, reason, amount, record_id in p.trace.endpoints[:4]:
+                n, rec = ctx.cite(record_id)
+                cited.append(rec)
+                lines.append(f"[{n}] money traced on to {address}: {reason}, {amount} "
+                             f"{p.trace.token}")
     return ctx.derive("\n".join(lines)), cited
 
 

@@ -72,7 +72,7 @@ def test_wallet_lookup_carries_a_trace_summary(demo):
     wallet = truth.shops[0].payment_wallets[0]
     [profile] = lookup_account(store, "demo", wallet, graph).matches
     beneficiaries = {b.address for b in truth.beneficiaries}
-    assert {a for a, reason, _ in profile.trace.endpoints if reason == "beneficiary"} <= beneficiaries
+    assert {a for a, reason, _, _ in profile.trace.endpoints if reason == "beneficiary"} <= beneficiaries
 
 
 def test_bot_seen_in_several_channel_posts(demo):

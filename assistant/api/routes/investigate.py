@@ -22,13 +22,15 @@ router = APIRouter(prefix="/api/cases/{case}", tags=["investigate"])
 
 class Question(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
+    session: str | None = Field(default=None, max_length=100,
+                                description="Conversation id: follow-ups remember earlier turns")
 
 
 @router.post("/ask", response_model=Answer)
 def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep) -> Answer:
     """Ask the case a question; citations carry `verified`, never presented unchecked."""
     try:
-        return ask_case(settings, store, case, body.question)
+        return ask_case(settings, store, case, body.question, body.session)
     except ModelUnavailableError as exc:
         raise HTTPException(status_code=503, detail=str(exc)) from exc
 

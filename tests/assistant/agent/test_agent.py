@@ -92,3 +92,15 @@ def test_prompt_names_exactly_the_registered_tools():
     named = set(re.findall(r"\b([a-z]+_[a-z_]+)\b", text))
     registered = {t.name for t in AGENT_TOOLS}
     assert registered <= named and all(t.description for t in AGENT_TOOLS)
+
+
+def test_follow_up_refers_to_the_previous_answer(ctx_factory):
+    truth, ctx = ctx_factory
+    wallet = truth.shops[0].payment_wallets[0]
+    first = ask(f"Where did the money from {wallet} go?", ctx(), session="s1")
+    listed = re.findall(r"^- \[\d+\] (T\w{33})", first.answer, re.M)
+    assert len(listed) >= 2
+    follow = ask("and what do we know about the second one?", ctx(), session="s1")
+    assert listed[1] in follow.answer and follow.answer.startswith("What the case holds on")
+    # Another session does not see this conversation.
+    assert listed[1] not in ask("and the second one?", ctx(), session="s2").answer
