@@ -6,6 +6,7 @@ records as the artifact. The case and store come from the runtime context, never
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,15 @@ class AgentContext:
 
 
 Runtime = ToolRuntime[AgentContext]
+
+_FAKE_MARKER = re.compile(r"\[(\d+)\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+
+
+def fence(evidence: str) -> str:
+    """Record text as inert data: no citation markers of its own, no clickable markdown."""
+    evidence = _MD_LINK.sub(lambda m: f"{m[1]} <{m[2]}>", evidence)
+    return _FAKE_MARKER.sub(r"(\1)", evidence).replace("\n", " ")
 
 
 @tool(TRACE_WALLET, response_format="content_and_artifact")
@@ -117,7 +127,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         cited.append(rec)
-        lines.append(f"[{n}] {h.record_id} ({', '.join(h.drugs + h.cities)}): {h.passage}")
+        lines.append(f"[{n}] {h.record_id} ({', '.join(h.drugs + h.cities)}): "
+                     f"{fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {query}", cited
 
 
@@ -129,7 +140,7 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, list]:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:
         return f"no record {record_id}", []
-    return f"[{n}] {rec.kind} {rec.id}: {rec.fields}", [rec]
+    return f"[{n}] {rec.kind} {rec.id}: {fence(str(rec.fields))}", [rec]
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
