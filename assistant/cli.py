@@ -44,10 +44,6 @@ CaseOpt = Annotated[str, typer.Option("--case", "-c", help="Case name, e.g. auro
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")]
 
 
-def _store(settings: Settings) -> CaseStore:
-    return open_store(settings)
-
-
 def _fail(message: str) -> typer.Exit:
     err.print(message, markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
@@ -71,7 +67,7 @@ def ingest(
         layout = load_mapping(mapping) if mapping else None
     except IngestError as exc:
         raise _fail(str(exc)) from exc
-    store = _store(settings)
+    store = open_store(settings)
     files = expand_paths(paths)
     show_bar = err.is_terminal and not as_json
     progress = Progress(
@@ -137,7 +133,7 @@ def search(
 ) -> None:
     """Search listings and shop messages (slang, spelling variants, RU/KK/EN), with citations."""
     settings = get_settings()
-    store = _store(settings)
+    store = open_store(settings)
     try:
         filters = SearchFilters(city=city, drug=drug, shop=shop, since=since, until=until,
                                 payment=payment, kind=kind)
@@ -183,7 +179,7 @@ def _print_summary(report: IngestReport) -> None:
 @app.command()
 def stats(case: CaseOpt, as_json: JsonOpt = False) -> None:
     """Counts per record kind and payment-detail kind, and the case's files with SHA-256."""
-    s = _store(get_settings()).stats(case)
+    s = open_store(get_settings()).stats(case)
     if as_json:
         out.print_json(s.model_dump_json())
         return
@@ -211,7 +207,7 @@ def record(
 ) -> None:
     """A record, its source (file, SHA-256, locator) and the evidence text at that place."""
     settings = get_settings()
-    store = _store(settings)
+    store = open_store(settings)
     try:
         rec = store.get_record(case, record_id)
         excerpt = source_excerpt(settings.evidence_dir, rec.source.sha256, rec.source.locator,
@@ -258,7 +254,7 @@ def trace_cmd(
 ) -> None:
     """Follow money from ADDRESS forward (where it came to rest) or backward (where from)."""
     settings = get_settings()
-    store = _store(settings)
+    store = open_store(settings)
     starts: list[str] = []
     for given in addresses:
         linked = linked_wallets(store, case, given)
@@ -318,7 +314,7 @@ def lookup(
     as_json: JsonOpt = False,
 ) -> None:
     """Everything the case knows about an account: shops, messages, statements, wallets."""
-    store = _store(get_settings())
+    store = open_store(get_settings())
     ident = parse_identifier(identifier)
     graph = load_case_graph(store, case) if ident.kind != "unknown" and not ident.error else None
     result = lookup_account(store, case, identifier, graph)
@@ -381,7 +377,7 @@ def demo(ctx: typer.Context) -> None:
         out.print(f"demo case written to {folder}: {len(truth.shops)} shops, "
                   f"{len(truth.droppers)} dropper accounts, {truth.counts['transfer']:,} "
                   "USDT transfers", markup=False)
-    store = _store(settings)
+    store = open_store(settings)
     report = ingest_paths(store, DEMO_CASE, [folder / f for f in DEMO_FOLDERS])
     _print_summary(report)
     _update_search_index(settings, store, DEMO_CASE)
@@ -417,7 +413,7 @@ def ask(
     """Ask the case a question; the answer cites the records behind each fact."""
     settings = get_settings()
     try:
-        answer = ask_case(settings, _store(settings), case, question)
+        answer = ask_case(settings, open_store(settings), case, question)
     except TergeuError as exc:
         raise _fail(str(exc)) from exc
     if as_json:

@@ -56,7 +56,5 @@ def chain_sources(settings: Settings) -> ChainSources:
 def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
              session: str | None = None) -> Answer:
     """The one code path of `tergeu ask` and the API's ask endpoint."""
-    index = search_index(settings, store, case)
-    index.update()
-    ctx = AgentContext(case=case, store=store, search=index)
+    ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
     return ask(question, ctx, chat_model(settings.llm), session)

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.demo import identifiers as fake_ids
+from tools.demo import fake_ids
 
 OUT = Path(__file__).parent / "out"
 USDT = {"symbol": "USDT", "address": "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "decimals": 6,

@@ -12,9 +12,8 @@ from eth_utils import is_checksum_address
 from stdnum import iban, luhn
 from stdnum.exceptions import ValidationError as StdnumError
 
-from tools.payments import extract_payment_details
+from tools.payments import HOMOGLYPHS, extract_payment_details
 
-_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХаеко", "ABEKMHOPCTXaeko")
 _MASK_CHARS = "*xX•·#?_"
 
 
@@ -52,7 +51,7 @@ def parse_identifier(text: str) -> Identifier:
         return Identifier("bot", compact.lstrip("@").lower())
     if any(c in compact for c in _MASK_CHARS) and re.fullmatch(r"[\d*xX•·#?_]{12,19}", compact):
         return _card_mask(compact)
-    latin = compact.translate(_HOMOGLYPHS)
+    latin = compact.translate(HOMOGLYPHS)
     if latin[:2].upper() == "KZ" and len(latin) > 4:
         if len(latin) != 20:
             return Identifier("iban", latin.upper(), f"not a valid IBAN: wrong length, "

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from tools.identifiers import parse_identifier
 from tools.store import CaseStore
+from tools.store.repository import as_utc
 from tools.store.schema import accounts, records, sightings, transfers
 from tools.trace import TraceRequest, trace
 from tools.trace.graph import CaseGraph
@@ -136,7 +137,7 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
     ).all()
     seen = [SeenIn(record_id=r.record_id, kind=r.kind, shop=r.shop,
                    shop_name=(r.data.get("chat_name") or r.data.get("vendor")) if r.shop else None,
-                   seen_at=_utc(r.seen_at)) for r in rows]
+                   seen_at=as_utc(r.seen_at)) for r in rows]
     record_ids = [r.record_id for r in rows]
     seen_with = sorted(set(conn.execute(
         select(sightings.c.account_id).where(sightings.c.case == case,
@@ -146,7 +147,7 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
     kind, value = account_id.split(":", 1)
     return AccountProfile(
         id=account_id, kind=kind, value=value, display=acc.display, info=acc.info,
-        first_seen=_utc(acc.first_seen), last_seen=_utc(acc.last_seen),
+        first_seen=as_utc(acc.first_seen), last_seen=as_utc(acc.last_seen),
         shops=sorted({s.shop for s in seen if s.shop}), seen_in=seen,
         bank=_bank_activity(conn, case, value) if kind == "iban" else None,
         seen_with=seen_with[:50],
@@ -196,7 +197,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         entry[0] += amount
         entry[1] += 1
         entry[2].append(m.record_id)
-    times = [_utc(m.ts) for m in moves if m.ts is not None]
+    times = [as_utc(m.ts) for m in moves if m.ts is not None]
     top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
     return BankActivity(
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
@@ -221,6 +222,3 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
             (e.address, e.reason, e.amount, e.path[-1].record_id)
             for e in result.endpoints[:5] if e.path])
 
-
-def _utc(ts: datetime | None) -> datetime | None:
-    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts

@@ -29,7 +29,7 @@ KZ_BANKS = {
 
 # Cyrillic letters that look like Latin ones; shops type "КZ" as often as "KZ".
 # Translated one character for one character so that match positions stay valid.
-_HOMOGLYPHS = str.maketrans(
+HOMOGLYPHS = str.maketrans(
     "АВЕКМНОРСТХЗаеко" + "abcdefghijklmnopqrstuvwxyz",
     "ABEKMHOPCTX3AEKO" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
 )
@@ -77,7 +77,7 @@ def _card(raw: str) -> PaymentDetail | None:
 
 
 def _iban(raw: str) -> PaymentDetail | None:
-    value = re.sub(r"[ -]", "", raw.translate(_HOMOGLYPHS))
+    value = re.sub(r"[ -]", "", raw.translate(HOMOGLYPHS))
     if not iban.is_valid(value):
         return None
     code = value[4:7]
@@ -197,7 +197,7 @@ def extract_payment_details(text: str) -> list[PaymentDetail]:
     found: list[PaymentDetail] = []
     # Each kind's matches are masked before the next kind is looked for, so that the digits
     # of an IBAN or a card are never read again as a phone number.
-    text = _scan(text, _IBAN_RE, _iban, found, search_in=text.translate(_HOMOGLYPHS))
+    text = _scan(text, _IBAN_RE, _iban, found, search_in=text.translate(HOMOGLYPHS))
     text = _scan(text, _ETH_RE, _eth, found)
     text = _scan(text, _BTC_BECH_RE, _btc_bech32, found)
     text = _scan(text, _TRON_RE, _tron, found)

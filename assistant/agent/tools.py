@@ -18,7 +18,7 @@ from tools.lookup import lookup_account as lookup
 from tools.search.index import SearchFilters, SearchIndex
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
-from tools.trace.starts import linked_wallets
+from tools.trace.starts import start_wallets
 
 TRACE_WALLET = "trace_wallet"
 LOOKUP_ACCOUNT = "lookup_account"
@@ -60,7 +60,7 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> 
     """Follow money from a wallet (or a dropper's card/phone) forward to where it came to rest,
     or backward to where it came from. Use for "where did the money go / come from"."""
     ctx = runtime.context
-    starts = linked_wallets(ctx.store, ctx.case, address).wallets
+    starts = start_wallets(ctx.store, ctx.case, [address])
     graph = load_case_graph(ctx.store, ctx.case)
     if not any(s in graph.graph for s in starts):
         return f"no transfers of {address} in the case", []

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.demo import identifiers as f
+from tools.demo import fake_ids as f
 
 OUT = Path(__file__).parents[1] / "data" / "payment_details_labelled.jsonl"
 

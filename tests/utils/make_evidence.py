@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from tools.demo import identifiers as f
+from tools.demo import fake_ids as f
 
 OUT = Path(__file__).parents[1] / "data" / "evidence"
 MAPPING_OUT = Path(__file__).parents[1] / "data" / "mapping"

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from tools.demo import identifiers as ids
+from tools.demo import fake_ids as ids
 from tools.demo.truth import (
     BeneficiaryTruth,
     DropperTruth,
@@ -114,6 +114,8 @@ class CaseGenerator:
         self.transfers: list[Transfer] = []
         self.shops: list[Shop] = []
         self.messages_truth: dict[str, list[tuple[str, str]]] = {}
+        self._balances: dict[str, int] = {}
+        self._bank_rows = 0
 
     # --- the cast ---------------------------------------------------------------------------
 
@@ -408,11 +410,8 @@ class CaseGenerator:
     def _balance(self, address: str) -> int:
         return self._balances.get(address, 0)
 
-    _balances: dict[str, int]
-
     def write(self, out: Path) -> Truth:
         """Write the case's evidence under `out` and return (and write) its truth."""
-        self._balances = {}
         out.mkdir(parents=True, exist_ok=True)
         self.cast()
         export = TelegramExport()
@@ -475,8 +474,6 @@ class CaseGenerator:
                     "listing": len(drug) + len(other), "tag": len(labels),
                     "message_with_details": messages, "trongrid_pages": pages},
         )
-
-    _bank_rows = 0
 
 
 def generate_case(out: Path, seed: int = 1, scale: Scale = "small") -> Truth:

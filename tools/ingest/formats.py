@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from tools.errors import UnknownFormatError
@@ -94,20 +95,12 @@ def detect_format(path: Path, mapping: ColumnMapping | None = None) -> str:
 
 
 def _table_format(path: Path, mapping: ColumnMapping | None) -> str:
-    for _, row in _first_rows(path, bank.HEADER_SEARCH_ROWS):
+    for _, row in islice(table_rows(path, path.name), bank.HEADER_SEARCH_ROWS):
         found = find_mapping([cell_text(c) for c in row], mapping)
         if found is not None:
             return found.format
     raise UnknownFormatError(path.name, "no known layout (for another bank or market, "
                              "give a column mapping with --mapping)")
-
-
-def _first_rows(path: Path, n: int) -> Iterator[tuple[str, list[object]]]:
-    rows = table_rows(path, path.name)
-    for i, row in enumerate(rows):
-        if i >= n:
-            break
-        yield row
 
 
 def parser_for(fmt: str, mapping: ColumnMapping | None) -> Parser:

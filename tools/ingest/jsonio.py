@@ -22,10 +22,10 @@ def load_json(path: Path, name: str) -> Any:
         raise IngestError(name, f"line:{exc.lineno}", f"malformed JSON: {exc.msg}") from exc
 
 
-def pointer(prefix: str, index: int) -> str:
-    """The RFC 6901 pointer of item `index` of the array at ijson `prefix` ('data.item')."""
+def array_pointer(prefix: str) -> str:
+    """The RFC 6901 pointer of the array at ijson `prefix` ('data.item' → '/data')."""
     parts = [p for p in prefix.split(".") if p and p != "item"]
-    return "/" + "/".join([*parts, str(index)]) if parts else f"/{index}"
+    return "/" + "/".join(parts) if parts else ""
 
 
 def _at(doc: Any, prefix: str) -> Any:
@@ -41,15 +41,17 @@ def json_array_items(path: Path, name: str, prefix: str) -> Iterator[tuple[str, 
     if path.stat().st_size <= WHOLE_FILE_LIMIT:
         doc = load_json(path, name)
         items = _at(doc, prefix) if prefix != "item" else doc
+        base = array_pointer(prefix)
         if not isinstance(items, list):
-            raise IngestError(name, pointer(prefix, 0).rsplit("/", 1)[0] or "/", "expected a list")
+            raise IngestError(name, base or "/", "expected a list")
         for i, item in enumerate(items):
-            yield pointer(prefix, i), item
+            yield f"{base}/{i}", item
         return
     index = 0
+    base = array_pointer(prefix)
     with path.open("rb") as f:
         try:
             for index, item in enumerate(ijson.items(f, prefix, use_float=False)):  # noqa: B007
-                yield pointer(prefix, index), item
+                yield f"{base}/{index}", item
         except ijson.JSONError as exc:
-            raise IngestError(name, pointer(prefix, index + 1), f"malformed JSON: {exc}") from exc
+            raise IngestError(name, f"{base}/{index + 1}", f"malformed JSON: {exc}") from exc

@@ -7,7 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -21,8 +21,16 @@ from sqlalchemy import and_, delete, func, insert, select
 
 from tools.models import Source
 from tools.search.embeddings import ChromaAdapter, Embedder
-from tools.search.text import CONCEPT_PREFIX, analyse, for_embedding, lexicon, normalise
+from tools.search.text import (
+    CONCEPT_PREFIX,
+    Analysed,
+    analyse,
+    for_embedding,
+    lexicon,
+    normalise,
+)
 from tools.store import CaseStore
+from tools.store.repository import as_utc
 from tools.store.schema import files, records, search_docs, sightings
 
 log = logging.getLogger(__name__)
@@ -108,7 +116,8 @@ class SearchIndex:
 
     def pending(self) -> int:
         with self.store.engine.connect() as conn:
-            return len(conn.execute(self._pending_query()).all())
+            q = select(func.count()).select_from(self._pending_query().subquery())
+            return conn.execute(q).scalar() or 0
 
     def _pending_query(self):  # type: ignore[no-untyped-def]
         return (
@@ -179,6 +188,15 @@ class SearchIndex:
         with self.store.engine.begin() as conn:
             conn.execute(insert(search_docs), docs)
 
+    def _reload_if_stale(self) -> None:
+        """Another process (a `tergeu ingest` beside the server) may have indexed more."""
+        with self.store.engine.connect() as conn:
+            indexed = conn.execute(select(func.count()).select_from(search_docs)
+                                   .where(search_docs.c.case == self.key)).scalar() or 0
+        if indexed != len(self._docs):
+            with self.lock:
+                self._load_bm25()
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embeddings of `texts`, each distinct text computed once: bots repeat themselves
         ("Проверяем платёж ⏳" thousands of times), and the model costs ~10 ms a passage."""
@@ -207,7 +225,7 @@ class SearchIndex:
         n = len(self._docs)
         self._kind = np.array([d["kind"] for d in self._docs], dtype=object)
         self._shop = np.array([d["shop"] or "" for d in self._docs], dtype=object)
-        self._ts = np.array([_utc(d["ts"]).timestamp() if d["ts"] else np.nan
+        self._ts = np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan
                              for d in self._docs], dtype=float)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         for i, d in enumerate(self._docs):
@@ -225,9 +243,12 @@ class SearchIndex:
         filters = filters or SearchFilters()
         if self._bm25 is None:
             self.update()
+        else:
+            self._reload_if_stale()
         keep = self._filter(filters)
-        bm25_ranked = self._bm25_ranks(query, keep) if mode != "vector" else []
-        vector_ranked = self._vector_ranks(query, keep) if mode != "bm25" else []
+        analysed = analyse(query)
+        bm25_ranked = self._bm25_ranks(analysed, keep) if mode != "vector" else []
+        vector_ranked = self._vector_ranks(query, analysed, keep) if mode != "bm25" else []
         fused: dict[int, float] = {}
         for ranked in (bm25_ranked, vector_ranked):
             for rank, i in enumerate(ranked):
@@ -235,7 +256,7 @@ class SearchIndex:
         top = sorted(fused, key=lambda i: (-fused[i], self._docs[i]["record_id"]))[:k]
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
-        hits = self._hits(query, top, fused, b_rank, v_rank)
+        hits = self._hits(set(analysed.tokens), top, fused, b_rank, v_rank)
         return SearchResult(query=query, mode=mode, filters=filters, hits=hits)
 
     def _filter(self, f: SearchFilters) -> np.ndarray | None:
@@ -259,8 +280,8 @@ class SearchIndex:
                 keep &= self._ts <= f.until.timestamp()
         return keep
 
-    def _bm25_ranks(self, query: str, keep: np.ndarray | None) -> list[int]:
-        tokens = [t for t in analyse(query).tokens if t in self._vocab]
+    def _bm25_ranks(self, analysed: Analysed, keep: np.ndarray | None) -> list[int]:
+        tokens = [t for t in analysed.tokens if t in self._vocab]
         if not tokens or self._bm25 is None or not self._docs:
             return []
         mask = keep.astype(np.float32) if keep is not None else None
@@ -268,19 +289,20 @@ class SearchIndex:
                                           show_progress=False, weight_mask=mask)
         return [int(i) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
-    def _vector_ranks(self, query: str, keep: np.ndarray | None) -> list[int]:
+    def _vector_ranks(self, query: str, analysed: Analysed, keep: np.ndarray | None
+                      ) -> list[int]:
         if not self._docs:
             return []
-        a = analyse(query)
         n = min(len(self._docs), CANDIDATES * (5 if keep is not None else 1))
-        res = self.collection.query(query_embeddings=[self.embedder.query(for_embedding(query, a))],
-                                    n_results=n, include=["distances"])
+        vector = self.embedder.query(for_embedding(query, analysed))
+        res = self.collection.query(query_embeddings=[vector], n_results=n,
+                                    include=["distances"])
         ranked = [self._by_id[r] for r in res["ids"][0] if r in self._by_id]
         if keep is not None:
             ranked = [i for i in ranked if keep[i]]
         return ranked[:CANDIDATES]
 
-    def _hits(self, query: str, top: list[int], fused: dict[int, float],
+    def _hits(self, q_tokens: set[str], top: list[int], fused: dict[int, float],
               b_rank: dict[int, int], v_rank: dict[int, int]) -> list[Hit]:
         ids = [self._docs[i]["record_id"] for i in top]
         with self.store.engine.connect() as conn:
@@ -289,7 +311,6 @@ class SearchIndex:
                        files.c.sha256, files.c.format)
                 .join(files, files.c.id == records.c.file_id)
                 .where(records.c.case == self.case, records.c.id.in_(ids)))}
-        q_tokens = set(analyse(query).tokens)
         hits = []
         for i in top:
             d = self._docs[i]
@@ -299,7 +320,7 @@ class SearchIndex:
                 bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
                 passage=_best_line(r.text, q_tokens),
                 source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
-                time=_utc(d["ts"]), shop=d["shop"],
+                time=as_utc(d["ts"]), shop=d["shop"],
                 cities=[c for c in d["cities"].split("|") if c],
                 drugs=[c for c in d["drugs"].split("|") if c]))
         return hits
@@ -335,6 +356,3 @@ def _best_line(text: str, q_tokens: set[str]) -> str:
 
     return max(lines, key=score)[:300]
 
-
-def _utc(ts: datetime | None) -> datetime | None:
-    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts

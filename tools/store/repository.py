@@ -38,7 +38,8 @@ class WriteResult:
     accounts: int
 
 
-def _utc(ts: datetime | None) -> datetime | None:
+def as_utc(ts: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything the store holds is UTC."""
     if ts is not None and ts.tzinfo is None:
         return ts.replace(tzinfo=UTC)
     return ts
@@ -75,13 +76,6 @@ class CaseStore:
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
 
-    def has_file(self, case: str, sha256: str) -> bool:
-        with self.writer() as w:
-            return w.has_file(case, sha256)
-
-    def write_file(self, meta: FileMeta, items: Iterable[Item]) -> WriteResult:
-        with self.writer() as w:
-            return w.write_file(meta, items)
 
     def stats(self, case: str) -> CaseStats:
         def count_by_kind(conn: Connection, table: Table) -> dict[str, int]:
@@ -100,7 +94,7 @@ class CaseStore:
             accounts=by_account,
             files=[
                 FileInfo(name=f.name, sha256=f.sha256, format=f.format, size=f.size,
-                         records=f.records, ingested_at=_utc(f.ingested_at))
+                         records=f.records, ingested_at=as_utc(f.ingested_at))
                 for f in file_rows
             ],
         )
@@ -198,7 +192,7 @@ class StoreWriter:
             [
                 {
                     "case": case, "id": i.id, "kind": i.kind, "file_id": file_id,
-                    "locator": i.locator, "ts": _utc(i.ts), "text": i.text, "data": i.data,
+                    "locator": i.locator, "ts": as_utc(i.ts), "text": i.text, "data": i.data,
                 }
                 for i in items
             ],
@@ -207,7 +201,7 @@ class StoreWriter:
             {
                 "case": case, "record_id": i.id, "chain": t.chain, "token": t.token,
                 "from_address": t.from_address, "to_address": t.to_address,
-                "amount": str(t.amount), "ts": _utc(t.ts), "tx": t.tx,
+                "amount": str(t.amount), "ts": as_utc(t.ts), "tx": t.tx,
             }
             for i in items
             if (t := i.transfer) is not None
@@ -220,7 +214,7 @@ class StoreWriter:
         seen: dict[str, dict] = {}
         rows = []
         for item in items:
-            ts = _utc(item.ts)
+            ts = as_utc(item.ts)
             for d in item.details:
                 aid = d.account_id
                 acc = seen.setdefault(
@@ -254,9 +248,9 @@ class StoreWriter:
                                  "last_seen": acc["last"]})
                 continue
             old = known[aid]
-            first = min(filter(None, (_utc(old.first_seen), acc["first"])), default=None)
-            last = max(filter(None, (_utc(old.last_seen), acc["last"])), default=None)
-            if (first, last) != (_utc(old.first_seen), _utc(old.last_seen)):
+            first = min(filter(None, (as_utc(old.first_seen), acc["first"])), default=None)
+            last = max(filter(None, (as_utc(old.last_seen), acc["last"])), default=None)
+            if (first, last) != (as_utc(old.first_seen), as_utc(old.last_seen)):
                 conn.execute(
                     update(accounts)
                     .where(accounts.c.case == case, accounts.c.id == aid)

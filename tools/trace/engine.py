@@ -187,9 +187,10 @@ class _Tracer:
     def _result(self, depth: dict[str, int], expanded: set[str], holdings: dict[str, object],
                 carried: dict[int, tuple[Event, int, int | None]], traced_total: int,
                 considered: int) -> TraceResult:
-        best_inflow: dict[str, int] = {}
+        best_inflow: dict[str, int] = {}  # address -> event of its largest traced inflow
         for i, (e, part, _) in carried.items():
-            if part > carried.get(best_inflow.get(e.receiver, -1), (None, -1, None))[1]:
+            best = best_inflow.get(e.receiver)
+            if best is None or part > carried[best][1]:
                 best_inflow[e.receiver] = i
         endpoints, dust = [], 0
         for node, h in holdings.items():

@@ -33,6 +33,11 @@ def linked_wallets(store: CaseStore, case: str, identifier: str) -> StartWallets
     return StartWallets(identifier, wallets, shops)
 
 
+def start_wallets(store: CaseStore, case: str, given: list[str]) -> list[str]:
+    """All start wallets for what was given (wallets as they are, cards via their shops)."""
+    return [w for g in given for w in linked_wallets(store, case, g).wallets]
+
+
 def wallets_of_account(store: CaseStore, case: str, account_id: str
                        ) -> tuple[list[str], list[str]]:
     """(wallets, shops): the wallets handed out by the shops that handed out `account_id`."""

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.api.deps import CaseDep, SettingsDep, StoreDep
+from assistant.wiring import search_index
 from tools.errors import RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
 from tools.ingest.pipeline import ingest_paths
@@ -62,7 +63,8 @@ def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep
 
 @router.post("/{case}/files", response_model=IngestReport)
 def upload_files(case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")],
-                 uploads: list[UploadFile], store: StoreDep) -> IngestReport:
+                 uploads: list[UploadFile], store: StoreDep,
+                 settings: SettingsDep) -> IngestReport:
     """Upload evidence files and import them (format detected from content)."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -75,6 +77,7 @@ def upload_files(case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")],
                 shutil.copyfileobj(up.file, fh)
             paths.append(target)
         report = ingest_paths(store, case, paths)
+    search_index(settings, store, case).update()
     if report.rejected and len(report.rejected) == len(report.files):
         raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])
     return report

@@ -15,7 +15,7 @@ from assistant.wiring import ask_case, search_index
 from tools.lookup import LookupResult, lookup_account
 from tools.search.index import Mode, SearchFilters, SearchResult
 from tools.trace import TraceRequest, TraceResult, load_case_graph, trace
-from tools.trace.starts import linked_wallets
+from tools.trace.starts import start_wallets
 
 router = APIRouter(prefix="/api/cases/{case}", tags=["investigate"])
 
@@ -38,7 +38,7 @@ def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep) -
 @router.post("/trace", response_model=TraceResult)
 def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep) -> TraceResult:
     """Follow money from wallets (or a dropper's card/phone, via its shops' wallets)."""
-    starts = [w for a in req.addresses for w in linked_wallets(store, case, a).wallets]
+    starts = start_wallets(store, case, req.addresses)
     graph = load_case_graph(store, case)
     if not any(s in graph.graph for s in starts):
         raise HTTPException(status_code=404,
@@ -68,6 +68,4 @@ def search(case: CaseDep, store: StoreDep, settings: SettingsDep,
         raise HTTPException(status_code=422, detail="kind: listing or message")
     filters = SearchFilters(city=city, drug=drug, shop=shop, since=since, until=until,
                             payment=payment, kind=kind)  # type: ignore[arg-type]
-    index = search_index(settings, store, case)
-    index.update()
-    return index.search(q, filters, k=limit, mode=mode)
+    return search_index(settings, store, case).search(q, filters, k=limit, mode=mode)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES
-from tools.demo import identifiers as fake_ids
+from tools.demo import fake_ids
 from tools.errors import IngestError
 from tools.ingest import jsonio
 from tools.ingest.tron import (

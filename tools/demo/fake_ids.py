@@ -1,4 +1,4 @@
-"""Valid (and deliberately invalid) payment identifiers for generated evidence."""
+"""Valid (and deliberately invalid) payment identifiers for generated evidence and tests."""
 
 from __future__ import annotations
 
