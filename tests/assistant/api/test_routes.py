@@ -113,3 +113,10 @@ def test_ask_answers_with_verified_citations(client, home):
     assert all(c["verified"] for c in body["citations"])
     empty = client.post("/api/cases/demo/ask", json={"question": ""})
     assert empty.status_code == 422
+
+
+def test_api_docs_need_no_internet(client):
+    page = client.get("/docs").text
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.0")
