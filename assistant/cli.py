@@ -409,11 +409,13 @@ def ask(
     case: CaseOpt,
     question: Annotated[str, typer.Argument(help="The question, in Russian, Kazakh or English")],
     as_json: JsonOpt = False,
+    session: Annotated[str | None, typer.Option(
+        help="Conversation id: follow-up questions remember its earlier turns")] = None,
 ) -> None:
     """Ask the case a question; the answer cites the records behind each fact."""
     settings = get_settings()
     try:
-        answer = ask_case(settings, open_store(settings), case, question)
+        answer = ask_case(settings, open_store(settings), case, question, session)
     except TergeuError as exc:
         raise _fail(str(exc)) from exc
     if as_json:

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     chains: ChainSettings = Field(default_factory=ChainSettings)
     llm: str = Field(default="offline", description="Chat model: offline | openai:<model> | "
                      "ollama:<model>")
+    llm_url: str | None = Field(
+        default=None, description="OpenAI-compatible base URL for openai:<model> (e.g. "
+        "http://vllm:8000/v1); for ollama:<model> defaults to http://127.0.0.1:11434/v1")
+    llm_api_key: SecretStr | None = Field(default=None, description="The model server's API key")
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds per model call")
     chroma_url: str | None = Field(
         default=None, description="Chroma server (http://host:port); a local Chroma in `home` "
         "when unset")

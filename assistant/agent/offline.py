@@ -7,15 +7,23 @@ question's language from prompts/offline_answers.yaml with the tools' [n] marker
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -170,3 +178,20 @@ class OfflineChatModel(BaseChatModel):
                 turn.append(m)
             reply = AIMessage(content=compose(question, list(reversed(turn))))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        reply = self._generate(messages).generations[0].message
+        assert isinstance(reply, AIMessage)
+        if reply.tool_calls:
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=[
+                {"name": c["name"], "args": json.dumps(c["args"], ensure_ascii=False),
+                 "id": c["id"], "index": i, "type": "tool_call_chunk"}
+                for i, c in enumerate(reply.tool_calls)]))
+            return
+        # Word by word, as a language model streams: the UI shows the answer as it comes.
+        for piece in re.findall(r"\S+\s*|\s+", reply.text):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk

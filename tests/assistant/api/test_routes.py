@@ -1,6 +1,7 @@
 """The HTTP API on a real store: status codes, exact error details, cited records."""
 
 import json
+import re
 import socket
 import threading
 import time
@@ -120,3 +121,63 @@ def test_api_docs_need_no_internet(client):
     assert "/static/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["openapi"].startswith("3.0")
+
+
+def _events(stream_text: str) -> list[tuple[str, dict]]:
+    """Server-sent events as (event, data) pairs, parsed as a browser would."""
+    out = []
+    for block in stream_text.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        out.append((fields["event"], json.loads(fields["data"])))
+    return out
+
+
+def test_ask_streams_steps_tokens_then_the_answer(client, home):
+    truth = home[1]
+    wallet = truth.shops[0].payment_wallets[0]
+    with client.stream("POST", "/api/cases/demo/ask/stream",
+                       json={"question": f"Куда ушли деньги с {wallet}?"}) as resp:
+        assert resp.headers["content-type"].startswith("text/event-stream")
+        events = _events(resp.read().decode())
+    names = [e for e, _ in events]
+    assert names[:2] == ["step", "step"] and names[-1] == "answer" and "token" in names
+    assert events[0][1]["state"] == "running" and events[0][1]["args"]["address"] == wallet
+    answer = events[-1][1]["answer"]
+    assert answer["verified"]
+    assert "".join(d["text"] for e, d in events if e == "token") == answer["answer"]
+
+
+def test_conversation_is_kept_in_the_database(home):
+    truth = home[1]
+    wallet = truth.shops[0].payment_wallets[0]
+
+    def fresh_client():
+        # A new app and a new store: only the database carries the conversation over.
+        from assistant.api import deps
+        from assistant.wiring import conversations
+
+        deps._stores.clear()
+        conversations.cache_clear()
+        app = create_app()
+        app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
+        return TestClient(app)
+
+    first = fresh_client().post("/api/cases/demo/ask", json={
+        "question": f"Where did the money from {wallet} go?", "session": "conv-1"}).json()
+    listed = re.findall(r"^- \[\d+\] (T\w{33})", first["answer"], re.M)
+    client = fresh_client()
+    follow = client.post("/api/cases/demo/ask", json={
+        "question": "what do we know about the first one?", "session": "conv-1"}).json()
+    assert listed and listed[0] in follow["answer"]
+    turns = client.get("/api/cases/demo/sessions/conv-1").json()
+    assert [t["question"] for t in turns] == [f"Where did the money from {wallet} go?",
+                                              "what do we know about the first one?"]
+    assert turns[1]["answer"]["citations"] == follow["citations"]
+    assert client.get("/api/cases/demo/sessions/other").json() == []
+
+
+def test_unknown_chat_model_is_503_before_any_event(home):
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0], llm="gpt-9")
+    resp = TestClient(app).post("/api/cases/demo/ask/stream", json={"question": "обзор дела"})
+    assert resp.status_code == 503 and "expected offline" in resp.json()["detail"]
