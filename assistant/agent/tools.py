@@ -15,6 +15,7 @@ from langchain.tools import ToolRuntime, tool
 from assistant.agent.ledger import Ledger
 from tools.errors import RecordNotFoundError
 from tools.lookup import lookup_account as lookup
+from tools.overview import case_overview as overview
 from tools.search.index import SearchFilters, SearchIndex
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
@@ -145,12 +146,39 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, list]:
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
 def case_overview(runtime: Runtime) -> tuple[str, list]:
-    """Counts of records and accounts in the case, and its evidence files."""
+    """The case at a glance: record counts, shops and what they handed out, the droppers'
+    accounts used most, and where the money from the shops' wallets came to rest."""
     ctx = runtime.context
-    s = ctx.store.stats(ctx.case)
-    records = ", ".join(f"{n} {k}" for k, n in sorted(s.records.items()))
-    accounts = ", ".join(f"{n} {k}" for k, n in sorted(s.accounts.items()))
-    return ctx.derive(f"records: {records}\naccounts: {accounts}\nfiles: {len(s.files)}"), []
+    o = overview(ctx.store, ctx.case, load_case_graph(ctx.store, ctx.case), top=5)
+    s = o.stats
+    lines = [f"records: {', '.join(f'{n} {k}' for k, n in sorted(s.records.items()))}",
+             f"accounts: {', '.join(f'{n} {k}' for k, n in sorted(s.accounts.items()))}",
+             f"files: {len(s.files)}"]
+    cited = []
+
+    def cite(record_id: str) -> int:
+        n, rec = ctx.cite(record_id)
+        cited.append(rec)
+        return n
+
+    for shop in o.shops:
+        if shop.record_id and any(k != "bot" for k in shop.accounts):
+            handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
+            lines.append(f"[{cite(shop.record_id)}] shop {shop.name} ({shop.shop}) "
+                         f"handed out {handed}")
+    for d in o.top_droppers:
+        money = f", received {d.received} by statement" if d.received else ""
+        lines.append(f"[{cite(d.record_id)}] dropper {d.kind} {d.display}: handed out "
+                     f"{d.handed_out} times by {', '.join(d.shops)}{money}")
+    if o.traced:
+        lines.append(f"traced {o.traced} {o.token} forward from the shops' "
+                     f"{len(o.shop_wallets)} wallets and the {len(o.collection_wallets)} "
+                     "they sweep into")
+    for b in o.beneficiaries:
+        label = f" ({b.label})" if b.label else ""
+        mark = f"[{cite(b.record_id)}] " if b.record_id else ""
+        lines.append(f"{mark}{b.address}: {b.reason}{label}, {b.amount} {o.token}")
+    return ctx.derive("\n".join(lines)), cited
 
 
 AGENT_TOOLS = [trace_wallet, lookup_account, search_listings, get_record, case_overview]

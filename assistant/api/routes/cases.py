@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, UploadFile
+from fastapi import APIRouter, HTTPException, Path, Query, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -17,7 +17,9 @@ from tools.errors import RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
 from tools.ingest.pipeline import ingest_paths
 from tools.models import CaseStats, IngestReport, Record
+from tools.overview import CaseOverview, case_overview
 from tools.store.schema import files
+from tools.trace import load_case_graph
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -81,3 +83,10 @@ def upload_files(case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")],
     if report.rejected and len(report.rejected) == len(report.files):
         raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])
     return report
+
+
+@router.get("/{case}/overview", response_model=CaseOverview)
+def overview(case: CaseDep, store: StoreDep,
+             top: Annotated[int, Query(ge=1, le=100)] = 10) -> CaseOverview:
+    """Shops, the droppers' accounts used most, and where the shops' money came to rest."""
+    return case_overview(store, case, load_case_graph(store, case), top)

@@ -181,3 +181,13 @@ def test_unknown_chat_model_is_503_before_any_event(home):
     app.dependency_overrides[get_settings] = lambda: Settings(home=home[0], llm="gpt-9")
     resp = TestClient(app).post("/api/cases/demo/ask/stream", json={"question": "обзор дела"})
     assert resp.status_code == 503 and "expected offline" in resp.json()["detail"]
+
+
+def test_overview_names_shops_and_beneficiaries(client, home):
+    truth = home[1]
+    body = client.get("/api/cases/demo/overview", params={"top": 3}).json()
+    assert {s["name"] for s in body["shops"]} >= {s.name for s in truth.shops}
+    assert len(body["top_droppers"]) == 3
+    assert {b["address"] for b in body["beneficiaries"] if b["reason"] == "beneficiary"} == \
+        {b.address for b in truth.beneficiaries}
+    assert client.get("/api/cases/nope/overview").status_code == 404

@@ -1,0 +1,170 @@
+"""A case at a glance: its shops, the droppers they used most, where the drug money rests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from tools.models import CaseStats
+from tools.store import CaseStore
+from tools.store.repository import as_utc
+from tools.store.schema import accounts, records, sightings, transfers
+from tools.trace import TraceRequest, trace
+from tools.trace.graph import CaseGraph
+from tools.trace.starts import WALLET_KINDS
+
+DROPPER_KINDS = ("card", "iban", "phone")
+
+
+class ShopSummary(BaseModel):
+    shop: str = Field(description="`tg:<chat id>`: the bot chat or channel")
+    name: str
+    accounts: dict[str, int] = Field(description="Payment details handed out, per kind")
+    records: int = Field(description="Its messages and posts that handed out payment details")
+    record_id: str | None = Field(description="The first of them, to cite")
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+class DropperSummary(BaseModel):
+    account_id: str
+    kind: str
+    display: str
+    shops: list[str]
+    handed_out: int = Field(description="Messages that handed it out")
+    received: str | None = Field(default=None, description="Statement inflow (own statement)")
+    record_id: str = Field(description="The first message that handed it out, to cite")
+
+
+class BeneficiarySummary(BaseModel):
+    address: str
+    reason: str
+    amount: str = Field(description="Traced money from the shops' wallets that rests here")
+    share: float
+    label: str | None
+    record_id: str | None = Field(description="The transfer that brought it, to cite")
+
+
+class CaseOverview(BaseModel):
+    stats: CaseStats
+    shops: list[ShopSummary]
+    top_droppers: list[DropperSummary]
+    shop_wallets: list[str] = Field(description="Wallets the shops handed out to buyers")
+    collection_wallets: list[str] = Field(description="Wallets those sweep into")
+    token: str | None = Field(description="The token traced from the shops' wallets")
+    traced: str | None = Field(description="All money traced forward from the shops' wallets")
+    beneficiaries: list[BeneficiarySummary] = Field(
+        description="Where that money came to rest, largest first")
+
+
+def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) -> CaseOverview:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(sightings.c.shop, accounts.c.kind,
+                   func.count(sightings.c.account_id.distinct()).label("n"),
+                   func.min(sightings.c.seen_at).label("first"),
+                   func.max(sightings.c.seen_at).label("last"))
+            .join(accounts, (accounts.c.case == sightings.c.case)
+                  & (accounts.c.id == sightings.c.account_id))
+            .where(sightings.c.case == case, sightings.c.shop.is_not(None))
+            .group_by(sightings.c.shop, accounts.c.kind)).all()
+        per_shop: dict[str, list] = defaultdict(list)
+        for r in rows:
+            per_shop[r.shop].append(r)
+        shops = [_shop(conn, case, shop, kinds) for shop, kinds in sorted(per_shop.items())]
+        droppers = _top_droppers(conn, case, top)
+        wallets = sorted(set(conn.execute(
+            select(sightings.c.account_id).join(
+                accounts, (accounts.c.case == sightings.c.case)
+                & (accounts.c.id == sightings.c.account_id))
+            .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+                   accounts.c.kind.in_(WALLET_KINDS))).scalars()))
+    handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]
+    collecting = collection_wallets(graph, handed_out)
+    token = traced = None
+    beneficiaries: list[BeneficiarySummary] = []
+    if handed_out:
+        result = trace(graph, TraceRequest(addresses=handed_out + collecting))
+        token, traced = result.token, result.traced
+        beneficiaries = [
+            BeneficiarySummary(address=ep.address, reason=ep.reason, amount=ep.amount,
+                               share=ep.share, label=ep.label,
+                               record_id=ep.path[-1].record_id if ep.path else None)
+            for ep in result.endpoints if ep.reason != "start_cycle"][:top]
+    return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers,
+                        shop_wallets=handed_out, collection_wallets=collecting,
+                        token=token, traced=traced, beneficiaries=beneficiaries)
+
+
+def collection_wallets(graph: CaseGraph, wallets: list[str]) -> list[str]:
+    """Wallets the shops' payment wallets sweep into (at least half of what one sends out).
+
+    Buyers pay into the handed-out wallets, but the shop's turnover (USDT bought with the
+    droppers' tenge) collects in these; tracing only the share that came from buyers' wallets
+    would find the beneficiaries with a fraction of their money.
+    """
+    g = graph.graph
+    found: set[str] = set()
+    for w in wallets:
+        sent = {v: sum(m.units for m in g[w][v]["m"]) for v in g.succ[w]}
+        total = sum(sent.values())
+        for v, units in sent.items():
+            if total and units * 2 >= total and "tag" not in g.nodes[v] and v not in wallets:
+                found.add(v)
+    return sorted(found)
+
+
+def _shop(conn, case: str, shop: str, kinds: list) -> ShopSummary:
+    first_record = conn.execute(
+        select(records.c.id, records.c.data, func.count().over().label("n"))
+        .where(records.c.case == case, records.c.id.in_(
+            select(sightings.c.record_id).where(sightings.c.case == case,
+                                                sightings.c.shop == shop)))
+        .order_by(records.c.ts).limit(1)).first()
+    data = first_record.data if first_record else {}
+    return ShopSummary(
+        shop=shop, name=data.get("chat_name") or data.get("vendor") or shop,
+        accounts={r.kind: r.n for r in kinds},
+        records=first_record.n if first_record else 0,
+        record_id=first_record.id if first_record else None,
+        first_seen=as_utc(min((r.first for r in kinds if r.first), default=None)),
+        last_seen=as_utc(max((r.last for r in kinds if r.last), default=None)))
+
+
+def _top_droppers(conn, case: str, top: int) -> list[DropperSummary]:
+    """Droppers' accounts ranked by money received (own statement), then by times handed out."""
+    handed = conn.execute(
+        select(accounts.c.id, accounts.c.kind, accounts.c.display,
+               func.count(sightings.c.record_id.distinct()).label("n"),
+               func.min(sightings.c.record_id).label("first_record"))
+        .join(accounts, (accounts.c.case == sightings.c.case)
+              & (accounts.c.id == sightings.c.account_id))
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               accounts.c.kind.in_(DROPPER_KINDS))
+        .group_by(accounts.c.id, accounts.c.kind, accounts.c.display)).all()
+    shops: dict[str, set[str]] = defaultdict(set)
+    for account_id, shop in conn.execute(
+            select(sightings.c.account_id, sightings.c.shop)
+            .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+                   sightings.c.account_id.in_([h.id for h in handed]))):
+        shops[account_id].add(shop)
+    ibans = [h.id.split(":", 1)[1] for h in handed if h.kind == "iban"]
+    received: dict[str, Decimal] = defaultdict(Decimal)
+    for to, record_id, amount in conn.execute(
+            select(transfers.c.to_address, transfers.c.record_id, transfers.c.amount)
+            .where(transfers.c.case == case, transfers.c.chain == "bank",
+                   transfers.c.to_address.in_(ibans))):
+        # Each payment counted once: from the receiver's own statement.
+        if record_id.startswith(f"bank:{to}/"):
+            received[to] += Decimal(amount)
+    summaries = [DropperSummary(
+        account_id=h.id, kind=h.kind, display=h.display, shops=sorted(shops[h.id]),
+        handed_out=h.n, record_id=h.first_record,
+        received=format(received[h.id.split(":", 1)[1]], "f")
+        if h.id.split(":", 1)[1] in received else None) for h in handed]
+    summaries.sort(key=lambda d: (-Decimal(d.received or 0), -d.handed_out, d.account_id))
+    return summaries[:top]
