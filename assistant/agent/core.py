@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from langchain.agents import create_agent
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
@@ -85,14 +86,17 @@ def history_messages(turns: Sequence[tuple[str, str]]) -> list[BaseMessage]:
 
 
 def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
-               history: Sequence[tuple[str, str]] = ()) -> Iterator[AgentEvent]:
+               history: Sequence[tuple[str, str]] = (),
+               callbacks: list[BaseCallbackHandler] | None = None) -> Iterator[AgentEvent]:
     """Run the agent on `question` in `ctx`'s case, yielding steps and tokens as they happen,
-    then the answer; `history` holds the conversation's earlier turns (follow-up questions)."""
+    then the answer; `history` holds the conversation's earlier turns (follow-up questions),
+    `callbacks` observe the run (timing, tracing)."""
     agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
                          system_prompt=SYSTEM_PROMPT, context_schema=AgentContext)
     turn: list[BaseMessage] = []
     inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
-    for mode, data in agent.stream(inputs, context=ctx, stream_mode=["updates", "messages"]):
+    for mode, data in agent.stream(inputs, {"callbacks": callbacks or []}, context=ctx,
+                                   stream_mode=["updates", "messages"]):
         if mode == "messages":
             chunk, meta = data
             if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model" \

@@ -42,14 +42,18 @@ class Ledger:
 
     records: dict[int, Record] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
+    # Payment details found in each record, normalised: a phone written "+7 775 899 5790" in
+    # an answer is the "8(775)899-57-90" of the message.
+    details: dict[int, list[str]] = field(default_factory=dict)
     # What the tools computed this turn (traced amounts, totals): derived facts may be stated.
     derived: list[str] = field(default_factory=list)
 
-    def add(self, record: Record) -> int:
+    def add(self, record: Record, details: list[str] = ()) -> int:  # type: ignore[assignment]
         if record.id not in self.by_id:
             n = len(self.records) + 1
             self.records[n] = record
             self.by_id[record.id] = n
+            self.details[n] = list(details)
         return self.by_id[record.id]
 
     def verify(self, text: str) -> tuple[list[Citation], list[str]]:
@@ -57,6 +61,7 @@ class Ledger:
         citations, flags = [], []
         cited = sorted({int(m) for m in _MARKER.findall(text)})
         evidence = ""
+        digits = {_digits(v) for n in cited for v in self.details.get(n, [])} - {""}
         for n in cited:
             rec = self.records.get(n)
             if rec is None:
@@ -71,9 +76,13 @@ class Ledger:
         for m in _CHECKED.finditer(plain):
             token = m.group(0).strip()
             if token.replace(" ", "") not in compact_evidence and \
-                    token.replace(",", ".") not in evidence:
+                    token.replace(",", ".") not in evidence and _digits(token) not in digits:
                 flags.append(f"{token!r} is in no cited record")
         if flags:
             for c in citations:
                 c.verified = not any(f.startswith(f"[{c.n}]") for f in flags)
         return citations, flags
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)

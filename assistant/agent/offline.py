@@ -29,6 +29,7 @@ from assistant.agent.tools import (
     CASE_OVERVIEW,
     LOOKUP_ACCOUNT,
     SEARCH_LISTINGS,
+    SHOP_DETAILS,
     TRACE_WALLET,
 )
 from tools.identifiers import parse_identifier
@@ -41,17 +42,31 @@ _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _MASK = re.compile(
     r"\b\d{4}[ ]?[\d*xX]{2}[*xX•]{2}[ ]?[*xX•]{4}[ ]?\d{4}\b|\b\d{4} \*{4} \*{4} \d{4}\b")
 
-_BACKWARD = ("откуда", "қайдан", "where from", "came from", "source of", "пришли")
+_BACKWARD = ("откуда", "қайдан", "where from", "came from", "come from", "comes from",
+             "source of", "пришли", "поступили")
 _TRACE = ("куда", "қайда", "where", "went", "trace", "ушли", "деньги", "ақша", "money", "follow")
 _OVERVIEW = ("обзор", "overview", "summary", "сводка", "шолу", "итог", "всего в деле")
-_SEARCH = ("продает", "продаёт", "продают", "магазин", "shop", "sell", "сатады", "дүкен",
-           "найди", "find", "search", "listing", "объявлен", "канал", "курьер", "кладмен")
+_SELL = ("продает", "продаёт", "продают", "продаж", "купить", "sell", "buy", "сатады", "сатат",
+         "сатып")
+_SEARCH = _SELL + ("магазин", "shop", "дүкен", "найди", "find", "search", "listing", "объявлен",
+                   "канал", "channel", "курьер", "кладмен", "пост", "post", "жарнама")
+_SHOP = ("реквизит", "выдавал", "выдал", "handed out", "payment details", "деректеме", "берген",
+         "берді")
+_QUOTED = re.compile(r"[«\"“]([^»\"”]{2,60})[»\"”]")
+_BOT = re.compile(r"@\w{3,}bot\b", re.I)
+
+
+# Kazakh words of short questions that happen to have no Kazakh-only letter.
+_KAZAKH_WORDS = re.compile(r"\b(тап|табу|кім|неше|бер|жаса|мен|және|бар|жоқ|ма|ме|ба|бе)\b", re.I)
+_QUOTES = re.compile(r"[«“\"][^»”\"]*[»”\"]|@\w+")
 
 
 def language(text: str) -> str:
-    if _KAZAKH.search(text):
+    """ru, kk or en, from the question's own words (quoted names and @bots left out)."""
+    words = _QUOTES.sub(" ", text)
+    if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
         return "kk"
-    return "ru" if _CYRILLIC.search(text) else "en"
+    return "ru" if _CYRILLIC.search(words) else "en"
 
 
 @cache
@@ -81,8 +96,13 @@ def resolve_reference(question: str, previous_answer: str) -> str:
 
 
 def plan(question: str) -> list[dict[str, Any]]:
-    """Tool calls for a question: by the entities in it and the words around them."""
+    """Tool calls for a question: by the entities in it and the words around them; none when
+    the question is about nothing the tools know (the model then says it did not understand)."""
     q = question.lower()
+    shop = _BOT.search(question) or _QUOTED.search(question)
+    if shop and any(w in q for w in _SHOP):
+        name = shop.group(1) if shop.re is _QUOTED else shop.group(0)
+        return [{"name": SHOP_DETAILS, "args": {"shop": name}}]
     calls: list[dict[str, Any]] = []
     mask = _MASK.search(question)
     if mask:
@@ -101,14 +121,16 @@ def plan(question: str) -> list[dict[str, Any]]:
         return calls
     if any(w in q for w in _OVERVIEW):
         return [{"name": CASE_OVERVIEW, "args": {}}]
-    if any(w in q for w in _SEARCH) or len(q.split()) >= 2:
-        found = analyse(question)
+    found = analyse(question)
+    cities, drugs = found.of("cities"), found.of("drugs")
+    if any(w in q for w in _SEARCH) or cities or drugs:
         args: dict[str, Any] = {"query": question}
-        cities, drugs = found.of("cities"), found.of("drugs")
         if len(cities) == 1:
             args["city"] = cities[0]
         if len(drugs) == 1:
             args["drug"] = drugs[0]
+        if any(w in q for w in _SELL):
+            args["listings_only"] = True
         return [{"name": SEARCH_LISTINGS, "args": args}]
     return []
 
@@ -120,7 +142,7 @@ def compose(question: str, results: list[ToolMessage]) -> str:
     parts: list[str] = []
     for msg in results:
         lines = str(msg.content).splitlines()
-        facts = [ln for ln in lines if ln.startswith("[")][:6]
+        facts = [ln for ln in lines if ln.startswith("[")][:12 if msg.name == SHOP_DETAILS else 6]
         if msg.name == CASE_OVERVIEW:
             parts.append(p["overview_intro"][lang].format(case=""))
             parts.extend(f"- {ln}" for ln in lines)
@@ -131,12 +153,14 @@ def compose(question: str, results: list[ToolMessage]) -> str:
         if msg.name == TRACE_WALLET:
             m = re.match(r"traced (\S+) (\S+) (\w+) from (\S+)", lines[0])
             if m:
-                parts.append(p["trace_intro"][lang].format(
-                    traced=m[1], token=m[2], direction=m[3], address=m[4]))
+                parts.append(p[f"trace_{m[3]}_intro"][lang].format(
+                    traced=m[1], token=m[2], address=m[4]))
         elif msg.name == LOOKUP_ACCOUNT:
             parts.append(p["lookup_intro"][lang].format(value=lines[0].split(":")[0]))
         elif msg.name == SEARCH_LISTINGS:
             parts.append(p["search_intro"][lang].format(query=question))
+        elif msg.name == SHOP_DETAILS:
+            parts.append(p["shop_intro"][lang].format(shop=lines[0].split(" (")[0][5:]))
         parts.extend(f"- {fact}" for fact in facts)
         if msg.name == TRACE_WALLET:
             parts.append(p["heuristic_note"][lang])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from langchain.tools import ToolRuntime, tool
@@ -17,6 +18,8 @@ from tools.errors import RecordNotFoundError
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.search.index import SearchFilters, SearchIndex
+from tools.shops import find_shops
+from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.starts import start_wallets
@@ -26,6 +29,7 @@ LOOKUP_ACCOUNT = "lookup_account"
 SEARCH_LISTINGS = "search_listings"
 GET_RECORD = "get_record"
 CASE_OVERVIEW = "case_overview"
+SHOP_DETAILS = "shop_details"
 
 
 @dataclass
@@ -41,10 +45,16 @@ class AgentContext:
 
     def cite(self, record_id: str) -> tuple[int, Any]:
         record = self.store.get_record(self.case, record_id)
-        return self.ledger.add(record), record
+        details = [a.split(":", 1)[1] for a in self.store.accounts_of_record(self.case, record_id)]
+        return self.ledger.add(record, details), record
 
 
 Runtime = ToolRuntime[AgentContext]
+
+
+def money(amount: str) -> str:
+    """An amount as an answer states it: two decimals (the exact value stays in the API)."""
+    return f"{Decimal(amount):.2f}"
 
 _FAKE_MARKER = re.compile(r"\[(\d+)\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
@@ -68,7 +78,8 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> 
     result = trace(graph, TraceRequest(addresses=starts,
                                        direction="backward" if direction == "backward"
                                        else "forward"))
-    lines = [f"traced {result.traced} {result.token} {result.request.direction} from {address}"]
+    lines = [f"traced {money(result.traced)} {result.token} {result.request.direction} "
+             f"from {address}"]
     cited = []
     for ep in result.endpoints[:8]:
         if not ep.path:
@@ -76,8 +87,8 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> 
         n, rec = ctx.cite(ep.path[-1].record_id)
         cited.append(rec)
         label = f" ({ep.label})" if ep.label else ""
-        lines.append(f"[{n}] {ep.address}: {ep.reason}{label}, {ep.amount} {result.token}, "
-                     f"{len(ep.path)} hops")
+        lines.append(f"[{n}] {ep.address}: {ep.reason}{label}, {money(ep.amount)} "
+                     f"{result.token}, {len(ep.path)} hops")
     return ctx.derive("\n".join(lines)), cited
 
 
@@ -93,7 +104,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
         return f"{result.kind} {result.value}: valid, not in the case", []
     lines, cited = [], []
     for p in result.matches[:5]:
-        lines.append(f"{p.kind} {p.display}: shops {', '.join(p.shops) or 'none'}")
+        shops = sorted({s.shop_name or s.shop for s in p.seen_in if s.shop})
+        lines.append(f"{p.kind} {p.display}: shops {', '.join(shops) or 'none'}")
         for s in p.seen_in[:5]:
             n, rec = ctx.cite(s.record_id)
             cited.append(rec)
@@ -105,30 +117,34 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
             if row:
                 n, rec = ctx.cite(row)
                 cited.append(rec)
-                lines.append(f"[{n}] statements: in {b.total_in}, out {b.total_out}, "
+                lines.append(f"[{n}] statements: in {money(b.total_in)}, "
+                             f"out {money(b.total_out)}, "
                              f"{b.operations} operations, {b.distinct_payers} payers")
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
                 n, rec = ctx.cite(record_id)
                 cited.append(rec)
-                lines.append(f"[{n}] money traced on to {address}: {reason}, {amount} "
-                             f"{p.trace.token}")
+                lines.append(f"[{n}] money traced on to {address}: {reason}, "
+                             f"{money(amount)} {p.trace.token}")
     return ctx.derive("\n".join(lines)), cited
 
 
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
-                    drug: str | None = None) -> tuple[str, list]:
-    """Search shop listings and messages (slang, RU/KK/EN). Use for "who sells X in Y"."""
+                    drug: str | None = None, listings_only: bool = False) -> tuple[str, list]:
+    """Search shop listings and chat messages (slang, RU/KK/EN); `listings_only` for
+    "who sells X in Y"; `city` and `drug` (lexicon names, e.g. cannabis) filter."""
     ctx = runtime.context
     if ctx.search is None:
         return "search is not available", []
-    result = ctx.search.search(query, SearchFilters(city=city, drug=drug), k=8)
+    filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only else None)
+    result = ctx.search.search(query, filters, k=8)
     lines, cited = [], []
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         cited.append(rec)
-        lines.append(f"[{n}] {h.record_id} ({', '.join(h.drugs + h.cities)}): "
+        shop = rec.fields.get("chat_name") or rec.fields.get("vendor") or ""
+        lines.append(f"[{n}] {shop} — {h.record_id} ({', '.join(h.drugs + h.cities)}): "
                      f"{fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {query}", cited
 
@@ -167,18 +183,40 @@ def case_overview(runtime: Runtime) -> tuple[str, list]:
             lines.append(f"[{cite(shop.record_id)}] shop {shop.name} ({shop.shop}) "
                          f"handed out {handed}")
     for d in o.top_droppers:
-        money = f", received {d.received} by statement" if d.received else ""
+        got = f", received {money(d.received)} by statement" if d.received else ""
         lines.append(f"[{cite(d.record_id)}] dropper {d.kind} {d.display}: handed out "
-                     f"{d.handed_out} times by {', '.join(d.shops)}{money}")
+                     f"{d.handed_out} times by {', '.join(d.shops)}{got}")
     if o.traced:
-        lines.append(f"traced {o.traced} {o.token} forward from the shops' "
+        lines.append(f"traced {money(o.traced)} {o.token} forward from the shops' "
                      f"{len(o.shop_wallets)} wallets and the {len(o.collection_wallets)} "
                      "they sweep into")
     for b in o.beneficiaries:
         label = f" ({b.label})" if b.label else ""
         mark = f"[{cite(b.record_id)}] " if b.record_id else ""
-        lines.append(f"{mark}{b.address}: {b.reason}{label}, {b.amount} {o.token}")
+        lines.append(f"{mark}{b.address}: {b.reason}{label}, {money(b.amount)} {o.token}")
     return ctx.derive("\n".join(lines)), cited
 
 
-AGENT_TOOLS = [trace_wallet, lookup_account, search_listings, get_record, case_overview]
+@tool(SHOP_DETAILS, response_format="content_and_artifact")
+def shop_details(shop: str, runtime: Runtime) -> tuple[str, list]:
+    """Every card, phone, IBAN and wallet a shop handed out to buyers, with the message each
+    was in. `shop` is its name as in the chat, or its @bot."""
+    ctx = runtime.context
+    found = find_shops(ctx.store, ctx.case, shop)
+    lines, cited = [], []
+    for shop_id in found:
+        d = details_of_shop(ctx.store, ctx.case, shop_id)
+        if not d.handed_out:
+            continue
+        lines.append(f"shop {d.name} ({d.shop}): {len({h.account_id for h in d.handed_out})} "
+                     "payment details handed out")
+        for h in d.handed_out[:12]:
+            n, rec = ctx.cite(h.record_id)
+            cited.append(rec)
+            when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
+            lines.append(f"[{n}] {h.kind} {h.display} handed out {when}")
+    return "\n".join(lines) or f"no shop {shop} in the case", cited
+
+
+AGENT_TOOLS = [trace_wallet, lookup_account, search_listings, shop_details, get_record,
+               case_overview]

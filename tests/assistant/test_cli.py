@@ -165,4 +165,4 @@ def test_ask_prints_the_answer_and_its_citations(tergeu, tmp_path):
     answer = json.loads(tergeu("ask", "--case", "demo", f"куда ушли деньги с {wallet}?",
                                "--json").stdout)
     assert answer["verified"] and answer["citations"]
-    assert answer["answer"].startswith(f"Деньги с {wallet}")
+    assert answer["answer"].startswith(f"Куда ушли деньги с {wallet}")

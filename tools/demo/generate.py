@@ -114,6 +114,7 @@ class CaseGenerator:
         self.transfers: list[Transfer] = []
         self.shops: list[Shop] = []
         self.messages_truth: dict[str, list[tuple[str, str]]] = {}
+        self.buyer_wallets: list[str] = []
         self._balances: dict[str, int] = {}
         self._bank_rows = 0
 
@@ -233,7 +234,9 @@ class CaseGenerator:
     def _buyer_crypto_payment(self, when: datetime, wallet: str, treasury: str,
                               amount: int) -> None:
         """A buyer pays the wallet the bot gave; the shop sweeps it to its treasury."""
-        self._send(_ms(when), ids.tron(self.rng), wallet, amount)
+        buyer = ids.tron(self.rng)
+        self.buyer_wallets.append(buyer)
+        self._send(_ms(when), buyer, wallet, amount)
         self._send(_ms(when + timedelta(minutes=self.rng.randint(20, 120))), wallet, treasury,
                    amount)
 
@@ -242,6 +245,7 @@ class CaseGenerator:
     def channels(self, export: TelegramExport) -> tuple[list[str], list[str]]:
         r, drug, other = self.rng, [], []
         self.listing_facts: dict[str, dict[str, str]] = {}
+        self.injections: list[str] = []
         for shop in self.shops:
             chat = export.chat(f"{shop.name} | {', '.join(shop.cities)}", "public_channel",
                                shop.channel_id)
@@ -263,6 +267,18 @@ class CaseGenerator:
                     if key == "recruit_post" else
                     {"kind": "sale", "drug": p["drug"], "city": city,
                      "shop": f"tg:{shop.channel_id}"})
+            # Last in the channel and drawn without the generator's randomness, so adding it
+            # changed nothing else in the case.
+            text = self.t["injection_post"][shop.index % len(self.t["injection_post"])]
+            city = shop.cities[0]
+            msg_id = chat.say(times[-1] + timedelta(hours=1), chat.name,
+                              f"channel{shop.channel_id}", text.format(city=city, shop=shop.name))
+            listing = f"listing:tg:{shop.channel_id}/{msg_id}"
+            drug.append(listing)
+            self.injections.append(listing)
+            self.listing_facts[listing] = {
+                "kind": "sale", "drug": "mephedrone" if "Меф" in text else "cannabis",
+                "city": city, "shop": f"tg:{shop.channel_id}"}
         for n, spec in enumerate(self.t["other_channels"]):
             city = r.choice(self.t["cities"])
             chat = export.chat(spec["name"].format(city=city), "public_channel", 1_800_000_000 + n)
@@ -446,7 +462,11 @@ class CaseGenerator:
         usdt = lambda micro: str(Decimal(micro) / MICRO)  # noqa: E731
         droppers = [
             DropperTruth(shop=f"tg:{s.chat_id}", country=d.country, bank=d.bank, card=d.card,
-                         iban=d.iban, phone=d.phone, statement=statements.get(d.card))
+                         iban=d.iban, phone=d.phone, statement=statements.get(d.card),
+                         received_kzt=f"{sum(a for _, a, _ in d.received)}.00"
+                         if d.card in statements else None,
+                         payers=len({p[2] for _, _, p in d.received})
+                         if d.card in statements else None)
             for s in self.shops for d in s.droppers
         ]
         bank_rows = self._bank_rows
@@ -455,7 +475,8 @@ class CaseGenerator:
             seed=self.seed, scale=self.scale,
             shops=[ShopTruth(id=f"tg:{s.chat_id}", name=s.name, bot=s.bot.lower(),
                              channel_id=s.channel_id, cities=s.cities,
-                             payment_wallets=s.payment_wallets, treasury=s.treasury)
+                             payment_wallets=s.payment_wallets, treasury=s.treasury,
+                   beneficiaries=s.beneficiaries)
                    for s in self.shops],
             droppers=droppers,
             messages=self.messages_truth,
@@ -470,6 +491,8 @@ class CaseGenerator:
                                    if self.deposit_exchange[d] == h)))
                 for h in self.hot_wallets],
             drug_listings=drug, other_listings=other, listing_facts=self.listing_facts,
+            injection_listings=self.injections, p2p_sellers=self.p2p_sellers,
+            buyer_wallets=self.buyer_wallets,
             counts={"transfer": len(self.transfers), "bank_row": bank_rows,
                     "listing": len(drug) + len(other), "tag": len(labels),
                     "message_with_details": messages, "trongrid_pages": pages},

@@ -17,6 +17,8 @@ class ShopTruth(BaseModel):
     cities: list[str]
     payment_wallets: list[str] = Field(description="TRC-20 addresses the bot handed out")
     treasury: str = Field(description="Wallet the shop collects USDT in")
+    beneficiaries: list[str] = Field(default_factory=list,
+                                     description="Where its layered USDT ends up")
 
 
 class DropperTruth(BaseModel):
@@ -27,6 +29,8 @@ class DropperTruth(BaseModel):
     iban: str | None = None
     phone: str | None = None
     statement: str | None = Field(default=None, description="File of its bank statement")
+    received_kzt: str | None = Field(default=None, description="Tenge in by its statement")
+    payers: int | None = Field(default=None, description="Distinct accounts that paid it")
 
 
 class BeneficiaryTruth(BaseModel):
@@ -57,4 +61,10 @@ class Truth(BaseModel):
     listing_facts: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per listing: kind (sale, recruit, pizza, flea_market, news), drug, city")
+    p2p_sellers: list[str] = Field(default_factory=list,
+                                   description="Wallets that sold the shops USDT for tenge")
+    buyer_wallets: list[str] = Field(default_factory=list,
+                                     description="Wallets buyers paid crypto from")
+    injection_listings: list[str] = Field(
+        default_factory=list, description="Posts carrying instructions to an AI assistant")
     counts: dict[str, int] = Field(description="Records the importers should produce, per kind")

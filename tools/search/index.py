@@ -174,6 +174,10 @@ class SearchIndex:
             a = analyse(text)
             shop = _shop_of(r.kind, r.data)
             cities, drugs = a.of("cities"), a.of("drugs")
+            if context and r.kind == "listing":
+                # A post that names its city is about that city, not every city of the channel.
+                own = analyse(r.text or "").of("cities")
+                cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
             docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
                          "tokens": " ".join(a.tokens), "cities": "|".join(cities),

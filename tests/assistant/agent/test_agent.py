@@ -38,7 +38,7 @@ def test_where_the_money_went_in_english(ctx_factory):
     truth, ctx = ctx_factory
     wallet = truth.shops[0].payment_wallets[0]
     answer = ask(f"Where did the money from {wallet} go?", ctx())
-    assert answer.answer.startswith("Money from") and answer.verified
+    assert answer.answer.startswith(f"Where the money from {wallet} went") and answer.verified
     named = set(re.findall(r"T[1-9A-HJ-NP-Za-km-z]{33}", answer.answer)) - {wallet}
     truth_ends = {b.address for b in truth.beneficiaries} | \
         {d for e in truth.exchanges for d in e.deposit_addresses}

