@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.trace_speed
 	$(BIN)/python -m bench.lookup_speed
 	$(BIN)/python -m bench.search_speed
+	$(BIN)/python -m bench.agent_eval
+	$(BIN)/python -m bench.agent_overhead
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
