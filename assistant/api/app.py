@@ -8,7 +8,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
+from assistant.api.deps import UserDep
 from assistant.api.routes import cases, investigate
+from assistant.users import User
 
 
 def create_app() -> FastAPI:
@@ -29,6 +31,11 @@ def create_app() -> FastAPI:
             swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png")
+
+    @app.get("/api/me", response_model=User, tags=["users"])
+    def me(user: UserDep) -> User:
+        """The signed-in user: name, role and assigned cases."""
+        return user
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -1,16 +1,18 @@
-"""FastAPI dependencies: settings, the case store, and the case a request is about."""
+"""FastAPI dependencies: settings, the case store, the signed-in user and the case asked about."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import select
 
 from assistant.agent.core import ModelUnavailableError
 from assistant.config import Settings, get_settings
-from assistant.wiring import language_model, open_store
+from assistant.users import User
+from assistant.wiring import language_model, open_store, user_registry
 from tools.store import CaseStore
 from tools.store.schema import files
 
@@ -28,8 +30,36 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[CaseStore, Depends(get_store)]
 
 
-def existing_case(store: StoreDep,
+_bearer = HTTPBearer(auto_error=False, description="The token `tergeu user add` printed")
+
+
+def current_user(store: StoreDep,
+                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
+    if creds is None:
+        raise HTTPException(status_code=401, detail="sign in: Authorization: Bearer <token>",
+                            headers={"WWW-Authenticate": "Bearer"})
+    user = user_registry(store.engine).authenticate(creds.credentials)
+    if user is None:
+        raise HTTPException(status_code=401, detail="unknown or revoked token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def assigned_case(user: UserDep,
                   case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")]) -> str:
+    """The case if the user is assigned to it; otherwise 404, as if it did not exist."""
+    if not user.may_see(case):
+        raise HTTPException(status_code=404, detail=f"no case {case!r}")
+    return case
+
+
+AssignedCaseDep = Annotated[str, Depends(assigned_case)]
+
+
+def existing_case(store: StoreDep, case: AssignedCaseDep) -> str:
     with store.engine.connect() as conn:
         if conn.execute(select(files.c.id).where(files.c.case == case).limit(1)).first() is None:
             raise HTTPException(status_code=404, detail=f"no case {case!r}")

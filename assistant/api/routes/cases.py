@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from assistant.api.deps import CaseDep, SettingsDep, StoreDep
+from assistant.api.deps import AssignedCaseDep, CaseDep, SettingsDep, StoreDep, UserDep
 from assistant.wiring import search_index
 from tools.errors import RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
@@ -35,9 +35,11 @@ class RecordPublic(Record):
 
 
 @router.get("", response_model=CasesPublic)
-def list_cases(store: StoreDep) -> CasesPublic:
+def list_cases(store: StoreDep, user: UserDep) -> CasesPublic:
+    """The cases the signed-in user is assigned to (an admin: all)."""
     with store.engine.connect() as conn:
-        cases = sorted(conn.execute(select(files.c.case).distinct()).scalars())
+        cases = sorted(c for c in conn.execute(select(files.c.case).distinct()).scalars()
+                       if user.may_see(c))
     return CasesPublic(data=cases, count=len(cases))
 
 
@@ -64,7 +66,7 @@ def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep
 
 
 @router.post("/{case}/files", response_model=IngestReport)
-def upload_files(case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")],
+def upload_files(case: AssignedCaseDep,
                  uploads: list[UploadFile], store: StoreDep,
                  settings: SettingsDep) -> IngestReport:
     """Upload evidence files and import them (format detected from content)."""

@@ -11,7 +11,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
 from assistant.agent.ledger import Answer
-from assistant.api.deps import CaseDep, ModelDep, SettingsDep, StoreDep
+from assistant.api.deps import CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
 from assistant.conversations import Turn
 from assistant.wiring import ask_case, ask_case_stream, conversations, search_index
 from tools.lookup import LookupResult, lookup_account
@@ -30,25 +30,26 @@ class Question(BaseModel):
 
 @router.post("/ask", response_model=Answer)
 def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep,
-        model: ModelDep) -> Answer:
+        model: ModelDep, user: UserDep) -> Answer:
     """Ask the case a question; citations carry `verified`, never presented unchecked."""
-    return ask_case(settings, store, case, body.question, body.session, model=model)
+    return ask_case(settings, store, case, body.question, body.session, user.name, model)
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse)
 def ask_streamed(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep,
-                 model: ModelDep) -> Iterator[ServerSentEvent]:
+                 model: ModelDep, user: UserDep) -> Iterator[ServerSentEvent]:
     """The same as `ask`, as server-sent events: `step` (a tool call running, then done with
     its first line), `token` (answer text as written), and last `answer` (the whole answer
     with verified citations, as `ask` returns it)."""
-    for event in ask_case_stream(settings, store, case, body.question, body.session, model=model):
+    for event in ask_case_stream(settings, store, case, body.question, body.session,
+                                 user.name, model):
         yield ServerSentEvent(event=event.type, data=event.model_dump(mode="json"))
 
 
 @router.get("/sessions/{session}", response_model=list[Turn])
-def conversation(case: CaseDep, session: str, store: StoreDep) -> list[Turn]:
-    """The conversation's turns so far (questions and their answers), oldest first."""
-    return conversations(store.engine).history(case, "local", session, last=200)
+def conversation(case: CaseDep, session: str, store: StoreDep, user: UserDep) -> list[Turn]:
+    """The signed-in user's conversation so far (questions and answers), oldest first."""
+    return conversations(store.engine).history(case, user.name, session, last=200)
 
 
 @router.post("/trace", response_model=TraceResult)

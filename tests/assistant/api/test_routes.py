@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.config import Settings, get_settings
+from assistant.users import Users
 from tests.conftest import EVIDENCE, SAMPLES
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
@@ -26,14 +27,25 @@ def home(tmp_path_factory):
     store = connect_store(settings.store_url, settings.evidence_dir)
     truth = generate_case(home / "demo-case", seed=3)
     ingest_paths(store, "demo", [home / "demo-case" / f for f in ("telegram", "bank", "tron", "tags")])
+    users = Users(store.engine)
+    TOKENS["alice"] = users.add("alice", "analyst", ["demo", "uploaded"])
+    TOKENS["bob"] = users.add("bob", "prosecutor", ["other"])
+    TOKENS["root"] = users.add("root", "admin", [])
     return home, truth
+
+
+TOKENS: dict[str, str] = {}
+
+
+def signed_in(home, user="alice", **settings) -> TestClient:
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0], **settings)
+    return TestClient(app, headers={"Authorization": f"Bearer {TOKENS[user]}"})
 
 
 @pytest.fixture
 def client(home):
-    app = create_app()
-    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
-    return TestClient(app)
+    return signed_in(home)
 
 
 def test_health_and_cases(client):
@@ -100,6 +112,7 @@ def test_real_http_server_on_loopback(home):
                 break
             time.sleep(0.05)
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/api/cases").status_code == 401
         assert "/api/cases/{case}/lookup" in httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["paths"]
     finally:
         server.should_exit = True
@@ -158,9 +171,7 @@ def test_conversation_is_kept_in_the_database(home):
 
         deps._stores.clear()
         conversations.cache_clear()
-        app = create_app()
-        app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
-        return TestClient(app)
+        return signed_in(home)
 
     first = fresh_client().post("/api/cases/demo/ask", json={
         "question": f"Where did the money from {wallet} go?", "session": "conv-1"}).json()
@@ -177,9 +188,8 @@ def test_conversation_is_kept_in_the_database(home):
 
 
 def test_unknown_chat_model_is_503_before_any_event(home):
-    app = create_app()
-    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0], llm="gpt-9")
-    resp = TestClient(app).post("/api/cases/demo/ask/stream", json={"question": "обзор дела"})
+    resp = signed_in(home, llm="gpt-9").post("/api/cases/demo/ask/stream",
+                                             json={"question": "обзор дела"})
     assert resp.status_code == 503 and "expected offline" in resp.json()["detail"]
 
 
@@ -191,3 +201,65 @@ def test_overview_names_shops_and_beneficiaries(client, home):
     assert {b["address"] for b in body["beneficiaries"] if b["reason"] == "beneficiary"} == \
         {b.address for b in truth.beneficiaries}
     assert client.get("/api/cases/nope/overview").status_code == 404
+
+
+OPEN = {"/healthz", "/docs", "/openapi.json"}
+
+
+def _calls(app, record_id):
+    """Every route of the app's OpenAPI document, as a request about case 'demo'."""
+    bodies = {"ask": {"question": "обзор дела"}, "stream": {"question": "обзор дела"},
+              "trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]}}
+    for route, methods in app.openapi()["paths"].items():
+        if route in OPEN:
+            continue
+        path = (route.replace("{case}", "demo").replace("{record_id}", record_id)
+                .replace("{session}", "s1"))
+        for method in methods:
+            kwargs = {"params": {"q": "4400430000000000"}}
+            if path.endswith("/files"):
+                kwargs["files"] = [("uploads", ("a.json", b"{}"))]
+            elif method == "post":
+                kwargs["json"] = bodies[path.rsplit("/", 1)[1]]
+            yield route, method.upper(), path, kwargs
+
+
+def test_every_route_needs_a_token_and_hides_cases_not_assigned(home):
+    truth = home[1]
+    record_id = next(iter(truth.messages))
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
+    anonymous = TestClient(app)
+    forged = TestClient(app, headers={"Authorization": "Bearer not-a-token"})
+    bob = TestClient(app, headers={"Authorization": f"Bearer {TOKENS['bob']}"})
+    calls = list(_calls(app, record_id))
+    assert len(calls) >= 12
+    for route, method, path, kwargs in calls:
+        assert anonymous.request(method, path, **kwargs).status_code == 401, route
+        assert forged.request(method, path, **kwargs).status_code == 401, route
+        if "{case}" in route:
+            resp = bob.request(method, path, **kwargs)
+            assert resp.status_code == 404 and resp.json() == {"detail": "no case 'demo'"}, route
+    assert bob.get("/api/cases").json() == {"data": [], "count": 0}
+    assert bob.get("/api/me").json() == {"name": "bob", "role": "prosecutor", "cases": ["other"]}
+    assert anonymous.get("/healthz").status_code == 200
+
+
+def test_admin_sees_every_case_and_revocation_is_immediate(home):
+    root = signed_in(home, "root")
+    assert "demo" in root.get("/api/cases").json()["data"]
+    store = connect_store(Settings(home=home[0]).store_url, home[0] / "evidence")
+    from assistant.wiring import user_registry
+
+    user_registry(store.engine).revoke("root")
+    assert root.get("/api/cases").status_code == 401
+    TOKENS["root"] = user_registry(store.engine).rotate("root")
+    assert signed_in(home, "root").get("/api/cases").status_code == 200
+
+
+def test_conversations_are_per_user(home):
+    alice = signed_in(home)
+    alice.post("/api/cases/demo/ask", json={"question": "обзор дела", "session": "shared"})
+    assert len(alice.get("/api/cases/demo/sessions/shared").json()) == 1
+    root = signed_in(home, "root")
+    assert root.get("/api/cases/demo/sessions/shared").json() == []
