@@ -18,13 +18,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/tergeu demo
 	@echo
-	@echo "Case 'demo' (evidence in $(TERGEU_HOME)/demo-case, truth.json beside it). In another shell:"
-	@echo "  export TERGEU_HOME=$(TERGEU_HOME)"
-	@echo "  $(BIN)/tergeu ask --case demo 'обзор дела'"
-	@echo "  $(BIN)/tergeu search --case demo 'шишки Алматы'"
-	@echo "  $(BIN)/tergeu record --case demo tg:7100000000/4"
-	@echo "API: http://127.0.0.1:8000/docs (no sign-in yet: it listens on loopback only). Ctrl-C stops it."
-	$(BIN)/tergeu serve --host 127.0.0.1 --port 8000
+	@echo "Case 'demo' (evidence in $(TERGEU_HOME)/demo-case, truth.json beside it)."
+	@echo "Open http://127.0.0.1:8501 and sign in with the demo token printed above."
+	@echo "API: http://127.0.0.1:8000/docs. In another shell: export TERGEU_HOME=$(TERGEU_HOME);"
+	@echo "  $(BIN)/tergeu ask --case demo 'обзор дела'    (Ctrl-C stops the UI and the API)"
+	$(BIN)/tergeu ui --api
 
 test: $(STAMP)
 	$(BIN)/pytest -q

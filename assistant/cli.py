@@ -499,6 +499,40 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 
+@app.command("ui")
+def ui_command(
+    host: Annotated[str, typer.Option(help="Interface the UI listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="UI port")] = 8501,
+    api: Annotated[bool, typer.Option("--api", help="Start the API too (on --api-port)")] = False,
+    api_port: Annotated[int, typer.Option(help="Port of the API started by --api")] = 8000,
+) -> None:
+    """Run the Streamlit chat (it talks to the API at TERGEU_API_URL)."""
+    import os
+    import subprocess
+
+    import ui
+
+    env = dict(os.environ)
+    if api:
+        env["TERGEU_API_URL"] = f"http://127.0.0.1:{api_port}"
+    children = []
+    try:
+        if api:
+            children.append(subprocess.Popen(
+                [sys.executable, "-m", "assistant.cli", "serve", "--port", str(api_port)],
+                env=env))
+        children.append(subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(Path(ui.__file__).parent / "app.py"),
+             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+             "--client.toolbarMode", "viewer"],
+            env=env))
+        raise typer.Exit(children[-1].wait())
+    finally:
+        for child in children:
+            child.terminate()
+
+
 def main() -> None:
     app()
 

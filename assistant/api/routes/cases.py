@@ -17,6 +17,7 @@ from tools.errors import RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
 from tools.ingest.pipeline import ingest_paths
 from tools.models import CaseStats, IngestReport, Record
+from tools.neighbours import Neighbours, record_neighbours
 from tools.overview import CaseOverview, case_overview
 from tools.store.schema import files
 from tools.trace import load_case_graph
@@ -46,6 +47,17 @@ def list_cases(store: StoreDep, user: UserDep) -> CasesPublic:
 @router.get("/{case}", response_model=CaseStats)
 def case_stats(case: CaseDep, store: StoreDep) -> CaseStats:
     return store.stats(case)
+
+
+@router.get("/{case}/records/{record_id:path}/neighbours", response_model=Neighbours)
+def get_neighbours(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep,
+                   n: Annotated[int, Query(ge=1, le=20)] = 3) -> Neighbours:
+    """The chat around a message, the statement rows around a row, the transfers that brought
+    money to a transfer's sender and took it on from its receiver."""
+    try:
+        return record_neighbours(store, case, record_id, n)
+    except RecordNotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
 
 
 @router.get("/{case}/records/{record_id:path}", response_model=RecordPublic)

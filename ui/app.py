@@ -1,0 +1,329 @@
+"""Tergeu's chat for prosecutors and analysts (`tergeu ui`): it talks to the API only."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import streamlit as st
+
+from ui.client import ApiClient, ApiError
+from ui.config import UiSettings
+from ui.graph import amount, flow_graph, to_dot
+from ui.i18n import LANGUAGES, t
+from ui.report import ReportTurn, report_html, report_pdf
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_SCHEME = re.compile(r"(?i)\b(https?|ftp|www|mailto)")
+
+
+def safe(text: str) -> str:
+    """Evidence-bearing text as inert markdown: no markup, no links (a word joiner breaks
+    autolinks), our own [n] markers in bold."""
+    text = _SCHEME.sub(lambda m: m[1][0] + "\u2060" + m[1][1:], _MARKDOWN.sub(r"\\\1", text))
+    text = re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", text)
+    return text.replace("\n", "  \n")
+
+
+def lang() -> str:
+    return st.session_state.lang
+
+
+def client() -> ApiClient:
+    return ApiClient(st.session_state.settings.api_url, st.session_state.token)
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+def sign_in() -> None:
+    st.title(t("title", lang()))
+    with st.form("sign-in"):
+        token = st.text_input(t("token", lang()), type="password", help=t("token_help", lang()))
+        if st.form_submit_button(t("sign_in_button", lang())) and token:
+            api = ApiClient(st.session_state.settings.api_url, token.strip())
+            try:
+                st.session_state.user = api.me()
+            except ApiError as exc:
+                st.error(t("bad_token", lang(), detail=exc.detail))
+                return
+            except httpx.HTTPError as exc:
+                st.error(t("api_down", lang(), url=st.session_state.settings.api_url,
+                           detail=str(exc)))
+                return
+            st.session_state.token = token.strip()
+            st.rerun()
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+def excerpt(case: str, record_id: str) -> str:
+    cache = st.session_state.setdefault("excerpts", {})
+    if (case, record_id) not in cache:
+        cache[(case, record_id)] = client().record(case, record_id)["source_text"]
+    return cache[(case, record_id)]
+
+
+def describe(record: dict[str, Any]) -> str:
+    """One line of what a record says: a message's text, a transfer's move, a row's payment."""
+    f = record.get("fields") or record.get("record") or {}
+    if "text" in f:
+        return str(f.get("text"))[:300]
+    if "from" in f and "to" in f:
+        return f"{f.get('from')} → {f.get('to')}: {f.get('amount', '')} {f.get('token', '')}"
+    return ", ".join(f"{k}: {v}" for k, v in list(f.items())[:6])
+
+
+@st.dialog(" ", width="large")
+def record_dialog(case: str, record_id: str) -> None:
+    api = client()
+    rec = api.record(case, record_id)
+    near = api.neighbours(case, record_id)
+    st.subheader(f"{rec['kind']} · {rec['id']}")
+    src = rec["source"]
+    st.text(f"{t('source_file', lang())}: {src['file']}\nSHA-256: {src['sha256']}\n"
+            f"{t('locator', lang())}: {src['locator']}")
+    st.caption(t("excerpt", lang()))
+    st.code(rec["source_text"], language=None, wrap_lines=True)
+    for title, items in ((t("before", lang()), near["before"]), (t("after", lang()),
+                                                                  near["after"])):
+        if items:
+            st.caption(title)
+            st.text("\n".join(f"{r['id']}: {describe(r)}" for r in items))
+
+
+def citation_card(case: str, c: dict[str, Any], key: str) -> None:
+    with st.container(border=True):
+        mark = ":green[✓ " + t("verified", lang()) + "]" if c["verified"] else \
+            ":red[✗ " + t("not_verified", lang()) + "]" + (f" — {safe(c['reason'])}" if c.get("reason") else "")
+        st.markdown(f"**\\[{c['n']}\\]** {safe(c['kind'])} `{c['id']}` — {mark}")
+        st.text(describe(c))
+        src = c["source"]
+        st.text(f"{t('source_file', lang())}: {src['file']}  ·  {t('locator', lang())}: "
+                f"{src['locator']}\nSHA-256: {src['sha256']}")
+        st.code(excerpt(case, c["id"]), language=None, wrap_lines=True)
+        if st.button(t("open_record", lang()), key=f"open-{key}"):
+            record_dialog(case, c["id"])
+
+
+def trace_view(trace: dict[str, Any]) -> None:
+    g = flow_graph(trace)
+    st.caption(f"{t('trace_graph', lang())}: {t('traced_total', lang())} "
+               f"{amount(Decimal(trace['traced']))} {trace['token']}")
+    st.graphviz_chart(to_dot(g), use_container_width=True)
+    st.dataframe([{"address": ep["address"], "reason": ep["reason"], "label": ep.get("label"),
+                   "amount": amount(Decimal(ep["amount"])), "share": f"{ep['share']:.1%}"}
+                  for ep in trace["endpoints"]], hide_index=True)
+
+
+def show_turn(case: str, i: int, turn: dict[str, Any]) -> None:
+    with st.chat_message("user"):
+        st.text(turn["question"])
+    with st.chat_message("assistant"):
+        a = turn["answer"]
+        st.markdown(safe(a["answer"]))
+        if a["flags"]:
+            st.warning(t("flags", lang()) + ": " + "; ".join(a["flags"]))
+        if a["citations"]:
+            cols = st.columns(12)
+            for k, c in enumerate(a["citations"]):
+                if cols[k % len(cols)].button(f"[{c['n']}]", key=f"m-{i}-{c['n']}",
+                                              help=c["id"]):
+                    record_dialog(case, c["id"])
+        for trace in turn.get("traces", []):
+            trace_view(trace)
+        if a["citations"]:
+            with st.expander(f"{t('evidence', lang())} ({len(a['citations'])})"):
+                for c in a["citations"]:
+                    citation_card(case, c, f"{i}-{c['n']}")
+
+
+# --- asking --------------------------------------------------------------------------------
+
+def ask(case: str, question: str) -> None:
+    api = client()
+    with st.chat_message("user"):
+        st.text(question)
+    held: dict[str, Any] = {"traces": []}
+    with st.chat_message("assistant"):
+        status = st.status(t("thinking", lang()), expanded=False)
+        t0 = time.perf_counter()
+
+        def tokens():  # type: ignore[no-untyped-def]
+            for event, data in api.ask_stream(case, question, st.session_state.session):
+                if event == "step" and data["state"] == "running":
+                    status.write(t("step_running", lang(), tool=data["tool"], args=data["args"]))
+                    if data["tool"] == "trace_wallet":
+                        held["traces"].append(data["args"])
+                elif event == "step":
+                    status.write(f"✓ {data['summary']}")
+                elif event == "token":
+                    held.setdefault("first_token", time.perf_counter() - t0)
+                    yield safe(data["text"])
+                elif event == "answer":
+                    held["answer"] = data["answer"]
+
+        try:
+            st.write_stream(tokens())
+        except ApiError as exc:
+            status.update(state="error")
+            st.error(exc.detail)
+            return
+        status.update(label=t("done", lang()), state="complete")
+    traces = []
+    for args in held["traces"]:
+        try:
+            traces.append(api.trace(case, args["address"], args.get("direction", "forward")))
+        except ApiError as exc:
+            if exc.status != 404:  # 404: no transfers of it, and the answer says so
+                raise
+    st.session_state.turns.append({"question": question, "answer": held["answer"],
+                                   "traces": traces,
+                                   "first_token_s": held.get("first_token")})
+    st.rerun()
+
+
+# --- the case ------------------------------------------------------------------------------
+
+def suggestions(o: dict[str, Any]) -> list[str]:
+    out = [t("q_overview", lang())]
+    if o["shop_wallets"]:
+        out.append(t("q_forward", lang(), wallet=o["shop_wallets"][0]))
+    card = next((d for d in o["top_droppers"] if d["kind"] == "card"), None)
+    if card:
+        out.append(t("q_card", lang(), card=card["display"]))
+    named = [s for s in o["shops"] if " | " not in s["name"]]
+    if named:
+        out.append(t("q_shop", lang(), shop=named[0]["name"]))
+    return out
+
+
+def overview_panel(case: str) -> None:
+    # Fetched once per case and session: every chat message reruns this script.
+    cache = st.session_state.setdefault("overviews", {})
+    if case not in cache:
+        cache[case] = client().overview(case)
+    o = cache[case]
+    stats = o["stats"]
+    with st.expander(t("overview", lang()), expanded=not st.session_state.turns):
+        c = st.columns(5)
+        c[0].metric(t("shops", lang()), len([s for s in o["shops"] if " | " not in s["name"]]))
+        c[1].metric(t("accounts", lang()), sum(v for k, v in stats["accounts"].items()
+                                               if k in ("card", "iban", "phone")))
+        c[2].metric(t("wallets", lang()), len(o["shop_wallets"]) + len(o["collection_wallets"]))
+        c[3].metric(t("beneficiaries", lang()),
+                    len([b for b in o["beneficiaries"] if b["reason"] == "beneficiary"]))
+        c[4].metric(t("traced_total", lang()),
+                    f"{amount(Decimal(o['traced'] or 0))} {o['token'] or ''}")
+        st.caption(t("records", lang()) + ": " + ", ".join(
+            f"{k} {v}" for k, v in sorted(stats["records"].items())))
+        left, right = st.columns(2)
+        left.caption(t("shops", lang()))
+        left.dataframe([{"shop": s["name"], **s["accounts"]} for s in o["shops"]],
+                       hide_index=True)
+        right.caption(t("beneficiaries", lang()))
+        right.dataframe([{"address": b["address"], "amount": amount(Decimal(b["amount"])),
+                          "reason": b["reason"]}
+                         for b in o["beneficiaries"]], hide_index=True)
+        st.caption(t("top_droppers", lang()))
+        names = {s["shop"]: s["name"] for s in o["shops"]}
+        st.dataframe([{"account": d["display"], "kind": d["kind"],
+                       "shops": ", ".join(names.get(s, s) for s in d["shops"]),
+                       "handed out": d["handed_out"], "received": d["received"]}
+                      for d in o["top_droppers"]], hide_index=True)
+        st.caption(t("suggested", lang()))
+        for k, q in enumerate(suggestions(o)):
+            if st.button(q, key=f"suggest-{k}"):
+                st.session_state.pending = q
+
+
+def upload_box(case: str) -> None:
+    with st.expander(t("upload", lang())):
+        files = st.file_uploader(t("upload", lang()), accept_multiple_files=True,
+                                 label_visibility="collapsed")
+        if files and st.button(t("upload_button", lang())):
+            bar = st.progress(0.0, text=t("importing", lang()))
+            imported = records = 0
+            for k, f in enumerate(files):
+                try:
+                    report = client().upload(case, [(f.name, f.getvalue())])
+                    for fr in report["files"]:
+                        if fr["status"] == "rejected":
+                            st.error(t("rejected", lang(), file=f.name, error=fr["error"]))
+                        else:
+                            imported += 1
+                            records += fr.get("records", 0)
+                except ApiError as exc:
+                    st.error(t("rejected", lang(), file=f.name, error=exc.detail))
+                bar.progress((k + 1) / len(files), text=f"{f.name}")
+            st.success(t("imported", lang(), records=records, files=imported))
+
+
+def export_box(case: str) -> None:
+    turns = st.session_state.turns
+    if not turns:
+        return
+    user = st.session_state.user["name"]
+    when = datetime.now(UTC)
+    report_turns = [ReportTurn(question=x["question"], answer=x["answer"], traces=x["traces"],
+                               excerpts={c["id"]: excerpt(case, c["id"])
+                                         for c in x["answer"]["citations"]}) for x in turns]
+    stamp = when.strftime("%Y%m%d-%H%M%S")
+    st.caption(t("export", lang()))
+    st.download_button(t("export_html", lang()),
+                       report_html(case, user, when, report_turns, lang()),
+                       file_name=f"tergeu-{case}-{stamp}.html", mime="text/html")
+    st.download_button(t("export_pdf", lang()),
+                       report_pdf(case, user, when, report_turns, lang()),
+                       file_name=f"tergeu-{case}-{stamp}.pdf", mime="application/pdf")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Tergeu", page_icon="🔎", layout="wide")
+    ss = st.session_state
+    if "settings" not in ss:
+        ss.settings = UiSettings()
+        ss.lang = ss.settings.ui_language
+    with st.sidebar:
+        st.selectbox(t("language", lang()), list(LANGUAGES), key="lang",
+                     format_func=LANGUAGES.__getitem__)
+    if "token" not in ss:
+        sign_in()
+        return
+    user = ss.user
+    try:
+        cases = client().cases()
+    except ApiError as exc:  # a revoked token signs the user out
+        for key in ("token", "user"):
+            ss.pop(key, None)
+        st.error(t("bad_token", lang(), detail=exc.detail))
+        return
+    with st.sidebar:
+        st.caption(t("signed_in_as", lang(), name=user["name"], role=user["role"]))
+        if st.button(t("sign_out", lang())):
+            for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews"):
+                ss.pop(key, None)
+            st.rerun()
+        if not cases:
+            st.warning(t("no_cases", lang()))
+            return
+        case = st.selectbox(t("case", lang()), cases, key="case")
+    if ss.get("session_case") != case:
+        ss.session_case, ss.session, ss.turns = case, uuid.uuid4().hex, []
+    st.title(t("title", lang()))
+    overview_panel(case)
+    for i, turn in enumerate(ss.turns):
+        show_turn(case, i, turn)
+    with st.sidebar:
+        upload_box(case)
+        export_box(case)
+    question = st.chat_input(t("ask_placeholder", lang())) or ss.pop("pending", None)
+    if question:
+        ask(case, question)
+
+
+main()

@@ -1,0 +1,85 @@
+"""The UI's only way to the case data: the Tergeu HTTP API, with the user's token."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+
+class ApiError(Exception):
+    """The API refused a request; `detail` is its message for the user."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str | None = None,
+                 transport: httpx.BaseTransport | None = None, timeout: float = 120.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.Client(base_url=base_url, headers=headers, timeout=timeout,
+                                 transport=transport)
+
+    def _json(self, resp: httpx.Response) -> Any:
+        if resp.status_code >= 400:
+            try:
+                detail = resp.json().get("detail", resp.text)
+            except ValueError:
+                detail = resp.text
+            raise ApiError(resp.status_code, detail if isinstance(detail, str)
+                           else json.dumps(detail, ensure_ascii=False))
+        return resp.json()
+
+    def me(self) -> dict[str, Any]:
+        return self._json(self.http.get("/api/me"))
+
+    def cases(self) -> list[str]:
+        return self._json(self.http.get("/api/cases"))["data"]
+
+    def overview(self, case: str) -> dict[str, Any]:
+        return self._json(self.http.get(f"/api/cases/{case}/overview"))
+
+    def record(self, case: str, record_id: str) -> dict[str, Any]:
+        return self._json(self.http.get(f"/api/cases/{case}/records/{_path(record_id)}"))
+
+    def neighbours(self, case: str, record_id: str) -> dict[str, Any]:
+        return self._json(self.http.get(
+            f"/api/cases/{case}/records/{_path(record_id)}/neighbours"))
+
+    def trace(self, case: str, address: str, direction: str = "forward") -> dict[str, Any]:
+        return self._json(self.http.post(f"/api/cases/{case}/trace",
+                                         json={"addresses": [address], "direction": direction}))
+
+    def upload(self, case: str, files: list[tuple[str, bytes]]) -> dict[str, Any]:
+        return self._json(self.http.post(
+            f"/api/cases/{case}/files", files=[("uploads", (n, b)) for n, b in files]))
+
+    def ask_stream(self, case: str, question: str,
+                   session: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Server-sent events of the answer as they arrive: (event, data)."""
+        body = {"question": question, "session": session}
+        with self.http.stream("POST", f"/api/cases/{case}/ask/stream", json=body) as resp:
+            if resp.status_code >= 400:
+                resp.read()
+                self._json(resp)
+            event, data = "message", []
+            for line in resp.iter_lines():
+                if not line:
+                    if data:
+                        yield event, json.loads("\n".join(data))
+                    event, data = "message", []
+                elif line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].lstrip())
+
+
+def _path(record_id: str) -> str:
+    # Transfer ids carry '#': unescaped, it would end the URL's path.
+    return quote(record_id, safe="/:")
