@@ -35,7 +35,13 @@ def lang() -> str:
 
 
 def client() -> ApiClient:
-    return ApiClient(st.session_state.settings.api_url, st.session_state.token)
+    """The session's API client (one connection pool per signed-in session)."""
+    ss = st.session_state
+    if ss.get("api") is None or ss.get("api_token") != ss.token:
+        if ss.get("api") is not None:
+            ss.api.close()
+        ss.api, ss.api_token = ApiClient(ss.settings.api_url, ss.token), ss.token
+    return ss.api
 
 
 # --- sign-in -------------------------------------------------------------------------------
@@ -45,9 +51,9 @@ def sign_in() -> None:
     with st.form("sign-in"):
         token = st.text_input(t("token", lang()), type="password", help=t("token_help", lang()))
         if st.form_submit_button(t("sign_in_button", lang())) and token:
-            api = ApiClient(st.session_state.settings.api_url, token.strip())
             try:
-                st.session_state.user = api.me()
+                with ApiClient(st.session_state.settings.api_url, token.strip()) as api:
+                    st.session_state.user = api.me()
             except ApiError as exc:
                 st.error(t("bad_token", lang(), detail=exc.detail))
                 return
@@ -98,8 +104,9 @@ def record_dialog(case: str, record_id: str) -> None:
 
 def citation_card(case: str, c: dict[str, Any], key: str) -> None:
     with st.container(border=True):
-        mark = ":green[✓ " + t("verified", lang()) + "]" if c["verified"] else \
-            ":red[✗ " + t("not_verified", lang()) + "]" + (f" — {safe(c['reason'])}" if c.get("reason") else "")
+        why = f" — {safe(c['reason'])}" if c.get("reason") else ""
+        mark = f":green[✓ {t('verified', lang())}]" if c["verified"] else \
+            f":red[✗ {t('not_verified', lang())}]{why}"
         st.markdown(f"**\\[{c['n']}\\]** {safe(c['kind'])} `{c['id']}` — {mark}")
         st.text(describe(c))
         src = c["source"]
@@ -212,13 +219,14 @@ def overview_panel(case: str) -> None:
     with st.expander(t("overview", lang()), expanded=not st.session_state.turns):
         c = st.columns(5)
         c[0].metric(t("shops", lang()), len([s for s in o["shops"] if " | " not in s["name"]]))
-        c[1].metric(t("accounts", lang()), sum(v for k, v in stats["accounts"].items()
+        c[1].metric(t("accounts", lang()), sum(v for shop in o["shops"]
+                                               for k, v in shop["accounts"].items()
                                                if k in ("card", "iban", "phone")))
         c[2].metric(t("wallets", lang()), len(o["shop_wallets"]) + len(o["collection_wallets"]))
         c[3].metric(t("beneficiaries", lang()),
                     len([b for b in o["beneficiaries"] if b["reason"] == "beneficiary"]))
         c[4].metric(t("traced_total", lang()),
-                    f"{amount(Decimal(o['traced'] or 0))} {o['token'] or ''}")
+                    f"{Decimal(o['traced'] or 0):,.0f} {o['token'] or ''}".replace(",", " "))
         st.caption(t("records", lang()) + ": " + ", ".join(
             f"{k} {v}" for k, v in sorted(stats["records"].items())))
         left, right = st.columns(2)
@@ -298,14 +306,17 @@ def main() -> None:
     try:
         cases = client().cases()
     except ApiError as exc:  # a revoked token signs the user out
-        for key in ("token", "user"):
+        client().close()
+        for key in ("token", "user", "api"):
             ss.pop(key, None)
         st.error(t("bad_token", lang(), detail=exc.detail))
         return
     with st.sidebar:
         st.caption(t("signed_in_as", lang(), name=user["name"], role=user["role"]))
         if st.button(t("sign_out", lang())):
-            for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews"):
+            client().close()
+            for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews",
+                        "api"):
                 ss.pop(key, None)
             st.rerun()
         if not cases:

@@ -26,6 +26,15 @@ class ApiClient:
         self.http = httpx.Client(base_url=base_url, headers=headers, timeout=timeout,
                                  transport=transport)
 
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _json(self, resp: httpx.Response) -> Any:
         if resp.status_code >= 400:
             try:

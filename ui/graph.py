@@ -105,14 +105,14 @@ def layers(g: FlowGraph) -> dict[str, tuple[int, int]]:
     return place
 
 
-def to_svg(g: FlowGraph, width: int = 900) -> str:
+def to_svg(g: FlowGraph, column: int = 170) -> str:
     """A self-contained SVG of the flow (for HTML reports): no script, text escaped."""
     from xml.sax.saxutils import escape
 
     place = layers(g)
     cols = max((c for c, _ in place.values()), default=0) + 1
     rows = max((r for _, r in place.values()), default=0) + 1
-    dx, dy = width / cols, 46
+    width, dx, dy = cols * column, column, 46
     height = int(rows * dy + 20)
 
     def xy(node: str) -> tuple[float, float]:

@@ -77,34 +77,37 @@ class _Pdf(FPDF):
         self.ln(1)
 
     def flow(self, trace: dict[str, Any]) -> None:
+        """The money flow top to bottom (hops go down the page, which is taller than wide)."""
         g = flow_graph(trace)
         place = layers(g)
-        cols = max((c for c, _ in place.values()), default=0) + 1
-        rows = max((r for _, r in place.values()), default=0) + 1
-        dx, dy, box = (self.epw - 32) / max(cols - 1, 1), 9, 32
-        if self.get_y() + rows * dy > self.h - 20:
+        depth = max((c for c, _ in place.values()), default=0) + 1
+        breadth = max((r for _, r in place.values()), default=0) + 1
+        box = min(42.0, (self.epw - 6 * (breadth - 1)) / breadth)
+        dx, dy, high = box + 6, 11.0, 6.0
+        if self.get_y() + depth * dy > self.h - 20:
             self.add_page()
-        top = self.get_y() + 4
+        top = self.get_y() + 2
 
         def xy(node: str) -> tuple[float, float]:
             c, r = place[node]
-            return self.l_margin + c * dx, top + r * dy
+            return self.l_margin + r * dx, top + c * dy
 
         self.set_font("PT", "", 6)
         self.set_draw_color(140, 149, 159)
         for (a, b), value in g.edges.items():
             (x1, y1), (x2, y2) = xy(a), xy(b)
-            self.line(x1 + box, y1 + 2.5, x2, y2 + 2.5)
-            self.text((x1 + box + x2) / 2 - 4, (y1 + y2) / 2 + 1.5, amount(value))
+            self.line(x1 + box / 2, y1 + high, x2 + box / 2, y2)
+            self.text((x1 + x2) / 2 + box / 2 + 1, (y1 + high + y2) / 2 + 1, amount(value))
         for node in g.nodes:
             x, y = xy(node)
             colour = COLOURS[g.role(node)].lstrip("#")
             self.set_fill_color(*(int(colour[i:i + 2], 16) for i in (0, 2, 4)))
-            self.rect(x, y, box, 5, style="F")
+            self.rect(x, y, box, high, style="F")
             self.set_text_color(255, 255, 255)
-            self.text(x + 1, y + 3.6, short(node))
+            label = short(node) + (f"  {amount(g.held[node])}" if node in g.held else "")
+            self.text(x + 1, y + 4, label)
             self.set_text_color(0, 0, 0)
-        self.set_y(top + rows * dy + 2)
+        self.set_y(top + depth * dy + 2)
 
 
 def report_pdf(case: str, user: str, when: datetime, turns: list[ReportTurn], lang: str) -> bytes:

@@ -1,0 +1,60 @@
+"""The Streamlit pages (AppTest) against the API on loopback: sign-in, overview, a cited answer."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).parents[2] / "ui" / "app.py")
+
+
+@pytest.fixture
+def app(stack, monkeypatch):
+    monkeypatch.setenv("TERGEU_API_URL", stack.api_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at.run()
+
+
+def sign_in(at: AppTest, token: str) -> AppTest:
+    at.text_input[0].input(token)
+    return at.button[0].click().run()
+
+
+def test_a_wrong_token_is_refused_in_russian(app):
+    at = sign_in(app, "not-a-token")
+    assert "Токен не принят: unknown or revoked token" in at.error[0].value
+    assert not at.chat_input
+
+
+def test_signed_in_user_sees_the_case_overview_and_suggestions(app, stack):
+    at = sign_in(app, stack.token)
+    assert at.selectbox(key="case").value == "demo"
+    assert "Вы вошли как ayana (analyst)" in [c.value for c in at.sidebar.caption]
+    shops = {s.name for s in stack.truth.shops}
+    table = at.dataframe[0].value
+    assert shops <= set(table["shop"])
+    suggestions = [b.label for b in at.button if b.key and b.key.startswith("suggest-")]
+    assert suggestions[0] == "Обзор дела"
+    assert any(stack.truth.shops[0].payment_wallets[0] in s or "Куда ушли" in s
+               for s in suggestions)
+
+
+def test_question_gets_a_streamed_answer_with_citation_markers(app, stack):
+    at = sign_in(app, stack.token)
+    card = next(d.card for d in stack.truth.droppers
+                if any(("card", d.card) == tuple(x) for v in stack.truth.messages.values()
+                       for x in v))
+    at.chat_input[0].set_value(f"Кто стоит за картой {card}?").run()
+    answer = at.chat_message[1].markdown[0].value
+    assert answer.startswith("Что известно о") and "**\\[1\\]**" in answer
+    markers = [b.label for b in at.button if b.key and b.key.startswith("m-0-")]
+    assert markers[:2] == ["[1]", "[2]"]
+    assert "✓ проверено" in at.markdown[-1].value or any(
+        "✓ проверено" in m.value for m in at.markdown)
+
+
+def test_language_switch_and_a_user_without_cases(app, stack):
+    at = sign_in(app, stack.stranger)
+    at.selectbox(key="lang").select("en").run()
+    assert at.warning[0].value == "No case is assigned to you."
+    assert at.sidebar.button[0].label == "Sign out"

@@ -1,0 +1,108 @@
+"""The product in a real browser: Debian's Chromium driven by Playwright, on the real stack.
+
+Signs in, asks two questions in Russian about the demo case, opens a citation and its source
+excerpt, sees the trace graph, exports the report; screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.utils.loopback import free_port
+
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+APP = Path(__file__).parents[2] / "ui" / "app.py"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def ui_url(stack):
+    if CHROMIUM is None:
+        if os.environ.get("TERGEU_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is not installed (.ci/run installs Debian's chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    port = free_port()
+    env = {**os.environ, "TERGEU_API_URL": stack.api_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/_stcore/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_investigation_in_the_browser(ui_url, stack):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    wallet = stack.truth.shops[0].payment_wallets[0]
+    card = next(d.card for d in stack.truth.droppers
+                if any(("card", d.card) == tuple(x) for v in stack.truth.messages.values()
+                       for x in v))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(ui_url)
+        page.locator("input[type=password]").fill(stack.token)
+        page.get_by_role("button", name="Войти").click()
+        page.get_by_text("Спросите, например:").wait_for(timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "1-overview.png")
+
+        box = page.get_by_placeholder("Вопрос по делу…")
+        box.fill(f"Куда ушли деньги с {wallet}?")
+        started = time.perf_counter()
+        box.press("Enter")
+        page.get_by_text(f"Куда ушли деньги с {wallet}:").first.wait_for(timeout=30_000)
+        first_token = time.perf_counter() - started
+        print(f"\nquestion to first streamed token in the browser: {first_token:.2f} s")
+        page.locator("[data-testid=stGraphVizChart] svg").first.wait_for(timeout=30_000)
+        assert page.locator("[data-testid=stGraphVizChart] svg g.node").count() >= 3
+        page.screenshot(path=ARTIFACTS / "2-trace.png")
+
+        page.get_by_role("button", name="[1]").first.click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_text("Фрагмент исходного файла").wait_for(timeout=30_000)
+        assert "transaction_id" in dialog.locator("code").first.inner_text()
+        page.screenshot(path=ARTIFACTS / "3-citation.png")
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+
+        box.fill(f"Кто стоит за картой {card}?")
+        box.press("Enter")
+        page.get_by_text("Что известно о").first.wait_for(timeout=30_000)
+        page.get_by_text("Доказательства").last.click()
+        page.get_by_text("✓ проверено").first.wait_for(timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "4-evidence.png")
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Скачать PDF").click()
+        pdf = Path(download.value.path()).read_bytes()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Скачать HTML").click()
+        html = Path(download.value.path()).read_text(encoding="utf-8")
+        browser.close()
+    assert pdf.startswith(b"%PDF")
+    assert "Отчёт по делу «demo»" in html and wallet in html and card[-4:] in html
+    assert first_token < 3.0
