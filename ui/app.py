@@ -264,7 +264,7 @@ def upload_box(case: str) -> None:
                             st.error(t("rejected", lang(), file=f.name, error=fr["error"]))
                         else:
                             imported += 1
-                            records += fr.get("records", 0)
+                            records += sum(fr["records"].values())
                 except ApiError as exc:
                     st.error(t("rejected", lang(), file=f.name, error=exc.detail))
                 bar.progress((k + 1) / len(files), text=f"{f.name}")

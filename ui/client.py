@@ -41,8 +41,10 @@ class ApiClient:
                 detail = resp.json().get("detail", resp.text)
             except ValueError:
                 detail = resp.text
-            raise ApiError(resp.status_code, detail if isinstance(detail, str)
-                           else json.dumps(detail, ensure_ascii=False))
+            if isinstance(detail, list):  # an import with every file rejected: one per file
+                detail = "; ".join(d if isinstance(d, str) else json.dumps(d, ensure_ascii=False)
+                                   for d in detail)
+            raise ApiError(resp.status_code, str(detail))
         return resp.json()
 
     def me(self) -> dict[str, Any]:

@@ -135,6 +135,21 @@ def plan(question: str) -> list[dict[str, Any]]:
     return []
 
 
+@cache
+def _glossary(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(g["en"]), g[lang]) for g in phrases()["glossary"]]  # type: ignore[index]
+
+
+def say(fact: str, lang: str) -> str:
+    """A tool's English fact in `lang`: words replaced, identifiers, numbers and quotes kept."""
+    if lang == "en":
+        return fact
+    head, sep, quote = fact.partition(": ") if " — " in fact else (fact, "", "")
+    for pattern, replacement in _glossary(lang):
+        head = pattern.sub(replacement, head)
+    return head + sep + quote
+
+
 def compose(question: str, results: list[ToolMessage]) -> str:
     """The answer in the question's language: an opening line per tool, then its cited facts."""
     lang = language(question)
@@ -145,7 +160,7 @@ def compose(question: str, results: list[ToolMessage]) -> str:
         facts = [ln for ln in lines if ln.startswith("[")][:12 if msg.name == SHOP_DETAILS else 6]
         if msg.name == CASE_OVERVIEW:
             parts.append(p["overview_intro"][lang].format(case=""))
-            parts.extend(f"- {ln}" for ln in lines)
+            parts.extend(f"- {say(ln, lang)}" for ln in lines)
             continue
         if not facts:
             parts.append(p["nothing_found"][lang].format(query=question))
@@ -161,7 +176,7 @@ def compose(question: str, results: list[ToolMessage]) -> str:
             parts.append(p["search_intro"][lang].format(query=question))
         elif msg.name == SHOP_DETAILS:
             parts.append(p["shop_intro"][lang].format(shop=lines[0].split(" (")[0][5:]))
-        parts.extend(f"- {fact}" for fact in facts)
+        parts.extend(f"- {say(fact, lang)}" for fact in facts)
         if msg.name == TRACE_WALLET:
             parts.append(p["heuristic_note"][lang])
     return "\n".join(parts)

@@ -12,7 +12,10 @@ APP = str(Path(__file__).parents[2] / "ui" / "app.py")
 def app(stack, monkeypatch):
     monkeypatch.setenv("TERGEU_API_URL", stack.api_url)
     at = AppTest.from_file(APP, default_timeout=60)
-    return at.run()
+    yield at.run()
+    # The app keeps one API client per browser session; a test's session ends here.
+    if "api" in at.session_state:
+        at.session_state["api"].close()
 
 
 def sign_in(at: AppTest, token: str) -> AppTest:

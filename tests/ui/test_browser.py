@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import EVIDENCE
 from tests.utils.loopback import free_port
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -92,9 +93,25 @@ def test_investigation_in_the_browser(ui_url, stack):
         box.fill(f"Кто стоит за картой {card}?")
         box.press("Enter")
         page.get_by_text("Что известно о").first.wait_for(timeout=30_000)
+        # The answer streams, then the page reruns to show it with its citation markers.
+        for _ in range(300):
+            if page.get_by_role("button", name="[1]").count() == 2:
+                break
+            time.sleep(0.1)
         page.get_by_text("Доказательства").last.click()
-        page.get_by_text("✓ проверено").first.wait_for(timeout=30_000)
+        page.get_by_text("✓ проверено").filter(visible=True).first.wait_for(timeout=30_000)
         page.screenshot(path=ARTIFACTS / "4-evidence.png")
+
+        sidebar = page.locator("[data-testid=stSidebar]")
+        sidebar.get_by_text("Загрузить доказательства").first.click()
+        garbage = ARTIFACTS / "garbage.json"
+        garbage.write_text('{"not": "evidence"}')
+        sidebar.locator("input[type=file]").set_input_files(
+            [str(EVIDENCE / "listings.jsonl"), str(garbage)])
+        sidebar.get_by_role("button", name="Импортировать").click()
+        sidebar.get_by_text("Импортировано: 3 записей из 1 файлов").wait_for(timeout=30_000)
+        sidebar.get_by_text("Отклонён garbage.json").wait_for(timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "5-upload.png")
 
         with page.expect_download() as download:
             page.get_by_role("button", name="Скачать PDF").click()
