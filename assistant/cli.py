@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, cast
@@ -16,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.config import Settings, get_settings
+from assistant.users import Users
 from assistant.wiring import ask_case, chain_sources, open_store, search_index, user_registry
 from tools.chains.client import FetchError
 from tools.chains.expand import trace_with_expansion
@@ -452,29 +455,32 @@ def user_add(
                                                     help="Assigned case (repeat)")] = None,
 ) -> None:
     """Add a user and print its token (shown this once; only a hash is kept)."""
-    settings = get_settings()
-    try:
-        token = user_registry(open_store(settings).engine).add(name, role, cases or [])
-    except TergeuError as exc:
-        raise _fail(str(exc)) from exc
-    out.print(token, markup=False, highlight=False)
+    with _user_change():
+        out.print(_users().add(name, role, cases or []), markup=False, highlight=False)
 
 
 @user_app.command("token")
 def user_token(name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Issue a new token for the user; the old one stops working at once."""
-    try:
-        token = user_registry(open_store(get_settings()).engine).rotate(name)
-    except TergeuError as exc:
-        raise _fail(str(exc)) from exc
-    out.print(token, markup=False, highlight=False)
+    with _user_change():
+        out.print(_users().rotate(name), markup=False, highlight=False)
 
 
 @user_app.command("revoke")
 def user_revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
     """Revoke the user's token at once (`tergeu user token` issues a new one)."""
+    with _user_change():
+        _users().revoke(name)
+
+
+def _users() -> Users:
+    return user_registry(open_store(get_settings()).engine)
+
+
+@contextmanager
+def _user_change() -> Iterator[None]:
     try:
-        user_registry(open_store(get_settings()).engine).revoke(name)
+        yield
     except TergeuError as exc:
         raise _fail(str(exc)) from exc
 
@@ -482,7 +488,7 @@ def user_revoke(name: Annotated[str, typer.Argument(help="User name")]) -> None:
 @user_app.command("list")
 def user_list() -> None:
     """Users with their roles and cases."""
-    for u in user_registry(open_store(get_settings()).engine).all():
+    for u in _users().all():
         out.print(f"{u.name}\t{u.role}\t{', '.join(u.cases) or '-'}", markup=False)
 
 

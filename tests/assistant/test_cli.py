@@ -166,3 +166,23 @@ def test_ask_prints_the_answer_and_its_citations(tergeu, tmp_path):
                                "--json").stdout)
     assert answer["verified"] and answer["citations"]
     assert answer["answer"].startswith(f"Куда ушли деньги с {wallet}")
+
+
+def test_users_get_a_token_once_and_revocation_takes_it_away(tergeu, tmp_path):
+    from assistant.config import Settings
+    from assistant.users import Users
+    from assistant.wiring import open_store
+
+    added = tergeu("user", "add", "aigerim", "--role", "prosecutor", "--case", "aurora")
+    token = added.stdout.strip()
+    assert added.returncode == 0 and len(token) >= 40
+    again = tergeu("user", "add", "aigerim")
+    assert again.returncode == 2 and again.stderr.strip() == "user 'aigerim' exists"
+    bad = tergeu("user", "add", "x", "--role", "boss")
+    assert bad.returncode == 2 and "one of prosecutor, analyst, admin" in bad.stderr
+    users = Users(open_store(Settings(home=tmp_path / "home")).engine)
+    assert users.authenticate(token).cases == ["aurora"]
+    assert token not in (tmp_path / "home" / "tergeu.db").read_bytes().decode("latin-1")
+    assert tergeu("user", "revoke", "aigerim").returncode == 0
+    assert users.authenticate(token) is None
+    assert tergeu("user", "list").stdout.split() == ["aigerim", "prosecutor", "aurora"]

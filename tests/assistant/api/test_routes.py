@@ -2,19 +2,16 @@
 
 import json
 import re
-import socket
-import threading
-import time
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.config import Settings, get_settings
 from assistant.users import Users
 from tests.conftest import EVIDENCE, SAMPLES
+from tests.utils.loopback import serving
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
@@ -98,25 +95,12 @@ def test_upload_imports_and_refuses_garbage(client):
 
 
 def test_real_http_server_on_loopback(home):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     app = create_app()
     app.dependency_overrides[get_settings] = lambda: Settings(home=home[0])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(100):
-            if server.started:
-                break
-            time.sleep(0.05)
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
-        assert httpx.get(f"http://127.0.0.1:{port}/api/cases").status_code == 401
-        assert "/api/cases/{case}/lookup" in httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["paths"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(app) as url:
+        assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{url}/api/cases").status_code == 401
+        assert "/api/cases/{case}/lookup" in httpx.get(f"{url}/openapi.json").json()["paths"]
 
 
 def test_ask_answers_with_verified_citations(client, home):
