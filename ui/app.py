@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -17,17 +16,7 @@ from ui.config import UiSettings
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t
 from ui.report import ReportTurn, report_html, report_pdf
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-_SCHEME = re.compile(r"(?i)\b(https?|ftp|www|mailto)")
-
-
-def safe(text: str) -> str:
-    """Evidence-bearing text as inert markdown: no markup, no links (a word joiner breaks
-    autolinks), our own [n] markers in bold."""
-    text = _SCHEME.sub(lambda m: m[1][0] + "\u2060" + m[1][1:], _MARKDOWN.sub(r"\\\1", text))
-    text = re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", text)
-    return text.replace("\n", "  \n")
+from ui.text import safe
 
 
 def lang() -> str:
