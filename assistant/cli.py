@@ -19,7 +19,14 @@ from rich.table import Table
 
 from assistant.config import Settings, get_settings
 from assistant.users import Users
-from assistant.wiring import ask_case, chain_sources, open_store, search_index, user_registry
+from assistant.wiring import (
+    ask_case,
+    audit_trail,
+    chain_sources,
+    open_store,
+    search_index,
+    user_registry,
+)
 from tools.chains.client import FetchError
 from tools.chains.expand import trace_with_expansion
 from tools.demo.generate import SCALES, generate_case
@@ -490,6 +497,44 @@ def user_list() -> None:
     """Users with their roles and cases."""
     for u in _users().all():
         out.print(f"{u.name}\t{u.role}\t{', '.join(u.cases) or '-'}", markup=False)
+
+
+audit_app = typer.Typer(help="The hash-chained audit trail of questions, tool calls, records "
+                        "opened and exports.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    case: Annotated[str | None, typer.Option("--case", "-c", help="One case (default: all)")]
+    = None,
+) -> None:
+    """Check every case's chain; name each edited, deleted or reordered entry (exit 2)."""
+    log = audit_trail(open_store(get_settings()).engine)
+    broken = False
+    for c in [case] if case else log.cases():
+        entries = log.entries(c)
+        breaks = log.verify(c)
+        head = entries[-1].hash if entries else "-"
+        out.print(f"{c}: {len(entries)} entries, head {head}: "
+                  f"{'BROKEN' if breaks else 'intact'}", markup=False, highlight=False)
+        for b in breaks:
+            err.print(f"{c}: {b.problem}", markup=False, highlight=False)
+        broken = broken or bool(breaks)
+    if broken:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@audit_app.command("show")
+def audit_show(case: CaseOpt, as_json: JsonOpt = False) -> None:
+    """The case's audit log, oldest first (JSON lines with --json, for export)."""
+    for e in audit_trail(open_store(get_settings()).engine).entries(case):
+        if as_json:
+            sys.stdout.write(e.model_dump_json() + "\n")
+        else:
+            out.print(f"{e.n}\t{e.at:%Y-%m-%d %H:%M:%S}\t{e.user}\t{e.action}\t"
+                      f"{json.dumps(e.details, ensure_ascii=False)}", markup=False,
+                      highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -10,9 +10,10 @@ import httpx
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 
-from assistant.agent.core import AgentEvent, AnswerEvent, ask_stream, chat_model
+from assistant.agent.core import AgentEvent, AnswerEvent, StepEvent, ask_stream, chat_model
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
+from assistant.audit import AuditLog
 from assistant.config import Settings
 from assistant.conversations import Conversations
 from assistant.users import Users
@@ -75,6 +76,11 @@ def user_registry(engine: Engine) -> Users:
     return Users(engine)
 
 
+@cache
+def audit_trail(engine: Engine) -> AuditLog:
+    return AuditLog(engine)
+
+
 def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,
                     session: str | None = None, user: str = "local",
                     model: BaseChatModel | None = None) -> Iterator[AgentEvent]:
@@ -86,13 +92,21 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
     model = model or language_model(settings)
     ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
     talk = conversations(store.engine)
+    audit = audit_trail(store.engine)
     history = [(t.question, t.answer.answer) for t in talk.history(case, user, session)] \
         if session else []
 
     def events() -> Iterator[AgentEvent]:
+        audit.append(case, user, "ask", {"question": question, "session": session})
         for event in ask_stream(question, ctx, model, history):
-            if isinstance(event, AnswerEvent) and session:
-                talk.append(case, user, session, question, event.answer)
+            if isinstance(event, StepEvent) and event.state == "running":
+                audit.append(case, user, "tool_call", {"tool": event.tool, "args": event.args})
+            if isinstance(event, AnswerEvent):
+                audit.append(case, user, "answer", {
+                    "verified": event.answer.verified,
+                    "cited": [c.id for c in event.answer.citations]})
+                if session:
+                    talk.append(case, user, session, question, event.answer)
             yield event
 
     return events()

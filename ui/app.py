@@ -271,12 +271,15 @@ def export_box(case: str) -> None:
                                          for c in x["answer"]["citations"]}) for x in turns]
     stamp = when.strftime("%Y%m%d-%H%M%S")
     st.caption(t("export", lang()))
+    questions = [x["question"] for x in turns]
     st.download_button(t("export_html", lang()),
                        report_html(case, user, when, report_turns, lang()),
-                       file_name=f"tergeu-{case}-{stamp}.html", mime="text/html")
+                       file_name=f"tergeu-{case}-{stamp}.html", mime="text/html",
+                       on_click=client().note_export, args=(case, "html", questions))
     st.download_button(t("export_pdf", lang()),
                        report_pdf(case, user, when, report_turns, lang()),
-                       file_name=f"tergeu-{case}-{stamp}.pdf", mime="application/pdf")
+                       file_name=f"tergeu-{case}-{stamp}.pdf", mime="application/pdf",
+                       on_click=client().note_export, args=(case, "pdf", questions))
 
 
 def main() -> None:

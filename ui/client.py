@@ -67,6 +67,12 @@ class ApiClient:
         return self._json(self.http.post(f"/api/cases/{case}/trace",
                                          json={"addresses": [address], "direction": direction}))
 
+    def note_export(self, case: str, fmt: str, questions: list[str]) -> None:
+        resp = self.http.post(f"/api/cases/{case}/audit/exports",
+                              json={"format": fmt, "questions": questions})
+        if resp.status_code >= 400:
+            self._json(resp)
+
     def upload(self, case: str, files: list[tuple[str, bytes]]) -> dict[str, Any]:
         return self._json(self.http.post(
             f"/api/cases/{case}/files", files=[("uploads", (n, b)) for n, b in files]))

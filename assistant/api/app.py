@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from assistant.api.deps import UserDep
-from assistant.api.routes import cases, investigate
+from assistant.api.routes import audit, cases, investigate
 from assistant.users import User
 
 
@@ -23,6 +23,7 @@ def create_app() -> FastAPI:
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.include_router(cases.router)
     app.include_router(investigate.router)
+    app.include_router(audit.router)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

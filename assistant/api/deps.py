@@ -10,9 +10,10 @@ from langchain_core.language_models import BaseChatModel
 from sqlalchemy import select
 
 from assistant.agent.core import ModelUnavailableError
+from assistant.audit import AuditLog
 from assistant.config import Settings, get_settings
 from assistant.users import User
-from assistant.wiring import language_model, open_store, user_registry
+from assistant.wiring import audit_trail, language_model, open_store, user_registry
 from tools.store import CaseStore
 from tools.store.schema import files
 
@@ -78,3 +79,10 @@ def configured_model(settings: SettingsDep) -> BaseChatModel:
 
 
 ModelDep = Annotated[BaseChatModel, Depends(configured_model)]
+
+
+def audit_of(store: StoreDep) -> AuditLog:
+    return audit_trail(store.engine)
+
+
+AuditDep = Annotated[AuditLog, Depends(audit_of)]

@@ -186,3 +186,25 @@ def test_users_get_a_token_once_and_revocation_takes_it_away(tergeu, tmp_path):
     assert tergeu("user", "revoke", "aigerim").returncode == 0
     assert users.authenticate(token) is None
     assert tergeu("user", "list").stdout.split() == ["aigerim", "prosecutor", "aurora"]
+
+
+def test_audit_verify_names_a_tampered_entry(tergeu, tmp_path):
+    from sqlalchemy import update
+
+    from assistant.audit import AuditLog, audit_log
+    from assistant.config import Settings
+    from assistant.wiring import open_store
+
+    store = open_store(Settings(home=tmp_path / "home"))
+    log = AuditLog(store.engine)
+    for q in ("обзор дела", "куда ушли деньги", "кто стоит за картой"):
+        log.append("aurora", "aigerim", "ask", {"question": q})
+    ok = tergeu("audit", "verify")
+    assert ok.returncode == 0 and ok.stdout.startswith("aurora: 3 entries, head ")
+    assert ok.stdout.strip().endswith("intact")
+    with store.engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.n == 2).values(user="someone"))
+    bad = tergeu("audit", "verify", "--case", "aurora")
+    assert bad.returncode == 2 and bad.stderr.strip() == "aurora: entry 2 edited"
+    shown = tergeu("audit", "show", "--case", "aurora", "--json").stdout.splitlines()
+    assert len(shown) == 3 and '"question":"обзор дела"' in shown[0]

@@ -37,7 +37,10 @@ def create_store_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            # A transaction that reads then writes (the audit chain) asks for `immediate`:
+            # it waits for the write lock up front instead of failing to upgrade a read.
+            immediate = conn.get_execution_options().get("immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

@@ -11,7 +11,14 @@ from fastapi import APIRouter, HTTPException, Path, Query, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from assistant.api.deps import AssignedCaseDep, CaseDep, SettingsDep, StoreDep, UserDep
+from assistant.api.deps import (
+    AssignedCaseDep,
+    AuditDep,
+    CaseDep,
+    SettingsDep,
+    StoreDep,
+    UserDep,
+)
 from assistant.wiring import search_index
 from tools.errors import RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
@@ -51,9 +58,11 @@ def case_stats(case: CaseDep, store: StoreDep) -> CaseStats:
 
 @router.get("/{case}/records/{record_id:path}/neighbours", response_model=Neighbours)
 def get_neighbours(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep,
+                   user: UserDep, audit: AuditDep,
                    n: Annotated[int, Query(ge=1, le=20)] = 3) -> Neighbours:
     """The chat around a message, the statement rows around a row, the transfers that brought
     money to a transfer's sender and took it on from its receiver."""
+    audit.append(case, user.name, "record_open", {"record": record_id, "neighbours": n})
     try:
         return record_neighbours(store, case, record_id, n)
     except RecordNotFoundError as exc:
@@ -62,8 +71,9 @@ def get_neighbours(case: CaseDep, record_id: Annotated[str, Path()], store: Stor
 
 @router.get("/{case}/records/{record_id:path}", response_model=RecordPublic)
 def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep,
-               settings: SettingsDep) -> RecordPublic:
+               settings: SettingsDep, user: UserDep, audit: AuditDep) -> RecordPublic:
     """A record, its source (file, SHA-256, locator) and the evidence text at the locator."""
+    audit.append(case, user.name, "record_open", {"record": record_id})
     try:
         rec = store.get_record(case, record_id)
     except RecordNotFoundError as exc:
@@ -80,7 +90,7 @@ def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep
 @router.post("/{case}/files", response_model=IngestReport)
 def upload_files(case: AssignedCaseDep,
                  uploads: list[UploadFile], store: StoreDep,
-                 settings: SettingsDep) -> IngestReport:
+                 settings: SettingsDep, user: UserDep, audit: AuditDep) -> IngestReport:
     """Upload evidence files and import them (format detected from content)."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -93,6 +103,8 @@ def upload_files(case: AssignedCaseDep,
                 shutil.copyfileobj(up.file, fh)
             paths.append(target)
         report = ingest_paths(store, case, paths)
+    audit.append(case, user.name, "upload", {"files": [
+        {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     search_index(settings, store, case).update()
     if report.rejected and len(report.rejected) == len(report.files):
         raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])

@@ -11,7 +11,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
 from assistant.agent.ledger import Answer
-from assistant.api.deps import CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
+from assistant.api.deps import AuditDep, CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
 from assistant.conversations import Turn
 from assistant.wiring import ask_case, ask_case_stream, conversations, search_index
 from tools.lookup import LookupResult, lookup_account
@@ -53,8 +53,11 @@ def conversation(case: CaseDep, session: str, store: StoreDep, user: UserDep) ->
 
 
 @router.post("/trace", response_model=TraceResult)
-def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep) -> TraceResult:
+def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep, user: UserDep,
+                audit: AuditDep) -> TraceResult:
     """Follow money from wallets (or a dropper's card/phone, via its shops' wallets)."""
+    audit.append(case, user.name, "tool_call",
+                 {"tool": "trace", "args": req.model_dump(mode="json")})
     starts = start_wallets(store, case, req.addresses)
     graph = load_case_graph(store, case)
     if not any(s in graph.graph for s in starts):
@@ -64,9 +67,10 @@ def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep) -> TraceResul
 
 
 @router.get("/lookup", response_model=LookupResult)
-def lookup(case: CaseDep, store: StoreDep,
+def lookup(case: CaseDep, store: StoreDep, user: UserDep, audit: AuditDep,
            q: Annotated[str, Query(min_length=1, description="Card, IBAN, phone, wallet, …")]
            ) -> LookupResult:
+    audit.append(case, user.name, "tool_call", {"tool": "lookup", "args": {"q": q}})
     result = lookup_account(store, case, q, load_case_graph(store, case))
     if result.error:
         raise HTTPException(status_code=422, detail=f"{q}: {result.error}")
@@ -74,7 +78,8 @@ def lookup(case: CaseDep, store: StoreDep,
 
 
 @router.get("/search", response_model=SearchResult)
-def search(case: CaseDep, store: StoreDep, settings: SettingsDep,
+def search(case: CaseDep, store: StoreDep, settings: SettingsDep, user: UserDep,
+           audit: AuditDep,
            q: Annotated[str, Query(min_length=1)],
            city: str | None = None, drug: str | None = None, shop: str | None = None,
            since: datetime | None = None, until: datetime | None = None,
@@ -85,4 +90,6 @@ def search(case: CaseDep, store: StoreDep, settings: SettingsDep,
         raise HTTPException(status_code=422, detail="kind: listing or message")
     filters = SearchFilters(city=city, drug=drug, shop=shop, since=since, until=until,
                             payment=payment, kind=kind)  # type: ignore[arg-type]
+    audit.append(case, user.name, "tool_call", {"tool": "search", "args": {
+        "q": q, **filters.model_dump(mode="json", exclude_none=True), "mode": mode}})
     return search_index(settings, store, case).search(q, filters, k=limit, mode=mode)

@@ -193,7 +193,8 @@ OPEN = {"/healthz", "/docs", "/openapi.json"}
 def _calls(app, record_id):
     """Every route of the app's OpenAPI document, as a request about case 'demo'."""
     bodies = {"ask": {"question": "обзор дела"}, "stream": {"question": "обзор дела"},
-              "trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]}}
+              "trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]},
+              "exports": {"format": "pdf", "questions": ["обзор дела"]}}
     for route, methods in app.openapi()["paths"].items():
         if route in OPEN:
             continue
@@ -247,3 +248,26 @@ def test_conversations_are_per_user(home):
     assert len(alice.get("/api/cases/demo/sessions/shared").json()) == 1
     root = signed_in(home, "root")
     assert root.get("/api/cases/demo/sessions/shared").json() == []
+
+
+def test_audit_log_records_questions_tool_calls_records_and_exports(home):
+    truth = home[1]
+    alice = signed_in(home)
+    card = next(v for d in truth.messages.values() for k, v in d if k == "card")
+    record_id = next(iter(truth.messages))
+    alice.post("/api/cases/demo/ask", json={"question": f"Кто стоит за картой {card}?"})
+    alice.get(f"/api/cases/demo/records/{record_id}")
+    assert alice.post("/api/cases/demo/audit/exports",
+                      json={"format": "html", "questions": ["q"]}).status_code == 204
+    assert alice.get("/api/cases/demo/audit").status_code == 403
+    root = signed_in(home, "root")
+    log = root.get("/api/cases/demo/audit").json()
+    mine = [(e["action"], e["details"]) for e in log if e["user"] == "alice"]
+    actions = [a for a, _ in mine]
+    ask = actions.index("ask")
+    assert actions[ask:ask + 3] == ["ask", "tool_call", "answer"]
+    assert mine[ask + 1][1] == {"tool": "lookup_account", "args": {"identifier": card}}
+    assert ("record_open", {"record": record_id}) in mine
+    assert ("export", {"format": "html", "questions": ["q"]}) in mine
+    check = root.get("/api/cases/demo/audit/verify").json()
+    assert check["breaks"] == [] and check["entries"] == len(log) and check["head"] == log[-1]["hash"]
