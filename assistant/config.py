@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     )
 
     chains: ChainSettings = Field(default_factory=ChainSettings)
+    max_upload_mb: int = Field(default=512, ge=1, description="Largest evidence file accepted "
+                               "by upload, in MB")
     llm: str = Field(default="offline", description="Chat model: offline | openai:<model> | "
                      "ollama:<model>")
     llm_url: str | None = Field(

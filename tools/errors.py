@@ -19,6 +19,8 @@ class IngestError(TergeuError):
     def __init__(self, file: str, locator: str | None, reason: str) -> None:
         self.file = file
         self.locator = locator
+        # One line, always: parsers' messages may draw pointers over several lines.
+        reason = " ".join(reason.split())
         self.reason = reason
         where = f"{file}:{locator}" if locator else file
         super().__init__(f"{where}: {reason}")

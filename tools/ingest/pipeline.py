@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 import time
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import ijson
+import sqlalchemy.exc
+import yaml
+from openpyxl.utils.exceptions import InvalidFileException
 
 from tools.errors import IngestError
 from tools.evidence import keep_copy, sha256_of, vault_path
@@ -40,6 +50,46 @@ def with_payment_details(items: Iterable[Item]) -> Iterator[Item]:
         yield item
 
 
+# What damaged input makes parsers and the database raise. A file that raises one of these is
+# refused with the reason and the place after the last good record; nothing of it is kept.
+MALFORMED: tuple[type[BaseException], ...] = (
+    ArithmeticError, AttributeError, LookupError, TypeError, ValueError, RecursionError,
+    EOFError, csv.Error, zipfile.BadZipFile, yaml.YAMLError, ijson.JSONError,
+    sqlalchemy.exc.StatementError, InvalidFileException, KeyError, zlib.error, ParseError,
+)
+
+
+class _Checked:
+    """Items checked for what the store requires, remembering the last good one's locator."""
+
+    def __init__(self, items: Iterable[Item], name: str) -> None:
+        self.items, self.name, self.last = items, name, None
+
+    def __iter__(self) -> Iterator[Item]:
+        for item in self.items:
+            problem = _problem(item)
+            if problem:
+                raise IngestError(self.name, item.locator if isinstance(item.locator, str)
+                                  else self.last, problem)
+            self.last = item.locator
+            yield item
+
+
+def _problem(item: Item) -> str | None:
+    if not (isinstance(item.id, str) and item.id and isinstance(item.locator, str)):
+        return "a record without an id"
+    t = item.transfer
+    if t is None:
+        return None
+    if not (isinstance(t.tx, str) and t.tx):
+        return "a transfer without a transaction id"
+    if not isinstance(t.amount, Decimal) or not t.amount.is_finite():
+        return f"a transfer amount that is not a number: {t.amount!r}"
+    if any(a is not None and not isinstance(a, str) for a in (t.from_address, t.to_address)):
+        return "a transfer address that is not text"
+    return None
+
+
 def _counted(items: Iterable[Item], name: str, on_progress: OnProgress | None) -> Iterator[Item]:
     n = 0
     for item in items:
@@ -66,16 +116,24 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
         return FileReport(file=name, sha256=sha, status="duplicate")
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    fmt = fmt or detect_format(path, mapping)
-    items = _counted(with_payment_details(parser_for(fmt, mapping)(path, name)), name,
-                     on_progress)
+    refuse_zip_bomb(path, name)
+    try:
+        fmt = fmt or detect_format(path, mapping)
+    except MALFORMED as exc:
+        raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
+    checked = _Checked(parser_for(fmt, mapping)(path, name), name)
+    items = _counted(with_payment_details(checked), name, on_progress)
     meta = FileMeta(case=case, name=name, sha256=sha, size=path.stat().st_size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file.
     vault = writer.store.evidence_dir
     had_copy = vault_path(vault, sha).exists()
     keep_copy(vault, path, sha)
     try:
-        result = writer.write_file(meta, items)
+        try:
+            result = writer.write_file(meta, items)
+        except MALFORMED as exc:
+            where = f"after {checked.last}" if checked.last else None
+            raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
         if not had_copy:
             vault_path(vault, sha).unlink(missing_ok=True)
@@ -84,6 +142,40 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
     return FileReport(file=name, sha256=sha, format=fmt, status="imported",
                       records=result.by_kind, duplicate_records=result.duplicates,
                       accounts=result.accounts)
+
+
+# A zip (XLSX) is refused when it would unpack to more than this, or when it unpacks to much
+# with a ratio no office file has: the shape of a zip bomb.
+MAX_UNZIPPED = 1 << 30
+MAX_RATIO, RATIO_FLOOR = 200, 50 << 20
+
+
+def refuse_zip_bomb(path: Path, name: str) -> None:
+    """Raise IngestError if `path` is a zip that would unpack to too much (before parsing)."""
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            return
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise IngestError(name, None, f"unreadable zip: {exc}") from exc
+    packed = max(path.stat().st_size, 1)
+    if unpacked > MAX_UNZIPPED or (unpacked > RATIO_FLOOR and unpacked / packed > MAX_RATIO):
+        raise IngestError(name, None, f"refused: unpacks to {unpacked >> 20:,} MB from "
+                          f"{packed >> 10:,} KB (a zip bomb?)")
+
+
+def _reason(exc: BaseException) -> str:
+    """What a prosecutor can act on, then the technical detail for whoever fixes the file."""
+    text = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
+    if isinstance(exc, AttributeError | KeyError | TypeError | LookupError):
+        plain = "a field is missing or of the wrong type"
+    elif isinstance(exc, sqlalchemy.exc.StatementError):
+        plain = "a value the case store cannot hold"
+    else:
+        plain = "the file is damaged or cut short"
+    return f"{plain} ({type(exc).__name__}: {text})" if text else plain
 
 
 def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated
@@ -99,8 +98,7 @@ def upload_files(case: AssignedCaseDep,
             name = FsPath(up.filename or f"upload-{n}").name or f"upload-{n}"
             target = FsPath(tmp) / f"{n:04d}" / name
             target.parent.mkdir()
-            with target.open("wb") as fh:
-                shutil.copyfileobj(up.file, fh)
+            _save_upload(up, target, name, settings.max_upload_mb << 20)
             paths.append(target)
         report = ingest_paths(store, case, paths)
     audit.append(case, user.name, "upload", {"files": [
@@ -109,6 +107,18 @@ def upload_files(case: AssignedCaseDep,
     if report.rejected and len(report.rejected) == len(report.files):
         raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])
     return report
+
+
+def _save_upload(up: UploadFile, target: FsPath, name: str, limit: int) -> None:
+    """Copy an upload to disk, refusing it (413, nothing imported) past `limit` bytes."""
+    size = 0
+    with target.open("wb") as fh:
+        while chunk := up.file.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(status_code=413, detail=(
+                    f"{name}: larger than {limit >> 20} MB, refused; nothing was imported"))
+            fh.write(chunk)
 
 
 @router.get("/{case}/overview", response_model=CaseOverview)
