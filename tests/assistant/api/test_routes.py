@@ -275,10 +275,15 @@ def test_audit_log_records_questions_tool_calls_records_and_exports(home):
 
 def test_oversized_upload_is_refused_and_nothing_is_imported(home):
     small = signed_in(home, max_upload_mb=1)
-    files = [("uploads", ("tags.yaml", (EVIDENCE / "tagpack_exchanges.yaml").read_bytes())),
+
+    def files_of_case():
+        resp = small.get("/api/cases/uploaded")
+        return [] if resp.status_code == 404 else resp.json()["files"]
+
+    before = files_of_case()
+    files = [("uploads", ("l.jsonl", (EVIDENCE / "listings.jsonl").read_bytes())),
              ("uploads", ("huge.json", b"[" + b"0," * (700 << 10) + b"0]"))]
     resp = small.post("/api/cases/uploaded/files", files=files)
     assert resp.status_code == 413
     assert resp.json()["detail"] == "huge.json: larger than 1 MB, refused; nothing was imported"
-    stats = small.get("/api/cases/uploaded")
-    assert stats.status_code == 404 or "tags.yaml" not in [f["name"] for f in stats.json()["files"]]
+    assert files_of_case() == before
