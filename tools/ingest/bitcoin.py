@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tools.errors import IngestError
 from tools.ingest.amounts import from_units
 from tools.ingest.jsonio import json_array_items, load_json
+from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
 
 
@@ -34,7 +34,7 @@ def parse_esplora(path: Path, name: str) -> Iterator[Item]:
 def _outputs(loc: str, tx: dict[str, Any]) -> Iterator[Item]:
     txid = tx["txid"]
     status = tx.get("status") or {}
-    ts = datetime.fromtimestamp(status["block_time"], UTC) if status.get("block_time") else None
+    ts = from_epoch(status["block_time"]) if status.get("block_time") else None
     inputs = []
     for vin in tx["vin"]:
         prev = vin.get("prevout") or {}

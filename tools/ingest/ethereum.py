@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from tools.ingest.amounts import from_units, parse_amount
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.tabular import csv_rows
+from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
 
 # Both header variants of Etherscan's ERC-20 export: the older names the hash "Txhash".
@@ -20,7 +21,7 @@ CSV_HASH_COLUMNS = ("Transaction Hash", "Txhash")
 
 
 def _ts(seconds: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(seconds), UTC) if seconds not in (None, "") else None
+    return from_epoch(seconds) if seconds not in (None, "") else None
 
 
 def _token_item(loc: str, tx: str, contract: str, symbol: str, frm: str, to: str,

@@ -10,6 +10,7 @@ from typing import Any
 import ijson
 
 from tools.errors import IngestError
+from tools.ingest.times import from_epoch
 from tools.items import Item
 
 # Chats whose other side sells: a bot the buyer talks to, or a channel posting offers.
@@ -135,7 +136,7 @@ def _message_items(loc: str, m: dict[str, Any], chat: dict[str, Any], name: str
 
 def _timestamp(m: dict[str, Any]) -> datetime | None:
     if m.get("date_unixtime"):
-        return datetime.fromtimestamp(int(m["date_unixtime"]), UTC)
+        return from_epoch(m["date_unixtime"])
     if m.get("date"):
         # Older exports give only local time; keep it as written, marked UTC-naive.
         return datetime.fromisoformat(m["date"]).replace(tzinfo=UTC)

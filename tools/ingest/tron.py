@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from tools.errors import IngestError
 from tools.ingest.amounts import from_units
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
+from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
 
 USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
@@ -30,7 +31,7 @@ def hex_to_base58(hex_address: str) -> str:
 
 
 def _ts(ms: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(ms) / 1000, UTC) if ms is not None else None
+    return from_epoch(ms, per_second=1000) if ms is not None else None
 
 
 def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, frm: str,

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, UploadFile
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -88,9 +88,10 @@ def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep
 
 @router.post("/{case}/files", response_model=IngestReport)
 def upload_files(case: AssignedCaseDep,
-                 uploads: list[UploadFile], store: StoreDep,
+                 uploads: list[UploadFile], store: StoreDep, background: BackgroundTasks,
                  settings: SettingsDep, user: UserDep, audit: AuditDep) -> IngestReport:
-    """Upload evidence files and import them (format detected from content)."""
+    """Upload evidence files and import them (format detected from content); messages and
+    listings become searchable shortly after (they are indexed after the response)."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for n, up in enumerate(uploads):
@@ -103,7 +104,8 @@ def upload_files(case: AssignedCaseDep,
         report = ingest_paths(store, case, paths)
     audit.append(case, user.name, "upload", {"files": [
         {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
-    search_index(settings, store, case).update()
+    # Embedding thousands of messages takes minutes: the import's answer does not wait for it.
+    background.add_task(search_index(settings, store, case).update)
     if report.rejected and len(report.rejected) == len(report.files):
         raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])
     return report
