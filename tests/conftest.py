@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from tools.demo.truth import Truth
 from tools.store import CaseStore, connect_store
 
 DATA = Path(__file__).parent / "data"
@@ -69,3 +71,40 @@ def small_demo(tmp_path_factory):
 def medium_demo(tmp_path_factory):
     """The medium demo case (seed 11): 10 shops, 50k transfers through busy exchange wallets."""
     return _demo(tmp_path_factory.mktemp("medium_demo"), 11, "medium")
+
+
+# The running product for UI, load and browser tests: the API on loopback over the small demo
+# case (seed 1, the one `make run` shows), with an analyst of it and a user of another case.
+@dataclass
+class Stack:
+    api_url: str
+    home: Path
+    truth: Truth
+    token: str  # analyst of case "demo"
+    stranger: str  # prosecutor of another case
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    from assistant.api.app import create_app
+    from assistant.config import Settings, get_settings
+    from assistant.users import Users
+    from assistant.wiring import open_store, search_index
+    from tests.utils.loopback import serving
+    from tools.demo.generate import generate_case
+    from tools.ingest.pipeline import ingest_paths
+
+    home = tmp_path_factory.mktemp("ui_home")
+    settings = Settings(home=home)
+    store = open_store(settings)
+    truth = generate_case(home / "demo-case", seed=1)
+    ingest_paths(store, "demo", [home / "demo-case" / f for f in ("telegram", "bank", "tron",
+                                                                   "tags")])
+    search_index(settings, store, "demo").update()
+    users = Users(store.engine)
+    token = users.add("ayana", "analyst", ["demo"])
+    stranger = users.add("stranger", "prosecutor", ["other"])
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: settings
+    with serving(app) as url:
+        yield Stack(url, home, truth, token, stranger)

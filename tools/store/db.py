@@ -19,7 +19,11 @@ def create_store_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL and foreign keys, the parent folder is created."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads)
+    # Concurrent API requests write (audit, conversations): a writer waits up to 30 s for the
+    # SQLite write lock instead of failing after the module's default 5 s.
+    connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
+    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads,
+                           connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
