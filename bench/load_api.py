@@ -18,15 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 from assistant.config import Settings
 from assistant.users import Users
 from assistant.wiring import open_store, search_index
 from bench.seed_case import pct
 from tests.utils.agent_eval import questions
 from tests.utils.load import run_load
-from tests.utils.loopback import free_port
+from tests.utils.loopback import free_port, wait_until_up
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 
@@ -57,12 +55,7 @@ def main() -> None:
              "--workers", str(args.workers)], env=env, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{url}/healthz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+            wait_until_up(f"{url}/healthz", seconds=60)
             asked = [q.text for q in questions(truth)]
             # Each worker loads the graph and the embedding model on its first questions.
             run_load(url, token, "demo", asked, users=args.workers * 2, seconds=60, per_user=3)

@@ -13,11 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import EVIDENCE
-from tests.utils.loopback import free_port
+from tests.utils.loopback import free_port, wait_until_up
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 APP = Path(__file__).parents[2] / "ui" / "app.py"
@@ -41,12 +40,7 @@ def ui_url(stack):
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/_stcore/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_up(f"{url}/_stcore/health")
         yield url
     finally:
         proc.terminate()

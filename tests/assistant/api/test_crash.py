@@ -16,7 +16,7 @@ from assistant.config import Settings
 from assistant.users import Users
 from assistant.wiring import open_store
 from tests.utils.big_evidence import write_trc20_pages
-from tests.utils.loopback import free_port
+from tests.utils.loopback import free_port, wait_until_up
 from tools.store.schema import files, records
 
 TRANSFERS = 60_000
@@ -27,13 +27,8 @@ def _serve(home, port):
     env.pop("TERGEU_DATABASE_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("the API did not start")
+    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    return proc
 
 
 def _counts(home):

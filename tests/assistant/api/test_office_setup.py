@@ -6,11 +6,9 @@ PostgreSQL comes from TERGEU_TEST_POSTGRES_URL (.ci/run starts one); the Chroma 
 
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -20,7 +18,7 @@ from assistant.config import Settings, get_settings
 from assistant.users import Users
 from assistant.wiring import open_store, search_index
 from tests.conftest import PG_URL
-from tests.utils.loopback import free_port
+from tests.utils.loopback import free_port, wait_until_up
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 
@@ -34,12 +32,7 @@ def chroma_server(tmp_path_factory):
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_up(f"{url}/api/v2/heartbeat")
         yield url
     finally:
         proc.terminate()
