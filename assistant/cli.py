@@ -29,7 +29,7 @@ from assistant.wiring import (
 )
 from tools.chains.client import FetchError
 from tools.chains.expand import trace_with_expansion
-from tools.demo.generate import SCALES, generate_case
+from tools.demo.generate import SCALES, evidence_folders, generate_case
 from tools.errors import IngestError, RecordNotFoundError, TergeuError
 from tools.evidence import source_excerpt
 from tools.identifiers import parse_identifier
@@ -373,7 +373,6 @@ app.add_typer(demo_app, name="demo")
 
 DEMO_CASE = "demo"
 DEMO_USER = "demo"
-DEMO_FOLDERS = ("telegram", "bank", "tron", "tags")
 
 
 @demo_app.callback(invoke_without_command=True)
@@ -389,7 +388,7 @@ def demo(ctx: typer.Context) -> None:
                   f"{len(truth.droppers)} dropper accounts, {truth.counts['transfer']:,} "
                   "USDT transfers", markup=False)
     store = open_store(settings)
-    report = ingest_paths(store, DEMO_CASE, [folder / f for f in DEMO_FOLDERS])
+    report = ingest_paths(store, DEMO_CASE, evidence_folders(folder))
     _print_summary(report)
     _update_search_index(settings, store, DEMO_CASE)
     if report.rejected:

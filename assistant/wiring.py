@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Generic, TypeVar
 
 import httpx
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 
-from assistant.agent.core import AgentEvent, AnswerEvent, StepEvent, ask_stream, chat_model
+from assistant.agent.core import (
+    AgentEvent,
+    AnswerEvent,
+    StepEvent,
+    ask_stream,
+    chat_model,
+    final_answer,
+)
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from assistant.audit import AuditLog
@@ -27,8 +34,32 @@ from tools.search.index import SearchIndex, open_chroma
 from tools.store import CaseStore, connect_store
 
 T = TypeVar("T")
-_indexes: dict[tuple[str, str], SearchIndex] = {}
-_lock = threading.Lock()
+
+
+class Memo(Generic[T]):
+    """One value per key for the life of the process, made under a lock: API requests come
+    at once, and two of them must not build the same store, index or table twice."""
+
+    def __init__(self) -> None:
+        self.values: dict[Hashable, T] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self.lock:
+            if key not in self.values:
+                self.values[key] = make()
+            return self.values[key]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_stores: Memo[CaseStore] = Memo()
+_indexes: Memo[SearchIndex] = Memo()
+_conversations: Memo[Conversations] = Memo()
+_users: Memo[Users] = Memo()
+_audits: Memo[AuditLog] = Memo()
 
 
 def open_store(settings: Settings) -> CaseStore:
@@ -38,6 +69,11 @@ def open_store(settings: Settings) -> CaseStore:
     for metadata in (conversation_tables, user_tables, audit_tables):
         metadata.create_all(store.engine)
     return store
+
+
+def shared_store(settings: Settings) -> CaseStore:
+    """One store (one connection pool) per database for the life of the process."""
+    return _stores.get(settings.store_url, lambda: open_store(settings))
 
 
 def embedder(settings: Settings) -> Embedder:
@@ -50,12 +86,8 @@ def embedder(settings: Settings) -> Embedder:
 
 def search_index(settings: Settings, store: CaseStore, case: str) -> SearchIndex:
     """The case's search index, one per process (it holds BM25 in memory)."""
-    key = (settings.store_url, case)
-    with _lock:
-        if key not in _indexes:
-            chroma = open_chroma(settings.chroma_url, settings.chroma_dir)
-            _indexes[key] = SearchIndex(store, case, chroma, embedder(settings))
-        return _indexes[key]
+    return _indexes.get((settings.store_url, case), lambda: SearchIndex(
+        store, case, open_chroma(settings.chroma_url, settings.chroma_dir), embedder(settings)))
 
 
 def chain_sources(settings: Settings) -> ChainSources:
@@ -75,28 +107,16 @@ def language_model(settings: Settings) -> BaseChatModel:
                       settings.llm_timeout)
 
 
-class PerEngine(Generic[T]):
-    """One instance per engine for the process, made under a lock (requests come at once)."""
-
-    def __init__(self, make: Callable[[Engine], T]) -> None:
-        self.make = make
-        self.made: dict[Engine, T] = {}
-        self.lock = threading.Lock()
-
-    def __call__(self, engine: Engine) -> T:
-        with self.lock:
-            if engine not in self.made:
-                self.made[engine] = self.make(engine)
-            return self.made[engine]
-
-    def cache_clear(self) -> None:
-        with self.lock:
-            self.made.clear()
+def conversations(engine: Engine) -> Conversations:
+    return _conversations.get(engine, lambda: Conversations(engine))
 
 
-conversations = PerEngine(Conversations)
-user_registry = PerEngine(Users)
-audit_trail = PerEngine(AuditLog)
+def user_registry(engine: Engine) -> Users:
+    return _users.get(engine, lambda: Users(engine))
+
+
+def audit_trail(engine: Engine) -> AuditLog:
+    return _audits.get(engine, lambda: AuditLog(engine))
 
 
 def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,
@@ -133,7 +153,4 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
              session: str | None = None, user: str = "local",
              model: BaseChatModel | None = None) -> Answer:
-    for event in ask_case_stream(settings, store, case, question, session, user, model):
-        if isinstance(event, AnswerEvent):
-            return event.answer
-    raise AssertionError("the agent's events end with an answer")  # pragma: no cover
+    return final_answer(ask_case_stream(settings, store, case, question, session, user, model))

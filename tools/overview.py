@@ -6,10 +6,12 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 from sqlalchemy import func, select
 
+from tools.ingest.bank import statement_prefix
 from tools.models import CaseStats
+from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.schema import accounts, records, sightings, transfers
@@ -28,6 +30,13 @@ class ShopSummary(BaseModel):
     record_id: str | None = Field(description="The first of them, to cite")
     first_seen: datetime | None
     last_seen: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def hands_out_payments(self) -> bool:
+        """A shop that takes money (cards, phones, IBANs, wallets), not a channel that only
+        advertises its bot."""
+        return any(kind != "bot" for kind in self.accounts)
 
 
 class DropperSummary(BaseModel):
@@ -75,7 +84,9 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         per_shop: dict[str, list] = defaultdict(list)
         for r in rows:
             per_shop[r.shop].append(r)
-        shops = [_shop(conn, case, shop, kinds) for shop, kinds in sorted(per_shop.items())]
+        names = shop_names(conn, case)
+        shops = [_shop(conn, case, shop, names.get(shop, shop), kinds)
+                 for shop, kinds in sorted(per_shop.items())]
         droppers = _top_droppers(conn, case, top)
         wallets = sorted(set(conn.execute(
             select(sightings.c.account_id).join(
@@ -118,16 +129,15 @@ def collection_wallets(graph: CaseGraph, wallets: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _shop(conn, case: str, shop: str, kinds: list) -> ShopSummary:
+def _shop(conn, case: str, shop: str, name: str, kinds: list) -> ShopSummary:
     first_record = conn.execute(
-        select(records.c.id, records.c.data, func.count().over().label("n"))
+        select(records.c.id, func.count().over().label("n"))
         .where(records.c.case == case, records.c.id.in_(
             select(sightings.c.record_id).where(sightings.c.case == case,
                                                 sightings.c.shop == shop)))
         .order_by(records.c.ts).limit(1)).first()
-    data = first_record.data if first_record else {}
     return ShopSummary(
-        shop=shop, name=data.get("chat_name") or data.get("vendor") or shop,
+        shop=shop, name=name,
         accounts={r.kind: r.n for r in kinds},
         records=first_record.n if first_record else 0,
         record_id=first_record.id if first_record else None,
@@ -159,7 +169,7 @@ def _top_droppers(conn, case: str, top: int) -> list[DropperSummary]:
             .where(transfers.c.case == case, transfers.c.chain == "bank",
                    transfers.c.to_address.in_(ibans))):
         # Each payment counted once: from the receiver's own statement.
-        if record_id.startswith(f"bank:{to}/"):
+        if record_id.startswith(statement_prefix(to)):
             received[to] += Decimal(amount)
     summaries = [DropperSummary(
         account_id=h.id, kind=h.kind, display=h.display, shops=sorted(shops[h.id]),

@@ -192,7 +192,7 @@ def suggestions(o: dict[str, Any]) -> list[str]:
     card = next((d for d in o["top_droppers"] if d["kind"] == "card"), None)
     if card:
         out.append(t("q_card", lang(), card=card["display"]))
-    named = [s for s in o["shops"] if " | " not in s["name"]]
+    named = [s for s in o["shops"] if s["hands_out_payments"]]
     if named:
         out.append(t("q_shop", lang(), shop=named[0]["name"]))
     return out
@@ -207,7 +207,7 @@ def overview_panel(case: str) -> None:
     stats = o["stats"]
     with st.expander(t("overview", lang()), expanded=not st.session_state.turns):
         c = st.columns(5)
-        c[0].metric(t("shops", lang()), len([s for s in o["shops"] if " | " not in s["name"]]))
+        c[0].metric(t("shops", lang()), len([s for s in o["shops"] if s["hands_out_payments"]]))
         c[1].metric(t("accounts", lang()), sum(v for shop in o["shops"]
                                                for k, v in shop["accounts"].items()
                                                if k in ("card", "iban", "phone")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,7 +128,12 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
 def ask(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
         history: Sequence[tuple[str, str]] = ()) -> Answer:
     """The answer of `ask_stream`, without the events on the way."""
-    for event in ask_stream(question, ctx, model, history):
+    return final_answer(ask_stream(question, ctx, model, history))
+
+
+def final_answer(events: Iterable[AgentEvent]) -> Answer:
+    """The answer a stream of agent events ends with."""
+    for event in events:
         if isinstance(event, AnswerEvent):
             return event.answer
-    raise AssertionError("ask_stream ends with an answer")  # pragma: no cover
+    raise AssertionError("the agent's events end with an answer")  # pragma: no cover

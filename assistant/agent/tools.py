@@ -178,7 +178,7 @@ def case_overview(runtime: Runtime) -> tuple[str, list]:
         return n
 
     for shop in o.shops:
-        if shop.record_id and any(k != "bot" for k in shop.accounts):
+        if shop.record_id and shop.hands_out_payments:
             handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
             lines.append(f"[{cite(shop.record_id)}] shop {shop.name} ({shop.shop}) "
                          f"handed out {handed}")

@@ -13,18 +13,13 @@ from assistant.agent.core import ModelUnavailableError
 from assistant.audit import AuditLog
 from assistant.config import Settings, get_settings
 from assistant.users import User
-from assistant.wiring import audit_trail, language_model, open_store, user_registry
+from assistant.wiring import audit_trail, language_model, shared_store, user_registry
 from tools.store import CaseStore
 from tools.store.schema import files
 
-_stores: dict[str, CaseStore] = {}
-
 
 def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> CaseStore:
-    """One store (one connection pool) per database for the life of the process."""
-    if settings.store_url not in _stores:
-        _stores[settings.store_url] = open_store(settings)
-    return _stores[settings.store_url]
+    return shared_store(settings)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

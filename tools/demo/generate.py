@@ -499,6 +499,14 @@ class CaseGenerator:
         )
 
 
+EVIDENCE_FOLDERS = ("telegram", "bank", "tron", "tags")
+
+
+def evidence_folders(case_dir: Path) -> list[Path]:
+    """The folders of a generated case that hold evidence (not truth.json, not ABOUT.txt)."""
+    return [case_dir / f for f in EVIDENCE_FOLDERS]
+
+
 def generate_case(out: Path, seed: int = 1, scale: Scale = "small") -> Truth:
     """Write a whole demo case under `out` (evidence folders and `truth.json`)."""
     return CaseGenerator(seed, scale).write(out)

@@ -166,7 +166,7 @@ def _row_item(loc: str, row: list[Any], layout: Layout, holder: str | None,
     # Two identical rows are two operations; the occurrence number keeps their ids apart.
     suffix = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
     currency = layout.text(row, "currency") or "KZT"
-    rid = f"bank:{holder or 'unknown'}/{suffix}"
+    rid = f"{statement_prefix(holder or 'unknown')}{suffix}"
     data = {**fields, **layout.mapping.constants, "bank": layout.mapping.name, "account": holder,
             "amount": str(amount), "currency": currency, "direction": direction,
             "date": ts.isoformat() if ts else None}
@@ -189,3 +189,9 @@ def _parties(layout: Layout, row: list[Any]) -> list[PaymentDetail]:
         if iin and iin_is_valid(iin):
             found.append(PaymentDetail("iin", iin, iin, {"name": layout.text(row, f"{side}_name")}))
     return found
+
+
+def statement_prefix(iban: str) -> str:
+    """Ids of the rows of `iban`'s own statement start with this. A payment between two
+    accounts whose statements are both in the case is a row in each: count it from the one."""
+    return f"bank:{iban}/"

@@ -15,7 +15,7 @@ from assistant.config import Settings, get_settings
 from assistant.users import Users
 from assistant.wiring import open_store, search_index
 from tests.conftest import PG_URL
-from tools.demo.generate import generate_case
+from tools.demo.generate import evidence_folders, generate_case
 from tools.ingest.pipeline import ingest_paths
 
 
@@ -33,8 +33,7 @@ def office(tmp_path_factory, request):
                         chroma_url=chroma_server)
     store = open_store(settings)
     truth = generate_case(home / "case", seed=1)
-    ingest_paths(store, "office", [home / "case" / f for f in ("telegram", "bank", "tron",
-                                                                 "tags")])
+    ingest_paths(store, "office", evidence_folders(home / "case"))
     search_index(settings, store, "office").update()
     token = Users(store.engine).add("office", "admin", [])
     app = create_app()

@@ -12,7 +12,7 @@ from assistant.config import Settings, get_settings
 from assistant.users import Users
 from tests.conftest import EVIDENCE, SAMPLES
 from tests.utils.loopback import serving
-from tools.demo.generate import generate_case
+from tools.demo.generate import evidence_folders, generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
 
@@ -23,7 +23,7 @@ def home(tmp_path_factory):
     settings = Settings(home=home)
     store = connect_store(settings.store_url, settings.evidence_dir)
     truth = generate_case(home / "demo-case", seed=3)
-    ingest_paths(store, "demo", [home / "demo-case" / f for f in ("telegram", "bank", "tron", "tags")])
+    ingest_paths(store, "demo", evidence_folders(home / "demo-case"))
     users = Users(store.engine)
     TOKENS["alice"] = users.add("alice", "analyst", ["demo", "uploaded"])
     TOKENS["bob"] = users.add("bob", "prosecutor", ["other"])
@@ -150,11 +150,10 @@ def test_conversation_is_kept_in_the_database(home):
 
     def fresh_client():
         # A new app and a new store: only the database carries the conversation over.
-        from assistant.api import deps
-        from assistant.wiring import conversations
+        from assistant import wiring
 
-        deps._stores.clear()
-        conversations.cache_clear()
+        wiring._stores.clear()
+        wiring._conversations.clear()
         return signed_in(home)
 
     first = fresh_client().post("/api/cases/demo/ask", json={
