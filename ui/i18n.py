@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import yaml
@@ -13,7 +13,7 @@ LANGUAGES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
 @cache
 def texts() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((Path(__file__).parent / "locales.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(files("ui").joinpath("locales.yaml").read_text(encoding="utf-8"))
 
 
 def t(key: str, lang: str, **values: Any) -> str:

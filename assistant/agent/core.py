@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 from langchain.agents import create_agent
@@ -22,8 +21,9 @@ from assistant.agent.ledger import Answer
 from assistant.agent.offline import OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from tools.errors import TergeuError
+from tools.resources import prompt_text
 
-SYSTEM_PROMPT = (Path(__file__).parents[2] / "prompts" / "system.md").read_text(encoding="utf-8")
+SYSTEM_PROMPT = prompt_text("system.md")
 # Ollama serves the OpenAI chat-completions protocol under /v1 of its own port.
 OLLAMA_URL = "http://127.0.0.1:11434/v1"
 

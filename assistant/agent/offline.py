@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -34,9 +33,10 @@ from assistant.agent.tools import (
 )
 from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
+from tools.resources import prompts_dir
 from tools.search.text import analyse
 
-PROMPTS = Path(__file__).parents[2] / "prompts"
+PROMPTS = prompts_dir()
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _MASK = re.compile(

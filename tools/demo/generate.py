@@ -30,6 +30,7 @@ from tools.demo.writers import (
     write_trongrid_pages,
 )
 from tools.identifiers import iin_is_valid
+from tools.resources import read_text
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 DAYS = 60
@@ -60,7 +61,7 @@ SCALES: dict[str, ScaleSpec] = {
 
 @cache
 def texts() -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / "texts.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(read_text("tools.demo", "texts.yaml"))
 
 
 @dataclass(slots=True)

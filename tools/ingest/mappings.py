@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -10,8 +11,9 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from tools.errors import IngestError
+from tools.resources import package_file
 
-BUILTIN_DIR = Path(__file__).parent / "mappings"
+BUILTIN_DIR = package_file("tools.ingest", "mappings")
 
 
 class ColumnMapping(BaseModel):
@@ -38,7 +40,7 @@ class ColumnMapping(BaseModel):
         return all(m in cells for m in self.match)
 
 
-def load_mapping(path: Path) -> ColumnMapping:
+def load_mapping(path: Path | Traversable) -> ColumnMapping:
     try:
         return ColumnMapping.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as exc:
@@ -53,7 +55,8 @@ def load_mapping(path: Path) -> ColumnMapping:
 
 @cache
 def builtin_mappings() -> tuple[ColumnMapping, ...]:
-    return tuple(load_mapping(p) for p in sorted(BUILTIN_DIR.glob("*.yaml")))
+    found = [p for p in BUILTIN_DIR.iterdir() if p.name.endswith(".yaml")]
+    return tuple(load_mapping(p) for p in sorted(found, key=lambda p: p.name))
 
 
 def find_mapping(header: list[str], extra: ColumnMapping | None = None) -> ColumnMapping | None:

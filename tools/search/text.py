@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import snowballstemmer
 import yaml
 from rapidfuzz import fuzz, process
+
+from tools.resources import package_file
 
 _WORD = re.compile(r"[0-9a-zа-яәғқңөұүһі]+(?:-[0-9a-zа-яәғқңөұүһі]+)*")
 _CYRILLIC = re.compile(r"[а-яәғқңөұүһі]")
@@ -26,7 +29,7 @@ class Lexicon:
     prefixes: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path: Path) -> Lexicon:
+    def load(cls, path: Path | Traversable) -> Lexicon:
         groups = yaml.safe_load(path.read_text(encoding="utf-8"))
         lex = cls(groups)
         for group, concepts in groups.items():
@@ -55,7 +58,7 @@ class Lexicon:
 
 @cache
 def lexicon() -> Lexicon:
-    return Lexicon.load(Path(__file__).with_name("lexicon.yaml"))
+    return Lexicon.load(package_file("tools.search", "lexicon.yaml"))
 
 
 def normalise(text: str) -> str:
