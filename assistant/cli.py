@@ -177,6 +177,9 @@ def _print_summary(report: IngestReport) -> None:
               f"in {report.seconds:.1f} s")
     for kind, n in sorted(report.imported_by_kind().items()):
         out.print(f"  {kind:<10} {n:>10,}")
+    for f in report.files:
+        if f.status == "skipped":
+            out.print(f"skipped {f.file}: {f.note}", markup=False)
     dup_records = sum(f.duplicate_records for f in report.files)
     accounts = sum(f.accounts for f in report.files)
     if accounts:

@@ -52,12 +52,13 @@ class FileReport(BaseModel):
     file: str
     sha256: str | None = None
     format: str | None = None
-    status: Literal["imported", "duplicate", "rejected"]
+    status: Literal["imported", "duplicate", "rejected", "skipped"]
     records: dict[str, int] = Field(default_factory=dict)
     duplicate_records: int = 0
     skipped: int = 0
     accounts: int = 0
     error: str | None = None
+    note: str | None = Field(default=None, description="Why a file was skipped")
 
 
 class IngestReport(BaseModel):

@@ -208,3 +208,16 @@ def test_audit_verify_names_a_tampered_entry(tergeu, tmp_path):
     assert bad.returncode == 2 and bad.stderr.strip() == "aurora: entry 2 edited"
     shown = tergeu("audit", "show", "--case", "aurora", "--json").stdout.splitlines()
     assert len(shown) == 3 and '"question":"обзор дела"' in shown[0]
+
+
+def test_generated_demo_folder_imports_as_it_is(tergeu, tmp_path):
+    folder = tmp_path / "D"
+    assert tergeu("demo", "generate", "--out", str(folder)).returncode == 0
+    done = tergeu("ingest", "--case", "x", "--no-index", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "skipped ABOUT.txt: the demo generator's description" in done.stdout
+    assert "skipped truth.json: the demo generator's answer key" in done.stdout
+    stats = json.loads(tergeu("stats", "--case", "x", "--json").stdout)
+    names = {f["name"] for f in stats["files"]}
+    assert names and "result.json" in names and "exchanges.yaml" in names
+    assert not names & {"ABOUT.txt", "truth.json"}

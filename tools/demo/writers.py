@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
+from tools.demo.marks import ABOUT_FIRST_LINE
+
 if TYPE_CHECKING:
     from tools.demo.generate import Dropper, Transfer
 
@@ -200,7 +202,7 @@ def write_tagpack(path: Path, hot_wallets: dict[str, str]) -> None:
 
 def write_about(path: Path, seed: int, scale: str) -> None:
     path.write_text(
-        f"Tergeu demo case, scale {scale}, seed {seed}. Generated: not real people or money.\n"
+        ABOUT_FIRST_LINE.format(scale=scale, seed=seed) + "\n"
         "telegram/  the undercover buyer's Telegram Desktop export (shop bots and channels)\n"
         "bank/      dropper accounts' statements (Kaspi XLSX, Halyk CSV)\n"
         "tron/      TronGrid TRC-20 pages of every sending address\n"

@@ -17,6 +17,7 @@ import sqlalchemy.exc
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tools.demo.marks import generator_file_note
 from tools.errors import IngestError
 from tools.evidence import keep_copy, sha256_of, vault_path
 from tools.ingest.formats import FORMATS, detect_format, parser_for
@@ -111,6 +112,8 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
     name = name or path.name
     if not path.is_file():
         raise IngestError(str(path), None, "no such file")
+    if note := generator_file_note(path):
+        return FileReport(file=name, status="skipped", note=note)
     sha = sha256_of(path)
     if writer.has_file(case, sha):
         return FileReport(file=name, sha256=sha, status="duplicate")

@@ -123,3 +123,16 @@ def test_listings_drug_trade_and_not(case):
 def test_truth_file_round_trips(tmp_path):
     truth = generate_case(tmp_path / "c", seed=2)
     assert Truth.model_validate_json((tmp_path / "c" / "truth.json").read_text()) == truth
+
+
+def test_generator_files_are_recognised_by_content_not_name(tmp_path):
+    from tools.demo.generate import generate_case
+    from tools.demo.marks import generator_file_note
+
+    generate_case(tmp_path / "case", seed=3, scale="small")
+    assert generator_file_note(tmp_path / "case" / "ABOUT.txt")
+    assert generator_file_note(tmp_path / "case" / "truth.json")
+    assert generator_file_note(tmp_path / "case" / "telegram" / "result.json") is None
+    other = tmp_path / "truth.json"
+    other.write_text('{"transfers": []}', encoding="utf-8")
+    assert generator_file_note(other) is None
