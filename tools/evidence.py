@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from tools.errors import TergeuError
 from tools.ingest.tabular import text_encoding
 from tools.jsonspan import pointer_span
@@ -108,6 +106,8 @@ def _csv_record_at(path: Path, line: int) -> str:
 
 
 def _sheet_row(path: Path, sheet: str, row: int) -> str:
+    from openpyxl import load_workbook  # XLSX excerpts only: keeps the CLI's start fast
+
     with path.open("rb") as fh:
         book = load_workbook(fh, read_only=True, data_only=True)
         try:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
+from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.schema import accounts, records, sightings, transfers
@@ -136,8 +137,9 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
         .order_by(sightings.c.seen_at, sightings.c.record_id)
         .limit(MAX_SIGHTINGS)
     ).all()
+    names = shop_names(conn, case) if any(r.shop for r in rows) else {}
     seen = [SeenIn(record_id=r.record_id, kind=r.kind, shop=r.shop,
-                   shop_name=(r.data.get("chat_name") or r.data.get("vendor")) if r.shop else None,
+                   shop_name=names.get(r.shop, r.shop) if r.shop else None,
                    seen_at=as_utc(r.seen_at)) for r in rows]
     record_ids = [r.record_id for r in rows]
     seen_with = sorted(set(conn.execute(

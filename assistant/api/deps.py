@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models import BaseChatModel
-from sqlalchemy import select
 
 from assistant.agent.core import ModelUnavailableError
 from assistant.audit import AuditLog
@@ -15,7 +14,6 @@ from assistant.config import Settings, get_settings
 from assistant.users import User
 from assistant.wiring import audit_trail, language_model, shared_store, user_registry
 from tools.store import CaseStore
-from tools.store.schema import files
 
 
 def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> CaseStore:
@@ -56,9 +54,8 @@ AssignedCaseDep = Annotated[str, Depends(assigned_case)]
 
 
 def existing_case(store: StoreDep, case: AssignedCaseDep) -> str:
-    with store.engine.connect() as conn:
-        if conn.execute(select(files.c.id).where(files.c.case == case).limit(1)).first() is None:
-            raise HTTPException(status_code=404, detail=f"no case {case!r}")
+    if not store.has_case(case):
+        raise HTTPException(status_code=404, detail=f"no case {case!r}")
     return case
 
 

@@ -121,8 +121,3 @@ def parser_for(fmt: str, mapping: ColumnMapping | None) -> Parser:
     return parsers[fmt]
 
 
-FORMATS = (
-    "trongrid_trc20", "trongrid_transactions", "tronscan_transfers", "etherscan_json",
-    "etherscan_csv", "esplora", "telegram_chat", "telegram_export", "bank_statement",
-    "listings", "listings_jsonl", "tagpack",
-)

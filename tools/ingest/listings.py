@@ -15,6 +15,7 @@ from tools.ingest.ids import short_hash
 from tools.ingest.mappings import ColumnMapping, find_mapping
 from tools.ingest.tabular import Row, cell_text, csv_rows
 from tools.items import Item
+from tools.shop_links import market_shop_id
 
 NA = {"", "NA", "N/A", "null", "None"}
 
@@ -86,4 +87,4 @@ def parse_listings(path: Path, name: str, mapping: ColumnMapping | None = None,
         vendor = fields.get("vendor")
         yield Item(f"listing:{m.source}/{key}", "listing", loc, ts,
                    {**fields, "market": m.name}, text=text,
-                   shop=f"{m.source}:{vendor}" if vendor else None)
+                   shop=market_shop_id(m.source, vendor) if vendor else None)

@@ -20,7 +20,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tools.demo.marks import generator_file_note
 from tools.errors import IngestError
 from tools.evidence import keep_copy, sha256_of, vault_path
-from tools.ingest.formats import FORMATS, detect_format, parser_for
+from tools.ingest import FORMATS
+from tools.ingest.formats import detect_format, parser_for
 from tools.ingest.mappings import ColumnMapping
 from tools.items import Item
 from tools.models import FileReport, IngestReport

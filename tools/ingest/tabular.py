@@ -10,9 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from tools.errors import IngestError
 
 Row = tuple[str, list[Any]]
@@ -68,6 +65,11 @@ def csv_rows(path: Path, name: str) -> Iterator[Row]:
 
 def xlsx_rows(path: Path, name: str) -> Iterator[Row]:
     """('sheet:NAME!row:N', cells) for every row of every sheet, read-only (streamed)."""
+    # openpyxl (and numpy under it) is imported by XLSX work only: `tergeu record` on a chat
+    # message must not pay for it.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     # A file object, not a path: openpyxl refuses names without an .xlsx suffix.
     with path.open("rb") as fh:
         try:

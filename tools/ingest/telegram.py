@@ -12,6 +12,7 @@ import ijson
 from tools.errors import IngestError
 from tools.ingest.times import from_epoch
 from tools.items import Item
+from tools.shop_links import chat_shop_id
 
 # Chats whose other side sells: a bot the buyer talks to, or a channel posting offers.
 SHOP_CHAT_TYPES = {"bot_chat", "public_channel", "private_channel"}
@@ -123,7 +124,7 @@ def _message_items(loc: str, m: dict[str, Any], chat: dict[str, Any], name: str
         data["photo"] = True
     if "file" in m:
         data["file"] = m["file"]
-    shop = f"tg:{chat_id}" if chat_type in SHOP_CHAT_TYPES else None
+    shop = chat_shop_id(chat_id) if chat_type in SHOP_CHAT_TYPES else None
     rid = f"tg:{chat_id}/{m['id']}"
     yield Item(rid, "message", loc, ts, data, text=text or None, shop=shop)
     if chat_type in CHANNEL_TYPES and m.get("type", "message") == "message" and text.strip():

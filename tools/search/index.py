@@ -29,6 +29,7 @@ from tools.search.text import (
     lexicon,
     normalise,
 )
+from tools.shop_links import chat_shop_id, listing_source, market_shop_id
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.schema import files, records, search_docs, sightings
@@ -172,7 +173,7 @@ class SearchIndex:
             context = r.data.get("vendor") or r.data.get("chat_name") or ""
             text = f"{context}\n{r.text}" if context and r.kind == "listing" else r.text
             a = analyse(text)
-            shop = _shop_of(r.kind, r.data)
+            shop = _shop_of(r.id, r.kind, r.data)
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
@@ -330,13 +331,14 @@ class SearchIndex:
         return hits
 
 
-def _shop_of(kind: str, data: dict[str, Any]) -> str | None:
+def _shop_of(record_id: str, kind: str, data: dict[str, Any]) -> str | None:
+    """The shop chat id, derived as the importers derive it (tools.shop_links)."""
     if data.get("chat_type") in SHOP_CHATS:
-        return f"tg:{data['chat_id']}"
+        return chat_shop_id(data["chat_id"])
     if kind == "listing" and data.get("channel_id"):
-        return f"tg:{data['channel_id']}"
+        return chat_shop_id(data["channel_id"])
     if kind == "listing" and data.get("vendor"):
-        return f"{data.get('market', 'market')}:{data['vendor']}"
+        return market_shop_id(listing_source(record_id), data["vendor"])
     return None
 
 

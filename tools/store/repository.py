@@ -65,6 +65,11 @@ class CaseStore:
             writer = StoreWriter(self, conn, commit_every)
             try:
                 yield writer
+                # Shops are resolved once per import, from everything the case holds now.
+                from tools.store.shops import rebuild_shops
+
+                for case in sorted(writer.cases):
+                    rebuild_shops(conn, case)
             except BaseException:
                 conn.rollback()
                 raise
@@ -98,6 +103,17 @@ class CaseStore:
                 for f in file_rows
             ],
         )
+
+    def cases(self) -> list[str]:
+        """Every case with at least one imported file, by name."""
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(files.c.case).distinct()).scalars())
+
+    def has_case(self, case: str) -> bool:
+        """Whether any file was imported into `case`."""
+        with self.engine.connect() as conn:
+            q = select(files.c.id).where(files.c.case == case).limit(1)
+            return conn.execute(q).first() is not None
 
     def get_record(self, case: str, record_id: str) -> Record:
         with self.engine.connect() as conn:
@@ -137,6 +153,7 @@ class StoreWriter:
         self.conn = conn
         self.commit_every = commit_every
         self._uncommitted = 0
+        self.cases: set[str] = set()
 
     def has_file(self, case: str, sha256: str) -> bool:
         q = select(files.c.id).where(files.c.case == case, files.c.sha256 == sha256)
@@ -167,6 +184,7 @@ class StoreWriter:
             conn.execute(
                 update(files).where(files.c.id == file_id).values(records=sum(by_kind.values()))
             )
+        self.cases.add(meta.case)
         self._uncommitted += sum(by_kind.values()) + 1
         if self._uncommitted >= self.commit_every:
             conn.commit()

@@ -113,3 +113,28 @@ search_docs = Table(
     Column("payment", Text, nullable=False),
     Column("ts", DateTime(timezone=True)),
 )
+
+# Shops as resolved at import (tools/shop_links.py has the rules, tools/store/shops.py fills
+# these after every import): each shop, and the chats, bot handles and names that are its.
+shops = Table(
+    "shops",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    # The id of the shop's first chat (`tg:<chat id>`, or `<market source>:<vendor>`).
+    Column("id", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+)
+
+shop_links = Table(
+    "shop_links",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("shop", String(200), primary_key=True),
+    # chat: a chat id (label: its display name); bot: a handle without @, lower case;
+    # alias: a display name as compared (tools.shop_links.name_key; label: as written).
+    Column("kind", String(10), primary_key=True),
+    Column("value", String(300), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("chat_type", String(30)),
+    Index("ix_shop_links_value", "case", "kind", "value"),
+)

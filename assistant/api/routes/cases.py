@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, UploadFile
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from assistant.api.deps import (
     AssignedCaseDep,
@@ -18,15 +17,14 @@ from assistant.api.deps import (
     StoreDep,
     UserDep,
 )
+from assistant.services.overview import overview as case_overview_of
+from assistant.services.records import record_with_source
 from assistant.wiring import search_index
 from tools.errors import RecordNotFoundError, TergeuError
-from tools.evidence import source_excerpt
 from tools.ingest.pipeline import ingest_paths
 from tools.models import CaseStats, IngestReport, Record
 from tools.neighbours import Neighbours, record_neighbours
-from tools.overview import CaseOverview, case_overview
-from tools.store.schema import files
-from tools.trace import load_case_graph
+from tools.overview import CaseOverview
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -44,9 +42,7 @@ class RecordPublic(Record):
 @router.get("", response_model=CasesPublic)
 def list_cases(store: StoreDep, user: UserDep) -> CasesPublic:
     """The cases the signed-in user is assigned to (an admin: all)."""
-    with store.engine.connect() as conn:
-        cases = sorted(c for c in conn.execute(select(files.c.case).distinct()).scalars()
-                       if user.may_see(c))
+    cases = [c for c in store.cases() if user.may_see(c)]
     return CasesPublic(data=cases, count=len(cases))
 
 
@@ -70,20 +66,17 @@ def get_neighbours(case: CaseDep, record_id: Annotated[str, Path()], store: Stor
 
 @router.get("/{case}/records/{record_id:path}", response_model=RecordPublic)
 def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep,
-               settings: SettingsDep, user: UserDep, audit: AuditDep) -> RecordPublic:
+               user: UserDep, audit: AuditDep) -> RecordPublic:
     """A record, its source (file, SHA-256, locator) and the evidence text at the locator."""
     audit.append(case, user.name, "record_open", {"record": record_id})
     try:
-        rec = store.get_record(case, record_id)
+        found = record_with_source(store, case, record_id)
     except RecordNotFoundError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
-    try:
-        text = source_excerpt(settings.evidence_dir, rec.source.sha256, rec.source.locator,
-                              rec.source.format or "")
     except TergeuError as exc:
         raise HTTPException(status_code=500, detail=str(exc)) from exc
-    return RecordPublic(**rec.model_dump(), accounts=store.accounts_of_record(case, record_id),
-                        source_text=text)
+    return RecordPublic(**found.record.model_dump(), accounts=found.accounts,
+                        source_text=found.excerpt)
 
 
 @router.post("/{case}/files", response_model=IngestReport)
@@ -127,4 +120,4 @@ def _save_upload(up: UploadFile, target: FsPath, name: str, limit: int) -> None:
 def overview(case: CaseDep, store: StoreDep,
              top: Annotated[int, Query(ge=1, le=100)] = 10) -> CaseOverview:
     """Shops, the droppers' accounts used most, and where the shops' money came to rest."""
-    return case_overview(store, case, load_case_graph(store, case), top)
+    return case_overview_of(store, case, top)

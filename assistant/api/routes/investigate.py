@@ -13,11 +13,14 @@ from pydantic import BaseModel, Field
 from assistant.agent.ledger import Answer
 from assistant.api.deps import AuditDep, CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
 from assistant.conversations import Turn
+from assistant.services.lookup import lookup as lookup_case
+from assistant.services.search import SearchRequest
+from assistant.services.search import search as search_case
+from assistant.services.trace import NoTransfersError, trace_from
 from assistant.wiring import ask_case, ask_case_stream, conversations, search_index
-from tools.lookup import LookupResult, lookup_account
+from tools.lookup import LookupResult
 from tools.search.index import Mode, SearchFilters, SearchResult
-from tools.trace import TraceRequest, TraceResult, load_case_graph, trace
-from tools.trace.starts import start_wallets
+from tools.trace import TraceRequest, TraceResult
 
 router = APIRouter(prefix="/api/cases/{case}", tags=["investigate"])
 
@@ -58,12 +61,10 @@ def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep, user: UserDep
     """Follow money from wallets (or a dropper's card/phone, via its shops' wallets)."""
     audit.append(case, user.name, "tool_call",
                  {"tool": "trace", "args": req.model_dump(mode="json")})
-    starts = start_wallets(store, case, req.addresses)
-    graph = load_case_graph(store, case)
-    if not any(s in graph.graph for s in starts):
-        raise HTTPException(status_code=404,
-                            detail=f"no transfers of {', '.join(req.addresses)} in case {case!r}")
-    return trace(graph, req.model_copy(update={"addresses": starts}))
+    try:
+        return trace_from(store, case, req).result
+    except NoTransfersError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
 
 
 @router.get("/lookup", response_model=LookupResult)
@@ -71,7 +72,7 @@ def lookup(case: CaseDep, store: StoreDep, user: UserDep, audit: AuditDep,
            q: Annotated[str, Query(min_length=1, description="Card, IBAN, phone, wallet, …")]
            ) -> LookupResult:
     audit.append(case, user.name, "tool_call", {"tool": "lookup", "args": {"q": q}})
-    result = lookup_account(store, case, q, load_case_graph(store, case))
+    result = lookup_case(store, case, q)
     if result.error:
         raise HTTPException(status_code=422, detail=f"{q}: {result.error}")
     return result
@@ -92,4 +93,5 @@ def search(case: CaseDep, store: StoreDep, settings: SettingsDep, user: UserDep,
                             payment=payment, kind=kind)  # type: ignore[arg-type]
     audit.append(case, user.name, "tool_call", {"tool": "search", "args": {
         "q": q, **filters.model_dump(mode="json", exclude_none=True), "mode": mode}})
-    return search_index(settings, store, case).search(q, filters, k=limit, mode=mode)
+    return search_case(search_index(settings, store, case),
+                       SearchRequest(text=q, filters=filters, mode=mode, limit=limit))

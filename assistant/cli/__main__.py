@@ -1,0 +1,5 @@
+"""`python -m assistant.cli`: the same as the `tergeu` command."""
+
+from assistant.cli import main
+
+main()

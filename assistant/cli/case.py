@@ -1,0 +1,158 @@
+"""Commands on a case's evidence: import files, count what is there, show one record."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.cli.common import (
+    EXIT_BAD_INPUT,
+    CaseOpt,
+    JsonOpt,
+    err,
+    fail,
+    out,
+    print_summary,
+    update_search_index,
+)
+from tools.ingest import FORMATS
+
+
+def ingest(
+    case: CaseOpt,
+    paths: Annotated[list[Path], typer.Argument(help="Evidence files or folders")],
+    format: Annotated[str | None, typer.Option(
+        help=f"Force a format: {', '.join(FORMATS)}")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column mapping YAML (docs/mappings.md)")]
+    = None,
+    index: Annotated[bool, typer.Option("--index/--no-index",
+                                        help="Update the search index afterwards")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import evidence; format detected from content. Exit 2 if any file was rejected."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from assistant.config import get_settings
+    from assistant.wiring import open_store
+    from tools.errors import IngestError
+    from tools.ingest.mappings import load_mapping
+    from tools.ingest.pipeline import expand_paths, ingest_paths
+    from tools.models import FileReport
+
+    settings = get_settings()
+    try:
+        layout = load_mapping(mapping) if mapping else None
+    except IngestError as exc:
+        raise fail(str(exc)) from exc
+    store = open_store(settings)
+    files = expand_paths(paths)
+    show_bar = err.is_terminal and not as_json
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("files · {task.fields[records]:,} records · {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(), console=err, disable=not show_bar, transient=True,
+    )
+    with progress:
+        task = progress.add_task("importing", total=len(files), records=0, rate=0.0)
+
+        def on_records(_name: str, n: int) -> None:
+            t = progress.tasks[task]
+            done = t.fields["records"] + n
+            progress.update(task, records=done, rate=done / max(t.elapsed or 1e-9, 1e-9))
+
+        def on_file(report: FileReport) -> None:
+            progress.advance(task)
+            if report.status == "rejected":
+                err.print(report.error, markup=False, highlight=False, soft_wrap=True)
+
+        report = ingest_paths(store, case, files, fmt=format, mapping=layout,
+                              on_progress=on_records, on_file=on_file)
+    if as_json:
+        out.print_json(report.model_dump_json())
+    else:
+        print_summary(report)
+    if index:
+        update_search_index(settings, store, case, quiet=as_json)
+    if report.rejected:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def stats(case: CaseOpt, as_json: JsonOpt = False) -> None:
+    """Counts per record kind and payment-detail kind, and the case's files with SHA-256."""
+    from rich.table import Table
+
+    from assistant.config import get_settings
+    from assistant.wiring import open_store
+
+    s = open_store(get_settings()).stats(case)
+    if as_json:
+        out.print_json(s.model_dump_json())
+        return
+    table = Table(title=f"case {case}")
+    table.add_column("kind")
+    table.add_column("records", justify="right")
+    for kind, n in sorted(s.records.items()):
+        table.add_row(kind, f"{n:,}")
+    for kind, n in sorted(s.accounts.items()):
+        table.add_row(f"account:{kind}", f"{n:,}")
+    out.print(table)
+    files = Table(title="files")
+    for col in ("file", "format", "records", "sha256"):
+        files.add_column(col)
+    for f in s.files:
+        files.add_row(f.name, f.format, f"{f.records:,}", f.sha256)
+    out.print(files)
+
+
+def record(
+    case: CaseOpt,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Record id, e.g. tg:222/5")],
+    as_json: JsonOpt = False,
+) -> None:
+    """A record, its source (file, SHA-256, locator) and the evidence text at that place."""
+    from assistant.config import get_settings
+    from assistant.services.records import record_with_source
+    from assistant.wiring import open_store
+    from tools.errors import RecordNotFoundError, TergeuError
+
+    settings = get_settings()
+    try:
+        found = record_with_source(open_store(settings), case, record_id)
+    except RecordNotFoundError as exc:
+        raise fail(str(exc)) from exc
+    except TergeuError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    rec = found.record
+    if as_json:
+        payload = {**rec.model_dump(), "accounts": found.accounts, "source_text": found.excerpt}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return
+    out.print(f"[bold]{rec.id}[/] ({rec.kind})")
+    for key, value in rec.fields.items():
+        out.print(f"  {key}: ", end="")
+        out.print(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False),
+                  markup=False, highlight=False)
+    if found.accounts:
+        out.print("  payment details: " + ", ".join(found.accounts), markup=False)
+    src = rec.source
+    out.print(f"source: {src.file} sha256:{src.sha256} at {src.locator}", markup=False,
+              soft_wrap=True)
+    # Evidence text is shown verbatim: never interpreted as markup, never re-wrapped.
+    out.print(found.excerpt, markup=False, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(stats)
+    app.command()(record)

@@ -1,0 +1,73 @@
+"""Shops resolved at import: chats, advertised bots and names linked by what the evidence says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from tools.ingest.pipeline import ingest_paths
+from tools.shop_links import BotMention, Chat, link_shops
+from tools.shops import find_shops, shop_details, shop_names
+from tools.store import CaseStore
+
+MARKET = DATA / "shops" / "telegram_market_channel.json"
+
+
+@pytest.fixture
+def market_case(store: CaseStore) -> CaseStore:
+    report = ingest_paths(store, "m", [MARKET])
+    assert not report.rejected, [f.error for f in report.rejected]
+    return store
+
+
+def test_a_bot_advertised_only_in_a_market_channel_finds_its_bot_chat(market_case):
+    found = find_shops(market_case, "m", "@moonlight_shop_bot")
+    # The bot chat is named "Белая Луна 🌙"; only the market channel's post links the two.
+    assert found == {"tg:7700000002": "Белая Луна 🌙"}
+    handed = [h.display for s in found for h in shop_details(market_case, "m", s).handed_out]
+    assert handed and "4400 4301 8765 4329" in " ".join(handed)
+
+
+def test_a_bot_finds_its_bot_chat_and_channel_but_not_the_market(market_case):
+    found = find_shops(market_case, "m", "@NordWind_KZ_bot")
+    assert found == {"tg:7700000001": "Северный ветер", "tg:1650000002": "NW Official 🌬"}
+    assert "tg:1650000001" not in find_shops(market_case, "m", "@nordwind_kz_bot")
+    cards = [h.account_id for h in shop_details(market_case, "m", "tg:7700000001").handed_out]
+    assert cards == ["card:4400430123456789"]
+
+
+def test_a_shop_is_found_by_any_of_its_names(market_case):
+    by_bot_chat = find_shops(market_case, "m", "«Северный ветер»")
+    by_channel = find_shops(market_case, "m", "nw official")
+    assert by_bot_chat and by_bot_chat == by_channel
+    assert find_shops(market_case, "m", "Барахолка Алматы 24/7") == {
+        "tg:1650000001": "Барахолка Алматы 24/7"}
+    assert find_shops(market_case, "m", "нет такого") == {}
+
+
+def test_shop_names_are_the_chats_own_names(market_case):
+    with market_case.engine.connect() as conn:
+        names = shop_names(conn, "m")
+    assert names == {"tg:1650000001": "Барахолка Алматы 24/7", "tg:1650000002": "NW Official 🌬",
+                     "tg:7700000001": "Северный ветер", "tg:7700000002": "Белая Луна 🌙"}
+
+
+def test_a_bot_chat_whose_name_spells_the_handle_is_linked_without_a_post():
+    shops = link_shops([Chat("tg:1", "Север", "bot_chat"), Chat("tg:2", "Юг", "bot_chat"),
+                        Chat("tg:3", "Новости", "public_channel")],
+                       [BotMention("tg:3", "sever24_bot", "скидки @sever24_bot"),
+                        BotMention("tg:3", "other_bot", "и ещё @other_bot")])
+    assert [(s.id, s.bots) for s in shops if s.bots] == [("tg:1", ["sever24_bot"])]
+    assert {c.id for s in shops for c in s.chats} == {"tg:1", "tg:2", "tg:3"}
+
+
+def test_demo_shops_are_found_by_bot_name_and_channel(small_demo):
+    truth, store = small_demo[0], small_demo[1]
+    assert truth.shops
+    for shop in truth.shops:
+        found = find_shops(store, "demo", "@" + shop.bot)
+        assert shop.id in found, (shop, found)
+        assert found[shop.id] == shop.name
+        assert find_shops(store, "demo", shop.name).keys() == found.keys()
