@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(BIN)/tergeu ui --api
 
 test: $(STAMP)
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -26,7 +26,7 @@ def pointer_span(text: str, pointer: str) -> tuple[int, int]:
 
 
 def _ws(text: str, pos: int) -> int:
-    return _WS.match(text, pos).end()  # type: ignore[union-attr]
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]  # \s* matches anywhere
 
 
 def _expect(text: str, pos: int, char: str, pointer: str) -> int:
@@ -81,4 +81,4 @@ def _value_end(text: str, pos: int) -> int:
             if depth == 0:
                 return m.end()
         raise KeyError(f"unclosed container at character {pos}")
-    return _SCALAR.match(text, pos).end()  # type: ignore[union-attr]
+    return _SCALAR.match(text, pos).end()  # type: ignore[union-attr]  # [...]* always matches

@@ -31,7 +31,7 @@ class ShopSummary(BaseModel):
     first_seen: datetime | None
     last_seen: datetime | None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy: a decorator over a property
     @property
     def hands_out_payments(self) -> bool:
         """A shop that takes money (cards, phones, IBANs, wallets), not a channel that only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -149,7 +150,7 @@ def ask(case: str, question: str) -> None:
         status = st.status(t("thinking", lang()), expanded=False)
         t0 = time.perf_counter()
 
-        def tokens():  # type: ignore[no-untyped-def]
+        def tokens() -> Iterator[str]:
             for event, data in api.ask_stream(case, question, st.session_state.session):
                 if event == "step" and data["state"] == "running":
                     status.write(t("step_running", lang(), tool=data["tool"], args=data["args"]))

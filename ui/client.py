@@ -85,7 +85,7 @@ class ApiClient:
             if resp.status_code >= 400:
                 resp.read()
                 self._json(resp)
-            event, data = "message", []
+            event, data = "message", list[str]()
             for line in resp.iter_lines():
                 if not line:
                     if data:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -67,7 +67,7 @@ def texts() -> dict[str, Any]:
 @dataclass(slots=True)
 class Dropper:
     shop: int
-    country: str
+    country: Literal["KZ", "RU"]
     bank: str
     card: str
     iban: str | None

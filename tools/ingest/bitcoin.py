@@ -35,7 +35,7 @@ def _outputs(loc: str, tx: dict[str, Any]) -> Iterator[Item]:
     txid = tx["txid"]
     status = tx.get("status") or {}
     ts = from_epoch(status["block_time"]) if status.get("block_time") else None
-    inputs = []
+    inputs: list[dict[str, Any]] = []
     for vin in tx["vin"]:
         prev = vin.get("prevout") or {}
         inputs.append({

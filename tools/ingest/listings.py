@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ def _jsonl_as_table(path: Path, name: str, mapping: ColumnMapping | None
                           "(give a column mapping with --mapping)")
 
     def rows() -> Iterator[Row]:
-        for loc, obj in [first, *objects]:  # type: ignore[list-item]
+        for loc, obj in itertools.chain([first], objects):
             yield loc, [obj.get(k, "") for k in keys]
 
     return Layout(found, {k: i for i, k in enumerate(keys)}), rows()

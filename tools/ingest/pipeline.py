@@ -65,7 +65,8 @@ class _Checked:
     """Items checked for what the store requires, remembering the last good one's locator."""
 
     def __init__(self, items: Iterable[Item], name: str) -> None:
-        self.items, self.name, self.last = items, name, None
+        self.items, self.name = items, name
+        self.last: str | None = None
 
     def __iter__(self) -> Iterator[Item]:
         for item in self.items:

@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +17,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import Select, and_, delete, func, insert, select
 
 from tools.models import Source
 from tools.search.embeddings import ChromaAdapter, Embedder
@@ -120,7 +120,7 @@ class SearchIndex:
             q = select(func.count()).select_from(self._pending_query().subquery())
             return conn.execute(q).scalar() or 0
 
-    def _pending_query(self):  # type: ignore[no-untyped-def]
+    def _pending_query(self) -> Select[Any]:
         return (
             select(records.c.id, records.c.kind, records.c.text, records.c.ts, records.c.data)
             .outerjoin(search_docs, and_(search_docs.c.case == self.key,
@@ -158,7 +158,7 @@ class SearchIndex:
             with self.store.engine.begin() as conn:
                 conn.execute(delete(search_docs).where(search_docs.c.case == self.key))
 
-    def _index_batch(self, rows: list[Any]) -> None:
+    def _index_batch(self, rows: Sequence[Any]) -> None:
         ids = [r.id for r in rows]
         with self.store.engine.connect() as conn:
             paid: dict[str, set[str]] = {}
@@ -230,8 +230,9 @@ class SearchIndex:
         n = len(self._docs)
         self._kind = np.array([d["kind"] for d in self._docs], dtype=object)
         self._shop = np.array([d["shop"] or "" for d in self._docs], dtype=object)
-        self._ts = np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan
-                             for d in self._docs], dtype=float)
+        self._ts: np.ndarray = np.array(
+            [as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in self._docs],
+            dtype=np.float64)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         for i, d in enumerate(self._docs):
             for field in ("cities", "drugs", "payment"):

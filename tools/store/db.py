@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from tools.store.repository import CaseStore
 from tools.store.schema import metadata
@@ -27,7 +28,7 @@ def create_store_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             # SQLAlchemy, not the sqlite3 module, must own BEGIN, or SAVEPOINTs (one per
             # imported file) do not work: the SQLAlchemy pysqlite recipe.
             dbapi_conn.isolation_level = None
@@ -40,7 +41,7 @@ def create_store_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+        def _sqlite_begin(conn: Connection) -> None:
             # A transaction that reads then writes (the audit chain) asks for `immediate`:
             # it waits for the write lock up front instead of failing to upgrade a read.
             immediate = conn.get_execution_options().get("immediate")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import overload
 
 from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -38,6 +39,10 @@ class WriteResult:
     accounts: int
 
 
+@overload
+def as_utc(ts: datetime) -> datetime: ...
+@overload
+def as_utc(ts: None) -> None: ...
 def as_utc(ts: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; everything the store holds is UTC."""
     if ts is not None and ts.tzinfo is None:
@@ -166,12 +171,14 @@ class StoreWriter:
         account_ids: set[str] = set()
         conn = self.conn
         with conn.begin_nested():
-            file_id = conn.execute(
+            key = conn.execute(
                 insert(files).values(
                     case=meta.case, name=meta.name, sha256=meta.sha256, size=meta.size,
                     format=meta.format, records=0, ingested_at=datetime.now(UTC),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert key is not None  # a single-row insert always returns its key
+            file_id = key[0]
             for chunk in _chunks(items, CHUNK):
                 fresh = self._fresh_items(meta.case, chunk)
                 duplicates += len(chunk) - len(fresh)

@@ -16,7 +16,7 @@ from tools.trace.models import (
     TraceRequest,
     TraceResult,
 )
-from tools.trace.policies import POLICIES
+from tools.trace.policies import POLICIES, Holding
 
 # An address with more counterparties than this is a service (exchange hot wallet, payment
 # processor): walking through it would attribute the whole world's money to the case.
@@ -160,7 +160,7 @@ class _Tracer:
                     events.setdefault(e.move.record_id, e)
         ordered = sorted(events.values(), key=lambda e: (e.ts, e.move.record_id))
         policy = POLICIES[self.req.policy]
-        holdings: dict[str, object] = defaultdict(policy)
+        holdings: dict[str, Holding] = defaultdict(policy)
         starts = set(self.starts)
         traced_total = 0
         carried: dict[int, tuple[Event, int, int | None]] = {}
@@ -170,21 +170,21 @@ class _Tracer:
                 if e.receiver not in starts:
                     traced_total += part
             elif e.sender in expanded:
-                part, parent = holdings[e.sender].spend(e.move.units)  # type: ignore[attr-defined]
+                part, parent = holdings[e.sender].spend(e.move.units)
             else:
                 part, parent = 0, None
             if e.receiver in starts:
                 if part and e.sender not in starts:
-                    holdings[e.receiver].receive(e.move.units, part, i)  # type: ignore[attr-defined]
+                    holdings[e.receiver].receive(e.move.units, part, i)
                 continue
-            holdings[e.receiver].receive(e.move.units, part, i)  # type: ignore[attr-defined]
+            holdings[e.receiver].receive(e.move.units, part, i)
             if part:
                 carried[i] = (e, part, parent)
         return self._result(depth, expanded, holdings, carried, traced_total, len(ordered))
 
     # --- the answer ----------------------------------------------------------------------------
 
-    def _result(self, depth: dict[str, int], expanded: set[str], holdings: dict[str, object],
+    def _result(self, depth: dict[str, int], expanded: set[str], holdings: dict[str, Holding],
                 carried: dict[int, tuple[Event, int, int | None]], traced_total: int,
                 considered: int) -> TraceResult:
         best_inflow: dict[str, int] = {}  # address -> event of its largest traced inflow
@@ -194,7 +194,7 @@ class _Tracer:
                 best_inflow[e.receiver] = i
         endpoints, dust = [], 0
         for node, h in holdings.items():
-            held = h.traced_held  # type: ignore[attr-defined]
+            held = h.traced_held
             if held <= 0:
                 continue
             if held < DUST_UNITS:

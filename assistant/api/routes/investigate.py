@@ -89,8 +89,8 @@ def search(case: CaseDep, store: StoreDep, settings: SettingsDep, user: UserDep,
            ) -> SearchResult:
     if kind not in (None, "listing", "message"):
         raise HTTPException(status_code=422, detail="kind: listing or message")
-    filters = SearchFilters(city=city, drug=drug, shop=shop, since=since, until=until,
-                            payment=payment, kind=kind)  # type: ignore[arg-type]
+    filters = SearchFilters.model_validate(dict(city=city, drug=drug, shop=shop, since=since,
+                                                until=until, payment=payment, kind=kind))
     audit.append(case, user.name, "tool_call", {"tool": "search", "args": {
         "q": q, **filters.model_dump(mode="json", exclude_none=True), "mode": mode}})
     return search_case(search_index(settings, store, case),
