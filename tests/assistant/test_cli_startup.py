@@ -60,4 +60,4 @@ def test_cli_lists_of_choices_match_the_engine() -> None:
     from assistant.cli.demo import SCALES
     from tools.demo.truth import Scale
 
-    assert SCALES and SCALES == get_args(Scale)
+    assert SCALES and get_args(Scale) == SCALES
