@@ -1,1 +1,3 @@
-"""Tergeu's assistant layer: configuration, command line (and later the agent and its API)."""
+"""Tergeu's assistant layer: the use cases (`services/`) and the adapters that call them — the
+`tergeu` command line (`cli/`), the HTTP API (`api/`) and the LLM agent (`agent/`) — with the
+settings (`config`), users, conversations and the audit trail kept in the case database."""

@@ -3,7 +3,17 @@
     TergeuError
     ├── IngestError            a file (or a place in it) cannot be imported
     │   └── UnknownFormatError no importer recognises the file's content
-    └── RecordNotFoundError    no record with that id in the case
+    ├── RecordNotFoundError    no record with that id in the case
+    ├── NoTransfersError       no start of a trace moved money in the case
+    ├── FetchError             (tools.chains.client) a chain API failed or answered garbage
+    ├── UserError              (assistant.users) a user cannot be added, found or changed
+    └── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
+
+`tools.evidence` raises TergeuError itself when a record's original file is missing from the
+vault, no longer matches its SHA-256, or lacks the record's JSON pointer.
+
+Errors of one module only are defined beside it and drawn here; the CLI maps them to exit
+codes (bad input: 2) and the API to HTTP statuses (404 for a missing record or no transfers).
 """
 
 from __future__ import annotations
@@ -34,7 +44,18 @@ class UnknownFormatError(IngestError):
 
 
 class RecordNotFoundError(TergeuError):
+    """No record with that id in the case."""
+
     def __init__(self, case: str, record_id: str) -> None:
         self.case = case
         self.record_id = record_id
         super().__init__(f"no record {record_id!r} in case {case!r}")
+
+
+class NoTransfersError(TergeuError):
+    """None of a trace's start wallets has a transfer in the case (and nothing was fetched)."""
+
+    def __init__(self, case: str, given: list[str]) -> None:
+        self.case = case
+        self.given = given
+        super().__init__(f"no transfers of {', '.join(given)} in case {case!r}")

@@ -91,9 +91,10 @@ def trace(
     from rich.table import Table
 
     from assistant.config import get_settings
-    from assistant.services.trace import NoTransfersError, trace_from
+    from assistant.services.trace import resolve_starts, trace_from
     from assistant.wiring import chain_sources, open_store
     from tools.chains.client import FetchError
+    from tools.errors import NoTransfersError
     from tools.trace import TraceRequest
 
     settings = get_settings()
@@ -105,16 +106,16 @@ def trace(
     except ValidationError as exc:
         raise option_error(exc, default="ADDRESS") from exc
     live = expand if expand is not None else settings.chains.live_expansion
+    starts = resolve_starts(store, case, req.addresses)
+    _print_starts(starts)
     try:
         outcome = trace_from(store, case, req, chain_sources(settings) if live else None,
-                             settings.chains.max_fetches)
+                             settings.chains.max_fetches, starts)
     except NoTransfersError as exc:
-        _print_starts(exc.starts)
         raise fail(str(exc)) from exc
     except FetchError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from exc
-    _print_starts(outcome.starts)
     if outcome.fetched:
         err.print(f"fetched {len(outcome.fetched)} address histories: "
                   f"{', '.join(outcome.fetched)}", markup=False)

@@ -57,7 +57,7 @@ def test_trongrid_pages_followed_and_imported_with_the_url_as_source(sqlite_stor
     assert [r.status for r in reports] == ["imported"] * 3
     assert sum(sum(r.records.values()) for r in reports) == 5  # 3 TRC-20, 2 TRX (+1 duplicate)
     assert reports[2].duplicate_records == 1
-    assert all(r.headers["TRON-PRO-API-KEY"] == "k" for r in api.requests)
+    assert api.requests and all(r.headers["TRON-PRO-API-KEY"] == "k" for r in api.requests)
     rec = sqlite_store.get_record("c", "tron:3f8b651bdf4a301a08693a2fa4b0d5fd808927ad658aa279ba030215fecdd6b3#b46749f8")
     assert rec.source.file == f"https://api.trongrid.io/v1/accounts/{ADDRESS}/transactions?limit=200"
 

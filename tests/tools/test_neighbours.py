@@ -27,4 +27,4 @@ def test_transfer_neighbours_bring_money_in_and_take_it_on(small_demo):
             .where(transfers.c.from_address == treasury).order_by(transfers.c.ts)).first()
     n = record_neighbours(store, "demo", record_id)
     assert n.before and all(r.fields["to"] == frm for r in n.before)
-    assert all(r.fields["from"] == to for r in n.after)
+    assert n.after and all(r.fields["from"] == to for r in n.after)

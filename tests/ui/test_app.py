@@ -35,7 +35,7 @@ def test_signed_in_user_sees_the_case_overview_and_suggestions(app, stack):
     assert "Вы вошли как ayana (analyst)" in [c.value for c in at.sidebar.caption]
     shops = {s.name for s in stack.truth.shops}
     table = at.dataframe[0].value
-    assert shops <= set(table["shop"])
+    assert shops and shops <= set(table["shop"])
     suggestions = [b.label for b in at.button if b.key and b.key.startswith("suggest-")]
     assert suggestions[0] == "Обзор дела"
     assert any(stack.truth.shops[0].payment_wallets[0] in s or "Куда ушли" in s

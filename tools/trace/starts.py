@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from tools.payments import extract_payment_details
 from tools.store import CaseStore
-from tools.store.schema import sightings
+from tools.store.sightings import wallets_of_the_same_shops
 
 WALLET_KINDS = ("tron", "btc", "eth")
 
@@ -42,18 +40,4 @@ def wallets_of_account(store: CaseStore, case: str, account_id: str
                        ) -> tuple[list[str], list[str]]:
     """(wallets, shops): the wallets handed out by the shops that handed out `account_id`."""
     with store.engine.connect() as conn:
-        shops = sorted({s for s in conn.execute(
-            select(sightings.c.shop).where(sightings.c.case == case,
-                                           sightings.c.account_id == account_id)
-        ).scalars() if s})
-        if not shops:
-            return [], []
-        # Wallet sightings are few: range-scan them by account id, then keep these shops'.
-        wallets: set[str] = set()
-        for kind in WALLET_KINDS:
-            wallets.update(conn.execute(
-                select(sightings.c.account_id).where(
-                    sightings.c.case == case, sightings.c.account_id >= f"{kind}:",
-                    sightings.c.account_id < f"{kind};", sightings.c.shop.in_(shops))
-            ).scalars())
-    return sorted(w.split(":", 1)[1] for w in wallets), shops
+        return wallets_of_the_same_shops(conn, case, account_id, WALLET_KINDS)

@@ -16,8 +16,9 @@ from assistant.conversations import Turn
 from assistant.services.lookup import lookup as lookup_case
 from assistant.services.search import SearchRequest
 from assistant.services.search import search as search_case
-from assistant.services.trace import NoTransfersError, trace_from
+from assistant.services.trace import trace_from
 from assistant.wiring import ask_case, ask_case_stream, conversations, search_index
+from tools.errors import NoTransfersError
 from tools.lookup import LookupResult
 from tools.search.index import Mode, SearchFilters, SearchResult
 from tools.trace import TraceRequest, TraceResult

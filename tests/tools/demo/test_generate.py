@@ -115,6 +115,7 @@ def test_listings_drug_trade_and_not(case):
     assert set(truth.drug_listings) | set(truth.other_listings) == set(listing_text)
     slang = ("меф", "Меф", "альф", "Альф", "шишк", "Шишк", "гашиш", "Гашиш", "Соль", "соль",
              "амф", "Амф", "кладмен", "дроп", "курьер", "Курьер")
+    assert truth.drug_listings
     assert all(any(w in listing_text[i] for w in slang + ("@",)) for i in truth.drug_listings)
     assert any("курьер" in listing_text[i].lower() for i in truth.other_listings), \
         "an ordinary courier job, for search to get wrong"

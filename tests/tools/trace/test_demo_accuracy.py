@@ -38,7 +38,8 @@ def test_forward_traces_find_beneficiaries_and_exchanges(request, demo):
     for b in truth.beneficiaries:
         assert abs(found[b.address] - Decimal(b.held_usdt)) <= Decimal(b.held_usdt) / 100
         assert reasons[b.address] == "beneficiary"
-    assert all(reasons[d] == "exchange_deposit" for d in deposits if d in found)
+    found_deposits = [d for d in deposits if d in found]
+    assert found_deposits and all(reasons[d] == "exchange_deposit" for d in found_deposits)
 
 
 def test_graph_is_topped_up_not_rebuilt(small_demo):
