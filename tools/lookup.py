@@ -7,15 +7,20 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
 from tools.shops import shop_names
 from tools.store import CaseStore
+from tools.store.accounts import (
+    account_row,
+    accounts_seen_with,
+    bank_moves,
+    cards_matching_mask,
+    sightings_of,
+)
 from tools.store.repository import as_utc
-from tools.store.schema import accounts, records, sightings, transfers
 from tools.trace import TraceRequest, trace
 from tools.trace.graph import CaseGraph
 from tools.trace.starts import WALLET_KINDS, wallets_of_account
@@ -95,19 +100,7 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
     with store.engine.connect() as conn:
         if ident.kind == "card_mask":
             result.mask = ident.value
-            # The digits before the first hidden one bound an index range on the account id.
-            known = "card:" + ident.value.split("_", 1)[0]
-            upper = known[:-1] + chr(ord(known[-1]) + 1)
-            ids = list(conn.execute(
-                select(accounts.c.id)
-                .join(sightings, (sightings.c.case == accounts.c.case)
-                      & (sightings.c.account_id == accounts.c.id))
-                .where(accounts.c.case == case, accounts.c.id >= known, accounts.c.id < upper,
-                       accounts.c.id.like("card:" + ident.value))
-                .group_by(accounts.c.id)
-                .order_by(func.count().desc(), accounts.c.id)
-                .limit(MAX_MASK_MATCHES)
-            ).scalars())
+            ids = cards_matching_mask(conn, case, ident.value, MAX_MASK_MATCHES)
         else:
             ids = [ident.account_id]
         for account_id in ids:
@@ -124,29 +117,15 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
 
 
 def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | None:
-    acc = conn.execute(select(accounts).where(accounts.c.case == case,
-                                              accounts.c.id == account_id)).first()
+    acc = account_row(conn, case, account_id)
     if acc is None:
         return None
-    rows = conn.execute(
-        select(sightings.c.record_id, sightings.c.shop, sightings.c.seen_at, records.c.kind,
-               records.c.data)
-        .join(records, (records.c.case == sightings.c.case)
-              & (records.c.id == sightings.c.record_id))
-        .where(sightings.c.case == case, sightings.c.account_id == account_id)
-        .order_by(sightings.c.seen_at, sightings.c.record_id)
-        .limit(MAX_SIGHTINGS)
-    ).all()
+    rows = sightings_of(conn, case, account_id, MAX_SIGHTINGS)
     names = shop_names(conn, case) if any(r.shop for r in rows) else {}
     seen = [SeenIn(record_id=r.record_id, kind=r.kind, shop=r.shop,
                    shop_name=names.get(r.shop, r.shop) if r.shop else None,
                    seen_at=as_utc(r.seen_at)) for r in rows]
-    record_ids = [r.record_id for r in rows]
-    seen_with = sorted(set(conn.execute(
-        select(sightings.c.account_id).where(sightings.c.case == case,
-                                             sightings.c.record_id.in_(record_ids),
-                                             sightings.c.account_id != account_id)
-    ).scalars())) if record_ids else []
+    seen_with = accounts_seen_with(conn, case, account_id, [r.record_id for r in rows])
     kind, value = account_id.split(":", 1)
     return AccountProfile(
         id=account_id, kind=kind, value=value, display=acc.display, info=acc.info,
@@ -172,12 +151,7 @@ def _wallet_only(address: str, kind: str, graph: CaseGraph) -> AccountProfile:
 
 
 def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | None:
-    moves = conn.execute(
-        select(transfers.c.record_id, transfers.c.from_address, transfers.c.to_address,
-               transfers.c.amount, transfers.c.ts)
-        .where(transfers.c.case == case, transfers.c.chain == "bank",
-               (transfers.c.from_address == account) | (transfers.c.to_address == account))
-    ).all()
+    moves = bank_moves(conn, case, account)
     if not moves:
         return None
     # A payment between two accounts whose statements are both in the case is a row in each;

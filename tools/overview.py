@@ -7,14 +7,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field, computed_field
-from sqlalchemy import func, select
+from sqlalchemy import Connection
 
 from tools.ingest.bank import statement_prefix
 from tools.models import CaseStats
 from tools.shops import shop_names
 from tools.store import CaseStore
+from tools.store.overview import (
+    bank_payments_to,
+    first_shop_record,
+    handed_out_account_ids,
+    handed_out_accounts,
+    shop_account_kinds,
+    shops_of_accounts,
+)
 from tools.store.repository import as_utc
-from tools.store.schema import accounts, records, sightings, transfers
 from tools.trace import TraceRequest, trace
 from tools.trace.graph import CaseGraph
 from tools.trace.starts import WALLET_KINDS
@@ -72,28 +79,14 @@ class CaseOverview(BaseModel):
 
 def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) -> CaseOverview:
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(sightings.c.shop, accounts.c.kind,
-                   func.count(sightings.c.account_id.distinct()).label("n"),
-                   func.min(sightings.c.seen_at).label("first"),
-                   func.max(sightings.c.seen_at).label("last"))
-            .join(accounts, (accounts.c.case == sightings.c.case)
-                  & (accounts.c.id == sightings.c.account_id))
-            .where(sightings.c.case == case, sightings.c.shop.is_not(None))
-            .group_by(sightings.c.shop, accounts.c.kind)).all()
         per_shop: dict[str, list] = defaultdict(list)
-        for r in rows:
+        for r in shop_account_kinds(conn, case):
             per_shop[r.shop].append(r)
         names = shop_names(conn, case)
         shops = [_shop(conn, case, shop, names.get(shop, shop), kinds)
                  for shop, kinds in sorted(per_shop.items())]
         droppers = _top_droppers(conn, case, top)
-        wallets = sorted(set(conn.execute(
-            select(sightings.c.account_id).join(
-                accounts, (accounts.c.case == sightings.c.case)
-                & (accounts.c.id == sightings.c.account_id))
-            .where(sightings.c.case == case, sightings.c.shop.is_not(None),
-                   accounts.c.kind.in_(WALLET_KINDS))).scalars()))
+        wallets = handed_out_account_ids(conn, case, WALLET_KINDS)
     handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]
     collecting = collection_wallets(graph, handed_out)
     token = traced = None
@@ -129,45 +122,26 @@ def collection_wallets(graph: CaseGraph, wallets: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _shop(conn, case: str, shop: str, name: str, kinds: list) -> ShopSummary:
-    first_record = conn.execute(
-        select(records.c.id, func.count().over().label("n"))
-        .where(records.c.case == case, records.c.id.in_(
-            select(sightings.c.record_id).where(sightings.c.case == case,
-                                                sightings.c.shop == shop)))
-        .order_by(records.c.ts).limit(1)).first()
+def _shop(conn: Connection, case: str, shop: str, name: str, kinds: list) -> ShopSummary:
+    first_record = first_shop_record(conn, case, shop)
     return ShopSummary(
         shop=shop, name=name,
         accounts={r.kind: r.n for r in kinds},
-        records=first_record.n if first_record else 0,
-        record_id=first_record.id if first_record else None,
+        records=first_record[1] if first_record else 0,
+        record_id=first_record[0] if first_record else None,
         first_seen=as_utc(min((r.first for r in kinds if r.first), default=None)),
         last_seen=as_utc(max((r.last for r in kinds if r.last), default=None)))
 
 
-def _top_droppers(conn, case: str, top: int) -> list[DropperSummary]:
+def _top_droppers(conn: Connection, case: str, top: int) -> list[DropperSummary]:
     """Droppers' accounts ranked by money received (own statement), then by times handed out."""
-    handed = conn.execute(
-        select(accounts.c.id, accounts.c.kind, accounts.c.display,
-               func.count(sightings.c.record_id.distinct()).label("n"),
-               func.min(sightings.c.record_id).label("first_record"))
-        .join(accounts, (accounts.c.case == sightings.c.case)
-              & (accounts.c.id == sightings.c.account_id))
-        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
-               accounts.c.kind.in_(DROPPER_KINDS))
-        .group_by(accounts.c.id, accounts.c.kind, accounts.c.display)).all()
+    handed = handed_out_accounts(conn, case, DROPPER_KINDS)
     shops: dict[str, set[str]] = defaultdict(set)
-    for account_id, shop in conn.execute(
-            select(sightings.c.account_id, sightings.c.shop)
-            .where(sightings.c.case == case, sightings.c.shop.is_not(None),
-                   sightings.c.account_id.in_([h.id for h in handed]))):
+    for account_id, shop in shops_of_accounts(conn, case, [h.id for h in handed]):
         shops[account_id].add(shop)
     ibans = [h.id.split(":", 1)[1] for h in handed if h.kind == "iban"]
     received: dict[str, Decimal] = defaultdict(Decimal)
-    for to, record_id, amount in conn.execute(
-            select(transfers.c.to_address, transfers.c.record_id, transfers.c.amount)
-            .where(transfers.c.case == case, transfers.c.chain == "bank",
-                   transfers.c.to_address.in_(ibans))):
+    for to, record_id, amount in bank_payments_to(conn, case, ibans):
         # Each payment counted once: from the receiver's own statement.
         if record_id.startswith(statement_prefix(to)):
             received[to] += Decimal(amount)

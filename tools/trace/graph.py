@@ -9,10 +9,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import networkx as nx
-from sqlalchemy import select
 
 from tools.store import CaseStore
-from tools.store.schema import records, transfers
+from tools.store.transfers import tags, transfers_after
 
 # Every amount is held as an integer number of 1e-18 token units: exact for USDT (6 decimals),
 # BTC (8) and ETH (18) alike, and integer arithmetic keeps each policy's split exact.
@@ -48,14 +47,7 @@ class CaseGraph:
     def refresh(self, store: CaseStore) -> int:
         """Add transfers imported since the last call; returns how many were added."""
         with self.lock, store.engine.connect() as conn:
-            rows = conn.execute(
-                select(transfers.c.seq, transfers.c.record_id, transfers.c.token,
-                       transfers.c.from_address, transfers.c.to_address, transfers.c.amount,
-                       transfers.c.ts, transfers.c.tx)
-                .where(transfers.c.case == self.case, transfers.c.seq > self.last_seq,
-                       transfers.c.chain.in_(CHAINS))
-                .order_by(transfers.c.seq)
-            )
+            rows = transfers_after(conn, self.case, self.last_seq, CHAINS)
             added = 0
             g = self.graph
             for r in rows:
@@ -68,10 +60,7 @@ class CaseGraph:
                 else:
                     g.add_edge(r.from_address, r.to_address, m=[move])
                 added += 1
-            for rid, data in conn.execute(
-                select(records.c.id, records.c.data)
-                .where(records.c.case == self.case, records.c.kind == "tag")
-            ):
+            for rid, data in tags(conn, self.case):
                 address = data.get("address")
                 if address:
                     g.add_node(address, tag=data.get("label"), category=data.get("category"),

@@ -1,0 +1,66 @@
+"""Accounts (payment details and statement parties): one account, where it was seen, its bank
+movements, and the cards a masked number can be."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from tools.store.schema import accounts, records, sightings, transfers
+
+
+def cards_matching_mask(conn: Connection, case: str, mask: str, limit: int) -> list[str]:
+    """Ids of the cards a mask (SQL LIKE, `_` per hidden digit) can be, the most often handed
+    out first."""
+    # The digits before the first hidden one bound an index range on the account id.
+    known = "card:" + mask.split("_", 1)[0]
+    upper = known[:-1] + chr(ord(known[-1]) + 1)
+    return list(conn.execute(
+        select(accounts.c.id)
+        .join(sightings, (sightings.c.case == accounts.c.case)
+              & (sightings.c.account_id == accounts.c.id))
+        .where(accounts.c.case == case, accounts.c.id >= known, accounts.c.id < upper,
+               accounts.c.id.like("card:" + mask))
+        .group_by(accounts.c.id)
+        .order_by(func.count().desc(), accounts.c.id)
+        .limit(limit)).scalars())
+
+
+def account_row(conn: Connection, case: str, account_id: str) -> Row[Any] | None:
+    return conn.execute(select(accounts).where(accounts.c.case == case,
+                                               accounts.c.id == account_id)).first()
+
+
+def sightings_of(conn: Connection, case: str, account_id: str, limit: int
+                 ) -> Sequence[Any]:
+    """Where the account was seen, oldest first: `record_id, shop, seen_at, kind`."""
+    return conn.execute(
+        select(sightings.c.record_id, sightings.c.shop, sightings.c.seen_at, records.c.kind)
+        .join(records, (records.c.case == sightings.c.case)
+              & (records.c.id == sightings.c.record_id))
+        .where(sightings.c.case == case, sightings.c.account_id == account_id)
+        .order_by(sightings.c.seen_at, sightings.c.record_id)
+        .limit(limit)).all()
+
+
+def accounts_seen_with(conn: Connection, case: str, account_id: str, record_ids: list[str]
+                       ) -> list[str]:
+    """Other accounts in the same records, sorted."""
+    if not record_ids:
+        return []
+    return sorted(set(conn.execute(
+        select(sightings.c.account_id).where(sightings.c.case == case,
+                                             sightings.c.record_id.in_(record_ids),
+                                             sightings.c.account_id != account_id)).scalars()))
+
+
+def bank_moves(conn: Connection, case: str, account: str) -> Sequence[Any]:
+    """Bank transfers from or to `account`: `record_id, from_address, to_address, amount, ts`."""
+    return conn.execute(
+        select(transfers.c.record_id, transfers.c.from_address, transfers.c.to_address,
+               transfers.c.amount, transfers.c.ts)
+        .where(transfers.c.case == case, transfers.c.chain == "bank",
+               (transfers.c.from_address == account) | (transfers.c.to_address == account))
+    ).all()

@@ -1,0 +1,74 @@
+"""The counts and sums a case overview is made of: per shop, per dropper account, per wallet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from tools.store.schema import accounts, records, sightings, transfers
+
+_handed = (accounts.c.case == sightings.c.case) & (accounts.c.id == sightings.c.account_id)
+
+
+def shop_account_kinds(conn: Connection, case: str) -> Sequence[Row[Any]]:
+    """Per shop chat and account kind: `shop, kind, n` distinct accounts, `first`, `last` seen."""
+    return conn.execute(
+        select(sightings.c.shop, accounts.c.kind,
+               func.count(sightings.c.account_id.distinct()).label("n"),
+               func.min(sightings.c.seen_at).label("first"),
+               func.max(sightings.c.seen_at).label("last"))
+        .join(accounts, _handed)
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None))
+        .group_by(sightings.c.shop, accounts.c.kind)).all()
+
+
+def first_shop_record(conn: Connection, case: str, shop: str) -> tuple[str, int] | None:
+    """(the oldest record of `shop` that handed something out, how many such records)."""
+    row = conn.execute(
+        select(records.c.id, func.count().over().label("n"))
+        .where(records.c.case == case, records.c.id.in_(
+            select(sightings.c.record_id).where(sightings.c.case == case,
+                                                sightings.c.shop == shop)))
+        .order_by(records.c.ts).limit(1)).first()
+    return (row.id, row.n) if row else None
+
+
+def handed_out_accounts(conn: Connection, case: str, kinds: Sequence[str]) -> Sequence[Row[Any]]:
+    """Accounts of `kinds` any shop handed out: `id, kind, display`, `n` records, and the
+    `first_record` (lowest id) they were in."""
+    return conn.execute(
+        select(accounts.c.id, accounts.c.kind, accounts.c.display,
+               func.count(sightings.c.record_id.distinct()).label("n"),
+               func.min(sightings.c.record_id).label("first_record"))
+        .join(accounts, _handed)
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               accounts.c.kind.in_(kinds))
+        .group_by(accounts.c.id, accounts.c.kind, accounts.c.display)).all()
+
+
+def shops_of_accounts(conn: Connection, case: str, account_ids: list[str]
+                      ) -> list[tuple[str, str]]:
+    """(account id, shop chat) for every shop that handed out one of `account_ids`."""
+    return [(a, s) for a, s in conn.execute(
+        select(sightings.c.account_id, sightings.c.shop)
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               sightings.c.account_id.in_(account_ids)))]
+
+
+def bank_payments_to(conn: Connection, case: str, ibans: list[str]
+                     ) -> list[tuple[str, str, str]]:
+    """(receiving IBAN, record id, amount) of every bank transfer to one of `ibans`."""
+    return [(to, rid, amount) for to, rid, amount in conn.execute(
+        select(transfers.c.to_address, transfers.c.record_id, transfers.c.amount)
+        .where(transfers.c.case == case, transfers.c.chain == "bank",
+               transfers.c.to_address.in_(ibans)))]
+
+
+def handed_out_account_ids(conn: Connection, case: str, kinds: Sequence[str]) -> list[str]:
+    """Ids of the accounts of `kinds` (e.g. wallets) any shop handed out, sorted."""
+    return sorted(set(conn.execute(
+        select(sightings.c.account_id).join(accounts, _handed)
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               accounts.c.kind.in_(kinds))).scalars()))

@@ -1,0 +1,30 @@
+"""Transfers in import order, and attribution tags: what the money graph is built from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tools.store.schema import records, transfers
+
+
+def transfers_after(conn: Connection, case: str, after_seq: int, chains: Iterable[str]
+                    ) -> Iterator[Any]:
+    """Transfers of `chains` imported after `after_seq`, in import order (streamed): `seq,
+    record_id, token, from_address, to_address, amount, ts, tx`."""
+    yield from conn.execute(
+        select(transfers.c.seq, transfers.c.record_id, transfers.c.token,
+               transfers.c.from_address, transfers.c.to_address, transfers.c.amount,
+               transfers.c.ts, transfers.c.tx)
+        .where(transfers.c.case == case, transfers.c.seq > after_seq,
+               transfers.c.chain.in_(list(chains)))
+        .order_by(transfers.c.seq))
+
+
+def tags(conn: Connection, case: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(record id, fields) of every attribution tag of the case."""
+    for rid, data in conn.execute(select(records.c.id, records.c.data)
+                                  .where(records.c.case == case, records.c.kind == "tag")):
+        yield rid, data
