@@ -23,8 +23,8 @@ def transfers_after(conn: Connection, case: str, after_seq: int, chains: Iterabl
         .order_by(transfers.c.seq))
 
 
-def tags(conn: Connection, case: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(record id, fields) of every attribution tag of the case."""
-    for rid, data in conn.execute(select(records.c.id, records.c.data)
-                                  .where(records.c.case == case, records.c.kind == "tag")):
-        yield rid, data
+def tags(conn: Connection, case: str) -> list[tuple[str, dict[str, Any]]]:
+    """(record id, fields) of every attribution tag of the case (tags are few)."""
+    return [(r.id, r.data) for r in conn.execute(
+        select(records.c.id, records.c.data)
+        .where(records.c.case == case, records.c.kind == "tag"))]
