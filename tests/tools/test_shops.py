@@ -69,3 +69,15 @@ def test_demo_shops_are_found_by_bot_name_and_channel(small_demo):
         assert shop.id in found, (shop, found)
         assert found[shop.id] == shop.name
         assert find_shops(store, "demo", shop.name).keys() == found.keys()
+
+
+def test_a_market_listing_has_one_shop_id_at_import_and_in_the_search_index():
+    from tests.conftest import EVIDENCE, SAMPLES
+    from tools.ingest.listings import parse_listings
+    from tools.search.index import _shop_of
+
+    items = [*parse_listings(SAMPLES / "11_agora_listings_sample_mozzarellaV8.csv", "a"),
+             *parse_listings(EVIDENCE / "listings.jsonl", "l", jsonl=True)]
+    with_vendor = [i for i in items if i.shop]
+    assert with_vendor and any(i.shop.startswith("agora:") for i in with_vendor)
+    assert all(_shop_of(i.id, i.kind, i.data) == i.shop for i in with_vendor)
