@@ -83,6 +83,12 @@ class AuditLog:
             try:
                 with self.engine.connect().execution_options(immediate=True) as conn, \
                         conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # One appender per case at a time (SQLite's BEGIN IMMEDIATE does the
+                        # same): under many concurrent writers, retrying on the unique key
+                        # alone could run out of tries (a test saw it on a loaded machine).
+                        conn.execute(select(func.pg_advisory_xact_lock(
+                            func.hashtext(f"tergeu-audit:{case}"))))
                     last = conn.execute(
                         select(audit_log.c.n, audit_log.c.hash).where(audit_log.c.case == case)
                         .order_by(audit_log.c.n.desc()).limit(1)).first()
