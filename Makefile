@@ -29,6 +29,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.ingest_speed
 	$(BIN)/python -m bench.demo_seed
 	$(BIN)/python -m bench.trace_speed
