@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import IngestError
-from tools.ingest.amounts import from_units, parse_amount
+from tools.ingest.amounts import from_units, parse_amount, token_decimals
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.tabular import csv_rows
@@ -39,11 +39,12 @@ def parse_etherscan_json(path: Path, name: str) -> Iterator[Item]:
         try:
             ts = _ts(t.get("timeStamp"))
             if "tokenDecimal" in t or "tokenSymbol" in t:
-                amount = from_units(t["value"], int(t.get("tokenDecimal") or 0))
+                decimals = token_decimals(t.get("tokenDecimal") or 0)
+                amount = from_units(t["value"], decimals)
                 yield _token_item(
                     loc, t["hash"], t["contractAddress"], t.get("tokenSymbol", ""), t["from"],
                     t["to"], amount, ts,
-                    {"decimals": int(t.get("tokenDecimal") or 0), "amount_raw": t["value"],
+                    {"decimals": decimals, "amount_raw": t["value"],
                      "block": t.get("blockNumber")},
                 )
             else:

@@ -10,7 +10,7 @@ from typing import Any
 import base58
 
 from tools.errors import IngestError
-from tools.ingest.amounts import from_units
+from tools.ingest.amounts import from_units, token_decimals
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
@@ -61,7 +61,7 @@ def parse_trongrid_trc20(path: Path, name: str) -> Iterator[Item]:
             info = t["token_info"]
             yield _transfer_item(
                 loc, t["transaction_id"], info["address"], info.get("symbol", ""),
-                int(info["decimals"]), t["from"], t["to"], t["value"],
+                token_decimals(info["decimals"]), t["from"], t["to"], t["value"],
                 _ts(t.get("block_timestamp")), "SUCCESS",
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -77,7 +77,7 @@ def parse_tronscan_transfers(path: Path, name: str) -> Iterator[Item]:
         try:
             yield _transfer_item(
                 loc, t["transaction_id"], t["contract_address"], info.get("tokenAbbr", ""),
-                int(info.get("tokenDecimal", 0)), t["from_address"], t["to_address"],
+                token_decimals(info.get("tokenDecimal", 0)), t["from_address"], t["to_address"],
                 t["quant"], _ts(t.get("block_ts")), status, {"confirmed": t.get("confirmed")},
             )
         except (KeyError, TypeError, ValueError) as exc:
