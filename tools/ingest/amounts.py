@@ -19,13 +19,12 @@ from tools.limits import (
 )
 
 _EXACT = Context(prec=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 10)
-_UNITS = re.compile(r"[0-9]{1,%d}" % (len(str(MAX_BASE_UNITS)),))
+_UNITS = re.compile(rf"[0-9]{{1,{len(str(MAX_BASE_UNITS))}}}")
 # A machine-written decimal: what the store holds and what API and CLI parameters accept.
-_DECIMAL = re.compile(r"-?[0-9]{1,%d}(?:\.[0-9]{1,%d})?" % (MAX_INTEGER_DIGITS,
-                                                             MAX_FRACTION_DIGITS))
+_DECIMAL = re.compile(rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?")
 # What stores hold: the plain form, or Decimal's own '1E-18' for tiny amounts (older stores).
-_STORED = re.compile(r"-?[0-9]{1,%d}(?:\.[0-9]{1,%d})?(?:[eE][-+]?[0-9]{1,3})?" % (
-    MAX_INTEGER_DIGITS, MAX_TOKEN_DECIMALS))
+_STORED = re.compile(rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{MAX_TOKEN_DECIMALS}}})?"
+                     r"(?:[eE][-+]?[0-9]{1,3})?")
 _QUANTUM = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)
 
 

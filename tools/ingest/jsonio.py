@@ -83,7 +83,7 @@ def json_array_items(path: Path, name: str, prefix: str) -> Iterator[tuple[str, 
     builder: ijson.ObjectBuilder | None = None
     with path.open("rb") as f:
         try:
-            for at, event, value in bounded_parse(f, name, lambda: f"{base}/{index}"):
+            for at, event, value in bounded_parse(f, name, lambda: f"{base}/{index}"):  # noqa: B023
                 if builder is None:
                     if at == prefix and event in ("start_map", "start_array"):
                         builder = ijson.ObjectBuilder()

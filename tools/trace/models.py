@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from tools.ingest.amounts import parse_decimal
 
 Policy = Literal["haircut", "fifo", "poison"]
 Direction = Literal["forward", "backward"]
@@ -15,15 +17,38 @@ EndpointReason = Literal[
 ]
 
 
+MAX_START_ADDRESSES = 1000
+
+
 class TraceRequest(BaseModel):
-    addresses: list[str] = Field(min_length=1, description="Start addresses (one or more)")
+    addresses: list[str] = Field(min_length=1, max_length=MAX_START_ADDRESSES,
+                                 description="Start addresses (one or more)")
     direction: Direction = "forward"
     policy: Policy = "haircut"
     hops: int = Field(default=7, ge=1, le=20, description="Transfers followed from a start")
-    token: str | None = Field(default=None, description="Token symbol; the start's main one")
+    token: str | None = Field(default=None, max_length=120,
+                              description="Token symbol or contract; the start's main one")
     since: datetime | None = None
     until: datetime | None = None
-    min_amount: str | None = Field(default=None, description="Ignore smaller transfers")
+    min_amount: str | None = Field(default=None, max_length=120,
+                                   description="Ignore smaller transfers (plain decimal, e.g. "
+                                               "'10' or '0.5'; no exponent)")
+
+    @field_validator("addresses")
+    @classmethod
+    def _short_addresses(cls, value: list[str]) -> list[str]:
+        if any(len(a) > 200 for a in value):
+            raise ValueError("an address longer than 200 characters")
+        return value
+
+    @field_validator("min_amount")
+    @classmethod
+    def _plain_amount(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if parse_decimal(value.strip()) < 0:
+            raise ValueError("min_amount must not be negative")
+        return value.strip()
 
 
 class Hop(BaseModel):
