@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -15,9 +16,12 @@ from tools.ingest.jsonio import json_array_items
 from tools.ingest.tabular import csv_rows
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
+from tools.tokens import clean_symbol, imitation_note, token_key
 
 # Both header variants of Etherscan's ERC-20 export: the older names the hash "Txhash".
 CSV_HASH_COLUMNS = ("Transaction Hash", "Txhash")
+_ADDRESS = re.compile(r"0x[0-9a-f]{40}")
+_TXID = re.compile(r"0x[0-9a-fA-F]{64}")
 
 
 def _ts(seconds: Any) -> datetime | None:
@@ -27,11 +31,23 @@ def _ts(seconds: Any) -> datetime | None:
 def _token_item(loc: str, tx: str, contract: str, symbol: str, frm: str, to: str,
                 amount: Decimal, ts: datetime | None, extra: dict[str, Any]) -> Item:
     frm, to, contract = frm.lower(), to.lower(), contract.lower()
+    for address in (frm, to):
+        if not _ADDRESS.fullmatch(address):
+            raise ValueError(f"not an Ethereum address: {address[:50]!r}")
+    if not _TXID.fullmatch(tx):
+        raise ValueError(f"not a transaction hash: {tx[:80]!r}")
+    symbol = clean_symbol(symbol)
+    # Traced by contract: a contract calling itself "USDT" is not Tether's USDT.
+    key, note = token_key("eth", symbol, contract), imitation_note("eth", symbol, contract)
     rid = token_transfer_id("eth", tx, contract, frm, to, amount)
     data = {"chain": "eth", "tx": tx, "token": symbol, "token_contract": contract, "from": frm,
             "to": to, "amount": str(amount), "time": ts.isoformat() if ts else None, **extra}
+    if key != symbol:
+        data["token_key"] = key
+    if note:
+        data["token_note"] = note
     return Item(rid, "transfer", loc, ts, data,
-                transfer=TransferRow("eth", symbol, frm, to, amount, ts, tx))
+                transfer=TransferRow("eth", key, frm, to, amount, ts, tx))
 
 
 def parse_etherscan_json(path: Path, name: str) -> Iterator[Item]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tools.ingest.amounts import stored_amount
 from tools.store import CaseStore
 from tools.store.schema import records, transfers
+from tools.tokens import lookalike_key
 
 # Every amount is held as an integer number of 1e-18 token units: exact for USDT (6 decimals),
 # BTC (8) and ETH (18) alike, and integer arithmetic keeps each policy's split exact.
@@ -50,7 +51,15 @@ class CaseGraph:
     last_seq: int = 0
     # Transfers whose stored amount is not a bounded plain decimal (left out of every trace).
     skipped: list[str] = field(default_factory=list)
+    # Addresses of the case by (leading, trailing) characters: more than one is a look-alike.
+    lookalikes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def has_lookalike(self, address: str) -> bool:
+        """Whether another address of the case shares `address`'s leading and trailing
+        characters (what poisoners imitate to have their address copied from a history)."""
+        key = lookalike_key(address)
+        return key is not None and len(self.lookalikes.get(key, ())) > 1
 
     def refresh(self, store: CaseStore) -> int:
         """Add transfers imported since the last call; returns how many were added."""
@@ -75,6 +84,9 @@ class CaseGraph:
                     self.skipped.append(r.record_id)
                     continue
                 move = Move(_epoch(r.ts), to_units(amount), r.record_id, r.tx, r.token)
+                for address in (r.from_address, r.to_address):
+                    if address not in g and (key := lookalike_key(address)) is not None:
+                        self.lookalikes.setdefault(key, set()).add(address)
                 if g.has_edge(r.from_address, r.to_address):
                     g[r.from_address][r.to_address]["m"].append(move)
                 else:

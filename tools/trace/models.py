@@ -33,6 +33,9 @@ class TraceRequest(BaseModel):
     min_amount: str | None = Field(default=None, max_length=120,
                                    description="Ignore smaller transfers (plain decimal, e.g. "
                                                "'10' or '0.5'; no exponent)")
+    include_poisoning: bool = Field(
+        default=False, description="Also follow zero-value transfers and dust from look-alike "
+                                   "addresses (probable address poisoning, left out by default)")
 
     @field_validator("addresses")
     @classmethod
@@ -78,9 +81,28 @@ class Pattern(BaseModel):
     note: str
 
 
+class OtherToken(BaseModel):
+    key: str = Field(description="Known token's symbol, or symbol@contract")
+    label: str = Field(description="What the token is, e.g. 'USDT-named token, contract T…, "
+                                    "not Tether'")
+    transfers: int = Field(description="Transfers of it at the start addresses")
+
+
 class TraceResult(BaseModel):
     request: TraceRequest
-    token: str
+    token: str = Field(description="What was traced: a known token's symbol, or what the "
+                                   "contract is ('USDT-named token, contract T…, not Tether')")
+    token_key: str = Field(description="The key transfers were matched on: symbol or "
+                                       "symbol@contract")
+    token_contract: str | None = Field(default=None, description="Contract of a token that "
+                                       "is not a known one")
+    other_tokens: list[OtherToken] = Field(
+        default_factory=list, description="Other tokens (other contracts) moved at the starts, "
+                                          "not traced and never merged into this one")
+    poisoning_excluded: int = Field(
+        default=0, description="Transfers left out as probable address poisoning")
+    poisoning_records: list[str] = Field(default_factory=list,
+                                         description="Some of them, to cite (at most 50)")
     traced: str = Field(description="All money followed from the starts")
     dust: str = Field(description="Traced money left in amounts below one token unit")
     endpoints: list[Endpoint]
