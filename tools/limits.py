@@ -22,6 +22,9 @@ from __future__ import annotations
 # Telegram messages nest about 7 levels (chats/list/messages/text entities); chain replies a
 # few more. 64 leaves room for any real export and refuses a bomb before it costs memory.
 MAX_JSON_DEPTH = 64
+# Bytes of one JSON value (a string, a number) in a streamed file: a Telegram message holds
+# at most 4,096 characters, a chain API's values are short; longer is a forgery.
+MAX_JSON_TOKEN_BYTES = 16 * 2**20
 # Items (messages, transfers, rows) one file may hold; the largest real exports hold ~10^6.
 MAX_ITEMS_PER_FILE = 5_000_000
 

@@ -10,10 +10,12 @@ import ijson
 import orjson
 
 from tools.errors import IngestError
-from tools.limits import MAX_ITEMS_PER_FILE, MAX_JSON_DEPTH
+from tools.limits import MAX_ITEMS_PER_FILE, MAX_JSON_DEPTH, MAX_JSON_TOKEN_BYTES
 
 # Above this size a JSON file is streamed item by item instead of loaded whole.
 WHOLE_FILE_LIMIT = 32 * 1024 * 1024
+# Bytes read at a time when streaming: values up to this long are lexed in one or two reads.
+READ_BUFFER = 16 * 1024 * 1024
 
 
 def load_json(path: Path, name: str) -> Any:
@@ -24,16 +26,40 @@ def load_json(path: Path, name: str) -> Any:
         raise IngestError(name, f"line:{exc.lineno}", f"malformed JSON: {exc.msg}") from exc
 
 
+class _TokenBound:
+    """A file as the parser reads it, refusing to go on when one JSON value runs past
+    `MAX_JSON_TOKEN_BYTES` (no event for that many bytes read).
+
+    yajl lexes a value that spans read buffers again from its start on each new buffer: a
+    5 MB string took 3 s with 64 KB buffers, and the time grows with the square of the length.
+    """
+
+    def __init__(self, f: IO[bytes], name: str, where: Callable[[], str | None]) -> None:
+        self.f, self.name, self.where = f, name, where
+        self.unparsed = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.unparsed += len(data)
+        if self.unparsed > MAX_JSON_TOKEN_BYTES:
+            raise IngestError(self.name, self.where(), "a JSON value longer than "
+                              f"{MAX_JSON_TOKEN_BYTES >> 20} MB")
+        return data
+
+
 def bounded_parse(f: IO[bytes], name: str, where: Callable[[], str | None]
                   ) -> Iterator[tuple[str, str, Any]]:
-    """(prefix, event, value) as `ijson.parse`, refusing nesting past `MAX_JSON_DEPTH`.
+    """(prefix, event, value) as `ijson.parse`, refusing nesting past `MAX_JSON_DEPTH` and
+    values longer than `MAX_JSON_TOKEN_BYTES`.
 
     `ijson.parse` keeps a prefix string per level, so memory grows with the square of the
     depth (100,000 levels took 24 GB); here the depth is checked on each container's start,
     before its prefix exists. `where()` gives the locator for the error.
     """
     path: list[str] = []
-    for event, value in ijson.basic_parse(f, use_float=False):
+    reader = _TokenBound(f, name, where)
+    for event, value in ijson.basic_parse(reader, use_float=False, buf_size=READ_BUFFER):
+        reader.unparsed = 0
         if event == "map_key":
             prefix = ".".join(path[:-1])
             path[-1] = value
