@@ -14,6 +14,7 @@ from typing import Annotated, cast
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -257,6 +258,8 @@ def trace_cmd(
     since: Annotated[datetime | None, typer.Option(help="Ignore transfers before")] = None,
     until: Annotated[datetime | None, typer.Option(help="Ignore transfers after")] = None,
     min_amount: Annotated[str | None, typer.Option(help="Ignore smaller transfers")] = None,
+    include_poisoning: Annotated[bool, typer.Option(
+        help="Also follow zero-value transfers and dust from look-alike addresses")] = False,
     expand: Annotated[bool | None, typer.Option(
         "--expand/--no-expand",
         help="Fetch histories where case data stops (TronGrid/Esplora/Etherscan)")] = None,
@@ -274,7 +277,8 @@ def trace_cmd(
         starts.extend(linked.wallets)
     try:
         req = TraceRequest(addresses=starts, direction=direction, policy=policy, hops=hops,
-                           token=token, since=since, until=until, min_amount=min_amount)
+                           token=token, since=since, until=until, min_amount=min_amount,
+                           include_poisoning=include_poisoning)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise _fail(f"--{first['loc'][0] if first['loc'] else 'ADDRESS'}: {first['msg']}") from exc
@@ -303,7 +307,7 @@ def trace_cmd(
               "transfers considered", markup=False)
     table = Table()
     for col in ("endpoint", "why", result.token, "share", "hops", "last transfer"):
-        table.add_column(col)
+        table.add_column(escape(col))
     for ep in result.endpoints[:30]:
         last = ep.path[-1].record_id if ep.path else ""
         why = ep.reason + (f": {ep.label}" if ep.label else "")
@@ -314,6 +318,13 @@ def trace_cmd(
     for p in result.patterns[:10]:
         out.print(f"{p.kind}: {p.note} — {', '.join(p.record_ids[:3])}"
                   f"{' …' if len(p.record_ids) > 3 else ''}", markup=False, soft_wrap=True)
+    for other in result.other_tokens[:5]:
+        out.print(f"not traced: {other.label} ({other.transfers} transfers; --token "
+                  f"{other.key.rsplit('@', 1)[-1]} to trace it)", markup=False, soft_wrap=True)
+    if result.poisoning_excluded:
+        out.print(f"left out: {result.poisoning_excluded} zero-value or look-alike dust "
+                  "transfers (probable address poisoning; --include-poisoning to follow them)",
+                  markup=False)
 
 
 @app.command()
