@@ -146,7 +146,8 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with each (start, end) span, in order, replaced by as many NULs (one pass)."""
     if not spans:
         return text
-    parts, pos = [], 0
+    parts: list[str] = []
+    pos = 0
     for start, end in spans:
         parts += (text[pos:start], "\x00" * (end - start))
         pos = end

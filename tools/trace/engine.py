@@ -121,8 +121,8 @@ def resolve_token(asked: str, counts: Counter[str]) -> str:
         if valid_contract(chain, contract):
             if (known := KNOWN_TOKENS.get((chain, contract))) is not None:
                 return known.symbol
-            named = [k for k in counts if k.endswith(f"@{contract}")]
-            return named[0] if named else f"@{contract}"
+            keys = [k for k in counts if k.endswith(f"@{contract}")]
+            return keys[0] if keys else f"@{contract}"
     if any(t.symbol == asked.upper() for t in KNOWN_TOKENS.values()):
         return asked.upper()
     named = Counter({k: n for k, n in counts.items() if k.rsplit("@", 1)[0] == asked})
