@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tools.limits import MAX_SYMBOL_CHARS
 
@@ -90,6 +91,14 @@ def token_label(key: str) -> str:
     if (real := imitated_symbol(symbol)) is not None:
         return f"{real}-named token, contract {contract}, not {PROTECTED[real]}"
     return f"{symbol or 'unnamed'} token, contract {contract}"
+
+
+@lru_cache(maxsize=4096)
+def token_identity(chain: str, symbol: str, contract: str) -> tuple[str, str, str | None]:
+    """(clean symbol, key, imitation note) of a contract token; cached: a page holds a few
+    tokens thousands of times. Raises ValueError for a contract of the wrong shape."""
+    clean = clean_symbol(symbol)
+    return clean, token_key(chain, clean, contract), imitation_note(chain, clean, contract)
 
 
 def imitation_note(chain: str, symbol: object, contract: str | None) -> str | None:

@@ -16,7 +16,7 @@ from tools.ingest.jsonio import json_array_items
 from tools.ingest.tabular import csv_rows
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
-from tools.tokens import clean_symbol, imitation_note, token_key
+from tools.tokens import token_identity
 
 # Both header variants of Etherscan's ERC-20 export: the older names the hash "Txhash".
 CSV_HASH_COLUMNS = ("Transaction Hash", "Txhash")
@@ -36,9 +36,8 @@ def _token_item(loc: str, tx: str, contract: str, symbol: str, frm: str, to: str
             raise ValueError(f"not an Ethereum address: {address[:50]!r}")
     if not _TXID.fullmatch(tx):
         raise ValueError(f"not a transaction hash: {tx[:80]!r}")
-    symbol = clean_symbol(symbol)
     # Traced by contract: a contract calling itself "USDT" is not Tether's USDT.
-    key, note = token_key("eth", symbol, contract), imitation_note("eth", symbol, contract)
+    symbol, key, note = token_identity("eth", str(symbol)[:256], contract)
     rid = token_transfer_id("eth", tx, contract, frm, to, amount)
     data = {"chain": "eth", "tx": tx, "token": symbol, "token_contract": contract, "from": frm,
             "to": to, "amount": str(amount), "time": ts.isoformat() if ts else None, **extra}

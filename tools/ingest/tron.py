@@ -16,7 +16,7 @@ from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
-from tools.tokens import clean_symbol, imitation_note, token_key, valid_contract
+from tools.tokens import clean_symbol, token_identity, valid_contract
 
 USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
 # TRC-20 contracts whose transfer() calls are decoded from raw transactions (symbol, decimals).
@@ -46,12 +46,11 @@ def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, fr
             raise ValueError(f"not a TRON address: {str(address)[:50]!r}")
     if not isinstance(tx, str) or not _TXID.fullmatch(tx):
         raise ValueError(f"not a transaction id: {str(tx)[:80]!r}")
-    symbol = clean_symbol(symbol)
     if token == "TRX" or token.startswith("TRC10:"):
-        key, note = token, None
+        symbol, key, note = clean_symbol(symbol), token, None
     else:
         # Traced by contract: a contract calling itself "USDT" is not Tether's USDT.
-        key, note = token_key("tron", symbol, token), imitation_note("tron", symbol, token)
+        symbol, key, note = token_identity("tron", str(symbol)[:256], token)
     rid = token_transfer_id("tron", tx, token, frm, to, amount)
     data = {
         "chain": "tron", "tx": tx, "token": symbol, "token_contract": token,
