@@ -53,6 +53,8 @@ MAX_AMOUNT_CHARS = 64
 # --- search ----------------------------------------------------------------------------------
 # Characters of a record analysed into search tokens and embedded.
 MAX_INDEXED_CHARS = 200_000
+# Characters of a search query read (the embedding model reads 512 tokens at most).
+MAX_QUERY_CHARS = 2_000
 # Characters around the query's hits in which the best line is looked for.
 BEST_LINE_WINDOW = 20_000
 

@@ -20,7 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, delete, func, insert, select
 
-from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS
+from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import ChromaAdapter, Embedder
 from tools.search.text import (
@@ -277,6 +277,7 @@ class SearchIndex:
                mode: Mode = "hybrid") -> SearchResult:
         """Top `k` messages and listings for `query`, each cited, with the matching passage."""
         filters = filters or SearchFilters()
+        query = query[:MAX_QUERY_CHARS]
         if self._snapshot is None:
             if self.lock.acquire(blocking=False):
                 try:
@@ -291,7 +292,7 @@ class SearchIndex:
         snap = self._snapshot
         assert snap is not None
         keep = self._filter(snap, filters)
-        analysed = analyse(query[:MAX_INDEXED_CHARS])
+        analysed = analyse(query)
         bm25_ranked = self._bm25_ranks(snap, analysed, keep) if mode != "vector" else []
         vector_ranked = (self._vector_ranks(snap, query, analysed, keep) if mode != "bm25"
                          else [])
