@@ -43,9 +43,17 @@ def iin_is_valid(iin: str) -> bool:
     return check != 10 and check == digits[11]
 
 
+# Longer than any identifier written with spaces and punctuation ("+7 (701) 123-45-67",
+# "KZ86 125K ZT50 0410 0100", a bech32 address): past it, the text is not one identifier.
+MAX_IDENTIFIER_CHARS = 120
+
+
 def parse_identifier(text: str) -> Identifier:
     """What `text` is. Invalid input gives an Identifier with `error` set, never a guess."""
     raw = text.strip()
+    if len(raw) > MAX_IDENTIFIER_CHARS:
+        return Identifier("unknown", raw[:MAX_IDENTIFIER_CHARS],
+                          f"not an identifier: longer than {MAX_IDENTIFIER_CHARS} characters")
     compact = re.sub(r"[\s\-()]", "", raw)
     if compact.startswith("@") or compact.lower().endswith("bot"):
         return Identifier("bot", compact.lstrip("@").lower())

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from tools.identifiers import parse_identifier
+from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
 from tools.shops import shop_names
 from tools.store import CaseStore
@@ -162,7 +163,9 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, []])
     payers = set()
     for m in moves:
-        amount = Decimal(m.amount)
+        amount = stored_amount(m.amount)
+        if amount is None:  # an unbounded amount from an older store: left out, never a crash
+            continue
         incoming = m.to_address == account
         party = m.from_address if incoming else m.to_address
         if incoming:

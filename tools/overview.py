@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field, computed_field
 from sqlalchemy import Connection
 
+from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
 from tools.models import CaseStats
 from tools.shops import shop_names
@@ -143,8 +144,9 @@ def _top_droppers(conn: Connection, case: str, top: int) -> list[DropperSummary]
     received: dict[str, Decimal] = defaultdict(Decimal)
     for to, record_id, amount in bank_payments_to(conn, case, ibans):
         # Each payment counted once: from the receiver's own statement.
-        if record_id.startswith(statement_prefix(to)):
-            received[to] += Decimal(amount)
+        if record_id.startswith(statement_prefix(to)) and (
+                value := stored_amount(amount)) is not None:
+            received[to] += value
     summaries = [DropperSummary(
         account_id=h.id, kind=h.kind, display=h.display, shops=sorted(shops[h.id]),
         handed_out=h.n, record_id=h.first_record,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 
@@ -12,6 +13,15 @@ from eth_utils import is_checksum_address, to_checksum_address
 from stdnum import iban, luhn
 
 from tools.items import PaymentDetail
+
+log = logging.getLogger(__name__)
+
+# libphonenumber's own candidate pattern (bounded length), so that candidates are the ones its
+# matcher would try; pinned with the package version.
+_PHONE_CANDIDATE = phonenumbers.phonenumbermatcher._PATTERN
+# Distinct phone-like candidates tried per text: a shop's message holds a few; past this the
+# text is a dump, and each try costs ~100 µs.
+MAX_PHONE_CANDIDATES = 2000
 
 # IBAN bank codes (positions 5-7 of a KZ IBAN), from the National Bank's BIC list; see
 # tests/data/samples/13_kz_bank_statement_column_layouts.txt.
@@ -132,8 +142,17 @@ def _bot(raw: str) -> PaymentDetail | None:
     return PaymentDetail("bot", raw.lower(), "@" + raw)
 
 
-def _mask(text: str, start: int, end: int) -> str:
-    return text[:start] + "\x00" * (end - start) + text[end:]
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) span, in order, replaced by as many NULs (one pass)."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts += (text[pos:start], "\x00" * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _scan(
@@ -144,18 +163,51 @@ def _scan(
     group: int = 0,
     search_in: str | None = None,
 ) -> str:
-    """Validate every match of `pattern`, record the valid ones, mask them out of `text`."""
+    """Validate every match of `pattern`, record the valid ones, mask them out of `text`.
+
+    Each distinct candidate is validated once (a text may repeat one thousands of times), and
+    the masked text is built once: linear in the text.
+    """
+    spans: list[tuple[int, int]] = []
+    checked: dict[str, PaymentDetail | None] = {}
     for m in pattern.finditer(search_in if search_in is not None else text):
-        detail = validate(text[m.start(group) : m.end(group)])
+        raw = text[m.start(group) : m.end(group)]
+        if raw not in checked:
+            checked[raw] = validate(raw)
+        detail = checked[raw]
         if detail is None:
             continue
         found.append(detail)
-        text = _mask(text, m.start(), m.end())
-    return text
+        spans.append((m.start(), m.end()))
+    return _masked(text, spans)
 
 
 def _phones(text: str, found: list[PaymentDetail]) -> None:
-    for match in phonenumbers.PhoneNumberMatcher(text, "KZ", leniency=phonenumbers.Leniency.VALID):
+    """Phones as libphonenumber's matcher finds them, each candidate matched in a small window.
+
+    The matcher copies the rest of the text for some candidates (quadratic on long texts) and
+    parses every repeat again; here its own candidate pattern walks the text once, each distinct
+    window is matched once, and at most `MAX_PHONE_CANDIDATES` distinct ones are tried.
+    """
+    checked: dict[str, list[PaymentDetail]] = {}
+    index = 0
+    while (m := _PHONE_CANDIDATE.search(text, index)) is not None:
+        index = m.end()
+        # One character before and three after: what the matcher looks at around a candidate.
+        window = text[max(0, m.start() - 1) : m.end() + 3]
+        if window not in checked:
+            if len(checked) >= MAX_PHONE_CANDIDATES:
+                log.warning("phone candidates past %d in one text left unread",
+                            MAX_PHONE_CANDIDATES)
+                break
+            checked[window] = _phones_in(window)
+        found.extend(checked[window])
+
+
+def _phones_in(window: str) -> list[PaymentDetail]:
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(window, "KZ",
+                                                 leniency=phonenumbers.Leniency.VALID):
         number = match.number
         kind = phonenumbers.number_type(number)
         if kind not in (
@@ -169,21 +221,27 @@ def _phones(text: str, found: list[PaymentDetail]) -> None:
         )
         region = phonenumbers.region_code_for_number(number)
         found.append(PaymentDetail("phone", value, display, {"region": region}))
+    return found
 
 
 def _cards(text: str, found: list[PaymentDetail]) -> str:
+    spans: list[tuple[int, int]] = []
+    checked: dict[str, PaymentDetail | None] = {}
     for m in _CARD_RE.finditer(text):
-        if _NOT_A_CARD_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+        if _NOT_A_CARD_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
-        detail = _card(m.group(0))
-        if detail is None:
-            # A 16-digit card followed by other digits ("… 6789 123"): try the card alone.
-            head = _CARD16_RE.match(m.group(0))
-            detail = _card(head.group(0)) if head and head.end() < len(m.group(0)) else None
-        if detail is not None:
+        raw = m.group(0)
+        if raw not in checked:
+            detail = _card(raw)
+            if detail is None:
+                # A 16-digit card followed by other digits ("… 6789 123"): try the card alone.
+                head = _CARD16_RE.match(raw)
+                detail = _card(head.group(0)) if head and head.end() < len(raw) else None
+            checked[raw] = detail
+        if (detail := checked[raw]) is not None:
             found.append(detail)
-            text = _mask(text, m.start(), m.end())
-    return text
+            spans.append((m.start(), m.end()))
+    return _masked(text, spans)
 
 
 def extract_payment_details(text: str) -> list[PaymentDetail]:

@@ -81,6 +81,8 @@ def trace(
     since: Annotated[datetime | None, typer.Option(help="Ignore transfers before")] = None,
     until: Annotated[datetime | None, typer.Option(help="Ignore transfers after")] = None,
     min_amount: Annotated[str | None, typer.Option(help="Ignore smaller transfers")] = None,
+    include_poisoning: Annotated[bool, typer.Option(
+        help="Also follow zero-value transfers and dust from look-alike addresses")] = False,
     expand: Annotated[bool | None, typer.Option(
         "--expand/--no-expand",
         help="Fetch histories where case data stops (TronGrid/Esplora/Etherscan)")] = None,
@@ -88,6 +90,7 @@ def trace(
 ) -> None:
     """Follow money from ADDRESS forward (where it came to rest) or backward (where from)."""
     from pydantic import ValidationError
+    from rich.markup import escape
     from rich.table import Table
 
     from assistant.config import get_settings
@@ -102,7 +105,8 @@ def trace(
     try:
         req = TraceRequest.model_validate(dict(
             addresses=addresses, direction=direction, policy=policy, hops=hops, token=token,
-            since=since, until=until, min_amount=min_amount))
+            since=since, until=until, min_amount=min_amount,
+            include_poisoning=include_poisoning))
     except ValidationError as exc:
         raise option_error(exc, default="ADDRESS") from exc
     live = expand if expand is not None else settings.chains.live_expansion
@@ -130,7 +134,7 @@ def trace(
               "transfers considered", markup=False)
     table = Table()
     for col in ("endpoint", "why", result.token, "share", "hops", "last transfer"):
-        table.add_column(col)
+        table.add_column(escape(col))
     for ep in result.endpoints[:30]:
         last = ep.path[-1].record_id if ep.path else ""
         why = ep.reason + (f": {ep.label}" if ep.label else "")
@@ -141,6 +145,13 @@ def trace(
     for p in result.patterns[:10]:
         out.print(f"{p.kind}: {p.note} — {', '.join(p.record_ids[:3])}"
                   f"{' …' if len(p.record_ids) > 3 else ''}", markup=False, soft_wrap=True)
+    for other in result.other_tokens[:5]:
+        out.print(f"not traced: {other.label} ({other.transfers} transfers; --token "
+                  f"{other.key.rsplit('@', 1)[-1]} to trace it)", markup=False, soft_wrap=True)
+    if result.poisoning_excluded:
+        out.print(f"left out: {result.poisoning_excluded} zero-value or look-alike dust "
+                  "transfers (probable address poisoning; --include-poisoning to follow them)",
+                  markup=False)
 
 
 def _print_starts(starts: list[StartResolution]) -> None:

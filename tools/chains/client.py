@@ -22,6 +22,10 @@ from tools.errors import TergeuError
 
 log = logging.getLogger(__name__)
 
+# A page of an address's history is a few MB at most; a reply past this is refused while it
+# streams in, before it is kept.
+MAX_REPLY_BYTES = 64 * 2**20
+
 
 class FetchError(TergeuError):
     """An upstream API failed or answered something that is not the expected JSON."""
@@ -67,7 +71,7 @@ class CachedFetcher:
             try:
                 body = self._get(url, headers or {})
             except (_Retryable, httpx.HTTPError) as exc:
-                raise FetchError(f"{url}: {exc}") from exc
+                raise FetchError(f"{_shown(url)}: {_shown(str(exc))}") from exc
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".part")
             tmp.write_bytes(body)
@@ -76,17 +80,31 @@ class CachedFetcher:
             return orjson.loads(path.read_bytes()), path
         except orjson.JSONDecodeError as exc:
             path.unlink(missing_ok=True)
-            raise FetchError(f"{url}: not JSON: {exc}") from exc
+            raise FetchError(f"{_shown(url)}: not JSON: {exc}") from exc
 
     def _get_once(self, url: str, headers: dict[str, str]) -> bytes:
         pause = self.min_interval - (time.monotonic() - self._last)
         if pause > 0:
             time.sleep(pause)
         self._last = time.monotonic()
-        response = self.client.get(url, headers=headers)
-        if response.status_code == 429 or response.status_code >= 500:
-            raise _Retryable(response)
-        if response.status_code != 200:
-            raise FetchError(f"{url}: HTTP {response.status_code}")
-        log.debug("fetched %s (%d bytes)", url, len(response.content))
-        return response.content
+        # Never redirected: a key sent in a header would follow the redirect to any host.
+        with self.client.stream("GET", url, headers=headers, follow_redirects=False) as response:
+            if response.status_code == 429 or response.status_code >= 500:
+                response.read()
+                raise _Retryable(response)
+            if response.status_code != 200:
+                raise FetchError(f"{_shown(url)}: HTTP {response.status_code}")
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_REPLY_BYTES:
+                    raise FetchError(f"{_shown(url)}: reply larger than "
+                                     f"{MAX_REPLY_BYTES >> 20} MB, refused")
+                chunks.append(chunk)
+        log.debug("fetched %s (%d bytes)", _shown(url), size)
+        return b"".join(chunks)
+
+
+def _shown(url: str) -> str:
+    """A URL for messages and logs: without an API key in its query."""
+    return url.split("&apikey=", 1)[0].split("?apikey=", 1)[0]

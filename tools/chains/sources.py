@@ -1,13 +1,23 @@
-"""Where an address's history is fetched from: TronGrid, Esplora and Etherscan, page by page."""
+"""Where an address's history is fetched from: TronGrid, Esplora and Etherscan, page by page.
+
+What comes back is written by whoever runs (or sits in front of) the API, and the addresses
+asked about come from evidence, so: an address goes into a URL only after its checksum is
+verified; pagination is followed only on the configured host; an API key is sent only to its
+own host; a reply of the wrong shape is a `FetchError` with a one-line reason.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from tools.chains.client import CachedFetcher, FetchError
+from tools.identifiers import parse_identifier
+
+CHAIN_KINDS = ("tron", "btc", "eth")
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +25,24 @@ class Page:
     url: str
     path: Path
     format: str
+
+
+def checked_address(address: str) -> tuple[str, str]:
+    """(chain, address) once the address's checksum is verified; FetchError otherwise."""
+    ident = parse_identifier(address)
+    if ident.kind not in CHAIN_KINDS or ident.error is not None:
+        why = ident.error or "not a TRON, Bitcoin or Ethereum address"
+        raise FetchError(f"{address[:80]!r}: {why}; not fetched")
+    return ident.kind, ident.value
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def _reply_error(url: str, what: str) -> FetchError:
+    return FetchError(f"{url}: unexpected reply: {what}")
 
 
 @dataclass(slots=True)
@@ -31,39 +59,60 @@ class ChainSources:
 
     def pages(self, address: str) -> Iterator[Page]:
         """Every page of `address`'s transfers, by the chain its format names."""
-        if address.startswith("T") and len(address) == 34:
+        chain, address = checked_address(address)
+        if chain == "tron":
             yield from self.trongrid(address, "transactions/trc20", "trongrid_trc20")
             yield from self.trongrid(address, "transactions", "trongrid_transactions")
-        elif address.startswith("0x"):
+        elif chain == "eth":
             yield from self.etherscan(address)
-        elif address[:1] in ("1", "3") or address.lower().startswith("bc1"):
-            yield from self.esplora(address)
         else:
-            raise FetchError(f"{address}: not a TRON, Bitcoin or Ethereum address")
+            yield from self.esplora(address)
 
     def trongrid(self, address: str, endpoint: str, fmt: str) -> Iterator[Page]:
         headers = {"TRON-PRO-API-KEY": self.trongrid_key} if self.trongrid_key else {}
-        url: str | None = (f"{self.trongrid_url}/v1/accounts/{address}/{endpoint}?"
-                           + urlencode({"limit": 200}))
+        first = f"{self.trongrid_url}/v1/accounts/{address}/{endpoint}?" + urlencode({"limit": 200})
+        own_path = urlsplit(first).path
+        url: str | None = first
         for _ in range(self.max_pages):
             if url is None:
                 break
             body, path = self.fetcher.get(url, headers)
+            if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
+                path.unlink(missing_ok=True)  # not evidence: fetch it again next time
+                raise _reply_error(url, "not a TronGrid page ({'data': [...]})")
             yield Page(url, path, fmt)
             meta = body.get("meta") or {}
-            url = (meta.get("links") or {}).get("next")
+            links = meta.get("links") if isinstance(meta, dict) else None
+            nxt = links.get("next") if isinstance(links, dict) else None
+            if nxt is None:
+                break
+            if not isinstance(nxt, str) or len(nxt) > 4000:
+                raise _reply_error(url, "meta.links.next is not a URL")
+            # Only the next page of the same listing on the configured host: the key goes with it.
+            if _origin(nxt) != _origin(first) or urlsplit(nxt).path != own_path:
+                raise FetchError(f"{url}: next page points elsewhere "
+                                 f"({_origin(nxt)[1] or '?'}{urlsplit(nxt).path[:80]}); "
+                                 "not followed")
+            url = nxt
 
     def esplora(self, address: str) -> Iterator[Page]:
         base = f"{self.esplora_url}/address/{address}/txs"
         url = base
         for _ in range(self.max_pages):
             body, path = self.fetcher.get(url)
+            if not isinstance(body, list) or not all(
+                    isinstance(tx, dict) and isinstance(tx.get("txid"), str) for tx in body):
+                path.unlink(missing_ok=True)
+                raise _reply_error(url, "not a list of Esplora transactions")
             yield Page(url, path, "esplora")
-            confirmed = [tx for tx in body if (tx.get("status") or {}).get("confirmed")]
+            confirmed = [tx for tx in body if _confirmed(tx)]
             # Esplora pages confirmed history 25 at a time, after the last txid seen.
             if len(confirmed) < 25:
                 break
-            url = f"{base}/chain/{confirmed[-1]['txid']}"
+            txid = confirmed[-1]["txid"]
+            if not (len(txid) == 64 and all(c in "0123456789abcdef" for c in txid)):
+                raise _reply_error(url, "a txid that is not 64 hex digits")
+            url = f"{base}/chain/{txid}"
 
     def etherscan(self, address: str) -> Iterator[Page]:
         for action in ("tokentx", "txlist"):
@@ -72,11 +121,23 @@ class ChainSources:
                          "page": page, "offset": 1000, "sort": "asc"}
                 url = f"{self.etherscan_url}?{urlencode(query)}"
                 if self.etherscan_key:
-                    url += "&apikey=" + self.etherscan_key
+                    url += "&" + urlencode({"apikey": self.etherscan_key})
                 body, path = self.fetcher.get(url)
-                yield Page(_without_key(url), path, "etherscan_json")
-                if len(body.get("result") or []) < 1000:
+                shown = _without_key(url)
+                result = body.get("result") if isinstance(body, dict) else None
+                if not isinstance(result, list):
+                    # Etherscan answers errors with a string in `result` ("Max rate limit…").
+                    what = str(result)[:120] if isinstance(body, dict) else "not an object"
+                    path.unlink(missing_ok=True)  # not evidence: fetch it again next time
+                    raise _reply_error(shown, f"no list of transactions ({what})")
+                yield Page(shown, path, "etherscan_json")
+                if len(result) < 1000:
                     break
+
+
+def _confirmed(tx: dict[str, Any]) -> bool:
+    status = tx.get("status")
+    return isinstance(status, dict) and bool(status.get("confirmed"))
 
 
 def _without_key(url: str) -> str:

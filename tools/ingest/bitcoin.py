@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def _outputs(loc: str, tx: dict[str, Any]) -> Iterator[Item]:
     # Value moves from the inputs jointly; the largest input stands for them in the transfer
     # table, and all of them stay in the record for tracing policies that split by input.
     funded = [i for i in inputs if i["address"]]
-    main_input = max(funded, key=lambda i: from_units(i["value"], 0))["address"] if funded else None
+    main_input = max(funded, key=lambda i: Decimal(str(i["value"])))["address"] if funded else None
     for n, out in enumerate(tx["vout"]):
         amount = from_units(out.get("value", 0), 8)
         to = out.get("scriptpubkey_address") or None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -9,15 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from tools.errors import IngestError
-from tools.ingest.amounts import from_units, parse_amount
+from tools.ingest.amounts import from_units, parse_amount, token_decimals
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.tabular import csv_rows
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
+from tools.tokens import token_identity
 
 # Both header variants of Etherscan's ERC-20 export: the older names the hash "Txhash".
 CSV_HASH_COLUMNS = ("Transaction Hash", "Txhash")
+_ADDRESS = re.compile(r"0x[0-9a-f]{40}")
+_TXID = re.compile(r"0x[0-9a-fA-F]{64}")
 
 
 def _ts(seconds: Any) -> datetime | None:
@@ -27,11 +31,22 @@ def _ts(seconds: Any) -> datetime | None:
 def _token_item(loc: str, tx: str, contract: str, symbol: str, frm: str, to: str,
                 amount: Decimal, ts: datetime | None, extra: dict[str, Any]) -> Item:
     frm, to, contract = frm.lower(), to.lower(), contract.lower()
+    for address in (frm, to):
+        if not _ADDRESS.fullmatch(address):
+            raise ValueError(f"not an Ethereum address: {address[:50]!r}")
+    if not _TXID.fullmatch(tx):
+        raise ValueError(f"not a transaction hash: {tx[:80]!r}")
+    # Traced by contract: a contract calling itself "USDT" is not Tether's USDT.
+    symbol, key, note = token_identity("eth", str(symbol)[:256], contract)
     rid = token_transfer_id("eth", tx, contract, frm, to, amount)
     data = {"chain": "eth", "tx": tx, "token": symbol, "token_contract": contract, "from": frm,
             "to": to, "amount": str(amount), "time": ts.isoformat() if ts else None, **extra}
+    if key != symbol:
+        data["token_key"] = key
+    if note:
+        data["token_note"] = note
     return Item(rid, "transfer", loc, ts, data,
-                transfer=TransferRow("eth", symbol, frm, to, amount, ts, tx))
+                transfer=TransferRow("eth", key, frm, to, amount, ts, tx))
 
 
 def parse_etherscan_json(path: Path, name: str) -> Iterator[Item]:
@@ -39,11 +54,12 @@ def parse_etherscan_json(path: Path, name: str) -> Iterator[Item]:
         try:
             ts = _ts(t.get("timeStamp"))
             if "tokenDecimal" in t or "tokenSymbol" in t:
-                amount = from_units(t["value"], int(t.get("tokenDecimal") or 0))
+                decimals = token_decimals(t.get("tokenDecimal") or 0)
+                amount = from_units(t["value"], decimals)
                 yield _token_item(
                     loc, t["hash"], t["contractAddress"], t.get("tokenSymbol", ""), t["from"],
                     t["to"], amount, ts,
-                    {"decimals": int(t.get("tokenDecimal") or 0), "amount_raw": t["value"],
+                    {"decimals": decimals, "amount_raw": t["value"],
                      "block": t.get("blockNumber")},
                 )
             else:

@@ -9,11 +9,14 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
+import ijson
+
 from tools.errors import UnknownFormatError
 from tools.ingest import bank, bitcoin, ethereum, listings, tagpack, telegram, tron
 from tools.ingest.mappings import ColumnMapping, find_mapping
 from tools.ingest.tabular import cell_text, first_row_text, table_rows, text_encoding
 from tools.items import Item
+from tools.limits import MAX_JSON_DEPTH
 
 HEAD_BYTES = 64 * 1024
 
@@ -70,6 +73,33 @@ def _json_format(head: Head) -> str | None:
     return None
 
 
+def top_level_keys(path: Path, stop: frozenset[str] = frozenset({"messages", "chats"}),
+                   max_keys: int = 100) -> set[str]:
+    """Keys of a JSON object file's top level, streamed until one of `stop` (bounded work).
+
+    A chat whose name is longer than the head pushes the keys that tell its format out of it;
+    a shop picks its chat's name, so detection must not depend on the head alone.
+    """
+    keys: set[str] = set()
+    depth = 0
+    try:
+        with path.open("rb") as f:
+            for event, value in ijson.basic_parse(f):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_JSON_DEPTH:
+                        break
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                elif event == "map_key" and depth == 1:
+                    keys.add(value)
+                    if value in stop or len(keys) >= max_keys:
+                        break
+    except ijson.JSONError:
+        pass  # what was read so far decides; the parser names the damage later
+    return keys
+
+
 def detect_format(path: Path, mapping: ColumnMapping | None = None) -> str:
     """The format name of `path` judged from its content; the file name plays no part."""
     head = read_head(path)
@@ -80,6 +110,12 @@ def detect_format(path: Path, mapping: ColumnMapping | None = None) -> str:
     fmt = _json_format(head)
     if fmt:
         return fmt
+    if head.json_start == "{" and len(head.raw) == HEAD_BYTES:
+        keys = top_level_keys(path)
+        if "chats" in keys:
+            return "telegram_export"
+        if {"name", "type", "id", "messages"} <= keys:
+            return "telegram_chat"
     first_line = head.text.lstrip("\ufeff").split("\n", 1)[0]
     if head.json_start == "{" and first_line.rstrip().endswith("}"):
         return "listings_jsonl"

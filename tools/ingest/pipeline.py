@@ -24,6 +24,7 @@ from tools.ingest import FORMATS
 from tools.ingest.formats import detect_format, parser_for
 from tools.ingest.mappings import ColumnMapping
 from tools.items import Item
+from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
 from tools.store.repository import CaseStore, FileMeta, StoreWriter
@@ -69,13 +70,28 @@ class _Checked:
         self.last: str | None = None
 
     def __iter__(self) -> Iterator[Item]:
-        for item in self.items:
+        for n, item in enumerate(self.items, 1):
             problem = _problem(item)
             if problem:
                 raise IngestError(self.name, item.locator if isinstance(item.locator, str)
                                   else self.last, problem)
+            if n > MAX_ITEMS_PER_FILE:
+                raise IngestError(self.name, item.locator,
+                                  f"more than {MAX_ITEMS_PER_FILE:,} records in one file")
+            _bound_text(item)
             self.last = item.locator
             yield item
+
+
+def _bound_text(item: Item) -> None:
+    """Text past `MAX_TEXT_CHARS` is analysed and stored in part, whatever the importer; the
+    whole stays in the vault's copy of the file and the record says how much was kept."""
+    if item.text is not None and len(item.text) > MAX_TEXT_CHARS:
+        item.data.setdefault("text_truncated", {"chars": len(item.text),
+                                                "analysed": MAX_TEXT_CHARS})
+        item.text = item.text[:MAX_TEXT_CHARS]
+        if isinstance(item.data.get("text"), str):
+            item.data["text"] = item.text
 
 
 def _problem(item: Item) -> str | None:

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import ijson
+import orjson
 
 from tools.errors import IngestError
+from tools.ingest.jsonio import bounded_parse
 from tools.ingest.times import from_epoch
 from tools.items import Item
+from tools.limits import MAX_FIELD_CHARS, MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.shop_links import chat_shop_id
 
 # Chats whose other side sells: a bot the buyer talks to, or a channel posting offers.
@@ -25,8 +28,27 @@ def flatten_text(text: Any) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in text)
+        return "".join(p if isinstance(p, str) else
+                       _str(p.get("text", "")) if isinstance(p, dict) else "" for p in text)
     return ""
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def bounded_field(value: Any) -> Any:
+    """A short field as evidence wrote it, or cut to `MAX_FIELD_CHARS` when it is not short.
+
+    Scalars stay; strings and nested values past the bound become a prefix of their text with
+    a mark, so a shop cannot make one field cost memory or time downstream.
+    """
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    if len(text) <= MAX_FIELD_CHARS:
+        return value
+    return f"{text[:MAX_FIELD_CHARS]}… [cut: {len(text):,} characters in the evidence file]"
 
 
 def _ptr(prefix: str) -> str:
@@ -60,11 +82,20 @@ def _parse(path: Path, name: str, chat_prefixes: set[str]) -> Iterator[Item]:
         chat: _Chat | None = None
         builder: ijson.ObjectBuilder | None = None
         msg_prefix = ""
+        n_items = 0
+
+        def where() -> str | None:
+            return f"{chat.pointer}/messages/{chat.n_messages}" if chat else None
+
         try:
-            for prefix, event, value in ijson.parse(f, use_float=False):
+            for prefix, event, value in bounded_parse(f, name, where):
                 if builder is not None:
                     if prefix == msg_prefix and event == "end_map":
                         assert chat is not None
+                        n_items += 1
+                        if n_items > MAX_ITEMS_PER_FILE:
+                            raise IngestError(name, where(), f"more than "
+                                              f"{MAX_ITEMS_PER_FILE:,} messages in one file")
                         chat.n_messages += 1
                         loc = f"{chat.pointer}/messages/{chat.n_messages - 1}"
                         chat.pending.append((loc, builder.value))
@@ -90,8 +121,7 @@ def _parse(path: Path, name: str, chat_prefixes: set[str]) -> Iterator[Item]:
                     yield from _flush(chat, name)
                     chat = None
         except ijson.JSONError as exc:
-            where = f"{chat.pointer}/messages/{chat.n_messages}" if chat else None
-            raise IngestError(name, where, f"malformed JSON: {exc}") from exc
+            raise IngestError(name, where(), f"malformed JSON: {exc}") from exc
 
 
 def _flush(chat: _Chat, name: str) -> Iterator[Item]:
@@ -106,39 +136,56 @@ def _message_items(loc: str, m: dict[str, Any], chat: dict[str, Any], name: str
                    ) -> Iterator[Item]:
     if "id" not in m:
         raise IngestError(name, loc, "message without an id")
-    chat_id, chat_type = chat["id"], chat.get("type", "")
+    chat_id, chat_type = _id(chat["id"], name, loc), _str(chat.get("type", ""))
+    message_id = _id(m["id"], name, loc)
     text = flatten_text(m.get("text"))
-    ts = _timestamp(m)
-    data = {
-        "chat_id": chat_id, "chat_name": chat.get("name"), "chat_type": chat_type,
-        "message_id": m["id"], "type": m.get("type", "message"),
-        "date": ts.isoformat() if ts else m.get("date"),
-        "from": m.get("from") or m.get("actor"), "from_id": m.get("from_id") or m.get("actor_id"),
+    data: dict[str, Any] = {}
+    if len(text) > MAX_TEXT_CHARS:
+        # The whole text stays in the evidence file; what is analysed is bounded.
+        data["text_truncated"] = {"chars": len(text), "analysed": MAX_TEXT_CHARS}
+        text = text[:MAX_TEXT_CHARS]
+    ts = _timestamp(m, name, loc)
+    data.update({
+        "chat_id": chat_id, "chat_name": bounded_field(chat.get("name")), "chat_type": chat_type,
+        "message_id": message_id, "type": bounded_field(m.get("type", "message")),
+        "date": ts.isoformat() if ts else bounded_field(m.get("date")),
+        "from": bounded_field(m.get("from") or m.get("actor")),
+        "from_id": bounded_field(m.get("from_id") or m.get("actor_id")),
         "text": text,
-    }
+    })
     for key in ("forwarded_from", "reply_to_message_id", "action", "media_type", "via_bot",
-                "edited", "sticker_emoji"):
+                "edited", "sticker_emoji", "file"):
         if key in m:
-            data[key] = m[key]
+            data[key] = bounded_field(m[key])
     if "photo" in m:
         data["photo"] = True
-    if "file" in m:
-        data["file"] = m["file"]
     shop = chat_shop_id(chat_id) if chat_type in SHOP_CHAT_TYPES else None
-    rid = f"tg:{chat_id}/{m['id']}"
+    rid = f"tg:{chat_id}/{message_id}"
     yield Item(rid, "message", loc, ts, data, text=text or None, shop=shop)
     if chat_type in CHANNEL_TYPES and m.get("type", "message") == "message" and text.strip():
         listing = {"title": text.strip().split("\n", 1)[0][:200], "text": text,
-                   "vendor": chat.get("name"), "channel_id": chat_id, "message": rid,
+                   "vendor": data["chat_name"], "channel_id": chat_id, "message": rid,
                    "market": "Telegram"}
         # The listing cites the same place in the export as the post it was read from.
         yield Item(f"listing:{rid}", "listing", loc, ts, listing, text=text, shop=shop)
 
 
-def _timestamp(m: dict[str, Any]) -> datetime | None:
-    if m.get("date_unixtime"):
-        return from_epoch(m["date_unixtime"])
-    if m.get("date"):
-        # Older exports give only local time; keep it as written, marked UTC-naive.
-        return datetime.fromisoformat(m["date"]).replace(tzinfo=UTC)
+def _id(value: Any, name: str, loc: str) -> int | str:
+    """A chat or message id: an integer, or a short string (ids go into record ids)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**20:
+        return value
+    if isinstance(value, str) and 0 < len(value) <= 64 and "/" not in value:
+        return value
+    raise IngestError(name, loc, "chat or message id is not a short number")
+
+
+def _timestamp(m: dict[str, Any], name: str, loc: str) -> datetime | None:
+    try:
+        if m.get("date_unixtime"):
+            return from_epoch(m["date_unixtime"])
+        if m.get("date"):
+            # Older exports give only local time; keep it as written, marked UTC-naive.
+            return datetime.fromisoformat(m["date"]).replace(tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise IngestError(name, loc, f"bad message date: {exc}") from exc
     return None

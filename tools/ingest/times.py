@@ -12,7 +12,11 @@ def from_epoch(value: Any, per_second: int = 1) -> datetime:
     A damaged file can hold any number; out of range is a ValueError like any bad value,
     not the platform's OSError or OverflowError.
     """
+    if isinstance(value, str) and len(value) > 20:
+        raise ValueError(f"timestamp out of range: {value[:20]!r}...")
     try:
-        return datetime.fromtimestamp(int(value) / per_second, UTC)
+        if abs(value := int(value)) > 10**17:
+            raise ValueError(f"timestamp out of range: {value!r}")
+        return datetime.fromtimestamp(value / per_second, UTC)
     except (OverflowError, OSError) as exc:
         raise ValueError(f"timestamp out of range: {value!r}") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -10,11 +11,12 @@ from typing import Any
 import base58
 
 from tools.errors import IngestError
-from tools.ingest.amounts import from_units
+from tools.ingest.amounts import from_units, token_decimals
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
+from tools.tokens import clean_symbol, token_identity, valid_contract
 
 USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
 # TRC-20 contracts whose transfer() calls are decoded from raw transactions (symbol, decimals).
@@ -23,6 +25,7 @@ KNOWN_TRC20 = {
     "TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8": ("USDC", 6),
 }
 _TRANSFER_SELECTOR = "a9059cbb"
+_TXID = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def hex_to_base58(hex_address: str) -> str:
@@ -38,6 +41,16 @@ def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, fr
                    to: str, raw: str | int, ts: datetime | None, status: str,
                    extra: dict[str, Any] | None = None) -> Item:
     amount = from_units(raw, decimals)
+    for address in (frm, to):
+        if not valid_contract("tron", address):
+            raise ValueError(f"not a TRON address: {str(address)[:50]!r}")
+    if not isinstance(tx, str) or not _TXID.fullmatch(tx):
+        raise ValueError(f"not a transaction id: {str(tx)[:80]!r}")
+    if token == "TRX" or token.startswith("TRC10:"):
+        symbol, key, note = clean_symbol(symbol), token, None
+    else:
+        # Traced by contract: a contract calling itself "USDT" is not Tether's USDT.
+        symbol, key, note = token_identity("tron", str(symbol)[:256], token)
     rid = token_transfer_id("tron", tx, token, frm, to, amount)
     data = {
         "chain": "tron", "tx": tx, "token": symbol, "token_contract": token,
@@ -45,7 +58,11 @@ def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, fr
         "amount_raw": str(raw), "time": ts.isoformat() if ts else None, "status": status,
         **(extra or {}),
     }
-    transfer = TransferRow("tron", symbol, frm, to, amount, ts, tx)
+    if key != symbol:
+        data["token_key"] = key
+    if note:
+        data["token_note"] = note
+    transfer = TransferRow("tron", key, frm, to, amount, ts, tx)
     return Item(rid, "transfer", loc, ts, data, transfer=transfer)
 
 
@@ -61,7 +78,7 @@ def parse_trongrid_trc20(path: Path, name: str) -> Iterator[Item]:
             info = t["token_info"]
             yield _transfer_item(
                 loc, t["transaction_id"], info["address"], info.get("symbol", ""),
-                int(info["decimals"]), t["from"], t["to"], t["value"],
+                token_decimals(info["decimals"]), t["from"], t["to"], t["value"],
                 _ts(t.get("block_timestamp")), "SUCCESS",
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -77,7 +94,7 @@ def parse_tronscan_transfers(path: Path, name: str) -> Iterator[Item]:
         try:
             yield _transfer_item(
                 loc, t["transaction_id"], t["contract_address"], info.get("tokenAbbr", ""),
-                int(info.get("tokenDecimal", 0)), t["from_address"], t["to_address"],
+                token_decimals(info.get("tokenDecimal", 0)), t["from_address"], t["to_address"],
                 t["quant"], _ts(t.get("block_ts")), status, {"confirmed": t.get("confirmed")},
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -102,7 +119,7 @@ def parse_trongrid_transactions(path: Path, name: str) -> Iterator[Item]:
                         hex_to_base58(value["to_address"]), value["amount"], ts, status,
                     )
                 elif kind == "TransferAssetContract":
-                    asset = str(value["asset_name"])
+                    asset = clean_symbol(str(value["asset_name"])[:64])
                     # TRC-10 precision is per token and absent here: amounts stay in units.
                     yield _transfer_item(
                         loc, tx, f"TRC10:{asset}", f"TRC10:{asset}", 0,

@@ -7,6 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, and_, delete, func, insert, select
 
+from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import ChromaAdapter, Embedder
 from tools.search.text import (
@@ -68,6 +70,8 @@ class Hit(BaseModel):
     shop: str | None
     cities: list[str]
     drugs: list[str]
+    note: str | None = Field(default=None, description="Set when only part of a huge text is "
+                                                       "indexed")
 
 
 class SearchResult(BaseModel):
@@ -86,6 +90,22 @@ def open_chroma(url: str | None, path: Path) -> Any:
                                    ssl=parts.scheme == "https", settings=settings)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """Everything a search reads, built aside and swapped in with one assignment, so a search
+    running while the index is rebuilt sees the old snapshot or the new one, never half of each.
+    """
+
+    docs: list[dict[str, Any]]
+    bm25: bm25s.BM25
+    vocab: set[str]
+    by_id: dict[str, int]
+    kind: np.ndarray
+    shop: np.ndarray
+    ts: np.ndarray
+    masks: dict[tuple[str, str], np.ndarray]
 
 
 def collection_name(key: str) -> str:
@@ -107,11 +127,10 @@ class SearchIndex:
         self.collection = chroma.get_or_create_collection(
             collection_name(self.key), embedding_function=ChromaAdapter(embedder),
             configuration={"hnsw": {"space": "cosine"}})
-        self.lock = threading.Lock()
+        # Re-entrant: a first search that finds no index builds it under the same lock.
+        self.lock = threading.RLock()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._bm25: bm25s.BM25 | None = None
-        self._docs: list[dict[str, Any]] = []
-        self._vocab: set[str] = set()
+        self._snapshot: _Snapshot | None = None
 
     # --- building ------------------------------------------------------------------------------
 
@@ -142,7 +161,7 @@ class SearchIndex:
                 done += len(rows[start : start + BATCH])
                 if on_progress:
                     on_progress(done, len(rows))
-            if done or self._bm25 is None:
+            if done or self._snapshot is None:
                 self._load_bm25()
             return done
 
@@ -172,12 +191,17 @@ class SearchIndex:
             # The channel or vendor name is part of what a listing says ("Барахолка Тараз").
             context = r.data.get("vendor") or r.data.get("chat_name") or ""
             text = f"{context}\n{r.text}" if context and r.kind == "listing" else r.text
+            if len(text) > MAX_INDEXED_CHARS:
+                # The whole text stays in the record and the vault; the index reads a window.
+                log.info("indexing the first %d of %d characters of %s", MAX_INDEXED_CHARS,
+                         len(text), r.id)
+                text = text[:MAX_INDEXED_CHARS]
             a = analyse(text)
             shop = _shop_of(r.id, r.kind, r.data)
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
-                own = analyse(r.text or "").of("cities")
+                own = analyse((r.text or "")[:MAX_INDEXED_CHARS]).of("cities")
                 cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
             docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
@@ -198,9 +222,15 @@ class SearchIndex:
         with self.store.engine.connect() as conn:
             indexed = conn.execute(select(func.count()).select_from(search_docs)
                                    .where(search_docs.c.case == self.key)).scalar() or 0
-        if indexed != len(self._docs):
-            with self.lock:
+        snapshot = self._snapshot
+        if snapshot is not None and indexed != len(snapshot.docs) and self.lock.acquire(
+                blocking=False):
+            # While another thread indexes, searches read the snapshot they have; it swaps in
+            # the new one when its batch is done.
+            try:
                 self._load_bm25()
+            finally:
+                self.lock.release()
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embeddings of `texts`, each distinct text computed once: bots repeat themselves
@@ -219,27 +249,28 @@ class SearchIndex:
             rows = conn.execute(
                 select(search_docs).where(search_docs.c.case == self.key)
                 .order_by(search_docs.c.record_id)).all()
-        self._docs = [dict(r._mapping) for r in rows]
-        corpus = [d["tokens"].split() or ["∅"] for d in self._docs]
-        self._vocab = {t for doc in corpus for t in doc}
-        self._bm25 = bm25s.BM25()
+        docs = [dict(r._mapping) for r in rows]
+        corpus = [d["tokens"].split() or ["∅"] for d in docs]
+        bm25 = bm25s.BM25()
         if corpus:
-            self._bm25.index(corpus, show_progress=False)
-        self._by_id = {d["record_id"]: i for i, d in enumerate(self._docs)}
+            bm25.index(corpus, show_progress=False)
         # Column arrays and one mask per city, drug and payment kind: filters are vector ops.
-        n = len(self._docs)
-        self._kind = np.array([d["kind"] for d in self._docs], dtype=object)
-        self._shop = np.array([d["shop"] or "" for d in self._docs], dtype=object)
-        self._ts: np.ndarray = np.array(
-            [as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in self._docs],
-            dtype=np.float64)
-        self._masks: dict[tuple[str, str], np.ndarray] = {}
-        for i, d in enumerate(self._docs):
+        n = len(docs)
+        masks: dict[tuple[str, str], np.ndarray] = {}
+        for i, d in enumerate(docs):
             for field in ("cities", "drugs", "payment"):
                 for value in d[field].split("|"):
                     if value:
-                        mask = self._masks.setdefault((field, value), np.zeros(n, dtype=bool))
+                        mask = masks.setdefault((field, value), np.zeros(n, dtype=bool))
                         mask[i] = True
+        self._snapshot = _Snapshot(
+            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc},
+            by_id={d["record_id"]: i for i, d in enumerate(docs)},
+            kind=np.array([d["kind"] for d in docs], dtype=object),
+            shop=np.array([d["shop"] or "" for d in docs], dtype=object),
+            ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
+                        dtype=float),
+            masks=masks)
 
     # --- searching -----------------------------------------------------------------------------
 
@@ -247,70 +278,83 @@ class SearchIndex:
                mode: Mode = "hybrid") -> SearchResult:
         """Top `k` messages and listings for `query`, each cited, with the matching passage."""
         filters = filters or SearchFilters()
-        if self._bm25 is None:
-            self.update()
+        query = query[:MAX_QUERY_CHARS]
+        if self._snapshot is None:
+            if self.lock.acquire(blocking=False):
+                try:
+                    self.update()
+                finally:
+                    self.lock.release()
+            else:
+                # Another thread is indexing: search what is indexed so far.
+                self._load_bm25()
         else:
             self._reload_if_stale()
-        keep = self._filter(filters)
+        snap = self._snapshot
+        assert snap is not None
+        keep = self._filter(snap, filters)
         analysed = analyse(query)
-        bm25_ranked = self._bm25_ranks(analysed, keep) if mode != "vector" else []
-        vector_ranked = self._vector_ranks(query, analysed, keep) if mode != "bm25" else []
+        bm25_ranked = self._bm25_ranks(snap, analysed, keep) if mode != "vector" else []
+        vector_ranked = (self._vector_ranks(snap, query, analysed, keep) if mode != "bm25"
+                         else [])
         fused: dict[int, float] = {}
         for ranked in (bm25_ranked, vector_ranked):
             for rank, i in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        top = sorted(fused, key=lambda i: (-fused[i], self._docs[i]["record_id"]))[:k]
+        top = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))[:k]
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
-        hits = self._hits(set(analysed.tokens), top, fused, b_rank, v_rank)
+        hits = self._hits(snap, set(analysed.tokens), top, fused, b_rank, v_rank)
         return SearchResult(query=query, mode=mode, filters=filters, hits=hits)
 
-    def _filter(self, f: SearchFilters) -> np.ndarray | None:
+    def _filter(self, snap: _Snapshot, f: SearchFilters) -> np.ndarray | None:
         if not any(v is not None for v in f.model_dump().values()):
             return None
-        n = len(self._docs)
+        n = len(snap.docs)
         keep = np.ones(n, dtype=bool)
         for field, value in (("cities", _concept(f.city, "cities") if f.city else None),
                              ("drugs", _concept(f.drug, "drugs") if f.drug else None),
                              ("payment", f.payment)):
             if value is not None:
-                keep &= self._masks.get((field, value), np.zeros(n, dtype=bool))
+                keep &= snap.masks.get((field, value), np.zeros(n, dtype=bool))
         if f.shop is not None:
-            keep &= self._shop == f.shop
+            keep &= snap.shop == f.shop
         if f.kind is not None:
-            keep &= self._kind == f.kind
+            keep &= snap.kind == f.kind
         with np.errstate(invalid="ignore"):
             if f.since is not None:
-                keep &= self._ts >= f.since.timestamp()
+                keep &= snap.ts >= f.since.timestamp()
             if f.until is not None:
-                keep &= self._ts <= f.until.timestamp()
+                keep &= snap.ts <= f.until.timestamp()
         return keep
 
-    def _bm25_ranks(self, analysed: Analysed, keep: np.ndarray | None) -> list[int]:
-        tokens = [t for t in analysed.tokens if t in self._vocab]
-        if not tokens or self._bm25 is None or not self._docs:
+    def _bm25_ranks(self, snap: _Snapshot, analysed: Analysed, keep: np.ndarray | None
+                    ) -> list[int]:
+        tokens = [t for t in analysed.tokens if t in snap.vocab]
+        if not tokens or not snap.docs:
             return []
         mask = keep.astype(np.float32) if keep is not None else None
-        ids, scores = self._bm25.retrieve([tokens], k=min(CANDIDATES, len(self._docs)),
+        ids, scores = snap.bm25.retrieve([tokens], k=min(CANDIDATES, len(snap.docs)),
                                           show_progress=False, weight_mask=mask)
         return [int(i) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
-    def _vector_ranks(self, query: str, analysed: Analysed, keep: np.ndarray | None
-                      ) -> list[int]:
-        if not self._docs:
+    def _vector_ranks(self, snap: _Snapshot, query: str, analysed: Analysed,
+                      keep: np.ndarray | None) -> list[int]:
+        if not snap.docs:
             return []
-        n = min(len(self._docs), CANDIDATES * (5 if keep is not None else 1))
+        n = min(len(snap.docs), CANDIDATES * (5 if keep is not None else 1))
         vector = self.embedder.query(for_embedding(query, analysed))
         res = self.collection.query(query_embeddings=[vector], n_results=n,
                                     include=["distances"])
-        ranked = [self._by_id[r] for r in res["ids"][0] if r in self._by_id]
+        ranked = [snap.by_id[r] for r in res["ids"][0] if r in snap.by_id]
         if keep is not None:
             ranked = [i for i in ranked if keep[i]]
         return ranked[:CANDIDATES]
 
-    def _hits(self, q_tokens: set[str], top: list[int], fused: dict[int, float],
-              b_rank: dict[int, int], v_rank: dict[int, int]) -> list[Hit]:
-        ids = [self._docs[i]["record_id"] for i in top]
+    def _hits(self, snap: _Snapshot, q_tokens: set[str], top: list[int],
+              fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int]
+              ) -> list[Hit]:
+        ids = [snap.docs[i]["record_id"] for i in top]
         with self.store.engine.connect() as conn:
             rows = {r.id: r for r in conn.execute(
                 select(records.c.id, records.c.text, records.c.locator, files.c.name,
@@ -319,8 +363,10 @@ class SearchIndex:
                 .where(records.c.case == self.case, records.c.id.in_(ids)))}
         hits = []
         for i in top:
-            d = self._docs[i]
+            d = snap.docs[i]
             r = rows[d["record_id"]]
+            note = (f"indexed the first {MAX_INDEXED_CHARS:,} of {len(r.text):,} characters"
+                    if len(r.text) > MAX_INDEXED_CHARS else None)
             hits.append(Hit(
                 record_id=d["record_id"], kind=d["kind"], score=round(fused[i], 6),
                 bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
@@ -328,7 +374,7 @@ class SearchIndex:
                 source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
                 time=as_utc(d["ts"]), shop=d["shop"],
                 cities=[c for c in d["cities"].split("|") if c],
-                drugs=[c for c in d["drugs"].split("|") if c]))
+                drugs=[c for c in d["drugs"].split("|") if c], note=note))
         return hits
 
 
@@ -352,14 +398,38 @@ def _concept(text: str, group: str) -> str:
     return text
 
 
+# Characters of one line analysed to score it.
+_LINE_CHARS = 2000
+
+
 def _best_line(text: str, q_tokens: set[str]) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()] or [text]
+    """The line that matches the query best, looked for in bounded windows.
+
+    Lines are scored in the text's opening `BEST_LINE_WINDOW` characters and around the first
+    place each query word occurs in the indexed part: per query, the work is bounded however
+    long the text is.
+    """
+    text = text[:MAX_INDEXED_CHARS]
     plain = {t for t in q_tokens if not t.startswith(CONCEPT_PREFIX)}
     concepts = q_tokens - plain
+    starts = {0}
+    norm = normalise(text)
+    for token in plain:
+        if (at := norm.find(token)) > 0:
+            starts.add(at)
+    candidates: dict[int, str] = {}
+    for at in sorted(starts):
+        begin = text.rfind("\n", 0, at) + 1
+        window = text[begin : begin + (BEST_LINE_WINDOW if at == 0 else _LINE_CHARS)]
+        offset = begin
+        for line in window.split("\n"):
+            if line.strip() and offset not in candidates:
+                candidates[offset] = line[:_LINE_CHARS].rstrip("\r")
+            offset += len(line) + 1
+    lines = list(candidates.values()) or [text[:_LINE_CHARS]]
 
     def score(line: str) -> int:
-        a = analyse(line)
-        return 2 * len(plain & set(a.tokens)) + len(concepts & set(a.tokens))
+        tokens = set(analyse(line).tokens)
+        return 2 * len(plain & tokens) + len(concepts & tokens)
 
     return max(lines, key=score)[:300]
-

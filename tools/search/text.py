@@ -18,6 +18,12 @@ _WORD = re.compile(r"[0-9a-zа-яәғқңөұүһі]+(?:-[0-9a-zа-яәғқңө�
 _CYRILLIC = re.compile(r"[а-яәғқңөұүһі]")
 CONCEPT_PREFIX = "§"
 FUZZY_CUTOFF = 85
+# Longer "words" (a run of one letter, a hash, a base64 blob) are cut to this many characters
+# for stemming and never matched fuzzily: no slang term is longer, and both cost time per
+# character.
+MAX_WORD_CHARS = 40
+# Distinct unknown words per text matched fuzzily against the lexicon.
+MAX_FUZZY_WORDS = 2000
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,8 @@ class Lexicon:
     groups: dict[str, dict[str, list[str]]]
     exact: dict[str, set[str]] = field(default_factory=dict)
     prefixes: list[tuple[str, str]] = field(default_factory=list)
+    # Prefixes by their first character: a word is compared with a few, not all of them.
+    by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | Traversable) -> Lexicon:
@@ -39,14 +47,18 @@ class Lexicon:
                     v = normalise(str(v))
                     if v.endswith("*"):
                         lex.prefixes.append((v[:-1], key))
+                        lex.by_initial.setdefault(v[:1], []).append((v[:-1], key))
                     else:
                         lex.exact.setdefault(v, set()).add(key)
         return lex
 
-    def concepts_of(self, word: str) -> set[str]:
-        found = set(self.exact.get(word, ()))
-        found.update(key for prefix, key in self.prefixes if word.startswith(prefix))
-        if not found and len(word) >= 5:
+    def concepts_of(self, word: str, fuzzy: bool = True) -> set[str]:
+        exact = self.exact.get(word)
+        found = set(exact) if exact else set()
+        for prefix, key in self.by_initial.get(word[:1], ()):
+            if word.startswith(prefix):
+                found.add(key)
+        if not found and fuzzy and fuzzy_candidate(word):
             # A typo ("мефидрон", "шымкен") still names the concept.
             choices = [p for p, _ in self.prefixes] + list(self.exact)
             best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -71,7 +83,18 @@ _EN = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    word = word[:MAX_WORD_CHARS]
     return (_RU if _CYRILLIC.search(word) else _EN).stemWord(word)
+
+
+def fuzzy_candidate(word: str) -> bool:
+    """Whether a word is worth a fuzzy match against the lexicon (a typo of a slang word)."""
+    return 5 <= len(word) <= MAX_WORD_CHARS and not any(c.isdigit() for c in word)
+
+
+@lru_cache(maxsize=200_000)
+def _concepts(word: str, fuzzy: bool) -> frozenset[str]:
+    return frozenset(lexicon().concepts_of(word, fuzzy))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +111,24 @@ _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
 
 def analyse(text: str) -> Analysed:
     """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions."""
-    lex = lexicon()
     norm = normalise(text)
-    tokens = [stem(w) for w in _WORD.findall(norm) if not w.isdigit()]
+    words = _WORD.findall(norm)
+    stems = {w: stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
+    tokens = [stems[w] for w in words if w in stems]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
     # ("@mefistofel_bot" is a shop's name, not mephedrone).
-    for word in _WORD.findall(_HANDLE.sub(" ", norm)):
-        if not word.isdigit():
-            concepts |= lex.concepts_of(word)
+    fuzzy_left = MAX_FUZZY_WORDS
+    for word in set(_WORD.findall(_HANDLE.sub(" ", norm))):
+        if word.isdigit():
+            continue
+        word = word[:MAX_WORD_CHARS * 2]
+        found = _concepts(word, False)
+        if not found and fuzzy_left > 0 and fuzzy_candidate(word):
+            # Typo tolerance costs ~30 µs a word: a text of gibberish gets a bounded share.
+            fuzzy_left -= 1
+            found = _concepts(word, True)
+        concepts |= found
     tokens += [CONCEPT_PREFIX + c for c in sorted(concepts)]
     return Analysed(tokens, concepts)
 

@@ -226,7 +226,7 @@ class StoreWriter:
             {
                 "case": case, "record_id": i.id, "chain": t.chain, "token": t.token,
                 "from_address": t.from_address, "to_address": t.to_address,
-                "amount": str(t.amount), "ts": as_utc(t.ts), "tx": t.tx,
+                "amount": format(t.amount, "f"), "ts": as_utc(t.ts), "tx": t.tx,
             }
             for i in items
             if (t := i.transfer) is not None

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tools.tokens import DEFAULT_POISON_DUST, KNOWN_TOKENS, POISON_DUST, token_label, valid_contract
 from tools.trace.graph import CaseGraph, Move, from_units, to_units
 from tools.trace.models import (
     Endpoint,
     EndpointReason,
     Hop,
+    OtherToken,
     Pattern,
     TraceRequest,
     TraceResult,
@@ -28,6 +30,7 @@ SWEEP_SECONDS = 72 * 3600
 PEEL_MAIN_SHARE = 0.75
 CONSOLIDATION_SENDERS = 3
 DUST_UNITS = 10**12  # one millionth of a token
+MAX_CITED_POISONING = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +51,20 @@ class _View:
         self.since = req.since.timestamp() if req.since else None
         self.until = req.until.timestamp() if req.until else None
         self.min_units = to_units(req.min_amount) if req.min_amount else 0
+        self.include_poisoning = req.include_poisoning
+        self.dust = to_units(POISON_DUST.get(token, DEFAULT_POISON_DUST))
+        self.cg = cg
+        self.poisoning: set[str] = set()
 
-    def _keep(self, m: Move) -> bool:
-        return (m.token == self.token and m.units >= self.min_units
+    def _keep(self, m: Move, sender: str) -> bool:
+        if not (m.token == self.token and m.units >= self.min_units
                 and (self.since is None or m.ts >= self.since)
-                and (self.until is None or m.ts <= self.until))
+                and (self.until is None or m.ts <= self.until)):
+            return False
+        if not self.include_poisoning and is_poisoning(self.cg, m, sender, self.dust):
+            self.poisoning.add(m.record_id)
+            return False
+        return True
 
     def out_events(self, u: str) -> Iterator[Event]:
         """Transfers by which money leaves `u` in the trace's direction."""
@@ -63,24 +75,58 @@ class _View:
         return self._events(u, leaving=False)
 
     def _events(self, u: str, leaving: bool) -> Iterator[Event]:
-        edges = self.g.succ[u] if self.forward == leaving else self.g.pred[u]
+        along = self.forward == leaving
+        edges = self.g.succ[u] if along else self.g.pred[u]
         sign = 1 if self.forward else -1
         for v, data in edges.items():
             for m in data["m"]:
-                if self._keep(m):
+                if self._keep(m, u if along else v):
                     yield Event(sign * m.ts, u, v, m) if leaving else Event(sign * m.ts, v, u, m)
 
     def neighbours(self, u: str) -> Iterator[str]:
         return iter(self.g.succ[u] if self.forward else self.g.pred[u])
 
 
-def _main_token(cg: CaseGraph, starts: list[str], forward: bool) -> str:
+def is_poisoning(cg: CaseGraph, m: Move, sender: str, dust_units: int) -> bool:
+    """Probable address poisoning: a zero-value transfer, or dust from a look-alike address."""
+    return m.units == 0 or (m.units <= dust_units and cg.has_lookalike(sender))
+
+
+def _start_tokens(cg: CaseGraph, starts: list[str], forward: bool) -> Counter[str]:
+    """Token keys of the transfers by which money leaves (or reaches) the starts."""
     counts: Counter[str] = Counter()
     for s in starts:
         edges = cg.graph.succ[s] if forward else cg.graph.pred[s]
         for data in edges.values():
-            counts.update(m.token for m in data["m"])
-    return counts.most_common(1)[0][0] if counts else "USDT"
+            counts.update(m.token for m in data["m"] if m.units)
+    return counts
+
+
+def _main_token(counts: Counter[str]) -> str:
+    """The starts' most used token, a known one (not `symbol@contract`) when there is one."""
+    known = Counter({k: n for k, n in counts.items() if "@" not in k})
+    return (known or counts).most_common(1)[0][0] if counts else "USDT"
+
+
+def resolve_token(asked: str, counts: Counter[str]) -> str:
+    """The key of the token asked for: a key, a contract, or a symbol.
+
+    A known symbol ('USDT') means the real token only, never a contract that borrows it; another
+    symbol means the starts' most used contract of that name.
+    """
+    if "@" in asked or asked in counts:
+        return asked
+    for chain in ("tron", "eth"):
+        contract = asked.lower() if chain == "eth" else asked
+        if valid_contract(chain, contract):
+            if (known := KNOWN_TOKENS.get((chain, contract))) is not None:
+                return known.symbol
+            keys = [k for k in counts if k.endswith(f"@{contract}")]
+            return keys[0] if keys else f"@{contract}"
+    if any(t.symbol == asked.upper() for t in KNOWN_TOKENS.values()):
+        return asked.upper()
+    named = Counter({k: n for k, n in counts.items() if k.rsplit("@", 1)[0] == asked})
+    return named.most_common(1)[0][0] if named else asked
 
 
 class _Tracer:
@@ -89,7 +135,9 @@ class _Tracer:
         self.g = cg.graph
         self.req = req
         self.starts = [a for a in dict.fromkeys(req.addresses) if a in self.g]
-        self.token = req.token or _main_token(cg, self.starts, req.direction == "forward")
+        self.start_tokens = _start_tokens(cg, self.starts, req.direction == "forward")
+        self.token = (resolve_token(req.token, self.start_tokens) if req.token
+                      else _main_token(self.start_tokens))
         self.view = _View(cg, req, self.token)
         self.stops: dict[str, tuple[EndpointReason, str | None]] = {}
 
@@ -209,10 +257,16 @@ class _Tracer:
                 path=self._path(best_inflow.get(node), carried),
             ))
         endpoints.sort(key=lambda ep: (-to_units(ep.amount), ep.address))
+        others = [OtherToken(key=k, label=token_label(k), transfers=n)
+                  for k, n in self.start_tokens.most_common() if k != self.token]
         return TraceResult(
-            request=self.req, token=self.token, traced=_fmt(traced_total), dust=_fmt(dust),
+            request=self.req, token=token_label(self.token), token_key=self.token,
+            token_contract=self.token.rsplit("@", 1)[1] if "@" in self.token else None,
+            other_tokens=others[:20], traced=_fmt(traced_total), dust=_fmt(dust),
             endpoints=endpoints, patterns=self._patterns(carried, expanded),
             addresses_visited=len(depth), transfers_considered=considered,
+            poisoning_excluded=len(self.view.poisoning),
+            poisoning_records=sorted(self.view.poisoning)[:MAX_CITED_POISONING],
         )
 
     def _classify(self, node: str, depth: dict[str, int], expanded: set[str]

@@ -10,8 +10,10 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from tools.ingest.amounts import stored_amount
 from tools.store import CaseStore
 from tools.store.transfers import tags, transfers_after
+from tools.tokens import lookalike_key
 
 # Every amount is held as an integer number of 1e-18 token units: exact for USDT (6 decimals),
 # BTC (8) and ETH (18) alike, and integer arithmetic keeps each policy's split exact.
@@ -28,7 +30,11 @@ class Move(NamedTuple):
 
 
 def to_units(amount: str | Decimal) -> int:
-    return int(Decimal(amount).scaleb(UNIT_EXP))
+    """Exact 1e-18 units of a bounded amount (see `tools.limits`); ValueError otherwise."""
+    value = amount if isinstance(amount, Decimal) else stored_amount(amount)
+    if value is None or not value.is_finite() or value.adjusted() >= 100:
+        raise ValueError(f"not a bounded amount: {str(amount)[:40]!r}")
+    return int(value.scaleb(UNIT_EXP))
 
 
 def from_units(units: int) -> Decimal:
@@ -42,7 +48,17 @@ class CaseGraph:
     case: str
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
     last_seq: int = 0
+    # Transfers whose stored amount is not a bounded plain decimal (left out of every trace).
+    skipped: list[str] = field(default_factory=list)
+    # Addresses of the case by (leading, trailing) characters: more than one is a look-alike.
+    lookalikes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def has_lookalike(self, address: str) -> bool:
+        """Whether another address of the case shares `address`'s leading and trailing
+        characters (what poisoners imitate to have their address copied from a history)."""
+        key = lookalike_key(address)
+        return key is not None and len(self.lookalikes.get(key, ())) > 1
 
     def refresh(self, store: CaseStore) -> int:
         """Add transfers imported since the last call; returns how many were added."""
@@ -54,7 +70,15 @@ class CaseGraph:
                 self.last_seq = r.seq
                 if not r.from_address or not r.to_address:
                     continue
-                move = Move(_epoch(r.ts), to_units(r.amount), r.record_id, r.tx, r.token)
+                amount = stored_amount(r.amount)
+                if amount is None:
+                    # Written before amounts were strict ('1e999999'): left out, never a crash.
+                    self.skipped.append(r.record_id)
+                    continue
+                move = Move(_epoch(r.ts), to_units(amount), r.record_id, r.tx, r.token)
+                for address in (r.from_address, r.to_address):
+                    if address not in g and (key := lookalike_key(address)) is not None:
+                        self.lookalikes.setdefault(key, set()).add(address)
                 if g.has_edge(r.from_address, r.to_address):
                     g[r.from_address][r.to_address]["m"].append(move)
                 else:
