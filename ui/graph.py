@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ui.text import visible
+
 COLOURS = {"start": "#1f6feb", "beneficiary": "#d1242f", "origin": "#8250df",
            "exchange": "#1a7f37", "exchange_deposit": "#bc4c00", "tagged": "#1a7f37",
            "hub": "#6e7781", "unresolved": "#6e7781", "start_cycle": "#6e7781", "hop": "#57606a"}
@@ -61,7 +63,8 @@ def amount(value: Decimal) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Escaped quotes and backslashes: evidence cannot end the string and add attributes (URL=).
+    return '"' + visible(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def to_dot(g: FlowGraph) -> str:
