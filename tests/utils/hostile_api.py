@@ -90,3 +90,10 @@ def zeros(mb: int) -> Iterator[bytes]:
 
 def small_page() -> bytes:
     return (DATA / "samples" / "01_trongrid_trc20_ledger.json").read_bytes()
+
+
+def mixed_text(kb: int) -> str:
+    """`kb` KB of Russian, Kazakh and English with card-like digits and payloads."""
+    line = ("Оплата на карту 4400 4374 5378 3831, Kaspi +7 707 123 4567. Сәлем! Тапсырыс "
+            "қабылданды ✅ pay to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t " + " ".join(PAYLOADS) + "\n")
+    return line * max(1, (kb << 10) // len(line.encode()))

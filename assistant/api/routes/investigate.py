@@ -47,8 +47,8 @@ def ask_streamed(case: CaseDep, body: Question, store: StoreDep, settings: Setti
 
 
 @router.get("/sessions/{session}", response_model=list[Turn])
-def conversation(case: CaseDep, session: Annotated[str, Path(max_length=100)], store: StoreDep, user: UserDep,
-                 audit: AuditDep) -> list[Turn]:
+def conversation(case: CaseDep, session: Annotated[str, Path(max_length=100)],
+                 store: StoreDep, user: UserDep, audit: AuditDep) -> list[Turn]:
     """The signed-in user's conversation so far (questions and answers), oldest first."""
     audit.append(case, user.name, "session_read", {"session": session})
     return conversations(store.engine).history(case, user.name, session, last=200)
