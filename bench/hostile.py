@@ -326,8 +326,11 @@ def send(item: Item, http: httpx.Client, case: str, wallet: str,
     if item.kind == "request":
         headers = {"Authorization": "" if not spec.get("auth", True)
                    else f"Bearer {as_user}" if as_user else http.headers["Authorization"]}
+        body = item.content() if "recipe" in spec or "file" in spec else None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         resp = http.request(spec.get("method", "GET"), spec["path"].replace("{case}", case),
-                            json=spec.get("json"), headers=headers)
+                            json=spec.get("json"), content=body, headers=headers)
         return resp.status_code, resp.text[:100] if resp.status_code >= 400 else ""
     return None, f"unknown kind {item.kind!r}: skipped"
 

@@ -97,3 +97,12 @@ def mixed_text(kb: int) -> str:
     line = ("Оплата на карту 4400 4374 5378 3831, Kaspi +7 707 123 4567. Сәлем! Тапсырыс "
             "қабылданды ✅ pay to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t " + " ".join(PAYLOADS) + "\n")
     return line * max(1, (kb << 10) // len(line.encode()))
+
+
+def huge_question(mb: int) -> Iterator[bytes]:
+    """A JSON question of `mb` MB, streamed (the API must stop reading at its body limit)."""
+    yield b'{"question": "'
+    chunk = "вопрос ".encode() * (1 << 17)
+    for _ in range(max(1, (mb << 20) // len(chunk))):
+        yield chunk
+    yield b'"}'

@@ -153,3 +153,31 @@ def test_a_trail_kept_in_an_older_store_is_moved_to_the_activity_database(tmp_pa
     moved = AuditLog(activity_engine(old))
     assert (tmp_path / "tergeu-activity.db").exists()
     assert moved.entries("aurora") == before.entries("aurora") and not moved.verify("aurora")
+
+
+def test_a_body_past_1_mb_is_refused_before_it_is_parsed(office):
+    dana = as_user(office, "dana")
+    big = b'{"question": "' + b"x" * (2 << 20) + b'"}'
+    resp = dana.post("/api/cases/inc/ask", content=big,
+                     headers={"Content-Type": "application/json"})
+    assert (resp.status_code, resp.json()) == (413, {"detail": "request body over 1024 KB"})
+
+    def streamed():  # no Content-Length: counted as it comes
+        yield b'{"question": "'
+        for _ in range(40):
+            yield b"x" * (64 << 10)
+        yield b'"}'
+
+    resp = dana.post("/api/cases/inc/trace", content=streamed(),
+                     headers={"Content-Type": "application/json"})
+    assert resp.status_code == 413
+
+
+def test_refusals_past_the_rate_are_counted_not_each_logged():
+    from assistant.api.limits import DeniedLog
+
+    log = DeniedLog(n=2, seconds=60)
+    assert [log.admit("10.0.0.9") for _ in range(5)] == [0, 0, None, None, None]
+    assert log.admit("10.0.0.8") == 0
+    log.seen["10.0.0.9"].clear()  # the minute has passed
+    assert log.admit("10.0.0.9") == 3
