@@ -136,6 +136,7 @@ def to_svg(g: FlowGraph, column: int = 170) -> str:
         parts.append(f'<rect x="{x:.0f}" y="{y - 12:.0f}" width="120" height="24" rx="5" '
                      f'fill="{colour}"/>')
         label = short(node) + (f" {amount(g.held[node])}" if node in g.held else "")
-        parts.append(f'<text x="{x + 4:.0f}" y="{y + 4:.0f}" fill="white">{escape(label)}</text>')
+        parts.append(f'<text x="{x + 4:.0f}" y="{y + 4:.0f}" fill="white">'
+                     f'{escape(visible(label))}</text>')
     parts.append("</svg>")
     return "".join(parts)
