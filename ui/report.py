@@ -6,9 +6,9 @@ the original, trace graphs; the case, the user and the time. Evidence is text, n
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
-import html
 from typing import Any
 
 import fontpkg_pt_sans
