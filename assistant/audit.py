@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 SERVER = "*"
-# An entry's details are cut to this many bytes of JSON: a client cannot grow the trail fast.
-MAX_DETAILS = 8 << 10
+# An entry's details are cut to this many bytes of JSON (an upload of 100 files with long names
+# fits): a client cannot grow the trail fast.
+MAX_DETAILS = 64 << 10
 
 metadata = MetaData()
 
