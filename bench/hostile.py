@@ -246,6 +246,10 @@ def p95(values: list[float]) -> float:
 def _chunks(content: Any) -> Iterator[bytes]:
     if isinstance(content, bytes):
         yield content
+    elif isinstance(content, dict | list):
+        yield json.dumps(content, ensure_ascii=False).encode()
+    elif isinstance(content, Path):
+        yield content.read_bytes()
     elif isinstance(content, str):
         yield content.encode()
     else:
@@ -278,7 +282,15 @@ def _text_chat(text: str) -> bytes:
 
 
 def _expected(item: Item) -> tuple[Callable[[int | None], bool], str]:
-    want = (item.spec.get("expect") or {}).get("status")
+    """The statuses that pass: `expect.status`, else what the expected outcome implies (a
+    file refused by its importer is a 400 when it is the upload's only file), else any < 500."""
+    expect = item.spec.get("expect") or {}
+    want = expect.get("status")
+    outcome = expect.get("file_status") or expect.get("outcome")
+    if want is None and (outcome == "rejected" or expect.get("rejected") is True):
+        want = 400
+    elif want is None and outcome in ("imported", "duplicate"):
+        want = 200
     if want is None and item.kind == "trace_param":
         want = 422
     if want is None:
@@ -315,6 +327,9 @@ def send(item: Item, http: httpx.Client, case: str, wallet: str,
         elif resp.status_code >= 400:
             note = str(resp.json().get("detail", ""))[:100] if resp.headers.get(
                 "content-type", "").startswith("application/json") else resp.text[:100]
+        wanted = expect.get("error") or expect.get("error_contains") or expect.get("detail")
+        if isinstance(wanted, str) and wanted not in resp.text:
+            note = f"files: error without {wanted!r}: {resp.text[:100]}"
         return resp.status_code, note.strip()
     if item.kind == "trace_param":
         value = item.content()
