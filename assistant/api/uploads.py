@@ -107,6 +107,8 @@ class _Receiver:
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
         self.header_name += data[start:end]
+        if len(self.header_name) > 256:
+            raise UploadRefused(400, "a part header name over 256 bytes")
 
     def on_header_value(self, data: bytes, start: int, end: int) -> None:
         self.header_value += data[start:end]

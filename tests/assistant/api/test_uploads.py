@@ -121,3 +121,17 @@ def test_anonymous_uploads_are_refused_before_the_body_is_read(office):
     anonymous.app.dependency_overrides[get_settings] = lambda: Settings(home=office[0])
     resp = anonymous.post("/api/cases/up/files", files=[("uploads", ("a.json", PAGE))])
     assert resp.status_code == 401
+
+
+def test_fields_that_are_not_files_and_damaged_bodies_are_400(office):
+    dana = client_of(office)
+    field = dana.post("/api/cases/up/files", data={"note": "x"},
+                      files=[("uploads", ("a.json", PAGE))])
+    assert (field.status_code, field.json()) == (400, {"detail": "note: only files are accepted"})
+    plain = dana.post("/api/cases/up/files", content=b"{}",
+                      headers={"Content-Type": "application/json"})
+    assert (plain.status_code, plain.json()) == (400, {
+        "detail": "expected multipart/form-data with files in 'uploads'"})
+    empty = dana.post("/api/cases/up/files", content=b"--XX--\r\n",
+                      headers={"Content-Type": "multipart/form-data; boundary=XX"})
+    assert (empty.status_code, empty.json()) == (400, {"detail": "no files in the upload"})
