@@ -3,12 +3,17 @@
 Each entry carries the SHA-256 of the previous entry of its case, so an entry edited, deleted
 or moved breaks the chain where it happened; `verify` names the entry. Entries are numbered
 per case under a primary key, so two workers can never both append entry n.
+
+What happens outside any case (signing in with a bad token, asking for a case one is not
+assigned to) goes to the server's own chain, `SERVER` ("*", a name no case can have).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,11 +31,17 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tools.store.repository import as_utc
 
+log = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
+SERVER = "*"
+# An entry's details are cut to this many bytes of JSON (an upload of 100 files with long names
+# fits): a client cannot grow the trail fast.
+MAX_DETAILS = 64 << 10
 
 metadata = MetaData()
 
@@ -72,14 +83,30 @@ def entry_hash(case: str, n: int, at: datetime, user: str, action: str,
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def is_lock_error(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" / "database is busy": another writer holds the file."""
+    text = str(exc.orig or exc).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 class AuditLog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         metadata.create_all(engine)
 
     def append(self, case: str, user: str, action: str, details: dict[str, Any]) -> AuditEntry:
-        details = json.loads(json.dumps(details, ensure_ascii=False, default=str))
-        for _ in range(20):
+        """Chain an entry onto the case's trail; details over `MAX_DETAILS` are cut (marked).
+
+        A SQLite lock held elsewhere is waited out with backoff (about 10 s in all); if it
+        persists the OperationalError goes up (the API answers 503)."""
+        text = json.dumps(details, ensure_ascii=False, default=str)
+        if len(text.encode()) > MAX_DETAILS:
+            details = {"truncated": text.encode()[:MAX_DETAILS].decode(errors="ignore"),
+                       "bytes": len(text.encode())}
+        else:
+            details = json.loads(text)
+        delay = 0.02
+        for _ in range(40):
             try:
                 with self.engine.connect().execution_options(immediate=True) as conn, \
                         conn.begin():
@@ -100,6 +127,13 @@ class AuditLog:
                         prev_hash=prev, hash=digest))
             except IntegrityError:
                 continue  # another worker appended entry n first: chain onto it
+            except OperationalError as exc:
+                if not is_lock_error(exc) or delay > 2:
+                    raise
+                log.warning("audit trail busy, retrying in %.2f s", delay)
+                time.sleep(delay)
+                delay *= 2
+                continue
             return AuditEntry(case=case, n=n, at=at, user=user, action=action,
                               details=details, prev_hash=prev, hash=digest)
         raise RuntimeError(f"audit log of case {case!r}: could not append")  # pragma: no cover

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     chains: ChainSettings = Field(default_factory=ChainSettings)
     max_upload_mb: int = Field(default=512, ge=1, description="Largest evidence file accepted "
                                "by upload, in MB")
+    max_upload_request_mb: int = Field(default=1024, ge=1, description="Largest upload request "
+                                       "(all its files together), in MB")
+    max_upload_files: int = Field(default=100, ge=1, description="Most files in one upload")
     llm: str = Field(default="offline", description="Chat model: offline | openai:<model> | "
                      "ollama:<model>")
     llm_url: str | None = Field(

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from assistant.audit import AuditLog
 from assistant.audit import metadata as audit_tables
@@ -20,6 +22,7 @@ from assistant.conversations import metadata as conversation_tables
 from assistant.users import Users
 from assistant.users import metadata as user_tables
 from tools.store import CaseStore, connect_store
+from tools.store.db import create_store_engine
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -57,15 +60,63 @@ _indexes: Memo[SearchIndex] = Memo()
 _conversations: Memo[Conversations] = Memo()
 _users: Memo[Users] = Memo()
 _audits: Memo[AuditLog] = Memo()
+_activity: Memo[Engine] = Memo()
 
 
 def open_store(settings: Settings) -> CaseStore:
-    """The case store with the assistant's own tables (users, conversations, audit) created
-    here, once, rather than by the first of many concurrent requests."""
+    """The case store with the assistant's own tables (users here; conversations and audit in
+    the activity database) created here, once, rather than by the first of many concurrent
+    requests."""
     store = connect_store(settings.store_url, settings.evidence_dir)
-    for metadata in (conversation_tables, user_tables, audit_tables):
-        metadata.create_all(store.engine)
+    user_tables.create_all(store.engine)
+    activity_engine(store.engine)
     return store
+
+
+def activity_engine(store_engine: Engine) -> Engine:
+    """Where what users do (the audit trail, conversations) is kept.
+
+    SQLite has one write lock per database file, and an import holds it while it writes: with
+    the audit trail in the same file, every audited read waited behind an upload (and failed
+    after 30 s). Beside a SQLite store file `x.db` the activity lives in `x-activity.db`, with
+    its own lock; a PostgreSQL store (row locks) or an in-memory SQLite keeps it in the same
+    database. Entries an older version wrote into the store are moved over on first open.
+    """
+    url = store_engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        engine = store_engine
+    else:
+        path = Path(str(url.database))
+        side = path.with_name(f"{path.stem}-activity{path.suffix or '.db'}")
+        engine = _activity.get(str(side), lambda: create_store_engine(f"sqlite:///{side}"))
+    for metadata in (conversation_tables, audit_tables):
+        metadata.create_all(engine)
+    if engine is not store_engine:
+        _move_activity(store_engine, engine)
+    return engine
+
+
+def _move_activity(store_engine: Engine, engine: Engine) -> None:
+    """Copy the audit and conversation rows a store still holds into an empty activity
+    database (the store's copy stays, untouched, as it was)."""
+    held = set(inspect(store_engine).get_table_names())
+    for metadata in (audit_tables, conversation_tables):
+        for table in metadata.sorted_tables:
+            if table.name in held:
+                _copy_rows(table, store_engine, engine)
+
+
+def _copy_rows(table: Table, source: Engine, target: Engine) -> None:
+    with target.connect() as conn:
+        if conn.execute(select(func.count()).select_from(table)).scalar():
+            return
+    try:
+        with source.connect() as src, target.begin() as dst:
+            rows = src.execute(select(table)).mappings()
+            while batch := rows.fetchmany(1000):
+                dst.execute(insert(table), [dict(r) for r in batch])
+    except IntegrityError:
+        pass  # another process moved them first
 
 
 def shared_store(settings: Settings) -> CaseStore:
@@ -116,7 +167,8 @@ def language_model(settings: Settings) -> BaseChatModel:
 
 
 def conversations(engine: Engine) -> Conversations:
-    return _conversations.get(engine, lambda: Conversations(engine))
+    """The conversations of the store on `engine` (kept in its activity database)."""
+    return _conversations.get(engine, lambda: Conversations(activity_engine(engine)))
 
 
 def user_registry(engine: Engine) -> Users:
@@ -124,7 +176,8 @@ def user_registry(engine: Engine) -> Users:
 
 
 def audit_trail(engine: Engine) -> AuditLog:
-    return _audits.get(engine, lambda: AuditLog(engine))
+    """The audit trail of the store on `engine` (kept in its activity database)."""
+    return _audits.get(engine, lambda: AuditLog(activity_engine(engine)))
 
 
 def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,

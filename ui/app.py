@@ -17,7 +17,7 @@ from ui.config import UiSettings
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t
 from ui.report import ReportTurn, report_html, report_pdf
-from ui.text import safe
+from ui.text import label, plain, safe, table
 
 
 def lang() -> str:
@@ -45,11 +45,11 @@ def sign_in() -> None:
                 with ApiClient(st.session_state.settings.api_url, token.strip()) as api:
                     st.session_state.user = api.me()
             except ApiError as exc:
-                st.error(t("bad_token", lang(), detail=exc.detail))
+                st.error(t("bad_token", lang(), detail=label(exc.detail)))
                 return
             except httpx.HTTPError as exc:
-                st.error(t("api_down", lang(), url=st.session_state.settings.api_url,
-                           detail=str(exc)))
+                st.error(t("api_down", lang(), url=label(st.session_state.settings.api_url),
+                           detail=label(exc)))
                 return
             st.session_state.token = token.strip()
             st.rerun()
@@ -79,30 +79,31 @@ def record_dialog(case: str, record_id: str) -> None:
     api = client()
     rec = api.record(case, record_id)
     near = api.neighbours(case, record_id)
-    st.subheader(f"{rec['kind']} · {rec['id']}")
+    st.subheader(label(f"{rec['kind']} · {rec['id']}"), anchor=False)
     src = rec["source"]
-    st.text(f"{t('source_file', lang())}: {src['file']}\nSHA-256: {src['sha256']}\n"
-            f"{t('locator', lang())}: {src['locator']}")
+    st.text(plain(f"{t('source_file', lang())}: {src['file']}\nSHA-256: {src['sha256']}\n"
+                  f"{t('locator', lang())}: {src['locator']}"))
     st.caption(t("excerpt", lang()))
-    st.code(rec["source_text"], language=None, wrap_lines=True)
+    st.code(plain(rec["source_text"]), language=None, wrap_lines=True)
     for title, items in ((t("before", lang()), near["before"]), (t("after", lang()),
                                                                   near["after"])):
         if items:
             st.caption(title)
-            st.text("\n".join(f"{r['id']}: {describe(r)}" for r in items))
+            st.text(plain("\n".join(f"{r['id']}: {describe(r)}" for r in items)))
 
 
 def citation_card(case: str, c: dict[str, Any], key: str) -> None:
     with st.container(border=True):
-        why = f" — {safe(c['reason'])}" if c.get("reason") else ""
+        why = f" — {label(c['reason'])}" if c.get("reason") else ""
         mark = f":green[✓ {t('verified', lang())}]" if c["verified"] else \
             f":red[✗ {t('not_verified', lang())}]{why}"
-        st.markdown(f"**\\[{c['n']}\\]** {safe(c['kind'])} `{c['id']}` — {mark}")
-        st.text(describe(c))
+        # The id as escaped text, not in backticks: a backtick in an id cannot end the span.
+        st.markdown(f"**\\[{c['n']}\\]** {label(c['kind'])} {label(c['id'])} — {mark}")
+        st.text(plain(describe(c)))
         src = c["source"]
-        st.text(f"{t('source_file', lang())}: {src['file']}  ·  {t('locator', lang())}: "
-                f"{src['locator']}\nSHA-256: {src['sha256']}")
-        st.code(excerpt(case, c["id"]), language=None, wrap_lines=True)
+        st.text(plain(f"{t('source_file', lang())}: {src['file']}  ·  {t('locator', lang())}: "
+                      f"{src['locator']}\nSHA-256: {src['sha256']}"))
+        st.code(plain(excerpt(case, c["id"])), language=None, wrap_lines=True)
         if st.button(t("open_record", lang()), key=f"open-{key}"):
             record_dialog(case, c["id"])
 
@@ -110,26 +111,27 @@ def citation_card(case: str, c: dict[str, Any], key: str) -> None:
 def trace_view(trace: dict[str, Any]) -> None:
     g = flow_graph(trace)
     st.caption(f"{t('trace_graph', lang())}: {t('traced_total', lang())} "
-               f"{amount(Decimal(trace['traced']))} {trace['token']}")
+               f"{amount(Decimal(trace['traced']))} {label(trace['token'])}")
     st.graphviz_chart(to_dot(g), use_container_width=True)
-    st.dataframe([{"address": ep["address"], "reason": ep["reason"], "label": ep.get("label"),
-                   "amount": amount(Decimal(ep["amount"])), "share": f"{ep['share']:.1%}"}
-                  for ep in trace["endpoints"]], hide_index=True)
+    st.dataframe(table({"address": ep["address"], "reason": ep["reason"],
+                        "label": ep.get("label"), "amount": amount(Decimal(ep["amount"])),
+                        "share": f"{ep['share']:.1%}"} for ep in trace["endpoints"]),
+                 hide_index=True)
 
 
 def show_turn(case: str, i: int, turn: dict[str, Any]) -> None:
     with st.chat_message("user"):
-        st.text(turn["question"])
+        st.text(plain(turn["question"]))
     with st.chat_message("assistant"):
         a = turn["answer"]
         st.markdown(safe(a["answer"]))
         if a["flags"]:
-            st.warning(t("flags", lang()) + ": " + "; ".join(a["flags"]))
+            st.warning(t("flags", lang()) + ": " + "; ".join(label(f) for f in a["flags"]))
         if a["citations"]:
             cols = st.columns(12)
             for k, c in enumerate(a["citations"]):
                 if cols[k % len(cols)].button(f"[{c['n']}]", key=f"m-{i}-{c['n']}",
-                                              help=c["id"]):
+                                              help=label(c["id"])):
                     record_dialog(case, c["id"])
         for trace in turn.get("traces", []):
             trace_view(trace)
@@ -144,7 +146,7 @@ def show_turn(case: str, i: int, turn: dict[str, Any]) -> None:
 def ask(case: str, question: str) -> None:
     api = client()
     with st.chat_message("user"):
-        st.text(question)
+        st.text(plain(question))
     held: dict[str, Any] = {"traces": []}
     with st.chat_message("assistant"):
         status = st.status(t("thinking", lang()), expanded=False)
@@ -153,11 +155,12 @@ def ask(case: str, question: str) -> None:
         def tokens() -> Iterator[str]:
             for event, data in api.ask_stream(case, question, st.session_state.session):
                 if event == "step" and data["state"] == "running":
-                    status.write(t("step_running", lang(), tool=data["tool"], args=data["args"]))
+                    status.write(t("step_running", lang(), tool=label(data["tool"]),
+                                   args=label(data["args"])))
                     if data["tool"] == "trace_wallet":
                         held["traces"].append(data["args"])
                 elif event == "step":
-                    status.write(f"✓ {data['summary']}")
+                    status.write(f"✓ {label(data['summary'])}")
                 elif event == "token":
                     held.setdefault("first_token", time.perf_counter() - t0)
                     yield safe(data["text"])
@@ -168,7 +171,7 @@ def ask(case: str, question: str) -> None:
             st.write_stream(tokens())
         except ApiError as exc:
             status.update(state="error")
-            st.error(exc.detail)
+            st.error(label(exc.detail))
             return
         status.update(label=t("done", lang()), state="complete")
     traces = []
@@ -215,27 +218,28 @@ def overview_panel(case: str) -> None:
         c[2].metric(t("wallets", lang()), len(o["shop_wallets"]) + len(o["collection_wallets"]))
         c[3].metric(t("beneficiaries", lang()),
                     len([b for b in o["beneficiaries"] if b["reason"] == "beneficiary"]))
-        c[4].metric(t("traced_total", lang()),
-                    f"{Decimal(o['traced'] or 0):,.0f} {o['token'] or ''}".replace(",", " "))
-        st.caption(t("records", lang()) + ": " + ", ".join(
-            f"{k} {v}" for k, v in sorted(stats["records"].items())))
+        # The token symbol is evidence: in the (markdown) label, escaped; the value is a number.
+        c[4].metric(f"{t('traced_total', lang())} {label(o['token'] or '')}",
+                    f"{Decimal(o['traced'] or 0):,.0f}".replace(",", " "))
+        st.caption(t("records", lang()) + ": " + label(", ".join(
+            f"{k} {v}" for k, v in sorted(stats["records"].items()))))
         left, right = st.columns(2)
         left.caption(t("shops", lang()))
-        left.dataframe([{"shop": s["name"], **s["accounts"]} for s in o["shops"]],
+        left.dataframe(table({"shop": s["name"], **s["accounts"]} for s in o["shops"]),
                        hide_index=True)
         right.caption(t("beneficiaries", lang()))
-        right.dataframe([{"address": b["address"], "amount": amount(Decimal(b["amount"])),
-                          "reason": b["reason"]}
-                         for b in o["beneficiaries"]], hide_index=True)
+        right.dataframe(table({"address": b["address"], "amount": amount(Decimal(b["amount"])),
+                               "reason": b["reason"]} for b in o["beneficiaries"]),
+                        hide_index=True)
         st.caption(t("top_droppers", lang()))
         names = {s["shop"]: s["name"] for s in o["shops"]}
-        st.dataframe([{"account": d["display"], "kind": d["kind"],
-                       "shops": ", ".join(names.get(s, s) for s in d["shops"]),
-                       "handed out": d["handed_out"], "received": d["received"]}
-                      for d in o["top_droppers"]], hide_index=True)
+        st.dataframe(table({"account": d["display"], "kind": d["kind"],
+                            "shops": ", ".join(names.get(s, s) for s in d["shops"]),
+                            "handed out": d["handed_out"], "received": d["received"]}
+                           for d in o["top_droppers"]), hide_index=True)
         st.caption(t("suggested", lang()))
         for k, q in enumerate(suggestions(o)):
-            if st.button(q, key=f"suggest-{k}"):
+            if st.button(label(q), key=f"suggest-{k}"):
                 st.session_state.pending = q
 
 
@@ -251,13 +255,14 @@ def upload_box(case: str) -> None:
                     report = client().upload(case, [(f.name, f.getvalue())])
                     for fr in report["files"]:
                         if fr["status"] == "rejected":
-                            st.error(t("rejected", lang(), file=f.name, error=fr["error"]))
+                            st.error(t("rejected", lang(), file=label(f.name),
+                                       error=label(fr["error"])))
                         else:
                             imported += 1
                             records += sum(fr["records"].values())
                 except ApiError as exc:
-                    st.error(t("rejected", lang(), file=f.name, error=exc.detail))
-                bar.progress((k + 1) / len(files), text=f"{f.name}")
+                    st.error(t("rejected", lang(), file=label(f.name), error=label(exc.detail)))
+                bar.progress((k + 1) / len(files), text=label(f.name))
             st.success(t("imported", lang(), records=records, files=imported))
 
 
@@ -272,15 +277,16 @@ def export_box(case: str) -> None:
                                          for c in x["answer"]["citations"]}) for x in turns]
     stamp = when.strftime("%Y%m%d-%H%M%S")
     st.caption(t("export", lang()))
-    questions = [x["question"] for x in turns]
-    st.download_button(t("export_html", lang()),
-                       report_html(case, user, when, report_turns, lang()),
+    # The server records the export from the conversation it kept, with this file's hash.
+    session = st.session_state.session
+    html = report_html(case, user, when, report_turns, lang())
+    st.download_button(t("export_html", lang()), html,
                        file_name=f"tergeu-{case}-{stamp}.html", mime="text/html",
-                       on_click=client().note_export, args=(case, "html", questions))
-    st.download_button(t("export_pdf", lang()),
-                       report_pdf(case, user, when, report_turns, lang()),
+                       on_click=client().note_export, args=(case, "html", session, html))
+    pdf = report_pdf(case, user, when, report_turns, lang())
+    st.download_button(t("export_pdf", lang()), pdf,
                        file_name=f"tergeu-{case}-{stamp}.pdf", mime="application/pdf",
-                       on_click=client().note_export, args=(case, "pdf", questions))
+                       on_click=client().note_export, args=(case, "pdf", session, pdf))
 
 
 def main() -> None:
@@ -302,10 +308,10 @@ def main() -> None:
         client().close()
         for key in ("token", "user", "api"):
             ss.pop(key, None)
-        st.error(t("bad_token", lang(), detail=exc.detail))
+        st.error(t("bad_token", lang(), detail=label(exc.detail)))
         return
     with st.sidebar:
-        st.caption(t("signed_in_as", lang(), name=user["name"], role=user["role"]))
+        st.caption(t("signed_in_as", lang(), name=label(user["name"]), role=user["role"]))
         if st.button(t("sign_out", lang())):
             client().close()
             for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews",

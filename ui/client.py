@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -67,9 +68,13 @@ class ApiClient:
         return self._json(self.http.post(f"/api/cases/{case}/trace",
                                          json={"addresses": [address], "direction": direction}))
 
-    def note_export(self, case: str, fmt: str, questions: list[str]) -> None:
-        resp = self.http.post(f"/api/cases/{case}/audit/exports",
-                              json={"format": fmt, "questions": questions})
+    def note_export(self, case: str, fmt: str, session: str, report: bytes | str) -> None:
+        """Tell the server a report of the conversation `session` was handed to the user: it
+        records the questions it kept for that conversation, with the report's hash and size."""
+        data = report.encode() if isinstance(report, str) else report
+        resp = self.http.post(f"/api/cases/{case}/audit/exports", json={
+            "format": fmt, "session": session, "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data)})
         if resp.status_code >= 400:
             self._json(resp)
 

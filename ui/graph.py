@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ui.text import visible
+
 COLOURS = {"start": "#1f6feb", "beneficiary": "#d1242f", "origin": "#8250df",
            "exchange": "#1a7f37", "exchange_deposit": "#bc4c00", "tagged": "#1a7f37",
            "hub": "#6e7781", "unresolved": "#6e7781", "start_cycle": "#6e7781", "hop": "#57606a"}
@@ -61,7 +63,8 @@ def amount(value: Decimal) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Escaped quotes and backslashes: evidence cannot end the string and add attributes (URL=).
+    return '"' + visible(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def to_dot(g: FlowGraph) -> str:
@@ -133,6 +136,7 @@ def to_svg(g: FlowGraph, column: int = 170) -> str:
         parts.append(f'<rect x="{x:.0f}" y="{y - 12:.0f}" width="120" height="24" rx="5" '
                      f'fill="{colour}"/>')
         label = short(node) + (f" {amount(g.held[node])}" if node in g.held else "")
-        parts.append(f'<text x="{x + 4:.0f}" y="{y + 4:.0f}" fill="white">{escape(label)}</text>')
+        parts.append(f'<text x="{x + 4:.0f}" y="{y + 4:.0f}" fill="white">'
+                     f'{escape(visible(label))}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -6,9 +6,9 @@ the original, trace graphs; the case, the user and the time. Evidence is text, n
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
 from typing import Any
 
 import fontpkg_pt_sans
@@ -16,6 +16,12 @@ from fpdf import FPDF
 
 from ui.graph import COLOURS, amount, flow_graph, layers, short, to_svg
 from ui.i18n import t
+from ui.text import visible
+
+
+def escape(text: str) -> str:
+    """Evidence as HTML text: markup escaped, bidi controls spelled out (⟨U+202E⟩)."""
+    return html.escape(visible(text))
 
 
 @dataclass
@@ -73,7 +79,7 @@ class _Pdf(FPDF):
 
     def para(self, text: str, size: int = 10, bold: bool = False) -> None:
         self.set_font("PT", "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, visible(text), new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def flow(self, trace: dict[str, Any]) -> None:

@@ -1,16 +1,65 @@
-"""Text that may carry evidence, made safe to show as Streamlit markdown."""
+"""Text that may carry evidence, made safe to show: as Streamlit markdown, as plain text, and
+as table cells a user may download and open in a spreadsheet."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+_EMAIL_AT = re.compile(r"(?<=\w)@")
 _SCHEME = re.compile(r"(?i)\b(https?|ftp|www|mailto)")
+# Characters that reorder what follows them (an "exe.pdf" that is a "fdp.exe").
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+# What a spreadsheet reads as the start of a formula (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe(text: str) -> str:
+def visible(text: str) -> str:
+    """Bidi and control characters (other than line breaks and tabs) spelled out as ⟨U+202E⟩:
+    shown, never obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"⟨U+{ord(c):04X}⟩" if c in BIDI_CONTROLS or (
+            unicodedata.category(c) == "Cc" and c not in "\n\t") else c
+        for c in text)
+
+
+def safe(text: str, markers: bool = True) -> str:
     """Evidence-bearing text as inert markdown: no markup, no links (a word joiner breaks
-    autolinks), our own [n] markers in bold."""
-    text = _SCHEME.sub(lambda m: m[1][0] + "\u2060" + m[1][1:], _MARKDOWN.sub(r"\\\1", text))
-    text = re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", text)
+    autolinks, e-mail ones too; `&` escaped, so no entity turns into a control character), no
+    bidi reordering, our own [n] markers in bold."""
+    text = _MARKDOWN.sub(r"\\\1", visible(text))
+    text = _EMAIL_AT.sub("@\u2060", _SCHEME.sub(lambda m: m[1][0] + "\u2060" + m[1][1:], text))
+    if markers:
+        text = re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", text)
     return text.replace("\n", "  \n")
+
+
+def label(text: Any) -> str:
+    """A name or id from evidence inside markdown (titles, captions, buttons, tooltips,
+    statuses): inert, and a `[2]` in it is not made to look like our citation marker."""
+    return safe(str(text), markers=False)
+
+
+def plain(text: Any) -> str:
+    """Evidence for `st.text` and `st.code` (never markdown): only bidi controls spelled out."""
+    return visible(str(text))
+
+
+def cell(value: Any) -> Any:
+    """A table cell: text with bidi spelled out and a leading formula character defused with
+    an apostrophe (a spreadsheet opening the CSV download shows it, never runs it)."""
+    if not isinstance(value, str):
+        return value
+    value = visible(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def table(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for `st.dataframe`, every cell through `cell`."""
+    return [{k: cell(v) for k, v in row.items()} for row in rows]

@@ -78,7 +78,7 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> 
     result = trace(graph, TraceRequest(addresses=starts,
                                        direction="backward" if direction == "backward"
                                        else "forward"))
-    lines = [f"traced {money(result.traced)} {result.token} {result.request.direction} "
+    lines = [f"traced {money(result.traced)} {fence(result.token)} {result.request.direction} "
              f"from {address}"]
     cited = []
     for ep in result.endpoints[:8]:
@@ -86,9 +86,9 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> 
             continue
         n, rec = ctx.cite(ep.path[-1].record_id)
         cited.append(rec)
-        label = f" ({ep.label})" if ep.label else ""
-        lines.append(f"[{n}] {ep.address}: {ep.reason}{label}, {money(ep.amount)} "
-                     f"{result.token}, {len(ep.path)} hops")
+        label = f" ({fence(ep.label)})" if ep.label else ""
+        lines.append(f"[{n}] {fence(ep.address)}: {ep.reason}{label}, {money(ep.amount)} "
+                     f"{fence(result.token)}, {len(ep.path)} hops")
     return ctx.derive("\n".join(lines)), cited
 
 
@@ -104,13 +104,14 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
         return f"{result.kind} {result.value}: valid, not in the case", []
     lines, cited = [], []
     for p in result.matches[:5]:
-        shops = sorted({s.shop_name or s.shop for s in p.seen_in if s.shop})
-        lines.append(f"{p.kind} {p.display}: shops {', '.join(shops) or 'none'}")
+        shops = sorted({fence(s.shop_name or s.shop) for s in p.seen_in if s.shop})
+        lines.append(f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}")
         for s in p.seen_in[:5]:
             n, rec = ctx.cite(s.record_id)
             cited.append(rec)
             when = f"{s.seen_at:%Y-%m-%d}" if s.seen_at else ""
-            lines.append(f"[{n}] seen {when} in {s.record_id} ({s.shop_name or s.kind})")
+            lines.append(f"[{n}] seen {when} in {fence(s.record_id)} "
+                         f"({fence(s.shop_name or s.kind)})")
         if p.bank:
             b = p.bank
             row = b.counterparties[0].records[0] if b.counterparties else None
@@ -124,8 +125,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
                 n, rec = ctx.cite(record_id)
                 cited.append(rec)
-                lines.append(f"[{n}] money traced on to {address}: {reason}, "
-                             f"{money(amount)} {p.trace.token}")
+                lines.append(f"[{n}] money traced on to {fence(address)}: {reason}, "
+                             f"{money(amount)} {fence(p.trace.token)}")
     return ctx.derive("\n".join(lines)), cited
 
 
@@ -144,7 +145,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         n, rec = ctx.cite(h.record_id)
         cited.append(rec)
         shop = rec.fields.get("chat_name") or rec.fields.get("vendor") or ""
-        lines.append(f"[{n}] {shop} — {h.record_id} ({', '.join(h.drugs + h.cities)}): "
+        lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
+                     f"({', '.join(h.drugs + h.cities)}): "
                      f"{fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {query}", cited
 
@@ -157,7 +159,7 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, list]:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:
         return f"no record {record_id}", []
-    return f"[{n}] {rec.kind} {rec.id}: {fence(str(rec.fields))}", [rec]
+    return f"[{n}] {rec.kind} {fence(rec.id)}: {fence(str(rec.fields))}", [rec]
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
@@ -180,20 +182,22 @@ def case_overview(runtime: Runtime) -> tuple[str, list]:
     for shop in o.shops:
         if shop.record_id and shop.hands_out_payments:
             handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
-            lines.append(f"[{cite(shop.record_id)}] shop {shop.name} ({shop.shop}) "
+            lines.append(f"[{cite(shop.record_id)}] shop {fence(shop.name)} "
+                         f"({fence(shop.shop)}) "
                          f"handed out {handed}")
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
-        lines.append(f"[{cite(d.record_id)}] dropper {d.kind} {d.display}: handed out "
-                     f"{d.handed_out} times by {', '.join(d.shops)}{got}")
+        lines.append(f"[{cite(d.record_id)}] dropper {d.kind} {fence(d.display)}: handed out "
+                     f"{d.handed_out} times by {fence(', '.join(d.shops))}{got}")
     if o.traced:
-        lines.append(f"traced {money(o.traced)} {o.token} forward from the shops' "
+        lines.append(f"traced {money(o.traced)} {fence(o.token or '')} forward from the shops' "
                      f"{len(o.shop_wallets)} wallets and the {len(o.collection_wallets)} "
                      "they sweep into")
     for b in o.beneficiaries:
-        label = f" ({b.label})" if b.label else ""
+        label = f" ({fence(b.label)})" if b.label else ""
         mark = f"[{cite(b.record_id)}] " if b.record_id else ""
-        lines.append(f"{mark}{b.address}: {b.reason}{label}, {money(b.amount)} {o.token}")
+        lines.append(f"{mark}{fence(b.address)}: {b.reason}{label}, {money(b.amount)} "
+                     f"{fence(o.token or '')}")
     return ctx.derive("\n".join(lines)), cited
 
 
@@ -208,13 +212,14 @@ def shop_details(shop: str, runtime: Runtime) -> tuple[str, list]:
         d = details_of_shop(ctx.store, ctx.case, shop_id)
         if not d.handed_out:
             continue
-        lines.append(f"shop {d.name} ({d.shop}): {len({h.account_id for h in d.handed_out})} "
+        lines.append(f"shop {fence(d.name)} ({fence(d.shop)}): "
+                     f"{len({h.account_id for h in d.handed_out})} "
                      "payment details handed out")
         for h in d.handed_out[:12]:
             n, rec = ctx.cite(h.record_id)
             cited.append(rec)
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
-            lines.append(f"[{n}] {h.kind} {h.display} handed out {when}")
+            lines.append(f"[{n}] {h.kind} {fence(h.display)} handed out {when}")
     return "\n".join(lines) or f"no shop {shop} in the case", cited
 
 

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import hashlib
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
 from assistant.api.deps import UserDep
+from assistant.api.limits import BodyLimit, DeniedLog
 from assistant.api.routes import audit, cases, investigate
+from assistant.audit import SERVER, is_lock_error
+from assistant.config import get_settings
 from assistant.users import User
+from assistant.wiring import audit_trail, shared_store
+
+log = logging.getLogger(__name__)
+
+DENIED = (401, 403, 404)
+MAX_JSON_BODY = 1 << 20  # a question is 2,000 characters; a trace request a few addresses
+BUSY = "the case store is busy with an import; try again in a minute"
 
 
 def create_app() -> FastAPI:
@@ -24,6 +41,23 @@ def create_app() -> FastAPI:
     app.include_router(cases.router)
     app.include_router(investigate.router)
     app.include_router(audit.router)
+    app.include_router(audit.server_router)
+    app.add_middleware(BodyLimit, limit=MAX_JSON_BODY)
+    app.state.denied_log = DeniedLog()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def denied_is_audited(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in DENIED:
+            await run_in_threadpool(audit_denied, request, exc)
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(OperationalError)
+    async def busy_is_503(request: Request, exc: OperationalError) -> Response:
+        # SQLite's "database is locked" after its waits and our retries: never a bare 500.
+        if not is_lock_error(exc):
+            raise exc
+        log.warning("%s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse({"detail": BUSY}, status_code=503, headers={"Retry-After": "30"})
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -43,3 +77,25 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def audit_denied(request: Request, exc: StarletteHTTPException) -> None:
+    """A refused request into the server's chain: who (the user, or a fingerprint of the token
+    presented), from where, what was asked and why it was refused. Never the token itself.
+    At most 60 a minute per client address; past that they are counted, and the count is
+    in the client's next entry (`not_logged_before`)."""
+    client = request.client.host if request.client else None
+    left_out = request.app.state.denied_log.admit(client or "-")
+    if left_out is None:
+        return  # this client's refusals are past the rate kept; counted in its next entry
+    settings = request.app.dependency_overrides.get(get_settings, get_settings)()
+    user = getattr(request.state, "user", None)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    details = {
+        "status": exc.status_code, "method": request.method, "path": request.url.path[:500],
+        "case": request.path_params.get("case"), "detail": str(exc.detail)[:500],
+        "client": client, "not_logged_before": left_out,
+        "token_sha256": (hashlib.sha256(token.encode()).hexdigest()[:16]
+                         if user is None and scheme.lower() == "bearer" and token else None),
+    }
+    audit_trail(shared_store(settings).engine).append(SERVER, user or "-", "denied", details)

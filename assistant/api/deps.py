@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models import BaseChatModel
 
@@ -27,7 +27,7 @@ StoreDep = Annotated[CaseStore, Depends(get_store)]
 _bearer = HTTPBearer(auto_error=False, description="The token `tergeu user add` printed")
 
 
-def current_user(store: StoreDep,
+def current_user(request: Request, store: StoreDep,
                  creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
     if creds is None:
         raise HTTPException(status_code=401, detail="sign in: Authorization: Bearer <token>",
@@ -36,6 +36,7 @@ def current_user(store: StoreDep,
     if user is None:
         raise HTTPException(status_code=401, detail="unknown or revoked token",
                             headers={"WWW-Authenticate": "Bearer"})
+    request.state.user = user.name  # the audit of a denied request names them (app.py)
     return user
 
 

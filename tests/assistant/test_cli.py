@@ -191,18 +191,18 @@ def test_users_get_a_token_once_and_revocation_takes_it_away(tergeu, tmp_path):
 def test_audit_verify_names_a_tampered_entry(tergeu, tmp_path):
     from sqlalchemy import update
 
-    from assistant.audit import AuditLog, audit_log
+    from assistant.audit import audit_log
     from assistant.config import Settings
-    from assistant.wiring import open_store
+    from assistant.wiring import audit_trail, open_store
 
     store = open_store(Settings(home=tmp_path / "home"))
-    log = AuditLog(store.engine)
+    log = audit_trail(store.engine)  # the trail has a database of its own beside the store
     for q in ("обзор дела", "куда ушли деньги", "кто стоит за картой"):
         log.append("aurora", "aigerim", "ask", {"question": q})
     ok = tergeu("audit", "verify")
     assert ok.returncode == 0 and ok.stdout.startswith("aurora: 3 entries, head ")
     assert ok.stdout.strip().endswith("intact")
-    with store.engine.begin() as conn:
+    with log.engine.begin() as conn:
         conn.execute(update(audit_log).where(audit_log.c.n == 2).values(user="someone"))
     bad = tergeu("audit", "verify", "--case", "aurora")
     assert bad.returncode == 2 and bad.stderr.strip() == "aurora: entry 2 edited"

@@ -117,3 +117,57 @@ def test_investigation_in_the_browser(ui_url, stack):
     assert pdf.startswith(b"%PDF")
     assert "Отчёт по делу «demo»" in html and wallet in html and card[-4:] in html
     assert first_token < 3.0
+
+
+def test_hostile_evidence_makes_no_link_in_the_page(ui_url, stack):
+    """A case whose chat, shop, token, tag and file names are markdown links, HTML, autolinks,
+    citation markers, formulas and right-to-left overrides: every link in the page is the
+    UI's own, and the overrides are shown as ⟨U+202E⟩, not obeyed."""
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    from assistant.config import Settings
+    from assistant.users import Users
+    from assistant.wiring import open_store
+    from tests.utils.hostile_api import EVIL, HOSTILE_FILES
+
+    token = Users(open_store(Settings(home=stack.home)).engine).add("hana", "analyst",
+                                                                    ["hostile"])
+    resp = httpx.post(f"{stack.api_url}/api/cases/hostile/files", timeout=60,
+                      headers={"Authorization": f"Bearer {token}"},
+                      files=[("uploads", (n, make())) for n, make in HOSTILE_FILES.items()])
+    assert resp.status_code == 200 and not any(f["error"] for f in resp.json()["files"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(ui_url)
+        page.locator("input[type=password]").fill(token)
+        page.get_by_role("button", name="Войти").click()
+        page.get_by_text("Спросите, например:").wait_for(timeout=30_000)
+        box = page.get_by_placeholder("Вопрос по делу…")
+        box.fill("обзор дела")
+        box.press("Enter")
+        for _ in range(300):
+            if page.get_by_role("button", name="[1]").count():
+                break
+            time.sleep(0.1)
+        page.get_by_text("Доказательства").last.click()
+        page.get_by_text("✓ проверено").filter(visible=True).first.wait_for(timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "6-hostile.png", full_page=True)
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        images = page.eval_on_selector_all("img[src]", "els => els.map(e => e.src)")
+        text = page.inner_text("body")
+        page.get_by_role("button", name="[1]").first.click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_text("Фрагмент исходного файла").wait_for(timeout=30_000)
+        links += page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        text += page.inner_text("body")
+        browser.close()
+    foreign = [u for u in links + images if not u.startswith((ui_url, "data:", "blob:"))]
+    assert foreign == [], foreign
+    assert not [u for u in requested if EVIL in u]
+    assert "Shop [2] see [1]" in text and "⟨U+202E⟩txt.exe" in text and "\u202e" not in text

@@ -60,3 +60,13 @@ def test_flow_graph_of_a_trace(small_demo):
     assert all(place[ep.address][0] >= 1 for ep in result.endpoints)
     dot = to_dot(g)
     assert dot.startswith("digraph flow") and dot.count("->") == len(g.edges)
+
+
+def test_bidi_controls_in_evidence_are_shown_not_obeyed_in_reports():
+    from datetime import UTC, datetime
+
+    from ui.report import ReportTurn, report_html
+
+    answer = {"answer": "магазин \u202etxt.exe", "flags": [], "citations": [], "verified": True}
+    page = report_html("demo", "dana", datetime.now(UTC), [ReportTurn("q \u202e", answer)], "ru")
+    assert "\u202e" not in page and "⟨U+202E⟩txt.exe" in page

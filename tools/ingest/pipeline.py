@@ -27,7 +27,7 @@ from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
-from tools.store.repository import CaseStore, FileMeta, StoreWriter
+from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -202,11 +202,15 @@ def _reason(exc: BaseException) -> str:
 def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str | None = None,
                  mapping: ColumnMapping | None = None,
                  on_progress: OnProgress | None = None,
-                 on_file: Callable[[FileReport], None] | None = None) -> IngestReport:
-    """Import every file; a bad file is reported as rejected and the others still import."""
+                 on_file: Callable[[FileReport], None] | None = None,
+                 commit_every: int = COMMIT_EVERY) -> IngestReport:
+    """Import every file; a bad file is reported as rejected and the others still import.
+
+    Files are committed once `commit_every` records are pending: the API passes 1 (each file
+    its own transaction), so other writers wait for one file at most, not a whole upload."""
     started = time.perf_counter()
     report = IngestReport(case=case)
-    with store.writer() as writer:
+    with store.writer(commit_every) as writer:
         for path in expand_paths(paths):
             try:
                 file_report = ingest_file(writer, case, path, fmt=fmt, mapping=mapping,

@@ -6,7 +6,8 @@ import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, UploadFile
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from assistant.api.deps import (
@@ -17,6 +18,7 @@ from assistant.api.deps import (
     StoreDep,
     UserDep,
 )
+from assistant.api.uploads import UploadLimits, receive_files
 from assistant.services.overview import overview as case_overview_of
 from assistant.services.records import record_with_source
 from assistant.wiring import search_index
@@ -47,7 +49,9 @@ def list_cases(store: StoreDep, user: UserDep) -> CasesPublic:
 
 
 @router.get("/{case}", response_model=CaseStats)
-def case_stats(case: CaseDep, store: StoreDep) -> CaseStats:
+def case_stats(case: CaseDep, store: StoreDep, user: UserDep, audit: AuditDep) -> CaseStats:
+    """The case's records and accounts by kind, and its files."""
+    audit.append(case, user.name, "case_open", {})
     return store.stats(case)
 
 
@@ -79,23 +83,40 @@ def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep
                         source_text=found.excerpt)
 
 
-@router.post("/{case}/files", response_model=IngestReport)
-def upload_files(case: AssignedCaseDep,
-                 uploads: list[UploadFile], store: StoreDep, background: BackgroundTasks,
-                 settings: SettingsDep, user: UserDep, audit: AuditDep) -> IngestReport:
-    """Upload evidence files and import them (format detected from content); messages and
-    listings become searchable shortly after (they are indexed after the response)."""
+_MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {
+    "schema": {"type": "object", "required": ["uploads"], "properties": {"uploads": {
+        "type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}
+
+
+@router.post("/{case}/files", response_model=IngestReport, openapi_extra=_MULTIPART)
+async def upload_files(request: Request, case: AssignedCaseDep, store: StoreDep,
+                       background: BackgroundTasks, settings: SettingsDep, user: UserDep,
+                       audit: AuditDep) -> IngestReport:
+    """Upload evidence files (multipart, field `uploads`) and import them (format detected
+    from content); messages and listings become searchable shortly after (they are indexed
+    after the response).
+
+    Each file may be `TERGEU_MAX_UPLOAD_MB`, the request `TERGEU_MAX_UPLOAD_REQUEST_MB`; the
+    first byte past either is answered 413 and nothing is imported. Names: folders are
+    dropped; `..`, names over 255 bytes and names with control or right-to-left characters
+    are refused (400). Every attempt is in the audit trail with names, sizes and SHA-256,
+    before anything is imported."""
+    limits = UploadLimits(file_bytes=settings.max_upload_mb << 20,
+                          request_bytes=settings.max_upload_request_mb << 20,
+                          files=settings.max_upload_files)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for n, up in enumerate(uploads):
-            # The uploaded name is kept (records cite it) but never used as a path.
-            name = FsPath(up.filename or f"upload-{n}").name or f"upload-{n}"
-            target = FsPath(tmp) / f"{n:04d}" / name
-            target.parent.mkdir()
-            _save_upload(up, target, name, settings.max_upload_mb << 20)
-            paths.append(target)
-        report = ingest_paths(store, case, paths)
-    audit.append(case, user.name, "upload", {"files": [
+        received, refused = await receive_files(request.headers, request.stream(),
+                                                FsPath(tmp), limits)
+        sent = [f.audit() for f in received]
+        if refused is not None:
+            await run_in_threadpool(audit.append, case, user.name, "upload_refused", {
+                "status": refused.status, "reason": refused.detail, "files": sent})
+            raise HTTPException(status_code=refused.status, detail=refused.detail)
+        await run_in_threadpool(audit.append, case, user.name, "upload_received",
+                                {"files": sent})
+        report = await run_in_threadpool(
+            ingest_paths, store, case, [f.path for f in received], commit_every=1)
+    await run_in_threadpool(audit.append, case, user.name, "upload", {"files": [
         {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     # Embedding thousands of messages takes minutes: the import's answer does not wait for it.
     background.add_task(search_index(settings, store, case).update)
@@ -104,20 +125,9 @@ def upload_files(case: AssignedCaseDep,
     return report
 
 
-def _save_upload(up: UploadFile, target: FsPath, name: str, limit: int) -> None:
-    """Copy an upload to disk, refusing it (413, nothing imported) past `limit` bytes."""
-    size = 0
-    with target.open("wb") as fh:
-        while chunk := up.file.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                raise HTTPException(status_code=413, detail=(
-                    f"{name}: larger than {limit >> 20} MB, refused; nothing was imported"))
-            fh.write(chunk)
-
-
 @router.get("/{case}/overview", response_model=CaseOverview)
-def overview(case: CaseDep, store: StoreDep,
+def overview(case: CaseDep, store: StoreDep, user: UserDep, audit: AuditDep,
              top: Annotated[int, Query(ge=1, le=100)] = 10) -> CaseOverview:
     """Shops, the droppers' accounts used most, and where the shops' money came to rest."""
+    audit.append(case, user.name, "overview", {"top": top})
     return case_overview_of(store, case, top)

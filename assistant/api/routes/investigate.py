@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
@@ -51,8 +51,10 @@ def ask_streamed(case: CaseDep, body: Question, store: StoreDep, settings: Setti
 
 
 @router.get("/sessions/{session}", response_model=list[Turn])
-def conversation(case: CaseDep, session: str, store: StoreDep, user: UserDep) -> list[Turn]:
+def conversation(case: CaseDep, session: Annotated[str, Path(max_length=100)],
+                 store: StoreDep, user: UserDep, audit: AuditDep) -> list[Turn]:
     """The signed-in user's conversation so far (questions and answers), oldest first."""
+    audit.append(case, user.name, "session_read", {"session": session})
     return conversations(store.engine).history(case, user.name, session, last=200)
 
 

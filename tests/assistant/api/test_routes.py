@@ -193,7 +193,7 @@ def _calls(app, record_id):
     """Every route of the app's OpenAPI document, as a request about case 'demo'."""
     bodies = {"ask": {"question": "обзор дела"}, "stream": {"question": "обзор дела"},
               "trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]},
-              "exports": {"format": "pdf", "questions": ["обзор дела"]}}
+              "exports": {"format": "pdf", "session": "s1", "sha256": "0" * 64, "bytes": 1}}
     for route, methods in app.openapi()["paths"].items():
         if route in OPEN:
             continue
@@ -254,10 +254,11 @@ def test_audit_log_records_questions_tool_calls_records_and_exports(home):
     alice = signed_in(home)
     card = next(v for d in truth.messages.values() for k, v in d if k == "card")
     record_id = next(iter(truth.messages))
-    alice.post("/api/cases/demo/ask", json={"question": f"Кто стоит за картой {card}?"})
+    question = f"Кто стоит за картой {card}?"
+    alice.post("/api/cases/demo/ask", json={"question": question, "session": "exp-1"})
     alice.get(f"/api/cases/demo/records/{record_id}")
-    assert alice.post("/api/cases/demo/audit/exports",
-                      json={"format": "html", "questions": ["q"]}).status_code == 204
+    report = {"format": "html", "session": "exp-1", "sha256": "ab" * 32, "bytes": 1234}
+    assert alice.post("/api/cases/demo/audit/exports", json=report).status_code == 204
     assert alice.get("/api/cases/demo/audit").status_code == 403
     root = signed_in(home, "root")
     log = root.get("/api/cases/demo/audit").json()
@@ -267,9 +268,12 @@ def test_audit_log_records_questions_tool_calls_records_and_exports(home):
     assert actions[ask:ask + 3] == ["ask", "tool_call", "answer"]
     assert mine[ask + 1][1] == {"tool": "lookup_account", "args": {"identifier": card}}
     assert ("record_open", {"record": record_id}) in mine
-    assert ("export", {"format": "html", "questions": ["q"]}) in mine
+    assert ("export", {**report, "questions": [question]}) in mine
+    assert (log[-1]["user"], log[-1]["action"]) == ("root", "audit_read")  # reads are logged
     check = root.get("/api/cases/demo/audit/verify").json()
-    assert check["breaks"] == [] and check["entries"] == len(log) and check["head"] == log[-1]["hash"]
+    after = root.get("/api/cases/demo/audit").json()
+    assert check["breaks"] == [] and check["entries"] == len(log) + 1
+    assert check["head"] == after[-2]["hash"] and after[-2]["action"] == "audit_verify"
 
 
 def test_oversized_upload_is_refused_and_nothing_is_imported(home):
