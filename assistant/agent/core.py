@@ -119,10 +119,10 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     final = next((m for m in reversed(turn) if isinstance(m, AIMessage) and not m.tool_calls),
                  None)
     text = final.text if final else ""
-    citations, flags = ctx.ledger.verify(text)
-    yield AnswerEvent(answer=Answer(answer=text, citations=citations, steps=steps,
-                                    verified=not flags and all(c.verified for c in citations),
-                                    flags=flags))
+    check = ctx.ledger.verify(text, question)
+    yield AnswerEvent(answer=Answer(answer=text, citations=check.citations, steps=steps,
+                                    verified=check.verified, flags=check.flags,
+                                    claims=check.claims))
 
 
 def ask(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
