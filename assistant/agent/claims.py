@@ -250,7 +250,7 @@ def record_evidence(record_id: str, fields: dict[str, Any], details: Sequence[st
 
 
 def _matches(kind: str, value: str) -> bool:
-    pattern = dict(_IDENTIFIERS)[kind]  # type: ignore[arg-type]
+    pattern = dict(_IDENTIFIERS)[kind]  # type: ignore[index]
     return bool(pattern.fullmatch(value))
 
 

@@ -7,9 +7,9 @@ records as the artifact. The case and store come from the runtime context, never
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from collections.abc import Sequence
 from typing import Any
 
 from langchain.tools import ToolRuntime, tool
@@ -193,8 +193,10 @@ def case_overview(runtime: Runtime) -> tuple[str, list]:
     ctx = runtime.context
     o = overview(ctx.store, ctx.case, load_case_graph(ctx.store, ctx.case), top=5)
     s = o.stats
+    # Counts of the case as a whole: bound to no record, they may be said without a marker.
     lines = [ctx.derive(f"records: {', '.join(f'{n} {k}' for k, n in sorted(s.records.items()))}"),
-             ctx.derive(f"accounts: {', '.join(f'{n} {k}' for k, n in sorted(s.accounts.items()))}"),
+             ctx.derive(f"accounts: "
+                        f"{', '.join(f'{n} {k}' for k, n in sorted(s.accounts.items()))}"),
              ctx.derive(f"files: {len(s.files)}")]
     cited = []
 
