@@ -65,6 +65,13 @@ class Citation(BaseModel):
                               description="Indexes (in `claims`) of the claims it supports")
 
 
+class Repair(BaseModel):
+    """The model's first answer, before it was asked once to correct its unsupported claims."""
+
+    answer: str
+    claims: list[ClaimCheck]
+
+
 class Answer(BaseModel):
     answer: str
     citations: list[Citation]
@@ -72,8 +79,8 @@ class Answer(BaseModel):
     verified: bool = Field(description="Every claim is supported and every marker is known")
     flags: list[str]
     claims: list[ClaimCheck] = Field(default_factory=list)
-    repaired: bool = Field(default=False,
-                           description="The model was asked once to correct named claims")
+    repair: Repair | None = Field(default=None, description=(
+        "Set when the model was asked once to correct named claims: its first answer"))
 
 
 @dataclass
@@ -149,7 +156,11 @@ class Ledger:
         ev = self.evidence(n)
         anchored = [f for b in self.bindings if b.records and b.records[-1] == n for f in b.facts]
         if fact.kind == "number":
-            said = ev.amounts + [f.text for f in anchored if f.kind == "number"]
+            derived = [f.text for f in anchored if f.kind == "number" and f.within < 1]
+            said = ", ".join(dict.fromkeys(ev.amounts))
+            more = f"; the tools derived {', '.join(dict.fromkeys(derived))} for [{n}]" \
+                if derived else ""
+            return f"[{n}] says {said or 'no amount'}{more}"
         elif fact.kind == "address":
             said = ev.parties or [f.text for f in ev.facts if f.kind == "address"]
             said = [" → ".join(describe(Fact("address", p, p)) for p in said)] if said else []
