@@ -274,7 +274,8 @@ def _show(value: Any) -> str:
 
 
 def describe(fact: Fact) -> str:
-    """A fact as a reason names it: long identifiers shortened, numbers as written."""
-    if fact.kind in ("address", "hash") and len(fact.text) > 16:
-        return f"{fact.text[:6]}…{fact.text[-4:]}"
+    """A fact as a reason names it: as written (an address in full, so one changed character
+    shows), a transaction hash shortened."""
+    if fact.kind == "hash":
+        return f"{fact.text[:10]}…{fact.text[-6:]}"
     return fact.text

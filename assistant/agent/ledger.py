@@ -97,6 +97,7 @@ class Verification:
 
 @dataclass
 class _Binding:
+    text: str
     facts: list[Fact]
     records: tuple[int, ...]  # markers; the last is the anchor
 
@@ -130,7 +131,7 @@ class Ledger:
         order, the anchor last; none: facts of the case as a whole. Returns their markers."""
         self.names.update(n for n in names if n)
         markers = tuple(self.by_id[r] for r in record_ids)
-        self.bindings.append(_Binding(facts_of(text, self.names), markers))
+        self.bindings.append(_Binding(text, facts_of(text, self.names), markers))
         return list(markers)
 
     def evidence(self, n: int) -> Evidence:
@@ -163,7 +164,7 @@ class Ledger:
             return f"[{n}] says {said or 'no amount'}{more}"
         elif fact.kind == "address":
             said = ev.parties or [f.text for f in ev.facts if f.kind == "address"]
-            said = [" → ".join(describe(Fact("address", p, p)) for p in said)] if said else []
+            said = [" → ".join(said)] if said else []
         elif fact.kind == "name":
             said = [x for x in self.names if x.casefold() in ev.text][:2]
         else:

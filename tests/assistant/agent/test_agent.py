@@ -86,7 +86,7 @@ def test_ledger_verifies_only_supported_identifiers():
     check = ledger.verify("Nothing cited, wallet TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx")
     assert check.citations == [] and not check.verified
     [claim] = check.claims
-    assert claim.status == "uncited" and claim.reason == "no marker for TXVj38…1oqx"
+    assert claim.status == "uncited" and claim.reason == "no marker for TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx"
 
 
 def test_prompt_names_exactly_the_registered_tools():

@@ -75,7 +75,7 @@ def test_the_wrong_citing_model_is_caught_claim_by_claim(demo):
     dep = next(e for e in ends if e.reason == "exchange_deposit")
     assert amount.reason.startswith(f"{dep.amount} is not in [{second.n}]; [{second.n}] says ")
     assert second.amount in amount.reason  # what the cited record's path does say
-    assert deposit.reason.startswith(f"{dep.address[:6]}…{dep.address[-4:]} is not in [")
+    assert deposit.reason.startswith(f"{dep.address} is not in [")
     # The citations say which claims they support, and the one under a wrong claim is not ok.
     by_n = {c.n: c for c in answer.citations}
     assert by_n[right.markers[0]].claims == [0]
