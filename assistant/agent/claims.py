@@ -204,6 +204,7 @@ def split_claims(text: str) -> list[Claim]:
 # --- the evidence side ---------------------------------------------------------------------
 
 _NAME_FIELDS = ("chat_name", "from", "vendor", "shop", "shop_name", "label", "entity", "name",
+                "payer_name", "payee_name",
                 "payer", "payee", "counterparty", "holder", "bank", "title", "pack")
 
 
