@@ -10,7 +10,8 @@ the way a language model would: each cited fact a claim. Then:
   "95,260.00", "25,64"), paraphrased, markers moved to the claim's end, the hop path left out;
 - answers with one planted error each: a marker shifted by one, amounts swapped between two
   claims, an address with one character changed, a claim moved under another record's marker,
-  an invented number, a claim with its markers dropped.
+  an invented number, a claim with its markers dropped, and (beyond the issue's list) a count
+  changed by one or two ("5 hops" → "6 hops", "handed out 2 times" → "3").
 
 It prints the share of planted errors caught (the answer is not verified and the claim that
 holds the error is flagged) and the share of correct claims flagged, for the claim-by-claim
@@ -47,7 +48,9 @@ _AMOUNT = re.compile(r"(?<![\w.,])\d+\.\d{2}(?![\d])")
 _ADDRESS = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 KINDS = ("marker_shift", "amount_swap", "address_char", "claim_moved", "invented_number",
-         "uncited")
+         "uncited", "count_changed")
+_COUNT = re.compile(
+    r"(?<![\w.,:/\[])(\d{1,3}) (hops|times|operations|payers|card|iban|phone|tron)\b")
 
 
 @dataclass
@@ -184,7 +187,8 @@ def plant(base: Base, kind: str, rng: random.Random) -> Item | None:
     led = base.ledger
     order = list(range(len(claims)))
     rng.shuffle(order)
-    if kind in ("marker_shift", "claim_moved", "uncited", "invented_number", "address_char"):
+    if kind in ("marker_shift", "claim_moved", "uncited", "invented_number", "address_char",
+                "count_changed"):
         for i in order:
             m = _LEAD.match(claims[i])
             assert m
@@ -216,6 +220,13 @@ def plant(base: Base, kind: str, rng: random.Random) -> Item | None:
                     new = claims[i][:a.start()] + invented + claims[i][a.end():]
                 else:
                     new = f"{claims[i]}, {invented} USDT"
+            elif kind == "count_changed":
+                counts = list(_COUNT.finditer(claims[i]))
+                if not counts:
+                    continue
+                c = rng.choice(counts)
+                wrong = int(c[1]) + rng.choice([-1, 1, 2]) if int(c[1]) > 1 else int(c[1]) + 1
+                new = claims[i][:c.start(1)] + str(wrong) + claims[i][c.end(1):]
             elif kind == "address_char":
                 found = list(_ADDRESS.finditer(claims[i]))
                 if not found:

@@ -177,6 +177,9 @@ def _word_in(needle: str, haystack: str) -> bool:
 _ITEM = re.compile(r"^\s*(?:[-*•]\s+|\d{1,3}[.)]\s+|\|)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\[\"«(A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
 _TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+# A point after these ends a word, not a sentence ("95.3 тыс. USDT", "т.е. 5").
+_ABBREVIATION = re.compile(r"(?:\b(?:тыс|тысяч|млн|млрд|руб|тг|г|гг|ул|т\.е|т\.к|e\.g|i\.e|"
+                           r"approx|No|no|vs)|\d)\.$", re.I)
 
 
 def split_claims(text: str) -> list[Claim]:
@@ -186,7 +189,7 @@ def split_claims(text: str) -> list[Claim]:
     for line in text.splitlines():
         if not line.strip() or _TABLE_RULE.match(line):
             continue
-        pieces = [line] if _ITEM.match(line) else _SENTENCE_END.split(line)
+        pieces = [line] if _ITEM.match(line) else _sentences(line)
         for piece in pieces:
             piece = piece.strip()
             if not piece:
@@ -199,6 +202,16 @@ def split_claims(text: str) -> list[Claim]:
     for c in claims:
         c.markers = list(dict.fromkeys(c.markers))
     return claims
+
+
+def _sentences(line: str) -> list[str]:
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(line):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 # --- the evidence side ---------------------------------------------------------------------
@@ -220,6 +233,11 @@ def record_names(fields: dict[str, Any]) -> list[str]:
     return out
 
 
+# Numbers about the file, not the facts: a token's decimals or a message's number in its chat
+# would otherwise "support" a count of 6 hops or 4 cards.
+_META_FIELDS = frozenset({"decimals", "message_id", "knp", "amount_raw", "token_contract"})
+
+
 @dataclass
 class Evidence:
     """What one record states, as facts, and its main amounts and parties for a reason."""
@@ -237,7 +255,8 @@ class Evidence:
 
 def record_evidence(record_id: str, fields: dict[str, Any], details: Sequence[str] = ()
                     ) -> Evidence:
-    text = " ".join([record_id, *(_flat(fields))])
+    text = " ".join([record_id, *(_flat({k: v for k, v in fields.items()
+                                          if k not in _META_FIELDS}))])
     # A record's own "[99]" is data (fenced as "(99)" for the model), not a marker.
     facts = facts_of(text.replace("[", "(").replace("]", ")"))
     for d in details:  # payment details found at ingest, in their normal form

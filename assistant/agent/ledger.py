@@ -143,9 +143,13 @@ class Ledger:
     # --- checking ----------------------------------------------------------------------------
 
     def _bound(self, fact: Fact, cited: set[int]) -> bool:
+        # A small count of the whole case ("4 wallets") would match a wrong count under a
+        # marker by chance: under a marker, counts must come from the cited records.
+        small_count = fact.kind == "number" and fact.within >= 1 and \
+            all(abs(v) < 1000 for v in fact.values)
         for b in self.bindings:
             if not b.records:
-                if any(fact.same(f) for f in b.facts):
+                if (not cited or not small_count) and any(fact.same(f) for f in b.facts):
                     return True
             elif (b.records[-1] in cited or set(b.records) <= cited) and \
                     any(fact.same(f) for f in b.facts):

@@ -22,6 +22,8 @@ def test_claims_are_sentences_list_items_and_table_rows():
         "- [5] TYHRiVMSVxx7yubdy8ySPMNDYdJpHRLZAs: beneficiary", "| address | amount |",
         "| TBatv8uMeK9N3fQtxJdB52vjhpCncyz64Q | 6.41 [6] |"]
     assert [c.markers for c in claims] == [[], [3, 4], [5], [], [6]]
+    scaled = split_claims("Получено 95.3 тыс. ₸ по выписке [2]. Карта выдана 3 раза [1].")
+    assert [c.markers for c in scaled] == [[2], [1]]
 
 
 @pytest.mark.parametrize(("written", "value"), [
