@@ -11,7 +11,8 @@ the way a language model would: each cited fact a claim. Then:
 - answers with one planted error each: a marker shifted by one, amounts swapped between two
   claims, an address with one character changed, a claim moved under another record's marker,
   an invented number, a claim with its markers dropped, and (beyond the issue's list) a count
-  changed by one or two ("5 hops" → "6 hops", "handed out 2 times" → "3").
+  changed by one or two ("5 hops" → "6 hops", "handed out 2 times" → "3") and a trace role
+  swapped (an exchange deposit called a beneficiary, with its right address and amount).
 
 It prints the share of planted errors caught (the answer is not verified and the claim that
 holds the error is flagged) and the share of correct claims flagged, for the claim-by-claim
@@ -48,7 +49,10 @@ _AMOUNT = re.compile(r"(?<![\w.,])\d+\.\d{2}(?![\d])")
 _ADDRESS = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 KINDS = ("marker_shift", "amount_swap", "address_char", "claim_moved", "invented_number",
-         "uncited", "count_changed")
+         "uncited", "count_changed", "role_swapped")
+_ROLE = re.compile(r"\b(beneficiary|exchange_deposit|origin)\b")
+_OTHER_ROLE = {"beneficiary": "exchange_deposit", "exchange_deposit": "beneficiary",
+               "origin": "beneficiary"}
 _COUNT = re.compile(
     r"(?<![\w.,:/\[])(\d{1,3}) (hops|times|operations|payers|card|iban|phone|tron)\b")
 
@@ -188,7 +192,7 @@ def plant(base: Base, kind: str, rng: random.Random) -> Item | None:
     order = list(range(len(claims)))
     rng.shuffle(order)
     if kind in ("marker_shift", "claim_moved", "uncited", "invented_number", "address_char",
-                "count_changed"):
+                "count_changed", "role_swapped"):
         for i in order:
             m = _LEAD.match(claims[i])
             assert m
@@ -227,6 +231,11 @@ def plant(base: Base, kind: str, rng: random.Random) -> Item | None:
                 c = rng.choice(counts)
                 wrong = int(c[1]) + rng.choice([-1, 1, 2]) if int(c[1]) > 1 else int(c[1]) + 1
                 new = claims[i][:c.start(1)] + str(wrong) + claims[i][c.end(1):]
+            elif kind == "role_swapped":
+                role = _ROLE.search(claims[i])
+                if not role:
+                    continue
+                new = claims[i][:role.start()] + _OTHER_ROLE[role[1]] + claims[i][role.end():]
             elif kind == "address_char":
                 found = list(_ADDRESS.finditer(claims[i]))
                 if not found:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-FactKind = Literal["address", "hash", "card", "iban", "phone", "ref", "date", "number", "name"]
+FactKind = Literal["address", "hash", "card", "iban", "phone", "ref", "date", "number", "name",
+                   "role"]
 
 MARKER = re.compile(r"\[(\d{1,4})\]")
 _B58 = "1-9A-HJ-NP-Za-km-z"
@@ -33,6 +34,18 @@ _IDENTIFIERS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("phone", re.compile(r"(?<![\d+])(?:\+7|8)[ (-]{0,2}\d{3}[ )-]{0,2}\d{3}[ -]?\d{2}[ -]?\d{2}"
                          r"(?!\d)")),
     ("date", re.compile(r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})(?!\d)")),
+]
+# What a trace made of an address, in the three languages (and the tools' own words): a claim
+# calling an exchange deposit a beneficiary is wrong even with the right address and amount.
+_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("exchange_deposit", re.compile(
+        r"\bexchange[_ ]deposits?\b|\bdeposit address(?:es)?\b|\bдепозит\w* бирж\w*"
+        r"|\bдепозитн\w* адрес\w*|\bбиржа депозит\w*|\bдепозит мекенжай\w*", re.I)),
+    ("beneficiary", re.compile(
+        r"\bbeneficiar(?:y|ies)\b|\bfinal recipients?\b|\bконечн\w* получател\w*"
+        r"|\bсоңғы алушы\w*", re.I)),
+    ("origin", re.compile(r"\borigins?\b|\bисточник\w*|\bбастау көз\w*", re.I)),
+    ("residue", re.compile(r"\bresidue\b|\bостат\w*|\bқалдық\w*", re.I)),
 ]
 _TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2})?(?!\d)")
 _NUMBER = re.compile(
@@ -58,8 +71,14 @@ class Fact:
     def same(self, other: Fact) -> bool:
         """Whether `other` (a fact of the evidence) is this fact."""
         if self.kind == "number":
-            return other.kind == "number" and any(
-                abs(v - w) < self.within or v == w for v in self.values for w in other.values)
+            if other.kind != "number":
+                return False
+            if self.within == 1 and all(abs(v) < 100 for v in self.values):
+                # A small whole number is a count ("3 hops"): it is exactly one, never 2.72
+                # rounded.
+                return any(v == w for v in self.values for w in other.values)
+            return any(abs(v - w) < self.within or v == w
+                       for v in self.values for w in other.values)
         if self.kind != other.kind:
             return False
         if self.kind == "card" and "*" in self.key + other.key:
@@ -156,6 +175,10 @@ def facts_of(text: str, names: Iterable[str] = ()) -> list[Fact]:
         values, step = number_readings(raw)
         if values:
             found.append(Fact("number", raw, str(values[0]), values, step))
+    for role, pattern in _ROLES:
+        m = pattern.search(text)
+        if m:
+            found.append(Fact("role", m.group(0), role))
     lowered = text.casefold()
     for name in names:
         if len(name) >= 3 and _word_in(name.casefold(), lowered):

@@ -169,6 +169,8 @@ class Ledger:
         elif fact.kind == "address":
             said = ev.parties or [f.text for f in ev.facts if f.kind == "address"]
             said = [" → ".join(said)] if said else []
+        elif fact.kind == "role":
+            said = [f.key for f in anchored if f.kind == "role"]
         elif fact.kind == "name":
             said = [x for x in self.names if x.casefold() in ev.text][:2]
         else:
@@ -192,6 +194,8 @@ class Ledger:
         for fact in claim.facts:
             if any(fact.same(g) for g in given):
                 continue
+            if fact.kind == "role" and not cited:
+                continue  # "the beneficiaries are:" speaks of no record; under a marker it does
             if any(self.evidence(n).states(fact) for n in cited) or self._bound(fact, cited):
                 continue
             unsupported.append(fact)
@@ -243,7 +247,7 @@ class Ledger:
 
 _KIND_WORDS = {"address": "address", "hash": "hash", "card": "card", "iban": "IBAN",
                "phone": "phone", "ref": "record id", "date": "date", "number": "number",
-               "name": "name"}
+               "name": "name", "role": "role"}
 
 
 def _short(text: str, limit: int = 80) -> str:
