@@ -3,7 +3,8 @@
 A claim is a sentence, a list item or a table row, with the [n] markers inside it. Its facts are
 what a court would check: addresses, transaction hashes, cards, IBANs, phones, record ids,
 dates, amounts and counts in any writing ("95 260", "95,260.00", "95 260,00", "95.3 тыс."),
-and the names of shops and people the turn's records know. Everything here is linear in the
+what a trace made of an address (beneficiary, exchange deposit, origin, residue; in Russian,
+Kazakh and English), and the names of shops and people the turn's records know. Everything here is linear in the
 text: regular expressions without nested repetition, one pass per kind.
 """
 
