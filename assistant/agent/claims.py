@@ -4,8 +4,8 @@ A claim is a sentence, a list item or a table row, with the [n] markers inside i
 what a court would check: addresses, transaction hashes, cards, IBANs, phones, record ids,
 dates, amounts and counts in any writing ("95 260", "95,260.00", "95 260,00", "95.3 тыс."),
 what a trace made of an address (beneficiary, exchange deposit, origin, residue; in Russian,
-Kazakh and English), and the names of shops and people the turn's records know. Everything here is linear in the
-text: regular expressions without nested repetition, one pass per kind.
+Kazakh and English), and the names of shops and people the turn's records know. Everything
+here is linear in the text: regular expressions without nested repetition, one pass per kind.
 """
 
 from __future__ import annotations
@@ -68,11 +68,12 @@ class Fact:
     # must be (it may be rounded or cut to the digits shown: "95.3 тыс." is 95 260).
     values: tuple[Decimal, ...] = ()
     within: Decimal = Decimal(0)
+    unit: str = ""  # what a count counts, when a word beside it says (hops, payers, cards)
 
     def same(self, other: Fact) -> bool:
         """Whether `other` (a fact of the evidence) is this fact."""
         if self.kind == "number":
-            if other.kind != "number":
+            if other.kind != "number" or self.unit and other.unit and self.unit != other.unit:
                 return False
             if self.within == 1 and all(abs(v) < 100 for v in self.values):
                 # A small whole number is a count ("3 hops"): it is exactly one, never 2.72
@@ -175,7 +176,8 @@ def facts_of(text: str, names: Iterable[str] = ()) -> list[Fact]:
         raw = m.group(0).strip()
         values, step = number_readings(raw)
         if values:
-            found.append(Fact("number", raw, str(values[0]), values, step))
+            found.append(Fact("number", raw, str(values[0]), values, step,
+                              _unit(rest, m.start(), m.end())))
     for role, pattern in _ROLES:
         m = pattern.search(text)
         if m:
@@ -185,6 +187,28 @@ def facts_of(text: str, names: Iterable[str] = ()) -> list[Fact]:
         if len(name) >= 3 and _word_in(name.casefold(), lowered):
             found.append(Fact("name", name, name.casefold()))
     return found
+
+
+# Words that say what a count counts, in the three languages, by their stems.
+_UNITS = [(unit, re.compile(stems, re.I)) for unit, stems in (
+    ("hop", r"hops?|перевод\w*|аударым\w*"), ("time", r"times?|раза?|рет"),
+    ("operation", r"operations?|операци\w*"), ("payer", r"payers?|плательщик\w*|төлеуші\w*"),
+    ("card", r"cards?|карт\w*"), ("phone", r"phones?|телефон\w*"), ("iban", r"iban\w*"),
+    ("tron", r"tron"), ("wallet", r"wallets?|кошел\w*|әмиян\w*"),
+    ("file", r"files?|файл\w*"))]
+_NEXT_WORD = re.compile(r"\s?([^\W\d_]+)")
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+):?\s?$")
+
+
+def _unit(text: str, start: int, end: int) -> str:
+    """The unit of the number at text[start:end]: the word after it, else the word before."""
+    after = _NEXT_WORD.match(text, end)
+    before = _PREVIOUS_WORD.search(text[max(0, start - 30):start])
+    for word in (after and after[1], before and before[1]):
+        for unit, pattern in _UNITS:
+            if word and pattern.fullmatch(word):
+                return unit
+    return ""
 
 
 def _word_in(needle: str, haystack: str) -> bool:

@@ -15,8 +15,9 @@ said without a marker. Any tool can bind: `AgentContext.derive(text, record_ids)
 `verify` splits the answer into claims (`claims.split_claims`) and gives each one a status:
 supported (every fact it states is stated by a record it cites, bound to those records, or
 given in the question; a small count of the whole case does not support a claim under a
-marker, and a trace role needs a marker to be checked at all), unsupported (with the reason: "95 260.00 is not in [2]; [2] says
-79 960.00") or uncited (facts and no marker). The answer is verified only when all are.
+marker, and a trace role needs a marker to be checked at all), unsupported (with the reason:
+"95 260.00 is not in [2]; [2] says 79 960.00") or uncited (facts and no marker). The answer
+is verified only when all are.
 """
 
 from __future__ import annotations
