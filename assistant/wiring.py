@@ -204,9 +204,12 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
             if isinstance(event, StepEvent) and event.state == "running":
                 audit.append(case, user, "tool_call", {"tool": event.tool, "args": event.args})
             if isinstance(event, AnswerEvent):
+                a = event.answer
                 audit.append(case, user, "answer", {
-                    "verified": event.answer.verified,
-                    "cited": [c.id for c in event.answer.citations]})
+                    "verified": a.verified, "cited": [c.id for c in a.citations],
+                    "claims": [{"markers": c.markers, "status": c.status, "reason": c.reason}
+                               for c in a.claims if c.status != "plain"],
+                    "repaired": a.repair is not None})
                 if session:
                     talk.append(case, user, session, question, event.answer)
             yield event

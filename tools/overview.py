@@ -64,6 +64,8 @@ class BeneficiarySummary(BaseModel):
     share: float
     label: str | None
     record_id: str | None = Field(description="The transfer that brought it, to cite")
+    path: list[str] = Field(default_factory=list,
+                            description="Every transfer of its path from a shop's wallet, to cite")
 
 
 class CaseOverview(BaseModel):
@@ -98,7 +100,8 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         beneficiaries = [
             BeneficiarySummary(address=ep.address, reason=ep.reason, amount=ep.amount,
                                share=ep.share, label=ep.label,
-                               record_id=ep.path[-1].record_id if ep.path else None)
+                               record_id=ep.path[-1].record_id if ep.path else None,
+                               path=[h.record_id for h in ep.path])
             for ep in result.endpoints if ep.reason != "start_cycle"][:top]
     return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers,
                         shop_wallets=handed_out, collection_wallets=collecting,

@@ -15,9 +15,9 @@ import streamlit as st
 from ui.client import ApiClient, ApiError
 from ui.config import UiSettings
 from ui.graph import amount, flow_graph, to_dot
-from ui.i18n import LANGUAGES, t
+from ui.i18n import LANGUAGES, t, texts
 from ui.report import ReportTurn, report_html, report_pdf
-from ui.text import label, plain, safe, table
+from ui.text import answer_pieces, claim_mark, label, plain, safe, table
 
 
 def lang() -> str:
@@ -108,15 +108,45 @@ def citation_card(case: str, c: dict[str, Any], key: str) -> None:
             record_dialog(case, c["id"])
 
 
+def reason_text(reason: str) -> str:
+    """Why money stopped at an endpoint, in the user's language."""
+    key = f"reason_{reason}"
+    return t(key, lang()) if key in texts() else reason
+
+
+def endpoint_rows(endpoints: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Trace endpoints as table rows with headers in the user's language; a missing label is
+    an empty cell."""
+    return [{t("col_address", lang()): ep["address"],
+             t("col_reason", lang()): reason_text(ep["reason"]),
+             t("col_label", lang()): ep.get("label") or "",
+             t("col_amount", lang()): amount(Decimal(ep["amount"])),
+             t("col_share", lang()): f"{ep['share']:.1%}"} for ep in endpoints]
+
+
 def trace_view(trace: dict[str, Any]) -> None:
     g = flow_graph(trace)
     st.caption(f"{t('trace_graph', lang())}: {t('traced_total', lang())} "
                f"{amount(Decimal(trace['traced']))} {label(trace['token'])}")
     st.graphviz_chart(to_dot(g), use_container_width=True)
-    st.dataframe(table({"address": ep["address"], "reason": ep["reason"],
-                        "label": ep.get("label"), "amount": amount(Decimal(ep["amount"])),
-                        "share": f"{ep['share']:.1%}"} for ep in trace["endpoints"]),
-                 hide_index=True)
+    ends = [ep for ep in trace["endpoints"] if ep["reason"] != "residue"]
+    residue = [ep for ep in trace["endpoints"] if ep["reason"] == "residue"]
+    st.dataframe(table(endpoint_rows(ends)), hide_index=True)
+    if residue:  # listed apart: a few coins left on a hop that passed the rest on
+        st.caption(t("residue_note", lang()))
+        st.dataframe(table(endpoint_rows(residue)), hide_index=True)
+
+
+def marked_answer(a: dict[str, Any]) -> str:
+    """The answer as markdown with ✓ after each supported claim and ✗ with the reason after
+    each one its citations do not support, in place."""
+    out = []
+    for piece, claim in answer_pieces(a):
+        out.append(safe(piece))
+        if claim is not None:
+            ok, mark = claim_mark(claim, lang())
+            out.append(f" :green[{mark[0]}]" if ok else f" :red[{safe(mark)}]")
+    return "".join(out)
 
 
 def show_turn(case: str, i: int, turn: dict[str, Any]) -> None:
@@ -124,8 +154,18 @@ def show_turn(case: str, i: int, turn: dict[str, Any]) -> None:
         st.text(plain(turn["question"]))
     with st.chat_message("assistant"):
         a = turn["answer"]
-        st.markdown(safe(a["answer"]))
-        if a["flags"]:
+        st.markdown(marked_answer(a))
+        claims = [c for c in a.get("claims") or [] if c["status"] != "plain"]
+        if not a["verified"]:
+            st.warning(t("claim_counts", lang(), ok=sum(c["supported"] for c in claims),
+                         all=len(claims)) + "\n\n" + "\n".join(
+                f"- ✗ {safe(c['text'])} — {safe(claim_mark(c, lang())[1])}"
+                for c in claims if not c["supported"]))
+        if a.get("repair"):
+            with st.expander(t("repaired", lang(), n=sum(
+                    not c["supported"] for c in a["repair"]["claims"]))):
+                st.text(a["repair"]["answer"])
+        if a["flags"] and not claims:
             st.warning(t("flags", lang()) + ": " + "; ".join(label(f) for f in a["flags"]))
         if a["citations"]:
             cols = st.columns(12)
@@ -228,9 +268,10 @@ def overview_panel(case: str) -> None:
         left.dataframe(table({"shop": s["name"], **s["accounts"]} for s in o["shops"]),
                        hide_index=True)
         right.caption(t("beneficiaries", lang()))
-        right.dataframe(table({"address": b["address"], "amount": amount(Decimal(b["amount"])),
-                               "reason": b["reason"]} for b in o["beneficiaries"]),
-                        hide_index=True)
+        right.dataframe(table({t("col_address", lang()): b["address"],
+                               t("col_amount", lang()): amount(Decimal(b["amount"])),
+                               t("col_reason", lang()): reason_text(b["reason"])}
+                              for b in o["beneficiaries"]), hide_index=True)
         st.caption(t("top_droppers", lang()))
         names = {s["shop"]: s["name"] for s in o["shops"]}
         st.dataframe(table({"account": d["display"], "kind": d["kind"],

@@ -16,7 +16,7 @@ from fpdf import FPDF
 
 from ui.graph import COLOURS, amount, flow_graph, layers, short, to_svg
 from ui.i18n import t
-from ui.text import visible
+from ui.text import answer_pieces, claim_mark, visible
 
 
 def escape(text: str) -> str:
@@ -48,10 +48,24 @@ def report_html(case: str, user: str, when: datetime, turns: list[ReportTurn], l
     for i, turn in enumerate(turns, 1):
         a = turn.answer
         out.append(f"<h2>{i}. {escape(t('question', lang))}: {escape(turn.question)}</h2>")
-        out.append(f"<h3>{escape(t('answer', lang))}</h3><pre>{escape(a['answer'])}</pre>")
-        if a.get("flags"):
+        marked = "".join(
+            escape(piece) + ("" if claim is None else
+                             f" <span class='{'ok' if ok else 'bad'}'>{escape(mark)}</span>")
+            for piece, claim in answer_pieces(a)
+            for ok, mark in [claim_mark(claim, lang) if claim else (True, "")])
+        out.append(f"<h3>{escape(t('answer', lang))}</h3><pre>{marked}</pre>")
+        if a.get("claims"):
+            claims = [c for c in a["claims"] if c["status"] != "plain"]
+            counts = t("claim_counts", lang, ok=sum(c["supported"] for c in claims),
+                       all=len(claims))
+            out.append(f"<p class='{'ok' if a['verified'] else 'bad'}'>{escape(counts)}</p>")
+        elif a.get("flags"):
             out.append(f"<p class='bad'>{escape(t('flags', lang))}: "
                        f"{escape('; '.join(a['flags']))}</p>")
+        if a.get("repair"):
+            n = sum(not c["supported"] for c in a["repair"]["claims"])
+            out.append(f"<p>{escape(t('repaired', lang, n=n))}</p>"
+                       f"<pre>{escape(a['repair']['answer'])}</pre>")
         for trace in turn.traces:
             out.append(f"<h3>{escape(t('trace_graph', lang))}</h3>{to_svg(flow_graph(trace))}")
         out.append(f"<h3>{escape(t('citations', lang))}</h3>")
@@ -125,9 +139,25 @@ def report_pdf(case: str, user: str, when: datetime, turns: list[ReportTurn], la
     for i, turn in enumerate(turns, 1):
         a = turn.answer
         pdf.para(f"{i}. {t('question', lang)}: {turn.question}", 12, bold=True)
-        pdf.para(a["answer"])
-        if a.get("flags"):
-            pdf.para(f"{t('flags', lang)}: {'; '.join(a['flags'])}", 9)
+        if a.get("claims"):
+            for piece, claim in answer_pieces(a):
+                if piece.strip():
+                    pdf.para(piece.strip())
+                if claim is not None:
+                    ok, mark = claim_mark(claim, lang)
+                    # PT Sans has no ✓ ✗: the PDF writes √ and × for them.
+                    mark = mark.replace("✓", "√").replace("✗", "×")
+                    pdf.set_text_color(*((26, 127, 55) if ok else (209, 36, 47)))
+                    pdf.para(mark, 8)
+                    pdf.set_text_color(0, 0, 0)
+        else:
+            pdf.para(a["answer"])
+            if a.get("flags"):
+                pdf.para(f"{t('flags', lang)}: {'; '.join(a['flags'])}", 9)
+        if a.get("repair"):
+            n = sum(not c["supported"] for c in a["repair"]["claims"])
+            pdf.para(t("repaired", lang, n=n), 9, bold=True)
+            pdf.para(a["repair"]["answer"], 8)
         for trace in turn.traces:
             pdf.para(t("trace_graph", lang), 11, bold=True)
             pdf.flow(trace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
 
@@ -13,17 +14,20 @@ from langchain_core.messages import (
     AIMessageChunk,
     BaseMessage,
     HumanMessage,
+    SystemMessage,
     ToolMessage,
 )
 from pydantic import BaseModel, SecretStr
 
-from assistant.agent.ledger import Answer
+from assistant.agent.ledger import Answer, ClaimCheck, Repair, Verification
 from assistant.agent.offline import OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from tools.errors import TergeuError
 from tools.resources import prompt_text
 
 SYSTEM_PROMPT = prompt_text("system.md")
+REPAIR_PROMPT = prompt_text("repair_claims.md")
+REPAIR_STEP = "repair_claims"
 # Ollama serves the OpenAI chat-completions protocol under /v1 of its own port.
 OLLAMA_URL = "http://127.0.0.1:11434/v1"
 
@@ -119,10 +123,45 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     final = next((m for m in reversed(turn) if isinstance(m, AIMessage) and not m.tool_calls),
                  None)
     text = final.text if final else ""
-    citations, flags = ctx.ledger.verify(text)
-    yield AnswerEvent(answer=Answer(answer=text, citations=citations, steps=steps,
-                                    verified=not flags and all(c.verified for c in citations),
-                                    flags=flags))
+    check = ctx.ledger.verify(text, question)
+    repair = None
+    wrong = [c for c in check.claims if not c.supported]
+    if wrong and model is not None and not isinstance(model, OfflineChatModel):
+        yield StepEvent(tool=REPAIR_STEP, call_id=REPAIR_STEP, state="running",
+                        args={"claims": len(wrong)})
+        messages = [SystemMessage(SYSTEM_PROMPT), *inputs["messages"], *turn]
+        repaired = repair_claims(model, messages, text, wrong, callbacks)
+        repair = Repair(answer=text, claims=check.claims)
+        text, check = repaired, ctx.ledger.verify(repaired, question)
+        still = sum(not c.supported for c in check.claims)
+        steps.append(f"{REPAIR_STEP}: {len(wrong)} claims sent back, {still} still unsupported")
+        yield StepEvent(tool=REPAIR_STEP, call_id=REPAIR_STEP, state="done",
+                        summary=steps[-1].split(": ", 1)[1])
+    yield AnswerEvent(answer=_answer(text, check, steps, repair))
+
+
+def _answer(text: str, check: Verification, steps: list[str], repair: Repair | None) -> Answer:
+    return Answer(answer=text, citations=check.citations, steps=steps, verified=check.verified,
+                  flags=check.flags, claims=check.claims, repair=repair)
+
+
+_REPLY_LINE = re.compile(r"^\s*(\d{1,3})\s*[:.)]\s*(.+?)\s*$", re.M)
+
+
+def repair_claims(model: BaseChatModel, messages: list[BaseMessage], text: str,
+                  wrong: Sequence[ClaimCheck],
+                  callbacks: list[BaseCallbackHandler] | None = None) -> str:
+    """`text` with each claim of `wrong` replaced by the model's correction, asked once from
+    the same tool results; a claim the model does not give back stays as it was (flagged)."""
+    listed = "\n".join(f"{i}: {c.text}\n   reason: {c.reason}" for i, c in enumerate(wrong, 1))
+    reply = model.invoke([*messages, HumanMessage(REPAIR_PROMPT.format(claims=listed))],
+                         {"callbacks": callbacks or []})
+    fixes = {int(m[1]): m[2] for m in _REPLY_LINE.finditer(reply.text)}
+    for i, claim in enumerate(wrong, 1):
+        fixed = fixes.get(i, "").strip()
+        if fixed and claim.text in text:
+            text = text.replace(claim.text, fixed, 1)
+    return text
 
 
 def ask(question: str, ctx: AgentContext, model: BaseChatModel | None = None,

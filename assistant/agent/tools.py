@@ -7,6 +7,7 @@ records as the artifact. The case and store come from the runtime context, never
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from tools.shops import find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
+from tools.trace.models import Endpoint
 from tools.trace.starts import start_wallets
 
 TRACE_WALLET = "trace_wallet"
@@ -39,8 +41,11 @@ class AgentContext:
     search: SearchIndex | None = None
     ledger: Ledger = field(default_factory=Ledger)
 
-    def derive(self, text: str) -> str:
-        self.ledger.derived.append(text)
+    def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = ()
+               ) -> str:
+        """`text` (returned as is) states facts the tool computed from exactly `record_ids`
+        (cited already, the anchor last; none: from the case as a whole). See `Ledger`."""
+        self.ledger.bind(text, record_ids, names)
         return text
 
     def cite(self, record_id: str) -> tuple[int, Any]:
@@ -78,18 +83,35 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> 
     result = trace(graph, TraceRequest(addresses=starts,
                                        direction="backward" if direction == "backward"
                                        else "forward"))
-    lines = [f"traced {money(result.traced)} {fence(result.token)} {result.request.direction} "
-             f"from {address}"]
-    cited = []
+    lines = [ctx.derive(f"traced {money(result.traced)} {result.token} "
+                        f"{result.request.direction} from {address}")]
+    cited: list = []
+    residue = []
     for ep in result.endpoints[:8]:
         if not ep.path:
             continue
-        n, rec = ctx.cite(ep.path[-1].record_id)
+        if ep.reason == "residue":
+            residue.append(ep)
+            continue
+        lines.append(_endpoint_line(ctx, ep, result.token, cited))
+    for ep in residue:
+        lines.append(_endpoint_line(ctx, ep, result.token, cited))
+    return "\n".join(lines), cited
+
+
+def _endpoint_line(ctx: AgentContext, ep: Endpoint, token: str, cited: list) -> str:
+    """An endpoint, its marker first (the transfer that brought the money), then the markers
+    of every hop of its path; its amount and hop count bound to exactly that path."""
+    hops = []
+    for hop in ep.path:
+        n, rec = ctx.cite(hop.record_id)
         cited.append(rec)
-        label = f" ({fence(ep.label)})" if ep.label else ""
-        lines.append(f"[{n}] {fence(ep.address)}: {ep.reason}{label}, {money(ep.amount)} "
-                     f"{fence(result.token)}, {len(ep.path)} hops")
-    return ctx.derive("\n".join(lines)), cited
+        hops.append(n)
+    label = f" ({ep.label})" if ep.label else ""
+    names = [ep.label.removeprefix("deposit address of ")] if ep.label else []
+    fact = f"{ep.address}: {ep.reason}{label}, {money(ep.amount)} {token}, {len(ep.path)} hops"
+    ctx.derive(fact, [h.record_id for h in ep.path], names)
+    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}"
 
 
 @tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
@@ -104,30 +126,33 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
         return f"{result.kind} {result.value}: valid, not in the case", []
     lines, cited = [], []
     for p in result.matches[:5]:
-        shops = sorted({fence(s.shop_name or s.shop) for s in p.seen_in if s.shop})
-        lines.append(f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}")
+        shops = sorted({s.shop_name or s.shop for s in p.seen_in if s.shop})
+        head = len(lines)
         for s in p.seen_in[:5]:
             n, rec = ctx.cite(s.record_id)
             cited.append(rec)
             when = f"{s.seen_at:%Y-%m-%d}" if s.seen_at else ""
-            lines.append(f"[{n}] seen {when} in {fence(s.record_id)} "
-                         f"({fence(s.shop_name or s.kind)})")
+            lines.append(ctx.derive(f"[{n}] seen {when} in {s.record_id} "
+                                    f"({s.shop_name or s.kind})", [s.record_id]))
+        lines.insert(head, ctx.derive(f"{p.kind} {p.display}: shops {', '.join(shops) or 'none'}",
+                                      [s.record_id for s in p.seen_in[:5]]))
         if p.bank:
             b = p.bank
             row = b.counterparties[0].records[0] if b.counterparties else None
             if row:
                 n, rec = ctx.cite(row)
                 cited.append(rec)
-                lines.append(f"[{n}] statements: in {money(b.total_in)}, "
-                             f"out {money(b.total_out)}, "
-                             f"{b.operations} operations, {b.distinct_payers} payers")
+                lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)}, "
+                                        f"out {money(b.total_out)}, "
+                                        f"{b.operations} operations, {b.distinct_payers} payers",
+                                        [row]))
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
                 n, rec = ctx.cite(record_id)
                 cited.append(rec)
-                lines.append(f"[{n}] money traced on to {fence(address)}: {reason}, "
-                             f"{money(amount)} {fence(p.trace.token)}")
-    return ctx.derive("\n".join(lines)), cited
+                lines.append(ctx.derive(f"[{n}] money traced on to {address}: {reason}, "
+                                        f"{money(amount)} {p.trace.token}", [record_id]))
+    return "\n".join(lines), cited
 
 
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
@@ -145,8 +170,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         n, rec = ctx.cite(h.record_id)
         cited.append(rec)
         shop = rec.fields.get("chat_name") or rec.fields.get("vendor") or ""
-        lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
-                     f"({', '.join(h.drugs + h.cities)}): "
+        lines.append(f"[{n}] {shop} — {h.record_id} ({', '.join(h.drugs + h.cities)}): "
                      f"{fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {query}", cited
 
@@ -159,7 +183,7 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, list]:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:
         return f"no record {record_id}", []
-    return f"[{n}] {rec.kind} {fence(rec.id)}: {fence(str(rec.fields))}", [rec]
+    return f"[{n}] {rec.kind} {rec.id}: {fence(str(rec.fields))}", [rec]
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
@@ -169,9 +193,11 @@ def case_overview(runtime: Runtime) -> tuple[str, list]:
     ctx = runtime.context
     o = overview(ctx.store, ctx.case, load_case_graph(ctx.store, ctx.case), top=5)
     s = o.stats
-    lines = [f"records: {', '.join(f'{n} {k}' for k, n in sorted(s.records.items()))}",
-             f"accounts: {', '.join(f'{n} {k}' for k, n in sorted(s.accounts.items()))}",
-             f"files: {len(s.files)}"]
+    # Counts of the case as a whole: bound to no record, they may be said without a marker.
+    lines = [ctx.derive(f"records: {', '.join(f'{n} {k}' for k, n in sorted(s.records.items()))}"),
+             ctx.derive(f"accounts: "
+                        f"{', '.join(f'{n} {k}' for k, n in sorted(s.accounts.items()))}"),
+             ctx.derive(f"files: {len(s.files)}")]
     cited = []
 
     def cite(record_id: str) -> int:
@@ -182,23 +208,28 @@ def case_overview(runtime: Runtime) -> tuple[str, list]:
     for shop in o.shops:
         if shop.record_id and shop.hands_out_payments:
             handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
-            lines.append(f"[{cite(shop.record_id)}] shop {fence(shop.name)} "
-                         f"({fence(shop.shop)}) "
-                         f"handed out {handed}")
+            lines.append(ctx.derive(f"[{cite(shop.record_id)}] shop {shop.name} ({shop.shop}) "
+                                    f"handed out {handed}", [shop.record_id], [shop.name]))
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
-        lines.append(f"[{cite(d.record_id)}] dropper {d.kind} {fence(d.display)}: handed out "
-                     f"{d.handed_out} times by {fence(', '.join(d.shops))}{got}")
+        lines.append(ctx.derive(f"[{cite(d.record_id)}] dropper {d.kind} {d.display}: handed "
+                                f"out {d.handed_out} times by {', '.join(d.shops)}{got}",
+                                [d.record_id]))
     if o.traced:
-        lines.append(f"traced {money(o.traced)} {fence(o.token or '')} forward from the shops' "
-                     f"{len(o.shop_wallets)} wallets and the {len(o.collection_wallets)} "
-                     "they sweep into")
-    for b in o.beneficiaries:
-        label = f" ({fence(b.label)})" if b.label else ""
-        mark = f"[{cite(b.record_id)}] " if b.record_id else ""
-        lines.append(f"{mark}{fence(b.address)}: {b.reason}{label}, {money(b.amount)} "
-                     f"{fence(o.token or '')}")
-    return ctx.derive("\n".join(lines)), cited
+        lines.append(ctx.derive(f"traced {money(o.traced)} {o.token} forward from the shops' "
+                                f"{len(o.shop_wallets)} wallets and the "
+                                f"{len(o.collection_wallets)} they sweep into"))
+    # Residue on layering hops is listed after the beneficiaries, never among them.
+    for b in sorted(o.beneficiaries, key=lambda b: b.reason == "residue"):
+        label = f" ({b.label})" if b.label else ""
+        fact = f"{b.address}: {b.reason}{label}, {money(b.amount)} {o.token}"
+        if not b.path:
+            lines.append(ctx.derive(fact))
+            continue
+        hops = [cite(r) for r in b.path]
+        ctx.derive(fact, b.path, [b.label.removeprefix("deposit address of ")] if b.label else [])
+        lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
+    return "\n".join(lines), cited
 
 
 @tool(SHOP_DETAILS, response_format="content_and_artifact")
@@ -212,14 +243,15 @@ def shop_details(shop: str, runtime: Runtime) -> tuple[str, list]:
         d = details_of_shop(ctx.store, ctx.case, shop_id)
         if not d.handed_out:
             continue
-        lines.append(f"shop {fence(d.name)} ({fence(d.shop)}): "
-                     f"{len({h.account_id for h in d.handed_out})} "
-                     "payment details handed out")
+        lines.append(ctx.derive(f"shop {d.name} ({d.shop}): "
+                                f"{len({h.account_id for h in d.handed_out})} "
+                                "payment details handed out", names=[d.name]))
         for h in d.handed_out[:12]:
             n, rec = ctx.cite(h.record_id)
             cited.append(rec)
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
-            lines.append(f"[{n}] {h.kind} {fence(h.display)} handed out {when}")
+            lines.append(ctx.derive(f"[{n}] {h.kind} {h.display} handed out {when}",
+                                    [h.record_id]))
     return "\n".join(lines) or f"no shop {shop} in the case", cited
 
 

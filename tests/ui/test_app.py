@@ -61,3 +61,31 @@ def test_language_switch_and_a_user_without_cases(app, stack):
     at.selectbox(key="lang").select("en").run()
     assert at.warning[0].value == "No case is assigned to you."
     assert at.sidebar.button[0].label == "Sign out"
+
+
+def test_a_wrong_citing_model_shows_each_claim_marked_with_its_reason(stack, monkeypatch):
+    from assistant.api.app import create_app
+    from assistant.config import Settings, get_settings
+    from tests.utils import wrong_citing
+    from tests.utils.loopback import serving
+    from tests.utils.openai_server import ScriptedModel
+
+    wallet = stack.truth.shops[0].payment_wallets[0]
+    server = ScriptedModel(wrong_citing.script(wallet))
+    with serving(server.app()) as llm_url:
+        api = create_app()
+        api.dependency_overrides[get_settings] = lambda: Settings(
+            home=stack.home, llm="openai:scripted", llm_url=f"{llm_url}/v1")
+        with serving(api) as api_url:
+            monkeypatch.setenv("TERGEU_API_URL", api_url)
+            at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), stack.token)
+            at.chat_input[0].set_value(f"Куда ушли деньги с {wallet}?").run()
+            at.session_state["api"].close()
+    answer = at.chat_message[1].markdown[0].value
+    assert answer.count(":green[✓]") == 1 and answer.count(":red[✗ НЕ подтверждено: ") == 2
+    assert " нет в **\\[" in answer and " содержит " in answer
+    warning = at.chat_message[1].warning[0].value
+    assert warning.startswith("Подтверждено утверждений: 1 из 3")
+    table = at.chat_message[1].dataframe[0].value
+    assert list(table.columns) == ["Адрес", "Почему здесь", "Метка", "Сумма", "Доля"]
+    assert "None" not in table.to_string() and "beneficiary" not in set(table["Почему здесь"])

@@ -70,3 +70,25 @@ def test_bidi_controls_in_evidence_are_shown_not_obeyed_in_reports():
     answer = {"answer": "магазин \u202etxt.exe", "flags": [], "citations": [], "verified": True}
     page = report_html("demo", "dana", datetime.now(UTC), [ReportTurn("q \u202e", answer)], "ru")
     assert "\u202e" not in page and "⟨U+202E⟩txt.exe" in page
+
+
+def test_reports_mark_each_claim_with_its_status_and_reason(small_demo, tmp_path):
+    turn = _turn(small_demo)
+    turn.answer["answer"] = "Деньги ушли [1]. Карта 4400 4394 8757 4913 [1]."
+    turn.answer["verified"] = False
+    turn.answer["claims"] = [
+        {"text": "Деньги ушли [1].", "markers": [1], "supported": True, "status": "supported",
+         "reason": None},
+        {"text": "Карта 4400 4394 8757 4913 [1].", "markers": [1], "supported": False,
+         "status": "unsupported", "reason": "4400 4394 8757 4913 is not in [1]; [1] says "
+                                            "4405 6324 6281 9486"}]
+    page = report_html("demo", "ayana", WHEN, [turn], "ru")
+    assert "Деньги ушли [1]. <span class='ok'>✓ подтверждено</span>" in page
+    assert ("Карта 4400 4394 8757 4913 [1]. <span class='bad'>✗ НЕ подтверждено: "
+            "4400 4394 8757 4913 нет в [1]; [1] содержит 4405 6324 6281 9486</span>") in page
+    assert "Подтверждено утверждений: 1 из 2" in page
+    data = report_pdf("demo", "ayana", WHEN, [turn], "en")
+    (tmp_path / "r.pdf").write_bytes(data)
+    text = "".join(p.get_textpage().get_text_range()
+                   for p in pdfium.PdfDocument(tmp_path / "r.pdf")).replace("\r\n", " ")
+    assert "√ supported" in text and "× NOT supported: 4400 4394 8757 4913 is not in [1]" in text

@@ -172,7 +172,10 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
     def supports(record_id: str) -> bool:
         c = cited[record_id]
         body = _compact(f"{c.id} {c.record}")
-        return record_id in q.records or any(_compact(v) in body for v in q.relevant if v)
+        # A hop of a cited path supports the claim about the path's end (a relevant address).
+        about = " ".join(k.text for k in answer.claims if c.n in k.markers)
+        return record_id in q.records or any(_compact(v) in body for v in q.relevant if v) or \
+            any(_compact(v) in _compact(about) for v in q.relevant if v)
 
     why = []
     if q.no_tools:

@@ -32,6 +32,10 @@ CONSOLIDATION_SENDERS = 3
 DUST_UNITS = 10**12  # one millionth of a token
 MAX_CITED_POISONING = 50
 
+# An address that kept at most this share of the traced money it received, passing the rest on
+# to further hops (not cashing it out at an exchange), holds residue, not the money.
+RESIDUE_SHARE = 0.01
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -240,6 +244,13 @@ class _Tracer:
             best = best_inflow.get(e.receiver)
             if best is None or part > carried[best][1]:
                 best_inflow[e.receiver] = i
+        inflow: dict[str, int] = defaultdict(int)  # traced money each address received
+        cashed: dict[str, int] = defaultdict(int)  # ... and sent straight to an exchange
+        for e, part, _ in carried.values():
+            inflow[e.receiver] += part
+            stop = self.stops.get(e.receiver)
+            if stop and stop[0] in ("exchange", "exchange_deposit"):
+                cashed[e.sender] += part
         endpoints, dust = [], 0
         for node, h in holdings.items():
             held = h.traced_held
@@ -249,6 +260,14 @@ class _Tracer:
                 dust += held
                 continue
             reason, label = self._classify(node, depth, expanded)
+            if reason in ("beneficiary", "origin") and node in expanded and \
+                    held <= RESIDUE_SHARE * inflow[node] and \
+                    cashed[node] * 2 < inflow[node] - held:
+                # A layering hop that passed nearly all of it on: what it kept is residue,
+                # and calling it a beneficiary would name a mule as the money's owner.
+                reason = "residue"
+                label = (f"kept {_fmt(held)} of {_fmt(inflow[node])} "
+                         f"({held / inflow[node]:.2%}), passed the rest on")
             attrs = self.g.nodes[node]
             endpoints.append(Endpoint(
                 address=node, reason=reason, amount=_fmt(held),

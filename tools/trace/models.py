@@ -13,7 +13,7 @@ Policy = Literal["haircut", "fifo", "poison"]
 Direction = Literal["forward", "backward"]
 EndpointReason = Literal[
     "beneficiary", "origin", "exchange", "exchange_deposit", "tagged", "hub", "unresolved",
-    "start_cycle",
+    "start_cycle", "residue",
 ]
 
 

@@ -83,8 +83,10 @@ def test_a_model_citing_what_no_tool_returned_is_flagged(ctx_factory):
 
 def test_ledger_verifies_only_supported_identifiers():
     ledger = Ledger()
-    citations, flags = ledger.verify("Nothing cited, wallet TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx")
-    assert citations == [] and flags == ["'TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx' is in no cited record"]
+    check = ledger.verify("Nothing cited, wallet TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx")
+    assert check.citations == [] and not check.verified
+    [claim] = check.claims
+    assert claim.status == "uncited" and claim.reason == "no marker for TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx"
 
 
 def test_prompt_names_exactly_the_registered_tools():

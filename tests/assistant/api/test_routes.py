@@ -290,3 +290,30 @@ def test_oversized_upload_is_refused_and_nothing_is_imported(home):
     assert resp.status_code == 413
     assert resp.json()["detail"] == "huge.json: larger than 1 MB, refused; nothing was imported"
     assert files_of_case() == before
+
+
+def test_a_wrong_citing_model_gets_claims_flagged_in_the_json_and_the_audit(home):
+    from tests.utils import wrong_citing
+    from tests.utils.openai_server import ScriptedModel
+
+    wallet = home[1].shops[0].payment_wallets[0]
+    server = ScriptedModel(wrong_citing.script(wallet))
+    with serving(server.app()) as url:
+        client = signed_in(home, llm="openai:scripted", llm_url=f"{url}/v1")
+        body = client.post("/api/cases/demo/ask",
+                           json={"question": f"Where did the money from {wallet} go?"}).json()
+    assert body["verified"] is False
+    claims = body["claims"]
+    assert [c["supported"] for c in claims] == [True, False, False]
+    assert set(claims[0]) >= {"text", "markers", "supported", "reason"}
+    assert claims[1]["reason"].startswith(claims[1]["text"].split()[2] + " is not in [")
+    assert " is not in [" in claims[2]["reason"] and claims[0]["reason"] is None
+    supporting = {c["n"]: c["claims"] for c in body["citations"]}
+    assert supporting[claims[0]["markers"][0]] == [0]
+    assert body["repair"]["answer"] == body["answer"]
+    log = signed_in(home, "root").get("/api/cases/demo/audit").json()
+    entry = next(e for e in reversed(log) if e["action"] == "answer")
+    assert entry["details"]["verified"] is False and entry["details"]["repaired"] is True
+    assert [c["status"] for c in entry["details"]["claims"]] == \
+        ["supported", "unsupported", "unsupported"]
+    assert entry["details"]["claims"][1]["reason"] == claims[1]["reason"]

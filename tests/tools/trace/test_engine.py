@@ -130,3 +130,19 @@ def test_peel_chain_and_consolidation_are_reported():
     kinds = {p.kind: p for p in result.patterns}
     assert kinds["peel_chain"].addresses[:3] == ["H1", "H2", "H3"]
     assert kinds["consolidation"].addresses[0] == "BEN"
+
+
+def test_residue_on_a_layering_hop_is_not_a_beneficiary():
+    tags = {"HOT": ("Exchange A hot wallet", "exchange")}
+    cg = graph(("S", "L1", "10000", 1), ("L1", "L2", "9998", 2), ("L2", "B", "9998", 3),
+               ("S", "C", "500", 4), ("C", "DEP", "499", 5), ("DEP", "HOT", "499", 6),
+               tags=tags)
+    result = trace(cg, TraceRequest(addresses=["S"]))
+    got = {e.address: (e.reason, Decimal(e.amount)) for e in result.endpoints}
+    assert got == {"B": ("beneficiary", Decimal(9998)), "L1": ("residue", Decimal(2)),
+                   "DEP": ("exchange_deposit", Decimal(499)),
+                   # Cashing out at an exchange is what a beneficiary does: C keeps its name.
+                   "C": ("beneficiary", Decimal(1))}
+    residue = next(e for e in result.endpoints if e.reason == "residue")
+    assert residue.label == "kept 2 of 10000 (0.02%), passed the rest on"
+    assert [h.record_id for h in residue.path] == ["t0"]
