@@ -18,6 +18,7 @@ from assistant.agent.core import (
     chat_model,
     final_answer,
 )
+from assistant.agent.guards import ModelServerError
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from assistant.audit import AuditLog
@@ -136,16 +137,22 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 
     def events() -> Iterator[AgentEvent]:
         audit.append(case, user, "ask", {"question": question, "session": session})
-        for event in ask_stream(question, ctx, model, history):
-            if isinstance(event, StepEvent) and event.state == "running":
-                audit.append(case, user, "tool_call", {"tool": event.tool, "args": event.args})
-            if isinstance(event, AnswerEvent):
-                audit.append(case, user, "answer", {
-                    "verified": event.answer.verified,
-                    "cited": [c.id for c in event.answer.citations]})
-                if session:
-                    talk.append(case, user, session, question, event.answer)
-            yield event
+        try:
+            for event in ask_stream(question, ctx, model, history,
+                                    max_steps=settings.agent_max_steps):
+                if isinstance(event, StepEvent) and event.state == "running":
+                    audit.append(case, user, "tool_call",
+                                 {"tool": event.tool, "args": event.args})
+                if isinstance(event, AnswerEvent):
+                    audit.append(case, user, "answer", {
+                        "verified": event.answer.verified,
+                        "cited": [c.id for c in event.answer.citations]})
+                    if session:
+                        talk.append(case, user, session, question, event.answer)
+                yield event
+        except ModelServerError as exc:
+            audit.append(case, user, "error", {"detail": str(exc)})
+            raise
 
     return events()
 

@@ -18,6 +18,12 @@ from langchain_core.messages import (
 )
 from pydantic import BaseModel, SecretStr
 
+from assistant.agent.guards import (
+    DEFAULT_MAX_STEPS,
+    STOPPED_NODE,
+    agent_guards,
+    unmarked_answer,
+)
 from assistant.agent.ledger import Answer
 from assistant.agent.offline import OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
@@ -87,20 +93,23 @@ def history_messages(turns: Sequence[tuple[str, str]]) -> list[BaseMessage]:
 
 def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
                history: Sequence[tuple[str, str]] = (),
-               callbacks: list[BaseCallbackHandler] | None = None) -> Iterator[AgentEvent]:
+               callbacks: list[BaseCallbackHandler] | None = None,
+               max_steps: int = DEFAULT_MAX_STEPS) -> Iterator[AgentEvent]:
     """Run the agent on `question` in `ctx`'s case, yielding steps and tokens as they happen,
     then the answer; `history` holds the conversation's earlier turns (follow-up questions),
-    `callbacks` observe the run (timing, tracing)."""
+    `callbacks` observe the run (timing, tracing), `max_steps` bounds the model calls."""
     agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
-                         system_prompt=SYSTEM_PROMPT, context_schema=AgentContext)
+                         system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
+                         middleware=agent_guards(AGENT_TOOLS, max_steps))
     turn: list[BaseMessage] = []
     inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
     for mode, data in agent.stream(inputs, {"callbacks": callbacks or []}, context=ctx,
                                    stream_mode=["updates", "messages"]):
         if mode == "messages":
             chunk, meta = data
+            # The model's text as it streams, and the step limit's answer in one piece.
             if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model" \
-                    and chunk.text:
+                    and chunk.text or meta.get("langgraph_node") == STOPPED_NODE:
                 yield TokenEvent(text=chunk.text)
             continue
         for update in data.values():
@@ -120,6 +129,7 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
                  None)
     text = final.text if final else ""
     citations, flags = ctx.ledger.verify(text)
+    flags += unmarked_answer(text, ctx.ledger)
     yield AnswerEvent(answer=Answer(answer=text, citations=citations, steps=steps,
                                     verified=not flags and all(c.verified for c in citations),
                                     flags=flags))
