@@ -12,8 +12,10 @@ honest answer:
   characters away; the calls of one model turn take turns on the turn's ledger.
 - `StepLimit` (before_model): at most `max_steps` model calls per question, then a partial
   answer made of the [n] facts the tools returned so far, in the question's language.
-- `ModelServerGuard` (wrap_model_call): a model server that times out, is unreachable or
-  answers 4xx/5xx raises `ModelServerError` (HTTP 503, an `error` event), never a hang.
+- `ModelCallGuard` (wrap_model_call): a model server that times out, is unreachable or
+  answers 4xx/5xx raises `ModelServerError` (HTTP 503, an `error` event), never a hang; tool
+  calls whose arguments are not JSON go on to `ToolCallGuard`, which says so to the model,
+  rather than end the turn with no answer.
 - `unmarked_answer`: the flag for an answer that cites none of the records the tools returned.
 """
 
@@ -39,7 +41,14 @@ from langchain.agents.middleware import (
     hook_config,
 )
 from langchain.agents.middleware.model_call_limit import ModelCallLimitState
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolCall, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    BaseMessage,
+    HumanMessage,
+    ToolCall,
+    ToolMessage,
+)
 from langchain_core.tools import BaseTool
 from langgraph.prebuilt.tool_node import ToolCallRequest
 from langgraph.runtime import Runtime
@@ -71,6 +80,8 @@ MAX_TYPO_DISTANCE = 2
 # first or the last of them intact, and they cut the candidates to a handful.
 _ENDS = 4
 _MARKER = re.compile(r"\[(\d+)\]")
+# The argument a tool call gets when the model's arguments were not JSON: its raw text.
+UNPARSED_ARGUMENTS = "__unparsed_arguments__"
 _FACT = re.compile(r"^\[\d+\] ")
 
 
@@ -210,6 +221,11 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
         if request.tool is None:
             log.info("model called an unknown tool %s", call["name"])
             return tool_error(call, unknown_tool_message(call["name"], self.known))
+        if UNPARSED_ARGUMENTS in call["args"]:
+            raw = str(call["args"][UNPARSED_ARGUMENTS])[:200]
+            return tool_error(call, f"Error: {call['name']} was not run, its arguments are not "
+                              f"a JSON object: {raw}\n{call['name']} takes: "
+                              f"{signature(request.tool)}. Send them again as JSON.")
         problems = argument_problems(request.tool, call["args"])
         if problems:
             log.info("model called %s with bad arguments: %s", call["name"], problems)
@@ -280,24 +296,38 @@ def describe_server_error(exc: openai.APIError) -> str:
     return f"the model server failed: {exc.message[:200]}"
 
 
-class ModelServerGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
-    """A failing model server becomes one clear `ModelServerError`."""
+def with_unparsed_calls(message: BaseMessage) -> BaseMessage:
+    """`message` with its invalid tool calls (arguments that are not JSON) made into calls
+    carrying the raw text, for `ToolCallGuard` to answer with an error."""
+    if not isinstance(message, AIMessage) or not message.invalid_tool_calls:
+        return message
+    unparsed = [ToolCall(name=c["name"] or "", id=c["id"] or f"unparsed_{i}", type="tool_call",
+                         args={UNPARSED_ARGUMENTS: c["args"] or ""})
+                for i, c in enumerate(message.invalid_tool_calls)]
+    return message.model_copy(update={"tool_calls": [*message.tool_calls, *unparsed],
+                                      "invalid_tool_calls": []})
+
+
+class ModelCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
+    """A failing model server becomes one clear `ModelServerError`; broken tool calls go on."""
 
     def wrap_model_call(self, request: ModelRequest[AgentContext],
                         handler: Callable[[ModelRequest[AgentContext]], ModelResponse[Any]]
                         ) -> ModelResponse[Any]:
         try:
-            return handler(request)
+            response = handler(request)
         except openai.APIError as exc:
             log.warning("model server error: %s", exc)
             raise ModelServerError(describe_server_error(exc)) from exc
+        return ModelResponse(result=[with_unparsed_calls(m) for m in response.result],
+                             structured_response=response.structured_response)
 
 
 def agent_guards(tools: Sequence[BaseTool], max_steps: int = DEFAULT_MAX_STEPS
                  ) -> list[AgentMiddleware[Any, AgentContext, Any]]:
     """The middleware of one question's agent (a new set per question: the step count and the
     ledger's turn-taking are the question's own)."""
-    return [ModelServerGuard(), StepLimit(max_steps), ToolCallGuard(tools)]
+    return [ModelCallGuard(), StepLimit(max_steps), ToolCallGuard(tools)]
 
 
 # --- the answer ----------------------------------------------------------------------------------

@@ -83,6 +83,8 @@ def test_parallel_tool_calls_all_run_and_are_all_cited(demo):
 
 
 def test_arguments_of_the_wrong_shape_are_errors_the_model_can_act_on(demo):
+    """Wrong types, invented and missing fields, an unknown choice and broken JSON: each an
+    error naming what to fix, none a crash, a silent default or the end of the turn."""
     truth, store = demo
     wallet = truth.shops[0].payment_wallets[0]
     card = next(d for d in truth.messages.values() if d[0][0] == "card")[0][1]
@@ -90,7 +92,8 @@ def test_arguments_of_the_wrong_shape_are_errors_the_model_can_act_on(demo):
            ("search_listings", {"query": "шишки", "listings_only": "true"}),
            ("trace_wallet", {"address": wallet, "depth": 3}),
            ("trace_wallet", {}),
-           ("trace_wallet", {"address": wallet, "direction": "sideways"})]
+           ("trace_wallet", {"address": wallet, "direction": "sideways"}),
+           ("trace_wallet", f"{{address: {wallet}}}")]  # not JSON
     fixed = {"tool_calls": [("trace_wallet", {"address": wallet, "direction": "backward"})]}
     events, server, ctx = run([{"tool_calls": bad}, fixed, cite_first_fact_of_each],
                               f"Откуда пришли деньги на {wallet}?", store)
@@ -103,9 +106,10 @@ def test_arguments_of_the_wrong_shape_are_errors_the_model_can_act_on(demo):
     assert 'direction ("forward" or "backward", default "forward")' in errors[2]
     assert "address: Field required" in errors[3]
     assert "direction: Input should be 'forward' or 'backward', got \"sideways\"" in errors[4]
+    assert f"its arguments are not a JSON object: {{address: {wallet}}}" in errors[5]
     # Nothing ran on a bad call, not even a silent "forward" trace; the corrected one did.
     done = steps(events, "done")
-    assert [s.summary.startswith("Error: ") for s in done] == [True] * 5 + [False]
+    assert [s.summary.startswith("Error: ") for s in done] == [True] * 6 + [False]
     assert done[-1].summary.startswith("traced ") and " backward " in done[-1].summary
     answer = events[-1].answer
     assert len(server.requests) == 3 and answer.verified and answer.citations
