@@ -72,6 +72,8 @@ log = logging.getLogger(__name__)
 
 PROMPTS = Path(__file__).parents[2] / "prompts"
 DEFAULT_MAX_STEPS = 8
+# Tool calls run from one model turn; more at once is a model looping inside one step.
+MAX_CALLS_PER_STEP = 8
 # Facts listed in a partial answer: enough to act on, short enough to read.
 MAX_PARTIAL_FACTS = 15
 # A retyped identifier: one character changed is distance 1, two swapped is 2.
@@ -204,6 +206,14 @@ def near_miss_hint(ctx: AgentContext, args: dict[str, Any]) -> str:
     return "\n".join(hints)
 
 
+def call_position(request: ToolCallRequest) -> int:
+    """Where the call stands among the tool calls of its model turn (0 when unknown)."""
+    messages = request.state.get("messages", []) if isinstance(request.state, dict) else []
+    turn = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+    ids = [c["id"] for c in turn.tool_calls] if turn else []
+    return ids.index(request.tool_call["id"]) if request.tool_call["id"] in ids else 0
+
+
 class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
     """Every tool call checked before it runs; results that found nothing get near misses."""
 
@@ -221,6 +231,10 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
         if request.tool is None:
             log.info("model called an unknown tool %s", call["name"])
             return tool_error(call, unknown_tool_message(call["name"], self.known))
+        if call_position(request) >= MAX_CALLS_PER_STEP:
+            return tool_error(call, f"Error: {call['name']} was not run: at most "
+                              f"{MAX_CALLS_PER_STEP} tool calls are run at once. Answer from "
+                              "what the tools returned, or make the calls that matter most.")
         if UNPARSED_ARGUMENTS in call["args"]:
             raw = str(call["args"][UNPARSED_ARGUMENTS])[:200]
             return tool_error(call, f"Error: {call['name']} was not run, its arguments are not "

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.agent.core import ask_stream, chat_model
-from assistant.agent.guards import ModelServerError, near_identifiers
+from assistant.agent.guards import MAX_CALLS_PER_STEP, ModelServerError, near_identifiers
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from tests.utils.loopback import serving
 from tests.utils.openai_server import ScriptedModel
@@ -43,7 +43,7 @@ def last_tool_results(messages):
 def cite_first_fact_of_each(messages):
     """A careful model: the first [n] fact of every tool result, as a list."""
     facts = [next(line for line in text.splitlines() if line.startswith("["))
-             for text in last_tool_results(messages).values()]
+             for text in last_tool_results(messages).values() if "\n[" in text]
     return {"text": "По материалам дела:\n" + "\n".join(f"- {f}" for f in facts)}
 
 
@@ -80,6 +80,19 @@ def test_parallel_tool_calls_all_run_and_are_all_cited(demo):
     ledger = ctx.ledger
     assert len(ledger.by_id) == len(ledger.records) == len(set(ledger.by_id.values()))
     assert record_id in ledger.by_id
+
+
+def test_more_calls_at_once_than_a_step_runs_are_refused_past_the_bound(demo):
+    truth, store = demo
+    wallet = truth.shops[0].payment_wallets[0]
+    flood = [("trace_wallet", {"address": wallet})] * (MAX_CALLS_PER_STEP + 2)
+    events, server, _ = run([{"tool_calls": flood}, cite_first_fact_of_each],
+                            f"Where did the money from {wallet} go?", store)
+    summaries = [s.summary for s in steps(events, "done")]
+    assert len(summaries) == MAX_CALLS_PER_STEP + 2
+    assert sum(s.startswith("traced ") for s in summaries) == MAX_CALLS_PER_STEP
+    assert sum(f"at most {MAX_CALLS_PER_STEP} tool calls" in s for s in summaries) == 2
+    assert events[-1].answer.verified
 
 
 def test_arguments_of_the_wrong_shape_are_errors_the_model_can_act_on(demo):
