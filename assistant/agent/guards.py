@@ -242,7 +242,8 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
                               f"{signature(request.tool)}. Send them again as JSON.")
         problems = argument_problems(request.tool, call["args"])
         if problems:
-            log.info("model called %s with bad arguments: %s", call["name"], problems)
+            log.info("model called %s with %d bad arguments", call["name"], len(problems))
+            log.debug("bad arguments of %s: %s", call["name"], problems)  # may name evidence
             return tool_error(call, bad_arguments_message(request.tool, problems))
         with self.turn:
             result = handler(request)
