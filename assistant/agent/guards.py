@@ -7,6 +7,7 @@ middleware and two helpers, so that the model gets an error it can act on and th
 honest answer:
 
 - `ToolCallGuard` (wrap_tool_call): an unknown tool name is answered with the tools that exist;
+  a call repeated with the same arguments is refused (its result is already there);
   arguments are checked strictly against the tool's schema (no coercion, no invented fields);
   a tool result that found nothing for an identifier names the case's identifiers one or two
   characters away; the calls of one model turn take turns on the turn's ledger.
@@ -25,7 +26,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -181,9 +182,16 @@ def near_identifiers(store: CaseStore, case: str, text: str,
         if graph is not None:
             yield from (n for n in graph if isinstance(n, str))
 
+    return nearest(value, pool(), max_distance)
+
+
+def nearest(value: str, candidates: Iterable[str], max_distance: int = MAX_TYPO_DISTANCE
+            ) -> list[tuple[int, str]]:
+    """The candidates at most `max_distance` edits from `value`, nearest first, at most three.
+    Only those of about its length sharing its first or last characters are measured."""
     head, tail, size = value[:_ENDS], value[-_ENDS:], len(value)
     near = set()
-    for candidate in pool():
+    for candidate in candidates:
         if abs(len(candidate) - size) <= max_distance and \
                 (candidate.startswith(head) or candidate.endswith(tail)):
             d = Levenshtein.distance(value, candidate, score_cutoff=max_distance)
@@ -206,12 +214,31 @@ def near_miss_hint(ctx: AgentContext, args: dict[str, Any]) -> str:
     return "\n".join(hints)
 
 
+def _messages(request: ToolCallRequest) -> list[AnyMessage]:
+    return request.state.get("messages", []) if isinstance(request.state, dict) else []
+
+
 def call_position(request: ToolCallRequest) -> int:
-    """Where the call stands among the tool calls of its model turn (0 when unknown)."""
-    messages = request.state.get("messages", []) if isinstance(request.state, dict) else []
-    turn = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+    """Where the call stands among the tool calls of its model turn (0 when unknown).
+    By id within the turn: some servers number calls call_0, call_1… afresh every turn."""
+    turn = next((m for m in reversed(_messages(request)) if isinstance(m, AIMessage)), None)
     ids = [c["id"] for c in turn.tool_calls] if turn else []
     return ids.index(request.tool_call["id"]) if request.tool_call["id"] in ids else 0
+
+
+def repeated_call(request: ToolCallRequest) -> str | None:
+    """The id of an earlier call of this question to the same tool with the same arguments:
+    the case does not change while a question is answered, so neither would the result."""
+    messages = _messages(request)
+    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    turns = [m for m in messages[start:] if isinstance(m, AIMessage)]
+    if not turns:
+        return None
+    earlier = [c for m in turns[:-1] for c in m.tool_calls] + \
+        turns[-1].tool_calls[:call_position(request)]
+    call = request.tool_call
+    return next((c["id"] for c in earlier
+                 if c["name"] == call["name"] and c["args"] == call["args"]), None)
 
 
 class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
@@ -235,6 +262,10 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
             return tool_error(call, f"Error: {call['name']} was not run: at most "
                               f"{MAX_CALLS_PER_STEP} tool calls are run at once. Answer from "
                               "what the tools returned, or make the calls that matter most.")
+        if (first := repeated_call(request)) is not None:
+            return tool_error(call, f"Error: {call['name']} was already called with these "
+                              f"arguments for this question (call {first}); its result is "
+                              "above. Use it, or try another identifier or tool.")
         if UNPARSED_ARGUMENTS in call["args"]:
             raw = str(call["args"][UNPARSED_ARGUMENTS])[:200]
             return tool_error(call, f"Error: {call['name']} was not run, its arguments are not "

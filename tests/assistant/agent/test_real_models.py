@@ -85,12 +85,15 @@ def test_parallel_tool_calls_all_run_and_are_all_cited(demo):
 def test_more_calls_at_once_than_a_step_runs_are_refused_past_the_bound(demo):
     truth, store = demo
     wallet = truth.shops[0].payment_wallets[0]
-    flood = [("trace_wallet", {"address": wallet})] * (MAX_CALLS_PER_STEP + 2)
+    flood = [("trace_wallet", {"address": w, "direction": d}) for s in truth.shops
+             for w in s.payment_wallets + [s.treasury]
+             for d in ("forward", "backward")][:MAX_CALLS_PER_STEP + 2]
+    assert len(flood) == MAX_CALLS_PER_STEP + 2
     events, server, _ = run([{"tool_calls": flood}, cite_first_fact_of_each],
                             f"Where did the money from {wallet} go?", store)
     summaries = [s.summary for s in steps(events, "done")]
     assert len(summaries) == MAX_CALLS_PER_STEP + 2
-    assert sum(s.startswith("traced ") for s in summaries) == MAX_CALLS_PER_STEP
+    assert sum(not s.startswith("Error") for s in summaries) == MAX_CALLS_PER_STEP
     assert sum(f"at most {MAX_CALLS_PER_STEP} tool calls" in s for s in summaries) == 2
     assert events[-1].answer.verified
 
@@ -199,6 +202,21 @@ def test_an_answer_without_markers_after_tool_calls_is_not_verified(demo):
               {"text": "This address is not in the case."}]
     events, _, _ = run(script, "Where did the money go?", store)
     assert events[-1].answer.verified and events[-1].answer.flags == []
+
+
+def test_a_call_repeated_with_the_same_arguments_is_not_run_again(demo):
+    truth, store = demo
+    wallet = truth.shops[0].payment_wallets[0]
+    again = {"tool_calls": [("trace_wallet", {"address": wallet})]}
+    events, server, _ = run([again, again, {"tool_calls": [("trace_wallet", {
+        "address": wallet, "direction": "backward"})]}, cite_first_fact_of_each],
+        f"Where did the money from {wallet} go?", store)
+    first, second, third = (s.summary for s in steps(events, "done"))
+    assert first.startswith("traced ") and third.startswith("traced ")
+    assert second == ("Error: trace_wallet was already called with these arguments for this "
+                      "question (call call_0); its result is above. Use it, or try another "
+                      "identifier or tool.")
+    assert events[-1].answer.verified
 
 
 @pytest.mark.parametrize(("question", "opening"), [
