@@ -77,6 +77,8 @@ DEFAULT_MAX_STEPS = 8
 MAX_CALLS_PER_STEP = 8
 # Facts listed in a partial answer: enough to act on, short enough to read.
 MAX_PARTIAL_FACTS = 15
+# Seconds a tool call waits for the calls before it in the model's turn, then runs anyway.
+TURN_WAIT = 60.0
 # A retyped identifier: one character changed is distance 1, two swapped is 2.
 MAX_TYPO_DISTANCE = 2
 # Characters at each end compared before any edit distance: one changed character leaves the
@@ -226,12 +228,23 @@ def call_position(request: ToolCallRequest) -> int:
     return ids.index(request.tool_call["id"]) if request.tool_call["id"] in ids else 0
 
 
+def _question_turns(request: ToolCallRequest) -> list[AIMessage]:
+    """The model's turns since the question, the current one last."""
+    messages = _messages(request)
+    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    return [m for m in messages[start:] if isinstance(m, AIMessage)]
+
+
+def call_order(request: ToolCallRequest) -> int:
+    """The call's place among all tool calls of the question, in the model's order."""
+    turns = _question_turns(request)
+    return sum(len(m.tool_calls) for m in turns[:-1]) + call_position(request)
+
+
 def repeated_call(request: ToolCallRequest) -> str | None:
     """The id of an earlier call of this question to the same tool with the same arguments:
     the case does not change while a question is answered, so neither would the result."""
-    messages = _messages(request)
-    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
-    turns = [m for m in messages[start:] if isinstance(m, AIMessage)]
+    turns = _question_turns(request)
     if not turns:
         return None
     earlier = [c for m in turns[:-1] for c in m.tool_calls] + \
@@ -247,13 +260,30 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
     def __init__(self, tools: Sequence[BaseTool]) -> None:
         super().__init__()
         self.known = list(tools)
-        # Parallel calls of one model turn run in threads; the turn's ledger numbers records
-        # in order, so the calls take turns rather than race for the same [n].
-        self.turn = threading.Lock()
+        # Parallel calls of one model turn run in threads, in no fixed order. The ledger
+        # numbers records as they come, so the calls take turns in the model's order: no two
+        # race for the same [n], and [1] is always the first call's first record.
+        self.turn = threading.Condition()
+        self.finished = 0  # calls of the question done, counted in the model's order
 
     def wrap_tool_call(self, request: ToolCallRequest,
                        handler: Callable[[ToolCallRequest], ToolMessage | Command]
                        ) -> ToolMessage | Command:
+        order = call_order(request)
+        with self.turn:
+            if not self.turn.wait_for(lambda: self.finished >= order, timeout=TURN_WAIT):
+                log.warning("tool call %d ran before an earlier call finished", order)
+        try:
+            with self.turn:  # held while the tool writes the ledger, whatever the order
+                return self.checked_call(request, handler)
+        finally:
+            with self.turn:
+                self.finished = max(self.finished, order + 1)
+                self.turn.notify_all()
+
+    def checked_call(self, request: ToolCallRequest,
+                     handler: Callable[[ToolCallRequest], ToolMessage | Command]
+                     ) -> ToolMessage | Command:
         call = request.tool_call
         if request.tool is None:
             log.info("model called an unknown tool %s", call["name"])
@@ -276,14 +306,12 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
             log.info("model called %s with %d bad arguments", call["name"], len(problems))
             log.debug("bad arguments of %s: %s", call["name"], problems)  # may name evidence
             return tool_error(call, bad_arguments_message(request.tool, problems))
-        with self.turn:
-            result = handler(request)
-            if isinstance(result, ToolMessage) and result.status != "error" \
-                    and not result.artifact:
-                ctx = cast(AgentContext, request.runtime.context)
-                hint = near_miss_hint(ctx, call["args"])
-                if hint:
-                    result = result.model_copy(update={"content": f"{result.content}\n{hint}"})
+        result = handler(request)
+        if isinstance(result, ToolMessage) and result.status != "error" and not result.artifact:
+            ctx = cast(AgentContext, request.runtime.context)
+            hint = near_miss_hint(ctx, call["args"])
+            if hint:
+                result = result.model_copy(update={"content": f"{result.content}\n{hint}"})
         return result
 
 

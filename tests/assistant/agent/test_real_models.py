@@ -76,7 +76,14 @@ def test_parallel_tool_calls_all_run_and_are_all_cited(demo):
                                                if line.startswith("[")))[1])
               for text in results.values()}
     assert answer.verified and {c.n for c in answer.citations} == firsts, answer.flags
-    # The calls ran in threads on one ledger: every record has its own number.
+    # The calls ran in threads on one ledger: every record has its own number, given in the
+    # order of the model's calls ([1] is the first call's first record).
+    seen: set[int] = set()
+    for call in running:
+        numbers = {int(n) for n in re.findall(r"^\[(\d+)\]", results[call.call_id], re.M)}
+        assert numbers and all(n > max(seen, default=0) for n in numbers - seen)
+        seen |= numbers
+    assert min(seen) == 1
     ledger = ctx.ledger
     assert len(ledger.by_id) == len(ledger.records) == len(set(ledger.by_id.values()))
     assert record_id in ledger.by_id
