@@ -108,8 +108,8 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
         if mode == "messages":
             chunk, meta = data
             # The model's text as it streams, and the step limit's answer in one piece.
-            if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model" \
-                    and chunk.text or meta.get("langgraph_node") == STOPPED_NODE:
+            if (isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model"
+                    and chunk.text) or meta.get("langgraph_node") == STOPPED_NODE:
                 yield TokenEvent(text=chunk.text)
             continue
         for update in data.values():

@@ -173,11 +173,14 @@ def near_identifiers(store: CaseStore, case: str, text: str,
         return []
     value = ident.value
     graph = load_case_graph(store, case).graph if ident.kind in WALLET_KINDS else None
-    with store.engine.connect() as conn:
-        known = set(conn.execute(select(accounts.c.value).where(
-            accounts.c.case == case, accounts.c.kind == ident.kind)).scalars())
-    if value in known or (graph is not None and value in graph):
+    if graph is not None and value in graph:
         return []
+    with store.engine.connect() as conn:
+        if conn.execute(select(accounts.c.id).where(
+                accounts.c.case == case, accounts.c.id == ident.account_id)).first():
+            return []
+        known = list(conn.execute(select(accounts.c.value).where(
+            accounts.c.case == case, accounts.c.kind == ident.kind)).scalars())
 
     def pool() -> Iterator[str]:
         yield from known
@@ -255,7 +258,7 @@ def repeated_call(request: ToolCallRequest) -> str | None:
 
 
 class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
-    """Every tool call checked before it runs; results that found nothing get near misses."""
+    """Every tool call checked before it runs; identifiers not in the case get near misses."""
 
     def __init__(self, tools: Sequence[BaseTool]) -> None:
         super().__init__()
@@ -307,11 +310,14 @@ class ToolCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
             log.debug("bad arguments of %s: %s", call["name"], problems)  # may name evidence
             return tool_error(call, bad_arguments_message(request.tool, problems))
         result = handler(request)
-        if isinstance(result, ToolMessage) and result.status != "error" and not result.artifact:
+        # Whatever the tool found: an identifier argument not in the case gets its near misses.
+        if isinstance(result, ToolMessage) and result.status != "error":
             ctx = cast(AgentContext, request.runtime.context)
             hint = near_miss_hint(ctx, call["args"])
             if hint:
-                result = result.model_copy(update={"content": f"{result.content}\n{hint}"})
+                content = f"{result.content}\n{hint}" if isinstance(result.content, str) \
+                    else [*result.content, {"type": "text", "text": hint}]
+                result = result.model_copy(update={"content": content})
         return result
 
 
