@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         "http://vllm:8000/v1); for ollama:<model> defaults to http://127.0.0.1:11434/v1")
     llm_api_key: SecretStr | None = Field(default=None, description="The model server's API key")
     llm_timeout: float = Field(default=120.0, gt=0, description="Seconds per model call")
+    agent_max_steps: int = Field(
+        default=8, ge=1, le=50, description="Model calls per question; past it the agent stops "
+        "and answers with what the tools found so far")
     chroma_url: str | None = Field(
         default=None, description="Chroma server (http://host:port); a local Chroma in `home` "
         "when unset")

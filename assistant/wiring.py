@@ -189,6 +189,7 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
     The model is built before the first event, so a wrong TERGEU_LLM fails here, not mid-stream.
     """
     from assistant.agent.core import AnswerEvent, StepEvent, ask_stream
+    from assistant.agent.guards import ModelServerError
     from assistant.agent.tools import AgentContext
 
     model = model or language_model(settings)
@@ -200,19 +201,26 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 
     def events() -> Iterator[AgentEvent]:
         audit.append(case, user, "ask", {"question": question, "session": session})
-        for event in ask_stream(question, ctx, model, history):
-            if isinstance(event, StepEvent) and event.state == "running":
-                audit.append(case, user, "tool_call", {"tool": event.tool, "args": event.args})
-            if isinstance(event, AnswerEvent):
-                a = event.answer
-                audit.append(case, user, "answer", {
-                    "verified": a.verified, "cited": [c.id for c in a.citations],
-                    "claims": [{"markers": c.markers, "status": c.status, "reason": c.reason}
-                               for c in a.claims if c.status != "plain"],
-                    "repaired": a.repair is not None})
-                if session:
-                    talk.append(case, user, session, question, event.answer)
-            yield event
+        try:
+            for event in ask_stream(question, ctx, model, history,
+                                    max_steps=settings.agent_max_steps):
+                if isinstance(event, StepEvent) and event.state == "running":
+                    audit.append(case, user, "tool_call",
+                                 {"tool": event.tool, "args": event.args})
+                if isinstance(event, AnswerEvent):
+                    a = event.answer
+                    audit.append(case, user, "answer", {
+                        "verified": a.verified, "cited": [c.id for c in a.citations],
+                        "claims": [{"markers": c.markers, "status": c.status,
+                                    "reason": c.reason}
+                                   for c in a.claims if c.status != "plain"],
+                        "repaired": a.repair is not None})
+                    if session:
+                        talk.append(case, user, session, question, event.answer)
+                yield event
+        except ModelServerError as exc:
+            audit.append(case, user, "error", {"detail": str(exc)})
+            raise
 
     return events()
 

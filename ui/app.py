@@ -206,6 +206,8 @@ def ask(case: str, question: str) -> None:
                     yield safe(data["text"])
                 elif event == "answer":
                     held["answer"] = data["answer"]
+                elif event == "error":  # the model server failed mid-answer
+                    raise ApiError(503, data["detail"])
 
         try:
             st.write_stream(tokens())

@@ -19,6 +19,12 @@ from langchain_core.messages import (
 )
 from pydantic import BaseModel, SecretStr
 
+from assistant.agent.guards import (
+    DEFAULT_MAX_STEPS,
+    STOPPED_NODE,
+    agent_guards,
+    unmarked_answer,
+)
 from assistant.agent.ledger import Answer, ClaimCheck, Repair, Verification
 from assistant.agent.offline import OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
@@ -91,20 +97,23 @@ def history_messages(turns: Sequence[tuple[str, str]]) -> list[BaseMessage]:
 
 def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = None,
                history: Sequence[tuple[str, str]] = (),
-               callbacks: list[BaseCallbackHandler] | None = None) -> Iterator[AgentEvent]:
+               callbacks: list[BaseCallbackHandler] | None = None,
+               max_steps: int = DEFAULT_MAX_STEPS) -> Iterator[AgentEvent]:
     """Run the agent on `question` in `ctx`'s case, yielding steps and tokens as they happen,
     then the answer; `history` holds the conversation's earlier turns (follow-up questions),
-    `callbacks` observe the run (timing, tracing)."""
+    `callbacks` observe the run (timing, tracing), `max_steps` bounds the model calls."""
     agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
-                         system_prompt=SYSTEM_PROMPT, context_schema=AgentContext)
+                         system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
+                         middleware=agent_guards(AGENT_TOOLS, max_steps))
     turn: list[BaseMessage] = []
     inputs = {"messages": [*history_messages(history), HumanMessage(question)]}
     for mode, data in agent.stream(inputs, {"callbacks": callbacks or []}, context=ctx,
                                    stream_mode=["updates", "messages"]):
         if mode == "messages":
             chunk, meta = data
-            if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model" \
-                    and chunk.text:
+            # The model's text as it streams, and the step limit's answer in one piece.
+            if (isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") == "model"
+                    and chunk.text) or meta.get("langgraph_node") == STOPPED_NODE:
                 yield TokenEvent(text=chunk.text)
             continue
         for update in data.values():
@@ -124,6 +133,7 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
                  None)
     text = final.text if final else ""
     check = ctx.ledger.verify(text, question)
+    check.flags += unmarked_answer(text, ctx.ledger)
     repair = None
     wrong = [c for c in check.claims if not c.supported]
     if wrong and model is not None and not isinstance(model, OfflineChatModel):
@@ -133,6 +143,7 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
         repaired = repair_claims(model, messages, text, wrong, callbacks)
         repair = Repair(answer=text, claims=check.claims)
         text, check = repaired, ctx.ledger.verify(repaired, question)
+        check.flags += unmarked_answer(text, ctx.ledger)
         still = sum(not c.supported for c in check.claims)
         steps.append(f"{REPAIR_STEP}: {len(wrong)} claims sent back, {still} still unsupported")
         yield StepEvent(tool=REPAIR_STEP, call_id=REPAIR_STEP, state="done",

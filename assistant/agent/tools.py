@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
 
@@ -72,7 +72,8 @@ def fence(evidence: str) -> str:
 
 
 @tool(TRACE_WALLET, response_format="content_and_artifact")
-def trace_wallet(address: str, runtime: Runtime, direction: str = "forward") -> tuple[str, list]:
+def trace_wallet(address: str, runtime: Runtime,
+                 direction: Literal["forward", "backward"] = "forward") -> tuple[str, list]:
     """Follow money from a wallet (or a dropper's card/phone) forward to where it came to rest,
     or backward to where it came from. Use for "where did the money go / come from"."""
     ctx = runtime.context

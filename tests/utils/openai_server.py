@@ -15,8 +15,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-# A reply: {"tool_calls": [(name, args)]} or {"text": "..."}; a callable gets the request's
-# messages (so a reply can quote what the tools returned).
+# A reply: {"tool_calls": [(name, args)]} (args a dict, or a string sent as is: broken JSON),
+# {"text": "..."} or {"status": 503} (the server
+# fails); a callable gets the request's messages (so a reply can quote what the tools returned).
 Reply = dict[str, Any] | Callable[[list[dict[str, Any]]], dict[str, Any]]
 
 
@@ -42,6 +43,9 @@ class ScriptedModel:
             if self.delay:
                 time.sleep(self.delay)  # a model's thinking time, blocking as a GPU would
             reply = self.next_reply(body["messages"])
+            if "status" in reply:
+                return JSONResponse({"error": {"message": "scripted failure", "type": "server"}},
+                                    status_code=reply["status"])
             if body.get("stream"):
                 return StreamingResponse(_chunks(body["model"], reply),
                                          media_type="text/event-stream")
@@ -52,7 +56,8 @@ class ScriptedModel:
 
 def _tool_calls(reply: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"id": f"call_{i}", "type": "function",
-             "function": {"name": name, "arguments": json.dumps(args, ensure_ascii=False)}}
+             "function": {"name": name, "arguments": args if isinstance(args, str)
+                          else json.dumps(args, ensure_ascii=False)}}
             for i, (name, args) in enumerate(reply.get("tool_calls", []))]
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
+from assistant.agent.guards import ModelServerError
 from assistant.agent.ledger import Answer
 from assistant.api.deps import AuditDep, CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
 from assistant.conversations import Turn
@@ -35,8 +36,12 @@ class Question(BaseModel):
 @router.post("/ask", response_model=Answer)
 def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep,
         model: ModelDep, user: UserDep) -> Answer:
-    """Ask the case a question; citations carry `verified`, never presented unchecked."""
-    return ask_case(settings, store, case, body.question, body.session, user.name, model)
+    """Ask the case a question; citations carry `verified`, never presented unchecked.
+    503 when the model server fails (times out, cannot be reached, answers an error)."""
+    try:
+        return ask_case(settings, store, case, body.question, body.session, user.name, model)
+    except ModelServerError as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from exc
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse)
@@ -44,10 +49,14 @@ def ask_streamed(case: CaseDep, body: Question, store: StoreDep, settings: Setti
                  model: ModelDep, user: UserDep) -> Iterator[ServerSentEvent]:
     """The same as `ask`, as server-sent events: `step` (a tool call running, then done with
     its first line), `token` (answer text as written), and last `answer` (the whole answer
-    with verified citations, as `ask` returns it)."""
-    for event in ask_case_stream(settings, store, case, body.question, body.session,
-                                 user.name, model):
-        yield ServerSentEvent(event=event.type, data=event.model_dump(mode="json"))
+    with verified citations, as `ask` returns it); or, when the model server fails on the
+    way, `error` with its `detail` as the last event."""
+    try:
+        for event in ask_case_stream(settings, store, case, body.question, body.session,
+                                     user.name, model):
+            yield ServerSentEvent(event=event.type, data=event.model_dump(mode="json"))
+    except ModelServerError as exc:
+        yield ServerSentEvent(event="error", data={"detail": str(exc)})
 
 
 @router.get("/sessions/{session}", response_model=list[Turn])

@@ -12,6 +12,7 @@ from assistant.config import Settings, get_settings
 from assistant.users import Users
 from tests.conftest import EVIDENCE, SAMPLES
 from tests.utils.loopback import serving
+from tests.utils.openai_server import ScriptedModel
 from tools.demo.generate import evidence_folders, generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
@@ -176,6 +177,35 @@ def test_unknown_chat_model_is_503_before_any_event(home):
     assert resp.status_code == 503 and "expected offline" in resp.json()["detail"]
 
 
+def test_a_failing_model_server_is_503_or_an_error_event_and_audited(home):
+    server = ScriptedModel([{"status": 502}] * 6)
+    with serving(server.app()) as url:
+        client = signed_in(home, llm="openai:m", llm_url=f"{url}/v1")
+        resp = client.post("/api/cases/demo/ask", json={"question": "обзор дела"})
+        with client.stream("POST", "/api/cases/demo/ask/stream",
+                           json={"question": "обзор дела"}) as stream:
+            events = _events(stream.read().decode())
+    detail = "the model server answered HTTP 502: scripted failure"
+    assert (resp.status_code, resp.json()) == (503, {"detail": detail})
+    assert events == [("error", {"detail": detail})]
+    log = signed_in(home, "root").get("/api/cases/demo/audit").json()
+    assert [(e["action"], e["details"]) for e in log[-2:]] == [
+        ("ask", {"question": "обзор дела", "session": None}), ("error", {"detail": detail})]
+
+
+def test_the_agent_step_limit_is_a_setting(home, monkeypatch):
+    monkeypatch.setenv("TERGEU_AGENT_MAX_STEPS", "3")
+    assert Settings().agent_max_steps == 3
+    wallet = home[1].shops[0].payment_wallets[0]
+    server = ScriptedModel([{"tool_calls": [("trace_wallet", {"address": wallet})]}] * 5)
+    with serving(server.app()) as url:
+        client = signed_in(home, llm="openai:m", llm_url=f"{url}/v1", agent_max_steps=2)
+        answer = client.post("/api/cases/demo/ask", json={
+            "question": f"Where did the money from {wallet} go?"}).json()
+    assert len(server.requests) == 2 and answer["verified"] and answer["citations"]
+    assert answer["answer"].startswith("I stopped after 2 steps without finishing the answer.")
+
+
 def test_overview_names_shops_and_beneficiaries(client, home):
     truth = home[1]
     body = client.get("/api/cases/demo/overview", params={"top": 3}).json()
@@ -264,7 +294,7 @@ def test_audit_log_records_questions_tool_calls_records_and_exports(home):
     log = root.get("/api/cases/demo/audit").json()
     mine = [(e["action"], e["details"]) for e in log if e["user"] == "alice"]
     actions = [a for a, _ in mine]
-    ask = actions.index("ask")
+    ask = len(actions) - 1 - actions[::-1].index("ask")  # this test's question, the last one
     assert actions[ask:ask + 3] == ["ask", "tool_call", "answer"]
     assert mine[ask + 1][1] == {"tool": "lookup_account", "args": {"identifier": card}}
     assert ("record_open", {"record": record_id}) in mine
