@@ -37,6 +37,8 @@ class Counterparty(BaseModel):
     total: str
     operations: int
     records: list[str]
+    received_from: str = Field(default="0", description="What came from this party")
+    sent_to: str = Field(default="0", description="What went to this party")
 
 
 class BankActivity(BaseModel):
@@ -67,6 +69,8 @@ class AccountProfile(BaseModel):
     shops: list[str] = Field(description="Shops that handed it out")
     seen_in: list[SeenIn]
     bank: BankActivity | None = None
+    statements: list[str] = Field(default_factory=list, description=(
+        "IBANs of statements whose title block names this card (same first and last four)"))
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
     seen_with: list[str] = Field(default_factory=list,
@@ -111,6 +115,13 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
             ids = [ident.account_id]
         for account_id in ids:
             profile = _profile(conn, case, account_id)
+            statements = _statements_naming(conn, case, account_id) \
+                if ident.kind == "card" else []
+            if profile is None and statements:
+                profile = _card_from_statement(ident.value)
+            if profile is not None and statements:
+                profile.statements = statements
+                profile.bank = _bank_activity(conn, case, statements[0])
             if profile is None and ident.kind in WALLET_KINDS and graph is not None \
                     and ident.value in graph.graph:
                 profile = _wallet_only(ident.value, ident.kind, graph)
@@ -155,6 +166,25 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
     )
 
 
+def _statements_naming(conn: Connection, case: str, card_id: str) -> list[str]:
+    """The statements whose title block names this card, masked: bank:<IBAN>/… rows carry the
+    `card_mask` account of the first and last four digits."""
+    card = card_id.split(":", 1)[1]
+    mask = f"card_mask:{card[:4]}********{card[-4:]}"
+    rows = conn.execute(
+        select(sightings.c.record_id).where(sightings.c.case == case,
+                                            sightings.c.account_id == mask).limit(1000)
+    ).scalars()
+    return sorted({r.split("/", 1)[0].removeprefix("bank:") for r in rows
+                   if r.startswith("bank:")})
+
+
+def _card_from_statement(card: str) -> AccountProfile:
+    display = " ".join(card[i:i + 4] for i in range(0, len(card), 4))
+    return AccountProfile(id=f"card:{card}", kind="card", value=card, display=display,
+                          info={}, first_seen=None, last_seen=None, shops=[], seen_in=[])
+
+
 def _wallet_only(address: str, kind: str, graph: CaseGraph) -> AccountProfile:
     """A wallet no message handed out but the case's transfers know (a layering hop, say)."""
     g = graph.graph
@@ -183,7 +213,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     own = [m for m in moves if m.record_id.startswith(statement_prefix(account))]
     moves = own or moves
     total_in = total_out = Decimal(0)
-    by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, []])
+    by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, [], Decimal(0), Decimal(0)])
     payers = set()
     for m in moves:
         amount = Decimal(m.amount)
@@ -198,13 +228,22 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         entry[0] += amount
         entry[1] += 1
         entry[2].append(m.record_id)
+        entry[3 if incoming else 4] += amount
     times = [as_utc(m.ts) for m in moves if m.ts is not None]
     top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
+    first_rows = {v[2][0]: k for k, v in top}
+    names: dict[str, str] = {}
+    for rid, data in conn.execute(select(records.c.id, records.c.data).where(
+            records.c.case == case, records.c.id.in_(list(first_rows)))):
+        party = first_rows[rid]
+        side = "payee" if data.get("payee_account") == party else "payer"
+        names[party] = data.get(f"{side}_name") or ""
     return BankActivity(
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
         distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
-        counterparties=[Counterparty(account=k, name=None, total=str(v[0]), operations=v[1],
-                                     records=v[2][:3]) for k, v in top],
+        counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
+                                     operations=v[1], records=v[2][:3], received_from=str(v[3]),
+                                     sent_to=str(v[4])) for k, v in top],
     )
 
 
