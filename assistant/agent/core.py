@@ -21,6 +21,7 @@ from pydantic import BaseModel, SecretStr
 from assistant.agent.ledger import Answer
 from assistant.agent.offline import OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
+from assistant.agent.understanding import case_vocabulary
 from tools.errors import TergeuError
 
 SYSTEM_PROMPT = (Path(__file__).parents[2] / "prompts" / "system.md").read_text(encoding="utf-8")
@@ -91,7 +92,11 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     """Run the agent on `question` in `ctx`'s case, yielding steps and tokens as they happen,
     then the answer; `history` holds the conversation's earlier turns (follow-up questions),
     `callbacks` observe the run (timing, tracing)."""
-    agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
+    model = model or OfflineChatModel()
+    if isinstance(model, OfflineChatModel) and model.vocabulary is None:
+        # The offline model links names in the question to the case's shops and people.
+        model = model.model_copy(update={"vocabulary": case_vocabulary(ctx.store, ctx.case)})
+    agent = create_agent(model, tools=AGENT_TOOLS,
                          system_prompt=SYSTEM_PROMPT, context_schema=AgentContext)
     turn: list[BaseMessage] = []
     inputs = {"messages": [*history_messages(history), HumanMessage(question)]}

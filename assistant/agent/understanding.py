@@ -22,8 +22,10 @@ from rapidfuzz import fuzz
 
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import extract_payment_details
-from tools.people import fold, person_span, same_word
+from tools.people import fold, people_of_case, person_span, same_word
 from tools.search.text import analyse
+from tools.shops import shop_names
+from tools.store import CaseStore
 
 INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identify",
            "shop_details", "statement", "shops", "beneficiaries", "compare", "message",
@@ -184,14 +186,26 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
         target = [w for w in _WORD.findall(fold(name)) if len(w) > 1 or w.isdigit()]
         if not target or sum(len(w) for w in target) < 4:
             continue
-        n = len(target)
-        for i in range(len(words) - n + 1):
-            window = words[i:i + n]
-            if all(same_word(a[2], b) for a, b in zip(window, target, strict=True)):
-                return window[0][0], window[-1][1]
-            joined = " ".join(w[2] for w in window)
-            if n > 1 and len(joined) >= 8 and fuzz.ratio(joined, " ".join(target)) >= 88:
-                return window[0][0], window[-1][1]
+        # The whole name, or its first words ("Green Planet" of "Green Planet KZ").
+        for n in range(len(target), 0, -1):
+            if n < len(target) and (n < 2 and len(target[0]) < 6):
+                break
+            span = _window_match(words, target[:n])
+            if span:
+                return span
+    return None
+
+
+def _window_match(words: list[tuple[int, int, str]], target: list[str]
+                  ) -> tuple[int, int] | None:
+    n = len(target)
+    for i in range(len(words) - n + 1):
+        window = words[i:i + n]
+        if all(same_word(a[2], b) for a, b in zip(window, target, strict=True)):
+            return window[0][0], window[-1][1]
+        joined = " ".join(w[2] for w in window)
+        if n > 1 and len(joined) >= 8 and fuzz.ratio(joined, " ".join(target)) >= 88:
+            return window[0][0], window[-1][1]
     return None
 
 
@@ -351,3 +365,13 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         if len(ranked) > 1 else 1.0
     return Reading(best, confidence, ranked[:3], entities, invalid, found.of("cities"),
                    found.of("drugs"), language(question))
+
+
+def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
+    """The names of the case's shops and people, for linking a question to them."""
+    with store.engine.connect() as conn:
+        names = shop_names(conn, case)
+    shops = {shop: [name] + ([shop] if shop != name and not shop.isdigit() else [])
+             for shop, name in names.items()}
+    people = [p.name for p in people_of_case(store, case).values()]
+    return Vocabulary(shops=shops, people=people)
