@@ -16,7 +16,7 @@ from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.schema import accounts, records, sightings, transfers
 from tools.trace import TraceRequest, trace
-from tools.trace.graph import CaseGraph
+from tools.trace.graph import CaseGraph, from_units
 from tools.trace.starts import WALLET_KINDS, wallets_of_account
 
 MAX_MASK_MATCHES = 20
@@ -58,6 +58,16 @@ class TraceSummary(BaseModel):
         description="(address, reason, amount, last transfer's record id)")
 
 
+class WalletFlows(BaseModel):
+    """What a wallet received and sent of its main token, with its largest transfers."""
+
+    token: str
+    received: str
+    sent: str
+    largest_in: list[str] = Field(description="Record ids of the largest incoming transfers")
+    largest_out: list[str] = Field(description="Record ids of the largest outgoing transfers")
+
+
 class AccountProfile(BaseModel):
     id: str
     kind: str
@@ -73,6 +83,7 @@ class AccountProfile(BaseModel):
         "IBANs of statements whose title block names this card (same first and last four)"))
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
+    flows: WalletFlows | None = None
     seen_with: list[str] = Field(default_factory=list,
                                  description="Other accounts in the same messages or rows")
 
@@ -251,6 +262,8 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
                       graph: CaseGraph | None) -> None:
     if profile.kind in WALLET_KINDS:
         wallets = [profile.value]
+        if graph is not None and profile.value in graph.graph:
+            profile.flows = wallet_flows(graph, profile.value)
     elif profile.kind in ("card", "phone", "iban"):
         wallets, _shops = wallets_of_account(store, case, profile.id)
         profile.linked_wallets = wallets
@@ -262,3 +275,22 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
             (e.address, e.reason, e.amount, e.path[-1].record_id)
             for e in result.endpoints[:5] if e.path])
 
+
+
+def wallet_flows(graph: CaseGraph, address: str) -> WalletFlows | None:
+    """Totals in and out of `address` in its most used token."""
+    g = graph.graph
+    moves_in = [m for _, _, d in g.in_edges(address, data=True) for m in d["m"]]
+    moves_out = [m for _, _, d in g.out_edges(address, data=True) for m in d["m"]]
+    tokens: dict[str, int] = defaultdict(int)
+    for m in moves_in + moves_out:
+        tokens[m.token] += 1
+    if not tokens:
+        return None
+    token = max(tokens, key=lambda t: tokens[t])
+    ins = sorted((m for m in moves_in if m.token == token), key=lambda m: -m.units)
+    outs = sorted((m for m in moves_out if m.token == token), key=lambda m: -m.units)
+    return WalletFlows(token=token, received=format(from_units(sum(m.units for m in ins)), "f"),
+                       sent=format(from_units(sum(m.units for m in outs)), "f"),
+                       largest_in=[m.record_id for m in ins[:3]],
+                       largest_out=[m.record_id for m in outs[:3]])

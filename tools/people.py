@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from anyascii import anyascii
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -36,9 +37,14 @@ def fold(text: str) -> str:
 
 
 def same_word(written: str, known: str) -> bool:
-    """One word of a name, in another case ending ("Сеитовой" for "Сеитова") or with a typo."""
+    """One word of a name, in another case ending ("Сеитовой" for "Сеитова"), with a typo, or
+    transliterated ("Mefistofel" for "Мефистофель")."""
     if written == known:
         return True
+    if written.isascii() and not known.isascii():
+        known = anyascii(known).casefold().replace("'", "")
+        return len(known) >= 4 and (written == known or (
+            len(known) >= 5 and fuzz.ratio(written, known) >= 80))
     if len(known) <= 3 or len(written) <= 3:
         return False
     if stem(written) == stem(known):
@@ -52,16 +58,23 @@ def same_word(written: str, known: str) -> bool:
 
 
 def person_span(text: str, name: str) -> tuple[int, int] | None:
-    """Where `text` names the person `name` (surname and given name, either order)."""
+    """Where `text` names the person `name`: surname and given name in either order, or the
+    surname alone when it is long enough to be told apart ("у Сеитовой", "Кузнецов П.")."""
     parts = [w for w in _WORD.findall(fold(name)) if len(w) > 2][:2]
-    if len(parts) < 2:
+    if not parts:
         return None
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(fold(text))]
-    for i in range(len(words) - 1):
-        a, b = words[i][2], words[i + 1][2]
-        if (same_word(a, parts[0]) and same_word(b, parts[1])) or \
-                (same_word(a, parts[1]) and same_word(b, parts[0])):
-            return words[i][0], words[i + 1][1]
+    if len(parts) == 2:
+        for i in range(len(words) - 1):
+            a, b = words[i][2], words[i + 1][2]
+            if (same_word(a, parts[0]) and same_word(b, parts[1])) or \
+                    (same_word(a, parts[1]) and same_word(b, parts[0])):
+                return words[i][0], words[i + 1][1]
+    surname = parts[0]
+    if len(surname) >= 5:
+        for start, end, w in words:
+            if same_word(w, surname):
+                return start, end
     return None
 
 
@@ -74,7 +87,7 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
                 records.c.case == case, records.c.kind == "bank_row")):
             for side in ("payer", "payee"):
                 name = " ".join(str(data.get(f"{side}_name") or "").split())
-                if len(name) < 5 or not re.search(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}", name):
+                if len(name) < 5 or not re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", name):
                     continue
                 key = fold(name)
                 p = people.setdefault(key, Person(name=name))

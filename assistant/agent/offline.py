@@ -37,6 +37,7 @@ from assistant.agent.tools import (
     SHOP_DETAILS,
     TRACE_WALLET,
     ToolOutput,
+    exchange_total,
     fence,
 )
 from assistant.agent.understanding import (
@@ -83,8 +84,8 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 
 
-def _call(name: str, **args: Any) -> dict[str, Any]:
-    return {"name": name, "args": args}
+def _call(tool: str, **args: Any) -> dict[str, Any]:
+    return {"name": tool, "args": args}
 
 
 def _detail_kind(question: str) -> str | None:
@@ -106,7 +107,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return []
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
-    if intent == "search" or (not wallets and not accounts and not shops and not people
+    named = wallets or accounts or shops or people
+    if intent == "search" or (intent == "message" and not named) or (not wallets and not accounts and not shops and not people
                               and intent not in ("overview", "shops", "beneficiaries",
                                                  "exchanges") and
                               (reading.cities or reading.drugs)):
@@ -122,8 +124,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     else:
         calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets[:3]]
     calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in accounts[:3]]
-    for s in shops[:2]:
-        shop_args: dict[str, Any] = {"shop": s.label or s.value}
+    for s in shops[:4]:
+        shop_args: dict[str, Any] = {"shop": s.value}
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
         kind = _detail_kind(question) if intent == "shop_details" else None
@@ -191,6 +193,7 @@ class Composer:
         self.question = question
         self.lines: list[str] = []
         self.facts = 0
+        self._shops_answered = False
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -200,6 +203,9 @@ class Composer:
         self.lines.append(line)
 
     def compose(self, outputs: list[ToolOutput]) -> str:
+        # Shops that handed something out first: an empty chat of the same shop says nothing.
+        outputs = sorted(outputs, key=lambda o: not (o.tool == SHOP_DETAILS and any(
+            d.handed_out for d in o.data or [])))
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
@@ -222,18 +228,22 @@ class Composer:
             if not deposits:
                 self.say(_p("no_exchanges", lang))
                 return
-            total = sum(Decimal(e.amount) for e in deposits)
-            self.say(_p("exchanges_total", lang, amount=_money(str(total)), token=t.token))
+            self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(deposits))),
+                        token=t.token))
             endpoints = deposits
         else:
             self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
                         token=t.token, address=address))
         for e in endpoints[:8]:
             label = f" ({_safe(e.label)})" if e.label else ""
-            self.fact(_p("endpoint", lang, m=out.marker(e.path[-1].record_id),
-                         address=e.address, reason=_word("reasons", e.reason, lang),
-                         label=label, amount=_money(e.amount), token=t.token,
-                         hops=len(e.path)))
+            line = _p("endpoint", lang, m=out.marker(e.path[-1].record_id),
+                      address=e.address, reason=_word("reasons", e.reason, lang),
+                      label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
+            if len(e.path) > 1:
+                hops = " → ".join(f"{h.to_address} {out.marker(h.record_id)}"
+                                  for h in e.path[:-1])
+                line += f"; {phrases()['via'][lang]}: {hops}"
+            self.fact(line)
 
     def _money_path(self, out: ToolOutput) -> None:
         p = out.data
@@ -269,7 +279,7 @@ class Composer:
             self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
                          display=prof.display,
                          shops=", ".join(shops) or phrases()["none_word"][lang]))
-            for s in prof.seen_in[:4]:
+            for s in [x for x in prof.seen_in if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where))
@@ -277,6 +287,11 @@ class Composer:
                 self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
             if prof.bank:
                 self._bank(out, prof.bank)
+            if prof.flows:
+                f = prof.flows
+                self.fact(_p("wallet_flows", lang, m=out.marker(f.largest_in[0]) if f.largest_in
+                             else out.marker(f.largest_out[0] if f.largest_out else None),
+                             received=_money(f.received), sent=_money(f.sent), token=f.token))
             if prof.trace and self.r.intent in ("forward", "exchanges", "identify"):
                 for address, reason, amount, record_id in prof.trace.endpoints[:4]:
                     self.fact(_p("traced_on", lang, m=out.marker(record_id), address=address,
@@ -323,11 +338,16 @@ class Composer:
         self.say(_p("search_intro", self.lang, query=_safe(self.question)))
         for h in res.hits[:6]:
             self.fact(_p("hit", self.lang, m=out.marker(h.record_id),
-                         shop=_safe(h.shop or ""), passage=_safe(h.passage)))
+                         shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
+                         passage=_safe(h.passage)))
 
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
         found = [d for d in out.data or [] if d.handed_out]
+        if not found and self._shops_answered:
+            return  # another chat of the same shop handed things out
+        if found:
+            self._shops_answered = True
         if not found:
             shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
             self.say(_p("no_shop", lang, shop=_safe(shop)))
@@ -347,7 +367,7 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
-        if intent in ("overview", "shops"):
+        if intent in ("overview", "shops") or "shops" in self.r.signals:
             self.say(_p("overview_intro" if intent == "overview" else "shops_intro", lang,
                         case=""))
             for shop in o.shops:
@@ -364,9 +384,8 @@ class Composer:
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
-                total = sum(Decimal(b.amount) for b in ends)
-                self.say(_p("exchanges_total", lang, amount=_money(str(total)), token=o.token)
-                         if ends else _p("no_exchanges", lang))
+                self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(ends))),
+                            token=o.token) if ends else _p("no_exchanges", lang))
             else:
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
@@ -389,7 +408,6 @@ class OfflineChatModel(BaseChatModel):
     `vocabulary` holds the case's shop and person names (set per case by the agent)."""
 
     vocabulary: Vocabulary | None = None
-    cache_dir: Path | None = None
 
     @property
     def _llm_type(self) -> str:
@@ -399,7 +417,7 @@ class OfflineChatModel(BaseChatModel):
         return self  # it plans with the tools it knows by name
 
     def read(self, question: str) -> Reading:
-        return read_question(question, self.vocabulary, intent_model(self.cache_dir))
+        return read_question(question, self.vocabulary, intent_model())
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
@@ -411,6 +429,14 @@ class OfflineChatModel(BaseChatModel):
             if earlier:
                 question = resolve_reference(question, str(earlier[-1].content))
         reading = self.read(question)
+        if len(humans) > 1 and not reading.entities and not reading.invalid:
+            # "а выписка по нему?": the entities of the previous question carry over.
+            previous = str(messages[humans[-2]].content)
+            carried = [previous[e.start:e.end] for e in self.read(previous).entities]
+            if carried:
+                lang = reading.lang
+                reading = self.read(f"{question} {' '.join(carried)}")
+                reading.lang = lang
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
@@ -435,6 +461,9 @@ class OfflineChatModel(BaseChatModel):
                 value=fence(bad.text), reason=bad.reason))
         if reading.intent == "out_of_case" and not reading.entities:
             return AIMessage(content=phrases()["out_of_case"][lang])
+        missing = self._missing_entity(reading, question)
+        if missing:
+            return AIMessage(content=missing)
         calls = plan(reading, question)
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
@@ -443,6 +472,30 @@ class OfflineChatModel(BaseChatModel):
         if not calls:
             return AIMessage(content=phrases()["not_understood"][lang])
         return _calls(calls)
+
+    def _missing_entity(self, reading: Reading, question: str) -> str | None:
+        """A question back when the question needs an entity it does not name."""
+        if reading.entities or reading.cities or reading.drugs:
+            return None
+        lang = reading.lang
+        q = question.casefold()
+        shops = sorted({names[0] for names in (self.vocabulary.shops.values()
+                                               if self.vocabulary else [])})
+        about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
+        if reading.intent == "shop_details" or (
+                about_shop and reading.intent in ("forward", "backward", "exchanges")):
+            if len(shops) > 1:
+                return _p("which_shop", lang, names=", ".join(_safe(n) for n in shops[:8]))
+            return None
+        what = {"statement": "account", "identify": "account", "compare": "account",
+                "path": "wallet", "amount_between": "wallet", "backward": "wallet"}
+        if reading.intent in what:
+            return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
+        if reading.intent == "beneficiaries" and re.search(
+                r"\b(the|этот|этому|этого|бенефициару|бенефициар получил)\b", q) and \
+                not re.search(r"бенефициары|beneficiaries|бенефициарлар", q):
+            return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
+        return None
 
     def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:

@@ -64,6 +64,7 @@ class ToolOutput:
     tool: str
     data: Any
     markers: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # record id → its shop or chat name
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -109,11 +110,21 @@ def trace_wallet(address: str, runtime: Runtime, direction: str = "forward"
     for ep in result.endpoints[:8]:
         if not ep.path:
             continue
-        n = out.cite(ctx, ep.path[-1].record_id)
+        hops = " -> ".join(f"{h.to_address} [{out.cite(ctx, h.record_id)}]" for h in ep.path)
         label = f" ({fence(ep.label)})" if ep.label else ""
-        lines.append(f"[{n}] {ep.address}: {ep.reason}{label}, {money(ep.amount)} "
-                     f"{result.token}, {len(ep.path)} hops")
+        lines.append(f"{ep.address}: {ep.reason}{label}, {money(ep.amount)} "
+                     f"{result.token}, {len(ep.path)} hops; path {hops}")
+    exchanges = exchange_total(result.endpoints)
+    if exchanges:
+        lines.append(f"to exchanges and their deposit addresses: {money(str(exchanges))} "
+                     f"{result.token}")
     return ctx.derive("\n".join(lines)), out
+
+
+def exchange_total(endpoints: list[Any]) -> Decimal:
+    """Traced money that came to rest at exchanges or their deposit addresses."""
+    return sum((Decimal(e.amount) for e in endpoints
+                if e.reason in ("exchange", "exchange_deposit")), Decimal(0))
 
 
 @tool(MONEY_PATH, response_format="content_and_artifact")
@@ -168,12 +179,17 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                 lines.append(f"[{n}] statements: in {money(b.total_in)}, "
                              f"out {money(b.total_out)}, "
                              f"{b.operations} operations, {b.distinct_payers} payers")
-            for c in b.counterparties[:6]:
+            for c in b.counterparties[:8]:
                 n = out.cite(ctx, c.records[0])
                 name = f" {fence(c.name)}" if c.name else ""
                 lines.append(f"[{n}] counterparty {c.account}{name}: received from "
                              f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
                              f"{c.operations} operations")
+        if p.flows:
+            f = p.flows
+            marks = "".join(f"[{out.cite(ctx, r)}]" for r in f.largest_in[:1] + f.largest_out[:1])
+            lines.append(f"{marks} {f.token}: received {money(f.received)}, "
+                         f"sent {money(f.sent)}")
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
                 n = out.cite(ctx, record_id)
@@ -217,6 +233,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
         shop = rec.fields.get("chat_name") or rec.fields.get("vendor") or ""
+        out.labels[h.record_id] = str(shop)
         lines.append(f"[{n}] {fence(str(shop))} — {fence(h.record_id)} "
                      f"({', '.join(h.drugs + h.cities)}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {query}", out
@@ -262,6 +279,10 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         label = f" ({fence(b.label)})" if b.label else ""
         mark = f"[{out.cite(ctx, b.record_id)}] " if b.record_id else ""
         lines.append(f"{mark}{b.address}: {b.reason}{label}, {money(b.amount)} {o.token}")
+    exchanges = exchange_total(o.beneficiaries)
+    if exchanges:
+        lines.append(f"to exchanges and their deposit addresses: {money(str(exchanges))} "
+                     f"{o.token}")
     return ctx.derive("\n".join(lines)), out
 
 

@@ -33,14 +33,17 @@ INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identi
 # Below this similarity to every example the question is about something else entirely.
 MIN_SIMILARITY = 0.80
 # Two readings closer than this (and the second one plausible) make the assistant ask back.
-CLARIFY_MARGIN = 0.012
+CLARIFY_MARGIN = 0.008
 MAX_QUESTION_CHARS = 2_000
 
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _KAZAKH_WORDS = re.compile(
-    r"\b(?:тап|табу|кім|кімдікі|неше|бер|жаса|мен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
-    r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен)\b", re.I)
+    r"\b(?:тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
+    r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
+    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
+_LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
+_CYRILLIC_WORD = re.compile(r"\b[а-яёәғқңөұүһі]{2,}\b", re.I)
 _QUOTES = re.compile(r"[«“\"][^»”\"]{0,200}[»”\"]|@\w{1,64}")
 _MASK = re.compile(r"\b(\d{4})[ -]?(\d{2})?[*xX•#_ -]{4,14}(\d{4})\b")
 _LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
@@ -54,12 +57,20 @@ _PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
                  "city": "CITY", "drug": "DRUG"}
 
 
-def language(text: str) -> str:
-    """ru, kk or en, from the question's own words (quoted names and @bots left out)."""
-    words = _QUOTES.sub(" ", text[:MAX_QUESTION_CHARS])
+def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
+    """ru, kk or en, from the question's own words: quoted names, @bots and the spans of the
+    case's names (`names`) left out; English when Latin words outnumber Cyrillic ones."""
+    text = text[:MAX_QUESTION_CHARS]
+    for start, end in sorted(names, reverse=True):
+        text = text[:start] + " " + text[end:]
+    words = _QUOTES.sub(" ", text)
     if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
         return "kk"
-    return "ru" if _CYRILLIC.search(words) else "en"
+    latin = len(_LATIN_WORD.findall(words))
+    cyrillic = len(_CYRILLIC_WORD.findall(words))
+    return "ru" if cyrillic and cyrillic >= latin else ("en" if latin else
+                                                          ("ru" if _CYRILLIC.search(words)
+                                                           else "en"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +109,7 @@ class Reading:
     cities: list[str]
     drugs: list[str]
     lang: str
+    signals: set[str] = field(default_factory=set)
 
     def of(self, *kinds: str) -> list[Named]:
         return [e for e in self.entities if e.kind in kinds]
@@ -106,8 +118,10 @@ class Reading:
     def unclear(self) -> bool:
         if self.intent == "out_of_case" or len(self.alternatives) < 2:
             return False
-        (_, first), (_, second) = self.alternatives[:2]
-        return first - second < CLARIFY_MARGIN
+        (a, first), (b, second) = self.alternatives[:2]
+        # Only the direction of money is worth a question back: the rest answers both ways.
+        return {a, b} == {"forward", "backward"} and first - second < CLARIFY_MARGIN \
+            and not ({a, b} & self.signals)
 
 
 def find_entities(question: str, vocabulary: Vocabulary | None = None
@@ -119,7 +133,10 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
     taken: list[tuple[int, int]] = []
 
     def add(kind: str, value: str, start: int, end: int, label: str = "") -> None:
-        if any(s < end and start < e for s, e in taken):
+        # Several chats of one shop (channel, bot chat) may carry the same name.
+        shared = kind == "shop" and any(e.kind == "shop" and (e.start, e.end) == (start, end)
+                                        for e in found)
+        if not shared and any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
         found.append(Named(kind, value, start, end, label))
@@ -154,15 +171,20 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
 
 
 def _locate(text: str, value: str) -> tuple[int, int] | None:
-    """Where `value` (normalised) was written in `text`, allowing spaces, dashes, brackets."""
-    chars = [c for c in value if c.isalnum()]
+    """Where `value` (normalised) was written in `text`: spaces, dashes and brackets allowed
+    between its characters; a phone's +7 may be written 8 or left out."""
+    if value in text:
+        start = text.index(value)
+        return start, start + len(value)
+    core = value[2:] if value.startswith("+7") else value
+    chars = [c for c in core if c.isalnum()]
     if not chars:
         return None
-    pattern = r"[\s\-()+.]*".join(re.escape(c) for c in chars[-10:])
+    pattern = r"[\s\-()./]*".join(re.escape(c) for c in chars)
+    if value.startswith("+7"):
+        pattern = r"(?:\+\s*7|8|7)?[\s\-()]*" + pattern
     m = re.search(pattern, text, re.I)
-    if not m:
-        return None
-    return max(0, m.end() - len(value) - 6), m.end()
+    return (m.start(), m.end()) if m else None
 
 
 def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
@@ -266,51 +288,65 @@ def _embed_queries(texts: list[str]) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+def examples_digest(examples: list[tuple[str, str]]) -> str:
+    return hashlib.sha256("\n".join(f"{i}\t{q}" for i, q in examples).encode()).hexdigest()
+
+
 @cache
-def intent_model(cache_dir: Path | None = None) -> IntentModel:
-    """The examples' embeddings, kept in `cache_dir` by the examples' hash (embedding a
-    thousand examples costs seconds; a cached matrix loads in milliseconds)."""
+def intent_model() -> IntentModel:
+    """The examples' embeddings. Embedding a thousand examples costs half a minute on two
+    cores, so they ship precomputed beside the examples (`prompts/intents.npz`, written by
+    `python -m assistant.agent.understanding`); a stale file is recomputed in memory."""
     examples = _examples()
-    digest = hashlib.sha256("\n".join(f"{i}\t{q}" for i, q in examples).encode()).hexdigest()
-    path = (cache_dir / f"intents-{digest[:16]}.npy") if cache_dir else None
-    if path and path.exists():
-        vectors = np.load(path)
-    else:
-        vectors = _embed_queries([q for _, q in examples]).astype(np.float16)
-        if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npy")
-            np.save(tmp, vectors)
-            tmp.replace(path)
+    digest = examples_digest(examples)
+    shipped = resources.files("prompts").joinpath("intents.npz")
+    vectors = None
+    if shipped.is_file():
+        with shipped.open("rb") as f, np.load(f) as data:
+            if str(data["digest"]) == digest:
+                vectors = data["vectors"]
+    if vectors is None:
+        vectors = _embed_queries([q for _, q in examples])
     return IntentModel([i for i, _ in examples], vectors.astype(np.float32))
 
 
-# Keyword signals: the earlier rules, now one vote among others.
-_SIGNALS: dict[str, tuple[str, ...]] = {
-    "backward": ("откуда", "қайдан", "where from", "came from", "come from", "source of",
-                 "пополнял", "пополнил", "пополн", "funded", "top up", "topped", "кто платил",
-                 "кто переводил на", "поступил", "плательщик", "payers"),
-    "forward": ("куда", "қайда", "where did", "where has", "went", "ушли", "ушл", "перевод",
-                "кетті", "destination", "sent"),
-    "path": ("путь", "цепочк", "маршрут", "path", "route", "chain", "жол", "тізбек"),
-    "amount_between": ("сколько дошло", "дошло", "how much reached", "reached", "жетті"),
-    "exchanges": ("бирж", "exchange", "биржа", "обнал", "cash out", "cash-out", "вывод"),
-    "beneficiaries": ("бенефициар", "beneficiar", "осел", "осела", "осели", "final"),
-    "shops": ("какие магазины", "список магазин", "which shops", "list of shops",
-              "дүкендер", "все магазины", "магазины в деле"),
-    "shop_details": ("реквизит", "выдавал", "выдал", "давал", "handed out", "payment details",
-                     "деректеме", "берді", "берген"),
-    "statement": ("выписк", "оборот", "statement", "поступлен", "пришло", "incoming",
-                  "түсті", "плательщик", "payers", "turnover", "списан"),
-    "compare": ("сравни", "сравнен", "compare", "салыстыр", "общего", "in common"),
-    "message": ("сообщени", "message", "пост", "post", "хабарлама", "в каком чате", "чат"),
-    "overview": ("обзор", "overview", "summary", "сводка", "шолу"),
-    "identify": ("кто", "чей", "чья", "чьё", "кім", "who", "whose", "владел", "owner",
-                 "что известно", "кто стоит", "принадлеж"),
-    "search": ("продает", "продаёт", "продают", "sell", "сатады", "купить", "buy",
-               "вакан", "курьер", "закладчик", "кладмен", "работа", "job", "объявлен"),
-}
-SIGNAL_WEIGHT = 0.02
+def write_intent_vectors(path: Path) -> None:
+    """Embed the example questions and keep them beside them (run after editing them)."""
+    examples = _examples()
+    vectors = _embed_queries([q for _, q in examples]).astype(np.float16)
+    np.savez_compressed(path, vectors=vectors, digest=np.array(examples_digest(examples)))
+
+
+# Keyword signals: the earlier rules, now one vote among others. Direction words weigh more:
+# embeddings hardly tell "куда" from "откуда".
+_SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
+    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bwhere\b.{0,40}\bfrom\b|\b(came|come|comes) "
+                       r"from\b|\bsource|пополн|\bfund|\btop(ped)? up|кто (платил|переводил|"
+                       r"присылал|кидал|отправлял)|\bпоступ|\bкелді\b|\bкелген"),
+    ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
+                      r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
+                      r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)"),
+    ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
+    ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
+                             r"\b(reach|reached|got to|end up)|жетті"),
+    ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
+    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|\bfinal"),
+    ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
+                    r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
+    ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
+                       r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
+                       r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого"),
+    ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
+                           r"деректеме|берді|берген"),
+    ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
+                        r"\bpayers|turnover|списан"),
+    ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
+    ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
+    ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
+    ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
+                     r"закладчик|кладмен|\bjob\b|объявлен"),
+)}
+SEARCH_WEIGHT = 0.02
 # What each intent needs among the entities; without it the intent is less likely.
 _NEEDS: dict[str, set[str]] = {
     "path": {"wallets2"}, "amount_between": {"wallets2"},
@@ -348,13 +384,15 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     vector = _embed_queries([text])[0]
     scores = model.scores(vector)
     low = text.casefold()
-    for intent, words in _SIGNALS.items():
-        if any(w in low for w in words):
-            scores[intent] = scores.get(intent, 0.0) + SIGNAL_WEIGHT
+    signals: set[str] = set()
+    for intent, (weight, pattern) in _SIGNALS.items():
+        if pattern.search(low):
+            scores[intent] = scores.get(intent, 0.0) + weight
+            signals.add(intent)
     for intent in scores:
         scores[intent] += _entity_fit(intent, entities)
     if found.of("cities") or found.of("drugs"):
-        scores["search"] = scores.get("search", 0.0) + SIGNAL_WEIGHT
+        scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
     if entities or invalid:
         scores["out_of_case"] = scores.get("out_of_case", 0.0) - 0.05
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
@@ -363,8 +401,9 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         best = "out_of_case"
     confidence = float(np.clip((top - ranked[1][1]) * 20 + 0.5, 0.0, 1.0)) \
         if len(ranked) > 1 else 1.0
+    names = [(e.start, e.end) for e in entities if e.kind in ("shop", "person")]
     return Reading(best, confidence, ranked[:3], entities, invalid, found.of("cities"),
-                   found.of("drugs"), language(question))
+                   found.of("drugs"), language(question, names), signals)
 
 
 def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
@@ -375,3 +414,9 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
              for shop, name in names.items()}
     people = [p.name for p in people_of_case(store, case).values()]
     return Vocabulary(shops=shops, people=people)
+
+
+if __name__ == "__main__":
+    target = Path(str(resources.files("prompts").joinpath("intents.npz")))
+    write_intent_vectors(target)
+    print(f"wrote {target}")
