@@ -64,6 +64,7 @@ class WalletFlows(BaseModel):
     token: str
     received: str
     sent: str
+    balance: str = Field(description="Received less sent: what the transfers leave there")
     largest_in: list[str] = Field(description="Record ids of the largest incoming transfers")
     largest_out: list[str] = Field(description="Record ids of the largest outgoing transfers")
 
@@ -290,7 +291,9 @@ def wallet_flows(graph: CaseGraph, address: str) -> WalletFlows | None:
     token = max(tokens, key=lambda t: tokens[t])
     ins = sorted((m for m in moves_in if m.token == token), key=lambda m: -m.units)
     outs = sorted((m for m in moves_out if m.token == token), key=lambda m: -m.units)
-    return WalletFlows(token=token, received=format(from_units(sum(m.units for m in ins)), "f"),
-                       sent=format(from_units(sum(m.units for m in outs)), "f"),
+    received, sent = sum(m.units for m in ins), sum(m.units for m in outs)
+    return WalletFlows(token=token, received=format(from_units(received), "f"),
+                       sent=format(from_units(sent), "f"),
+                       balance=format(from_units(received - sent), "f"),
                        largest_in=[m.record_id for m in ins[:3]],
                        largest_out=[m.record_id for m in outs[:3]])

@@ -108,10 +108,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
     named = wallets or accounts or shops or people
-    if intent == "search" or (intent == "message" and not named) or (not wallets and not accounts and not shops and not people
-                              and intent not in ("overview", "shops", "beneficiaries",
-                                                 "exchanges") and
-                              (reading.cities or reading.drugs)):
+    topical = bool(reading.cities or reading.drugs) and intent not in (
+        "overview", "shops", "beneficiaries", "exchanges")
+    if intent == "search" or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
@@ -291,8 +290,9 @@ class Composer:
                 f = prof.flows
                 self.fact(_p("wallet_flows", lang, m=out.marker(f.largest_in[0]) if f.largest_in
                              else out.marker(f.largest_out[0] if f.largest_out else None),
-                             received=_money(f.received), sent=_money(f.sent), token=f.token))
-            if prof.trace and self.r.intent in ("forward", "exchanges", "identify"):
+                             received=_money(f.received), sent=_money(f.sent), token=f.token,
+                             balance=_money(f.balance)))
+            if prof.trace:
                 for address, reason, amount, record_id in prof.trace.endpoints[:4]:
                     self.fact(_p("traced_on", lang, m=out.marker(record_id), address=address,
                                  reason=_word("reasons", reason, lang), amount=_money(amount),
@@ -304,18 +304,16 @@ class Composer:
         self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
                      total_out=_money(b.total_out), operations=b.operations,
                      payers=b.distinct_payers))
-        want_out = self.r.intent in ("forward", "statement", "identify", "compare")
-        want_in = self.r.intent in ("backward", "statement", "identify", "compare")
-        for c in b.counterparties[:8]:
-            name = f"{_safe(c.name)} " if c.name else ""
-            if want_out and Decimal(c.sent_to) > 0:
-                self.fact(_p("sent_to", lang, m=out.marker(c.records[0]), name=name,
-                             account=c.account, amount=_money(c.sent_to),
-                             operations=c.operations))
-            if want_in and Decimal(c.received_from) > 0:
-                self.fact(_p("received_from", lang, m=out.marker(c.records[0]), name=name,
-                             account=c.account, amount=_money(c.received_from),
-                             operations=c.operations))
+        # Both directions, the asked one first: "who paid" and "where it went" share a lookup.
+        incoming_first = self.r.intent == "backward"
+        for incoming in (incoming_first, not incoming_first):
+            for c in b.counterparties[:8]:
+                name = f"{_safe(c.name)} " if c.name else ""
+                amount = c.received_from if incoming else c.sent_to
+                if Decimal(amount) > 0:
+                    self.fact(_p("received_from" if incoming else "sent_to", lang,
+                                 m=out.marker(c.records[0]), name=name, account=c.account,
+                                 amount=_money(amount), operations=c.operations))
 
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -324,6 +322,7 @@ class Composer:
             self.say(_p("no_person", lang, name=_safe(names[0])))
             return
         none = phrases()["none_word"][lang]
+        self.say(_p("person_intro", lang))
         for p in out.data[:5]:
             self.fact(_p("person", lang, m=out.marker(p.records[0] if p.records else None),
                          name=_safe(p.name), accounts=", ".join(p.accounts) or none,

@@ -189,7 +189,7 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             f = p.flows
             marks = "".join(f"[{out.cite(ctx, r)}]" for r in f.largest_in[:1] + f.largest_out[:1])
             lines.append(f"{marks} {f.token}: received {money(f.received)}, "
-                         f"sent {money(f.sent)}")
+                         f"sent {money(f.sent)}, left {money(f.balance)}")
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
                 n = out.cite(ctx, record_id)

@@ -322,7 +322,8 @@ def write_intent_vectors(path: Path) -> None:
 _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
     ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bwhere\b.{0,40}\bfrom\b|\b(came|come|comes) "
                        r"from\b|\bsource|пополн|\bfund|\btop(ped)? up|кто (платил|переводил|"
-                       r"присылал|кидал|отправлял)|\bпоступ|\bкелді\b|\bкелген"),
+                       r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
+                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
                       r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
                       r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)"),
