@@ -366,8 +366,9 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
-        if intent in ("overview", "shops") or "shops" in self.r.signals:
-            self.say(_p("overview_intro" if intent == "overview" else "shops_intro", lang,
+        asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен"))
+        if intent in ("overview", "shops") or asks_shops:
+            self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:

@@ -33,6 +33,7 @@ CITY_EN = {"Алматы": "Almaty", "Астана": "Astana", "Шымкент":
            "Костанай": "Kostanay"}
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33})\b")
 _MARKER = re.compile(r"\[(\d+)\]")
+_PATH_PART = re.compile(r"; (?:путь|жол|path): [^\n]*")
 
 
 @dataclass
@@ -189,6 +190,8 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
         why.append(f"missing {missing}")
     if q.any_fact and not any(_compact(f) in compact for f in q.any_fact):
         why.append(f"none of {q.any_fact[:3]}")
+    # The hops a path goes through may be named; its endpoints are what is graded.
+    text = _PATH_PART.sub("", text)
     if q.addresses is not None:
         stray = set(_ADDRESS.findall(text)) - q.addresses
         if stray:
