@@ -377,6 +377,8 @@ class Composer:
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
                                  name=_safe(shop.name), handed=handed))
         if intent == "overview":
+            counts = ", ".join(f"{n} {k}" for k, n in sorted(o.stats.records.items()))
+            self.say(f"{phrases()['records_word'][lang]}: {counts}")
             for d in o.top_droppers:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: {', '.join(_safe(s) for s in d.shops)}")

@@ -116,7 +116,9 @@ def questions(truth: Truth) -> list[Question]:
         for wallet in shop.payment_wallets:
             for i in range(3):
                 q = ask("forward", i, wallet=wallet)
-                q.any_fact, q.relevant = list(shop.beneficiaries), ends
+                # The hops of a path are cited too: they pass through the shop's own wallets.
+                q.any_fact = list(shop.beneficiaries)
+                q.relevant = ends | {shop.treasury, *shop.payment_wallets}
                 q.addresses = ends | {wallet}
     # Upstream of the P2P sellers are ordinary wallets the truth does not list; an origin must
     # not be one of the shops' own wallets, another beneficiary or an exchange deposit.
