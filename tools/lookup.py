@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -42,6 +42,7 @@ class Counterparty(BaseModel):
 
 
 class BankActivity(BaseModel):
+    holder_name: str | None = Field(default=None, description="The name on the account's side")
     total_in: str
     total_out: str
     operations: int
@@ -59,9 +60,13 @@ class TraceSummary(BaseModel):
 
 
 class WalletFlows(BaseModel):
-    """What a wallet received and sent of its main token, with its largest transfers."""
+    """What a wallet received and sent of its main token, with its largest transfers, and the
+    attribution tag the case holds for it."""
 
     token: str
+    tag: str | None = None
+    tag_category: str | None = None
+    tag_record: str | None = None
     received: str
     sent: str
     balance: str = Field(description="Received less sent: what the transfers leave there")
@@ -245,12 +250,17 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
     first_rows = {v[2][0]: k for k, v in top}
     names: dict[str, str] = {}
+    own_names: Counter[str] = Counter()
     for rid, data in conn.execute(select(records.c.id, records.c.data).where(
             records.c.case == case, records.c.id.in_(list(first_rows)))):
         party = first_rows[rid]
         side = "payee" if data.get("payee_account") == party else "payer"
         names[party] = data.get(f"{side}_name") or ""
+        own = data.get("payer_name" if side == "payee" else "payee_name")
+        if own:
+            own_names[str(own)] += 1
     return BankActivity(
+        holder_name=own_names.most_common(1)[0][0] if own_names else None,
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
         distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
         counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
@@ -292,7 +302,10 @@ def wallet_flows(graph: CaseGraph, address: str) -> WalletFlows | None:
     ins = sorted((m for m in moves_in if m.token == token), key=lambda m: -m.units)
     outs = sorted((m for m in moves_out if m.token == token), key=lambda m: -m.units)
     received, sent = sum(m.units for m in ins), sum(m.units for m in outs)
-    return WalletFlows(token=token, received=format(from_units(received), "f"),
+    node = g.nodes[address]
+    return WalletFlows(token=token, tag=node.get("tag"), tag_category=node.get("category"),
+                       tag_record=node.get("tag_record"),
+                       received=format(from_units(received), "f"),
                        sent=format(from_units(sent), "f"),
                        balance=format(from_units(received - sent), "f"),
                        largest_in=[m.record_id for m in ins[:3]],

@@ -133,7 +133,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         calls.append(_call(SHOP_DETAILS, **shop_args))
     calls += [_call(FIND_PERSON, name=p.label) for p in people[:2]]
     if calls:
-        return calls
+        unique = {_key(c): c for c in calls}
+        return list(unique.values())
     if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
         return [_call(CASE_OVERVIEW)]
     return []
@@ -278,6 +279,17 @@ class Composer:
             self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
                          display=prof.display,
                          shops=", ".join(shops) or phrases()["none_word"][lang]))
+            first = prof.seen_in[0].record_id if prof.seen_in else None
+            holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
+            if holder:
+                self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
+                             else out.marker(prof.bank.counterparties[0].records[0]
+                                             if prof.bank and prof.bank.counterparties
+                                             else None), name=_safe(str(holder))))
+            if prof.flows and prof.flows.tag:
+                self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
+                             label=_safe(prof.flows.tag),
+                             category=_safe(prof.flows.tag_category or "")))
             for s in [x for x in prof.seen_in if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),

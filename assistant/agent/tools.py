@@ -185,8 +185,15 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                 lines.append(f"[{n}] counterparty {c.account}{name}: received from "
                              f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
                              f"{c.operations} operations")
+        if p.info.get("name"):
+            lines.append(f"{p.kind} {p.display}: name {fence(str(p.info['name']))}")
+        if p.bank and p.bank.holder_name:
+            lines.append(f"{p.display}: holder {fence(p.bank.holder_name)}")
         if p.flows:
             f = p.flows
+            if f.tag and f.tag_record:
+                lines.append(f"[{out.cite(ctx, f.tag_record)}] tag {fence(f.tag)} "
+                             f"({fence(f.tag_category or '')})")
             marks = "".join(f"[{out.cite(ctx, r)}]" for r in f.largest_in[:1] + f.largest_out[:1])
             lines.append(f"{marks} {f.token}: received {money(f.received)}, "
                          f"sent {money(f.sent)}, left {money(f.balance)}")

@@ -163,9 +163,11 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
             if span:
                 add("shop", shop, span[0], span[1], names[0])
         for person in vocabulary.people:
-            span = person_span(q, person)
-            if span:
-                add("person", person, span[0], span[1], person)
+            # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
+            at = 0
+            while at < len(q) and (span := person_span(q[at:], person)):
+                add("person", person, at + span[0], at + span[1], person)
+                at += span[1]
     found.sort(key=lambda e: e.start)
     return found, invalid
 
