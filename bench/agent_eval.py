@@ -86,6 +86,7 @@ def main() -> None:
         print(f"\n== templated regression set (demo): {len(old.graded)} questions: "
               f"accuracy {old.accuracy:.3f}, precision {old.precision:.3f}, "
               f"recall {old.recall:.3f}")
+        print(old.table())
         if args.show_wrong:
             for g in old.graded:
                 if not g.correct:

@@ -81,6 +81,7 @@ _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
+_SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 
 
@@ -116,6 +117,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["city"] = reading.cities[0]
         if len(reading.drugs) == 1:
             args["drug"] = reading.drugs[0]
+        if _SELLING.search(question):
+            args["listings_only"] = True  # "who sells X in Y" asks for offers
         return [_call(SEARCH_LISTINGS, **args)]
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:

@@ -111,6 +111,9 @@ def questions(truth: Truth) -> list[Question]:
         for i in range(3):
             q = ask("iban", i, iban=d.iban or "")
             q.facts, q.relevant = [d.received_kzt or "", f"{d.payers} "], {d.iban or ""}
+    # Wallets the truth knows the money passed through: a cited hop between them is on a path.
+    flow_wallets = {*(w for s in truth.shops for w in (s.treasury, *s.payment_wallets)),
+                    *(b.address for b in truth.beneficiaries), *deposits, *hot}
     for shop in truth.shops:
         ends = {*shop.beneficiaries, *deposits, *hot}
         for wallet in shop.payment_wallets:
@@ -118,7 +121,7 @@ def questions(truth: Truth) -> list[Question]:
                 q = ask("forward", i, wallet=wallet)
                 # The hops of a path are cited too: they pass through the shop's own wallets.
                 q.any_fact = list(shop.beneficiaries)
-                q.relevant = ends | {shop.treasury, *shop.payment_wallets}
+                q.relevant = ends | flow_wallets
                 q.addresses = ends | {wallet}
     # Upstream of the P2P sellers are ordinary wallets the truth does not list; an origin must
     # not be one of the shops' own wallets, another beneficiary or an exchange deposit.
@@ -127,7 +130,7 @@ def questions(truth: Truth) -> list[Question]:
         for i in range(3):
             q = ask("backward", i, wallet=b.address)
             q.any_fact = list(truth.p2p_sellers)
-            q.relevant = {*truth.p2p_sellers, *truth.buyer_wallets, *hot, *own}
+            q.relevant = {*truth.p2p_sellers, *truth.buyer_wallets, *hot, *own, *flow_wallets}
             q.not_addresses = own | {x.address for x in truth.beneficiaries} - {b.address}
     for shop in truth.shops:
         handed = {rid: d for rid, d in truth.messages.items() if rid.startswith(f"{shop.id}/")}
@@ -172,10 +175,16 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
     compact = _compact(text)
     cited = {c.id: c for c in answer.citations}
 
+    # A hop cited on the line of a right endpoint supports that endpoint's path.
+    on_right_paths = {int(n) for line in text.splitlines()
+                      if (first := _ADDRESS.search(line)) and first.group(1) in q.relevant
+                      for n in _MARKER.findall(line)}
+
     def supports(record_id: str) -> bool:
         c = cited[record_id]
         body = _compact(f"{c.id} {c.record}")
-        return record_id in q.records or any(_compact(v) in body for v in q.relevant if v)
+        return record_id in q.records or c.n in on_right_paths or \
+            any(_compact(v) in body for v in q.relevant if v)
 
     why = []
     if q.no_tools:
