@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -19,11 +19,13 @@ from tools.store.accounts import (
     accounts_seen_with,
     bank_moves,
     cards_matching_mask,
+    record_fields,
+    records_with_account,
     sightings_of,
 )
 from tools.store.repository import as_utc
 from tools.trace import TraceRequest, trace
-from tools.trace.graph import CaseGraph
+from tools.trace.graph import CaseGraph, from_units
 from tools.trace.starts import WALLET_KINDS, wallets_of_account
 
 MAX_MASK_MATCHES = 20
@@ -44,9 +46,12 @@ class Counterparty(BaseModel):
     total: str
     operations: int
     records: list[str]
+    received_from: str = Field(default="0", description="What came from this party")
+    sent_to: str = Field(default="0", description="What went to this party")
 
 
 class BankActivity(BaseModel):
+    holder_name: str | None = Field(default=None, description="The name on the account's side")
     total_in: str
     total_out: str
     operations: int
@@ -63,6 +68,21 @@ class TraceSummary(BaseModel):
         description="(address, reason, amount, last transfer's record id)")
 
 
+class WalletFlows(BaseModel):
+    """What a wallet received and sent of its main token, with its largest transfers, and the
+    attribution tag the case holds for it."""
+
+    token: str
+    tag: str | None = None
+    tag_category: str | None = None
+    tag_record: str | None = None
+    received: str
+    sent: str
+    balance: str = Field(description="Received less sent: what the transfers leave there")
+    largest_in: list[str] = Field(description="Record ids of the largest incoming transfers")
+    largest_out: list[str] = Field(description="Record ids of the largest outgoing transfers")
+
+
 class AccountProfile(BaseModel):
     id: str
     kind: str
@@ -74,8 +94,11 @@ class AccountProfile(BaseModel):
     shops: list[str] = Field(description="Shops that handed it out")
     seen_in: list[SeenIn]
     bank: BankActivity | None = None
+    statements: list[str] = Field(default_factory=list, description=(
+        "IBANs of statements whose title block names this card (same first and last four)"))
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
+    flows: WalletFlows | None = None
     seen_with: list[str] = Field(default_factory=list,
                                  description="Other accounts in the same messages or rows")
 
@@ -106,6 +129,13 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
             ids = [ident.account_id]
         for account_id in ids:
             profile = _profile(conn, case, account_id)
+            statements = _statements_naming(conn, case, account_id) \
+                if ident.kind == "card" else []
+            if profile is None and statements:
+                profile = _card_from_statement(ident.value)
+            if profile is not None and statements:
+                profile.statements = statements
+                profile.bank = _bank_activity(conn, case, statements[0])
             if profile is None and ident.kind in WALLET_KINDS and graph is not None \
                     and ident.value in graph.graph:
                 profile = _wallet_only(ident.value, ident.kind, graph)
@@ -137,6 +167,22 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
     )
 
 
+def _statements_naming(conn: Connection, case: str, card_id: str) -> list[str]:
+    """The statements whose title block names this card, masked: bank:<IBAN>/… rows carry the
+    `card_mask` account of the first and last four digits."""
+    card = card_id.split(":", 1)[1]
+    mask = f"card_mask:{card[:4]}********{card[-4:]}"
+    rows = records_with_account(conn, case, mask, 1000)
+    return sorted({r.split("/", 1)[0].removeprefix("bank:") for r in rows
+                   if r.startswith("bank:")})
+
+
+def _card_from_statement(card: str) -> AccountProfile:
+    display = " ".join(card[i:i + 4] for i in range(0, len(card), 4))
+    return AccountProfile(id=f"card:{card}", kind="card", value=card, display=display,
+                          info={}, first_seen=None, last_seen=None, shops=[], seen_in=[])
+
+
 def _wallet_only(address: str, kind: str, graph: CaseGraph) -> AccountProfile:
     """A wallet no message handed out but the case's transfers know (a layering hop, say)."""
     g = graph.graph
@@ -160,7 +206,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     own = [m for m in moves if m.record_id.startswith(statement_prefix(account))]
     moves = own or moves
     total_in = total_out = Decimal(0)
-    by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, []])
+    by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, [], Decimal(0), Decimal(0)])
     payers = set()
     for m in moves:
         amount = stored_amount(m.amount)
@@ -177,13 +223,26 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         entry[0] += amount
         entry[1] += 1
         entry[2].append(m.record_id)
+        entry[3 if incoming else 4] += amount
     times = [as_utc(m.ts) for m in moves if m.ts is not None]
     top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
+    first_rows = {v[2][0]: k for k, v in top}
+    names: dict[str, str] = {}
+    own_names: Counter[str] = Counter()
+    for rid, data in record_fields(conn, case, list(first_rows)):
+        party = first_rows[rid]
+        side = "payee" if data.get("payee_account") == party else "payer"
+        names[party] = data.get(f"{side}_name") or ""
+        own = data.get("payer_name" if side == "payee" else "payee_name")
+        if own:
+            own_names[str(own)] += 1
     return BankActivity(
+        holder_name=own_names.most_common(1)[0][0] if own_names else None,
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
         distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
-        counterparties=[Counterparty(account=k, name=None, total=str(v[0]), operations=v[1],
-                                     records=v[2][:3]) for k, v in top],
+        counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
+                                     operations=v[1], records=v[2][:3], received_from=str(v[3]),
+                                     sent_to=str(v[4])) for k, v in top],
     )
 
 
@@ -191,6 +250,8 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
                       graph: CaseGraph | None) -> None:
     if profile.kind in WALLET_KINDS:
         wallets = [profile.value]
+        if graph is not None and profile.value in graph.graph:
+            profile.flows = wallet_flows(graph, profile.value)
     elif profile.kind in ("card", "phone", "iban"):
         wallets, _shops = wallets_of_account(store, case, profile.id)
         profile.linked_wallets = wallets
@@ -202,3 +263,27 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
             (e.address, e.reason, e.amount, e.path[-1].record_id)
             for e in result.endpoints[:5] if e.path])
 
+
+
+def wallet_flows(graph: CaseGraph, address: str) -> WalletFlows | None:
+    """Totals in and out of `address` in its most used token."""
+    g = graph.graph
+    moves_in = [m for _, _, d in g.in_edges(address, data=True) for m in d["m"]]
+    moves_out = [m for _, _, d in g.out_edges(address, data=True) for m in d["m"]]
+    tokens: dict[str, int] = defaultdict(int)
+    for m in moves_in + moves_out:
+        tokens[m.token] += 1
+    if not tokens:
+        return None
+    token = max(tokens, key=lambda t: tokens[t])
+    ins = sorted((m for m in moves_in if m.token == token), key=lambda m: -m.units)
+    outs = sorted((m for m in moves_out if m.token == token), key=lambda m: -m.units)
+    received, sent = sum(m.units for m in ins), sum(m.units for m in outs)
+    node = g.nodes[address]
+    return WalletFlows(token=token, tag=node.get("tag"), tag_category=node.get("category"),
+                       tag_record=node.get("tag_record"),
+                       received=format(from_units(received), "f"),
+                       sent=format(from_units(sent), "f"),
+                       balance=format(from_units(received - sent), "f"),
+                       largest_in=[m.record_id for m in ins[:3]],
+                       largest_out=[m.record_id for m in outs[:3]])

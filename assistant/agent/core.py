@@ -28,6 +28,7 @@ from assistant.agent.guards import (
 from assistant.agent.ledger import Answer, ClaimCheck, Repair, Verification
 from assistant.agent.offline import OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
+from assistant.agent.understanding import case_vocabulary
 from tools.errors import TergeuError
 from tools.resources import prompt_text
 
@@ -102,7 +103,11 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     """Run the agent on `question` in `ctx`'s case, yielding steps and tokens as they happen,
     then the answer; `history` holds the conversation's earlier turns (follow-up questions),
     `callbacks` observe the run (timing, tracing), `max_steps` bounds the model calls."""
-    agent = create_agent(model or OfflineChatModel(), tools=AGENT_TOOLS,
+    model = model or OfflineChatModel()
+    if isinstance(model, OfflineChatModel) and model.vocabulary is None:
+        # The offline model links names in the question to the case's shops and people.
+        model = model.model_copy(update={"vocabulary": case_vocabulary(ctx.store, ctx.case)})
+    agent = create_agent(model, tools=AGENT_TOOLS,
                          system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
                          middleware=agent_guards(AGENT_TOOLS, max_steps))
     turn: list[BaseMessage] = []

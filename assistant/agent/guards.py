@@ -57,7 +57,6 @@ from langgraph.types import Command
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
 from assistant.agent.offline import language
@@ -65,7 +64,7 @@ from assistant.agent.tools import AgentContext
 from tools.errors import TergeuError
 from tools.identifiers import parse_identifier
 from tools.store import CaseStore
-from tools.store.schema import accounts
+from tools.store.accounts import account_values, has_account
 from tools.trace import load_case_graph
 from tools.trace.starts import WALLET_KINDS
 
@@ -176,11 +175,9 @@ def near_identifiers(store: CaseStore, case: str, text: str,
     if graph is not None and value in graph:
         return []
     with store.engine.connect() as conn:
-        if conn.execute(select(accounts.c.id).where(
-                accounts.c.case == case, accounts.c.id == ident.account_id)).first():
+        if has_account(conn, case, ident.account_id):
             return []
-        known = list(conn.execute(select(accounts.c.value).where(
-            accounts.c.case == case, accounts.c.kind == ident.kind)).scalars())
+        known = account_values(conn, case, ident.kind)
 
     def pool() -> Iterator[str]:
         yield from known

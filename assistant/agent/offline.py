@@ -1,8 +1,10 @@
-"""The offline chat model: plans tool calls from the question by rules, answers from results.
+"""The offline chat model: reads the question (intent from meaning, entities of the case), plans
+tool calls, and answers from the tools' typed results.
 
-A real LangChain chat model driven by the same agent loop as any LLM: it finds entities by
-pattern and checksum, the intent by multilingual keywords, and writes the answer in the
-question's language from prompts/offline_answers.yaml with the tools' [n] markers.
+A real LangChain chat model driven by the same agent loop as any LLM. A question it is not sure
+of gets a question back naming the two likeliest readings; one outside the case gets a plain
+"outside the case" and no tool call. Answers are written in the question's language from
+prompts/offline_answers.yaml with the tools' [n] markers.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -26,47 +29,25 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent.tools import (
     CASE_OVERVIEW,
+    FIND_PERSON,
     LOOKUP_ACCOUNT,
+    MONEY_PATH,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
     TRACE_WALLET,
+    ToolOutput,
+    exchange_total,
+    fence,
 )
-from tools.identifiers import parse_identifier
-from tools.payments import extract_payment_details
+from assistant.agent.understanding import (
+    Reading,
+    Vocabulary,
+    intent_model,
+    read_question,
+)
 from tools.resources import prompts_dir
-from tools.search.text import analyse
 
 PROMPTS = prompts_dir()
-_KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
-_CYRILLIC = re.compile(r"[а-яё]", re.I)
-_MASK = re.compile(
-    r"\b\d{4}[ ]?[\d*xX]{2}[*xX•]{2}[ ]?[*xX•]{4}[ ]?\d{4}\b|\b\d{4} \*{4} \*{4} \d{4}\b")
-
-_BACKWARD = ("откуда", "қайдан", "where from", "came from", "come from", "comes from",
-             "source of", "пришли", "поступили")
-_TRACE = ("куда", "қайда", "where", "went", "trace", "ушли", "деньги", "ақша", "money", "follow")
-_OVERVIEW = ("обзор", "overview", "summary", "сводка", "шолу", "итог", "всего в деле")
-_SELL = ("продает", "продаёт", "продают", "продаж", "купить", "sell", "buy", "сатады", "сатат",
-         "сатып")
-_SEARCH = _SELL + ("магазин", "shop", "дүкен", "найди", "find", "search", "listing", "объявлен",
-                   "канал", "channel", "курьер", "кладмен", "пост", "post", "жарнама")
-_SHOP = ("реквизит", "выдавал", "выдал", "handed out", "payment details", "деректеме", "берген",
-         "берді")
-_QUOTED = re.compile(r"[«\"“]([^»\"”]{2,60})[»\"”]")
-_BOT = re.compile(r"@\w{3,}bot\b", re.I)
-
-
-# Kazakh words of short questions that happen to have no Kazakh-only letter.
-_KAZAKH_WORDS = re.compile(r"\b(тап|табу|кім|неше|бер|жаса|мен|және|бар|жоқ|ма|ме|ба|бе)\b", re.I)
-_QUOTES = re.compile(r"[«“\"][^»”\"]*[»”\"]|@\w+")
-
-
-def language(text: str) -> str:
-    """ru, kk or en, from the question's own words (quoted names and @bots left out)."""
-    words = _QUOTES.sub(" ", text)
-    if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
-        return "kk"
-    return "ru" if _CYRILLIC.search(words) else "en"
 
 
 @cache
@@ -95,102 +76,365 @@ def resolve_reference(question: str, previous_answer: str) -> str:
     return question
 
 
-def plan(question: str) -> list[dict[str, Any]]:
-    """Tool calls for a question: by the entities in it and the words around them; none when
-    the question is about nothing the tools know (the model then says it did not understand)."""
+_WALLETS = ("tron", "btc", "eth")
+_ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
+_KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
+               "iban": ("iban", "счет", "счёт", "шот", "account"),
+               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
+_SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
+_TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
+
+
+def _call(tool: str, **args: Any) -> dict[str, Any]:
+    return {"name": tool, "args": args}
+
+
+def _detail_kind(question: str) -> str | None:
+    """The one kind of payment detail a question about a shop asks for, if it names one."""
     q = question.lower()
-    shop = _BOT.search(question) or _QUOTED.search(question)
-    if shop and any(w in q for w in _SHOP):
-        name = shop.group(1) if shop.re is _QUOTED else shop.group(0)
-        return [{"name": SHOP_DETAILS, "args": {"shop": name}}]
-    calls: list[dict[str, Any]] = []
-    mask = _MASK.search(question)
-    if mask:
-        calls.append({"name": LOOKUP_ACCOUNT, "args": {"identifier": mask.group(0)}})
-    for d in extract_payment_details(question):
-        if d.kind in ("tron", "btc", "eth") and any(w in q for w in _TRACE + _BACKWARD):
-            direction = "backward" if any(w in q for w in _BACKWARD) else "forward"
-            calls.append({"name": TRACE_WALLET, "args": {"address": d.value,
-                                                         "direction": direction}})
-        else:
-            calls.append({"name": LOOKUP_ACCOUNT, "args": {"identifier": d.value}})
-    for word in re.findall(r"\b\d{12}\b", question):
-        if parse_identifier(word).kind == "iin":
-            calls.append({"name": LOOKUP_ACCOUNT, "args": {"identifier": word}})
-    if calls:
-        return calls
-    if any(w in q for w in _OVERVIEW):
-        return [{"name": CASE_OVERVIEW, "args": {}}]
-    found = analyse(question)
-    cities, drugs = found.of("cities"), found.of("drugs")
-    if any(w in q for w in _SEARCH) or cities or drugs:
+    named = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    return named[0] if len(named) == 1 else None
+
+
+def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
+    """The first tool calls for a reading of the question; none when no tool fits."""
+    wallets = [e.value for e in reading.of(*_WALLETS)]
+    accounts = [e.value for e in reading.of(*_ACCOUNTS)]
+    shops = reading.of("shop", "bot")
+    people = reading.of("person")
+    intent = reading.intent
+    direction = "backward" if intent == "backward" else "forward"
+    if intent == "out_of_case":
+        return []
+    if intent in ("path", "amount_between") and len(wallets) >= 2:
+        return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+    named = wallets or accounts or shops or people
+    topical = bool(reading.cities or reading.drugs) and intent not in (
+        "overview", "shops", "beneficiaries", "exchanges")
+    if intent == "search" or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
-        if len(cities) == 1:
-            args["city"] = cities[0]
-        if len(drugs) == 1:
-            args["drug"] = drugs[0]
-        if any(w in q for w in _SELL):
-            args["listings_only"] = True
-        return [{"name": SEARCH_LISTINGS, "args": args}]
+        if len(reading.cities) == 1:
+            args["city"] = reading.cities[0]
+        if len(reading.drugs) == 1:
+            args["drug"] = reading.drugs[0]
+        if _SELLING.search(question):
+            args["listings_only"] = True  # "who sells X in Y" asks for offers
+        return [_call(SEARCH_LISTINGS, **args)]
+    calls: list[dict[str, Any]] = []
+    if intent in _TRACE_INTENTS:
+        calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
+    else:
+        calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets[:3]]
+    calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in accounts[:3]]
+    for s in shops[:4]:
+        shop_args: dict[str, Any] = {"shop": s.value}
+        if s.kind == "bot":
+            shop_args["shop"] = "@" + s.value
+        kind = _detail_kind(question) if intent == "shop_details" else None
+        if kind:
+            shop_args["kind"] = kind
+        calls.append(_call(SHOP_DETAILS, **shop_args))
+    calls += [_call(FIND_PERSON, name=p.label) for p in people[:2]]
+    if calls:
+        unique = {_key(c): c for c in calls}
+        return list(unique.values())
+    if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
+        return [_call(CASE_OVERVIEW)]
     return []
 
 
-@cache
-def _glossary(lang: str) -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(g["en"]), g[lang]) for g in phrases()["glossary"]]  # type: ignore[index]
+def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
+                    ) -> list[dict[str, Any]]:
+    """A second step the first results call for: a person's account statement, a shop's
+    wallets traced. Only calls not made yet this turn."""
+    calls: list[dict[str, Any]] = []
+    for out in outputs:
+        if out.tool == FIND_PERSON and out.data:
+            for person in out.data[:1]:
+                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in person.accounts[:1]]
+        if out.tool == SHOP_DETAILS and out.data and reading.intent in _TRACE_INTENTS:
+            wallets = [h.display for d in out.data for h in d.handed_out
+                       if h.kind in _WALLETS][:2]
+            calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets]
+    return [c for c in calls if _key(c) not in done]
 
 
-def say(fact: str, lang: str) -> str:
-    """A tool's English fact in `lang`: words replaced, identifiers, numbers and quotes kept."""
-    if lang == "en":
-        return fact
-    head, sep, quote = fact.partition(": ") if " — " in fact else (fact, "", "")
-    for pattern, replacement in _glossary(lang):
-        head = pattern.sub(replacement, head)
-    return head + sep + quote
+def _key(call: dict[str, Any]) -> str:
+    return f"{call['name']}:{json.dumps(call['args'], sort_keys=True, ensure_ascii=False)}"
 
 
-def compose(question: str, results: list[ToolMessage]) -> str:
-    """The answer in the question's language: an opening line per tool, then its cited facts."""
-    lang = language(question)
-    p = phrases()
-    parts: list[str] = []
-    for msg in results:
-        lines = str(msg.content).splitlines()
-        facts = [ln for ln in lines if ln.startswith("[")][:12 if msg.name == SHOP_DETAILS else 6]
-        if msg.name == CASE_OVERVIEW:
-            parts.append(p["overview_intro"][lang].format(case=""))
-            parts.extend(f"- {say(ln, lang)}" for ln in lines)
-            continue
-        if not facts:
-            parts.append(p["nothing_found"][lang].format(query=question))
-            continue
-        if msg.name == TRACE_WALLET:
-            m = re.match(r"traced (\S+) (\S+) (\w+) from (\S+)", lines[0])
-            if m:
-                parts.append(p[f"trace_{m[3]}_intro"][lang].format(
-                    traced=m[1], token=m[2], address=m[4]))
-        elif msg.name == LOOKUP_ACCOUNT:
-            parts.append(p["lookup_intro"][lang].format(value=lines[0].split(":")[0]))
-        elif msg.name == SEARCH_LISTINGS:
-            parts.append(p["search_intro"][lang].format(query=question))
-        elif msg.name == SHOP_DETAILS:
-            parts.append(p["shop_intro"][lang].format(shop=lines[0].split(" (")[0][5:]))
-        parts.extend(f"- {say(fact, lang)}" for fact in facts)
-        if msg.name == TRACE_WALLET:
-            parts.append(p["heuristic_note"][lang])
-    return "\n".join(parts)
+def _p(key: str, lang: str, **values: Any) -> str:
+    return str(phrases()[key][lang]).format(**values)
+
+
+def _word(group: str, key: str, lang: str) -> str:
+    entry = phrases()[group].get(key)
+    return str(entry[lang]) if entry else key
+
+
+def _money(amount: str | None) -> str:
+    try:
+        return f"{Decimal(amount or 0):,.2f}".replace(",", " ")
+    except ArithmeticError:
+        return str(amount)
+
+
+def _when(ts: Any) -> str:
+    return f"{ts:%Y-%m-%d}" if ts else ""
+
+
+def _safe(text: str | None) -> str:
+    return fence(text or "")
+
+
+class Composer:
+    """The answer in the question's language, from the tools' typed results."""
+
+    def __init__(self, reading: Reading, question: str) -> None:
+        self.r = reading
+        self.lang = reading.lang
+        self.question = question
+        self.lines: list[str] = []
+        self.facts = 0
+        self._shops_answered = False
+
+    def fact(self, line: str) -> None:
+        self.lines.append(f"- {line}")
+        self.facts += 1
+
+    def say(self, line: str) -> None:
+        self.lines.append(line)
+
+    def compose(self, outputs: list[ToolOutput]) -> str:
+        # Shops that handed something out first: an empty chat of the same shop says nothing.
+        outputs = sorted(outputs, key=lambda o: not (o.tool == SHOP_DETAILS and any(
+            d.handed_out for d in o.data or [])))
+        for out in outputs:
+            getattr(self, f"_{out.tool}")(out)
+        if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
+            self.say(_p("heuristic_note", self.lang))
+        if not self.lines:
+            self.say(_p("nothing_found", self.lang, query=self.question))
+        return "\n".join(self.lines)
+
+    def _trace_wallet(self, out: ToolOutput) -> None:
+        t = out.data
+        lang = self.lang
+        if t is None:
+            starts = [e.value for e in self.r.of(*_WALLETS)] or ["?"]
+            self.say(_p("no_transfers", lang, value=starts[0]))
+            return
+        address = t.request.addresses[0]
+        endpoints = [e for e in t.endpoints if e.path]
+        if self.r.intent == "exchanges":
+            deposits = [e for e in endpoints if e.reason in ("exchange", "exchange_deposit")]
+            if not deposits:
+                self.say(_p("no_exchanges", lang))
+                return
+            self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(deposits))),
+                        token=t.token))
+            endpoints = deposits
+        else:
+            self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
+                        token=t.token, address=address))
+        for e in endpoints[:8]:
+            label = f" ({_safe(e.label)})" if e.label else ""
+            line = _p("endpoint", lang, m=out.marker(e.path[-1].record_id),
+                      address=e.address, reason=_word("reasons", e.reason, lang),
+                      label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
+            if len(e.path) > 1:
+                hops = " → ".join(f"{h.to_address} {out.marker(h.record_id)}"
+                                  for h in e.path[:-1])
+                line += f"; {phrases()['via'][lang]}: {hops}"
+            self.fact(line)
+
+    def _money_path(self, out: ToolOutput) -> None:
+        p = out.data
+        lang = self.lang
+        if not p.hops:
+            self.say(_p("no_path", lang, source=p.source, target=p.target))
+            return
+        if self.r.intent == "amount_between" and p.reached is not None:
+            self.say(_p("reached", lang, source=p.source, target=p.target,
+                        amount=_money(p.reached), token=p.token))
+        self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))
+        for h in p.hops:
+            self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
+                         to_address=h.to_address, amount=_money(h.amount), token=p.token,
+                         time=f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""))
+        if self.r.intent != "amount_between" and p.reached is not None:
+            self.say(_p("reached", lang, source=p.source, target=p.target,
+                        amount=_money(p.reached), token=p.token))
+
+    def _lookup_account(self, out: ToolOutput) -> None:
+        res = out.data
+        lang = self.lang
+        if res.error:
+            self.say(_p("invalid", lang, value=_safe(res.query), reason=res.error))
+            return
+        if not res.matches:
+            self.say(_p("not_in_case", lang, value=res.value))
+            return
+        self.say(_p("lookup_intro", lang, value=res.matches[0].display if len(res.matches) == 1
+                    else res.query))
+        for prof in res.matches[:5]:
+            shops = sorted({_safe(s.shop_name or s.shop) for s in prof.seen_in if s.shop})
+            self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
+                         display=prof.display,
+                         shops=", ".join(shops) or phrases()["none_word"][lang]))
+            first = prof.seen_in[0].record_id if prof.seen_in else None
+            holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
+            if holder:
+                self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
+                             else out.marker(prof.bank.counterparties[0].records[0]
+                                             if prof.bank and prof.bank.counterparties
+                                             else None), name=_safe(str(holder))))
+            if prof.flows and prof.flows.tag:
+                self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
+                             label=_safe(prof.flows.tag),
+                             category=_safe(prof.flows.tag_category or "")))
+            for s in [x for x in prof.seen_in if x.shop][:4]:
+                where = _safe(s.shop_name or s.record_id)
+                self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
+                             where=where))
+            if prof.statements:
+                self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
+            if prof.bank:
+                self._bank(out, prof.bank)
+            if prof.flows:
+                f = prof.flows
+                self.fact(_p("wallet_flows", lang, m=out.marker(f.largest_in[0]) if f.largest_in
+                             else out.marker(f.largest_out[0] if f.largest_out else None),
+                             received=_money(f.received), sent=_money(f.sent), token=f.token,
+                             balance=_money(f.balance)))
+            if prof.trace:
+                for address, reason, amount, record_id in prof.trace.endpoints[:4]:
+                    self.fact(_p("traced_on", lang, m=out.marker(record_id), address=address,
+                                 reason=_word("reasons", reason, lang), amount=_money(amount),
+                                 token=prof.trace.token))
+
+    def _bank(self, out: ToolOutput, b: Any) -> None:
+        lang = self.lang
+        first = b.counterparties[0].records[0] if b.counterparties else None
+        self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
+                     total_out=_money(b.total_out), operations=b.operations,
+                     payers=b.distinct_payers))
+        # Both directions, the asked one first: "who paid" and "where it went" share a lookup.
+        incoming_first = self.r.intent == "backward"
+        for incoming in (incoming_first, not incoming_first):
+            for c in b.counterparties[:8]:
+                name = f"{_safe(c.name)} " if c.name else ""
+                amount = c.received_from if incoming else c.sent_to
+                if Decimal(amount) > 0:
+                    self.fact(_p("received_from" if incoming else "sent_to", lang,
+                                 m=out.marker(c.records[0]), name=name, account=c.account,
+                                 amount=_money(amount), operations=c.operations))
+
+    def _find_person(self, out: ToolOutput) -> None:
+        lang = self.lang
+        if not out.data:
+            names = [e.label for e in self.r.of("person")] or [self.question]
+            self.say(_p("no_person", lang, name=_safe(names[0])))
+            return
+        none = phrases()["none_word"][lang]
+        self.say(_p("person_intro", lang))
+        for p in out.data[:5]:
+            self.fact(_p("person", lang, m=out.marker(p.records[0] if p.records else None),
+                         name=_safe(p.name), accounts=", ".join(p.accounts) or none,
+                         iins=", ".join(p.iins) or none, paid=_money(p.paid),
+                         received=_money(p.received)))
+
+    def _search_listings(self, out: ToolOutput) -> None:
+        res = out.data
+        if res is None or not res.hits:
+            self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
+            return
+        self.say(_p("search_intro", self.lang, query=_safe(self.question)))
+        for h in res.hits[:6]:
+            self.fact(_p("hit", self.lang, m=out.marker(h.record_id),
+                         shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
+                         passage=_safe(h.passage)))
+
+    def _shop_details(self, out: ToolOutput) -> None:
+        lang = self.lang
+        found = [d for d in out.data or [] if d.handed_out]
+        if not found and self._shops_answered:
+            return  # another chat of the same shop handed things out
+        if found:
+            self._shops_answered = True
+        if not found:
+            shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
+            self.say(_p("no_shop", lang, shop=_safe(shop)))
+            return
+        for d in found:
+            self.say(_p("shop_intro", lang, shop=_safe(d.name)))
+            for h in d.handed_out[:12]:
+                self.fact(_p("handed", lang, m=out.marker(h.record_id),
+                             kind=_word("kinds", h.kind, lang), display=h.display,
+                             when=_when(h.seen_at)))
+
+    def _get_record(self, out: ToolOutput) -> None:
+        if out.data is not None:
+            self.fact(f"{out.marker(out.data.id)} {out.data.kind} {_safe(out.data.id)}")
+
+    def _case_overview(self, out: ToolOutput) -> None:
+        o = out.data
+        lang = self.lang
+        intent = self.r.intent
+        asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен"))
+        if intent in ("overview", "shops") or asks_shops:
+            self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
+                        case=""))
+            for shop in o.shops:
+                if shop.record_id and shop.hands_out_payments:
+                    handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
+                                       for k, n in sorted(shop.accounts.items()))
+                    self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
+                                 name=_safe(shop.name), handed=handed))
+        if intent == "overview":
+            counts = ", ".join(f"{n} {k}" for k, n in sorted(o.stats.records.items()))
+            self.say(f"{phrases()['records_word'][lang]}: {counts}")
+            for d in o.top_droppers:
+                self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
+                          f"{d.display}: {', '.join(_safe(s) for s in d.shops)}")
+        if intent in ("overview", "beneficiaries", "forward", "exchanges"):
+            ends = o.beneficiaries
+            if intent == "exchanges":
+                ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
+                self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(ends))),
+                            token=o.token) if ends else _p("no_exchanges", lang))
+            else:
+                self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
+                            token=o.token))
+            for b in ends:
+                label = f" ({_safe(b.label)})" if b.label else ""
+                self.fact(_p("endpoint", lang, m=out.marker(b.record_id), address=b.address,
+                             reason=_word("reasons", b.reason, lang), label=label,
+                             amount=_money(b.amount), token=o.token, hops="-"))
+
+
+def clarification(reading: Reading) -> str:
+    (first, _), (second, _) = reading.alternatives[:2]
+    lang = reading.lang
+    return _p("clarify", lang, first=_word("readings", first, lang),
+              second=_word("readings", second, lang))
 
 
 class OfflineChatModel(BaseChatModel):
-    """Rule-based and deterministic; needs no network and no model weights."""
+    """Deterministic; needs no network and no model weights beyond the bundled embeddings.
+    `vocabulary` holds the case's shop and person names (set per case by the agent)."""
+
+    vocabulary: Vocabulary | None = None
 
     @property
     def _llm_type(self) -> str:
         return "tergeu-offline"
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> OfflineChatModel:  # type: ignore[override]
-        return self
+        return self  # it plans with the tools it knows by name
+
+    def read(self, question: str) -> Reading:
+        return read_question(question, self.vocabulary, intent_model())
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
@@ -201,22 +445,74 @@ class OfflineChatModel(BaseChatModel):
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
             if earlier:
                 question = resolve_reference(question, str(earlier[-1].content))
-        last = messages[-1]
-        if isinstance(last, HumanMessage):
-            calls = plan(question)
-            if not calls:
-                reply = AIMessage(content=phrases()["not_understood"][language(question)])
-            else:
-                reply = AIMessage(content="", tool_calls=[
-                    {**c, "id": f"call_{i}", "type": "tool_call"} for i, c in enumerate(calls)])
+        reading = self.read(question)
+        if len(humans) > 1 and not reading.entities and not reading.invalid:
+            # "а выписка по нему?": the entities of the previous question carry over.
+            previous = str(messages[humans[-2]].content)
+            carried = [previous[e.start:e.end] for e in self.read(previous).entities]
+            if carried:
+                lang = reading.lang
+                reading = self.read(f"{question} {' '.join(carried)}")
+                reading.lang = lang
+        turn = messages[humans[-1] + 1:] if humans else []
+        results = [m for m in turn if isinstance(m, ToolMessage)]
+        outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
+        if not results:
+            reply = self._first_step(reading, question)
         else:
-            turn = []
-            for m in reversed(messages):
-                if not isinstance(m, ToolMessage):
-                    break
-                turn.append(m)
-            reply = AIMessage(content=compose(question, list(reversed(turn))))
+            done = {_key({"name": c["name"], "args": c["args"]}) for m in turn
+                    if isinstance(m, AIMessage) for c in m.tool_calls}
+            more = follow_up_calls(reading, outputs, done) if len(outputs) == len(results) \
+                else []
+            if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
+                reply = _calls(more)
+            else:
+                reply = AIMessage(content=Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _first_step(self, reading: Reading, question: str) -> AIMessage:
+        lang = reading.lang
+        if reading.invalid and not reading.entities:
+            bad = reading.invalid[0]
+            return AIMessage(content=phrases()["invalid"][lang].format(
+                value=fence(bad.text), reason=bad.reason))
+        if reading.intent == "out_of_case" and not reading.entities:
+            return AIMessage(content=phrases()["out_of_case"][lang])
+        missing = self._missing_entity(reading, question)
+        if missing:
+            return AIMessage(content=missing)
+        calls = plan(reading, question)
+        if reading.unclear and len(reading.alternatives) > 1:
+            other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
+            if plan(other, question) != calls:
+                return AIMessage(content=clarification(reading))
+        if not calls:
+            return AIMessage(content=phrases()["not_understood"][lang])
+        return _calls(calls)
+
+    def _missing_entity(self, reading: Reading, question: str) -> str | None:
+        """A question back when the question needs an entity it does not name."""
+        if reading.entities or reading.cities or reading.drugs:
+            return None
+        lang = reading.lang
+        q = question.casefold()
+        shops = sorted({names[0] for names in (self.vocabulary.shops.values()
+                                               if self.vocabulary else [])})
+        about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
+        if reading.intent == "shop_details" or (
+                about_shop and reading.intent in ("forward", "backward", "exchanges")):
+            if len(shops) > 1:
+                return _p("which_shop", lang, names=", ".join(_safe(n) for n in shops[:8]))
+            return None
+        what = {"statement": "account", "identify": "account", "compare": "account",
+                "path": "wallet", "amount_between": "wallet", "backward": "wallet"}
+        if reading.intent in what:
+            return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
+        if reading.intent == "beneficiaries" and re.search(
+                r"\b(the|этот|этому|этого|бенефициару|бенефициар получил)\b", q) and \
+                not re.search(r"бенефициары|beneficiaries|бенефициарлар", q):
+            return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
+        return None
 
     def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                 **kwargs: Any) -> Iterator[ChatGenerationChunk]:
@@ -234,3 +530,11 @@ class OfflineChatModel(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+
+
+_CALL_IDS = iter(range(1, 1 << 62))
+
+
+def _calls(calls: list[dict[str, Any]]) -> AIMessage:
+    return AIMessage(content="", tool_calls=[
+        {**c, "id": f"call_{next(_CALL_IDS)}", "type": "tool_call"} for c in calls])

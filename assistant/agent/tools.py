@@ -1,7 +1,8 @@
 """The agent's read-only tools: thin wrappers of the engine that put records on the ledger.
 
-Each returns short text for the model, every fact prefixed by the [n] of its record, and the
-records as the artifact. The case and store come from the runtime context, never from the model.
+Each returns short text for the model, every fact prefixed by the [n] of its record, and its
+typed result (`ToolOutput`) as the artifact: programs read that, never the text. The case
+and store come from the runtime context, never from the model.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from assistant.agent.ledger import Ledger
 from tools.errors import RecordNotFoundError
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
+from tools.people import find_person as people_named
 from tools.search.index import SearchFilters, SearchIndex
 from tools.shops import find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.models import Endpoint
+from tools.trace.paths import money_path as path_between
 from tools.trace.starts import start_wallets
 
 TRACE_WALLET = "trace_wallet"
@@ -32,6 +35,8 @@ SEARCH_LISTINGS = "search_listings"
 GET_RECORD = "get_record"
 CASE_OVERVIEW = "case_overview"
 SHOP_DETAILS = "shop_details"
+MONEY_PATH = "money_path"
+FIND_PERSON = "find_person"
 
 
 @dataclass
@@ -57,6 +62,26 @@ class AgentContext:
 Runtime = ToolRuntime[AgentContext]
 
 
+@dataclass
+class ToolOutput:
+    """A tool's typed result (the engine's own model) and the markers of the records it cited:
+    what programs, the offline model among them, read instead of the text."""
+
+    tool: str
+    data: Any
+    markers: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # record id → its shop or chat name
+
+    def cite(self, ctx: AgentContext, record_id: str) -> int:
+        n, _ = ctx.cite(record_id)
+        self.markers[record_id] = n
+        return n
+
+    def marker(self, record_id: str | None) -> str:
+        n = self.markers.get(record_id or "")
+        return f"[{n}]" if n else ""
+
+
 def money(amount: str) -> str:
     """An amount as an answer states it: two decimals (the exact value stays in the API)."""
     return f"{Decimal(amount):.2f}"
@@ -73,188 +98,276 @@ def fence(evidence: str) -> str:
 
 @tool(TRACE_WALLET, response_format="content_and_artifact")
 def trace_wallet(address: str, runtime: Runtime,
-                 direction: Literal["forward", "backward"] = "forward") -> tuple[str, list]:
+                 direction: Literal["forward", "backward"] = "forward"
+                 ) -> tuple[str, ToolOutput]:
     """Follow money from a wallet (or a dropper's card/phone) forward to where it came to rest,
     or backward to where it came from. Use for "where did the money go / come from"."""
     ctx = runtime.context
     starts = start_wallets(ctx.store, ctx.case, [address])
     graph = load_case_graph(ctx.store, ctx.case)
+    out = ToolOutput(TRACE_WALLET, None)
     if not any(s in graph.graph for s in starts):
-        return f"no transfers of {address} in the case", []
-    result = trace(graph, TraceRequest(addresses=starts,
-                                       direction="backward" if direction == "backward"
-                                       else "forward"))
-    lines = [ctx.derive(f"traced {money(result.traced)} {result.token} "
-                        f"{result.request.direction} from {address}")]
-    cited: list = []
-    residue = []
-    for ep in result.endpoints[:8]:
-        if not ep.path:
-            continue
-        if ep.reason == "residue":
-            residue.append(ep)
-            continue
-        lines.append(_endpoint_line(ctx, ep, result.token, cited))
-    for ep in residue:
-        lines.append(_endpoint_line(ctx, ep, result.token, cited))
-    return "\n".join(lines), cited
+        return f"no transfers of {fence(address)} in the case", out
+    result = trace(graph, TraceRequest(addresses=starts, direction=direction))
+    out.data = result
+    token = fence(result.token)
+    lines = [ctx.derive(f"traced {money(result.traced)} {token} "
+                        f"{result.request.direction} from {fence(address)}")]
+    # Residue on layering hops is listed after the endpoints, never among them.
+    for ep in sorted((e for e in result.endpoints[:8] if e.path),
+                     key=lambda e: e.reason == "residue"):
+        lines.append(_endpoint_line(ctx, out, ep, token))
+    exchanges = exchange_total(result.endpoints)
+    if exchanges:
+        lines.append(ctx.derive(f"to exchanges and their deposit addresses: "
+                                f"{money(str(exchanges))} {token}"))
+    return "\n".join(lines), out
 
 
-def _endpoint_line(ctx: AgentContext, ep: Endpoint, token: str, cited: list) -> str:
-    """An endpoint, its marker first (the transfer that brought the money), then the markers
-    of every hop of its path; its amount and hop count bound to exactly that path."""
-    hops = []
-    for hop in ep.path:
-        n, rec = ctx.cite(hop.record_id)
-        cited.append(rec)
-        hops.append(n)
-    label = f" ({ep.label})" if ep.label else ""
+def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str) -> str:
+    """An endpoint, its marker first (the transfer that brought the money), then the hops of
+    its path with theirs; its amount and hop count bound to exactly that path."""
+    hops = [out.cite(ctx, hop.record_id) for hop in ep.path]
+    label = f" ({fence(ep.label)})" if ep.label else ""
     names = [ep.label.removeprefix("deposit address of ")] if ep.label else []
     fact = f"{ep.address}: {ep.reason}{label}, {money(ep.amount)} {token}, {len(ep.path)} hops"
     ctx.derive(fact, [h.record_id for h in ep.path], names)
-    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}"
+    path = " -> ".join(f"{h.to_address} [{n}]" for h, n in zip(ep.path, hops, strict=True))
+    return f"[{hops[-1]}] {fact}; path {path}"
+
+
+def exchange_total(endpoints: Sequence[Any]) -> Decimal:
+    """Traced money that came to rest at exchanges or their deposit addresses."""
+    return sum((Decimal(e.amount) for e in endpoints
+                if e.reason in ("exchange", "exchange_deposit")), Decimal(0))
+
+
+@tool(MONEY_PATH, response_format="content_and_artifact")
+def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOutput]:
+    """The chain of transfers from one address to another, each hop cited, and how much of
+    the source's money reached the target. Use for "path from A to B", "how much of A got to B"."""
+    ctx = runtime.context
+    graph = load_case_graph(ctx.store, ctx.case)
+    result = path_between(graph, source, target)
+    out = ToolOutput(MONEY_PATH, result)
+    if not result.hops:
+        return (f"no chain of transfers from {fence(source)} to {fence(target)} in the case",
+                out)
+    lines = [ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers",
+                        [h.record_id for h in result.hops])]
+    for h in result.hops:
+        n = out.cite(ctx, h.record_id)
+        when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
+        lines.append(f"[{n}] {h.from_address} -> {h.to_address}: {money(h.amount)} "
+                     f"{fence(result.token)} {when}")
+    if result.reached is not None:
+        # What the trace allots to the target: a computed figure of the case as a whole.
+        lines.append(ctx.derive(f"traced money of {source} that reached {target}: "
+                                f"{money(result.reached)} {fence(result.token)}"))
+    return "\n".join(lines), out
 
 
 @tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
-def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, list]:
+def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
     that handed it out, messages, statement activity, linked wallets."""
     ctx = runtime.context
     result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case))
+    out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
-        return f"{identifier}: {result.error}", []
+        return f"{fence(identifier)}: {result.error}", out
     if not result.matches:
-        return f"{result.kind} {result.value}: valid, not in the case", []
-    lines, cited = [], []
+        return f"{result.kind} {fence(result.value)}: valid, not in the case", out
+    lines: list[str] = []
     for p in result.matches[:5]:
-        shops = sorted({s.shop_name or s.shop for s in p.seen_in if s.shop})
+        shops = sorted({fence(s.shop_name or s.shop) for s in p.seen_in if s.shop})
         head = len(lines)
         for s in p.seen_in[:5]:
-            n, rec = ctx.cite(s.record_id)
-            cited.append(rec)
+            n = out.cite(ctx, s.record_id)
             when = f"{s.seen_at:%Y-%m-%d}" if s.seen_at else ""
-            lines.append(ctx.derive(f"[{n}] seen {when} in {s.record_id} "
-                                    f"({s.shop_name or s.kind})", [s.record_id]))
-        lines.insert(head, ctx.derive(f"{p.kind} {p.display}: shops {', '.join(shops) or 'none'}",
-                                      [s.record_id for s in p.seen_in[:5]]))
+            lines.append(ctx.derive(f"[{n}] seen {when} in {fence(s.record_id)} "
+                                    f"({fence(s.shop_name or s.kind)})", [s.record_id]))
+        lines.insert(head, ctx.derive(
+            f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}",
+            [s.record_id for s in p.seen_in[:5]]))
+        if p.info.get("name") and p.seen_in:
+            lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
+                                    f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
+        if p.statements:
+            lines.append(ctx.derive(f"statement of {', '.join(p.statements)} names this card"))
         if p.bank:
-            b = p.bank
-            row = b.counterparties[0].records[0] if b.counterparties else None
-            if row:
-                n, rec = ctx.cite(row)
-                cited.append(rec)
-                lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)}, "
-                                        f"out {money(b.total_out)}, "
-                                        f"{b.operations} operations, {b.distinct_payers} payers",
-                                        [row]))
+            _bank_lines(ctx, out, p.display, p.bank, lines)
+        if p.flows:
+            f = p.flows
+            if f.tag and f.tag_record:
+                lines.append(f"[{out.cite(ctx, f.tag_record)}] tag {fence(f.tag)} "
+                             f"({fence(f.tag_category or '')})")
+            rows = f.largest_in[:1] + f.largest_out[:1]
+            marks = "".join(f"[{out.cite(ctx, r)}]" for r in rows)
+            lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
+                                            f"sent {money(f.sent)}, left {money(f.balance)}",
+                                            rows))
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
-                n, rec = ctx.cite(record_id)
-                cited.append(rec)
-                lines.append(ctx.derive(f"[{n}] money traced on to {address}: {reason}, "
-                                        f"{money(amount)} {p.trace.token}", [record_id]))
-    return "\n".join(lines), cited
+                n = out.cite(ctx, record_id)
+                lines.append(ctx.derive(f"[{n}] money traced on to {fence(address)}: {reason}, "
+                                        f"{money(amount)} {fence(p.trace.token)}", [record_id]))
+    return "\n".join(lines), out
+
+
+def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
+                lines: list[str]) -> None:
+    """A statement's totals and counterparties, each bound to the row it is printed beside."""
+    row = b.counterparties[0].records[0] if b.counterparties else None
+    if not row:
+        return
+    n = out.cite(ctx, row)
+    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)}, "
+                            f"out {money(b.total_out)}, "
+                            f"{b.operations} operations, {b.distinct_payers} payers", [row]))
+    if b.holder_name:
+        lines.append(ctx.derive(f"[{n}] {fence(display)}: holder {fence(b.holder_name)}", [row],
+                                [b.holder_name]))
+    for c in b.counterparties[:8]:
+        first = c.records[0]
+        m = out.cite(ctx, first)
+        name = f" {fence(c.name)}" if c.name else ""
+        lines.append(ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
+                                f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
+                                f"{c.operations} operations", [first]))
+
+
+@tool(FIND_PERSON, response_format="content_and_artifact")
+def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
+    """A person named in the case's bank statements (payer or payee), by name in any case
+    ending or word order: their accounts, ИИН, and what they paid and received."""
+    ctx = runtime.context
+    found = people_named(ctx.store, ctx.case, name)
+    out = ToolOutput(FIND_PERSON, found)
+    lines = []
+    for p in found[:5]:
+        rows = p.records[:1]
+        mark = f"[{out.cite(ctx, rows[0])}] " if rows else ""
+        lines.append(mark + ctx.derive(
+            f"person {fence(p.name)}: accounts {', '.join(p.accounts) or 'none'}; "
+            f"ИИН {', '.join(p.iins) or 'none'}; paid {money(p.paid)}, "
+            f"received {money(p.received)}", rows, [p.name]))
+    return "\n".join(lines) or f"no person named {fence(name)} in the case", out
 
 
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
-                    drug: str | None = None, listings_only: bool = False) -> tuple[str, list]:
+                    drug: str | None = None, listings_only: bool = False
+                    ) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, RU/KK/EN); `listings_only` for
     "who sells X in Y"; `city` and `drug` (lexicon names, e.g. cannabis) filter."""
     ctx = runtime.context
+    out = ToolOutput(SEARCH_LISTINGS, None)
     if ctx.search is None:
-        return "search is not available", []
+        return "search is not available", out
     filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only else None)
     result = ctx.search.search(query, filters, k=8)
-    lines, cited = [], []
+    out.data = result
+    lines = []
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
-        cited.append(rec)
-        shop = rec.fields.get("chat_name") or rec.fields.get("vendor") or ""
-        lines.append(f"[{n}] {shop} — {h.record_id} ({', '.join(h.drugs + h.cities)}): "
-                     f"{fence(h.passage)}")
-    return "\n".join(lines) or f"nothing found for {query}", cited
+        out.markers[h.record_id] = n
+        shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
+        out.labels[h.record_id] = shop
+        lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
+                     f"({', '.join(h.drugs + h.cities)}): {fence(h.passage)}")
+    return "\n".join(lines) or f"nothing found for {fence(query)}", out
 
 
 @tool(GET_RECORD, response_format="content_and_artifact")
-def get_record(record_id: str, runtime: Runtime) -> tuple[str, list]:
+def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """One record by its id (a transfer, message, listing, statement row or tag)."""
     ctx = runtime.context
     try:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:
-        return f"no record {record_id}", []
-    return f"[{n}] {rec.kind} {rec.id}: {fence(str(rec.fields))}", [rec]
+        return f"no record {fence(record_id)}", ToolOutput(GET_RECORD, None)
+    return (f"[{n}] {rec.kind} {fence(rec.id)}: {fence(str(rec.fields))}",
+            ToolOutput(GET_RECORD, rec, {rec.id: n}))
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
-def case_overview(runtime: Runtime) -> tuple[str, list]:
+def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
     accounts used most, and where the money from the shops' wallets came to rest."""
     ctx = runtime.context
     o = overview(ctx.store, ctx.case, load_case_graph(ctx.store, ctx.case), top=5)
+    out = ToolOutput(CASE_OVERVIEW, o)
     s = o.stats
     # Counts of the case as a whole: bound to no record, they may be said without a marker.
     lines = [ctx.derive(f"records: {', '.join(f'{n} {k}' for k, n in sorted(s.records.items()))}"),
              ctx.derive(f"accounts: "
                         f"{', '.join(f'{n} {k}' for k, n in sorted(s.accounts.items()))}"),
              ctx.derive(f"files: {len(s.files)}")]
-    cited = []
-
-    def cite(record_id: str) -> int:
-        n, rec = ctx.cite(record_id)
-        cited.append(rec)
-        return n
-
+    token = fence(o.token or "")
     for shop in o.shops:
         if shop.record_id and shop.hands_out_payments:
             handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
-            lines.append(ctx.derive(f"[{cite(shop.record_id)}] shop {shop.name} ({shop.shop}) "
-                                    f"handed out {handed}", [shop.record_id], [shop.name]))
+            lines.append(ctx.derive(f"[{out.cite(ctx, shop.record_id)}] shop {fence(shop.name)} "
+                                    f"({fence(shop.shop)}) handed out {handed}",
+                                    [shop.record_id], [shop.name]))
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
-        lines.append(ctx.derive(f"[{cite(d.record_id)}] dropper {d.kind} {d.display}: handed "
-                                f"out {d.handed_out} times by {', '.join(d.shops)}{got}",
-                                [d.record_id]))
+        lines.append(ctx.derive(f"[{out.cite(ctx, d.record_id)}] dropper {d.kind} "
+                                f"{fence(d.display)}: handed out {d.handed_out} times by "
+                                f"{fence(', '.join(d.shops))}{got}", [d.record_id]))
     if o.traced:
-        lines.append(ctx.derive(f"traced {money(o.traced)} {o.token} forward from the shops' "
+        lines.append(ctx.derive(f"traced {money(o.traced)} {token} forward from the shops' "
                                 f"{len(o.shop_wallets)} wallets and the "
                                 f"{len(o.collection_wallets)} they sweep into"))
     # Residue on layering hops is listed after the beneficiaries, never among them.
     for b in sorted(o.beneficiaries, key=lambda b: b.reason == "residue"):
-        label = f" ({b.label})" if b.label else ""
-        fact = f"{b.address}: {b.reason}{label}, {money(b.amount)} {o.token}"
+        label = f" ({fence(b.label)})" if b.label else ""
+        fact = f"{fence(b.address)}: {b.reason}{label}, {money(b.amount)} {token}"
         if not b.path:
             lines.append(ctx.derive(fact))
             continue
-        hops = [cite(r) for r in b.path]
+        hops = [out.cite(ctx, r) for r in b.path]
         ctx.derive(fact, b.path, [b.label.removeprefix("deposit address of ")] if b.label else [])
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
-    return "\n".join(lines), cited
+    exchanges = exchange_total(o.beneficiaries)
+    if exchanges:
+        lines.append(ctx.derive(f"to exchanges and their deposit addresses: "
+                                f"{money(str(exchanges))} {token}"))
+    return "\n".join(lines), out
+
+
+SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 
 
 @tool(SHOP_DETAILS, response_format="content_and_artifact")
-def shop_details(shop: str, runtime: Runtime) -> tuple[str, list]:
+def shop_details(shop: str, runtime: Runtime,
+                 kind: Literal["card", "phone", "iban", "wallet"] | None = None
+                 ) -> tuple[str, ToolOutput]:
     """Every card, phone, IBAN and wallet a shop handed out to buyers, with the message each
-    was in. `shop` is its name as in the chat, or its @bot."""
+    was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind."""
     ctx = runtime.context
     found = find_shops(ctx.store, ctx.case, shop)
-    lines, cited = [], []
-    for shop_id in found:
-        d = details_of_shop(ctx.store, ctx.case, shop_id)
+    details = [details_of_shop(ctx.store, ctx.case, shop_id) for shop_id in found]
+    if kind is not None:
+        wanted = ("tron", "btc", "eth") if kind == "wallet" else (kind,)
+        for d in details:
+            d.handed_out = [h for h in d.handed_out if h.kind in wanted]
+    out = ToolOutput(SHOP_DETAILS, details)
+    lines = []
+    for d in details:
         if not d.handed_out:
             continue
-        lines.append(ctx.derive(f"shop {d.name} ({d.shop}): "
+        lines.append(ctx.derive(f"shop {fence(d.name)} ({fence(d.shop)}): "
                                 f"{len({h.account_id for h in d.handed_out})} "
                                 "payment details handed out", names=[d.name]))
         for h in d.handed_out[:12]:
-            n, rec = ctx.cite(h.record_id)
-            cited.append(rec)
+            n = out.cite(ctx, h.record_id)
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
-            lines.append(ctx.derive(f"[{n}] {h.kind} {h.display} handed out {when}",
+            lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}",
                                     [h.record_id]))
-    return "\n".join(lines) or f"no shop {shop} in the case", cited
+    return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
 
 
-AGENT_TOOLS = [trace_wallet, lookup_account, search_listings, shop_details, get_record,
-               case_overview]
+AGENT_TOOLS = [trace_wallet, money_path, lookup_account, find_person, search_listings,
+               shop_details, get_record, case_overview]

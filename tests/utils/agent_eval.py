@@ -33,6 +33,7 @@ CITY_EN = {"Алматы": "Almaty", "Астана": "Astana", "Шымкент":
            "Костанай": "Kostanay"}
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33})\b")
 _MARKER = re.compile(r"\[(\d+)\]")
+_PATH_PART = re.compile(r"; (?:путь|жол|path): [^\n]*")
 
 
 @dataclass
@@ -110,12 +111,17 @@ def questions(truth: Truth) -> list[Question]:
         for i in range(3):
             q = ask("iban", i, iban=d.iban or "")
             q.facts, q.relevant = [d.received_kzt or "", f"{d.payers} "], {d.iban or ""}
+    # Wallets the truth knows the money passed through: a cited hop between them is on a path.
+    flow_wallets = {*(w for s in truth.shops for w in (s.treasury, *s.payment_wallets)),
+                    *(b.address for b in truth.beneficiaries), *deposits, *hot}
     for shop in truth.shops:
         ends = {*shop.beneficiaries, *deposits, *hot}
         for wallet in shop.payment_wallets:
             for i in range(3):
                 q = ask("forward", i, wallet=wallet)
-                q.any_fact, q.relevant = list(shop.beneficiaries), ends
+                # The hops of a path are cited too: they pass through the shop's own wallets.
+                q.any_fact = list(shop.beneficiaries)
+                q.relevant = ends | flow_wallets
                 q.addresses = ends | {wallet}
     # Upstream of the P2P sellers are ordinary wallets the truth does not list; an origin must
     # not be one of the shops' own wallets, another beneficiary or an exchange deposit.
@@ -124,7 +130,7 @@ def questions(truth: Truth) -> list[Question]:
         for i in range(3):
             q = ask("backward", i, wallet=b.address)
             q.any_fact = list(truth.p2p_sellers)
-            q.relevant = {*truth.p2p_sellers, *truth.buyer_wallets, *hot, *own}
+            q.relevant = {*truth.p2p_sellers, *truth.buyer_wallets, *hot, *own, *flow_wallets}
             q.not_addresses = own | {x.address for x in truth.beneficiaries} - {b.address}
     for shop in truth.shops:
         handed = {rid: d for rid, d in truth.messages.items() if rid.startswith(f"{shop.id}/")}
@@ -169,12 +175,18 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
     compact = _compact(text)
     cited = {c.id: c for c in answer.citations}
 
+    # A hop cited on the line of a right endpoint supports that endpoint's path.
+    on_right_paths = {int(n) for line in text.splitlines()
+                      if (first := _ADDRESS.search(line)) and first.group(1) in q.relevant
+                      for n in _MARKER.findall(line)}
+
     def supports(record_id: str) -> bool:
         c = cited[record_id]
         body = _compact(f"{c.id} {c.record}")
         # A hop of a cited path supports the claim about the path's end (a relevant address).
         about = " ".join(k.text for k in answer.claims if c.n in k.markers)
-        return record_id in q.records or any(_compact(v) in body for v in q.relevant if v) or \
+        return record_id in q.records or c.n in on_right_paths or \
+            any(_compact(v) in body for v in q.relevant if v) or \
             any(_compact(v) in _compact(about) for v in q.relevant if v)
 
     why = []
@@ -192,6 +204,8 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
         why.append(f"missing {missing}")
     if q.any_fact and not any(_compact(f) in compact for f in q.any_fact):
         why.append(f"none of {q.any_fact[:3]}")
+    # The hops a path goes through may be named; its endpoints are what is graded.
+    text = _PATH_PART.sub("", text)
     if q.addresses is not None:
         stray = set(_ADDRESS.findall(text)) - q.addresses
         if stray:

@@ -26,6 +26,8 @@ HEADER_SEARCH_ROWS = 30
 # Rows read ahead to find whose statement it is when the title block does not say.
 HOLDER_SAMPLE_ROWS = 200
 _IBAN_IN_TITLE = re.compile(r"KZ\d{2}[0-9A-Z]{16}")
+# "карта 4400 **** **** 0260", "Card: 4400-43XX-XXXX-0260": the statement's own card.
+_CARD_IN_TITLE = re.compile(r"(?<!\d)(\d{4})[ -]?(?:\d{2}|[*xX•]{2})[*xX• -]{6,12}(\d{4})(?!\d)")
 
 
 @dataclass(slots=True)
@@ -100,6 +102,7 @@ def parse_bank_statement(path: Path, name: str, mapping: ColumnMapping | None = 
     rows = table_rows(path, name)
     layout, title = find_header(rows, name, mapping, "bank_statement")
     holder = layout.mapping.account or _holder_from_title(title)
+    card = _card_from_title(title)
     ahead: list[Row] = []
     if holder is None:
         for r in rows:
@@ -112,7 +115,11 @@ def parse_bank_statement(path: Path, name: str, mapping: ColumnMapping | None = 
         if not any(cell_text(c) for c in row):
             continue
         try:
-            yield _row_item(loc, row, layout, holder, seen)
+            item = _row_item(loc, row, layout, holder, seen)
+            if card:
+                item.data["statement_card"] = card.display
+                item.details.append(card)
+            yield item
         except ValueError as exc:
             raise IngestError(name, loc, str(exc)) from exc
 
@@ -123,6 +130,19 @@ def _holder_from_title(title: list[Row]) -> str | None:
             m = _IBAN_IN_TITLE.search(cell_text(c).replace(" ", ""))
             if m:
                 return m.group(0)
+    return None
+
+
+def _card_from_title(title: list[Row]) -> PaymentDetail | None:
+    """The card a statement's title block names, masked as banks print it: kept as a
+    `card_mask` account (first and last four digits) so a full card number finds it."""
+    for _, row in title:
+        for c in row:
+            m = _CARD_IN_TITLE.search(cell_text(c))
+            if m:
+                value = f"{m[1]}********{m[2]}"
+                return PaymentDetail("card_mask", value, f"{m[1]} **** **** {m[2]}",
+                                     {"source": "statement title"})
     return None
 
 

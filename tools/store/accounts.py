@@ -3,7 +3,7 @@ movements, and the cards a masked number can be."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
@@ -64,3 +64,37 @@ def bank_moves(conn: Connection, case: str, account: str) -> Sequence[Any]:
         .where(transfers.c.case == case, transfers.c.chain == "bank",
                (transfers.c.from_address == account) | (transfers.c.to_address == account))
     ).all()
+
+
+def records_with_account(conn: Connection, case: str, account_id: str, limit: int
+                         ) -> list[str]:
+    """Ids of the records an account was seen in (a statement's `card_mask`: its rows)."""
+    return list(conn.execute(
+        select(sightings.c.record_id).where(sightings.c.case == case,
+                                            sightings.c.account_id == account_id).limit(limit)
+    ).scalars())
+
+
+def record_fields(conn: Connection, case: str, record_ids: list[str]
+                  ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, fields) of the given records."""
+    yield from conn.execute(select(records.c.id, records.c.data).where(
+        records.c.case == case, records.c.id.in_(record_ids))).tuples()
+
+
+def records_of_kind(conn: Connection, case: str, kind: str
+                    ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, fields) of every record of one kind, streamed (bank rows, to name the people)."""
+    yield from conn.execute(select(records.c.id, records.c.data).where(
+        records.c.case == case, records.c.kind == kind)).tuples()
+
+
+def has_account(conn: Connection, case: str, account_id: str) -> bool:
+    return conn.execute(select(accounts.c.id).where(
+        accounts.c.case == case, accounts.c.id == account_id)).first() is not None
+
+
+def account_values(conn: Connection, case: str, kind: str) -> list[str]:
+    """Every value of one kind of account in the case (to find a near miss among them)."""
+    return list(conn.execute(select(accounts.c.value).where(
+        accounts.c.case == case, accounts.c.kind == kind)).scalars())

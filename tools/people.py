@@ -1,0 +1,113 @@
+"""People of a case (payers, payees and holders in bank statements) and finding them by a name
+written in any case ending, word order or with a typo."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from anyascii import anyascii
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+
+from tools.identifiers import iin_is_valid
+from tools.search.text import stem
+from tools.store import CaseStore
+from tools.store.accounts import records_of_kind
+
+MAX_ROWS_PER_PERSON = 20
+_WORD = re.compile(r"[\w-]+", re.U)
+
+
+class Person(BaseModel):
+    name: str = Field(description="As the statements write it")
+    accounts: list[str] = Field(default_factory=list, description="IBANs the person used")
+    iins: list[str] = Field(default_factory=list)
+    records: list[str] = Field(default_factory=list, description="Statement rows, to cite")
+    paid: str = "0"
+    received: str = "0"
+
+
+def fold(text: str) -> str:
+    """Lower case, ё as е, punctuation as spaces: how names are compared."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return re.sub(r"[^\w@ ]+", " ", text)
+
+
+def same_word(written: str, known: str) -> bool:
+    """One word of a name, in another case ending ("Сеитовой" for "Сеитова"), with a typo, or
+    transliterated ("Mefistofel" for "Мефистофель")."""
+    if written == known:
+        return True
+    if written.isascii() and not known.isascii():
+        known = anyascii(known).casefold().replace("'", "")
+        return len(known) >= 4 and (written == known or (
+            len(known) >= 5 and fuzz.ratio(written, known) >= 80))
+    if len(known) <= 3 or len(written) <= 3:
+        return False
+    if stem(written) == stem(known):
+        return True
+    common = 0
+    while common < min(len(written), len(known)) and written[common] == known[common]:
+        common += 1
+    if common >= max(4, len(known) - 2) and abs(len(written) - len(known)) <= 3:
+        return True
+    return len(known) >= 6 and fuzz.ratio(written, known) >= 85
+
+
+def person_span(text: str, name: str) -> tuple[int, int] | None:
+    """Where `text` names the person `name`: surname and given name in either order, or the
+    surname alone when it is long enough to be told apart ("у Сеитовой", "Кузнецов П.")."""
+    parts = [w for w in _WORD.findall(fold(name)) if len(w) > 2][:2]
+    if not parts:
+        return None
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(fold(text))]
+    if len(parts) == 2:
+        for i in range(len(words) - 1):
+            a, b = words[i][2], words[i + 1][2]
+            if (same_word(a, parts[0]) and same_word(b, parts[1])) or \
+                    (same_word(a, parts[1]) and same_word(b, parts[0])):
+                return words[i][0], words[i + 1][1]
+    surname = parts[0]
+    if len(surname) >= 5:
+        for start, end, w in words:
+            if same_word(w, surname):
+                return start, end
+    return None
+
+
+def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
+    """Everyone the case's statements name as payer or payee, with their accounts."""
+    people: dict[str, Person] = {}
+    totals: dict[str, list] = defaultdict(lambda: [0, 0])
+    with store.engine.connect() as conn:
+        for rid, data in records_of_kind(conn, case, "bank_row"):
+            for side in ("payer", "payee"):
+                name = " ".join(str(data.get(f"{side}_name") or "").split())
+                if len(name) < 5 or not re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", name):
+                    continue
+                key = fold(name)
+                p = people.setdefault(key, Person(name=name))
+                account = str(data.get(f"{side}_account") or "").replace(" ", "")
+                if account and account not in p.accounts:
+                    p.accounts.append(account)
+                iin = str(data.get(f"{side}_iin") or "")
+                if iin_is_valid(iin) and iin not in p.iins:
+                    p.iins.append(iin)
+                if len(p.records) < MAX_ROWS_PER_PERSON:
+                    p.records.append(rid)
+                try:
+                    amount = float(data.get("amount") or 0)
+                except ValueError:
+                    amount = 0.0
+                totals[key][0 if side == "payer" else 1] += amount
+    for key, (paid, received) in totals.items():
+        people[key].paid, people[key].received = f"{paid:.2f}", f"{received:.2f}"
+    return people
+
+
+def find_person(store: CaseStore, case: str, name: str) -> list[Person]:
+    """The people of the case `name` names (any case ending, either word order, typos)."""
+    return [p for p in people_of_case(store, case).values()
+            if person_span(name, p.name) or fold(name).strip() == fold(p.name)]
