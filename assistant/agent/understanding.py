@@ -24,8 +24,8 @@ from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, people_of_case, person_span, same_word
 from tools.search.text import analyse
-from tools.shops import shop_names
 from tools.store import CaseStore
+from tools.store.shops import shop_spellings
 
 INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identify",
            "shop_details", "statement", "shops", "beneficiaries", "compare", "message",
@@ -410,11 +410,11 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
 
 
 def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
-    """The names of the case's shops and people, for linking a question to them."""
+    """The names of the case's shops (the shop's own, its chats' and aliases: a bot chat named
+    "Гринч 🌿 на связи" is the shop "Green Planet") and people, to link a question to them."""
     with store.engine.connect() as conn:
-        names = shop_names(conn, case)
-    shops = {shop: [name] + ([shop] if shop != name and not shop.isdigit() else [])
-             for shop, name in names.items()}
+        spellings = shop_spellings(conn, case)
+    shops = {shop: names for shop, (_, names) in spellings.items()}
     people = [p.name for p in people_of_case(store, case).values()]
     return Vocabulary(shops=shops, people=people)
 

@@ -108,3 +108,19 @@ def handed_out(conn: Connection, case: str, chat: str
         .where(sightings.c.case == case, sightings.c.shop == chat, accounts.c.kind != "bot")
         .order_by(sightings.c.seen_at, sightings.c.record_id)).all()
     return [(r.id, r.kind, r.display, r.record_id, as_utc(r.seen_at)) for r in rows]
+
+
+def shop_spellings(conn: Connection, case: str) -> dict[str, tuple[str, list[str]]]:
+    """Each shop: (its name, every name it goes by — its own, its chats', its aliases, its
+    @bots), for finding the shop a question names."""
+    ensure_shops(conn, case)
+    out: dict[str, tuple[str, list[str]]] = {
+        sid: (name, [name]) for sid, name in conn.execute(
+            select(shops.c.id, shops.c.name).where(shops.c.case == case))}
+    for sid, label in conn.execute(
+            select(shop_links.c.shop, shop_links.c.label)
+            .where(shop_links.c.case == case, shop_links.c.kind.in_(["chat", "alias"]))
+            .order_by(shop_links.c.shop, shop_links.c.kind, shop_links.c.value)):
+        if sid in out and label not in out[sid][1]:
+            out[sid][1].append(label)
+    return out
