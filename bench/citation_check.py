@@ -37,7 +37,7 @@ from typing import Any
 
 from assistant.agent.claims import facts_of
 from assistant.agent.ledger import Ledger
-from assistant.agent.offline import plan
+from assistant.agent.offline import OfflineChatModel, plan
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from tests.utils.agent_eval import questions
 from tools.demo.truth import Truth
@@ -83,8 +83,9 @@ def tool_bases(truth: Truth, store: CaseStore, search: Any = None) -> Iterator[B
     """The real tools run on every evaluation question they have a plan for."""
     tools = {t.name: t for t in AGENT_TOOLS}
     seen: set[str] = set()
+    reader = OfflineChatModel()
     for q in questions(truth):
-        calls = plan(q.text)
+        calls = plan(reader.read(q.text), q.text)
         key = json.dumps(calls, sort_keys=True, ensure_ascii=False)
         if not calls or key in seen:
             continue

@@ -193,8 +193,9 @@ def facts_of(text: str, names: Iterable[str] = ()) -> list[Fact]:
 _UNITS = [(unit, re.compile(stems, re.I)) for unit, stems in (
     ("hop", r"hops?|перевод\w*|аударым\w*"), ("time", r"times?|раза?|рет"),
     ("operation", r"operations?|операци\w*"), ("payer", r"payers?|плательщик\w*|төлеуші\w*"),
-    ("card", r"cards?|карт\w*"), ("phone", r"phones?|телефон\w*"), ("iban", r"iban\w*"),
-    ("tron", r"tron"), ("wallet", r"wallets?|кошел\w*|әмиян\w*"),
+    ("card", r"cards?|карт\w*"), ("phone", r"phones?|телефон\w*"),
+    ("iban", r"iban\w*|accounts?|сч[её]т\w*|шот\w*"),
+    ("wallet", r"wallets?|кошел\w*|әмиян\w*|tron|btc|eth"),
     ("file", r"files?|файл\w*"))]
 _NEXT_WORD = re.compile(r"\s?([^\W\d_]+)")
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+):?\s?$")

@@ -59,8 +59,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from assistant.agent.ledger import Ledger
-from assistant.agent.offline import language
 from assistant.agent.tools import AgentContext
+from assistant.agent.understanding import language
 from tools.errors import TergeuError
 from tools.identifiers import parse_identifier
 from tools.store import CaseStore

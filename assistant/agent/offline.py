@@ -275,13 +275,17 @@ class Composer:
         if not res.matches:
             self.say(_p("not_in_case", lang, value=res.value))
             return
-        self.say(_p("lookup_intro", lang, value=res.matches[0].display if len(res.matches) == 1
-                    else res.query))
+        self.say(_p("lookup_intro", lang, value=_safe(res.query)))
         for prof in res.matches[:5]:
-            shops = sorted({_safe(s.shop_name or s.shop) for s in prof.seen_in if s.shop})
+            seen = prof.seen_in[:5]  # what the tool cited
+            shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})
+            anchor = seen[-1].record_id if seen else (
+                prof.bank.counterparties[0].records[0] if prof.bank and prof.bank.counterparties
+                else None)
             self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
                          display=prof.display,
-                         shops=", ".join(shops) or phrases()["none_word"][lang]))
+                         shops=", ".join(shops) or phrases()["none_word"][lang])
+                      + (f" {out.marker(anchor)}" if anchor else ""))
             first = prof.seen_in[0].record_id if prof.seen_in else None
             holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
             if holder:
@@ -293,7 +297,7 @@ class Composer:
                 self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
                              label=_safe(prof.flows.tag),
                              category=_safe(prof.flows.tag_category or "")))
-            for s in [x for x in prof.seen_in if x.shop][:4]:
+            for s in [x for x in seen if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where))
@@ -303,8 +307,8 @@ class Composer:
                 self._bank(out, prof.bank)
             if prof.flows:
                 f = prof.flows
-                self.fact(_p("wallet_flows", lang, m=out.marker(f.largest_in[0]) if f.largest_in
-                             else out.marker(f.largest_out[0] if f.largest_out else None),
+                self.fact(_p("wallet_flows", lang, m="".join(
+                    out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
                              received=_money(f.received), sent=_money(f.sent), token=f.token,
                              balance=_money(f.balance)))
             if prof.trace:

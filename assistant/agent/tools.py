@@ -132,8 +132,7 @@ def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str)
     names = [ep.label.removeprefix("deposit address of ")] if ep.label else []
     fact = f"{ep.address}: {ep.reason}{label}, {money(ep.amount)} {token}, {len(ep.path)} hops"
     ctx.derive(fact, [h.record_id for h in ep.path], names)
-    path = " -> ".join(f"{h.to_address} [{n}]" for h, n in zip(ep.path, hops, strict=True))
-    return f"[{hops[-1]}] {fact}; path {path}"
+    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}"
 
 
 def exchange_total(endpoints: Sequence[Any]) -> Decimal:
@@ -153,13 +152,14 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     if not result.hops:
         return (f"no chain of transfers from {fence(source)} to {fence(target)} in the case",
                 out)
-    lines = [ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers",
-                        [h.record_id for h in result.hops])]
+    lines = []
     for h in result.hops:
         n = out.cite(ctx, h.record_id)
         when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
         lines.append(f"[{n}] {h.from_address} -> {h.to_address}: {money(h.amount)} "
                      f"{fence(result.token)} {when}")
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers",
+                               [h.record_id for h in result.hops]))
     if result.reached is not None:
         # What the trace allots to the target: a computed figure of the case as a whole.
         lines.append(ctx.derive(f"traced money of {source} that reached {target}: "
