@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from assistant.cli.common import (
     update_search_index,
 )
 from tools.ingest import FORMATS
+
+if TYPE_CHECKING:
+    from tools.store import CaseStore
 
 
 def ingest(
@@ -91,10 +94,7 @@ def stats(case: CaseOpt, as_json: JsonOpt = False) -> None:
     """Counts per record kind and payment-detail kind, and the case's files with SHA-256."""
     from rich.table import Table
 
-    from assistant.config import get_settings
-    from assistant.wiring import open_store
-
-    s = open_store(get_settings()).stats(case)
+    s = _case_store().stats(case)
     if as_json:
         out.print_json(s.model_dump_json())
         return
@@ -120,14 +120,11 @@ def record(
     as_json: JsonOpt = False,
 ) -> None:
     """A record, its source (file, SHA-256, locator) and the evidence text at that place."""
-    from assistant.config import get_settings
     from assistant.services.records import record_with_source
-    from assistant.wiring import open_store
     from tools.errors import RecordNotFoundError, TergeuError
 
-    settings = get_settings()
     try:
-        found = record_with_source(open_store(settings), case, record_id)
+        found = record_with_source(_case_store(), case, record_id)
     except RecordNotFoundError as exc:
         raise fail(str(exc)) from exc
     except TergeuError as exc:
@@ -150,6 +147,16 @@ def record(
               soft_wrap=True)
     # Evidence text is shown verbatim: never interpreted as markup, never re-wrapped.
     out.print(found.excerpt, markup=False, highlight=False, soft_wrap=True)
+
+
+def _case_store() -> CaseStore:
+    """The case store alone, for commands that only read evidence: without the assistant's
+    tables (users, conversations, audit) and the modules that define them, it opens faster."""
+    from assistant.config import get_settings
+    from tools.store import connect_store
+
+    settings = get_settings()
+    return connect_store(settings.store_url, settings.evidence_dir)
 
 
 def register(app: typer.Typer) -> None:
