@@ -275,7 +275,12 @@ class Composer:
         if not res.matches:
             self.say(_p("not_in_case", lang, value=res.value))
             return
-        self.say(_p("lookup_intro", lang, value=_safe(res.query)))
+        first = res.matches[0]
+        anchor = first.seen_in[4 if len(first.seen_in) > 4 else -1].record_id \
+            if first.seen_in else (first.bank.counterparties[0].records[0]
+                                   if first.bank and first.bank.counterparties else None)
+        self.say(_p("lookup_intro", lang, value=_safe(res.query))
+                 + (f" {out.marker(anchor)}" if anchor else ""))
         for prof in res.matches[:5]:
             seen = prof.seen_in[:5]  # what the tool cited
             shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})

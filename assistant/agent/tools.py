@@ -205,7 +205,7 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             rows = f.largest_in[:1] + f.largest_out[:1]
             marks = "".join(f"[{out.cite(ctx, r)}]" for r in rows)
             lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
-                                            f"sent {money(f.sent)}, left {money(f.balance)}",
+                                            f"sent {money(f.sent)}, net {money(f.balance)}",
                                             rows))
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
