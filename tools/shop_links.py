@@ -116,6 +116,18 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _shop_name(own: list[Chat]) -> Chat:
+    """The chat whose title names the shop: its channel's (what it advertises under, "Снежная
+    Королева KZ" for a bot chat titled "Королева ❄️ Оператор 24/7"), unless the bot chat's
+    title is the channel's without its additions ("Жасыл Орман" of "Жасыл Орман | Алматы")."""
+    bot = next((c for c in own if c.type == BOT_CHAT), None)
+    channel = next((c for c in own if c.type in CHANNEL_TYPES), None)
+    if channel is None or (bot is not None and name_key(bot.name)
+                           and f" {name_key(bot.name)} " in f" {name_key(channel.name)} "):
+        return bot or own[0]
+    return channel
+
+
 def link_shops(chats: list[Chat], mentions: list[BotMention]) -> list[Shop]:
     """The shops the chats and bot mentions make, each chat in exactly one shop."""
     groups = _Groups()
@@ -165,7 +177,7 @@ def link_shops(chats: list[Chat], mentions: list[BotMention]) -> list[Shop]:
         own = sorted((by_id[k] for k in keys if k in by_id), key=lambda c: c.id)
         if not own:
             continue  # a bot no chat of the case belongs to
-        named = next((c for c in own if c.type == BOT_CHAT), own[0])
+        named = _shop_name(own)
         shops.append(Shop(id=own[0].id, name=named.name, chats=own,
                           bots=sorted(k[1:] for k in keys if k.startswith("@"))))
     return sorted(shops, key=lambda s: s.id)

@@ -14,7 +14,13 @@ from sqlalchemy import Connection
 
 from tools.shop_links import name_key
 from tools.store import CaseStore
-from tools.store.shops import chat_names, chats_of_shops, ensure_shops, handed_out, shops_matching
+from tools.store.shops import (
+    chats_of_shops,
+    ensure_shops,
+    handed_out,
+    shop_name_of_chats,
+    shops_matching,
+)
 
 
 class HandedOut(BaseModel):
@@ -32,10 +38,10 @@ class ShopDetails(BaseModel):
 
 
 def shop_names(conn: Connection, case: str) -> dict[str, str]:
-    """Every shop chat of the case (bot chat, channel or market vendor) and its name as the
-    chat shows it."""
+    """Every shop chat of the case (bot chat, channel or market vendor) and the name of its
+    shop: a bot chat titled "Королева ❄️ Оператор 24/7" is the shop "Снежная Королева KZ"."""
     ensure_shops(conn, case)
-    return chat_names(conn, case)
+    return shop_name_of_chats(conn, case)
 
 
 def find_shops(store: CaseStore, case: str, query: str) -> dict[str, str]:

@@ -45,11 +45,13 @@ def test_a_shop_is_found_by_any_of_its_names(market_case):
     assert find_shops(market_case, "m", "нет такого") == {}
 
 
-def test_shop_names_are_the_chats_own_names(market_case):
+def test_a_chat_goes_by_its_shops_advertised_name(market_case):
+    # The bot chat "Северный ветер" belongs to the shop whose channel is "NW Official 🌬";
+    # a shop with no channel of its own keeps its bot chat's title.
     with market_case.engine.connect() as conn:
         names = shop_names(conn, "m")
     assert names == {"tg:1650000001": "Барахолка Алматы 24/7", "tg:1650000002": "NW Official 🌬",
-                     "tg:7700000001": "Северный ветер", "tg:7700000002": "Белая Луна 🌙"}
+                     "tg:7700000001": "NW Official 🌬", "tg:7700000002": "Белая Луна 🌙"}
 
 
 def test_a_bot_chat_whose_name_spells_the_handle_is_linked_without_a_post():

@@ -17,11 +17,16 @@ HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 
 
 def load_items(folder: Path = HOSTILE) -> list[dict[str, Any]]:
-    """Every item of every manifest in `folder`, with `manifest` set to its file name."""
+    """Every item of every engine manifest in `folder` (`{items: [...]}`; the API's own
+    manifests are lists, read by `bench/hostile.py`), with `manifest` set to its file name."""
     items = []
     for manifest in sorted(folder.glob("*.yaml")):
-        for item in yaml.safe_load(manifest.read_text(encoding="utf-8"))["items"]:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            continue
+        for item in data["items"]:
             items.append({**item, "manifest": manifest.name})
+    assert items, f"no engine manifest in {folder}"
     return items
 
 

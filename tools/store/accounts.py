@@ -78,15 +78,17 @@ def records_with_account(conn: Connection, case: str, account_id: str, limit: in
 def record_fields(conn: Connection, case: str, record_ids: list[str]
                   ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(id, fields) of the given records."""
-    yield from conn.execute(select(records.c.id, records.c.data).where(
-        records.c.case == case, records.c.id.in_(record_ids))).tuples()
+    rows = conn.execute(select(records.c.id, records.c.data).where(
+        records.c.case == case, records.c.id.in_(record_ids)))
+    yield from ((rid, data) for rid, data in rows)
 
 
 def records_of_kind(conn: Connection, case: str, kind: str
                     ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(id, fields) of every record of one kind, streamed (bank rows, to name the people)."""
-    yield from conn.execute(select(records.c.id, records.c.data).where(
-        records.c.case == case, records.c.kind == kind)).tuples()
+    rows = conn.execute(select(records.c.id, records.c.data).where(
+        records.c.case == case, records.c.kind == kind))
+    yield from ((rid, data) for rid, data in rows)
 
 
 def has_account(conn: Connection, case: str, account_id: str) -> bool:

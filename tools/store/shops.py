@@ -124,3 +124,11 @@ def shop_spellings(conn: Connection, case: str) -> dict[str, tuple[str, list[str
         if sid in out and label not in out[sid][1]:
             out[sid][1].append(label)
     return out
+
+
+def shop_name_of_chats(conn: Connection, case: str) -> dict[str, str]:
+    """Each chat (or market vendor) of a shop, and the name of the shop it belongs to."""
+    return dict(conn.execute(
+        select(shop_links.c.value, shops.c.name)
+        .join(shops, (shops.c.case == shop_links.c.case) & (shops.c.id == shop_links.c.shop))
+        .where(shop_links.c.case == case, shop_links.c.kind == "chat")).all())
