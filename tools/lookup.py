@@ -233,9 +233,9 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         party = first_rows[rid]
         side = "payee" if data.get("payee_account") == party else "payer"
         names[party] = data.get(f"{side}_name") or ""
-        own = data.get("payer_name" if side == "payee" else "payee_name")
-        if own:
-            own_names[str(own)] += 1
+        own_name = data.get("payer_name" if side == "payee" else "payee_name")
+        if own_name:
+            own_names[str(own_name)] += 1
     return BankActivity(
         holder_name=own_names.most_common(1)[0][0] if own_names else None,
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),

@@ -163,9 +163,9 @@ def report_pdf(case: str, user: str, when: datetime, turns: list[ReportTurn], la
             pdf.flow(trace)
         pdf.para(t("citations", lang), 11, bold=True)
         for c in a["citations"]:
-            ok = t("verified", lang) if c["verified"] else t("not_verified", lang)
+            status = t("verified", lang) if c["verified"] else t("not_verified", lang)
             src = c["source"]
-            pdf.para(f"[{c['n']}] {c['kind']} {c['id']} — {ok}", 9, bold=True)
+            pdf.para(f"[{c['n']}] {c['kind']} {c['id']} — {status}", 9, bold=True)
             pdf.para(f"{t('source_file', lang)}: {src['file']}; SHA-256: {src['sha256']}; "
                      f"{t('locator', lang)}: {src['locator']}", 8)
             excerpt = turn.excerpts.get(c["id"], "")

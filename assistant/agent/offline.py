@@ -51,7 +51,7 @@ PROMPTS = prompts_dir()
 
 
 @cache
-def phrases() -> dict[str, dict[str, str]]:
+def phrases() -> dict[str, Any]:
     return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
 
 

@@ -148,8 +148,8 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
     for m in _BOT.finditer(q):
         add("bot", m.group(1).lower(), m.start(), m.end())
     for d in extract_payment_details(q):
-        at = _locate(q, d.raw if hasattr(d, "raw") else d.value)
-        start, end = at if at else (len(q), len(q))
+        located = _locate(q, d.value)
+        start, end = located if located else (len(q), len(q))
         if d.kind == "bot":
             continue
         add(d.kind, d.value, start, end)
@@ -164,10 +164,10 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
                 add("shop", shop, span[0], span[1], names[0])
         for person in vocabulary.people:
             # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
-            at = 0
-            while at < len(q) and (span := person_span(q[at:], person)):
-                add("person", person, at + span[0], at + span[1], person)
-                at += span[1]
+            at: int = 0
+            while at < len(q) and (where := person_span(q[at:], person)):
+                add("person", person, at + where[0], at + where[1], person)
+                at += where[1]
     found.sort(key=lambda e: e.start)
     return found, invalid
 

@@ -187,7 +187,7 @@ async def receive_files(headers: Any, body: AsyncIterator[bytes], folder: Path,
     ctype, params = parse_options_header(headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         return [], UploadRefused(400, "expected multipart/form-data with files in 'uploads'")
-    parser = MultipartParser(params[b"boundary"], {  # type: ignore[arg-type]
+    parser = MultipartParser(params[b"boundary"], {
         "on_part_begin": receiver.on_part_begin, "on_part_data": receiver.on_part_data,
         "on_part_end": receiver.on_part_end, "on_header_field": receiver.on_header_field,
         "on_header_value": receiver.on_header_value, "on_header_end": receiver.on_header_end,
