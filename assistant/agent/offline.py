@@ -237,8 +237,12 @@ class Composer:
         else:
             self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
                         token=t.token, address=address))
-        for e in endpoints[:8]:
-            label = f" ({_safe(e.label)})" if e.label else ""
+        endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
+            [e for e in endpoints[:8] if e.reason == "residue"]
+        for i, e in enumerate(endpoints):
+            if e.reason == "residue" and (i == 0 or endpoints[i - 1].reason != "residue"):
+                self.say(_p("residue_intro", lang))
+            label = f" ({_safe(e.label)})" if e.label and e.reason != "residue" else ""
             line = _p("endpoint", lang, m=out.marker(e.path[-1].record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
@@ -415,11 +419,17 @@ class Composer:
             else:
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
-            for b in ends:
-                label = f" ({_safe(b.label)})" if b.label else ""
-                self.fact(_p("endpoint", lang, m=out.marker(b.record_id), address=b.address,
+            ends = [b for b in ends if b.reason != "residue"] + \
+                [b for b in ends if b.reason == "residue"]
+            for i, b in enumerate(ends):
+                if b.reason == "residue" and (i == 0 or ends[i - 1].reason != "residue"):
+                    self.say(_p("residue_intro", lang))
+                label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
+                anchor = b.path[-1] if b.path else b.record_id
+                self.fact(_p("endpoint", lang, m=out.marker(anchor), address=b.address,
                              reason=_word("reasons", b.reason, lang), label=label,
-                             amount=_money(b.amount), token=o.token, hops="-"))
+                             amount=_money(b.amount), token=o.token,
+                             hops=len(b.path) if b.path else "-"))
 
 
 def clarification(reading: Reading) -> str:
