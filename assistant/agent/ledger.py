@@ -164,11 +164,12 @@ class Ledger:
         anchored = [f for b in self.bindings if b.records and b.records[-1] == n for f in b.facts]
         if fact.kind == "number":
             derived = [f.text for f in anchored if f.kind == "number" and f.within < 1]
-            said = ", ".join(dict.fromkeys(ev.amounts))
+            amounts = ", ".join(dict.fromkeys(ev.amounts))
             more = f"; the tools derived {', '.join(dict.fromkeys(derived))} for [{n}]" \
                 if derived else ""
-            return f"[{n}] says {said or 'no amount'}{more}"
-        elif fact.kind == "address":
+            return f"[{n}] says {amounts or 'no amount'}{more}"
+        said: list[str]
+        if fact.kind == "address":
             said = ev.parties or [f.text for f in ev.facts if f.kind == "address"]
             said = [" → ".join(said)] if said else []
         elif fact.kind == "role":
