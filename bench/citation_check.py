@@ -94,7 +94,9 @@ def tool_bases(truth: Truth, store: CaseStore, search: Any = None) -> Iterator[B
         runtime = SimpleNamespace(context=ctx)
         lines = []
         for call in calls:
-            text, _ = tools[call["name"]].func(**call["args"], runtime=runtime)
+            # The tool's own function, its runtime given as the agent loop would.
+            text, _ = tools[call["name"]].func(  # type: ignore[attr-defined]
+                **call["args"], runtime=runtime)
             lines += [ln for ln in text.splitlines() if _LEAD.match(ln)]
         if lines:
             yield Base(q.text, ctx.ledger, lines)
@@ -252,8 +254,9 @@ def plant(base: Base, kind: str, rng: random.Random) -> Item | None:
     with_amount = [i for i in order if _AMOUNT.search(claims[i])]
     for i in with_amount:
         for j in with_amount:
-            a, b = _AMOUNT.search(claims[i]), _AMOUNT.search(claims[j])
-            assert a and b
+            first, second = _AMOUNT.search(claims[i]), _AMOUNT.search(claims[j])
+            assert first and second
+            a, b = first, second
             if i != j and Decimal(a.group(0)) != Decimal(b.group(0)):
                 ci = claims[i][:a.start()] + b.group(0) + claims[i][a.end():]
                 cj = claims[j][:b.start()] + a.group(0) + claims[j][b.end():]
@@ -357,9 +360,9 @@ def run(bases: list[Base], rng: random.Random, mutants: int, correct: int) -> Sc
             score.add(item)
         for kind in KINDS:
             for _ in range(mutants):
-                item = plant(base, kind, rng)
-                if item is not None:
-                    score.add(item)
+                planted = plant(base, kind, rng)
+                if planted is not None:
+                    score.add(planted)
     return score
 
 

@@ -144,10 +144,10 @@ def report_pdf(case: str, user: str, when: datetime, turns: list[ReportTurn], la
                 if piece.strip():
                     pdf.para(piece.strip())
                 if claim is not None:
-                    ok, mark = claim_mark(claim, lang)
+                    supported, mark = claim_mark(claim, lang)
                     # PT Sans has no ✓ ✗: the PDF writes √ and × for them.
                     mark = mark.replace("✓", "√").replace("✗", "×")
-                    pdf.set_text_color(*((26, 127, 55) if ok else (209, 36, 47)))
+                    pdf.set_text_color(*((26, 127, 55) if supported else (209, 36, 47)))
                     pdf.para(mark, 8)
                     pdf.set_text_color(0, 0, 0)
         else:

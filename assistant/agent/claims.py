@@ -179,8 +179,9 @@ def facts_of(text: str, names: Iterable[str] = ()) -> list[Fact]:
             found.append(Fact("number", raw, str(values[0]), values, step,
                               _unit(rest, m.start(), m.end())))
     for role, pattern in _ROLES:
-        if hit := pattern.search(text):
-            found.append(Fact("role", hit.group(0), role))
+        said = pattern.search(text)
+        if said:
+            found.append(Fact("role", said.group(0), role))
     lowered = text.casefold()
     for name in names:
         if len(name) >= 3 and _word_in(name.casefold(), lowered):

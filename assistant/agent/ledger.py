@@ -168,7 +168,8 @@ class Ledger:
             more = f"; the tools derived {', '.join(dict.fromkeys(derived))} for [{n}]" \
                 if derived else ""
             return f"[{n}] says {amounts or 'no amount'}{more}"
-        elif fact.kind == "address":
+        said: list[str]
+        if fact.kind == "address":
             said = ev.parties or [f.text for f in ev.facts if f.kind == "address"]
             said = [" → ".join(said)] if said else []
         elif fact.kind == "role":
