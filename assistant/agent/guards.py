@@ -355,8 +355,10 @@ class StepLimit(ModelCallLimitMiddleware[Any, AgentContext]):
         if state.get("run_model_call_count", 0) < self.max_steps:
             return None
         log.info("agent stopped after %d model calls", self.max_steps)
-        return {"jump_to": "end",
-                "messages": [AIMessage(partial_answer(state["messages"], self.max_steps))]}
+        text = partial_answer(state["messages"], self.max_steps)
+        # The opening sentence's step count is the run's own, not a fact of the case to cite.
+        runtime.context.ledger.bind(text.splitlines()[0])
+        return {"jump_to": "end", "messages": [AIMessage(text)]}
 
 
 # --- the model server ---------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def trace_wallet(address: str, runtime: Runtime,
         lines.append(_endpoint_line(ctx, out, ep, token))
     exchanges = exchange_total(result.endpoints)
     if exchanges:
-        lines.append(ctx.derive(f"to exchanges and their deposit addresses: "
+        lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
     return "\n".join(lines), out
 
@@ -332,7 +332,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
     exchanges = exchange_total(o.beneficiaries)
     if exchanges:
-        lines.append(ctx.derive(f"to exchanges and their deposit addresses: "
+        lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
     return "\n".join(lines), out
 
