@@ -7,7 +7,7 @@ that build them, so that `tergeu stats` or `tergeu --help` start without loading
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -27,8 +27,6 @@ from tools.store.db import create_store_engine
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.agent.core import AgentEvent
-    from assistant.agent.ledger import Answer
     from tools.chains.sources import ChainSources
     from tools.search.embeddings import Embedder
     from tools.search.index import SearchIndex
@@ -178,56 +176,3 @@ def user_registry(engine: Engine) -> Users:
 def audit_trail(engine: Engine) -> AuditLog:
     """The audit trail of the store on `engine` (kept in its activity database)."""
     return _audits.get(engine, lambda: AuditLog(activity_engine(engine)))
-
-
-def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,
-                    session: str | None = None, user: str = "local",
-                    model: BaseChatModel | None = None) -> Iterator[AgentEvent]:
-    """The one code path of `tergeu ask` and the API's ask endpoints: the agent's events, the
-    conversation's earlier turns read before and this turn saved after.
-
-    The model is built before the first event, so a wrong TERGEU_LLM fails here, not mid-stream.
-    """
-    from assistant.agent.core import AnswerEvent, StepEvent, ask_stream
-    from assistant.agent.guards import ModelServerError
-    from assistant.agent.tools import AgentContext
-
-    model = model or language_model(settings)
-    ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
-    talk = conversations(store.engine)
-    audit = audit_trail(store.engine)
-    history = [(t.question, t.answer.answer) for t in talk.history(case, user, session)] \
-        if session else []
-
-    def events() -> Iterator[AgentEvent]:
-        audit.append(case, user, "ask", {"question": question, "session": session})
-        try:
-            for event in ask_stream(question, ctx, model, history,
-                                    max_steps=settings.agent_max_steps):
-                if isinstance(event, StepEvent) and event.state == "running":
-                    audit.append(case, user, "tool_call",
-                                 {"tool": event.tool, "args": event.args})
-                if isinstance(event, AnswerEvent):
-                    a = event.answer
-                    audit.append(case, user, "answer", {
-                        "verified": a.verified, "cited": [c.id for c in a.citations],
-                        "claims": [{"markers": c.markers, "status": c.status,
-                                    "reason": c.reason}
-                                   for c in a.claims if c.status != "plain"],
-                        "repaired": a.repair is not None})
-                    if session:
-                        talk.append(case, user, session, question, event.answer)
-                yield event
-        except ModelServerError as exc:
-            audit.append(case, user, "error", {"detail": str(exc)})
-            raise
-
-    return events()
-
-
-def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
-             session: str | None = None, user: str = "local",
-             model: BaseChatModel | None = None) -> Answer:
-    from assistant.agent.core import final_answer
-
-    return final_answer(ask_case_stream(settings, store, case, question, session, user, model))

@@ -222,7 +222,8 @@ def ask(
 ) -> None:
     """Ask the case a question; the answer cites the records behind each fact."""
     from assistant.config import get_settings
-    from assistant.wiring import ask_case, open_store
+    from assistant.services.ask import ask_case
+    from assistant.wiring import open_store
     from tools.errors import TergeuError
 
     settings = get_settings()

@@ -18,7 +18,6 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, and_, delete, func, insert, select
 
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
@@ -34,7 +33,16 @@ from tools.search.text import (
 from tools.shop_links import chat_shop_id, listing_source, market_shop_id
 from tools.store import CaseStore
 from tools.store.repository import as_utc
-from tools.store.schema import files, records, search_docs, sightings
+from tools.store.search_docs import (
+    add_documents,
+    count_indexed,
+    count_pending,
+    documents,
+    forget_index,
+    hit_sources,
+    payment_kinds,
+    pending_records,
+)
 
 log = logging.getLogger(__name__)
 
@@ -136,25 +144,14 @@ class SearchIndex:
 
     def pending(self) -> int:
         with self.store.engine.connect() as conn:
-            q = select(func.count()).select_from(self._pending_query().subquery())
-            return conn.execute(q).scalar() or 0
-
-    def _pending_query(self) -> Select[Any]:
-        return (
-            select(records.c.id, records.c.kind, records.c.text, records.c.ts, records.c.data)
-            .outerjoin(search_docs, and_(search_docs.c.case == self.key,
-                                         search_docs.c.record_id == records.c.id))
-            .where(records.c.case == self.case, records.c.kind.in_(self.kinds),
-                   records.c.text.is_not(None), search_docs.c.record_id.is_(None))
-            .order_by(records.c.id)
-        )
+            return count_pending(conn, self.case, self.key, self.kinds)
 
     def update(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Index the case's messages and listings not indexed yet; returns how many."""
         with self.lock:
             self._forget_if_chroma_lost()
             with self.store.engine.connect() as conn:
-                rows = conn.execute(self._pending_query()).all()
+                rows = pending_records(conn, self.case, self.key, self.kinds)
             done = 0
             for start in range(0, len(rows), BATCH):
                 self._index_batch(rows[start : start + BATCH])
@@ -169,23 +166,17 @@ class SearchIndex:
         """The SQL side says what is indexed; if the Chroma in use does not hold it (a new
         server, a deleted folder), index everything again rather than search half a case."""
         with self.store.engine.connect() as conn:
-            known = conn.execute(select(func.count()).select_from(search_docs)
-                                 .where(search_docs.c.case == self.key)).scalar() or 0
+            known = count_indexed(conn, self.key)
         if known and self.collection.count() < known:
             log.warning("Chroma holds %d of %d indexed documents; reindexing",
                         self.collection.count(), known)
             with self.store.engine.begin() as conn:
-                conn.execute(delete(search_docs).where(search_docs.c.case == self.key))
+                forget_index(conn, self.key)
 
     def _index_batch(self, rows: Sequence[Any]) -> None:
         ids = [r.id for r in rows]
         with self.store.engine.connect() as conn:
-            paid: dict[str, set[str]] = {}
-            for rid, account in conn.execute(
-                select(sightings.c.record_id, sightings.c.account_id)
-                .where(sightings.c.case == self.case, sightings.c.record_id.in_(ids))
-            ):
-                paid.setdefault(rid, set()).add(account.split(":", 1)[0])
+            paid = payment_kinds(conn, self.case, ids)
         docs, texts, metas = [], [], []
         for r in rows:
             # The channel or vendor name is part of what a listing says ("Барахолка Тараз").
@@ -215,13 +206,12 @@ class SearchIndex:
         self.collection.upsert(ids=[d["record_id"] for d in docs], embeddings=vectors,
                                metadatas=metas)
         with self.store.engine.begin() as conn:
-            conn.execute(insert(search_docs), docs)
+            add_documents(conn, docs)
 
     def _reload_if_stale(self) -> None:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
         with self.store.engine.connect() as conn:
-            indexed = conn.execute(select(func.count()).select_from(search_docs)
-                                   .where(search_docs.c.case == self.key)).scalar() or 0
+            indexed = count_indexed(conn, self.key)
         snapshot = self._snapshot
         if snapshot is not None and indexed != len(snapshot.docs) and self.lock.acquire(
                 blocking=False):
@@ -246,10 +236,7 @@ class SearchIndex:
 
     def _load_bm25(self) -> None:
         with self.store.engine.connect() as conn:
-            rows = conn.execute(
-                select(search_docs).where(search_docs.c.case == self.key)
-                .order_by(search_docs.c.record_id)).all()
-        docs = [dict(r._mapping) for r in rows]
+            docs = documents(conn, self.key)
         corpus = [d["tokens"].split() or ["∅"] for d in docs]
         bm25 = bm25s.BM25()
         if corpus:
@@ -356,11 +343,7 @@ class SearchIndex:
               ) -> list[Hit]:
         ids = [snap.docs[i]["record_id"] for i in top]
         with self.store.engine.connect() as conn:
-            rows = {r.id: r for r in conn.execute(
-                select(records.c.id, records.c.text, records.c.locator, files.c.name,
-                       files.c.sha256, files.c.format)
-                .join(files, files.c.id == records.c.file_id)
-                .where(records.c.case == self.case, records.c.id.in_(ids)))}
+            rows = hit_sources(conn, self.case, ids)
         hits = []
         for i in top:
             d = snap.docs[i]

@@ -14,11 +14,12 @@ from assistant.agent.guards import ModelServerError
 from assistant.agent.ledger import Answer
 from assistant.api.deps import AuditDep, CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
 from assistant.conversations import Turn
+from assistant.services.ask import ask_case, ask_case_stream
 from assistant.services.lookup import lookup as lookup_case
 from assistant.services.search import SearchRequest
 from assistant.services.search import search as search_case
 from assistant.services.trace import trace_from
-from assistant.wiring import ask_case, ask_case_stream, conversations, search_index
+from assistant.wiring import conversations, search_index
 from tools.errors import NoTransfersError
 from tools.lookup import LookupResult
 from tools.search.index import Mode, SearchFilters, SearchResult

@@ -1,0 +1,74 @@
+"""The search index's side of the store: which records are indexed, their analysed documents,
+and what a hit shows of its record (text, file, locator)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, delete, func, insert, select
+
+from tools.store.schema import files, records, search_docs, sightings
+
+
+def _pending(case: str, key: str, kinds: Sequence[str]) -> Select[Any]:
+    return (
+        select(records.c.id, records.c.kind, records.c.text, records.c.ts, records.c.data)
+        .outerjoin(search_docs, and_(search_docs.c.case == key,
+                                     search_docs.c.record_id == records.c.id))
+        .where(records.c.case == case, records.c.kind.in_(list(kinds)),
+               records.c.text.is_not(None), search_docs.c.record_id.is_(None))
+        .order_by(records.c.id)
+    )
+
+
+def count_pending(conn: Connection, case: str, key: str, kinds: Sequence[str]) -> int:
+    """Records of `kinds` with text that the index `key` does not hold yet."""
+    return conn.execute(select(func.count()).select_from(
+        _pending(case, key, kinds).subquery())).scalar() or 0
+
+
+def pending_records(conn: Connection, case: str, key: str, kinds: Sequence[str]
+                    ) -> Sequence[Any]:
+    """Those records: `id, kind, text, ts, data`, by id."""
+    return conn.execute(_pending(case, key, kinds)).all()
+
+
+def count_indexed(conn: Connection, key: str) -> int:
+    return conn.execute(select(func.count()).select_from(search_docs)
+                        .where(search_docs.c.case == key)).scalar() or 0
+
+
+def forget_index(conn: Connection, key: str) -> None:
+    """Drop what the index `key` holds (to index everything again)."""
+    conn.execute(delete(search_docs).where(search_docs.c.case == key))
+
+
+def payment_kinds(conn: Connection, case: str, record_ids: list[str]) -> dict[str, set[str]]:
+    """The kinds of payment detail (card, phone, …) each record hands out."""
+    paid: dict[str, set[str]] = {}
+    for rid, account in conn.execute(
+            select(sightings.c.record_id, sightings.c.account_id)
+            .where(sightings.c.case == case, sightings.c.record_id.in_(record_ids))):
+        paid.setdefault(rid, set()).add(account.split(":", 1)[0])
+    return paid
+
+
+def add_documents(conn: Connection, docs: list[dict[str, Any]]) -> None:
+    conn.execute(insert(search_docs), docs)
+
+
+def documents(conn: Connection, key: str) -> list[dict[str, Any]]:
+    """Every analysed document of the index `key`, by record id."""
+    return [dict(r._mapping) for r in conn.execute(
+        select(search_docs).where(search_docs.c.case == key)
+        .order_by(search_docs.c.record_id)).all()]
+
+
+def hit_sources(conn: Connection, case: str, record_ids: list[str]) -> dict[str, Any]:
+    """For each record: `id, text, locator` and its file's `name, sha256, format`."""
+    return {r.id: r for r in conn.execute(
+        select(records.c.id, records.c.text, records.c.locator, files.c.name,
+               files.c.sha256, files.c.format)
+        .join(files, files.c.id == records.c.file_id)
+        .where(records.c.case == case, records.c.id.in_(record_ids)))}
