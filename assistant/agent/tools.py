@@ -324,6 +324,8 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     for b in sorted(o.beneficiaries, key=lambda b: b.reason == "residue"):
         label = f" ({fence(b.label)})" if b.label else ""
         fact = f"{fence(b.address)}: {b.reason}{label}, {money(b.amount)} {token}"
+        if b.path:
+            fact += f", {len(b.path)} hops"
         if not b.path:
             lines.append(ctx.derive(fact))
             continue
