@@ -13,6 +13,7 @@ from assistant.cli.common import (
     EXIT_BAD_INPUT,
     CaseOpt,
     JsonOpt,
+    audit_cli,
     err,
     fail,
     out,
@@ -78,8 +79,12 @@ def ingest(
             if report.status == "rejected":
                 err.print(report.error, markup=False, highlight=False, soft_wrap=True)
 
+        audit_cli(store, case, "upload_received", {
+            "files": [{"name": f.name, "bytes": f.stat().st_size} for f in files]})
         report = ingest_paths(store, case, files, fmt=format, mapping=layout,
                               on_progress=on_records, on_file=on_file)
+    audit_cli(store, case, "upload", {"files": [
+        {"name": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     if as_json:
         out.print_json(report.model_dump_json())
     else:
@@ -123,8 +128,10 @@ def record(
     from assistant.services.records import record_with_source
     from tools.errors import RecordNotFoundError, TergeuError
 
+    store = _case_store()
+    audit_cli(store, case, "record_opened", {"record": record_id})
     try:
-        found = record_with_source(_case_store(), case, record_id)
+        found = record_with_source(store, case, record_id)
     except RecordNotFoundError as exc:
         raise fail(str(exc)) from exc
     except TergeuError as exc:

@@ -35,6 +35,24 @@ def option_error(exc: ValidationError, default: str = "ARGUMENT") -> typer.Exit:
     return fail(f"--{first['loc'][0] if first['loc'] else default}: {first['msg']}")
 
 
+def os_user() -> str:
+    """Who ran a command, as the operating system knows them (the CLI has no sign-in)."""
+    import getpass
+
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "os:unknown"
+
+
+def audit_cli(store: CaseStore, case: str, action: str, details: dict[str, object]) -> None:
+    """An entry of the case's audit trail for a command, under the operating-system user:
+    reading evidence from the command line leaves the same trace as through the API."""
+    from assistant.wiring import audit_trail
+
+    audit_trail(store.engine).append(case, os_user(), action, {"via": "cli", **details})
+
+
 def print_summary(report: IngestReport) -> None:
     imported = [f for f in report.files if f.status == "imported"]
     dup_files = [f for f in report.files if f.status == "duplicate"]

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.cli.common import CaseOpt, JsonOpt, err, fail, option_error, out
+from assistant.cli.common import (
+    CaseOpt,
+    JsonOpt,
+    audit_cli,
+    err,
+    fail,
+    option_error,
+    os_user,
+    out,
+)
 
 if TYPE_CHECKING:
     from assistant.services.trace import StartResolution
@@ -55,6 +64,7 @@ def search(
     except ValidationError as exc:
         raise option_error(exc) from exc
     update_search_index(settings, store, case, quiet=True)
+    audit_cli(store, case, "search", req.model_dump(mode="json"))
     result = search_case(search_index(settings, store, case), req)
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=1) + "\n")
@@ -110,6 +120,7 @@ def trace(
     except ValidationError as exc:
         raise option_error(exc, default="ADDRESS") from exc
     live = expand if expand is not None else settings.chains.live_expansion
+    audit_cli(store, case, "trace", req.model_dump(mode="json"))
     starts = resolve_starts(store, case, req.addresses)
     _print_starts(starts)
     try:
@@ -172,7 +183,9 @@ def lookup(
     from assistant.services.lookup import lookup as lookup_case
     from assistant.wiring import open_store
 
-    result = lookup_case(open_store(get_settings()), case, identifier)
+    store = open_store(get_settings())
+    audit_cli(store, case, "lookup", {"identifier": identifier})
+    result = lookup_case(store, case, identifier)
     if result.error:
         raise fail(f"{identifier}: {result.error}")
     if as_json:
@@ -228,7 +241,8 @@ def ask(
 
     settings = get_settings()
     try:
-        answer = ask_case(settings, open_store(settings), case, question, session)
+        answer = ask_case(settings, open_store(settings), case, question, session,
+                          user=os_user())
     except TergeuError as exc:
         raise fail(str(exc)) from exc
     if as_json:

@@ -221,3 +221,21 @@ def test_generated_demo_folder_imports_as_it_is(tergeu, tmp_path):
     names = {f["name"] for f in stats["files"]}
     assert names and "result.json" in names and "exchanges.yaml" in names
     assert not names & {"ABOUT.txt", "truth.json"}
+
+
+def test_commands_that_read_evidence_are_in_the_audit_trail_under_the_os_user(tergeu):
+    import getpass
+
+    assert tergeu("ingest", "--case", "aurora", "--no-index", str(EVIDENCE)).returncode == 0
+    assert tergeu("record", "--case", "aurora", "tg:900900/6").returncode == 0
+    assert tergeu("lookup", "--case", "aurora", "KZ09 722S 0000 0000 0001").returncode in (0, 2)
+    shown = [json.loads(line) for line in
+             tergeu("audit", "show", "--case", "aurora", "--json").stdout.splitlines()]
+    actions = [(e["action"], e["user"], e["details"].get("via")) for e in shown]
+    me = f"os:{getpass.getuser()}"
+    assert actions[:2] == [("upload_received", me, "cli"), ("upload", me, "cli")]
+    assert ("record_opened", me, "cli") in actions and ("lookup", me, "cli") in actions
+    upload = next(e for e in shown if e["action"] == "upload")
+    assert upload["details"]["files"] and all(len(f["sha256"]) == 64
+                                              for f in upload["details"]["files"])
+    assert tergeu("audit", "verify", "--case", "aurora").returncode == 0
