@@ -30,6 +30,7 @@ from tools.trace.starts import WALLET_KINDS, wallets_of_account
 
 MAX_MASK_MATCHES = 20
 MAX_SIGHTINGS = 50
+MAX_FEEDING_SENDERS = 50
 
 
 class SeenIn(BaseModel):
@@ -68,6 +69,12 @@ class TraceSummary(BaseModel):
         description="(address, reason, amount, last transfer's record id)")
 
 
+class FedBy(BaseModel):
+    shop: str = Field(description="A shop whose handed-out wallet sent money here")
+    wallet: str
+    record_id: str = Field(description="The largest transfer from that wallet, to cite")
+
+
 class WalletFlows(BaseModel):
     """What a wallet received and sent of its main token, with its largest transfers, and the
     attribution tag the case holds for it."""
@@ -99,6 +106,8 @@ class AccountProfile(BaseModel):
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
     flows: WalletFlows | None = None
+    fed_by: list[FedBy] = Field(default_factory=list, description=(
+        "Shops whose handed-out wallets paid into this wallet (it is not handed out itself)"))
     seen_with: list[str] = Field(default_factory=list,
                                  description="Other accounts in the same messages or rows")
 
@@ -252,6 +261,8 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
         wallets = [profile.value]
         if graph is not None and profile.value in graph.graph:
             profile.flows = wallet_flows(graph, profile.value)
+            if not profile.shops:
+                profile.fed_by = _shops_feeding(store, case, graph, profile.value)
     elif profile.kind in ("card", "phone", "iban"):
         wallets, _shops = wallets_of_account(store, case, profile.id)
         profile.linked_wallets = wallets
@@ -263,6 +274,26 @@ def _add_wallet_links(store: CaseStore, case: str, profile: AccountProfile,
             (e.address, e.reason, e.amount, e.path[-1].record_id)
             for e in result.endpoints[:5] if e.path])
 
+
+
+def _shops_feeding(store: CaseStore, case: str, graph: CaseGraph, address: str
+                   ) -> list[FedBy]:
+    """The shops whose handed-out wallets sent money straight to `address` (a shop's
+    treasury is a wallet no bot hands out): each with the largest such transfer, to cite."""
+    g = graph.graph
+    senders = sorted(g.predecessors(address), key=lambda p: -max(
+        m.units for m in g.edges[p, address]["m"]))[:MAX_FEEDING_SENDERS]
+    fed: dict[str, FedBy] = {}
+    with store.engine.connect() as conn:
+        names = shop_names(conn, case)
+        for sender in senders:
+            kind = parse_identifier(sender).kind
+            for row in sightings_of(conn, case, f"{kind}:{sender}", 5):
+                if row.shop and names.get(row.shop, row.shop) not in fed:
+                    move = max(g.edges[sender, address]["m"], key=lambda m: m.units)
+                    name = names.get(row.shop, row.shop)
+                    fed[name] = FedBy(shop=name, wallet=sender, record_id=move.record_id)
+    return list(fed.values())
 
 
 def wallet_flows(graph: CaseGraph, address: str) -> WalletFlows | None:

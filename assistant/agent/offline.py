@@ -302,6 +302,9 @@ class Composer:
                              else out.marker(prof.bank.counterparties[0].records[0]
                                              if prof.bank and prof.bank.counterparties
                                              else None), name=_safe(str(holder))))
+            for fed in prof.fed_by[:4]:
+                self.fact(_p("fed_by", lang, m=out.marker(fed.record_id), wallet=fed.wallet,
+                             shop=_safe(fed.shop)))
             if prof.flows and prof.flows.tag:
                 self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
                              label=_safe(prof.flows.tag),
@@ -322,7 +325,9 @@ class Composer:
                              balance=_money(f.balance)))
             if prof.trace:
                 for address, reason, amount, record_id in prof.trace.endpoints[:4]:
-                    self.fact(_p("traced_on", lang, m=out.marker(record_id), address=address,
+                    own = prof.kind in _WALLETS  # a wallet's own money, else its shops'
+                    self.fact(_p("traced_on_wallet" if own else "traced_on", lang,
+                                 m=out.marker(record_id), address=address,
                                  reason=_word("reasons", reason, lang), amount=_money(amount),
                                  token=prof.trace.token))
 

@@ -207,6 +207,11 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
                                             f"sent {money(f.sent)}, net {money(f.balance)}",
                                             rows))
+        for fed in p.fed_by[:4]:
+            n = out.cite(ctx, fed.record_id)
+            lines.append(ctx.derive(f"[{n}] receives from {fed.wallet}, a wallet the shop "
+                                    f"{fence(fed.shop)} handed out", [fed.record_id],
+                                    [fed.shop]))
         if p.trace:
             for address, reason, amount, record_id in p.trace.endpoints[:4]:
                 n = out.cite(ctx, record_id)

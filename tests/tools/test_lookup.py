@@ -137,3 +137,32 @@ def test_card_handed_out_by_two_shops_lists_both(sqlite_store, tmp_path):
     [profile] = lookup_account(sqlite_store, "c", "4400430123456789").matches
     assert profile.shops == ["tg:11", "tg:22"]
     assert [s.shop_name for s in profile.seen_in] == ["Shop A", "Shop B"]
+
+
+def test_a_treasury_no_bot_handed_out_names_the_shops_whose_wallets_pay_into_it(demo):
+    truth, store, graph = demo
+    shop = truth.shops[0]
+    [profile] = lookup_account(store, "demo", shop.treasury, graph).matches
+    assert profile.shops == [] and profile.fed_by
+    assert {f.shop for f in profile.fed_by} == {shop.name}
+    assert {f.wallet for f in profile.fed_by} <= set(shop.payment_wallets)
+    assert all(store.get_record("demo", f.record_id).kind == "transfer" for f in profile.fed_by)
+    assert profile.flows is not None and profile.flows.received == profile.flows.sent
+
+
+def test_a_card_named_by_a_statement_title_reaches_that_statement(tmp_path):
+    """The card a bank statement's title block names ("карта 4400 **** **** 0260") is linked
+    to that statement: a lookup of the full card number finds its IBAN and its flows."""
+    from tests.conftest import DATA
+    from tools.ingest.pipeline import ingest_paths
+    from tools.store import connect_store
+
+    evidence = DATA / "eval" / "handmade" / "evidence"
+    store = connect_store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "vault")
+    assert not ingest_paths(store, "hm", [evidence]).rejected
+    [profile] = lookup_account(store, "hm", "4400430278150260",
+                               load_case_graph(store, "hm")).matches
+    assert profile.statements == ["KZ14722S890317137311"]
+    assert profile.bank is not None and profile.bank.holder_name
+    assert "Жумабаев" in profile.bank.holder_name
+    assert profile.bank.counterparties and Decimal(profile.bank.total_out) > 0
