@@ -23,6 +23,7 @@ from tools.store.overview import (
     shops_of_accounts,
 )
 from tools.store.repository import as_utc
+from tools.store.shops import bots_of_chats
 from tools.trace import TraceRequest, trace
 from tools.trace.graph import CaseGraph
 from tools.trace.starts import WALLET_KINDS
@@ -38,6 +39,7 @@ class ShopSummary(BaseModel):
     record_id: str | None = Field(description="The first of them, to cite")
     first_seen: datetime | None
     last_seen: datetime | None
+    bots: list[str] = Field(default_factory=list, description="The @bots its shop goes by")
 
     @computed_field  # type: ignore[prop-decorator]  # mypy: a decorator over a property
     @property
@@ -86,8 +88,11 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         for r in shop_account_kinds(conn, case):
             per_shop[r.shop].append(r)
         names = shop_names(conn, case)
+        bots = bots_of_chats(conn, case)
         shops = [_shop(conn, case, shop, names.get(shop, shop), kinds)
                  for shop, kinds in sorted(per_shop.items())]
+        for s in shops:
+            s.bots = bots.get(s.shop, [])
         droppers = _top_droppers(conn, case, top)
         wallets = handed_out_account_ids(conn, case, WALLET_KINDS)
     handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]

@@ -407,8 +407,9 @@ class Composer:
                 if shop.record_id and shop.hands_out_payments:
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
                                        for k, n in sorted(shop.accounts.items()))
+                    bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
-                                 name=_safe(shop.name), handed=handed))
+                                 name=_safe(shop.name) + bots, handed=handed))
         if intent == "overview":
             counts = ", ".join(f"{n} {k}" for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")

@@ -35,3 +35,10 @@ def test_top_droppers_are_the_shops_accounts_ranked_by_money_then_use(small_demo
     for d in o.top_droppers:
         assert d.record_id in truth.messages
         assert d.account_id.split(":", 1)[1] in {v for _, v in truth.messages[d.record_id]}
+
+
+def test_each_shop_of_the_overview_names_its_bots(small_demo):
+    truth, store, _ = small_demo
+    o = case_overview(store, "demo", load_case_graph(store, "demo"))
+    bots = {b for s in o.shops for b in s.bots}
+    assert bots and {s.bot for s in truth.shops} <= bots

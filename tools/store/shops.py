@@ -126,6 +126,20 @@ def shop_spellings(conn: Connection, case: str) -> dict[str, tuple[str, list[str
     return out
 
 
+def bots_of_chats(conn: Connection, case: str) -> dict[str, list[str]]:
+    """Each chat of a shop, and the @bots its shop goes by."""
+    chat = shop_links.alias("chat")
+    bot = shop_links.alias("bot")
+    out: dict[str, list[str]] = {}
+    for chat_id, handle in conn.execute(
+            select(chat.c.value, bot.c.value)
+            .join(bot, (bot.c.case == chat.c.case) & (bot.c.shop == chat.c.shop))
+            .where(chat.c.case == case, chat.c.kind == "chat", bot.c.kind == "bot")
+            .order_by(chat.c.value, bot.c.value)):
+        out.setdefault(chat_id, []).append(handle)
+    return out
+
+
 def shop_name_of_chats(conn: Connection, case: str) -> dict[str, str]:
     """Each chat (or market vendor) of a shop, and the name of the shop it belongs to."""
     return dict(conn.execute(
