@@ -247,8 +247,12 @@ class Composer:
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
             if len(e.path) > 1:
-                hops = " → ".join(f"{h.to_address} {out.marker(h.record_id)}"
-                                  for h in e.path[:-1])
+                # The wallets between the start and the endpoint, from the start: forward the
+                # money arrived at them, backward it left them.
+                backward = t.request.direction == "backward"
+                hops = " → ".join(
+                    f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
+                    for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
             self.fact(line)
 
