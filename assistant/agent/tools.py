@@ -21,7 +21,7 @@ from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
 from tools.search.index import SearchFilters, SearchIndex
-from tools.shops import find_shops
+from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
@@ -274,11 +274,15 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     result = ctx.search.search(query, filters, k=8)
     out.data = result
     lines = []
+    bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
         shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
-        out.labels[h.record_id] = shop
+        handles = bots.get(h.shop or "", [])
+        # The shop's @bots: where a buyer would go, even when the post names only its channel.
+        out.labels[h.record_id] = shop + (f" ({', '.join('@' + b for b in handles)})"
+                                          if handles else "")
         lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
                      f"({', '.join(h.drugs + h.cities)}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
