@@ -153,6 +153,8 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
         try:
             result = writer.write_file(meta, items)
         except MALFORMED as exc:
+            if isinstance(exc, sqlalchemy.exc.OperationalError):
+                raise  # the store is busy or gone: not the file's fault (the API answers 503)
             where = f"after {checked.last}" if checked.last else None
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
