@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from rapidfuzz import fuzz
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, people_of_case, person_span, same_word
+from tools.resources import prompt_text, prompts_dir
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.shops import shop_spellings
@@ -55,6 +55,11 @@ _PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
                  "masked_card": "CARD", "phone": "PHONE", "iban": "ACCOUNT", "iban2": "ACCOUNT",
                  "iin": "IIN", "person": "PERSON", "shop": "SHOP", "bot": "BOT",
                  "city": "CITY", "drug": "DRUG"}
+
+# The word an entity of each kind stands as in the question the examples are compared with.
+_KIND_WORD = {"tron": "WALLET", "btc": "WALLET", "eth": "WALLET", "card": "CARD",
+              "card_mask": "CARD", "iban": "ACCOUNT", "phone": "PHONE", "iin": "IIN",
+              "bot": "BOT", "shop": "SHOP", "person": "PERSON"}
 
 
 def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
@@ -235,15 +240,12 @@ def _window_match(words: list[tuple[int, int, str]], target: list[str]
 
 def placeholders(question: str, entities: list[Named]) -> str:
     """The question with each entity replaced by a word for its kind (what the examples use)."""
-    kinds = {"tron": "WALLET", "btc": "WALLET", "eth": "WALLET", "card": "CARD",
-             "card_mask": "CARD", "iban": "ACCOUNT", "phone": "PHONE", "iin": "IIN",
-             "bot": "BOT", "shop": "SHOP", "person": "PERSON"}
     out, at = [], 0
     for e in sorted(entities, key=lambda x: x.start):
         if e.start < at or e.start >= len(question):
             continue
         out.append(question[at:e.start])
-        out.append(kinds.get(e.kind, "ENTITY"))
+        out.append(_KIND_WORD.get(e.kind, "ENTITY"))
         at = e.end
     out.append(question[at:])
     return "".join(out)
@@ -269,8 +271,7 @@ class IntentModel:
 
 
 def _examples() -> list[tuple[str, str]]:
-    text = resources.files("prompts").joinpath("intents.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.safe_load(prompt_text("intents.yaml"))
     out = []
     for intent, langs in data.items():
         for questions in langs.values():
@@ -301,7 +302,7 @@ def intent_model() -> IntentModel:
     `python -m assistant.agent.understanding`); a stale file is recomputed in memory."""
     examples = _examples()
     digest = examples_digest(examples)
-    shipped = resources.files("prompts").joinpath("intents.npz")
+    shipped = prompts_dir().joinpath("intents.npz")
     vectors = None
     if shipped.is_file():
         with shipped.open("rb") as f, np.load(f) as data:
@@ -420,6 +421,6 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
 
 
 if __name__ == "__main__":
-    target = Path(str(resources.files("prompts").joinpath("intents.npz")))
+    target = Path(str(prompts_dir().joinpath("intents.npz")))
     write_intent_vectors(target)
     print(f"wrote {target}")
