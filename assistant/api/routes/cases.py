@@ -18,6 +18,7 @@ from assistant.api.deps import (
     StoreDep,
     UserDep,
 )
+from assistant.api.memory import release_freed_memory
 from assistant.api.uploads import UploadLimits, receive_files
 from assistant.services.overview import overview as case_overview_of
 from assistant.services.records import record_with_source
@@ -116,10 +117,12 @@ async def upload_files(request: Request, case: AssignedCaseDep, store: StoreDep,
                                 {"files": sent})
         report = await run_in_threadpool(
             ingest_paths, store, case, [f.path for f in received], commit_every=1)
+        await run_in_threadpool(release_freed_memory)
     await run_in_threadpool(audit.append, case, user.name, "upload", {"files": [
         {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     # Embedding thousands of messages takes minutes: the import's answer does not wait for it.
     background.add_task(search_index(settings, store, case).update)
+    background.add_task(release_freed_memory)
     if report.rejected and len(report.rejected) == len(report.files):
         raise HTTPException(status_code=400, detail=[f.error for f in report.rejected])
     return report
