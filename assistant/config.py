@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         "(e.g. postgresql+psycopg://user:pw@host/tergeu)",
     )
 
+    store_lock_wait: float = Field(
+        default=30.0, gt=0, le=3600, description="Seconds a SQLite writer waits for another "
+        "writer (an import, the indexer) before giving up")
     chains: ChainSettings = Field(default_factory=ChainSettings)
     max_upload_mb: int = Field(default=512, ge=1, description="Largest evidence file accepted "
                                "by upload, in MB")

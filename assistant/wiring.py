@@ -74,7 +74,7 @@ def open_store(settings: Settings) -> CaseStore:
     """The case store with the assistant's own tables (users here; conversations and audit in
     the activity database) created here, once, rather than by the first of many concurrent
     requests."""
-    store = connect_store(settings.store_url, settings.evidence_dir)
+    store = connect_store(settings.store_url, settings.evidence_dir, settings.store_lock_wait)
     user_tables.create_all(store.engine)
     activity_engine(store.engine)
     return store
