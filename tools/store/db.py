@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from tools.store.migrations import migrate
 from tools.store.repository import CaseStore
 from tools.store.schema import metadata
 
@@ -58,4 +59,5 @@ def connect_store(url: str, evidence_dir: Path, lock_wait: float = 30.0) -> Case
     for table in metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
+    migrate(engine)
     return CaseStore(engine, evidence_dir)
