@@ -189,7 +189,7 @@ def call(settings: Settings, gate: Gatekeeper, token: str | None, client: str, n
                 return _error("question: 1 to 2,000 characters")
             if session is not None and (not isinstance(session, str) or len(session) > 100):
                 return _error("session: at most 100 characters")
-            answer = ask_case(settings, store, case, question, session, user.name)
+            answer = ask_case(settings, store, case, question, session, user.name, via="mcp")
             return _text(answer_text(answer), {"case": case, **answer.model_dump(mode="json")})
         run: ToolRun = run_agent_tool(settings, store, case, name, args, user.name, via="mcp")
         text = "\n\n".join(p for p in (run.text, sources_block(run.citations)) if p)
