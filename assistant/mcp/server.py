@@ -180,6 +180,9 @@ def call(settings: Settings, gate: Gatekeeper, token: str | None, client: str, n
     try:
         if name == LIST_CASES:
             cases = [c for c in store.cases() if user.may_see(c)]
+            # Outside any case: on the server's chain, with what the caller was shown.
+            audit_trail(store.engine).append(SERVER, user.name, "tool_call", {
+                "tool": LIST_CASES, "via": "mcp", "client": client, "cases": cases})
             return _text("\n".join(cases) or "no cases", {"cases": cases})
         args = dict(args)
         case = gate.case(user, args.pop("case", None), client)

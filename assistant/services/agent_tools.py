@@ -58,12 +58,17 @@ def agent_tools() -> dict[str, BaseTool]:
     return {t.name: t for t in AGENT_TOOLS}
 
 
+def arguments_model(tool: BaseTool) -> type[BaseModel]:
+    """The model of the arguments the model gives the tool (the runtime left out)."""
+    schema = tool.tool_call_schema
+    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):  # pragma: no cover
+        raise TypeError(f"tool {tool.name}: arguments not a pydantic model")
+    return schema
+
+
 def tool_arguments_schema(tool: BaseTool) -> dict[str, Any]:
     """The JSON schema of the arguments the model gives the tool (the runtime left out)."""
-    schema = tool.tool_call_schema
-    if isinstance(schema, dict):  # pragma: no cover - our tools are typed functions
-        return dict(schema)
-    return schema.model_json_schema()
+    return arguments_model(tool).model_json_schema()
 
 
 def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
@@ -77,25 +82,25 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
         ToolArgumentsError: `args` do not fit the tool's schema.
         TergeuError: the tool's own failures (a record missing from the vault, …).
     """
-    from langgraph.prebuilt import ToolRuntime
+    from langchain.tools import ToolRuntime
 
-    from assistant.agent.tools import AgentContext
+    from assistant.agent.tools import AgentContext, Runtime
 
+    # Every call is on the trail, the ones refused for a wrong name or arguments too.
+    audit_trail(store.engine).append(case, user, "tool_call",
+                                     {"tool": name, "args": args, "via": via})
     tool = agent_tools().get(name)
     if tool is None:
         raise UnknownToolError(f"no tool {name!r}; tools: {', '.join(sorted(agent_tools()))}")
-    schema = tool.tool_call_schema
     try:
-        checked = schema.model_validate(args) if not isinstance(schema, dict) else None
+        checked = arguments_model(tool).model_validate(args)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "arguments"
         raise ToolArgumentsError(f"{name}: {where}: {first['msg']}") from exc
-    given = {k: getattr(checked, k) for k in type(checked).model_fields} if checked else args
-    audit_trail(store.engine).append(case, user, "tool_call",
-                                     {"tool": name, "args": args, "via": via})
+    given = {k: getattr(checked, k) for k in type(checked).model_fields}
     ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
-    runtime = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None,
+    runtime: Runtime = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None,
                           tool_call_id=None, store=None)
     # The tool's own function, its runtime given as the agent loop gives it.
     text, _ = tool.func(**given, runtime=runtime)  # type: ignore[attr-defined]

@@ -17,9 +17,10 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
+from assistant.agent.tools import Runtime, ToolOutput
 from assistant.audit import SERVER
 from assistant.config import Settings
-from assistant.mcp.server import ASK, LIST_CASES, http_app
+from assistant.mcp.server import ASK, LIST_CASES, Gatekeeper, call, http_app, mcp_tools
 from assistant.services.agent_tools import agent_tools
 from assistant.wiring import audit_trail, open_store
 from tests.utils.loopback import serving
@@ -100,10 +101,37 @@ def test_http_lists_the_agents_tools_and_answers_each_with_citations(stack, mcp_
             assert bad.is_error and "address" in bad.content[0].text
 
     anyio.run(session)
-    trail = audit_trail(open_store(Settings(home=stack.home)).engine).entries("demo")
-    calls = [e.details for e in trail if e.user == "ayana" and e.action == "tool_call"
-             and e.details.get("via") == "mcp"]
+    engine = open_store(Settings(home=stack.home)).engine
+    calls = [e.details for e in audit_trail(engine).entries("demo")
+             if e.user == "ayana" and e.action == "tool_call" and e.details.get("via") == "mcp"]
     assert {c["tool"] for c in calls} >= set(examples)
+    assert calls[-1] == {"tool": "trace_wallet", "args": {"direction": "up"}, "via": "mcp"}
+    listed = [e.details for e in audit_trail(engine).entries(SERVER) if e.user == "ayana"]
+    assert listed[-1]["tool"] == LIST_CASES and listed[-1]["cases"] == ["demo"]
+
+
+def test_a_tool_added_to_the_agent_is_served_without_more_code(stack, monkeypatch):
+    from langchain.tools import tool
+
+    from assistant.agent import tools as agent
+
+    record_id = next(iter(stack.truth.messages))
+
+    @tool("first_message", response_format="content_and_artifact")
+    def first_message(runtime: Runtime, note: str = "") -> tuple[str, ToolOutput]:
+        """The first message that revealed payment details."""
+        out = ToolOutput("first_message", None)
+        return f"[{out.cite(runtime.context, record_id)}] the first one {note}", out
+
+    monkeypatch.setattr(agent, "AGENT_TOOLS", [*agent.AGENT_TOOLS, first_message])
+    listed = {t.name: t for t in mcp_tools()}
+    assert listed["first_message"].description == first_message.description
+    assert listed["first_message"].input_schema["required"] == ["case"]
+    assert set(listed["first_message"].input_schema["properties"]) == {"case", "note"}
+    store = open_store(Settings(home=stack.home))
+    result = call(Settings(home=stack.home), Gatekeeper(store), stack.token, "test",
+                  "first_message", {"case": "demo", "note": "x"})
+    assert _assert_cited(result)["citations"][0]["id"] == record_id
 
 
 def test_http_ask_gives_the_chats_answer_with_claim_statuses(stack, mcp_url):
