@@ -10,6 +10,7 @@ gets (a tool's result is records, not claims).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -22,6 +23,9 @@ from tools.store import CaseStore
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
+
+# Identifiers, names and queries: a call's arguments, as JSON, are never near this.
+MAX_ARGUMENTS = 4096
 
 
 class UnknownToolError(TergeuError):
@@ -89,6 +93,8 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
     # Every call is on the trail, the ones refused for a wrong name or arguments too.
     audit_trail(store.engine).append(case, user, "tool_call",
                                      {"tool": name, "args": args, "via": via})
+    if len(json.dumps(args, ensure_ascii=False)) > MAX_ARGUMENTS:
+        raise ToolArgumentsError(f"{name}: arguments over {MAX_ARGUMENTS:,} characters")
     tool = agent_tools().get(name)
     if tool is None:
         raise UnknownToolError(f"no tool {name!r}; tools: {', '.join(sorted(agent_tools()))}")

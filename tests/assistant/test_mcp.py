@@ -97,6 +97,10 @@ def test_http_lists_the_agents_tools_and_answers_each_with_citations(stack, mcp_
             record = examples["get_record"]["record_id"]
             got = await client.call_tool("get_record", {"case": "demo", "record_id": record})
             assert [c["id"] for c in got.structured_content["citations"]] == [record]
+            huge = await client.call_tool("lookup_account", {"case": "demo",
+                                                             "identifier": "4" * 5000})
+            assert huge.is_error
+            assert huge.content[0].text == "lookup_account: arguments over 4,096 characters"
             bad = await client.call_tool("trace_wallet", {"case": "demo", "direction": "up"})
             assert bad.is_error and "address" in bad.content[0].text
 

@@ -35,6 +35,7 @@ router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
 MAX_QUESTION = 2000
 MAX_TURNS = 10  # earlier turns passed on, as a server-side conversation keeps
+MAX_EARLIER = 20_000  # characters of one earlier message: a long cited answer is 5,000
 CASE_PATTERN = r"^[\w.-]{1,100}$"
 
 
@@ -138,6 +139,9 @@ def conversation(messages: Sequence[ChatMessage]) -> tuple[str, list[tuple[str, 
     if len(question) > MAX_QUESTION:
         raise HTTPException(status_code=422,
                             detail=f"messages: the question is over {MAX_QUESTION:,} characters")
+    if any(len(m.text) > MAX_EARLIER for m in said[:-1]):
+        raise HTTPException(status_code=422, detail=f"messages: an earlier message is over "
+                                                    f"{MAX_EARLIER:,} characters")
     turns: list[tuple[str, str]] = []
     asked: str | None = None
     for m in said[:-1]:

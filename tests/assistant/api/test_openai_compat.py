@@ -118,6 +118,10 @@ def test_another_cases_token_and_bad_turns_get_nothing(stack):
     with pytest.raises(openai.UnprocessableEntityError, match="over 2,000 characters"):
         client.chat.completions.create(model="demo",
                                        messages=[{"role": "user", "content": "x" * 2001}])
+    with pytest.raises(openai.UnprocessableEntityError, match="earlier message is over 20,000"):
+        client.chat.completions.create(model="demo", messages=[
+            {"role": "user", "content": "?"}, {"role": "assistant", "content": "x" * 20_001},
+            {"role": "user", "content": "обзор дела"}])
 
 
 def test_a_failing_model_server_is_an_error_the_client_raises(stack):
