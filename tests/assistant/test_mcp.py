@@ -52,7 +52,7 @@ def _examples(stack) -> dict[str, dict[str, Any]]:
 async def _http_client(url: str, token: str | None) -> AsyncIterator[Client]:
     """The SDK's client on streamable HTTP, every request carrying `token`."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx2.AsyncClient(headers=headers, timeout=120) as http, \
+    async with httpx2.AsyncClient(headers=headers, timeout=300) as http, \
             Client(streamable_http_client(f"{url}/mcp", http_client=http)) as client:
         yield client
 
