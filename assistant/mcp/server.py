@@ -21,7 +21,7 @@ import hashlib
 import logging
 import re
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import mcp_types as types
@@ -47,6 +47,9 @@ from assistant.users import User
 from assistant.wiring import audit_trail, shared_store, user_registry
 from tools.errors import TergeuError
 from tools.store import CaseStore
+
+if TYPE_CHECKING:
+    from assistant.agent.ledger import Answer
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ def mcp_tools() -> list[types.Tool]:
 
 def bearer_token(headers: Headers) -> str | None:
     scheme, _, token = headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def _fingerprint(token: str | None) -> str | None:
@@ -142,7 +145,7 @@ class Gatekeeper:
         return case
 
 
-def _text(text: str, structured: dict[str, Any]) -> types.CallToolResult:
+def _result(text: str, structured: dict[str, Any]) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
                                 structured_content=structured)
 
@@ -152,7 +155,7 @@ def _error(text: str) -> types.CallToolResult:
                                 is_error=True)
 
 
-def answer_text(answer: Any) -> str:
+def answer_text(answer: Answer) -> str:
     """An answer of the agent as a tool result: its text, its sources, then each claim that
     is not plainly supported, with why."""
     parts = [answer.answer]
@@ -183,7 +186,7 @@ def call(settings: Settings, gate: Gatekeeper, token: str | None, client: str, n
             # Outside any case: on the server's chain, with what the caller was shown.
             audit_trail(store.engine).append(SERVER, user.name, "tool_call", {
                 "tool": LIST_CASES, "via": "mcp", "client": client, "cases": cases})
-            return _text("\n".join(cases) or "no cases", {"cases": cases})
+            return _result("\n".join(cases) or "no cases", {"cases": cases})
         args = dict(args)
         case = gate.case(user, args.pop("case", None), client)
         if name == ASK:
@@ -193,10 +196,10 @@ def call(settings: Settings, gate: Gatekeeper, token: str | None, client: str, n
             if session is not None and (not isinstance(session, str) or len(session) > 100):
                 return _error("session: at most 100 characters")
             answer = ask_case(settings, store, case, question, session, user.name, via="mcp")
-            return _text(answer_text(answer), {"case": case, **answer.model_dump(mode="json")})
+            return _result(answer_text(answer), {"case": case, **answer.model_dump(mode="json")})
         run: ToolRun = run_agent_tool(settings, store, case, name, args, user.name, via="mcp")
         text = "\n\n".join(p for p in (run.text, sources_block(run.citations)) if p)
-        return _text(text, run.model_dump(mode="json"))
+        return _result(text, run.model_dump(mode="json"))
     except ModelServerError as exc:
         return _error(f"the model server failed: {exc}")
     except TergeuError as exc:

@@ -11,6 +11,7 @@ gets (a tool's result is records, not claims).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -23,6 +24,8 @@ from tools.store import CaseStore
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
+
+    from assistant.agent.ledger import Citation
 
 # Identifiers, names and queries: a call's arguments, as JSON, are never near this.
 MAX_ARGUMENTS = 4096
@@ -116,7 +119,7 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
     return ToolRun(case=case, tool=name, text=text, citations=citations)
 
 
-def sources_block(citations: list[Any]) -> str:
+def sources_block(citations: Sequence[ToolCitation | Citation]) -> str:
     """The citations as lines a model or a person reads: `[n] kind id — file (sha256…) at
     locator`; the text's markers point here."""
     lines = [f"[{c.n}] {c.kind} {c.id} — {c.source.file} (sha256 {c.source.sha256[:12]}…) "
