@@ -7,7 +7,11 @@
     ├── NoTransfersError       no start of a trace moved money in the case
     ├── FetchError             (tools.chains.client) a chain API failed or answered garbage
     ├── UserError              (assistant.users) a user cannot be added, found or changed
-    └── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
+    ├── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
+    ├── UnknownToolError       (assistant.services.agent_tools) no agent tool of that name
+    ├── ToolArgumentsError     (assistant.services.agent_tools) arguments not the tool's schema
+    └── CallRefused            (assistant.mcp.server) an MCP call without sign-in, or of a
+                               case not the caller's (said as missing)
 
 `tools.evidence` raises TergeuError itself when a record's original file is missing from the
 vault, no longer matches its SHA-256, or lacks the record's JSON pointer.
