@@ -28,6 +28,7 @@ from tools.letters.document import (
 )
 from tools.letters.models import LetterFacts
 from tools.store import CaseStore
+from tools.text_safety import visible
 from tools.trace import load_case_graph
 
 
@@ -174,9 +175,11 @@ def check_read_back(text: str, content: LetterContent, ledger: Ledger, template:
     Raises:
         LetterError: a fact of the document that was not checked, or an address missing.
     """
-    checked = " ".join([*(line.text() for line in _record_lines(content)), *content.method,
-                        *content.heuristics, content.recipient_note, content.given,
-                        content.case, content.date, _JINJA.sub(" ", template)])
+    # As the document shows them: a bidi control spelled out ("⟨U+202E⟩") is no new fact.
+    checked = visible(" ".join([*(line.text() for line in _record_lines(content)),
+                                *content.method, *content.heuristics, content.recipient_note,
+                                content.given, content.case, content.date,
+                                _JINJA.sub(" ", template)]))
     allowed = facts_of(checked, ledger.names)
     stray: list[Fact] = [f for f in facts_of(text, ledger.names)
                          if not any(f.same(a) or a.same(f) for a in allowed)]
