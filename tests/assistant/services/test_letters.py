@@ -61,7 +61,7 @@ def test_exchange_letter_names_the_exchange_and_matches_the_records(small_demo):
         assert Decimal(record.fields["amount"]) == _number(amount)
     rows = {r[0]: r for r in table_with(tables, "Attribution")}
     assert set(rows) == set(exchange.deposit_addresses)
-    for address, attribution, *_ in rows.values():
+    for _address, attribution, *_ in rows.values():
         assert attribution.startswith(f"deposit address of {exchange.label} (heuristic:")
     # Chain of custody: the SHA-256 of each original file as the generator wrote it.
     originals = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
