@@ -409,11 +409,12 @@ def draft_letter(addresses: list[str], runtime: Runtime,
                         f"checked against {s.records} records of {s.files} evidence files")]
     for line in drafted.content.addresses:
         marks = "".join(f"[{out.cite(ctx, r)}]" for r in line.cites)
-        for text, record_ids, names in line.derived:
+        for text, record_ids, names in line.bindings():
             for r in record_ids:  # the figures' records go on the turn's ledger
                 out.cite(ctx, r)
             ctx.derive(text, record_ids, names)
-        cells = [fence(v) for k, v in line.cells.items() if k != "refs" and v]
+        cells = [fence(v.replace("\u00a0", " ")) for k, v in line.cells.items()
+                 if k != "refs" and v]
         lines.append(f"{marks} {'; '.join(cells)}")
     return "\n".join(lines), out
 

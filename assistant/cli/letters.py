@@ -53,8 +53,12 @@ def letter(
     except (LetterError, NoTransfersError) as exc:
         raise fail(str(exc)) from exc
     pdf_path = out_path.with_suffix(".pdf")
-    out_path.write_bytes(drafted.docx)
-    pdf_path.write_bytes(drafted.pdf)
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_bytes(drafted.docx)
+        pdf_path.write_bytes(drafted.pdf)
+    except OSError as exc:
+        raise fail(f"--out: {out_path}: {exc.strerror or exc}") from exc
     s = drafted.summary
     out.print(f"{out_path}\n{pdf_path}\nto {s.recipient}: {len(s.addresses)} address(es), "
               f"{s.statements} statements checked against {s.records} records from {s.files} "

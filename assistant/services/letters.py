@@ -85,7 +85,9 @@ def draft_letter(store: CaseStore, case: str, req: LetterRequest,
     recount(ledger, facts)
     template = template_bytes(req.lang, templates)
     docx = render_docx(template, content.context())
-    check_read_back(docx_text(docx), content, ledger, docx_text(template), req.addresses)
+    # Amounts are grouped with no-break spaces; the checks read them as spaces.
+    written = docx_text(docx).replace("\u00a0", " ")
+    check_read_back(written, content, ledger, docx_text(template), req.addresses)
     added = set(docx_has_active_content(docx)) - set(docx_has_active_content(template))
     if added:
         raise LetterError(f"the letter would carry live content ({', '.join(sorted(added))})")
@@ -118,7 +120,7 @@ def check_letter(store: CaseStore, case: str, content: LetterContent
         ledger.add(store.get_record(case, rid), details)
     lines = _record_lines(content)
     for line in lines:
-        for text, record_ids, names in line.derived:
+        for text, record_ids, names in line.bindings():
             ledger.bind(text, record_ids, names)
     checks = []
     for line in lines:
@@ -127,6 +129,7 @@ def check_letter(store: CaseStore, case: str, content: LetterContent
         checks.append(ledger.check(claim))
     given = facts_of(" ".join([content.given, content.case, content.date]), ledger.names)
     for text in [*content.method, *content.heuristics, content.recipient_note]:
+        text = text.replace("\u00a0", " ")
         if not text:
             continue
         claim = Claim(text, [], facts_of(text, ledger.names))

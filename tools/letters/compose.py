@@ -26,8 +26,14 @@ class Line(BaseModel):
         default_factory=list, description="(text, records, names): figures computed from "
                                           "exactly these records, the anchor last")
 
+    def bindings(self) -> list[tuple[str, list[str], list[str]]]:
+        """`derived`, as checked (no-break spaces in amounts read as spaces)."""
+        return [(text.replace("\u00a0", " "), records, names)
+                for text, records, names in self.derived]
+
     def text(self) -> str:
-        return " | ".join(self.cells.values())
+        """The statement as checked (no-break spaces in amounts read as spaces)."""
+        return " | ".join(self.cells.values()).replace("\u00a0", " ")
 
 
 class LetterContent(BaseModel):
@@ -71,7 +77,8 @@ def texts(lang: str) -> dict[str, Any]:
 
 
 def amount(value: str | Decimal, lang: str) -> str:
-    """An exact amount, thousands grouped by spaces; a decimal comma in Russian and Kazakh."""
+    """An exact amount, thousands grouped by no-break spaces (a table cell never breaks an
+    amount); a decimal comma in Russian and Kazakh."""
     text = format(Decimal(value).normalize(), "f")
     whole, _, frac = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
@@ -80,7 +87,7 @@ def amount(value: str | Decimal, lang: str) -> str:
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    grouped = sign + " ".join([whole, *groups])
+    grouped = sign + "\u00a0".join([whole, *groups])
     return grouped + (("." if lang == "en" else ",") + frac if frac else "")
 
 

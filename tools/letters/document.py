@@ -128,11 +128,14 @@ def _table(pdf: Any, table: Table) -> None:
     if not rows:
         return
     width = max(len(r) for r in rows)
-    # Columns as wide as their longest word, within bounds: a 64-character hash wraps, a
-    # date or an amount does not.
-    longest = [max((max((len(w) for w in r[i].split()), default=1) if i < len(r) else 1)
-                   for r in rows) for i in range(width)]
-    weights = [22 if n > 40 else min(max(n, 7), 34) for n in longest]
+    # Columns as wide as their longest word (a 64-character hash wraps, an address or an
+    # amount does not) or half their mean length, within bounds.
+    cols = [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+    weights = []
+    for cells in cols:
+        longest = max(max((len(w) for w in c.split(" ")), default=1) for c in cells)
+        mean = sum(len(c) for c in cells) / len(cells)
+        weights.append(max(22 if longest > 40 else min(longest, 34), min(mean / 2.2, 30), 6))
     pdf.set_font("PT", "", 7)
     with pdf.table(col_widths=weights, text_align="LEFT", line_height=3.2,
                    first_row_as_headings=True,

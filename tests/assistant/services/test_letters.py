@@ -29,7 +29,7 @@ TODAY = datetime(2026, 11, 26, tzinfo=UTC)
 def _number(cell: str) -> Decimal:
     """'46 737,370804 USDT на 2025-03-11' → 46737.370804."""
     first = cell.split(" USDT")[0]
-    return Decimal(first.replace(" ", "").replace(",", "."))
+    return Decimal(re.sub(r"\s", "", first).replace(",", "."))
 
 
 def _squeezed(text: str) -> str:
