@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from tools.identifiers import parse_identifier
 from tools.trace.models import Endpoint, TraceRequest, TraceResult
 
 Recipient = Literal["exchange", "issuer"]
@@ -34,7 +35,13 @@ class LetterRequest(BaseModel):
         if any(not a or len(a) > 200 or not a.isprintable() for a in value):
             raise ValueError("an address that is empty, longer than 200 characters or not "
                              "printable")
-        return list(dict.fromkeys(value))
+        return list(dict.fromkeys(_as_stored(a) for a in value))
+
+
+def _as_stored(address: str) -> str:
+    """An address as the case stores it (Ethereum and bech32 in lower case)."""
+    found = parse_identifier(address)
+    return found.value if found.kind in ("tron", "btc", "eth") else address
 
 
 class TransferFact(BaseModel):

@@ -186,3 +186,23 @@ def test_hostile_labels_stay_text(tmp_path):
     assert "Exch⟨U+202E⟩ange <w:fldSimple" in text and "\u202e" not in text
     pdf = pdf_text(letter.pdf)
     assert "\u202e" not in pdf and "‹U+202E›" in pdf
+
+
+def test_an_etherscan_token_without_an_issuer(tmp_path):
+    """A real Etherscan token export (MKR): no issuer freezes it, so the issuer letter is
+    refused; the exchange letter leaves the unnamed exchange as a placeholder."""
+    from tests.conftest import SAMPLES
+    from tools.ingest.pipeline import ingest_paths
+    from tools.store import connect_store
+
+    store = connect_store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "evidence")
+    ingest_paths(store, "e", [SAMPLES / "03_etherscan_tokentx_ryanc414.json"])
+    address = "0x4E83362442B8D1BEC281594CEA3050C8EB01311C"  # as a user may paste it
+    with pytest.raises(LetterError, match="MKR token, contract 0x9f8f72aa.* has no known "
+                                          "issuer"):
+        draft_letter(store, "e", LetterRequest(to="issuer", addresses=[address]))
+    letter = draft_letter(store, "e", LetterRequest(to="exchange", lang="en",
+                                                    addresses=[address]))
+    text = docx_text(letter.docx)
+    assert "To: [Name of the exchange — not named in the case file; to be filled in]" in text
+    assert address.lower() in text
