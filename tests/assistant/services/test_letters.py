@@ -185,7 +185,8 @@ def test_hostile_labels_stay_text(tmp_path):
     text = docx_text(letter.docx)
     assert "Exch⟨U+202E⟩ange <w:fldSimple" in text and "\u202e" not in text
     pdf = pdf_text(letter.pdf)
-    assert "\u202e" not in pdf and "‹U+202E›" in pdf
+    assert "\u202e" not in pdf and "‹U+202E›" in pdf and "<w:fldSimple" in pdf
+    assert b"/Annots" not in letter.pdf and b"/URI" not in letter.pdf  # no link in the PDF
 
 
 def test_an_etherscan_token_without_an_issuer(tmp_path):
