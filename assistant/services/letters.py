@@ -152,7 +152,7 @@ def recount(ledger: Ledger, facts: LetterFacts) -> None:
         if not a.complete:
             continue
         got, gave = Decimal(0), Decimal(0)
-        for rid in a.transfers:
+        for rid in dict.fromkeys(a.transfers):
             fields = ledger.records[ledger.by_id[rid]].fields
             value = Decimal(str(fields["amount"]))
             if fields.get("to") == a.address:

@@ -106,7 +106,6 @@ class _Numbers:
 
 def compose(facts: LetterFacts, lang: Language, today: datetime) -> LetterContent:
     """The lines of the letter in `lang`, numbered in the order they cite records."""
-    t = texts(lang)
     nums = _Numbers()
     token = facts.token_label
     recipient, note = _recipient(facts, lang, nums)
@@ -141,7 +140,7 @@ def compose(facts: LetterFacts, lang: Language, today: datetime) -> LetterConten
         case=facts.case, to=facts.to, lang=lang, date=f"{today:%Y-%m-%d}", token=token,
         recipient=recipient, recipient_note=note, addresses=addresses, transfers=transfers,
         custody=custody, cited=cited, method=method, heuristics=heuristics,
-        given=given + f" {t['period_open']}", numbering=numbering)
+        given=given, numbering=numbering)
 
 
 def _recipient(facts: LetterFacts, lang: str, nums: _Numbers) -> tuple[Line, str]:

@@ -132,7 +132,7 @@ def _address_facts(cg: CaseGraph, address: str, token: str, endpoint: Endpoint |
         address=address, token=token, received=format(from_units(received), "f"),
         sent=format(from_units(sent), "f"), held=format(from_units(received - sent), "f"),
         last_time=datetime.fromtimestamp(last, UTC) if last else None,
-        transfers=[m.record_id for m, _, _ in listed],
+        transfers=list(dict.fromkeys(m.record_id for m, _, _ in listed)),
         complete=len(listed) == len(moves), attribution=_attribution(cg, address, token),
         endpoint=endpoint)
 

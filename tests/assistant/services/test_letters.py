@@ -93,11 +93,14 @@ def test_issuer_letter_states_what_is_still_at_each_beneficiary(small_demo):
 def test_kazakh_letter(small_demo):
     truth, store, _ = small_demo
     letter = draft_letter(store, "demo", LetterRequest(
-        to="exchange", lang="kk", addresses=truth.exchanges[0].deposit_addresses[:1]),
-        today=TODAY)
+        to="exchange", lang="kk", addresses=truth.exchanges[0].deposit_addresses[:1],
+        trace=TraceRequest(addresses=[truth.shops[0].treasury], policy="fifo", hops=9,
+                           since=datetime(2025, 1, 1, tzinfo=UTC))), today=TODAY)
     text = docx_text(letter.docx)
     assert "Қаражатты бұғаттау және ақпарат беру туралы" in text
     assert "биржа депозит мекенжайы" in text
+    assert "Бөлу ережесі: FIFO" in text and "Тереңдігі: бастапқы мекенжайдан 9 аударымға" in text
+    assert "Кезең: 2025-01-01 — …" in text
 
 
 def test_a_fact_the_records_do_not_state_stops_the_letter(small_demo):
