@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     embeddings_url: str = Field(default="http://127.0.0.1:8080/v1",
                                 description="OpenAI-compatible embeddings base URL")
     embeddings_api_key: SecretStr | None = Field(default=None, description="Its API key")
+    letter_templates: Path | None = Field(
+        default=None, description="The office's letter templates (<lang>.docx: ru, kk, en); "
+        "the ones shipped with Tergeu where a language has none")
 
     @property
     def store_url(self) -> str:

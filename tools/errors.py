@@ -5,6 +5,9 @@
     │   └── UnknownFormatError no importer recognises the file's content
     ├── RecordNotFoundError    no record with that id in the case
     ├── NoTransfersError       no start of a trace moved money in the case
+    ├── LetterError            (tools.letters.facts) a letter cannot be written as asked
+    │   └── UnsupportedLetterError (assistant.services.letters) a statement the records
+    │                          do not support: the letter is not produced
     ├── FetchError             (tools.chains.client) a chain API failed or answered garbage
     ├── UserError              (assistant.users) a user cannot be added, found or changed
     ├── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model

@@ -16,6 +16,7 @@ from ui.client import ApiClient, ApiError
 from ui.config import UiSettings
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t, texts
+from ui.letters import letter_box
 from ui.report import ReportTurn, report_html, report_pdf
 from ui.text import answer_pieces, claim_mark, label, plain, safe, table
 
@@ -373,6 +374,7 @@ def main() -> None:
         show_turn(case, i, turn)
     with st.sidebar:
         upload_box(case)
+        letter_box(client(), case, lang(), ss.get("overviews", {}).get(case))
         export_box(case)
     question = st.chat_input(t("ask_placeholder", lang())) or ss.pop("pending", None)
     if question:

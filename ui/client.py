@@ -68,6 +68,13 @@ class ApiClient:
         return self._json(self.http.post(f"/api/cases/{case}/trace",
                                          json={"addresses": [address], "direction": direction}))
 
+    def letter(self, case: str, to: str, addresses: list[str], lang: str,
+               trace_from: list[str] | None = None) -> dict[str, Any]:
+        """A freeze or information request letter: summary, checks, DOCX and PDF (base64)."""
+        body = {"to": to, "addresses": addresses, "lang": lang,
+                "trace": {"addresses": trace_from} if trace_from else None}
+        return self._json(self.http.post(f"/api/cases/{case}/letters", json=body))
+
     def note_export(self, case: str, fmt: str, session: str, report: bytes | str) -> None:
         """Tell the server a report of the conversation `session` was handed to the user: it
         records the questions it kept for that conversation, with the report's hash and size."""

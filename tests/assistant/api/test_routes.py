@@ -226,7 +226,8 @@ def _calls(app, record_id):
     bodies = {"ask": {"question": "обзор дела"}, "stream": {"question": "обзор дела"},
               "trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]},
               "exports": {"format": "pdf", "session": "s1", "sha256": "0" * 64, "bytes": 1},
-              "completions": {"model": "demo", "messages": [{"role": "user", "content": "?"}]}}
+              "completions": {"model": "demo", "messages": [{"role": "user", "content": "?"}]},
+              "letters": {"to": "exchange", "addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]}}
     for route, methods in app.openapi()["paths"].items():
         if route in OPEN:
             continue
