@@ -6,6 +6,7 @@
     ├── RecordNotFoundError    no record with that id in the case
     ├── NoTransfersError       no start of a trace moved money in the case
     ├── FetchError             (tools.chains.client) a chain API failed or answered garbage
+    ├── WatchError             (tools.watch.store) an address or threshold cannot be watched
     ├── UserError              (assistant.users) a user cannot be added, found or changed
     └── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
 

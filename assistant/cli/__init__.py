@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import admin, case, demo, investigate, servers
+from assistant.cli import admin, case, demo, investigate, servers, watch
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Tergeu: investigate drug-trade money in case evidence.")
@@ -20,6 +20,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.audit_app, name="audit")
 servers.register(app)
+watch.register(app)
 
 
 def main() -> None:

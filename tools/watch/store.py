@@ -197,7 +197,9 @@ def _cited(conn: Connection, case: str, ids: list[int]) -> dict[int, list[CitedT
         .join(transfers, (transfers.c.case == alert_records.c.case)
               & (transfers.c.record_id == alert_records.c.record_id))
         .where(alert_records.c.case == case, alert_records.c.alert_id.in_(ids))
-        .order_by(alert_records.c.alert_id, transfers.c.ts, transfers.c.seq)).all()
+        .order_by(alert_records.c.alert_id, alert_records.c.role.desc(), transfers.c.ts,
+                  transfers.c.seq)).all()
+    # Triggers first (role "trigger" sorts after "context"), each role in time order.
     out: dict[int, list[CitedTransfer]] = {}
     seen: set[tuple[int, str]] = set()
     for r in rows:
