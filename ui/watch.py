@@ -42,7 +42,8 @@ def alerts_badge(api: ApiClient, case: str) -> None:
     """The number of alerts, in the sidebar, red when there are any."""
     n = len(case_alerts(api, case))
     text = t("alerts_badge", _lang(), n=n)
-    st.markdown(f":red-badge[{text}]" if n else f":gray-badge[{text}]")
+    st.markdown(f":red-badge[:material/notifications_active: {text}]" if n
+                else f":gray-badge[:material/notifications: {text}]")
 
 
 def headline(a: dict[str, Any]) -> str:
@@ -62,7 +63,8 @@ def headline(a: dict[str, Any]) -> str:
 def alert_card(case: str, a: dict[str, Any], open_record: OpenRecord) -> None:
     lang = _lang()
     with st.container(border=True):
-        st.markdown(f"**{headline(a)}**")
+        colour = {"exchange": "red", "outflow": "orange"}.get(a["kind"], "blue")
+        st.markdown(f":{colour}[**{headline(a)}**]")
         if a["kind"] == "exchange":
             st.error(t("alert_freeze", lang, exchange=label(a["exchange"]),
                        deposit=label(a["deposit_address"])))
@@ -84,7 +86,9 @@ def alert_card(case: str, a: dict[str, Any], open_record: OpenRecord) -> None:
 
 def alerts_panel(api: ApiClient, case: str, open_record: OpenRecord) -> None:
     found = case_alerts(api, case)
-    with st.expander(t("alerts_title", _lang(), n=len(found)), expanded=bool(found)):
+    with st.expander(t("alerts_title", _lang(), n=len(found)), expanded=bool(found),
+                     icon=":material/notifications_active:" if found
+                     else ":material/notifications:"):
         if not found:
             st.caption(t("alerts_none", _lang()))
         for a in found:
@@ -95,7 +99,8 @@ def watchlist_panel(api: ApiClient, case: str) -> None:
     lang = _lang()
     watched = api.watches(case)
     with st.expander(t("watch_title", lang, n=sum(w["followed_from"] is None
-                                                   for w in watched))):
+                                                   for w in watched)),
+                     icon=":material/visibility:"):
         if watched:
             st.dataframe(table({
                 t("col_address", lang): w["address"],
@@ -131,8 +136,12 @@ def watchlist_panel(api: ApiClient, case: str) -> None:
                 st.error(label(exc.detail))
             else:
                 case_alerts(api, case, fresh=True)
-                st.success(t("watch_polled", lang, addresses=report["addresses"],
-                             imported=report["imported"], alerts=len(report["alerts"])))
+                st.session_state.watch_polled = t(
+                    "watch_polled", lang, addresses=report["addresses"],
+                    imported=report["imported"], alerts=len(report["alerts"]))
+                st.rerun()  # the alerts above are drawn again with what this poll raised
+        if polled := st.session_state.pop("watch_polled", None):
+            st.success(polled)
 
 
 def watch_panel(api: ApiClient, case: str, open_record: OpenRecord) -> None:
@@ -145,7 +154,8 @@ def watch_button(api: ApiClient, case: str, trace: dict[str, Any], key: str) -> 
     """ "Watch these beneficiaries" under a trace: its final beneficiaries to the watchlist."""
     found = [ep["address"] for ep in trace.get("endpoints", [])
              if ep["reason"] == "beneficiary"]
-    if found and st.button(t("watch_beneficiaries", _lang()), key=f"watch-{key}"):
+    if found and st.button(t("watch_beneficiaries", _lang()), key=f"watch-{key}",
+                           icon=":material/visibility:"):
         try:
             added = api.watch(case, found, note=t("beneficiaries", _lang()))
             st.success(t("watch_added", _lang(), n=len(added)))
