@@ -97,5 +97,26 @@ class ScriptedTronGrid:
             meta["links"] = {"next": str(nxt)}
         return JSONResponse({"data": chunk, "success": True, "meta": meta})
 
+    async def script_add(self, request: Request) -> JSONResponse:
+        """POST /_script/add [{from, to, usdt, ts_ms?}…]: transfers added from another process."""
+        txs = [self.add(t["from"], t["to"], t["usdt"], t.get("ts_ms"))
+               for t in await request.json()]
+        return JSONResponse({"added": txs})
+
+    def script_requests(self, request: Request) -> JSONResponse:
+        return JSONResponse({"requests": len(self.requests)})
+
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/v1/accounts/{address}/transactions/trc20", self.page)])
+        return Starlette(routes=[
+            Route("/v1/accounts/{address}/transactions/trc20", self.page),
+            Route("/_script/add", self.script_add, methods=["POST"]),
+            Route("/_script/requests", self.script_requests)])
+
+
+if __name__ == "__main__":  # a server of its own process: python -m … PORT
+    import sys
+
+    import uvicorn
+
+    uvicorn.run(ScriptedTronGrid().app(), host="127.0.0.1", port=int(sys.argv[1]),
+                log_level="error")
