@@ -20,8 +20,17 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.utils.loopback import serving
-from tests.utils.scripted_trongrid import ScriptedTronGrid, tron_address
-from tests.tools.watch.test_poll import D, HOT, OTHER, PAYER, W, HOUR_MS, tagpack
+from tests.utils.scripted_trongrid import (
+    HOT,
+    HOUR_MS,
+    OTHER,
+    PAYER,
+    D,
+    ScriptedTronGrid,
+    W,
+    tagpack,
+    tron_address,
+)
 
 
 class Office:

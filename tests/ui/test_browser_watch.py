@@ -14,10 +14,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.tools.watch.test_poll import D, HOT, HOUR_MS, OTHER, PAYER, W, tagpack
 from tests.ui.test_browser import APP, ARTIFACTS, CHROMIUM
 from tests.utils.loopback import free_port, serving, wait_until_up
-from tests.utils.scripted_trongrid import ScriptedTronGrid
+from tests.utils.scripted_trongrid import (
+    HOT,
+    HOUR_MS,
+    OTHER,
+    PAYER,
+    D,
+    ScriptedTronGrid,
+    W,
+    tagpack,
+)
 
 DOCS = Path(__file__).parents[2] / "docs"
 

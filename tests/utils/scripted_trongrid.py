@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -34,6 +35,30 @@ def tron_address(seed: str) -> str:
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+# The scene of the watch tests: a beneficiary W got drug money from PAYER; D is a deposit
+# address of the exchange whose hot wallet HOT is tagged (it swept OTHER's coins before).
+HOUR_MS = 3600_000
+W = tron_address("beneficiary")
+D = tron_address("deposit")
+HOT = tron_address("hot wallet")
+PAYER = tron_address("payer")
+OTHER = tron_address("another customer")
+
+
+def tagpack(path: Path) -> Path:
+    """A GraphSense TagPack naming HOT an exchange's wallet."""
+    path.write_text(f"""title: Exchanges
+creator: test
+category: exchange
+network: TRX
+tags:
+  - address: {HOT}
+    label: Qazex exchange hot wallet
+""", encoding="utf-8")
+    return path
+
 
 
 @dataclass

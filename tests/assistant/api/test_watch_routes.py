@@ -12,9 +12,18 @@ from assistant.api.app import create_app
 from assistant.config import Settings, get_settings
 from assistant.users import Users
 from assistant.wiring import audit_trail, open_store
-from tests.tools.watch.test_poll import D, HOT, HOUR_MS, OTHER, PAYER, W, tagpack
 from tests.utils.loopback import serving
-from tests.utils.scripted_trongrid import ScriptedTronGrid, tron_address
+from tests.utils.scripted_trongrid import (
+    HOT,
+    HOUR_MS,
+    OTHER,
+    PAYER,
+    D,
+    ScriptedTronGrid,
+    W,
+    tagpack,
+    tron_address,
+)
 from tools.ingest.pipeline import ingest_paths
 
 BENEFICIARY = tron_address("holds it")

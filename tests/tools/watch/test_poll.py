@@ -4,13 +4,22 @@ per event with the transfers that raised it, nothing lost or repeated."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.utils.loopback import serving
-from tests.utils.scripted_trongrid import ScriptedTronGrid, tron_address
+from tests.utils.scripted_trongrid import (
+    HOT,
+    HOUR_MS,
+    OTHER,
+    PAYER,
+    D,
+    ScriptedTronGrid,
+    W,
+    tagpack,
+    tron_address,
+)
 from tools.chains.client import CachedFetcher
 from tools.chains.sources import ChainSources
 from tools.evidence import vault_path
@@ -19,25 +28,6 @@ from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.watch import WatchStore, poll_case
 from tools.watch.store import WatchError
-
-HOUR_MS = 3600_000
-W = tron_address("beneficiary")
-D = tron_address("deposit")
-HOT = tron_address("hot wallet")
-PAYER = tron_address("payer")
-OTHER = tron_address("another customer")
-
-
-def tagpack(path: Path) -> Path:
-    path.write_text(f"""title: Exchanges
-creator: test
-category: exchange
-network: TRX
-tags:
-  - address: {HOT}
-    label: Qazex exchange hot wallet
-""", encoding="utf-8")
-    return path
 
 
 @pytest.fixture
