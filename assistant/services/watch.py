@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from assistant.config import Settings
 from assistant.wiring import Memo, audit_trail, chain_sources
@@ -141,6 +142,12 @@ def run_poller(settings: Settings, store: CaseStore, case: str | None, once: boo
         started = time.monotonic()
         cases = [case] if case else watchlist(store.engine).cases()
         for c in cases:
-            on_report(poll(settings, store, c))
+            try:
+                on_report(poll(settings, store, c))
+            except OperationalError as exc:
+                if once:
+                    raise
+                # The database is busy or away for a while: this case waits for the next round.
+                log.warning("poll of case %s: %s", c, exc.orig or exc)
         if once or stop.wait(max(0.0, interval - (time.monotonic() - started))):
             return
