@@ -156,6 +156,13 @@ def test_watch_list_remove_and_bad_input(world):
     assert tergeu(env, "watch", "add", "--case", "c", W, tron_address("x")).returncode == 0
     listed = json.loads(tergeu(env, "watch", "list", "--case", "c", "--json").stdout)
     assert {w["address"] for w in listed} == {W, tron_address("x")}
+    assert tergeu(env, "watch", "run", "--case", "c", "--once").returncode == 0
+    done = tergeu(env, "watch", "add", "--case", "c", "--beneficiaries-of", PAYER,
+                  "--threshold", "100")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"watching {W} (tron, USDT, alert above 100)"]
+    done = tergeu(env, "watch", "add", "--case", "c", "--beneficiaries-of", OTHER)
+    assert done.returncode == 2 and "no transfers" in done.stderr.lower(), done.stderr
     assert tergeu(env, "watch", "remove", "--case", "c", W).returncode == 0
     done = tergeu(env, "watch", "remove", "--case", "c", W)
     assert done.returncode == 2 and "not watched in case 'c'" in done.stderr
