@@ -14,7 +14,7 @@ from tools.errors import TergeuError
 from tools.store.repository import as_utc
 from tools.store.schema import transfers
 from tools.watch.models import Alert, CitedTransfer, Watch
-from tools.watch.schema import alert_records, alerts, metadata, watches
+from tools.watch.schema import alert_records, alerts, metadata, watch_state, watches
 
 # One request adds at most this many addresses (a trace's beneficiaries are tens).
 MAX_ADD = 2000
@@ -82,6 +82,11 @@ class WatchStore:
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             since = last_seq(conn, case)
+            if conn.execute(select(watch_state.c.case).where(watch_state.c.case == case)
+                            ).first() is None:
+                # The case's first watch: its transfers so far are evaluated already (none
+                # raises an alert), so the first poll does not stream the whole case.
+                conn.execute(insert(watch_state).values(case=case, evaluated_seq=since))
             held = {r.address: r for r in conn.execute(
                 select(watches).where(watches.c.case == case,
                                       watches.c.address.in_(list(checked))))}
