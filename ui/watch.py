@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import streamlit as st
 
 from ui.client import ApiClient, ApiError
@@ -134,6 +135,8 @@ def watchlist_panel(api: ApiClient, case: str) -> None:
                 report = api.poll(case)
             except ApiError as exc:
                 st.error(label(exc.detail))
+            except httpx.HTTPError as exc:  # a long poll outlasting the client's timeout
+                st.error(label(exc))
             else:
                 case_alerts(api, case, fresh=True)
                 st.session_state.watch_polled = t(

@@ -185,13 +185,14 @@ def _alerts_of(run: _Run, w: Any, outs: list[Row], ins: list[Row], sweeps: list[
         claimed.add(r.record_id)
     # A followed recipient swept what it got from the watched address into an exchange.
     for s in sweeps:
-        hops = run.conn.execute(
-            select(transfers.c.record_id, transfers.c.amount, transfers.c.from_address,
-                   transfers.c.to_address)
-            .where(transfers.c.case == run.case, transfers.c.from_address == w.address,
-                   transfers.c.to_address == s.from_address, transfers.c.token == w.token,
-                   transfers.c.seq > w.since_seq)
-            .order_by(transfers.c.seq)).all()
+        q = (select(transfers.c.record_id, transfers.c.amount, transfers.c.from_address,
+                    transfers.c.to_address)
+             .where(transfers.c.case == run.case, transfers.c.from_address == w.address,
+                    transfers.c.to_address == s.from_address, transfers.c.token == w.token,
+                    transfers.c.seq > w.since_seq))
+        if s.ts is not None:  # only money that was there before the sweep left
+            q = q.where(transfers.c.ts <= s.ts)
+        hops = run.conn.execute(q.order_by(transfers.c.seq)).all()
         if hops:
             run.raise_alert("exchange", w, list(hops), [s.record_id], {
                 "exchange": run.exchanges[s.to_address], "deposit_address": s.from_address,

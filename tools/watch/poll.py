@@ -23,7 +23,7 @@ from tools.store.repository import StoreWriter
 from tools.watch.alerts import evaluate, recipients_to_follow
 from tools.watch.models import AddressPoll, PollReport
 from tools.watch.schema import watches
-from tools.watch.store import WatchStore
+from tools.watch.store import WatchError, WatchStore
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,11 @@ def poll_case(store: CaseStore, watchlist: WatchStore, case: str, sources: Chain
         if max_follow:
             follow = recipients_to_follow(store.engine, case, max_follow)
             for recipient, origin in follow:
-                watchlist.add(case, [recipient], "watch", followed_from=origin)
+                try:
+                    watchlist.add(case, [recipient], "watch", followed_from=origin)
+                except WatchError as exc:  # not an address a chain API can be asked about
+                    log.info("not following %s: %s", recipient[:120], exc)
+                    continue
                 report.followed.append(recipient)
                 _poll_address(writer, case, recipient, None, sources, report)
     report.alerts = watchlist.alerts(case, ids=evaluate(store.engine, case))

@@ -126,3 +126,23 @@ def test_watching_checks_addresses_and_thresholds(sqlite_store):
     assert (w.threshold, w.token, w.chain) == ("1000.5", "USDT", "tron")
     assert watchlist.remove("c", W) and not watchlist.remove("c", W)
     assert watchlist.of_case("c") == []
+
+
+def test_a_followed_recipient_sweeping_into_an_exchange_raises_the_exchange_alert(
+        store: CaseStore, grid, src, tmp_path):
+    ingest_paths(store, "c", [tagpack(tmp_path / "exchanges.yaml")])
+    watchlist = WatchStore(store.engine)
+    watchlist.add("c", [W], "ayana", threshold="100")
+    poll_case(store, watchlist, "c", src)
+    fresh = tron_address("a deposit never seen before")
+    hop = grid.add(W, fresh, "700")
+    report = poll_case(store, watchlist, "c", src)
+    assert report.followed == [fresh]
+    assert [(a.kind, a.amount) for a in report.alerts] == [("outflow", "700")]
+    sweep = grid.add(fresh, HOT, "700")
+    report = poll_case(store, watchlist, "c", src)
+    [alert] = report.alerts
+    assert (alert.kind, alert.exchange, alert.deposit_address, alert.amount) == \
+        ("exchange", "Qazex exchange hot wallet", fresh, "700")
+    assert [(t.tx, t.role) for t in alert.transfers] == [(hop, "trigger"), (sweep, "context")]
+    assert poll_case(store, watchlist, "c", src).alerts == []
