@@ -9,6 +9,7 @@
     │   └── UnsupportedLetterError (assistant.services.letters) a statement the records
     │                          do not support: the letter is not produced
     ├── FetchError             (tools.chains.client) a chain API failed or answered garbage
+    ├── WatchError             (tools.watch.store) an address or threshold cannot be watched
     ├── UserError              (assistant.users) a user cannot be added, found or changed
     ├── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
     ├── UnknownToolError       (assistant.services.agent_tools) no agent tool of that name

@@ -17,7 +17,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from assistant.api.deps import UserDep
 from assistant.api.limits import BodyLimit, DeniedLog
-from assistant.api.routes import audit, cases, investigate, letters, openai_compat
+from assistant.api.routes import audit, cases, investigate, letters, openai_compat, watch
 from assistant.audit import SERVER, is_lock_error
 from assistant.config import get_settings
 from assistant.users import User
@@ -44,6 +44,7 @@ def create_app() -> FastAPI:
     app.include_router(audit.router)
     app.include_router(audit.server_router)
     app.include_router(openai_compat.router)
+    app.include_router(watch.router)
     app.add_middleware(BodyLimit, limit=MAX_JSON_BODY)
     app.state.denied_log = DeniedLog()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import admin, case, demo, investigate, letters, mcp_server, servers
+from assistant.cli import admin, case, demo, investigate, letters, mcp_server, servers, watch
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Tergeu: investigate drug-trade money in case evidence.")
@@ -22,6 +22,7 @@ app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.audit_app, name="audit")
 servers.register(app)
 mcp_server.register(app)
+watch.register(app)
 
 
 EXIT_BUSY = 75  # sysexits' EX_TEMPFAIL: nothing is wrong with the input, try again later
