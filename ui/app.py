@@ -16,7 +16,7 @@ from ui.client import ApiClient, ApiError
 from ui.config import UiSettings
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t, texts
-from ui.letters import letter_box
+from ui.letters import alert_letter, letter_box
 from ui.report import ReportTurn, report_html, report_pdf
 from ui.text import answer_pieces, claim_mark, label, plain, safe, table
 from ui.watch import alerts_badge, watch_button, watch_panel
@@ -373,7 +373,8 @@ def main() -> None:
         ss.session_case, ss.session, ss.turns = case, uuid.uuid4().hex, []
     st.title(t("title", lang()))
     overview_panel(case)
-    watch_panel(client(), case, record_dialog)
+    watch_panel(client(), case, record_dialog, alert_actions=[
+        lambda c, alert, key: alert_letter(client(), c, lang(), alert, key)])
     for i, turn in enumerate(ss.turns):
         show_turn(case, i, turn)
     with st.sidebar:

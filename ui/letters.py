@@ -22,6 +22,36 @@ def default_addresses(overview: dict[str, Any] | None, to: str) -> list[str]:
     return [b["address"] for b in overview.get("beneficiaries", []) if b["reason"] == wanted]
 
 
+def alert_letter(api: ApiClient, case: str, lang: str, alert: dict[str, Any], key: str) -> None:
+    """Under an alert of money reaching an exchange: the freeze request to that exchange for
+    the deposit address, traced from the watched address, while the money is still there."""
+    if alert.get("kind") != "exchange" or not alert.get("deposit_address"):
+        return
+    drafted = f"{key}-drafted"
+    if st.button(t("letter_button", lang), key=f"{key}-letter"):
+        try:
+            st.session_state[drafted] = api.letter(
+                case, "exchange", [alert["deposit_address"]], lang, [alert["address"]])
+        except ApiError as exc:
+            st.session_state.pop(drafted, None)
+            st.error(t("letter_refused", lang, detail=label(exc.detail)))
+    if letter := st.session_state.get(drafted):
+        letter_downloads(letter, lang, key)
+
+
+def letter_downloads(letter: dict[str, Any], lang: str, key: str) -> None:
+    s = letter["summary"]
+    st.success(t("letter_ready", lang, recipient=label(s["recipient"]),
+                 statements=s["statements"], records=s["records"], files=s["files"]))
+    st.download_button(t("letter_docx", lang), base64.b64decode(letter["docx"]),
+                       file_name=f"{s['filename']}.docx", key=f"{key}_docx",
+                       mime="application/vnd.openxmlformats-officedocument."
+                            "wordprocessingml.document")
+    st.download_button(t("letter_pdf", lang), base64.b64decode(letter["pdf"]),
+                       file_name=f"{s['filename']}.pdf", mime="application/pdf",
+                       key=f"{key}_pdf")
+
+
 def letter_box(api: ApiClient, case: str, lang: str, overview: dict[str, Any] | None) -> None:
     with st.expander(t("letter", lang)):
         to = st.radio(t("letter_to", lang), ["exchange", "issuer"], key="letter_to",
@@ -41,16 +71,5 @@ def letter_box(api: ApiClient, case: str, lang: str, overview: dict[str, Any] | 
             except ApiError as exc:
                 st.session_state.pop("letter", None)
                 st.error(t("letter_refused", lang, detail=label(exc.detail)))
-        letter = st.session_state.get("letter")
-        if not letter:
-            return
-        s = letter["summary"]
-        st.success(t("letter_ready", lang, recipient=label(s["recipient"]),
-                     statements=s["statements"], records=s["records"], files=s["files"]))
-        st.download_button(t("letter_docx", lang), base64.b64decode(letter["docx"]),
-                           file_name=f"{s['filename']}.docx", key="letter_docx",
-                           mime="application/vnd.openxmlformats-officedocument."
-                                "wordprocessingml.document")
-        st.download_button(t("letter_pdf", lang), base64.b64decode(letter["pdf"]),
-                           file_name=f"{s['filename']}.pdf", mime="application/pdf",
-                           key="letter_pdf")
+        if letter := st.session_state.get("letter"):
+            letter_downloads(letter, lang, "letter")

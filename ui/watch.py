@@ -4,7 +4,7 @@ raised them, the watched wallets, and "watch these beneficiaries" under a trace.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
@@ -18,11 +18,9 @@ from ui.text import label, plain, table
 ALERTS_TTL = 30.0
 
 OpenRecord = Callable[[str, str], None]
-# Buttons drawn under each alert, beside the cited transfers: `(case, alert, key)`. The
-# freeze-request letters register theirs here ("draft a letter" next to an alert):
-# `ALERT_ACTIONS.append(draft_letter_button)`.
+# A button drawn under each alert, beside the cited transfers: `(case, alert, key)` (the
+# freeze request to the exchange the money reached, `ui.letters.alert_letter`).
 AlertAction = Callable[[str, dict[str, Any], str], None]
-ALERT_ACTIONS: list[AlertAction] = []
 
 
 def _lang() -> str:
@@ -61,7 +59,8 @@ def headline(a: dict[str, Any]) -> str:
              token=label(a["token"]))
 
 
-def alert_card(case: str, a: dict[str, Any], open_record: OpenRecord) -> None:
+def alert_card(case: str, a: dict[str, Any], open_record: OpenRecord,
+               actions: Sequence[AlertAction] = ()) -> None:
     lang = _lang()
     with st.container(border=True):
         colour = {"exchange": "red", "outflow": "orange"}.get(a["kind"], "blue")
@@ -81,11 +80,12 @@ def alert_card(case: str, a: dict[str, Any], open_record: OpenRecord) -> None:
                             f"{tr['token']}  {(tr['ts'] or '')[:19].replace('T', ' ')}"))
             if right.button(t("open_record", lang), key=f"alert-{a['id']}-{k}"):
                 open_record(case, tr["record_id"])
-        for action in ALERT_ACTIONS:
+        for action in actions:
             action(case, a, f"alert-{a['id']}")
 
 
-def alerts_panel(api: ApiClient, case: str, open_record: OpenRecord) -> None:
+def alerts_panel(api: ApiClient, case: str, open_record: OpenRecord,
+                 actions: Sequence[AlertAction] = ()) -> None:
     found = case_alerts(api, case)
     with st.expander(t("alerts_title", _lang(), n=len(found)), expanded=bool(found),
                      icon=":material/notifications_active:" if found
@@ -93,7 +93,7 @@ def alerts_panel(api: ApiClient, case: str, open_record: OpenRecord) -> None:
         if not found:
             st.caption(t("alerts_none", _lang()))
         for a in found:
-            alert_card(case, a, open_record)
+            alert_card(case, a, open_record, actions)
 
 
 def watchlist_panel(api: ApiClient, case: str) -> None:
@@ -147,9 +147,10 @@ def watchlist_panel(api: ApiClient, case: str) -> None:
             st.success(polled)
 
 
-def watch_panel(api: ApiClient, case: str, open_record: OpenRecord) -> None:
+def watch_panel(api: ApiClient, case: str, open_record: OpenRecord,
+                alert_actions: Sequence[AlertAction] = ()) -> None:
     """The alerts and the watched wallets of the case, under its overview."""
-    alerts_panel(api, case, open_record)
+    alerts_panel(api, case, open_record, alert_actions)
     watchlist_panel(api, case)
 
 

@@ -6,6 +6,7 @@ exchange and the deposit address and cites the transfer. The screenshot is the R
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -110,9 +111,17 @@ def test_an_alert_in_the_browser(tmp_path):
                     alert = page.locator("[data-testid=stExpander]").filter(
                         has_text="Оповещения по наблюдаемым кошелькам")
                     alert.screenshot(path=DOCS / "watch-alert.png")
+                    # The freeze request to that exchange, from the alert itself.
+                    alert.get_by_role("button", name="Подготовить письмо").click()
+                    page.get_by_text(re.compile("Письмо для|Письмо не подготовлено")).first \
+                        .wait_for(timeout=60_000)
+                    drafted = page.inner_text("body")
+                    page.screenshot(path=ARTIFACTS / "8-alert-letter.png", full_page=True)
                     browser.close()
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)
     assert f"900 USDT с {W} поступили на адрес {D}" in text
     assert tx in text or any(tx in line for line in text.splitlines())
+    assert "Письмо не подготовлено" not in drafted, drafted[drafted.find("Письмо"):][:300]
+    assert "Письмо для Qazex" in drafted

@@ -49,3 +49,33 @@ def test_default_addresses_follow_the_recipient():
     assert default_addresses(overview, "exchange") == ["B"]
     assert default_addresses(overview, "issuer") == ["A"]
     assert default_addresses(None, "issuer") == []
+
+
+def _alert_page(api_url: str, token: str, deposit: str, watched: str) -> None:
+    import streamlit as st
+
+    from ui.client import ApiClient
+    from ui.letters import alert_letter
+
+    alert = {"id": 7, "kind": "exchange", "address": watched, "deposit_address": deposit}
+    api = ApiClient(api_url, token)
+    try:
+        alert_letter(api, "demo", "ru", alert, "alert-7")
+        alert_letter(api, "demo", "ru", {**alert, "kind": "balance"}, "a-8")
+    finally:
+        api.close()
+    st.caption("end of page")
+
+
+def test_an_exchange_alert_offers_the_freeze_request_for_its_deposit(stack):
+    exchange = stack.truth.exchanges[0]
+    at = AppTest.from_function(_alert_page, default_timeout=120, kwargs={
+        "api_url": stack.api_url, "token": stack.token,
+        "deposit": exchange.deposit_addresses[0],
+        "watched": stack.truth.beneficiaries[0].address}).run()
+    assert [b.key for b in at.button] == ["alert-7-letter"]  # none under a balance alert
+    at = at.button(key="alert-7-letter").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value.startswith(f"Письмо для {exchange.label}")
+    letter = at.session_state["alert-7-drafted"]
+    assert letter["summary"]["addresses"] == [exchange.deposit_addresses[0]]
