@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from tools.store.identifiers import backfill
 from tools.store.repository import CaseStore
 from tools.store.schema import metadata
 
@@ -58,4 +59,7 @@ def connect_store(url: str, evidence_dir: Path) -> CaseStore:
     for table in metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
+    # Cases imported before the identifier index existed are indexed once, here.
+    with engine.begin() as conn:
+        backfill(conn)
     return CaseStore(engine, evidence_dir)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from tools.errors import RecordNotFoundError
 from tools.items import Item
 from tools.models import CaseStats, FileInfo, Record, Source
+from tools.store.identifiers import index_items
 from tools.store.schema import accounts, files, records, sightings, transfers
 
 CHUNK = 2000
@@ -186,6 +187,7 @@ class StoreWriter:
                     continue
                 self._insert_items(meta.case, file_id, fresh)
                 account_ids.update(self._upsert_accounts(meta.case, fresh))
+                index_items(conn, meta.case, fresh)
                 for item in fresh:
                     by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
             conn.execute(
