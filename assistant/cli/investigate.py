@@ -18,7 +18,6 @@ from assistant.cli.common import (
     os_user,
     out,
 )
-
 from assistant.cli.deconflict import print_hits
 
 if TYPE_CHECKING:

@@ -85,8 +85,8 @@ def audit_hits(store: CaseStore, case: str, user: str, hits: Sequence[Identifier
     """Each hit into both trails: one entry per other case in each."""
     by_case: dict[str, list[str]] = defaultdict(list)
     for h in hits:
-        for other in h.also_in:
-            by_case[other.case].append(h.id)
+        for hit in h.also_in:
+            by_case[hit.case].append(h.id)
     audit = audit_trail(store.engine)
     for other, ids in sorted(by_case.items()):
         listed = {"identifiers": ids[:MAX_AUDITED_IDS], "count": len(ids), "via": via}

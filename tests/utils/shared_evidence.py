@@ -57,7 +57,7 @@ def write_shared_listings(path: Path, shared: Shared) -> Path:
         f"Старая карта {shared.masked} больше не работает",
     ]
     rows = [{"id": f"S{n}", "title": "Меф VHQ", "text": t, "price": "25000", "currency": "KZT",
-             "city": "Алматы", "vendor": "SharedVendor", "date": "2025-04-0%d" % n,
+             "city": "Алматы", "vendor": "SharedVendor", "date": f"2025-04-0{n}",
              "category": "stimulants"} for n, t in enumerate(texts, 1)]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",

@@ -113,7 +113,7 @@ def cases_holding(conn: Connection, ids: Iterable[str], but: str
         q = (select(here.c.id, here.c.kind, here.c.records, there.c.case, there.c.records)
              .join(there, and_(there.c.id == here.c.id, there.c.case != here.c.case))
              .where(here.c.case == but, here.c.id.in_(wanted[start:start + 500])))
-        found.extend(tuple(r) for r in conn.execute(q))  # type: ignore[misc]
+        found.extend(tuple(r) for r in conn.execute(q))
     return sorted(found)
 
 
@@ -124,7 +124,7 @@ def shared_with_any(conn: Connection, case: str) -> list[tuple[str, str, int, st
     q = (select(here.c.id, here.c.kind, here.c.records, there.c.case, there.c.records)
          .join(there, and_(there.c.id == here.c.id, there.c.case != here.c.case))
          .where(here.c.case == case).order_by(here.c.id, there.c.case))
-    return [tuple(r) for r in conn.execute(q)]  # type: ignore[misc]
+    return [tuple(r) for r in conn.execute(q)]
 
 
 def records_naming(conn: Connection, case: str, identifier: str, limit: int) -> list[str]:
