@@ -11,7 +11,7 @@ that asked), each one entry per request and other case.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -121,3 +121,20 @@ def hit_line(h: IdentifierHits, other: CaseHit) -> str:
     return (f"{h.kind} {h.value}: also in case {other.case} (contact: {other.contact}), "
             f"{other.records} record{'s' if other.records != 1 else ''}")
 
+
+# What an answer lists of the case's shared identifiers when asked for the case as a whole.
+AGENT_CASE_HITS = 10
+
+
+def agent_deconfliction(store: CaseStore, case: str, user: str
+                        ) -> Callable[[Sequence[str] | None], list[IdentifierHits]]:
+    """Hits for the agent's tools: the other case, its contact and a count, whoever asks (the
+    agent reads nothing of another case, even for a user assigned to both); audited."""
+    viewer = User(name=user, role="analyst", cases=[case])
+
+    def hits(identifiers: Sequence[str] | None) -> list[IdentifierHits]:
+        if identifiers is None:
+            return deconflict_case(store, viewer, case, "agent", AGENT_CASE_HITS).shared
+        return identifier_hits(store, viewer, case, identifiers, "agent")
+
+    return hits

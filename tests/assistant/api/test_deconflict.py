@@ -144,3 +144,18 @@ def test_a_user_of_one_case_never_receives_anything_of_the_other(home):
             leaked = [x for x in what if x in decoded or x in text]
             assert not leaked, (path, leaked[:3])
     assert seen >= 15
+
+
+def test_answers_name_the_other_case_and_stay_verified(home):
+    _, truth, s, _ = home
+    alice = signed_in(home, "alice")
+    spaced = " ".join(s.card[i:i + 4] for i in range(0, 16, 4))
+    answer = alice.post("/api/cases/demo/ask",
+                        json={"question": f"Кто стоит за картой {spaced}?"}).json()
+    assert "есть и в деле other (контакт: bob), записей: 1" in answer["answer"]
+    assert answer["verified"], [c for c in answer["claims"] if c["status"] != "supported"]
+    shop = next(x for x in truth.shops if s.beneficiary in x.beneficiaries)
+    traced = alice.post("/api/cases/demo/ask", json={
+        "question": f"Where did the money from {shop.treasury} go?"}).json()
+    assert f"{s.beneficiary}: also in case other (contact: bob), 1 records" in traced["answer"]
+    assert traced["verified"]
