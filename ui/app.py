@@ -14,6 +14,7 @@ import streamlit as st
 
 from ui.client import ApiClient, ApiError
 from ui.config import UiSettings
+from ui.deconflict import deconflict_panel
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t, texts
 from ui.report import ReportTurn, report_html, report_pdf
@@ -358,7 +359,7 @@ def main() -> None:
         if st.button(t("sign_out", lang())):
             client().close()
             for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews",
-                        "api"):
+                        "deconfliction", "api"):
                 ss.pop(key, None)
             st.rerun()
         if not cases:
@@ -369,6 +370,7 @@ def main() -> None:
         ss.session_case, ss.session, ss.turns = case, uuid.uuid4().hex, []
     st.title(t("title", lang()))
     overview_panel(case)
+    deconflict_panel(client(), case, lang())
     for i, turn in enumerate(ss.turns):
         show_turn(case, i, turn)
     with st.sidebar:
