@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select
 
 from assistant.users import assignments, users
+from assistant.users import metadata as user_tables
 
 metadata = MetaData()
 
@@ -46,6 +47,7 @@ class CaseRegistry:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        user_tables.create_all(engine)  # the prosecutors assigned are the contact otherwise
         metadata.create_all(engine)
 
     def set_owner(self, case: str, owner: str, contact: str = "") -> CaseInfo:

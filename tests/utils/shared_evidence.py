@@ -42,7 +42,9 @@ def shared_identifiers(truth: Truth) -> Shared:
         for kind, value in pairs:
             handed.setdefault(kind, []).append(value)
     card, other = handed["card"][0], next(c for c in handed["card"] if c != handed["card"][0])
-    return Shared(card=card, phone=handed["phone"][0], iban=handed["iban"][0],
+    # Some seeds' shops hand out no phone or IBAN: those are left out ("").
+    return Shared(card=card, phone=handed.get("phone", [""])[0],
+                  iban=handed.get("iban", [""])[0],
                   beneficiary=truth.beneficiaries[0].address, bot=truth.shops[0].bot,
                   masked=f"{other[:6]}** **** {other[-4:]}")
 
@@ -50,9 +52,10 @@ def shared_identifiers(truth: Truth) -> Shared:
 def write_shared_listings(path: Path, shared: Shared) -> Path:
     """Listings naming the shared identifiers in other spellings (spaced card, 8 (7xx) phone,
     spaced lower-case IBAN, @Bot in capitals), and the masked card."""
+    call = f", звонить {_eight_phone(shared.phone)}" if shared.phone else ""
     texts = [
-        f"Оплата на карту {_spaced_card(shared.card)}, звонить {_eight_phone(shared.phone)}",
-        f"Опт только на счёт {_spaced_iban(shared.iban)}",
+        f"Оплата на карту {_spaced_card(shared.card)}{call}",
+        f"Опт только на счёт {_spaced_iban(shared.iban)}" if shared.iban else "Опт — в боте",
         f"USDT TRC20 {shared.beneficiary}, заказ через @{shared.bot.upper()}",
         f"Старая карта {shared.masked} больше не работает",
     ]
