@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tools.items import Item
 from tools.store.schema import case_identifiers, files, sightings, transfers
@@ -45,8 +44,15 @@ def _upsert(conn: Connection, case: str, counts: Counter[str]) -> None:
             for i, n in sorted(counts.items())]
     if not rows:
         return
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt: Any = dialect.insert(case_identifiers)
+    stmt: Any
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(case_identifiers)
+    else:  # PostgreSQL, the only other store (its dialect module loads only when used)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        stmt = postgresql_insert(case_identifiers)
     stmt = stmt.on_conflict_do_update(
         index_elements=[case_identifiers.c.case, case_identifiers.c.id],
         set_={"records": case_identifiers.c.records + stmt.excluded.records})
