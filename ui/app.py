@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.client import ApiClient, ApiError
 from ui.config import UiSettings
-from ui.deconflict import deconflict_panel
+from ui.deconflict import deconflict_panel, hits_table
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t, texts
 from ui.report import ReportTurn, report_html, report_pdf
@@ -136,6 +136,7 @@ def trace_view(trace: dict[str, Any]) -> None:
     if residue:  # listed apart: a few coins left on a hop that passed the rest on
         st.caption(t("residue_note", lang()))
         st.dataframe(table(endpoint_rows(residue)), hide_index=True)
+    hits_table(trace.get("also_in") or [], lang())
 
 
 def marked_answer(a: dict[str, Any]) -> str:

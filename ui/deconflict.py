@@ -12,10 +12,10 @@ from ui.i18n import t
 from ui.text import label, table
 
 
-def hit_rows(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def hit_rows(hits: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """One row per identifier and other case, columns named in the user's language."""
     rows = []
-    for h in report["shared"]:
+    for h in hits:
         for other in h["also_in"]:
             row = {t("dc_identifier", lang): f"{h['kind']} {h['value']}",
                    t("dc_case", lang): other["case"], t("dc_contact", lang): other["contact"],
@@ -40,4 +40,11 @@ def deconflict_panel(api: ApiClient, case: str, lang: str) -> None:
             return
         st.caption(t("dc_note", lang) + " " + label(", ".join(
             f"{c} ({n})" for c, n in sorted(report["cases"].items()))))
-        st.dataframe(table(hit_rows(report, lang)), hide_index=True)
+        st.dataframe(table(hit_rows(report["shared"], lang)), hide_index=True)
+
+
+def hits_table(hits: list[dict[str, Any]], lang: str) -> None:
+    """Under a trace: the other cases holding its starts or endpoints (`also_in`)."""
+    if hits:
+        st.caption(t("dc_title", lang, n=len(hits)))
+        st.dataframe(table(hit_rows(hits, lang)), hide_index=True)

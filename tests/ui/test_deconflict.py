@@ -35,11 +35,11 @@ def two_cases(tmp_path_factory):
     app = create_app()
     app.dependency_overrides[get_settings] = lambda: settings
     with serving(app) as url:
-        yield url, token, shared
+        yield url, token, shared, truth
 
 
 def test_the_panel_names_the_other_case_and_its_contact(two_cases, monkeypatch):
-    url, token, shared = two_cases
+    url, token, shared, truth = two_cases
     monkeypatch.setenv("TERGEU_API_URL", url)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.text_input[0].input(token)
@@ -52,14 +52,22 @@ def test_the_panel_names_the_other_case_and_its_contact(two_cases, monkeypatch):
         assert f"карта {shared.card}" not in set(frame["Реквизит"])  # kinds as the API says
         assert f"card {shared.card}" in set(frame["Реквизит"])
         assert "Записи (вы назначены на оба дела)" not in frame.columns
+        # A traced answer lists the other cases holding its endpoints under its graph.
+        shop = next(x for x in truth.shops if shared.beneficiary in x.beneficiaries)
+        at.chat_input[0].set_value(f"Куда ушли деньги с {shop.treasury}?").run()
+        under_trace = at.dataframe[-1].value
+        assert (f"tron {shared.beneficiary}", "b-7") in set(
+            zip(under_trace["Реквизит"], under_trace["Дело"], strict=True))
+        answer = at.chat_message[1].markdown[0].value
+        assert "есть и в деле b\\-7" in answer or "есть и в деле b-7" in answer, answer
     finally:
         at.session_state["api"].close()
 
 
 def test_rows_carry_record_ids_only_when_the_api_gives_them():
-    report = {"shared": [{"kind": "card", "value": "4400", "also_in": [
+    hits = [{"kind": "card", "value": "4400", "also_in": [
         {"case": "b", "contact": "x", "records": 2, "record_ids": ["listing:1", "listing:2"]},
-        {"case": "c", "contact": "y", "records": 1, "record_ids": None}]}]}
-    rows = hit_rows(report, "en")
+        {"case": "c", "contact": "y", "records": 1, "record_ids": None}]}]
+    rows = hit_rows(hits, "en")
     assert rows[0]["Records (you are assigned to both)"] == "listing:1, listing:2"
     assert "Records (you are assigned to both)" not in rows[1]
