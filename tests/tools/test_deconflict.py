@@ -77,3 +77,21 @@ def test_reimporting_counts_nothing_twice(two_cases, tmp_path):
     before = case_shared_identifiers(store, "b")
     ingest_paths(store, "b", [tmp_path / "s" / "l.jsonl"])  # a duplicate file
     assert case_shared_identifiers(store, "b") == before
+
+
+def test_a_rejected_file_leaves_nothing_in_the_index(sqlite_store, tmp_path):
+    good = ('{"id": "L1", "title": "t", "text": "Оплата 4400437453783831", "price": "1", '
+            '"currency": "KZT", "city": "Алматы", "vendor": "V", "date": "2025-03-01"}')
+    bad = tmp_path / "listings.jsonl"
+    bad.write_text(good + "\n{\"id\": \"L2\", \"title\": \n", encoding="utf-8")
+    report = ingest_paths(sqlite_store, "x", [bad])
+    assert [f.status for f in report.files] == ["rejected"]
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(case_identifiers)).all() == []
+    fine = tmp_path / "ok" / "listings.jsonl"
+    fine.parent.mkdir()
+    fine.write_text(good + "\n", encoding="utf-8")
+    ingest_paths(sqlite_store, "x", [fine])
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(case_identifiers.c.id, case_identifiers.c.records)).all() \
+            == [("card:4400437453783831", 1)]
