@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select
 
-from assistant.users import assignments, users
+from assistant.users import UserError, assignments, users
 from assistant.users import metadata as user_tables
 
 metadata = MetaData()
@@ -23,6 +24,11 @@ case_info = Table(
 
 MAX_OWNER = 200
 MAX_CONTACT = 300
+CASE_NAME = re.compile(r"[\w.-]{1,100}")  # as the API's case paths allow
+
+
+class CaseInfoError(UserError):
+    """Case metadata that cannot be recorded as given."""
 
 
 class CaseInfo(BaseModel):
@@ -51,8 +57,11 @@ class CaseRegistry:
         metadata.create_all(engine)
 
     def set_owner(self, case: str, owner: str, contact: str = "") -> CaseInfo:
+        if not CASE_NAME.fullmatch(case):
+            raise CaseInfoError(f"case {case!r}: letters, digits, '.', '-' and '_' only")
         if not owner.strip() or len(owner) > MAX_OWNER or len(contact) > MAX_CONTACT:
-            raise ValueError(f"owner: 1–{MAX_OWNER} characters, contact up to {MAX_CONTACT}")
+            raise CaseInfoError(f"owner: 1–{MAX_OWNER} characters, contact up to "
+                                f"{MAX_CONTACT}")
         with self.engine.begin() as conn:
             conn.execute(delete(case_info).where(case_info.c.case == case))
             conn.execute(insert(case_info).values(case=case, owner=owner.strip(),

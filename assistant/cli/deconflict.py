@@ -65,6 +65,7 @@ def case_owner(
 ) -> None:
     """Record who owns a case and how to reach them (the contact deconfliction hits name);
     without OWNER, show it."""
+    from assistant.case_info import CaseInfoError
     from assistant.config import get_settings
     from assistant.services.deconflict import case_registry
     from assistant.wiring import open_store
@@ -75,7 +76,7 @@ def case_owner(
         return
     try:
         info = registry.set_owner(case, owner, contact)
-    except ValueError as exc:
+    except CaseInfoError as exc:
         raise fail(str(exc)) from exc
     out.print(f"case {case}: contact {info.who_to_contact}", markup=False)
 

@@ -53,3 +53,6 @@ def test_deconflict_lists_the_shared_identifiers_with_the_contact(tergeu, tmp_pa
     assert seen and seen[0]["details"]["from_case"] == "borealis"
     assert seen[0]["details"]["via"] == "cli" and seen[0]["user"].startswith("os:")
     assert tergeu("deconflict", "--case", "nope").returncode == 2
+    bad = tergeu("case-owner", "--case", "a/b", "X")
+    assert (bad.returncode, bad.stderr.strip()) == (
+        2, "case 'a/b': letters, digits, '.', '-' and '_' only")
