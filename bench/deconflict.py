@@ -71,6 +71,8 @@ def add_seed_case(store: CaseStore, how: str) -> None:
         if how == "none":
             return
         if how == "real":
+            if not (DEMO / "home" / "tergeu.db").exists():
+                raise SystemExit("--seed-case real: run python -m bench.demo_seed first")
             real = connect_store(f"sqlite:///{DEMO / 'home' / 'tergeu.db'}",
                                  DEMO / "home" / "evidence")
             with real.engine.connect() as src:
