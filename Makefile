@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search_speed
 	$(BIN)/python -m bench.agent_eval
 	$(BIN)/python -m bench.agent_overhead
+	$(BIN)/python -m bench.watch
 	$(BIN)/python -m bench.fuzz_importers
 	$(BIN)/python -m bench.hostile
 	$(BIN)/python -m bench.load_api

@@ -25,6 +25,21 @@ class ChainSettings(BaseModel):
     max_fetches: int = Field(default=10, ge=0, description="Addresses fetched per trace")
 
 
+class WatchSettings(BaseModel):
+    """Watching traced wallets (`TERGEU_WATCH__<FIELD>`): `tergeu watch run` and its alerts."""
+
+    interval: float = Field(default=300.0, gt=0, description="Seconds between polls")
+    min_interval: float = Field(default=0.25, ge=0, description="Seconds between two requests "
+                                "to a chain API (TronGrid allows a few a second without a key)")
+    max_follow: int = Field(default=100, ge=0, description="Recipients of watched money "
+                            "followed per poll, to see it reach an exchange")
+    webhook_url: str | None = Field(default=None, description="The office's URL each alert is "
+                                    "POSTed to as JSON (retried; at least once, by alert id)")
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Signs each webhook body: X-Tergeu-Signature: "
+        "sha256=<HMAC-SHA256 of the body>")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TERGEU_", env_nested_delimiter="__",
                                       extra="ignore")
@@ -37,7 +52,11 @@ class Settings(BaseSettings):
         "(e.g. postgresql+psycopg://user:pw@host/tergeu)",
     )
 
+    store_lock_wait: float = Field(
+        default=30.0, gt=0, le=3600, description="Seconds a SQLite writer waits for another "
+        "writer (an import, the indexer) before giving up")
     chains: ChainSettings = Field(default_factory=ChainSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
     max_upload_mb: int = Field(default=512, ge=1, description="Largest evidence file accepted "
                                "by upload, in MB")
     max_upload_request_mb: int = Field(default=1024, ge=1, description="Largest upload request "
@@ -62,6 +81,9 @@ class Settings(BaseSettings):
     embeddings_url: str = Field(default="http://127.0.0.1:8080/v1",
                                 description="OpenAI-compatible embeddings base URL")
     embeddings_api_key: SecretStr | None = Field(default=None, description="Its API key")
+    letter_templates: Path | None = Field(
+        default=None, description="The office's letter templates (<lang>.docx: ru, kk, en); "
+        "the ones shipped with Tergeu where a language has none")
 
     @property
     def store_url(self) -> str:

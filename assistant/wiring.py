@@ -63,6 +63,7 @@ class Memo(Generic[T]):
 _stores: Memo[CaseStore] = Memo()
 # An index holds the case's BM25 and column arrays in memory; it is rebuilt from the store.
 _indexes: Memo[SearchIndex] = Memo(most=16)
+_index_locks: Memo[threading.RLock] = Memo()
 _embedders: Memo[Embedder] = Memo()
 _conversations: Memo[Conversations] = Memo()
 _users: Memo[Users] = Memo()
@@ -74,7 +75,7 @@ def open_store(settings: Settings) -> CaseStore:
     """The case store with the assistant's own tables (users here; conversations and audit in
     the activity database) created here, once, rather than by the first of many concurrent
     requests."""
-    store = connect_store(settings.store_url, settings.evidence_dir)
+    store = connect_store(settings.store_url, settings.evidence_dir, settings.store_lock_wait)
     user_tables.create_all(store.engine)
     activity_engine(store.engine)
     return store
@@ -150,8 +151,17 @@ def search_index(settings: Settings, store: CaseStore, case: str) -> SearchIndex
     """The case's search index, one per process (it holds BM25 in memory)."""
     from tools.search.index import SearchIndex, open_chroma
 
-    return _indexes.get((settings.store_url, case), lambda: SearchIndex(
-        store, case, open_chroma(settings.chroma_url, settings.chroma_dir), embedder(settings)))
+    key = (settings.store_url, case)
+
+    def make() -> SearchIndex:
+        index = SearchIndex(store, case, open_chroma(settings.chroma_url, settings.chroma_dir),
+                            embedder(settings))
+        # An index dropped from the memo may still be indexing in a background task: the one
+        # made in its place must wait for it, not index the same documents beside it.
+        index.lock = _index_locks.get(key, threading.RLock)
+        return index
+
+    return _indexes.get(key, make)
 
 
 def chain_sources(settings: Settings) -> ChainSources:

@@ -99,6 +99,13 @@ def test_installed_product_runs_demo_ask_and_serve(installed: tuple[Path, dict[s
                              elsewhere, env))
     assert answer["answer"] and answer["citations"], answer
 
+    # Letter templates and texts ship in the wheel.
+    truth = json.loads((Path(env["TERGEU_HOME"]) / "demo-case" / "truth.json").read_text())
+    holder = truth["beneficiaries"][0]["address"]
+    _run([tergeu, "letter", "--case", "demo", "--to", "issuer", "--address", holder,
+          "--out", "letter.docx"], elsewhere, env)
+    assert (elsewhere / "letter.docx").stat().st_size and (elsewhere / "letter.pdf").stat().st_size
+
     port = free_port()
     server = subprocess.Popen([tergeu, "serve", "--port", str(port)], cwd=elsewhere, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

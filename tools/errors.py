@@ -5,9 +5,17 @@
     │   └── UnknownFormatError no importer recognises the file's content
     ├── RecordNotFoundError    no record with that id in the case
     ├── NoTransfersError       no start of a trace moved money in the case
+    ├── LetterError            (tools.letters.facts) a letter cannot be written as asked
+    │   └── UnsupportedLetterError (assistant.services.letters) a statement the records
+    │                          do not support: the letter is not produced
     ├── FetchError             (tools.chains.client) a chain API failed or answered garbage
+    ├── WatchError             (tools.watch.store) an address or threshold cannot be watched
     ├── UserError              (assistant.users) a user cannot be added, found or changed
-    └── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
+    ├── ModelUnavailableError  (assistant.agent.core) TERGEU_LLM names no usable chat model
+    ├── UnknownToolError       (assistant.services.agent_tools) no agent tool of that name
+    ├── ToolArgumentsError     (assistant.services.agent_tools) arguments not the tool's schema
+    └── CallRefused            (assistant.mcp.server) an MCP call without sign-in, or of a
+                               case not the caller's (said as missing)
 
 `tools.evidence` raises TergeuError itself when a record's original file is missing from the
 vault, no longer matches its SHA-256, or lacks the record's JSON pointer.

@@ -17,8 +17,10 @@ from ui.config import UiSettings
 from ui.deconflict import deconflict_panel, hits_table
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t, texts
+from ui.letters import letter_box
 from ui.report import ReportTurn, report_html, report_pdf
 from ui.text import answer_pieces, claim_mark, label, plain, safe, table
+from ui.watch import alerts_badge, watch_button, watch_panel
 
 
 def lang() -> str:
@@ -175,8 +177,9 @@ def show_turn(case: str, i: int, turn: dict[str, Any]) -> None:
                 if cols[k % len(cols)].button(f"[{c['n']}]", key=f"m-{i}-{c['n']}",
                                               help=label(c["id"])):
                     record_dialog(case, c["id"])
-        for trace in turn.get("traces", []):
+        for k, trace in enumerate(turn.get("traces", [])):
             trace_view(trace)
+            watch_button(client(), case, trace, f"{i}-{k}")
         if a["citations"]:
             with st.expander(f"{t('evidence', lang())} ({len(a['citations'])})"):
                 for c in a["citations"]:
@@ -360,22 +363,25 @@ def main() -> None:
         if st.button(t("sign_out", lang())):
             client().close()
             for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews",
-                        "deconfliction", "api"):
+                        "deconfliction", "api", "alerts"):
                 ss.pop(key, None)
             st.rerun()
         if not cases:
             st.warning(t("no_cases", lang()))
             return
         case = st.selectbox(t("case", lang()), cases, key="case")
+        alerts_badge(client(), case)
     if ss.get("session_case") != case:
         ss.session_case, ss.session, ss.turns = case, uuid.uuid4().hex, []
     st.title(t("title", lang()))
     overview_panel(case)
     deconflict_panel(client(), case, lang())
+    watch_panel(client(), case, record_dialog)
     for i, turn in enumerate(ss.turns):
         show_turn(case, i, turn)
     with st.sidebar:
         upload_box(case)
+        letter_box(client(), case, lang(), ss.get("overviews", {}).get(case))
         export_box(case)
     question = st.chat_input(t("ask_placeholder", lang())) or ss.pop("pending", None)
     if question:

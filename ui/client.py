@@ -71,6 +71,32 @@ class ApiClient:
         return self._json(self.http.post(f"/api/cases/{case}/trace",
                                          json={"addresses": [address], "direction": direction}))
 
+    def letter(self, case: str, to: str, addresses: list[str], lang: str,
+               trace_from: list[str] | None = None) -> dict[str, Any]:
+        """A freeze or information request letter: summary, checks, DOCX and PDF (base64)."""
+        body = {"to": to, "addresses": addresses, "lang": lang,
+                "trace": {"addresses": trace_from} if trace_from else None}
+        return self._json(self.http.post(f"/api/cases/{case}/letters", json=body))
+
+    def watches(self, case: str) -> list[dict[str, Any]]:
+        return self._json(self.http.get(f"/api/cases/{case}/watches"))["data"]
+
+    def watch(self, case: str, addresses: list[str], note: str | None = None,
+              threshold: str | None = None) -> list[dict[str, Any]]:
+        body = {"addresses": addresses, "note": note, "threshold": threshold}
+        return self._json(self.http.post(f"/api/cases/{case}/watches", json=body))["data"]
+
+    def unwatch(self, case: str, address: str) -> None:
+        resp = self.http.delete(f"/api/cases/{case}/watches/{_path(address)}")
+        if resp.status_code >= 400:
+            self._json(resp)
+
+    def poll(self, case: str) -> dict[str, Any]:
+        return self._json(self.http.post(f"/api/cases/{case}/watches/poll"))
+
+    def alerts(self, case: str) -> list[dict[str, Any]]:
+        return self._json(self.http.get(f"/api/cases/{case}/alerts"))["data"]
+
     def note_export(self, case: str, fmt: str, session: str, report: bytes | str) -> None:
         """Tell the server a report of the conversation `session` was handed to the user: it
         records the questions it kept for that conversation, with the report's hash and size."""

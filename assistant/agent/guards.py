@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import openai
 import yaml
 from langchain.agents.middleware import (
     AgentMiddleware,
@@ -67,6 +67,9 @@ from tools.store import CaseStore
 from tools.store.accounts import account_values, has_account
 from tools.trace import load_case_graph
 from tools.trace.starts import WALLET_KINDS
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -364,7 +367,16 @@ class StepLimit(ModelCallLimitMiddleware[Any, AgentContext]):
 # --- the model server ---------------------------------------------------------------------------
 
 
+def is_server_error(exc: BaseException) -> bool:
+    """An error of the OpenAI client. The offline model never loads the client (2 s of a cold
+    CLI's start), and an error of a module not loaded cannot have been raised."""
+    client = sys.modules.get("openai")
+    return client is not None and isinstance(exc, client.APIError)
+
+
 def describe_server_error(exc: openai.APIError) -> str:
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return "the model server did not answer in time (TERGEU_LLM_TIMEOUT); try again later"
     if isinstance(exc, openai.APIConnectionError):
@@ -395,9 +407,11 @@ class ModelCallGuard(AgentMiddleware[AgentState[Any], AgentContext, Any]):
                         ) -> ModelResponse[Any]:
         try:
             response = handler(request)
-        except openai.APIError as exc:
+        except Exception as exc:
+            if not is_server_error(exc):
+                raise
             log.warning("model server error: %s", exc)
-            raise ModelServerError(describe_server_error(exc)) from exc
+            raise ModelServerError(describe_server_error(cast("openai.APIError", exc))) from exc
         return ModelResponse(result=[with_unparsed_calls(m) for m in response.result],
                              structured_response=response.structured_response)
 

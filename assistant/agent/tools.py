@@ -16,7 +16,7 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 
 from assistant.agent.ledger import Ledger
-from tools.errors import RecordNotFoundError
+from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
@@ -37,6 +37,7 @@ CASE_OVERVIEW = "case_overview"
 SHOP_DETAILS = "shop_details"
 MONEY_PATH = "money_path"
 FIND_PERSON = "find_person"
+DRAFT_LETTER = "draft_letter"
 
 
 @dataclass
@@ -401,5 +402,43 @@ def shop_details(shop: str, runtime: Runtime,
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
 
 
+@tool(DRAFT_LETTER, response_format="content_and_artifact")
+def draft_letter(addresses: list[str], runtime: Runtime,
+                 to: Literal["exchange", "issuer"] = "exchange",
+                 lang: Literal["ru", "kk", "en"] = "ru",
+                 trace_from: list[str] | None = None) -> tuple[str, ToolOutput]:
+    """Draft a freeze and information request letter to an exchange (`to="exchange"`: the
+    exchange named from the addresses' tags) or a freeze request to a token's issuer
+    (`to="issuer"`) for 1-20 addresses, every fact checked against the records; `trace_from`
+    are the start wallets of the trace that found them. Use for "draft a freeze request for
+    the beneficiaries". The user downloads it as DOCX and PDF from the Freeze request box."""
+    from assistant.services.letters import draft_letter as draft
+    from tools.letters import LetterError, LetterRequest
+
+    ctx = runtime.context
+    out = ToolOutput(DRAFT_LETTER, None)
+    try:
+        req = LetterRequest(to=to, addresses=addresses, lang=lang,
+                            trace=TraceRequest(addresses=trace_from) if trace_from else None)
+        drafted = draft(ctx.store, ctx.case, req)
+    except (LetterError, NoTransfersError, ValueError) as exc:
+        return f"no letter: {fence(str(exc))}", out
+    out.data = drafted.summary
+    s = drafted.summary
+    # What the letter tool established of the case as a whole: said without a marker.
+    lines = [ctx.derive(f"letter to {fence(s.recipient)} drafted: {s.statements} statements "
+                        f"checked against {s.records} records of {s.files} evidence files")]
+    for line in drafted.content.addresses:
+        marks = "".join(f"[{out.cite(ctx, r)}]" for r in line.cites)
+        for text, record_ids, names in line.bindings():
+            for r in record_ids:  # the figures' records go on the turn's ledger
+                out.cite(ctx, r)
+            ctx.derive(text, record_ids, names)
+        cells = [fence(v.replace("\u00a0", " ")) for k, v in line.cells.items()
+                 if k != "refs" and v]
+        lines.append(f"{marks} {'; '.join(cells)}")
+    return "\n".join(lines), out
+
+
 AGENT_TOOLS = [trace_wallet, money_path, lookup_account, find_person, search_listings,
-               shop_details, get_record, case_overview]
+               shop_details, get_record, case_overview, draft_letter]

@@ -17,7 +17,15 @@ from swagger_ui_bundle import swagger_ui_path
 
 from assistant.api.deps import UserDep
 from assistant.api.limits import BodyLimit, DeniedLog
-from assistant.api.routes import audit, cases, deconflict, investigate
+from assistant.api.routes import (
+    audit,
+    cases,
+    deconflict,
+    investigate,
+    letters,
+    openai_compat,
+    watch,
+)
 from assistant.audit import SERVER, is_lock_error
 from assistant.config import get_settings
 from assistant.users import User
@@ -41,8 +49,11 @@ def create_app() -> FastAPI:
     app.include_router(cases.router)
     app.include_router(investigate.router)
     app.include_router(deconflict.router)
+    app.include_router(letters.router)
     app.include_router(audit.router)
     app.include_router(audit.server_router)
+    app.include_router(openai_compat.router)
+    app.include_router(watch.router)
     app.add_middleware(BodyLimit, limit=MAX_JSON_BODY)
     app.state.denied_log = DeniedLog()
 
@@ -50,6 +61,8 @@ def create_app() -> FastAPI:
     async def denied_is_audited(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in DENIED:
             await run_in_threadpool(audit_denied, request, exc)
+        if request.url.path.startswith(openai_compat.router.prefix + "/"):
+            return openai_compat.error_response(exc)  # what OpenAI clients show as the reason
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(OperationalError)

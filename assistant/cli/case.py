@@ -163,7 +163,7 @@ def _case_store() -> CaseStore:
     from tools.store import connect_store
 
     settings = get_settings()
-    return connect_store(settings.store_url, settings.evidence_dir)
+    return connect_store(settings.store_url, settings.evidence_dir, settings.store_lock_wait)
 
 
 def register(app: typer.Typer) -> None:

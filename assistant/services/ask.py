@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -19,9 +19,15 @@ if TYPE_CHECKING:
 
 def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: str,
                     session: str | None = None, user: str = "local",
-                    model: BaseChatModel | None = None) -> Iterator[AgentEvent]:
+                    model: BaseChatModel | None = None,
+                    history: Sequence[tuple[str, str]] | None = None,
+                    via: str | None = None) -> Iterator[AgentEvent]:
     """The one code path of `tergeu ask` and the API's ask endpoints: the agent's events, the
     conversation's earlier turns read before and this turn saved after.
+
+    `history` gives the earlier (question, answer) turns instead (a client that keeps the
+    conversation itself, as OpenAI-style chat clients do); `via` names that client in the
+    audit trail.
 
     The model is built before the first event, so a wrong TERGEU_LLM fails here, not mid-stream.
     """
@@ -34,11 +40,13 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
                        deconflict=agent_deconfliction(store, case, user))
     talk = conversations(store.engine)
     audit = audit_trail(store.engine)
-    history = [(t.question, t.answer.answer) for t in talk.history(case, user, session)] \
-        if session else []
+    if history is None:
+        history = [(t.question, t.answer.answer)
+                   for t in talk.history(case, user, session)] if session else []
+    asked = {"question": question, "session": session, **({"via": via} if via else {})}
 
     def events() -> Iterator[AgentEvent]:
-        audit.append(case, user, "ask", {"question": question, "session": session})
+        audit.append(case, user, "ask", asked)
         try:
             for event in ask_stream(question, ctx, model, history,
                                     max_steps=settings.agent_max_steps):
@@ -65,7 +73,10 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 
 def ask_case(settings: Settings, store: CaseStore, case: str, question: str,
              session: str | None = None, user: str = "local",
-             model: BaseChatModel | None = None) -> Answer:
+             model: BaseChatModel | None = None,
+             history: Sequence[tuple[str, str]] | None = None, via: str | None = None
+             ) -> Answer:
     from assistant.agent.core import final_answer
 
-    return final_answer(ask_case_stream(settings, store, case, question, session, user, model))
+    return final_answer(ask_case_stream(settings, store, case, question, session, user, model,
+                                        history, via))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,10 @@ def tergeu(tmp_path):
     env = {**os.environ, "TERGEU_HOME": str(tmp_path / "home")}
     env.pop("TERGEU_DATABASE_URL", None)
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=120)
+    def run(*args: str, **more_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args],
+                              env={**env, **more_env}, capture_output=True, text=True,
+                              timeout=120)
 
     return run
 
@@ -73,6 +75,23 @@ def test_corrupt_spreadsheet_is_refused_with_its_name(tergeu, tmp_path: Path):
     assert done.returncode == 2
     assert done.stderr.startswith("kaspi.xlsx: ")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_import_behind_another_writer_says_the_store_is_busy(tergeu, tmp_path: Path):
+    assert tergeu("ingest", "--case", "c", str(SAMPLES / "01_trongrid_trc20_ledger.json"))\
+        .returncode == 0
+    before = json.loads(tergeu("stats", "--case", "c", "--json").stdout)
+    holder = sqlite3.connect(tmp_path / "home" / "tergeu.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another import, holding the write lock
+    try:
+        done = tergeu("ingest", "--case", "c", str(EVIDENCE), TERGEU_STORE_LOCK_WAIT="1")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert done.returncode == 75
+    assert done.stderr.startswith("the case store is busy")
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert json.loads(tergeu("stats", "--case", "c", "--json").stdout) == before
 
 
 def test_demo_writes_and_loads_the_small_case_once(tergeu, tmp_path):

@@ -95,3 +95,23 @@ def test_a_rejected_file_leaves_nothing_in_the_index(sqlite_store, tmp_path):
     with sqlite_store.engine.connect() as conn:
         assert conn.execute(select(case_identifiers.c.id, case_identifiers.c.records)).all() \
             == [("card:4400437453783831", 1)]
+
+
+def test_a_store_written_before_the_index_is_indexed_when_opened(tmp_path):
+    from sqlalchemy import delete
+
+    from tools.store import connect_store
+    from tools.store.migrations import applied
+
+    url, vault = f"sqlite:///{tmp_path / 'old.db'}", tmp_path / "evidence"
+    store = connect_store(url, vault)
+    generate_case(tmp_path / "a", seed=1)
+    ingest_paths(store, "a", evidence_folders(tmp_path / "a"))
+    with store.engine.begin() as conn:
+        kept = sorted(conn.execute(select(case_identifiers)).all())
+        conn.execute(delete(case_identifiers))
+        conn.execute(delete(applied).where(applied.c.name == "identifiers_indexed"))
+    store.engine.dispose()
+    reopened = connect_store(url, vault)
+    with reopened.engine.connect() as conn:
+        assert sorted(conn.execute(select(case_identifiers)).all()) == kept != []

@@ -64,10 +64,12 @@ class CachedFetcher:
     def path_for(self, url: str) -> Path:
         return self.cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
 
-    def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[Any, Path]:
-        """(decoded JSON, file it is kept in); from the cache when fetched before."""
+    def get(self, url: str, headers: dict[str, str] | None = None, fresh: bool = False
+            ) -> tuple[Any, Path]:
+        """(decoded JSON, file it is kept in); from the cache when fetched before, unless
+        `fresh` (a poll for what is new must ask the API, not the cache)."""
         path = self.path_for(url)
-        if not path.exists():
+        if fresh or not path.exists():
             try:
                 body = self._get(url, headers or {})
             except (_Retryable, httpx.HTTPError) as exc:

@@ -9,10 +9,12 @@ own host; a reply of the wrong shape is a `FetchError` with a one-line reason.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+import orjson
 
 from tools.chains.client import CachedFetcher, FetchError
 from tools.identifiers import parse_identifier
@@ -25,6 +27,8 @@ class Page:
     url: str
     path: Path
     format: str
+    # Where a poll resumes after this page (`ChainSources.new_pages`); None: from the start.
+    cursor: str | None = None
 
 
 def checked_address(address: str) -> tuple[str, str]:
@@ -68,15 +72,61 @@ class ChainSources:
         else:
             yield from self.esplora(address)
 
-    def trongrid(self, address: str, endpoint: str, fmt: str) -> Iterator[Page]:
+    def new_pages(self, address: str, cursor: str | None) -> Iterator[Page]:
+        """A poll: the pages of `address`'s transfers after `cursor` (what the last poll's last
+        page returned as its `cursor`; None for the whole history), fetched afresh, oldest
+        first where the API can order. Each page carries the cursor to resume after it.
+
+        TRON: TronGrid TRC-20 transfers, confirmed only, from `min_timestamp` (ms) on;
+        Ethereum: Etherscan token transfers from `startblock` on; Bitcoin: Esplora's newest
+        page (it lists unconfirmed transactions first), the store drops what it holds.
+        """
+        chain, address = checked_address(address)
+        after = _cursor_int(cursor)
+        if chain == "tron":
+            query: dict[str, str | int] = {"only_confirmed": "true",
+                                           "order_by": "block_timestamp,asc"}
+            if after is not None:
+                query["min_timestamp"] = after
+            for page in self.trongrid(address, "transactions/trc20", "trongrid_trc20",
+                                      query=query, fresh=True):
+                body = orjson.loads(page.path.read_bytes())
+                stamps = [t.get("block_timestamp") for t in body.get("data", [])
+                          if isinstance(t, dict)]
+                last = max((s for s in stamps if isinstance(s, int)), default=None)
+                if last is not None:
+                    cursor = str(last + 1)
+                yield replace(page, cursor=cursor)
+        elif chain == "eth":
+            for page in self.etherscan(address, actions=("tokentx",), startblock=after or 0,
+                                       fresh=True):
+                body = orjson.loads(page.path.read_bytes())
+                blocks = [int(t["blockNumber"]) for t in body.get("result", [])
+                          if isinstance(t, dict) and str(t.get("blockNumber", "")).isdigit()]
+                if blocks:
+                    cursor = str(max(blocks) + 1)
+                yield replace(page, cursor=cursor)
+        else:
+            url = f"{self.esplora_url}/address/{address}/txs"
+            body, path = self.fetcher.get(url, fresh=True)
+            if not isinstance(body, list) or not all(
+                    isinstance(tx, dict) and isinstance(tx.get("txid"), str) for tx in body):
+                path.unlink(missing_ok=True)
+                raise _reply_error(url, "not a list of Esplora transactions")
+            yield Page(url, path, "esplora", cursor)
+
+    def trongrid(self, address: str, endpoint: str, fmt: str,
+                 query: dict[str, str | int] | None = None, fresh: bool = False
+                 ) -> Iterator[Page]:
         headers = {"TRON-PRO-API-KEY": self.trongrid_key} if self.trongrid_key else {}
-        first = f"{self.trongrid_url}/v1/accounts/{address}/{endpoint}?" + urlencode({"limit": 200})
+        first = (f"{self.trongrid_url}/v1/accounts/{address}/{endpoint}?"
+                 + urlencode({"limit": 200, **(query or {})}))
         own_path = urlsplit(first).path
         url: str | None = first
         for _ in range(self.max_pages):
             if url is None:
                 break
-            body, path = self.fetcher.get(url, headers)
+            body, path = self.fetcher.get(url, headers, fresh=fresh)
             if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
                 path.unlink(missing_ok=True)  # not evidence: fetch it again next time
                 raise _reply_error(url, "not a TronGrid page ({'data': [...]})")
@@ -114,15 +164,19 @@ class ChainSources:
                 raise _reply_error(url, "a txid that is not 64 hex digits")
             url = f"{base}/chain/{txid}"
 
-    def etherscan(self, address: str) -> Iterator[Page]:
-        for action in ("tokentx", "txlist"):
+    def etherscan(self, address: str, actions: tuple[str, ...] = ("tokentx", "txlist"),
+                  startblock: int = 0, fresh: bool = False) -> Iterator[Page]:
+        for action in actions:
             for page in range(1, self.max_pages + 1):
-                query = {"module": "account", "action": action, "address": address,
-                         "page": page, "offset": 1000, "sort": "asc"}
+                query: dict[str, str | int] = {"module": "account", "action": action,
+                                               "address": address, "page": page,
+                                               "offset": 1000, "sort": "asc"}
+                if startblock:
+                    query["startblock"] = startblock
                 url = f"{self.etherscan_url}?{urlencode(query)}"
                 if self.etherscan_key:
                     url += "&" + urlencode({"apikey": self.etherscan_key})
-                body, path = self.fetcher.get(url)
+                body, path = self.fetcher.get(url, fresh=fresh)
                 shown = _without_key(url)
                 result = body.get("result") if isinstance(body, dict) else None
                 if not isinstance(result, list):
@@ -133,6 +187,14 @@ class ChainSources:
                 yield Page(shown, path, "etherscan_json")
                 if len(result) < 1000:
                     break
+
+
+def _cursor_int(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit() or len(cursor) > 20:
+        raise FetchError(f"poll cursor {cursor[:40]!r}: not a number")
+    return int(cursor)
 
 
 def _confirmed(tx: dict[str, Any]) -> bool:

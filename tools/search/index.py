@@ -170,7 +170,7 @@ class SearchIndex:
         if known and self.collection.count() < known:
             log.warning("Chroma holds %d of %d indexed documents; reindexing",
                         self.collection.count(), known)
-            with self.store.engine.begin() as conn:
+            with self.store.transaction() as conn:
                 forget_index(conn, self.key)
 
     def _index_batch(self, rows: Sequence[Any]) -> None:
@@ -205,7 +205,7 @@ class SearchIndex:
         vectors = self._embed(texts)
         self.collection.upsert(ids=[d["record_id"] for d in docs], embeddings=vectors,
                                metadatas=metas)
-        with self.store.engine.begin() as conn:
+        with self.store.transaction() as conn:
             add_documents(conn, docs)
 
     def _reload_if_stale(self) -> None:

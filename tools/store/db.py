@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from tools.store.identifiers import backfill
+from tools.store.migrations import migrate
 from tools.store.repository import CaseStore
 from tools.store.schema import metadata
 
@@ -17,13 +17,13 @@ def _json_dumps(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
-def create_store_engine(url: str) -> Engine:
+def create_store_engine(url: str, lock_wait: float = 30.0) -> Engine:
     """An engine for `url`; SQLite gets WAL and foreign keys, the parent folder is created."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    # Concurrent API requests write (audit, conversations): a writer waits up to 30 s for the
-    # SQLite write lock instead of failing after the module's default 5 s.
-    connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
+    # Concurrent API requests write (audit, conversations): a writer waits `lock_wait` seconds
+    # (30 by default) for the SQLite write lock instead of failing after the module's 5 s.
+    connect_args = {"timeout": lock_wait} if url.startswith("sqlite") else {}
     engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads,
                            connect_args=connect_args)
     if engine.dialect.name == "sqlite":
@@ -51,15 +51,13 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
-def connect_store(url: str, evidence_dir: Path) -> CaseStore:
+def connect_store(url: str, evidence_dir: Path, lock_wait: float = 30.0) -> CaseStore:
     """Open (and create if new) the store at `url`, keeping evidence copies in `evidence_dir`."""
-    engine = create_store_engine(url)
+    engine = create_store_engine(url, lock_wait)
     metadata.create_all(engine)
     # Indexes added since a store was created are added to it too.
     for table in metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
-    # Cases imported before the identifier index existed are indexed once, here.
-    with engine.begin() as conn:
-        backfill(conn)
+    migrate(engine)
     return CaseStore(engine, evidence_dir)

@@ -67,8 +67,13 @@ class CaseStore:
 
     @contextmanager
     def writer(self, commit_every: int = COMMIT_EVERY) -> Iterator[StoreWriter]:
-        """A writer for many files; committed every `commit_every` records and at the end."""
-        with self.engine.connect() as conn:
+        """A writer for many files; committed every `commit_every` records and at the end.
+
+        Its transactions take SQLite's write lock when they begin (`immediate`): an import
+        reads (duplicate probes) before it writes, and a read transaction that another writer
+        overtook cannot upgrade; it fails at once with "database is locked" instead of waiting.
+        """
+        with self.engine.connect().execution_options(immediate=True) as conn:
             writer = StoreWriter(self, conn, commit_every)
             try:
                 yield writer
@@ -89,6 +94,12 @@ class CaseStore:
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
 
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction, holding SQLite's write lock from its start (see `writer`)."""
+        with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
+            yield conn
 
     def stats(self, case: str) -> CaseStats:
         def count_by_kind(conn: Connection, table: Table) -> dict[str, int]:

@@ -225,7 +225,12 @@ def _calls(app, record_id):
     """Every route of the app's OpenAPI document, as a request about case 'demo'."""
     bodies = {"ask": {"question": "обзор дела"}, "stream": {"question": "обзор дела"},
               "trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]},
-              "exports": {"format": "pdf", "session": "s1", "sha256": "0" * 64, "bytes": 1}}
+              "exports": {"format": "pdf", "session": "s1", "sha256": "0" * 64, "bytes": 1},
+              "completions": {"model": "demo", "messages": [{"role": "user", "content": "?"}]},
+              "letters": {"to": "exchange", "addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]},
+              "watches": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]},
+              "beneficiaries": {"trace": {"addresses": ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]}},
+              "poll": {}}
     for route, methods in app.openapi()["paths"].items():
         if route in OPEN:
             continue

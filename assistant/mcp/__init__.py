@@ -1,0 +1,1 @@
+"""Tergeu over the Model Context Protocol (`tergeu mcp`): see `assistant.mcp.server`."""
