@@ -37,7 +37,7 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
 
     model = model or language_model(settings)
     ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case),
-                       deconflict=agent_deconfliction(store, case, user))
+                       deconflict=agent_deconfliction(store, case, user, via or "agent"))
     talk = conversations(store.engine)
     audit = audit_trail(store.engine)
     if history is None:

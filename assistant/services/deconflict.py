@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
@@ -28,7 +27,9 @@ from tools.deconflict import (
 )
 from tools.store import CaseStore
 
-Via = Literal["api", "cli", "agent"]
+# The route a hit was shown through, as the audit trail names clients: api, cli, agent (an
+# answer of `ask`), mcp, openai.
+Via = str
 # Identifiers listed in one audit entry; a case sharing more says how many were left out.
 MAX_AUDITED_IDS = 200
 
@@ -126,7 +127,7 @@ def hit_line(h: IdentifierHits, other: CaseHit) -> str:
 AGENT_CASE_HITS = 10
 
 
-def agent_deconfliction(store: CaseStore, case: str, user: str
+def agent_deconfliction(store: CaseStore, case: str, user: str, via: Via = "agent"
                         ) -> Callable[[Sequence[str] | None], list[IdentifierHits]]:
     """Hits for the agent's tools: the other case, its contact and a count, whoever asks (the
     agent reads nothing of another case, even for a user assigned to both); audited."""
@@ -134,7 +135,7 @@ def agent_deconfliction(store: CaseStore, case: str, user: str
 
     def hits(identifiers: Sequence[str] | None) -> list[IdentifierHits]:
         if identifiers is None:
-            return deconflict_case(store, viewer, case, "agent", AGENT_CASE_HITS).shared
-        return identifier_hits(store, viewer, case, identifiers, "agent")
+            return deconflict_case(store, viewer, case, via, AGENT_CASE_HITS).shared
+        return identifier_hits(store, viewer, case, identifiers, via)
 
     return hits

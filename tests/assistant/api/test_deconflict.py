@@ -159,3 +159,42 @@ def test_answers_name_the_other_case_and_stay_verified(home):
         "question": f"Where did the money from {shop.treasury} go?"}).json()
     assert f"{s.beneficiary}: also in case other (contact: bob), 1 records" in traced["answer"]
     assert traced["verified"]
+
+
+def test_every_agent_tool_as_mcp_runs_it_names_the_other_case_and_nothing_of_it(home):
+    """The tools the MCP server and the agent share, each on the shared identifiers."""
+    from assistant.services.agent_tools import agent_tools, run_agent_tool
+
+    h, truth, s, store = home
+    ids, texts, amounts = _contents_of(store, "other")
+    own = _contents_of(store, "demo")
+    ids, amounts = ids - own[0], amounts - own[2]
+    shop = next(x for x in truth.shops if s.beneficiary in x.beneficiaries)
+    calls = {
+        "lookup_account": [{"identifier": q} for q in (s.card, s.phone, s.iban, "@" + s.bot)],
+        "trace_wallet": [{"address": shop.treasury}],
+        "case_overview": [{}],
+        "shop_details": [{"shop": "@" + s.bot}],
+        "find_person": [{"name": "Иванов"}],
+        "money_path": [{"source": shop.treasury, "target": s.beneficiary}],
+        "get_record": [{"record_id": next(iter(ids))}],
+        "search_listings": [{"query": "меф"}],
+        "draft_letter": [{"addresses": [s.beneficiary], "trace_from": [shop.treasury]}],
+    }
+    assert set(calls) == set(agent_tools())
+    texts_seen = []
+    for name, arg_list in calls.items():
+        for args in arg_list:
+            run = run_agent_tool(Settings(home=h), store, "demo", name, args, "alice")
+            whole = run.model_dump_json()
+            asked = {str(v) for v in args.values()}  # "no record X" echoes what was asked
+            for what in (ids, texts, amounts):
+                assert not [x for x in what - asked if x in whole], (name, args)
+            texts_seen.append(run.text)
+    said = "\n".join(texts_seen)
+    assert f"card {s.card}: also in case other (contact: bob), 1 records" in said
+    assert f"tron {s.beneficiary}: also in case other (contact: bob), 1 records" in said
+    assert "no record" in said  # get_record of the other case's record: not found here
+    seen = [e for e in audit_trail(store.engine).entries("other")
+            if e.action == "deconflict_seen" and e.details["via"] == "mcp"]
+    assert seen and all(e.user == "alice" for e in seen)
