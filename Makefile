@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.demo_seed
 	$(BIN)/python -m bench.trace_speed
 	$(BIN)/python -m bench.lookup_speed
+	$(BIN)/python -m bench.deconflict --seed-case real
 	$(BIN)/python -m bench.search_speed
 	$(BIN)/python -m bench.agent_eval
 	$(BIN)/python -m bench.agent_overhead

@@ -14,6 +14,7 @@ import streamlit as st
 
 from ui.client import ApiClient, ApiError
 from ui.config import UiSettings
+from ui.deconflict import deconflict_panel, hits_table
 from ui.graph import amount, flow_graph, to_dot
 from ui.i18n import LANGUAGES, t, texts
 from ui.letters import alert_letter, letter_box
@@ -137,6 +138,7 @@ def trace_view(trace: dict[str, Any]) -> None:
     if residue:  # listed apart: a few coins left on a hop that passed the rest on
         st.caption(t("residue_note", lang()))
         st.dataframe(table(endpoint_rows(residue)), hide_index=True)
+    hits_table(trace.get("also_in") or [], lang())
 
 
 def marked_answer(a: dict[str, Any]) -> str:
@@ -361,7 +363,7 @@ def main() -> None:
         if st.button(t("sign_out", lang())):
             client().close()
             for key in ("token", "user", "turns", "case", "session", "excerpts", "overviews",
-                        "api", "alerts"):
+                        "deconfliction", "api", "alerts"):
                 ss.pop(key, None)
             st.rerun()
         if not cases:
@@ -373,6 +375,7 @@ def main() -> None:
         ss.session_case, ss.session, ss.turns = case, uuid.uuid4().hex, []
     st.title(t("title", lang()))
     overview_panel(case)
+    deconflict_panel(client(), case, lang())
     watch_panel(client(), case, record_dialog, alert_actions=[
         lambda c, alert, key: alert_letter(client(), c, lang(), alert, key)])
     for i, turn in enumerate(ss.turns):

@@ -57,6 +57,9 @@ class ApiClient:
     def overview(self, case: str) -> dict[str, Any]:
         return self._json(self.http.get(f"/api/cases/{case}/overview"))
 
+    def deconflict(self, case: str) -> dict[str, Any]:
+        return self._json(self.http.get(f"/api/cases/{case}/deconflict"))
+
     def record(self, case: str, record_id: str) -> dict[str, Any]:
         return self._json(self.http.get(f"/api/cases/{case}/records/{_path(record_id)}"))
 

@@ -211,11 +211,20 @@ class Composer:
             d.handed_out for d in o.data or [])))
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
+            self._also_in(out)
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
             self.say(_p("nothing_found", self.lang, query=self.question))
         return "\n".join(self.lines)
+
+    def _also_in(self, out: ToolOutput) -> None:
+        """Other cases holding what the tool named: case, contact, a count; nothing more."""
+        for h in out.also_in:
+            for o in h.also_in:
+                self.fact(_p("also_in", self.lang, kind=_word("kinds", h.kind, self.lang),
+                             value=h.value, case=_safe(o.case), contact=_safe(o.contact),
+                             records=o.records))
 
     def _trace_wallet(self, out: ToolOutput) -> None:
         t = out.data

@@ -8,7 +8,7 @@ and store come from the runtime context, never from the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -46,6 +46,9 @@ class AgentContext:
     store: CaseStore
     search: SearchIndex | None = None
     ledger: Ledger = field(default_factory=Ledger)
+    # Other cases holding identifiers (`assistant.services.deconflict`, bound to the user and
+    # case, audited): given ids, their hits; given None, the case's first shared ones.
+    deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
 
     def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = ()
                ) -> str:
@@ -72,6 +75,7 @@ class ToolOutput:
     data: Any
     markers: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # record id → its shop or chat name
+    also_in: list[Any] = field(default_factory=list)  # deconfliction hits (IdentifierHits)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -95,6 +99,20 @@ def fence(evidence: str) -> str:
     """Record text as inert data: no citation markers of its own, no clickable markdown."""
     evidence = _MD_LINK.sub(lambda m: f"{m[1]} <{m[2]}>", evidence)
     return _FAKE_MARKER.sub(r"(\1)", evidence).replace("\n", " ")
+
+
+def also_in(ctx: AgentContext, out: ToolOutput, identifiers: Sequence[str] | None,
+            lines: list[str]) -> None:
+    """Other cases holding these identifiers: the case, whom to contact, how many records;
+    never their content (a fact of the store as a whole, bound to no record)."""
+    if ctx.deconflict is None:
+        return
+    out.also_in = ctx.deconflict(identifiers)
+    for h in out.also_in:
+        for o in h.also_in:
+            lines.append(ctx.derive(f"{h.kind} {h.value}: also in case {fence(o.case)} "
+                                    f"(contact: {fence(o.contact)}), {o.records} records",
+                                    names=[o.case, o.contact]))
 
 
 @tool(TRACE_WALLET, response_format="content_and_artifact")
@@ -122,6 +140,7 @@ def trace_wallet(address: str, runtime: Runtime,
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
+    also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
     return "\n".join(lines), out
 
 
@@ -218,6 +237,7 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                 n = out.cite(ctx, record_id)
                 lines.append(ctx.derive(f"[{n}] money traced on to {fence(address)}: {reason}, "
                                         f"{money(amount)} {fence(p.trace.token)}", [record_id]))
+    also_in(ctx, out, [p.id for p in result.matches[:5]], lines)
     return "\n".join(lines), out
 
 
@@ -346,6 +366,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
+    also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 
 

@@ -17,7 +17,15 @@ from swagger_ui_bundle import swagger_ui_path
 
 from assistant.api.deps import UserDep
 from assistant.api.limits import BodyLimit, DeniedLog
-from assistant.api.routes import audit, cases, investigate, letters, openai_compat, watch
+from assistant.api.routes import (
+    audit,
+    cases,
+    deconflict,
+    investigate,
+    letters,
+    openai_compat,
+    watch,
+)
 from assistant.audit import SERVER, is_lock_error
 from assistant.config import get_settings
 from assistant.users import User
@@ -40,6 +48,7 @@ def create_app() -> FastAPI:
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.include_router(cases.router)
     app.include_router(investigate.router)
+    app.include_router(deconflict.router)
     app.include_router(letters.router)
     app.include_router(audit.router)
     app.include_router(audit.server_router)

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import admin, case, demo, investigate, letters, mcp_server, servers, watch
+from assistant.cli import (
+    admin,
+    case,
+    deconflict,
+    demo,
+    investigate,
+    letters,
+    mcp_server,
+    servers,
+    watch,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Tergeu: investigate drug-trade money in case evidence.")
 
 case.register(app)
 investigate.register(app)
+deconflict.register(app)
 letters.register(app)
 app.add_typer(demo.app, name="demo")
 app.add_typer(admin.user_app, name="user")

@@ -18,6 +18,7 @@ from assistant.cli.common import (
     os_user,
     out,
 )
+from assistant.cli.deconflict import print_hits
 
 if TYPE_CHECKING:
     from assistant.services.trace import StartResolution
@@ -153,6 +154,7 @@ def trace(
     out.print(table)
     if len(result.endpoints) > 30:
         out.print(f"… {len(result.endpoints) - 30} more endpoints (--json for all)")
+    print_hits(store, case, [*req.addresses, *(e.address for e in result.endpoints)])
     for p in result.patterns[:10]:
         out.print(f"{p.kind}: {p.note} — {', '.join(p.record_ids[:3])}"
                   f"{' …' if len(p.record_ids) > 3 else ''}", markup=False, soft_wrap=True)
@@ -198,6 +200,7 @@ def lookup(
         out.print(f"{len(result.matches)} card(s) match {result.mask}", markup=False)
     for p in result.matches:
         _print_profile(p)
+    print_hits(store, case, [p.id for p in result.matches])
 
 
 def _print_profile(p: AccountProfile) -> None:

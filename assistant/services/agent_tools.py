@@ -92,6 +92,7 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
     from langchain.tools import ToolRuntime
 
     from assistant.agent.tools import AgentContext, Runtime
+    from assistant.services.deconflict import agent_deconfliction
 
     # Every call is on the trail, the ones refused for a wrong name or arguments too.
     audit_trail(store.engine).append(case, user, "tool_call",
@@ -108,7 +109,8 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
         where = ".".join(str(p) for p in first["loc"]) or "arguments"
         raise ToolArgumentsError(f"{name}: {where}: {first['msg']}") from exc
     given = {k: getattr(checked, k) for k in type(checked).model_fields}
-    ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case))
+    ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case),
+                       deconflict=agent_deconfliction(store, case, user, via))
     runtime: Runtime = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None,
                           tool_call_id=None, store=None)
     # The tool's own function, its runtime given as the agent loop gives it.

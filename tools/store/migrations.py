@@ -60,8 +60,17 @@ def tokens_are_contracts(conn: Connection) -> int:
     return changed
 
 
+def identifiers_indexed(conn: Connection) -> int:
+    """Cases imported before the identifier index (deconfliction) existed: indexed from what
+    they hold (tools/store/identifiers.py). Returns how many."""
+    from tools.store.identifiers import backfill
+
+    return len(backfill(conn))
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], int]]] = [
     ("tokens_are_contracts", tokens_are_contracts),
+    ("identifiers_indexed", identifiers_indexed),
 ]
 
 

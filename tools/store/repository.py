@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Connection
 from tools.errors import RecordNotFoundError
 from tools.items import Item
 from tools.models import CaseStats, FileInfo, Record, Source
+from tools.store.identifiers import PendingIdentifiers
 from tools.store.schema import accounts, files, records, sightings, transfers
 
 CHUNK = 2000
@@ -78,6 +80,7 @@ class CaseStore:
                 # Shops are resolved once per import, from everything the case holds now.
                 from tools.store.shops import rebuild_shops
 
+                writer.identifiers.flush(conn)
                 for case in sorted(writer.cases):
                     rebuild_shops(conn, case)
             except BaseException:
@@ -170,6 +173,8 @@ class StoreWriter:
         self.commit_every = commit_every
         self._uncommitted = 0
         self.cases: set[str] = set()
+        # Identifier counts of the files written since the last commit, flushed before it.
+        self.identifiers = PendingIdentifiers()
 
     def has_file(self, case: str, sha256: str) -> bool:
         q = select(files.c.id).where(files.c.case == case, files.c.sha256 == sha256)
@@ -180,6 +185,7 @@ class StoreWriter:
         by_kind: dict[str, int] = {}
         duplicates = 0
         account_ids: set[str] = set()
+        found: Counter[str] = Counter()
         conn = self.conn
         with conn.begin_nested():
             key = conn.execute(
@@ -197,14 +203,17 @@ class StoreWriter:
                     continue
                 self._insert_items(meta.case, file_id, fresh)
                 account_ids.update(self._upsert_accounts(meta.case, fresh))
+                found.update(self.identifiers.of_items(fresh))
                 for item in fresh:
                     by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
             conn.execute(
                 update(files).where(files.c.id == file_id).values(records=sum(by_kind.values()))
             )
         self.cases.add(meta.case)
+        self.identifiers.add(meta.case, found)  # the file is whole: its identifiers count
         self._uncommitted += sum(by_kind.values()) + 1
         if self._uncommitted >= self.commit_every:
+            self.identifiers.flush(conn)
             conn.commit()
             self._uncommitted = 0
         return WriteResult(by_kind, duplicates, len(account_ids))

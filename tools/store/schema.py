@@ -97,6 +97,20 @@ sightings = Table(
     Index("ix_sightings_shop", "case", "shop"),
 )
 
+# Every identifier a case holds, normalised as accounts are (`kind:value`: card digits, E.164
+# phones, IBANs, wallets, bots, ИИН; masked cards never), with the wallets of its chain
+# transfers, and how many of its records name it. Filled at import (tools/store/identifiers.py);
+# read across cases by deconfliction (tools/deconflict.py) through the index on the id.
+case_identifiers = Table(
+    "case_identifiers",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("id", String(200), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("records", Integer, nullable=False),
+    Index("ix_case_identifiers_id", "id", "case"),
+)
+
 # What the search index holds per message or listing; the tokens let BM25 be rebuilt in
 # seconds, the embeddings live in Chroma under the same record id.
 search_docs = Table(

@@ -19,7 +19,9 @@ from assistant.api.deps import (
     UserDep,
 )
 from assistant.api.memory import release_freed_memory
+from assistant.api.routes.deconflict import OVERVIEW_HITS, OverviewPublic
 from assistant.api.uploads import UploadLimits, receive_files
+from assistant.services.deconflict import deconflict_case
 from assistant.services.overview import overview as case_overview_of
 from assistant.services.records import record_with_source
 from assistant.wiring import search_index
@@ -27,7 +29,6 @@ from tools.errors import RecordNotFoundError, TergeuError
 from tools.ingest.pipeline import ingest_paths
 from tools.models import CaseStats, IngestReport, Record
 from tools.neighbours import Neighbours, record_neighbours
-from tools.overview import CaseOverview
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -128,9 +129,12 @@ async def upload_files(request: Request, case: AssignedCaseDep, store: StoreDep,
     return report
 
 
-@router.get("/{case}/overview", response_model=CaseOverview)
+@router.get("/{case}/overview", response_model=OverviewPublic)
 def overview(case: CaseDep, store: StoreDep, user: UserDep, audit: AuditDep,
-             top: Annotated[int, Query(ge=1, le=100)] = 10) -> CaseOverview:
-    """Shops, the droppers' accounts used most, and where the shops' money came to rest."""
+             top: Annotated[int, Query(ge=1, le=100)] = 10) -> OverviewPublic:
+    """Shops, the droppers' accounts used most, where the shops' money came to rest, and the
+    identifiers other cases hold too (`also_in`, the first 20; all: `/deconflict`)."""
     audit.append(case, user.name, "overview", {"top": top})
-    return case_overview_of(store, case, top)
+    shared = deconflict_case(store, user, case, "api", OVERVIEW_HITS)
+    return OverviewPublic(**dict(case_overview_of(store, case, top)), also_in=shared.shared,
+                          shared_count=shared.count, shared_cases=shared.cases)

@@ -13,17 +13,18 @@ from pydantic import BaseModel, Field
 from assistant.agent.guards import ModelServerError
 from assistant.agent.ledger import Answer
 from assistant.api.deps import AuditDep, CaseDep, ModelDep, SettingsDep, StoreDep, UserDep
+from assistant.api.routes.deconflict import LookupPublic, TracePublic
 from assistant.conversations import Turn
 from assistant.services.ask import ask_case, ask_case_stream
+from assistant.services.deconflict import identifier_hits
 from assistant.services.lookup import lookup as lookup_case
 from assistant.services.search import SearchRequest
 from assistant.services.search import search as search_case
 from assistant.services.trace import trace_from
 from assistant.wiring import conversations, search_index
 from tools.errors import NoTransfersError
-from tools.lookup import LookupResult
 from tools.search.index import Mode, SearchFilters, SearchResult
-from tools.trace import TraceRequest, TraceResult
+from tools.trace import TraceRequest
 
 router = APIRouter(prefix="/api/cases/{case}", tags=["investigate"])
 
@@ -68,27 +69,32 @@ def conversation(case: CaseDep, session: Annotated[str, Path(max_length=100)],
     return conversations(store.engine).history(case, user.name, session, last=200)
 
 
-@router.post("/trace", response_model=TraceResult)
+@router.post("/trace", response_model=TracePublic)
 def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep, user: UserDep,
-                audit: AuditDep) -> TraceResult:
-    """Follow money from wallets (or a dropper's card/phone, via its shops' wallets)."""
+                audit: AuditDep) -> TracePublic:
+    """Follow money from wallets (or a dropper's card/phone, via its shops' wallets);
+    `also_in`: other cases holding a start or an endpoint."""
     audit.append(case, user.name, "tool_call",
                  {"tool": "trace", "args": req.model_dump(mode="json")})
     try:
-        return trace_from(store, case, req).result
+        result = trace_from(store, case, req).result
     except NoTransfersError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
+    named = [*req.addresses, *(e.address for e in result.endpoints)]
+    return TracePublic(**dict(result), also_in=identifier_hits(store, user, case, named, "api"))
 
 
-@router.get("/lookup", response_model=LookupResult)
+@router.get("/lookup", response_model=LookupPublic)
 def lookup(case: CaseDep, store: StoreDep, user: UserDep, audit: AuditDep,
            q: Annotated[str, Query(min_length=1, description="Card, IBAN, phone, wallet, …")]
-           ) -> LookupResult:
+           ) -> LookupPublic:
+    """The account's profile; `also_in`: other cases holding it (and whom to contact)."""
     audit.append(case, user.name, "tool_call", {"tool": "lookup", "args": {"q": q}})
     result = lookup_case(store, case, q)
     if result.error:
         raise HTTPException(status_code=422, detail=f"{q}: {result.error}")
-    return result
+    hits = identifier_hits(store, user, case, [p.id for p in result.matches], "api")
+    return LookupPublic(**dict(result), also_in=hits)
 
 
 @router.get("/search", response_model=SearchResult)
