@@ -45,20 +45,24 @@ def timed(cmd: list[str], env: dict[str, str], n: int = 1) -> float:
     return statistics.median(runs)
 
 
+# Resident memory now (not the peak: a process's imports peak above a mapped graph).
+RSS = ("import os\ndef rss(): return int(open('/proc/self/statm').read().split()[1]) * "
+       "os.sysconf('SC_PAGE_SIZE') / 2**20\n")
 # A fresh process that maps (or, the first time, builds and writes) the case's graph.
-GRAPH_SCRIPT = """
-import json, resource, sys, time
+GRAPH_SCRIPT = RSS + """
+import json, sys, time
 t0 = time.perf_counter()
 from tools.store import connect_store
 from tools.trace.graph import load_case_graph
 from pathlib import Path
 home = Path(sys.argv[1])
 store = connect_store(f"sqlite:///{home / 'tergeu.db'}", home / "evidence")
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+import tools.trace.engine
+rss0 = rss()
 t = time.perf_counter()
 cg = load_case_graph(store, "demo")
 load = time.perf_counter() - t
-rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss1 = rss()
 g = cg.graph
 disk = sum(p.stat().st_size for p in cg.folder.rglob("*") if p.is_file())
 print(json.dumps({"load_s": load, "rss_mb": rss1 - rss0, "edges": g.number_of_edges(),
@@ -67,19 +71,20 @@ print(json.dumps({"load_s": load, "rss_mb": rss1 - rss0, "edges": g.number_of_ed
 """
 
 # The graph as the code before issue 16 held it: networkx with a Move per transfer.
-NETWORKX_SCRIPT = """
-import json, resource, sys, time
+NETWORKX_SCRIPT = RSS + """
+import json, sys, time
+import networkx
 from pathlib import Path
 from tools.store import connect_store
 from tools.trace.graph import CaseGraph
 home = Path(sys.argv[1])
 store = connect_store(f"sqlite:///{home / 'tergeu.db'}", home / "evidence")
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss0 = rss()
 t = time.perf_counter()
 cg = CaseGraph("demo")
 cg.refresh(store)
 print(json.dumps({"load_s": time.perf_counter() - t,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss0,
+                  "rss_mb": rss() - rss0,
                   "edges": cg.graph.number_of_edges()}))
 """
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tools.ingest.amounts import stored_amount
 from tools.store import CaseStore
@@ -66,6 +66,7 @@ class CaseGraph:
     # Where the arrays are kept; None for a graph built in memory.
     folder: Path | None = None
     transfers_seen: int = 0
+    last_record: str = ""
 
     def has_lookalike(self, address: str) -> bool:
         """Whether another address of the case shares `address`'s leading and trailing
@@ -114,16 +115,17 @@ class CaseGraph:
             g: CompactGraph = self.graph
             if self.last_seq == 0 and (kept := CompactGraph.open(self.folder)) is not None:
                 mapped, meta = kept
-                if meta.get("case") == self.case and _count_upto(
-                        conn, self.case, int(meta["last_seq"])) == meta["transfers_seen"]:
+                if meta.get("case") == self.case and _record_at(
+                        conn, int(meta["last_seq"])) == meta.get("last_record"):
                     g, self.graph = mapped, mapped
                     self.last_seq = int(meta["last_seq"])
+                    self.last_record = str(meta["last_record"])
                     self.transfers_seen = int(meta["transfers_seen"])
                     self.skipped = list(meta["skipped"])
                     self.lookalikes = g.lookalikes()
             new: list[NewMove] = []
             for r in transfers_after(conn, self.case, self.last_seq, CHAINS):
-                self.last_seq = r.seq
+                self.last_seq, self.last_record = r.seq, r.record_id
                 self.transfers_seen += 1
                 if not r.from_address or not r.to_address:
                     continue
@@ -143,6 +145,7 @@ class CaseGraph:
             if new or tagged_only:
                 g = g.merged(new, tagged_only)
                 g.save(self.folder, {"case": self.case, "last_seq": self.last_seq,
+                                     "last_record": self.last_record,
                                      "transfers_seen": self.transfers_seen,
                                      "skipped": self.skipped})
                 self.graph = g
@@ -151,10 +154,10 @@ class CaseGraph:
         return len(new)
 
 
-def _count_upto(conn: Any, case: str, seq: int) -> int:
-    """Transfers of the case with `seq` ≤ `seq` (to tell kept arrays from another store's)."""
-    return int(conn.execute(select(func.count()).select_from(transfers).where(
-        transfers.c.case == case, transfers.c.seq <= seq)).scalar() or 0)
+def _record_at(conn: Any, seq: int) -> str | None:
+    """The record id of transfer `seq`: kept arrays whose last transfer the store does not
+    hold at that place are another store's (one recreated, say) and are built again."""
+    return conn.execute(select(transfers.c.record_id).where(transfers.c.seq == seq)).scalar()
 
 
 def graph_folder(store: CaseStore, case: str) -> Path:
