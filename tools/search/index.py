@@ -57,6 +57,8 @@ BATCH = 32
 ANALYSE_BATCH = 2_000  # documents analysed and written per transaction
 CHROMA_BATCH = 4_000  # vectors per Chroma upsert (under its maximum batch size)
 EMBED_CHARS = 400
+# Seconds a search that started indexing waits for the words pass before it answers.
+WORDS_WAIT = 5.0
 RRF_K = 60
 CANDIDATES = 200
 SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
@@ -169,6 +171,7 @@ class SearchIndex:
         self._snapshot: _Snapshot | None = None
         self._worker: threading.Thread | None = None
         self._worker_lock = threading.Lock()
+        self._words_done = threading.Event()
         self.stage = "idle"
         self.embed_done = self.embed_total = 0
         self._embed_started = 0.0
@@ -190,9 +193,11 @@ class SearchIndex:
             self._forget_if_chroma_lost()
             with self.store.engine.connect() as conn:
                 rows = pending_records(conn, self.case, self.key, self.kinds)
+            self._words_done.clear()
             done = self._analyse_pending(rows, on_progress)
             if done or self._snapshot is None:
                 self._load_bm25()
+            self._words_done.set()
             self._embed_pending(on_progress)
             self.stage = "ready"
             return done
@@ -418,7 +423,10 @@ class SearchIndex:
         far. The status to answer with, or None when the index is complete."""
         status = self.status()
         if not status.ready and self.update_in_background():
-            status.running = True
+            # The words pass takes seconds even for a big case: a short wait lets the first
+            # answer search every document by its words.
+            self._words_done.wait(WORDS_WAIT)
+            status = self.status()
         if self._snapshot is None or len(self._snapshot.docs) != status.documents:
             self._load_bm25()
         return None if status.ready else status
