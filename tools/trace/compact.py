@@ -20,7 +20,6 @@ import shutil
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,28 +43,34 @@ class Move(NamedTuple):
     token: str
 
 
-@dataclass
-class NewMove:
-    """A transfer read from the store, before it joins the arrays."""
+class NewMove(NamedTuple):
+    """A transfer read from the store, before it joins the arrays: its amount is
+    `mant * 10**exp` units of 1e-18 (see `amount_parts`)."""
 
     seq: int
     src: str
     dst: str
     ts: float
-    amount: Decimal
+    mant: int
+    exp: int
     record_id: str
     tx: str
     token: str
 
 
-def split_units(amount: Decimal) -> tuple[int, int]:
-    """(mantissa, exponent) with units = mantissa * 10**exponent, exponent ≥ 0."""
-    sign, digits, exp = amount.normalize().as_tuple()
-    mant = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
-    e = int(exp) + UNIT_EXP
-    if e < 0:
-        raise ValueError(f"more than {UNIT_EXP} decimals: {amount}")
-    return mant, e
+_PLAIN = re.compile(r"(-?)([0-9]{1,78})(?:\.([0-9]{1,18}))?")
+
+
+def amount_parts(text: object) -> tuple[int, int] | None:
+    """(mantissa, exponent) of a stored plain decimal with at most 18 decimals, exact, without
+    building a Decimal; None for anything else (the caller takes the strict, slower path)."""
+    hit = _PLAIN.fullmatch(text) if isinstance(text, str) else None
+    if hit is None:
+        return None
+    sign, whole, frac = hit.groups()
+    frac = (frac or "").rstrip("0")
+    mant = int(whole + frac)
+    return (-mant if sign else mant), UNIT_EXP - len(frac)
 
 
 class _Adjacency(Mapping[str, dict[str, list[Move]]]):
@@ -256,7 +261,8 @@ class CompactGraph:
         exp = np.empty(n, np.int8)
         tok = np.empty(n, np.int16)
         seq = np.empty(n, np.int64)
-        rid = np.zeros((n, 36), np.uint8)
+        packed = []
+        blank = bytes(36)
         for k, m in enumerate(new):
             for addr in (m.src, m.dst):
                 if addr not in index:
@@ -267,17 +273,19 @@ class CompactGraph:
                 tok_index[m.token] = len(tokens)
                 tokens.append(m.token)
             tok[k] = tok_index[m.token]
-            mt, ex = split_units(m.amount)
-            if -(2**63) < mt < 2**63:
-                mant[k], exp[k] = mt, ex
+            if -(2**63) < m.mant < 2**63:
+                mant[k], exp[k] = m.mant, m.exp
             else:
-                big_units[base + k] = mt * 10**ex
+                big_units[base + k] = m.mant * 10**m.exp
                 exp[k] = 0
-            hit = _TRON_ID.fullmatch(m.record_id)
-            if hit and hit.group(1) == m.tx:
-                rid[k] = np.frombuffer(bytes.fromhex(hit.group(1) + hit.group(2)), np.uint8)
+            rid_text = m.record_id
+            if (len(rid_text) == 78 and rid_text[5:69] == m.tx
+                    and _TRON_ID.fullmatch(rid_text)):
+                packed.append(bytes.fromhex(rid_text[5:69] + rid_text[70:]))
             else:
+                packed.append(blank)
                 other_ids[base + k] = (m.record_id, m.tx)
+        rid = np.frombuffer(b"".join(packed), np.uint8).reshape(n, 36).copy()
         for addr in more_names or ():
             if addr not in index:
                 index[addr] = len(names)

@@ -20,7 +20,7 @@ from tools.store import CaseStore
 from tools.store.schema import transfers
 from tools.store.transfers import tags, transfers_after
 from tools.tokens import lookalike_key
-from tools.trace.compact import UNIT_EXP, CompactGraph, Move, NewMove
+from tools.trace.compact import UNIT_EXP, CompactGraph, Move, NewMove, amount_parts
 
 __all__ = ["CHAINS", "UNIT_EXP", "CaseGraph", "Move", "from_units", "load_case_graph",
            "to_units"]
@@ -129,11 +129,15 @@ class CaseGraph:
                 self.transfers_seen += 1
                 if not r.from_address or not r.to_address:
                     continue
-                amount = stored_amount(r.amount)
-                if amount is None or not amount.is_finite() or amount.adjusted() >= 100:
-                    self.skipped.append(r.record_id)
-                    continue
-                new.append(NewMove(r.seq, r.from_address, r.to_address, _epoch(r.ts), amount,
+                parts = amount_parts(r.amount)
+                if parts is None:
+                    # The strict reading (more than 18 decimals are cut as `to_units` cuts).
+                    amount = stored_amount(r.amount)
+                    if amount is None or not amount.is_finite() or amount.adjusted() >= 100:
+                        self.skipped.append(r.record_id)
+                        continue
+                    parts = (to_units(amount), 0)
+                new.append(NewMove(r.seq, r.from_address, r.to_address, _epoch(r.ts), *parts,
                                    r.record_id, r.tx, r.token))
             attrs = {}
             for rid, data in tags(conn, self.case):
