@@ -4,6 +4,7 @@ mapped by each process and topped up as new evidence arrives."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -21,6 +22,8 @@ from tools.store.schema import transfers
 from tools.store.transfers import tags, transfers_after
 from tools.tokens import lookalike_key
 from tools.trace.compact import UNIT_EXP, CompactGraph, Move, NewMove, amount_parts
+
+log = logging.getLogger(__name__)
 
 __all__ = ["CHAINS", "UNIT_EXP", "CaseGraph", "Move", "from_units", "load_case_graph",
            "to_units"]
@@ -148,10 +151,16 @@ class CaseGraph:
             tagged_only = [a for a in attrs if a not in g.index]
             if new or tagged_only:
                 g = g.merged(new, tagged_only)
-                g.save(self.folder, {"case": self.case, "last_seq": self.last_seq,
-                                     "last_record": self.last_record,
-                                     "transfers_seen": self.transfers_seen,
-                                     "skipped": self.skipped})
+                try:
+                    g.save(self.folder, {"case": self.case, "last_seq": self.last_seq,
+                                         "last_record": self.last_record,
+                                         "transfers_seen": self.transfers_seen,
+                                         "skipped": self.skipped})
+                except OSError as exc:
+                    # A read-only or full disk: this process traces from memory; the next
+                    # one builds the arrays again.
+                    log.warning("trace graph of %s not written to %s: %s", self.case,
+                                self.folder, exc)
                 self.graph = g
                 self.lookalikes = g.lookalikes()
             g.attrs = attrs
