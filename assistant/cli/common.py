@@ -75,20 +75,35 @@ def print_summary(report: IngestReport) -> None:
 
 def update_search_index(settings: Settings, store: CaseStore, case: str,
                         quiet: bool = False) -> None:
-    """Index the case's new messages and listings for search (a progress bar on a terminal)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """Index the case's new messages and listings for search: a progress bar per pass (words,
+    then meaning) on a terminal, with the time left at the speed so far."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from assistant.wiring import search_index
 
     idx = search_index(settings, store, case)
-    pending = idx.pending()
-    if not pending:
+    if idx.status().ready:
         return
-    progress = Progress(TextColumn("indexing for search"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err, disable=not err.is_terminal,
-                        transient=True)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=err,
+                        disable=not err.is_terminal, transient=True)
+    tasks: dict[str, TaskID] = {}
+
+    def show(n: int, total: int) -> None:
+        label = {"analysing": "indexing words", "embedding": "embedding passages"}.get(
+            idx.stage, idx.stage)
+        if label not in tasks:
+            tasks[label] = progress.add_task(label, total=total)
+        progress.update(tasks[label], completed=n, total=total)
+
     with progress:
-        task = progress.add_task("index", total=pending)
-        done = idx.update(lambda n, _total: progress.update(task, completed=n))
-    if not quiet:
+        done = idx.update(show)
         out.print(f"search index: {done:,} messages and listings added", markup=False)

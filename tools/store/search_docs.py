@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, select
+from sqlalchemy import Connection, Select, and_, bindparam, delete, func, insert, select, update
 
-from tools.store.schema import files, records, search_docs, sightings
+from tools.store.schema import files, records, search_docs, search_vectors, sightings
 
 
 def _pending(case: str, key: str, kinds: Sequence[str]) -> Select[Any]:
@@ -42,6 +42,7 @@ def count_indexed(conn: Connection, key: str) -> int:
 def forget_index(conn: Connection, key: str) -> None:
     """Drop what the index `key` holds (to index everything again)."""
     conn.execute(delete(search_docs).where(search_docs.c.case == key))
+    conn.execute(delete(search_vectors).where(search_vectors.c.case == key))
 
 
 def payment_kinds(conn: Connection, case: str, record_ids: list[str]) -> dict[str, set[str]]:
@@ -56,6 +57,40 @@ def payment_kinds(conn: Connection, case: str, record_ids: list[str]) -> dict[st
 
 def add_documents(conn: Connection, docs: list[dict[str, Any]]) -> None:
     conn.execute(insert(search_docs), docs)
+
+
+def queue_vectors(conn: Connection, key: str, passages: dict[str, str]) -> None:
+    """Record that each record (id → the passage it is embedded from) awaits its vector."""
+    if passages:
+        conn.execute(insert(search_vectors), [
+            {"case": key, "record_id": rid, "text": text, "done": 0}
+            for rid, text in passages.items()])
+
+
+def vectors_todo(conn: Connection, key: str) -> list[tuple[str, str, str, str]]:
+    """`(record_id, passage, kind, shop)` of every document of `key` still without a vector."""
+    return [(r.record_id, r.text, r.kind, r.shop or "") for r in conn.execute(
+        select(search_vectors.c.record_id, search_vectors.c.text, search_docs.c.kind,
+               search_docs.c.shop)
+        .join(search_docs, and_(search_docs.c.case == search_vectors.c.case,
+                                search_docs.c.record_id == search_vectors.c.record_id))
+        .where(search_vectors.c.case == key, search_vectors.c.done == 0))]
+
+
+def mark_embedded(conn: Connection, key: str, record_ids: Sequence[str]) -> None:
+    """Those records' vectors are in Chroma: their passage is not kept any longer."""
+    if record_ids:
+        conn.execute(update(search_vectors).where(
+            search_vectors.c.case == key, search_vectors.c.record_id == bindparam("rid"))
+            .values(done=1, text=""), [{"rid": r} for r in record_ids])
+
+
+def count_vectors(conn: Connection, key: str) -> tuple[int, int]:
+    """(documents of `key` with their vector, documents still waiting for one)."""
+    counts = {int(done): int(n) for done, n in conn.execute(
+        select(search_vectors.c.done, func.count()).where(search_vectors.c.case == key)
+        .group_by(search_vectors.c.done))}
+    return int(counts.get(1, 0)), int(counts.get(0, 0))
 
 
 def documents(conn: Connection, key: str) -> list[dict[str, Any]]:

@@ -1,33 +1,36 @@
-"""A case's transfers as a networkx graph, loaded once and topped up as new evidence arrives."""
+"""A case's transfers as a graph, kept on disk beside the store as arrays (tools.trace.compact),
+mapped by each process and topped up as new evidence arrives."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any
 
-import networkx as nx
+from sqlalchemy import select
 
 from tools.ingest.amounts import stored_amount
 from tools.store import CaseStore
+from tools.store.schema import transfers
 from tools.store.transfers import tags, transfers_after
 from tools.tokens import lookalike_key
+from tools.trace.compact import UNIT_EXP, CompactGraph, Move, NewMove, amount_parts
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CHAINS", "UNIT_EXP", "CaseGraph", "Move", "from_units", "load_case_graph",
+           "to_units"]
 
 # Every amount is held as an integer number of 1e-18 token units: exact for USDT (6 decimals),
 # BTC (8) and ETH (18) alike, and integer arithmetic keeps each policy's split exact.
-UNIT_EXP = 18
 CHAINS = ("tron", "eth", "btc")
-
-
-class Move(NamedTuple):
-    ts: float  # Unix seconds; 0 when unknown
-    units: int
-    record_id: str
-    tx: str
-    token: str
 
 
 def to_units(amount: str | Decimal) -> int:
@@ -42,18 +45,31 @@ def from_units(units: int) -> Decimal:
     return (Decimal(units) / (10**UNIT_EXP)).normalize()
 
 
+def _digraph() -> Any:
+    import networkx as nx
+
+    return nx.DiGraph()
+
+
 @dataclass
 class CaseGraph:
-    """Directed graph of addresses; each edge's `m` lists the transfers (Moves) along it."""
+    """Directed graph of addresses; each edge's `m` lists the transfers (Moves) along it.
+
+    `graph` answers networkx's read API: a `CompactGraph` mapped from disk for a case in a
+    store (`load_case_graph`), or a networkx DiGraph built by hand (tests, small tools)."""
 
     case: str
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    graph: Any = field(default_factory=_digraph)
     last_seq: int = 0
     # Transfers whose stored amount is not a bounded plain decimal (left out of every trace).
     skipped: list[str] = field(default_factory=list)
     # Addresses of the case by (leading, trailing) characters: more than one is a look-alike.
     lookalikes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Where the arrays are kept; None for a graph built in memory.
+    folder: Path | None = None
+    transfers_seen: int = 0
+    last_record: str = ""
 
     def has_lookalike(self, address: str) -> bool:
         """Whether another address of the case shares `address`'s leading and trailing
@@ -63,6 +79,8 @@ class CaseGraph:
 
     def refresh(self, store: CaseStore) -> int:
         """Add transfers imported since the last call; returns how many were added."""
+        if self.folder is not None:
+            return self._refresh_compact(store)
         with self.lock, store.engine.connect() as conn:
             rows = transfers_after(conn, self.case, self.last_seq, CHAINS)
             added = 0
@@ -92,6 +110,77 @@ class CaseGraph:
                                tag_record=rid)
         return added
 
+    def _refresh_compact(self, store: CaseStore) -> int:
+        """Map the arrays kept on disk if this process has none, merge transfers imported
+        since they were written, and write the new version for the next process."""
+        assert self.folder is not None
+        with self.lock, store.engine.connect() as conn:
+            g: CompactGraph = self.graph
+            if self.last_seq == 0 and (kept := CompactGraph.open(self.folder)) is not None:
+                mapped, meta = kept
+                if meta.get("case") == self.case and _record_at(
+                        conn, int(meta["last_seq"])) == meta.get("last_record"):
+                    g, self.graph = mapped, mapped
+                    self.last_seq = int(meta["last_seq"])
+                    self.last_record = str(meta["last_record"])
+                    self.transfers_seen = int(meta["transfers_seen"])
+                    self.skipped = list(meta["skipped"])
+                    self.lookalikes = g.lookalikes()
+            new: list[NewMove] = []
+            for r in transfers_after(conn, self.case, self.last_seq, CHAINS):
+                self.last_seq, self.last_record = r.seq, r.record_id
+                self.transfers_seen += 1
+                if not r.from_address or not r.to_address:
+                    continue
+                parts = amount_parts(r.amount)
+                if parts is None:
+                    # The strict reading (more than 18 decimals are cut as `to_units` cuts).
+                    amount = stored_amount(r.amount)
+                    if amount is None or not amount.is_finite() or amount.adjusted() >= 100:
+                        self.skipped.append(r.record_id)
+                        continue
+                    parts = (to_units(amount), 0)
+                new.append(NewMove(r.seq, r.from_address, r.to_address, _epoch(r.ts), *parts,
+                                   r.record_id, r.tx, r.token))
+            attrs = {}
+            for rid, data in tags(conn, self.case):
+                address = data.get("address")
+                if address:
+                    attrs[address] = {"tag": data.get("label"), "category": data.get("category"),
+                                      "tag_record": rid}
+            tagged_only = [a for a in attrs if a not in g.index]
+            if new or tagged_only:
+                g = g.merged(new, tagged_only)
+                try:
+                    g.save(self.folder, {"case": self.case, "last_seq": self.last_seq,
+                                         "last_record": self.last_record,
+                                         "transfers_seen": self.transfers_seen,
+                                         "skipped": self.skipped})
+                except OSError as exc:
+                    # A read-only or full disk: this process traces from memory; the next
+                    # one builds the arrays again.
+                    log.warning("trace graph of %s not written to %s: %s", self.case,
+                                self.folder, exc)
+                self.graph = g
+                self.lookalikes = g.lookalikes()
+            g.attrs = attrs
+        return len(new)
+
+
+def _record_at(conn: Any, seq: int) -> str | None:
+    """The record id of transfer `seq`: kept arrays whose last transfer the store does not
+    hold at that place are another store's (one recreated, say) and are built again."""
+    return conn.execute(select(transfers.c.record_id).where(transfers.c.seq == seq)).scalar()
+
+
+def graph_folder(store: CaseStore, case: str) -> Path:
+    """Where a case's arrays are kept: beside the store's evidence vault, one folder per
+    store and case."""
+    url = store.engine.url.render_as_string(hide_password=True)
+    digest = hashlib.sha256(f"{url}\n{case}".encode()).hexdigest()[:16]
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", case)[:40]
+    return store.evidence_dir.parent / "graphs" / f"{safe}-{digest}"
+
 
 def _epoch(ts: datetime | None) -> float:
     return ts.timestamp() if ts is not None else 0.0
@@ -108,7 +197,10 @@ def load_case_graph(store: CaseStore, case: str) -> CaseGraph:
     """The case's graph, built on first use and brought up to date on every later call."""
     key = (str(store.engine.url), case)
     with _CACHE_LOCK:
-        cg = _CACHE.setdefault(key, CaseGraph(case))
+        if key not in _CACHE:
+            _CACHE[key] = CaseGraph(case, graph=CompactGraph(),
+                                    folder=graph_folder(store, case))
+        cg = _CACHE[key]
         _CACHE.move_to_end(key)
         while len(_CACHE) > GRAPHS_KEPT:
             _CACHE.popitem(last=False)
