@@ -169,6 +169,12 @@ class CompactGraph:
     def __contains__(self, n: object) -> bool:
         return n in self.index
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
     def __getitem__(self, u: str) -> _Adjacency:
         return self.succ[u]
 
