@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from tools.holders import PaymentMatch, payment_matches
 from tools.identifiers import parse_identifier
 from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
@@ -20,6 +21,7 @@ from tools.store.accounts import (
     bank_moves,
     cards_matching_mask,
     record_fields,
+    accounts_of_records,
     records_with_account,
     sightings_of,
 )
@@ -103,6 +105,10 @@ class AccountProfile(BaseModel):
     bank: BankActivity | None = None
     statements: list[str] = Field(default_factory=list, description=(
         "IBANs of statements whose title block names this card (same first and last four)"))
+    paid_in: list[PaymentMatch] = Field(default_factory=list, description=(
+        "Statement rows paying what a message handing this out asked for, just after it"))
+    title_cards: list[str] = Field(default_factory=list, description=(
+        "Handed-out cards this IBAN's statement title names (same first and last four)"))
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
     flows: WalletFlows | None = None
@@ -139,7 +145,7 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
         for account_id in ids:
             profile = _profile(conn, case, account_id)
             statements = _statements_naming(conn, case, account_id) \
-                if ident.kind == "card" else []
+                if account_id.startswith("card:") else []
             if profile is None and statements:
                 profile = _card_from_statement(ident.value)
             if profile is not None and statements:
@@ -150,6 +156,8 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
                 profile = _wallet_only(ident.value, ident.kind, graph)
             if profile is not None:
                 result.matches.append(profile)
+    for profile in result.matches:
+        _link_holder(store, case, profile)
     # A trace summary for one account; for the many matches of a mask, wallets only.
     for profile in result.matches:
         _add_wallet_links(store, case, profile, graph if len(result.matches) == 1 else None)
@@ -184,6 +192,37 @@ def _statements_naming(conn: Connection, case: str, card_id: str) -> list[str]:
     rows = records_with_account(conn, case, mask, 1000)
     return sorted({r.split("/", 1)[0].removeprefix("bank:") for r in rows
                    if r.startswith("bank:")})
+
+
+def _link_holder(store: CaseStore, case: str, profile: AccountProfile) -> None:
+    """A card or phone handed out with an amount, paid into one statement just after: that
+    statement's account and flows join the profile (when no title block named one)."""
+    if profile.kind == "iban":
+        with store.engine.connect() as conn:
+            profile.title_cards = _cards_in_title(conn, case, profile.value)
+        return
+    if profile.kind not in ("card", "phone") or not profile.seen_in:
+        return
+    profile.paid_in = payment_matches(store, case, profile.id)
+    ibans = sorted({m.iban for m in profile.paid_in})
+    if len(ibans) == 1 and not profile.statements:
+        profile.statements = ibans
+        with store.engine.connect() as conn:
+            profile.bank = _bank_activity(conn, case, ibans[0])
+
+
+def _cards_in_title(conn: Connection, case: str, iban: str) -> list[str]:
+    """Handed-out cards with the first and last four of the card the statement of `iban`
+    names in its title block."""
+    rows = [r for r in records_with_account(conn, case, f"iban:{iban}", 50)
+            if r.startswith(statement_prefix(iban))][:1]
+    masks = {a for a in accounts_of_records(conn, case, rows) if a.startswith("card_mask:")}
+    cards: list[str] = []
+    for mask in sorted(masks):
+        digits = mask.split(":", 1)[1]
+        like = digits[:4] + "_" * (len(digits) - 8) + digits[-4:]
+        cards += [c.split(":", 1)[1] for c in cards_matching_mask(conn, case, like, 5)]
+    return cards
 
 
 def _card_from_statement(card: str) -> AccountProfile:

@@ -36,8 +36,10 @@ from assistant.agent.tools import (
     SHOP_DETAILS,
     TRACE_WALLET,
     ToolOutput,
+    _paid_in_only,
     exchange_total,
     fence,
+    minutes_between,
 )
 from assistant.agent.understanding import (
     Reading,
@@ -317,8 +319,17 @@ class Composer:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where))
-            if prof.statements:
+            for match in prof.paid_in[:3]:
+                self.fact(_p("paid_match", lang, m=out.marker(match.message_id),
+                             r=out.marker(match.row_id), amount=_money(match.asked),
+                             minutes=minutes_between(match.asked_at, match.paid_at),
+                             iban=match.iban, holder=_safe(match.holder or "?")))
+            if prof.statements and not _paid_in_only(prof):
                 self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
+            if prof.title_cards and prof.bank and prof.bank.counterparties:
+                self.fact(_p("title_cards", lang,
+                             m=out.marker(prof.bank.counterparties[0].records[0]),
+                             cards=", ".join(prof.title_cards)))
             if prof.bank:
                 self._bank(out, prof.bank)
             if prof.flows:

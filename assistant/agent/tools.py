@@ -193,8 +193,20 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
-        if p.statements:
+        for match in p.paid_in[:3]:
+            asked, row = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
+            holder = f" ({fence(match.holder)})" if match.holder else ""
+            lines.append(ctx.derive(
+                f"[{asked}][{row}] asked {money(match.asked)} KZT in the message; "
+                f"{money(match.asked)} KZT came into {match.iban}{holder} "
+                f"{minutes_between(match.asked_at, match.paid_at)} min later",
+                [match.message_id, match.row_id], [match.holder] if match.holder else []))
+        if p.statements and not _paid_in_only(p):
             lines.append(ctx.derive(f"statement of {', '.join(p.statements)} names this card"))
+        if p.title_cards and p.bank and p.bank.counterparties:
+            row = p.bank.counterparties[0].records[0]
+            lines.append(ctx.derive(f"[{out.cite(ctx, row)}] the statement's title names "
+                                    f"the handed-out card {', '.join(p.title_cards)}", [row]))
         if p.bank:
             _bank_lines(ctx, out, p.display, p.bank, lines)
         if p.flows:
@@ -218,6 +230,15 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                 lines.append(ctx.derive(f"[{n}] money traced on to {fence(address)}: {reason}, "
                                         f"{money(amount)} {fence(p.trace.token)}", [record_id]))
     return "\n".join(lines), out
+
+
+def minutes_between(start: Any, end: Any) -> int:
+    return max(0, round((end - start).total_seconds() / 60))
+
+
+def _paid_in_only(profile: Any) -> bool:
+    """The profile's statement came from a matched payment, not from a title naming it."""
+    return bool(profile.paid_in) and set(profile.statements) <= {m.iban for m in profile.paid_in}
 
 
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
