@@ -19,7 +19,13 @@ from sqlalchemy.engine import Connection
 
 from tools.ingest.bank import statement_prefix
 from tools.store import CaseStore
-from tools.store.accounts import bank_rows_between, record_fields, sightings_of
+from tools.store.accounts import (
+    bank_moves,
+    bank_rows_between,
+    record_fields,
+    shop_sightings_between,
+    sightings_of,
+)
 
 # A buyer pays within this long after the bot names the amount; a row stamped a little
 # before the message allows for clocks that disagree.
@@ -47,6 +53,7 @@ class PaymentMatch(BaseModel):
     iban: str = Field(description="The account whose statement holds the row")
     holder: str | None = Field(description="The name on that account's side of the row")
     payer: str | None = None
+    account: str = Field(default="", description="The handed-out card or phone (account id)")
 
 
 def tenge_amounts(text: str) -> list[Decimal]:
@@ -85,7 +92,38 @@ def payment_matches(store: CaseStore, case: str, account_id: str) -> list[Paymen
             amounts = set(tenge_amounts(str(data.get("text") or "")))
             if asked_at is None or not amounts:
                 continue
-            out += _rows_paying(conn, case, message_id, asked_at, amounts)
+            out += [m.model_copy(update={"account": account_id})
+                    for m in _rows_paying(conn, case, message_id, asked_at, amounts)]
+    return sorted(out, key=lambda m: (m.asked_at, m.row_id))
+
+
+MAX_ROWS = 2_000
+
+
+def payments_into(store: CaseStore, case: str, iban: str) -> list[PaymentMatch]:
+    """The other way: cards and phones shops handed out whose asked amount came into the
+    statement of `iban` just after (`payment_matches` of each), oldest first."""
+    with store.engine.connect() as conn:
+        rows = [r for r in bank_moves(conn, case, iban)
+                if r.to_address == iban and r.record_id.startswith(statement_prefix(iban))
+                and r.ts is not None][:MAX_ROWS]
+        if not rows:
+            return []
+        start = min(r.ts for r in rows) - PAY_WITHIN - _STORED_SLACK
+        end = max(r.ts for r in rows) + _STORED_SLACK
+        handed = shop_sightings_between(conn, case, start, end, ("card:", "phone:"))
+        amounts = {_decimal(r.amount) for r in rows}
+        fields = dict(record_fields(conn, case, sorted({h.record_id for h in handed})))
+        out: list[PaymentMatch] = []
+        for h in handed:
+            data = fields.get(h.record_id, {})
+            asked = set(tenge_amounts(str(data.get("text") or ""))) & amounts
+            asked_at = _when(data, None)
+            if not asked or asked_at is None:
+                continue
+            out += [m.model_copy(update={"account": h.account_id})
+                    for m in _rows_paying(conn, case, h.record_id, asked_at, asked)
+                    if m.iban == iban]
     return sorted(out, key=lambda m: (m.asked_at, m.row_id))
 
 

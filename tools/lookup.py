@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
-from tools.holders import PaymentMatch, payment_matches
+from tools.holders import PaymentMatch, payment_matches, payments_into
 from tools.identifiers import parse_identifier
 from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
@@ -17,11 +17,11 @@ from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.accounts import (
     account_row,
+    accounts_of_records,
     accounts_seen_with,
     bank_moves,
     cards_matching_mask,
     record_fields,
-    accounts_of_records,
     records_with_account,
     sightings_of,
 )
@@ -41,6 +41,7 @@ class SeenIn(BaseModel):
     shop: str | None
     shop_name: str | None
     seen_at: datetime | None
+    chat: str | None = Field(default=None, description="The chat or statement it was in")
 
 
 class Counterparty(BaseModel):
@@ -55,9 +56,12 @@ class Counterparty(BaseModel):
 
 class BankActivity(BaseModel):
     holder_name: str | None = Field(default=None, description="The name on the account's side")
+    holder_iin: str | None = Field(default=None, description="The ИИН on the account's side")
     total_in: str
     total_out: str
     operations: int
+    incoming: int = Field(default=0, description="Operations into the account")
+    outgoing: int = Field(default=0, description="Operations out of the account")
     distinct_payers: int
     first: datetime | None
     last: datetime | None
@@ -109,6 +113,10 @@ class AccountProfile(BaseModel):
         "Statement rows paying what a message handing this out asked for, just after it"))
     title_cards: list[str] = Field(default_factory=list, description=(
         "Handed-out cards this IBAN's statement title names (same first and last four)"))
+    paid_for: list[PaymentMatch] = Field(default_factory=list, description=(
+        "Cards and phones shops handed out whose asked amount came into this IBAN just after"))
+    accounts_held: list[tuple[str, str]] = Field(default_factory=list, description=(
+        "(IBAN, statement row to cite) of the accounts an ИИН holds"))
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
     flows: WalletFlows | None = None
@@ -170,9 +178,11 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
         return None
     rows = sightings_of(conn, case, account_id, MAX_SIGHTINGS)
     names = shop_names(conn, case) if any(r.shop for r in rows) else {}
+    chats = {rid: str(data.get("chat_name") or "") or None
+             for rid, data in record_fields(conn, case, [r.record_id for r in rows])}
     seen = [SeenIn(record_id=r.record_id, kind=r.kind, shop=r.shop,
                    shop_name=names.get(r.shop, r.shop) if r.shop else None,
-                   seen_at=as_utc(r.seen_at)) for r in rows]
+                   seen_at=as_utc(r.seen_at), chat=chats.get(r.record_id)) for r in rows]
     seen_with = accounts_seen_with(conn, case, account_id, [r.record_id for r in rows])
     kind, value = account_id.split(":", 1)
     return AccountProfile(
@@ -200,6 +210,11 @@ def _link_holder(store: CaseStore, case: str, profile: AccountProfile) -> None:
     if profile.kind == "iban":
         with store.engine.connect() as conn:
             profile.title_cards = _cards_in_title(conn, case, profile.value)
+        profile.paid_for = payments_into(store, case, profile.value)
+        return
+    if profile.kind == "iin":
+        with store.engine.connect() as conn:
+            profile.accounts_held = _accounts_of_iin(conn, case, profile.value)
         return
     if profile.kind not in ("card", "phone") or not profile.seen_in:
         return
@@ -209,6 +224,20 @@ def _link_holder(store: CaseStore, case: str, profile: AccountProfile) -> None:
         profile.statements = ibans
         with store.engine.connect() as conn:
             profile.bank = _bank_activity(conn, case, ibans[0])
+
+
+def _accounts_of_iin(conn: Connection, case: str, iin: str) -> list[tuple[str, str]]:
+    """The IBANs on the side of the rows an ИИН is written on, with a row of each."""
+    rows = records_with_account(conn, case, f"iin:{iin}", MAX_SIGHTINGS)
+    held: dict[str, str] = {}
+    for rid, data in record_fields(conn, case, rows):
+        for side in ("payer", "payee"):
+            account = data.get(f"{side}_account")
+            # Its own statement's row first: it names the holder on every row.
+            if str(data.get(f"{side}_iin") or "") == iin and account and (
+                    account not in held or rid.startswith(statement_prefix(str(account)))):
+                held[str(account)] = rid
+    return sorted(held.items())
 
 
 def _cards_in_title(conn: Connection, case: str, iban: str) -> list[str]:
@@ -256,11 +285,13 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     total_in = total_out = Decimal(0)
     by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, [], Decimal(0), Decimal(0)])
     payers = set()
+    counts = Counter[bool]()
     for m in moves:
         amount = stored_amount(m.amount)
         if amount is None:  # an unbounded amount from an older store: left out, never a crash
             continue
         incoming = m.to_address == account
+        counts[incoming] += 1
         party = m.from_address if incoming else m.to_address
         if incoming:
             total_in += amount
@@ -277,6 +308,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     first_rows = {v[2][0]: k for k, v in top}
     names: dict[str, str] = {}
     own_names: Counter[str] = Counter()
+    own_iins: Counter[str] = Counter()
     for rid, data in record_fields(conn, case, list(first_rows)):
         party = first_rows[rid]
         side = "payee" if data.get("payee_account") == party else "payer"
@@ -284,9 +316,14 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         own_name = data.get("payer_name" if side == "payee" else "payee_name")
         if own_name:
             own_names[str(own_name)] += 1
+        own_iin = data.get("payer_iin" if side == "payee" else "payee_iin")
+        if own_iin:
+            own_iins[str(own_iin)] += 1
     return BankActivity(
         holder_name=own_names.most_common(1)[0][0] if own_names else None,
+        holder_iin=own_iins.most_common(1)[0][0] if own_iins else None,
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
+        incoming=counts[True], outgoing=counts[False],
         distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
         counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
                                      operations=v[1], records=v[2][:3], received_from=str(v[3]),

@@ -194,19 +194,28 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
         for match in p.paid_in[:3]:
-            asked, row = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
+            asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
             holder = f" ({fence(match.holder)})" if match.holder else ""
             lines.append(ctx.derive(
-                f"[{asked}][{row}] asked {money(match.asked)} KZT in the message; "
+                f"[{asked}][{paid}] asked {money(match.asked)} KZT in the message; "
                 f"{money(match.asked)} KZT came into {match.iban}{holder} "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
                 [match.message_id, match.row_id], [match.holder] if match.holder else []))
         if p.statements and not _paid_in_only(p):
             lines.append(ctx.derive(f"statement of {', '.join(p.statements)} names this card"))
+        for iban, held in p.accounts_held[:3]:
+            lines.append(ctx.derive(f"[{out.cite(ctx, held)}] holds account {iban}", [held]))
+        for match in p.paid_for[:3]:
+            asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
+            lines.append(ctx.derive(
+                f"[{asked}][{paid}] a shop handed out {match.account.split(':', 1)[-1]} asking "
+                f"{money(match.asked)} KZT; it came in "
+                f"{minutes_between(match.asked_at, match.paid_at)} min later",
+                [match.message_id, match.row_id]))
         if p.title_cards and p.bank and p.bank.counterparties:
-            row = p.bank.counterparties[0].records[0]
-            lines.append(ctx.derive(f"[{out.cite(ctx, row)}] the statement's title names "
-                                    f"the handed-out card {', '.join(p.title_cards)}", [row]))
+            first = p.bank.counterparties[0].records[0]
+            lines.append(ctx.derive(f"[{out.cite(ctx, first)}] the statement's title names "
+                                    f"the handed-out card {', '.join(p.title_cards)}", [first]))
         if p.bank:
             _bank_lines(ctx, out, p.display, p.bank, lines)
         if p.flows:
@@ -248,12 +257,16 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
     if not row:
         return
     n = out.cite(ctx, row)
-    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)}, "
-                            f"out {money(b.total_out)}, "
-                            f"{b.operations} operations, {b.distinct_payers} payers", [row]))
+    net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
+    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)} ({b.incoming} "
+                            f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
+                            f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
+                            [row]))
     if b.holder_name:
         lines.append(ctx.derive(f"[{n}] {fence(display)}: holder {fence(b.holder_name)}", [row],
                                 [b.holder_name]))
+    if b.holder_iin:
+        lines.append(ctx.derive(f"[{n}] holder's ИИН {b.holder_iin}", [row]))
     for c in b.counterparties[:8]:
         first = c.records[0]
         m = out.cite(ctx, first)

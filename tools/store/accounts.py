@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, func, or_, select
 
 from tools.store.schema import accounts, records, sightings, transfers
 
@@ -120,3 +120,15 @@ def accounts_of_records(conn: Connection, case: str, record_ids: list[str]) -> l
     return sorted(set(conn.execute(
         select(sightings.c.account_id).where(sightings.c.case == case,
                                              sightings.c.record_id.in_(record_ids))).scalars()))
+
+
+def shop_sightings_between(conn: Connection, case: str, start: Any, end: Any,
+                           prefixes: Sequence[str]) -> Sequence[Any]:
+    """Accounts shops handed out between `start` and `end` whose ids start with one of
+    `prefixes`: `account_id, record_id, seen_at`."""
+    kind = or_(*(sightings.c.account_id.like(f"{p}%") for p in prefixes))
+    return conn.execute(
+        select(sightings.c.account_id, sightings.c.record_id, sightings.c.seen_at)
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               sightings.c.seen_at >= start, sightings.c.seen_at <= end, kind)
+    ).all()
