@@ -84,6 +84,8 @@ _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
+_HANDED = re.compile(r"handed|gave|give|выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|"
+                     r"береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # The parts of an account's profile each intent asks for (an intent not named: all of them).
@@ -225,8 +227,9 @@ class Composer:
         # Shops that handed something out first: an empty chat of the same shop says nothing.
         outputs = sorted(outputs, key=lambda o: not (o.tool == SHOP_DETAILS and any(
             d.handed_out for d in o.data or [])))
-        if self._between(outputs) and self.r.intent in ("amount_between", "statement",
-                                                         "forward", "compare"):
+        if self.r.intent != "identify" and self._between(outputs, dry=True):
+            self.say(_p("between_intro", self.lang))
+            self._between(outputs)
             return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
@@ -236,7 +239,7 @@ class Composer:
             self.say(_p("nothing_found", self.lang, query=self.question))
         return "\n".join(self.lines)
 
-    def _between(self, outputs: list[ToolOutput]) -> bool:
+    def _between(self, outputs: list[ToolOutput], dry: bool = False) -> bool:
         """What one named account paid another, from the payer's statement: the answer to
         "how much did A send B" when both are named. False when no such payments."""
         profiles = [(out, p) for out in outputs if out.tool == LOOKUP_ACCOUNT and out.data
@@ -246,12 +249,14 @@ class Composer:
             for _, b in profiles:
                 for c in a.bank.counterparties if a is not b else []:
                     if c.account == b.value and Decimal(c.sent_to) > 0:
+                        found = True
+                        if dry:
+                            continue
                         self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                                      payer=_safe(a.bank.holder_name or a.value),
                                      payer_account=a.value,
                                      payee=_safe(c.name or b.value), payee_account=b.value,
                                      amount=_money(c.sent_to)))
-                        found = True
         return found
 
     def _trace_wallet(self, out: ToolOutput) -> None:
@@ -593,6 +598,12 @@ class OfflineChatModel(BaseChatModel):
         if missing:
             return AIMessage(content=missing)
         calls = plan(reading, question)
+        kind = _detail_kind(question)
+        if not reading.entities and kind and _ALL_SHOPS.search(question.casefold()) and \
+                _HANDED.search(question) and self.vocabulary:
+            # "the wallets the shops handed out": every shop's, of that kind.
+            names = sorted({n[0] for n in self.vocabulary.shops.values()})
+            calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
@@ -616,6 +627,8 @@ class OfflineChatModel(BaseChatModel):
         about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
             "shops", "overview", "search", "out_of_case") and not _MANY.search(q) else None
+        if _ALL_SHOPS.search(q) and not one:
+            return None
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")):
             if len(shops) > 1:
@@ -658,8 +671,10 @@ _ONE_UNNAMED = re.compile(
     r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е)|кошел[её]к|"
     r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
     r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
-_MANY = re.compile(r"(?<![\w])(?:как(?:ие|их|ой)|все|всех|список|перечисл\w*|which|list|all|"
-                   r"each|every|қандай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
+_MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
+                   r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
+# The shops of the case together ("the crypto wallets the shops handed out").
+_ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
 # Words that ask "how much" and nothing else: with an entity, the question does not say of what.
 _AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
                 "по", "а", "и", "of", "the", "and", "what", "about"}
