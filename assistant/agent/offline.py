@@ -90,7 +90,7 @@ _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|с
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # The parts of an account's profile each intent asks for (an intent not named: all of them).
 _SECTIONS: dict[str, set[str]] = {
-    "identify": {"links", "seen", "fed_by", "flows", "iban_bank"},
+    "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
     "forward": {"links", "bank", "trace"},
     "backward": {"links", "bank", "fed_by", "flows"},
     "statement": {"bank", "links"},
@@ -125,7 +125,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
-    if intent == "search" or (not named and (intent == "message" or topical)):
+    # A person, account or wallet named is what the question is about, not a topic to search.
+    searching = intent == "search" and not (wallets or accounts or people)
+    if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
@@ -227,7 +229,10 @@ class Composer:
         # Shops that handed something out first: an empty chat of the same shop says nothing.
         outputs = sorted(outputs, key=lambda o: not (o.tool == SHOP_DETAILS and any(
             d.handed_out for d in o.data or [])))
-        if self.r.intent != "identify" and self._between(outputs, dry=True):
+        asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
+                           & _ASKS_AMOUNT)
+        if (self.r.intent == "amount_between" or asks_amount) and \
+                self._between(outputs, dry=True):
             self.say(_p("between_intro", self.lang))
             self._between(outputs)
             return "\n".join(self.lines)
@@ -359,7 +364,7 @@ class Composer:
                                          if prof.bank and prof.bank.counterparties
                                          else None), name=_safe(str(holder))))
         if prof.bank and prof.bank.holder_iin and prof.bank.counterparties and \
-                self._wants("links"):
+                self._wants("iban_links"):
             self.fact(_p("holder_iin", lang, m=out.marker(prof.bank.counterparties[0].records[0]),
                          iin=prof.bank.holder_iin))
         for iban, row in prof.accounts_held[:3]:
@@ -372,6 +377,7 @@ class Composer:
                              iban=match.iban, holder=_safe(match.holder or "?")))
             if prof.statements and not _paid_in_only(prof):
                 self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
+        if self._wants("iban_links"):
             if prof.title_cards and prof.bank and prof.bank.counterparties:
                 self.fact(_p("title_cards", lang,
                              m=out.marker(prof.bank.counterparties[0].records[0]),

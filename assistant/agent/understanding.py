@@ -351,6 +351,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
 SEARCH_WEIGHT = 0.02
+_PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
+                   r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
 # What each intent needs among the entities; without it the intent is less likely.
 _NEEDS: dict[str, set[str]] = {
     "path": {"wallets2"}, "amount_between": {"wallets2"},
@@ -395,6 +397,11 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
             signals.add(intent)
     for intent in scores:
         scores[intent] += _entity_fit(intent, entities)
+    parties = [e for e in entities if e.kind in ("person", "iban", "card", "phone")]
+    if len(parties) >= 2 and _PAID.search(low):
+        # "how much did A send B": two parties and a payment verb ask for what passed between.
+        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.05
+        signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
     if entities or invalid:
