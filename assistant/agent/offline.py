@@ -301,7 +301,16 @@ class Composer:
                     f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
                     for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
-            self.fact(line)
+            self.fact(line + self._swept(out, e.address))
+
+    def _swept(self, out: ToolOutput, address: str) -> str:
+        """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
+        exchanges."""
+        if address not in out.sweeps or self.r.intent not in ("exchanges", "forward",
+                                                               "beneficiaries"):
+            return ""
+        wallet, record_id = out.sweeps[address]
+        return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
 
     def _money_path(self, out: ToolOutput) -> None:
         p = out.data
@@ -481,6 +490,9 @@ class Composer:
             return
         for d in found:
             self.say(_p("shop_intro", lang, shop=_safe(d.name)))
+            if d.chat and d.chat != d.name and d.handed_out:
+                self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
+                             chat=_safe(d.chat)))
             for h in d.handed_out[:12]:
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
@@ -530,7 +542,7 @@ class Composer:
                 self.fact(_p("endpoint", lang, m=out.marker(anchor), address=b.address,
                              reason=_word("reasons", b.reason, lang), label=label,
                              amount=_money(b.amount), token=o.token,
-                             hops=len(b.path) if b.path else "-"))
+                             hops=len(b.path) if b.path else "-") + self._swept(out, b.address))
 
 
 def clarification(reading: Reading) -> str:

@@ -17,6 +17,7 @@ from langchain.tools import ToolRuntime, tool
 
 from assistant.agent.ledger import Ledger
 from tools.errors import RecordNotFoundError
+from tools.holders import tenge_amounts
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
@@ -71,6 +72,8 @@ class ToolOutput:
     data: Any
     markers: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # record id → its shop or chat name
+    # A deposit address → the exchange wallet it swept into and the sweep's record id.
+    sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -86,6 +89,7 @@ def money(amount: str) -> str:
     """An amount as an answer states it: two decimals (the exact value stays in the API)."""
     return f"{Decimal(amount):.2f}"
 
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 _FAKE_MARKER = re.compile(r"\[(\d+)\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 
@@ -121,7 +125,28 @@ def trace_wallet(address: str, runtime: Runtime,
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
+    lines += _sweep_lines(ctx, out, graph, [e.address for e in result.endpoints[:8]
+                                            if e.reason == "exchange_deposit" and e.path])
     return "\n".join(lines), out
+
+
+def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any, deposits: Sequence[str]
+                 ) -> list[str]:
+    """Where each deposit address swept the money: the exchange's own wallet, cited by the
+    largest sweep."""
+    g = graph.graph
+    lines = []
+    for deposit in dict.fromkeys(deposits):
+        moves = [(v, m) for v, d in g.succ[deposit].items() for m in d["m"]
+                 if g.nodes[v].get("category") == "exchange"]
+        if not moves:
+            continue
+        wallet, move = max(moves, key=lambda vm: vm[1].units)
+        n = out.cite(ctx, move.record_id)
+        out.sweeps[deposit] = (wallet, move.record_id)
+        lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
+                                [move.record_id]))
+    return lines
 
 
 def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str) -> str:
@@ -313,10 +338,14 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
         shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
-        handles = bots.get(h.shop or "", [])
-        # The shop's @bots: where a buyer would go, even when the post names only its channel.
-        out.labels[h.record_id] = shop + (f" ({', '.join('@' + b for b in handles)})"
-                                          if handles else "")
+        text = str(rec.fields.get("text") or "")
+        # The shop's @bots: where a buyer would go, even when the post names only its channel;
+        # and the handles and prices the post itself names (a market channel's ad).
+        handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
+                                     + _HANDLE.findall(text)))[:4]
+        prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in tenge_amounts(text)[:4]]
+        out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
+            f" · {', '.join(prices)}" if prices else "")
         lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
                      f"({', '.join(h.drugs + h.cities)}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
@@ -379,6 +408,9 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
+    lines += _sweep_lines(ctx, out, load_case_graph(ctx.store, ctx.case),
+                          [b.address for b in o.beneficiaries
+                           if b.reason == "exchange_deposit" and b.path])
     return "\n".join(lines), out
 
 
