@@ -219,10 +219,18 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
         for n in range(len(target), 0, -1):
             if n < len(target) and (n < 2 and len(target[0]) < 6):
                 break
+            if n < len(target) and _common_words(target[:n]):
+                continue  # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel
             span = _window_match(words, target[:n])
             if span:
                 return span
     return None
+
+
+def _common_words(words: list[str]) -> bool:
+    """The first words of a name that are a city or a drug word: said alone they name that."""
+    found = analyse(" ".join(words))
+    return bool(found.of("cities") or found.of("drugs"))
 
 
 def _window_match(words: list[tuple[int, int, str]], target: list[str]
