@@ -70,10 +70,17 @@ _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-
 def resolve_reference(question: str, previous_answer: str) -> str:
     """'and the second one?' → the question with the second address of the previous answer."""
     q = question.lower()
+    kind = _detail_kind(question)
+    wanted = _KIND_OF_DETAIL[kind] if kind else None
     for n, words in _ORDINALS.items():
         if any(w in q for w in words):
             listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
                       for m in _ADDRESS.findall(line)[:1]]
+            if wanted and not set(wanted) <= set(_WALLETS):
+                # "the second card": the cards the answer listed, each once, in order.
+                listed = list(dict.fromkeys(
+                    d.value for line in previous_answer.splitlines() if line.startswith("- [")
+                    for d in extract_payment_details(line)[:1] if d.kind in wanted))
             if len(listed) >= n:
                 return f"{question} {listed[n - 1]}"
     return question
@@ -578,7 +585,8 @@ class OfflineChatModel(BaseChatModel):
             if earlier:
                 question = resolve_reference(question, str(earlier[-1].content))
         reading = self.read(question)
-        if len(humans) > 1 and not reading.entities and not reading.invalid:
+        if len(humans) > 1 and not reading.entities and not reading.invalid and \
+                reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
             previous = str(messages[humans[-2]].content)
             carried = [previous[e.start:e.end] for e in self.read(previous).entities]
