@@ -94,6 +94,16 @@ _FAKE_MARKER = re.compile(r"\[(\d+)\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 
 
+_QUANTITY = re.compile(r"\d\s*(?:г|гр|g|шт|мл)(?![^\W\d_])", re.I)
+
+
+def price_amounts(text: str) -> list[Decimal]:
+    """The prices a post names: amounts in tenge on a line that also names a quantity
+    ("Меф 1г — 18 000 ₸"), not any sum the text happens to mention."""
+    return [a for line in text[:4000].splitlines() if _QUANTITY.search(line)
+            for a in tenge_amounts(line)]
+
+
 def fence(evidence: str) -> str:
     """Record text as inert data: no citation markers of its own, no clickable markdown."""
     evidence = _MD_LINK.sub(lambda m: f"{m[1]} <{m[2]}>", evidence)
@@ -222,8 +232,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
             holder = f" ({fence(match.holder)})" if match.holder else ""
             lines.append(ctx.derive(
-                f"[{asked}][{paid}] asked {money(match.asked)} KZT in the message; "
-                f"{money(match.asked)} KZT came into {match.iban}{holder} "
+                f"[{asked}] asked {money(match.asked)} KZT in the message; "
+                f"[{paid}] {money(match.asked)} KZT came into {match.iban}{holder} "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
                 [match.message_id, match.row_id], [match.holder] if match.holder else []))
         if p.statements and not _paid_in_only(p):
@@ -233,8 +243,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         for match in p.paid_for[:3]:
             asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
             lines.append(ctx.derive(
-                f"[{asked}][{paid}] a shop handed out {match.account.split(':', 1)[-1]} asking "
-                f"{money(match.asked)} KZT; it came in "
+                f"[{asked}] a shop handed out {match.account.split(':', 1)[-1]} asking "
+                f"{money(match.asked)} KZT; [{paid}] it came in "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
                 [match.message_id, match.row_id]))
         if p.title_cards and p.bank and p.bank.counterparties:
@@ -343,7 +353,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         # and the handles and prices the post itself names (a market channel's ad).
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
-        prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in tenge_amounts(text)[:4]]
+        prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
         lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
