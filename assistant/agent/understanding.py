@@ -415,6 +415,13 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     if entities or invalid:
         scores["out_of_case"] = scores.get("out_of_case", 0.0) - 0.05
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    other = signals - {"forward", "backward"}
+    if len(ranked) > 1 and {ranked[0][0], ranked[1][0]} == {"forward", "backward"} and \
+            ranked[0][1] - ranked[1][1] < CLARIFY_MARGIN and len(other) == 1 and \
+            not signals & {"forward", "backward"}:
+        # Neither direction wins and the question's own words name a third reading
+        # ("сколько осело на кошельке"): that one, not a question back.
+        ranked.insert(0, (next(iter(other)), ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
