@@ -229,10 +229,13 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
         for match in p.paid_in[:3]:
+            # One claim per record: what the message asked, then the row that paid it (its
+            # delay is derived from both, the row the anchor).
             asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
             holder = f" ({fence(match.holder)})" if match.holder else ""
+            lines.append(ctx.derive(f"[{asked}] asked {money(match.asked)} KZT with it",
+                                    [match.message_id]))
             lines.append(ctx.derive(
-                f"[{asked}] asked {money(match.asked)} KZT in the message; "
                 f"[{paid}] {money(match.asked)} KZT came into {match.iban}{holder} "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
                 [match.message_id, match.row_id], [match.holder] if match.holder else []))
@@ -242,9 +245,11 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{out.cite(ctx, held)}] holds account {iban}", [held]))
         for match in p.paid_for[:3]:
             asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
+            lines.append(ctx.derive(f"[{asked}] a shop handed out "
+                                    f"{match.account.split(':', 1)[-1]} asking "
+                                    f"{money(match.asked)} KZT", [match.message_id]))
             lines.append(ctx.derive(
-                f"[{asked}] a shop handed out {match.account.split(':', 1)[-1]} asking "
-                f"{money(match.asked)} KZT; [{paid}] it came in "
+                f"[{paid}] {money(match.asked)} KZT came in "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
                 [match.message_id, match.row_id]))
         if p.title_cards and p.bank and p.bank.counterparties:
