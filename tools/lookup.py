@@ -9,6 +9,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from tools.holders import PaymentMatch, payment_matches, payments_into
 from tools.identifiers import parse_identifier
 from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
@@ -16,6 +17,7 @@ from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.accounts import (
     account_row,
+    accounts_of_records,
     accounts_seen_with,
     bank_moves,
     cards_matching_mask,
@@ -39,6 +41,7 @@ class SeenIn(BaseModel):
     shop: str | None
     shop_name: str | None
     seen_at: datetime | None
+    chat: str | None = Field(default=None, description="The chat or statement it was in")
 
 
 class Counterparty(BaseModel):
@@ -53,9 +56,12 @@ class Counterparty(BaseModel):
 
 class BankActivity(BaseModel):
     holder_name: str | None = Field(default=None, description="The name on the account's side")
+    holder_iin: str | None = Field(default=None, description="The ИИН on the account's side")
     total_in: str
     total_out: str
     operations: int
+    incoming: int = Field(default=0, description="Operations into the account")
+    outgoing: int = Field(default=0, description="Operations out of the account")
     distinct_payers: int
     first: datetime | None
     last: datetime | None
@@ -103,6 +109,14 @@ class AccountProfile(BaseModel):
     bank: BankActivity | None = None
     statements: list[str] = Field(default_factory=list, description=(
         "IBANs of statements whose title block names this card (same first and last four)"))
+    paid_in: list[PaymentMatch] = Field(default_factory=list, description=(
+        "Statement rows paying what a message handing this out asked for, just after it"))
+    title_cards: list[str] = Field(default_factory=list, description=(
+        "Handed-out cards this IBAN's statement title names (same first and last four)"))
+    paid_for: list[PaymentMatch] = Field(default_factory=list, description=(
+        "Cards and phones shops handed out whose asked amount came into this IBAN just after"))
+    accounts_held: list[tuple[str, str]] = Field(default_factory=list, description=(
+        "(IBAN, statement row to cite) of the accounts an ИИН holds"))
     linked_wallets: list[str] = Field(default_factory=list)
     trace: TraceSummary | None = None
     flows: WalletFlows | None = None
@@ -139,7 +153,7 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
         for account_id in ids:
             profile = _profile(conn, case, account_id)
             statements = _statements_naming(conn, case, account_id) \
-                if ident.kind == "card" else []
+                if account_id.startswith("card:") else []
             if profile is None and statements:
                 profile = _card_from_statement(ident.value)
             if profile is not None and statements:
@@ -150,6 +164,8 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
                 profile = _wallet_only(ident.value, ident.kind, graph)
             if profile is not None:
                 result.matches.append(profile)
+    for profile in result.matches:
+        _link_holder(store, case, profile)
     # A trace summary for one account; for the many matches of a mask, wallets only.
     for profile in result.matches:
         _add_wallet_links(store, case, profile, graph if len(result.matches) == 1 else None)
@@ -162,9 +178,11 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
         return None
     rows = sightings_of(conn, case, account_id, MAX_SIGHTINGS)
     names = shop_names(conn, case) if any(r.shop for r in rows) else {}
+    chats = {rid: str(data.get("chat_name") or "") or None
+             for rid, data in record_fields(conn, case, [r.record_id for r in rows])}
     seen = [SeenIn(record_id=r.record_id, kind=r.kind, shop=r.shop,
                    shop_name=names.get(r.shop, r.shop) if r.shop else None,
-                   seen_at=as_utc(r.seen_at)) for r in rows]
+                   seen_at=as_utc(r.seen_at), chat=chats.get(r.record_id)) for r in rows]
     seen_with = accounts_seen_with(conn, case, account_id, [r.record_id for r in rows])
     kind, value = account_id.split(":", 1)
     return AccountProfile(
@@ -184,6 +202,56 @@ def _statements_naming(conn: Connection, case: str, card_id: str) -> list[str]:
     rows = records_with_account(conn, case, mask, 1000)
     return sorted({r.split("/", 1)[0].removeprefix("bank:") for r in rows
                    if r.startswith("bank:")})
+
+
+def _link_holder(store: CaseStore, case: str, profile: AccountProfile) -> None:
+    """A card or phone handed out with an amount, paid into one statement just after: that
+    statement's account and flows join the profile (when no title block named one)."""
+    if profile.kind == "iban":
+        with store.engine.connect() as conn:
+            profile.title_cards = _cards_in_title(conn, case, profile.value)
+        profile.paid_for = payments_into(store, case, profile.value)
+        return
+    if profile.kind == "iin":
+        with store.engine.connect() as conn:
+            profile.accounts_held = _accounts_of_iin(conn, case, profile.value)
+        return
+    if profile.kind not in ("card", "phone") or not profile.seen_in:
+        return
+    profile.paid_in = payment_matches(store, case, profile.id)
+    ibans = sorted({m.iban for m in profile.paid_in})
+    if len(ibans) == 1 and not profile.statements:
+        profile.statements = ibans
+        with store.engine.connect() as conn:
+            profile.bank = _bank_activity(conn, case, ibans[0])
+
+
+def _accounts_of_iin(conn: Connection, case: str, iin: str) -> list[tuple[str, str]]:
+    """The IBANs on the side of the rows an ИИН is written on, with a row of each."""
+    rows = records_with_account(conn, case, f"iin:{iin}", MAX_SIGHTINGS)
+    held: dict[str, str] = {}
+    for rid, data in record_fields(conn, case, rows):
+        for side in ("payer", "payee"):
+            account = data.get(f"{side}_account")
+            # Its own statement's row first: it names the holder on every row.
+            if str(data.get(f"{side}_iin") or "") == iin and account and (
+                    account not in held or rid.startswith(statement_prefix(str(account)))):
+                held[str(account)] = rid
+    return sorted(held.items())
+
+
+def _cards_in_title(conn: Connection, case: str, iban: str) -> list[str]:
+    """Handed-out cards with the first and last four of the card the statement of `iban`
+    names in its title block."""
+    rows = [r for r in records_with_account(conn, case, f"iban:{iban}", 50)
+            if r.startswith(statement_prefix(iban))][:1]
+    masks = {a for a in accounts_of_records(conn, case, rows) if a.startswith("card_mask:")}
+    cards: list[str] = []
+    for mask in sorted(masks):
+        digits = mask.split(":", 1)[1]
+        like = digits[:4] + "_" * (len(digits) - 8) + digits[-4:]
+        cards += [c.split(":", 1)[1] for c in cards_matching_mask(conn, case, like, 5)]
+    return cards
 
 
 def _card_from_statement(card: str) -> AccountProfile:
@@ -217,11 +285,13 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     total_in = total_out = Decimal(0)
     by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, [], Decimal(0), Decimal(0)])
     payers = set()
+    counts = Counter[bool]()
     for m in moves:
         amount = stored_amount(m.amount)
         if amount is None:  # an unbounded amount from an older store: left out, never a crash
             continue
         incoming = m.to_address == account
+        counts[incoming] += 1
         party = m.from_address if incoming else m.to_address
         if incoming:
             total_in += amount
@@ -238,6 +308,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     first_rows = {v[2][0]: k for k, v in top}
     names: dict[str, str] = {}
     own_names: Counter[str] = Counter()
+    own_iins: Counter[str] = Counter()
     for rid, data in record_fields(conn, case, list(first_rows)):
         party = first_rows[rid]
         side = "payee" if data.get("payee_account") == party else "payer"
@@ -245,9 +316,14 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         own_name = data.get("payer_name" if side == "payee" else "payee_name")
         if own_name:
             own_names[str(own_name)] += 1
+        own_iin = data.get("payer_iin" if side == "payee" else "payee_iin")
+        if own_iin:
+            own_iins[str(own_iin)] += 1
     return BankActivity(
         holder_name=own_names.most_common(1)[0][0] if own_names else None,
+        holder_iin=own_iins.most_common(1)[0][0] if own_iins else None,
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
+        incoming=counts[True], outgoing=counts[False],
         distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
         counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
                                      operations=v[1], records=v[2][:3], received_from=str(v[3]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from anyascii import anyascii
 from pydantic import BaseModel, Field
@@ -81,6 +81,8 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
     """Everyone the case's statements name as payer or payee, with their accounts."""
     people: dict[str, Person] = {}
     totals: dict[str, list] = defaultdict(lambda: [0, 0])
+    # Rows of each person's accounts in that account's own statement: those accounts first.
+    own: dict[str, Counter[str]] = defaultdict(Counter)
     with store.engine.connect() as conn:
         for rid, data in records_of_kind(conn, case, "bank_row"):
             for side in ("payer", "payee"):
@@ -92,6 +94,8 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
                 account = str(data.get(f"{side}_account") or "").replace(" ", "")
                 if account and account not in p.accounts:
                     p.accounts.append(account)
+                if account and rid.startswith(f"bank:{account}/"):
+                    own[key][account] += 1
                 iin = str(data.get(f"{side}_iin") or "")
                 if iin_is_valid(iin) and iin not in p.iins:
                     p.iins.append(iin)
@@ -104,6 +108,7 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
                 totals[key][0 if side == "payer" else 1] += amount
     for key, (paid, received) in totals.items():
         people[key].paid, people[key].received = f"{paid:.2f}", f"{received:.2f}"
+        people[key].accounts.sort(key=own[key].__getitem__, reverse=True)
     return people
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from tools.shop_links import name_key
 from tools.store import CaseStore
 from tools.store.shops import (
     bots_of_chats,
+    chat_names,
     chats_of_shops,
     ensure_shops,
     handed_out,
@@ -35,6 +36,7 @@ class HandedOut(BaseModel):
 class ShopDetails(BaseModel):
     shop: str
     name: str
+    chat: str | None = Field(default=None, description="The chat's own title, when it has one")
     handed_out: list[HandedOut]
 
 
@@ -72,7 +74,8 @@ def shop_details(store: CaseStore, case: str, shop: str) -> ShopDetails:
     oldest first."""
     with store.engine.connect() as conn:
         name = shop_names(conn, case).get(shop, shop)
+        chat = chat_names(conn, case).get(shop)
         rows = handed_out(conn, case, shop)
-    return ShopDetails(shop=shop, name=name, handed_out=[
+    return ShopDetails(shop=shop, name=name, chat=chat, handed_out=[
         HandedOut(account_id=aid, kind=kind, display=display, record_id=rid, seen_at=seen)
         for aid, kind, display, rid, seen in rows])

@@ -78,7 +78,7 @@ DEFAULT_MAX_STEPS = 8
 # Tool calls run from one model turn; more at once is a model looping inside one step.
 MAX_CALLS_PER_STEP = 8
 # Facts listed in a partial answer: enough to act on, short enough to read.
-MAX_PARTIAL_FACTS = 15
+MAX_PARTIAL_FACTS = 30
 # Seconds a tool call waits for the calls before it in the model's turn, then runs anyway.
 TURN_WAIT = 60.0
 # A retyped identifier: one character changed is distance 1, two swapped is 2.

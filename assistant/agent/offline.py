@@ -36,8 +36,10 @@ from assistant.agent.tools import (
     SHOP_DETAILS,
     TRACE_WALLET,
     ToolOutput,
+    _paid_in_only,
     exchange_total,
     fence,
+    minutes_between,
 )
 from assistant.agent.understanding import (
     Reading,
@@ -45,6 +47,7 @@ from assistant.agent.understanding import (
     intent_model,
     read_question,
 )
+from tools.payments import extract_payment_details
 from tools.resources import prompts_dir
 
 PROMPTS = prompts_dir()
@@ -67,10 +70,17 @@ _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-
 def resolve_reference(question: str, previous_answer: str) -> str:
     """'and the second one?' → the question with the second address of the previous answer."""
     q = question.lower()
+    kind = _detail_kind(question)
+    wanted = _KIND_OF_DETAIL[kind] if kind else None
     for n, words in _ORDINALS.items():
         if any(w in q for w in words):
             listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
                       for m in _ADDRESS.findall(line)[:1]]
+            if wanted and not set(wanted) <= set(_WALLETS):
+                # "the second card": the cards the answer listed, each once, in order.
+                listed = list(dict.fromkeys(
+                    d.value for line in previous_answer.splitlines() if line.startswith("- [")
+                    for d in extract_payment_details(line)[:1] if d.kind in wanted))
             if len(listed) >= n:
                 return f"{question} {listed[n - 1]}"
     return question
@@ -81,8 +91,19 @@ _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
+_HANDED = re.compile(r"handed|gave|give|выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|"
+                     r"береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
+# The parts of an account's profile each intent asks for (an intent not named: all of them).
+_SECTIONS: dict[str, set[str]] = {
+    "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
+    "forward": {"links", "bank", "trace"},
+    "backward": {"links", "bank", "fed_by", "flows"},
+    "statement": {"bank", "links"},
+    "shop_details": {"seen"},
+    "message": {"seen"},
+}
 
 
 def _call(tool: str, **args: Any) -> dict[str, Any]:
@@ -111,7 +132,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
-    if intent == "search" or (not named and (intent == "message" or topical)):
+    # A person, account or wallet named is what the question is about, not a topic to search.
+    searching = intent == "search" and not (wallets or accounts or people)
+    if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
@@ -152,6 +175,10 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
         if out.tool == FIND_PERSON and out.data:
             for person in out.data[:1]:
                 calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in person.accounts[:1]]
+        if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
+            # An ИИН's accounts: what they are (handed out, whose card) is the answer.
+            calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
+                      for iban, _ in out.data.matches[0].accounts_held[:1]]
         if out.tool == SHOP_DETAILS and out.data and reading.intent in _TRACE_INTENTS:
             wallets = [h.display for d in out.data for h in d.handed_out
                        if h.kind in _WALLETS][:2]
@@ -209,6 +236,13 @@ class Composer:
         # Shops that handed something out first: an empty chat of the same shop says nothing.
         outputs = sorted(outputs, key=lambda o: not (o.tool == SHOP_DETAILS and any(
             d.handed_out for d in o.data or [])))
+        asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
+                           & _ASKS_AMOUNT)
+        if (self.r.intent == "amount_between" or asks_amount) and \
+                self._between(outputs, dry=True):
+            self.say(_p("between_intro", self.lang))
+            self._between(outputs)
+            return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)
@@ -225,6 +259,26 @@ class Composer:
                 self.fact(_p("also_in", self.lang, kind=_word("kinds", h.kind, self.lang),
                              value=h.value, case=_safe(o.case), contact=_safe(o.contact),
                              records=o.records))
+
+    def _between(self, outputs: list[ToolOutput], dry: bool = False) -> bool:
+        """What one named account paid another, from the payer's statement: the answer to
+        "how much did A send B" when both are named. False when no such payments."""
+        profiles = [(out, p) for out in outputs if out.tool == LOOKUP_ACCOUNT and out.data
+                    for p in out.data.matches[:1] if p.kind == "iban" and p.bank]
+        found = False
+        for out, a in profiles:
+            for _, b in profiles:
+                for c in a.bank.counterparties if a is not b else []:
+                    if c.account == b.value and Decimal(c.sent_to) > 0:
+                        found = True
+                        if dry:
+                            continue
+                        self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
+                                     payer=_safe(a.bank.holder_name or a.value),
+                                     payer_account=a.value,
+                                     payee=_safe(c.name or b.value), payee_account=b.value,
+                                     amount=_money(c.sent_to)))
+        return found
 
     def _trace_wallet(self, out: ToolOutput) -> None:
         t = out.data
@@ -263,7 +317,16 @@ class Composer:
                     f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
                     for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
-            self.fact(line)
+            self.fact(line + self._swept(out, e.address))
+
+    def _swept(self, out: ToolOutput, address: str) -> str:
+        """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
+        exchanges."""
+        if address not in out.sweeps or self.r.intent not in ("exchanges", "forward",
+                                                               "beneficiaries"):
+            return ""
+        wallet, record_id = out.sweeps[address]
+        return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
 
     def _money_path(self, out: ToolOutput) -> None:
         p = out.data
@@ -283,6 +346,12 @@ class Composer:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
 
+    def _wants(self, section: str) -> bool:
+        """Whether the question's intent asks for this part of a profile: an answer states
+        (and cites) what was asked, not everything the case holds."""
+        only = _SECTIONS.get(self.r.intent)
+        return only is None or section in only
+
     def _lookup_account(self, out: ToolOutput) -> None:
         res = out.data
         lang = self.lang
@@ -299,60 +368,98 @@ class Composer:
         self.say(_p("lookup_intro", lang, value=_safe(res.query))
                  + (f" {out.marker(anchor)}" if anchor else ""))
         for prof in res.matches[:5]:
-            seen = prof.seen_in[:5]  # what the tool cited
-            shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})
-            anchor = seen[-1].record_id if seen else (
-                prof.bank.counterparties[0].records[0] if prof.bank and prof.bank.counterparties
-                else None)
-            self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
-                         display=prof.display,
-                         shops=", ".join(shops) or phrases()["none_word"][lang])
-                      + (f" {out.marker(anchor)}" if anchor else ""))
-            first = prof.seen_in[0].record_id if prof.seen_in else None
-            holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
-            if holder:
-                self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
-                             else out.marker(prof.bank.counterparties[0].records[0]
-                                             if prof.bank and prof.bank.counterparties
-                                             else None), name=_safe(str(holder))))
+            self._profile(out, prof)
+
+    def _profile(self, out: ToolOutput, prof: Any) -> None:
+        lang = self.lang
+        seen = prof.seen_in[:5]  # what the tool cited
+        shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})
+        anchor = seen[-1].record_id if seen else (
+            prof.bank.counterparties[0].records[0] if prof.bank and prof.bank.counterparties
+            else None)
+        self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
+                     display=prof.display,
+                     shops=", ".join(shops) or phrases()["none_word"][lang])
+                  + (f" {out.marker(anchor)}" if anchor else ""))
+        first = prof.seen_in[0].record_id if prof.seen_in else None
+        holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
+        if holder:
+            self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
+                         else out.marker(prof.bank.counterparties[0].records[0]
+                                         if prof.bank and prof.bank.counterparties
+                                         else None), name=_safe(str(holder))))
+        if prof.bank and prof.bank.holder_iin and prof.bank.counterparties and \
+                self._wants("iban_links"):
+            self.fact(_p("holder_iin", lang, m=out.marker(prof.bank.counterparties[0].records[0]),
+                         iin=prof.bank.holder_iin))
+        for iban, row in prof.accounts_held[:3]:
+            self.fact(_p("holds_account", lang, m=out.marker(row), iban=iban))
+        if self._wants("links"):
+            for match in prof.paid_in[:3]:
+                self.fact(_p("paid_match", lang, m=out.marker(match.message_id),
+                             r=out.marker(match.row_id), amount=_money(match.asked),
+                             minutes=minutes_between(match.asked_at, match.paid_at),
+                             iban=match.iban, holder=_safe(match.holder or "?")))
+            if prof.statements and not _paid_in_only(prof):
+                self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
+        if self._wants("iban_links"):
+            if prof.title_cards and prof.bank and prof.bank.counterparties:
+                self.fact(_p("title_cards", lang,
+                             m=out.marker(prof.bank.counterparties[0].records[0]),
+                             cards=", ".join(prof.title_cards)))
+            for match in prof.paid_for[:3]:
+                self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
+                             r=out.marker(match.row_id), amount=_money(match.asked),
+                             account=match.account.split(":", 1)[-1],
+                             minutes=minutes_between(match.asked_at, match.paid_at)))
+        if self._wants("fed_by"):
             for fed in prof.fed_by[:4]:
                 self.fact(_p("fed_by", lang, m=out.marker(fed.record_id), wallet=fed.wallet,
                              shop=_safe(fed.shop)))
-            if prof.flows and prof.flows.tag:
-                self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
-                             label=_safe(prof.flows.tag),
-                             category=_safe(prof.flows.tag_category or "")))
+        if prof.flows and prof.flows.tag:
+            self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
+                         label=_safe(prof.flows.tag),
+                         category=_safe(prof.flows.tag_category or "")))
+        if self._wants("seen"):
             for s in [x for x in seen if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where))
-            if prof.statements:
-                self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
-            if prof.bank:
-                self._bank(out, prof.bank)
-            if prof.flows:
-                f = prof.flows
-                self.fact(_p("wallet_flows", lang, m="".join(
-                    out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
-                             received=_money(f.received), sent=_money(f.sent), token=f.token,
-                             balance=_money(f.balance)))
-            if prof.trace:
-                for address, reason, amount, record_id in prof.trace.endpoints[:4]:
-                    own = prof.kind in _WALLETS  # a wallet's own money, else its shops'
-                    self.fact(_p("traced_on_wallet" if own else "traced_on", lang,
-                                 m=out.marker(record_id), address=address,
-                                 reason=_word("reasons", reason, lang), amount=_money(amount),
-                                 token=prof.trace.token))
+            if not any(x.shop for x in seen):
+                # Not a shop's: where it was written is what the case knows of it.
+                for s in [x for x in seen if x.chat][:3]:
+                    self.fact(_p("seen_chat", lang, m=out.marker(s.record_id),
+                                 when=_when(s.seen_at), chat=_safe(s.chat)))
+        if prof.bank and (self._wants("bank") or
+                          (prof.kind == "iban" and self._wants("iban_bank"))):
+            self._bank(out, prof.bank)
+        if prof.flows and self._wants("flows"):
+            f = prof.flows
+            self.fact(_p("wallet_flows", lang, m="".join(
+                out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+                         received=_money(f.received), sent=_money(f.sent), token=f.token,
+                         balance=_money(f.balance)))
+        if prof.trace and self._wants("trace"):
+            for address, reason, amount, record_id in prof.trace.endpoints[:4]:
+                own = prof.kind in _WALLETS  # a wallet's own money, else its shops'
+                self.fact(_p("traced_on_wallet" if own else "traced_on", lang,
+                             m=out.marker(record_id), address=address,
+                             reason=_word("reasons", reason, lang), amount=_money(amount),
+                             token=prof.trace.token))
 
     def _bank(self, out: ToolOutput, b: Any) -> None:
         lang = self.lang
         first = b.counterparties[0].records[0] if b.counterparties else None
         self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
                      total_out=_money(b.total_out), operations=b.operations,
-                     payers=b.distinct_payers))
-        # Both directions, the asked one first: "who paid" and "where it went" share a lookup.
+                     payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
+                     net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
+        # Both directions, the asked one first: "who paid" and "where it went" share a lookup;
+        # a question of one direction gets that one.
         incoming_first = self.r.intent == "backward"
-        for incoming in (incoming_first, not incoming_first):
+        directions = {"forward": (False,), "backward": (True,)}.get(
+            self.r.intent, (incoming_first, not incoming_first))
+        for incoming in directions:
             for c in b.counterparties[:8]:
                 name = f"{_safe(c.name)} " if c.name else ""
                 amount = c.received_from if incoming else c.sent_to
@@ -399,6 +506,9 @@ class Composer:
             return
         for d in found:
             self.say(_p("shop_intro", lang, shop=_safe(d.name)))
+            if d.chat and d.chat != d.name and d.handed_out:
+                self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
+                             chat=_safe(d.chat)))
             for h in d.handed_out[:12]:
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
@@ -448,7 +558,7 @@ class Composer:
                 self.fact(_p("endpoint", lang, m=out.marker(anchor), address=b.address,
                              reason=_word("reasons", b.reason, lang), label=label,
                              amount=_money(b.amount), token=o.token,
-                             hops=len(b.path) if b.path else "-"))
+                             hops=len(b.path) if b.path else "-") + self._swept(out, b.address))
 
 
 def clarification(reading: Reading) -> str:
@@ -484,10 +594,13 @@ class OfflineChatModel(BaseChatModel):
             if earlier:
                 question = resolve_reference(question, str(earlier[-1].content))
         reading = self.read(question)
-        if len(humans) > 1 and not reading.entities and not reading.invalid:
+        if len(humans) > 1 and not reading.entities and not reading.invalid and \
+                reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
             previous = str(messages[humans[-2]].content)
             carried = [previous[e.start:e.end] for e in self.read(previous).entities]
+            if not carried and earlier:
+                carried = _named_in_answer(question, str(earlier[-1].content))
             if carried:
                 lang = reading.lang
                 reading = self.read(f"{question} {' '.join(carried)}")
@@ -520,6 +633,12 @@ class OfflineChatModel(BaseChatModel):
         if missing:
             return AIMessage(content=missing)
         calls = plan(reading, question)
+        kind = _detail_kind(question)
+        if not reading.entities and kind and _ALL_SHOPS.search(question.casefold()) and \
+                _HANDED.search(question) and self.vocabulary:
+            # "the wallets the shops handed out": every shop's, of that kind.
+            names = sorted({n[0] for n in self.vocabulary.shops.values()})
+            calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
@@ -529,7 +648,11 @@ class OfflineChatModel(BaseChatModel):
         return _calls(calls)
 
     def _missing_entity(self, reading: Reading, question: str) -> str | None:
-        """A question back when the question needs an entity it does not name."""
+        """A question back when the question needs an entity it does not name, or names one
+        and asks only "how much" without saying of what."""
+        if reading.entities and _bare_amount(question, reading):
+            return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
+                      second=_word("readings", "forward", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
         lang = reading.lang
@@ -537,11 +660,17 @@ class OfflineChatModel(BaseChatModel):
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
         about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
-        if reading.intent == "shop_details" or (
+        one = _ONE_UNNAMED.search(q) if reading.intent not in (
+            "shops", "overview", "search", "out_of_case") and not _MANY.search(q) else None
+        if _ALL_SHOPS.search(q) and not one:
+            return None
+        if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")):
             if len(shops) > 1:
                 return _p("which_shop", lang, names=", ".join(_safe(n) for n in shops[:8]))
             return None
+        if one:
+            return _p("which_entity", lang, what=_word("what", "account", lang))
         what = {"statement": "account", "identify": "account", "compare": "account",
                 "path": "wallet", "amount_between": "wallet", "backward": "wallet"}
         if reading.intent in what:
@@ -568,6 +697,46 @@ class OfflineChatModel(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+
+
+# One account, card, wallet or shop spoken of without naming it ("чья карта 4400…?", "the
+# shop's money", "дроптың шотына"); a list or plural asks about all of them instead.
+_ONE_UNNAMED = re.compile(
+    r"(?P<shop>(?<![\w])(?:магазин(?:а|у|ом|е)?|дүкен(?:нің|ге|нен|ді|і)?|the shop(?:'s)?)"
+    r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е)|кошел[её]к|"
+    r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
+    r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
+_MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
+                   r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
+# The shops of the case together ("the crypto wallets the shops handed out").
+_ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
+# Words that ask "how much" and nothing else: with an entity, the question does not say of what.
+_AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
+                "по", "а", "и", "of", "the", "and", "what", "about"}
+_ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+
+
+_KIND_OF_DETAIL = {"card": ("card",), "phone": ("phone",), "iban": ("iban",),
+                   "wallet": ("tron", "btc", "eth")}
+
+
+def _named_in_answer(question: str, answer: str) -> list[str]:
+    """"бұл шот кімдікі?" after an answer that named one: the first identifier of the kind the
+    follow-up speaks of, or the only one the answer names when it speaks of no kind."""
+    details = [d for d in extract_payment_details(answer) if d.kind != "bot"]
+    kind = _detail_kind(question)
+    if kind:
+        return [d.value for d in details if d.kind in _KIND_OF_DETAIL[kind]][:1]
+    values = list(dict.fromkeys(d.value for d in details))
+    return values if len(values) == 1 else []
+
+
+def _bare_amount(question: str, reading: Reading) -> bool:
+    rest = question
+    for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
+    return bool(words & _ASKS_AMOUNT) and words <= _AMOUNT_ONLY
 
 
 _CALL_IDS = iter(range(1, 1 << 62))

@@ -17,6 +17,7 @@ from langchain.tools import ToolRuntime, tool
 
 from assistant.agent.ledger import Ledger
 from tools.errors import NoTransfersError, RecordNotFoundError
+from tools.holders import tenge_amounts
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
@@ -76,6 +77,8 @@ class ToolOutput:
     markers: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # record id → its shop or chat name
     also_in: list[Any] = field(default_factory=list)  # deconfliction hits (IdentifierHits)
+    # A deposit address → the exchange wallet it swept into and the sweep's record id.
+    sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -91,8 +94,19 @@ def money(amount: str) -> str:
     """An amount as an answer states it: two decimals (the exact value stays in the API)."""
     return f"{Decimal(amount):.2f}"
 
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 _FAKE_MARKER = re.compile(r"\[(\d+)\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+
+
+_QUANTITY = re.compile(r"\d\s*(?:г|гр|g|шт|мл)(?![^\W\d_])", re.I)
+
+
+def price_amounts(text: str) -> list[Decimal]:
+    """The prices a post names: amounts in tenge on a line that also names a quantity
+    ("Меф 1г — 18 000 ₸"), not any sum the text happens to mention."""
+    return [a for line in text[:4000].splitlines() if _QUANTITY.search(line)
+            for a in tenge_amounts(line)]
 
 
 def fence(evidence: str) -> str:
@@ -140,8 +154,29 @@ def trace_wallet(address: str, runtime: Runtime,
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
+    lines += _sweep_lines(ctx, out, graph, [e.address for e in result.endpoints[:8]
+                                            if e.reason == "exchange_deposit" and e.path])
     also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
     return "\n".join(lines), out
+
+
+def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any, deposits: Sequence[str]
+                 ) -> list[str]:
+    """Where each deposit address swept the money: the exchange's own wallet, cited by the
+    largest sweep."""
+    g = graph.graph
+    lines = []
+    for deposit in dict.fromkeys(deposits):
+        moves = [(v, m) for v, d in g.succ[deposit].items() for m in d["m"]
+                 if g.nodes[v].get("category") == "exchange"]
+        if not moves:
+            continue
+        wallet, move = max(moves, key=lambda vm: vm[1].units)
+        n = out.cite(ctx, move.record_id)
+        out.sweeps[deposit] = (wallet, move.record_id)
+        lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
+                                [move.record_id]))
+    return lines
 
 
 def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str) -> str:
@@ -213,8 +248,34 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
-        if p.statements:
+        for match in p.paid_in[:3]:
+            # One claim per record: what the message asked, then the row that paid it (its
+            # delay is derived from both, the row the anchor).
+            asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
+            holder = f" ({fence(match.holder)})" if match.holder else ""
+            lines.append(ctx.derive(f"[{asked}] asked {money(match.asked)} KZT with it",
+                                    [match.message_id]))
+            lines.append(ctx.derive(
+                f"[{paid}] {money(match.asked)} KZT came into {match.iban}{holder} "
+                f"{minutes_between(match.asked_at, match.paid_at)} min later",
+                [match.message_id, match.row_id], [match.holder] if match.holder else []))
+        if p.statements and not _paid_in_only(p):
             lines.append(ctx.derive(f"statement of {', '.join(p.statements)} names this card"))
+        for iban, held in p.accounts_held[:3]:
+            lines.append(ctx.derive(f"[{out.cite(ctx, held)}] holds account {iban}", [held]))
+        for match in p.paid_for[:3]:
+            asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
+            lines.append(ctx.derive(f"[{asked}] a shop handed out "
+                                    f"{match.account.split(':', 1)[-1]} asking "
+                                    f"{money(match.asked)} KZT", [match.message_id]))
+            lines.append(ctx.derive(
+                f"[{paid}] {money(match.asked)} KZT came in "
+                f"{minutes_between(match.asked_at, match.paid_at)} min later",
+                [match.message_id, match.row_id]))
+        if p.title_cards and p.bank and p.bank.counterparties:
+            first = p.bank.counterparties[0].records[0]
+            lines.append(ctx.derive(f"[{out.cite(ctx, first)}] the statement's title names "
+                                    f"the handed-out card {', '.join(p.title_cards)}", [first]))
         if p.bank:
             _bank_lines(ctx, out, p.display, p.bank, lines)
         if p.flows:
@@ -241,6 +302,15 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines), out
 
 
+def minutes_between(start: Any, end: Any) -> int:
+    return max(0, round((end - start).total_seconds() / 60))
+
+
+def _paid_in_only(profile: Any) -> bool:
+    """The profile's statement came from a matched payment, not from a title naming it."""
+    return bool(profile.paid_in) and set(profile.statements) <= {m.iban for m in profile.paid_in}
+
+
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                 lines: list[str]) -> None:
     """A statement's totals and counterparties, each bound to the row it is printed beside."""
@@ -248,12 +318,16 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
     if not row:
         return
     n = out.cite(ctx, row)
-    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)}, "
-                            f"out {money(b.total_out)}, "
-                            f"{b.operations} operations, {b.distinct_payers} payers", [row]))
+    net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
+    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)} ({b.incoming} "
+                            f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
+                            f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
+                            [row]))
     if b.holder_name:
         lines.append(ctx.derive(f"[{n}] {fence(display)}: holder {fence(b.holder_name)}", [row],
                                 [b.holder_name]))
+    if b.holder_iin:
+        lines.append(ctx.derive(f"[{n}] holder's ИИН {b.holder_iin}", [row]))
     for c in b.counterparties[:8]:
         first = c.records[0]
         m = out.cite(ctx, first)
@@ -300,10 +374,14 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
         shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
-        handles = bots.get(h.shop or "", [])
-        # The shop's @bots: where a buyer would go, even when the post names only its channel.
-        out.labels[h.record_id] = shop + (f" ({', '.join('@' + b for b in handles)})"
-                                          if handles else "")
+        text = str(rec.fields.get("text") or "")
+        # The shop's @bots: where a buyer would go, even when the post names only its channel;
+        # and the handles and prices the post itself names (a market channel's ad).
+        handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
+                                     + _HANDLE.findall(text)))[:4]
+        prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
+            f" · {', '.join(prices)}" if prices else "")
         lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
                      f"({', '.join(h.drugs + h.cities)}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
@@ -366,6 +444,9 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
+    lines += _sweep_lines(ctx, out, load_case_graph(ctx.store, ctx.case),
+                          [b.address for b in o.beneficiaries
+                           if b.reason == "exchange_deposit" and b.path])
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 

@@ -219,10 +219,18 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
         for n in range(len(target), 0, -1):
             if n < len(target) and (n < 2 and len(target[0]) < 6):
                 break
+            if n < len(target) and _common_words(target[:n]):
+                continue  # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel
             span = _window_match(words, target[:n])
             if span:
                 return span
     return None
+
+
+def _common_words(words: list[str]) -> bool:
+    """The first words of a name that are a city or a drug word: said alone they name that."""
+    found = analyse(" ".join(words))
+    return bool(found.of("cities") or found.of("drugs"))
 
 
 def _window_match(words: list[tuple[int, int, str]], target: list[str]
@@ -351,6 +359,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
 SEARCH_WEIGHT = 0.02
+_PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
+                   r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
 # What each intent needs among the entities; without it the intent is less likely.
 _NEEDS: dict[str, set[str]] = {
     "path": {"wallets2"}, "amount_between": {"wallets2"},
@@ -395,11 +405,23 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
             signals.add(intent)
     for intent in scores:
         scores[intent] += _entity_fit(intent, entities)
+    parties = [e for e in entities if e.kind in ("person", "iban", "card", "phone")]
+    if len(parties) >= 2 and _PAID.search(low):
+        # "how much did A send B": two parties and a payment verb ask for what passed between.
+        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.05
+        signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
     if entities or invalid:
         scores["out_of_case"] = scores.get("out_of_case", 0.0) - 0.05
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    other = signals - {"forward", "backward"}
+    if len(ranked) > 1 and {ranked[0][0], ranked[1][0]} == {"forward", "backward"} and \
+            ranked[0][1] - ranked[1][1] < CLARIFY_MARGIN and len(other) == 1 and \
+            not signals & {"forward", "backward"}:
+        # Neither direction wins and the question's own words name a third reading
+        # ("сколько осело на кошельке"): that one, not a question back.
+        ranked.insert(0, (next(iter(other)), ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, func, or_, select
 
 from tools.store.schema import accounts, records, sightings, transfers
 
@@ -100,3 +100,35 @@ def account_values(conn: Connection, case: str, kind: str) -> list[str]:
     """Every value of one kind of account in the case (to find a near miss among them)."""
     return list(conn.execute(select(accounts.c.value).where(
         accounts.c.case == case, accounts.c.kind == kind)).scalars())
+
+
+def bank_rows_between(conn: Connection, case: str, start: Any, end: Any) -> Sequence[Any]:
+    """Bank transfers stamped between `start` and `end` (as stored): `record_id,
+    from_address, to_address, amount, ts`."""
+    return conn.execute(
+        select(transfers.c.record_id, transfers.c.from_address, transfers.c.to_address,
+               transfers.c.amount, transfers.c.ts)
+        .where(transfers.c.case == case, transfers.c.chain == "bank",
+               transfers.c.ts >= start, transfers.c.ts <= end)
+    ).all()
+
+
+def accounts_of_records(conn: Connection, case: str, record_ids: list[str]) -> list[str]:
+    """The accounts seen in the given records, sorted."""
+    if not record_ids:
+        return []
+    return sorted(set(conn.execute(
+        select(sightings.c.account_id).where(sightings.c.case == case,
+                                             sightings.c.record_id.in_(record_ids))).scalars()))
+
+
+def shop_sightings_between(conn: Connection, case: str, start: Any, end: Any,
+                           prefixes: Sequence[str]) -> Sequence[Any]:
+    """Accounts shops handed out between `start` and `end` whose ids start with one of
+    `prefixes`: `account_id, record_id, seen_at`."""
+    kind = or_(*(sightings.c.account_id.like(f"{p}%") for p in prefixes))
+    return conn.execute(
+        select(sightings.c.account_id, sightings.c.record_id, sightings.c.seen_at)
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               sightings.c.seen_at >= start, sightings.c.seen_at <= end, kind)
+    ).all()

@@ -76,11 +76,11 @@ def test_a_model_citing_what_no_tool_returned_is_flagged(ctx_factory):
     model = ScriptedModel(responses=[
         AIMessage(content="", tool_calls=[{"name": "lookup_account", "id": "c1",
                                            "args": {"identifier": card}}]),
-        AIMessage(content=f"The card {card} belongs to the shop [1]; it received 999999 KZT [7]."),
+        AIMessage(content=f"The card {card} belongs to the shop [1]; it received 999999 KZT [97]."),
     ])
     answer = ask(f"who is {card}?", ctx(), model)
     assert not answer.verified
-    assert "[7] cites no record returned in this turn" in answer.flags
+    assert "[97] cites no record returned in this turn" in answer.flags
     assert any("999999" in f for f in answer.flags)
     assert [c.n for c in answer.citations] == [1]
 
