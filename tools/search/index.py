@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import ChromaAdapter, Embedder
+from tools.search.facets import QueryFacets, doc_facets, handles_in, read_query
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -39,9 +40,11 @@ from tools.store.search_docs import (
     count_pending,
     documents,
     forget_index,
+    has_older_documents,
     hit_sources,
     payment_kinds,
     pending_records,
+    shop_links_of,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,21 @@ RRF_K = 60
 CANDIDATES = 200
 SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
 Mode = Literal["hybrid", "bm25", "vector"]
+# Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
+META = "¶"
+# The analysis a stored document was made with; an index of an older one is made again.
+FORMAT = META + "v2"
+# Documents shorter than this many tokens are scored as if this long: BM25's length
+# normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
+MIN_DOC_TOKENS = 12
+PAD = META + "pad"
+# Within one tier of matched facets, each earlier hit of the same shop costs a hit this much of
+# the best fused score: results spread over shops.
+SHOP_REPEAT_COST = 0.25
+# Hits spread over shops, per hit asked for (folding may join some); the rest keep their order.
+SPREAD_PICKS = 3
+# Texts folded into one hit keep at most this many citations.
+MAX_CITATIONS = 20
 
 
 class SearchFilters(BaseModel):
@@ -67,7 +85,10 @@ class SearchFilters(BaseModel):
 
 
 class Hit(BaseModel):
-    record_id: str
+    record_id: str = Field(description="The record the hit shows")
+    record_ids: list[str] = Field(
+        default_factory=list, description="Every record the hit stands for: a channel post and "
+        "its listing, the same text posted again; the first is `record_id`")
     kind: str
     score: float = Field(description="Fused reciprocal-rank score")
     bm25_rank: int | None
@@ -78,6 +99,12 @@ class Hit(BaseModel):
     shop: str | None
     cities: list[str]
     drugs: list[str]
+    role: str = Field(default="seller", description="Who wrote it: seller (a shop's bot, a "
+                      "channel, a market vendor), buyer (the export's owner), member, service")
+    classes: list[str] = Field(default_factory=list, description="What it is: sale, recruit, "
+                               "payment, news")
+    facets: list[str] = Field(default_factory=list, description="What of the query it matched: "
+                              "city:…, drug:…, purpose:…, words, meaning")
     note: str | None = Field(default=None, description="Set when only part of a huge text is "
                                                        "indexed")
 
@@ -86,6 +113,7 @@ class SearchResult(BaseModel):
     query: str
     mode: Mode
     filters: SearchFilters
+    facets: list[str] = Field(default_factory=list, description="What the query was read as")
     hits: list[Hit]
 
 
@@ -114,6 +142,13 @@ class _Snapshot:
     shop: np.ndarray
     ts: np.ndarray
     masks: dict[tuple[str, str], np.ndarray]
+    role: np.ndarray
+    short: np.ndarray
+    # The text a document folds with (a listing's post, identical reposts) and the shop it
+    # speaks for (the shop of an @bot it names, else of its chat), for spreading hits.
+    fold: np.ndarray
+    speaks_for: np.ndarray
+    posts: dict[int, str]
 
 
 def collection_name(key: str) -> str:
@@ -139,6 +174,9 @@ class SearchIndex:
         self.lock = threading.RLock()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._snapshot: _Snapshot | None = None
+        # (chat → shop, @bot → shop) of the case, read when an update starts.
+        self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
+        self._shops_with_bots: set[str] = set()
 
     # --- building ------------------------------------------------------------------------------
 
@@ -150,8 +188,11 @@ class SearchIndex:
         """Index the case's messages and listings not indexed yet; returns how many."""
         with self.lock:
             self._forget_if_chroma_lost()
+            self._forget_if_older_format()
             with self.store.engine.connect() as conn:
                 rows = pending_records(conn, self.case, self.key, self.kinds)
+                self._links = shop_links_of(conn, self.case)
+                self._shops_with_bots = set(self._links[1].values())
             done = 0
             for start in range(0, len(rows), BATCH):
                 self._index_batch(rows[start : start + BATCH])
@@ -170,6 +211,14 @@ class SearchIndex:
         if known and self.collection.count() < known:
             log.warning("Chroma holds %d of %d indexed documents; reindexing",
                         self.collection.count(), known)
+            with self.store.engine.begin() as conn:
+                forget_index(conn, self.key)
+
+    def _forget_if_older_format(self) -> None:
+        with self.store.engine.connect() as conn:
+            older = has_older_documents(conn, self.key, FORMAT)
+        if older:
+            log.info("the index of %s was made by an older analysis; reindexing", self.key)
             with self.store.engine.begin() as conn:
                 forget_index(conn, self.key)
 
@@ -195,8 +244,9 @@ class SearchIndex:
                 own = analyse((r.text or "")[:MAX_INDEXED_CHARS]).of("cities")
                 cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
+            meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
             docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
-                         "tokens": " ".join(a.tokens), "cities": "|".join(cities),
+                         "tokens": " ".join(a.tokens + meta), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
                          "ts": r.ts})
             # The model reads 512 tokens at most; the opening of a post carries its offer.
@@ -207,6 +257,29 @@ class SearchIndex:
                                metadatas=metas)
         with self.store.engine.begin() as conn:
             add_documents(conn, docs)
+
+    def _meta_tokens(self, r: Any, a: Analysed, paid: set[str], shop: str | None) -> list[str]:
+        """The facts of a document kept with its tokens: its role, classes, whether it is
+        short, the post a listing was read from, the shop it speaks for."""
+        chats, bots = self._links
+        text = r.text or ""
+        handles = [bots[h] for h in handles_in(text) if h in bots]
+        chat = (chat_shop_id(r.data["chat_id"]) if r.data.get("chat_id") is not None
+                else chat_shop_id(r.data["channel_id"]) if r.data.get("channel_id") is not None
+                else None)
+        chat_shop = chats.get(chat) if chat else None
+        f = doc_facets(r.kind, r.data, text, a, paid,
+                       bool(handles or chat_shop in self._shops_with_bots))
+        speaks_for = (handles[0] if handles else chat_shop or shop or chat
+                      or f"vendor:{r.data.get('vendor') or r.id}")
+        post = r.data.get("message") if r.kind == "listing" else None
+        meta = [FORMAT, f"{META}role:{f.role}", f"{META}shop:{_token(speaks_for)}"]
+        meta += [f"{META}class:{c}" for c in sorted(f.classes)]
+        if f.short:
+            meta.append(f"{META}short")
+        if isinstance(post, str):
+            meta.append(f"{META}post:{_token(post)}")
+        return meta
 
     def _reload_if_stale(self) -> None:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
@@ -237,27 +310,61 @@ class SearchIndex:
     def _load_bm25(self) -> None:
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
-        corpus = [d["tokens"].split() or ["∅"] for d in docs]
-        bm25 = bm25s.BM25()
-        if corpus:
-            bm25.index(corpus, show_progress=False)
-        # Column arrays and one mask per city, drug and payment kind: filters are vector ops.
         n = len(docs)
+        corpus: list[list[str]] = []
+        role = np.full(n, "seller", dtype=object)
+        short = np.zeros(n, dtype=bool)
+        fold = np.empty(n, dtype=object)
+        speaks_for = np.empty(n, dtype=object)
+        posts: dict[int, str] = {}
         masks: dict[tuple[str, str], np.ndarray] = {}
         for i, d in enumerate(docs):
+            words: list[str] = []
+            fold[i] = speaks_for[i] = d["record_id"]
+            for t in d["tokens"].split():
+                if not t.startswith(META):
+                    words.append(t)
+                    continue
+                name, _, value = t[1:].partition(":")
+                if name == "role":
+                    role[i] = value
+                elif name == "short":
+                    short[i] = True
+                elif name == "shop":
+                    speaks_for[i] = value
+                elif name == "post":
+                    posts[i] = value
+                elif name == "class":
+                    masks.setdefault(("class", value), np.zeros(n, dtype=bool))[i] = True
+            # Identical words are one text posted again: one hit.
+            fold[i] = hash(tuple(words))
+            if words and len(words) < MIN_DOC_TOKENS:
+                words += [PAD] * (MIN_DOC_TOKENS - len(words))
+            corpus.append(words or ["∅"])
+            # Column arrays and one mask per city, drug, payment kind and class: filters and
+            # facets are vector ops.
             for field in ("cities", "drugs", "payment"):
                 for value in d[field].split("|"):
                     if value:
                         mask = masks.setdefault((field, value), np.zeros(n, dtype=bool))
                         mask[i] = True
+        by_id = {d["record_id"]: i for i, d in enumerate(docs)}
+        for i, post in posts.items():
+            # A channel post read as a listing is one text with the post.
+            if (j := by_id.get(post)) is not None:
+                fold[i] = fold[j]
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
         self._snapshot = _Snapshot(
-            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc},
-            by_id={d["record_id"]: i for i, d in enumerate(docs)},
+            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc} - {PAD},
+            by_id=by_id,
             kind=np.array([d["kind"] for d in docs], dtype=object),
             shop=np.array([d["shop"] or "" for d in docs], dtype=object),
             ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
                         dtype=float),
-            masks=masks)
+            masks=masks, role=role, short=short, fold=fold, speaks_for=speaks_for,
+            posts=posts)
 
     # --- searching -----------------------------------------------------------------------------
 
@@ -281,6 +388,7 @@ class SearchIndex:
         assert snap is not None
         keep = self._filter(snap, filters)
         analysed = analyse(query)
+        wanted = read_query(analysed)
         bm25_ranked = self._bm25_ranks(snap, analysed, keep) if mode != "vector" else []
         vector_ranked = (self._vector_ranks(snap, query, analysed, keep) if mode != "bm25"
                          else [])
@@ -288,11 +396,20 @@ class SearchIndex:
         for ranked in (bm25_ranked, vector_ranked):
             for rank, i in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        top = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))[:k]
+        order = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))
+        # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
+        # search reads the query's facets and ranks by them.
+        facets = {i: _matched(snap, i, wanted) for i in order}
+        if mode == "hybrid":
+            order = _rank(snap, order, fused, facets, wanted, k)
+        groups = _fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
-        hits = self._hits(snap, set(analysed.tokens), top, fused, b_rank, v_rank)
-        return SearchResult(query=query, mode=mode, filters=filters, hits=hits)
+        for i in fused:
+            facets[i] += (["words"] if i in b_rank else []) + (["meaning"] if i in v_rank else [])
+        hits = self._hits(snap, set(analysed.tokens), groups, fused, b_rank, v_rank, facets)
+        return SearchResult(query=query, mode=mode, filters=filters, facets=wanted.labels(),
+                            hits=hits)
 
     def _filter(self, snap: _Snapshot, f: SearchFilters) -> np.ndarray | None:
         if not any(v is not None for v in f.model_dump().values()):
@@ -338,27 +455,109 @@ class SearchIndex:
             ranked = [i for i in ranked if keep[i]]
         return ranked[:CANDIDATES]
 
-    def _hits(self, snap: _Snapshot, q_tokens: set[str], top: list[int],
-              fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int]
-              ) -> list[Hit]:
-        ids = [snap.docs[i]["record_id"] for i in top]
+    def _hits(self, snap: _Snapshot, q_tokens: set[str], groups: list[list[int]],
+              fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int],
+              facets: dict[int, list[str]]) -> list[Hit]:
+        ids = [snap.docs[i]["record_id"] for i in (g[0] for g in groups)]
         with self.store.engine.connect() as conn:
             rows = hit_sources(conn, self.case, ids)
         hits = []
-        for i in top:
+        for group in groups:
+            i = group[0]
             d = snap.docs[i]
             r = rows[d["record_id"]]
             note = (f"indexed the first {MAX_INDEXED_CHARS:,} of {len(r.text):,} characters"
                     if len(r.text) > MAX_INDEXED_CHARS else None)
+            cited = list(dict.fromkeys(
+                rid for j in group for rid in (snap.docs[j]["record_id"], snap.posts.get(j))
+                if rid is not None))[:MAX_CITATIONS]
             hits.append(Hit(
-                record_id=d["record_id"], kind=d["kind"], score=round(fused[i], 6),
-                bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
+                record_id=d["record_id"], record_ids=cited, kind=d["kind"],
+                score=round(fused[i], 6), bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
                 passage=_best_line(r.text, q_tokens),
                 source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
                 time=as_utc(d["ts"]), shop=d["shop"],
                 cities=[c for c in d["cities"].split("|") if c],
-                drugs=[c for c in d["drugs"].split("|") if c], note=note))
+                drugs=[c for c in d["drugs"].split("|") if c],
+                role=str(snap.role[i]), classes=_classes(snap, i), facets=facets[i],
+                note=note))
         return hits
+
+
+def _classes(snap: _Snapshot, i: int) -> list[str]:
+    return sorted(value for (field, value), mask in snap.masks.items()
+                  if field == "class" and mask[i])
+
+
+_PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
+
+
+def _matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
+    """The query's facets that document `i` has."""
+    out = []
+    for field, values, label in (("cities", wanted.cities, "city"),
+                                 ("drugs", wanted.drugs, "drug")):
+        out += [f"{label}:{v}" for v in values
+                if (mask := snap.masks.get((field, v))) is not None and mask[i]]
+    if wanted.purpose is not None:
+        mask = snap.masks.get(("class", _PURPOSE_CLASS[wanted.purpose]))
+        if mask is not None and mask[i]:
+            out.append(f"purpose:{wanted.purpose}")
+    return out
+
+
+def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
+          facets: dict[int, list[str]], wanted: QueryFacets, k: int) -> list[int]:
+    """The candidates by tier, then fused score spread over shops.
+
+    A tier is (is content, how many of the query's facets it has). Content is a text of a few
+    words or more; when the query asks for a purpose (sale, recruit, payment), also one
+    written by a seller or of that purpose: the buyer's own "хочу меф 1 в Астана" is not an
+    offer and goes below every offer, a button press below everything.
+    """
+    purpose_label = f"purpose:{wanted.purpose}" if wanted.purpose else None
+
+    def tier(i: int) -> tuple[int, int]:
+        content = not snap.short[i] and (
+            purpose_label is None or snap.role[i] == "seller" or purpose_label in facets[i])
+        return int(content), len(facets[i])
+
+    best = max(fused.values(), default=1.0)
+    tiers: dict[tuple[int, int], list[int]] = {}
+    for i in order:
+        tiers.setdefault(tier(i), []).append(i)
+    ranked: list[int] = []
+    for key in sorted(tiers, reverse=True):
+        # Greedy: the next hit is the best of the tier after what its shop already shows.
+        left = tiers[key]
+        shown: dict[Any, int] = {}
+        while left and len(ranked) < SPREAD_PICKS * k:
+            j = max(range(len(left)), key=lambda n: (
+                fused[left[n]] / best - SHOP_REPEAT_COST * shown.get(snap.speaks_for[left[n]], 0),
+                -n))
+            i = left.pop(j)
+            shown[snap.speaks_for[i]] = shown.get(snap.speaks_for[i], 0) + 1
+            ranked.append(i)
+        # Below what can be shown, the spreading does not matter: the rest in order.
+        ranked += left
+    return ranked
+
+
+def _fold(snap: _Snapshot, order: list[int], k: int) -> list[list[int]]:
+    """The first `k` distinct texts of `order`, each with the documents folded into it."""
+    groups: dict[Any, list[int]] = {}
+    for i in order:
+        key = snap.fold[i]
+        if key in groups:
+            groups[key].append(i)
+        elif len(groups) < k:
+            groups[key] = [i]
+    return list(groups.values())
+
+
+def _token(value: str) -> str:
+    """A value kept inside a whitespace-separated token list."""
+    return re.sub(r"\s", "_", value)
 
 
 def _shop_of(record_id: str, kind: str, data: dict[str, Any]) -> str | None:

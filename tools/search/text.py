@@ -32,6 +32,9 @@ class Lexicon:
 
     groups: dict[str, dict[str, list[str]]]
     exact: dict[str, set[str]] = field(default_factory=dict)
+    # Emoji code ("❄️" for mephedrone, "🌿" for cannabis): variants without a letter or digit,
+    # looked for as characters anywhere in a text.
+    symbols: dict[str, set[str]] = field(default_factory=dict)
     prefixes: list[tuple[str, str]] = field(default_factory=list)
     # Prefixes by their first character: a word is compared with a few, not all of them.
     by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -45,7 +48,9 @@ class Lexicon:
                 key = f"{group}:{concept}"
                 for v in variants:
                     v = normalise(str(v))
-                    if v.endswith("*"):
+                    if not _WORD.search(v):
+                        lex.symbols.setdefault(v, set()).add(key)
+                    elif v.endswith("*"):
                         lex.prefixes.append((v[:-1], key))
                         lex.by_initial.setdefault(v[:1], []).append((v[:-1], key))
                     else:
@@ -74,7 +79,8 @@ def lexicon() -> Lexicon:
 
 
 def normalise(text: str) -> str:
-    return text.lower().replace("ё", "е")
+    # U+FE0F only asks for the emoji form of a symbol: "❄️" and "❄" are the same code.
+    return text.lower().replace("ё", "е").replace("\ufe0f", "")
 
 
 _RU = snowballstemmer.stemmer("russian")
@@ -85,6 +91,52 @@ _EN = snowballstemmer.stemmer("english")
 def stem(word: str) -> str:
     word = word[:MAX_WORD_CHARS]
     return (_RU if _CYRILLIC.search(word) else _EN).stemWord(word)
+
+
+_KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]")
+# Kazakh plural, possessive and case endings, longest first; stripped (twice at most) from
+# words written with Kazakh letters, so "қаласында" and "қала", "Түркістанда" and
+# "Түркістан" are one word to the index.
+_KAZAKH_SUFFIXES = sorted({
+    "лар", "лер", "дар", "дер", "тар", "тер", "ның", "нің", "дың", "дің", "тың", "тің",
+    "ға", "ге", "қа", "ке", "на", "не", "да", "де", "та", "те", "нда", "нде", "ында", "інде",
+    "сында", "сінде", "ны", "ні", "ды", "ді", "ты", "ті", "сы", "сі", "мен", "бен", "пен",
+    "дан", "ден", "тан", "тен", "нан", "нен", "ынан", "інен", "ы", "і", "ым", "ім", "ың", "ің",
+}, key=len, reverse=True)
+# A Kazakh stem keeps at least this many letters.
+_KAZAKH_MIN_STEM = 3
+# Russian stems are taken again while they stay this long: "Ерлан", "Ерлана" and "Ерланом"
+# all end up as one token (the stemmer alone gives "ерла" and "ерлан").
+_MIN_STEM = 4
+
+
+def kazakh_stem(word: str) -> str:
+    """`word` without up to two Kazakh endings ("кристалдарды" → "кристал")."""
+    for _ in range(2):
+        for suffix in _KAZAKH_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _KAZAKH_MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def search_stem(word: str) -> str:
+    """The index token of a word: Kazakh endings off for Kazakh-spelled words, else the Russian
+    (or English) stem taken again while it stays `_MIN_STEM` letters long, so that names in any
+    case meet."""
+    word = word[:MAX_WORD_CHARS]
+    if _KAZAKH_LETTERS.search(word):
+        return kazakh_stem(word)
+    s = stem(word)
+    for _ in range(3):
+        again = stem(s)
+        if again == s or len(again) < _MIN_STEM:
+            break
+        s = again
+    return s
 
 
 def fuzzy_candidate(word: str) -> bool:
@@ -113,7 +165,7 @@ def analyse(text: str) -> Analysed:
     """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions."""
     norm = normalise(text)
     words = _WORD.findall(norm)
-    stems = {w: stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
+    stems = {w: search_stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
     tokens = [stems[w] for w in words if w in stems]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
@@ -124,11 +176,16 @@ def analyse(text: str) -> Analysed:
             continue
         word = word[:MAX_WORD_CHARS * 2]
         found = _concepts(word, False)
+        if not found and _KAZAKH_LETTERS.search(word):
+            found = _concepts(kazakh_stem(word), False)
         if not found and fuzzy_left > 0 and fuzzy_candidate(word):
             # Typo tolerance costs ~30 µs a word: a text of gibberish gets a bounded share.
             fuzzy_left -= 1
             found = _concepts(word, True)
         concepts |= found
+    for symbol, keys in lexicon().symbols.items():
+        if symbol in norm:
+            concepts |= keys
     tokens += [CONCEPT_PREFIX + c for c in sorted(concepts)]
     return Analysed(tokens, concepts)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, delete, func, insert, select
 
-from tools.store.schema import files, records, search_docs, sightings
+from tools.store.schema import files, records, search_docs, shop_links, sightings
 
 
 def _pending(case: str, key: str, kinds: Sequence[str]) -> Select[Any]:
@@ -72,3 +72,21 @@ def hit_sources(conn: Connection, case: str, record_ids: list[str]) -> dict[str,
                files.c.sha256, files.c.format)
         .join(files, files.c.id == records.c.file_id)
         .where(records.c.case == case, records.c.id.in_(record_ids)))}
+
+
+def shop_links_of(conn: Connection, case: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(chat id → shop id, @bot handle → shop id) as resolved at import."""
+    chats: dict[str, str] = {}
+    bots: dict[str, str] = {}
+    for shop, kind, value in conn.execute(
+            select(shop_links.c.shop, shop_links.c.kind, shop_links.c.value)
+            .where(shop_links.c.case == case, shop_links.c.kind.in_(["chat", "bot"]))):
+        (chats if kind == "chat" else bots)[value] = shop
+    return chats, bots
+
+
+def has_older_documents(conn: Connection, key: str, marker: str) -> bool:
+    """Whether the index `key` holds a document analysed before `marker` (the format) was."""
+    return conn.execute(select(search_docs.c.record_id).where(
+        search_docs.c.case == key, ~search_docs.c.tokens.contains(marker)).limit(1)
+    ).first() is not None
