@@ -33,6 +33,8 @@ MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 _OFF_TOPIC = ("topics:food_delivery", "topics:police")
+_CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
+_WANTED = re.compile(r"нужн|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|wanted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,12 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     drug = bool(analysed.of("drugs"))
     if role == "seller" and drug and not off_topic:
         classes.add("sale")
-    if not off_topic and ("jobs:drug_job" in concepts or (
+    norm = text.lower()
+    # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
+    # керек"): recruiting droppers, whoever posts it.
+    cards_wanted = _CARDS.search(norm) is not None and (
+        "topics:job" in concepts or _WANTED.search(norm) is not None)
+    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or (
             "topics:job" in concepts and role == "seller" and (shop_linked or drug))):
         classes.add("recruit")
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
@@ -102,6 +109,8 @@ class QueryFacets:
     cities: list[str]
     drugs: list[str]
     purpose: Purpose | None
+    # Whether the query is about the drug trade at all (not news, pizza, weather, a sofa).
+    trade: bool = True
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
@@ -115,7 +124,8 @@ def read_query(analysed: Analysed) -> QueryFacets:
     drugs = analysed.of("drugs")
     purposes = set(analysed.of("purposes"))
     elsewhere = "topics:police" in concepts or not drugs and any(c in concepts for c in (
-        "topics:food_delivery", "topics:phones", "topics:market"))
+        "topics:food_delivery", "topics:phones", "topics:market", "topics:household",
+        "topics:everyday"))
     purpose: Purpose | None = None
     if elsewhere:
         purpose = None
@@ -125,4 +135,4 @@ def read_query(analysed: Analysed) -> QueryFacets:
         purpose = "payment"
     elif "sale" in purposes or drugs:
         purpose = "sale"
-    return QueryFacets(analysed.of("cities"), drugs, purpose)
+    return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere)

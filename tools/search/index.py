@@ -236,12 +236,12 @@ class SearchIndex:
                 log.info("indexing the first %d of %d characters of %s", MAX_INDEXED_CHARS,
                          len(text), r.id)
                 text = text[:MAX_INDEXED_CHARS]
-            a = analyse(text)
+            a = analyse(text, document=True)
             shop = _shop_of(r.id, r.kind, r.data)
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
-                own = analyse((r.text or "")[:MAX_INDEXED_CHARS]).of("cities")
+                own = analyse((r.text or "")[:MAX_INDEXED_CHARS], document=True).of("cities")
                 cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
             meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
@@ -490,6 +490,7 @@ def _classes(snap: _Snapshot, i: int) -> list[str]:
 
 
 _PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
+_TRADE = tuple(_PURPOSE_CLASS.values())
 
 
 def _matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
@@ -511,15 +512,19 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
     """The candidates by tier, then fused score spread over shops.
 
     A tier is (is content, how many of the query's facets it has). Content is a text of a few
-    words or more; when the query asks for a purpose (sale, recruit, payment), also one
-    written by a seller or of that purpose: the buyer's own "хочу меф 1 в Астана" is not an
-    offer and goes below every offer, a button press below everything.
+    words or more; for a query about the drug trade, also a seller's (a shop's bot, a channel,
+    a market vendor) that offers, recruits or hands out payment details: the buyer's own
+    "хочу меф 1 в Астана", a chat member's gossip, a sofa for sale go below every offer, a
+    button press below everything.
     """
-    purpose_label = f"purpose:{wanted.purpose}" if wanted.purpose else None
+    trade = np.zeros(len(snap.docs), dtype=bool)
+    for name in _TRADE:
+        if (mask := snap.masks.get(("class", name))) is not None:
+            trade |= mask
 
     def tier(i: int) -> tuple[int, int]:
         content = not snap.short[i] and (
-            purpose_label is None or snap.role[i] == "seller" or purpose_label in facets[i])
+            not wanted.trade or (snap.role[i] == "seller" and bool(trade[i])))
         return int(content), len(facets[i])
 
     best = max(fused.values(), default=1.0)

@@ -159,10 +159,19 @@ class Analysed:
 
 
 _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
+# Signs that a text is a shop's: an amount in grams ("1г", "0.5 g"), an @…bot.
+_GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
+_BOT = re.compile(r"@\w*bot\b")
+SLANG = "slang:"
 
 
-def analyse(text: str) -> Analysed:
-    """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions."""
+def analyse(text: str, document: bool = False) -> Analysed:
+    """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions.
+
+    Slang that is also an everyday word (`slang` in the lexicon: соль, шишки, фен, ❄️) names
+    its drug in a query unless household words stand beside it; in a `document`, only beside a
+    shop's signs too (grams, an @…bot, a stash, a drug named outright).
+    """
     norm = normalise(text)
     words = _WORD.findall(norm)
     stems = {w: search_stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
@@ -186,6 +195,15 @@ def analyse(text: str) -> Analysed:
     for symbol, keys in lexicon().symbols.items():
         if symbol in norm:
             concepts |= keys
+    slang = {c for c in concepts if c.startswith(SLANG)}
+    if slang:
+        concepts -= slang
+        household = "topics:household" in concepts
+        shop_signs = (not document or "topics:stash" in concepts
+                      or any(c.startswith("drugs:") for c in concepts)
+                      or _GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
+        if shop_signs and not household:
+            concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
     tokens += [CONCEPT_PREFIX + c for c in sorted(concepts)]
     return Analysed(tokens, concepts)
 
