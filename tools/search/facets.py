@@ -92,8 +92,8 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
-    if paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and paying and (shop_linked or drug)):
+    if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
+            role == "seller" and paying and (shop_linked or drug))):
         classes.add("payment")
     short = len(_WORDS.findall(text)) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
@@ -111,6 +111,8 @@ class QueryFacets:
     purpose: Purpose | None
     # Whether the query is about the drug trade at all (not news, pizza, weather, a sofa).
     trade: bool = True
+    # Whether it is in the buyer's own words ("төледім", "оплатил"): it looks for those.
+    buyer: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
@@ -135,4 +137,6 @@ def read_query(analysed: Analysed) -> QueryFacets:
         purpose = "payment"
     elif "sale" in purposes or drugs:
         purpose = "sale"
-    return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere)
+    buyer = "paid" in purposes
+    return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
+                       buyer=buyer)

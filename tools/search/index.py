@@ -30,8 +30,9 @@ from tools.search.text import (
     for_embedding,
     lexicon,
     normalise,
+    search_stem,
 )
-from tools.shop_links import chat_shop_id, listing_source, market_shop_id
+from tools.shop_links import chat_shop_id, latin_stem, listing_source, market_shop_id, name_key
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.search_docs import (
@@ -45,6 +46,7 @@ from tools.store.search_docs import (
     payment_kinds,
     pending_records,
     shop_links_of,
+    shop_spellings,
 )
 
 log = logging.getLogger(__name__)
@@ -149,6 +151,8 @@ class _Snapshot:
     fold: np.ndarray
     speaks_for: np.ndarray
     posts: dict[int, str]
+    # Each shop's names as index tokens (one list per spelling), its @bots, and its name.
+    shop_names: list[tuple[str, str, list[str]]]
 
 
 def collection_name(key: str) -> str:
@@ -236,8 +240,8 @@ class SearchIndex:
                 log.info("indexing the first %d of %d characters of %s", MAX_INDEXED_CHARS,
                          len(text), r.id)
                 text = text[:MAX_INDEXED_CHARS]
-            a = analyse(text, document=True)
             shop = _shop_of(r.id, r.kind, r.data)
+            a = analyse(text, document=True, in_shop=self._in_shop(r.data))
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
@@ -257,6 +261,12 @@ class SearchIndex:
                                metadatas=metas)
         with self.store.engine.begin() as conn:
             add_documents(conn, docs)
+
+    def _in_shop(self, data: dict[str, Any]) -> bool:
+        """Whether a record was written in a chat of a shop that has a bot."""
+        chat_id = data.get("chat_id", data.get("channel_id"))
+        return (chat_id is not None
+                and self._links[0].get(chat_shop_id(chat_id)) in self._shops_with_bots)
 
     def _meta_tokens(self, r: Any, a: Analysed, paid: set[str], shop: str | None) -> list[str]:
         """The facts of a document kept with its tokens: its role, classes, whether it is
@@ -310,6 +320,7 @@ class SearchIndex:
     def _load_bm25(self) -> None:
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
+            spellings = shop_spellings(conn, self.case)
         n = len(docs)
         corpus: list[list[str]] = []
         role = np.full(n, "seller", dtype=object)
@@ -364,7 +375,7 @@ class SearchIndex:
             ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
                         dtype=float),
             masks=masks, role=role, short=short, fold=fold, speaks_for=speaks_for,
-            posts=posts)
+            posts=posts, shop_names=_shop_names(spellings))
 
     # --- searching -----------------------------------------------------------------------------
 
@@ -399,7 +410,10 @@ class SearchIndex:
         order = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))
         # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
         # search reads the query's facets and ranks by them.
-        facets = {i: _matched(snap, i, wanted) for i in order}
+        shops = _shops_named(snap, query)
+        facets = {i: _matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
+                                                  if snap.speaks_for[i] in shops else [])
+                  for i in order}
         if mode == "hybrid":
             order = _rank(snap, order, fused, facets, wanted, k)
         groups = _fold(snap, order, k)
@@ -523,9 +537,15 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
             trade |= mask
 
     def tier(i: int) -> tuple[int, int]:
-        content = not snap.short[i] and (
-            not wanted.trade or (snap.role[i] == "seller" and bool(trade[i])))
-        return int(content), len(facets[i])
+        if wanted.buyer:
+            content = snap.role[i] == "buyer"
+        else:
+            content = not snap.short[i] and (
+                not wanted.trade or (snap.role[i] == "seller" and bool(trade[i])))
+        # What the query asks for (recruiting, payment details, a shop) weighs more than a
+        # city or drug named beside it.
+        weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
+        return int(content), weight
 
     best = max(fused.values(), default=1.0)
     tiers: dict[tuple[int, int], list[int]] = {}
@@ -546,6 +566,45 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
         # Below what can be shown, the spreading does not matter: the rest in order.
         ranked += left
     return ranked
+
+
+# Words of shop names that do not tell one shop from another.
+_GENERIC_NAME_WORDS = frozenset({"kz", "bot", "shop", "оператор", "operator", "support", "на",
+                                 "связи", "магазин", "канал", "official", "24", "7"})
+
+
+def _shop_names(spellings: list[tuple[str, str, str, str]]) -> list[tuple[str, str, list[str]]]:
+    """(shop id token, shop name, the tokens a query must hold) per spelling of each shop."""
+    out = []
+    for shop, name, kind, label in spellings:
+        if kind == "bot":
+            out.append((_token(shop), name, ["@" + label.lstrip("@").lower()]))
+            continue
+        words = [w for w in name_key(label).split()
+                 if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()]
+        if words:
+            out.append((_token(shop), name, [search_stem(w) for w in words]))
+    return out
+
+
+def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
+    """The shops a query names (any case ending, Cyrillic or Latin, or an @bot): shop id token
+    → shop name."""
+    norm = normalise(query)
+    words = name_key(norm).split()
+    stems = {search_stem(w) for w in words}
+    latin = [latin_stem(w) for w in words]
+    handles = {"@" + h.lower() for h in handles_in(query)}
+    found: dict[str, str] = {}
+    for shop, name, tokens in snap.shop_names:
+        if tokens[0].startswith("@"):
+            if tokens[0] in handles or tokens[0][1:] in words:
+                found[shop] = name
+        elif all(t in stems or (len(lt := latin_stem(t)) >= 3
+                                and any(q.startswith(lt) for q in latin))
+                 for t in tokens):
+            found[shop] = name
+    return found
 
 
 def _fold(snap: _Snapshot, order: list[int], k: int) -> list[list[int]]:

@@ -165,12 +165,13 @@ _BOT = re.compile(r"@\w*bot\b")
 SLANG = "slang:"
 
 
-def analyse(text: str, document: bool = False) -> Analysed:
+def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:
     """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions.
 
     Slang that is also an everyday word (`slang` in the lexicon: соль, шишки, фен, ❄️) names
     its drug in a query unless household words stand beside it; in a `document`, only beside a
-    shop's signs too (grams, an @…bot, a stash, a drug named outright).
+    shop's signs too (grams, an @…bot, a stash, a drug named outright) or `in_shop` (written
+    in a chat of a shop that has a bot).
     """
     norm = normalise(text)
     words = _WORD.findall(norm)
@@ -199,7 +200,7 @@ def analyse(text: str, document: bool = False) -> Analysed:
     if slang:
         concepts -= slang
         household = "topics:household" in concepts
-        shop_signs = (not document or "topics:stash" in concepts
+        shop_signs = (not document or in_shop or "topics:stash" in concepts
                       or any(c.startswith("drugs:") for c in concepts)
                       or _GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
         if shop_signs and not household:

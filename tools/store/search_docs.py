@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, delete, func, insert, select
 
-from tools.store.schema import files, records, search_docs, shop_links, sightings
+from tools.store.schema import files, records, search_docs, shop_links, shops, sightings
 
 
 def _pending(case: str, key: str, kinds: Sequence[str]) -> Select[Any]:
@@ -90,3 +90,11 @@ def has_older_documents(conn: Connection, key: str, marker: str) -> bool:
     return conn.execute(select(search_docs.c.record_id).where(
         search_docs.c.case == key, ~search_docs.c.tokens.contains(marker)).limit(1)
     ).first() is not None
+
+
+def shop_spellings(conn: Connection, case: str) -> list[tuple[str, str, str, str]]:
+    """(shop id, shop name, link kind, link label or handle) of every chat, alias and @bot."""
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        select(shop_links.c.shop, shops.c.name, shop_links.c.kind, shop_links.c.label)
+        .join(shops, (shops.c.case == shop_links.c.case) & (shops.c.id == shop_links.c.shop))
+        .where(shop_links.c.case == case).order_by(shop_links.c.shop, shop_links.c.value))]
