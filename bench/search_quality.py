@@ -91,8 +91,8 @@ def main() -> None:
 def _show(f: Figures) -> None:
     for r in f.results:
         if (r.ndcg is not None and r.ndcg < 0.9) or r.non_offer:
-            print(f"    {r.id} {r.q!r} ({r.purpose}) nDCG {r.ndcg if r.ndcg is None else round(r.ndcg, 2)}"
-                  f" non-offer {r.non_offer}")
+            score = "-" if r.ndcg is None else f"{r.ndcg:.2f}"
+            print(f"    {r.id} {r.q!r} ({r.purpose}) nDCG {score} non-offer {r.non_offer}")
             for key in r.ranked[:5]:
                 print(f"      {r.grades.get(key, 0)} {key}")
             missing = [k for k, g in r.grades.items() if k not in r.ranked and g == 2]

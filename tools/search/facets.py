@@ -34,6 +34,11 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 _OFF_TOPIC = ("topics:food_delivery", "topics:police")
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
+_PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
+                     r"\d ?000")
+# What payment details are called ("Оплата получена" is not one).
+_PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
+                            r"кошел|wallet|jusan|әмиян|нөмір|номер")
 _WANTED = re.compile(r"нужн|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|wanted")
 
 
@@ -93,8 +98,11 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and paying and (shop_linked or drug))):
+            role == "seller" and shop_linked and _PAYMENT_NOUNS.search(norm) is not None)):
         classes.add("payment")
+    if "sale" in classes and _PRICED.search(norm) is not None:
+        # A menu or a post with amounts and prices: more of an offer than a shop's greeting.
+        classes.add("priced")
     short = len(_WORDS.findall(text)) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
 

@@ -62,7 +62,7 @@ Mode = Literal["hybrid", "bm25", "vector"]
 # Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
-FORMAT = META + "v2"
+FORMAT = META + "v3"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -531,6 +531,7 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
     "хочу меф 1 в Астана", a chat member's gossip, a sofa for sale go below every offer, a
     button press below everything.
     """
+    priced = snap.masks.get(("class", "priced"))
     trade = np.zeros(len(snap.docs), dtype=bool)
     for name in _TRADE:
         if (mask := snap.masks.get(("class", name))) is not None:
@@ -545,6 +546,8 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
         # What the query asks for (recruiting, payment details, a shop) weighs more than a
         # city or drug named beside it.
         weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
+        if wanted.purpose == "sale" and priced is not None and priced[i]:
+            weight += 1
         return int(content), weight
 
     best = max(fused.values(), default=1.0)
@@ -600,9 +603,11 @@ def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
         if tokens[0].startswith("@"):
             if tokens[0] in handles or tokens[0][1:] in words:
                 found[shop] = name
-        elif all(t in stems or (len(lt := latin_stem(t)) >= 3
+        # Every word of a one- or two-word name; two of a longer one ("Шоколадная Фабрика
+        # Шымкент" is named by "шоколадная фабрика").
+        elif sum(t in stems or (len(lt := latin_stem(t)) >= 3
                                 and any(q.startswith(lt) for q in latin))
-                 for t in tokens):
+                 for t in tokens) >= min(len(tokens), 2):
             found[shop] = name
     return found
 

@@ -102,6 +102,7 @@ _KAZAKH_SUFFIXES = sorted({
     "ға", "ге", "қа", "ке", "на", "не", "да", "де", "та", "те", "нда", "нде", "ында", "інде",
     "сында", "сінде", "ны", "ні", "ды", "ді", "ты", "ті", "сы", "сі", "мен", "бен", "пен",
     "дан", "ден", "тан", "тен", "нан", "нен", "ынан", "інен", "ы", "і", "ым", "ім", "ың", "ің",
+    "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
 }, key=len, reverse=True)
 # A Kazakh stem keeps at least this many letters.
 _KAZAKH_MIN_STEM = 3
@@ -181,7 +182,11 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # Bot names and links are searchable words but say nothing of what is sold
     # ("@mefistofel_bot" is a shop's name, not mephedrone).
     fuzzy_left = MAX_FUZZY_WORDS
-    for word in set(_WORD.findall(_HANDLE.sub(" ", norm))):
+    words_seen = set(_WORD.findall(_HANDLE.sub(" ", norm)))
+    # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
+    # looked up too.
+    words_seen |= {part for w in words_seen if "-" in w for part in w.split("-") if part}
+    for word in words_seen:
         if word.isdigit():
             continue
         word = word[:MAX_WORD_CHARS * 2]
@@ -193,9 +198,14 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
             fuzzy_left -= 1
             found = _concepts(word, True)
         concepts |= found
-    for symbol, keys in lexicon().symbols.items():
-        if symbol in norm:
-            concepts |= keys
+    # Emoji code speaks when no word does ("💎 Соль (крис)" is salt, not a mephedrone
+    # crystal), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
+    # "❄️ С возвращением!").
+    if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
+            not document or _GRAMS.search(norm) is not None):
+        for symbol, keys in lexicon().symbols.items():
+            if symbol in norm:
+                concepts |= keys
     slang = {c for c in concepts if c.startswith(SLANG)}
     if slang:
         concepts -= slang
@@ -206,7 +216,28 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
         if shop_signs and not household:
             concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
     tokens += [CONCEPT_PREFIX + c for c in sorted(concepts)]
+    tokens += number_tokens(norm)
     return Analysed(tokens, concepts)
+
+
+# A card or phone number however it is grouped: "4405 6391 2047 8811", "8 (747) 318-52-09".
+_NUMBER = re.compile(r"\+?\d[\d \-()]{8,24}\d")
+MAX_NUMBERS = 200
+
+
+def number_tokens(norm: str) -> list[str]:
+    """Tokens of the card (16 digits) and phone (10–11 digits, the last 10 kept) numbers in a
+    text, so that a number searched as typed finds it as written."""
+    out = []
+    for m in _NUMBER.finditer(norm):
+        digits = "".join(c for c in m.group() if c.isdigit())
+        if len(digits) == 16:
+            out.append(f"{CONCEPT_PREFIX}card:{digits}")
+        elif len(digits) in (10, 11):
+            out.append(f"{CONCEPT_PREFIX}phone:{digits[-10:]}")
+        if len(out) >= MAX_NUMBERS:
+            break
+    return out
 
 
 _CONCEPT_WORDS = {
