@@ -36,6 +36,9 @@ _OFF_TOPIC = ("topics:food_delivery", "topics:police")
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
+_PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
+# Droppers wanted: cards, their holders.
+_DROPS = re.compile(r"дроп|drop|держател|карт")
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
@@ -91,9 +94,14 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # керек"): recruiting droppers, whoever posts it.
     cards_wanted = _CARDS.search(norm) is not None and (
         "topics:job" in concepts or _WANTED.search(norm) is not None)
-    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or (
-            "topics:job" in concepts and role == "seller" and (shop_linked or drug))):
+    # A job of a shop (its channel, an @bot it names) or beside a drug, that pays: "Нужны
+    # курьеры … от 250 000 ₸ в неделю", not "бот техникалық жұмыстарда".
+    shop_job = ("topics:job" in concepts and role == "seller" and (shop_linked or drug)
+                and _PAY.search(norm) is not None)
+    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
         classes.add("recruit")
+        if cards_wanted or _DROPS.search(norm) is not None:
+            classes.add("drops")
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
@@ -121,6 +129,8 @@ class QueryFacets:
     trade: bool = True
     # Whether it is in the buyer's own words ("төледім", "оплатил"): it looks for those.
     buyer: bool = False
+    # Whether it asks for droppers (cards, their holders) among recruiting.
+    drops: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
@@ -146,5 +156,7 @@ def read_query(analysed: Analysed) -> QueryFacets:
     elif "sale" in purposes or drugs:
         purpose = "sale"
     buyer = "paid" in purposes
+    drops = purpose == "recruit" and any(
+        t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
     return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
-                       buyer=buyer)
+                       buyer=buyer, drops=drops)

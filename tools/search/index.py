@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import ChromaAdapter, Embedder
-from tools.search.facets import QueryFacets, doc_facets, handles_in, read_query
+from tools.search.facets import CHANNELS, QueryFacets, doc_facets, handles_in, read_query
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -62,7 +62,7 @@ Mode = Literal["hybrid", "bm25", "vector"]
 # Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
-FORMAT = META + "v3"
+FORMAT = META + "v4"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -263,9 +263,10 @@ class SearchIndex:
             add_documents(conn, docs)
 
     def _in_shop(self, data: dict[str, Any]) -> bool:
-        """Whether a record was written in a chat of a shop that has a bot."""
-        chat_id = data.get("chat_id", data.get("channel_id"))
-        return (chat_id is not None
+        """Whether a record is a post of a channel of a shop that has a bot (a bot's own
+        chat says "Мяу ✅" to a buyer: that is no offer)."""
+        chat_id = data.get("channel_id", data.get("chat_id"))
+        return (chat_id is not None and str(data.get("chat_type", "channel")) in CHANNELS
                 and self._links[0].get(chat_shop_id(chat_id)) in self._shops_with_bots)
 
     def _meta_tokens(self, r: Any, a: Analysed, paid: set[str], shop: str | None) -> list[str]:
@@ -532,6 +533,7 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
     button press below everything.
     """
     priced = snap.masks.get(("class", "priced"))
+    drops = snap.masks.get(("class", "drops"))
     trade = np.zeros(len(snap.docs), dtype=bool)
     for name in _TRADE:
         if (mask := snap.masks.get(("class", name))) is not None:
@@ -541,12 +543,14 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
         if wanted.buyer:
             content = snap.role[i] == "buyer"
         else:
-            content = not snap.short[i] and (
-                not wanted.trade or (snap.role[i] == "seller" and bool(trade[i])))
+            content = (not snap.short[i] and snap.role[i] == "seller"
+                       and (not wanted.trade or bool(trade[i])))
         # What the query asks for (recruiting, payment details, a shop) weighs more than a
         # city or drug named beside it.
         weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
         if wanted.purpose == "sale" and priced is not None and priced[i]:
+            weight += 1
+        if wanted.drops and drops is not None and drops[i]:
             weight += 1
         return int(content), weight
 
@@ -573,7 +577,8 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
 
 # Words of shop names that do not tell one shop from another.
 _GENERIC_NAME_WORDS = frozenset({"kz", "bot", "shop", "оператор", "operator", "support", "на",
-                                 "связи", "магазин", "канал", "official", "24", "7"})
+                                 "связи", "магазин", "канал", "official", "24", "7", "reserve",
+                                 "the", "store"})
 
 
 def _shop_names(spellings: list[tuple[str, str, str, str]]) -> list[tuple[str, str, list[str]]]:
@@ -601,7 +606,13 @@ def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for shop, name, tokens in snap.shop_names:
         if tokens[0].startswith("@"):
-            if tokens[0] in handles or tokens[0][1:] in words:
+            # "@akbori_kz_bot" is named by the handle, or by "Ақ Бөрі" or "Айсберга" written
+            # in letters that spell its first part.
+            parts = [p for p in re.split(r"[_\d]+", tokens[0][1:])
+                     if p and p not in _GENERIC_NAME_WORDS]
+            joined = "".join(latin)
+            if tokens[0] in handles or tokens[0][1:] in words or (parts and len(parts[0]) >= 4 and (
+                    joined.startswith(parts[0]) or any(q.startswith(parts[0]) for q in latin))):
                 found[shop] = name
         # Every word of a one- or two-word name; two of a longer one ("Шоколадная Фабрика
         # Шымкент" is named by "шоколадная фабрика").
