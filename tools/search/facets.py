@@ -39,6 +39,9 @@ _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
 _DROPS = re.compile(r"дроп|drop|держател|карт")
+# Couriers, stash-layers, warehouse hands wanted.
+_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|склад|минер|минёр|kladmen|kurer|"
+                       r"фасовщик|перевозчик")
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
@@ -102,6 +105,8 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("recruit")
         if cards_wanted or _DROPS.search(norm) is not None:
             classes.add("drops")
+        if _COURIERS.search(norm) is not None:
+            classes.add("couriers")
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
@@ -129,8 +134,9 @@ class QueryFacets:
     trade: bool = True
     # Whether it is in the buyer's own words ("төледім", "оплатил"): it looks for those.
     buyer: bool = False
-    # Whether it asks for droppers (cards, their holders) among recruiting.
+    # Whether it asks for droppers (cards, their holders), or for couriers, among recruiting.
     drops: bool = False
+    couriers: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
@@ -158,5 +164,7 @@ def read_query(analysed: Analysed) -> QueryFacets:
     buyer = "paid" in purposes
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
+    couriers = purpose == "recruit" and any(
+        _COURIERS.search(t) is not None for t in analysed.tokens)
     return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
-                       buyer=buyer, drops=drops)
+                       buyer=buyer, drops=drops, couriers=couriers)

@@ -62,7 +62,7 @@ Mode = Literal["hybrid", "bm25", "vector"]
 # Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
-FORMAT = META + "v4"
+FORMAT = META + "v5"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -534,6 +534,7 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
     """
     priced = snap.masks.get(("class", "priced"))
     drops = snap.masks.get(("class", "drops"))
+    couriers = snap.masks.get(("class", "couriers"))
     trade = np.zeros(len(snap.docs), dtype=bool)
     for name in _TRADE:
         if (mask := snap.masks.get(("class", name))) is not None:
@@ -548,9 +549,11 @@ def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
         # What the query asks for (recruiting, payment details, a shop) weighs more than a
         # city or drug named beside it.
         weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
-        if wanted.purpose == "sale" and priced is not None and priced[i]:
+        if wanted.drugs and priced is not None and priced[i]:
             weight += 1
         if wanted.drops and drops is not None and drops[i]:
+            weight += 1
+        if wanted.couriers and couriers is not None and couriers[i]:
             weight += 1
         return int(content), weight
 
