@@ -28,3 +28,6 @@ def test_handmade_dev_half_ranks_offers_first_and_no_non_offer_in_any_top_3(sqli
     assert figures.graded >= 30
     assert figures.ndcg >= NDCG_FLOOR, f"nDCG@10 {figures.ndcg:.3f}"
     assert not failing, f"a non-offer in the top 3 of {failing}"
+    bm25 = evaluate(search, message_keys(sqlite_store, "handmade"), load_classes("handmade"),
+                    queries, "bm25")
+    assert figures.ndcg > bm25.ndcg and bm25.non_offer_share > 0
