@@ -263,8 +263,10 @@ class SearchIndex:
             add_documents(conn, docs)
 
     def _in_shop(self, data: dict[str, Any]) -> bool:
-        """Whether a record is a post of a channel of a shop that has a bot (a bot's own
-        chat says "Мяу ✅" to a buyer: that is no offer)."""
+        """Whether a record is a market's listing, or a post of a channel of a shop that has a
+        bot (a bot's own chat says "Мяу ✅" to a buyer: that is no offer)."""
+        if data.get("market") not in (None, "Telegram") and not data.get("channel_id"):
+            return True
         chat_id = data.get("channel_id", data.get("chat_id"))
         return (chat_id is not None and str(data.get("chat_type", "channel")) in CHANNELS
                 and self._links[0].get(chat_shop_id(chat_id)) in self._shops_with_bots)
