@@ -103,6 +103,8 @@ def citation_card(case: str, c: dict[str, Any], key: str) -> None:
         # The id as escaped text, not in backticks: a backtick in an id cannot end the span.
         st.markdown(f"**\\[{c['n']}\\]** {label(c['kind'])} {label(c['id'])} — {mark}")
         st.text(plain(describe(c)))
+        if c.get("facets"):
+            st.caption(t("matched", lang()) + ": " + label(", ".join(c["facets"])))
         src = c["source"]
         st.text(plain(f"{t('source_file', lang())}: {src['file']}  ·  {t('locator', lang())}: "
                       f"{src['locator']}\nSHA-256: {src['sha256']}"))

@@ -65,6 +65,8 @@ class Citation(BaseModel):
     reason: str | None = None
     claims: list[int] = Field(default_factory=list,
                               description="Indexes (in `claims`) of the claims it supports")
+    facets: list[str] = Field(default_factory=list, description="For a search hit: what of "
+                              "the query it matched (city:…, drug:…, purpose:…)")
 
 
 class Repair(BaseModel):
@@ -116,6 +118,8 @@ class Ledger:
     # What the tools computed this turn, each bound to the records it was derived from.
     bindings: list[_Binding] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    # Search hits: the query's facets each cited record matched, shown beside the citation.
+    facets: dict[int, list[str]] = field(default_factory=dict)
     _evidence: dict[int, Evidence] = field(default_factory=dict)
 
     def add(self, record: Record, details: Sequence[str] = ()) -> int:
@@ -235,7 +239,7 @@ class Ledger:
                     continue
                 cit = citations.setdefault(n, Citation(
                     n=n, id=rec.id, kind=rec.kind, record=rec.fields, source=rec.source,
-                    verified=True))
+                    verified=True, facets=self.facets.get(n, [])))
                 if check.supported:
                     cit.claims.append(i)
                 else:

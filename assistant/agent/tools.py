@@ -359,8 +359,10 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False
                     ) -> tuple[str, ToolOutput]:
-    """Search shop listings and chat messages (slang, RU/KK/EN); `listings_only` for
-    "who sells X in Y"; `city` and `drug` (lexicon names, e.g. cannabis) filter."""
+    """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
+    for "who sells X in Y"; `city` and `drug` (lexicon names, e.g. cannabis) filter. Offers,
+    recruiting and payment details of shops come first; each hit names what of the query it
+    matched, and a channel post cites its listing too."""
     ctx = runtime.context
     out = ToolOutput(SEARCH_LISTINGS, None)
     if ctx.search is None:
@@ -373,6 +375,11 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
+        # A post and its listing (a text posted again) are one hit: every record is cited.
+        marks = [n] + [out.cite(ctx, rid) for rid in h.record_ids if rid != h.record_id]
+        matched = [f for f in h.facets if ":" in f]
+        for m in marks:
+            ctx.ledger.facets[m] = matched
         shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
         text = str(rec.fields.get("text") or "")
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
@@ -382,8 +389,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
-        lines.append(f"[{n}] {fence(shop)} — {fence(h.record_id)} "
-                     f"({', '.join(h.drugs + h.cities)}): {fence(h.passage)}")
+        lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
+                     f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
+                     f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
 
 

@@ -79,6 +79,13 @@ def search(
         out.print(f"    {h.passage}", markup=False, highlight=False, soft_wrap=True)
         out.print(f"    {h.source.file} {h.source.locator}  score {h.score:.4f}", markup=False,
                   highlight=False)
+        also = [rid for rid in h.record_ids if rid != h.record_id]
+        matched = [f for f in h.facets if ":" in f]
+        if also or matched:
+            out.print(f"    {h.role}, {', '.join(h.classes) or 'no offer'}; matched "
+                      f"{', '.join(matched) or 'words only'}"
+                      + (f"; also {', '.join(also)}" if also else ""),
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 def trace(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import Embedder
+from tools.search.facets import CHANNELS, QueryFacets, doc_facets, handles_in, read_query
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -26,8 +27,9 @@ from tools.search.text import (
     for_embedding,
     lexicon,
     normalise,
+    search_stem,
 )
-from tools.shop_links import chat_shop_id, listing_source, market_shop_id
+from tools.shop_links import chat_shop_id, latin_stem, listing_source, market_shop_id, name_key
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.search_docs import (
@@ -37,11 +39,14 @@ from tools.store.search_docs import (
     count_vectors,
     documents,
     forget_index,
+    has_older_documents,
     hit_sources,
     mark_embedded,
     payment_kinds,
     pending_records,
     queue_vectors,
+    shop_links_of,
+    shop_spellings,
     vectors_todo,
 )
 
@@ -63,6 +68,21 @@ RRF_K = 60
 CANDIDATES = 200
 SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
 Mode = Literal["hybrid", "bm25", "vector"]
+# Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
+META = "¶"
+# The analysis a stored document was made with; an index of an older one is made again.
+FORMAT = META + "v5"
+# Documents shorter than this many tokens are scored as if this long: BM25's length
+# normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
+MIN_DOC_TOKENS = 12
+PAD = META + "pad"
+# Within one tier of matched facets, each earlier hit of the same shop costs a hit this much of
+# the best fused score: results spread over shops.
+SHOP_REPEAT_COST = 0.25
+# Hits spread over shops, per hit asked for (folding may join some); the rest keep their order.
+SPREAD_PICKS = 3
+# Texts folded into one hit keep at most this many citations.
+MAX_CITATIONS = 20
 
 
 class SearchFilters(BaseModel):
@@ -76,7 +96,10 @@ class SearchFilters(BaseModel):
 
 
 class Hit(BaseModel):
-    record_id: str
+    record_id: str = Field(description="The record the hit shows")
+    record_ids: list[str] = Field(
+        default_factory=list, description="Every record the hit stands for: a channel post and "
+        "its listing, the same text posted again; the first is `record_id`")
     kind: str
     score: float = Field(description="Fused reciprocal-rank score")
     bm25_rank: int | None
@@ -87,6 +110,12 @@ class Hit(BaseModel):
     shop: str | None
     cities: list[str]
     drugs: list[str]
+    role: str = Field(default="seller", description="Who wrote it: seller (a shop's bot, a "
+                      "channel, a market vendor), buyer (the export's owner), member, service")
+    classes: list[str] = Field(default_factory=list, description="What it is: sale, recruit, "
+                               "payment, news")
+    facets: list[str] = Field(default_factory=list, description="What of the query it matched: "
+                              "city:…, drug:…, purpose:…, words, meaning")
     note: str | None = Field(default=None, description="Set when only part of a huge text is "
                                                        "indexed")
 
@@ -109,6 +138,7 @@ class SearchResult(BaseModel):
     query: str
     mode: Mode
     filters: SearchFilters
+    facets: list[str] = Field(default_factory=list, description="What the query was read as")
     hits: list[Hit]
     indexing: IndexStatus | None = Field(default=None, description="Set while the index is "
                                          "being built: the hits come from what is indexed")
@@ -143,6 +173,15 @@ class _Snapshot:
     shop: np.ndarray
     ts: np.ndarray
     masks: dict[tuple[str, str], np.ndarray]
+    role: np.ndarray
+    short: np.ndarray
+    # The text a document folds with (a listing's post, identical reposts) and the shop it
+    # speaks for (the shop of an @bot it names, else of its chat), for spreading hits.
+    fold: np.ndarray
+    speaks_for: np.ndarray
+    posts: dict[int, str]
+    # Each shop's names as index tokens (one list per spelling), its @bots, and its name.
+    shop_names: list[tuple[str, str, list[str]]]
 
 
 def collection_name(key: str) -> str:
@@ -175,6 +214,9 @@ class SearchIndex:
         self.stage = "idle"
         self.embed_done = self.embed_total = 0
         self._embed_started = 0.0
+        # (chat → shop, @bot → shop) of the case, read when an update starts.
+        self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
+        self._shops_with_bots: set[str] = set()
 
     # --- building ------------------------------------------------------------------------------
 
@@ -191,8 +233,11 @@ class SearchIndex:
         `on_progress(done, total)` is told of both passes, in `self.stage`'s unit."""
         with self.lock:
             self._forget_if_chroma_lost()
+            self._forget_if_older_format()
             with self.store.engine.connect() as conn:
                 rows = pending_records(conn, self.case, self.key, self.kinds)
+                self._links = shop_links_of(conn, self.case)
+                self._shops_with_bots = set(self._links[1].values())
             self._words_done.clear()
             done = self._analyse_pending(rows, on_progress)
             if done or self._snapshot is None:
@@ -294,6 +339,14 @@ class SearchIndex:
             with self.store.transaction() as conn:
                 forget_index(conn, self.key)
 
+    def _forget_if_older_format(self) -> None:
+        with self.store.engine.connect() as conn:
+            older = has_older_documents(conn, self.key, FORMAT)
+        if older:
+            log.info("the index of %s was made by an older analysis; reindexing", self.key)
+            with self.store.transaction() as conn:
+                forget_index(conn, self.key)
+
     def _index_batch(self, rows: Sequence[Any]) -> None:
         ids = [r.id for r in rows]
         with self.store.engine.connect() as conn:
@@ -308,16 +361,17 @@ class SearchIndex:
                 log.info("indexing the first %d of %d characters of %s", MAX_INDEXED_CHARS,
                          len(text), r.id)
                 text = text[:MAX_INDEXED_CHARS]
-            a = analyse(text)
             shop = _shop_of(r.id, r.kind, r.data)
+            a = analyse(text, document=True, in_shop=self._in_shop(r.data))
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
-                own = analyse((r.text or "")[:MAX_INDEXED_CHARS]).of("cities")
+                own = analyse((r.text or "")[:MAX_INDEXED_CHARS], document=True).of("cities")
                 cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
+            meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
             docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
-                         "tokens": " ".join(a.tokens), "cities": "|".join(cities),
+                         "tokens": " ".join(a.tokens + meta), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
                          "ts": r.ts})
             passage = embedding_passage(r.kind, r.text or "", r.data, text, a)
@@ -326,6 +380,38 @@ class SearchIndex:
         with self.store.transaction() as conn:
             add_documents(conn, docs)
             queue_vectors(conn, self.key, passages)
+
+    def _in_shop(self, data: dict[str, Any]) -> bool:
+        """Whether a record is a market's listing, or a post of a channel of a shop that has a
+        bot (a bot's own chat says "Мяу ✅" to a buyer: that is no offer)."""
+        if data.get("market") not in (None, "Telegram") and not data.get("channel_id"):
+            return True
+        chat_id = data.get("channel_id", data.get("chat_id"))
+        return (chat_id is not None and str(data.get("chat_type", "channel")) in CHANNELS
+                and self._links[0].get(chat_shop_id(chat_id)) in self._shops_with_bots)
+
+    def _meta_tokens(self, r: Any, a: Analysed, paid: set[str], shop: str | None) -> list[str]:
+        """The facts of a document kept with its tokens: its role, classes, whether it is
+        short, the post a listing was read from, the shop it speaks for."""
+        chats, bots = self._links
+        text = r.text or ""
+        handles = [bots[h] for h in handles_in(text) if h in bots]
+        chat = (chat_shop_id(r.data["chat_id"]) if r.data.get("chat_id") is not None
+                else chat_shop_id(r.data["channel_id"]) if r.data.get("channel_id") is not None
+                else None)
+        chat_shop = chats.get(chat) if chat else None
+        f = doc_facets(r.kind, r.data, text, a, paid,
+                       bool(handles or chat_shop in self._shops_with_bots))
+        speaks_for = (handles[0] if handles else chat_shop or shop or chat
+                      or f"vendor:{r.data.get('vendor') or r.id}")
+        post = r.data.get("message") if r.kind == "listing" else None
+        meta = [FORMAT, f"{META}role:{f.role}", f"{META}shop:{_token(speaks_for)}"]
+        meta += [f"{META}class:{c}" for c in sorted(f.classes)]
+        if f.short:
+            meta.append(f"{META}short")
+        if isinstance(post, str):
+            meta.append(f"{META}post:{_token(post)}")
+        return meta
 
     def _reload_if_stale(self) -> None:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
@@ -350,27 +436,62 @@ class SearchIndex:
 
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
-        corpus = [d["tokens"].split() or ["∅"] for d in docs]
-        bm25 = bm25s.BM25()
-        if corpus:
-            bm25.index(corpus, show_progress=False)
-        # Column arrays and one mask per city, drug and payment kind: filters are vector ops.
+            spellings = shop_spellings(conn, self.case)
         n = len(docs)
+        corpus: list[list[str]] = []
+        role = np.full(n, "seller", dtype=object)
+        short = np.zeros(n, dtype=bool)
+        fold = np.empty(n, dtype=object)
+        speaks_for = np.empty(n, dtype=object)
+        posts: dict[int, str] = {}
         masks: dict[tuple[str, str], np.ndarray] = {}
         for i, d in enumerate(docs):
+            words: list[str] = []
+            fold[i] = speaks_for[i] = d["record_id"]
+            for t in d["tokens"].split():
+                if not t.startswith(META):
+                    words.append(t)
+                    continue
+                name, _, value = t[1:].partition(":")
+                if name == "role":
+                    role[i] = value
+                elif name == "short":
+                    short[i] = True
+                elif name == "shop":
+                    speaks_for[i] = value
+                elif name == "post":
+                    posts[i] = value
+                elif name == "class":
+                    masks.setdefault(("class", value), np.zeros(n, dtype=bool))[i] = True
+            # Identical words are one text posted again: one hit.
+            fold[i] = hash(tuple(words))
+            if words and len(words) < MIN_DOC_TOKENS:
+                words += [PAD] * (MIN_DOC_TOKENS - len(words))
+            corpus.append(words or ["∅"])
+            # Column arrays and one mask per city, drug, payment kind and class: filters and
+            # facets are vector ops.
             for field in ("cities", "drugs", "payment"):
                 for value in d[field].split("|"):
                     if value:
                         mask = masks.setdefault((field, value), np.zeros(n, dtype=bool))
                         mask[i] = True
+        by_id = {d["record_id"]: i for i, d in enumerate(docs)}
+        for i, post in posts.items():
+            # A channel post read as a listing is one text with the post.
+            if (j := by_id.get(post)) is not None:
+                fold[i] = fold[j]
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
         self._snapshot = _Snapshot(
-            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc},
-            by_id={d["record_id"]: i for i, d in enumerate(docs)},
+            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc} - {PAD},
+            by_id=by_id,
             kind=np.array([d["kind"] for d in docs], dtype=object),
             shop=np.array([d["shop"] or "" for d in docs], dtype=object),
             ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
                         dtype=float),
-            masks=masks)
+            masks=masks, role=role, short=short, fold=fold, speaks_for=speaks_for,
+            posts=posts, shop_names=_shop_names(spellings))
 
     # --- searching -----------------------------------------------------------------------------
 
@@ -401,6 +522,7 @@ class SearchIndex:
         assert snap is not None
         keep = self._filter(snap, filters)
         analysed = analyse(query)
+        wanted = read_query(analysed)
         bm25_ranked = self._bm25_ranks(snap, analysed, keep) if mode != "vector" else []
         vector_ranked = (self._vector_ranks(snap, query, analysed, keep) if mode != "bm25"
                          else [])
@@ -408,12 +530,23 @@ class SearchIndex:
         for ranked in (bm25_ranked, vector_ranked):
             for rank, i in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        top = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))[:k]
+        order = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))
+        # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
+        # search reads the query's facets and ranks by them.
+        shops = _shops_named(snap, query)
+        facets = {i: _matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
+                                                  if snap.speaks_for[i] in shops else [])
+                  for i in order}
+        if mode == "hybrid":
+            order = _rank(snap, order, fused, facets, wanted, k)
+        groups = _fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
-        hits = self._hits(snap, set(analysed.tokens), top, fused, b_rank, v_rank)
-        return SearchResult(query=query, mode=mode, filters=filters, hits=hits,
-                            indexing=status)
+        for i in fused:
+            facets[i] += (["words"] if i in b_rank else []) + (["meaning"] if i in v_rank else [])
+        hits = self._hits(snap, set(analysed.tokens), groups, fused, b_rank, v_rank, facets)
+        return SearchResult(query=query, mode=mode, filters=filters, facets=wanted.labels(),
+                            hits=hits, indexing=status)
 
     def indexing(self) -> bool:
         return self._worker is not None and self._worker.is_alive()
@@ -475,30 +608,35 @@ class SearchIndex:
             ranked = [i for i in ranked if keep[i]]
         return ranked[:CANDIDATES]
 
-    def _hits(self, snap: _Snapshot, q_tokens: set[str], top: list[int],
-              fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int]
-              ) -> list[Hit]:
-        ids = [snap.docs[i]["record_id"] for i in top]
+    def _hits(self, snap: _Snapshot, q_tokens: set[str], groups: list[list[int]],
+              fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int],
+              facets: dict[int, list[str]]) -> list[Hit]:
+        ids = [snap.docs[i]["record_id"] for i in (g[0] for g in groups)]
         with self.store.engine.connect() as conn:
             rows = hit_sources(conn, self.case, ids)
         hits = []
-        for i in top:
+        for group in groups:
+            i = group[0]
             d = snap.docs[i]
             r = rows[d["record_id"]]
             note = (f"indexed the first {MAX_INDEXED_CHARS:,} of {len(r.text):,} characters"
                     if len(r.text) > MAX_INDEXED_CHARS else None)
+            cited = list(dict.fromkeys(
+                rid for j in group for rid in (snap.docs[j]["record_id"], snap.posts.get(j))
+                if rid is not None))[:MAX_CITATIONS]
             hits.append(Hit(
-                record_id=d["record_id"], kind=d["kind"], score=round(fused[i], 6),
-                bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
+                record_id=d["record_id"], record_ids=cited, kind=d["kind"],
+                score=round(fused[i], 6), bm25_rank=b_rank.get(i), vector_rank=v_rank.get(i),
                 passage=_best_line(r.text, q_tokens),
                 source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
                 time=as_utc(d["ts"]), shop=d["shop"],
                 cities=[c for c in d["cities"].split("|") if c],
-                drugs=[c for c in d["drugs"].split("|") if c], note=note))
+                drugs=[c for c in d["drugs"].split("|") if c],
+                role=str(snap.role[i]), classes=_classes(snap, i), facets=facets[i],
+                note=note))
         return hits
 
 
-CHANNELS = ("public_channel", "private_channel")
 ONE_TO_ONE = ("bot_chat", "personal_chat")
 # Digits and long letter-digit strings (cards, phones, amounts, order numbers, wallets) vary
 # from one payment message to the next and say nothing of its meaning: a bot's ten thousand
@@ -525,6 +663,150 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None
     return for_embedding(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
+
+
+def _classes(snap: _Snapshot, i: int) -> list[str]:
+    return sorted(value for (field, value), mask in snap.masks.items()
+                  if field == "class" and mask[i])
+
+
+_PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
+_TRADE = tuple(_PURPOSE_CLASS.values())
+
+
+def _matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
+    """The query's facets that document `i` has."""
+    out = []
+    for field, values, label in (("cities", wanted.cities, "city"),
+                                 ("drugs", wanted.drugs, "drug")):
+        out += [f"{label}:{v}" for v in values
+                if (mask := snap.masks.get((field, v))) is not None and mask[i]]
+    if wanted.purpose is not None:
+        mask = snap.masks.get(("class", _PURPOSE_CLASS[wanted.purpose]))
+        if mask is not None and mask[i]:
+            out.append(f"purpose:{wanted.purpose}")
+    return out
+
+
+def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
+          facets: dict[int, list[str]], wanted: QueryFacets, k: int) -> list[int]:
+    """The candidates by tier, then fused score spread over shops.
+
+    A tier is (is content, how many of the query's facets it has). Content is a text of a few
+    words or more; for a query about the drug trade, also a seller's (a shop's bot, a channel,
+    a market vendor) that offers, recruits or hands out payment details: the buyer's own
+    "хочу меф 1 в Астана", a chat member's gossip, a sofa for sale go below every offer, a
+    button press below everything.
+    """
+    priced = snap.masks.get(("class", "priced"))
+    drops = snap.masks.get(("class", "drops"))
+    couriers = snap.masks.get(("class", "couriers"))
+    trade = np.zeros(len(snap.docs), dtype=bool)
+    for name in _TRADE:
+        if (mask := snap.masks.get(("class", name))) is not None:
+            trade |= mask
+
+    def tier(i: int) -> tuple[int, int]:
+        if wanted.buyer:
+            content = snap.role[i] == "buyer"
+        else:
+            content = (not snap.short[i] and snap.role[i] == "seller"
+                       and (not wanted.trade or bool(trade[i])))
+        # What the query asks for (recruiting, payment details, a shop) weighs more than a
+        # city or drug named beside it.
+        weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
+        if wanted.drugs and priced is not None and priced[i]:
+            weight += 1
+        if wanted.drops and drops is not None and drops[i]:
+            weight += 1
+        if wanted.couriers and couriers is not None and couriers[i]:
+            weight += 1
+        return int(content), weight
+
+    best = max(fused.values(), default=1.0)
+    tiers: dict[tuple[int, int], list[int]] = {}
+    for i in order:
+        tiers.setdefault(tier(i), []).append(i)
+    ranked: list[int] = []
+    for key in sorted(tiers, reverse=True):
+        # Greedy: the next hit is the best of the tier after what its shop already shows.
+        left = tiers[key]
+        shown: dict[Any, int] = {}
+        while left and len(ranked) < SPREAD_PICKS * k:
+            j = max(range(len(left)), key=lambda n: (
+                fused[left[n]] / best - SHOP_REPEAT_COST * shown.get(snap.speaks_for[left[n]], 0),
+                -n))
+            i = left.pop(j)
+            shown[snap.speaks_for[i]] = shown.get(snap.speaks_for[i], 0) + 1
+            ranked.append(i)
+        # Below what can be shown, the spreading does not matter: the rest in order.
+        ranked += left
+    return ranked
+
+
+# Words of shop names that do not tell one shop from another.
+_GENERIC_NAME_WORDS = frozenset({"kz", "bot", "shop", "оператор", "operator", "support", "на",
+                                 "связи", "магазин", "канал", "official", "24", "7", "reserve",
+                                 "the", "store"})
+
+
+def _shop_names(spellings: list[tuple[str, str, str, str]]) -> list[tuple[str, str, list[str]]]:
+    """(shop id token, shop name, the tokens a query must hold) per spelling of each shop."""
+    out = []
+    for shop, name, kind, label in spellings:
+        if kind == "bot":
+            out.append((_token(shop), name, ["@" + label.lstrip("@").lower()]))
+            continue
+        words = [w for w in name_key(label).split()
+                 if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()]
+        if words:
+            out.append((_token(shop), name, [search_stem(w) for w in words]))
+    return out
+
+
+def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
+    """The shops a query names (any case ending, Cyrillic or Latin, or an @bot): shop id token
+    → shop name."""
+    norm = normalise(query)
+    words = name_key(norm).split()
+    stems = {search_stem(w) for w in words}
+    latin = [latin_stem(w) for w in words]
+    handles = {"@" + h.lower() for h in handles_in(query)}
+    found: dict[str, str] = {}
+    for shop, name, tokens in snap.shop_names:
+        if tokens[0].startswith("@"):
+            # "@akbori_kz_bot" is named by the handle, or by "Ақ Бөрі" or "Айсберга" written
+            # in letters that spell its first part.
+            parts = [p for p in re.split(r"[_\d]+", tokens[0][1:])
+                     if p and p not in _GENERIC_NAME_WORDS]
+            joined = "".join(latin)
+            if tokens[0] in handles or tokens[0][1:] in words or (parts and len(parts[0]) >= 4 and (
+                    joined.startswith(parts[0]) or any(q.startswith(parts[0]) for q in latin))):
+                found[shop] = name
+        # Every word of a one- or two-word name; two of a longer one ("Шоколадная Фабрика
+        # Шымкент" is named by "шоколадная фабрика").
+        elif sum(t in stems or (len(lt := latin_stem(t)) >= 3
+                                and any(q.startswith(lt) for q in latin))
+                 for t in tokens) >= min(len(tokens), 2):
+            found[shop] = name
+    return found
+
+
+def _fold(snap: _Snapshot, order: list[int], k: int) -> list[list[int]]:
+    """The first `k` distinct texts of `order`, each with the documents folded into it."""
+    groups: dict[Any, list[int]] = {}
+    for i in order:
+        key = snap.fold[i]
+        if key in groups:
+            groups[key].append(i)
+        elif len(groups) < k:
+            groups[key] = [i]
+    return list(groups.values())
+
+
+def _token(value: str) -> str:
+    """A value kept inside a whitespace-separated token list."""
+    return re.sub(r"\s", "_", value)
 
 
 def _shop_of(record_id: str, kind: str, data: dict[str, Any]) -> str | None:

