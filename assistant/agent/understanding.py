@@ -228,9 +228,10 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
 
 
 def _common_words(words: list[str]) -> bool:
-    """The first words of a name that are a city or a drug word: said alone they name that."""
-    found = analyse(" ".join(words))
-    return bool(found.of("cities") or found.of("drugs"))
+    """First words of a name that are each a city or a drug word: said alone they name that
+    ("Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ"); a word beside them that is neither makes them a name
+    ("Шоколадная Фабрика", though "шоколад" is slang for hashish)."""
+    return all((found := analyse(w)).of("cities") or found.of("drugs") for w in words)
 
 
 def _window_match(words: list[tuple[int, int, str]], target: list[str]
