@@ -7,10 +7,8 @@ that build them, so that `tergeu stats` or `tergeu --help` start without loading
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, Table, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +20,7 @@ from assistant.conversations import Conversations
 from assistant.conversations import metadata as conversation_tables
 from assistant.users import Users
 from assistant.users import metadata as user_tables
+from tools.memo import Memo
 from tools.store import CaseStore, connect_store
 from tools.store.db import create_store_engine
 
@@ -31,34 +30,6 @@ if TYPE_CHECKING:
     from tools.chains.sources import ChainSources
     from tools.search.embeddings import Embedder
     from tools.search.index import SearchIndex
-
-T = TypeVar("T")
-
-
-class Memo(Generic[T]):
-    """One value per key, made under a lock: API requests come at once, and two of them must
-    not build the same store, index or table twice. With `most`, only that many values are
-    kept, the least recently used going first (a server that has opened a hundred cases keeps
-    the indexes of the ones in use, not all of them)."""
-
-    def __init__(self, most: int | None = None) -> None:
-        self.values: OrderedDict[Hashable, T] = OrderedDict()
-        self.most = most
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        with self.lock:
-            if key not in self.values:
-                self.values[key] = make()
-            self.values.move_to_end(key)
-            while self.most is not None and len(self.values) > self.most:
-                self.values.popitem(last=False)
-            return self.values[key]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.values.clear()
-
 
 _stores: Memo[CaseStore] = Memo()
 # An index holds the case's BM25 and column arrays in memory; it is rebuilt from the store.
@@ -154,12 +125,8 @@ def search_index(settings: Settings, store: CaseStore, case: str) -> SearchIndex
     key = (settings.store_url, case)
 
     def make() -> SearchIndex:
-        index = SearchIndex(store, case, open_chroma(settings.chroma_url, settings.chroma_dir),
-                            embedder(settings))
-        # An index dropped from the memo may still be indexing in a background task: the one
-        # made in its place must wait for it, not index the same documents beside it.
-        index.lock = _index_locks.get(key, threading.RLock)
-        return index
+        return SearchIndex(store, case, open_chroma(settings.chroma_url, settings.chroma_dir),
+                           embedder(settings), lock=_index_locks.get(key, threading.RLock))
 
     return _indexes.get(key, make)
 

@@ -192,7 +192,8 @@ class SearchIndex:
     """One case's index: updated incrementally from the store, searched in process."""
 
     def __init__(self, store: CaseStore, case: str, chroma: Any, embedder: Embedder,
-                 kinds: tuple[str, ...] = DEFAULT_KINDS) -> None:
+                 kinds: tuple[str, ...] = DEFAULT_KINDS,
+                 lock: threading.RLock | None = None) -> None:
         self.store = store
         self.case = case
         self.embedder = embedder
@@ -206,7 +207,9 @@ class SearchIndex:
             collection_name(self.key), embedding_function=ChromaAdapter(embedder),
             configuration={"hnsw": {"space": "cosine"}})
         # Re-entrant: a first search that finds no index builds it under the same lock.
-        self.lock = threading.RLock()
+        # The case's lock may outlive this object: one made in place of an index dropped from
+        # a memo while it was still indexing must wait for it, not index beside it.
+        self.lock = lock or threading.RLock()
         self._snapshot: _Snapshot | None = None
         self._worker: threading.Thread | None = None
         self._worker_lock = threading.Lock()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Column, Connection, DateTime, Engine, MetaData, String, Table, select, update
 
@@ -33,31 +34,37 @@ def tokens_are_contracts(conn: Connection) -> int:
     plain = ~transfers.c.token.contains("@") & ~transfers.c.token.startswith("TRC10:") \
         & transfers.c.token.not_in(sorted(NATIVE.values())) \
         & transfers.c.chain.in_(("tron", "eth"))
-    rows = conn.execute(
-        select(transfers.c.seq, transfers.c.chain, transfers.c.token, records.c.case,
-               records.c.id, records.c.data)
-        .join(records, (records.c.case == transfers.c.case)
-              & (records.c.id == transfers.c.record_id))
-        .where(plain)).all()
-    changed = 0
-    for r in rows:
-        contract = r.data.get("token_contract")
-        if not isinstance(contract, str):
-            continue
-        try:
-            key = token_key(r.chain, r.token, contract)
-        except ValueError:
-            continue  # a contract of the wrong shape: the record stays as it was imported
-        if key == r.token:
-            continue
-        conn.execute(update(transfers).where(transfers.c.seq == r.seq).values(token=key))
-        data = {**r.data, "token_key": key}
-        if note := imitation_note(r.chain, r.token, contract):
-            data["token_note"] = note
-        conn.execute(update(records).where((records.c.case == r.case) & (records.c.id == r.id))
-                     .values(data=data))
-        changed += 1
+    changed, last = 0, -1
+    # In pages by key: a store of a million transfers is not read into memory at once.
+    while rows := conn.execute(
+            select(transfers.c.seq, transfers.c.chain, transfers.c.token, records.c.case,
+                   records.c.id, records.c.data)
+            .join(records, (records.c.case == transfers.c.case)
+                  & (records.c.id == transfers.c.record_id))
+            .where(plain, transfers.c.seq > last).order_by(transfers.c.seq).limit(BATCH)).all():
+        last = rows[-1].seq
+        changed += sum(_rekey(conn, r) for r in rows)
     return changed
+
+
+def _rekey(conn: Connection, r: Any) -> bool:
+    """Re-key one transfer and label its record; whether it changed."""
+    contract = r.data.get("token_contract")
+    if not isinstance(contract, str):
+        return False
+    try:
+        key = token_key(r.chain, r.token, contract)
+    except ValueError:
+        return False  # a contract of the wrong shape: the record stays as it was imported
+    if key == r.token:
+        return False
+    conn.execute(update(transfers).where(transfers.c.seq == r.seq).values(token=key))
+    data = {**r.data, "token_key": key}
+    if note := imitation_note(r.chain, r.token, contract):
+        data["token_note"] = note
+    conn.execute(update(records).where((records.c.case == r.case) & (records.c.id == r.id))
+                 .values(data=data))
+    return True
 
 
 def identifiers_indexed(conn: Connection) -> int:

@@ -7,7 +7,6 @@ import hashlib
 import logging
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tools.ingest.amounts import stored_amount
+from tools.memo import Memo
 from tools.store import CaseStore
 from tools.store.schema import transfers
 from tools.store.transfers import tags, transfers_after
@@ -189,20 +189,12 @@ def _epoch(ts: datetime | None) -> float:
 # The graphs of the cases in use: a server that has opened a hundred cases rebuilds the
 # graph of an old one from the store rather than keep them all.
 GRAPHS_KEPT = 16
-_CACHE: OrderedDict[tuple[str, str], CaseGraph] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
+_graphs: Memo[CaseGraph] = Memo(most=GRAPHS_KEPT)
 
 
 def load_case_graph(store: CaseStore, case: str) -> CaseGraph:
     """The case's graph, built on first use and brought up to date on every later call."""
-    key = (str(store.engine.url), case)
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = CaseGraph(case, graph=CompactGraph(),
-                                    folder=graph_folder(store, case))
-        cg = _CACHE[key]
-        _CACHE.move_to_end(key)
-        while len(_CACHE) > GRAPHS_KEPT:
-            _CACHE.popitem(last=False)
+    cg = _graphs.get((str(store.engine.url), case), lambda: CaseGraph(
+        case, graph=CompactGraph(), folder=graph_folder(store, case)))
     cg.refresh(store)
     return cg

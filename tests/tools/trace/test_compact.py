@@ -8,11 +8,11 @@ from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
 from tools.trace import TraceRequest, trace
 from tools.trace.compact import CompactGraph
-from tools.trace.graph import _CACHE, CaseGraph, graph_folder, load_case_graph
+from tools.trace.graph import CaseGraph, _graphs, graph_folder, load_case_graph
 
 
 def _fresh_process() -> None:
-    _CACHE.clear()
+    _graphs.clear()
 
 
 def test_arrays_are_kept_mapped_topped_up_and_trace_as_networkx(tmp_path):

@@ -1,8 +1,8 @@
-"""The process-wide memos the API builds its parts through."""
+"""The memo the API builds its parts through: one value per key, made once, optionally bounded."""
 
 import threading
 
-from assistant.wiring import Memo
+from tools.memo import Memo
 
 
 def test_a_bounded_memo_keeps_the_values_used_last():
