@@ -414,7 +414,8 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
     accounts used most, and where the money from the shops' wallets came to rest."""
     ctx = runtime.context
-    o = overview(ctx.store, ctx.case, load_case_graph(ctx.store, ctx.case), top=5)
+    graph = load_case_graph(ctx.store, ctx.case)
+    o = overview(ctx.store, ctx.case, graph, top=5)
     out = ToolOutput(CASE_OVERVIEW, o)
     s = o.stats
     # Counts of the case as a whole: bound to no record, they may be said without a marker.
@@ -454,7 +455,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, load_case_graph(ctx.store, ctx.case),
+    lines += _sweep_lines(ctx, out, graph,
                           [b.address for b in o.beneficiaries
                            if b.reason == "exchange_deposit" and b.path])
     also_in(ctx, out, None, lines)

@@ -19,9 +19,8 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
-# Characters that reorder text: a name such as "invoice‮fdp.exe" shows as "invoiceexe.pdf".
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
+from tools.text_safety import BIDI_CONTROLS
+
 MAX_NAME_BYTES = 255
 
 

@@ -106,4 +106,5 @@ def update_search_index(settings: Settings, store: CaseStore, case: str,
 
     with progress:
         done = idx.update(show)
+    if not quiet:
         out.print(f"search index: {done:,} messages and listings added", markup=False)

@@ -23,6 +23,7 @@ from assistant.wiring import Memo, audit_trail, chain_sources
 from tools.store import CaseStore
 from tools.trace import TraceRequest
 from tools.watch import Alert, PollReport, Watch, WatchStore, poll_case
+from tools.watch.store import MAX_ADD, MAX_NOTE
 from tools.watch.webhook import WebhookError, deliver
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,9 @@ _poll_locks: Memo[threading.Lock] = Memo()
 
 
 class WatchRequest(BaseModel):
-    addresses: list[str] = Field(min_length=1, max_length=2000,
+    addresses: list[str] = Field(min_length=1, max_length=MAX_ADD,
                                  description="Addresses to watch (TRON, Ethereum, Bitcoin)")
-    note: str | None = Field(default=None, max_length=1000, description="Why it is watched")
+    note: str | None = Field(default=None, max_length=MAX_NOTE, description="Why it is watched")
     threshold: Decimal | None = Field(
         default=None, ge=0, description="An outflow above this many tokens raises an alert "
         "(default 0: every outflow)")
@@ -47,7 +48,7 @@ class WatchFromTrace(BaseModel):
     """Watch the final beneficiaries a trace finds."""
 
     trace: TraceRequest
-    note: str | None = Field(default=None, max_length=1000)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
     threshold: Decimal | None = Field(default=None, ge=0)
 
 

@@ -300,10 +300,11 @@ class SearchIndex:
             indexed = count_indexed(conn, self.key)
             pending = count_pending(conn, self.case, self.key, self.kinds)
             vectors, waiting = count_vectors(conn, self.key)
-        if vectors and self.collection.count() < vectors:
+        held = self.collection.count() if vectors else 0  # a round trip to a Chroma server
+        if vectors and held < vectors:
             # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
-            waiting += vectors - self.collection.count()
-            vectors = self.collection.count()
+            waiting += vectors - held
+            vectors = held
         left = None
         if self.stage == "embedding" and self.embed_done and self._embed_started:
             rate = self.embed_done / (time.monotonic() - self._embed_started)
@@ -336,9 +337,9 @@ class SearchIndex:
             vectors, waiting = count_vectors(conn, self.key)
             # A store indexed before vectors were queued had every document embedded.
             known = vectors if vectors or waiting else count_indexed(conn, self.key)
-        if known and self.collection.count() < known:
-            log.warning("Chroma holds %d of %d indexed documents; reindexing",
-                        self.collection.count(), known)
+        held = self.collection.count() if known else 0
+        if known and held < known:
+            log.warning("Chroma holds %d of %d indexed documents; reindexing", held, known)
             with self.store.transaction() as conn:
                 forget_index(conn, self.key)
 

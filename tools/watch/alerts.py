@@ -72,6 +72,8 @@ class _Run:
         self.exchanges, self.tagged = exchange_tags(conn, case)
         self.ids: list[int] = []
         self.now = datetime.now(UTC)
+        # One query per address a run meets: a first poll brings a wallet's whole history.
+        self._deposits: dict[str, tuple[str, list[str]] | None] = {}
 
     def used(self, keys: list[str]) -> set[str]:
         found: set[str] = set()
@@ -87,12 +89,16 @@ class _Run:
             return self.exchanges[address], []
         if not self.exchanges:
             return None
+        if address in self._deposits:
+            return self._deposits[address]
         sweep = self.conn.execute(
             select(transfers.c.record_id, transfers.c.to_address)
             .where(transfers.c.case == self.case, transfers.c.from_address == address,
                    transfers.c.to_address.in_(list(self.exchanges)))
             .order_by(transfers.c.seq).limit(1)).first()
-        return (self.exchanges[sweep.to_address], [sweep.record_id]) if sweep else None
+        found = (self.exchanges[sweep.to_address], [sweep.record_id]) if sweep else None
+        self._deposits[address] = found
+        return found
 
     def balance(self, address: str, token: str) -> Decimal:
         """In minus out of `token` over every transfer of the case (what the case shows)."""

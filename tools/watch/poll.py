@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import update
 
 from tools.chains.client import FetchError
 from tools.chains.sources import ChainSources
@@ -22,8 +20,7 @@ from tools.store import CaseStore
 from tools.store.repository import StoreWriter
 from tools.watch.alerts import evaluate, recipients_to_follow
 from tools.watch.models import AddressPoll, PollReport
-from tools.watch.schema import watches
-from tools.watch.store import WatchError, WatchStore
+from tools.watch.store import WatchError, WatchStore, mark_polled
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +70,13 @@ def _poll_address(writer: StoreWriter, case: str, address: str, cursor: str | No
                 result.imported += sum(fr.records.values())
             cursor = page.cursor
             # The page's records and where the next poll resumes: committed together.
-            conn.execute(update(watches).where(watches.c.case == case,
-                                               watches.c.address == address)
-                         .values(cursor=cursor, polled_at=datetime.now(UTC), last_error=None))
+            mark_polled(conn, case, address, cursor=cursor, last_error=None)
             conn.commit()
     except (FetchError, IngestError) as exc:
         conn.rollback()
         result.error = str(exc)[:500]
         log.warning("poll of %s in case %s: %s", address, case, result.error)
-        conn.execute(update(watches).where(watches.c.case == case, watches.c.address == address)
-                      .values(polled_at=datetime.now(UTC), last_error=result.error))
+        mark_polled(conn, case, address, last_error=result.error)
         conn.commit()
         report.errors.append(result)
     report.imported += result.imported

@@ -143,13 +143,6 @@ class WatchStore:
         with self.engine.connect() as conn:
             return sorted(conn.execute(select(watches.c.case).distinct()).scalars())
 
-    def polled(self, case: str, address: str, cursor: str | None, error: str | None) -> None:
-        """Remember where `address`'s next poll resumes (only after its pages are imported)."""
-        with self.engine.begin() as conn:
-            conn.execute(update(watches).where(
-                watches.c.case == case, watches.c.address == address).values(
-                cursor=cursor, polled_at=datetime.now(UTC), last_error=error))
-
     # --- alerts ----------------------------------------------------------------------------
 
     def alerts(self, case: str, ids: list[int] | None = None, after: int = 0,
@@ -227,4 +220,11 @@ def _alert(r: Any, cited: list[CitedTransfer]) -> Alert:
                  delivered_at=as_utc(r.delivered_at), delivery_error=r.delivery_error)
 
 
-__all__ = ["WatchError", "WatchStore", "last_seq", "parse_threshold"]
+def mark_polled(conn: Connection, case: str, address: str, **values: object) -> None:
+    """Record a poll of `address` now, with what changed (where the next one resumes, the
+    error it met)."""
+    conn.execute(update(watches).where(watches.c.case == case, watches.c.address == address)
+                 .values(polled_at=datetime.now(UTC), **values))
+
+
+__all__ = ["WatchError", "WatchStore", "last_seq", "mark_polled", "parse_threshold"]
