@@ -240,10 +240,11 @@ class Composer:
             d.handed_out for d in o.data or [])))
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
-        if (self.r.intent == "amount_between" or asks_amount) and \
-                self._between(outputs, dry=True):
+        payments = (self._payments_between(outputs)
+                    if self.r.intent == "amount_between" or asks_amount else [])
+        if payments:
             self.say(_p("between_intro", self.lang))
-            self._between(outputs)
+            self._between(payments)
             return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
@@ -262,25 +263,23 @@ class Composer:
                              value=h.value, case=_safe(o.case), contact=_safe(o.contact),
                              records=o.records))
 
-    def _between(self, outputs: list[ToolOutput], dry: bool = False) -> bool:
-        """What one named account paid another, from the payer's statement: the answer to
-        "how much did A send B" when both are named. False when no such payments."""
+    @staticmethod
+    def _payments_between(outputs: list[ToolOutput]) -> list[tuple[ToolOutput, Any, Any, Any]]:
+        """What one named account paid another, from the payer's statement: (the payer's
+        output, payer profile, counterparty row, payee profile) — the answer to "how much did
+        A send B" when both are named."""
         profiles = [(out, p) for out in outputs if out.tool == LOOKUP_ACCOUNT and out.data
                     for p in out.data.matches[:1] if p.kind == "iban" and p.bank]
-        found = False
-        for out, a in profiles:
-            for _, b in profiles:
-                for c in a.bank.counterparties if a is not b else []:
-                    if c.account == b.value and Decimal(c.sent_to) > 0:
-                        found = True
-                        if dry:
-                            continue
-                        self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
-                                     payer=_safe(a.bank.holder_name or a.value),
-                                     payer_account=a.value,
-                                     payee=_safe(c.name or b.value), payee_account=b.value,
-                                     amount=_money(c.sent_to)))
-        return found
+        return [(out, a, c, b) for out, a in profiles for _, b in profiles if a is not b
+                for c in a.bank.counterparties
+                if c.account == b.value and Decimal(c.sent_to) > 0]
+
+    def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
+        for out, a, c, b in payments:
+            self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
+                         payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
+                         payee=_safe(c.name or b.value), payee_account=b.value,
+                         amount=_money(c.sent_to)))
 
     def _trace_wallet(self, out: ToolOutput) -> None:
         t = out.data

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
 
     from assistant.agent.ledger import Citation
+    from assistant.agent.tools import AgentContext
 
 # Identifiers, names and queries: a call's arguments, as JSON, are never near this.
 MAX_ARGUMENTS = 4096
@@ -56,6 +57,17 @@ class ToolRun(BaseModel):
     tool: str
     text: str
     citations: list[ToolCitation]
+
+
+def agent_context(settings: Settings, store: CaseStore, case: str, user: str,
+                  via: str) -> AgentContext:
+    """What the agent's tools work with for one question or call: the case's store and
+    search index, and its deconfliction as the agent may see it."""
+    from assistant.agent.tools import AgentContext
+    from assistant.services.deconflict import agent_deconfliction
+
+    return AgentContext(case=case, store=store, search=search_index(settings, store, case),
+                        deconflict=agent_deconfliction(store, case, user, via))
 
 
 def agent_tools() -> dict[str, BaseTool]:
@@ -91,8 +103,7 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
     """
     from langchain.tools import ToolRuntime
 
-    from assistant.agent.tools import AgentContext, Runtime
-    from assistant.services.deconflict import agent_deconfliction
+    from assistant.agent.tools import Runtime
 
     # Every call is on the trail, the ones refused for a wrong name or arguments too.
     audit_trail(store.engine).append(case, user, "tool_call",
@@ -109,8 +120,7 @@ def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,
         where = ".".join(str(p) for p in first["loc"]) or "arguments"
         raise ToolArgumentsError(f"{name}: {where}: {first['msg']}") from exc
     given = {k: getattr(checked, k) for k in type(checked).model_fields}
-    ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case),
-                       deconflict=agent_deconfliction(store, case, user, via))
+    ctx = agent_context(settings, store, case, user, via)
     runtime: Runtime = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None,
                           tool_call_id=None, store=None)
     # The tool's own function, its runtime given as the agent loop gives it.

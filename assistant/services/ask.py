@@ -6,8 +6,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
-from assistant.services.deconflict import agent_deconfliction
-from assistant.wiring import audit_trail, conversations, language_model, search_index
+from assistant.services.agent_tools import agent_context
+from assistant.wiring import audit_trail, conversations, language_model
 from tools.store import CaseStore
 
 if TYPE_CHECKING:
@@ -33,11 +33,9 @@ def ask_case_stream(settings: Settings, store: CaseStore, case: str, question: s
     """
     from assistant.agent.core import AnswerEvent, StepEvent, ask_stream
     from assistant.agent.guards import ModelServerError
-    from assistant.agent.tools import AgentContext
 
     model = model or language_model(settings)
-    ctx = AgentContext(case=case, store=store, search=search_index(settings, store, case),
-                       deconflict=agent_deconfliction(store, case, user, via or "agent"))
+    ctx = agent_context(settings, store, case, user, via or "agent")
     talk = conversations(store.engine)
     audit = audit_trail(store.engine)
     if history is None:
