@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select
 
-from assistant.users import UserError, assignments, users
+from assistant.users import CASE_NAME_PATTERN, UserError, assignments, users
 from assistant.users import metadata as user_tables
 
 metadata = MetaData()
@@ -24,7 +24,7 @@ case_info = Table(
 
 MAX_OWNER = 200
 MAX_CONTACT = 300
-CASE_NAME = re.compile(r"[\w.-]{1,100}")  # as the API's case paths allow
+CASE_NAME = re.compile(CASE_NAME_PATTERN)
 
 
 class CaseInfoError(UserError):

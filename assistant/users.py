@@ -23,6 +23,9 @@ from sqlalchemy import (
 
 from tools.errors import TergeuError
 
+# What a case may be called, wherever a name comes in (API paths, MCP, OpenAI models).
+CASE_NAME_PATTERN = r"^[\w.-]{1,100}$"
+
 Role = Literal["prosecutor", "analyst", "admin"]
 ROLES: tuple[Role, ...] = ("prosecutor", "analyst", "admin")
 

@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.agent.core import ModelUnavailableError
 from assistant.audit import AuditLog
 from assistant.config import Settings, get_settings
-from assistant.users import User
+from assistant.users import CASE_NAME_PATTERN, User
 from assistant.wiring import audit_trail, language_model, shared_store, user_registry
 from tools.store import CaseStore
 
@@ -44,7 +44,7 @@ UserDep = Annotated[User, Depends(current_user)]
 
 
 def assigned_case(user: UserDep,
-                  case: Annotated[str, Path(pattern=r"^[\w.-]{1,100}$")]) -> str:
+                  case: Annotated[str, Path(pattern=CASE_NAME_PATTERN)]) -> str:
     """The case if the user is assigned to it; otherwise 404, as if it did not exist."""
     if not user.may_see(case):
         raise HTTPException(status_code=404, detail=f"no case {case!r}")

@@ -43,7 +43,7 @@ from assistant.services.agent_tools import (
     sources_block,
     tool_arguments_schema,
 )
-from assistant.users import User
+from assistant.users import CASE_NAME_PATTERN, User
 from assistant.wiring import audit_trail, shared_store, user_registry
 from tools.errors import TergeuError
 from tools.store import CaseStore
@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 LIST_CASES = "list_cases"
 ASK = "ask"
 MCP_PATH = "/mcp"
-CASE_NAME = re.compile(r"^[\w.-]{1,100}$")
+CASE_NAME = re.compile(CASE_NAME_PATTERN)
 SIGN_IN = "sign in: Authorization: Bearer <token>"
 BAD_TOKEN = "unknown or revoked token"
 

@@ -9,12 +9,10 @@ own host; a reply of the wrong shape is a `FetchError` with a one-line reason.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-
-import orjson
 
 from tools.chains.client import CachedFetcher, FetchError
 from tools.identifiers import parse_identifier
@@ -29,6 +27,8 @@ class Page:
     format: str
     # Where a poll resumes after this page (`ChainSources.new_pages`); None: from the start.
     cursor: str | None = None
+    # The transactions the page lists, as fetched: read here, not parsed again from the file.
+    items: list[Any] = field(default_factory=list, repr=False, compare=False)
 
 
 def checked_address(address: str) -> tuple[str, str]:
@@ -90,9 +90,7 @@ class ChainSources:
                 query["min_timestamp"] = after
             for page in self.trongrid(address, "transactions/trc20", "trongrid_trc20",
                                       query=query, fresh=True):
-                body = orjson.loads(page.path.read_bytes())
-                stamps = [t.get("block_timestamp") for t in body.get("data", [])
-                          if isinstance(t, dict)]
+                stamps = [t.get("block_timestamp") for t in page.items if isinstance(t, dict)]
                 last = max((s for s in stamps if isinstance(s, int)), default=None)
                 if last is not None:
                     cursor = str(last + 1)
@@ -100,20 +98,14 @@ class ChainSources:
         elif chain == "eth":
             for page in self.etherscan(address, actions=("tokentx",), startblock=after or 0,
                                        fresh=True):
-                body = orjson.loads(page.path.read_bytes())
-                blocks = [int(t["blockNumber"]) for t in body.get("result", [])
+                blocks = [int(t["blockNumber"]) for t in page.items
                           if isinstance(t, dict) and str(t.get("blockNumber", "")).isdigit()]
                 if blocks:
                     cursor = str(max(blocks) + 1)
                 yield replace(page, cursor=cursor)
         else:
-            url = f"{self.esplora_url}/address/{address}/txs"
-            body, path = self.fetcher.get(url, fresh=True)
-            if not isinstance(body, list) or not all(
-                    isinstance(tx, dict) and isinstance(tx.get("txid"), str) for tx in body):
-                path.unlink(missing_ok=True)
-                raise _reply_error(url, "not a list of Esplora transactions")
-            yield Page(url, path, "esplora", cursor)
+            for page in self.esplora(address, fresh=True, max_pages=1):
+                yield replace(page, cursor=cursor)
 
     def trongrid(self, address: str, endpoint: str, fmt: str,
                  query: dict[str, str | int] | None = None, fresh: bool = False
@@ -130,7 +122,7 @@ class ChainSources:
             if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
                 path.unlink(missing_ok=True)  # not evidence: fetch it again next time
                 raise _reply_error(url, "not a TronGrid page ({'data': [...]})")
-            yield Page(url, path, fmt)
+            yield Page(url, path, fmt, items=body.get("data", []))
             meta = body.get("meta") or {}
             links = meta.get("links") if isinstance(meta, dict) else None
             nxt = links.get("next") if isinstance(links, dict) else None
@@ -145,16 +137,17 @@ class ChainSources:
                                  "not followed")
             url = nxt
 
-    def esplora(self, address: str) -> Iterator[Page]:
+    def esplora(self, address: str, fresh: bool = False, max_pages: int | None = None
+                ) -> Iterator[Page]:
         base = f"{self.esplora_url}/address/{address}/txs"
         url = base
-        for _ in range(self.max_pages):
-            body, path = self.fetcher.get(url)
+        for _ in range(max_pages or self.max_pages):
+            body, path = self.fetcher.get(url, fresh=fresh)
             if not isinstance(body, list) or not all(
                     isinstance(tx, dict) and isinstance(tx.get("txid"), str) for tx in body):
                 path.unlink(missing_ok=True)
                 raise _reply_error(url, "not a list of Esplora transactions")
-            yield Page(url, path, "esplora")
+            yield Page(url, path, "esplora", items=body)
             confirmed = [tx for tx in body if _confirmed(tx)]
             # Esplora pages confirmed history 25 at a time, after the last txid seen.
             if len(confirmed) < 25:
@@ -184,7 +177,7 @@ class ChainSources:
                     what = str(result)[:120] if isinstance(body, dict) else "not an object"
                     path.unlink(missing_ok=True)  # not evidence: fetch it again next time
                     raise _reply_error(shown, f"no list of transactions ({what})")
-                yield Page(shown, path, "etherscan_json")
+                yield Page(shown, path, "etherscan_json", items=result)
                 if len(result) < 1000:
                     break
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import time
 
-import orjson
-
 from tools.chains.client import FetchError
 from tools.chains.sources import ChainSources
 from tools.errors import IngestError
@@ -65,7 +63,8 @@ def _poll_address(writer: StoreWriter, case: str, address: str, cursor: str | No
         for page in sources.new_pages(address, cursor):
             report.requests += 1
             result.pages += 1
-            if _has_items(page.path.read_bytes()):
+            # An empty page (its `meta.at` differs every time) is not kept as a case file.
+            if page.items:
                 fr = ingest_file(writer, case, page.path, fmt=page.format, name=page.url)
                 result.imported += sum(fr.records.values())
             cursor = page.cursor
@@ -81,10 +80,3 @@ def _poll_address(writer: StoreWriter, case: str, address: str, cursor: str | No
         report.errors.append(result)
     report.imported += result.imported
 
-
-def _has_items(body: bytes) -> bool:
-    """Whether a page lists anything: an empty page (its `meta.at` differs every time) is not
-    kept as a file of the case."""
-    data = orjson.loads(body)
-    items = data.get("data", data.get("result")) if isinstance(data, dict) else data
-    return bool(items)

@@ -122,11 +122,9 @@ class WatchStore:
                                                    watches.c.followed_from == address))
         return bool(gone)
 
-    def of_case(self, case: str, followed: bool = True) -> list[Watch]:
+    def of_case(self, case: str) -> list[Watch]:
         """The case's watches, watched ones first, then the followed recipients."""
         q = select(watches).where(watches.c.case == case)
-        if not followed:
-            q = q.where(watches.c.followed_from.is_(None))
         with self.engine.connect() as conn:
             rows = conn.execute(q.order_by(watches.c.followed_from.is_not(None),
                                            watches.c.added_at, watches.c.address)).all()
@@ -145,10 +143,9 @@ class WatchStore:
 
     # --- alerts ----------------------------------------------------------------------------
 
-    def alerts(self, case: str, ids: list[int] | None = None, after: int = 0,
-               limit: int = 500) -> list[Alert]:
+    def alerts(self, case: str, ids: list[int] | None = None, limit: int = 500) -> list[Alert]:
         """The case's alerts, newest first (or those of `ids`), with their cited transfers."""
-        q = select(alerts).where(alerts.c.case == case, alerts.c.id > after)
+        q = select(alerts).where(alerts.c.case == case)
         if ids is not None:
             q = q.where(alerts.c.id.in_(ids))
         with self.engine.connect() as conn:
@@ -161,12 +158,9 @@ class WatchStore:
             return int(conn.execute(select(func.count()).select_from(alerts)
                                     .where(alerts.c.case == case)).scalar() or 0)
 
-    def undone(self, column: str, case: str | None = None) -> list[Alert]:
+    def undone(self, column: str) -> list[Alert]:
         """Alerts not yet audited (`audited_at`) or delivered (`delivered_at`), oldest first."""
-        col = alerts.c[column]
-        q = select(alerts.c.case, alerts.c.id).where(col.is_(None))
-        if case is not None:
-            q = q.where(alerts.c.case == case)
+        q = select(alerts.c.case, alerts.c.id).where(alerts.c[column].is_(None))
         with self.engine.connect() as conn:
             pairs = conn.execute(q.order_by(alerts.c.id)).all()
         out: list[Alert] = []

@@ -28,7 +28,7 @@ from assistant.agent.guards import ModelServerError
 from assistant.agent.ledger import Answer
 from assistant.api.deps import ModelDep, SettingsDep, StoreDep, UserDep
 from assistant.services.ask import ask_case, ask_case_stream
-from assistant.users import User
+from assistant.users import CASE_NAME_PATTERN, User
 from tools.store import CaseStore
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -36,7 +36,6 @@ router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MAX_QUESTION = 2000
 MAX_TURNS = 10  # earlier turns passed on, as a server-side conversation keeps
 MAX_EARLIER = 20_000  # characters of one earlier message: a long cited answer is 5,000
-CASE_PATTERN = r"^[\w.-]{1,100}$"
 
 
 class ModelCard(BaseModel):
@@ -79,7 +78,7 @@ class ChatCompletionRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    model: str = Field(pattern=CASE_PATTERN, description="The case to ask (see /v1/models)")
+    model: str = Field(pattern=CASE_NAME_PATTERN, description="The case to ask (see /v1/models)")
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
 
@@ -116,7 +115,7 @@ def list_models(store: StoreDep, user: UserDep) -> ModelList:
 
 
 @router.get("/models/{model}", response_model=ModelCard)
-def get_model(model: Annotated[str, Path(pattern=CASE_PATTERN)], store: StoreDep,
+def get_model(model: Annotated[str, Path(pattern=CASE_NAME_PATTERN)], store: StoreDep,
               user: UserDep) -> ModelCard:
     _case(store, user, model)
     return ModelCard(id=model)
