@@ -1,7 +1,7 @@
 """Search index build and query latency on the seed-scale demo case (≥ 100,000 documents),
 and search quality (nDCG@10 of BM25, embeddings and hybrid) on the generator's labelled queries.
 
-    python -m bench.search_speed [--queries 200] [--scale seed|small]
+    python -m bench.search_speed [--queries 200] [--scale seed|small] [--case-dir DIR]
 
 `--scale seed` (the default) needs the case of `python -m bench.demo_seed` (bench/out/demo) and
 runs it first if absent; `--scale small` generates the small demo case (seed 1, what `make run`
@@ -43,10 +43,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--scale", choices=["seed", "small"], default="seed")
+    ap.add_argument("--case-dir", type=Path, default=DEMO,
+                    help="a seed case made already (bench/out/e2e-seed after bench."
+                         "seed_end_to_end): its index is reused")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        home = DEMO / "home" if args.scale == "seed" else Path(tmp)
-        raw_truth, store = seed_case() if args.scale == "seed" else small_case(home)
+        home = args.case_dir / "home" if args.scale == "seed" else Path(tmp)
+        raw_truth, store = (seed_case(args.case_dir) if args.scale == "seed"
+                            else small_case(home))
         run(args, Truth.model_validate(raw_truth), store, home)
 
 

@@ -14,12 +14,14 @@ from tools.store import CaseStore, connect_store
 DEMO = Path(__file__).parent / "out" / "demo"
 
 
-def seed_case() -> tuple[dict[str, Any], CaseStore]:
-    """(truth.json as a dict, the store it was ingested into); generates it when missing."""
-    if not (DEMO / "case" / "truth.json").exists():
+def seed_case(root: Path = DEMO) -> tuple[dict[str, Any], CaseStore]:
+    """(truth.json as a dict, the store it was ingested into) of the case in `root` (`case/`
+    and `home/`, as bench.demo_seed and bench.seed_end_to_end leave them); the default one is
+    generated when missing."""
+    if root == DEMO and not (DEMO / "case" / "truth.json").exists():
         subprocess.run([sys.executable, "-m", "bench.demo_seed"], check=True)
-    truth = json.loads((DEMO / "case" / "truth.json").read_text())
-    store = connect_store(f"sqlite:///{DEMO / 'home' / 'tergeu.db'}", DEMO / "home" / "evidence")
+    truth = json.loads((root / "case" / "truth.json").read_text())
+    store = connect_store(f"sqlite:///{root / 'home' / 'tergeu.db'}", root / "home" / "evidence")
     return truth, store
 
 

@@ -64,12 +64,20 @@ class CaseGraph:
     # Transfers whose stored amount is not a bounded plain decimal (left out of every trace).
     skipped: list[str] = field(default_factory=list)
     # Addresses of the case by (leading, trailing) characters: more than one is a look-alike.
-    lookalikes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # None: read from a compact graph when first asked (a process that only looks up or
+    # traces clean money never pays a pass over every address).
+    _lookalikes: dict[tuple[str, str], set[str]] | None = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Where the arrays are kept; None for a graph built in memory.
     folder: Path | None = None
     transfers_seen: int = 0
     last_record: str = ""
+
+    @property
+    def lookalikes(self) -> dict[tuple[str, str], set[str]]:
+        if self._lookalikes is None:
+            self._lookalikes = self.graph.lookalikes()
+        return self._lookalikes
 
     def has_lookalike(self, address: str) -> bool:
         """Whether another address of the case shares `address`'s leading and trailing
@@ -125,7 +133,7 @@ class CaseGraph:
                     self.last_record = str(meta["last_record"])
                     self.transfers_seen = int(meta["transfers_seen"])
                     self.skipped = list(meta["skipped"])
-                    self.lookalikes = g.lookalikes()
+                    self._lookalikes = None
             new: list[NewMove] = []
             for r in transfers_after(conn, self.case, self.last_seq, CHAINS):
                 self.last_seq, self.last_record = r.seq, r.record_id
@@ -135,11 +143,11 @@ class CaseGraph:
                 parts = amount_parts(r.amount)
                 if parts is None:
                     # The strict reading (more than 18 decimals are cut as `to_units` cuts).
-                    amount = stored_amount(r.amount)
-                    if amount is None or not amount.is_finite() or amount.adjusted() >= 100:
+                    try:
+                        parts = (to_units(r.amount), 0)
+                    except ValueError:
                         self.skipped.append(r.record_id)
                         continue
-                    parts = (to_units(amount), 0)
                 new.append(NewMove(r.seq, r.from_address, r.to_address, _epoch(r.ts), *parts,
                                    r.record_id, r.tx, r.token))
             attrs = {}
@@ -162,7 +170,7 @@ class CaseGraph:
                     log.warning("trace graph of %s not written to %s: %s", self.case,
                                 self.folder, exc)
                 self.graph = g
-                self.lookalikes = g.lookalikes()
+                self._lookalikes = None
             g.attrs = attrs
         return len(new)
 
