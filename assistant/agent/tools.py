@@ -47,6 +47,9 @@ class AgentContext:
     store: CaseStore
     search: SearchIndex | None = None
     ledger: Ledger = field(default_factory=Ledger)
+    # Opens the case's index when a tool first searches: a question that only traces or
+    # looks up never loads Chroma and the embedder (half a second of a cold `tergeu ask`).
+    open_search: Callable[[], SearchIndex] | None = None
     # Other cases holding identifiers (`assistant.services.deconflict`, bound to the user and
     # case, audited): given ids, their hits; given None, the case's first shared ones.
     deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
@@ -366,6 +369,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     each hit names what of the query it matched, and a channel post cites its listing too."""
     ctx = runtime.context
     out = ToolOutput(SEARCH_LISTINGS, None)
+    if ctx.search is None and ctx.open_search is not None:
+        ctx.search = ctx.open_search()
     if ctx.search is None:
         return "search is not available", out
     filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only

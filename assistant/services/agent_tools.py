@@ -66,7 +66,8 @@ def agent_context(settings: Settings, store: CaseStore, case: str, user: str,
     from assistant.agent.tools import AgentContext
     from assistant.services.deconflict import agent_deconfliction
 
-    return AgentContext(case=case, store=store, search=search_index(settings, store, case),
+    return AgentContext(case=case, store=store,
+                        open_search=lambda: search_index(settings, store, case),
                         deconflict=agent_deconfliction(store, case, user, via))
 
 

@@ -61,3 +61,17 @@ def test_cli_lists_of_choices_match_the_engine() -> None:
     from tools.demo.truth import Scale
 
     assert SCALES and get_args(Scale) == SCALES
+
+
+@pytest.mark.parametrize(("question", "searches"), [
+    ("Куда ушли деньги с TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx?", False),
+    ("Кто продаёт мефедрон в Алматы?", True),
+])
+def test_ask_opens_the_search_index_only_to_search(home: dict[str, str], question: str,
+                                                   searches: bool) -> None:
+    done = subprocess.run([sys.executable, "-c", PROBE, "ask", "--case", "c", question],
+                          env=home, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1])["loaded"])
+    assert "langchain" in loaded  # the agent ran
+    assert ("chromadb" in loaded) is searches, sorted(loaded & set(HEAVY))
