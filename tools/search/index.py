@@ -19,7 +19,9 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import Embedder
-from tools.search.facets import CHANNELS, QueryFacets, doc_facets, handles_in, read_query
+from tools.search.facets import CHANNELS, doc_facets, handles_in, read_query
+from tools.search.query import plain_terms
+from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -76,11 +78,6 @@ FORMAT = META + "v5"
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
 PAD = META + "pad"
-# Within one tier of matched facets, each earlier hit of the same shop costs a hit this much of
-# the best fused score: results spread over shops.
-SHOP_REPEAT_COST = 0.25
-# Hits spread over shops, per hit asked for (folding may join some); the rest keep their order.
-SPREAD_PICKS = 3
 # Texts folded into one hit keep at most this many citations.
 MAX_CITATIONS = 20
 
@@ -168,6 +165,8 @@ class _Snapshot:
     docs: list[dict[str, Any]]
     bm25: bm25s.BM25
     vocab: set[str]
+    # The same, sorted: query words are looked for by prefix in the other alphabet.
+    vocab_sorted: list[str]
     by_id: dict[str, int]
     kind: np.ndarray
     shop: np.ndarray
@@ -487,9 +486,9 @@ class SearchIndex:
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
+        vocab = {t for doc in corpus for t in doc} - {PAD}
         self._snapshot = _Snapshot(
-            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc} - {PAD},
-            by_id=by_id,
+            docs=docs, bm25=bm25, vocab=vocab, vocab_sorted=sorted(vocab), by_id=by_id,
             kind=np.array([d["kind"] for d in docs], dtype=object),
             shop=np.array([d["shop"] or "" for d in docs], dtype=object),
             ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
@@ -531,7 +530,11 @@ class SearchIndex:
         keep = self._filter(snap, filters)
         analysed = analyse(query)
         wanted = read_query(analysed)
-        bm25_ranked = self._bm25_ranks(snap, analysed, keep) if mode != "vector" else []
+        terms = plain_terms(query, snap.vocab_sorted)
+        # The query's words spelled in the other alphabet are searched for too.
+        extra = [t for term in terms for t in term.tokens if t not in analysed.tokens]
+        bm25_ranked = (self._bm25_ranks(snap, analysed.tokens + extra, keep)
+                       if mode != "vector" else [])
         vector_ranked = (self._vector_ranks(snap, query, analysed, keep) if mode != "bm25"
                          else [])
         fused: dict[int, float] = {}
@@ -542,12 +545,13 @@ class SearchIndex:
         # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
         # search reads the query's facets and ranks by them.
         shops = _shops_named(snap, query)
-        facets = {i: _matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
-                                                  if snap.speaks_for[i] in shops else [])
+        facets = {i: matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
+                                                 if snap.speaks_for[i] in shops else [])
                   for i in order}
         if mode == "hybrid" and offers_first:
-            order = _rank(snap, order, fused, facets, wanted, k)
-        groups = _fold(snap, order, k)
+            order = order_hits(snap, order, fused, facets, wanted,
+                               word_coverage(snap, terms, order), k)
+        groups = fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
         for i in fused:
@@ -593,9 +597,9 @@ class SearchIndex:
                 keep &= snap.ts <= f.until.timestamp()
         return keep
 
-    def _bm25_ranks(self, snap: _Snapshot, analysed: Analysed, keep: np.ndarray | None
+    def _bm25_ranks(self, snap: _Snapshot, query_tokens: list[str], keep: np.ndarray | None
                     ) -> list[int]:
-        tokens = [t for t in analysed.tokens if t in snap.vocab]
+        tokens = [t for t in query_tokens if t in snap.vocab]
         if not tokens or not snap.docs:
             return []
         mask = keep.astype(np.float32) if keep is not None else None
@@ -678,80 +682,6 @@ def _classes(snap: _Snapshot, i: int) -> list[str]:
                   if field == "class" and mask[i])
 
 
-_PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
-_TRADE = tuple(_PURPOSE_CLASS.values())
-
-
-def _matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
-    """The query's facets that document `i` has."""
-    out = []
-    for field, values, label in (("cities", wanted.cities, "city"),
-                                 ("drugs", wanted.drugs, "drug")):
-        out += [f"{label}:{v}" for v in values
-                if (mask := snap.masks.get((field, v))) is not None and mask[i]]
-    if wanted.purpose is not None:
-        mask = snap.masks.get(("class", _PURPOSE_CLASS[wanted.purpose]))
-        if mask is not None and mask[i]:
-            out.append(f"purpose:{wanted.purpose}")
-    return out
-
-
-def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
-          facets: dict[int, list[str]], wanted: QueryFacets, k: int) -> list[int]:
-    """The candidates by tier, then fused score spread over shops.
-
-    A tier is (is content, how many of the query's facets it has). Content is a text of a few
-    words or more; for a query about the drug trade, also a seller's (a shop's bot, a channel,
-    a market vendor) that offers, recruits or hands out payment details: the buyer's own
-    "хочу меф 1 в Астана", a chat member's gossip, a sofa for sale go below every offer, a
-    button press below everything.
-    """
-    priced = snap.masks.get(("class", "priced"))
-    drops = snap.masks.get(("class", "drops"))
-    couriers = snap.masks.get(("class", "couriers"))
-    trade = np.zeros(len(snap.docs), dtype=bool)
-    for name in _TRADE:
-        if (mask := snap.masks.get(("class", name))) is not None:
-            trade |= mask
-
-    def tier(i: int) -> tuple[int, int]:
-        if wanted.buyer:
-            content = snap.role[i] == "buyer"
-        else:
-            content = (not snap.short[i] and snap.role[i] == "seller"
-                       and (not wanted.trade or bool(trade[i])))
-        # What the query asks for (recruiting, payment details, a shop) weighs more than a
-        # city or drug named beside it.
-        weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
-        if wanted.drugs and priced is not None and priced[i]:
-            weight += 1
-        if wanted.drops and drops is not None and drops[i]:
-            weight += 1
-        if wanted.couriers and couriers is not None and couriers[i]:
-            weight += 1
-        return int(content), weight
-
-    best = max(fused.values(), default=1.0)
-    tiers: dict[tuple[int, int], list[int]] = {}
-    for i in order:
-        tiers.setdefault(tier(i), []).append(i)
-    ranked: list[int] = []
-    for key in sorted(tiers, reverse=True):
-        # Greedy: the next hit is the best of the tier after what its shop already shows.
-        left = tiers[key]
-        shown: dict[Any, int] = {}
-        while left and len(ranked) < SPREAD_PICKS * k:
-            j = max(range(len(left)), key=lambda n: (
-                fused[left[n]] / best - SHOP_REPEAT_COST * shown.get(snap.speaks_for[left[n]], 0),
-                -n))
-            i = left.pop(j)
-            shown[snap.speaks_for[i]] = shown.get(snap.speaks_for[i], 0) + 1
-            ranked.append(i)
-        # Below what can be shown, the spreading does not matter: the rest in order.
-        ranked += left
-    return ranked
-
-
 # Words of shop names that do not tell one shop from another.
 _GENERIC_NAME_WORDS = frozenset({"kz", "bot", "shop", "оператор", "operator", "support", "на",
                                  "связи", "магазин", "канал", "official", "24", "7", "reserve",
@@ -798,18 +728,6 @@ def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
                  for t in tokens) >= min(len(tokens), 2):
             found[shop] = name
     return found
-
-
-def _fold(snap: _Snapshot, order: list[int], k: int) -> list[list[int]]:
-    """The first `k` distinct texts of `order`, each with the documents folded into it."""
-    groups: dict[Any, list[int]] = {}
-    for i in order:
-        key = snap.fold[i]
-        if key in groups:
-            groups[key].append(i)
-        elif len(groups) < k:
-            groups[key] = [i]
-    return list(groups.values())
 
 
 def _token(value: str) -> str:

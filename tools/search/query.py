@@ -1,0 +1,90 @@
+"""Reading a query beyond its facets: the words it asks for that no facet stands for, and their
+spellings in the other alphabet (an analyst types "Айсберг", the shop writes @aisberg_job)."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+from tools.search.text import (
+    _KAZAKH_LETTERS,
+    _WORD,
+    MAX_WORD_CHARS,
+    kazakh_stem,
+    lexicon,
+    normalise,
+    search_stem,
+)
+from tools.shop_links import latin_stem
+
+# Function words and question words that say nothing of what is searched for.
+_STOP = frozenset({
+    "для", "где", "как", "кто", "что", "это", "или", "при", "без", "про", "все", "всё", "его",
+    "она", "они", "the", "and", "for", "with", "from", "бар", "жоқ", "мен", "сол", "осы",
+    "қайда", "кім", "не", "куда", "там", "тут", "есть", "чей", "чья", "чье", "which", "where",
+})
+# Concept groups a facet already stands for: their words are not counted again as words.
+_FACET_GROUPS = ("cities:", "drugs:", "slang:")
+# A word is looked for in the other alphabet when it is at least this long: shorter ones
+# ("меф" → "mef") are the lexicon's business, and a short Latin prefix matches too much.
+MIN_TRANSLIT = 4
+# Index tokens one transliterated word may stand for (its case endings in the index).
+MAX_SPELLINGS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word of the query a document may hold: its index tokens (any of them counts)."""
+
+    word: str
+    tokens: tuple[str, ...]
+
+
+def _facet_word(word: str) -> bool:
+    concepts = lexicon().concepts_of(word, fuzzy=False)
+    if not concepts and _KAZAKH_LETTERS.search(word):
+        concepts = lexicon().concepts_of(kazakh_stem(word), fuzzy=False)
+    return any(c.startswith(_FACET_GROUPS) for c in concepts)
+
+
+def plain_terms(query: str, vocab: list[str]) -> list[Term]:
+    """The query's words that are neither a city nor a drug nor a function word, each with the
+    index tokens that spell it: its own stem, and the tokens of the index (`vocab`, sorted)
+    that begin with its spelling in the other alphabet ("айсберг" → aisberg, aisberga)."""
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for word in _WORD.findall(normalise(query)):
+        word = word[:MAX_WORD_CHARS]
+        if word.isdigit() or len(word) < 3 or word in _STOP or word in seen:
+            continue
+        seen.add(word)
+        if _facet_word(word):
+            continue
+        tokens = {search_stem(word)}
+        if len(word) >= MIN_TRANSLIT and not any(c.isdigit() for c in word):
+            other = latin_stem(word) if _is_cyrillic(word) else ""
+            if len(other) >= MIN_TRANSLIT:
+                tokens |= _with_prefix(vocab, search_stem(other))
+        terms.append(Term(word, tuple(sorted(tokens))))
+    return terms
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("а" <= c <= "я" or c in "әғқңөұүһі" for c in word)
+
+
+def _with_prefix(vocab: list[str], prefix: str) -> set[str]:
+    if len(prefix) < MIN_TRANSLIT:
+        return set()
+    at = bisect.bisect_left(vocab, prefix)
+    out: set[str] = set()
+    while at < len(vocab) and vocab[at].startswith(prefix) and len(out) < MAX_SPELLINGS:
+        out.add(vocab[at])
+        at += 1
+    return out
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's inverse document frequency of a token held by `df` of `n` documents."""
+    return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
