@@ -20,6 +20,7 @@ from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import Embedder
 from tools.search.facets import CHANNELS, doc_facets, handles_in, read_query
+from tools.search.orders import order_masks, read_orders
 from tools.search.query import plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
@@ -479,6 +480,9 @@ class SearchIndex:
                         mask = masks.setdefault((field, value), np.zeros(n, dtype=bool))
                         mask[i] = True
         by_id = {d["record_id"]: i for i, d in enumerate(docs)}
+        # Payment details in a bot chat are found by the drug and city of the order they answer.
+        masks |= order_masks(read_orders(self.store, self.case, docs, role), by_id,
+                             masks.get(("class", "payment"), np.zeros(n, dtype=bool)), masks, n)
         for i, post in posts.items():
             # A channel post read as a listing is one text with the post.
             if (j := by_id.get(post)) is not None:
@@ -585,7 +589,9 @@ class SearchIndex:
                              ("drugs", _concept(f.drug, "drugs") if f.drug else None),
                              ("payment", f.payment)):
             if value is not None:
-                keep &= snap.masks.get((field, value), np.zeros(n, dtype=bool))
+                # Payment details count for the drug and city of the order they answer.
+                keep &= (snap.masks.get((field, value), np.zeros(n, dtype=bool))
+                         | snap.masks.get((f"order_{field}", value), np.zeros(n, dtype=bool)))
         if f.shop is not None:
             keep &= snap.shop == f.shop
         if f.kind is not None:

@@ -62,8 +62,12 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
     out = []
     for field, values, label in (("cities", wanted.cities, "city"),
                                  ("drugs", wanted.drugs, "drug")):
-        out += [f"{label}:{v}" for v in values
-                if (mask := snap.masks.get((field, v))) is not None and mask[i]]
+        for v in values:
+            if (mask := snap.masks.get((field, v))) is not None and mask[i]:
+                out.append(f"{label}:{v}")
+            elif (mask := snap.masks.get((f"order_{field}", v))) is not None and mask[i]:
+                # Payment details that answer the buyer's order of it (tools/search/orders.py).
+                out.append(f"order:{label}:{v}")
     purpose = "news" if wanted.police else wanted.purpose
     if purpose is not None:
         mask = snap.masks.get(("class", _PURPOSE_CLASS.get(purpose, purpose)))
@@ -127,8 +131,9 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
 
     def weight(i: int) -> float:
         w = 0.0
-        has_drug = any(f.startswith("drug:") for f in facets[i])
+        has_drug = any(f.startswith(("drug:", "order:drug:")) for f in facets[i])
         for f in facets[i]:
+            f = f.removeprefix("order:")
             if f.startswith("drug:"):
                 w += DRUG_WEIGHT
             elif f.startswith("city:"):
