@@ -701,8 +701,11 @@ def _shop_names(spellings: list[tuple[str, str, str, str]]) -> list[tuple[str, s
         if kind == "bot":
             out.append((_token(shop), name, ["@" + label.lstrip("@").lower()]))
             continue
+        # A city, a drug or a job in a name ("Работа в Алматы", "Шоколадная …") names no shop:
+        # a query "работа закладчиком Алматы" asks for jobs, not for that channel.
         words = [w for w in name_key(label).split()
-                 if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()]
+                 if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()
+                 and not lexicon().concepts_of(w, fuzzy=False)]
         if words:
             out.append((_token(shop), name, [search_stem(w) for w in words]))
     return out

@@ -63,11 +63,36 @@ def plain_terms(query: str, vocab: list[str]) -> list[Term]:
             continue
         tokens = {search_stem(word)}
         if len(word) >= MIN_TRANSLIT and not any(c.isdigit() for c in word):
-            other = latin_stem(word) if _is_cyrillic(word) else ""
+            other = latin_stem(word) if _is_cyrillic(word) else cyrillic(word)
             if len(other) >= MIN_TRANSLIT:
                 tokens |= _with_prefix(vocab, search_stem(other))
         terms.append(Term(word, tuple(sorted(tokens))))
     return terms
+
+
+# Latin letters as Russian is written in them ("talgar", "shishki", "zakladchik"), longest first.
+_TO_CYRILLIC = sorted({
+    "shch": "щ", "sch": "щ", "zh": "ж", "kh": "х", "ts": "ц", "ch": "ч", "sh": "ш", "ya": "я",
+    "yu": "ю", "yo": "е", "ai": "ай", "ei": "ей", "oi": "ой", "ui": "уй", "a": "а", "b": "б",
+    "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "ж", "k": "к",
+    "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р", "s": "с", "t": "т",
+    "u": "у", "v": "в", "w": "в", "x": "кс", "y": "ы", "z": "з",
+}.items(), key=lambda kv: -len(kv[0]))
+
+
+def cyrillic(word: str) -> str:
+    """A Latin-spelled word in Cyrillic letters ("talgar" → "талгар"), or "" if it has other
+    letters."""
+    out, at = [], 0
+    while at < len(word):
+        for latin, cyr in _TO_CYRILLIC:
+            if word.startswith(latin, at):
+                out.append(cyr)
+                at += len(latin)
+                break
+        else:
+            return ""
+    return "".join(out)
 
 
 def _is_cyrillic(word: str) -> bool:
