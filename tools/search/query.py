@@ -14,6 +14,7 @@ from tools.search.text import (
     kazakh_stem,
     lexicon,
     normalise,
+    number_tokens,
     search_stem,
 )
 from tools.shop_links import latin_stem
@@ -67,6 +68,8 @@ def plain_terms(query: str, vocab: list[str]) -> list[Term]:
             if len(other) >= MIN_TRANSLIT:
                 tokens |= _with_prefix(vocab, search_stem(other))
         terms.append(Term(word, tuple(sorted(tokens))))
+    # A card or phone number however it is grouped is one word.
+    terms += [Term(t, (t,)) for t in dict.fromkeys(number_tokens(normalise(query)))]
     return terms
 
 

@@ -51,7 +51,7 @@ SHOP_REPEAT_COST = 0.25
 # Hits spread over shops, per hit asked for (folding may join some); the rest keep their order.
 SPREAD_PICKS = 3
 # Weights are compared in steps of this size, so that shops spread among near-equals.
-STEP = 0.5
+STEP = 0.25
 
 _PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
 TRADE_CLASSES = tuple(_PURPOSE_CLASS.values())
