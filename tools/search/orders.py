@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,18 @@ _MENU_LINE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(\S.*)$", re.MULTILINE)
 # A pick of a menu line: a number standing alone or beside a word or two ("4", "1 аламын").
 _PICK = re.compile(r"^\W*(\d{1,2})\W*(?:\w+\W*){0,2}$")
 MIN_MENU_LINES = 2
+
+
+# Characters of a buyer's message (or a menu line) read for the order: orders are short.
+MAX_ORDER_CHARS = 300
+
+
+@lru_cache(maxsize=50_000)
+def _named(text: str) -> tuple[list[str], list[str]]:
+    """(cities, drugs) a buyer's order or a menu line names, slang read as a query reads it
+    (it is a shop's chat); the buyer's messages repeat ("меф 1г", "4"): cached."""
+    said = analyse(text)
+    return said.of("cities"), said.of("drugs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +73,14 @@ def order_context(messages: Iterable[ChatMessage]) -> dict[str, Order]:
                 if order.cities or order.drugs:
                     out[m.record_id] = Order(list(order.cities), list(order.drugs))
                 continue
-            said = analyse(m.text)
-            cities, drugs = said.of("cities"), said.of("drugs")
+            cities, drugs = _named(m.text[:MAX_ORDER_CHARS])
             if not drugs and (pick := _PICK.match(m.text.strip())) and int(pick[1]) in menu:
-                line = analyse(menu[int(pick[1])], document=True)
-                drugs, cities = line.of("drugs"), cities or line.of("cities")
+                line_cities, drugs = _named(menu[int(pick[1])][:MAX_ORDER_CHARS])
+                cities = cities or line_cities
             if drugs:
-                order.drugs = drugs
+                order.drugs = list(drugs)
             if cities:
-                order.cities = cities
+                order.cities = list(cities)
     return out
 
 
