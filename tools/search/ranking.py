@@ -38,6 +38,9 @@ PURPOSE_WEIGHT = 2.0
 SHOP_WEIGHT = 2.0
 WORDS_WEIGHT = 2.0
 PRICED_WEIGHT = 0.5
+# The share of a drug's or city's weight a text keeps when the query asks for recruiting,
+# payment details or news and the text is none of these.
+OFF_PURPOSE_SHARE = 0.5
 PAYMENT_COST = 1.0
 # What a text that is not content (the buyer's order, a member's message, a seller's text
 # that offers nothing) loses against content, and police news asked about the drug trade.
@@ -122,6 +125,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         trade |= masks.get(("class", name), none)
     shop_named = any(f.startswith("shop:") for i in order for f in facets[i])
     sale = wanted.purpose == "sale"
+    purposes = wanted.purpose is not None or wanted.police
 
     def content(i: int) -> bool:
         if wanted.buyer:
@@ -132,12 +136,16 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     def weight(i: int) -> float:
         w = 0.0
         has_drug = any(f.startswith(("drug:", "order:drug:")) for f in facets[i])
+        # Asked for recruiting or payment details, a text that is neither is about the drug
+        # or city only in passing.
+        beside = 1.0 if sale or not purposes or any(
+            f.startswith("purpose:") for f in facets[i]) else OFF_PURPOSE_SHARE
         for f in facets[i]:
             f = f.removeprefix("order:")
             if f.startswith("drug:"):
-                w += DRUG_WEIGHT
+                w += DRUG_WEIGHT * beside
             elif f.startswith("city:"):
-                w += CITY_WEIGHT
+                w += CITY_WEIGHT * beside
             elif f.startswith("shop:"):
                 w += SHOP_WEIGHT
             elif f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug):
