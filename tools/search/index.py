@@ -648,8 +648,7 @@ class SearchIndex:
                 passage=_best_line(r.text, q_tokens),
                 source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
                 time=as_utc(d["ts"]), shop=d["shop"],
-                cities=[c for c in d["cities"].split("|") if c],
-                drugs=[c for c in d["drugs"].split("|") if c],
+                cities=_named(snap, i, "cities"), drugs=_named(snap, i, "drugs"),
                 role=str(snap.role[i]), classes=_classes(snap, i), facets=facets[i],
                 note=note))
         return hits
@@ -681,6 +680,13 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None
     return for_embedding(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
+
+
+def _named(snap: _Snapshot, i: int, field: str) -> list[str]:
+    """The cities (or drugs) document `i` names, and those of the order it answers."""
+    own = [v for v in snap.docs[i][field].split("|") if v]
+    return own + sorted(v for (f, v), mask in snap.masks.items()
+                        if f == f"order_{field}" and mask[i] and v not in own)
 
 
 def _classes(snap: _Snapshot, i: int) -> list[str]:
