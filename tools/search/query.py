@@ -62,11 +62,13 @@ def plain_terms(query: str, vocab: list[str]) -> list[Term]:
         seen.add(word)
         if _facet_word(word):
             continue
-        tokens = {search_stem(word)}
+        stem = search_stem(word)
+        tokens = {stem}
         if len(word) >= MIN_TRANSLIT and not any(c.isdigit() for c in word):
-            other = latin_stem(word) if _is_cyrillic(word) else cyrillic(word)
+            # The stem's spelling, not the word's: "Айсберга" → aisberg, not aisberga.
+            other = latin_stem(stem) if _is_cyrillic(word) else search_stem(cyrillic(word))
             if len(other) >= MIN_TRANSLIT:
-                tokens |= _with_prefix(vocab, search_stem(other))
+                tokens |= _with_prefix(vocab, other)
         terms.append(Term(word, tuple(sorted(tokens))))
     # A card or phone number however it is grouped is one word.
     terms += [Term(t, (t,)) for t in dict.fromkeys(number_tokens(normalise(query)))]

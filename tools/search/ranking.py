@@ -44,7 +44,7 @@ OFF_PURPOSE_SHARE = 0.5
 PAYMENT_COST = 1.0
 # What a text that is not content (the buyer's order, a member's message, a seller's text
 # that offers nothing) loses against content, and police news asked about the drug trade.
-OTHER_COST = 0.5
+OTHER_COST = 1.0
 NEWS_COST = 2.0
 # Hits at the top that are content whenever there is content among the candidates.
 CONTENT_FIRST = 3
