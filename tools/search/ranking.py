@@ -4,12 +4,14 @@ that weighs, who wrote it, and shops spread over the first hits.
 A candidate's weight is the sum of what it matches of the query:
 
 - the drug asked for (2), the city (1): a shop's offer of the drug in another city is nearer
-  than an offer of another drug in that city;
+  than an offer of another drug in that city; payment details count the drug and city of the
+  order they answer (`order:drug:…`, tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, or police news for a query
-  about the police; for a sale of a named drug, only an offer of that drug;
+  about the police; for a sale of a named drug, only an offer of that drug; asked for
+  recruiting or payment details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers or couriers when those are asked for (1);
-- the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency): a name, a
-  number, "залог", "скидка";
+- the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
+  alphabet): a name, a number, "залог", "скидка";
 - for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
   an order's invoice names the drug too, but it is not what is offered.
 
