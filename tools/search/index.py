@@ -181,7 +181,7 @@ class _Snapshot:
     speaks_for: np.ndarray
     posts: dict[int, str]
     # Each shop's names as index tokens (one list per spelling), its @bots, and its name.
-    shop_names: list[tuple[str, str, list[str]]]
+    shop_names: list[tuple[str, str, list[str], frozenset[str]]]
 
 
 def collection_name(key: str) -> str:
@@ -533,8 +533,16 @@ class SearchIndex:
         assert snap is not None
         keep = self._filter(snap, filters)
         analysed = analyse(query)
+        shops, in_names = _shops_named(snap, query)
+        if in_names:
+            # The words of a shop's name say nothing of what is asked for.
+            read = analyse(" ".join(w for w in name_key(normalise(query)).split()
+                                    if w not in in_names))
+            analysed = Analysed([t for t in analysed.tokens if not t.startswith(CONCEPT_PREFIX)]
+                                + [t for t in read.tokens if t.startswith(CONCEPT_PREFIX)],
+                                read.concepts)
         wanted = read_query(analysed)
-        terms = plain_terms(query, snap.vocab_sorted)
+        terms = plain_terms(query, snap.vocab_sorted, names=in_names)
         # The query's words spelled in the other alphabet are searched for too.
         extra = [t for term in terms for t in term.tokens if t not in analysed.tokens]
         bm25_ranked = (self._bm25_ranks(snap, analysed.tokens + extra, keep)
@@ -548,7 +556,6 @@ class SearchIndex:
         order = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))
         # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
         # search reads the query's facets and ranks by them.
-        shops = _shops_named(snap, query)
         facets = {i: matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
                                                  if snap.speaks_for[i] in shops else [])
                   for i in order}
@@ -700,33 +707,38 @@ _GENERIC_NAME_WORDS = frozenset({"kz", "bot", "shop", "оператор", "opera
                                  "the", "store"})
 
 
-def _shop_names(spellings: list[tuple[str, str, str, str]]) -> list[tuple[str, str, list[str]]]:
-    """(shop id token, shop name, the tokens a query must hold) per spelling of each shop."""
-    out = []
+def _shop_names(spellings: list[tuple[str, str, str, str]]
+                ) -> list[tuple[str, str, list[str], frozenset[str]]]:
+    """(shop id token, shop name, the tokens a query must hold, every word of the spelling as
+    index tokens) per spelling of each shop."""
+    out: list[tuple[str, str, list[str], frozenset[str]]] = []
     for shop, name, kind, label in spellings:
         if kind == "bot":
-            out.append((_token(shop), name, ["@" + label.lstrip("@").lower()]))
+            out.append((_token(shop), name, ["@" + label.lstrip("@").lower()], frozenset()))
             continue
+        every = frozenset(search_stem(w) for w in name_key(label).split() if not w.isdigit())
         # A city, a drug or a job in a name ("Работа в Алматы", "Шоколадная …") names no shop:
         # a query "работа закладчиком Алматы" asks for jobs, not for that channel.
         words = [w for w in name_key(label).split()
                  if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()
                  and not lexicon().concepts_of(w, fuzzy=False)]
         if words:
-            out.append((_token(shop), name, [search_stem(w) for w in words]))
+            out.append((_token(shop), name, [search_stem(w) for w in words], every))
     return out
 
 
-def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
+def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]:
     """The shops a query names (any case ending, Cyrillic or Latin, or an @bot): shop id token
-    → shop name."""
+    → shop name; and the query's words that are words of those names ("шоколадная" of
+    "Шоколадная Фабрика" names the shop, not hashish)."""
     norm = normalise(query)
     words = name_key(norm).split()
     stems = {search_stem(w) for w in words}
     latin = [latin_stem(w) for w in words]
     handles = {"@" + h.lower() for h in handles_in(query)}
     found: dict[str, str] = {}
-    for shop, name, tokens in snap.shop_names:
+    in_names: set[str] = set()
+    for shop, name, tokens, every in snap.shop_names:
         if tokens[0].startswith("@"):
             # "@akbori_kz_bot" is named by the handle, or by "Ақ Бөрі" or "Айсберга" written
             # in letters that spell its first part.
@@ -742,7 +754,8 @@ def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
                                 and any(q.startswith(lt) for q in latin))
                  for t in tokens) >= min(len(tokens), 2):
             found[shop] = name
-    return found
+            in_names |= {w for w in words if search_stem(w) in every}
+    return found, in_names
 
 
 def _token(value: str) -> str:

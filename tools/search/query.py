@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from tools.search.text import (
@@ -49,10 +50,11 @@ def _facet_word(word: str) -> bool:
     return any(c.startswith(_FACET_GROUPS) for c in concepts)
 
 
-def plain_terms(query: str, vocab: list[str]) -> list[Term]:
+def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> list[Term]:
     """The query's words that are neither a city nor a drug nor a function word, each with the
     index tokens that spell it: its own stem, and the tokens of the index (`vocab`, sorted)
-    that begin with its spelling in the other alphabet ("айсберг" → aisberg, aisberga)."""
+    that begin with its spelling in the other alphabet ("айсберг" → aisberg, aisberga).
+    Words of a shop's name the query names (`names`) are plain words whatever they are."""
     terms: list[Term] = []
     seen: set[str] = set()
     for word in _WORD.findall(normalise(query)):
@@ -60,7 +62,7 @@ def plain_terms(query: str, vocab: list[str]) -> list[Term]:
         if word.isdigit() or len(word) < 3 or word in _STOP or word in seen:
             continue
         seen.add(word)
-        if _facet_word(word):
+        if word not in names and _facet_word(word):
             continue
         stem = search_stem(word)
         tokens = {stem}

@@ -19,6 +19,7 @@ GREEN = 7100000012  # another shop's bot chat: the buyer types the order
 CHANNEL = 1900000021  # a market channel carrying several shops' posts
 NEWS = 1900000022
 GROUP = 1900000023
+CHOCO = 7100000013  # a shop whose name is drug slang: "Шоколадная Фабрика"
 
 
 def _msg(i: int, author: str, from_id: str, text: str) -> dict:
@@ -48,6 +49,11 @@ def _export(path):
             _msg(22, "Green", green, "крипта: USDT TRC-20 TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2 — "
                  "59.41 USDT"),
         ]},
+        {"name": "Шоколадная Фабрика", "type": "bot_chat", "id": CHOCO, "messages": [
+            _msg(61, "Даурен", me, "/start"),
+            _msg(62, "Фабрика", f"user{CHOCO}", "🍫 Сәлем! Шоколадная Фабрика ботына қош "
+                 "келдіңіз. Бот: @chocofactory_kz_bot"),
+        ]},
         {"name": "Барахолка Алматы", "type": "public_channel", "id": CHANNEL, "messages": [
             _msg(31, "Барахолка", ch, "❄️ ЛЁД ❄️ Меф кристалл 1г — 17 000 ₸, Астана. "
                  "Бот @ice_almaty_bot"),
@@ -61,6 +67,10 @@ def _export(path):
                  "Оплата на карту Kaspi 4400 4302 9999 0009"),
             _msg(36, "Барахолка", ch, "Меф Алматы ❄️ мефедрон VHQ в наличии, клады 24/7 "
                  "@ice_almaty_bot"),
+            _msg(37, "Барахолка", ch, "Закладкашылар керек! Шымкент, аптасына 200 000 ₸. "
+                 "Жазыңыз @chocofactory_kz_bot"),
+            _msg(38, "Барахолка", ch, "🍫 Шоколад (гашиш) 1г — 12 000 ₸, шоколадка 3г — "
+                 "33 000 ₸. Бот @green_operator_bot"),
         ]},
         {"name": "Работа в Алматы", "type": "public_channel", "id": NEWS, "messages": [
             _msg(41, "Работа", f"channel{NEWS}", "Закладчик керек! Алматы, күніне 50 000 ₸. "
@@ -200,3 +210,12 @@ def test_emoji_code_names_the_drugs_in_a_post_of_a_shops_channel_without_grams()
 ])
 def test_cities_are_found_in_any_case(text, city):
     assert analyse(text).of("cities") == [city]
+
+
+def test_a_shop_named_by_a_drug_word_is_the_shop_not_the_drug(index):
+    result = index.search("шоколадная фабрика", k=10)
+    assert not any(f.startswith(("drug:", "purpose:")) for f in result.facets), result.facets
+    hits = result.hits
+    # Its recruiting post (naming its bot) before another shop's chocolate (hashish).
+    assert _rank(hits, f"tg:{CHANNEL}/37") < _rank(hits, f"tg:{CHANNEL}/38")
+    assert all(any(f.startswith("shop:") for f in h.facets) for h in hits[:2])
