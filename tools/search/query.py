@@ -33,6 +33,8 @@ _FACET_GROUPS = ("cities:", "drugs:", "slang:")
 MIN_TRANSLIT = 4
 # Index tokens one transliterated word may stand for (its case endings in the index).
 MAX_SPELLINGS = 8
+# A stem this long also stands for the index's tokens that begin with it.
+MIN_PREFIX = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,13 @@ def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> li
             continue
         stem = search_stem(word)
         tokens = {stem}
+        # A name takes Kazakh endings in any alphabet ("Вадимге", "Айсбергтен"), and the index
+        # holds it with its endings ("ерболатты" → ерболатт): the stem without Kazakh endings,
+        # and the index's tokens that begin with it.
+        bare = search_stem(kazakh_stem(word))
+        for root in {stem, bare}:
+            if len(root) >= MIN_PREFIX:
+                tokens |= {root} | _with_prefix(vocab, root)
         if len(word) >= MIN_TRANSLIT and not any(c.isdigit() for c in word):
             # The stem's spelling, not the word's: "Айсберга" → aisberg, not aisberga.
             other = latin_stem(stem) if _is_cyrillic(word) else search_stem(cyrillic(word))
