@@ -8,10 +8,14 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from tools.search.text import (
     _KAZAKH_LETTERS,
     _WORD,
+    FUZZY_CUTOFF,
     MAX_WORD_CHARS,
+    fuzzy_candidate,
     kazakh_stem,
     lexicon,
     normalise,
@@ -35,6 +39,8 @@ MIN_TRANSLIT = 4
 MAX_SPELLINGS = 8
 # A stem this long also stands for the index's tokens that begin with it.
 MIN_PREFIX = 5
+# Index tokens a word not in the index may be a typo of.
+MAX_NEAR = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +77,20 @@ def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> li
         # A name takes Kazakh endings in any alphabet ("Вадимге", "Айсбергтен"), and the index
         # holds it with its endings ("ерболатты" → ерболатт): the stem without Kazakh endings,
         # and the index's tokens that begin with it.
-        bare = search_stem(kazakh_stem(word))
-        for root in {stem, bare}:
+        bare = kazakh_stem(word)
+        # The word as typed too: the stemmer cuts names short ("Вадим" → вад).
+        for root in {stem, search_stem(bare), word, bare}:
             if len(root) >= MIN_PREFIX:
                 tokens |= {root} | _with_prefix(vocab, root)
         if len(word) >= MIN_TRANSLIT and not any(c.isdigit() for c in word):
             # The stem's spelling, not the word's: "Айсберга" → aisberg, not aisberga.
-            other = latin_stem(stem) if _is_cyrillic(word) else search_stem(cyrillic(word))
-            if len(other) >= MIN_TRANSLIT:
-                tokens |= _with_prefix(vocab, other)
+            for root in {stem, search_stem(bare)}:
+                other = latin_stem(root) if _is_cyrillic(word) else search_stem(cyrillic(root))
+                if len(other) >= MIN_TRANSLIT:
+                    tokens |= _with_prefix(vocab, other)
+        if not any(_held(vocab, t) for t in tokens) and fuzzy_candidate(word):
+            # Not in the case as typed: a typo of a name ("Ерболот", "Айсбег") is still it.
+            tokens |= _near(vocab, stem)
         terms.append(Term(word, tuple(sorted(tokens))))
     # A card or phone number however it is grouped is one word.
     terms += [Term(t, (t,)) for t in dict.fromkeys(number_tokens(normalise(query)))]
@@ -124,6 +135,20 @@ def _with_prefix(vocab: list[str], prefix: str) -> set[str]:
         out.add(vocab[at])
         at += 1
     return out
+
+
+def _held(vocab: list[str], token: str) -> bool:
+    at = bisect.bisect_left(vocab, token)
+    return at < len(vocab) and vocab[at] == token
+
+
+def _near(vocab: list[str], stem: str) -> set[str]:
+    """The index's tokens that begin with the same letter and differ from `stem` by a typo."""
+    first = bisect.bisect_left(vocab, stem[:1])
+    last = bisect.bisect_left(vocab, stem[:1] + "\U0010ffff")
+    found = process.extract(stem, vocab[first:last], scorer=fuzz.ratio,
+                            score_cutoff=FUZZY_CUTOFF, limit=MAX_NEAR)
+    return {str(token) for token, _, _ in found}
 
 
 def idf(df: int, n: int) -> float:

@@ -82,6 +82,7 @@ def _export(path):
             _msg(51, "Дима", "user5550777", "айсберг карту сменил, теперь на Ерболата, "
                  "номер 8 707 475 77 10"),
             _msg(52, "Дима", "user5550777", "у Ерболата всё чётко, брал вчера"),
+            _msg(53, "Дима", "user5550777", "USDT керек болса Вадимге жаз, p2p арқылы сатады"),
         ]},
     ]
     path.write_text(json.dumps({
@@ -219,3 +220,15 @@ def test_a_shop_named_by_a_drug_word_is_the_shop_not_the_drug(index):
     # Its recruiting post (naming its bot) before another shop's chocolate (hashish).
     assert _rank(hits, f"tg:{CHANNEL}/37") < _rank(hits, f"tg:{CHANNEL}/38")
     assert all(any(f.startswith("shop:") for f in h.facets) for h in hits[:2])
+
+
+def test_a_name_is_found_with_kazakh_endings_and_typos(index):
+    for query in ("Вадим", "Вадимге"):
+        hits = index.search(query, k=10).hits
+        assert _rank(hits, f"tg:{GROUP}/53") < 10, query
+    hits = index.search("Ерболот", k=10).hits  # a typo
+    assert _rank(hits, f"tg:{GROUP}/52") < 10
+    vocab = sorted(["ерболат", "ерболатт", "айсберг", "aisberg"])
+    spelled = {t.word: set(t.tokens) for t in plain_terms("Ерболот Айсбергтен", vocab)}
+    assert "ерболат" in spelled["ерболот"]  # a typo
+    assert {"айсберг", "aisberg"} <= spelled["айсбергтен"]  # a Kazakh ending, and in Latin
