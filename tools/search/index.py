@@ -561,7 +561,7 @@ class SearchIndex:
                   for i in order}
         if mode == "hybrid" and offers_first:
             order = order_hits(snap, order, fused, facets, wanted,
-                               word_coverage(snap, terms, order), k)
+                               word_coverage(snap, terms, order, in_names), k)
         groups = fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
@@ -748,6 +748,8 @@ def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]
             if tokens[0] in handles or tokens[0][1:] in words or (parts and len(parts[0]) >= 4 and (
                     joined.startswith(parts[0]) or any(q.startswith(parts[0]) for q in latin))):
                 found[shop] = name
+                in_names |= {w for w, q in zip(words, latin, strict=True)
+                             if parts and len(q) >= 2 and (q in parts[0] or parts[0] in q)}
         # Every word of a one- or two-word name; two of a longer one ("Шоколадная Фабрика
         # Шымкент" is named by "шоколадная фабрика").
         elif sum(t in stems or (len(lt := latin_stem(t)) >= 3

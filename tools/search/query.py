@@ -49,6 +49,8 @@ class Term:
 
     word: str
     tokens: tuple[str, ...]
+    # Whether the lexicon knows nothing of it: a name, a number, a company, not a job word.
+    entity: bool = True
 
 
 def _facet_word(word: str) -> bool:
@@ -72,6 +74,8 @@ def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> li
         seen.add(word)
         if word not in names and _facet_word(word):
             continue
+        known = bool(lexicon().concepts_of(word, fuzzy=False)
+                     or lexicon().concepts_of(kazakh_stem(word), fuzzy=False))
         stem = search_stem(word)
         tokens = {stem}
         # A name takes Kazakh endings in any alphabet ("Вадимге", "Айсбергтен"), and the index
@@ -91,7 +95,7 @@ def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> li
         if not any(_held(vocab, t) for t in tokens) and fuzzy_candidate(word):
             # Not in the case as typed: a typo of a name ("Ерболот", "Айсбег") is still it.
             tokens |= _near(vocab, stem)
-        terms.append(Term(word, tuple(sorted(tokens))))
+        terms.append(Term(word, tuple(sorted(tokens)), entity=not known))
     # A card or phone number however it is grouped is one word.
     terms += [Term(t, (t,)) for t in dict.fromkeys(number_tokens(normalise(query)))]
     return terms

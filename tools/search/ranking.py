@@ -11,7 +11,8 @@ A candidate's weight is the sum of what it matches of the query:
   recruiting or payment details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers or couriers when those are asked for (1);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
-  alphabet): a name, a number, "залог", "скидка";
+  alphabet): a name, a number, "залог", "скидка"; as much again for a text that holds every
+  rare one the lexicon does not know (a name, a number, a company) and most of the rest;
 - for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
   an order's invoice names the drug too, but it is not what is offered.
 
@@ -23,7 +24,7 @@ less `OTHER_COST`, and a button press of a word or two comes last whatever it ma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,6 +49,11 @@ PAYMENT_COST = 1.0
 # that offers nothing) loses against content, and police news asked about the drug trade.
 OTHER_COST = 1.0
 NEWS_COST = 2.0
+# A word of the query held by at most this many documents, or this share of them, is rare:
+# a name, a number, a company, what the analyst is looking for whoever wrote it.
+RARE_DOCS = 3
+RARE_SHARE = 0.02
+RARE_COVERAGE = 0.5
 # Hits at the top that are content whenever there is content among the candidates.
 CONTENT_FIRST = 3
 # Within one weight, each earlier hit of the same shop costs a hit this much of the best fused
@@ -81,10 +87,12 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
     return out
 
 
-def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[int]
-                  ) -> dict[int, float]:
+def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[int],
+                  names: Collection[str] = ()) -> dict[int, float]:
     """The share of the query's plain words (weighted by inverse document frequency) each
-    candidate holds, from the BM25 index's postings."""
+    candidate holds, from the BM25 index's postings; plus one for a candidate that holds every
+    rare one (a name, a number, a company: held by few documents of the case), unless the
+    words are the name of a shop the query names (`names`): that shop's texts count for it."""
     if not terms or not candidates:
         return {}
     scores: dict[str, Any] = snap.bm25.scores
@@ -92,6 +100,8 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
     indptr, indices, n = scores["indptr"], scores["indices"], int(scores["num_docs"])
     wanted = np.array(sorted(set(candidates)), dtype=np.int64)
     held = np.zeros(len(wanted), dtype=np.float64)
+    rare = np.ones(len(wanted), dtype=bool)
+    any_rare = False
     total = 0.0
     for term in terms:
         docs_with: list[np.ndarray] = []
@@ -103,11 +113,19 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
                 df = max(df, len(posting))
         weight = idf(df, n) if df else idf(0, max(n, 1))
         total += weight
-        if docs_with:
-            held += weight * np.isin(wanted, np.concatenate(docs_with))
+        has = (np.isin(wanted, np.concatenate(docs_with)) if docs_with
+               else np.zeros(len(wanted), dtype=bool))
+        held += weight * has
+        if term.entity and 0 < df <= max(RARE_DOCS, RARE_SHARE * n) and term.word not in names:
+            rare &= has
+            any_rare = True
     if total <= 0:
         return {}
-    return {int(i): float(h / total) for i, h in zip(wanted, held, strict=True) if h > 0}
+    held /= total
+    if any_rare:
+        # Only a text that holds most of the query besides: not one word of five.
+        held += rare & (held >= RARE_COVERAGE)
+    return {int(i): float(h) for i, h in zip(wanted, held, strict=True) if h > 0}
 
 
 def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],

@@ -232,3 +232,12 @@ def test_a_name_is_found_with_kazakh_endings_and_typos(index):
     spelled = {t.word: set(t.tokens) for t in plain_terms("Ерболот Айсбергтен", vocab)}
     assert "ерболат" in spelled["ерболот"]  # a typo
     assert {"айсберг", "aisberg"} <= spelled["айсбергтен"]  # a Kazakh ending, and in Latin
+
+
+def test_a_rare_name_beside_a_purpose_word_finds_who_mentions_it_right_after_three_offers(
+        index):
+    # "USDT" asks for payment details; "Вадим" is the man the analyst looks for: the chat
+    # message naming him comes before payment details that do not (after three offers).
+    hits = index.search("usdt Вадим", k=10).hits
+    assert all(h.role == "seller" for h in hits[:3])
+    assert _rank(hits, f"tg:{GROUP}/53") == 3, [(h.record_id, h.facets) for h in hits]
