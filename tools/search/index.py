@@ -561,7 +561,7 @@ class SearchIndex:
                   for i in order}
         if mode == "hybrid" and offers_first:
             order = order_hits(snap, order, fused, facets, wanted,
-                               word_coverage(snap, terms, order, in_names), k)
+                               word_coverage(snap, terms, order, rare_words=not shops), k)
         groups = fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}

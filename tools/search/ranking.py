@@ -24,7 +24,7 @@ less `OTHER_COST`, and a button press of a word or two comes last whatever it ma
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,11 +88,12 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
 
 
 def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[int],
-                  names: Collection[str] = ()) -> dict[int, float]:
+                  rare_words: bool = True) -> dict[int, float]:
     """The share of the query's plain words (weighted by inverse document frequency) each
-    candidate holds, from the BM25 index's postings; plus one for a candidate that holds every
-    rare one (a name, a number, a company: held by few documents of the case), unless the
-    words are the name of a shop the query names (`names`): that shop's texts count for it."""
+    candidate holds, from the BM25 index's postings; plus one, with `rare_words`, for a
+    candidate that holds every rare one (a name, a number, a company: held by few documents of
+    the case) and most of the rest. A query that names a shop asks for that shop's texts (its
+    facet), not for the texts that spell its name."""
     if not terms or not candidates:
         return {}
     scores: dict[str, Any] = snap.bm25.scores
@@ -116,7 +117,7 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
         has = (np.isin(wanted, np.concatenate(docs_with)) if docs_with
                else np.zeros(len(wanted), dtype=bool))
         held += weight * has
-        if term.entity and 0 < df <= max(RARE_DOCS, RARE_SHARE * n) and term.word not in names:
+        if rare_words and term.entity and 0 < df <= max(RARE_DOCS, RARE_SHARE * n):
             rare &= has
             any_rare = True
     if total <= 0:
