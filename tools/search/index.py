@@ -480,9 +480,12 @@ class SearchIndex:
                         mask = masks.setdefault((field, value), np.zeros(n, dtype=bool))
                         mask[i] = True
         by_id = {d["record_id"]: i for i, d in enumerate(docs)}
-        # Payment details in a bot chat are found by the drug and city of the order they answer.
+        # Payment details in a bot chat are found by the drug and city of the order they answer
+        # (not a card wanted from a dropper).
+        none = np.zeros(n, dtype=bool)
         masks |= order_masks(read_orders(self.store, self.case, docs, role), by_id,
-                             masks.get(("class", "payment"), np.zeros(n, dtype=bool)), masks, n)
+                             masks.get(("class", "payment"), none)
+                             & ~masks.get(("class", "recruit"), none), masks, n)
         for i, post in posts.items():
             # A channel post read as a listing is one text with the post.
             if (j := by_id.get(post)) is not None:

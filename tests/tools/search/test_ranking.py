@@ -43,6 +43,9 @@ def _export(path):
             _msg(6, "Лёд", ice, "Оплата получена ✅ Координаты пришлю в течение 15 минут"),
             _msg(7, "Даурен", me, "1"),
             _msg(8, "Лёд", ice, "Kaspi перевод по номеру 8 (707) 475-77-10, 12 000 ₸"),
+            _msg(9, "Даурен", me, "а работа есть?"),
+            _msg(10, "Лёд", ice, "Нужны дропы: карта Kaspi Gold, 50 000 ₸ в неделю, пиши "
+                 "@ice_almaty_bot"),
         ]},
         {"name": "Green Operator", "type": "bot_chat", "id": GREEN, "messages": [
             _msg(21, "Даурен", me, "хочу гашиш 2г в Астане"),
@@ -241,3 +244,9 @@ def test_a_rare_name_beside_a_purpose_word_finds_who_mentions_it_right_after_thr
     hits = index.search("usdt Вадим", k=10).hits
     assert all(h.role == "seller" for h in hits[:3])
     assert _rank(hits, f"tg:{GROUP}/53") == 3, [(h.record_id, h.facets) for h in hits]
+
+
+def test_a_card_wanted_from_a_dropper_answers_no_order(index):
+    hit = next(h for h in index.search("дропы карта", k=10).hits
+               if f"tg:{ICE}/10" in h.record_ids)
+    assert "recruit" in hit.classes and not hit.drugs and not hit.cities
