@@ -24,6 +24,7 @@ from tools.search.orders import order_masks, read_orders
 from tools.search.query import plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
+    _WORD,
     CONCEPT_PREFIX,
     Analysed,
     analyse,
@@ -539,8 +540,8 @@ class SearchIndex:
         shops, in_names = _shops_named(snap, query)
         if in_names:
             # The words of a shop's name say nothing of what is asked for.
-            read = analyse(" ".join(w for w in name_key(normalise(query)).split()
-                                    if w not in in_names))
+            read = analyse(" ".join(w for w in _WORD.findall(normalise(query))
+                                    if not set(name_key(w).split()) <= in_names))
             analysed = Analysed([t for t in analysed.tokens if not t.startswith(CONCEPT_PREFIX)]
                                 + [t for t in read.tokens if t.startswith(CONCEPT_PREFIX)],
                                 read.concepts)
@@ -720,11 +721,14 @@ def _shop_names(spellings: list[tuple[str, str, str, str]]
             out.append((_token(shop), name, ["@" + label.lstrip("@").lower()], frozenset()))
             continue
         every = frozenset(search_stem(w) for w in name_key(label).split() if not w.isdigit())
-        # A city, a drug or a job in a name ("Работа в Алматы", "Шоколадная …") names no shop:
-        # a query "работа закладчиком Алматы" asks for jobs, not for that channel.
+        # A city, a drug or a job in a name ("Работа в Алматы", "Шоколадная …", "… |
+        # Усть-Каменогорск") names no shop: a query "работа закладчиком Алматы" asks for jobs,
+        # not for that channel.
+        known = {part for w in _WORD.findall(normalise(label))
+                 if lexicon().concepts_of(w, fuzzy=False) for part in name_key(w).split()}
         words = [w for w in name_key(label).split()
                  if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()
-                 and not lexicon().concepts_of(w, fuzzy=False)]
+                 and w not in known]
         if words:
             out.append((_token(shop), name, [search_stem(w) for w in words], every))
     return out

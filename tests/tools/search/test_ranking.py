@@ -81,6 +81,11 @@ def _export(path):
             _msg(42, "Работа", f"channel{NEWS}", "🚔 В Алматы задержали курьера с 120 граммами "
                  "мефедрона, возбуждено уголовное дело"),
         ]},
+        {"name": "Лёд | Усть-Каменогорск", "type": "public_channel", "id": 1900000024,
+         "messages": [
+            _msg(71, "Лёд", "channel1900000024", "❄️ Амфетамин 1г — 16 000 ₸, клады 24/7. "
+                 "Бот @ice_almaty_bot"),
+        ]},
         {"name": "Тусовка", "type": "private_supergroup", "id": GROUP, "messages": [
             _msg(51, "Дима", "user5550777", "айсберг карту сменил, теперь на Ерболата, "
                  "номер 8 707 475 77 10"),
@@ -250,3 +255,9 @@ def test_a_card_wanted_from_a_dropper_answers_no_order(index):
     hit = next(h for h in index.search("дропы карта", k=10).hits
                if f"tg:{ICE}/10" in h.record_ids)
     assert "recruit" in hit.classes and not hit.drugs and not hit.cities
+
+
+def test_a_city_in_a_shops_channel_title_is_still_a_city_of_the_query(index):
+    # "Лёд | Усть-Каменогорск": the query asks for the city, it does not name the channel.
+    result = index.search("амфетамин Усть-Каменогорск", k=5)
+    assert "city:Усть-Каменогорск" in result.facets, result.facets
