@@ -137,10 +137,13 @@ class QueryFacets:
     # Whether it asks for droppers (cards, their holders), or for couriers, among recruiting.
     drops: bool = False
     couriers: bool = False
+    # Whether it asks about the police (arrests, seizures, sentences): news answers it.
+    police: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
-                + ([f"purpose:{self.purpose}"] if self.purpose else []))
+                + ([f"purpose:{self.purpose}"] if self.purpose else [])
+                + (["purpose:news"] if self.police else []))
 
 
 def read_query(analysed: Analysed) -> QueryFacets:
@@ -167,4 +170,5 @@ def read_query(analysed: Analysed) -> QueryFacets:
     couriers = purpose == "recruit" and any(
         _COURIERS.search(t) is not None for t in analysed.tokens)
     return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
-                       buyer=buyer, drops=drops, couriers=couriers)
+                       buyer=buyer, drops=drops, couriers=couriers,
+                       police="topics:police" in concepts)

@@ -19,8 +19,12 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import Embedder
-from tools.search.facets import CHANNELS, QueryFacets, doc_facets, handles_in, read_query
+from tools.search.facets import CHANNELS, doc_facets, handles_in, read_query
+from tools.search.orders import order_masks, read_orders
+from tools.search.query import plain_terms
+from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
+    _WORD,
     CONCEPT_PREFIX,
     Analysed,
     analyse,
@@ -71,16 +75,11 @@ Mode = Literal["hybrid", "bm25", "vector"]
 # Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
-FORMAT = META + "v5"
+FORMAT = META + "v7"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
 PAD = META + "pad"
-# Within one tier of matched facets, each earlier hit of the same shop costs a hit this much of
-# the best fused score: results spread over shops.
-SHOP_REPEAT_COST = 0.25
-# Hits spread over shops, per hit asked for (folding may join some); the rest keep their order.
-SPREAD_PICKS = 3
 # Texts folded into one hit keep at most this many citations.
 MAX_CITATIONS = 20
 
@@ -168,6 +167,8 @@ class _Snapshot:
     docs: list[dict[str, Any]]
     bm25: bm25s.BM25
     vocab: set[str]
+    # The same, sorted: query words are looked for by prefix in the other alphabet.
+    vocab_sorted: list[str]
     by_id: dict[str, int]
     kind: np.ndarray
     shop: np.ndarray
@@ -181,7 +182,7 @@ class _Snapshot:
     speaks_for: np.ndarray
     posts: dict[int, str]
     # Each shop's names as index tokens (one list per spelling), its @bots, and its name.
-    shop_names: list[tuple[str, str, list[str]]]
+    shop_names: list[tuple[str, str, list[str], frozenset[str]]]
 
 
 def collection_name(key: str) -> str:
@@ -480,6 +481,12 @@ class SearchIndex:
                         mask = masks.setdefault((field, value), np.zeros(n, dtype=bool))
                         mask[i] = True
         by_id = {d["record_id"]: i for i, d in enumerate(docs)}
+        # Payment details in a bot chat are found by the drug and city of the order they answer
+        # (not a card wanted from a dropper).
+        none = np.zeros(n, dtype=bool)
+        masks |= order_masks(read_orders(self.store, self.case, docs, role), by_id,
+                             masks.get(("class", "payment"), none)
+                             & ~masks.get(("class", "recruit"), none), masks, n)
         for i, post in posts.items():
             # A channel post read as a listing is one text with the post.
             if (j := by_id.get(post)) is not None:
@@ -487,9 +494,9 @@ class SearchIndex:
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
+        vocab = {t for doc in corpus for t in doc} - {PAD}
         self._snapshot = _Snapshot(
-            docs=docs, bm25=bm25, vocab={t for doc in corpus for t in doc} - {PAD},
-            by_id=by_id,
+            docs=docs, bm25=bm25, vocab=vocab, vocab_sorted=sorted(vocab), by_id=by_id,
             kind=np.array([d["kind"] for d in docs], dtype=object),
             shop=np.array([d["shop"] or "" for d in docs], dtype=object),
             ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
@@ -530,8 +537,20 @@ class SearchIndex:
         assert snap is not None
         keep = self._filter(snap, filters)
         analysed = analyse(query)
+        shops, in_names = _shops_named(snap, query)
+        if in_names:
+            # The words of a shop's name say nothing of what is asked for.
+            read = analyse(" ".join(w for w in _WORD.findall(normalise(query))
+                                    if not set(name_key(w).split()) <= in_names))
+            analysed = Analysed([t for t in analysed.tokens if not t.startswith(CONCEPT_PREFIX)]
+                                + [t for t in read.tokens if t.startswith(CONCEPT_PREFIX)],
+                                read.concepts)
         wanted = read_query(analysed)
-        bm25_ranked = self._bm25_ranks(snap, analysed, keep) if mode != "vector" else []
+        terms = plain_terms(query, snap.vocab_sorted, names=in_names)
+        # The query's words spelled in the other alphabet are searched for too.
+        extra = [t for term in terms for t in term.tokens if t not in analysed.tokens]
+        bm25_ranked = (self._bm25_ranks(snap, analysed.tokens + extra, keep)
+                       if mode != "vector" else [])
         vector_ranked = (self._vector_ranks(snap, query, analysed, keep) if mode != "bm25"
                          else [])
         fused: dict[int, float] = {}
@@ -541,13 +560,13 @@ class SearchIndex:
         order = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))
         # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
         # search reads the query's facets and ranks by them.
-        shops = _shops_named(snap, query)
-        facets = {i: _matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
-                                                  if snap.speaks_for[i] in shops else [])
+        facets = {i: matched(snap, i, wanted) + ([f"shop:{shops[snap.speaks_for[i]]}"]
+                                                 if snap.speaks_for[i] in shops else [])
                   for i in order}
         if mode == "hybrid" and offers_first:
-            order = _rank(snap, order, fused, facets, wanted, k)
-        groups = _fold(snap, order, k)
+            order = order_hits(snap, order, fused, facets, wanted,
+                               word_coverage(snap, terms, order, rare_words=not shops), k)
+        groups = fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
         for i in fused:
@@ -581,7 +600,9 @@ class SearchIndex:
                              ("drugs", _concept(f.drug, "drugs") if f.drug else None),
                              ("payment", f.payment)):
             if value is not None:
-                keep &= snap.masks.get((field, value), np.zeros(n, dtype=bool))
+                # Payment details count for the drug and city of the order they answer.
+                keep &= (snap.masks.get((field, value), np.zeros(n, dtype=bool))
+                         | snap.masks.get((f"order_{field}", value), np.zeros(n, dtype=bool)))
         if f.shop is not None:
             keep &= snap.shop == f.shop
         if f.kind is not None:
@@ -593,9 +614,9 @@ class SearchIndex:
                 keep &= snap.ts <= f.until.timestamp()
         return keep
 
-    def _bm25_ranks(self, snap: _Snapshot, analysed: Analysed, keep: np.ndarray | None
+    def _bm25_ranks(self, snap: _Snapshot, query_tokens: list[str], keep: np.ndarray | None
                     ) -> list[int]:
-        tokens = [t for t in analysed.tokens if t in snap.vocab]
+        tokens = [t for t in query_tokens if t in snap.vocab]
         if not tokens or not snap.docs:
             return []
         mask = keep.astype(np.float32) if keep is not None else None
@@ -638,8 +659,7 @@ class SearchIndex:
                 passage=_best_line(r.text, q_tokens),
                 source=Source(file=r.name, sha256=r.sha256, locator=r.locator, format=r.format),
                 time=as_utc(d["ts"]), shop=d["shop"],
-                cities=[c for c in d["cities"].split("|") if c],
-                drugs=[c for c in d["drugs"].split("|") if c],
+                cities=_named(snap, i, "cities"), drugs=_named(snap, i, "drugs"),
                 role=str(snap.role[i]), classes=_classes(snap, i), facets=facets[i],
                 note=note))
         return hits
@@ -673,83 +693,16 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     return for_embedding(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
 
 
+def _named(snap: _Snapshot, i: int, field: str) -> list[str]:
+    """The cities (or drugs) document `i` names, and those of the order it answers."""
+    own = [v for v in snap.docs[i][field].split("|") if v]
+    return own + sorted(v for (f, v), mask in snap.masks.items()
+                        if f == f"order_{field}" and mask[i] and v not in own)
+
+
 def _classes(snap: _Snapshot, i: int) -> list[str]:
     return sorted(value for (field, value), mask in snap.masks.items()
                   if field == "class" and mask[i])
-
-
-_PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
-_TRADE = tuple(_PURPOSE_CLASS.values())
-
-
-def _matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
-    """The query's facets that document `i` has."""
-    out = []
-    for field, values, label in (("cities", wanted.cities, "city"),
-                                 ("drugs", wanted.drugs, "drug")):
-        out += [f"{label}:{v}" for v in values
-                if (mask := snap.masks.get((field, v))) is not None and mask[i]]
-    if wanted.purpose is not None:
-        mask = snap.masks.get(("class", _PURPOSE_CLASS[wanted.purpose]))
-        if mask is not None and mask[i]:
-            out.append(f"purpose:{wanted.purpose}")
-    return out
-
-
-def _rank(snap: _Snapshot, order: list[int], fused: dict[int, float],
-          facets: dict[int, list[str]], wanted: QueryFacets, k: int) -> list[int]:
-    """The candidates by tier, then fused score spread over shops.
-
-    A tier is (is content, how many of the query's facets it has). Content is a text of a few
-    words or more; for a query about the drug trade, also a seller's (a shop's bot, a channel,
-    a market vendor) that offers, recruits or hands out payment details: the buyer's own
-    "хочу меф 1 в Астана", a chat member's gossip, a sofa for sale go below every offer, a
-    button press below everything.
-    """
-    priced = snap.masks.get(("class", "priced"))
-    drops = snap.masks.get(("class", "drops"))
-    couriers = snap.masks.get(("class", "couriers"))
-    trade = np.zeros(len(snap.docs), dtype=bool)
-    for name in _TRADE:
-        if (mask := snap.masks.get(("class", name))) is not None:
-            trade |= mask
-
-    def tier(i: int) -> tuple[int, int]:
-        if wanted.buyer:
-            content = snap.role[i] == "buyer"
-        else:
-            content = (not snap.short[i] and snap.role[i] == "seller"
-                       and (not wanted.trade or bool(trade[i])))
-        # What the query asks for (recruiting, payment details, a shop) weighs more than a
-        # city or drug named beside it.
-        weight = sum(2 if f.startswith(("purpose:", "shop:")) else 1 for f in facets[i])
-        if wanted.drugs and priced is not None and priced[i]:
-            weight += 1
-        if wanted.drops and drops is not None and drops[i]:
-            weight += 1
-        if wanted.couriers and couriers is not None and couriers[i]:
-            weight += 1
-        return int(content), weight
-
-    best = max(fused.values(), default=1.0)
-    tiers: dict[tuple[int, int], list[int]] = {}
-    for i in order:
-        tiers.setdefault(tier(i), []).append(i)
-    ranked: list[int] = []
-    for key in sorted(tiers, reverse=True):
-        # Greedy: the next hit is the best of the tier after what its shop already shows.
-        left = tiers[key]
-        shown: dict[Any, int] = {}
-        while left and len(ranked) < SPREAD_PICKS * k:
-            j = max(range(len(left)), key=lambda n: (
-                fused[left[n]] / best - SHOP_REPEAT_COST * shown.get(snap.speaks_for[left[n]], 0),
-                -n))
-            i = left.pop(j)
-            shown[snap.speaks_for[i]] = shown.get(snap.speaks_for[i], 0) + 1
-            ranked.append(i)
-        # Below what can be shown, the spreading does not matter: the rest in order.
-        ranked += left
-    return ranked
 
 
 # Words of shop names that do not tell one shop from another.
@@ -758,30 +711,41 @@ _GENERIC_NAME_WORDS = frozenset({"kz", "bot", "shop", "оператор", "opera
                                  "the", "store"})
 
 
-def _shop_names(spellings: list[tuple[str, str, str, str]]) -> list[tuple[str, str, list[str]]]:
-    """(shop id token, shop name, the tokens a query must hold) per spelling of each shop."""
-    out = []
+def _shop_names(spellings: list[tuple[str, str, str, str]]
+                ) -> list[tuple[str, str, list[str], frozenset[str]]]:
+    """(shop id token, shop name, the tokens a query must hold, every word of the spelling as
+    index tokens) per spelling of each shop."""
+    out: list[tuple[str, str, list[str], frozenset[str]]] = []
     for shop, name, kind, label in spellings:
         if kind == "bot":
-            out.append((_token(shop), name, ["@" + label.lstrip("@").lower()]))
+            out.append((_token(shop), name, ["@" + label.lstrip("@").lower()], frozenset()))
             continue
+        every = frozenset(search_stem(w) for w in name_key(label).split() if not w.isdigit())
+        # A city, a drug or a job in a name ("Работа в Алматы", "Шоколадная …", "… |
+        # Усть-Каменогорск") names no shop: a query "работа закладчиком Алматы" asks for jobs,
+        # not for that channel.
+        known = {part for w in _WORD.findall(normalise(label))
+                 if lexicon().concepts_of(w, fuzzy=False) for part in name_key(w).split()}
         words = [w for w in name_key(label).split()
-                 if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()]
+                 if len(w) > 2 and w not in _GENERIC_NAME_WORDS and not w.isdigit()
+                 and w not in known]
         if words:
-            out.append((_token(shop), name, [search_stem(w) for w in words]))
+            out.append((_token(shop), name, [search_stem(w) for w in words], every))
     return out
 
 
-def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
+def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]:
     """The shops a query names (any case ending, Cyrillic or Latin, or an @bot): shop id token
-    → shop name."""
+    → shop name; and the query's words that are words of those names ("шоколадная" of
+    "Шоколадная Фабрика" names the shop, not hashish)."""
     norm = normalise(query)
     words = name_key(norm).split()
     stems = {search_stem(w) for w in words}
     latin = [latin_stem(w) for w in words]
     handles = {"@" + h.lower() for h in handles_in(query)}
     found: dict[str, str] = {}
-    for shop, name, tokens in snap.shop_names:
+    in_names: set[str] = set()
+    for shop, name, tokens, every in snap.shop_names:
         if tokens[0].startswith("@"):
             # "@akbori_kz_bot" is named by the handle, or by "Ақ Бөрі" or "Айсберга" written
             # in letters that spell its first part.
@@ -791,25 +755,16 @@ def _shops_named(snap: _Snapshot, query: str) -> dict[str, str]:
             if tokens[0] in handles or tokens[0][1:] in words or (parts and len(parts[0]) >= 4 and (
                     joined.startswith(parts[0]) or any(q.startswith(parts[0]) for q in latin))):
                 found[shop] = name
+                in_names |= {w for w, q in zip(words, latin, strict=True)
+                             if parts and len(q) >= 2 and (q in parts[0] or parts[0] in q)}
         # Every word of a one- or two-word name; two of a longer one ("Шоколадная Фабрика
         # Шымкент" is named by "шоколадная фабрика").
         elif sum(t in stems or (len(lt := latin_stem(t)) >= 3
                                 and any(q.startswith(lt) for q in latin))
                  for t in tokens) >= min(len(tokens), 2):
             found[shop] = name
-    return found
-
-
-def _fold(snap: _Snapshot, order: list[int], k: int) -> list[list[int]]:
-    """The first `k` distinct texts of `order`, each with the documents folded into it."""
-    groups: dict[Any, list[int]] = {}
-    for i in order:
-        key = snap.fold[i]
-        if key in groups:
-            groups[key].append(i)
-        elif len(groups) < k:
-            groups[key] = [i]
-    return list(groups.values())
+            in_names |= {w for w in words if search_stem(w) in every}
+    return found, in_names
 
 
 def _token(value: str) -> str:

@@ -200,9 +200,9 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
         concepts |= found
     # Emoji code speaks when no word does ("💎 Соль (крис)" is salt, not a mephedrone
     # crystal), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
-    # "❄️ С возвращением!").
+    # "❄️ С возвращением!") or in the channel of a shop that has a bot ("15% жеңілдік ❄️🌿🍫").
     if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
-            not document or _GRAMS.search(norm) is not None):
+            not document or in_shop or _GRAMS.search(norm) is not None):
         for symbol, keys in lexicon().symbols.items():
             if symbol in norm:
                 concepts |= keys

@@ -117,6 +117,16 @@ def hit_sources(conn: Connection, case: str, record_ids: list[str]) -> dict[str,
         .where(records.c.case == case, records.c.id.in_(record_ids)))}
 
 
+def record_texts(conn: Connection, case: str, record_ids: Sequence[str],
+                 batch: int = 500) -> list[Any]:
+    """`id, text, data` of those records, read in batches of ids."""
+    out: list[Any] = []
+    for at in range(0, len(record_ids), batch):
+        out += conn.execute(select(records.c.id, records.c.text, records.c.data).where(
+            records.c.case == case, records.c.id.in_(list(record_ids[at : at + batch])))).all()
+    return out
+
+
 def shop_links_of(conn: Connection, case: str) -> tuple[dict[str, str], dict[str, str]]:
     """(chat id → shop id, @bot handle → shop id) as resolved at import."""
     chats: dict[str, str] = {}

@@ -1,0 +1,235 @@
+"""How the hybrid search orders its candidates: what of the query each one matches, how much
+that weighs, who wrote it, and shops spread over the first hits.
+
+A candidate's weight is the sum of what it matches of the query:
+
+- the drug asked for (2), the city (1): a shop's offer of the drug in another city is nearer
+  than an offer of another drug in that city; payment details count the drug and city of the
+  order they answer (`order:drug:…`, tools/search/orders.py);
+- the purpose (2): an offer, a recruitment post, payment details, or police news for a query
+  about the police; for a sale of a named drug, only an offer of that drug; asked for
+  recruiting or payment details, a text that is neither keeps half its drug and city weight;
+- the shop named (2), droppers or couriers when those are asked for (1);
+- the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
+  alphabet): a name, a number, "залог", "скидка"; as much again for a text that holds every
+  rare one the lexicon does not know (a name, a number, a company) and most of the rest;
+- for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
+  an order's invoice names the drug too, but it is not what is offered.
+
+Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
+query is in the buyer's words) — comes first at equal weight and always fills the first three
+hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad) follow by weight
+less `OTHER_COST`, and a button press of a word or two comes last whatever it matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tools.search.facets import QueryFacets
+from tools.search.query import Term, idf
+
+if TYPE_CHECKING:
+    from tools.search.index import _Snapshot
+
+DRUG_WEIGHT = 2.0
+CITY_WEIGHT = 1.0
+PURPOSE_WEIGHT = 2.0
+SHOP_WEIGHT = 2.0
+WORDS_WEIGHT = 2.0
+PRICED_WEIGHT = 0.5
+# The share of a drug's or city's weight a text keeps when the query asks for recruiting,
+# payment details or news and the text is none of these.
+OFF_PURPOSE_SHARE = 0.5
+PAYMENT_COST = 1.0
+# What a text that is not content (the buyer's order, a member's message, a seller's text
+# that offers nothing) loses against content, and police news asked about the drug trade.
+OTHER_COST = 1.0
+NEWS_COST = 2.0
+# A word of the query held by at most this many documents, or this share of them, is rare:
+# a name, a number, a company, what the analyst is looking for whoever wrote it.
+RARE_DOCS = 3
+RARE_SHARE = 0.02
+RARE_COVERAGE = 0.5
+# Hits at the top that are content whenever there is content among the candidates.
+CONTENT_FIRST = 3
+# Within one weight, each earlier hit of the same shop costs a hit this much of the best fused
+# score: results spread over shops.
+SHOP_REPEAT_COST = 0.25
+# Hits spread over shops, per hit asked for (folding may join some); the rest keep their order.
+SPREAD_PICKS = 3
+# Weights are compared in steps of this size, so that shops spread among near-equals.
+STEP = 0.25
+
+_PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
+TRADE_CLASSES = tuple(_PURPOSE_CLASS.values())
+
+
+def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
+    """The query's facets that document `i` has."""
+    out = []
+    for field, values, label in (("cities", wanted.cities, "city"),
+                                 ("drugs", wanted.drugs, "drug")):
+        for v in values:
+            if (mask := snap.masks.get((field, v))) is not None and mask[i]:
+                out.append(f"{label}:{v}")
+            elif (mask := snap.masks.get((f"order_{field}", v))) is not None and mask[i]:
+                # Payment details that answer the buyer's order of it (tools/search/orders.py).
+                out.append(f"order:{label}:{v}")
+    purpose = "news" if wanted.police else wanted.purpose
+    if purpose is not None:
+        mask = snap.masks.get(("class", _PURPOSE_CLASS.get(purpose, purpose)))
+        if mask is not None and mask[i]:
+            out.append(f"purpose:{purpose}")
+    return out
+
+
+def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[int],
+                  rare_words: bool = True) -> dict[int, float]:
+    """The share of the query's plain words (weighted by inverse document frequency) each
+    candidate holds, from the BM25 index's postings; plus one, with `rare_words`, for a
+    candidate that holds every rare one (a name, a number, a company: held by few documents of
+    the case) and most of the rest. A query that names a shop asks for that shop's texts (its
+    facet), not for the texts that spell its name."""
+    if not terms or not candidates:
+        return {}
+    scores: dict[str, Any] = snap.bm25.scores
+    vocab: dict[str, int] = snap.bm25.vocab_dict
+    indptr, indices, n = scores["indptr"], scores["indices"], int(scores["num_docs"])
+    wanted = np.array(sorted(set(candidates)), dtype=np.int64)
+    held = np.zeros(len(wanted), dtype=np.float64)
+    rare = np.ones(len(wanted), dtype=bool)
+    any_rare = False
+    total = 0.0
+    for term in terms:
+        docs_with: list[np.ndarray] = []
+        df = 0
+        for token in term.tokens:
+            if (col := vocab.get(token)) is not None:
+                posting = indices[indptr[col] : indptr[col + 1]]
+                docs_with.append(posting)
+                df = max(df, len(posting))
+        weight = idf(df, n) if df else idf(0, max(n, 1))
+        total += weight
+        has = (np.isin(wanted, np.concatenate(docs_with)) if docs_with
+               else np.zeros(len(wanted), dtype=bool))
+        held += weight * has
+        if rare_words and term.entity and 0 < df <= max(RARE_DOCS, RARE_SHARE * n):
+            rare &= has
+            any_rare = True
+    if total <= 0:
+        return {}
+    held /= total
+    if any_rare:
+        # Only a text that holds most of the query besides: not one word of five.
+        held += rare & (held >= RARE_COVERAGE)
+    return {int(i): float(h) for i, h in zip(wanted, held, strict=True) if h > 0}
+
+
+def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
+               facets: dict[int, list[str]], wanted: QueryFacets, coverage: dict[int, float],
+               k: int) -> list[int]:
+    """The candidates by weight (content first at equal weight, button presses last), shops
+    spread among equals, content in the first `CONTENT_FIRST` places."""
+    masks = snap.masks
+    none = np.zeros(len(snap.docs), dtype=bool)
+    priced = masks.get(("class", "priced"), none)
+    payment = masks.get(("class", "payment"), none)
+    news = masks.get(("class", "news"), none)
+    drops = masks.get(("class", "drops"), none)
+    couriers = masks.get(("class", "couriers"), none)
+    trade = none.copy()
+    for name in TRADE_CLASSES:
+        trade |= masks.get(("class", name), none)
+    shop_named = any(f.startswith("shop:") for i in order for f in facets[i])
+    sale = wanted.purpose == "sale"
+    purposes = wanted.purpose is not None or wanted.police
+
+    def content(i: int) -> bool:
+        if wanted.buyer:
+            return bool(snap.role[i] == "buyer")
+        return (not snap.short[i] and snap.role[i] == "seller"
+                and (not wanted.trade or bool(trade[i])))
+
+    def weight(i: int) -> float:
+        w = 0.0
+        has_drug = any(f.startswith(("drug:", "order:drug:")) for f in facets[i])
+        # Asked for recruiting or payment details, a text that is neither is about the drug
+        # or city only in passing.
+        beside = 1.0 if sale or not purposes or any(
+            f.startswith("purpose:") for f in facets[i]) else OFF_PURPOSE_SHARE
+        for f in facets[i]:
+            f = f.removeprefix("order:")
+            if f.startswith("drug:"):
+                w += DRUG_WEIGHT * beside
+            elif f.startswith("city:"):
+                w += CITY_WEIGHT * beside
+            elif f.startswith("shop:"):
+                w += SHOP_WEIGHT
+            elif f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug):
+                w += PURPOSE_WEIGHT
+        w += WORDS_WEIGHT * coverage.get(i, 0.0)
+        if sale and wanted.drugs and priced[i]:
+            w += PRICED_WEIGHT
+        if payment[i] and (sale or (wanted.purpose is None and shop_named)):
+            w -= PAYMENT_COST
+        if wanted.drops and drops[i]:
+            w += 1
+        if wanted.couriers and couriers[i]:
+            w += 1
+        if wanted.trade and news[i]:
+            w -= NEWS_COST
+        return w
+
+    is_content = {i: content(i) for i in order}
+
+    def tier(i: int) -> tuple[int, float, int]:
+        w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
+        # A button press of a word or two comes last whatever it matches.
+        button = bool(snap.short[i]) and not (wanted.buyer and is_content[i])
+        return int(not button), round(w / STEP) * STEP, int(is_content[i])
+
+    best = max(fused.values(), default=1.0)
+    tiers: dict[tuple[int, float, int], list[int]] = {}
+    for i in order:
+        tiers.setdefault(tier(i), []).append(i)
+    ranked: list[int] = []
+    for key in sorted(tiers, reverse=True):
+        # Greedy: the next hit is the best of the tier after what its shop already shows.
+        left = tiers[key]
+        shown: dict[Any, int] = {}
+        while left and len(ranked) < SPREAD_PICKS * k:
+            j = max(range(len(left)), key=lambda n: (
+                fused[left[n]] / best - SHOP_REPEAT_COST * shown.get(snap.speaks_for[left[n]], 0),
+                -n))
+            i = left.pop(j)
+            shown[snap.speaks_for[i]] = shown.get(snap.speaks_for[i], 0) + 1
+            ranked.append(i)
+        # Below what can be shown, the spreading does not matter: the rest in order.
+        ranked += left
+    # The first places go to content: as many distinct texts (a post and its listing are one).
+    first: list[int] = []
+    texts: set[Any] = set()
+    for i in ranked:
+        if len(texts) >= CONTENT_FIRST and snap.fold[i] not in texts:
+            break
+        if is_content[i]:
+            first.append(i)
+            texts.add(snap.fold[i])
+    placed = set(first)
+    return first + [i for i in ranked if i not in placed]
+
+
+def fold(snap: _Snapshot, order: list[int], k: int) -> list[list[int]]:
+    """The first `k` distinct texts of `order`, each with the documents folded into it."""
+    groups: dict[Any, list[int]] = {}
+    for i in order:
+        key = snap.fold[i]
+        if key in groups:
+            groups[key].append(i)
+        elif len(groups) < k:
+            groups[key] = [i]
+    return list(groups.values())
