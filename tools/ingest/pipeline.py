@@ -7,7 +7,9 @@ import logging
 import time
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -27,7 +29,7 @@ from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
-from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StoreWriter
+from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StagedFile, StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,48 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
 
     `name` is what records cite as their file: the file name, or the URL a page came from.
     """
+    queued = _queue_file(writer, case, path, fmt=fmt, mapping=mapping, on_progress=on_progress,
+                         name=name)
+    if isinstance(queued, FileReport):
+        return queued
+    writer.flush()
+    return queued.report()
+
+
+@dataclass(slots=True)
+class _Queued:
+    """A file read and queued in the writer's next batch; its report once the batch is written."""
+
+    staged: StagedFile
+    fmt: str
+    last: str | None  # the locator of its last record, for an error the store raises
+    vault_copy: Path | None  # its copy in the vault if this import made it, else None
+
+    def report(self) -> FileReport:
+        """The file's report; raises IngestError (its vault copy removed) if it was refused."""
+        meta, exc = self.staged.meta, self.staged.error
+        if exc is not None:
+            if self.vault_copy is not None:
+                self.vault_copy.unlink(missing_ok=True)
+            if not isinstance(exc, MALFORMED):
+                raise exc
+            where = f"after {self.last}" if self.last else None
+            raise IngestError(meta.name, where, f"malformed {self.fmt}: {_reason(exc)}") from exc
+        result = self.staged.result
+        assert result is not None  # a file is reported once its batch is written
+        log.info("imported %s as %s: %s", meta.name, self.fmt, result.by_kind)
+        return FileReport(file=meta.name, sha256=meta.sha256, format=self.fmt,
+                          status="imported", records=result.by_kind,
+                          duplicate_records=result.duplicates, accounts=result.accounts)
+
+
+def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
+                mapping: ColumnMapping | None, on_progress: OnProgress | None,
+                name: str | None) -> FileReport | _Queued:
+    """Check, read and queue one file; a report at once if it is skipped or a duplicate.
+
+    Raises IngestError if the file is bad (nothing of it kept). A file too large to queue is
+    written at once, in chunks."""
     name = name or path.name
     if not path.is_file():
         raise IngestError(str(path), None, "no such file")
@@ -147,11 +191,12 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
     meta = FileMeta(case=case, name=name, sha256=sha, size=path.stat().st_size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file.
     vault = writer.store.evidence_dir
-    had_copy = vault_path(vault, sha).exists()
+    copy = vault_path(vault, sha)
+    had_copy = copy.exists()
     keep_copy(vault, path, sha)
     try:
         try:
-            result = writer.write_file(meta, items)
+            staged = writer.add_file(meta, items)
         except MALFORMED as exc:
             if isinstance(exc, sqlalchemy.exc.OperationalError):
                 raise  # the store is busy or gone: not the file's fault (the API answers 503)
@@ -159,12 +204,9 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
         if not had_copy:
-            vault_path(vault, sha).unlink(missing_ok=True)
+            copy.unlink(missing_ok=True)
         raise
-    log.info("imported %s as %s: %s", name, fmt, result.by_kind)
-    return FileReport(file=name, sha256=sha, format=fmt, status="imported",
-                      records=result.by_kind, duplicate_records=result.duplicates,
-                      accounts=result.accounts)
+    return _Queued(staged, fmt, checked.last, None if had_copy else copy)
 
 
 # A zip (XLSX) is refused when it would unpack to more than this, or when it unpacks to much
@@ -212,15 +254,30 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     its own transaction), so other writers wait for one file at most, not a whole upload."""
     started = time.perf_counter()
     report = IngestReport(case=case)
-    with store.writer(commit_every) as writer:
-        for path in expand_paths(paths):
+    # Files in the order given; each reported once its batch is written.
+    waiting: deque[tuple[Path, FileReport | _Queued]] = deque()
+
+    def report_written() -> None:
+        while waiting and (isinstance(waiting[0][1], FileReport) or waiting[0][1].staged.done):
+            path, entry = waiting.popleft()
             try:
-                file_report = ingest_file(writer, case, path, fmt=fmt, mapping=mapping,
-                                          on_progress=on_progress)
+                file_report = entry if isinstance(entry, FileReport) else entry.report()
             except IngestError as exc:
                 file_report = FileReport(file=path.name, status="rejected", error=str(exc))
             report.files.append(file_report)
             if on_file:
                 on_file(file_report)
+
+    with store.writer(commit_every) as writer:
+        for path in expand_paths(paths):
+            try:
+                entry = _queue_file(writer, case, path, fmt=fmt, mapping=mapping,
+                                    on_progress=on_progress, name=None)
+            except IngestError as exc:
+                entry = FileReport(file=path.name, status="rejected", error=str(exc))
+            waiting.append((path, entry))
+            report_written()
+        writer.flush()
+        report_written()
     report.seconds = time.perf_counter() - started
     return report

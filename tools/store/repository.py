@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, groupby, islice
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
-from sqlalchemy import Engine, Table, func, insert, select, update
+import sqlalchemy.exc
+from sqlalchemy import Column, Engine, Table, bindparam, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from tools.errors import RecordNotFoundError
@@ -20,7 +21,6 @@ from tools.models import CaseStats, FileInfo, Record, Source
 from tools.store.identifiers import PendingIdentifiers
 from tools.store.schema import accounts, files, records, sightings, transfers
 
-CHUNK = 2000
 # Records written between commits when many files are imported in one run.
 COMMIT_EVERY = 100_000
 
@@ -80,6 +80,7 @@ class CaseStore:
                 # Shops are resolved once per import, from everything the case holds now.
                 from tools.store.shops import rebuild_shops
 
+                writer.flush()  # files queued and not yet written (callers flush and report)
                 writer.identifiers.flush(conn)
                 for case in sorted(writer.cases):
                     rebuild_shops(conn, case)
@@ -159,12 +160,75 @@ class CaseStore:
             )
 
 
+# Records of small files (a TronGrid page holds 200) gathered and written together: a few
+# statements per batch instead of a dozen per file. A file with more records than this is
+# streamed in chunks of this size instead, so memory stays bounded whatever the file.
+BATCH = 20_000
+# Account ids looked up per query: under every database's limit of bound parameters.
+ACCOUNT_PROBE = 5000
+
+
+@dataclass(slots=True)
+class StagedFile:
+    """A file read whole, waiting for its batch: `result` once written, or `error`, what the
+    store refused in it (nothing of the file is kept then)."""
+
+    meta: FileMeta
+    items: list[Item]
+    result: WriteResult | None = None
+    error: Exception | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What one file's written records come to, added up over its chunks."""
+
+    by_kind: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+    accounts: set[str] = field(default_factory=set)
+    identifiers: Counter[str] = field(default_factory=Counter)
+
+    def result(self) -> WriteResult:
+        return WriteResult(dict(self.by_kind), self.duplicates, len(self.accounts))
+
+
+# What the store raises for a value of a file it cannot hold: that file is refused alone. An
+# OperationalError (the store busy or gone) is nobody's file's fault and is raised as it is.
+REFUSED: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.StatementError, ValueError, TypeError, ArithmeticError, LookupError,
+    AttributeError,
+)
+
+
+def _insert_new(conn: Connection, table: Table, keys: list[Column[Any]],
+                returning: Column[Any]) -> Any:
+    """INSERT … ON CONFLICT (keys) DO NOTHING RETURNING `returning`, for SQLite or PostgreSQL:
+    only rows that were not there yet come back (dialect modules load only when used)."""
+    stmt: Any
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
+    else:  # PostgreSQL, the only other store
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        stmt = postgresql_insert(table)
+    return stmt.on_conflict_do_nothing(index_elements=keys).returning(returning)
+
+
 class StoreWriter:
     """Writes files through one connection; a bad file rolls back to its own savepoint only.
 
     Committing once per file would rewrite every touched index page per file; batching files
-    under one transaction and a savepoint each keeps "nothing of a bad file is kept" and loads
-    many small files (TronGrid pages hold 200 transfers) an order of magnitude faster.
+    under one transaction keeps "nothing of a bad file is kept" and loads many small files
+    (TronGrid pages hold 200 transfers) an order of magnitude faster. Small files are written
+    `BATCH` records at a time (`add_file`, `flush`): one statement per table per batch, and
+    records deduplicated by the insert itself (ON CONFLICT DO NOTHING on the case's record
+    key, RETURNING what was new) rather than by a probe of the key before it.
     """
 
     def __init__(self, store: CaseStore, conn: Connection, commit_every: int) -> None:
@@ -175,84 +239,158 @@ class StoreWriter:
         self.cases: set[str] = set()
         # Identifier counts of the files written since the last commit, flushed before it.
         self.identifiers = PendingIdentifiers()
+        self._staged: list[StagedFile] = []
+        self._staged_records = 0
+        # The SHA-256 of each case's files, as this transaction knows them; forgotten at every
+        # commit, after which another writer may have added files.
+        self._known_files: dict[str, set[str]] = {}
+        event.listen(conn, "commit", self._forget_files)
+        event.listen(conn, "rollback", self._forget_files)
+
+    def _forget_files(self, _conn: Connection) -> None:
+        self._known_files.clear()
 
     def has_file(self, case: str, sha256: str) -> bool:
-        q = select(files.c.id).where(files.c.case == case, files.c.sha256 == sha256)
-        return self.conn.execute(q).first() is not None
+        """Whether the case holds (or this writer has queued) a file with this SHA-256."""
+        if any(s.meta.case == case and s.meta.sha256 == sha256 for s in self._staged):
+            return True
+        known = self._known_files.get(case)
+        if known is None:
+            q = select(files.c.sha256).where(files.c.case == case)
+            known = self._known_files[case] = set(self.conn.execute(q).scalars())
+        return sha256 in known
 
     def write_file(self, meta: FileMeta, items: Iterable[Item]) -> WriteResult:
-        """Write a file's items; records already in the case are counted as duplicates."""
-        by_kind: dict[str, int] = {}
-        duplicates = 0
-        account_ids: set[str] = set()
-        found: Counter[str] = Counter()
-        conn = self.conn
-        with conn.begin_nested():
-            key = conn.execute(
-                insert(files).values(
-                    case=meta.case, name=meta.name, sha256=meta.sha256, size=meta.size,
-                    format=meta.format, records=0, ingested_at=datetime.now(UTC),
-                )
-            ).inserted_primary_key
-            assert key is not None  # a single-row insert always returns its key
-            file_id = key[0]
-            for chunk in _chunks(items, CHUNK):
-                fresh = self._fresh_items(meta.case, chunk)
-                duplicates += len(chunk) - len(fresh)
-                if not fresh:
-                    continue
-                self._insert_items(meta.case, file_id, fresh)
-                account_ids.update(self._upsert_accounts(meta.case, fresh))
-                found.update(self.identifiers.of_items(fresh))
-                for item in fresh:
-                    by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
-            conn.execute(
-                update(files).where(files.c.id == file_id).values(records=sum(by_kind.values()))
-            )
-        self.cases.add(meta.case)
-        self.identifiers.add(meta.case, found)  # the file is whole: its identifiers count
-        self._uncommitted += sum(by_kind.values()) + 1
+        """Write a file's items now; records already in the case are counted as duplicates."""
+        staged = self.add_file(meta, items)
+        self.flush()
+        if staged.error is not None:
+            raise staged.error
+        assert staged.result is not None  # a flushed file has its result or its error
+        return staged.result
+
+    def add_file(self, meta: FileMeta, items: Iterable[Item]) -> StagedFile:
+        """Read a file's items and queue the file for the next batch (`flush`).
+
+        Raises what reading the items raises; nothing of the file is queued then. A file of
+        more than `BATCH` records is written at once, in chunks (the queued files before it
+        first), and raises what the store refuses in it; nothing of it is kept then.
+        """
+        it = iter(items)
+        head = list(islice(it, BATCH + 1))
+        staged = StagedFile(meta, head)
+        if len(head) <= BATCH:
+            self._staged.append(staged)
+            self._staged_records += len(head) + 1
+            if self._staged_records >= min(BATCH, self.commit_every):
+                self.flush()
+            return staged
+        self.flush()
+        with self.conn.begin_nested():
+            tally, file_id = _Tally(), self._insert_files([meta])[0]
+            for chunk in _chunks(chain(head, it), BATCH):
+                self._write_chunk(meta.case, [(tally, file_id, chunk)])
+            self._set_counts([(file_id, tally)])
+        staged.result = self._written([meta], [tally])[0]
+        return staged
+
+    def flush(self) -> None:
+        """Write the queued files, each whole or (what the store refuses in it) not at all."""
+        staged, self._staged, self._staged_records = self._staged, [], 0
+        for case, run in groupby(staged, key=lambda s: s.meta.case):
+            group = list(run)
+            try:
+                self._write_batch(case, group)
+            except sqlalchemy.exc.OperationalError:
+                raise
+            except REFUSED:
+                # A file holds what the store cannot: each file alone, to refuse only that one.
+                for one in group:
+                    try:
+                        self._write_batch(case, [one])
+                    except sqlalchemy.exc.OperationalError:
+                        raise
+                    except REFUSED as exc:
+                        one.error = exc
+
+    def _write_batch(self, case: str, group: list[StagedFile]) -> None:
+        with self.conn.begin_nested():
+            tallies = [_Tally() for _ in group]
+            file_ids = self._insert_files([s.meta for s in group])
+            self._write_chunk(case, [(t, f, s.items) for t, f, s in
+                                     zip(tallies, file_ids, group, strict=True)])
+            self._set_counts(list(zip(file_ids, tallies, strict=True)))
+        for s, result in zip(group, self._written([s.meta for s in group], tallies),
+                             strict=True):
+            s.result = result
+            s.items = []  # written: the memory is the next batch's
+
+    def _written(self, metas: list[FileMeta], tallies: list[_Tally]) -> list[WriteResult]:
+        """Account for files now whole in the transaction; commit when enough is pending."""
+        for m, t in zip(metas, tallies, strict=True):
+            self.cases.add(m.case)
+            self._known_files.setdefault(m.case, set()).add(m.sha256)
+            self.identifiers.add(m.case, t.identifiers)  # the file is whole: its ids count
+            self._uncommitted += sum(t.by_kind.values()) + 1
         if self._uncommitted >= self.commit_every:
-            self.identifiers.flush(conn)
-            conn.commit()
+            self.identifiers.flush(self.conn)
+            self.conn.commit()
             self._uncommitted = 0
-        return WriteResult(by_kind, duplicates, len(account_ids))
+        return [t.result() for t in tallies]
 
-    def _fresh_items(self, case: str, chunk: list[Item]) -> list[Item]:
-        conn = self.conn
-        unique: dict[str, Item] = {}
-        for item in chunk:
-            unique.setdefault(item.id, item)
-        existing = set(
-            conn.execute(
-                select(records.c.id).where(records.c.case == case, records.c.id.in_(unique))
-            ).scalars()
-        )
-        return [item for rid, item in unique.items() if rid not in existing]
+    def _insert_files(self, metas: list[FileMeta]) -> list[int]:
+        """The rows of `metas` in `files` (their record counts set once written); their ids."""
+        now = datetime.now(UTC)
+        rows = [{"case": m.case, "name": m.name, "sha256": m.sha256, "size": m.size,
+                 "format": m.format, "records": 0, "ingested_at": now} for m in metas]
+        stmt = insert(files).returning(files.c.id, sort_by_parameter_order=True)
+        return list(self.conn.execute(stmt, rows).scalars())
 
-    def _insert_items(self, case: str, file_id: int, items: list[Item]) -> None:
+    def _set_counts(self, written: list[tuple[int, _Tally]]) -> None:
+        self.conn.execute(
+            update(files).where(files.c.id == bindparam("file_id"))
+            .values(records=bindparam("n")),
+            [{"file_id": f, "n": sum(t.by_kind.values())} for f, t in written])
+
+    def _write_chunk(self, case: str, parts: list[tuple[_Tally, int, list[Item]]]) -> None:
+        """Write the records of one or more files (in order) that the case does not hold yet.
+
+        The first of equal ids is kept, within the chunk as against the case: the insert keeps
+        the first row of a key and returns the ids it inserted."""
         conn = self.conn
-        conn.execute(
-            insert(records),
-            [
-                {
-                    "case": case, "id": i.id, "kind": i.kind, "file_id": file_id,
-                    "locator": i.locator, "ts": as_utc(i.ts), "text": i.text, "data": i.data,
-                }
-                for i in items
-            ],
-        )
+        rows = [
+            {"case": case, "id": i.id, "kind": i.kind, "file_id": file_id,
+             "locator": i.locator, "ts": as_utc(i.ts), "text": i.text, "data": i.data}
+            for _, file_id, items in parts for i in items
+        ]
+        if not rows:
+            return
+        stmt = _insert_new(conn, records, [records.c.case, records.c.id], records.c.id)
+        new = set(conn.execute(stmt, rows).scalars())
+        fresh_all: list[Item] = []
+        for tally, _, items in parts:
+            fresh = []
+            for i in items:
+                if i.id in new:
+                    new.discard(i.id)  # a later item of the same id is a duplicate
+                    fresh.append(i)
+            tally.duplicates += len(items) - len(fresh)
+            tally.by_kind.update(i.kind for i in fresh)
+            tally.accounts.update(d.account_id for i in fresh for d in i.details)
+            tally.identifiers.update(PendingIdentifiers.of_items(fresh))
+            fresh_all.extend(fresh)
         moves = [
             {
                 "case": case, "record_id": i.id, "chain": t.chain, "token": t.token,
                 "from_address": t.from_address, "to_address": t.to_address,
                 "amount": format(t.amount, "f"), "ts": as_utc(t.ts), "tx": t.tx,
             }
-            for i in items
+            for i in fresh_all
             if (t := i.transfer) is not None
         ]
         if moves:
             conn.execute(insert(transfers), moves)
+        self._upsert_accounts(case, fresh_all)
 
     def _upsert_accounts(self, case: str, items: list[Item]) -> set[str]:
         conn = self.conn
@@ -276,12 +414,14 @@ class StoreWriter:
                                  "shop": item.shop, "seen_at": ts})
         if not seen:
             return set()
+        wanted = list(seen)
         known = {
             r.id: r
+            for start in range(0, len(wanted), ACCOUNT_PROBE)
             for r in conn.execute(
                 select(accounts.c.id, accounts.c.first_seen, accounts.c.last_seen).where(
-                    accounts.c.case == case, accounts.c.id.in_(seen)
-                )
+                    accounts.c.case == case,
+                    accounts.c.id.in_(wanted[start:start + ACCOUNT_PROBE]))
             )
         }
         new_rows = []
