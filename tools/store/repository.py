@@ -7,17 +7,33 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain, groupby, islice
+from itertools import chain, count, groupby, islice
 from pathlib import Path
 from typing import Any, overload
 
 import sqlalchemy.exc
-from sqlalchemy import Column, Engine, Table, bindparam, event, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateTable
 
 from tools.errors import RecordNotFoundError
 from tools.items import Item
 from tools.models import CaseStats, FileInfo, Record, Source
+from tools.store.bulk import driver_insert, processor
 from tools.store.identifiers import PendingIdentifiers
 from tools.store.schema import accounts, files, records, sightings, transfers
 
@@ -164,6 +180,11 @@ class CaseStore:
 # statements per batch instead of a dozen per file. A file with more records than this is
 # streamed in chunks of this size instead, so memory stays bounded whatever the file.
 BATCH = 20_000
+# Records whose accounts are merged into the case together. SQLite keeps a time as written,
+# without its UTC offset, so first and last sightings compared in memory and against the
+# store can differ by the offset: merged in slices of each file of this size, as they always
+# were, the accounts come out as before.
+ACCOUNT_SLICE = 2000
 # Account ids looked up per query: under every database's limit of bound parameters.
 ACCOUNT_PROBE = 5000
 
@@ -204,20 +225,53 @@ REFUSED: tuple[type[Exception], ...] = (
 )
 
 
-def _insert_new(conn: Connection, table: Table, keys: list[Column[Any]],
-                returning: Column[Any]) -> Any:
-    """INSERT … ON CONFLICT (keys) DO NOTHING RETURNING `returning`, for SQLite or PostgreSQL:
-    only rows that were not there yet come back (dialect modules load only when used)."""
+RECORD_COLUMNS = ("case", "id", "kind", "file_id", "locator", "ts", "text", "data")
+TRANSFER_COLUMNS = ("case", "record_id", "chain", "token", "from_address", "to_address",
+                    "amount", "ts", "tx")
+
+# A batch's records before they join the case: loaded at the driver's speed without an index,
+# then moved into `records` by one INSERT … SELECT that skips the ids the case holds already.
+# Temporary: each connection has its own, gone when it closes.
+records_staging = Table(
+    "records_staging",
+    MetaData(),
+    Column("ord", Integer, nullable=False),
+    *(Column(c, records.c[c].type) for c in RECORD_COLUMNS),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _move_new_records(conn: Connection) -> Any:
+    """INSERT INTO records SELECT … FROM records_staging (in staging order) ON CONFLICT
+    (case, id) DO NOTHING RETURNING id, for SQLite or PostgreSQL: only the ids the case did
+    not hold come back, and of equal ids the first staged (dialect modules load only when
+    used)."""
     stmt: Any
     if conn.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(table)
+        stmt = sqlite_insert(records)
     else:  # PostgreSQL, the only other store
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-        stmt = postgresql_insert(table)
-    return stmt.on_conflict_do_nothing(index_elements=keys).returning(returning)
+        stmt = postgresql_insert(records)
+    staged = records_staging.c
+    # `WHERE true`: SQLite reads ON CONFLICT after a bare SELECT as part of a join.
+    rows = select(*(staged[c] for c in RECORD_COLUMNS)).where(true()).order_by(staged.ord)
+    return (stmt.from_select(list(RECORD_COLUMNS), rows)
+            .on_conflict_do_nothing(index_elements=[records.c.case, records.c.id])
+            .returning(records.c.id))
+
+
+class _Bulk:
+    """The driver-level inserts of one connection and the value conversions they need."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.staging = driver_insert(conn, records_staging, ("ord", *RECORD_COLUMNS))
+        self.transfers = driver_insert(conn, transfers, TRANSFER_COLUMNS)
+        self.record_ts = processor(conn, records.c.ts)
+        self.record_data = processor(conn, records.c.data)
+        self.transfer_ts = processor(conn, transfers.c.ts)
 
 
 class StoreWriter:
@@ -240,6 +294,7 @@ class StoreWriter:
         # Identifier counts of the files written since the last commit, flushed before it.
         self.identifiers = PendingIdentifiers()
         self._staged: list[StagedFile] = []
+        self._bulk: _Bulk | None = None
         self._staged_records = 0
         # The SHA-256 of each case's files, as this transaction knows them; forgotten at every
         # commit, after which another writer may have added files.
@@ -355,42 +410,50 @@ class StoreWriter:
     def _write_chunk(self, case: str, parts: list[tuple[_Tally, int, list[Item]]]) -> None:
         """Write the records of one or more files (in order) that the case does not hold yet.
 
-        The first of equal ids is kept, within the chunk as against the case: the insert keeps
-        the first row of a key and returns the ids it inserted."""
+        The first of equal ids is kept, within the chunk as against the case: staged in order,
+        moved by one insert that keeps the first row of a key and returns the ids it added."""
         conn = self.conn
-        rows = [
-            {"case": case, "id": i.id, "kind": i.kind, "file_id": file_id,
-             "locator": i.locator, "ts": as_utc(i.ts), "text": i.text, "data": i.data}
-            for _, file_id, items in parts for i in items
-        ]
-        if not rows:
+        if not any(items for _, _, items in parts):
             return
-        stmt = _insert_new(conn, records, [records.c.case, records.c.id], records.c.id)
-        new = set(conn.execute(stmt, rows).scalars())
+        if self._bulk is None:
+            self._bulk = _Bulk(conn)
+        bulk = self._bulk
+        conn.execute(CreateTable(records_staging, if_not_exists=True))
+        ts, data, n = bulk.record_ts, bulk.record_data, count()
+        bulk.staging.run(conn, [
+            (next(n), case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text,
+             data(i.data))
+            for _, file_id, items in parts for i in items
+        ])
+        new = set(conn.execute(_move_new_records(conn)).scalars())
+        conn.execute(delete(records_staging))
         fresh_all: list[Item] = []
+        with_details: list[list[Item]] = []
         for tally, _, items in parts:
             fresh = []
-            for i in items:
-                if i.id in new:
-                    new.discard(i.id)  # a later item of the same id is a duplicate
-                    fresh.append(i)
+            for start in range(0, len(items), ACCOUNT_SLICE):
+                fresh_slice = []
+                for i in items[start:start + ACCOUNT_SLICE]:
+                    if i.id in new:
+                        new.discard(i.id)  # a later item of the same id is a duplicate
+                        fresh_slice.append(i)
+                if any(i.details for i in fresh_slice):
+                    with_details.append(fresh_slice)
+                fresh.extend(fresh_slice)
             tally.duplicates += len(items) - len(fresh)
             tally.by_kind.update(i.kind for i in fresh)
             tally.accounts.update(d.account_id for i in fresh for d in i.details)
             tally.identifiers.update(PendingIdentifiers.of_items(fresh))
             fresh_all.extend(fresh)
-        moves = [
-            {
-                "case": case, "record_id": i.id, "chain": t.chain, "token": t.token,
-                "from_address": t.from_address, "to_address": t.to_address,
-                "amount": format(t.amount, "f"), "ts": as_utc(t.ts), "tx": t.tx,
-            }
+        ts = bulk.transfer_ts
+        bulk.transfers.run(conn, [
+            (case, i.id, t.chain, t.token, t.from_address, t.to_address, format(t.amount, "f"),
+             ts(as_utc(t.ts)), t.tx)
             for i in fresh_all
             if (t := i.transfer) is not None
-        ]
-        if moves:
-            conn.execute(insert(transfers), moves)
-        self._upsert_accounts(case, fresh_all)
+        ])
+        for fresh_slice in with_details:
+            self._upsert_accounts(case, fresh_slice)
 
     def _upsert_accounts(self, case: str, items: list[Item]) -> set[str]:
         conn = self.conn
