@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 import time
 import zipfile
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +26,7 @@ from tools.errors import IngestError
 from tools.evidence import keep_copy, sha256_of, vault_path
 from tools.ingest import FORMATS
 from tools.ingest.formats import detect_format, parser_for
+from tools.ingest.jsonio import WHOLE_FILE_LIMIT, already_read
 from tools.ingest.mappings import ColumnMapping
 from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
@@ -106,7 +109,9 @@ def _problem(item: Item) -> str | None:
         return "a transfer without a transaction id"
     if not isinstance(t.amount, Decimal) or not t.amount.is_finite():
         return f"a transfer amount that is not a number: {t.amount!r}"
-    if any(a is not None and not isinstance(a, str) for a in (t.from_address, t.to_address)):
+    frm, to = t.from_address, t.to_address
+    if (frm is not None and not isinstance(frm, str)) or (
+            to is not None and not isinstance(to, str)):
         return "a transfer address that is not text"
     return None
 
@@ -176,27 +181,32 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
         raise IngestError(str(path), None, "no such file")
     if note := generator_file_note(path):
         return FileReport(file=name, status="skipped", note=note)
-    sha = sha256_of(path)
+    size = path.stat().st_size
+    # A file up to the size JSON is parsed whole at is read once: hashed, detected, parsed
+    # and kept from the same bytes (a TronGrid page is opened once, not six times).
+    data = path.read_bytes() if size <= WHOLE_FILE_LIMIT else None
+    sha = hashlib.sha256(data).hexdigest() if data is not None else sha256_of(path)
     if writer.has_file(case, sha):
         return FileReport(file=name, sha256=sha, status="duplicate")
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    refuse_zip_bomb(path, name)
+    refuse_zip_bomb(path, name, None if data is None else data[:4])
     try:
-        fmt = fmt or detect_format(path, mapping)
+        fmt = fmt or detect_format(path, mapping, data)
     except MALFORMED as exc:
         raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
     checked = _Checked(parser_for(fmt, mapping)(path, name), name)
     items = _counted(with_payment_details(checked), name, on_progress)
-    meta = FileMeta(case=case, name=name, sha256=sha, size=path.stat().st_size, format=fmt)
+    meta = FileMeta(case=case, name=name, sha256=sha, size=size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file.
     vault = writer.store.evidence_dir
     copy = vault_path(vault, sha)
     had_copy = copy.exists()
-    keep_copy(vault, path, sha)
+    keep_copy(vault, path, sha, data)
     try:
         try:
-            staged = writer.add_file(meta, items)
+            with already_read(path, data) if data is not None else nullcontext():
+                staged = writer.add_file(meta, items)
         except MALFORMED as exc:
             if isinstance(exc, sqlalchemy.exc.OperationalError):
                 raise  # the store is busy or gone: not the file's fault (the API answers 503)
@@ -215,11 +225,15 @@ MAX_UNZIPPED = 1 << 30
 MAX_RATIO, RATIO_FLOOR = 200, 50 << 20
 
 
-def refuse_zip_bomb(path: Path, name: str) -> None:
-    """Raise IngestError if `path` is a zip that would unpack to too much (before parsing)."""
-    with path.open("rb") as fh:
-        if fh.read(4) != b"PK\x03\x04":
-            return
+def refuse_zip_bomb(path: Path, name: str, magic: bytes | None = None) -> None:
+    """Raise IngestError if `path` is a zip that would unpack to too much (before parsing).
+
+    `magic`: the file's first 4 bytes, if read already."""
+    if magic is None:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        return
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())

@@ -294,6 +294,7 @@ class StoreWriter:
         # Identifier counts of the files written since the last commit, flushed before it.
         self.identifiers = PendingIdentifiers()
         self._staged: list[StagedFile] = []
+        self._staged_files: set[tuple[str, str]] = set()  # (case, SHA-256) of `_staged`
         self._bulk: _Bulk | None = None
         self._staged_records = 0
         # The SHA-256 of each case's files, as this transaction knows them; forgotten at every
@@ -307,7 +308,7 @@ class StoreWriter:
 
     def has_file(self, case: str, sha256: str) -> bool:
         """Whether the case holds (or this writer has queued) a file with this SHA-256."""
-        if any(s.meta.case == case and s.meta.sha256 == sha256 for s in self._staged):
+        if (case, sha256) in self._staged_files:
             return True
         known = self._known_files.get(case)
         if known is None:
@@ -336,6 +337,7 @@ class StoreWriter:
         staged = StagedFile(meta, head)
         if len(head) <= BATCH:
             self._staged.append(staged)
+            self._staged_files.add((meta.case, meta.sha256))
             self._staged_records += len(head) + 1
             if self._staged_records >= min(BATCH, self.commit_every):
                 self.flush()
@@ -352,6 +354,7 @@ class StoreWriter:
     def flush(self) -> None:
         """Write the queued files, each whole or (what the store refuses in it) not at all."""
         staged, self._staged, self._staged_records = self._staged, [], 0
+        self._staged_files.clear()
         for case, run in groupby(staged, key=lambda s: s.meta.case):
             group = list(run)
             try:
