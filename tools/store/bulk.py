@@ -52,9 +52,24 @@ class DriverInsert:
         conn.exec_driver_sql(self.sql, params)
 
 
-def driver_insert(conn: Connection, table: Table, columns: Sequence[str]) -> DriverInsert:
-    """The INSERT of `columns` into `table` as the connection's driver takes it."""
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+def driver_insert(conn: Connection, table: Table, columns: Sequence[str], *,
+                  ignore_existing: bool = False) -> DriverInsert:
+    """The INSERT of `columns` into `table` as the connection's driver takes it.
+
+    `ignore_existing`: rows whose primary key the table holds already are skipped (ON
+    CONFLICT DO NOTHING), on SQLite and PostgreSQL."""
+    stmt: Any = insert(table)
+    if ignore_existing:
+        if conn.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(table)
+        else:  # PostgreSQL, the only other store
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            stmt = postgresql_insert(table)
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
     names = tuple(columns)
     if compiled.positional:
         positions = compiled.positiontup or []

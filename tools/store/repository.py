@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain, count, groupby, islice
+from itertools import chain, groupby, islice
 from pathlib import Path
 from typing import Any, overload
 
@@ -185,8 +185,8 @@ BATCH = 20_000
 # store can differ by the offset: merged in slices of each file of this size, as they always
 # were, the accounts come out as before.
 ACCOUNT_SLICE = 2000
-# Account ids looked up per query: under every database's limit of bound parameters.
-ACCOUNT_PROBE = 5000
+# Keys looked up per query: under every database's limit of bound parameters.
+KEYS_PER_QUERY = 5000
 
 
 @dataclass(slots=True)
@@ -267,7 +267,9 @@ class _Bulk:
     """The driver-level inserts of one connection and the value conversions they need."""
 
     def __init__(self, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
         self.staging = driver_insert(conn, records_staging, ("ord", *RECORD_COLUMNS))
+        self.records = driver_insert(conn, records, RECORD_COLUMNS, ignore_existing=True)
         self.transfers = driver_insert(conn, transfers, TRANSFER_COLUMNS)
         self.record_ts = processor(conn, records.c.ts)
         self.record_data = processor(conn, records.c.data)
@@ -410,6 +412,43 @@ class StoreWriter:
             .values(records=bindparam("n")),
             [{"file_id": f, "n": sum(t.by_kind.values())} for f, t in written])
 
+    def _insert_staged(self, rows: list[tuple[Any, ...]]) -> set[str]:
+        """The records of `rows` the case did not hold, inserted; their ids. Staged in a
+        temporary table, then moved by one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING.
+        """
+        conn, bulk = self.conn, self._bulk
+        assert bulk is not None
+        conn.execute(CreateTable(records_staging, if_not_exists=True))
+        bulk.staging.run(conn, [(n, *r) for n, r in enumerate(rows)])
+        new = set(conn.execute(_move_new_records(conn)).scalars())
+        conn.execute(delete(records_staging))
+        return new
+
+    def _insert_sqlite(self, rows: list[tuple[Any, ...]]) -> set[str]:
+        """The same as `_insert_staged`, on SQLite without the staging: the rows go straight
+        into `records` through the driver (ON CONFLICT DO NOTHING), and SQLite's count of
+        changed rows says whether all were new, as they are when a case is first loaded.
+        Otherwise the ids are looked up once: a record is new if it holds the first row given
+        for its id (its file was added in this transaction, at that place)."""
+        conn, bulk = self.conn, self._bulk
+        assert bulk is not None
+        driver = conn.connection.dbapi_connection
+        assert driver is not None  # an open connection
+        before = driver.total_changes
+        bulk.records.run(conn, rows)
+        if driver.total_changes - before == len(rows):
+            return {r[1] for r in rows}
+        first: dict[str, tuple[int, str]] = {}
+        for r in rows:
+            first.setdefault(r[1], (r[3], r[4]))
+        case, ids, new = rows[0][0], list(first), set[str]()
+        for start in range(0, len(ids), KEYS_PER_QUERY):
+            q = select(records.c.id, records.c.file_id, records.c.locator).where(
+                records.c.case == case, records.c.id.in_(ids[start:start + KEYS_PER_QUERY]))
+            new.update(rid for rid, file_id, locator in conn.execute(q)
+                       if first[rid] == (file_id, locator))
+        return new
+
     def _write_chunk(self, case: str, parts: list[tuple[_Tally, int, list[Item]]]) -> None:
         """Write the records of one or more files (in order) that the case does not hold yet.
 
@@ -421,15 +460,10 @@ class StoreWriter:
         if self._bulk is None:
             self._bulk = _Bulk(conn)
         bulk = self._bulk
-        conn.execute(CreateTable(records_staging, if_not_exists=True))
-        ts, data, n = bulk.record_ts, bulk.record_data, count()
-        bulk.staging.run(conn, [
-            (next(n), case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text,
-             data(i.data))
-            for _, file_id, items in parts for i in items
-        ])
-        new = set(conn.execute(_move_new_records(conn)).scalars())
-        conn.execute(delete(records_staging))
+        ts, data = bulk.record_ts, bulk.record_data
+        rows = [(case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text, data(i.data))
+                for _, file_id, items in parts for i in items]
+        new = self._insert_sqlite(rows) if bulk.sqlite else self._insert_staged(rows)
         fresh_all: list[Item] = []
         with_details: list[list[Item]] = []
         for tally, _, items in parts:
@@ -483,11 +517,11 @@ class StoreWriter:
         wanted = list(seen)
         known = {
             r.id: r
-            for start in range(0, len(wanted), ACCOUNT_PROBE)
+            for start in range(0, len(wanted), KEYS_PER_QUERY)
             for r in conn.execute(
                 select(accounts.c.id, accounts.c.first_seen, accounts.c.last_seen).where(
                     accounts.c.case == case,
-                    accounts.c.id.in_(wanted[start:start + ACCOUNT_PROBE]))
+                    accounts.c.id.in_(wanted[start:start + KEYS_PER_QUERY]))
             )
         }
         new_rows = []
