@@ -274,6 +274,8 @@ class _Bulk:
         self.record_ts = processor(conn, records.c.ts)
         self.record_data = processor(conn, records.c.data)
         self.transfer_ts = processor(conn, transfers.c.ts)
+        # Whether a time is stored alike in both tables (a transfer's text is its record's).
+        self.same_ts = repr(records.c.ts.type) == repr(transfers.c.ts.type)
 
 
 class StoreWriter:
@@ -463,6 +465,10 @@ class StoreWriter:
         ts, data = bulk.record_ts, bulk.record_data
         rows = [(case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text, data(i.data))
                 for _, file_id, items in parts for i in items]
+        # A transfer's time is its record's, as stored: converted once.
+        stored_ts = {id(i): r[5] for i, r in zip(
+            (i for _, _, items in parts for i in items), rows, strict=True)
+            if i.transfer is not None and i.transfer.ts is i.ts}
         new = self._insert_sqlite(rows) if bulk.sqlite else self._insert_staged(rows)
         fresh_all: list[Item] = []
         with_details: list[list[Item]] = []
@@ -485,7 +491,7 @@ class StoreWriter:
         ts = bulk.transfer_ts
         bulk.transfers.run(conn, [
             (case, i.id, t.chain, t.token, t.from_address, t.to_address, format(t.amount, "f"),
-             ts(as_utc(t.ts)), t.tx)
+             stored_ts[id(i)] if bulk.same_ts and id(i) in stored_ts else ts(as_utc(t.ts)), t.tx)
             for i in fresh_all
             if (t := i.transfer) is not None
         ])
