@@ -28,6 +28,7 @@ from tools.ingest import FORMATS
 from tools.ingest.formats import detect_format, parser_for
 from tools.ingest.jsonio import WHOLE_FILE_LIMIT, already_read
 from tools.ingest.mappings import ColumnMapping
+from tools.ingest.tabular import workbooks_kept
 from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
@@ -191,6 +192,15 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     refuse_zip_bomb(path, name, None if data is None else data[:4])
+    # A spreadsheet is opened once for detection and parsing (workbooks_kept).
+    with workbooks_kept():
+        return _queue_read(writer, case, path, name, fmt, mapping, on_progress, sha, size, data)
+
+
+def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str | None,
+                mapping: ColumnMapping | None, on_progress: OnProgress | None, sha: str,
+                size: int, data: bytes | None) -> _Queued:
+    """`_queue_file` once the file is read, hashed and new to the case."""
     try:
         fmt = fmt or detect_format(path, mapping, data)
     except MALFORMED as exc:
