@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +38,8 @@ from tools.models import CaseStats, FileInfo, Record, Source
 from tools.store.bulk import driver_insert, processor
 from tools.store.identifiers import PendingIdentifiers
 from tools.store.schema import accounts, files, records, sightings, transfers
+
+log = logging.getLogger(__name__)
 
 # Records written between commits when many files are imported in one run.
 COMMIT_EVERY = 100_000
@@ -101,8 +105,10 @@ class CaseStore:
                 for case in sorted(writer.cases):
                     rebuild_shops(conn, case)
             except BaseException:
+                writer.close()  # its thread is done with the connection before the rollback
                 conn.rollback()
                 raise
+            writer.close()
             conn.commit()
             if conn.dialect.name == "sqlite":
                 # Fresh statistics (sampled: milliseconds on a million rows) let SQLite pick
@@ -287,6 +293,10 @@ class StoreWriter:
     `BATCH` records at a time (`add_file`, `flush`): one statement per table per batch, and
     records deduplicated by the insert itself (ON CONFLICT DO NOTHING on the case's record
     key, RETURNING what was new) rather than by a probe of the key before it.
+
+    A batch is written by a thread of the writer's own while the next files are read and
+    parsed: the database's work runs outside Python's lock, on the second core. One batch is
+    written at a time, in order, and nothing else uses the connection meanwhile (`wait`).
     """
 
     def __init__(self, store: CaseStore, conn: Connection, commit_every: int) -> None:
@@ -301,6 +311,9 @@ class StoreWriter:
         self._staged_files: set[tuple[str, str]] = set()  # (case, SHA-256) of `_staged`
         self._bulk: _Bulk | None = None
         self._staged_records = 0
+        self._thread: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None  # the batch the thread is writing
+        self._writing_files: set[tuple[str, str]] = set()
         # The SHA-256 of each case's files, as this transaction knows them; forgotten at every
         # commit, after which another writer may have added files.
         self._known_files: dict[str, set[str]] = {}
@@ -312,10 +325,11 @@ class StoreWriter:
 
     def has_file(self, case: str, sha256: str) -> bool:
         """Whether the case holds (or this writer has queued) a file with this SHA-256."""
-        if (case, sha256) in self._staged_files:
+        if (case, sha256) in self._staged_files or (case, sha256) in self._writing_files:
             return True
         known = self._known_files.get(case)
         if known is None:
+            self.wait()  # the connection is the writing thread's until its batch is written
             q = select(files.c.sha256).where(files.c.case == case)
             known = self._known_files[case] = set(self.conn.execute(q).scalars())
         return sha256 in known
@@ -344,7 +358,7 @@ class StoreWriter:
             self._staged_files.add((meta.case, meta.sha256))
             self._staged_records += len(head) + 1
             if self._staged_records >= min(BATCH, self.commit_every):
-                self.flush()
+                self._write_in_background()
             return staged
         self.flush()
         with self.conn.begin_nested():
@@ -356,9 +370,44 @@ class StoreWriter:
         return staged
 
     def flush(self) -> None:
-        """Write the queued files, each whole or (what the store refuses in it) not at all."""
+        """Write the queued files, each whole or (what the store refuses in it) not at all,
+        and wait until they are written."""
+        self._write_in_background()
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait for the batch being written; raises what the store raised that is no file's
+        fault (busy or gone). The connection is free for this thread afterwards."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            try:
+                writing.result()
+            finally:
+                self._writing_files = set()
+
+    def close(self) -> None:
+        """Wait for the batch being written, whatever it raises, and end the writing thread."""
+        try:
+            self.wait()
+        except Exception:  # noqa: BLE001 - the import failed already; the transaction is rolled back
+            log.debug("a batch being written when the import failed", exc_info=True)
+        finally:
+            if self._thread is not None:
+                self._thread.shutdown()
+                self._thread = None
+
+    def _write_in_background(self) -> None:
+        """Hand the queued files to the writing thread (once the batch before is written)."""
+        self.wait()
         staged, self._staged, self._staged_records = self._staged, [], 0
-        self._staged_files.clear()
+        self._writing_files, self._staged_files = self._staged_files, set()
+        if not staged:
+            return
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-store-writer")
+        self._writing = self._thread.submit(self._write_queued, staged)
+
+    def _write_queued(self, staged: list[StagedFile]) -> None:
         for case, run in groupby(staged, key=lambda s: s.meta.case):
             group = list(run)
             try:
