@@ -117,3 +117,24 @@ def test_a_file_larger_than_a_batch_is_written_in_chunks(store):
         assert big.result.duplicates == 3
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(records)).scalar() == n
+
+
+def test_files_queued_while_a_batch_is_written_are_deduplicated_against_it(store, tmp_path):
+    pages = tmp_path / "pages"
+    write_trc20_pages(pages, 22_000, 1000, random.Random(6))  # the first batch fills at page 20
+    first = json.loads((pages / "trc20_000000.json").read_text())["data"]
+    (pages / "trc20_900000.json").write_bytes((pages / "trc20_000000.json").read_bytes())
+    extra = random.Random(7)
+    fresh = [{**first[0], "transaction_id": f"{extra.getrandbits(256):064x}"} for _ in range(3)]
+    _page(pages / "trc20_900001.json", [*first[:5], *fresh])
+
+    report = ingest_paths(store, "c", [pages])
+    statuses = {f.file: (f.status, sum(f.records.values()), f.duplicate_records)
+                for f in report.files}
+    assert statuses["trc20_900000.json"] == ("duplicate", 0, 0)
+    assert statuses["trc20_900001.json"] == ("imported", 3, 5)
+    assert [f.file for f in report.files] == sorted(p.name for p in pages.iterdir())
+    cited, moved = _sources(store, "c")
+    assert len(cited) == 22_003 and moved == sorted(cited)
+    assert all(src.startswith("trc20_000000.json#") for rid, src in cited.items()
+               if rid.split(":")[1].split("#")[0] in {t["transaction_id"] for t in first[:5]})
