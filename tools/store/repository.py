@@ -26,7 +26,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    true,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -247,24 +246,16 @@ records_staging = Table(
 )
 
 
-def _move_new_records(conn: Connection) -> Any:
+def _move_new_records() -> Any:
     """INSERT INTO records SELECT … FROM records_staging (in staging order) ON CONFLICT
-    (case, id) DO NOTHING RETURNING id, for SQLite or PostgreSQL: only the ids the case did
-    not hold come back, and of equal ids the first staged (dialect modules load only when
-    used)."""
-    stmt: Any
-    if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    (case, id) DO NOTHING RETURNING id, on PostgreSQL (SQLite inserts directly, see
+    `StoreWriter._insert_sqlite`): only the ids the case did not hold come back, and of equal
+    ids the first staged (the dialect module loads only when used)."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-        stmt = sqlite_insert(records)
-    else:  # PostgreSQL, the only other store
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        stmt = postgresql_insert(records)
     staged = records_staging.c
-    # `WHERE true`: SQLite reads ON CONFLICT after a bare SELECT as part of a join.
-    rows = select(*(staged[c] for c in RECORD_COLUMNS)).where(true()).order_by(staged.ord)
-    return (stmt.from_select(list(RECORD_COLUMNS), rows)
+    rows = select(*(staged[c] for c in RECORD_COLUMNS)).order_by(staged.ord)
+    return (postgresql_insert(records).from_select(list(RECORD_COLUMNS), rows)
             .on_conflict_do_nothing(index_elements=[records.c.case, records.c.id])
             .returning(records.c.id))
 
@@ -464,14 +455,14 @@ class StoreWriter:
             [{"file_id": f, "n": sum(t.by_kind.values())} for f, t in written])
 
     def _insert_staged(self, rows: list[tuple[Any, ...]]) -> set[str]:
-        """The records of `rows` the case did not hold, inserted; their ids. Staged in a
-        temporary table, then moved by one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING.
-        """
+        """The records of `rows` the case did not hold, inserted; their ids (PostgreSQL).
+        Staged in a temporary table, then moved by one INSERT … SELECT … ON CONFLICT DO
+        NOTHING RETURNING."""
         conn, bulk = self.conn, self._bulk
         assert bulk is not None
         conn.execute(CreateTable(records_staging, if_not_exists=True))
         bulk.staging.run(conn, [(n, *r) for n, r in enumerate(rows)])
-        new = set(conn.execute(_move_new_records(conn)).scalars())
+        new = set(conn.execute(_move_new_records()).scalars())
         conn.execute(delete(records_staging))
         return new
 
