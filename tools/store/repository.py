@@ -373,6 +373,12 @@ class StoreWriter:
         if writing is not None:
             try:
                 writing.result()
+            except sqlalchemy.exc.OperationalError:
+                raise
+            except Exception as exc:
+                # Not the fault of the file being read now (what a file's own values cause is
+                # kept on that file): never to be reported as this file's damage.
+                raise RuntimeError(f"writing a batch of files failed: {exc}") from exc
             finally:
                 self._writing_files = set()
 
