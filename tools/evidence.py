@@ -30,13 +30,18 @@ def vault_path(evidence_dir: Path, sha256: str) -> Path:
     return evidence_dir / sha256[:2] / sha256
 
 
-def keep_copy(evidence_dir: Path, path: Path, sha256: str) -> Path:
-    """Copy the original into the vault (once); records cite this copy, never the input path."""
+def keep_copy(evidence_dir: Path, path: Path, sha256: str, data: bytes | None = None) -> Path:
+    """Copy the original into the vault (once); records cite this copy, never the input path.
+
+    `data`: the file's bytes if the caller read them already (written instead of copied)."""
     target = vault_path(evidence_dir, sha256)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".part")
-        shutil.copyfile(path, tmp)
+        if data is None:
+            shutil.copyfile(path, tmp)
+        else:
+            tmp.write_bytes(data)
         os.replace(tmp, target)
     return target
 

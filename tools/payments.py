@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 import base58
 import bech32ref
@@ -205,6 +206,15 @@ def _phones(text: str, found: list[PaymentDetail]) -> None:
 
 
 def _phones_in(window: str) -> list[PaymentDetail]:
+    return [PaymentDetail("phone", value, display, {"region": region})
+            for value, display, region in _phones_matched(window)]
+
+
+# Shops repeat their numbers and texts: a bot's thousand "Оплата на 8 701 …" are one window.
+@lru_cache(maxsize=8192)
+def _phones_matched(window: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(E.164, international form, region) of each mobile number libphonenumber's matcher
+    finds in `window`; cached, as its matcher costs most of a message's analysis."""
     found = []
     for match in phonenumbers.PhoneNumberMatcher(window, "KZ",
                                                  leniency=phonenumbers.Leniency.VALID):
@@ -220,8 +230,8 @@ def _phones_in(window: str) -> list[PaymentDetail]:
             number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
         )
         region = phonenumbers.region_code_for_number(number)
-        found.append(PaymentDetail("phone", value, display, {"region": region}))
-    return found
+        found.append((value, display, region))
+    return tuple(found)
 
 
 def _cards(text: str, found: list[PaymentDetail]) -> str:

@@ -43,9 +43,13 @@ class Head:
         return all(f'"{k}"' in self.text for k in keys)
 
 
-def read_head(path: Path) -> Head:
-    with path.open("rb") as f:
-        raw = f.read(HEAD_BYTES)
+def read_head(path: Path, data: bytes | None = None) -> Head:
+    """The head of `path`, or of its bytes `data` when they were read already."""
+    if data is None:
+        with path.open("rb") as f:
+            raw = f.read(HEAD_BYTES)
+    else:
+        raw = data[:HEAD_BYTES]
     return Head(raw, raw.decode(text_encoding(raw), errors="ignore"))
 
 
@@ -100,9 +104,12 @@ def top_level_keys(path: Path, stop: frozenset[str] = frozenset({"messages", "ch
     return keys
 
 
-def detect_format(path: Path, mapping: ColumnMapping | None = None) -> str:
-    """The format name of `path` judged from its content; the file name plays no part."""
-    head = read_head(path)
+def detect_format(path: Path, mapping: ColumnMapping | None = None,
+                  data: bytes | None = None) -> str:
+    """The format name of `path` judged from its content; the file name plays no part.
+
+    `data`: the file's bytes, if the caller read them already (one read per file)."""
+    head = read_head(path, data)
     if head.is_zip:
         return _table_format(path, mapping)
     if not head.raw.strip():

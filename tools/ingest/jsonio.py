@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,10 +20,26 @@ WHOLE_FILE_LIMIT = 32 * 1024 * 1024
 READ_BUFFER = 16 * 1024 * 1024
 
 
+_read = threading.local()
+
+
+@contextmanager
+def already_read(path: Path, data: bytes) -> Iterator[None]:
+    """Within this block `load_json(path)` parses `data`, the bytes the importer read (and
+    hashed) already, instead of reading the file again."""
+    _read.file = (path, data)
+    try:
+        yield
+    finally:
+        _read.file = None
+
+
 def load_json(path: Path, name: str) -> Any:
+    read = getattr(_read, "file", None)
+    data = read[1] if read is not None and read[0] == path else path.read_bytes()
     try:
         # orjson refuses nesting past 1024 levels itself; the whole file is small here.
-        return orjson.loads(path.read_bytes())
+        return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise IngestError(name, f"line:{exc.lineno}", f"malformed JSON: {exc.msg}") from exc
 

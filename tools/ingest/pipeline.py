@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 import time
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -22,12 +26,14 @@ from tools.errors import IngestError
 from tools.evidence import keep_copy, sha256_of, vault_path
 from tools.ingest import FORMATS
 from tools.ingest.formats import detect_format, parser_for
+from tools.ingest.jsonio import WHOLE_FILE_LIMIT, already_read
 from tools.ingest.mappings import ColumnMapping
+from tools.ingest.tabular import workbooks_kept
 from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
-from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StoreWriter
+from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StagedFile, StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +110,9 @@ def _problem(item: Item) -> str | None:
         return "a transfer without a transaction id"
     if not isinstance(t.amount, Decimal) or not t.amount.is_finite():
         return f"a transfer amount that is not a number: {t.amount!r}"
-    if any(a is not None and not isinstance(a, str) for a in (t.from_address, t.to_address)):
+    frm, to = t.from_address, t.to_address
+    if (frm is not None and not isinstance(frm, str)) or (
+            to is not None and not isinstance(to, str)):
         return "a transfer address that is not text"
     return None
 
@@ -127,31 +135,88 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
 
     `name` is what records cite as their file: the file name, or the URL a page came from.
     """
+    queued = _queue_file(writer, case, path, fmt=fmt, mapping=mapping, on_progress=on_progress,
+                         name=name)
+    if isinstance(queued, FileReport):
+        return queued
+    writer.flush()
+    return queued.report()
+
+
+@dataclass(slots=True)
+class _Queued:
+    """A file read and queued in the writer's next batch; its report once the batch is written."""
+
+    staged: StagedFile
+    fmt: str
+    last: str | None  # the locator of its last record, for an error the store raises
+    vault_copy: Path | None  # its copy in the vault if this import made it, else None
+
+    def report(self) -> FileReport:
+        """The file's report; raises IngestError (its vault copy removed) if it was refused."""
+        meta, exc = self.staged.meta, self.staged.error
+        if exc is not None:
+            if self.vault_copy is not None:
+                self.vault_copy.unlink(missing_ok=True)
+            if not isinstance(exc, MALFORMED):
+                raise exc
+            where = f"after {self.last}" if self.last else None
+            raise IngestError(meta.name, where, f"malformed {self.fmt}: {_reason(exc)}") from exc
+        result = self.staged.result
+        assert result is not None  # a file is reported once its batch is written
+        log.info("imported %s as %s: %s", meta.name, self.fmt, result.by_kind)
+        return FileReport(file=meta.name, sha256=meta.sha256, format=self.fmt,
+                          status="imported", records=result.by_kind,
+                          duplicate_records=result.duplicates, accounts=result.accounts)
+
+
+def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
+                mapping: ColumnMapping | None, on_progress: OnProgress | None,
+                name: str | None) -> FileReport | _Queued:
+    """Check, read and queue one file; a report at once if it is skipped or a duplicate.
+
+    Raises IngestError if the file is bad (nothing of it kept). A file too large to queue is
+    written at once, in chunks."""
     name = name or path.name
     if not path.is_file():
         raise IngestError(str(path), None, "no such file")
     if note := generator_file_note(path):
         return FileReport(file=name, status="skipped", note=note)
-    sha = sha256_of(path)
+    size = path.stat().st_size
+    # A file up to the size JSON is parsed whole at is read once: hashed, detected, parsed
+    # and kept from the same bytes (a TronGrid page is opened once, not six times).
+    data = path.read_bytes() if size <= WHOLE_FILE_LIMIT else None
+    sha = hashlib.sha256(data).hexdigest() if data is not None else sha256_of(path)
     if writer.has_file(case, sha):
         return FileReport(file=name, sha256=sha, status="duplicate")
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    refuse_zip_bomb(path, name)
+    refuse_zip_bomb(path, name, None if data is None else data[:4])
+    # A spreadsheet is opened once for detection and parsing (workbooks_kept).
+    with workbooks_kept():
+        return _queue_read(writer, case, path, name, fmt, mapping, on_progress, sha, size, data)
+
+
+def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str | None,
+                mapping: ColumnMapping | None, on_progress: OnProgress | None, sha: str,
+                size: int, data: bytes | None) -> _Queued:
+    """`_queue_file` once the file is read, hashed and new to the case."""
     try:
-        fmt = fmt or detect_format(path, mapping)
+        fmt = fmt or detect_format(path, mapping, data)
     except MALFORMED as exc:
         raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
     checked = _Checked(parser_for(fmt, mapping)(path, name), name)
     items = _counted(with_payment_details(checked), name, on_progress)
-    meta = FileMeta(case=case, name=name, sha256=sha, size=path.stat().st_size, format=fmt)
+    meta = FileMeta(case=case, name=name, sha256=sha, size=size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file.
     vault = writer.store.evidence_dir
-    had_copy = vault_path(vault, sha).exists()
-    keep_copy(vault, path, sha)
+    copy = vault_path(vault, sha)
+    had_copy = copy.exists()
+    keep_copy(vault, path, sha, data)
     try:
         try:
-            result = writer.write_file(meta, items)
+            with already_read(path, data) if data is not None else nullcontext():
+                staged = writer.add_file(meta, items)
         except MALFORMED as exc:
             if isinstance(exc, sqlalchemy.exc.OperationalError):
                 raise  # the store is busy or gone: not the file's fault (the API answers 503)
@@ -159,12 +224,9 @@ def ingest_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None =
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
         if not had_copy:
-            vault_path(vault, sha).unlink(missing_ok=True)
+            copy.unlink(missing_ok=True)
         raise
-    log.info("imported %s as %s: %s", name, fmt, result.by_kind)
-    return FileReport(file=name, sha256=sha, format=fmt, status="imported",
-                      records=result.by_kind, duplicate_records=result.duplicates,
-                      accounts=result.accounts)
+    return _Queued(staged, fmt, checked.last, None if had_copy else copy)
 
 
 # A zip (XLSX) is refused when it would unpack to more than this, or when it unpacks to much
@@ -173,11 +235,15 @@ MAX_UNZIPPED = 1 << 30
 MAX_RATIO, RATIO_FLOOR = 200, 50 << 20
 
 
-def refuse_zip_bomb(path: Path, name: str) -> None:
-    """Raise IngestError if `path` is a zip that would unpack to too much (before parsing)."""
-    with path.open("rb") as fh:
-        if fh.read(4) != b"PK\x03\x04":
-            return
+def refuse_zip_bomb(path: Path, name: str, magic: bytes | None = None) -> None:
+    """Raise IngestError if `path` is a zip that would unpack to too much (before parsing).
+
+    `magic`: the file's first 4 bytes, if read already."""
+    if magic is None:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        return
     try:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
@@ -212,15 +278,30 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     its own transaction), so other writers wait for one file at most, not a whole upload."""
     started = time.perf_counter()
     report = IngestReport(case=case)
-    with store.writer(commit_every) as writer:
-        for path in expand_paths(paths):
+    # Files in the order given; each reported once its batch is written.
+    waiting: deque[tuple[Path, FileReport | _Queued]] = deque()
+
+    def report_written() -> None:
+        while waiting and (isinstance(waiting[0][1], FileReport) or waiting[0][1].staged.done):
+            path, entry = waiting.popleft()
             try:
-                file_report = ingest_file(writer, case, path, fmt=fmt, mapping=mapping,
-                                          on_progress=on_progress)
+                file_report = entry if isinstance(entry, FileReport) else entry.report()
             except IngestError as exc:
                 file_report = FileReport(file=path.name, status="rejected", error=str(exc))
             report.files.append(file_report)
             if on_file:
                 on_file(file_report)
+
+    with store.writer(commit_every) as writer:
+        for path in expand_paths(paths):
+            try:
+                entry = _queue_file(writer, case, path, fmt=fmt, mapping=mapping,
+                                    on_progress=on_progress, name=None)
+            except IngestError as exc:
+                entry = FileReport(file=path.name, status="rejected", error=str(exc))
+            waiting.append((path, entry))
+            report_written()
+        writer.flush()
+        report_written()
     report.seconds = time.perf_counter() - started
     return report

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tools.errors import IngestError
 
@@ -63,27 +65,64 @@ def csv_rows(path: Path, name: str) -> Iterator[Row]:
             raise IngestError(name, f"line:{start}", f"malformed CSV: {exc}") from exc
 
 
-def xlsx_rows(path: Path, name: str) -> Iterator[Row]:
-    """('sheet:NAME!row:N', cells) for every row of every sheet, read-only (streamed)."""
+_books = threading.local()
+
+
+@contextmanager
+def workbooks_kept() -> Iterator[None]:
+    """Within this block a spreadsheet is opened once, however often its rows are read
+    (format detection, then parsing), and closed at the end of the block. Opening one costs
+    more than reading its rows: its styles and sheets are parsed first."""
+    _books.open = {}
+    try:
+        yield
+    finally:
+        kept, _books.open = _books.open, None
+        for fh, book in kept.values():
+            book.close()
+            fh.close()
+
+
+def _workbook(path: Path, name: str) -> tuple[Any, IO[bytes] | None]:
+    """The read-only workbook of `path`, and its file to close after reading, or None if both
+    are kept open (`workbooks_kept`)."""
     # openpyxl (and numpy under it) is imported by XLSX work only: `tergeu record` on a chat
     # message must not pay for it.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    kept: dict[Path, tuple[IO[bytes], Any]] | None = getattr(_books, "open", None)
+    if kept is not None and path in kept:
+        return kept[path][1], None
     # A file object, not a path: openpyxl refuses names without an .xlsx suffix.
-    with path.open("rb") as fh:
-        try:
-            book = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
-        try:
-            for sheet in book.worksheets:
-                for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield f"sheet:{sheet.title}!row:{n}", ["" if v is None else v for v in row]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
-        finally:
+    fh = path.open("rb")
+    try:
+        book = load_workbook(fh, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        fh.close()
+        raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
+    except BaseException:
+        fh.close()
+        raise
+    if kept is None:
+        return book, fh
+    kept[path] = (fh, book)
+    return book, None
+
+
+def xlsx_rows(path: Path, name: str) -> Iterator[Row]:
+    """('sheet:NAME!row:N', cells) for every row of every sheet, read-only (streamed)."""
+    book, fh = _workbook(path, name)
+    try:
+        for sheet in book.worksheets:
+            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield f"sheet:{sheet.title}!row:{n}", ["" if v is None else v for v in row]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise IngestError(name, None, f"unreadable spreadsheet: {exc}") from exc
+    finally:
+        if fh is not None:
             book.close()
+            fh.close()
 
 
 def table_rows(path: Path, name: str) -> Iterator[Row]:

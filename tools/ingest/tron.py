@@ -41,9 +41,9 @@ def _transfer_item(loc: str, tx: str, token: str, symbol: str, decimals: int, fr
                    to: str, raw: str | int, ts: datetime | None, status: str,
                    extra: dict[str, Any] | None = None) -> Item:
     amount = from_units(raw, decimals)
-    for address in (frm, to):
-        if not valid_contract("tron", address):
-            raise ValueError(f"not a TRON address: {str(address)[:50]!r}")
+    if not (valid_contract("tron", frm) and valid_contract("tron", to)):
+        bad = to if valid_contract("tron", frm) else frm
+        raise ValueError(f"not a TRON address: {str(bad)[:50]!r}")
     if not isinstance(tx, str) or not _TXID.fullmatch(tx):
         raise ValueError(f"not a transaction id: {str(tx)[:80]!r}")
     if token == "TRX" or token.startswith("TRC10:"):

@@ -8,6 +8,7 @@ card is never indexed: "4400 43** **** 0260" is many cards, and a hit on it woul
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -72,10 +73,7 @@ class PendingIdentifiers:
     @staticmethod
     def of_items(items: Sequence[Item]) -> Counter[str]:
         """The identifiers of newly written records, each record once per identifier."""
-        counts: Counter[str] = Counter()
-        for item in items:
-            counts.update(identifiers_of(item))
-        return counts
+        return Counter(itertools.chain.from_iterable(map(identifiers_of, items)))
 
     def add(self, case: str, counts: Counter[str]) -> None:
         self.pending.setdefault(case, Counter()).update(counts)

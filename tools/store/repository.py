@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, groupby, islice
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
-from sqlalchemy import Engine, Table, func, insert, select, update
+import sqlalchemy.exc
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateTable
 
 from tools.errors import RecordNotFoundError
 from tools.items import Item
 from tools.models import CaseStats, FileInfo, Record, Source
+from tools.store.bulk import driver_insert, processor
 from tools.store.identifiers import PendingIdentifiers
 from tools.store.schema import accounts, files, records, sightings, transfers
 
-CHUNK = 2000
+log = logging.getLogger(__name__)
+
 # Records written between commits when many files are imported in one run.
 COMMIT_EVERY = 100_000
 
@@ -80,12 +99,15 @@ class CaseStore:
                 # Shops are resolved once per import, from everything the case holds now.
                 from tools.store.shops import rebuild_shops
 
+                writer.flush()  # files queued and not yet written (callers flush and report)
                 writer.identifiers.flush(conn)
                 for case in sorted(writer.cases):
                     rebuild_shops(conn, case)
             except BaseException:
+                writer.close()  # its thread is done with the connection before the rollback
                 conn.rollback()
                 raise
+            writer.close()
             conn.commit()
             if conn.dialect.name == "sqlite":
                 # Fresh statistics (sampled: milliseconds on a million rows) let SQLite pick
@@ -159,12 +181,113 @@ class CaseStore:
             )
 
 
+# Records of small files (a TronGrid page holds 200) gathered and written together: a few
+# statements per batch instead of a dozen per file. A file with more records than this is
+# streamed in chunks of this size instead, so memory stays bounded whatever the file.
+BATCH = 20_000
+# Records whose accounts are merged into the case together. SQLite keeps a time as written,
+# without its UTC offset, so first and last sightings compared in memory and against the
+# store can differ by the offset: merged in slices of each file of this size, as they always
+# were, the accounts come out as before.
+ACCOUNT_SLICE = 2000
+# Keys looked up per query: under every database's limit of bound parameters.
+KEYS_PER_QUERY = 5000
+
+
+@dataclass(slots=True)
+class StagedFile:
+    """A file read whole, waiting for its batch: `result` once written, or `error`, what the
+    store refused in it (nothing of the file is kept then)."""
+
+    meta: FileMeta
+    items: list[Item]
+    result: WriteResult | None = None
+    error: Exception | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What one file's written records come to, added up over its chunks."""
+
+    by_kind: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+    accounts: set[str] = field(default_factory=set)
+    identifiers: Counter[str] = field(default_factory=Counter)
+
+    def result(self) -> WriteResult:
+        return WriteResult(dict(self.by_kind), self.duplicates, len(self.accounts))
+
+
+# What the store raises for a value of a file it cannot hold: that file is refused alone. An
+# OperationalError (the store busy or gone) is nobody's file's fault and is raised as it is.
+REFUSED: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.StatementError, ValueError, TypeError, ArithmeticError, LookupError,
+    AttributeError,
+)
+
+
+RECORD_COLUMNS = ("case", "id", "kind", "file_id", "locator", "ts", "text", "data")
+TRANSFER_COLUMNS = ("case", "record_id", "chain", "token", "from_address", "to_address",
+                    "amount", "ts", "tx")
+
+# A batch's records before they join the case: loaded at the driver's speed without an index,
+# then moved into `records` by one INSERT … SELECT that skips the ids the case holds already.
+# Temporary: each connection has its own, gone when it closes.
+records_staging = Table(
+    "records_staging",
+    MetaData(),
+    Column("ord", Integer, nullable=False),
+    *(Column(c, records.c[c].type) for c in RECORD_COLUMNS),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _move_new_records() -> Any:
+    """INSERT INTO records SELECT … FROM records_staging (in staging order) ON CONFLICT
+    (case, id) DO NOTHING RETURNING id, on PostgreSQL (SQLite inserts directly, see
+    `StoreWriter._insert_sqlite`): only the ids the case did not hold come back, and of equal
+    ids the first staged (the dialect module loads only when used)."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    staged = records_staging.c
+    rows = select(*(staged[c] for c in RECORD_COLUMNS)).order_by(staged.ord)
+    return (postgresql_insert(records).from_select(list(RECORD_COLUMNS), rows)
+            .on_conflict_do_nothing(index_elements=[records.c.case, records.c.id])
+            .returning(records.c.id))
+
+
+class _Bulk:
+    """The driver-level inserts of one connection and the value conversions they need."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.staging = driver_insert(conn, records_staging, ("ord", *RECORD_COLUMNS))
+        self.records = driver_insert(conn, records, RECORD_COLUMNS, ignore_existing=True)
+        self.transfers = driver_insert(conn, transfers, TRANSFER_COLUMNS)
+        self.record_ts = processor(conn, records.c.ts)
+        self.record_data = processor(conn, records.c.data)
+        self.transfer_ts = processor(conn, transfers.c.ts)
+        # Whether a time is stored alike in both tables (a transfer's text is its record's).
+        self.same_ts = repr(records.c.ts.type) == repr(transfers.c.ts.type)
+
+
 class StoreWriter:
     """Writes files through one connection; a bad file rolls back to its own savepoint only.
 
     Committing once per file would rewrite every touched index page per file; batching files
-    under one transaction and a savepoint each keeps "nothing of a bad file is kept" and loads
-    many small files (TronGrid pages hold 200 transfers) an order of magnitude faster.
+    under one transaction keeps "nothing of a bad file is kept" and loads many small files
+    (TronGrid pages hold 200 transfers) an order of magnitude faster. Small files are written
+    `BATCH` records at a time (`add_file`, `flush`): one statement per table per batch, and
+    records deduplicated by the insert itself (ON CONFLICT DO NOTHING on the case's record
+    key, RETURNING what was new) rather than by a probe of the key before it.
+
+    A batch is written by a thread of the writer's own while the next files are read and
+    parsed: the database's work runs outside Python's lock, on the second core. One batch is
+    written at a time, in order, and nothing else uses the connection meanwhile (`wait`).
     """
 
     def __init__(self, store: CaseStore, conn: Connection, commit_every: int) -> None:
@@ -175,84 +298,251 @@ class StoreWriter:
         self.cases: set[str] = set()
         # Identifier counts of the files written since the last commit, flushed before it.
         self.identifiers = PendingIdentifiers()
+        self._staged: list[StagedFile] = []
+        self._staged_files: set[tuple[str, str]] = set()  # (case, SHA-256) of `_staged`
+        self._bulk: _Bulk | None = None
+        self._staged_records = 0
+        self._thread: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None  # the batch the thread is writing
+        self._writing_files: set[tuple[str, str]] = set()
+        # The SHA-256 of each case's files, as this transaction knows them; forgotten at every
+        # commit, after which another writer may have added files.
+        self._known_files: dict[str, set[str]] = {}
+        event.listen(conn, "commit", self._forget_files)
+        event.listen(conn, "rollback", self._forget_files)
+
+    def _forget_files(self, _conn: Connection) -> None:
+        self._known_files.clear()
 
     def has_file(self, case: str, sha256: str) -> bool:
-        q = select(files.c.id).where(files.c.case == case, files.c.sha256 == sha256)
-        return self.conn.execute(q).first() is not None
+        """Whether the case holds (or this writer has queued) a file with this SHA-256."""
+        if (case, sha256) in self._staged_files or (case, sha256) in self._writing_files:
+            return True
+        known = self._known_files.get(case)
+        if known is None:
+            self.wait()  # the connection is the writing thread's until its batch is written
+            q = select(files.c.sha256).where(files.c.case == case)
+            known = self._known_files[case] = set(self.conn.execute(q).scalars())
+        return sha256 in known
 
     def write_file(self, meta: FileMeta, items: Iterable[Item]) -> WriteResult:
-        """Write a file's items; records already in the case are counted as duplicates."""
-        by_kind: dict[str, int] = {}
-        duplicates = 0
-        account_ids: set[str] = set()
-        found: Counter[str] = Counter()
-        conn = self.conn
-        with conn.begin_nested():
-            key = conn.execute(
-                insert(files).values(
-                    case=meta.case, name=meta.name, sha256=meta.sha256, size=meta.size,
-                    format=meta.format, records=0, ingested_at=datetime.now(UTC),
-                )
-            ).inserted_primary_key
-            assert key is not None  # a single-row insert always returns its key
-            file_id = key[0]
-            for chunk in _chunks(items, CHUNK):
-                fresh = self._fresh_items(meta.case, chunk)
-                duplicates += len(chunk) - len(fresh)
-                if not fresh:
-                    continue
-                self._insert_items(meta.case, file_id, fresh)
-                account_ids.update(self._upsert_accounts(meta.case, fresh))
-                found.update(self.identifiers.of_items(fresh))
-                for item in fresh:
-                    by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
-            conn.execute(
-                update(files).where(files.c.id == file_id).values(records=sum(by_kind.values()))
-            )
-        self.cases.add(meta.case)
-        self.identifiers.add(meta.case, found)  # the file is whole: its identifiers count
-        self._uncommitted += sum(by_kind.values()) + 1
+        """Write a file's items now; records already in the case are counted as duplicates."""
+        staged = self.add_file(meta, items)
+        self.flush()
+        if staged.error is not None:
+            raise staged.error
+        assert staged.result is not None  # a flushed file has its result or its error
+        return staged.result
+
+    def add_file(self, meta: FileMeta, items: Iterable[Item]) -> StagedFile:
+        """Read a file's items and queue the file for the next batch (`flush`).
+
+        Raises what reading the items raises; nothing of the file is queued then. A file of
+        more than `BATCH` records is written at once, in chunks (the queued files before it
+        first), and raises what the store refuses in it; nothing of it is kept then.
+        """
+        it = iter(items)
+        head = list(islice(it, BATCH + 1))
+        staged = StagedFile(meta, head)
+        if len(head) <= BATCH:
+            self._staged.append(staged)
+            self._staged_files.add((meta.case, meta.sha256))
+            self._staged_records += len(head) + 1
+            if self._staged_records >= min(BATCH, self.commit_every):
+                self._write_in_background()
+            return staged
+        self.flush()
+        with self.conn.begin_nested():
+            tally, file_id = _Tally(), self._insert_files([meta])[0]
+            for chunk in _chunks(chain(head, it), BATCH):
+                self._write_chunk(meta.case, [(tally, file_id, chunk)])
+            self._set_counts([(file_id, tally)])
+        staged.result = self._written([meta], [tally])[0]
+        return staged
+
+    def flush(self) -> None:
+        """Write the queued files, each whole or (what the store refuses in it) not at all,
+        and wait until they are written."""
+        self._write_in_background()
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait for the batch being written; raises what the store raised that is no file's
+        fault (busy or gone). The connection is free for this thread afterwards."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            try:
+                writing.result()
+            except sqlalchemy.exc.OperationalError:
+                raise
+            except Exception as exc:
+                # Not the fault of the file being read now (what a file's own values cause is
+                # kept on that file): never to be reported as this file's damage.
+                raise RuntimeError(f"writing a batch of files failed: {exc}") from exc
+            finally:
+                self._writing_files = set()
+
+    def close(self) -> None:
+        """Wait for the batch being written, whatever it raises, and end the writing thread."""
+        try:
+            self.wait()
+        except Exception:  # noqa: BLE001 - the import failed already; the transaction is rolled back
+            log.debug("a batch being written when the import failed", exc_info=True)
+        finally:
+            if self._thread is not None:
+                self._thread.shutdown()
+                self._thread = None
+
+    def _write_in_background(self) -> None:
+        """Hand the queued files to the writing thread (once the batch before is written)."""
+        self.wait()
+        staged, self._staged, self._staged_records = self._staged, [], 0
+        self._writing_files, self._staged_files = self._staged_files, set()
+        if not staged:
+            return
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-store-writer")
+        self._writing = self._thread.submit(self._write_queued, staged)
+
+    def _write_queued(self, staged: list[StagedFile]) -> None:
+        for case, run in groupby(staged, key=lambda s: s.meta.case):
+            group = list(run)
+            try:
+                self._write_batch(case, group)
+            except sqlalchemy.exc.OperationalError:
+                raise
+            except REFUSED:
+                # A file holds what the store cannot: each file alone, to refuse only that one.
+                for one in group:
+                    try:
+                        self._write_batch(case, [one])
+                    except sqlalchemy.exc.OperationalError:
+                        raise
+                    except REFUSED as exc:
+                        one.error = exc
+
+    def _write_batch(self, case: str, group: list[StagedFile]) -> None:
+        with self.conn.begin_nested():
+            tallies = [_Tally() for _ in group]
+            file_ids = self._insert_files([s.meta for s in group])
+            self._write_chunk(case, [(t, f, s.items) for t, f, s in
+                                     zip(tallies, file_ids, group, strict=True)])
+            self._set_counts(list(zip(file_ids, tallies, strict=True)))
+        for s, result in zip(group, self._written([s.meta for s in group], tallies),
+                             strict=True):
+            s.result = result
+            s.items = []  # written: the memory is the next batch's
+
+    def _written(self, metas: list[FileMeta], tallies: list[_Tally]) -> list[WriteResult]:
+        """Account for files now whole in the transaction; commit when enough is pending."""
+        for m, t in zip(metas, tallies, strict=True):
+            self.cases.add(m.case)
+            self._known_files.setdefault(m.case, set()).add(m.sha256)
+            self.identifiers.add(m.case, t.identifiers)  # the file is whole: its ids count
+            self._uncommitted += sum(t.by_kind.values()) + 1
         if self._uncommitted >= self.commit_every:
-            self.identifiers.flush(conn)
-            conn.commit()
+            self.identifiers.flush(self.conn)
+            self.conn.commit()
             self._uncommitted = 0
-        return WriteResult(by_kind, duplicates, len(account_ids))
+        return [t.result() for t in tallies]
 
-    def _fresh_items(self, case: str, chunk: list[Item]) -> list[Item]:
-        conn = self.conn
-        unique: dict[str, Item] = {}
-        for item in chunk:
-            unique.setdefault(item.id, item)
-        existing = set(
-            conn.execute(
-                select(records.c.id).where(records.c.case == case, records.c.id.in_(unique))
-            ).scalars()
-        )
-        return [item for rid, item in unique.items() if rid not in existing]
+    def _insert_files(self, metas: list[FileMeta]) -> list[int]:
+        """The rows of `metas` in `files` (their record counts set once written); their ids."""
+        now = datetime.now(UTC)
+        rows = [{"case": m.case, "name": m.name, "sha256": m.sha256, "size": m.size,
+                 "format": m.format, "records": 0, "ingested_at": now} for m in metas]
+        stmt = insert(files).returning(files.c.id, sort_by_parameter_order=True)
+        return list(self.conn.execute(stmt, rows).scalars())
 
-    def _insert_items(self, case: str, file_id: int, items: list[Item]) -> None:
+    def _set_counts(self, written: list[tuple[int, _Tally]]) -> None:
+        self.conn.execute(
+            update(files).where(files.c.id == bindparam("file_id"))
+            .values(records=bindparam("n")),
+            [{"file_id": f, "n": sum(t.by_kind.values())} for f, t in written])
+
+    def _insert_staged(self, rows: list[tuple[Any, ...]]) -> set[str]:
+        """The records of `rows` the case did not hold, inserted; their ids (PostgreSQL).
+        Staged in a temporary table, then moved by one INSERT … SELECT … ON CONFLICT DO
+        NOTHING RETURNING."""
+        conn, bulk = self.conn, self._bulk
+        assert bulk is not None
+        conn.execute(CreateTable(records_staging, if_not_exists=True))
+        bulk.staging.run(conn, [(n, *r) for n, r in enumerate(rows)])
+        new = set(conn.execute(_move_new_records()).scalars())
+        conn.execute(delete(records_staging))
+        return new
+
+    def _insert_sqlite(self, rows: list[tuple[Any, ...]]) -> set[str]:
+        """The same as `_insert_staged`, on SQLite without the staging: the rows go straight
+        into `records` through the driver (ON CONFLICT DO NOTHING), and SQLite's count of
+        changed rows says whether all were new, as they are when a case is first loaded.
+        Otherwise the ids are looked up once: a record is new if it holds the first row given
+        for its id (its file was added in this transaction, at that place)."""
+        conn, bulk = self.conn, self._bulk
+        assert bulk is not None
+        driver = conn.connection.dbapi_connection
+        assert driver is not None  # an open connection
+        before = driver.total_changes
+        bulk.records.run(conn, rows)
+        if driver.total_changes - before == len(rows):
+            return {r[1] for r in rows}
+        first: dict[str, tuple[int, str]] = {}
+        for r in rows:
+            first.setdefault(r[1], (r[3], r[4]))
+        case, ids, new = rows[0][0], list(first), set[str]()
+        for start in range(0, len(ids), KEYS_PER_QUERY):
+            q = select(records.c.id, records.c.file_id, records.c.locator).where(
+                records.c.case == case, records.c.id.in_(ids[start:start + KEYS_PER_QUERY]))
+            new.update(rid for rid, file_id, locator in conn.execute(q)
+                       if first[rid] == (file_id, locator))
+        return new
+
+    def _write_chunk(self, case: str, parts: list[tuple[_Tally, int, list[Item]]]) -> None:
+        """Write the records of one or more files (in order) that the case does not hold yet.
+
+        The first of equal ids is kept, within the chunk as against the case: staged in order,
+        moved by one insert that keeps the first row of a key and returns the ids it added."""
         conn = self.conn
-        conn.execute(
-            insert(records),
-            [
-                {
-                    "case": case, "id": i.id, "kind": i.kind, "file_id": file_id,
-                    "locator": i.locator, "ts": as_utc(i.ts), "text": i.text, "data": i.data,
-                }
-                for i in items
-            ],
-        )
-        moves = [
-            {
-                "case": case, "record_id": i.id, "chain": t.chain, "token": t.token,
-                "from_address": t.from_address, "to_address": t.to_address,
-                "amount": format(t.amount, "f"), "ts": as_utc(t.ts), "tx": t.tx,
-            }
-            for i in items
+        if not any(items for _, _, items in parts):
+            return
+        if self._bulk is None:
+            self._bulk = _Bulk(conn)
+        bulk = self._bulk
+        ts, data = bulk.record_ts, bulk.record_data
+        rows = [(case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text, data(i.data))
+                for _, file_id, items in parts for i in items]
+        # A transfer's time is its record's, as stored: converted once.
+        stored_ts = {id(i): r[5] for i, r in zip(
+            (i for _, _, items in parts for i in items), rows, strict=True)
+            if i.transfer is not None and i.transfer.ts is i.ts}
+        new = self._insert_sqlite(rows) if bulk.sqlite else self._insert_staged(rows)
+        fresh_all: list[Item] = []
+        with_details: list[list[Item]] = []
+        for tally, _, items in parts:
+            fresh = []
+            for start in range(0, len(items), ACCOUNT_SLICE):
+                fresh_slice = []
+                for i in items[start:start + ACCOUNT_SLICE]:
+                    if i.id in new:
+                        new.discard(i.id)  # a later item of the same id is a duplicate
+                        fresh_slice.append(i)
+                if any(i.details for i in fresh_slice):
+                    with_details.append(fresh_slice)
+                fresh.extend(fresh_slice)
+            tally.duplicates += len(items) - len(fresh)
+            tally.by_kind.update(i.kind for i in fresh)
+            tally.accounts.update(d.account_id for i in fresh for d in i.details)
+            tally.identifiers.update(PendingIdentifiers.of_items(fresh))
+            fresh_all.extend(fresh)
+        ts = bulk.transfer_ts
+        bulk.transfers.run(conn, [
+            (case, i.id, t.chain, t.token, t.from_address, t.to_address, format(t.amount, "f"),
+             stored_ts[id(i)] if bulk.same_ts and id(i) in stored_ts else ts(as_utc(t.ts)), t.tx)
+            for i in fresh_all
             if (t := i.transfer) is not None
-        ]
-        if moves:
-            conn.execute(insert(transfers), moves)
+        ])
+        for fresh_slice in with_details:
+            self._upsert_accounts(case, fresh_slice)
 
     def _upsert_accounts(self, case: str, items: list[Item]) -> set[str]:
         conn = self.conn
@@ -276,12 +566,14 @@ class StoreWriter:
                                  "shop": item.shop, "seen_at": ts})
         if not seen:
             return set()
+        wanted = list(seen)
         known = {
             r.id: r
+            for start in range(0, len(wanted), KEYS_PER_QUERY)
             for r in conn.execute(
                 select(accounts.c.id, accounts.c.first_seen, accounts.c.last_seen).where(
-                    accounts.c.case == case, accounts.c.id.in_(seen)
-                )
+                    accounts.c.case == case,
+                    accounts.c.id.in_(wanted[start:start + KEYS_PER_QUERY]))
             )
         }
         new_rows = []

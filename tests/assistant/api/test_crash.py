@@ -19,7 +19,9 @@ from tests.utils.big_evidence import write_trc20_pages
 from tests.utils.loopback import free_port, wait_until_up
 from tools.store.schema import files, records
 
-TRANSFERS = 60_000
+# Large enough that the import is still running when the server is killed on an idle machine:
+# 60,000 took 2 s of CPU once records were written in batches, too close to the 2.5 s wait.
+TRANSFERS = 200_000
 
 
 def _serve(home, port):
