@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,10 +41,10 @@ def ingest(
     """Import evidence; format detected from content. Exit 2 if any file was rejected."""
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     from assistant.config import get_settings
@@ -60,14 +61,20 @@ def ingest(
         raise fail(str(exc)) from exc
     store = open_store(settings)
     files = expand_paths(paths)
+    # The bar moves by bytes, not files: a case's files range from a 2 KB page to a 1 GB
+    # export, and the time left is only honest in the unit the work is done in.
+    sizes = deque(f.stat().st_size for f in files)
     show_bar = err.is_terminal and not as_json
     progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("files · {task.fields[records]:,} records · {task.fields[rate]:,.0f}/s"),
-        TimeElapsedColumn(), console=err, disable=not show_bar, transient=True,
+        TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.fields[files]:,}/{task.fields[of]:,} files · "
+                   "{task.fields[records]:,} records · {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+        console=err, disable=not show_bar, transient=True,
     )
     with progress:
-        task = progress.add_task("importing", total=len(files), records=0, rate=0.0)
+        task = progress.add_task("importing", total=max(sum(sizes), 1), files=0,
+                                 of=len(files), records=0, rate=0.0)
 
         def on_records(_name: str, n: int) -> None:
             t = progress.tasks[task]
@@ -75,7 +82,9 @@ def ingest(
             progress.update(task, records=done, rate=done / max(t.elapsed or 1e-9, 1e-9))
 
         def on_file(report: FileReport) -> None:
-            progress.advance(task)
+            # Reports come in the order of `files`, one each.
+            progress.update(task, advance=sizes.popleft() if sizes else 0,
+                            files=progress.tasks[task].fields["files"] + 1)
             if report.status == "rejected":
                 err.print(report.error, markup=False, highlight=False, soft_wrap=True)
 
