@@ -218,6 +218,8 @@ class SearchIndex:
         self.stage = "idle"
         # The passages of the running (or last) update: how many to embed, how many are.
         self._queue: PassageQueue | None = None
+        # Texts analysed by the running update (each distinct text once).
+        self._analyses: dict[tuple[str, bool, bool], Analysed] = {}
         # (chat → shop, @bot → shop) of the case, read when an update starts.
         self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._shops_with_bots: set[str] = set()
@@ -257,12 +259,14 @@ class SearchIndex:
             self._queue = queue
             try:
                 done = self._analyse_pending(rows, on_progress, queue)
+                self._analyses = {}
                 if done or self._snapshot is None:
                     self._load_bm25()
                 self._words_done.set()
                 self._embed_pending(on_progress, queue)
             finally:
                 queue.close()
+                self._analyses = {}
             self.stage = "ready"
             return done
 
@@ -387,11 +391,11 @@ class SearchIndex:
                          len(text), r.id)
                 text = text[:MAX_INDEXED_CHARS]
             shop = _shop_of(r.id, r.kind, r.data)
-            a = analyse(text, document=True, in_shop=self._in_shop(r.data))
+            a = self._analysed(text, True, self._in_shop(r.data))
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
-                own = analyse((r.text or "")[:MAX_INDEXED_CHARS], document=True).of("cities")
+                own = self._analysed((r.text or "")[:MAX_INDEXED_CHARS], True).of("cities")
                 cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
             meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
@@ -399,7 +403,8 @@ class SearchIndex:
                          "tokens": " ".join(a.tokens + meta), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
                          "ts": r.ts})
-            passage = embedding_passage(r.kind, r.text or "", r.data, text, a)
+            passage = embedding_passage(r.kind, r.text or "", r.data, text, a,
+                                        lambda t: self._analysed(t, False))
             if passage is not None:
                 passages[r.id] = passage
         with self.store.transaction() as conn:
@@ -407,6 +412,15 @@ class SearchIndex:
             queue_vectors(conn, self.key, passages)
         return [(d["record_id"], passages[d["record_id"]], d["kind"], d["shop"] or "")
                 for d in docs if d["record_id"] in passages]
+
+    def _analysed(self, text: str, document: bool, in_shop: bool = False) -> Analysed:
+        """`analyse`, once per distinct text of an update (a case repeats its texts: a bot's
+        messages, a buyer's orders, reposts)."""
+        key = (text, document, in_shop)
+        a = self._analyses.get(key)
+        if a is None:
+            a = self._analyses[key] = analyse(text, document=document, in_shop=in_shop)
+        return a
 
     def _in_shop(self, data: dict[str, Any]) -> bool:
         """Whether a record is a market's listing, or a post of a channel of a shop that has a
@@ -672,7 +686,8 @@ _IDENTIFYING = re.compile(r"\b(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{20,}\b|\d")
 
 
 def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
-                      analysed: Analysed) -> str | None:
+                      analysed: Analysed,
+                      analyser: Callable[[str], Analysed] = analyse) -> str | None:
     """What a document is embedded from, or None when it is not searched by meaning.
 
     Embedded: listings, channel posts (as their listing twin, so a post is one passage),
@@ -685,7 +700,7 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     if chat_type in CHANNELS and data.get("type", "message") == "message" and raw.strip():
         twin = f"{data.get('chat_name') or ''}\n{raw}" if data.get("chat_name") else raw
         twin = twin[:MAX_INDEXED_CHARS]
-        return for_embedding(twin[:EMBED_CHARS], analyse(twin))
+        return for_embedding(twin[:EMBED_CHARS], analyser(twin))
     sender = data.get("from_id")
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None

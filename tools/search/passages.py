@@ -99,9 +99,11 @@ class PassageQueue:
 
     def pump(self) -> None:
         """Write what the embedder has finished; send it more, so that it always has `ahead`
-        batches."""
+        batches. A batch that failed is left for `finish` to raise: the words of a case are
+        indexed even when its embedder is down."""
         self._send()
-        while self._in_flight and self._in_flight[0][1].done():
+        while self._in_flight and self._in_flight[0][1].done() and (
+                self._in_flight[0][1].exception() is None):
             self._collect()
         self._flush()
 
@@ -111,7 +113,6 @@ class PassageQueue:
         while self._waiting or self._in_flight:
             self._send()
             self._collect()
-            self._flush()
             if progress:
                 progress()
 
@@ -126,12 +127,15 @@ class PassageQueue:
             self._in_flight.append((texts, self._pool.submit(self._embed, texts)))
 
     def _collect(self) -> None:
-        """Wait for the oldest batch sent; keep its vectors."""
-        texts, future = self._in_flight.popleft()
-        for text, vector in zip(texts, future.result(), strict=True):
+        """Wait for the oldest batch sent, keep its vectors and write its documents."""
+        texts, future = self._in_flight[0]
+        vectors = future.result()
+        self._in_flight.popleft()
+        for text, vector in zip(texts, vectors, strict=True):
             self._vectors[text] = vector
         self.embedded += len(texts)
         self._send()
+        self._flush()
 
     def _flush(self) -> None:
         """Write the documents of every text embedded."""
