@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -35,10 +36,12 @@ from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.search_docs import (
     add_documents,
+    count_embedded,
     count_indexed,
     count_pending,
     count_vectors,
     documents,
+    embedded_passages,
     forget_index,
     has_older_documents,
     hit_sources,
@@ -72,7 +75,8 @@ Mode = Literal["hybrid", "bm25", "vector"]
 # Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
-FORMAT = META + "v5"
+# v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`).
+FORMAT = META + "v6"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -202,11 +206,13 @@ class SearchIndex:
         # An index of only some kinds (listings, say) is kept apart from the case's full index,
         # in SQL (search_docs.case holds "case/kinds") and in its own Chroma collection.
         self.key = case if set(kinds) == set(DEFAULT_KINDS) else f"{case}/{'+'.join(kinds)}"
-        from tools.search.chroma_adapter import ChromaAdapter
-
-        self.collection = chroma.get_or_create_collection(
-            collection_name(self.key), embedding_function=ChromaAdapter(embedder),
-            configuration={"hnsw": {"space": "cosine"}})
+        self._chroma = chroma
+        self.collection = self._open_collection()
+        # Chroma holds one vector per distinct passage: passage id → the records it stands for
+        # (an ordered set), and how many records that is; read from the store with the
+        # snapshot, added to as vectors are written.
+        self._passage_docs: dict[str, dict[str, None]] = {}
+        self._passage_rows = 0
         # Re-entrant: a first search that finds no index builds it under the same lock.
         # The case's lock may outlive this object: one made in place of an index dropped from
         # a memo while it was still indexing must wait for it, not index beside it.
@@ -223,6 +229,22 @@ class SearchIndex:
         # (chat → shop, @bot → shop) of the case, read when an update starts.
         self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._shops_with_bots: set[str] = set()
+
+    def _open_collection(self) -> Any:
+        from tools.search.chroma_adapter import ChromaAdapter
+
+        return self._chroma.get_or_create_collection(
+            collection_name(self.key), embedding_function=ChromaAdapter(self.embedder),
+            configuration={"hnsw": {"space": "cosine"}})
+
+    def _forget(self) -> None:
+        """Drop the index, in the store and in Chroma, to make it again."""
+        with self.store.transaction() as conn:
+            forget_index(conn, self.key)
+        if self.collection.count():
+            self._chroma.delete_collection(collection_name(self.key))
+            self.collection = self._open_collection()
+        self._passage_docs, self._passage_rows = {}, 0
 
     # --- building ------------------------------------------------------------------------------
 
@@ -302,19 +324,35 @@ class SearchIndex:
         return queue.embedded
 
     def _write_vectors(self, embedded: list[tuple[str, np.ndarray, list[Doc]]]) -> None:
-        """Each document's vector (its passage's) into Chroma, then marked done in the store."""
-        ids, embeddings, metas = [], [], []
-        for _, vector, docs in embedded:
-            for rid, kind, shop in docs:
-                ids.append(rid)
-                embeddings.append(vector)
-                metas.append({"kind": kind, "shop": shop})
+        """Each passage's vector into Chroma, once however many documents it stands for (a
+        bot's ten thousand payment messages are one point, not ten thousand equal ones), then
+        its documents marked done in the store with the passage's id."""
+        ids = [passage_id(text) for text, _, _ in embedded]
+        vectors = [vector for _, vector, _ in embedded]
         for at in range(0, len(ids), CHROMA_BATCH):
             self.collection.upsert(ids=ids[at : at + CHROMA_BATCH],
-                                   embeddings=embeddings[at : at + CHROMA_BATCH],
-                                   metadatas=metas[at : at + CHROMA_BATCH])
+                                   embeddings=vectors[at : at + CHROMA_BATCH])
+        done = [(rid, pid) for pid, (_, _, docs) in zip(ids, embedded, strict=True)
+                for rid, _, _ in docs]
         with self.store.transaction() as conn:
-            mark_embedded(conn, self.key, ids)
+            mark_embedded(conn, self.key, done)
+        for rid, pid in done:
+            self._add_passage_doc(pid, rid)
+
+    def _add_passage_doc(self, pid: str, rid: str) -> None:
+        docs = self._passage_docs.setdefault(pid, {})
+        if rid not in docs:
+            docs[rid] = None
+            self._passage_rows += 1
+
+    def _load_passages(self) -> None:
+        """Which records each vector in Chroma stands for, as the store says."""
+        with self.store.engine.connect() as conn:
+            pairs = embedded_passages(conn, self.key)
+        by_passage: dict[str, dict[str, None]] = {}
+        for rid, pid in pairs:
+            by_passage.setdefault(pid, {})[rid] = None
+        self._passage_docs, self._passage_rows = by_passage, len(pairs)
 
     def status(self) -> IndexStatus:
         """How far the index is: documents searchable by words, passages embedded."""
@@ -322,11 +360,12 @@ class SearchIndex:
             indexed = count_indexed(conn, self.key)
             pending = count_pending(conn, self.case, self.key, self.kinds)
             vectors, waiting = count_vectors(conn, self.key)
+            passages = count_embedded(conn, self.key)[1] if vectors else 0
         held = self.collection.count() if vectors else 0  # a round trip to a Chroma server
-        if vectors and held < vectors:
+        if vectors and held < passages:
             # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
-            waiting += vectors - held
-            vectors = held
+            waiting += vectors
+            vectors = 0
         left = None
         queue = self._queue
         if self.stage == "embedding" and queue is not None and queue.embedded and queue.started:
@@ -359,20 +398,19 @@ class SearchIndex:
         with self.store.engine.connect() as conn:
             vectors, waiting = count_vectors(conn, self.key)
             # A store indexed before vectors were queued had every document embedded.
-            known = vectors if vectors or waiting else count_indexed(conn, self.key)
+            known = (count_embedded(conn, self.key)[1] if vectors
+                     else 0 if waiting else count_indexed(conn, self.key))
         held = self.collection.count() if known else 0
         if known and held < known:
-            log.warning("Chroma holds %d of %d indexed documents; reindexing", held, known)
-            with self.store.transaction() as conn:
-                forget_index(conn, self.key)
+            log.warning("Chroma holds %d of %d indexed passages; reindexing", held, known)
+            self._forget()
 
     def _forget_if_older_format(self) -> None:
         with self.store.engine.connect() as conn:
             older = has_older_documents(conn, self.key, FORMAT)
         if older:
             log.info("the index of %s was made by an older analysis; reindexing", self.key)
-            with self.store.transaction() as conn:
-                forget_index(conn, self.key)
+            self._forget()
 
     def _index_batch(self, rows: Sequence[Any]) -> list[tuple[str, str, str, str]]:
         """Analyse and write `rows`; returns `(record id, passage, kind, shop)` of those to
@@ -458,6 +496,10 @@ class SearchIndex:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
         with self.store.engine.connect() as conn:
             indexed = count_indexed(conn, self.key)
+            embedded = count_embedded(conn, self.key)[0]
+        if embedded != self._passage_rows and not self.indexing():
+            # Vectors another process wrote.
+            self._load_passages()
         snapshot = self._snapshot
         if snapshot is not None and indexed != len(snapshot.docs) and self.lock.acquire(
                 blocking=False):
@@ -471,6 +513,7 @@ class SearchIndex:
     def _load_bm25(self) -> None:
         import bm25s
 
+        self._load_passages()
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
             spellings = shop_spellings(conn, self.case)
@@ -640,14 +683,23 @@ class SearchIndex:
                       keep: np.ndarray | None) -> list[int]:
         if not snap.docs:
             return []
-        n = min(len(snap.docs), CANDIDATES * (5 if keep is not None else 1))
+        by_passage = self._passage_docs
+        n = min(len(by_passage), CANDIDATES * (5 if keep is not None else 1))
+        if not n:
+            return []
         vector = self.embedder.query(for_embedding(query, analysed))
         res = self.collection.query(query_embeddings=[vector], n_results=n,
                                     include=["distances"])
-        ranked = [snap.by_id[r] for r in res["ids"][0] if r in snap.by_id]
-        if keep is not None:
-            ranked = [i for i in ranked if keep[i]]
-        return ranked[:CANDIDATES]
+        # Each passage stands for its documents, in record order.
+        ranked: list[int] = []
+        for pid in res["ids"][0]:
+            for rid in list(by_passage.get(pid, ())):
+                i = snap.by_id.get(rid)
+                if i is not None and (keep is None or keep[i]):
+                    ranked.append(i)
+                    if len(ranked) == CANDIDATES:
+                        return ranked
+        return ranked
 
     def _hits(self, snap: _Snapshot, q_tokens: set[str], groups: list[list[int]],
               fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int],
@@ -683,6 +735,11 @@ ONE_TO_ONE = ("bot_chat", "personal_chat")
 # from one payment message to the next and say nothing of its meaning: a bot's ten thousand
 # "Оплата на карту 4400 …" are embedded as one passage. BM25 keeps them exact.
 _IDENTIFYING = re.compile(r"\b(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{20,}\b|\d")
+
+
+def passage_id(text: str) -> str:
+    """The id of a passage's vector in Chroma: the same text, the same id, in any case."""
+    return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
