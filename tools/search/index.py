@@ -213,6 +213,7 @@ class SearchIndex:
         # snapshot, added to as vectors are written.
         self._passage_docs: dict[str, dict[str, None]] = {}
         self._passage_rows = 0
+        self._passages_lock = threading.Lock()
         # Re-entrant: a first search that finds no index builds it under the same lock.
         # The case's lock may outlive this object: one made in place of an index dropped from
         # a memo while it was still indexing must wait for it, not index beside it.
@@ -336,23 +337,23 @@ class SearchIndex:
                 for rid, _, _ in docs]
         with self.store.transaction() as conn:
             mark_embedded(conn, self.key, done)
-        for rid, pid in done:
-            self._add_passage_doc(pid, rid)
-
-    def _add_passage_doc(self, pid: str, rid: str) -> None:
-        docs = self._passage_docs.setdefault(pid, {})
-        if rid not in docs:
-            docs[rid] = None
-            self._passage_rows += 1
+        with self._passages_lock:
+            for rid, pid in done:
+                docs = self._passage_docs.setdefault(pid, {})
+                if rid not in docs:
+                    docs[rid] = None
+                    self._passage_rows += 1
 
     def _load_passages(self) -> None:
-        """Which records each vector in Chroma stands for, as the store says."""
-        with self.store.engine.connect() as conn:
-            pairs = embedded_passages(conn, self.key)
-        by_passage: dict[str, dict[str, None]] = {}
-        for rid, pid in pairs:
-            by_passage.setdefault(pid, {})[rid] = None
-        self._passage_docs, self._passage_rows = by_passage, len(pairs)
+        """Which records each vector in Chroma stands for, as the store says (under the lock
+        the writer of vectors takes: none of its writes is lost)."""
+        with self._passages_lock:
+            with self.store.engine.connect() as conn:
+                pairs = embedded_passages(conn, self.key)
+            by_passage: dict[str, dict[str, None]] = {}
+            for rid, pid in pairs:
+                by_passage.setdefault(pid, {})[rid] = None
+            self._passage_docs, self._passage_rows = by_passage, len(pairs)
 
     def status(self) -> IndexStatus:
         """How far the index is: documents searchable by words, passages embedded."""
@@ -360,7 +361,9 @@ class SearchIndex:
             indexed = count_indexed(conn, self.key)
             pending = count_pending(conn, self.case, self.key, self.kinds)
             vectors, waiting = count_vectors(conn, self.key)
-            passages = count_embedded(conn, self.key)[1] if vectors else 0
+            # The passages this process knows of, unless another process wrote more.
+            passages = (len(self._passage_docs) if vectors == self._passage_rows
+                        else count_embedded(conn, self.key)[1])
         held = self.collection.count() if vectors else 0  # a round trip to a Chroma server
         if vectors and held < passages:
             # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
@@ -496,7 +499,7 @@ class SearchIndex:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
         with self.store.engine.connect() as conn:
             indexed = count_indexed(conn, self.key)
-            embedded = count_embedded(conn, self.key)[0]
+            embedded = count_vectors(conn, self.key)[0]
         if embedded != self._passage_rows and not self.indexing():
             # Vectors another process wrote.
             self._load_passages()
