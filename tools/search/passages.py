@@ -44,12 +44,19 @@ class NearDuplicates:
             if other is None:
                 continue
             word, theirs = words[i], other.split(" ")[i]
-            if (len(word) >= NEAR_MIN_LETTERS and word.isalpha() and theirs.isalpha()
+            if (_wordy(word) and _wordy(theirs)
                     and Levenshtein.distance(word, theirs, score_cutoff=1) <= 1):
                 return other
         for key in keys:
             self._keys.setdefault(key, text)
         return None
+
+
+def _wordy(word: str) -> bool:
+    """A word of `NEAR_MIN_LETTERS` letters or more, punctuation around it, and no digit (an
+    amount, a number, a short word like меф / мет is never taken for another's typo)."""
+    return (sum(c.isalpha() for c in word) >= NEAR_MIN_LETTERS
+            and not any(c.isdigit() for c in word))
 
 
 class PassageQueue:

@@ -138,6 +138,10 @@ def test_near_duplicates_are_one_typo_in_one_long_word():
     assert near.original_of("Шишки Караганда — в наличии, пишите в бот") is None
     assert near.original_of("Шишки Карагнда — в наличии, пишите в бот") == \
         "Шишки Караганда — в наличии, пишите в бот"
+    # Punctuation beside the word is no matter.
+    assert near.original_of("Доставка по городу, оператор на связи!") is None
+    assert near.original_of("Доставка по городу, опператор на связи!") == \
+        "Доставка по городу, оператор на связи!"
     # A short word (меф / мет), a number or two words changed: another text.
     assert near.original_of("меф 1г Алматы") is None
     assert near.original_of("мет 1г Алматы") is None
