@@ -206,8 +206,11 @@ class SearchIndex:
         # An index of only some kinds (listings, say) is kept apart from the case's full index,
         # in SQL (search_docs.case holds "case/kinds") and in its own Chroma collection.
         self.key = case if set(kinds) == set(DEFAULT_KINDS) else f"{case}/{'+'.join(kinds)}"
-        self._chroma = chroma
-        self.collection = self._open_collection()
+        from tools.search.chroma_adapter import ChromaAdapter
+
+        self.collection = chroma.get_or_create_collection(
+            collection_name(self.key), embedding_function=ChromaAdapter(embedder),
+            configuration={"hnsw": {"space": "cosine"}})
         # Chroma holds one vector per distinct passage: passage id → the records it stands for
         # (an ordered set), and how many records that is; read from the store with the
         # snapshot, added to as vectors are written.
@@ -231,21 +234,15 @@ class SearchIndex:
         self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._shops_with_bots: set[str] = set()
 
-    def _open_collection(self) -> Any:
-        from tools.search.chroma_adapter import ChromaAdapter
-
-        return self._chroma.get_or_create_collection(
-            collection_name(self.key), embedding_function=ChromaAdapter(self.embedder),
-            configuration={"hnsw": {"space": "cosine"}})
-
     def _forget(self) -> None:
         """Drop the index, in the store and in Chroma, to make it again."""
         with self.store.transaction() as conn:
             forget_index(conn, self.key)
-        if self.collection.count():
-            self._chroma.delete_collection(collection_name(self.key))
-            self.collection = self._open_collection()
-        self._passage_docs, self._passage_rows = {}, 0
+        # Emptied rather than dropped: another process's handle on it stays good.
+        while ids := self.collection.get(limit=CHROMA_BATCH, include=[])["ids"]:
+            self.collection.delete(ids=ids)
+        with self._passages_lock:
+            self._passage_docs, self._passage_rows = {}, 0
 
     # --- building ------------------------------------------------------------------------------
 

