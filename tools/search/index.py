@@ -228,6 +228,7 @@ class SearchIndex:
         self.stage = "idle"
         # The passages of the running (or last) update: how many to embed, how many are.
         self._queue: PassageQueue | None = None
+        self._embedding_since = (0.0, 0)  # when the embedding pass began, what was embedded
         # Texts analysed by the running update (each distinct text once).
         self._analyses: dict[tuple[str, bool, bool], Analysed] = {}
         # (chat → shop, @bot → shop) of the case, read when an update starts.
@@ -313,6 +314,9 @@ class SearchIndex:
         with self.store.engine.connect() as conn:
             queue.add(vectors_todo(conn, self.key))
         self.stage = "embedding"
+        # The speed that tells the time left is measured from here: before, the engine had
+        # one core.
+        self._embedding_since = (time.monotonic(), queue.embedded)
 
         def told() -> None:
             if on_progress:
@@ -378,8 +382,12 @@ class SearchIndex:
             vectors = 0
         left = None
         queue = self._queue
+        since, before = self._embedding_since
         if self.stage == "embedding" and queue is not None and queue.embedded and queue.started:
-            rate = queue.embedded / (time.monotonic() - queue.started)
+            if queue.embedded > before:
+                rate = (queue.embedded - before) / (time.monotonic() - since)
+            else:
+                rate = queue.embedded / (time.monotonic() - queue.started)
             left = round((queue.texts - queue.embedded) / rate, 1)
         return IndexStatus(
             ready=not pending and not waiting, running=self.indexing(), stage=self.stage,
