@@ -33,19 +33,29 @@ class NearDuplicates:
     are, in order): two passages differing in one word share the key of that word's place."""
 
     def __init__(self) -> None:
-        self._keys: dict[tuple[int, tuple[str, ...], tuple[str, ...]], str] = {}
+        # (place, hash of the words before it, hash of the words after it) → passage: a
+        # passage costs a key per word, not a copy of its words per word.
+        self._keys: dict[tuple[int, int, int], str] = {}
 
     def original_of(self, text: str) -> str | None:
         """The earlier passage `text` is a near-duplicate of, else None (and `text` is filed)."""
         words = text.split(" ")
-        keys = [(i, tuple(words[:i]), tuple(words[i + 1 :])) for i in range(len(words))]
+        n = len(words)
+        before = [0] * (n + 1)
+        after = [0] * (n + 1)
+        for i, word in enumerate(words):
+            before[i + 1] = hash((before[i], word))
+        for i in range(n - 1, -1, -1):
+            after[i] = hash((after[i + 1], words[i]))
+        keys = [(i, before[i], after[i + 1]) for i in range(n)]
         for i, key in enumerate(keys):
             other = self._keys.get(key)
             if other is None:
                 continue
-            word, theirs = words[i], other.split(" ")[i]
-            if (_wordy(word) and _wordy(theirs)
-                    and Levenshtein.distance(word, theirs, score_cutoff=1) <= 1):
+            theirs = other.split(" ")
+            if (len(theirs) == n and theirs[:i] == words[:i] and theirs[i + 1 :] == words[i + 1 :]
+                    and _wordy(words[i]) and _wordy(theirs[i])
+                    and Levenshtein.distance(words[i], theirs[i], score_cutoff=1) <= 1):
                 return other
         for key in keys:
             self._keys.setdefault(key, text)
