@@ -44,6 +44,7 @@ from tools.store.search_docs import (
     embedded_passages,
     forget_index,
     has_older_documents,
+    has_vectors_without_passage,
     hit_sources,
     mark_embedded,
     payment_kinds,
@@ -426,7 +427,9 @@ class SearchIndex:
     def _forget_if_older_format(self) -> None:
         with self.store.engine.connect() as conn:
             older = has_older_documents(conn, self.key, FORMAT)
-        if older:
+            # Before one vector per passage, Chroma held one per record, under its id.
+            per_record = not older and has_vectors_without_passage(conn, self.key)
+        if older or per_record:
             log.info("the index of %s was made by an older analysis; reindexing", self.key)
             self._forget()
 

@@ -102,6 +102,14 @@ def embedded_passages(conn: Connection, key: str) -> list[tuple[str, str]]:
         .order_by(search_vectors.c.record_id))]
 
 
+def has_vectors_without_passage(conn: Connection, key: str) -> bool:
+    """Whether the index `key` has a vector recorded without its passage's id: Chroma held it
+    under the record's id (before one vector per passage), and the index is to be made again."""
+    return conn.execute(select(search_vectors.c.record_id).where(
+        search_vectors.c.case == key, search_vectors.c.done == 1, search_vectors.c.text == "")
+        .limit(1)).first() is not None
+
+
 def count_embedded(conn: Connection, key: str) -> tuple[int, int]:
     """(documents of `key` with their vector, distinct passages those vectors are)."""
     row = conn.execute(select(func.count(), func.count(search_vectors.c.text.distinct()))

