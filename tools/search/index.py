@@ -67,6 +67,9 @@ BATCH = 64
 ANALYSE_BATCH = 2_000  # documents analysed and written per transaction
 CHROMA_BATCH = 4_000  # vectors per Chroma upsert (under its maximum batch size)
 EMBED_CHARS = 400
+# A search looks for vectors another process wrote at most this often (a count over the
+# case's vectors: milliseconds at seed scale, not to be paid by every search).
+VECTORS_CHECK_SECONDS = 2.0
 # Seconds a search that started indexing waits for the words pass before it answers.
 WORDS_WAIT = 5.0
 RRF_K = 60
@@ -218,6 +221,7 @@ class SearchIndex:
         self._passage_docs: dict[str, dict[str, None]] = {}
         self._passage_rows = 0
         self._passages_lock = threading.Lock()
+        self._vectors_checked = 0.0  # when a search last looked for others' vectors
         # Re-entrant: a first search that finds no index builds it under the same lock.
         # The case's lock may outlive this object: one made in place of an index dropped from
         # a memo while it was still indexing must wait for it, not index beside it.
@@ -515,9 +519,13 @@ class SearchIndex:
 
     def _reload_if_stale(self) -> None:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
+        now = time.monotonic()
+        check_vectors = now - self._vectors_checked >= VECTORS_CHECK_SECONDS
         with self.store.engine.connect() as conn:
             indexed = count_indexed(conn, self.key)
-            embedded = count_vectors(conn, self.key)[0]
+            embedded = count_vectors(conn, self.key)[0] if check_vectors else self._passage_rows
+        if check_vectors:
+            self._vectors_checked = now
         if embedded != self._passage_rows and not self.indexing():
             # Vectors another process wrote.
             self._load_passages()

