@@ -7,8 +7,11 @@ statement total, a count — is bound to exactly the records it was derived from
     ledger.bind("TYHR…: beneficiary, 25.64 USDT, 5 hops", [h1, h2, h3, h4, h5])
 
 The facts in the text (addresses, amounts, counts, names) then belong to those records: a claim
-may state them when it cites the last of them (the anchor, the record the tool prints the fact
-beside: the transfer that brought the money to the endpoint) or cites all of them. A bind with
+may state them when it cites an anchor (by default the last of them, the record the tool prints
+the fact beside: the transfer that brought the money to the endpoint) or cites all of them. A
+trace's endpoint is anchored at both ends of its path: the transfer that left the wallet asked
+about and the one that reached the endpoint, so an answer cites the end the question is about,
+not every hop between. A bind with
 no records states facts of the case as a whole (record counts, a trace's total), which may be
 said without a marker. Any tool can bind: `AgentContext.derive(text, record_ids)` does it.
 
@@ -103,7 +106,11 @@ class Verification:
 class _Binding:
     text: str
     facts: list[Fact]
-    records: tuple[int, ...]  # markers; the last is the anchor
+    records: tuple[int, ...]  # markers
+    anchors: tuple[int, ...] = ()  # the markers a claim may cite alone; by default the last
+
+    def anchored_at(self, n: int) -> bool:
+        return n in self.anchors if self.anchors else bool(self.records) and self.records[-1] == n
 
 
 @dataclass
@@ -131,13 +138,15 @@ class Ledger:
             self.names.update(record_names(record.fields))
         return self.by_id[record.id]
 
-    def bind(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = ()
-             ) -> list[int]:
+    def bind(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
+             anchors: Sequence[str] = ()) -> list[int]:
         """Bind the facts of `text` to the records (already added) they were derived from, in
-        order, the anchor last; none: facts of the case as a whole. Returns their markers."""
+        order, the anchor last (or the `anchors` among them); none: facts of the case as a
+        whole. Returns their markers."""
         self.names.update(n for n in names if n)
         markers = tuple(self.by_id[r] for r in record_ids)
-        self.bindings.append(_Binding(text, facts_of(text, self.names), markers))
+        self.bindings.append(_Binding(text, facts_of(text, self.names), markers,
+                                      tuple(self.by_id[r] for r in anchors)))
         return list(markers)
 
     def evidence(self, n: int) -> Evidence:
@@ -157,7 +166,7 @@ class Ledger:
             if not b.records:
                 if (not cited or not small_count) and any(fact.same(f) for f in b.facts):
                     return True
-            elif (b.records[-1] in cited or set(b.records) <= cited) and \
+            elif (any(b.anchored_at(n) for n in cited) or set(b.records) <= cited) and \
                     any(fact.same(f) for f in b.facts):
                 return True
         return False
@@ -165,7 +174,7 @@ class Ledger:
     def _says(self, n: int, fact: Fact) -> str:
         """What record [n] says of the kind `fact` is, for a reason."""
         ev = self.evidence(n)
-        anchored = [f for b in self.bindings if b.records and b.records[-1] == n for f in b.facts]
+        anchored = [f for b in self.bindings if b.anchored_at(n) for f in b.facts]
         if fact.kind == "number":
             derived = [f.text for f in anchored if f.kind == "number" and f.within < 1]
             amounts = ", ".join(dict.fromkeys(ev.amounts))

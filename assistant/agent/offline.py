@@ -307,18 +307,23 @@ class Composer:
             if e.reason == "residue" and (i == 0 or endpoints[i - 1].reason != "residue"):
                 self.say(_p("residue_intro", lang))
             label = f" ({_safe(e.label)})" if e.label and e.reason != "residue" else ""
-            line = _p("endpoint", lang, m=out.marker(e.path[-1].record_id),
+            # One marker per endpoint: the transfer at the end the question is about — the
+            # one that left (or reached) the wallet asked about; for exchanges, the transfer
+            # that reached the exchange. The hops between are the trace's, bound to both ends.
+            swept = self._swept(out, e.address)
+            exchanges = self.r.intent == "exchanges"
+            end = e.path[-1] if exchanges else e.path[0]
+            line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
             if len(e.path) > 1:
                 # The wallets between the start and the endpoint, from the start: forward the
                 # money arrived at them, backward it left them.
                 backward = t.request.direction == "backward"
-                hops = " → ".join(
-                    f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
-                    for h in e.path[:-1])
+                hops = " → ".join(h.from_address if backward else h.to_address
+                                  for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
-            self.fact(line + self._swept(out, e.address))
+            self.fact(line.lstrip() + swept)
 
     def _swept(self, out: ToolOutput, address: str) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
@@ -549,6 +554,14 @@ class Composer:
             else:
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
+            if intent in ("beneficiaries", "forward"):
+                # Who the money ended with, each cited by the transfer that reached them; the
+                # exchanges' share as a total (the question is not about deposits or residue).
+                ends = [b for b in ends if b.reason == "beneficiary"] or ends
+                cashed = exchange_total(o.beneficiaries)
+                if cashed and len(ends) < len(o.beneficiaries):
+                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                token=o.token))
             ends = [b for b in ends if b.reason != "residue"] + \
                 [b for b in ends if b.reason == "residue"]
             for i, b in enumerate(ends):
@@ -556,10 +569,12 @@ class Composer:
                     self.say(_p("residue_intro", lang))
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
-                self.fact(_p("endpoint", lang, m=out.marker(anchor), address=b.address,
-                             reason=_word("reasons", b.reason, lang), label=label,
-                             amount=_money(b.amount), token=o.token,
-                             hops=len(b.path) if b.path else "-") + self._swept(out, b.address))
+                swept = self._swept(out, b.address)
+                self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
+                              else out.marker(anchor),
+                              address=b.address, reason=_word("reasons", b.reason, lang),
+                              label=label, amount=_money(b.amount), token=o.token,
+                              hops=len(b.path) if b.path else "-") + swept).lstrip())
 
 
 def clarification(reading: Reading) -> str:

@@ -51,11 +51,12 @@ class AgentContext:
     # case, audited): given ids, their hits; given None, the case's first shared ones.
     deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
 
-    def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = ()
-               ) -> str:
+    def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
+               anchors: Sequence[str] = ()) -> str:
         """`text` (returned as is) states facts the tool computed from exactly `record_ids`
-        (cited already, the anchor last; none: from the case as a whole). See `Ledger`."""
-        self.ledger.bind(text, record_ids, names)
+        (cited already, the anchor last, or `anchors` among them; none: from the case as a
+        whole). See `Ledger`."""
+        self.ledger.bind(text, record_ids, names, anchors)
         return text
 
     def cite(self, record_id: str) -> tuple[int, Any]:
@@ -147,26 +148,31 @@ def trace_wallet(address: str, runtime: Runtime,
     lines = [ctx.derive(f"traced {money(result.traced)} {token} "
                         f"{result.request.direction} from {fence(address)}")]
     # Residue on layering hops is listed after the endpoints, never among them.
+    deposits: dict[str, tuple[list[str], str, list[str]]] = {}
     for ep in sorted((e for e in result.endpoints[:8] if e.path),
                      key=lambda e: e.reason == "residue"):
-        lines.append(_endpoint_line(ctx, out, ep, token))
+        line, fact, names = _endpoint_line(ctx, out, ep, token, result.request.direction)
+        lines.append(line)
+        if ep.reason == "exchange_deposit":
+            deposits.setdefault(ep.address, ([h.record_id for h in ep.path], fact, names))
     exchanges = exchange_total(result.endpoints)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, graph, [e.address for e in result.endpoints[:8]
-                                            if e.reason == "exchange_deposit" and e.path])
+    lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
     return "\n".join(lines), out
 
 
-def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any, deposits: Sequence[str]
-                 ) -> list[str]:
-    """Where each deposit address swept the money: the exchange's own wallet, cited by the
-    largest sweep."""
+def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
+                 deposits: dict[str, tuple[list[str], str, list[str]]]) -> list[str]:
+    """Where each deposit address (→ its path's records, its endpoint fact and names) swept
+    the money: the exchange's own wallet, cited by the largest sweep. The endpoint's fact is
+    anchored at the sweep too: the transfer that shows the money reached the exchange is
+    what a question about exchanges cites."""
     g = graph.graph
     lines = []
-    for deposit in dict.fromkeys(deposits):
+    for deposit, (path, fact, names) in deposits.items():
         moves = [(v, m) for v, d in g.succ[deposit].items() for m in d["m"]
                  if g.nodes[v].get("category") == "exchange"]
         if not moves:
@@ -176,18 +182,29 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any, deposits: Seque
         out.sweeps[deposit] = (wallet, move.record_id)
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
+        ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
+                   [*path, move.record_id], names, anchors=[move.record_id])
     return lines
 
 
-def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str) -> str:
+def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str,
+                   direction: str = "forward") -> tuple[str, str, list[str]]:
     """An endpoint, its marker first (the transfer that brought the money), then the hops of
-    its path with theirs; its amount and hop count bound to exactly that path."""
+    its path with theirs; its amount, hop count and the wallets between bound to exactly that
+    path, anchored at both ends (the wallet asked about and the endpoint). Returns the line,
+    the bound fact and the names it holds."""
     hops = [out.cite(ctx, hop.record_id) for hop in ep.path]
     label = f" ({fence(ep.label)})" if ep.label else ""
     names = [ep.label.removeprefix("deposit address of ")] if ep.label else []
     fact = f"{ep.address}: {ep.reason}{label}, {money(ep.amount)} {token}, {len(ep.path)} hops"
-    ctx.derive(fact, [h.record_id for h in ep.path], names)
-    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}"
+    # The wallets between the start and the endpoint, from the start: forward the money
+    # arrived at them, backward it left them.
+    between = [h.from_address if direction == "backward" else h.to_address
+               for h in ep.path[:-1]]
+    bound = fact + (f", via {' -> '.join(between)}" if between else "")
+    ids = [h.record_id for h in ep.path]
+    ctx.derive(bound, ids, names, anchors=[ids[0], ids[-1]])
+    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}", bound, names
 
 
 def exchange_total(endpoints: Sequence[Any]) -> Decimal:
@@ -440,6 +457,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
                                 f"{len(o.shop_wallets)} wallets and the "
                                 f"{len(o.collection_wallets)} they sweep into"))
     # Residue on layering hops is listed after the beneficiaries, never among them.
+    deposits: dict[str, tuple[list[str], str, list[str]]] = {}
     for b in sorted(o.beneficiaries, key=lambda b: b.reason == "residue"):
         label = f" ({fence(b.label)})" if b.label else ""
         fact = f"{fence(b.address)}: {b.reason}{label}, {money(b.amount)} {token}"
@@ -449,15 +467,16 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(fact))
             continue
         hops = [out.cite(ctx, r) for r in b.path]
-        ctx.derive(fact, b.path, [b.label.removeprefix("deposit address of ")] if b.label else [])
+        names = [b.label.removeprefix("deposit address of ")] if b.label else []
+        ctx.derive(fact, b.path, names)
+        if b.reason == "exchange_deposit":
+            deposits.setdefault(b.address, (list(b.path), fact, names))
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
     exchanges = exchange_total(o.beneficiaries)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, graph,
-                          [b.address for b in o.beneficiaries
-                           if b.reason == "exchange_deposit" and b.path])
+    lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 
