@@ -156,6 +156,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
         kind = _detail_kind(question) if intent == "shop_details" else None
+        if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare"):
+            # A question about the shop's money: its wallets are what links it to the trace.
+            kind = "wallet"
         if kind:
             shop_args["kind"] = kind
         calls.append(_call(SHOP_DETAILS, **shop_args))
@@ -445,7 +448,8 @@ class Composer:
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
                          received=_money(f.received), sent=_money(f.sent), token=f.token,
                          balance=_money(f.balance)))
-        if prof.trace and self._wants("trace"):
+        if prof.trace and self._wants("trace") and (prof.kind in _WALLETS or not prof.bank):
+            # An account's own money is in its statement; its shops' traced money is not its.
             for address, reason, amount, record_id in prof.trace.endpoints[:4]:
                 own = prof.kind in _WALLETS  # a wallet's own money, else its shops'
                 self.fact(_p("traced_on_wallet" if own else "traced_on", lang,
@@ -494,10 +498,28 @@ class Composer:
             self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
             return
         self.say(_p("search_intro", self.lang, query=_safe(self.question)))
-        for h in res.hits[:6]:
+        for h in self._asked_hits(res.hits)[:6]:
             self.fact(_p("hit", self.lang, m=out.marker(h.record_id),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
                          passage=_safe(h.passage)))
+
+    def _asked_hits(self, hits: list[Any]) -> list[Any]:
+        """The hits that are what the question asks for: those of the city and drug it names
+        (when some are); for one message, the one holding what the question quotes (an order
+        number, an amount, a code) or the kind of payment detail it speaks of, else the best."""
+        for wanted, of in ((set(self.r.cities), "cities"), (set(self.r.drugs), "drugs")):
+            if wanted and any(wanted & set(getattr(h, of)) for h in hits):
+                hits = [h for h in hits if wanted & set(getattr(h, of))]
+        if self.r.intent != "message":
+            return hits
+        literals = [_compact(t) for t in _LITERAL.findall(self.question)]
+        quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
+        q = self.question.casefold()
+        kinds = {k for kind, words in _KIND_WORDS.items() if any(w in q for w in words)
+                 for k in _KIND_OF_DETAIL[kind]}
+        holding = [h for h in hits if kinds and any(d.kind in kinds for d in
+                                                    extract_payment_details(h.passage))]
+        return (quoting or holding or hits)[:1]
 
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -730,6 +752,15 @@ _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах
 _AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
                 "по", "а", "и", "of", "the", "and", "what", "about"}
 _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+
+
+# What a question quotes from a message: an order number, an amount with decimals, a code.
+_LITERAL = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
+                      r"\d{4,})(?![\w])")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-#№]", "", text).casefold()
 
 
 _KIND_OF_DETAIL = {"card": ("card",), "phone": ("phone",), "iban": ("iban",),
