@@ -184,7 +184,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
-        if out.tool == SHOP_DETAILS and out.data and reading.intent in _TRACE_INTENTS:
+        if out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
+                                                      or reading.intent == "beneficiaries"):
             wallets = [h.display for d in out.data for h in d.handed_out
                        if h.kind in _WALLETS][:2]
             calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets]
@@ -304,6 +305,14 @@ class Composer:
         else:
             self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
                         token=t.token, address=address))
+            ends = [e for e in endpoints if e.reason == "beneficiary"]
+            if self.r.intent == "beneficiaries" and ends:
+                # Who the money ended with; the exchanges' share as the trace's total.
+                cashed = exchange_total(t.endpoints)
+                if cashed:
+                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                token=t.token))
+                endpoints = ends
         endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
             [e for e in endpoints[:8] if e.reason == "residue"]
         for i, e in enumerate(endpoints):
@@ -392,19 +401,18 @@ class Composer:
                   + (f" {out.marker(anchor)}" if anchor else ""))
         first = prof.seen_in[0].record_id if prof.seen_in else None
         holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
+        holder_row = out.holder_rows.get(prof.id)
         if holder:
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
-                         else out.marker(prof.bank.counterparties[0].records[0]
-                                         if prof.bank and prof.bank.counterparties
-                                         else None), name=_safe(str(holder))))
-        if prof.bank and prof.bank.holder_iin and prof.bank.counterparties and \
-                self._wants("iban_links"):
-            self.fact(_p("holder_iin", lang, m=out.marker(prof.bank.counterparties[0].records[0]),
+                         else out.marker(holder_row), name=_safe(str(holder))))
+        if prof.bank and prof.bank.holder_iin and holder_row and self._wants("iban_links"):
+            self.fact(_p("holder_iin", lang, m=out.marker(holder_row),
                          iin=prof.bank.holder_iin))
         for iban, row in prof.accounts_held[:3]:
             self.fact(_p("holds_account", lang, m=out.marker(row), iban=iban))
         if self._wants("links"):
-            for match in prof.paid_in[:3]:
+            # Who holds it: one payment that links it to a statement says so.
+            for match in prof.paid_in[:1 if self.r.intent == "identify" else 3]:
                 self.fact(_p("paid_match", lang, m=out.marker(match.message_id),
                              r=out.marker(match.row_id), amount=_money(match.asked),
                              minutes=minutes_between(match.asked_at, match.paid_at),
@@ -705,7 +713,8 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")):
             if len(shops) > 1:
-                return _p("which_shop", lang, names=", ".join(_safe(n) for n in shops[:8]))
+                # Quoted: the shops' names are not the answer's language.
+                return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
             return None
         if one:
             return _p("which_entity", lang, what=_word("what", "account", lang))

@@ -80,6 +80,8 @@ class ToolOutput:
     also_in: list[Any] = field(default_factory=list)  # deconfliction hits (IdentifierHits)
     # A deposit address → the exchange wallet it swept into and the sweep's record id.
     sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # An account (its profile id) → the statement row cited for its holder.
+    holder_rows: dict[str, str] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -294,7 +296,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{out.cite(ctx, first)}] the statement's title names "
                                     f"the handed-out card {', '.join(p.title_cards)}", [first]))
         if p.bank:
-            _bank_lines(ctx, out, p.display, p.bank, lines)
+            _bank_lines(ctx, out, p.display, p.bank, lines,
+                        [m.row_id for m in p.paid_in], key=p.id)
         if p.flows:
             f = p.flows
             if f.tag and f.tag_record:
@@ -319,6 +322,16 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines), out
 
 
+def _names_holder(ctx: AgentContext, record_id: str, b: Any) -> bool:
+    """Whether a statement row names the statement's holder (and their ИИН, when known)."""
+    n = ctx.ledger.by_id.get(record_id)
+    if n is None:
+        return False
+    text = " ".join(str(v) for v in ctx.ledger.records[n].fields.values())
+    return bool(b.holder_name) and b.holder_name in text and (
+        not b.holder_iin or b.holder_iin in text)
+
+
 def minutes_between(start: Any, end: Any) -> int:
     return max(0, round((end - start).total_seconds() / 60))
 
@@ -329,8 +342,10 @@ def _paid_in_only(profile: Any) -> bool:
 
 
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
-                lines: list[str]) -> None:
-    """A statement's totals and counterparties, each bound to the row it is printed beside."""
+                lines: list[str], rows_cited: Sequence[str] = (), key: str = "") -> None:
+    """A statement's totals and counterparties, each bound to the row it is printed beside;
+    the holder by a row already cited (`rows_cited`: the payment that linked a card to the
+    statement) when that row names them, so the answer cites one row for both."""
     row = b.counterparties[0].records[0] if b.counterparties else None
     if not row:
         return
@@ -340,11 +355,14 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
                             [row]))
+    holder_row = next((r for r in rows_cited if _names_holder(ctx, r, b)), row)
+    h = out.cite(ctx, holder_row)
+    out.holder_rows[key] = holder_row
     if b.holder_name:
-        lines.append(ctx.derive(f"[{n}] {fence(display)}: holder {fence(b.holder_name)}", [row],
-                                [b.holder_name]))
+        lines.append(ctx.derive(f"[{h}] {fence(display)}: holder {fence(b.holder_name)}",
+                                [holder_row], [b.holder_name]))
     if b.holder_iin:
-        lines.append(ctx.derive(f"[{n}] holder's ИИН {b.holder_iin}", [row]))
+        lines.append(ctx.derive(f"[{h}] holder's ИИН {b.holder_iin}", [holder_row]))
     for c in b.counterparties[:8]:
         first = c.records[0]
         m = out.cite(ctx, first)
