@@ -355,6 +355,12 @@ class Composer:
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
+        if self.r.intent == "amount_between" and p.reached is not None:
+            # How much, not the route: the route in one line, cited by the transfer that
+            # reached the target.
+            route = " → ".join([p.source, *(h.to_address for h in p.hops)])
+            self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
+            return
         self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))
         for h in p.hops:
             self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,

@@ -232,7 +232,11 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
         when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
         lines.append(f"[{n}] {h.from_address} -> {h.to_address}: {money(h.amount)} "
                      f"{fence(result.token)} {when}")
-    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers",
+    # The wallets between, bound to the hops and anchored at the one that reached the target:
+    # "how much of A reached B" cites that transfer, not every hop.
+    between = " -> ".join(h.to_address for h in result.hops[:-1])
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers"
+                               + (f", via {between}" if between else ""),
                                [h.record_id for h in result.hops]))
     if result.reached is not None:
         # What the trace allots to the target: a computed figure of the case as a whole.
