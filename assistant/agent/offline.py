@@ -355,7 +355,8 @@ class Composer:
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
-        if self.r.intent == "amount_between" and p.reached is not None:
+        if self.r.intent == "amount_between" and p.reached is not None and \
+                Decimal(p.reached) > 0:
             # How much, not the route: the route in one line, cited by the transfer that
             # reached the target.
             route = " → ".join([p.source, *(h.to_address for h in p.hops)])

@@ -51,6 +51,7 @@ _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
 _BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
 _WORD = re.compile(r"[\w-]+", re.U)
+_ORGANISATION = re.compile(r"(?:ИП|ТОО|АО|ЖШС|IP|LLP|LLC|JSC)\b", re.I)
 _PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
                  "masked_card": "CARD", "phone": "PHONE", "iban": "ACCOUNT", "iban2": "ACCOUNT",
                  "iin": "IIN", "person": "PERSON", "shop": "SHOP", "bot": "BOT",
@@ -171,7 +172,11 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
             # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
             at: int = 0
             while at < len(q) and (where := person_span(q[at:], person)):
-                add("person", person, at + where[0], at + where[1], person)
+                span = q[at + where[0]:at + where[1]]
+                # An organisation's one word is an everyday word ("крипту" is not
+                # "ИП Крипто-Обмен"): its name needs two words of it.
+                if not (_ORGANISATION.match(person) and len(_WORD.findall(span)) < 2):
+                    add("person", person, at + where[0], at + where[1], person)
                 at += where[1]
     found.sort(key=lambda e: e.start)
     return found, invalid
