@@ -100,9 +100,9 @@ def main() -> None:
               f"recall {old.recall:.3f}")
         print(old.table())
         if args.show_wrong:
-            for g in old.graded:
-                if not g.correct:
-                    print(f"WRONG templated [{g.question.intent}] {g.question.text}: {g.why}")
+            for t in old.graded:
+                if not t.correct:
+                    print(f"WRONG templated [{t.question.intent}] {t.question.text}: {t.why}")
     if seconds:
         print(f"\nlatency per question, demo case: p50 {pct(seconds, 50) * 1000:.0f} ms, "
               f"p95 {pct(seconds, 95) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms")

@@ -172,10 +172,10 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
             # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
             at: int = 0
             while at < len(q) and (where := person_span(q[at:], person)):
-                span = q[at + where[0]:at + where[1]]
+                said = q[at + where[0]:at + where[1]]
                 # An organisation's one word is an everyday word ("крипту" is not
                 # "ИП Крипто-Обмен"): its name needs two words of it.
-                if not (_ORGANISATION.match(person) and len(_WORD.findall(span)) < 2):
+                if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2):
                     add("person", person, at + where[0], at + where[1], person)
                 at += where[1]
     found.sort(key=lambda e: e.start)
