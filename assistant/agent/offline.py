@@ -553,9 +553,12 @@ class Composer:
                 self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat)))
             for h in d.handed_out[:12]:
+                asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
-                             when=_when(h.seen_at)))
+                             when=_when(h.seen_at))
+                          + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
+                             if asked else ""))
 
     def _get_record(self, out: ToolOutput) -> None:
         if out.data is not None:

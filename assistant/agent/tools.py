@@ -17,7 +17,7 @@ from langchain.tools import ToolRuntime, tool
 
 from assistant.agent.ledger import Ledger
 from tools.errors import NoTransfersError, RecordNotFoundError
-from tools.holders import tenge_amounts
+from tools.holders import asked_amounts, tenge_amounts
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
@@ -80,6 +80,8 @@ class ToolOutput:
     also_in: list[Any] = field(default_factory=list)  # deconfliction hits (IdentifierHits)
     # A deposit address → the exchange wallet it swept into and the sweep's record id.
     sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
+    asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
     holder_rows: dict[str, str] = field(default_factory=dict)
 
@@ -530,8 +532,18 @@ def shop_details(shop: str, runtime: Runtime,
         for h in d.handed_out[:12]:
             n = out.cite(ctx, h.record_id)
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
-            lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}",
-                                    [h.record_id]))
+            # What the message asked to pay with it, in the detail's own currency.
+            text = str(ctx.ledger.records[n].fields.get("text") or "")
+            wanted = [(a, t) for a, t in asked_amounts(text)
+                      if (t == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
+            if wanted:
+                a, t = wanted[0]
+                out.asked[h.record_id] = (str(a), "₸" if t == "KZT" else t)
+            asking = ", asking {} {}".format(money(out.asked[h.record_id][0]),
+                                             out.asked[h.record_id][1]) \
+                if h.record_id in out.asked else ""
+            lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
+                                    f"{asking}", [h.record_id]))
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
 
 

@@ -173,9 +173,11 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
             at: int = 0
             while at < len(q) and (where := person_span(q[at:], person)):
                 said = q[at + where[0]:at + where[1]]
-                # An organisation's one word is an everyday word ("крипту" is not
-                # "ИП Крипто-Обмен"): its name needs two words of it.
-                if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2):
+                # One word of an organisation's name in another form is an everyday word
+                # ("крипту" is not "ИП Крипто-Обмен"): it names it written as in its name.
+                own = {fold(w) for w in _WORD.findall(person)}
+                if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2
+                        and fold(said) not in own):
                     add("person", person, at + where[0], at + where[1], person)
                 at += where[1]
     found.sort(key=lambda e: e.start)
