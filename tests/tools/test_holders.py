@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA
-from tools.holders import payment_matches, payments_into, tenge_amounts
+from tools.holders import asked_amounts, payment_matches, payments_into, tenge_amounts
 from tools.ingest.pipeline import ingest_paths
 from tools.lookup import lookup_account
 from tools.store import CaseStore, connect_store
@@ -74,10 +74,6 @@ def test_lookup_links_masks_iins_and_titles(handmade: CaseStore) -> None:
 
 
 def test_asked_amounts_in_tenge_and_tokens_not_a_token_named_beside_an_address():
-    from decimal import Decimal
-
-    from tools.holders import asked_amounts
-
     assert asked_amounts("крипта: USDT TRC-20 TPayYcLXwdzYCD6PLCF4iQv2zLbsMBy3Zz — 33.66 USDT") \
         == [(Decimal("33.66"), "USDT")]
     assert asked_amounts("Kaspi аударым нөмірге 8 (775) 899-57-90 — 32 000 ₸") \
