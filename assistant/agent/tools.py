@@ -534,14 +534,13 @@ def shop_details(shop: str, runtime: Runtime,
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
             # What the message asked to pay with it, in the detail's own currency.
             text = str(ctx.ledger.records[n].fields.get("text") or "")
-            wanted = [(a, t) for a, t in asked_amounts(text)
-                      if (t == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
-            if wanted:
-                a, t = wanted[0]
-                out.asked[h.record_id] = (str(a), "₸" if t == "KZT" else t)
-            asking = ", asking {} {}".format(money(out.asked[h.record_id][0]),
-                                             out.asked[h.record_id][1]) \
-                if h.record_id in out.asked else ""
+            amounts = [(value, unit) for value, unit in asked_amounts(text)
+                       if (unit == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
+            asking = ""
+            if amounts:
+                value, unit = amounts[0]
+                out.asked[h.record_id] = (str(value), "₸" if unit == "KZT" else unit)
+                asking = f", asking {money(str(value))} {out.asked[h.record_id][1]}"
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
                                     f"{asking}", [h.record_id]))
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
