@@ -313,6 +313,12 @@ class Composer:
                     self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                 token=t.token))
                 endpoints = ends
+        if self.r.intent in ("forward", "backward"):
+            # The wallets it went to first (came from last), with what passed directly.
+            key = f"direct_{t.request.direction}"
+            for other, (total, ids) in out.direct.items():
+                self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
+                             amount=_money(total), token=t.token, n=len(ids)))
         endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
             [e for e in endpoints[:8] if e.reason == "residue"]
         for i, e in enumerate(endpoints):

@@ -26,6 +26,7 @@ from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.trace import TraceRequest, load_case_graph, trace
+from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
 from tools.trace.paths import money_path as path_between
 from tools.trace.starts import start_wallets
@@ -80,6 +81,9 @@ class ToolOutput:
     also_in: list[Any] = field(default_factory=list)  # deconfliction hits (IdentifierHits)
     # A deposit address → the exchange wallet it swept into and the sweep's record id.
     sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A trace's first (forward) or last (backward) wallets → the sum of the transfers
+    # between them and the start, and those transfers' record ids.
+    direct: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
@@ -159,6 +163,7 @@ def trace_wallet(address: str, runtime: Runtime,
         lines.append(line)
         if ep.reason == "exchange_deposit":
             deposits.setdefault(ep.address, ([h.record_id for h in ep.path], fact, names))
+    lines += _direct_lines(ctx, out, graph, starts, result)
     exchanges = exchange_total(result.endpoints)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
@@ -166,6 +171,38 @@ def trace_wallet(address: str, runtime: Runtime,
     lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
     return "\n".join(lines), out
+
+
+MAX_DIRECT_TRANSFERS = 6
+
+
+def _direct_lines(ctx: AgentContext, out: ToolOutput, graph: Any, starts: Sequence[str],
+                  result: Any) -> list[str]:
+    """The wallets the traced money passed to first (forward) or came from last (backward),
+    on the endpoints' paths: what the transfers between them and the start add up to, each
+    transfer cited (the sum is theirs; any one of them may be cited for it)."""
+    g = graph.graph
+    backward = result.request.direction == "backward"
+    seen = list(dict.fromkeys(
+        e.path[0].from_address if backward else e.path[0].to_address
+        for e in result.endpoints[:8] if e.path))
+    lines = []
+    for other in seen:
+        moves = [m for s in starts
+                 for m in ((g.pred[s].get(other) or {}).get("m", []) if backward
+                           else (g.succ[s].get(other) or {}).get("m", []))
+                 if m.token == result.token]
+        if not moves:
+            continue
+        moves = sorted(moves, key=lambda m: m.units, reverse=True)[:MAX_DIRECT_TRANSFERS]
+        total = sum((from_units(m.units) for m in moves), Decimal(0))
+        ids = [m.record_id for m in moves]
+        marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
+        out.direct[other] = (str(total), ids)
+        lines.append(marks + ctx.derive(
+            f" {'from' if backward else 'to'} {other} directly: {money(str(total))} "
+            f"{fence(result.token)} in {len(ids)} transfers", ids, anchors=ids))
+    return lines
 
 
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
