@@ -313,8 +313,9 @@ class Composer:
                     self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                 token=t.token))
                 endpoints = ends
-        if self.r.intent in ("forward", "backward"):
-            # The wallets it went to first (came from last), with what passed directly.
+        if self.r.intent == "backward" and t.request.direction == "backward":
+            # The wallets it came from last, with what they paid in directly (forward, the
+            # first wallets stand at the head of each path).
             key = f"direct_{t.request.direction}"
             for other, (total, ids) in out.direct.items():
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,

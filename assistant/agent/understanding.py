@@ -339,8 +339,10 @@ def write_intent_vectors(path: Path) -> None:
 # Keyword signals: the earlier rules, now one vote among others. Direction words weigh more:
 # embeddings hardly tell "куда" from "откуда".
 _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
-    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bwhere\b(?![^?]*\b(?:go|goes|gone|went)\b).{0,40}\bfrom\b|\b(came|come|comes) "
-                       r"from\b|\bsource|пополн|\bfund|\btop(ped)? up|кто (платил|переводил|"
+    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|"
+                       r"\bwhere\b(?![^?]*\b(?:go|goes|gone|went)\b).{0,40}\bfrom\b|"
+                       r"\b(came|come|comes) from\b|\bsource|пополн|\bfund|\btop(ped)? up|"
+                       r"кто (платил|переводил|"
                        r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
                        r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
