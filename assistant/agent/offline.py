@@ -533,7 +533,9 @@ class Composer:
             if wanted and any(wanted & set(getattr(h, of)) for h in hits):
                 hits = [h for h in hits if wanted & set(getattr(h, of))]
         if self.r.intent != "message":
-            return hits
+            # Hits far below the best match what the question asks less well than it does.
+            best = max((h.score for h in hits), default=0.0)
+            return [h for h in hits if h.score >= SEARCH_KEEP * best]
         literals = [_compact(t) for t in _LITERAL.findall(self.question)]
         quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
         q = self.question.casefold()
@@ -780,6 +782,8 @@ _AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "со�
 _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
 
 
+# A search answer keeps the hits scoring at least this share of the best one's.
+SEARCH_KEEP = 0.93
 # What a question quotes from a message: an order number, an amount with decimals, a code.
 _LITERAL = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
                       r"\d{4,})(?![\w])")
