@@ -556,11 +556,21 @@ class Composer:
             shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
+        whose = self.r.intent == "identify" and out.bot_posts
         for d in found:
-            self.say(_p("shop_intro", lang, shop=_safe(d.name)))
+            if whose:
+                # Whose the bot is: the shop, the post naming the bot, the chat's title.
+                for handle, (post, chat) in out.bot_posts.items():
+                    self.say(_p("bot_of_shop", lang, bot=handle, shop=_safe(d.name)))
+                    self.fact(_p("bot_post", lang, m=out.marker(post), bot=handle,
+                                 chat=_safe(chat)))
+            else:
+                self.say(_p("shop_intro", lang, shop=_safe(d.name)))
             if d.chat and d.chat != d.name and d.handed_out:
                 self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat)))
+            if whose:
+                continue  # whose the bot is, not everything it handed out
             for h in d.handed_out[:12]:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),

@@ -25,6 +25,7 @@ from tools.search.index import SearchFilters, SearchIndex
 from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
+from tools.store.identifiers import records_naming
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -84,6 +85,8 @@ class ToolOutput:
     # A trace's first (forward) or last (backward) wallets → the sum of the transfers
     # between them and the start, and those transfers' record ids.
     direct: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # A bot asked about → the post naming it and the chat that posted it.
+    bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
     # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
@@ -560,6 +563,21 @@ def shop_details(shop: str, runtime: Runtime,
             d.handed_out = [h for h in d.handed_out if h.kind in wanted]
     out = ToolOutput(SHOP_DETAILS, details)
     lines = []
+    handle = shop.strip().lstrip("@").casefold()
+    if details and (shop.strip().startswith("@") or handle.endswith("bot")):
+        # Whose bot it is: a post naming the bot, cited (the bot's own chat never names it).
+        with ctx.store.engine.connect() as conn:
+            naming = records_naming(conn, ctx.case, f"bot:{handle}", 20)
+        # The shop's own post first, then any chat's, then a market listing.
+        posts = sorted(naming, key=lambda r: (not any(r.startswith(f"{c}/") for c in found),
+                                              not r.startswith("tg:")))
+        if posts:
+            n = out.cite(ctx, posts[0])
+            chat = str(ctx.ledger.records[n].fields.get("chat_name")
+                       or ctx.ledger.records[n].fields.get("vendor") or "")
+            out.bot_posts[handle] = (posts[0], chat)
+            lines.append(ctx.derive(f"[{n}] @{handle} is named in a post of {fence(chat)}",
+                                    [posts[0]], [chat]))
     for d in details:
         if not d.handed_out:
             continue
