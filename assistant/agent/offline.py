@@ -151,6 +151,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     else:
         calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets[:3]]
     calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in accounts[:3]]
+    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries"):
+        # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
+        # whose it is.
+        shops = []
     for s in shops[:4]:
         shop_args: dict[str, Any] = {"shop": s.value}
         if s.kind == "bot":
@@ -322,6 +326,8 @@ class Composer:
                              amount=_money(total), token=t.token, n=len(ids)))
         endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
             [e for e in endpoints[:8] if e.reason == "residue"]
+        if _SUPERLATIVE.search(self.question):
+            endpoints = endpoints[:1]
         for i, e in enumerate(endpoints):
             if e.reason == "residue" and (i == 0 or endpoints[i - 1].reason != "residue"):
                 self.say(_p("residue_intro", lang))
@@ -623,6 +629,8 @@ class Composer:
                                 token=o.token))
             ends = [b for b in ends if b.reason != "residue"] + \
                 [b for b in ends if b.reason == "residue"]
+            if _SUPERLATIVE.search(self.question):
+                ends = ends[:1]  # "which wallet got the most": the first (they are by amount)
             for i, b in enumerate(ends):
                 if b.reason == "residue" and (i == 0 or ends[i - 1].reason != "residue"):
                     self.say(_p("residue_intro", lang))
@@ -792,6 +800,10 @@ _AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "со�
 _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
 
 
+# "Which wallet got the most": the answer is the first of a list ordered by amount.
+_SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
+                          r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
+                          r"ең көп|ең үлкен|ең ірі", re.I)
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
 # What a question quotes from a message: an order number, an amount with decimals, a code.

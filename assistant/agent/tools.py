@@ -54,11 +54,11 @@ class AgentContext:
     deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
 
     def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
-               anchors: Sequence[str] = ()) -> str:
+               anchors: Sequence[str] = (), subject: str = "") -> str:
         """`text` (returned as is) states facts the tool computed from exactly `record_ids`
-        (cited already, the anchor last, or `anchors` among them; none: from the case as a
-        whole). See `Ledger`."""
-        self.ledger.bind(text, record_ids, names, anchors)
+        (cited already, the anchor last, or `anchors` among them — through one other than the
+        last, a claim must name `subject`; none: from the case as a whole). See `Ledger`."""
+        self.ledger.bind(text, record_ids, names, anchors, subject)
         return text
 
     def cite(self, record_id: str) -> tuple[int, Any]:
@@ -227,7 +227,7 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
         ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
-                   [*path, move.record_id], names, anchors=[move.record_id])
+                   [*path, move.record_id], names, anchors=[move.record_id], subject=deposit)
     return lines
 
 
@@ -247,7 +247,7 @@ def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str,
                for h in ep.path[:-1]]
     bound = fact + (f", via {' -> '.join(between)}" if between else "")
     ids = [h.record_id for h in ep.path]
-    ctx.derive(bound, ids, names, anchors=[ids[0], ids[-1]])
+    ctx.derive(bound, ids, names, anchors=[ids[0], ids[-1]], subject=ep.address)
     return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}", bound, names
 
 
