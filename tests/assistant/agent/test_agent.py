@@ -202,3 +202,14 @@ def test_how_much_reached_cites_the_transfer_that_reached_the_target(ctx_factory
     answer = ask(f"How much of the money from {wallet} reached {target}?", ctx())
     assert answer.verified, answer.flags
     assert len(answer.citations) == 1 and target in str(answer.citations[0].record)
+
+
+def test_whose_bot_is_answered_by_a_post_naming_it(ctx_factory):
+    truth, ctx = ctx_factory
+    shop = truth.shops[0]
+    answer = ask(f"Whose is the bot @{shop.bot}?", ctx())
+    assert answer.verified, answer.flags
+    assert shop.name in answer.answer
+    # Cited by a post that names the bot, not by everything the shop handed out.
+    assert answer.citations and shop.bot.casefold() in str(answer.citations[0].record).casefold()
+    assert len(answer.citations) <= 2
