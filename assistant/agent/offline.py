@@ -32,6 +32,7 @@ from assistant.agent.tools import (
     FIND_PERSON,
     LOOKUP_ACCOUNT,
     MONEY_PATH,
+    QUOTED,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
     TRACE_WALLET,
@@ -138,8 +139,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
-        if len(reading.drugs) == 1:
-            args["drug"] = reading.drugs[0]
+        drugs = [d for d in reading.drugs if not (d == "hashish" and _TX_HASH.search(question))]
+        if len(drugs) == 1:
+            args["drug"] = drugs[0]
         if _SELLING.search(question):
             args["listings_only"] = True  # "who sells X in Y" asks for offers
         elif intent == "message":
@@ -526,12 +528,12 @@ class Composer:
             self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
             return
         self.say(_p("search_intro", self.lang, query=_safe(self.question)))
-        for h in self._asked_hits(res.hits)[:6]:
+        for h in self._asked_hits(res.hits, out.texts)[:6]:
             self.fact(_p("hit", self.lang, m=out.marker(h.record_id),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
-                         passage=_safe(h.passage)))
+                         passage=_safe(out.texts.get(h.record_id) or h.passage)))
 
-    def _asked_hits(self, hits: list[Any]) -> list[Any]:
+    def _asked_hits(self, hits: list[Any], texts: dict[str, str] | None = None) -> list[Any]:
         """The hits that are what the question asks for: those of the city and drug it names
         (when some are); for one message, the one holding what the question quotes (an order
         number, an amount, a code) or the kind of payment detail it speaks of, else the best."""
@@ -542,13 +544,19 @@ class Composer:
             # Hits far below the best match what the question asks less well than it does.
             best = max((h.score for h in hits), default=0.0)
             return [h for h in hits if h.score >= SEARCH_KEEP * best]
-        literals = [_compact(t) for t in _LITERAL.findall(self.question)]
+        def out_text(h: Any) -> str:
+            return (texts or {}).get(h.record_id) or str(h.passage)
+
+        literals = [_compact(t) for t in QUOTED.findall(self.question)]
         quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
         q = self.question.casefold()
         kinds = {k for kind, words in _KIND_WORDS.items() if any(w in q for w in words)
                  for k in _KIND_OF_DETAIL[kind]}
         holding = [h for h in hits if kinds and any(d.kind in kinds for d in
                                                     extract_payment_details(h.passage))]
+        if _TX_HASH.search(self.question):
+            # "the message where the buyer sent the transaction hash"
+            holding = [h for h in hits if _HEX64.search(out_text(h))] or holding
         return (quoting or holding or hits)[:1]
 
     def _shop_details(self, out: ToolOutput) -> None:
@@ -804,11 +812,12 @@ _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "со�
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
                           r"ең көп|ең үлкен|ең ірі", re.I)
+# "the transaction hash" is not hashish; a transaction's hash as written.
+_TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
+                      r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
+_HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
-# What a question quotes from a message: an order number, an amount with decimals, a code.
-_LITERAL = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
-                      r"\d{4,})(?![\w])")
 
 
 def _compact(text: str) -> str:

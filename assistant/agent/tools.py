@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
+from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
 from tools.errors import NoTransfersError, RecordNotFoundError
@@ -21,11 +22,12 @@ from tools.holders import asked_amounts, tenge_amounts
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
-from tools.search.index import SearchFilters, SearchIndex
+from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
+from tools.store.schema import records
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -85,6 +87,8 @@ class ToolOutput:
     # A trace's first (forward) or last (backward) wallets → the sum of the transfers
     # between them and the start, and those transfers' record ids.
     direct: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # One message asked for: its record id → its whole text (collapsed, bounded).
+    texts: dict[str, str] = field(default_factory=dict)
     # A bot asked about → the post naming it and the chat that posted it.
     bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
     # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
@@ -452,6 +456,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only
                             else "message" if one_message else None)
     result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
+    if one_message:
+        result.hits[:0] = _quoting_messages(ctx, query, result.hits)
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
@@ -465,6 +471,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             ctx.ledger.facets[m] = matched
         shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
         text = str(rec.fields.get("text") or "")
+        if one_message:
+            # The message asked for, whole: the detail asked about may sit on another line.
+            out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
         # and the handles and prices the post itself names (a market channel's ad).
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
@@ -476,6 +485,41 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+# What a question quotes from a message: an order number, an amount with decimals, a code.
+QUOTED = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
+                    r"\d{4,})(?![\w])")
+MAX_QUOTING = 3
+MAX_MESSAGE_CHARS = 400
+
+
+def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> list[Hit]:
+    """Messages holding what the question quotes as written ("order №90274", "SQ-4471"),
+    when no hit does: a search by meaning may rank an order number's message low."""
+    quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
+    if not quoted or any(q in h.passage for q in quoted for h in hits):
+        return []
+    found: list[str] = []
+    with ctx.store.engine.connect() as conn:
+        for q in quoted:
+            pattern = "%" + q.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+            found += conn.execute(
+                select(records.c.id).where(records.c.case == ctx.case,
+                                           records.c.kind == "message",
+                                           records.c.text.like(pattern, escape="\\"))
+                .order_by(records.c.ts).limit(MAX_QUOTING)).scalars().all()
+    top = max((h.score for h in hits), default=0.0)
+    out = []
+    for record_id in list(dict.fromkeys(found))[:MAX_QUOTING]:
+        rec = ctx.store.get_record(ctx.case, record_id)
+        text = str(rec.fields.get("text") or "")
+        out.append(Hit(record_id=record_id, record_ids=[record_id], kind=rec.kind,
+                       score=top, bm25_rank=None, vector_rank=None,
+                       passage=" ".join(text.split())[:400], source=rec.source, time=None,
+                       shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
+                       drugs=[], facets=["words"]))
+    return out
 
 
 @tool(GET_RECORD, response_format="content_and_artifact")
