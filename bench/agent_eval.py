@@ -2,11 +2,12 @@
 the hand-written case, development and held-out parts) per intent and language, the templated
 regression set, and the latency of each question.
 
-    python -m bench.agent_eval [--split dev|heldout|both] [--show-wrong]
+    python -m bench.agent_eval [--split dev|heldout|both] [--show-wrong] [--show-precision]
 
 Builds the demo case (seed 1, small: what `make run` shows) and the hand-written case
 (tests/data/eval/handmade/evidence) in a temporary folder, ingests and indexes both, then asks
-every question. Wrong answers are listed for the development part only (`--show-wrong`): the
+every question. Wrong answers (`--show-wrong`) and answers citing records that hold none of the
+question's relevant identifiers (`--show-precision`) are listed for the development part only: the
 held-out part is not read while tuning. Goals (issue 12, held-out): accuracy ≥ 0.95 overall
 and ≥ 0.90 per intent and language; citation precision ≥ 0.98; p95 < 300 ms on the demo.
 """
@@ -44,6 +45,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=[*SPLITS, "both"], default="both")
     ap.add_argument("--show-wrong", action="store_true", help="list wrong dev answers")
+    ap.add_argument("--show-precision", action="store_true",
+                    help="list dev answers citing records that hold no relevant identifier")
     args = ap.parse_args()
     splits = SPLITS if args.split == "both" else (args.split,)
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +84,15 @@ def main() -> None:
                         if not g.correct:
                             print(f"WRONG {g.question.id} [{g.question.intent}/"
                                   f"{g.question.lang}] {g.question.text}: {g.why}")
+                if args.show_precision and split == "dev":
+                    for g in report.graded:
+                        if g.precision is not None and g.precision < 1:
+                            print(f"IMPRECISE {g.question.id} [{g.question.intent}/"
+                                  f"{g.question.lang}] {g.question.text}: precision "
+                                  f"{g.precision:.2f}, relevant {g.question.relevant}; "
+                                  f"not supporting: {', '.join(g.unsupported[:12])}"
+                                  + (f" (+{len(g.unsupported) - 12})"
+                                     if len(g.unsupported) > 12 else ""))
         old = templated.evaluate(truth, lambda q: ask(q, AgentContext(
             "demo", store, contexts["demo"].search)))
         print(f"\n== templated regression set (demo): {len(old.graded)} questions: "
@@ -88,9 +100,9 @@ def main() -> None:
               f"recall {old.recall:.3f}")
         print(old.table())
         if args.show_wrong:
-            for g in old.graded:
-                if not g.correct:
-                    print(f"WRONG templated [{g.question.intent}] {g.question.text}: {g.why}")
+            for t in old.graded:
+                if not t.correct:
+                    print(f"WRONG templated [{t.question.intent}] {t.question.text}: {t.why}")
     if seconds:
         print(f"\nlatency per question, demo case: p50 {pct(seconds, 50) * 1000:.0f} ms, "
               f"p95 {pct(seconds, 95) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms")

@@ -173,10 +173,15 @@ def _record_text(ledger: Ledger, n: int) -> str:
 
 
 def _states_all(ledger: Ledger, claim: str, n: int) -> bool:
-    """Whether record [n]'s raw text holds every identifier and number of `claim` (then a
-    claim moved under it is not wrong, and no error is planted)."""
+    """Whether record [n]'s raw text holds every identifier and number of `claim`, or the
+    tool derived the claim from [n] and anchored it there (a trace endpoint at the first hop
+    of its path): then a claim moved under it is not wrong, and no error is planted."""
     body = _record_text(ledger, n)
-    for f in facts_of(claim, ledger.names):
+    facts = facts_of(claim, ledger.names)
+    if any(b.subject and b.anchored_at(n) and all(any(f.same(g) for g in b.facts)
+                                                  for f in facts) for b in ledger.bindings):
+        return True
+    for f in facts:
         token = re.sub(r"\s", "", f.text).casefold()
         if token not in body and token.replace(",", ".") not in body:
             return False

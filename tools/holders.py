@@ -56,6 +56,25 @@ class PaymentMatch(BaseModel):
     account: str = Field(default="", description="The handed-out card or phone (account id)")
 
 
+# "59.41 USDT", "USDT 120", "0.0021 BTC": an amount in a token.
+_TOKEN_AMOUNT = re.compile(
+    r"(?<![\w.,])(\d{1,9}(?:[.,]\d{1,8})?)\s*(USDT|USDC|TRX|BTC|ETH)\b|"
+    r"\b(USDT|USDC|TRX|BTC|ETH)\s*(\d{1,9}(?:[.,]\d{1,8})?)(?![\w.,])", re.I)
+
+
+def asked_amounts(text: str) -> list[tuple[Decimal, str]]:
+    """The amounts a message asks for, in order of kind: tenge (`KZT`), then tokens
+    ("59.41 USDT"); a token's name beside an address ("USDT TRC-20 T…") is not an amount."""
+    out = [(a, "KZT") for a in tenge_amounts(text)]
+    for m in _TOKEN_AMOUNT.finditer(text[:4000]):
+        raw, token = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        try:
+            out.append((Decimal(raw.replace(",", ".")), token.upper()))
+        except InvalidOperation:
+            continue
+    return out
+
+
 def tenge_amounts(text: str) -> list[Decimal]:
     """The amounts in tenge a message names, in order."""
     out = []

@@ -7,8 +7,11 @@ statement total, a count — is bound to exactly the records it was derived from
     ledger.bind("TYHR…: beneficiary, 25.64 USDT, 5 hops", [h1, h2, h3, h4, h5])
 
 The facts in the text (addresses, amounts, counts, names) then belong to those records: a claim
-may state them when it cites the last of them (the anchor, the record the tool prints the fact
-beside: the transfer that brought the money to the endpoint) or cites all of them. A bind with
+may state them when it cites an anchor (by default the last of them, the record the tool prints
+the fact beside: the transfer that brought the money to the endpoint) or cites all of them. A
+trace's endpoint is anchored at both ends of its path: the transfer that left the wallet asked
+about and the one that reached the endpoint, so an answer cites the end the question is about,
+not every hop between. A bind with
 no records states facts of the case as a whole (record counts, a trace's total), which may be
 said without a marker. Any tool can bind: `AgentContext.derive(text, record_ids)` does it.
 
@@ -103,7 +106,14 @@ class Verification:
 class _Binding:
     text: str
     facts: list[Fact]
-    records: tuple[int, ...]  # markers; the last is the anchor
+    records: tuple[int, ...]  # markers
+    anchors: tuple[int, ...] = ()  # the markers a claim may cite alone; by default the last
+    # What the derivation is about (a trace's endpoint): cited through an anchor other than
+    # the last record, the claim must name it too — the first hop of many paths anchors each.
+    subject: list[Fact] = field(default_factory=list)
+
+    def anchored_at(self, n: int) -> bool:
+        return n in self.anchors if self.anchors else bool(self.records) and self.records[-1] == n
 
 
 @dataclass
@@ -131,13 +141,16 @@ class Ledger:
             self.names.update(record_names(record.fields))
         return self.by_id[record.id]
 
-    def bind(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = ()
-             ) -> list[int]:
+    def bind(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
+             anchors: Sequence[str] = (), subject: str = "") -> list[int]:
         """Bind the facts of `text` to the records (already added) they were derived from, in
-        order, the anchor last; none: facts of the case as a whole. Returns their markers."""
+        order, the anchor last (or the `anchors` among them, a claim citing one other than the
+        last naming `subject`); none: facts of the case as a whole. Returns their markers."""
         self.names.update(n for n in names if n)
         markers = tuple(self.by_id[r] for r in record_ids)
-        self.bindings.append(_Binding(text, facts_of(text, self.names), markers))
+        self.bindings.append(_Binding(text, facts_of(text, self.names), markers,
+                                      tuple(self.by_id[r] for r in anchors),
+                                      facts_of(subject, self.names) if subject else []))
         return list(markers)
 
     def evidence(self, n: int) -> Evidence:
@@ -148,24 +161,45 @@ class Ledger:
 
     # --- checking ----------------------------------------------------------------------------
 
-    def _bound(self, fact: Fact, cited: set[int]) -> bool:
+    def _case_wide(self, fact: Fact, cited: set[int]) -> bool:
         # A small count of the whole case ("4 wallets") would match a wrong count under a
         # marker by chance: under a marker, counts must come from the cited records.
         small_count = fact.kind == "number" and fact.within >= 1 and \
             all(abs(v) < 1000 for v in fact.values)
-        for b in self.bindings:
-            if not b.records:
-                if (not cited or not small_count) and any(fact.same(f) for f in b.facts):
-                    return True
-            elif (b.records[-1] in cited or set(b.records) <= cited) and \
-                    any(fact.same(f) for f in b.facts):
-                return True
-        return False
+        return any(not b.records and (not cited or not small_count)
+                   and any(fact.same(f) for f in b.facts) for b in self.bindings)
+
+    def _binding_support(self, fact: Fact, cited: set[int], stated: Sequence[Fact] = ()
+                         ) -> dict[int, set[int]]:
+        """The cited markers through which bindings support `fact` → those bindings (indexes);
+        all cited markers (key 0) for a binding whose records are all cited. `stated`: the
+        claim's facts (a binding's subject, when it must be named)."""
+        out: dict[int, set[int]] = {}
+        for i, b in enumerate(self.bindings):
+            if not b.records or not any(fact.same(f) for f in b.facts):
+                continue
+            names_subject = all(any(x.same(f) for f in stated) for x in b.subject)
+            for n in cited:
+                if b.anchored_at(n) and (n == b.records[-1] or names_subject):
+                    out.setdefault(n, set()).add(i)
+            if set(b.records) <= cited:
+                out.setdefault(0, set()).add(i)
+        return out
+
+    def _mixed(self, support: list[dict[int, set[int]]]) -> bool:
+        """Whether facts derived through the same marker come from different derivations
+        only: "[1] X: 12.88 USDT" when [1] anchors X's path and, apart, a 12.88 sum."""
+        only: dict[int, list[set[int]]] = {}
+        for s in support:
+            if len(s) == 1:
+                (n, bindings), = s.items()
+                only.setdefault(n, []).append(bindings)
+        return any(not set.intersection(*sets) for sets in only.values())
 
     def _says(self, n: int, fact: Fact) -> str:
         """What record [n] says of the kind `fact` is, for a reason."""
         ev = self.evidence(n)
-        anchored = [f for b in self.bindings if b.records and b.records[-1] == n for f in b.facts]
+        anchored = [f for b in self.bindings if b.anchored_at(n) for f in b.facts]
         if fact.kind == "number":
             derived = [f.text for f in anchored if f.kind == "number" and f.within < 1]
             amounts = ", ".join(dict.fromkeys(ev.amounts))
@@ -198,14 +232,24 @@ class Ledger:
                               reason="; ".join(f"[{n}] cites no record returned in this turn"
                                                for n in missing))
         unsupported = []
+        derived: list[tuple[Fact, dict[int, set[int]]]] = []
         for fact in claim.facts:
             if any(fact.same(g) for g in given):
                 continue
             if fact.kind == "role" and not cited:
                 continue  # "the beneficiaries are:" speaks of no record; under a marker it does
-            if any(self.evidence(n).states(fact) for n in cited) or self._bound(fact, cited):
+            if any(self.evidence(n).states(fact) for n in cited):
+                continue
+            support = self._binding_support(fact, cited, claim.facts)
+            if support:
+                derived.append((fact, support))
+                continue
+            if self._case_wide(fact, cited):
                 continue
             unsupported.append(fact)
+        if not unsupported and len(derived) > 1 and self._mixed([s for _, s in derived]):
+            # Each fact is derived, but through one marker from different derivations.
+            unsupported = [f for f, _ in derived]
         if not unsupported:
             status: ClaimStatus = "supported" if claim.facts or cited else "plain"
             return ClaimCheck(text=claim.text, markers=claim.markers, supported=True,

@@ -32,6 +32,7 @@ from assistant.agent.tools import (
     FIND_PERSON,
     LOOKUP_ACCOUNT,
     MONEY_PATH,
+    QUOTED,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
     TRACE_WALLET,
@@ -138,8 +139,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
-        if len(reading.drugs) == 1:
-            args["drug"] = reading.drugs[0]
+        drugs = [d for d in reading.drugs if not (d == "hashish" and _TX_HASH.search(question))]
+        if len(drugs) == 1:
+            args["drug"] = drugs[0]
         if _SELLING.search(question):
             args["listings_only"] = True  # "who sells X in Y" asks for offers
         elif intent == "message":
@@ -151,11 +153,18 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     else:
         calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets[:3]]
     calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in accounts[:3]]
+    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries"):
+        # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
+        # whose it is.
+        shops = []
     for s in shops[:4]:
         shop_args: dict[str, Any] = {"shop": s.value}
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
         kind = _detail_kind(question) if intent == "shop_details" else None
+        if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare"):
+            # A question about the shop's money: its wallets are what links it to the trace.
+            kind = "wallet"
         if kind:
             shop_args["kind"] = kind
         calls.append(_call(SHOP_DETAILS, **shop_args))
@@ -181,7 +190,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
-        if out.tool == SHOP_DETAILS and out.data and reading.intent in _TRACE_INTENTS:
+        if out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
+                                                      or reading.intent == "beneficiaries"):
             wallets = [h.display for d in out.data for h in d.handed_out
                        if h.kind in _WALLETS][:2]
             calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets]
@@ -301,24 +311,46 @@ class Composer:
         else:
             self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
                         token=t.token, address=address))
+            ends = [e for e in endpoints if e.reason == "beneficiary"]
+            if self.r.intent == "beneficiaries" and ends:
+                # Who the money ended with; the exchanges' share as the trace's total.
+                cashed = exchange_total(t.endpoints)
+                if cashed:
+                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                token=t.token))
+                endpoints = ends
+        if self.r.intent == "backward" and t.request.direction == "backward":
+            # The wallets it came from last, with what they paid in directly (forward, the
+            # first wallets stand at the head of each path).
+            key = f"direct_{t.request.direction}"
+            for other, (total, ids) in out.direct.items():
+                self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
+                             amount=_money(total), token=t.token, n=len(ids)))
         endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
             [e for e in endpoints[:8] if e.reason == "residue"]
+        if _SUPERLATIVE.search(self.question):
+            endpoints = endpoints[:1]
         for i, e in enumerate(endpoints):
             if e.reason == "residue" and (i == 0 or endpoints[i - 1].reason != "residue"):
                 self.say(_p("residue_intro", lang))
             label = f" ({_safe(e.label)})" if e.label and e.reason != "residue" else ""
-            line = _p("endpoint", lang, m=out.marker(e.path[-1].record_id),
+            # One marker per endpoint: the transfer at the end the question is about — the
+            # one that left (or reached) the wallet asked about; for exchanges, the transfer
+            # that reached the exchange. The hops between are the trace's, bound to both ends.
+            swept = self._swept(out, e.address)
+            exchanges = self.r.intent == "exchanges"
+            end = e.path[-1] if exchanges else e.path[0]
+            line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
             if len(e.path) > 1:
                 # The wallets between the start and the endpoint, from the start: forward the
                 # money arrived at them, backward it left them.
                 backward = t.request.direction == "backward"
-                hops = " → ".join(
-                    f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
-                    for h in e.path[:-1])
+                hops = " → ".join(h.from_address if backward else h.to_address
+                                  for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
-            self.fact(line + self._swept(out, e.address))
+            self.fact(line.lstrip() + swept)
 
     def _swept(self, out: ToolOutput, address: str) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
@@ -338,6 +370,13 @@ class Composer:
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
+        if self.r.intent == "amount_between" and p.reached is not None and \
+                Decimal(p.reached) > 0:
+            # How much, not the route: the route in one line, cited by the transfer that
+            # reached the target.
+            route = " → ".join([p.source, *(h.to_address for h in p.hops)])
+            self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
+            return
         self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))
         for h in p.hops:
             self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
@@ -384,19 +423,18 @@ class Composer:
                   + (f" {out.marker(anchor)}" if anchor else ""))
         first = prof.seen_in[0].record_id if prof.seen_in else None
         holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
+        holder_row = out.holder_rows.get(prof.id)
         if holder:
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
-                         else out.marker(prof.bank.counterparties[0].records[0]
-                                         if prof.bank and prof.bank.counterparties
-                                         else None), name=_safe(str(holder))))
-        if prof.bank and prof.bank.holder_iin and prof.bank.counterparties and \
-                self._wants("iban_links"):
-            self.fact(_p("holder_iin", lang, m=out.marker(prof.bank.counterparties[0].records[0]),
+                         else out.marker(holder_row), name=_safe(str(holder))))
+        if prof.bank and prof.bank.holder_iin and holder_row and self._wants("iban_links"):
+            self.fact(_p("holder_iin", lang, m=out.marker(holder_row),
                          iin=prof.bank.holder_iin))
         for iban, row in prof.accounts_held[:3]:
             self.fact(_p("holds_account", lang, m=out.marker(row), iban=iban))
         if self._wants("links"):
-            for match in prof.paid_in[:3]:
+            # Who holds it: one payment that links it to a statement says so.
+            for match in prof.paid_in[:1 if self.r.intent == "identify" else 3]:
                 self.fact(_p("paid_match", lang, m=out.marker(match.message_id),
                              r=out.marker(match.row_id), amount=_money(match.asked),
                              minutes=minutes_between(match.asked_at, match.paid_at),
@@ -440,7 +478,8 @@ class Composer:
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
                          received=_money(f.received), sent=_money(f.sent), token=f.token,
                          balance=_money(f.balance)))
-        if prof.trace and self._wants("trace"):
+        if prof.trace and self._wants("trace") and (prof.kind in _WALLETS or not prof.bank):
+            # An account's own money is in its statement; its shops' traced money is not its.
             for address, reason, amount, record_id in prof.trace.endpoints[:4]:
                 own = prof.kind in _WALLETS  # a wallet's own money, else its shops'
                 self.fact(_p("traced_on_wallet" if own else "traced_on", lang,
@@ -489,10 +528,36 @@ class Composer:
             self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
             return
         self.say(_p("search_intro", self.lang, query=_safe(self.question)))
-        for h in res.hits[:6]:
+        for h in self._asked_hits(res.hits, out.texts)[:6]:
             self.fact(_p("hit", self.lang, m=out.marker(h.record_id),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
-                         passage=_safe(h.passage)))
+                         passage=_safe(out.texts.get(h.record_id) or h.passage)))
+
+    def _asked_hits(self, hits: list[Any], texts: dict[str, str] | None = None) -> list[Any]:
+        """The hits that are what the question asks for: those of the city and drug it names
+        (when some are); for one message, the one holding what the question quotes (an order
+        number, an amount, a code) or the kind of payment detail it speaks of, else the best."""
+        for wanted, of in ((set(self.r.cities), "cities"), (set(self.r.drugs), "drugs")):
+            if wanted and any(wanted & set(getattr(h, of)) for h in hits):
+                hits = [h for h in hits if wanted & set(getattr(h, of))]
+        if self.r.intent != "message":
+            # Hits far below the best match what the question asks less well than it does.
+            best = max((h.score for h in hits), default=0.0)
+            return [h for h in hits if h.score >= SEARCH_KEEP * best]
+        def out_text(h: Any) -> str:
+            return (texts or {}).get(h.record_id) or str(h.passage)
+
+        literals = [_compact(t) for t in QUOTED.findall(self.question)]
+        quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
+        q = self.question.casefold()
+        kinds = {k for kind, words in _KIND_WORDS.items() if any(w in q for w in words)
+                 for k in _KIND_OF_DETAIL[kind]}
+        holding = [h for h in hits if kinds and any(d.kind in kinds for d in
+                                                    extract_payment_details(h.passage))]
+        if _TX_HASH.search(self.question):
+            # "the message where the buyer sent the transaction hash"
+            holding = [h for h in hits if _HEX64.search(out_text(h))] or holding
+        return (quoting or holding or hits)[:1]
 
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -505,15 +570,28 @@ class Composer:
             shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
+        whose = self.r.intent == "identify" and out.bot_posts
         for d in found:
-            self.say(_p("shop_intro", lang, shop=_safe(d.name)))
+            if whose:
+                # Whose the bot is: the shop, the post naming the bot, the chat's title.
+                for handle, (post, chat) in out.bot_posts.items():
+                    self.say(_p("bot_of_shop", lang, bot=handle, shop=_safe(d.name)))
+                    self.fact(_p("bot_post", lang, m=out.marker(post), bot=handle,
+                                 chat=_safe(chat)))
+            else:
+                self.say(_p("shop_intro", lang, shop=_safe(d.name)))
             if d.chat and d.chat != d.name and d.handed_out:
                 self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat)))
+            if whose:
+                continue  # whose the bot is, not everything it handed out
             for h in d.handed_out[:12]:
+                asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
-                             when=_when(h.seen_at)))
+                             when=_when(h.seen_at))
+                          + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
+                             if asked else ""))
 
     def _get_record(self, out: ToolOutput) -> None:
         if out.data is not None:
@@ -549,17 +627,29 @@ class Composer:
             else:
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
+            if intent in ("beneficiaries", "forward"):
+                # Who the money ended with, each cited by the transfer that reached them; the
+                # exchanges' share as a total (the question is not about deposits or residue).
+                ends = [b for b in ends if b.reason == "beneficiary"] or ends
+                cashed = exchange_total(o.beneficiaries)
+                if cashed and len(ends) < len(o.beneficiaries):
+                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                token=o.token))
             ends = [b for b in ends if b.reason != "residue"] + \
                 [b for b in ends if b.reason == "residue"]
+            if _SUPERLATIVE.search(self.question):
+                ends = ends[:1]  # "which wallet got the most": the first (they are by amount)
             for i, b in enumerate(ends):
                 if b.reason == "residue" and (i == 0 or ends[i - 1].reason != "residue"):
                     self.say(_p("residue_intro", lang))
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
-                self.fact(_p("endpoint", lang, m=out.marker(anchor), address=b.address,
-                             reason=_word("reasons", b.reason, lang), label=label,
-                             amount=_money(b.amount), token=o.token,
-                             hops=len(b.path) if b.path else "-") + self._swept(out, b.address))
+                swept = self._swept(out, b.address)
+                self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
+                              else out.marker(anchor),
+                              address=b.address, reason=_word("reasons", b.reason, lang),
+                              label=label, amount=_money(b.amount), token=o.token,
+                              hops=len(b.path) if b.path else "-") + swept).lstrip())
 
 
 def clarification(reading: Reading) -> str:
@@ -668,7 +758,8 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")):
             if len(shops) > 1:
-                return _p("which_shop", lang, names=", ".join(_safe(n) for n in shops[:8]))
+                # Quoted: the shops' names are not the answer's language.
+                return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
             return None
         if one:
             return _p("which_entity", lang, what=_word("what", "account", lang))
@@ -715,6 +806,22 @@ _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах
 _AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
                 "по", "а", "и", "of", "the", "and", "what", "about"}
 _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+
+
+# "Which wallet got the most": the answer is the first of a list ordered by amount.
+_SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
+                          r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
+                          r"ең көп|ең үлкен|ең ірі", re.I)
+# "the transaction hash" is not hashish; a transaction's hash as written.
+_TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
+                      r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
+_HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
+# A search answer keeps the hits scoring at least this share of the best one's.
+SEARCH_KEEP = 0.93
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-#№]", "", text).casefold()
 
 
 _KIND_OF_DETAIL = {"card": ("card",), "phone": ("phone",), "iban": ("iban",),

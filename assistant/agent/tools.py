@@ -14,18 +14,22 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
+from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
 from tools.errors import NoTransfersError, RecordNotFoundError
-from tools.holders import tenge_amounts
+from tools.holders import asked_amounts, tenge_amounts
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
-from tools.search.index import SearchFilters, SearchIndex
+from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
+from tools.store.identifiers import records_naming
+from tools.store.schema import records
 from tools.trace import TraceRequest, load_case_graph, trace
+from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
 from tools.trace.paths import money_path as path_between
 from tools.trace.starts import start_wallets
@@ -54,11 +58,12 @@ class AgentContext:
     # case, audited): given ids, their hits; given None, the case's first shared ones.
     deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
 
-    def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = ()
-               ) -> str:
+    def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
+               anchors: Sequence[str] = (), subject: str = "") -> str:
         """`text` (returned as is) states facts the tool computed from exactly `record_ids`
-        (cited already, the anchor last; none: from the case as a whole). See `Ledger`."""
-        self.ledger.bind(text, record_ids, names)
+        (cited already, the anchor last, or `anchors` among them — through one other than the
+        last, a claim must name `subject`; none: from the case as a whole). See `Ledger`."""
+        self.ledger.bind(text, record_ids, names, anchors, subject)
         return text
 
     def cite(self, record_id: str) -> tuple[int, Any]:
@@ -82,6 +87,17 @@ class ToolOutput:
     also_in: list[Any] = field(default_factory=list)  # deconfliction hits (IdentifierHits)
     # A deposit address → the exchange wallet it swept into and the sweep's record id.
     sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A trace's first (forward) or last (backward) wallets → the sum of the transfers
+    # between them and the start, and those transfers' record ids.
+    direct: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # One message asked for: its record id → its whole text (collapsed, bounded).
+    texts: dict[str, str] = field(default_factory=dict)
+    # A bot asked about → the post naming it and the chat that posted it.
+    bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
+    asked: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # An account (its profile id) → the statement row cited for its holder.
+    holder_rows: dict[str, str] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -150,26 +166,64 @@ def trace_wallet(address: str, runtime: Runtime,
     lines = [ctx.derive(f"traced {money(result.traced)} {token} "
                         f"{result.request.direction} from {fence(address)}")]
     # Residue on layering hops is listed after the endpoints, never among them.
+    deposits: dict[str, tuple[list[str], str, list[str]]] = {}
     for ep in sorted((e for e in result.endpoints[:8] if e.path),
                      key=lambda e: e.reason == "residue"):
-        lines.append(_endpoint_line(ctx, out, ep, token))
+        line, fact, names = _endpoint_line(ctx, out, ep, token, result.request.direction)
+        lines.append(line)
+        if ep.reason == "exchange_deposit":
+            deposits.setdefault(ep.address, ([h.record_id for h in ep.path], fact, names))
+    lines += _direct_lines(ctx, out, graph, starts, result)
     exchanges = exchange_total(result.endpoints)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, graph, [e.address for e in result.endpoints[:8]
-                                            if e.reason == "exchange_deposit" and e.path])
+    lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
     return "\n".join(lines), out
 
 
-def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any, deposits: Sequence[str]
-                 ) -> list[str]:
-    """Where each deposit address swept the money: the exchange's own wallet, cited by the
-    largest sweep."""
+MAX_DIRECT_TRANSFERS = 6
+
+
+def _direct_lines(ctx: AgentContext, out: ToolOutput, graph: Any, starts: Sequence[str],
+                  result: Any) -> list[str]:
+    """The wallets the traced money passed to first (forward) or came from last (backward),
+    on the endpoints' paths: what the transfers between them and the start add up to, each
+    transfer cited (the sum is theirs; any one of them may be cited for it)."""
+    g = graph.graph
+    backward = result.request.direction == "backward"
+    seen = list(dict.fromkeys(
+        e.path[0].from_address if backward else e.path[0].to_address
+        for e in result.endpoints[:8] if e.path))
+    lines = []
+    for other in seen:
+        moves = [m for s in starts
+                 for m in ((g.pred[s].get(other) or {}).get("m", []) if backward
+                           else (g.succ[s].get(other) or {}).get("m", []))
+                 if m.token == result.token]
+        if not moves:
+            continue
+        moves = sorted(moves, key=lambda m: m.units, reverse=True)[:MAX_DIRECT_TRANSFERS]
+        total = sum((from_units(m.units) for m in moves), Decimal(0))
+        ids = [m.record_id for m in moves]
+        marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
+        out.direct[other] = (str(total), ids)
+        lines.append(marks + ctx.derive(
+            f" {'from' if backward else 'to'} {other} directly: {money(str(total))} "
+            f"{fence(result.token)} in {len(ids)} transfers", ids, anchors=ids))
+    return lines
+
+
+def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
+                 deposits: dict[str, tuple[list[str], str, list[str]]]) -> list[str]:
+    """Where each deposit address (→ its path's records, its endpoint fact and names) swept
+    the money: the exchange's own wallet, cited by the largest sweep. The endpoint's fact is
+    anchored at the sweep too: the transfer that shows the money reached the exchange is
+    what a question about exchanges cites."""
     g = graph.graph
     lines = []
-    for deposit in dict.fromkeys(deposits):
+    for deposit, (path, fact, names) in deposits.items():
         moves = [(v, m) for v, d in g.succ[deposit].items() for m in d["m"]
                  if g.nodes[v].get("category") == "exchange"]
         if not moves:
@@ -179,18 +233,29 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any, deposits: Seque
         out.sweeps[deposit] = (wallet, move.record_id)
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
+        ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
+                   [*path, move.record_id], names, anchors=[move.record_id], subject=deposit)
     return lines
 
 
-def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str) -> str:
+def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str,
+                   direction: str = "forward") -> tuple[str, str, list[str]]:
     """An endpoint, its marker first (the transfer that brought the money), then the hops of
-    its path with theirs; its amount and hop count bound to exactly that path."""
+    its path with theirs; its amount, hop count and the wallets between bound to exactly that
+    path, anchored at both ends (the wallet asked about and the endpoint). Returns the line,
+    the bound fact and the names it holds."""
     hops = [out.cite(ctx, hop.record_id) for hop in ep.path]
     label = f" ({fence(ep.label)})" if ep.label else ""
     names = [ep.label.removeprefix("deposit address of ")] if ep.label else []
     fact = f"{ep.address}: {ep.reason}{label}, {money(ep.amount)} {token}, {len(ep.path)} hops"
-    ctx.derive(fact, [h.record_id for h in ep.path], names)
-    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}"
+    # The wallets between the start and the endpoint, from the start: forward the money
+    # arrived at them, backward it left them.
+    between = [h.from_address if direction == "backward" else h.to_address
+               for h in ep.path[:-1]]
+    bound = fact + (f", via {' -> '.join(between)}" if between else "")
+    ids = [h.record_id for h in ep.path]
+    ctx.derive(bound, ids, names, anchors=[ids[0], ids[-1]], subject=ep.address)
+    return f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}", bound, names
 
 
 def exchange_total(endpoints: Sequence[Any]) -> Decimal:
@@ -216,7 +281,11 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
         when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
         lines.append(f"[{n}] {h.from_address} -> {h.to_address}: {money(h.amount)} "
                      f"{fence(result.token)} {when}")
-    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers",
+    # The wallets between, bound to the hops and anchored at the one that reached the target:
+    # "how much of A reached B" cites that transfer, not every hop.
+    between = " -> ".join(h.to_address for h in result.hops[:-1])
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers"
+                               + (f", via {between}" if between else ""),
                                [h.record_id for h in result.hops]))
     if result.reached is not None:
         # What the trace allots to the target: a computed figure of the case as a whole.
@@ -280,7 +349,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{out.cite(ctx, first)}] the statement's title names "
                                     f"the handed-out card {', '.join(p.title_cards)}", [first]))
         if p.bank:
-            _bank_lines(ctx, out, p.display, p.bank, lines)
+            _bank_lines(ctx, out, p.display, p.bank, lines,
+                        [m.row_id for m in p.paid_in], key=p.id)
         if p.flows:
             f = p.flows
             if f.tag and f.tag_record:
@@ -305,6 +375,16 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines), out
 
 
+def _names_holder(ctx: AgentContext, record_id: str, b: Any) -> bool:
+    """Whether a statement row names the statement's holder (and their ИИН, when known)."""
+    n = ctx.ledger.by_id.get(record_id)
+    if n is None:
+        return False
+    text = " ".join(str(v) for v in ctx.ledger.records[n].fields.values())
+    return bool(b.holder_name) and b.holder_name in text and (
+        not b.holder_iin or b.holder_iin in text)
+
+
 def minutes_between(start: Any, end: Any) -> int:
     return max(0, round((end - start).total_seconds() / 60))
 
@@ -315,8 +395,10 @@ def _paid_in_only(profile: Any) -> bool:
 
 
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
-                lines: list[str]) -> None:
-    """A statement's totals and counterparties, each bound to the row it is printed beside."""
+                lines: list[str], rows_cited: Sequence[str] = (), key: str = "") -> None:
+    """A statement's totals and counterparties, each bound to the row it is printed beside;
+    the holder by a row already cited (`rows_cited`: the payment that linked a card to the
+    statement) when that row names them, so the answer cites one row for both."""
     row = b.counterparties[0].records[0] if b.counterparties else None
     if not row:
         return
@@ -326,11 +408,14 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
                             [row]))
+    holder_row = next((r for r in rows_cited if _names_holder(ctx, r, b)), row)
+    h = out.cite(ctx, holder_row)
+    out.holder_rows[key] = holder_row
     if b.holder_name:
-        lines.append(ctx.derive(f"[{n}] {fence(display)}: holder {fence(b.holder_name)}", [row],
-                                [b.holder_name]))
+        lines.append(ctx.derive(f"[{h}] {fence(display)}: holder {fence(b.holder_name)}",
+                                [holder_row], [b.holder_name]))
     if b.holder_iin:
-        lines.append(ctx.derive(f"[{n}] holder's ИИН {b.holder_iin}", [row]))
+        lines.append(ctx.derive(f"[{h}] holder's ИИН {b.holder_iin}", [holder_row]))
     for c in b.counterparties[:8]:
         first = c.records[0]
         m = out.cite(ctx, first)
@@ -376,6 +461,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only
                             else "message" if one_message else None)
     result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
+    if one_message:
+        result.hits[:0] = _quoting_messages(ctx, query, result.hits)
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
@@ -389,6 +476,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             ctx.ledger.facets[m] = matched
         shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
         text = str(rec.fields.get("text") or "")
+        if one_message:
+            # The message asked for, whole: the detail asked about may sit on another line.
+            out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
         # and the handles and prices the post itself names (a market channel's ad).
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
@@ -400,6 +490,41 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+# What a question quotes from a message: an order number, an amount with decimals, a code.
+QUOTED = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
+                    r"\d{4,})(?![\w])")
+MAX_QUOTING = 3
+MAX_MESSAGE_CHARS = 400
+
+
+def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> list[Hit]:
+    """Messages holding what the question quotes as written ("order №90274", "SQ-4471"),
+    when no hit does: a search by meaning may rank an order number's message low."""
+    quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
+    if not quoted or any(q in h.passage for q in quoted for h in hits):
+        return []
+    found: list[str] = []
+    with ctx.store.engine.connect() as conn:
+        for q in quoted:
+            pattern = "%" + q.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+            found += conn.execute(
+                select(records.c.id).where(records.c.case == ctx.case,
+                                           records.c.kind == "message",
+                                           records.c.text.like(pattern, escape="\\"))
+                .order_by(records.c.ts).limit(MAX_QUOTING)).scalars().all()
+    top = max((h.score for h in hits), default=0.0)
+    out = []
+    for record_id in list(dict.fromkeys(found))[:MAX_QUOTING]:
+        rec = ctx.store.get_record(ctx.case, record_id)
+        text = str(rec.fields.get("text") or "")
+        out.append(Hit(record_id=record_id, record_ids=[record_id], kind=rec.kind,
+                       score=top, bm25_rank=None, vector_rank=None,
+                       passage=" ".join(text.split())[:400], source=rec.source, time=None,
+                       shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
+                       drugs=[], facets=["words"]))
+    return out
 
 
 @tool(GET_RECORD, response_format="content_and_artifact")
@@ -445,6 +570,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
                                 f"{len(o.shop_wallets)} wallets and the "
                                 f"{len(o.collection_wallets)} they sweep into"))
     # Residue on layering hops is listed after the beneficiaries, never among them.
+    deposits: dict[str, tuple[list[str], str, list[str]]] = {}
     for b in sorted(o.beneficiaries, key=lambda b: b.reason == "residue"):
         label = f" ({fence(b.label)})" if b.label else ""
         fact = f"{fence(b.address)}: {b.reason}{label}, {money(b.amount)} {token}"
@@ -454,15 +580,16 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(fact))
             continue
         hops = [out.cite(ctx, r) for r in b.path]
-        ctx.derive(fact, b.path, [b.label.removeprefix("deposit address of ")] if b.label else [])
+        names = [b.label.removeprefix("deposit address of ")] if b.label else []
+        ctx.derive(fact, b.path, names)
+        if b.reason == "exchange_deposit":
+            deposits.setdefault(b.address, (list(b.path), fact, names))
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
     exchanges = exchange_total(o.beneficiaries)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, graph,
-                          [b.address for b in o.beneficiaries
-                           if b.reason == "exchange_deposit" and b.path])
+    lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 
@@ -485,6 +612,21 @@ def shop_details(shop: str, runtime: Runtime,
             d.handed_out = [h for h in d.handed_out if h.kind in wanted]
     out = ToolOutput(SHOP_DETAILS, details)
     lines = []
+    handle = shop.strip().lstrip("@").casefold()
+    if details and (shop.strip().startswith("@") or handle.endswith("bot")):
+        # Whose bot it is: a post naming the bot, cited (the bot's own chat never names it).
+        with ctx.store.engine.connect() as conn:
+            naming = records_naming(conn, ctx.case, f"bot:{handle}", 20)
+        # The shop's own post first, then any chat's, then a market listing.
+        posts = sorted(naming, key=lambda r: (not any(r.startswith(f"{c}/") for c in found),
+                                              not r.startswith("tg:")))
+        if posts:
+            n = out.cite(ctx, posts[0])
+            chat = str(ctx.ledger.records[n].fields.get("chat_name")
+                       or ctx.ledger.records[n].fields.get("vendor") or "")
+            out.bot_posts[handle] = (posts[0], chat)
+            lines.append(ctx.derive(f"[{n}] @{handle} is named in a post of {fence(chat)}",
+                                    [posts[0]], [chat]))
     for d in details:
         if not d.handed_out:
             continue
@@ -494,8 +636,17 @@ def shop_details(shop: str, runtime: Runtime,
         for h in d.handed_out[:12]:
             n = out.cite(ctx, h.record_id)
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
-            lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}",
-                                    [h.record_id]))
+            # What the message asked to pay with it, in the detail's own currency.
+            text = str(ctx.ledger.records[n].fields.get("text") or "")
+            amounts = [(value, unit) for value, unit in asked_amounts(text)
+                       if (unit == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
+            asking = ""
+            if amounts:
+                value, unit = amounts[0]
+                out.asked[h.record_id] = (str(value), "₸" if unit == "KZT" else unit)
+                asking = f", asking {money(str(value))} {out.asked[h.record_id][1]}"
+            lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
+                                    f"{asking}", [h.record_id]))
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
 
 

@@ -51,6 +51,7 @@ _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
 _BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
 _WORD = re.compile(r"[\w-]+", re.U)
+_ORGANISATION = re.compile(r"(?:ИП|ТОО|АО|ЖШС|IP|LLP|LLC|JSC)\b", re.I)
 _PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
                  "masked_card": "CARD", "phone": "PHONE", "iban": "ACCOUNT", "iban2": "ACCOUNT",
                  "iin": "IIN", "person": "PERSON", "shop": "SHOP", "bot": "BOT",
@@ -171,7 +172,13 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
             # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
             at: int = 0
             while at < len(q) and (where := person_span(q[at:], person)):
-                add("person", person, at + where[0], at + where[1], person)
+                said = q[at + where[0]:at + where[1]]
+                # One word of an organisation's name in another form is an everyday word
+                # ("крипту" is not "ИП Крипто-Обмен"): it names it written as in its name.
+                own = {fold(w) for w in _WORD.findall(person)}
+                if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2
+                        and fold(said) not in own):
+                    add("person", person, at + where[0], at + where[1], person)
                 at += where[1]
     found.sort(key=lambda e: e.start)
     return found, invalid
@@ -332,13 +339,16 @@ def write_intent_vectors(path: Path) -> None:
 # Keyword signals: the earlier rules, now one vote among others. Direction words weigh more:
 # embeddings hardly tell "куда" from "откуда".
 _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
-    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bwhere\b.{0,40}\bfrom\b|\b(came|come|comes) "
-                       r"from\b|\bsource|пополн|\bfund|\btop(ped)? up|кто (платил|переводил|"
+    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|"
+                       r"\bwhere\b(?![^?]*\b(?:go|goes|gone|went)\b).{0,40}\bfrom\b|"
+                       r"\b(came|come|comes) from\b|\bsource|пополн|\bfund|\btop(ped)? up|"
+                       r"кто (платил|переводил|"
                        r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
                        r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
                       r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
-                      r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)"),
+                      r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)|оказал|"
+                      r"\blanded\b|\bwound up\b|получател\w* (?:денеж|средств|денег)"),
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),

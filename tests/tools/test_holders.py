@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA
-from tools.holders import payment_matches, payments_into, tenge_amounts
+from tools.holders import asked_amounts, payment_matches, payments_into, tenge_amounts
 from tools.ingest.pipeline import ingest_paths
 from tools.lookup import lookup_account
 from tools.store import CaseStore, connect_store
@@ -71,3 +71,12 @@ def test_lookup_links_masks_iins_and_titles(handmade: CaseStore) -> None:
     [phone] = lookup_account(handmade, "hm", "8 705 284 1190", graph).matches
     assert phone.statements == ["KZ18722S274091263225"]
     assert phone.bank is not None and "Оспанова" in (phone.bank.holder_name or "")
+
+
+def test_asked_amounts_in_tenge_and_tokens_not_a_token_named_beside_an_address():
+    assert asked_amounts("крипта: USDT TRC-20 TPayYcLXwdzYCD6PLCF4iQv2zLbsMBy3Zz — 33.66 USDT") \
+        == [(Decimal("33.66"), "USDT")]
+    assert asked_amounts("Kaspi аударым нөмірге 8 (775) 899-57-90 — 32 000 ₸") \
+        == [(Decimal("32000"), "KZT")]
+    assert asked_amounts("USDT 120,5 на кошелёк") == [(Decimal("120.5"), "USDT")]
+    assert asked_amounts("USDT TRC-20 only, no sum") == []

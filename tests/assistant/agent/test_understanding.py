@@ -28,3 +28,19 @@ def shops_in(question: str) -> list[str]:
 def test_shops_are_named_by_their_first_words_unless_those_only_name_a_city_or_drug(
         question, shops):
     assert shops_in(question) == shops
+
+
+def test_an_organisation_is_not_named_by_one_everyday_word_of_its_name():
+    vocabulary = Vocabulary(people=["ИП Крипто-Обмен"])
+    said, _ = find_entities("мефистофель крипту какую давал?", vocabulary)
+    assert not [e for e in said if e.kind == "person"]
+    said, _ = find_entities("Сколько всего дропы перевели на ИП Крипто-Обмен?", vocabulary)
+    assert [e.value for e in said if e.kind == "person"] == ["ИП Крипто-Обмен"]
+
+
+def test_cities_in_any_case_ending():
+    from tools.search.text import analyse
+
+    for text, city in (("кто продает соль в астане", "Астана"), ("в Алмате", "Алматы"),
+                       ("Астанада", "Астана")):
+        assert analyse(text).of("cities") == [city], text
