@@ -135,21 +135,25 @@ class CaseGraph:
                     self.skipped = list(meta["skipped"])
                     self._lookalikes = None
             new: list[NewMove] = []
-            for r in transfers_after(conn, self.case, self.last_seq, CHAINS):
-                self.last_seq, self.last_record = r.seq, r.record_id
-                self.transfers_seen += 1
-                if not r.from_address or not r.to_address:
+            seen, seq, record_id = 0, self.last_seq, self.last_record
+            # A million transfers pass here on a large import: plain locals, rows unpacked.
+            for seq, record_id, token, src, dst, amount, ts, tx in transfers_after(
+                    conn, self.case, self.last_seq, CHAINS):
+                seen += 1
+                if not src or not dst:
                     continue
-                parts = amount_parts(r.amount)
+                parts = amount_parts(amount)
                 if parts is None:
                     # The strict reading (more than 18 decimals are cut as `to_units` cuts).
                     try:
-                        parts = (to_units(r.amount), 0)
+                        parts = (to_units(amount), 0)
                     except ValueError:
-                        self.skipped.append(r.record_id)
+                        self.skipped.append(record_id)
                         continue
-                new.append(NewMove(r.seq, r.from_address, r.to_address, _epoch(r.ts), *parts,
-                                   r.record_id, r.tx, r.token))
+                new.append(NewMove(seq, src, dst, ts.timestamp() if ts is not None else 0.0,
+                                   parts[0], parts[1], record_id, tx, token))
+            self.last_seq, self.last_record = seq, record_id
+            self.transfers_seen += seen
             attrs = {}
             for rid, data in tags(conn, self.case):
                 address = data.get("address")
