@@ -73,8 +73,10 @@ def case_shared_identifiers(store: CaseStore, case: str) -> list[SharedIdentifie
         return _grouped(shared_with_any(conn, case))
 
 
-def records_in_case(store: CaseStore, case: str, identifier: str,
-                    limit: int = MAX_RECORDS_SHOWN) -> list[str]:
-    """Ids of `case`'s records naming `identifier` (for someone allowed to see that case)."""
+def records_in_cases(store: CaseStore, wanted: Iterable[tuple[str, str]],
+                     limit: int = MAX_RECORDS_SHOWN) -> dict[tuple[str, str], list[str]]:
+    """(case, identifier) → ids of that case's records naming it, for each pair of `wanted`
+    (cases someone may see), read over one connection."""
     with store.engine.connect() as conn:
-        return records_naming(conn, case, identifier, limit)
+        return {(case, ident): records_naming(conn, case, ident, limit)
+                for case, ident in dict.fromkeys(wanted)}

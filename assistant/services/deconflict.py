@@ -22,7 +22,7 @@ from assistant.wiring import Memo, audit_trail
 from tools.deconflict import (
     SharedIdentifier,
     case_shared_identifiers,
-    records_in_case,
+    records_in_cases,
     shared_identifiers,
 )
 from tools.store import CaseStore
@@ -70,11 +70,12 @@ def _as_hits(store: CaseStore, viewer: User, shared: Sequence[SharedIdentifier]
              ) -> list[IdentifierHits]:
     others = sorted({o.case for s in shared for o in s.others})
     infos: dict[str, CaseInfo] = case_registry(store.engine).many(others)
+    seen = records_in_cases(store, ((o.case, s.id) for s in shared for o in s.others
+                                    if viewer.may_see(o.case)))
     out = []
     for s in shared:
         hits = [CaseHit(case=o.case, contact=infos[o.case].who_to_contact, records=o.records,
-                        record_ids=records_in_case(store, o.case, s.id)
-                        if viewer.may_see(o.case) else None)
+                        record_ids=seen.get((o.case, s.id)))
                 for o in s.others]
         out.append(IdentifierHits(id=s.id, kind=s.kind, value=s.value, records=s.records,
                                   also_in=hits))

@@ -8,7 +8,7 @@ from tests.utils.shared_evidence import shared_identifiers, write_shared_listing
 from tools.deconflict import (
     case_shared_identifiers,
     identifier_id,
-    records_in_case,
+    records_in_cases,
 )
 from tools.deconflict import shared_identifiers as shared_of
 from tools.demo.generate import evidence_folders, generate_case
@@ -38,8 +38,9 @@ def test_every_spelling_of_a_shared_identifier_is_a_hit_and_a_mask_is_none(two_c
         assert [o.case for o in h.others] == ["a"] and h.records == 1
         assert h.others[0].records >= 1
     # The beneficiary is in case a's transfers only: every transfer naming it is counted.
-    assert found[f"tron:{s.beneficiary}"].others[0].records == len(
-        records_in_case(store, "a", f"tron:{s.beneficiary}", 10_000))
+    wanted = ("a", f"tron:{s.beneficiary}")
+    assert found[wanted[1]].others[0].records == len(
+        records_in_cases(store, [wanted], 10_000)[wanted])
     assert not any(h.kind == "card_mask" for h in found.values())
     assert identifier_id(s.masked) is None
     # From case a's side, the same hits, asked as people write them.
