@@ -20,6 +20,7 @@ CHANNEL = 1900000021  # a market channel carrying several shops' posts
 NEWS = 1900000022
 GROUP = 1900000023
 CHOCO = 7100000013  # a shop whose name is drug slang: "Шоколадная Фабрика"
+WOLF = 7100000014  # a shop named by its @bot alone: @akbori_kz_bot ("Ақ Бөрі", white wolf)
 
 
 def _msg(i: int, author: str, from_id: str, text: str) -> dict:
@@ -56,6 +57,11 @@ def _export(path):
             _msg(61, "Даурен", me, "/start"),
             _msg(62, "Фабрика", f"user{CHOCO}", "🍫 Сәлем! Шоколадная Фабрика ботына қош "
                  "келдіңіз. Бот: @chocofactory_kz_bot"),
+        ]},
+        {"name": "Оператор 🐺", "type": "bot_chat", "id": WOLF, "messages": [
+            _msg(81, "Даурен", me, "/start"),
+            _msg(82, "Оператор", f"user{WOLF}", "🐺 Амфетамин 1г — 16 000 ₸, Караганда. "
+                 "Заказ: @akbori_kz_bot"),
         ]},
         {"name": "Барахолка Алматы", "type": "public_channel", "id": CHANNEL, "messages": [
             _msg(31, "Барахолка", ch, "❄️ ЛЁД ❄️ Меф кристалл 1г — 17 000 ₸, Астана. "
@@ -261,3 +267,15 @@ def test_a_city_in_a_shops_channel_title_is_still_a_city_of_the_query(index):
     # "Лёд | Усть-Каменогорск": the query asks for the city, it does not name the channel.
     result = index.search("амфетамин Усть-Каменогорск", k=5)
     assert "city:Усть-Каменогорск" in result.facets, result.facets
+
+
+@pytest.mark.parametrize("query", ["белый волк", "белого волка", "white wolf", "ақ бөрі"])
+def test_a_shop_is_named_by_the_translation_of_its_name(index, query):
+    # "Ақ Бөрі" (@akbori_kz_bot) is "белый волк" in Russian and "white wolf" in English.
+    result = index.search(query, k=5)
+    assert _rank(result.hits, f"tg:{WOLF}/82") == 0, [(h.record_id, h.facets)
+                                                         for h in result.hits]
+    assert any(f.startswith("shop:") for f in result.hits[0].facets)
+    # A word of everyday Russian two letters long ("от") is never read as a name's word.
+    assert not any(f.startswith("shop:") for h in index.search("отзывы", k=5).hits
+                   for f in h.facets)
