@@ -33,6 +33,7 @@ MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 _OFF_TOPIC = ("topics:food_delivery", "topics:police")
+LOST_STASH = "topics:lost_stash"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
@@ -89,6 +90,8 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     classes: set[str] = set()
     if "topics:police" in concepts:
         classes.add("news")
+    if LOST_STASH in concepts:
+        classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
     if role == "seller" and drug and not off_topic:
         classes.add("sale")
@@ -139,11 +142,14 @@ class QueryFacets:
     couriers: bool = False
     # Whether it asks about the police (arrests, seizures, sentences): news answers it.
     police: bool = False
+    # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
+    lost_stash: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
-                + (["purpose:news"] if self.police else []))
+                + (["purpose:news"] if self.police else [])
+                + (["topic:lost_stash"] if self.lost_stash else []))
 
 
 def read_query(analysed: Analysed) -> QueryFacets:
@@ -164,11 +170,13 @@ def read_query(analysed: Analysed) -> QueryFacets:
         purpose = "payment"
     elif "sale" in purposes or drugs:
         purpose = "sale"
-    buyer = "paid" in purposes
+    lost_stash = LOST_STASH in concepts
+    buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
     couriers = purpose == "recruit" and any(
         _COURIERS.search(t) is not None for t in analysed.tokens)
-    return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
+    return QueryFacets(analysed.of("cities"), drugs, purpose,
+                       trade=not elsewhere and not buyer and not lost_stash,
                        buyer=buyer, drops=drops, couriers=couriers,
-                       police="topics:police" in concepts)
+                       police="topics:police" in concepts, lost_stash=lost_stash)

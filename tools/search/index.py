@@ -84,8 +84,9 @@ Mode = Literal["hybrid", "bm25", "vector"]
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
-# v8: v6 with the ranking round's analysis (v7).
-FORMAT = META + "v8"
+# v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
+# only beside a job's words.
+FORMAT = META + "v9"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12

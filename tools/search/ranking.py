@@ -6,8 +6,8 @@ A candidate's weight is the sum of what it matches of the query:
 - the drug asked for (2), the city (1): a shop's offer of the drug in another city is nearer
   than an offer of another drug in that city; payment details count the drug and city of the
   order they answer (`order:drug:…`, tools/search/orders.py);
-- the purpose (2): an offer, a recruitment post, payment details, or police news for a query
-  about the police; for a sale of a named drug, only an offer of that drug; asked for
+- the purpose (2): an offer, a recruitment post, payment details, police news for a query
+  about the police, or whoever wrote of a stash not found for a query about one ("ненаход"); for a sale of a named drug, only an offer of that drug; asked for
   recruiting or payment details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers or couriers when those are asked for (1);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
@@ -17,7 +17,7 @@ A candidate's weight is the sum of what it matches of the query:
   an order's invoice names the drug too, but it is not what is offered.
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
-query is in the buyer's words) — comes first at equal weight and always fills the first three
+query is in the buyer's words, or any text of a stash not found when the query is about one) — comes first at equal weight and always fills the first three
 hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad) follow by weight
 less `OTHER_COST`, and a button press of a word or two comes last whatever it matches.
 """
@@ -79,6 +79,9 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
             elif (mask := snap.masks.get((f"order_{field}", v))) is not None and mask[i]:
                 # Payment details that answer the buyer's order of it (tools/search/orders.py).
                 out.append(f"order:{label}:{v}")
+    if wanted.lost_stash and (mask := snap.masks.get(("class", "lost_stash"))) is not None \
+            and mask[i]:
+        out.append("topic:lost_stash")
     purpose = "news" if wanted.police else wanted.purpose
     if purpose is not None:
         mask = snap.masks.get(("class", _PURPOSE_CLASS.get(purpose, purpose)))
@@ -141,6 +144,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     news = masks.get(("class", "news"), none)
     drops = masks.get(("class", "drops"), none)
     couriers = masks.get(("class", "couriers"), none)
+    lost_stash = masks.get(("class", "lost_stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
         trade |= masks.get(("class", name), none)
@@ -149,6 +153,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     purposes = wanted.purpose is not None or wanted.police
 
     def content(i: int) -> bool:
+        if wanted.lost_stash:
+            return bool(lost_stash[i])
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
         return (not snap.short[i] and snap.role[i] == "seller"
@@ -169,6 +175,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                 w += CITY_WEIGHT * beside
             elif f.startswith("shop:"):
                 w += SHOP_WEIGHT
+            elif f.startswith("topic:"):
+                w += PURPOSE_WEIGHT
             elif f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug):
                 w += PURPOSE_WEIGHT
         w += WORDS_WEIGHT * coverage.get(i, 0.0)
@@ -189,7 +197,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
         # A button press of a word or two comes last whatever it matches.
-        button = bool(snap.short[i]) and not (wanted.buyer and is_content[i])
+        button = bool(snap.short[i]) and not ((wanted.buyer or wanted.lost_stash)
+                                              and is_content[i])
         return int(not button), round(w / STEP) * STEP, int(is_content[i])
 
     best = max(fused.values(), default=1.0)

@@ -164,6 +164,10 @@ _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
 _GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
 _BOT = re.compile(r"@\w*bot\b")
 SLANG = "slang:"
+JOB = "jobs:drug_job"
+# Words that are the stash as well as the job, and what makes them the job.
+_STASH_WORD = re.compile(r"(?:закладк|zakladk)(?!аш)")
+_JOB_SIGNS = frozenset({"topics:job", "purposes:recruit"})
 
 
 def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:
@@ -186,6 +190,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
     # looked up too.
     words_seen |= {part for w in words_seen if "-" in w for part in w.split("-") if part}
+    job_words: set[str] = set()
     for word in words_seen:
         if word.isdigit():
             continue
@@ -197,7 +202,14 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
             # Typo tolerance costs ~30 µs a word: a text of gibberish gets a bounded share.
             fuzzy_left -= 1
             found = _concepts(word, True)
+        if JOB in found:
+            job_words.add(word)
         concepts |= found
+    if job_words and all(_STASH_WORD.match(w) for w in job_words) and not (
+            _JOB_SIGNS & concepts):
+        # "Закладка" is the stash ("ненаход закладка", "закладки 24/7"), and the job only
+        # beside a job's words ("работа закладками", "ищем на закладки").
+        concepts = (concepts - {JOB}) | {"topics:stash"}
     # Emoji code speaks when no word does ("💎 Соль (крис)" is salt, not a mephedrone
     # crystal), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
     # "❄️ С возвращением!") or in the channel of a shop that has a bot ("15% жеңілдік ❄️🌿🍫").

@@ -52,6 +52,8 @@ def _export(path):
             _msg(21, "Даурен", me, "хочу гашиш 2г в Астане"),
             _msg(22, "Green", green, "крипта: USDT TRC-20 TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2 — "
                  "59.41 USDT"),
+            _msg(23, "Даурен", me, "ненаход, там ничего нет"),
+            _msg(24, "Green", green, "Перезаклад: 📍 43.2389, 76.8897, под камнем у забора"),
         ]},
         {"name": "Шоколадная Фабрика", "type": "bot_chat", "id": CHOCO, "messages": [
             _msg(61, "Даурен", me, "/start"),
@@ -279,3 +281,12 @@ def test_a_shop_is_named_by_the_translation_of_its_name(index, query):
     # A word of everyday Russian two letters long ("от") is never read as a name's word.
     assert not any(f.startswith("shop:") for h in index.search("отзывы", k=5).hits
                    for f in h.facets)
+
+
+def test_a_stash_not_found_is_found_whoever_wrote_of_it(index):
+    # "Закладка" beside "ненаход" is the stash, not the job: no recruiting asked for.
+    result = index.search("ненаход закладка", k=10)
+    assert "purpose:recruit" not in result.facets and "topic:lost_stash" in result.facets
+    # The buyer's complaint and the shop's new coordinates come first.
+    assert {_rank(result.hits, f"tg:{GREEN}/23"), _rank(result.hits, f"tg:{GREEN}/24")} == {0, 1}
+    assert "topic:lost_stash" in result.hits[0].facets

@@ -20,3 +20,20 @@ def test_shop_and_bot_names_are_not_what_is_sold():
 
 def test_pizza_courier_is_not_drug_recruiting():
     assert "jobs:drug_job" not in analyse("Требуются курьеры на доставку пиццы").concepts
+
+
+@pytest.mark.parametrize(("text", "job"), [
+    ("ненаход закладка", False), ("Закладки 24/7, меф 1г — 17 000 ₸", False),
+    ("закладку не нашел", False), ("работа закладками, от 300 000 ₸", True),
+    ("ищем людей на закладки", True), ("Закладкашылар керек!", True),
+    ("работа закладчиком Алматы", True),
+])
+def test_a_stash_is_a_job_only_beside_a_jobs_words(text, job):
+    concepts = analyse(text).concepts
+    assert ("jobs:drug_job" in concepts) is job, concepts
+    assert job or "topics:stash" in concepts
+
+
+@pytest.mark.parametrize("text", ["ненаход", "Перезаклад: 📍 43.2389, 76.8897", "таппадым"])
+def test_a_stash_not_found_and_the_shops_answer_are_one_topic(text):
+    assert "topics:lost_stash" in analyse(text).concepts
