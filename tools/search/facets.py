@@ -19,7 +19,7 @@ police, or about pizza, phones or a flea market without naming a drug.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tools.search.text import Analysed
@@ -142,11 +142,14 @@ class QueryFacets:
     couriers: bool = False
     # Whether it asks about the police (arrests, seizures, sentences): news answers it.
     police: bool = False
+    # The other drug its slang may be, asked for after its own ("кристалл": alpha-PVP).
+    maybe_drugs: list[str] = field(default_factory=list)
     # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
     lost_stash: bool = False
 
     def labels(self) -> list[str]:
-        return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
+        return ([f"city:{c}" for c in self.cities]
+                + [f"drug:{d}" for d in self.drugs + self.maybe_drugs]
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
                 + (["purpose:news"] if self.police else [])
                 + (["topic:lost_stash"] if self.lost_stash else []))
@@ -179,4 +182,5 @@ def read_query(analysed: Analysed) -> QueryFacets:
     return QueryFacets(analysed.of("cities"), drugs, purpose,
                        trade=not elsewhere and not buyer and not lost_stash,
                        buyer=buyer, drops=drops, couriers=couriers,
-                       police="topics:police" in concepts, lost_stash=lost_stash)
+                       police="topics:police" in concepts, lost_stash=lost_stash,
+                       maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs])

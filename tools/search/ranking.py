@@ -3,7 +3,8 @@ that weighs, who wrote it, and shops spread over the first hits.
 
 A candidate's weight is the sum of what it matches of the query:
 
-- the drug asked for (2), the city (1): a shop's offer of the drug in another city is nearer
+- the drug asked for (2, once however many the query names; 1 for the other drug its slang
+  may be: "кристалл" is mephedrone, or alpha-PVP after it), the city (1): a shop's offer of the drug in another city is nearer
   than an offer of another drug in that city; payment details count the drug and city of the
   order they answer (`order:drug:…`, tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, police news for a query
@@ -41,6 +42,9 @@ PURPOSE_WEIGHT = 2.0
 SHOP_WEIGHT = 2.0
 WORDS_WEIGHT = 2.0
 PRICED_WEIGHT = 0.5
+# The share of the drug's weight the other drug a query's slang may be has ("кристалл":
+# mephedrone, or alpha-PVP after it).
+MAYBE_SHARE = 0.5
 # The share of a drug's or city's weight a text keeps when the query asks for recruiting,
 # payment details or news and the text is none of these.
 OFF_PURPOSE_SHARE = 0.5
@@ -72,7 +76,7 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
     """The query's facets that document `i` has."""
     out = []
     for field, values, label in (("cities", wanted.cities, "city"),
-                                 ("drugs", wanted.drugs, "drug")):
+                                 ("drugs", wanted.drugs + wanted.maybe_drugs, "drug")):
         for v in values:
             if (mask := snap.masks.get((field, v))) is not None and mask[i]:
                 out.append(f"{label}:{v}")
@@ -167,10 +171,17 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         # or city only in passing.
         beside = 1.0 if sale or not purposes or any(
             f.startswith("purpose:") for f in facets[i]) else OFF_PURPOSE_SHARE
+        # The drug weighs once: a crystal asked for is mephedrone or alpha-PVP, and a menu of
+        # both is no nearer than a post of one.
+        if has_drug:
+            # The other drug a query's slang may be weighs less than its own.
+            own = any(f.removeprefix("order:").removeprefix("drug:") in wanted.drugs
+                      for f in facets[i] if f.startswith(("drug:", "order:drug:")))
+            w += DRUG_WEIGHT * beside * (1.0 if own else MAYBE_SHARE)
         for f in facets[i]:
             f = f.removeprefix("order:")
             if f.startswith("drug:"):
-                w += DRUG_WEIGHT * beside
+                continue
             elif f.startswith("city:"):
                 w += CITY_WEIGHT * beside
             elif f.startswith("shop:"):

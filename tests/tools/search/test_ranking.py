@@ -82,6 +82,8 @@ def _export(path):
                  "Жазыңыз @chocofactory_kz_bot"),
             _msg(38, "Барахолка", ch, "🍫 Шоколад (гашиш) 1г — 12 000 ₸, шоколадка 3г — "
                  "33 000 ₸. Бот @green_operator_bot"),
+            _msg(40, "Барахолка", ch, "💎 Крис (альфа) 0.5г — 11 000 ₸, Караганда, клады 24/7. "
+                 "Бот @green_operator_bot"),
         ]},
         {"name": "Работа в Алматы", "type": "public_channel", "id": NEWS, "messages": [
             _msg(41, "Работа", f"channel{NEWS}", "Закладчик керек! Алматы, күніне 50 000 ₸. "
@@ -290,3 +292,12 @@ def test_a_stash_not_found_is_found_whoever_wrote_of_it(index):
     # The buyer's complaint and the shop's new coordinates come first.
     assert {_rank(result.hits, f"tg:{GREEN}/23"), _rank(result.hits, f"tg:{GREEN}/24")} == {0, 1}
     assert "topic:lost_stash" in result.hits[0].facets
+
+
+def test_a_crystal_asked_for_finds_mephedrone_first_and_alpha_pvp_after(index):
+    result = index.search("кристалл", k=10)
+    assert {"drug:mephedrone", "drug:alpha_pvp"} <= set(result.facets)
+    meph, alpha = _rank(result.hits, f"tg:{CHANNEL}/31"), _rank(result.hits, f"tg:{CHANNEL}/40")
+    assert meph < alpha < 10, [(h.record_id, h.facets) for h in result.hits]
+    # "Крис" is alpha-PVP first.
+    assert _rank(index.search("крис Караганда", k=10).hits, f"tg:{CHANNEL}/40") == 0

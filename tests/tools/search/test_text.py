@@ -37,3 +37,23 @@ def test_a_stash_is_a_job_only_beside_a_jobs_words(text, job):
 @pytest.mark.parametrize("text", ["ненаход", "Перезаклад: 📍 43.2389, 76.8897", "таппадым"])
 def test_a_stash_not_found_and_the_shops_answer_are_one_topic(text):
     assert "topics:lost_stash" in analyse(text).concepts
+
+
+@pytest.mark.parametrize(("text", "document", "drugs", "maybe"), [
+    # A query's crystal: its own drug, the other after it; another word decides.
+    ("кристалл", False, ["mephedrone"], ["alpha_pvp"]),
+    ("крис Каскелен", False, ["alpha_pvp"], ["mephedrone"]),
+    ("mef kristal shymkent", False, ["mephedrone"], []),
+    # In a menu the words of its line decide; a line of nothing else is either.
+    ("📍 Каскелен:\n❄️ Меф мука 1г — 16 000 ₸\n💎 Крис 0.5г — 12 000 ₸", True,
+     ["alpha_pvp", "mephedrone"], []),
+    ("❄️ Меф кристалл 1г — 17 000 ₸\n⚡ Фен 1г — 14 000 ₸", True,
+     ["amphetamine", "mephedrone"], []),
+    ("💎 Крис (альфа) 0.5г — 11 000 ₸", True, ["alpha_pvp"], []),
+    ("Кристалдар Шымкент қаласында ❄️ 1г — 15 000 ₸", True, ["mephedrone"], []),
+    ("Кристаллы 1г — 15 000 ₸", True, ["alpha_pvp", "mephedrone"], []),
+])
+def test_a_crystal_is_mephedrone_or_alpha_pvp_as_the_words_beside_it_say(
+        text, document, drugs, maybe):
+    analysed = analyse(text, document=document)
+    assert (analysed.of("drugs"), analysed.of("maybe")) == (drugs, maybe)
