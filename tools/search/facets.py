@@ -100,9 +100,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # керек"): recruiting droppers, whoever posts it.
     cards_wanted = _CARDS.search(norm) is not None and (
         "topics:job" in concepts or _WANTED.search(norm) is not None)
-    # A job of a shop (its channel, an @bot it names) or beside a drug, that pays: "Нужны
+    # A job of a shop (its channel, an @bot it names) or beside a drug or a stash, that pays: "Нужны
     # курьеры … от 250 000 ₸ в неделю", not "бот техникалық жұмыстарда".
-    shop_job = ("topics:job" in concepts and role == "seller" and (shop_linked or drug)
+    shop_job = ("topics:job" in concepts and role == "seller"
+                and (shop_linked or drug or "topics:stash" in concepts)
                 and _PAY.search(norm) is not None)
     if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
         classes.add("recruit")

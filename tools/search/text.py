@@ -167,10 +167,13 @@ _BOT = re.compile(r"@\w*bot\b")
 SLANG = "slang:"
 JOB = "jobs:drug_job"
 EITHER = "either:"
+DELIVERY = "topics:delivery"
+FOOD = "topics:food_delivery"
+_TRADE_SIGNS = frozenset({JOB, "topics:stash"})
 # A query's other reading of its slang ("кристалл": alpha-PVP after mephedrone).
 MAYBE = "maybe:"
 # Words that are the stash as well as the job, and what makes them the job.
-_STASH_WORD = re.compile(r"(?:закладк|zakladk)(?!аш)")
+_STASH_WORD = re.compile(r"(?:закладк|закладок|zakladk)(?!аш)")
 _JOB_SIGNS = frozenset({"topics:job", "purposes:recruit"})
 
 
@@ -278,6 +281,12 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
         if shop_signs and not household:
             concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
             concepts |= {MAYBE + d for d in maybe}
+    if DELIVERY in concepts:
+        # Delivery of nothing of the drug trade is of food ("доставка пиццы", "курьер на
+        # доставку"), not "доставка меф по городу" or "курьеры на доставку кладов".
+        concepts.discard(DELIVERY)
+        if not any(c.startswith("drugs:") or c in _TRADE_SIGNS for c in concepts):
+            concepts.add(FOOD)
     tokens += [CONCEPT_PREFIX + (c if not c.startswith(MAYBE) else "drugs:" + c[len(MAYBE):])
                for c in sorted(concepts)]
     tokens += number_tokens(norm)
