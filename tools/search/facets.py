@@ -34,19 +34,20 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 _OFF_TOPIC = ("topics:food_delivery", "topics:police")
 LOST_STASH = "topics:lost_stash"
-_CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
+_CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
-_DROPS = re.compile(r"дроп|drop|держател|карт")
+_DROPS = re.compile(r"дроп|drop|держател|карт|kart")
 # Couriers, stash-layers, warehouse hands wanted.
 _COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|склад|минер|минёр|kladmen|kurer|"
                        r"фасовщик|перевозчик")
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
-_WANTED = re.compile(r"нужн|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|wanted")
+_WANTED = re.compile(r"нужн|нужен|nuzhn|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|"
+                     r"wanted")
 
 
 @dataclass(frozen=True, slots=True)
