@@ -12,6 +12,7 @@ from functools import cache
 import yaml
 from rapidfuzz import fuzz, process
 
+from tools.resources import package_file
 from tools.search.text import (
     _KAZAKH_LETTERS,
     _WORD,
@@ -24,7 +25,6 @@ from tools.search.text import (
     number_tokens,
     search_stem,
 )
-from tools.resources import package_file
 from tools.shop_links import latin_stem
 
 # Function words and question words that say nothing of what is searched for.

@@ -4,12 +4,14 @@ that weighs, who wrote it, and shops spread over the first hits.
 A candidate's weight is the sum of what it matches of the query:
 
 - the drug asked for (2, once however many the query names; 1 for the other drug its slang
-  may be: "кристалл" is mephedrone, or alpha-PVP after it), the city (1): a shop's offer of the drug in another city is nearer
-  than an offer of another drug in that city; payment details count the drug and city of the
-  order they answer (`order:drug:…`, tools/search/orders.py);
+  may be: "кристалл" is mephedrone, or alpha-PVP after it), the city (1): a shop's offer of
+  the drug in another city is nearer than an offer of another drug in that city; payment
+  details count the drug and city of the order they answer (`order:drug:…`,
+  tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, police news for a query
-  about the police, or whoever wrote of a stash not found for a query about one ("ненаход"); for a sale of a named drug, only an offer of that drug; asked for
-  recruiting or payment details, a text that is neither keeps half its drug and city weight;
+  about the police, or whoever wrote of a stash not found for a query about one ("ненаход");
+  for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
+  details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers or couriers when those are asked for (1);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
   alphabet): a name, a number, "залог", "скидка"; as much again for a text that holds every
@@ -18,9 +20,10 @@ A candidate's weight is the sum of what it matches of the query:
   an order's invoice names the drug too, but it is not what is offered.
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
-query is in the buyer's words, or any text of a stash not found when the query is about one) — comes first at equal weight and always fills the first three
-hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad) follow by weight
-less `OTHER_COST`, and a button press of a word or two comes last whatever it matches.
+query is in the buyer's words, or any text of a stash not found when the query is about one)
+— comes first at equal weight and always fills the first three hits; other texts (the buyer's
+orders, chat members' gossip, a flea-market ad) follow by weight less `OTHER_COST`, and a
+button press of a word or two comes last whatever it matches.
 """
 
 from __future__ import annotations
@@ -186,9 +189,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                 w += CITY_WEIGHT * beside
             elif f.startswith("shop:"):
                 w += SHOP_WEIGHT
-            elif f.startswith("topic:"):
-                w += PURPOSE_WEIGHT
-            elif f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug):
+            elif f.startswith("topic:") or (
+                    f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug)):
                 w += PURPOSE_WEIGHT
         w += WORDS_WEIGHT * coverage.get(i, 0.0)
         if sale and wanted.drugs and priced[i]:

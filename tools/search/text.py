@@ -188,8 +188,8 @@ def _sure_drugs(line: str) -> frozenset[str]:
     keys = [_concepts(w, False) or (_concepts(kazakh_stem(w), False)
                                      if _KAZAKH_LETTERS.search(w) else frozenset())
             for w in _WORD.findall(_HANDLE.sub(" ", line))[:200]]
-    keys += [k for symbol, k in lexicon().symbols.items() if symbol in line]
-    for k in map(frozenset, keys):
+    keys += [frozenset(k) for symbol, k in lexicon().symbols.items() if symbol in line]
+    for k in keys:
         if not any(c.startswith(EITHER) for c in k):
             found |= {c.split(":", 1)[1] for c in k if c.startswith(("drugs:", SLANG))}
     return frozenset(found)
