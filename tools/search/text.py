@@ -27,6 +27,13 @@ MAX_WORD_CHARS = 40
 MAX_FUZZY_WORDS = 2000
 
 
+# Kazakh letters as a keyboard without them writes them.
+_KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһі", "агкноуухи")
+# Kazakh variants that are Russian words once written without Kazakh letters ("ұстал",
+# detained: "устал", tired).
+_RUSSIAN_WORDS = frozenset({"устал"})
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Variants per concept: exact words and prefixes (written with a trailing `*`)."""
@@ -47,8 +54,14 @@ class Lexicon:
         for group, concepts in groups.items():
             for concept, variants in concepts.items():
                 key = f"{group}:{concept}"
-                for v in variants:
-                    v = normalise(str(v))
+                spelled = [normalise(str(v)) for v in variants]
+                for v in list(spelled):
+                    # Typed without Kazakh letters ("Оскеменде", "жумыс", "есиртки").
+                    plain = v.translate(_KAZAKH_TO_RUSSIAN)
+                    if plain != v and len(plain.rstrip("*")) >= 5 and (
+                            plain.rstrip("*") not in _RUSSIAN_WORDS):
+                        spelled.append(plain)
+                for v in spelled:
                     if not _WORD.search(v):
                         lex.symbols.setdefault(v, set()).add(key)
                     elif v.endswith("*"):

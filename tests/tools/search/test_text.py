@@ -57,3 +57,16 @@ def test_a_crystal_is_mephedrone_or_alpha_pvp_as_the_words_beside_it_say(
         text, document, drugs, maybe):
     analysed = analyse(text, document=document)
     assert (analysed.of("drugs"), analysed.of("maybe")) == (drugs, maybe)
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("Оскеменде", "cities:Усть-Каменогорск"), ("жумыс керек", "topics:job"),
+    ("есиртки", "purposes:sale"), ("дукен", "purposes:sale"),
+])
+def test_kazakh_words_typed_without_kazakh_letters_name_the_concept(text, concept):
+    assert concept in analyse(text).concepts
+
+
+def test_a_kazakh_word_typed_without_its_letters_is_never_a_russian_word():
+    # "ұстал" (detained) is not "устал" (tired).
+    assert "topics:police" not in analyse("я устал").concepts
