@@ -70,3 +70,10 @@ def test_kazakh_words_typed_without_kazakh_letters_name_the_concept(text, concep
 def test_a_kazakh_word_typed_without_its_letters_is_never_a_russian_word():
     # "ұстал" (detained) is not "устал" (tired).
     assert "topics:police" not in analyse("я устал").concepts
+
+
+def test_each_part_of_a_hyphenated_word_is_a_word_of_the_text():
+    from tools.search.text import search_stem
+
+    tokens = analyse("Курьер-кладмен в Астану, Водитель-перевозчик", document=True).tokens
+    assert {search_stem("кладмен"), search_stem("перевозчик"), "курьер-кладм"} <= set(tokens)
