@@ -220,8 +220,9 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     words = _WORD.findall(norm)
     stems = {w: search_stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
     tokens = [stems[w] for w in words if w in stems]
-    # Each part of a hyphenated word is a word too: "Курьер-кладмен" is a кладмен.
-    parts = {p for w in stems if "-" in w for p in w.split("-") if len(p) > 2 and not p.isdigit()}
+    # Each part of a hyphenated word is a word too: "Курьер-кладмен" is a кладмен (parts of
+    # five letters or more: "Усть-", "-pvp" would match too much).
+    parts = {p for w in stems if "-" in w for p in w.split("-") if len(p) > 4 and not p.isdigit()}
     tokens += [search_stem(p[:MAX_WORD_CHARS]) for p in sorted(parts)]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
