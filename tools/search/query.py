@@ -7,9 +7,12 @@ import bisect
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 
+import yaml
 from rapidfuzz import fuzz, process
 
+from tools.resources import package_file
 from tools.search.text import (
     _KAZAKH_LETTERS,
     _WORD,
@@ -153,6 +156,30 @@ def _near(vocab: list[str], stem: str) -> set[str]:
     found = process.extract(stem, vocab[first:last], scorer=fuzz.ratio,
                             score_cutoff=FUZZY_CUTOFF, limit=MAX_NEAR)
     return {str(token) for token, _, _ in found}
+
+
+@cache
+def _glosses() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """A shop-name word's stem → its words in each language (glosses.yaml)."""
+    rows = yaml.safe_load(package_file("tools.search", "glosses.yaml").read_text(encoding="utf-8"))
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for row in rows:
+        spellings = tuple(tuple(normalise(str(w)) for w in words) for words in row)
+        for word in (w for words in spellings for w in words):
+            if len(word) >= 3 or _KAZAKH_LETTERS.search(word):
+                out.setdefault(search_stem(word), spellings)
+    return out
+
+
+def glosses(word: str) -> tuple[tuple[str, ...], ...]:
+    """A common word of shop names (a colour, an animal, snow, night) as written in Russian,
+    Kazakh and English, each language's usual word first ("белого" → (белый, белая, белое),
+    (ақ,), (white,)); () for any other word. Kazakh endings are read too ("мысығы")."""
+    table = _glosses()
+    for root in (word, kazakh_stem(word)):
+        if found := table.get(search_stem(root)):
+            return found
+    return ()
 
 
 def idf(df: int, n: int) -> float:

@@ -3,12 +3,15 @@ that weighs, who wrote it, and shops spread over the first hits.
 
 A candidate's weight is the sum of what it matches of the query:
 
-- the drug asked for (2), the city (1): a shop's offer of the drug in another city is nearer
-  than an offer of another drug in that city; payment details count the drug and city of the
-  order they answer (`order:drug:…`, tools/search/orders.py);
-- the purpose (2): an offer, a recruitment post, payment details, or police news for a query
-  about the police; for a sale of a named drug, only an offer of that drug; asked for
-  recruiting or payment details, a text that is neither keeps half its drug and city weight;
+- the drug asked for (2, once however many the query names; 1 for the other drug its slang
+  may be: "кристалл" is mephedrone, or alpha-PVP after it), the city (1): a shop's offer of
+  the drug in another city is nearer than an offer of another drug in that city; payment
+  details count the drug and city of the order they answer (`order:drug:…`,
+  tools/search/orders.py);
+- the purpose (2): an offer, a recruitment post, payment details, police news for a query
+  about the police, or whoever wrote of a stash not found for a query about one ("ненаход");
+  for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
+  details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers or couriers when those are asked for (1);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
   alphabet): a name, a number, "залог", "скидка"; as much again for a text that holds every
@@ -17,9 +20,10 @@ A candidate's weight is the sum of what it matches of the query:
   an order's invoice names the drug too, but it is not what is offered.
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
-query is in the buyer's words) — comes first at equal weight and always fills the first three
-hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad) follow by weight
-less `OTHER_COST`, and a button press of a word or two comes last whatever it matches.
+query is in the buyer's words, or any text of a stash not found when the query is about one)
+— comes first at equal weight and always fills the first three hits; other texts (the buyer's
+orders, chat members' gossip, a flea-market ad) follow by weight less `OTHER_COST`, and a
+button press of a word or two comes last whatever it matches.
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ PURPOSE_WEIGHT = 2.0
 SHOP_WEIGHT = 2.0
 WORDS_WEIGHT = 2.0
 PRICED_WEIGHT = 0.5
+# The share of the drug's weight the other drug a query's slang may be has ("кристалл":
+# mephedrone, or alpha-PVP after it).
+MAYBE_SHARE = 0.5
 # The share of a drug's or city's weight a text keeps when the query asks for recruiting,
 # payment details or news and the text is none of these.
 OFF_PURPOSE_SHARE = 0.5
@@ -72,13 +79,16 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
     """The query's facets that document `i` has."""
     out = []
     for field, values, label in (("cities", wanted.cities, "city"),
-                                 ("drugs", wanted.drugs, "drug")):
+                                 ("drugs", wanted.drugs + wanted.maybe_drugs, "drug")):
         for v in values:
             if (mask := snap.masks.get((field, v))) is not None and mask[i]:
                 out.append(f"{label}:{v}")
             elif (mask := snap.masks.get((f"order_{field}", v))) is not None and mask[i]:
                 # Payment details that answer the buyer's order of it (tools/search/orders.py).
                 out.append(f"order:{label}:{v}")
+    if wanted.lost_stash and (mask := snap.masks.get(("class", "lost_stash"))) is not None \
+            and mask[i]:
+        out.append("topic:lost_stash")
     purpose = "news" if wanted.police else wanted.purpose
     if purpose is not None:
         mask = snap.masks.get(("class", _PURPOSE_CLASS.get(purpose, purpose)))
@@ -141,6 +151,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     news = masks.get(("class", "news"), none)
     drops = masks.get(("class", "drops"), none)
     couriers = masks.get(("class", "couriers"), none)
+    lost_stash = masks.get(("class", "lost_stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
         trade |= masks.get(("class", name), none)
@@ -149,6 +160,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     purposes = wanted.purpose is not None or wanted.police
 
     def content(i: int) -> bool:
+        if wanted.lost_stash:
+            return bool(lost_stash[i])
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
         return (not snap.short[i] and snap.role[i] == "seller"
@@ -161,15 +174,23 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         # or city only in passing.
         beside = 1.0 if sale or not purposes or any(
             f.startswith("purpose:") for f in facets[i]) else OFF_PURPOSE_SHARE
+        # The drug weighs once: a crystal asked for is mephedrone or alpha-PVP, and a menu of
+        # both is no nearer than a post of one.
+        if has_drug:
+            # The other drug a query's slang may be weighs less than its own.
+            own = any(f.removeprefix("order:").removeprefix("drug:") in wanted.drugs
+                      for f in facets[i] if f.startswith(("drug:", "order:drug:")))
+            w += DRUG_WEIGHT * beside * (1.0 if own else MAYBE_SHARE)
         for f in facets[i]:
             f = f.removeprefix("order:")
             if f.startswith("drug:"):
-                w += DRUG_WEIGHT * beside
+                continue
             elif f.startswith("city:"):
                 w += CITY_WEIGHT * beside
             elif f.startswith("shop:"):
                 w += SHOP_WEIGHT
-            elif f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug):
+            elif f.startswith("topic:") or (
+                    f.startswith("purpose:") and (not (sale and wanted.drugs) or has_drug)):
                 w += PURPOSE_WEIGHT
         w += WORDS_WEIGHT * coverage.get(i, 0.0)
         if sale and wanted.drugs and priced[i]:
@@ -189,7 +210,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
         # A button press of a word or two comes last whatever it matches.
-        button = bool(snap.short[i]) and not (wanted.buyer and is_content[i])
+        button = bool(snap.short[i]) and not ((wanted.buyer or wanted.lost_stash)
+                                              and is_content[i])
         return int(not button), round(w / STEP) * STEP, int(is_content[i])
 
     best = max(fused.values(), default=1.0)

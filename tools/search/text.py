@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources.abc import Traversable
@@ -26,6 +27,13 @@ MAX_WORD_CHARS = 40
 MAX_FUZZY_WORDS = 2000
 
 
+# Kazakh letters as a keyboard without them writes them.
+_KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһі", "агкноуухи")
+# Kazakh variants that are Russian words once written without Kazakh letters ("ұстал",
+# detained: "устал", tired).
+_RUSSIAN_WORDS = frozenset({"устал"})
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Variants per concept: exact words and prefixes (written with a trailing `*`)."""
@@ -46,8 +54,14 @@ class Lexicon:
         for group, concepts in groups.items():
             for concept, variants in concepts.items():
                 key = f"{group}:{concept}"
-                for v in variants:
-                    v = normalise(str(v))
+                spelled = [normalise(str(v)) for v in variants]
+                for v in list(spelled):
+                    # Typed without Kazakh letters ("Оскеменде", "жумыс", "есиртки").
+                    plain = v.translate(_KAZAKH_TO_RUSSIAN)
+                    if plain != v and len(plain.rstrip("*")) >= 5 and (
+                            plain.rstrip("*") not in _RUSSIAN_WORDS):
+                        spelled.append(plain)
+                for v in spelled:
                     if not _WORD.search(v):
                         lex.symbols.setdefault(v, set()).add(key)
                     elif v.endswith("*"):
@@ -164,6 +178,34 @@ _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
 _GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
 _BOT = re.compile(r"@\w*bot\b")
 SLANG = "slang:"
+JOB = "jobs:drug_job"
+EITHER = "either:"
+DELIVERY = "topics:delivery"
+FOOD = "topics:food_delivery"
+_TRADE_SIGNS = frozenset({JOB, "topics:stash"})
+# A query's other reading of its slang ("кристалл": alpha-PVP after mephedrone).
+MAYBE = "maybe:"
+# Words that are the stash as well as the job, and what makes them the job.
+_STASH_WORD = re.compile(r"(?:закладк|закладок|zakladk)(?!аш)")
+_JOB_SIGNS = frozenset({"topics:job", "purposes:recruit"})
+
+
+def _readings(concepts: Iterable[str]) -> Iterator[str]:
+    return (c for c in concepts if c.startswith((SLANG, EITHER)))
+
+
+@lru_cache(maxsize=20_000)
+def _sure_drugs(line: str) -> frozenset[str]:
+    """The drugs a line names by a word (or emoji) of one drug only."""
+    found: set[str] = set()
+    keys = [_concepts(w, False) or (_concepts(kazakh_stem(w), False)
+                                     if _KAZAKH_LETTERS.search(w) else frozenset())
+            for w in _WORD.findall(_HANDLE.sub(" ", line))[:200]]
+    keys += [frozenset(k) for symbol, k in lexicon().symbols.items() if symbol in line]
+    for k in keys:
+        if not any(c.startswith(EITHER) for c in k):
+            found |= {c.split(":", 1)[1] for c in k if c.startswith(("drugs:", SLANG))}
+    return frozenset(found)
 
 
 def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:
@@ -178,6 +220,10 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     words = _WORD.findall(norm)
     stems = {w: search_stem(w[:MAX_WORD_CHARS]) for w in set(words) if not w.isdigit()}
     tokens = [stems[w] for w in words if w in stems]
+    # Each part of a hyphenated word is a word too: "Курьер-кладмен" is a кладмен (parts of
+    # five letters or more: "Усть-", "-pvp" would match too much).
+    parts = {p for w in stems if "-" in w for p in w.split("-") if len(p) > 4 and not p.isdigit()}
+    tokens += [search_stem(p[:MAX_WORD_CHARS]) for p in sorted(parts)]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
     # ("@mefistofel_bot" is a shop's name, not mephedrone).
@@ -186,6 +232,10 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
     # looked up too.
     words_seen |= {part for w in words_seen if "-" in w for part in w.split("-") if part}
+    job_words: set[str] = set()
+    # Slang of more than one drug ("кристалл", "крис": mephedrone or alpha-PVP; 💎): each
+    # word's readings, its own drug's (slang) and the other's (either).
+    either: list[tuple[str, frozenset[str]]] = []
     for word in words_seen:
         if word.isdigit():
             continue
@@ -197,16 +247,48 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
             # Typo tolerance costs ~30 µs a word: a text of gibberish gets a bounded share.
             fuzzy_left -= 1
             found = _concepts(word, True)
+        if JOB in found:
+            job_words.add(word)
+        if any(c.startswith(EITHER) for c in found):
+            either.append((word, readings := frozenset(_readings(found))))
+            found = found - readings
         concepts |= found
-    # Emoji code speaks when no word does ("💎 Соль (крис)" is salt, not a mephedrone
-    # crystal), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
+    if job_words and all(_STASH_WORD.match(w) for w in job_words) and not (
+            _JOB_SIGNS & concepts):
+        # "Закладка" is the stash ("ненаход закладка", "закладки 24/7"), and the job only
+        # beside a job's words ("работа закладками", "ищем на закладки").
+        concepts = (concepts - {JOB}) | {"topics:stash"}
+    # Emoji code speaks when no word does for sure ("💎 Соль" is salt, alpha-PVP; "Кристалдар
+    # ❄️" mephedrone), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
     # "❄️ С возвращением!") or in the channel of a shop that has a bot ("15% жеңілдік ❄️🌿🍫").
     if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
             not document or in_shop or _GRAMS.search(norm) is not None):
         for symbol, keys in lexicon().symbols.items():
             if symbol in norm:
-                concepts |= keys
+                if any(c.startswith(EITHER) for c in keys):
+                    either.append((symbol, readings := frozenset(_readings(keys))))
+                    concepts |= keys - readings
+                else:
+                    concepts |= keys
     slang = {c for c in concepts if c.startswith(SLANG)}
+    maybe: set[str] = set()
+    if either:
+        # The wording decides: "Меф кристалл" is mephedrone, "Крис (альфа)" alpha-PVP; in a
+        # menu, the words of the line. A post no other word decides offers either; a query
+        # asks for its own drug first.
+        named = {c.split(":", 1)[1] for c in concepts if c.startswith(("drugs:", SLANG))}
+        for word, readings in either:
+            own = {c.split(":", 1)[1] for c in readings if c.startswith(SLANG)}
+            other = {c.split(":", 1)[1] for c in readings if c.startswith(EITHER)}
+            if document:
+                near = set().union(*(_sure_drugs(line) for line in norm.splitlines()
+                                     if word in line))
+                slang |= {SLANG + d for d in (own | other) & near or own | other}
+            elif decided := (own | other) & named:
+                slang |= {SLANG + d for d in decided}
+            else:
+                slang |= {SLANG + d for d in own}
+                maybe |= other - own
     if slang:
         concepts -= slang
         household = "topics:household" in concepts
@@ -215,7 +297,15 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
                       or _GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
         if shop_signs and not household:
             concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
-    tokens += [CONCEPT_PREFIX + c for c in sorted(concepts)]
+            concepts |= {MAYBE + d for d in maybe}
+    if DELIVERY in concepts:
+        # Delivery of nothing of the drug trade is of food ("доставка пиццы", "курьер на
+        # доставку"), not "доставка меф по городу" or "курьеры на доставку кладов".
+        concepts.discard(DELIVERY)
+        if not any(c.startswith("drugs:") or c in _TRADE_SIGNS for c in concepts):
+            concepts.add(FOOD)
+    tokens += [CONCEPT_PREFIX + (c if not c.startswith(MAYBE) else "drugs:" + c[len(MAYBE):])
+               for c in sorted(concepts)]
     tokens += number_tokens(norm)
     return Analysed(tokens, concepts)
 

@@ -163,3 +163,39 @@ def test_looking_up_one_message_ranks_whoever_wrote_it_by_words_and_meaning(inde
     one = index.search(question, SearchFilters(kind="message"), k=10, offers_first=False).hits
     assert rank(one) <= 2 and one[rank(one)].role == "buyer"
     assert rank(offers) > rank(one)  # for offers, the sellers' texts come first
+
+
+@pytest.mark.parametrize(("text", "classes"), [
+    # Delivery of a drug or to stashes is the drug trade, not a pizzeria's.
+    ("🚚 Доставка меф по городу, Шымкент, 1г — 18 000 ₸", {"sale"}),
+    ("Требуются курьеры на доставку, работа с кладами, от 300 000 ₸ в неделю", {"recruit"}),
+    ("Нужны курьеры на доставку пиццы, 200 000 ₸ в месяц", set()),
+    ("Курьер в Яндекс Еда, доставка по городу, выплаты каждую неделю", set()),
+])
+def test_delivery_is_of_food_unless_it_names_a_drug_or_a_stash(text, classes):
+    from tools.search.facets import doc_facets
+
+    analysed = analyse(text, document=True)
+    facets = doc_facets("message", {"chat_type": "public_channel"}, text, analysed, set(),
+                        False)
+    assert classes <= facets.classes and not ({"sale", "recruit"} - classes) & facets.classes
+    assert ("topics:food_delivery" in analysed.concepts) is (not classes)
+
+
+@pytest.mark.parametrize(("text", "classes"), [
+    # A card that stopped working is no job; a shop open 24/7 recruits no one.
+    ("⚠️ Jusan карта больше не работает. Сегодня только USDT (TRC20): "
+     "TXa7pQk2mVb9RrC4yD3nLwZ8eF5uH1sJ6t", {"payment"}),
+    ("Мы работаем 24/7, меф 1г — 17 000 ₸", {"sale", "priced"}),
+    # Cards wanted in any case and in Latin letters: droppers.
+    ("Нужен человек на оформление карт на себя — ИП/ТОО, 100 000 ₸ разово.", {"drops",
+                                                                          "recruit"}),
+    ("nuzhny lyudi s kartami bankov, 60k v nedelyu", {"drops", "recruit"}),
+])
+def test_work_is_a_job_only_as_a_noun_and_cards_wanted_are_droppers(text, classes):
+    from tools.search.facets import doc_facets
+
+    facets = doc_facets("message", {"chat_type": "public_channel"}, text,
+                        analyse(text, document=True), set(), True)
+    assert classes <= facets.classes and not (
+        {"recruit", "drops", "sale", "payment"} - classes) & facets.classes, facets.classes

@@ -20,6 +20,7 @@ CHANNEL = 1900000021  # a market channel carrying several shops' posts
 NEWS = 1900000022
 GROUP = 1900000023
 CHOCO = 7100000013  # a shop whose name is drug slang: "Шоколадная Фабрика"
+WOLF = 7100000014  # a shop named by its @bot alone: @akbori_kz_bot ("Ақ Бөрі", white wolf)
 
 
 def _msg(i: int, author: str, from_id: str, text: str) -> dict:
@@ -51,11 +52,18 @@ def _export(path):
             _msg(21, "Даурен", me, "хочу гашиш 2г в Астане"),
             _msg(22, "Green", green, "крипта: USDT TRC-20 TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2 — "
                  "59.41 USDT"),
+            _msg(23, "Даурен", me, "ненаход, там ничего нет"),
+            _msg(24, "Green", green, "Перезаклад: 📍 43.2389, 76.8897, под камнем у забора"),
         ]},
         {"name": "Шоколадная Фабрика", "type": "bot_chat", "id": CHOCO, "messages": [
             _msg(61, "Даурен", me, "/start"),
             _msg(62, "Фабрика", f"user{CHOCO}", "🍫 Сәлем! Шоколадная Фабрика ботына қош "
                  "келдіңіз. Бот: @chocofactory_kz_bot"),
+        ]},
+        {"name": "Оператор 🐺", "type": "bot_chat", "id": WOLF, "messages": [
+            _msg(81, "Даурен", me, "/start"),
+            _msg(82, "Оператор", f"user{WOLF}", "🐺 Амфетамин 1г — 16 000 ₸, Караганда. "
+                 "Заказ: @akbori_kz_bot"),
         ]},
         {"name": "Барахолка Алматы", "type": "public_channel", "id": CHANNEL, "messages": [
             _msg(31, "Барахолка", ch, "❄️ ЛЁД ❄️ Меф кристалл 1г — 17 000 ₸, Астана. "
@@ -74,6 +82,8 @@ def _export(path):
                  "Жазыңыз @chocofactory_kz_bot"),
             _msg(38, "Барахолка", ch, "🍫 Шоколад (гашиш) 1г — 12 000 ₸, шоколадка 3г — "
                  "33 000 ₸. Бот @green_operator_bot"),
+            _msg(40, "Барахолка", ch, "💎 Крис (альфа) 0.5г — 11 000 ₸, Караганда, клады 24/7. "
+                 "Бот @green_operator_bot"),
         ]},
         {"name": "Работа в Алматы", "type": "public_channel", "id": NEWS, "messages": [
             _msg(41, "Работа", f"channel{NEWS}", "Закладчик керек! Алматы, күніне 50 000 ₸. "
@@ -261,3 +271,33 @@ def test_a_city_in_a_shops_channel_title_is_still_a_city_of_the_query(index):
     # "Лёд | Усть-Каменогорск": the query asks for the city, it does not name the channel.
     result = index.search("амфетамин Усть-Каменогорск", k=5)
     assert "city:Усть-Каменогорск" in result.facets, result.facets
+
+
+@pytest.mark.parametrize("query", ["белый волк", "белого волка", "white wolf", "ақ бөрі"])
+def test_a_shop_is_named_by_the_translation_of_its_name(index, query):
+    # "Ақ Бөрі" (@akbori_kz_bot) is "белый волк" in Russian and "white wolf" in English.
+    result = index.search(query, k=5)
+    assert _rank(result.hits, f"tg:{WOLF}/82") == 0, [(h.record_id, h.facets)
+                                                         for h in result.hits]
+    assert any(f.startswith("shop:") for f in result.hits[0].facets)
+    # A word of everyday Russian two letters long ("от") is never read as a name's word.
+    assert not any(f.startswith("shop:") for h in index.search("отзывы", k=5).hits
+                   for f in h.facets)
+
+
+def test_a_stash_not_found_is_found_whoever_wrote_of_it(index):
+    # "Закладка" beside "ненаход" is the stash, not the job: no recruiting asked for.
+    result = index.search("ненаход закладка", k=10)
+    assert "purpose:recruit" not in result.facets and "topic:lost_stash" in result.facets
+    # The buyer's complaint and the shop's new coordinates come first.
+    assert {_rank(result.hits, f"tg:{GREEN}/23"), _rank(result.hits, f"tg:{GREEN}/24")} == {0, 1}
+    assert "topic:lost_stash" in result.hits[0].facets
+
+
+def test_a_crystal_asked_for_finds_mephedrone_first_and_alpha_pvp_after(index):
+    result = index.search("кристалл", k=10)
+    assert {"drug:mephedrone", "drug:alpha_pvp"} <= set(result.facets)
+    meph, alpha = _rank(result.hits, f"tg:{CHANNEL}/31"), _rank(result.hits, f"tg:{CHANNEL}/40")
+    assert meph < alpha < 10, [(h.record_id, h.facets) for h in result.hits]
+    # "Крис" is alpha-PVP first.
+    assert _rank(index.search("крис Караганда", k=10).hits, f"tg:{CHANNEL}/40") == 0
