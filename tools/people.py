@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from tools.identifiers import iin_is_valid
 from tools.search.text import stem
 from tools.store import CaseStore
-from tools.store.accounts import records_of_kind
+from tools.store.accounts import field_values, records_of_kind
 
 MAX_ROWS_PER_PERSON = 20
 _WORD = re.compile(r"[\w-]+", re.U)
@@ -77,6 +77,23 @@ def person_span(text: str, name: str) -> tuple[int, int] | None:
     return None
 
 
+def _is_person_name(name: str) -> bool:
+    return len(name) >= 5 and bool(re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", name))
+
+
+def people_names(store: CaseStore, case: str) -> list[str]:
+    """The names of everyone the case's statements name as payer or payee (what
+    `people_of_case` holds, without reading every row: a question is linked to them)."""
+    with store.engine.connect() as conn:
+        written = field_values(conn, case, "bank_row", ["payer_name", "payee_name"])
+    names: dict[str, str] = {}
+    for raw in sorted(written):
+        name = " ".join(raw.split())
+        if _is_person_name(name):
+            names.setdefault(fold(name), name)
+    return list(names.values())
+
+
 def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
     """Everyone the case's statements name as payer or payee, with their accounts."""
     people: dict[str, Person] = {}
@@ -87,7 +104,7 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
         for rid, data in records_of_kind(conn, case, "bank_row"):
             for side in ("payer", "payee"):
                 name = " ".join(str(data.get(f"{side}_name") or "").split())
-                if len(name) < 5 or not re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", name):
+                if not _is_person_name(name):
                     continue
                 key = fold(name)
                 p = people.setdefault(key, Person(name=name))

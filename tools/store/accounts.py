@@ -91,6 +91,18 @@ def records_of_kind(conn: Connection, case: str, kind: str
     yield from ((rid, data) for rid, data in rows)
 
 
+def field_values(conn: Connection, case: str, kind: str, fields: list[str]) -> set[str]:
+    """The distinct values the records of one kind hold in `fields`, read by the database
+    (the names of a case's statements: tens of thousands of rows, a few hundred names)."""
+    out: set[str] = set()
+    for name in fields:
+        value = records.c.data[name].as_string()
+        out.update(v for (v,) in conn.execute(
+            select(value).distinct().where(records.c.case == case, records.c.kind == kind,
+                                           value.is_not(None))))
+    return out
+
+
 def has_account(conn: Connection, case: str, account_id: str) -> bool:
     return conn.execute(select(accounts.c.id).where(
         accounts.c.case == case, accounts.c.id == account_id)).first() is not None
