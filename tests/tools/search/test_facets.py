@@ -12,7 +12,6 @@ BOT = 6120457731
 CHANNEL = 1765432109
 
 
-
 def _export(path):
     """A buyer's chat with a shop bot, and a market channel with the shop's posts among a
     pizzeria's job, a phone for sale and police news."""

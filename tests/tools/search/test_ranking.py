@@ -21,7 +21,6 @@ CHOCO = 7100000013  # a shop whose name is drug slang: "Шоколадная Ф�
 WOLF = 7100000014  # a shop named by its @bot alone: @akbori_kz_bot ("Ақ Бөрі", white wolf)
 
 
-
 def _export(path):
     me = f"user{OWNER}"
     ice, green, ch = f"user{ICE}", f"user{GREEN}", f"channel{CHANNEL}"
