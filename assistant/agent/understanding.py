@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import extract_payment_details
-from tools.people import fold, people_of_case, person_span, same_word
+from tools.people import fold, people_names, person_span, same_word
 from tools.resources import prompt_text, prompts_dir
 from tools.search.text import analyse
 from tools.store import CaseStore
@@ -449,7 +449,7 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
     with store.engine.connect() as conn:
         spellings = shop_spellings(conn, case)
     shops = {shop: names for shop, (_, names) in spellings.items()}
-    people = [p.name for p in people_of_case(store, case).values()]
+    people = people_names(store, case)
     return Vocabulary(shops=shops, people=people)
 
 
