@@ -305,8 +305,9 @@ class Composer:
             if not deposits:
                 self.say(_p("no_exchanges", lang))
                 return
-            self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(deposits))),
-                        token=t.token))
+            # Which wallet's money: a follow-up may have picked it from the previous answer.
+            self.say(_p("exchanges_total_from", lang, address=address,
+                        amount=_money(str(exchange_total(deposits))), token=t.token))
             endpoints = deposits
         else:
             self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
@@ -355,8 +356,11 @@ class Composer:
     def _swept(self, out: ToolOutput, address: str) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
         exchanges."""
-        if address not in out.sweeps or self.r.intent not in ("exchanges", "forward",
-                                                               "beneficiaries"):
+        if address not in out.sweeps or not (self.r.intent == "exchanges" or (
+                self.r.intent in ("forward", "beneficiaries")
+                and _EXCHANGE_WORDS.search(self.question))):
+            # Where the money went ends at the deposit address; the exchange's own wallet
+            # behind it is another transfer, stated (and cited) when exchanges are asked about.
             return ""
         wallet, record_id = out.sweeps[address]
         return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
@@ -689,9 +693,15 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
             previous = str(messages[humans[-2]].content)
-            carried = [previous[e.start:e.end] for e in self.read(previous).entities]
-            if not carried and earlier:
-                carried = _named_in_answer(question, str(earlier[-1].content))
+            before = self.read(previous).entities
+            carried = [previous[e.start:e.end] for e in before]
+            named = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
+            if named and (not carried or (
+                    reading.intent in _ABOUT_ONE and not any(
+                        e.kind in (*_WALLETS, *_ACCOUNTS) for e in before))):
+                # "and who paid into it?" after the one wallet a shop handed out: the
+                # identifier the answer named, not the shop the question named.
+                carried = named
             if carried:
                 lang = reading.lang
                 reading = self.read(f"{question} {' '.join(carried)}")
@@ -812,6 +822,9 @@ _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "со�
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
                           r"ең көп|ең үлкен|ең ірі", re.I)
+# Words that ask about exchanges (the sweep of a deposit address into the exchange's wallet).
+_EXCHANGE_WORDS = re.compile(r"бирж|\bexchange|\bобнал|cash.?out|обмен|айырбас|\bbinance|"
+                             r"бинанс|\bdeposit|депозит", re.I)
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
@@ -828,15 +841,42 @@ _KIND_OF_DETAIL = {"card": ("card",), "phone": ("phone",), "iban": ("iban",),
                    "wallet": ("tron", "btc", "eth")}
 
 
+# Follow-up intents about one identifier the previous answer named ("and who paid into it?").
+_ABOUT_ONE = ("forward", "backward", "statement", "exchanges", "identify")
+
+
 def _named_in_answer(question: str, answer: str) -> list[str]:
     """"бұл шот кімдікі?" after an answer that named one: the first identifier of the kind the
-    follow-up speaks of, or the only one the answer names when it speaks of no kind."""
+    follow-up speaks of, or the only one the answer names when it speaks of no kind, or the
+    identifier of the one line of the answer that carries a name the follow-up repeats
+    ("а через какой адрес на Qazex?" after a list of exchanges)."""
     details = [d for d in extract_payment_details(answer) if d.kind != "bot"]
     kind = _detail_kind(question)
-    if kind:
-        return [d.value for d in details if d.kind in _KIND_OF_DETAIL[kind]][:1]
     values = list(dict.fromkeys(d.value for d in details))
-    return values if len(values) == 1 else []
+    if len(values) == 1:
+        return values
+    if kind:
+        of_kind = [d.value for d in details if d.kind in _KIND_OF_DETAIL[kind]]
+        return [v for v in _line_named(question, answer) if v in of_kind] or of_kind[:1]
+    return _line_named(question, answer)
+
+
+def _line_named(question: str, answer: str) -> list[str]:
+    """The first identifier of the only listed line of `answer` holding a word of `question`
+    (a name, in any case ending: the first letters of the word as the line writes it)."""
+    lines = [ln for ln in answer.splitlines() if ln.startswith("- ")]
+    hits: dict[int, None] = {}
+    for word in re.findall(r"[^\W\d_]{4,}", question):
+        stem = word.casefold()[:max(4, len(word) - 2)]
+        found = [i for i, ln in enumerate(lines)
+                 if any(w.startswith(stem) for w in re.findall(r"[^\W\d_]+", ln.casefold()))]
+        if len(found) == 1:
+            hits[found[0]] = None
+    if len(hits) != 1:
+        return []
+    line = lines[next(iter(hits))]
+    details = [d for d in extract_payment_details(line) if d.kind != "bot"]
+    return [details[0].value] if details else []
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:
