@@ -338,7 +338,7 @@ class Composer:
             # One marker per endpoint: the transfer at the end the question is about — the
             # one that left (or reached) the wallet asked about; for exchanges, the transfer
             # that reached the exchange. The hops between are the trace's, bound to both ends.
-            swept = self._swept(out, e.address)
+            swept = self._swept(out, e.address, len(e.path))
             exchanges = self.r.intent == "exchanges"
             end = e.path[-1] if exchanges else e.path[0]
             line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
@@ -353,14 +353,15 @@ class Composer:
                 line += f"; {phrases()['via'][lang]}: {hops}"
             self.fact(line.lstrip() + swept)
 
-    def _swept(self, out: ToolOutput, address: str) -> str:
+    def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
-        exchanges."""
+        exchanges or when the wallet asked about paid the deposit address itself."""
         if address not in out.sweeps or not (self.r.intent == "exchanges" or (
                 self.r.intent in ("forward", "beneficiaries")
-                and _EXCHANGE_WORDS.search(self.question))):
+                and (hops == 1 or _EXCHANGE_WORDS.search(self.question)))):
             # Where the money went ends at the deposit address; the exchange's own wallet
-            # behind it is another transfer, stated (and cited) when exchanges are asked about.
+            # behind a deposit hops away is another transfer, stated (and cited) when
+            # exchanges are asked about.
             return ""
         wallet, record_id = out.sweeps[address]
         return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
@@ -648,7 +649,7 @@ class Composer:
                     self.say(_p("residue_intro", lang))
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
-                swept = self._swept(out, b.address)
+                swept = self._swept(out, b.address, len(b.path) if b.path else 0)
                 self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),

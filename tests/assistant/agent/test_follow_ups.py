@@ -73,6 +73,9 @@ def test_where_money_went_cites_no_sweep_unless_exchanges_are_asked(ctx):
     truth, context = ctx
     wallet = truth.shops[0].payment_wallets[0]
     plain = ask(f"куда ушли деньги с {wallet}?", context)
-    assert plain.verified and not re.search(r"затем переведено на кош", plain.answer)
+    assert plain.verified
+    # A deposit the money reached through other wallets: the exchange behind it is not asked.
+    assert not [ln for ln in plain.answer.splitlines()
+                if "путь:" in ln and "затем переведено на кош" in ln]
     asked = ask(f"куда ушли деньги с {wallet}, дошли ли они до биржи?", context)
     assert asked.verified
