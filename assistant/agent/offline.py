@@ -192,9 +192,11 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
         if out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
                                                       or reading.intent == "beneficiaries"):
-            wallets = [h.display for d in out.data for h in d.handed_out
-                       if h.kind in _WALLETS][:2]
-            calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets]
+            wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
+                                         if h.kind in _WALLETS))[:2]
+            # "кто платил магазину": where its wallets' money came from.
+            way = "backward" if reading.intent == "backward" else "forward"
+            calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     return [c for c in calls if _key(c) not in done]
 
 
@@ -585,12 +587,18 @@ class Composer:
                                  chat=_safe(chat)))
             else:
                 self.say(_p("shop_intro", lang, shop=_safe(d.name)))
-            if d.chat and d.chat != d.name and d.handed_out:
+            money = self.r.intent in (*_TRACE_INTENTS, "beneficiaries")
+            if d.chat and d.chat != d.name and d.handed_out and not money:
                 self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
-            for h in d.handed_out[:12]:
+            handed = d.handed_out[:12]
+            if money:
+                # Where the shop's money went: each wallet traced, once, by the message that
+                # handed it out first; not the chat's title or each time it was handed out.
+                handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
+            for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,

@@ -215,7 +215,8 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
 
 
 def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
-    """A shop's name written in the question: whole, in another case ending, or with a typo."""
+    """A shop's name written in the question: whole, in another case ending, with a typo, or
+    its words translated ("the chocolate shop" for "Шоколадная Фабрика")."""
     folded = fold(question)
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
     for name in names:
@@ -226,13 +227,53 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
         for n in range(len(target), 0, -1):
             if n < len(target) and (n < 2 and len(target[0]) < 6):
                 break
-            if n < len(target) and _common_words(target[:n]):
-                continue  # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel
-            span = _window_match(words, target[:n])
+            common = n < len(target) and _common_words(target[:n])
+            if common and any(analyse(w).of("cities") for w in target[:n]):
+                continue
+            span = _window_match(words, target[:n], shop_noun=common)
             if span:
+                # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel, unless a
+                # word for a shop stands beside it ("шоколадный магазин", "the chocolate shop").
                 return span
     return None
 
+
+# Words of shop names in the languages people translate them into: one concept, the starts
+# of its words in English, Russian and Kazakh. Shops are often asked about by their name
+# translated ("the chocolate shop", "Зелёная планета").
+_GLOSS: tuple[tuple[str, ...], ...] = (
+    ("chocolate", "шоколад"), ("factory", "фабрик", "fabrik"), ("green", "зелен", "жасыл"),
+    ("planet", "планет", "ғаламшар"), ("snow", "снеж", "снег", "қар"),
+    ("queen", "королев", "патшай"), ("king", "корол", "патша"), ("star", "звезд", "жұлдыз"),
+    ("polar", "полярн"), ("forest", "лесн", "лес", "орман"), ("lightning", "молни", "найзағай"),
+    ("black", "черн", "қара"), ("white", "бел", "ақ"), ("red", "красн", "қызыл"),
+    ("gold", "золот", "алтын"), ("wolf", "волк", "волч", "қасқыр"), ("sun", "солн", "күн"),
+    ("moon", "лун", "ай"), ("ice", "ледян", "лед", "мұз"), ("fire", "огн", "огон", "от"),
+    ("dragon", "дракон", "айдаһар"), ("magic", "волшеб", "магич", "сиқыр"),
+    ("candy", "конфет", "кәмпит"), ("sweet", "сладк", "тәтті"), ("garden", "сад", "бақ"),
+    ("cloud", "облак", "бұлт"), ("steppe", "степ", "дала"), ("mountain", "гор", "тау"),
+    ("shop", "магазин", "дүкен", "store", "лавк"), ("market", "рынок", "рыноч", "базар"),
+)
+# Words that name a shop beside a shop's name ("the chocolate shop", "магазин Молния").
+_SHOP_NOUN = re.compile(r"^(?:shop|shops|store|магазин\w*|дүкен\w*|лавк\w*|бот\w*|bot)$")
+
+
+def _concept(word: str) -> str | None:
+    """The concept of a word of a shop's name, in whichever language it is written: a short
+    stem (two letters: "ақ", "от") only as the whole word, a longer one as its start."""
+    for concept in _GLOSS:
+        for start in concept:
+            if word == start or (len(start) >= 3 and word.startswith(start)
+                                 and (len(start) >= 4 or len(word) <= len(start) + 3)):
+                return concept[0]
+    return None
+
+
+def _same_or_glossed(written: str, known: str) -> bool:
+    if same_word(written, known):
+        return True
+    concept = _concept(known)
+    return concept is not None and concept == _concept(written) and concept != "shop"
 
 def _common_words(words: list[str]) -> bool:
     """First words of a name that are each a city or a drug word: said alone they name that
@@ -241,13 +282,20 @@ def _common_words(words: list[str]) -> bool:
     return all((found := analyse(w)).of("cities") or found.of("drugs") for w in words)
 
 
-def _window_match(words: list[tuple[int, int, str]], target: list[str]
-                  ) -> tuple[int, int] | None:
+def _window_match(words: list[tuple[int, int, str]], target: list[str],
+                  shop_noun: bool = False) -> tuple[int, int] | None:
+    """Where the words of `target` stand in a row among `words`; with `shop_noun`, only
+    beside a word for a shop."""
     n = len(target)
     for i in range(len(words) - n + 1):
         window = words[i:i + n]
-        if all(same_word(a[2], b) for a, b in zip(window, target, strict=True)):
+        if shop_noun and not any(_SHOP_NOUN.match(w[2]) for w in
+                                 words[max(0, i - 1):i] + words[i + n:i + n + 1]):
+            continue
+        if all(_same_or_glossed(a[2], b) for a, b in zip(window, target, strict=True)):
             return window[0][0], window[-1][1]
+        if shop_noun:
+            continue
         joined = " ".join(w[2] for w in window)
         if n > 1 and len(joined) >= 8 and fuzz.ratio(joined, " ".join(target)) >= 88:
             return window[0][0], window[-1][1]
@@ -372,6 +420,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
 SEARCH_WEIGHT = 0.02
 _PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
                    r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
+# Readings of money moving, which a shop's name beside their words asks about.
+_MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
 _NEEDS: dict[str, set[str]] = {
     "path": {"wallets2"}, "amount_between": {"wallets2"},
@@ -433,6 +483,11 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # Neither direction wins and the question's own words name a third reading
         # ("сколько осело на кошельке"): that one, not a question back.
         ranked.insert(0, (next(iter(other)), ranked[0][1]))
+    money = [i for i, _ in ranked if i in _MONEY_SIGNALS and i in signals]
+    if ranked[0][0] == "shop_details" and "shop_details" not in signals and money:
+        # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop
+        # named with words of money moving asks where its money went, not what it handed out.
+        ranked.insert(0, (money[0], ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
