@@ -289,10 +289,13 @@ def _window_match(words: list[tuple[int, int, str]], target: list[str],
     n = len(target)
     for i in range(len(words) - n + 1):
         window = words[i:i + n]
-        if shop_noun and not any(_SHOP_NOUN.match(w[2]) for w in
-                                 words[max(0, i - 1):i] + words[i + n:i + n + 1]):
+        beside = any(_SHOP_NOUN.match(w[2]) for w in
+                     words[max(0, i - 1):i] + words[i + n:i + n + 1])
+        if shop_noun and not beside:
             continue
-        if all(_same_or_glossed(a[2], b) for a, b in zip(window, target, strict=True)):
+        # One word translated is an everyday word ("snow"), two or one beside "shop" a name.
+        same = _same_or_glossed if n > 1 or beside else same_word
+        if all(same(a[2], b) for a, b in zip(window, target, strict=True)):
             return window[0][0], window[-1][1]
         if shop_noun:
             continue
