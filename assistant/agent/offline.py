@@ -104,6 +104,9 @@ _SECTIONS: dict[str, set[str]] = {
     "statement": {"bank", "links"},
     "shop_details": {"seen"},
     "message": {"seen"},
+    # Two accounts side by side: their money and where they were seen, not the payments that
+    # link each to a message (those answer "whose is it").
+    "compare": {"seen", "fed_by", "flows", "bank", "iban_bank", "trace"},
 }
 
 

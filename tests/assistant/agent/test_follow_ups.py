@@ -79,3 +79,16 @@ def test_where_money_went_cites_no_sweep_unless_exchanges_are_asked(ctx):
                 if "путь:" in ln and "затем переведено на кош" in ln]
     asked = ask(f"куда ушли деньги с {wallet}, дошли ли они до биржи?", context)
     assert asked.verified
+
+
+@pytest.mark.parametrize("template", ["compare the accounts {a} and {b}",
+                                      "сравни счета {a} и {b}",
+                                      "{a} пен {b} шоттарын салыстыр"])
+def test_a_comparison_cites_only_records_of_the_two_accounts(ctx, template):
+    truth, context = ctx
+    ibans = [d.iban for d in truth.droppers if d.iban and d.country == "KZ"]
+    a, b = ibans[:2]
+    answer = ask(template.format(a=a, b=b), context)
+    assert answer.verified and answer.citations
+    assert all(a in f"{c.id} {c.record}".replace(" ", "") or
+               b in f"{c.id} {c.record}".replace(" ", "") for c in answer.citations)
