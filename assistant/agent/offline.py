@@ -261,6 +261,8 @@ class Composer:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
             return "\n".join(self.lines)
+        if _COMMON.search(self.question) and self._common(outputs):
+            return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)
@@ -288,6 +290,47 @@ class Composer:
         return [(out, a, c, b) for out, a in profiles for _, b in profiles if a is not b
                 for c in a.bank.counterparties
                 if c.account == b.value and Decimal(c.sent_to) > 0]
+
+    def _common(self, outputs: list[ToolOutput]) -> bool:
+        """Whom several named accounts share ("кто платил и Жумабаеву, и Оспановой", "the
+        counterparty of both"): the parties in every one's statement, the asked direction
+        first, each cited by a row of each statement. False when fewer than two statements."""
+        profiles = list({p.value: (out, p) for out in outputs
+                         if out.tool == LOOKUP_ACCOUNT and out.data
+                         for p in out.data.matches[:1] if p.kind == "iban" and p.bank}.values())
+        if len(profiles) < 2:
+            return False
+        own = {p.value for _, p in profiles}
+        backward = self.r.intent == "backward" or "backward" in self.r.signals
+        directions = (True, False) if backward or self.r.intent != "forward" else (False, True)
+        if "forward" in self.r.signals and not backward:
+            directions = (False, True)
+        said = False
+        for incoming in directions:
+            shared: set[str] | None = None
+            for _, p in profiles:
+                mine = {c.account for c in p.bank.counterparties if c.account not in own and
+                        Decimal(c.received_from if incoming else c.sent_to) > 0}
+                shared = mine if shared is None else shared & mine
+            if not shared:
+                continue
+            said = True
+            self.say(_p("common_in" if incoming else "common_out", self.lang,
+                        accounts=", ".join(p.value for _, p in profiles)))
+            for out, p in profiles:
+                for c in p.bank.counterparties:
+                    if c.account in shared:
+                        amount = c.received_from if incoming else c.sent_to
+                        self.fact(_p("common_party", self.lang, account=p.value,
+                                     line=_p("received_from" if incoming else "sent_to",
+                                             self.lang, m=out.marker(c.records[0]),
+                                             name=f"{_safe(c.name)} " if c.name else "",
+                                             account=c.account, amount=_money(amount),
+                                             operations=c.operations)))
+        if not said:
+            self.say(_p("no_common", self.lang,
+                        accounts=", ".join(p.value for _, p in profiles)))
+        return True
 
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
         for out, a, c, b in payments:
@@ -837,6 +880,13 @@ _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмак�
 # Words that ask about exchanges (the sweep of a deposit address into the exchange's wallet).
 _EXCHANGE_WORDS = re.compile(r"бирж|\bexchange|\bобнал|cash.?out|обмен|айырбас|\bbinance|"
                              r"бинанс|\bdeposit|депозит", re.I)
+# Whom several accounts share: "и А, и Б", "Ага да, Бға да", "both", "common", "all three".
+_COMMON = re.compile(
+    r"\bобщ(?:ий|ие|их|его|ее|ая|ему|ими)\b|\bобоим\b|\bобеим\b|"
+    r"\bи\s+(?:\w+\s+){0,2}\w+,?\s+и\s+\w+|"
+    r"\b\w+(?:қа|ке|ға|ге|а|е|ның|нің|дың|дің|тың|тің)?\s+(?:да|де|та|те),?\s+\w+\s+"
+    r"(?:да|де|та|те)\b|\bboth\b|\bin common\b|\bcommon\b|\bshared?\b|\ball (?:two|three|four)\b|"
+    r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bортақ|\bекеуі\w*", re.I)
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)

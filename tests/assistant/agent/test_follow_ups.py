@@ -1,6 +1,7 @@
 """Follow-up questions: what "it", "that one" or a repeated name points at in the previous
 answer, and answers that cite only what was asked."""
 
+
 import re
 
 import pytest
@@ -92,3 +93,40 @@ def test_a_comparison_cites_only_records_of_the_two_accounts(ctx, template):
     assert answer.verified and answer.citations
     assert all(a in f"{c.id} {c.record}".replace(" ", "") or
                b in f"{c.id} {c.record}".replace(" ", "") for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, common", [
+    ("Жумабаевқа да, Оспановаға да ақша аударғандар кім?", True),
+    ("кто получал деньги и от Жумабаева, и от Оспановой?", True),
+    ("who paid both Zhumabayev and Ospanova?", True),
+    ("any counterparty in common between these accounts?", True),
+    ("общие контрагенты двух счетов", True),
+    ("кто платил Жумабаеву?", False),
+    ("сравни счета Жумабаева и Оспановой", False),
+])
+def test_questions_asking_whom_accounts_share(question, common):
+    from assistant.agent.offline import _COMMON
+
+    assert bool(_COMMON.search(question)) == common
+
+
+@pytest.mark.parametrize("template", ["кто получал деньги и с {a}, и с {b}?",
+                                      "which counterparties do {a} and {b} have in common?",
+                                      "{a} пен {b} шоттарының ортақ контрагенттері кім?"])
+def test_whom_two_accounts_share_is_cited_from_both_statements(ctx, template):
+    truth, context = ctx
+    from tools.lookup import lookup_account
+
+    ibans = [d.iban for d in truth.droppers if d.iban and d.statement]
+    parties = {i: {c.account for c in lookup_account(context.store, "demo", i).matches[0].bank
+                   .counterparties} for i in ibans}
+    a, b = next((a, b) for a in ibans for b in ibans if a < b and parties[a] & parties[b])
+    answer = ask(template.format(a=a, b=b), context)
+    assert answer.verified and answer.citations
+    lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- ")]
+    assert lines and all(ln.startswith((f"- {a}:", f"- {b}:")) for ln in lines)
+    assert {c.id.split("/")[0] for c in answer.citations} <= {f"bank:{a}", f"bank:{b}"}
+    # Each party listed is listed for both accounts.
+    parties = [re.findall(r"KZ\w{18}", ln.split(":", 1)[1]) for ln in lines]
+    for found in parties:
+        assert sum(found[-1:] == p[-1:] for p in parties) >= 2
