@@ -34,7 +34,7 @@ MAX_MASK_MATCHES = 20
 MAX_SIGHTINGS = 50
 MAX_FEEDING_SENDERS = 50
 # A statement's counterparties kept, largest first: enough to tell whom several accounts share.
-MAX_COUNTERPARTIES = 40
+MAX_COUNTERPARTIES = 25
 
 
 class SeenIn(BaseModel):

@@ -45,6 +45,7 @@ from assistant.agent.tools import (
 from assistant.agent.understanding import (
     Reading,
     Vocabulary,
+    find_entities,
     intent_model,
     read_question,
 )
@@ -744,6 +745,16 @@ class OfflineChatModel(BaseChatModel):
             if earlier:
                 question = resolve_reference(question, str(earlier[-1].content))
         reading = self.read(question)
+        if len(humans) > 1 and _elliptic(question, reading.entities):
+            # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
+            previous = str(messages[humans[-2]].content)
+            named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
+            swapped = _swap(previous, self.read(previous).entities, question, named)
+            if swapped:
+                lang = reading.lang
+                question = swapped
+                reading = self.read(question)
+                reading.lang = lang
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
                 reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
@@ -939,6 +950,43 @@ def _line_named(question: str, answer: str) -> list[str]:
     line = lines[next(iter(hits))]
     details = [d for d in extract_payment_details(line) if d.kind != "bot"]
     return [details[0].value] if details else []
+
+
+# The words around a name in a follow-up that is only that name ("а у X?", "and X?", "ал X ше?").
+_ELLIPSIS_WORDS = {"а", "и", "у", "по", "с", "со", "для", "насчет", "насчёт", "про", "еще", "ещё",
+                   "тогда", "ал", "ше", "ша", "бойынша", "туралы", "and", "what", "about",
+                   "how", "for", "the", "of", "with", "then", "same", "also"}
+_GROUPS = {**{k: "wallet" for k in ("tron", "btc", "eth")},
+           **{k: "account" for k in ("card", "card_mask", "iban", "phone", "iin", "person")},
+           "shop": "shop", "bot": "shop"}
+
+
+def _elliptic(question: str, entities: list[Any]) -> bool:
+    """A follow-up made of a connective and a name only ("а у Оспановой?", "what about
+    TX…?"): it asks the previous question again, of that name."""
+    rest = question
+    for e in sorted(entities, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    words = re.findall(r"[^\W\d_]+", rest.casefold())
+    if not words or words[0] not in _ELLIPSIS_WORDS:
+        return False
+    unknown = [w for w in words if w not in _ELLIPSIS_WORDS]
+    return len(unknown) <= (0 if entities else 2) and len(words) <= 6
+
+
+def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
+    """`previous` with its name of the same kind as the follow-up's (or its only name) put
+    in place of the follow-up's name; None when there is nothing to put it in place of."""
+    if len(named) != 1 or not before:
+        return None
+    new = named[0]
+    same = [e for e in before if _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
+    old = same[0] if same else (before[0] if len(before) == 1 else None)
+    if old is None:
+        return None
+    # A shop by the name the case knows ("шоколадной" alone reads as slang again).
+    said = new.label if new.kind == "shop" and new.label else question[new.start:new.end]
+    return previous[:old.start] + said + previous[old.end:]
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:

@@ -39,7 +39,7 @@ MAX_QUESTION_CHARS = 2_000
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _KAZAKH_WORDS = re.compile(
-    r"\b(?:тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
+    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
     r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
@@ -130,7 +130,7 @@ class Reading:
             and not ({a, b} & self.signals)
 
 
-def find_entities(question: str, vocabulary: Vocabulary | None = None
+def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bool = False
                   ) -> tuple[list[Named], list[Invalid]]:
     """Identifiers (valid by checksum), masked cards, ИИН, bots, and the case's shops and
     people named in `question`; look-alike identifiers that fail their checksum, with why."""
@@ -165,7 +165,7 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
     invalid = _invalid_lookalikes(q, taken)
     if vocabulary:
         for shop, names in vocabulary.shops.items():
-            span = _name_span(q, names)
+            span = _name_span(q, names, loose)
             if span:
                 add("shop", shop, span[0], span[1], names[0])
         for person in vocabulary.people:
@@ -214,9 +214,11 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
     return out
 
 
-def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
+def _name_span(question: str, names: Iterable[str], loose: bool = False
+               ) -> tuple[int, int] | None:
     """A shop's name written in the question: whole, in another case ending, with a typo, or
-    its words translated ("the chocolate shop" for "Шоколадная Фабрика")."""
+    its words translated ("the chocolate shop" for "Шоколадная Фабрика"). `loose`: a slang
+    first word alone names the shop too (a follow-up that is only a name: "а у шоколадной?")."""
     folded = fold(question)
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
     for name in names:
@@ -230,7 +232,7 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
             common = n < len(target) and _common_words(target[:n])
             if common and any(analyse(w).of("cities") for w in target[:n]):
                 continue
-            span = _window_match(words, target[:n], shop_noun=common)
+            span = _window_match(words, target[:n], shop_noun=common and not loose)
             if span:
                 # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel, unless a
                 # word for a shop stands beside it ("шоколадный магазин", "the chocolate shop").

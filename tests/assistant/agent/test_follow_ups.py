@@ -130,3 +130,46 @@ def test_whom_two_accounts_share_is_cited_from_both_statements(ctx, template):
     parties = [re.findall(r"KZ\w{18}", ln.split(":", 1)[1]) for ln in lines]
     for found in parties:
         assert sum(found[-1:] == p[-1:] for p in parties) >= 2
+
+
+@pytest.mark.parametrize("question, elliptic", [
+    ("а у Оспановой?", True), ("а Жумабаев?", True), ("ал Сеитова ше?", True),
+    ("what about 4400 4302 7815 0260?", True), ("and for TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr?", True),
+    ("а куда он потом отправлял деньги?", False), ("and who paid into it?", False),
+    ("Оспанова?", False),
+])
+def test_a_follow_up_that_is_only_a_name(question, elliptic):
+    from assistant.agent.offline import _elliptic
+    from assistant.agent.understanding import Vocabulary, find_entities
+
+    people = Vocabulary(people=["Оспанова Динара", "Жумабаев Ерлан", "Сеитова Айгуль"])
+    found, _ = find_entities(question, people)
+    assert _elliptic(question, found) == elliptic
+
+
+def test_the_previous_question_asked_again_of_the_name_the_follow_up_gives():
+    from assistant.agent.offline import _swap
+    from assistant.agent.understanding import Vocabulary, find_entities
+
+    v = Vocabulary(people=["Оспанова Динара", "Жумабаев Ерлан"],
+                   shops={"tg:1": ["Шоколадная Фабрика 🍫 Шымкент"], "tg:2": ["Green Planet"]})
+    prev = "сколько получила Оспанова по выписке?"
+    q = "а Жумабаев?"
+    assert _swap(prev, find_entities(prev, v)[0], q, find_entities(q, v)[0]) == \
+        "сколько получила Жумабаев по выписке?"
+    prev, q = "какие карты выдавал Green Planet?", "а у шоколадной?"
+    assert _swap(prev, find_entities(prev, v)[0], q, find_entities(q, v, loose=True)[0]) == \
+        "какие карты выдавал Шоколадная Фабрика 🍫 Шымкент?"
+    # A name of another kind than the two the question named: nothing to put it in place of.
+    prev = "compare TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr and TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
+    assert _swap(prev, find_entities(prev, v)[0], q, find_entities(q, v, loose=True)[0]) is None
+
+
+def test_and_the_other_shop_asks_the_same_of_it(ctx):
+    truth, context = ctx
+    first, second = truth.shops[0], truth.shops[1]
+    question = f"какие карты выдавал магазин «{first.name}»?"
+    answer = ask(question, context)
+    follow = ask(f"а у «{second.name}»?", context, history=[(question, answer.answer)])
+    assert follow.verified and second.name in follow.answer.splitlines()[0]
+    assert first.name not in follow.answer
