@@ -761,13 +761,13 @@ class OfflineChatModel(BaseChatModel):
             previous = str(messages[humans[-2]].content)
             before = self.read(previous).entities
             carried = [previous[e.start:e.end] for e in before]
-            named = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
-            if named and (not carried or (
+            listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
+            if listed and (not carried or (
                     reading.intent in _ABOUT_ONE and not any(
                         e.kind in (*_WALLETS, *_ACCOUNTS) for e in before))):
                 # "and who paid into it?" after the one wallet a shop handed out: the
                 # identifier the answer named, not the shop the question named.
-                carried = named
+                carried = listed
             if carried:
                 lang = reading.lang
                 reading = self.read(f"{question} {' '.join(carried)}")
