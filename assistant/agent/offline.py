@@ -390,6 +390,8 @@ class Composer:
             swept = self._swept(out, e.address, len(e.path))
             exchanges = self.r.intent == "exchanges"
             end = e.path[-1] if exchanges else e.path[0]
+            if not out.marker(end.record_id) and not (swept and exchanges):
+                continue  # an endpoint the tool did not cite (beyond its list) is not stated
             line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))

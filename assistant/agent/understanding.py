@@ -397,7 +397,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\b(came|come|comes) from\b|\bsource|пополн|\bfund|\btop(ped)? up|"
                        r"кто (платил|переводил|"
                        r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
-                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды"),
+                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
+                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
                       r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
                       r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)|оказал|"

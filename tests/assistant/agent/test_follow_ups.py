@@ -173,3 +173,23 @@ def test_and_the_other_shop_asks_the_same_of_it(ctx):
     follow = ask(f"а у «{second.name}»?", context, history=[(question, answer.answer)])
     assert follow.verified and second.name in follow.answer.splitlines()[0]
     assert first.name not in follow.answer
+
+
+@pytest.mark.parametrize("question", [
+    "how much got into TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o?",
+    "how much money came into TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o",
+    "what flowed into TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o and from whom",
+])
+def test_money_getting_into_a_wallet_is_where_it_came_from(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == "backward"
+
+
+def test_a_wallet_with_many_senders_states_only_the_cited_ones(ctx):
+    truth, context = ctx
+    hot = truth.exchanges[0].hot_wallet
+    answer = ask(f"where did the money in {hot} come from?", context)
+    assert answer.verified, answer.flags
+    assert all(re.match(r"- \[\d+\]", ln) for ln in answer.answer.splitlines()
+               if ln.startswith("- "))
