@@ -416,15 +416,14 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                                 [holder_row], [b.holder_name]))
     if b.holder_iin:
         lines.append(ctx.derive(f"[{h}] holder's ИИН {b.holder_iin}", [holder_row]))
-    for i, c in enumerate(b.counterparties):
+    # Every counterparty kept (whom several accounts share is read from them), largest first.
+    for c in b.counterparties:
         first = c.records[0]
         m = out.cite(ctx, first)
         name = f" {fence(c.name)}" if c.name else ""
-        line = ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
-                          f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
-                          f"{c.operations} operations", [first])
-        if i < 8:
-            lines.append(line)  # the rest is known (whom accounts share), not listed
+        lines.append(ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
+                                f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
+                                f"{c.operations} operations", [first]))
 
 
 @tool(FIND_PERSON, response_format="content_and_artifact")
