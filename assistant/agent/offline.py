@@ -69,22 +69,34 @@ _ORDINALS = {
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
 
-def resolve_reference(question: str, previous_answer: str) -> str:
-    """'and the second one?' → the question with the second address of the previous answer."""
+# "а по другой карте?", "and the other one?", "басқа картасы ше?"
+_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
+                    r"басқа\w*|өзге\w*)(?![\w])", re.I)
+
+
+def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:
+    """'and the second one?' → the question with the second address of the previous answer;
+    'and the other card?' → with the one the answer listed that the previous question did not
+    name, when there is exactly one."""
     q = question.lower()
     kind = _detail_kind(question)
     wanted = _KIND_OF_DETAIL[kind] if kind else None
+    listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
+              for m in _ADDRESS.findall(line)[:1]]
+    if wanted and not set(wanted) <= set(_WALLETS):
+        # "the second card": the cards the answer listed, each once, in order.
+        listed = list(dict.fromkeys(
+            d.value for line in previous_answer.splitlines() if line.startswith("- [")
+            for d in extract_payment_details(line)[:1] if d.kind in wanted))
     for n, words in _ORDINALS.items():
-        if any(w in q for w in words):
-            listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
-                      for m in _ADDRESS.findall(line)[:1]]
-            if wanted and not set(wanted) <= set(_WALLETS):
-                # "the second card": the cards the answer listed, each once, in order.
-                listed = list(dict.fromkeys(
-                    d.value for line in previous_answer.splitlines() if line.startswith("- [")
-                    for d in extract_payment_details(line)[:1] if d.kind in wanted))
-            if len(listed) >= n:
-                return f"{question} {listed[n - 1]}"
+        if any(w in q for w in words) and len(listed) >= n:
+            return f"{question} {listed[n - 1]}"
+    if _OTHER.search(q) and previous_question:
+        asked = {d.value for d in extract_payment_details(previous_question)} | \
+            set(_ADDRESS.findall(previous_question))
+        others = [v for v in dict.fromkeys(listed) if v not in asked]
+        if asked and len(others) == 1:
+            return f"{question} {others[0]}"
     return question
 
 
@@ -745,7 +757,8 @@ class OfflineChatModel(BaseChatModel):
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
             if earlier:
-                question = resolve_reference(question, str(earlier[-1].content))
+                question = resolve_reference(question, str(earlier[-1].content),
+                                             str(messages[humans[-2]].content))
         reading = self.read(question)
         if len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.

@@ -193,3 +193,19 @@ def test_a_wallet_with_many_senders_states_only_the_cited_ones(ctx):
     assert answer.verified, answer.flags
     assert all(re.match(r"- \[\d+\]", ln) for ln in answer.answer.splitlines()
                if ln.startswith("- "))
+
+
+TWO_CARDS = """Payment details:
+- [1] card 4400 4302 7815 0260, handed out 2025-09-03
+- [2] card 4405 6391 2047 8811, handed out 2025-09-24"""
+
+
+@pytest.mark.parametrize("question", ["а по другой карте?", "and the other card?",
+                                      "басқа картасы ше?"])
+def test_the_other_one_is_the_one_the_previous_question_did_not_name(question):
+    from assistant.agent.offline import resolve_reference
+
+    resolved = resolve_reference(question, TWO_CARDS, "чья карта 4400 4302 7815 0260?")
+    assert resolved.endswith("4405639120478811")
+    # Neither named before: which other is meant is not known.
+    assert resolve_reference(question, TWO_CARDS, "какие карты выдавал магазин?") == question
