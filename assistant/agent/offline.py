@@ -146,6 +146,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return []
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+    if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:
+        # "сколько с кошелька магазина X дошло до T…": the shop's wallets first, then the path
+        # between them and the wallet named (`follow_up_calls`).
+        shop = "@" + shops[0].value if shops[0].kind == "bot" else shops[0].value
+        return [_call(SHOP_DETAILS, shop=shop, kind="wallet")]
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
@@ -206,8 +211,20 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
-        if out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
-                                                      or reading.intent == "beneficiaries"):
+        named = reading.of(*_WALLETS)
+        shops = reading.of("shop", "bot")
+        if out.tool == SHOP_DETAILS and out.data and reading.intent in (
+                "path", "amount_between") and len(named) == 1 and len(shops) == 1:
+            # Between the shop's wallet and the one named, in the order the question names
+            # them ("from the shop's wallet to T…", "how much did T… send to the shop").
+            mine = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
+                                      if h.kind in _WALLETS))[:2]
+            for w in mine:
+                first = shops[0].start < named[0].start
+                source, target = (w, named[0].value) if first else (named[0].value, w)
+                calls.append(_call(MONEY_PATH, source=source, target=target))
+        elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
+                                                        or reading.intent == "beneficiaries"):
             wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
                                          if h.kind in _WALLETS))[:2]
             # "кто платил магазину": where its wallets' money came from.

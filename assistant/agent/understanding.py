@@ -426,6 +426,10 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
 SEARCH_WEIGHT = 0.02
 _PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
                    r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
+# "How much … moved": an amount asked and a verb of money sent or arriving.
+_MOVED = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
+                    r"дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
+                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
@@ -476,6 +480,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     if len(parties) >= 2 and _PAID.search(low):
         # "how much did A send B": two parties and a payment verb ask for what passed between.
         scores["amount_between"] = scores.get("amount_between", 0.0) + 0.05
+        signals.add("amount_between")
+    wallets = [e for e in entities if e.kind in ("tron", "btc", "eth")]
+    shops = [e for e in entities if e.kind in ("shop", "bot")]
+    if len(wallets) == 1 and len(shops) == 1 and _MOVED.search(low):
+        # "сколько с кошелька магазина X пришло на T…": between the shop's wallet and T….
+        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.06
         signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT

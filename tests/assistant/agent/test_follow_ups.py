@@ -209,3 +209,14 @@ def test_the_other_one_is_the_one_the_previous_question_did_not_name(question):
     assert resolved.endswith("4405639120478811")
     # Neither named before: which other is meant is not known.
     assert resolve_reference(question, TWO_CARDS, "какие карты выдавал магазин?") == question
+
+
+@pytest.mark.parametrize("template", ["сколько с кошелька магазина «{shop}» пришло на {w}?",
+                                      "how much did the {shop} shop's wallet send to {w}?"])
+def test_how_much_a_shop_sent_a_wallet_is_the_path_from_its_wallet(ctx, template):
+    truth, context = ctx
+    shop = next(s for s in truth.shops if s.treasury and s.payment_wallets)
+    answer = ask(template.format(shop=shop.name, w=shop.treasury), context)
+    assert answer.verified
+    assert any(s.startswith("money_path") for s in answer.steps)
+    assert shop.treasury in answer.answer and shop.payment_wallets[0] in answer.answer

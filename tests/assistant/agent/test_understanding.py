@@ -81,3 +81,14 @@ def test_a_shop_named_with_words_of_money_moving_asks_about_its_money(question, 
     from assistant.agent.understanding import read_question
 
     assert read_question(question, MORE_SHOPS).intent == intent
+
+
+@pytest.mark.parametrize("question", [
+    "Снежная Королева әмиянынан TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi әмиянына қанша түсті?",
+    "сколько кошелёк Green Planet перевёл на TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi?",
+    "how much did TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU send to the Snow Queen shop?",
+])
+def test_how_much_moved_between_a_shop_and_a_wallet(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question, MORE_SHOPS).intent == "amount_between"
