@@ -114,7 +114,7 @@ _SECTIONS: dict[str, set[str]] = {
     "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
     "forward": {"links", "bank", "trace"},
     "backward": {"links", "bank", "fed_by", "flows"},
-    "statement": {"bank", "links"},
+    "statement": {"bank", "links", "flows"},  # a wallet's statement: its totals
     "shop_details": {"seen"},
     "message": {"seen"},
     # Two accounts side by side: their money and where they were seen, not the payments that

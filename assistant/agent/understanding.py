@@ -417,6 +417,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                            r"деректеме|берді|берген"),
     ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
                         r"\bpayers|turnover|списан"),
+    # What is left on an account or wallet: its own totals, not where the money went.
+    ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
+                      r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
@@ -453,7 +456,8 @@ def _entity_fit(intent: str, entities: list[Named]) -> float:
     if "shop" in needs:
         return 0.02 if {"shop", "bot"} & set(kinds) else -0.04
     if "account" in needs:
-        return 0.0 if {"iban", "card", "card_mask", "person", "phone", "iin"} & set(kinds) \
+        return 0.0 if {"iban", "card", "card_mask", "person", "phone", "iin", "tron", "btc",
+                       "eth"} & set(kinds) \
             else -0.03
     return 0.0 if kinds else -0.04
 
@@ -470,8 +474,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     scores = model.scores(vector)
     low = text.casefold()
     signals: set[str] = set()
+    balance = False
     for intent, (weight, pattern) in _SIGNALS.items():
         if pattern.search(low):
+            # A balance asked is read from the account's own totals (its statement).
+            balance = balance or intent == "balance"
+            intent = "statement" if intent == "balance" else intent
             scores[intent] = scores.get(intent, 0.0) + weight
             signals.add(intent)
     for intent in scores:
@@ -499,6 +507,9 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # Neither direction wins and the question's own words name a third reading
         # ("сколько осело на кошельке"): that one, not a question back.
         ranked.insert(0, (next(iter(other)), ranked[0][1]))
+    if balance and entities and not signals & {"forward", "backward", "beneficiaries"}:
+        # "какой остаток на кошельке T…", "how much is still there": its own totals.
+        ranked.insert(0, ("statement", ranked[0][1]))
     money = [i for i, _ in ranked if i in _MONEY_SIGNALS and i in signals]
     if ranked[0][0] == "shop_details" and "shop_details" not in signals and money:
         # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop

@@ -220,3 +220,12 @@ def test_how_much_a_shop_sent_a_wallet_is_the_path_from_its_wallet(ctx, template
     assert answer.verified
     assert any(s.startswith("money_path") for s in answer.steps)
     assert shop.treasury in answer.answer and shop.payment_wallets[0] in answer.answer
+
+
+def test_what_is_left_on_a_wallet_is_answered_from_its_totals(ctx):
+    truth, context = ctx
+    wallet = truth.beneficiaries[0].address
+    answer = ask(f"how much did {wallet} receive and how much is still there?", context)
+    assert answer.verified and [s.split(":")[0] for s in answer.steps] == ["lookup_account"]
+    held = f"{float(truth.beneficiaries[0].held_usdt):,.2f}".replace(",", " ")
+    assert held in answer.answer

@@ -92,3 +92,22 @@ def test_how_much_moved_between_a_shop_and_a_wallet(question):
     from assistant.agent.understanding import read_question
 
     assert read_question(question, MORE_SHOPS).intent == "amount_between"
+
+
+@pytest.mark.parametrize("question", [
+    "How much USDT did TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr receive, and how much is still there?",
+    "какой остаток на кошельке TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr",
+    "сколько всего получил TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr и сколько на нём лежит",
+    "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr әмиянында қанша қалды?",
+])
+def test_what_is_left_on_a_wallet_is_its_own_totals(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == "statement"
+
+
+def test_where_money_went_is_not_a_balance():
+    from assistant.agent.understanding import read_question
+
+    assert read_question("куда ушли деньги с TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr и сколько осталось?"
+                         ).intent == "forward"
