@@ -271,6 +271,7 @@ class Composer:
         self.lines: list[str] = []
         self.facts = 0
         self._shops_answered = False
+        self._said_no_path = False
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -450,7 +451,13 @@ class Composer:
         p = out.data
         lang = self.lang
         if not p.hops:
-            self.say(_p("no_path", lang, source=p.source, target=p.target))
+            # Beside the shop's cited wallet: said without retyping the identifiers (they
+            # are stated, cited, above), which an uncited sentence may not name.
+            shop = bool(self.r.of("shop", "bot"))
+            if not (shop and self._said_no_path):
+                self.say(_p("no_path_shop", lang) if shop else
+                         _p("no_path", lang, source=p.source, target=p.target))
+            self._said_no_path = True
             return
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,

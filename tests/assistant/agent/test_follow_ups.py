@@ -229,3 +229,12 @@ def test_what_is_left_on_a_wallet_is_answered_from_its_totals(ctx):
     assert answer.verified and [s.split(":")[0] for s in answer.steps] == ["lookup_account"]
     held = f"{float(truth.beneficiaries[0].held_usdt):,.2f}".replace(",", " ")
     assert held in answer.answer
+
+
+def test_no_path_between_a_shop_and_a_wallet_is_said_without_retyping_them(ctx):
+    truth, context = ctx
+    a, b = truth.shops[0], truth.shops[1]
+    answer = ask(f"сколько с кошелька магазина «{b.name}» пришло на {a.treasury}?", context)
+    assert answer.verified, answer.flags
+    assert "В деле нет цепочки переводов между кошельком" in answer.answer or \
+        re.search(r"- \[\d+\] путь:", answer.answer)
