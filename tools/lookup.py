@@ -33,6 +33,8 @@ from tools.trace.starts import WALLET_KINDS, wallets_of_account
 MAX_MASK_MATCHES = 20
 MAX_SIGHTINGS = 50
 MAX_FEEDING_SENDERS = 50
+# A statement's counterparties kept, largest first: enough to tell whom several accounts share.
+MAX_COUNTERPARTIES = 25
 
 
 class SeenIn(BaseModel):
@@ -304,7 +306,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         entry[2].append(m.record_id)
         entry[3 if incoming else 4] += amount
     times = [as_utc(m.ts) for m in moves if m.ts is not None]
-    top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
+    top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:MAX_COUNTERPARTIES]
     first_rows = {v[2][0]: k for k, v in top}
     names: dict[str, str] = {}
     own_names: Counter[str] = Counter()

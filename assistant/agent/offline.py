@@ -45,6 +45,7 @@ from assistant.agent.tools import (
 from assistant.agent.understanding import (
     Reading,
     Vocabulary,
+    find_entities,
     intent_model,
     read_question,
 )
@@ -68,22 +69,34 @@ _ORDINALS = {
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
 
-def resolve_reference(question: str, previous_answer: str) -> str:
-    """'and the second one?' → the question with the second address of the previous answer."""
+# "а по другой карте?", "and the other one?", "басқа картасы ше?"
+_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
+                    r"басқа\w*|өзге\w*)(?![\w])", re.I)
+
+
+def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:
+    """'and the second one?' → the question with the second address of the previous answer;
+    'and the other card?' → with the one the answer listed that the previous question did not
+    name, when there is exactly one."""
     q = question.lower()
     kind = _detail_kind(question)
     wanted = _KIND_OF_DETAIL[kind] if kind else None
+    listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
+              for m in _ADDRESS.findall(line)[:1]]
+    if wanted and not set(wanted) <= set(_WALLETS):
+        # "the second card": the cards the answer listed, each once, in order.
+        listed = list(dict.fromkeys(
+            d.value for line in previous_answer.splitlines() if line.startswith("- [")
+            for d in extract_payment_details(line)[:1] if d.kind in wanted))
     for n, words in _ORDINALS.items():
-        if any(w in q for w in words):
-            listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
-                      for m in _ADDRESS.findall(line)[:1]]
-            if wanted and not set(wanted) <= set(_WALLETS):
-                # "the second card": the cards the answer listed, each once, in order.
-                listed = list(dict.fromkeys(
-                    d.value for line in previous_answer.splitlines() if line.startswith("- [")
-                    for d in extract_payment_details(line)[:1] if d.kind in wanted))
-            if len(listed) >= n:
-                return f"{question} {listed[n - 1]}"
+        if any(w in q for w in words) and len(listed) >= n:
+            return f"{question} {listed[n - 1]}"
+    if _OTHER.search(q) and previous_question:
+        asked = {d.value for d in extract_payment_details(previous_question)} | \
+            set(_ADDRESS.findall(previous_question))
+        others = [v for v in dict.fromkeys(listed) if v not in asked]
+        if asked and len(others) == 1:
+            return f"{question} {others[0]}"
     return question
 
 
@@ -101,9 +114,12 @@ _SECTIONS: dict[str, set[str]] = {
     "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
     "forward": {"links", "bank", "trace"},
     "backward": {"links", "bank", "fed_by", "flows"},
-    "statement": {"bank", "links"},
+    "statement": {"bank", "links", "flows"},  # a wallet's statement: its totals
     "shop_details": {"seen"},
     "message": {"seen"},
+    # Two accounts side by side: their money and where they were seen, not the payments that
+    # link each to a message (those answer "whose is it").
+    "compare": {"seen", "fed_by", "flows", "bank", "iban_bank", "trace"},
 }
 
 
@@ -130,6 +146,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return []
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+    if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:
+        # "сколько с кошелька магазина X дошло до T…": the shop's wallets first, then the path
+        # between them and the wallet named (`follow_up_calls`).
+        shop = "@" + shops[0].value if shops[0].kind == "bot" else shops[0].value
+        return [_call(SHOP_DETAILS, shop=shop, kind="wallet")]
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
@@ -190,11 +211,25 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
-        if out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
-                                                      or reading.intent == "beneficiaries"):
-            wallets = [h.display for d in out.data for h in d.handed_out
-                       if h.kind in _WALLETS][:2]
-            calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets]
+        named = reading.of(*_WALLETS)
+        shops = reading.of("shop", "bot")
+        if out.tool == SHOP_DETAILS and out.data and reading.intent in (
+                "path", "amount_between") and len(named) == 1 and len(shops) == 1:
+            # Between the shop's wallet and the one named, in the order the question names
+            # them ("from the shop's wallet to T…", "how much did T… send to the shop").
+            mine = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
+                                      if h.kind in _WALLETS))[:2]
+            for w in mine:
+                first = shops[0].start < named[0].start
+                source, target = (w, named[0].value) if first else (named[0].value, w)
+                calls.append(_call(MONEY_PATH, source=source, target=target))
+        elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
+                                                        or reading.intent == "beneficiaries"):
+            wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
+                                         if h.kind in _WALLETS))[:2]
+            # "кто платил магазину": where its wallets' money came from.
+            way = "backward" if reading.intent == "backward" else "forward"
+            calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     return [c for c in calls if _key(c) not in done]
 
 
@@ -236,6 +271,7 @@ class Composer:
         self.lines: list[str] = []
         self.facts = 0
         self._shops_answered = False
+        self._said_no_path = False
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -255,6 +291,8 @@ class Composer:
         if payments:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
+            return "\n".join(self.lines)
+        if _COMMON.search(self.question) and self._common(outputs):
             return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
@@ -284,6 +322,47 @@ class Composer:
                 for c in a.bank.counterparties
                 if c.account == b.value and Decimal(c.sent_to) > 0]
 
+    def _common(self, outputs: list[ToolOutput]) -> bool:
+        """Whom several named accounts share ("кто платил и Жумабаеву, и Оспановой", "the
+        counterparty of both"): the parties in every one's statement, the asked direction
+        first, each cited by a row of each statement. False when fewer than two statements."""
+        profiles = list({p.value: (out, p) for out in outputs
+                         if out.tool == LOOKUP_ACCOUNT and out.data
+                         for p in out.data.matches[:1] if p.kind == "iban" and p.bank}.values())
+        if len(profiles) < 2:
+            return False
+        own = {p.value for _, p in profiles}
+        backward = self.r.intent == "backward" or "backward" in self.r.signals
+        directions = (True, False) if backward or self.r.intent != "forward" else (False, True)
+        if "forward" in self.r.signals and not backward:
+            directions = (False, True)
+        said = False
+        for incoming in directions:
+            shared: set[str] | None = None
+            for _, p in profiles:
+                mine = {c.account for c in p.bank.counterparties if c.account not in own and
+                        Decimal(c.received_from if incoming else c.sent_to) > 0}
+                shared = mine if shared is None else shared & mine
+            if not shared:
+                continue
+            said = True
+            self.say(_p("common_in" if incoming else "common_out", self.lang,
+                        accounts=", ".join(p.value for _, p in profiles)))
+            for out, p in profiles:
+                for c in p.bank.counterparties:
+                    if c.account in shared:
+                        amount = c.received_from if incoming else c.sent_to
+                        self.fact(_p("common_party", self.lang, account=p.value,
+                                     line=_p("received_from" if incoming else "sent_to",
+                                             self.lang, m=out.marker(c.records[0]),
+                                             name=f"{_safe(c.name)} " if c.name else "",
+                                             account=c.account, amount=_money(amount),
+                                             operations=c.operations)))
+        if not said:
+            self.say(_p("no_common", self.lang,
+                        accounts=", ".join(p.value for _, p in profiles)))
+        return True
+
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
         for out, a, c, b in payments:
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
@@ -305,8 +384,9 @@ class Composer:
             if not deposits:
                 self.say(_p("no_exchanges", lang))
                 return
-            self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(deposits))),
-                        token=t.token))
+            # Which wallet's money: a follow-up may have picked it from the previous answer.
+            self.say(_p("exchanges_total_from", lang, address=address,
+                        amount=_money(str(exchange_total(deposits))), token=t.token))
             endpoints = deposits
         else:
             self.say(_p(f"trace_{t.request.direction}_intro", lang, traced=_money(t.traced),
@@ -337,9 +417,11 @@ class Composer:
             # One marker per endpoint: the transfer at the end the question is about — the
             # one that left (or reached) the wallet asked about; for exchanges, the transfer
             # that reached the exchange. The hops between are the trace's, bound to both ends.
-            swept = self._swept(out, e.address)
+            swept = self._swept(out, e.address, len(e.path))
             exchanges = self.r.intent == "exchanges"
             end = e.path[-1] if exchanges else e.path[0]
+            if not out.marker(end.record_id) and not (swept and exchanges):
+                continue  # an endpoint the tool did not cite (beyond its list) is not stated
             line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
@@ -352,11 +434,15 @@ class Composer:
                 line += f"; {phrases()['via'][lang]}: {hops}"
             self.fact(line.lstrip() + swept)
 
-    def _swept(self, out: ToolOutput, address: str) -> str:
+    def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
-        exchanges."""
-        if address not in out.sweeps or self.r.intent not in ("exchanges", "forward",
-                                                               "beneficiaries"):
+        exchanges or when the wallet asked about paid the deposit address itself."""
+        if address not in out.sweeps or not (self.r.intent == "exchanges" or (
+                self.r.intent in ("forward", "beneficiaries")
+                and (hops == 1 or _EXCHANGE_WORDS.search(self.question)))):
+            # Where the money went ends at the deposit address; the exchange's own wallet
+            # behind a deposit hops away is another transfer, stated (and cited) when
+            # exchanges are asked about.
             return ""
         wallet, record_id = out.sweeps[address]
         return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
@@ -365,7 +451,13 @@ class Composer:
         p = out.data
         lang = self.lang
         if not p.hops:
-            self.say(_p("no_path", lang, source=p.source, target=p.target))
+            # Beside the shop's cited wallet: said without retyping the identifiers (they
+            # are stated, cited, above), which an uncited sentence may not name.
+            shop = bool(self.r.of("shop", "bot"))
+            if not (shop and self._said_no_path):
+                self.say(_p("no_path_shop", lang) if shop else
+                         _p("no_path", lang, source=p.source, target=p.target))
+            self._said_no_path = True
             return
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
@@ -580,12 +672,18 @@ class Composer:
                                  chat=_safe(chat)))
             else:
                 self.say(_p("shop_intro", lang, shop=_safe(d.name)))
-            if d.chat and d.chat != d.name and d.handed_out:
+            money = self.r.intent in (*_TRACE_INTENTS, "beneficiaries")
+            if d.chat and d.chat != d.name and d.handed_out and not money:
                 self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
-            for h in d.handed_out[:12]:
+            handed = d.handed_out[:12]
+            if money:
+                # Where the shop's money went: each wallet traced, once, by the message that
+                # handed it out first; not the chat's title or each time it was handed out.
+                handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
+            for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
@@ -644,7 +742,7 @@ class Composer:
                     self.say(_p("residue_intro", lang))
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
-                swept = self._swept(out, b.address)
+                swept = self._swept(out, b.address, len(b.path) if b.path else 0)
                 self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
@@ -683,15 +781,32 @@ class OfflineChatModel(BaseChatModel):
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
             if earlier:
-                question = resolve_reference(question, str(earlier[-1].content))
+                question = resolve_reference(question, str(earlier[-1].content),
+                                             str(messages[humans[-2]].content))
         reading = self.read(question)
+        if len(humans) > 1 and _elliptic(question, reading.entities):
+            # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
+            previous = str(messages[humans[-2]].content)
+            named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
+            swapped = _swap(previous, self.read(previous).entities, question, named)
+            if swapped:
+                lang = reading.lang
+                question = swapped
+                reading = self.read(question)
+                reading.lang = lang
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
                 reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
             previous = str(messages[humans[-2]].content)
-            carried = [previous[e.start:e.end] for e in self.read(previous).entities]
-            if not carried and earlier:
-                carried = _named_in_answer(question, str(earlier[-1].content))
+            before = self.read(previous).entities
+            carried = [previous[e.start:e.end] for e in before]
+            listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
+            if listed and (not carried or (
+                    reading.intent in _ABOUT_ONE and not any(
+                        e.kind in (*_WALLETS, *_ACCOUNTS) for e in before))):
+                # "and who paid into it?" after the one wallet a shop handed out: the
+                # identifier the answer named, not the shop the question named.
+                carried = listed
             if carried:
                 lang = reading.lang
                 reading = self.read(f"{question} {' '.join(carried)}")
@@ -812,6 +927,16 @@ _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "со�
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
                           r"ең көп|ең үлкен|ең ірі", re.I)
+# Words that ask about exchanges (the sweep of a deposit address into the exchange's wallet).
+_EXCHANGE_WORDS = re.compile(r"бирж|\bexchange|\bобнал|cash.?out|обмен|айырбас|\bbinance|"
+                             r"бинанс|\bdeposit|депозит", re.I)
+# Whom several accounts share: "и А, и Б", "Ага да, Бға да", "both", "common", "all three".
+_COMMON = re.compile(
+    r"\bобщ(?:ий|ие|их|его|ее|ая|ему|ими)\b|\bобоим\b|\bобеим\b|"
+    r"\bи\s+(?:\w+\s+){0,2}\w+,?\s+и\s+\w+|"
+    r"\b\w+(?:қа|ке|ға|ге|а|е|ның|нің|дың|дің|тың|тің)?\s+(?:да|де|та|те),?\s+\w+\s+"
+    r"(?:да|де|та|те)\b|\bboth\b|\bin common\b|\bcommon\b|\bshared?\b|\ball (?:two|three|four)\b|"
+    r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bортақ|\bекеуі\w*", re.I)
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
@@ -828,15 +953,79 @@ _KIND_OF_DETAIL = {"card": ("card",), "phone": ("phone",), "iban": ("iban",),
                    "wallet": ("tron", "btc", "eth")}
 
 
+# Follow-up intents about one identifier the previous answer named ("and who paid into it?").
+_ABOUT_ONE = ("forward", "backward", "statement", "exchanges", "identify")
+
+
 def _named_in_answer(question: str, answer: str) -> list[str]:
     """"бұл шот кімдікі?" after an answer that named one: the first identifier of the kind the
-    follow-up speaks of, or the only one the answer names when it speaks of no kind."""
+    follow-up speaks of, or the only one the answer names when it speaks of no kind, or the
+    identifier of the one line of the answer that carries a name the follow-up repeats
+    ("а через какой адрес на Qazex?" after a list of exchanges)."""
     details = [d for d in extract_payment_details(answer) if d.kind != "bot"]
     kind = _detail_kind(question)
-    if kind:
-        return [d.value for d in details if d.kind in _KIND_OF_DETAIL[kind]][:1]
     values = list(dict.fromkeys(d.value for d in details))
-    return values if len(values) == 1 else []
+    if len(values) == 1:
+        return values
+    if kind:
+        of_kind = [d.value for d in details if d.kind in _KIND_OF_DETAIL[kind]]
+        return [v for v in _line_named(question, answer) if v in of_kind] or of_kind[:1]
+    return _line_named(question, answer)
+
+
+def _line_named(question: str, answer: str) -> list[str]:
+    """The first identifier of the only listed line of `answer` holding a word of `question`
+    (a name, in any case ending: the first letters of the word as the line writes it)."""
+    lines = [ln for ln in answer.splitlines() if ln.startswith("- ")]
+    hits: dict[int, None] = {}
+    for word in re.findall(r"[^\W\d_]{4,}", question):
+        stem = word.casefold()[:max(4, len(word) - 2)]
+        found = [i for i, ln in enumerate(lines)
+                 if any(w.startswith(stem) for w in re.findall(r"[^\W\d_]+", ln.casefold()))]
+        if len(found) == 1:
+            hits[found[0]] = None
+    if len(hits) != 1:
+        return []
+    line = lines[next(iter(hits))]
+    details = [d for d in extract_payment_details(line) if d.kind != "bot"]
+    return [details[0].value] if details else []
+
+
+# The words around a name in a follow-up that is only that name ("а у X?", "and X?", "ал X ше?").
+_ELLIPSIS_WORDS = {"а", "и", "у", "по", "с", "со", "для", "насчет", "насчёт", "про", "еще", "ещё",
+                   "тогда", "ал", "ше", "ша", "бойынша", "туралы", "and", "what", "about",
+                   "how", "for", "the", "of", "with", "then", "same", "also"}
+_GROUPS = {**{k: "wallet" for k in ("tron", "btc", "eth")},
+           **{k: "account" for k in ("card", "card_mask", "iban", "phone", "iin", "person")},
+           "shop": "shop", "bot": "shop"}
+
+
+def _elliptic(question: str, entities: list[Any]) -> bool:
+    """A follow-up made of a connective and a name only ("а у Оспановой?", "what about
+    TX…?"): it asks the previous question again, of that name."""
+    rest = question
+    for e in sorted(entities, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    words = re.findall(r"[^\W\d_]+", rest.casefold())
+    if not words or words[0] not in _ELLIPSIS_WORDS:
+        return False
+    unknown = [w for w in words if w not in _ELLIPSIS_WORDS]
+    return len(unknown) <= (0 if entities else 2) and len(words) <= 6
+
+
+def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
+    """`previous` with its name of the same kind as the follow-up's (or its only name) put
+    in place of the follow-up's name; None when there is nothing to put it in place of."""
+    if len(named) != 1 or not before:
+        return None
+    new = named[0]
+    same = [e for e in before if _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
+    old = same[0] if same else (before[0] if len(before) == 1 else None)
+    if old is None:
+        return None
+    # A shop by the name the case knows ("шоколадной" alone reads as slang again).
+    said = new.label if new.kind == "shop" and new.label else question[new.start:new.end]
+    return previous[:old.start] + said + previous[old.end:]
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:

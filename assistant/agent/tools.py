@@ -416,7 +416,8 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                                 [holder_row], [b.holder_name]))
     if b.holder_iin:
         lines.append(ctx.derive(f"[{h}] holder's ИИН {b.holder_iin}", [holder_row]))
-    for c in b.counterparties[:8]:
+    # Every counterparty kept (whom several accounts share is read from them), largest first.
+    for c in b.counterparties:
         first = c.records[0]
         m = out.cite(ctx, first)
         name = f" {fence(c.name)}" if c.name else ""

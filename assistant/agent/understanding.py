@@ -39,7 +39,7 @@ MAX_QUESTION_CHARS = 2_000
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _KAZAKH_WORDS = re.compile(
-    r"\b(?:тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
+    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
     r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
@@ -130,7 +130,7 @@ class Reading:
             and not ({a, b} & self.signals)
 
 
-def find_entities(question: str, vocabulary: Vocabulary | None = None
+def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bool = False
                   ) -> tuple[list[Named], list[Invalid]]:
     """Identifiers (valid by checksum), masked cards, ИИН, bots, and the case's shops and
     people named in `question`; look-alike identifiers that fail their checksum, with why."""
@@ -165,7 +165,7 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None
     invalid = _invalid_lookalikes(q, taken)
     if vocabulary:
         for shop, names in vocabulary.shops.items():
-            span = _name_span(q, names)
+            span = _name_span(q, names, loose)
             if span:
                 add("shop", shop, span[0], span[1], names[0])
         for person in vocabulary.people:
@@ -214,8 +214,11 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
     return out
 
 
-def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
-    """A shop's name written in the question: whole, in another case ending, or with a typo."""
+def _name_span(question: str, names: Iterable[str], loose: bool = False
+               ) -> tuple[int, int] | None:
+    """A shop's name written in the question: whole, in another case ending, with a typo, or
+    its words translated ("the chocolate shop" for "Шоколадная Фабрика"). `loose`: a slang
+    first word alone names the shop too (a follow-up that is only a name: "а у шоколадной?")."""
     folded = fold(question)
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
     for name in names:
@@ -226,13 +229,53 @@ def _name_span(question: str, names: Iterable[str]) -> tuple[int, int] | None:
         for n in range(len(target), 0, -1):
             if n < len(target) and (n < 2 and len(target[0]) < 6):
                 break
-            if n < len(target) and _common_words(target[:n]):
-                continue  # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel
-            span = _window_match(words, target[:n])
+            common = n < len(target) and _common_words(target[:n])
+            if common and any(analyse(w).of("cities") for w in target[:n]):
+                continue
+            span = _window_match(words, target[:n], shop_noun=common and not loose)
             if span:
+                # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel, unless a
+                # word for a shop stands beside it ("шоколадный магазин", "the chocolate shop").
                 return span
     return None
 
+
+# Words of shop names in the languages people translate them into: one concept, the starts
+# of its words in English, Russian and Kazakh. Shops are often asked about by their name
+# translated ("the chocolate shop", "Зелёная планета").
+_GLOSS: tuple[tuple[str, ...], ...] = (
+    ("chocolate", "шоколад"), ("factory", "фабрик", "fabrik"), ("green", "зелен", "жасыл"),
+    ("planet", "планет", "ғаламшар"), ("snow", "снеж", "снег", "қар"),
+    ("queen", "королев", "патшай"), ("king", "корол", "патша"), ("star", "звезд", "жұлдыз"),
+    ("polar", "полярн"), ("forest", "лесн", "лес", "орман"), ("lightning", "молни", "найзағай"),
+    ("black", "черн", "қара"), ("white", "бел", "ақ"), ("red", "красн", "қызыл"),
+    ("gold", "золот", "алтын"), ("wolf", "волк", "волч", "қасқыр"), ("sun", "солн", "күн"),
+    ("moon", "лун", "ай"), ("ice", "ледян", "лед", "мұз"), ("fire", "огн", "огон", "от"),
+    ("dragon", "дракон", "айдаһар"), ("magic", "волшеб", "магич", "сиқыр"),
+    ("candy", "конфет", "кәмпит"), ("sweet", "сладк", "тәтті"), ("garden", "сад", "бақ"),
+    ("cloud", "облак", "бұлт"), ("steppe", "степ", "дала"), ("mountain", "гор", "тау"),
+    ("shop", "магазин", "дүкен", "store", "лавк"), ("market", "рынок", "рыноч", "базар"),
+)
+# Words that name a shop beside a shop's name ("the chocolate shop", "магазин Молния").
+_SHOP_NOUN = re.compile(r"^(?:shop|shops|store|магазин\w*|дүкен\w*|лавк\w*|бот\w*|bot)$")
+
+
+def _concept(word: str) -> str | None:
+    """The concept of a word of a shop's name, in whichever language it is written: a short
+    stem (two letters: "ақ", "от") only as the whole word, a longer one as its start."""
+    for concept in _GLOSS:
+        for start in concept:
+            if word == start or (len(start) >= 3 and word.startswith(start)
+                                 and (len(start) >= 4 or len(word) <= len(start) + 3)):
+                return concept[0]
+    return None
+
+
+def _same_or_glossed(written: str, known: str) -> bool:
+    if same_word(written, known):
+        return True
+    concept = _concept(known)
+    return concept is not None and concept == _concept(written) and concept != "shop"
 
 def _common_words(words: list[str]) -> bool:
     """First words of a name that are each a city or a drug word: said alone they name that
@@ -241,13 +284,23 @@ def _common_words(words: list[str]) -> bool:
     return all((found := analyse(w)).of("cities") or found.of("drugs") for w in words)
 
 
-def _window_match(words: list[tuple[int, int, str]], target: list[str]
-                  ) -> tuple[int, int] | None:
+def _window_match(words: list[tuple[int, int, str]], target: list[str],
+                  shop_noun: bool = False) -> tuple[int, int] | None:
+    """Where the words of `target` stand in a row among `words`; with `shop_noun`, only
+    beside a word for a shop."""
     n = len(target)
     for i in range(len(words) - n + 1):
         window = words[i:i + n]
-        if all(same_word(a[2], b) for a, b in zip(window, target, strict=True)):
+        beside = any(_SHOP_NOUN.match(w[2]) for w in
+                     words[max(0, i - 1):i] + words[i + n:i + n + 1])
+        if shop_noun and not beside:
+            continue
+        # One word translated is an everyday word ("snow"), two or one beside "shop" a name.
+        same = _same_or_glossed if n > 1 or beside else same_word
+        if all(same(a[2], b) for a, b in zip(window, target, strict=True)):
             return window[0][0], window[-1][1]
+        if shop_noun:
+            continue
         joined = " ".join(w[2] for w in window)
         if n > 1 and len(joined) >= 8 and fuzz.ratio(joined, " ".join(target)) >= 88:
             return window[0][0], window[-1][1]
@@ -344,7 +397,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\b(came|come|comes) from\b|\bsource|пополн|\bfund|\btop(ped)? up|"
                        r"кто (платил|переводил|"
                        r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
-                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды"),
+                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
+                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
                       r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
                       r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)|оказал|"
@@ -363,6 +417,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                            r"деректеме|берді|берген"),
     ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
                         r"\bpayers|turnover|списан"),
+    # What is left on an account or wallet: its own totals, not where the money went.
+    ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
+                      r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
@@ -372,6 +429,12 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
 SEARCH_WEIGHT = 0.02
 _PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
                    r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
+# "How much … moved": an amount asked and a verb of money sent or arriving.
+_MOVED = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
+                    r"дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
+                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b)", re.I)
+# Readings of money moving, which a shop's name beside their words asks about.
+_MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
 _NEEDS: dict[str, set[str]] = {
     "path": {"wallets2"}, "amount_between": {"wallets2"},
@@ -393,7 +456,8 @@ def _entity_fit(intent: str, entities: list[Named]) -> float:
     if "shop" in needs:
         return 0.02 if {"shop", "bot"} & set(kinds) else -0.04
     if "account" in needs:
-        return 0.0 if {"iban", "card", "card_mask", "person", "phone", "iin"} & set(kinds) \
+        return 0.0 if {"iban", "card", "card_mask", "person", "phone", "iin", "tron", "btc",
+                       "eth"} & set(kinds) \
             else -0.03
     return 0.0 if kinds else -0.04
 
@@ -410,8 +474,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     scores = model.scores(vector)
     low = text.casefold()
     signals: set[str] = set()
+    balance = False
     for intent, (weight, pattern) in _SIGNALS.items():
         if pattern.search(low):
+            # A balance asked is read from the account's own totals (its statement).
+            balance = balance or intent == "balance"
+            intent = "statement" if intent == "balance" else intent
             scores[intent] = scores.get(intent, 0.0) + weight
             signals.add(intent)
     for intent in scores:
@@ -420,6 +488,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     if len(parties) >= 2 and _PAID.search(low):
         # "how much did A send B": two parties and a payment verb ask for what passed between.
         scores["amount_between"] = scores.get("amount_between", 0.0) + 0.05
+        signals.add("amount_between")
+    wallets = [e for e in entities if e.kind in ("tron", "btc", "eth")]
+    shops = [e for e in entities if e.kind in ("shop", "bot")]
+    if len(wallets) == 1 and len(shops) == 1 and _MOVED.search(low):
+        # "сколько с кошелька магазина X пришло на T…": between the shop's wallet and T….
+        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.06
         signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
@@ -433,6 +507,14 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # Neither direction wins and the question's own words name a third reading
         # ("сколько осело на кошельке"): that one, not a question back.
         ranked.insert(0, (next(iter(other)), ranked[0][1]))
+    if balance and entities and not signals & {"forward", "backward", "beneficiaries"}:
+        # "какой остаток на кошельке T…", "how much is still there": its own totals.
+        ranked.insert(0, ("statement", ranked[0][1]))
+    money = [i for i, _ in ranked if i in _MONEY_SIGNALS and i in signals]
+    if ranked[0][0] == "shop_details" and "shop_details" not in signals and money:
+        # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop
+        # named with words of money moving asks where its money went, not what it handed out.
+        ranked.insert(0, (money[0], ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"

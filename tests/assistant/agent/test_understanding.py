@@ -44,3 +44,70 @@ def test_cities_in_any_case_ending():
     for text, city in (("кто продает соль в астане", "Астана"), ("в Алмате", "Алматы"),
                        ("Астанада", "Астана")):
         assert analyse(text).of("cities") == [city], text
+
+
+MORE_SHOPS = Vocabulary(shops={
+    **SHOPS.shops,
+    "tg:4": ["Снежная Королева KZ"],
+    "tg:5": ["Полярная Звезда"],
+})
+
+
+@pytest.mark.parametrize("question, shops", [
+    # A name translated word by word, in any language of the case.
+    ("which exchange did the chocolate shop's wallet cash out through?", ["tg:1"]),
+    ("what did the Snow Queen hand out?", ["tg:4"]),
+    ("что выдавала Зелёная планета?", ["tg:3"]),
+    ("Polar Star bot cards", ["tg:5"]),
+    # A slang first word beside a word for a shop names the shop; a city beside one does not.
+    ("реквизиты шоколадного магазина", ["tg:1"]),
+    ("куда ушли деньги магазина в Шымкенте", []),
+    ("где купить шоколад?", []),
+    ("snow in Almaty", []),
+])
+def test_shops_named_by_their_words_translated_or_beside_a_word_for_a_shop(question, shops):
+    found, _ = find_entities(question, MORE_SHOPS)
+    assert [e.value for e in found if e.kind == "shop"] == shops
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("как деньги шоколадной фабрики дошли до биржи?", "exchanges"),
+    ("кто платил Снежной Королеве в крипте?", "backward"),
+    ("where did the Green Planet money go?", "forward"),
+    ("Шоколадная Фабрика қандай телефон нөмірін берді?", "shop_details"),
+    ("что выдавала Снежная Королева?", "shop_details"),
+])
+def test_a_shop_named_with_words_of_money_moving_asks_about_its_money(question, intent):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question, MORE_SHOPS).intent == intent
+
+
+@pytest.mark.parametrize("question", [
+    "Снежная Королева әмиянынан TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi әмиянына қанша түсті?",
+    "сколько кошелёк Green Planet перевёл на TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi?",
+    "how much did TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU send to the Snow Queen shop?",
+])
+def test_how_much_moved_between_a_shop_and_a_wallet(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question, MORE_SHOPS).intent == "amount_between"
+
+
+@pytest.mark.parametrize("question", [
+    "How much USDT did TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr receive, and how much is still there?",
+    "какой остаток на кошельке TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr",
+    "сколько всего получил TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr и сколько на нём лежит",
+    "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr әмиянында қанша қалды?",
+])
+def test_what_is_left_on_a_wallet_is_its_own_totals(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == "statement"
+
+
+def test_where_money_went_is_not_a_balance():
+    from assistant.agent.understanding import read_question
+
+    assert read_question("куда ушли деньги с TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr и сколько осталось?"
+                         ).intent == "forward"
