@@ -23,6 +23,7 @@ from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
 from tools.resources import prompt_text, prompts_dir
+from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.shops import shop_spellings
@@ -240,42 +241,18 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
     return None
 
 
-# Words of shop names in the languages people translate them into: one concept, the starts
-# of its words in English, Russian and Kazakh. Shops are often asked about by their name
-# translated ("the chocolate shop", "Зелёная планета").
-_GLOSS: tuple[tuple[str, ...], ...] = (
-    ("chocolate", "шоколад"), ("factory", "фабрик", "fabrik"), ("green", "зелен", "жасыл"),
-    ("planet", "планет", "ғаламшар"), ("snow", "снеж", "снег", "қар"),
-    ("queen", "королев", "патшай"), ("king", "корол", "патша"), ("star", "звезд", "жұлдыз"),
-    ("polar", "полярн"), ("forest", "лесн", "лес", "орман"), ("lightning", "молни", "найзағай"),
-    ("black", "черн", "қара"), ("white", "бел", "ақ"), ("red", "красн", "қызыл"),
-    ("gold", "золот", "алтын"), ("wolf", "волк", "волч", "қасқыр"), ("sun", "солн", "күн"),
-    ("moon", "лун", "ай"), ("ice", "ледян", "лед", "мұз"), ("fire", "огн", "огон", "от"),
-    ("dragon", "дракон", "айдаһар"), ("magic", "волшеб", "магич", "сиқыр"),
-    ("candy", "конфет", "кәмпит"), ("sweet", "сладк", "тәтті"), ("garden", "сад", "бақ"),
-    ("cloud", "облак", "бұлт"), ("steppe", "степ", "дала"), ("mountain", "гор", "тау"),
-    ("shop", "магазин", "дүкен", "store", "лавк"), ("market", "рынок", "рыноч", "базар"),
-)
 # Words that name a shop beside a shop's name ("the chocolate shop", "магазин Молния").
 _SHOP_NOUN = re.compile(r"^(?:shop|shops|store|магазин\w*|дүкен\w*|лавк\w*|бот\w*|bot)$")
 
 
-def _concept(word: str) -> str | None:
-    """The concept of a word of a shop's name, in whichever language it is written: a short
-    stem (two letters: "ақ", "от") only as the whole word, a longer one as its start."""
-    for concept in _GLOSS:
-        for start in concept:
-            if word == start or (len(start) >= 3 and word.startswith(start)
-                                 and (len(start) >= 4 or len(word) <= len(start) + 3)):
-                return concept[0]
-    return None
-
-
 def _same_or_glossed(written: str, known: str) -> bool:
+    """The same word, or the same common word of shop names in another language ("the
+    chocolate shop" for "Шоколадная Фабрика": tools/search/glosses.yaml)."""
     if same_word(written, known):
         return True
-    concept = _concept(known)
-    return concept is not None and concept == _concept(written) and concept != "shop"
+    meaning = glosses(known)
+    return bool(meaning) and meaning == glosses(written)
+
 
 def _common_words(words: list[str]) -> bool:
     """First words of a name that are each a city or a drug word: said alone they name that
