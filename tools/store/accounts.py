@@ -97,7 +97,7 @@ def field_values(conn: Connection, case: str, kind: str, fields: list[str]) -> s
     out: set[str] = set()
     for name in fields:
         value = records.c.data[name].as_string()
-        out.update(v for (v,) in conn.execute(
+        out.update(str(v) for (v,) in conn.execute(
             select(value).distinct().where(records.c.case == case, records.c.kind == kind,
                                            value.is_not(None))))
     return out
