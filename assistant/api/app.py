@@ -30,12 +30,18 @@ from assistant.audit import SERVER, is_lock_error
 from assistant.config import get_settings
 from assistant.users import User
 from assistant.wiring import audit_trail, shared_store
+from tools.errors import NoTransfersError
+from tools.letters.facts import LetterError
+from tools.watch.store import WatchError
 
 log = logging.getLogger(__name__)
 
 DENIED = (401, 403, 404)
 MAX_JSON_BODY = 1 << 20  # a question is 2,000 characters; a trace request a few addresses
 BUSY = "the case store is busy with an import; try again in a minute"
+# The engine's errors a request can meet, by the HTTP status that says them.
+ERROR_STATUS: dict[type[Exception], int] = {NoTransfersError: 404, WatchError: 422,
+                                            LetterError: 422}
 
 
 def create_app() -> FastAPI:
@@ -64,6 +70,15 @@ def create_app() -> FastAPI:
         if request.url.path.startswith(openai_compat.router.prefix + "/"):
             return openai_compat.error_response(exc)  # what OpenAI clients show as the reason
         return await http_exception_handler(request, exc)
+
+    async def error_status(request: Request, exc: Exception) -> Response:
+        # What the case cannot answer as asked, said by its type (ERROR_STATUS), audited and
+        # shaped like any other refusal.
+        status = next(code for kind, code in ERROR_STATUS.items() if isinstance(exc, kind))
+        return await denied_is_audited(request, StarletteHTTPException(status, str(exc)))
+
+    for kind in ERROR_STATUS:
+        app.add_exception_handler(kind, error_status)
 
     @app.exception_handler(OperationalError)
     async def busy_is_503(request: Request, exc: OperationalError) -> Response:

@@ -22,7 +22,6 @@ from assistant.services.search import SearchRequest
 from assistant.services.search import search as search_case
 from assistant.services.trace import trace_from
 from assistant.wiring import conversations, search_index
-from tools.errors import NoTransfersError
 from tools.search.index import Mode, SearchFilters, SearchResult
 from tools.trace import TraceRequest
 
@@ -76,10 +75,7 @@ def trace_money(case: CaseDep, req: TraceRequest, store: StoreDep, user: UserDep
     `also_in`: other cases holding a start or an endpoint."""
     audit.append(case, user.name, "tool_call",
                  {"tool": "trace", "args": req.model_dump(mode="json")})
-    try:
-        result = trace_from(store, case, req).result
-    except NoTransfersError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    result = trace_from(store, case, req).result
     named = [*req.addresses, *(e.address for e in result.endpoints)]
     return TracePublic(**dict(result), also_in=identifier_hits(store, user, case, named, "api"))
 

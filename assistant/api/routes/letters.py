@@ -6,14 +6,13 @@ import base64
 from typing import Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from assistant.agent.ledger import ClaimCheck
 from assistant.api.deps import AuditDep, CaseDep, SettingsDep, StoreDep, UserDep
 from assistant.services.letters import LetterSummary, draft_letter
-from tools.errors import NoTransfersError
-from tools.letters import LetterError, LetterRequest
+from tools.letters import LetterRequest
 
 router = APIRouter(prefix="/api/cases/{case}", tags=["letters"])
 
@@ -40,12 +39,7 @@ def letter(case: CaseDep, req: LetterRequest, store: StoreDep, settings: Setting
     the evidence files re-hashed. 422 when a fact is not supported or the letter cannot be
     written as asked (the detail says why); 404 when the trace asked for has no start."""
     audit.append(case, user.name, "letter", {**req.model_dump(mode="json"), "format": format})
-    try:
-        drafted = draft_letter(store, case, req, settings.letter_templates)
-    except NoTransfersError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
-    except LetterError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    drafted = draft_letter(store, case, req, settings.letter_templates)
     if format == "json":
         return LetterFiles(summary=drafted.summary, checks=drafted.checks,
                            docx=base64.b64encode(drafted.docx).decode(),

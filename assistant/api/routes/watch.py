@@ -18,9 +18,7 @@ from assistant.services.watch import (
     remove_watch,
     watch_beneficiaries,
 )
-from tools.errors import NoTransfersError
 from tools.watch import Alert, PollReport, Watch
-from tools.watch.store import WatchError
 
 router = APIRouter(prefix="/api/cases/{case}", tags=["watch"])
 
@@ -46,10 +44,7 @@ def watches(case: CaseDep, store: StoreDep) -> WatchesPublic:
 def watch(case: CaseDep, body: WatchRequest, store: StoreDep, user: UserDep,
           audit: AuditDep) -> WatchesPublic:
     """Watch addresses (checksums verified); 422 names a bad address or threshold."""
-    try:
-        added = add_watches(store, case, body, user.name)
-    except WatchError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    added = add_watches(store, case, body, user.name)
     audit.append(case, user.name, "watch_add", {"addresses": [w.address for w in added],
                                                 "note": body.note,
                                                 "threshold": str(body.threshold)})
@@ -60,12 +55,7 @@ def watch(case: CaseDep, body: WatchRequest, store: StoreDep, user: UserDep,
 def watch_traced(case: CaseDep, body: WatchFromTrace, store: StoreDep, user: UserDep,
                  audit: AuditDep) -> WatchesPublic:
     """Trace, and watch the final beneficiaries found ("watch these beneficiaries")."""
-    try:
-        added = watch_beneficiaries(store, case, body, user.name)
-    except NoTransfersError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
-    except WatchError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    added = watch_beneficiaries(store, case, body, user.name)
     audit.append(case, user.name, "watch_add", {
         "addresses": [w.address for w in added], "from_trace": body.trace.model_dump(
             mode="json"), "threshold": str(body.threshold)})
