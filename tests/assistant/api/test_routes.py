@@ -74,6 +74,10 @@ def test_trace_lookup_and_search(client, home):
         {b.address for b in truth.beneficiaries}
     bad = client.post("/api/cases/demo/trace", json={"addresses": [shop.treasury], "hops": 99})
     assert bad.status_code == 422
+    absent = "TXVj38D1XR3TPgSHTCZGC8wkLDAGqF1oqx"  # a valid address the case does not hold
+    none = client.post("/api/cases/demo/trace", json={"addresses": [absent]})
+    assert (none.status_code, none.json()) == (
+        404, {"detail": f"no transfers of {absent} in case 'demo'"})
     card = next(d.card for d in truth.droppers)
     assert client.get("/api/cases/demo/lookup", params={"q": card}).json()["matches"]
     wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
