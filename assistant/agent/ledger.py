@@ -42,6 +42,7 @@ from assistant.agent.claims import (
     split_claims,
 )
 from tools.models import Record, Source
+from tools.store import CaseStore
 
 ClaimStatus = Literal["supported", "unsupported", "uncited", "plain"]
 
@@ -140,6 +141,12 @@ class Ledger:
             self.details[n] = list(details)
             self.names.update(record_names(record.fields))
         return self.by_id[record.id]
+
+    def cite(self, store: CaseStore, case: str, record_id: str) -> tuple[int, Record]:
+        """Add the stored record and the account details it holds; its marker and record."""
+        record = store.get_record(case, record_id)
+        details = [a.split(":", 1)[1] for a in store.accounts_of_record(case, record_id)]
+        return self.add(record, details), record
 
     def bind(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
              anchors: Sequence[str] = (), subject: str = "") -> list[int]:

@@ -67,9 +67,7 @@ class AgentContext:
         return text
 
     def cite(self, record_id: str) -> tuple[int, Any]:
-        record = self.store.get_record(self.case, record_id)
-        details = [a.split(":", 1)[1] for a in self.store.accounts_of_record(self.case, record_id)]
-        return self.ledger.add(record, details), record
+        return self.ledger.cite(self.store, self.case, record_id)
 
 
 Runtime = ToolRuntime[AgentContext]

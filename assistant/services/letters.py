@@ -116,8 +116,7 @@ def check_letter(store: CaseStore, case: str, content: LetterContent
     """
     ledger = Ledger()
     for rid in content.numbering:
-        details = [a.split(":", 1)[1] for a in store.accounts_of_record(case, rid)]
-        ledger.add(store.get_record(case, rid), details)
+        ledger.cite(store, case, rid)
     lines = _record_lines(content)
     for line in lines:
         for text, record_ids, names in line.bindings():
