@@ -73,7 +73,13 @@ load = time.perf_counter() - t
 rss1 = rss()
 g = cg.graph
 disk = sum(p.stat().st_size for p in cg.folder.rglob("*") if p.is_file())
-print(json.dumps({"load_s": load, "rss_mb": rss1 - rss0, "edges": g.number_of_edges(),
+# The pages a day's work touches stay resident: 7-hop traces from every start given.
+from tools.trace import TraceRequest, trace
+for start in json.loads(sys.argv[3]):
+    if start in g:
+        trace(cg, TraceRequest(addresses=[start], hops=7))
+print(json.dumps({"load_s": load, "rss_mb": rss1 - rss0, "traced_rss_mb": rss() - rss0,
+                  "edges": g.number_of_edges(),
                   "nodes": g.number_of_nodes(), "moves": g.number_of_moves(),
                   "disk_bytes": disk, "process_s": time.perf_counter() - t0}))
 """
@@ -188,8 +194,10 @@ def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_ur
 
     # `tergeu ingest` built the arrays; built again here from the store to time it.
     shutil.rmtree(home / "graphs", ignore_errors=True)
-    first = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url], env))
-    mapped = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url], env))
+    starts = _starts(truth)[:args.starts]
+    first = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url, "[]"], env))
+    mapped = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url, json.dumps(starts)],
+                             env))
     per_edge = mapped["disk_bytes"] / max(mapped["edges"], 1)
     if args.skip_networkx:
         nx_ref = "networkx graph not built (--skip-networkx)"
@@ -200,7 +208,9 @@ def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_ur
                   f"built in {old['load_s']:.1f} s")
     row(f"trace graph ({mapped['edges']:,} edges, {mapped['moves']:,} transfers)",
         f"{per_edge:,.0f} B/edge on disk ({mapped['disk_bytes'] / 2**20:.0f} MB, memory-mapped);"
-        f" {mapped['rss_mb']:.0f} MB resident after mapping", nx_ref)
+        f" {mapped['rss_mb']:.1f} MB resident after mapping"
+        f" ({mapped['rss_mb'] * 2**20 / max(mapped['edges'], 1):,.0f} B/edge),"
+        f" {mapped['traced_rss_mb']:.1f} MB after {len(starts)} traces of 7 hops", nx_ref)
     row("loading that graph in a process", f"{mapped['load_s']:.2f} s mapped "
         f"(built from the store and written in {first['load_s']:.1f} s, by `tergeu ingest`)",
         f"python -c pass {pass_s:.2f} s")
@@ -295,10 +305,7 @@ def _traces(home: Path, db_url: str, truth: dict[str, object], n: int) -> tuple[
 
     store = connect_store(db_url, home / "evidence")
     cg = load_case_graph(store, "demo")
-    shops = truth["shops"]
-    assert isinstance(shops, list)
-    starts = [s["treasury"] for s in shops] + [w for s in shops for w in s["payment_wallets"]]
-    starts = [s for s in starts if s in cg.graph][:n]
+    starts = [s for s in _starts(truth) if s in cg.graph][:n]
     ours, plain = [], []
     for s in starts:
         t = time.perf_counter()
@@ -310,6 +317,13 @@ def _traces(home: Path, db_url: str, truth: dict[str, object], n: int) -> tuple[
     return (f"p50 {pct(ours, 50):.1f} ms, p95 {pct(ours, 95):.1f} ms over {len(starts)} starts",
             f"plain breadth-first walk, 7 hops: p50 {pct(plain, 50):.1f} ms, "
             f"p95 {pct(plain, 95):.1f} ms")
+
+
+def _starts(truth: dict[str, object]) -> list[str]:
+    """The shops' treasuries and payment wallets, where an analyst starts a trace."""
+    shops = truth["shops"]
+    assert isinstance(shops, list)
+    return [s["treasury"] for s in shops] + [w for s in shops for w in s["payment_wallets"]]
 
 
 def _walk(g: object, start: str, hops: int) -> int:
