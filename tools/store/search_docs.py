@@ -32,8 +32,10 @@ def _pending(case: str, key: str, kinds: Sequence[str]) -> Select[Any]:
 
 def count_pending(conn: Connection, case: str, key: str, kinds: Sequence[str]) -> int:
     """Records of `kinds` with text that the index `key` does not hold yet."""
+    # Unordered: ordered by id, SQLite walks every record of the case (a million transfers)
+    # by the primary key instead of the records of these kinds (6 s → 0.1 s at seed scale).
     return conn.execute(select(func.count()).select_from(
-        _pending(case, key, kinds).subquery())).scalar() or 0
+        _pending(case, key, kinds).order_by(None).subquery())).scalar() or 0
 
 
 def pending_records(conn: Connection, case: str, key: str, kinds: Sequence[str]
