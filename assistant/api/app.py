@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
+from assistant.agent.guards import ModelServerError
 from assistant.api.deps import UserDep
 from assistant.api.limits import BodyLimit, DeniedLog
 from assistant.api.routes import (
@@ -30,7 +31,7 @@ from assistant.audit import SERVER, is_lock_error
 from assistant.config import get_settings
 from assistant.users import User
 from assistant.wiring import audit_trail, shared_store
-from tools.errors import NoTransfersError
+from tools.errors import NoTransfersError, RecordNotFoundError, TergeuError
 from tools.letters.facts import LetterError
 from tools.watch.store import WatchError
 
@@ -39,9 +40,13 @@ log = logging.getLogger(__name__)
 DENIED = (401, 403, 404)
 MAX_JSON_BODY = 1 << 20  # a question is 2,000 characters; a trace request a few addresses
 BUSY = "the case store is busy with an import; try again in a minute"
-# The engine's errors a request can meet, by the HTTP status that says them.
-ERROR_STATUS: dict[type[Exception], int] = {NoTransfersError: 404, WatchError: 422,
-                                            LetterError: 422}
+# The errors a request can meet, by the HTTP status that says them; the first type that
+# matches wins. A model server that times out, cannot be reached or answers an error is the
+# server's failure, not the user's (503); any other error of the engine (evidence missing from
+# the vault, say) is a 500 that still says what went wrong.
+ERROR_STATUS: dict[type[Exception], int] = {NoTransfersError: 404, RecordNotFoundError: 404,
+                                            WatchError: 422, LetterError: 422,
+                                            ModelServerError: 503, TergeuError: 500}
 
 
 def create_app() -> FastAPI:

@@ -25,7 +25,6 @@ from assistant.services.deconflict import deconflict_case
 from assistant.services.overview import overview as case_overview_of
 from assistant.services.records import record_with_source
 from assistant.wiring import search_index
-from tools.errors import RecordNotFoundError, TergeuError
 from tools.ingest.pipeline import ingest_paths
 from tools.models import CaseStats, IngestReport, Record
 from tools.neighbours import Neighbours, record_neighbours
@@ -64,10 +63,7 @@ def get_neighbours(case: CaseDep, record_id: Annotated[str, Path()], store: Stor
     """The chat around a message, the statement rows around a row, the transfers that brought
     money to a transfer's sender and took it on from its receiver."""
     audit.append(case, user.name, "record_open", {"record": record_id, "neighbours": n})
-    try:
-        return record_neighbours(store, case, record_id, n)
-    except RecordNotFoundError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return record_neighbours(store, case, record_id, n)
 
 
 @router.get("/{case}/records/{record_id:path}", response_model=RecordPublic)
@@ -75,12 +71,7 @@ def get_record(case: CaseDep, record_id: Annotated[str, Path()], store: StoreDep
                user: UserDep, audit: AuditDep) -> RecordPublic:
     """A record, its source (file, SHA-256, locator) and the evidence text at the locator."""
     audit.append(case, user.name, "record_open", {"record": record_id})
-    try:
-        found = record_with_source(store, case, record_id)
-    except RecordNotFoundError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
-    except TergeuError as exc:
-        raise HTTPException(status_code=500, detail=str(exc)) from exc
+    found = record_with_source(store, case, record_id)
     return RecordPublic(**found.record.model_dump(), accounts=found.accounts,
                         source_text=found.excerpt)
 

@@ -39,10 +39,7 @@ def ask(case: CaseDep, body: Question, store: StoreDep, settings: SettingsDep,
         model: ModelDep, user: UserDep) -> Answer:
     """Ask the case a question; citations carry `verified`, never presented unchecked.
     503 when the model server fails (times out, cannot be reached, answers an error)."""
-    try:
-        return ask_case(settings, store, case, body.question, body.session, user.name, model)
-    except ModelServerError as exc:
-        raise HTTPException(status_code=503, detail=str(exc)) from exc
+    return ask_case(settings, store, case, body.question, body.session, user.name, model)
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse)

@@ -170,11 +170,8 @@ def chat_completions(body: ChatCompletionRequest, store: StoreDep, settings: Set
         return StreamingResponse(_chunks(events, reply_id, created, case),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
-    try:
-        answer = ask_case(settings, store, case, question, None, user.name, model, history,
-                          via="openai")
-    except ModelServerError as exc:
-        raise HTTPException(status_code=503, detail=str(exc)) from exc
+    answer = ask_case(settings, store, case, question, None, user.name, model, history,
+                      via="openai")
     return ChatCompletion(id=reply_id, created=created, model=case,
                           choices=[ChatChoice(message=ChatChoiceMessage(content=answer.answer))],
                           tergeu=answer)

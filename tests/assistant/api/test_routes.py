@@ -64,6 +64,8 @@ def test_record_with_its_source_text(client, home):
     assert body["accounts"]
     r = client.get("/api/cases/demo/records/tg:1/999")
     assert (r.status_code, r.json()) == (404, {"detail": "no record 'tg:1/999' in case 'demo'"})
+    around = client.get("/api/cases/demo/records/tg:1/999/neighbours")
+    assert (around.status_code, around.json()) == (404, r.json())
 
 
 def test_trace_lookup_and_search(client, home):
