@@ -133,16 +133,17 @@ def payments_into(store: CaseStore, case: str, iban: str) -> list[PaymentMatch]:
         handed = shop_sightings_between(conn, case, start, end, ("card:", "phone:"))
         amounts = {_decimal(r.amount) for r in rows}
         fields = dict(record_fields(conn, case, sorted({h.record_id for h in handed})))
-        out: list[PaymentMatch] = []
-        for h in handed:
-            data = fields.get(h.record_id, {})
-            asked = set(tenge_amounts(str(data.get("text") or ""))) & amounts
-            asked_at = _when(data, None)
-            if not asked or asked_at is None:
-                continue
+        # Every handout is matched against this statement's rows, read once: a seed-sized
+        # case hands out thousands of cards in a statement's months.
+        paying = _Rows(rows, dict(record_fields(conn, case, [r.record_id for r in rows])))
+    out: list[PaymentMatch] = []
+    for h in handed:
+        data = fields.get(h.record_id, {})
+        asked = set(tenge_amounts(str(data.get("text") or ""))) & amounts
+        asked_at = _when(data, None)
+        if asked and asked_at is not None:
             out += [m.model_copy(update={"account": h.account_id})
-                    for m in _rows_paying(conn, case, h.record_id, asked_at, asked)
-                    if m.iban == iban]
+                    for m in paying.matching(h.record_id, asked_at, asked)]
     return sorted(out, key=lambda m: (m.asked_at, m.row_id))
 
 
@@ -156,17 +157,32 @@ def _rows_paying(conn: Connection, case: str, message_id: str, asked_at: datetim
     if not rows:
         return []
     fields = dict(record_fields(conn, case, [r.record_id for r in rows]))
-    found = []
-    for r in rows:
-        data = fields.get(r.record_id, {})
-        paid_at = _when(data, r.ts)
-        if paid_at is None or not (asked_at - CLOCK_SKEW <= paid_at <= asked_at + PAY_WITHIN):
-            continue
-        found.append(PaymentMatch(
-            message_id=message_id, asked=format(_decimal(r.amount), "f"), asked_at=asked_at,
-            row_id=r.record_id, paid_at=paid_at, iban=r.to_address,
-            holder=data.get("payee_name") or None, payer=data.get("payer_name") or None))
-    return found
+    return _Rows(rows, fields).matching(message_id, asked_at, amounts)
+
+
+class _Rows:
+    """Incoming statement rows (`record_id, to_address, amount, ts`) with their fields."""
+
+    def __init__(self, rows: list[Any], fields: dict[str, dict[str, Any]]) -> None:
+        self.rows, self.fields = rows, fields
+
+    def matching(self, message_id: str, asked_at: datetime, amounts: set[Decimal]
+                 ) -> list[PaymentMatch]:
+        """The rows of an asked amount paid within `PAY_WITHIN` of the message."""
+        found = []
+        for r in self.rows:
+            if _decimal(r.amount) not in amounts:
+                continue
+            data = self.fields.get(r.record_id, {})
+            paid_at = _when(data, r.ts)
+            if paid_at is None or not (asked_at - CLOCK_SKEW <= paid_at
+                                       <= asked_at + PAY_WITHIN):
+                continue
+            found.append(PaymentMatch(
+                message_id=message_id, asked=format(_decimal(r.amount), "f"),
+                asked_at=asked_at, row_id=r.record_id, paid_at=paid_at, iban=r.to_address,
+                holder=data.get("payee_name") or None, payer=data.get("payer_name") or None))
+        return found
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, or_, select
+from sqlalchemy import Connection, Row, func, literal_column, or_, select
 
 from tools.store.schema import accounts, records, sightings, transfers
 
@@ -120,7 +120,9 @@ def bank_rows_between(conn: Connection, case: str, start: Any, end: Any) -> Sequ
     return conn.execute(
         select(transfers.c.record_id, transfers.c.from_address, transfers.c.to_address,
                transfers.c.amount, transfers.c.ts)
-        .where(transfers.c.case == case, transfers.c.chain == "bank",
+        # A literal, not a parameter: SQLite uses the partial index `ix_transfers_bank_ts`
+        # only for a condition it can see implies the index's own.
+        .where(transfers.c.case == case, transfers.c.chain == literal_column("'bank'"),
                transfers.c.ts >= start, transfers.c.ts <= end)
     ).all()
 

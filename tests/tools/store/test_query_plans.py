@@ -3,11 +3,13 @@ by a walk over the case's million transfers (SQLite keeps no statistics: its pla
 for a small store as for the seed case, so a small store shows it)."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
 
 from tools.search.index import DEFAULT_KINDS
+from tools.store.accounts import bank_rows_between
 from tools.store.search_docs import count_pending
 from tools.store.transfers import transfers_after
 
@@ -40,3 +42,9 @@ def test_pending_documents_are_counted_through_the_records_kinds(sqlite_store):
     plan = _plan_of(sqlite_store, lambda conn: count_pending(conn, "c", "c", DEFAULT_KINDS))
     assert "ix_records_" in plan, plan
     assert "sqlite_autoindex_records_1 (case=?)" not in plan, plan
+
+
+def test_statement_rows_by_time_are_read_through_the_bank_rows_index(sqlite_store):
+    plan = _plan_of(sqlite_store, lambda conn: bank_rows_between(
+        conn, "c", datetime(2025, 1, 1), datetime(2025, 1, 2)))
+    assert "ix_transfers_bank_ts" in plan, plan
