@@ -98,13 +98,17 @@ class Shop:
 
 
 class _Groups:
-    """Union-find over chat ids and `@handle` keys."""
+    """Union-find over chat ids and `@handle` keys, knowing which groups hold a bot chat."""
 
-    def __init__(self) -> None:
+    def __init__(self, bot_chats: set[str]) -> None:
         self.parent: dict[str, str] = {}
+        self.bot_chats = bot_chats
+        self.has_bot_chat: dict[str, bool] = {}
 
     def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
+        if x not in self.parent:
+            self.parent[x] = x
+            self.has_bot_chat[x] = x in self.bot_chats
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
@@ -114,6 +118,28 @@ class _Groups:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+            self.has_bot_chat[min(ra, rb)] = self.has_bot_chat[ra] or self.has_bot_chat[rb]
+
+    def union_unless_two_shops(self, a: str, b: str) -> None:
+        """Union by weaker evidence (a channel's title, a name in a post's text): never of two
+        groups that each hold a bot chat already, which are two shops — a shop named like a
+        product ("Кристалл", "Снежок") is named in every other shop's menu."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb and not (self.has_bot_chat[ra] and self.has_bot_chat[rb]):
+            self.union(ra, rb)
+
+
+def _longest_named(text: str, names: list[tuple[str, str]]) -> str | None:
+    """The bot chat whose name `text` holds as a whole phrase, the longest when several do
+    ("Полярная Звезда 2" over "Полярная Звезда"); None when none does, or two equally long."""
+    padded = f" {name_key(text)} "
+    found = [(len(key), chat) for key, chat in names if f" {key} " in padded]
+    if not found:
+        return None
+    found.sort(reverse=True)
+    if len(found) > 1 and found[0][0] == found[1][0]:
+        return None
+    return found[0][1]
 
 
 def _shop_name(own: list[Chat]) -> Chat:
@@ -129,45 +155,48 @@ def _shop_name(own: list[Chat]) -> Chat:
 
 
 def link_shops(chats: list[Chat], mentions: list[BotMention]) -> list[Shop]:
-    """The shops the chats and bot mentions make, each chat in exactly one shop."""
-    groups = _Groups()
+    """The shops the chats and bot mentions make, each chat in exactly one shop. The rules
+    apply from the strongest evidence to the weakest; a weak one never joins two shops."""
     by_id = {c.id: c for c in chats}
+    bot_chats = [c for c in chats if c.type == BOT_CHAT]
+    groups = _Groups({c.id for c in bot_chats})
     for c in chats:
         groups.find(c.id)
-    bot_chats = [c for c in chats if c.type == BOT_CHAT]
     names = [(name_key(c.name), c.id) for c in bot_chats if len(name_key(c.name)) >= MIN_NAME]
-
     handles_of: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         handles_of[m.chat].add(m.handle)
+
+    # A bot chat's own messages name its bot (its new handle after a ban).
+    for m in mentions:
+        if (chat := by_id.get(m.chat)) is not None and chat.type == BOT_CHAT:
+            groups.union(chat.id, "@" + m.handle)
+    # A handle spelling a bot chat's name: the longest such name ("Альфа Маркет 2" for
+    # @al_fa_market_2x14_bot, not "Альфа Маркет").
+    stems = [(stem, c.id) for c in bot_chats for stem in _spellings(latin_stem(c.name))
+             if len(stem) >= MIN_NAME]
+    for h in sorted({m.handle for m in mentions}):
+        spelled = _spellings(latin_stem(h))
+        found = sorted(((len(stem), chat) for stem, chat in stems
+                        if any(sp.startswith(stem) for sp in spelled)), reverse=True)
+        if found and (len(found) == 1 or found[0][0] > found[1][0]
+                      or found[0][1] == found[1][1]):
+            groups.union(found[0][1], "@" + h)
+    # A channel advertising one bot is that bot's shop's.
+    for c in chats:
+        if c.type != BOT_CHAT and len(handles_of[c.id]) == 1:
+            groups.union_unless_two_shops(c.id, "@" + next(iter(handles_of[c.id])))
+    # A channel advertising at most one bot, titled with a shop's name.
+    for c in chats:
+        if (c.type in CHANNEL_TYPES and len(handles_of[c.id]) <= 1
+                and (bot_chat := _longest_named(c.name, names)) is not None):
+            groups.union_unless_two_shops(bot_chat, c.id)
+    # A post naming a bot and a shop's name (a market channel advertising several shops).
     for m in mentions:
         chat = by_id.get(m.chat)
-        if chat is None:
-            continue
-        bot = "@" + m.handle
-        if chat.type == BOT_CHAT:
-            groups.union(chat.id, bot)
-            continue
-        if len(handles_of[m.chat]) == 1:
-            groups.union(chat.id, bot)
-        text = f" {name_key(m.text)} "
-        for key, bot_chat in names:
-            if f" {key} " in text:
-                groups.union(bot_chat, bot)
-    for c in chats:
-        if c.type in CHANNEL_TYPES and len(handles_of[c.id]) <= 1:
-            title = f" {name_key(c.name)} "
-            for key, bot_chat in names:
-                if f" {key} " in title:
-                    groups.union(bot_chat, c.id)
-    handles = {m.handle for m in mentions}
-    for c in bot_chats:
-        stems = _spellings(latin_stem(c.name))
-        if min(map(len, stems)) < MIN_NAME:
-            continue
-        for h in handles:
-            if any(s.startswith(stem) for s in _spellings(latin_stem(h)) for stem in stems):
-                groups.union(c.id, "@" + h)
+        if (chat is not None and chat.type != BOT_CHAT
+                and (bot_chat := _longest_named(m.text, names)) is not None):
+            groups.union_unless_two_shops(bot_chat, "@" + m.handle)
 
     members: dict[str, list[str]] = defaultdict(list)
     for key in list(groups.parent):

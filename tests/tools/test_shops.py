@@ -63,6 +63,37 @@ def test_a_bot_chat_whose_name_spells_the_handle_is_linked_without_a_post():
     assert {c.id for s in shops for c in s.chats} == {"tg:1", "tg:2", "tg:3"}
 
 
+def _shop_chats(shops) -> set[frozenset[str]]:
+    return {frozenset(c.id for c in s.chats) for s in shops}
+
+
+def test_shops_named_like_products_stay_apart_from_the_shops_whose_menus_name_them():
+    # "Кристалл" and "Снежок" are drug slang as well as shop names: every other shop's menu
+    # names them. Two shops are never one for a word in a post.
+    chats = [Chat("tg:1", "Кристалл", "bot_chat"), Chat("tg:2", "Снежок", "bot_chat"),
+             Chat("tg:3", "Барыс", "bot_chat"),
+             Chat("tg:11", "Кристалл | Алматы", "public_channel"),
+             Chat("tg:12", "Снежок | Астана", "public_channel"),
+             Chat("tg:13", "Барыс | Шымкент", "public_channel")]
+    mentions = [BotMention("tg:11", "kristall77_bot", "Кристалл 1г — 15 000 ₸ @kristall77_bot"),
+                BotMention("tg:12", "snezhok_kz_bot", "❄️ Снежок и Кристалл 1г @snezhok_kz_bot"),
+                BotMention("tg:13", "barys_bot", "Меф кристалл, снежок — пиши @barys_bot")]
+    assert _shop_chats(link_shops(chats, mentions)) == {
+        frozenset({"tg:1", "tg:11"}), frozenset({"tg:2", "tg:12"}),
+        frozenset({"tg:3", "tg:13"})}
+
+
+def test_a_channel_and_a_handle_go_to_the_shop_of_the_longest_name_they_spell():
+    chats = [Chat("tg:1", "Альфа Маркет", "bot_chat"), Chat("tg:2", "Альфа Маркет 2", "bot_chat"),
+             Chat("tg:11", "Альфа Маркет 2 | Караганда", "public_channel")]
+    mentions = [BotMention("tg:1", "al_fa_marketk39_bot", "@al_fa_marketk39_bot на связи"),
+                BotMention("tg:11", "al_fa_market_2x14_bot", "новый бот @al_fa_market_2x14_bot")]
+    shops = link_shops(chats, mentions)
+    assert {frozenset(c.id for c in s.chats): s.bots for s in shops} == {
+        frozenset({"tg:1"}): ["al_fa_marketk39_bot"],
+        frozenset({"tg:2", "tg:11"}): ["al_fa_market_2x14_bot"]}
+
+
 def test_demo_shops_are_found_by_bot_name_and_channel(small_demo):
     truth, store = small_demo[0], small_demo[1]
     assert truth.shops
