@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +26,12 @@ from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue
 from tools.search.query import glosses, plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
+from tools.search.snapshot_file import (
+    read_snapshot,
+    save_snapshot,
+    snapshot_folder,
+    snapshot_marker,
+)
 from tools.search.text import (
     _WORD,
     CONCEPT_PREFIX,
@@ -57,6 +64,7 @@ from tools.store.search_docs import (
     has_older_documents,
     has_vectors_without_passage,
     hit_sources,
+    index_extent,
     mark_embedded,
     payment_kinds,
     pending_records,
@@ -256,6 +264,7 @@ class SearchIndex:
         """Drop the index, in the store and in Chroma, to make it again."""
         with self.store.transaction() as conn:
             forget_index(conn, self.key)
+        shutil.rmtree(snapshot_folder(self.store, self.key), ignore_errors=True)
         # Emptied rather than dropped: another process's handle on it stays good.
         while ids := self.collection.get(limit=CHROMA_BATCH, include=[])["ids"]:
             self.collection.delete(ids=ids)
@@ -552,12 +561,36 @@ class SearchIndex:
                 self.lock.release()
 
     def _load_bm25(self) -> None:
-        import bm25s
-
         self._load_passages()
         with self.store.engine.connect() as conn:
-            docs = documents(conn, self.key)
             spellings = shop_spellings(conn, self.case)
+            marker = snapshot_marker(FORMAT, index_extent(conn, self.key), spellings)
+        folder = snapshot_folder(self.store, self.key)
+        kept = read_snapshot(folder, marker)
+        if kept is None:
+            with self.store.engine.connect() as conn:
+                docs = documents(conn, self.key)
+            parts, bm25 = self._snapshot_parts(docs)
+            held = (len(docs), docs[0]["record_id"], docs[-1]["record_id"]) if docs else (
+                0, None, None)
+            if marker == snapshot_marker(FORMAT, held, spellings):  # no batch came in between
+                save_snapshot(folder, marker, parts, bm25)
+        else:
+            parts, bm25 = kept
+        docs = parts["docs"]
+        self._snapshot = _Snapshot(
+            docs=docs, bm25=bm25, vocab=parts["vocab"], vocab_sorted=sorted(parts["vocab"]),
+            by_id={d["record_id"]: i for i, d in enumerate(docs)},
+            kind=np.array([d["kind"] for d in docs], dtype=object),
+            shop=np.array([d["shop"] or "" for d in docs], dtype=object),
+            ts=parts["ts"], masks=parts["masks"], role=parts["role"], short=parts["short"],
+            fold=parts["fold"], speaks_for=parts["speaks_for"], posts=parts["posts"],
+            shop_names=_shop_names(spellings))
+
+    def _snapshot_parts(self, docs: list[dict[str, Any]]) -> tuple[dict[str, Any], Any]:
+        """The columns, masks and BM25 index a snapshot is made of (see `snapshot_file`)."""
+        import bm25s
+
         n = len(docs)
         corpus: list[list[str]] = []
         role = np.full(n, "seller", dtype=object)
@@ -611,14 +644,10 @@ class SearchIndex:
         if corpus:
             bm25.index(corpus, show_progress=False)
         vocab = {t for doc in corpus for t in doc} - {PAD}
-        self._snapshot = _Snapshot(
-            docs=docs, bm25=bm25, vocab=vocab, vocab_sorted=sorted(vocab), by_id=by_id,
-            kind=np.array([d["kind"] for d in docs], dtype=object),
-            shop=np.array([d["shop"] or "" for d in docs], dtype=object),
-            ts=np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
-                        dtype=float),
-            masks=masks, role=role, short=short, fold=fold, speaks_for=speaks_for,
-            posts=posts, shop_names=_shop_names(spellings))
+        ts = np.array([as_utc(d["ts"]).timestamp() if d["ts"] else np.nan for d in docs],
+                      dtype=float)
+        return {"docs": docs, "masks": masks, "role": role, "short": short, "fold": fold,
+                "speaks_for": speaks_for, "posts": posts, "vocab": vocab, "ts": ts}, bm25
 
     # --- searching -----------------------------------------------------------------------------
 

@@ -49,6 +49,14 @@ def count_indexed(conn: Connection, key: str) -> int:
                         .where(search_docs.c.case == key)).scalar() or 0
 
 
+def index_extent(conn: Connection, key: str) -> tuple[int, str | None, str | None]:
+    """How many documents the index `key` holds, and its first and last record ids."""
+    n, first, last = conn.execute(
+        select(func.count(), func.min(search_docs.c.record_id), func.max(search_docs.c.record_id))
+        .where(search_docs.c.case == key)).one()
+    return int(n), first, last
+
+
 def forget_index(conn: Connection, key: str) -> None:
     """Drop what the index `key` holds (to index everything again)."""
     conn.execute(delete(search_docs).where(search_docs.c.case == key))
