@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from tools.search.index import DEFAULT_KINDS
 from tools.store.accounts import bank_rows_between
-from tools.store.search_docs import count_pending
+from tools.store.search_docs import count_pending, pending_records
 from tools.store.transfers import transfers_after
 
 
@@ -48,3 +48,10 @@ def test_statement_rows_by_time_are_read_through_the_bank_rows_index(sqlite_stor
     plan = _plan_of(sqlite_store, lambda conn: bank_rows_between(
         conn, "c", datetime(2025, 1, 1), datetime(2025, 1, 2)))
     assert "ix_transfers_bank_ts" in plan, plan
+
+
+def test_pending_documents_are_read_through_the_records_kinds(sqlite_store):
+    plan = _plan_of(sqlite_store,
+                    lambda conn: pending_records(conn, "c", "c", DEFAULT_KINDS))
+    assert "ix_records_" in plan, plan
+    assert "sqlite_autoindex_records_1 (case=?)" not in plan, plan
