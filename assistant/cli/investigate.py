@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -230,8 +231,10 @@ def _print_profile(p: AccountProfile) -> None:
     if p.linked_wallets:
         out.print("  wallets of the same shops: " + ", ".join(p.linked_wallets), markup=False)
     if t := p.trace:
-        ends = "; ".join(f"{a} {r} {amt}" for a, r, amt, _rec in t.endpoints)
-        out.print(f"  money traced: {t.traced} {t.token} → {ends}", markup=False)
+        # Proportional splits leave 18 decimals; a summary line shows cents (`tergeu trace`
+        # gives the exact amounts).
+        ends = "; ".join(f"{a} {r} {Decimal(amt):.2f}" for a, r, amt, _rec in t.endpoints)
+        out.print(f"  money traced: {Decimal(t.traced):.2f} {t.token} → {ends}", markup=False)
     if p.seen_with:
         out.print("  seen with: " + ", ".join(p.seen_with[:10]), markup=False)
 
