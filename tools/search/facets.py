@@ -8,7 +8,7 @@ names things:
   else in a group or personal chat), `service`;
 - its classes: `sale` (a seller naming a drug: posts, menus, price lists), `recruit` (couriers,
   stash-layers, card holders wanted, not a pizza courier), `payment` (payment details handed
-  out), `news` (police and court news);
+  out), `news` (police and court news: see `reports`);
 - `short`: fewer than `MIN_CONTENT_WORDS` words — a button press or a bot's prompt.
 
 A query's facets are the cities and drugs it names and its purpose (sale, recruit, payment):
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tools.search.text import Analysed
+from tools.search.text import Analysed, normalise
 from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
@@ -31,11 +31,16 @@ Purpose = Literal["sale", "recruit", "payment"]
 MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
-_OFF_TOPIC = ("topics:food_delivery", "topics:police")
+FOOD = "topics:food_delivery"
+POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
+# An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News
+# of a seizure names grams or money, not both ("изъято 500 г", "за 300 000 ₸ в неделю").
+_QUANTITY = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
+_PRICE = re.compile(r"\d\s?(?:₸|тг|тенге|k|к)(?![0-9a-zа-яәғқңөұүһі])|\d ?000\b")
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
 _DROPS = re.compile(r"дроп|drop|держател|карт|kart")
@@ -76,26 +81,52 @@ def role_of(kind: str, data: dict[str, Any]) -> Role:
     return "member"
 
 
+def shops_voice(kind: str, data: dict[str, Any], shop_chat: bool) -> bool:
+    """Whether a text is written where a shop speaks: a market's listing, a bot chat (either
+    side), a post of a shop's own channel (or its listing). Whatever words stand in it, such a
+    text is no news. A channel post read as a listing is judged by its channel, like the post.
+    """
+    return (kind == "listing" and data.get("channel_id") is None
+            or data.get("chat_type") == "bot_chat" or shop_chat)
+
+
+def reports(kind: str, data: dict[str, Any], norm: str, analysed: Analysed, role: Role,
+            shop_chat: bool) -> bool:
+    """Whether a text is police or court news: it speaks of the police (arrests, seizures,
+    sentences) and is not a shop's. The class is earned by who writes, not by a word: a shop's
+    post or bot message stays an offer however many police words are put in it ("this card
+    belongs to a police officer"), and an offer's register (an amount and its price beside a
+    drug) is an offer wherever it is posted."""
+    if POLICE not in analysed.concepts or shops_voice(kind, data, shop_chat):
+        return False
+    offering = (role == "seller" and bool(analysed.of("drugs"))
+                and _QUANTITY.search(norm) is not None and _PRICE.search(norm) is not None)
+    return not offering
+
+
 def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
-               paid: set[str], shop_linked: bool) -> DocFacets:
+               paid: set[str], shop_linked: bool, shop_chat: bool = False) -> DocFacets:
     """The role, classes and shortness of one message or listing.
 
     Args:
         paid: kinds of payment details (card, phone, iban, tron…) the record hands out.
         shop_linked: whether an @bot it names, or its chat, belongs to a shop that has a bot.
+        shop_chat: whether its chat itself is a shop's (a channel of a shop that has a bot):
+            an @bot named in a text is no proof of who wrote it, its chat is.
     """
     role = role_of(kind, data)
     concepts = analysed.concepts
-    off_topic = any(c in concepts for c in _OFF_TOPIC)
+    norm = text.lower()
     classes: set[str] = set()
-    if "topics:police" in concepts:
+    if reports(kind, data, normalise(text), analysed, role, shop_chat):
         classes.add("news")
+    # Food delivery and police news offer, recruit and hand out nothing of the drug trade.
+    off_topic = FOOD in concepts or "news" in classes
     if LOST_STASH in concepts:
         classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
     if role == "seller" and drug and not off_topic:
         classes.add("sale")
-    norm = text.lower()
     # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
     # керек"): recruiting droppers, whoever posts it.
     cards_wanted = _CARDS.search(norm) is not None and (

@@ -94,8 +94,8 @@ META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
 # v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
-# only beside a job's words.
-FORMAT = META + "v9"
+# only beside a job's words; v10: police news only where no shop speaks (tools/search/facets.py).
+FORMAT = META + "v10"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -516,8 +516,8 @@ class SearchIndex:
                 else chat_shop_id(r.data["channel_id"]) if r.data.get("channel_id") is not None
                 else None)
         chat_shop = chats.get(chat) if chat else None
-        f = doc_facets(r.kind, r.data, text, a, paid,
-                       bool(handles or chat_shop in self._shops_with_bots))
+        shop_chat = chat_shop in self._shops_with_bots
+        f = doc_facets(r.kind, r.data, text, a, paid, bool(handles or shop_chat), shop_chat)
         speaks_for = (handles[0] if handles else chat_shop or shop or chat
                       or f"vendor:{r.data.get('vendor') or r.id}")
         post = r.data.get("message") if r.kind == "listing" else None
