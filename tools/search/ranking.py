@@ -206,6 +206,14 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         return w
 
     is_content = {i: content(i) for i in order}
+    # A query of words alone (no drug, city, purpose or shop in it: "велосипед", a name) that
+    # no shop's text holds while other texts do asks for those: the shops' texts that match
+    # it only by meaning do not take the first places.
+    words_only = not (wanted.drugs or wanted.cities or purposes or shop_named or wanted.buyer
+                      or wanted.lost_stash)
+    if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
+            and any(coverage.get(i, 0.0) > 0 for i in order):
+        is_content = dict.fromkeys(order, False)
 
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
