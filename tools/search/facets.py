@@ -44,9 +44,13 @@ _PRICE = re.compile(r"\d\s?(?:₸|тг|тенге|k|к)(?![0-9a-zа-яәғқңө
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
 _DROPS = re.compile(r"дроп|drop|держател|карт|kart")
-# Couriers, stash-layers, warehouse hands wanted.
-_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|склад|минер|минёр|kladmen|kurer|"
-                       r"фасовщик|перевозчик")
+# Couriers and stash-layers wanted; warehouse hands and packers; drivers carrying "parcels"
+# between cities: three jobs an analyst tells apart ("закладчик" is not "склад").
+_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|курер|минер|минёр|"
+                       r"kladmen|kurer|zakladchik")
+_WAREHOUSE = re.compile(r"склад(?!чик)|фасовщик|фасовк|sklad|fasovshchik")
+_DRIVERS = re.compile(r"перевозчик|водител|perevozchik|voditel")
+JOB_KINDS = {"couriers": _COURIERS, "warehouse": _WAREHOUSE, "drivers": _DRIVERS}
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
@@ -140,8 +144,7 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("recruit")
         if cards_wanted or _DROPS.search(norm) is not None:
             classes.add("drops")
-        if _COURIERS.search(norm) is not None:
-            classes.add("couriers")
+        classes |= {kind for kind, words in JOB_KINDS.items() if words.search(norm)}
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
@@ -169,9 +172,10 @@ class QueryFacets:
     trade: bool = True
     # Whether it is in the buyer's own words ("төледім", "оплатил"): it looks for those.
     buyer: bool = False
-    # Whether it asks for droppers (cards, their holders), or for couriers, among recruiting.
+    # Whether it asks for droppers (cards, their holders), among recruiting; and which of the
+    # other jobs (`JOB_KINDS`: couriers, warehouse, drivers).
     drops: bool = False
-    couriers: bool = False
+    jobs: frozenset[str] = frozenset()
     # Whether it asks about the police (arrests, seizures, sentences): news answers it.
     police: bool = False
     # The other drug its slang may be, asked for after its own ("кристалл": alpha-PVP).
@@ -209,10 +213,10 @@ def read_query(analysed: Analysed) -> QueryFacets:
     buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
-    couriers = purpose == "recruit" and any(
-        _COURIERS.search(t) is not None for t in analysed.tokens)
+    jobs = frozenset(kind for kind, words in JOB_KINDS.items() if purpose == "recruit" and any(
+        words.search(t) is not None for t in analysed.tokens))
     return QueryFacets(analysed.of("cities"), drugs, purpose,
                        trade=not elsewhere and not buyer and not lost_stash,
-                       buyer=buyer, drops=drops, couriers=couriers,
+                       buyer=buyer, drops=drops, jobs=jobs,
                        police="topics:police" in concepts, lost_stash=lost_stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs])

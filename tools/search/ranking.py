@@ -12,9 +12,10 @@ A candidate's weight is the sum of what it matches of the query:
   about the police, or whoever wrote of a stash not found for a query about one ("ненаход");
   for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
   details, a text that is neither keeps half its drug and city weight;
-- the shop named (2), droppers or couriers when those are asked for (1);
+- the shop named (2), droppers, couriers, warehouse hands or drivers when those are asked
+  for (1 each);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
-  alphabet): a name, a number, "залог", "скидка"; as much again for a text that holds every
+  alphabet and as the other languages say them: "скидка" is "жеңілдік"): a name, a number, "залог", "скидка"; as much again for a text that holds every
   rare one the lexicon does not know (a name, a number, a company) and most of the rest;
 - for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
   an order's invoice names the drug too, but it is not what is offered.
@@ -150,7 +151,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     payment = masks.get(("class", "payment"), none)
     news = masks.get(("class", "news"), none)
     drops = masks.get(("class", "drops"), none)
-    couriers = masks.get(("class", "couriers"), none)
+    jobs = {kind: masks.get(("class", kind), none) for kind in wanted.jobs}
     lost_stash = masks.get(("class", "lost_stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
@@ -199,8 +200,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
             w -= PAYMENT_COST
         if wanted.drops and drops[i]:
             w += 1
-        if wanted.couriers and couriers[i]:
-            w += 1
+        w += sum(bool(mask[i]) for mask in jobs.values())
         if wanted.trade and news[i]:
             w -= NEWS_COST
         return w

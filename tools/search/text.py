@@ -223,6 +223,9 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # Each part of a hyphenated word is a word too: "Курьер-кладмен" is a кладмен (parts of
     # five letters or more: "Усть-", "-pvp" would match too much).
     parts = {p for w in stems if "-" in w for p in w.split("-") if len(p) > 4 and not p.isdigit()}
+    # A code of letters and digits is written with or without its hyphen ("TRC-20" and "TRC20",
+    # "4-MMC", "AK-47"): both spellings are the hyphenless one too.
+    parts |= {w.replace("-", "") for w in stems if "-" in w and any(c.isdigit() for c in w)}
     tokens += [search_stem(p[:MAX_WORD_CHARS]) for p in sorted(parts)]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
