@@ -8,7 +8,8 @@ names things:
   else in a group or personal chat), `service`;
 - its classes: `sale` (a seller naming a drug: posts, menus, price lists), `recruit` (couriers,
   stash-layers, card holders wanted, not a pizza courier), `payment` (payment details handed
-  out), `news` (police and court news: see `reports`);
+  out; `details` when it hands one out, not only names how a shop is paid), `news` (police
+  and court news: see `reports`);
 - `short`: fewer than `MIN_CONTENT_WORDS` words — a button press or a bot's prompt.
 
 A query's facets are the cities and drugs it names and its purpose (sale, recruit, payment):
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tools.search.text import Analysed, normalise
+from tools.search.text import Analysed, normalise, number_tokens
 from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
@@ -54,6 +55,20 @@ JOB_KINDS = {"couriers": _COURIERS, "warehouse": _WAREHOUSE, "drivers": _DRIVERS
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
+# A wallet or an IBAN by its shape (a card or a phone: `number_tokens`), checksum or not: what
+# an invoice hands out.
+_DETAIL = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\b0x[0-9a-fA-F]{40}\b|\bbc1[0-9a-z]{20,}\b|"
+                     r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I)
+# The kind of payment detail a query's word asks for (tools/payments.py names the kinds): a card,
+# a phone number (Kaspi "по номеру"), an IBAN or account, a crypto wallet.
+PAY_KINDS = {
+    "card": re.compile(r"карт|card|kart|visa|mastercard"),
+    "phone": re.compile(r"номер|нөмір|телефон|phone|nomer"),
+    "iban": re.compile(r"iban|иба|счет|шот"),
+    "tron": re.compile(r"usdt|trc|tron|трон|кошел|wallet|әмиян|крипт|crypto|kripta|koshel"),
+    "btc": re.compile(r"btc|bitcoin|биткоин|биткойн|крипт|crypto"),
+    "eth": re.compile(r"eth|ether|эфир|erc"),
+}
 _WANTED = re.compile(r"нужн|нужен|nuzhn|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|"
                      r"wanted")
 
@@ -151,6 +166,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
             role == "seller" and shop_linked and _PAYMENT_NOUNS.search(norm) is not None)):
         classes.add("payment")
+    if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
+                                 or _DETAIL.search(text) is not None):
+        # It hands a detail out (an invoice, a new card), not only says how a shop is paid.
+        classes.add("details")
     if "sale" in classes and _PRICED.search(norm) is not None:
         # A menu or a post with amounts and prices: more of an offer than a shop's greeting.
         classes.add("priced")
@@ -176,6 +195,8 @@ class QueryFacets:
     # other jobs (`JOB_KINDS`: couriers, warehouse, drivers).
     drops: bool = False
     jobs: frozenset[str] = frozenset()
+    # Which kinds of payment detail it asks for, among payment details (`PAY_KINDS`).
+    pay_kinds: frozenset[str] = frozenset()
     # Whether it asks about the police (arrests, seizures, sentences): news answers it.
     police: bool = False
     # The other drug its slang may be, asked for after its own ("кристалл": alpha-PVP).
@@ -215,8 +236,10 @@ def read_query(analysed: Analysed) -> QueryFacets:
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
     jobs = frozenset(kind for kind, words in JOB_KINDS.items() if purpose == "recruit" and any(
         words.search(t) is not None for t in analysed.tokens))
+    pay_kinds = frozenset(kind for kind, words in PAY_KINDS.items() if purpose == "payment" and any(
+        words.match(t) is not None for t in analysed.tokens))
     return QueryFacets(analysed.of("cities"), drugs, purpose,
                        trade=not elsewhere and not buyer and not lost_stash,
-                       buyer=buyer, drops=drops, jobs=jobs,
+                       buyer=buyer, drops=drops, jobs=jobs, pay_kinds=pay_kinds,
                        police="topics:police" in concepts, lost_stash=lost_stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs])

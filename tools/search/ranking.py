@@ -13,12 +13,13 @@ A candidate's weight is the sum of what it matches of the query:
   for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
   details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers, couriers, warehouse hands or drivers when those are asked
-  for (1 each);
+  for (1 each), the kind of payment detail asked for (a card, a wallet, an IBAN: 0.5);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
   alphabet and as the other languages say them: "скидка" is "жеңілдік"): a name, a number, "залог", "скидка"; as much again for a text that holds every
   rare one the lexicon does not know (a name, a number, a company) and most of the rest;
 - for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
-  an order's invoice names the drug too, but it is not what is offered.
+  an order's invoice names the drug too, but it is not what is offered (a priced offer that
+  says how it is paid, handing out nothing, is an offer).
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
 query is in the buyer's words, or any text of a stash not found when the query is about one)
@@ -46,6 +47,8 @@ PURPOSE_WEIGHT = 2.0
 SHOP_WEIGHT = 2.0
 WORDS_WEIGHT = 2.0
 PRICED_WEIGHT = 0.5
+# A payment detail of the kind asked for (an IBAN asked, an IBAN handed out, however named).
+PAY_KIND_WEIGHT = 0.5
 # The share of the drug's weight the other drug a query's slang may be has ("кристалл":
 # mephedrone, or alpha-PVP after it).
 MAYBE_SHARE = 0.5
@@ -152,6 +155,10 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     news = masks.get(("class", "news"), none)
     drops = masks.get(("class", "drops"), none)
     jobs = {kind: masks.get(("class", kind), none) for kind in wanted.jobs}
+    pay_kinds = {kind: masks.get(("payment", kind), none) for kind in wanted.pay_kinds}
+    # Payment details handed out (a card, a wallet): an invoice, not a priced offer that says
+    # how it is paid ("1г — 15 000 ₸, оплата USDT").
+    handed = masks.get(("class", "details"), none)
     lost_stash = masks.get(("class", "lost_stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
@@ -196,11 +203,13 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         w += WORDS_WEIGHT * coverage.get(i, 0.0)
         if sale and wanted.drugs and priced[i]:
             w += PRICED_WEIGHT
-        if payment[i] and (sale or (wanted.purpose is None and shop_named)):
+        if payment[i] and (handed[i] or not priced[i]) and (
+                sale or (wanted.purpose is None and shop_named)):
             w -= PAYMENT_COST
         if wanted.drops and drops[i]:
             w += 1
         w += sum(bool(mask[i]) for mask in jobs.values())
+        w += PAY_KIND_WEIGHT * any(bool(mask[i]) for mask in pay_kinds.values())
         if wanted.trade and news[i]:
             w -= NEWS_COST
         return w
