@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tools.search.text import Analysed, normalise, number_tokens
+from tools.search.text import CONCEPT_PREFIX, Analysed, normalise, number_tokens
 from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
@@ -163,8 +163,14 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
+    # A card or a wallet written out, checksum or not (a bot's invoice in a seized chat).
+    shaped = _DETAIL.search(text) is not None or any(
+        t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(norm))
+    # A shop speaks: its bot (a bot chat's other side is a shop's bot), its channel, an @bot.
+    shop = shop_linked or data.get("chat_type") == "bot_chat"
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and shop_linked and _PAYMENT_NOUNS.search(norm) is not None)):
+            role == "seller" and (shop or shaped)
+            and _PAYMENT_NOUNS.search(norm) is not None)):
         classes.add("payment")
     if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
                                  or _DETAIL.search(text) is not None):

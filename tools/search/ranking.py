@@ -172,6 +172,10 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
             return bool(lost_stash[i])
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
+        if not wanted.trade and not wanted.police:
+            # Asked about pizza couriers, a phone or the weather: the drug trade's texts are
+            # not what is asked for, whatever words they share ("курьер").
+            return not snap.short[i] and snap.role[i] == "seller" and not trade[i]
         return (not snap.short[i] and snap.role[i] == "seller"
                 and (not wanted.trade or bool(trade[i])))
 
