@@ -35,6 +35,10 @@ _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 FOOD = "topics:food_delivery"
 POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
+# What a query asks about when it is not the drug trade (without a drug in it).
+ELSEWHERE = ("topics:food_delivery", "topics:phones", "topics:market", "topics:household",
+             "topics:everyday")
+JOB_TOPIC = "topics:job"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
@@ -209,13 +213,18 @@ class QueryFacets:
     maybe_drugs: list[str] = field(default_factory=list)
     # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
     lost_stash: bool = False
+    # What else it asks about, when not the drug trade: food delivery, phones, a flea market,
+    # everyday news (concepts, "topics:food_delivery"); and whether it asks for a job.
+    topics: list[str] = field(default_factory=list)
+    job: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities]
                 + [f"drug:{d}" for d in self.drugs + self.maybe_drugs]
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
                 + (["purpose:news"] if self.police else [])
-                + (["topic:lost_stash"] if self.lost_stash else []))
+                + (["topic:lost_stash"] if self.lost_stash else [])
+                + [f"topic:{t.split(':', 1)[1]}" for t in self.topics])
 
 
 def read_query(analysed: Analysed) -> QueryFacets:
@@ -224,9 +233,8 @@ def read_query(analysed: Analysed) -> QueryFacets:
     concepts = analysed.concepts
     drugs = analysed.of("drugs")
     purposes = set(analysed.of("purposes"))
-    elsewhere = "topics:police" in concepts or not drugs and any(c in concepts for c in (
-        "topics:food_delivery", "topics:phones", "topics:market", "topics:household",
-        "topics:everyday"))
+    elsewhere = "topics:police" in concepts or not drugs and any(c in concepts for c in
+                                                                   ELSEWHERE)
     purpose: Purpose | None = None
     if elsewhere:
         purpose = None
@@ -248,4 +256,6 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        trade=not elsewhere and not buyer and not lost_stash,
                        buyer=buyer, drops=drops, jobs=jobs, pay_kinds=pay_kinds,
                        police="topics:police" in concepts, lost_stash=lost_stash,
-                       maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs])
+                       maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
+                       topics=sorted(c for c in concepts if c in ELSEWHERE) if elsewhere else [],
+                       job="topics:job" in concepts or "recruit" in purposes)

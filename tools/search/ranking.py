@@ -9,7 +9,9 @@ A candidate's weight is the sum of what it matches of the query:
   details count the drug and city of the order they answer (`order:drug:…`,
   tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, police news for a query
-  about the police, or whoever wrote of a stash not found for a query about one ("ненаход");
+  about the police, whoever wrote of a stash not found for a query about one ("ненаход"), the
+  texts of what a query about something else asks about (food delivery, phones: a job offered
+  there costs 1 unless a job is asked for);
   for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
   details, a text that is neither keeps half its drug and city weight;
 - the shop named (2), droppers, couriers, warehouse hands or drivers when those are asked
@@ -35,8 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.search.facets import QueryFacets
+from tools.search.facets import JOB_TOPIC, QueryFacets
 from tools.search.query import Term, idf
+from tools.search.text import CONCEPT_PREFIX
 
 if TYPE_CHECKING:
     from tools.search.index import _Snapshot
@@ -143,6 +146,17 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
     return {int(i): float(h) for i, h in zip(wanted, held, strict=True) if h > 0}
 
 
+def holders(snap: _Snapshot, token: str, candidates: Sequence[int]) -> set[int]:
+    """The candidates whose tokens hold `token` (a concept: "§topics:food_delivery"), from the
+    BM25 index's postings."""
+    col = snap.bm25.vocab_dict.get(token)
+    if col is None or not candidates:
+        return set()
+    scores: dict[str, Any] = snap.bm25.scores
+    posting = scores["indices"][scores["indptr"][col] : scores["indptr"][col + 1]]
+    return {int(i) for i in np.intersect1d(posting, np.asarray(candidates, dtype=np.int64))}
+
+
 def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                facets: dict[int, list[str]], wanted: QueryFacets, coverage: dict[int, float],
                k: int) -> list[int]:
@@ -164,6 +178,16 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     for name in TRADE_CLASSES:
         trade |= masks.get(("class", name), none)
     shop_named = any(f.startswith("shop:") for i in order for f in facets[i])
+    # Asked about pizza, phones or a flea market: the texts of that (a pizzeria's menu before
+    # its courier jobs, unless a job is asked for).
+    # (Their facet "topic:…" weighs as a purpose.)
+    on_topic: set[int] = set()
+    for topic in wanted.topics:
+        for i in holders(snap, CONCEPT_PREFIX + topic, order) - on_topic:
+            on_topic.add(i)
+            facets[i].append(f"topic:{topic.split(':', 1)[1]}")
+    jobs_offered = (holders(snap, CONCEPT_PREFIX + JOB_TOPIC, order)
+                    if wanted.topics and not wanted.job else set())
     sale = wanted.purpose == "sale"
     purposes = wanted.purpose is not None or wanted.police
 
@@ -216,6 +240,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         w += PAY_KIND_WEIGHT * any(bool(mask[i]) for mask in pay_kinds.values())
         if wanted.trade and news[i]:
             w -= NEWS_COST
+        if i in jobs_offered:
+            w -= OTHER_COST
         return w
 
     is_content = {i: content(i) for i in order}
