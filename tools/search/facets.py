@@ -167,14 +167,11 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
-    # A card or a wallet written out, checksum or not (a bot's invoice in a seized chat).
-    shaped = _DETAIL.search(text) is not None or any(
-        t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(norm))
     # A shop speaks: its bot (a bot chat's other side is a shop's bot), its channel, an @bot.
     shop = shop_linked or data.get("chat_type") == "bot_chat"
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and (shop or shaped)
-            and _PAYMENT_NOUNS.search(norm) is not None)):
+            role == "seller" and _PAYMENT_NOUNS.search(norm) is not None
+            and (shop or _shaped(text, norm)))):
         classes.add("payment")
     if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
                                  or _DETAIL.search(text) is not None):
@@ -185,6 +182,13 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("priced")
     short = len(_WORDS.findall(text)) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
+
+
+def _shaped(text: str, norm: str) -> bool:
+    """Whether a card or a wallet is written out, checksum or not (an invoice in a seized
+    chat holds made-up or mistyped numbers too)."""
+    return _DETAIL.search(text) is not None or any(
+        t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(norm))
 
 
 def handles_in(text: str) -> list[str]:
