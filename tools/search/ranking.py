@@ -17,8 +17,9 @@ A candidate's weight is the sum of what it matches of the query:
 - the shop named (2), droppers, couriers, warehouse hands or drivers when those are asked
   for (1 each), the kind of payment detail asked for (a card, a wallet, an IBAN: 0.5);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
-  alphabet and as the other languages say them: "скидка" is "жеңілдік"): a name, a number, "залог", "скидка"; as much again for a text that holds every
-  rare one the lexicon does not know (a name, a number, a company) and most of the rest;
+  alphabet and as the other languages say them: "скидка" is "жеңілдік"; not the words of its
+  purpose again): a name, a number, "залог", "скидка"; as much again for a text that holds
+  every rare one the lexicon does not know (a name, a number, a company) and most of the rest;
 - for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
   an order's invoice names the drug too, but it is not what is offered (a priced offer that
   says how it is paid, handing out nothing, is an offer).
