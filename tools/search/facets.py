@@ -237,8 +237,11 @@ def read_query(analysed: Analysed) -> QueryFacets:
     concepts = analysed.concepts
     drugs = analysed.of("drugs")
     purposes = set(analysed.of("purposes"))
-    elsewhere = "topics:police" in concepts or not drugs and any(c in concepts for c in
-                                                                   ELSEWHERE)
+    # A phone beside a payment word is the number to pay to ("телефон Kaspi", "номер
+    # телефона для оплаты"), not a phone for sale.
+    topics = [c for c in ELSEWHERE if c in concepts
+              and not (c == "topics:phones" and "payment" in purposes)]
+    elsewhere = "topics:police" in concepts or not drugs and bool(topics)
     purpose: Purpose | None = None
     if elsewhere:
         purpose = None
@@ -261,5 +264,5 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        buyer=buyer, drops=drops, jobs=jobs, pay_kinds=pay_kinds,
                        police="topics:police" in concepts, lost_stash=lost_stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
-                       topics=sorted(c for c in concepts if c in ELSEWHERE) if elsewhere else [],
+                       topics=sorted(topics) if elsewhere else [],
                        job="topics:job" in concepts or "recruit" in purposes)
