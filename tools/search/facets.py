@@ -143,8 +143,9 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     classes: set[str] = set()
     if reports(kind, data, normalise(text), analysed, role, shop_chat):
         classes.add("news")
-    # Food delivery and police news offer, recruit and hand out nothing of the drug trade.
-    off_topic = FOOD in concepts or "news" in classes
+    # Food delivery and police news offer, recruit and hand out nothing of the drug trade; a
+    # word of food put into a shop's own post or bot message takes nothing from it either.
+    off_topic = (FOOD in concepts and not shops_voice(kind, data, shop_chat)) or "news" in classes
     if LOST_STASH in concepts:
         classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
