@@ -619,23 +619,50 @@ class Composer:
         if res is None or not res.hits:
             self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
             return
-        self.say(_p("search_intro", self.lang, query=_safe(self.question)))
-        for h in self._asked_hits(res.hits, out.texts)[:6]:
-            self.fact(_p("hit", self.lang, m=out.marker(h.record_id),
+        news_asked = "purpose:news" in res.facets
+        hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        # Police news names the city and drug asked, no offer does: the answer says so, and
+        # shows the news as news.
+        only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
+        self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
+                    query=_safe(self.question)))
+        for h in hits:
+            self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
+                         m=out.marker(h.record_id),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
                          passage=_safe(out.texts.get(h.record_id) or h.passage)))
 
-    def _asked_hits(self, hits: list[Any], texts: dict[str, str] | None = None) -> list[Any]:
-        """The hits that are what the question asks for: those of the city and drug it names
-        (when some are); for one message, the one holding what the question quotes (an order
-        number, an amount, a code) or the kind of payment detail it speaks of, else the best."""
+    def _naming(self, hits: list[Any]) -> tuple[list[Any], bool]:
+        """The hits of the city and drug the question names (when some are), and whether they
+        name every one it names."""
+        complete = True
         for wanted, of in ((set(self.r.cities), "cities"), (set(self.r.drugs), "drugs")):
             if wanted and any(wanted & set(getattr(h, of)) for h in hits):
                 hits = [h for h in hits if wanted & set(getattr(h, of))]
+            elif wanted:
+                complete = False
+        return hits, complete
+
+    def _asked_hits(self, hits: list[Any], texts: dict[str, str] | None = None,
+                    news_asked: bool = False) -> list[Any]:
+        """The hits that are what the question asks for: those of the city and drug it names
+        (when some are), offers before police news, and the news alone when only news names
+        them (unless the question is about the police: then the search's order); for one
+        message, the one holding what the question quotes (an order number, an amount, a code)
+        or the kind of payment detail it speaks of, else the best."""
         if self.r.intent != "message":
+            offers, complete = self._naming([h for h in hits if news_asked or not _news(h)])
+            news, news_complete = self._naming([h for h in hits if not news_asked and _news(h)])
+            asked = bool(self.r.cities or self.r.drugs)
+            if news and (not offers or asked and news_complete and not complete):
+                # No offer (of the city and drug asked): the news, which the answer says is
+                # news.
+                return news
             # Hits far below the best match what the question asks less well than it does.
-            best = max((h.score for h in hits), default=0.0)
-            return [h for h in hits if h.score >= SEARCH_KEEP * best]
+            best = max((h.score for h in offers), default=0.0)
+            shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
+            return shown + (news if asked and news_complete and complete else [])
+        hits, _ = self._naming(hits)
         def out_text(h: Any) -> str:
             return (texts or {}).get(h.record_id) or str(h.passage)
 
@@ -943,6 +970,11 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
 _HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
+
+
+def _news(hit: Any) -> bool:
+    """Whether a search hit is police or court news (tools/search/facets.py earns the class)."""
+    return "news" in (getattr(hit, "classes", None) or [])
 
 
 def _compact(text: str) -> str:

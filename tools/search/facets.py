@@ -8,7 +8,8 @@ names things:
   else in a group or personal chat), `service`;
 - its classes: `sale` (a seller naming a drug: posts, menus, price lists), `recruit` (couriers,
   stash-layers, card holders wanted, not a pizza courier), `payment` (payment details handed
-  out), `news` (police and court news);
+  out; `details` when it hands one out, not only names how a shop is paid), `news` (police
+  and court news: see `reports`);
 - `short`: fewer than `MIN_CONTENT_WORDS` words — a button press or a bot's prompt.
 
 A query's facets are the cities and drugs it names and its purpose (sale, recruit, payment):
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tools.search.text import Analysed
+from tools.search.text import CONCEPT_PREFIX, Analysed, normalise, number_tokens
 from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
@@ -31,20 +32,47 @@ Purpose = Literal["sale", "recruit", "payment"]
 MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
-_OFF_TOPIC = ("topics:food_delivery", "topics:police")
+FOOD = "topics:food_delivery"
+POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
+# What a query asks about when it is not the drug trade (without a drug in it).
+ELSEWHERE = ("topics:food_delivery", "topics:phones", "topics:market", "topics:household",
+             "topics:everyday")
+JOB_TOPIC = "topics:job"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
                      r"\d ?000")
+# An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News
+# of a seizure names grams or money, not both ("изъято 500 г", "за 300 000 ₸ в неделю").
+_QUANTITY = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
+_PRICE = re.compile(r"\d\s?(?:₸|тг|тенге|k|к)(?![0-9a-zа-яәғқңөұүһі])|\d ?000\b")
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
 _DROPS = re.compile(r"дроп|drop|держател|карт|kart")
-# Couriers, stash-layers, warehouse hands wanted.
-_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|склад|минер|минёр|kladmen|kurer|"
-                       r"фасовщик|перевозчик")
+# Couriers and stash-layers wanted; warehouse hands and packers; drivers carrying "parcels"
+# between cities: three jobs an analyst tells apart ("закладчик" is not "склад").
+_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|курер|минер|минёр|"
+                       r"kladmen|kurer|zakladchik")
+_WAREHOUSE = re.compile(r"склад(?!чик)|фасовщик|фасовк|sklad|fasovshchik")
+_DRIVERS = re.compile(r"перевозчик|водител|perevozchik|voditel")
+JOB_KINDS = {"couriers": _COURIERS, "warehouse": _WAREHOUSE, "drivers": _DRIVERS}
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
+# A wallet or an IBAN by its shape (a card or a phone: `number_tokens`), checksum or not: what
+# an invoice hands out.
+_DETAIL = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\b0x[0-9a-fA-F]{40}\b|\bbc1[0-9a-z]{20,}\b|"
+                     r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I)
+# The kind of payment detail a query's word asks for (tools/payments.py names the kinds): a card,
+# a phone number (Kaspi "по номеру"), an IBAN or account, a crypto wallet.
+PAY_KINDS = {
+    "card": re.compile(r"карт|card|kart|visa|mastercard"),
+    "phone": re.compile(r"номер|нөмір|телефон|phone|nomer"),
+    "iban": re.compile(r"iban|иба|счет|шот"),
+    "tron": re.compile(r"usdt|trc|tron|трон|кошел|wallet|әмиян|крипт|crypto|kripta|koshel"),
+    "btc": re.compile(r"btc|bitcoin|биткоин|биткойн|крипт|crypto"),
+    "eth": re.compile(r"eth|ether|эфир|erc"),
+}
 _WANTED = re.compile(r"нужн|нужен|nuzhn|ищу|ищем|керек|куплю|доход|платим|заработ|сдать|оформлен|"
                      r"wanted")
 
@@ -76,26 +104,53 @@ def role_of(kind: str, data: dict[str, Any]) -> Role:
     return "member"
 
 
+def shops_voice(kind: str, data: dict[str, Any], shop_chat: bool) -> bool:
+    """Whether a text is written where a shop speaks: a market's listing, a bot chat (either
+    side), a post of a shop's own channel (or its listing). Whatever words stand in it, such a
+    text is no news. A channel post read as a listing is judged by its channel, like the post.
+    """
+    return (kind == "listing" and data.get("channel_id") is None
+            or data.get("chat_type") == "bot_chat" or shop_chat)
+
+
+def reports(kind: str, data: dict[str, Any], norm: str, analysed: Analysed, role: Role,
+            shop_chat: bool) -> bool:
+    """Whether a text is police or court news: it speaks of the police (arrests, seizures,
+    sentences) and is not a shop's. The class is earned by who writes, not by a word: a shop's
+    post or bot message stays an offer however many police words are put in it ("this card
+    belongs to a police officer"), and an offer's register (an amount and its price beside a
+    drug) is an offer wherever it is posted."""
+    if POLICE not in analysed.concepts or shops_voice(kind, data, shop_chat):
+        return False
+    offering = (role == "seller" and bool(analysed.of("drugs"))
+                and _QUANTITY.search(norm) is not None and _PRICE.search(norm) is not None)
+    return not offering
+
+
 def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
-               paid: set[str], shop_linked: bool) -> DocFacets:
+               paid: set[str], shop_linked: bool, shop_chat: bool = False) -> DocFacets:
     """The role, classes and shortness of one message or listing.
 
     Args:
         paid: kinds of payment details (card, phone, iban, tron…) the record hands out.
         shop_linked: whether an @bot it names, or its chat, belongs to a shop that has a bot.
+        shop_chat: whether its chat itself is a shop's (a channel of a shop that has a bot):
+            an @bot named in a text is no proof of who wrote it, its chat is.
     """
     role = role_of(kind, data)
     concepts = analysed.concepts
-    off_topic = any(c in concepts for c in _OFF_TOPIC)
+    norm = text.lower()
     classes: set[str] = set()
-    if "topics:police" in concepts:
+    if reports(kind, data, normalise(text), analysed, role, shop_chat):
         classes.add("news")
+    # Food delivery and police news offer, recruit and hand out nothing of the drug trade; a
+    # word of food put into a shop's own post or bot message takes nothing from it either.
+    off_topic = (FOOD in concepts and not shops_voice(kind, data, shop_chat)) or "news" in classes
     if LOST_STASH in concepts:
         classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
     if role == "seller" and drug and not off_topic:
         classes.add("sale")
-    norm = text.lower()
     # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
     # керек"): recruiting droppers, whoever posts it.
     cards_wanted = _CARDS.search(norm) is not None and (
@@ -109,19 +164,32 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("recruit")
         if cards_wanted or _DROPS.search(norm) is not None:
             classes.add("drops")
-        if _COURIERS.search(norm) is not None:
-            classes.add("couriers")
+        classes |= {kind for kind, words in JOB_KINDS.items() if words.search(norm)}
     # A phone number is also how a flea-market seller or a pizzeria is called: it is a payment
     # detail when the text speaks of paying.
     paying = "purposes:payment" in concepts
+    # A shop speaks: its bot (a bot chat's other side is a shop's bot), its channel, an @bot.
+    shop = shop_linked or data.get("chat_type") == "bot_chat"
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and shop_linked and _PAYMENT_NOUNS.search(norm) is not None)):
+            role == "seller" and _PAYMENT_NOUNS.search(norm) is not None
+            and (shop or _shaped(text, norm)))):
         classes.add("payment")
+    if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
+                                 or _DETAIL.search(text) is not None):
+        # It hands a detail out (an invoice, a new card), not only says how a shop is paid.
+        classes.add("details")
     if "sale" in classes and _PRICED.search(norm) is not None:
         # A menu or a post with amounts and prices: more of an offer than a shop's greeting.
         classes.add("priced")
     short = len(_WORDS.findall(text)) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
+
+
+def _shaped(text: str, norm: str) -> bool:
+    """Whether a card or a wallet is written out, checksum or not (an invoice in a seized
+    chat holds made-up or mistyped numbers too)."""
+    return _DETAIL.search(text) is not None or any(
+        t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(norm))
 
 
 def handles_in(text: str) -> list[str]:
@@ -138,22 +206,30 @@ class QueryFacets:
     trade: bool = True
     # Whether it is in the buyer's own words ("төледім", "оплатил"): it looks for those.
     buyer: bool = False
-    # Whether it asks for droppers (cards, their holders), or for couriers, among recruiting.
+    # Whether it asks for droppers (cards, their holders), among recruiting; and which of the
+    # other jobs (`JOB_KINDS`: couriers, warehouse, drivers).
     drops: bool = False
-    couriers: bool = False
+    jobs: frozenset[str] = frozenset()
+    # Which kinds of payment detail it asks for, among payment details (`PAY_KINDS`).
+    pay_kinds: frozenset[str] = frozenset()
     # Whether it asks about the police (arrests, seizures, sentences): news answers it.
     police: bool = False
     # The other drug its slang may be, asked for after its own ("кристалл": alpha-PVP).
     maybe_drugs: list[str] = field(default_factory=list)
     # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
     lost_stash: bool = False
+    # What else it asks about, when not the drug trade: food delivery, phones, a flea market,
+    # everyday news (concepts, "topics:food_delivery"); and whether it asks for a job.
+    topics: list[str] = field(default_factory=list)
+    job: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities]
                 + [f"drug:{d}" for d in self.drugs + self.maybe_drugs]
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
                 + (["purpose:news"] if self.police else [])
-                + (["topic:lost_stash"] if self.lost_stash else []))
+                + (["topic:lost_stash"] if self.lost_stash else [])
+                + [f"topic:{t.split(':', 1)[1]}" for t in self.topics])
 
 
 def read_query(analysed: Analysed) -> QueryFacets:
@@ -162,9 +238,11 @@ def read_query(analysed: Analysed) -> QueryFacets:
     concepts = analysed.concepts
     drugs = analysed.of("drugs")
     purposes = set(analysed.of("purposes"))
-    elsewhere = "topics:police" in concepts or not drugs and any(c in concepts for c in (
-        "topics:food_delivery", "topics:phones", "topics:market", "topics:household",
-        "topics:everyday"))
+    # A phone beside a payment word is the number to pay to ("телефон Kaspi", "номер
+    # телефона для оплаты"), not a phone for sale.
+    topics = [c for c in ELSEWHERE if c in concepts
+              and not (c == "topics:phones" and "payment" in purposes)]
+    elsewhere = "topics:police" in concepts or not drugs and bool(topics)
     purpose: Purpose | None = None
     if elsewhere:
         purpose = None
@@ -178,10 +256,14 @@ def read_query(analysed: Analysed) -> QueryFacets:
     buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
-    couriers = purpose == "recruit" and any(
-        _COURIERS.search(t) is not None for t in analysed.tokens)
+    jobs = frozenset(kind for kind, words in JOB_KINDS.items() if purpose == "recruit" and any(
+        words.search(t) is not None for t in analysed.tokens))
+    pay_kinds = frozenset(kind for kind, words in PAY_KINDS.items() if purpose == "payment" and any(
+        words.match(t) is not None for t in analysed.tokens))
     return QueryFacets(analysed.of("cities"), drugs, purpose,
                        trade=not elsewhere and not buyer and not lost_stash,
-                       buyer=buyer, drops=drops, couriers=couriers,
+                       buyer=buyer, drops=drops, jobs=jobs, pay_kinds=pay_kinds,
                        police="topics:police" in concepts, lost_stash=lost_stash,
-                       maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs])
+                       maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
+                       topics=sorted(topics) if elsewhere else [],
+                       job="topics:job" in concepts or "recruit" in purposes)

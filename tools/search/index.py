@@ -102,14 +102,19 @@ META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
 # v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
-# only beside a job's words.
-FORMAT = META + "v9"
+# only beside a job's words; v10: police news only where no shop speaks (tools/search/facets.py).
+FORMAT = META + "v10"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
 PAD = META + "pad"
 # Texts folded into one hit keep at most this many citations.
 MAX_CITATIONS = 20
+# The fused score of a named shop's text that neither retriever found: below any they found.
+SHOP_DOC_SCORE = 0.5 / (RRF_K + CANDIDATES)
+# What a shop is called besides its name ("магазин", "дүкені", "shop", "бот").
+_SHOP_GENRE = re.compile(r"магазин\w*|наркошоп\w*|дүкен\w*|shop|store|бот|боты|бота|bot|"
+                         r"канал\w*|channel")
 
 
 class SearchFilters(BaseModel):
@@ -211,6 +216,9 @@ class _Snapshot:
     posts: dict[int, str]
     # Each shop's names as index tokens (one list per spelling), its @bots, and its name.
     shop_names: list[tuple[str, str, list[str], frozenset[str]]]
+    # Each shop's own texts (its sellers' documents, not short), by the shop they speak for:
+    # a query naming a shop asks for them, whatever words they hold.
+    shop_docs: dict[str, np.ndarray]
 
 
 def collection_name(key: str) -> str:
@@ -525,8 +533,8 @@ class SearchIndex:
                 else chat_shop_id(r.data["channel_id"]) if r.data.get("channel_id") is not None
                 else None)
         chat_shop = chats.get(chat) if chat else None
-        f = doc_facets(r.kind, r.data, text, a, paid,
-                       bool(handles or chat_shop in self._shops_with_bots))
+        shop_chat = chat_shop in self._shops_with_bots
+        f = doc_facets(r.kind, r.data, text, a, paid, bool(handles or shop_chat), shop_chat)
         speaks_for = (handles[0] if handles else chat_shop or shop or chat
                       or f"vendor:{r.data.get('vendor') or r.id}")
         post = r.data.get("message") if r.kind == "listing" else None
@@ -578,6 +586,9 @@ class SearchIndex:
         else:
             parts, bm25 = kept
         docs = parts["docs"]
+        names = _shop_names(spellings)
+        shop_docs = _docs_by_shop({shop for shop, *_ in names}, parts["speaks_for"],
+                                  (parts["role"] == "seller") & ~parts["short"])
         self._snapshot = _Snapshot(
             docs=docs, bm25=bm25, vocab=parts["vocab"], vocab_sorted=sorted(parts["vocab"]),
             by_id={d["record_id"]: i for i, d in enumerate(docs)},
@@ -585,7 +596,7 @@ class SearchIndex:
             shop=np.array([d["shop"] or "" for d in docs], dtype=object),
             ts=parts["ts"], masks=parts["masks"], role=parts["role"], short=parts["short"],
             fold=parts["fold"], speaks_for=parts["speaks_for"], posts=parts["posts"],
-            shop_names=_shop_names(spellings))
+            shop_names=names, shop_docs=shop_docs)
 
     def _snapshot_parts(self, docs: list[dict[str, Any]]) -> tuple[dict[str, Any], Any]:
         """The columns, masks and BM25 index a snapshot is made of (see `snapshot_file`)."""
@@ -686,15 +697,21 @@ class SearchIndex:
         keep = self._filter(snap, filters)
         analysed = analyse(query)
         shops, in_names = _shops_named(snap, query)
-        if in_names:
+        asked = query
+        if shops:
+            # "магазин Ақ Бөрі", "white wolf shop": a shop named with what it is asks for the
+            # shop, not for a sale.
+            asked = " ".join(w for w in _WORD.findall(normalise(query))
+                             if not _SHOP_GENRE.fullmatch(w))
+        if in_names or asked != query:
             # The words of a shop's name say nothing of what is asked for.
-            read = analyse(" ".join(w for w in _WORD.findall(normalise(query))
+            read = analyse(" ".join(w for w in _WORD.findall(normalise(asked))
                                     if not set(name_key(w).split()) <= in_names))
             analysed = Analysed([t for t in analysed.tokens if not t.startswith(CONCEPT_PREFIX)]
                                 + [t for t in read.tokens if t.startswith(CONCEPT_PREFIX)],
                                 read.concepts)
         wanted = read_query(analysed)
-        terms = plain_terms(query, snap.vocab_sorted, names=in_names)
+        terms = plain_terms(asked, snap.vocab_sorted, names=in_names)
         # The query's words spelled in the other alphabet are searched for too.
         extra = [t for term in terms for t in term.tokens if t not in analysed.tokens]
         bm25_ranked = (self._bm25_ranks(snap, analysed.tokens + extra, keep)
@@ -705,6 +722,13 @@ class SearchIndex:
         for ranked in (bm25_ranked, vector_ranked):
             for rank, i in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if shops and mode == "hybrid" and offers_first:
+            # The named shop's texts are candidates whatever words they hold, below every
+            # text found by words or meaning.
+            for shop in shops:
+                for i in snap.shop_docs.get(shop, np.empty(0, dtype=np.int64))[:CANDIDATES]:
+                    if int(i) not in fused and (keep is None or keep[i]):
+                        fused[int(i)] = SHOP_DOC_SCORE
         order = sorted(fused, key=lambda i: (-fused[i], snap.docs[i]["record_id"]))
         # BM25 alone and vectors alone are the retrievers as they are (baselines); the hybrid
         # search reads the query's facets and ranks by them.
@@ -901,6 +925,16 @@ def _shop_names(spellings: list[tuple[str, str, str, str]]
         if words:
             out.append((_token(shop), name, [search_stem(w) for w in words], every))
     return out
+
+
+def _docs_by_shop(shops: set[str], speaks_for: np.ndarray, own: np.ndarray
+                  ) -> dict[str, np.ndarray]:
+    """The documents of `own` that speak for each of `shops`, in index order."""
+    out: dict[str, list[int]] = {}
+    for i in np.flatnonzero(own):
+        if (who := speaks_for[i]) in shops:
+            out.setdefault(who, []).append(int(i))
+    return {shop: np.array(ids, dtype=np.int64) for shop, ids in out.items()}
 
 
 def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]:

@@ -34,7 +34,8 @@ _STOP = frozenset({
     "қайда", "кім", "не", "куда", "там", "тут", "есть", "чей", "чья", "чье", "which", "where",
 })
 # Concept groups a facet already stands for: their words are not counted again as words.
-_FACET_GROUPS = ("cities:", "drugs:", "slang:")
+_FACET_GROUPS = ("cities:", "drugs:", "slang:", "jobs:", "topics:job", "purposes:recruit",
+                 "purposes:sale")
 # A word is looked for in the other alphabet when it is at least this long: shorter ones
 # ("меф" → "mef") are the lexicon's business, and a short Latin prefix matches too much.
 MIN_TRANSLIT = 4
@@ -95,6 +96,10 @@ def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> li
                 other = latin_stem(root) if _is_cyrillic(word) else search_stem(cyrillic(root))
                 if len(other) >= MIN_TRANSLIT:
                     tokens |= _with_prefix(vocab, other)
+        for other in synonyms(word):
+            # The word as the other languages write it ("скидка": жеңілдік, discount).
+            root = search_stem(other)
+            tokens |= {root} | (_with_prefix(vocab, root) if len(root) >= MIN_PREFIX else set())
         if not any(_held(vocab, t) for t in tokens) and fuzzy_candidate(word):
             # Not in the case as typed: a typo of a name ("Ерболот", "Айсбег") is still it.
             tokens |= _near(vocab, stem)
@@ -176,6 +181,29 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
     Kazakh and English, each language's usual word first ("белого" → (белый, белая, белое),
     (ақ,), (white,)); () for any other word. Kazakh endings are read too ("мысығы")."""
     table = _glosses()
+    for root in (word, kazakh_stem(word)):
+        if found := table.get(search_stem(root)):
+            return found
+    return ()
+
+
+@cache
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    """A trade word's stem → every word of its meaning in the three languages (synonyms.yaml)."""
+    rows = yaml.safe_load(package_file("tools.search", "synonyms.yaml").read_text(
+        encoding="utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        words = tuple(normalise(str(w)) for w in row)
+        for word in words:
+            out.setdefault(search_stem(word), words)
+    return out
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """The words of `word`'s meaning in Russian, Kazakh and English (Kazakh endings read too:
+    "жеңілдікке"), itself among them; () for a word of no row."""
+    table = _synonyms()
     for root in (word, kazakh_stem(word)):
         if found := table.get(search_stem(root)):
             return found

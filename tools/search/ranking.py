@@ -9,15 +9,20 @@ A candidate's weight is the sum of what it matches of the query:
   details count the drug and city of the order they answer (`order:drug:…`,
   tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, police news for a query
-  about the police, or whoever wrote of a stash not found for a query about one ("ненаход");
+  about the police, whoever wrote of a stash not found for a query about one ("ненаход"), the
+  texts of what a query about something else asks about (food delivery, phones: a job offered
+  there costs 1 unless a job is asked for);
   for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
   details, a text that is neither keeps half its drug and city weight;
-- the shop named (2), droppers or couriers when those are asked for (1);
+- the shop named (2), droppers, couriers, warehouse hands or drivers when those are asked
+  for (1 each), the kind of payment detail asked for (a card, a wallet, an IBAN: 0.5);
 - the query's other words (up to `WORDS_WEIGHT`, by inverse document frequency, in either
-  alphabet): a name, a number, "залог", "скидка"; as much again for a text that holds every
-  rare one the lexicon does not know (a name, a number, a company) and most of the rest;
+  alphabet and as the other languages say them: "скидка" is "жеңілдік"; not the words of its
+  purpose again): a name, a number, "залог", "скидка"; as much again for a text that holds
+  every rare one the lexicon does not know (a name, a number, a company) and most of the rest;
 - for a sale, an offer with amounts and prices (0.5), and payment details below offers (-1):
-  an order's invoice names the drug too, but it is not what is offered.
+  an order's invoice names the drug too, but it is not what is offered (a priced offer that
+  says how it is paid, handing out nothing, is an offer).
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
 query is in the buyer's words, or any text of a stash not found when the query is about one)
@@ -33,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.search.facets import QueryFacets
+from tools.search.facets import JOB_TOPIC, QueryFacets
 from tools.search.query import Term, idf
+from tools.search.text import CONCEPT_PREFIX
 
 if TYPE_CHECKING:
     from tools.search.index import _Snapshot
@@ -45,6 +51,8 @@ PURPOSE_WEIGHT = 2.0
 SHOP_WEIGHT = 2.0
 WORDS_WEIGHT = 2.0
 PRICED_WEIGHT = 0.5
+# A payment detail of the kind asked for (an IBAN asked, an IBAN handed out, however named).
+PAY_KIND_WEIGHT = 0.5
 # The share of the drug's weight the other drug a query's slang may be has ("кристалл":
 # mephedrone, or alpha-PVP after it).
 MAYBE_SHARE = 0.5
@@ -139,6 +147,17 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
     return {int(i): float(h) for i, h in zip(wanted, held, strict=True) if h > 0}
 
 
+def holders(snap: _Snapshot, token: str, candidates: Sequence[int]) -> set[int]:
+    """The candidates whose tokens hold `token` (a concept: "§topics:food_delivery"), from the
+    BM25 index's postings."""
+    col = snap.bm25.vocab_dict.get(token)
+    if col is None or not candidates:
+        return set()
+    scores: dict[str, Any] = snap.bm25.scores
+    posting = scores["indices"][scores["indptr"][col] : scores["indptr"][col + 1]]
+    return {int(i) for i in np.intersect1d(posting, np.asarray(candidates, dtype=np.int64))}
+
+
 def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                facets: dict[int, list[str]], wanted: QueryFacets, coverage: dict[int, float],
                k: int) -> list[int]:
@@ -150,12 +169,26 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     payment = masks.get(("class", "payment"), none)
     news = masks.get(("class", "news"), none)
     drops = masks.get(("class", "drops"), none)
-    couriers = masks.get(("class", "couriers"), none)
+    jobs = {kind: masks.get(("class", kind), none) for kind in wanted.jobs}
+    pay_kinds = {kind: masks.get(("payment", kind), none) for kind in wanted.pay_kinds}
+    # Payment details handed out (a card, a wallet): an invoice, not a priced offer that says
+    # how it is paid ("1г — 15 000 ₸, оплата USDT").
+    handed = masks.get(("class", "details"), none)
     lost_stash = masks.get(("class", "lost_stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
         trade |= masks.get(("class", name), none)
     shop_named = any(f.startswith("shop:") for i in order for f in facets[i])
+    # Asked about pizza, phones or a flea market: the texts of that (a pizzeria's menu before
+    # its courier jobs, unless a job is asked for).
+    # (Their facet "topic:…" weighs as a purpose.)
+    on_topic: set[int] = set()
+    for topic in wanted.topics:
+        for i in holders(snap, CONCEPT_PREFIX + topic, order) - on_topic:
+            on_topic.add(i)
+            facets[i].append(f"topic:{topic.split(':', 1)[1]}")
+    jobs_offered = (holders(snap, CONCEPT_PREFIX + JOB_TOPIC, order)
+                    if wanted.topics and not wanted.job else set())
     sale = wanted.purpose == "sale"
     purposes = wanted.purpose is not None or wanted.police
 
@@ -164,6 +197,10 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
             return bool(lost_stash[i])
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
+        if not wanted.trade and not wanted.police:
+            # Asked about pizza couriers, a phone or the weather: the drug trade's texts are
+            # not what is asked for, whatever words they share ("курьер").
+            return not snap.short[i] and snap.role[i] == "seller" and not trade[i]
         return (not snap.short[i] and snap.role[i] == "seller"
                 and (not wanted.trade or bool(trade[i])))
 
@@ -195,17 +232,30 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         w += WORDS_WEIGHT * coverage.get(i, 0.0)
         if sale and wanted.drugs and priced[i]:
             w += PRICED_WEIGHT
-        if payment[i] and (sale or (wanted.purpose is None and shop_named)):
+        if payment[i] and (handed[i] or not priced[i]) and (
+                sale or (wanted.purpose is None and shop_named)):
             w -= PAYMENT_COST
         if wanted.drops and drops[i]:
             w += 1
-        if wanted.couriers and couriers[i]:
-            w += 1
+        w += sum(bool(mask[i]) for mask in jobs.values())
+        w += PAY_KIND_WEIGHT * any(bool(mask[i]) for mask in pay_kinds.values())
         if wanted.trade and news[i]:
             w -= NEWS_COST
+        if i in jobs_offered:
+            w -= OTHER_COST
         return w
 
     is_content = {i: content(i) for i in order}
+    # A query of words alone (no drug, purpose or shop in it: "велосипед Караганда") that no
+    # shop's offer holds while another seller's text does (a flea-market ad, a pizzeria's
+    # post) asks for those: the offers that match it only by meaning do not take the first
+    # places. (The buyer's and chat members' texts never do: they are no content.)
+    words_only = not (wanted.drugs or purposes or shop_named or wanted.buyer
+                      or wanted.lost_stash)
+    if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
+            and any(coverage.get(i, 0.0) > 0 and snap.role[i] == "seller" and not snap.short[i]
+                    for i in order):
+        is_content = dict.fromkeys(order, False)
 
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)

@@ -223,6 +223,9 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # Each part of a hyphenated word is a word too: "Курьер-кладмен" is a кладмен (parts of
     # five letters or more: "Усть-", "-pvp" would match too much).
     parts = {p for w in stems if "-" in w for p in w.split("-") if len(p) > 4 and not p.isdigit()}
+    # A code of letters and digits is written with or without its hyphen ("TRC-20" and "TRC20",
+    # "4-MMC", "AK-47"): both spellings are the hyphenless one too.
+    parts |= {w.replace("-", "") for w in stems if "-" in w and any(c.isdigit() for c in w)}
     tokens += [search_stem(p[:MAX_WORD_CHARS]) for p in sorted(parts)]
     concepts: set[str] = set()
     # Bot names and links are searchable words but say nothing of what is sold
@@ -312,22 +315,36 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
 
 # A card or phone number however it is grouped: "4405 6391 2047 8811", "8 (747) 318-52-09".
 _NUMBER = re.compile(r"\+?\d[\d \-()]{8,24}\d")
+# The same, each by its own shape: a run of digits read as one number may run on into an
+# amount ("+7 707 475 77 10 (17 000 ₸)" is a phone and a price, not a card).
+_PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)[ (\-]{0,2}\d{3}[ )\-]{0,2}\d{3}[ \-]?\d{2}[ \-]?\d{2}"
+                    r"(?![\d])")
+_CARD = re.compile(r"(?<!\d)\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d{4}(?!\d)")
+# An order number, a code, an amount written whole ("Заказ №90274"): a word of this many digits
+# (a shorter one is a quantity, a year or part of a grouped number).
+_CODE = re.compile(r"(?<![\d.,])\d{5,9}(?![\d.,])")
 MAX_NUMBERS = 200
 
 
 def number_tokens(norm: str) -> list[str]:
-    """Tokens of the card (16 digits) and phone (10–11 digits, the last 10 kept) numbers in a
-    text, so that a number searched as typed finds it as written."""
-    out = []
-    for m in _NUMBER.finditer(norm):
-        digits = "".join(c for c in m.group() if c.isdigit())
-        if len(digits) == 16:
-            out.append(f"{CONCEPT_PREFIX}card:{digits}")
-        elif len(digits) in (10, 11):
-            out.append(f"{CONCEPT_PREFIX}phone:{digits[-10:]}")
+    """Tokens of the card (16 digits) and phone (10–11 digits, the last 10 kept) numbers and
+    the codes (an order number) in a text, so that a number searched as typed finds it as
+    written."""
+    out: dict[str, None] = {}
+    for pattern in (_NUMBER, _PHONE, _CARD):
+        for m in pattern.finditer(norm):
+            digits = "".join(c for c in m.group() if c.isdigit())
+            if len(digits) == 16:
+                out[f"{CONCEPT_PREFIX}card:{digits}"] = None
+            elif len(digits) in (10, 11):
+                out[f"{CONCEPT_PREFIX}phone:{digits[-10:]}"] = None
+            if len(out) >= MAX_NUMBERS:
+                return list(out)
+    for m in _CODE.finditer(norm):
+        out[f"{CONCEPT_PREFIX}code:{m.group()}"] = None
         if len(out) >= MAX_NUMBERS:
             break
-    return out
+    return list(out)
 
 
 _CONCEPT_WORDS = {
