@@ -414,12 +414,12 @@ class Composer:
             if e.reason == "residue" and (i == 0 or endpoints[i - 1].reason != "residue"):
                 self.say(_p("residue_intro", lang))
             label = f" ({_safe(e.label)})" if e.label and e.reason != "residue" else ""
-            # One marker per endpoint: the transfer at the end the question is about — the
-            # one that left (or reached) the wallet asked about; for exchanges, the transfer
-            # that reached the exchange. The hops between are the trace's, bound to both ends.
+            # Each endpoint cited by the transfer that reached it (backward: the one that
+            # left it): the record that proves the money arrived there. The path's wallets
+            # each by the hop that linked them to the start, so every hop can be opened.
             swept = self._swept(out, e.address, len(e.path))
             exchanges = self.r.intent == "exchanges"
-            end = e.path[-1] if exchanges else e.path[0]
+            end = e.path[-1]
             if not out.marker(end.record_id) and not (swept and exchanges):
                 continue  # an endpoint the tool did not cite (beyond its list) is not stated
             line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
@@ -429,8 +429,9 @@ class Composer:
                 # The wallets between the start and the endpoint, from the start: forward the
                 # money arrived at them, backward it left them.
                 backward = t.request.direction == "backward"
-                hops = " → ".join(h.from_address if backward else h.to_address
-                                  for h in e.path[:-1])
+                hops = " → ".join(
+                    f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
+                    .rstrip() for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
             self.fact(line.lstrip() + swept)
 
