@@ -119,7 +119,7 @@ _SECTIONS: dict[str, set[str]] = {
     "message": {"seen"},
     # Two accounts side by side: their money and where they were seen, not the payments that
     # link each to a message (those answer "whose is it").
-    "compare": {"seen", "fed_by", "flows", "bank", "iban_bank", "trace"},
+    "compare": {"seen", "fed_by", "flows", "bank", "iban_bank"},
 }
 
 
@@ -571,6 +571,14 @@ class Composer:
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
                          received=_money(f.received), sent=_money(f.sent), token=f.token,
                          balance=_money(f.balance)))
+            if self.r.intent == "compare":
+                # Two wallets side by side: whom each got its money from and sent it to.
+                for key, rows, end in (("largest_in", f.largest_in, 0),
+                                       ("largest_out", f.largest_out, 1)):
+                    party = out.parties.get(rows[0]) if rows else None
+                    if party and party[end]:
+                        self.fact(_p(key, lang, m=out.marker(rows[0]), wallet=party[end],
+                                     amount=_money(party[2]), token=f.token))
         if prof.trace and self._wants("trace") and (prof.kind in _WALLETS or not prof.bank):
             # An account's own money is in its statement; its shops' traced money is not its.
             for address, reason, amount, record_id in prof.trace.endpoints[:4]:

@@ -96,6 +96,8 @@ class ToolOutput:
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
     holder_rows: dict[str, str] = field(default_factory=dict)
+    # A cited transfer → its sender, recipient and amount (a wallet's largest transfers).
+    parties: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -355,7 +357,13 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                 lines.append(f"[{out.cite(ctx, f.tag_record)}] tag {fence(f.tag)} "
                              f"({fence(f.tag_category or '')})")
             rows = f.largest_in[:1] + f.largest_out[:1]
-            marks = "".join(f"[{out.cite(ctx, r)}]" for r in rows)
+            marks = ""
+            for r in rows:
+                n, rec = ctx.cite(r)
+                out.markers[r] = n
+                marks += f"[{n}]"
+                out.parties[r] = (str(rec.fields.get("from", "")), str(rec.fields.get("to", "")),
+                                  str(rec.fields.get("amount", "")))
             lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
                                             f"sent {money(f.sent)}, net {money(f.balance)}",
                                             rows))
