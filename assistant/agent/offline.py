@@ -520,6 +520,10 @@ class Composer:
         if holder:
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
+        recipient = out.recipients.get(prof.id)
+        if recipient and (self._wants("links") or self._wants("seen")):
+            self.fact(_p("recipient", lang, m=out.marker(recipient[0]),
+                         name=_safe(recipient[1])))
         if prof.bank and prof.bank.holder_iin and holder_row and self._wants("iban_links"):
             self.fact(_p("holder_iin", lang, m=out.marker(holder_row),
                          iin=prof.bank.holder_iin))
@@ -571,8 +575,10 @@ class Composer:
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
                          received=_money(f.received), sent=_money(f.sent), token=f.token,
                          balance=_money(f.balance)))
-            if self.r.intent == "compare":
-                # Two wallets side by side: whom each got its money from and sent it to.
+            if self.r.intent == "compare" or (self.r.intent == "identify" and
+                                               prof.kind in _WALLETS):
+                # Two wallets side by side, or what a wallet is: whom it got its money from
+                # and sent it to.
                 for key, rows, end in (("largest_in", f.largest_in, 0),
                                        ("largest_out", f.largest_out, 1)):
                     party = out.parties.get(rows[0]) if rows else None

@@ -17,6 +17,7 @@ from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
+from assistant.agent.understanding import recipient_named
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
 from tools.lookup import lookup_account as lookup
@@ -98,6 +99,9 @@ class ToolOutput:
     holder_rows: dict[str, str] = field(default_factory=dict)
     # A cited transfer → its sender, recipient and amount (a wallet's largest transfers).
     parties: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # An account (its profile id) → the shop's message naming who receives the payment on
+    # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
+    recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -310,7 +314,14 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         shops = sorted({fence(s.shop_name or s.shop) for s in p.seen_in if s.shop})
         head = len(lines)
         for s in p.seen_in[:5]:
-            n = out.cite(ctx, s.record_id)
+            n, rec = ctx.cite(s.record_id)
+            out.markers[s.record_id] = n
+            named = recipient_named(str(rec.fields.get("text") or "")) \
+                if rec.kind == "message" else None
+            if named and p.id not in out.recipients:
+                out.recipients[p.id] = (s.record_id, named)
+                lines.append(ctx.derive(f"[{n}] the message names the recipient "
+                                        f"{fence(named)}", [s.record_id]))
             when = f"{s.seen_at:%Y-%m-%d}" if s.seen_at else ""
             lines.append(ctx.derive(f"[{n}] seen {when} in {fence(s.record_id)} "
                                     f"({fence(s.shop_name or s.kind)})", [s.record_id]))
