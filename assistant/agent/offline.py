@@ -384,8 +384,10 @@ class Composer:
             if not deposits:
                 self.say(_p("no_exchanges", lang))
                 return
+            deposits, name = self._of_named_exchange(deposits)
             # Which wallet's money: a follow-up may have picked it from the previous answer.
-            self.say(_p("exchanges_total_from", lang, address=address,
+            self.say(_p("exchange_named_total_from" if name else "exchanges_total_from", lang,
+                        address=address, name=_safe(name),
                         amount=_money(str(exchange_total(deposits))), token=t.token))
             endpoints = deposits
         else:
@@ -422,7 +424,7 @@ class Composer:
             end = e.path[-1]
             if not out.marker(end.record_id) and not (swept and exchanges):
                 continue  # an endpoint the tool did not cite (beyond its list) is not stated
-            line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
+            line = _p("endpoint", lang, m=out.marker(end.record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
             if len(e.path) > 1:
@@ -434,6 +436,21 @@ class Composer:
                     .rstrip() for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
             self.fact(line.lstrip() + swept)
+
+    def _of_named_exchange(self, ends: list[Any]) -> tuple[list[Any], str]:
+        """The exchange endpoints of the exchange the question names ("сколько ушло на
+        Steppe Exchange", "Qazex-ке"), and that name as the tag writes it; all, and no name,
+        when it names none of them."""
+        q = self.question.casefold()
+        named: dict[str, list[Any]] = {}
+        for e in ends:
+            for word in re.findall(r"[^\W\d_]{4,}", str(e.label or "")):
+                if word.casefold() not in _GENERIC_TAG_WORDS and word.casefold() in q:
+                    named.setdefault(word, []).append(e)
+        if len(named) != 1:
+            return ends, ""
+        (name, mine), = named.items()
+        return mine, name
 
     def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
@@ -735,8 +752,12 @@ class Composer:
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
-                self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(ends))),
-                            token=o.token) if ends else _p("no_exchanges", lang))
+                ends, name = self._of_named_exchange(ends)
+                self.say((_p("exchange_named_total", lang, name=_safe(name),
+                             amount=_money(str(exchange_total(ends))), token=o.token) if name
+                          else _p("exchanges_total", lang,
+                                  amount=_money(str(exchange_total(ends))), token=o.token))
+                         if ends else _p("no_exchanges", lang))
             else:
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
@@ -952,6 +973,9 @@ _COMMON = re.compile(
     r"\b\w+(?:қа|ке|ға|ге|а|е|ның|нің|дың|дің|тың|тің)?\s+(?:да|де|та|те),?\s+\w+\s+"
     r"(?:да|де|та|те)\b|\bboth\b|\bin common\b|\bcommon\b|\bshared?\b|\ball (?:two|three|four)\b|"
     r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bортақ|\bекеуі\w*", re.I)
+# Words of an exchange's tag that name no exchange ("Steppe Exchange deposit address").
+_GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold", "биржа",
+                      "биржи", "депозит", "адрес", "кошелек", "кошелёк"}
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)

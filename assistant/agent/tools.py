@@ -175,7 +175,9 @@ def trace_wallet(address: str, runtime: Runtime,
                      key=lambda e: e.reason == "residue"):
         line, fact, names = _endpoint_line(ctx, out, ep, token, result.request.direction)
         lines.append(line)
-        if ep.reason == "exchange_deposit":
+        if ep.reason in ("exchange", "exchange_deposit"):
+            # A deposit address (tagged as the exchange's or found by its sweeps): where the
+            # exchange moved the money on is its own wallet.
             deposits.setdefault(ep.address, ([h.record_id for h in ep.path], fact, names))
     lines += _direct_lines(ctx, out, graph, starts, result)
     exchanges = exchange_total(result.endpoints)
