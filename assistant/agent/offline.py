@@ -183,7 +183,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
         kind = _detail_kind(question) if intent == "shop_details" else None
-        if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare"):
+        if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare") or \
+                "treasury" in reading.signals:
             # A question about the shop's money: its wallets are what links it to the trace.
             kind = "wallet"
         if kind:
@@ -213,20 +214,31 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
         named = reading.of(*_WALLETS)
         shops = reading.of("shop", "bot")
+        wallets: list[str] = []
+        if out.tool == SHOP_DETAILS and out.data and "treasury" in reading.signals:
+            # "the shop's treasury": the wallet its handed-out wallets passed their money to
+            # (unless that is the wallet the question names: "from the shop's wallet to its
+            # treasury T…").
+            wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
+                                         if c not in {e.value for e in named}))[:2]
+        if out.tool == SHOP_DETAILS and out.data and not wallets:
+            wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
+                                         if h.kind in _WALLETS))[:2]
         if out.tool == SHOP_DETAILS and out.data and reading.intent in (
                 "path", "amount_between") and len(named) == 1 and len(shops) == 1:
             # Between the shop's wallet and the one named, in the order the question names
             # them ("from the shop's wallet to T…", "how much did T… send to the shop").
-            mine = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
-                                      if h.kind in _WALLETS))[:2]
-            for w in mine:
+            for w in wallets:
                 first = shops[0].start < named[0].start
                 source, target = (w, named[0].value) if first else (named[0].value, w)
                 calls.append(_call(MONEY_PATH, source=source, target=target))
+        elif out.tool == SHOP_DETAILS and out.data and (
+                reading.intent == "compare" or "treasury" in reading.signals and
+                reading.intent in ("identify", "statement", "shop_details")):
+            # Shops compared by their money: each one's wallets, what they received and sent.
+            calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets]
         elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
                                                         or reading.intent == "beneficiaries"):
-            wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
-                                         if h.kind in _WALLETS))[:2]
             # "кто платил магазину": where its wallets' money came from.
             way = "backward" if reading.intent == "backward" else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
@@ -500,6 +512,8 @@ class Composer:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
         only = _SECTIONS.get(self.r.intent)
+        if section == "flows" and "treasury" in self.r.signals:
+            return True  # a shop's treasury: what it collected and passed on
         return only is None or section in only
 
     def _lookup_account(self, out: ToolOutput) -> None:
@@ -715,6 +729,11 @@ class Composer:
                 # Where the shop's money went: each wallet traced, once, by the message that
                 # handed it out first; not the chat's title or each time it was handed out.
                 handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
+            if "treasury" in self.r.signals:
+                for wallet, (collector, record_id) in out.collectors.items():
+                    if any(h.display == wallet for h in d.handed_out):
+                        self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
+                                     treasury=collector))
             for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
@@ -807,7 +826,10 @@ class OfflineChatModel(BaseChatModel):
         return self  # it plans with the tools it knows by name
 
     def read(self, question: str) -> Reading:
-        return read_question(question, self.vocabulary, intent_model())
+        reading = read_question(question, self.vocabulary, intent_model())
+        if _TREASURY.search(question) and reading.of("shop", "bot"):
+            reading.signals.add("treasury")
+        return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
@@ -824,12 +846,16 @@ class OfflineChatModel(BaseChatModel):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             previous = str(messages[humans[-2]].content)
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
-            swapped = _swap(previous, self.read(previous).entities, question, named)
+            before = self.read(previous)
+            swapped = _swap(previous, before.entities, question, named)
             if swapped:
                 lang = reading.lang
                 question = swapped
                 reading = self.read(question)
                 reading.lang = lang
+                if before.intent == "compare":
+                    # "а у шоколадной?" after two wallets compared: the same measures of it.
+                    reading.intent = "compare"
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
                 reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
@@ -976,6 +1002,10 @@ _COMMON = re.compile(
 # Words of an exchange's tag that name no exchange ("Steppe Exchange deposit address").
 _GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold", "биржа",
                       "биржи", "депозит", "адрес", "кошелек", "кошелёк"}
+# A shop's treasury: the wallet its handed-out wallets pass their money on to.
+_TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
+                       r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
+                       r"жинақ әмиян\w*)", re.I)
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
@@ -1059,12 +1089,20 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
         return None
     new = named[0]
     same = [e for e in before if _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
-    old = same[0] if same else (before[0] if len(before) == 1 else None)
-    if old is None:
+    gone: list[Any] = []
+    if same:
+        old = same[0]
+    elif len({_GROUPS.get(e.kind) for e in before}) == 1:
+        # "compare wallets A and B" → "а у шоколадной?": the same of that shop, alone.
+        old, gone = before[0], before[1:]
+    else:
         return None
     # A shop by the name the case knows ("шоколадной" alone reads as slang again).
     said = new.label if new.kind == "shop" and new.label else question[new.start:new.end]
-    return previous[:old.start] + said + previous[old.end:]
+    text = previous
+    for e in sorted([old, *gone], key=lambda e: e.start, reverse=True):
+        text = text[:e.start] + (said if e is old else "") + text[e.end:]
+    return text
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:

@@ -99,6 +99,9 @@ class ToolOutput:
     holder_rows: dict[str, str] = field(default_factory=dict)
     # A cited transfer → its sender, recipient and amount (a wallet's largest transfers).
     parties: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # A shop's wallet → the wallet it passed most of its money on to (the shop's treasury,
+    # where its wallets' money collects) and the largest transfer between them.
+    collectors: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -667,7 +670,32 @@ def shop_details(shop: str, runtime: Runtime,
                 asking = f", asking {money(str(value))} {out.asked[h.record_id][1]}"
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
                                     f"{asking}", [h.record_id]))
+    if kind == "wallet":
+        lines += _collector_lines(ctx, out, details)
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
+
+
+def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
+    """Where each wallet a shop handed out passed its money on: the wallet it sent most to
+    (its treasury), cited by the largest transfer between them."""
+    graph = load_case_graph(ctx.store, ctx.case).graph
+    lines = []
+    wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
+                            if h.kind in ("tron", "btc", "eth"))
+    for wallet in list(wallets)[:4]:
+        if wallet not in graph:
+            continue
+        sent: dict[str, list[Any]] = {}
+        for _, to, data in graph.out_edges(wallet, data=True):
+            sent.setdefault(to, []).extend(data["m"])
+        if not sent:
+            continue
+        to, moves = max(sent.items(), key=lambda kv: sum(m.units for m in kv[1]))
+        move = max(moves, key=lambda m: m.units)
+        n = out.cite(ctx, move.record_id)
+        out.collectors[wallet] = (to, move.record_id)
+        lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")
+    return lines
 
 
 @tool(DRAFT_LETTER, response_format="content_and_artifact")

@@ -222,3 +222,23 @@ def test_whose_bot_is_answered_by_a_post_naming_it(ctx_factory):
     # Cited by a post that names the bot, not by everything the shop handed out.
     assert answer.citations and shop.bot.casefold() in str(answer.citations[0].record).casefold()
     assert len(answer.citations) <= 2
+
+
+def test_a_shop_s_treasury_is_the_wallet_its_wallets_pass_their_money_to(ctx_factory):
+    truth, ctx = ctx_factory
+    shops = [s for s in truth.shops if s.payment_wallets][:2]
+    assert shops
+    for shop in shops:
+        answer = ask(f"куда ушли деньги из казны магазина {shop.name}?", ctx())
+        assert answer.verified, answer.flags
+        # The treasury stated, cited by a transfer into it, then traced from it.
+        line = next(ln for ln in answer.answer.splitlines() if "казна магазина" in ln)
+        assert shop.treasury in line
+        n = int(re.match(r"- \[(\d+)\]", line)[1])
+        assert next(c for c in answer.citations if c.n == n).record["to"] == shop.treasury
+        assert f"Куда ушли деньги с {shop.treasury}" in answer.answer
+    if len(shops) == 2:
+        answer = ask(f"compare the treasuries of {shops[0].name} and {shops[1].name}", ctx())
+        assert answer.verified, answer.flags
+        assert shops[0].treasury in answer.answer and shops[1].treasury in answer.answer
+        assert "received" in answer.answer
