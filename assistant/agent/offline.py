@@ -846,14 +846,14 @@ class OfflineChatModel(BaseChatModel):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             previous = str(messages[humans[-2]].content)
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
-            before = self.read(previous)
-            swapped = _swap(previous, before.entities, question, named)
+            asked_before = self.read(previous)
+            swapped = _swap(previous, asked_before.entities, question, named)
             if swapped:
                 lang = reading.lang
                 question = swapped
                 reading = self.read(question)
                 reading.lang = lang
-                if before.intent == "compare":
+                if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
