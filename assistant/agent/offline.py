@@ -574,7 +574,9 @@ class Composer:
                 self.fact(_p("title_cards", lang,
                              m=out.marker(prof.bank.counterparties[0].records[0]),
                              cards=", ".join(prof.title_cards)))
-            for match in prof.paid_for[:3]:
+            # "Whose is it": the holder; which shops' details paid into it is another question.
+            whose = self.r.intent == "identify" and _WHOSE.search(self.question)
+            for match in prof.paid_for[:0 if whose else 3]:
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
                              r=out.marker(match.row_id), amount=_money(match.asked),
                              account=match.account.split(":", 1)[-1],
@@ -1002,6 +1004,9 @@ _COMMON = re.compile(
 # Words of an exchange's tag that name no exchange ("Steppe Exchange deposit address").
 _GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold", "биржа",
                       "биржи", "депозит", "адрес", "кошелек", "кошелёк"}
+# "Whose is it": a question about the holder only.
+_WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|владел\w*|кто|оформлен\w*|whose|"
+                    r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
 # A shop's treasury: the wallet its handed-out wallets pass their money on to.
 _TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
                        r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
