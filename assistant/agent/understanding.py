@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -359,6 +359,15 @@ def _embed_queries(texts: list[str]) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+@lru_cache(maxsize=512)
+def _question_vector(text: str) -> np.ndarray:
+    """A question's embedding: the model reads a question at every step of its turn and a
+    follow-up reads the previous one again; embedding it once is most of a reading's cost."""
+    vector = _embed_queries([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
 def examples_digest(examples: list[tuple[str, str]]) -> str:
     return hashlib.sha256("\n".join(f"{i}\t{q}" for i, q in examples).encode()).hexdigest()
 
@@ -469,7 +478,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     found = analyse(question)
     model = model or intent_model()
     text = placeholders(question, entities)
-    vector = _embed_queries([text])[0]
+    vector = _question_vector(text)
     scores = model.scores(vector)
     low = text.casefold()
     signals: set[str] = set()
