@@ -657,7 +657,8 @@ class Composer:
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
         for p in out.data[:5]:
-            self.fact(_p("person", lang, m=out.marker(p.records[0] if p.records else None),
+            cited = next((r for r in p.records if r in out.markers), None)
+            self.fact(_p("person", lang, m=out.marker(cited),
                          name=_safe(p.name), accounts=", ".join(p.accounts) or none,
                          iins=", ".join(p.iins) or none, paid=_money(p.paid),
                          received=_money(p.received)))

@@ -457,7 +457,10 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     out = ToolOutput(FIND_PERSON, found)
     lines = []
     for p in found[:5]:
-        rows = p.records[:1]
+        # A row of the person's first account's own statement: what an answer about them
+        # goes on to read (their account), not a row of someone else's they appear in.
+        own = [r for r in p.records if p.accounts and r.startswith(f"bank:{p.accounts[0]}/")]
+        rows = own[:1] or p.records[:1]
         mark = f"[{out.cite(ctx, rows[0])}] " if rows else ""
         lines.append(mark + ctx.derive(
             f"person {fence(p.name)}: accounts {', '.join(p.accounts) or 'none'}; "
