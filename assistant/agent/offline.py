@@ -494,9 +494,10 @@ class Composer:
                         amount=_money(p.reached), token=p.token))
         if self.r.intent == "amount_between" and p.reached is not None and \
                 Decimal(p.reached) > 0:
-            # How much, not the route: the route in one line, cited by the transfer that
-            # reached the target.
-            route = " → ".join([p.source, *(h.to_address for h in p.hops)])
+            # How much, not the route: the route in one line, led by the transfer that
+            # reached the target, each wallet by the hop that brought the money to it.
+            route = " → ".join([p.source, *(f"{h.to_address} {out.marker(h.record_id)}"
+                                            .rstrip() for h in p.hops)])
             self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
             return
         self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))

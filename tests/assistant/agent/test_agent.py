@@ -210,7 +210,15 @@ def test_how_much_reached_cites_the_transfer_that_reached_the_target(ctx_factory
     target = re.findall(r"^- \[\d+\] (T\w{33})", first.answer, re.M)[0]
     answer = ask(f"How much of the money from {wallet} reached {target}?", ctx())
     assert answer.verified, answer.flags
-    assert len(answer.citations) == 1 and target in str(answer.citations[0].record)
+    line = next(ln for ln in answer.answer.splitlines() if ln.startswith("- ["))
+    lead = int(re.match(r"- \[(\d+)\]", line)[1])
+    records = {c.n: c.record for c in answer.citations}
+    assert records[lead]["to"] == target  # led by the transfer that reached the target
+    # The route's every hop cited, each beside the wallet it brought the money to.
+    hops = re.findall(r"(T\w{33}) \[(\d+)\]", line)
+    assert hops and hops[-1][0] == target
+    assert all(records[int(n)]["to"] == w for w, n in hops)
+    assert set(records) == {int(n) for _, n in hops}
 
 
 def test_whose_bot_is_answered_by_a_post_naming_it(ctx_factory):
