@@ -348,6 +348,11 @@ class Composer:
         directions = (True, False) if backward or self.r.intent != "forward" else (False, True)
         if "forward" in self.r.signals and not backward:
             directions = (False, True)
+        if _PARTY_RECEIVED.search(self.question):
+            # "the counterparty that received money from all three": their outflows only.
+            directions = (False,)
+        elif _PARTY_PAID.search(self.question):
+            directions = (True,)  # "who paid both": their inflows only
         said = False
         for incoming in directions:
             shared: set[str] | None = None
@@ -911,6 +916,12 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
+        if not reading.entities and _COMMON.search(question) and \
+                _ACCOUNTS_WORDS.search(question) and self.vocabulary and \
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
+            # "the counterparty all three droppers paid": the statements the case holds.
+            calls = [_call(LOOKUP_ACCOUNT, identifier=iban)
+                     for iban in self.vocabulary.statements]
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
@@ -1002,7 +1013,8 @@ _COMMON = re.compile(
     r"\bи\s+(?:\w+\s+){0,2}\w+,?\s+и\s+\w+|"
     r"\b\w+(?:қа|ке|ға|ге|а|е|ның|нің|дың|дің|тың|тің)?\s+(?:да|де|та|те),?\s+\w+\s+"
     r"(?:да|де|та|те)\b|\bboth\b|\bin common\b|\bcommon\b|\bshared?\b|\ball (?:two|three|four)\b|"
-    r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bортақ|\bекеуі\w*", re.I)
+    r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bвсе (?:два|две|три|четыре)\b|"
+    r"\bвсем (?:двум|трем|трём|четырем)\b|\bортақ|\bекеуі\w*|\bүшеуі\w*", re.I)
 # Words of an exchange's tag that name no exchange ("Steppe Exchange deposit address").
 _GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold", "биржа",
                       "биржи", "депозит", "адрес", "кошелек", "кошелёк"}
@@ -1013,6 +1025,21 @@ _WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|
 _TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
                        r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
                        r"жинақ әмиян\w*)", re.I)
+# The party asked about received the money ("received money from both", "получил от всех").
+_PARTY_RECEIVED = re.compile(
+    r"\breceived (?:\w+ ){0,2}from\b|\bgot (?:\w+ ){0,2}from\b|\bwho did (?:\w+ ){0,4}"
+    r"(?:pay|send)|\bполуч\w* (?:\w+ ){0,2}от\b|\b(?:кому|на ч[ьеи]\w* \w+) (?:\w+ ){0,2}"
+    r"(?:перевод|переч|отправл|плат|ушл)\w*|\w+(?:дан|тан|нан|ден|тен|нен) (?:\w+ )?ал(?:ған|ды)|"
+    r"\bкімге (?:\w+ ){0,2}аудар\w*", re.I)
+# The party asked about paid the accounts ("who paid both", "кто платил и А, и Б").
+_PARTY_PAID = re.compile(r"\bwho (?:\w+ ){0,2}(?:paid|funded|sent money to)\b|\bкто (?:\w+ ){0,2}"
+                         r"(?:плат|перевод|пополн|отправл)\w*|\bкім (?:\w+ ){0,2}(?:төле|аудар)\w*",
+                         re.I)
+# Accounts spoken of together without naming them ("all three dropper accounts").
+_ACCOUNTS_WORDS = re.compile(r"дроп\w*|сч[её]т\w*|account\w*|dropper\w*|statement\w*|"
+                             r"выписк\w*|шот\w*|үзінді\w*", re.I)
+# Statements read together at most: more is a case-wide question, not "these accounts".
+MAX_STATEMENTS_COMPARED = 4
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)

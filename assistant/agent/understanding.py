@@ -27,6 +27,7 @@ from tools.resources import prompt_text, prompts_dir
 from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
+from tools.store.accounts import field_values
 from tools.store.schema import records
 from tools.store.shops import shop_spellings
 
@@ -108,6 +109,8 @@ class Vocabulary:
     people: list[str] = field(default_factory=list)
     # Names only a shop's message gives, as the recipient on a detail: (name, kind, value).
     recipients: list[tuple[str, str, str]] = field(default_factory=list)
+    # The accounts whose own statements the case holds (the droppers' accounts).
+    statements: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -580,7 +583,10 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
         spellings = shop_spellings(conn, case)
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
-    return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case))
+    with store.engine.connect() as conn:
+        statements = sorted(field_values(conn, case, "bank_row", ["account"]))
+    return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
+                      statements=statements)
 
 
 if __name__ == "__main__":

@@ -105,3 +105,14 @@ def test_two_wallets_compared_by_whom_they_got_money_from(handmade: CaseStore) -
     # Each citation is a record of one of the two wallets.
     assert answer.citations and all(a in str(c.record) or b in str(c.record)
                                     for c in answer.citations)
+
+
+def test_whom_the_case_s_dropper_accounts_all_paid(handmade: CaseStore) -> None:
+    # No account named: the statements the case holds, read together.
+    answer = ask("на чей счёт переводили деньги все три дропа?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "Ли Вадим" in answer.answer
+    # Each statement's row paying that account; not who paid the droppers.
+    assert {c.id.split("/")[0] for c in answer.citations} == {
+        "bank:KZ14722S890317137311", "bank:KZ18722S274091263225", "bank:KZ456011065602164235"}
+    assert all(c.record["payee_account"] == "KZ91722S798780778392" for c in answer.citations)
