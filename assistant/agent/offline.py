@@ -345,7 +345,8 @@ class Composer:
             return False
         own = {p.value for _, p in profiles}
         backward = self.r.intent == "backward" or "backward" in self.r.signals
-        directions = (True, False) if backward or self.r.intent != "forward" else (False, True)
+        directions: tuple[bool, ...] = (True, False) if backward or self.r.intent != "forward" \
+            else (False, True)
         if "forward" in self.r.signals and not backward:
             directions = (False, True)
         if _PARTY_RECEIVED.search(self.question):
