@@ -729,12 +729,19 @@ class Composer:
             else:
                 self.say(_p("shop_intro", lang, shop=_safe(d.name)))
             money = self.r.intent in (*_TRACE_INTENTS, "beneficiaries")
-            if d.chat and d.chat != d.name and d.handed_out and not money:
-                self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
+            handed = d.handed_out[:12]
+            day = _day_named(self.question)
+            if day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
+                           for h in handed):
+                # "какую карту он дал 17 октября": what was handed out that day.
+                handed = [h for h in handed
+                          if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
+            if d.chat and d.chat != d.name and handed and not money:
+                # The chat's title, by a message of it this answer cites anyway.
+                self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
                              chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
-            handed = d.handed_out[:12]
             if money:
                 # Where the shop's money went: each wallet traced, once, by the message that
                 # handed it out first; not the chat's title or each time it was handed out.
@@ -1036,6 +1043,37 @@ _PARTY_RECEIVED = re.compile(
 _PARTY_PAID = re.compile(r"\bwho (?:\w+ ){0,2}(?:paid|funded|sent money to)\b|\bкто (?:\w+ ){0,2}"
                          r"(?:плат|перевод|пополн|отправл)\w*|\bкім (?:\w+ ){0,2}(?:төле|аудар)\w*",
                          re.I)
+_MONTHS = {m: i + 1 for i, names in enumerate((
+    ("январ", "january", "jan", "қаңтар"), ("феврал", "february", "feb", "ақпан"),
+    ("март", "march", "mar", "наурыз"), ("апрел", "april", "apr", "сәуір"),
+    ("мая", "май", "may", "мамыр"), ("июн", "june", "jun", "маусым"),
+    ("июл", "july", "jul", "шілде"), ("август", "august", "aug", "тамыз"),
+    ("сентябр", "september", "sep", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
+    ("ноябр", "november", "nov", "қараша"), ("декабр", "december", "dec", "желтоқсан")))
+    for m in names}
+_DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),
+          re.compile(r"([^\W\d_]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.])"),
+          re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.\d{2,4})?(?![\d.])"))
+
+
+def _day_named(question: str) -> tuple[int, int] | None:
+    """(month, day) of a date the question names ("17 октября", "October 17", "17.10",
+    "17 қазан"), if one."""
+    q = question.casefold()
+    for i, pattern in enumerate(_DATES):
+        for m in pattern.finditer(q):
+            if i == 2:
+                day, month = int(m.group(1)), int(m.group(2))
+            else:
+                day, word = (int(m.group(1)), m.group(2)) if i == 0 else \
+                    (int(m.group(2)), m.group(1))
+                month = next((n for stem, n in _MONTHS.items() if word.startswith(stem) and
+                              (len(stem) > 3 or word == stem)), 0)
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return month, day
+    return None
+
+
 # Accounts spoken of together without naming them ("all three dropper accounts").
 _ACCOUNTS_WORDS = re.compile(r"дроп\w*|сч[её]т\w*|account\w*|dropper\w*|statement\w*|"
                              r"выписк\w*|шот\w*|үзінді\w*", re.I)

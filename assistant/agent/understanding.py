@@ -253,7 +253,8 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
             continue
         # The whole name, or its first words ("Green Planet" of "Green Planet KZ").
         for n in range(len(target), 0, -1):
-            if n < len(target) and (n < 2 and len(target[0]) < 6):
+            if n < len(target) and (n < 2 and len(target[0]) < 6) and not (
+                    len(target[0]) == 5 and _coined(target[0])):
                 break
             common = n < len(target) and _common_words(target[:n])
             if common and any(analyse(w).of("cities") for w in target[:n]):
@@ -264,6 +265,14 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
                 # word for a shop stands beside it ("шоколадный магазин", "the chocolate shop").
                 return span
     return None
+
+
+def _coined(word: str) -> bool:
+    """A word no dictionary of the case's language knows as a place, a drug or a common word
+    of shop names ("Гринч"): a short first word of a name that still names the shop alone."""
+    concepts = analyse(word)
+    return word.isalpha() and not glosses(word) and not concepts.of("cities") and \
+        not concepts.of("drugs")
 
 
 # Words that name a shop beside a shop's name ("the chocolate shop", "магазин Молния").

@@ -137,3 +137,25 @@ def test_of_people_sharing_a_surname_the_one_written_most_alike_is_named():
 ])
 def test_the_recipient_a_shop_s_message_names(text, name):
     assert recipient_named(text) == name
+
+
+def test_a_shop_named_by_the_coined_first_word_of_its_chat_title():
+    vocabulary = Vocabulary(shops={"tg:3": ["Green Planet 🌍", "Гринч 🌿 на связи"]})
+    for question in ("какую карту гринч дал вчера", "реквизиты Гринча"):
+        assert [e.value for e in find_entities(question, vocabulary)[0]] == ["tg:3"]
+    # An everyday word is not a name ("green" alone).
+    assert not find_entities("green card?", vocabulary)[0]
+
+
+@pytest.mark.parametrize("question, day", [
+    ("какую карту гринч дал 17 октября", (10, 17)),
+    ("what did the bot hand out on October 17th?", (10, 17)),
+    ("17.10 что выдал бот", (10, 17)),
+    ("17 қазанда қандай карта берді", (10, 17)),
+    ("сколько было 17 000 тенге", None),
+    ("market 5 listings", None),
+])
+def test_a_day_the_question_names(question, day):
+    from assistant.agent.offline import _day_named
+
+    assert _day_named(question) == day
