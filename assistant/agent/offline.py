@@ -736,7 +736,8 @@ class Composer:
                 # "какую карту он дал 17 октября": what was handed out that day.
                 handed = [h for h in handed
                           if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
-            if d.chat and d.chat != d.name and handed and not money:
+            if d.chat and d.chat != d.name and handed and not money and (
+                    not whose or _CHAT_WORDS.search(self.question)):
                 # The chat's title, by a message of it this answer cites anyway.
                 self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
                              chat=_safe(d.chat)))
@@ -1074,6 +1075,9 @@ def _day_named(question: str) -> tuple[int, int] | None:
     return None
 
 
+# A question about a chat's name ("как чат с ним называется", "the chat's title").
+_CHAT_WORDS = re.compile(r"чат\w*|\bchat\w*|назыв\w*|названи\w*|\btitle\w*|атау\w*|"
+                         r"аталады", re.I)
 # Accounts spoken of together without naming them ("all three dropper accounts").
 _ACCOUNTS_WORDS = re.compile(r"дроп\w*|сч[её]т\w*|account\w*|dropper\w*|statement\w*|"
                              r"выписк\w*|шот\w*|үзінді\w*", re.I)
