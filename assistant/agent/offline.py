@@ -119,7 +119,7 @@ _SECTIONS: dict[str, set[str]] = {
     "message": {"seen"},
     # Two accounts side by side: their money and where they were seen, not the payments that
     # link each to a message (those answer "whose is it").
-    "compare": {"seen", "fed_by", "flows", "bank", "iban_bank", "trace"},
+    "compare": {"seen", "fed_by", "flows", "bank", "iban_bank"},
 }
 
 
@@ -183,7 +183,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
         kind = _detail_kind(question) if intent == "shop_details" else None
-        if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare"):
+        if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare") or \
+                "treasury" in reading.signals:
             # A question about the shop's money: its wallets are what links it to the trace.
             kind = "wallet"
         if kind:
@@ -213,20 +214,31 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
         named = reading.of(*_WALLETS)
         shops = reading.of("shop", "bot")
+        wallets: list[str] = []
+        if out.tool == SHOP_DETAILS and out.data and "treasury" in reading.signals:
+            # "the shop's treasury": the wallet its handed-out wallets passed their money to
+            # (unless that is the wallet the question names: "from the shop's wallet to its
+            # treasury T…").
+            wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
+                                         if c not in {e.value for e in named}))[:2]
+        if out.tool == SHOP_DETAILS and out.data and not wallets:
+            wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
+                                         if h.kind in _WALLETS))[:2]
         if out.tool == SHOP_DETAILS and out.data and reading.intent in (
                 "path", "amount_between") and len(named) == 1 and len(shops) == 1:
             # Between the shop's wallet and the one named, in the order the question names
             # them ("from the shop's wallet to T…", "how much did T… send to the shop").
-            mine = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
-                                      if h.kind in _WALLETS))[:2]
-            for w in mine:
+            for w in wallets:
                 first = shops[0].start < named[0].start
                 source, target = (w, named[0].value) if first else (named[0].value, w)
                 calls.append(_call(MONEY_PATH, source=source, target=target))
+        elif out.tool == SHOP_DETAILS and out.data and (
+                reading.intent == "compare" or "treasury" in reading.signals and
+                reading.intent in ("identify", "statement", "shop_details")):
+            # Shops compared by their money: each one's wallets, what they received and sent.
+            calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets]
         elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
                                                         or reading.intent == "beneficiaries"):
-            wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
-                                         if h.kind in _WALLETS))[:2]
             # "кто платил магазину": where its wallets' money came from.
             way = "backward" if reading.intent == "backward" else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
@@ -333,9 +345,15 @@ class Composer:
             return False
         own = {p.value for _, p in profiles}
         backward = self.r.intent == "backward" or "backward" in self.r.signals
-        directions = (True, False) if backward or self.r.intent != "forward" else (False, True)
+        directions: tuple[bool, ...] = (True, False) if backward or self.r.intent != "forward" \
+            else (False, True)
         if "forward" in self.r.signals and not backward:
             directions = (False, True)
+        if _PARTY_RECEIVED.search(self.question):
+            # "the counterparty that received money from all three": their outflows only.
+            directions = (False,)
+        elif _PARTY_PAID.search(self.question):
+            directions = (True,)  # "who paid both": their inflows only
         said = False
         for incoming in directions:
             shared: set[str] | None = None
@@ -384,8 +402,10 @@ class Composer:
             if not deposits:
                 self.say(_p("no_exchanges", lang))
                 return
+            deposits, name = self._of_named_exchange(deposits)
             # Which wallet's money: a follow-up may have picked it from the previous answer.
-            self.say(_p("exchanges_total_from", lang, address=address,
+            self.say(_p("exchange_named_total_from" if name else "exchanges_total_from", lang,
+                        address=address, name=_safe(name),
                         amount=_money(str(exchange_total(deposits))), token=t.token))
             endpoints = deposits
         else:
@@ -414,25 +434,41 @@ class Composer:
             if e.reason == "residue" and (i == 0 or endpoints[i - 1].reason != "residue"):
                 self.say(_p("residue_intro", lang))
             label = f" ({_safe(e.label)})" if e.label and e.reason != "residue" else ""
-            # One marker per endpoint: the transfer at the end the question is about — the
-            # one that left (or reached) the wallet asked about; for exchanges, the transfer
-            # that reached the exchange. The hops between are the trace's, bound to both ends.
+            # Each endpoint cited by the transfer that reached it (backward: the one that
+            # left it): the record that proves the money arrived there. The path's wallets
+            # each by the hop that linked them to the start, so every hop can be opened.
             swept = self._swept(out, e.address, len(e.path))
             exchanges = self.r.intent == "exchanges"
-            end = e.path[-1] if exchanges else e.path[0]
+            end = e.path[-1]
             if not out.marker(end.record_id) and not (swept and exchanges):
                 continue  # an endpoint the tool did not cite (beyond its list) is not stated
-            line = _p("endpoint", lang, m="" if swept and exchanges else out.marker(end.record_id),
+            line = _p("endpoint", lang, m=out.marker(end.record_id),
                       address=e.address, reason=_word("reasons", e.reason, lang),
                       label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
             if len(e.path) > 1:
                 # The wallets between the start and the endpoint, from the start: forward the
                 # money arrived at them, backward it left them.
                 backward = t.request.direction == "backward"
-                hops = " → ".join(h.from_address if backward else h.to_address
-                                  for h in e.path[:-1])
+                hops = " → ".join(
+                    f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
+                    .rstrip() for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
             self.fact(line.lstrip() + swept)
+
+    def _of_named_exchange(self, ends: list[Any]) -> tuple[list[Any], str]:
+        """The exchange endpoints of the exchange the question names ("сколько ушло на
+        Steppe Exchange", "Qazex-ке"), and that name as the tag writes it; all, and no name,
+        when it names none of them."""
+        q = self.question.casefold()
+        named: dict[str, list[Any]] = {}
+        for e in ends:
+            for word in re.findall(r"[^\W\d_]{4,}", str(e.label or "")):
+                if word.casefold() not in _GENERIC_TAG_WORDS and word.casefold() in q:
+                    named.setdefault(word, []).append(e)
+        if len(named) != 1:
+            return ends, ""
+        (name, mine), = named.items()
+        return mine, name
 
     def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
@@ -464,9 +500,10 @@ class Composer:
                         amount=_money(p.reached), token=p.token))
         if self.r.intent == "amount_between" and p.reached is not None and \
                 Decimal(p.reached) > 0:
-            # How much, not the route: the route in one line, cited by the transfer that
-            # reached the target.
-            route = " → ".join([p.source, *(h.to_address for h in p.hops)])
+            # How much, not the route: the route in one line, led by the transfer that
+            # reached the target, each wallet by the hop that brought the money to it.
+            route = " → ".join([p.source, *(f"{h.to_address} {out.marker(h.record_id)}"
+                                            .rstrip() for h in p.hops)])
             self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
             return
         self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))
@@ -482,6 +519,8 @@ class Composer:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
         only = _SECTIONS.get(self.r.intent)
+        if section == "flows" and "treasury" in self.r.signals:
+            return True  # a shop's treasury: what it collected and passed on
         return only is None or section in only
 
     def _lookup_account(self, out: ToolOutput) -> None:
@@ -519,6 +558,10 @@ class Composer:
         if holder:
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
+        recipient = out.recipients.get(prof.id)
+        if recipient and (self._wants("links") or self._wants("seen")):
+            self.fact(_p("recipient", lang, m=out.marker(recipient[0]),
+                         name=_safe(recipient[1])))
         if prof.bank and prof.bank.holder_iin and holder_row and self._wants("iban_links"):
             self.fact(_p("holder_iin", lang, m=out.marker(holder_row),
                          iin=prof.bank.holder_iin))
@@ -538,7 +581,9 @@ class Composer:
                 self.fact(_p("title_cards", lang,
                              m=out.marker(prof.bank.counterparties[0].records[0]),
                              cards=", ".join(prof.title_cards)))
-            for match in prof.paid_for[:3]:
+            # "Whose is it": the holder; which shops' details paid into it is another question.
+            whose = self.r.intent == "identify" and _WHOSE.search(self.question)
+            for match in prof.paid_for[:0 if whose else 3]:
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
                              r=out.marker(match.row_id), amount=_money(match.asked),
                              account=match.account.split(":", 1)[-1],
@@ -570,6 +615,16 @@ class Composer:
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
                          received=_money(f.received), sent=_money(f.sent), token=f.token,
                          balance=_money(f.balance)))
+            if self.r.intent == "compare" or (self.r.intent == "identify" and
+                                               prof.kind in _WALLETS):
+                # Two wallets side by side, or what a wallet is: whom it got its money from
+                # and sent it to.
+                for key, rows, end in (("largest_in", f.largest_in, 0),
+                                       ("largest_out", f.largest_out, 1)):
+                    party = out.parties.get(rows[0]) if rows else None
+                    if party and party[end]:
+                        self.fact(_p(key, lang, m=out.marker(rows[0]), wallet=party[end],
+                                     amount=_money(party[2]), token=f.token))
         if prof.trace and self._wants("trace") and (prof.kind in _WALLETS or not prof.bank):
             # An account's own money is in its statement; its shops' traced money is not its.
             for address, reason, amount, record_id in prof.trace.endpoints[:4]:
@@ -609,7 +664,8 @@ class Composer:
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
         for p in out.data[:5]:
-            self.fact(_p("person", lang, m=out.marker(p.records[0] if p.records else None),
+            cited = next((r for r in p.records if r in out.markers), None)
+            self.fact(_p("person", lang, m=out.marker(cited),
                          name=_safe(p.name), accounts=", ".join(p.accounts) or none,
                          iins=", ".join(p.iins) or none, paid=_money(p.paid),
                          received=_money(p.received)))
@@ -700,16 +756,29 @@ class Composer:
             else:
                 self.say(_p("shop_intro", lang, shop=_safe(d.name)))
             money = self.r.intent in (*_TRACE_INTENTS, "beneficiaries")
-            if d.chat and d.chat != d.name and d.handed_out and not money:
-                self.fact(_p("shop_chat", lang, m=out.marker(d.handed_out[0].record_id),
+            handed = d.handed_out[:12]
+            day = _day_named(self.question)
+            if day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
+                           for h in handed):
+                # "какую карту он дал 17 октября": what was handed out that day.
+                handed = [h for h in handed
+                          if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
+            if d.chat and d.chat != d.name and handed and not money and (
+                    not whose or _CHAT_WORDS.search(self.question)):
+                # The chat's title, by a message of it this answer cites anyway.
+                self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
                              chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
-            handed = d.handed_out[:12]
             if money:
                 # Where the shop's money went: each wallet traced, once, by the message that
                 # handed it out first; not the chat's title or each time it was handed out.
                 handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
+            if "treasury" in self.r.signals:
+                for wallet, (collector, record_id) in out.collectors.items():
+                    if any(h.display == wallet for h in d.handed_out):
+                        self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
+                                     treasury=collector))
             for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
@@ -747,8 +816,12 @@ class Composer:
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
-                self.say(_p("exchanges_total", lang, amount=_money(str(exchange_total(ends))),
-                            token=o.token) if ends else _p("no_exchanges", lang))
+                ends, name = self._of_named_exchange(ends)
+                self.say((_p("exchange_named_total", lang, name=_safe(name),
+                             amount=_money(str(exchange_total(ends))), token=o.token) if name
+                          else _p("exchanges_total", lang,
+                                  amount=_money(str(exchange_total(ends))), token=o.token))
+                         if ends else _p("no_exchanges", lang))
             else:
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
@@ -798,7 +871,10 @@ class OfflineChatModel(BaseChatModel):
         return self  # it plans with the tools it knows by name
 
     def read(self, question: str) -> Reading:
-        return read_question(question, self.vocabulary, intent_model())
+        reading = read_question(question, self.vocabulary, intent_model())
+        if _TREASURY.search(question) and reading.of("shop", "bot"):
+            reading.signals.add("treasury")
+        return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
@@ -815,12 +891,16 @@ class OfflineChatModel(BaseChatModel):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             previous = str(messages[humans[-2]].content)
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
-            swapped = _swap(previous, self.read(previous).entities, question, named)
+            asked_before = self.read(previous)
+            swapped = _swap(previous, asked_before.entities, question, named)
             if swapped:
                 lang = reading.lang
                 question = swapped
                 reading = self.read(question)
                 reading.lang = lang
+                if asked_before.intent == "compare":
+                    # "а у шоколадной?" after two wallets compared: the same measures of it.
+                    reading.intent = "compare"
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
                 reading.intent != "out_of_case":
             # "а выписка по нему?": the entities of the previous question carry over.
@@ -872,6 +952,12 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
+        if not reading.entities and _COMMON.search(question) and \
+                _ACCOUNTS_WORDS.search(question) and self.vocabulary and \
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
+            # "the counterparty all three droppers paid": the statements the case holds.
+            calls = [_call(LOOKUP_ACCOUNT, identifier=iban)
+                     for iban in self.vocabulary.statements]
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
@@ -963,7 +1049,67 @@ _COMMON = re.compile(
     r"\bи\s+(?:\w+\s+){0,2}\w+,?\s+и\s+\w+|"
     r"\b\w+(?:қа|ке|ға|ге|а|е|ның|нің|дың|дің|тың|тің)?\s+(?:да|де|та|те),?\s+\w+\s+"
     r"(?:да|де|та|те)\b|\bboth\b|\bin common\b|\bcommon\b|\bshared?\b|\ball (?:two|three|four)\b|"
-    r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bортақ|\bекеуі\w*", re.I)
+    r"\beach of\b|\bвсех (?:двух|трех|трёх|четырех)\b|\bвсе (?:два|две|три|четыре)\b|"
+    r"\bвсем (?:двум|трем|трём|четырем)\b|\bортақ|\bекеуі\w*|\bүшеуі\w*", re.I)
+# Words of an exchange's tag that name no exchange ("Steppe Exchange deposit address").
+_GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold", "биржа",
+                      "биржи", "депозит", "адрес", "кошелек", "кошелёк"}
+# "Whose is it": a question about the holder only.
+_WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|владел\w*|кто|оформлен\w*|whose|"
+                    r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
+# A shop's treasury: the wallet its handed-out wallets pass their money on to.
+_TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
+                       r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
+                       r"жинақ әмиян\w*)", re.I)
+# The party asked about received the money ("received money from both", "получил от всех").
+_PARTY_RECEIVED = re.compile(
+    r"\breceived (?:\w+ ){0,2}from\b|\bgot (?:\w+ ){0,2}from\b|\bwho did (?:\w+ ){0,4}"
+    r"(?:pay|send)|\bполуч\w* (?:\w+ ){0,2}от\b|\b(?:кому|на ч[ьеи]\w* \w+) (?:\w+ ){0,2}"
+    r"(?:перевод|переч|отправл|плат|ушл)\w*|\w+(?:дан|тан|нан|ден|тен|нен) (?:\w+ )?ал(?:ған|ды)|"
+    r"\bкімге (?:\w+ ){0,2}аудар\w*", re.I)
+# The party asked about paid the accounts ("who paid both", "кто платил и А, и Б").
+_PARTY_PAID = re.compile(r"\bwho (?:\w+ ){0,2}(?:paid|funded|sent money to)\b|\bкто (?:\w+ ){0,2}"
+                         r"(?:плат|перевод|пополн|отправл)\w*|\bкім (?:\w+ ){0,2}(?:төле|аудар)\w*",
+                         re.I)
+_MONTHS = {m: i + 1 for i, names in enumerate((
+    ("январ", "january", "jan", "қаңтар"), ("феврал", "february", "feb", "ақпан"),
+    ("март", "march", "mar", "наурыз"), ("апрел", "april", "apr", "сәуір"),
+    ("мая", "май", "may", "мамыр"), ("июн", "june", "jun", "маусым"),
+    ("июл", "july", "jul", "шілде"), ("август", "august", "aug", "тамыз"),
+    ("сентябр", "september", "sep", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
+    ("ноябр", "november", "nov", "қараша"), ("декабр", "december", "dec", "желтоқсан")))
+    for m in names}
+_DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),
+          re.compile(r"([^\W\d_]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.])"),
+          re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.\d{2,4})?(?![\d.])"))
+
+
+def _day_named(question: str) -> tuple[int, int] | None:
+    """(month, day) of a date the question names ("17 октября", "October 17", "17.10",
+    "17 қазан"), if one."""
+    q = question.casefold()
+    for i, pattern in enumerate(_DATES):
+        for m in pattern.finditer(q):
+            if i == 2:
+                day, month = int(m.group(1)), int(m.group(2))
+            else:
+                day, word = (int(m.group(1)), m.group(2)) if i == 0 else \
+                    (int(m.group(2)), m.group(1))
+                month = next((n for stem, n in _MONTHS.items() if word.startswith(stem) and
+                              (len(stem) > 3 or word == stem)), 0)
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return month, day
+    return None
+
+
+# A question about a chat's name ("как чат с ним называется", "the chat's title").
+_CHAT_WORDS = re.compile(r"чат\w*|\bchat\w*|назыв\w*|названи\w*|\btitle\w*|атау\w*|"
+                         r"аталады", re.I)
+# Accounts spoken of together without naming them ("all three dropper accounts").
+_ACCOUNTS_WORDS = re.compile(r"дроп\w*|сч[её]т\w*|account\w*|dropper\w*|statement\w*|"
+                             r"выписк\w*|шот\w*|үзінді\w*", re.I)
+# Statements read together at most: more is a case-wide question, not "these accounts".
+MAX_STATEMENTS_COMPARED = 4
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
@@ -1052,12 +1198,20 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
         return None
     new = named[0]
     same = [e for e in before if _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
-    old = same[0] if same else (before[0] if len(before) == 1 else None)
-    if old is None:
+    gone: list[Any] = []
+    if same:
+        old = same[0]
+    elif len({_GROUPS.get(e.kind) for e in before}) == 1:
+        # "compare wallets A and B" → "а у шоколадной?": the same of that shop, alone.
+        old, gone = before[0], before[1:]
+    else:
         return None
     # A shop by the name the case knows ("шоколадной" alone reads as slang again).
     said = new.label if new.kind == "shop" and new.label else question[new.start:new.end]
-    return previous[:old.start] + said + previous[old.end:]
+    text = previous
+    for e in sorted([old, *gone], key=lambda e: e.start, reverse=True):
+        text = text[:e.start] + (said if e is old else "") + text[e.end:]
+    return text
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:

@@ -17,6 +17,7 @@ from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
+from assistant.agent.understanding import recipient_named
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
 from tools.lookup import lookup_account as lookup
@@ -96,6 +97,14 @@ class ToolOutput:
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
     holder_rows: dict[str, str] = field(default_factory=dict)
+    # A cited transfer → its sender, recipient and amount (a wallet's largest transfers).
+    parties: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # A shop's wallet → the wallet it passed most of its money on to (the shop's treasury,
+    # where its wallets' money collects) and the largest transfer between them.
+    collectors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # An account (its profile id) → the shop's message naming who receives the payment on
+    # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
+    recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -169,7 +178,9 @@ def trace_wallet(address: str, runtime: Runtime,
                      key=lambda e: e.reason == "residue"):
         line, fact, names = _endpoint_line(ctx, out, ep, token, result.request.direction)
         lines.append(line)
-        if ep.reason == "exchange_deposit":
+        if ep.reason in ("exchange", "exchange_deposit"):
+            # A deposit address (tagged as the exchange's or found by its sweeps): where the
+            # exchange moved the money on is its own wallet.
             deposits.setdefault(ep.address, ([h.record_id for h in ep.path], fact, names))
     lines += _direct_lines(ctx, out, graph, starts, result)
     exchanges = exchange_total(result.endpoints)
@@ -308,7 +319,14 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         shops = sorted({fence(s.shop_name or s.shop) for s in p.seen_in if s.shop})
         head = len(lines)
         for s in p.seen_in[:5]:
-            n = out.cite(ctx, s.record_id)
+            n, rec = ctx.cite(s.record_id)
+            out.markers[s.record_id] = n
+            named = recipient_named(str(rec.fields.get("text") or "")) \
+                if rec.kind == "message" else None
+            if named and p.id not in out.recipients:
+                out.recipients[p.id] = (s.record_id, named)
+                lines.append(ctx.derive(f"[{n}] the message names the recipient "
+                                        f"{fence(named)}", [s.record_id]))
             when = f"{s.seen_at:%Y-%m-%d}" if s.seen_at else ""
             lines.append(ctx.derive(f"[{n}] seen {when} in {fence(s.record_id)} "
                                     f"({fence(s.shop_name or s.kind)})", [s.record_id]))
@@ -355,7 +373,13 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                 lines.append(f"[{out.cite(ctx, f.tag_record)}] tag {fence(f.tag)} "
                              f"({fence(f.tag_category or '')})")
             rows = f.largest_in[:1] + f.largest_out[:1]
-            marks = "".join(f"[{out.cite(ctx, r)}]" for r in rows)
+            marks = ""
+            for r in rows:
+                n, rec = ctx.cite(r)
+                out.markers[r] = n
+                marks += f"[{n}]"
+                out.parties[r] = (str(rec.fields.get("from", "")), str(rec.fields.get("to", "")),
+                                  str(rec.fields.get("amount", "")))
             lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
                                             f"sent {money(f.sent)}, net {money(f.balance)}",
                                             rows))
@@ -433,7 +457,10 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     out = ToolOutput(FIND_PERSON, found)
     lines = []
     for p in found[:5]:
-        rows = p.records[:1]
+        # A row of the person's first account's own statement: what an answer about them
+        # goes on to read (their account), not a row of someone else's they appear in.
+        own = [r for r in p.records if p.accounts and r.startswith(f"bank:{p.accounts[0]}/")]
+        rows = own[:1] or p.records[:1]
         mark = f"[{out.cite(ctx, rows[0])}] " if rows else ""
         lines.append(mark + ctx.derive(
             f"person {fence(p.name)}: accounts {', '.join(p.accounts) or 'none'}; "
@@ -646,7 +673,32 @@ def shop_details(shop: str, runtime: Runtime,
                 asking = f", asking {money(str(value))} {out.asked[h.record_id][1]}"
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
                                     f"{asking}", [h.record_id]))
+    if kind == "wallet":
+        lines += _collector_lines(ctx, out, details)
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
+
+
+def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
+    """Where each wallet a shop handed out passed its money on: the wallet it sent most to
+    (its treasury), cited by the largest transfer between them."""
+    graph = load_case_graph(ctx.store, ctx.case).graph
+    lines = []
+    wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
+                            if h.kind in ("tron", "btc", "eth"))
+    for wallet in list(wallets)[:4]:
+        if wallet not in graph:
+            continue
+        sent: dict[str, list[Any]] = {}
+        for _, to, data in graph.out_edges(wallet, data=True):
+            sent.setdefault(to, []).extend(data["m"])
+        if not sent:
+            continue
+        to, moves = max(sent.items(), key=lambda kv: sum(m.units for m in kv[1]))
+        move = max(moves, key=lambda m: m.units)
+        n = out.cite(ctx, move.record_id)
+        out.collectors[wallet] = (to, move.record_id)
+        lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")
+    return lines
 
 
 @tool(DRAFT_LETTER, response_format="content_and_artifact")

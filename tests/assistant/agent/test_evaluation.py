@@ -29,3 +29,23 @@ def test_offline_model_answers_the_evaluation_set(small_demo, small_demo_index):
     assert injected and all(g.correct for g in injected)
     assert all(set(g.question.records) & set(truth.injection_listings)
                for g in injected)
+
+
+def test_blind_grading_counts_a_path_s_hops_and_a_phone_in_any_writing_as_relevant():
+    from types import SimpleNamespace
+
+    from tests.utils.blind_eval import _relevant_citations
+
+    def transfer(src: str, dst: str) -> SimpleNamespace:
+        return SimpleNamespace(id=f"tron:{src[:4]}{dst[:4]}", kind="transfer",
+                               record={"from": src, "to": dst, "amount": "1"})
+
+    start, a, b, end, other = "TSTART", "TAAAA", "TBBBB", "TEND", "TOTHER"
+    cited = [transfer(start, a), transfer(a, b), transfer(b, end), transfer(other, "TX"),
+             SimpleNamespace(id="tg:1/2", kind="message",
+                             record={"text": "Kaspi по номеру 8 (775) 899-57-90"}),
+             SimpleNamespace(id="tg:1/3", kind="message", record={"text": "привет"})]
+    # The hops from the wallet asked about to the endpoint; not a transfer chained to none.
+    assert _relevant_citations([start, "+77758995790"], cited) == [
+        True, True, True, False, True, False]
+    assert _relevant_citations([], cited) == [False] * 6

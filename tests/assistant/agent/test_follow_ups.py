@@ -155,8 +155,12 @@ def test_the_previous_question_asked_again_of_the_name_the_follow_up_gives():
     prev, q = "какие карты выдавал Green Planet?", "а у шоколадной?"
     assert _swap(prev, find_entities(prev, v)[0], q, find_entities(q, v, loose=True)[0]) == \
         "какие карты выдавал Шоколадная Фабрика 🍫 Шымкент?"
-    # A name of another kind than the two the question named: nothing to put it in place of.
+    # A name of another kind than the two the question named: the same asked of it alone.
     prev = "compare TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr and TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
+    assert _swap(prev, find_entities(prev, v)[0], q, find_entities(q, v, loose=True)[0]) == \
+        "compare Шоколадная Фабрика 🍫 Шымкент and "
+    # Names of two kinds before: which one it stands for cannot be told.
+    prev = "сколько Жумабаев перевёл на TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
     assert _swap(prev, find_entities(prev, v)[0], q, find_entities(q, v, loose=True)[0]) is None
 
 

@@ -58,3 +58,61 @@ def test_a_question_naming_no_account_or_no_measure_is_asked_back(handmade: Case
                                                                   question: str) -> None:
     answer = ask(question, AgentContext("hm", handmade))
     assert not answer.steps and answer.answer.rstrip().endswith("?")
+
+
+def test_someone_a_shop_names_as_recipient_is_found_by_that_name(handmade: CaseStore) -> None:
+    # Not in any statement: the bot's message gives the phone "(Айдана К.)".
+    answer = ask("Кто такая Айдана К.?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "+7 747 318 5209" in answer.answer and "Айдана К." in answer.answer
+    assert "tg:6120457731/26" in {c.id for c in answer.citations}
+
+
+def test_a_card_s_recipient_named_in_the_shop_message_is_its_holder_as_the_shop_says(
+        handmade: CaseStore) -> None:
+    answer = ask("на кого оформлена карта 4405 6391 2047 8811?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    line = next(ln for ln in answer.answer.splitlines() if "Нурбек А." in ln)
+    n = int(line.split("]", 1)[0].removeprefix("- ["))
+    record = next(c for c in answer.citations if c.n == n)
+    assert "Получатель: Нурбек А." in record.record["text"]
+
+
+def test_a_question_naming_one_exchange_is_answered_about_it(handmade: CaseStore) -> None:
+    answer = ask("сколько денег в деле ушло на Qazex?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa" in answer.answer  # Qazex's deposit
+    assert "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC" not in answer.answer  # Steppe's
+
+
+def test_a_tagged_deposit_is_followed_into_the_exchange_s_own_wallet(handmade: CaseStore
+                                                                    ) -> None:
+    answer = ask("через какую биржу обналичили деньги с TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm?",
+                 AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "TXp2ahMaKNMDfXb5wvEUWmK88re43DtP3T" in answer.answer  # Qazex's hot wallet
+    parties = {(c.record.get("from"), c.record.get("to")) for c in answer.citations}
+    # The transfer that reached the deposit, and the sweep from it into the exchange.
+    assert ("TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm", "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa") in parties
+    assert ("TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa", "TXp2ahMaKNMDfXb5wvEUWmK88re43DtP3T") in parties
+
+
+def test_two_wallets_compared_by_whom_they_got_money_from(handmade: CaseStore) -> None:
+    a, b = "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP", "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S"
+    answer = ask(f"сопоставь {a} и {b}", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi" in answer.answer  # both were paid by it
+    # Each citation is a record of one of the two wallets.
+    assert answer.citations and all(a in str(c.record) or b in str(c.record)
+                                    for c in answer.citations)
+
+
+def test_whom_the_case_s_dropper_accounts_all_paid(handmade: CaseStore) -> None:
+    # No account named: the statements the case holds, read together.
+    answer = ask("на чей счёт переводили деньги все три дропа?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "Ли Вадим" in answer.answer
+    # Each statement's row paying that account; not who paid the droppers.
+    assert {c.id.split("/")[0] for c in answer.citations} == {
+        "bank:KZ14722S890317137311", "bank:KZ18722S274091263225", "bank:KZ456011065602164235"}
+    assert all(c.record["payee_account"] == "KZ91722S798780778392" for c in answer.citations)

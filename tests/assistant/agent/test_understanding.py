@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.agent.understanding import Vocabulary, find_entities
+from assistant.agent.understanding import Vocabulary, find_entities, recipient_named
 
 SHOPS = Vocabulary(shops={
     "tg:1": ["Шоколадная Фабрика 🍫 Шымкент", "Вилли Вонка 🍫"],
@@ -111,3 +111,51 @@ def test_where_money_went_is_not_a_balance():
 
     assert read_question("куда ушли деньги с TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr и сколько осталось?"
                          ).intent == "forward"
+
+
+def test_of_people_sharing_a_surname_the_one_written_most_alike_is_named():
+    vocabulary = Vocabulary(people=["Оспанов Руслан Асқарұлы", "Оспанова Динара Асқарқызы"],
+                            recipients=[("Динара О.", "phone", "+77052841190")])
+
+    def named(question: str) -> list[str]:
+        return [e.value for e in find_entities(question, vocabulary)[0]]
+
+    assert named("а у Оспановой что по счёту?") == ["Оспанова Динара Асқарқызы"]
+    assert named("Оспановқа кім төледі?") == ["Оспанов Руслан Асқарұлы"]
+    # Her full name is her, not the recipient "Динара О." a shop's message names.
+    assert named("Оспанова Динараның шоты") == ["Оспанова Динара Асқарқызы"]
+    assert named("кто такая Динара?") == ["+77052841190"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Новые реквизиты:\n💳 Halyk: 4405-6391-2047-8811\nПолучатель: Нурбек А.", "Нурбек А."),
+    ("оплата по номеру 8 (747) 318-52-09 (Айдана К.)", "Айдана К."),
+    ("Kaspi 4400 4302 7815 0260 на имя Сеитова Айгуль", "Сеитова Айгуль"),
+    # No name, or two details: whose the name is cannot be told.
+    ("Kaspi аударым нөмірге 8 (775) 899-57-90 — 32 000 ₸", None),
+    ("карта 4405-6391-2047-8811 или 8 (747) 318-52-09, получатель: Нурбек А.", None),
+])
+def test_the_recipient_a_shop_s_message_names(text, name):
+    assert recipient_named(text) == name
+
+
+def test_a_shop_named_by_the_coined_first_word_of_its_chat_title():
+    vocabulary = Vocabulary(shops={"tg:3": ["Green Planet 🌍", "Гринч 🌿 на связи"]})
+    for question in ("какую карту гринч дал вчера", "реквизиты Гринча"):
+        assert [e.value for e in find_entities(question, vocabulary)[0]] == ["tg:3"]
+    # An everyday word is not a name ("green" alone).
+    assert not find_entities("green card?", vocabulary)[0]
+
+
+@pytest.mark.parametrize("question, day", [
+    ("какую карту гринч дал 17 октября", (10, 17)),
+    ("what did the bot hand out on October 17th?", (10, 17)),
+    ("17.10 что выдал бот", (10, 17)),
+    ("17 қазанда қандай карта берді", (10, 17)),
+    ("сколько было 17 000 тенге", None),
+    ("market 5 listings", None),
+])
+def test_a_day_the_question_names(question, day):
+    from assistant.agent.offline import _day_named
+
+    assert _day_named(question) == day
