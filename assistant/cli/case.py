@@ -109,6 +109,9 @@ def ingest(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+FILES_SHOWN = 30
+
+
 def stats(case: CaseOpt, as_json: JsonOpt = False) -> None:
     """Counts per record kind and payment-detail kind, and the case's files with SHA-256."""
     from rich.table import Table
@@ -125,12 +128,28 @@ def stats(case: CaseOpt, as_json: JsonOpt = False) -> None:
     for kind, n in sorted(s.accounts.items()):
         table.add_row(f"account:{kind}", f"{n:,}")
     out.print(table)
+    formats = Table(title="files by format")
+    for col in ("format", "files", "records"):
+        formats.add_column(col, justify="left" if col == "format" else "right")
+    by_format: dict[str, list[int]] = {}
+    for f in s.files:
+        counts = by_format.setdefault(f.format, [0, 0])
+        counts[0] += 1
+        counts[1] += f.records
+    for fmt, (n_files, n_records) in sorted(by_format.items()):
+        formats.add_row(fmt, f"{n_files:,}", f"{n_records:,}")
+    out.print(formats)
+    # A seized case holds thousands of files: a table of them all is no summary (and took
+    # seconds to draw); --json lists every one.
     files = Table(title="files")
     for col in ("file", "format", "records", "sha256"):
         files.add_column(col)
-    for f in s.files:
+    for f in s.files[:FILES_SHOWN]:
         files.add_row(f.name, f.format, f"{f.records:,}", f.sha256)
     out.print(files)
+    if len(s.files) > FILES_SHOWN:
+        out.print(f"… and {len(s.files) - FILES_SHOWN:,} more files: `tergeu stats --case {case} "
+                  "--json` lists every file with its SHA-256", markup=False)
 
 
 def record(

@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EVIDENCE, SAMPLES
+from tests.utils.big_evidence import write_trc20_pages
 
 
 @pytest.fixture
@@ -60,6 +62,19 @@ def test_bad_file_one_line_error_exit_2_and_good_files_still_imported(tergeu, tm
     stats = json.loads(tergeu("stats", "--case", "c", "--json").stdout)
     assert stats["records"] == {"transfer": 3}
     assert [f["name"] for f in stats["files"]] == ["01_trongrid_trc20_ledger.json"]
+
+
+def test_stats_of_a_case_of_many_files_counts_them_by_format_and_lists_a_few(tergeu, tmp_path):
+    write_trc20_pages(tmp_path / "pages", 80, 2, random.Random(5))
+    assert tergeu("ingest", "--case", "c", "--no-index", str(tmp_path / "pages")).returncode == 0
+    shown = tergeu("stats", "--case", "c", COLUMNS="200").stdout
+    every = json.loads(tergeu("stats", "--case", "c", "--json").stdout)["files"]
+    assert len(every) == 40
+    fmt = every[0]["format"]
+    assert any([cell.strip() for cell in line.split("│")[1:4]] == [fmt, "40", "80"]
+               for line in shown.splitlines() if line.count("│") >= 4), shown
+    assert sum(f["name"][:20] in shown for f in every) == 30
+    assert "… and 10 more files" in shown
 
 
 def test_unknown_record_is_exit_2(tergeu):
