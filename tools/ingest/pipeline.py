@@ -267,6 +267,18 @@ def _reason(exc: BaseException) -> str:
     return f"{plain} ({type(exc).__name__}: {text})" if text else plain
 
 
+# About how many bytes of evidence make one record (a TronGrid transfer ~430, a statement
+# row ~150, a Telegram message ~300-1,000): what tells a large import from a small one.
+BYTES_PER_RECORD = 400
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported as missing when its turn comes
+
+
 def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str | None = None,
                  mapping: ColumnMapping | None = None,
                  on_progress: OnProgress | None = None,
@@ -275,7 +287,9 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     """Import every file; a bad file is reported as rejected and the others still import.
 
     Files are committed once `commit_every` records are pending: the API passes 1 (each file
-    its own transaction), so other writers wait for one file at most, not a whole upload."""
+    its own transaction), so other writers wait for one file at most, not a whole upload.
+    Otherwise a large import into a SQLite store is a bulk load, committed once at the end
+    (`CaseStore.writer`)."""
     started = time.perf_counter()
     report = IngestReport(case=case)
     # Files in the order given; each reported once its batch is written.
@@ -292,8 +306,10 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
             if on_file:
                 on_file(file_report)
 
-    with store.writer(commit_every) as writer:
-        for path in expand_paths(paths):
+    files = expand_paths(paths)
+    expected = sum(map(_size, files)) // BYTES_PER_RECORD if commit_every > 1 else 0
+    with store.writer(commit_every, expected_records=expected) as writer:
+        for path in files:
             try:
                 entry = _queue_file(writer, case, path, fmt=fmt, mapping=mapping,
                                     on_progress=on_progress, name=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +18,7 @@ import sqlalchemy.exc
 from sqlalchemy import (
     Column,
     Engine,
+    Index,
     Integer,
     MetaData,
     Table,
@@ -85,21 +87,28 @@ class CaseStore:
         self.evidence_dir = evidence_dir
 
     @contextmanager
-    def writer(self, commit_every: int = COMMIT_EVERY) -> Iterator[StoreWriter]:
+    def writer(self, commit_every: int = COMMIT_EVERY, expected_records: int = 0
+               ) -> Iterator[StoreWriter]:
         """A writer for many files; committed every `commit_every` records and at the end.
 
         Its transactions take SQLite's write lock when they begin (`immediate`): an import
         reads (duplicate probes) before it writes, and a read transaction that another writer
         overtook cannot upgrade; it fails at once with "database is locked" instead of waiting.
+
+        `expected_records`: about how many records the caller will write. On SQLite, an
+        import of at least `BULK_LOAD_RECORDS` that is also at least as large as what the
+        store holds is a bulk load (`StoreWriter.bulk_load`): one transaction, secondary
+        indexes built once at its end.
         """
         with self.engine.connect().execution_options(immediate=True) as conn:
-            writer = StoreWriter(self, conn, commit_every)
+            writer = StoreWriter(self, conn, commit_every, expected_records)
             try:
                 yield writer
                 # Shops are resolved once per import, from everything the case holds now.
                 from tools.store.shops import rebuild_shops
 
                 writer.flush()  # files queued and not yet written (callers flush and report)
+                writer.end_bulk_load()
                 writer.identifiers.flush(conn)
                 for case in sorted(writer.cases):
                     rebuild_shops(conn, case)
@@ -192,6 +201,12 @@ BATCH = 20_000
 ACCOUNT_SLICE = 2000
 # Keys looked up per query: under every database's limit of bound parameters.
 KEYS_PER_QUERY = 5000
+# An import of this many records or more, into a SQLite store holding no more than that, is
+# loaded without the secondary indexes of records and transfers, built once at the end: a
+# million random-key inserts into three indexes cost twice the rest of the writing.
+BULK_LOAD_RECORDS = 100_000
+# The indexes a bulk load leaves out until its end (the primary keys stay: they deduplicate).
+BULK_LOAD_INDEXES = (records.indexes, transfers.indexes)
 
 
 @dataclass(slots=True)
@@ -260,6 +275,10 @@ def _move_new_records() -> Any:
             .returning(records.c.id))
 
 
+def _record_key(row: tuple[Any, ...]) -> str:
+    return row[1]  # type: ignore[no-any-return]
+
+
 class _Bulk:
     """The driver-level inserts of one connection and the value conversions they need."""
 
@@ -290,10 +309,15 @@ class StoreWriter:
     written at a time, in order, and nothing else uses the connection meanwhile (`wait`).
     """
 
-    def __init__(self, store: CaseStore, conn: Connection, commit_every: int) -> None:
+    def __init__(self, store: CaseStore, conn: Connection, commit_every: int,
+                 expected_records: int = 0) -> None:
         self.store = store
         self.conn = conn
         self.commit_every = commit_every
+        self.expected_records = expected_records
+        # Decided before the first write (`_start_writing`): None until then.
+        self.bulk_load: bool | None = None
+        self._dropped: list[Index] = []
         self._uncommitted = 0
         self.cases: set[str] = set()
         # Identifier counts of the files written since the last commit, flushed before it.
@@ -352,6 +376,7 @@ class StoreWriter:
                 self._write_in_background()
             return staged
         self.flush()
+        self._start_writing()
         with self.conn.begin_nested():
             tally, file_id = _Tally(), self._insert_files([meta])[0]
             for chunk in _chunks(chain(head, it), BATCH):
@@ -393,6 +418,40 @@ class StoreWriter:
                 self._thread.shutdown()
                 self._thread = None
 
+    def _start_writing(self) -> None:
+        """Before the first write: whether this import is a bulk load, and if so its
+        secondary indexes dropped, in this transaction (the connection is free).
+
+        A bulk load is one transaction: no commit until the end, where the indexes are built
+        again. Whatever stops it (a crash, a kill, an error) leaves the store as it was
+        before, indexes included; nothing of it is kept. Other processes read the store as it
+        was meanwhile, and wait for their own writes until it commits."""
+        if self.bulk_load is not None:
+            return
+        conn = self.conn
+        self.bulk_load = False
+        if conn.dialect.name != "sqlite" or self.expected_records < BULK_LOAD_RECORDS:
+            return
+        held = conn.exec_driver_sql("SELECT max(rowid) FROM records").scalar() or 0
+        if held > self.expected_records:
+            return
+        self.bulk_load = True
+        self.commit_every = sys.maxsize
+        for indexes in BULK_LOAD_INDEXES:
+            for index in sorted(indexes, key=lambda i: str(i.name)):
+                if index.dialect_options["sqlite"]["where"] is None:  # partial ones are small
+                    conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+                    self._dropped.append(index)
+        log.info("bulk load of about %s records: indexes %s built at the end",
+                 self.expected_records, [i.name for i in self._dropped])
+
+    def end_bulk_load(self) -> None:
+        """The indexes a bulk load dropped, built again (in its transaction)."""
+        self.wait()
+        dropped, self._dropped = self._dropped, []
+        for index in dropped:
+            index.create(self.conn, checkfirst=True)
+
     def _write_in_background(self) -> None:
         """Hand the queued files to the writing thread (once the batch before is written)."""
         self.wait()
@@ -400,6 +459,7 @@ class StoreWriter:
         self._writing_files, self._staged_files = self._staged_files, set()
         if not staged:
             return
+        self._start_writing()
         if self._thread is None:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-store-writer")
         self._writing = self._thread.submit(self._write_queued, staged)
@@ -483,7 +543,9 @@ class StoreWriter:
         driver = conn.connection.dbapi_connection
         assert driver is not None  # an open connection
         before = driver.total_changes
-        bulk.records.run(conn, rows)
+        # In key order: the primary key's index is written page by page rather than at random
+        # (the order of equal ids kept: the first is the one inserted).
+        bulk.records.run(conn, sorted(rows, key=_record_key))
         if driver.total_changes - before == len(rows):
             return {r[1] for r in rows}
         first: dict[str, tuple[int, str]] = {}
