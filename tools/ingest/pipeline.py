@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import stat
 import time
 import zipfile
 import zlib
@@ -178,11 +179,15 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
     Raises IngestError if the file is bad (nothing of it kept). A file too large to queue is
     written at once, in chunks."""
     name = name or path.name
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
         raise IngestError(str(path), None, "no such file")
     if note := generator_file_note(path):
         return FileReport(file=name, status="skipped", note=note)
-    size = path.stat().st_size
+    size = st.st_size
     # A file up to the size JSON is parsed whole at is read once: hashed, detected, parsed
     # and kept from the same bytes (a TronGrid page is opened once, not six times).
     data = path.read_bytes() if size <= WHOLE_FILE_LIMIT else None
@@ -208,11 +213,14 @@ def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str 
     checked = _Checked(parser_for(fmt, mapping)(path, name), name)
     items = _counted(with_payment_details(checked), name, on_progress)
     meta = FileMeta(case=case, name=name, sha256=sha, size=size, format=fmt)
-    # The original is in the vault before its records exist, so no record cites a missing file.
+    # The original is in the vault before its records exist, so no record cites a missing file:
+    # copied by a thread while the file is parsed, and waited for before its records are
+    # written (`FileMeta.kept`).
     vault = writer.store.evidence_dir
     copy = vault_path(vault, sha)
     had_copy = copy.exists()
-    keep_copy(vault, path, sha, data)
+    if not had_copy:
+        meta.kept = writer.in_background(keep_copy, vault, path, sha, data)
     try:
         try:
             with already_read(path, data) if data is not None else nullcontext():
@@ -223,7 +231,8 @@ def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str 
             where = f"after {checked.last}" if checked.last else None
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
-        if not had_copy:
+        if meta.kept is not None:
+            meta.kept.result()  # written before it is removed, or it would stay
             copy.unlink(missing_ok=True)
         raise
     return _Queued(staged, fmt, checked.last, None if had_copy else copy)

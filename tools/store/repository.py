@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +53,13 @@ class FileMeta:
     sha256: str
     size: int
     format: str
+    # The file's copy into the evidence vault, if being written: waited for (and what it
+    # raises raised) before any record of the file is written.
+    kept: Future[Any] | None = None
+
+    def wait_kept(self) -> None:
+        if self.kept is not None:
+            self.kept.result()
 
 
 @dataclass(slots=True)
@@ -327,6 +334,7 @@ class StoreWriter:
         self._bulk: _Bulk | None = None
         self._staged_records = 0
         self._thread: ThreadPoolExecutor | None = None
+        self._files_thread: ThreadPoolExecutor | None = None  # see `in_background`
         self._writing: Future[None] | None = None  # the batch the thread is writing
         self._writing_files: set[tuple[str, str]] = set()
         # The SHA-256 of each case's files, as this transaction knows them; forgotten at every
@@ -377,6 +385,7 @@ class StoreWriter:
             return staged
         self.flush()
         self._start_writing()
+        meta.wait_kept()
         with self.conn.begin_nested():
             tally, file_id = _Tally(), self._insert_files([meta])[0]
             for chunk in _chunks(chain(head, it), BATCH):
@@ -417,6 +426,16 @@ class StoreWriter:
             if self._thread is not None:
                 self._thread.shutdown()
                 self._thread = None
+            if self._files_thread is not None:
+                self._files_thread.shutdown()
+                self._files_thread = None
+
+    def in_background(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """`fn(*args)` run by a thread of the writer's for file work (copies into the vault):
+        its system calls overlap the parsing of the next files. Ended with the writer."""
+        if self._files_thread is None:
+            self._files_thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-files")
+        return self._files_thread.submit(fn, *args)
 
     def _start_writing(self) -> None:
         """Before the first write: whether this import is a bulk load, and if so its
@@ -482,6 +501,8 @@ class StoreWriter:
                         one.error = exc
 
     def _write_batch(self, case: str, group: list[StagedFile]) -> None:
+        for s in group:
+            s.meta.wait_kept()
         with self.conn.begin_nested():
             tallies = [_Tally() for _ in group]
             file_ids = self._insert_files([s.meta for s in group])
@@ -573,13 +594,11 @@ class StoreWriter:
         ts, data = bulk.record_ts, bulk.record_data
         rows = [(case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text, data(i.data))
                 for _, file_id, items in parts for i in items]
-        # A transfer's time is its record's, as stored: converted once.
-        stored_ts = {id(i): r[5] for i, r in zip(
-            (i for _, _, items in parts for i in items), rows, strict=True)
-            if i.transfer is not None and i.transfer.ts is i.ts}
         new = self._insert_sqlite(rows) if bulk.sqlite else self._insert_staged(rows)
-        fresh_all: list[Item] = []
-        with_details: list[list[Item]] = []
+        moves: list[tuple[Any, ...]] = []
+        # A transfer's time is its record's, as stored: converted once.
+        transfer_ts, same_ts = bulk.transfer_ts, bulk.same_ts
+        at = 0
         for tally, _, items in parts:
             fresh = []
             for start in range(0, len(items), ACCOUNT_SLICE):
@@ -588,23 +607,21 @@ class StoreWriter:
                     if i.id in new:
                         new.discard(i.id)  # a later item of the same id is a duplicate
                         fresh_slice.append(i)
+                        if (t := i.transfer) is not None:
+                            moves.append((
+                                case, i.id, t.chain, t.token, t.from_address, t.to_address,
+                                format(t.amount, "f"),
+                                rows[at][5] if same_ts and t.ts is i.ts
+                                else transfer_ts(as_utc(t.ts)), t.tx))
+                    at += 1
                 if any(i.details for i in fresh_slice):
-                    with_details.append(fresh_slice)
+                    self._upsert_accounts(case, fresh_slice)
                 fresh.extend(fresh_slice)
             tally.duplicates += len(items) - len(fresh)
             tally.by_kind.update(i.kind for i in fresh)
             tally.accounts.update(d.account_id for i in fresh for d in i.details)
             tally.identifiers.update(PendingIdentifiers.of_items(fresh))
-            fresh_all.extend(fresh)
-        ts = bulk.transfer_ts
-        bulk.transfers.run(conn, [
-            (case, i.id, t.chain, t.token, t.from_address, t.to_address, format(t.amount, "f"),
-             stored_ts[id(i)] if bulk.same_ts and id(i) in stored_ts else ts(as_utc(t.ts)), t.tx)
-            for i in fresh_all
-            if (t := i.transfer) is not None
-        ])
-        for fresh_slice in with_details:
-            self._upsert_accounts(case, fresh_slice)
+        bulk.transfers.run(conn, moves)
 
     def _upsert_accounts(self, case: str, items: list[Item]) -> set[str]:
         conn = self.conn
