@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Table, insert
 from sqlalchemy.dialects import sqlite

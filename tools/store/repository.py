@@ -283,7 +283,7 @@ def _move_new_records() -> Any:
 
 
 def _record_key(row: tuple[Any, ...]) -> str:
-    return row[1]  # type: ignore[no-any-return]
+    return str(row[1])
 
 
 class _Bulk:
