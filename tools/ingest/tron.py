@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from hashlib import sha256
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,8 +13,8 @@ from typing import Any
 import base58
 
 from tools.errors import IngestError
-from tools.ingest.amounts import _EXACT, canonical, from_units, token_decimals
-from tools.ingest.ids import short_hash, token_transfer_id
+from tools.ingest.amounts import _EXACT, from_units, token_decimals
+from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
@@ -152,7 +153,19 @@ class _Trc20Reader:
         # As `from_units`: exact, no float (38 digits are within _EXACT's precision).
         amount = Decimal(int(raw)).scaleb(-decimals, context=_EXACT)
         ts = datetime.fromtimestamp(ms / 1000, UTC)
-        rid = f"tron:{tx}#{short_hash(contract, frm, to, canonical(amount))}"
+        # `token_transfer_id`, with `canonical(amount)` written from the digits.
+        digits = raw.lstrip("0")
+        if not digits:
+            canon = "0"
+        elif not decimals:
+            canon = digits
+        else:
+            if len(digits) <= decimals:
+                digits = "0" * (decimals - len(digits) + 1) + digits
+            frac = digits[-decimals:].rstrip("0")
+            canon = f"{digits[:-decimals]}.{frac}" if frac else digits[:-decimals]
+        suffix = sha256(f"{contract}\x1f{frm}\x1f{to}\x1f{canon}".encode()).hexdigest()[:8]
+        rid = f"tron:{tx}#{suffix}"
         data = {
             "chain": "tron", "tx": tx, "token": symbol, "token_contract": contract,
             "decimals": decimals, "from": frm, "to": to, "amount": str(amount),
