@@ -280,3 +280,23 @@ def test_the_api_path_never_bulk_loads(store, tmp_path, monkeypatch):
     monkeypatch.setattr(repository.StoreWriter, "_start_writing", start)
     ingest_paths(store, "c", [_pages(tmp_path, n=80)], commit_every=1)
     assert decided and not any(decided)
+
+
+def test_merged_arrays_read_back_every_move_as_given():
+    from tools.trace.compact import CompactGraph, Move, NewMove
+
+    rng = random.Random(2)
+    wallets = [fake_ids.tron(rng) for _ in range(30)]
+    moves = []
+    for seq in range(1, 400):
+        tx = f"{rng.getrandbits(256):064x}"
+        rid = rng.choice([f"tron:{tx}#{rng.getrandbits(32):08x}", f"bank:{seq}", f"tron:{tx}"])
+        mant = rng.choice([rng.randint(0, 10**9), 10**30 + seq, -(2**63), 2**63 - 1])
+        moves.append(NewMove(seq, rng.choice(wallets), rng.choice(wallets), seq * 1.5, mant,
+                             rng.randint(0, 18), rid, tx, rng.choice(["USDT", "TRX", "X@T1"])))
+    half = len(moves) // 2
+    g = CompactGraph().merged(moves[:half], ["Ttagged"]).merged(moves[half:])
+    assert g.number_of_moves() == len(moves) and "Ttagged" in g.index
+    got = sorted((m for u in g.index for v in g.succ[u] for m in g.succ[u][v]["m"]),
+                 key=lambda m: m.ts)
+    assert got == [Move(m.ts, m.mant * 10**m.exp, m.record_id, m.tx, m.token) for m in moves]
