@@ -211,9 +211,12 @@ KEYS_PER_QUERY = 5000
 # An import of this many records or more, into a SQLite store holding no more than that, is
 # loaded without the secondary indexes of records and transfers, built once at the end: a
 # million random-key inserts into three indexes cost twice the rest of the writing.
-BULK_LOAD_RECORDS = 100_000
+BULK_LOAD_RECORDS = 20_000
 # The indexes a bulk load leaves out until its end (the primary keys stay: they deduplicate).
 BULK_LOAD_INDEXES = (records.indexes, transfers.indexes)
+# Records of small files written together in a bulk load: the primary key's pages are written
+# in longer runs of key order (a million records: 12% less SQLite time than by 20,000).
+BULK_LOAD_BATCH = 50_000
 
 
 @dataclass(slots=True)
@@ -380,7 +383,8 @@ class StoreWriter:
             self._staged.append(staged)
             self._staged_files.add((meta.case, meta.sha256))
             self._staged_records += len(head) + 1
-            if self._staged_records >= min(BATCH, self.commit_every):
+            batch = BULK_LOAD_BATCH if self.bulk_load else BATCH
+            if self._staged_records >= min(batch, self.commit_every):
                 self._write_in_background()
             return staged
         self.flush()

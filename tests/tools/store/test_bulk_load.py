@@ -171,7 +171,8 @@ def test_a_bulk_load_stores_what_file_by_file_writing_stores(tmp_path, monkeypat
     bulk = connect_store(f"sqlite:///{tmp_path / 'bulk.db'}", tmp_path / "ev2")
     monkeypatch.setattr(repository, "BULK_LOAD_RECORDS", 100)
     commits: list[int] = []
-    monkeypatch.setattr(repository, "BATCH", 50)  # many batches, none committed alone
+    monkeypatch.setattr(repository, "BATCH", 50)
+    monkeypatch.setattr(repository, "BULK_LOAD_BATCH", 50)  # many batches, none committed alone
     real_written = repository.StoreWriter._written
 
     def written(self, metas, tallies):
@@ -199,6 +200,7 @@ def test_a_bulk_load_that_fails_half_way_leaves_the_store_as_it_was(
     before, indexes = _dump(sqlite_store), _indexes(sqlite_store)
     monkeypatch.setattr(repository, "BULK_LOAD_RECORDS", 100)
     monkeypatch.setattr(repository, "BATCH", 50)
+    monkeypatch.setattr(repository, "BULK_LOAD_BATCH", 50)
     seen = []
 
     def stop_after_some(report):
@@ -221,7 +223,7 @@ from pathlib import Path
 import tools.store.repository as repository
 from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
-repository.BULK_LOAD_RECORDS, repository.BATCH = 100, 50
+repository.BULK_LOAD_RECORDS, repository.BATCH, repository.BULK_LOAD_BATCH = 100, 50, 50
 store = connect_store(sys.argv[1], Path(sys.argv[2]))
 n = 0
 def on_file(report):
@@ -258,6 +260,7 @@ def test_imports_into_a_store_larger_than_them_keep_the_indexes(sqlite_store, tm
     ingest_paths(sqlite_store, "c", [held])
     monkeypatch.setattr(repository, "BULK_LOAD_RECORDS", 10)
     monkeypatch.setattr(repository, "BATCH", 50)
+    monkeypatch.setattr(repository, "BULK_LOAD_BATCH", 50)
     with sqlite_store.writer(expected_records=200) as writer:  # smaller than what is held
         writer.add_file(repository.FileMeta("c", "x.csv", "7" * 64, 1, "bank_statement"),
                         [Item(f"r:{k}", "row", f"line:{k}", None, {}) for k in range(60)])
