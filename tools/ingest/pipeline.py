@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import logging
 import stat
+import threading
 import time
 import zipfile
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -278,6 +280,39 @@ def _reason(exc: BaseException) -> str:
     return f"{plain} ({type(exc).__name__}: {text})" if text else plain
 
 
+class _FewerCollections:
+    """Python's cyclic garbage collector run every 50,000 new objects instead of 700 while
+    evidence is imported: a million records make tens of millions of short-lived objects and
+    no cycles, and the default thresholds spent a fifth of an import's CPU walking them (3.2 s
+    of 16 s at 300,000 transfers; 0.7 s after). Process-wide, so counted: the thresholds come
+    back when the last import running in the process ends."""
+
+    THRESHOLDS = (50_000, 20, 100)
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.saved: tuple[int, int, int] = gc.get_threshold()
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if not self.running:
+                self.saved = gc.get_threshold()
+                gc.set_threshold(*self.THRESHOLDS)
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.running -= 1
+                if not self.running:
+                    gc.set_threshold(*self.saved)
+
+
+fewer_collections = _FewerCollections()
+
+
 # About how many bytes of evidence make one record (a TronGrid transfer ~430, a statement
 # row ~150, a Telegram message ~300-1,000): what tells a large import from a small one.
 BYTES_PER_RECORD = 400
@@ -319,7 +354,7 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
 
     files = expand_paths(paths)
     expected = sum(map(_size, files)) // BYTES_PER_RECORD if commit_every > 1 else 0
-    with store.writer(commit_every, expected_records=expected) as writer:
+    with fewer_collections(), store.writer(commit_every, expected_records=expected) as writer:
         for path in files:
             try:
                 entry = _queue_file(writer, case, path, fmt=fmt, mapping=mapping,

@@ -303,3 +303,18 @@ def test_merged_arrays_read_back_every_move_as_given():
     got = sorted((m for u in g.index for v in g.succ[u] for m in g.succ[u][v]["m"]),
                  key=lambda m: m.ts)
     assert got == [Move(m.ts, m.mant * 10**m.exp, m.record_id, m.tx, m.token) for m in moves]
+
+
+def test_imports_collect_garbage_less_often_and_give_the_thresholds_back(store, tmp_path):
+    import gc
+
+    from tools.ingest.pipeline import fewer_collections
+
+    before = gc.get_threshold()
+    during = []
+    with fewer_collections():  # an import already running in the process (another thread)
+        ingest_paths(store, "c", [_pages(tmp_path, n=80)],
+                     on_file=lambda _report: during.append(gc.get_threshold()))
+        assert gc.get_threshold() == fewer_collections.THRESHOLDS  # the other still runs
+    assert during and set(during) == {fewer_collections.THRESHOLDS}
+    assert gc.get_threshold() == before
