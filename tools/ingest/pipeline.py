@@ -236,7 +236,7 @@ def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str 
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
         if meta.kept is not None:
-            meta.kept.result()  # written before it is removed, or it would stay
+            meta.kept.exception()  # written (or failed) before it is removed, or it would stay
             copy.unlink(missing_ok=True)
         raise
     return _Queued(staged, fmt, checked.last, None if had_copy else copy)

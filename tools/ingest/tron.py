@@ -87,8 +87,8 @@ def _trc20_item(loc: str, t: dict[str, Any]) -> Item:
 # already seen valid. Anything else goes through `_trc20_item`, which raises what it always did.
 _SHORT_UNITS = re.compile(r"[0-9]{1,38}")
 _MAX_MS = 4_102_444_800_000  # 2100-01-01
-# Addresses remembered as valid while a file is read (a page names a few wallets many times);
-# past this many the memory is cleared rather than grown.
+# Addresses (and token identities) remembered as checked, in a process; past this many the
+# memory is cleared rather than grown.
 _KNOWN_ADDRESSES = 100_000
 
 
