@@ -100,9 +100,11 @@ def ingest(
         print_summary(report)
     if report.imported_by_kind().get("transfer"):
         # The trace graph's arrays are merged now, once, not by the next command that traces.
+        from tools.ingest.pipeline import fewer_collections
         from tools.trace.graph import load_case_graph
 
-        load_case_graph(store, case)
+        with fewer_collections():
+            load_case_graph(store, case)
     if index:
         update_search_index(settings, store, case, quiet=as_json)
     if report.rejected:

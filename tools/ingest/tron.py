@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 import base58
 
 from tools.errors import IngestError
-from tools.ingest.amounts import from_units, token_decimals
+from tools.ingest.amounts import _EXACT, from_units, token_decimals
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
+from tools.limits import MAX_FRACTION_DIGITS
 from tools.tokens import clean_symbol, token_identity, valid_contract
 
 USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
@@ -70,17 +73,126 @@ def _reason(exc: Exception) -> str:
     return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
+def _trc20_item(loc: str, t: dict[str, Any]) -> Item:
+    info = t["token_info"]
+    return _transfer_item(
+        loc, t["transaction_id"], info["address"], info.get("symbol", ""),
+        token_decimals(info["decimals"]), t["from"], t["to"], t["value"],
+        _ts(t.get("block_timestamp")), "SUCCESS",
+    )
+
+
+# The common shape of a TronGrid transfer, read without the general checks' function calls:
+# digit-string units of at most 38 digits, a millisecond time from 1970 to 2100, addresses
+# already seen valid. Anything else goes through `_trc20_item`, which raises what it always did.
+_SHORT_UNITS = re.compile(r"[0-9]{1,38}")
+_MAX_MS = 4_102_444_800_000  # 2100-01-01
+# Addresses (and token identities) remembered as checked, in a process; past this many the
+# memory is cleared rather than grown.
+_KNOWN_ADDRESSES = 100_000
+
+
+class _Trc20Reader:
+    """Caches of what the fast path checked once: token identities and addresses (a case's
+    pages name the same tokens and wallets over and over). Shared by every file a process
+    reads: entries are facts about strings, the same whoever asks."""
+
+    def __init__(self) -> None:
+        # (contract, symbol, decimals) → (contract, symbol shown, key, note, decimals)
+        self.tokens: dict[tuple[str, str, Any], tuple[str, str, str, str | None, int]] = {}
+        self.addresses: set[str] = set()
+
+    def token(self, info: Any) -> tuple[str, str, str, str | None, int] | None:
+        if type(info) is not dict:
+            return None
+        contract, symbol, decimals = info.get("address"), info.get("symbol", ""), \
+            info.get("decimals")
+        if type(contract) is not str or type(symbol) is not str or type(decimals) not in (
+                int, str):
+            return None
+        key = (contract, symbol, decimals)
+        known = self.tokens.get(key)
+        if known is None:
+            if len(self.tokens) >= _KNOWN_ADDRESSES:
+                self.tokens.clear()
+            try:
+                places = token_decimals(decimals)
+                if not valid_contract("tron", contract):
+                    return None
+                shown, token_key, note = token_identity("tron", symbol[:256], contract)
+            except ValueError:
+                return None
+            known = self.tokens[key] = (contract, shown, token_key, note, places)
+        return known
+
+    def address(self, value: Any) -> bool:
+        if value in self.addresses:
+            return True
+        if not valid_contract("tron", value):
+            return False
+        if len(self.addresses) >= _KNOWN_ADDRESSES:
+            self.addresses.clear()
+        self.addresses.add(value)
+        return True
+
+    def item(self, loc: str, t: Any) -> Item | None:
+        """The transfer of `t` if it has the common shape, else None (`_trc20_item` then)."""
+        if type(t) is not dict or t.get("type", "Transfer") != "Transfer":
+            return None
+        token = self.token(t.get("token_info"))
+        tx, frm, to = t.get("transaction_id"), t.get("from"), t.get("to")
+        raw, ms = t.get("value"), t.get("block_timestamp")
+        if (token is None or type(raw) is not str or type(ms) is not int
+                or type(tx) is not str or not 0 <= ms < _MAX_MS
+                or not _SHORT_UNITS.fullmatch(raw) or not _TXID.fullmatch(tx)
+                or not self.address(frm) or not self.address(to)):
+            return None
+        contract, symbol, key, note, decimals = token
+        if decimals > MAX_FRACTION_DIGITS:
+            return None  # rounded down by `from_units`
+        # As `from_units`: exact, no float (38 digits are within _EXACT's precision).
+        amount = Decimal(int(raw)).scaleb(-decimals, context=_EXACT)
+        ts = datetime.fromtimestamp(ms / 1000, UTC)
+        # `token_transfer_id`, with `canonical(amount)` written from the digits.
+        digits = raw.lstrip("0")
+        if not digits:
+            canon = "0"
+        elif not decimals:
+            canon = digits
+        else:
+            if len(digits) <= decimals:
+                digits = "0" * (decimals - len(digits) + 1) + digits
+            frac = digits[-decimals:].rstrip("0")
+            canon = f"{digits[:-decimals]}.{frac}" if frac else digits[:-decimals]
+        suffix = sha256(f"{contract}\x1f{frm}\x1f{to}\x1f{canon}".encode()).hexdigest()[:8]
+        rid = f"tron:{tx}#{suffix}"
+        data = {
+            "chain": "tron", "tx": tx, "token": symbol, "token_contract": contract,
+            "decimals": decimals, "from": frm, "to": to, "amount": str(amount),
+            "amount_raw": raw, "time": ts.isoformat(), "status": "SUCCESS",
+        }
+        if key != symbol:
+            data["token_key"] = key
+        if note:
+            data["token_note"] = note
+        return Item(rid, "transfer", loc, ts, data,
+                    transfer=TransferRow("tron", key, frm, to, amount, ts, tx))
+
+
+_TRC20_READER = _Trc20Reader()
+
+
 def parse_trongrid_trc20(path: Path, name: str) -> Iterator[Item]:
+    fast = _TRC20_READER
     for loc, t in json_array_items(path, name, "data.item"):
+        item = fast.item(loc, t)
+        if item is not None:
+            yield item
+            continue
         if t.get("type", "Transfer") != "Transfer":
             continue
         try:
-            info = t["token_info"]
-            yield _transfer_item(
-                loc, t["transaction_id"], info["address"], info.get("symbol", ""),
-                token_decimals(info["decimals"]), t["from"], t["to"], t["value"],
-                _ts(t.get("block_timestamp")), "SUCCESS",
-            )
+            yield _trc20_item(loc, t)
         except (KeyError, TypeError, ValueError) as exc:
             raise IngestError(name, loc, f"bad TRC-20 transfer: {_reason(exc)}") from exc
 

@@ -23,6 +23,8 @@ INDEXED_KINDS = frozenset({"card", "iban", "phone", "tron", "btc", "eth", "bot",
 # Transfers of these chains name wallets; bank transfers' parties are accounts already.
 WALLET_CHAINS = frozenset({"tron", "btc", "eth"})
 MAX_ID_CHARS = 200
+# Chains whose wallet ids are the address as written (Ethereum's are lower-cased).
+_PLAIN_WALLET_CHAINS = WALLET_CHAINS - {"eth"}
 
 
 def wallet_id(chain: str, address: str) -> str:
@@ -73,7 +75,26 @@ class PendingIdentifiers:
     @staticmethod
     def of_items(items: Sequence[Item]) -> Counter[str]:
         """The identifiers of newly written records, each record once per identifier."""
-        return Counter(itertools.chain.from_iterable(map(identifiers_of, items)))
+        named: list[str] = []
+        other: list[Item] = []
+        # A transfer without payment details (a chain page's, a million of them) names its
+        # two wallets: counted without `identifiers_of`'s sets.
+        for item in items:
+            t = item.transfer
+            if (t is None or item.details or t.chain not in _PLAIN_WALLET_CHAINS
+                    or type(t.from_address) is not str or type(t.to_address) is not str
+                    or len(t.from_address) + len(t.chain) >= MAX_ID_CHARS
+                    or len(t.to_address) + len(t.chain) >= MAX_ID_CHARS
+                    or not t.from_address or not t.to_address):
+                other.append(item)
+                continue
+            named.append(f"{t.chain}:{t.from_address}")
+            if t.to_address != t.from_address:
+                named.append(f"{t.chain}:{t.to_address}")
+        counts = Counter(named)
+        if other:
+            counts.update(itertools.chain.from_iterable(map(identifiers_of, other)))
+        return counts
 
     def add(self, case: str, counts: Counter[str]) -> None:
         self.pending.setdefault(case, Counter()).update(counts)

@@ -260,37 +260,46 @@ class CompactGraph:
         other_ids, big_units = dict(self.other_ids), dict(self.big_units)
         base = self.number_of_moves()
         n = len(new)
-        src = np.empty(n, np.int32)
-        dst = np.empty(n, np.int32)
-        ts = np.empty(n, np.float64)
-        mant = np.zeros(n, np.int64)
-        exp = np.empty(n, np.int8)
-        tok = np.empty(n, np.int16)
-        seq = np.empty(n, np.int64)
+        # Columns of `new` at C speed (a large import merges a million moves here).
+        seqs, srcs, dsts, tss, mants, exps, rids, txs, toks = (
+            zip(*new, strict=True) if n else ((),) * 9)
+        for a, b in zip(srcs, dsts, strict=True):
+            if a not in index:
+                index[a] = len(names)
+                names.append(a)
+            if b not in index:
+                index[b] = len(names)
+                names.append(b)
+        src = np.fromiter(map(index.__getitem__, srcs), np.int32, n)
+        dst = np.fromiter(map(index.__getitem__, dsts), np.int32, n)
+        ts = np.array(tss, np.float64).reshape(n)
+        seq = np.array(seqs, np.int64).reshape(n)
+        for t in dict.fromkeys(toks):
+            if t not in tok_index:
+                tok_index[t] = len(tokens)
+                tokens.append(t)
+        tok = np.fromiter(map(tok_index.__getitem__, toks), np.int16, n)
+        if not n or min(mants) > -(2**63) and max(mants) < 2**63:
+            mant = np.array(mants, np.int64).reshape(n)
+            exp = np.array(exps, np.int8).reshape(n)
+        else:
+            mant = np.zeros(n, np.int64)
+            exp = np.empty(n, np.int8)
+            for k, (m_, e_) in enumerate(zip(mants, exps, strict=True)):
+                if -(2**63) < m_ < 2**63:
+                    mant[k], exp[k] = m_, e_
+                else:
+                    big_units[base + k] = m_ * 10**e_
+                    exp[k] = 0
         packed = []
         blank = bytes(36)
-        for k, m in enumerate(new):
-            for addr in (m.src, m.dst):
-                if addr not in index:
-                    index[addr] = len(names)
-                    names.append(addr)
-            src[k], dst[k], ts[k], seq[k] = index[m.src], index[m.dst], m.ts, m.seq
-            if m.token not in tok_index:
-                tok_index[m.token] = len(tokens)
-                tokens.append(m.token)
-            tok[k] = tok_index[m.token]
-            if -(2**63) < m.mant < 2**63:
-                mant[k], exp[k] = m.mant, m.exp
-            else:
-                big_units[base + k] = m.mant * 10**m.exp
-                exp[k] = 0
-            rid_text = m.record_id
-            if (len(rid_text) == 78 and rid_text[5:69] == m.tx
+        for k, (rid_text, tx) in enumerate(zip(rids, txs, strict=True)):
+            if (len(rid_text) == 78 and rid_text[5:69] == tx
                     and _TRON_ID.fullmatch(rid_text)):
                 packed.append(bytes.fromhex(rid_text[5:69] + rid_text[70:]))
             else:
                 packed.append(blank)
-                other_ids[base + k] = (m.record_id, m.tx)
+                other_ids[base + k] = (rid_text, tx)
         rid = np.frombuffer(b"".join(packed), np.uint8).reshape(n, 36).copy()
         for addr in more_names or ():
             if addr not in index:
