@@ -20,6 +20,7 @@ from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
+from tools.payments import extract_payment_details
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.people import find_person as people_named
@@ -489,6 +490,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
+        result.hits = _asked_messages(ctx, query, result.hits)
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
@@ -510,6 +512,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
         prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        sender = str(rec.fields.get("from") or "")
+        if one_message and sender and sender != shop:
+            shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
         lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
@@ -551,6 +556,115 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
                        shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
                        drugs=[], facets=["words"]))
     return out
+
+
+# What a question asks a message to hold, and how a message's text holds it.
+_ASKED_KINDS: dict[str, re.Pattern[str]] = {
+    "hash": re.compile(r"\bhash|хэш|хеш|хаш|txid", re.I),
+    "coordinates": re.compile(r"координат|coordinat|геолок|локаци|location|\bgps\b", re.I),
+    "card": re.compile(r"карт|\bcard", re.I),
+    "phone": re.compile(r"телефон|phone|нөмір", re.I),
+    "iban": re.compile(r"\biban\b|\bсч[её]т|\bшот", re.I),
+    "wallet": re.compile(r"кош[её]л|wallet|әмиян", re.I),
+}
+_DETAIL_KINDS = {"card": ("card", "masked_card"), "phone": ("phone",), "iban": ("iban",),
+                 "wallet": ("tron", "btc", "eth")}
+_HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
+_COORDINATES = re.compile(r"-?\d{1,2}\.\d{3,}\s*[,;]\s*-?\d{1,3}\.\d{3,}")
+# Who wrote it: the buyer (the export's owner in a shop's chat) or the shop's side.
+_BUYER = re.compile(r"покупател|клиент|buyer|customer|сатып\s*алуш", re.I)
+_SELLER = re.compile(r"продав|магазин|оператор|\bбот|seller|\bshop|operator|\bbot\b|дүкен", re.I)
+_GROUP = re.compile(r"групп|group|топ(?:та|қа|тағы)?\b|чат[еау]? с друзьями", re.I)
+MAX_SCANNED = 20000
+
+
+def _holds(text: str, kind: str) -> bool:
+    if kind == "hash":
+        return bool(_HEX64.search(text))
+    if kind == "coordinates":
+        return bool(_COORDINATES.search(text))
+    return any(d.kind in _DETAIL_KINDS[kind] for d in extract_payment_details(text))
+
+
+def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit]) -> list[Hit]:
+    """The search's hits, the message asked for first: the one holding the kind of thing the
+    question asks for (a transaction hash, coordinates, a card), written by whom it names (a
+    sender's name in any case ending, the buyer, the shop), in the kind of chat it names (a
+    group), after the message holding what it quotes ("coordinates after order SQ-4471")."""
+    q = query.casefold()
+    kinds = [k for k, word in _ASKED_KINDS.items() if word.search(q)]
+    if "card" in kinds:
+        kinds = [k for k in kinds if k != "phone"]  # "номер карты" is a card's number
+    words = [w for w in re.findall(r"\w+", q) if len(w) >= 4]
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(records.c.id, records.c.text, records.c.data, records.c.ts)
+            .where(records.c.case == ctx.case, records.c.kind == "message")
+            .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+    senders = {str((r.data or {}).get("from") or "") for r in rows}
+    # A sender named in any case ending ("Ержан", "у Ержана"): the name's first word's stem.
+    stems = {s: s.split()[0].casefold() for s in senders if s.strip()}
+    named = {s for s, stem in stems.items() if len(stem) >= 4
+             and any(w.startswith(stem[:max(4, len(stem) - 1)]) for w in words)}
+    buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
+    group = bool(_GROUP.search(q))
+    if not (kinds or named or buyer or group):
+        return hits
+
+    def by_whom(r: Any) -> bool:
+        data = r.data or {}
+        sender, chat = str(data.get("from") or ""), str(data.get("chat_name") or "")
+        if named:
+            return sender in named
+        if buyer and str(data.get("chat_type")) == "bot_chat":
+            return sender != chat
+        if seller and buyer:
+            return True
+        return not seller or sender == chat
+
+    def where(r: Any) -> bool:
+        return not group or "group" in str((r.data or {}).get("chat_type") or "")
+
+    rank = {h.record_id: i for i, h in enumerate(hits)}
+    if kinds:
+        holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
+        literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
+        if literals:
+            quoting = [r for r in holding if any(t in (r.text or "") for t in literals)]
+            anchors = [r for r in rows if any(t in (r.text or "") for t in literals)]
+            if quoting:
+                holding = quoting
+            elif anchors:
+                # Held by a later message of the same chat than the one quoting.
+                a = anchors[0]
+                chat = (a.data or {}).get("chat_id")
+                holding = [r for r in holding if (r.data or {}).get("chat_id") == chat
+                           and (r.ts or "") >= (a.ts or "")]
+        candidates = holding
+    else:
+        candidates = [r for r in rows if r.id in rank]
+    for test in (by_whom, where):
+        narrowed = [r for r in candidates if test(r)]
+        candidates = narrowed or candidates
+    if not candidates:
+        return hits
+    candidates.sort(key=lambda r: rank.get(r.id, len(rank)))
+    top = max((h.score for h in hits), default=0.0)
+    asked: list[Hit] = []
+    for r in candidates[:MAX_QUOTING]:
+        if r.id in rank:
+            h = hits[rank[r.id]]
+            asked.append(h.model_copy(update={"facets": [*h.facets, "asked"]}))
+            continue
+        rec = ctx.store.get_record(ctx.case, r.id)
+        text = str(rec.fields.get("text") or "")
+        asked.append(Hit(record_id=r.id, record_ids=[r.id], kind=rec.kind, score=top,
+                         bm25_rank=None, vector_rank=None,
+                         passage=" ".join(text.split())[:400], source=rec.source, time=None,
+                         shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
+                         drugs=[], facets=["words", "asked"]))
+    ids = {h.record_id for h in asked}
+    return asked + [h for h in hits if h.record_id not in ids]
 
 
 @tool(GET_RECORD, response_format="content_and_artifact")
