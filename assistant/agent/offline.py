@@ -155,7 +155,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
-    searching = intent == "search" and not (wallets or accounts or people)
+    searching = intent in ("search", "message") and not (wallets or accounts or people)
     if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
@@ -167,6 +167,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["listings_only"] = True  # "who sells X in Y" asks for offers
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
+            if len(shops) == 1:
+                # In the chats of the shop named ("the buyer's message to the X bot").
+                args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
         return [_call(SEARCH_LISTINGS, **args)]
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:

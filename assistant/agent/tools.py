@@ -473,10 +473,12 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
-                    one_message: bool = False) -> tuple[str, ToolOutput]:
+                    one_message: bool = False, shop: str | None = None
+                    ) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
-    ("the message where the buyer sent the hash"); `city` and `drug` (lexicon names, e.g.
+    ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
+    @bot) when given; `city` and `drug` (lexicon names, e.g.
     cannabis) filter. Otherwise offers, recruiting and payment details of shops come first;
     each hit names what of the query it matched, and a channel post cites its listing too."""
     ctx = runtime.context
@@ -490,7 +492,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
-        result.hits = _asked_messages(ctx, query, result.hits)
+        result.hits = _asked_messages(ctx, query, result.hits, shop)
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
@@ -586,7 +588,8 @@ def _holds(text: str, kind: str) -> bool:
     return any(d.kind in _DETAIL_KINDS[kind] for d in extract_payment_details(text))
 
 
-def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit]) -> list[Hit]:
+def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | None = None
+                    ) -> list[Hit]:
     """The search's hits, the message asked for first: the one holding the kind of thing the
     question asks for (a transaction hash, coordinates, a card), written by whom it names (a
     sender's name in any case ending, the buyer, the shop), in the kind of chat it names (a
@@ -606,9 +609,15 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit]) -> list[Hit]
     stems = {s: s.split()[0].casefold() for s in senders if s.strip()}
     named = {s for s, stem in stems.items() if len(stem) >= 4
              and any(w.startswith(stem[:max(4, len(stem) - 1)]) for w in words)}
+    for handle in _HANDLE.findall(query):
+        # "the message from @shop_bot": what the bot's chats wrote.
+        chats = set(find_shops(ctx.store, ctx.case, handle).values())
+        named |= {s for s in senders if s in chats}
     buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
     group = bool(_GROUP.search(q))
-    if not (kinds or named or buyer or group):
+    # The chats of the shop the question names ("the buyer's message to the X bot").
+    chats = set(find_shops(ctx.store, ctx.case, shop).values()) if shop else set()
+    if not (kinds or named or buyer or group or chats):
         return hits
 
     def by_whom(r: Any) -> bool:
@@ -616,14 +625,14 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit]) -> list[Hit]
         sender, chat = str(data.get("from") or ""), str(data.get("chat_name") or "")
         if named:
             return sender in named
-        if buyer and str(data.get("chat_type")) == "bot_chat":
-            return sender != chat
-        if seller and buyer:
-            return True
+        if buyer:
+            return str(data.get("chat_type")) == "bot_chat" and sender != chat
         return not seller or sender == chat
 
     def where(r: Any) -> bool:
-        return not group or "group" in str((r.data or {}).get("chat_type") or "")
+        data = r.data or {}
+        return (not group or "group" in str(data.get("chat_type") or "")) and (
+            not chats or str(data.get("chat_name") or "") in chats)
 
     rank = {h.record_id: i for i, h in enumerate(hits)}
     if kinds:
@@ -643,6 +652,14 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit]) -> list[Hit]
         candidates = holding
     else:
         candidates = [r for r in rows if r.id in rank]
+        if not any(by_whom(r) and where(r) for r in candidates):
+            # No hit is by whom (or where) the question names: their messages, those sharing
+            # the most of the question's words first.
+            stems = {w[:5] for w in words}
+            shared = {r.id: sum(s in (r.text or "").casefold() for s in stems) for r in rows}
+            written = [r for r in rows if by_whom(r) and where(r) and shared[r.id]]
+            best = max((shared[r.id] for r in written), default=0)
+            candidates = [r for r in written if shared[r.id] == best] or candidates
     for test in (by_whom, where):
         narrowed = [r for r in candidates if test(r)]
         candidates = narrowed or candidates

@@ -442,6 +442,11 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
+    # A message asked for by what it says ("the message where the shop writes …"): the
+    # message, whoever is named as its author.
+    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост\w*|хабарлама\w*),?\s+(?:где|в котор|"
+                    r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
+                    r"\bwhat did\b.{0,50}\bwr[io]te|не жаз"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
@@ -499,7 +504,8 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         if pattern.search(low):
             # A balance asked is read from the account's own totals (its statement).
             balance = balance or intent == "balance"
-            intent = "statement" if intent == "balance" else intent
+            intent = "statement" if intent == "balance" else \
+                "message" if intent == "shown" else intent
             scores[intent] = scores.get(intent, 0.0) + weight
             signals.add(intent)
     for intent in scores:
