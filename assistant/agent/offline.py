@@ -210,7 +210,11 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
     for out in outputs:
         if out.tool == FIND_PERSON and out.data:
             for person in out.data[:1]:
-                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in person.accounts[:1]]
+                # A surname with initials of several accounts: the one whose own statement
+                # the case holds, else none (the answer asks which).
+                mine = person.own_accounts if person.abbreviated and \
+                    len(person.accounts) > 1 else person.accounts
+                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in mine[:1]]
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
@@ -667,11 +671,30 @@ class Composer:
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
         for p in out.data[:5]:
+            if p.abbreviated and len(p.accounts) > 1:
+                self._many_written(out, p)
+                continue
             cited = next((r for r in p.records if r in out.markers), None)
             self.fact(_p("person", lang, m=out.marker(cited),
                          name=_safe(p.name), accounts=", ".join(p.accounts) or none,
                          iins=", ".join(p.iins) or none, paid=_money(p.paid),
                          received=_money(p.received)))
+
+    def _many_written(self, out: ToolOutput, p: Any) -> None:
+        """A surname with initials the statements write for several accounts: how many, how
+        many people their ИИН tell apart, each account cited; which one is meant."""
+        lang = self.lang
+        holders = p.holders()
+        known = [iin for iin, _ in holders if iin]
+        self.say(_p("person_shared", lang, name=_safe(p.name), n=len(p.accounts),
+                    k=len(known)) if known else
+                 _p("person_shared_no_iin", lang, name=_safe(p.name), n=len(p.accounts)))
+        for iin, accounts in holders:
+            self.fact(_p("person_group" if iin else "person_group_no_iin", lang,
+                         m=out.marker(p.row_of[accounts[0]]), iin=iin,
+                         accounts=", ".join(accounts)))
+        if not p.own_accounts:
+            self.say(_p("which_person", lang))
 
     def _search_listings(self, out: ToolOutput) -> None:
         res = out.data

@@ -458,6 +458,17 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     out = ToolOutput(FIND_PERSON, found)
     lines = []
     for p in found[:5]:
+        holders = p.holders()
+        if p.abbreviated and len(p.accounts) > 1:
+            # A surname with initials written for several accounts: whose each is, by the ИИН
+            # beside it where the statements give one.
+            for iin, accounts in holders:
+                row = p.row_of[accounts[0]]
+                out.markers[row] = out.cite(ctx, row)
+                lines.append(f"[{out.markers[row]}] " + ctx.derive(
+                    f"{fence(p.name)} written for {', '.join(accounts)}; ИИН {iin or 'not given'}",
+                    [row], [p.name]))
+            continue
         # A row of the person's first account's own statement: what an answer about them
         # goes on to read (their account), not a row of someone else's they appear in.
         own = [r for r in p.records if p.accounts and r.startswith(f"bank:{p.accounts[0]}/")]
