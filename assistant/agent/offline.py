@@ -210,10 +210,10 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
     for out in outputs:
         if out.tool == FIND_PERSON and out.data:
             for person in out.data[:1]:
-                # A surname with initials of several accounts: the one whose own statement
-                # the case holds, else none (the answer asks which).
-                mine = person.own_accounts if person.abbreviated and \
-                    len(person.accounts) > 1 else person.accounts
+                # A surname with initials of several accounts, none of them a statement's
+                # holder: none (the answer asks which).
+                mine = [] if person.abbreviated and len(person.accounts) > 1 and \
+                    not person.own_accounts else person.accounts
                 calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in mine[:1]]
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
@@ -671,7 +671,7 @@ class Composer:
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
         for p in out.data[:5]:
-            if p.abbreviated and len(p.accounts) > 1:
+            if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
                 self._many_written(out, p)
                 continue
             cited = next((r for r in p.records if r in out.markers), None)
@@ -686,15 +686,15 @@ class Composer:
         lang = self.lang
         holders = p.holders()
         known = [iin for iin, _ in holders if iin]
-        self.say(_p("person_shared", lang, name=_safe(p.name), n=len(p.accounts),
+        m = "".join(out.marker(p.row_of[a]) for _, accounts in holders for a in accounts[:1])
+        self.say(_p("person_shared", lang, m=m, name=_safe(p.name), n=len(p.accounts),
                     k=len(known)) if known else
-                 _p("person_shared_no_iin", lang, name=_safe(p.name), n=len(p.accounts)))
+                 _p("person_shared_no_iin", lang, m=m, name=_safe(p.name), n=len(p.accounts)))
         for iin, accounts in holders:
             self.fact(_p("person_group" if iin else "person_group_no_iin", lang,
                          m=out.marker(p.row_of[accounts[0]]), iin=iin,
                          accounts=", ".join(accounts)))
-        if not p.own_accounts:
-            self.say(_p("which_person", lang))
+        self.say(_p("which_person", lang))
 
     def _search_listings(self, out: ToolOutput) -> None:
         res = out.data

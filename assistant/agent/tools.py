@@ -459,9 +459,9 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     lines = []
     for p in found[:5]:
         holders = p.holders()
-        if p.abbreviated and len(p.accounts) > 1:
-            # A surname with initials written for several accounts: whose each is, by the ИИН
-            # beside it where the statements give one.
+        if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
+            # A surname with initials written for several accounts, none a statement's holder:
+            # whose each is, by the ИИН beside it where the statements give one.
             for iin, accounts in holders:
                 row = p.row_of[accounts[0]]
                 out.markers[row] = out.cite(ctx, row)
