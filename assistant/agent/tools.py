@@ -462,9 +462,14 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
             # A surname with initials written for several accounts, none a statement's holder:
             # whose each is, by the ИИН beside it where the statements give one.
+            rows = [p.row_of[accounts[0]] for _, accounts in holders]
+            for row in rows:
+                out.markers[row] = out.cite(ctx, row)
+            lines.append("".join(f"[{out.markers[r]}]" for r in rows) + " " + ctx.derive(
+                f"{fence(p.name)} is written for {len(p.accounts)} accounts; "
+                f"{len([i for i, _ in holders if i])} different ИИН among them", rows, [p.name]))
             for iin, accounts in holders:
                 row = p.row_of[accounts[0]]
-                out.markers[row] = out.cite(ctx, row)
                 lines.append(f"[{out.markers[row]}] " + ctx.derive(
                     f"{fence(p.name)} written for {', '.join(accounts)}; ИИН {iin or 'not given'}",
                     [row], [p.name]))
