@@ -151,6 +151,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         # between them and the wallet named (`follow_up_calls`).
         shop = "@" + shops[0].value if shops[0].kind == "bot" else shops[0].value
         return [_call(SHOP_DETAILS, shop=shop, kind="wallet")]
+    if any(s.startswith("nth:") for s in reading.signals):
+        return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
+    if "case_money" in reading.signals:
+        return [_call(CASE_OVERVIEW)]  # what of the case's money reached the wallet named
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
@@ -208,6 +212,12 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
     wallets traced. Only calls not made yet this turn."""
     calls: list[dict[str, Any]] = []
     for out in outputs:
+        nth = _nth_of(reading)
+        if out.tool == CASE_OVERVIEW and out.data and nth:
+            ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
+            if len(ends) >= nth:
+                calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
+                                   direction="forward"))
         if out.tool == FIND_PERSON and out.data:
             for person in out.data[:1]:
                 # A surname with initials of several accounts, none of them a statement's
@@ -827,6 +837,20 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
+        nth = _nth_of(self.r)
+        if nth:
+            # "the second beneficiary": which wallet that is; the trace of it follows.
+            ends = [b for b in o.beneficiaries if b.reason == "beneficiary"]
+            if len(ends) < nth:
+                # No such one: say so, and which the case has.
+                self.say(_p("no_nth_beneficiary", lang))
+                intent = "beneficiaries"
+            else:
+                b = ends[nth - 1]
+                self.fact(_p("nth_beneficiary", lang, address=b.address,
+                             amount=_money(b.amount), token=o.token,
+                             m=out.marker(b.path[-1] if b.path else b.record_id)))
+                return
         asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен"))
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
@@ -849,6 +873,12 @@ class Composer:
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
                 ends, name = self._of_named_exchange(ends)
+                named = {e.value for e in self.r.of(*_WALLETS)}
+                into = [b for b in ends if b.address in named or
+                        out.sweeps.get(b.address, ("", ""))[0] in named]
+                if "case_money" in self.r.signals and into:
+                    # "how much drug money got into T…": the deposits swept into it.
+                    ends = into
                 self.say((_p("exchange_named_total", lang, name=_safe(name),
                              amount=_money(str(exchange_total(ends))), token=o.token) if name
                           else _p("exchanges_total", lang,
@@ -906,6 +936,11 @@ class OfflineChatModel(BaseChatModel):
         reading = read_question(question, self.vocabulary, intent_model())
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
+        if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
+                not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
+            # "how much drug money got into T…": the case's money that reached that exchange.
+            reading.signals.add("case_money")
+            reading.intent = "exchanges"
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -919,7 +954,14 @@ class OfflineChatModel(BaseChatModel):
                 question = resolve_reference(question, str(earlier[-1].content),
                                              str(messages[humans[-2]].content))
         reading = self.read(question)
-        if len(humans) > 1 and _elliptic(question, reading.entities):
+        nth = _nth_beneficiary(question) if not reading.entities else None
+        if nth:
+            # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
+            # answer's lines nor its wallet.
+            reading.signals.add(f"nth:{nth}")
+            if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
+                reading.intent = "exchanges"
+        if not nth and len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             previous = str(messages[humans[-2]].content)
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
@@ -934,7 +976,7 @@ class OfflineChatModel(BaseChatModel):
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
-                reading.intent != "out_of_case":
+                reading.intent != "out_of_case" and not nth:
             # "а выписка по нему?": the entities of the previous question carry over.
             previous = str(messages[humans[-2]].content)
             before = self.read(previous).entities
@@ -1090,6 +1132,28 @@ _GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold",
 _WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|владел\w*|кто|оформлен\w*|whose|"
                     r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
 # A shop's treasury: the wallet its handed-out wallets pass their money on to.
+_WITHDREW = re.compile(r"вывел|вывод|выве|обналич|withdr|cash(?:ed)? out|шығар", re.I)
+_BENEFICIARY_WORD = re.compile(r"бенефициар|beneficiar|түпкі алушы", re.I)
+
+
+def _nth_beneficiary(question: str) -> int | None:
+    """'the second beneficiary': which of the case's beneficiaries, by order."""
+    if not _BENEFICIARY_WORD.search(question):
+        return None
+    q = question.casefold()
+    found = [n for n, words in _ORDINALS.items()
+             if any(re.search(rf"(?<!\w){w}(?!\w)", q) for w in words)]
+    return found[0] if len(found) == 1 else None
+
+
+def _nth_of(reading: Reading) -> int | None:
+    return next((int(s[4:]) for s in reading.signals if s.startswith("nth:")), None)
+
+
+# The case's own money, as against all a wallet received: "drug money", "the shops' money".
+_CASE_MONEY = re.compile(r"\bdrug.?money|\bdirty money|\bshops?'? money|\bmoney of the shops|"
+                         r"нарко\w*\s+деньг|грязн\w+\s+деньг|деньг\w*\s+(?:магазин|наркот)|"
+                         r"денег\s+(?:магазин|наркот)|есірткі\s+ақша|дүкендердің ақша", re.I)
 _TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
                        r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
                        r"жинақ әмиян\w*)", re.I)
