@@ -530,6 +530,13 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
         prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        own = {b.casefold() for b in bots.get(h.shop or "", [])}
+        title = _ad_title(text)
+        if title and title.casefold() not in shop.casefold() and any(
+                x.lstrip("@").casefold() not in own for x in _HANDLE.findall(text)):
+            # A market channel's ad of another shop (its bot is not the channel's): the shop
+            # the ad names, in the channel that posted it.
+            shop = f"{title} · {shop}"
         sender = str(rec.fields.get("from") or "")
         if one_message and sender and sender != shop:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
@@ -539,6 +546,16 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _ad_title(text: str) -> str:
+    """The name an ad opens with ("⚡ МОЛНИЯ ⚡"): its first line, without emoji, when it is a
+    short name and not a sentence."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    name = re.sub(r"^[\W_]+|[\W_]+$", "", first)
+    words = name.split()
+    return name if 0 < len(words) <= 4 and len(name) <= 40 and re.search(r"[^\W\d_]{3,}", name) \
+        and not re.search(r"[.:!?]", name) else ""
 
 
 # What a question quotes from a message: an order number, an amount with decimals, a code.
