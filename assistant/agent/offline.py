@@ -1016,7 +1016,7 @@ class OfflineChatModel(BaseChatModel):
                 value=fence(bad.text), reason=bad.reason))
         if reading.intent == "out_of_case" and not reading.entities:
             return AIMessage(content=phrases()["out_of_case"][lang])
-        missing = self._missing_entity(reading, question)
+        missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
             return AIMessage(content=missing)
         calls = plan(reading, question)

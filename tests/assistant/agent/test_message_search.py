@@ -76,3 +76,9 @@ def test_a_surname_with_initials_of_several_accounts_is_told_apart_and_asked_bac
     assert "Уточните" in answer.answer
     # One person's statement is not read as if all these accounts were theirs.
     assert not any(s.startswith("lookup_account") for s in answer.steps)
+
+
+def test_a_market_channel_s_ad_is_labelled_with_the_shop_it_names(index: SearchIndex) -> None:
+    answer = _ask(index, "кто продаёт в Караганде?")
+    assert answer.verified, answer.flags
+    assert "МОЛНИЯ ·" in answer.answer  # the ad's shop, then the channel that posted it
