@@ -754,11 +754,11 @@ class Composer:
             best = max((h.score for h in offers), default=0.0)
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
             return shown + (news if asked and news_complete and complete else [])
-        asked = [h for h in hits if "asked" in h.facets]
-        if asked:
+        meant = [h for h in hits if "asked" in h.facets]
+        if meant:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`).
-            return asked[:1]
+            return meant[:1]
         hits, _ = self._naming(hits)
 
         def out_text(h: Any) -> str:

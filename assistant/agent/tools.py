@@ -20,9 +20,9 @@ from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
-from tools.payments import extract_payment_details
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
+from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
 from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.shops import bots_by_chat, find_shops
@@ -688,8 +688,8 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         if not any(by_whom(r) and where(r) for r in candidates):
             # No hit is by whom (or where) the question names: their messages, those sharing
             # the most of the question's words first.
-            stems = {w[:5] for w in words}
-            shared = {r.id: sum(s in (r.text or "").casefold() for s in stems) for r in rows}
+            roots = {w[:5] for w in words}
+            shared = {r.id: sum(s in (r.text or "").casefold() for s in roots) for r in rows}
             written = [r for r in rows if by_whom(r) and where(r) and shared[r.id]]
             best = max((shared[r.id] for r in written), default=0)
             candidates = [r for r in written if shared[r.id] == best] or candidates
