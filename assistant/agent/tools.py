@@ -609,7 +609,7 @@ _COORDINATES = re.compile(r"-?\d{1,2}\.\d{3,}\s*[,;]\s*-?\d{1,3}\.\d{3,}")
 # Who wrote it: the buyer (the export's owner in a shop's chat) or the shop's side.
 _BUYER = re.compile(r"покупател|клиент|buyer|customer|сатып\s*алуш", re.I)
 _SELLER = re.compile(r"продав|магазин|оператор|\bбот|seller|\bshop|operator|\bbot\b|дүкен", re.I)
-_GROUP = re.compile(r"групп|group|топ(?:та|қа|тағы)?\b|чат[еау]? с друзьями", re.I)
+_GROUP = re.compile(r"групп|group|\bтоп(?:та|қа|тағы)\b|\bтобы\w*|чат[еау]? с друзьями", re.I)
 MAX_SCANNED = 20000
 
 
@@ -672,8 +672,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
         literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
         if literals:
-            quoting = [r for r in holding if any(t in (r.text or "") for t in literals)]
-            anchors = [r for r in rows if any(t in (r.text or "") for t in literals)]
+            def quotes(r: Any) -> bool:
+                # As written, or its digits however spaced ("8 747 937 16 48").
+                text = r.text or ""
+                digits = re.sub(r"[\s()-]", "", text)
+                return any(t in text or t in digits for t in literals)
+            quoting = [r for r in holding if quotes(r)]
+            anchors = [r for r in rows if quotes(r)]
             if quoting:
                 holding = quoting
             elif anchors:
