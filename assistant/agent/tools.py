@@ -24,6 +24,7 @@ from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
+from tools.people import fold, same_word
 from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
@@ -639,9 +640,9 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
             .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
     senders = {str((r.data or {}).get("from") or "") for r in rows}
     # A sender named in any case ending ("Ержан", "у Ержана"): the name's first word's stem.
-    stems = {s: s.split()[0].casefold() for s in senders if s.strip()}
+    stems = {s: fold(s).split()[0] for s in senders if fold(s).split()}
     named = {s for s, stem in stems.items() if len(stem) >= 4
-             and any(w.startswith(stem[:max(4, len(stem) - 1)]) for w in words)}
+             and any(same_word(w, stem) for w in words)}
     for handle in _HANDLE.findall(query):
         # "the message from @shop_bot": what the bot's chats wrote.
         chats = set(find_shops(ctx.store, ctx.case, handle).values())
@@ -664,8 +665,10 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
 
     def where(r: Any) -> bool:
         data = r.data or {}
-        return (not group or "group" in str(data.get("chat_type") or "")) and (
-            not chats or str(data.get("chat_name") or "") in chats)
+        if group:
+            # "the group chat where someone wrote about shop X": X is what it says, not where.
+            return "group" in str(data.get("chat_type") or "")
+        return not chats or str(data.get("chat_name") or "") in chats
 
     rank = {h.record_id: i for i, h in enumerate(hits)}
     if kinds:
@@ -687,23 +690,31 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
                 chat = (a.data or {}).get("chat_id")
                 holding = [r for r in holding if (r.data or {}).get("chat_id") == chat
                            and (r.ts or "") >= (a.ts or "")]
+        if named and not any(by_whom(r) for r in holding):
+            # The sender named wrote none: what they wrote about it ("the card", "хэш").
+            holding += [r for r in rows if by_whom(r) and any(
+                _ASKED_KINDS[k].search(r.text or "") for k in kinds)]
         candidates = holding
     else:
-        candidates = [r for r in rows if r.id in rank]
-        if not any(by_whom(r) and where(r) for r in candidates):
-            # No hit is by whom (or where) the question names: their messages, those sharing
-            # the most of the question's words first.
-            roots = {w[:5] for w in words}
-            shared = {r.id: sum(s in (r.text or "").casefold() for s in roots) for r in rows}
-            written = [r for r in rows if by_whom(r) and where(r) and shared[r.id]]
-            best = max((shared[r.id] for r in written), default=0)
-            candidates = [r for r in written if shared[r.id] == best] or candidates
-    for test in (by_whom, where):
+        # The hits, and every message by whom and where the question names (a search by
+        # meaning may rank theirs low).
+        candidates = [r for r in rows if r.id in rank or (
+            (named or buyer or group) and by_whom(r) and where(r))]
+    # By whom and where the question names; where only (a shop named in a group chat is what
+    # the message is about), by whom only, else all.
+    for test in (lambda r: by_whom(r) and where(r), where, by_whom):
         narrowed = [r for r in candidates if test(r)]
-        candidates = narrowed or candidates
+        if narrowed:
+            candidates = narrowed
+            break
     if not candidates:
         return hits
-    candidates.sort(key=lambda r: rank.get(r.id, len(rank)))
+    # Those sharing most of the question's words (any ending: "вернуть" and "верни") first,
+    # then in the search's order.
+    roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
+    overlap = {r.id: sum(x in (r.text or "").casefold() for x in roots4) for r in candidates}
+    candidates.sort(key=lambda r: (-overlap[r.id] if not kinds else 0,
+                                   rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
     asked: list[Hit] = []
     for r in candidates[:MAX_QUOTING]:

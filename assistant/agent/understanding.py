@@ -457,7 +457,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     # message, whoever is named as its author.
     ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост\w*|хабарлама\w*),?\s+(?:где|в котор|"
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
-                    r"\bwhat did\b.{0,50}\bwr[io]te|не жаз"),
+                    r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
+                    r"\bwr[io]te about\b|туралы жаз"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
