@@ -40,6 +40,10 @@ def _ask(index: SearchIndex, question: str) -> Answer:
     ("покажи сообщение, где у Ержана номер карты", "tg:771234560/4", "4400430299163359"),
     # A card in a group chat, and who forwarded it.
     ("message in the group where a new card number was posted", "tg:1654321098/19", "Tima"),
+    # A group chat writing about a shop: the shop is what it says, not who wrote it.
+    ("в групповом чате кто-то писал про новую карту Гринча", "tg:1654321098/19", "Tima"),
+    # A sender named and what he asked for, whatever the search by meaning ranks first.
+    ("сообщение, где Ержан просит вернуть ему деньги", "tg:771234560/3", "верни"),
 ])
 def test_the_message_asked_for(index: SearchIndex, question: str, message: str,
                                said: str) -> None:
