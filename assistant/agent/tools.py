@@ -602,7 +602,10 @@ _ASKED_KINDS: dict[str, re.Pattern[str]] = {
     "phone": re.compile(r"телефон|phone|нөмір", re.I),
     "iban": re.compile(r"\biban\b|\bсч[её]т|\bшот", re.I),
     "wallet": re.compile(r"кош[её]л|wallet|әмиян", re.I),
+    "order": re.compile(r"номер\w*\s+заказ|order\s+(?:number|id|no)|тапсырыс\s+нөмір", re.I),
 }
+_ORDER = re.compile(r"(?:заказ|order|тапсырыс)\w*\W{0,4}(?:№|#|no\.?)?\s?[A-ZА-Я]{0,4}-?\d{3,}",
+                    re.I)
 _DETAIL_KINDS = {"card": ("card", "masked_card"), "phone": ("phone",), "iban": ("iban",),
                  "wallet": ("tron", "btc", "eth")}
 _HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
@@ -619,6 +622,8 @@ def _holds(text: str, kind: str) -> bool:
         return bool(_HEX64.search(text))
     if kind == "coordinates":
         return bool(_COORDINATES.search(text))
+    if kind == "order":
+        return bool(_ORDER.search(text))
     return any(d.kind in _DETAIL_KINDS[kind] for d in extract_payment_details(text))
 
 
