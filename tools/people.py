@@ -27,6 +27,28 @@ class Person(BaseModel):
     records: list[str] = Field(default_factory=list, description="Statement rows, to cite")
     paid: str = "0"
     received: str = "0"
+    iin_of: dict[str, str] = Field(default_factory=dict, description="Account → the ИИН the "
+                                   "statements give beside this name and account, where given")
+    row_of: dict[str, str] = Field(default_factory=dict, description="Account → a statement "
+                                   "row naming this name with it, to cite")
+    own_accounts: list[str] = Field(default_factory=list, description="Accounts whose own "
+                                    "statement the case holds")
+
+    @property
+    def abbreviated(self) -> bool:
+        """A surname with initials ("Омарова Г."): many people may be written so."""
+        words = self.name.replace(".", ". ").split()
+        return len(words) >= 2 and all(len(w.rstrip(".")) <= 1 for w in words[1:])
+
+    def holders(self) -> list[tuple[str, list[str]]]:
+        """The accounts by the ИИН beside them: one group per ИИН (one person each), and each
+        account with no ИИН alone (ИИН "")."""
+        groups: dict[str, list[str]] = {}
+        for account in self.accounts:
+            iin = self.iin_of.get(account, "")
+            groups.setdefault(iin or f"?{account}", []).append(account)
+        return [(key if not key.startswith("?") else "", accounts)
+                for key, accounts in groups.items()]
 
 
 def fold(text: str) -> str:
@@ -116,6 +138,11 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
                 iin = str(data.get(f"{side}_iin") or "")
                 if iin_is_valid(iin) and iin not in p.iins:
                     p.iins.append(iin)
+                if account and iin_is_valid(iin):
+                    p.iin_of.setdefault(account, iin)
+                if account and (account not in p.row_of or rid.startswith(f"bank:{account}/")
+                                and not p.row_of[account].startswith(f"bank:{account}/")):
+                    p.row_of[account] = rid  # a row of the account's own statement first
                 if len(p.records) < MAX_ROWS_PER_PERSON:
                     p.records.append(rid)
                 try:
@@ -126,6 +153,7 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
     for key, (paid, received) in totals.items():
         people[key].paid, people[key].received = f"{paid:.2f}", f"{received:.2f}"
         people[key].accounts.sort(key=own[key].__getitem__, reverse=True)
+        people[key].own_accounts = [a for a in people[key].accounts if own[key][a]]
     return people
 
 

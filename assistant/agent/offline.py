@@ -151,11 +151,15 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         # between them and the wallet named (`follow_up_calls`).
         shop = "@" + shops[0].value if shops[0].kind == "bot" else shops[0].value
         return [_call(SHOP_DETAILS, shop=shop, kind="wallet")]
+    if any(s.startswith("nth:") for s in reading.signals):
+        return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
+    if "case_money" in reading.signals:
+        return [_call(CASE_OVERVIEW)]  # what of the case's money reached the wallet named
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
-    searching = intent == "search" and not (wallets or accounts or people)
+    searching = intent in ("search", "message") and not (wallets or accounts or people)
     if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
@@ -167,6 +171,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["listings_only"] = True  # "who sells X in Y" asks for offers
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
+            if len(shops) == 1:
+                # In the chats of the shop named ("the buyer's message to the X bot").
+                args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
         return [_call(SEARCH_LISTINGS, **args)]
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:
@@ -205,9 +212,19 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
     wallets traced. Only calls not made yet this turn."""
     calls: list[dict[str, Any]] = []
     for out in outputs:
+        nth = _nth_of(reading)
+        if out.tool == CASE_OVERVIEW and out.data and nth:
+            ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
+            if len(ends) >= nth:
+                calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
+                                   direction="forward"))
         if out.tool == FIND_PERSON and out.data:
             for person in out.data[:1]:
-                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in person.accounts[:1]]
+                # A surname with initials of several accounts, none of them a statement's
+                # holder: none (the answer asks which).
+                mine = [] if person.abbreviated and len(person.accounts) > 1 and \
+                    not person.own_accounts else person.accounts
+                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in mine[:1]]
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
@@ -664,11 +681,30 @@ class Composer:
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
         for p in out.data[:5]:
+            if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
+                self._many_written(out, p)
+                continue
             cited = next((r for r in p.records if r in out.markers), None)
             self.fact(_p("person", lang, m=out.marker(cited),
                          name=_safe(p.name), accounts=", ".join(p.accounts) or none,
                          iins=", ".join(p.iins) or none, paid=_money(p.paid),
                          received=_money(p.received)))
+
+    def _many_written(self, out: ToolOutput, p: Any) -> None:
+        """A surname with initials the statements write for several accounts: how many, how
+        many people their ИИН tell apart, each account cited; which one is meant."""
+        lang = self.lang
+        holders = p.holders()
+        known = [iin for iin, _ in holders if iin]
+        m = "".join(out.marker(p.row_of[a]) for _, accounts in holders for a in accounts[:1])
+        self.say(_p("person_shared", lang, m=m, name=_safe(p.name), n=len(p.accounts),
+                    k=len(known)) if known else
+                 _p("person_shared_no_iin", lang, m=m, name=_safe(p.name), n=len(p.accounts)))
+        for iin, accounts in holders:
+            self.fact(_p("person_group" if iin else "person_group_no_iin", lang,
+                         m=out.marker(p.row_of[accounts[0]]), iin=iin,
+                         accounts=", ".join(accounts)))
+        self.say(_p("which_person", lang))
 
     def _search_listings(self, out: ToolOutput) -> None:
         res = out.data
@@ -718,7 +754,13 @@ class Composer:
             best = max((h.score for h in offers), default=0.0)
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
             return shown + (news if asked and news_complete and complete else [])
+        meant = [h for h in hits if "asked" in h.facets]
+        if meant:
+            # The search found the message holding what the question asks for, by whom and
+            # where it names (`_asked_messages`).
+            return meant[:1]
         hits, _ = self._naming(hits)
+
         def out_text(h: Any) -> str:
             return (texts or {}).get(h.record_id) or str(h.passage)
 
@@ -795,6 +837,20 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
+        nth = _nth_of(self.r)
+        if nth:
+            # "the second beneficiary": which wallet that is; the trace of it follows.
+            ends = [b for b in o.beneficiaries if b.reason == "beneficiary"]
+            if len(ends) < nth:
+                # No such one: say so, and which the case has.
+                self.say(_p("no_nth_beneficiary", lang))
+                intent = "beneficiaries"
+            else:
+                b = ends[nth - 1]
+                self.fact(_p("nth_beneficiary", lang, address=b.address,
+                             amount=_money(b.amount), token=o.token,
+                             m=out.marker(b.path[-1] if b.path else b.record_id)))
+                return
         asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен"))
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
@@ -817,6 +873,12 @@ class Composer:
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
                 ends, name = self._of_named_exchange(ends)
+                named = {e.value for e in self.r.of(*_WALLETS)}
+                into = [b for b in ends if b.address in named or
+                        out.sweeps.get(b.address, ("", ""))[0] in named]
+                if "case_money" in self.r.signals and into:
+                    # "how much drug money got into T…": the deposits swept into it.
+                    ends = into
                 self.say((_p("exchange_named_total", lang, name=_safe(name),
                              amount=_money(str(exchange_total(ends))), token=o.token) if name
                           else _p("exchanges_total", lang,
@@ -874,6 +936,11 @@ class OfflineChatModel(BaseChatModel):
         reading = read_question(question, self.vocabulary, intent_model())
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
+        if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
+                not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
+            # "how much drug money got into T…": the case's money that reached that exchange.
+            reading.signals.add("case_money")
+            reading.intent = "exchanges"
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -887,7 +954,14 @@ class OfflineChatModel(BaseChatModel):
                 question = resolve_reference(question, str(earlier[-1].content),
                                              str(messages[humans[-2]].content))
         reading = self.read(question)
-        if len(humans) > 1 and _elliptic(question, reading.entities):
+        nth = _nth_beneficiary(question) if not reading.entities else None
+        if nth:
+            # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
+            # answer's lines nor its wallet.
+            reading.signals.add(f"nth:{nth}")
+            if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
+                reading.intent = "exchanges"
+        if not nth and len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             previous = str(messages[humans[-2]].content)
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
@@ -902,7 +976,7 @@ class OfflineChatModel(BaseChatModel):
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
-                reading.intent != "out_of_case":
+                reading.intent != "out_of_case" and not nth:
             # "а выписка по нему?": the entities of the previous question carry over.
             previous = str(messages[humans[-2]].content)
             before = self.read(previous).entities
@@ -942,7 +1016,7 @@ class OfflineChatModel(BaseChatModel):
                 value=fence(bad.text), reason=bad.reason))
         if reading.intent == "out_of_case" and not reading.entities:
             return AIMessage(content=phrases()["out_of_case"][lang])
-        missing = self._missing_entity(reading, question)
+        missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
             return AIMessage(content=missing)
         calls = plan(reading, question)
@@ -1058,6 +1132,28 @@ _GENERIC_TAG_WORDS = {"exchange", "deposit", "address", "wallet", "hot", "cold",
 _WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|владел\w*|кто|оформлен\w*|whose|"
                     r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
 # A shop's treasury: the wallet its handed-out wallets pass their money on to.
+_WITHDREW = re.compile(r"вывел|вывод|выве|обналич|withdr|cash(?:ed)? out|шығар", re.I)
+_BENEFICIARY_WORD = re.compile(r"бенефициар|beneficiar|түпкі алушы", re.I)
+
+
+def _nth_beneficiary(question: str) -> int | None:
+    """'the second beneficiary': which of the case's beneficiaries, by order."""
+    if not _BENEFICIARY_WORD.search(question):
+        return None
+    q = question.casefold()
+    found = [n for n, words in _ORDINALS.items()
+             if any(re.search(rf"(?<!\w){w}(?!\w)", q) for w in words)]
+    return found[0] if len(found) == 1 else None
+
+
+def _nth_of(reading: Reading) -> int | None:
+    return next((int(s[4:]) for s in reading.signals if s.startswith("nth:")), None)
+
+
+# The case's own money, as against all a wallet received: "drug money", "the shops' money".
+_CASE_MONEY = re.compile(r"\bdrug.?money|\bdirty money|\bshops?'? money|\bmoney of the shops|"
+                         r"нарко\w*\s+деньг|грязн\w+\s+деньг|деньг\w*\s+(?:магазин|наркот)|"
+                         r"денег\s+(?:магазин|наркот)|есірткі\s+ақша|дүкендердің ақша", re.I)
 _TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
                        r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
                        r"жинақ әмиян\w*)", re.I)

@@ -22,7 +22,9 @@ from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
+from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
+from tools.people import fold, same_word
 from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
@@ -457,6 +459,22 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     out = ToolOutput(FIND_PERSON, found)
     lines = []
     for p in found[:5]:
+        holders = p.holders()
+        if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
+            # A surname with initials written for several accounts, none a statement's holder:
+            # whose each is, by the ИИН beside it where the statements give one.
+            rows = [p.row_of[accounts[0]] for _, accounts in holders]
+            for row in rows:
+                out.markers[row] = out.cite(ctx, row)
+            lines.append("".join(f"[{out.markers[r]}]" for r in rows) + " " + ctx.derive(
+                f"{fence(p.name)} is written for {len(p.accounts)} accounts; "
+                f"{len([i for i, _ in holders if i])} different ИИН among them", rows, [p.name]))
+            for iin, accounts in holders:
+                row = p.row_of[accounts[0]]
+                lines.append(f"[{out.markers[row]}] " + ctx.derive(
+                    f"{fence(p.name)} written for {', '.join(accounts)}; ИИН {iin or 'not given'}",
+                    [row], [p.name]))
+            continue
         # A row of the person's first account's own statement: what an answer about them
         # goes on to read (their account), not a row of someone else's they appear in.
         own = [r for r in p.records if p.accounts and r.startswith(f"bank:{p.accounts[0]}/")]
@@ -472,10 +490,12 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
-                    one_message: bool = False) -> tuple[str, ToolOutput]:
+                    one_message: bool = False, shop: str | None = None
+                    ) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
-    ("the message where the buyer sent the hash"); `city` and `drug` (lexicon names, e.g.
+    ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
+    @bot) when given; `city` and `drug` (lexicon names, e.g.
     cannabis) filter. Otherwise offers, recruiting and payment details of shops come first;
     each hit names what of the query it matched, and a channel post cites its listing too."""
     ctx = runtime.context
@@ -489,6 +509,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
+        result.hits = _asked_messages(ctx, query, result.hits, shop)
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
@@ -510,12 +531,32 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
         prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        own = {b.casefold() for b in bots.get(h.shop or "", [])}
+        title = _ad_title(text)
+        if title and title.casefold() not in shop.casefold() and any(
+                x.lstrip("@").casefold() not in own for x in _HANDLE.findall(text)):
+            # A market channel's ad of another shop (its bot is not the channel's): the shop
+            # the ad names, in the channel that posted it.
+            shop = f"{title} · {shop}"
+        sender = str(rec.fields.get("from") or "")
+        if one_message and sender and sender != shop:
+            shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
         lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _ad_title(text: str) -> str:
+    """The name an ad opens with ("⚡ МОЛНИЯ ⚡"): its first line, without emoji, when it is a
+    short name and not a sentence."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    name = re.sub(r"^[\W_]+|[\W_]+$", "", first)
+    words = name.split()
+    return name if 0 < len(words) <= 4 and len(name) <= 40 and re.search(r"[^\W\d_]{3,}", name) \
+        and not re.search(r"[.:!?]", name) else ""
 
 
 # What a question quotes from a message: an order number, an amount with decimals, a code.
@@ -551,6 +592,150 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
                        shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
                        drugs=[], facets=["words"]))
     return out
+
+
+# What a question asks a message to hold, and how a message's text holds it.
+_ASKED_KINDS: dict[str, re.Pattern[str]] = {
+    "hash": re.compile(r"\bhash|хэш|хеш|хаш|txid", re.I),
+    "coordinates": re.compile(r"координат|coordinat|геолок|локаци|location|\bgps\b", re.I),
+    "card": re.compile(r"карт|\bcard", re.I),
+    "phone": re.compile(r"телефон|phone|нөмір", re.I),
+    "iban": re.compile(r"\biban\b|\bсч[её]т|\bшот", re.I),
+    "wallet": re.compile(r"кош[её]л|wallet|әмиян", re.I),
+    "order": re.compile(r"номер\w*\s+заказ|order\s+(?:number|id|no)|тапсырыс\s+нөмір", re.I),
+}
+_ORDER = re.compile(r"(?:заказ|order|тапсырыс)\w*\W{0,4}(?:№|#|no\.?)?\s?[A-ZА-Я]{0,4}-?\d{3,}",
+                    re.I)
+_DETAIL_KINDS = {"card": ("card", "masked_card"), "phone": ("phone",), "iban": ("iban",),
+                 "wallet": ("tron", "btc", "eth")}
+_HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
+_COORDINATES = re.compile(r"-?\d{1,2}\.\d{3,}\s*[,;]\s*-?\d{1,3}\.\d{3,}")
+# Who wrote it: the buyer (the export's owner in a shop's chat) or the shop's side.
+_BUYER = re.compile(r"покупател|клиент|buyer|customer|сатып\s*алуш", re.I)
+_SELLER = re.compile(r"продав|магазин|оператор|\bбот|seller|\bshop|operator|\bbot\b|дүкен", re.I)
+_GROUP = re.compile(r"групп|group|\bтоп(?:та|қа|тағы)\b|\bтобы\w*|чат[еау]? с друзьями", re.I)
+MAX_SCANNED = 20000
+
+
+def _holds(text: str, kind: str) -> bool:
+    if kind == "hash":
+        return bool(_HEX64.search(text))
+    if kind == "coordinates":
+        return bool(_COORDINATES.search(text))
+    if kind == "order":
+        return bool(_ORDER.search(text))
+    return any(d.kind in _DETAIL_KINDS[kind] for d in extract_payment_details(text))
+
+
+def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | None = None
+                    ) -> list[Hit]:
+    """The search's hits, the message asked for first: the one holding the kind of thing the
+    question asks for (a transaction hash, coordinates, a card), written by whom it names (a
+    sender's name in any case ending, the buyer, the shop), in the kind of chat it names (a
+    group), after the message holding what it quotes ("coordinates after order SQ-4471")."""
+    q = query.casefold()
+    kinds = [k for k, word in _ASKED_KINDS.items() if word.search(q)]
+    if "card" in kinds:
+        kinds = [k for k in kinds if k != "phone"]  # "номер карты" is a card's number
+    words = [w for w in re.findall(r"\w+", q) if len(w) >= 4]
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(records.c.id, records.c.text, records.c.data, records.c.ts)
+            .where(records.c.case == ctx.case, records.c.kind == "message")
+            .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+    senders = {str((r.data or {}).get("from") or "") for r in rows}
+    # A sender named in any case ending ("Ержан", "у Ержана"): the name's first word's stem.
+    stems = {s: fold(s).split()[0] for s in senders if fold(s).split()}
+    named = {s for s, stem in stems.items() if len(stem) >= 4
+             and any(same_word(w, stem) for w in words)}
+    for handle in _HANDLE.findall(query):
+        # "the message from @shop_bot": what the bot's chats wrote.
+        chats = set(find_shops(ctx.store, ctx.case, handle).values())
+        named |= {s for s in senders if s in chats}
+    buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
+    group = bool(_GROUP.search(q))
+    # The chats of the shop the question names ("the buyer's message to the X bot").
+    chats = set(find_shops(ctx.store, ctx.case, shop).values()) if shop else set()
+    if not (kinds or named or buyer or group or chats):
+        return hits
+
+    def by_whom(r: Any) -> bool:
+        data = r.data or {}
+        sender, chat = str(data.get("from") or ""), str(data.get("chat_name") or "")
+        if named:
+            return sender in named
+        if buyer:
+            return str(data.get("chat_type")) == "bot_chat" and sender != chat
+        return not seller or sender == chat
+
+    def where(r: Any) -> bool:
+        data = r.data or {}
+        if group:
+            # "the group chat where someone wrote about shop X": X is what it says, not where.
+            return "group" in str(data.get("chat_type") or "")
+        return not chats or str(data.get("chat_name") or "") in chats
+
+    rank = {h.record_id: i for i, h in enumerate(hits)}
+    if kinds:
+        holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
+        literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
+        if literals:
+            def quotes(r: Any) -> bool:
+                # As written, or its digits however spaced ("8 747 937 16 48").
+                text = r.text or ""
+                digits = re.sub(r"[\s()-]", "", text)
+                return any(t in text or t in digits for t in literals)
+            quoting = [r for r in holding if quotes(r)]
+            anchors = [r for r in rows if quotes(r)]
+            if quoting:
+                holding = quoting
+            elif anchors:
+                # Held by a later message of the same chat than the one quoting.
+                a = anchors[0]
+                chat = (a.data or {}).get("chat_id")
+                holding = [r for r in holding if (r.data or {}).get("chat_id") == chat
+                           and (r.ts or "") >= (a.ts or "")]
+        if named and not any(by_whom(r) for r in holding):
+            # The sender named wrote none: what they wrote about it ("the card", "хэш").
+            holding += [r for r in rows if by_whom(r) and any(
+                _ASKED_KINDS[k].search(r.text or "") for k in kinds)]
+        candidates = holding
+    else:
+        # The hits, and every message by whom and where the question names (a search by
+        # meaning may rank theirs low).
+        candidates = [r for r in rows if r.id in rank or (
+            (named or buyer or group) and by_whom(r) and where(r))]
+    # By whom and where the question names; where only (a shop named in a group chat is what
+    # the message is about), by whom only, else all.
+    for test in (lambda r: by_whom(r) and where(r), where, by_whom):
+        narrowed = [r for r in candidates if test(r)]
+        if narrowed:
+            candidates = narrowed
+            break
+    if not candidates:
+        return hits
+    # Those sharing most of the question's words (any ending: "вернуть" and "верни") first,
+    # then in the search's order.
+    roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
+    overlap = {r.id: sum(x in (r.text or "").casefold() for x in roots4) for r in candidates}
+    candidates.sort(key=lambda r: (-overlap[r.id] if not kinds else 0,
+                                   rank.get(r.id, len(rank))))
+    top = max((h.score for h in hits), default=0.0)
+    asked: list[Hit] = []
+    for r in candidates[:MAX_QUOTING]:
+        if r.id in rank:
+            h = hits[rank[r.id]]
+            asked.append(h.model_copy(update={"facets": [*h.facets, "asked"]}))
+            continue
+        rec = ctx.store.get_record(ctx.case, r.id)
+        text = str(rec.fields.get("text") or "")
+        asked.append(Hit(record_id=r.id, record_ids=[r.id], kind=rec.kind, score=top,
+                         bm25_rank=None, vector_rank=None,
+                         passage=" ".join(text.split())[:400], source=rec.source, time=None,
+                         shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
+                         drugs=[], facets=["words", "asked"]))
+    ids = {h.record_id for h in asked}
+    return asked + [h for h in hits if h.record_id not in ids]
 
 
 @tool(GET_RECORD, response_format="content_and_artifact")

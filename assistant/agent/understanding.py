@@ -172,10 +172,16 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
             add("iin", m.group(0), m.start(), m.end())
     invalid = _invalid_lookalikes(q, taken)
     if vocabulary:
-        for shop, names in vocabulary.shops.items():
-            span = _name_span(q, names, loose)
-            if span:
-                add("shop", shop, span[0], span[1], names[0])
+        named = [(shop, names, span) for shop, names in vocabulary.shops.items()
+                 if (span := _name_span(q, names, loose))]
+        # Shops named alike: the longest name written wins ("Полярная Звезда 2" is the second
+        # shop only), and a name written whole beats a longer name beginning with it
+        # ("Полярная Звезда" is not "Полярная Звезда 2").
+        named.sort(key=lambda x: (x[2][0] - x[2][1], not x[2][2]))
+        for shop, names, (start, end, whole) in named:
+            if not whole and any(w and s < end and start < e for _, _, (s, e, w) in named):
+                continue
+            add("shop", shop, start, end, names[0])
         spans: list[tuple[int, int, str, str, str]] = []
         for person in vocabulary.people:
             # Every place the person is named ("Seitova Aigul (Сеитова Айгуль)").
@@ -241,12 +247,14 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
 
 
 def _name_span(question: str, names: Iterable[str], loose: bool = False
-               ) -> tuple[int, int] | None:
+               ) -> tuple[int, int, bool] | None:
     """A shop's name written in the question: whole, in another case ending, with a typo, or
-    its words translated ("the chocolate shop" for "Шоколадная Фабрика"). `loose`: a slang
-    first word alone names the shop too (a follow-up that is only a name: "а у шоколадной?")."""
+    its words translated ("the chocolate shop" for "Шоколадная Фабрика"), and whether one of
+    its names was written whole. `loose`: a slang first word alone names the shop too (a
+    follow-up that is only a name: "а у шоколадной?")."""
     folded = fold(question)
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+    best: tuple[int, int, bool] | None = None
     for name in names:
         target = [w for w in _WORD.findall(fold(name)) if len(w) > 1 or w.isdigit()]
         if not target or sum(len(w) for w in target) < 4:
@@ -263,8 +271,11 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
             if span:
                 # "Шымкент" of "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" is the city, not the channel, unless a
                 # word for a shop stands beside it ("шоколадный магазин", "the chocolate shop").
-                return span
-    return None
+                found = (span[0], span[1], n == len(target))
+                if best is None or (found[1] - found[0], found[2]) > (best[1] - best[0], best[2]):
+                    best = found
+                break
+    return best
 
 
 def _coined(word: str) -> bool:
@@ -442,6 +453,12 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
+    # A message asked for by what it says ("the message where the shop writes …"): the
+    # message, whoever is named as its author.
+    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост\w*|хабарлама\w*),?\s+(?:где|в котор|"
+                    r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
+                    r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
+                    r"\bwr[io]te about\b|туралы жаз"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
@@ -499,7 +516,8 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         if pattern.search(low):
             # A balance asked is read from the account's own totals (its statement).
             balance = balance or intent == "balance"
-            intent = "statement" if intent == "balance" else intent
+            intent = "statement" if intent == "balance" else \
+                "message" if intent == "shown" else intent
             scores[intent] = scores.get(intent, 0.0) + weight
             signals.add(intent)
     for intent in scores:

@@ -237,3 +237,35 @@ def test_no_path_between_a_shop_and_a_wallet_is_said_without_retyping_them(ctx):
     assert answer.verified, answer.flags
     assert "В деле нет цепочки переводов между кошельком" in answer.answer or \
         re.search(r"- \[\d+\] путь:", answer.answer)
+
+
+def test_the_second_beneficiary_is_the_case_s_not_the_previous_answer_s(ctx):
+    from tools.overview import case_overview
+    from tools.trace import load_case_graph
+
+    _, context = ctx
+    o = case_overview(context.store, "demo", load_case_graph(context.store, "demo"), top=5)
+    ends = [b.address for b in o.beneficiaries if b.reason == "beneficiary"]
+    assert len(ends) >= 2, "the demo case has two beneficiaries or more"
+    question = f"куда ушли деньги с {ends[0]}?"
+    first = ask(question, context)
+    for follow in ("а второй бенефициар сколько вывел?", "and the second beneficiary?"):
+        answer = ask(follow, context, history=[(question, first.answer)])
+        assert answer.verified, answer.flags
+        assert ends[1] in answer.answer.splitlines()[0]
+        assert any(s.startswith("trace_wallet") and ends[1] in s for s in answer.steps)
+
+
+def test_drug_money_into_an_exchange_wallet_is_the_case_s_money_swept_into_it(ctx):
+    _, context = ctx
+    overview = ask("сколько денег магазинов дошло до бирж?", context)
+    swept = re.findall(r"кошел[её]к биржи (T[1-9A-HJ-NP-Za-km-z]{33})", overview.answer)
+    assert swept, overview.answer
+    wallet = swept[0]
+    question = f"{wallet} что за кошелек"
+    first = ask(question, context)
+    answer = ask("how much drug money got in there?", context, history=[(question, first.answer)])
+    assert answer.verified, answer.flags
+    assert answer.steps[0].startswith("case_overview")
+    lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- ")]
+    assert lines and all(wallet in ln for ln in lines)  # only deposits swept into it

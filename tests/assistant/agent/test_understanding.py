@@ -159,3 +159,21 @@ def test_a_day_the_question_names(question, day):
     from assistant.agent.offline import _day_named
 
     assert _day_named(question) == day
+
+
+ALIKE = Vocabulary(shops={"tg:1": ["Полярная Звезда", "Полярная Звезда | Караганда"],
+                          "tg:2": ["Полярная Звезда 2", "Полярная Звезда 2 | Астана"]})
+
+
+@pytest.mark.parametrize(("question", "shops"), [
+    ("Реквизиты магазина Полярная Звезда", ["tg:1"]),
+    ("кошельки Полярной Звезды", ["tg:1"]),
+    ("что выдавала Полярная Звезда 2?", ["tg:2"]),
+    ("у Полярной Звезды 2 какие карты", ["tg:2"]),
+    ("сравни Полярную Звезду и Полярную Звезду 2", ["tg:1", "tg:2"]),
+])
+def test_shops_named_alike(question: str, shops: list[str]) -> None:
+    """A name written whole is that shop, not a longer name beginning with it; "… 2" names
+    only the second."""
+    found = [e.value for e in find_entities(question, ALIKE)[0] if e.kind == "shop"]
+    assert found == shops
