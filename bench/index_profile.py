@@ -111,10 +111,17 @@ def run(work: Path, again: bool) -> None:
     index._load_bm25 = clock.wrap("load bm25 snapshot", load)  # type: ignore[method-assign]
     words_at: list[float] = []
     t0, cpu0 = time.perf_counter(), _cpu()
+    done_event = index._words_done
+    set_event = done_event.set
+
+    def words_done() -> None:
+        words_at.append(time.perf_counter() - t0)
+        set_event()
+
+    done_event.set = words_done  # type: ignore[method-assign]
 
     def progress(done: int, total: int) -> None:
-        if index.stage == "embedding" and not words_at:
-            words_at.append(time.perf_counter() - t0)
+        pass
 
     added = index.update(progress)
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0

