@@ -79,12 +79,23 @@ class NearDuplicates:
                 continue
             theirs = other.split(" ")
             if (len(theirs) == n and theirs[:i] == words[:i] and theirs[i + 1 :] == words[i + 1 :]
-                    and _wordy(words[i]) and _wordy(theirs[i])
-                    and Levenshtein.distance(words[i], theirs[i], score_cutoff=1) <= 1):
+                    and _typo(words[i], theirs[i])):
                 return other
         for key in keys:
             self._keys.setdefault(key, text)
         return None
+
+
+def _typo(a: str, b: str) -> bool:
+    """Whether two words are one written with a typo: one edit in a long word, or any word
+    with a letter doubled ("доо", "ККараганда"); never two numbers."""
+    if _wordy(a) and _wordy(b) and Levenshtein.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    return (not any(c.isdigit() for c in a + b) and any(c.isalpha() for c in a)
+            and _DOUBLED.sub(r"\1", a) == _DOUBLED.sub(r"\1", b))
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
 
 
 def _wordy(word: str) -> bool:

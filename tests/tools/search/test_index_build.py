@@ -187,6 +187,12 @@ def test_near_duplicates_are_one_typo_in_one_long_word():
     assert near.original_of("цена 15 000") is None
     assert near.original_of("цена 16 000") is None
     assert near.original_of("Шишки Карагнда — в наличии, пишите в ботт") is None
+    # A letter doubled is a typo in a word of any length; a number doubled is another number.
+    assert near.original_of("Скидки на гашиш до конца недели") is None
+    assert near.original_of("Скидки на гашиш доо конца недели") == \
+        "Скидки на гашиш до конца недели"
+    assert near.original_of("1г за 11 000") is None
+    assert near.original_of("1г за 1 000") is None
 
 
 def test_the_engine_workers_give_the_vectors_of_one_call():
