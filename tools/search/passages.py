@@ -29,25 +29,37 @@ Writer = Callable[[list[tuple[str, np.ndarray, list[Doc]]]], None]
 NEAR_MIN_LETTERS = 5
 
 
-# @handles and links: identifiers (BM25 keeps them exact), a dozen tokens each to the embedder.
-_LINK = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
+# A @handle (or a t.me/ link) spells a shop's name, in Latin letters mostly: the embedder
+# reads its words ("@jasyl_orman_bot"), not the digits and one-letter runs that make it
+# unique ("jasyl_ormano79", "2W42"), which BM25 keeps exact. Other links say nothing to it.
+_TME = re.compile(r"(?:https?://)?\bt\.me/(\w+)(?:[/?][^\s,;)]*)?")
+_URL = re.compile(r"https?://\S+")
+_HANDLE = re.compile(r"@(\w+)")
+_SEGMENT = re.compile(r"[_\d]+")
+
+
+def _letters_of(handle: re.Match[str]) -> str:
+    return "@" + "_".join(p for p in _SEGMENT.split(handle.group(1)) if len(p) >= 2)
+
+
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 def passage_text(text: str, analysed: Analysed) -> str | None:
-    """What a document's vector is made from: its text, links blanked, then the concepts its
-    slang stands for that the text does not spell already ("мефедрон mephedrone" after "меф 1г",
-    not a city it names). None when no word is left (numbers, an address, emoji)."""
-    body = _LINK.sub("@", text)
+    """What a document's vector is made from: its text, its @handles down to their words and
+    other links dropped, then the words of the
+    concepts its slang stands for that the text does not spell already ("мефедрон mephedrone"
+    after "меф 1г", "hashish" after "гашиш", not a city it names). None when no word is left
+    (numbers, an address, emoji)."""
+    body = _HANDLE.sub(_letters_of, _URL.sub("", _TME.sub(r"@\1", text)))
     if not _LETTERS.search(body):
         return None
     norm = normalise(body)
     extra = []
     for c in sorted(analysed.concepts):
-        words = concept_words(c)
-        if normalise(words.split()[0]) in norm:
-            continue
-        extra.append(words)
+        words = [w for w in concept_words(c).split() if normalise(w) not in norm]
+        if words:
+            extra.append(" ".join(words))
     return f"{body}\n{'; '.join(extra)}" if extra else body
 
 
