@@ -813,6 +813,9 @@ ONE_TO_ONE = ("bot_chat", "personal_chat")
 _IDENTIFYING = re.compile(r"\b(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{20,}\b|\d")
 
 
+_WORDS_OF_TWO = re.compile(r"[^\W\d_]{2,}")
+
+
 def passage_id(text: str) -> str:
     """The id of a passage's vector in Chroma: the same text, the same id, in any case."""
     return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -825,8 +828,9 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
 
     Embedded: listings, channel posts (as their listing twin, so a post is one passage),
     and what shops and others write in chats, identifiers blanked. Not embedded: the case
-    owner's own side of a one-to-one chat (the buyer's button presses and orders), and texts
-    without a word (numbers, addresses, emoji), which BM25 still finds."""
+    owner's own side of a one-to-one chat (the buyer's button presses and orders), a message
+    of one word ("ок", "Меф?") and texts without a word (numbers, addresses, emoji), which
+    BM25 still finds."""
     chat_type = data.get("chat_type")
     if kind == "listing" or (chat_type in CHANNEL_TYPES
                              and data.get("type", "message") == "message" and raw.strip()):
@@ -837,6 +841,9 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
         return passage_text(twin[:EMBED_CHARS], analyser(twin))
     sender = data.get("from_id")
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
+        return None
+    if len(_WORDS_OF_TWO.findall(text[:EMBED_CHARS])) < 2:
+        # "ок", "Меф?", "+": a word alone says too little for a vector.
         return None
     return passage_text(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
 

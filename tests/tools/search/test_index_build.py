@@ -68,6 +68,12 @@ def test_what_is_embedded():
     assert as_listing.count("Алматы") == 1
     # Slang is spelled out for the embedder; a city the text names is not spelled again.
     assert "мефедрон" in as_listing
+    # A word alone in a chat says too little for a vector; BM25 finds it.
+    group = {"chat_id": 1500000000, "chat_type": "private_supergroup", "type": "message",
+             "from_id": "user42", "text": "Меф?"}
+    assert embedding_passage("message", "Меф?", group, "Меф?", analyse("Меф?")) is None
+    assert embedding_passage("message", "Есть меф?", group, "Есть меф?",
+                             analyse("Есть меф?")) is not None
     # A bot's message of a number alone (a card, an amount) has no meaning to embed.
     assert embedding_passage("message", "4400 4301 2345 6789",
                              _bot("4400 4301 2345 6789", "user7100000000"),
