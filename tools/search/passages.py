@@ -7,6 +7,7 @@ written to Chroma and the store by the indexing thread alone, between its batche
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -14,6 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
+
+from tools.search.text import Analysed, concept_words, normalise
 
 # A document waiting for its vector: (record id, kind, shop).
 Doc = tuple[str, str, str]
@@ -24,6 +27,44 @@ Writer = Callable[[list[tuple[str, np.ndarray, list[Doc]]]], None]
 # or more (a doubled or dropped letter, typed in a hurry) takes its vector: the typo does not
 # change what it means, and the differing word stays in BM25 as written.
 NEAR_MIN_LETTERS = 5
+
+
+# A @handle (or a t.me/ link) spells a shop's name, in Latin letters mostly: the embedder
+# reads its words ("@jasyl_orman_bot"), not the digits and one-letter runs that make it
+# unique ("jasyl_ormano79", "2W42"), which BM25 keeps exact. Other links say nothing to it.
+_TME = re.compile(r"(?:https?://)?\bt\.me/(\w+)(?:[/?][^\s,;)]*)?")
+_URL = re.compile(r"https?://\S+")
+_HANDLE = re.compile(r"@(\w+)")
+_SEGMENT = re.compile(r"[_\d]+")
+
+
+def _letters_of(handle: re.Match[str]) -> str:
+    return "@" + "_".join(p for p in _SEGMENT.split(handle.group(1)) if len(p) >= 2)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def word_count(text: str) -> int:
+    """Words of two letters or more in `text`."""
+    return len(_LETTERS.findall(text))
+
+
+def passage_text(text: str, analysed: Analysed) -> str | None:
+    """What a document's vector is made from: its text, its @handles down to their words and
+    other links dropped, then the words of the concepts its slang stands for that the text
+    does not spell already ("мефедрон mephedrone" after "меф 1г", "hashish" after "гашиш",
+    not a city it names). None when no word is left (numbers, an address, emoji)."""
+    body = _HANDLE.sub(_letters_of, _URL.sub("", _TME.sub(r"@\1", text)))
+    if not _LETTERS.search(body):
+        return None
+    norm = normalise(body)
+    extra = []
+    for c in sorted(analysed.concepts):
+        words = [w for w in concept_words(c).split() if normalise(w) not in norm]
+        if words:
+            extra.append(" ".join(words))
+    return f"{body}\n{'; '.join(extra)}" if extra else body
 
 
 class NearDuplicates:
@@ -54,12 +95,23 @@ class NearDuplicates:
                 continue
             theirs = other.split(" ")
             if (len(theirs) == n and theirs[:i] == words[:i] and theirs[i + 1 :] == words[i + 1 :]
-                    and _wordy(words[i]) and _wordy(theirs[i])
-                    and Levenshtein.distance(words[i], theirs[i], score_cutoff=1) <= 1):
+                    and _typo(words[i], theirs[i])):
                 return other
         for key in keys:
             self._keys.setdefault(key, text)
         return None
+
+
+def _typo(a: str, b: str) -> bool:
+    """Whether two words are one written with a typo: one edit in a long word, or any word
+    with a letter doubled ("доо", "ККараганда"); never two numbers."""
+    if _wordy(a) and _wordy(b) and Levenshtein.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    return (not any(c.isdigit() for c in a + b) and any(c.isalpha() for c in a)
+            and _DOUBLED.sub(r"\1", a) == _DOUBLED.sub(r"\1", b))
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
 
 
 def _wordy(word: str) -> bool:

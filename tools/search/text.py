@@ -358,7 +358,12 @@ _CONCEPT_WORDS = {
 }
 
 
+def concept_words(concept: str) -> str:
+    """The words a concept is spelled out with for the embedding ("мефедрон mephedrone")."""
+    return _CONCEPT_WORDS.get(concept, concept.split(":", 1)[1])
+
+
 def for_embedding(text: str, analysed: Analysed) -> str:
     """The text with what its slang means spelled out, so that the embedding sees it too."""
-    extra = [_CONCEPT_WORDS.get(c, c.split(":", 1)[1]) for c in sorted(analysed.concepts)]
+    extra = [concept_words(c) for c in sorted(analysed.concepts)]
     return f"{text}\n{'; '.join(extra)}" if extra else text

