@@ -36,7 +36,9 @@ def safe(text: str, markers: bool = True) -> str:
     text = _MARKDOWN.sub(r"\\\1", visible(text))
     text = _EMAIL_AT.sub("@\u2060", _SCHEME.sub(lambda m: m[1][0] + "\u2060" + m[1][1:], text))
     if markers:
-        text = re.sub(r"\\\[(\d+)\\\]", r"**\\[\1\\]**", text)
+        # Adjacent markers ("[2][3]") bold as one run: two bold runs side by side ("**…****…**")
+        # are shown as literal asterisks.
+        text = re.sub(r"((?:\\\[\d+\\\])+)", r"**\1**", text)
     return text.replace("\n", "  \n")
 
 

@@ -976,8 +976,11 @@ class OfflineChatModel(BaseChatModel):
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
         if len(humans) > 1 and not reading.entities and not reading.invalid and \
-                reading.intent != "out_of_case" and not nth:
-            # "а выписка по нему?": the entities of the previous question carry over.
+                reading.intent != "out_of_case" and not nth and not (
+                    reading.intent == "search" and (reading.cities or reading.drugs)):
+            # "а выписка по нему?": the entities of the previous question carry over; not into
+            # a search that names its own city or drug ("мефедрон Караганда" after a trace
+            # asks for offers, not about that wallet).
             previous = str(messages[humans[-2]].content)
             before = self.read(previous).entities
             carried = [previous[e.start:e.end] for e in before]

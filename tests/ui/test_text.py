@@ -30,3 +30,9 @@ def test_table_cells_never_start_a_formula():
                    "a": "+1", "b": "@SUM(A1)", "c": "\tx", "d": "плюс", "e": "\u202eabc"}])
     assert rows == [{"shop": "'=HYPERLINK(\"http://evil.example\",\"x\")", "n": -3, "a": "'+1",
                      "b": "'@SUM(A1)", "c": "'\tx", "d": "плюс", "e": "⟨U+202E⟩abc"}]
+
+
+def test_adjacent_markers_are_one_bold_run_not_literal_asterisks():
+    shown = safe("- [2][3] получено 43.56 USDT, [4] отправлено")
+    assert "****" not in shown
+    assert shown.startswith(r"\- **\[2\]\[3\]** получено") and r"**\[4\]** отправлено" in shown

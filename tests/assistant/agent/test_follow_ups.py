@@ -65,6 +65,18 @@ def test_who_paid_into_the_wallet_a_shop_handed_out(ctx):
         assert len(answer.steps) == 1 and answer.steps[0].startswith("trace_wallet")
 
 
+@pytest.mark.parametrize("search", ["мефедрон {city}", "меф {city} купить", "mephedrone {city}"])
+def test_a_search_after_a_trace_searches_the_case_not_the_traced_wallet(ctx, search):
+    truth, context = ctx
+    shop = truth.shops[0]
+    wallet = shop.payment_wallets[0]
+    question = f"Куда ушли деньги с {wallet}?"
+    first = ask(question, context)
+    answer = ask(search.format(city=shop.cities[0]), context, history=[(question, first.answer)])
+    assert answer.verified and answer.steps[0].startswith("search_listings"), answer.steps
+    assert wallet not in answer.answer
+
+
 def test_where_money_went_cites_no_sweep_unless_exchanges_are_asked(ctx):
     truth, context = ctx
     wallet = truth.shops[0].payment_wallets[0]
