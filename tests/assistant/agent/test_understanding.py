@@ -177,3 +177,17 @@ def test_shops_named_alike(question: str, shops: list[str]) -> None:
     only the second."""
     found = [e.value for e in find_entities(question, ALIKE)[0] if e.kind == "shop"]
     assert found == shops
+
+
+def test_the_shipped_intent_vectors_are_of_the_examples_shipped_beside_them():
+    # A stale file is recomputed in memory: half a minute of two cores in every cold process.
+    # After editing prompts/intents.yaml: python -m assistant.agent.understanding
+    import numpy as np
+
+    from assistant.agent.understanding import _examples, examples_digest, prompts_dir
+
+    examples = _examples()
+    with prompts_dir().joinpath("intents.npz").open("rb") as f, np.load(f) as shipped:
+        assert str(shipped["digest"]) == examples_digest(examples), \
+            "prompts/intents.npz is stale: run python -m assistant.agent.understanding"
+        assert shipped["vectors"].shape[0] == len(examples) > 100
