@@ -18,7 +18,8 @@ from tools.limits import (
     MAX_TOKEN_DECIMALS,
 )
 
-_EXACT = Context(prec=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 10)
+# Wide enough for every bounded amount: arithmetic in it never rounds (importers share it).
+EXACT = Context(prec=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 10)
 _UNITS = re.compile(rf"[0-9]{{1,{len(str(MAX_BASE_UNITS))}}}")
 # A machine-written decimal: what the store holds and what API and CLI parameters accept.
 _DECIMAL = re.compile(rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?")
@@ -53,9 +54,9 @@ def from_units(raw: object, decimals: int) -> Decimal:
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not (
             0 <= decimals <= MAX_TOKEN_DECIMALS):
         raise ValueError(f"token decimals out of range 0..{MAX_TOKEN_DECIMALS}: {_show(decimals)}")
-    amount = Decimal(units).scaleb(-decimals, context=_EXACT)
+    amount = Decimal(units).scaleb(-decimals, context=EXACT)
     if decimals > MAX_FRACTION_DIGITS:
-        amount = amount.quantize(_QUANTUM, rounding=ROUND_DOWN, context=_EXACT)
+        amount = amount.quantize(_QUANTUM, rounding=ROUND_DOWN, context=EXACT)
     return amount
 
 
@@ -95,7 +96,7 @@ def stored_amount(text: object) -> Decimal | None:
 
 def canonical(amount: Decimal) -> str:
     """The same string for equal amounts however written (1.500000 and 1.5), no exponent."""
-    text = format(amount.normalize(_EXACT), "f")
+    text = format(amount.normalize(EXACT), "f")
     return "0" if text in ("-0", "0") else text
 
 

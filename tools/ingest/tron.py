@@ -13,7 +13,7 @@ from typing import Any
 import base58
 
 from tools.errors import IngestError
-from tools.ingest.amounts import _EXACT, from_units, token_decimals
+from tools.ingest.amounts import EXACT, from_units, token_decimals
 from tools.ingest.ids import token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
@@ -150,8 +150,8 @@ class _Trc20Reader:
         contract, symbol, key, note, decimals = token
         if decimals > MAX_FRACTION_DIGITS:
             return None  # rounded down by `from_units`
-        # As `from_units`: exact, no float (38 digits are within _EXACT's precision).
-        amount = Decimal(int(raw)).scaleb(-decimals, context=_EXACT)
+        # As `from_units`: exact, no float (38 digits are within EXACT's precision).
+        amount = Decimal(int(raw)).scaleb(-decimals, context=EXACT)
         ts = datetime.fromtimestamp(ms / 1000, UTC)
         # `token_transfer_id`, with `canonical(amount)` written from the digits.
         digits = raw.lstrip("0")
