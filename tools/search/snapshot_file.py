@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -31,10 +30,7 @@ _FIELDS = ("role", "short", "fold", "speaks_for", "ts")
 
 def snapshot_folder(store: CaseStore, key: str) -> Path:
     """Where the snapshot of the index `key` is kept: one folder per store and index."""
-    url = store.engine.url.render_as_string(hide_password=True)
-    digest = hashlib.sha256(f"{url}\n{key}".encode()).hexdigest()[:16]
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", key)[:40]
-    return store.evidence_dir.parent / "search" / f"{safe}-{digest}"
+    return store.folder_beside("search", key)
 
 
 def snapshot_marker(index_format: str, extent: tuple[int, str | None, str | None],

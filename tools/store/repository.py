@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -92,6 +94,15 @@ class CaseStore:
     def __init__(self, engine: Engine, evidence_dir: Path) -> None:
         self.engine = engine
         self.evidence_dir = evidence_dir
+
+    def folder_beside(self, kind: str, key: str) -> Path:
+        """A folder kept beside the evidence vault for what is derived from this store's `key`
+        (a case's graph arrays, a search index's snapshot): one per store and key, so two
+        stores sharing a home never share one."""
+        url = self.engine.url.render_as_string(hide_password=True)
+        digest = hashlib.sha256(f"{url}\n{key}".encode()).hexdigest()[:16]
+        safe = re.sub(r"[^A-Za-z0-9_-]", "_", key)[:40]
+        return self.evidence_dir.parent / kind / f"{safe}-{digest}"
 
     @contextmanager
     def writer(self, commit_every: int = COMMIT_EVERY, expected_records: int = 0

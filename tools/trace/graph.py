@@ -3,9 +3,7 @@ mapped by each process and topped up as new evidence arrives."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -188,10 +186,7 @@ def _record_at(conn: Any, seq: int) -> str | None:
 def graph_folder(store: CaseStore, case: str) -> Path:
     """Where a case's arrays are kept: beside the store's evidence vault, one folder per
     store and case."""
-    url = store.engine.url.render_as_string(hide_password=True)
-    digest = hashlib.sha256(f"{url}\n{case}".encode()).hexdigest()[:16]
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", case)[:40]
-    return store.evidence_dir.parent / "graphs" / f"{safe}-{digest}"
+    return store.folder_beside("graphs", case)
 
 
 def _epoch(ts: datetime | None) -> float:
