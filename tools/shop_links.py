@@ -129,17 +129,20 @@ class _Groups:
             self.union(ra, rb)
 
 
+def _longest(found: list[tuple[int, str]]) -> str | None:
+    """The bot chat of the longest (length, bot chat) match, None when two chats tie."""
+    found = sorted(found, reverse=True)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]
+                     and found[0][1] != found[1][1]):
+        return None
+    return found[0][1]
+
+
 def _longest_named(text: str, names: list[tuple[str, str]]) -> str | None:
     """The bot chat whose name `text` holds as a whole phrase, the longest when several do
     ("Полярная Звезда 2" over "Полярная Звезда"); None when none does, or two equally long."""
     padded = f" {name_key(text)} "
-    found = [(len(key), chat) for key, chat in names if f" {key} " in padded]
-    if not found:
-        return None
-    found.sort(reverse=True)
-    if len(found) > 1 and found[0][0] == found[1][0]:
-        return None
-    return found[0][1]
+    return _longest([(len(key), chat) for key, chat in names if f" {key} " in padded])
 
 
 def _shop_name(own: list[Chat]) -> Chat:
@@ -177,11 +180,9 @@ def link_shops(chats: list[Chat], mentions: list[BotMention]) -> list[Shop]:
              if len(stem) >= MIN_NAME]
     for h in sorted({m.handle for m in mentions}):
         spelled = _spellings(latin_stem(h))
-        found = sorted(((len(stem), chat) for stem, chat in stems
-                        if any(sp.startswith(stem) for sp in spelled)), reverse=True)
-        if found and (len(found) == 1 or found[0][0] > found[1][0]
-                      or found[0][1] == found[1][1]):
-            groups.union(found[0][1], "@" + h)
+        if (bot_chat := _longest([(len(stem), chat) for stem, chat in stems
+                                  if any(sp.startswith(stem) for sp in spelled)])) is not None:
+            groups.union(bot_chat, "@" + h)
     # A channel advertising one bot is that bot's shop's.
     for c in chats:
         if c.type != BOT_CHAT and len(handles_of[c.id]) == 1:
