@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tools.search.text import CONCEPT_PREFIX, Analysed, normalise, number_tokens
+from tools.search.text import CONCEPT_PREFIX, FOOD, GRAMS, Analysed, normalise, number_tokens
 from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
@@ -32,19 +32,16 @@ Purpose = Literal["sale", "recruit", "payment"]
 MIN_CONTENT_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
-FOOD = "topics:food_delivery"
 POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
 # What a query asks about when it is not the drug trade (without a drug in it).
-ELSEWHERE = ("topics:food_delivery", "topics:phones", "topics:market", "topics:household",
+ELSEWHERE = (FOOD, "topics:phones", "topics:market", "topics:household",
              "topics:everyday")
 JOB_TOPIC = "topics:job"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
-_PRICED = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])|\d\s?(?:₸|тг|тенге|k|к)\b|"
-                     r"\d ?000")
+_PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")
 # An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News
 # of a seizure names grams or money, not both ("изъято 500 г", "за 300 000 ₸ в неделю").
-_QUANTITY = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
 _PRICE = re.compile(r"\d\s?(?:₸|тг|тенге|k|к)(?![0-9a-zа-яәғқңөұүһі])|\d ?000\b")
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
@@ -123,7 +120,7 @@ def reports(kind: str, data: dict[str, Any], norm: str, analysed: Analysed, role
     if POLICE not in analysed.concepts or shops_voice(kind, data, shop_chat):
         return False
     offering = (role == "seller" and bool(analysed.of("drugs"))
-                and _QUANTITY.search(norm) is not None and _PRICE.search(norm) is not None)
+                and GRAMS.search(norm) is not None and _PRICE.search(norm) is not None)
     return not offering
 
 
@@ -154,10 +151,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
     # керек"): recruiting droppers, whoever posts it.
     cards_wanted = _CARDS.search(norm) is not None and (
-        "topics:job" in concepts or _WANTED.search(norm) is not None)
+        JOB_TOPIC in concepts or _WANTED.search(norm) is not None)
     # A job of a shop (its channel, an @bot it names) or beside a drug or a stash, that pays: "Нужны
     # курьеры … от 250 000 ₸ в неделю", not "бот техникалық жұмыстарда".
-    shop_job = ("topics:job" in concepts and role == "seller"
+    shop_job = (JOB_TOPIC in concepts and role == "seller"
                 and (shop_linked or drug or "topics:stash" in concepts)
                 and _PAY.search(norm) is not None)
     if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
@@ -266,4 +263,4 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        police="topics:police" in concepts, lost_stash=lost_stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
                        topics=sorted(topics) if elsewhere else [],
-                       job="topics:job" in concepts or "recruit" in purposes)
+                       job=JOB_TOPIC in concepts or "recruit" in purposes)

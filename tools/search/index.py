@@ -54,8 +54,8 @@ from tools.store import CaseStore
 from tools.store.repository import as_utc
 from tools.store.search_docs import (
     add_documents,
-    count_embedded,
     count_indexed,
+    count_passages,
     count_pending,
     count_vectors,
     documents,
@@ -416,7 +416,7 @@ class SearchIndex:
             vectors, waiting = count_vectors(conn, self.key)
             # The passages this process knows of, unless another process wrote more.
             passages = (len(self._passage_docs) if vectors == self._passage_rows
-                        else count_embedded(conn, self.key)[1])
+                        else count_passages(conn, self.key))
         held = self.collection.count() if vectors else 0  # a round trip to a Chroma server
         if vectors and held < passages:
             # This Chroma lost them or is new (see `_forget_if_chroma_lost`): not ready.
@@ -458,7 +458,7 @@ class SearchIndex:
         with self.store.engine.connect() as conn:
             vectors, waiting = count_vectors(conn, self.key)
             # A store indexed before vectors were queued had every document embedded.
-            known = (count_embedded(conn, self.key)[1] if vectors
+            known = (count_passages(conn, self.key) if vectors
                      else 0 if waiting else count_indexed(conn, self.key))
         held = self.collection.count() if known else 0
         if known and held < known:
@@ -563,18 +563,18 @@ class SearchIndex:
             embedded = count_vectors(conn, self.key)[0] if check_vectors else self._passage_rows
         if check_vectors:
             self._vectors_checked = now
-        if embedded != self._passage_rows and not self.indexing():
-            # Vectors another process wrote.
-            self._load_passages()
         snapshot = self._snapshot
         if snapshot is not None and indexed != len(snapshot.docs) and self.lock.acquire(
                 blocking=False):
             # While another thread indexes, searches read the snapshot they have; it swaps in
-            # the new one when its batch is done.
+            # the new one when its batch is done (with the vectors written meanwhile).
             try:
                 self._load_bm25()
             finally:
                 self.lock.release()
+        elif embedded != self._passage_rows and not self.indexing():
+            # Vectors another process wrote.
+            self._load_passages()
 
     def _load_bm25(self) -> None:
         self._load_passages()
@@ -964,13 +964,14 @@ def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]
     words = name_key(norm).split()
     # A word of a name may be typed in another language ("белый волк" for "Ақ Бөрі"): each
     # word stands for its translations too (glosses.yaml).
-    alike = {w: [w, *(g for lang in glosses(w) for g in lang)] for w in words}
+    gloss = {w: glosses(w) for w in words}
+    alike = {w: [w, *(g for lang in gloss[w] for g in lang)] for w in words}
     stems = {search_stem(a) for w in words for a in alike[w]}
     latin = {w: [latin_stem(a) for a in alike[w]] for w in words}
     every_latin = [q for w in words for q in latin[w]]
     # The query's letters joined, as typed and in each language ("ақ бөрі" → akbori).
     joined = {"".join(latin_stem(w) for w in words)} | {
-        "".join(latin_stem(g[lang][0]) if (g := glosses(w)) else latin_stem(w) for w in words)
+        "".join(latin_stem(g[lang][0]) if (g := gloss[w]) else latin_stem(w) for w in words)
         for lang in range(3)}
     handles = {"@" + h.lower() for h in handles_in(query)}
     found: dict[str, str] = {}

@@ -175,7 +175,7 @@ class Analysed:
 
 _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
 # Signs that a text is a shop's: an amount in grams ("1г", "0.5 g"), an @…bot.
-_GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
+GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
 _BOT = re.compile(r"@\w*bot\b")
 SLANG = "slang:"
 JOB = "jobs:drug_job"
@@ -265,7 +265,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # ❄️" mephedrone), and in a post only beside an amount in grams ("❄️ 1г — 15 000 ₸", not
     # "❄️ С возвращением!") or in the channel of a shop that has a bot ("15% жеңілдік ❄️🌿🍫").
     if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
-            not document or in_shop or _GRAMS.search(norm) is not None):
+            not document or in_shop or GRAMS.search(norm) is not None):
         for symbol, keys in lexicon().symbols.items():
             if symbol in norm:
                 if any(c.startswith(EITHER) for c in keys):
@@ -297,7 +297,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
         household = "topics:household" in concepts
         shop_signs = (not document or in_shop or "topics:stash" in concepts
                       or any(c.startswith("drugs:") for c in concepts)
-                      or _GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
+                      or GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
         if shop_signs and not household:
             concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
             concepts |= {MAYBE + d for d in maybe}

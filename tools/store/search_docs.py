@@ -120,11 +120,11 @@ def has_vectors_without_passage(conn: Connection, key: str) -> bool:
         .limit(1)).first() is not None
 
 
-def count_embedded(conn: Connection, key: str) -> tuple[int, int]:
-    """(documents of `key` with their vector, distinct passages those vectors are)."""
-    row = conn.execute(select(func.count(), func.count(search_vectors.c.text.distinct()))
-                       .where(search_vectors.c.case == key, search_vectors.c.done == 1)).one()
-    return int(row[0]), int(row[1])
+def count_passages(conn: Connection, key: str) -> int:
+    """The distinct passages the embedded documents of `key` are."""
+    return conn.execute(select(func.count(search_vectors.c.text.distinct()))
+                        .where(search_vectors.c.case == key, search_vectors.c.done == 1)
+                        ).scalar() or 0
 
 
 def count_vectors(conn: Connection, key: str) -> tuple[int, int]:
