@@ -63,7 +63,8 @@ def ingest(
     files = expand_paths(paths)
     # The bar moves by bytes, not files: a case's files range from a 2 KB page to a 1 GB
     # export, and the time left is only honest in the unit the work is done in.
-    sizes = deque(f.stat().st_size for f in files)
+    file_bytes = [f.stat().st_size for f in files]
+    sizes = deque(file_bytes)
     show_bar = err.is_terminal and not as_json
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(),
@@ -89,7 +90,8 @@ def ingest(
                 err.print(report.error, markup=False, highlight=False, soft_wrap=True)
 
         audit_cli(store, case, "upload_received", {
-            "files": [{"name": f.name, "bytes": f.stat().st_size} for f in files]})
+            "files": [{"name": f.name, "bytes": n} for f, n in zip(files, file_bytes,
+                                                                    strict=True)]})
         report = ingest_paths(store, case, files, fmt=format, mapping=layout,
                               on_progress=on_records, on_file=on_file)
     audit_cli(store, case, "upload", {"files": [

@@ -55,10 +55,15 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def add_payment_details(item: Item) -> None:
+    """The payment details a message's or listing's text hands out, on the item."""
+    if item.text and item.kind in ("message", "listing"):
+        item.details = extract_payment_details(item.text)
+
+
 def with_payment_details(items: Iterable[Item]) -> Iterator[Item]:
     for item in items:
-        if item.kind in ("message", "listing") and item.text:
-            item.details = extract_payment_details(item.text)
+        add_payment_details(item)
         yield item
 
 
@@ -94,8 +99,7 @@ class _Checked:
             if item.text is not None:
                 _bound_text(item)
             self.last = item.locator
-            if item.text and item.kind in ("message", "listing"):
-                item.details = extract_payment_details(item.text)
+            add_payment_details(item)
             yield item
             if on_progress and n % 1000 == 0:
                 on_progress(name, 1000)

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import base58
 
 from tools.errors import IngestError
 from tools.ingest.amounts import EXACT, from_units, token_decimals
-from tools.ingest.ids import token_transfer_id
+from tools.ingest.ids import short_hash, token_transfer_id
 from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
@@ -164,8 +163,7 @@ class _Trc20Reader:
                 digits = "0" * (decimals - len(digits) + 1) + digits
             frac = digits[-decimals:].rstrip("0")
             canon = f"{digits[:-decimals]}.{frac}" if frac else digits[:-decimals]
-        suffix = sha256(f"{contract}\x1f{frm}\x1f{to}\x1f{canon}".encode()).hexdigest()[:8]
-        rid = f"tron:{tx}#{suffix}"
+        rid = f"tron:{tx}#{short_hash(contract, frm, to, canon)}"
         data = {
             "chain": "tron", "tx": tx, "token": symbol, "token_contract": contract,
             "decimals": decimals, "from": frm, "to": to, "amount": str(amount),
