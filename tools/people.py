@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from tools.identifiers import iin_is_valid
+from tools.ingest.bank import statement_prefix
 from tools.search.text import stem
 from tools.store import CaseStore
 from tools.store.accounts import field_values, records_of_kind
@@ -133,15 +134,17 @@ def people_of_case(store: CaseStore, case: str) -> dict[str, Person]:
                 account = str(data.get(f"{side}_account") or "").replace(" ", "")
                 if account and account not in p.accounts:
                     p.accounts.append(account)
-                if account and rid.startswith(f"bank:{account}/"):
+                # A row of the account's own statement (not one where it is the other side).
+                mine = bool(account) and rid.startswith(statement_prefix(account))
+                if mine:
                     own[key][account] += 1
                 iin = str(data.get(f"{side}_iin") or "")
                 if iin_is_valid(iin) and iin not in p.iins:
                     p.iins.append(iin)
                 if account and iin_is_valid(iin):
                     p.iin_of.setdefault(account, iin)
-                if account and (account not in p.row_of or rid.startswith(f"bank:{account}/")
-                                and not p.row_of[account].startswith(f"bank:{account}/")):
+                if account and (account not in p.row_of or mine and not p.row_of[account]
+                                .startswith(statement_prefix(account))):
                     p.row_of[account] = rid  # a row of the account's own statement first
                 if len(p.records) < MAX_ROWS_PER_PERSON:
                     p.records.append(rid)

@@ -108,13 +108,13 @@ class _Binding:
     text: str
     facts: list[Fact]
     records: tuple[int, ...]  # markers
-    anchors: tuple[int, ...] = ()  # the markers a claim may cite alone; by default the last
+    anchors: tuple[int, ...]  # the markers a claim may cite alone (see `Ledger.bind`)
     # What the derivation is about (a trace's endpoint): cited through an anchor other than
     # the last record, the claim must name it too — the first hop of many paths anchors each.
     subject: list[Fact] = field(default_factory=list)
 
     def anchored_at(self, n: int) -> bool:
-        return n in self.anchors if self.anchors else bool(self.records) and self.records[-1] == n
+        return n in self.anchors
 
 
 @dataclass
@@ -156,7 +156,7 @@ class Ledger:
         self.names.update(n for n in names if n)
         markers = tuple(self.by_id[r] for r in record_ids)
         self.bindings.append(_Binding(text, facts_of(text, self.names), markers,
-                                      tuple(self.by_id[r] for r in anchors),
+                                      tuple(self.by_id[r] for r in anchors) or markers[-1:],
                                       facts_of(subject, self.names) if subject else []))
         return list(markers)
 

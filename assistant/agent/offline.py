@@ -30,6 +30,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
+    HEX64,
     LOOKUP_ACCOUNT,
     MONEY_PATH,
     QUOTED,
@@ -773,7 +774,7 @@ class Composer:
                                                     extract_payment_details(h.passage))]
         if _TX_HASH.search(self.question):
             # "the message where the buyer sent the transaction hash"
-            holding = [h for h in hits if _HEX64.search(out_text(h))] or holding
+            holding = [h for h in hits if HEX64.search(out_text(h))] or holding
         return (quoting or holding or hits)[:1]
 
     def _shop_details(self, out: ToolOutput) -> None:
@@ -961,9 +962,11 @@ class OfflineChatModel(BaseChatModel):
             reading.signals.add(f"nth:{nth}")
             if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
                 reading.intent = "exchanges"
+        previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
+        # The previous question's reading, when a follow-up needs it (read once).
+        asked_before: Reading | None = None
         if not nth and len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
-            previous = str(messages[humans[-2]].content)
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
             asked_before = self.read(previous)
             swapped = _swap(previous, asked_before.entities, question, named)
@@ -981,8 +984,8 @@ class OfflineChatModel(BaseChatModel):
             # "а выписка по нему?": the entities of the previous question carry over; not into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
             # asks for offers, not about that wallet).
-            previous = str(messages[humans[-2]].content)
-            before = self.read(previous).entities
+            asked_before = asked_before or self.read(previous)
+            before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
             if listed and (not carried or (
@@ -1212,7 +1215,6 @@ MAX_STATEMENTS_COMPARED = 4
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
-_HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
 

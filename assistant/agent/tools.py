@@ -20,6 +20,7 @@ from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
+from tools.ingest.bank import statement_prefix
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.payments import extract_payment_details
@@ -477,7 +478,8 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             continue
         # A row of the person's first account's own statement: what an answer about them
         # goes on to read (their account), not a row of someone else's they appear in.
-        own = [r for r in p.records if p.accounts and r.startswith(f"bank:{p.accounts[0]}/")]
+        own = [r for r in p.records
+               if p.accounts and r.startswith(statement_prefix(p.accounts[0]))]
         rows = own[:1] or p.records[:1]
         mark = f"[{out.cite(ctx, rows[0])}] " if rows else ""
         lines.append(mark + ctx.derive(
@@ -608,7 +610,7 @@ _ORDER = re.compile(r"(?:заказ|order|тапсырыс)\w*\W{0,4}(?:№|#|no
                     re.I)
 _DETAIL_KINDS = {"card": ("card", "masked_card"), "phone": ("phone",), "iban": ("iban",),
                  "wallet": ("tron", "btc", "eth")}
-_HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
+HEX64 = re.compile(r"\b(?:0x)?[0-9a-fA-F]{64}\b")
 _COORDINATES = re.compile(r"-?\d{1,2}\.\d{3,}\s*[,;]\s*-?\d{1,3}\.\d{3,}")
 # Who wrote it: the buyer (the export's owner in a shop's chat) or the shop's side.
 _BUYER = re.compile(r"покупател|клиент|buyer|customer|сатып\s*алуш", re.I)
@@ -619,7 +621,7 @@ MAX_SCANNED = 20000
 
 def _holds(text: str, kind: str) -> bool:
     if kind == "hash":
-        return bool(_HEX64.search(text))
+        return bool(HEX64.search(text))
     if kind == "coordinates":
         return bool(_COORDINATES.search(text))
     if kind == "order":

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
 from tools.identifiers import iin_is_valid, parse_identifier
-from tools.payments import extract_payment_details
+from tools.payments import PaymentDetail, extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
 from tools.resources import prompt_text, prompts_dir
 from tools.search.query import glosses
@@ -578,10 +578,15 @@ _RECIPIENT = re.compile(
 def recipient_named(text: str) -> str | None:
     """The person a shop's message names as receiving a payment on the detail it gives, when
     the message gives one payment detail (else whose the name is cannot be told)."""
-    if len([d for d in extract_payment_details(text) if d.kind != "bot"]) != 1:
-        return None
-    m = _RECIPIENT.search(text)
-    return " ".join((m.group(1) or m.group(2)).split()) if m else None
+    named = _recipient_and_detail(text)
+    return named[0] if named else None
+
+
+def _recipient_and_detail(text: str) -> tuple[str, PaymentDetail] | None:
+    """`recipient_named`, and the one payment detail it receives on."""
+    details = [d for d in extract_payment_details(text) if d.kind != "bot"]
+    m = _RECIPIENT.search(text) if len(details) == 1 else None
+    return (" ".join((m.group(1) or m.group(2)).split()), details[0]) if m else None
 
 
 def recipients_of_case(store: CaseStore, case: str) -> list[tuple[str, str, str]]:
@@ -595,11 +600,9 @@ def recipients_of_case(store: CaseStore, case: str) -> list[tuple[str, str, str]
     with store.engine.connect() as conn:
         for (body,) in conn.execute(select(text).where(
                 records.c.case == case, records.c.kind == "message", hints)):
-            name = recipient_named(str(body or ""))
-            if not name:
-                continue
-            detail = [d for d in extract_payment_details(str(body)) if d.kind != "bot"][0]
-            out.setdefault(fold(name), (name, detail.kind, detail.value))
+            if named := _recipient_and_detail(str(body or "")):
+                name, detail = named
+                out.setdefault(fold(name), (name, detail.kind, detail.value))
     return list(out.values())
 
 
