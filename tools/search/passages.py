@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from tools.search.text import Analysed, concept_words, normalise
+from tools.search.text import WORDS, Analysed, concept_words, normalise
 
 # A document waiting for its vector: (record id, kind, shop).
 Doc = tuple[str, str, str]
@@ -42,21 +42,13 @@ def _letters_of(handle: re.Match[str]) -> str:
     return "@" + "_".join(p for p in _SEGMENT.split(handle.group(1)) if len(p) >= 2)
 
 
-_LETTERS = re.compile(r"[^\W\d_]{2,}")
-
-
-def word_count(text: str) -> int:
-    """Words of two letters or more in `text`."""
-    return len(_LETTERS.findall(text))
-
-
 def passage_text(text: str, analysed: Analysed) -> str | None:
     """What a document's vector is made from: its text, its @handles down to their words and
     other links dropped, then the words of the concepts its slang stands for that the text
     does not spell already ("мефедрон mephedrone" after "меф 1г", "hashish" after "гашиш",
     not a city it names). None when no word is left (numbers, an address, emoji)."""
     body = _HANDLE.sub(_letters_of, _URL.sub("", _TME.sub(r"@\1", text)))
-    if not _LETTERS.search(body):
+    if not WORDS.search(body):
         return None
     norm = normalise(body)
     extra = []

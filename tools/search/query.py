@@ -8,6 +8,7 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -180,11 +181,7 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
     """A common word of shop names (a colour, an animal, snow, night) as written in Russian,
     Kazakh and English, each language's usual word first ("белого" → (белый, белая, белое),
     (ақ,), (white,)); () for any other word. Kazakh endings are read too ("мысығы")."""
-    table = _glosses()
-    for root in (word, kazakh_stem(word)):
-        if found := table.get(search_stem(root)):
-            return found
-    return ()
+    return _row_of(_glosses(), word)
 
 
 @cache
@@ -203,7 +200,14 @@ def _synonyms() -> dict[str, tuple[str, ...]]:
 def synonyms(word: str) -> tuple[str, ...]:
     """The words of `word`'s meaning in Russian, Kazakh and English (Kazakh endings read too:
     "жеңілдікке"), itself among them; () for a word of no row."""
-    table = _synonyms()
+    return _row_of(_synonyms(), word)
+
+
+T = TypeVar("T")
+
+
+def _row_of(table: dict[str, T], word: str) -> T | tuple[()]:
+    """The row of `word` in a table by stem, Kazakh endings read too; () for none."""
     for root in (word, kazakh_stem(word)):
         if found := table.get(search_stem(root)):
             return found

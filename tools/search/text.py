@@ -175,6 +175,15 @@ class Analysed:
 
 _HANDLE = re.compile(r"@\w+|https?://\S+|t\.me/\S+")
 # Signs that a text is a shop's: an amount in grams ("1г", "0.5 g"), an @…bot.
+# Words of two letters or more: what makes a text more than a button press or a number.
+WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def word_count(text: str) -> int:
+    """Words of two letters or more in `text`."""
+    return len(WORDS.findall(text))
+
+
 GRAMS = re.compile(r"\d\s?(?:г|гр|g|gr)(?![0-9a-zа-яәғқңөұүһі])")
 _BOT = re.compile(r"@\w*bot\b")
 SLANG = "slang:"
