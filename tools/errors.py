@@ -43,12 +43,20 @@ class IngestError(TergeuError):
         where = f"{file}:{locator}" if locator else file
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str | None, str]]:
+        # Raised in a process that reads files ahead of an import, and re-raised in the
+        # importing one: rebuilt from its fields, not from the message.
+        return IngestError, (self.file, self.locator, self.reason)
+
 
 class UnknownFormatError(IngestError):
     """The content matches none of the supported evidence formats."""
 
     def __init__(self, file: str, reason: str = "unknown format") -> None:
         super().__init__(file, None, reason)
+
+    def __reduce__(self) -> tuple[type[UnknownFormatError], tuple[str, str]]:  # type: ignore[override]
+        return UnknownFormatError, (self.file, self.reason)
 
 
 class RecordNotFoundError(TergeuError):

@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +33,7 @@ from tools.ingest import FORMATS
 from tools.ingest.formats import detect_format, parser_for
 from tools.ingest.jsonio import WHOLE_FILE_LIMIT, already_read
 from tools.ingest.mappings import ColumnMapping
+from tools.ingest.readahead import ReadAhead
 from tools.ingest.tabular import workbooks_kept
 from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
@@ -182,11 +185,13 @@ class _Queued:
 
 def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
                 mapping: ColumnMapping | None, on_progress: OnProgress | None,
-                name: str | None) -> FileReport | _Queued:
+                name: str | None, ahead: Future[WholeFile] | None = None
+                ) -> FileReport | _Queued:
     """Check, read and queue one file; a report at once if it is skipped or a duplicate.
 
     Raises IngestError if the file is bad (nothing of it kept). A file too large to queue is
-    written at once, in chunks."""
+    written at once, in chunks. `ahead`: the file as a worker process read it (`ReadAhead`,
+    under its file name), taken instead of reading it here."""
     name = name or path.name
     try:
         st = path.stat()
@@ -205,21 +210,63 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
         return FileReport(file=name, sha256=sha, status="duplicate")
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if ahead is not None:
+        try:
+            whole = ahead.result()  # raises the IngestError the worker raised
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this file is read here instead.
+            log.warning("the process reading %s ahead died; reading it here", name)
+            whole = read_whole_file(path, fmt, mapping, name)
+        if on_progress:
+            on_progress(name, len(whole.items))
+        return _queue_read(writer, case, path, name, whole.fmt, whole.items, whole, sha, size,
+                           data)
     refuse_zip_bomb(path, name, None if data is None else data[:4])
     # A spreadsheet is opened once for detection and parsing (workbooks_kept).
     with workbooks_kept():
-        return _queue_read(writer, case, path, name, fmt, mapping, on_progress, sha, size, data)
+        try:
+            fmt = fmt or detect_format(path, mapping, data)
+        except MALFORMED as exc:
+            raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
+        checked = _Checked(parser_for(fmt, mapping)(path, name), name, on_progress)
+        return _queue_read(writer, case, path, name, fmt, checked, checked, sha, size, data)
 
 
-def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str | None,
-                mapping: ColumnMapping | None, on_progress: OnProgress | None, sha: str,
-                size: int, data: bytes | None) -> _Queued:
-    """`_queue_file` once the file is read, hashed and new to the case."""
-    try:
-        fmt = fmt or detect_format(path, mapping, data)
-    except MALFORMED as exc:
-        raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
-    checked = items = _Checked(parser_for(fmt, mapping)(path, name), name, on_progress)
+@dataclass(slots=True)
+class WholeFile:
+    """A file detected, parsed and checked whole (by a `ReadAhead` worker): its format, its
+    items, and the locator of its last one."""
+
+    fmt: str
+    items: list[Item]
+    last: str | None
+
+
+def read_whole_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
+                    name: str | None = None) -> WholeFile:
+    """Detect, parse and check all of a (small) file, as the import loop does item by item;
+    raises the IngestError the loop would. `name`: what its records cite (its file name)."""
+    name = name or path.name
+    refuse_zip_bomb(path, name)
+    with workbooks_kept():
+        try:
+            fmt = fmt or detect_format(path, mapping)
+        except MALFORMED as exc:
+            raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
+        checked = _Checked(parser_for(fmt, mapping)(path, name), name)
+        try:
+            items = list(checked)
+        except MALFORMED as exc:
+            where = f"after {checked.last}" if checked.last else None
+            raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
+    return WholeFile(fmt, items, checked.last)
+
+
+def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str,
+                items: Iterable[Item], place: WholeFile | _Checked, sha: str, size: int,
+                data: bytes | None) -> _Queued:
+    """`_queue_file` once the file is hashed and new to the case: its items, read whole or
+    being read; `place.last` is the locator of the last one read."""
     meta = FileMeta(case=case, name=name, sha256=sha, size=size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file:
     # copied by a thread while the file is parsed, and waited for before its records are
@@ -236,14 +283,14 @@ def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str 
         except MALFORMED as exc:
             if isinstance(exc, sqlalchemy.exc.OperationalError):
                 raise  # the store is busy or gone: not the file's fault (the API answers 503)
-            where = f"after {checked.last}" if checked.last else None
+            where = f"after {place.last}" if place.last else None
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
     except IngestError:
         if meta.kept is not None:
             meta.kept.exception()  # written (or failed) before it is removed, or it would stay
             copy.unlink(missing_ok=True)
         raise
-    return _Queued(staged, fmt, checked.last, None if had_copy else copy)
+    return _Queued(staged, fmt, place.last, None if had_copy else copy)
 
 
 # A zip (XLSX) is refused when it would unpack to more than this, or when it unpacks to much
@@ -358,15 +405,24 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
 
     files = expand_paths(paths)
     expected = sum(map(_size, files)) // BYTES_PER_RECORD if commit_every > 1 else 0
+    # A large import's statements are read by worker processes ahead of the loop; the API's
+    # file-by-file imports (commit_every 1) are small and read here.
+    ahead = (ReadAhead.for_import(files, read_whole_file, (fmt, mapping))
+             if commit_every > 1 else None)
     with fewer_collections(), store.writer(commit_every, expected_records=expected) as writer:
-        for path in files:
-            try:
-                entry = _queue_file(writer, case, path, fmt=fmt, mapping=mapping,
-                                    on_progress=on_progress, name=None)
-            except IngestError as exc:
-                entry = FileReport(file=path.name, status="rejected", error=str(exc))
-            waiting.append((path, entry))
-            report_written()
+        try:
+            for i, path in enumerate(files):
+                try:
+                    entry = _queue_file(writer, case, path, fmt=fmt, mapping=mapping,
+                                        on_progress=on_progress, name=None,
+                                        ahead=ahead.take(i) if ahead else None)
+                except IngestError as exc:
+                    entry = FileReport(file=path.name, status="rejected", error=str(exc))
+                waiting.append((path, entry))
+                report_written()
+        finally:
+            if ahead is not None:
+                ahead.close()
         writer.flush()
         report_written()
     report.seconds = time.perf_counter() - started
