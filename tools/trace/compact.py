@@ -18,8 +18,9 @@ import os
 import re
 import shutil
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,6 +31,7 @@ from tools.tokens import lookalike_key
 UNIT_EXP = 18
 # Record ids of the usual TRC-20 form are kept as 36 bytes (txid and suffix); others as text.
 _TRON_ID = re.compile(r"tron:([0-9a-f]{64})#([0-9a-f]{8})")
+_TRON_IDS = re.compile(r"(?:tron:[0-9a-f]{64}#[0-9a-f]{8}\n)*")
 _COLUMNS = ("src", "dst", "ts", "mant", "exp", "tok", "seq", "rid", "e_start", "e_src", "e_dst",
             "out_ptr", "in_edges", "in_ptr")
 EDGE_CACHE = 20_000  # edges whose Moves are kept materialised
@@ -58,7 +60,34 @@ class NewMove(NamedTuple):
     token: str
 
 
+@dataclass(slots=True)
+class NewMoves:
+    """Transfers read from the store before they join the arrays, as columns (a large import
+    merges a million at once): amounts are `mant * 10**exp` units of 1e-18, times Unix
+    seconds (0 when unknown)."""
+
+    seq: list[int] = field(default_factory=list)
+    src: list[str] = field(default_factory=list)
+    dst: list[str] = field(default_factory=list)
+    ts: list[float] = field(default_factory=list)
+    mant: list[int] = field(default_factory=list)
+    exp: list[int] = field(default_factory=list)
+    record_id: list[str] = field(default_factory=list)
+    tx: list[str] = field(default_factory=list)
+    token: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, moves: Iterable[NewMove]) -> NewMoves:
+        cols = list(zip(*moves, strict=True))
+        return cls(*map(list, cols)) if cols else cls()
+
+    def __len__(self) -> int:
+        return len(self.seq)
+
+
 _PLAIN = re.compile(r"(-?)([0-9]{1,78})(?:\.([0-9]{1,18}))?")
+# Plain decimals of at most 18 places, one per line: a column of amounts checked at once.
+_PLAIN_LINES = re.compile(r"(?:-?[0-9]{1,78}(?:\.[0-9]{1,18})?\n)*")
 
 
 def amount_parts(text: object) -> tuple[int, int] | None:
@@ -71,6 +100,20 @@ def amount_parts(text: object) -> tuple[int, int] | None:
     frac = (frac or "").rstrip("0")
     mant = int(whole + frac)
     return (-mant if sign else mant), UNIT_EXP - len(frac)
+
+
+def amount_columns(texts: list[str]) -> tuple[list[int], list[int]] | None:
+    """`amount_parts` of a column of stored amounts, checked by one pattern over all of them;
+    None unless every one is a plain decimal of at most 18 places (then row by row)."""
+    if not all(type(t) is str for t in texts) or not _PLAIN_LINES.fullmatch(
+            "".join(t + "\n" for t in texts)):
+        return None
+    mants, exps = [], []
+    for whole, _, frac in (t.partition(".") for t in texts):
+        frac = frac.rstrip("0")
+        mants.append(int(whole + frac))  # the sign is the whole part's
+        exps.append(UNIT_EXP - len(frac))
+    return mants, exps
 
 
 class _Adjacency(Mapping[str, dict[str, list[Move]]]):
@@ -249,10 +292,12 @@ class CompactGraph:
 
     # --- merging new transfers --------------------------------------------------------------------
 
-    def merged(self, new: list[NewMove], more_names: list[str] | None = None
+    def merged(self, new: NewMoves | list[NewMove], more_names: list[str] | None = None
                ) -> CompactGraph:
         """A new version holding these arrays and `new` (import order kept per edge), and
         `more_names` as nodes without transfers (tagged addresses)."""
+        if not isinstance(new, NewMoves):
+            new = NewMoves.of(new)
         names = list(self.names)
         index = dict(self.index)
         tokens = list(self.tokens)
@@ -260,16 +305,15 @@ class CompactGraph:
         other_ids, big_units = dict(self.other_ids), dict(self.big_units)
         base = self.number_of_moves()
         n = len(new)
-        # Columns of `new` at C speed (a large import merges a million moves here).
         seqs, srcs, dsts, tss, mants, exps, rids, txs, toks = (
-            zip(*new, strict=True) if n else ((),) * 9)
-        for a, b in zip(srcs, dsts, strict=True):
+            new.seq, new.src, new.dst, new.ts, new.mant, new.exp, new.record_id, new.tx,
+            new.token)
+        # Addresses numbered as first met, sender before receiver, at C speed (a large
+        # import merges a million moves here).
+        for a in dict.fromkeys(chain.from_iterable(zip(srcs, dsts, strict=True))):
             if a not in index:
                 index[a] = len(names)
                 names.append(a)
-            if b not in index:
-                index[b] = len(names)
-                names.append(b)
         src = np.fromiter(map(index.__getitem__, srcs), np.int32, n)
         dst = np.fromiter(map(index.__getitem__, dsts), np.int32, n)
         ts = np.array(tss, np.float64).reshape(n)
@@ -291,16 +335,7 @@ class CompactGraph:
                 else:
                     big_units[base + k] = m_ * 10**e_
                     exp[k] = 0
-        packed = []
-        blank = bytes(36)
-        for k, (rid_text, tx) in enumerate(zip(rids, txs, strict=True)):
-            if (len(rid_text) == 78 and rid_text[5:69] == tx
-                    and _TRON_ID.fullmatch(rid_text)):
-                packed.append(bytes.fromhex(rid_text[5:69] + rid_text[70:]))
-            else:
-                packed.append(blank)
-                other_ids[base + k] = (rid_text, tx)
-        rid = np.frombuffer(b"".join(packed), np.uint8).reshape(n, 36).copy()
+        rid = _packed_ids(rids, txs, base, other_ids)
         for addr in more_names or ():
             if addr not in index:
                 index[addr] = len(names)
@@ -358,6 +393,27 @@ class CompactGraph:
                 other_ids={int(i): (r, t) for i, r, t in meta.pop("other_ids")},
                 big_units={int(i): int(u) for i, u in meta.pop("big_units")})
         return g, meta
+
+
+def _packed_ids(rids: list[str], txs: list[str], base: int,
+                other_ids: dict[int, tuple[str, str]]) -> np.ndarray:
+    """Record ids of the usual TRC-20 form (`tron:<txid>#<8 hex>`, the txid its transfer's)
+    as 36 bytes each; others as zeros, kept as text in `other_ids` by row (from `base`)."""
+    n = len(rids)
+    if n and _TRON_IDS.fullmatch("".join(r + "\n" for r in rids)) and all(
+            r[5:69] == tx for r, tx in zip(rids, txs, strict=True)):
+        # All of the usual form (a TRC-20 import): one conversion of all their hex.
+        hexed = bytes.fromhex("".join(r[5:69] + r[70:] for r in rids))
+        return np.frombuffer(hexed, np.uint8).reshape(n, 36).copy()
+    packed = []
+    blank = bytes(36)
+    for k, (rid_text, tx) in enumerate(zip(rids, txs, strict=True)):
+        if len(rid_text) == 78 and rid_text[5:69] == tx and _TRON_ID.fullmatch(rid_text):
+            packed.append(bytes.fromhex(rid_text[5:69] + rid_text[70:]))
+        else:
+            packed.append(blank)
+            other_ids[base + k] = (rid_text, tx)
+    return np.frombuffer(b"".join(packed), np.uint8).reshape(n, 36).copy()
 
 
 def _empty() -> dict[str, np.ndarray]:

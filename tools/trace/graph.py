@@ -6,20 +6,28 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from tools.ingest.amounts import stored_amount
 from tools.memo import Memo
 from tools.store import CaseStore
 from tools.store.schema import transfers
-from tools.store.transfers import tags, transfers_after
+from tools.store.transfers import tags, transfer_batches_after, transfers_after
 from tools.tokens import lookalike_key
-from tools.trace.compact import UNIT_EXP, CompactGraph, Move, NewMove, amount_parts
+from tools.trace.compact import (
+    UNIT_EXP,
+    CompactGraph,
+    Move,
+    NewMoves,
+    amount_columns,
+    amount_parts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -132,24 +140,12 @@ class CaseGraph:
                     self.transfers_seen = int(meta["transfers_seen"])
                     self.skipped = list(meta["skipped"])
                     self._lookalikes = None
-            new: list[NewMove] = []
+            new = NewMoves()
             seen, seq, record_id = 0, self.last_seq, self.last_record
-            # A million transfers pass here on a large import: plain locals, rows unpacked.
-            for seq, record_id, token, src, dst, amount, ts, tx in transfers_after(
-                    conn, self.case, self.last_seq, CHAINS):
-                seen += 1
-                if not src or not dst:
-                    continue
-                parts = amount_parts(amount)
-                if parts is None:
-                    # The strict reading (more than 18 decimals are cut as `to_units` cuts).
-                    try:
-                        parts = (to_units(amount), 0)
-                    except ValueError:
-                        self.skipped.append(record_id)
-                        continue
-                new.append(NewMove(seq, src, dst, ts.timestamp() if ts is not None else 0.0,
-                                   parts[0], parts[1], record_id, tx, token))
+            for batch in transfer_batches_after(conn, self.case, self.last_seq, CHAINS):
+                seen += len(batch)
+                seq, record_id = batch[-1][0], batch[-1][1]
+                self._add_batch(new, batch)
             self.last_seq, self.last_record = seq, record_id
             self.transfers_seen += seen
             attrs = {}
@@ -177,6 +173,68 @@ class CaseGraph:
         return len(new)
 
 
+    def _add_batch(self, new: NewMoves, batch: list[tuple[Any, ...]]) -> None:
+        """Rows of `transfer_batches_after` added to `new` as columns; transfers without both
+        ends left out, amounts not plain decimals read strictly or skipped (`skipped`)."""
+        seqs, rids, toks, srcs, dsts, amounts, times, txs = map(list, zip(*batch, strict=True))
+        parts = amount_columns(amounts) if all(srcs) and all(dsts) else None
+        if parts is None:  # a few rows of another shape: row by row
+            for row in batch:
+                if row[3] and row[4]:
+                    self._add_row(new, row)
+            return
+        new.seq += seqs
+        new.src += srcs
+        new.dst += dsts
+        new.ts += epoch_seconds(times)
+        new.mant += parts[0]
+        new.exp += parts[1]
+        new.record_id += rids
+        new.tx += txs
+        new.token += toks
+
+    def _add_row(self, new: NewMoves, row: tuple[Any, ...]) -> None:
+        seq, record_id, token, src, dst, amount, ts, tx = row
+        parts = amount_parts(amount)
+        if parts is None:
+            # The strict reading (more than 18 decimals are cut as `to_units` cuts).
+            try:
+                parts = (to_units(amount), 0)
+            except ValueError:
+                self.skipped.append(record_id)
+                return
+        new.seq.append(seq)
+        new.src.append(src)
+        new.dst.append(dst)
+        new.ts += epoch_seconds([ts])
+        new.mant.append(parts[0])
+        new.exp.append(parts[1])
+        new.record_id.append(record_id)
+        new.tx.append(tx)
+        new.token.append(token)
+
+
+def epoch_seconds(times: list[Any]) -> list[float]:
+    """Unix seconds of stored times, 0 where unknown: SQLite's text (UTC, no offset) read by
+    NumPy at once, PostgreSQL's aware datetimes one by one; a naive datetime is UTC."""
+    if all(type(t) is str for t in times):
+        try:
+            stamps = np.array(times, dtype="datetime64[us]")
+        except ValueError:
+            pass  # not ISO text: one by one below
+        else:
+            return (stamps.astype(np.int64) / 1e6).tolist()
+    out = []
+    for t in times:
+        if isinstance(t, str):
+            try:
+                t = datetime.fromisoformat(t)
+            except ValueError:
+                t = None
+        out.append(_epoch(t) if isinstance(t, datetime) else 0.0)
+    return out
+
+
 def _record_at(conn: Any, seq: int) -> str | None:
     """The record id of transfer `seq`: kept arrays whose last transfer the store does not
     hold at that place are another store's (one recreated, say) and are built again."""
@@ -190,7 +248,10 @@ def graph_folder(store: CaseStore, case: str) -> Path:
 
 
 def _epoch(ts: datetime | None) -> float:
-    return ts.timestamp() if ts is not None else 0.0
+    if ts is None:
+        return 0.0
+    # SQLite gives stored times back without their offset; they were written as UTC.
+    return (ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)).timestamp()
 
 
 # The graphs of the cases in use: a server that has opened a hundred cases rebuilds the

@@ -70,3 +70,33 @@ def test_arrays_of_another_store_are_not_used(tmp_path):
     _fresh_process()
     cg = load_case_graph(store, "demo")
     assert 0 < cg.graph.number_of_moves() < moves
+
+
+def test_a_column_of_amounts_reads_as_each_amount_alone():
+    from tools.trace.compact import amount_columns, amount_parts
+
+    column = ["2791.904533", "0", "-12.50", "007.000000", "1" * 78, "0.000000000000000001"]
+    assert amount_columns(column) == tuple(map(list, zip(*map(amount_parts, column),
+                                                         strict=True)))
+    for odd in ("1e5", "1.0000000000000000001", " 1", "", "+1"):
+        assert amount_columns([*column, odd]) is None
+
+
+def test_stored_times_are_utc_whatever_the_machine_zone(monkeypatch):
+    import time as clock
+    from datetime import UTC, datetime
+
+    from tools.trace.graph import epoch_seconds
+
+    monkeypatch.setenv("TZ", "Asia/Almaty")
+    clock.tzset()
+    try:
+        want = datetime(2025, 1, 25, 4, 14, 55, 538000, tzinfo=UTC).timestamp()
+        assert epoch_seconds(["2025-01-25 04:14:55.538000"]) == [want]
+        assert epoch_seconds([datetime(2025, 1, 25, 4, 14, 55, 538000), None,
+                              datetime(2025, 1, 25, 4, 14, 55, 538000, tzinfo=UTC)]) == [
+            want, 0.0, want]
+        assert epoch_seconds(["not a time", "2025-01-25 04:14:55.538000"]) == [0.0, want]
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()
