@@ -266,7 +266,7 @@ class CompactGraph:
         mant = a["mant"][start:end].tolist()
         exp = a["exp"][start:end].tolist()
         tok = a["tok"][start:end].tolist()
-        rid = a["rid"][start:end]
+        rid = a["rid"][start:end].tobytes()
         out = []
         for k in range(end - start):
             i = start + k
@@ -274,9 +274,8 @@ class CompactGraph:
             if i in self.other_ids:
                 record_id, tx = self.other_ids[i]
             else:
-                raw = bytes(rid[k])
-                tx = raw[:32].hex()
-                record_id = f"tron:{tx}#{raw[32:].hex()}"
+                tx = rid[36 * k:36 * k + 32].hex()
+                record_id = f"tron:{tx}#{rid[36 * k + 32:36 * k + 36].hex()}"
             out.append(Move(ts[k], units, record_id, tx, self.tokens[tok[k]]))
         self._cache[e] = out
         while len(self._cache) > EDGE_CACHE:
@@ -386,7 +385,11 @@ class CompactGraph:
         try:
             version = folder / (folder / "current").read_text().strip()
             meta = json.loads((version / "meta.json").read_text())
-            arrays = {k: np.load(version / f"{k}.npy", mmap_mode="r") for k in _COLUMNS}
+            # Plain arrays over the mapped files: still read page by page, without the
+            # np.memmap subclass's bookkeeping on every slice (half of a wide backward
+            # trace's time went to it).
+            arrays = {k: np.load(version / f"{k}.npy", mmap_mode="r").view(np.ndarray)
+                      for k in _COLUMNS}
         except (OSError, ValueError):
             return None
         g = cls(names=meta.pop("names"), a=arrays, tokens=meta.pop("tokens"),
