@@ -1,4 +1,9 @@
-"""What an importer yields: one parsed evidence item, before it is written to the store."""
+"""What an importer yields: one parsed evidence item, before it is written to the store.
+
+Items cross processes when files are read ahead of an import (`tools.ingest.readahead`): each
+class pickles as a call with its fields in order. A slotted dataclass's own pickling walks its
+fields in Python per object, and cost the importer as much as parsing the item.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,10 @@ class TransferRow:
     ts: datetime | None
     tx: str
 
+    def __reduce__(self) -> tuple[type[TransferRow], tuple[Any, ...]]:
+        return TransferRow, (self.chain, self.token, self.from_address, self.to_address,
+                             self.amount, self.ts, self.tx)
+
 
 @dataclass(slots=True)
 class PaymentDetail:
@@ -34,6 +43,9 @@ class PaymentDetail:
     def account_id(self) -> str:
         return f"{self.kind}:{self.value}"
 
+    def __reduce__(self) -> tuple[type[PaymentDetail], tuple[Any, ...]]:
+        return PaymentDetail, (self.kind, self.value, self.display, self.info)
+
 
 @dataclass(slots=True)
 class Item:
@@ -47,3 +59,7 @@ class Item:
     # The shop (bot chat or channel) a message or listing belongs to, as `tg:<chat_id>`.
     shop: str | None = None
     details: list[PaymentDetail] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[type[Item], tuple[Any, ...]]:
+        return Item, (self.id, self.kind, self.locator, self.ts, self.data, self.text,
+                      self.transfer, self.shop, self.details)

@@ -15,7 +15,7 @@ from tools.errors import IngestError, UnknownFormatError
 from tools.ingest.pipeline import ingest_paths
 from tools.ingest.readahead import ReadAhead
 from tools.store import CaseStore, connect_store
-from tools.store.schema import records
+from tools.store.schema import accounts, records, transfers
 
 HANDMADE = Path(__file__).parents[2] / "data" / "eval" / "handmade" / "evidence"
 STATEMENTS = [EVIDENCE / "halyk_statement.csv", EVIDENCE / "home_credit_statement.csv",
@@ -41,9 +41,15 @@ def _store(tmp_path: Path, name: str) -> CaseStore:
 
 
 def _rows(store: CaseStore) -> list[tuple[object, ...]]:
+    """Records, transfers and accounts (from the payment details on the items) as stored."""
     with store.engine.connect() as conn:
-        return sorted(tuple(r) for r in conn.execute(select(
-            records.c.id, records.c.kind, records.c.locator, records.c.ts, records.c.data)))
+        return sorted(map(repr, [
+            *conn.execute(select(records.c.id, records.c.kind, records.c.locator,
+                                 records.c.ts, records.c.data)),
+            *conn.execute(select(transfers.c.record_id, transfers.c.from_address,
+                                 transfers.c.to_address, transfers.c.amount, transfers.c.ts)),
+            *conn.execute(select(accounts.c.id, accounts.c.display, accounts.c.info,
+                                 accounts.c.first_seen, accounts.c.last_seen))]))
 
 
 @pytest.fixture
@@ -71,7 +77,8 @@ def test_statements_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monk
     assert [f.model_dump(exclude={"sha256"}) for f in ahead.files] == [
         f.model_dump(exclude={"sha256"}) for f in here.files]
     rows = _rows(_store(tmp_path, "ahead"))
-    assert len(rows) > 50 and rows == _rows(_store(tmp_path, "here"))
+    assert len(rows) > 100 and rows == _rows(_store(tmp_path, "here"))
+    assert any(r.startswith("('card:") or r.startswith("('iban:") for r in rows)
     rejected = {f.file: f.error for f in ahead.files if f.status == "rejected"}
     assert set(rejected) == {"cut.xlsx", "notes.csv"}
     assert rejected["cut.xlsx"].startswith("cut.xlsx: ")
