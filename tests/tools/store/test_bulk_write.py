@@ -4,6 +4,7 @@ sources, the first of equal records wins, and a file the store refuses is refuse
 import json
 import random
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -138,3 +139,28 @@ def test_files_queued_while_a_batch_is_written_are_deduplicated_against_it(store
     assert len(cited) == 22_003 and moved == sorted(cited)
     assert all(src.startswith("trc20_000000.json#") for rid, src in cited.items()
                if rid.split(":")[1].split("#")[0] in {t["transaction_id"] for t in first[:5]})
+
+
+def test_text_that_looks_like_copy_syntax_is_stored_as_written(store):
+    """PostgreSQL takes batches by COPY: tabs, line breaks, backslashes and '\\N' in a
+    record are data, not COPY's separators or its NULL."""
+    from tools.items import TransferRow
+    from tools.store.bulk import driver_insert
+
+    hostile = "a\tb\nc\\d \\N \\. end\r"
+    item = Item("msg:1", "message", f"/x\t{hostile}", datetime(2025, 1, 1, tzinfo=UTC),
+                {"text": hostile, "from": "\\N"}, text=hostile,
+                transfer=TransferRow("tron", "USDT", "T\\N", "T\t1", Decimal("1.5"),
+                                     datetime(2025, 1, 1, tzinfo=UTC), "tx\\N"))
+    with store.writer() as writer:
+        writer.write_file(FileMeta(case="c", name="f", sha256="0" * 64, size=1,
+                                   format="telegram_chat"), [item])
+        uses_copy = driver_insert(writer.conn, transfers, ["case", "record_id"]).copy
+    assert uses_copy == (store.engine.dialect.name == "postgresql")
+    with store.engine.connect() as conn:
+        row = conn.execute(select(records.c.locator, records.c.text, records.c.data)
+                           .where(records.c.id == "msg:1")).one()
+        moved = conn.execute(select(transfers.c.from_address, transfers.c.to_address,
+                                    transfers.c.tx)).one()
+    assert tuple(row) == (f"/x\t{hostile}", hostile, {"text": hostile, "from": "\\N"})
+    assert tuple(moved) == ("T\\N", "T\t1", "tx\\N")
