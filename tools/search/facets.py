@@ -174,9 +174,12 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     paying = "purposes:payment" in concepts
     # A shop speaks: its bot (a bot chat's other side is a shop's bot), its channel, an @bot.
     shop = shop_linked or data.get("chat_type") == "bot_chat"
+    # A job that wants cards ("💳 Дропы — 60 000 ₸ за карту Kaspi") names a bank, and hands
+    # out nothing: recruiting, not payment details, unless a detail is written out.
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
             role == "seller" and _PAYMENT_NOUNS.search(norm) is not None
-            and (shop or _shaped(text, norm)))):
+            and (shop or _shaped(text, norm))
+            and ("recruit" not in classes or _shaped(text, norm)))):
         classes.add("payment")
     if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
                                  or _DETAIL.search(text) is not None):

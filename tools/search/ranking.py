@@ -33,7 +33,7 @@ button press of a word or two comes last whatever it matches.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -106,12 +106,13 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
 
 
 def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[int],
-                  rare_words: bool = True) -> dict[int, float]:
+                  rare_words: bool = True, uncounted: Collection[str] = ()) -> dict[int, float]:
     """The share of the query's plain words (weighted by inverse document frequency) each
     candidate holds, from the BM25 index's postings; plus one, with `rare_words`, for a
     candidate that holds every rare one (a name, a number, a company: held by few documents of
     the case) and most of the rest. A query that names a shop asks for that shop's texts (its
-    facet), not for the texts that spell its name."""
+    facet), not for the texts that spell its name: its words (`uncounted`) are part of the
+    query's whole, and no candidate's share."""
     if not terms or not candidates:
         return {}
     scores: dict[str, Any] = snap.bm25.scores
@@ -132,6 +133,8 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
                 df = max(df, len(posting))
         weight = idf(df, n) if df else idf(0, max(n, 1))
         total += weight
+        if term.word in uncounted:
+            continue
         has = (np.isin(wanted, np.concatenate(docs_with)) if docs_with
                else np.zeros(len(wanted), dtype=bool))
         held += weight * has

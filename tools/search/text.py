@@ -293,8 +293,11 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
             own = {c.split(":", 1)[1] for c in readings if c.startswith(SLANG)}
             other = {c.split(":", 1)[1] for c in readings if c.startswith(EITHER)}
             if document:
+                # The lines that hold the word itself ("крис", not the "кристалл" of
+                # another line), or the symbol.
                 near = set().union(*(_sure_drugs(line) for line in norm.splitlines()
-                                     if word in line))
+                                     if (word in _WORD.findall(line) if _WORD.fullmatch(word)
+                                         else word in line)))
                 slang |= {SLANG + d for d in (own | other) & near or own | other}
             elif decided := (own | other) & named:
                 slang |= {SLANG + d for d in decided}
