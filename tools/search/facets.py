@@ -41,6 +41,12 @@ MIN_CONTENT_WORDS = 3
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
+STASH = "topics:stash"
+STASH_PLACE = "topics:stash_place"
+# Where a stash lies: its coordinates ("📍 42.3419, 69.6287") or the word ("Координаты и фото
+# клада пришлю", "кладтың координаттарын"): what a shop's bot sends once an order is paid.
+_COORDS = re.compile(r"(?<![\d.])\d{1,3}\.\d{3,}\s*,\s*\d{1,3}\.\d{3,}(?![\d.])")
+_PLACE_WORDS = re.compile(r"координат|koordinat|coordinates")
 # What a query asks about when it is not the drug trade (without a drug in it).
 ELSEWHERE = (FOOD, "topics:phones", "topics:market", "topics:household",
              "topics:everyday")
@@ -60,6 +66,8 @@ _COURIERS = re.compile(r"закладчик|закладкаш|кладмен|к
 _WAREHOUSE = re.compile(r"склад(?!чик)|фасовщик|фасовк|sklad|fasovshchik")
 _DRIVERS = re.compile(r"перевозчик|водител|perevozchik|voditel")
 JOB_KINDS = {"couriers": _COURIERS, "warehouse": _WAREHOUSE, "drivers": _DRIVERS}
+# Words of paying a shop's text names to tell how it is paid (one may be said in passing).
+MIN_PAY_WORDS = 2
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
@@ -153,7 +161,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     if LOST_STASH in concepts:
         classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
-    if role == "seller" and drug and not off_topic:
+    if stash_place(text, norm):
+        # The stash handed over once paid: no offer, whatever it names.
+        classes.add("stash")
+    elif role == "seller" and drug and not off_topic:
         classes.add("sale")
     # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
     # керек"): recruiting droppers, whoever posts it.
@@ -176,9 +187,11 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     shop = shop_linked or data.get("chat_type") == "bot_chat"
     # A job that wants cards ("💳 Дропы — 60 000 ₸ за карту Kaspi") names a bank, and hands
     # out nothing: recruiting, not payment details, unless a detail is written out.
+    # A word of paying said once in passing ("say the wallet is clean") is none either: a
+    # shop that tells how it is paid names two ("карта … реквизиты", "USDT TRC20").
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and _PAYMENT_NOUNS.search(norm) is not None
-            and (shop or _shaped(text, norm))
+            role == "seller" and (pay_words := _pay_words(norm))
+            and (shop and pay_words >= MIN_PAY_WORDS or _shaped(text, norm))
             and ("recruit" not in classes or _shaped(text, norm)))):
         classes.add("payment")
     if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
@@ -190,6 +203,16 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("priced")
     short = word_count(text) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
+
+
+def _pay_words(norm: str) -> int:
+    """How many distinct words of paying (`_PAYMENT_NOUNS`) a text names."""
+    return len({m.group() for m in _PAYMENT_NOUNS.finditer(norm)})
+
+
+def stash_place(text: str, norm: str) -> bool:
+    """Whether a text tells where a stash lies: its coordinates, or the word."""
+    return _COORDS.search(text) is not None or _PLACE_WORDS.search(norm) is not None
 
 
 def _shaped(text: str, norm: str) -> bool:
@@ -225,6 +248,9 @@ class QueryFacets:
     maybe_drugs: list[str] = field(default_factory=list)
     # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
     lost_stash: bool = False
+    # Whether it asks where a stash lies ("координаты клада", "клад Кок-Тобе") and for no drug:
+    # the coordinates a shop's bot sent, and who wrote of a stash not found there.
+    stash: bool = False
     # What else it asks about, when not the drug trade: food delivery, phones, a flea market,
     # everyday news (concepts, "topics:food_delivery"); and whether it asks for a job.
     topics: list[str] = field(default_factory=list)
@@ -236,6 +262,7 @@ class QueryFacets:
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
                 + (["purpose:news"] if self.police else [])
                 + (["topic:lost_stash"] if self.lost_stash else [])
+                + (["topic:stash"] if self.stash else [])
                 + [f"topic:{t.split(':', 1)[1]}" for t in self.topics])
 
 
@@ -260,6 +287,11 @@ def read_query(analysed: Analysed) -> QueryFacets:
     elif "sale" in purposes or drugs:
         purpose = "sale"
     lost_stash = LOST_STASH in concepts
+    stash = (not drugs and not lost_stash and not elsewhere and purpose in (None, "sale")
+             and (STASH in concepts or STASH_PLACE in concepts))
+    if stash:
+        # "клады", "тапсырыс" are a shop's words too: asked where a stash lies, no sale.
+        purpose = None
     buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
@@ -271,6 +303,7 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        trade=not elsewhere and not buyer and not lost_stash,
                        buyer=buyer, drops=drops, jobs=jobs, pay_kinds=pay_kinds,
                        police="topics:police" in concepts, lost_stash=lost_stash,
+                       stash=stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
                        topics=sorted(topics) if elsewhere else [],
                        job=JOB_TOPIC in concepts or "recruit" in purposes)

@@ -107,8 +107,8 @@ META = "¶"
 # v11: passages with a @handle's words only, no other link, no cities of a channel's title, no
 # concept words their text spells already, no one-word chat message (a third fewer tokens);
 # v12: slang of two drugs read by the lines that hold the word itself, a job that wants cards
-# no payment details.
-FORMAT = META + "v12"
+# no payment details; v13: where a stash lies (class stash), "координаты" a stash's word.
+FORMAT = META + "v13"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -753,7 +753,9 @@ class SearchIndex:
             named = {t.word for t in terms if t.word in in_names}
             order = order_hits(snap, order, fused, facets, wanted, word_coverage(
                 snap, terms, order, rare_words=not shops,
-                uncounted=named if len(named) < len(terms) else frozenset()), k)
+                uncounted=named if len(named) < len(terms) else frozenset()), k,
+                lookup=bool(terms) and not shops and not wanted.labels()
+                and all(_identifier(t.word) for t in terms))
         groups = fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
@@ -1005,6 +1007,17 @@ def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]
             found[shop] = name
             in_names |= {w for w in words if any(search_stem(a) in every for a in alike[w])}
     return found, in_names
+
+
+# A word of digits among letters this long is an identifier: a wallet, an order number.
+_MIN_IDENTIFIER = 6
+
+
+def _identifier(word: str) -> bool:
+    """Whether a query's word is an identifier (a card or phone number token, a wallet, an
+    order number), not a word of meaning."""
+    return word.startswith(CONCEPT_PREFIX) or (
+        len(word) >= _MIN_IDENTIFIER and any(c.isdigit() for c in word))
 
 
 def _token(value: str) -> str:

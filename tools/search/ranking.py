@@ -97,6 +97,12 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
     if wanted.lost_stash and (mask := snap.masks.get(("class", "lost_stash"))) is not None \
             and mask[i]:
         out.append("topic:lost_stash")
+    if wanted.stash:
+        # Where a stash lies: the coordinates sent, a stash not found there.
+        for name in ("stash", "lost_stash"):
+            if (mask := snap.masks.get(("class", name))) is not None and mask[i]:
+                out.append(f"topic:{name}")
+                break
     purpose = "news" if wanted.police else wanted.purpose
     if purpose is not None:
         mask = snap.masks.get(("class", _PURPOSE_CLASS.get(purpose, purpose)))
@@ -163,9 +169,11 @@ def holders(snap: _Snapshot, token: str, candidates: Sequence[int]) -> set[int]:
 
 def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                facets: dict[int, list[str]], wanted: QueryFacets, coverage: dict[int, float],
-               k: int) -> list[int]:
+               k: int, lookup: bool = False) -> list[int]:
     """The candidates by weight (content first at equal weight, button presses last), shops
-    spread among equals, content in the first `CONTENT_FIRST` places."""
+    spread among equals, content in the first `CONTENT_FIRST` places. A `lookup` (a query of
+    identifiers only: a card, a phone, a wallet) asks for every text that holds them, whoever
+    wrote it, however short."""
     masks = snap.masks
     none = np.zeros(len(snap.docs), dtype=bool)
     priced = masks.get(("class", "priced"), none)
@@ -178,6 +186,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     # how it is paid ("1г — 15 000 ₸, оплата USDT").
     handed = masks.get(("class", "details"), none)
     lost_stash = masks.get(("class", "lost_stash"), none)
+    stash = masks.get(("class", "stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
         trade |= masks.get(("class", name), none)
@@ -198,6 +207,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     def content(i: int) -> bool:
         if wanted.lost_stash:
             return bool(lost_stash[i])
+        if wanted.stash:
+            return bool(stash[i] or lost_stash[i]) and not snap.short[i]
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
         if not wanted.trade and not wanted.police:
@@ -249,12 +260,15 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         return w
 
     is_content = {i: content(i) for i in order}
+    if lookup and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]):
+        # A card, a phone or a wallet no shop's text holds: whoever wrote it.
+        is_content = {i: coverage.get(i, 0.0) > 0 for i in order}
     # A query of words alone (no drug, purpose or shop in it: "велосипед Караганда") that no
     # shop's offer holds while another seller's text does (a flea-market ad, a pizzeria's
     # post) asks for those: the offers that match it only by meaning do not take the first
     # places. (The buyer's and chat members' texts never do: they are no content.)
     words_only = not (wanted.drugs or purposes or shop_named or wanted.buyer
-                      or wanted.lost_stash)
+                      or wanted.lost_stash or wanted.stash)
     if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
             and any(coverage.get(i, 0.0) > 0 and snap.role[i] == "seller" and not snap.short[i]
                     for i in order):
@@ -264,7 +278,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
         # A button press of a word or two comes last whatever it matches.
         button = bool(snap.short[i]) and not ((wanted.buyer or wanted.lost_stash)
-                                              and is_content[i])
+                                              and is_content[i]
+                                              or lookup and coverage.get(i, 0.0) > 0)
         return int(not button), round(w / STEP) * STEP, int(is_content[i])
 
     best = max(fused.values(), default=1.0)
