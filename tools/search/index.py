@@ -107,7 +107,8 @@ META = "¶"
 # v11: passages with a @handle's words only, no other link, no cities of a channel's title, no
 # concept words their text spells already, no one-word chat message (a third fewer tokens);
 # v12: slang of two drugs read by the lines that hold the word itself, a job that wants cards
-# no payment details; v13: where a stash lies (class stash), "координаты" a stash's word.
+# no payment details; v13: where a stash lies (class stash), "координаты" a stash's word, what
+# a text says it has not ("альфа жоқ") no drug of it.
 FORMAT = META + "v13"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.

@@ -217,6 +217,20 @@ def _sure_drugs(line: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# A clause that says something is not there: "альфа жоқ", "временно нет", "закончился".
+_NEGATION = re.compile(r"(?<![0-9a-zа-яәғқңөұүһі])(?:нет|нету|жоқ|закончил\w*|кончил\w*|"
+                       r"sold out|out of stock)(?![0-9a-zа-яәғқңөұүһі])")
+_CLAUSE = re.compile(r"[^.,;:!?\n]+")
+
+
+def _affirmed(norm: str) -> str:
+    """`norm` without its clauses that deny something ("мефедрон, альфа жоқ" → "мефедрон,").
+    """
+    if _NEGATION.search(norm) is None:
+        return norm
+    return _CLAUSE.sub(lambda m: " " if _NEGATION.search(m.group()) else m.group(), norm)
+
+
 def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:
     """BM25 tokens (stems plus concept tokens) and the concepts `text` mentions.
 
@@ -240,7 +254,9 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # Bot names and links are searchable words but say nothing of what is sold
     # ("@mefistofel_bot" is a shop's name, not mephedrone).
     fuzzy_left = MAX_FUZZY_WORDS
-    words_seen = set(_WORD.findall(_HANDLE.sub(" ", norm)))
+    # What a document says it has not ("альфа жоқ", "Кристалла временно нет") names nothing.
+    said = _affirmed(norm) if document else norm
+    words_seen = set(_WORD.findall(_HANDLE.sub(" ", said)))
     # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
     # looked up too.
     words_seen |= {part for w in words_seen if "-" in w for part in w.split("-") if part}
@@ -276,7 +292,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
             not document or in_shop or GRAMS.search(norm) is not None):
         for symbol, keys in lexicon().symbols.items():
-            if symbol in norm:
+            if symbol in said:
                 if any(c.startswith(EITHER) for c in keys):
                     either.append((symbol, readings := frozenset(_readings(keys))))
                     concepts |= keys - readings
@@ -295,7 +311,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
             if document:
                 # The lines that hold the word itself ("крис", not the "кристалл" of
                 # another line), or the symbol.
-                near = set().union(*(_sure_drugs(line) for line in norm.splitlines()
+                near = set().union(*(_sure_drugs(line) for line in said.splitlines()
                                      if (word in _WORD.findall(line) if _WORD.fullmatch(word)
                                          else word in line)))
                 slang |= {SLANG + d for d in (own | other) & near or own | other}
