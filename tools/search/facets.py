@@ -49,7 +49,8 @@ _COORDS = re.compile(r"(?<![\d.])\d{1,3}\.\d{3,}\s*,\s*\d{1,3}\.\d{3,}(?![\d.])"
 _PLACE_WORDS = re.compile(r"координат|koordinat|coordinates")
 # What a query asks about when it is not the drug trade (without a drug in it).
 ELSEWHERE = (FOOD, "topics:phones", "topics:market", "topics:household",
-             "topics:everyday")
+             "topics:everyday", "topics:weather", "topics:money", "topics:sport",
+             "topics:repair", "topics:realty", "topics:pets")
 JOB_TOPIC = "topics:job"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")

@@ -108,8 +108,9 @@ META = "¶"
 # concept words their text spells already, no one-word chat message (a third fewer tokens);
 # v12: slang of two drugs read by the lines that hold the word itself, a job that wants cards
 # no payment details; v13: where a stash lies (class stash), "координаты" a stash's word, what
-# a text says it has not ("альфа жоқ") no drug of it.
-FORMAT = META + "v13"
+# a text says it has not ("альфа жоқ") no drug of it; v14: everyday topics one by one
+# (weather, money, sport, repair, realty, pets), "ручной работы" no job.
+FORMAT = META + "v14"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12

@@ -260,6 +260,15 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         return w
 
     is_content = {i: content(i) for i in order}
+
+    def asked(i: int) -> bool:
+        return coverage.get(i, 0.0) > 0 or i in on_topic
+
+    if not wanted.trade and not wanted.police and not any(
+            asked(i) for i in order if is_content[i]):
+        # The weather, a match: when no seller writes of it, whoever else does.
+        is_content = {i: asked(i) and not snap.short[i] and snap.role[i] != "service"
+                      and not trade[i] for i in order}
     if lookup and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]):
         # A card, a phone or a wallet no shop's text holds: whoever wrote it.
         is_content = {i: coverage.get(i, 0.0) > 0 for i in order}

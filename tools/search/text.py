@@ -221,6 +221,7 @@ def _sure_drugs(line: str) -> frozenset[str]:
 _NEGATION = re.compile(r"(?<![0-9a-zа-яәғқңөұүһі])(?:нет|нету|жоқ|закончил\w*|кончил\w*|"
                        r"sold out|out of stock)(?![0-9a-zа-яәғқңөұүһі])")
 _CLAUSE = re.compile(r"[^.,;:!?\n]+")
+_HANDMADE = re.compile(r"ручн\w* работ\w*|hand-?made|қолдан жасалған")
 
 
 def _affirmed(norm: str) -> str:
@@ -256,6 +257,8 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     fuzzy_left = MAX_FUZZY_WORDS
     # What a document says it has not ("альфа жоқ", "Кристалла временно нет") names nothing.
     said = _affirmed(norm) if document else norm
+    # "Ручной работы" is handmade, not a job.
+    said = _HANDMADE.sub(" ", said)
     words_seen = set(_WORD.findall(_HANDLE.sub(" ", said)))
     # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
     # looked up too.
