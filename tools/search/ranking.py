@@ -276,8 +276,9 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     # shop's offer holds while another seller's text does (a flea-market ad, a pizzeria's
     # post) asks for those: the offers that match it only by meaning do not take the first
     # places. (The buyer's and chat members' texts never do: they are no content.)
-    words_only = not (wanted.drugs or purposes or shop_named or wanted.buyer
-                      or wanted.lost_stash or wanted.stash)
+    # ("Велосипед сатамын" too: a sale of no drug is what the flea market offers as well.)
+    words_only = not (wanted.drugs or wanted.police or wanted.purpose not in (None, "sale")
+                      or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash)
     if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
             and any(coverage.get(i, 0.0) > 0 and snap.role[i] == "seller" and not snap.short[i]
                     for i in order):
