@@ -25,7 +25,7 @@ from tools.search.facets import doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue, passage_text
 from tools.search.query import glosses, plain_terms
-from tools.search.ranking import fold, matched, order_hits, word_coverage
+from tools.search.ranking import TRADE_CLASSES, fold, matched, order_hits, word_coverage
 from tools.search.snapshot_file import (
     read_snapshot,
     save_snapshot,
@@ -109,12 +109,17 @@ META = "¶"
 # v12: slang of two drugs read by the lines that hold the word itself, a job that wants cards
 # no payment details; v13: where a stash lies (class stash), "координаты" a stash's word, what
 # a text says it has not ("альфа жоқ") no drug of it; v14: everyday topics one by one
-# (weather, money, sport, repair, realty, pets), "ручной работы" no job.
-FORMAT = META + "v14"
+# (weather, money, sport, repair, realty, pets), "ручной работы" no job; v15: the @handles a
+# text names (who it speaks for: tools/search/index.py `vendors`).
+FORMAT = META + "v15"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
 PAD = META + "pad"
+# @handles of a text kept with it (who it speaks for), and the letters of a handle's first part
+# that name a shop ("aisberg" of @aisberg_almaty_bot).
+MAX_HANDLES = 5
+MIN_HANDLE_PART = 4
 # Texts folded into one hit keep at most this many citations.
 MAX_CITATIONS = 20
 # The fused score of a named shop's text that neither retriever found: below any they found.
@@ -553,6 +558,9 @@ class SearchIndex:
         post = r.data.get("message") if r.kind == "listing" else None
         meta = [FORMAT, f"{META}role:{f.role}", f"{META}shop:{_token(speaks_for)}"]
         meta += [f"{META}class:{c}" for c in sorted(f.classes)]
+        # The @handles it names: whose text it is, once every shop's own handles are known.
+        meta += [f"{META}at:{h}" for h in dict.fromkeys(handles_in(text[:MAX_INDEXED_CHARS]))
+                 ][:MAX_HANDLES]
         if f.short:
             meta.append(f"{META}short")
         if isinstance(post, str):
@@ -591,7 +599,7 @@ class SearchIndex:
         if kept is None:
             with self.store.engine.connect() as conn:
                 docs = documents(conn, self.key)
-            parts, bm25 = self._snapshot_parts(docs)
+            parts, bm25 = self._snapshot_parts(docs, spellings)
             # Kept when there is something to keep, and no batch came in between.
             if docs and marker == snapshot_marker(FORMAT, (
                     len(docs), docs[0]["record_id"], docs[-1]["record_id"]), spellings):
@@ -599,7 +607,9 @@ class SearchIndex:
         else:
             parts, bm25 = kept
         docs = parts["docs"]
-        names = _shop_names(spellings)
+        names = _shop_names(spellings) + [
+            (who, who, [who], frozenset()) for who in sorted(set(parts["speaks_for"]))
+            if str(who).startswith("@")]
         shop_docs = _docs_by_shop({shop for shop, *_ in names}, parts["speaks_for"],
                                   (parts["role"] == "seller") & ~parts["short"])
         self._snapshot = _Snapshot(
@@ -611,7 +621,9 @@ class SearchIndex:
             fold=parts["fold"], speaks_for=parts["speaks_for"], posts=parts["posts"],
             shop_names=names, shop_docs=shop_docs)
 
-    def _snapshot_parts(self, docs: list[dict[str, Any]]) -> tuple[dict[str, Any], Any]:
+    def _snapshot_parts(self, docs: list[dict[str, Any]],
+                        spellings: list[tuple[str, str, str, str]]
+                        ) -> tuple[dict[str, Any], Any]:
         """The columns, masks and BM25 index a snapshot is made of (see `snapshot_file`)."""
         import bm25s
 
@@ -622,6 +634,7 @@ class SearchIndex:
         fold = np.empty(n, dtype=object)
         speaks_for = np.empty(n, dtype=object)
         posts: dict[int, str] = {}
+        named: dict[int, list[str]] = {}
         masks: dict[tuple[str, str], np.ndarray] = {}
         for i, d in enumerate(docs):
             words: list[str] = []
@@ -639,6 +652,8 @@ class SearchIndex:
                     speaks_for[i] = value
                 elif name == "post":
                     posts[i] = value
+                elif name == "at":
+                    named.setdefault(i, []).append(value)
                 elif name == "class":
                     masks.setdefault(("class", value), np.zeros(n, dtype=bool))[i] = True
             # Identical words are one text posted again: one hit.
@@ -660,10 +675,15 @@ class SearchIndex:
         masks |= order_masks(read_orders(self.store, self.case, docs, role), by_id,
                              masks.get(("class", "payment"), none)
                              & ~masks.get(("class", "recruit"), none), masks, n)
+        trade = np.zeros(n, dtype=bool)
+        for name in TRADE_CLASSES:
+            trade |= masks.get(("class", name), none)
+        speaks_for = vendors(speaks_for, role, trade, named, spellings)
         for i, post in posts.items():
             # A channel post read as a listing is one text with the post.
             if (j := by_id.get(post)) is not None:
                 fold[i] = fold[j]
+                speaks_for[i] = speaks_for[j]
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
@@ -955,6 +975,62 @@ def _shop_names(spellings: list[tuple[str, str, str, str]]
                  and w not in known]
         if words:
             out.append((_token(shop), name, [search_stem(w) for w in words], every))
+    return out
+
+
+def _first_part(handle: str) -> str:
+    """The part of an @handle that names its shop ("aisberg" of "aisberg_almaty_bot")."""
+    parts = [p for p in re.split(r"[_\d]+", handle.lower().lstrip("@"))
+             if p and p not in _GENERIC_NAME_WORDS]
+    return latin_stem(parts[0]) if parts else ""
+
+
+def vendors(speaks_for: np.ndarray, role: np.ndarray, trade: np.ndarray,
+            named: dict[int, list[str]], spellings: list[tuple[str, str, str, str]]
+            ) -> np.ndarray:
+    """Who each text speaks for once the @handles texts name are read. A shop's @handles are
+    its bots, the handles its own chats name (its job account, its reserve bot) and those that
+    begin with its name or its bot's ("@aisberg_almaty_bot" is the shop of
+    @aisberg_reserve_bot, "@botanik_kz_bot" BOTANIK's); a post of a flea market or a group
+    that names one speaks for that shop. A trade post naming an @…bot of no known shop speaks
+    for that bot ("@molniya_krg_bot"): the flea market's shops are told apart, and found by
+    name."""
+    bot_shop = {label.lstrip("@").lower(): shop for shop, _, kind, label in spellings
+                if kind == "bot"}
+    with_bots = set(bot_shop.values())
+    by_part: dict[str, str] = {}
+    for handle, shop in bot_shop.items():
+        if len(first := _first_part(handle)) >= MIN_HANDLE_PART:
+            by_part.setdefault(first, shop)
+    for shop, _, kind, label in spellings:
+        if kind == "bot":
+            continue
+        known = {part for w in _WORD.findall(normalise(label))
+                 if lexicon().concepts_of(w, fuzzy=False) for part in name_key(w).split()}
+        for w in name_key(label).split():
+            if w not in _GENERIC_NAME_WORDS and w not in known and not w.isdigit() and len(
+                    stem := latin_stem(w)) >= MIN_HANDLE_PART:
+                by_part.setdefault(stem, shop)
+    own: dict[str, str] = {}
+    for i, handles in named.items():
+        if role[i] == "seller" and speaks_for[i] in with_bots:
+            for h in handles:
+                own.setdefault(h, speaks_for[i])
+
+    def shop_of(handle: str) -> str | None:
+        return bot_shop.get(handle) or own.get(handle) or by_part.get(_first_part(handle))
+
+    out = speaks_for.copy()
+    for i, handles in named.items():
+        if speaks_for[i] in with_bots:
+            continue  # a shop's own chat, or a text naming its bot: it speaks for that shop
+        for h in handles:
+            if (shop := shop_of(h)) is not None:
+                out[i] = shop
+                break
+            if trade[i] and role[i] == "seller" and h.endswith("bot"):
+                out[i] = "@" + h
+                break
     return out
 
 
