@@ -27,6 +27,7 @@ from tools.search.text import (
     CONCEPT_PREFIX,
     FOOD,
     GRAMS,
+    PARCELS,
     Analysed,
     normalise,
     number_tokens,
@@ -62,7 +63,7 @@ _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|за
 _DROPS = re.compile(r"дроп|drop|держател|карт|kart")
 # Couriers and stash-layers wanted; warehouse hands and packers; drivers carrying "parcels"
 # between cities: three jobs an analyst tells apart ("закладчик" is not "склад").
-_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|курер|минер|минёр|"
+_COURIERS = re.compile(r"закладчик|закладкаш|кладм|курьер|курер|минер|минёр|"
                        r"kladmen|kurer|zakladchik")
 _WAREHOUSE = re.compile(r"склад(?!чик)|фасовщик|фасовк|sklad|fasovshchik")
 _DRIVERS = re.compile(r"перевозчик|водител|perevozchik|voditel")
@@ -176,7 +177,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     shop_job = (JOB_TOPIC in concepts and role == "seller"
                 and (shop_linked or drug or "topics:stash" in concepts)
                 and _PAY.search(norm) is not None)
-    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
+    # Drivers wanted for "parcels" between cities, no questions asked.
+    parcels_job = JOB_TOPIC in concepts and PARCELS in concepts
+    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job
+                          or parcels_job):
         classes.add("recruit")
         if cards_wanted or _DROPS.search(norm) is not None:
             classes.add("drops")

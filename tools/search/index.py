@@ -110,8 +110,9 @@ META = "¶"
 # no payment details; v13: where a stash lies (class stash), "координаты" a stash's word, what
 # a text says it has not ("альфа жоқ") no drug of it; v14: everyday topics one by one
 # (weather, money, sport, repair, realty, pets), "ручной работы" no job; v15: the @handles a
-# text names (who it speaks for: tools/search/index.py `vendors`).
-FORMAT = META + "v15"
+# text names (who it speaks for: tools/search/index.py `vendors`); v16: drivers of "parcels"
+# recruited, "жұмыс істемейді" no job.
+FORMAT = META + "v16"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12

@@ -172,8 +172,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                k: int, lookup: bool = False) -> list[int]:
     """The candidates by weight (content first at equal weight, button presses last), shops
     spread among equals, content in the first `CONTENT_FIRST` places. A `lookup` (a query of
-    identifiers only: a card, a phone, a wallet) asks for every text that holds them, whoever
-    wrote it, however short."""
+    identifiers only: a card, a phone, a wallet) asks for every text that holds them, however
+    short: a member's message that holds it comes right after the content."""
     masks = snap.masks
     none = np.zeros(len(snap.docs), dtype=bool)
     priced = masks.get(("class", "priced"), none)
@@ -269,9 +269,6 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         # The weather, a match: when no seller writes of it, whoever else does.
         is_content = {i: asked(i) and not snap.short[i] and snap.role[i] != "service"
                       and not trade[i] for i in order}
-    if lookup and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]):
-        # A card, a phone or a wallet no shop's text holds: whoever wrote it.
-        is_content = {i: coverage.get(i, 0.0) > 0 for i in order}
     # A query of words alone (no drug, purpose or shop in it: "велосипед Караганда") that no
     # shop's offer holds while another seller's text does (a flea-market ad, a pizzeria's
     # post) asks for those: the offers that match it only by meaning do not take the first

@@ -191,7 +191,8 @@ JOB = "jobs:drug_job"
 EITHER = "either:"
 DELIVERY = "topics:delivery"
 FOOD = "topics:food_delivery"
-_TRADE_SIGNS = frozenset({JOB, "topics:stash"})
+PARCELS = "topics:parcels"
+_TRADE_SIGNS = frozenset({JOB, "topics:stash", PARCELS})
 # A query's other reading of its slang ("кристалл": alpha-PVP after mephedrone).
 MAYBE = "maybe:"
 # Words that are the stash as well as the job, and what makes them the job.
@@ -221,7 +222,9 @@ def _sure_drugs(line: str) -> frozenset[str]:
 _NEGATION = re.compile(r"(?<![0-9a-zа-яәғқңөұүһі])(?:нет|нету|жоқ|закончил\w*|кончил\w*|"
                        r"sold out|out of stock)(?![0-9a-zа-яәғқңөұүһі])")
 _CLAUSE = re.compile(r"[^.,;:!?\n]+")
-_HANDMADE = re.compile(r"ручн\w* работ\w*|hand-?made|қолдан жасалған")
+# "Ручной работы" is handmade, "жұмыс істемейді" does not work: no job.
+_NOT_JOB = re.compile(r"ручн\w* работ\w*|hand-?made|қолдан жасалған|"
+                      r"жұмыс істемей\w*|жұмыс істейді|жұмыс істейміз")
 
 
 def _affirmed(norm: str) -> str:
@@ -257,8 +260,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     fuzzy_left = MAX_FUZZY_WORDS
     # What a document says it has not ("альфа жоқ", "Кристалла временно нет") names nothing.
     said = _affirmed(norm) if document else norm
-    # "Ручной работы" is handmade, not a job.
-    said = _HANDMADE.sub(" ", said)
+    said = _NOT_JOB.sub(" ", said)
     words_seen = set(_WORD.findall(_HANDLE.sub(" ", said)))
     # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
     # looked up too.
