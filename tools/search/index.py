@@ -111,7 +111,7 @@ META = "¶"
 # a text says it has not ("альфа жоқ") no drug of it; v14: everyday topics one by one
 # (weather, money, sport, repair, realty, pets), "ручной работы" no job; v15: the @handles a
 # text names (who it speaks for: tools/search/index.py `vendors`); v16: drivers of "parcels"
-# recruited, "жұмыс істемейді" no job.
+# recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading.
 FORMAT = META + "v16"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.

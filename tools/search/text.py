@@ -213,8 +213,10 @@ def _sure_drugs(line: str) -> frozenset[str]:
             for w in _WORD.findall(_HANDLE.sub(" ", line))[:200]]
     keys += [frozenset(k) for symbol, k in lexicon().symbols.items() if symbol in line]
     for k in keys:
-        if not any(c.startswith(EITHER) for c in k):
-            found |= {c.split(":", 1)[1] for c in k if c.startswith(("drugs:", SLANG))}
+        drugs = {c.split(":", 1)[1] for c in k if c.startswith(("drugs:", SLANG))}
+        # (⚡ is alpha-PVP's and amphetamine's code alike: it decides nothing.)
+        if not any(c.startswith(EITHER) for c in k) and len(drugs) == 1:
+            found |= drugs
     return frozenset(found)
 
 
