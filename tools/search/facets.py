@@ -292,8 +292,10 @@ def read_query(analysed: Analysed) -> QueryFacets:
     elif "sale" in purposes or drugs:
         purpose = "sale"
     lost_stash = LOST_STASH in concepts
-    stash = (not drugs and not lost_stash and not elsewhere and purpose in (None, "sale")
-             and (STASH in concepts or STASH_PLACE in concepts))
+    # (A stash in a city, "закладки Шымкент", is how a shop there sells: no place asked.)
+    stash = not drugs and not lost_stash and not elsewhere and (
+        STASH_PLACE in concepts and purpose in (None, "sale")
+        or STASH in concepts and purpose is None and not analysed.of("cities"))
     if stash:
         # "клады", "тапсырыс" are a shop's words too: asked where a stash lies, no sale.
         purpose = None
