@@ -1026,8 +1026,8 @@ def vendors(speaks_for: np.ndarray, role: np.ndarray, trade: np.ndarray,
         if speaks_for[i] in with_bots:
             continue  # a shop's own chat, or a text naming its bot: it speaks for that shop
         for h in handles:
-            if (shop := shop_of(h)) is not None:
-                out[i] = shop
+            if (who := shop_of(h)) is not None:
+                out[i] = who
                 break
             if trade[i] and role[i] == "seller" and h.endswith("bot"):
                 out[i] = "@" + h
