@@ -10,11 +10,14 @@ names things:
   stash-layers, card holders wanted, not a pizza courier), `payment` (payment details handed
   out; `details` when it hands one out, not only names how a shop is paid), `news` (police
   and court news: see `reports`);
+- `stash`: where a stash lies (its coordinates, or the word: what a shop's bot sends once an
+  order is paid), never an offer; `lost_stash`: a stash not found;
 - `short`: fewer than `MIN_CONTENT_WORDS` words — a button press or a bot's prompt.
 
 A query's facets are the cities and drugs it names and its purpose (sale, recruit, payment):
 named by its words, or sale when it names a drug and nothing else; none when it asks about the
-police, or about pizza, phones or a flea market without naming a drug.
+police, or about pizza, phones or a flea market without naming a drug; `stash` when it asks
+where a stash lies ("координаты клада", "клад Кок-Тобе"), not naming a drug or a city.
 """
 
 from __future__ import annotations

@@ -25,10 +25,12 @@ A candidate's weight is the sum of what it matches of the query:
   says how it is paid, handing out nothing, is an offer).
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
-query is in the buyer's words, or any text of a stash not found when the query is about one)
-— comes first at equal weight and always fills the first three hits; other texts (the buyer's
-orders, chat members' gossip, a flea-market ad) follow by weight less `OTHER_COST`, and a
-button press of a word or two comes last whatever it matches.
+query is in the buyer's words, any text of a stash not found when the query is about one, the
+coordinates a bot sent and the stashes not found when it asks where a stash lies, whoever
+writes of the weather when no seller does) — comes first at equal weight and always fills the
+first three hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
+follow by weight less `OTHER_COST`, and a button press of a word or two comes last whatever it
+matches, unless it holds the card, phone or wallet a query of identifiers asks for.
 """
 
 from __future__ import annotations
