@@ -111,8 +111,9 @@ META = "¶"
 # a text says it has not ("альфа жоқ") no drug of it; v14: everyday topics one by one
 # (weather, money, sport, repair, realty, pets), "ручной работы" no job; v15: the @handles a
 # text names (who it speaks for: tools/search/index.py `vendors`); v16: drivers of "parcels"
-# recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading.
-FORMAT = META + "v16"
+# recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading; v17:
+# slang nothing decides is its own drug and maybe the other (¶maybe:…).
+FORMAT = META + "v17"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -559,6 +560,8 @@ class SearchIndex:
         post = r.data.get("message") if r.kind == "listing" else None
         meta = [FORMAT, f"{META}role:{f.role}", f"{META}shop:{_token(speaks_for)}"]
         meta += [f"{META}class:{c}" for c in sorted(f.classes)]
+        # The other drug its slang may be ("💎 Кристалл 1г": alpha-PVP, maybe).
+        meta += [f"{META}maybe:{d}" for d in a.of("maybe")]
         # The @handles it names: whose text it is, once every shop's own handles are known.
         meta += [f"{META}at:{h}" for h in dict.fromkeys(handles_in(text[:MAX_INDEXED_CHARS]))
                  ][:MAX_HANDLES]
@@ -655,8 +658,8 @@ class SearchIndex:
                     posts[i] = value
                 elif name == "at":
                     named.setdefault(i, []).append(value)
-                elif name == "class":
-                    masks.setdefault(("class", value), np.zeros(n, dtype=bool))[i] = True
+                elif name in ("class", "maybe"):
+                    masks.setdefault((name, value), np.zeros(n, dtype=bool))[i] = True
             # Identical words are one text posted again: one hit.
             fold[i] = hash(tuple(words))
             if words and len(words) < MIN_DOC_TOKENS:

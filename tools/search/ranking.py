@@ -96,6 +96,10 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
             elif (mask := snap.masks.get((f"order_{field}", v))) is not None and mask[i]:
                 # Payment details that answer the buyer's order of it (tools/search/orders.py).
                 out.append(f"order:{label}:{v}")
+            elif field == "drugs" and (mask := snap.masks.get(("maybe", v))) is not None \
+                    and mask[i]:
+                # Slang nothing in the text decides that may be this drug ("💎 Кристалл").
+                out.append(f"maybe:drug:{v}")
     if wanted.lost_stash and (mask := snap.masks.get(("class", "lost_stash"))) is not None \
             and mask[i]:
         out.append("topic:lost_stash")
@@ -222,7 +226,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
 
     def weight(i: int) -> float:
         w = 0.0
-        has_drug = any(f.startswith(("drug:", "order:drug:")) for f in facets[i])
+        has_drug = any(f.startswith(("drug:", "order:drug:", "maybe:drug:")) for f in facets[i])
         # Asked for recruiting or payment details, a text that is neither is about the drug
         # or city only in passing.
         beside = 1.0 if sale or not purposes or any(
@@ -236,7 +240,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
             w += DRUG_WEIGHT * beside * (1.0 if own else MAYBE_SHARE)
         for f in facets[i]:
             f = f.removeprefix("order:")
-            if f.startswith("drug:"):
+            if f.startswith(("drug:", "maybe:")):
                 continue
             elif f.startswith("city:"):
                 w += CITY_WEIGHT * beside

@@ -321,7 +321,13 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
                 near = set().union(*(_sure_drugs(line) for line in said.splitlines()
                                      if (word in _WORD.findall(line) if _WORD.fullmatch(word)
                                          else word in line)))
-                slang |= {SLANG + d for d in (own | other) & near or own | other}
+                if decided := (own | other) & near:
+                    slang |= {SLANG + d for d in decided}
+                else:
+                    # Nothing on its line decides: its own drug, and maybe the other
+                    # ("💎 Кристалл 1г": mephedrone, maybe alpha-PVP).
+                    slang |= {SLANG + d for d in own}
+                    maybe |= other - own
             elif decided := (own | other) & named:
                 slang |= {SLANG + d for d in decided}
             else:
@@ -335,7 +341,8 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
                       or GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
         if shop_signs and not household:
             concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
-            concepts |= {MAYBE + d for d in maybe}
+            concepts |= {MAYBE + d for d in maybe
+                         if "drugs:" + d not in concepts}
     if DELIVERY in concepts:
         # Delivery of nothing of the drug trade is of food ("доставка пиццы", "курьер на
         # доставку"), not "доставка меф по городу" or "курьеры на доставку кладов".

@@ -41,6 +41,11 @@ def test_a_document_names_the_drugs_it_offers(text, drugs):
     assert analyse(text, document=True).of("drugs") == drugs
 
 
+def test_slang_nothing_decides_is_its_own_drug_and_maybe_the_other():
+    said = analyse("🍫 Шоколад (гашиш) 1г — 12 000 ₸\n💎 Кристалл 1г — 16 000 ₸", document=True)
+    assert said.of("drugs") == ["hashish", "mephedrone"] and said.of("maybe") == ["alpha_pvp"]
+
+
 @pytest.mark.parametrize(("text", "wanted", "unwanted"), [
     # Cards wanted are droppers recruited, not payment details.
     ("💼 Набор: Кладмен — 400 000 ₸/нед, 💳 Дропы — 60 000 ₸/нед за карту Kaspi/Halyk",
