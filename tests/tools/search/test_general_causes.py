@@ -41,6 +41,15 @@ def test_a_document_names_the_drugs_it_offers(text, drugs):
     assert analyse(text, document=True).of("drugs") == drugs
 
 
+def test_payment_details_are_known_by_their_shape_checksum_or_not():
+    from tools.search.facets import detail_kinds
+
+    assert detail_kinds("💳 Halyk 4405639077123344 (Ерболат С.)") == {"card"}
+    assert detail_kinds("IBAN KZ75 9650 0000 1234 5678 немесе USDT "
+                        "TXa7pQk2mVb9RrC4yD3nLwZ8eF5uH1sJ6t") == {"iban", "tron"}
+    assert detail_kinds("Оплата получена, спасибо") == set()
+
+
 def test_slang_nothing_decides_is_its_own_drug_and_maybe_the_other():
     said = analyse("🍫 Шоколад (гашиш) 1г — 12 000 ₸\n💎 Кристалл 1г — 16 000 ₸", document=True)
     assert said.of("drugs") == ["hashish", "mephedrone"] and said.of("maybe") == ["alpha_pvp"]
