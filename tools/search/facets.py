@@ -94,7 +94,9 @@ def detail_kinds(text: str) -> set[str]:
     chat holds made-up or mistyped numbers too, which the payment parser does not take): a
     card, an IBAN, a wallet."""
     kinds = {kind for kind, shape in _SHAPES.items() if shape.search(text) is not None}
-    if any(t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(normalise(text))):
+    # (An IBAN's digits grouped by four are no card.)
+    rest = _SHAPES["iban"].sub(" ", text)
+    if any(t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(normalise(rest))):
         kinds.add("card")
     return kinds
 
