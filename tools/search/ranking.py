@@ -4,12 +4,14 @@ that weighs, who wrote it, and shops spread over the first hits.
 A candidate's weight is the sum of what it matches of the query:
 
 - the drug asked for (2, once however many the query names; 1 for the other drug its slang
-  may be: "кристалл" is mephedrone, or alpha-PVP after it), the city (1): a shop's offer of
+  may be: "кристалл" is mephedrone, or alpha-PVP after it, and for a text whose slang nothing
+  decides that may be it: `maybe:drug:…`, "💎 Кристалл 1г"), the city (1): a shop's offer of
   the drug in another city is nearer than an offer of another drug in that city; payment
   details count the drug and city of the order they answer (`order:drug:…`,
   tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, police news for a query
   about the police, whoever wrote of a stash not found for a query about one ("ненаход"), the
+  coordinates a bot sent for a query about where a stash lies ("координаты клада"), the
   texts of what a query about something else asks about (food delivery, phones: a job offered
   there costs 1 unless a job is asked for);
   for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
