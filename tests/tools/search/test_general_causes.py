@@ -117,14 +117,17 @@ def test_vendors_tell_the_flea_markets_shops_apart():
                  ("tg:1", "Айсберг", "chat", "Оператор Лёд"),
                  ("tg:2", "BOTANIK support", "alias", "BOTANIK support"),
                  ("tg:3", "Барахолка", "chat", "Барахолка Алматы")]
-    speaks_for = np.array(["tg:1", "tg:3", "tg:3", "tg:3", "tg:3", "tg:3"], dtype=object)
-    role = np.array(["seller"] * 6, dtype=object)
-    trade = np.array([True, True, True, True, False, True])
+    speaks_for = np.array(["tg:1", "tg:3", "tg:3", "tg:3", "tg:3", "tg:3", "tg:3"],
+                          dtype=object)
+    role = np.array(["seller"] * 7, dtype=object)
+    trade = np.array([True, True, True, True, False, True, True])
     named = {0: ["aisberg_job"], 1: ["aisberg_almaty_bot"], 2: ["botanik_kz_bot"],
-             3: ["molniya_krg_bot"], 4: ["saule_choco_bot"], 5: ["aisberg_job"]}
+             3: ["molniya_krg_bot"], 4: ["saule_choco_bot"], 5: ["aisberg_job"],
+             6: ["rabota_kz_bot"]}
     out = vendors(speaks_for, role, trade, named, spellings)
-    # The shop's own channel names its job account; its name's first part names its bots.
-    assert list(out) == ["tg:1", "tg:1", "tg:2", "@molniya_krg_bot", "tg:3", "tg:1"]
+    # The shop's own channel names its job account; its name's first part names its bots; a
+    # bot named by a word of the trade ("rabota") is no shop a query could name.
+    assert list(out) == ["tg:1", "tg:1", "tg:2", "@molniya_krg_bot", "tg:3", "tg:1", "tg:3"]
 
 
 def _export(path):
