@@ -10,11 +10,14 @@ names things:
   stash-layers, card holders wanted, not a pizza courier), `payment` (payment details handed
   out; `details` when it hands one out, not only names how a shop is paid), `news` (police
   and court news: see `reports`);
+- `stash`: where a stash lies (its coordinates, or the word: what a shop's bot sends once an
+  order is paid), never an offer; `lost_stash`: a stash not found;
 - `short`: fewer than `MIN_CONTENT_WORDS` words — a button press or a bot's prompt.
 
 A query's facets are the cities and drugs it names and its purpose (sale, recruit, payment):
 named by its words, or sale when it names a drug and nothing else; none when it asks about the
-police, or about pizza, phones or a flea market without naming a drug.
+police, or about pizza, phones or a flea market without naming a drug; `stash` when it asks
+where a stash lies ("координаты клада", "клад Кок-Тобе"), not naming a drug or a city.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from tools.search.text import (
     CONCEPT_PREFIX,
     FOOD,
     GRAMS,
+    PARCELS,
     Analysed,
     normalise,
     number_tokens,
@@ -41,9 +45,16 @@ MIN_CONTENT_WORDS = 3
 _HANDLE = re.compile(r"@([A-Za-z0-9_]{4,64})")
 POLICE = "topics:police"
 LOST_STASH = "topics:lost_stash"
+STASH = "topics:stash"
+STASH_PLACE = "topics:stash_place"
+# Where a stash lies: its coordinates ("📍 42.3419, 69.6287") or the word ("Координаты и фото
+# клада пришлю", "кладтың координаттарын"): what a shop's bot sends once an order is paid.
+_COORDS = re.compile(r"(?<![\d.])\d{1,3}\.\d{3,}\s*,\s*\d{1,3}\.\d{3,}(?![\d.])")
+_PLACE_WORDS = re.compile(r"координат|koordinat|coordinates")
 # What a query asks about when it is not the drug trade (without a drug in it).
 ELSEWHERE = (FOOD, "topics:phones", "topics:market", "topics:household",
-             "topics:everyday")
+             "topics:everyday", "topics:weather", "topics:money", "topics:sport",
+             "topics:repair", "topics:realty", "topics:pets")
 JOB_TOPIC = "topics:job"
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")
@@ -55,11 +66,13 @@ _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|за
 _DROPS = re.compile(r"дроп|drop|держател|карт|kart")
 # Couriers and stash-layers wanted; warehouse hands and packers; drivers carrying "parcels"
 # between cities: three jobs an analyst tells apart ("закладчик" is not "склад").
-_COURIERS = re.compile(r"закладчик|закладкаш|кладмен|курьер|курер|минер|минёр|"
+_COURIERS = re.compile(r"закладчик|закладкаш|кладм|курьер|курер|минер|минёр|"
                        r"kladmen|kurer|zakladchik")
 _WAREHOUSE = re.compile(r"склад(?!чик)|фасовщик|фасовк|sklad|fasovshchik")
 _DRIVERS = re.compile(r"перевозчик|водител|perevozchik|voditel")
 JOB_KINDS = {"couriers": _COURIERS, "warehouse": _WAREHOUSE, "drivers": _DRIVERS}
+# Words of paying a shop's text names to tell how it is paid (one may be said in passing).
+MIN_PAY_WORDS = 2
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
@@ -67,6 +80,27 @@ _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iba
 # an invoice hands out.
 _DETAIL = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\b0x[0-9a-fA-F]{40}\b|\bbc1[0-9a-z]{20,}\b|"
                      r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I)
+# Each kind of payment detail by its shape, checksum or not.
+_SHAPES = {
+    "tron": re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b"),
+    "eth": re.compile(r"\b0x[0-9a-fA-F]{40}\b"),
+    "btc": re.compile(r"\bbc1[0-9a-z]{20,}\b"),
+    "iban": re.compile(r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I),
+}
+
+
+def detail_kinds(text: str) -> set[str]:
+    """The kinds of payment detail a text writes out, checksum or not (an invoice in a seized
+    chat holds made-up or mistyped numbers too, which the payment parser does not take): a
+    card, an IBAN, a wallet."""
+    kinds = {kind for kind, shape in _SHAPES.items() if shape.search(text) is not None}
+    # (An IBAN's digits grouped by four are no card.)
+    rest = _SHAPES["iban"].sub(" ", text)
+    if any(t.startswith(CONCEPT_PREFIX + "card:") for t in number_tokens(normalise(rest))):
+        kinds.add("card")
+    return kinds
+
+
 # The kind of payment detail a query's word asks for (tools/payments.py names the kinds): a card,
 # a phone number (Kaspi "по номеру"), an IBAN or account, a crypto wallet.
 PAY_KINDS = {
@@ -153,7 +187,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     if LOST_STASH in concepts:
         classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
-    if role == "seller" and drug and not off_topic:
+    if stash_place(text, norm):
+        # The stash handed over once paid: no offer, whatever it names.
+        classes.add("stash")
+    elif role == "seller" and drug and not off_topic:
         classes.add("sale")
     # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
     # керек"): recruiting droppers, whoever posts it.
@@ -164,7 +201,10 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     shop_job = (JOB_TOPIC in concepts and role == "seller"
                 and (shop_linked or drug or "topics:stash" in concepts)
                 and _PAY.search(norm) is not None)
-    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job):
+    # Drivers wanted for "parcels" between cities, no questions asked.
+    parcels_job = JOB_TOPIC in concepts and PARCELS in concepts
+    if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job
+                          or parcels_job):
         classes.add("recruit")
         if cards_wanted or _DROPS.search(norm) is not None:
             classes.add("drops")
@@ -174,9 +214,14 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
     paying = "purposes:payment" in concepts
     # A shop speaks: its bot (a bot chat's other side is a shop's bot), its channel, an @bot.
     shop = shop_linked or data.get("chat_type") == "bot_chat"
+    # A job that wants cards ("💳 Дропы — 60 000 ₸ за карту Kaspi") names a bank, and hands
+    # out nothing: recruiting, not payment details, unless a detail is written out.
+    # A word of paying said once in passing ("say the wallet is clean") is none either: a
+    # shop that tells how it is paid names two ("карта … реквизиты", "USDT TRC20").
     if not off_topic and (paid - {"bot", "phone"} or ("phone" in paid and paying) or (
-            role == "seller" and _PAYMENT_NOUNS.search(norm) is not None
-            and (shop or _shaped(text, norm)))):
+            role == "seller" and (pay_words := _pay_words(norm))
+            and (shop and pay_words >= MIN_PAY_WORDS or _shaped(text, norm))
+            and ("recruit" not in classes or _shaped(text, norm)))):
         classes.add("payment")
     if "payment" in classes and (paid - {"bot"} or number_tokens(norm)
                                  or _DETAIL.search(text) is not None):
@@ -187,6 +232,16 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("priced")
     short = word_count(text) < MIN_CONTENT_WORDS
     return DocFacets(role, frozenset(classes), short)
+
+
+def _pay_words(norm: str) -> int:
+    """How many distinct words of paying (`_PAYMENT_NOUNS`) a text names."""
+    return len({m.group() for m in _PAYMENT_NOUNS.finditer(norm)})
+
+
+def stash_place(text: str, norm: str) -> bool:
+    """Whether a text tells where a stash lies: its coordinates, or the word."""
+    return _COORDS.search(text) is not None or _PLACE_WORDS.search(norm) is not None
 
 
 def _shaped(text: str, norm: str) -> bool:
@@ -222,6 +277,9 @@ class QueryFacets:
     maybe_drugs: list[str] = field(default_factory=list)
     # Whether it asks about a stash not found ("ненаход"): whoever wrote of one answers it.
     lost_stash: bool = False
+    # Whether it asks where a stash lies ("координаты клада", "клад Кок-Тобе") and for no drug:
+    # the coordinates a shop's bot sent, and who wrote of a stash not found there.
+    stash: bool = False
     # What else it asks about, when not the drug trade: food delivery, phones, a flea market,
     # everyday news (concepts, "topics:food_delivery"); and whether it asks for a job.
     topics: list[str] = field(default_factory=list)
@@ -233,6 +291,7 @@ class QueryFacets:
                 + ([f"purpose:{self.purpose}"] if self.purpose else [])
                 + (["purpose:news"] if self.police else [])
                 + (["topic:lost_stash"] if self.lost_stash else [])
+                + (["topic:stash"] if self.stash else [])
                 + [f"topic:{t.split(':', 1)[1]}" for t in self.topics])
 
 
@@ -257,6 +316,13 @@ def read_query(analysed: Analysed) -> QueryFacets:
     elif "sale" in purposes or drugs:
         purpose = "sale"
     lost_stash = LOST_STASH in concepts
+    # (A stash in a city, "закладки Шымкент", is how a shop there sells: no place asked.)
+    stash = not drugs and not lost_stash and not elsewhere and (
+        STASH_PLACE in concepts and purpose in (None, "sale")
+        or STASH in concepts and purpose is None and not analysed.of("cities"))
+    if stash:
+        # "клады", "тапсырыс" are a shop's words too: asked where a stash lies, no sale.
+        purpose = None
     buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
         t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
@@ -268,6 +334,7 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        trade=not elsewhere and not buyer and not lost_stash,
                        buyer=buyer, drops=drops, jobs=jobs, pay_kinds=pay_kinds,
                        police="topics:police" in concepts, lost_stash=lost_stash,
+                       stash=stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
                        topics=sorted(topics) if elsewhere else [],
                        job=JOB_TOPIC in concepts or "recruit" in purposes)

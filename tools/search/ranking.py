@@ -4,12 +4,14 @@ that weighs, who wrote it, and shops spread over the first hits.
 A candidate's weight is the sum of what it matches of the query:
 
 - the drug asked for (2, once however many the query names; 1 for the other drug its slang
-  may be: "кристалл" is mephedrone, or alpha-PVP after it), the city (1): a shop's offer of
+  may be: "кристалл" is mephedrone, or alpha-PVP after it, and for a text whose slang nothing
+  decides that may be it: `maybe:drug:…`, "💎 Кристалл 1г"), the city (1): a shop's offer of
   the drug in another city is nearer than an offer of another drug in that city; payment
   details count the drug and city of the order they answer (`order:drug:…`,
   tools/search/orders.py);
 - the purpose (2): an offer, a recruitment post, payment details, police news for a query
   about the police, whoever wrote of a stash not found for a query about one ("ненаход"), the
+  coordinates a bot sent for a query about where a stash lies ("координаты клада"), the
   texts of what a query about something else asks about (food delivery, phones: a job offered
   there costs 1 unless a job is asked for);
   for a sale of a named drug, only an offer of that drug; asked for recruiting or payment
@@ -25,15 +27,17 @@ A candidate's weight is the sum of what it matches of the query:
   says how it is paid, handing out nothing, is an offer).
 
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
-query is in the buyer's words, or any text of a stash not found when the query is about one)
-— comes first at equal weight and always fills the first three hits; other texts (the buyer's
-orders, chat members' gossip, a flea-market ad) follow by weight less `OTHER_COST`, and a
-button press of a word or two comes last whatever it matches.
+query is in the buyer's words, any text of a stash not found when the query is about one, the
+coordinates a bot sent and the stashes not found when it asks where a stash lies, whoever
+writes of the weather when no seller does) — comes first at equal weight and always fills the
+first three hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
+follow by weight less `OTHER_COST`, and a button press of a word or two comes last whatever it
+matches, unless it holds the card, phone or wallet a query of identifiers asks for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -94,9 +98,19 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
             elif (mask := snap.masks.get((f"order_{field}", v))) is not None and mask[i]:
                 # Payment details that answer the buyer's order of it (tools/search/orders.py).
                 out.append(f"order:{label}:{v}")
+            elif field == "drugs" and (mask := snap.masks.get(("maybe", v))) is not None \
+                    and mask[i]:
+                # Slang nothing in the text decides that may be this drug ("💎 Кристалл").
+                out.append(f"maybe:drug:{v}")
     if wanted.lost_stash and (mask := snap.masks.get(("class", "lost_stash"))) is not None \
             and mask[i]:
         out.append("topic:lost_stash")
+    if wanted.stash:
+        # Where a stash lies: the coordinates sent, a stash not found there.
+        for name in ("stash", "lost_stash"):
+            if (mask := snap.masks.get(("class", name))) is not None and mask[i]:
+                out.append(f"topic:{name}")
+                break
     purpose = "news" if wanted.police else wanted.purpose
     if purpose is not None:
         mask = snap.masks.get(("class", _PURPOSE_CLASS.get(purpose, purpose)))
@@ -106,12 +120,13 @@ def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
 
 
 def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[int],
-                  rare_words: bool = True) -> dict[int, float]:
+                  rare_words: bool = True, uncounted: Collection[str] = ()) -> dict[int, float]:
     """The share of the query's plain words (weighted by inverse document frequency) each
     candidate holds, from the BM25 index's postings; plus one, with `rare_words`, for a
     candidate that holds every rare one (a name, a number, a company: held by few documents of
     the case) and most of the rest. A query that names a shop asks for that shop's texts (its
-    facet), not for the texts that spell its name."""
+    facet), not for the texts that spell its name: its words (`uncounted`) are part of the
+    query's whole, and no candidate's share."""
     if not terms or not candidates:
         return {}
     scores: dict[str, Any] = snap.bm25.scores
@@ -132,6 +147,8 @@ def word_coverage(snap: _Snapshot, terms: Sequence[Term], candidates: Sequence[i
                 df = max(df, len(posting))
         weight = idf(df, n) if df else idf(0, max(n, 1))
         total += weight
+        if term.word in uncounted:
+            continue
         has = (np.isin(wanted, np.concatenate(docs_with)) if docs_with
                else np.zeros(len(wanted), dtype=bool))
         held += weight * has
@@ -160,9 +177,11 @@ def holders(snap: _Snapshot, token: str, candidates: Sequence[int]) -> set[int]:
 
 def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                facets: dict[int, list[str]], wanted: QueryFacets, coverage: dict[int, float],
-               k: int) -> list[int]:
+               k: int, lookup: bool = False) -> list[int]:
     """The candidates by weight (content first at equal weight, button presses last), shops
-    spread among equals, content in the first `CONTENT_FIRST` places."""
+    spread among equals, content in the first `CONTENT_FIRST` places. A `lookup` (a query of
+    identifiers only: a card, a phone, a wallet) asks for every text that holds them, however
+    short: a member's message that holds it comes right after the content."""
     masks = snap.masks
     none = np.zeros(len(snap.docs), dtype=bool)
     priced = masks.get(("class", "priced"), none)
@@ -175,6 +194,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     # how it is paid ("1г — 15 000 ₸, оплата USDT").
     handed = masks.get(("class", "details"), none)
     lost_stash = masks.get(("class", "lost_stash"), none)
+    stash = masks.get(("class", "stash"), none)
     trade = none.copy()
     for name in TRADE_CLASSES:
         trade |= masks.get(("class", name), none)
@@ -195,6 +215,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     def content(i: int) -> bool:
         if wanted.lost_stash:
             return bool(lost_stash[i])
+        if wanted.stash:
+            return bool(stash[i] or lost_stash[i]) and not snap.short[i]
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
         if not wanted.trade and not wanted.police:
@@ -206,7 +228,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
 
     def weight(i: int) -> float:
         w = 0.0
-        has_drug = any(f.startswith(("drug:", "order:drug:")) for f in facets[i])
+        has_drug = any(f.startswith(("drug:", "order:drug:", "maybe:drug:")) for f in facets[i])
         # Asked for recruiting or payment details, a text that is neither is about the drug
         # or city only in passing.
         beside = 1.0 if sale or not purposes or any(
@@ -220,7 +242,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
             w += DRUG_WEIGHT * beside * (1.0 if own else MAYBE_SHARE)
         for f in facets[i]:
             f = f.removeprefix("order:")
-            if f.startswith("drug:"):
+            if f.startswith(("drug:", "maybe:")):
                 continue
             elif f.startswith("city:"):
                 w += CITY_WEIGHT * beside
@@ -246,12 +268,22 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         return w
 
     is_content = {i: content(i) for i in order}
+
+    def asked(i: int) -> bool:
+        return coverage.get(i, 0.0) > 0 or i in on_topic
+
+    if not wanted.trade and not wanted.police and not any(
+            asked(i) for i in order if is_content[i]):
+        # The weather, a match: when no seller writes of it, whoever else does.
+        is_content = {i: asked(i) and not snap.short[i] and snap.role[i] != "service"
+                      and not trade[i] for i in order}
     # A query of words alone (no drug, purpose or shop in it: "велосипед Караганда") that no
     # shop's offer holds while another seller's text does (a flea-market ad, a pizzeria's
     # post) asks for those: the offers that match it only by meaning do not take the first
     # places. (The buyer's and chat members' texts never do: they are no content.)
-    words_only = not (wanted.drugs or purposes or shop_named or wanted.buyer
-                      or wanted.lost_stash)
+    # ("Велосипед сатамын" too: a sale of no drug is what the flea market offers as well.)
+    words_only = not (wanted.drugs or wanted.police or wanted.purpose not in (None, "sale")
+                      or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash)
     if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
             and any(coverage.get(i, 0.0) > 0 and snap.role[i] == "seller" and not snap.short[i]
                     for i in order):
@@ -261,7 +293,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
         # A button press of a word or two comes last whatever it matches.
         button = bool(snap.short[i]) and not ((wanted.buyer or wanted.lost_stash)
-                                              and is_content[i])
+                                              and is_content[i]
+                                              or lookup and coverage.get(i, 0.0) > 0)
         return int(not button), round(w / STEP) * STEP, int(is_content[i])
 
     best = max(fused.values(), default=1.0)

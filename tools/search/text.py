@@ -191,7 +191,8 @@ JOB = "jobs:drug_job"
 EITHER = "either:"
 DELIVERY = "topics:delivery"
 FOOD = "topics:food_delivery"
-_TRADE_SIGNS = frozenset({JOB, "topics:stash"})
+PARCELS = "topics:parcels"
+_TRADE_SIGNS = frozenset({JOB, "topics:stash", PARCELS})
 # A query's other reading of its slang ("кристалл": alpha-PVP after mephedrone).
 MAYBE = "maybe:"
 # Words that are the stash as well as the job, and what makes them the job.
@@ -212,9 +213,28 @@ def _sure_drugs(line: str) -> frozenset[str]:
             for w in _WORD.findall(_HANDLE.sub(" ", line))[:200]]
     keys += [frozenset(k) for symbol, k in lexicon().symbols.items() if symbol in line]
     for k in keys:
-        if not any(c.startswith(EITHER) for c in k):
-            found |= {c.split(":", 1)[1] for c in k if c.startswith(("drugs:", SLANG))}
+        drugs = {c.split(":", 1)[1] for c in k if c.startswith(("drugs:", SLANG))}
+        # (⚡ is alpha-PVP's and amphetamine's code alike: it decides nothing.)
+        if not any(c.startswith(EITHER) for c in k) and len(drugs) == 1:
+            found |= drugs
     return frozenset(found)
+
+
+# A clause that says something is not there: "альфа жоқ", "временно нет", "закончился".
+_NEGATION = re.compile(r"(?<![0-9a-zа-яәғқңөұүһі])(?:нет|нету|жоқ|закончил\w*|кончил\w*|"
+                       r"sold out|out of stock)(?![0-9a-zа-яәғқңөұүһі])")
+_CLAUSE = re.compile(r"[^.,;:!?\n]+")
+# "Ручной работы" is handmade, "жұмыс істемейді" does not work: no job.
+_NOT_JOB = re.compile(r"ручн\w* работ\w*|hand-?made|қолдан жасалған|"
+                      r"жұмыс істемей\w*|жұмыс істейді|жұмыс істейміз")
+
+
+def _affirmed(norm: str) -> str:
+    """`norm` without its clauses that deny something ("мефедрон, альфа жоқ" → "мефедрон,").
+    """
+    if _NEGATION.search(norm) is None:
+        return norm
+    return _CLAUSE.sub(lambda m: " " if _NEGATION.search(m.group()) else m.group(), norm)
 
 
 def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:
@@ -240,7 +260,10 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     # Bot names and links are searchable words but say nothing of what is sold
     # ("@mefistofel_bot" is a shop's name, not mephedrone).
     fuzzy_left = MAX_FUZZY_WORDS
-    words_seen = set(_WORD.findall(_HANDLE.sub(" ", norm)))
+    # What a document says it has not ("альфа жоқ", "Кристалла временно нет") names nothing.
+    said = _affirmed(norm) if document else norm
+    said = _NOT_JOB.sub(" ", said)
+    words_seen = set(_WORD.findall(_HANDLE.sub(" ", said)))
     # "Курьеры-закладчики" is a courier and a stash-layer: each part of a hyphenated word is
     # looked up too.
     words_seen |= {part for w in words_seen if "-" in w for part in w.split("-") if part}
@@ -276,7 +299,7 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
     if not any(c.startswith(("drugs:", SLANG)) for c in concepts) and (
             not document or in_shop or GRAMS.search(norm) is not None):
         for symbol, keys in lexicon().symbols.items():
-            if symbol in norm:
+            if symbol in said:
                 if any(c.startswith(EITHER) for c in keys):
                     either.append((symbol, readings := frozenset(_readings(keys))))
                     concepts |= keys - readings
@@ -293,9 +316,18 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
             own = {c.split(":", 1)[1] for c in readings if c.startswith(SLANG)}
             other = {c.split(":", 1)[1] for c in readings if c.startswith(EITHER)}
             if document:
-                near = set().union(*(_sure_drugs(line) for line in norm.splitlines()
-                                     if word in line))
-                slang |= {SLANG + d for d in (own | other) & near or own | other}
+                # The lines that hold the word itself ("крис", not the "кристалл" of
+                # another line), or the symbol.
+                near = set().union(*(_sure_drugs(line) for line in said.splitlines()
+                                     if (word in _WORD.findall(line) if _WORD.fullmatch(word)
+                                         else word in line)))
+                if decided := (own | other) & near:
+                    slang |= {SLANG + d for d in decided}
+                else:
+                    # Nothing on its line decides: its own drug, and maybe the other
+                    # ("💎 Кристалл 1г": mephedrone, maybe alpha-PVP).
+                    slang |= {SLANG + d for d in own}
+                    maybe |= other - own
             elif decided := (own | other) & named:
                 slang |= {SLANG + d for d in decided}
             else:
@@ -309,7 +341,8 @@ def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analyse
                       or GRAMS.search(norm) is not None or _BOT.search(norm) is not None)
         if shop_signs and not household:
             concepts |= {"drugs:" + c[len(SLANG):] for c in slang}
-            concepts |= {MAYBE + d for d in maybe}
+            concepts |= {MAYBE + d for d in maybe
+                         if "drugs:" + d not in concepts}
     if DELIVERY in concepts:
         # Delivery of nothing of the drug trade is of food ("доставка пиццы", "курьер на
         # доставку"), not "доставка меф по городу" or "курьеры на доставку кладов".

@@ -44,14 +44,15 @@ def test_a_stash_not_found_and_the_shops_answer_are_one_topic(text):
     ("кристалл", False, ["mephedrone"], ["alpha_pvp"]),
     ("крис Каскелен", False, ["alpha_pvp"], ["mephedrone"]),
     ("mef kristal shymkent", False, ["mephedrone"], []),
-    # In a menu the words of its line decide; a line of nothing else is either.
+    # In a menu the words of its line decide; a line of nothing else is its own drug, and
+    # maybe the other.
     ("📍 Каскелен:\n❄️ Меф мука 1г — 16 000 ₸\n💎 Крис 0.5г — 12 000 ₸", True,
      ["alpha_pvp", "mephedrone"], []),
     ("❄️ Меф кристалл 1г — 17 000 ₸\n⚡ Фен 1г — 14 000 ₸", True,
      ["amphetamine", "mephedrone"], []),
     ("💎 Крис (альфа) 0.5г — 11 000 ₸", True, ["alpha_pvp"], []),
     ("Кристалдар Шымкент қаласында ❄️ 1г — 15 000 ₸", True, ["mephedrone"], []),
-    ("Кристаллы 1г — 15 000 ₸", True, ["alpha_pvp", "mephedrone"], []),
+    ("Кристаллы 1г — 15 000 ₸", True, ["mephedrone"], ["alpha_pvp"]),
 ])
 def test_a_crystal_is_mephedrone_or_alpha_pvp_as_the_words_beside_it_say(
         text, document, drugs, maybe):
