@@ -1027,7 +1027,8 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=missing)
         calls = plan(reading, question)
         kind = _detail_kind(question)
-        if not reading.entities and kind and _ALL_SHOPS.search(question.casefold()) and \
+        if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
+                                              _WHICH_SHOP.search(question.casefold())) and \
                 _HANDED.search(question) and self.vocabulary:
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
@@ -1052,16 +1053,23 @@ class OfflineChatModel(BaseChatModel):
         if reading.entities and _bare_amount(question, reading):
             return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
                       second=_word("readings", "forward", reading.lang))
+        q = question.casefold()
+        if reading.entities and all(e.kind in ("shop", "bot") for e in reading.entities) and \
+                _ONE_DROPPER.search(q) and not _DROPPERS.search(q) and \
+                reading.intent not in ("search", "message", "shops", "overview"):
+            # "the dropper of shop X": a shop hands out the cards of several people.
+            return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
         lang = reading.lang
-        q = question.casefold()
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
         about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
-            "shops", "overview", "search", "out_of_case") and not _MANY.search(q) else None
-        if _ALL_SHOPS.search(q) and not one:
+            "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
+            else None
+        if _ALL_SHOPS.search(q) and not one or _WHICH_SHOP.search(q) and _detail_kind(q):
+            # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")):
@@ -1075,9 +1083,9 @@ class OfflineChatModel(BaseChatModel):
                 "path": "wallet", "amount_between": "wallet", "backward": "wallet"}
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
-        if reading.intent == "beneficiaries" and re.search(
-                r"\b(the|этот|этому|этого|бенефициару|бенефициар получил)\b", q) and \
-                not re.search(r"бенефициары|beneficiaries|бенефициарлар", q):
+        if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
+                _ONE_BENEFICIARY_ACTS.search(q):
+            # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
 
@@ -1114,6 +1122,28 @@ _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах
 _AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
                 "по", "а", "и", "of", "the", "and", "what", "about"}
 _ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+# The money of a name, no direction said ("TW6… money", "деньги Green Planet", "ақшасы").
+_MONEY_WORDS = {"money", "funds", "cash", "деньги", "денег", "деньгами", "средства", "средств",
+                "бабки", "ақша", "ақшасы", "ақшасын", "ақшасының", "қаражат", "қаражаты"}
+_FILLERS = {"with", "on", "its", "his", "her", "их", "его", "её", "ее", "с", "по", "у"}
+# One dropper of a shop ("выписка дропа магазина X", "the shop's dropper"); a plural asks
+# about them all.
+_ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
+                          r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
+_DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
+                       r"all|все|всех|барлық)(?![\w])")
+# One beneficiary, its own money asked ("сколько вывел бенефициар", "Бенефициар биржаға
+# қанша жіберді?"): which one, when the case has several.
+_ONE_BENEFICIARY = re.compile(r"(?<![\w])(?:бенефициар(?:а|у|ом|е)?|beneficiary|"
+                              r"бенефициар(?:ға|дың|ды|дан|қа|ы|ының))(?![\w])")
+_BENEFICIARIES = re.compile(r"бенефициары|бенефициаров|beneficiaries|бенефициарлар|wallets|"
+                            r"кошельк|әмияндар|\bвсе\b|\bкаждый|\beach\b|\ball\b")
+_ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|получил|вывел|отправил|перевел|"
+                                   r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
+                                   r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")
+# "which shop handed out …": every shop's details of that kind.
+_WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|как(?:ой|ие|ого|им) магазин|"
+                         r"котор\w+ магазин|қай дүкен|қандай дүкен")
 
 
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
@@ -1316,11 +1346,14 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:
+    """Only "how much" or "the money" beside a name: which way the money moved is not said
+    ("сколько по T…?", "TW6… money", "Green Planet ақшасы?")."""
     rest = question
     for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
         rest = rest[:e.start] + " " + rest[e.end:]
     words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
-    return bool(words & _ASKS_AMOUNT) and words <= _AMOUNT_ONLY
+    return bool(words & (_ASKS_AMOUNT | _MONEY_WORDS)) and \
+        words <= _AMOUNT_ONLY | _MONEY_WORDS | _FILLERS
 
 
 _CALL_IDS = iter(range(1, 1 << 62))

@@ -43,7 +43,8 @@ MAX_QUESTION_CHARS = 2_000
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _KAZAKH_WORDS = re.compile(
-    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
+    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
+    r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
     r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
@@ -423,17 +424,28 @@ def write_intent_vectors(path: Path) -> None:
 # Keyword signals: the earlier rules, now one vote among others. Direction words weigh more:
 # embeddings hardly tell "куда" from "откуда".
 _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
-    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|"
-                       r"\bwhere\b(?![^?]*\b(?:go|goes|gone|went)\b).{0,40}\bfrom\b|"
-                       r"\b(came|come|comes) from\b|\bsource|пополн|\bfund|\btop(ped)? up|"
-                       r"кто (платил|переводил|"
-                       r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
-                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
+    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bкімнен\b|\bкімдерден\b|\bот кого\b|"
+                       r"\bwhere\b[^?]*\bfrom\s*(?:[?.!,]|$)|"
+                       r"\b(came|come|comes|coming) from\b|\bsources?\b|\borigins?\b|пополн|"
+                       r"\bfund(?:ed|ing|er|ers)\b|финансир|\btop(ped)? up|\btraced? back|"
+                       r"\bbackwards?\b|\bupstream\b|"
+                       r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
+                       r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
+                       r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
+                       r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
+                       r"\bсал(?:ды|ған|ып|атын)\b|"
                        r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
-    ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
-                      r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
-                      r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)|оказал|"
-                      r"\blanded\b|\bwound up\b|получател\w* (?:денеж|средств|денег)"),
+    ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
+                      r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
+                      r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
+                      r"\bwent\b|\bушл|\bуш[её]л|(?<!кто )\bотправ|\bвывел|\bвывод|\bкетті|"
+                      r"\bжіберді|\bdestination|(?<!who )\bsent\b|\bsend\b|"
+                      r"\bпереводил (деньги|средства)\b(?! на)|оказал|"
+                      r"\blanded\b|\bwound up\b|\bend(?:s|ed)? up\b|\bfollow(?:ing)? the (?:money|"
+                      r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
+                      r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
+                      r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|скин|кидал|плат)|"
+                      r"получател\w* (?:денеж|средств|денег)"),
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
@@ -443,7 +455,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
     ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
-                       r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого"),
+                       r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
+                       r"\bowner\b|\bbelongs?\b|тиесілі"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
                            r"деректеме|берді|берген"),
     ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
