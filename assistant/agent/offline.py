@@ -198,7 +198,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if kind:
             shop_args["kind"] = kind
         calls.append(_call(SHOP_DETAILS, **shop_args))
-    calls += [_call(FIND_PERSON, name=p.label) for p in people[:2]]
+    calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
     if calls:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
@@ -316,8 +316,10 @@ class Composer:
             d.handed_out for d in o.data or [])))
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
+        parties = self.r.of("person", "iban", "card", "card_mask", "phone")
         payments = (self._payments_between(outputs)
-                    if self.r.intent == "amount_between" or asks_amount else [])
+                    if self.r.intent == "amount_between" or asks_amount or
+                    len(parties) >= 2 and _PAY_VERB.search(self.question) else [])
         if payments:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
@@ -404,7 +406,15 @@ class Composer:
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
-                         amount=_money(c.sent_to)))
+                         amount=_money(c.sent_to)) + self._days(out, a.id, c.account))
+
+    def _days(self, out: ToolOutput, statement: str, account: str) -> str:
+        """': 2025-10-10 — 30 000.00 [4]; …': each payment with a party, by its row."""
+        rows = out.operations.get((statement, account)) or []
+        if not rows:
+            return ""
+        return ": " + "; ".join(f"{day} — {_money(amount)} {out.marker(r)}"
+                                for r, day, amount in rows)
 
     def _trace_wallet(self, out: ToolOutput) -> None:
         t = out.data
@@ -626,7 +636,7 @@ class Composer:
                                  when=_when(s.seen_at), chat=_safe(s.chat)))
         if prof.bank and (self._wants("bank") or
                           (prof.kind == "iban" and self._wants("iban_bank"))):
-            self._bank(out, prof.bank)
+            self._bank(out, prof.bank, prof.id)
         if prof.flows and self._wants("flows"):
             f = prof.flows
             self.fact(_p("wallet_flows", lang, m="".join(
@@ -652,8 +662,9 @@ class Composer:
                              reason=_word("reasons", reason, lang), amount=_money(amount),
                              token=prof.trace.token))
 
-    def _bank(self, out: ToolOutput, b: Any) -> None:
+    def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
+        when = bool(_WHEN.search(self.question))
         first = b.counterparties[0].records[0] if b.counterparties else None
         self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
                      total_out=_money(b.total_out), operations=b.operations,
@@ -671,7 +682,8 @@ class Composer:
                 if Decimal(amount) > 0:
                     self.fact(_p("received_from" if incoming else "sent_to", lang,
                                  m=out.marker(c.records[0]), name=name, account=c.account,
-                                 amount=_money(amount), operations=c.operations))
+                                 amount=_money(amount), operations=c.operations)
+                              + (self._days(out, statement, c.account) if when else ""))
 
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -1146,6 +1158,14 @@ _WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|как(?:ой|ие|�
                          r"котор\w+ магазин|қай дүкен|қандай дүкен")
 
 
+# A payment between parties ("what did A pay into B's account", "поступали ли от A на счёт
+# B", "кто больше отправил C: A или B").
+_PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|перев[её]|"
+                       r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|\bсал(?:ды|ған)",
+                       re.I)
+# "когда", "when", "с датами": the day of each payment.
+_WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
+                   r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"

@@ -108,6 +108,10 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A statement (its profile id) and a counterparty's account → that party's few rows:
+    # (record id, day, amount), to state when and how much each payment was.
+    operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
+        default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -419,6 +423,10 @@ def _paid_in_only(profile: Any) -> bool:
     return bool(profile.paid_in) and set(profile.statements) <= {m.iban for m in profile.paid_in}
 
 
+# A counterparty's payments are each stated with their day when it has at most this many.
+MAX_ROWS_DATED = 4
+
+
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                 lines: list[str], rows_cited: Sequence[str] = (), key: str = "") -> None:
     """A statement's totals and counterparties, each bound to the row it is printed beside;
@@ -449,6 +457,18 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
         lines.append(ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
                                 f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
                                 f"{c.operations} operations", [first]))
+        if len(c.records) <= MAX_ROWS_DATED:
+            # A party's few payments, each by its row: when and how much ("и когда?").
+            for r in c.records:
+                k, rec = ctx.cite(r)
+                out.markers[r] = k
+                day = str(rec.fields.get("date") or "")[:10]
+                amount = str(rec.fields.get("amount") or "")
+                if day and amount:
+                    out.operations.setdefault((key, c.account), []).append((r, day, amount))
+                    lines.append(ctx.derive(f"[{k}] {day}: {money(amount)} "
+                                            f"({'from' if rec.fields.get('direction') == 'in' else 'to'}"
+                                            f" {c.account})", [r]))
 
 
 @tool(FIND_PERSON, response_format="content_and_artifact")

@@ -482,7 +482,8 @@ _PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).
 # "How much … moved": an amount asked and a verb of money sent or arriving.
 _MOVED = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
                     r"дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
-                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b)", re.I)
+                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
+                    r"\blanded|\barrived|\bmade it)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
@@ -542,9 +543,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         signals.add("amount_between")
     wallets = [e for e in entities if e.kind in ("tron", "btc", "eth")]
     shops = [e for e in entities if e.kind in ("shop", "bot")]
-    if len(wallets) == 1 and len(shops) == 1 and _MOVED.search(low):
-        # "сколько с кошелька магазина X пришло на T…": between the shop's wallet and T….
-        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.06
+    if (len(wallets) == 1 and len(shops) == 1 or len(wallets) == 2) and _MOVED.search(low):
+        # "сколько с кошелька магазина X пришло на T…": between the shop's wallet and T…;
+        # "how much of A's money ended up at B": between the two, whichever verb says so.
+        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.1
         signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
