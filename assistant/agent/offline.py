@@ -70,6 +70,18 @@ _ORDINALS = {
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
 
+# Accounts counted together ("the three dropper accounts", "обоих счетов", "екі шот").
+_SEVERAL = re.compile(r"(?<![\w])(?:two|three|four|both|два|две|двух|три|трех|трёх|четыре|"
+                      r"оба|обоих|обеих|екі|үш|төрт|all)(?![\w])", re.I)
+# A shop spoken of without its name ("этот магазин", "that shop", "бұл дүкен").
+_SHOP_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shop|store|дүкен\w*)(?![\w])", re.I)
+# "what else", "какие ещё", "тағы қандай": others than those named before.
+_ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие|другой|else|other|others|тағы|"
+                   r"басқа\w*)(?![\w])", re.I)
+# The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
+_ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
+                          r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
+                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
 # "а по другой карте?", "and the other one?", "басқа картасы ше?"
 _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
                     r"басқа\w*|өзге\w*)(?![\w])", re.I)
@@ -90,8 +102,11 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind in wanted))
     for n, words in _ORDINALS.items():
-        if any(w in q for w in words) and len(listed) >= n:
+        if any(w in q for w in words) and len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
+    if _ALL_OF_THEM.search(q) and 1 < len(set(listed)) <= 4 and not _ADDRESS.search(question):
+        # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
+        return f"{question} {' '.join(dict.fromkeys(listed))}"
     if _OTHER.search(q) and previous_question:
         asked = {d.value for d in extract_payment_details(previous_question)} | \
             set(_ADDRESS.findall(previous_question))
@@ -126,6 +141,21 @@ _SECTIONS: dict[str, set[str]] = {
 
 def _call(tool: str, **args: Any) -> dict[str, Any]:
     return {"name": tool, "args": args}
+
+
+# "кроме карт", "except the cards", "карталардан басқа": a kind left out.
+_EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apart from|не считая)\s+"
+                     r"(?:the\s+|for\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда)", re.I)
+
+
+def _excluded_kind(question: str) -> str | None:
+    for m in _EXCEPT.finditer(question.casefold()):
+        word = m.group(1) or m.group(2)
+        kind = next((k for k, words in _KIND_WORDS.items() if any(w in word for w in words)),
+                    None)
+        if kind:
+            return kind
+    return None
 
 
 def _detail_kind(question: str) -> str | None:
@@ -190,7 +220,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         shop_args: dict[str, Any] = {"shop": s.value}
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
-        kind = _detail_kind(question) if intent == "shop_details" else None
+        kind = _detail_kind(question) if intent == "shop_details" and \
+            not _excluded_kind(question) else None
         if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare") or \
                 "treasury" in reading.signals:
             # A question about the shop's money: its wallets are what links it to the trace.
@@ -812,6 +843,15 @@ class Composer:
                 self.say(_p("shop_intro", lang, shop=_safe(d.name)))
             money = self.r.intent in (*_TRACE_INTENTS, "beneficiaries")
             handed = d.handed_out[:12]
+            excluded = _excluded_kind(self.question)
+            if excluded:
+                # "какие реквизиты кроме карт": the other kinds only.
+                handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
+            others = {v for s in self.r.signals if s.startswith("other_than:")
+                      for v in [s.split(":", 1)[1]]}
+            if others:
+                # "what other cards did this shop give": not the one asked about before.
+                handed = [h for h in handed if _compact(h.display) not in others]
             day = _day_named(self.question)
             if day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
                            for h in handed):
@@ -954,6 +994,11 @@ class OfflineChatModel(BaseChatModel):
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
+        if not reading.entities and "compare" in reading.signals and \
+                _ACCOUNTS_WORDS.search(question) and (_SEVERAL.search(question) or
+                                                      _COMMON.search(question)):
+            # "compare the three dropper accounts": the statements of the case, side by side.
+            reading.intent = "compare"
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -990,7 +1035,18 @@ class OfflineChatModel(BaseChatModel):
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
-        if len(humans) > 1 and not reading.entities and not reading.invalid and \
+        refined = False
+        if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
+                _connective(question):
+            # "and by outgoing?" after a question naming nothing: that question, so refined.
+            asked_before = asked_before or self.read(previous)
+            if not asked_before.entities and asked_before.intent != "out_of_case":
+                lang = reading.lang
+                question = f"{previous} {question}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
+        if len(humans) > 1 and not refined and not reading.entities and not reading.invalid and \
                 reading.intent != "out_of_case" and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
@@ -1006,10 +1062,21 @@ class OfflineChatModel(BaseChatModel):
                 # "and who paid into it?" after the one wallet a shop handed out: the
                 # identifier the answer named, not the shop the question named.
                 carried = listed
+            if _SHOP_WORD.search(question) and earlier and self.vocabulary:
+                # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
+                # shop the previous turn named, not its card or wallet.
+                said = f"{previous}\n{earlier[-1].content}"
+                shops = {e.label or e.value: e for e in
+                         find_entities(said, self.vocabulary)[0] if e.kind == "shop"}
+                if len(shops) == 1:
+                    carried = list(shops)
             if carried:
                 lang = reading.lang
                 reading = self.read(f"{question} {' '.join(carried)}")
                 reading.lang = lang
+                if _ELSE.search(question):
+                    # "what other cards": not those the previous question named.
+                    reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
@@ -1045,7 +1112,8 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
-        if not reading.entities and _COMMON.search(question) and \
+        if not reading.entities and (_COMMON.search(question) or reading.intent == "compare"
+                                     or _SEVERAL.search(question)) and \
                 _ACCOUNTS_WORDS.search(question) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             # "the counterparty all three droppers paid": the statements the case holds.
@@ -1073,6 +1141,10 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
+        if _ACCOUNTS_WORDS.search(q) and (_SEVERAL.search(q) or _COMMON.search(q)) and \
+                self.vocabulary and \
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
+            return None  # "the three dropper accounts": the case's statements
         lang = reading.lang
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
@@ -1340,6 +1412,13 @@ def _elliptic(question: str, entities: list[Any]) -> bool:
         return False
     unknown = [w for w in words if w not in _ELLIPSIS_WORDS]
     return len(unknown) <= (0 if entities else 2) and len(words) <= 6
+
+
+def _connective(question: str) -> bool:
+    """A short follow-up opening with a connective ("and by outgoing?", "а по списаниям?",
+    "ал шығыс бойынша ше?"): it refines the previous question."""
+    words = re.findall(r"[^\W\d_]+", question.casefold())
+    return bool(words) and words[0] in _ELLIPSIS_WORDS and len(words) <= 5
 
 
 def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
