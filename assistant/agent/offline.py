@@ -51,6 +51,7 @@ from assistant.agent.understanding import (
     read_question,
 )
 from tools.payments import extract_payment_details
+from tools.people import fold
 from tools.resources import prompts_dir
 
 PROMPTS = prompts_dir()
@@ -190,7 +191,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
-    searching = intent in ("search", "message") and not (wallets or accounts or people)
+    searching = intent in ("search", "message") and not (wallets or accounts) and (
+        not people or intent == "message" and "message" in reading.signals)
     if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
@@ -251,7 +253,7 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
                                    direction="forward"))
         if out.tool == FIND_PERSON and out.data:
-            for person in out.data[:1]:
+            for person in _asked_people(reading, out.data)[:1]:
                 # A surname with initials of several accounts, none of them a statement's
                 # holder: none (the answer asks which).
                 mine = [] if person.abbreviated and len(person.accounts) > 1 and \
@@ -292,6 +294,14 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             way = "backward" if reading.intent == "backward" else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     return [c for c in calls if _key(c) not in done]
+
+
+def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
+    """The people the question names, of those a name search found: the one whose name is
+    the name asked ("Оспанов Руслан", not "Оспанова Динара" of the same surname), else all."""
+    asked = {fold(e.label) for e in reading.of("person") if e.label}
+    exact = [p for p in found if fold(p.name) in asked]
+    return exact or found
 
 
 def _key(call: dict[str, Any]) -> str:
@@ -356,6 +366,8 @@ class Composer:
             self._between(payments)
             return "\n".join(self.lines)
         if _COMMON.search(self.question) and self._common(outputs):
+            return "\n".join(self.lines)
+        if self._paid_amount(outputs):
             return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
@@ -431,6 +443,27 @@ class Composer:
             self.say(_p("no_common", self.lang,
                         accounts=", ".join(p.value for _, p in profiles)))
         return True
+
+    def _paid_amount(self, outputs: list[ToolOutput]) -> bool:
+        """"кому ушли 60 000 со счёта …": the payments of the sum named, from each statement
+        holding one; False when the question names no sum a statement holds."""
+        amounts = _amounts_asked(self.question, self.r)
+        said = False
+        for out in outputs if amounts else []:
+            if out.tool != LOOKUP_ACCOUNT or not out.data:
+                continue
+            for prof in out.data.matches[:1]:
+                paid = [c for c in (prof.bank.counterparties if prof.bank else [])
+                        if amounts & {Decimal(c.sent_to), Decimal(c.received_from),
+                                      *(Decimal(a) for _, _, a in
+                                        out.operations.get((prof.id, c.account)) or [])}]
+                if not paid:
+                    continue
+                self.say(_p("lookup_intro", self.lang, value=_safe(prof.value)) +
+                         f" {out.marker(paid[0].records[0])}")
+                self._bank(out, prof.bank, prof.id)
+                said = True
+        return said
 
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
         for out, a, c, b in payments:
@@ -696,18 +729,27 @@ class Composer:
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
         when = bool(_WHEN.search(self.question))
-        first = b.counterparties[0].records[0] if b.counterparties else None
-        self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
-                     total_out=_money(b.total_out), operations=b.operations,
-                     payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
-                     net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
+        parties = b.counterparties
+        amounts = _amounts_asked(self.question, self.r)
+        paid = [c for c in parties if amounts & {
+            Decimal(c.sent_to), Decimal(c.received_from),
+            *(Decimal(a) for _, _, a in out.operations.get((statement, c.account)) or [])}]
+        if paid:
+            # "кому ушли 60 000 со счёта …": the party of that payment, not the statement.
+            parties = paid
+        else:
+            first = b.counterparties[0].records[0] if b.counterparties else None
+            self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
+                         total_out=_money(b.total_out), operations=b.operations,
+                         payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
+                         net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
         # Both directions, the asked one first: "who paid" and "where it went" share a lookup;
         # a question of one direction gets that one.
         incoming_first = self.r.intent == "backward"
         directions = {"forward": (False,), "backward": (True,)}.get(
             self.r.intent, (incoming_first, not incoming_first))
         for incoming in directions:
-            for c in b.counterparties[:8]:
+            for c in parties[:8]:
                 name = f"{_safe(c.name)} " if c.name else ""
                 amount = c.received_from if incoming else c.sent_to
                 if Decimal(amount) > 0:
@@ -724,7 +766,7 @@ class Composer:
             return
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
-        for p in out.data[:5]:
+        for p in _asked_people(self.r, out.data)[:5]:
             if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
                 self._many_written(out, p)
                 continue
@@ -858,8 +900,7 @@ class Composer:
                 # "какую карту он дал 17 октября": what was handed out that day.
                 handed = [h for h in handed
                           if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
-            if d.chat and d.chat != d.name and handed and not money and (
-                    not whose or _CHAT_WORDS.search(self.question)):
+            if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by a message of it this answer cites anyway.
                 self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
                              chat=_safe(d.chat)))
@@ -1203,9 +1244,10 @@ _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|пере
 # The shops of the case together ("the crypto wallets the shops handed out").
 _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
 # Words that ask "how much" and nothing else: with an entity, the question does not say of what.
-_AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
+_AMOUNT_ONLY = {"сколько", "скока", "скоко", "сумма", "сумму", "сома", "сомасы", "қанша", "how",
+                "much", "бойынша",
                 "по", "а", "и", "of", "the", "and", "what", "about"}
-_ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+_ASKS_AMOUNT = {"сколько", "скока", "скоко", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
 # The money of a name, no direction said ("TW6… money", "деньги Green Planet", "ақшасы").
 _MONEY_WORDS = {"money", "funds", "cash", "деньги", "денег", "деньгами", "средства", "средств",
                 "бабки", "ақша", "ақшасы", "ақшасын", "ақшасының", "қаражат", "қаражаты"}
@@ -1232,7 +1274,7 @@ _WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|как(?:ой|ие|�
 
 # A payment between parties ("what did A pay into B's account", "поступали ли от A на счёт
 # B", "кто больше отправил C: A или B").
-_PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|перев[её]|"
+_PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|перев[её]|верну?л|"
                        r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|\bсал(?:ды|ған)",
                        re.I)
 # "когда", "when", "с датами": the day of each payment.
@@ -1442,6 +1484,25 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
     for e in sorted([old, *gone], key=lambda e: e.start, reverse=True):
         text = text[:e.start] + (said if e is old else "") + text[e.end:]
     return text
+
+
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{3,9})(?:[.,](\d{1,2}))?"
+                     r"(?![\d.,]?\d)")
+
+
+def _amounts_asked(question: str, reading: Reading) -> set[Decimal]:
+    """The sums a question names ("кому ушли 60 000", "the 18000 payment"), not the digits
+    of the identifiers or dates in it."""
+    rest = question
+    for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    out = set()
+    for m in _AMOUNT.finditer(rest):
+        whole = re.sub(r"\D", "", m.group(1))
+        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
+        if value >= 100 and not (1990 <= value <= 2100 and not m.group(2)):
+            out.add(value)
+    return out
 
 
 def _bare_amount(question: str, reading: Reading) -> bool:

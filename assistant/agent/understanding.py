@@ -456,7 +456,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
-                       r"\bowner\b|\bbelongs?\b|тиесілі"),
+                       r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
+                       r"какого магазина|чей (?:это )?бот"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
                            r"деректеме|берді|берген"),
     ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
@@ -465,7 +466,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
-    ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
+    ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате|"
+                      r"переписк|упомина|\bmention"),
     # A message asked for by what it says ("the message where the shop writes …"): the
     # message, whoever is named as its author.
     ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост\w*|хабарлама\w*),?\s+(?:где|в котор|"
@@ -477,10 +479,11 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
 SEARCH_WEIGHT = 0.02
-_PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
-                   r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
+_PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|"
+                   r"отправ|верн|заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|"
+                   r"жібер|төле|returned)", re.I)
 # "How much … moved": an amount asked and a verb of money sent or arriving.
-_MOVED = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
+_MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
                     r"дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
                     r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
