@@ -49,6 +49,7 @@ from assistant.agent.understanding import (
     find_entities,
     intent_model,
     read_question,
+    tagged_wallet,
 )
 from tools.payments import extract_payment_details
 from tools.people import fold
@@ -670,13 +671,21 @@ class Composer:
                 self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
         if self._wants("iban_links"):
             if prof.title_cards and prof.bank and prof.bank.counterparties:
+                # The shop that handed the card out, by the message a payment matched.
+                by = {out.labels[m.message_id]: m.message_id for m in prof.paid_for
+                      if m.account.split(":", 1)[-1] in prof.title_cards
+                      and m.message_id in out.labels and out.marker(m.message_id)}
                 self.fact(_p("title_cards", lang,
                              m=out.marker(prof.bank.counterparties[0].records[0]),
-                             cards=", ".join(prof.title_cards)))
+                             cards=", ".join(prof.title_cards))
+                          + "".join(f"; {_p('handed_by', lang, shop=_safe(name), m=out.marker(mid))}"
+                                    for name, mid in list(by.items())[:2]))
             # "Whose is it": the holder; which shops' details paid into it is another question.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
             for match in prof.paid_for[:0 if whose else 3]:
+                shop = out.labels.get(match.message_id)
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
+                             shop=f" «{_safe(shop)}»" if shop else "",
                              r=out.marker(match.row_id), amount=_money(match.asked),
                              account=match.account.split(":", 1)[-1],
                              minutes=minutes_between(match.asked_at, match.paid_at)))
@@ -1028,6 +1037,10 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
+        if not reading.entities and reading.intent in ("backward", "identify", "forward") and \
+                self.vocabulary and (tagged := tagged_wallet(question, self.vocabulary.tags)):
+            # "кто пополнял депозит Qazex": the wallet the exchange's tag names.
+            reading.entities.append(tagged)
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
         if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
@@ -1189,7 +1202,8 @@ class OfflineChatModel(BaseChatModel):
         lang = reading.lang
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
-        about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
+        about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot")) or \
+            bool(_TREASURY.search(q))  # "trace the treasury": which shop's
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
             "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
             else None
@@ -1197,7 +1211,8 @@ class OfflineChatModel(BaseChatModel):
             # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
-                about_shop and reading.intent in ("forward", "backward", "exchanges")):
+                about_shop and reading.intent in ("forward", "backward", "exchanges")) or \
+                _TREASURY.search(q) and not _ALL_SHOPS.search(q):
             if len(shops) > 1:
                 # Quoted: the shops' names are not the answer's language.
                 return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))

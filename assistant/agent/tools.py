@@ -31,7 +31,7 @@ from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
-from tools.store.schema import records
+from tools.store.schema import records, shop_links, shops
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -343,6 +343,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
+        named_by = _shops_of_messages(ctx, [m.message_id for m in p.paid_in[:3] + p.paid_for[:3]])
+        out.labels.update(named_by)
         for match in p.paid_in[:3]:
             # One claim per record: what the message asked, then the row that paid it (its
             # delay is derived from both, the row the anchor).
@@ -360,9 +362,11 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{out.cite(ctx, held)}] holds account {iban}", [held]))
         for match in p.paid_for[:3]:
             asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
-            lines.append(ctx.derive(f"[{asked}] a shop handed out "
-                                    f"{match.account.split(':', 1)[-1]} asking "
-                                    f"{money(match.asked)} KZT", [match.message_id]))
+            shop = named_by.get(match.message_id)
+            lines.append(ctx.derive(f"[{asked}] a shop{f' ({fence(shop)})' if shop else ''} "
+                                    f"handed out {match.account.split(':', 1)[-1]} asking "
+                                    f"{money(match.asked)} KZT", [match.message_id],
+                                    [shop] if shop else []))
             lines.append(ctx.derive(
                 f"[{paid}] {money(match.asked)} KZT came in "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
@@ -402,6 +406,22 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                                         f"{money(amount)} {fence(p.trace.token)}", [record_id]))
     also_in(ctx, out, [p.id for p in result.matches[:5]], lines)
     return "\n".join(lines), out
+
+
+def _shops_of_messages(ctx: AgentContext, message_ids: Sequence[str]) -> dict[str, str]:
+    """The shop each message's chat belongs to (a bot chat "Вилли Вонка 🍫" is the shop
+    "Шоколадная Фабрика"), by its name: message id → shop name."""
+    chats = {m.rsplit("/", 1)[0]: m for m in message_ids if m.startswith("tg:")}
+    if not chats:
+        return {}
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(select(shop_links.c.value, shops.c.name).join(
+            shops, (shops.c.case == shop_links.c.case) & (shops.c.id == shop_links.c.shop)).where(
+            shop_links.c.case == ctx.case, shop_links.c.kind == "chat",
+            shop_links.c.value.in_(list(chats)))).all()
+    names = {str(chat): str(name) for chat, name in rows}
+    return {m: names[m.rsplit("/", 1)[0]] for m in message_ids
+            if m.rsplit("/", 1)[0] in names}
 
 
 def _names_holder(ctx: AgentContext, record_id: str, b: Any) -> bool:

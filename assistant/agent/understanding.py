@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
+from anyascii import anyascii
 import yaml
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
@@ -112,6 +113,8 @@ class Vocabulary:
     recipients: list[tuple[str, str, str]] = field(default_factory=list)
     # The accounts whose own statements the case holds (the droppers' accounts).
     statements: list[str] = field(default_factory=list)
+    # Attribution tags: (label, address), "Qazex deposit address" → T….
+    tags: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -205,6 +208,9 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
         # Of one surname, the person it is written most like: "Оспановой" is Оспанова.
         def likeness(s: tuple[int, int, str, str, str]) -> tuple[int, int]:
             said, name = fold(q[s[0]:s[1]]), fold(s[4]).split(" ")[0]
+            if said.isascii() and not name.isascii():
+                # "Ospanova's" is Оспанова, written in Latin letters.
+                name = anyascii(name).casefold().replace("'", "")
             common = next((i for i, (a, b) in enumerate(zip(said, name, strict=False))
                            if a != b), min(len(said), len(name)))
             # "-ой", "-ою" are a woman's surname in -а declined (Оспановой, not Оспанов).
@@ -571,6 +577,11 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop
         # named with words of money moving asks where its money went, not what it handed out.
         ranked.insert(0, (money[0], ranked[0][1]))
+    if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
+            not signals & {"shop_details", "identify"} and not [
+                e for e in entities if e.kind not in ("shop", "bot")]:
+        # "the X channel post looking for couriers": a message of the shop, not its details.
+        ranked.insert(0, ("message", ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
@@ -633,8 +644,48 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
     people = people_names(store, case)
     with store.engine.connect() as conn:
         statements = sorted(field_values(conn, case, "bank_row", ["account"]))
+    with store.engine.connect() as conn:
+        tags = [(str(d.get("label") or ""), str(d.get("address") or ""))
+                for (d,) in conn.execute(select(records.c.data).where(
+                    records.c.case == case, records.c.kind == "tag"))
+                if isinstance(d, dict) and d.get("label") and d.get("address")]
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements)
+                      statements=statements, tags=tags)
+
+
+# Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).
+_TAG_GENERIC = {"exchange", "deposit", "address", "wallet", "hot", "cold", "the", "of", "and",
+                "main", "user", "service", "биржа", "депозит", "адрес", "кошелек"}
+# Which of an exchange's wallets: its deposit address or its own (hot) wallet.
+_TAG_ROLE = {"deposit": re.compile(r"депозит|deposit|пополнен", re.I),
+             "hot": re.compile(r"горяч|\bhot\b|ыстық|основн|\bmain\b", re.I)}
+
+
+def tagged_wallet(question: str, tags: Iterable[tuple[str, str]]) -> Named | None:
+    """The wallet an attribution tag names that the question names by the tag's own word
+    ("депозит казекс (Qazex)" is the Qazex deposit address), when one tag fits."""
+    folded = fold(question[:MAX_QUESTION_CHARS])
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+    found: dict[str, tuple[int, int, str]] = {}
+    for label, address in tags:
+        own = [w for w in _WORD.findall(fold(label)) if len(w) >= 4 and w not in _TAG_GENERIC]
+        for start, end, w in words:
+            if any(same_word(w, o) for o in own):
+                found[address] = (start, end, label)
+                break
+    if len(found) > 1:
+        # Of one exchange's several wallets, the role the question names.
+        for role, rx in _TAG_ROLE.items():
+            if rx.search(question):
+                mine = {a: v for a, v in found.items() if role in v[2].casefold()}
+                if mine:
+                    found = mine
+                    break
+    if len(found) != 1:
+        return None
+    (address, (start, end, label)), = found.items()
+    return Named("tron" if address.startswith("T") else "eth" if address.startswith("0x")
+                 else "btc", address, start, end, label)
 
 
 if __name__ == "__main__":
