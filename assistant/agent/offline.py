@@ -638,7 +638,9 @@ class Composer:
         lang = self.lang
         seen = prof.seen_in[:5]  # what the tool cited
         shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})
-        anchor = seen[-1].record_id if seen else (
+        # Cited by a message of a shop that handed it out (a statement row names no shop).
+        anchor = next((x.record_id for x in reversed(seen) if x.shop), seen[-1].record_id) \
+            if seen else (
             prof.bank.counterparties[0].records[0] if prof.bank and prof.bank.counterparties
             else None)
         self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
