@@ -160,6 +160,13 @@ def _excluded_kind(question: str) -> str | None:
     return None
 
 
+def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
+    """A lookup; with each payment's day and sum when the question asks for payments."""
+    if "each_payment" in reading.signals:
+        return _call(LOOKUP_ACCOUNT, identifier=identifier, each_payment=True)
+    return _call(LOOKUP_ACCOUNT, identifier=identifier)
+
+
 def _detail_kind(question: str) -> str | None:
     """The one kind of payment detail a question about a shop asks for, if it names one."""
     q = question.lower()
@@ -213,8 +220,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if intent in _TRACE_INTENTS:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
     else:
-        calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets[:3]]
-    calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in accounts[:3]]
+        calls += [_lookup(reading, w) for w in wallets[:3]]
+    calls += [_lookup(reading, a) for a in accounts[:3]]
     if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries"):
         # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
         # whose it is.
@@ -259,10 +266,10 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 # holder: none (the answer asks which).
                 mine = [] if person.abbreviated and len(person.accounts) > 1 and \
                     not person.own_accounts else person.accounts
-                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in mine[:1]]
+                calls += [_lookup(reading, a) for a in mine[:1]]
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
-            calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
+            calls += [_lookup(reading, iban)
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
         named = reading.of(*_WALLETS)
         shops = reading.of("shop", "bot")
@@ -288,7 +295,7 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 reading.intent == "compare" or "treasury" in reading.signals and
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
-            calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets]
+            calls += [_lookup(reading, w) for w in wallets]
         elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
                                                         or reading.intent == "beneficiaries"):
             # "кто платил магазину": where its wallets' money came from.
@@ -471,15 +478,14 @@ class Composer:
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
-                         amount=_money(c.sent_to)) + self._days(out, a.id, c.account))
+                         amount=_money(c.sent_to)))
+            self._days(out, a.id, c.account)
 
-    def _days(self, out: ToolOutput, statement: str, account: str) -> str:
-        """': 2025-10-10 — 30 000.00 [4]; …': each payment with a party, by its row."""
-        rows = out.operations.get((statement, account)) or []
-        if not rows:
-            return ""
-        return ": " + "; ".join(f"{day} — {_money(amount)} {out.marker(r)}"
-                                for r, day, amount in rows)
+    def _days(self, out: ToolOutput, statement: str, account: str) -> None:
+        """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row."""
+        for r, day, amount in out.operations.get((statement, account)) or []:
+            if out.marker(r):
+                self.lines.append(f"  - {out.marker(r)} {day}: {_money(amount)}")
 
     def _trace_wallet(self, out: ToolOutput) -> None:
         t = out.data
@@ -766,8 +772,9 @@ class Composer:
                 if Decimal(amount) > 0:
                     self.fact(_p("received_from" if incoming else "sent_to", lang,
                                  m=out.marker(c.records[0]), name=name, account=c.account,
-                                 amount=_money(amount), operations=c.operations)
-                              + (self._days(out, statement, c.account) if when else ""))
+                                 amount=_money(amount), operations=c.operations))
+                    if when:
+                        self._days(out, statement, c.account)
 
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -1050,6 +1057,11 @@ class OfflineChatModel(BaseChatModel):
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
+        parties = reading.of("person", "iban", "card", "card_mask", "phone")
+        if _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
+                _amounts_asked(question, reading):
+            # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
+            reading.signals.add("each_payment")
         if not reading.entities and "compare" in reading.signals and \
                 _ACCOUNTS_WORDS.search(question) and (_SEVERAL.search(question) or
                                                       _COMMON.search(question)):
@@ -1173,7 +1185,7 @@ class OfflineChatModel(BaseChatModel):
                 _ACCOUNTS_WORDS.search(question) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             # "the counterparty all three droppers paid": the statements the case holds.
-            calls = [_call(LOOKUP_ACCOUNT, identifier=iban)
+            calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})

@@ -311,9 +311,12 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
 
 
 @tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
-def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
+def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
+                   ) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
-    that handed it out, messages, statement activity, linked wallets."""
+    that handed it out, messages, statement activity, linked wallets. `each_payment`: also
+    each payment (day, sum) with a statement's counterparties of few operations, for "when"
+    and "which payments" questions."""
     ctx = runtime.context
     result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case))
     out = ToolOutput(LOOKUP_ACCOUNT, result)
@@ -377,7 +380,7 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                                     f"the handed-out card {', '.join(p.title_cards)}", [first]))
         if p.bank:
             _bank_lines(ctx, out, p.display, p.bank, lines,
-                        [m.row_id for m in p.paid_in], key=p.id)
+                        [m.row_id for m in p.paid_in], key=p.id, dated=each_payment)
         if p.flows:
             f = p.flows
             if f.tag and f.tag_record:
@@ -448,7 +451,8 @@ MAX_ROWS_DATED = 4
 
 
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
-                lines: list[str], rows_cited: Sequence[str] = (), key: str = "") -> None:
+                lines: list[str], rows_cited: Sequence[str] = (), key: str = "",
+                dated: bool = False) -> None:
     """A statement's totals and counterparties, each bound to the row it is printed beside;
     the holder by a row already cited (`rows_cited`: the payment that linked a card to the
     statement) when that row names them, so the answer cites one row for both."""
@@ -477,18 +481,19 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
         lines.append(ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
                                 f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
                                 f"{c.operations} operations", [first]))
-        if len(c.records) <= MAX_ROWS_DATED:
+        if dated and len(c.records) <= MAX_ROWS_DATED:
             # A party's few payments, each by its row: when and how much ("и когда?").
             for r in c.records:
-                k, rec = ctx.cite(r)
-                out.markers[r] = k
+                out.markers[r], rec = ctx.cite(r)
                 day = str(rec.fields.get("date") or "")[:10]
                 amount = str(rec.fields.get("amount") or "")
                 if day and amount:
+                    # The row states both itself: the answer cites it for its day and sum.
                     out.operations.setdefault((key, c.account), []).append((r, day, amount))
-                    lines.append(ctx.derive(f"[{k}] {day}: {money(amount)} "
-                                            f"({'from' if rec.fields.get('direction') == 'in' else 'to'}"
-                                            f" {c.account})", [r]))
+                    lines.append(ctx.derive(
+                        f"[{out.markers[r]}] {day}: {money(amount)} "
+                        f"{'from' if rec.fields.get('direction') == 'in' else 'to'} "
+                        f"{c.account}", [r]))
 
 
 @tool(FIND_PERSON, response_format="content_and_artifact")
