@@ -913,11 +913,23 @@ class Composer:
                 # "what other cards did this shop give": not the one asked about before.
                 handed = [h for h in handed if _compact(h.display) not in others]
             day = _day_named(self.question)
-            if day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
-                           for h in handed):
+            bound = _BOUND.search(self.question) if day else None
+            if day and bound:
+                # "after 1 October", "до 10 сентября": what was handed out on that side.
+                after = bound.lastgroup == "after"
+                kept = [h for h in handed if h.seen_at and (
+                    ((h.seen_at.month, h.seen_at.day) >= day) if after
+                    else ((h.seen_at.month, h.seen_at.day) <= day))]
+                handed = kept or handed
+            elif day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
+                             for h in handed):
                 # "какую карту он дал 17 октября": what was handed out that day.
                 handed = [h for h in handed
                           if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
+            bank = _bank_named(self.question)
+            if bank:
+                # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
+                handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
             if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by a message of it this answer cites anyway.
                 self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
@@ -1395,6 +1407,29 @@ def _day_named(question: str) -> tuple[int, int] | None:
             if 1 <= month <= 12 and 1 <= day <= 31:
                 return month, day
     return None
+
+
+# A date as a bound: "after 1 October", "с 5 сентября", "1 қазаннан кейін", "до 10.10".
+_BOUND = re.compile(r"(?P<after>\bafter\b|\bsince\b|\bfrom\b|после|начиная|\bс\b|\bсо\b|"
+                    r"кейін|бастап)|(?P<before>\bbefore\b|\buntil\b|\btill\b|\bдо\b|"
+                    r"дейін|бұрын|ранее)", re.I)
+_BANK_WORDS = {"halyk": re.compile(r"halyk|халык|халық|народн", re.I),
+               "kaspi": re.compile(r"kaspi|каспи", re.I),
+               "forte": re.compile(r"forte|форте", re.I),
+               "jusan": re.compile(r"jusan|жусан|жұсан", re.I)}
+
+
+def _bank_named(question: str) -> str | None:
+    named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
+    return named[0] if len(named) == 1 else None
+
+
+def _bank_of(kind: str, display: str) -> str:
+    """The bank of a card (by its BIN) or a KZ IBAN (by its bank code), lower case."""
+    for d in extract_payment_details(display):
+        if d.kind == kind:
+            return str(d.info.get("issuer") or d.info.get("bank") or "").casefold()
+    return ""
 
 
 # A question about a chat's name ("как чат с ним называется", "the chat's title").

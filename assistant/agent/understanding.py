@@ -162,7 +162,14 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
     for m in _MASK.finditer(q):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 16 and "*" in m.group(0) or re.search(r"[xX•#_]", m.group(0)):
-            add("card_mask", m.group(0), m.start(), m.end())
+            written = m.group(0)
+            positions = len(re.sub(r"[\s-]", "", written))
+            if positions < 16:
+                # "4400****0260": the first and last four of a 16-digit card, the middle
+                # written short.
+                first, last = m.group(1) + (m.group(2) or ""), m.group(3)
+                written = first + "*" * (16 - len(first) - 4) + last
+            add("card_mask", written, m.start(), m.end())
     for m in _BOT.finditer(q):
         add("bot", m.group(1).lower(), m.start(), m.end())
     for d in extract_payment_details(q):
