@@ -765,6 +765,10 @@ class Composer:
         incoming_first = self.r.intent == "backward"
         directions = {"forward": (False,), "backward": (True,)}.get(
             self.r.intent, (incoming_first, not incoming_first))
+        if len(directions) == 1 and not any(
+                Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
+            # Nothing that way (a payer asked "who paid him"): what the statement has instead.
+            directions = (directions[0], not directions[0])
         for incoming in directions:
             for c in parties[:8]:
                 name = f"{_safe(c.name)} " if c.name else ""

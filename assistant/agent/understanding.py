@@ -459,7 +459,13 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
                       r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|скин|кидал|плат)|"
                       r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
-                      r"транзитн|аралық"),
+                      r"транзитн|аралық|"
+                      # "қай шоттарға төледі", "на какие счета платил", "which accounts did
+                      # he pay": the recipients asked.
+                      r"\b(?:қай|қандай)\b[^?]{0,25}(?:ға|ге|қа|ке)\s+(?:\w+\s+)?(?:төле|аудар|жібер)|"
+                      r"\bна как\w+ (?:сч[её]т|карт|кошел|номер)\w*\s+(?:\w+\s+)?(?:плат|перев|"
+                      r"отправ|скид|кида)|\b(?:which|what)\b[^?]{0,30}\bdid\b[^?]{0,30}\b(?:pay|send|"
+                      r"transfer)\b"),
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
