@@ -351,6 +351,8 @@ class Composer:
         self.facts = 0
         self._shops_answered = False
         self._said_no_path = False
+        # The shops that handed out a detail of the bank the question names, if any did.
+        self._bank_shops: set[str] = set()
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -366,6 +368,10 @@ class Composer:
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
         parties = self.r.of("person", "iban", "card", "card_mask", "phone")
+        bank = _bank_named(self.question)
+        self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
+                            for d in o.data or [] if bank and any(
+                                bank in _bank_of(h.kind, h.display) for h in d.handed_out)}
         payments = (self._payments_between(outputs)
                     if self.r.intent == "amount_between" or asks_amount or
                     len(parties) >= 2 and _PAY_VERB.search(self.question) else [])
@@ -896,7 +902,10 @@ class Composer:
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
         whose = self.r.intent == "identify" and out.bot_posts
+        bank = _bank_named(self.question)
         for d in found:
+            if bank and self._bank_shops and d.name not in self._bank_shops:
+                continue  # "which shop gave the Halyk card": the shops that did
             if whose:
                 # Whose the bot is: the shop, the post naming the bot, the chat's title.
                 for handle, (post, chat) in out.bot_posts.items():
