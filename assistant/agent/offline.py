@@ -692,7 +692,8 @@ class Composer:
                 self.fact(_p("title_cards", lang,
                              m=out.marker(prof.bank.counterparties[0].records[0]),
                              cards=", ".join(prof.title_cards))
-                          + "".join(f"; {_p('handed_by', lang, shop=_safe(name), m=out.marker(mid))}"
+                          + "".join("; " + _p("handed_by", lang, shop=_safe(name),
+                                                 m=out.marker(mid))
                                     for name, mid in list(by.items())[:2]))
             # "Whose is it": the holder; which shops' details paid into it is another question.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
@@ -1329,8 +1330,8 @@ _WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|как(?:ой|ие|�
 # A payment between parties ("what did A pay into B's account", "поступали ли от A на счёт
 # B", "кто больше отправил C: A или B").
 _PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|перев[её]|верну?л|"
-                       r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|\bсал(?:ды|ған)",
-                       re.I)
+                       r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|"
+                       r"\bсал(?:ды|ған)", re.I)
 # "когда", "when", "с датами": the day of each payment.
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
                    r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)

@@ -16,8 +16,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
-from anyascii import anyascii
 import yaml
+from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
@@ -503,8 +503,8 @@ _PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b
                    r"отправ|верн|заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|"
                    r"жібер|төле|returned)", re.I)
 # "How much … moved": an amount asked and a verb of money sent or arriving.
-_MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
-                    r"дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
+_MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|"
+                    r"перечисл|отправ|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
                     r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
