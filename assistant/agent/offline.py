@@ -255,6 +255,10 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
     calls: list[dict[str, Any]] = []
     for out in outputs:
         nth = _nth_of(reading)
+        if out.tool == CASE_OVERVIEW and out.data and "received_each" in reading.signals:
+            # "how much did each beneficiary receive": each one's own totals.
+            ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
+            calls += [_call(LOOKUP_ACCOUNT, identifier=b.address) for b in ends[:4]]
         if out.tool == CASE_OVERVIEW and out.data and nth:
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
             if len(ends) >= nth:
@@ -631,6 +635,9 @@ class Composer:
     def _lookup_account(self, out: ToolOutput) -> None:
         res = out.data
         lang = self.lang
+        if "received_each" in self.r.signals and res.matches and res.matches[0].flows:
+            self._profile(out, res.matches[0])
+            return
         if res.error:
             self.say(_p("invalid", lang, value=_safe(res.query), reason=res.error))
             return
@@ -648,6 +655,14 @@ class Composer:
 
     def _profile(self, out: ToolOutput, prof: Any) -> None:
         lang = self.lang
+        if "received_each" in self.r.signals and prof.flows:
+            # Beside the case's beneficiaries: what each received in all.
+            f = prof.flows
+            self.fact(f"{prof.display}: " + _p("wallet_flows", lang, m="".join(
+                out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+                received=_money(f.received), sent=_money(f.sent), token=f.token,
+                balance=_money(f.balance)))
+            return
         seen = prof.seen_in[:5]  # what the tool cited
         shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})
         # Cited by a message of a shop that handed it out (a statement row names no shop).
@@ -998,8 +1013,12 @@ class Composer:
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
                                        for k, n in sorted(shop.accounts.items()))
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
+                    chat = out.labels.get(shop.record_id) or ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
-                                 name=_safe(shop.name) + bots, handed=handed))
+                                 name=_safe(shop.name) + bots, handed=handed)
+                              + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
+                                 if chat and chat != shop.name and
+                                 _CHAT_WORDS.search(self.question) else ""))
         if intent == "overview":
             counts = ", ".join(f"{n} {k}" for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
@@ -1083,6 +1102,9 @@ class OfflineChatModel(BaseChatModel):
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
+        if reading.intent == "beneficiaries" and not reading.entities and \
+                _EACH_RECEIVED.search(question):
+            reading.signals.add("received_each")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
         if _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
@@ -1423,6 +1445,11 @@ def _day_named(question: str) -> tuple[int, int] | None:
     return None
 
 
+# "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
+_EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*|барлығы)\b.{0,40}"
+                            r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"
+                            r"пришл|алды|түсті)\w*\s+(?:\w+\s+)?(?:each|every|каждый|"
+                            r"әрқайсы\w*)", re.I)
 # A date as a bound: "after 1 October", "с 5 сентября", "1 қазаннан кейін", "до 10.10".
 _BOUND = re.compile(r"(?P<after>\bafter\b|\bsince\b|\bfrom\b|после|начиная|\bс\b|\bсо\b|"
                     r"кейін|бастап)|(?P<before>\bbefore\b|\buntil\b|\btill\b|\bдо\b|"

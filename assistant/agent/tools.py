@@ -815,7 +815,11 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     for shop in o.shops:
         if shop.record_id and shop.hands_out_payments:
             handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
-            lines.append(ctx.derive(f"[{out.cite(ctx, shop.record_id)}] shop {fence(shop.name)} "
+            n, rec = ctx.cite(shop.record_id)
+            out.markers[shop.record_id] = n
+            # The title of the chat it handed out in (a bot chat goes by the bot's name).
+            out.labels[shop.record_id] = str(rec.fields.get("chat_name") or "")
+            lines.append(ctx.derive(f"[{n}] shop {fence(shop.name)} "
                                     f"({fence(shop.shop)}) handed out {handed}",
                                     [shop.record_id], [shop.name]))
     for d in o.top_droppers:
