@@ -1153,7 +1153,7 @@ class OfflineChatModel(BaseChatModel):
                     reading.intent = "compare"
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
-                _connective(question):
+                not reading.cities and not reading.drugs and _connective(question):
             # "and by outgoing?" after a question naming nothing: that question, so refined.
             asked_before = asked_before or self.read(previous)
             if not asked_before.entities and asked_before.intent != "out_of_case":
