@@ -1091,10 +1091,13 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
-        if not reading.entities and reading.intent in ("backward", "identify", "forward") and \
+        if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
+                                     "backward" in reading.signals) and \
                 self.vocabulary and (tagged := tagged_wallet(question, self.vocabulary.tags)):
             # "кто пополнял депозит Qazex": the wallet the exchange's tag names.
             reading.entities.append(tagged)
+            if "backward" in reading.signals and "forward" not in reading.signals:
+                reading.intent = "backward"
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
         if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
