@@ -300,10 +300,15 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
             calls += [_lookup(reading, w) for w in wallets]
-        elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
-                                                        or reading.intent == "beneficiaries"):
-            # "кто платил магазину": where its wallets' money came from.
-            way = "backward" if reading.intent == "backward" else "forward"
+        elif out.tool == SHOP_DETAILS and out.data and (
+                reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+                reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
+                and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
+            # "кто платил магазину": where its wallets' money came from; "which wallets did
+            # it hand out and where did their money go": both, one after the other.
+            way = "backward" if reading.intent == "backward" or (
+                "backward" in reading.signals and "forward" not in reading.signals) \
+                else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     return [c for c in calls if _key(c) not in done]
 
@@ -1004,7 +1009,9 @@ class Composer:
                              amount=_money(b.amount), token=o.token,
                              m=out.marker(b.path[-1] if b.path else b.record_id)))
                 return
-        asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен"))
+        # "the shops' money" speaks of money, not of the shops as a list.
+        asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен")) \
+            and not _CASE_MONEY.search(self.question)
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))

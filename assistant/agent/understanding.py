@@ -494,7 +494,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
                     r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
                     r"\bwr[io]te about\b|туралы жаз"),
-    ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
+    ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
+                       r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
