@@ -304,8 +304,10 @@ class Evidence:
 
 def record_evidence(record_id: str, fields: dict[str, Any], details: Sequence[str] = ()
                     ) -> Evidence:
-    text = " ".join([record_id, *(_flat({k: v for k, v in fields.items()
-                                          if k not in _META_FIELDS}))])
+    # Fields apart ("; "): an IBAN field followed by the amount field is not one longer
+    # IBAN swallowing the amount's digits ("KZ14…7311 150000.00").
+    text = " ; ".join([record_id, *(_flat({k: v for k, v in fields.items()
+                                            if k not in _META_FIELDS}))])
     # A record's own "[99]" is data (fenced as "(99)" for the model), not a marker.
     facts = facts_of(text.replace("[", "(").replace("]", ")"))
     for d in details:  # payment details found at ingest, in their normal form

@@ -49,8 +49,10 @@ from assistant.agent.understanding import (
     find_entities,
     intent_model,
     read_question,
+    tagged_wallet,
 )
 from tools.payments import extract_payment_details
+from tools.people import fold
 from tools.resources import prompts_dir
 
 PROMPTS = prompts_dir()
@@ -70,6 +72,18 @@ _ORDINALS = {
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
 
+# Accounts counted together ("the three dropper accounts", "обоих счетов", "екі шот").
+_SEVERAL = re.compile(r"(?<![\w])(?:two|three|four|both|два|две|двух|три|трех|трёх|четыре|"
+                      r"оба|обоих|обеих|екі|үш|төрт|all)(?![\w])", re.I)
+# A shop spoken of without its name ("этот магазин", "that shop", "бұл дүкен").
+_SHOP_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shop|store|дүкен\w*)(?![\w])", re.I)
+# "what else", "какие ещё", "тағы қандай": others than those named before.
+_ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие|другой|else|other|others|тағы|"
+                   r"басқа\w*)(?![\w])", re.I)
+# The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
+_ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
+                          r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
+                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
 # "а по другой карте?", "and the other one?", "басқа картасы ше?"
 _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
                     r"басқа\w*|өзге\w*)(?![\w])", re.I)
@@ -90,8 +104,11 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind in wanted))
     for n, words in _ORDINALS.items():
-        if any(w in q for w in words) and len(listed) >= n:
+        if any(w in q for w in words) and len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
+    if _ALL_OF_THEM.search(q) and 1 < len(set(listed)) <= 4 and not _ADDRESS.search(question):
+        # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
+        return f"{question} {' '.join(dict.fromkeys(listed))}"
     if _OTHER.search(q) and previous_question:
         asked = {d.value for d in extract_payment_details(previous_question)} | \
             set(_ADDRESS.findall(previous_question))
@@ -128,6 +145,28 @@ def _call(tool: str, **args: Any) -> dict[str, Any]:
     return {"name": tool, "args": args}
 
 
+# "кроме карт", "except the cards", "карталардан басқа": a kind left out.
+_EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apart from|не считая)\s+"
+                     r"(?:the\s+|for\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда)", re.I)
+
+
+def _excluded_kind(question: str) -> str | None:
+    for m in _EXCEPT.finditer(question.casefold()):
+        word = m.group(1) or m.group(2)
+        kind = next((k for k, words in _KIND_WORDS.items() if any(w in word for w in words)),
+                    None)
+        if kind:
+            return kind
+    return None
+
+
+def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
+    """A lookup; with each payment's day and sum when the question asks for payments."""
+    if "each_payment" in reading.signals:
+        return _call(LOOKUP_ACCOUNT, identifier=identifier, each_payment=True)
+    return _call(LOOKUP_ACCOUNT, identifier=identifier)
+
+
 def _detail_kind(question: str) -> str | None:
     """The one kind of payment detail a question about a shop asks for, if it names one."""
     q = question.lower()
@@ -160,7 +199,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
-    searching = intent in ("search", "message") and not (wallets or accounts or people)
+    searching = intent in ("search", "message") and not (wallets or accounts) and (
+        not people or intent == "message" and "message" in reading.signals)
     if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
@@ -180,8 +220,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if intent in _TRACE_INTENTS:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
     else:
-        calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets[:3]]
-    calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in accounts[:3]]
+        calls += [_lookup(reading, w) for w in wallets[:3]]
+    calls += [_lookup(reading, a) for a in accounts[:3]]
     if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries"):
         # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
         # whose it is.
@@ -190,7 +230,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         shop_args: dict[str, Any] = {"shop": s.value}
         if s.kind == "bot":
             shop_args["shop"] = "@" + s.value
-        kind = _detail_kind(question) if intent == "shop_details" else None
+        kind = _detail_kind(question) if intent == "shop_details" and \
+            not _excluded_kind(question) else None
         if intent in _TRACE_INTENTS or intent in ("beneficiaries", "compare") or \
                 "treasury" in reading.signals:
             # A question about the shop's money: its wallets are what links it to the trace.
@@ -198,7 +239,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if kind:
             shop_args["kind"] = kind
         calls.append(_call(SHOP_DETAILS, **shop_args))
-    calls += [_call(FIND_PERSON, name=p.label) for p in people[:2]]
+    calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
     if calls:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
@@ -214,21 +255,25 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
     calls: list[dict[str, Any]] = []
     for out in outputs:
         nth = _nth_of(reading)
+        if out.tool == CASE_OVERVIEW and out.data and "received_each" in reading.signals:
+            # "how much did each beneficiary receive": each one's own totals.
+            ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
+            calls += [_call(LOOKUP_ACCOUNT, identifier=b.address) for b in ends[:4]]
         if out.tool == CASE_OVERVIEW and out.data and nth:
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
             if len(ends) >= nth:
                 calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
                                    direction="forward"))
         if out.tool == FIND_PERSON and out.data:
-            for person in out.data[:1]:
+            for person in _asked_people(reading, out.data)[:1]:
                 # A surname with initials of several accounts, none of them a statement's
                 # holder: none (the answer asks which).
                 mine = [] if person.abbreviated and len(person.accounts) > 1 and \
                     not person.own_accounts else person.accounts
-                calls += [_call(LOOKUP_ACCOUNT, identifier=a) for a in mine[:1]]
+                calls += [_lookup(reading, a) for a in mine[:1]]
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
-            calls += [_call(LOOKUP_ACCOUNT, identifier=iban)
+            calls += [_lookup(reading, iban)
                       for iban, _ in out.data.matches[0].accounts_held[:1]]
         named = reading.of(*_WALLETS)
         shops = reading.of("shop", "bot")
@@ -254,13 +299,26 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 reading.intent == "compare" or "treasury" in reading.signals and
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
-            calls += [_call(LOOKUP_ACCOUNT, identifier=w) for w in wallets]
-        elif out.tool == SHOP_DETAILS and out.data and (reading.intent in _TRACE_INTENTS
-                                                        or reading.intent == "beneficiaries"):
-            # "кто платил магазину": where its wallets' money came from.
-            way = "backward" if reading.intent == "backward" else "forward"
+            calls += [_lookup(reading, w) for w in wallets]
+        elif out.tool == SHOP_DETAILS and out.data and (
+                reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+                reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
+                and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
+            # "кто платил магазину": where its wallets' money came from; "which wallets did
+            # it hand out and where did their money go": both, one after the other.
+            way = "backward" if reading.intent == "backward" or (
+                "backward" in reading.signals and "forward" not in reading.signals) \
+                else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     return [c for c in calls if _key(c) not in done]
+
+
+def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
+    """The people the question names, of those a name search found: the one whose name is
+    the name asked ("Оспанов Руслан", not "Оспанова Динара" of the same surname), else all."""
+    asked = {fold(e.label) for e in reading.of("person") if e.label}
+    exact = [p for p in found if fold(p.name) in asked]
+    return exact or found
 
 
 def _key(call: dict[str, Any]) -> str:
@@ -302,6 +360,8 @@ class Composer:
         self.facts = 0
         self._shops_answered = False
         self._said_no_path = False
+        # The shops that handed out a detail of the bank the question names, if any did.
+        self._bank_shops: set[str] = set()
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -316,13 +376,21 @@ class Composer:
             d.handed_out for d in o.data or [])))
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
+        parties = self.r.of("person", "iban", "card", "card_mask", "phone")
+        bank = _bank_named(self.question)
+        self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
+                            for d in o.data or [] if bank and any(
+                                bank in _bank_of(h.kind, h.display) for h in d.handed_out)}
         payments = (self._payments_between(outputs)
-                    if self.r.intent == "amount_between" or asks_amount else [])
+                    if self.r.intent == "amount_between" or asks_amount or
+                    len(parties) >= 2 and _PAY_VERB.search(self.question) else [])
         if payments:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
             return "\n".join(self.lines)
         if _COMMON.search(self.question) and self._common(outputs):
+            return "\n".join(self.lines)
+        if self._paid_amount(outputs):
             return "\n".join(self.lines)
         for out in outputs:
             getattr(self, f"_{out.tool}")(out)
@@ -399,12 +467,40 @@ class Composer:
                         accounts=", ".join(p.value for _, p in profiles)))
         return True
 
+    def _paid_amount(self, outputs: list[ToolOutput]) -> bool:
+        """"кому ушли 60 000 со счёта …": the payments of the sum named, from each statement
+        holding one; False when the question names no sum a statement holds."""
+        amounts = _amounts_asked(self.question, self.r)
+        said = False
+        for out in outputs if amounts else []:
+            if out.tool != LOOKUP_ACCOUNT or not out.data:
+                continue
+            for prof in out.data.matches[:1]:
+                paid = [c for c in (prof.bank.counterparties if prof.bank else [])
+                        if amounts & {Decimal(c.sent_to), Decimal(c.received_from),
+                                      *(Decimal(a) for _, _, a in
+                                        out.operations.get((prof.id, c.account)) or [])}]
+                if not paid:
+                    continue
+                self.say(_p("lookup_intro", self.lang, value=_safe(prof.value)) +
+                         f" {out.marker(paid[0].records[0])}")
+                self._bank(out, prof.bank, prof.id)
+                said = True
+        return said
+
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
         for out, a, c, b in payments:
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
                          amount=_money(c.sent_to)))
+            self._days(out, a.id, c.account)
+
+    def _days(self, out: ToolOutput, statement: str, account: str) -> None:
+        """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row."""
+        for r, day, amount in out.operations.get((statement, account)) or []:
+            if out.marker(r):
+                self.lines.append(f"  - {out.marker(r)} {day}: {_money(amount)}")
 
     def _trace_wallet(self, out: ToolOutput) -> None:
         t = out.data
@@ -544,6 +640,9 @@ class Composer:
     def _lookup_account(self, out: ToolOutput) -> None:
         res = out.data
         lang = self.lang
+        if "received_each" in self.r.signals and res.matches and res.matches[0].flows:
+            self._profile(out, res.matches[0])
+            return
         if res.error:
             self.say(_p("invalid", lang, value=_safe(res.query), reason=res.error))
             return
@@ -561,9 +660,19 @@ class Composer:
 
     def _profile(self, out: ToolOutput, prof: Any) -> None:
         lang = self.lang
+        if "received_each" in self.r.signals and prof.flows:
+            # Beside the case's beneficiaries: what each received in all.
+            f = prof.flows
+            self.fact(f"{prof.display}: " + _p("wallet_flows", lang, m="".join(
+                out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+                received=_money(f.received), sent=_money(f.sent), token=f.token,
+                balance=_money(f.balance)))
+            return
         seen = prof.seen_in[:5]  # what the tool cited
         shops = sorted({_safe(s.shop_name or s.shop) for s in seen if s.shop})
-        anchor = seen[-1].record_id if seen else (
+        # Cited by a message of a shop that handed it out (a statement row names no shop).
+        anchor = next((x.record_id for x in reversed(seen) if x.shop), seen[-1].record_id) \
+            if seen else (
             prof.bank.counterparties[0].records[0] if prof.bank and prof.bank.counterparties
             else None)
         self.fact(_p("profile", lang, kind=_word("kinds", prof.kind, lang),
@@ -596,13 +705,22 @@ class Composer:
                 self.fact(_p("statement_named", lang, ibans=", ".join(prof.statements)))
         if self._wants("iban_links"):
             if prof.title_cards and prof.bank and prof.bank.counterparties:
+                # The shop that handed the card out, by the message a payment matched.
+                by = {out.labels[m.message_id]: m.message_id for m in prof.paid_for
+                      if m.account.split(":", 1)[-1] in prof.title_cards
+                      and m.message_id in out.labels and out.marker(m.message_id)}
                 self.fact(_p("title_cards", lang,
                              m=out.marker(prof.bank.counterparties[0].records[0]),
-                             cards=", ".join(prof.title_cards)))
+                             cards=", ".join(prof.title_cards))
+                          + "".join("; " + _p("handed_by", lang, shop=_safe(name),
+                                                 m=out.marker(mid))
+                                    for name, mid in list(by.items())[:2]))
             # "Whose is it": the holder; which shops' details paid into it is another question.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
             for match in prof.paid_for[:0 if whose else 3]:
+                shop = out.labels.get(match.message_id)
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
+                             shop=f" «{_safe(shop)}»" if shop else "",
                              r=out.marker(match.row_id), amount=_money(match.asked),
                              account=match.account.split(":", 1)[-1],
                              minutes=minutes_between(match.asked_at, match.paid_at)))
@@ -626,7 +744,7 @@ class Composer:
                                  when=_when(s.seen_at), chat=_safe(s.chat)))
         if prof.bank and (self._wants("bank") or
                           (prof.kind == "iban" and self._wants("iban_bank"))):
-            self._bank(out, prof.bank)
+            self._bank(out, prof.bank, prof.id)
         if prof.flows and self._wants("flows"):
             f = prof.flows
             self.fact(_p("wallet_flows", lang, m="".join(
@@ -652,26 +770,42 @@ class Composer:
                              reason=_word("reasons", reason, lang), amount=_money(amount),
                              token=prof.trace.token))
 
-    def _bank(self, out: ToolOutput, b: Any) -> None:
+    def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
-        first = b.counterparties[0].records[0] if b.counterparties else None
-        self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
-                     total_out=_money(b.total_out), operations=b.operations,
-                     payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
-                     net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
+        when = bool(_WHEN.search(self.question))
+        parties = b.counterparties
+        amounts = _amounts_asked(self.question, self.r)
+        paid = [c for c in parties if amounts & {
+            Decimal(c.sent_to), Decimal(c.received_from),
+            *(Decimal(a) for _, _, a in out.operations.get((statement, c.account)) or [])}]
+        if paid:
+            # "кому ушли 60 000 со счёта …": the party of that payment, not the statement.
+            parties = paid
+        else:
+            first = b.counterparties[0].records[0] if b.counterparties else None
+            self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
+                         total_out=_money(b.total_out), operations=b.operations,
+                         payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
+                         net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
         # Both directions, the asked one first: "who paid" and "where it went" share a lookup;
         # a question of one direction gets that one.
         incoming_first = self.r.intent == "backward"
         directions = {"forward": (False,), "backward": (True,)}.get(
             self.r.intent, (incoming_first, not incoming_first))
+        if len(directions) == 1 and not any(
+                Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
+            # Nothing that way (a payer asked "who paid him"): what the statement has instead.
+            directions = (directions[0], not directions[0])
         for incoming in directions:
-            for c in b.counterparties[:8]:
+            for c in parties[:8]:
                 name = f"{_safe(c.name)} " if c.name else ""
                 amount = c.received_from if incoming else c.sent_to
                 if Decimal(amount) > 0:
                     self.fact(_p("received_from" if incoming else "sent_to", lang,
                                  m=out.marker(c.records[0]), name=name, account=c.account,
                                  amount=_money(amount), operations=c.operations))
+                    if when:
+                        self._days(out, statement, c.account)
 
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -681,7 +815,7 @@ class Composer:
             return
         none = phrases()["none_word"][lang]
         self.say(_p("person_intro", lang))
-        for p in out.data[:5]:
+        for p in _asked_people(self.r, out.data)[:5]:
             if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
                 self._many_written(out, p)
                 continue
@@ -789,7 +923,10 @@ class Composer:
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
         whose = self.r.intent == "identify" and out.bot_posts
+        bank = _bank_named(self.question)
         for d in found:
+            if bank and self._bank_shops and d.name not in self._bank_shops:
+                continue  # "which shop gave the Halyk card": the shops that did
             if whose:
                 # Whose the bot is: the shop, the post naming the bot, the chat's title.
                 for handle, (post, chat) in out.bot_posts.items():
@@ -800,14 +937,34 @@ class Composer:
                 self.say(_p("shop_intro", lang, shop=_safe(d.name)))
             money = self.r.intent in (*_TRACE_INTENTS, "beneficiaries")
             handed = d.handed_out[:12]
+            excluded = _excluded_kind(self.question)
+            if excluded:
+                # "какие реквизиты кроме карт": the other kinds only.
+                handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
+            others = {v for s in self.r.signals if s.startswith("other_than:")
+                      for v in [s.split(":", 1)[1]]}
+            if others:
+                # "what other cards did this shop give": not the one asked about before.
+                handed = [h for h in handed if _compact(h.display) not in others]
             day = _day_named(self.question)
-            if day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
-                           for h in handed):
+            bound = _BOUND.search(self.question) if day else None
+            if day and bound:
+                # "after 1 October", "до 10 сентября": what was handed out on that side.
+                after = bound.lastgroup == "after"
+                kept = [h for h in handed if h.seen_at and (
+                    ((h.seen_at.month, h.seen_at.day) >= day) if after
+                    else ((h.seen_at.month, h.seen_at.day) <= day))]
+                handed = kept or handed
+            elif day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
+                             for h in handed):
                 # "какую карту он дал 17 октября": what was handed out that day.
                 handed = [h for h in handed
                           if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
-            if d.chat and d.chat != d.name and handed and not money and (
-                    not whose or _CHAT_WORDS.search(self.question)):
+            bank = _bank_named(self.question)
+            if bank:
+                # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
+                handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
+            if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by a message of it this answer cites anyway.
                 self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
                              chat=_safe(d.chat)))
@@ -852,7 +1009,9 @@ class Composer:
                              amount=_money(b.amount), token=o.token,
                              m=out.marker(b.path[-1] if b.path else b.record_id)))
                 return
-        asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен"))
+        # "the shops' money" speaks of money, not of the shops as a list.
+        asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен")) \
+            and not _CASE_MONEY.search(self.question)
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
@@ -861,8 +1020,12 @@ class Composer:
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
                                        for k, n in sorted(shop.accounts.items()))
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
+                    chat = out.labels.get(shop.record_id) or ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
-                                 name=_safe(shop.name) + bots, handed=handed))
+                                 name=_safe(shop.name) + bots, handed=handed)
+                              + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
+                                 if chat and chat != shop.name and
+                                 _CHAT_WORDS.search(self.question) else ""))
         if intent == "overview":
             counts = ", ".join(f"{n} {k}" for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
@@ -935,6 +1098,13 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
+        if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
+                                     "backward" in reading.signals) and \
+                self.vocabulary and (tagged := tagged_wallet(question, self.vocabulary.tags)):
+            # "кто пополнял депозит Qazex": the wallet the exchange's tag names.
+            reading.entities.append(tagged)
+            if "backward" in reading.signals and "forward" not in reading.signals:
+                reading.intent = "backward"
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
         if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
@@ -942,6 +1112,19 @@ class OfflineChatModel(BaseChatModel):
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
+        if reading.intent == "beneficiaries" and not reading.entities and \
+                _EACH_RECEIVED.search(question):
+            reading.signals.add("received_each")
+        parties = reading.of("person", "iban", "card", "card_mask", "phone")
+        if _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
+                _amounts_asked(question, reading):
+            # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
+            reading.signals.add("each_payment")
+        if not reading.entities and "compare" in reading.signals and \
+                _ACCOUNTS_WORDS.search(question) and (_SEVERAL.search(question) or
+                                                      _COMMON.search(question)):
+            # "compare the three dropper accounts": the statements of the case, side by side.
+            reading.intent = "compare"
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -978,7 +1161,18 @@ class OfflineChatModel(BaseChatModel):
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
-        if len(humans) > 1 and not reading.entities and not reading.invalid and \
+        refined = False
+        if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
+                not reading.cities and not reading.drugs and _connective(question):
+            # "and by outgoing?" after a question naming nothing: that question, so refined.
+            asked_before = asked_before or self.read(previous)
+            if not asked_before.entities and asked_before.intent != "out_of_case":
+                lang = reading.lang
+                question = f"{previous} {question}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
+        if len(humans) > 1 and not refined and not reading.entities and not reading.invalid and \
                 reading.intent != "out_of_case" and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
@@ -994,10 +1188,21 @@ class OfflineChatModel(BaseChatModel):
                 # "and who paid into it?" after the one wallet a shop handed out: the
                 # identifier the answer named, not the shop the question named.
                 carried = listed
+            if _SHOP_WORD.search(question) and earlier and self.vocabulary:
+                # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
+                # shop the previous turn named, not its card or wallet.
+                said = f"{previous}\n{earlier[-1].content}"
+                shops = {e.label or e.value: e for e in
+                         find_entities(said, self.vocabulary)[0] if e.kind == "shop"}
+                if len(shops) == 1:
+                    carried = list(shops)
             if carried:
                 lang = reading.lang
                 reading = self.read(f"{question} {' '.join(carried)}")
                 reading.lang = lang
+                if _ELSE.search(question):
+                    # "what other cards": not those the previous question named.
+                    reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
@@ -1027,16 +1232,18 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=missing)
         calls = plan(reading, question)
         kind = _detail_kind(question)
-        if not reading.entities and kind and _ALL_SHOPS.search(question.casefold()) and \
+        if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
+                                              _WHICH_SHOP.search(question.casefold())) and \
                 _HANDED.search(question) and self.vocabulary:
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
-        if not reading.entities and _COMMON.search(question) and \
+        if not reading.entities and (_COMMON.search(question) or reading.intent == "compare"
+                                     or _SEVERAL.search(question)) and \
                 _ACCOUNTS_WORDS.search(question) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             # "the counterparty all three droppers paid": the statements the case holds.
-            calls = [_call(LOOKUP_ACCOUNT, identifier=iban)
+            calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
@@ -1052,19 +1259,32 @@ class OfflineChatModel(BaseChatModel):
         if reading.entities and _bare_amount(question, reading):
             return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
                       second=_word("readings", "forward", reading.lang))
+        q = question.casefold()
+        if reading.entities and all(e.kind in ("shop", "bot") for e in reading.entities) and \
+                _ONE_DROPPER.search(q) and not _DROPPERS.search(q) and \
+                reading.intent not in ("search", "message", "shops", "overview"):
+            # "the dropper of shop X": a shop hands out the cards of several people.
+            return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
+        if _ACCOUNTS_WORDS.search(q) and (_SEVERAL.search(q) or _COMMON.search(q)) and \
+                self.vocabulary and \
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
+            return None  # "the three dropper accounts": the case's statements
         lang = reading.lang
-        q = question.casefold()
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
-        about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot"))
+        about_shop = any(w in q for w in ("магазин", "shop", "дүкен", "бот", "bot")) or \
+            bool(_TREASURY.search(q))  # "trace the treasury": which shop's
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
-            "shops", "overview", "search", "out_of_case") and not _MANY.search(q) else None
-        if _ALL_SHOPS.search(q) and not one:
+            "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
+            else None
+        if _ALL_SHOPS.search(q) and not one or _WHICH_SHOP.search(q) and _detail_kind(q):
+            # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
-                about_shop and reading.intent in ("forward", "backward", "exchanges")):
+                about_shop and reading.intent in ("forward", "backward", "exchanges")) or \
+                _TREASURY.search(q) and not _ALL_SHOPS.search(q):
             if len(shops) > 1:
                 # Quoted: the shops' names are not the answer's language.
                 return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
@@ -1075,9 +1295,9 @@ class OfflineChatModel(BaseChatModel):
                 "path": "wallet", "amount_between": "wallet", "backward": "wallet"}
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
-        if reading.intent == "beneficiaries" and re.search(
-                r"\b(the|этот|этому|этого|бенефициару|бенефициар получил)\b", q) and \
-                not re.search(r"бенефициары|beneficiaries|бенефициарлар", q):
+        if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
+                _ONE_BENEFICIARY_ACTS.search(q):
+            # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
 
@@ -1111,11 +1331,42 @@ _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|пере
 # The shops of the case together ("the crypto wallets the shops handed out").
 _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
 # Words that ask "how much" and nothing else: with an entity, the question does not say of what.
-_AMOUNT_ONLY = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "how", "much", "бойынша",
+_AMOUNT_ONLY = {"сколько", "скока", "скоко", "сумма", "сумму", "сома", "сомасы", "қанша", "how",
+                "much", "бойынша",
                 "по", "а", "и", "of", "the", "and", "what", "about"}
-_ASKS_AMOUNT = {"сколько", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+_ASKS_AMOUNT = {"сколько", "скока", "скоко", "сумма", "сумму", "сома", "сомасы", "қанша", "much"}
+# The money of a name, no direction said ("TW6… money", "деньги Green Planet", "ақшасы").
+_MONEY_WORDS = {"money", "funds", "cash", "деньги", "денег", "деньгами", "средства", "средств",
+                "бабки", "ақша", "ақшасы", "ақшасын", "ақшасының", "қаражат", "қаражаты"}
+_FILLERS = {"with", "on", "its", "his", "her", "их", "его", "её", "ее", "с", "по", "у"}
+# One dropper of a shop ("выписка дропа магазина X", "the shop's dropper"); a plural asks
+# about them all.
+_ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
+                          r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
+_DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
+                       r"all|все|всех|барлық)(?![\w])")
+# One beneficiary, its own money asked ("сколько вывел бенефициар", "Бенефициар биржаға
+# қанша жіберді?"): which one, when the case has several.
+_ONE_BENEFICIARY = re.compile(r"(?<![\w])(?:бенефициар(?:а|у|ом|е)?|beneficiary|"
+                              r"бенефициар(?:ға|дың|ды|дан|қа|ы|ының))(?![\w])")
+_BENEFICIARIES = re.compile(r"бенефициары|бенефициаров|beneficiaries|бенефициарлар|wallets|"
+                            r"кошельк|әмияндар|\bвсе\b|\bкаждый|\beach\b|\ball\b")
+_ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|получил|вывел|отправил|перевел|"
+                                   r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
+                                   r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")
+# "which shop handed out …": every shop's details of that kind.
+_WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|как(?:ой|ие|ого|им) магазин|"
+                         r"котор\w+ магазин|қай дүкен|қандай дүкен")
 
 
+# A payment between parties ("what did A pay into B's account", "поступали ли от A на счёт
+# B", "кто больше отправил C: A или B").
+_PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|перев[её]|верну?л|"
+                       r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|"
+                       r"\bсал(?:ды|ған)", re.I)
+# "когда", "when", "с датами": the day of each payment.
+_WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
+                   r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
@@ -1202,6 +1453,34 @@ def _day_named(question: str) -> tuple[int, int] | None:
             if 1 <= month <= 12 and 1 <= day <= 31:
                 return month, day
     return None
+
+
+# "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
+_EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*|барлығы)\b.{0,40}"
+                            r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"
+                            r"пришл|алды|түсті)\w*\s+(?:\w+\s+)?(?:each|every|каждый|"
+                            r"әрқайсы\w*)", re.I)
+# A date as a bound: "after 1 October", "с 5 сентября", "1 қазаннан кейін", "до 10.10".
+_BOUND = re.compile(r"(?P<after>\bafter\b|\bsince\b|\bfrom\b|после|начиная|\bс\b|\bсо\b|"
+                    r"кейін|бастап)|(?P<before>\bbefore\b|\buntil\b|\btill\b|\bдо\b|"
+                    r"дейін|бұрын|ранее)", re.I)
+_BANK_WORDS = {"halyk": re.compile(r"halyk|халык|халық|народн", re.I),
+               "kaspi": re.compile(r"kaspi|каспи", re.I),
+               "forte": re.compile(r"forte|форте", re.I),
+               "jusan": re.compile(r"jusan|жусан|жұсан", re.I)}
+
+
+def _bank_named(question: str) -> str | None:
+    named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
+    return named[0] if len(named) == 1 else None
+
+
+def _bank_of(kind: str, display: str) -> str:
+    """The bank of a card (by its BIN) or a KZ IBAN (by its bank code), lower case."""
+    for d in extract_payment_details(display):
+        if d.kind == kind:
+            return str(d.info.get("issuer") or d.info.get("bank") or "").casefold()
+    return ""
 
 
 # A question about a chat's name ("как чат с ним называется", "the chat's title").
@@ -1292,6 +1571,13 @@ def _elliptic(question: str, entities: list[Any]) -> bool:
     return len(unknown) <= (0 if entities else 2) and len(words) <= 6
 
 
+def _connective(question: str) -> bool:
+    """A short follow-up opening with a connective ("and by outgoing?", "а по списаниям?",
+    "ал шығыс бойынша ше?"): it refines the previous question."""
+    words = re.findall(r"[^\W\d_]+", question.casefold())
+    return bool(words) and words[0] in _ELLIPSIS_WORDS and len(words) <= 5
+
+
 def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
     """`previous` with its name of the same kind as the follow-up's (or its only name) put
     in place of the follow-up's name; None when there is nothing to put it in place of."""
@@ -1315,12 +1601,34 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
     return text
 
 
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{3,9})(?:[.,](\d{1,2}))?"
+                     r"(?![\d.,]?\d)")
+
+
+def _amounts_asked(question: str, reading: Reading) -> set[Decimal]:
+    """The sums a question names ("кому ушли 60 000", "the 18000 payment"), not the digits
+    of the identifiers or dates in it."""
+    rest = question
+    for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    out = set()
+    for m in _AMOUNT.finditer(rest):
+        whole = re.sub(r"\D", "", m.group(1))
+        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
+        if value >= 100 and not (1990 <= value <= 2100 and not m.group(2)):
+            out.add(value)
+    return out
+
+
 def _bare_amount(question: str, reading: Reading) -> bool:
+    """Only "how much" or "the money" beside a name: which way the money moved is not said
+    ("сколько по T…?", "TW6… money", "Green Planet ақшасы?")."""
     rest = question
     for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
         rest = rest[:e.start] + " " + rest[e.end:]
     words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
-    return bool(words & _ASKS_AMOUNT) and words <= _AMOUNT_ONLY
+    return bool(words & (_ASKS_AMOUNT | _MONEY_WORDS)) and \
+        words <= _AMOUNT_ONLY | _MONEY_WORDS | _FILLERS
 
 
 _CALL_IDS = iter(range(1, 1 << 62))

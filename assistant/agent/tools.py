@@ -31,7 +31,7 @@ from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
-from tools.store.schema import records
+from tools.store.schema import records, shop_links, shops
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -108,6 +108,10 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A statement (its profile id) and a counterparty's account → that party's few rows:
+    # (record id, day, amount), to state when and how much each payment was.
+    operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
+        default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -307,9 +311,12 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
 
 
 @tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
-def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
+def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
+                   ) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
-    that handed it out, messages, statement activity, linked wallets."""
+    that handed it out, messages, statement activity, linked wallets. `each_payment`: also
+    each payment (day, sum) with a statement's counterparties of few operations, for "when"
+    and "which payments" questions."""
     ctx = runtime.context
     result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case))
     out = ToolOutput(LOOKUP_ACCOUNT, result)
@@ -339,6 +346,8 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
+        named_by = _shops_of_messages(ctx, [m.message_id for m in p.paid_in[:3] + p.paid_for[:3]])
+        out.labels.update(named_by)
         for match in p.paid_in[:3]:
             # One claim per record: what the message asked, then the row that paid it (its
             # delay is derived from both, the row the anchor).
@@ -356,9 +365,11 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{out.cite(ctx, held)}] holds account {iban}", [held]))
         for match in p.paid_for[:3]:
             asked, paid = out.cite(ctx, match.message_id), out.cite(ctx, match.row_id)
-            lines.append(ctx.derive(f"[{asked}] a shop handed out "
-                                    f"{match.account.split(':', 1)[-1]} asking "
-                                    f"{money(match.asked)} KZT", [match.message_id]))
+            shop = named_by.get(match.message_id)
+            lines.append(ctx.derive(f"[{asked}] a shop{f' ({fence(shop)})' if shop else ''} "
+                                    f"handed out {match.account.split(':', 1)[-1]} asking "
+                                    f"{money(match.asked)} KZT", [match.message_id],
+                                    [shop] if shop else []))
             lines.append(ctx.derive(
                 f"[{paid}] {money(match.asked)} KZT came in "
                 f"{minutes_between(match.asked_at, match.paid_at)} min later",
@@ -369,7 +380,7 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
                                     f"the handed-out card {', '.join(p.title_cards)}", [first]))
         if p.bank:
             _bank_lines(ctx, out, p.display, p.bank, lines,
-                        [m.row_id for m in p.paid_in], key=p.id)
+                        [m.row_id for m in p.paid_in], key=p.id, dated=each_payment)
         if p.flows:
             f = p.flows
             if f.tag and f.tag_record:
@@ -400,6 +411,22 @@ def lookup_account(identifier: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines), out
 
 
+def _shops_of_messages(ctx: AgentContext, message_ids: Sequence[str]) -> dict[str, str]:
+    """The shop each message's chat belongs to (a bot chat "Вилли Вонка 🍫" is the shop
+    "Шоколадная Фабрика"), by its name: message id → shop name."""
+    chats = {m.rsplit("/", 1)[0]: m for m in message_ids if m.startswith("tg:")}
+    if not chats:
+        return {}
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(select(shop_links.c.value, shops.c.name).join(
+            shops, (shops.c.case == shop_links.c.case) & (shops.c.id == shop_links.c.shop)).where(
+            shop_links.c.case == ctx.case, shop_links.c.kind == "chat",
+            shop_links.c.value.in_(list(chats)))).all()
+    names = {str(chat): str(name) for chat, name in rows}
+    return {m: names[m.rsplit("/", 1)[0]] for m in message_ids
+            if m.rsplit("/", 1)[0] in names}
+
+
 def _names_holder(ctx: AgentContext, record_id: str, b: Any) -> bool:
     """Whether a statement row names the statement's holder (and their ИИН, when known)."""
     n = ctx.ledger.by_id.get(record_id)
@@ -419,8 +446,13 @@ def _paid_in_only(profile: Any) -> bool:
     return bool(profile.paid_in) and set(profile.statements) <= {m.iban for m in profile.paid_in}
 
 
+# A counterparty's payments are each stated with their day when it has at most this many.
+MAX_ROWS_DATED = 4
+
+
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
-                lines: list[str], rows_cited: Sequence[str] = (), key: str = "") -> None:
+                lines: list[str], rows_cited: Sequence[str] = (), key: str = "",
+                dated: bool = False) -> None:
     """A statement's totals and counterparties, each bound to the row it is printed beside;
     the holder by a row already cited (`rows_cited`: the payment that linked a card to the
     statement) when that row names them, so the answer cites one row for both."""
@@ -449,6 +481,19 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
         lines.append(ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
                                 f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
                                 f"{c.operations} operations", [first]))
+        if dated and len(c.records) <= MAX_ROWS_DATED:
+            # A party's few payments, each by its row: when and how much ("и когда?").
+            for r in c.records:
+                out.markers[r], rec = ctx.cite(r)
+                day = str(rec.fields.get("date") or "")[:10]
+                amount = str(rec.fields.get("amount") or "")
+                if day and amount:
+                    # The row states both itself: the answer cites it for its day and sum.
+                    out.operations.setdefault((key, c.account), []).append((r, day, amount))
+                    lines.append(ctx.derive(
+                        f"[{out.markers[r]}] {day}: {money(amount)} "
+                        f"{'from' if rec.fields.get('direction') == 'in' else 'to'} "
+                        f"{c.account}", [r]))
 
 
 @tool(FIND_PERSON, response_format="content_and_artifact")
@@ -770,7 +815,11 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     for shop in o.shops:
         if shop.record_id and shop.hands_out_payments:
             handed = ", ".join(f"{n} {k}" for k, n in sorted(shop.accounts.items()))
-            lines.append(ctx.derive(f"[{out.cite(ctx, shop.record_id)}] shop {fence(shop.name)} "
+            n, rec = ctx.cite(shop.record_id)
+            out.markers[shop.record_id] = n
+            # The title of the chat it handed out in (a bot chat goes by the bot's name).
+            out.labels[shop.record_id] = str(rec.fields.get("chat_name") or "")
+            lines.append(ctx.derive(f"[{n}] shop {fence(shop.name)} "
                                     f"({fence(shop.shop)}) handed out {handed}",
                                     [shop.record_id], [shop.name]))
     for d in o.top_droppers:

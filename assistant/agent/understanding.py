@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
@@ -43,7 +44,8 @@ MAX_QUESTION_CHARS = 2_000
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _KAZAKH_WORDS = re.compile(
-    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
+    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
+    r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
     r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
@@ -111,6 +113,8 @@ class Vocabulary:
     recipients: list[tuple[str, str, str]] = field(default_factory=list)
     # The accounts whose own statements the case holds (the droppers' accounts).
     statements: list[str] = field(default_factory=list)
+    # Attribution tags: (label, address), "Qazex deposit address" → T….
+    tags: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -158,7 +162,14 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
     for m in _MASK.finditer(q):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 16 and "*" in m.group(0) or re.search(r"[xX•#_]", m.group(0)):
-            add("card_mask", m.group(0), m.start(), m.end())
+            written = m.group(0)
+            positions = len(re.sub(r"[\s-]", "", written))
+            if positions < 16:
+                # "4400****0260": the first and last four of a 16-digit card, the middle
+                # written short.
+                first, last = m.group(1) + (m.group(2) or ""), m.group(3)
+                written = first + "*" * (16 - len(first) - 4) + last
+            add("card_mask", written, m.start(), m.end())
     for m in _BOT.finditer(q):
         add("bot", m.group(1).lower(), m.start(), m.end())
     for d in extract_payment_details(q):
@@ -204,6 +215,9 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
         # Of one surname, the person it is written most like: "Оспановой" is Оспанова.
         def likeness(s: tuple[int, int, str, str, str]) -> tuple[int, int]:
             said, name = fold(q[s[0]:s[1]]), fold(s[4]).split(" ")[0]
+            if said.isascii() and not name.isascii():
+                # "Ospanova's" is Оспанова, written in Latin letters.
+                name = anyascii(name).casefold().replace("'", "")
             common = next((i for i, (a, b) in enumerate(zip(said, name, strict=False))
                            if a != b), min(len(said), len(name)))
             # "-ой", "-ою" are a woman's surname in -а declined (Оспановой, not Оспанов).
@@ -423,17 +437,35 @@ def write_intent_vectors(path: Path) -> None:
 # Keyword signals: the earlier rules, now one vote among others. Direction words weigh more:
 # embeddings hardly tell "куда" from "откуда".
 _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
-    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|"
-                       r"\bwhere\b(?![^?]*\b(?:go|goes|gone|went)\b).{0,40}\bfrom\b|"
-                       r"\b(came|come|comes) from\b|\bsource|пополн|\bfund|\btop(ped)? up|"
-                       r"кто (платил|переводил|"
-                       r"присылал|кидал|отправлял|перевел|перевёл|скидывал)( \w+)? на\b|кто платил|"
-                       r"\bpaid (in)?to\b|\bwho paid\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
+    ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bкімнен\b|\bкімдерден\b|\bот кого\b|"
+                       r"\bwhere\b[^?]*\bfrom\s*(?:[?.!,]|$)|"
+                       r"\b(came|come|comes|coming) from\b|\bsources?\b|\borigins?\b|пополн|"
+                       r"\bfund(?:ed|ing|er|ers)\b|финансир|\btop(ped)? up|\btraced? back|"
+                       r"\bbackwards?\b|\bupstream\b|"
+                       r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
+                       r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
+                       r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
+                       r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
+                       r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
                        r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
-    ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b.{0,40}\b(go|goes|gone|went)\b|"
-                      r"\bwent\b|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bкетті|\bжіберді|"
-                      r"\bdestination|\bsent\b|\bпереводил (деньги|средства)\b(?! на)|оказал|"
-                      r"\blanded\b|\bwound up\b|получател\w* (?:денеж|средств|денег)"),
+    ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
+                      r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
+                      r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
+                      r"\bwent\b|\bушл|\bуш[её]л|(?<!кто )\bотправ|\bвывел|\bвывод|\bкетті|"
+                      r"\bжіберді|\bdestination|(?<!who )\bsent\b|\bsend\b|"
+                      r"\bпереводил (деньги|средства)\b(?! на)|оказал|"
+                      r"\blanded\b|\bwound up\b|\bend(?:s|ed)? up\b|\bfollow(?:ing)? the (?:money|"
+                      r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
+                      r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
+                      r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|скин|кидал|плат)|"
+                      r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
+                      r"транзитн|аралық|"
+                      # "қай шоттарға төледі", "на какие счета платил", "which accounts did
+                      # he pay": the recipients asked.
+                      r"\b(?:қай|қандай)\b[^?]{0,25}(?:ға|ге|қа|ке)\s+(?:\w+\s+)?(?:төле|аудар|жібер)|"
+                      r"\bна как\w+ (?:сч[её]т|карт|кошел|номер)\w*\s+(?:\w+\s+)?(?:плат|перев|"
+                      r"отправ|скид|кида)|\b(?:which|what)\b[^?]{0,30}\bdid\b[^?]{0,30}\b(?:pay|send|"
+                      r"transfer)\b"),
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
@@ -443,7 +475,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
     ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
-                       r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого"),
+                       r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
+                       r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
+                       r"какого магазина|чей (?:это )?бот"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
                            r"деректеме|берді|берген"),
     ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
@@ -452,24 +486,28 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
-    ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате"),
+    ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате|"
+                      r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
     # message, whoever is named as its author.
     ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост\w*|хабарлама\w*),?\s+(?:где|в котор|"
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
                     r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
                     r"\bwr[io]te about\b|туралы жаз"),
-    ("overview", 0.03, r"обзор|overview|summary|сводк|шолу"),
+    ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
+                       r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
 SEARCH_WEIGHT = 0.02
-_PAID = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|отправ|"
-                   r"заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|жібер|төле)", re.I)
+_PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|"
+                   r"отправ|верн|заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|"
+                   r"жібер|төле|returned)", re.I)
 # "How much … moved": an amount asked and a verb of money sent or arriving.
-_MOVED = re.compile(r"(сколько|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|перечисл|отправ|"
-                    r"дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
-                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b)", re.I)
+_MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|"
+                    r"перечисл|отправ|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
+                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
+                    r"\blanded|\barrived|\bmade it)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
@@ -529,9 +567,10 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         signals.add("amount_between")
     wallets = [e for e in entities if e.kind in ("tron", "btc", "eth")]
     shops = [e for e in entities if e.kind in ("shop", "bot")]
-    if len(wallets) == 1 and len(shops) == 1 and _MOVED.search(low):
-        # "сколько с кошелька магазина X пришло на T…": between the shop's wallet and T….
-        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.06
+    if (len(wallets) == 1 and len(shops) == 1 or len(wallets) == 2) and _MOVED.search(low):
+        # "сколько с кошелька магазина X пришло на T…": between the shop's wallet and T…;
+        # "how much of A's money ended up at B": between the two, whichever verb says so.
+        scores["amount_between"] = scores.get("amount_between", 0.0) + 0.1
         signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
@@ -553,6 +592,11 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop
         # named with words of money moving asks where its money went, not what it handed out.
         ranked.insert(0, (money[0], ranked[0][1]))
+    if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
+            not signals & {"shop_details", "identify"} and not [
+                e for e in entities if e.kind not in ("shop", "bot")]:
+        # "the X channel post looking for couriers": a message of the shop, not its details.
+        ranked.insert(0, ("message", ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
@@ -615,8 +659,48 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
     people = people_names(store, case)
     with store.engine.connect() as conn:
         statements = sorted(field_values(conn, case, "bank_row", ["account"]))
+    with store.engine.connect() as conn:
+        tags = [(str(d.get("label") or ""), str(d.get("address") or ""))
+                for (d,) in conn.execute(select(records.c.data).where(
+                    records.c.case == case, records.c.kind == "tag"))
+                if isinstance(d, dict) and d.get("label") and d.get("address")]
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements)
+                      statements=statements, tags=tags)
+
+
+# Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).
+_TAG_GENERIC = {"exchange", "deposit", "address", "wallet", "hot", "cold", "the", "of", "and",
+                "main", "user", "service", "биржа", "депозит", "адрес", "кошелек"}
+# Which of an exchange's wallets: its deposit address or its own (hot) wallet.
+_TAG_ROLE = {"deposit": re.compile(r"депозит|deposit|пополнен", re.I),
+             "hot": re.compile(r"горяч|\bhot\b|ыстық|основн|\bmain\b", re.I)}
+
+
+def tagged_wallet(question: str, tags: Iterable[tuple[str, str]]) -> Named | None:
+    """The wallet an attribution tag names that the question names by the tag's own word
+    ("депозит казекс (Qazex)" is the Qazex deposit address), when one tag fits."""
+    folded = fold(question[:MAX_QUESTION_CHARS])
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+    found: dict[str, tuple[int, int, str]] = {}
+    for label, address in tags:
+        own = [w for w in _WORD.findall(fold(label)) if len(w) >= 4 and w not in _TAG_GENERIC]
+        for start, end, w in words:
+            if any(same_word(w, o) for o in own):
+                found[address] = (start, end, label)
+                break
+    if len(found) > 1:
+        # Of one exchange's several wallets, the role the question names.
+        for role, rx in _TAG_ROLE.items():
+            if rx.search(question):
+                mine = {a: v for a, v in found.items() if role in v[2].casefold()}
+                if mine:
+                    found = mine
+                    break
+    if len(found) != 1:
+        return None
+    (address, (start, end, label)), = found.items()
+    return Named("tron" if address.startswith("T") else "eth" if address.startswith("0x")
+                 else "btc", address, start, end, label)
 
 
 if __name__ == "__main__":

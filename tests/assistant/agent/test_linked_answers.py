@@ -116,3 +116,40 @@ def test_whom_the_case_s_dropper_accounts_all_paid(handmade: CaseStore) -> None:
     assert {c.id.split("/")[0] for c in answer.citations} == {
         "bank:KZ14722S890317137311", "bank:KZ18722S274091263225", "bank:KZ456011065602164235"}
     assert all(c.record["payee_account"] == "KZ91722S798780778392" for c in answer.citations)
+
+
+def test_payments_between_two_people_with_their_days(handmade: CaseStore) -> None:
+    answer = ask("когда и сколько Мусин Тимур переводил Сеитовой?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "27 000.00" in answer.answer  # both payments together
+    days = [ln for ln in answer.answer.splitlines() if ln.lstrip().startswith("- [")
+            and "2025-" in ln]
+    assert len(days) >= 2  # each payment with its day, cited by its row
+
+
+def test_a_sum_named_answers_with_that_payment_only(handmade: CaseStore) -> None:
+    answer = ask("куда ушли 25 000 со счёта Оспановой?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "Оспанов Руслан" in answer.answer and "Ли Вадим" not in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "TW6wXMfg39tF88CdtGzkEEwWM8mdUTGjqJ funds?",  # the money of a name, no direction
+    "покажи выписку дропа Снежной Королевы",  # one dropper of a shop with several
+    "trace the treasury",  # whose treasury
+])
+def test_what_a_question_leaves_open_is_asked_back(handmade: CaseStore, question: str) -> None:
+    answer = ask(question, AgentContext("hm", handmade))
+    assert not answer.steps and answer.answer.rstrip().endswith("?")
+
+
+def test_which_shop_handed_out_a_kind_asks_every_shop(handmade: CaseStore) -> None:
+    answer = ask("which shop gave out a bank account number?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "KZ45 6011 0656 0216 4235" in answer.answer and "Green Planet" in answer.answer
+
+
+def test_an_exchange_s_deposit_named_by_its_tag_is_traced_back(handmade: CaseStore) -> None:
+    answer = ask("кто пополнял депозитный адрес Qazex?", AgentContext("hm", handmade))
+    assert answer.verified, answer.flags
+    assert "TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm" in answer.answer

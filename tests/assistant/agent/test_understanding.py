@@ -191,3 +191,54 @@ def test_the_shipped_intent_vectors_are_of_the_examples_shipped_beside_them():
         assert str(shipped["digest"]) == examples_digest(examples), \
             "prompts/intents.npz is stale: run python -m assistant.agent.understanding"
         assert shipped["vectors"].shape[0] == len(examples) > 100
+
+
+W = "TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F"
+
+
+@pytest.mark.parametrize("question, intent", [
+    # The main verb says the direction, whatever else describes the money.
+    (f"where did the money paid to {W} end up?", "forward"),
+    (f"follow the money from {W}", "forward"),
+    (f"trace forward {W}", "forward"),
+    (f"who did {W} send money to?", "forward"),
+    (f"who sent money to {W}?", "backward"),
+    (f"who funded {W}?", "backward"),
+    (f"where did {W} get its money from?", "backward"),
+    (f"кто закидывал деньги на {W}", "backward"),
+    (f"{W} әмиянына кім ақша салды?", "backward"),
+])
+def test_the_direction_of_money_from_the_question_s_main_verb(question, intent):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == intent
+
+
+@pytest.mark.parametrize("question, lang", [
+    (f"{W} деген не?", "kk"),
+    ("880726300455 ЖСН?", "kk"),
+    (f"что это за кошелёк {W}?", "ru"),
+])
+def test_kazakh_told_by_words_without_kazakh_letters(question, lang):
+    from assistant.agent.understanding import language
+
+    assert language(question) == lang
+
+
+def test_a_masked_card_written_short_is_its_first_and_last_four():
+    found, invalid = find_entities("4400****0260 чья")
+    assert [(e.kind, e.value) for e in found] == [("card_mask", "4400********0260")]
+    assert not invalid
+
+
+def test_an_exchange_named_by_its_tag_is_the_tagged_wallet_of_the_role_asked():
+    from assistant.agent.understanding import tagged_wallet
+
+    tags = [("Qazex deposit address", "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa"),
+            ("Qazex exchange hot wallet", "TXp2ahMaKNMDfXb5wvEUWmK88re43DtP3T"),
+            ("Steppe Exchange deposit address", "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC")]
+    named = tagged_wallet("кто пополнял депозит Qazex?", tags)
+    assert named and named.value == "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa"
+    named = tagged_wallet("who paid the Qazex hot wallet?", tags)
+    assert named and named.value == "TXp2ahMaKNMDfXb5wvEUWmK88re43DtP3T"
+    assert tagged_wallet("who paid the exchange?", tags) is None
