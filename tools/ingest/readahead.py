@@ -26,39 +26,46 @@ MAX_AHEAD_BYTES = 8 << 20
 _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm"})
 # Below this many such files the workers' start (a second or so) is not repaid.
 MIN_FILES = 40
-# Files read ahead of the loop at most, per worker (bounds the memory of records waiting).
-WINDOW_PER_WORKER = 8
+# What may be read ahead of the loop at once: the workers keep reading while the loop is busy
+# with other files (a large chat export before the statements), and the records waiting are
+# bounded (a statement makes about seven times its bytes in records: ≤ 16 MB, ≈ 120 MB).
+WINDOW_FILES = 512
+WINDOW_BYTES = 16 << 20
 
 
-def _goes_ahead(path: Path) -> bool:
+def _ahead_size(path: Path) -> int | None:
+    """The size of `path` if it goes ahead, else None."""
     try:
         size = path.stat().st_size
         if size > MAX_AHEAD_BYTES:
-            return False
+            return None
         if path.suffix.lower() in _TABLE_SUFFIXES:
-            return True
+            return size
         with path.open("rb") as fh:
-            return fh.read(4) == b"PK\x03\x04"
+            return size if fh.read(4) == b"PK\x03\x04" else None
     except OSError:
-        return False  # reported as missing by the loop
+        return None  # reported as missing by the loop
 
 
 def worker_count() -> int:
-    """One worker per core beside the importer's own, at least one, at most four."""
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
+    """One worker per core, at most four: the importer mostly waits for them or for SQLite
+    meanwhile (seed statements on 2 cores: 26 s with one worker, 20–21 s with two)."""
+    return max(1, min(4, os.cpu_count() or 2))
 
 
 class ReadAhead:
     """`read(path, *args)` of the chosen files run by worker processes, a window ahead of
     the loop that takes them in order (`take`). Closed with `close` (pending reads dropped)."""
 
-    def __init__(self, files: Sequence[Path], chosen: list[int], read: Callable[..., Any],
+    def __init__(self, files: Sequence[Path], chosen: dict[int, int], read: Callable[..., Any],
                  args: tuple[Any, ...], workers: int) -> None:
+        """`chosen`: the files that go ahead, by their position in `files`, with their sizes."""
         self.read, self.args = read, args
-        self.files, self.chosen = files, chosen
+        self.files, self.sizes = files, chosen
+        self.chosen = list(chosen)
         self.pending: dict[int, Future[Any]] = {}
+        self.pending_bytes = 0
         self.next = 0  # position in `chosen` of the next file to submit
-        self.window = workers * WINDOW_PER_WORKER
         # Spawned, not forked: the importer has threads (the store's writer) whose locks a
         # forked child would inherit held.
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
@@ -68,25 +75,30 @@ class ReadAhead:
     def for_import(cls, files: Sequence[Path], read: Callable[..., Any],
                    args: tuple[Any, ...]) -> ReadAhead | None:
         """A read-ahead if enough of `files` go ahead to repay the workers, else None."""
-        chosen = [i for i, p in enumerate(files) if _goes_ahead(p)]
+        chosen = {i: size for i, p in enumerate(files)
+                  if (size := _ahead_size(p)) is not None}
         if len(chosen) < MIN_FILES:
             return None
         return cls(files, chosen, read, args, worker_count())
 
     def _fill(self) -> None:
-        while self.next < len(self.chosen) and len(self.pending) < self.window:
+        while self.next < len(self.chosen) and (not self.pending or (
+                len(self.pending) < WINDOW_FILES and self.pending_bytes < WINDOW_BYTES)):
             i = self.chosen[self.next]
             try:
                 self.pending[i] = self.pool.submit(self.read, self.files[i], *self.args)
             except BrokenProcessPool:
                 self.next = len(self.chosen)  # the rest are read by the loop
                 return
+            self.pending_bytes += self.sizes[i]
             self.next += 1
 
     def take(self, i: int) -> Future[Any] | None:
         """The read of file `i` (its position in `files`), or None if it was not read ahead;
         files are taken in order."""
         future = self.pending.pop(i, None)
+        if future is not None:
+            self.pending_bytes -= self.sizes[i]
         self._fill()
         return future
 

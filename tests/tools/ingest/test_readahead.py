@@ -89,7 +89,7 @@ def test_the_import_reads_the_files_itself_when_a_worker_dies(tmp_path, monkeypa
     dying: list[ReadAhead] = []
 
     def for_import(cls, files, read, args):
-        dying.append(cls(files, list(range(len(files))), die, args, 1))
+        dying.append(cls(files, dict.fromkeys(range(len(files)), 1), die, args, 1))
         return dying[-1]
 
     monkeypatch.setattr(ReadAhead, "for_import", classmethod(for_import))
