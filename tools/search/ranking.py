@@ -29,7 +29,9 @@ A candidate's weight is the sum of what it matches of the query:
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
 query is in the buyer's words, any text of a stash not found when the query is about one, the
 coordinates a bot sent and the stashes not found when it asks where a stash lies, whoever
-writes of the weather when no seller does) — comes first at equal weight and always fills the
+writes of the weather when no seller does and the query is about something else than the drug
+trade, the sellers' texts that hold a query's words when no offer does and it has no sign of the
+trade) — comes first at equal weight and always fills the
 first three hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
 follow by weight less `OTHER_COST`, and a button press of a word or two comes last whatever it
 matches, unless it holds the card, phone or wallet a query of identifiers asks for.
@@ -272,7 +274,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     def asked(i: int) -> bool:
         return coverage.get(i, 0.0) > 0 or i in on_topic
 
-    if not wanted.trade and not wanted.police and not any(
+    if wanted.topics and not wanted.police and not any(
             asked(i) for i in order if is_content[i]):
         # The weather, a match: when no seller writes of it, whoever else does.
         is_content = {i: asked(i) and not snap.short[i] and snap.role[i] != "service"
@@ -282,12 +284,17 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     # post) asks for those: the offers that match it only by meaning do not take the first
     # places. (The buyer's and chat members' texts never do: they are no content.)
     # ("Велосипед сатамын" too: a sale of no drug is what the flea market offers as well.)
+    # (Never a query with a sign of the drug trade in it: slang, a stash, "наркотики".)
     words_only = not (wanted.drugs or wanted.police or wanted.purpose not in (None, "sale")
-                      or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash)
-    if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
-            and any(coverage.get(i, 0.0) > 0 and snap.role[i] == "seller" and not snap.short[i]
-                    for i in order):
-        is_content = dict.fromkeys(order, False)
+                      or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash
+                      or wanted.signs)
+    if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]):
+        # The sellers' texts that hold its words come first; the buyer's and members' texts
+        # stay below them as everywhere.
+        sellers = {i: coverage.get(i, 0.0) > 0 and snap.role[i] == "seller"
+                   and not snap.short[i] for i in order}
+        if any(sellers.values()):
+            is_content = sellers
 
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
