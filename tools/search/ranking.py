@@ -31,8 +31,9 @@ query is in the buyer's words, any text of a stash not found when the query is a
 coordinates a bot sent and the stashes not found when it asks where a stash lies, whoever
 writes of the weather when no seller does and the query is about something else than the drug
 trade, the sellers' texts that hold a query's words when no offer does and it has no sign of the
-trade) — comes first at equal weight and always fills the
-first three hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
+trade) — comes first at equal weight and always fills the first three hits, and for a query
+about the drug trade the shops' other offers, recruitment and payment details that match it fill
+what it leaves of them; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
 follow by weight less `OTHER_COST`, and a button press of a word or two comes last whatever it
 matches, unless it holds the card, phone or wallet a query of identifiers asks for.
 """
@@ -271,6 +272,9 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
 
     is_content = {i: content(i) for i in order}
 
+    # A query about the drug trade whose first places are the trade's texts.
+    offers_next = wanted.trade and not (wanted.police or wanted.stash)
+
     def asked(i: int) -> bool:
         return coverage.get(i, 0.0) > 0 or i in on_topic
 
@@ -295,6 +299,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
                    and not snap.short[i] for i in order}
         if any(sellers.values()):
             is_content = sellers
+            offers_next = False
 
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
@@ -331,6 +336,17 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         if is_content[i]:
             first.append(i)
             texts.add(snap.fold[i])
+    if len(texts) < CONTENT_FIRST and offers_next:
+        # Fewer texts of the purpose asked for than first places: the shops' other offers,
+        # recruitment and payment details that match something of the query (its drug, city,
+        # shop or words) come before the buyer's and members' texts.
+        for i in ranked:
+            if len(texts) >= CONTENT_FIRST and snap.fold[i] not in texts:
+                break
+            if not is_content[i] and trade[i] and not news[i] and snap.role[i] == "seller" \
+                    and not snap.short[i] and (facets[i] or coverage.get(i, 0.0) > 0):
+                first.append(i)
+                texts.add(snap.fold[i])
     placed = set(first)
     return first + [i for i in ranked if i not in placed]
 
