@@ -56,6 +56,7 @@ ELSEWHERE = (FOOD, "topics:phones", "topics:market", "topics:household",
              "topics:everyday", "topics:weather", "topics:money", "topics:sport",
              "topics:repair", "topics:realty", "topics:pets")
 JOB_TOPIC = "topics:job"
+FOR_SALE = "topics:for_sale"
 # What a payment word beside it makes a way of paying, not a topic of its own.
 _PAID_BY = ("topics:phones", "topics:money")
 # Words only the drug trade uses for itself.
@@ -291,6 +292,9 @@ class QueryFacets:
     # Whether it holds a sign of the drug trade (a drug, slang, a stash, a stash-layer's job, a
     # word of the trade): never a query of everyday words a flea market answers.
     signs: bool = False
+    # Whether it says "sell" as a flea-market seller does ("продам", "сатамын"), not as a
+    # buyer asks a shop ("купить", "где", "магазин", "цена").
+    for_sale: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities]
@@ -353,4 +357,5 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
                        topics=sorted(topics) if elsewhere else [],
                        signs=signs and not elsewhere,
+                       for_sale=FOR_SALE in concepts,
                        job=JOB_TOPIC in concepts or "recruit" in purposes)

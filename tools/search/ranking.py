@@ -288,8 +288,10 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     # post) asks for those: the offers that match it only by meaning do not take the first
     # places. (The buyer's and chat members' texts never do: they are no content.)
     # ("Велосипед сатамын" too: a sale of no drug is what the flea market offers as well.)
-    # (Never a query with a sign of the drug trade in it: slang, a stash, "наркотики".)
-    words_only = not (wanted.drugs or wanted.police or wanted.purpose not in (None, "sale")
+    # (Never a query with a sign of the drug trade in it: slang, a stash, "наркотики"; nor one
+    # that asks to buy, as of a shop: "где купить", "магазин", "цена".)
+    hawked = wanted.purpose is None or wanted.purpose == "sale" and wanted.for_sale
+    words_only = not (wanted.drugs or wanted.police or not hawked
                       or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash
                       or wanted.signs)
     if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]):
