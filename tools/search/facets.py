@@ -312,10 +312,8 @@ def read_query(analysed: Analysed) -> QueryFacets:
     concepts = analysed.concepts
     drugs = analysed.of("drugs")
     purposes = set(analysed.of("purposes"))
-    # A phone beside a payment word is the number to pay to ("телефон Kaspi", "номер
-    # телефона для оплаты"), not a phone for sale.
     # A phone or a currency beside a payment word is how a shop is paid ("телефон Kaspi",
-    # "курс USDT"), not a phone for sale or the exchange rate.
+    # "номер телефона для оплаты", "курс USDT"), not a phone for sale or the exchange rate.
     topics = [c for c in ELSEWHERE if c in concepts
               and not (c in _PAID_BY and "payment" in purposes)]
     # A sign of the drug trade (a drug or its slang, a stash, a stash-layer's or dropper's job,
