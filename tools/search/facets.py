@@ -56,6 +56,11 @@ ELSEWHERE = (FOOD, "topics:phones", "topics:market", "topics:household",
              "topics:everyday", "topics:weather", "topics:money", "topics:sport",
              "topics:repair", "topics:realty", "topics:pets")
 JOB_TOPIC = "topics:job"
+FOR_SALE = "topics:for_sale"
+# What a payment word beside it makes a way of paying, not a topic of its own.
+_PAID_BY = ("topics:phones", "topics:money")
+# Words only the drug trade uses for itself.
+_TRADE_WORD = re.compile(r"нарко|narko|есірткі|esirtki|drug|стафф|stuff")
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")
 # An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News
@@ -284,6 +289,12 @@ class QueryFacets:
     # everyday news (concepts, "topics:food_delivery"); and whether it asks for a job.
     topics: list[str] = field(default_factory=list)
     job: bool = False
+    # Whether it holds a sign of the drug trade (a drug, slang, a stash, a stash-layer's job, a
+    # word of the trade): never a query of everyday words a flea market answers.
+    signs: bool = False
+    # Whether it says "sell" as a flea-market seller does ("продам", "сатамын"), not as a
+    # buyer asks a shop ("купить", "где", "магазин", "цена").
+    for_sale: bool = False
 
     def labels(self) -> list[str]:
         return ([f"city:{c}" for c in self.cities]
@@ -301,11 +312,17 @@ def read_query(analysed: Analysed) -> QueryFacets:
     concepts = analysed.concepts
     drugs = analysed.of("drugs")
     purposes = set(analysed.of("purposes"))
-    # A phone beside a payment word is the number to pay to ("телефон Kaspi", "номер
-    # телефона для оплаты"), not a phone for sale.
+    # A phone or a currency beside a payment word is how a shop is paid ("телефон Kaspi",
+    # "номер телефона для оплаты", "курс USDT"), not a phone for sale or the exchange rate.
     topics = [c for c in ELSEWHERE if c in concepts
-              and not (c == "topics:phones" and "payment" in purposes)]
-    elsewhere = "topics:police" in concepts or not drugs and bool(topics)
+              and not (c in _PAID_BY and "payment" in purposes)]
+    # A sign of the drug trade (a drug or its slang, a stash, a stash-layer's or dropper's job,
+    # a word of the trade: "наркотики", "есірткі") keeps a query about it whatever everyday
+    # word it holds besides ("сдам дроп карту", "закладчик такси").
+    signs = bool(drugs or analysed.of("maybe")) or bool(
+        {"jobs:drug_job", STASH, LOST_STASH} & set(concepts)) or any(
+        _TRADE_WORD.match(t) is not None for t in analysed.tokens)
+    elsewhere = "topics:police" in concepts or not signs and bool(topics)
     purpose: Purpose | None = None
     if elsewhere:
         purpose = None
@@ -337,4 +354,6 @@ def read_query(analysed: Analysed) -> QueryFacets:
                        stash=stash,
                        maybe_drugs=[d for d in analysed.of("maybe") if d not in drugs],
                        topics=sorted(topics) if elsewhere else [],
+                       signs=signs and not elsewhere,
+                       for_sale=FOR_SALE in concepts,
                        job=JOB_TOPIC in concepts or "recruit" in purposes)

@@ -29,8 +29,11 @@ A candidate's weight is the sum of what it matches of the query:
 Content — a shop's offer, recruitment or payment details (or the buyer's own messages when the
 query is in the buyer's words, any text of a stash not found when the query is about one, the
 coordinates a bot sent and the stashes not found when it asks where a stash lies, whoever
-writes of the weather when no seller does) — comes first at equal weight and always fills the
-first three hits; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
+writes of the weather when no seller does and the query is about something else than the drug
+trade, the sellers' texts that hold a query's words when no offer does and it has no sign of the
+trade) — comes first at equal weight and always fills the first three hits, and for a query
+about the drug trade the shops' other offers, recruitment and payment details that match it fill
+what it leaves of them; other texts (the buyer's orders, chat members' gossip, a flea-market ad)
 follow by weight less `OTHER_COST`, and a button press of a word or two comes last whatever it
 matches, unless it holds the card, phone or wallet a query of identifiers asks for.
 """
@@ -269,10 +272,13 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
 
     is_content = {i: content(i) for i in order}
 
+    # A query about the drug trade whose first places are the trade's texts.
+    offers_next = wanted.trade and not (wanted.police or wanted.stash)
+
     def asked(i: int) -> bool:
         return coverage.get(i, 0.0) > 0 or i in on_topic
 
-    if not wanted.trade and not wanted.police and not any(
+    if wanted.topics and not wanted.police and not any(
             asked(i) for i in order if is_content[i]):
         # The weather, a match: when no seller writes of it, whoever else does.
         is_content = {i: asked(i) and not snap.short[i] and snap.role[i] != "service"
@@ -282,12 +288,20 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     # post) asks for those: the offers that match it only by meaning do not take the first
     # places. (The buyer's and chat members' texts never do: they are no content.)
     # ("Велосипед сатамын" too: a sale of no drug is what the flea market offers as well.)
-    words_only = not (wanted.drugs or wanted.police or wanted.purpose not in (None, "sale")
-                      or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash)
-    if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]) \
-            and any(coverage.get(i, 0.0) > 0 and snap.role[i] == "seller" and not snap.short[i]
-                    for i in order):
-        is_content = dict.fromkeys(order, False)
+    # (Never a query with a sign of the drug trade in it: slang, a stash, "наркотики"; nor one
+    # that asks to buy, as of a shop: "где купить", "магазин", "цена".)
+    hawked = wanted.purpose is None or wanted.purpose == "sale" and wanted.for_sale
+    words_only = not (wanted.drugs or wanted.police or not hawked
+                      or shop_named or wanted.buyer or wanted.lost_stash or wanted.stash
+                      or wanted.signs)
+    if words_only and not any(coverage.get(i, 0.0) > 0 for i in order if is_content[i]):
+        # The sellers' texts that hold its words come first; the buyer's and members' texts
+        # stay below them as everywhere.
+        sellers = {i: coverage.get(i, 0.0) > 0 and snap.role[i] == "seller"
+                   and not snap.short[i] for i in order}
+        if any(sellers.values()):
+            is_content = sellers
+            offers_next = False
 
     def tier(i: int) -> tuple[int, float, int]:
         w = weight(i) - (0.0 if is_content[i] else OTHER_COST)
@@ -324,6 +338,17 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         if is_content[i]:
             first.append(i)
             texts.add(snap.fold[i])
+    if len(texts) < CONTENT_FIRST and offers_next:
+        # Fewer texts of the purpose asked for than first places: the shops' other offers,
+        # recruitment and payment details that match something of the query (its drug, city,
+        # shop or words) come before the buyer's and members' texts.
+        for i in ranked:
+            if len(texts) >= CONTENT_FIRST and snap.fold[i] not in texts:
+                break
+            if not is_content[i] and trade[i] and not news[i] and snap.role[i] == "seller" \
+                    and not snap.short[i] and (facets[i] or coverage.get(i, 0.0) > 0):
+                first.append(i)
+                texts.add(snap.fold[i])
     placed = set(first)
     return first + [i for i in ranked if i not in placed]
 
