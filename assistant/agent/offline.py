@@ -1188,6 +1188,15 @@ class OfflineChatModel(BaseChatModel):
                 # "and who paid into it?" after the one wallet a shop handed out: the
                 # identifier the answer named, not the shop the question named.
                 carried = listed
+            if not carried and earlier:
+                # "а откуда пришли?" after an answer about one wallet or account (asked as
+                # "а второй?"): the one its first line is about.
+                head = str(earlier[-1].content).split("\n", 1)[0]
+                subject = list(dict.fromkeys(
+                    [*_ADDRESS.findall(head),
+                     *(d.value for d in extract_payment_details(head) if d.kind != "bot")]))
+                if len(subject) == 1:
+                    carried = subject
             if _SHOP_WORD.search(question) and earlier and self.vocabulary:
                 # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
                 # shop the previous turn named, not its card or wallet.
@@ -1225,6 +1234,12 @@ class OfflineChatModel(BaseChatModel):
             bad = reading.invalid[0]
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=bad.reason))
+        if not reading.entities and not reading.cities and not reading.drugs and \
+                _points_at_something(question) and not _SHOP_WORD.search(question):
+            # "что с ним?", "and him?" with nothing it could point at (no earlier answer
+            # named it): which one, not a refusal nor a guess.
+            return AIMessage(content=_p("which_entity", lang,
+                                        what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities:
             return AIMessage(content=phrases()["out_of_case"][lang])
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
@@ -1569,6 +1584,26 @@ def _elliptic(question: str, entities: list[Any]) -> bool:
         return False
     unknown = [w for w in words if w not in _ELLIPSIS_WORDS]
     return len(unknown) <= (0 if entities else 2) and len(words) <= 6
+
+
+# Words that point at something said before ("him", "it", "с ним", "оның").
+_POINTER = re.compile(r"(?<![\w])(?:him|her|it|its|them|their|this one|that one|him\?|"
+                      r"он|она|оно|они|его|её|ее|ему|ей|ним|ней|нему|нём|нем|него|неё|них|им|их|"
+                      r"ол|оны|оған|онда|одан|оның|соның|мұның)(?![\w])", re.I)
+
+
+def _points_at_something(question: str) -> bool:
+    """A short question that only points at something ("что с ним?", "and him?", "ал оның?"):
+    with no entity and nothing earlier to point at, what it asks about cannot be read."""
+    words = re.findall(r"[^\W\d_]+", question.casefold())
+    rest = [w for w in words if not _POINTER.fullmatch(w) and len(w) > 3 and
+            w not in _BARE_WORDS]
+    return bool(words) and len(words) <= 5 and bool(_POINTER.search(question)) and not rest
+
+
+# Words that ask nothing by themselves beside a pronoun ("what about him?", "ол туралы ше?").
+_BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
+               "еще", "also", "else", "тағы"}
 
 
 def _connective(question: str) -> bool:
