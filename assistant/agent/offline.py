@@ -1212,6 +1212,10 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
+        if len(humans) <= 1 and "no_case_words" in reading.signals and not reading.entities:
+            # A first question with nothing of the case in it, read as possibly about the
+            # world outside: refused (a follow-up may lean on the previous turn instead).
+            reading.intent = "out_of_case"
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]

@@ -504,6 +504,29 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
 SEARCH_WEIGHT = 0.02
+# A proper name after the first word ("кто такой Абай", "Нурланова Д.", "Seitova"): maybe
+# someone or something of the case the vocabulary did not link, so not refused unread.
+_PERSON_LIKE = re.compile(r"(?<=[\w,;:—–-] )[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+|"
+                          r"^[A-ZА-ЯЁ][a-zа-яё]+(?:ov|ev|in|ova|eva|ina|ов|ев|ин|ова|ева|ина)\b")
+# Stems of the case's own matters (money, its carriers, shops, trades, records, people's roles)
+# in ru, kk and en: a question with none of them, no entity, city, drug or day, that the
+# examples also read as possibly outside the case, is outside it.
+_CASE_WORDS = re.compile(
+    r"деньг|денеж|бабк|бабл|средств|сумм|перев[её]|перевод|перечисл|плат|оплат|кошел|карт|"
+    r"сч[её]т|iban|телефон|номер|магазин|бот|шоп|дроп|бенефициар|бирж|обнал|вывел|вывод|"
+    r"пополн|транз|usdt|usd|btc|eth|tron|крипт|тенге|₸|нарк|закладк|клад|курьер|объявлен|"
+    r"сообщен|переписк|чат|канал|дел[оау]\b|деле\b|выписк|оборот|остат|баланс|получ|"
+    r"отправ|ушл|уш[её]л|пришл|поступ|владел|держател|иин|фигурант|продав|прода|покуп|"
+    r"вербов|ваканс|реквизит|адрес|цепоч|путь|связ|сравн|обзор|свод|"
+    r"ақша|қаражат|аудар|төле|әмиян|шот|карта|нөмір|дүкен|дроп|бенефициар|биржа|жсн|"
+    r"хабар|хабарлама|іс\b|істе|іске|іс бойынша|түс|жібер|кетті|келді|келген|сат|иес|"
+    r"деректеме|тізбек|жол|салыстыр|шолу|"
+    r"money|fund|cash|paid|pay|transfer|sent|send|wallet|card|account|phone|number|shop|"
+    r"store|bot|dropper|mule|beneficiar|exchange|deposit|withdr|usdt|crypto|tenge|drug|"
+    r"courier|listing|\bad\b|\bads\b|message|chat|channel|case|statement|turnover|balance|"
+    r"receiv|owner|holder|seller|sell|buy|recruit|job|detail|address|path|chain|route|"
+    r"link|connect|compar|overview|summary|trace|tron|btc|eth|flow|origin|source",
+    re.I)
 # A day named: "20 марта", "3 May", "May 3", "12.03", "2025-03-20", "20 наурыз".
 _MONTHS = (r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
            r"қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|"
@@ -613,6 +636,13 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
+    if best != "out_of_case" and not entities and not invalid and not found.of("cities") and \
+            not found.of("drugs") and not _DATE.search(question) and \
+            "out_of_case" in [i for i, _ in ranked[:3]] and not _CASE_WORDS.search(question) \
+            and not _PERSON_LIKE.search(question):
+        # Nothing of the case in its words, and the examples find it close to the world
+        # outside ("кто стал чемпионом по боксу", "футбол нәтижелері"): outside the case.
+        signals.add("no_case_words")
     confidence = float(np.clip((top - ranked[1][1]) * 20 + 0.5, 0.0, 1.0)) \
         if len(ranked) > 1 else 1.0
     names = [(e.start, e.end) for e in entities if e.kind in ("shop", "person")]

@@ -292,3 +292,16 @@ def test_a_question_that_only_points_at_something(question, points):
     from assistant.agent.offline import _points_at_something
 
     assert _points_at_something(question) is points
+
+
+@pytest.mark.parametrize("question, outside", [
+    ("кто стал чемпионом по боксу", True), ("футбол нәтижелері", True),
+    ("what is the tallest mountain", True), ("спорт жаңалықтары", True),
+    ("кто такой Абай", False),  # a name: maybe the case's, read, not refused
+    ("а кто платил?", False), ("сколько ушло на биржи", False), ("дүкендер тізімі", False),
+    ("any couriers wanted?", False), ("переводы 20 марта", False),
+])
+def test_a_question_with_nothing_of_the_case_in_it(question, outside):
+    from assistant.agent.understanding import read_question
+
+    assert ("no_case_words" in read_question(question).signals) is outside
