@@ -1138,8 +1138,13 @@ class OfflineChatModel(BaseChatModel):
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
             if earlier:
-                question = resolve_reference(question, str(earlier[-1].content),
-                                             str(messages[humans[-2]].content))
+                last = str(earlier[-1].content)
+                if last.rstrip().endswith("?") and "\n- [" not in f"\n{last}" and \
+                        len(earlier) > 1:
+                    # "the first" answering our "which one?": the list asked about is the
+                    # answer before the question back.
+                    last = str(earlier[-2].content)
+                question = resolve_reference(question, last, str(messages[humans[-2]].content))
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
         if nth:

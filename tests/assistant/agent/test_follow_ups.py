@@ -342,3 +342,12 @@ def test_the_world_outside_is_refused_without_tools(ctx, question):
     _, context = ctx
     a = ask(question, context)
     assert not a.steps and not a.citations and not a.answer.rstrip().endswith("?")
+
+
+def test_the_answer_to_which_one_picks_from_the_list_asked_about(ctx):
+    _, context = ctx
+    first, pointer = "list the beneficiaries", "and him?"
+    a = ask(first, context)
+    b = ask(pointer, context, history=[(first, a.answer)])
+    c = ask("the second", context, history=[(first, a.answer), (pointer, b.answer)])
+    assert c.steps and _listed(a.answer)[1] in c.answer
