@@ -64,10 +64,11 @@ def phrases() -> dict[str, Any]:
 
 
 _ORDINALS = {
-    1: ("first", "первый", "первого", "первом", "бірінші"),
-    2: ("second", "второй", "второго", "втором", "екінші"),
-    3: ("third", "третий", "третьего", "третьем", "үшінші"),
-    4: ("fourth", "четвертый", "четвертого", "четвёртого", "төртінші"),
+    1: ("first", "первый", "первого", "первом", "бірінші", "1st", "1-й", "1-го", "1-ші"),
+    2: ("second", "второй", "второго", "втором", "екінші", "2nd", "2-й", "2-го", "2-ші"),
+    3: ("third", "третий", "третьего", "третьем", "үшінші", "3rd", "3-й", "3-го", "3-ші"),
+    4: ("fourth", "четвертый", "четвертого", "четвёртого", "төртінші", "4th", "4-й", "4-го",
+        "4-ші"),
 }
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
@@ -262,8 +263,10 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
         if out.tool == CASE_OVERVIEW and out.data and nth:
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
             if len(ends) >= nth:
+                # "who funded the second beneficiary": its money traced back, not onward.
+                back = "backward" in reading.signals and "forward" not in reading.signals
                 calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
-                                   direction="forward"))
+                                   direction="backward" if back else "forward"))
         if out.tool == FIND_PERSON and out.data:
             for person in _asked_people(reading, out.data)[:1]:
                 # A surname with initials of several accounts, none of them a statement's
@@ -1135,8 +1138,13 @@ class OfflineChatModel(BaseChatModel):
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
             if earlier:
-                question = resolve_reference(question, str(earlier[-1].content),
-                                             str(messages[humans[-2]].content))
+                last = str(earlier[-1].content)
+                if last.rstrip().endswith("?") and "\n- [" not in f"\n{last}" and \
+                        len(earlier) > 1:
+                    # "the first" answering our "which one?": the list asked about is the
+                    # answer before the question back.
+                    last = str(earlier[-2].content)
+                question = resolve_reference(question, last, str(messages[humans[-2]].content))
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
         if nth:
@@ -1161,6 +1169,20 @@ class OfflineChatModel(BaseChatModel):
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
+        which: list[str] = []
+        if not nth and len(humans) > 1 and earlier and not reading.entities and \
+                _points_at_something(question, only=False) and \
+                not _PLURAL_POINTER.search(question):
+            # "а что с ним?" after an answer listing several wallets and about none of them
+            # in particular: which one, the first two named, not a guess.
+            answer = str(earlier[-1].content)
+            head = answer.split("\n", 1)[0]
+            listed = list(dict.fromkeys(
+                a for line in answer.splitlines() if line.startswith("- [")
+                for a in _ADDRESS.findall(line)[:1]))
+            if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1 and \
+                    not self.read(previous).entities:
+                which = listed[:2]
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
                 not reading.cities and not reading.drugs and _connective(question):
@@ -1172,8 +1194,9 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
-        if len(humans) > 1 and not refined and not reading.entities and not reading.invalid and \
-                reading.intent != "out_of_case" and not nth and not (
+        if len(humans) > 1 and not refined and not which and not reading.entities and \
+                not reading.invalid and (reading.intent != "out_of_case" or
+                                         _points_at_something(question)) and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
@@ -1188,6 +1211,16 @@ class OfflineChatModel(BaseChatModel):
                 # "and who paid into it?" after the one wallet a shop handed out: the
                 # identifier the answer named, not the shop the question named.
                 carried = listed
+            if earlier and (not carried or _points_at_something(question, only=False) and
+                            not _PLURAL_POINTER.search(question)):
+                # "а откуда пришли?" after an answer about one wallet or account (asked as
+                # "а второй?"): the one its first line is about.
+                head = str(earlier[-1].content).split("\n", 1)[0]
+                subject = list(dict.fromkeys(
+                    [*_ADDRESS.findall(head),
+                     *(d.value for d in extract_payment_details(head) if d.kind != "bot")]))
+                if len(subject) == 1:
+                    carried = subject
             if _SHOP_WORD.search(question) and earlier and self.vocabulary:
                 # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
                 # shop the previous turn named, not its card or wallet.
@@ -1203,10 +1236,18 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
+        if len(humans) <= 1 and "no_case_words" in reading.signals and not reading.entities:
+            # A first question with nothing of the case in it, read as possibly about the
+            # world outside: refused (a follow-up may lean on the previous turn instead).
+            reading.intent = "out_of_case"
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
-        if not results:
+        if which and not results:
+            # Shortened: an address written whole is a claim the question back cannot cite.
+            reply = AIMessage(content=_p("which_of", reading.lang, first=which[0][:8] + "…",
+                                         second=which[1][:8] + "…"))
+        elif not results:
             reply = self._first_step(reading, question)
         else:
             done = {_key({"name": c["name"], "args": c["args"]}) for m in turn
@@ -1225,6 +1266,12 @@ class OfflineChatModel(BaseChatModel):
             bad = reading.invalid[0]
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=bad.reason))
+        if not reading.entities and not reading.cities and not reading.drugs and \
+                _points_at_something(question) and not _SHOP_WORD.search(question):
+            # "что с ним?", "and him?" with nothing it could point at (no earlier answer
+            # named it): which one, not a refusal nor a guess.
+            return AIMessage(content=_p("which_entity", lang,
+                                        what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities:
             return AIMessage(content=phrases()["out_of_case"][lang])
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
@@ -1569,6 +1616,32 @@ def _elliptic(question: str, entities: list[Any]) -> bool:
         return False
     unknown = [w for w in words if w not in _ELLIPSIS_WORDS]
     return len(unknown) <= (0 if entities else 2) and len(words) <= 6
+
+
+# Words that point at something said before ("him", "it", "с ним", "оның").
+_POINTER = re.compile(r"(?<![\w])(?:him|her|it|its|them|their|this one|that one|him\?|"
+                      r"он|она|оно|они|его|её|ее|ему|ей|ним|ней|нему|нём|нем|него|неё|них|им|их|"
+                      r"ол|оны|оған|онда|одан|оның|соның|мұның)(?![\w])", re.I)
+
+
+def _points_at_something(question: str, only: bool = True) -> bool:
+    """A short question that only points at something ("что с ним?", "and him?", "ал оның?"):
+    with no entity and nothing earlier to point at, what it asks about cannot be read.
+    `only=False`: a short question pointing at one thing, whatever else it asks ("а про него
+    что известно?")."""
+    words = re.findall(r"[^\W\d_]+", question.casefold())
+    rest = [w for w in words if not _POINTER.fullmatch(w) and len(w) > 3 and
+            w not in _BARE_WORDS]
+    return bool(words) and len(words) <= (5 if only else 7) and \
+        bool(_POINTER.search(question)) and not (only and rest)
+
+
+# Pronouns of several ("they", "их", "олар"): each of the answer's wallets, not one.
+_PLURAL_POINTER = re.compile(r"(?<![\w])(?:them|they|their|они|их|им|них|ими|олар\w*|"
+                             r"оларды)(?![\w])", re.I)
+# Words that ask nothing by themselves beside a pronoun ("what about him?", "ол туралы ше?").
+_BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
+               "еще", "also", "else", "тағы"}
 
 
 def _connective(question: str) -> bool:

@@ -444,6 +444,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bbackwards?\b|\bupstream\b|"
                        r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
                        r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
+                       r"\bкто\b\s+(?:\w+\s+){0,3}на\b(?!\s+(?:кого|чь[её]|чьи|чей|имя)\b)|"
+                       r"\bwhere\b[^?]{0,60}\b(?:get|gets|got|obtain\w*|receiv\w*)\b|"
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
@@ -484,6 +486,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                         r"\bpayers|turnover|списан"),
     # What is left on an account or wallet: its own totals, not where the money went.
     ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
+                      r"(?:сколько|скока|\bhow much\b|қанша)[^?]{0,40}(?:получил\w*|\bget\b|"
+                      r"\bgot\b(?! (?:to|in|into)\b)|\breceiv\w*|\bалды\b|алған)|"
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате|"
@@ -500,6 +504,36 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
 SEARCH_WEIGHT = 0.02
+# A proper name after the first word ("кто такой Абай", "Нурланова Д.", "Seitova"): maybe
+# someone or something of the case the vocabulary did not link, so not refused unread.
+_PERSON_LIKE = re.compile(r"(?<=[\w,;:—–-] )[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+|"
+                          r"^[A-ZА-ЯЁ][a-zа-яё]+(?:ov|ev|in|ova|eva|ina|ов|ев|ин|ова|ева|ина)\b")
+# Stems of the case's own matters (money, its carriers, shops, trades, records, people's roles)
+# in ru, kk and en: a question with none of them, no entity, city, drug or day, that the
+# examples also read as possibly outside the case, is outside it.
+_CASE_WORDS = re.compile(
+    r"деньг|денеж|бабк|бабл|средств|сумм|перев[её]|перевод|перечисл|плат|оплат|кошел|карт|"
+    r"сч[её]т|iban|телефон|номер|магазин|бот|шоп|дроп|бенефициар|бирж|обнал|вывел|вывод|"
+    r"пополн|транз|usdt|usd|btc|eth|tron|крипт|тенге|₸|нарк|закладк|клад|курьер|объявлен|"
+    r"сообщен|переписк|чат|канал|дел[оау]\b|деле\b|выписк|оборот|остат|баланс|получ|"
+    r"отправ|ушл|уш[её]л|пришл|поступ|владел|держател|иин|фигурант|продав|прода|покуп|"
+    r"вербов|ваканс|реквизит|адрес|цепоч|путь|связ|сравн|обзор|свод|"
+    r"ақша|қаражат|аудар|төле|әмиян|шот|карта|нөмір|дүкен|дроп|бенефициар|биржа|жсн|"
+    r"хабар|хабарлама|іс\b|істе|іске|іс бойынша|түс|жібер|кетті|келді|келген|сат|иес|"
+    r"деректеме|тізбек|жол|салыстыр|шолу|"
+    r"money|fund|cash|paid|pay|transfer|sent|send|wallet|card|account|phone|number|shop|"
+    r"store|bot|dropper|mule|beneficiar|exchange|deposit|withdr|usdt|crypto|tenge|drug|"
+    r"courier|listing|\bad\b|\bads\b|message|chat|channel|case|statement|turnover|balance|"
+    r"receiv|owner|holder|seller|sell|buy|recruit|job|detail|address|path|chain|route|"
+    r"link|connect|compar|overview|summary|trace|tron|btc|eth|flow|origin|source",
+    re.I)
+# A day named: "20 марта", "3 May", "May 3", "12.03", "2025-03-20", "20 наурыз".
+_MONTHS = (r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+           r"қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|"
+           r"желтоқсан|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*")
+_DATE = re.compile(rf"(?<![\w])(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?!\d)|"
+                   rf"\d{{1,2}}[./]\d{{1,2}}(?:[./]\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}})(?![\w])",
+                   re.I)
 _PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,40}(перев[её]л|перечисл|"
                    r"отправ|верн|заплат|плати|\bsen[dt]\b|\bpaid\b|\bpay\b|transfer|аудар|"
                    r"жібер|төле|returned)", re.I)
@@ -574,7 +608,8 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         signals.add("amount_between")
     if found.of("cities") or found.of("drugs"):
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
-    if entities or invalid:
+    if entities or invalid or _DATE.search(question):
+        # A date is the case's time line ("переводы 20 марта"), not a question about the world.
         scores["out_of_case"] = scores.get("out_of_case", 0.0) - 0.05
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     other = signals - {"forward", "backward"}
@@ -584,7 +619,8 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # Neither direction wins and the question's own words name a third reading
         # ("сколько осело на кошельке"): that one, not a question back.
         ranked.insert(0, (next(iter(other)), ranked[0][1]))
-    if balance and entities and not signals & {"forward", "backward", "beneficiaries"}:
+    if balance and entities and not signals & {"forward", "backward", "beneficiaries",
+                                               "amount_between"}:
         # "какой остаток на кошельке T…", "how much is still there": its own totals.
         ranked.insert(0, ("statement", ranked[0][1]))
     money = [i for i, _ in ranked if i in _MONEY_SIGNALS and i in signals]
@@ -600,6 +636,13 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
+    if best != "out_of_case" and not entities and not invalid and not found.of("cities") and \
+            not found.of("drugs") and not _DATE.search(question) and \
+            "out_of_case" in [i for i, _ in ranked[:3]] and not _CASE_WORDS.search(question) \
+            and not _PERSON_LIKE.search(question):
+        # Nothing of the case in its words, and the examples find it close to the world
+        # outside ("кто стал чемпионом по боксу", "футбол нәтижелері"): outside the case.
+        signals.add("no_case_words")
     confidence = float(np.clip((top - ranked[1][1]) * 20 + 0.5, 0.0, 1.0)) \
         if len(ranked) > 1 else 1.0
     names = [(e.start, e.end) for e in entities if e.kind in ("shop", "person")]

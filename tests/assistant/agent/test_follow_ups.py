@@ -281,3 +281,73 @@ def test_drug_money_into_an_exchange_wallet_is_the_case_s_money_swept_into_it(ct
     assert answer.steps[0].startswith("case_overview")
     lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- ")]
     assert lines and all(wallet in ln for ln in lines)  # only deposits swept into it
+
+
+_TRON = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b")
+
+
+def _listed(answer: str) -> list[str]:
+    return list(dict.fromkeys(m for line in answer.splitlines() if line.startswith("- [")
+                              for m in _TRON.findall(line)[:1]))
+
+
+@pytest.mark.parametrize("first, pointer", [
+    ("кто конечные получатели денег?", "а про него что известно?"),
+    ("who are the final beneficiaries?", "what about him?"),
+    ("соңғы бенефициарлар кімдер?", "ал ол туралы?"),
+])
+def test_one_pointed_at_among_several_listed_is_asked_back(ctx, first, pointer):
+    _, context = ctx
+    a = ask(first, context)
+    listed = _listed(a.answer)
+    assert len(listed) >= 2
+    b = ask(pointer, context, history=[(first, a.answer)])
+    assert not b.steps and b.answer.rstrip().endswith("?")
+    assert listed[0][:8] in b.answer and listed[1][:8] in b.answer
+
+
+@pytest.mark.parametrize("question", ["что с ним?", "and him?", "ал оның?"])
+def test_a_pointer_with_nothing_before_it_is_asked_back(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert not a.steps and a.answer.rstrip().endswith("?")
+
+
+@pytest.mark.parametrize("first, nth, then", [
+    ("покажи бенефициаров", "а второй?", "а кто ему платил?"),
+    ("list the beneficiaries", "and the second one?", "where did its money come from?"),
+    ("бенефициарлар тізімі", "ал екіншісі?", "оған ақша қайдан келді?"),
+])
+def test_a_follow_up_keeps_the_one_the_previous_answer_was_about(ctx, first, nth, then):
+    _, context = ctx
+    a = ask(first, context)
+    second = _listed(a.answer)[1]
+    b = ask(nth, context, history=[(first, a.answer)])
+    assert second in b.answer.split("\n", 1)[0]
+    c = ask(then, context, history=[(first, a.answer), (nth, b.answer)])
+    assert any("backward" in s and second in s for s in c.steps), c.steps
+
+
+@pytest.mark.parametrize("question", ["who put money into the 2nd beneficiary?",
+                                      "кто финансировал второго бенефициара?"])
+def test_who_funded_a_beneficiary_named_by_its_rank_traces_back(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert any(s.startswith("trace_wallet") and "backward" in s for s in a.steps), a.steps
+
+
+@pytest.mark.parametrize("question", ["кто стал чемпионом по боксу", "футбол нәтижелері",
+                                      "what's the tallest mountain?", "добрый вечер"])
+def test_the_world_outside_is_refused_without_tools(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert not a.steps and not a.citations and not a.answer.rstrip().endswith("?")
+
+
+def test_the_answer_to_which_one_picks_from_the_list_asked_about(ctx):
+    _, context = ctx
+    first, pointer = "list the beneficiaries", "and him?"
+    a = ask(first, context)
+    b = ask(pointer, context, history=[(first, a.answer)])
+    c = ask("the second", context, history=[(first, a.answer), (pointer, b.answer)])
+    assert c.steps and _listed(a.answer)[1] in c.answer

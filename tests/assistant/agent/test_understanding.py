@@ -242,3 +242,66 @@ def test_an_exchange_named_by_its_tag_is_the_tagged_wallet_of_the_role_asked():
     named = tagged_wallet("who paid the Qazex hot wallet?", tags)
     assert named and named.value == "TXp2ahMaKNMDfXb5wvEUWmK88re43DtP3T"
     assert tagged_wallet("who paid the exchange?", tags) is None
+
+
+@pytest.mark.parametrize("question", [
+    f"кто скинул бабло на {W}?",
+    f"кто переслал usdt на {W}",
+    f"where did {W} obtain its funds",
+    f"where did {W} receive the usdt",
+])
+def test_who_put_money_onto_a_wallet_is_where_it_came_from(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == "backward"
+
+
+@pytest.mark.parametrize("question", [
+    f"and how much did {W} get?",
+    f"сколько получил {W}",
+    f"{W} қанша алды?",
+])
+def test_how_much_a_wallet_got_is_its_own_totals(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == "statement"
+
+
+@pytest.mark.parametrize("question", ["платежи 14 апреля", "what moved on May 3?",
+                                      "что было 03.02.2025", "12 наурыз аударымдары"])
+def test_a_question_naming_a_day_is_about_the_case(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent != "out_of_case"
+
+
+@pytest.mark.parametrize("question", ["is it sunny in Almaty today?", "who won the boxing title?",
+                                      "как сварить борщ", "ертең Алматыда ауа райы қандай?"])
+def test_the_world_outside_the_case_is_out_of_it(question):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == "out_of_case"
+
+
+@pytest.mark.parametrize("question, points", [
+    ("а что по нему?", True), ("what about it?", True), ("and her?", True),
+    ("ол туралы ше?", True), ("is it raining?", False), ("что это за дело?", False),
+    ("кто его пополнял на прошлой неделе через биржу", False),
+])
+def test_a_question_that_only_points_at_something(question, points):
+    from assistant.agent.offline import _points_at_something
+
+    assert _points_at_something(question) is points
+
+
+@pytest.mark.parametrize("question, outside", [
+    ("кто стал чемпионом по боксу", True), ("футбол нәтижелері", True),
+    ("what is the tallest mountain", True), ("спорт жаңалықтары", True),
+    ("кто такой Абай", False),  # a name: maybe the case's, read, not refused
+    ("а кто платил?", False), ("сколько ушло на биржи", False), ("дүкендер тізімі", False),
+    ("any couriers wanted?", False), ("переводы 20 марта", False),
+])
+def test_a_question_with_nothing_of_the_case_in_it(question, outside):
+    from assistant.agent.understanding import read_question
+
+    assert ("no_case_words" in read_question(question).signals) is outside
