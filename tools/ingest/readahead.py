@@ -24,6 +24,9 @@ from typing import Any
 # Files this small whose content is a zip (XLSX) or whose name says CSV go ahead.
 MAX_AHEAD_BYTES = 8 << 20
 _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm"})
+# Names that say JSON or YAML are not opened to look for a zip (a seizure's TronGrid pages are
+# thousands of files).
+_TEXT_SUFFIXES = frozenset({".json", ".jsonl", ".yaml", ".yml"})
 # Below this many such files the workers' start (a second or so) is not repaid.
 MIN_FILES = 40
 # What may be read ahead of the loop at once: the workers keep reading while the loop is busy
@@ -39,8 +42,11 @@ def _ahead_size(path: Path) -> int | None:
         size = path.stat().st_size
         if size > MAX_AHEAD_BYTES:
             return None
-        if path.suffix.lower() in _TABLE_SUFFIXES:
+        suffix = path.suffix.lower()
+        if suffix in _TABLE_SUFFIXES:
             return size
+        if suffix in _TEXT_SUFFIXES:
+            return None
         with path.open("rb") as fh:
             return size if fh.read(4) == b"PK\x03\x04" else None
     except OSError:
