@@ -73,6 +73,14 @@ _ORDINALS = {
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
 
+def _ordinals_in(q: str) -> list[int]:
+    """The ordinals a (case-folded) question names, from a word's start: "21-го" is a date,
+    not "the first"; a word may take its endings ("екіншісі")."""
+    return [n for n, words in _ORDINALS.items()
+            if any(re.search(rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)"),
+                             q) for w in words)]
+
+
 # Accounts counted together ("the three dropper accounts", "обоих счетов", "екі шот").
 _SEVERAL = re.compile(r"(?<![\w])(?:two|three|four|both|два|две|двух|три|трех|трёх|четыре|"
                       r"оба|обоих|обеих|екі|үш|төрт|all)(?![\w])", re.I)
@@ -104,8 +112,8 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         listed = list(dict.fromkeys(
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind in wanted))
-    for n, words in _ORDINALS.items():
-        if any(w in q for w in words) and len(listed) >= n and not _BENEFICIARY_WORD.search(q):
+    for n in _ordinals_in(q):
+        if len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
     if _ALL_OF_THEM.search(q) and 1 < len(set(listed)) <= 4 and not _ADDRESS.search(question):
         # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
@@ -151,11 +159,19 @@ _EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apar
                      r"(?:the\s+|for\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда)", re.I)
 
 
+# A noun right after the kind word makes it another thing ("адреса доставки", "номера заказа").
+_EXCEPT_NOUN_FOLLOWS = re.compile(r"\s+(?:доставк|заказ|delivery|order|дома|квартир)\w*")
+
+
 def _excluded_kind(question: str) -> str | None:
     for m in _EXCEPT.finditer(question.casefold()):
         word = m.group(1) or m.group(2)
-        kind = next((k for k, words in _KIND_WORDS.items() if any(w in word for w in words)),
-                    None)
+        # The word left out must be a kind's word ("кроме карт"), not merely hold one
+        # ("кроме адреса доставки", "кроме номера заказа" leave no kind out).
+        kind = next((k for k, words in _KIND_WORDS.items()
+                     if any(word.startswith(w) for w in words)), None)
+        if kind and _EXCEPT_NOUN_FOLLOWS.match(question.casefold(), m.end()):
+            kind = None
         if kind:
             return kind
     return None
@@ -326,6 +342,16 @@ def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
 
 def _key(call: dict[str, Any]) -> str:
     return f"{call['name']}:{json.dumps(call['args'], sort_keys=True, ensure_ascii=False)}"
+
+
+# Our "which of the two" question back names both by their first characters: "(TX1Dmwrd…)".
+_WHICH_OF_NAMES = re.compile(r"\([^()\s]{4,12}…\)")
+
+
+def _asked_which_of(answer: str) -> bool:
+    """Whether `answer` is the `which_of` question back (the list it asked about is in the
+    answer before it); other questions back ("which shop?") name their choices themselves."""
+    return len(_WHICH_OF_NAMES.findall(answer)) >= 2
 
 
 def _p(key: str, lang: str, **values: Any) -> str:
@@ -1140,7 +1166,7 @@ class OfflineChatModel(BaseChatModel):
             if earlier:
                 last = str(earlier[-1].content)
                 if last.rstrip().endswith("?") and "\n- [" not in f"\n{last}" and \
-                        len(earlier) > 1:
+                        len(earlier) > 1 and _asked_which_of(last):
                     # "the first" answering our "which one?": the list asked about is the
                     # answer before the question back.
                     last = str(earlier[-2].content)
@@ -1444,9 +1470,7 @@ def _nth_beneficiary(question: str) -> int | None:
     """'the second beneficiary': which of the case's beneficiaries, by order."""
     if not _BENEFICIARY_WORD.search(question):
         return None
-    q = question.casefold()
-    found = [n for n, words in _ORDINALS.items()
-             if any(re.search(rf"(?<!\w){w}(?!\w)", q) for w in words)]
+    found = _ordinals_in(question.casefold())
     return found[0] if len(found) == 1 else None
 
 

@@ -444,7 +444,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bbackwards?\b|\bupstream\b|"
                        r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
                        r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
-                       r"\bкто\b\s+(?:\w+\s+){0,3}на\b(?!\s+(?:кого|чь[её]|чьи|чей|имя)\b)|"
+                       r"\bкто\b\s+(?:\w+\s+){0,2}(?:плат|плач|перев|перечисл|присла|"
+                       r"присыл|кид|кинул|закид|скид|отправ|пополн|внос|внес|внёс|слал|"
+                       r"зачисл)\w*\s+(?:\w+\s+){0,2}на\b|"
                        r"\bwhere\b[^?]{0,60}\b(?:get|gets|got|obtain\w*|receiv\w*)\b|"
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
@@ -512,7 +514,8 @@ _PERSON_LIKE = re.compile(r"(?<=[\w,;:—–-] )[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a
 # in ru, kk and en: a question with none of them, no entity, city, drug or day, that the
 # examples also read as possibly outside the case, is outside it.
 _CASE_WORDS = re.compile(
-    r"деньг|денеж|бабк|бабл|средств|сумм|перев[её]|перевод|перечисл|плат|оплат|кошел|карт|"
+    # From a word's start: "eth" is not in "together", "бот" not in "работа".
+    r"(?<!\w)(?:деньг|денеж|бабк|бабл|средств|сумм|перев[её]|перевод|перечисл|плат|оплат|кошел|карт|"
     r"сч[её]т|iban|телефон|номер|магазин|бот|шоп|дроп|бенефициар|бирж|обнал|вывел|вывод|"
     r"пополн|транз|usdt|usd|btc|eth|tron|крипт|тенге|₸|нарк|закладк|клад|курьер|объявлен|"
     r"сообщен|переписк|чат|канал|дел[оау]\b|деле\b|выписк|оборот|остат|баланс|получ|"
@@ -525,7 +528,7 @@ _CASE_WORDS = re.compile(
     r"store|bot|dropper|mule|beneficiar|exchange|deposit|withdr|usdt|crypto|tenge|drug|"
     r"courier|listing|\bad\b|\bads\b|message|chat|channel|case|statement|turnover|balance|"
     r"receiv|owner|holder|seller|sell|buy|recruit|job|detail|address|path|chain|route|"
-    r"link|connect|compar|overview|summary|trace|tron|btc|eth|flow|origin|source",
+    r"link|connect|compar|overview|summary|trace|flow|origin|source)",
     re.I)
 # A day named: "20 марта", "3 May", "May 3", "12.03", "2025-03-20", "20 наурыз".
 _MONTHS = (r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"

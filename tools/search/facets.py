@@ -60,7 +60,8 @@ FOR_SALE = "topics:for_sale"
 # What a payment word beside it makes a way of paying, not a topic of its own.
 _PAID_BY = ("topics:phones", "topics:money")
 # Words only the drug trade uses for itself.
-_TRADE_WORD = re.compile(r"нарко|narko|есірткі|esirtki|drug|стафф|stuff")
+_TRADE_WORD = re.compile(r"нарко(?:т|ш|ман|дилер|курьер)|narko(?:t|sh|man)|есірткі|esirtki|"
+                         r"drugs?\b|стафф|stuff\b")
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")
 # An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News
@@ -193,9 +194,12 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
         classes.add("lost_stash")
     drug = bool(analysed.of("drugs"))
     if stash_place(text, norm):
-        # The stash handed over once paid: no offer, whatever it names.
+        # Where a stash lies: the bot's message after payment, or an offer that promises it.
         classes.add("stash")
-    elif role == "seller" and drug and not off_topic:
+    if role == "seller" and drug and not off_topic and not (
+            "stash" in classes and not _PRICED.search(norm)):
+        # A seller's text naming a drug is an offer, unless it is only the stash's place
+        # handed over (coordinates with no price: "Ваш клад: 43.2567, 76.9286").
         classes.add("sale")
     # Cards wanted ("нужны люди с картами", "куплю карты банков", "картасы бар адамдар
     # керек"): recruiting droppers, whoever posts it.
@@ -207,7 +211,8 @@ def doc_facets(kind: str, data: dict[str, Any], text: str, analysed: Analysed,
                 and (shop_linked or drug or "topics:stash" in concepts)
                 and _PAY.search(norm) is not None)
     # Drivers wanted for "parcels" between cities, no questions asked.
-    parcels_job = JOB_TOPIC in concepts and PARCELS in concepts
+    parcels_job = (JOB_TOPIC in concepts and PARCELS in concepts and role == "seller"
+                   and (shop_linked or drug or "topics:stash" in concepts))
     if not off_topic and ("jobs:drug_job" in concepts or cards_wanted or shop_job
                           or parcels_job):
         classes.add("recruit")

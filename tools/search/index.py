@@ -114,7 +114,7 @@ META = "¶"
 # recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading; v17:
 # slang nothing decides is its own drug and maybe the other (¶maybe:…); v18: the payment
 # details handed out by their shape too (a card of a bad checksum).
-FORMAT = META + "v18"
+FORMAT = META + "v19"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
@@ -1035,18 +1035,22 @@ def vendors(speaks_for: np.ndarray, role: np.ndarray, trade: np.ndarray,
             for h in handles:
                 own.setdefault(h, speaks_for[i])
 
-    def shop_of(handle: str) -> str | None:
-        return bot_shop.get(handle) or own.get(handle) or by_part.get(_first_part(handle))
+    def shop_of(handle: str, selling: bool) -> str | None:
+        # A handle that only begins like a shop's name ("@green_pizza_bot") is that shop's
+        # only in a seller's text of the trade, not in a pizza ad or a member's chat.
+        return bot_shop.get(handle) or own.get(handle) or (
+            by_part.get(_first_part(handle)) if selling else None)
 
     out = speaks_for.copy()
     for i, handles in named.items():
         if speaks_for[i] in with_bots:
             continue  # a shop's own chat, or a text naming its bot: it speaks for that shop
+        selling = bool(trade[i]) and role[i] == "seller"
         for h in handles:
-            if (who := shop_of(h)) is not None:
+            if (who := shop_of(h, selling)) is not None:
                 out[i] = who
                 break
-            if trade[i] and role[i] == "seller" and h.endswith("bot") and _a_name(h):
+            if selling and h.endswith("bot") and _a_name(h):
                 out[i] = "@" + h
                 break
     return out

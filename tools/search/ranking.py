@@ -219,7 +219,8 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
         if wanted.lost_stash:
             return bool(lost_stash[i])
         if wanted.stash:
-            return bool(stash[i] or lost_stash[i]) and not snap.short[i]
+            # Where a stash lies, as sellers hand it over; a buyer's "ненаход" is no place.
+            return bool(stash[i]) and not snap.short[i] and snap.role[i] != "buyer"
         if wanted.buyer:
             return bool(snap.role[i] == "buyer")
         if not wanted.trade and not wanted.police:

@@ -229,12 +229,33 @@ _NOT_JOB = re.compile(r"ручн\w* работ\w*|hand-?made|қолдан жас
                       r"жұмыс істемей\w*|жұмыс істейді|жұмыс істейміз")
 
 
+# How many words beside a denial it takes back ("альфа жоқ", "Кристалла временно нет"); the
+# rest of its clause stands ("Мефедрон 1г 15000 тг нет предоплаты" still offers mephedrone).
+_DENIED_WORDS = 2
+_WORDS = re.compile(r"\S+")
+
+
 def _affirmed(norm: str) -> str:
-    """`norm` without its clauses that deny something ("мефедрон, альфа жоқ" → "мефедрон,").
-    """
+    """`norm` without the words a denial takes back: up to two words on either side of it,
+    within its clause ("мефедрон, альфа жоқ" → "мефедрон,")."""
     if _NEGATION.search(norm) is None:
         return norm
-    return _CLAUSE.sub(lambda m: " " if _NEGATION.search(m.group()) else m.group(), norm)
+
+    def clause(m: re.Match[str]) -> str:
+        text = m.group()
+        denials = [d.span() for d in _NEGATION.finditer(text)]
+        if not denials:
+            return text
+        words = [w.span() for w in _WORDS.finditer(text)]
+        dropped: set[int] = set()
+        for start, end in denials:
+            at = [i for i, (a, b) in enumerate(words) if a < end and b > start]
+            if at:
+                dropped.update(range(max(0, at[0] - _DENIED_WORDS),
+                                     min(len(words), at[-1] + _DENIED_WORDS + 1)))
+        return " ".join(text[a:b] for i, (a, b) in enumerate(words) if i not in dropped) + " "
+
+    return _CLAUSE.sub(clause, norm)
 
 
 def analyse(text: str, document: bool = False, in_shop: bool = False) -> Analysed:

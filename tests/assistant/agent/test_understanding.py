@@ -305,3 +305,21 @@ def test_a_question_with_nothing_of_the_case_in_it(question, outside):
     from assistant.agent.understanding import read_question
 
     assert ("no_case_words" in read_question(question).signals) is outside
+
+
+def test_a_date_is_no_ordinal_and_a_kind_word_left_out_must_be_the_kind():
+    from assistant.agent.offline import _excluded_kind, _ordinals_in
+
+    assert _ordinals_in("что было 21-го октября") == []
+    assert _ordinals_in("а 2-й?") == [2] and _ordinals_in("ал екіншісі?") == [2]
+    assert _excluded_kind("кроме карт") == "card"
+    assert _excluded_kind("кроме адреса доставки") is None
+    assert _excluded_kind("кроме номера заказа") is None
+
+
+@pytest.mark.parametrize("question", ["Who won the match together with Messi?",
+                                      "какой метод лучше"])
+def test_the_case_s_words_count_from_a_word_s_start(question):
+    from assistant.agent.understanding import _CASE_WORDS
+
+    assert _CASE_WORDS.search(question) is None

@@ -207,3 +207,34 @@ def test_whoever_writes_of_the_weather_when_no_seller_does(index):
 def test_a_card_only_a_member_wrote_is_found_after_the_content(index):
     hits = index.search("4400 4303 9911 2277", k=10).hits
     assert _rank(hits, f"{GROUP}/31") <= 3
+
+
+@pytest.mark.parametrize("text", [
+    # A denial takes back the words beside it, not the offer in the same clause.
+    "Мефедрон 1г 15000 тг нет предоплаты",
+    "Мефедрон VHQ которому нет равных 1г 15000",
+    "Меф без палева и нет кидка 1г 15000",
+    # An offer that promises the stash's coordinates is still an offer.
+    "Мефедрон 1г — 15 000 ₸. После оплаты бот пришлёт координаты и фото клада",
+])
+def test_an_offer_stays_an_offer(text):
+    facets = _facets(text)
+    assert "sale" in facets.classes, facets.classes
+
+
+@pytest.mark.parametrize("query", ["наркоз для кошки", "drugstore рядом", "нарколог Алматы"])
+def test_words_that_only_begin_like_the_trade_are_not_its_signs(query):
+    assert not read_query(analyse(query)).signs
+
+
+def test_a_handle_that_only_begins_like_a_shop_is_not_the_shop_outside_its_trade():
+    spellings = [("gp", "Green Planet", "title", "Green Planet KZ"),
+                 ("gp", "Green Planet", "bot", "@greenplanet_kz_bot")]
+    speaks_for = np.array(["", "", "", ""], dtype=object)
+    role = np.array(["member", "seller", "seller", "seller"], dtype=object)
+    trade = np.array([False, False, True, True])
+    named = {0: ["green_taxi_bot"], 1: ["green_pizza_bot"], 2: ["green_shop_bot"],
+             3: ["greenplanet_kz_bot"]}
+    who = vendors(speaks_for, role, trade, named, spellings)
+    assert list(who[:2]) == ["", ""]  # a member's taxi bot, a pizza ad's bot
+    assert who[3] == "gp"
