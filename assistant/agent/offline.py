@@ -976,10 +976,10 @@ class Composer:
                 # "what other cards did this shop give": not the one asked about before.
                 handed = [h for h in handed if _compact(h.display) not in others]
             day = _day_named(self.question)
-            bound = _BOUND.search(self.question) if day else None
-            if day and bound:
+            side = _bound_side(self.question) if day else None
+            if day and side:
                 # "after 1 October", "до 10 сентября": what was handed out on that side.
-                after = bound.lastgroup == "after"
+                after = side == "after"
                 kept = [h for h in handed if h.seen_at and (
                     ((h.seen_at.month, h.seen_at.day) >= day) if after
                     else ((h.seen_at.month, h.seen_at.day) <= day))]
@@ -1511,7 +1511,12 @@ _DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d
 def _day_named(question: str) -> tuple[int, int] | None:
     """(month, day) of a date the question names ("17 октября", "October 17", "17.10",
     "17 қазан"), if one."""
-    q = question.casefold()
+    found = _date_in(question.casefold())
+    return found[0] if found else None
+
+
+def _date_in(q: str) -> tuple[tuple[int, int], int, int] | None:
+    """(month, day) of the first date in the case-folded `q`, with where it stands."""
     for i, pattern in enumerate(_DATES):
         for m in pattern.finditer(q):
             if i == 2:
@@ -1522,19 +1527,33 @@ def _day_named(question: str) -> tuple[int, int] | None:
                 month = next((n for stem, n in _MONTHS.items() if word.startswith(stem) and
                               (len(stem) > 3 or word == stem)), 0)
             if 1 <= month <= 12 and 1 <= day <= 31:
-                return month, day
+                return (month, day), m.start(), m.end()
     return None
 
 
+def _bound_side(question: str) -> str | None:
+    """"after" or "before" when the question's date is a bound: a Russian or English bound
+    word right before it ("после 1 октября", "до 10.10", "since October 1"), a Kazakh one
+    right after it ("1 қазаннан кейін"); a "с" elsewhere ("дал 17 октября с карты") is none."""
+    q = question.casefold()
+    found = _date_in(q)
+    if found is None:
+        return None
+    _, start, end = found
+    bound = _BOUND_BEFORE.search(q[max(0, start - 25):start]) or _BOUND_AFTER.match(q, end)
+    return bound.lastgroup if bound else None
+
+
 # "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
-_EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*|барлығы)\b.{0,40}"
+_EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"
                             r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"
                             r"пришл|алды|түсті)\w*\s+(?:\w+\s+)?(?:each|every|каждый|"
                             r"әрқайсы\w*)", re.I)
-# A date as a bound: "after 1 October", "с 5 сентября", "1 қазаннан кейін", "до 10.10".
-_BOUND = re.compile(r"(?P<after>\bafter\b|\bsince\b|\bfrom\b|после|начиная|\bс\b|\bсо\b|"
-                    r"кейін|бастап)|(?P<before>\bbefore\b|\buntil\b|\btill\b|\bдо\b|"
-                    r"дейін|бұрын|ранее)", re.I)
+# A date as a bound: "after 1 October", "с 5 сентября", "до 10.10" (the word right before the
+# date), "1 қазаннан кейін" (right after it, past the date's own ending).
+_BOUND_BEFORE = re.compile(r"(?:(?P<after>\bafter|\bsince|\bfrom|после|начиная с|\bс|\bсо)|"
+                           r"(?P<before>\bbefore|\buntil|\btill|\bдо|ранее))\s+$")
+_BOUND_AFTER = re.compile(r"\w*\s+(?:(?P<after>кейін|бастап)|(?P<before>дейін|бұрын))")
 _BANK_WORDS = {"halyk": re.compile(r"halyk|халык|халық|народн", re.I),
                "kaspi": re.compile(r"kaspi|каспи", re.I),
                "forte": re.compile(r"forte|форте", re.I),
@@ -1643,7 +1662,7 @@ def _elliptic(question: str, entities: list[Any]) -> bool:
 
 
 # Words that point at something said before ("him", "it", "с ним", "оның").
-_POINTER = re.compile(r"(?<![\w])(?:him|her|it|its|them|their|this one|that one|him\?|"
+_POINTER = re.compile(r"(?<![\w])(?:him|her|he|she|his|it|its|them|their|this one|that one|"
                       r"он|она|оно|они|его|её|ее|ему|ей|ним|ней|нему|нём|нем|него|неё|них|им|их|"
                       r"ол|оны|оған|онда|одан|оның|соның|мұның)(?![\w])", re.I)
 

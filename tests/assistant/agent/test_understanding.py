@@ -323,3 +323,16 @@ def test_the_case_s_words_count_from_a_word_s_start(question):
     from assistant.agent.understanding import _CASE_WORDS
 
     assert _CASE_WORDS.search(question) is None
+
+
+@pytest.mark.parametrize(("question", "side"), [
+    ("какие карты выдал после 1 октября", "after"), ("карты до 10.10", "before"),
+    ("1 қазаннан кейін берген карталар", "after"), ("cards since October 1", "after"),
+    # A "с" that is not the date's bound: the day itself is asked.
+    ("какую карту дал 17 октября с карты Kaspi", None),
+    ("what did it hand out on October 17", None),
+])
+def test_a_date_is_a_bound_only_by_the_word_beside_it(question, side):
+    from assistant.agent.offline import _bound_side
+
+    assert _bound_side(question) == side
