@@ -989,7 +989,6 @@ class Composer:
                 # "какую карту он дал 17 октября": what was handed out that day.
                 handed = [h for h in handed
                           if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
-            bank = _bank_named(self.question)
             if bank:
                 # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
                 handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
@@ -1150,8 +1149,7 @@ class OfflineChatModel(BaseChatModel):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
             reading.signals.add("each_payment")
         if not reading.entities and "compare" in reading.signals and \
-                _ACCOUNTS_WORDS.search(question) and (_SEVERAL.search(question) or
-                                                      _COMMON.search(question)):
+                _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
         return reading
@@ -1311,9 +1309,9 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
-        if not reading.entities and (_COMMON.search(question) or reading.intent == "compare"
-                                     or _SEVERAL.search(question)) and \
-                _ACCOUNTS_WORDS.search(question) and self.vocabulary and \
+        if not reading.entities and (_accounts_together(question) or (
+                reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \
+                self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
@@ -1340,8 +1338,7 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
-        if _ACCOUNTS_WORDS.search(q) and (_SEVERAL.search(q) or _COMMON.search(q)) and \
-                self.vocabulary and \
+        if _accounts_together(q) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             return None  # "the three dropper accounts": the case's statements
         lang = reading.lang
@@ -1586,6 +1583,13 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
+
+
+def _accounts_together(question: str) -> bool:
+    """"the three dropper accounts", "общий контрагент счетов": the case's statements asked
+    about together."""
+    return bool(_ACCOUNTS_WORDS.search(question)
+                and (_SEVERAL.search(question) or _COMMON.search(question)))
 
 
 def _news(hit: Any) -> bool:

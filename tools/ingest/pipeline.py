@@ -224,12 +224,19 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
     refuse_zip_bomb(path, name, None if data is None else data[:4])
     # A spreadsheet is opened once for detection and parsing (workbooks_kept).
     with workbooks_kept():
-        try:
-            fmt = fmt or detect_format(path, mapping, data)
-        except MALFORMED as exc:
-            raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
-        checked = _Checked(parser_for(fmt, mapping)(path, name), name, on_progress)
+        fmt, checked = _reading(path, name, fmt, mapping, data, on_progress)
         return _queue_read(writer, case, path, name, fmt, checked, checked, sha, size, data)
+
+
+def _reading(path: Path, name: str, fmt: str | None, mapping: ColumnMapping | None,
+             data: bytes | None, on_progress: OnProgress | None = None) -> tuple[str, _Checked]:
+    """The file's format (as given, or detected) and its items as they are read and checked;
+    raises IngestError if no format reads it. Within `workbooks_kept`."""
+    try:
+        fmt = fmt or detect_format(path, mapping, data)
+    except MALFORMED as exc:
+        raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
+    return fmt, _Checked(parser_for(fmt, mapping)(path, name), name, on_progress)
 
 
 @dataclass(slots=True)
@@ -249,11 +256,7 @@ def read_whole_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
     name = name or path.name
     refuse_zip_bomb(path, name)
     with workbooks_kept():
-        try:
-            fmt = fmt or detect_format(path, mapping)
-        except MALFORMED as exc:
-            raise IngestError(name, None, f"unreadable: {_reason(exc)}") from exc
-        checked = _Checked(parser_for(fmt, mapping)(path, name), name)
+        fmt, checked = _reading(path, name, fmt, mapping, None)
         try:
             items = list(checked)
         except MALFORMED as exc:

@@ -82,10 +82,6 @@ MIN_PAY_WORDS = 2
 # What payment details are called ("Оплата получена" is not one).
 _PAYMENT_NOUNS = re.compile(r"реквизит|карт[аыуео]|usdt|trc|iban|kaspi|каспи|halyk|халык|"
                             r"кошел|wallet|jusan|әмиян|нөмір|номер")
-# A wallet or an IBAN by its shape (a card or a phone: `number_tokens`), checksum or not: what
-# an invoice hands out.
-_DETAIL = re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b|\b0x[0-9a-fA-F]{40}\b|\bbc1[0-9a-z]{20,}\b|"
-                     r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I)
 # Each kind of payment detail by its shape, checksum or not.
 _SHAPES = {
     "tron": re.compile(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b"),
@@ -93,6 +89,9 @@ _SHAPES = {
     "btc": re.compile(r"\bbc1[0-9a-z]{20,}\b"),
     "iban": re.compile(r"\bKZ\d{2}(?: ?[0-9A-Z]{4}){3,4}", re.I),
 }
+# A wallet or an IBAN by its shape (a card or a phone: `number_tokens`), checksum or not: what
+# an invoice hands out.
+_DETAIL = re.compile("|".join(shape.pattern for shape in _SHAPES.values()), re.I)
 
 
 def detail_kinds(text: str) -> set[str]:

@@ -25,7 +25,7 @@ from tools.search.facets import detail_kinds, doc_facets, handles_in, read_query
 from tools.search.orders import order_masks, read_orders
 from tools.search.passages import Doc, PassageQueue, passage_text
 from tools.search.query import cyrillic, glosses, plain_terms
-from tools.search.ranking import TRADE_CLASSES, fold, matched, order_hits, word_coverage
+from tools.search.ranking import fold, matched, order_hits, trade_mask, word_coverage
 from tools.search.snapshot_file import (
     read_snapshot,
     save_snapshot,
@@ -685,10 +685,7 @@ class SearchIndex:
         masks |= order_masks(read_orders(self.store, self.case, docs, role), by_id,
                              masks.get(("class", "payment"), none)
                              & ~masks.get(("class", "recruit"), none), masks, n)
-        trade = np.zeros(n, dtype=bool)
-        for name in TRADE_CLASSES:
-            trade |= masks.get(("class", name), none)
-        speaks_for = vendors(speaks_for, role, trade, named, spellings)
+        speaks_for = vendors(speaks_for, role, trade_mask(masks, n), named, spellings)
         for i, post in posts.items():
             # A channel post read as a listing is one text with the post.
             if (j := by_id.get(post)) is not None:

@@ -90,6 +90,15 @@ _PURPOSE_CLASS = {"sale": "sale", "recruit": "recruit", "payment": "payment"}
 TRADE_CLASSES = tuple(_PURPOSE_CLASS.values())
 
 
+def trade_mask(masks: dict[tuple[str, str], np.ndarray], n: int) -> np.ndarray:
+    """Which of `n` documents are the drug trade's texts (any of `TRADE_CLASSES`)."""
+    trade = np.zeros(n, dtype=bool)
+    for name in TRADE_CLASSES:
+        if (mask := masks.get(("class", name))) is not None:
+            trade |= mask
+    return trade
+
+
 def matched(snap: _Snapshot, i: int, wanted: QueryFacets) -> list[str]:
     """The query's facets that document `i` has."""
     out = []
@@ -198,9 +207,7 @@ def order_hits(snap: _Snapshot, order: list[int], fused: dict[int, float],
     handed = masks.get(("class", "details"), none)
     lost_stash = masks.get(("class", "lost_stash"), none)
     stash = masks.get(("class", "stash"), none)
-    trade = none.copy()
-    for name in TRADE_CLASSES:
-        trade |= masks.get(("class", name), none)
+    trade = trade_mask(masks, len(none))
     shop_named = any(f.startswith("shop:") for i in order for f in facets[i])
     # Asked about pizza, phones or a flea market: the texts of that (a pizzeria's menu before
     # its courier jobs, unless a job is asked for).
