@@ -8,7 +8,10 @@ same conversions (`processor`), so the stored values are exactly what Core would
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +20,7 @@ from sqlalchemy import JSON, Column, Connection, Table, insert
 from sqlalchemy.dialects import sqlite
 
 Convert = Callable[[Any], Any]
+log = logging.getLogger(__name__)
 
 
 def _same(value: Any) -> Any:
@@ -131,3 +135,39 @@ def driver_insert(conn: Connection, table: Table, columns: Sequence[str], *,
             raise ValueError(f"unexpected parameters {positions} for {names}")
         return DriverInsert(compiled.string, names, tuple(names.index(p) for p in positions))
     return DriverInsert(compiled.string, names, None)
+
+
+@contextmanager
+def rollback_journal(conn: Connection) -> Iterator[bool]:
+    """A SQLite bulk load written through a rollback journal rather than the write-ahead log;
+    yields whether the store switched (it is back in WAL mode after the block).
+
+    In WAL mode every page of a large transaction is written twice (to the log, then copied
+    into the database by the checkpoint); a rollback journal keeps only the old content of
+    pages the transaction changes, and the pages a load appends to the file have none: a
+    million transfers commit in about half the time. It is as safe against a crash (the
+    journal rolls an unfinished load back when the store is next opened). The switch needs
+    the store to itself: while any other connection has it open, it stays in WAL mode and
+    the load goes the usual way, so readers of the store as it was are never shut out.
+    Call before the connection's transaction begins."""
+    driver = conn.connection.dbapi_connection
+    if conn.dialect.name != "sqlite" or driver is None or conn.in_transaction():
+        yield False
+        return
+    wait = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+    driver.execute("PRAGMA busy_timeout=0")  # another connection open: no waiting, no switch
+    try:
+        mode = driver.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        mode = "wal"
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(wait)}")
+    log.info("bulk load %s", "through a rollback journal" if mode == "delete"
+             else "in WAL mode: the store is open elsewhere")
+    try:
+        yield mode == "delete"
+    finally:
+        if mode == "delete":
+            if conn.in_transaction():
+                conn.rollback()
+            driver.execute("PRAGMA journal_mode=WAL")

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, groupby, islice
@@ -38,7 +38,7 @@ from sqlalchemy.schema import CreateTable
 from tools.errors import RecordNotFoundError
 from tools.items import Item
 from tools.models import CaseStats, FileInfo, Record, Source
-from tools.store.bulk import driver_insert, processor
+from tools.store.bulk import driver_insert, processor, rollback_journal
 from tools.store.identifiers import PendingIdentifiers
 from tools.store.schema import accounts, files, records, sightings, transfers
 
@@ -116,9 +116,12 @@ class CaseStore:
         `expected_records`: about how many records the caller will write. On SQLite, an
         import of at least `BULK_LOAD_RECORDS` that is also at least as large as what the
         store holds is a bulk load (`StoreWriter.bulk_load`): one transaction, secondary
-        indexes built once at its end.
+        indexes built once at its end, written through a rollback journal when nothing else
+        has the store open (`rollback_journal`).
         """
-        with self.engine.connect().execution_options(immediate=True) as conn:
+        with (self.engine.connect().execution_options(immediate=True) as conn,
+              rollback_journal(conn) if _bulk_load_ahead(conn, expected_records)
+              else nullcontext()):
             writer = StoreWriter(self, conn, commit_every, expected_records)
             try:
                 yield writer
@@ -227,6 +230,27 @@ BULK_LOAD_RECORDS = 20_000
 # come at random. The primary keys stay (they deduplicate), and so does (case, kind), written
 # in order (at a million records, building it after cost more than keeping it).
 BULK_LOAD_INDEXES = (transfers.indexes,)
+
+
+def _is_bulk_load(expected_records: int, held: Any) -> bool:
+    """Whether an import of about `expected_records` into a store whose largest record rowid
+    `held` (a one-row result) yields is a bulk load: large, and no smaller than the store."""
+    if expected_records < BULK_LOAD_RECORDS:
+        return False
+    return bool((held.fetchone()[0] or 0) <= expected_records)
+
+
+def _bulk_load_ahead(conn: Connection, expected_records: int) -> bool:
+    """`_is_bulk_load` asked before the writer's transaction begins (through the driver,
+    which reads outside any transaction): whether to switch the journal for it."""
+    driver = conn.connection.dbapi_connection
+    if conn.dialect.name != "sqlite" or driver is None or expected_records < BULK_LOAD_RECORDS:
+        return False
+    cursor = driver.execute("SELECT max(rowid) FROM records")
+    try:
+        return _is_bulk_load(expected_records, cursor)
+    finally:
+        cursor.close()
 # Records of small files written together in a bulk load: the primary key's pages are written
 # in longer runs of key order (a million records: 12% less SQLite time than by 20,000).
 BULK_LOAD_BATCH = 50_000
@@ -466,10 +490,8 @@ class StoreWriter:
             return
         conn = self.conn
         self.bulk_load = False
-        if conn.dialect.name != "sqlite" or self.expected_records < BULK_LOAD_RECORDS:
-            return
-        held = conn.exec_driver_sql("SELECT max(rowid) FROM records").scalar() or 0
-        if held > self.expected_records:
+        if conn.dialect.name != "sqlite" or not _is_bulk_load(
+                self.expected_records, conn.exec_driver_sql("SELECT max(rowid) FROM records")):
             return
         self.bulk_load = True
         self.commit_every = sys.maxsize

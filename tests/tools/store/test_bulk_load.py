@@ -246,11 +246,59 @@ def test_a_bulk_load_killed_half_way_leaves_the_store_as_it_was(sqlite_store, tm
                            str(sqlite_store.evidence_dir), str(_pages(tmp_path))], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 9, done.stderr
+    # It had the store to itself: it wrote through a rollback journal, left behind hot.
+    db = Path(sqlite_store.engine.url.database)
+    assert db.with_name(db.name + "-journal").stat().st_size > 0
     assert _dump(sqlite_store) == before
+    assert _journal_mode(sqlite_store) == "wal"
     assert _indexes(sqlite_store) == indexes
     # The files are imported whole by the next run.
     report = ingest_paths(sqlite_store, "c", [tmp_path / "pages"])
     assert {f.status for f in report.files} == {"imported"}
+
+
+def _journal_mode(store):
+    with store.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+
+
+def _journal_during_load(store, tmp_path, monkeypatch):
+    """The journal mode a bulk load of TRC-20 pages writes in, and the mode after it."""
+    monkeypatch.setattr(repository, "BULK_LOAD_RECORDS", 100)
+    modes = []
+    real_written = repository.StoreWriter._written
+
+    def written(self, metas, tallies):
+        # On the writer's own connection and thread (another connection would be shut out).
+        modes.append(self.conn.exec_driver_sql("PRAGMA journal_mode").scalar())
+        return real_written(self, metas, tallies)
+
+    monkeypatch.setattr(repository.StoreWriter, "_written", written)
+    report = ingest_paths(store, "c", [_pages(tmp_path)])
+    assert {f.status for f in report.files} == {"imported"}
+    return set(modes), _journal_mode(store)
+
+
+def test_a_bulk_load_into_a_store_nobody_else_has_open_skips_the_write_ahead_log(
+        sqlite_store, tmp_path, monkeypatch):
+    sqlite_store.engine.dispose()  # the pool's idle connections count as "open elsewhere"
+    during, after = _journal_during_load(sqlite_store, tmp_path, monkeypatch)
+    assert during == {"delete"} and after == "wal"
+    assert len(_dump(sqlite_store)[1]) == 601
+
+
+def test_a_bulk_load_while_another_reader_has_the_store_open_stays_in_wal_mode(
+        sqlite_store, tmp_path, monkeypatch):
+    import sqlite3
+
+    sqlite_store.engine.dispose()
+    reader = sqlite3.connect(sqlite_store.engine.url.database)
+    assert reader.execute("SELECT count(*) FROM records").fetchone() == (0,)
+    during, after = _journal_during_load(sqlite_store, tmp_path, monkeypatch)
+    assert during == {"wal"} and after == "wal"
+    # The reader was never shut out, and sees the load once it is committed.
+    assert reader.execute("SELECT count(*) FROM transfers").fetchone() == (601,)
+    reader.close()
 
 
 def test_imports_into_a_store_larger_than_them_keep_the_indexes(sqlite_store, tmp_path,
