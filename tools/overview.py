@@ -16,6 +16,7 @@ from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.overview import (
     bank_payments_to,
+    bot_sightings,
     first_shop_record,
     handed_out_account_ids,
     handed_out_accounts,
@@ -40,13 +41,33 @@ class ShopSummary(BaseModel):
     first_seen: datetime | None
     last_seen: datetime | None
     bots: list[str] = Field(default_factory=list, description="The @bots its shop goes by")
+    advertises: list[str] = Field(
+        default_factory=list, description="@bots it named that are not its own shop's")
+
+    @computed_field  # type: ignore[prop-decorator]  # mypy: a decorator over a property
+    @property
+    def market(self) -> bool:
+        """A board advertising several shops (a flea-market or ads channel naming other
+        shops' bots, none of its own): where shops are found, not a shop; the phones in
+        its posts are sellers' contacts, not payment details."""
+        return len(self.advertises) >= 2 and not self.bots
 
     @computed_field  # type: ignore[prop-decorator]  # mypy: a decorator over a property
     @property
     def hands_out_payments(self) -> bool:
         """A shop that takes money (cards, phones, IBANs, wallets), not a channel that only
-        advertises its bot."""
-        return any(kind != "bot" for kind in self.accounts)
+        advertises its bot, nor a market board."""
+        return not self.market and any(kind != "bot" for kind in self.accounts)
+
+
+class AdvertisedBot(BaseModel):
+    """A @bot the case's chats advertise that no shop chat of the case goes by: a shop known
+    only from its ads."""
+
+    bot: str
+    chat: str = Field(description="`tg:<chat id>` of the chat that advertised it first")
+    record_id: str = Field(description="The first post or message naming it, to cite")
+    excerpt: str = Field(description="The first line of that post (evidence text)")
 
 
 class DropperSummary(BaseModel):
@@ -80,6 +101,8 @@ class CaseOverview(BaseModel):
     traced: str | None = Field(description="All money traced forward from the shops' wallets")
     beneficiaries: list[BeneficiarySummary] = Field(
         description="Where that money came to rest, largest first")
+    advertised: list[AdvertisedBot] = Field(
+        default_factory=list, description="Bots advertised with no shop chat in the case")
 
 
 def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) -> CaseOverview:
@@ -91,9 +114,14 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         bots = bots_of_chats(conn, case)
         shops = [_shop(conn, case, shop, names.get(shop, shop), kinds)
                  for shop, kinds in sorted(per_shop.items())]
+        named = bot_sightings(conn, case)
         for s in shops:
             s.bots = bots.get(s.shop, [])
-        droppers = _top_droppers(conn, case, top)
+            s.advertises = sorted({b for chat, b, _, _ in named
+                                   if chat == s.shop and b not in s.bots})
+        markets = {s.shop for s in shops if s.market}
+        droppers = _top_droppers(conn, case, top, markets)
+        advertised = _advertised(named, {b for own in bots.values() for b in own})
         wallets = handed_out_account_ids(conn, case, WALLET_KINDS)
     handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]
     collecting = collection_wallets(graph, handed_out)
@@ -110,7 +138,24 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
             for ep in result.endpoints if ep.reason != "start_cycle"][:top]
     return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers,
                         shop_wallets=handed_out, collection_wallets=collecting,
-                        token=token, traced=traced, beneficiaries=beneficiaries)
+                        token=token, traced=traced, beneficiaries=beneficiaries,
+                        advertised=advertised)
+
+
+def _advertised(named: list[tuple[str, str, str, str | None]], owned: set[str]
+                ) -> list[AdvertisedBot]:
+    """The bots named in the case that no shop goes by, each with its first sighting."""
+    first: dict[str, tuple[str, str, str | None]] = {}
+    for chat, bot, rid, text in named:
+        if bot not in owned and (bot not in first or rid < first[bot][1]):
+            first[bot] = (chat, rid, text)
+    return [AdvertisedBot(bot=bot, chat=chat, record_id=rid, excerpt=_first_line(text))
+            for bot, (chat, rid, text) in sorted(first.items())]
+
+
+def _first_line(text: str | None, limit: int = 100) -> str:
+    line = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 def collection_wallets(graph: CaseGraph, wallets: list[str]) -> list[str]:
@@ -142,12 +187,16 @@ def _shop(conn: Connection, case: str, shop: str, name: str, kinds: list) -> Sho
         last_seen=as_utc(max((r.last for r in kinds if r.last), default=None)))
 
 
-def _top_droppers(conn: Connection, case: str, top: int) -> list[DropperSummary]:
-    """Droppers' accounts ranked by money received (own statement), then by times handed out."""
+def _top_droppers(conn: Connection, case: str, top: int, markets: set[str]
+                  ) -> list[DropperSummary]:
+    """Droppers' accounts ranked by money received (own statement), then by times handed out;
+    accounts only a market board's posts name (sellers' contacts) are not droppers'."""
     handed = handed_out_accounts(conn, case, DROPPER_KINDS)
     shops: dict[str, set[str]] = defaultdict(set)
     for account_id, shop in shops_of_accounts(conn, case, [h.id for h in handed]):
-        shops[account_id].add(shop)
+        if shop not in markets:
+            shops[account_id].add(shop)
+    handed = [h for h in handed if shops[h.id]]
     ibans = [h.id.split(":", 1)[1] for h in handed if h.kind == "iban"]
     received: dict[str, Decimal] = defaultdict(Decimal)
     for to, record_id, amount in bank_payments_to(conn, case, ibans):

@@ -1054,12 +1054,23 @@ class Composer:
                               + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
                                  if chat and chat != shop.name and
                                  _CHAT_WORDS.search(self.question) else ""))
+            for ad in o.advertised:
+                self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
+                             bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
+            for shop in o.shops:
+                if shop.market and shop.record_id:
+                    self.fact(_p("market_line", lang, m=out.marker(shop.record_id),
+                                 name=_safe(shop.name),
+                                 bots=", ".join("@" + b for b in shop.advertises)))
         if intent == "overview":
-            counts = ", ".join(f"{n} {k}" for k, n in sorted(o.stats.records.items()))
+            counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
+                               for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
+            shop_name = {s.shop: s.name for s in o.shops}
             for d in o.top_droppers:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
-                          f"{d.display}: {', '.join(_safe(s) for s in d.shops)}")
+                          f"{d.display}: "
+                          f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
         if intent in ("overview", "beneficiaries", "forward", "exchanges"):
             ends = o.beneficiaries
             if intent == "exchanges":

@@ -822,6 +822,16 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{n}] shop {fence(shop.name)} "
                                     f"({fence(shop.shop)}) handed out {handed}",
                                     [shop.record_id], [shop.name]))
+    for ad in o.advertised:
+        lines.append(ctx.derive(f"[{out.cite(ctx, ad.record_id)}] shop known only from its "
+                                f"ads: @{fence(ad.bot)}, first advertised as "
+                                f"{fence(ad.excerpt)}", [ad.record_id], ["@" + ad.bot]))
+    for shop in o.shops:
+        if shop.market and shop.record_id:
+            lines.append(ctx.derive(f"[{out.cite(ctx, shop.record_id)}] market board "
+                                    f"{fence(shop.name)} (not a shop) advertises "
+                                    f"{fence(', '.join('@' + b for b in shop.advertises))}",
+                                    [shop.record_id], [shop.name]))
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
         lines.append(ctx.derive(f"[{out.cite(ctx, d.record_id)}] dropper {d.kind} "

@@ -1,7 +1,10 @@
 """The case overview on the small demo: shops, droppers, and the beneficiaries' exact holdings."""
 
+import json
 from decimal import Decimal
 
+from tests.conftest import DATA
+from tools.ingest.pipeline import ingest_paths
 from tools.overview import case_overview
 from tools.trace import load_case_graph
 
@@ -42,3 +45,34 @@ def test_each_shop_of_the_overview_names_its_bots(small_demo):
     o = case_overview(store, "demo", load_case_graph(store, "demo"))
     bots = {b for s in o.shops for b in s.bots}
     assert bots and {s.bot for s in truth.shops} <= bots
+
+
+def _post(msg_id: int, channel: int, name: str, text: str) -> dict:
+    return {"id": msg_id, "type": "message", "date": "2025-04-02T10:00:00",
+            "date_unixtime": "1743588000", "from": name, "from_id": f"channel{channel}",
+            "text": text, "text_entities": [{"type": "plain", "text": text}]}
+
+
+def test_a_board_advertising_several_shops_is_a_market_and_its_ads_name_shops(store, tmp_path):
+    # The market channel of tests/data/shops advertises two shops' bots; here it also carries
+    # the ad of a shop with no chat in the case and a flea-market seller's phone.
+    export = json.loads((DATA / "shops" / "telegram_market_channel.json").read_text())
+    board = next(c for c in export["chats"]["list"] if c["id"] == 1650000001)
+    board["messages"] += [
+        _post(10, 1650000001, board["name"], "⚡ ГРОЗА ⚡\nКараганда, Темиртау. Пиши @groza_krg_bot"),
+        _post(11, 1650000001, board["name"], "Продам диван, почти новый. Звоните +7 701 555 12 34")]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    assert not ingest_paths(store, "m", [path]).rejected
+    o = case_overview(store, "m", load_case_graph(store, "m"))
+    by_chat = {s.shop: s for s in o.shops}
+    market = by_chat["tg:1650000001"]
+    assert market.market and not market.hands_out_payments
+    assert market.advertises == ["groza_krg_bot", "moonlight_shop_bot", "nordwind_kz_bot"]
+    assert {s.shop for s in o.shops if s.hands_out_payments} == {"tg:7700000001", "tg:7700000002"}
+    # The shop known only from its ad, with the ad cited and its first line as it is written.
+    assert [(a.bot, a.record_id, a.excerpt) for a in o.advertised] == [
+        ("groza_krg_bot", "listing:tg:1650000001/10", "⚡ ГРОЗА ⚡")]
+    # The seller's phone is not a dropper's account.
+    assert all("+77015551234" not in d.account_id for d in o.top_droppers)
+    assert all("tg:1650000001" not in d.shops for d in o.top_droppers)

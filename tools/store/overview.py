@@ -72,3 +72,17 @@ def handed_out_account_ids(conn: Connection, case: str, kinds: Sequence[str]) ->
         select(sightings.c.account_id).join(accounts, _handed)
         .where(sightings.c.case == case, sightings.c.shop.is_not(None),
                accounts.c.kind.in_(kinds))).scalars()))
+
+
+def bot_sightings(conn: Connection, case: str) -> list[tuple[str, str, str, str | None]]:
+    """(chat, bot handle, record id, text) of every message or post naming a @bot, oldest
+    record id first per chat and handle (bot sightings are few)."""
+    return [(chat, account_id.split(":", 1)[1], rid, text) for chat, account_id, rid, text in
+            conn.execute(
+                select(sightings.c.shop, sightings.c.account_id, sightings.c.record_id,
+                       records.c.text)
+                .join(records, (records.c.case == sightings.c.case)
+                      & (records.c.id == sightings.c.record_id))
+                .where(sightings.c.case == case, sightings.c.account_id >= "bot:",
+                       sightings.c.account_id < "bot;", sightings.c.shop.is_not(None))
+                .order_by(sightings.c.shop, sightings.c.account_id, sightings.c.record_id))]

@@ -153,3 +153,20 @@ def test_an_exchange_s_deposit_named_by_its_tag_is_traced_back(handmade: CaseSto
     answer = ask("кто пополнял депозитный адрес Qazex?", AgentContext("hm", handmade))
     assert answer.verified, answer.flags
     assert "TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["какие магазины в деле", "Which shops are in the case?",
+                                      "Істе қандай дүкендер бар?"])
+def test_the_shops_of_a_case_with_a_market_board_and_a_shop_known_only_by_its_ad(
+        handmade: CaseStore, question: str) -> None:
+    answer = ask(question, AgentContext("hm", handmade))
+    lines = answer.answer.splitlines()
+    # The three shops with bot chats, the one only advertised (its ad cited), and the flea
+    # market channel said to be a board, not listed as a shop that handed out phones.
+    for bot in ("@snowqueen_kz_bot", "@greenplanet_operator_bot", "@chocofactory_kz_bot"):
+        assert any(bot in line for line in lines)
+    molniya = next(line for line in lines if "@molniya_krg_bot" in line and "МОЛНИЯ" in line)
+    board = [line for line in lines if "Барахолка" in line]
+    assert len(board) == 1 and "@molniya_krg_bot" in board[0] and "телефон" not in board[0]
+    assert "listing:tg:1765432109/2214" in {c.id for c in answer.citations}
+    assert molniya != board[0] and answer.verified
