@@ -27,7 +27,7 @@ from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
 from tools.people import fold, same_word
 from tools.search.index import Hit, SearchFilters, SearchIndex
-from tools.shops import bots_by_chat, find_shops
+from tools.shops import bots_by_chat, find_shops, shop_names
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
@@ -560,6 +560,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     out.data = result
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
+    owners = _shops_of_bots(ctx, bots) if result.hits else {}
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
@@ -580,7 +581,14 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
         own = {b.casefold() for b in bots.get(h.shop or "", [])}
         title = _ad_title(text)
-        if title and title.casefold() not in shop.casefold() and any(
+        advertised = [owners[b] for x in _HANDLE.findall(text)
+                      if (b := x.lstrip("@").casefold()) not in own and b in owners]
+        if advertised and advertised[0].casefold() not in shop.casefold():
+            # A market channel's ad of a shop of the case: that shop (the one its @bot is
+            # the bot of), in the channel.
+            ctx.derive(advertised[0], [h.record_id], [advertised[0]])
+            shop = f"{advertised[0]} · {shop}"
+        elif title and title.casefold() not in shop.casefold() and any(
                 x.lstrip("@").casefold() not in own for x in _HANDLE.findall(text)):
             # A market channel's ad of another shop (its bot is not the channel's): the shop
             # the ad names, in the channel that posted it.
@@ -594,6 +602,14 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _shops_of_bots(ctx: AgentContext, bots: dict[str, list[str]]) -> dict[str, str]:
+    """Each @bot of a shop of the case (case-folded handle) and its shop's name."""
+    with ctx.store.engine.connect() as conn:
+        names = shop_names(conn, ctx.case)
+    return {b.casefold(): names[chat] for chat, handles in bots.items() for b in handles
+            if chat in names}
 
 
 def _ad_title(text: str) -> str:

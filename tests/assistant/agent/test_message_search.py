@@ -86,3 +86,11 @@ def test_a_market_channel_s_ad_is_labelled_with_the_shop_it_names(index: SearchI
     answer = _ask(index, "кто продаёт в Караганде?")
     assert answer.verified, answer.flags
     assert "МОЛНИЯ ·" in answer.answer  # the ad's shop, then the channel that posted it
+
+
+def test_a_market_boards_ad_is_labelled_with_the_shop_whose_bot_it_advertises(index):
+    answer = _ask(index, "кто продает шишки в Шымкенте")
+    board = [line for line in answer.answer.splitlines() if "ШЫМКЕНТ ОБЪЯВЛЕНИЯ" in line]
+    # The board's ads name the shops by their bots; the answer says whose they are, checked.
+    assert any(line.split("] ", 1)[1].startswith("Green Planet 🌍 · ") for line in board)
+    assert answer.verified, answer.flags
