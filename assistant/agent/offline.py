@@ -132,8 +132,8 @@ _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
-_HANDED = re.compile(r"handed|gave|give|выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|"
-                     r"береді", re.I)
+_HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
+                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # The parts of an account's profile each intent asks for (an intent not named: all of them).
@@ -1307,6 +1307,12 @@ class OfflineChatModel(BaseChatModel):
             # named it): which one, not a refusal nor a guess.
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
+        if not reading.entities and not reading.cities and not reading.drugs and \
+                _names_no_object(question, reading.intent == "out_of_case"):
+            # "а этот кошелёк?", "покажи выписку", "сколько?" with nothing before it: about the
+            # case, but about which of its things cannot be read; asked, not refused.
+            return AIMessage(content=_p("which_entity", lang,
+                                        what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities:
             return AIMessage(content=phrases()["out_of_case"][lang])
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
@@ -1698,6 +1704,34 @@ def _points_at_something(question: str, only: bool = True) -> bool:
 _PLURAL_POINTER = re.compile(r"(?<![\w])(?:them|they|their|они|их|им|них|ими|олар\w*|"
                              r"оларды)(?![\w])", re.I)
 # Words that ask nothing by themselves beside a pronoun ("what about him?", "ол туралы ше?").
+# A thing of the case a question may point at without naming it ("этот кошелёк").
+_CASE_OBJECT = re.compile(
+    r"(?<!\w)(?:кошел[её]к\w*|кошельк\w*|карт[аыуеой]\w*|сч[её]т\w*|выписк\w*|перевод\w*|"
+    r"платеж\w*|платёж\w*|номер\w*|телефон\w*|адрес\w*|wallets?|cards?|accounts?|"
+    r"statements?|transfers?|payments?|numbers?|phones?|address(?:es)?|әмиян\w*|шот\w*|"
+    r"үзінді\w*|аударым\w*|нөмір\w*|карта\w*)(?!\w)", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"(?<!\w)(?:этот|эта|это|этого|этой|этом|эту|этим|тот|того|той|том|данн\w+|указанн\w+|"
+    r"this|that|these|those|осы|сол|бұл|мына|мынау)(?!\w)", re.I)
+# A question that is only a question word ("сколько?", "how much?", "қашан?").
+_BARE_QUESTION = re.compile(
+    r"^\W*(?:а|and|ал)?\s*(?:сколько|когда|кому|куда|откуда|кто|how much|how many|when|who|"
+    r"where|қанша|қашан|кімге|кім|қайда|қайдан)\W*$", re.I)
+
+
+def _names_no_object(question: str, unread: bool) -> bool:
+    """A question about a thing of the case that does not say which: one pointing at it
+    ("this wallet", "осы әмиян"), a bare question word, or — when nothing else reads it
+    (`unread`) — a short one naming only the kind of thing ("выписку покажи")."""
+    if _BARE_QUESTION.match(question):
+        return True
+    if not _CASE_OBJECT.search(question):
+        return False
+    words = re.findall(r"[^\W\d_]+", question)
+    return len(words) <= 6 and (bool(_DEMONSTRATIVE.search(question)) or
+                                unread and len(words) <= 4)
+
+
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
                "еще", "also", "else", "тағы"}
 

@@ -848,11 +848,14 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
                                     f"{fence(shop.name)} (not a shop) advertises "
                                     f"{fence(', '.join('@' + b for b in shop.advertises))}",
                                     [shop.record_id], [shop.name]))
+    shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
+        # The shop is named through the chat that handed it out (that chat's shop).
+        names = [shop_name.get(s, s) for s in d.shops]
         lines.append(ctx.derive(f"[{out.cite(ctx, d.record_id)}] dropper {d.kind} "
                                 f"{fence(d.display)}: handed out {d.handed_out} times by "
-                                f"{fence(', '.join(d.shops))}{got}", [d.record_id]))
+                                f"{fence(', '.join(names))}{got}", [d.record_id], names))
     if o.traced:
         lines.append(ctx.derive(f"traced {money(o.traced)} {token} forward from the shops' "
                                 f"{len(o.shop_wallets)} wallets and the "

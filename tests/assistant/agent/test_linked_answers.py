@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.agent.core import ask
+from assistant.agent.offline import phrases
 from assistant.agent.tools import AgentContext
 from tests.conftest import DATA
 from tools.ingest.pipeline import ingest_paths
@@ -170,3 +171,44 @@ def test_the_shops_of_a_case_with_a_market_board_and_a_shop_known_only_by_its_ad
     assert len(board) == 1 and "@molniya_krg_bot" in board[0] and "телефон" not in board[0]
     assert "listing:tg:1765432109/2214" in {c.id for c in answer.citations}
     assert molniya != board[0] and answer.verified
+
+
+@pytest.mark.parametrize("question", ["а этот кошелёк?", "покажи выписку", "сколько?",
+                                      "осы әмиян ше?", "what about this card", "қанша?"])
+def test_a_question_about_a_thing_of_the_case_that_does_not_say_which_is_asked_back(
+        handmade: CaseStore, question: str) -> None:
+    answer = ask(question, AgentContext("hm", handmade))
+    # Asked which one, never refused as outside the case nor answered by a guess.
+    assert answer.answer.rstrip().endswith("?") and not answer.steps and not answer.citations
+    assert answer.answer != phrases()["out_of_case"][answer_language(question)]
+
+
+def answer_language(question: str) -> str:
+    return "kk" if any(c in question for c in "әғқңөұүһі") else \
+        "en" if question.isascii() else "ru"
+
+
+@pytest.mark.parametrize("question", ["какая погода в Алматы?", "who won the world cup?"])
+def test_a_question_about_the_world_is_still_outside_the_case(handmade: CaseStore,
+                                                              question: str) -> None:
+    answer = ask(question, AgentContext("hm", handmade))
+    assert answer.answer == phrases()["out_of_case"][answer_language(question)]
+
+
+def test_which_wallets_the_shops_handed_out_lists_each_shops_wallets(handmade: CaseStore
+                                                                     ) -> None:
+    answer = ask("which wallets did the shops hand out?", AgentContext("hm", handmade))
+    # Each of the three shops' own wallet, not the list of shops.
+    for wallet in ("TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F", "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ",
+                   "TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm"):
+        assert wallet in answer.answer
+    assert "card " not in answer.answer and answer.verified
+
+
+def test_the_overview_names_the_shop_that_handed_out_each_dropper_account(handmade: CaseStore
+                                                                          ) -> None:
+    answer = ask("give me an overview of the case", AgentContext("hm", handmade))
+    line = next(x for x in answer.answer.splitlines() if "KZ45 6011 0656 0216 4235" in x)
+    # By the shop's name (its bot chat is titled otherwise), checked against the handing out.
+    assert line.endswith("Green Planet 🌍") and "tg:" not in line
+    assert answer.verified, answer.flags
