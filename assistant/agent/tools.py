@@ -844,7 +844,9 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         hops = [out.cite(ctx, r) for r in b.path]
         names = [b.label.removeprefix("deposit address of ")] if b.label else []
         ctx.derive(fact, b.path, names)
-        if b.reason == "exchange_deposit":
+        if b.reason in ("exchange", "exchange_deposit"):
+            # A deposit address (tagged as the exchange's or found by its sweeps): where the
+            # exchange moved the money on is its own wallet, as for a trace.
             deposits.setdefault(b.address, (list(b.path), fact, names))
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
     exchanges = exchange_total(o.beneficiaries)
