@@ -184,10 +184,15 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
     return _call(LOOKUP_ACCOUNT, identifier=identifier)
 
 
+def _kinds_named(question: str) -> list[str]:
+    """The kinds of payment detail a question names ("card", "phone", …)."""
+    q = question.lower()
+    return [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+
+
 def _detail_kind(question: str) -> str | None:
     """The one kind of payment detail a question about a shop asks for, if it names one."""
-    q = question.lower()
-    named = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    named = _kinds_named(question)
     return named[0] if len(named) == 1 else None
 
 
@@ -970,6 +975,10 @@ class Composer:
             if excluded:
                 # "какие реквизиты кроме карт": the other kinds only.
                 handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
+            else:
+                # "which card and phone did it give": the kinds it names, when it names some.
+                named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
+                handed = [h for h in handed if h.kind in named] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
@@ -993,9 +1002,11 @@ class Composer:
                 # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
                 handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
             if d.chat and d.chat != d.name and handed and not money:
-                # The chat's title, by a message of it this answer cites anyway.
-                self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
-                             chat=_safe(d.chat)))
+                # The chat's title, by its message naming the bot asked about, else by a
+                # message of it this answer cites anyway.
+                self.fact(_p("shop_chat", lang, m=out.marker(
+                    out.chat_posts.get(d.shop) if whose and d.shop in out.chat_posts
+                    else handed[0].record_id), chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
             if money:
@@ -1043,8 +1054,17 @@ class Composer:
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
+            asks_bots = bool(_BOT_WORDS.search(self.question))
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
+                    posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
+                    if asks_bots and posts and len(posts) == len(shop.bots):
+                        # "the shops and their bots": each shop by the posts naming its bots,
+                        # not by what it handed out.
+                        self.fact(_p("shop_bots", lang, m="".join(
+                            out.marker(r) for r in dict.fromkeys(posts)), name=_safe(shop.name),
+                            bots=", ".join("@" + b for b in shop.bots)))
+                        continue
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
                                        for k, n in sorted(shop.accounts.items()))
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
@@ -1571,6 +1591,9 @@ def _bank_of(kind: str, display: str) -> str:
 
 
 # A question about a chat's name ("как чат с ним называется", "the chat's title").
+# A question about the shops' bots ("with their bot usernames", "боттары", "handles").
+_BOT_WORDS = re.compile(r"бот\w*|\bbots?\b|handle\w*|username\w*|юзернейм\w*|никнейм\w*|"
+                        r"\bник\w*", re.I)
 _CHAT_WORDS = re.compile(r"чат\w*|\bchat\w*|назыв\w*|названи\w*|\btitle\w*|атау\w*|"
                          r"аталады", re.I)
 # Accounts spoken of together without naming them ("all three dropper accounts").

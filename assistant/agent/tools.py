@@ -96,6 +96,8 @@ class ToolOutput:
     texts: dict[str, str] = field(default_factory=dict)
     # A bot asked about → the post naming it and the chat that posted it.
     bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A shop's chat → its message naming the bot asked about (the chat is the bot's).
+    chat_posts: dict[str, str] = field(default_factory=dict)
     # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
@@ -822,6 +824,14 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{n}] shop {fence(shop.name)} "
                                     f"({fence(shop.shop)}) handed out {handed}",
                                     [shop.record_id], [shop.name]))
+            for bot in shop.bots:
+                post = _bot_post(ctx, bot, [shop.record_id, shop.shop])
+                if post:
+                    m = out.cite(ctx, post)
+                    out.bot_posts[bot] = (post, str(ctx.ledger.records[m].fields.get(
+                        "chat_name") or ctx.ledger.records[m].fields.get("vendor") or ""))
+                    lines.append(ctx.derive(f"[{m}] shop {fence(shop.name)} goes by @{bot}",
+                                            [post], [shop.name]))
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
         lines.append(ctx.derive(f"[{out.cite(ctx, d.record_id)}] dropper {d.kind} "
@@ -858,6 +868,18 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines), out
 
 
+def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:
+    """The record that names the bot `handle` for its shop: the shop's own (`own`: a record
+    or chat id of the shop's) first, then any chat's post, then a market listing."""
+    handle = handle.lstrip("@").casefold()
+    with ctx.store.engine.connect() as conn:
+        naming = records_naming(conn, ctx.case, f"bot:{handle}", 20)
+    posts = sorted(naming, key=lambda r: (r not in own,
+                                          not any(r.startswith(f"{o}/") for o in own),
+                                          not r.startswith("tg:")))
+    return posts[0] if posts else None
+
+
 SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 
 
@@ -891,6 +913,13 @@ def shop_details(shop: str, runtime: Runtime,
             out.bot_posts[handle] = (posts[0], chat)
             lines.append(ctx.derive(f"[{n}] @{handle} is named in a post of {fence(chat)}",
                                     [posts[0]], [chat]))
+        for d in details:
+            # The bot's own chat naming it: what shows the chat is the bot's, and its title.
+            own = next((r for r in posts if r.startswith(f"{d.shop}/")), None)
+            if own and d.chat:
+                out.chat_posts[d.shop] = own
+                lines.append(ctx.derive(f"[{out.cite(ctx, own)}] the chat {fence(d.chat)} "
+                                        f"names @{handle}", [own], [d.chat]))
     for d in details:
         if not d.handed_out:
             continue
