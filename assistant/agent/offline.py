@@ -882,6 +882,17 @@ class Composer:
             return
         news_asked = "purpose:news" in res.facets
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        roles = set(out.roles)
+        # (A role named, every post of it among the hits; else those ranked near the best.)
+        pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)
+        recruiting = [h for h in pool if "purpose:recruit" in res.facets and "recruit" in
+                      h.classes and (not roles or roles & set(h.classes))]
+        if recruiting:
+            # "набор курьеров": every post recruiting (for that role, when it names one) of
+            # the city asked, by a seller (a shop, a channel) when one wrote one; one recruiting
+            # for another role (droppers), an offer or a chat member's talk of it is not what
+            # is asked for.
+            hits = ([h for h in recruiting if h.role == "seller"] or recruiting)[:6]
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)

@@ -26,7 +26,9 @@ from tools.overview import case_overview as overview
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
 from tools.people import fold, same_word
+from tools.search.facets import read_query
 from tools.search.index import Hit, SearchFilters, SearchIndex
+from tools.search.text import analyse
 from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
@@ -96,6 +98,8 @@ class ToolOutput:
     texts: dict[str, str] = field(default_factory=dict)
     # A bot asked about → the post naming it and the chat that posted it.
     bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A search for recruiting: the roles it recruits for (`QueryFacets`: drops, couriers, …).
+    roles: list[str] = field(default_factory=list)
     # A shop's chat → its message naming the bot asked about (the chat is the bot's).
     chat_posts: dict[str, str] = field(default_factory=dict)
     # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
@@ -560,6 +564,10 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
     out.data = result
+    if "purpose:recruit" in result.facets:
+        # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
+        wanted = read_query(analyse(query))
+        out.roles = sorted(wanted.jobs | ({"drops"} if wanted.drops else set()))
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
     for h in result.hits:
