@@ -98,6 +98,8 @@ class ToolOutput:
     texts: dict[str, str] = field(default_factory=dict)
     # A bot asked about → the post naming it and the chat that posted it.
     bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A search hit → the posts naming the shop's bots its line states and its text does not.
+    handle_posts: dict[str, list[str]] = field(default_factory=dict)
     # A search for recruiting: the roles it recruits for (`QueryFacets`: drops, couriers, …).
     roles: list[str] = field(default_factory=list)
     # A shop's chat → its message naming the bot asked about (the chat is the bot's).
@@ -570,6 +572,11 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         out.roles = sorted(wanted.jobs | ({"drops"} if wanted.drops else set()))
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
+    naming: dict[str, str | None] = {}
+
+    def marks_of(h: Hit) -> set[str]:
+        return {h.record_id, *h.record_ids}
+
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
@@ -600,6 +607,19 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
+        for handle in handles:
+            if handle.casefold() not in text.casefold():
+                # The shop's bot the post does not name: stated beside it, cited by the
+                # shop's post that names it.
+                if handle not in naming:
+                    # (A hit's own record first: the answer shows it anyway.)
+                    naming[handle] = _bot_post(ctx, handle, [
+                        *(x.record_id for x in result.hits), h.shop or ""])
+                post = naming[handle]
+                if post and post not in marks_of(h):
+                    out.handle_posts.setdefault(h.record_id, []).append(post)
+                    lines.append(ctx.derive(f"[{out.cite(ctx, post)}] {fence(shop)} goes by "
+                                            f"{handle}", [post]))
         lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
@@ -878,11 +898,12 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
 
 def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:
     """The record that names the bot `handle` for its shop: the shop's own (`own`: a record
-    or chat id of the shop's) first, then any chat's post, then a market listing."""
+    or chat id of the shop's) first, one the turn cites already before another, then any
+    chat's post, then a market listing."""
     handle = handle.lstrip("@").casefold()
     with ctx.store.engine.connect() as conn:
         naming = records_naming(conn, ctx.case, f"bot:{handle}", 20)
-    posts = sorted(naming, key=lambda r: (r not in own,
+    posts = sorted(naming, key=lambda r: (r not in own, r not in ctx.ledger.by_id,
                                           not any(r.startswith(f"{o}/") for o in own),
                                           not r.startswith("tg:")))
     return posts[0] if posts else None
