@@ -51,6 +51,7 @@ from assistant.agent.understanding import (
     read_question,
     tagged_wallet,
 )
+from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
 from tools.people import fold
 from tools.resources import prompts_dir
@@ -892,7 +893,11 @@ class Composer:
             # the city asked, by a seller (a shop, a channel) when one wrote one; one recruiting
             # for another role (droppers), an offer or a chat member's talk of it is not what
             # is asked for.
-            hits = ([h for h in recruiting if h.role == "seller"] or recruiting)[:6]
+            hits = [h for h in recruiting if h.role == "seller"] or recruiting
+            sums = _sums_named(self.question)
+            # "вакансии курьеров 300к в неделю": the posts offering that pay, when some do.
+            hits = ([h for h in hits if sums & set(tenge_amounts(
+                out.texts.get(h.record_id) or h.passage))] or hits)[:6]
         else:
             if "purpose:sale" in res.facets and any("sale" in h.classes for h in hits):
                 # Asked who sells: the offers (and police news beside them); a post recruiting
@@ -1140,6 +1145,15 @@ class Composer:
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
                               hops=len(b.path) if b.path else "-") + swept).lstrip())
+
+
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
+
+
+def _sums_named(question: str) -> set[Decimal]:
+    """The sums in tenge a question names: "300 000", "300к", "300 тыс", "300 мың"."""
+    return set(tenge_amounts(question)) | {Decimal(m[1]) * 1000
+                                           for m in _THOUSANDS.finditer(question)}
 
 
 def _one_offer_each(hits: list[Any], out: ToolOutput) -> list[Any]:
