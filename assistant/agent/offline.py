@@ -717,7 +717,8 @@ class Composer:
         first = prof.seen_in[0].record_id if prof.seen_in else None
         holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
         holder_row = out.holder_rows.get(prof.id)
-        if holder:
+        if holder and self.r.intent not in ("message", "shop_details"):
+            # (Where it was handed out is asked, not whose it is.)
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
         recipient = out.recipients.get(prof.id)
@@ -771,7 +772,10 @@ class Composer:
             for s in [x for x in seen if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
-                             where=where))
+                             where=where)
+                          # "the message where they asked to pay to it": what it said.
+                          + (f": «{_safe(out.texts[s.record_id])}»" if self.r.intent == "message"
+                             and s.record_id in out.texts else ""))
             if not any(x.shop for x in seen):
                 # Not a shop's: where it was written is what the case knows of it.
                 for s in [x for x in seen if x.chat][:3]:

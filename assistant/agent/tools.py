@@ -341,6 +341,10 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
             out.markers[s.record_id] = n
             named = recipient_named(str(rec.fields.get("text") or "")) \
                 if rec.kind == "message" else None
+            if rec.kind == "message":
+                # What the message said, for "the message where they asked to pay to it".
+                out.texts[s.record_id] = " ".join(str(rec.fields.get("text") or "").split()
+                                                  )[:MAX_MESSAGE_CHARS]
             if named and p.id not in out.recipients:
                 out.recipients[p.id] = (s.record_id, named)
                 lines.append(ctx.derive(f"[{n}] the message names the recipient "
@@ -607,7 +611,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
-        for handle in handles:
+        for handle in handles if not one_message else []:
             if handle.casefold() not in text.casefold():
                 # The shop's bot the post does not name: stated beside it, cited by the
                 # shop's post that names it.
