@@ -907,16 +907,18 @@ class Composer:
                 # Asked who sells: the offers (and police news beside them); a post recruiting
                 # couriers or handing out a card is not one.
                 hits = [h for h in hits if "sale" in h.classes or _news(h)]
-            hits = _one_offer_each(hits, out)
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
                     query=_safe(self.question)))
+        shown = {h.record_id for h in hits}
         for h in hits:
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
+                         # The shop's bot its line states, by another post shown that names it.
                          m=out.marker(h.record_id) + "".join(
-                             out.marker(p) for p in out.handle_posts.get(h.record_id, [])),
+                             out.marker(p) for p in out.handle_posts.get(h.record_id, [])
+                             if p in shown),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
                          passage=_safe(out.texts.get(h.record_id) or h.passage)))
 
@@ -1158,25 +1160,6 @@ def _sums_named(question: str) -> set[Decimal]:
     """The sums in tenge a question names: "300 000", "300к", "300 тыс", "300 мың"."""
     return set(tenge_amounts(question)) | {Decimal(m[1]) * 1000
                                            for m in _THOUSANDS.finditer(question)}
-
-
-def _one_offer_each(hits: list[Any], out: ToolOutput) -> list[Any]:
-    """One offer per shop of the same drugs in the same cities (a sale posted again in other
-    words says no more): the one naming the shop's bot its line states (no other post need be
-    cited for that), else the best. Recruiting, payment details and news are kept as they are."""
-    chosen: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
-    keys = {}
-    for h in hits:
-        if set(h.classes) - {"sale", "priced"} or not h.drugs:
-            continue
-        key = (out.labels.get(h.record_id) or h.shop or "", tuple(sorted(h.drugs)),
-               tuple(sorted(h.cities)))
-        keys[h.record_id] = key
-        best = chosen.get(key)
-        if best is None or (out.handle_posts.get(best.record_id)
-                            and not out.handle_posts.get(h.record_id)):
-            chosen[key] = h
-    return [h for h in hits if h.record_id not in keys or chosen[keys[h.record_id]] is h]
 
 
 def clarification(reading: Reading) -> str:

@@ -576,10 +576,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         out.roles = sorted(wanted.jobs | ({"drops"} if wanted.drops else set()))
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
-    naming: dict[str, str | None] = {}
-
-    def marks_of(h: Hit) -> set[str]:
-        return {h.record_id, *h.record_ids}
+    # Each hit's text (case-folded) and the bots its line states that the text does not name.
+    texts: dict[str, str] = {}
+    wanting: dict[str, list[str]] = {}
 
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
@@ -611,22 +610,21 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
-        for handle in handles if not one_message else []:
-            if handle.casefold() not in text.casefold():
-                # The shop's bot the post does not name: stated beside it, cited by the
-                # shop's post that names it.
-                if handle not in naming:
-                    # (A hit's own record first: the answer shows it anyway.)
-                    naming[handle] = _bot_post(ctx, handle, [
-                        *(x.record_id for x in result.hits), h.shop or ""])
-                post = naming[handle]
-                if post and post not in marks_of(h):
-                    out.handle_posts.setdefault(h.record_id, []).append(post)
-                    lines.append(ctx.derive(f"[{out.cite(ctx, post)}] {fence(shop)} goes by "
-                                            f"{handle}", [post]))
+        texts[h.record_id] = text.casefold()
+        wanting[h.record_id] = ([x for x in handles if x.casefold() not in texts[h.record_id]]
+                                if not one_message else [])
         lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
+    for h in result.hits:
+        for handle in wanting.get(h.record_id, []):
+            # The shop's bot its line states and its post does not name: cited by another hit
+            # that names it (the answer shows that post anyway).
+            post = next((x.record_id for x in result.hits
+                         if handle.casefold() in texts.get(x.record_id, "")), None)
+            if post:
+                out.handle_posts.setdefault(h.record_id, []).append(post)
+                lines.append(f"[{out.markers[post]}] {handle} is named in {fence(post)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
 
 
