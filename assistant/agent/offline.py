@@ -921,6 +921,11 @@ class Composer:
                              if p in shown),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
                          passage=_safe(out.texts.get(h.record_id) or h.passage)))
+        for tx, (record_id, sender, recipient, amount, token) in out.hashed.items():
+            # "the message with tx hash …": the transfer the hash names, beside the message.
+            self.fact(_p("hashed_transfer", self.lang, m=out.marker(record_id), tx=tx,
+                         amount=_money(amount), token=_safe(token), sender=sender,
+                         recipient=recipient))
 
     def _naming(self, hits: list[Any]) -> tuple[list[Any], bool]:
         """The hits of the city and drug the question names (when some are), and whether they

@@ -33,7 +33,7 @@ from tools.shops import bots_by_chat, find_shops
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
-from tools.store.schema import records, shop_links, shops
+from tools.store.schema import records, shop_links, shops, transfers
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -100,6 +100,9 @@ class ToolOutput:
     bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
     # A search hit → the posts naming the shop's bots its line states and its text does not.
     handle_posts: dict[str, list[str]] = field(default_factory=dict)
+    # A transaction hash the query quotes → the transfer it names: its record id, sender,
+    # recipient, amount and token.
+    hashed: dict[str, tuple[str, str, str, str, str]] = field(default_factory=dict)
     # A search for recruiting: the roles it recruits for (`QueryFacets`: drops, couriers, …).
     roles: list[str] = field(default_factory=list)
     # A shop's chat → its message naming the bot asked about (the chat is the bot's).
@@ -616,6 +619,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
+    if one_message:
+        lines += _hashed_transfers(ctx, out, query)
     for h in result.hits:
         for handle in wanting.get(h.record_id, []):
             # The shop's bot its line states and its post does not name: cited by another hit
@@ -896,6 +901,30 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
+
+
+def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[str]:
+    """The transfers a transaction hash the query quotes names ("the message with tx hash …"):
+    what the message speaks of, each cited by its record (it states its parties and amount)."""
+    hashes = [h.lower().removeprefix("0x") for h in HEX64.findall(query)]
+    if not hashes:
+        return []
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(select(
+            transfers.c.record_id, transfers.c.tx, transfers.c.from_address,
+            transfers.c.to_address, transfers.c.amount, transfers.c.token).where(
+            transfers.c.case == ctx.case, transfers.c.chain != "bank",
+            transfers.c.tx.in_(hashes + [f"0x{h}" for h in hashes]))
+            .order_by(transfers.c.seq).limit(4)).all()
+    lines = []
+    for record_id, tx, sender, recipient, amount, token in rows:
+        n = out.cite(ctx, record_id)
+        out.hashed[str(tx)] = (record_id, str(sender or ""), str(recipient or ""),
+                               money(str(amount)), str(token))
+        # The record states all of it: no derivation to bind.
+        lines.append(f"[{n}] transfer {fence(str(tx))}: {money(str(amount))} {fence(str(token))}"
+                     f" from {fence(str(sender))} to {fence(str(recipient))}")
+    return lines
 
 
 def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:

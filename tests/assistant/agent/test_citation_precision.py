@@ -126,3 +126,13 @@ def test_a_message_asked_for_by_its_detail_is_quoted_without_whose_it_is(handmad
     answer = _ask(handmade, "сообщение где просили перевести каспи по номеру 8 705 284 11 90")
     assert "Комментарий к переводу не писать" in answer.answer, answer.answer
     assert all(c.kind == "message" for c in answer.citations)
+
+
+def test_a_message_asked_for_by_a_tx_hash_cites_the_transfer_the_hash_names(handmade) -> None:
+    tx = "b7ab595a7ce715958e6957926a933defec6b41f1254d45d4b7a69db193ca1167"
+    answer = _ask(handmade, f"show me the message with tx hash {tx}")
+    _assert_numbered_in_order(answer)
+    kinds = {c.kind: c for c in answer.citations}
+    assert tx in _text(kinds["message"].record)  # the message quoting it, first
+    assert kinds["transfer"].id.startswith(f"tron:{tx}")  # the transfer it names
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in answer.answer and "60.00" in answer.answer
