@@ -1167,6 +1167,23 @@ def _sums_named(question: str) -> set[Decimal]:
                                            for m in _THOUSANDS.finditer(question)}
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+# An answer's markers renumbered [1], [2], … (`_numbered`): new → the turn's ledger number.
+LEDGER_MARKERS = "ledger_markers"
+
+
+def _numbered(text: str) -> AIMessage:
+    """The answer with its markers numbered [1], [2], … in the order it cites them (the
+    ledger numbers every record the tools returned, the answer cites some), and what each was
+    on the ledger, for the check (`core.ask_stream`)."""
+    order = list(dict.fromkeys(m[1] for m in _MARKER.finditer(text)))
+    if order == [str(i) for i in range(1, len(order) + 1)]:
+        return AIMessage(content=text)
+    new = {old: str(i) for i, old in enumerate(order, 1)}
+    return AIMessage(content=_MARKER.sub(lambda m: f"[{new[m[1]]}]", text),
+                     additional_kwargs={LEDGER_MARKERS: {n: old for old, n in new.items()}})
+
+
 def clarification(reading: Reading) -> str:
     (first, _), (second, _) = reading.alternatives[:2]
     lang = reading.lang
@@ -1344,7 +1361,7 @@ class OfflineChatModel(BaseChatModel):
             if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
                 reply = _calls(more)
             else:
-                reply = AIMessage(content=Composer(reading, question).compose(outputs))
+                reply = _numbered(Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
 
     def _first_step(self, reading: Reading, question: str) -> AIMessage:
@@ -1445,8 +1462,12 @@ class OfflineChatModel(BaseChatModel):
                 for i, c in enumerate(reply.tool_calls)]))
             return
         # Word by word, as a language model streams: the UI shows the answer as it comes.
-        for piece in re.findall(r"\S+\s*|\s+", reply.text):
-            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+        pieces = re.findall(r"\S+\s*|\s+", reply.text)
+        for i, piece in enumerate(pieces):
+            # The last piece carries what the markers were on the turn's ledger.
+            chunk = ChatGenerationChunk(message=AIMessageChunk(
+                content=piece, additional_kwargs=reply.additional_kwargs
+                if i == len(pieces) - 1 else {}))
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
