@@ -1095,9 +1095,15 @@ class Composer:
                     if asks_bots and posts and len(posts) == len(shop.bots):
                         # "the shops and their bots": each shop by the posts naming its bots,
                         # not by what it handed out.
+                        chat = out.labels.get(shop.record_id) or ""
                         self.fact(_p("shop_bots", lang, m="".join(
                             out.marker(r) for r in dict.fromkeys(posts)), name=_safe(shop.name),
-                            bots=", ".join("@" + b for b in shop.bots)))
+                            bots=", ".join("@" + b for b in shop.bots))
+                            # "and what their bots' chats are called": by a message of it.
+                            + ("; " + _p("shop_chat", lang, m=out.marker(shop.record_id),
+                                         chat=_safe(chat))
+                               if chat and chat != shop.name and _CHAT_WORDS.search(self.question)
+                               else ""))
                         continue
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
                                        for k, n in sorted(shop.accounts.items()))

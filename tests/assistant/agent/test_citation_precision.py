@@ -136,3 +136,12 @@ def test_a_message_asked_for_by_a_tx_hash_cites_the_transfer_the_hash_names(hand
     assert tx in _text(kinds["message"].record)  # the message quoting it, first
     assert kinds["transfer"].id.startswith(f"tron:{tx}")  # the transfer it names
     assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in answer.answer and "60.00" in answer.answer
+
+
+def test_the_shops_bots_and_their_chats_each_by_a_record_stating_it(handmade) -> None:
+    answer = _ask(handmade, "перечисли магазины и как у фигуранта называются чаты с их ботами")
+    for chat, bot in (("Вилли Вонка", "@chocofactory_kz_bot"), ("Гринч", "@greenplanet_operator_bot")):
+        line = next(ln for ln in answer.answer.splitlines() if bot in ln)
+        cited = [c for c in answer.citations if f"[{c.n}]" in line]
+        assert chat in line and any(chat.casefold() in _text(c.record) for c in cited), line
+        assert any(bot in _text(c.record) for c in cited), line
