@@ -26,7 +26,7 @@ from assistant.agent.guards import (
     unmarked_answer,
 )
 from assistant.agent.ledger import Answer, ClaimCheck, Repair, Verification
-from assistant.agent.offline import OfflineChatModel
+from assistant.agent.offline import LEDGER_MARKERS, OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
 from assistant.agent.understanding import case_vocabulary
 from tools.errors import TergeuError
@@ -137,6 +137,11 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     final = next((m for m in reversed(turn) if isinstance(m, AIMessage) and not m.tool_calls),
                  None)
     text = final.text if final else ""
+    # The offline model numbers its markers [1], [2], … and says what each is on the ledger:
+    # the check reads the ledger's numbers, the answer keeps the model's.
+    ledger = final.additional_kwargs.get(LEDGER_MARKERS) if final else None
+    if ledger:
+        text = _MARKER.sub(lambda m: f"[{ledger.get(m[1], m[1])}]", text)
     check = ctx.ledger.verify(text, question)
     check.flags += unmarked_answer(text, ctx.ledger)
     repair = None
@@ -153,7 +158,34 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
         steps.append(f"{REPAIR_STEP}: {len(wrong)} claims sent back, {still} still unsupported")
         yield StepEvent(tool=REPAIR_STEP, call_id=REPAIR_STEP, state="done",
                         summary=steps[-1].split(": ", 1)[1])
+    if ledger:
+        text, check = renumbered(text, check)
     yield AnswerEvent(answer=_answer(text, check, steps, repair))
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def renumbered(text: str, check: Verification) -> tuple[str, Verification]:
+    """The answer's markers numbered [1], [2], … in the order they first appear (as the
+    offline model numbers them), its citations, claims and flags with them: the ledger numbers
+    every record the tools returned, the answer cites some. Left as it is when a marker names
+    no record of the turn."""
+    cited = {c.n for c in check.citations}
+    order = list(dict.fromkeys(int(m[1]) for m in _MARKER.finditer(text)))
+    if set(order) != cited or order == sorted(order) and order == list(range(1, len(order) + 1)):
+        return text, check
+    new = {old: i for i, old in enumerate(order, 1)}
+
+    def sub(s: str) -> str:
+        return _MARKER.sub(lambda m: f"[{new.get(int(m[1]), int(m[1]))}]", s)
+
+    citations = sorted((c.model_copy(update={"n": new[c.n], "reason": c.reason and sub(c.reason)})
+                        for c in check.citations), key=lambda c: c.n)
+    claims = [c.model_copy(update={"text": sub(c.text), "reason": c.reason and sub(c.reason),
+                                   "markers": [new.get(n, n) for n in c.markers]})
+              for c in check.claims]
+    return sub(text), Verification(citations, claims, [sub(f) for f in check.flags])
 
 
 def _answer(text: str, check: Verification, steps: list[str], repair: Repair | None) -> Answer:

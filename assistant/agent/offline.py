@@ -51,6 +51,7 @@ from assistant.agent.understanding import (
     read_question,
     tagged_wallet,
 )
+from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
 from tools.people import fold
 from tools.resources import prompts_dir
@@ -184,10 +185,15 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
     return _call(LOOKUP_ACCOUNT, identifier=identifier)
 
 
+def _kinds_named(question: str) -> list[str]:
+    """The kinds of payment detail a question names ("card", "phone", …)."""
+    q = question.lower()
+    return [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+
+
 def _detail_kind(question: str) -> str | None:
     """The one kind of payment detail a question about a shop asks for, if it names one."""
-    q = question.lower()
-    named = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    named = _kinds_named(question)
     return named[0] if len(named) == 1 else None
 
 
@@ -711,7 +717,8 @@ class Composer:
         first = prof.seen_in[0].record_id if prof.seen_in else None
         holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
         holder_row = out.holder_rows.get(prof.id)
-        if holder:
+        if holder and self.r.intent not in ("message", "shop_details"):
+            # (Where it was handed out is asked, not whose it is.)
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
         recipient = out.recipients.get(prof.id)
@@ -765,7 +772,10 @@ class Composer:
             for s in [x for x in seen if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
-                             where=where))
+                             where=where)
+                          # "the message where they asked to pay to it": what it said.
+                          + (f": «{_safe(out.texts[s.record_id])}»" if self.r.intent == "message"
+                             and s.record_id in out.texts else ""))
             if not any(x.shop for x in seen):
                 # Not a shop's: where it was written is what the case knows of it.
                 for s in [x for x in seen if x.chat][:3]:
@@ -877,16 +887,45 @@ class Composer:
             return
         news_asked = "purpose:news" in res.facets
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        roles = set(out.roles)
+        # (A role named, every post of it among the hits; else those ranked near the best.)
+        pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)
+        recruiting = [h for h in pool if "purpose:recruit" in res.facets and "recruit" in
+                      h.classes and (not roles or roles & set(h.classes))]
+        if recruiting:
+            # "набор курьеров": every post recruiting (for that role, when it names one) of
+            # the city asked, by a seller (a shop, a channel) when one wrote one; one recruiting
+            # for another role (droppers), an offer or a chat member's talk of it is not what
+            # is asked for.
+            hits = [h for h in recruiting if h.role == "seller"] or recruiting
+            sums = _sums_named(self.question)
+            # "вакансии курьеров 300к в неделю": the posts offering that pay, when some do.
+            hits = ([h for h in hits if sums & set(tenge_amounts(
+                out.texts.get(h.record_id) or h.passage))] or hits)[:6]
+        else:
+            if "purpose:sale" in res.facets and any("sale" in h.classes for h in hits):
+                # Asked who sells: the offers (and police news beside them); a post recruiting
+                # couriers or handing out a card is not one.
+                hits = [h for h in hits if "sale" in h.classes or _news(h)]
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
                     query=_safe(self.question)))
+        shown = {h.record_id for h in hits}
         for h in hits:
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
-                         m=out.marker(h.record_id),
+                         # The shop's bot its line states, by another post shown that names it.
+                         m=out.marker(h.record_id) + "".join(
+                             out.marker(p) for p in out.handle_posts.get(h.record_id, [])
+                             if p in shown),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
                          passage=_safe(out.texts.get(h.record_id) or h.passage)))
+        for tx, (record_id, sender, recipient, amount, token) in out.hashed.items():
+            # "the message with tx hash …": the transfer the hash names, beside the message.
+            self.fact(_p("hashed_transfer", self.lang, m=out.marker(record_id), tx=tx,
+                         amount=_money(amount), token=_safe(token), sender=sender,
+                         recipient=recipient))
 
     def _naming(self, hits: list[Any]) -> tuple[list[Any], bool]:
         """The hits of the city and drug the question names (when some are), and whether they
@@ -970,6 +1009,10 @@ class Composer:
             if excluded:
                 # "какие реквизиты кроме карт": the other kinds only.
                 handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
+            else:
+                # "which card and phone did it give": the kinds it names, when it names some.
+                named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
+                handed = [h for h in handed if h.kind in named] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
@@ -993,9 +1036,11 @@ class Composer:
                 # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
                 handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
             if d.chat and d.chat != d.name and handed and not money:
-                # The chat's title, by a message of it this answer cites anyway.
-                self.fact(_p("shop_chat", lang, m=out.marker(handed[0].record_id),
-                             chat=_safe(d.chat)))
+                # The chat's title, by its message naming the bot asked about, else by a
+                # message of it this answer cites anyway.
+                self.fact(_p("shop_chat", lang, m=out.marker(
+                    out.chat_posts.get(d.shop) if whose and d.shop in out.chat_posts
+                    else handed[0].record_id), chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
             if money:
@@ -1043,8 +1088,23 @@ class Composer:
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
+            asks_bots = bool(_BOT_WORDS.search(self.question))
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
+                    posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
+                    if asks_bots and posts and len(posts) == len(shop.bots):
+                        # "the shops and their bots": each shop by the posts naming its bots,
+                        # not by what it handed out.
+                        chat = out.labels.get(shop.record_id) or ""
+                        self.fact(_p("shop_bots", lang, m="".join(
+                            out.marker(r) for r in dict.fromkeys(posts)), name=_safe(shop.name),
+                            bots=", ".join("@" + b for b in shop.bots))
+                            # "and what their bots' chats are called": by a message of it.
+                            + ("; " + _p("shop_chat", lang, m=out.marker(shop.record_id),
+                                         chat=_safe(chat))
+                               if chat and chat != shop.name and _CHAT_WORDS.search(self.question)
+                               else ""))
+                        continue
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
                                        for k, n in sorted(shop.accounts.items()))
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
@@ -1113,6 +1173,32 @@ class Composer:
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
                               hops=len(b.path) if b.path else "-") + swept).lstrip())
+
+
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
+
+
+def _sums_named(question: str) -> set[Decimal]:
+    """The sums in tenge a question names: "300 000", "300к", "300 тыс", "300 мың"."""
+    return set(tenge_amounts(question)) | {Decimal(m[1]) * 1000
+                                           for m in _THOUSANDS.finditer(question)}
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+# An answer's markers renumbered [1], [2], … (`_numbered`): new → the turn's ledger number.
+LEDGER_MARKERS = "ledger_markers"
+
+
+def _numbered(text: str) -> AIMessage:
+    """The answer with its markers numbered [1], [2], … in the order it cites them (the
+    ledger numbers every record the tools returned, the answer cites some), and what each was
+    on the ledger, for the check (`core.ask_stream`)."""
+    order = list(dict.fromkeys(m[1] for m in _MARKER.finditer(text)))
+    if order == [str(i) for i in range(1, len(order) + 1)]:
+        return AIMessage(content=text)
+    new = {old: str(i) for i, old in enumerate(order, 1)}
+    return AIMessage(content=_MARKER.sub(lambda m: f"[{new[m[1]]}]", text),
+                     additional_kwargs={LEDGER_MARKERS: {n: old for old, n in new.items()}})
 
 
 def clarification(reading: Reading) -> str:
@@ -1292,7 +1378,7 @@ class OfflineChatModel(BaseChatModel):
             if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
                 reply = _calls(more)
             else:
-                reply = AIMessage(content=Composer(reading, question).compose(outputs))
+                reply = _numbered(Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
 
     def _first_step(self, reading: Reading, question: str) -> AIMessage:
@@ -1399,8 +1485,12 @@ class OfflineChatModel(BaseChatModel):
                 for i, c in enumerate(reply.tool_calls)]))
             return
         # Word by word, as a language model streams: the UI shows the answer as it comes.
-        for piece in re.findall(r"\S+\s*|\s+", reply.text):
-            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+        pieces = re.findall(r"\S+\s*|\s+", reply.text)
+        for i, piece in enumerate(pieces):
+            # The last piece carries what the markers were on the turn's ledger.
+            chunk = ChatGenerationChunk(message=AIMessageChunk(
+                content=piece, additional_kwargs=reply.additional_kwargs
+                if i == len(pieces) - 1 else {}))
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
@@ -1588,6 +1678,9 @@ def _bank_of(kind: str, display: str) -> str:
 
 
 # A question about a chat's name ("как чат с ним называется", "the chat's title").
+# A question about the shops' bots ("with their bot usernames", "боттары", "handles").
+_BOT_WORDS = re.compile(r"бот\w*|\bbots?\b|handle\w*|username\w*|юзернейм\w*|никнейм\w*|"
+                        r"\bник\w*", re.I)
 _CHAT_WORDS = re.compile(r"чат\w*|\bchat\w*|назыв\w*|названи\w*|\btitle\w*|атау\w*|"
                          r"аталады", re.I)
 # Accounts spoken of together without naming them ("all three dropper accounts").

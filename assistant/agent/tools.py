@@ -26,12 +26,14 @@ from tools.overview import case_overview as overview
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
 from tools.people import fold, same_word
+from tools.search.facets import read_query
 from tools.search.index import Hit, SearchFilters, SearchIndex
+from tools.search.text import analyse
 from tools.shops import bots_by_chat, find_shops, shop_names
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
-from tools.store.schema import records, shop_links, shops
+from tools.store.schema import records, shop_links, shops, transfers
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -96,6 +98,15 @@ class ToolOutput:
     texts: dict[str, str] = field(default_factory=dict)
     # A bot asked about → the post naming it and the chat that posted it.
     bot_posts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A search hit → the posts naming the shop's bots its line states and its text does not.
+    handle_posts: dict[str, list[str]] = field(default_factory=dict)
+    # A transaction hash the query quotes → the transfer it names: its record id, sender,
+    # recipient, amount and token.
+    hashed: dict[str, tuple[str, str, str, str, str]] = field(default_factory=dict)
+    # A search for recruiting: the roles it recruits for (`QueryFacets`: drops, couriers, …).
+    roles: list[str] = field(default_factory=list)
+    # A shop's chat → its message naming the bot asked about (the chat is the bot's).
+    chat_posts: dict[str, str] = field(default_factory=dict)
     # A handed-out detail's message → the amount it asked for and its unit ("59.41", "USDT").
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
@@ -333,6 +344,10 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
             out.markers[s.record_id] = n
             named = recipient_named(str(rec.fields.get("text") or "")) \
                 if rec.kind == "message" else None
+            if rec.kind == "message":
+                # What the message said, for "the message where they asked to pay to it".
+                out.texts[s.record_id] = " ".join(str(rec.fields.get("text") or "").split()
+                                                  )[:MAX_MESSAGE_CHARS]
             if named and p.id not in out.recipients:
                 out.recipients[p.id] = (s.record_id, named)
                 lines.append(ctx.derive(f"[{n}] the message names the recipient "
@@ -558,9 +573,16 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
     out.data = result
+    if "purpose:recruit" in result.facets:
+        # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
+        wanted = read_query(analyse(query))
+        out.roles = sorted(wanted.jobs | ({"drops"} if wanted.drops else set()))
     lines = []
     bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
     owners = _shops_of_bots(ctx, bots) if result.hits else {}
+    # Each hit's text (case-folded) and the bots its line states that the text does not name.
+    texts: dict[str, str] = {}
+    wanting: dict[str, list[str]] = {}
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
@@ -598,9 +620,23 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(prices)}" if prices else "")
+        texts[h.record_id] = text.casefold()
+        wanting[h.record_id] = ([x for x in handles if x.casefold() not in texts[h.record_id]]
+                                if not one_message else [])
         lines.append(f"{''.join(f'[{m}]' for m in marks)} {fence(shop)} — "
                      f"{fence(h.record_id)} ({', '.join(h.drugs + h.cities)}; "
                      f"matched {', '.join(matched) or 'words only'}): {fence(h.passage)}")
+    if one_message:
+        lines += _hashed_transfers(ctx, out, query)
+    for h in result.hits:
+        for handle in wanting.get(h.record_id, []):
+            # The shop's bot its line states and its post does not name: cited by another hit
+            # that names it (the answer shows that post anyway).
+            post = next((x.record_id for x in result.hits
+                         if handle.casefold() in texts.get(x.record_id, "")), None)
+            if post:
+                out.handle_posts.setdefault(h.record_id, []).append(post)
+                lines.append(f"[{out.markers[post]}] {handle} is named in {fence(post)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
 
 
@@ -838,6 +874,14 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
             lines.append(ctx.derive(f"[{n}] shop {fence(shop.name)} "
                                     f"({fence(shop.shop)}) handed out {handed}",
                                     [shop.record_id], [shop.name]))
+            for bot in shop.bots:
+                post = _bot_post(ctx, bot, [shop.record_id, shop.shop])
+                if post:
+                    m = out.cite(ctx, post)
+                    out.bot_posts[bot] = (post, str(ctx.ledger.records[m].fields.get(
+                        "chat_name") or ctx.ledger.records[m].fields.get("vendor") or ""))
+                    lines.append(ctx.derive(f"[{m}] shop {fence(shop.name)} goes by @{bot}",
+                                            [post], [shop.name]))
     for ad in o.advertised:
         lines.append(ctx.derive(f"[{out.cite(ctx, ad.record_id)}] shop known only from its "
                                 f"ads: @{fence(ad.bot)}, first advertised as "
@@ -873,7 +917,9 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         hops = [out.cite(ctx, r) for r in b.path]
         names = [b.label.removeprefix("deposit address of ")] if b.label else []
         ctx.derive(fact, b.path, names)
-        if b.reason == "exchange_deposit":
+        if b.reason in ("exchange", "exchange_deposit"):
+            # A deposit address (tagged as the exchange's or found by its sweeps): where the
+            # exchange moved the money on is its own wallet, as for a trace.
             deposits.setdefault(b.address, (list(b.path), fact, names))
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
     exchanges = exchange_total(o.beneficiaries)
@@ -883,6 +929,43 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
+
+
+def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[str]:
+    """The transfers a transaction hash the query quotes names ("the message with tx hash …"):
+    what the message speaks of, each cited by its record (it states its parties and amount)."""
+    hashes = [h.lower().removeprefix("0x") for h in HEX64.findall(query)]
+    if not hashes:
+        return []
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(select(
+            transfers.c.record_id, transfers.c.tx, transfers.c.from_address,
+            transfers.c.to_address, transfers.c.amount, transfers.c.token).where(
+            transfers.c.case == ctx.case, transfers.c.chain != "bank",
+            transfers.c.tx.in_(hashes + [f"0x{h}" for h in hashes]))
+            .order_by(transfers.c.seq).limit(4)).all()
+    lines = []
+    for record_id, tx, sender, recipient, amount, token in rows:
+        n = out.cite(ctx, record_id)
+        out.hashed[str(tx)] = (record_id, str(sender or ""), str(recipient or ""),
+                               money(str(amount)), str(token))
+        # The record states all of it: no derivation to bind.
+        lines.append(f"[{n}] transfer {fence(str(tx))}: {money(str(amount))} {fence(str(token))}"
+                     f" from {fence(str(sender))} to {fence(str(recipient))}")
+    return lines
+
+
+def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:
+    """The record that names the bot `handle` for its shop: the shop's own (`own`: a record
+    or chat id of the shop's) first, one the turn cites already before another, then any
+    chat's post, then a market listing."""
+    handle = handle.lstrip("@").casefold()
+    with ctx.store.engine.connect() as conn:
+        naming = records_naming(conn, ctx.case, f"bot:{handle}", 20)
+    posts = sorted(naming, key=lambda r: (r not in own, r not in ctx.ledger.by_id,
+                                          not any(r.startswith(f"{o}/") for o in own),
+                                          not r.startswith("tg:")))
+    return posts[0] if posts else None
 
 
 SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
@@ -918,6 +1001,13 @@ def shop_details(shop: str, runtime: Runtime,
             out.bot_posts[handle] = (posts[0], chat)
             lines.append(ctx.derive(f"[{n}] @{handle} is named in a post of {fence(chat)}",
                                     [posts[0]], [chat]))
+        for d in details:
+            # The bot's own chat naming it: what shows the chat is the bot's, and its title.
+            own = next((r for r in posts if r.startswith(f"{d.shop}/")), None)
+            if own and d.chat:
+                out.chat_posts[d.shop] = own
+                lines.append(ctx.derive(f"[{out.cite(ctx, own)}] the chat {fence(d.chat)} "
+                                        f"names @{handle}", [own], [d.chat]))
     for d in details:
         if not d.handed_out:
             continue
