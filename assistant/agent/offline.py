@@ -271,10 +271,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     return []
 
 
-def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
-                    ) -> list[dict[str, Any]]:
+def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
+                    question: str = "") -> list[dict[str, Any]]:
     """A second step the first results call for: a person's account statement, a shop's
-    wallets traced. Only calls not made yet this turn."""
+    wallets traced. Only calls not made yet this turn. `question`: the text `reading` read."""
     calls: list[dict[str, Any]] = []
     for out in outputs:
         nth = _nth_of(reading)
@@ -309,6 +309,12 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             # treasury T…").
             wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
                                          if c not in {e.value for e in named}))[:2]
+        if out.tool == SHOP_DETAILS and out.data and not wallets and reading.intent in (
+                "forward", "exchanges", "path", "amount_between", "beneficiaries"):
+            # A shop's money is what collects where its handed-out wallets sweep (as the case
+            # overview traces it): buyers' payments are a small part of it.
+            wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
+                                         if c not in {e.value for e in named}))[:2]
         if out.tool == SHOP_DETAILS and out.data and not wallets:
             wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
                                          if h.kind in _WALLETS))[:2]
@@ -316,8 +322,12 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 "path", "amount_between") and len(named) == 1 and len(shops) == 1:
             # Between the shop's wallet and the one named, in the order the question names
             # them ("from the shop's wallet to T…", "how much did T… send to the shop").
+            first = shops[0].start < named[0].start
+            between = question_between(question, shops[0], named[0])
+            if _RECEIVED.search(between):
+                # "how much did T… receive from the shop": the one named second paid.
+                first = not first
             for w in wallets:
-                first = shops[0].start < named[0].start
                 source, target = (w, named[0].value) if first else (named[0].value, w)
                 calls.append(_call(MONEY_PATH, source=source, target=target))
         elif out.tool == SHOP_DETAILS and out.data and (
@@ -336,6 +346,16 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     return [c for c in calls if _key(c) not in done]
+
+
+# A verb of receiving between two parties: the one after it is where the money came from.
+_RECEIVED = re.compile(r"receiv\w*|\bgot\b|получ\w*|алды|алған", re.I)
+
+
+def question_between(question: str, a: Any, b: Any) -> str:
+    """The question's words between two of its entities."""
+    lo, hi = sorted([(a.start, a.end), (b.start, b.end)])
+    return question[lo[1]:hi[0]]
 
 
 def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
@@ -1047,7 +1067,9 @@ class Composer:
                 # Where the shop's money went: each wallet traced, once, by the message that
                 # handed it out first; not the chat's title or each time it was handed out.
                 handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
-            if "treasury" in self.r.signals:
+            if "treasury" in self.r.signals or money and self.r.intent != "backward":
+                # Where the shop's money collects, and the transfer that shows it (a money
+                # question is traced from there: `follow_up_calls`).
                 for wallet, (collector, record_id) in out.collectors.items():
                     if any(h.display == wallet for h in d.handed_out):
                         self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
@@ -1373,8 +1395,8 @@ class OfflineChatModel(BaseChatModel):
         else:
             done = {_key({"name": c["name"], "args": c["args"]}) for m in turn
                     if isinstance(m, AIMessage) for c in m.tool_calls}
-            more = follow_up_calls(reading, outputs, done) if len(outputs) == len(results) \
-                else []
+            more = follow_up_calls(reading, outputs, done, question) \
+                if len(outputs) == len(results) else []
             if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
                 reply = _calls(more)
             else:

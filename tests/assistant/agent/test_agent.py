@@ -252,3 +252,24 @@ def test_a_shop_s_treasury_is_the_wallet_its_wallets_pass_their_money_to(ctx_fac
         assert answer.verified, answer.flags
         assert shops[0].treasury in answer.answer and shops[1].treasury in answer.answer
         assert "received" in answer.answer
+
+
+def test_a_shops_beneficiaries_are_traced_from_where_its_wallets_sweep(ctx_factory):
+    truth, ctx = ctx_factory
+    for shop in truth.shops:
+        answer = ask(f"кто конечные бенефициары магазина {shop.name}?", ctx())
+        # From the shop's treasury (the handed-out wallets pass their money there, cited),
+        # not from the few buyers' payments into the handed-out wallets alone.
+        assert shop.treasury in answer.answer.split("\n", 2)[1], answer.answer
+        ends = set(re.findall(r"\] (T\w{33}): ", answer.answer))
+        assert set(shop.beneficiaries) <= ends and answer.verified, answer.answer
+
+
+def test_what_a_wallet_received_from_a_shop_follows_the_verb_not_the_word_order(ctx_factory):
+    truth, ctx = ctx_factory
+    shop = truth.shops[0]
+    target = shop.beneficiaries[-1]
+    answer = ask(f"how much did {target} receive from {shop.name}?", ctx())
+    assert re.search(rf"of the money from {shop.treasury} reached {target}", answer.answer), \
+        answer.answer
+    assert answer.verified
