@@ -1,4 +1,5 @@
 import json
+import random
 import re
 
 import pytest
@@ -99,3 +100,51 @@ def test_shop_bot_usernames_from_mentions_and_links():
 
 def test_coordinates_prices_and_dates_are_not_details():
     assert found("Клад: 43.238949, 76.889709 — 25 000 ₸, 12.03.2025 14:30") == set()
+
+
+def _digitless_tron_address() -> str:
+    import base58
+
+    rng = random.Random(3)
+    while True:
+        address = base58.b58encode_check(bytes([0x41]) + rng.randbytes(20)).decode()
+        if not any(c.isdigit() for c in address):
+            return address
+
+
+@pytest.mark.parametrize("text", [
+    "бот t.me/snow_queen_kzbot",  # no digit, no "@"
+    "кошелёк {tron} для оплаты",  # a TRON address with no digit in it
+])
+def test_details_with_no_digit_pass_the_quick_check(text):
+    from tools.payments import _details
+
+    text = text.format(tron=_digitless_tron_address())
+    assert _details(text) and extract_payment_details(text) == _details(text)
+
+
+def test_what_the_quick_check_skips_holds_no_payment_detail():
+    from tools.payments import _MAY_HOLD, _details
+
+    rng = random.Random(5)
+    alphabet = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяTtKZkzbotme.:/_-  әғқңөұүһі" + "ЗОВ"
+    skipped = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        if not _MAY_HOLD.search(text):
+            skipped += 1
+            assert _details(text) == []
+    assert skipped > 500
+    # The evidence of the tests: every message text gives what it gave before.
+    for path in DATA.rglob("result.json"):
+        for text in _texts(path):
+            assert extract_payment_details(text) == _details(text)
+
+
+def _texts(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for chat in data.get("chats", {}).get("list", []):
+        for m in chat.get("messages", []):
+            t = m.get("text")
+            yield "".join(x if isinstance(x, str) else x.get("text", "") for x in t) \
+                if isinstance(t, list) else str(t or "")
