@@ -1407,8 +1407,10 @@ class OfflineChatModel(BaseChatModel):
         lang = reading.lang
         if reading.invalid and not reading.entities:
             bad = reading.invalid[0]
+            # Why, in the question's language where the kind of check is known.
+            why = phrases()["invalid_reasons"].get(bad.kind)
             return AIMessage(content=phrases()["invalid"][lang].format(
-                value=fence(bad.text), reason=bad.reason))
+                value=fence(bad.text), reason=why[lang] if why else bad.reason))
         if not reading.entities and not reading.cities and not reading.drugs and \
                 _points_at_something(question) and not _SHOP_WORD.search(question):
             # "что с ним?", "and him?" with nothing it could point at (no earlier answer

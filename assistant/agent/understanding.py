@@ -101,6 +101,7 @@ class Named:
 class Invalid:
     text: str
     reason: str
+    kind: str = "unknown"  # what it was read as (card, iban, iin, tron, …)
 
 
 @dataclass
@@ -255,7 +256,7 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
                 continue
             ident = parse_identifier(m.group(0))
             if ident.error:
-                out.append(Invalid(m.group(0).strip(), ident.error))
+                out.append(Invalid(m.group(0).strip(), ident.error, ident.kind))
                 taken.append((m.start(), m.end()))
     return out
 

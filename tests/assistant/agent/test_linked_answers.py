@@ -4,6 +4,7 @@ and questions back when a question names no account or only asks "how much"."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,11 @@ def test_the_overview_names_the_shop_that_handed_out_each_dropper_account(handma
     # By the shop's name (its bot chat is titled otherwise), checked against the handing out.
     assert line.endswith("Green Planet 🌍") and "tg:" not in line
     assert answer.verified, answer.flags
+
+
+@pytest.mark.parametrize(("question", "lang"), [("4400 4302 7815 0261 чья карта", "ru"),
+                                                ("ЖСН 990101300123 кімдікі?", "kk")])
+def test_why_an_identifier_is_invalid_is_said_in_the_questions_language(
+        handmade: CaseStore, question: str, lang: str) -> None:
+    answer = ask(question, AgentContext("hm", handmade)).answer
+    assert answer.startswith("«") and not re.search(r"[A-Za-z]{4,}", answer), answer
