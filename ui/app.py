@@ -258,10 +258,15 @@ def overview_panel(case: str) -> None:
         cache[case] = client().overview(case)
     o = cache[case]
     stats = o["stats"]
+    # A market board advertising several shops is not a shop: its sellers' phones are not
+    # payment details; shops known only from their ads are listed with the others.
+    # A chat that only advertised its shop's bot is that shop's channel, not another row.
+    shops = [s for s in o["shops"] if s["hands_out_payments"]]
+    advertised = o.get("advertised", [])
     with st.expander(t("overview", lang()), expanded=not st.session_state.turns):
         c = st.columns(5)
-        c[0].metric(t("shops", lang()), len([s for s in o["shops"] if s["hands_out_payments"]]))
-        c[1].metric(t("accounts", lang()), sum(v for shop in o["shops"]
+        c[0].metric(t("shops", lang()), len(shops) + len(advertised))
+        c[1].metric(t("accounts", lang()), sum(v for shop in shops
                                                for k, v in shop["accounts"].items()
                                                if k in ("card", "iban", "phone")))
         c[2].metric(t("wallets", lang()), len(o["shop_wallets"]) + len(o["collection_wallets"]))
@@ -274,8 +279,13 @@ def overview_panel(case: str) -> None:
             f"{k} {v}" for k, v in sorted(stats["records"].items()))))
         left, right = st.columns(2)
         left.caption(t("shops", lang()))
-        left.dataframe(table({"shop": s["name"], **s["accounts"]} for s in o["shops"]),
-                       hide_index=True)
+        left.dataframe(table([*({"shop": s["name"], **s["accounts"]} for s in shops),
+                              *({"shop": f"{a['excerpt']} — @{a['bot']} "
+                                         f"({t('ads_only', lang())})"}
+                                for a in advertised)]), hide_index=True)
+        markets = [s["name"] for s in o["shops"] if s.get("market")]
+        if markets:
+            left.caption(t("markets", lang()) + ": " + label(", ".join(markets)))
         right.caption(t("beneficiaries", lang()))
         right.dataframe(table({t("col_address", lang()): b["address"],
                                t("col_amount", lang()): amount(Decimal(b["amount"])),

@@ -89,3 +89,23 @@ def test_a_wrong_citing_model_shows_each_claim_marked_with_its_reason(stack, mon
     table = at.chat_message[1].dataframe[0].value
     assert list(table.columns) == ["Адрес", "Почему здесь", "Метка", "Сумма", "Доля"]
     assert "None" not in table.to_string() and "beneficiary" not in set(table["Почему здесь"])
+
+
+def test_the_overview_lists_shops_known_only_by_ads_and_not_the_board_advertising_them(
+        monkeypatch, stack):
+    from assistant.config import Settings
+    from assistant.users import Users
+    from assistant.wiring import open_store
+    from tests.conftest import DATA
+    from tools.ingest.pipeline import ingest_paths
+
+    store = open_store(Settings(home=stack.home))
+    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
+    token = Users(store.engine).add("dana", "analyst", ["hm"])
+    monkeypatch.setenv("TERGEU_API_URL", stack.api_url)
+    at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), token)
+    shops = list(at.dataframe[0].value["shop"])
+    assert "⚡ МОЛНИЯ ⚡ — @molniya_krg_bot (только реклама)" in shops
+    assert not any("Барахолка" in s for s in shops) and len(shops) == 4
+    assert any("Доски объявлений" in c.value and "Барахолка" in c.value for c in at.caption)
+    at.session_state["api"].close()
