@@ -272,7 +272,30 @@ def extract_payment_details(text: str) -> list[PaymentDetail]:
 _MAY_HOLD = re.compile(r"[\d@Зз]|t\.me/|telegram\.me/|T[1-9A-HJ-NP-Za-km-z]{33}", re.I)
 
 
+# A digit written in another script ("４４００", "٤٤٠٠"): a card or phone disguised from a
+# search for ASCII digits is read as the number it is.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+@lru_cache(maxsize=1)
+def _ascii_digits() -> dict[int, int]:
+    """Every Unicode decimal digit (category Nd) beyond ASCII → its ASCII digit; built on first
+    use (digits come in runs of ten from each script's zero)."""
+    import sys
+    import unicodedata
+
+    table: dict[int, int] = {}
+    for cp in range(0x80, sys.maxunicode + 1):
+        if unicodedata.decimal(chr(cp), None) == 0 and unicodedata.category(chr(cp)) == "Nd":
+            for k in range(10):
+                if unicodedata.decimal(chr(cp + k), None) == k:
+                    table[cp + k] = ord("0") + k
+    return table
+
+
 def _details(text: str) -> list[PaymentDetail]:
+    if _OTHER_DIGIT.search(text):
+        text = text.translate(_ascii_digits())  # one character for one: places unchanged
     found: list[PaymentDetail] = []
     # Each kind's matches are masked before the next kind is looked for, so that the digits
     # of an IBAN or a card are never read again as a phone number.

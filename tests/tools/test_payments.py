@@ -148,3 +148,10 @@ def _texts(path):
             t = m.get("text")
             yield "".join(x if isinstance(x, str) else x.get("text", "") for x in t) \
                 if isinstance(t, list) else str(t or "")
+
+
+def test_a_card_and_phone_written_in_other_scripts_digits_are_read_as_their_numbers():
+    # Full-width and Arabic-Indic digits: what a seller writes to slip past a digit search.
+    found = extract_payment_details("карта ４４００ ４３０２ ７８１５ ０２６０, тел ٨٧٠١٥٥٥١٢٣٤")
+    assert [(d.kind, d.value) for d in found] == [("card", "4400430278150260"),
+                                                  ("phone", "+77015551234")]
