@@ -1267,7 +1267,20 @@ class OfflineChatModel(BaseChatModel):
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
-        if which and not results:
+        readings = [i for i, _ in reading.alternatives if i != "out_of_case"]
+        if len(humans) <= 1 and not results and _identifier_only(question, reading) and \
+                len(readings) > 1:
+            # A card, account or wallet and nothing asked of it ("TKbW…", "4400 …?"): whose it
+            # is, where its money went or came from are different answers; the two likeliest.
+            reply = AIMessage(content=_p("clarify", reading.lang,
+                                         first=_word("readings", readings[0], reading.lang),
+                                         second=_word("readings", readings[1], reading.lang)))
+        elif len(humans) <= 1 and not results and not reading.entities and not nth and \
+                _ordinal_only(question):
+            # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
+            reply = AIMessage(content=_p("which_entity", reading.lang,
+                                         what=_word("what", "account", reading.lang)))
+        elif which and not results:
             # Shortened: an address written whole is a claim the question back cannot cite.
             reply = AIMessage(content=_p("which_of", reading.lang, first=which[0][:8] + "…",
                                          second=which[1][:8] + "…"))
@@ -1689,6 +1702,27 @@ _PLURAL_POINTER = re.compile(r"(?<![\w])(?:them|they|their|они|их|им|ни
 # Words that ask nothing by themselves beside a pronoun ("what about him?", "ол туралы ше?").
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
                "еще", "also", "else", "тағы"}
+
+
+def _identifier_only(question: str, reading: Reading) -> bool:
+    """A question that is only identifiers (a wallet, card, account or phone), with no word
+    beside them saying what is asked of them."""
+    ids = reading.of(*_WALLETS, *_ACCOUNTS)
+    if not ids or len(ids) != len(reading.entities) or reading.invalid:
+        return False
+    rest = question
+    for e in sorted(ids, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    return not re.findall(r"[^\W\d_]+", rest)
+
+
+def _ordinal_only(question: str) -> bool:
+    """A short question naming an ordinal and nothing else it could be of ("а второй?",
+    "and the third one?", "ал екіншісі ше?")."""
+    words = re.findall(r"[^\W\d_]+", question.casefold())
+    return bool(_ordinals_in(question.casefold())) and 0 < len(words) <= 4 and \
+        all(w in _ELLIPSIS_WORDS or _ordinals_in(w) or w in ("one", "один", "одна")
+            for w in words)
 
 
 def _connective(question: str) -> bool:

@@ -474,7 +474,10 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
     ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
-    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|\bfinal"),
+    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|"
+                            # "the final recipients", not a cup final.
+                            r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"
+                            r"address|point|receiver|owner)"),
     ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
     ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
