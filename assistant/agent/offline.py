@@ -821,6 +821,10 @@ class Composer:
         incoming_first = self.r.intent == "backward"
         directions = {"forward": (False,), "backward": (True,)}.get(
             self.r.intent, (incoming_first, not incoming_first))
+        if self.r.unclear:
+            # Neither direction read surely and one lookup answers both: both, the likelier
+            # first.
+            directions = (incoming_first, not incoming_first)
         if len(directions) == 1 and not any(
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
@@ -1128,7 +1132,8 @@ class OfflineChatModel(BaseChatModel):
         reading = read_question(question, self.vocabulary, intent_model())
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
                                      "backward" in reading.signals) and \
-                self.vocabulary and (tagged := tagged_wallet(question, self.vocabulary.tags)):
+                self.vocabulary and (tagged := tagged_wallet(
+                    question, self.vocabulary.tags, incoming="backward" in reading.signals)):
             # "кто пополнял депозит Qazex": the wallet the exchange's tag names.
             reading.entities.append(tagged)
             if "backward" in reading.signals and "forward" not in reading.signals:
@@ -1148,6 +1153,11 @@ class OfflineChatModel(BaseChatModel):
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
             reading.signals.add("each_payment")
+        if reading.drugs and not reading.entities and reading.intent in (
+                "exchanges", "beneficiaries", "overview") and reading.intent not in reading.signals:
+            # A drug named and none of the case's money words ("гашиш қанша тұрады"): its
+            # offers, not the money of the case.
+            reading.intent = "search"
         if not reading.entities and "compare" in reading.signals and \
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.

@@ -451,7 +451,15 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
-                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
+                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
+                       # The payer asked of money sent to what is named: "X шотына кімдер
+                       # аударды", "с какого кошелька закинули на X", "from which wallet".
+                       r"(?:ға|ге|қа|ке|на|не)\s+(?:\w+\s+){0,2}кім(?:дер)?\b[^?]{0,25}"
+                       r"(?:аудар|жібер|сал|төле|түсір)|"
+                       r"\bс\s+как(?:ого|ой|их)\s+(?:\w+\s+)?(?:кошел|карт|сч[её]т|адрес|"
+                       r"номер|акк)\w*|\bfrom (?:which|what) (?:\w+ )?(?:wallet|address|"
+                       r"account|card|number)s?\b|\bқай\s+(?:\w+\s+)?\w+(?:нан|нен|дан|ден|"
+                       r"тан|тен)\b"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
@@ -725,7 +733,8 @@ _TAG_ROLE = {"deposit": re.compile(r"депозит|deposit|пополнен", r
              "hot": re.compile(r"горяч|\bhot\b|ыстық|основн|\bmain\b", re.I)}
 
 
-def tagged_wallet(question: str, tags: Iterable[tuple[str, str]]) -> Named | None:
+def tagged_wallet(question: str, tags: Iterable[tuple[str, str]], incoming: bool = False
+                  ) -> Named | None:
     """The wallet an attribution tag names that the question names by the tag's own word
     ("депозит казекс (Qazex)" is the Qazex deposit address), when one tag fits."""
     folded = fold(question[:MAX_QUESTION_CHARS])
@@ -745,6 +754,9 @@ def tagged_wallet(question: str, tags: Iterable[tuple[str, str]]) -> Named | Non
                 if mine:
                     found = mine
                     break
+    if len(found) > 1 and incoming:
+        # Money paid into an exchange is paid to its deposit address.
+        found = {a: v for a, v in found.items() if "deposit" in v[2].casefold()} or found
     if len(found) != 1:
         return None
     (address, (start, end, label)), = found.items()
