@@ -281,8 +281,12 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
             if len(ends) >= nth:
                 # "who funded the second beneficiary": its money traced back, not onward.
                 back = "backward" in reading.signals and "forward" not in reading.signals
-                calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
-                                   direction="backward" if back else "forward"))
+                source = next((s[5:] for s in reading.signals if s.startswith("from:")), None)
+                if source and source != ends[nth - 1].address:
+                    calls.append(_call(MONEY_PATH, source=source, target=ends[nth - 1].address))
+                else:
+                    calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
+                                       direction="backward" if back else "forward"))
         if out.tool == FIND_PERSON and out.data:
             for person in _asked_people(reading, out.data)[:1]:
                 # A surname with initials of several accounts, none of them a statement's
@@ -1187,6 +1191,13 @@ class OfflineChatModel(BaseChatModel):
             reading.signals.add(f"nth:{nth}")
             if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
                 reading.intent = "exchanges"
+            elif len(humans) > 1:
+                before_nth = self.read(str(messages[humans[-2]].content))
+                if before_nth.intent in ("path", "amount_between") and \
+                        len(before_nth.of(*_WALLETS)) >= 2:
+                    # "а до второго бенефициара?" after what A sent B: from A to that one.
+                    reading.intent = before_nth.intent
+                    reading.signals.add(f"from:{before_nth.of(*_WALLETS)[0].value}")
         previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
