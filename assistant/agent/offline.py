@@ -178,10 +178,15 @@ def _excluded_kind(question: str) -> str | None:
 
 
 def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
-    """A lookup; with each payment's day and sum when the question asks for payments."""
+    """A lookup; with each payment's day and sum when the question asks for payments; of one
+    month's statement when the question names a month."""
+    args: dict[str, Any] = {"identifier": identifier}
     if "each_payment" in reading.signals:
-        return _call(LOOKUP_ACCOUNT, identifier=identifier, each_payment=True)
-    return _call(LOOKUP_ACCOUNT, identifier=identifier)
+        args["each_payment"] = True
+    month = next((s[6:] for s in reading.signals if s.startswith("month:")), None)
+    if month:
+        args["month"] = month
+    return _call(LOOKUP_ACCOUNT, **args)
 
 
 def _detail_kind(question: str) -> str | None:
@@ -816,7 +821,10 @@ class Composer:
             parties = paid
         else:
             first = b.counterparties[0].records[0] if b.counterparties else None
-            self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
+            # One month's totals say which month ("[3] 2025-01: по выписке …").
+            mark = f"{out.marker(first)} {_period(b.period, lang)}:" if b.period \
+                else out.marker(first)
+            self.fact(_p("bank_totals", lang, m=mark, total_in=_money(b.total_in),
                          total_out=_money(b.total_out), operations=b.operations,
                          payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
                          net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
@@ -1152,6 +1160,10 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")
+        month = _month_named(question) if reading.of(*_ACCOUNTS, "person") else None
+        if month:
+            # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
+            reading.signals.add(f"month:{month}")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
         if _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
@@ -1537,6 +1549,38 @@ _MONTHS = {m: i + 1 for i, names in enumerate((
 _DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),
           re.compile(r"([^\W\d_]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.])"),
           re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.\d{2,4})?(?![\d.])"))
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _month_named(question: str) -> str | None:
+    """The month a question names as a period, with no day beside it ("за октябрь", "в январе
+    2025", "2025 жылғы қаңтарда", "in January"): "2025-01", or "01" without a year."""
+    q = question.casefold()
+    if _date_in(q):
+        return None
+    months = set()
+    words = re.findall(r"[^\W\d_]+", q)
+    for i, w in enumerate(words):
+        for stem, n in _MONTHS.items():
+            # A short name whole ("mar", "may" beside "in"/"of": not the verb), a long one
+            # in any ending ("октябре", "қаңтарда").
+            if len(stem) > 3 and w.startswith(stem) or len(stem) <= 3 and w == stem and (
+                    stem != "may" or i and words[i - 1] in ("in", "of", "during", "for")):
+                months.add(n)
+    if len(months) != 1:
+        return None
+    year = {int(y) for y in _YEAR.findall(q)}
+    month = f"{months.pop():02d}"
+    return f"{year.pop()}-{month}" if len(year) == 1 else month
+
+
+def _period(month: str, lang: str) -> str:
+    """"2025-01" → "январь 2025" ("10" → "октябрь") in the answer's language."""
+    year, _, number = month.rpartition("-")
+    name = str(phrases()["month_names"][lang][int(number) - 1])
+    return f"{name} {year}" if year else name
 
 
 def _day_named(question: str) -> tuple[int, int] | None:

@@ -311,14 +311,16 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
 
 
 @tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
-def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
-                   ) -> tuple[str, ToolOutput]:
+def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False,
+                   month: str | None = None) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
     that handed it out, messages, statement activity, linked wallets. `each_payment`: also
     each payment (day, sum) with a statement's counterparties of few operations, for "when"
-    and "which payments" questions."""
+    and "which payments" questions. `month` ("2025-01", or "01" of any year): a statement's
+    activity of that month only ("обороты за октябрь")."""
     ctx = runtime.context
-    result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case))
+    result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case),
+                    month=month)
     out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
         return f"{fence(identifier)}: {result.error}", out
@@ -461,7 +463,8 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
         return
     n = out.cite(ctx, row)
     net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
-    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)} ({b.incoming} "
+    period = f" of {b.period}" if b.period else ""
+    lines.append(ctx.derive(f"[{n}] statements{period}: in {money(b.total_in)} ({b.incoming} "
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
                             [row]))
