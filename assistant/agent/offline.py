@@ -753,9 +753,10 @@ class Composer:
                           + "".join("; " + _p("handed_by", lang, shop=_safe(name),
                                                  m=out.marker(mid))
                                     for name, mid in list(by.items())[:2]))
-            # "Whose is it": the holder; which shops' details paid into it is another question.
+            # "Whose is it", "who is X": the holder, and the shop whose handed-out card or phone
+            # paid into it (what ties the holder to the trade); one such payment says it.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
-            for match in prof.paid_for[:0 if whose else 3]:
+            for match in prof.paid_for[:1 if whose else 3]:
                 shop = out.labels.get(match.message_id)
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
                              shop=f" «{_safe(shop)}»" if shop else "",
