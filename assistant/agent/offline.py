@@ -143,7 +143,7 @@ _SECTIONS: dict[str, set[str]] = {
     "backward": {"links", "bank", "fed_by", "flows"},
     "statement": {"bank", "links", "flows"},  # a wallet's statement: its totals
     "shop_details": {"seen"},
-    "message": {"seen"},
+    "message": {"seen", "links"},  # where it was written, and the sum asked with it
     # Two accounts side by side: their money and where they were seen, not the payments that
     # link each to a message (those answer "whose is it").
     "compare": {"seen", "fed_by", "flows", "bank", "iban_bank"},
