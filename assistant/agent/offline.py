@@ -91,6 +91,7 @@ _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие
                    r"басқа\w*)(?![\w])", re.I)
 # The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
 _ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
+                          r"туда|there|оларға|соларға|"
                           r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
                           r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
 # "а по другой карте?", "and the other one?", "басқа картасы ше?"
@@ -1279,7 +1280,9 @@ class OfflineChatModel(BaseChatModel):
                      *(d.value for d in extract_payment_details(head) if d.kind != "bot")]))
                 if len(subject) == 1:
                     carried = subject
-            if _SHOP_WORD.search(question) and earlier and self.vocabulary:
+            pointing = not carried and (_POINTER.search(question) or
+                                        _PLURAL_POINTER.search(question))
+            if (_SHOP_WORD.search(question) or pointing) and earlier and self.vocabulary:
                 # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
                 # shop the previous turn named, not its card or wallet.
                 said = f"{previous}\n{earlier[-1].content}"
