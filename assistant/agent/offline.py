@@ -209,6 +209,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return []
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+    ibans = [e.value for e in reading.of("iban")]
+    if intent == "path" and len(ibans) >= 2 and not wallets:
+        # The chain of statement payments from one account to the other.
+        return [_call(MONEY_PATH, source=ibans[0], target=ibans[1])]
     if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:
         # "сколько с кошелька магазина X дошло до T…": the shop's wallets first, then the path
         # between them and the wallet named (`follow_up_calls`).

@@ -18,8 +18,10 @@ from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named
+from tools.bank_path import bank_path
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
+from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
@@ -285,6 +287,8 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     """The chain of transfers from one address to another, each hop cited, and how much of
     the source's money reached the target. Use for "path from A to B", "how much of A got to B"."""
     ctx = runtime.context
+    if parse_identifier(source).kind == "iban" and parse_identifier(target).kind == "iban":
+        return _bank_path(ctx, parse_identifier(source).value, parse_identifier(target).value)
     graph = load_case_graph(ctx.store, ctx.case)
     result = path_between(graph, source, target)
     out = ToolOutput(MONEY_PATH, result)
@@ -307,6 +311,27 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
         # What the trace allots to the target: a computed figure of the case as a whole.
         lines.append(ctx.derive(f"traced money of {source} that reached {target}: "
                                 f"{money(result.reached)} {fence(result.token)}"))
+    return "\n".join(lines), out
+
+
+def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOutput]:
+    """Between two accounts: the statements' payments from each account to the next, each
+    hop's total bound to its rows."""
+    result = bank_path(ctx.store, ctx.case, source, target)
+    out = ToolOutput(MONEY_PATH, result)
+    if not result.hops:
+        return (f"no chain of statement payments from {fence(source)} to {fence(target)} "
+                f"in the case", out)
+    lines = []
+    for h, rows in zip(result.hops, result.rows, strict=True):
+        for r in rows:
+            out.cite(ctx, r)
+        when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
+        lines.append(ctx.derive(f"[{out.markers[h.record_id]}] {h.from_address} -> "
+                                f"{h.to_address}: {money(h.amount)} KZT {when}, "
+                                f"{len(rows)} payments", rows))
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} hops",
+                               [h.record_id for h in result.hops]))
     return "\n".join(lines), out
 
 

@@ -573,7 +573,8 @@ def _entity_fit(intent: str, entities: list[Named]) -> float:
     if not needs:
         return 0.0
     if "wallets2" in needs:
-        return 0.02 if len(wallets) >= 2 else -0.05
+        # Two wallets, or two bank accounts (a chain of statement payments).
+        return 0.02 if len(wallets) >= 2 or kinds.count("iban") >= 2 else -0.05
     if "two" in needs:
         return 0.0 if len(kinds) >= 2 else -0.05
     if "shop" in needs:
