@@ -91,9 +91,11 @@ _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие
                    r"басқа\w*)(?![\w])", re.I)
 # The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
 _ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
-                          r"туда|there|оларға|соларға|"
                           r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
                           r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
+# "there", "туда" after a list about no one wallet in particular: each of those listed (after
+# an answer about one wallet, that one).
+_THERE = re.compile(r"(?<![\w])(?:туда|there|оларға|соларға)(?![\w])", re.I)
 # "а по другой карте?", "and the other one?", "басқа картасы ше?"
 _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
                     r"басқа\w*|өзге\w*)(?![\w])", re.I)
@@ -116,7 +118,10 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
     for n in _ordinals_in(q):
         if len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
-    if _ALL_OF_THEM.search(q) and 1 < len(set(listed)) <= 4 and not _ADDRESS.search(question):
+    head = previous_answer.split("\n", 1)[0]
+    there = _THERE.search(q) and len(set(_ADDRESS.findall(head))) != 1
+    if (_ALL_OF_THEM.search(q) or there) and 1 < len(set(listed)) <= 4 and \
+            not _ADDRESS.search(question):
         # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
         return f"{question} {' '.join(dict.fromkeys(listed))}"
     if _OTHER.search(q) and previous_question:
