@@ -1216,11 +1216,11 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent = "exchanges"
             elif len(humans) > 1:
                 before_nth = self.read(str(messages[humans[-2]].content))
-                if before_nth.intent in ("path", "amount_between") and \
-                        len(before_nth.of(*_WALLETS)) >= 2:
+                source = _source_before(before_nth, str(earlier[-1].content) if earlier else "")
+                if before_nth.intent in ("path", "amount_between") and source:
                     # "а до второго бенефициара?" after what A sent B: from A to that one.
                     reading.intent = before_nth.intent
-                    reading.signals.add(f"from:{before_nth.of(*_WALLETS)[0].value}")
+                    reading.signals.add(f"from:{source}")
         previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
@@ -1780,6 +1780,21 @@ _PLURAL_POINTER = re.compile(r"(?<![\w])(?:them|they|their|они|их|им|ни
 # Words that ask nothing by themselves beside a pronoun ("what about him?", "ол туралы ше?").
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
                "еще", "also", "else", "тағы"}
+
+
+def _source_before(before: Reading, answer: str) -> str | None:
+    """The wallet money was followed from in the previous turn: the first of two it named,
+    or (a shop's treasury named with the one wallet, "из казны X до T…") the other address
+    of the answer's line that names that wallet."""
+    wallets = [e.value for e in before.of(*_WALLETS)]
+    if len(wallets) >= 2:
+        return wallets[0]
+    if len(wallets) == 1:
+        for line in answer.splitlines():
+            found = _ADDRESS.findall(line)
+            if wallets[0] in found and (others := [a for a in found if a != wallets[0]]):
+                return others[0]
+    return None
 
 
 def _identifier_only(question: str, reading: Reading) -> bool:
