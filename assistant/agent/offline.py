@@ -657,6 +657,12 @@ class Composer:
                          _p("no_path", lang, source=p.source, target=p.target))
             self._said_no_path = True
             return
+        if self.r.intent == "amount_between" and len(p.hops) == 1 and p.token != "KZT":
+            # A sent B directly: what that transfer carried (the trace's share of A's money
+            # that reached B may be less).
+            h = p.hops[0]
+            self.fact(_p("direct_forward", lang, m=out.marker(h.record_id), wallet=p.target,
+                         amount=_money(h.amount), token=p.token, n=1))
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
