@@ -827,7 +827,7 @@ class Composer:
 
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
-        when = bool(_WHEN.search(self.question))
+        when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
         paid = [c for c in parties if amounts & {
@@ -1181,8 +1181,11 @@ class OfflineChatModel(BaseChatModel):
         if month:
             # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
             reading.signals.add(f"month:{month}")
+        if reading.intent == "statement" and _PAYMENTS_LISTED.search(question):
+            # "statement: outgoing transfers", "выписка: какие платежи": each payment.
+            reading.signals.add("list_payments")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
-        if _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
+        if "list_payments" in reading.signals or _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
             reading.signals.add("each_payment")
@@ -1500,6 +1503,11 @@ _PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|пе
                        r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|"
                        r"\bсал(?:ды|ған)", re.I)
 # "когда", "when", "с датами": the day of each payment.
+# The payments themselves asked for, by a plural noun ("outgoing transfers", "какие платежи",
+# "шығыс аударымдары"), not a total.
+_PAYMENTS_LISTED = re.compile(r"(?<![\w])(?:transfers|payments|transactions|operations|"
+                              r"переводы|платежи|операции|транзакции|поступления|списания|"
+                              r"аударымдар\w*|төлемдер\w*|операциялар\w*)(?![\w])", re.I)
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
                    r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
