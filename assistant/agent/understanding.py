@@ -451,15 +451,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
-                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
-                       # The payer asked of money sent to what is named: "X шотына кімдер
-                       # аударды", "с какого кошелька закинули на X", "from which wallet".
-                       r"(?:ға|ге|қа|ке|на|не)\s+(?:\w+\s+){0,2}кім(?:дер)?\b[^?]{0,25}"
-                       r"(?:аудар|жібер|сал|төле|түсір)|"
-                       r"\bс\s+как(?:ого|ой|их)\s+(?:\w+\s+)?(?:кошел|карт|сч[её]т|адрес|"
-                       r"номер|акк)\w*|\bfrom (?:which|what) (?:\w+ )?(?:wallet|address|"
-                       r"account|card|number)s?\b|\bқай\s+(?:\w+\s+)?\w+(?:нан|нен|дан|ден|"
-                       r"тан|тен)\b"),
+                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
@@ -516,6 +508,15 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
+# The payer asked of money sent to what is named: "X шотына кімдер аударды", "с какого
+# кошелька закинули на X", "from which wallet", "қай әмияннан": where it came from, whatever
+# verb of sending the question uses.
+_PAYER_ASKED = re.compile(
+    r"(?:ға|ге|қа|ке|на|не)\s+(?:\w+\s+){0,2}кім(?:дер)?\b[^?]{0,25}"
+    r"(?:аудар|жібер|сал|төле|түсір)|"
+    r"\bс\s+как(?:ого|ой|их)\s+(?:\w+\s+)?(?:кошел|карт|сч[её]т|адрес|номер|акк)\w*|"
+    r"\bfrom (?:which|what) (?:\w+ )?(?:wallet|address|account|card|number)s?\b|"
+    r"\bқай\s+(?:\w+\s+)?\w+(?:нан|нен|дан|ден|тан|тен)\b", re.I)
 SEARCH_WEIGHT = 0.02
 # A proper name after the first word ("кто такой Абай", "Нурланова Д.", "Seitova"): maybe
 # someone or something of the case the vocabulary did not link, so not refused unread.
@@ -607,6 +608,14 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
                 "message" if intent == "shown" else intent
             scores[intent] = scores.get(intent, 0.0) + weight
             signals.add(intent)
+    if _PAYER_ASKED.search(low):
+        # The verb of sending in it ("кім жіберді") is the payer's, not money leaving.
+        if "forward" in signals:
+            scores["forward"] = scores.get("forward", 0.0) - _SIGNALS["forward"][0]
+            signals.discard("forward")
+        if "backward" not in signals:
+            scores["backward"] = scores.get("backward", 0.0) + _SIGNALS["backward"][0]
+            signals.add("backward")
     for intent in scores:
         scores[intent] += _entity_fit(intent, entities)
     parties = [e for e in entities if e.kind in ("person", "iban", "card", "phone")]
