@@ -106,9 +106,10 @@ def test_what_a_buyer_sent_a_shop_directly(hm: AgentContext) -> None:
 
 def test_who_is_a_dropper_names_the_shop_whose_detail_paid_into_the_account(
         hm: AgentContext) -> None:
-    answer = ask("кто такая Сеитова?", hm)
+    # Her account was handed out by no shop; a shop's phone paid into it.
+    answer = ask("чей счёт KZ18722S274091263225?", hm)
     assert answer.verified, answer.flags
-    assert "KZ456011065602164235" in answer.answer and "Green Planet" in answer.answer
+    assert "Оспанова" in answer.answer and "Шоколадная Фабрика" in answer.answer
 
 
 def test_money_into_an_exchange_is_its_deposit_address_traced_back(hm: AgentContext) -> None:
