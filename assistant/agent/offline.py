@@ -537,7 +537,10 @@ class Composer:
         return said
 
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
+        to = {s[8:] for s in self.r.signals if s.startswith("paid_to:")}
         for out, a, c, b in payments:
+            if to and b.value not in to:
+                continue  # what each paid the one asked about, not one another
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
@@ -1260,6 +1263,38 @@ class OfflineChatModel(BaseChatModel):
             if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1 and \
                     not self.read(previous).entities:
                 which = listed[:2]
+        together: list[dict[str, Any]] = []
+        if len(humans) > 1 and earlier and not reading.entities and self.vocabulary and \
+                _OTHER_ACCOUNTS.search(question) and _POINTER.search(question):
+            # "а остальные дропы тоже ему переводили?": what each other statement of the
+            # case paid the party the previous answer named first.
+            answer = str(earlier[-1].content)
+            head = answer.split("\n", 1)[0]
+            subject = {d.value for d in extract_payment_details(head) if d.kind == "iban"}
+            party = next((d.value for line in answer.splitlines() if line.startswith("- [")
+                          for d in extract_payment_details(line)
+                          if d.kind == "iban" and d.value not in subject), None)
+            others = [s for s in self.vocabulary.statements if s not in subject and s != party]
+            if party and others:
+                lang = reading.lang
+                reading = self.read(f"{question} {party}")
+                reading.lang = lang
+                reading.intent = "amount_between"
+                reading.signals.add(f"paid_to:{party}")
+                together = [_lookup(reading, a)
+                            for a in others[:MAX_STATEMENTS_COMPARED]] + [_lookup(reading, party)]
+        shifted = None
+        if len(humans) > 1 and earlier and not together and not reading.entities and \
+                self.vocabulary and _detail_kind(question) and \
+                (side := _BEFORE_OR_AFTER_IT.search(question)):
+            # "а до неё какая карта была?" after a card a shop handed out: the shop's cards
+            # handed out before it (after it), not that one again.
+            shifted = self._handed_around(question, previous, str(earlier[-1].content),
+                                          "before" if side.group("before") else "after")
+            if shifted:
+                lang = reading.lang
+                question, reading = shifted
+                reading.lang = lang
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
                 not reading.cities and not reading.drugs and _connective(question):
@@ -1271,7 +1306,8 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
-        if len(humans) > 1 and not refined and not which and not reading.entities and \
+        if len(humans) > 1 and not refined and not which and not together and not shifted and \
+                not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
                                          _points_at_something(question)) and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
@@ -1335,6 +1371,8 @@ class OfflineChatModel(BaseChatModel):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
             reply = AIMessage(content=_p("which_entity", reading.lang,
                                          what=_word("what", "account", reading.lang)))
+        elif together and not results:
+            reply = _calls(together)
         elif which and not results:
             # Shortened: an address written whole is a claim the question back cannot cite.
             reply = AIMessage(content=_p("which_of", reading.lang, first=which[0][:8] + "…",
@@ -1351,6 +1389,26 @@ class OfflineChatModel(BaseChatModel):
             else:
                 reply = AIMessage(content=Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _handed_around(self, question: str, previous: str, answer: str, side: str
+                       ) -> tuple[str, Reading] | None:
+        """The question asked of the one shop the previous turn named, bounded by the day it
+        handed out the one detail the previous answer was about; None without both."""
+        head = answer.split("\n", 1)[0]
+        subject = list(dict.fromkeys([*_ADDRESS.findall(head), *(
+            d.value for d in extract_payment_details(head) if d.kind != "bot")]))
+        shops = {e.label or e.value for e in find_entities(f"{previous}\n{answer}",
+                                                            self.vocabulary)[0]
+                 if e.kind == "shop"}
+        day = _ISO_DAY.search(answer)
+        if len(subject) != 1 or len(shops) != 1 or not day:
+            return None
+        bound = "до" if side == "before" else "после"
+        asked = f"{question} {next(iter(shops))} {bound} {day.group(3)}.{day.group(2)}"
+        reading = self.read(asked)
+        reading.intent = "shop_details"
+        reading.signals.add(f"other_than:{_compact(subject[0])}")
+        return asked, reading
 
     def _first_step(self, reading: Reading, question: str) -> AIMessage:
         lang = reading.lang
@@ -1479,6 +1537,18 @@ _MONEY_WORDS = {"money", "funds", "cash", "деньги", "денег", "ден�
 _FILLERS = {"with", "on", "its", "his", "her", "их", "его", "её", "ее", "с", "по", "у"}
 # One dropper of a shop ("выписка дропа магазина X", "the shop's dropper"); a plural asks
 # about them all.
+# The case's other accounts spoken of together: "остальные дропы", "the other droppers",
+# "басқа дроптар".
+_OTHER_ACCOUNTS = re.compile(r"(?<![\w])(?:остальн\w*|други[ехм]\w*|other|the rest of the|"
+                             r"басқа|қалған\w*)\s+(?:\w+\s+)?(?:дроп\w*|droppers|accounts|"
+                             r"сч[её]т\w*|дроптар\w*|шоттар\w*)", re.I)
+# "до неё", "before it", "одан бұрын": the time of what was spoken of, as a bound.
+_BEFORE_OR_AFTER_IT = re.compile(
+    r"(?<![\w])(?:(?P<before>(?:до|перед)\s+(?:неё|нее|него|ней|этой|этого|нею)|"
+    r"before (?:it|that|this)|одан (?:бұрын|алдын)|оған дейін|бұған дейін)|"
+    r"(?P<after>после (?:неё|нее|него|этой|этого)|after (?:it|that|this)|одан кейін))(?![\w])",
+    re.I)
+_ISO_DAY = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"

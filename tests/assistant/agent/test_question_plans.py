@@ -148,3 +148,30 @@ def test_there_after_a_list_is_each_of_them(hm: AgentContext) -> None:
     b = ask("а откуда туда пришли деньги?", hm, history=[(first, a.answer)])
     assert any("backward" in s for s in b.steps), b.steps
     assert "TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi" in b.answer
+
+
+@pytest.mark.parametrize("follow", ["а остальные дропы тоже ему переводили? сколько",
+                                    "did the other droppers pay him too?"])
+def test_the_other_droppers_paid_him_is_each_other_statement_s_payments(
+        hm: AgentContext, follow: str) -> None:
+    first = "выписка по KZ14722S890317137311"
+    a = ask(first, hm)
+    b = ask(follow, hm, history=[(first, a.answer)])
+    assert b.verified, b.flags
+    # Ли Вадим (KZ91…), whom Жумабаев paid most: Оспанова 100 000, Сеитова 165 000.
+    assert "100 000.00" in b.answer and "165 000.00" in b.answer
+    assert all("KZ91722S798780778392" in ln for ln in b.answer.splitlines()[1:])
+
+
+@pytest.mark.parametrize("follow, shown, hidden", [
+    ("а до неё какая карта была?", "4400 4302 7815 0260", "4405 6391 2047 8811"),
+    ("and which card did they give before that?", "4400 4302 7815 0260",
+     "4405 6391 2047 8811"),
+])
+def test_the_card_before_it_is_the_shop_s_card_handed_out_earlier(
+        hm: AgentContext, follow: str, shown: str, hidden: str) -> None:
+    first = "чья карта 4405-6391-2047-8811"
+    a = ask(first, hm)
+    b = ask(follow, hm, history=[(first, a.answer)])
+    assert any(s.startswith("shop_details") and "Снежная" in s for s in b.steps), b.steps
+    assert shown in b.answer and hidden not in b.answer
