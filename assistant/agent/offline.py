@@ -30,6 +30,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
+    GET_RECORD,
     HEX64,
     LOOKUP_ACCOUNT,
     MONEY_PATH,
@@ -247,7 +248,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             if len(shops) == 1:
                 # In the chats of the shop named ("the buyer's message to the X bot").
                 args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
-        return [_call(SEARCH_LISTINGS, **args)]
+        # A transaction's hash: the transfer it made, beside the message that gave it.
+        return [_call(SEARCH_LISTINGS, **args),
+                *(_call(GET_RECORD, record_id=h) for h in HEX64.findall(question)[:2])]
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
@@ -1052,8 +1055,17 @@ class Composer:
                              if asked else ""))
 
     def _get_record(self, out: ToolOutput) -> None:
-        if out.data is not None:
-            self.fact(f"{out.marker(out.data.id)} {out.data.kind} {_safe(out.data.id)}")
+        rec = out.data
+        if rec is not None and rec.kind == "transfer" and rec.fields.get("from"):
+            f = rec.fields
+            self.fact(_p("transfer_record", self.lang, m=out.marker(rec.id),
+                         tx=_safe(str(f.get("tx") or "")), from_address=_safe(str(f["from"])),
+                         to_address=_safe(str(f.get("to") or "")),
+                         amount=_money(str(f.get("amount") or "")),
+                         token=_safe(str(f.get("token") or "")),
+                         time=str(f.get("time") or "")[:16].replace("T", " ")))
+        elif rec is not None:
+            self.fact(f"{out.marker(rec.id)} {rec.kind} {_safe(rec.id)}")
 
     def _case_overview(self, out: ToolOutput) -> None:
         o = out.data

@@ -34,6 +34,7 @@ from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
 from tools.store.schema import records, shop_links, shops
+from tools.store.schema import transfers as transfer_rows
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -815,8 +816,18 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
 
 @tool(GET_RECORD, response_format="content_and_artifact")
 def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
-    """One record by its id (a transfer, message, listing, statement row or tag)."""
+    """One record by its id (a transfer, message, listing, statement row or tag), or the
+    transfer a transaction hash names."""
     ctx = runtime.context
+    if HEX64.fullmatch(record_id.strip()):
+        tx = record_id.strip().lower().removeprefix("0x")
+        # A transaction's hash: the transfer it made (its first, of a multi-transfer one).
+        with ctx.store.engine.connect() as conn:
+            found = conn.execute(select(transfer_rows.c.record_id).where(
+                transfer_rows.c.case == ctx.case,
+                transfer_rows.c.tx.in_([tx, f"0x{tx}"]))
+                .order_by(transfer_rows.c.seq).limit(1)).scalar()
+        record_id = str(found) if found else record_id
     try:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:

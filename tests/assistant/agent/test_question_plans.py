@@ -175,3 +175,16 @@ def test_the_card_before_it_is_the_shop_s_card_handed_out_earlier(
     b = ask(follow, hm, history=[(first, a.answer)])
     assert any(s.startswith("shop_details") and "Снежная" in s for s in b.steps), b.steps
     assert shown in b.answer and hidden not in b.answer
+
+
+@pytest.mark.parametrize("question", [
+    "show me the message with tx hash "
+    "b7ab595a7ce715958e6957926a933defec6b41f1254d45d4b7a69db193ca1167",
+    "что за транзакция b7ab595a7ce715958e6957926a933defec6b41f1254d45d4b7a69db193ca1167?",
+])
+def test_a_transaction_hash_is_the_transfer_it_made(hm: AgentContext, question: str) -> None:
+    answer = ask(question, hm)
+    assert answer.verified, answer.flags
+    line = next(ln for ln in answer.answer.splitlines() if "→" in ln)
+    assert "TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU" in line and \
+        "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in line and "60.00 USDT" in line
