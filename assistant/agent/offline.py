@@ -216,7 +216,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
     ibans = [e.value for e in reading.of("iban")]
-    if intent == "path" and len(ibans) >= 2 and not wallets:
+    if len(ibans) >= 2 and not wallets and (intent == "path" or "path" in reading.signals and
+                                            intent in _TRACE_INTENTS):
         # The chain of statement payments from one account to the other.
         return [_call(MONEY_PATH, source=ibans[0], target=ibans[1])]
     if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:

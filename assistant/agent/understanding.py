@@ -470,7 +470,11 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bна как\w+ (?:сч[её]т|карт|кошел|номер)\w*\s+(?:\w+\s+)?(?:плат|перев|"
                       r"отправ|скид|кида)|\b(?:which|what)\b[^?]{0,30}\bdid\b[^?]{0,30}\b(?:pay|send|"
                       r"transfer)\b"),
-    ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
+    ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек|"
+                   # How the money got from one to the other: the way, not only how much.
+                   r"\bhow did\b[^?]{0,40}\b(?:get|go|move|reach|travel)\b[^?]{0,20}\bfrom\b|"
+                   r"\bкак(?:им образом)?\s+(?:\w+\s+){0,3}(?:дошл|попал|перешл|шл)\w*|"
+                   r"\bқалай\s+(?:\w+\s+)?(?:жетті|барды|түсті|келді)"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
     ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
@@ -575,7 +579,7 @@ def _entity_fit(intent: str, entities: list[Named]) -> float:
         return 0.0
     if "wallets2" in needs:
         # Two wallets, or two bank accounts (a chain of statement payments).
-        return 0.02 if len(wallets) >= 2 or kinds.count("iban") >= 2 else -0.05
+        return 0.02 if len(wallets) >= 2 else 0.0 if kinds.count("iban") >= 2 else -0.05
     if "two" in needs:
         return 0.0 if len(kinds) >= 2 else -0.05
     if "shop" in needs:

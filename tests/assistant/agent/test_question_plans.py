@@ -188,3 +188,13 @@ def test_a_transaction_hash_is_the_transfer_it_made(hm: AgentContext, question: 
     line = next(ln for ln in answer.answer.splitlines() if "→" in ln)
     assert "TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU" in line and \
         "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in line and "60.00 USDT" in line
+
+
+@pytest.mark.parametrize("question", [
+    "how did money get from KZ37722S663347579626 to KZ91722S798780778392?",
+    "KZ37722S663347579626 шотынан KZ91722S798780778392 шотына ақша қалай жетті?",
+])
+def test_how_money_got_from_one_account_to_another_is_its_path(hm: AgentContext,
+                                                               question: str) -> None:
+    answer = ask(question, hm)
+    assert any(s.startswith("money_path") and "2 hops" in s for s in answer.steps), answer.steps
