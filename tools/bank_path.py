@@ -4,6 +4,7 @@ the payments from one account to the next (their total), cited by their rows."""
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import Field
@@ -31,7 +32,7 @@ def bank_path(store: CaseStore, case: str, source: str, target: str,
     result = BankPath(source=source, target=target, hops=[], token="KZT")
     if source == target:
         return result
-    edges: dict[str, dict[str, list[tuple[str, Decimal, object]]]] = defaultdict(
+    edges: dict[str, dict[str, list[tuple[str, Decimal, datetime | None]]]] = defaultdict(
         lambda: defaultdict(list))
     seen: set[tuple[str, str, str, str]] = set()
     with store.engine.connect() as conn:
@@ -70,7 +71,7 @@ def bank_path(store: CaseStore, case: str, source: str, target: str,
         chain.append(parent[chain[-1]])
     chain.reverse()
     for frm, to in zip(chain, chain[1:], strict=False):
-        payments = sorted(edges[frm][to], key=lambda p: (p[2] is None, p[2] or 0, p[0]))
+        payments = sorted(edges[frm][to], key=lambda p: (p[2] is None, str(p[2] or ""), p[0]))
         total = sum((p[1] for p in payments), Decimal(0))
         result.hops.append(Hop(record_id=payments[-1][0], tx="", time=payments[0][2],
                                from_address=frm, to_address=to, amount=str(total),

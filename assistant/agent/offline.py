@@ -1201,7 +1201,8 @@ class OfflineChatModel(BaseChatModel):
             # "statement: outgoing transfers", "выписка: какие платежи": each payment.
             reading.signals.add("list_payments")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
-        if "list_payments" in reading.signals or _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
+        if "list_payments" in reading.signals or _WHEN.search(question) or \
+                len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
             reading.signals.add("each_payment")
@@ -1283,11 +1284,11 @@ class OfflineChatModel(BaseChatModel):
             # case paid the party the previous answer named first.
             answer = str(earlier[-1].content)
             head = answer.split("\n", 1)[0]
-            subject = {d.value for d in extract_payment_details(head) if d.kind == "iban"}
+            asked_of = {d.value for d in extract_payment_details(head) if d.kind == "iban"}
             party = next((d.value for line in answer.splitlines() if line.startswith("- [")
                           for d in extract_payment_details(line)
-                          if d.kind == "iban" and d.value not in subject), None)
-            others = [s for s in self.vocabulary.statements if s not in subject and s != party]
+                          if d.kind == "iban" and d.value not in asked_of), None)
+            others = [s for s in self.vocabulary.statements if s not in asked_of and s != party]
             if party and others:
                 lang = reading.lang
                 reading = self.read(f"{question} {party}")
