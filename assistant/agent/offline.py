@@ -87,6 +87,8 @@ _SEVERAL = re.compile(r"(?<![\w])(?:two|three|four|both|два|две|двух|�
                       r"оба|обоих|обеих|екі|үш|төрт|all)(?![\w])", re.I)
 # A shop spoken of without its name ("этот магазин", "that shop", "бұл дүкен").
 _SHOP_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shop|store|дүкен\w*)(?![\w])", re.I)
+# A shop or shops spoken of without a name ("back to the shops", "до магазинов").
+_SHOPS_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shops?|stores?|дүкен\w*)(?![\w])", re.I)
 # "what else", "какие ещё", "тағы қандай": others than those named before.
 _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие|другой|else|other|others|тағы|"
                    r"басқа\w*)(?![\w])", re.I)
@@ -342,8 +344,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str]
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
             calls += [_lookup(reading, w) for w in wallets]
-        elif out.tool == SHOP_DETAILS and out.data and (
-                reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+        elif out.tool == SHOP_DETAILS and out.data and "upstream_shops" not in reading.signals \
+                and (reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
                 reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
@@ -444,14 +446,62 @@ class Composer:
             return "\n".join(self.lines)
         if self._paid_amount(outputs):
             return "\n".join(self.lines)
+        upstream = any(o.tool == TRACE_WALLET and o.data and
+                       o.data.request.direction == "backward" for o in outputs) and any(
+            o.tool == SHOP_DETAILS for o in outputs) and (
+            "upstream_shops" in self.r.signals or self.r.intent == "identify")
         for out in outputs:
+            if upstream and out.tool == SHOP_DETAILS:
+                continue  # only the shops' wallets on the money's way (below)
+            if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
+                continue  # whose it is: the shops it came from, not the whole trace
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)
+        if upstream:
+            self._upstream_shops(outputs)
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
             self.say(_p("nothing_found", self.lang, query=self.question))
         return "\n".join(self.lines)
+
+    def _upstream_shops(self, outputs: list[ToolOutput]) -> None:
+        """The wallets a backward trace passed through that a shop handed out or collects its
+        money in, each cited by the record that makes it the shop's."""
+        asked = {e.value for e in self.r.of(*_WALLETS)}
+        on_way: set[str] = set()  # the wallets the asked wallet's money came through
+        for o in outputs:
+            if o.tool == TRACE_WALLET and o.data and set(o.data.request.addresses) & asked:
+                for e in o.data.endpoints:
+                    on_way.add(e.address)
+                    on_way.update(a for h in e.path for a in (h.from_address, h.to_address))
+        said = False
+        for o in outputs:
+            if o.tool != SHOP_DETAILS or not o.data:
+                continue
+            for d in o.data:
+                handed: list[str] = []
+                for h in d.handed_out:
+                    if h.kind in _WALLETS and h.display in on_way and not any(
+                            h.display in ln for ln in handed):
+                        handed.append(_p("handed", self.lang, m=o.marker(h.record_id),
+                                         kind=_word("kinds", h.kind, self.lang),
+                                         display=h.display, when=_when(h.seen_at)))
+                treasuries = [_p("treasury", self.lang, m=o.marker(record_id), wallet=wallet,
+                                 treasury=collector)
+                              for wallet, (collector, record_id) in o.collectors.items()
+                              if collector in on_way and
+                              any(h.display == wallet for h in d.handed_out)]
+                # Its treasury on the way says it (by the transfer into it, on the money's
+                # chain); else the wallet it handed out, by its message.
+                lines = treasuries or handed
+                if lines:
+                    said = True
+                    self.say(_p("upstream_shop", self.lang, shop=_safe(d.name)))
+                    for line in lines:
+                        self.fact(line)
+        if not said and "upstream_shops" in self.r.signals:
+            self.say(_p("no_upstream_shop", self.lang))
 
     def _also_in(self, out: ToolOutput) -> None:
         """Other cases holding what the tool named: case, contact, a count; nothing more."""
@@ -1185,6 +1235,10 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent = "backward"
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
+        if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
+                not reading.of("shop", "bot") and _SHOPS_WORD.search(question):
+            # "who funded W? trace it back to the shops": which shops' wallets it came from.
+            reading.signals.add("upstream_shops")
         if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
                 not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
             # "how much drug money got into T…": the case's money that reached that exchange.
@@ -1398,11 +1452,24 @@ class OfflineChatModel(BaseChatModel):
                     if isinstance(m, AIMessage) for c in m.tool_calls}
             more = follow_up_calls(reading, outputs, done) if len(outputs) == len(results) \
                 else []
+            if not more and len(outputs) == len(results) and _unattributed_wallet(
+                    reading, outputs):
+                # "чей кошелёк W" when nothing ties W to a shop: where its money came from,
+                # and which of those wallets are a shop's.
+                wallet = reading.of(*_WALLETS)[0].value
+                more = [c for c in [_call(TRACE_WALLET, address=wallet, direction="backward"),
+                                    *self._shops_wallets()] if _key(c) not in done]
             if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
                 reply = _calls(more)
             else:
                 reply = AIMessage(content=Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _shops_wallets(self) -> list[dict[str, Any]]:
+        """Every shop's handed-out wallets and where they collect (at most eight shops)."""
+        names = sorted({n[0] for n in self.vocabulary.shops.values()}) if self.vocabulary \
+            else []
+        return [_call(SHOP_DETAILS, shop=n, kind="wallet") for n in names[:8]]
 
     def _handed_around(self, question: str, previous: str, answer: str, side: str
                        ) -> tuple[str, Reading] | None:
@@ -1456,6 +1523,8 @@ class OfflineChatModel(BaseChatModel):
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
+        if "upstream_shops" in reading.signals:
+            calls += self._shops_wallets()
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
@@ -1878,6 +1947,18 @@ _PLURAL_POINTER = re.compile(r"(?<![\w])(?:them|they|their|они|их|им|ни
 # Words that ask nothing by themselves beside a pronoun ("what about him?", "ол туралы ше?").
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
                "еще", "also", "else", "тағы"}
+
+
+def _unattributed_wallet(reading: Reading, outputs: list[ToolOutput]) -> bool:
+    """"Whose is wallet W" answered by a lookup that ties W to no shop, tag or shop's wallet
+    (a beneficiary far down the chain)."""
+    if reading.intent != "identify" or len(reading.entities) != 1 or \
+            not reading.of(*_WALLETS) or len(outputs) != 1 or \
+            outputs[0].tool != LOOKUP_ACCOUNT or not outputs[0].data:
+        return False
+    matches = outputs[0].data.matches
+    return len(matches) == 1 and bool(matches[0].flows) and not matches[0].shops and \
+        not matches[0].fed_by and not matches[0].flows.tag
 
 
 def _source_before(before: Reading, answer: str) -> str | None:

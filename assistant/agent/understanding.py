@@ -518,8 +518,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
 _PAYER_ASKED = re.compile(
     r"(?:ға|ге|қа|ке|на|не)\s+(?:\w+\s+){0,2}кім(?:дер)?\b[^?]{0,25}"
     r"(?:аудар|жібер|сал|төле|түсір)|"
-    r"\bс\s+как(?:ого|ой|их)\s+(?:\w+\s+)?(?:кошел|карт|сч[её]т|адрес|номер|акк)\w*|"
-    r"\bfrom (?:which|what) (?:\w+ )?(?:wallet|address|account|card|number)s?\b|"
+    r"\bс\s+как(?:ого|ой|их)\s+(?:\w+\s+)?(?:кошел|карт|сч[её]т|адрес|номер|акк|магазин)\w*|"
+    r"\bfrom (?:which|what) (?:\w+ )?(?:wallet|address|account|card|number|shop|store)s?\b|"
     r"\bқай\s+(?:\w+\s+)?\w+(?:нан|нен|дан|ден|тан|тен)\b", re.I)
 SEARCH_WEIGHT = 0.02
 # A proper name after the first word ("кто такой Абай", "Нурланова Д.", "Seitova"): maybe

@@ -198,3 +198,18 @@ def test_how_money_got_from_one_account_to_another_is_its_path(hm: AgentContext,
                                                                question: str) -> None:
     answer = ask(question, hm)
     assert any(s.startswith("money_path") and "2 hops" in s for s in answer.steps), answer.steps
+
+
+@pytest.mark.parametrize("question", [
+    f"who funded {BENEFICIARY_1}? trace it back to the shops",
+    f"с каких магазинов пришли деньги на {BENEFICIARY_1}?",
+    f"чей кошелёк {BENEFICIARY_1}?",
+])
+def test_money_traced_back_names_the_shops_whose_wallets_it_came_through(
+        hm: AgentContext, question: str) -> None:
+    answer = ask(question, hm)
+    assert answer.verified, answer.flags
+    assert any("backward" in s for s in answer.steps), answer.steps
+    # Both shops collect in TEgBQ…, which the money came through.
+    assert "Green Planet" in answer.answer and "Снежная Королева" in answer.answer
+    assert "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi" in answer.answer
