@@ -844,6 +844,17 @@ class Composer:
             self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
                          label=_safe(prof.flows.tag),
                          category=_safe(prof.flows.tag_category or "")))
+        # Each text once (a post and its listing say the same).
+        quoted = list({out.texts[x.record_id]: x for x in reversed(seen)
+                       if x.record_id in out.texts}.values())[::-1][:2]
+        if quoted and (self.r.intent == "message" or self.r.intent == "identify" and
+                       not holder and not recipient and prof.kind in ("phone", "card")):
+            # "the message with the number …", "whose number is …" that no statement
+            # answers: what the messages that wrote it say.
+            for x in quoted:
+                self.fact(_p("hit", lang, m=out.marker(x.record_id),
+                             shop=_safe(x.chat or x.shop_name or ""),
+                             passage=_safe(out.texts[x.record_id])))
         if self._wants("seen"):
             for s in [x for x in seen if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)

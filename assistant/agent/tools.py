@@ -359,6 +359,10 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
         for s in p.seen_in[:5]:
             n, rec = ctx.cite(s.record_id)
             out.markers[s.record_id] = n
+            if rec.kind in ("message", "listing") and rec.fields.get("text"):
+                # What the message says: who the detail is, when no statement says it.
+                out.texts[s.record_id] = " ".join(str(rec.fields["text"]).split()
+                                                  )[:MAX_MESSAGE_CHARS]
             named = recipient_named(str(rec.fields.get("text") or "")) \
                 if rec.kind == "message" else None
             if named and p.id not in out.recipients:

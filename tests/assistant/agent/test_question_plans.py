@@ -213,3 +213,13 @@ def test_money_traced_back_names_the_shops_whose_wallets_it_came_through(
     # Both shops collect in TEgBQ…, which the money came through.
     assert "Green Planet" in answer.answer and "Снежная Королева" in answer.answer
     assert "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["whose number is 8 (701) 555-12-34",
+                                      "сообщение с номером 8 701 555 12 34"])
+def test_a_number_no_statement_holds_is_what_the_message_writing_it_says(
+        hm: AgentContext, question: str) -> None:
+    answer = ask(question, hm)
+    assert answer.verified, answer.flags
+    assert "Додо" in answer.answer  # the market ad: a pizzeria looking for couriers
+    assert answer.answer.count("Требуются курьеры") == 1
