@@ -1084,7 +1084,9 @@ class Composer:
                 kept = [h for h in handed if h.seen_at and (
                     ((h.seen_at.month, h.seen_at.day) >= day) if after
                     else ((h.seen_at.month, h.seen_at.day) <= day))]
-                handed = kept or handed
+                # A bound the conversation set ("а после неё?"): nothing that side is the
+                # answer, not everything.
+                handed = kept if "strict_bound" in self.r.signals else kept or handed
             elif day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
                              for h in handed):
                 # "какую карту он дал 17 октября": what was handed out that day.
@@ -1108,6 +1110,13 @@ class Composer:
                     if any(h.display == wallet for h in d.handed_out):
                         self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
                                      treasury=collector))
+            if not handed and "strict_bound" in self.r.signals:
+                # The detail that set the bound, by its message; then that nothing else was.
+                for h in [h for h in d.handed_out if _compact(h.display) in others][-1:]:
+                    self.fact(_p("handed", lang, m=out.marker(h.record_id),
+                                 kind=_word("kinds", h.kind, lang), display=h.display,
+                                 when=_when(h.seen_at)))
+                self.say(_p("handed_none_then", lang))
             for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
@@ -1499,7 +1508,7 @@ class OfflineChatModel(BaseChatModel):
         asked = f"{question} {next(iter(shops))} {bound} {day.group(3)}.{day.group(2)}"
         reading = self.read(asked)
         reading.intent = "shop_details"
-        reading.signals.add(f"other_than:{_compact(subject[0])}")
+        reading.signals |= {f"other_than:{_compact(subject[0])}", "strict_bound"}
         return asked, reading
 
     def _first_step(self, reading: Reading, question: str) -> AIMessage:

@@ -223,3 +223,11 @@ def test_a_number_no_statement_holds_is_what_the_message_writing_it_says(
     assert answer.verified, answer.flags
     assert "Додо" in answer.answer  # the market ad: a pizzeria looking for couriers
     assert answer.answer.count("Требуются курьеры") == 1
+
+
+def test_the_card_after_the_last_one_is_none_not_the_earlier_ones(hm: AgentContext) -> None:
+    first = "чья карта 4405-6391-2047-8811"
+    a = ask(first, hm)
+    b = ask("а после неё какую карту дали?", hm, history=[(first, a.answer)])
+    assert b.verified, b.flags
+    assert "4400 4302 7815 0260" not in b.answer  # handed out before it
