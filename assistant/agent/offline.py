@@ -746,6 +746,10 @@ class Composer:
         only = _SECTIONS.get(self.r.intent)
         if section == "flows" and "treasury" in self.r.signals:
             return True  # a shop's treasury: what it collected and passed on
+        if section in ("iban_links", "seen") and _WHICH_SHOP.search(self.question.casefold()):
+            # "which shop gave out KZ…", "оның картасын қай дүкен берді": the shop that
+            # handed it out, or whose handed-out detail paid into it.
+            return True
         return only is None or section in only
 
     def _lookup_account(self, out: ToolOutput) -> None:
@@ -906,6 +910,9 @@ class Composer:
             parties = paid
         else:
             first = b.counterparties[0].records[0] if b.counterparties else None
+            month = next((s[6:] for s in self.r.signals if s.startswith("month:")), None)
+            if month and not b.period:
+                self.say(_p("no_month_rows", lang, month=_period(month, lang)))
             # One month's totals say which month ("[3] 2025-01: по выписке …").
             mark = f"{out.marker(first)} {_period(b.period, lang)}:" if b.period \
                 else out.marker(first)

@@ -231,3 +231,19 @@ def test_the_card_after_the_last_one_is_none_not_the_earlier_ones(hm: AgentConte
     b = ask("а после неё какую карту дали?", hm, history=[(first, a.answer)])
     assert b.verified, b.flags
     assert "4400 4302 7815 0260" not in b.answer  # handed out before it
+
+
+def test_a_month_the_statement_has_no_operations_in_is_said_so(hm: AgentContext) -> None:
+    answer = ask("обороты Оспановой за январь", hm)
+    assert answer.verified, answer.flags
+    assert "За январь операций по выписке нет" in answer.answer
+    assert "141 000.00" in answer.answer  # the whole statement, said as such
+
+
+@pytest.mark.parametrize("question", ["which shop gave out KZ18722S274091263225?",
+                                      "Оспанова кім және оның нөмірін қай дүкен берді?"])
+def test_which_shop_of_an_account_is_the_shop_whose_detail_paid_into_it(
+        hm: AgentContext, question: str) -> None:
+    answer = ask(question, hm)
+    assert answer.verified, answer.flags
+    assert "Шоколадная Фабрика" in answer.answer
