@@ -230,6 +230,7 @@ def test_the_card_after_the_last_one_is_none_not_the_earlier_ones(hm: AgentConte
     a = ask(first, hm)
     b = ask("а после неё какую карту дали?", hm, history=[(first, a.answer)])
     assert b.verified, b.flags
+    assert any(s.startswith("shop_details") and "Снежная" in s for s in b.steps), b.steps
     assert "4400 4302 7815 0260" not in b.answer  # handed out before it
 
 
