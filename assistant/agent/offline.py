@@ -1390,6 +1390,24 @@ class OfflineChatModel(BaseChatModel):
                 lang = reading.lang
                 question, reading = shifted
                 reading.lang = lang
+        if len(humans) > 1 and earlier and not together and not shifted and \
+                not reading.entities and self.vocabulary and _detail_kind(question) and \
+                _PLURAL_POINTER.search(question):
+            # "а какие у них карты?", "what wallets do they use?" after posts of several
+            # shops: the details of each shop the previous turn named.
+            said = f"{previous}\n{earlier[-1].content}"
+            shop_names = self.vocabulary.shops
+            named = list(dict.fromkeys(
+                e.label or (shop_names.get(e.value) or [e.value])[0]
+                for e in find_entities(said, self.vocabulary)[0] if e.kind == "shop"))
+            if len(named) > 1:
+                lang = reading.lang
+                question = f"{question} {' '.join(named)}"
+                reading = self.read(question)
+                reading.lang = lang
+                if reading.intent not in _TRACE_INTENTS:
+                    reading.intent = "shop_details"
+                shifted = (question, reading)
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
                 not reading.cities and not reading.drugs and _connective(question):

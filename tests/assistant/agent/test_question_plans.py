@@ -248,3 +248,18 @@ def test_which_shop_of_an_account_is_the_shop_whose_detail_paid_into_it(
     answer = ask(question, hm)
     assert answer.verified, answer.flags
     assert "Шоколадная Фабрика" in answer.answer
+
+
+@pytest.mark.parametrize("follow, kind", [("а какие у них карты?", "4400 4301 8876 5538"),
+                                          ("what wallets do they use?",
+                                           "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ")])
+def test_their_details_after_posts_of_several_shops_are_each_shop_s(
+        hm: AgentContext, follow: str, kind: str) -> None:
+    first = "кто продаёт в Шымкенте?"
+    said = ("Найдено по запросу «кто продаёт в Шымкенте?»:\n"
+            "- [1] Шоколадная Фабрика 🍫 Шымкент (@chocofactory_kz_bot): Шымкент қаласында\n"
+            "- [3] Снежная Королева KZ (@snowqueen_kz_bot): Шымкент • Алматы")
+    answer = ask(follow, hm, history=[(first, said)])
+    assert answer.verified, answer.flags
+    assert sum(s.startswith("shop_details") for s in answer.steps) == 2, answer.steps
+    assert kind in answer.answer
