@@ -1397,12 +1397,12 @@ class OfflineChatModel(BaseChatModel):
             # shops: the details of each shop the previous turn named.
             said = f"{previous}\n{earlier[-1].content}"
             shop_names = self.vocabulary.shops
-            named = list(dict.fromkeys(
+            several = list(dict.fromkeys(
                 e.label or (shop_names.get(e.value) or [e.value])[0]
                 for e in find_entities(said, self.vocabulary)[0] if e.kind == "shop"))
-            if len(named) > 1:
+            if len(several) > 1:
                 lang = reading.lang
-                question = f"{question} {' '.join(named)}"
+                question = f"{question} {' '.join(several)}"
                 reading = self.read(question)
                 reading.lang = lang
                 if reading.intent not in _TRACE_INTENTS:
