@@ -68,6 +68,8 @@ class BankActivity(BaseModel):
     first: datetime | None
     last: datetime | None
     counterparties: list[Counterparty] = Field(description="Largest by total, in and out")
+    period: str | None = Field(default=None, description="The month counted (YYYY-MM or MM), "
+                                                         "when not the whole statement")
 
 
 class TraceSummary(BaseModel):
@@ -137,10 +139,12 @@ class LookupResult(BaseModel):
     matches: list[AccountProfile]
 
 
-def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | None = None
-                   ) -> LookupResult:
+def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | None = None,
+                   month: str | None = None) -> LookupResult:
     """Profile of the account `query` names; a masked card gives every match, ranked by how
-    often shops handed it out. An invalid identifier says why instead of 'not found'."""
+    often shops handed it out. An invalid identifier says why instead of 'not found'.
+    `month` ("2025-01", or "01" of any year): the statement's activity of that month only
+    (the whole statement when it has none then)."""
     ident = parse_identifier(query)
     result = LookupResult(query=query, kind=ident.kind, value=ident.value, error=ident.error,
                           matches=[])
@@ -153,14 +157,14 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
         else:
             ids = [ident.account_id]
         for account_id in ids:
-            profile = _profile(conn, case, account_id)
+            profile = _profile(conn, case, account_id, month)
             statements = _statements_naming(conn, case, account_id) \
                 if account_id.startswith("card:") else []
             if profile is None and statements:
                 profile = _card_from_statement(ident.value)
             if profile is not None and statements:
                 profile.statements = statements
-                profile.bank = _bank_activity(conn, case, statements[0])
+                profile.bank = _bank_activity(conn, case, statements[0], month)
             if profile is None and ident.kind in WALLET_KINDS and graph is not None \
                     and ident.value in graph.graph:
                 profile = _wallet_only(ident.value, ident.kind, graph)
@@ -174,7 +178,8 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
     return result
 
 
-def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | None:
+def _profile(conn: Connection, case: str, account_id: str, month: str | None = None
+             ) -> AccountProfile | None:
     acc = account_row(conn, case, account_id)
     if acc is None:
         return None
@@ -191,7 +196,7 @@ def _profile(conn: Connection, case: str, account_id: str) -> AccountProfile | N
         id=account_id, kind=kind, value=value, display=acc.display, info=acc.info,
         first_seen=as_utc(acc.first_seen), last_seen=as_utc(acc.last_seen),
         shops=sorted({s.shop for s in seen if s.shop}), seen_in=seen,
-        bank=_bank_activity(conn, case, value) if kind == "iban" else None,
+        bank=_bank_activity(conn, case, value, month) if kind == "iban" else None,
         seen_with=seen_with[:50],
     )
 
@@ -276,7 +281,15 @@ def _wallet_only(address: str, kind: str, graph: CaseGraph) -> AccountProfile:
         seen_in=[])
 
 
-def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | None:
+def _in_month(ts: datetime | None, month: str) -> bool:
+    """Whether `ts` falls in `month` ("2025-01", or "01" of any year)."""
+    if ts is None:
+        return False
+    return f"{ts:%Y-%m}" == month if "-" in month else f"{ts:%m}" == month
+
+
+def _bank_activity(conn: Connection, case: str, account: str, month: str | None = None
+                   ) -> BankActivity | None:
     moves = bank_moves(conn, case, account)
     if not moves:
         return None
@@ -284,6 +297,11 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
     # the account's own statement is the one to count, the other statements fill in without it.
     own = [m for m in moves if m.record_id.startswith(statement_prefix(account))]
     moves = own or moves
+    if month:
+        # One month's activity ("за октябрь"): its rows, when the statement has any then.
+        mine = [m for m in moves if _in_month(as_utc(m.ts), month)]
+        month = month if mine else None
+        moves = mine or moves
     total_in = total_out = Decimal(0)
     by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, [], Decimal(0), Decimal(0)])
     payers = set()
@@ -330,6 +348,7 @@ def _bank_activity(conn: Connection, case: str, account: str) -> BankActivity | 
         counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
                                      operations=v[1], records=v[2][:3], received_from=str(v[3]),
                                      sent_to=str(v[4])) for k, v in top],
+        period=month,
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 from sqlalchemy import Connection
@@ -166,14 +168,20 @@ def collection_wallets(graph: CaseGraph, wallets: list[str]) -> list[str]:
     would find the beneficiaries with a fraction of their money.
     """
     g = graph.graph
-    found: set[str] = set()
-    for w in wallets:
-        sent = {v: sum(m.units for m in g[w][v]["m"]) for v in g.succ[w]}
-        total = sum(sent.values())
-        for v, units in sent.items():
-            if total and units * 2 >= total and "tag" not in g.nodes[v] and v not in wallets:
-                found.add(v)
-    return sorted(found)
+    return sorted({c for w in wallets if (c := collector_of(g, w, wallets)) is not None})
+
+
+def collector_of(g: Any, wallet: str, handed_out: Collection[str]) -> str | None:
+    """The wallet `wallet` sweeps into: one that got at least half of what it sent, carries
+    no tag (an exchange is not a shop's treasury) and is not another handed-out wallet."""
+    if wallet not in g:
+        return None
+    sent = {v: sum(m.units for m in g[wallet][v]["m"]) for v in g.succ[wallet]}
+    total = sum(sent.values())
+    for v, units in sent.items():
+        if total and units * 2 >= total and "tag" not in g.nodes[v] and v not in handed_out:
+            return str(v)
+    return None
 
 
 def _shop(conn: Connection, case: str, shop: str, name: str, kinds: list) -> ShopSummary:

@@ -30,6 +30,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
+    GET_RECORD,
     HEX64,
     LOOKUP_ACCOUNT,
     MONEY_PATH,
@@ -87,6 +88,8 @@ _SEVERAL = re.compile(r"(?<![\w])(?:two|three|four|both|два|две|двух|�
                       r"оба|обоих|обеих|екі|үш|төрт|all)(?![\w])", re.I)
 # A shop spoken of without its name ("этот магазин", "that shop", "бұл дүкен").
 _SHOP_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shop|store|дүкен\w*)(?![\w])", re.I)
+# A shop or shops spoken of without a name ("back to the shops", "до магазинов").
+_SHOPS_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shops?|stores?|дүкен\w*)(?![\w])", re.I)
 # "what else", "какие ещё", "тағы қандай": others than those named before.
 _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие|другой|else|other|others|тағы|"
                    r"басқа\w*)(?![\w])", re.I)
@@ -94,6 +97,9 @@ _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие
 _ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
                           r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
                           r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
+# "there", "туда" after a list about no one wallet in particular: each of those listed (after
+# an answer about one wallet, that one).
+_THERE = re.compile(r"(?<![\w])(?:туда|there|оларға|соларға)(?![\w])", re.I)
 # "а по другой карте?", "and the other one?", "басқа картасы ше?"
 _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
                     r"басқа\w*|өзге\w*)(?![\w])", re.I)
@@ -116,7 +122,10 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
     for n in _ordinals_in(q):
         if len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
-    if _ALL_OF_THEM.search(q) and 1 < len(set(listed)) <= 4 and not _ADDRESS.search(question):
+    head = previous_answer.split("\n", 1)[0]
+    there = _THERE.search(q) and len(set(_ADDRESS.findall(head))) != 1
+    if (_ALL_OF_THEM.search(q) or there) and 1 < len(set(listed)) <= 4 and \
+            not _ADDRESS.search(question):
         # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
         return f"{question} {' '.join(dict.fromkeys(listed))}"
     if _OTHER.search(q) and previous_question:
@@ -144,7 +153,7 @@ _SECTIONS: dict[str, set[str]] = {
     "backward": {"links", "bank", "fed_by", "flows"},
     "statement": {"bank", "links", "flows"},  # a wallet's statement: its totals
     "shop_details": {"seen"},
-    "message": {"seen"},
+    "message": {"seen", "links"},  # where it was written, and the sum asked with it
     # Two accounts side by side: their money and where they were seen, not the payments that
     # link each to a message (those answer "whose is it").
     "compare": {"seen", "fed_by", "flows", "bank", "iban_bank"},
@@ -179,10 +188,15 @@ def _excluded_kind(question: str) -> str | None:
 
 
 def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
-    """A lookup; with each payment's day and sum when the question asks for payments."""
+    """A lookup; with each payment's day and sum when the question asks for payments; of one
+    month's statement when the question names a month."""
+    args: dict[str, Any] = {"identifier": identifier}
     if "each_payment" in reading.signals:
-        return _call(LOOKUP_ACCOUNT, identifier=identifier, each_payment=True)
-    return _call(LOOKUP_ACCOUNT, identifier=identifier)
+        args["each_payment"] = True
+    month = next((s[6:] for s in reading.signals if s.startswith("month:")), None)
+    if month:
+        args["month"] = month
+    return _call(LOOKUP_ACCOUNT, **args)
 
 
 def _kinds_named(question: str) -> list[str]:
@@ -209,6 +223,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return []
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+    ibans = [e.value for e in reading.of("iban")]
+    if len(ibans) >= 2 and not wallets and (intent == "path" or "path" in reading.signals and
+                                            intent in _TRACE_INTENTS):
+        # The chain of statement payments from one account to the other.
+        return [_call(MONEY_PATH, source=ibans[0], target=ibans[1])]
     if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:
         # "сколько с кошелька магазина X дошло до T…": the shop's wallets first, then the path
         # between them and the wallet named (`follow_up_calls`).
@@ -238,7 +257,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             if len(shops) == 1:
                 # In the chats of the shop named ("the buyer's message to the X bot").
                 args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
-        return [_call(SEARCH_LISTINGS, **args)]
+        # A transaction's hash: the transfer it made, beside the message that gave it.
+        return [_call(SEARCH_LISTINGS, **args),
+                *(_call(GET_RECORD, record_id=h) for h in HEX64.findall(question)[:2])]
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
@@ -287,8 +308,12 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
             if len(ends) >= nth:
                 # "who funded the second beneficiary": its money traced back, not onward.
                 back = "backward" in reading.signals and "forward" not in reading.signals
-                calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
-                                   direction="backward" if back else "forward"))
+                source = next((s[5:] for s in reading.signals if s.startswith("from:")), None)
+                if source and source != ends[nth - 1].address:
+                    calls.append(_call(MONEY_PATH, source=source, target=ends[nth - 1].address))
+                else:
+                    calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
+                                       direction="backward" if back else "forward"))
         if out.tool == FIND_PERSON and out.data:
             for person in _asked_people(reading, out.data)[:1]:
                 # A surname with initials of several accounts, none of them a statement's
@@ -309,34 +334,32 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
             # treasury T…").
             wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
                                          if c not in {e.value for e in named}))[:2]
-        if out.tool == SHOP_DETAILS and out.data and not wallets and reading.intent in (
-                "forward", "exchanges", "path", "amount_between", "beneficiaries"):
-            # A shop's money is what collects where its handed-out wallets sweep (as the case
-            # overview traces it): buyers' payments are a small part of it.
+        pair = out.tool == SHOP_DETAILS and out.data and reading.intent in (
+            "path", "amount_between") and len(named) == 1 and len(shops) == 1
+        shop_pays = pair and _shop_is_source(question, shops[0], named[0])
+        if out.tool == SHOP_DETAILS and out.data and not wallets and (
+                reading.intent in ("forward", "exchanges", "beneficiaries") or shop_pays):
+            # A shop's money leaves from where its handed-out wallets sweep (as the case
+            # overview traces it): buyers' payments into those wallets are a small part of it.
+            # Money paid to the shop is looked for at the wallets it handed out.
             wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
                                          if c not in {e.value for e in named}))[:2]
         if out.tool == SHOP_DETAILS and out.data and not wallets:
             wallets = list(dict.fromkeys(h.display for d in out.data for h in d.handed_out
                                          if h.kind in _WALLETS))[:2]
-        if out.tool == SHOP_DETAILS and out.data and reading.intent in (
-                "path", "amount_between") and len(named) == 1 and len(shops) == 1:
-            # Between the shop's wallet and the one named, in the order the question names
-            # them ("from the shop's wallet to T…", "how much did T… send to the shop").
-            first = shops[0].start < named[0].start
-            between = question_between(question, shops[0], named[0])
-            if _RECEIVED.search(between):
-                # "how much did T… receive from the shop": the one named second paid.
-                first = not first
+        if pair:
+            # Between the shop's wallet and the one named, the way the question says the
+            # money went ("from the shop to T…", "how much did T… send to the shop").
             for w in wallets:
-                source, target = (w, named[0].value) if first else (named[0].value, w)
+                source, target = (w, named[0].value) if shop_pays else (named[0].value, w)
                 calls.append(_call(MONEY_PATH, source=source, target=target))
         elif out.tool == SHOP_DETAILS and out.data and (
                 reading.intent == "compare" or "treasury" in reading.signals and
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
             calls += [_lookup(reading, w) for w in wallets]
-        elif out.tool == SHOP_DETAILS and out.data and (
-                reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+        elif out.tool == SHOP_DETAILS and out.data and "upstream_shops" not in reading.signals \
+                and (reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
                 reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
@@ -348,14 +371,31 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
     return [c for c in calls if _key(c) not in done]
 
 
-# A verb of receiving between two parties: the one after it is where the money came from.
-_RECEIVED = re.compile(r"receiv\w*|\bgot\b|получ\w*|алды|алған", re.I)
+# Where money came from, said before a party ("от магазина X", "from the shop X", "с T…") or
+# by a Kazakh ablative after it ("X дүкенінен"); where it went, said the same ways ("на T…",
+# "to T…", "X дүкеніне").
+_FROM_BEFORE = re.compile(r"(?<!\w)(?:от|из|со?|from)\s+(?:\S+\s+){0,2}$", re.I)
+_TO_BEFORE = re.compile(r"(?<!\w)(?:на|к|ко|до|to|into)\s+(?:\S+\s+){0,2}$", re.I)
+_FROM_AFTER = re.compile(r"^\s*\S*(?:нан|нен|дан|ден|тан|тен)(?!\w)", re.I)
+_TO_AFTER = re.compile(r"^\s*\S*(?:ға|ге|қа|ке|на|не)(?!\w)", re.I)
+_RECEIVES = re.compile(r"receiv\w*|получил\w*|получа(?:ет|ют|л)\w*|алды|алған", re.I)
 
 
-def question_between(question: str, a: Any, b: Any) -> str:
-    """The question's words between two of its entities."""
-    lo, hi = sorted([(a.start, a.end), (b.start, b.end)])
-    return question[lo[1]:hi[0]]
+def _shop_is_source(question: str, shop: Any, other: Any) -> bool:
+    """Whether the question says the money went from the shop to the other party: by the
+    words marking each as source or target, else by a verb of receiving (the receiver named
+    first), else by the order they are named in."""
+    def said(e: Any, before: re.Pattern[str], after: re.Pattern[str]) -> bool:
+        return bool(before.search(question[max(0, e.start - 40):e.start]) or
+                    after.search(question[e.end:e.end + 30]))
+
+    if said(shop, _FROM_BEFORE, _FROM_AFTER) or said(other, _TO_BEFORE, _TO_AFTER):
+        return True
+    if said(other, _FROM_BEFORE, _FROM_AFTER) or said(shop, _TO_BEFORE, _TO_AFTER):
+        return False
+    if _RECEIVES.search(question):
+        return other.start < shop.start
+    return shop.start < other.start
 
 
 def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
@@ -447,14 +487,62 @@ class Composer:
             return "\n".join(self.lines)
         if self._paid_amount(outputs):
             return "\n".join(self.lines)
+        upstream = any(o.tool == TRACE_WALLET and o.data and
+                       o.data.request.direction == "backward" for o in outputs) and any(
+            o.tool == SHOP_DETAILS for o in outputs) and (
+            "upstream_shops" in self.r.signals or self.r.intent == "identify")
         for out in outputs:
+            if upstream and out.tool == SHOP_DETAILS:
+                continue  # only the shops' wallets on the money's way (below)
+            if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
+                continue  # whose it is: the shops it came from, not the whole trace
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)
+        if upstream:
+            self._upstream_shops(outputs)
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
             self.say(_p("nothing_found", self.lang, query=self.question))
         return "\n".join(self.lines)
+
+    def _upstream_shops(self, outputs: list[ToolOutput]) -> None:
+        """The wallets a backward trace passed through that a shop handed out or collects its
+        money in, each cited by the record that makes it the shop's."""
+        asked = {e.value for e in self.r.of(*_WALLETS)}
+        on_way: set[str] = set()  # the wallets the asked wallet's money came through
+        for o in outputs:
+            if o.tool == TRACE_WALLET and o.data and set(o.data.request.addresses) & asked:
+                for e in o.data.endpoints:
+                    on_way.add(e.address)
+                    on_way.update(a for h in e.path for a in (h.from_address, h.to_address))
+        said = False
+        for o in outputs:
+            if o.tool != SHOP_DETAILS or not o.data:
+                continue
+            for d in o.data:
+                handed: list[str] = []
+                for h in d.handed_out:
+                    if h.kind in _WALLETS and h.display in on_way and not any(
+                            h.display in ln for ln in handed):
+                        handed.append(_p("handed", self.lang, m=o.marker(h.record_id),
+                                         kind=_word("kinds", h.kind, self.lang),
+                                         display=h.display, when=_when(h.seen_at)))
+                treasuries = [_p("treasury", self.lang, m=o.marker(record_id), wallet=wallet,
+                                 treasury=collector)
+                              for wallet, (collector, record_id) in o.collectors.items()
+                              if collector in on_way and
+                              any(h.display == wallet for h in d.handed_out)]
+                # Its treasury on the way says it (by the transfer into it, on the money's
+                # chain); else the wallet it handed out, by its message.
+                lines = treasuries or handed
+                if lines:
+                    said = True
+                    self.say(_p("upstream_shop", self.lang, shop=_safe(d.name)))
+                    for line in lines:
+                        self.fact(line)
+        if not said and "upstream_shops" in self.r.signals:
+            self.say(_p("no_upstream_shop", self.lang))
 
     def _also_in(self, out: ToolOutput) -> None:
         """Other cases holding what the tool named: case, contact, a count; nothing more."""
@@ -544,7 +632,10 @@ class Composer:
         return said
 
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
+        to = {s[8:] for s in self.r.signals if s.startswith("paid_to:")}
         for out, a, c, b in payments:
+            if to and b.value not in to:
+                continue  # what each paid the one asked about, not one another
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
@@ -664,6 +755,12 @@ class Composer:
                          _p("no_path", lang, source=p.source, target=p.target))
             self._said_no_path = True
             return
+        if self.r.intent == "amount_between" and len(p.hops) == 1 and p.token != "KZT":
+            # A sent B directly: what that transfer carried (the trace's share of A's money
+            # that reached B may be less).
+            h = p.hops[0]
+            self.fact(_p("direct_forward", lang, m=out.marker(h.record_id), wallet=p.target,
+                         amount=_money(h.amount), token=p.token, n=1))
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
@@ -690,6 +787,10 @@ class Composer:
         only = _SECTIONS.get(self.r.intent)
         if section == "flows" and "treasury" in self.r.signals:
             return True  # a shop's treasury: what it collected and passed on
+        if section in ("iban_links", "seen") and _WHICH_SHOP.search(self.question.casefold()):
+            # "which shop gave out KZ…", "оның картасын қай дүкен берді": the shop that
+            # handed it out, or whose handed-out detail paid into it.
+            return True
         return only is None or section in only
 
     def _lookup_account(self, out: ToolOutput) -> None:
@@ -742,7 +843,9 @@ class Composer:
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
         recipient = out.recipients.get(prof.id)
-        if recipient and (self._wants("links") or self._wants("seen")):
+        # "The message where they asked to pay to it": the message, not whose the detail is.
+        asks_message = self.r.intent == "message"
+        if recipient and not asks_message and (self._wants("links") or self._wants("seen")):
             self.fact(_p("recipient", lang, m=out.marker(recipient[0]),
                          name=_safe(recipient[1])))
         if prof.bank and prof.bank.holder_iin and holder_row and self._wants("iban_links"):
@@ -750,7 +853,7 @@ class Composer:
                          iin=prof.bank.holder_iin))
         for iban, row in prof.accounts_held[:3]:
             self.fact(_p("holds_account", lang, m=out.marker(row), iban=iban))
-        if self._wants("links"):
+        if self._wants("links") and not asks_message:
             # Who holds it: one payment that links it to a statement says so.
             for match in prof.paid_in[:1 if self.r.intent == "identify" else 3]:
                 self.fact(_p("paid_match", lang, m=out.marker(match.message_id),
@@ -771,9 +874,10 @@ class Composer:
                           + "".join("; " + _p("handed_by", lang, shop=_safe(name),
                                                  m=out.marker(mid))
                                     for name, mid in list(by.items())[:2]))
-            # "Whose is it": the holder; which shops' details paid into it is another question.
+            # "Whose is it", "who is X": the holder, and the shop whose handed-out card or phone
+            # paid into it (what ties the holder to the trade); one such payment says it.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
-            for match in prof.paid_for[:0 if whose else 3]:
+            for match in prof.paid_for[:1 if whose else 3]:
                 shop = out.labels.get(match.message_id)
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
                              shop=f" «{_safe(shop)}»" if shop else "",
@@ -788,14 +892,27 @@ class Composer:
             self.fact(_p("tag", lang, m=out.marker(prof.flows.tag_record),
                          label=_safe(prof.flows.tag),
                          category=_safe(prof.flows.tag_category or "")))
+        # Each text once (a post and its listing say the same).
+        quoted = list({out.texts[x.record_id]: x for x in reversed(seen)
+                       if x.record_id in out.texts}.values())[::-1][:2]
+        shown: set[str] = set()
+        if quoted and (asks_message or self.r.intent == "identify" and
+                       not holder and not recipient and prof.kind in ("phone", "card")):
+            # "the message with the number …", "whose number is …" that no statement
+            # answers: what the messages that wrote it say.
+            for x in quoted:
+                self.fact(_p("hit", lang, m=out.marker(x.record_id),
+                             shop=_safe(x.chat or x.shop_name or ""),
+                             passage=_safe(out.texts[x.record_id])))
+                shown.add(out.texts[x.record_id])
         if self._wants("seen"):
             for s in [x for x in seen if x.shop][:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where)
                           # "the message where they asked to pay to it": what it said.
-                          + (f": «{_safe(out.texts[s.record_id])}»" if self.r.intent == "message"
-                             and s.record_id in out.texts else ""))
+                          + (f": «{_safe(out.texts[s.record_id])}»" if asks_message
+                             and out.texts.get(s.record_id, "") not in shown | {""} else ""))
             if not any(x.shop for x in seen):
                 # Not a shop's: where it was written is what the case knows of it.
                 for s in [x for x in seen if x.chat][:3]:
@@ -831,7 +948,7 @@ class Composer:
 
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
-        when = bool(_WHEN.search(self.question))
+        when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
         paid = [c for c in parties if amounts & {
@@ -842,7 +959,13 @@ class Composer:
             parties = paid
         else:
             first = b.counterparties[0].records[0] if b.counterparties else None
-            self.fact(_p("bank_totals", lang, m=out.marker(first), total_in=_money(b.total_in),
+            month = next((s[6:] for s in self.r.signals if s.startswith("month:")), None)
+            if month and not b.period:
+                self.say(_p("no_month_rows", lang, month=_period(month, lang)))
+            # One month's totals say which month ("[3] 2025-01: по выписке …").
+            mark = f"{out.marker(first)} {_period(b.period, lang)}:" if b.period \
+                else out.marker(first)
+            self.fact(_p("bank_totals", lang, m=mark, total_in=_money(b.total_in),
                          total_out=_money(b.total_out), operations=b.operations,
                          payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
                          net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
@@ -851,6 +974,10 @@ class Composer:
         incoming_first = self.r.intent == "backward"
         directions = {"forward": (False,), "backward": (True,)}.get(
             self.r.intent, (incoming_first, not incoming_first))
+        if self.r.unclear:
+            # Neither direction read surely and one lookup answers both: both, the likelier
+            # first.
+            directions = (incoming_first, not incoming_first)
         if len(directions) == 1 and not any(
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
@@ -1046,7 +1173,9 @@ class Composer:
                 kept = [h for h in handed if h.seen_at and (
                     ((h.seen_at.month, h.seen_at.day) >= day) if after
                     else ((h.seen_at.month, h.seen_at.day) <= day))]
-                handed = kept or handed
+                # A bound the conversation set ("а после неё?"): nothing that side is the
+                # answer, not everything.
+                handed = kept if "strict_bound" in self.r.signals else kept or handed
             elif day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
                              for h in handed):
                 # "какую карту он дал 17 октября": what was handed out that day.
@@ -1074,6 +1203,13 @@ class Composer:
                     if any(h.display == wallet for h in d.handed_out):
                         self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
                                      treasury=collector))
+            if not handed and "strict_bound" in self.r.signals:
+                # The detail that set the bound, by its message; then that nothing else was.
+                for h in [h for h in d.handed_out if _compact(h.display) in others][-1:]:
+                    self.fact(_p("handed", lang, m=out.marker(h.record_id),
+                                 kind=_word("kinds", h.kind, lang), display=h.display,
+                                 when=_when(h.seen_at)))
+                self.say(_p("handed_none_then", lang))
             for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
@@ -1083,8 +1219,17 @@ class Composer:
                              if asked else ""))
 
     def _get_record(self, out: ToolOutput) -> None:
-        if out.data is not None:
-            self.fact(f"{out.marker(out.data.id)} {out.data.kind} {_safe(out.data.id)}")
+        rec = out.data
+        if rec is not None and rec.kind == "transfer" and rec.fields.get("from"):
+            f = rec.fields
+            self.fact(_p("transfer_record", self.lang, m=out.marker(rec.id),
+                         tx=_safe(str(f.get("tx") or "")), from_address=_safe(str(f["from"])),
+                         to_address=_safe(str(f.get("to") or "")),
+                         amount=_money(str(f.get("amount") or "")),
+                         token=_safe(str(f.get("token") or "")),
+                         time=str(f.get("time") or "")[:16].replace("T", " ")))
+        elif rec is not None:
+            self.fact(f"{out.marker(rec.id)} {rec.kind} {_safe(rec.id)}")
 
     def _case_overview(self, out: ToolOutput) -> None:
         o = out.data
@@ -1247,13 +1392,18 @@ class OfflineChatModel(BaseChatModel):
         reading = read_question(question, self.vocabulary, intent_model())
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
                                      "backward" in reading.signals) and \
-                self.vocabulary and (tagged := tagged_wallet(question, self.vocabulary.tags)):
+                self.vocabulary and (tagged := tagged_wallet(
+                    question, self.vocabulary.tags, incoming="backward" in reading.signals)):
             # "кто пополнял депозит Qazex": the wallet the exchange's tag names.
             reading.entities.append(tagged)
             if "backward" in reading.signals and "forward" not in reading.signals:
                 reading.intent = "backward"
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
+        if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
+                not reading.of("shop", "bot") and _SHOPS_WORD.search(question):
+            # "who funded W? trace it back to the shops": which shops' wallets it came from.
+            reading.signals.add("upstream_shops")
         if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
                 not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
             # "how much drug money got into T…": the case's money that reached that exchange.
@@ -1262,11 +1412,24 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")
+        month = _month_named(question) if reading.of(*_ACCOUNTS, "person") else None
+        if month:
+            # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
+            reading.signals.add(f"month:{month}")
+        if reading.intent == "statement" and _PAYMENTS_LISTED.search(question):
+            # "statement: outgoing transfers", "выписка: какие платежи": each payment.
+            reading.signals.add("list_payments")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
-        if _WHEN.search(question) or len(parties) >= 2 and _PAY_VERB.search(question) or \
+        if "list_payments" in reading.signals or _WHEN.search(question) or \
+                len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
             reading.signals.add("each_payment")
+        if reading.drugs and not reading.entities and reading.intent in (
+                "exchanges", "beneficiaries", "overview") and reading.intent not in reading.signals:
+            # A drug named and none of the case's money words ("гашиш қанша тұрады"): its
+            # offers, not the money of the case.
+            reading.intent = "search"
         if not reading.entities and "compare" in reading.signals and \
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
@@ -1296,6 +1459,13 @@ class OfflineChatModel(BaseChatModel):
             reading.signals.add(f"nth:{nth}")
             if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
                 reading.intent = "exchanges"
+            elif len(humans) > 1:
+                before_nth = self.read(str(messages[humans[-2]].content))
+                source = _source_before(before_nth, str(earlier[-1].content) if earlier else "")
+                if before_nth.intent in ("path", "amount_between") and source:
+                    # "а до второго бенефициара?" after what A sent B: from A to that one.
+                    reading.intent = before_nth.intent
+                    reading.signals.add(f"from:{source}")
         previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
@@ -1326,6 +1496,56 @@ class OfflineChatModel(BaseChatModel):
             if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1 and \
                     not self.read(previous).entities:
                 which = listed[:2]
+        together: list[dict[str, Any]] = []
+        if len(humans) > 1 and earlier and not reading.entities and self.vocabulary and \
+                _OTHER_ACCOUNTS.search(question) and _POINTER.search(question):
+            # "а остальные дропы тоже ему переводили?": what each other statement of the
+            # case paid the party the previous answer named first.
+            answer = str(earlier[-1].content)
+            head = answer.split("\n", 1)[0]
+            asked_of = {d.value for d in extract_payment_details(head) if d.kind == "iban"}
+            party = next((d.value for line in answer.splitlines() if line.startswith("- [")
+                          for d in extract_payment_details(line)
+                          if d.kind == "iban" and d.value not in asked_of), None)
+            others = [s for s in self.vocabulary.statements if s not in asked_of and s != party]
+            if party and others:
+                lang = reading.lang
+                reading = self.read(f"{question} {party}")
+                reading.lang = lang
+                reading.intent = "amount_between"
+                reading.signals.add(f"paid_to:{party}")
+                together = [_lookup(reading, a)
+                            for a in others[:MAX_STATEMENTS_COMPARED]] + [_lookup(reading, party)]
+        shifted = None
+        if len(humans) > 1 and earlier and not together and not reading.entities and \
+                self.vocabulary and _detail_kind(question) and \
+                (side := _BEFORE_OR_AFTER_IT.search(question)):
+            # "а до неё какая карта была?" after a card a shop handed out: the shop's cards
+            # handed out before it (after it), not that one again.
+            shifted = self._handed_around(question, previous, str(earlier[-1].content),
+                                          "before" if side.group("before") else "after")
+            if shifted:
+                lang = reading.lang
+                question, reading = shifted
+                reading.lang = lang
+        if len(humans) > 1 and earlier and not together and not shifted and \
+                not reading.entities and self.vocabulary and _detail_kind(question) and \
+                _PLURAL_POINTER.search(question):
+            # "а какие у них карты?", "what wallets do they use?" after posts of several
+            # shops: the details of each shop the previous turn named.
+            said = f"{previous}\n{earlier[-1].content}"
+            shop_names = self.vocabulary.shops
+            several = list(dict.fromkeys(
+                e.label or (shop_names.get(e.value) or [e.value])[0]
+                for e in find_entities(said, self.vocabulary)[0] if e.kind == "shop"))
+            if len(several) > 1:
+                lang = reading.lang
+                question = f"{question} {' '.join(several)}"
+                reading = self.read(question)
+                reading.lang = lang
+                if reading.intent not in _TRACE_INTENTS:
+                    reading.intent = "shop_details"
+                shifted = (question, reading)
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
                 not reading.cities and not reading.drugs and _connective(question):
@@ -1337,7 +1557,8 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
-        if len(humans) > 1 and not refined and not which and not reading.entities and \
+        if len(humans) > 1 and not refined and not which and not together and not shifted and \
+                not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
                                          _points_at_something(question)) and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
@@ -1364,7 +1585,9 @@ class OfflineChatModel(BaseChatModel):
                      *(d.value for d in extract_payment_details(head) if d.kind != "bot")]))
                 if len(subject) == 1:
                     carried = subject
-            if _SHOP_WORD.search(question) and earlier and self.vocabulary:
+            pointing = not carried and (_POINTER.search(question) or
+                                        _PLURAL_POINTER.search(question))
+            if (_SHOP_WORD.search(question) or pointing) and earlier and self.vocabulary:
                 # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
                 # shop the previous turn named, not its card or wallet.
                 said = f"{previous}\n{earlier[-1].content}"
@@ -1386,7 +1609,22 @@ class OfflineChatModel(BaseChatModel):
         turn = messages[humans[-1] + 1:] if humans else []
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
-        if which and not results:
+        readings = [i for i, _ in reading.alternatives if i != "out_of_case"]
+        if len(humans) <= 1 and not results and _identifier_only(question, reading) and \
+                len(readings) > 1:
+            # A card, account or wallet and nothing asked of it ("TKbW…", "4400 …?"): whose it
+            # is, where its money went or came from are different answers; the two likeliest.
+            reply = AIMessage(content=_p("clarify", reading.lang,
+                                         first=_word("readings", readings[0], reading.lang),
+                                         second=_word("readings", readings[1], reading.lang)))
+        elif len(humans) <= 1 and not results and not reading.entities and not nth and \
+                _ordinal_only(question):
+            # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
+            reply = AIMessage(content=_p("which_entity", reading.lang,
+                                         what=_word("what", "account", reading.lang)))
+        elif together and not results:
+            reply = _calls(together)
+        elif which and not results:
             # Shortened: an address written whole is a claim the question back cannot cite.
             reply = AIMessage(content=_p("which_of", reading.lang, first=which[0][:8] + "…",
                                          second=which[1][:8] + "…"))
@@ -1397,11 +1635,44 @@ class OfflineChatModel(BaseChatModel):
                     if isinstance(m, AIMessage) for c in m.tool_calls}
             more = follow_up_calls(reading, outputs, done, question) \
                 if len(outputs) == len(results) else []
+            if not more and len(outputs) == len(results) and _unattributed_wallet(
+                    reading, outputs):
+                # "чей кошелёк W" when nothing ties W to a shop: where its money came from,
+                # and which of those wallets are a shop's.
+                wallet = reading.of(*_WALLETS)[0].value
+                more = [c for c in [_call(TRACE_WALLET, address=wallet, direction="backward"),
+                                    *self._shops_wallets()] if _key(c) not in done]
             if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
                 reply = _calls(more)
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _shops_wallets(self) -> list[dict[str, Any]]:
+        """Every shop's handed-out wallets and where they collect (at most eight shops)."""
+        names = sorted({n[0] for n in self.vocabulary.shops.values()}) if self.vocabulary \
+            else []
+        return [_call(SHOP_DETAILS, shop=n, kind="wallet") for n in names[:8]]
+
+    def _handed_around(self, question: str, previous: str, answer: str, side: str
+                       ) -> tuple[str, Reading] | None:
+        """The question asked of the one shop the previous turn named, bounded by the day it
+        handed out the one detail the previous answer was about; None without both."""
+        head = answer.split("\n", 1)[0]
+        subject = list(dict.fromkeys([*_ADDRESS.findall(head), *(
+            d.value for d in extract_payment_details(head) if d.kind != "bot")]))
+        shops = {e.label or e.value for e in find_entities(f"{previous}\n{answer}",
+                                                            self.vocabulary)[0]
+                 if e.kind == "shop"}
+        day = _ISO_DAY.search(answer)
+        if len(subject) != 1 or len(shops) != 1 or not day:
+            return None
+        bound = "до" if side == "before" else "после"
+        asked = f"{question} {next(iter(shops))} {bound} {day.group(3)}.{day.group(2)}"
+        reading = self.read(asked)
+        reading.intent = "shop_details"
+        reading.signals |= {f"other_than:{_compact(subject[0])}", "strict_bound"}
+        return asked, reading
 
     def _first_step(self, reading: Reading, question: str) -> AIMessage:
         lang = reading.lang
@@ -1443,6 +1714,8 @@ class OfflineChatModel(BaseChatModel):
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
+        if "upstream_shops" in reading.signals:
+            calls += self._shops_wallets()
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
@@ -1542,6 +1815,18 @@ _MONEY_WORDS = {"money", "funds", "cash", "деньги", "денег", "ден�
 _FILLERS = {"with", "on", "its", "his", "her", "их", "его", "её", "ее", "с", "по", "у"}
 # One dropper of a shop ("выписка дропа магазина X", "the shop's dropper"); a plural asks
 # about them all.
+# The case's other accounts spoken of together: "остальные дропы", "the other droppers",
+# "басқа дроптар".
+_OTHER_ACCOUNTS = re.compile(r"(?<![\w])(?:остальн\w*|други[ехм]\w*|other|the rest of the|"
+                             r"басқа|қалған\w*)\s+(?:\w+\s+)?(?:дроп\w*|droppers|accounts|"
+                             r"сч[её]т\w*|дроптар\w*|шоттар\w*)", re.I)
+# "до неё", "before it", "одан бұрын": the time of what was spoken of, as a bound.
+_BEFORE_OR_AFTER_IT = re.compile(
+    r"(?<![\w])(?:(?P<before>(?:до|перед)\s+(?:неё|нее|него|ней|этой|этого|нею)|"
+    r"before (?:it|that|this)|одан (?:бұрын|алдын)|оған дейін|бұған дейін)|"
+    r"(?P<after>после (?:неё|нее|него|этой|этого)|after (?:it|that|this)|одан кейін))(?![\w])",
+    re.I)
+_ISO_DAY = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
@@ -1566,6 +1851,11 @@ _PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|пе
                        r"перечисл|\bплат|поступ|отправ|средств\w* от|аудар|төле|жібер|"
                        r"\bсал(?:ды|ған)", re.I)
 # "когда", "when", "с датами": the day of each payment.
+# The payments themselves asked for, by a plural noun ("outgoing transfers", "какие платежи",
+# "шығыс аударымдары"), not a total.
+_PAYMENTS_LISTED = re.compile(r"(?<![\w])(?:transfers|payments|transactions|operations|"
+                              r"переводы|платежи|операции|транзакции|поступления|списания|"
+                              r"аударымдар\w*|төлемдер\w*|операциялар\w*)(?![\w])", re.I)
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
                    r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
@@ -1634,6 +1924,38 @@ _MONTHS = {m: i + 1 for i, names in enumerate((
 _DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),
           re.compile(r"([^\W\d_]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.])"),
           re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.\d{2,4})?(?![\d.])"))
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _month_named(question: str) -> str | None:
+    """The month a question names as a period, with no day beside it ("за октябрь", "в январе
+    2025", "2025 жылғы қаңтарда", "in January"): "2025-01", or "01" without a year."""
+    q = question.casefold()
+    if _date_in(q):
+        return None
+    months = set()
+    words = re.findall(r"[^\W\d_]+", q)
+    for i, w in enumerate(words):
+        for stem, n in _MONTHS.items():
+            # A short name whole ("mar", "may" beside "in"/"of": not the verb), a long one
+            # in any ending ("октябре", "қаңтарда").
+            if len(stem) > 3 and w.startswith(stem) or len(stem) <= 3 and w == stem and (
+                    stem != "may" or i and words[i - 1] in ("in", "of", "during", "for")):
+                months.add(n)
+    if len(months) != 1:
+        return None
+    year = {int(y) for y in _YEAR.findall(q)}
+    month = f"{months.pop():02d}"
+    return f"{year.pop()}-{month}" if len(year) == 1 else month
+
+
+def _period(month: str, lang: str) -> str:
+    """"2025-01" → "январь 2025" ("10" → "октябрь") in the answer's language."""
+    year, _, number = month.rpartition("-")
+    name = str(phrases()["month_names"][lang][int(number) - 1])
+    return f"{name} {year}" if year else name
 
 
 def _day_named(question: str) -> tuple[int, int] | None:
@@ -1851,6 +2173,54 @@ def _names_no_object(question: str, unread: bool) -> bool:
 
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
                "еще", "also", "else", "тағы"}
+
+
+def _unattributed_wallet(reading: Reading, outputs: list[ToolOutput]) -> bool:
+    """"Whose is wallet W" answered by a lookup that ties W to no shop, tag or shop's wallet
+    (a beneficiary far down the chain)."""
+    if reading.intent != "identify" or len(reading.entities) != 1 or \
+            not reading.of(*_WALLETS) or len(outputs) != 1 or \
+            outputs[0].tool != LOOKUP_ACCOUNT or not outputs[0].data:
+        return False
+    matches = outputs[0].data.matches
+    return len(matches) == 1 and bool(matches[0].flows) and not matches[0].shops and \
+        not matches[0].fed_by and not matches[0].flows.tag
+
+
+def _source_before(before: Reading, answer: str) -> str | None:
+    """The wallet money was followed from in the previous turn: the first of two it named,
+    or (a shop's treasury named with the one wallet, "из казны X до T…") the other address
+    of the answer's line that names that wallet."""
+    wallets = [e.value for e in before.of(*_WALLETS)]
+    if len(wallets) >= 2:
+        return wallets[0]
+    if len(wallets) == 1:
+        for line in answer.splitlines():
+            found = _ADDRESS.findall(line)
+            if wallets[0] in found and (others := [a for a in found if a != wallets[0]]):
+                return others[0]
+    return None
+
+
+def _identifier_only(question: str, reading: Reading) -> bool:
+    """A question that is only identifiers (a wallet, card, account or phone), with no word
+    beside them saying what is asked of them."""
+    ids = reading.of(*_WALLETS, *_ACCOUNTS)
+    if not ids or len(ids) != len(reading.entities) or reading.invalid:
+        return False
+    rest = question
+    for e in sorted(ids, key=lambda e: e.start, reverse=True):
+        rest = rest[:e.start] + " " + rest[e.end:]
+    return not re.findall(r"[^\W\d_]+", rest)
+
+
+def _ordinal_only(question: str) -> bool:
+    """A short question naming an ordinal and nothing else it could be of ("а второй?",
+    "and the third one?", "ал екіншісі ше?")."""
+    words = re.findall(r"[^\W\d_]+", question.casefold())
+    return bool(_ordinals_in(question.casefold())) and 0 < len(words) <= 4 and \
+        all(w in _ELLIPSIS_WORDS or _ordinals_in(w) or w in ("one", "один", "одна")
+            for w in words)
 
 
 def _connective(question: str) -> bool:

@@ -18,11 +18,14 @@ from sqlalchemy import select
 
 from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named
+from tools.bank_path import bank_path
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
+from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
+from tools.overview import collector_of
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
 from tools.people import fold, same_word
@@ -296,6 +299,8 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     """The chain of transfers from one address to another, each hop cited, and how much of
     the source's money reached the target. Use for "path from A to B", "how much of A got to B"."""
     ctx = runtime.context
+    if parse_identifier(source).kind == "iban" and parse_identifier(target).kind == "iban":
+        return _bank_path(ctx, parse_identifier(source).value, parse_identifier(target).value)
     graph = load_case_graph(ctx.store, ctx.case)
     result = path_between(graph, source, target)
     out = ToolOutput(MONEY_PATH, result)
@@ -321,15 +326,38 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     return "\n".join(lines), out
 
 
+def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOutput]:
+    """Between two accounts: the statements' payments from each account to the next, each
+    hop's total bound to its rows."""
+    result = bank_path(ctx.store, ctx.case, source, target)
+    out = ToolOutput(MONEY_PATH, result)
+    if not result.hops:
+        return (f"no chain of statement payments from {fence(source)} to {fence(target)} "
+                f"in the case", out)
+    lines = []
+    for h, rows in zip(result.hops, result.rows, strict=True):
+        for r in rows:
+            out.cite(ctx, r)
+        when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
+        lines.append(ctx.derive(f"[{out.markers[h.record_id]}] {h.from_address} -> "
+                                f"{h.to_address}: {money(h.amount)} KZT {when}, "
+                                f"{len(rows)} payments", rows))
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} hops",
+                               [h.record_id for h in result.hops]))
+    return "\n".join(lines), out
+
+
 @tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
-def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
-                   ) -> tuple[str, ToolOutput]:
+def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False,
+                   month: str | None = None) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
     that handed it out, messages, statement activity, linked wallets. `each_payment`: also
     each payment (day, sum) with a statement's counterparties of few operations, for "when"
-    and "which payments" questions."""
+    and "which payments" questions. `month` ("2025-01", or "01" of any year): a statement's
+    activity of that month only ("обороты за октябрь")."""
     ctx = runtime.context
-    result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case))
+    result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case),
+                    month=month)
     out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
         return f"{fence(identifier)}: {result.error}", out
@@ -342,12 +370,12 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
         for s in p.seen_in[:5]:
             n, rec = ctx.cite(s.record_id)
             out.markers[s.record_id] = n
+            if rec.kind in ("message", "listing") and rec.fields.get("text"):
+                # What the message says: who the detail is, when no statement says it.
+                out.texts[s.record_id] = " ".join(str(rec.fields["text"]).split()
+                                                  )[:MAX_MESSAGE_CHARS]
             named = recipient_named(str(rec.fields.get("text") or "")) \
                 if rec.kind == "message" else None
-            if rec.kind == "message":
-                # What the message said, for "the message where they asked to pay to it".
-                out.texts[s.record_id] = " ".join(str(rec.fields.get("text") or "").split()
-                                                  )[:MAX_MESSAGE_CHARS]
             if named and p.id not in out.recipients:
                 out.recipients[p.id] = (s.record_id, named)
                 lines.append(ctx.derive(f"[{n}] the message names the recipient "
@@ -476,7 +504,8 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
         return
     n = out.cite(ctx, row)
     net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
-    lines.append(ctx.derive(f"[{n}] statements: in {money(b.total_in)} ({b.incoming} "
+    period = f" of {b.period}" if b.period else ""
+    lines.append(ctx.derive(f"[{n}] statements{period}: in {money(b.total_in)} ({b.incoming} "
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
                             [row]))
@@ -839,8 +868,18 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
 
 @tool(GET_RECORD, response_format="content_and_artifact")
 def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
-    """One record by its id (a transfer, message, listing, statement row or tag)."""
+    """One record by its id (a transfer, message, listing, statement row or tag), or the
+    transfer a transaction hash names."""
     ctx = runtime.context
+    if HEX64.fullmatch(record_id.strip()):
+        tx = record_id.strip().lower().removeprefix("0x")
+        # A transaction's hash: the transfer it made (its first, of a multi-transfer one).
+        with ctx.store.engine.connect() as conn:
+            found = conn.execute(select(transfers.c.record_id).where(
+                transfers.c.case == ctx.case,
+                transfers.c.tx.in_([tx, f"0x{tx}"]))
+                .order_by(transfers.c.seq).limit(1)).scalar()
+        record_id = str(found) if found else record_id
     try:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:
@@ -1034,22 +1073,17 @@ def shop_details(shop: str, runtime: Runtime,
 
 
 def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
-    """Where each wallet a shop handed out passed its money on: the wallet it sent most to
-    (its treasury), cited by the largest transfer between them."""
+    """Where each wallet a shop handed out passed its money on (its treasury, by the case
+    overview's rule: `collector_of`), cited by the largest transfer between them."""
     graph = load_case_graph(ctx.store, ctx.case).graph
     lines = []
     wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
                             if h.kind in ("tron", "btc", "eth"))
     for wallet in list(wallets)[:4]:
-        if wallet not in graph:
+        to = collector_of(graph, wallet, wallets)
+        if to is None:
             continue
-        sent: dict[str, list[Any]] = {}
-        for _, to, data in graph.out_edges(wallet, data=True):
-            sent.setdefault(to, []).extend(data["m"])
-        if not sent:
-            continue
-        to, moves = max(sent.items(), key=lambda kv: sum(m.units for m in kv[1]))
-        move = max(moves, key=lambda m: m.units)
+        move = max(graph[wallet][to]["m"], key=lambda m: m.units)
         n = out.cite(ctx, move.record_id)
         out.collectors[wallet] = (to, move.record_id)
         lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")

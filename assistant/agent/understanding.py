@@ -471,11 +471,18 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bна как\w+ (?:сч[её]т|карт|кошел|номер)\w*\s+(?:\w+\s+)?(?:плат|перев|"
                       r"отправ|скид|кида)|\b(?:which|what)\b[^?]{0,30}\bdid\b[^?]{0,30}\b(?:pay|send|"
                       r"transfer)\b"),
-    ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек"),
+    ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек|"
+                   # How the money got from one to the other: the way, not only how much.
+                   r"\bhow did\b[^?]{0,40}\b(?:get|go|move|reach|travel)\b[^?]{0,20}\bfrom\b|"
+                   r"\bкак(?:им образом)?\s+(?:\w+\s+){0,3}(?:дошл|попал|перешл|шл)\w*|"
+                   r"\bқалай\s+(?:\w+\s+)?(?:жетті|барды|түсті|келді)"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
     ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
-    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|\bfinal"),
+    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|"
+                            # "the final recipients", not a cup final.
+                            r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"
+                            r"address|point|receiver|owner)"),
     ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
     ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
@@ -506,6 +513,15 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
+# The payer asked of money sent to what is named: "X шотына кімдер аударды", "с какого
+# кошелька закинули на X", "from which wallet", "қай әмияннан": where it came from, whatever
+# verb of sending the question uses.
+_PAYER_ASKED = re.compile(
+    r"(?:ға|ге|қа|ке|на|не)\s+(?:\w+\s+){0,2}кім(?:дер)?\b[^?]{0,25}"
+    r"(?:аудар|жібер|сал|төле|түсір)|"
+    r"\bс\s+как(?:ого|ой|их)\s+(?:\w+\s+)?(?:кошел|карт|сч[её]т|адрес|номер|акк|магазин)\w*|"
+    r"\bfrom (?:which|what) (?:\w+ )?(?:wallet|address|account|card|number|shop|store)s?\b|"
+    r"\bқай\s+(?:\w+\s+)?\w+(?:нан|нен|дан|ден|тан|тен)\b", re.I)
 SEARCH_WEIGHT = 0.02
 # A proper name after the first word ("кто такой Абай", "Нурланова Д.", "Seitova"): maybe
 # someone or something of the case the vocabulary did not link, so not refused unread.
@@ -563,7 +579,8 @@ def _entity_fit(intent: str, entities: list[Named]) -> float:
     if not needs:
         return 0.0
     if "wallets2" in needs:
-        return 0.02 if len(wallets) >= 2 else -0.05
+        # Two wallets, or two bank accounts (a chain of statement payments).
+        return 0.02 if len(wallets) >= 2 else 0.0 if kinds.count("iban") >= 2 else -0.05
     if "two" in needs:
         return 0.0 if len(kinds) >= 2 else -0.05
     if "shop" in needs:
@@ -596,6 +613,14 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
                 "message" if intent == "shown" else intent
             scores[intent] = scores.get(intent, 0.0) + weight
             signals.add(intent)
+    if _PAYER_ASKED.search(low):
+        # The verb of sending in it ("кім жіберді") is the payer's, not money leaving.
+        if "forward" in signals:
+            scores["forward"] = scores.get("forward", 0.0) - _SIGNALS["forward"][0]
+            signals.discard("forward")
+        if "backward" not in signals:
+            scores["backward"] = scores.get("backward", 0.0) + _SIGNALS["backward"][0]
+            signals.add("backward")
     for intent in scores:
         scores[intent] += _entity_fit(intent, entities)
     parties = [e for e in entities if e.kind in ("person", "iban", "card", "phone")]
@@ -723,7 +748,8 @@ _TAG_ROLE = {"deposit": re.compile(r"депозит|deposit|пополнен", r
              "hot": re.compile(r"горяч|\bhot\b|ыстық|основн|\bmain\b", re.I)}
 
 
-def tagged_wallet(question: str, tags: Iterable[tuple[str, str]]) -> Named | None:
+def tagged_wallet(question: str, tags: Iterable[tuple[str, str]], incoming: bool = False
+                  ) -> Named | None:
     """The wallet an attribution tag names that the question names by the tag's own word
     ("депозит казекс (Qazex)" is the Qazex deposit address), when one tag fits."""
     folded = fold(question[:MAX_QUESTION_CHARS])
@@ -743,6 +769,9 @@ def tagged_wallet(question: str, tags: Iterable[tuple[str, str]]) -> Named | Non
                 if mine:
                     found = mine
                     break
+    if len(found) > 1 and incoming:
+        # Money paid into an exchange is paid to its deposit address.
+        found = {a: v for a, v in found.items() if "deposit" in v[2].casefold()} or found
     if len(found) != 1:
         return None
     (address, (start, end, label)), = found.items()
