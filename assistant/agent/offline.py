@@ -1134,6 +1134,12 @@ class Composer:
         if found:
             self._shops_answered = True
         if not found:
+            kind = _detail_kind(self.question)
+            if out.data and kind:
+                # The shop is in the case; it handed out nothing of the kind asked.
+                self.say(_p("no_kind_handed", lang, shop=_safe(out.data[0].name),
+                            kind=_word("kinds", "tron" if kind == "wallet" else kind, lang)))
+                return
             shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
@@ -1678,8 +1684,10 @@ class OfflineChatModel(BaseChatModel):
         lang = reading.lang
         if reading.invalid and not reading.entities:
             bad = reading.invalid[0]
-            # Why, in the question's language where the kind of check is known.
-            why = phrases()["invalid_reasons"].get(bad.kind)
+            # Why, in the question's language when it is the kind's check that failed (a
+            # wrong length or format is said as the check said it).
+            why = phrases()["invalid_reasons"].get(bad.kind) \
+                if _CHECK_FAILED.search(bad.reason) else None
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
         if not reading.entities and not reading.cities and not reading.drugs and \
@@ -2149,9 +2157,14 @@ _CASE_OBJECT = re.compile(
     r"платеж\w*|платёж\w*|номер\w*|телефон\w*|адрес\w*|wallets?|cards?|accounts?|"
     r"statements?|transfers?|payments?|numbers?|phones?|address(?:es)?|әмиян\w*|шот\w*|"
     r"үзінді\w*|аударым\w*|нөмір\w*|карта\w*)(?!\w)", re.I)
-_DEMONSTRATIVE = re.compile(
-    r"(?<!\w)(?:этот|эта|это|этого|этой|этом|эту|этим|тот|того|той|том|данн\w+|указанн\w+|"
-    r"this|that|these|those|осы|сол|бұл|мына|мынау)(?!\w)", re.I)
+# The words of a failed checksum in `parse_identifier`'s reasons (not a length or format).
+_CHECK_FAILED = re.compile(r"checksum|check digit|control digit|luhn", re.I)
+# A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
+_POINTED_OBJECT = re.compile(
+    r"(?<!\w)(?:этот|эта|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|мына)"
+    r"\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
+# The case as a whole ("в этом деле", "this case", "осы іс"): a question about all of it.
+_WHOLE_CASE = re.compile(r"(?<!\w)(?:дел[оауе]\w*|case|іс|істе|іске|істің)(?!\w)", re.I)
 # A question that is only a question word ("сколько?", "how much?", "қашан?").
 _BARE_QUESTION = re.compile(
     r"^\W*(?:а|and|ал)?\s*(?:сколько|когда|кому|куда|откуда|кто|how much|how many|when|who|"
@@ -2161,13 +2174,14 @@ _BARE_QUESTION = re.compile(
 def _names_no_object(question: str, unread: bool) -> bool:
     """A question about a thing of the case that does not say which: one pointing at it
     ("this wallet", "осы әмиян"), a bare question word, or — when nothing else reads it
-    (`unread`) — a short one naming only the kind of thing ("выписку покажи")."""
+    (`unread`) — a short one naming only the kind of thing ("выписку покажи"); never one
+    about the case as a whole ("какие кошельки в этом деле")."""
     if _BARE_QUESTION.match(question):
         return True
-    if not _CASE_OBJECT.search(question):
+    if _WHOLE_CASE.search(question) or not _CASE_OBJECT.search(question):
         return False
     words = re.findall(r"[^\W\d_]+", question)
-    return len(words) <= 6 and (bool(_DEMONSTRATIVE.search(question)) or
+    return len(words) <= 6 and (bool(_POINTED_OBJECT.search(question)) or
                                 unread and len(words) <= 4)
 
 

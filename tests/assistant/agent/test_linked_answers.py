@@ -221,3 +221,19 @@ def test_why_an_identifier_is_invalid_is_said_in_the_questions_language(
         handmade: CaseStore, question: str, lang: str) -> None:
     answer = ask(question, AgentContext("hm", handmade)).answer
     assert answer.startswith("«") and not re.search(r"[A-Za-z]{4,}", answer), answer
+
+
+@pytest.mark.parametrize("question", ["Какие кошельки в этом деле?",
+                                      "Сколько переводов в этом деле?",
+                                      "какие карты выдавал этот магазин Green Planet?"])
+def test_a_question_about_the_whole_case_or_a_named_shop_is_answered_not_asked_back(
+        handmade: CaseStore, question: str) -> None:
+    answer = ask(question, AgentContext("hm", handmade))
+    assert answer.steps and answer.citations, answer.answer
+
+
+def test_a_kind_a_shop_never_handed_out_is_said_so_not_that_the_shop_is_missing(
+        handmade: CaseStore) -> None:
+    answer = ask("какие телефоны выдавал магазин Green Planet?", AgentContext("hm", handmade))
+    assert "Green Planet" in answer.answer and "не выдавал" in answer.answer
+    assert "в деле нет" not in answer.answer
