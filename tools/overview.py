@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
@@ -46,13 +47,9 @@ class ShopSummary(BaseModel):
     advertises: list[str] = Field(
         default_factory=list, description="@bots it named that are not its own shop's")
 
-    @computed_field  # type: ignore[prop-decorator]  # mypy: a decorator over a property
-    @property
-    def market(self) -> bool:
-        """A board advertising several shops (a flea-market or ads channel naming other
-        shops' bots, none of its own): where shops are found, not a shop; the phones in
-        its posts are sellers' contacts, not payment details."""
-        return len(self.advertises) >= 2 and not self.bots
+    market: bool = Field(
+        default=False, description="A board advertising several shops (`_is_market`): where "
+        "shops are found, not a shop; the phones in its posts are sellers' contacts")
 
     @computed_field  # type: ignore[prop-decorator]  # mypy: a decorator over a property
     @property
@@ -117,13 +114,15 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         shops = [_shop(conn, case, shop, names.get(shop, shop), kinds)
                  for shop, kinds in sorted(per_shop.items())]
         named = bot_sightings(conn, case)
+        owner = {b: chat for chat, own in bots.items() for b in own}
         for s in shops:
             s.bots = bots.get(s.shop, [])
             s.advertises = sorted({b for chat, b, _, _ in named
                                    if chat == s.shop and b not in s.bots})
+            s.market = _is_market(s, owner)
         markets = {s.shop for s in shops if s.market}
         droppers = _top_droppers(conn, case, top, markets)
-        advertised = _advertised(named, {b for own in bots.values() for b in own})
+        advertised = _advertised([n for n in named if n[0] in markets], set(owner))
         wallets = handed_out_account_ids(conn, case, WALLET_KINDS)
     handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]
     collecting = collection_wallets(graph, handed_out)
@@ -142,6 +141,26 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                         shop_wallets=handed_out, collection_wallets=collecting,
                         token=token, traced=traced, beneficiaries=beneficiaries,
                         advertised=advertised)
+
+
+# What a board's posts may hand out: contacts of sellers, the shops' bots. A chat handing
+# out cards, IBANs or wallets takes payment: a shop, whatever it advertises.
+_BOARD_KINDS = frozenset({"bot", "phone"})
+_HANDLE_STEM = re.compile(r"[a-z]{4,}")
+
+
+def _is_market(s: ShopSummary, owner: dict[str, str]) -> bool:
+    """A chat of no shop that names the bots of at least two different shops and takes no
+    payment: a board. Bots of no shop of the case count as one shop per name stem, so a shop
+    channel naming its main and reserve bots ("snowqueen_kz_bot", "snowqueen_reserve_bot")
+    is not a board."""
+    if s.bots or not set(s.accounts) <= _BOARD_KINDS:
+        return False
+    shops = set()
+    for bot in s.advertises:
+        stem = _HANDLE_STEM.search(bot.casefold())
+        shops.add(owner.get(bot) or (stem.group(0)[:6] if stem else bot))
+    return len(shops) >= 2
 
 
 def _advertised(named: list[tuple[str, str, str, str | None]], owned: set[str]

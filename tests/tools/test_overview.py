@@ -76,3 +76,22 @@ def test_a_board_advertising_several_shops_is_a_market_and_its_ads_name_shops(st
     # The seller's phone is not a dropper's account.
     assert all("+77015551234" not in d.account_id for d in o.top_droppers)
     assert all("tg:1650000001" not in d.shops for d in o.top_droppers)
+
+
+def test_a_shop_channel_naming_its_main_and_reserve_bots_is_a_shop_not_a_board(store, tmp_path):
+    export = json.loads((DATA / "shops" / "telegram_market_channel.json").read_text())
+    name = "Снежная Королева KZ"
+    export["chats"]["list"].append({"name": name, "type": "public_channel", "id": 1650000009,
+                                    "messages": [
+        _post(1, 1650000009, name, "Заказы через бота @snowqueen_kz_bot, резервный бот "
+                                   "@snowqueen_reserve_bot"),
+        _post(2, 1650000009, name, "Оплата на карту 4400 4302 7815 0260 или Kaspi "
+                                   "+7 701 555 12 34")]})
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    assert not ingest_paths(store, "m", [path]).rejected
+    o = case_overview(store, "m", load_case_graph(store, "m"))
+    queen = next(s for s in o.shops if s.shop == "tg:1650000009")
+    assert not queen.market and queen.hands_out_payments
+    assert not o.advertised  # its own bots are not shops known only from ads
+    assert any(d.account_id == "card:4400430278150260" for d in o.top_droppers)
