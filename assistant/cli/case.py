@@ -36,6 +36,9 @@ def ingest(
     = None,
     index: Annotated[bool, typer.Option("--index/--no-index",
                                         help="Update the search index afterwards")] = True,
+    exclusive: Annotated[bool, typer.Option(
+        help="Nothing else uses the store meanwhile: a large first import skips the "
+             "write-ahead log (faster; other processes wait until it ends)")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import evidence; format detected from content. Exit 2 if any file was rejected."""
@@ -93,7 +96,7 @@ def ingest(
             "files": [{"name": f.name, "bytes": n} for f, n in zip(files, file_bytes,
                                                                     strict=True)]})
         report = ingest_paths(store, case, files, fmt=format, mapping=layout,
-                              on_progress=on_records, on_file=on_file)
+                              on_progress=on_records, on_file=on_file, exclusive=exclusive)
     audit_cli(store, case, "upload", {"files": [
         {"name": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     if as_json:

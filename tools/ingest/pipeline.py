@@ -383,13 +383,14 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
                  mapping: ColumnMapping | None = None,
                  on_progress: OnProgress | None = None,
                  on_file: Callable[[FileReport], None] | None = None,
-                 commit_every: int = COMMIT_EVERY) -> IngestReport:
+                 commit_every: int = COMMIT_EVERY, exclusive: bool = False) -> IngestReport:
     """Import every file; a bad file is reported as rejected and the others still import.
 
     Files are committed once `commit_every` records are pending: the API passes 1 (each file
     its own transaction), so other writers wait for one file at most, not a whole upload.
     Otherwise a large import into a SQLite store is a bulk load, committed once at the end
-    (`CaseStore.writer`)."""
+    (`CaseStore.writer`); `exclusive`: nothing else uses the store meanwhile (a bulk load
+    then skips SQLite's write-ahead log: `rollback_journal`)."""
     started = time.perf_counter()
     report = IngestReport(case=case)
     # Files in the order given; each reported once its batch is written.
@@ -412,7 +413,8 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     # file-by-file imports (commit_every 1) are small and read here.
     ahead = (ReadAhead.for_import(files, read_whole_file, (fmt, mapping))
              if commit_every > 1 else None)
-    with fewer_collections(), store.writer(commit_every, expected_records=expected) as writer:
+    with fewer_collections(), store.writer(commit_every, expected_records=expected,
+                                           exclusive=exclusive) as writer:
         try:
             for i, path in enumerate(files):
                 try:

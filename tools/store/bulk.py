@@ -146,9 +146,12 @@ def rollback_journal(conn: Connection) -> Iterator[bool]:
     into the database by the checkpoint); a rollback journal keeps only the old content of
     pages the transaction changes, and the pages a load appends to the file have none: a
     million transfers commit in about half the time. It is as safe against a crash (the
-    journal rolls an unfinished load back when the store is next opened). The switch needs
-    the store to itself: while any other connection has it open, it stays in WAL mode and
-    the load goes the usual way, so readers of the store as it was are never shut out.
+    journal rolls an unfinished load back when the store is next opened; `synchronous=FULL`
+    meanwhile, as SQLite advises for a rollback journal). The cost: until the load ends, a
+    process that opens the store waits for it (up to its lock wait, then "database is
+    locked"), where in WAL mode it would read the store as it was. So only an import told
+    that nothing else uses the store (`tergeu ingest --exclusive`) asks for it, and while
+    any other connection has the store open as it starts it stays in WAL mode.
     Call before the connection's transaction begins."""
     driver = conn.connection.dbapi_connection
     if conn.dialect.name != "sqlite" or driver is None or conn.in_transaction():
@@ -164,10 +167,18 @@ def rollback_journal(conn: Connection) -> Iterator[bool]:
         driver.execute(f"PRAGMA busy_timeout={int(wait)}")
     log.info("bulk load %s", "through a rollback journal" if mode == "delete"
              else "in WAL mode: the store is open elsewhere")
+    if mode == "delete":
+        driver.execute("PRAGMA synchronous=FULL")
     try:
         yield mode == "delete"
     finally:
         if mode == "delete":
             if conn.in_transaction():
                 conn.rollback()
-            driver.execute("PRAGMA journal_mode=WAL")
+            try:
+                driver.execute("PRAGMA synchronous=NORMAL")
+                driver.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                # The load is committed (or rolled back) already; the next connection to
+                # open the store puts it back in WAL mode (`create_store_engine`).
+                log.warning("store left in rollback-journal mode for now: %s", exc)

@@ -105,8 +105,8 @@ class CaseStore:
         return self.evidence_dir.parent / kind / f"{safe}-{digest}"
 
     @contextmanager
-    def writer(self, commit_every: int = COMMIT_EVERY, expected_records: int = 0
-               ) -> Iterator[StoreWriter]:
+    def writer(self, commit_every: int = COMMIT_EVERY, expected_records: int = 0,
+               exclusive: bool = False) -> Iterator[StoreWriter]:
         """A writer for many files; committed every `commit_every` records and at the end.
 
         Its transactions take SQLite's write lock when they begin (`immediate`): an import
@@ -116,11 +116,12 @@ class CaseStore:
         `expected_records`: about how many records the caller will write. On SQLite, an
         import of at least `BULK_LOAD_RECORDS` that is also at least as large as what the
         store holds is a bulk load (`StoreWriter.bulk_load`): one transaction, secondary
-        indexes built once at its end, written through a rollback journal when nothing else
-        has the store open (`rollback_journal`).
+        indexes built once at its end. `exclusive` (the caller says nothing else will use
+        the store meanwhile): a bulk load is written through a rollback journal when nothing
+        else has the store open as it starts (`rollback_journal`).
         """
         with (self.engine.connect().execution_options(immediate=True) as conn,
-              rollback_journal(conn) if _bulk_load_ahead(conn, expected_records)
+              rollback_journal(conn) if exclusive and _bulk_load_ahead(conn, expected_records)
               else nullcontext()):
             writer = StoreWriter(self, conn, commit_every, expected_records)
             try:

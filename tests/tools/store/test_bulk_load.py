@@ -231,7 +231,8 @@ def on_file(report):
     n += 1
     if n == 6:
         os._exit(9)  # killed: no rollback, no clean-up
-ingest_paths(store, "c", [Path(sys.argv[3])], on_file=on_file, commit_every=60)
+ingest_paths(store, "c", [Path(sys.argv[3])], on_file=on_file, commit_every=60,
+             exclusive=True)
 """
 
 
@@ -262,7 +263,7 @@ def _journal_mode(store):
         return conn.exec_driver_sql("PRAGMA journal_mode").scalar()
 
 
-def _journal_during_load(store, tmp_path, monkeypatch):
+def _journal_during_load(store, tmp_path, monkeypatch, exclusive=True):
     """The journal mode a bulk load of TRC-20 pages writes in, and the mode after it."""
     monkeypatch.setattr(repository, "BULK_LOAD_RECORDS", 100)
     modes = []
@@ -274,7 +275,7 @@ def _journal_during_load(store, tmp_path, monkeypatch):
         return real_written(self, metas, tallies)
 
     monkeypatch.setattr(repository.StoreWriter, "_written", written)
-    report = ingest_paths(store, "c", [_pages(tmp_path)])
+    report = ingest_paths(store, "c", [_pages(tmp_path)], exclusive=exclusive)
     assert {f.status for f in report.files} == {"imported"}
     return set(modes), _journal_mode(store)
 
@@ -285,6 +286,13 @@ def test_a_bulk_load_into_a_store_nobody_else_has_open_skips_the_write_ahead_log
     during, after = _journal_during_load(sqlite_store, tmp_path, monkeypatch)
     assert during == {"delete"} and after == "wal"
     assert len(_dump(sqlite_store)[1]) == 601
+
+
+def test_a_bulk_load_not_told_it_has_the_store_to_itself_keeps_the_write_ahead_log(
+        sqlite_store, tmp_path, monkeypatch):
+    sqlite_store.engine.dispose()
+    during, after = _journal_during_load(sqlite_store, tmp_path, monkeypatch, exclusive=False)
+    assert during == {"wal"} and after == "wal"
 
 
 def test_a_bulk_load_while_another_reader_has_the_store_open_stays_in_wal_mode(
