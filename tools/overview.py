@@ -165,10 +165,11 @@ def _is_market(s: ShopSummary, owner: dict[str, str]) -> bool:
 
 def _advertised(named: list[tuple[str, str, str, str | None]], owned: set[str]
                 ) -> list[AdvertisedBot]:
-    """The bots named in the case that no shop goes by, each with its first sighting."""
+    """The bots named in the case that no shop goes by, each with its first sighting
+    (`named` is in the order written)."""
     first: dict[str, tuple[str, str, str | None]] = {}
     for chat, bot, rid, text in named:
-        if bot not in owned and (bot not in first or rid < first[bot][1]):
+        if bot not in owned and bot not in first:
             first[bot] = (chat, rid, text)
     return [AdvertisedBot(bot=bot, chat=chat, record_id=rid, excerpt=_first_line(text))
             for bot, (chat, rid, text) in sorted(first.items())]

@@ -75,8 +75,8 @@ def handed_out_account_ids(conn: Connection, case: str, kinds: Sequence[str]) ->
 
 
 def bot_sightings(conn: Connection, case: str) -> list[tuple[str, str, str, str | None]]:
-    """(chat, bot handle, record id, text) of every message or post naming a @bot, oldest
-    record id first per chat and handle (bot sightings are few)."""
+    """(chat, bot handle, record id, text) of every message or post naming a @bot, in the
+    order they were written (bot sightings are few)."""
     return [(chat, account_id.split(":", 1)[1], rid, text) for chat, account_id, rid, text in
             conn.execute(
                 select(sightings.c.shop, sightings.c.account_id, sightings.c.record_id,
@@ -85,4 +85,4 @@ def bot_sightings(conn: Connection, case: str) -> list[tuple[str, str, str, str 
                       & (records.c.id == sightings.c.record_id))
                 .where(sightings.c.case == case, sightings.c.account_id >= "bot:",
                        sightings.c.account_id < "bot;", sightings.c.shop.is_not(None))
-                .order_by(sightings.c.shop, sightings.c.account_id, sightings.c.record_id))]
+                .order_by(records.c.ts, sightings.c.record_id))]
