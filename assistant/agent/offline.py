@@ -137,6 +137,13 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
+# A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
+# answered from offers with their prices, not from payment details.
+_PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|сколько\s+(?:сейчас\s+)?стои|"
+                    r"поч[её]м|\bprice|\bpriced\b|\bcosts?\b|how much (?:for|does|do)\b|"
+                    r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
+# What a price question about a shop is not: money traced, compared, paid.
+_NOT_PRICE_INTENTS = (*_TRACE_INTENTS, "compare", "beneficiaries", "statement", "message")
 # The parts of an account's profile each intent asks for (an intent not named: all of them).
 _SECTIONS: dict[str, set[str]] = {
     "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
@@ -218,6 +225,16 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
     if "case_money" in reading.signals:
         return [_call(CASE_OVERVIEW)]  # what of the case's money reached the wallet named
+    if shops and not (wallets or accounts) and intent not in _NOT_PRICE_INTENTS and \
+            _PRICE.search(question):
+        # "цена мефа у X", "price of hash at X": the shop's offers, with their prices.
+        shop = shops[0]
+        price_args: dict[str, Any] = {
+            "query": question, "shop": ("@" if shop.kind == "bot" else "") + shop.value,
+            "prices": True}
+        if len(reading.drugs) == 1:
+            price_args["drug"] = reading.drugs[0]
+        return [_call(SEARCH_LISTINGS, **price_args)]
     named = wallets or accounts or shops or people
     topical = bool(reading.cities or reading.drugs) and intent not in (
         "overview", "shops", "beneficiaries", "exchanges")
@@ -231,6 +248,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         drugs = [d for d in reading.drugs if not (d == "hashish" and _TX_HASH.search(question))]
         if len(drugs) == 1:
             args["drug"] = drugs[0]
+        if _PRICE.search(question) and intent != "message":
+            args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
         if _SELLING.search(question):
             args["listings_only"] = True  # "who sells X in Y" asks for offers
         elif intent == "message":
@@ -887,6 +906,12 @@ class Composer:
             return
         news_asked = "purpose:news" in res.facets
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
+                                  "details" not in h.classes and not _news(h)])
+        if _PRICE.search(self.question) and self.r.intent != "message" and priced:
+            # What it costs: every offer naming prices (of the drug and city asked), not the
+            # invoices handing out a card.
+            hits = priced[:6]
         roles = set(out.roles)
         # (A role named, every post of it among the hits; else those ranked near the best.)
         pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)

@@ -43,6 +43,8 @@ from tools.trace.starts import start_wallets
 TRACE_WALLET = "trace_wallet"
 LOOKUP_ACCOUNT = "lookup_account"
 SEARCH_LISTINGS = "search_listings"
+# How many hits a search of one shop's offers looks through before keeping that shop's.
+MAX_SHOP_SCANNED = 30
 GET_RECORD = "get_record"
 CASE_OVERVIEW = "case_overview"
 SHOP_DETAILS = "shop_details"
@@ -552,12 +554,14 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
-                    one_message: bool = False, shop: str | None = None
-                    ) -> tuple[str, ToolOutput]:
+                    one_message: bool = False, shop: str | None = None,
+                    prices: bool = False) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
     ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
-    @bot) when given; `city` and `drug` (lexicon names, e.g.
+    @bot) when given; without it, `shop` keeps that shop's offers (its chats, the ads naming
+    its bots: "what does X charge for …"); `prices` shows each offer's lines naming its prices
+    (of `drug` when given: "почём меф", "price of hash at X"); `city` and `drug` (lexicon names, e.g.
     cannabis) filter. Otherwise offers, recruiting and payment details of shops come first;
     each hit names what of the query it matched, and a channel post cites its listing too."""
     ctx = runtime.context
@@ -568,10 +572,16 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         return "search is not available", out
     filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only
                             else "message" if one_message else None)
-    result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
+    of_shop = bool(shop) and not one_message
+    result = ctx.search.search(query, filters, k=MAX_SHOP_SCANNED if of_shop else 8,
+                               offers_first=not one_message)
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
+    elif shop:
+        # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
+        # bots, wherever posted.
+        result.hits = _of_shop(ctx, shop, result.hits)[:8]
     out.data = result
     if "purpose:recruit" in result.facets:
         # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
@@ -596,11 +606,13 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         if one_message:
             # The message asked for, whole: the detail asked about may sit on another line.
             out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
+        elif prices and (priced := _priced_lines(_text_of(ctx, h.record_id), drug)):
+            out.texts[h.record_id] = priced
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
         # and the handles and prices the post itself names (a market channel's ad).
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
-        prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        amounts = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
         own = {b.casefold() for b in bots.get(h.shop or "", [])}
         title = _ad_title(text)
         advertised = [owners[b] for x in _HANDLE.findall(text)
@@ -619,7 +631,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         if one_message and sender and sender != shop:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
-            f" · {', '.join(prices)}" if prices else "")
+            f" · {', '.join(amounts)}" if amounts else "")
         texts[h.record_id] = text.casefold()
         wanting[h.record_id] = ([x for x in handles if x.casefold() not in texts[h.record_id]]
                                 if not one_message else [])
@@ -638,6 +650,34 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                 out.handle_posts.setdefault(h.record_id, []).append(post)
                 lines.append(f"[{out.markers[post]}] {handle} is named in {fence(post)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _priced_lines(text: str, drug: str | None) -> str:
+    """The lines of an offer naming a price ("Меф кристалл 1г — 18 000 ₸"); of the drug asked
+    when some name it."""
+    lines = [" ".join(line.split()) for line in text[:4000].splitlines() if price_amounts(line)]
+    if drug:
+        lines = [line for line in lines if drug in analyse(line).of("drugs")] or lines
+    return " · ".join(lines[:6])[:MAX_MESSAGE_CHARS]
+
+
+def _of_shop(ctx: AgentContext, shop: str, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits of the shop `shop` (its name or @bot): posted in its chats, or naming its
+    bots."""
+    chats = set(find_shops(ctx.store, ctx.case, shop))
+    if not chats:
+        return list(hits)
+    bots = bots_by_chat(ctx.store, ctx.case)
+    own = {"@" + b.casefold() for c in chats for b in bots.get(c, [])}
+    return [h for h in hits if (h.shop or "") in chats or own & {
+        x.casefold() for x in _HANDLE.findall(_text_of(ctx, h.record_id))}]
+
+
+def _text_of(ctx: AgentContext, record_id: str) -> str:
+    with ctx.store.engine.connect() as conn:
+        row = conn.execute(select(records.c.text).where(
+            records.c.case == ctx.case, records.c.id == record_id)).first()
+    return str(row.text or "") if row else ""
 
 
 def _shops_of_bots(ctx: AgentContext, bots: dict[str, list[str]]) -> dict[str, str]:
