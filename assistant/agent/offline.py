@@ -1262,6 +1262,12 @@ class OfflineChatModel(BaseChatModel):
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
+        if _PRICE.search(question) and (reading.drugs or reading.of("shop", "bot")) and \
+                not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
+                reading.intent not in ("message", "out_of_case"):
+            # "Шымкентте гашиш қанша тұрады?", "цена мефа у X": what the goods cost, from
+            # the offers (whatever money question its "how much" looked like).
+            reading.intent = "search"
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")

@@ -612,7 +612,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         # and the handles and prices the post itself names (a market channel's ad).
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
-        amounts = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        # (Not when the lines naming them are what the answer shows.)
+        amounts = [] if h.record_id in out.texts and not one_message else [
+            f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
         own = {b.casefold() for b in bots.get(h.shop or "", [])}
         title = _ad_title(text)
         advertised = [owners[b] for x in _HANDLE.findall(text)
