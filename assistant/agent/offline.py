@@ -251,7 +251,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if _PRICE.search(question) and intent != "message":
             args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
         if _SELLING.search(question):
-            args["listings_only"] = True  # "who sells X in Y" asks for offers
+            # "who sells X in Y" asks for offers: the channels' and the bots' menus (the
+            # answer keeps the offers, `_search_listings`), with their prices of it.
+            args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
             if len(shops) == 1:
@@ -928,10 +930,12 @@ class Composer:
             hits = ([h for h in hits if sums & set(tenge_amounts(
                 out.texts.get(h.record_id) or h.passage))] or hits)[:6]
         else:
-            if "purpose:sale" in res.facets and any("sale" in h.classes for h in hits):
+            if "purpose:sale" in res.facets and any("sale" in h.classes and "details" not in
+                                                    h.classes for h in hits):
                 # Asked who sells: the offers (and police news beside them); a post recruiting
-                # couriers or handing out a card is not one.
-                hits = [h for h in hits if "sale" in h.classes or _news(h)]
+                # couriers or an invoice handing out a card is not one.
+                hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
+                        or _news(h)]
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)

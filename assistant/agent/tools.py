@@ -629,6 +629,12 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # A market channel's ad of another shop (its bot is not the channel's): the shop
             # the ad names, in the channel that posted it.
             shop = f"{title} · {shop}"
+        elif own and (name := owners.get(next(iter(sorted(own))), "")) and \
+                name.casefold() not in shop.casefold():
+            # A shop's bot chat, titled by the bot's display name ("Гринч 🌿 на связи"): the
+            # shop whose bot it is, then the chat.
+            ctx.derive(name, [h.record_id], [name])
+            shop = f"{name} · {shop}"
         sender = str(rec.fields.get("from") or "")
         if one_message and sender and sender != shop:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat

@@ -1,0 +1,106 @@
+"""Questions answered from the shops' offers: what the goods cost (of one shop, or of a drug in a
+city, in any of the three languages), who sells a drug in a city (the bots' menus too), and cards
+wanted read as recruiting droppers, in whatever words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.agent.core import ask
+from assistant.agent.ledger import Answer
+from assistant.agent.tools import AgentContext
+from tests.conftest import DATA
+from tests.utils.telegram_export import indexed_case
+from tools.search.facets import read_query
+from tools.search.index import SearchIndex
+from tools.search.text import analyse
+
+EXPORT = DATA / "eval" / "handmade" / "evidence" / "Telegram Desktop" / "DataExport_2025-10-26" \
+    / "result.json"
+# The chats of Снежная Королева (its channel, its bot's chat) and the market channel whose ads
+# name its bot.
+SNOW_QUEEN = ("tg:1987654321/", "listing:tg:1987654321/", "tg:6120457731/")
+MARKET = ("tg:1765432109/", "listing:tg:1765432109/")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    root: Path = tmp_path_factory.mktemp("offers_search")
+    return indexed_case(root, EXPORT)
+
+
+def _ask(index: SearchIndex, question: str) -> Answer:
+    return ask(question, AgentContext("c", index.store, index))
+
+
+@pytest.mark.parametrize("question", [
+    "цена мефа у Снежной Королевы",
+    "сколько стоит меф у Снежной Королевы?",
+    "how much does @snowqueen_kz_bot charge for mephedrone?",
+])
+def test_a_price_asked_of_a_shop_is_its_offers_prices(index: SearchIndex, question: str) -> None:
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    assert "18 000" in answer.answer, answer.answer
+    # Its offers, not the cards and wallets its invoices handed out.
+    assert "4400 4302 7815 0260" not in answer.answer, answer.answer
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" not in answer.answer, answer.answer
+    cited = [c.id for c in answer.citations]
+    assert cited and all(c.startswith(SNOW_QUEEN + MARKET) for c in cited), cited
+    # The ads in the market channel are of this shop's bot, not another shop's.
+    assert "Green Planet" not in answer.answer and "МОЛНИЯ" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "prices"), [
+    # Kazakh "how much" about a drug: its price, not money traced to an exchange.
+    ("Шымкентте гашиш қанша тұрады?", ["15 000", "14 000", "12 000"]),
+    ("price of hash at Green Planet", ["15 000"]),
+    ("почём шишки у Шоколадной Фабрики?", ["11 000"]),
+])
+def test_what_a_drug_costs_is_answered_by_the_priced_lines(index: SearchIndex, question: str,
+                                                           prices: list[str]) -> None:
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    for price in prices:
+        assert price in answer.answer, answer.answer
+    assert "USDT" not in answer.answer and "биржа" not in answer.answer, answer.answer
+
+
+def test_who_sells_a_drug_in_a_city_names_the_shops_whose_bots_offer_it(
+        index: SearchIndex) -> None:
+    # Green Planet offers alpha-PVP in Shymkent only in its bot's menu (a chat message).
+    answer = _ask(index, "who sells alpha-PVP in Shymkent?")
+    assert answer.verified, answer.flags
+    assert "Green Planet" in answer.answer and "Снежная Королева" in answer.answer, answer.answer
+    assert "13 000" in answer.answer, answer.answer  # its price of it
+    # An invoice handing out a card is no offer.
+    assert "4405 6391 2047 8811" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "card holders wanted",
+    "who is hiring people to hand over their bank cards?",
+    "any ads looking for people with Kaspi cards?",
+])
+def test_cards_wanted_is_recruiting_droppers(index: SearchIndex, question: str) -> None:
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    assert "@drop_work_kz" in answer.answer, answer.answer
+    assert all(c.id.endswith("/2212") for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize(("query", "purpose", "drops"), [
+    ("card holders wanted", "recruit", True),
+    ("hiring people with bank cards", "recruit", True),
+    ("нужны люди с картами", "recruit", True),
+    # Cards to pay with are not cards wanted.
+    ("какая карта нужна для оплаты", "payment", False),
+    ("на какую карту нужно скинуть", "payment", False),
+    ("I want to pay by card", "payment", False),
+])
+def test_a_query_for_cards_wanted_reads_as_a_text_of_them_does(query: str, purpose: str,
+                                                                drops: bool) -> None:
+    wanted = read_query(analyse(query))
+    assert (wanted.purpose, wanted.drops) == (purpose, drops)
