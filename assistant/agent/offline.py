@@ -54,6 +54,7 @@ from assistant.agent.understanding import (
 from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
 from tools.people import fold
+from tools.search.text import analyse
 from tools.resources import prompts_dir
 
 PROMPTS = prompts_dir()
@@ -246,13 +247,16 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
         drugs = [d for d in reading.drugs if not (d == "hashish" and _TX_HASH.search(question))]
-        if len(drugs) == 1:
+        if len(drugs) == 1 and not (intent == "message" and shops):
+            # (A message in the chats of a shop named: they are what narrows it; a shop's
+            # name may read as slang, "Шоколадная Фабрика".)
             args["drug"] = drugs[0]
         if _PRICE.search(question) and intent != "message":
             args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
         if _SELLING.search(question):
-            # "who sells X in Y" asks for offers: the channels' and the bots' menus (the
-            # answer keeps the offers, `_search_listings`), with their prices of it.
+            # "who sells X in Y" asks for offers (the channels' posts, and the bots' menus of
+            # shops no post shows), with their prices of it.
+            args["listings_only"] = True
             args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
@@ -1207,6 +1211,13 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+def _about_a_stash(question: str) -> bool:
+    """Whether a question asks where a stash lies or about one not found (the search's own
+    reading of it: coordinates, "ненаход", "перезаклад")."""
+    concepts = analyse(question).concepts
+    return bool({"topics:stash_place", "topics:lost_stash"} & concepts)
+
+
 def _sums_named(question: str) -> set[Decimal]:
     """The sums in tenge a question names: "300 000", "300к", "300 тыс", "300 мың"."""
     return set(tenge_amounts(question)) | {Decimal(m[1]) * 1000
@@ -1272,6 +1283,13 @@ class OfflineChatModel(BaseChatModel):
             # "Шымкентте гашиш қанша тұрады?", "цена мефа у X": what the goods cost, from
             # the offers (whatever money question its "how much" looked like).
             reading.intent = "search"
+        if reading.intent not in ("message", "search", "out_of_case") and \
+                not reading.of(*_WALLETS, *_ACCOUNTS) and _about_a_stash(question):
+            # "координаты закладки от X", "клад таппадым деген кім?": the message that gives
+            # the stash's place or tells of one not found (in the chats of the shop named),
+            # not the shop's payment details nor an account.
+            reading.intent = "message"
+            reading.signals.add("message")
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")

@@ -582,6 +582,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
         result.hits = _of_shop(ctx, shop, result.hits)[:8]
+    elif listings_only and "purpose:sale" in result.facets:
+        # Who sells: the shops whose bots' menus offer it and no post shows.
+        result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits)
     out.data = result
     if "purpose:recruit" in result.facets:
         # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
@@ -601,7 +604,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         matched = [f for f in h.facets if ":" in f]
         for m in marks:
             ctx.ledger.facets[m] = matched
-        shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
+        shop = chat = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
         text = str(rec.fields.get("text") or "")
         if one_message:
             # The message asked for, whole: the detail asked about may sit on another line.
@@ -636,7 +639,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             ctx.derive(name, [h.record_id], [name])
             shop = f"{name} · {shop}"
         sender = str(rec.fields.get("from") or "")
-        if one_message and sender and sender != shop:
+        if one_message and sender and sender != chat:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(amounts)}" if amounts else "")
@@ -667,6 +670,30 @@ def _priced_lines(text: str, drug: str | None) -> str:
     if drug:
         lines = [line for line in lines if drug in analyse(line).of("drugs")] or lines
     return " · ".join(lines[:6])[:MAX_MESSAGE_CHARS]
+
+
+def _menus_of_other_shops(ctx: AgentContext, query: str, city: str | None, drug: str | None,
+                          listed: Sequence[Hit]) -> list[Hit]:
+    """The offers in the shops' own chats (a bot's menu) of the shops none of `listed` (the
+    posts found) is of or advertises."""
+    if ctx.search is None:
+        return []
+    with ctx.store.engine.connect() as conn:
+        names = shop_names(conn, ctx.case)
+    owners = _shops_of_bots(ctx, bots_by_chat(ctx.store, ctx.case))
+    shown = {names.get(h.shop or "") for h in listed} | {
+        owners.get(x.lstrip("@").casefold()) for h in listed
+        for x in _HANDLE.findall(_text_of(ctx, h.record_id))}
+    menus = ctx.search.search(query, SearchFilters(city=city, drug=drug, kind="message"), k=8,
+                              offers_first=True)
+    found: list[Hit] = []
+    for h in menus.hits:
+        name = names.get(h.shop or "")
+        if name and name not in shown and h.role == "seller" and "sale" in h.classes and \
+                "details" not in h.classes:
+            shown.add(name)
+            found.append(h)
+    return found
 
 
 def _of_shop(ctx: AgentContext, shop: str, hits: Sequence[Hit]) -> list[Hit]:
@@ -713,11 +740,23 @@ MAX_QUOTING = 3
 MAX_MESSAGE_CHARS = 400
 
 
+# A sum written with its thousands spaced ("35 000", "1 200 000").
+_SUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])")
+
+
+def _unspaced(text: str) -> str:
+    """`text` with the spaces between a number's groups of thousands taken out."""
+    return re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))", "", text)
+
+
 def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> list[Hit]:
     """Messages holding what the question quotes as written ("order №90274", "SQ-4471"),
     when no hit does: a search by meaning may rank an order number's message low."""
     quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
-    if not quoted or any(q in h.passage for q in quoted for h in hits):
+    # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
+    sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)]
+    if not (quoted or sums) or any(q in h.passage for q in quoted for h in hits) or any(
+            n in _unspaced(h.passage) for n in sums for h in hits):
         return []
     found: list[str] = []
     with ctx.store.engine.connect() as conn:
@@ -728,6 +767,13 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
                                            records.c.kind == "message",
                                            records.c.text.like(pattern, escape="\\"))
                 .order_by(records.c.ts).limit(MAX_QUOTING)).scalars().all()
+        if sums and not found:
+            rows = conn.execute(
+                select(records.c.id, records.c.text)
+                .where(records.c.case == ctx.case, records.c.kind == "message")
+                .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+            found += [r.id for r in rows if any(
+                re.search(rf"(?<!\d){n}(?!\d)", _unspaced(r.text or "")) for n in sums)]
     top = max((h.score for h in hits), default=0.0)
     out = []
     for record_id in list(dict.fromkeys(found))[:MAX_QUOTING]:
@@ -823,6 +869,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         return not chats or str(data.get("chat_name") or "") in chats
 
     rank = {h.record_id: i for i, h in enumerate(hits)}
+    anchored = False
     if kinds:
         holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
         literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
@@ -842,6 +889,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
                 chat = (a.data or {}).get("chat_id")
                 holding = [r for r in holding if (r.data or {}).get("chat_id") == chat
                            and (r.ts or "") >= (a.ts or "")]
+                anchored = bool(holding)
         if named and not any(by_whom(r) for r in holding):
             # The sender named wrote none: what they wrote about it ("the card", "хэш").
             holding += [r for r in rows if by_whom(r) and any(
@@ -865,7 +913,9 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # then in the search's order.
     roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
     overlap = {r.id: sum(x in (r.text or "").casefold() for x in roots4) for r in candidates}
+    # (After the message quoted: the first one after it, "the coordinates after order X".)
     candidates.sort(key=lambda r: (-overlap[r.id] if not kinds else 0,
+                                   str(r.ts or "") if anchored else "",
                                    rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
     asked: list[Hit] = []

@@ -104,3 +104,29 @@ def test_a_query_for_cards_wanted_reads_as_a_text_of_them_does(query: str, purpo
                                                                 drops: bool) -> None:
     wanted = read_query(analyse(query))
     assert (wanted.purpose, wanted.drops) == (purpose, drops)
+
+
+@pytest.mark.parametrize(("question", "message", "said"), [
+    # Where the stash lies, of the shop named: the bot's message with the coordinates, not the
+    # shop's payment details.
+    ("координаты закладки которую дала Green Planet", "tg:6488201957/8", "42.3385"),
+    # Kazakh, a shop whose name reads as slang ("шоколад"): its bot's coordinates, no trace.
+    ("Шоколадная фабрика жіберген координаттар қайда?", "tg:5931177604/10", "42.3563"),
+    # The first coordinates after the order quoted, in the chats of the shop named.
+    ("где координаты от Снежной Королевы после заказа SQ-5208", "tg:6120457731/18", "42.3012"),
+])
+def test_a_stash_asked_of_a_shop_is_the_message_giving_it(index: SearchIndex, question: str,
+                                                          message: str, said: str) -> None:
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    assert [c.id for c in answer.citations] == [message], answer.answer
+    assert said in answer.answer
+
+
+def test_a_message_asked_by_a_sum_it_holds_however_spaced(index: SearchIndex) -> None:
+    # "35 000" as the ad writes it; no order number or code to quote, and a search by meaning
+    # finds nothing like it.
+    answer = _ask(index, "show me the message with 35 000")
+    assert answer.verified, answer.flags
+    assert [c.id for c in answer.citations] == ["tg:1765432109/2208"], answer.answer
+    assert "Chicco" in answer.answer
