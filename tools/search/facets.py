@@ -61,7 +61,7 @@ FOR_SALE = "topics:for_sale"
 _PAID_BY = ("topics:phones", "topics:money")
 # Words only the drug trade uses for itself.
 _TRADE_WORD = re.compile(r"нарко(?:т|ш|ман|дилер|курьер)|narko(?:t|sh|man)|есірткі|esirtki|"
-                         r"drugs?\b|стафф|stuff\b")
+                         r"drugs?\b|стафф")
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")
 # An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News

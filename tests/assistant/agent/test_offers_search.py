@@ -130,3 +130,12 @@ def test_a_message_asked_by_a_sum_it_holds_however_spaced(index: SearchIndex) ->
     assert answer.verified, answer.flags
     assert [c.id for c in answer.citations] == ["tg:1765432109/2208"], answer.answer
     assert "Chicco" in answer.answer
+
+
+def test_an_everyday_thing_for_sale_on_the_market_board_is_its_ad(index: SearchIndex) -> None:
+    # "stuff" is an everyday word in English, no sign of the drug trade: the board's ads of
+    # things, not the shops' offers.
+    answer = _ask(index, "is anyone selling a pram or kids' stuff in the market channel?")
+    assert answer.verified, answer.flags
+    assert answer.citations[0].id.endswith("/2208"), answer.answer
+    assert "Chicco" in answer.answer and "@snowqueen_kz_bot" not in answer.answer
