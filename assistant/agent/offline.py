@@ -1283,6 +1283,12 @@ class OfflineChatModel(BaseChatModel):
             # "Шымкентте гашиш қанша тұрады?", "цена мефа у X": what the goods cost, from
             # the offers (whatever money question its "how much" looked like).
             reading.intent = "search"
+        if not reading.entities and reading.intent not in ("message", "search") and \
+                "topics:police" in analyse(question).concepts:
+            # "полиция туралы жаңалықтар", "any arrests?": the police news the case's
+            # channels posted, not the world outside.
+            reading.intent = "search"
+            reading.signals.discard("no_case_words")
         if reading.intent not in ("message", "search", "out_of_case") and \
                 not reading.of(*_WALLETS, *_ACCOUNTS) and _about_a_stash(question):
             # "координаты закладки от X", "клад таппадым деген кім?": the message that gives

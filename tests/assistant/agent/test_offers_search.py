@@ -139,3 +139,20 @@ def test_an_everyday_thing_for_sale_on_the_market_board_is_its_ad(index: SearchI
     assert answer.verified, answer.flags
     assert answer.citations[0].id.endswith("/2208"), answer.answer
     assert "Chicco" in answer.answer and "@snowqueen_kz_bot" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["полиция туралы жаңалықтар бар ма?", "были ли задержания?"])
+def test_police_news_is_searched_in_the_case(index: SearchIndex, question: str) -> None:
+    # The police news a channel of the case posted, not a refusal as a question of the world.
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    assert [c.id.rsplit(":", 1)[-1] for c in answer.citations] == ["1765432109/2211"], \
+        answer.answer
+
+
+def test_a_sender_written_in_latin_is_found_when_asked_in_cyrillic(index: SearchIndex) -> None:
+    # "Tima" in the export; "Тима" in a Kazakh question.
+    answer = _ask(index, "Тима не деп жазды карта туралы?")
+    assert answer.verified, answer.flags
+    assert [c.id for c in answer.citations] == ["tg:1654321098/19"], answer.answer
+    assert "4400430311649922" in answer.answer
