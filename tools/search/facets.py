@@ -320,8 +320,9 @@ def _cards_wanted(analysed: Analysed) -> bool:
     holders wanted", "нужны люди с картами", "картасы барлар керек"): the same rule as a text's
     (`classes`), so a query finds the posts it describes."""
     text = " ".join(t for t in analysed.tokens if not t.startswith("§"))
+    # (Not any job word beside a card: "the card no longer works" is no job.)
     return _CARDS.search(text) is not None and _PAYING.search(text) is None and (
-        JOB_TOPIC in analysed.concepts or _WANTED.search(text) is not None
+        _WANTED.search(text) is not None
         or any(t.startswith(("holder", "держател", "want", "hire", "hiring", "look", "seek"))
                for t in analysed.tokens))
 

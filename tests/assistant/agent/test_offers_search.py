@@ -99,6 +99,8 @@ def test_cards_wanted_is_recruiting_droppers(index: SearchIndex, question: str) 
     ("какая карта нужна для оплаты", "payment", False),
     ("на какую карту нужно скинуть", "payment", False),
     ("I want to pay by card", "payment", False),
+    # A card that works no more is no job.
+    ("the message where the shop said the card no longer works", "payment", False),
 ])
 def test_a_query_for_cards_wanted_reads_as_a_text_of_them_does(query: str, purpose: str,
                                                                 drops: bool) -> None:
