@@ -54,8 +54,8 @@ from assistant.agent.understanding import (
 from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
 from tools.people import fold
-from tools.search.text import analyse
 from tools.resources import prompts_dir
+from tools.search.text import analyse
 
 PROMPTS = prompts_dir()
 
@@ -140,8 +140,9 @@ _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|с
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
-_PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|сколько\s+(?:сейчас\s+)?стои|"
-                    r"поч[её]м|\bprice|\bpriced\b|\bcosts?\b|how much (?:for|does|do)\b|"
+_PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
+                    r"сколько\s+(?:сейчас\s+)?стои|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
+                    r"how much (?:for|does|do)\b|"
                     r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
 # What a price question about a shop is not: money traced, compared, paid.
 _NOT_PRICE_INTENTS = (*_TRACE_INTENTS, "compare", "beneficiaries", "statement", "message")
@@ -229,9 +230,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if shops and not (wallets or accounts) and intent not in _NOT_PRICE_INTENTS and \
             _PRICE.search(question):
         # "цена мефа у X", "price of hash at X": the shop's offers, with their prices.
-        shop = shops[0]
+        asked = shops[0]
         price_args: dict[str, Any] = {
-            "query": question, "shop": ("@" if shop.kind == "bot" else "") + shop.value,
+            "query": question, "shop": ("@" if asked.kind == "bot" else "") + asked.value,
             "prices": True}
         if len(reading.drugs) == 1:
             price_args["drug"] = reading.drugs[0]

@@ -312,7 +312,8 @@ class QueryFacets:
 
 # A way of paying a query names beside cards ("карта для оплаты", "pay by card"): cards to pay,
 # not cards wanted.
-_PAYING = re.compile(r"оплат|плат|перевод|перев[её]л|скин|кину|pay|send|sent|transfer|төле|аудар|жібер")
+_PAYING = re.compile(r"оплат|плат|перевод|перев[её]л|скин|кину|pay|send|sent|transfer|"
+                     r"төле|аудар|жібер")
 
 
 def _cards_wanted(analysed: Analysed) -> bool:
@@ -363,7 +364,8 @@ def read_query(analysed: Analysed) -> QueryFacets:
         purpose = None
     buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
-        t.startswith(("дроп", "drop", "держател", "holder", "карт", "card")) for t in analysed.tokens)
+        t.startswith(("дроп", "drop", "держател", "holder", "карт", "card"))
+        for t in analysed.tokens)
     jobs = frozenset(kind for kind, words in JOB_KINDS.items() if purpose == "recruit" and any(
         words.search(t) is not None for t in analysed.tokens))
     pay_kinds = frozenset(kind for kind, words in PAY_KINDS.items() if purpose == "payment" and any(
