@@ -563,7 +563,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     its bots: "what does X charge for …"); `prices` shows each offer's lines naming its prices
     (of `drug` when given: "почём меф", "price of hash at X"); `city` and `drug` (lexicon
     names, e.g. cannabis) filter. Otherwise offers, recruiting and payment details of shops
-    come first; each hit names what of the query it matched, and a channel post cites its listing too."""
+    come first; each hit names what of the query it matched, and a channel post cites its
+    listing too."""
     ctx = runtime.context
     out = ToolOutput(SEARCH_LISTINGS, None)
     if ctx.search is None and ctx.open_search is not None:
