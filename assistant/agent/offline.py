@@ -941,6 +941,11 @@ class Composer:
                 # couriers or an invoice handing out a card is not one.
                 hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
                         or _news(h)]
+        topics = {f for f in res.facets if f.startswith("topic:")}
+        if topics and not recruiting:
+            # "объявления о продаже телефонов": the texts of the topic asked, when some are
+            # (not every ad of the board the search ranked beside them).
+            hits = [h for h in hits if topics & set(h.facets)] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)

@@ -158,3 +158,10 @@ def test_a_sender_written_in_latin_is_found_when_asked_in_cyrillic(index: Search
     assert answer.verified, answer.flags
     assert [c.id for c in answer.citations] == ["tg:1654321098/19"], answer.answer
     assert "4400430311649922" in answer.answer
+
+
+def test_ads_of_an_everyday_topic_are_those_of_the_topic(index: SearchIndex) -> None:
+    # Phones for sale: the phone's ad, not the pram and tyres the board posted beside it.
+    answer = _ask(index, "объявления о продаже телефонов")
+    assert answer.verified, answer.flags
+    assert [c.id for c in answer.citations] == ["listing:tg:1765432109/2204"], answer.answer
