@@ -144,6 +144,9 @@ _PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|пр
                     r"сколько\s+(?:сейчас\s+)?стои|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
                     r"how much (?:for|does|do)\b|"
                     r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
+# The goods a shop offers ("its menu", "ассортимент", "what products").
+_GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bтовар|\bтауар|\bgoods\b|\bproducts?\b|"
+                    r"what drugs|какие наркотики|қандай есірткі", re.I)
 # What a price question about a shop is not: money traced, compared, paid.
 _NOT_PRICE_INTENTS = (*_TRACE_INTENTS, "compare", "beneficiaries", "statement", "message")
 # The parts of an account's profile each intent asks for (an intent not named: all of them).
@@ -227,9 +230,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
     if "case_money" in reading.signals:
         return [_call(CASE_OVERVIEW)]  # what of the case's money reached the wallet named
-    if shops and not (wallets or accounts) and intent not in _NOT_PRICE_INTENTS and \
-            _PRICE.search(question):
-        # "цена мефа у X", "price of hash at X": the shop's offers, with their prices.
+    if shops and not (wallets or accounts) and intent not in _NOT_PRICE_INTENTS and (
+            _PRICE.search(question) or _SELLING.search(question) or _GOODS.search(question)):
+        # "цена мефа у X", "price of hash at X", "what does X sell", "X's menu": the shop's
+        # offers, with their prices.
         asked = shops[0]
         price_args: dict[str, Any] = {
             "query": question, "shop": ("@" if asked.kind == "bot" else "") + asked.value,
@@ -238,8 +242,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             price_args["drug"] = reading.drugs[0]
         return [_call(SEARCH_LISTINGS, **price_args)]
     named = wallets or accounts or shops or people
-    topical = bool(reading.cities or reading.drugs) and intent not in (
-        "overview", "shops", "beneficiaries", "exchanges")
+    # (A drug named asks for its offers, whichever shops the question says it wants:
+    # "Қонаевта шишки бар ма?".)
+    topical = bool(reading.drugs) and intent not in ("beneficiaries", "exchanges") or bool(
+        reading.cities) and intent not in ("overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
     searching = intent in ("search", "message") and not (wallets or accounts) and (
         not people or intent == "message" and "message" in reading.signals)
@@ -915,7 +921,9 @@ class Composer:
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
         priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
                                   "details" not in h.classes and not _news(h)])
-        if _PRICE.search(self.question) and self.r.intent != "message" and priced:
+        if priced and self.r.intent != "message" and (
+                _PRICE.search(self.question) or _GOODS.search(self.question) or
+                _SELLING.search(self.question) and self.r.of("shop", "bot")):
             # What it costs: every offer naming prices (of the drug and city asked), not the
             # invoices handing out a card.
             hits = priced[:6]
@@ -1289,8 +1297,15 @@ class OfflineChatModel(BaseChatModel):
             # "Шымкентте гашиш қанша тұрады?", "цена мефа у X": what the goods cost, from
             # the offers (whatever money question its "how much" looked like).
             reading.intent = "search"
+        concepts = analyse(question).concepts
         if not reading.entities and reading.intent not in ("message", "search") and \
-                "topics:police" in analyse(question).concepts:
+                "topics:market" in concepts and (
+                    "topics:for_sale" in concepts or _SELLING.search(question)):
+            # "барахолкада не сатылады?": the board's ads.
+            reading.intent = "search"
+            reading.signals.discard("no_case_words")
+        if not reading.entities and reading.intent not in ("message", "search") and \
+                "topics:police" in concepts:
             # "полиция туралы жаңалықтар", "any arrests?": the police news the case's
             # channels posted, not the world outside.
             reading.intent = "search"

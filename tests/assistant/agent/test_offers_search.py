@@ -165,3 +165,29 @@ def test_ads_of_an_everyday_topic_are_those_of_the_topic(index: SearchIndex) -> 
     answer = _ask(index, "объявления о продаже телефонов")
     assert answer.verified, answer.flags
     assert [c.id for c in answer.citations] == ["listing:tg:1765432109/2204"], answer.answer
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("what drugs does Green Planet sell?", "Гашиш Марокко 1г — 15 000"),
+    ("what is on the menu of the chocolate factory bot?", "Кристалл 1г — 16 000"),
+    ("Снежная Королева что продает?", "Меф кристалл 1г — 18 000"),
+])
+def test_what_a_shop_sells_is_its_offers(index: SearchIndex, question: str, said: str) -> None:
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    assert said in answer.answer, answer.answer
+    # Not the payment details it handed out.
+    assert "KZ45 6011" not in answer.answer and "4400-4301" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "cited"), [
+    # A drug named in a city: its offers, whatever list of shops the words looked like.
+    ("Қонаевта шишки бар ма?", "listing:tg:1876543210/41"),
+    # What the flea-market board sells: its ads of things.
+    ("барахолкада не сатылады?", "listing:tg:1765432109/2208"),
+])
+def test_offers_asked_in_other_words_are_searched(index: SearchIndex, question: str,
+                                                 cited: str) -> None:
+    answer = _ask(index, question)
+    assert answer.verified, answer.flags
+    assert cited in [c.id for c in answer.citations], answer.answer
