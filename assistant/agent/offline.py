@@ -925,8 +925,18 @@ class Composer:
                 _PRICE.search(self.question) or _GOODS.search(self.question) or
                 _SELLING.search(self.question) and self.r.of("shop", "bot")):
             # What it costs: every offer naming prices (of the drug and city asked), not the
-            # invoices handing out a card.
-            hits = priced[:6]
+            # invoices handing out a card; those naming the goods as the question does, when
+            # some do ("Gorilla Glue - who sells it").
+            texts = {h.record_id: (out.texts.get(h.record_id) or h.passage).casefold()
+                     for h in priced}
+            rest = self.question  # (the shop named is no goods)
+            for e in sorted(self.r.entities, key=lambda e: e.start, reverse=True):
+                rest = rest[:e.start] + " " + rest[e.end:]
+            words = {w for w in re.findall(r"[^\W\d_]{4,}", rest.casefold())
+                     if any(w in t for t in texts.values())}
+            telling = {w for w in words if not all(w in t for t in texts.values())}
+            hits = ([h for h in priced if any(w in texts[h.record_id] for w in telling)]
+                    or priced)[:6]
         roles = set(out.roles)
         # (A role named, every post of it among the hits; else those ranked near the best.)
         pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)

@@ -191,3 +191,11 @@ def test_offers_asked_in_other_words_are_searched(index: SearchIndex, question: 
     answer = _ask(index, question)
     assert answer.verified, answer.flags
     assert cited in [c.id for c in answer.citations], answer.answer
+
+
+def test_a_price_of_goods_named_is_of_the_offers_naming_them(index: SearchIndex) -> None:
+    # "Gorilla Glue" reads as cannabis; the offer naming it, not every priced cannabis offer.
+    answer = _ask(index, "Gorilla Glue - who sells it and at what price?")
+    assert answer.verified, answer.flags
+    assert [c.id for c in answer.citations] == ["listing:tg:1876543210/42"], answer.answer
+    assert "13 000" in answer.answer and "Green Planet" in answer.answer
