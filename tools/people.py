@@ -67,6 +67,11 @@ def same_word(written: str, known: str) -> bool:
         known = anyascii(known).casefold().replace("'", "")
         return len(known) >= 4 and (written == known or (
             len(known) >= 5 and fuzz.ratio(written, known) >= 80))
+    if known.isascii() and not written.isascii():
+        # A name the evidence writes in Latin letters, asked in Cyrillic ("Тима", "Тиманың"
+        # for "Tima"), in any case ending.
+        written = anyascii(written).casefold().replace("'", "")
+        return len(known) >= 4 and written.startswith(known) and len(written) - len(known) <= 4
     if len(known) <= 3 or len(written) <= 3:
         return False
     if stem(written) == stem(known):

@@ -56,6 +56,7 @@ from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
 from tools.people import fold
 from tools.resources import prompts_dir
+from tools.search.text import analyse
 
 PROMPTS = prompts_dir()
 
@@ -146,6 +147,17 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
+# A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
+# answered from offers with their prices, not from payment details.
+_PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
+                    r"сколько\s+(?:сейчас\s+)?стои|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
+                    r"how much (?:for|does|do)\b|"
+                    r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
+# The goods a shop offers ("its menu", "ассортимент", "what products").
+_GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bтовар|\bтауар|\bgoods\b|\bproducts?\b|"
+                    r"what drugs|какие наркотики|қандай есірткі", re.I)
+# What a price question about a shop is not: money traced, compared, paid.
+_NOT_PRICE_INTENTS = (*_TRACE_INTENTS, "compare", "beneficiaries", "statement", "message")
 # The parts of an account's profile each intent asks for (an intent not named: all of them).
 _SECTIONS: dict[str, set[str]] = {
     "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
@@ -237,9 +249,22 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
     if "case_money" in reading.signals:
         return [_call(CASE_OVERVIEW)]  # what of the case's money reached the wallet named
+    if shops and not (wallets or accounts) and intent not in _NOT_PRICE_INTENTS and (
+            _PRICE.search(question) or _SELLING.search(question) or _GOODS.search(question)):
+        # "цена мефа у X", "price of hash at X", "what does X sell", "X's menu": the shop's
+        # offers, with their prices.
+        asked = shops[0]
+        price_args: dict[str, Any] = {
+            "query": question, "shop": ("@" if asked.kind == "bot" else "") + asked.value,
+            "prices": True}
+        if len(reading.drugs) == 1:
+            price_args["drug"] = reading.drugs[0]
+        return [_call(SEARCH_LISTINGS, **price_args)]
     named = wallets or accounts or shops or people
-    topical = bool(reading.cities or reading.drugs) and intent not in (
-        "overview", "shops", "beneficiaries", "exchanges")
+    # (A drug named asks for its offers, whichever shops the question says it wants:
+    # "Қонаевта шишки бар ма?".)
+    topical = bool(reading.drugs) and intent not in ("beneficiaries", "exchanges") or bool(
+        reading.cities) and intent not in ("overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
     searching = intent in ("search", "message") and not (wallets or accounts) and (
         not people or intent == "message" and "message" in reading.signals)
@@ -248,10 +273,17 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if len(reading.cities) == 1:
             args["city"] = reading.cities[0]
         drugs = [d for d in reading.drugs if not (d == "hashish" and _TX_HASH.search(question))]
-        if len(drugs) == 1:
+        if len(drugs) == 1 and not (intent == "message" and shops):
+            # (A message in the chats of a shop named: they are what narrows it; a shop's
+            # name may read as slang, "Шоколадная Фабрика".)
             args["drug"] = drugs[0]
+        if _PRICE.search(question) and intent != "message":
+            args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
         if _SELLING.search(question):
-            args["listings_only"] = True  # "who sells X in Y" asks for offers
+            # "who sells X in Y" asks for offers (the channels' posts, and the bots' menus of
+            # shops no post shows), with their prices of it.
+            args["listings_only"] = True
+            args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
             if len(shops) == 1:
@@ -1034,6 +1066,24 @@ class Composer:
             return
         news_asked = "purpose:news" in res.facets
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
+                                  "details" not in h.classes and not _news(h)])
+        if priced and self.r.intent != "message" and (
+                _PRICE.search(self.question) or _GOODS.search(self.question) or
+                _SELLING.search(self.question) and self.r.of("shop", "bot")):
+            # What it costs: every offer naming prices (of the drug and city asked), not the
+            # invoices handing out a card; those naming the goods as the question does, when
+            # some do ("Gorilla Glue - who sells it").
+            texts = {h.record_id: (out.texts.get(h.record_id) or h.passage).casefold()
+                     for h in priced}
+            rest = self.question  # (the shop named is no goods)
+            for e in sorted(self.r.entities, key=lambda e: e.start, reverse=True):
+                rest = rest[:e.start] + " " + rest[e.end:]
+            words = {w for w in re.findall(r"[^\W\d_]{4,}", rest.casefold())
+                     if any(w in t for t in texts.values())}
+            telling = {w for w in words if not all(w in t for t in texts.values())}
+            hits = ([h for h in priced if any(w in texts[h.record_id] for w in telling)]
+                    or priced)[:6]
         roles = set(out.roles)
         # (A role named, every post of it among the hits; else those ranked near the best.)
         pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)
@@ -1050,10 +1100,17 @@ class Composer:
             hits = ([h for h in hits if sums & set(tenge_amounts(
                 out.texts.get(h.record_id) or h.passage))] or hits)[:6]
         else:
-            if "purpose:sale" in res.facets and any("sale" in h.classes for h in hits):
+            if "purpose:sale" in res.facets and any("sale" in h.classes and "details" not in
+                                                    h.classes for h in hits):
                 # Asked who sells: the offers (and police news beside them); a post recruiting
-                # couriers or handing out a card is not one.
-                hits = [h for h in hits if "sale" in h.classes or _news(h)]
+                # couriers or an invoice handing out a card is not one.
+                hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
+                        or _news(h)]
+        topics = {f for f in res.facets if f.startswith("topic:")}
+        if topics and not recruiting:
+            # "объявления о продаже телефонов": the texts of the topic asked, when some are
+            # (not every ad of the board the search ranked beside them).
+            hits = [h for h in hits if topics & set(h.facets)] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
@@ -1351,6 +1408,13 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+def _about_a_stash(question: str) -> bool:
+    """Whether a question asks where a stash lies or about one not found (the search's own
+    reading of it: coordinates, "ненаход", "перезаклад")."""
+    concepts = analyse(question).concepts
+    return bool({"topics:stash_place", "topics:lost_stash"} & concepts)
+
+
 def _sums_named(question: str) -> set[Decimal]:
     """The sums in tenge a question names: "300 000", "300к", "300 тыс", "300 мың"."""
     return set(tenge_amounts(question)) | {Decimal(m[1]) * 1000
@@ -1415,6 +1479,32 @@ class OfflineChatModel(BaseChatModel):
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
+        if _PRICE.search(question) and (reading.drugs or reading.of("shop", "bot")) and \
+                not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
+                reading.intent not in ("message", "out_of_case"):
+            # "Шымкентте гашиш қанша тұрады?", "цена мефа у X": what the goods cost, from
+            # the offers (whatever money question its "how much" looked like).
+            reading.intent = "search"
+        concepts = analyse(question).concepts
+        if not reading.entities and reading.intent not in ("message", "search") and \
+                "topics:market" in concepts and (
+                    "topics:for_sale" in concepts or _SELLING.search(question)):
+            # "барахолкада не сатылады?": the board's ads.
+            reading.intent = "search"
+            reading.signals.discard("no_case_words")
+        if not reading.entities and reading.intent not in ("message", "search") and \
+                "topics:police" in concepts:
+            # "полиция туралы жаңалықтар", "any arrests?": the police news the case's
+            # channels posted, not the world outside.
+            reading.intent = "search"
+            reading.signals.discard("no_case_words")
+        if reading.intent not in ("message", "search", "out_of_case") and \
+                not reading.of(*_WALLETS, *_ACCOUNTS) and _about_a_stash(question):
+            # "координаты закладки от X", "клад таппадым деген кім?": the message that gives
+            # the stash's place or tells of one not found (in the chats of the shop named),
+            # not the shop's payment details nor an account.
+            reading.intent = "message"
+            reading.signals.add("message")
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")

@@ -46,6 +46,8 @@ from tools.trace.starts import start_wallets
 TRACE_WALLET = "trace_wallet"
 LOOKUP_ACCOUNT = "lookup_account"
 SEARCH_LISTINGS = "search_listings"
+# How many hits a search of one shop's offers looks through before keeping that shop's.
+MAX_SHOP_SCANNED = 30
 GET_RECORD = "get_record"
 CASE_OVERVIEW = "case_overview"
 SHOP_DETAILS = "shop_details"
@@ -581,14 +583,17 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 @tool(SEARCH_LISTINGS, response_format="content_and_artifact")
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
-                    one_message: bool = False, shop: str | None = None
-                    ) -> tuple[str, ToolOutput]:
+                    one_message: bool = False, shop: str | None = None,
+                    prices: bool = False) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
     ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
-    @bot) when given; `city` and `drug` (lexicon names, e.g.
-    cannabis) filter. Otherwise offers, recruiting and payment details of shops come first;
-    each hit names what of the query it matched, and a channel post cites its listing too."""
+    @bot) when given; without it, `shop` keeps that shop's offers (its chats, the ads naming
+    its bots: "what does X charge for …"); `prices` shows each offer's lines naming its prices
+    (of `drug` when given: "почём меф", "price of hash at X"); `city` and `drug` (lexicon
+    names, e.g. cannabis) filter. Otherwise offers, recruiting and payment details of shops
+    come first; each hit names what of the query it matched, and a channel post cites its
+    listing too."""
     ctx = runtime.context
     out = ToolOutput(SEARCH_LISTINGS, None)
     if ctx.search is None and ctx.open_search is not None:
@@ -597,10 +602,19 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         return "search is not available", out
     filters = SearchFilters(city=city, drug=drug, kind="listing" if listings_only
                             else "message" if one_message else None)
-    result = ctx.search.search(query, filters, k=8, offers_first=not one_message)
+    of_shop = bool(shop) and not one_message
+    result = ctx.search.search(query, filters, k=MAX_SHOP_SCANNED if of_shop else 8,
+                               offers_first=not one_message)
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
+    elif shop:
+        # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
+        # bots, wherever posted.
+        result.hits = _of_shop(ctx, shop, result.hits)[:8]
+    elif listings_only and "purpose:sale" in result.facets:
+        # Who sells: the shops whose bots' menus offer it and no post shows.
+        result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits)
     out.data = result
     if "purpose:recruit" in result.facets:
         # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
@@ -620,16 +634,20 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         matched = [f for f in h.facets if ":" in f]
         for m in marks:
             ctx.ledger.facets[m] = matched
-        shop = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
+        shop = chat = str(rec.fields.get("chat_name") or rec.fields.get("vendor") or "")
         text = str(rec.fields.get("text") or "")
         if one_message:
             # The message asked for, whole: the detail asked about may sit on another line.
             out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
+        elif prices and (priced := _priced_lines(_text_of(ctx, h.record_id), drug)):
+            out.texts[h.record_id] = priced
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
         # and the handles and prices the post itself names (a market channel's ad).
         handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
                                      + _HANDLE.findall(text)))[:4]
-        prices = [f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
+        # (Not when the lines naming them are what the answer shows.)
+        amounts = [] if h.record_id in out.texts and not one_message else [
+            f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
         own = {b.casefold() for b in bots.get(h.shop or "", [])}
         title = _ad_title(text)
         advertised = [owners[b] for x in _HANDLE.findall(text)
@@ -644,11 +662,17 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # A market channel's ad of another shop (its bot is not the channel's): the shop
             # the ad names, in the channel that posted it.
             shop = f"{title} · {shop}"
+        elif own and (name := owners.get(next(iter(sorted(own))), "")) and \
+                name.casefold() not in shop.casefold():
+            # A shop's bot chat, titled by the bot's display name ("Гринч 🌿 на связи"): the
+            # shop whose bot it is, then the chat.
+            ctx.derive(name, [h.record_id], [name])
+            shop = f"{name} · {shop}"
         sender = str(rec.fields.get("from") or "")
-        if one_message and sender and sender != shop:
+        if one_message and sender and sender != chat:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
-            f" · {', '.join(prices)}" if prices else "")
+            f" · {', '.join(amounts)}" if amounts else "")
         texts[h.record_id] = text.casefold()
         wanting[h.record_id] = ([x for x in handles if x.casefold() not in texts[h.record_id]]
                                 if not one_message else [])
@@ -667,6 +691,58 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                 out.handle_posts.setdefault(h.record_id, []).append(post)
                 lines.append(f"[{out.markers[post]}] {handle} is named in {fence(post)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _priced_lines(text: str, drug: str | None) -> str:
+    """The lines of an offer naming a price ("Меф кристалл 1г — 18 000 ₸"); of the drug asked
+    when some name it."""
+    lines = [" ".join(line.split()) for line in text[:4000].splitlines() if price_amounts(line)]
+    if drug:
+        lines = [line for line in lines if drug in analyse(line).of("drugs")] or lines
+    return " · ".join(lines[:6])[:MAX_MESSAGE_CHARS]
+
+
+def _menus_of_other_shops(ctx: AgentContext, query: str, city: str | None, drug: str | None,
+                          listed: Sequence[Hit]) -> list[Hit]:
+    """The offers in the shops' own chats (a bot's menu) of the shops none of `listed` (the
+    posts found) is of or advertises."""
+    if ctx.search is None:
+        return []
+    with ctx.store.engine.connect() as conn:
+        names = shop_names(conn, ctx.case)
+    owners = _shops_of_bots(ctx, bots_by_chat(ctx.store, ctx.case))
+    shown = {names.get(h.shop or "") for h in listed} | {
+        owners.get(x.lstrip("@").casefold()) for h in listed
+        for x in _HANDLE.findall(_text_of(ctx, h.record_id))}
+    menus = ctx.search.search(query, SearchFilters(city=city, drug=drug, kind="message"), k=8,
+                              offers_first=True)
+    found: list[Hit] = []
+    for h in menus.hits:
+        name = names.get(h.shop or "")
+        if name and name not in shown and h.role == "seller" and "sale" in h.classes and \
+                "details" not in h.classes:
+            shown.add(name)
+            found.append(h)
+    return found
+
+
+def _of_shop(ctx: AgentContext, shop: str, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits of the shop `shop` (its name or @bot): posted in its chats, or naming its
+    bots."""
+    chats = set(find_shops(ctx.store, ctx.case, shop))
+    if not chats:
+        return list(hits)
+    bots = bots_by_chat(ctx.store, ctx.case)
+    own = {"@" + b.casefold() for c in chats for b in bots.get(c, [])}
+    return [h for h in hits if (h.shop or "") in chats or own & {
+        x.casefold() for x in _HANDLE.findall(_text_of(ctx, h.record_id))}]
+
+
+def _text_of(ctx: AgentContext, record_id: str) -> str:
+    with ctx.store.engine.connect() as conn:
+        row = conn.execute(select(records.c.text).where(
+            records.c.case == ctx.case, records.c.id == record_id)).first()
+    return str(row.text or "") if row else ""
 
 
 def _shops_of_bots(ctx: AgentContext, bots: dict[str, list[str]]) -> dict[str, str]:
@@ -694,11 +770,23 @@ MAX_QUOTING = 3
 MAX_MESSAGE_CHARS = 400
 
 
+# A sum written with its thousands spaced ("35 000", "1 200 000").
+_SUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])")
+
+
+def _unspaced(text: str) -> str:
+    """`text` with the spaces between a number's groups of thousands taken out."""
+    return re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))", "", text)
+
+
 def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> list[Hit]:
     """Messages holding what the question quotes as written ("order №90274", "SQ-4471"),
     when no hit does: a search by meaning may rank an order number's message low."""
     quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
-    if not quoted or any(q in h.passage for q in quoted for h in hits):
+    # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
+    sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)]
+    if not (quoted or sums) or any(q in h.passage for q in quoted for h in hits) or any(
+            n in _unspaced(h.passage) for n in sums for h in hits):
         return []
     found: list[str] = []
     with ctx.store.engine.connect() as conn:
@@ -709,6 +797,13 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
                                            records.c.kind == "message",
                                            records.c.text.like(pattern, escape="\\"))
                 .order_by(records.c.ts).limit(MAX_QUOTING)).scalars().all()
+        if sums and not found:
+            rows = conn.execute(
+                select(records.c.id, records.c.text)
+                .where(records.c.case == ctx.case, records.c.kind == "message")
+                .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+            found += [r.id for r in rows if any(
+                re.search(rf"(?<!\d){n}(?!\d)", _unspaced(r.text or "")) for n in sums)]
     top = max((h.score for h in hits), default=0.0)
     out = []
     for record_id in list(dict.fromkeys(found))[:MAX_QUOTING]:
@@ -804,6 +899,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         return not chats or str(data.get("chat_name") or "") in chats
 
     rank = {h.record_id: i for i, h in enumerate(hits)}
+    anchored = False
     if kinds:
         holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
         literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
@@ -823,6 +919,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
                 chat = (a.data or {}).get("chat_id")
                 holding = [r for r in holding if (r.data or {}).get("chat_id") == chat
                            and (r.ts or "") >= (a.ts or "")]
+                anchored = bool(holding)
         if named and not any(by_whom(r) for r in holding):
             # The sender named wrote none: what they wrote about it ("the card", "хэш").
             holding += [r for r in rows if by_whom(r) and any(
@@ -846,7 +943,9 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # then in the search's order.
     roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
     overlap = {r.id: sum(x in (r.text or "").casefold() for x in roots4) for r in candidates}
+    # (After the message quoted: the first one after it, "the coordinates after order X".)
     candidates.sort(key=lambda r: (-overlap[r.id] if not kinds else 0,
+                                   str(r.ts or "") if anchored else "",
                                    rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
     asked: list[Hit] = []

@@ -61,7 +61,7 @@ FOR_SALE = "topics:for_sale"
 _PAID_BY = ("topics:phones", "topics:money")
 # Words only the drug trade uses for itself.
 _TRADE_WORD = re.compile(r"нарко(?:т|ш|ман|дилер|курьер)|narko(?:t|sh|man)|есірткі|esirtki|"
-                         r"drugs?\b|стафф|stuff\b")
+                         r"drugs?\b|стафф")
 _CARDS = re.compile(r"\bкарт(?:ы|ами|асы|алар\w*|а|у|ах|ам)?\b|\bcards?\b|\bkart(?:u|y|ami|a)\b")
 _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?000")
 # An offer's register: an amount of the goods and its price ("1г — 15 000 ₸", "1g 16k"). News
@@ -69,7 +69,7 @@ _PRICED = re.compile(GRAMS.pattern + r"|\d\s?(?:₸|тг|тенге|k|к)\b|\d ?
 _PRICE = re.compile(r"\d\s?(?:₸|тг|тенге|k|к)(?![0-9a-zа-яәғқңөұүһі])|\d ?000\b")
 _PAY = re.compile(r"\d\s?(?:000|к|k|тыс)|₸|оплат|төлем|зп|зарплат|доход|выплат")
 # Droppers wanted: cards, their holders.
-_DROPS = re.compile(r"дроп|drop|держател|карт|kart")
+_DROPS = re.compile(r"дроп|drop|держател|holder|карт|kart")
 # Couriers and stash-layers wanted; warehouse hands and packers; drivers carrying "parcels"
 # between cities: three jobs an analyst tells apart ("закладчик" is not "склад").
 _COURIERS = re.compile(r"закладчик|закладкаш|кладм|курьер|курер|минер|минёр|"
@@ -310,6 +310,24 @@ class QueryFacets:
                 + [f"topic:{t.split(':', 1)[1]}" for t in self.topics])
 
 
+# A way of paying a query names beside cards ("карта для оплаты", "pay by card"): cards to pay,
+# not cards wanted.
+_PAYING = re.compile(r"оплат|плат|перевод|перев[её]л|скин|кину|pay|send|sent|transfer|"
+                     r"төле|аудар|жібер")
+
+
+def _cards_wanted(analysed: Analysed) -> bool:
+    """Whether a query asks for cards wanted, as a text recruiting droppers says it ("card
+    holders wanted", "нужны люди с картами", "картасы барлар керек"): the same rule as a text's
+    (`classes`), so a query finds the posts it describes."""
+    text = " ".join(t for t in analysed.tokens if not t.startswith("§"))
+    # (Not any job word beside a card: "the card no longer works" is no job.)
+    return _CARDS.search(text) is not None and _PAYING.search(text) is None and (
+        _WANTED.search(text) is not None
+        or any(t.startswith(("holder", "держател", "want", "hire", "hiring", "look", "seek"))
+               for t in analysed.tokens))
+
+
 def read_query(analysed: Analysed) -> QueryFacets:
     """Cities, drugs and purpose of a query. A query about pizza, phones or the police with no
     drug in it asks for no purpose: the analyst is looking at something else."""
@@ -330,7 +348,7 @@ def read_query(analysed: Analysed) -> QueryFacets:
     purpose: Purpose | None = None
     if elsewhere:
         purpose = None
-    elif "recruit" in purposes or "jobs:drug_job" in concepts:
+    elif "recruit" in purposes or "jobs:drug_job" in concepts or _cards_wanted(analysed):
         purpose = "recruit"
     elif "payment" in purposes:
         purpose = "payment"
@@ -346,7 +364,8 @@ def read_query(analysed: Analysed) -> QueryFacets:
         purpose = None
     buyer = "paid" in purposes and not lost_stash
     drops = purpose == "recruit" and any(
-        t.startswith(("дроп", "drop", "держател", "карт")) for t in analysed.tokens)
+        t.startswith(("дроп", "drop", "держател", "holder", "карт", "card"))
+        for t in analysed.tokens)
     jobs = frozenset(kind for kind, words in JOB_KINDS.items() if purpose == "recruit" and any(
         words.search(t) is not None for t in analysed.tokens))
     pay_kinds = frozenset(kind for kind, words in PAY_KINDS.items() if purpose == "payment" and any(
