@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
 from tools.models import CaseStats
+from tools.people import people_of_case
 from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.overview import (
@@ -90,6 +91,15 @@ class BeneficiarySummary(BaseModel):
                             description="Every transfer of its path from a shop's wallet, to cite")
 
 
+class StatementHolder(BaseModel):
+    """Someone whose own bank statement the case holds (a dropper's account, usually)."""
+
+    name: str = Field(description="As the statement writes it")
+    account: str = Field(description="The first of their accounts with a statement here")
+    more_accounts: int = Field(default=0, description="Other such accounts of the same name")
+    record_id: str = Field(description="A row of that statement naming them, to cite")
+
+
 class CaseOverview(BaseModel):
     stats: CaseStats
     shops: list[ShopSummary]
@@ -102,6 +112,8 @@ class CaseOverview(BaseModel):
         description="Where that money came to rest, largest first")
     advertised: list[AdvertisedBot] = Field(
         default_factory=list, description="Bots advertised with no shop chat in the case")
+    statement_holders: list[StatementHolder] = Field(
+        default_factory=list, description="Whose statements the case holds, most rows first")
 
 
 def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) -> CaseOverview:
@@ -140,7 +152,18 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
     return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers,
                         shop_wallets=handed_out, collection_wallets=collecting,
                         token=token, traced=traced, beneficiaries=beneficiaries,
-                        advertised=advertised)
+                        advertised=advertised, statement_holders=_holders(store, case, top))
+
+
+def _holders(store: CaseStore, case: str, top: int) -> list[StatementHolder]:
+    """The people whose own statements the case holds, each cited by a row of it."""
+    out = [StatementHolder(name=p.name, account=p.own_accounts[0],
+                           more_accounts=len(p.own_accounts) - 1,
+                           record_id=p.row_of[p.own_accounts[0]])
+           for p in people_of_case(store, case).values()
+           if p.own_accounts and p.own_accounts[0] in p.row_of]
+    out.sort(key=lambda h: (-h.more_accounts, h.name))
+    return out[:top]
 
 
 # What a board's posts may hand out: contacts of sellers, the shops' bots. A chat handing

@@ -1356,7 +1356,14 @@ class Composer:
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
+            if o.statement_holders:
+                self.say(_p("holders_intro", lang))
+                for h in o.statement_holders:
+                    more = f" (+{h.more_accounts})" if h.more_accounts else ""
+                    self.fact(f"{out.marker(h.record_id)} {_safe(h.name)}: {h.account}{more}")
             shop_name = {s.shop: s.name for s in o.shops}
+            if o.top_droppers:
+                self.say(_p("droppers_intro", lang))
             for d in o.top_droppers:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "

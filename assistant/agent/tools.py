@@ -1030,6 +1030,11 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
                                     f"{fence(shop.name)} (not a shop) advertises "
                                     f"{fence(', '.join('@' + b for b in shop.advertises))}",
                                     [shop.record_id], [shop.name]))
+    for h in o.statement_holders:
+        lines.append(ctx.derive(f"[{out.cite(ctx, h.record_id)}] statement of {fence(h.name)}: "
+                                f"{h.account}" + (f" (+{h.more_accounts} more accounts)"
+                                                  if h.more_accounts else ""),
+                                [h.record_id], [h.name]))
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""

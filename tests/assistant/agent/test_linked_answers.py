@@ -213,6 +213,13 @@ def test_the_overview_names_the_shop_that_handed_out_each_dropper_account(handma
     # By the shop's name (its bot chat is titled otherwise), checked against the handing out.
     assert line.endswith("Green Planet 🌍") and "tg:" not in line
     assert answer.verified, answer.flags
+    # Whose statements the case holds, each by a row of that statement.
+    for name, iban in (("Жумабаев Ерлан", "KZ14722S890317137311"),
+                       ("Оспанова Динара", "KZ18722S274091263225"),
+                       ("Сеитова Айгуль", "KZ456011065602164235")):
+        held = next(x for x in answer.answer.splitlines() if name in x and iban in x)
+        marker = int(held.split("[", 1)[1].split("]", 1)[0])
+        assert next(c for c in answer.citations if c.n == marker).id.startswith(f"bank:{iban}")
 
 
 @pytest.mark.parametrize(("question", "lang"), [("4400 4302 7815 0261 чья карта", "ru"),
