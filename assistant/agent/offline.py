@@ -1799,7 +1799,8 @@ class OfflineChatModel(BaseChatModel):
             # case, but about which of its things cannot be read; asked, not refused.
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
-        if reading.intent == "out_of_case" and not reading.entities:
+        if reading.intent == "out_of_case" and not reading.entities or \
+                not reading.entities and _ABOUT_THE_WORLD.search(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
@@ -2254,6 +2255,15 @@ _CASE_OBJECT = re.compile(
     r"платеж\w*|платёж\w*|номер\w*|телефон\w*|адрес\w*|wallets?|cards?|accounts?|"
     r"statements?|transfers?|payments?|numbers?|phones?|address(?:es)?|әмиян\w*|шот\w*|"
     r"үзінді\w*|аударым\w*|нөмір\w*|карта\w*)(?!\w)", re.I)
+# Questions about the world that use the case's words: the law and its penalties ("какое
+# наказание за сбыт", "penalty for drug dealing", "есірткі үшін жаза"), today's market rates
+# ("USDT exchange rate today", "курс доллара сегодня"). Naming nothing of the case, they are
+# outside it, however close to its vocabulary.
+_ABOUT_THE_WORLD = re.compile(
+    r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
+    r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
+    r"қылмыстық кодекс\w*)(?!\w)|(?:курс\w*|rate|бағам\w*)\b.{0,40}"
+    r"(?:сегодня|сейчас|today|now|бүгін|қазір)", re.I)
 # The words of a failed checksum in `parse_identifier`'s reasons (not a length or format).
 _CHECK_FAILED = re.compile(r"checksum|check digit|control digit|luhn", re.I)
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".

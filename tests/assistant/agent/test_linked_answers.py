@@ -189,7 +189,12 @@ def answer_language(question: str) -> str:
         "en" if question.isascii() else "ru"
 
 
-@pytest.mark.parametrize("question", ["какая погода в Алматы?", "who won the world cup?"])
+@pytest.mark.parametrize("question", [
+    "какая погода в Алматы?", "who won the world cup?",
+    # The law and today's rates, asked in the case's words, are still the world's.
+    "какое наказание за сбыт наркотиков в Казахстане?",
+    "what is the penalty for drug dealing in Kazakhstan?",
+    "есірткі сатқаны үшін қандай жаза бар?", "what is the USDT exchange rate today?"])
 def test_a_question_about_the_world_is_still_outside_the_case(handmade: CaseStore,
                                                               question: str) -> None:
     answer = ask(question, AgentContext("hm", handmade))
