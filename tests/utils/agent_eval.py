@@ -152,8 +152,11 @@ def questions(truth: Truth) -> list[Question]:
             q = ask(intent, k, drug_ru=ru, drug_en=en, city=city, city_en=CITY_EN[city])
             q.records = q.relevant = ids
             q.any_fact = sorted({names[truth.listing_facts[x]["shop"]] for x in ids})
+    # What an overview may cite: what the shops revealed, where the money rests, and the
+    # droppers' own accounts (whose statements the case holds).
     everything = {*(v for (_, v) in revealed), *(b.address for b in truth.beneficiaries),
-                  *deposits, *(m for m in truth.messages)}
+                  *deposits, *(m for m in truth.messages),
+                  *(d.iban for d in truth.droppers if d.iban)}
     for i in range(6):
         q = ask("overview", i)
         q.facts = [s.name for s in truth.shops] + [b.address for b in truth.beneficiaries]
