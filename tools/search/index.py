@@ -113,8 +113,9 @@ META = "¶"
 # text names (who it speaks for: tools/search/index.py `vendors`); v16: drivers of "parcels"
 # recruited, "жұмыс істемейді" no job, an emoji of two drugs decides no slang's reading; v17:
 # slang nothing decides is its own drug and maybe the other (¶maybe:…); v18: the payment
-# details handed out by their shape too (a card of a bad checksum).
-FORMAT = META + "v19"
+# details handed out by their shape too (a card of a bad checksum); v20: a recruiting text
+# naming card "holders" wants droppers (class drops).
+FORMAT = META + "v20"
 # Documents shorter than this many tokens are scored as if this long: BM25's length
 # normalisation would otherwise put a two-word button press ("Меф 1г") above a shop's post.
 MIN_DOC_TOKENS = 12
