@@ -1651,8 +1651,10 @@ class OfflineChatModel(BaseChatModel):
                 shifted = (question, reading)
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
-                not reading.cities and not reading.drugs and _connective(question):
-            # "and by outgoing?" after a question naming nothing: that question, so refined.
+                not reading.cities and not reading.drugs and _connective(question) and \
+                not _POINTED_OBJECT.search(question):
+            # "and by outgoing?" after a question naming nothing: that question, so refined
+            # (not "а этот кошелёк?": it points at one thing the question before did not name).
             asked_before = asked_before or self.read(previous)
             if not asked_before.entities and asked_before.intent != "out_of_case":
                 lang = reading.lang

@@ -273,3 +273,12 @@ def test_what_a_wallet_received_from_a_shop_follows_the_verb_not_the_word_order(
     assert re.search(rf"of the money from {shop.treasury} reached {target}", answer.answer), \
         answer.answer
     assert answer.verified
+
+
+def test_this_wallet_after_a_list_of_shops_asks_which_one(ctx_factory):
+    _, ctx = ctx_factory
+    question = "какие магазины в деле"
+    first = ask(question, ctx())
+    answer = ask("а этот кошелёк?", ctx(), history=[(question, first.answer)])
+    # It points at one wallet the shops' list never named: which one, not the list again.
+    assert answer.answer.rstrip().endswith("?") and not answer.citations
