@@ -1789,16 +1789,12 @@ class OfflineChatModel(BaseChatModel):
                 if _CHECK_FAILED.search(bad.reason) else None
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
-        if not reading.entities and not reading.cities and not reading.drugs and \
-                _points_at_something(question) and not _SHOP_WORD.search(question):
-            # "что с ним?", "and him?" with nothing it could point at (no earlier answer
-            # named it): which one, not a refusal nor a guess.
-            return AIMessage(content=_p("which_entity", lang,
-                                        what=_word("what", "account", lang)))
-        if not reading.entities and not reading.cities and not reading.drugs and \
-                _names_no_object(question, reading.intent == "out_of_case"):
-            # "а этот кошелёк?", "покажи выписку", "сколько?" with nothing before it: about the
-            # case, but about which of its things cannot be read; asked, not refused.
+        if not reading.entities and not reading.cities and not reading.drugs and (
+                _points_at_something(question) and not _SHOP_WORD.search(question)
+                or _names_no_object(question, reading.intent == "out_of_case")):
+            # "что с ним?", "а этот кошелёк?", "сколько?" with nothing it could point at (no
+            # earlier answer named it): about the case, but which of its things cannot be
+            # read; asked, not refused nor guessed.
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities or \

@@ -32,11 +32,12 @@ from tools.people import fold, same_word
 from tools.search.facets import read_query
 from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.search.text import analyse
-from tools.shops import bots_by_chat, find_shops, shop_names
+from tools.shops import find_shops, shop_names
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
 from tools.store.schema import records, shop_links, shops, transfers
+from tools.store.shops import bots_of_chats
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -621,8 +622,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         wanted = read_query(analyse(query))
         out.roles = sorted(wanted.jobs | ({"drops"} if wanted.drops else set()))
     lines = []
-    bots = bots_by_chat(ctx.store, ctx.case) if result.hits else {}
-    owners = _shops_of_bots(ctx, bots) if result.hits else {}
+    bots, _, owners = _shop_directory(ctx) if result.hits else ({}, {}, {})
     # Each hit's text (case-folded) and the bots its line states that the text does not name.
     texts: dict[str, str] = {}
     wanting: dict[str, list[str]] = {}
@@ -708,9 +708,7 @@ def _menus_of_other_shops(ctx: AgentContext, query: str, city: str | None, drug:
     posts found) is of or advertises."""
     if ctx.search is None:
         return []
-    with ctx.store.engine.connect() as conn:
-        names = shop_names(conn, ctx.case)
-    owners = _shops_of_bots(ctx, bots_by_chat(ctx.store, ctx.case))
+    _, names, owners = _shop_directory(ctx)
     shown = {names.get(h.shop or "") for h in listed} | {
         owners.get(x.lstrip("@").casefold()) for h in listed
         for x in _HANDLE.findall(_text_of(ctx, h.record_id))}
@@ -732,7 +730,7 @@ def _of_shop(ctx: AgentContext, shop: str, hits: Sequence[Hit]) -> list[Hit]:
     chats = set(find_shops(ctx.store, ctx.case, shop))
     if not chats:
         return list(hits)
-    bots = bots_by_chat(ctx.store, ctx.case)
+    bots, _, _ = _shop_directory(ctx)
     own = {"@" + b.casefold() for c in chats for b in bots.get(c, [])}
     return [h for h in hits if (h.shop or "") in chats or own & {
         x.casefold() for x in _HANDLE.findall(_text_of(ctx, h.record_id))}]
@@ -745,12 +743,16 @@ def _text_of(ctx: AgentContext, record_id: str) -> str:
     return str(row.text or "") if row else ""
 
 
-def _shops_of_bots(ctx: AgentContext, bots: dict[str, list[str]]) -> dict[str, str]:
-    """Each @bot of a shop of the case (case-folded handle) and its shop's name."""
+def _shop_directory(ctx: AgentContext
+                    ) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
+    """The case's shops in one read: each shop chat's @bots, each chat's shop name, and each
+    @bot's (case-folded handle) shop name."""
     with ctx.store.engine.connect() as conn:
-        names = shop_names(conn, ctx.case)
-    return {b.casefold(): names[chat] for chat, handles in bots.items() for b in handles
-            if chat in names}
+        names = shop_names(conn, ctx.case)  # resolves the shops of an older store first
+        bots = bots_of_chats(conn, ctx.case)
+    owners = {b.casefold(): names[chat] for chat, handles in bots.items() for b in handles
+              if chat in names}
+    return bots, names, owners
 
 
 def _ad_title(text: str) -> str:
