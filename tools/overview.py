@@ -113,7 +113,8 @@ class CaseOverview(BaseModel):
     advertised: list[AdvertisedBot] = Field(
         default_factory=list, description="Bots advertised with no shop chat in the case")
     statement_holders: list[StatementHolder] = Field(
-        default_factory=list, description="Whose statements the case holds, most rows first")
+        default_factory=list, description="Whose statements the case holds, those with "
+        "the most such accounts first")
 
 
 def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) -> CaseOverview:
@@ -160,8 +161,7 @@ def _holders(store: CaseStore, case: str, top: int) -> list[StatementHolder]:
     out = [StatementHolder(name=p.name, account=p.own_accounts[0],
                            more_accounts=len(p.own_accounts) - 1,
                            record_id=p.row_of[p.own_accounts[0]])
-           for p in people_of_case(store, case).values()
-           if p.own_accounts and p.own_accounts[0] in p.row_of]
+           for p in people_of_case(store, case).values() if p.own_accounts]
     out.sort(key=lambda h: (-h.more_accounts, h.name))
     return out[:top]
 

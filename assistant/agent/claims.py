@@ -21,6 +21,9 @@ FactKind = Literal["address", "hash", "card", "iban", "phone", "ref", "date", "n
                    "role"]
 
 MARKER = re.compile(r"\[(\d{1,4})\]")
+# Any "[n]", however long: the markers an answer numbers and renumbers, and what evidence text
+# written to look like one holds.
+ANY_MARKER = re.compile(r"\[(\d+)\]")
 _B58 = "1-9A-HJ-NP-Za-km-z"
 # Identifiers by their shape only: an address with one character changed must still be found
 # (and then fail to match), so no checksum is asked for here.

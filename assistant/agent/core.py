@@ -19,6 +19,7 @@ from langchain_core.messages import (
 )
 from pydantic import BaseModel, SecretStr
 
+from assistant.agent.claims import ANY_MARKER
 from assistant.agent.guards import (
     DEFAULT_MAX_STEPS,
     STOPPED_NODE,
@@ -141,7 +142,7 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     # the check reads the ledger's numbers, the answer keeps the model's.
     ledger = final.additional_kwargs.get(LEDGER_MARKERS) if final else None
     if ledger:
-        text = _MARKER.sub(lambda m: f"[{ledger.get(m[1], m[1])}]", text)
+        text = ANY_MARKER.sub(lambda m: f"[{ledger.get(m[1], m[1])}]", text)
     check = ctx.ledger.verify(text, question)
     check.flags += unmarked_answer(text, ctx.ledger)
     repair = None
@@ -163,7 +164,6 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     yield AnswerEvent(answer=_answer(text, check, steps, repair))
 
 
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def renumbered(text: str, check: Verification) -> tuple[str, Verification]:
@@ -172,13 +172,13 @@ def renumbered(text: str, check: Verification) -> tuple[str, Verification]:
     every record the tools returned, the answer cites some. Left as it is when a marker names
     no record of the turn."""
     cited = {c.n for c in check.citations}
-    order = list(dict.fromkeys(int(m[1]) for m in _MARKER.finditer(text)))
+    order = list(dict.fromkeys(int(m[1]) for m in ANY_MARKER.finditer(text)))
     if set(order) != cited or order == sorted(order) and order == list(range(1, len(order) + 1)):
         return text, check
     new = {old: i for i, old in enumerate(order, 1)}
 
     def sub(s: str) -> str:
-        return _MARKER.sub(lambda m: f"[{new.get(int(m[1]), int(m[1]))}]", s)
+        return ANY_MARKER.sub(lambda m: f"[{new.get(int(m[1]), int(m[1]))}]", s)
 
     citations = sorted((c.model_copy(update={"n": new[c.n], "reason": c.reason and sub(c.reason)})
                         for c in check.citations), key=lambda c: c.n)

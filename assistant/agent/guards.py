@@ -58,6 +58,7 @@ from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from assistant.agent.claims import ANY_MARKER
 from assistant.agent.ledger import Ledger
 from assistant.agent.tools import AgentContext
 from assistant.agent.understanding import language
@@ -86,7 +87,6 @@ MAX_TYPO_DISTANCE = 2
 # Characters at each end compared before any edit distance: one changed character leaves the
 # first or the last of them intact, and they cut the candidates to a handful.
 _ENDS = 4
-_MARKER = re.compile(r"\[(\d+)\]")
 # The argument a tool call gets when the model's arguments were not JSON: its raw text.
 UNPARSED_ARGUMENTS = "__unparsed_arguments__"
 _FACT = re.compile(r"^\[\d+\] ")
@@ -430,7 +430,7 @@ def unmarked_answer(text: str, ledger: Ledger) -> list[str]:
     """Flags for an answer that is empty, or cites none of the records the tools returned."""
     if not text.strip():
         return ["the model gave no answer"]
-    if ledger.records and not _MARKER.search(text):
+    if ledger.records and not ANY_MARKER.search(text):
         return [f"the answer cites none of the {len(ledger.records)} records the tools "
                 "returned: its facts are unchecked"]
     return []

@@ -27,6 +27,7 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
@@ -360,20 +361,17 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         named = reading.of(*_WALLETS)
         shops = reading.of("shop", "bot")
         wallets: list[str] = []
-        if out.tool == SHOP_DETAILS and out.data and "treasury" in reading.signals:
-            # "the shop's treasury": the wallet its handed-out wallets passed their money to
-            # (unless that is the wallet the question names: "from the shop's wallet to its
-            # treasury T…").
-            wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
-                                         if c not in {e.value for e in named}))[:2]
         pair = out.tool == SHOP_DETAILS and out.data and reading.intent in (
             "path", "amount_between") and len(named) == 1 and len(shops) == 1
         shop_pays = pair and _shop_is_source(question, shops[0], named[0])
-        if out.tool == SHOP_DETAILS and out.data and not wallets and (
-                reading.intent in ("forward", "exchanges", "beneficiaries") or shop_pays):
-            # A shop's money leaves from where its handed-out wallets sweep (as the case
-            # overview traces it): buyers' payments into those wallets are a small part of it.
-            # Money paid to the shop is looked for at the wallets it handed out.
+        if out.tool == SHOP_DETAILS and out.data and (
+                "treasury" in reading.signals or shop_pays
+                or reading.intent in ("forward", "exchanges", "beneficiaries")):
+            # "The shop's treasury", and a shop's money, which leaves from where its handed-out
+            # wallets sweep (as the case overview traces it: buyers' payments into those are a
+            # small part of it); not the wallet the question names ("from the shop's wallet to
+            # its treasury T…"). Money paid to the shop is looked for at the wallets it handed
+            # out.
             wallets = list(dict.fromkeys(c for c, _ in out.collectors.values()
                                          if c not in {e.value for e in named}))[:2]
         if out.tool == SHOP_DETAILS and out.data and not wallets:
@@ -1428,7 +1426,6 @@ def _sums_named(question: str) -> set[Decimal]:
                                            for m in _THOUSANDS.finditer(question)}
 
 
-_MARKER = re.compile(r"\[(\d+)\]")
 # An answer's markers renumbered [1], [2], … (`_numbered`): new → the turn's ledger number.
 LEDGER_MARKERS = "ledger_markers"
 
@@ -1437,11 +1434,11 @@ def _numbered(text: str) -> AIMessage:
     """The answer with its markers numbered [1], [2], … in the order it cites them (the
     ledger numbers every record the tools returned, the answer cites some), and what each was
     on the ledger, for the check (`core.ask_stream`)."""
-    order = list(dict.fromkeys(m[1] for m in _MARKER.finditer(text)))
+    order = list(dict.fromkeys(m[1] for m in ANY_MARKER.finditer(text)))
     if order == [str(i) for i in range(1, len(order) + 1)]:
         return AIMessage(content=text)
     new = {old: str(i) for i, old in enumerate(order, 1)}
-    return AIMessage(content=_MARKER.sub(lambda m: f"[{new[m[1]]}]", text),
+    return AIMessage(content=ANY_MARKER.sub(lambda m: f"[{new[m[1]]}]", text),
                      additional_kwargs={LEDGER_MARKERS: {n: old for old, n in new.items()}})
 
 
@@ -1556,6 +1553,9 @@ class OfflineChatModel(BaseChatModel):
                 question = resolve_reference(question, last, str(messages[humans[-2]].content))
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
+        previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
+        # The previous question's reading, when a follow-up needs it (read once).
+        asked_before: Reading | None = None
         if nth:
             # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
             # answer's lines nor its wallet.
@@ -1563,15 +1563,13 @@ class OfflineChatModel(BaseChatModel):
             if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
                 reading.intent = "exchanges"
             elif len(humans) > 1:
-                before_nth = self.read(str(messages[humans[-2]].content))
-                source = _source_before(before_nth, str(earlier[-1].content) if earlier else "")
-                if before_nth.intent in ("path", "amount_between") and source:
+                asked_before = self.read(previous)
+                source = _source_before(asked_before,
+                                        str(earlier[-1].content) if earlier else "")
+                if asked_before.intent in ("path", "amount_between") and source:
                     # "а до второго бенефициара?" after what A sent B: from A to that one.
-                    reading.intent = before_nth.intent
+                    reading.intent = asked_before.intent
                     reading.signals.add(f"from:{source}")
-        previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
-        # The previous question's reading, when a follow-up needs it (read once).
-        asked_before: Reading | None = None
         if not nth and len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
@@ -1596,9 +1594,10 @@ class OfflineChatModel(BaseChatModel):
             listed = list(dict.fromkeys(
                 a for line in answer.splitlines() if line.startswith("- [")
                 for a in _ADDRESS.findall(line)[:1]))
-            if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1 and \
-                    not self.read(previous).entities:
-                which = listed[:2]
+            if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1:
+                asked_before = asked_before or self.read(previous)
+                if not asked_before.entities:
+                    which = listed[:2]
         together: list[dict[str, Any]] = []
         if len(humans) > 1 and earlier and not reading.entities and self.vocabulary and \
                 _OTHER_ACCOUNTS.search(question) and _POINTER.search(question):

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
+from assistant.agent.claims import ANY_MARKER
 from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named
 from tools.bank_path import bank_path
@@ -36,8 +37,10 @@ from tools.shops import find_shops, shop_names
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
-from tools.store.schema import records, shop_links, shops, transfers
+from tools.store.schema import records
+from tools.store.search_docs import record_texts
 from tools.store.shops import bots_of_chats
+from tools.store.transfers import transfers_of_hashes
 from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -145,7 +148,6 @@ def money(amount: str) -> str:
     return f"{Decimal(amount):.2f}"
 
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
-_FAKE_MARKER = re.compile(r"\[(\d+)\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 
 
@@ -162,7 +164,7 @@ def price_amounts(text: str) -> list[Decimal]:
 def fence(evidence: str) -> str:
     """Record text as inert data: no citation markers of its own, no clickable markdown."""
     evidence = _MD_LINK.sub(lambda m: f"{m[1]} <{m[2]}>", evidence)
-    return _FAKE_MARKER.sub(r"(\1)", evidence).replace("\n", " ")
+    return ANY_MARKER.sub(r"(\1)", evidence).replace("\n", " ")
 
 
 def also_in(ctx: AgentContext, out: ToolOutput, identifiers: Sequence[str] | None,
@@ -460,17 +462,12 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
 def _shops_of_messages(ctx: AgentContext, message_ids: Sequence[str]) -> dict[str, str]:
     """The shop each message's chat belongs to (a bot chat "Вилли Вонка 🍫" is the shop
     "Шоколадная Фабрика"), by its name: message id → shop name."""
-    chats = {m.rsplit("/", 1)[0]: m for m in message_ids if m.startswith("tg:")}
-    if not chats:
+    if not any(m.startswith("tg:") for m in message_ids):
         return {}
     with ctx.store.engine.connect() as conn:
-        rows = conn.execute(select(shop_links.c.value, shops.c.name).join(
-            shops, (shops.c.case == shop_links.c.case) & (shops.c.id == shop_links.c.shop)).where(
-            shop_links.c.case == ctx.case, shop_links.c.kind == "chat",
-            shop_links.c.value.in_(list(chats)))).all()
-    names = {str(chat): str(name) for chat, name in rows}
-    return {m: names[m.rsplit("/", 1)[0]] for m in message_ids
-            if m.rsplit("/", 1)[0] in names}
+        names = shop_names(conn, ctx.case)
+    return {m: names[chat] for m in message_ids
+            if m.startswith("tg:") and (chat := m.rsplit("/", 1)[0]) in names}
 
 
 def _names_holder(ctx: AgentContext, record_id: str, b: Any) -> bool:
@@ -490,10 +487,6 @@ def minutes_between(start: Any, end: Any) -> int:
 def _paid_in_only(profile: Any) -> bool:
     """The profile's statement came from a matched payment, not from a title naming it."""
     return bool(profile.paid_in) and set(profile.statements) <= {m.iban for m in profile.paid_in}
-
-
-# A counterparty's payments are each stated with their day when it has at most this many.
-MAX_ROWS_DATED = 4
 
 
 def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
@@ -528,8 +521,9 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
         lines.append(ctx.derive(f"[{m}] counterparty {c.account}{name}: received from "
                                 f"{money(c.received_from)}, sent to {money(c.sent_to)}, "
                                 f"{c.operations} operations", [first]))
-        if dated and len(c.records) <= MAX_ROWS_DATED:
-            # A party's few payments, each by its row: when and how much ("и когда?").
+        if dated:
+            # A party's payments, each by its row (the first three the statement reading
+            # keeps): when and how much ("и когда?").
             for r in c.records:
                 out.markers[r], rec = ctx.cite(r)
                 day = str(rec.fields.get("date") or "")[:10]
@@ -606,23 +600,25 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     of_shop = bool(shop) and not one_message
     result = ctx.search.search(query, filters, k=MAX_SHOP_SCANNED if of_shop else 8,
                                offers_first=not one_message)
+    bots, names, owners = _shop_directory(ctx)
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
     elif shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
-        result.hits = _of_shop(ctx, shop, result.hits)[:8]
+        result.hits = _of_shop(ctx, shop, result.hits, bots)[:8]
     elif listings_only and "purpose:sale" in result.facets:
         # Who sells: the shops whose bots' menus offer it and no post shows.
-        result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits)
+        result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits, names,
+                                             owners)
     out.data = result
     if "purpose:recruit" in result.facets:
         # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
         wanted = read_query(analyse(query))
         out.roles = sorted(wanted.jobs | ({"drops"} if wanted.drops else set()))
     lines = []
-    bots, _, owners = _shop_directory(ctx) if result.hits else ({}, {}, {})
+    stored = _texts_of(ctx, [h.record_id for h in result.hits]) if prices else {}
     # Each hit's text (case-folded) and the bots its line states that the text does not name.
     texts: dict[str, str] = {}
     wanting: dict[str, list[str]] = {}
@@ -639,7 +635,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         if one_message:
             # The message asked for, whole: the detail asked about may sit on another line.
             out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
-        elif prices and (priced := _priced_lines(_text_of(ctx, h.record_id), drug)):
+        elif prices and (priced := _priced_lines(stored.get(h.record_id, ""), drug)):
             out.texts[h.record_id] = priced
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
         # and the handles and prices the post itself names (a market channel's ad).
@@ -703,15 +699,16 @@ def _priced_lines(text: str, drug: str | None) -> str:
 
 
 def _menus_of_other_shops(ctx: AgentContext, query: str, city: str | None, drug: str | None,
-                          listed: Sequence[Hit]) -> list[Hit]:
+                          listed: Sequence[Hit], names: dict[str, str], owners: dict[str, str]
+                          ) -> list[Hit]:
     """The offers in the shops' own chats (a bot's menu) of the shops none of `listed` (the
-    posts found) is of or advertises."""
+    posts found) is of or advertises (`names`, `owners`: `_shop_directory`)."""
     if ctx.search is None:
         return []
-    _, names, owners = _shop_directory(ctx)
+    texts = _texts_of(ctx, [h.record_id for h in listed])
     shown = {names.get(h.shop or "") for h in listed} | {
         owners.get(x.lstrip("@").casefold()) for h in listed
-        for x in _HANDLE.findall(_text_of(ctx, h.record_id))}
+        for x in _HANDLE.findall(texts.get(h.record_id, ""))}
     menus = ctx.search.search(query, SearchFilters(city=city, drug=drug, kind="message"), k=8,
                               offers_first=True)
     found: list[Hit] = []
@@ -724,23 +721,23 @@ def _menus_of_other_shops(ctx: AgentContext, query: str, city: str | None, drug:
     return found
 
 
-def _of_shop(ctx: AgentContext, shop: str, hits: Sequence[Hit]) -> list[Hit]:
+def _of_shop(ctx: AgentContext, shop: str, hits: Sequence[Hit], bots: dict[str, list[str]]
+             ) -> list[Hit]:
     """The hits of the shop `shop` (its name or @bot): posted in its chats, or naming its
-    bots."""
+    bots (`bots`: each shop chat's, `_shop_directory`)."""
     chats = set(find_shops(ctx.store, ctx.case, shop))
     if not chats:
         return list(hits)
-    bots, _, _ = _shop_directory(ctx)
     own = {"@" + b.casefold() for c in chats for b in bots.get(c, [])}
+    texts = _texts_of(ctx, [h.record_id for h in hits])
     return [h for h in hits if (h.shop or "") in chats or own & {
-        x.casefold() for x in _HANDLE.findall(_text_of(ctx, h.record_id))}]
+        x.casefold() for x in _HANDLE.findall(texts.get(h.record_id, ""))}]
 
 
-def _text_of(ctx: AgentContext, record_id: str) -> str:
+def _texts_of(ctx: AgentContext, record_ids: Sequence[str]) -> dict[str, str]:
+    """The stored text of each record, read at once."""
     with ctx.store.engine.connect() as conn:
-        row = conn.execute(select(records.c.text).where(
-            records.c.case == ctx.case, records.c.id == record_id)).first()
-    return str(row.text or "") if row else ""
+        return {r.id: str(r.text or "") for r in record_texts(conn, ctx.case, record_ids)}
 
 
 def _shop_directory(ctx: AgentContext
@@ -973,14 +970,10 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     transfer a transaction hash names."""
     ctx = runtime.context
     if HEX64.fullmatch(record_id.strip()):
-        tx = record_id.strip().lower().removeprefix("0x")
         # A transaction's hash: the transfer it made (its first, of a multi-transfer one).
         with ctx.store.engine.connect() as conn:
-            found = conn.execute(select(transfers.c.record_id).where(
-                transfers.c.case == ctx.case,
-                transfers.c.tx.in_([tx, f"0x{tx}"]))
-                .order_by(transfers.c.seq).limit(1)).scalar()
-        record_id = str(found) if found else record_id
+            found = transfers_of_hashes(conn, ctx.case, [record_id.strip()], 1)
+        record_id = str(found[0].record_id) if found else record_id
     try:
         n, rec = ctx.cite(record_id)
     except RecordNotFoundError:
@@ -1079,16 +1072,11 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
 def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[str]:
     """The transfers a transaction hash the query quotes names ("the message with tx hash …"):
     what the message speaks of, each cited by its record (it states its parties and amount)."""
-    hashes = [h.lower().removeprefix("0x") for h in HEX64.findall(query)]
+    hashes = HEX64.findall(query)
     if not hashes:
         return []
     with ctx.store.engine.connect() as conn:
-        rows = conn.execute(select(
-            transfers.c.record_id, transfers.c.tx, transfers.c.from_address,
-            transfers.c.to_address, transfers.c.amount, transfers.c.token).where(
-            transfers.c.case == ctx.case, transfers.c.chain != "bank",
-            transfers.c.tx.in_(hashes + [f"0x{h}" for h in hashes]))
-            .order_by(transfers.c.seq).limit(4)).all()
+        rows = transfers_of_hashes(conn, ctx.case, hashes, 4)
     lines = []
     for record_id, tx, sender, recipient, amount, token in rows:
         n = out.cite(ctx, record_id)

@@ -31,6 +31,7 @@ from tools.store import CaseStore
 from tools.store.accounts import field_values
 from tools.store.schema import records
 from tools.store.shops import shop_spellings
+from tools.store.transfers import tags as case_tags
 
 INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identify",
            "shop_details", "statement", "shops", "beneficiaries", "compare", "message",
@@ -727,17 +728,14 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
     "Гринч 🌿 на связи" is the shop "Green Planet") and people, to link a question to them."""
     with store.engine.connect() as conn:
         spellings = shop_spellings(conn, case)
+        statements = sorted(field_values(conn, case, "bank_row", ["account"]))
+        labels = [(str(d.get("label") or ""), str(d.get("address") or ""))
+                  for _, d in case_tags(conn, case)
+                  if isinstance(d, dict) and d.get("label") and d.get("address")]
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
-    with store.engine.connect() as conn:
-        statements = sorted(field_values(conn, case, "bank_row", ["account"]))
-    with store.engine.connect() as conn:
-        tags = [(str(d.get("label") or ""), str(d.get("address") or ""))
-                for (d,) in conn.execute(select(records.c.data).where(
-                    records.c.case == case, records.c.kind == "tag"))
-                if isinstance(d, dict) and d.get("label") and d.get("address")]
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=tags)
+                      statements=statements, tags=labels)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).

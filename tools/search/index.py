@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -986,6 +987,9 @@ def _shop_names(spellings: list[tuple[str, str, str, str]]
     return out
 
 
+# The same few bots are named in thousands of posts: each handle read once (bounded, since
+# the handles are the evidence's).
+@lru_cache(maxsize=4096)
 def _first_part(handle: str) -> str:
     """The part of an @handle that names its shop ("aisberg" of "aisberg_almaty_bot")."""
     parts = [p for p in re.split(r"[_\d]+", handle.lower().lstrip("@"))
@@ -993,6 +997,7 @@ def _first_part(handle: str) -> str:
     return latin_stem(parts[0]) if parts else ""
 
 
+@lru_cache(maxsize=4096)
 def _a_name(handle: str) -> bool:
     """Whether an @bot's first part is a name ("molniya"), not a word of the trade a query
     says ("@rabota_kz_bot", "@drop_team_bot": a query "работа" names no shop)."""

@@ -233,12 +233,13 @@ BULK_LOAD_RECORDS = 20_000
 BULK_LOAD_INDEXES = (transfers.indexes,)
 
 
-def _is_bulk_load(expected_records: int, held: Any) -> bool:
+def _is_bulk_load(expected_records: int, held: int | None) -> bool:
     """Whether an import of about `expected_records` into a store whose largest record rowid
-    `held` (a one-row result) yields is a bulk load: large, and no smaller than the store."""
-    if expected_records < BULK_LOAD_RECORDS:
-        return False
-    return bool((held.fetchone()[0] or 0) <= expected_records)
+    is `held` is a bulk load: large, and no smaller than the store."""
+    return expected_records >= BULK_LOAD_RECORDS and (held or 0) <= expected_records
+
+
+_HELD = "SELECT max(rowid) FROM records"
 
 
 def _bulk_load_ahead(conn: Connection, expected_records: int) -> bool:
@@ -247,11 +248,13 @@ def _bulk_load_ahead(conn: Connection, expected_records: int) -> bool:
     driver = conn.connection.dbapi_connection
     if conn.dialect.name != "sqlite" or driver is None or expected_records < BULK_LOAD_RECORDS:
         return False
-    cursor = driver.execute("SELECT max(rowid) FROM records")
+    cursor = driver.execute(_HELD)
     try:
-        return _is_bulk_load(expected_records, cursor)
+        return _is_bulk_load(expected_records, cursor.fetchone()[0])
     finally:
         cursor.close()
+
+
 # Records of small files written together in a bulk load: the primary key's pages are written
 # in longer runs of key order (a million records: 12% less SQLite time than by 20,000).
 BULK_LOAD_BATCH = 50_000
@@ -491,8 +494,8 @@ class StoreWriter:
             return
         conn = self.conn
         self.bulk_load = False
-        if conn.dialect.name != "sqlite" or not _is_bulk_load(
-                self.expected_records, conn.exec_driver_sql("SELECT max(rowid) FROM records")):
+        if conn.dialect.name != "sqlite" or self.expected_records < BULK_LOAD_RECORDS or \
+                not _is_bulk_load(self.expected_records, conn.exec_driver_sql(_HELD).scalar()):
             return
         self.bulk_load = True
         self.commit_every = sys.maxsize

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, String, literal_column, select, type_coerce
@@ -63,3 +63,16 @@ def tags(conn: Connection, case: str) -> list[tuple[str, dict[str, Any]]]:
     return [(r.id, r.data) for r in conn.execute(
         select(records.c.id, records.c.data)
         .where(records.c.case == case, records.c.kind == "tag"))]
+
+
+def transfers_of_hashes(conn: Connection, case: str, hashes: Sequence[str], limit: int
+                        ) -> list[Any]:
+    """`record_id, tx, from_address, to_address, amount, token` of the chain transfers the
+    transactions `hashes` made (hex, with or without "0x"), in import order."""
+    txs = [h.lower().removeprefix("0x") for h in hashes]
+    return list(conn.execute(select(
+        transfers.c.record_id, transfers.c.tx, transfers.c.from_address,
+        transfers.c.to_address, transfers.c.amount, transfers.c.token).where(
+        transfers.c.case == case, transfers.c.chain != "bank",
+        transfers.c.tx.in_(txs + [f"0x{t}" for t in txs]))
+        .order_by(transfers.c.seq).limit(limit)).all())

@@ -177,11 +177,17 @@ class CaseGraph:
         """Rows of `transfer_batches_after` added to `new` as columns; transfers without both
         ends left out, amounts not plain decimals read strictly or skipped (`skipped`)."""
         seqs, rids, toks, srcs, dsts, amounts, times, txs = map(list, zip(*batch, strict=True))
-        parts = amount_columns(amounts) if all(srcs) and all(dsts) else None
-        if parts is None:  # a few rows of another shape: row by row
+        if not (all(srcs) and all(dsts)):
+            # A transfer with one end unknown stays out; the rest of the batch goes on as one.
+            batch = [r for r in batch if r[3] and r[4]]
+            if not batch:
+                return
+            seqs, rids, toks, srcs, dsts, amounts, times, txs = map(
+                list, zip(*batch, strict=True))
+        parts = amount_columns(amounts)
+        if parts is None:  # amounts of another shape (a few, written long ago): row by row
             for row in batch:
-                if row[3] and row[4]:
-                    self._add_row(new, row)
+                self._add_row(new, row)
             return
         new.seq += seqs
         new.src += srcs
