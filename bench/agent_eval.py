@@ -11,8 +11,8 @@ every question. Wrong answers (`--show-wrong`) and answers citing records that h
 question's relevant identifiers (`--show-precision`) are listed for the development part and the
 earlier held-out parts (`heldout` read for tuning since stop 24, `heldout2` since stop 25,
 `heldout3` since stop 26) only: the held-out part `heldout4` is not read while tuning. Goals
-(issue 12, held-out): accuracy ≥ 0.95 overall and ≥ 0.90 per intent and language; citation precision ≥ 0.98; p95 < 300 ms
-on the demo.
+(issue 12, held-out): accuracy ≥ 0.95 overall and ≥ 0.90 per intent and language; citation
+precision ≥ 0.98; p95 < 300 ms on the demo.
 """
 
 from __future__ import annotations
