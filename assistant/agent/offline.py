@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -457,6 +457,27 @@ def _p(key: str, lang: str, **values: Any) -> str:
 def _word(group: str, key: str, lang: str) -> str:
     entry = phrases()[group].get(key)
     return str(entry[lang]) if entry else key
+
+
+def _counted(n: int, kind: str, lang: str) -> str:
+    """`n` things of `kind` in words: "2 карты", "5 карт", "2 cards"."""
+    forms = phrases()["kinds_counted"].get(kind)
+    if not forms:
+        return f"{n} {_word('kinds', kind, lang)}"
+    words = forms[lang]
+    word = words.get(_plural_form(lang, n)) or words.get("other") or next(iter(words.values()))
+    return f"{n} {word}"
+
+
+@cache
+def _plural_rule(lang: str) -> Callable[[int], str]:
+    from babel import Locale  # its locale data loads only when an answer counts something
+
+    return Locale.parse(lang).plural_form
+
+
+def _plural_form(lang: str, n: int) -> str:
+    return _plural_rule(lang)(n)
 
 
 def _money(amount: str | None) -> str:
@@ -1333,7 +1354,7 @@ class Composer:
                                if chat and chat != shop.name and _CHAT_WORDS.search(self.question)
                                else ""))
                         continue
-                    handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
+                    handed = ", ".join(_counted(n, k, lang)
                                        for k, n in sorted(shop.accounts.items()))
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
                     chat = out.labels.get(shop.record_id) or ""

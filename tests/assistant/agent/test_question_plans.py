@@ -263,3 +263,12 @@ def test_their_details_after_posts_of_several_shops_are_each_shop_s(
     assert answer.verified, answer.flags
     assert sum(s.startswith("shop_details") for s in answer.steps) == 2, answer.steps
     assert kind in answer.answer
+
+
+@pytest.mark.parametrize(("question", "counted"), [
+    ("обзор дела", "2 карты"), ("case overview", "2 cards"), ("іс бойынша шолу", "2 карта")])
+def test_the_overview_counts_what_a_shop_handed_out_in_the_language_s_plural(
+        hm: AgentContext, question: str, counted: str) -> None:
+    # Snow Queen handed out two cards (FACTS.md); Kazakh keeps the singular after a numeral.
+    line = next(line for line in ask(question, hm).answer.splitlines() if "Снежная" in line)
+    assert counted in line, line
