@@ -45,6 +45,7 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
+from assistant.agent.translit import latin_russian
 from assistant.agent.understanding import (
     Reading,
     Vocabulary,
@@ -454,6 +455,12 @@ def _p(key: str, lang: str, **values: Any) -> str:
     return str(phrases()[key][lang]).format(**values)
 
 
+def _as_read(message: BaseMessage) -> str:
+    """A question as the offline model reads it: Russian typed in Latin letters in Cyrillic."""
+    text = str(message.content)
+    return latin_russian(text) or text
+
+
 def _word(group: str, key: str, lang: str) -> str:
     entry = phrases()[group].get(key)
     return str(entry[lang]) if entry else key
@@ -461,7 +468,7 @@ def _word(group: str, key: str, lang: str) -> str:
 
 def _counted(n: int, kind: str, lang: str) -> str:
     """`n` things of `kind` in words: "2 карты", "5 карт", "2 cards"."""
-    forms = phrases()["kinds_counted"].get(kind)
+    forms = phrases()["counted"].get(kind)
     if not forms:
         return f"{n} {_word('kinds', kind, lang)}"
     words = forms[lang]
@@ -655,7 +662,8 @@ class Composer:
                                              self.lang, m=out.marker(c.records[0]),
                                              name=f"{_safe(c.name)} " if c.name else "",
                                              account=c.account, amount=_money(amount),
-                                             operations=c.operations)))
+                                             operations=_counted(c.operations, "operation",
+                                                                 self.lang))))
         if not said:
             self.say(_p("no_common", self.lang,
                         accounts=", ".join(p.value for _, p in profiles)))
@@ -1017,8 +1025,11 @@ class Composer:
             mark = f"{out.marker(first)} {_period(b.period, lang)}:" if b.period \
                 else out.marker(first)
             self.fact(_p("bank_totals", lang, m=mark, total_in=_money(b.total_in),
-                         total_out=_money(b.total_out), operations=b.operations,
-                         payers=b.distinct_payers, incoming=b.incoming, outgoing=b.outgoing,
+                         total_out=_money(b.total_out),
+                         operations=_counted(b.operations, "operation", lang),
+                         payers=_counted(b.distinct_payers, "payer", lang),
+                         incoming=_counted(b.incoming, "incoming", lang),
+                         outgoing=_counted(b.outgoing, "outgoing", lang),
                          net=_money(str(Decimal(b.total_in) - Decimal(b.total_out)))))
         # Both directions, the asked one first: "who paid" and "where it went" share a lookup;
         # a question of one direction gets that one.
@@ -1040,7 +1051,8 @@ class Composer:
                 if Decimal(amount) > 0:
                     self.fact(_p("received_from" if incoming else "sent_to", lang,
                                  m=out.marker(c.records[0]), name=name, account=c.account,
-                                 amount=_money(amount), operations=c.operations))
+                                 amount=_money(amount),
+                                 operations=_counted(c.operations, "operation", lang)))
                     if when:
                         self._days(out, statement, c.account)
 
@@ -1560,7 +1572,7 @@ class OfflineChatModel(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
-        question = str(messages[humans[-1]].content) if humans else ""
+        question = _as_read(messages[humans[-1]]) if humans else ""
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
@@ -1574,7 +1586,7 @@ class OfflineChatModel(BaseChatModel):
                 question = resolve_reference(question, last, str(messages[humans[-2]].content))
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
-        previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
+        previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
         if nth:

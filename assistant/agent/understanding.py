@@ -21,6 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
+from assistant.agent.translit import latin_russian
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
@@ -72,13 +73,16 @@ _KIND_WORD = {"tron": "WALLET", "btc": "WALLET", "eth": "WALLET", "card": "CARD"
 
 def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
     """ru, kk or en, from the question's own words: quoted names, @bots and the spans of the
-    case's names (`names`) left out; English when Latin words outnumber Cyrillic ones."""
+    case's names (`names`) left out; Russian typed in Latin letters is Russian; English when
+    Latin words outnumber Cyrillic ones."""
     text = text[:MAX_QUESTION_CHARS]
     for start, end in sorted(names, reverse=True):
         text = text[:start] + " " + text[end:]
     words = _QUOTES.sub(" ", text)
     if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
         return "kk"
+    if latin_russian(words) is not None:
+        return "ru"
     latin = len(_LATIN_WORD.findall(words))
     cyrillic = len(_CYRILLIC_WORD.findall(words))
     return "ru" if cyrillic and cyrillic >= latin else ("en" if latin else

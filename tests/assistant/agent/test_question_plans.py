@@ -272,3 +272,17 @@ def test_the_overview_counts_what_a_shop_handed_out_in_the_language_s_plural(
     # Snow Queen handed out two cards (FACTS.md); Kazakh keeps the singular after a numeral.
     line = next(line for line in ask(question, hm).answer.splitlines() if "Снежная" in line)
     assert counted in line, line
+
+
+def test_russian_typed_in_latin_letters_is_answered_as_in_cyrillic(hm: AgentContext) -> None:
+    typed = ask("kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ", hm).answer
+    assert typed == ask("кто пополнял кошелёк TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ", hm).answer
+    assert typed.startswith("Откуда")
+
+
+@pytest.mark.parametrize(("question", "counted"), [
+    ("выписка по счёту KZ14722S890317137311", "(4 списания)"),
+    ("statement of KZ14722S890317137311", "(19 incoming)")])
+def test_a_statement_s_operations_are_counted_in_the_language_s_plural(
+        hm: AgentContext, question: str, counted: str) -> None:
+    assert counted in ask(question, hm).answer
