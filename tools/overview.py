@@ -16,11 +16,13 @@ from tools.ingest.amounts import stored_amount
 from tools.ingest.bank import statement_prefix
 from tools.models import CaseStats
 from tools.people import people_of_case
+from tools.shop_takings import SharedPayer, ShopTakings, shop_takings
 from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.overview import (
     bank_payments_to,
     bot_sightings,
+    first_records_by_shop,
     first_shop_record,
     handed_out_account_ids,
     handed_out_accounts,
@@ -78,6 +80,9 @@ class DropperSummary(BaseModel):
     handed_out: int = Field(description="Messages that handed it out")
     received: str | None = Field(default=None, description="Statement inflow (own statement)")
     record_id: str = Field(description="The first message that handed it out, to cite")
+    records_by_shop: dict[str, str] = Field(
+        default_factory=dict, description="Shop chat id → its first message handing it out "
+        "(for an account more than one shop handed out)")
 
 
 class BeneficiarySummary(BaseModel):
@@ -115,6 +120,13 @@ class CaseOverview(BaseModel):
     statement_holders: list[StatementHolder] = Field(
         default_factory=list, description="Whose statements the case holds, those with "
         "the most such accounts first")
+    takings: list[ShopTakings] = Field(
+        default_factory=list, description="What was paid into each shop's handed-out "
+        "wallets, largest first")
+    shared_payers: list[SharedPayer] = Field(
+        default_factory=list, description="Wallets that paid more than one shop")
+    shared_droppers: list[DropperSummary] = Field(
+        default_factory=list, description="Droppers' accounts more than one shop handed out")
 
 
 def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) -> CaseOverview:
@@ -134,7 +146,13 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                                    if chat == s.shop and b not in s.bots})
             s.market = _is_market(s, owner)
         markets = {s.shop for s in shops if s.market}
-        droppers = _top_droppers(conn, case, top, markets)
+        droppers = _droppers(conn, case, markets)
+        shared = [d for d in droppers if len(d.shops) > 1][:top]
+        for account_id, shop, record_id in first_records_by_shop(
+                conn, case, [d.account_id for d in shared]):
+            for d in shared:
+                if d.account_id == account_id and shop in d.shops:
+                    d.records_by_shop[shop] = record_id
         advertised = _advertised([n for n in named if n[0] in markets], set(owner))
         wallets = handed_out_account_ids(conn, case, WALLET_KINDS)
     handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]
@@ -150,7 +168,14 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                                record_id=ep.path[-1].record_id if ep.path else None,
                                path=[h.record_id for h in ep.path])
             for ep in result.endpoints if ep.reason != "start_cycle"][:top]
-    return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers,
+    treasury_of = {w: c for w in handed_out
+                   if (c := collector_of(graph.graph, w, handed_out)) is not None}
+    with store.engine.connect() as conn:
+        taken = shop_takings(conn, case, graph, {s.shop for s in shops if not s.market},
+                             treasury_of, token)
+    return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers[:top],
+                        shared_droppers=shared,
+                        takings=taken.takings, shared_payers=taken.shared_payers[:top],
                         shop_wallets=handed_out, collection_wallets=collecting,
                         token=token, traced=traced, beneficiaries=beneficiaries,
                         advertised=advertised, statement_holders=_holders(store, case, top))
@@ -238,8 +263,7 @@ def _shop(conn: Connection, case: str, shop: str, name: str, kinds: list) -> Sho
         last_seen=as_utc(max((r.last for r in kinds if r.last), default=None)))
 
 
-def _top_droppers(conn: Connection, case: str, top: int, markets: set[str]
-                  ) -> list[DropperSummary]:
+def _droppers(conn: Connection, case: str, markets: set[str]) -> list[DropperSummary]:
     """Droppers' accounts ranked by money received (own statement), then by times handed out;
     accounts only a market board's posts name (sellers' contacts) are not droppers'."""
     handed = handed_out_accounts(conn, case, DROPPER_KINDS)
@@ -261,4 +285,4 @@ def _top_droppers(conn: Connection, case: str, top: int, markets: set[str]
         received=format(received[h.id.split(":", 1)[1]], "f")
         if h.id.split(":", 1)[1] in received else None) for h in handed]
     summaries.sort(key=lambda d: (-Decimal(d.received or 0), -d.handed_out, d.account_id))
-    return summaries[:top]
+    return summaries

@@ -455,6 +455,35 @@ def _p(key: str, lang: str, **values: Any) -> str:
     return str(phrases()[key][lang]).format(**values)
 
 
+# The shops compared: by what they took in, by the wallets that paid several of them, by the
+# droppers' accounts several handed out.
+_SHOPS_WORD_ANY = r"(?:магазин\w*|shops?\b|дүкен\w*|stores?\b)"
+_ACROSS = re.compile(
+    rf"\b(?:больше|меньше|более|наибольш\w*|most|least|more than|ең көп|ең аз|көбірек)\W+"
+    rf"(?:\w+\W+){{0,4}}?{_SHOPS_WORD_ANY}|\b{_SHOPS_WORD_ANY}\W+(?:\w+\W+){{0,4}}?"
+    rf"(?:больше всего|most|ең көп)|"
+    rf"\b(?:нескольк\w*|разн\w*|двум|двух|обоим|several|multiple|different|more than one|"
+    rf"both|бірнеше|әр түрлі|әртүрлі|екі)\W+(?:\w+\W+)?{_SHOPS_WORD_ANY}|"
+    rf"\b(?:общ\w*|совпада\w*|shared|in common|ортақ)\W+(?:\w+\W+){{0,3}}?"
+    rf"(?:дроп\w*|реквизит\w*|карт\w*|покупател\w*|плательщик\w*|кошел\w*|droppers?|"
+    rf"mules?|cards?|buyers?|payers?|wallets?|деректеме\w*|сатып алушы\w*|әмиян\w*)|"
+    rf"\b(?:кажд\w*|each|every|per|әр)\W+{_SHOPS_WORD_ANY}\W+(?:\w+\W+){{0,3}}?"
+    rf"(?:получил\w*|заработал\w*|took|earned|made|received|тапты|алды)", re.I)
+_ACROSS_ASPECTS = {
+    "takings": re.compile(r"больше|меньше|наибольш|сколько|выручк|заработ|получил|оборот|most|"
+                          r"least|how much|earn|made|took|revenue|turnover|ең көп|ең аз|"
+                          r"қанша|тапты|алды", re.I),
+    "payers": re.compile(r"покупател|плательщик|кошел|платил|buyer|payer|wallet|paid|"
+                         r"сатып алушы|төле|әмиян", re.I),
+    "droppers": re.compile(r"дроп|карт|сч[её]т|реквизит|телефон|dropper|mule|card|account|"
+                           r"phone|шот|деректеме", re.I),
+}
+
+
+def _across_shops(question: str) -> bool:
+    return bool(_ACROSS.search(question))
+
+
 def _as_read(message: BaseMessage) -> str:
     """A question as the offline model reads it: Russian typed in Latin letters in Cyrillic."""
     text = str(message.content)
@@ -1312,6 +1341,41 @@ class Composer:
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else ""))
 
+    def _across_shops(self, out: ToolOutput) -> None:
+        """The shops side by side: what each took in, the wallets that paid several, the
+        droppers' accounts several handed out; the aspects the question asks, else all."""
+        o, lang, q = out.data, self.lang, self.question
+        asked = {a for a, words in _ACROSS_ASPECTS.items() if words.search(q)} or set(
+            _ACROSS_ASPECTS)
+        names = {s.shop: _safe(s.name) for s in o.shops}
+        if not o.shared_payers and "payers" in asked:
+            # Nobody paid two shops: what each took in, and from how many wallets, says so.
+            asked.add("takings")
+        if "takings" in asked:
+            if o.takings:
+                self.say(_p("takings_intro", lang, token=o.takings[0].token))
+            for t in o.takings:
+                self.fact(_p("takings_line", lang, m="".join(map(out.marker, t.record_ids)),
+                             name=names.get(t.shop, t.shop), amount=_money(t.amount),
+                             token=t.token, payments=_counted(t.payments, "payment", lang)))
+        if "payers" in asked:
+            self.say(_p("shared_payers_intro" if o.shared_payers else "no_shared_payers",
+                        lang))
+            for p in o.shared_payers:
+                self.fact(_p("shared_payer_line", lang,
+                             m="".join(map(out.marker, p.record_ids)), address=p.address,
+                             token=p.token, paid=", ".join(
+                                 f"{names.get(s, s)} — {_money(a)}" for s, a in p.paid.items())))
+        if "droppers" in asked:
+            self.say(_p("shared_droppers_intro" if o.shared_droppers else "no_shared_droppers",
+                        lang))
+            # None shared: each dropper's account with the one shop that handed it out.
+            for d in o.shared_droppers or o.top_droppers:
+                shops = d.records_by_shop or {d.shops[0]: d.record_id}
+                self.fact(f"{''.join(map(out.marker, shops.values()))} "
+                          f"{_word('kinds', d.kind, lang)} {d.display}: "
+                          f"{', '.join(names.get(s, s) for s in shops)}")
+
     def _get_record(self, out: ToolOutput) -> None:
         rec = out.data
         if rec is not None and rec.kind == "transfer" and rec.fields.get("from"):
@@ -1329,6 +1393,9 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
+        if "across_shops" in self.r.signals:
+            self._across_shops(out)
+            return
         nth = _nth_of(self.r)
         if nth:
             # "the second beneficiary": which wallet that is; the trace of it follows.
@@ -1545,6 +1612,11 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")
+        if not reading.entities and _across_shops(question):
+            # "which shop made the most", "who paid several shops", "общие дропы у магазинов":
+            # the shops side by side, from the overview.
+            reading.intent = "shops"
+            reading.signals.add("across_shops")
         month = _month_named(question) if reading.of(*_ACCOUNTS, "person") else None
         if month:
             # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
@@ -1843,8 +1915,9 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
-        if not reading.entities and (_accounts_together(question) or (
-                reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \
+        if not reading.entities and "across_shops" not in reading.signals and (
+                _accounts_together(question) or (
+                    reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \
                 self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             # "the counterparty all three droppers paid": the statements the case holds.

@@ -1038,6 +1038,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         lines.append(ctx.derive(f"[{out.cite(ctx, d.record_id)}] dropper {d.kind} "
                                 f"{fence(d.display)}: handed out {d.handed_out} times by "
                                 f"{fence(', '.join(names))}{got}", [d.record_id], names))
+    lines += _across_shops(ctx, out, o, shop_name)
     if o.traced:
         lines.append(ctx.derive(f"traced {money(o.traced)} {token} forward from the shops' "
                                 f"{len(o.shop_wallets)} wallets and the "
@@ -1067,6 +1068,34 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
+
+
+def _across_shops(ctx: AgentContext, out: ToolOutput, o: Any, shop_name: dict[str, str]
+                  ) -> list[str]:
+    """What each shop took in, the wallets that paid several shops and the droppers' accounts
+    several shops handed out, each cited by the transfers or messages it is read from."""
+    lines = []
+    for t in o.takings:
+        name = shop_name.get(t.shop, t.shop)
+        marks = "".join(f"[{out.cite(ctx, r)}]" for r in t.record_ids)
+        lines.append(ctx.derive(f"{marks} shop {fence(name)} took in {money(t.amount)} "
+                                f"{fence(t.token)} in {t.payments} payments from {t.payers} "
+                                f"wallets (into the wallets it handed out and its treasury)",
+                                t.record_ids, [name]))
+    for p in o.shared_payers:
+        names = [shop_name.get(s, s) for s in p.paid]
+        marks = "".join(f"[{out.cite(ctx, r)}]" for r in p.record_ids)
+        paid = ", ".join(f"{fence(n)} {money(a)}" for n, a in zip(names, p.paid.values(),
+                                                                   strict=True))
+        lines.append(ctx.derive(f"{marks} wallet {fence(p.address)} paid several shops "
+                                f"({fence(p.token)}): {paid}", p.record_ids, names))
+    for d in o.shared_droppers:
+        names = [shop_name.get(s, s) for s in d.records_by_shop]
+        marks = "".join(f"[{out.cite(ctx, r)}]" for r in d.records_by_shop.values())
+        lines.append(ctx.derive(f"{marks} {d.kind} {fence(d.display)} handed out by several "
+                                f"shops: {fence(', '.join(names))}",
+                                list(d.records_by_shop.values()), names))
+    return lines
 
 
 def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[str]:

@@ -95,3 +95,21 @@ def test_a_shop_channel_naming_its_main_and_reserve_bots_is_a_shop_not_a_board(s
     assert not queen.market and queen.hands_out_payments
     assert not o.advertised  # its own bots are not shops known only from ads
     assert any(d.account_id == "card:4400430278150260" for d in o.top_droppers)
+
+
+def test_a_card_two_shops_handed_out_is_shared_and_cited_by_each_shop_s_message(store,
+                                                                                tmp_path):
+    export = json.loads((DATA / "shops" / "telegram_market_channel.json").read_text())
+    moon = next(c for c in export["chats"]["list"] if c["id"] == 7700000002)
+    # Белая Луна hands out the card Северный ветер handed out (its message 4).
+    moon["messages"].append({**moon["messages"][-1], "id": 4,
+                             "text": "Оплата на карту 4400 4301 2345 6789",
+                             "text_entities": [{"type": "plain",
+                                                "text": "Оплата на карту 4400 4301 2345 6789"}]})
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    assert not ingest_paths(store, "m", [path]).rejected
+    o = case_overview(store, "m", load_case_graph(store, "m"))
+    assert [(d.account_id, d.records_by_shop) for d in o.shared_droppers] == [
+        ("card:4400430123456789", {"tg:7700000001": "tg:7700000001/4",
+                                   "tg:7700000002": "tg:7700000002/4"})]

@@ -57,6 +57,17 @@ def shops_of_accounts(conn: Connection, case: str, account_ids: list[str]
                sightings.c.account_id.in_(account_ids)))]
 
 
+def first_records_by_shop(conn: Connection, case: str, account_ids: list[str]
+                          ) -> list[tuple[str, str, str]]:
+    """(account id, shop chat, the first record of that shop handing it out) for each of
+    `account_ids` and each shop that handed it out."""
+    return [(a, s, r) for a, s, r in conn.execute(
+        select(sightings.c.account_id, sightings.c.shop, func.min(sightings.c.record_id))
+        .where(sightings.c.case == case, sightings.c.shop.is_not(None),
+               sightings.c.account_id.in_(account_ids))
+        .group_by(sightings.c.account_id, sightings.c.shop))]
+
+
 def bank_payments_to(conn: Connection, case: str, ibans: list[str]
                      ) -> list[tuple[str, str, str]]:
     """(receiving IBAN, record id, amount) of every bank transfer to one of `ibans`."""

@@ -286,3 +286,32 @@ def test_russian_typed_in_latin_letters_is_answered_as_in_cyrillic(hm: AgentCont
 def test_a_statement_s_operations_are_counted_in_the_language_s_plural(
         hm: AgentContext, question: str, counted: str) -> None:
     assert counted in ask(question, hm).answer
+
+
+@pytest.mark.parametrize("question", ["какой магазин заработал больше всего?",
+                                      "which shop made the most money?",
+                                      "қай дүкен ең көп ақша тапты?"])
+def test_which_shop_took_in_most_ranks_the_shops_by_their_buyers_payments(
+        hm: AgentContext, question: str) -> None:
+    answer = ask(question, hm)
+    facts = [line for line in answer.answer.splitlines() if line.startswith("- [")]
+    # FACTS.md: sq 775.95, gp 480.75, cf 161.50 USDT from their buyers.
+    assert ["775.95" in facts[0], "480.75" in facts[1], "161.50" in facts[2]] == [True] * 3
+    assert "Снежная" in facts[0] and answer.verified
+
+
+def test_who_paid_several_shops_lists_each_wallet_with_what_it_paid_each(
+        hm: AgentContext) -> None:
+    answer = ask("Кто из покупателей платил сразу нескольким магазинам?", hm)
+    for buyer in ("TCePefhzE9QaK3Q7BMHrcMzU1VeP7kjBMp", "TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX",
+                  "TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU", "TFkaZKr1sBsfuUMpgntaM99HM197FHaTbB",
+                  "TEpg1PkmBr3dW89BStMP3M4ZifCLrnjJ7k"):
+        assert buyer in answer.answer
+    assert "TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6" not in answer.answer  # paid one shop only
+    assert answer.verified
+
+
+def test_no_dropper_shared_by_shops_is_said_with_each_dropper_s_shop(hm: AgentContext) -> None:
+    answer = ask("Есть ли общие дропы у разных магазинов?", hm)
+    assert answer.answer.startswith("Ни один реквизит")
+    assert "4400 4302 7815 0260: Снежная Королева KZ" in answer.answer and answer.verified

@@ -1,0 +1,58 @@
+"""What each shop took in on-chain and the wallets that paid several shops, on the hand-written
+case (its ground truth in tests/data/eval/handmade/FACTS.md) and on the demo."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tools.ingest.pipeline import ingest_paths
+from tools.overview import case_overview
+from tools.store import CaseStore, connect_store
+from tools.trace import load_case_graph
+
+HANDMADE = Path(__file__).parents[1] / "data" / "eval" / "handmade" / "evidence"
+
+
+@pytest.fixture(scope="module")
+def handmade(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+    root = tmp_path_factory.mktemp("takings")
+    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
+    assert not ingest_paths(store, "hm", [HANDMADE]).rejected
+    return store
+
+
+def test_each_shop_took_in_what_its_buyers_paid_and_not_the_fake_usdt(handmade) -> None:
+    o = case_overview(handmade, "hm", load_case_graph(handmade, "hm"))
+    names = {s.shop: s.name for s in o.shops}
+    took = {names[t.shop]: (Decimal(t.amount), t.token, t.payers) for t in o.takings}
+    # FACTS.md: the buyers paid sq 775.95 (6 wallets), gp 480.75 (4), cf 161.50 (4); the
+    # 5,000 "USDT" of a lookalike contract sent to gp's wallet is not money.
+    assert took == {"Снежная Королева KZ": (Decimal("775.95"), "USDT", 6),
+                    "Green Planet 🌍": (Decimal("480.75"), "USDT", 4),
+                    "Шоколадная Фабрика 🍫 Шымкент": (Decimal("161.5"), "USDT", 4)}
+    assert [names[t.shop] for t in o.takings][0] == "Снежная Королева KZ"
+    assert all(len(t.record_ids) == 3 for t in o.takings)
+
+
+def test_the_buyers_who_paid_several_shops(handmade) -> None:
+    o = case_overview(handmade, "hm", load_case_graph(handmade, "hm"))
+    names = {s.shop: s.name for s in o.shops}
+    shared = {p.address: {names[s] for s in p.paid} for p in o.shared_payers}
+    sq, gp, cf = "Снежная Королева KZ", "Green Planet 🌍", "Шоколадная Фабрика 🍫 Шымкент"
+    assert shared == {"TCePefhzE9QaK3Q7BMHrcMzU1VeP7kjBMp": {sq, gp, cf},
+                      "TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX": {sq, gp, cf},
+                      "TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU": {sq, gp, cf},
+                      "TFkaZKr1sBsfuUMpgntaM99HM197FHaTbB": {sq, gp},
+                      "TEpg1PkmBr3dW89BStMP3M4ZifCLrnjJ7k": {sq, cf}}
+    buyer3 = next(p for p in o.shared_payers if p.address.startswith("TFka"))
+    assert {names[s]: Decimal(a) for s, a in buyer3.paid.items()} == {
+        sq: Decimal("260"), gp: Decimal("80.75")}
+    assert len(buyer3.record_ids) == 2
+
+
+def test_on_the_demo_the_wallets_paying_several_shops_are_its_p2p_sellers(small_demo) -> None:
+    truth, store, _ = small_demo
+    o = case_overview(store, "demo", load_case_graph(store, "demo"))
+    assert o.takings and o.shared_payers
+    assert {p.address for p in o.shared_payers} <= set(truth.p2p_sellers)
