@@ -248,6 +248,8 @@ def suggestions(o: dict[str, Any]) -> list[str]:
     named = [s for s in o["shops"] if s["hands_out_payments"]]
     if named:
         out.append(t("q_shop", lang(), shop=named[0]["name"]))
+    if o.get("shared_payers"):
+        out.append(t("q_shared_payers", lang()))
     return out
 
 
@@ -279,7 +281,12 @@ def overview_panel(case: str) -> None:
             f"{k} {v}" for k, v in sorted(stats["records"].items()))))
         left, right = st.columns(2)
         left.caption(t("shops", lang()))
-        left.dataframe(table([*({"shop": s["name"], **s["accounts"]} for s in shops),
+        # What each shop took in on-chain, in the case's traced token.
+        took = {k["shop"]: f"{amount(Decimal(k['amount']))} {k['token']}"
+                for k in o.get("takings", [])}
+        left.dataframe(table([*({"shop": s["name"], **s["accounts"],
+                                 t("col_took", lang()): took.get(s["shop"], "")}
+                                for s in shops),
                               *({"shop": f"{a['excerpt']} — @{a['bot']} "
                                          f"({t('ads_only', lang())})"}
                                 for a in advertised)]), hide_index=True)
@@ -297,6 +304,12 @@ def overview_panel(case: str) -> None:
                             "shops": ", ".join(names.get(s, s) for s in d["shops"]),
                             "handed out": d["handed_out"], "received": d["received"]}
                            for d in o["top_droppers"]), hide_index=True)
+        if o.get("shared_payers"):
+            st.caption(t("shared_payers", lang()))
+            st.dataframe(table({t("col_address", lang()): p["address"],
+                                "shops": ", ".join(f"{names.get(s, s)} {amount(Decimal(a))}"
+                                                   for s, a in p["paid"].items())}
+                               for p in o["shared_payers"]), hide_index=True)
         st.caption(t("suggested", lang()))
         for k, q in enumerate(suggestions(o)):
             if st.button(label(q), key=f"suggest-{k}"):
