@@ -19,7 +19,9 @@ from tools.people import people_of_case
 from tools.shop_takings import SharedPayer, ShopTakings, shop_takings
 from tools.shops import shop_names
 from tools.store import CaseStore
+from tools.store.accounts import field_values
 from tools.store.overview import (
+    bank_payments_from,
     bank_payments_to,
     bot_sightings,
     first_records_by_shop,
@@ -103,6 +105,8 @@ class StatementHolder(BaseModel):
     account: str = Field(description="The first of their accounts with a statement here")
     more_accounts: int = Field(default=0, description="Other such accounts of the same name")
     record_id: str = Field(description="A row of that statement naming them, to cite")
+    received: str = Field(default="0", description="Into their accounts, by their statements")
+    sent: str = Field(default="0", description="Out of their accounts, by their statements")
 
 
 class CaseOverview(BaseModel):
@@ -120,6 +124,10 @@ class CaseOverview(BaseModel):
     statement_holders: list[StatementHolder] = Field(
         default_factory=list, description="Whose statements the case holds, those with "
         "the most such accounts first")
+    statements_received: str = Field(
+        default="0", description="Into every account whose statement the case holds, by it")
+    statements_sent: str = Field(
+        default="0", description="Out of every account whose statement the case holds, by it")
     takings: list[ShopTakings] = Field(
         default_factory=list, description="What was paid into each shop's handed-out "
         "wallets, largest first")
@@ -170,7 +178,11 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
             for ep in result.endpoints if ep.reason != "start_cycle"][:top]
     treasury_of = {w: c for w in handed_out
                    if (c := collector_of(graph.graph, w, handed_out)) is not None}
+    holders = _holders(store, case)
     with store.engine.connect() as conn:
+        # Every statement of the case, whether or not its holder's name was read.
+        received, sent = _own_statement_totals(
+            conn, case, sorted(field_values(conn, case, "bank_row", ["account"])))
         taken = shop_takings(conn, case, graph, {s.shop for s in shops if not s.market},
                              treasury_of, token)
     return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers[:top],
@@ -178,17 +190,42 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                         takings=taken.takings, shared_payers=taken.shared_payers[:top],
                         shop_wallets=handed_out, collection_wallets=collecting,
                         token=token, traced=traced, beneficiaries=beneficiaries,
-                        advertised=advertised, statement_holders=_holders(store, case, top))
+                        advertised=advertised, statement_holders=holders[:top],
+                        statements_received=format(sum(received.values(), Decimal(0)), "f"),
+                        statements_sent=format(sum(sent.values(), Decimal(0)), "f"))
 
 
-def _holders(store: CaseStore, case: str, top: int) -> list[StatementHolder]:
-    """The people whose own statements the case holds, each cited by a row of it."""
+def _holders(store: CaseStore, case: str) -> list[StatementHolder]:
+    """The people whose own statements the case holds, each cited by a row of it, with what
+    their statements show came in and went out."""
+    people = [p for p in people_of_case(store, case).values() if p.own_accounts]
+    with store.engine.connect() as conn:
+        received, sent = _own_statement_totals(
+            conn, case, [a for p in people for a in p.own_accounts])
     out = [StatementHolder(name=p.name, account=p.own_accounts[0],
                            more_accounts=len(p.own_accounts) - 1,
-                           record_id=p.row_of[p.own_accounts[0]])
-           for p in people_of_case(store, case).values() if p.own_accounts]
+                           record_id=p.row_of[p.own_accounts[0]],
+                           received=format(sum((received[a] for a in p.own_accounts),
+                                               Decimal(0)), "f"),
+                           sent=format(sum((sent[a] for a in p.own_accounts), Decimal(0)), "f"))
+           for p in people]
     out.sort(key=lambda h: (-h.more_accounts, h.name))
-    return out[:top]
+    return out
+
+
+def _own_statement_totals(conn: Connection, case: str, ibans: list[str]
+                          ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """What came into and went out of each of `ibans`, each payment counted once: from the
+    account's own statement (a payment between two of them is a row in both)."""
+    received: dict[str, Decimal] = defaultdict(Decimal)
+    sent: dict[str, Decimal] = defaultdict(Decimal)
+    for totals, rows in ((received, bank_payments_to(conn, case, ibans)),
+                         (sent, bank_payments_from(conn, case, ibans))):
+        for account, record_id, amount in rows:
+            if record_id.startswith(statement_prefix(account)) and (
+                    value := stored_amount(amount)) is not None:
+                totals[account] += value
+    return received, sent
 
 
 # What a board's posts may hand out: contacts of sellers, the shops' bots. A chat handing

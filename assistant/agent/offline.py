@@ -1458,7 +1458,11 @@ class Composer:
                 self.say(_p("holders_intro", lang))
                 for h in o.statement_holders:
                     more = f" (+{h.more_accounts})" if h.more_accounts else ""
-                    self.fact(f"{out.marker(h.record_id)} {_safe(h.name)}: {h.account}{more}")
+                    self.fact(f"{out.marker(h.record_id)} {_safe(h.name)}: {h.account}{more}"
+                              + _p("holder_flows", lang, received=_money(h.received),
+                                   sent=_money(h.sent)))
+                self.say(_p("holders_total", lang, received=_money(o.statements_received),
+                            sent=_money(o.statements_sent)))
             shop_name = {s.shop: s.name for s in o.shops}
             if o.top_droppers:
                 self.say(_p("droppers_intro", lang))

@@ -1028,8 +1028,14 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     for h in o.statement_holders:
         lines.append(ctx.derive(f"[{out.cite(ctx, h.record_id)}] statement of {fence(h.name)}: "
                                 f"{h.account}" + (f" (+{h.more_accounts} more accounts)"
-                                                  if h.more_accounts else ""),
+                                                  if h.more_accounts else "")
+                                + f", received {money(h.received)}, sent {money(h.sent)}",
                                 [h.record_id], [h.name]))
+    if o.statement_holders:
+        # Sums over every statement of the case (more than those listed): the case as a whole.
+        lines.append(ctx.derive(f"all statements of the case: received "
+                                f"{money(o.statements_received)}, sent "
+                                f"{money(o.statements_sent)}"))
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""

@@ -77,6 +77,15 @@ def bank_payments_to(conn: Connection, case: str, ibans: list[str]
                transfers.c.to_address.in_(ibans)))]
 
 
+def bank_payments_from(conn: Connection, case: str, ibans: list[str]
+                       ) -> list[tuple[str, str, str]]:
+    """(paying IBAN, record id, amount) of every bank transfer from one of `ibans`."""
+    return [(frm, rid, amount) for frm, rid, amount in conn.execute(
+        select(transfers.c.from_address, transfers.c.record_id, transfers.c.amount)
+        .where(transfers.c.case == case, transfers.c.chain == "bank",
+               transfers.c.from_address.in_(ibans)))]
+
+
 def handed_out_account_ids(conn: Connection, case: str, kinds: Sequence[str]) -> list[str]:
     """Ids of the accounts of `kinds` (e.g. wallets) any shop handed out, sorted."""
     return sorted(set(conn.execute(
