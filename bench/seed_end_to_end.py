@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.ingest_speed import DUCKDB_SCRIPT, run_measured
+from bench.ingest_speed import DUCKDB_SCRIPT, SQLITE_FLOOR_SCRIPT, run_measured
 
 OUT = Path(__file__).parent / "out"
 ROWS: list[tuple[str, str, str]] = []
@@ -173,6 +173,13 @@ def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_ur
     sql = (f"CREATE TABLE t AS SELECT unnest(data, recursive := true) "
            f"FROM read_json('{case / 'tron'}/*.json')")
     duck_s, duck_mb = run_measured([py, "-c", DUCKDB_SCRIPT, str(work / "duck.db"), sql], env)
+    floor = ""
+    if not args.database_url:
+        floor_s = float(_run([py, "-c", SQLITE_FLOOR_SCRIPT, str(home / "tergeu.db"),
+                              str(work / "floor.db")], env))
+        (work / "floor.db").unlink()
+        floor = (f"; SQLite alone writing the same rows into empty tables (INSERT … SELECT, no "
+                 f"Python) {floor_s:.1f} s = {floor_s / duck_s:.1f}× DuckDB")
     rest_s, rest_mb = run_measured(
         [py, "-m", "assistant.cli", "ingest", "--case", "demo", "--no-index",
          *[str(case / d) for d in ("telegram", "bank", "tags")]], env)
@@ -183,7 +190,7 @@ def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_ur
         "(goal ≤ 60 s at seed scale)")
     row(f"ingest {transfers:,} TRC-20 transfers vs DuckDB", f"{tron_s:.1f} s, "
         f"{transfers / tron_s:,.0f}/s, peak {tron_mb:.0f} MB = {tron_s / duck_s:.1f}× DuckDB",
-        f"DuckDB read_json into a table {duck_s:.1f} s, peak {duck_mb:.0f} MB")
+        f"DuckDB read_json into a table {duck_s:.1f} s, peak {duck_mb:.0f} MB{floor}")
 
     index_report = _index(home, db_url, args.chroma_url)
     row("a search before the index exists", index_report["first"], "before issue 16: the "
