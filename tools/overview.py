@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,8 +22,7 @@ from tools.shops import shop_names
 from tools.store import CaseStore
 from tools.store.accounts import field_values
 from tools.store.overview import (
-    bank_payments_from,
-    bank_payments_to,
+    bank_payments,
     bot_sightings,
     first_records_by_shop,
     first_shop_record,
@@ -125,9 +125,11 @@ class CaseOverview(BaseModel):
         default_factory=list, description="Whose statements the case holds, those with "
         "the most such accounts first")
     statements_received: str = Field(
-        default="0", description="Into every account whose statement the case holds, by it")
+        default="0", description="Into the accounts whose statements the case holds, from "
+        "accounts whose statements it does not hold (moves between them counted nowhere)")
     statements_sent: str = Field(
-        default="0", description="Out of every account whose statement the case holds, by it")
+        default="0", description="Out of the accounts whose statements the case holds, to "
+        "accounts whose statements it does not hold")
     takings: list[ShopTakings] = Field(
         default_factory=list, description="What was paid into each shop's handed-out "
         "wallets, largest first")
@@ -154,7 +156,10 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                                    if chat == s.shop and b not in s.bots})
             s.market = _is_market(s, owner)
         markets = {s.shop for s in shops if s.market}
-        droppers = _droppers(conn, case, markets)
+        # Every statement of the case, whether or not its holder's name was read.
+        flows = _statement_flows(conn, case, sorted(field_values(conn, case, "bank_row",
+                                                                  ["account"])))
+        droppers = _droppers(conn, case, markets, flows.received)
         shared = [d for d in droppers if len(d.shops) > 1][:top]
         for account_id, shop, record_id in first_records_by_shop(
                 conn, case, [d.account_id for d in shared]):
@@ -178,11 +183,8 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
             for ep in result.endpoints if ep.reason != "start_cycle"][:top]
     treasury_of = {w: c for w in handed_out
                    if (c := collector_of(graph.graph, w, handed_out)) is not None}
-    holders = _holders(store, case)
+    holders = _holders(store, case, flows)
     with store.engine.connect() as conn:
-        # Every statement of the case, whether or not its holder's name was read.
-        received, sent = _own_statement_totals(
-            conn, case, sorted(field_values(conn, case, "bank_row", ["account"])))
         taken = shop_takings(conn, case, graph, {s.shop for s in shops if not s.market},
                              treasury_of, token)
     return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers[:top],
@@ -191,41 +193,54 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                         shop_wallets=handed_out, collection_wallets=collecting,
                         token=token, traced=traced, beneficiaries=beneficiaries,
                         advertised=advertised, statement_holders=holders[:top],
-                        statements_received=format(sum(received.values(), Decimal(0)), "f"),
-                        statements_sent=format(sum(sent.values(), Decimal(0)), "f"))
+                        statements_received=format(flows.from_outside, "f"),
+                        statements_sent=format(flows.to_outside, "f"))
 
 
-def _holders(store: CaseStore, case: str) -> list[StatementHolder]:
+def _holders(store: CaseStore, case: str, flows: _Flows) -> list[StatementHolder]:
     """The people whose own statements the case holds, each cited by a row of it, with what
     their statements show came in and went out."""
-    people = [p for p in people_of_case(store, case).values() if p.own_accounts]
-    with store.engine.connect() as conn:
-        received, sent = _own_statement_totals(
-            conn, case, [a for p in people for a in p.own_accounts])
     out = [StatementHolder(name=p.name, account=p.own_accounts[0],
                            more_accounts=len(p.own_accounts) - 1,
                            record_id=p.row_of[p.own_accounts[0]],
-                           received=format(sum((received[a] for a in p.own_accounts),
-                                               Decimal(0)), "f"),
-                           sent=format(sum((sent[a] for a in p.own_accounts), Decimal(0)), "f"))
-           for p in people]
+                           received=format(sum((flows.received.get(a, Decimal(0))
+                                                for a in p.own_accounts), Decimal(0)), "f"),
+                           sent=format(sum((flows.sent.get(a, Decimal(0))
+                                            for a in p.own_accounts), Decimal(0)), "f"))
+           for p in people_of_case(store, case).values() if p.own_accounts]
     out.sort(key=lambda h: (-h.more_accounts, h.name))
     return out
 
 
-def _own_statement_totals(conn: Connection, case: str, ibans: list[str]
-                          ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """What came into and went out of each of `ibans`, each payment counted once: from the
-    account's own statement (a payment between two of them is a row in both)."""
-    received: dict[str, Decimal] = defaultdict(Decimal)
-    sent: dict[str, Decimal] = defaultdict(Decimal)
-    for totals, rows in ((received, bank_payments_to(conn, case, ibans)),
-                         (sent, bank_payments_from(conn, case, ibans))):
-        for account, record_id, amount in rows:
+@dataclass
+class _Flows:
+    """What each account came to by its own statement (a payment between two accounts whose
+    statements the case holds is a row in each: counted once, from each side's own), and the
+    money that came in from, and went out to, accounts whose statements the case does not
+    hold (money moved between them is not counted again)."""
+
+    received: dict[str, Decimal] = field(default_factory=dict)
+    sent: dict[str, Decimal] = field(default_factory=dict)
+    from_outside: Decimal = Decimal(0)
+    to_outside: Decimal = Decimal(0)
+
+
+def _statement_flows(conn: Connection, case: str, ibans: list[str]) -> _Flows:
+    flows = _Flows()
+    held = set(ibans)
+    for incoming, rows in ((True, bank_payments(conn, case, ibans, to=True)),
+                           (False, bank_payments(conn, case, ibans, to=False))):
+        totals = flows.received if incoming else flows.sent
+        for account, other, record_id, amount in rows:
             if record_id.startswith(statement_prefix(account)) and (
                     value := stored_amount(amount)) is not None:
-                totals[account] += value
-    return received, sent
+                totals[account] = totals.get(account, Decimal(0)) + value
+                if other not in held:
+                    if incoming:
+                        flows.from_outside += value
+                    else:
+                        flows.to_outside += value
+    return flows
 
 
 # What a board's posts may hand out: contacts of sellers, the shops' bots. A chat handing
@@ -300,22 +315,17 @@ def _shop(conn: Connection, case: str, shop: str, name: str, kinds: list) -> Sho
         last_seen=as_utc(max((r.last for r in kinds if r.last), default=None)))
 
 
-def _droppers(conn: Connection, case: str, markets: set[str]) -> list[DropperSummary]:
-    """Droppers' accounts ranked by money received (own statement), then by times handed out;
-    accounts only a market board's posts name (sellers' contacts) are not droppers'."""
+def _droppers(conn: Connection, case: str, markets: set[str], received: dict[str, Decimal]
+              ) -> list[DropperSummary]:
+    """Droppers' accounts ranked by money received (`received`: by the account's own
+    statement), then by times handed out; accounts only a market board's posts name
+    (sellers' contacts) are not droppers'."""
     handed = handed_out_accounts(conn, case, DROPPER_KINDS)
     shops: dict[str, set[str]] = defaultdict(set)
     for account_id, shop in shops_of_accounts(conn, case, [h.id for h in handed]):
         if shop not in markets:
             shops[account_id].add(shop)
     handed = [h for h in handed if shops[h.id]]
-    ibans = [h.id.split(":", 1)[1] for h in handed if h.kind == "iban"]
-    received: dict[str, Decimal] = defaultdict(Decimal)
-    for to, record_id, amount in bank_payments_to(conn, case, ibans):
-        # Each payment counted once: from the receiver's own statement.
-        if record_id.startswith(statement_prefix(to)) and (
-                value := stored_amount(amount)) is not None:
-            received[to] += value
     summaries = [DropperSummary(
         account_id=h.id, kind=h.kind, display=h.display, shops=sorted(shops[h.id]),
         handed_out=h.n, record_id=h.first_record,

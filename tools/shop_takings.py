@@ -24,7 +24,8 @@ class ShopTakings(BaseModel):
     token: str
     payments: int
     payers: int
-    record_ids: list[str] = Field(description="The largest payments, to cite")
+    record_ids: list[str] = Field(description="The payments it is the sum of, to cite; none "
+                                  "when there are more than CITED_PAYMENTS")
 
 
 class SharedPayer(BaseModel):
@@ -33,7 +34,8 @@ class SharedPayer(BaseModel):
     address: str
     paid: dict[str, str] = Field(description="Shop chat id → amount paid it")
     token: str
-    record_ids: list[str] = Field(description="Its largest payment to each shop")
+    record_ids: list[str] = Field(description="The payments it is the sum of, to cite; none "
+                                  "when there are more than CITED_PAYMENTS")
 
 
 class Takings(BaseModel):
@@ -41,8 +43,9 @@ class Takings(BaseModel):
     shared_payers: list[SharedPayer]
 
 
-# Payments cited per shop, and shared payers listed at most.
-CITED_PAYMENTS = 3
+# A sum of at most this many payments is cited by them all; a larger one is a fact of the
+# case as a whole (its transfers are in the trace and the store).
+CITED_PAYMENTS = 12
 MAX_SHARED_PAYERS = 20
 
 
@@ -52,16 +55,20 @@ def shop_takings(conn: Connection, case: str, graph: CaseGraph, shops: set[str],
     in `token` (the case's traced token; each shop's largest if None) into the wallets it
     handed out and the treasuries they sweep into (`treasury_of`: handed-out wallet →
     treasury), largest first; and the wallets that paid several shops. Moves between the
-    shops' own wallets are the shops' own money moving, not takings."""
+    shops' own wallets are the shops' own money moving, not takings; a wallet of more than
+    one shop counts for none."""
     wallets = [h.id for h in handed_out_accounts(conn, case, WALLET_KINDS)]
     shop_of: dict[str, set[str]] = defaultdict(set)
     for account_id, shop in shops_of_accounts(conn, case, wallets):
         if shop in shops:
             shop_of[account_id.split(":", 1)[1]].add(shop)
     for wallet, treasury in treasury_of.items():
-        shop_of[treasury] |= shop_of.get(wallet, set())
+        shop_of[treasury] = shop_of[treasury] | shop_of.get(wallet, set())
     g: Any = graph.graph
     own = set(shop_of) | set(treasury_of)
+    # A wallet two shops handed out, or a treasury two shops sweep into, is no one shop's:
+    # what was paid into it is left out rather than counted for each.
+    shop_of = {w: owners for w, owners in shop_of.items() if len(owners) == 1}
     # shop → token → payer → [(units, record id)]
     paid: dict[str, dict[str, dict[str, list[tuple[int, str]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list)))
@@ -71,9 +78,9 @@ def shop_takings(conn: Connection, case: str, graph: CaseGraph, shops: set[str],
         for payer, edge in g.pred[wallet].items():
             if payer in own:
                 continue
+            (shop,) = owners
             for move in edge["m"]:
-                for shop in owners:
-                    paid[shop][move.token][payer].append((move.units, move.record_id))
+                paid[shop][move.token][payer].append((move.units, move.record_id))
     takings = []
     for shop, by_token in paid.items():
         main = token if token is not None else max(
@@ -85,7 +92,7 @@ def shop_takings(conn: Connection, case: str, graph: CaseGraph, shops: set[str],
         takings.append(ShopTakings(
             shop=shop, token=main, amount=format(from_units(sum(u for u, _ in moves)), "f"),
             payments=len(moves), payers=len(by_token[main]),
-            record_ids=[r for _, r in moves[:CITED_PAYMENTS]]))
+            record_ids=_cited(moves)))
     takings.sort(key=lambda t: (-Decimal(t.amount), t.shop))
     if token is not None:
         paid = {shop: {token: by_token[token]} for shop, by_token in paid.items()
@@ -107,8 +114,12 @@ def _shared(paid: dict[str, dict[str, dict[str, list[tuple[int, str]]]]]) -> lis
         shared.append(SharedPayer(
             address=payer, token=token,
             paid={s: format(from_units(sum(u for u, _ in m)), "f") for s, m in moves.items()},
-            record_ids=[max(m)[1] for m in moves.values()]))
+            record_ids=_cited([m for ms in moves.values() for m in ms])))
     # The payers of the most shops first, then by what they paid in all.
     total = Counter({(p.address, p.token): sum(map(Decimal, p.paid.values())) for p in shared})
     shared.sort(key=lambda p: (-len(p.paid), -total[(p.address, p.token)], p.address))
     return shared[:MAX_SHARED_PAYERS]
+
+
+def _cited(moves: list[tuple[int, str]]) -> list[str]:
+    return [r for _, r in moves] if len(moves) <= CITED_PAYMENTS else []

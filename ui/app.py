@@ -282,8 +282,8 @@ def overview_panel(case: str) -> None:
         left, right = st.columns(2)
         left.caption(t("shops", lang()))
         # What each shop took in on-chain, in the case's traced token.
-        took = {k["shop"]: f"{amount(Decimal(k['amount']))} {k['token']}"
-                for k in o.get("takings", [])}
+        took = {taken["shop"]: f"{amount(Decimal(taken['amount']))} {taken['token']}"
+                for taken in o.get("takings", [])}
         left.dataframe(table([*({"shop": s["name"], **s["accounts"],
                                  t("col_took", lang()): took.get(s["shop"], "")}
                                 for s in shops),

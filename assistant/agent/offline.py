@@ -458,17 +458,26 @@ def _p(key: str, lang: str, **values: Any) -> str:
 # The shops compared: by what they took in, by the wallets that paid several of them, by the
 # droppers' accounts several handed out.
 _SHOPS_WORD_ANY = r"(?:магазин\w*|shops?\b|дүкен\w*|stores?\b)"
-_ACROSS = re.compile(
-    rf"\b(?:больше|меньше|более|наибольш\w*|most|least|more than|ең көп|ең аз|көбірек)\W+"
-    rf"(?:\w+\W+){{0,4}}?{_SHOPS_WORD_ANY}|\b{_SHOPS_WORD_ANY}\W+(?:\w+\W+){{0,4}}?"
-    rf"(?:больше всего|most|ең көп)|"
-    rf"\b(?:нескольк\w*|разн\w*|двум|двух|обоим|several|multiple|different|more than one|"
-    rf"both|бірнеше|әр түрлі|әртүрлі|екі)\W+(?:\w+\W+)?{_SHOPS_WORD_ANY}|"
-    rf"\b(?:общ\w*|совпада\w*|shared|in common|ортақ)\W+(?:\w+\W+){{0,3}}?"
-    rf"(?:дроп\w*|реквизит\w*|карт\w*|покупател\w*|плательщик\w*|кошел\w*|droppers?|"
-    rf"mules?|cards?|buyers?|payers?|wallets?|деректеме\w*|сатып алушы\w*|әмиян\w*)|"
+# A shop as what is ranked or counted ("какой магазин больше всего", "which shop made the
+# most", "қай дүкен ең көп", "each shop took"), not the shops as where money came from ("who
+# got the most from the shops" is the beneficiaries'); or shops as several, with a payer or
+# a dropper shared among them ("кто платил нескольким магазинам", "общие дропы магазинов").
+_WHICH_SHOP_RANKED = re.compile(
+    rf"\b(?:как\w*|котор\w*|which|what|қай|кай)\W+(?:из\W+)?{_SHOPS_WORD_ANY}\W+"
+    rf"(?:\w+\W+){{0,5}}?(?:больше|меньше|наибольш\w*|most|least|more|ең көп|ең аз|көп)|"
     rf"\b(?:кажд\w*|each|every|per|әр)\W+{_SHOPS_WORD_ANY}\W+(?:\w+\W+){{0,3}}?"
-    rf"(?:получил\w*|заработал\w*|took|earned|made|received|тапты|алды)", re.I)
+    rf"(?:получил\w*|заработал\w*|took|take|earned|earn|made|make|received|receive|got|"
+    rf"get|тапты|алды)", re.I)
+_SEVERAL_SHOPS = re.compile(
+    rf"\b(?:нескольк\w*|разн\w*|двум|двух|обоим|several|multiple|different|more than one|"
+    rf"both|two|бірнеше|әр түрлі|әртүрлі|екі)\W+{_SHOPS_WORD_ANY}", re.I)
+_SHARED = re.compile(
+    r"\b(?:общ(?:ие|их|ий|ая|ее)|совпада\w*|shared|in common|ортақ)\W+(?:\w+\W+){0,3}?"
+    r"(?:дроп\w*|реквизит\w*|карт\w*|покупател\w*|плательщик\w*|кошел\w*|droppers?|"
+    r"mules?|cards?|buyers?|payers?|wallets?|деректеме\w*|сатып алушы\w*|әмиян\w*)", re.I)
+_PAID_OR_HANDED = re.compile(r"плат|оплач|перев|покупател|дроп|реквизит|выдава|карт|кошел|"
+                             r"paid|pay|buyer|dropper|mule|card|wallet|handed|төле|берг|"
+                             r"деректеме|әмиян", re.I)
 _ACROSS_ASPECTS = {
     "takings": re.compile(r"больше|меньше|наибольш|сколько|выручк|заработ|получил|оборот|most|"
                           r"least|how much|earn|made|took|revenue|turnover|ең көп|ең аз|"
@@ -480,8 +489,13 @@ _ACROSS_ASPECTS = {
 }
 
 
-def _across_shops(question: str) -> bool:
-    return bool(_ACROSS.search(question))
+def _asks_across_shops(question: str) -> bool:
+    """Whether the question compares the shops or asks what they share."""
+    if _WHICH_SHOP_RANKED.search(question):
+        return True
+    return bool((_SEVERAL_SHOPS.search(question) or _SHARED.search(question) and
+                 re.search(_SHOPS_WORD_ANY, question, re.I))
+                and _PAID_OR_HANDED.search(question))
 
 
 def _as_read(message: BaseMessage) -> str:
@@ -1341,7 +1355,7 @@ class Composer:
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else ""))
 
-    def _across_shops(self, out: ToolOutput) -> None:
+    def _shops_side_by_side(self, out: ToolOutput) -> None:
         """The shops side by side: what each took in, the wallets that paid several, the
         droppers' accounts several handed out; the aspects the question asks, else all."""
         o, lang, q = out.data, self.lang, self.question
@@ -1394,7 +1408,7 @@ class Composer:
         lang = self.lang
         intent = self.r.intent
         if "across_shops" in self.r.signals:
-            self._across_shops(out)
+            self._shops_side_by_side(out)
             return
         nth = _nth_of(self.r)
         if nth:
@@ -1616,7 +1630,7 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")
-        if not reading.entities and _across_shops(question):
+        if not reading.entities and _asks_across_shops(question):
             # "which shop made the most", "who paid several shops", "общие дропы у магазинов":
             # the shops side by side, from the overview.
             reading.intent = "shops"

@@ -25,8 +25,8 @@ from tools.holders import asked_amounts, tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
 from tools.lookup import lookup_account as lookup
+from tools.overview import CaseOverview, collector_of
 from tools.overview import case_overview as overview
-from tools.overview import collector_of
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
 from tools.people import fold, same_word
@@ -1033,9 +1033,10 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
                                 [h.record_id], [h.name]))
     if o.statement_holders:
         # Sums over every statement of the case (more than those listed): the case as a whole.
-        lines.append(ctx.derive(f"all statements of the case: received "
-                                f"{money(o.statements_received)}, sent "
-                                f"{money(o.statements_sent)}"))
+        lines.append(ctx.derive(f"the case's statements in all: received "
+                                f"{money(o.statements_received)} from outside them, sent "
+                                f"{money(o.statements_sent)} out of them (moves between "
+                                f"them not counted)"))
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
@@ -1044,7 +1045,7 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         lines.append(ctx.derive(f"[{out.cite(ctx, d.record_id)}] dropper {d.kind} "
                                 f"{fence(d.display)}: handed out {d.handed_out} times by "
                                 f"{fence(', '.join(names))}{got}", [d.record_id], names))
-    lines += _across_shops(ctx, out, o, shop_name)
+    lines += _shops_compared(ctx, out, o, shop_name)
     if o.traced:
         lines.append(ctx.derive(f"traced {money(o.traced)} {token} forward from the shops' "
                                 f"{len(o.shop_wallets)} wallets and the "
@@ -1076,18 +1077,19 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines), out
 
 
-def _across_shops(ctx: AgentContext, out: ToolOutput, o: Any, shop_name: dict[str, str]
-                  ) -> list[str]:
+def _shops_compared(ctx: AgentContext, out: ToolOutput, o: CaseOverview,
+                    shop_name: dict[str, str]) -> list[str]:
     """What each shop took in, the wallets that paid several shops and the droppers' accounts
     several shops handed out, each cited by the transfers or messages it is read from."""
     lines = []
     for t in o.takings:
         name = shop_name.get(t.shop, t.shop)
         marks = "".join(f"[{out.cite(ctx, r)}]" for r in t.record_ids)
+        # A sum of many payments is the case's: its transfers are too many to cite.
         lines.append(ctx.derive(f"{marks} shop {fence(name)} took in {money(t.amount)} "
                                 f"{fence(t.token)} in {t.payments} payments from {t.payers} "
                                 f"wallets (into the wallets it handed out and its treasury)",
-                                t.record_ids, [name]))
+                                t.record_ids, [name] if t.record_ids else []))
     for p in o.shared_payers:
         names = [shop_name.get(s, s) for s in p.paid]
         marks = "".join(f"[{out.cite(ctx, r)}]" for r in p.record_ids)

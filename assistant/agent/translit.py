@@ -31,6 +31,13 @@ _PLACEHOLDER = re.compile(r"\{\w+\}")
 # One-letter Russian words ("s koshelka", "v dele"), read once the question is Russian.
 _PREPOSITIONS = {"s": "с", "v": "в", "k": "к", "u": "у", "o": "о", "i": "и", "a": "а"}
 _ONE_LETTER = re.compile(r"(?<![\w@.'-])[svkuoia](?![\w@.'-])", re.I)
+_QUOTED = re.compile(r"[«“\"'][^»”\"']{0,2000}[»”\"']")
+# Nothing but a capital letter, spaces and punctuation before: the first word of a sentence.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s*)\W*$")
+# No Russian word is longer; a longer "word" is read no further (each letter may double the
+# readings tried).
+_LONGEST_WORD = 30
+MAX_TEXT_CHARS = 2_000
 # A question is read as Russian when at least this many of its Latin words are Russian ones.
 _MIN_RUSSIAN_WORDS = 2
 
@@ -97,18 +104,35 @@ def latin_russian(text: str) -> str | None:
     """`text` with its Russian words written in Cyrillic, if it is Russian typed in Latin
     letters (more of its Latin words are Russian than English, and at least two); else None.
     A word is Russian when one of its Cyrillic readings is a word of the example questions
-    (`prompts/intents.yaml`), which it then becomes ("dengi" → "деньги"); identifiers,
-    @handles and words of neither language stay as typed."""
+    (`prompts/intents.yaml`), which it then becomes ("dengi" → "деньги"). Quoted text (the
+    words a message is searched for), capitalised words inside a sentence (names: "Dana"),
+    identifiers, @handles and words of neither language stay as typed."""
+    text = text[:MAX_TEXT_CHARS]
     vocabulary = _vocabulary()
-    found: dict[str, str] = {}
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    found: dict[tuple[int, int], str] = {}
     english_words = 0
     for m in _LATIN_WORD.finditer(text):
         word = m.group()
+        if any(a <= m.start() < b for a, b in quoted) or len(word) > _LONGEST_WORD:
+            continue
         if word.lower() in vocabulary.english:
             english_words += 1
-        elif (cyrillic := _russian(word, vocabulary)) is not None:
-            found[word] = cyrillic
+        elif not (word[0].isupper() and not _SENTENCE_START.search(text[:m.start()])) and (
+                cyrillic := _russian(word, vocabulary)) is not None:
+            found[m.span()] = cyrillic
     if len(found) < _MIN_RUSSIAN_WORDS or len(found) <= english_words:
         return None
-    text = _LATIN_WORD.sub(lambda m: found.get(m.group(), m.group()), text)
-    return _ONE_LETTER.sub(lambda m: _PREPOSITIONS[m.group().lower()], text)
+    out, at = [], 0
+    for (start, end), cyrillic in sorted(found.items()):
+        out += [_one_letter_words(text[at:start], quoted, at), cyrillic]
+        at = end
+    return "".join([*out, _one_letter_words(text[at:], quoted, at)])
+
+
+def _one_letter_words(part: str, quoted: list[tuple[int, int]], offset: int) -> str:
+    """`part` (at `offset` of the question) with its one-letter Russian words in Cyrillic,
+    outside quotes."""
+    return _ONE_LETTER.sub(
+        lambda m: m.group() if any(a <= offset + m.start() < b for a, b in quoted)
+        else _PREPOSITIONS[m.group().lower()], part)

@@ -115,13 +115,13 @@ def test_a_card_two_shops_handed_out_is_shared_and_cited_by_each_shop_s_message(
                                    "tg:7700000002": "tg:7700000002/4"})]
 
 
-def test_the_statements_totals_are_what_came_into_the_droppers_accounts(small_demo):
+def test_each_statement_holder_s_inflow_is_what_their_own_statement_shows(small_demo):
     truth, store, _ = small_demo
-    o = case_overview(store, "demo", load_case_graph(store, "demo"))
-    # Each payment counted once, from the receiving account's own statement.
-    expected = sum((Decimal(d.received_kzt) for d in truth.droppers if d.received_kzt),
-                   Decimal(0))
-    assert expected and Decimal(o.statements_received) == expected
+    o = case_overview(store, "demo", load_case_graph(store, "demo"), top=50)
     by_account = {h.account: Decimal(h.received) for h in o.statement_holders}
-    assert by_account and all(by_account[d.iban] == Decimal(d.received_kzt)
-                              for d in truth.droppers if d.iban in by_account)
+    compared = [d for d in truth.droppers if d.iban in by_account]
+    assert compared
+    assert all(by_account[d.iban] == Decimal(d.received_kzt) for d in compared)
+    # The demo's droppers pass money to each other: counted once, not at each hop.
+    gross = sum((Decimal(d.received_kzt) for d in truth.droppers if d.received_kzt), Decimal(0))
+    assert 0 < Decimal(o.statements_received) < gross

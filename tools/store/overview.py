@@ -59,8 +59,8 @@ def shops_of_accounts(conn: Connection, case: str, account_ids: list[str]
 
 def first_records_by_shop(conn: Connection, case: str, account_ids: list[str]
                           ) -> list[tuple[str, str, str]]:
-    """(account id, shop chat, the first record of that shop handing it out) for each of
-    `account_ids` and each shop that handed it out."""
+    """(account id, shop chat, the lowest id of that shop's records handing it out) for each
+    of `account_ids` and each shop that handed it out."""
     return [(a, s, r) for a, s, r in conn.execute(
         select(sightings.c.account_id, sightings.c.shop, func.min(sightings.c.record_id))
         .where(sightings.c.case == case, sightings.c.shop.is_not(None),
@@ -68,22 +68,15 @@ def first_records_by_shop(conn: Connection, case: str, account_ids: list[str]
         .group_by(sightings.c.account_id, sightings.c.shop))]
 
 
-def bank_payments_to(conn: Connection, case: str, ibans: list[str]
-                     ) -> list[tuple[str, str, str]]:
-    """(receiving IBAN, record id, amount) of every bank transfer to one of `ibans`."""
-    return [(to, rid, amount) for to, rid, amount in conn.execute(
-        select(transfers.c.to_address, transfers.c.record_id, transfers.c.amount)
-        .where(transfers.c.case == case, transfers.c.chain == "bank",
-               transfers.c.to_address.in_(ibans)))]
-
-
-def bank_payments_from(conn: Connection, case: str, ibans: list[str]
-                       ) -> list[tuple[str, str, str]]:
-    """(paying IBAN, record id, amount) of every bank transfer from one of `ibans`."""
-    return [(frm, rid, amount) for frm, rid, amount in conn.execute(
-        select(transfers.c.from_address, transfers.c.record_id, transfers.c.amount)
-        .where(transfers.c.case == case, transfers.c.chain == "bank",
-               transfers.c.from_address.in_(ibans)))]
+def bank_payments(conn: Connection, case: str, ibans: list[str], *, to: bool
+                  ) -> list[tuple[str, str | None, str, str]]:
+    """(one of `ibans`, the other side's account, record id, amount) of every bank transfer
+    to (`to`) or from one of `ibans`."""
+    mine, other = ((transfers.c.to_address, transfers.c.from_address) if to
+                   else (transfers.c.from_address, transfers.c.to_address))
+    return [(a, o, rid, amount) for a, o, rid, amount in conn.execute(
+        select(mine, other, transfers.c.record_id, transfers.c.amount)
+        .where(transfers.c.case == case, transfers.c.chain == "bank", mine.in_(ibans)))]
 
 
 def handed_out_account_ids(conn: Connection, case: str, kinds: Sequence[str]) -> list[str]:

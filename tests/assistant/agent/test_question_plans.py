@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.agent.core import ask
-from assistant.agent.offline import _month_named
+from assistant.agent.offline import _asks_across_shops, _month_named
 from assistant.agent.tools import AgentContext
 from tools.ingest.pipeline import ingest_paths
 from tools.store import CaseStore, connect_store
@@ -315,3 +315,19 @@ def test_no_dropper_shared_by_shops_is_said_with_each_dropper_s_shop(hm: AgentCo
     answer = ask("Есть ли общие дропы у разных магазинов?", hm)
     assert answer.answer.startswith("Ни один реквизит")
     assert "4400 4302 7815 0260: Снежная Королева KZ" in answer.answer and answer.verified
+
+
+@pytest.mark.parametrize("question", [
+    "Кто получил больше всего денег от магазинов?", "who received the most money from the shops?",
+    "Дүкендерден ең көп ақша алған кім?", "Какая общая сумма поступлений на карты дропов?",
+    "Расскажи больше о магазинах", "tell me more than that about the shop",
+    "более 100 USDT на кошелёк магазина", "did more than 10 buyers pay the shop?",
+    "разные карты магазина Green Planet", "в каком сообщении покупатель прислал хэш транзакции?",
+    "which shops are in the case?"])
+def test_the_shops_as_a_source_or_a_list_are_not_the_shops_compared(question: str) -> None:
+    assert not _asks_across_shops(question)
+
+
+def test_who_got_most_from_the_shops_is_still_the_beneficiaries(hm: AgentContext) -> None:
+    answer = ask("Кто получил больше всего денег от магазинов?", hm).answer
+    assert BENEFICIARY_1 in answer and "775.95" not in answer

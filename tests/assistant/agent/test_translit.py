@@ -37,3 +37,14 @@ def test_names_handles_and_identifiers_stay_as_typed() -> None:
 def test_english_is_not_read_as_russian(question: str) -> None:
     assert latin_russian(question) is None
     assert language(question) == "en"
+
+
+def test_quoted_words_and_names_inside_a_sentence_stay_as_typed() -> None:
+    assert latin_russian('pokazhi soobshcheniya so slovom "dengi"') == \
+        'покажи сообщения со slovom "dengi"'
+    assert latin_russian("Kaspi perevod Dana kuda ushli dengi") == \
+        "Kaspi перевод Dana куда ушли деньги"
+
+
+def test_a_long_question_is_read_within_the_question_limit() -> None:
+    assert latin_russian("a" * 100_000 + " kuda ushli dengi") is None
