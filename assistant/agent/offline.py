@@ -428,6 +428,27 @@ def _shop_is_source(question: str, shop: Any, other: Any) -> bool:
     return shop.start < other.start
 
 
+def _source_first(question: str, payer: Any, payee: Any) -> bool:
+    """Whether the question says the money went from `payer` to `payee` (as
+    `_shop_is_source`), each party's words read only up to the other one ("from A to B":
+    "to" is B's, "from" A's)."""
+    first, second = sorted((payer, payee), key=lambda e: e.start)
+
+    def said(e: Any, before: re.Pattern[str], after: re.Pattern[str]) -> bool:
+        lo = first.end if e is second else 0
+        hi = second.start if e is first else len(question)
+        return bool(before.search(question[max(lo, e.start - 40):e.start]) or
+                    after.search(question[e.end:min(hi, e.end + 30)]))
+
+    if said(payer, _FROM_BEFORE, _FROM_AFTER) or said(payee, _TO_BEFORE, _TO_AFTER):
+        return True
+    if said(payee, _FROM_BEFORE, _FROM_AFTER) or said(payer, _TO_BEFORE, _TO_AFTER):
+        return False
+    if _RECEIVES.search(question):
+        return payee.start < payer.start
+    return payer.start < payee.start
+
+
 def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
     """The people the question names, of those a name search found: the one whose name is
     the name asked ("Оспанов Руслан", not "Оспанова Динара" of the same surname), else all."""
@@ -661,20 +682,47 @@ class Composer:
                 said = True
         return said
 
+    def _named_as(self, profile: Any) -> Any:
+        """The party of the question that is this account: by its number, else by its
+        holder's surname (a declined "Тулегенову А." is "Тулегенов А.")."""
+        parties = self.r.of("iban", "person", "card", "phone")
+        exact = next((e for e in parties if e.value == profile.value), None)
+        holder = fold(str(profile.bank.holder_name or "")).split()
+        return exact or next((e for e in parties if e.kind == "person" and holder and fold(
+            e.label or e.value).split()[:1] and fold(e.label or e.value).split()[0][:5] ==
+            holder[0][:5]), None)
+
+    def _asked_way(self, payments: list[tuple[ToolOutput, Any, Any, Any]]
+                   ) -> list[tuple[ToolOutput, Any, Any, Any]]:
+        """Of payments both ways between two parties, those the question asks: from the one
+        it marks as the payer (or names first, "A перевёл B", "from A to B") to the other."""
+        kept = []
+        for p in payments:
+            payer, payee = self._named_as(p[1]), self._named_as(p[3])
+            if payer is None or payee is None or payer is payee or \
+                    _source_first(self.question, payer, payee):
+                kept.append(p)
+        return kept if len({(p[1].value, p[3].value) for p in payments}) > 1 and kept \
+            else payments
+
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
         to = {s[8:] for s in self.r.signals if s.startswith("paid_to:")}
-        for out, a, c, b in payments:
+        for out, a, c, b in payments if to else self._asked_way(payments):
             if to and b.value not in to:
                 continue  # what each paid the one asked about, not one another
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
                          amount=_money(c.sent_to)))
-            self._days(out, a.id, c.account)
+            self._days(out, a.id, c.account, incoming=False)
 
-    def _days(self, out: ToolOutput, statement: str, account: str) -> None:
-        """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row."""
+    def _days(self, out: ToolOutput, statement: str, account: str,
+              incoming: bool | None = None) -> None:
+        """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row (only those
+        into the statement's account, or only those out of it, when `incoming` says)."""
         for r, day, amount in out.operations.get((statement, account)) or []:
+            if incoming is not None and (r in out.incoming_rows) != incoming:
+                continue
             if out.marker(r):
                 self.lines.append(f"  - {out.marker(r)} {day}: {_money(amount)}")
 
@@ -1021,7 +1069,7 @@ class Composer:
                                  m=out.marker(c.records[0]), name=name, account=c.account,
                                  amount=_money(amount), operations=c.operations))
                     if when:
-                        self._days(out, statement, c.account)
+                        self._days(out, statement, c.account, incoming=incoming)
 
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang

@@ -132,6 +132,8 @@ class ToolOutput:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict)
+    # Those rows that are money into the statement's account (the rest left it).
+    incoming_rows: set[str] = field(default_factory=set)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -531,6 +533,8 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                 if day and amount:
                     # The row states both itself: the answer cites it for its day and sum.
                     out.operations.setdefault((key, c.account), []).append((r, day, amount))
+                    if rec.fields.get("direction") == "in":
+                        out.incoming_rows.add(r)
                     lines.append(ctx.derive(
                         f"[{out.markers[r]}] {day}: {money(amount)} "
                         f"{'from' if rec.fields.get('direction') == 'in' else 'to'} "
