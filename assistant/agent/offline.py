@@ -388,8 +388,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
             calls += [_lookup(reading, w) for w in wallets]
-        elif out.tool == SHOP_DETAILS and out.data and "upstream_shops" not in reading.signals \
-                and (reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+        elif out.tool == SHOP_DETAILS and out.data and \
+                not {"upstream_shops", "via_shops"} & reading.signals and (reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
                 reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
@@ -398,7 +398,26 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 "backward" in reading.signals and "forward" not in reading.signals) \
                 else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
+    if {"upstream_shops", "via_shops"} & reading.signals:
+        # The shops' treasuries the asked wallet's money came through: how much of each one's
+        # money reached it.
+        asked = reading.of(*_WALLETS)[0].value
+        on_way = _on_way(outputs, {asked})
+        calls += [_call(MONEY_PATH, source=t, target=asked) for t in dict.fromkeys(
+            c for o in outputs if o.tool == SHOP_DETAILS and o.data
+            for c, _ in o.collectors.values() if c in on_way and c != asked)][:3]
     return [c for c in calls if _key(c) not in done]
+
+
+def _on_way(outputs: list[ToolOutput], asked: set[str]) -> set[str]:
+    """The wallets a trace of one of `asked` passed through (its endpoints and their paths)."""
+    on_way: set[str] = set()
+    for o in outputs:
+        if o.tool == TRACE_WALLET and o.data and set(o.data.request.addresses) & asked:
+            for e in o.data.endpoints:
+                on_way.add(e.address)
+                on_way.update(a for h in e.path for a in (h.from_address, h.to_address))
+    return on_way
 
 
 # Where money came from, said before a party ("от магазина X", "from the shop X", "с T…") or
@@ -541,10 +560,10 @@ class Composer:
         upstream = any(o.tool == TRACE_WALLET and o.data and
                        o.data.request.direction == "backward" for o in outputs) and any(
             o.tool == SHOP_DETAILS for o in outputs) and (
-            "upstream_shops" in self.r.signals or self.r.intent == "identify")
+            {"upstream_shops", "via_shops"} & self.r.signals or self.r.intent == "identify")
         for out in outputs:
-            if upstream and out.tool == SHOP_DETAILS:
-                continue  # only the shops' wallets on the money's way (below)
+            if upstream and out.tool in (SHOP_DETAILS, MONEY_PATH):
+                continue  # only the shops' wallets on the money's way, and their sums (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
             getattr(self, f"_{out.tool}")(out)
@@ -561,12 +580,11 @@ class Composer:
         """The wallets a backward trace passed through that a shop handed out or collects its
         money in, each cited by the record that makes it the shop's."""
         asked = {e.value for e in self.r.of(*_WALLETS)}
-        on_way: set[str] = set()  # the wallets the asked wallet's money came through
-        for o in outputs:
-            if o.tool == TRACE_WALLET and o.data and set(o.data.request.addresses) & asked:
-                for e in o.data.endpoints:
-                    on_way.add(e.address)
-                    on_way.update(a for h in e.path for a in (h.from_address, h.to_address))
+        on_way = _on_way(outputs, asked)  # the wallets the asked wallet's money came through
+        # How much of a treasury's money reached the asked wallet: by the path between them.
+        reached = {o.data.source: o for o in outputs if o.tool == MONEY_PATH and o.data and
+                   o.data.hops and o.data.reached is not None and o.data.target in asked and
+                   Decimal(o.data.reached) > 0}
         said = False
         for o in outputs:
             if o.tool != SHOP_DETAILS or not o.data:
@@ -592,6 +610,15 @@ class Composer:
                     self.say(_p("upstream_shop", self.lang, shop=_safe(d.name)))
                     for line in lines:
                         self.fact(line)
+                    for wallet in dict.fromkeys(c for w, (c, _) in o.collectors.items()
+                                                if c in reached and treasuries and
+                                                any(h.display == w for h in d.handed_out)):
+                        p = reached.pop(wallet).data
+                        path_out = next(x for x in outputs if x.data is p)
+                        # Cited by every hop of the way: the chain from the treasury to it.
+                        self.fact("".join(path_out.marker(h.record_id) for h in p.hops) + " " + _p(
+                            "reached", self.lang, source=p.source, target=p.target,
+                            amount=_money(p.reached), token=p.token))
         if not said and "upstream_shops" in self.r.signals:
             self.say(_p("no_upstream_shop", self.lang))
 
@@ -1523,9 +1550,12 @@ class OfflineChatModel(BaseChatModel):
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
         if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
-                not reading.of("shop", "bot") and _SHOPS_WORD.search(question):
-            # "who funded W? trace it back to the shops": which shops' wallets it came from.
-            reading.signals.add("upstream_shops")
+                not reading.of("shop", "bot"):
+            # "who funded W? trace it back to the shops": which shops' wallets it came from;
+            # "who funded W?": the shops its money came through as well, said when there
+            # are any ("via_shops").
+            reading.signals.add("upstream_shops" if _SHOPS_WORD.search(question)
+                                else "via_shops")
         if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
                 not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
             # "how much drug money got into T…": the case's money that reached that exchange.
@@ -1865,7 +1895,7 @@ class OfflineChatModel(BaseChatModel):
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
-        if "upstream_shops" in reading.signals:
+        if {"upstream_shops", "via_shops"} & reading.signals:
             calls += self._shops_wallets()
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
