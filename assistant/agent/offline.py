@@ -335,7 +335,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         if out.tool == CASE_OVERVIEW and out.data and "received_each" in reading.signals:
             # "how much did each beneficiary receive": each one's own totals.
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
-            calls += [_call(LOOKUP_ACCOUNT, identifier=b.address) for b in ends[:4]]
+            calls += [_call(LOOKUP_ACCOUNT, identifier=b.address)
+                      for b in ends[:1 if _SUPERLATIVE.search(question) else 4]]
         if out.tool == CASE_OVERVIEW and out.data and nth:
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
             if len(ends) >= nth:
@@ -426,7 +427,8 @@ def _on_way(outputs: list[ToolOutput], asked: set[str]) -> set[str]:
 _FROM_BEFORE = re.compile(r"(?<!\w)(?:от|из|со?|from)\s+(?:\S+\s+){0,2}$", re.I)
 _TO_BEFORE = re.compile(r"(?<!\w)(?:на|к|ко|до|to|into)\s+(?:\S+\s+){0,2}$", re.I)
 _FROM_AFTER = re.compile(r"^\s*\S*(?:нан|нен|дан|ден|тан|тен)(?!\w)", re.I)
-_TO_AFTER = re.compile(r"^\s*\S*(?:ға|ге|қа|ке|на|не)(?!\w)", re.I)
+# (The ending of the name itself or of the word after it, not the word "на" or "не".)
+_TO_AFTER = re.compile(r"^(?:\S*|\s+\S+)(?:ға|ге|қа|ке|на|не)(?!\w)", re.I)
 _RECEIVES = re.compile(r"receiv\w*|получил\w*|получа(?:ет|ют|л)\w*|алды|алған", re.I)
 
 
@@ -1556,8 +1558,13 @@ class OfflineChatModel(BaseChatModel):
             # are any ("via_shops").
             reading.signals.add("upstream_shops" if _SHOPS_WORD.search(question)
                                 else "via_shops")
-        if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
+        wallets = reading.of(*_WALLETS)
+        tagged = len(wallets) == 1 and reading.intent == "exchanges" and self.vocabulary and \
+            wallets[0].value in {a for _, a in self.vocabulary.tags}
+        if (_CASE_MONEY.search(question) or tagged) and len(wallets) == 1 and \
                 not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
+            # (An exchange's own tagged wallet asked about as an exchange: what of the case's
+            # money reached it, not where its money went.)
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
             reading.intent = "exchanges"
@@ -1587,8 +1594,12 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
-        if reading.intent == "beneficiaries" and not reading.entities and \
-                _EACH_RECEIVED.search(question):
+        if reading.intent == "beneficiaries" and not reading.entities and (
+                _EACH_RECEIVED.search(question) or _SUPERLATIVE.search(question) and (
+                    set(re.findall(r"[^\W\d_]+", question.casefold())) & _ASKS_AMOUNT or
+                    _IN_ALL.search(question))):
+            # "how much did each receive", "which received the most, and how much in all":
+            # each one's (the first one's) own totals beside the trace.
             reading.signals.add("received_each")
         month = _month_named(question) if reading.of(*_ACCOUNTS, "person") else None
         if month:
@@ -1947,7 +1958,8 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
         if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
-                _ONE_BENEFICIARY_ACTS.search(q):
+                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q):
+            # (Not "which beneficiary received the most": the one of them that did.)
             # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
@@ -2176,6 +2188,8 @@ def _bound_side(question: str) -> str | None:
 
 
 # "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
+_IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bвсего\b|\bитого\b|\bв сумме\b|"
+                     r"\bбарлығы\b|\bжалпы\b", re.I)
 _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"
                             r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"
                             r"пришл|алды|түсті)\w*\s+(?:\w+\s+)?(?:each|every|каждый|"
