@@ -321,6 +321,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
     if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
+        if "bank_exchanges" in reading.signals:
+            return [_call(CASE_OVERVIEW, exchangers=True)]  # the tenge paid to exchangers
         return [_call(CASE_OVERVIEW)]
     return []
 
@@ -1443,6 +1445,14 @@ class Composer:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "
                           f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
+        if intent == "exchanges" and out.exchangers and "bank_exchanges" in self.r.signals:
+            # Tenge asked: the statements' parties that sell crypto, and what they received.
+            total = sum((Decimal(x[2]) for x in out.exchangers), Decimal(0))
+            self.say(_p("bank_exchangers_total", lang, amount=_money(str(total))))
+            for name, accounts, received, row in out.exchangers:
+                self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
+                             accounts=accounts, amount=_money(received)))
+            return
         if intent in ("overview", "beneficiaries", "forward", "exchanges"):
             ends = o.beneficiaries
             if intent == "exchanges":
@@ -1594,6 +1604,10 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
+                _BANK_MONEY.search(question):
+            # "how much tenge did the droppers send to exchangers": by the statements.
+            reading.signals.add("bank_exchanges")
         if reading.intent == "beneficiaries" and not reading.entities and (
                 _EACH_RECEIVED.search(question) or _SUPERLATIVE.search(question) and (
                     set(re.findall(r"[^\W\d_]+", question.casefold())) & _ASKS_AMOUNT or
@@ -2188,6 +2202,10 @@ def _bound_side(question: str) -> str | None:
 
 
 # "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
+# Money of the bank statements: tenge, cards, accounts, droppers.
+_BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|дроп|dropper|\bmules?\b|"
+                         r"банк|\bbank|карт|\bcards?\b|сч[её]т|\baccounts?\b|\bшот|выписк|"
+                         r"statement|үзінді", re.I)
 _IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bвсего\b|\bитого\b|\bв сумме\b|"
                      r"\bбарлығы\b|\bжалпы\b", re.I)
 _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"

@@ -29,7 +29,7 @@ from tools.overview import case_overview as overview
 from tools.overview import collector_of
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
-from tools.people import fold, same_word
+from tools.people import fold, people_of_case, same_word
 from tools.search.facets import read_query
 from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.search.text import analyse
@@ -134,6 +134,9 @@ class ToolOutput:
         default_factory=dict)
     # Those rows that are money into the statement's account (the rest left it).
     incoming_rows: set[str] = field(default_factory=set)
+    # The statements' parties named as exchangers (an OTC desk, a P2P seller of USDT): name,
+    # accounts, what they received by the statements, and a row to cite.
+    exchangers: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -986,10 +989,39 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             ToolOutput(GET_RECORD, rec, {rec.id: n}))
 
 
+# A statement party's name that says it sells crypto for tenge (an exchanger, an OTC desk, a
+# P2P seller of USDT): where the droppers' tenge went to become crypto.
+EXCHANGER_NAME = re.compile(r"обмен|exchang|крипт|crypto|\bp2p\b|\botc\b|\busdt\b|"
+                            r"айырбас|\bbitcoin\b|\bbtc\b", re.I)
+
+
+def _exchanger_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
+    """The statements' parties named as exchangers, what each received, and their sum."""
+    found = sorted((p for p in people_of_case(ctx.store, ctx.case).values()
+                    if EXCHANGER_NAME.search(p.name) and p.records and
+                    Decimal(p.received) > 0), key=lambda p: -Decimal(p.received))
+    lines = []
+    for p in found[:8]:
+        row = p.records[0]
+        n = out.cite(ctx, row)
+        accounts = ", ".join(p.accounts)
+        out.exchangers.append((p.name, accounts, p.received, row))
+        lines.append(f"[{n}] " + ctx.derive(
+            f"statement party {fence(p.name)} ({accounts}), an exchanger by its name: "
+            f"received {money(p.received)} KZT", [row], [p.name]))
+    if found:
+        total = sum((Decimal(p.received) for p in found[:8]), Decimal(0))
+        lines.append(ctx.derive(f"to exchangers by the statements in all: {money(str(total))} "
+                                f"KZT"))
+    return lines
+
+
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
-def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
+def case_overview(runtime: Runtime, exchangers: bool = False) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
-    accounts used most, and where the money from the shops' wallets came to rest."""
+    accounts used most, and where the money from the shops' wallets came to rest.
+    `exchangers`: also the statements' parties named as exchangers (OTC, P2P sellers of
+    USDT) and the tenge they received."""
     ctx = runtime.context
     graph = load_case_graph(ctx.store, ctx.case)
     o = overview(ctx.store, ctx.case, graph, top=5)
@@ -1069,6 +1101,8 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
     lines += _sweep_lines(ctx, out, graph, deposits)
+    if exchangers:
+        lines += _exchanger_lines(ctx, out)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 
