@@ -401,6 +401,13 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 "backward" in reading.signals and "forward" not in reading.signals) \
                 else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
+    if (reading.intent == "path" or "path" in reading.signals) and \
+            not any(o.tool == MONEY_PATH for o in outputs):
+        # "как деньги с карты X попали к Y": the chain of statement payments between the
+        # accounts behind the two (a card's statement, a statement party's account).
+        ends = list(dict.fromkeys(a for a in map(_account_behind, outputs) if a))
+        if len(ends) == 2:
+            calls.append(_call(MONEY_PATH, source=ends[0], target=ends[1]))
     if {"upstream_shops", "via_shops"} & reading.signals:
         # The shops' treasuries the asked wallet's money came through: how much of each one's
         # money reached it.
@@ -410,6 +417,20 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
             c for o in outputs if o.tool == SHOP_DETAILS and o.data
             for c, _ in o.collectors.values() if c in on_way and c != asked)][:3]
     return [c for c in calls if _key(c) not in done]
+
+
+def _account_behind(out: ToolOutput) -> str | None:
+    """The bank account a lookup or a name search found: an IBAN itself, a card's statement
+    (by its title, else by the payment that followed its handing out), a person's account."""
+    if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
+        p = out.data.matches[0]
+        if p.kind == "iban":
+            return str(p.value)
+        found = [*p.statements[:1], *(m.iban for m in p.paid_in[:1])]
+        return str(found[0]) if found else None
+    if out.tool == FIND_PERSON and out.data and len(out.data) == 1 and out.data[0].accounts:
+        return str(out.data[0].accounts[0])
+    return None
 
 
 def _on_way(outputs: list[ToolOutput], asked: set[str]) -> set[str]:
@@ -788,9 +809,11 @@ class Composer:
                     self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                 token=t.token))
                 endpoints = ends
-        if self.r.intent == "backward" and t.request.direction == "backward":
-            # The wallets it came from last, with what they paid in directly (forward, the
-            # first wallets stand at the head of each path).
+        if self.r.intent == t.request.direction and (
+                t.request.direction == "backward" or not _SUPERLATIVE.search(self.question)):
+            # The wallets it came from last, with what they paid in directly; forward, the
+            # wallets it paid directly, with what it sent each ("куда скидывал": 60 to one,
+            # 40 to another), before where the money ended.
             key = f"direct_{t.request.direction}"
             for other, (total, ids) in out.direct.items():
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,

@@ -477,7 +477,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек|"
                    # How the money got from one to the other: the way, not only how much.
                    r"\bhow did\b[^?]{0,40}\b(?:get|go|move|reach|travel)\b[^?]{0,20}\bfrom\b|"
-                   r"\bкак(?:им образом)?\s+(?:\w+\s+){0,3}(?:дошл|попал|перешл|шл)\w*|"
+                   r"\bкак(?:им образом)?\s+(?:\S+\s+){0,5}(?:дошл|попал|перешл|шл)\w*|"
                    r"\bқалай\s+(?:\w+\s+)?(?:жетті|барды|түсті|келді)"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
