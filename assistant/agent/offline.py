@@ -904,7 +904,13 @@ class Composer:
                                             .rstrip() for h in p.hops)])
             self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
             return
-        self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))
+        intro = _p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops))
+        if {p.source, p.target} - {e.value for e in self.r.entities}:
+            # Ends the question did not name (the accounts behind a card, a person): cited by
+            # the hops that leave the one and reach the other.
+            intro = "".join(dict.fromkeys(out.marker(h.record_id)
+                                          for h in (p.hops[0], p.hops[-1]))) + " " + intro
+        self.say(intro)
         for h in p.hops:
             self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
                          to_address=h.to_address, amount=_money(h.amount), token=p.token,
