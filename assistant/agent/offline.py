@@ -392,7 +392,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
             # Shops compared by their money: each one's wallets, what they received and sent.
             calls += [_lookup(reading, w) for w in wallets]
         elif out.tool == SHOP_DETAILS and out.data and \
-                not {"upstream_shops", "via_shops"} & reading.signals and (reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+                not {"upstream_shops", "via_shops"} & reading.signals and (
+                reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
                 reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
@@ -1598,9 +1599,9 @@ class OfflineChatModel(BaseChatModel):
             reading.signals.add("upstream_shops" if _SHOPS_WORD.search(question)
                                 else "via_shops")
         wallets = reading.of(*_WALLETS)
-        tagged = len(wallets) == 1 and reading.intent == "exchanges" and self.vocabulary and \
-            wallets[0].value in {a for _, a in self.vocabulary.tags}
-        if (_CASE_MONEY.search(question) or tagged) and len(wallets) == 1 and \
+        exchange_own = len(wallets) == 1 and reading.intent == "exchanges" and bool(
+            self.vocabulary and wallets[0].value in {a for _, a in self.vocabulary.tags})
+        if (_CASE_MONEY.search(question) or exchange_own) and len(wallets) == 1 and \
                 not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
             # (An exchange's own tagged wallet asked about as an exchange: what of the case's
             # money reached it, not where its money went.)

@@ -457,7 +457,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
-                      r"\bwent\b|\bушл|\bуш[её]л|\bуход|\bуйд[её]|(?<!кто )\bотправ|\bвывел|\bвывод|"
+                      r"\bwent\b|\bушл|\bуш[её]л|\bуход|\bуйд[её]|(?<!кто )\bотправ|\bвывел|"
+                      r"\bвывод|"
                       # "кімдерге жіберілді": to whom it was sent (the dative asks the payee).
                       r"\bкетті|\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:жібер|аудар|төле|кет|түс)|"
                       r"\bжіберді|\bdestination|(?<!who )\bsent\b|\bsend\b|"
