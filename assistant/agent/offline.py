@@ -631,20 +631,27 @@ class Composer:
                 # Its treasury on the way says it (by the transfer into it, on the money's
                 # chain); else the wallet it handed out, by its message.
                 lines = treasuries or handed
-                if lines:
+                mine = [reached.pop(c) for c in dict.fromkeys(
+                    c for w, (c, _) in o.collectors.items() if c in reached and treasuries and
+                    any(h.display == w for h in d.handed_out))]
+                if "via_shops" in self.r.signals:
+                    # Asked only who funded it: each shop by what of its treasury's money
+                    # reached the wallet, the treasury at the head of the way it came.
+                    lines = []
+                if lines or mine:
                     said = True
                     self.say(_p("upstream_shop", self.lang, shop=_safe(d.name)))
                     for line in lines:
                         self.fact(line)
-                    for wallet in dict.fromkeys(c for w, (c, _) in o.collectors.items()
-                                                if c in reached and treasuries and
-                                                any(h.display == w for h in d.handed_out)):
-                        p = reached.pop(wallet).data
-                        path_out = next(x for x in outputs if x.data is p)
-                        # Cited by every hop of the way: the chain from the treasury to it.
-                        self.fact("".join(path_out.marker(h.record_id) for h in p.hops) + " " + _p(
-                            "reached", self.lang, source=p.source, target=p.target,
-                            amount=_money(p.reached), token=p.token))
+                    for path_out in mine:
+                        p = path_out.data
+                        route = " → ".join([p.source, *(
+                            f"{h.to_address} {path_out.marker(h.record_id)}".rstrip()
+                            for h in p.hops[:-1])])
+                        # Cited by the transfer that reached it, each hop by its own.
+                        self.fact(_p("shop_reached", self.lang,
+                                     m=path_out.marker(p.hops[-1].record_id),
+                                     amount=_money(p.reached), token=p.token, route=route))
         if not said and "upstream_shops" in self.r.signals:
             self.say(_p("no_upstream_shop", self.lang))
 
@@ -811,10 +818,12 @@ class Composer:
                                 token=t.token))
                 endpoints = ends
         if self.r.intent == t.request.direction and (
-                t.request.direction == "backward" or not _SUPERLATIVE.search(self.question)):
-            # The wallets it came from last, with what they paid in directly; forward, the
-            # wallets it paid directly, with what it sent each ("куда скидывал": 60 to one,
-            # 40 to another), before where the money ended.
+                t.request.direction == "backward" or len(out.direct) > 1 and
+                not _SUPERLATIVE.search(self.question)):
+            # The wallets it came from last, with what they paid in directly; forward, when
+            # it split its money, the wallets it paid directly, with what it sent each ("куда
+            # скидывал": 60 to one, 40 to another), before where the money ended (one wallet
+            # it all went to heads every path anyway).
             key = f"direct_{t.request.direction}"
             for other, (total, ids) in out.direct.items():
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
