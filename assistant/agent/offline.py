@@ -321,8 +321,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
     if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
-        if "bank_exchanges" in reading.signals:
-            return [_call(CASE_OVERVIEW, exchangers=True)]  # the tenge paid to exchangers
+        if {"bank_exchanges", "bank_ends"} & reading.signals:
+            # Where the droppers' tenge ended: the statements' parties, exchangers among them.
+            return [_call(CASE_OVERVIEW, bank_ends=True)]
         return [_call(CASE_OVERVIEW)]
     return []
 
@@ -1484,11 +1485,20 @@ class Composer:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "
                           f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
-        if intent == "exchanges" and out.exchangers and "bank_exchanges" in self.r.signals:
+        exchangers = [x for x in out.bank_ends if x[4]]
+        if intent == "exchanges" and exchangers and "bank_exchanges" in self.r.signals:
             # Tenge asked: the statements' parties that sell crypto, and what they received.
-            total = sum((Decimal(x[2]) for x in out.exchangers), Decimal(0))
+            total = sum((Decimal(x[2]) for x in exchangers), Decimal(0))
             self.say(_p("bank_exchangers_total", lang, amount=_money(str(total))))
-            for name, accounts, received, row in out.exchangers:
+            for name, accounts, received, row, _ in exchangers:
+                self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
+                             accounts=accounts, amount=_money(received)))
+            return
+        if intent == "beneficiaries" and out.bank_ends and "bank_ends" in self.r.signals:
+            # The end of the bank chain: who received the droppers' tenge and paid none on.
+            self.say(_p("bank_ends_intro", lang))
+            ends = out.bank_ends[:1] if _SUPERLATIVE.search(self.question) else out.bank_ends
+            for name, accounts, received, row, _ in ends:
                 self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
                              accounts=accounts, amount=_money(received)))
             return
@@ -1647,7 +1657,12 @@ class OfflineChatModel(BaseChatModel):
                 _BANK_MONEY.search(question):
             # "how much tenge did the droppers send to exchangers": by the statements.
             reading.signals.add("bank_exchanges")
-        if reading.intent == "beneficiaries" and not reading.entities and (
+        if reading.intent == "beneficiaries" and not reading.entities and \
+                _BANK_CHAIN.search(question):
+            # "кто в конце банковской цепочки": where the tenge ended, by the statements.
+            reading.signals.add("bank_ends")
+        if reading.intent == "beneficiaries" and not reading.entities and \
+                "bank_ends" not in reading.signals and (
                 _EACH_RECEIVED.search(question) or _SUPERLATIVE.search(question) and (
                     set(re.findall(r"[^\W\d_]+", question.casefold())) & _ASKS_AMOUNT or
                     _IN_ALL.search(question))):
@@ -2245,7 +2260,11 @@ def _bound_side(question: str) -> str | None:
 _BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|дроп|dropper|\bmules?\b|"
                          r"банк|\bbank|карт|\bcards?\b|сч[её]т|\baccounts?\b|\bшот|выписк|"
                          r"statement|үзінді", re.I)
-_IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bвсего\b|\bитого\b|\bв сумме\b|"
+# The bank's side of the money named outright: the bank, tenge, statements, accounts.
+_BANK_CHAIN = re.compile(r"банк|\bbank|тенге|теңге|\btenge\b|₸|\bkzt\b|выписк|statement|"
+                         r"үзінді|сч[её]т|\baccounts?\b|\bшот", re.I)
+# ("всего" is not one: "больше всего" is the most.)
+_IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bитого\b|\bв сумме\b|"
                      r"\bбарлығы\b|\bжалпы\b", re.I)
 _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"
                             r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"

@@ -134,9 +134,10 @@ class ToolOutput:
         default_factory=dict)
     # Those rows that are money into the statement's account (the rest left it).
     incoming_rows: set[str] = field(default_factory=set)
-    # The statements' parties named as exchangers (an OTC desk, a P2P seller of USDT): name,
-    # accounts, what they received by the statements, and a row to cite.
-    exchangers: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # The statements' parties at the end of the tenge chain (received, paid nothing on) and
+    # those named as exchangers (an OTC desk, a P2P seller of USDT): name, accounts, what they
+    # received by the statements, a row to cite, and whether the name says exchanger.
+    bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -989,39 +990,44 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             ToolOutput(GET_RECORD, rec, {rec.id: n}))
 
 
+MAX_BANK_ENDS = 8
 # A statement party's name that says it sells crypto for tenge (an exchanger, an OTC desk, a
 # P2P seller of USDT): where the droppers' tenge went to become crypto.
 EXCHANGER_NAME = re.compile(r"обмен|exchang|крипт|crypto|\bp2p\b|\botc\b|\busdt\b|"
                             r"айырбас|\bbitcoin\b|\bbtc\b", re.I)
 
 
-def _exchanger_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
-    """The statements' parties named as exchangers, what each received, and their sum."""
+def _bank_end_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
+    """The statements' parties the droppers' tenge ended with (received, paid nothing on) and
+    those named as exchangers, largest first, with what each received; the exchangers' sum."""
     found = sorted((p for p in people_of_case(ctx.store, ctx.case).values()
-                    if EXCHANGER_NAME.search(p.name) and p.records and
-                    Decimal(p.received) > 0), key=lambda p: -Decimal(p.received))
+                    if p.records and Decimal(p.received) > 0 and (
+                        Decimal(p.paid) == 0 or EXCHANGER_NAME.search(p.name))),
+                   key=lambda p: -Decimal(p.received))[:MAX_BANK_ENDS]
     lines = []
-    for p in found[:8]:
+    for p in found:
         row = p.records[0]
         n = out.cite(ctx, row)
         accounts = ", ".join(p.accounts)
-        out.exchangers.append((p.name, accounts, p.received, row))
+        exchanger = bool(EXCHANGER_NAME.search(p.name))
+        out.bank_ends.append((p.name, accounts, p.received, row, exchanger))
         lines.append(f"[{n}] " + ctx.derive(
-            f"statement party {fence(p.name)} ({accounts}), an exchanger by its name: "
-            f"received {money(p.received)} KZT", [row], [p.name]))
-    if found:
-        total = sum((Decimal(p.received) for p in found[:8]), Decimal(0))
-        lines.append(ctx.derive(f"to exchangers by the statements in all: {money(str(total))} "
-                                f"KZT"))
+            f"statement party {fence(p.name)} ({accounts})"
+            f"{', an exchanger by its name' if exchanger else ''}: received "
+            f"{money(p.received)} KZT, paid {money(p.paid)} KZT", [row], [p.name]))
+    exchangers = [Decimal(x[2]) for x in out.bank_ends if x[4]]
+    if exchangers:
+        lines.append(ctx.derive(f"to exchangers by the statements in all: "
+                                f"{money(str(sum(exchangers, Decimal(0))))} KZT"))
     return lines
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
-def case_overview(runtime: Runtime, exchangers: bool = False) -> tuple[str, ToolOutput]:
+def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
     accounts used most, and where the money from the shops' wallets came to rest.
-    `exchangers`: also the statements' parties named as exchangers (OTC, P2P sellers of
-    USDT) and the tenge they received."""
+    `bank_ends`: also where the tenge ended by the statements: the parties that received and
+    paid nothing on, and those named as exchangers (OTC, P2P sellers of USDT)."""
     ctx = runtime.context
     graph = load_case_graph(ctx.store, ctx.case)
     o = overview(ctx.store, ctx.case, graph, top=5)
@@ -1101,8 +1107,8 @@ def case_overview(runtime: Runtime, exchangers: bool = False) -> tuple[str, Tool
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
     lines += _sweep_lines(ctx, out, graph, deposits)
-    if exchangers:
-        lines += _exchanger_lines(ctx, out)
+    if bank_ends:
+        lines += _bank_end_lines(ctx, out)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 

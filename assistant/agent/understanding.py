@@ -564,7 +564,8 @@ _PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b
 # "How much … moved": an amount asked and a verb of money sent or arriving.
 _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|"
                     r"перечисл|отправ|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
-                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
+                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpa(?:y|ys|id)\b|"
+                    r"\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
