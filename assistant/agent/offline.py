@@ -49,6 +49,7 @@ from assistant.agent.understanding import (
     Reading,
     Vocabulary,
     find_entities,
+    from_translit,
     intent_model,
     read_question,
     tagged_wallet,
@@ -1697,6 +1698,8 @@ class OfflineChatModel(BaseChatModel):
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = str(messages[humans[-1]].content) if humans else ""
+        # Russian typed in Latin letters is read, and answered, as Russian.
+        question = from_translit(question) or question
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]

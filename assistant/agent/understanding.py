@@ -86,6 +86,63 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
                                                            else "en"))
 
 
+# Russian typed in Latin letters ("kto popolnyal koshelek T…"): stems of the question words
+# and of money's words, and English words that say the question is English after all.
+_TRANSLIT_STEMS = ("kto", "chto", "chej", "chey", "chya", "chyo", "kuda", "otkud", "skolk", "gde",
+                   "kogda", "kakoy", "kakoj", "kakie", "kakaya", "kakog", "koshel", "kart",
+                   "schet", "schyot", "sch", "deng", "deneg", "perev", "popoln", "otprav", "ushl",
+                   "prishl", "poluch", "magazin", "vypisk", "platil", "platezh", "zakin", "skinul",
+                   "vyvel", "vyvod", "birzh", "obmen", "vladel", "prinadlezh")
+_ENGLISH_WORDS = frozenset(("the", "is", "are", "was", "what", "who", "whose", "where", "how",
+                            "did", "does", "do", "of", "to", "from", "which", "wallet", "money",
+                            "card", "account", "send", "sent", "paid", "shop", "and", "in",
+                            "this", "it", "much", "many", "list", "show", "find", "trace"))
+_LATIN_TOKEN = re.compile(r"(?<![\w])[A-Za-z][a-z']*(?![\w])")
+_TRANSLIT = [("shch", "щ"), ("sch", "сч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+             ("sh", "ш"), ("yu", "ю"), ("ya", "я"), ("yo", "ё"), ("ju", "ю"), ("ja", "я"),
+             ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"),
+             ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"),
+             ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"),
+             ("c", "ц"), ("w", "в"), ("x", "кс"), ("q", "к"), ("'", "ь")]
+
+
+# Words whose soft sign Latin typing drops.
+_SOFT_SIGN = {"сколко": "сколько", "денги": "деньги", "денгами": "деньгами", "денгах": "деньгах"}
+
+
+def _cyrillic_word(word: str) -> str:
+    out, i, low = [], 0, word.lower()
+    while i < len(low):
+        if low[i] == "y" and low[i + 1:i + 2] not in ("a", "u", "o"):
+            # "y" ends a syllable after a vowel ("kakoy", "chey"), else it is "ы" ("vyvel").
+            out.append("й" if i and low[i - 1] in "aeiou" and (
+                i + 1 == len(low) or low[i + 1] not in "aeiou") else "ы")
+            i += 1
+            continue
+        for latin, cyr in _TRANSLIT:
+            if low.startswith(latin, i):
+                out.append(cyr)
+                i += len(latin)
+                break
+        else:
+            out.append(low[i])
+            i += 1
+    text = _SOFT_SIGN.get("".join(out), "".join(out))
+    return text[:1].upper() + text[1:] if word[:1].isupper() else text
+
+
+def from_translit(question: str) -> str | None:
+    """The question in Cyrillic when it is Russian typed in Latin letters (its identifiers
+    kept as written); None when it is not (English, or already Cyrillic)."""
+    if _CYRILLIC.search(question):
+        return None
+    words = [m.group(0).lower() for m in _LATIN_TOKEN.finditer(question)]
+    if len(words) < 2 or _ENGLISH_WORDS & set(words) or \
+            not any(w.startswith(_TRANSLIT_STEMS) for w in words):
+        return None
+    return _LATIN_TOKEN.sub(lambda m: _cyrillic_word(m.group(0)), question)
+
+
 @dataclass(frozen=True, slots=True)
 class Named:
     """Something of the case a question names: its kind, its value as the case knows it, and
