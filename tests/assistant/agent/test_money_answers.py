@@ -107,3 +107,23 @@ def test_the_way_the_money_went_as_the_verbs_say(handmade: CaseStore, question: 
     text = _ask(handmade, "hm", question)
     for fact in said:
         assert fact in text
+
+
+def test_the_end_of_the_bank_chain_is_who_received_and_passed_nothing_on(
+        handmade: CaseStore) -> None:
+    text = _ask(handmade, "hm", "кто в конце банковской цепочки по дропам, кому ушло больше "
+                                "всего")
+    assert "Ли Вадим" in text and "580 000.00" in text
+    assert "USDT" not in text  # the bank's chain, not the crypto beneficiaries
+
+
+def test_what_a_wallet_paid_to_a_shop_s_wallet(handmade: CaseStore) -> None:
+    text = _ask(handmade, "hm", "how much usdt did TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU pay to "
+                                "the snow queen wallet")
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in text and "60.00" in text
+
+
+def test_russian_typed_in_latin_letters_is_answered_in_russian(handmade: CaseStore) -> None:
+    text = _ask(handmade, "hm", "kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ")
+    assert text.startswith("Откуда пришли деньги")
+    assert "TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6" in text
