@@ -300,9 +300,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
-    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries"):
+    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries") or \
+            len(wallets) >= 2 and intent == "compare":
         # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
-        # whose it is.
+        # whose it is ("compare the treasuries of X (T…) and Y (T…)": the two wallets).
         shops = []
     for s in shops[:4]:
         shop_args: dict[str, Any] = {"shop": s.value}
@@ -1027,7 +1028,10 @@ class Composer:
             # "Whose is it", "who is X": the holder, and the shop whose handed-out card or phone
             # paid into it (what ties the holder to the trade); one such payment says it.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
-            for match in prof.paid_for[:1 if whose else 3]:
+            # (Whose an ИИН is: its holder and accounts; a shop's detail paid into one of
+            # them is a step further.)
+            skip = self.r.intent == "identify" and bool(self.r.of("iin"))
+            for match in prof.paid_for[:0 if skip else 1 if whose else 3]:
                 shop = out.labels.get(match.message_id)
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
                              shop=f" «{_safe(shop)}»" if shop else "",
