@@ -1495,6 +1495,8 @@ class Composer:
             # Tenge asked: the statements' parties that sell crypto, and what they received.
             total = sum((Decimal(x[2]) for x in exchangers), Decimal(0))
             self.say(_p("bank_exchangers_total", lang, amount=_money(str(total))))
+            if _SUPERLATIVE.search(self.question):
+                exchangers = exchangers[:1]  # "which one got the most": by amount, the first
             for name, accounts, received, row, _ in exchangers:
                 self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
                              accounts=accounts, amount=_money(received)))
