@@ -505,7 +505,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
                        r"\bкто\b\s+(?:\w+\s+){0,2}(?:плат|плач|перев|перечисл|присла|"
                        r"присыл|кид|кинул|закид|закин|подкин|скид|отправ|пополн|внос|внес|внёс|слал|"
-                       r"зачисл)\w*\s+(?:\w+\s+){0,2}на\b|"
+                       # (Whoever sent it, to whatever is named: not "с карты X", a source.)
+                       r"зачисл)\w*\b(?!\s+(?:\w+\s+)?(?:с|со|от|из)\b)|"
                        r"\bwhere\b[^?]{0,60}\b(?:get|gets|got|obtain\w*|receiv\w*)\b|"
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
@@ -519,7 +520,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       # "кімдерге жіберілді": to whom it was sent (the dative asks the payee).
                       r"\bкетті|\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:жібер|аудар|төле|кет|түс)|"
                       r"\bжіберді|\bdestination|(?<!who )\bsent\b|\bsend\b|"
-                      r"\bпереводил (деньги|средства)\b(?! на)|оказал|"
+                      r"(?<!кто )\bпереводил (деньги|средства)\b(?! на)|оказал|"
                       r"\blanded\b|\bwound up\b|\bend(?:s|ed)? up\b|\bfollow(?:ing)? the (?:money|"
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
