@@ -1028,10 +1028,7 @@ class Composer:
             # "Whose is it", "who is X": the holder, and the shop whose handed-out card or phone
             # paid into it (what ties the holder to the trade); one such payment says it.
             whose = self.r.intent == "identify" and _WHOSE.search(self.question)
-            # (Whose an ИИН is: its holder and accounts; a shop's detail paid into one of
-            # them is a step further.)
-            skip = self.r.intent == "identify" and bool(self.r.of("iin"))
-            for match in prof.paid_for[:0 if skip else 1 if whose else 3]:
+            for match in prof.paid_for[:1 if whose else 3]:
                 shop = out.labels.get(match.message_id)
                 self.fact(_p("paid_for", lang, m=out.marker(match.message_id),
                              shop=f" «{_safe(shop)}»" if shop else "",

@@ -537,7 +537,10 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                 if day and amount:
                     # The row states both itself: the answer cites it for its day and sum.
                     out.operations.setdefault((key, c.account), []).append((r, day, amount))
-                    if rec.fields.get("direction") == "in":
+                    # Into this account when the party paid it (a row of the party's own
+                    # statement says "out" of it).
+                    if str(rec.fields.get("payer_account") or "").replace(" ", "") == \
+                            c.account:
                         out.incoming_rows.add(r)
                     lines.append(ctx.derive(
                         f"[{out.markers[r]}] {day}: {money(amount)} "

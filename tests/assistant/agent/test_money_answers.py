@@ -127,3 +127,12 @@ def test_russian_typed_in_latin_letters_is_answered_in_russian(handmade: CaseSto
     text = _ask(handmade, "hm", "kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ")
     assert text.startswith("Откуда пришли деньги")
     assert "TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6" in text
+
+
+def test_a_party_s_payments_in_other_statements_are_listed_from_its_side(
+        handmade: CaseStore) -> None:
+    # Sarsenbaev has no statement of his own: his payments are rows of the payees'; each is
+    # money out of his account, listed by its day.
+    text = _ask(handmade, "hm", "Покажите все поступления от Сарсенбаева Д.Е. по всем выпискам.")
+    for amount in ("18 000.00", "34 000.00", "22 000.00", "30 000.00", "12 000.00", "33 000.00"):
+        assert amount in text
