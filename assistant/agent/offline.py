@@ -412,9 +412,12 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         ends = list(dict.fromkeys(a for a in map(_account_behind, outputs) if a))
         if len(ends) == 2:
             calls.append(_call(MONEY_PATH, source=ends[0], target=ends[1]))
-    if {"upstream_shops", "via_shops"} & reading.signals:
-        # The shops' treasuries the asked wallet's money came through: how much of each one's
-        # money reached it.
+    if {"upstream_shops", "via_shops"} & reading.signals or reading.intent == "identify" and \
+            len(reading.of(*_WALLETS)) == 1 and any(
+                o.tool == TRACE_WALLET and o.data and o.data.request.direction == "backward"
+                for o in outputs):
+        # The shops' treasuries the asked wallet's money came through (whose it is, when
+        # nothing else says: the shops that fed it): how much of each one's money reached it.
         asked = reading.of(*_WALLETS)[0].value
         on_way = _on_way(outputs, {asked})
         calls += [_call(MONEY_PATH, source=t, target=asked) for t in dict.fromkeys(
@@ -637,7 +640,7 @@ class Composer:
                 mine = [reached.pop(c) for c in dict.fromkeys(
                     c for w, (c, _) in o.collectors.items() if c in reached and treasuries and
                     any(h.display == w for h in d.handed_out))]
-                if "via_shops" in self.r.signals:
+                if "via_shops" in self.r.signals or self.r.intent == "identify" and mine:
                     # Asked only who funded it: each shop by what of its treasury's money
                     # reached the wallet, the treasury at the head of the way it came.
                     lines = []
@@ -1909,7 +1912,10 @@ class OfflineChatModel(BaseChatModel):
                 wallet = reading.of(*_WALLETS)[0].value
                 more = [c for c in [_call(TRACE_WALLET, address=wallet, direction="backward"),
                                     *self._shops_wallets()] if _key(c) not in done]
-            if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
+            steps = sum(isinstance(m, AIMessage) for m in turn)
+            if more and (steps < 2 or steps < 3 and all(c["name"] == MONEY_PATH for c in more)
+                         and reading.intent == "identify"):
+                # (Whose a wallet is, by the shops that fed it: a third step, the paths.)
                 reply = _calls(more)
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
