@@ -1633,6 +1633,7 @@ class OfflineChatModel(BaseChatModel):
             # money reached it, not where its money went.)
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
+            reading.signals.discard("via_shops")
             reading.intent = "exchanges"
         if _PRICE.search(question) and (reading.drugs or reading.of("shop", "bot")) and \
                 not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
@@ -1698,6 +1699,8 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
+        if reading.intent != "backward":
+            reading.signals.discard("via_shops")  # read as something else after all
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
