@@ -786,9 +786,14 @@ class Composer:
               incoming: bool | None = None) -> None:
         """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row (only those
         into the statement's account, or only those out of it, when `incoming` says)."""
+        asked = _day_named(self.question) if not _bound_side(self.question) else None
         for r, day, amount in out.operations.get((statement, account)) or []:
             if incoming is not None and (r in out.incoming_rows) != incoming:
                 continue
+            if asked and day[5:10] != f"{asked[0]:02d}-{asked[1]:02d}" and any(
+                    d[5:10] == f"{asked[0]:02d}-{asked[1]:02d}"
+                    for _, d, _ in out.operations.get((statement, account)) or []):
+                continue  # the day asked, when the party paid on it
             if out.marker(r):
                 self.lines.append(f"  - {out.marker(r)} {day}: {_money(amount)}")
 
@@ -1136,8 +1141,15 @@ class Composer:
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
             directions = (directions[0], not directions[0])
+        day = _day_named(self.question) if when else None
+        if day and not _bound_side(self.question):
+            # "какие операции были 27 февраля": the parties of that day's rows, however many.
+            on_day = [c for c in parties if any(
+                d[5:10] == f"{day[0]:02d}-{day[1]:02d}"
+                for _, d, _ in out.operations.get((statement, c.account)) or [])]
+            parties = on_day or parties
         for incoming in directions:
-            for c in parties[:8]:
+            for c in parties[:len(parties) if day else 8]:
                 name = f"{_safe(c.name)} " if c.name else ""
                 amount = c.received_from if incoming else c.sent_to
                 if Decimal(amount) > 0:

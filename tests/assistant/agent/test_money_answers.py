@@ -136,3 +136,12 @@ def test_a_party_s_payments_in_other_statements_are_listed_from_its_side(
     text = _ask(handmade, "hm", "Покажите все поступления от Сарсенбаева Д.Е. по всем выпискам.")
     for amount in ("18 000.00", "34 000.00", "22 000.00", "30 000.00", "12 000.00", "33 000.00"):
         assert amount in text
+
+
+def test_a_day_s_operations_are_every_party_of_that_day(demo: CaseStore) -> None:
+    # Nine parties; the one that paid 8 000 on that day is the ninth by size.
+    text = _ask(demo, "demo", "Есенова М. шотында 2025 жылғы 27 ақпанда қандай операциялар "
+                              "болды?")
+    for amount in ("194 920.00", "37 600.00", "44 520.00", "8 000.00"):
+        assert amount in text
+    assert "66 000.00" not in text  # a party of another day
