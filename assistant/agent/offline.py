@@ -762,6 +762,8 @@ class Composer:
                    ) -> list[tuple[ToolOutput, Any, Any, Any]]:
         """Of payments both ways between two parties, those the question asks: from the one
         it marks as the payer (or names first, "A перевёл B", "from A to B") to the other."""
+        if _BETWEEN.search(self.question):
+            return payments  # "между ними", "арасында": both ways
         kept = []
         for p in payments:
             payer, payee = self._named_as(p[1]), self._named_as(p[3])
@@ -2283,6 +2285,9 @@ def _bound_side(question: str) -> str | None:
 
 
 # "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
+# Both ways between two parties: "между", "арасында", "between", "друг другу".
+_BETWEEN = re.compile(r"между|арасында|\bbetween\b|друг другу|взаимн|\beach other\b|"
+                      r"\bmutual", re.I)
 # Money of the bank statements: tenge, cards, accounts, droppers.
 _BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|дроп|dropper|\bmules?\b|"
                          r"банк|\bbank|карт|\bcards?\b|сч[её]т|\baccounts?\b|\bшот|выписк|"

@@ -145,3 +145,13 @@ def test_a_day_s_operations_are_every_party_of_that_day(demo: CaseStore) -> None
     for amount in ("194 920.00", "37 600.00", "44 520.00", "8 000.00"):
         assert amount in text
     assert "66 000.00" not in text  # a party of another day
+
+
+def test_payments_between_two_accounts_both_ways_when_asked_between(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "Кузнецов П. мен Тулегенов А. арасында қанша ақша аударылды?")
+    assert "187 000.00" in text and "81 200.00" in text
+
+
+def test_what_someone_received_and_from_whom(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "what did Ivanov I. receive and from whom?")
+    assert "received from" in text and "sent to" not in text
