@@ -541,7 +541,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                    r"\bқалай\s+(?:\w+\s+)?(?:жетті|барды|түсті|келді)"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
-    ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
+    ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance|\bобменн|"
+                        r"\bайырбас|\botc\b|\bp2p\b"),
     ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|"
                             # "the final recipients", not a cup final.
                             r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"
