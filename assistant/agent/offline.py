@@ -1632,10 +1632,12 @@ class OfflineChatModel(BaseChatModel):
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
         if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
-                not reading.of("shop", "bot"):
+                not reading.of("shop", "bot") and (
+                    _SHOPS_WORD.search(question) or not self.vocabulary or
+                    reading.of(*_WALLETS)[0].value not in self.vocabulary.handed_wallets):
             # "who funded W? trace it back to the shops": which shops' wallets it came from;
             # "who funded W?": the shops its money came through as well, said when there
-            # are any ("via_shops").
+            # are any ("via_shops"; not of a wallet a shop handed out: buyers paid it).
             reading.signals.add("upstream_shops" if _SHOPS_WORD.search(question)
                                 else "via_shops")
         wallets = reading.of(*_WALLETS)

@@ -29,7 +29,7 @@ from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values
-from tools.store.schema import records
+from tools.store.schema import accounts, records, sightings
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
 
@@ -174,6 +174,8 @@ class Vocabulary:
     statements: list[str] = field(default_factory=list)
     # Attribution tags: (label, address), "Qazex deposit address" → T….
     tags: list[tuple[str, str]] = field(default_factory=list)
+    # The wallets shops handed out to buyers (their money came from buyers, not shops).
+    handed_wallets: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -796,10 +798,16 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
         labels = [(str(d.get("label") or ""), str(d.get("address") or ""))
                   for _, d in case_tags(conn, case)
                   if isinstance(d, dict) and d.get("label") and d.get("address")]
+        handed = {str(d) for d, in conn.execute(
+            select(accounts.c.display).distinct()
+            .join(sightings, (sightings.c.case == accounts.c.case)
+                  & (sightings.c.account_id == accounts.c.id))
+            .where(accounts.c.case == case, accounts.c.kind.in_(("tron", "eth", "btc")),
+                   sightings.c.shop.is_not(None)))}
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=labels)
+                      statements=statements, tags=labels, handed_wallets=handed)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).
