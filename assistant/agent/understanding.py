@@ -90,7 +90,7 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
 # and of money's words, and English words that say the question is English after all.
 _TRANSLIT_STEMS = ("kto", "chto", "chej", "chey", "chya", "chyo", "kuda", "otkud", "skolk", "gde",
                    "kogda", "kakoy", "kakoj", "kakie", "kakaya", "kakog", "koshel", "kart",
-                   "schet", "schyot", "sch", "deng", "deneg", "perev", "popoln", "otprav", "ushl",
+                   "schet", "schyot", "deng", "deneg", "perev", "popoln", "otprav", "ushl",
                    "prishl", "poluch", "magazin", "vypisk", "platil", "platezh", "zakin", "skinul",
                    "vyvel", "vyvod", "birzh", "obmen", "vladel", "prinadlezh")
 _ENGLISH_WORDS = frozenset(("the", "is", "are", "was", "what", "who", "whose", "where", "how",
@@ -107,7 +107,8 @@ _TRANSLIT = [("shch", "щ"), ("sch", "сч"), ("zh", "ж"), ("kh", "х"), ("ts",
 
 
 # Words whose soft sign Latin typing drops.
-_SOFT_SIGN = {"сколко": "сколько", "денги": "деньги", "денгами": "деньгами", "денгах": "деньгах"}
+_SOFT_SIGN = {"сколко": "сколько", "денги": "деньги", "денгами": "деньгами", "денгах": "деньгах",
+              "чя": "чья", "чё": "чьё"}
 
 
 def _cyrillic_word(word: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
+from assistant.agent.understanding import from_translit
 from tests.conftest import DATA, _demo
 from tools.ingest.pipeline import ingest_paths
 from tools.store import CaseStore, connect_store
@@ -155,3 +156,18 @@ def test_payments_between_two_accounts_both_ways_when_asked_between(demo: CaseSt
 def test_what_someone_received_and_from_whom(demo: CaseStore) -> None:
     text = _ask(demo, "demo", "what did Ivanov I. receive and from whom?")
     assert "received from" in text and "sent to" not in text
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ",
+     "кто пополнял кошелек TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"),
+    ("skolko deneg prishlo na schet KZ14722S890317137311",
+     "сколько денег пришло на счет KZ14722S890317137311"),
+    ("chya karta 4400 4302 7815 0260", "чья карта 4400 4302 7815 0260"),
+    # English stays English, whatever names it holds.
+    ("who funded TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr?", None),
+    ("Schmidt transfers to Kaspi", None),
+])
+def test_russian_typed_in_latin_letters_is_read_in_cyrillic(question: str,
+                                                            read: str | None) -> None:
+    assert from_translit(question) == read
