@@ -511,7 +511,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        # (Whoever sent it, to whatever is named: not "с карты X", a source.)
                        r"зачисл)\w*\b(?!\s+(?:\w+\s+)?(?:с|со|от|из)\b)|"
                        r"\bwhere\b[^?]{0,60}\b(?:get|gets|got|obtain\w*|receiv\w*)\b|"
-                       r"\bfrom whom\b|\breceiv\w*\b[^?]{0,30}\bfrom\b|"
+                       r"\bfrom whom\b|\bwho from\b|"
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
