@@ -300,9 +300,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
-    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries"):
+    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries") or \
+            len(wallets) >= 2 and intent == "compare":
         # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
-        # whose it is.
+        # whose it is ("compare the treasuries of X (T…) and Y (T…)": the two wallets).
         shops = []
     for s in shops[:4]:
         shop_args: dict[str, Any] = {"shop": s.value}
@@ -322,6 +323,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
     if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
+        if {"bank_exchanges", "bank_ends"} & reading.signals:
+            # Where the droppers' tenge ended: the statements' parties, exchangers among them.
+            return [_call(CASE_OVERVIEW, bank_ends=True)]
         return [_call(CASE_OVERVIEW)]
     return []
 
@@ -336,7 +340,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         if out.tool == CASE_OVERVIEW and out.data and "received_each" in reading.signals:
             # "how much did each beneficiary receive": each one's own totals.
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
-            calls += [_call(LOOKUP_ACCOUNT, identifier=b.address) for b in ends[:4]]
+            calls += [_call(LOOKUP_ACCOUNT, identifier=b.address)
+                      for b in ends[:1 if _SUPERLATIVE.search(question) else 4]]
         if out.tool == CASE_OVERVIEW and out.data and nth:
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
             if len(ends) >= nth:
@@ -389,8 +394,9 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 reading.intent in ("identify", "statement", "shop_details")):
             # Shops compared by their money: each one's wallets, what they received and sent.
             calls += [_lookup(reading, w) for w in wallets]
-        elif out.tool == SHOP_DETAILS and out.data and "upstream_shops" not in reading.signals \
-                and (reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
+        elif out.tool == SHOP_DETAILS and out.data and \
+                not {"upstream_shops", "via_shops"} & reading.signals and (
+                reading.intent in _TRACE_INTENTS or reading.intent == "beneficiaries" or
                 reading.intent == "shop_details" and {"forward", "backward"} & reading.signals
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
@@ -399,7 +405,50 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 "backward" in reading.signals and "forward" not in reading.signals) \
                 else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
+    if (reading.intent == "path" or "path" in reading.signals) and \
+            not any(o.tool == MONEY_PATH for o in outputs):
+        # "как деньги с карты X попали к Y": the chain of statement payments between the
+        # accounts behind the two (a card's statement, a statement party's account).
+        ends = list(dict.fromkeys(a for a in map(_account_behind, outputs) if a))
+        if len(ends) == 2:
+            calls.append(_call(MONEY_PATH, source=ends[0], target=ends[1]))
+    if {"upstream_shops", "via_shops"} & reading.signals or reading.intent == "identify" and \
+            len(reading.of(*_WALLETS)) == 1 and any(
+                o.tool == TRACE_WALLET and o.data and o.data.request.direction == "backward"
+                for o in outputs):
+        # The shops' treasuries the asked wallet's money came through (whose it is, when
+        # nothing else says: the shops that fed it): how much of each one's money reached it.
+        asked = reading.of(*_WALLETS)[0].value
+        on_way = _on_way(outputs, {asked})
+        calls += [_call(MONEY_PATH, source=t, target=asked) for t in dict.fromkeys(
+            c for o in outputs if o.tool == SHOP_DETAILS and o.data
+            for c, _ in o.collectors.values() if c in on_way and c != asked)][:3]
     return [c for c in calls if _key(c) not in done]
+
+
+def _account_behind(out: ToolOutput) -> str | None:
+    """The bank account a lookup or a name search found: an IBAN itself, a card's statement
+    (by its title, else by the payment that followed its handing out), a person's account."""
+    if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
+        p = out.data.matches[0]
+        if p.kind == "iban":
+            return str(p.value)
+        found = [*p.statements[:1], *(m.iban for m in p.paid_in[:1])]
+        return str(found[0]) if found else None
+    if out.tool == FIND_PERSON and out.data and len(out.data) == 1 and out.data[0].accounts:
+        return str(out.data[0].accounts[0])
+    return None
+
+
+def _on_way(outputs: list[ToolOutput], asked: set[str]) -> set[str]:
+    """The wallets a trace of one of `asked` passed through (its endpoints and their paths)."""
+    on_way: set[str] = set()
+    for o in outputs:
+        if o.tool == TRACE_WALLET and o.data and set(o.data.request.addresses) & asked:
+            for e in o.data.endpoints:
+                on_way.add(e.address)
+                on_way.update(a for h in e.path for a in (h.from_address, h.to_address))
+    return on_way
 
 
 # Where money came from, said before a party ("от магазина X", "from the shop X", "с T…") or
@@ -408,7 +457,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
 _FROM_BEFORE = re.compile(r"(?<!\w)(?:от|из|со?|from)\s+(?:\S+\s+){0,2}$", re.I)
 _TO_BEFORE = re.compile(r"(?<!\w)(?:на|к|ко|до|to|into)\s+(?:\S+\s+){0,2}$", re.I)
 _FROM_AFTER = re.compile(r"^\s*\S*(?:нан|нен|дан|ден|тан|тен)(?!\w)", re.I)
-_TO_AFTER = re.compile(r"^\s*\S*(?:ға|ге|қа|ке|на|не)(?!\w)", re.I)
+# (The ending of the name itself or of the word after it, not the word "на" or "не".)
+_TO_AFTER = re.compile(r"^(?:\S*|\s+\S+)(?:ға|ге|қа|ке|на|не)(?!\w)", re.I)
 _RECEIVES = re.compile(r"receiv\w*|получил\w*|получа(?:ет|ют|л)\w*|алды|алған", re.I)
 
 
@@ -427,6 +477,27 @@ def _shop_is_source(question: str, shop: Any, other: Any) -> bool:
     if _RECEIVES.search(question):
         return other.start < shop.start
     return shop.start < other.start
+
+
+def _source_first(question: str, payer: Any, payee: Any) -> bool:
+    """Whether the question says the money went from `payer` to `payee` (as
+    `_shop_is_source`), each party's words read only up to the other one ("from A to B":
+    "to" is B's, "from" A's)."""
+    first, second = sorted((payer, payee), key=lambda e: e.start)
+
+    def said(e: Any, before: re.Pattern[str], after: re.Pattern[str]) -> bool:
+        lo = first.end if e is second else 0
+        hi = second.start if e is first else len(question)
+        return bool(before.search(question[max(lo, e.start - 40):e.start]) or
+                    after.search(question[e.end:min(hi, e.end + 30)]))
+
+    if said(payer, _FROM_BEFORE, _FROM_AFTER) or said(payee, _TO_BEFORE, _TO_AFTER):
+        return True
+    if said(payee, _FROM_BEFORE, _FROM_AFTER) or said(payer, _TO_BEFORE, _TO_AFTER):
+        return False
+    if _RECEIVES.search(question):
+        return payee.start < payer.start
+    return payer.start < payee.start
 
 
 def _asked_people(reading: Reading, found: list[Any]) -> list[Any]:
@@ -591,10 +662,10 @@ class Composer:
         upstream = any(o.tool == TRACE_WALLET and o.data and
                        o.data.request.direction == "backward" for o in outputs) and any(
             o.tool == SHOP_DETAILS for o in outputs) and (
-            "upstream_shops" in self.r.signals or self.r.intent == "identify")
+            {"upstream_shops", "via_shops"} & self.r.signals or self.r.intent == "identify")
         for out in outputs:
-            if upstream and out.tool == SHOP_DETAILS:
-                continue  # only the shops' wallets on the money's way (below)
+            if upstream and out.tool in (SHOP_DETAILS, MONEY_PATH):
+                continue  # only the shops' wallets on the money's way, and their sums (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
             getattr(self, f"_{out.tool}")(out)
@@ -611,12 +682,11 @@ class Composer:
         """The wallets a backward trace passed through that a shop handed out or collects its
         money in, each cited by the record that makes it the shop's."""
         asked = {e.value for e in self.r.of(*_WALLETS)}
-        on_way: set[str] = set()  # the wallets the asked wallet's money came through
-        for o in outputs:
-            if o.tool == TRACE_WALLET and o.data and set(o.data.request.addresses) & asked:
-                for e in o.data.endpoints:
-                    on_way.add(e.address)
-                    on_way.update(a for h in e.path for a in (h.from_address, h.to_address))
+        on_way = _on_way(outputs, asked)  # the wallets the asked wallet's money came through
+        # How much of a treasury's money reached the asked wallet: by the path between them.
+        reached = {o.data.source: o for o in outputs if o.tool == MONEY_PATH and o.data and
+                   o.data.hops and o.data.reached is not None and o.data.target in asked and
+                   Decimal(o.data.reached) > 0}
         said = False
         for o in outputs:
             if o.tool != SHOP_DETAILS or not o.data:
@@ -637,11 +707,27 @@ class Composer:
                 # Its treasury on the way says it (by the transfer into it, on the money's
                 # chain); else the wallet it handed out, by its message.
                 lines = treasuries or handed
-                if lines:
+                mine = [reached.pop(c) for c in dict.fromkeys(
+                    c for w, (c, _) in o.collectors.items() if c in reached and treasuries and
+                    any(h.display == w for h in d.handed_out))]
+                if "via_shops" in self.r.signals or self.r.intent == "identify" and mine:
+                    # Asked only who funded it: each shop by what of its treasury's money
+                    # reached the wallet, the treasury at the head of the way it came.
+                    lines = []
+                if lines or mine:
                     said = True
                     self.say(_p("upstream_shop", self.lang, shop=_safe(d.name)))
                     for line in lines:
                         self.fact(line)
+                    for path_out in mine:
+                        p = path_out.data
+                        route = " → ".join([p.source, *(
+                            f"{h.to_address} {path_out.marker(h.record_id)}".rstrip()
+                            for h in p.hops[:-1])])
+                        # Cited by the transfer that reached it, each hop by its own.
+                        self.fact(_p("shop_reached", self.lang,
+                                     m=path_out.marker(p.hops[-1].record_id),
+                                     amount=_money(p.reached), token=p.token, route=route))
         if not said and "upstream_shops" in self.r.signals:
             self.say(_p("no_upstream_shop", self.lang))
 
@@ -733,20 +819,54 @@ class Composer:
                 said = True
         return said
 
+    def _named_as(self, profile: Any) -> Any:
+        """The party of the question that is this account: by its number, else by its
+        holder's surname (a declined "Тулегенову А." is "Тулегенов А.")."""
+        parties = self.r.of("iban", "person", "card", "phone")
+        exact = next((e for e in parties if e.value == profile.value), None)
+        holder = fold(str(profile.bank.holder_name or "")).split()
+        return exact or next((e for e in parties if e.kind == "person" and holder and fold(
+            e.label or e.value).split()[:1] and fold(e.label or e.value).split()[0][:5] ==
+            holder[0][:5]), None)
+
+    def _asked_way(self, payments: list[tuple[ToolOutput, Any, Any, Any]]
+                   ) -> list[tuple[ToolOutput, Any, Any, Any]]:
+        """Of payments both ways between two parties, those the question asks: from the one
+        it marks as the payer (or names first, "A перевёл B", "from A to B") to the other."""
+        if _BETWEEN.search(self.question):
+            return payments  # "между ними", "арасында": both ways
+        kept = []
+        for p in payments:
+            payer, payee = self._named_as(p[1]), self._named_as(p[3])
+            if payer is None or payee is None or payer is payee or \
+                    _source_first(self.question, payer, payee):
+                kept.append(p)
+        return kept if len({(p[1].value, p[3].value) for p in payments}) > 1 and kept \
+            else payments
+
     def _between(self, payments: list[tuple[ToolOutput, Any, Any, Any]]) -> None:
         to = {s[8:] for s in self.r.signals if s.startswith("paid_to:")}
-        for out, a, c, b in payments:
+        for out, a, c, b in payments if to else self._asked_way(payments):
             if to and b.value not in to:
                 continue  # what each paid the one asked about, not one another
             self.fact(_p("paid_between", self.lang, m=out.marker(c.records[0]),
                          payer=_safe(a.bank.holder_name or a.value), payer_account=a.value,
                          payee=_safe(c.name or b.value), payee_account=b.value,
                          amount=_money(c.sent_to)))
-            self._days(out, a.id, c.account)
+            self._days(out, a.id, c.account, incoming=False)
 
-    def _days(self, out: ToolOutput, statement: str, account: str) -> None:
-        """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row."""
+    def _days(self, out: ToolOutput, statement: str, account: str,
+              incoming: bool | None = None) -> None:
+        """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row (only those
+        into the statement's account, or only those out of it, when `incoming` says)."""
+        asked = _day_named(self.question) if not _bound_side(self.question) else None
         for r, day, amount in out.operations.get((statement, account)) or []:
+            if incoming is not None and (r in out.incoming_rows) != incoming:
+                continue
+            if asked and day[5:10] != f"{asked[0]:02d}-{asked[1]:02d}" and any(
+                    d[5:10] == f"{asked[0]:02d}-{asked[1]:02d}"
+                    for _, d, _ in out.operations.get((statement, account)) or []):
+                continue  # the day asked, when the party paid on it
             if out.marker(r):
                 self.lines.append(f"  - {out.marker(r)} {day}: {_money(amount)}")
 
@@ -781,9 +901,13 @@ class Composer:
                     self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                 token=t.token))
                 endpoints = ends
-        if self.r.intent == "backward" and t.request.direction == "backward":
-            # The wallets it came from last, with what they paid in directly (forward, the
-            # first wallets stand at the head of each path).
+        if self.r.intent == t.request.direction and (
+                t.request.direction == "backward" or len(out.direct) > 1 and
+                not _SUPERLATIVE.search(self.question)):
+            # The wallets it came from last, with what they paid in directly; forward, when
+            # it split its money, the wallets it paid directly, with what it sent each ("куда
+            # скидывал": 60 to one, 40 to another), before where the money ended (one wallet
+            # it all went to heads every path anyway).
             key = f"direct_{t.request.direction}"
             for other, (total, ids) in out.direct.items():
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
@@ -874,7 +998,13 @@ class Composer:
                                             .rstrip() for h in p.hops)])
             self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
             return
-        self.say(_p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops)))
+        intro = _p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops))
+        if {p.source, p.target} - {e.value for e in self.r.entities}:
+            # Ends the question did not name (the accounts behind a card, a person): cited by
+            # the hops that leave the one and reach the other.
+            intro = "".join(dict.fromkeys(out.marker(h.record_id)
+                                          for h in (p.hops[0], p.hops[-1]))) + " " + intro
+        self.say(intro)
         for h in p.hops:
             self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
                          to_address=h.to_address, amount=_money(h.amount), token=p.token,
@@ -1087,8 +1217,15 @@ class Composer:
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
             directions = (directions[0], not directions[0])
+        day = _day_named(self.question) if when else None
+        if day and not _bound_side(self.question):
+            # "какие операции были 27 февраля": the parties of that day's rows, however many.
+            on_day = [c for c in parties if any(
+                d[5:10] == f"{day[0]:02d}-{day[1]:02d}"
+                for _, d, _ in out.operations.get((statement, c.account)) or [])]
+            parties = on_day or parties
         for incoming in directions:
-            for c in parties[:8]:
+            for c in parties[:len(parties) if day else 8]:
                 name = f"{_safe(c.name)} " if c.name else ""
                 amount = c.received_from if incoming else c.sent_to
                 if Decimal(amount) > 0:
@@ -1097,7 +1234,7 @@ class Composer:
                                  amount=_money(amount),
                                  operations=_counted(c.operations, "operation", lang)))
                     if when:
-                        self._days(out, statement, c.account)
+                        self._days(out, statement, c.account, incoming=incoming)
 
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -1484,6 +1621,25 @@ class Composer:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "
                           f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
+        exchangers = [x for x in out.bank_ends if x[4]]
+        if intent == "exchanges" and exchangers and "bank_exchanges" in self.r.signals:
+            # Tenge asked: the statements' parties that sell crypto, and what they received.
+            total = sum((Decimal(x[2]) for x in exchangers), Decimal(0))
+            self.say(_p("bank_exchangers_total", lang, amount=_money(str(total))))
+            if _SUPERLATIVE.search(self.question):
+                exchangers = exchangers[:1]  # "which one got the most": by amount, the first
+            for name, accounts, received, row, _ in exchangers:
+                self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
+                             accounts=accounts, amount=_money(received)))
+            return
+        if intent == "beneficiaries" and out.bank_ends and "bank_ends" in self.r.signals:
+            # The end of the bank chain: who received the droppers' tenge and paid none on.
+            self.say(_p("bank_ends_intro", lang))
+            ends = out.bank_ends[:1] if _SUPERLATIVE.search(self.question) else out.bank_ends
+            for name, accounts, received, row, _ in ends:
+                self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
+                             accounts=accounts, amount=_money(received)))
+            return
         if intent in ("overview", "beneficiaries", "forward", "exchanges"):
             ends = o.beneficiaries
             if intent == "exchanges":
@@ -1593,13 +1749,24 @@ class OfflineChatModel(BaseChatModel):
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
         if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
-                not reading.of("shop", "bot") and _SHOPS_WORD.search(question):
-            # "who funded W? trace it back to the shops": which shops' wallets it came from.
-            reading.signals.add("upstream_shops")
-        if _CASE_MONEY.search(question) and len(reading.of(*_WALLETS)) == 1 and \
+                not reading.of("shop", "bot") and (
+                    _SHOPS_WORD.search(question) or not self.vocabulary or
+                    reading.of(*_WALLETS)[0].value not in self.vocabulary.handed_wallets):
+            # "who funded W? trace it back to the shops": which shops' wallets it came from;
+            # "who funded W?": the shops its money came through as well, said when there
+            # are any ("via_shops"; not of a wallet a shop handed out: buyers paid it).
+            reading.signals.add("upstream_shops" if _SHOPS_WORD.search(question)
+                                else "via_shops")
+        wallets = reading.of(*_WALLETS)
+        exchange_own = len(wallets) == 1 and reading.intent == "exchanges" and bool(
+            self.vocabulary and wallets[0].value in {a for _, a in self.vocabulary.tags})
+        if (_CASE_MONEY.search(question) or exchange_own) and len(wallets) == 1 and \
                 not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
+            # (An exchange's own tagged wallet asked about as an exchange: what of the case's
+            # money reached it, not where its money went.)
             # "how much drug money got into T…": the case's money that reached that exchange.
             reading.signals.add("case_money")
+            reading.signals.discard("via_shops")
             reading.intent = "exchanges"
         if _PRICE.search(question) and (reading.drugs or reading.of("shop", "bot")) and \
                 not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
@@ -1627,8 +1794,21 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
+                _BANK_MONEY.search(question):
+            # "how much tenge did the droppers send to exchangers": by the statements.
+            reading.signals.add("bank_exchanges")
         if reading.intent == "beneficiaries" and not reading.entities and \
-                _EACH_RECEIVED.search(question):
+                _BANK_CHAIN.search(question):
+            # "кто в конце банковской цепочки": where the tenge ended, by the statements.
+            reading.signals.add("bank_ends")
+        if reading.intent == "beneficiaries" and not reading.entities and \
+                "bank_ends" not in reading.signals and (
+                _EACH_RECEIVED.search(question) or _SUPERLATIVE.search(question) and (
+                    set(re.findall(r"[^\W\d_]+", question.casefold())) & _ASKS_AMOUNT or
+                    _IN_ALL.search(question))):
+            # "how much did each receive", "which received the most, and how much in all":
+            # each one's (the first one's) own totals beside the trace.
             reading.signals.add("received_each")
         if not reading.entities and _asks_across_shops(question):
             # "which shop made the most", "who paid several shops", "общие дропы у магазинов":
@@ -1657,6 +1837,8 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
+        if reading.intent != "backward":
+            reading.signals.discard("via_shops")  # read as something else after all
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -1869,7 +2051,10 @@ class OfflineChatModel(BaseChatModel):
                 wallet = reading.of(*_WALLETS)[0].value
                 more = [c for c in [_call(TRACE_WALLET, address=wallet, direction="backward"),
                                     *self._shops_wallets()] if _key(c) not in done]
-            if more and sum(isinstance(m, AIMessage) for m in turn) < 2:
+            steps = sum(isinstance(m, AIMessage) for m in turn)
+            if more and (steps < 2 or steps < 3 and all(c["name"] == MONEY_PATH for c in more)
+                         and reading.intent == "identify"):
+                # (Whose a wallet is, by the shops that fed it: a third step, the paths.)
                 reply = _calls(more)
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
@@ -1941,7 +2126,7 @@ class OfflineChatModel(BaseChatModel):
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
-        if "upstream_shops" in reading.signals:
+        if {"upstream_shops", "via_shops"} & reading.signals:
             calls += self._shops_wallets()
         if reading.unclear and len(reading.alternatives) > 1:
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
@@ -1993,7 +2178,8 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
         if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
-                _ONE_BENEFICIARY_ACTS.search(q):
+                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q):
+            # (Not "which beneficiary received the most": the one of them that did.)
             # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
@@ -2222,6 +2408,19 @@ def _bound_side(question: str) -> str | None:
 
 
 # "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
+# Both ways between two parties: "между", "арасында", "between", "друг другу".
+_BETWEEN = re.compile(r"между|арасында|\bbetween\b|друг другу|взаимн|\beach other\b|"
+                      r"\bmutual", re.I)
+# Money of the bank statements: tenge, cards, accounts, droppers.
+_BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|дроп|dropper|\bmules?\b|"
+                         r"банк|\bbank|карт|\bcards?\b|сч[её]т|\baccounts?\b|\bшот|выписк|"
+                         r"statement|үзінді", re.I)
+# The bank's side of the money named outright: the bank, tenge, statements, accounts.
+_BANK_CHAIN = re.compile(r"банк|\bbank|тенге|теңге|\btenge\b|₸|\bkzt\b|выписк|statement|"
+                         r"үзінді|сч[её]т|\baccounts?\b|\bшот", re.I)
+# ("всего" is not one: "больше всего" is the most.)
+_IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bитого\b|\bв сумме\b|"
+                     r"\bбарлығы\b|\bжалпы\b", re.I)
 _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"
                             r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"
                             r"пришл|алды|түсті)\w*\s+(?:\w+\s+)?(?:each|every|каждый|"

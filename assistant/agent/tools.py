@@ -29,7 +29,7 @@ from tools.overview import CaseOverview, collector_of
 from tools.overview import case_overview as overview
 from tools.payments import extract_payment_details
 from tools.people import find_person as people_named
-from tools.people import fold, same_word
+from tools.people import fold, people_of_case, same_word
 from tools.search.facets import read_query
 from tools.search.index import Hit, SearchFilters, SearchIndex
 from tools.search.text import analyse
@@ -132,6 +132,12 @@ class ToolOutput:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict)
+    # Those rows that are money into the statement's account (the rest left it).
+    incoming_rows: set[str] = field(default_factory=set)
+    # The statements' parties at the end of the tenge chain (received, paid nothing on) and
+    # those named as exchangers (an OTC desk, a P2P seller of USDT): name, accounts, what they
+    # received by the statements, a row to cite, and whether the name says exchanger.
+    bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -531,6 +537,11 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                 if day and amount:
                     # The row states both itself: the answer cites it for its day and sum.
                     out.operations.setdefault((key, c.account), []).append((r, day, amount))
+                    # Into this account when the party paid it (a row of the party's own
+                    # statement says "out" of it).
+                    if str(rec.fields.get("payer_account") or "").replace(" ", "") == \
+                            c.account:
+                        out.incoming_rows.add(r)
                     lines.append(ctx.derive(
                         f"[{out.markers[r]}] {day}: {money(amount)} "
                         f"{'from' if rec.fields.get('direction') == 'in' else 'to'} "
@@ -982,10 +993,44 @@ def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
             ToolOutput(GET_RECORD, rec, {rec.id: n}))
 
 
+MAX_BANK_ENDS = 8
+# A statement party's name that says it sells crypto for tenge (an exchanger, an OTC desk, a
+# P2P seller of USDT): where the droppers' tenge went to become crypto.
+EXCHANGER_NAME = re.compile(r"обмен|exchang|крипт|crypto|\bp2p\b|\botc\b|\busdt\b|"
+                            r"айырбас|\bbitcoin\b|\bbtc\b", re.I)
+
+
+def _bank_end_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
+    """The statements' parties the droppers' tenge ended with (received, paid nothing on) and
+    those named as exchangers, largest first, with what each received; the exchangers' sum."""
+    found = sorted((p for p in people_of_case(ctx.store, ctx.case).values()
+                    if p.records and Decimal(p.received) > 0 and (
+                        Decimal(p.paid) == 0 or EXCHANGER_NAME.search(p.name))),
+                   key=lambda p: -Decimal(p.received))[:MAX_BANK_ENDS]
+    lines = []
+    for p in found:
+        row = p.records[0]
+        n = out.cite(ctx, row)
+        accounts = ", ".join(p.accounts)
+        exchanger = bool(EXCHANGER_NAME.search(p.name))
+        out.bank_ends.append((p.name, accounts, p.received, row, exchanger))
+        lines.append(f"[{n}] " + ctx.derive(
+            f"statement party {fence(p.name)} ({accounts})"
+            f"{', an exchanger by its name' if exchanger else ''}: received "
+            f"{money(p.received)} KZT, paid {money(p.paid)} KZT", [row], [p.name]))
+    exchangers = [Decimal(x[2]) for x in out.bank_ends if x[4]]
+    if exchangers:
+        lines.append(ctx.derive(f"to exchangers by the statements in all: "
+                                f"{money(str(sum(exchangers, Decimal(0))))} KZT"))
+    return lines
+
+
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
-def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
+def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
-    accounts used most, and where the money from the shops' wallets came to rest."""
+    accounts used most, and where the money from the shops' wallets came to rest.
+    `bank_ends`: also where the tenge ended by the statements: the parties that received and
+    paid nothing on, and those named as exchangers (OTC, P2P sellers of USDT)."""
     ctx = runtime.context
     graph = load_case_graph(ctx.store, ctx.case)
     o = overview(ctx.store, ctx.case, graph, top=5)
@@ -1073,6 +1118,8 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
     lines += _sweep_lines(ctx, out, graph, deposits)
+    if bank_ends:
+        lines += _bank_end_lines(ctx, out)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
 

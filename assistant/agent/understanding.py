@@ -30,7 +30,7 @@ from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values
-from tools.store.schema import records
+from tools.store.schema import accounts, records, sightings
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
 
@@ -121,6 +121,8 @@ class Vocabulary:
     statements: list[str] = field(default_factory=list)
     # Attribution tags: (label, address), "Qazex deposit address" → T….
     tags: list[tuple[str, str]] = field(default_factory=list)
+    # The wallets shops handed out to buyers (their money came from buyers, not shops).
+    handed_wallets: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -451,9 +453,11 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
                        r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
                        r"\bкто\b\s+(?:\w+\s+){0,2}(?:плат|плач|перев|перечисл|присла|"
-                       r"присыл|кид|кинул|закид|скид|отправ|пополн|внос|внес|внёс|слал|"
-                       r"зачисл)\w*\s+(?:\w+\s+){0,2}на\b|"
+                       r"присыл|кид|кинул|закид|закин|подкин|скид|отправ|пополн|внос|внес|внёс|слал|"
+                       # (Whoever sent it, to whatever is named: not "с карты X", a source.)
+                       r"зачисл)\w*\b(?!\s+(?:\w+\s+)?(?:с|со|от|из)\b)|"
                        r"\bwhere\b[^?]{0,60}\b(?:get|gets|got|obtain\w*|receiv\w*)\b|"
+                       r"\bfrom whom\b|\bwho from\b|"
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
@@ -461,13 +465,16 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
-                      r"\bwent\b|\bушл|\bуш[её]л|(?<!кто )\bотправ|\bвывел|\bвывод|\bкетті|"
+                      r"\bwent\b|\bушл|\bуш[её]л|\bуход|\bуйд[её]|(?<!кто )\bотправ|\bвывел|"
+                      r"\bвывод|"
+                      # "кімдерге жіберілді": to whom it was sent (the dative asks the payee).
+                      r"\bкетті|\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:жібер|аудар|төле|кет|түс)|"
                       r"\bжіберді|\bdestination|(?<!who )\bsent\b|\bsend\b|"
-                      r"\bпереводил (деньги|средства)\b(?! на)|оказал|"
+                      r"(?<!кто )\bпереводил (деньги|средства)\b(?! на)|оказал|"
                       r"\blanded\b|\bwound up\b|\bend(?:s|ed)? up\b|\bfollow(?:ing)? the (?:money|"
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
-                      r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|скин|кидал|плат)|"
+                      r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|уход|скин|кидал|плат)|"
                       r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
                       r"транзитн|аралық|"
                       # "қай шоттарға төледі", "на какие счета платил", "which accounts did
@@ -479,11 +486,12 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек|"
                    # How the money got from one to the other: the way, not only how much.
                    r"\bhow did\b[^?]{0,40}\b(?:get|go|move|reach|travel)\b[^?]{0,20}\bfrom\b|"
-                   r"\bкак(?:им образом)?\s+(?:\w+\s+){0,3}(?:дошл|попал|перешл|шл)\w*|"
+                   r"\bкак(?:им образом)?\s+(?:\S+\s+){0,5}(?:дошл|попал|перешл|шл)\w*|"
                    r"\bқалай\s+(?:\w+\s+)?(?:жетті|барды|түсті|келді)"),
     ("amount_between", 0.03, r"сколько.{0,40}(дошло|попало|пришло от)|дошло|\bhow much\b.{0,40}"
                              r"\b(reach|reached|got to|end up)|жетті"),
-    ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance"),
+    ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance|\bобменн|"
+                        r"\bайырбас|\botc\b|\bp2p\b"),
     ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|"
                             # "the final recipients", not a cup final.
                             r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"
@@ -565,7 +573,8 @@ _PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b
 # "How much … moved": an amount asked and a verb of money sent or arriving.
 _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|"
                     r"перечисл|отправ|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
-                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
+                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpa(?:y|ys|id)\b|"
+                    r"\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
@@ -736,10 +745,16 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
         labels = [(str(d.get("label") or ""), str(d.get("address") or ""))
                   for _, d in case_tags(conn, case)
                   if isinstance(d, dict) and d.get("label") and d.get("address")]
+        handed = {str(d) for d, in conn.execute(
+            select(accounts.c.display).distinct()
+            .join(sightings, (sightings.c.case == accounts.c.case)
+                  & (sightings.c.account_id == accounts.c.id))
+            .where(accounts.c.case == case, accounts.c.kind.in_(("tron", "eth", "btc")),
+                   sightings.c.shop.is_not(None)))}
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=labels)
+                      statements=statements, tags=labels, handed_wallets=handed)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).

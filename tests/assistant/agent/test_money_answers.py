@@ -1,0 +1,173 @@
+"""Offline answers about money as people ask them: payments between two accounts the way the
+question says, the shops a wallet's money came through and how much of each reached it, the
+tenge the droppers paid exchangers, an exchange's own wallet, the beneficiary that got the
+most, a path between a card and a statement party, and which way the money went as Russian and
+Kazakh verbs say it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
+from assistant.agent.translit import latin_russian
+from tests.conftest import DATA, _demo
+from tools.ingest.pipeline import ingest_paths
+from tools.store import CaseStore, connect_store
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+    """The demo case `tergeu demo` builds (seed 1, small), as the bench asks it."""
+    _, store, _ = _demo(tmp_path_factory.mktemp("money_demo"), 1, "small")
+    return store
+
+
+@pytest.fixture(scope="module")
+def handmade(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+    root: Path = tmp_path_factory.mktemp("money_handmade")
+    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
+    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
+    return store
+
+
+def _ask(store: CaseStore, case: str, question: str) -> str:
+    answer = ask(question, AgentContext(case, store))
+    assert answer.verified, answer.flags
+    assert answer.steps, answer.answer  # answered, not asked back
+    return answer.answer
+
+
+@pytest.mark.parametrize(("question", "said", "not_said"), [
+    # Both paid each other: the payer the question marks (from/to, order), its rows only.
+    ("total amount paid from KZ607229397298063513 to KZ43722S607598386756", "81 200.00",
+     "187 000"),
+    ("Сколько Кузнецов П. перевёл Тулегенову А.?", "187 000.00", "81 200"),
+    ("сколько получил Тулегенов А. от Кузнецова П.?", "187 000.00", "81 200"),
+])
+def test_payments_between_two_accounts_go_the_way_asked(demo: CaseStore, question: str,
+                                                        said: str, not_said: str) -> None:
+    text = _ask(demo, "demo", question)
+    assert said in text and not_said not in text
+
+
+def test_who_funded_a_wallet_names_the_shops_and_what_each_sent(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "источники поступлений на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH")
+    for treasury in ("TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY", "TAb8oxA3xisVejSEDD2P8TiFUBtx5kVTZM",
+                     "TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6"):
+        assert treasury in text
+    assert "14 657.77" in text  # of the Polar Star treasury's money, by the path between them
+
+
+def test_tenge_sent_to_exchangers_by_the_statements(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "How much tenge did the droppers send to crypto exchangers / "
+                              "OTC sellers in total?")
+    assert "1 810 000.00" in text and "KZ42722S971439875428" in text
+
+
+def test_an_exchange_s_own_wallet_is_asked_what_case_money_reached_it(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "is TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o an exchange? did case "
+                              "money land there")
+    assert "15 058.22" in text
+
+
+def test_the_beneficiary_that_received_most_with_its_own_total(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "Which beneficiary wallet received the most, and how much in "
+                              "total?")
+    assert "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr" in text and "58 421.71" in text
+
+
+def test_a_path_from_a_card_to_a_statement_party(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "как деньги с карты 4400 4314 8396 0303 попали в ИП Крипто-Обмен")
+    assert "KZ707228128657070499" in text and "34 040.00" in text and "146 840.00" in text
+
+
+def test_what_a_wallet_sent_to_a_shop_s_treasury(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "сколько отправил TJ1hDW71dYcoxvk6JJVBSU4nALEAy9dZGp на казну "
+                              "жасыл орман")
+    assert "41 124.68" in text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # "кімдерге жіберілді": to whom it was sent, not asked which way.
+    ("TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi әмиянынан қаражат кімдерге жіберілді?",
+     ["TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP", "520.00"]),
+    # "кто закинул на": who paid in.
+    ("кто закинул USDT на кошелек покупателя TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU",
+     ["TU6bnFkMmNyBkh7bjZf4rcnGxxmCUzVWzA", "130.00"]),
+    # "кому уходили деньги": the statement's payees.
+    ("по счёту KZ14722S890317137311 кому уходили деньги", ["Ли Вадим", "315 000.00"]),
+    # Where it went: the wallets paid directly first (60 to one, 40 to another).
+    ("даурен со своего кошелька TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU куда крипту скидывал",
+     ["60.00", "40.00"]),
+])
+def test_the_way_the_money_went_as_the_verbs_say(handmade: CaseStore, question: str,
+                                                 said: list[str]) -> None:
+    text = _ask(handmade, "hm", question)
+    for fact in said:
+        assert fact in text
+
+
+def test_the_end_of_the_bank_chain_is_who_received_and_passed_nothing_on(
+        handmade: CaseStore) -> None:
+    text = _ask(handmade, "hm", "кто в конце банковской цепочки по дропам, кому ушло больше "
+                                "всего")
+    assert "Ли Вадим" in text and "580 000.00" in text
+    assert "USDT" not in text  # the bank's chain, not the crypto beneficiaries
+
+
+def test_what_a_wallet_paid_to_a_shop_s_wallet(handmade: CaseStore) -> None:
+    text = _ask(handmade, "hm", "how much usdt did TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU pay to "
+                                "the snow queen wallet")
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in text and "60.00" in text
+
+
+def test_russian_typed_in_latin_letters_is_answered_in_russian(handmade: CaseStore) -> None:
+    text = _ask(handmade, "hm", "kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ")
+    assert text.startswith("Откуда пришли деньги")
+    assert "TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6" in text
+
+
+def test_a_party_s_payments_in_other_statements_are_listed_from_its_side(
+        handmade: CaseStore) -> None:
+    # Sarsenbaev has no statement of his own: his payments are rows of the payees'; each is
+    # money out of his account, listed by its day.
+    text = _ask(handmade, "hm", "Покажите все поступления от Сарсенбаева Д.Е. по всем выпискам.")
+    for amount in ("18 000.00", "34 000.00", "22 000.00", "30 000.00", "12 000.00", "33 000.00"):
+        assert amount in text
+
+
+def test_a_day_s_operations_are_every_party_of_that_day(demo: CaseStore) -> None:
+    # Nine parties; the one that paid 8 000 on that day is the ninth by size.
+    text = _ask(demo, "demo", "Есенова М. шотында 2025 жылғы 27 ақпанда қандай операциялар "
+                              "болды?")
+    for amount in ("194 920.00", "37 600.00", "44 520.00", "8 000.00"):
+        assert amount in text
+    assert "66 000.00" not in text  # a party of another day
+
+
+def test_payments_between_two_accounts_both_ways_when_asked_between(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "Кузнецов П. мен Тулегенов А. арасында қанша ақша аударылды?")
+    assert "187 000.00" in text and "81 200.00" in text
+
+
+def test_what_someone_received_and_from_whom(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "what did Ivanov I. receive and from whom?")
+    assert "received from" in text and "sent to" not in text
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ",
+     "кто пополнял кошелёк TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"),
+    ("skolko deneg prishlo na schet KZ14722S890317137311",
+     "сколько денег пришло на счёт KZ14722S890317137311"),
+    ("chya karta 4400 4302 7815 0260", "чья карта 4400 4302 7815 0260"),
+    # English stays English, whatever names it holds.
+    ("who funded TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr?", None),
+    ("Schmidt transfers to Kaspi", None),
+])
+def test_russian_typed_in_latin_letters_is_read_in_cyrillic(question: str,
+                                                            read: str | None) -> None:
+    assert latin_russian(question) == read
