@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
@@ -54,6 +55,7 @@ from assistant.agent.understanding import (
     tagged_wallet,
 )
 from tools.holders import tenge_amounts
+from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold
 from tools.resources import prompts_dir
@@ -107,6 +109,20 @@ _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|�
                     r"басқа\w*|өзге\w*)(?![\w])", re.I)
 
 
+# "the earlier one", "the former"; "the latter", "the last one", "последний из них", "соңғысы".
+_EARLIER_OR_LATER = re.compile(
+    r"(?P<earlier>\bthe (?:earlier|former|older)(?: one)?\b|\bthe earliest\b|"
+    r"\bболее ранн\w*|\bранн\w+ из\b|\bалғашқы\w*)|"
+    r"(?P<later>\bthe (?:later|latter|last|newer|latest)(?: one)?\b|\bпоследн\w* из\b|"
+    r"\bпоследн\w*\s*\??$|\bсоңғы(?:сы|сын|сына|сынан)\b)", re.I)
+
+
+def _kind_of(value: str) -> str:
+    if _ADDRESS.fullmatch(value):
+        return "eth" if value.startswith("0x") else "btc" if value.startswith("bc1") else "tron"
+    return next((d.kind for d in extract_payment_details(value)), "")
+
+
 def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:
     """'and the second one?' → the question with the second address of the previous answer;
     'and the other card?' → with the one the answer listed that the previous question did not
@@ -121,7 +137,18 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         listed = list(dict.fromkeys(
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind in wanted))
-    for n in _ordinals_in(q):
+    named = list(dict.fromkeys([*_ADDRESS.findall(previous_question), *(
+        d.value for d in extract_payment_details(previous_question) if d.kind != "bot")]))
+    if len(named) > 1 and not _ADDRESS.search(question) and (
+            not wanted or all(_kind_of(v) in wanted for v in named)):
+        # "сравни A и B" → "а у второго?": the second the question named, not the second
+        # line of its answer.
+        listed = named
+    ordinals = _ordinals_in(q)
+    if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
+        # "the earlier one", "the latter": the first or the last of those listed.
+        ordinals = [1 if side.lastgroup == "earlier" else len(listed)]
+    for n in ordinals:
         if len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
     head = previous_answer.split("\n", 1)[0]
@@ -130,7 +157,7 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
             not _ADDRESS.search(question):
         # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
         return f"{question} {' '.join(dict.fromkeys(listed))}"
-    if _OTHER.search(q) and previous_question:
+    if _OTHER.search(q) and previous_question and not _BENEFICIARY_WORD.search(q):
         asked = {d.value for d in extract_payment_details(previous_question)} | \
             set(_ADDRESS.findall(previous_question))
         others = [v for v in dict.fromkeys(listed) if v not in asked]
@@ -337,7 +364,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
             ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
             calls += [_call(LOOKUP_ACCOUNT, identifier=b.address) for b in ends[:4]]
         if out.tool == CASE_OVERVIEW and out.data and nth:
-            ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
+            ends = _spoken_first(reading, [b for b in out.data.beneficiaries
+                                           if b.reason == "beneficiary"])
             if len(ends) >= nth:
                 # "who funded the second beneficiary": its money traced back, not onward.
                 back = "backward" in reading.signals and "forward" not in reading.signals
@@ -1299,7 +1327,8 @@ class Composer:
         nth = _nth_of(self.r)
         if nth:
             # "the second beneficiary": which wallet that is; the trace of it follows.
-            ends = [b for b in o.beneficiaries if b.reason == "beneficiary"]
+            ends = _spoken_first(self.r, [b for b in o.beneficiaries
+                                          if b.reason == "beneficiary"])
             if len(ends) < nth:
                 # No such one: say so, and which the case has.
                 self.say(_p("no_nth_beneficiary", lang))
@@ -1556,14 +1585,27 @@ class OfflineChatModel(BaseChatModel):
         previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
+        if not nth and not reading.entities and len(humans) > 1 and \
+                _BENEFICIARY_WORD.search(question) and _OTHER.search(question):
+            # "and the other beneficiary?": the one after the one spoken of before.
+            nth = 2
         if nth:
             # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
             # answer's lines nor its wallet.
             reading.signals.add(f"nth:{nth}")
+            if len(humans) > 1:
+                # The beneficiaries the previous question named are the first ones spoken of:
+                # "а до второго бенефициара?" after one of them is the other one.
+                asked_before = self.read(previous)
+                reading.signals |= {f"first:{e.value}" for e in asked_before.of(*_WALLETS)}
             if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
                 reading.intent = "exchanges"
-            elif len(humans) > 1:
-                asked_before = self.read(previous)
+            elif len(humans) > 1 and asked_before is not None:
+                if asked_before.intent in ("exchanges", "forward", "backward", "statement") \
+                        and len(asked_before.of(*_WALLETS)) == 1:
+                    # "and the other beneficiary?" after where one cashed out: the same of it.
+                    reading.intent = asked_before.intent
+                    reading.signals |= asked_before.signals & {"forward", "backward"}
                 source = _source_before(asked_before,
                                         str(earlier[-1].content) if earlier else "")
                 if asked_before.intent in ("path", "amount_between") and source:
@@ -1661,6 +1703,40 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
+        if len(humans) > 1 and not refined and not nth and reading.intent == "out_of_case" and \
+                not reading.entities and not reading.invalid and earlier and \
+                _points_back(question):
+            # "бұл қашан болды?", "when was that?": about the previous turn, not the world; the
+            # previous question asked again with it.
+            asked_before = asked_before or self.read(previous)
+            if asked_before.intent != "out_of_case":
+                lang = reading.lang
+                question = f"{previous} {question}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
+        if len(humans) > 1 and not refined and not nth and earlier and \
+                not reading.of(*_WALLETS, *_ACCOUNTS) and (role := _ROLE_POINTER.search(question)):
+            # "and where did that sender get his money?": the counterparty the previous answer
+            # listed first, not the account it was about.
+            party = _counterparty(str(earlier[-1].content))
+            if party:
+                lang = reading.lang
+                question = f"{question[:role.start()]}{party}{question[role.end():]}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
+        if len(humans) > 1 and not refined and not nth and earlier and \
+                reading.of("person", "shop", *_ACCOUNTS) and \
+                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question):
+            # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
+            holder = _holder_in(str(earlier[-1].content))
+            if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
+                lang = reading.lang
+                question = f"{question} {holder}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
         if len(humans) > 1 and not refined and not which and not together and not shifted and \
                 not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
@@ -1714,13 +1790,20 @@ class OfflineChatModel(BaseChatModel):
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
         readings = [i for i, _ in reading.alternatives if i != "out_of_case"]
+        people = self._surname_of_several(reading, question) \
+            if len(humans) <= 1 and not results else []
         if len(humans) <= 1 and not results and _identifier_only(question, reading) and \
-                len(readings) > 1:
+                len(readings) > 1 and not self._absent(reading):
             # A card, account or wallet and nothing asked of it ("TKbW…", "4400 …?"): whose it
             # is, where its money went or came from are different answers; the two likeliest.
             reply = AIMessage(content=_p("clarify", reading.lang,
                                          first=_word("readings", readings[0], reading.lang),
                                          second=_word("readings", readings[1], reading.lang)))
+        elif people:
+            # "show the transfers of Ospanov" where the case holds Оспанов and Оспанова:
+            # whom, naming them.
+            reply = AIMessage(content=_p("which_person_named", reading.lang, names=", ".join(
+                f"«{_safe(n)}»" for n in people[:4])))
         elif len(humans) <= 1 and not results and not reading.entities and not nth and \
                 _ordinal_only(question):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
@@ -1751,6 +1834,39 @@ class OfflineChatModel(BaseChatModel):
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _absent(self, reading: Reading) -> bool:
+        """Every identifier the question names is one the case does not hold: its lookup says
+        so, rather than a question back about which way its money went."""
+        known = self.vocabulary.known if self.vocabulary else None
+        ids = reading.of(*_WALLETS, *_ACCOUNTS)
+        if known is None or not ids or len(ids) != len(reading.entities):
+            return False
+        accounts = [parse_identifier(e.value) for e in ids]
+        return all(a.account_id and not a.error and a.kind != "card_mask" and
+                   not known(a.account_id) for a in accounts)
+
+    def _surname_of_several(self, reading: Reading, question: str) -> list[str]:
+        """The people a surname written alone may be: "Ospanov" of a case holding both
+        Оспанов Руслан and Оспанова Динара (the feminine form or a given name tells them
+        apart)."""
+        if not self.vocabulary or len(reading.entities) != 1 or not reading.of("person"):
+            return []
+        said = _WORD_RX.findall(fold(question[reading.entities[0].start:
+                                              reading.entities[0].end]))
+        if len(said) != 1:
+            return []
+        word = said[0]
+        out = []
+        for person in self.vocabulary.people:
+            surname = (_WORD_RX.findall(fold(person)) or [""])[0]
+            if word.isascii() and not surname.isascii():
+                surname = anyascii(surname).casefold().replace("'", "")
+            if surname in (word, word + "a", word + "а"):
+                out.append(person)
+        return out if len(out) > 1 and any(
+            (_WORD_RX.findall(fold(p)) or [""])[0] != (_WORD_RX.findall(fold(out[0])) or [""])[0]
+            for p in out) else []
 
     def _shops_wallets(self) -> list[dict[str, Any]]:
         """Every shop's handed-out wallets and where they collect (at most eight shops)."""
@@ -1788,9 +1904,17 @@ class OfflineChatModel(BaseChatModel):
                 if _CHECK_FAILED.search(bad.reason) else None
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
+        unnamed = _unnamed_referent(question) if not reading.entities and \
+            not reading.invalid and not reading.cities and not reading.drugs else None
+        if unnamed == "shop" and self.vocabulary and len(self.vocabulary.shops) > 1:
+            # "бұл дүкеннің реквизиттері", "what did that shop hand out?" with no shop named
+            # before: which of the case's shops.
+            shops = sorted({names[0] for names in self.vocabulary.shops.values()})
+            return AIMessage(content=_p("which_shop", lang, names=", ".join(
+                f"«{_safe(n)}»" for n in shops[:8])))
         if not reading.entities and not reading.cities and not reading.drugs and (
                 _points_at_something(question) and not _SHOP_WORD.search(question)
-                or _names_no_object(question, reading.intent == "out_of_case")):
+                or _names_no_object(question, reading.intent == "out_of_case") or unnamed):
             # "что с ним?", "а этот кошелёк?", "сколько?" with nothing it could point at (no
             # earlier answer named it): about the case, but which of its things cannot be
             # read; asked, not refused nor guessed.
@@ -1819,7 +1943,7 @@ class OfflineChatModel(BaseChatModel):
                      for iban in self.vocabulary.statements]
         if "upstream_shops" in reading.signals:
             calls += self._shops_wallets()
-        if reading.unclear and len(reading.alternatives) > 1:
+        if reading.unclear and len(reading.alternatives) > 1 and not self._absent(reading):
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
                 return AIMessage(content=clarification(reading))
@@ -1830,7 +1954,7 @@ class OfflineChatModel(BaseChatModel):
     def _missing_entity(self, reading: Reading, question: str) -> str | None:
         """A question back when the question needs an entity it does not name, or names one
         and asks only "how much" without saying of what."""
-        if reading.entities and _bare_amount(question, reading):
+        if reading.entities and _bare_amount(question, reading) and not self._absent(reading):
             return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
                       second=_word("readings", "forward", reading.lang))
         q = question.casefold()
@@ -1993,6 +2117,13 @@ def _nth_beneficiary(question: str) -> int | None:
         return None
     found = _ordinals_in(question.casefold())
     return found[0] if len(found) == 1 else None
+
+
+def _spoken_first(reading: Reading, ends: list[Any]) -> list[Any]:
+    """The case's beneficiaries in the order a conversation counts them: those named before
+    first ("the second" after one was asked about is the other), then by what they received."""
+    first = {s[6:] for s in reading.signals if s.startswith("first:")}
+    return [b for b in ends if b.address in first] + [b for b in ends if b.address not in first]
 
 
 def _nth_of(reading: Reading) -> int | None:
@@ -2258,9 +2389,11 @@ _CASE_OBJECT = re.compile(
 # outside it, however close to its vocabulary.
 _ABOUT_THE_WORLD = re.compile(
     r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
+    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|sentenc\w*|"
     r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
     r"қылмыстық кодекс\w*)(?!\w)|(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?:сегодня|сейчас|today|now|бүгін|қазір)", re.I)
+    r"(?:сегодня|сейчас|today|now|бүгін|қазір)|(?:сегодня|сейчас|today|now|бүгін|қазір)"
+    r"\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
 # The words of a failed checksum in `parse_identifier`'s reasons (not a length or format).
 _CHECK_FAILED = re.compile(r"checksum|check digit|control digit|luhn", re.I)
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
@@ -2287,6 +2420,107 @@ def _names_no_object(question: str, unread: bool) -> bool:
     words = re.findall(r"[^\W\d_]+", question)
     return len(words) <= 6 and (bool(_POINTED_OBJECT.search(question)) or
                                 unread and len(words) <= 4)
+
+
+_WORD_RX = re.compile(r"[^\W\d_]+")
+# A shop pointed at without its name: "этот магазин", "that shop", "бұл дүкеннің".
+_POINTED_SHOP = re.compile(
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына)\s+"
+    r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
+# Things a pronoun later in the same question may stand for ("the shops and their bots").
+_ANTECEDENT = re.compile(
+    _CASE_OBJECT.pattern + r"|(?<!\w)(?:магазин\w*|shops?|stores?|дүкен\w*|дроп\w*|"
+    r"droppers?|бенефициар\w*|beneficiar\w*|бирж\w*|exchange\w*|люд\w*|people|адам\w*|"
+    r"person\w*|человек\w*|holders?|владел\w*|owners?)(?!\w)", re.I)
+# An ordinal before a thing of the case: "по второй карте", "the third wallet".
+_ORDINAL_OBJECT = re.compile(
+    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth|бірінші|екінші|үшінші|"
+    r"төртінші)\w*\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
+# A question of how much, to or from whom, asked of no one: "сколько перевели?", "how much
+# was sent?", "кому переводили?", "қанша аударды?".
+_ASK_WORDS = {"сколько", "скока", "скоко", "кому", "куда", "откуда", "кто", "когда", "how",
+              "much", "who", "whom", "where", "when", "қанша", "кімге", "кім", "қайда",
+              "қайдан", "қашан"}
+_MONEY_VERB = re.compile(
+    r"^(?:пере[вч]|отправ|плат|заплат|оплат|плач|получ|пришл|поступ|ушл|уш[её]л|кину|кинул|"
+    r"скин|закин|кида|sen[dt]|paid|pay|transferr?|receiv|got|went|came|moved?|аудар|жібер|"
+    r"төле|түс|кетт|келд)\w*$", re.I)
+_FILLER_WORDS = {"а", "и", "ал", "and", "then", "тогда", "was", "were", "did", "does", "do",
+                 "has", "have", "had", "been", "is", "are", "in", "total", "all", "всего",
+                 "итого", "барлығы", "деньги", "денег", "money", "ақша", "ақшаны", "the", "there",
+                 "to", "from", "out", "ли", "же", "ма", "ме"}
+
+
+# "that sender", "этот плательщик", "сол жіберуші": the counterparty named before.
+_ROLE_POINTER = re.compile(
+    r"(?<!\w)(?:that|this|the same|этот|этого|этому|тот|того|этим|осы|сол|бұл)\s+"
+    r"(?:sender|payer|remitter|recipient|receiver|отправител\w*|плательщик\w*|"
+    r"получател\w*|жіберуші\w*|төлеуші\w*|алушы\w*)(?!\w)", re.I)
+# A person pointed at: "he", "она", "оған".
+_PERSON_POINTER = re.compile(r"(?<![\w])(?:he|she|him|her|his|он|она|его|её|ее|ему|ей|ним|"
+                             r"ней|нему|ол|оған|оның|одан)(?![\w])", re.I)
+
+
+def _points_back(question: str) -> bool:
+    """A short question pointing at what was just said ("бұл қашан болды?", "when was
+    that?", "а это когда было?")."""
+    words = _WORD_RX.findall(question.casefold())
+    return 0 < len(words) <= 5 and bool(
+        _POINTER.search(question) or re.search(
+            r"(?<!\w)(?:это|этого|этом|то|того|this|that|бұл|осы|сол|мұның)(?!\w)",
+            question, re.I))
+
+
+def _counterparty(answer: str) -> str | None:
+    """The first account the answer lists that its first line is not about (who paid it,
+    whom it paid)."""
+    head, _, rest = answer.partition("\n")
+    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
+    for line in rest.splitlines():
+        if not line.startswith("- ["):
+            continue
+        found = [d.value for d in extract_payment_details(line)
+                 if d.kind in ("iban", "card", "phone") and d.value not in about]
+        found += [a for a in _ADDRESS.findall(line) if a not in about]
+        if found:
+            return found[0]
+    return None
+
+
+@cache
+def _holder_lines() -> list[re.Pattern[str]]:
+    return [re.compile(r"^- " + re.escape(t).replace(re.escape("{m}"), r"(?:\[\d+\])+")
+                       .replace(re.escape("{name}"), r"(?P<name>[^\n\[]+?)") + r"\s*$", re.M)
+            for t in phrases()["holder"].values()]
+
+
+def _holder_in(answer: str) -> str | None:
+    """The holder the previous answer named ("- [2] holder: Кузнецов П."), when one."""
+    names = {m.group("name").strip() for rx in _holder_lines() for m in rx.finditer(answer)}
+    return next(iter(names)) if len(names) == 1 else None
+
+
+def _unnamed_referent(question: str) -> str | None:
+    """What a question names nothing of the case about, but points at or counts as one thing:
+    "shop" for a shop pointed at ("бұл дүкен"), "account" for a person or thing pointed at
+    ("оның картасы", "who paid him?"), counted ("the second card") or asked of no one
+    ("сколько перевели?"); None for a question about the case as a whole."""
+    q = question.casefold()
+    if _WHOLE_CASE.search(q) or _BENEFICIARY_WORD.search(q):
+        return None
+    if _POINTED_SHOP.search(q):
+        return "shop"
+    words = _WORD_RX.findall(q)
+    pointer = _POINTER.search(q)
+    if pointer and len(words) <= 8 and not _ANTECEDENT.search(q[:pointer.start()]):
+        return "account"
+    if _ORDINAL_OBJECT.search(q) and len(words) <= 8:
+        return "account"
+    if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and any(
+            _MONEY_VERB.match(w) for w in words) and all(
+            w in _ASK_WORDS or w in _FILLER_WORDS or _MONEY_VERB.match(w) for w in words):
+        return "account"
+    return None
 
 
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",

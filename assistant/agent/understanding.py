@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values
-from tools.store.schema import records
+from tools.store.schema import accounts, case_identifiers, records
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
 
@@ -117,6 +117,9 @@ class Vocabulary:
     statements: list[str] = field(default_factory=list)
     # Attribution tags: (label, address), "Qazex deposit address" → T….
     tags: list[tuple[str, str]] = field(default_factory=list)
+    # Whether the case holds an identifier ("tron:T…", "card:4400…"): asked only of the few a
+    # question names, before asking back about one the case does not hold.
+    known: Callable[[str], bool] | None = None
 
 
 @dataclass
@@ -447,13 +450,15 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
                        r"скидывал|пополнял|закидывал|вносил)( \w+){0,2} на\b|кто платил|"
                        r"\bкто\b\s+(?:\w+\s+){0,2}(?:плат|плач|перев|перечисл|присла|"
-                       r"присыл|кид|кинул|закид|скид|отправ|пополн|внос|внес|внёс|слал|"
+                       r"присыл|кид|кинул|закид|закин|скид|отправ|пополн|внос|внес|внёс|слал|"
                        r"зачисл)\w*\s+(?:\w+\s+){0,2}на\b|"
                        r"\bwhere\b[^?]{0,60}\b(?:get|gets|got|obtain\w*|receiv\w*)\b|"
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
-                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
+                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
+                       # "на X какими платежами пришло": money arriving at X.
+                       r"(?<!куда )\bпришл\w*\b(?!\s+(?:с|со|от|из)\b)"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
@@ -734,8 +739,15 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                   if isinstance(d, dict) and d.get("label") and d.get("address")]
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
+
+    def known(account_id: str) -> bool:
+        with store.engine.connect() as conn:
+            return any(conn.execute(select(table.c.id).where(
+                table.c.case == case, table.c.id == account_id).limit(1)).first()
+                for table in (case_identifiers, accounts))
+
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=labels)
+                      statements=statements, tags=labels, known=known)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).
