@@ -771,6 +771,9 @@ class Composer:
                     f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
                     .rstrip() for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
+            if end.time and _WHEN.search(self.question):
+                # "when was that?": the day the money reached it.
+                line += f" ({_when(end.time)})"
             self.fact(line.lstrip() + swept)
 
     def _of_named_exchange(self, ends: list[Any]) -> tuple[list[Any], str]:

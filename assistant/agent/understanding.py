@@ -458,7 +458,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
                        r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
                        # "на X какими платежами пришло": money arriving at X.
-                       r"(?<!куда )\bпришл\w*\b(?!\s+(?:с|со|от|из)\b)"),
+                       r"\bна\s+\S+\s+(?:\w+\s+){0,3}пришл|\bпришл\w*\s+(?:\w+\s+){0,2}на\b"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"

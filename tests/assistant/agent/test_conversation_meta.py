@@ -1,0 +1,195 @@
+"""A conversation's meta questions: what a question points at without naming it (asked
+back, naming the readings), a follow-up counting or pointing into the previous turn, an
+identifier the case does not hold, and questions about the world outside the case."""
+
+import re
+
+import pytest
+
+from assistant.agent.core import ask
+from assistant.agent.offline import (
+    _counterparty,
+    _holder_in,
+    _unnamed_referent,
+    resolve_reference,
+)
+from assistant.agent.tools import AgentContext
+from tools.overview import case_overview
+from tools.trace import load_case_graph
+
+A = "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
+B = "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
+
+
+@pytest.mark.parametrize("question, what", [
+    ("сколько перевели?", "account"),
+    ("how much was sent?", "account"),
+    ("кому переводили?", "account"),
+    ("қанша аударды?", "account"),
+    ("оның картасы қандай?", "account"),
+    ("what did she receive?", "account"),
+    ("а что по второй карте?", "account"),
+    ("the third wallet, where did it send?", "account"),
+    ("бұл дүкеннің реквизиттері қандай?", "shop"),
+    ("what did that shop hand out?", "shop"),
+    ("какие реквизиты давал этот магазин", "shop"),
+    # About the case as a whole, or a pronoun with its noun before it: nothing unnamed.
+    ("list the shops and their bots", None),
+    ("какие магазины и их реквизиты", None),
+    ("сколько всего перевели дропы?", None),
+    ("what is this case about?", None),
+    ("who is the second beneficiary?", None),
+])
+def test_what_a_question_points_at_without_naming_it(question, what):
+    assert _unnamed_referent(question) == what
+
+
+def test_the_nth_of_a_question_naming_several_is_the_nth_it_named():
+    answer = (f"Что известно о {A}:\n- [1] крупнейшее поступление — от "
+              f"TAyy4ms92BfMra6V4ALoTs4BT7D9vHqsfK: 1 USDT\n"
+              f"- [2] крупнейший перевод — на TVaiPLccmzJjYVPNjLwbvGGKcrWLydodro: 1 USDT\n"
+              f"Что известно о {B}:")
+    asked = f"сравни кошельки {A} и {B}"
+    assert resolve_reference("а у второго сколько осталось?", answer, asked).endswith(B)
+    assert resolve_reference("and the first one?", answer, asked).endswith(A)
+
+
+@pytest.mark.parametrize("question, nth", [("how much was paid into the earlier one?", 0),
+                                           ("and the latter?", 1),
+                                           ("а последний из них?", 1)])
+def test_the_earlier_and_the_latter_of_two_listed(question, nth):
+    listed = ["TPayYcLXwdzYCD6PLCF4iQv2zLbsMBy3Zz", "TEKnPTji5ZNptMTvk1weU4TD7EXKDhdVRC"]
+    answer = "Payment details:\n" + "\n".join(
+        f"- [{i}] wallet {w}, handed out 2025-02-0{i}" for i, w in enumerate(listed, 1))
+    assert resolve_reference(question, answer, "which wallets did the shop give?").endswith(
+        listed[nth])
+
+
+@pytest.fixture(scope="module")
+def ctx(small_demo, small_demo_index):
+    truth, store, _ = small_demo
+    return truth, AgentContext(case="demo", store=store, search=small_demo_index)
+
+
+@pytest.mark.parametrize("question", ["сколько перевели?", "how much was sent?",
+                                      "а что по второй карте?", "оның картасы қандай?",
+                                      "what did she receive?"])
+def test_a_first_question_about_something_unnamed_is_asked_back(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert not a.steps and a.answer.rstrip().endswith("?"), a.answer
+
+
+@pytest.mark.parametrize("question", ["бұл дүкеннің реквизиттері қандай?",
+                                      "what are the details of that shop?"])
+def test_a_shop_pointed_at_with_none_before_is_asked_back_naming_the_shops(ctx, question):
+    truth, context = ctx
+    a = ask(question, context)
+    assert not a.steps and a.answer.rstrip().endswith("?")
+    assert all(s.name in a.answer for s in truth.shops)
+
+
+def test_an_absent_wallet_is_said_absent_not_asked_which_way(ctx):
+    _, context = ctx
+    absent = "TFRHzxGxWfqL2TPT9V8X6KM1WY6swHiMCY"  # valid, in no demo evidence
+    for question in (f"trace wallet {absent}", absent):
+        a = ask(question, context)
+        assert a.steps and not a.answer.rstrip().endswith("?"), a.answer
+        assert absent in a.answer
+
+
+def test_an_absent_card_asked_alone_is_looked_up(ctx):
+    _, context = ctx
+    card = "4400430212345679"  # valid (Luhn), in no demo evidence
+    a = ask(card, context)
+    assert a.steps and any(w in a.answer for w in ("not appear", "не встречается", "нет"))
+
+
+@pytest.mark.parametrize("question", [
+    "Какая в целом ответственность по УК РК за сбыт наркотиков?",
+    "what's today's USD to KZT exchange rate?",
+    "what is the penalty under the criminal code for selling drugs?",
+])
+def test_law_and_todays_rates_are_outside_the_case(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert not a.steps and not a.citations and not a.answer.rstrip().endswith("?")
+
+
+def _beneficiaries(context):
+    o = case_overview(context.store, "demo", load_case_graph(context.store, "demo"), top=5)
+    ends = [b.address for b in o.beneficiaries if b.reason == "beneficiary"]
+    assert len(ends) >= 2, "the demo case has two beneficiaries or more"
+    return ends
+
+
+def test_the_other_beneficiary_is_the_one_not_asked_about(ctx):
+    _, context = ctx
+    ends = _beneficiaries(context)
+    for asked, other in ((ends[0], ends[1]), (ends[1], ends[0])):
+        question = f"Which exchange did {asked} cash out to, and how much?"
+        first = ask(question, context)
+        for follow in ("and the other beneficiary?", "а второй бенефициар?"):
+            a = ask(follow, context, history=[(question, first.answer)])
+            assert a.verified, a.flags
+            assert any(other in s for s in a.steps), (follow, a.steps)
+            assert not any(asked in s for s in a.steps if s.startswith("trace_wallet"))
+
+
+def test_the_second_beneficiary_after_a_path_to_the_first_is_the_other(ctx):
+    truth, context = ctx
+    ends = _beneficiaries(context)
+    treasury = truth.shops[0].treasury
+    question = f"сколько USDT из {treasury} дошло до {ends[1]}?"
+    first = ask(question, context)
+    a = ask("а до второго бенефициара?", context, history=[(question, first.answer)])
+    assert any(s.startswith("money_path") and ends[0] in s for s in a.steps), a.steps
+
+
+def _sums(text: str) -> list[str]:
+    return re.findall(r"\d[\d ]*\.\d\d", text)
+
+
+def _dropper(truth):
+    return next(d for d in truth.droppers if d.iban and d.statement and d.country == "KZ")
+
+
+def test_that_sender_is_the_payer_the_previous_answer_listed(ctx):
+    truth, context = ctx
+    dropper = _dropper(truth)
+    question = f"Who sent money to the account {dropper.iban}?"
+    first = ask(question, context)
+    payer = _counterparty(first.answer)
+    assert payer and payer != dropper.iban, first.answer
+    a = ask("and where did that sender get most of his money from?", context,
+            history=[(question, first.answer)])
+    assert payer in a.answer.splitlines()[0] and dropper.iban not in a.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("follow", ["how much did he send to {account}?",
+                                    "сколько он перевёл на {account}?"])
+def test_he_is_the_holder_the_previous_answer_named(ctx, follow):
+    truth, context = ctx
+    dropper = _dropper(truth)
+    sent = ask(f"кому переводил деньги {dropper.iban}?", context)
+    account = _counterparty(sent.answer)
+    assert account, sent.answer
+    question = f"who is behind card {dropper.card}"
+    first = ask(question, context)
+    holder = _holder_in(first.answer)
+    assert holder, first.answer
+    a = ask(follow.format(account=account), context, history=[(question, first.answer)])
+    direct = ask(f"how much did {holder} send to {account}?", context)
+    # What passed between the holder and that account, as the question naming both says.
+    assert a.verified and _sums(a.answer) == _sums(direct.answer), (a.answer, direct.answer)
+    assert any(s.startswith("find_person") for s in a.steps), a.steps
+
+
+@pytest.mark.parametrize("follow", ["when was that?", "а это когда было?", "бұл қашан болды?"])
+def test_a_follow_up_pointing_back_is_not_refused(ctx, follow):
+    truth, context = ctx
+    wallet = truth.shops[0].payment_wallets[0]
+    question = f"куда ушли деньги с {wallet}?"
+    first = ask(question, context)
+    a = ask(follow, context, history=[(question, first.answer)])
+    assert a.steps and wallet in " ".join(a.steps), a.answer
