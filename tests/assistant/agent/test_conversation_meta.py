@@ -193,3 +193,20 @@ def test_a_follow_up_pointing_back_is_not_refused(ctx, follow):
     first = ask(question, context)
     a = ask(follow, context, history=[(question, first.answer)])
     assert a.steps and wallet in " ".join(a.steps), a.answer
+
+
+@pytest.mark.parametrize("question, several", [
+    ("show the transfers of Ospanov", True),
+    ("Оспанов куда переводил?", True),
+    ("выписка Оспановой", False),
+    ("Оспанов Руслан кому платил?", False),
+    ("what did Ospanova receive?", False),
+])
+def test_a_surname_of_two_people_of_the_case_is_asked_back(question, several):
+    from assistant.agent.offline import OfflineChatModel
+    from assistant.agent.understanding import Vocabulary
+
+    people = ["Оспанов Руслан Асқарұлы", "Оспанова Динара Асқарқызы", "Ли Вадим Сергеевич"]
+    model = OfflineChatModel(vocabulary=Vocabulary(people=people))
+    found = model._surname_of_several(model.read(question), question)
+    assert found == (people[:2] if several else []), found
