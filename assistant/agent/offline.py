@@ -49,6 +49,7 @@ from assistant.agent.tools import (
 from assistant.agent.understanding import (
     Reading,
     Vocabulary,
+    cyrillic_of,
     find_entities,
     intent_model,
     read_question,
@@ -1143,8 +1144,11 @@ class Composer:
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
+        # The question echoed inside the answer's own quotes: its quotes made single ones, so a
+        # quoted word in another script ("ненаход") stays inside the echo.
+        echo = re.sub(r"[\"«»“”]", "'", self.question)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
-                    query=_safe(self.question)))
+                    query=_safe(echo)))
         shown = {h.record_id for h in hits}
         for h in hits:
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
@@ -1572,6 +1576,8 @@ class OfflineChatModel(BaseChatModel):
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = str(messages[humans[-1]].content) if humans else ""
+        # "kto popolnyal koshelek T…": Russian typed in Latin letters, read as Russian.
+        question = cyrillic_of(question) or question
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]

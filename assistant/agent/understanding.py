@@ -48,7 +48,8 @@ _KAZAKH_WORDS = re.compile(
     r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
     r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
-    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
+    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*|хабарлама\w*|тапсырыс\w*|жазылған|туралы|"
+    r"арқылы|бойынша|барлығы|қалай|неге|нені)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
 _CYRILLIC_WORD = re.compile(r"\b[а-яёәғқңөұүһі]{2,}\b", re.I)
 _QUOTES = re.compile(r"[«“\"][^»”\"]{0,200}[»”\"]|@\w{1,64}")
@@ -84,6 +85,65 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
     return "ru" if cyrillic and cyrillic >= latin else ("en" if latin else
                                                           ("ru" if _CYRILLIC.search(words)
                                                            else "en"))
+
+
+# Russian written in Latin letters ("kto popolnyal koshelek T…"): its common words, to tell it
+# from English; and the letters that spell it back, longest first.
+_TRANSLIT_WORDS = re.compile(
+    r"^(?:kto|komu|kem|chto|chei|chey|chya|chyo|chie|kuda|otkuda|skolko|skoka|kogda|gde|pochemu|zachem|"
+    r"kak|kakoi|vypiska|ostat\w*|oborot\w*|kakoy|kakie|kakaya|kakuyu|kakim|dengi|deneg|koshel\w*|kart[auyei]|kartu|"
+    r"schet\w*|schyot\w*|vypisk\w*|perev\w*|popoln\w*|ushl[io]|ushel|prishl\w*|postupil\w*|"
+    r"magazin\w*|pokazhi|naidi|naiti|nomer\w*|telefon\w*|vladel\w*|birzh\w*|otpravil\w*|"
+    r"poluchil\w*|platil\w*|zaplatil\w*|mne|est|eto|byl[aio]?|svyaz\w*|vse|vsego|"
+    r"kotor\w*|nado|mozhno|pro|ili|tozhe|esli|togo|ego|ee|ikh|nim|nei|posle)$", re.I)
+_ENGLISH_WORDS = re.compile(r"^(?:the|is|are|was|were|of|to|did|does|do|who|what|where|how|"
+                            r"which|whose|from|into|and|with|this|that|show|find|list)$", re.I)
+_LATIN_TO_CYRILLIC = sorted({
+    "shch": "щ", "zh": "ж", "kh": "х", "ts": "ц", "ch": "ч", "sh": "ш", "ya": "я",
+    "yu": "ю", "yo": "ё", "'": "ь", "a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е",
+    "z": "з", "i": "и", "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+    "r": "р", "s": "с", "t": "т", "u": "у", "f": "ф", "h": "х", "c": "к", "w": "в", "x": "кс",
+    "q": "к"}.items(), key=lambda kv: -len(kv[0]))
+
+
+_SPELLED = {"chya": "чья", "chyo": "чьё", "chie": "чьи", "chi": "чьи"}
+
+
+def _cyrillic_word(word: str) -> str:
+    out, i, low = [], 0, word.casefold()
+    if low in _SPELLED:
+        return _SPELLED[low]
+    while i < len(low):
+        if low[i] == "y" and not low.startswith(("ya", "yu", "yo"), i):
+            # "y" after a vowel is "й" ("kakoy"), else "ы" ("vypiska").
+            out.append("й" if out and out[-1] in "аеёиоуыэюя" else "ы")
+            i += 1
+            continue
+        for latin, cyr in _LATIN_TO_CYRILLIC:
+            if low.startswith(latin, i):
+                out.append(cyr)
+                i += len(latin)
+                break
+        else:
+            out.append(low[i])
+            i += 1
+    text = "".join(out)
+    # A vowel then "и" ending a word is "й" ("kakoi", "chei").
+    text = re.sub(r"(?<=[аеоуыэюя])и$", "й", text)
+    return text.capitalize() if word[:1].isupper() else text
+
+
+def cyrillic_of(question: str) -> str | None:
+    """A question typed in Russian with Latin letters ("kto popolnyal koshelek T…"), spelled in
+    Cyrillic (identifiers kept as written); None for any other question."""
+    if _CYRILLIC.search(question):
+        return None
+    words = re.findall(r"(?<![\w'])[A-Za-z']+(?![\w'])", question)
+    hits = sum(bool(_TRANSLIT_WORDS.match(w)) for w in words)
+    if hits < (1 if len(words) <= 3 else 2) or any(_ENGLISH_WORDS.match(w) for w in words):
+        return None
+    return re.sub(r"(?<![\w'])[A-Za-z']{1,24}(?![\w'])",
+                  lambda m: _cyrillic_word(m.group(0)), question)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from assistant.agent.offline import (
     resolve_reference,
 )
 from assistant.agent.tools import AgentContext
+from tests.utils.blind_eval import language_of
 from tools.overview import case_overview
 from tools.trace import load_case_graph
 
@@ -210,3 +211,41 @@ def test_a_surname_of_two_people_of_the_case_is_asked_back(question, several):
     model = OfflineChatModel(vocabulary=Vocabulary(people=people))
     found = model._surname_of_several(model.read(question), question)
     assert found == (people[:2] if several else []), found
+
+
+@pytest.mark.parametrize("question, spelled", [
+    ("kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ",
+     "кто пополнял кошелек TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"),
+    ("kakoi ostatok po schetu KZ14722S890317137311", "какой остаток по счету KZ14722S890317137311"),
+    ("chya karta 4400430188765538?", "чья карта 4400430188765538?"),
+    ("who funded TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr?", None),
+    ("show me the cards of the shop", None),
+])
+def test_russian_typed_in_latin_letters_is_read_as_russian(question, spelled):
+    from assistant.agent.understanding import cyrillic_of
+
+    assert cyrillic_of(question) == spelled
+
+
+def test_a_translit_question_is_answered_in_russian(ctx):
+    truth, context = ctx
+    wallet = truth.shops[0].payment_wallets[0]
+    a = ask(f"kuda ushli dengi s {wallet}", context)
+    assert a.steps and a.steps[0].startswith("trace_wallet") and "forward" in a.steps[0]
+    assert language_of(a.answer) == "ru"
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("Жасыл Орман №42168 тапсырыс хабарламасы", "kk"),
+    ('was there a "ненаход" complaint?', "en"),
+])
+def test_the_language_of_a_question_with_few_words_of_its_own(question, lang):
+    from assistant.agent.understanding import language
+
+    assert language(question) == lang
+
+
+def test_a_quoted_word_in_another_script_stays_inside_the_echoed_question(ctx):
+    _, context = ctx
+    a = ask('any messages about "закладка" in the chats?', context)
+    assert language_of(a.answer) == "en", a.answer
