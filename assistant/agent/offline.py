@@ -70,12 +70,16 @@ def phrases() -> dict[str, Any]:
     return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
 
 
+# Russian ordinals in every gender and case ("вторая", "первую", "третьему").
+_RU_ENDINGS = ("ый", "ой", "ий", "ая", "яя", "ую", "юю", "ое", "ее", "ье", "ья", "ью", "ого",
+               "ему", "ому", "ым", "им", "ом", "ем", "ых", "их", "ые", "ие", "ьего", "ьему",
+               "ьим", "ьем", "ьей")
 _ORDINALS = {
-    1: ("first", "первый", "первого", "первом", "бірінші", "1st", "1-й", "1-го", "1-ші"),
-    2: ("second", "второй", "второго", "втором", "екінші", "2nd", "2-й", "2-го", "2-ші"),
-    3: ("third", "третий", "третьего", "третьем", "үшінші", "3rd", "3-й", "3-го", "3-ші"),
-    4: ("fourth", "четвертый", "четвертого", "четвёртого", "төртінші", "4th", "4-й", "4-го",
-        "4-ші"),
+    1: ("first", *(f"перв{e}" for e in _RU_ENDINGS), "бірінші", "1st", "1-й", "1-го", "1-ші"),
+    2: ("second", *(f"втор{e}" for e in _RU_ENDINGS), "екінші", "2nd", "2-й", "2-го", "2-ші"),
+    3: ("third", *(f"трет{e}" for e in _RU_ENDINGS), "үшінші", "3rd", "3-й", "3-го", "3-ші"),
+    4: ("fourth", *(f"четв{o}рт{e}" for o in "её" for e in _RU_ENDINGS), "төртінші", "4th",
+        "4-й", "4-го", "4-ші"),
 }
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
@@ -138,6 +142,11 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         listed = list(dict.fromkeys(
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind in wanted))
+    if not listed and not wanted:
+        # "who owns the first one?" after a list of cards: the details the answer listed.
+        listed = list(dict.fromkeys(
+            d.value for line in previous_answer.splitlines() if line.startswith("- [")
+            for d in extract_payment_details(line)[:1] if d.kind != "bot"))
     named = list(dict.fromkeys([*_ADDRESS.findall(previous_question), *(
         d.value for d in extract_payment_details(previous_question) if d.kind != "bot")]))
     if len(named) > 1 and not _ADDRESS.search(question) and (
@@ -2399,6 +2408,7 @@ _CASE_OBJECT = re.compile(
 _ABOUT_THE_WORLD = re.compile(
     r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
     r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|sentenc\w*|"
+    r"statute\w*|давност\w*|ескіру\w*|"
     r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
     r"қылмыстық кодекс\w*)(?!\w)|(?:курс\w*|rate|бағам\w*)\b.{0,40}"
     r"(?:сегодня|сейчас|today|now|бүгін|қазір)|(?:сегодня|сейчас|today|now|бүгін|қазір)"
@@ -2436,6 +2446,11 @@ _WORD_RX = re.compile(r"[^\W\d_]+")
 _POINTED_SHOP = re.compile(
     r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына)\s+"
     r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
+# A person pointed at without a name: "этого человека", "that person", "осы адам".
+_POINTED_PERSON = re.compile(
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына)\s+"
+    r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
+    r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
 # Things a pronoun later in the same question may stand for ("the shops and their bots").
 _ANTECEDENT = re.compile(
     _CASE_OBJECT.pattern + r"|(?<!\w)(?:магазин\w*|shops?|stores?|дүкен\w*|дроп\w*|"
@@ -2519,14 +2534,16 @@ def _unnamed_referent(question: str) -> str | None:
         return None
     if _POINTED_SHOP.search(q):
         return "shop"
+    if _POINTED_PERSON.search(q):
+        return "account"
     words = _WORD_RX.findall(q)
     pointer = _POINTER.search(q)
     if pointer and len(words) <= 8 and not _ANTECEDENT.search(q[:pointer.start()]):
         return "account"
     if _ORDINAL_OBJECT.search(q) and len(words) <= 8:
         return "account"
-    if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and any(
-            _MONEY_VERB.match(w) for w in words) and all(
+    if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and (any(
+            _MONEY_VERB.match(w) for w in words) or len(words) <= 3) and all(
             w in _ASK_WORDS or w in _FILLER_WORDS or _MONEY_VERB.match(w) for w in words):
         return "account"
     return None

@@ -249,3 +249,20 @@ def test_a_quoted_word_in_another_script_stays_inside_the_echoed_question(ctx):
     _, context = ctx
     a = ask('any messages about "закладка" in the chats?', context)
     assert language_of(a.answer) == "en", a.answer
+
+
+CARDS = """Реквизиты, которые выдавал магазин «Мефистофель»:
+- [1] карта 4400 4314 8396 0303, выдан 2025-01-06, сумма 44 000.00 ₸
+- [2] карта 4400 4336 6258 5174, выдан 2025-01-18, сумма 36 000.00 ₸
+- [3] карта 4276 3868 5878 3105, выдан 2025-02-11, сумма 22 000.00 ₸
+- [4] карта 4276 3868 5878 3105, выдан 2025-02-23, сумма 25 000.00 ₸"""
+
+
+@pytest.mark.parametrize("question, card", [
+    ("а вторая чья?", "4400433662585174"),
+    ("who owns the first one?", "4400431483960303"),
+    ("екіншісі кімдікі?", "4400433662585174"),
+    ("а по третьей что?", "4276386858783105"),
+])
+def test_an_ordinal_after_a_list_of_cards_is_that_card(question, card):
+    assert resolve_reference(question, CARDS, "какие карты выдавал магазин?").endswith(card)
