@@ -1785,7 +1785,10 @@ class OfflineChatModel(BaseChatModel):
                     carried = subject
             pointing = not carried and (_POINTER.search(question) or
                                         _PLURAL_POINTER.search(question))
-            if (_SHOP_WORD.search(question) or pointing) and earlier and self.vocabulary:
+            if (_SHOP_WORD.search(question) and not (
+                    carried and _WHICH_SHOP.search(question.casefold())) or pointing) and \
+                    earlier and self.vocabulary:
+                # ("which shop was she collecting for?" asks it of the account, not the shop.)
                 # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
                 # shop the previous turn named, not its card or wallet.
                 said = f"{previous}\n{earlier[-1].content}"
@@ -2608,6 +2611,22 @@ def _connective(question: str) -> bool:
     return bool(words) and words[0] in _ELLIPSIS_WORDS and len(words) <= 5
 
 
+_OBLIQUE_RU = re.compile(r"(?:у|ю|ой|ей|ом|ем|ым|им|ому|ему|е)$")
+_OBLIQUE_KK = re.compile(r"(?:ға|ге|қа|ке|на|не|нан|нен|дан|ден|тан|тен|ның|нің|дың|дің|"
+                         r"тың|тің|мен|пен|бен|ға|қа|ке)$")
+_OBLIQUE_EN = re.compile(r"(?:\bto|\bfrom|\binto|\bfor|\bwith)\s+$", re.I)
+
+
+def _name_form(text: str, e: Any) -> str:
+    """Whether a name is written as the subject ("Сарсенбаев", "Ospanova") or in another
+    case ("Жумабаеву", "Оспановаға", "to Zhumabaev"): "nom" or "obl"."""
+    words = _WORD_RX.findall(text[e.start:e.end].casefold())
+    last = words[-1] if words else ""
+    if last.isascii():
+        return "obl" if _OBLIQUE_EN.search(text[:e.start]) else "nom"
+    return "obl" if _OBLIQUE_KK.search(last) or _OBLIQUE_RU.search(last) else "nom"
+
+
 def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
     """`previous` with its name of the same kind as the follow-up's (or its only name) put
     in place of the follow-up's name; None when there is nothing to put it in place of."""
@@ -2616,6 +2635,12 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
     new = named[0]
     same = [e for e in before if _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
     gone: list[Any] = []
+    if len(same) > 1 and new.kind == "person":
+        # "сколько Сарсенбаев перевёл Жумабаеву" → "а Оспановой?": the one written in the
+        # same form (the recipient's dative), not the first named.
+        form = _name_form(question, new)
+        alike = [e for e in same if _name_form(previous, e) == form]
+        same = alike if len(alike) == 1 else same
     if same:
         old = same[0]
     elif len({_GROUPS.get(e.kind) for e in before}) == 1:
