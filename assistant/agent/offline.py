@@ -128,6 +128,24 @@ def _kind_of(value: str) -> str:
     return next((d.kind for d in extract_payment_details(value)), "")
 
 
+def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary) -> str:
+    """The question with the name of the shop it counts to among those the previous answer
+    listed, one a line ("the first of them" after the case's shops)."""
+    q = question.casefold()
+    ordinals = _ordinals_in(q)
+    if len(ordinals) != 1 or _BENEFICIARY_WORD.search(q):
+        return question
+    listed: list[str] = []
+    for line in previous_answer.splitlines():
+        if line.startswith("- ["):
+            shops = [e for e in find_entities(line, vocabulary)[0] if e.kind == "shop"]
+            if shops:
+                listed.append(shops[0].label or shops[0].value)
+    listed = list(dict.fromkeys(listed))
+    n = ordinals[0]
+    return f"{question} {listed[n - 1]}" if 1 < len(listed) and n <= len(listed) else question
+
+
 def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:
     """'and the second one?' → the question with the second address of the previous answer;
     'and the other card?' → with the one the answer listed that the previous question did not
@@ -1597,7 +1615,11 @@ class OfflineChatModel(BaseChatModel):
                     # "the first" answering our "which one?": the list asked about is the
                     # answer before the question back.
                     last = str(earlier[-2].content)
-                question = resolve_reference(question, last, str(messages[humans[-2]].content))
+                resolved = resolve_reference(question, last, str(messages[humans[-2]].content))
+                if resolved == question and self.vocabulary:
+                    # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
+                    resolved = _nth_shop(question, last, self.vocabulary)
+                question = resolved
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = str(messages[humans[-2]].content) if len(humans) > 1 else ""

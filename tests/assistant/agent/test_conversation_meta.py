@@ -266,3 +266,13 @@ CARDS = """Реквизиты, которые выдавал магазин «М
 ])
 def test_an_ordinal_after_a_list_of_cards_is_that_card(question, card):
     assert resolve_reference(question, CARDS, "какие карты выдавал магазин?").endswith(card)
+
+
+def test_an_ordinal_after_a_list_of_shops_is_that_shop(ctx):
+    truth, context = ctx
+    first = "which shops are in the case?"
+    a = ask(first, context)
+    names = [s.name for s in truth.shops]
+    order = sorted(names, key=lambda n: a.answer.index(n))
+    b = ask("what cards did the second one hand out?", context, history=[(first, a.answer)])
+    assert b.steps == [s for s in b.steps if order[1] in s] and b.steps, b.steps
