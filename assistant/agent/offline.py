@@ -143,7 +143,7 @@ def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary) -> st
                 listed.append(shops[0].label or shops[0].value)
     listed = list(dict.fromkeys(listed))
     n = ordinals[0]
-    return f"{question} {listed[n - 1]}" if 1 < len(listed) and n <= len(listed) else question
+    return f"{question} {listed[n - 1]}" if len(listed) > 1 and n <= len(listed) else question
 
 
 def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:

@@ -110,7 +110,8 @@ _SPELLED = {"chya": "чья", "chyo": "чьё", "chie": "чьи", "chi": "чьи
 
 
 def _cyrillic_word(word: str) -> str:
-    out, i, low = [], 0, word.casefold()
+    out: list[str] = []
+    i, low = 0, word.casefold()
     if low in _SPELLED:
         return _SPELLED[low]
     while i < len(low):
