@@ -1780,7 +1780,8 @@ class OfflineChatModel(BaseChatModel):
         if len(humans) > 1 and not refined and not which and not together and not shifted and \
                 not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
-                                         _points_at_something(question)) and not nth and not (
+                                         _points_at_something(question) or
+                                         _connective(question)) and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
@@ -1825,6 +1826,13 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
+        if len(humans) > 1 and reading.unclear and (asked_before or self.read(previous)).intent \
+                in ("forward", "backward"):
+            # "how much did he pay in total?" after where his money went: the same direction,
+            # not a question back.
+            way = (asked_before or self.read(previous)).intent
+            reading.intent = way
+            reading.signals.add(way)
         if len(humans) <= 1 and "no_case_words" in reading.signals and not reading.entities:
             # A first question with nothing of the case in it, read as possibly about the
             # world outside: refused (a follow-up may lean on the previous turn instead).

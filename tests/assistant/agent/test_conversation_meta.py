@@ -276,3 +276,25 @@ def test_an_ordinal_after_a_list_of_shops_is_that_shop(ctx):
     order = sorted(names, key=lambda n: a.answer.index(n))
     b = ask("what cards did the second one hand out?", context, history=[(first, a.answer)])
     assert b.steps == [s for s in b.steps if order[1] in s] and b.steps, b.steps
+
+
+@pytest.mark.parametrize("first, then", [
+    ("how much came into {iban} in February?", "and in January?"),
+    ("сколько пришло на {iban} в феврале?", "а в январе?"),
+])
+def test_a_connective_follow_up_is_about_the_account_before(ctx, first, then):
+    truth, context = ctx
+    iban = _dropper(truth).iban
+    question = first.format(iban=iban)
+    a = ask(question, context)
+    b = ask(then, context, history=[(question, a.answer)])
+    assert b.steps and iban in b.steps[0].replace(" ", ""), b.answer
+
+
+def test_a_follow_up_of_no_direction_keeps_the_previous_one(ctx):
+    truth, context = ctx
+    wallet = truth.shops[0].payment_wallets[0]
+    question = f"where did the money from {wallet} go?"
+    a = ask(question, context)
+    b = ask("how much did he pay in total?", context, history=[(question, a.answer)])
+    assert b.steps and "forward" in b.steps[0] and wallet in b.steps[0], b.answer
