@@ -2484,6 +2484,15 @@ _POINTED_PERSON = re.compile(
     r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына)\s+"
     r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
     r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
+# One thing of the case spoken of as known ("the card", "the dropper"), or named alone in the
+# singular ("на кошельке", "картаның").
+_THE_ONE = re.compile(r"(?<!\w)the\s+(?:card|wallet|account|phone|number|iban|dropper|"
+                      r"statement|address|holder|owner|beneficiary)(?!\w)", re.I)
+_ONE_OBJECT = re.compile(r"(?<!\w)(?:кошел[её]к|кошельк[аеу]|карт[аеуы]|карточк[аеуи]|"
+                         r"сч[её]т|сч[её]т[аеу]|номер[аеу]?|телефон[аеу]?|wallet|card|account|"
+                         r"phone|әмиян\w*|карта\w*|шот\w*|нөмір\w*)(?!\w)", re.I)
+_WHOSE_WORDS = {"чей", "чья", "чьё", "чье", "whose", "кімдікі", "иесі", "владелец", "owner",
+                "owns", "holder"}
 # Things a pronoun later in the same question may stand for ("the shops and their bots").
 _ANTECEDENT = re.compile(
     _CASE_OBJECT.pattern + r"|(?<!\w)(?:магазин\w*|shops?|stores?|дүкен\w*|дроп\w*|"
@@ -2574,6 +2583,10 @@ def _unnamed_referent(question: str) -> str | None:
     if pointer and len(words) <= 8 and not _ANTECEDENT.search(q[:pointer.start()]):
         return "account"
     if _ORDINAL_OBJECT.search(q) and len(words) <= 8:
+        return "account"
+    if len(words) <= 6 and (_THE_ONE.search(q) or len(words) <= 4 and _ONE_OBJECT.search(q) and
+                            set(words) & (_ASK_WORDS | _WHOSE_WORDS)):
+        # "who owns the card?", "сколько на кошельке?": one thing, not said which.
         return "account"
     if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and (any(
             _MONEY_VERB.match(w) for w in words) or len(words) <= 3) and all(
@@ -2711,7 +2724,8 @@ def _bare_amount(question: str, reading: Reading) -> bool:
     rest = question
     for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
         rest = rest[:e.start] + " " + rest[e.end:]
-    words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
+    # (An initial left beside a name, "Кузнецов П.", is no word of the question.)
+    words = {w for w in re.findall(r"[^\W\d_]+", rest.casefold()) if len(w) > 1}
     return bool(words & (_ASKS_AMOUNT | _MONEY_WORDS)) and \
         words <= _AMOUNT_ONLY | _MONEY_WORDS | _FILLERS
 

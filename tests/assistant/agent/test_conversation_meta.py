@@ -298,3 +298,11 @@ def test_a_follow_up_of_no_direction_keeps_the_previous_one(ctx):
     a = ask(question, context)
     b = ask("how much did he pay in total?", context, history=[(question, a.answer)])
     assert b.steps and "forward" in b.steps[0] and wallet in b.steps[0], b.answer
+
+
+@pytest.mark.parametrize("question", ["what about the card?", "check the wallet",
+                                      "сколько на кошельке?", "who owns the card"])
+def test_one_thing_spoken_of_as_known_is_asked_back(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert not a.steps and a.answer.rstrip().endswith("?"), a.answer
