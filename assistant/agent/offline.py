@@ -1755,8 +1755,9 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
-        if len(humans) > 1 and not refined and not nth and earlier and \
-                not reading.of(*_WALLETS, *_ACCOUNTS) and (role := _ROLE_POINTER.search(question)):
+        if len(humans) > 1 and not refined and not nth and earlier and not together and \
+                not shifted and not reading.of(*_WALLETS, *_ACCOUNTS) and \
+                (role := _ROLE_POINTER.search(question)):
             # "and where did that sender get his money?": the counterparty the previous answer
             # listed first, not the account it was about.
             party = _counterparty(str(earlier[-1].content))
@@ -1766,8 +1767,8 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
-        if len(humans) > 1 and not refined and not nth and earlier and \
-                reading.of("person", "shop", *_ACCOUNTS) and \
+        if len(humans) > 1 and not refined and not nth and earlier and not together and \
+                not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
                 not reading.of(*_WALLETS) and _PERSON_POINTER.search(question):
             # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
             holder = _holder_in(str(earlier[-1].content))
