@@ -306,3 +306,14 @@ def test_one_thing_spoken_of_as_known_is_asked_back(ctx, question):
     _, context = ctx
     a = ask(question, context)
     assert not a.steps and a.answer.rstrip().endswith("?"), a.answer
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("ол кімге ақша аударды? 4405633608377835", "forward"),
+    ("KZ607229397298063513 шотынан кімге ақша аударылды?", "forward"),
+    ("4405633608377835 картасы кімге тиесілі?", "identify"),
+])
+def test_to_whom_money_went_is_not_whose_it_is(question, intent):
+    from assistant.agent.understanding import read_question
+
+    assert read_question(question).intent == intent
