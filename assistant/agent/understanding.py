@@ -530,7 +530,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
                       r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|скин|кидал|плат)|"
-                      r"\bкімге\s+(?:\w+\s+)?(?:аудар|жібер|төле|кетт)|"
+                      r"\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:аудар|жібер|төле|кетт)|"
                       r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
                       r"транзитн|аралық|"
                       # "қай шоттарға төледі", "на какие счета платил", "which accounts did

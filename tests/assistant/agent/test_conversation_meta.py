@@ -310,6 +310,7 @@ def test_one_thing_spoken_of_as_known_is_asked_back(ctx, question):
 
 @pytest.mark.parametrize("question, intent", [
     ("ол кімге ақша аударды? 4405633608377835", "forward"),
+    ("TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi әмиянынан қаражат кімдерге жіберілді?", "forward"),
     ("KZ607229397298063513 шотынан кімге ақша аударылды?", "forward"),
     ("4405633608377835 картасы кімге тиесілі?", "identify"),
 ])
