@@ -2494,6 +2494,10 @@ _ONE_OBJECT = re.compile(r"(?<!\w)(?:кошел[её]к|кошельк[аеу]|�
                          r"phone|әмиян\w*|карта\w*|шот\w*|нөмір\w*)(?!\w)", re.I)
 _WHOSE_WORDS = {"чей", "чья", "чьё", "чье", "whose", "кімдікі", "иесі", "владелец", "owner",
                 "owns", "holder"}
+# A name written before a pronoun, which it stands for; a message searched for by what it says.
+_NAME_BEFORE = re.compile(r"(?<=[\s,])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{2,}")
+_MESSAGE_WORD = re.compile(r"(?<!\w)(?:сообщени\w*|переписк\w*|чат\w*|messages?|chats?|"
+                           r"хабарлама\w*|хат\w*|пост\w*|posts?)(?!\w)", re.I)
 # Things a pronoun later in the same question may stand for ("the shops and their bots").
 _ANTECEDENT = re.compile(
     _CASE_OBJECT.pattern + r"|(?<!\w)(?:магазин\w*|shops?|stores?|дүкен\w*|дроп\w*|"
@@ -2581,7 +2585,9 @@ def _unnamed_referent(question: str) -> str | None:
         return "account"
     words = _WORD_RX.findall(q)
     pointer = _POINTER.search(q)
-    if pointer and len(words) <= 8 and not _ANTECEDENT.search(q[:pointer.start()]):
+    if pointer and len(words) <= 8 and not _ANTECEDENT.search(q[:pointer.start()]) and \
+            not _NAME_BEFORE.search(question[:pointer.start()]) and not _MESSAGE_WORD.search(q):
+        # (Not "сообщение, где Ержан просит вернуть ему деньги": him is Ержан.)
         return "account"
     if _ORDINAL_OBJECT.search(q) and len(words) <= 8:
         return "account"

@@ -553,7 +553,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                             r"address|point|receiver|owner)"),
     ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
-    ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге(?!\s+(?:\w+\s+)?(?:аудар|жібер|төле|сал|кетт))|\bwhose\b|"
+    ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|\bwhose\b|"
+                      r"кімге(?!\s+(?:\w+\s+)?(?:аудар|жібер|төле|сал|кетт))|"
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
