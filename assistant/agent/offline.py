@@ -1791,13 +1791,18 @@ class OfflineChatModel(BaseChatModel):
             before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
-            if listed and (not carried or (
+            kind = _detail_kind(question)
+            other_kind = bool(listed and kind and before and not any(
+                e.kind in _KIND_OF_DETAIL[kind] for e in before))
+            if listed and (not carried or other_kind or (
                     reading.intent in _ABOUT_ONE and not any(
                         e.kind in (*_WALLETS, *_ACCOUNTS) for e in before))):
                 # "and who paid into it?" after the one wallet a shop handed out: the
-                # identifier the answer named, not the shop the question named.
+                # identifier the answer named, not the shop the question named; "and her
+                # phone?" after her account: the phone the answer named.
                 carried = listed
-            if earlier and (not carried or _points_at_something(question, only=False) and
+            if earlier and not other_kind and (
+                    not carried or _points_at_something(question, only=False) and
                             not _PLURAL_POINTER.search(question)):
                 # "а откуда пришли?" after an answer about one wallet or account (asked as
                 # "а второй?"): the one its first line is about.

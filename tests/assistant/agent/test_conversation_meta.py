@@ -318,3 +318,16 @@ def test_to_whom_money_went_is_not_whose_it_is(question, intent):
     from assistant.agent.understanding import read_question
 
     assert read_question(question).intent == intent
+
+
+def test_her_phone_after_her_account_is_the_phone_the_answer_named(ctx):
+    truth, context = ctx
+    for d in [d for d in truth.droppers if d.iban and d.phone]:
+        question = f"Who is the holder of {d.iban}?"
+        first = ask(question, context)
+        if d.phone not in first.answer.replace(" ", ""):
+            continue
+        a = ask("and her phone number?", context, history=[(question, first.answer)])
+        assert a.steps and a.steps[0].startswith("lookup_account: phone"), a.steps
+        return
+    pytest.fail("no account answer of the demo case names its phone")
