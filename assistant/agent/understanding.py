@@ -90,8 +90,9 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
 # Russian written in Latin letters ("kto popolnyal koshelek T…"): its common words, to tell it
 # from English; and the letters that spell it back, longest first.
 _TRANSLIT_WORDS = re.compile(
-    r"^(?:kto|komu|kem|chto|chei|chey|chya|chyo|chie|kuda|otkuda|skolko|skoka|kogda|gde|pochemu|zachem|"
-    r"kak|kakoi|vypiska|ostat\w*|oborot\w*|kakoy|kakie|kakaya|kakuyu|kakim|dengi|deneg|koshel\w*|kart[auyei]|kartu|"
+    r"^(?:kto|komu|kem|chto|chei|chey|chya|chyo|chie|kuda|otkuda|skolko|skoka|kogda|gde|"
+    r"pochemu|zachem|kak|kakoi|vypiska|ostat\w*|oborot\w*|kakoy|kakie|kakaya|kakuyu|kakim|"
+    r"dengi|deneg|koshel\w*|kart[auyei]|kartu|"
     r"schet\w*|schyot\w*|vypisk\w*|perev\w*|popoln\w*|ushl[io]|ushel|prishl\w*|postupil\w*|"
     r"magazin\w*|pokazhi|naidi|naiti|nomer\w*|telefon\w*|vladel\w*|birzh\w*|otpravil\w*|"
     r"poluchil\w*|platil\w*|zaplatil\w*|mne|est|eto|byl[aio]?|svyaz\w*|vse|vsego|"
