@@ -1832,13 +1832,13 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
-        if len(humans) > 1 and reading.unclear and (asked_before or self.read(previous)).intent \
-                in ("forward", "backward"):
+        if len(humans) > 1 and reading.unclear:
             # "how much did he pay in total?" after where his money went: the same direction,
             # not a question back.
-            way = (asked_before or self.read(previous)).intent
-            reading.intent = way
-            reading.signals.add(way)
+            asked_before = asked_before or self.read(previous)
+            if asked_before.intent in ("forward", "backward"):
+                reading.intent = asked_before.intent
+                reading.signals.add(asked_before.intent)
         if len(humans) <= 1 and "no_case_words" in reading.signals and not reading.entities:
             # A first question with nothing of the case in it, read as possibly about the
             # world outside: refused (a follow-up may lean on the previous turn instead).
