@@ -87,9 +87,13 @@ _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-
 def _ordinals_in(q: str) -> list[int]:
     """The ordinals a (case-folded) question names, from a word's start: "21-го" is a date,
     not "the first"; a word may take its endings ("екіншісі")."""
-    return [n for n, words in _ORDINALS.items()
-            if any(re.search(rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)"),
-                             q) for w in words)]
+    return [n for n, rx in _ORDINAL_RX.items() if rx.search(q)]
+
+
+# Each ordinal's words as one pattern, from a word's start ("21-го" is a date, not "the first").
+_ORDINAL_RX = {n: re.compile("|".join(
+    rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)") for w in words))
+    for n, words in _ORDINALS.items()}
 
 
 # Accounts counted together ("the three dropper accounts", "обоих счетов", "екі шот").
