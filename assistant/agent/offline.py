@@ -1961,8 +1961,7 @@ class OfflineChatModel(BaseChatModel):
             bad = reading.invalid[0]
             # Why, in the question's language when it is the kind's check that failed (a
             # wrong length or format is said as the check said it).
-            why = phrases()["invalid_reasons"].get(bad.kind) \
-                if _CHECK_FAILED.search(bad.reason) else None
+            why = phrases()["invalid_reasons"].get(_reason_key(bad))
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
         unnamed = _unnamed_referent(question) if not reading.entities and \
@@ -2456,6 +2455,16 @@ _ABOUT_THE_WORLD = re.compile(
     r"қылмыстық кодекс\w*)(?!\w)|(?:курс\w*|rate|бағам\w*)\b.{0,40}"
     r"(?:сегодня|сейчас|today|now|бүгін|қазір)|(?:сегодня|сейчас|today|now|бүгін|қазір)"
     r"\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
+def _reason_key(bad: Any) -> str:
+    """Which of the answers' reasons says why an identifier is invalid, in the question's
+    language: its kind's failed check, or its kind's length ("ИИН 82110642500")."""
+    if _CHECK_FAILED.search(bad.reason):
+        return str(bad.kind)
+    if bad.kind in ("unknown", "tron") and re.fullmatch(r"T[0-9A-Za-z]{20,40}", bad.text):
+        return "tron_length"
+    return f"{bad.kind}_length"
+
+
 # The words of a failed checksum in `parse_identifier`'s reasons (not a length or format).
 _CHECK_FAILED = re.compile(r"checksum|check digit|control digit|luhn", re.I)
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".

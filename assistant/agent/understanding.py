@@ -58,6 +58,8 @@ _LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
 _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
 _BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
+_IIN_NAMED = re.compile(r"(?:ИИН|IIN|ЖСН|БИН|BIN)\s*[:№#-]?\s*(\d{6,16})(?!\d)", re.I)
+_PHONE_LIKE = re.compile(r"\+7[\s\-()]*\d(?:[\s\-()]*\d){4,12}(?!\d)")
 _WORD = re.compile(r"[\w-]+", re.U)
 _ORGANISATION = re.compile(r"(?:ИП|ТОО|АО|ЖШС|IP|LLP|LLC|JSC)\b", re.I)
 _PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
@@ -324,6 +326,18 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
             if ident.error:
                 out.append(Invalid(m.group(0).strip(), ident.error, ident.kind))
                 taken.append((m.start(), m.end()))
+    for m in _IIN_NAMED.finditer(q):
+        # "ИИН 82110642500": named an ИИН, of the wrong length.
+        if len(m.group(1)) != 12 and not any(s < m.end(1) and m.start(1) < e for s, e in taken):
+            out.append(Invalid(m.group(1), f"an IIN has 12 digits, not {len(m.group(1))}", "iin"))
+            taken.append(m.span(1))
+    for m in _PHONE_LIKE.finditer(q):
+        # "+7 707 475 77 1": a phone by its +7, of the wrong length.
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            ident = parse_identifier(m.group(0))
+            if ident.error:
+                out.append(Invalid(m.group(0).strip(), ident.error, "phone"))
+                taken.append(m.span())
     return out
 
 

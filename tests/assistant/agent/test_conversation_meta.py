@@ -331,3 +331,19 @@ def test_her_phone_after_her_account_is_the_phone_the_answer_named(ctx):
         assert a.steps and a.steps[0].startswith("lookup_account: phone"), a.steps
         return
     pytest.fail("no account answer of the demo case names its phone")
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("ИИН 82110642500 чей?", "ru"),
+    ("check phone +7 707 475 77 1", "en"),
+    ("кошелек TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsG есть в деле?", "ru"),
+    ("IBAN KZ60 7229 3972 9806 351 кімдікі?", "kk"),
+])
+def test_an_identifier_of_the_wrong_length_is_said_invalid_in_the_question_s_language(
+        ctx, question, lang):
+    from tests.utils.blind_eval import _INVALID
+
+    _, context = ctx
+    a = ask(question, context)
+    assert not a.steps and _INVALID.search(a.answer) and language_of(a.answer) == lang, a.answer
+    assert "not a" not in a.answer or lang == "en"
