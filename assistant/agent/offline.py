@@ -2053,7 +2053,8 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
         if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
-                _ONE_BENEFICIARY_ACTS.search(q):
+                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q):
+            # ("which beneficiary received the most" names the one: the first by amount.)
             # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None

@@ -347,3 +347,11 @@ def test_an_identifier_of_the_wrong_length_is_said_invalid_in_the_question_s_lan
     a = ask(question, context)
     assert not a.steps and _INVALID.search(a.answer) and language_of(a.answer) == lang, a.answer
     assert "not a" not in a.answer or lang == "en"
+
+
+@pytest.mark.parametrize("question", ["Which beneficiary wallet received the most?",
+                                      "какой бенефициар получил больше всего?"])
+def test_the_beneficiary_a_superlative_picks_is_not_asked_back(ctx, question):
+    _, context = ctx
+    a = ask(question, context)
+    assert a.steps and not a.answer.rstrip().endswith("?"), a.answer
