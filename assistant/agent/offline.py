@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
@@ -55,6 +56,7 @@ from assistant.agent.understanding import (
     tagged_wallet,
 )
 from tools.holders import tenge_amounts
+from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold
 from tools.resources import prompts_dir
@@ -68,12 +70,16 @@ def phrases() -> dict[str, Any]:
     return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
 
 
+# Russian ordinals in every gender and case ("вторая", "первую", "третьему").
+_RU_ENDINGS = ("ый", "ой", "ий", "ая", "яя", "ую", "юю", "ое", "ее", "ье", "ья", "ью", "ого",
+               "ему", "ому", "ым", "им", "ом", "ем", "ых", "их", "ые", "ие", "ьего", "ьему",
+               "ьим", "ьем", "ьей")
 _ORDINALS = {
-    1: ("first", "первый", "первого", "первом", "бірінші", "1st", "1-й", "1-го", "1-ші"),
-    2: ("second", "второй", "второго", "втором", "екінші", "2nd", "2-й", "2-го", "2-ші"),
-    3: ("third", "третий", "третьего", "третьем", "үшінші", "3rd", "3-й", "3-го", "3-ші"),
-    4: ("fourth", "четвертый", "четвертого", "четвёртого", "төртінші", "4th", "4-й", "4-го",
-        "4-ші"),
+    1: ("first", *(f"перв{e}" for e in _RU_ENDINGS), "бірінші", "1st", "1-й", "1-го", "1-ші"),
+    2: ("second", *(f"втор{e}" for e in _RU_ENDINGS), "екінші", "2nd", "2-й", "2-го", "2-ші"),
+    3: ("third", *(f"трет{e}" for e in _RU_ENDINGS), "үшінші", "3rd", "3-й", "3-го", "3-ші"),
+    4: ("fourth", *(f"четв{o}рт{e}" for o in "её" for e in _RU_ENDINGS), "төртінші", "4th",
+        "4-й", "4-го", "4-ші"),
 }
 _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
 
@@ -81,9 +87,13 @@ _ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-
 def _ordinals_in(q: str) -> list[int]:
     """The ordinals a (case-folded) question names, from a word's start: "21-го" is a date,
     not "the first"; a word may take its endings ("екіншісі")."""
-    return [n for n, words in _ORDINALS.items()
-            if any(re.search(rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)"),
-                             q) for w in words)]
+    return [n for n, rx in _ORDINAL_RX.items() if rx.search(q)]
+
+
+# Each ordinal's words as one pattern, from a word's start ("21-го" is a date, not "the first").
+_ORDINAL_RX = {n: re.compile("|".join(
+    rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)") for w in words))
+    for n, words in _ORDINALS.items()}
 
 
 # Accounts counted together ("the three dropper accounts", "обоих счетов", "екі шот").
@@ -108,6 +118,38 @@ _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|�
                     r"басқа\w*|өзге\w*)(?![\w])", re.I)
 
 
+# "the earlier one", "the former"; "the latter", "the last one", "последний из них", "соңғысы".
+_EARLIER_OR_LATER = re.compile(
+    r"(?P<earlier>\bthe (?:earlier|former|older)(?: one)?\b|\bthe earliest\b|"
+    r"\bболее ранн\w*|\bранн\w+ из\b|\bалғашқы\w*)|"
+    r"(?P<later>\bthe (?:later|latter|last|newer|latest)(?: one)?\b|\bпоследн\w* из\b|"
+    r"\bпоследн\w*\s*\??$|\bсоңғы(?:сы|сын|сына|сынан)\b)", re.I)
+
+
+def _kind_of(value: str) -> str:
+    if _ADDRESS.fullmatch(value):
+        return "eth" if value.startswith("0x") else "btc" if value.startswith("bc1") else "tron"
+    return next((d.kind for d in extract_payment_details(value)), "")
+
+
+def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary) -> str:
+    """The question with the name of the shop it counts to among those the previous answer
+    listed, one a line ("the first of them" after the case's shops)."""
+    q = question.casefold()
+    ordinals = _ordinals_in(q)
+    if len(ordinals) != 1 or _BENEFICIARY_WORD.search(q):
+        return question
+    listed: list[str] = []
+    for line in previous_answer.splitlines():
+        if line.startswith("- ["):
+            shops = [e for e in find_entities(line, vocabulary)[0] if e.kind == "shop"]
+            if shops:
+                listed.append(shops[0].label or shops[0].value)
+    listed = list(dict.fromkeys(listed))
+    n = ordinals[0]
+    return f"{question} {listed[n - 1]}" if len(listed) > 1 and n <= len(listed) else question
+
+
 def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:
     """'and the second one?' → the question with the second address of the previous answer;
     'and the other card?' → with the one the answer listed that the previous question did not
@@ -122,7 +164,23 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         listed = list(dict.fromkeys(
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind in wanted))
-    for n in _ordinals_in(q):
+    if not listed and not wanted:
+        # "who owns the first one?" after a list of cards: the details the answer listed.
+        listed = list(dict.fromkeys(
+            d.value for line in previous_answer.splitlines() if line.startswith("- [")
+            for d in extract_payment_details(line)[:1] if d.kind != "bot"))
+    named = list(dict.fromkeys([*_ADDRESS.findall(previous_question), *(
+        d.value for d in extract_payment_details(previous_question) if d.kind != "bot")]))
+    if len(named) > 1 and not _ADDRESS.search(question) and (
+            not wanted or all(_kind_of(v) in wanted for v in named)):
+        # "сравни A и B" → "а у второго?": the second the question named, not the second
+        # line of its answer.
+        listed = named
+    ordinals = _ordinals_in(q)
+    if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
+        # "the earlier one", "the latter": the first or the last of those listed.
+        ordinals = [1 if side.lastgroup == "earlier" else len(listed)]
+    for n in ordinals:
         if len(listed) >= n and not _BENEFICIARY_WORD.search(q):
             return f"{question} {listed[n - 1]}"
     head = previous_answer.split("\n", 1)[0]
@@ -131,7 +189,7 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
             not _ADDRESS.search(question):
         # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
         return f"{question} {' '.join(dict.fromkeys(listed))}"
-    if _OTHER.search(q) and previous_question:
+    if _OTHER.search(q) and previous_question and not _BENEFICIARY_WORD.search(q):
         asked = {d.value for d in extract_payment_details(previous_question)} | \
             set(_ADDRESS.findall(previous_question))
         others = [v for v in dict.fromkeys(listed) if v not in asked]
@@ -343,7 +401,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
             calls += [_call(LOOKUP_ACCOUNT, identifier=b.address)
                       for b in ends[:1 if _SUPERLATIVE.search(question) else 4]]
         if out.tool == CASE_OVERVIEW and out.data and nth:
-            ends = [b for b in out.data.beneficiaries if b.reason == "beneficiary"]
+            ends = _spoken_first(reading, [b for b in out.data.beneficiaries
+                                           if b.reason == "beneficiary"])
             if len(ends) >= nth:
                 # "who funded the second beneficiary": its money traced back, not onward.
                 back = "backward" in reading.signals and "forward" not in reading.signals
@@ -939,6 +998,9 @@ class Composer:
                     f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
                     .rstrip() for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
+            if end.time and _WHEN.search(self.question):
+                # "when was that?": the day the money reached it.
+                line += f" ({_when(end.time)})"
             self.fact(line.lstrip() + swept)
 
     def _of_named_exchange(self, ends: list[Any]) -> tuple[list[Any], str]:
@@ -1325,8 +1387,11 @@ class Composer:
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
+        # The question echoed inside the answer's own quotes: its quotes made single ones, so a
+        # quoted word in another script ("ненаход") stays inside the echo.
+        echo = re.sub(r"[\"«»“”]", "'", self.question)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
-                    query=_safe(self.question)))
+                    query=_safe(echo)))
         shown = {h.record_id for h in hits}
         for h in hits:
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
@@ -1550,7 +1615,8 @@ class Composer:
         nth = _nth_of(self.r)
         if nth:
             # "the second beneficiary": which wallet that is; the trace of it follows.
-            ends = [b for b in o.beneficiaries if b.reason == "beneficiary"]
+            ends = _spoken_first(self.r, [b for b in o.beneficiaries
+                                          if b.reason == "beneficiary"])
             if len(ends) < nth:
                 # No such one: say so, and which the case has.
                 self.say(_p("no_nth_beneficiary", lang))
@@ -1855,20 +1921,37 @@ class OfflineChatModel(BaseChatModel):
                     # "the first" answering our "which one?": the list asked about is the
                     # answer before the question back.
                     last = str(earlier[-2].content)
-                question = resolve_reference(question, last, str(messages[humans[-2]].content))
+                resolved = resolve_reference(question, last, str(messages[humans[-2]].content))
+                if resolved == question and self.vocabulary:
+                    # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
+                    resolved = _nth_shop(question, last, self.vocabulary)
+                question = resolved
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
+        if not nth and not reading.entities and len(humans) > 1 and \
+                _BENEFICIARY_WORD.search(question) and _OTHER.search(question):
+            # "and the other beneficiary?": the one after the one spoken of before.
+            nth = 2
         if nth:
             # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
             # answer's lines nor its wallet.
             reading.signals.add(f"nth:{nth}")
+            if len(humans) > 1:
+                # The beneficiaries the previous question named are the first ones spoken of:
+                # "а до второго бенефициара?" after one of them is the other one.
+                asked_before = self.read(previous)
+                reading.signals |= {f"first:{e.value}" for e in asked_before.of(*_WALLETS)}
             if _WITHDREW.search(question) or _EXCHANGE_WORDS.search(question):
                 reading.intent = "exchanges"
-            elif len(humans) > 1:
-                asked_before = self.read(previous)
+            elif len(humans) > 1 and asked_before is not None:
+                if asked_before.intent in ("exchanges", "forward", "backward", "statement") \
+                        and len(asked_before.of(*_WALLETS)) == 1:
+                    # "and the other beneficiary?" after where one cashed out: the same of it.
+                    reading.intent = asked_before.intent
+                    reading.signals |= asked_before.signals & {"forward", "backward"}
                 source = _source_before(asked_before,
                                         str(earlier[-1].content) if earlier else "")
                 if asked_before.intent in ("path", "amount_between") and source:
@@ -1966,10 +2049,46 @@ class OfflineChatModel(BaseChatModel):
                 reading = self.read(question)
                 reading.lang = lang
                 refined = True
+        if len(humans) > 1 and not refined and not nth and reading.intent == "out_of_case" and \
+                not reading.entities and not reading.invalid and earlier and \
+                _points_back(question):
+            # "бұл қашан болды?", "when was that?": about the previous turn, not the world; the
+            # previous question asked again with it.
+            asked_before = asked_before or self.read(previous)
+            if asked_before.intent != "out_of_case":
+                lang = reading.lang
+                question = f"{previous} {question}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
+        if len(humans) > 1 and not refined and not nth and earlier and not together and \
+                not shifted and not reading.of(*_WALLETS, *_ACCOUNTS) and \
+                (role := _ROLE_POINTER.search(question)):
+            # "and where did that sender get his money?": the counterparty the previous answer
+            # listed first, not the account it was about.
+            party = _counterparty(str(earlier[-1].content))
+            if party:
+                lang = reading.lang
+                question = f"{question[:role.start()]}{party}{question[role.end():]}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
+        if len(humans) > 1 and not refined and not nth and earlier and not together and \
+                not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
+                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question):
+            # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
+            holder = _holder_in(str(earlier[-1].content))
+            if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
+                lang = reading.lang
+                question = f"{question} {holder}"
+                reading = self.read(question)
+                reading.lang = lang
+                refined = True
         if len(humans) > 1 and not refined and not which and not together and not shifted and \
                 not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
-                                         _points_at_something(question)) and not nth and not (
+                                         _points_at_something(question) or
+                                         _connective(question)) and not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
@@ -1978,13 +2097,18 @@ class OfflineChatModel(BaseChatModel):
             before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
-            if listed and (not carried or (
+            kind = _detail_kind(question)
+            other_kind = bool(listed and kind and before and not any(
+                e.kind in _KIND_OF_DETAIL[kind] for e in before))
+            if listed and (not carried or other_kind or (
                     reading.intent in _ABOUT_ONE and not any(
                         e.kind in (*_WALLETS, *_ACCOUNTS) for e in before))):
                 # "and who paid into it?" after the one wallet a shop handed out: the
-                # identifier the answer named, not the shop the question named.
+                # identifier the answer named, not the shop the question named; "and her
+                # phone?" after her account: the phone the answer named.
                 carried = listed
-            if earlier and (not carried or _points_at_something(question, only=False) and
+            if earlier and not other_kind and (
+                    not carried or _points_at_something(question, only=False) and
                             not _PLURAL_POINTER.search(question)):
                 # "а откуда пришли?" after an answer about one wallet or account (asked as
                 # "а второй?"): the one its first line is about.
@@ -1996,7 +2120,10 @@ class OfflineChatModel(BaseChatModel):
                     carried = subject
             pointing = not carried and (_POINTER.search(question) or
                                         _PLURAL_POINTER.search(question))
-            if (_SHOP_WORD.search(question) or pointing) and earlier and self.vocabulary:
+            if (_SHOP_WORD.search(question) and not (
+                    carried and _WHICH_SHOP.search(question.casefold())) or pointing) and \
+                    earlier and self.vocabulary:
+                # ("which shop was she collecting for?" asks it of the account, not the shop.)
                 # "бұл дүкен тағы не берді?", "what else did that shop hand out?": the one
                 # shop the previous turn named, not its card or wallet.
                 said = f"{previous}\n{earlier[-1].content}"
@@ -2011,6 +2138,13 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
+        if len(humans) > 1 and reading.unclear:
+            # "how much did he pay in total?" after where his money went: the same direction,
+            # not a question back.
+            asked_before = asked_before or self.read(previous)
+            if asked_before.intent in ("forward", "backward"):
+                reading.intent = asked_before.intent
+                reading.signals.add(asked_before.intent)
         if len(humans) <= 1 and "no_case_words" in reading.signals and not reading.entities:
             # A first question with nothing of the case in it, read as possibly about the
             # world outside: refused (a follow-up may lean on the previous turn instead).
@@ -2019,13 +2153,20 @@ class OfflineChatModel(BaseChatModel):
         results = [m for m in turn if isinstance(m, ToolMessage)]
         outputs = [m.artifact for m in results if isinstance(m.artifact, ToolOutput)]
         readings = [i for i, _ in reading.alternatives if i != "out_of_case"]
+        people = self._surname_of_several(reading, question) \
+            if len(humans) <= 1 and not results else []
         if len(humans) <= 1 and not results and _identifier_only(question, reading) and \
-                len(readings) > 1:
+                len(readings) > 1 and not self._absent(reading):
             # A card, account or wallet and nothing asked of it ("TKbW…", "4400 …?"): whose it
             # is, where its money went or came from are different answers; the two likeliest.
             reply = AIMessage(content=_p("clarify", reading.lang,
                                          first=_word("readings", readings[0], reading.lang),
                                          second=_word("readings", readings[1], reading.lang)))
+        elif people:
+            # "show the transfers of Ospanov" where the case holds Оспанов and Оспанова:
+            # whom, naming them.
+            reply = AIMessage(content=_p("which_person_named", reading.lang, names=", ".join(
+                f"«{_safe(n)}»" for n in people[:4])))
         elif len(humans) <= 1 and not results and not reading.entities and not nth and \
                 _ordinal_only(question):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
@@ -2060,6 +2201,39 @@ class OfflineChatModel(BaseChatModel):
                 reply = _numbered(Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
 
+    def _absent(self, reading: Reading) -> bool:
+        """Every identifier the question names is one the case does not hold: its lookup says
+        so, rather than a question back about which way its money went."""
+        known = self.vocabulary.known if self.vocabulary else None
+        ids = reading.of(*_WALLETS, *_ACCOUNTS)
+        if known is None or not ids or len(ids) != len(reading.entities):
+            return False
+        accounts = [parse_identifier(e.value) for e in ids]
+        return all(a.account_id and not a.error and a.kind != "card_mask" and
+                   not known(a.account_id) for a in accounts)
+
+    def _surname_of_several(self, reading: Reading, question: str) -> list[str]:
+        """The people a surname written alone may be: "Ospanov" of a case holding both
+        Оспанов Руслан and Оспанова Динара (the feminine form or a given name tells them
+        apart)."""
+        if not self.vocabulary or len(reading.entities) != 1 or not reading.of("person"):
+            return []
+        said = _WORD_RX.findall(fold(question[reading.entities[0].start:
+                                              reading.entities[0].end]))
+        if len(said) != 1:
+            return []
+        word = said[0]
+        out = []
+        for person in self.vocabulary.people:
+            surname = (_WORD_RX.findall(fold(person)) or [""])[0]
+            if word.isascii() and not surname.isascii():
+                surname = anyascii(surname).casefold().replace("'", "")
+            if surname in (word, word + "a", word + "а"):
+                out.append(person)
+        return out if len(out) > 1 and any(
+            (_WORD_RX.findall(fold(p)) or [""])[0] != (_WORD_RX.findall(fold(out[0])) or [""])[0]
+            for p in out) else []
+
     def _shops_wallets(self) -> list[dict[str, Any]]:
         """Every shop's handed-out wallets and where they collect (at most eight shops)."""
         names = sorted({n[0] for n in self.vocabulary.shops.values()}) if self.vocabulary \
@@ -2092,13 +2266,20 @@ class OfflineChatModel(BaseChatModel):
             bad = reading.invalid[0]
             # Why, in the question's language when it is the kind's check that failed (a
             # wrong length or format is said as the check said it).
-            why = phrases()["invalid_reasons"].get(bad.kind) \
-                if _CHECK_FAILED.search(bad.reason) else None
+            why = phrases()["invalid_reasons"].get(_reason_key(bad))
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
+        unnamed = _unnamed_referent(question) if not reading.entities and \
+            not reading.invalid and not reading.cities and not reading.drugs else None
+        if unnamed == "shop" and self.vocabulary and len(self.vocabulary.shops) > 1:
+            # "бұл дүкеннің реквизиттері", "what did that shop hand out?" with no shop named
+            # before: which of the case's shops.
+            shops = sorted({names[0] for names in self.vocabulary.shops.values()})
+            return AIMessage(content=_p("which_shop", lang, names=", ".join(
+                f"«{_safe(n)}»" for n in shops[:8])))
         if not reading.entities and not reading.cities and not reading.drugs and (
                 _points_at_something(question) and not _SHOP_WORD.search(question)
-                or _names_no_object(question, reading.intent == "out_of_case")):
+                or _names_no_object(question, reading.intent == "out_of_case") or unnamed):
             # "что с ним?", "а этот кошелёк?", "сколько?" with nothing it could point at (no
             # earlier answer named it): about the case, but which of its things cannot be
             # read; asked, not refused nor guessed.
@@ -2128,7 +2309,7 @@ class OfflineChatModel(BaseChatModel):
                      for iban in self.vocabulary.statements]
         if {"upstream_shops", "via_shops"} & reading.signals:
             calls += self._shops_wallets()
-        if reading.unclear and len(reading.alternatives) > 1:
+        if reading.unclear and len(reading.alternatives) > 1 and not self._absent(reading):
             other = Reading(**{**reading.__dict__, "intent": reading.alternatives[1][0]})
             if plan(other, question) != calls:
                 return AIMessage(content=clarification(reading))
@@ -2139,7 +2320,7 @@ class OfflineChatModel(BaseChatModel):
     def _missing_entity(self, reading: Reading, question: str) -> str | None:
         """A question back when the question needs an entity it does not name, or names one
         and asks only "how much" without saying of what."""
-        if reading.entities and _bare_amount(question, reading):
+        if reading.entities and _bare_amount(question, reading) and not self._absent(reading):
             return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
                       second=_word("readings", "forward", reading.lang))
         q = question.casefold()
@@ -2179,7 +2360,7 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
         if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
                 _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q):
-            # (Not "which beneficiary received the most": the one of them that did.)
+            # ("which beneficiary received the most" names the one: the first by amount.)
             # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
@@ -2303,6 +2484,13 @@ def _nth_beneficiary(question: str) -> int | None:
         return None
     found = _ordinals_in(question.casefold())
     return found[0] if len(found) == 1 else None
+
+
+def _spoken_first(reading: Reading, ends: list[Any]) -> list[Any]:
+    """The case's beneficiaries in the order a conversation counts them: those named before
+    first ("the second" after one was asked about is the other), then by what they received."""
+    first = {s[6:] for s in reading.signals if s.startswith("first:")}
+    return [b for b in ends if b.address in first] + [b for b in ends if b.address not in first]
 
 
 def _nth_of(reading: Reading) -> int | None:
@@ -2581,9 +2769,22 @@ _CASE_OBJECT = re.compile(
 # outside it, however close to its vocabulary.
 _ABOUT_THE_WORLD = re.compile(
     r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
+    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|sentenc\w*|"
+    r"statute\w*|давност\w*|ескіру\w*|"
     r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
     r"қылмыстық кодекс\w*)(?!\w)|(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?:сегодня|сейчас|today|now|бүгін|қазір)", re.I)
+    r"(?:сегодня|сейчас|today|now|бүгін|қазір)|(?:сегодня|сейчас|today|now|бүгін|қазір)"
+    r"\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
+def _reason_key(bad: Any) -> str:
+    """Which of the answers' reasons says why an identifier is invalid, in the question's
+    language: its kind's failed check, or its kind's length ("ИИН 82110642500")."""
+    if _CHECK_FAILED.search(bad.reason):
+        return str(bad.kind)
+    if bad.kind in ("unknown", "tron") and re.fullmatch(r"T[0-9A-Za-z]{20,40}", bad.text):
+        return "tron_length"
+    return f"{bad.kind}_length"
+
+
 # The words of a failed checksum in `parse_identifier`'s reasons (not a length or format).
 _CHECK_FAILED = re.compile(r"checksum|check digit|control digit|luhn", re.I)
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
@@ -2610,6 +2811,133 @@ def _names_no_object(question: str, unread: bool) -> bool:
     words = re.findall(r"[^\W\d_]+", question)
     return len(words) <= 6 and (bool(_POINTED_OBJECT.search(question)) or
                                 unread and len(words) <= 4)
+
+
+_WORD_RX = re.compile(r"[^\W\d_]+")
+# A shop pointed at without its name: "этот магазин", "that shop", "бұл дүкеннің".
+_POINTED_SHOP = re.compile(
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына)\s+"
+    r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
+# A person pointed at without a name: "этого человека", "that person", "осы адам".
+_POINTED_PERSON = re.compile(
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына)\s+"
+    r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
+    r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
+# One thing of the case spoken of as known ("the card", "the dropper"), or named alone in the
+# singular ("на кошельке", "картаның").
+_THE_ONE = re.compile(r"(?<!\w)the\s+(?:card|wallet|account|phone|number|iban|dropper|"
+                      r"statement|address|holder|owner|beneficiary)(?!\w)", re.I)
+_ONE_OBJECT = re.compile(r"(?<!\w)(?:кошел[её]к|кошельк[аеу]|карт[аеуы]|карточк[аеуи]|"
+                         r"сч[её]т|сч[её]т[аеу]|номер[аеу]?|телефон[аеу]?|wallet|card|account|"
+                         r"phone|әмиян\w*|карта\w*|шот\w*|нөмір\w*)(?!\w)", re.I)
+_WHOSE_WORDS = {"чей", "чья", "чьё", "чье", "whose", "кімдікі", "иесі", "владелец", "owner",
+                "owns", "holder"}
+# A name written before a pronoun, which it stands for; a message searched for by what it says.
+_NAME_BEFORE = re.compile(r"(?<=[\s,])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{2,}")
+_MESSAGE_WORD = re.compile(r"(?<!\w)(?:сообщени\w*|переписк\w*|чат\w*|messages?|chats?|"
+                           r"хабарлама\w*|хат\w*|пост\w*|posts?)(?!\w)", re.I)
+# Things a pronoun later in the same question may stand for ("the shops and their bots").
+_ANTECEDENT = re.compile(
+    _CASE_OBJECT.pattern + r"|(?<!\w)(?:магазин\w*|shops?|stores?|дүкен\w*|дроп\w*|"
+    r"droppers?|бенефициар\w*|beneficiar\w*|бирж\w*|exchange\w*|люд\w*|people|адам\w*|"
+    r"person\w*|человек\w*|holders?|владел\w*|owners?)(?!\w)", re.I)
+# An ordinal before a thing of the case: "по второй карте", "the third wallet".
+_ORDINAL_OBJECT = re.compile(
+    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth|бірінші|екінші|үшінші|"
+    r"төртінші)\w*\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
+# A question of how much, to or from whom, asked of no one: "сколько перевели?", "how much
+# was sent?", "кому переводили?", "қанша аударды?".
+_ASK_WORDS = {"сколько", "скока", "скоко", "кому", "куда", "откуда", "кто", "когда", "how",
+              "much", "who", "whom", "where", "when", "қанша", "кімге", "кім", "қайда",
+              "қайдан", "қашан"}
+_MONEY_VERB = re.compile(
+    r"^(?:пере[вч]|отправ|плат|заплат|оплат|плач|получ|пришл|поступ|ушл|уш[её]л|кину|кинул|"
+    r"скин|закин|кида|sen[dt]|paid|pay|transferr?|receiv|got|went|came|moved?|аудар|жібер|"
+    r"төле|түс|кетт|келд)\w*$", re.I)
+_FILLER_WORDS = {"а", "и", "ал", "and", "then", "тогда", "was", "were", "did", "does", "do",
+                 "has", "have", "had", "been", "is", "are", "in", "total", "all", "всего",
+                 "итого", "барлығы", "деньги", "денег", "money", "ақша", "ақшаны", "the", "there",
+                 "to", "from", "out", "ли", "же", "ма", "ме"}
+
+
+# "that sender", "этот плательщик", "сол жіберуші": the counterparty named before.
+_ROLE_POINTER = re.compile(
+    r"(?<!\w)(?:that|this|the same|этот|этого|этому|тот|того|этим|осы|сол|бұл)\s+"
+    r"(?:sender|payer|remitter|recipient|receiver|отправител\w*|плательщик\w*|"
+    r"получател\w*|жіберуші\w*|төлеуші\w*|алушы\w*)(?!\w)", re.I)
+# A person pointed at: "he", "она", "оған".
+_PERSON_POINTER = re.compile(r"(?<![\w])(?:he|she|him|her|his|он|она|его|её|ее|ему|ей|ним|"
+                             r"ней|нему|ол|оған|оның|одан)(?![\w])", re.I)
+
+
+def _points_back(question: str) -> bool:
+    """A short question pointing at what was just said ("бұл қашан болды?", "when was
+    that?", "а это когда было?")."""
+    words = _WORD_RX.findall(question.casefold())
+    return 0 < len(words) <= 5 and bool(
+        _POINTER.search(question) or re.search(
+            r"(?<!\w)(?:это|этого|этом|то|того|this|that|бұл|осы|сол|мұның)(?!\w)",
+            question, re.I))
+
+
+def _counterparty(answer: str) -> str | None:
+    """The first account the answer lists that its first line is not about (who paid it,
+    whom it paid)."""
+    head, _, rest = answer.partition("\n")
+    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
+    for line in rest.splitlines():
+        if not line.startswith("- ["):
+            continue
+        found = [d.value for d in extract_payment_details(line)
+                 if d.kind in ("iban", "card", "phone") and d.value not in about]
+        found += [a for a in _ADDRESS.findall(line) if a not in about]
+        if found:
+            return found[0]
+    return None
+
+
+@cache
+def _holder_lines() -> list[re.Pattern[str]]:
+    return [re.compile(r"^- " + re.escape(t).replace(re.escape("{m}"), r"(?:\[\d+\])+")
+                       .replace(re.escape("{name}"), r"(?P<name>[^\n\[]+?)") + r"\s*$", re.M)
+            for t in phrases()["holder"].values()]
+
+
+def _holder_in(answer: str) -> str | None:
+    """The holder the previous answer named ("- [2] holder: Кузнецов П."), when one."""
+    names = {m.group("name").strip() for rx in _holder_lines() for m in rx.finditer(answer)}
+    return next(iter(names)) if len(names) == 1 else None
+
+
+def _unnamed_referent(question: str) -> str | None:
+    """What a question names nothing of the case about, but points at or counts as one thing:
+    "shop" for a shop pointed at ("бұл дүкен"), "account" for a person or thing pointed at
+    ("оның картасы", "who paid him?"), counted ("the second card") or asked of no one
+    ("сколько перевели?"); None for a question about the case as a whole."""
+    q = question.casefold()
+    if _WHOLE_CASE.search(q) or _BENEFICIARY_WORD.search(q):
+        return None
+    if _POINTED_SHOP.search(q):
+        return "shop"
+    if _POINTED_PERSON.search(q):
+        return "account"
+    words = _WORD_RX.findall(q)
+    pointer = _POINTER.search(q)
+    if pointer and len(words) <= 8 and not _ANTECEDENT.search(q[:pointer.start()]) and \
+            not _NAME_BEFORE.search(question[:pointer.start()]) and not _MESSAGE_WORD.search(q):
+        # (Not "сообщение, где Ержан просит вернуть ему деньги": him is Ержан.)
+        return "account"
+    if _ORDINAL_OBJECT.search(q) and len(words) <= 8:
+        return "account"
+    if len(words) <= 6 and (_THE_ONE.search(q) or len(words) <= 4 and _ONE_OBJECT.search(q) and
+                            set(words) & (_ASK_WORDS | _WHOSE_WORDS)):
+        # "who owns the card?", "сколько на кошельке?": one thing, not said which.
+        return "account"
+    if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and (any(
+            _MONEY_VERB.match(w) for w in words) or len(words) <= 3) and all(
+            w in _ASK_WORDS or w in _FILLER_WORDS or _MONEY_VERB.match(w) for w in words):
+        return "account"
+    return None
 
 
 _BARE_WORDS = {"about", "what", "with", "then", "туралы", "насчёт", "насчет", "тогда", "ещё",
@@ -2671,6 +2999,22 @@ def _connective(question: str) -> bool:
     return bool(words) and words[0] in _ELLIPSIS_WORDS and len(words) <= 5
 
 
+_OBLIQUE_RU = re.compile(r"(?:у|ю|ой|ей|ом|ем|ым|им|ому|ему|е)$")
+_OBLIQUE_KK = re.compile(r"(?:ға|ге|қа|ке|на|не|нан|нен|дан|ден|тан|тен|ның|нің|дың|дің|"
+                         r"тың|тің|мен|пен|бен|ға|қа|ке)$")
+_OBLIQUE_EN = re.compile(r"(?:\bto|\bfrom|\binto|\bfor|\bwith)\s+$", re.I)
+
+
+def _name_form(text: str, e: Any) -> str:
+    """Whether a name is written as the subject ("Сарсенбаев", "Ospanova") or in another
+    case ("Жумабаеву", "Оспановаға", "to Zhumabaev"): "nom" or "obl"."""
+    words = _WORD_RX.findall(text[e.start:e.end].casefold())
+    last = words[-1] if words else ""
+    if last.isascii():
+        return "obl" if _OBLIQUE_EN.search(text[:e.start]) else "nom"
+    return "obl" if _OBLIQUE_KK.search(last) or _OBLIQUE_RU.search(last) else "nom"
+
+
 def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
     """`previous` with its name of the same kind as the follow-up's (or its only name) put
     in place of the follow-up's name; None when there is nothing to put it in place of."""
@@ -2679,6 +3023,12 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
     new = named[0]
     same = [e for e in before if _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
     gone: list[Any] = []
+    if len(same) > 1 and new.kind == "person":
+        # "сколько Сарсенбаев перевёл Жумабаеву" → "а Оспановой?": the one written in the
+        # same form (the recipient's dative), not the first named.
+        form = _name_form(question, new)
+        alike = [e for e in same if _name_form(previous, e) == form]
+        same = alike if len(alike) == 1 else same
     if same:
         old = same[0]
     elif len({_GROUPS.get(e.kind) for e in before}) == 1:
@@ -2719,7 +3069,8 @@ def _bare_amount(question: str, reading: Reading) -> bool:
     rest = question
     for e in sorted(reading.entities, key=lambda e: e.start, reverse=True):
         rest = rest[:e.start] + " " + rest[e.end:]
-    words = set(re.findall(r"[^\W\d_]+", rest.casefold()))
+    # (An initial left beside a name, "Кузнецов П.", is no word of the question.)
+    words = {w for w in re.findall(r"[^\W\d_]+", rest.casefold()) if len(w) > 1}
     return bool(words & (_ASKS_AMOUNT | _MONEY_WORDS)) and \
         words <= _AMOUNT_ONLY | _MONEY_WORDS | _FILLERS
 

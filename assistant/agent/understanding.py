@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -30,7 +30,7 @@ from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values
-from tools.store.schema import accounts, records, sightings
+from tools.store.schema import accounts, case_identifiers, records, sightings
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
 
@@ -49,7 +49,8 @@ _KAZAKH_WORDS = re.compile(
     r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
     r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
-    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*)\b", re.I)
+    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*|хабарлама\w*|тапсырыс\w*|жазылған|туралы|"
+    r"арқылы|бойынша|барлығы|қалай|неге|нені)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
 _CYRILLIC_WORD = re.compile(r"\b[а-яёәғқңөұүһі]{2,}\b", re.I)
 _QUOTES = re.compile(r"[«“\"][^»”\"]{0,200}[»”\"]|@\w{1,64}")
@@ -58,6 +59,8 @@ _LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
 _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
 _BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
+_IIN_NAMED = re.compile(r"(?:ИИН|IIN|ЖСН|БИН|BIN)\s*[:№#-]?\s*(\d{6,16})(?!\d)", re.I)
+_PHONE_LIKE = re.compile(r"\+7[\s\-()]*\d(?:[\s\-()]*\d){4,12}(?!\d)")
 _WORD = re.compile(r"[\w-]+", re.U)
 _ORGANISATION = re.compile(r"(?:ИП|ТОО|АО|ЖШС|IP|LLP|LLC|JSC)\b", re.I)
 _PLACEHOLDERS = {"wallet": "WALLET", "wallet2": "WALLET", "card": "CARD",
@@ -123,6 +126,9 @@ class Vocabulary:
     tags: list[tuple[str, str]] = field(default_factory=list)
     # The wallets shops handed out to buyers (their money came from buyers, not shops).
     handed_wallets: set[str] = field(default_factory=set)
+    # Whether the case holds an identifier ("tron:T…", "card:4400…"): asked only of the few a
+    # question names, before asking back about one the case does not hold.
+    known: Callable[[str], bool] | None = None
 
 
 @dataclass
@@ -265,6 +271,18 @@ def _invalid_lookalikes(q: str, taken: list[tuple[int, int]]) -> list[Invalid]:
             if ident.error:
                 out.append(Invalid(m.group(0).strip(), ident.error, ident.kind))
                 taken.append((m.start(), m.end()))
+    for m in _IIN_NAMED.finditer(q):
+        # "ИИН 82110642500": named an ИИН, of the wrong length.
+        if len(m.group(1)) != 12 and not any(s < m.end(1) and m.start(1) < e for s, e in taken):
+            out.append(Invalid(m.group(1), f"an IIN has 12 digits, not {len(m.group(1))}", "iin"))
+            taken.append(m.span(1))
+    for m in _PHONE_LIKE.finditer(q):
+        # "+7 707 475 77 1": a phone by its +7, of the wrong length.
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            ident = parse_identifier(m.group(0))
+            if ident.error:
+                out.append(Invalid(m.group(0).strip(), ident.error, "phone"))
+                taken.append(m.span())
     return out
 
 
@@ -461,7 +479,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bpaid into\b|\bwho\b[^?]{0,25}\b(?:paid|sent|transferred|funded|"
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
-                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b"),
+                       r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
+                       # "на X какими платежами пришло": money arriving at X.
+                       r"\bна\s+\S+\s+(?:\w+\s+){0,3}пришл|\bпришл\w*\s+(?:\w+\s+){0,2}на\b"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
@@ -475,6 +495,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
                       r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|уход|скин|кидал|плат)|"
+                      r"\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:аудар|жібер|төле|кетт)|"
                       r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
                       r"транзитн|аралық|"
                       # "қай шоттарға төледі", "на какие счета платил", "which accounts did
@@ -498,7 +519,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                             r"address|point|receiver|owner)"),
     ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
-    ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|кімге|\bwhose\b|"
+    ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|\bwhose\b|"
+                       r"кімге(?!\s+(?:\w+\s+)?(?:аудар|жібер|төле|сал|кетт))|"
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
@@ -753,8 +775,16 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                    sightings.c.shop.is_not(None)))}
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
+
+    def known(account_id: str) -> bool:
+        with store.engine.connect() as conn:
+            return any(conn.execute(select(table.c.id).where(
+                table.c.case == case, table.c.id == account_id).limit(1)).first()
+                for table in (case_identifiers, accounts))
+
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=labels, handed_wallets=handed)
+                      statements=statements, tags=labels, handed_wallets=handed,
+                      known=known)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).
