@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -468,6 +469,27 @@ def _money(amount: str | None) -> str:
 
 def _when(ts: Any) -> str:
     return f"{ts:%Y-%m-%d}" if ts else ""
+
+
+# The case's local time: a Telegram Desktop export writes its dates in it (Kazakhstan, UTC+5),
+# so a message's day is the day the export (and the investigator reading it) shows.
+CASE_TIME = timezone(timedelta(hours=5))
+
+
+def _local(ts: datetime | None) -> datetime | None:
+    return ts.astimezone(CASE_TIME) if ts and ts.tzinfo else ts
+
+
+def _month_day(ts: datetime) -> tuple[int, int]:
+    local = _local(ts) or ts
+    return local.month, local.day
+
+
+def _in_month(ts: datetime, month: str) -> bool:
+    """Whether `ts` (local) falls in `month` ("2025-01", or "01" of any year)."""
+    local = _local(ts) or ts
+    year, _, number = month.rpartition("-")
+    return local.month == int(number) and (not year or local.year == int(year))
 
 
 def _safe(text: str | None) -> str:
@@ -1228,23 +1250,33 @@ class Composer:
                 handed = [h for h in handed if _compact(h.display) not in others]
             day = _day_named(self.question)
             side = _bound_side(self.question) if day else None
+            month = None if day else _month_named(self.question)
             if day and side:
                 # "after 1 October", "до 10 сентября": what was handed out on that side.
                 after = side == "after"
                 kept = [h for h in handed if h.seen_at and (
-                    ((h.seen_at.month, h.seen_at.day) >= day) if after
-                    else ((h.seen_at.month, h.seen_at.day) <= day))]
+                    (_month_day(h.seen_at) >= day) if after else (_month_day(h.seen_at) <= day))]
                 # A bound the conversation set ("а после неё?"): nothing that side is the
                 # answer, not everything.
                 handed = kept if "strict_bound" in self.r.signals else kept or handed
-            elif day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
-                             for h in handed):
-                # "какую карту он дал 17 октября": what was handed out that day.
-                handed = [h for h in handed
-                          if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
+            elif day and any(h.seen_at and _month_day(h.seen_at) == day for h in handed):
+                # "какую карту он дал 17 октября": what was handed out that day (the day of
+                # the chat export, Kazakhstan time).
+                handed = [h for h in handed if h.seen_at and _month_day(h.seen_at) == day]
+            elif month:
+                # "реквизиты за январь 2025", "ақпанында": what was handed out that month;
+                # none that month is said, and what it handed out at other times shown.
+                kept = [h for h in handed if h.seen_at and _in_month(h.seen_at, month)]
+                if not kept:
+                    self.say(_p("handed_none_period", lang, period=_period(month, lang)))
+                handed = kept or handed
             if bank:
-                # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
-                handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
+                # "Халык карту давала?": the details of that bank (by BIN or IBAN code); a
+                # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
+                # of its own to tell by.
+                phones = "phone" in _kinds_named(self.question)
+                handed = [h for h in handed if bank in _bank_of(h.kind, h.display) or
+                          phones and h.kind == "phone"] or handed
             if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by its message naming the bot asked about, else by a
                 # message of it this answer cites anyway.
@@ -1275,7 +1307,7 @@ class Composer:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
-                             when=_when(h.seen_at))
+                             when=_when(_local(h.seen_at)))
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else ""))
 

@@ -563,6 +563,9 @@ _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\
                     r"перечисл|отправ|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
                     r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpaid\b|\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
+# A payment a shop asked for ("просил оплату", "asked to pay", "төлеуді сұрады").
+_REQUESTED = re.compile(r"(?<!\w)(?:проси\w*|попрос\w*|требова\w*|asked|asking|asks|"
+                        r"request\w*|сұра\w*|талап ет\w*)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
@@ -658,6 +661,11 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop
         # named with words of money moving asks where its money went, not what it handed out.
         ranked.insert(0, (money[0], ranked[0][1]))
+    if ranked[0][0] in _MONEY_SIGNALS and shops and len(shops) == len(entities) and \
+            _REQUESTED.search(low):
+        # "Мефистофель 23 ақпанда қай картаға төлеуді сұрады?", "where did X ask buyers to
+        # pay": where the shop asked to be paid (what it handed out), not where money went.
+        ranked.insert(0, ("shop_details", ranked[0][1]))
     if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
             not signals & {"shop_details", "identify"} and not [
                 e for e in entities if e.kind not in ("shop", "bot")]:
