@@ -263,6 +263,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             price_args["drug"] = reading.drugs[0]
         return [_call(SEARCH_LISTINGS, **price_args)]
     named = wallets or accounts or shops or people
+    if intent == "shops" and reading.cities and not named:
+        # "Алматыда қай дүкен жұмыс істейді?": the shops, and the offers of each city named
+        # (which shops they are of: `Composer._shops_of_cities`).
+        return [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, city=c,
+                                              listings_only=True)
+                                        for c in reading.cities[:3])]
     # (A drug named asks for its offers, whichever shops the question says it wants:
     # "Қонаевта шишки бар ма?".)
     topical = bool(reading.drugs) and intent not in ("beneficiaries", "exchanges") or bool(
@@ -509,6 +515,7 @@ class Composer:
         self._said_no_path = False
         # The shops that handed out a detail of the bank the question names, if any did.
         self._bank_shops: set[str] = set()
+        self._outputs: list[ToolOutput] = []
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -539,6 +546,7 @@ class Composer:
             return "\n".join(self.lines)
         if self._paid_amount(outputs):
             return "\n".join(self.lines)
+        self._outputs = outputs
         upstream = any(o.tool == TRACE_WALLET and o.data and
                        o.data.request.direction == "backward" for o in outputs) and any(
             o.tool == SHOP_DETAILS for o in outputs) and (
@@ -548,6 +556,8 @@ class Composer:
                 continue  # only the shops' wallets on the money's way (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
+            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and self.r.cities:
+                continue  # the offers tell which shops are of the city (`_case_overview`)
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)
         if upstream:
@@ -1311,6 +1321,41 @@ class Composer:
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else ""))
 
+    def _shops_of_cities(self, o: Any) -> bool:
+        """"which shop works in Almaty", "какой в Усть-Каменогорске, а какой в Караганде":
+        each city's shops (of the case, or known only from their ads), each cited by an
+        offer of it in that city (a post naming its bot, else its menu); False when no offer
+        of the city names a shop of the case."""
+        searches = [out for out in self._outputs if out.tool == SEARCH_LISTINGS and out.data]
+        shops = [(s.name, s.bots) for s in o.shops if s.record_id and s.hands_out_payments]
+        shops += [("@" + ad.bot, [ad.bot]) for ad in o.advertised]
+        owned = {b.casefold() for _, bots in shops for b in bots}
+        lines: list[str] = []
+        for city in self.r.cities:
+            for name, bots in shops:
+                wanted = {b.casefold() for b in bots}
+                hits = [(out, h) for out in searches for h in out.data.hits
+                        if city in h.cities and h.role == "seller" and not _news(h) and
+                        wanted & {x.casefold() for x in re.findall(
+                            r"@(\w+)", out.labels.get(h.record_id, ""))}]
+                if not hits:
+                    continue
+                # The offer naming its bot in its own words first (it shows whose it is).
+                out, h = next(((out, h) for out, h in hits if any(
+                    "@" + b in (out.texts.get(h.record_id) or h.passage).casefold()
+                    for b in wanted)), hits[0])
+                lines.append(_p("shop_in_city", self.lang, m=out.marker(h.record_id),
+                                name=_safe(name), city=city,
+                                bots=", ".join("@" + b for b in bots if "@" + b != name),
+                                passage=_safe(out.texts.get(h.record_id) or h.passage)))
+        if not lines or not owned:
+            self.say(_p("no_city_shops", self.lang, city=", ".join(self.r.cities)))
+            return False
+        self.say(_p("shops_intro", self.lang))
+        for line in lines:
+            self.fact(line.replace(" ()", ""))
+        return True
+
     def _get_record(self, out: ToolOutput) -> None:
         rec = out.data
         if rec is not None and rec.kind == "transfer" and rec.fields.get("from"):
@@ -1345,6 +1390,8 @@ class Composer:
         # "the shops' money" speaks of money, not of the shops as a list.
         asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен")) \
             and not _CASE_MONEY.search(self.question)
+        if intent == "shops" and self.r.cities and self._shops_of_cities(o):
+            return
         if intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
@@ -1541,6 +1588,11 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if reading.intent == "search" and reading.cities and not reading.entities and \
+                not reading.drugs and _WHICH_SHOP.search(question):
+            # "Шымкентте қандай дүкендер есірткі сатады?": which shops (each by an offer of
+            # it in that city), not every offer.
+            reading.intent = "shops"
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _EACH_RECEIVED.search(question):
             reading.signals.add("received_each")
