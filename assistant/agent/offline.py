@@ -1399,9 +1399,11 @@ class Composer:
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
                     posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
-                    if asks_bots and posts and len(posts) == len(shop.bots):
-                        # "the shops and their bots": each shop by the posts naming its bots,
-                        # not by what it handed out.
+                    if (asks_bots or intent == "shops") and posts and \
+                            len(posts) == len(shop.bots):
+                        # "the shops and their bots", "which shops are in the case": each shop
+                        # by the posts naming its bots (what tells whose the bot is), not by
+                        # what it handed out.
                         chat = out.labels.get(shop.record_id) or ""
                         self.fact(_p("shop_bots", lang, m="".join(
                             out.marker(r) for r in dict.fromkeys(posts)), name=_safe(shop.name),
