@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -1392,7 +1393,12 @@ class Composer:
             and not _CASE_MONEY.search(self.question)
         if intent == "shops" and self.r.cities and self._shops_of_cities(o):
             return
-        if intent in ("overview", "shops") or asks_shops:
+        # An overview of one side of the case ("какие дропы проходят по делу", "the crypto
+        # flows"): that side's sections only.
+        focus = _overview_focus(self.question) if intent == "overview" else None
+        if focus:
+            self.say(_p("overview_intro", lang, case=""))
+        elif intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
             asks_bots = bool(_BOT_WORDS.search(self.question))
@@ -1415,7 +1421,7 @@ class Composer:
                                else ""))
                         continue
                     handed = ", ".join(f"{n} {_word('kinds', k, lang)}"
-                                       for k, n in sorted(shop.accounts.items()))
+                                       for k, n in sorted(shop.accounts.items()) if k != "bot")
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
                     chat = out.labels.get(shop.record_id) or ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
@@ -1431,15 +1437,28 @@ class Composer:
                     self.fact(_p("market_line", lang, m=out.marker(shop.record_id),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
-        if intent == "overview":
+        if intent == "overview" and focus != "crypto":
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
+            formats = Counter(f.format for f in o.stats.files)
+            if formats:
+                # What kinds of evidence: the files by format ("bank_statement 3").
+                self.say(f"{phrases()['files_word'][lang]}: " + ", ".join(
+                    f"{_word('formats', k, lang)} {n}" for k, n in sorted(formats.items())))
             if o.statement_holders:
                 self.say(_p("holders_intro", lang))
                 for h in o.statement_holders:
                     more = f" (+{h.more_accounts})" if h.more_accounts else ""
-                    self.fact(f"{out.marker(h.record_id)} {_safe(h.name)}: {h.account}{more}")
+                    bank = out.labels.get(h.record_id)
+                    self.fact(f"{out.marker(h.record_id)} {_safe(h.name)}: {h.account}{more}"
+                              + (f" ({_safe(bank)})" if bank else ""))
+            if out.payees:
+                # Where the droppers' tenge went on: whom their accounts paid most.
+                self.say(_p("payees_intro", lang))
+                for account, name, total, record_id in out.payees:
+                    self.fact(f"{out.marker(record_id)} {_safe(name)} {account}: "
+                              f"{_money(total)} ₸")
             shop_name = {s.shop: s.name for s in o.shops}
             if o.top_droppers:
                 self.say(_p("droppers_intro", lang))
@@ -1447,7 +1466,8 @@ class Composer:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "
                           f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
-        if intent in ("overview", "beneficiaries", "forward", "exchanges"):
+        if intent in ("overview", "beneficiaries", "forward", "exchanges") and \
+                focus != "droppers":
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
@@ -1464,6 +1484,11 @@ class Composer:
                                   amount=_money(str(exchange_total(ends))), token=o.token))
                          if ends else _p("no_exchanges", lang))
             else:
+                if intent == "overview":
+                    # Where the shops' wallets' money collects first (their treasuries).
+                    for wallet, (collector, record_id) in out.collectors.items():
+                        self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
+                                     treasury=collector))
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
             if intent in ("beneficiaries", "forward"):
@@ -2016,6 +2041,20 @@ _BEFORE_OR_AFTER_IT = re.compile(
     r"(?P<after>после (?:неё|нее|него|этой|этого)|after (?:it|that|this)|одан кейін))(?![\w])",
     re.I)
 _ISO_DAY = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+_CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets?|кошел\w*|"
+                           r"әмиян\w*|блокчейн\w*|blockchain", re.I)
+
+
+def _overview_focus(question: str) -> str | None:
+    """The side of the case an overview asks about: "droppers" (their accounts), "crypto"
+    (the wallets' flows), or None for the whole case."""
+    droppers = bool(_DROPPERS.search(question.casefold()) and re.search(
+        r"дроп|dropper|mule|держател|holder|иелер", question, re.I))
+    crypto = bool(_CRYPTO_WORDS.search(question))
+    return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
+        else None
+
+
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"

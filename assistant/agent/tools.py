@@ -8,6 +8,7 @@ and store come from the runtime context, never from the model.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,7 @@ from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
+from tools.lookup import bank_activity
 from tools.lookup import lookup_account as lookup
 from tools.overview import case_overview as overview
 from tools.overview import collector_of
@@ -132,6 +134,9 @@ class ToolOutput:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict)
+    # The case's overview: whom the statements' accounts paid most (account, name, total,
+    # a row of it).
+    payees: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -1026,10 +1031,27 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
                                     f"{fence(', '.join('@' + b for b in shop.advertises))}",
                                     [shop.record_id], [shop.name]))
     for h in o.statement_holders:
-        lines.append(ctx.derive(f"[{out.cite(ctx, h.record_id)}] statement of {fence(h.name)}: "
+        n, rec = ctx.cite(h.record_id)
+        out.markers[h.record_id] = n
+        # The bank whose statement it is (what kinds of evidence the case holds).
+        out.labels[h.record_id] = str(rec.fields.get("bank") or "")
+        lines.append(ctx.derive(f"[{n}] statement of {fence(h.name)}: "
                                 f"{h.account}" + (f" (+{h.more_accounts} more accounts)"
                                                   if h.more_accounts else ""),
                                 [h.record_id], [h.name]))
+    lines += _statements_paid_to(ctx, out, [h.account for h in o.statement_holders])
+    lines += [ctx.derive(f"files: {n} {fmt}") for fmt, n in sorted(
+        Counter(f.format for f in s.files).items())]
+    g = graph.graph
+    for collector in o.collection_wallets:
+        # Where the shops' wallets' money collects (their treasury): the largest sweep into it.
+        moves = [(m, w) for w in o.shop_wallets if w in g and collector in g.succ[w]
+                 for m in g[w][collector]["m"]]
+        if moves:
+            move, wallet = max(moves, key=lambda mw: mw[0].units)
+            out.collectors[wallet] = (collector, move.record_id)
+            lines.append(f"[{out.cite(ctx, move.record_id)}] the shop wallet {fence(wallet)} "
+                         f"swept into {fence(collector)}")
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
@@ -1067,6 +1089,29 @@ def case_overview(runtime: Runtime) -> tuple[str, ToolOutput]:
     lines += _sweep_lines(ctx, out, graph, deposits)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
+
+
+def _statements_paid_to(ctx: AgentContext, out: ToolOutput, accounts: Sequence[str],
+                        top: int = 3) -> list[str]:
+    """Whom the statements' accounts (`accounts`, the droppers') paid most, those accounts
+    themselves left out: where the tenge went on (`out.payees`), each cited by a row."""
+    sent: dict[str, list[Any]] = {}
+    with ctx.store.engine.connect() as conn:
+        for account in accounts:
+            activity = bank_activity(conn, ctx.case, account)
+            for c in activity.counterparties if activity else []:
+                if c.account in accounts or not c.records or Decimal(c.sent_to) <= 0:
+                    continue
+                entry = sent.setdefault(c.account, [Decimal(0), c.name or "", c.records[0]])
+                entry[0] += Decimal(c.sent_to)
+    lines = []
+    for account, (total, name, record_id) in sorted(sent.items(),
+                                                     key=lambda kv: -kv[1][0])[:top]:
+        n = out.cite(ctx, record_id)
+        out.payees.append((account, name, str(total), record_id))
+        lines.append(ctx.derive(f"[{n}] the statements' accounts paid {money(str(total))} to "
+                                f"{fence(name)} {fence(account)}", [record_id], [name]))
+    return lines
 
 
 def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[str]:
