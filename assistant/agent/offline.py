@@ -295,6 +295,10 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
+            if _MESSAGES_ASKED.search(question):
+                args["alike"] = True  # "the messages saying …", "in which chats": every one
+            if _REPLY_ASKED.search(question):
+                args["replies"] = True  # "… and what the bot replied": the answer too
             if len(shops) == 1:
                 # In the chats of the shop named ("the buyer's message to the X bot").
                 args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
@@ -499,6 +503,12 @@ def _in_month(ts: datetime, month: str) -> bool:
     return local.month == int(number) and (not year or local.year == int(year))
 
 
+def _echo(question: str) -> str:
+    """The question quoted back: its own quotation marks made plain, so the quote the answer
+    puts it in stays one quote ("Found for “was there a 'ненаход' complaint”")."""
+    return _safe(re.sub(r"[«»“”„\"]", "'", question))
+
+
 def _safe(text: str | None) -> str:
     return fence(text or "")
 
@@ -566,7 +576,7 @@ class Composer:
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
-            self.say(_p("nothing_found", self.lang, query=self.question))
+            self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
         return "\n".join(self.lines)
 
     def _upstream_shops(self, outputs: list[ToolOutput]) -> None:
@@ -1093,10 +1103,13 @@ class Composer:
     def _search_listings(self, out: ToolOutput) -> None:
         res = out.data
         if res is None or not res.hits:
-            self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
+            self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
             return
         news_asked = "purpose:news" in res.facets
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        if self.r.intent == "message" and hits:
+            # The messages saying the same as the one found, and the answer to it, asked too.
+            hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
         priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
                                   "details" not in h.classes and not _news(h)])
         if priced and self.r.intent != "message" and (
@@ -1146,7 +1159,7 @@ class Composer:
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
-                    query=_safe(self.question)))
+                    query=_echo(self.question)))
         shown = {h.record_id for h in hits}
         for h in hits:
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
@@ -1615,6 +1628,10 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if reading.intent == "search" and not (reading.cities or reading.drugs or
+                                               reading.entities) and _CHATS_ASKED.search(question):
+            # "в каких чатах обещали прислать координаты": the messages saying it, in each chat.
+            reading.intent = "message"
         if reading.intent == "search" and reading.cities and not reading.entities and \
                 not reading.drugs and _WHICH_SHOP.search(question):
             # "Шымкентте қандай дүкендер есірткі сатады?": which shops (each by an offer of
@@ -2041,6 +2058,18 @@ _BEFORE_OR_AFTER_IT = re.compile(
     r"(?P<after>после (?:неё|нее|него|этой|этого)|after (?:it|that|this)|одан кейін))(?![\w])",
     re.I)
 _ISO_DAY = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+# Messages asked for in the plural ("the bot messages saying …", "в каких чатах обещали …",
+# "хабарламаларды тап"), and the answer to one ("what the bot replied", "что ответил").
+_MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|ях|ями)\b|"
+                             r"хабарламалар\w*|\bпосты\b|\bпостов\b|"
+                             r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
+                             r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
+                             r"қай\s+(?:чат|топ|арна)\w*", re.I)
+_CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
+                          r"\b(?:which|what|in which)\s+(?:chats|groups)\b|қай\s+(?:чат|топ)\w*",
+                          re.I)
+_REPLY_ASKED = re.compile(r"\brepl(?:y|ied|ies)\b|\banswer(?:ed)?\b|\brespond\w*|"
+                          r"ответил\w*|ответ(?:ом|а)?\b|жауап\w*", re.I)
 _CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets?|кошел\w*|"
                            r"әмиян\w*|блокчейн\w*|blockchain", re.I)
 

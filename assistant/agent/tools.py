@@ -584,11 +584,13 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
                     one_message: bool = False, shop: str | None = None,
-                    prices: bool = False) -> tuple[str, ToolOutput]:
+                    prices: bool = False, alike: bool = False, replies: bool = False
+                    ) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
     ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
-    @bot) when given; without it, `shop` keeps that shop's offers (its chats, the ads naming
+    @bot) when given, with every message saying the same (`alike`: "the messages saying the
+    card changes daily") and the answer to it (`replies`: "and what the bot replied"); without it, `shop` keeps that shop's offers (its chats, the ads naming
     its bots: "what does X charge for …"); `prices` shows each offer's lines naming its prices
     (of `drug` when given: "почём меф", "price of hash at X"); `city` and `drug` (lexicon
     names, e.g. cannabis) filter. Otherwise offers, recruiting and payment details of shops
@@ -609,6 +611,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
+        if result.hits and (alike or replies):
+            result.hits = _alike_and_replies(ctx, result.hits, alike, replies)
     elif shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
@@ -842,6 +846,8 @@ _BUYER = re.compile(r"покупател|клиент|buyer|customer|сатып\
 _SELLER = re.compile(r"продав|магазин|оператор|\bбот|seller|\bshop|operator|\bbot\b|дүкен", re.I)
 _GROUP = re.compile(r"групп|group|\bтоп(?:та|қа|тағы)\b|\bтобы\w*|чат[еау]? с друзьями", re.I)
 MAX_SCANNED = 20000
+# Messages saying the same as the one asked for, shown beside it at most.
+MAX_ALIKE = 6
 
 
 def _holds(text: str, kind: str) -> bool:
@@ -852,6 +858,54 @@ def _holds(text: str, kind: str) -> bool:
     if kind == "order":
         return bool(_ORDER.search(text))
     return any(d.kind in _DETAIL_KINDS[kind] for d in extract_payment_details(text))
+
+
+def _template(line: str) -> str:
+    """A line with its numbers and identifiers masked: what a message says whatever card,
+    sum or order number it names ("Карта для оплаты # (меняется каждый день…)")."""
+    return re.sub(r"\s+", " ", re.sub(r"[0-9A-Za-z]{20,}|\d[\d\s.,]*", "#",
+                                      line.casefold())).strip()
+
+
+def _alike_and_replies(ctx: AgentContext, hits: list[Hit], alike: bool, replies: bool
+                       ) -> list[Hit]:
+    """The first hit, then every other message with a line saying what its matching line
+    says (`alike`, in any chat; facet "alike"), and the next message of its chat by another
+    sender (`replies`; facet "reply"), then the other hits."""
+    best = hits[0]
+    wanted = _template(best.passage)
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(records.c.id, records.c.text, records.c.data)
+            .where(records.c.case == ctx.case, records.c.kind == "message")
+            .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+    added: list[Hit] = []
+
+    def hit(r: Any, line: str, facet: str) -> Hit:
+        return best.model_copy(update={
+            "record_id": r.id, "record_ids": [r.id], "passage": line,
+            "facets": [*(f for f in best.facets if f != "asked"), facet],
+            "shop": r.id.rpartition("/")[0] or None, "cities": [], "drugs": [],
+            "role": "seller" if (r.data or {}).get("from") == (r.data or {}).get("chat_name")
+            else "buyer"})
+
+    if alike and len(wanted) >= 12:
+        for r in rows:
+            line = next((ln for ln in (r.text or "").splitlines() if _template(ln) == wanted),
+                        None)
+            if line and r.id != best.record_id:
+                added.append(hit(r, line, "alike"))
+    if replies:
+        at = next((i for i, r in enumerate(rows) if r.id == best.record_id), None)
+        data = rows[at].data or {} if at is not None else {}
+        for r in rows[at + 1:] if at is not None else []:
+            other = r.data or {}
+            if other.get("chat_id") == data.get("chat_id") and \
+                    other.get("from") != data.get("from"):
+                added.append(hit(r, (r.text or "").strip(), "reply"))
+                break
+    ids = {h.record_id for h in added}
+    return [best, *added[:MAX_ALIKE], *(h for h in hits[1:] if h.record_id not in ids)]
 
 
 def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | None = None
