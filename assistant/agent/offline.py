@@ -59,6 +59,7 @@ from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
 from tools.people import fold
 from tools.resources import prompts_dir
+from tools.search.facets import read_query
 from tools.search.text import analyse
 
 PROMPTS = prompts_dir()
@@ -1130,7 +1131,10 @@ class Composer:
                     or priced)[:6]
         roles = set(out.roles)
         # (A role named, every post of it among the hits; else those ranked near the best.)
-        pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)
+        # (Recruiting asked for, every recruiting post the search found, not only those
+        # ranked near the best: "вакансии в каналах магазинов".)
+        pool, _ = self._naming([h for h in res.hits if not _news(h)]) \
+            if roles or "purpose:recruit" in res.facets else (hits, True)
         recruiting = [h for h in pool if "purpose:recruit" in res.facets and "recruit" in
                       h.classes and (not roles or roles & set(h.classes))]
         if recruiting:
@@ -1143,6 +1147,10 @@ class Composer:
             # "вакансии курьеров 300к в неделю": the posts offering that pay, when some do.
             hits = ([h for h in hits if sums & set(tenge_amounts(
                 out.texts.get(h.record_id) or h.passage))] or hits)[:6]
+            if _SALARY.search(self.question):
+                # "вакансии с зарплатой": the posts naming the pay, when some do.
+                hits = [h for h in hits if tenge_amounts(
+                    out.texts.get(h.record_id) or h.passage)] or hits
         else:
             if "purpose:sale" in res.facets and any("sale" in h.classes and "details" not in
                                                     h.classes for h in hits):
@@ -1628,6 +1636,12 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if not reading.entities and reading.intent in (*_MONEY_READINGS, "overview") and \
+                "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
+                read_query(analyse(question)).purpose == "recruit":
+            # "курьерлерге қанша төлейді?", "сколько платят дропам за карту": the pay the
+            # recruiting posts offer, not the case's money.
+            reading.intent = "search"
         if reading.intent == "search" and not (reading.cities or reading.drugs or
                                                reading.entities) and _CHATS_ASKED.search(question):
             # "в каких чатах обещали прислать координаты": the messages saying it, in each chat.
@@ -2065,6 +2079,12 @@ _MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|�
                              r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
                              r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
                              r"қай\s+(?:чат|топ|арна)\w*", re.I)
+# The pay a recruiting post offers, asked about.
+_MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
+                   "beneficiaries", "statement", "compare")
+_SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|оклад\w*|заработ\w*|salar\w*|\bwages?\b|"
+                     r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|ақы\w*",
+                     re.I)
 _CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
                           r"\b(?:which|what|in which)\s+(?:chats|groups)\b|қай\s+(?:чат|топ)\w*",
                           re.I)
