@@ -52,6 +52,7 @@ from assistant.agent.understanding import (
     Vocabulary,
     find_entities,
     intent_model,
+    language,
     read_question,
     tagged_wallet,
 )
@@ -1158,6 +1159,16 @@ class Composer:
                 # couriers or an invoice handing out a card is not one.
                 hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
                         or _news(h)]
+        written = [lang for lang, rx in _LANGUAGE_NAMED.items() if rx.search(self.question)]
+        if len(written) == 1:
+            # "қазақша жазылған жарнамалар": the texts written in that language, when some
+            # are (of all the search found, not only those ranked near the best).
+            sale = "purpose:sale" in res.facets or \
+                "purposes:sale" in analyse(self.question).concepts
+            hits = [h for h in res.hits if not _news(h) and (
+                not sale or "sale" in h.classes or h.drugs)
+                    and language(out.texts.get(h.record_id) or h.passage) == written[0]][:6] \
+                or hits
         topics = {f for f in res.facets if f.startswith("topic:")}
         if topics and not recruiting:
             # "объявления о продаже телефонов": the texts of the topic asked, when some are
@@ -1214,10 +1225,17 @@ class Composer:
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
             return shown + (news if asked and news_complete and complete else [])
         meant = [h for h in hits if "asked" in h.facets]
+        several = _SEVERAL_ASKED.search(self.question) is not None
         if meant:
             # The search found the message holding what the question asks for, by whom and
-            # where it names (`_asked_messages`).
-            return meant[:1]
+            # where it names (`_asked_messages`); all of them when several are asked ("the
+            # stash locations X gave").
+            return meant[:6] if several else meant[:1]
+        topics = {f for f in hits[0].facets if f.startswith("topic:")} if hits else set()
+        if several and topics:
+            # "was there a 'ненаход' complaint? what happened": every message of it (the
+            # complaint, the shop's answer, the talk of it).
+            return [h for h in hits if topics & set(h.facets)][:6]
         hits, _ = self._naming(hits)
 
         def out_text(h: Any) -> str:
@@ -1544,7 +1562,13 @@ def _about_a_stash(question: str) -> bool:
     """Whether a question asks where a stash lies or about one not found (the search's own
     reading of it: coordinates, "ненаход", "перезаклад")."""
     concepts = analyse(question).concepts
-    return bool({"topics:stash_place", "topics:lost_stash"} & concepts)
+    return bool({"topics:stash_place", "topics:lost_stash"} & concepts) or (
+        "topics:stash" in concepts and _PLACE_ASKED.search(question) is not None)
+
+
+# Where something lies, asked ("stash locations", "место клада", "қай жерде").
+_PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|мест[оаеу]\b|"
+                          r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*", re.I)
 
 
 def _sums_named(question: str) -> set[Decimal]:
@@ -1619,7 +1643,8 @@ class OfflineChatModel(BaseChatModel):
         concepts = analyse(question).concepts
         if not reading.entities and reading.intent not in ("message", "search") and \
                 "topics:market" in concepts and (
-                    "topics:for_sale" in concepts or _SELLING.search(question)):
+                    "topics:for_sale" in concepts or "purposes:sale" in concepts or
+                    _SELLING.search(question)):
             # "барахолкада не сатылады?": the board's ads.
             reading.intent = "search"
             reading.signals.discard("no_case_words")
@@ -1636,6 +1661,11 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if "message" in reading.signals and reading.intent in _MONEY_READINGS and \
+                not reading.of(*_WALLETS, *_ACCOUNTS) and _MESSAGE_NOUN.search(question):
+            # "Асик 0260 картасына ақша жібергені туралы хабарлама қайда?": the message
+            # telling of the payment, not the money's way.
+            reading.intent = "message"
         if not reading.entities and reading.intent in (*_MONEY_READINGS, "overview") and \
                 "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
                 read_query(analyse(question)).purpose == "recruit":
@@ -2080,11 +2110,24 @@ _MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|�
                              r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
                              r"қай\s+(?:чат|топ|арна)\w*", re.I)
 # The pay a recruiting post offers, asked about.
+_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|хабарлама\w*|\bпост\w*|\bposts?\b",
+                           re.I)
+# A language the texts asked for are written in ("қазақша жазылған", "на казахском").
+_LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-казахски|kazakh", re.I),
+                   "ru": re.compile(r"орысша|русск\w*|по-русски|russian", re.I),
+                   "en": re.compile(r"ағылшынша|английск\w*|по-английски|\benglish\b", re.I)}
 _MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
                    "beneficiaries", "statement", "compare")
 _SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|оклад\w*|заработ\w*|salar\w*|\bwages?\b|"
                      r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|ақы\w*",
                      re.I)
+# Several messages, or what happened, asked ("the stash locations", "all the messages",
+# "what happened"): every message found of it, not the best one.
+_SEVERAL_ASKED = re.compile(r"\blocations\b|\bplaces\b|\bcoordinates\b|\bstashes\b|\ball\b|"
+                            r"\blist\b|\bmessages\b|\bwhat happened\b|\bвсе\b|\bвсех\b|"
+                            r"список|перечисл\w*|сообщени(?:я|й|ях)\b|что (?:случилось|произошло|"
+                            r"было дальше)|барлық\w*|тізім\w*|хабарламалар\w*|не болды|"
+                            r"не болған", re.I)
 _CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
                           r"\b(?:which|what|in which)\s+(?:chats|groups)\b|қай\s+(?:чат|топ)\w*",
                           re.I)

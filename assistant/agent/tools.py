@@ -611,8 +611,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
-        if result.hits and (alike or replies):
-            result.hits = _alike_and_replies(ctx, result.hits, alike, replies)
+        if result.hits and (alike or replies or "?" in result.hits[0].passage):
+            # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
+            result.hits = _alike_and_replies(ctx, result.hits, alike, True)
     elif shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
