@@ -147,7 +147,8 @@ _WALLETS = ("tron", "btc", "eth")
 _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
-               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
+               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "address",
+                          "tron", "trc", "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
                      r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
@@ -219,7 +220,10 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
 def _kinds_named(question: str) -> list[str]:
     """The kinds of payment detail a question names ("card", "phone", …)."""
     q = question.lower()
-    return [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    kinds = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    if "card" in kinds and "phone" in kinds and not re.search(r"телефон|phone", q):
+        kinds.remove("phone")  # "карта номері", "номер карты": a card's number
+    return kinds
 
 
 def _detail_kind(question: str) -> str | None:
@@ -1225,7 +1229,9 @@ class Composer:
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
             return shown + (news if asked and news_complete and complete else [])
         meant = [h for h in hits if "asked" in h.facets]
-        several = _SEVERAL_ASKED.search(self.question) is not None
+        # (Several asked and the search found those saying the same: they are the several.)
+        several = _SEVERAL_ASKED.search(self.question) is not None and not any(
+            "alike" in h.facets for h in hits)
         if meant:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`); all of them when several are asked ("the
@@ -1293,6 +1299,10 @@ class Composer:
                 # "which card and phone did it give": the kinds it names, when it names some.
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
                 handed = [h for h in handed if h.kind in named] or handed
+            asked = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
+            if asked and self.r.intent in ("message", "shop_details"):
+                # "the message where X gave card N": what it handed out of N, not all else.
+                handed = [h for h in handed if _compact(h.display) in asked] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
@@ -1666,8 +1676,9 @@ class OfflineChatModel(BaseChatModel):
             # "Асик 0260 картасына ақша жібергені туралы хабарлама қайда?": the message
             # telling of the payment, not the money's way.
             reading.intent = "message"
-        if not reading.entities and reading.intent in (*_MONEY_READINGS, "overview") and \
+        if not reading.entities and reading.intent in _MONEY_READINGS and \
                 "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
+                (_SALARY.search(question) or _PAY_WORD.search(question)) and \
                 read_query(analyse(question)).purpose == "recruit":
             # "курьерлерге қанша төлейді?", "сколько платят дропам за карту": the pay the
             # recruiting posts offer, not the case's money.
@@ -2118,6 +2129,7 @@ _LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-ка
                    "en": re.compile(r"ағылшынша|английск\w*|по-английски|\benglish\b", re.I)}
 _MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
                    "beneficiaries", "statement", "compare")
+_PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*", re.I)
 _SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|оклад\w*|заработ\w*|salar\w*|\bwages?\b|"
                      r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|ақы\w*",
                      re.I)
@@ -2238,7 +2250,7 @@ _MONTHS = {m: i + 1 for i, names in enumerate((
     ("март", "march", "mar", "наурыз"), ("апрел", "april", "apr", "сәуір"),
     ("мая", "май", "may", "мамыр"), ("июн", "june", "jun", "маусым"),
     ("июл", "july", "jul", "шілде"), ("август", "august", "aug", "тамыз"),
-    ("сентябр", "september", "sep", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
+    ("сентябр", "september", "sep", "sept", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
     ("ноябр", "november", "nov", "қараша"), ("декабр", "december", "dec", "желтоқсан")))
     for m in names}
 _DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),

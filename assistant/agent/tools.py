@@ -613,7 +613,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         result.hits = _asked_messages(ctx, query, result.hits, shop)
         if result.hits and (alike or replies or "?" in result.hits[0].passage):
             # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
-            result.hits = _alike_and_replies(ctx, result.hits, alike, True)
+            result.hits = _alike_and_replies(ctx, result.hits, alike,
+                                             replies or "?" in result.hits[0].passage)
     elif shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.

@@ -667,6 +667,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # "Мефистофель 23 ақпанда қай картаға төлеуді сұрады?", "where did X ask buyers to
         # pay": where the shop asked to be paid (what it handed out), not where money went.
         ranked.insert(0, ("shop_details", ranked[0][1]))
+        signals -= set(_MONEY_SIGNALS)
     if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
             not signals & {"shop_details", "identify"} and not [
                 e for e in entities if e.kind not in ("shop", "bot")]:
