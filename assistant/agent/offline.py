@@ -2135,7 +2135,7 @@ _SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|оклад\w*|зараб
                      re.I)
 # Several messages, or what happened, asked ("the stash locations", "all the messages",
 # "what happened"): every message found of it, not the best one.
-_SEVERAL_ASKED = re.compile(r"\blocations\b|\bplaces\b|\bcoordinates\b|\bstashes\b|\ball\b|"
+_SEVERAL_ASKED = re.compile(r"\blocations\b|\bplaces\b|\bstashes\b|\ball\b|"
                             r"\blist\b|\bmessages\b|\bwhat happened\b|\bвсе\b|\bвсех\b|"
                             r"список|перечисл\w*|сообщени(?:я|й|ях)\b|что (?:случилось|произошло|"
                             r"было дальше)|барлық\w*|тізім\w*|хабарламалар\w*|не болды|"
