@@ -305,7 +305,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
                 args["alike"] = True  # "the messages saying …", "in which chats": every one
             if _REPLY_ASKED.search(question):
                 args["replies"] = True  # "… and what the bot replied": the answer too
-            if len(shops) == 1:
+            if len(shops) == 1 and "chats_asked" not in reading.signals:
                 # In the chats of the shop named ("the buyer's message to the X bot").
                 args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
         # A transaction's hash: the transfer it made, beside the message that gave it.
@@ -1683,10 +1683,14 @@ class OfflineChatModel(BaseChatModel):
             # "курьерлерге қанша төлейді?", "сколько платят дропам за карту": the pay the
             # recruiting posts offer, not the case's money.
             reading.intent = "search"
-        if reading.intent == "search" and not (reading.cities or reading.drugs or
-                                               reading.entities) and _CHATS_ASKED.search(question):
-            # "в каких чатах обещали прислать координаты": the messages saying it, in each chat.
+        if reading.intent in ("search", "shop_details", "identify", "shops") and not (
+                reading.cities or reading.drugs or reading.of(*_WALLETS, *_ACCOUNTS, "person")) \
+                and _CHATS_ASKED.search(question):
+            # "в каких чатах обещали прислать координаты", "в каких чатах обсуждали смену
+            # карты гринча": the messages saying it, in each chat (a shop named is what they
+            # speak of, not where).
             reading.intent = "message"
+            reading.signals.add("chats_asked")
         if reading.intent == "search" and reading.cities and not reading.entities and \
                 not reading.drugs and _WHICH_SHOP.search(question):
             # "Шымкентте қандай дүкендер есірткі сатады?": which shops (each by an offer of
