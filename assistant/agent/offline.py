@@ -58,7 +58,7 @@ from assistant.agent.understanding import (
 )
 from tools.holders import tenge_amounts
 from tools.payments import extract_payment_details
-from tools.people import fold
+from tools.people import fold, same_word
 from tools.resources import prompts_dir
 from tools.search.facets import read_query
 from tools.search.text import analyse
@@ -533,6 +533,7 @@ class Composer:
         # The shops that handed out a detail of the bank the question names, if any did.
         self._bank_shops: set[str] = set()
         self._outputs: list[ToolOutput] = []
+        self._labels: dict[str, str] = {}  # the search's hits → their shop or chat name
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -1112,6 +1113,7 @@ class Composer:
             self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
             return
         news_asked = "purpose:news" in res.facets
+        self._labels = out.labels
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
         if self.r.intent == "message" and hits:
             # The messages saying the same as the one found, and the answer to it, asked too.
@@ -1228,6 +1230,10 @@ class Composer:
             best = max((h.score for h in offers), default=0.0)
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
             return shown + (news if asked and news_complete and complete else [])
+        if "chats_asked" in self.r.signals and not any("alike" in h.facets for h in hits):
+            # "в каких чатах обсуждали смену карты гринча": the best message of each chat
+            # that speaks of what it names (the shop, in any case ending, or its own chat).
+            return self._of_each_chat(hits, texts or {})
         meant = [h for h in hits if "asked" in h.facets]
         # (Several asked and the search found those saying the same: they are the several.)
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
@@ -1258,6 +1264,22 @@ class Composer:
             # "the message where the buyer sent the transaction hash"
             holding = [h for h in hits if HEX64.search(out_text(h))] or holding
         return (quoting or holding or hits)[:1]
+
+    def _of_each_chat(self, hits: list[Any], texts: dict[str, str]) -> list[Any]:
+        shops = self.r.of("shop", "bot")
+        said = [w for e in shops for w in re.findall(r"\w{4,}", fold(self.question[e.start:e.end]))]
+        best = max((h.score for h in hits), default=0.0)
+        chats: dict[str, Any] = {}
+        for h in hits:
+            chat = h.record_id.rpartition("/")[0]
+            text = fold(texts.get(h.record_id) or h.passage)
+            own = any(e.label and e.label in self._labels.get(h.record_id, "") or
+                      e.value == h.shop for e in shops)
+            if chat in chats or h.score < CHATS_KEEP * best or shops and not own and not any(
+                    same_word(w, x) for w in re.findall(r"\w{4,}", text) for x in said):
+                continue
+            chats[chat] = h
+        return list(chats.values())[:5] or hits[:1]
 
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -1299,10 +1321,10 @@ class Composer:
                 # "which card and phone did it give": the kinds it names, when it names some.
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
                 handed = [h for h in handed if h.kind in named] or handed
-            asked = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
-            if asked and self.r.intent in ("message", "shop_details"):
+            named = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
+            if named and self.r.intent in ("message", "shop_details"):
                 # "the message where X gave card N": what it handed out of N, not all else.
-                handed = [h for h in handed if _compact(h.display) in asked] or handed
+                handed = [h for h in handed if _compact(h.display) in named] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
@@ -1361,7 +1383,7 @@ class Composer:
                 for h in [h for h in d.handed_out if _compact(h.display) in others][-1:]:
                     self.fact(_p("handed", lang, m=out.marker(h.record_id),
                                  kind=_word("kinds", h.kind, lang), display=h.display,
-                                 when=_when(h.seen_at)))
+                                 when=_when(_local(h.seen_at))))
                 self.say(_p("handed_none_then", lang))
             for h in handed:
                 asked = out.asked.get(h.record_id)
@@ -1690,6 +1712,7 @@ class OfflineChatModel(BaseChatModel):
             # карты гринча": the messages saying it, in each chat (a shop named is what they
             # speak of, not where).
             reading.intent = "message"
+        if reading.intent == "message" and _CHATS_ASKED.search(question):
             reading.signals.add("chats_asked")
         if reading.intent == "search" and reading.cities and not reading.entities and \
                 not reading.drugs and _WHICH_SHOP.search(question):
@@ -2375,6 +2398,8 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
+# "In which chats …": each chat's best message at least this close to the best of all.
+CHATS_KEEP = 0.85
 
 
 def _accounts_together(question: str) -> bool:

@@ -590,8 +590,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
     ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
     @bot) when given, with every message saying the same (`alike`: "the messages saying the
-    card changes daily") and the answer to it (`replies`: "and what the bot replied"); without it, `shop` keeps that shop's offers (its chats, the ads naming
-    its bots: "what does X charge for …"); `prices` shows each offer's lines naming its prices
+    card changes daily") and the answer to it (`replies`: "and what the bot replied");
+    without it, `shop` keeps that shop's offers (its chats, the ads naming its bots: "what
+    does X charge for …"); `prices` shows each offer's lines naming its prices
     (of `drug` when given: "почём меф", "price of hash at X"); `city` and `drug` (lexicon
     names, e.g. cannabis) filter. Otherwise offers, recruiting and payment details of shops
     come first; each hit names what of the query it matched, and a channel post cites its
