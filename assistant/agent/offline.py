@@ -147,8 +147,8 @@ _WALLETS = ("tron", "btc", "eth")
 _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
-               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "address",
-                          "tron", "trc", "crypto")}
+               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
+                          "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
                      r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
@@ -270,7 +270,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             price_args["drug"] = reading.drugs[0]
         return [_call(SEARCH_LISTINGS, **price_args)]
     named = wallets or accounts or shops or people
-    if intent == "shops" and reading.cities and not named:
+    if intent == "shops" and reading.cities and not named and not reading.drugs:
         # "Алматыда қай дүкен жұмыс істейді?": the shops, and the offers of each city named
         # (which shops they are of: `Composer._shops_of_cities`).
         return [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, city=c,
@@ -574,7 +574,8 @@ class Composer:
                 continue  # only the shops' wallets on the money's way (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
-            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and self.r.cities:
+            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and self.r.cities \
+                    and any(o.tool == CASE_OVERVIEW for o in outputs):
                 continue  # the offers tell which shops are of the city (`_case_overview`)
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)

@@ -278,6 +278,13 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
         target = [w for w in _WORD.findall(fold(name)) if len(w) > 1 or w.isdigit()]
         if not target or sum(len(w) for w in target) < 4:
             continue
+        joined = "".join(target)
+        if len(target) >= 2 and (glued := next(((s, e) for s, e, w in words if len(w) >= 6 and
+                                                same_word(w, joined)), None)):
+            # The name's words written as one ("greenplanet bot", "жасылорман"): the name.
+            if best is None or (glued[1] - glued[0], True) > (best[1] - best[0], best[2]):
+                best = (glued[0], glued[1], True)
+            continue
         # The whole name, or its first words ("Green Planet" of "Green Planet KZ").
         for n in range(len(target), 0, -1):
             if n < len(target) and (n < 2 and len(target[0]) < 6) and not (
