@@ -1142,7 +1142,8 @@ class Composer:
         # (Recruiting asked for, every recruiting post the search found, not only those
         # ranked near the best: "вакансии в каналах магазинов".)
         pool, _ = self._naming([h for h in res.hits if not _news(h)]) \
-            if roles or "purpose:recruit" in res.facets else (hits, True)
+            if roles or "purpose:recruit" in res.facets and self.r.intent == "search" \
+            and not self.r.of("shop", "bot") else (hits, True)
         recruiting = [h for h in pool if "purpose:recruit" in res.facets and "recruit" in
                       h.classes and (not roles or roles & set(h.classes))]
         if recruiting:
