@@ -502,6 +502,33 @@ def _month_day(ts: datetime) -> tuple[int, int]:
     return local.month, local.day
 
 
+def _month_side(question: str) -> str | None:
+    """"before", "after" (past the month) or "from" (the month on) when the question's month
+    is a bound ("before February", "до марта", "после января", "с февраля", "ақпаннан
+    кейін", "наурызға дейін")."""
+    q = question.casefold()
+    for m in re.finditer(r"[^\W\d_]+", q):
+        w = m.group(0)
+        if not any(w.startswith(stem) if len(stem) > 3 else w == stem for stem in _MONTHS):
+            continue
+        before = _BOUND_BEFORE.search(q[max(0, m.start() - 25):m.start()])
+        bound = before or _BOUND_AFTER.match(q, m.end())
+        if bound is None:
+            return None
+        exclusive = re.search(r"after|после|кейін", bound.group(0))
+        return "before" if bound.lastgroup == "before" else "after" if exclusive else "from"
+    return None
+
+
+def _beside_month(ts: datetime, month: str, side: str) -> bool:
+    """Whether `ts` (local) is on `side` of `month` ("2025-02", or "02" of its own year)."""
+    local = _local(ts) or ts
+    year, _, number = month.rpartition("-")
+    at = (int(year) if year else local.year) * 12 + int(number)
+    here = local.year * 12 + local.month
+    return here < at if side == "before" else here > at if side == "after" else here >= at
+
+
 def _in_month(ts: datetime, month: str) -> bool:
     """Whether `ts` (local) falls in `month` ("2025-01", or "01" of any year)."""
     local = _local(ts) or ts
@@ -1347,6 +1374,13 @@ class Composer:
                 # "какую карту он дал 17 октября": what was handed out that day (the day of
                 # the chat export, Kazakhstan time).
                 handed = [h for h in handed if h.seen_at and _month_day(h.seen_at) == day]
+            elif month and (month_side := _month_side(self.question)):
+                # "before February", "ақпаннан кейін", "с марта": that side of the month.
+                kept = [h for h in handed if h.seen_at and _beside_month(h.seen_at, month,
+                                                                       month_side)]
+                if not kept:
+                    self.say(_p("handed_none_then", lang))
+                handed = kept or handed
             elif month:
                 # "реквизиты за январь 2025", "ақпанында": what was handed out that month;
                 # none that month is said, and what it handed out at other times shown.

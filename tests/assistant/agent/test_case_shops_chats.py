@@ -72,6 +72,15 @@ def test_a_month_named_keeps_what_the_shop_handed_out_then(handmade) -> None:
     assert "не выдавал" in none.answer, none.answer
 
 
+def test_a_month_as_a_bound_keeps_that_side_of_it(handmade) -> None:
+    before = _ask(handmade, "какие реквизиты давала Снежная Королева до октября")
+    assert "4400 4302 7815 0260" in before.answer, before.answer
+    assert "+7 747 318 5209" not in before.answer  # handed out on 5 October
+    after = _ask(handmade, "Снежная Королева қазаннан бастап қандай реквизит берді?")
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in after.answer, after.answer
+    assert "4400 4302 7815 0260" not in after.answer
+
+
 def test_asked_to_pay_with_a_shop_named_is_its_details_not_a_trace(handmade) -> None:
     answer = _ask(handmade, "Снежная Королева 5 қазанда қай нөмірге төлеуді сұрады?")
     assert "+7 747 318 5209" in answer.answer, answer.answer
