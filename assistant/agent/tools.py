@@ -982,9 +982,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
                            and (r.ts or "") >= (a.ts or "")]
                 anchored = bool(holding)
         if named and not any(by_whom(r) for r in holding):
-            # The sender named wrote none: what they wrote about it ("the card", "хэш").
-            holding += [r for r in rows if by_whom(r) and any(
-                _ASKED_KINDS[k].search(r.text or "") for k in kinds)]
+            # The sender named wrote none: what they wrote about it ("the card", "хэш"), or
+            # the card's last digits the question gives ("Асик 0260 картасына …": "кинула на
+            # 0260").
+            tails = re.findall(r"(?<!\d[\s-])(?<!\d)\d{4}(?![\s-]?\d)", query)
+            holding += [r for r in rows if by_whom(r) and (any(
+                _ASKED_KINDS[k].search(r.text or "") for k in kinds) or any(
+                re.search(rf"(?<!\d){t}(?!\d)", r.text or "") for t in tails))]
         candidates = holding
     else:
         # The hits, and every message by whom and where the question names (a search by
