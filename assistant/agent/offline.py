@@ -1295,6 +1295,8 @@ class Composer:
         return (quoting or holding or hits)[:1]
 
     def _of_each_chat(self, hits: list[Any], texts: dict[str, str]) -> list[Any]:
+        """The best hit of each chat, near the best of all, that names the shop the question
+        names (its words in any ending) or is of that shop's own chats; at most five."""
         shops = self.r.of("shop", "bot")
         said = [w for e in shops for w in re.findall(r"\w{4,}", fold(self.question[e.start:e.end]))]
         best = max((h.score for h in hits), default=0.0)
