@@ -1395,7 +1395,9 @@ class Composer:
                 # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
                 # of its own to tell by.
                 phones = "phone" in _kinds_named(self.question)
-                handed = [h for h in handed if bank in _bank_of(h.kind, h.display) or
+                handed = [h for h in handed if bank in (of := _bank_of(h.kind, h.display)) or
+                          not of and h.kind in ("card", "iban") and
+                          _bank_said(bank, out.texts.get(h.record_id, "")) or
                           phones and h.kind == "phone"] or handed
             if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by its message naming the bot asked about, else by a
@@ -2410,6 +2412,13 @@ _BANK_WORDS = {"halyk": re.compile(r"halyk|халык|халық|народн", 
 def _bank_named(question: str) -> str | None:
     named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
     return named[0] if len(named) == 1 else None
+
+
+def _bank_said(bank: str, text: str) -> bool:
+    """Whether a message names `bank` and no other ("Оплата на карту Halyk: 4405 39…"): the
+    bank of a card whose BIN the tables do not know."""
+    return bool(_BANK_WORDS[bank].search(text)) and not any(
+        rx.search(text) for other, rx in _BANK_WORDS.items() if other != bank)
 
 
 def _bank_of(kind: str, display: str) -> str:

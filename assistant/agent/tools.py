@@ -1258,6 +1258,8 @@ def shop_details(shop: str, runtime: Runtime,
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
             # What the message asked to pay with it, in the detail's own currency.
             text = str(ctx.ledger.records[n].fields.get("text") or "")
+            # (Its text: the bank it names beside a card whose BIN tells none.)
+            out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
             amounts = [(value, unit) for value, unit in asked_amounts(text)
                        if (unit == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
             asking = ""

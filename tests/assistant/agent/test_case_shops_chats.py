@@ -94,6 +94,13 @@ def test_a_phone_named_beside_a_bank_is_kept(handmade) -> None:
     assert "4405 6391 2047 8811" not in answer.answer  # a Halyk card
 
 
+def test_a_card_of_a_bank_no_bin_tells_is_told_by_its_message(handmade) -> None:
+    # 4405 39… is in no BIN table; the shop's message says it is a Halyk card.
+    answer = _ask(handmade, "Green Planet-тің Halyk картасының нөмірі қандай?")
+    assert "4405 3920 5561 7785" in answer.answer, answer.answer
+    assert "4400 4303 1164 9922" not in answer.answer  # its Kaspi card
+
+
 def test_a_message_day_is_the_day_its_chat_export_shows() -> None:
     # 20:10 UTC on 13 January is 01:10 on the 14th in Kazakhstan, as the export writes it.
     evidence = record_evidence("tg:1/8", {"date": "2025-01-13T20:10:15+00:00", "text": "x"})
