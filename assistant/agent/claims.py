@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -318,9 +319,24 @@ def record_evidence(record_id: str, fields: dict[str, Any], details: Sequence[st
             if _matches(kind, d):
                 facts.append(Fact(kind, d, _normal(kind, d)))  # type: ignore[arg-type]
                 break
+    local = _local_day(fields.get("date"))
+    if local:
+        # A message's day as its chat export shows it (Kazakhstan time), beside its UTC day.
+        facts.append(Fact("date", local, local))
     amounts = [_show(fields[k]) for k in ("amount", "amount_kzt", "price") if k in fields]
     parties = [str(fields[k]) for k in ("from", "to") if fields.get(k)]
     return Evidence(facts, text.casefold(), amounts, parties)
+
+
+def _local_day(value: Any) -> str | None:
+    """The day of an ISO timestamp with an offset in the case's local time (UTC+5)."""
+    try:
+        ts = datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+    if ts is None or ts.tzinfo is None:
+        return None
+    return f"{ts.astimezone(timezone(timedelta(hours=5))):%Y-%m-%d}"
 
 
 def _matches(kind: str, value: str) -> bool:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -52,14 +54,16 @@ from assistant.agent.understanding import (
     Vocabulary,
     find_entities,
     intent_model,
+    language,
     read_question,
     tagged_wallet,
 )
 from tools.holders import tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
-from tools.people import fold
+from tools.people import fold, same_word
 from tools.resources import prompts_dir
+from tools.search.facets import read_query
 from tools.search.text import analyse
 
 PROMPTS = prompts_dir()
@@ -202,7 +206,8 @@ _WALLETS = ("tron", "btc", "eth")
 _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
 _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
                "iban": ("iban", "счет", "счёт", "шот", "account"),
-               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес")}
+               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
+                          "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
                      r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
@@ -274,7 +279,10 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
 def _kinds_named(question: str) -> list[str]:
     """The kinds of payment detail a question names ("card", "phone", …)."""
     q = question.lower()
-    return [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    kinds = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    if "card" in kinds and "phone" in kinds and not re.search(r"телефон|phone", q):
+        kinds.remove("phone")  # "карта номері", "номер карты": a card's number
+    return kinds
 
 
 def _detail_kind(question: str) -> str | None:
@@ -321,6 +329,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             price_args["drug"] = reading.drugs[0]
         return [_call(SEARCH_LISTINGS, **price_args)]
     named = wallets or accounts or shops or people
+    if intent == "shops" and reading.cities and not named and not reading.drugs:
+        # "Алматыда қай дүкен жұмыс істейді?": the shops, and the offers of each city named
+        # (which shops they are of: `Composer._shops_of_cities`).
+        return [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, city=c,
+                                              listings_only=True)
+                                        for c in reading.cities[:3])]
     # (A drug named asks for its offers, whichever shops the question says it wants:
     # "Қонаевта шишки бар ма?".)
     topical = bool(reading.drugs) and intent not in ("beneficiaries", "exchanges") or bool(
@@ -346,7 +360,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
-            if len(shops) == 1:
+            if _MESSAGES_ASKED.search(question):
+                args["alike"] = True  # "the messages saying …", "in which chats": every one
+            if _REPLY_ASKED.search(question):
+                args["replies"] = True  # "… and what the bot replied": the answer too
+            if len(shops) == 1 and "chats_asked" not in reading.signals:
                 # In the chats of the shop named ("the buyer's message to the X bot").
                 args["shop"] = ("@" if shops[0].kind == "bot" else "") + shops[0].value
         # A transaction's hash: the transfer it made, beside the message that gave it.
@@ -671,6 +689,60 @@ def _when(ts: Any) -> str:
     return f"{ts:%Y-%m-%d}" if ts else ""
 
 
+# The case's local time: a Telegram Desktop export writes its dates in it (Kazakhstan, UTC+5),
+# so a message's day is the day the export (and the investigator reading it) shows.
+CASE_TIME = timezone(timedelta(hours=5))
+
+
+def _local(ts: datetime | None) -> datetime | None:
+    return ts.astimezone(CASE_TIME) if ts and ts.tzinfo else ts
+
+
+def _month_day(ts: datetime) -> tuple[int, int]:
+    local = _local(ts) or ts
+    return local.month, local.day
+
+
+def _month_side(question: str) -> str | None:
+    """"before", "after" (past the month) or "from" (the month on) when the question's month
+    is a bound ("before February", "до марта", "после января", "с февраля", "ақпаннан
+    кейін", "наурызға дейін")."""
+    q = question.casefold()
+    for m in re.finditer(r"[^\W\d_]+", q):
+        w = m.group(0)
+        if not any(w.startswith(stem) if len(stem) > 3 else w == stem for stem in _MONTHS):
+            continue
+        before = _BOUND_BEFORE.search(q[max(0, m.start() - 25):m.start()])
+        bound = before or _BOUND_AFTER.match(q, m.end())
+        if bound is None:
+            return None
+        exclusive = re.search(r"after|после|кейін", bound.group(0))
+        return "before" if bound.lastgroup == "before" else "after" if exclusive else "from"
+    return None
+
+
+def _beside_month(ts: datetime, month: str, side: str) -> bool:
+    """Whether `ts` (local) is on `side` of `month` ("2025-02", or "02" of its own year)."""
+    local = _local(ts) or ts
+    year, _, number = month.rpartition("-")
+    at = (int(year) if year else local.year) * 12 + int(number)
+    here = local.year * 12 + local.month
+    return here < at if side == "before" else here > at if side == "after" else here >= at
+
+
+def _in_month(ts: datetime, month: str) -> bool:
+    """Whether `ts` (local) falls in `month` ("2025-01", or "01" of any year)."""
+    local = _local(ts) or ts
+    year, _, number = month.rpartition("-")
+    return local.month == int(number) and (not year or local.year == int(year))
+
+
+def _echo(question: str) -> str:
+    """The question quoted back: its own quotation marks made plain, so the quote the answer
+    puts it in stays one quote ("Found for “was there a 'ненаход' complaint”")."""
+    return _safe(re.sub(r"[«»“”„\"]", "'", question))
+
+
 def _safe(text: str | None) -> str:
     return fence(text or "")
 
@@ -688,6 +760,8 @@ class Composer:
         self._said_no_path = False
         # The shops that handed out a detail of the bank the question names, if any did.
         self._bank_shops: set[str] = set()
+        self._outputs: list[ToolOutput] = []
+        self._labels: dict[str, str] = {}  # the search's hits → their shop or chat name
 
     def fact(self, line: str) -> None:
         self.lines.append(f"- {line}")
@@ -718,6 +792,7 @@ class Composer:
             return "\n".join(self.lines)
         if self._paid_amount(outputs):
             return "\n".join(self.lines)
+        self._outputs = outputs
         upstream = any(o.tool == TRACE_WALLET and o.data and
                        o.data.request.direction == "backward" for o in outputs) and any(
             o.tool == SHOP_DETAILS for o in outputs) and (
@@ -727,6 +802,9 @@ class Composer:
                 continue  # only the shops' wallets on the money's way, and their sums (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
+            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and self.r.cities \
+                    and any(o.tool == CASE_OVERVIEW for o in outputs):
+                continue  # the offers tell which shops are of the city (`_case_overview`)
             getattr(self, f"_{out.tool}")(out)
             self._also_in(out)
         if upstream:
@@ -734,7 +812,7 @@ class Composer:
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
-            self.say(_p("nothing_found", self.lang, query=self.question))
+            self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
         return "\n".join(self.lines)
 
     def _upstream_shops(self, outputs: list[ToolOutput]) -> None:
@@ -1335,10 +1413,14 @@ class Composer:
     def _search_listings(self, out: ToolOutput) -> None:
         res = out.data
         if res is None or not res.hits:
-            self.say(_p("nothing_found", self.lang, query=_safe(self.question)))
+            self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
             return
         news_asked = "purpose:news" in res.facets
+        self._labels = out.labels
         hits = self._asked_hits(res.hits, out.texts, news_asked)[:6]
+        if self.r.intent == "message" and hits:
+            # The messages saying the same as the one found, and the answer to it, asked too.
+            hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
         priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
                                   "details" not in h.classes and not _news(h)])
         if priced and self.r.intent != "message" and (
@@ -1359,7 +1441,11 @@ class Composer:
                     or priced)[:6]
         roles = set(out.roles)
         # (A role named, every post of it among the hits; else those ranked near the best.)
-        pool, _ = self._naming([h for h in res.hits if not _news(h)]) if roles else (hits, True)
+        # (Recruiting asked for, every recruiting post the search found, not only those
+        # ranked near the best: "вакансии в каналах магазинов".)
+        pool, _ = self._naming([h for h in res.hits if not _news(h)]) \
+            if roles or "purpose:recruit" in res.facets and self.r.intent == "search" \
+            and not self.r.of("shop", "bot") else (hits, True)
         recruiting = [h for h in pool if "purpose:recruit" in res.facets and "recruit" in
                       h.classes and (not roles or roles & set(h.classes))]
         if recruiting:
@@ -1372,6 +1458,10 @@ class Composer:
             # "вакансии курьеров 300к в неделю": the posts offering that pay, when some do.
             hits = ([h for h in hits if sums & set(tenge_amounts(
                 out.texts.get(h.record_id) or h.passage))] or hits)[:6]
+            if _SALARY.search(self.question):
+                # "вакансии с зарплатой": the posts naming the pay, when some do.
+                hits = [h for h in hits if tenge_amounts(
+                    out.texts.get(h.record_id) or h.passage)] or hits
         else:
             if "purpose:sale" in res.facets and any("sale" in h.classes and "details" not in
                                                     h.classes for h in hits):
@@ -1379,6 +1469,16 @@ class Composer:
                 # couriers or an invoice handing out a card is not one.
                 hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
                         or _news(h)]
+        written = [lang for lang, rx in _LANGUAGE_NAMED.items() if rx.search(self.question)]
+        if len(written) == 1:
+            # "қазақша жазылған жарнамалар": the texts written in that language, when some
+            # are (of all the search found, not only those ranked near the best).
+            sale = "purpose:sale" in res.facets or \
+                "purposes:sale" in analyse(self.question).concepts
+            hits = [h for h in res.hits if not _news(h) and (
+                not sale or "sale" in h.classes or h.drugs)
+                    and language(out.texts.get(h.record_id) or h.passage) == written[0]][:6] \
+                or hits
         topics = {f for f in res.facets if f.startswith("topic:")}
         if topics and not recruiting:
             # "объявления о продаже телефонов": the texts of the topic asked, when some are
@@ -1387,11 +1487,8 @@ class Composer:
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
-        # The question echoed inside the answer's own quotes: its quotes made single ones, so a
-        # quoted word in another script ("ненаход") stays inside the echo.
-        echo = re.sub(r"[\"«»“”]", "'", self.question)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
-                    query=_safe(echo)))
+                    query=_echo(self.question)))
         shown = {h.record_id for h in hits}
         for h in hits:
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
@@ -1437,11 +1534,24 @@ class Composer:
             best = max((h.score for h in offers), default=0.0)
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
             return shown + (news if asked and news_complete and complete else [])
+        if "chats_asked" in self.r.signals and not any("alike" in h.facets for h in hits):
+            # "в каких чатах обсуждали смену карты гринча": the best message of each chat
+            # that speaks of what it names (the shop, in any case ending, or its own chat).
+            return self._of_each_chat(hits, texts or {})
         meant = [h for h in hits if "asked" in h.facets]
+        # (Several asked and the search found those saying the same: they are the several.)
+        several = _SEVERAL_ASKED.search(self.question) is not None and not any(
+            "alike" in h.facets for h in hits)
         if meant:
             # The search found the message holding what the question asks for, by whom and
-            # where it names (`_asked_messages`).
-            return meant[:1]
+            # where it names (`_asked_messages`); all of them when several are asked ("the
+            # stash locations X gave").
+            return meant[:6] if several else meant[:1]
+        topics = {f for f in hits[0].facets if f.startswith("topic:")} if hits else set()
+        if several and topics:
+            # "was there a 'ненаход' complaint? what happened": every message of it (the
+            # complaint, the shop's answer, the talk of it).
+            return [h for h in hits if topics & set(h.facets)][:6]
         hits, _ = self._naming(hits)
 
         def out_text(h: Any) -> str:
@@ -1458,6 +1568,24 @@ class Composer:
             # "the message where the buyer sent the transaction hash"
             holding = [h for h in hits if HEX64.search(out_text(h))] or holding
         return (quoting or holding or hits)[:1]
+
+    def _of_each_chat(self, hits: list[Any], texts: dict[str, str]) -> list[Any]:
+        """The best hit of each chat, near the best of all, that names the shop the question
+        names (its words in any ending) or is of that shop's own chats; at most five."""
+        shops = self.r.of("shop", "bot")
+        said = [w for e in shops for w in re.findall(r"\w{4,}", fold(self.question[e.start:e.end]))]
+        best = max((h.score for h in hits), default=0.0)
+        chats: dict[str, Any] = {}
+        for h in hits:
+            chat = h.record_id.rpartition("/")[0]
+            text = fold(texts.get(h.record_id) or h.passage)
+            own = any(e.label and e.label in self._labels.get(h.record_id, "") or
+                      e.value == h.shop for e in shops)
+            if chat in chats or h.score < CHATS_KEEP * best or shops and not own and not any(
+                    same_word(w, x) for w in re.findall(r"\w{4,}", text) for x in said):
+                continue
+            chats[chat] = h
+        return list(chats.values())[:5] or hits[:1]
 
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
@@ -1499,6 +1627,10 @@ class Composer:
                 # "which card and phone did it give": the kinds it names, when it names some.
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
                 handed = [h for h in handed if h.kind in named] or handed
+            named = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
+            if named and self.r.intent in ("message", "shop_details"):
+                # "the message where X gave card N": what it handed out of N, not all else.
+                handed = [h for h in handed if _compact(h.display) in named] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
@@ -1506,23 +1638,42 @@ class Composer:
                 handed = [h for h in handed if _compact(h.display) not in others]
             day = _day_named(self.question)
             side = _bound_side(self.question) if day else None
+            month = None if day else _month_named(self.question)
             if day and side:
                 # "after 1 October", "до 10 сентября": what was handed out on that side.
                 after = side == "after"
                 kept = [h for h in handed if h.seen_at and (
-                    ((h.seen_at.month, h.seen_at.day) >= day) if after
-                    else ((h.seen_at.month, h.seen_at.day) <= day))]
+                    (_month_day(h.seen_at) >= day) if after else (_month_day(h.seen_at) <= day))]
                 # A bound the conversation set ("а после неё?"): nothing that side is the
                 # answer, not everything.
                 handed = kept if "strict_bound" in self.r.signals else kept or handed
-            elif day and any(h.seen_at and (h.seen_at.month, h.seen_at.day) == day
-                             for h in handed):
-                # "какую карту он дал 17 октября": what was handed out that day.
-                handed = [h for h in handed
-                          if h.seen_at and (h.seen_at.month, h.seen_at.day) == day]
+            elif day and any(h.seen_at and _month_day(h.seen_at) == day for h in handed):
+                # "какую карту он дал 17 октября": what was handed out that day (the day of
+                # the chat export, Kazakhstan time).
+                handed = [h for h in handed if h.seen_at and _month_day(h.seen_at) == day]
+            elif month and (month_side := _month_side(self.question)):
+                # "before February", "ақпаннан кейін", "с марта": that side of the month.
+                kept = [h for h in handed if h.seen_at and _beside_month(h.seen_at, month,
+                                                                       month_side)]
+                if not kept:
+                    self.say(_p("handed_none_then", lang))
+                handed = kept or handed
+            elif month:
+                # "реквизиты за январь 2025", "ақпанында": what was handed out that month;
+                # none that month is said, and what it handed out at other times shown.
+                kept = [h for h in handed if h.seen_at and _in_month(h.seen_at, month)]
+                if not kept:
+                    self.say(_p("handed_none_period", lang, period=_period(month, lang)))
+                handed = kept or handed
             if bank:
-                # "Халык карту давала?": the details of that bank (by BIN or IBAN code).
-                handed = [h for h in handed if bank in _bank_of(h.kind, h.display)] or handed
+                # "Халык карту давала?": the details of that bank (by BIN or IBAN code); a
+                # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
+                # of its own to tell by.
+                phones = "phone" in _kinds_named(self.question)
+                handed = [h for h in handed if bank in (of := _bank_of(h.kind, h.display)) or
+                          not of and h.kind in ("card", "iban") and
+                          _bank_said(bank, out.texts.get(h.record_id, "")) or
+                          phones and h.kind == "phone"] or handed
             if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by its message naming the bot asked about, else by a
                 # message of it this answer cites anyway.
@@ -1547,13 +1698,13 @@ class Composer:
                 for h in [h for h in d.handed_out if _compact(h.display) in others][-1:]:
                     self.fact(_p("handed", lang, m=out.marker(h.record_id),
                                  kind=_word("kinds", h.kind, lang), display=h.display,
-                                 when=_when(h.seen_at)))
+                                 when=_when(_local(h.seen_at))))
                 self.say(_p("handed_none_then", lang))
             for h in handed:
                 asked = out.asked.get(h.record_id)
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
-                             when=_when(h.seen_at))
+                             when=_when(_local(h.seen_at)))
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else ""))
 
@@ -1591,6 +1742,40 @@ class Composer:
                 self.fact(f"{''.join(map(out.marker, shops.values()))} "
                           f"{_word('kinds', d.kind, lang)} {d.display}: "
                           f"{', '.join(names.get(s, s) for s in shops)}")
+    def _shops_of_cities(self, o: Any) -> bool:
+        """"which shop works in Almaty", "какой в Усть-Каменогорске, а какой в Караганде":
+        each city's shops (of the case, or known only from their ads), each cited by an
+        offer of it in that city (a post naming its bot, else its menu); False when no offer
+        of the city names a shop of the case."""
+        searches = [out for out in self._outputs if out.tool == SEARCH_LISTINGS and out.data]
+        shops = [(s.name, s.bots) for s in o.shops if s.record_id and s.hands_out_payments]
+        shops += [("@" + ad.bot, [ad.bot]) for ad in o.advertised]
+        owned = {b.casefold() for _, bots in shops for b in bots}
+        lines: list[str] = []
+        for city in self.r.cities:
+            for name, bots in shops:
+                wanted = {b.casefold() for b in bots}
+                hits = [(out, h) for out in searches for h in out.data.hits
+                        if city in h.cities and h.role == "seller" and not _news(h) and
+                        wanted & {x.casefold() for x in re.findall(
+                            r"@(\w+)", out.labels.get(h.record_id, ""))}]
+                if not hits:
+                    continue
+                # The offer naming its bot in its own words first (it shows whose it is).
+                out, h = next(((out, h) for out, h in hits if any(
+                    "@" + b in (out.texts.get(h.record_id) or h.passage).casefold()
+                    for b in wanted)), hits[0])
+                lines.append(_p("shop_in_city", self.lang, m=out.marker(h.record_id),
+                                name=_safe(name), city=city,
+                                bots=", ".join("@" + b for b in bots if "@" + b != name),
+                                passage=_safe(out.texts.get(h.record_id) or h.passage)))
+        if not lines or not owned:
+            self.say(_p("no_city_shops", self.lang, city=", ".join(self.r.cities)))
+            return False
+        self.say(_p("shops_intro", self.lang))
+        for line in lines:
+            self.fact(line.replace(" ()", ""))
+        return True
 
     def _get_record(self, out: ToolOutput) -> None:
         rec = out.data
@@ -1630,16 +1815,25 @@ class Composer:
         # "the shops' money" speaks of money, not of the shops as a list.
         asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен")) \
             and not _CASE_MONEY.search(self.question)
-        if intent in ("overview", "shops") or asks_shops:
+        if intent == "shops" and self.r.cities and self._shops_of_cities(o):
+            return
+        # An overview of one side of the case ("какие дропы проходят по делу", "the crypto
+        # flows"): that side's sections only.
+        focus = _overview_focus(self.question) if intent == "overview" else None
+        if focus:
+            self.say(_p("overview_intro", lang, case=""))
+        elif intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
             asks_bots = bool(_BOT_WORDS.search(self.question))
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
                     posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
-                    if asks_bots and posts and len(posts) == len(shop.bots):
-                        # "the shops and their bots": each shop by the posts naming its bots,
-                        # not by what it handed out.
+                    if (asks_bots or intent == "shops") and posts and \
+                            len(posts) == len(shop.bots):
+                        # "the shops and their bots", "which shops are in the case": each shop
+                        # by the posts naming its bots (what tells whose the bot is), not by
+                        # what it handed out.
                         chat = out.labels.get(shop.record_id) or ""
                         self.fact(_p("shop_bots", lang, m="".join(
                             out.marker(r) for r in dict.fromkeys(posts)), name=_safe(shop.name),
@@ -1651,7 +1845,7 @@ class Composer:
                                else ""))
                         continue
                     handed = ", ".join(_counted(n, k, lang)
-                                       for k, n in sorted(shop.accounts.items()))
+                                       for k, n in sorted(shop.accounts.items()) if k != "bot")
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
                     chat = out.labels.get(shop.record_id) or ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
@@ -1667,19 +1861,32 @@ class Composer:
                     self.fact(_p("market_line", lang, m=out.marker(shop.record_id),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
-        if intent == "overview":
+        if intent == "overview" and focus != "crypto":
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
+            formats = Counter(f.format for f in o.stats.files)
+            if formats:
+                # What kinds of evidence: the files by format ("bank_statement 3").
+                self.say(f"{phrases()['files_word'][lang]}: " + ", ".join(
+                    f"{_word('formats', k, lang)} {n}" for k, n in sorted(formats.items())))
             if o.statement_holders:
                 self.say(_p("holders_intro", lang))
                 for h in o.statement_holders:
                     more = f" (+{h.more_accounts})" if h.more_accounts else ""
+                    bank = out.labels.get(h.record_id)
                     self.fact(f"{out.marker(h.record_id)} {_safe(h.name)}: {h.account}{more}"
+                              + (f" ({_safe(bank)})" if bank else "")
                               + _p("holder_flows", lang, received=_money(h.received),
                                    sent=_money(h.sent)))
                 self.say(_p("holders_total", lang, received=_money(o.statements_received),
                             sent=_money(o.statements_sent)))
+            if out.payees:
+                # Where the droppers' tenge went on: whom their accounts paid most.
+                self.say(_p("payees_intro", lang))
+                for account, name, paid, record_id in out.payees:
+                    self.fact(f"{out.marker(record_id)} {_safe(name)} {account}: "
+                              f"{_money(paid)} ₸")
             shop_name = {s.shop: s.name for s in o.shops}
             if o.top_droppers:
                 self.say(_p("droppers_intro", lang))
@@ -1706,7 +1913,8 @@ class Composer:
                 self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
                              accounts=accounts, amount=_money(received)))
             return
-        if intent in ("overview", "beneficiaries", "forward", "exchanges"):
+        if intent in ("overview", "beneficiaries", "forward", "exchanges") and \
+                focus != "droppers":
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
@@ -1723,6 +1931,11 @@ class Composer:
                                   amount=_money(str(exchange_total(ends))), token=o.token))
                          if ends else _p("no_exchanges", lang))
             else:
+                if intent == "overview":
+                    # Where the shops' wallets' money collects first (their treasuries).
+                    for wallet, (collector, record_id) in out.collectors.items():
+                        self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
+                                     treasury=collector))
                 self.say(_p("beneficiaries_intro", lang, traced=_money(o.traced),
                             token=o.token))
             if intent in ("beneficiaries", "forward"):
@@ -1757,7 +1970,13 @@ def _about_a_stash(question: str) -> bool:
     """Whether a question asks where a stash lies or about one not found (the search's own
     reading of it: coordinates, "ненаход", "перезаклад")."""
     concepts = analyse(question).concepts
-    return bool({"topics:stash_place", "topics:lost_stash"} & concepts)
+    return bool({"topics:stash_place", "topics:lost_stash"} & concepts) or (
+        "topics:stash" in concepts and _PLACE_ASKED.search(question) is not None)
+
+
+# Where something lies, asked ("stash locations", "место клада", "қай жерде").
+_PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|мест[оаеу]\b|"
+                          r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*", re.I)
 
 
 def _sums_named(question: str) -> set[Decimal]:
@@ -1843,7 +2062,8 @@ class OfflineChatModel(BaseChatModel):
         concepts = analyse(question).concepts
         if not reading.entities and reading.intent not in ("message", "search") and \
                 "topics:market" in concepts and (
-                    "topics:for_sale" in concepts or _SELLING.search(question)):
+                    "topics:for_sale" in concepts or "purposes:sale" in concepts or
+                    _SELLING.search(question)):
             # "барахолкада не сатылады?": the board's ads.
             reading.intent = "search"
             reading.signals.discard("no_case_words")
@@ -1864,6 +2084,32 @@ class OfflineChatModel(BaseChatModel):
                 _BANK_MONEY.search(question):
             # "how much tenge did the droppers send to exchangers": by the statements.
             reading.signals.add("bank_exchanges")
+        if "message" in reading.signals and reading.intent in _MONEY_READINGS and \
+                not reading.of(*_WALLETS, *_ACCOUNTS) and _MESSAGE_NOUN.search(question):
+            # "Асик 0260 картасына ақша жібергені туралы хабарлама қайда?": the message
+            # telling of the payment, not the money's way.
+            reading.intent = "message"
+        if not reading.entities and reading.intent in _MONEY_READINGS and \
+                "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
+                (_SALARY.search(question) or _PAY_WORD.search(question)) and \
+                read_query(analyse(question)).purpose == "recruit":
+            # "курьерлерге қанша төлейді?", "сколько платят дропам за карту": the pay the
+            # recruiting posts offer, not the case's money.
+            reading.intent = "search"
+        if reading.intent in ("search", "shop_details", "identify", "shops") and not (
+                reading.cities or reading.drugs or reading.of(*_WALLETS, *_ACCOUNTS, "person")) \
+                and _CHATS_ASKED.search(question):
+            # "в каких чатах обещали прислать координаты", "в каких чатах обсуждали смену
+            # карты гринча": the messages saying it, in each chat (a shop named is what they
+            # speak of, not where).
+            reading.intent = "message"
+        if reading.intent == "message" and _CHATS_ASKED.search(question):
+            reading.signals.add("chats_asked")
+        if reading.intent == "search" and reading.cities and not reading.entities and \
+                not reading.drugs and _WHICH_SHOP.search(question):
+            # "Шымкентте қандай дүкендер есірткі сатады?": which shops (each by an offer of
+            # it in that city), not every offer.
+            reading.intent = "shops"
         if reading.intent == "beneficiaries" and not reading.entities and \
                 _BANK_CHAIN.search(question):
             # "кто в конце банковской цепочки": where the tenge ended, by the statements.
@@ -2421,6 +2667,52 @@ _BEFORE_OR_AFTER_IT = re.compile(
     r"(?P<after>после (?:неё|нее|него|этой|этого)|after (?:it|that|this)|одан кейін))(?![\w])",
     re.I)
 _ISO_DAY = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+# Messages asked for in the plural ("the bot messages saying …", "в каких чатах обещали …",
+# "хабарламаларды тап"), and the answer to one ("what the bot replied", "что ответил").
+_MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|ях|ями)\b|"
+                             r"хабарламалар\w*|\bпосты\b|\bпостов\b|"
+                             r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
+                             r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
+                             r"қай\s+(?:чат|топ|арна)\w*", re.I)
+# The pay a recruiting post offers, asked about.
+_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|хабарлама\w*|\bпост\w*|\bposts?\b",
+                           re.I)
+# A language the texts asked for are written in ("қазақша жазылған", "на казахском").
+_LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-казахски|kazakh", re.I),
+                   "ru": re.compile(r"орысша|русск\w*|по-русски|russian", re.I),
+                   "en": re.compile(r"ағылшынша|английск\w*|по-английски|\benglish\b", re.I)}
+_MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
+                   "beneficiaries", "statement", "compare")
+_PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*", re.I)
+_SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|оклад\w*|заработ\w*|salar\w*|\bwages?\b|"
+                     r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|ақы\w*",
+                     re.I)
+# Several messages, or what happened, asked ("the stash locations", "all the messages",
+# "what happened"): every message found of it, not the best one.
+_SEVERAL_ASKED = re.compile(r"\blocations\b|\bplaces\b|\bstashes\b|\ball\b|"
+                            r"\blist\b|\bmessages\b|\bwhat happened\b|\bвсе\b|\bвсех\b|"
+                            r"список|перечисл\w*|сообщени(?:я|й|ях)\b|что (?:случилось|произошло|"
+                            r"было дальше)|барлық\w*|тізім\w*|хабарламалар\w*|не болды|"
+                            r"не болған", re.I)
+_CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
+                          r"\b(?:which|what|in which)\s+(?:chats|groups)\b|қай\s+(?:чат|топ)\w*",
+                          re.I)
+_REPLY_ASKED = re.compile(r"\brepl(?:y|ied|ies)\b|\banswer(?:ed)?\b|\brespond\w*|"
+                          r"ответил\w*|ответ(?:ом|а)?\b|жауап\w*", re.I)
+_CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets?|кошел\w*|"
+                           r"әмиян\w*|блокчейн\w*|blockchain", re.I)
+
+
+def _overview_focus(question: str) -> str | None:
+    """The side of the case an overview asks about: "droppers" (their accounts), "crypto"
+    (the wallets' flows), or None for the whole case."""
+    droppers = bool(_DROPPERS.search(question.casefold()) and re.search(
+        r"дроп|dropper|mule|держател|holder|иелер", question, re.I))
+    crypto = bool(_CRYPTO_WORDS.search(question))
+    return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
+        else None
+
+
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
@@ -2519,7 +2811,7 @@ _MONTHS = {m: i + 1 for i, names in enumerate((
     ("март", "march", "mar", "наурыз"), ("апрел", "april", "apr", "сәуір"),
     ("мая", "май", "may", "мамыр"), ("июн", "june", "jun", "маусым"),
     ("июл", "july", "jul", "шілде"), ("август", "august", "aug", "тамыз"),
-    ("сентябр", "september", "sep", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
+    ("сентябр", "september", "sep", "sept", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
     ("ноябр", "november", "nov", "қараша"), ("декабр", "december", "dec", "желтоқсан")))
     for m in names}
 _DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),
@@ -2629,6 +2921,13 @@ def _bank_named(question: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def _bank_said(bank: str, text: str) -> bool:
+    """Whether a message names `bank` and no other ("Оплата на карту Halyk: 4405 39…"): the
+    bank of a card whose BIN the tables do not know."""
+    return bool(_BANK_WORDS[bank].search(text)) and not any(
+        rx.search(text) for other, rx in _BANK_WORDS.items() if other != bank)
+
+
 def _bank_of(kind: str, display: str) -> str:
     """The bank of a card (by its BIN) or a KZ IBAN (by its bank code), lower case."""
     for d in extract_payment_details(display):
@@ -2653,6 +2952,8 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
+# "In which chats …": each chat's best message at least this close to the best of all.
+CHATS_KEEP = 0.85
 
 
 def _accounts_together(question: str) -> bool:

@@ -8,6 +8,7 @@ and store come from the runtime context, never from the model.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,7 @@ from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
+from tools.lookup import bank_activity
 from tools.lookup import lookup_account as lookup
 from tools.overview import CaseOverview, collector_of
 from tools.overview import case_overview as overview
@@ -138,6 +140,9 @@ class ToolOutput:
     # those named as exchangers (an OTC desk, a P2P seller of USDT): name, accounts, what they
     # received by the statements, a row to cite, and whether the name says exchanger.
     bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
+    # The case's overview: whom the statements' accounts paid most (account, name, total,
+    # a row of it).
+    payees: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -590,12 +595,15 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
                     one_message: bool = False, shop: str | None = None,
-                    prices: bool = False) -> tuple[str, ToolOutput]:
+                    prices: bool = False, alike: bool = False, replies: bool = False
+                    ) -> tuple[str, ToolOutput]:
     """Search shop listings and chat messages (slang, emoji code, RU/KK/EN); `listings_only`
     for "who sells X in Y"; `one_message` to find a particular chat message whoever wrote it
     ("the message where the buyer sent the hash"), in the chats of `shop` (a shop's name or
-    @bot) when given; without it, `shop` keeps that shop's offers (its chats, the ads naming
-    its bots: "what does X charge for …"); `prices` shows each offer's lines naming its prices
+    @bot) when given, with every message saying the same (`alike`: "the messages saying the
+    card changes daily") and the answer to it (`replies`: "and what the bot replied");
+    without it, `shop` keeps that shop's offers (its chats, the ads naming its bots: "what
+    does X charge for …"); `prices` shows each offer's lines naming its prices
     (of `drug` when given: "почём меф", "price of hash at X"); `city` and `drug` (lexicon
     names, e.g. cannabis) filter. Otherwise offers, recruiting and payment details of shops
     come first; each hit names what of the query it matched, and a channel post cites its
@@ -615,6 +623,10 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     if one_message:
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
         result.hits = _asked_messages(ctx, query, result.hits, shop)
+        if result.hits and (alike or replies or "?" in result.hits[0].passage):
+            # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
+            result.hits = _alike_and_replies(ctx, result.hits, alike,
+                                             replies or "?" in result.hits[0].passage)
     elif shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
@@ -848,6 +860,8 @@ _BUYER = re.compile(r"покупател|клиент|buyer|customer|сатып\
 _SELLER = re.compile(r"продав|магазин|оператор|\bбот|seller|\bshop|operator|\bbot\b|дүкен", re.I)
 _GROUP = re.compile(r"групп|group|\bтоп(?:та|қа|тағы)\b|\bтобы\w*|чат[еау]? с друзьями", re.I)
 MAX_SCANNED = 20000
+# Messages saying the same as the one asked for, shown beside it at most.
+MAX_ALIKE = 6
 
 
 def _holds(text: str, kind: str) -> bool:
@@ -858,6 +872,54 @@ def _holds(text: str, kind: str) -> bool:
     if kind == "order":
         return bool(_ORDER.search(text))
     return any(d.kind in _DETAIL_KINDS[kind] for d in extract_payment_details(text))
+
+
+def _template(line: str) -> str:
+    """A line with its numbers and identifiers masked: what a message says whatever card,
+    sum or order number it names ("Карта для оплаты # (меняется каждый день…)")."""
+    return re.sub(r"\s+", " ", re.sub(r"[0-9A-Za-z]{20,}|\d[\d\s.,]*", "#",
+                                      line.casefold())).strip()
+
+
+def _alike_and_replies(ctx: AgentContext, hits: list[Hit], alike: bool, replies: bool
+                       ) -> list[Hit]:
+    """The first hit, then every other message with a line saying what its matching line
+    says (`alike`, in any chat; facet "alike"), and the next message of its chat by another
+    sender (`replies`; facet "reply"), then the other hits."""
+    best = hits[0]
+    wanted = _template(best.passage)
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(records.c.id, records.c.text, records.c.data)
+            .where(records.c.case == ctx.case, records.c.kind == "message")
+            .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+    added: list[Hit] = []
+
+    def hit(r: Any, line: str, facet: str) -> Hit:
+        return best.model_copy(update={
+            "record_id": r.id, "record_ids": [r.id], "passage": line,
+            "facets": [*(f for f in best.facets if f != "asked"), facet],
+            "shop": r.id.rpartition("/")[0] or None, "cities": [], "drugs": [],
+            "role": "seller" if (r.data or {}).get("from") == (r.data or {}).get("chat_name")
+            else "buyer"})
+
+    if alike and len(wanted) >= 12:
+        for r in rows:
+            line = next((ln for ln in (r.text or "").splitlines() if _template(ln) == wanted),
+                        None)
+            if line and r.id != best.record_id:
+                added.append(hit(r, line, "alike"))
+    if replies:
+        at = next((i for i, r in enumerate(rows) if r.id == best.record_id), None)
+        data = rows[at].data or {} if at is not None else {}
+        for r in rows[at + 1:] if at is not None else []:
+            other = r.data or {}
+            if other.get("chat_id") == data.get("chat_id") and \
+                    other.get("from") != data.get("from"):
+                added.append(hit(r, (r.text or "").strip(), "reply"))
+                break
+    ids = {h.record_id for h in added}
+    return [best, *added[:MAX_ALIKE], *(h for h in hits[1:] if h.record_id not in ids)]
 
 
 def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | None = None
@@ -931,9 +993,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
                            and (r.ts or "") >= (a.ts or "")]
                 anchored = bool(holding)
         if named and not any(by_whom(r) for r in holding):
-            # The sender named wrote none: what they wrote about it ("the card", "хэш").
-            holding += [r for r in rows if by_whom(r) and any(
-                _ASKED_KINDS[k].search(r.text or "") for k in kinds)]
+            # The sender named wrote none: what they wrote about it ("the card", "хэш"), or
+            # the card's last digits the question gives ("Асик 0260 картасына …": "кинула на
+            # 0260").
+            tails = re.findall(r"(?<!\d[\s-])(?<!\d)\d{4}(?![\s-]?\d)", query)
+            holding += [r for r in rows if by_whom(r) and (any(
+                _ASKED_KINDS[k].search(r.text or "") for k in kinds) or any(
+                re.search(rf"(?<!\d){t}(?!\d)", r.text or "") for t in tails))]
         candidates = holding
     else:
         # The hits, and every message by whom and where the question names (a search by
@@ -1071,7 +1137,11 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
                                     f"{fence(', '.join('@' + b for b in shop.advertises))}",
                                     [shop.record_id], [shop.name]))
     for h in o.statement_holders:
-        lines.append(ctx.derive(f"[{out.cite(ctx, h.record_id)}] statement of {fence(h.name)}: "
+        n, rec = ctx.cite(h.record_id)
+        out.markers[h.record_id] = n
+        # The bank whose statement it is (what kinds of evidence the case holds).
+        out.labels[h.record_id] = str(rec.fields.get("bank") or "")
+        lines.append(ctx.derive(f"[{n}] statement of {fence(h.name)}: "
                                 f"{h.account}" + (f" (+{h.more_accounts} more accounts)"
                                                   if h.more_accounts else "")
                                 + f", received {money(h.received)}, sent {money(h.sent)}",
@@ -1082,6 +1152,19 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
                                 f"{money(o.statements_received)} from outside them, sent "
                                 f"{money(o.statements_sent)} out of them (moves between "
                                 f"them not counted)"))
+    lines += _statements_paid_to(ctx, out, [h.account for h in o.statement_holders])
+    lines += [ctx.derive(f"files: {n} {fmt}") for fmt, n in sorted(
+        Counter(f.format for f in s.files).items())]
+    g = graph.graph
+    for collector in o.collection_wallets:
+        # Where the shops' wallets' money collects (their treasury): the largest sweep into it.
+        moves = [(m, w) for w in o.shop_wallets if w in g and collector in g.succ[w]
+                 for m in g[w][collector]["m"]]
+        if moves:
+            move, wallet = max(moves, key=lambda mw: mw[0].units)
+            out.collectors[wallet] = (collector, move.record_id)
+            lines.append(f"[{out.cite(ctx, move.record_id)}] the shop wallet {fence(wallet)} "
+                         f"swept into {fence(collector)}")
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
@@ -1150,6 +1233,29 @@ def _shops_compared(ctx: AgentContext, out: ToolOutput, o: CaseOverview,
         lines.append(ctx.derive(f"{marks} {d.kind} {fence(d.display)} handed out by several "
                                 f"shops: {fence(', '.join(names))}",
                                 list(d.records_by_shop.values()), names))
+    return lines
+
+
+def _statements_paid_to(ctx: AgentContext, out: ToolOutput, accounts: Sequence[str],
+                        top: int = 3) -> list[str]:
+    """Whom the statements' accounts (`accounts`, the droppers') paid most, those accounts
+    themselves left out: where the tenge went on (`out.payees`), each cited by a row."""
+    sent: dict[str, list[Any]] = {}
+    with ctx.store.engine.connect() as conn:
+        for account in accounts:
+            activity = bank_activity(conn, ctx.case, account)
+            for c in activity.counterparties if activity else []:
+                if c.account in accounts or not c.records or Decimal(c.sent_to) <= 0:
+                    continue
+                entry = sent.setdefault(c.account, [Decimal(0), c.name or "", c.records[0]])
+                entry[0] += Decimal(c.sent_to)
+    lines = []
+    for account, (total, name, record_id) in sorted(sent.items(),
+                                                     key=lambda kv: -kv[1][0])[:top]:
+        n = out.cite(ctx, record_id)
+        out.payees.append((account, name, str(total), record_id))
+        lines.append(ctx.derive(f"[{n}] the statements' accounts paid {money(str(total))} to "
+                                f"{fence(name)} {fence(account)}", [record_id], [name]))
     return lines
 
 
@@ -1236,6 +1342,8 @@ def shop_details(shop: str, runtime: Runtime,
             when = f"{h.seen_at:%Y-%m-%d}" if h.seen_at else ""
             # What the message asked to pay with it, in the detail's own currency.
             text = str(ctx.ledger.records[n].fields.get("text") or "")
+            # (Its text: the bank it names beside a card whose BIN tells none.)
+            out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
             amounts = [(value, unit) for value, unit in asked_amounts(text)
                        if (unit == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
             asking = ""

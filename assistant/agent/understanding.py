@@ -50,7 +50,10 @@ _KAZAKH_WORDS = re.compile(
     r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
     r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*|хабарлама\w*|тапсырыс\w*|жазылған|туралы|"
-    r"арқылы|бойынша|барлығы|қалай|неге|нені)\b", re.I)
+    r"арқылы|бойынша|барлығы|қалай|неге|нені|жарнама\w*|"
+    r"арна(?:сы|да|дағы|лар|ны)\w*|сомасы\w*|мекенжай\w*|жауап\w*|сатып|сату\w*|"
+    # Typed without the Kazakh letters (a Russian keyboard): "кандай", "канша", "берди".
+    r"кандай|канша|кайда|кайдан|берди|жок|жане|кимге|кимнин)\b", re.I)
 _LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
 _CYRILLIC_WORD = re.compile(r"\b[а-яёәғқңөұүһі]{2,}\b", re.I)
 _QUOTES = re.compile(r"[«“\"][^»”\"]{0,200}[»”\"]|@\w{1,64}")
@@ -299,6 +302,13 @@ def _name_span(question: str, names: Iterable[str], loose: bool = False
         target = [w for w in _WORD.findall(fold(name)) if len(w) > 1 or w.isdigit()]
         if not target or sum(len(w) for w in target) < 4:
             continue
+        joined = "".join(target)
+        if len(target) >= 2 and (glued := next(((s, e) for s, e, w in words if len(w) >= 6 and
+                                                same_word(w, joined)), None)):
+            # The name's words written as one ("greenplanet bot", "жасылорман"): the name.
+            if best is None or (glued[1] - glued[0], True) > (best[1] - best[0], best[2]):
+                best = (glued[0], glued[1], True)
+            continue
         # The whole name, or its first words ("Green Planet" of "Green Planet KZ").
         for n in range(len(target), 0, -1):
             if n < len(target) and (n < 2 and len(target[0]) < 6) and not (
@@ -539,7 +549,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
     # message, whoever is named as its author.
-    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост\w*|хабарлама\w*),?\s+(?:где|в котор|"
+    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
+                    # (A post, not "поступления": inflows.)
+                    r"\s+(?:где|в котор|"
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
                     r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
                     r"\bwr[io]te about\b|туралы жаз"),
@@ -598,6 +610,9 @@ _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\
                     r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpa(?:y|ys|id)\b|"
                     r"\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
+# A payment a shop asked for ("просил оплату", "asked to pay", "төлеуді сұрады").
+_REQUESTED = re.compile(r"(?<!\w)(?:проси\w*|попрос\w*|требова\w*|asked|asking|asks|"
+                        r"request\w*|сұра\w*|талап ет\w*)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
@@ -693,6 +708,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # "как деньги шоколадной фабрики дошли до биржи", "кто платил королеве": a shop
         # named with words of money moving asks where its money went, not what it handed out.
         ranked.insert(0, (money[0], ranked[0][1]))
+    if ranked[0][0] in _MONEY_SIGNALS and shops and len(shops) == len(entities) and \
+            _REQUESTED.search(low):
+        # "Мефистофель 23 ақпанда қай картаға төлеуді сұрады?", "where did X ask buyers to
+        # pay": where the shop asked to be paid (what it handed out), not where money went.
+        ranked.insert(0, ("shop_details", ranked[0][1]))
+        signals -= set(_MONEY_SIGNALS)
     if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
             not signals & {"shop_details", "identify"} and not [
                 e for e in entities if e.kind not in ("shop", "bot")]:
