@@ -123,10 +123,13 @@ _OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|�
 
 
 # "the earlier one", "the former"; "the latter", "the last one", "последний из них", "соңғысы".
+# Parties of one day's rows listed at most.
+MAX_DAY_PARTIES = 40
 _EARLIER_OR_LATER = re.compile(
     r"(?P<earlier>\bthe (?:earlier|former|older)(?: one)?\b|\bthe earliest\b|"
     r"\bболее ранн\w*|\bранн\w+ из\b|\bалғашқы\w*)|"
-    r"(?P<later>\bthe (?:later|latter|last|newer|latest)(?: one)?\b|\bпоследн\w* из\b|"
+    r"(?P<later>\bthe (?:later|latter|newer)(?: one)?\b|\bthe (?:last|latest) one\b|"
+    r"\bthe (?:last|latest) of them\b|\bпоследн\w* из\b|"
     r"\bпоследн\w*\s*\??$|\bсоңғы(?:сы|сын|сына|сынан)\b)", re.I)
 
 
@@ -1358,14 +1361,17 @@ class Composer:
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
             directions = (directions[0], not directions[0])
         day = _day_named(self.question) if when else None
+        shown = 8
         if day and not _bound_side(self.question):
-            # "какие операции были 27 февраля": the parties of that day's rows, however many.
+            # "какие операции были 27 февраля": the parties of that day's rows, however many
+            # (a day with none: the statement's largest, as for any other question).
             on_day = [c for c in parties if any(
                 d[5:10] == f"{day[0]:02d}-{day[1]:02d}"
                 for _, d, _ in out.operations.get((statement, c.account)) or [])]
-            parties = on_day or parties
+            if on_day:
+                parties, shown = on_day, min(len(on_day), MAX_DAY_PARTIES)
         for incoming in directions:
-            for c in parties[:len(parties) if day else 8]:
+            for c in parties[:shown]:
                 name = f"{_safe(c.name)} " if c.name else ""
                 amount = c.received_from if incoming else c.sent_to
                 if Decimal(amount) > 0:
@@ -1975,7 +1981,7 @@ def _about_a_stash(question: str) -> bool:
 
 
 # Where something lies, asked ("stash locations", "место клада", "қай жерде").
-_PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|мест[оаеу]\b|"
+_PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|\bмест[оаеу]\b|"
                           r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*", re.I)
 
 
@@ -2512,7 +2518,8 @@ class OfflineChatModel(BaseChatModel):
             bad = reading.invalid[0]
             # Why, in the question's language when it is the kind's check that failed (a
             # wrong length or format is said as the check said it).
-            why = phrases()["invalid_reasons"].get(_reason_key(bad))
+            key = _reason_key(bad)
+            why = phrases()["invalid_reasons"].get(key) if key else None
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
         unnamed = _unnamed_referent(question) if not reading.entities and \
@@ -2674,24 +2681,25 @@ _MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|�
                              r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
                              r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
                              r"қай\s+(?:чат|топ|арна)\w*", re.I)
-# The pay a recruiting post offers, asked about.
-_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|хабарлама\w*|\bпост\w*|\bposts?\b",
-                           re.I)
+# A message asked for by its noun (a post, not "поступления": inflows).
+_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|хабарлама\w*|"
+                           r"\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|\bposts?\b", re.I)
 # A language the texts asked for are written in ("қазақша жазылған", "на казахском").
-_LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-казахски|kazakh", re.I),
+_LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-казахски|\bkazakh\b", re.I),
                    "ru": re.compile(r"орысша|русск\w*|по-русски|russian", re.I),
                    "en": re.compile(r"ағылшынша|английск\w*|по-английски|\benglish\b", re.I)}
 _MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
                    "beneficiaries", "statement", "compare")
 _PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*", re.I)
-_SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|оклад\w*|заработ\w*|salar\w*|\bwages?\b|"
-                     r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|ақы\w*",
+# The pay a recruiting post offers, asked about.
+_SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|\bоклад\w*|заработ\w*|salar\w*|\bwages?\b|"
+                     r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|\bақы\w*",
                      re.I)
 # Several messages, or what happened, asked ("the stash locations", "all the messages",
 # "what happened"): every message found of it, not the best one.
-_SEVERAL_ASKED = re.compile(r"\blocations\b|\bplaces\b|\bstashes\b|\ball\b|"
+_SEVERAL_ASKED = re.compile(r"\blocations\b|\bplaces\b|\bstashes\b|\ball (?:the )?messages\b|"
                             r"\blist\b|\bmessages\b|\bwhat happened\b|\bвсе\b|\bвсех\b|"
-                            r"список|перечисл\w*|сообщени(?:я|й|ях)\b|что (?:случилось|произошло|"
+                            r"список|перечисли\w*|сообщени(?:я|й|ях)\b|что (?:случилось|произошло|"
                             r"было дальше)|барлық\w*|тізім\w*|хабарламалар\w*|не болды|"
                             r"не болған", re.I)
 _CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|групп|канал)\w*|"
@@ -2893,11 +2901,11 @@ _BETWEEN = re.compile(r"между|арасында|\bbetween\b|друг дру�
                       r"\bmutual", re.I)
 # Money of the bank statements: tenge, cards, accounts, droppers.
 _BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|дроп|dropper|\bmules?\b|"
-                         r"банк|\bbank|карт|\bcards?\b|сч[её]т|\baccounts?\b|\bшот|выписк|"
+                         r"банк|\bbank|карт|\bcards?\b|\bсч[её]т|\baccounts?\b|\bшот|выписк|"
                          r"statement|үзінді", re.I)
 # The bank's side of the money named outright: the bank, tenge, statements, accounts.
 _BANK_CHAIN = re.compile(r"банк|\bbank|тенге|теңге|\btenge\b|₸|\bkzt\b|выписк|statement|"
-                         r"үзінді|сч[её]т|\baccounts?\b|\bшот", re.I)
+                         r"үзінді|\bсч[её]т|\baccounts?\b|\bшот", re.I)
 # ("всего" is not one: "больше всего" is the most.)
 _IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bитого\b|\bв сумме\b|"
                      r"\bбарлығы\b|\bжалпы\b", re.I)
@@ -3070,24 +3078,29 @@ _CASE_OBJECT = re.compile(
 # outside it, however close to its vocabulary.
 _ABOUT_THE_WORLD = re.compile(
     r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
-    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|sentenc\w*|"
+    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|"
     r"statute\w*|давност\w*|ескіру\w*|"
     r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
-    r"қылмыстық кодекс\w*)(?!\w)|(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?:сегодня|сейчас|today|now|бүгін|қазір)|(?:сегодня|сейчас|today|now|бүгін|қазір)"
-    r"\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
-def _reason_key(bad: Any) -> str:
+    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w*|rate|бағам\w*)\b.{0,40}"
+    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня|сейчас|today|"
+    r"now|бүгін|қазір)\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
+def _reason_key(bad: Any) -> str | None:
     """Which of the answers' reasons says why an identifier is invalid, in the question's
-    language: its kind's failed check, or its kind's length ("ИИН 82110642500")."""
+    language: its kind's failed check, or its kind's length ("ИИН 82110642500"); None for
+    another reason (a TRON address's version byte, a phone outside the plan), said as the
+    check gave it."""
     if _CHECK_FAILED.search(bad.reason):
         return str(bad.kind)
-    if bad.kind in ("unknown", "tron") and re.fullmatch(r"T[0-9A-Za-z]{20,40}", bad.text):
+    if bad.kind in ("unknown", "tron") and re.fullmatch(r"T[0-9A-Za-z]{20,40}", bad.text) and \
+            len(bad.text) != TRON_ADDRESS_CHARS:
         return "tron_length"
-    return f"{bad.kind}_length"
+    return f"{bad.kind}_length" if _LENGTH_FAILED.search(bad.reason) else None
 
 
 # The words of a failed checksum in `parse_identifier`'s reasons (not a length or format).
 _CHECK_FAILED = re.compile(r"checksum|check digit|control digit|luhn", re.I)
+_LENGTH_FAILED = re.compile(r"length|digits|characters|long|short", re.I)
+TRON_ADDRESS_CHARS = 34
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
 _POINTED_OBJECT = re.compile(
     r"(?<!\w)(?:этот|эта|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|мына)"
@@ -3136,7 +3149,7 @@ _WHOSE_WORDS = {"чей", "чья", "чьё", "чье", "whose", "кімдікі
 # A name written before a pronoun, which it stands for; a message searched for by what it says.
 _NAME_BEFORE = re.compile(r"(?<=[\s,])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{2,}")
 _MESSAGE_WORD = re.compile(r"(?<!\w)(?:сообщени\w*|переписк\w*|чат\w*|messages?|chats?|"
-                           r"хабарлама\w*|хат\w*|пост\w*|posts?)(?!\w)", re.I)
+                           r"хабарлама\w*|хат\w*|пост(?:ы|а|ов|е|ом|ах|ами)?|posts?)(?!\w)", re.I)
 # Things a pronoun later in the same question may stand for ("the shops and their bots").
 _ANTECEDENT = re.compile(
     _CASE_OBJECT.pattern + r"|(?<!\w)(?:магазин\w*|shops?|stores?|дүкен\w*|дроп\w*|"

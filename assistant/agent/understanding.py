@@ -62,7 +62,8 @@ _LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
 _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
 _BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
-_IIN_NAMED = re.compile(r"(?:ИИН|IIN|ЖСН|БИН|BIN)\s*[:№#-]?\s*(\d{6,16})(?!\d)", re.I)
+# (Not "BIN" in Latin letters: a card's first digits go by that name too.)
+_IIN_NAMED = re.compile(r"(?<!\w)(?:ИИН|IIN|ЖСН|БИН)\s*[:№#-]?\s*(\d{6,16})(?!\d)", re.I)
 _PHONE_LIKE = re.compile(r"\+7[\s\-()]*\d(?:[\s\-()]*\d){4,12}(?!\d)")
 _WORD = re.compile(r"[\w-]+", re.U)
 _ORGANISATION = re.compile(r"(?:ИП|ТОО|АО|ЖШС|IP|LLP|LLC|JSC)\b", re.I)
@@ -612,7 +613,7 @@ _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\
                     r"\blanded|\barrived|\bmade it)", re.I)
 # A payment a shop asked for ("просил оплату", "asked to pay", "төлеуді сұрады").
 _REQUESTED = re.compile(r"(?<!\w)(?:проси\w*|попрос\w*|требова\w*|asked|asking|asks|"
-                        r"request\w*|сұра\w*|талап ет\w*)", re.I)
+                        r"request\w*|сұра(?!қ)\w*|талап ет\w*)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.

@@ -331,3 +331,14 @@ def test_the_shops_as_a_source_or_a_list_are_not_the_shops_compared(question: st
 def test_who_got_most_from_the_shops_is_still_the_beneficiaries(hm: AgentContext) -> None:
     answer = ask("Кто получил больше всего денег от магазинов?", hm).answer
     assert BENEFICIARY_1 in answer and "775.95" not in answer
+
+
+def test_words_inside_other_words_are_not_read() -> None:
+    from assistant.agent.offline import _ABOUT_THE_WORLD, _BANK_MONEY, _MESSAGE_NOUN
+    from assistant.agent.understanding import read_question
+
+    assert not read_question("карты с BIN 440043").invalid  # a card's BIN, not an ИИН
+    assert not _ABOUT_THE_WORLD.search("is this wallet known to anyone?")
+    assert _ABOUT_THE_WORLD.search("курс доллара сегодня")
+    assert not _BANK_MONEY.search("а что насчёт бирж?")
+    assert not _MESSAGE_NOUN.search("сколько ему поступило?")
