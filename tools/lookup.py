@@ -288,12 +288,6 @@ def _in_month(ts: datetime | None, month: str) -> bool:
     return f"{ts:%Y-%m}" == month if "-" in month else f"{ts:%m}" == month
 
 
-def bank_activity(conn: Connection, case: str, account: str) -> BankActivity | None:
-    """A bank account's totals and largest counterparties by its own statement (else by the
-    other statements' rows naming it); None when no row does."""
-    return _bank_activity(conn, case, account)
-
-
 def _bank_activity(conn: Connection, case: str, account: str, month: str | None = None
                    ) -> BankActivity | None:
     moves = bank_moves(conn, case, account)

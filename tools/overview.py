@@ -20,7 +20,7 @@ from tools.people import people_of_case
 from tools.shop_takings import SharedPayer, ShopTakings, shop_takings
 from tools.shops import shop_names
 from tools.store import CaseStore
-from tools.store.accounts import field_values
+from tools.store.accounts import field_values, record_fields
 from tools.store.overview import (
     bank_payments,
     bot_sightings,
@@ -38,6 +38,8 @@ from tools.trace.graph import CaseGraph
 from tools.trace.starts import WALLET_KINDS
 
 DROPPER_KINDS = ("card", "iban", "phone")
+# Whom the statements paid most: how many are listed.
+PAYEES_LISTED = 3
 
 
 class ShopSummary(BaseModel):
@@ -109,6 +111,15 @@ class StatementHolder(BaseModel):
     sent: str = Field(default="0", description="Out of their accounts, by their statements")
 
 
+class Payee(BaseModel):
+    """Someone the statements' accounts paid, whose own statement the case does not hold."""
+
+    account: str
+    name: str
+    amount: str = Field(description="What the statements show paid to them, in all")
+    record_id: str = Field(description="A row of such a payment, to cite")
+
+
 class CaseOverview(BaseModel):
     stats: CaseStats
     shops: list[ShopSummary]
@@ -130,6 +141,9 @@ class CaseOverview(BaseModel):
     statements_sent: str = Field(
         default="0", description="Out of the accounts whose statements the case holds, to "
         "accounts whose statements it does not hold")
+    payees: list[Payee] = Field(
+        default_factory=list, description="Whom the statements' accounts paid most, outside "
+        "them: where the droppers' tenge went on, largest first")
     takings: list[ShopTakings] = Field(
         default_factory=list, description="What was paid into each shop's handed-out "
         "wallets, largest first")
@@ -160,6 +174,7 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         flows = _statement_flows(conn, case, sorted(field_values(conn, case, "bank_row",
                                                                   ["account"])))
         droppers = _droppers(conn, case, markets, flows.received)
+        payees = _payees(conn, case, flows, PAYEES_LISTED)
         shared = [d for d in droppers if len(d.shops) > 1][:top]
         for account_id, shop, record_id in first_records_by_shop(
                 conn, case, [d.account_id for d in shared]):
@@ -194,7 +209,7 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                         token=token, traced=traced, beneficiaries=beneficiaries,
                         advertised=advertised, statement_holders=holders[:top],
                         statements_received=format(flows.from_outside, "f"),
-                        statements_sent=format(flows.to_outside, "f"))
+                        statements_sent=format(flows.to_outside, "f"), payees=payees)
 
 
 def _holders(store: CaseStore, case: str, flows: _Flows) -> list[StatementHolder]:
@@ -223,6 +238,8 @@ class _Flows:
     sent: dict[str, Decimal] = field(default_factory=dict)
     from_outside: Decimal = Decimal(0)
     to_outside: Decimal = Decimal(0)
+    # Accounts outside them paid, with what they were paid and a row of it.
+    paid_to: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
 
 
 def _statement_flows(conn: Connection, case: str, ibans: list[str]) -> _Flows:
@@ -240,7 +257,19 @@ def _statement_flows(conn: Connection, case: str, ibans: list[str]) -> _Flows:
                         flows.from_outside += value
                     else:
                         flows.to_outside += value
+                        if other:
+                            paid, row = flows.paid_to.get(other, (Decimal(0), record_id))
+                            flows.paid_to[other] = (paid + value, row)
     return flows
+
+
+def _payees(conn: Connection, case: str, flows: _Flows, top: int) -> list[Payee]:
+    """The `top` accounts the statements paid most, named as the row paying them does."""
+    largest = sorted(flows.paid_to.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
+    names = {rid: str(data.get("payee_name") or "") for rid, data in record_fields(
+        conn, case, [row for _, (_, row) in largest])}
+    return [Payee(account=account, name=names.get(row, ""), amount=format(paid, "f"),
+                  record_id=row) for account, (paid, row) in largest]
 
 
 # What a board's posts may hand out: contacts of sellers, the shops' bots. A chat handing

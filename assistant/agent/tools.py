@@ -25,7 +25,6 @@ from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.ingest.bank import statement_prefix
-from tools.lookup import bank_activity
 from tools.lookup import lookup_account as lookup
 from tools.overview import CaseOverview, collector_of
 from tools.overview import case_overview as overview
@@ -1152,7 +1151,13 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
                                 f"{money(o.statements_received)} from outside them, sent "
                                 f"{money(o.statements_sent)} out of them (moves between "
                                 f"them not counted)"))
-    lines += _statements_paid_to(ctx, out, [h.account for h in o.statement_holders])
+    for payee in o.payees:
+        # Where the droppers' tenge went on: whom their accounts paid most, outside them.
+        n = out.cite(ctx, payee.record_id)
+        out.payees.append((payee.account, payee.name, payee.amount, payee.record_id))
+        lines.append(ctx.derive(f"[{n}] the statements' accounts paid {money(payee.amount)} to "
+                                f"{fence(payee.name)} {fence(payee.account)}",
+                                [payee.record_id], [payee.name]))
     lines += [ctx.derive(f"files: {n} {fmt}") for fmt, n in sorted(
         Counter(f.format for f in s.files).items())]
     g = graph.graph
@@ -1233,29 +1238,6 @@ def _shops_compared(ctx: AgentContext, out: ToolOutput, o: CaseOverview,
         lines.append(ctx.derive(f"{marks} {d.kind} {fence(d.display)} handed out by several "
                                 f"shops: {fence(', '.join(names))}",
                                 list(d.records_by_shop.values()), names))
-    return lines
-
-
-def _statements_paid_to(ctx: AgentContext, out: ToolOutput, accounts: Sequence[str],
-                        top: int = 3) -> list[str]:
-    """Whom the statements' accounts (`accounts`, the droppers') paid most, those accounts
-    themselves left out: where the tenge went on (`out.payees`), each cited by a row."""
-    sent: dict[str, list[Any]] = {}
-    with ctx.store.engine.connect() as conn:
-        for account in accounts:
-            activity = bank_activity(conn, ctx.case, account)
-            for c in activity.counterparties if activity else []:
-                if c.account in accounts or not c.records or Decimal(c.sent_to) <= 0:
-                    continue
-                entry = sent.setdefault(c.account, [Decimal(0), c.name or "", c.records[0]])
-                entry[0] += Decimal(c.sent_to)
-    lines = []
-    for account, (total, name, record_id) in sorted(sent.items(),
-                                                     key=lambda kv: -kv[1][0])[:top]:
-        n = out.cite(ctx, record_id)
-        out.payees.append((account, name, str(total), record_id))
-        lines.append(ctx.derive(f"[{n}] the statements' accounts paid {money(str(total))} to "
-                                f"{fence(name)} {fence(account)}", [record_id], [name]))
     return lines
 
 

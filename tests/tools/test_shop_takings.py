@@ -86,3 +86,12 @@ def test_a_wallet_two_shops_handed_out_counts_for_neither(tmp_path: Path) -> Non
     names = {s.shop: s.name for s in o.shops}
     took = {names[t.shop]: Decimal(t.amount) for t in o.takings}
     assert "Снежная Королева KZ" not in took and took["Green Planet 🌍"] == Decimal("480.75")
+
+
+def test_whom_the_statements_paid_most_is_the_end_of_the_bank_chain(handmade) -> None:
+    o = case_overview(handmade, "hm", load_case_graph(handmade, "hm"))
+    # FACTS.md: Ли Вадим got 580 000 from the three droppers; Тулегенов and Бекова 60 000 each
+    # (equal sums in the order of their accounts).
+    assert [(p.name.split()[0], Decimal(p.amount)) for p in o.payees] == [
+        ("Ли", Decimal("580000")), ("Тулегенов", Decimal("60000")), ("Бекова", Decimal("60000"))]
+    assert all(p.record_id.startswith("bank:") for p in o.payees)
