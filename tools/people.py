@@ -83,8 +83,10 @@ def same_word(written: str, known: str) -> bool:
         common += 1
     if common >= max(4, len(known) - 2) and abs(len(written) - len(known)) <= 3:
         return True
-    # (A five-letter word with one letter left out or swapped: "Qeen" for "Queen".)
-    return len(known) >= 5 and fuzz.ratio(written, known) >= 85
+    # (A five-letter Latin word with one letter left out or swapped: "Qeen" for "Queen"; not
+    # a Cyrillic one, where a short word is as often another word: "март" is not "Марат".)
+    return (len(known) >= 6 or len(known) == 5 and written.isascii()) and \
+        fuzz.ratio(written, known) >= 85
 
 
 def person_span(text: str, name: str) -> tuple[int, int] | None:

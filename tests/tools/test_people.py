@@ -17,3 +17,10 @@ def test_people_names_are_the_people_of_the_statements(store):
     assert sorted(fold(n) for n in names) == sorted(people)
     # Another case's statements are not this case's people.
     assert people_names(store, "other") == []
+
+
+def test_a_short_cyrillic_word_one_letter_off_is_another_word_not_the_name() -> None:
+    from tools.people import same_word
+
+    assert not same_word("март", "марат")  # "переводы за март", not Марат
+    assert same_word("qeen", "queen")  # a Latin name typed with a letter left out
