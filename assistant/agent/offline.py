@@ -2895,7 +2895,6 @@ def _bound_side(question: str) -> str | None:
     return bound.lastgroup if bound else None
 
 
-# "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
 # Both ways between two parties: "между", "арасында", "between", "друг другу".
 _BETWEEN = re.compile(r"между|арасында|\bbetween\b|друг другу|взаимн|\beach other\b|"
                       r"\bmutual", re.I)
@@ -2909,6 +2908,7 @@ _BANK_CHAIN = re.compile(r"банк|\bbank|тенге|теңге|\btenge\b|₸|\
 # ("всего" is not one: "больше всего" is the most.)
 _IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bитого\b|\bв сумме\b|"
                      r"\bбарлығы\b|\bжалпы\b", re.I)
+# "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
 _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"
                             r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"
                             r"пришл|алды|түсті)\w*\s+(?:\w+\s+)?(?:each|every|каждый|"
