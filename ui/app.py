@@ -284,9 +284,9 @@ def overview_panel(case: str) -> None:
         # What each shop took in on-chain, in the case's traced token.
         took = {taken["shop"]: f"{amount(Decimal(taken['amount']))} {taken['token']}"
                 for taken in o.get("takings", [])}
-        left.dataframe(table([*({"shop": s["name"], **s["accounts"],
-                                 t("col_took", lang()): took.get(s["shop"], "")}
-                                for s in shops),
+        left.dataframe(table([*({"shop": s["name"],
+                                 t("col_took", lang()): took.get(s["shop"], ""),
+                                 **s["accounts"]} for s in shops),
                               *({"shop": f"{a['excerpt']} — @{a['bot']} "
                                          f"({t('ads_only', lang())})"}
                                 for a in advertised)]), hide_index=True)
@@ -307,8 +307,9 @@ def overview_panel(case: str) -> None:
         if o.get("shared_payers"):
             st.caption(t("shared_payers", lang()))
             st.dataframe(table({t("col_address", lang()): p["address"],
-                                "shops": ", ".join(f"{names.get(s, s)} {amount(Decimal(a))}"
-                                                   for s, a in p["paid"].items())}
+                                t("shops", lang()): ", ".join(
+                                    f"{names.get(s, s)} {amount(Decimal(a))}"
+                                    for s, a in p["paid"].items())}
                                for p in o["shared_payers"]), hide_index=True)
         st.caption(t("suggested", lang()))
         for k, q in enumerate(suggestions(o)):
