@@ -2042,7 +2042,8 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
                 not reading.of("shop", "bot") and (
                     _SHOPS_WORD.search(question) or not self.vocabulary or
-                    reading.of(*_WALLETS)[0].value not in self.vocabulary.handed_wallets):
+                    not self.vocabulary.handed_out or
+                    not self.vocabulary.handed_out(reading.of(*_WALLETS)[0].value)):
             # "who funded W? trace it back to the shops": which shops' wallets it came from;
             # "who funded W?": the shops its money came through as well, said when there
             # are any ("via_shops"; not of a wallet a shop handed out: buyers paid it).

@@ -33,6 +33,7 @@ from tools.store.accounts import field_values
 from tools.store.schema import accounts, case_identifiers, records, sightings
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
+from tools.trace.starts import WALLET_KINDS
 
 INTENTS = ("forward", "backward", "path", "amount_between", "exchanges", "identify",
            "shop_details", "statement", "shops", "beneficiaries", "compare", "message",
@@ -128,8 +129,9 @@ class Vocabulary:
     statements: list[str] = field(default_factory=list)
     # Attribution tags: (label, address), "Qazex deposit address" → T….
     tags: list[tuple[str, str]] = field(default_factory=list)
-    # The wallets shops handed out to buyers (their money came from buyers, not shops).
-    handed_wallets: set[str] = field(default_factory=set)
+    # Whether a shop handed out a wallet to buyers (its money came from buyers, not shops):
+    # asked only of the wallet a question names.
+    handed_out: Callable[[str], bool] | None = None
     # Whether the case holds an identifier ("tron:T…", "card:4400…"): asked only of the few a
     # question names, before asking back about one the case does not hold.
     known: Callable[[str], bool] | None = None
@@ -789,14 +791,15 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
         labels = [(str(d.get("label") or ""), str(d.get("address") or ""))
                   for _, d in case_tags(conn, case)
                   if isinstance(d, dict) and d.get("label") and d.get("address")]
-        handed = {str(d) for d, in conn.execute(
-            select(accounts.c.display).distinct()
-            .join(sightings, (sightings.c.case == accounts.c.case)
-                  & (sightings.c.account_id == accounts.c.id))
-            .where(accounts.c.case == case, accounts.c.kind.in_(("tron", "eth", "btc")),
-                   sightings.c.shop.is_not(None)))}
     shops = {shop: names for shop, (_, names) in spellings.items()}
     people = people_names(store, case)
+
+    def handed_out(wallet: str) -> bool:
+        with store.engine.connect() as conn:
+            return conn.execute(select(sightings.c.account_id).where(
+                sightings.c.case == case, sightings.c.shop.is_not(None),
+                sightings.c.account_id.in_([f"{kind}:{wallet}" for kind in WALLET_KINDS]))
+                .limit(1)).first() is not None
 
     def known(account_id: str) -> bool:
         with store.engine.connect() as conn:
@@ -805,7 +808,7 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                 for table in (case_identifiers, accounts))
 
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=labels, handed_wallets=handed,
+                      statements=statements, tags=labels, handed_out=handed_out,
                       known=known)
 
 
