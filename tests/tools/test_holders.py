@@ -4,26 +4,18 @@ statement just after it; on the hand-written case, whose truth is in its FACTS.m
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
 from tools.holders import asked_amounts, payment_matches, payments_into, tenge_amounts
-from tools.ingest.pipeline import ingest_paths
 from tools.lookup import lookup_account
-from tools.store import CaseStore, connect_store
+from tools.store import CaseStore
 from tools.trace import load_case_graph
-
-EVIDENCE = DATA / "eval" / "handmade" / "evidence"
 
 
 @pytest.fixture(scope="module")
-def handmade(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
-    root: Path = tmp_path_factory.mktemp("handmade")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [EVIDENCE]).rejected
-    return store
+def handmade(handmade_store: CaseStore) -> CaseStore:
+    return handmade_store
 
 
 def test_tenge_amounts_in_the_ways_bots_write_them() -> None:

@@ -15,11 +15,8 @@ HANDMADE = Path(__file__).parents[1] / "data" / "eval" / "handmade" / "evidence"
 
 
 @pytest.fixture(scope="module")
-def handmade(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
-    root = tmp_path_factory.mktemp("takings")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [HANDMADE]).rejected
-    return store
+def handmade(handmade_store: CaseStore) -> CaseStore:
+    return handmade_store
 
 
 def test_each_shop_took_in_what_its_buyers_paid_and_not_the_fake_usdt(handmade) -> None:

