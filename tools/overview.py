@@ -176,15 +176,20 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
         droppers = _droppers(conn, case, markets, flows.received)
         payees = _payees(conn, case, flows, PAYEES_LISTED)
         shared = [d for d in droppers if len(d.shops) > 1][:top]
-        for account_id, shop, record_id in first_records_by_shop(
-                conn, case, [d.account_id for d in shared]):
-            for d in shared:
-                if d.account_id == account_id and shop in d.shops:
-                    d.records_by_shop[shop] = record_id
+        by_id = {d.account_id: d for d in shared}
+        for account_id, shop, record_id in first_records_by_shop(conn, case, list(by_id)):
+            if (d := by_id.get(account_id)) is not None and shop in d.shops:
+                d.records_by_shop[shop] = record_id
         advertised = _advertised([n for n in named if n[0] in markets], set(owner))
         wallets = handed_out_account_ids(conn, case, WALLET_KINDS)
     handed_out = [w.split(":", 1)[1] for w in wallets if w.split(":", 1)[1] in graph.graph]
-    collecting = collection_wallets(graph, handed_out)
+    # Where each handed-out wallet sweeps (its shop's treasury). Buyers pay into the
+    # handed-out wallets, but the shop's turnover (USDT bought with the droppers' tenge)
+    # collects in these: tracing only the buyers' share would find the beneficiaries with a
+    # fraction of their money.
+    treasury_of = {w: c for w in handed_out
+                   if (c := collector_of(graph.graph, w, handed_out)) is not None}
+    collecting = sorted(set(treasury_of.values()))
     token = traced = None
     beneficiaries: list[BeneficiarySummary] = []
     if handed_out:
@@ -196,12 +201,10 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                                record_id=ep.path[-1].record_id if ep.path else None,
                                path=[h.record_id for h in ep.path])
             for ep in result.endpoints if ep.reason != "start_cycle"][:top]
-    treasury_of = {w: c for w in handed_out
-                   if (c := collector_of(graph.graph, w, handed_out)) is not None}
     holders = _holders(store, case, flows)
     with store.engine.connect() as conn:
         taken = shop_takings(conn, case, graph, {s.shop for s in shops if not s.market},
-                             treasury_of, token)
+                             wallets, treasury_of, token)
     return CaseOverview(stats=store.stats(case), shops=shops, top_droppers=droppers[:top],
                         shared_droppers=shared,
                         takings=taken.takings, shared_payers=taken.shared_payers[:top],
@@ -307,17 +310,6 @@ def _advertised(named: list[tuple[str, str, str, str | None]], owned: set[str]
 def _first_line(text: str | None, limit: int = 100) -> str:
     line = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
     return line if len(line) <= limit else line[:limit - 1] + "…"
-
-
-def collection_wallets(graph: CaseGraph, wallets: list[str]) -> list[str]:
-    """Wallets the shops' payment wallets sweep into (at least half of what one sends out).
-
-    Buyers pay into the handed-out wallets, but the shop's turnover (USDT bought with the
-    droppers' tenge) collects in these; tracing only the share that came from buyers' wallets
-    would find the beneficiaries with a fraction of their money.
-    """
-    g = graph.graph
-    return sorted({c for w in wallets if (c := collector_of(g, w, wallets)) is not None})
 
 
 def collector_of(g: Any, wallet: str, handed_out: Collection[str]) -> str | None:

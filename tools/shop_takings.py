@@ -11,9 +11,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from tools.store.overview import handed_out_accounts, shops_of_accounts
+from tools.store.overview import shops_of_accounts
 from tools.trace.graph import CaseGraph, from_units
-from tools.trace.starts import WALLET_KINDS
 
 
 class ShopTakings(BaseModel):
@@ -50,14 +49,13 @@ MAX_SHARED_PAYERS = 20
 
 
 def shop_takings(conn: Connection, case: str, graph: CaseGraph, shops: set[str],
-                 treasury_of: dict[str, str], token: str | None) -> Takings:
+                 wallets: list[str], treasury_of: dict[str, str], token: str | None) -> Takings:
     """Each of `shops` (chat ids; market boards left out by the caller) with what was paid
     in `token` (the case's traced token; each shop's largest if None) into the wallets it
-    handed out and the treasuries they sweep into (`treasury_of`: handed-out wallet →
-    treasury), largest first; and the wallets that paid several shops. Moves between the
-    shops' own wallets are the shops' own money moving, not takings; a wallet of more than
-    one shop counts for none."""
-    wallets = [h.id for h in handed_out_accounts(conn, case, WALLET_KINDS)]
+    handed out (`wallets`: the account ids of every wallet a shop handed out) and the
+    treasuries they sweep into (`treasury_of`: handed-out wallet → treasury), largest first;
+    and the wallets that paid several shops. Moves between the shops' own wallets are the
+    shops' own money moving, not takings; a wallet of more than one shop counts for none."""
     shop_of: dict[str, set[str]] = defaultdict(set)
     for account_id, shop in shops_of_accounts(conn, case, wallets):
         if shop in shops:

@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from tools.shop_links import name_key
 from tools.store import CaseStore
 from tools.store.shops import (
-    bots_of_chats,
     chat_names,
     chats_of_shops,
     ensure_shops,
@@ -45,13 +44,6 @@ def shop_names(conn: Connection, case: str) -> dict[str, str]:
     shop: a bot chat titled "Королева ❄️ Оператор 24/7" is the shop "Снежная Королева KZ"."""
     ensure_shops(conn, case)
     return shop_name_of_chats(conn, case)
-
-
-def bots_by_chat(store: CaseStore, case: str) -> dict[str, list[str]]:
-    """Each shop chat of the case, and the @bots (handles) its shop goes by."""
-    with store.engine.connect() as conn:
-        ensure_shops(conn, case)
-        return bots_of_chats(conn, case)
 
 
 def find_shops(store: CaseStore, case: str, query: str) -> dict[str, str]:

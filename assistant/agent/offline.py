@@ -1887,12 +1887,12 @@ class Composer:
                                    sent=_money(h.sent)))
                 self.say(_p("holders_total", lang, received=_money(o.statements_received),
                             sent=_money(o.statements_sent)))
-            if out.payees:
+            if o.payees:
                 # Where the droppers' tenge went on: whom their accounts paid most.
                 self.say(_p("payees_intro", lang))
-                for account, name, paid, record_id in out.payees:
-                    self.fact(f"{out.marker(record_id)} {_safe(name)} {account}: "
-                              f"{_money(paid)} ₸")
+                for payee in o.payees:
+                    self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
+                              f"{payee.account}: {_money(payee.amount)} ₸")
             shop_name = {s.shop: s.name for s in o.shops}
             if o.top_droppers:
                 self.say(_p("droppers_intro", lang))

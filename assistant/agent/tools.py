@@ -139,9 +139,6 @@ class ToolOutput:
     # those named as exchangers (an OTC desk, a P2P seller of USDT): name, accounts, what they
     # received by the statements, a row to cite, and whether the name says exchanger.
     bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
-    # The case's overview: whom the statements' accounts paid most (account, name, total,
-    # a row of it).
-    payees: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, _ = ctx.cite(record_id)
@@ -661,14 +658,14 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             out.texts[h.record_id] = priced
         # The shop's @bots: where a buyer would go, even when the post names only its channel;
         # and the handles and prices the post itself names (a market channel's ad).
-        handles = list(dict.fromkeys(["@" + b for b in bots.get(h.shop or "", [])]
-                                     + _HANDLE.findall(text)))[:4]
+        shop_bots, named = bots.get(h.shop or "", []), _HANDLE.findall(text)
+        handles = list(dict.fromkeys(["@" + b for b in shop_bots] + named))[:4]
         # (Not when the lines naming them are what the answer shows.)
         amounts = [] if h.record_id in out.texts and not one_message else [
             f"{money(str(a)).removesuffix('.00')} ₸" for a in price_amounts(text)[:4]]
-        own = {b.casefold() for b in bots.get(h.shop or "", [])}
+        own = {b.casefold() for b in shop_bots}
         title = _ad_title(text)
-        advertised = [owners[b] for x in _HANDLE.findall(text)
+        advertised = [owners[b] for x in named
                       if (b := x.lstrip("@").casefold()) not in own and b in owners]
         if advertised and advertised[0].casefold() not in shop.casefold():
             # A market channel's ad of a shop of the case: that shop (the one its @bot is
@@ -676,7 +673,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             ctx.derive(advertised[0], [h.record_id], [advertised[0]])
             shop = f"{advertised[0]} · {shop}"
         elif title and title.casefold() not in shop.casefold() and any(
-                x.lstrip("@").casefold() not in own for x in _HANDLE.findall(text)):
+                x.lstrip("@").casefold() not in own for x in named):
             # A market channel's ad of another shop (its bot is not the channel's): the shop
             # the ad names, in the channel that posted it.
             shop = f"{title} · {shop}"
@@ -1154,7 +1151,6 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
     for payee in o.payees:
         # Where the droppers' tenge went on: whom their accounts paid most, outside them.
         n = out.cite(ctx, payee.record_id)
-        out.payees.append((payee.account, payee.name, payee.amount, payee.record_id))
         lines.append(ctx.derive(f"[{n}] the statements' accounts paid {money(payee.amount)} to "
                                 f"{fence(payee.name)} {fence(payee.account)}",
                                 [payee.record_id], [payee.name]))
