@@ -666,7 +666,7 @@ def _counted(n: int, kind: str, lang: str) -> str:
     if not forms:
         return f"{n} {_word('kinds', kind, lang)}"
     words = forms[lang]
-    word = words.get(_plural_form(lang, n)) or words.get("other") or next(iter(words.values()))
+    word = words.get(_plural_rule(lang)(n)) or words.get("other") or next(iter(words.values()))
     return f"{n} {word}"
 
 
@@ -675,10 +675,6 @@ def _plural_rule(lang: str) -> Callable[[int], str]:
     from babel import Locale  # its locale data loads only when an answer counts something
 
     return Locale.parse(lang).plural_form
-
-
-def _plural_form(lang: str, n: int) -> str:
-    return _plural_rule(lang)(n)
 
 
 def _money(amount: str | None) -> str:
@@ -1678,7 +1674,7 @@ class Composer:
                 phones = "phone" in _kinds_named(self.question)
                 handed = [h for h in handed if bank in (of := _bank_of(h.kind, h.display)) or
                           not of and h.kind in ("card", "iban") and
-                          _bank_said(bank, out.texts.get(h.record_id, "")) or
+                          _bank_named(out.texts.get(h.record_id, "")) == bank or
                           phones and h.kind == "phone"] or handed
             if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by its message naming the bot asked about, else by a
@@ -1972,10 +1968,9 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
-def _about_a_stash(question: str) -> bool:
+def _about_a_stash(question: str, concepts: set[str]) -> bool:
     """Whether a question asks where a stash lies or about one not found (the search's own
-    reading of it: coordinates, "ненаход", "перезаклад")."""
-    concepts = analyse(question).concepts
+    reading of it, `concepts`: coordinates, "ненаход", "перезаклад")."""
     return bool({"topics:stash_place", "topics:lost_stash"} & concepts) or (
         "topics:stash" in concepts and _PLACE_ASKED.search(question) is not None)
 
@@ -2027,6 +2022,13 @@ class OfflineChatModel(BaseChatModel):
     def bind_tools(self, tools: Any, **kwargs: Any) -> OfflineChatModel:  # type: ignore[override]
         return self  # it plans with the tools it knows by name
 
+    def _read_as(self, question: str, lang: str) -> Reading:
+        """`question` read again (a follow-up with what it carries), answered in `lang`: the
+        language the user asked in."""
+        reading = self.read(question)
+        reading.lang = lang
+        return reading
+
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
@@ -2066,7 +2068,8 @@ class OfflineChatModel(BaseChatModel):
             # "Шымкентте гашиш қанша тұрады?", "цена мефа у X": what the goods cost, from
             # the offers (whatever money question its "how much" looked like).
             reading.intent = "search"
-        concepts = analyse(question).concepts
+        analysed = analyse(question)
+        concepts = analysed.concepts
         if not reading.entities and reading.intent not in ("message", "search") and \
                 "topics:market" in concepts and (
                     "topics:for_sale" in concepts or "purposes:sale" in concepts or
@@ -2081,7 +2084,7 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "search"
             reading.signals.discard("no_case_words")
         if reading.intent not in ("message", "search", "out_of_case") and \
-                not reading.of(*_WALLETS, *_ACCOUNTS) and _about_a_stash(question):
+                not reading.of(*_WALLETS, *_ACCOUNTS) and _about_a_stash(question, concepts):
             # "координаты закладки от X", "клад таппадым деген кім?": the message that gives
             # the stash's place or tells of one not found (in the chats of the shop named),
             # not the shop's payment details nor an account.
@@ -2099,7 +2102,7 @@ class OfflineChatModel(BaseChatModel):
         if not reading.entities and reading.intent in _MONEY_READINGS and \
                 "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
                 (_SALARY.search(question) or _PAY_WORD.search(question)) and \
-                read_query(analyse(question)).purpose == "recruit":
+                read_query(analysed).purpose == "recruit":
             # "курьерлерге қанша төлейді?", "сколько платят дропам за карту": the pay the
             # recruiting posts offer, not the case's money.
             reading.intent = "search"
@@ -2217,10 +2220,8 @@ class OfflineChatModel(BaseChatModel):
             asked_before = self.read(previous)
             swapped = _swap(previous, asked_before.entities, question, named)
             if swapped:
-                lang = reading.lang
                 question = swapped
-                reading = self.read(question)
-                reading.lang = lang
+                reading = self._read_as(question, reading.lang)
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
@@ -2252,9 +2253,7 @@ class OfflineChatModel(BaseChatModel):
                           if d.kind == "iban" and d.value not in asked_of), None)
             others = [s for s in self.vocabulary.statements if s not in asked_of and s != party]
             if party and others:
-                lang = reading.lang
-                reading = self.read(f"{question} {party}")
-                reading.lang = lang
+                reading = self._read_as(f"{question} {party}", reading.lang)
                 reading.intent = "amount_between"
                 reading.signals.add(f"paid_to:{party}")
                 together = [_lookup(reading, a)
@@ -2282,10 +2281,8 @@ class OfflineChatModel(BaseChatModel):
                 e.label or (shop_names.get(e.value) or [e.value])[0]
                 for e in find_entities(said, self.vocabulary)[0] if e.kind == "shop"))
             if len(several) > 1:
-                lang = reading.lang
                 question = f"{question} {' '.join(several)}"
-                reading = self.read(question)
-                reading.lang = lang
+                reading = self._read_as(question, reading.lang)
                 if reading.intent not in _TRACE_INTENTS:
                     reading.intent = "shop_details"
                 shifted = (question, reading)
@@ -2297,10 +2294,8 @@ class OfflineChatModel(BaseChatModel):
             # (not "а этот кошелёк?": it points at one thing the question before did not name).
             asked_before = asked_before or self.read(previous)
             if not asked_before.entities and asked_before.intent != "out_of_case":
-                lang = reading.lang
                 question = f"{previous} {question}"
-                reading = self.read(question)
-                reading.lang = lang
+                reading = self._read_as(question, reading.lang)
                 refined = True
         if len(humans) > 1 and not refined and not nth and reading.intent == "out_of_case" and \
                 not reading.entities and not reading.invalid and earlier and \
@@ -2309,10 +2304,8 @@ class OfflineChatModel(BaseChatModel):
             # previous question asked again with it.
             asked_before = asked_before or self.read(previous)
             if asked_before.intent != "out_of_case":
-                lang = reading.lang
                 question = f"{previous} {question}"
-                reading = self.read(question)
-                reading.lang = lang
+                reading = self._read_as(question, reading.lang)
                 refined = True
         if len(humans) > 1 and not refined and not nth and earlier and not together and \
                 not shifted and not reading.of(*_WALLETS, *_ACCOUNTS) and \
@@ -2321,10 +2314,8 @@ class OfflineChatModel(BaseChatModel):
             # listed first, not the account it was about.
             party = _counterparty(str(earlier[-1].content))
             if party:
-                lang = reading.lang
                 question = f"{question[:role.start()]}{party}{question[role.end():]}"
-                reading = self.read(question)
-                reading.lang = lang
+                reading = self._read_as(question, reading.lang)
                 refined = True
         if len(humans) > 1 and not refined and not nth and earlier and not together and \
                 not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
@@ -2332,10 +2323,8 @@ class OfflineChatModel(BaseChatModel):
             # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
             holder = _holder_in(str(earlier[-1].content))
             if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
-                lang = reading.lang
                 question = f"{question} {holder}"
-                reading = self.read(question)
-                reading.lang = lang
+                reading = self._read_as(question, reading.lang)
                 refined = True
         if len(humans) > 1 and not refined and not which and not together and not shifted and \
                 not reading.entities and \
@@ -2385,9 +2374,7 @@ class OfflineChatModel(BaseChatModel):
                 if len(shops) == 1:
                     carried = list(shops)
             if carried:
-                lang = reading.lang
-                reading = self.read(f"{question} {' '.join(carried)}")
-                reading.lang = lang
+                reading = self._read_as(f"{question} {' '.join(carried)}", reading.lang)
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
@@ -2926,15 +2913,10 @@ _BANK_WORDS = {"halyk": re.compile(r"halyk|халык|халық|народн", 
 
 
 def _bank_named(question: str) -> str | None:
+    """The one bank `question` (or a message: "Оплата на карту Halyk: 4405 39…") names, if it
+    names exactly one."""
     named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
     return named[0] if len(named) == 1 else None
-
-
-def _bank_said(bank: str, text: str) -> bool:
-    """Whether a message names `bank` and no other ("Оплата на карту Halyk: 4405 39…"): the
-    bank of a card whose BIN the tables do not know."""
-    return bool(_BANK_WORDS[bank].search(text)) and not any(
-        rx.search(text) for other, rx in _BANK_WORDS.items() if other != bank)
 
 
 def _bank_of(kind: str, display: str) -> str:
@@ -3316,7 +3298,7 @@ def _connective(question: str) -> bool:
 
 _OBLIQUE_RU = re.compile(r"(?:у|ю|ой|ей|ом|ем|ым|им|ому|ему|е)$")
 _OBLIQUE_KK = re.compile(r"(?:ға|ге|қа|ке|на|не|нан|нен|дан|ден|тан|тен|ның|нің|дың|дің|"
-                         r"тың|тің|мен|пен|бен|ға|қа|ке)$")
+                         r"тың|тің|мен|пен|бен)$")
 _OBLIQUE_EN = re.compile(r"(?:\bto|\bfrom|\binto|\bfor|\bwith)\s+$", re.I)
 
 

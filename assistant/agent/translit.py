@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import yaml
 
@@ -102,6 +102,8 @@ def _russian(word: str, vocabulary: _Vocabulary) -> str | None:
                          None)
 
 
+# The same question is read several times a turn (each step, its language, its follow-up).
+@lru_cache(maxsize=512)
 def latin_russian(text: str) -> str | None:
     """`text` with its Russian words written in Cyrillic, if it is Russian typed in Latin
     letters (more of its Latin words are Russian than English, and at least two); else None.

@@ -29,8 +29,8 @@ from tools.resources import prompt_text, prompts_dir
 from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
-from tools.store.accounts import field_values
-from tools.store.schema import accounts, case_identifiers, records, sightings
+from tools.store.accounts import field_values, has_account
+from tools.store.schema import case_identifiers, records, sightings
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
 from tools.trace.starts import WALLET_KINDS
@@ -50,8 +50,8 @@ _KAZAKH_WORDS = re.compile(
     r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
     r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
-    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*|хабарлама\w*|тапсырыс\w*|жазылған|туралы|"
-    r"арқылы|бойынша|барлығы|қалай|неге|нені|жарнама\w*|"
+    r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*|хабарлама\w*|тапсырыс\w*|жазылған|"
+    r"арқылы|барлығы|қалай|неге|нені|жарнама\w*|"
     r"арна(?:сы|да|дағы|лар|ны)\w*|сомасы\w*|мекенжай\w*|жауап\w*|сатып|сату\w*|"
     # Typed without the Kazakh letters (a Russian keyboard): "кандай", "канша", "берди".
     r"кандай|канша|кайда|кайдан|берди|жок|жане|кимге|кимнин)\b", re.I)
@@ -803,9 +803,10 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
 
     def known(account_id: str) -> bool:
         with store.engine.connect() as conn:
-            return any(conn.execute(select(table.c.id).where(
-                table.c.case == case, table.c.id == account_id).limit(1)).first()
-                for table in (case_identifiers, accounts))
+            return has_account(conn, case, account_id) or conn.execute(
+                select(case_identifiers.c.id).where(case_identifiers.c.case == case,
+                                                    case_identifiers.c.id == account_id)
+                .limit(1)).first() is not None
 
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
                       statements=statements, tags=labels, handed_out=handed_out,
