@@ -17,6 +17,7 @@ from tools.ingest.mappings import ColumnMapping, find_mapping
 from tools.ingest.tabular import cell_text, first_row_text, table_rows, text_encoding
 from tools.items import Item
 from tools.limits import MAX_JSON_DEPTH
+from tools.store.rows import RecordRows
 
 HEAD_BYTES = 64 * 1024
 
@@ -162,5 +163,12 @@ def parser_for(fmt: str, mapping: ColumnMapping | None) -> Parser:
         "tagpack": tagpack.parse_tagpack,
     }
     return parsers[fmt]
+
+
+def rows_reader_for(fmt: str) -> Callable[[Path, str], RecordRows | None] | None:
+    """The reader of a format's files straight to a SQLite store's rows, where one is worth
+    having (a seizure's million TRC-20 transfers); None for the others (`record_rows` of their
+    items then)."""
+    return tron.trongrid_trc20_rows if fmt == "trongrid_trc20" else None
 
 

@@ -30,7 +30,7 @@ from tools.demo.marks import generator_file_note
 from tools.errors import IngestError
 from tools.evidence import keep_copy, sha256_of, vault_path
 from tools.ingest import FORMATS
-from tools.ingest.formats import detect_format, parser_for
+from tools.ingest.formats import detect_format, parser_for, rows_reader_for
 from tools.ingest.jsonio import WHOLE_FILE_LIMIT, already_read
 from tools.ingest.mappings import ColumnMapping
 from tools.ingest.readahead import ReadAhead
@@ -40,6 +40,7 @@ from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
 from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StagedFile, StoreWriter
+from tools.store.rows import RecordRows, record_rows
 
 log = logging.getLogger(__name__)
 
@@ -242,32 +243,41 @@ def _reading(path: Path, name: str, fmt: str | None, mapping: ColumnMapping | No
 @dataclass(slots=True)
 class WholeFile:
     """A file detected, parsed and checked whole (by a `ReadAhead` worker): its format, its
-    items, and the locator of its last one."""
+    items or (`as_rows`) their rows, and the locator of its last one."""
 
     fmt: str
-    items: list[Item]
+    items: list[Item] | RecordRows
     last: str | None
 
 
 def read_whole_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
-                    name: str | None = None) -> WholeFile:
+                    name: str | None = None, as_rows: bool = False) -> WholeFile:
     """Detect, parse and check all of a (small) file, as the import loop does item by item;
-    raises the IngestError the loop would. `name`: what its records cite (its file name)."""
+    raises the IngestError the loop would. `name`: what its records cite (its file name).
+    `as_rows`: the items as a SQLite store's rows where none hands out payment details."""
     name = name or path.name
     refuse_zip_bomb(path, name)
     with workbooks_kept():
         fmt, checked = _reading(path, name, fmt, mapping, None)
+        if as_rows and (read_rows := rows_reader_for(fmt)) is not None:
+            try:
+                rows = read_rows(path, name)
+            except MALFORMED:
+                rows = None  # read again below, which says where and why
+            if rows is not None:
+                return WholeFile(fmt, rows, rows.records[-1][2] if rows else None)
         try:
             items = list(checked)
         except MALFORMED as exc:
             where = f"after {checked.last}" if checked.last else None
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
-    return WholeFile(fmt, items, checked.last)
+    rows = record_rows(items) if as_rows else None
+    return WholeFile(fmt, items if rows is None else rows, checked.last)
 
 
 def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str,
-                items: Iterable[Item], place: WholeFile | _Checked, sha: str, size: int,
-                data: bytes | None) -> _Queued:
+                items: Iterable[Item] | RecordRows, place: WholeFile | _Checked, sha: str,
+                size: int, data: bytes | None) -> _Queued:
     """`_queue_file` once the file is hashed and new to the case: its items, read whole or
     being read; `place.last` is the locator of the last one read."""
     meta = FileMeta(case=case, name=name, sha256=sha, size=size, format=fmt)
@@ -409,9 +419,12 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
 
     files = expand_paths(paths)
     expected = sum(map(_size, files)) // BYTES_PER_RECORD if commit_every > 1 else 0
-    # A large import's statements are read by worker processes ahead of the loop; the API's
-    # file-by-file imports (commit_every 1) are small and read here.
-    ahead = (ReadAhead.for_import(files, read_whole_file, (fmt, mapping))
+    # A large import's small files are read by worker processes ahead of the loop (into a
+    # SQLite store as its rows); the API's file-by-file imports (commit_every 1) are small
+    # and read here.
+    as_rows = store.engine.dialect.name == "sqlite"
+    ahead = (ReadAhead.for_import(files, read_whole_file, (fmt, mapping, None, as_rows),
+                                  json_files=as_rows)
              if commit_every > 1 else None)
     with fewer_collections(), store.writer(commit_every, expected_records=expected,
                                            exclusive=exclusive) as writer:

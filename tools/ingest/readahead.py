@@ -27,6 +27,7 @@ _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm"})
 # Names that say JSON or YAML are not opened to look for a zip (a seizure's TronGrid pages are
 # thousands of files).
 _TEXT_SUFFIXES = frozenset({".json", ".jsonl", ".yaml", ".yml"})
+_JSON_SUFFIXES = frozenset({".json"})
 # Below this many such files the workers' start (a second or so) is not repaid.
 MIN_FILES = 40
 # What may be read ahead of the loop at once: the workers keep reading while the loop is busy
@@ -36,14 +37,14 @@ WINDOW_FILES = 512
 WINDOW_BYTES = 16 << 20
 
 
-def _ahead_size(path: Path) -> int | None:
+def _ahead_size(path: Path, json_files: bool) -> int | None:
     """The size of `path` if it goes ahead, else None."""
     try:
         size = path.stat().st_size
         if size > MAX_AHEAD_BYTES:
             return None
         suffix = path.suffix.lower()
-        if suffix in _TABLE_SUFFIXES:
+        if suffix in _TABLE_SUFFIXES or (json_files and suffix in _JSON_SUFFIXES):
             return size
         if suffix in _TEXT_SUFFIXES:
             return None
@@ -79,10 +80,12 @@ class ReadAhead:
 
     @classmethod
     def for_import(cls, files: Sequence[Path], read: Callable[..., Any],
-                   args: tuple[Any, ...]) -> ReadAhead | None:
-        """A read-ahead if enough of `files` go ahead to repay the workers, else None."""
+                   args: tuple[Any, ...], json_files: bool = False) -> ReadAhead | None:
+        """A read-ahead if enough of `files` go ahead to repay the workers, else None.
+        `json_files`: small JSON files go ahead too (`read` gives their records as rows,
+        which cost the loop little to take; as objects they cost more than reading them)."""
         chosen = {i: size for i, p in enumerate(files)
-                  if (size := _ahead_size(p)) is not None}
+                  if (size := _ahead_size(p, json_files)) is not None}
         if len(chosen) < MIN_FILES:
             return None
         return cls(files, chosen, read, args, worker_count())

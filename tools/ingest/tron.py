@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from tools.ingest.jsonio import json_array_items
 from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
 from tools.limits import MAX_FRACTION_DIGITS
+from tools.store.bulk import json_text
+from tools.store.rows import RecordRow, RecordRows, StoredTransfer
 from tools.tokens import clean_symbol, token_identity, valid_contract
 
 USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
@@ -100,6 +103,8 @@ class _Trc20Reader:
         # (contract, symbol, decimals) → (contract, symbol shown, key, note, decimals)
         self.tokens: dict[tuple[str, str, Any], tuple[str, str, str, str | None, int]] = {}
         self.addresses: set[str] = set()
+        # (symbol, key, note) → the JSON text of the token and of what follows "status".
+        self.token_json: dict[tuple[str, str, str | None], tuple[str, str]] = {}
 
     def token(self, info: Any) -> tuple[str, str, str, str | None, int] | None:
         if type(info) is not dict:
@@ -134,36 +139,34 @@ class _Trc20Reader:
         self.addresses.add(value)
         return True
 
-    def item(self, loc: str, t: Any) -> Item | None:
-        """The transfer of `t` if it has the common shape, else None (`_trc20_item` then)."""
+    def usual(self, t: Any) -> _Usual | None:
+        """The parts of a transfer of the common shape, checked; None for anything else."""
         if type(t) is not dict or t.get("type", "Transfer") != "Transfer":
             return None
         token = self.token(t.get("token_info"))
-        tx, frm, to = t.get("transaction_id"), t.get("from"), t.get("to")
+        # Any until checked below: the addresses by `address`, the others by type.
+        tx: Any = t.get("transaction_id")
+        frm: Any = t.get("from")
+        to: Any = t.get("to")
         raw, ms = t.get("value"), t.get("block_timestamp")
         if (token is None or type(raw) is not str or type(ms) is not int
                 or type(tx) is not str or not 0 <= ms < _MAX_MS
                 or not _SHORT_UNITS.fullmatch(raw) or not _TXID.fullmatch(tx)
-                or not self.address(frm) or not self.address(to)):
+                or not self.address(frm) or not self.address(to)
+                or token[4] > MAX_FRACTION_DIGITS):  # rounded down by `from_units`
             return None
-        contract, symbol, key, note, decimals = token
-        if decimals > MAX_FRACTION_DIGITS:
-            return None  # rounded down by `from_units`
+        return token, tx, frm, to, raw, ms
+
+    def item(self, loc: str, t: Any) -> Item | None:
+        """The transfer of `t` if it has the common shape, else None (`_trc20_item` then)."""
+        usual = self.usual(t)
+        if usual is None:
+            return None
+        (contract, symbol, key, note, decimals), tx, frm, to, raw, ms = usual
         # As `from_units`: exact, no float (38 digits are within EXACT's precision).
         amount = Decimal(int(raw)).scaleb(-decimals, context=EXACT)
         ts = datetime.fromtimestamp(ms / 1000, UTC)
-        # `token_transfer_id`, with `canonical(amount)` written from the digits.
-        digits = raw.lstrip("0")
-        if not digits:
-            canon = "0"
-        elif not decimals:
-            canon = digits
-        else:
-            if len(digits) <= decimals:
-                digits = "0" * (decimals - len(digits) + 1) + digits
-            frac = digits[-decimals:].rstrip("0")
-            canon = f"{digits[:-decimals]}.{frac}" if frac else digits[:-decimals]
-        rid = f"tron:{tx}#{short_hash(contract, frm, to, canon)}"
+        rid = f"tron:{tx}#{short_hash(contract, frm, to, _canonical(raw, decimals))}"
         data = {
             "chain": "tron", "tx": tx, "token": symbol, "token_contract": contract,
             "decimals": decimals, "from": frm, "to": to, "amount": str(amount),
@@ -176,8 +179,112 @@ class _Trc20Reader:
         return Item(rid, "transfer", loc, ts, data,
                     transfer=TransferRow("tron", key, frm, to, amount, ts, tx))
 
+    def rows(self, n: int, loc: str, t: Any) -> tuple[RecordRow, StoredTransfer] | None:
+        """`item(loc, t)` as `record_rows` writes it (the `n`-th record of its file), built
+        from the digits and the milliseconds without a Decimal, a datetime or a dict; None
+        where `item` is None or the amount's text needs a Decimal's rules."""
+        usual = self.usual(t)
+        if usual is None:
+            return None
+        (contract, symbol, key, note, decimals), tx, frm, to, raw, ms = usual
+        amounts = _amount_texts(raw, decimals)
+        if amounts is None:
+            return None
+        shown, plain = amounts
+        day, rest = divmod(ms, 86_400_000)
+        date = _DAYS.get(day) or _day(day)
+        seconds, millis = divmod(rest, 1000)
+        hours, seconds = divmod(seconds, 3600)
+        clock = f"{hours:02d}:{seconds // 60:02d}:{seconds % 60:02d}"
+        when = f"{date} {clock}.{millis:03d}000"
+        iso = f"{date}T{clock}.{millis:03d}000+00:00" if millis else f"{date}T{clock}+00:00"
+        token_json, extra_json = self.json_parts(symbol, key, note)
+        digest = sha256(f"{contract}\x1f{frm}\x1f{to}\x1f{_canonical(raw, decimals)}".encode())
+        rid = f"tron:{tx}#{digest.hexdigest()[:8]}"
+        # `json_text` of `item`'s data, written out: every value here is checked text of a
+        # known alphabet (hex, base58, digits) except the token's, serialised by orjson.
+        data = (f'{{"chain":"tron","tx":"{tx}","token":{token_json},"token_contract":'
+                f'"{contract}","decimals":{decimals},"from":"{frm}","to":"{to}","amount":'
+                f'"{shown}","amount_raw":"{raw}","time":"{iso}","status":"SUCCESS"'
+                f'{extra_json}}}')
+        return ((rid, "transfer", loc, when, None, data),
+                (n, "tron", key, frm, to, plain, when, tx))
+
+    def json_parts(self, symbol: str, key: str, note: str | None) -> tuple[str, str]:
+        """The token's JSON text in a transfer's data, and what follows "status"."""
+        known = self.token_json.get((symbol, key, note))
+        if known is None:
+            extra = ""
+            if key != symbol:
+                extra += f',"token_key":{json_text(key)}'
+            if note:
+                extra += f',"token_note":{json_text(note)}'
+            known = self.token_json[(symbol, key, note)] = (json_text(symbol), extra)
+        return known
+
+
+# (token, tx, from, to, units, milliseconds) of a transfer of the common shape.
+_Usual = tuple[tuple[str, str, str, str | None, int], str, str, str, str, int]
+
+
+def _canonical(raw: str, decimals: int) -> str:
+    """`canonical(amount)` of `raw` units (digits) with `decimals` places, from the digits."""
+    digits = raw.lstrip("0")
+    if not digits:
+        return "0"
+    if not decimals:
+        return digits
+    if len(digits) <= decimals:
+        digits = "0" * (decimals - len(digits) + 1) + digits
+    frac = digits[-decimals:].rstrip("0")
+    return f"{digits[:-decimals]}.{frac}" if frac else digits[:-decimals]
+
+
+def _amount_texts(raw: str, decimals: int) -> tuple[str, str] | None:
+    """(`str`, `format(…, "f")`) of `Decimal(int(raw)).scaleb(-decimals)`, from the digits;
+    None where `str` would use an exponent (a Decimal writes those)."""
+    digits = raw.lstrip("0") or "0"
+    if not decimals:
+        return digits, digits
+    if digits != "0" and len(digits) - 1 - decimals < -6:
+        return None
+    if digits == "0" and decimals > 6:
+        return None
+    padded = digits.rjust(decimals + 1, "0")
+    plain = f"{padded[:-decimals]}.{padded[-decimals:]}"
+    return plain, plain
+
+
+_DAYS: dict[int, str] = {}
+
+
+def _day(day: int) -> str:
+    """The date of `day` days after 1970-01-01, remembered (a case spans few days)."""
+    if len(_DAYS) >= _KNOWN_ADDRESSES:
+        _DAYS.clear()
+    text = _DAYS[day] = (date(1970, 1, 1) + timedelta(days=day)).isoformat()
+    return text
+
 
 _TRC20_READER = _Trc20Reader()
+
+
+def trongrid_trc20_rows(path: Path, name: str) -> RecordRows | None:
+    """A TronGrid TRC-20 page as a SQLite store's rows, built without an `Item` per transfer
+    (what `parse_trongrid_trc20` gives, as `record_rows` writes it), or None if any of its
+    transfers is not of the common shape (the page is then read by the general path)."""
+    fast = _TRC20_READER
+    out = RecordRows([], [], [])
+    records, transfers, identifiers = out.records, out.transfers, out.identifiers
+    for n, (loc, t) in enumerate(json_array_items(path, name, "data.item")):
+        rows = fast.rows(n, loc, t)
+        if rows is None:
+            return None
+        records.append(rows[0])
+        transfers.append(rows[1])
+        frm, to = rows[1][3], rows[1][4]
+        identifiers.append((f"tron:{frm}",) if frm == to else (f"tron:{frm}", f"tron:{to}"))
+    return out
 
 
 def parse_trongrid_trc20(path: Path, name: str) -> Iterator[Item]:

@@ -13,28 +13,33 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Table, insert
+import orjson
+from sqlalchemy import JSON, Column, Connection, Dialect, Table, insert
 from sqlalchemy.dialects import sqlite
 
 Convert = Callable[[Any], Any]
 log = logging.getLogger(__name__)
 
 
+def json_text(value: object) -> str:
+    """The store's JSON serializer (the engine's, `tools.store.db`)."""
+    return orjson.dumps(value).decode()
+
+
 def _same(value: Any) -> Any:
     return value
 
 
-def processor(conn: Connection, column: Column[Any]) -> Convert:
-    """What SQLAlchemy does to a Python value of `column` before the driver sees it (JSON
-    serialised, SQLite datetimes as text); the identity where it does nothing.
+def processor(dialect: Dialect, column: Column[Any]) -> Convert:
+    """What SQLAlchemy does to a Python value of `column` before the driver of `dialect` sees
+    it (JSON serialised, SQLite datetimes as text); the identity where it does nothing.
 
     On SQLite the two conversions a million records each need are done by C methods where
     the value has the usual type (the same text as SQLAlchemy's, checked in the tests)."""
-    dialect = conn.dialect
     impl = column.type.dialect_impl(dialect)
     process = impl.bind_processor(dialect)
     if process is None:

@@ -8,13 +8,10 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from tools.store.bulk import json_text
 from tools.store.migrations import migrate
 from tools.store.repository import CaseStore
 from tools.store.schema import metadata
-
-
-def _json_dumps(value: object) -> str:
-    return orjson.dumps(value).decode()
 
 
 def create_store_engine(url: str, lock_wait: float = 30.0) -> Engine:
@@ -24,7 +21,7 @@ def create_store_engine(url: str, lock_wait: float = 30.0) -> Engine:
     # Concurrent API requests write (audit, conversations): a writer waits `lock_wait` seconds
     # (30 by default) for the SQLite write lock instead of failing after the module's 5 s.
     connect_args = {"timeout": lock_wait} if url.startswith("sqlite") else {}
-    engine = create_engine(url, json_serializer=_json_dumps, json_deserializer=orjson.loads,
+    engine = create_engine(url, json_serializer=json_text, json_deserializer=orjson.loads,
                            connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 

@@ -40,6 +40,7 @@ from tools.items import Item
 from tools.models import CaseStats, FileInfo, Record, Source
 from tools.store.bulk import driver_insert, processor, rollback_journal
 from tools.store.identifiers import PendingIdentifiers
+from tools.store.rows import RecordRows
 from tools.store.schema import accounts, files, records, sightings, transfers
 
 log = logging.getLogger(__name__)
@@ -266,7 +267,7 @@ class StagedFile:
     store refused in it (nothing of the file is kept then)."""
 
     meta: FileMeta
-    items: list[Item]
+    items: list[Item] | RecordRows
     result: WriteResult | None = None
     error: Exception | None = None
 
@@ -330,6 +331,28 @@ def _record_key(row: tuple[Any, ...]) -> str:
     return str(row[1])
 
 
+def _count_rows(case: str, tally: _Tally, rows: RecordRows, new: set[str],
+                moves: list[tuple[Any, ...]]) -> None:
+    """`_count_items` for a file read as rows (no payment details, so no accounts)."""
+    fresh = []
+    for n, r in enumerate(rows.records):
+        if r[0] in new:
+            new.discard(r[0])  # a later record of the same id is a duplicate
+            fresh.append(n)
+    records_ = rows.records
+    if len(fresh) == len(records_):
+        moves.extend([(case, records_[t[0]][0], *t[1:]) for t in rows.transfers])
+        tally.by_kind.update(r[1] for r in records_)
+        tally.identifiers.update(chain.from_iterable(rows.identifiers))
+    else:
+        kept = set(fresh)
+        moves.extend([(case, records_[t[0]][0], *t[1:]) for t in rows.transfers
+                      if t[0] in kept])
+        tally.by_kind.update(records_[n][1] for n in fresh)
+        tally.identifiers.update(chain.from_iterable(rows.identifiers[n] for n in fresh))
+    tally.duplicates += len(records_) - len(fresh)
+
+
 class _Bulk:
     """The driver-level inserts of one connection and the value conversions they need."""
 
@@ -338,9 +361,9 @@ class _Bulk:
         self.staging = driver_insert(conn, records_staging, ("ord", *RECORD_COLUMNS))
         self.records = driver_insert(conn, records, RECORD_COLUMNS, ignore_existing=True)
         self.transfers = driver_insert(conn, transfers, TRANSFER_COLUMNS)
-        self.record_ts = processor(conn, records.c.ts)
-        self.record_data = processor(conn, records.c.data)
-        self.transfer_ts = processor(conn, transfers.c.ts)
+        self.record_ts = processor(conn.dialect, records.c.ts)
+        self.record_data = processor(conn.dialect, records.c.data)
+        self.transfer_ts = processor(conn.dialect, transfers.c.ts)
         # Whether a time is stored alike in both tables (a transfer's text is its record's).
         self.same_ts = repr(records.c.ts.type) == repr(transfers.c.ts.type)
 
@@ -410,24 +433,21 @@ class StoreWriter:
         assert staged.result is not None  # a flushed file has its result or its error
         return staged.result
 
-    def add_file(self, meta: FileMeta, items: Iterable[Item]) -> StagedFile:
-        """Read a file's items and queue the file for the next batch (`flush`).
+    def add_file(self, meta: FileMeta, items: Iterable[Item] | RecordRows) -> StagedFile:
+        """Read a file's items (or take its rows, read by another process) and queue the
+        file for the next batch (`flush`).
 
         Raises what reading the items raises; nothing of the file is queued then. A file of
-        more than `BATCH` records is written at once, in chunks (the queued files before it
+        more than `BATCH` items is written at once, in chunks (the queued files before it
         first), and raises what the store refuses in it; nothing of it is kept then.
         """
+        if isinstance(items, RecordRows):
+            return self._queue(StagedFile(meta, items))
         it = iter(items)
         head = list(islice(it, BATCH + 1))
         staged = StagedFile(meta, head)
         if len(head) <= BATCH:
-            self._staged.append(staged)
-            self._staged_files.add((meta.case, meta.sha256))
-            self._staged_records += len(head) + 1
-            batch = BULK_LOAD_BATCH if self.bulk_load else BATCH
-            if self._staged_records >= min(batch, self.commit_every):
-                self._write_in_background()
-            return staged
+            return self._queue(staged)
         self.flush()
         self._start_writing()
         meta.wait_kept()
@@ -437,6 +457,15 @@ class StoreWriter:
                 self._write_chunk(meta.case, [(tally, file_id, chunk)])
             self._set_counts([(file_id, tally)])
         staged.result = self._written([meta], [tally])[0]
+        return staged
+
+    def _queue(self, staged: StagedFile) -> StagedFile:
+        self._staged.append(staged)
+        self._staged_files.add((staged.meta.case, staged.meta.sha256))
+        self._staged_records += len(staged.items) + 1
+        batch = BULK_LOAD_BATCH if self.bulk_load else BATCH
+        if self._staged_records >= min(batch, self.commit_every):
+            self._write_in_background()
         return staged
 
     def flush(self) -> None:
@@ -623,7 +652,8 @@ class StoreWriter:
                        if first[rid] == (file_id, locator))
         return new
 
-    def _write_chunk(self, case: str, parts: list[tuple[_Tally, int, list[Item]]]) -> None:
+    def _write_chunk(self, case: str,
+                     parts: list[tuple[_Tally, int, list[Item] | RecordRows]]) -> None:
         """Write the records of one or more files (in order) that the case does not hold yet.
 
         The first of equal ids is kept, within the chunk as against the case: staged in order,
@@ -635,36 +665,58 @@ class StoreWriter:
             self._bulk = _Bulk(conn)
         bulk = self._bulk
         ts, data = bulk.record_ts, bulk.record_data
-        rows = [(case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text, data(i.data))
-                for _, file_id, items in parts for i in items]
+        rows: list[tuple[Any, ...]] = []
+        for _, file_id, items in parts:
+            if isinstance(items, RecordRows):
+                if not bulk.sqlite:
+                    raise TypeError("rows converted for SQLite given to another store")
+                rows.extend([(case, rid, kind, file_id, locator, when, text, value)
+                             for rid, kind, locator, when, text, value in items.records])
+            else:
+                rows.extend([(case, i.id, i.kind, file_id, i.locator, ts(as_utc(i.ts)), i.text,
+                              data(i.data)) for i in items])
         new = self._insert_sqlite(rows) if bulk.sqlite else self._insert_staged(rows)
         moves: list[tuple[Any, ...]] = []
-        # A transfer's time is its record's, as stored: converted once.
-        transfer_ts, same_ts = bulk.transfer_ts, bulk.same_ts
         at = 0
         for tally, _, items in parts:
-            fresh = []
-            for start in range(0, len(items), ACCOUNT_SLICE):
-                fresh_slice = []
-                for i in items[start:start + ACCOUNT_SLICE]:
-                    if i.id in new:
-                        new.discard(i.id)  # a later item of the same id is a duplicate
-                        fresh_slice.append(i)
-                        if (t := i.transfer) is not None:
-                            moves.append((
-                                case, i.id, t.chain, t.token, t.from_address, t.to_address,
-                                format(t.amount, "f"),
-                                rows[at][5] if same_ts and t.ts is i.ts
-                                else transfer_ts(as_utc(t.ts)), t.tx))
-                    at += 1
-                if any(i.details for i in fresh_slice):
-                    self._upsert_accounts(case, fresh_slice)
-                fresh.extend(fresh_slice)
-            tally.duplicates += len(items) - len(fresh)
-            tally.by_kind.update(i.kind for i in fresh)
-            tally.accounts.update(d.account_id for i in fresh for d in i.details)
-            tally.identifiers.update(PendingIdentifiers.of_items(fresh))
+            if isinstance(items, RecordRows):
+                _count_rows(case, tally, items, new, moves)
+                at += len(items)
+            else:
+                at = self._count_items(case, tally, items, new, moves, rows, at)
         bulk.transfers.run(conn, moves)
+
+    def _count_items(self, case: str, tally: _Tally, items: list[Item], new: set[str],
+                     moves: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], at: int) -> int:
+        """A file's items that are new (`new`, their ids removed from it) counted in
+        `tally`, their transfers added to `moves`, their accounts written; `rows[at:]` are
+        their records' rows. Where the next file's rows start."""
+        bulk = self._bulk
+        assert bulk is not None
+        # A transfer's time is its record's, as stored: converted once.
+        transfer_ts, same_ts = bulk.transfer_ts, bulk.same_ts
+        fresh = []
+        for start in range(0, len(items), ACCOUNT_SLICE):
+            fresh_slice = []
+            for i in items[start:start + ACCOUNT_SLICE]:
+                if i.id in new:
+                    new.discard(i.id)  # a later item of the same id is a duplicate
+                    fresh_slice.append(i)
+                    if (t := i.transfer) is not None:
+                        moves.append((
+                            case, i.id, t.chain, t.token, t.from_address, t.to_address,
+                            format(t.amount, "f"),
+                            rows[at][5] if same_ts and t.ts is i.ts
+                            else transfer_ts(as_utc(t.ts)), t.tx))
+                at += 1
+            if any(i.details for i in fresh_slice):
+                self._upsert_accounts(case, fresh_slice)
+            fresh.extend(fresh_slice)
+        tally.duplicates += len(items) - len(fresh)
+        tally.by_kind.update(i.kind for i in fresh)
+        tally.accounts.update(d.account_id for i in fresh for d in i.details)
+        tally.identifiers.update(PendingIdentifiers.of_items(fresh))
+        return at
 
     def _upsert_accounts(self, case: str, items: list[Item]) -> set[str]:
         conn = self.conn

@@ -1,5 +1,6 @@
-"""Statements read by worker processes ahead of a large import: the same records, the same
-errors, and the import survives a worker that dies."""
+"""Small files read by worker processes ahead of a large import (statements, chain pages and
+chat exports, taken back as rows or items): the same records, the same errors, and the import
+survives a worker that dies."""
 
 import pickle
 import shutil
@@ -15,9 +16,20 @@ from tools.errors import IngestError, UnknownFormatError
 from tools.ingest.pipeline import ingest_paths
 from tools.ingest.readahead import ReadAhead
 from tools.store import CaseStore, connect_store
-from tools.store.schema import accounts, records, transfers
+from tools.store.schema import accounts, case_identifiers, files, records, transfers
 
 HANDMADE = Path(__file__).parents[2] / "data" / "eval" / "handmade" / "evidence"
+SAMPLES = Path(__file__).parents[4] / "shared" / "samples"
+# JSON of several formats: TronGrid pages of wallets that paid each other (the same transfers
+# in two pages), TRX transactions, Etherscan, Esplora, TronScan, a Telegram export whose
+# messages hand out payment details.
+JSON_FILES = [*sorted((HANDMADE / "trongrid").glob("*.json")),
+              SAMPLES / "01_trongrid_trc20_ledger.json",
+              SAMPLES / "02_trongrid_trx_transactions_ledger.json",
+              SAMPLES / "03_etherscan_tokentx_ryanc414.json",
+              SAMPLES / "06_esplora_tx_confirmed_mempool_nonstandard.json",
+              SAMPLES / "16_tronscan_token_transfers_captured.json",
+              EVIDENCE / "telegram_full_export.json"]
 STATEMENTS = [EVIDENCE / "halyk_statement.csv", EVIDENCE / "home_credit_statement.csv",
               EVIDENCE / "kaspi_statement.xlsx", EVIDENCE / "vtb_statement.xlsx",
               HANDMADE / "halyk_seitova_01092025_20102025.csv",
@@ -26,13 +38,17 @@ STATEMENTS = [EVIDENCE / "halyk_statement.csv", EVIDENCE / "home_credit_statemen
 
 
 def _folder(tmp_path: Path) -> Path:
-    """The statements, a damaged spreadsheet and a CSV that is no statement, in one folder."""
+    """The statements and JSON files, a damaged spreadsheet, a CSV that is no statement, a
+    page cut short and a page whose transfers another page holds already, in one folder."""
     folder = tmp_path / "seized"
     folder.mkdir()
-    for p in STATEMENTS:
+    for p in STATEMENTS + JSON_FILES:
         shutil.copyfile(p, folder / p.name)
     (folder / "cut.xlsx").write_bytes(STATEMENTS[2].read_bytes()[:3000])
     (folder / "notes.csv").write_text("just,some\nwords,here\n", encoding="utf-8")
+    page = JSON_FILES[0].read_bytes()
+    (folder / "cut_trc20.json").write_bytes(page[:len(page) // 2])
+    (folder / "zz_again_trc20.json").write_bytes(page.replace(b"{", b"{ "))
     return folder
 
 
@@ -49,7 +65,9 @@ def _rows(store: CaseStore) -> list[tuple[object, ...]]:
             *conn.execute(select(transfers.c.record_id, transfers.c.from_address,
                                  transfers.c.to_address, transfers.c.amount, transfers.c.ts)),
             *conn.execute(select(accounts.c.id, accounts.c.display, accounts.c.info,
-                                 accounts.c.first_seen, accounts.c.last_seen))]))
+                                 accounts.c.first_seen, accounts.c.last_seen)),
+            *conn.execute(select(case_identifiers.c.id, case_identifiers.c.records)),
+            *conn.execute(select(files.c.name, files.c.records))]))
 
 
 @pytest.fixture
@@ -68,10 +86,10 @@ def chosen(monkeypatch: pytest.MonkeyPatch) -> list[ReadAhead]:
     return made
 
 
-def test_statements_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monkeypatch):
+def test_files_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monkeypatch):
     folder = _folder(tmp_path)
     ahead = ingest_paths(_store(tmp_path, "ahead"), "c", [folder])
-    assert chosen and len(chosen[0].chosen) == len(STATEMENTS) + 2
+    assert chosen and len(chosen[0].chosen) == len(STATEMENTS) + len(JSON_FILES) + 4
     monkeypatch.setattr(readahead, "MIN_FILES", 10**9)
     here = ingest_paths(_store(tmp_path, "here"), "c", [folder])
     assert [f.model_dump(exclude={"sha256"}) for f in ahead.files] == [
@@ -79,8 +97,12 @@ def test_statements_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monk
     rows = _rows(_store(tmp_path, "ahead"))
     assert len(rows) > 100 and rows == _rows(_store(tmp_path, "here"))
     assert any(r.startswith("('card:") or r.startswith("('iban:") for r in rows)
+    assert any(r.startswith("('tron:T") for r in rows)  # wallets named by transfers counted
+    again = next(f for f in ahead.files if f.file == "zz_again_trc20.json")
+    assert again.status == "imported" and again.duplicate_records > 0
+    assert not again.records  # every transfer of it was in another page
     rejected = {f.file: f.error for f in ahead.files if f.status == "rejected"}
-    assert set(rejected) == {"cut.xlsx", "notes.csv"}
+    assert set(rejected) == {"cut.xlsx", "notes.csv", "cut_trc20.json"}
     assert rejected["cut.xlsx"].startswith("cut.xlsx: ")
 
 
@@ -88,7 +110,7 @@ def test_the_import_reads_the_files_itself_when_a_worker_dies(tmp_path, monkeypa
     folder = _folder(tmp_path)
     dying: list[ReadAhead] = []
 
-    def for_import(cls, files, read, args):
+    def for_import(cls, files, read, args, json_files=False):
         dying.append(cls(files, dict.fromkeys(range(len(files)), 1), die, args, 1))
         return dying[-1]
 
@@ -110,3 +132,40 @@ def test_an_import_error_crosses_processes_whole(error):
     again = pickle.loads(pickle.dumps(error))
     assert type(again) is type(error) and str(again) == str(error)
     assert (again.file, again.locator, again.reason) == (error.file, error.locator, error.reason)
+
+
+def test_a_file_read_ahead_comes_back_as_rows_unless_it_hands_out_payment_details():
+    from tools.ingest.pipeline import read_whole_file
+    from tools.store.rows import RecordRows
+
+    page = read_whole_file(JSON_FILES[0], None, None, None, True)
+    assert isinstance(page.items, RecordRows) and len(page.items) > 0
+    assert len(page.items.transfers) == len(page.items)
+    assert all(ids and all(i.startswith("tron:T") for i in ids) for ids in page.items.identifiers)
+    chat = read_whole_file(EVIDENCE / "telegram_full_export.json", None, None, None, True)
+    assert isinstance(chat.items, list) and any(i.details for i in chat.items)
+    assert isinstance(read_whole_file(JSON_FILES[0], None, None).items, list)
+
+
+@pytest.mark.parametrize("page", [p for p in JSON_FILES if "trc20" in p.name])
+def test_a_trongrid_page_read_straight_to_rows_is_what_its_items_make(page):
+    from tools.ingest.pipeline import _Checked
+    from tools.ingest.tron import parse_trongrid_trc20, trongrid_trc20_rows
+    from tools.store.rows import record_rows
+
+    straight = trongrid_trc20_rows(page, page.name)
+    assert straight is not None and len(straight) > 0
+    assert straight == record_rows(list(_Checked(parse_trongrid_trc20(page, page.name),
+                                                 page.name)))
+
+
+def test_a_trongrid_page_with_an_unusual_transfer_is_left_to_the_general_path(tmp_path):
+    import orjson
+
+    from tools.ingest.tron import trongrid_trc20_rows
+
+    doc = orjson.loads(JSON_FILES[0].read_bytes())
+    doc["data"][-1]["value"] = 1000  # a number, not a string of digits
+    page = tmp_path / "page.json"
+    page.write_bytes(orjson.dumps(doc))
+    assert trongrid_trc20_rows(page, page.name) is None

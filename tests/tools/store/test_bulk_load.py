@@ -80,6 +80,30 @@ def test_trc20_fast_path_gives_the_general_paths_records():
             assert _same(item, _trc20_item(f"/data/{k}", t))
 
 
+def test_trc20_rows_are_what_record_rows_makes_of_the_general_paths_records():
+    from tools.store.rows import record_rows
+
+    rng = random.Random(12)
+    fast = _Trc20Reader()
+    took = 0
+    for k in range(4000):
+        t = _transfer(rng)
+        if rng.random() < 0.3 and isinstance(t["token_info"].get("decimals"), int):
+            # Amounts near the places where a Decimal's text turns to an exponent.
+            t["token_info"] = {**t["token_info"], "decimals": rng.choice([0, 1, 6, 7, 8, 18])}
+            t["value"] = rng.choice(["0", "1", "10", "100000", "1000000", "00"])
+        rows = fast.rows(k, f"/data/{k}", t)
+        if rows is None:
+            continue
+        took += 1
+        expected = record_rows([_trc20_item(f"/data/{k}", t)])
+        assert expected is not None, t
+        record, transfer = rows
+        assert ([record], [transfer[1:]]) == (
+            expected.records, [r[1:] for r in expected.transfers]), t
+    assert took > 1500
+
+
 @pytest.mark.parametrize("bad", [
     {"value": "1x"}, {"value": 1.5}, {"value": True}, {"from": "T123"}, {"to": None},
     {"transaction_id": "zz"}, {"block_timestamp": 10**18}, {"block_timestamp": -5},
@@ -96,7 +120,7 @@ def test_the_fast_path_leaves_anything_unusual_to_the_general_checks(bad):
 def test_sqlite_conversions_are_sqlalchemys(sqlite_store):
     with sqlite_store.engine.connect() as conn:
         for column in (records.c.ts, records.c.data, transfers.c.ts):
-            fast = processor(conn, column)
+            fast = processor(conn.dialect, column)
             plain = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
             assert fast is not plain
             values = ([datetime(2025, 3, 14, 11, 19, 52, 817000, tzinfo=UTC),
