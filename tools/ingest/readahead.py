@@ -30,6 +30,9 @@ _TEXT_SUFFIXES = frozenset({".json", ".jsonl", ".yaml", ".yml"})
 _JSON_SUFFIXES = frozenset({".json"})
 # Below this many such files the workers' start (a second or so) is not repaid.
 MIN_FILES = 40
+# JSON files go ahead when they hold at least this much (TronGrid pages: about 40,000
+# transfers, half a second of parsing): below it the workers' start costs more than it saves.
+MIN_JSON_BYTES = 16 << 20
 # What may be read ahead of the loop at once: the workers keep reading while the loop is busy
 # with other files (a large chat export before the statements), and the records waiting are
 # bounded (a statement makes about seven times its bytes in records: ≤ 16 MB, ≈ 120 MB).
@@ -86,6 +89,11 @@ class ReadAhead:
         which cost the loop little to take; as objects they cost more than reading them)."""
         chosen = {i: size for i, p in enumerate(files)
                   if (size := _ahead_size(p, json_files)) is not None}
+        json_bytes = sum(size for i, size in chosen.items()
+                         if files[i].suffix.lower() in _JSON_SUFFIXES)
+        if json_bytes < MIN_JSON_BYTES:
+            chosen = {i: size for i, size in chosen.items()
+                      if files[i].suffix.lower() not in _JSON_SUFFIXES}
         if len(chosen) < MIN_FILES:
             return None
         return cls(files, chosen, read, args, worker_count())

@@ -82,6 +82,7 @@ def chosen(monkeypatch: pytest.MonkeyPatch) -> list[ReadAhead]:
         return ahead
 
     monkeypatch.setattr(readahead, "MIN_FILES", 1)
+    monkeypatch.setattr(readahead, "MIN_JSON_BYTES", 0)
     monkeypatch.setattr(ReadAhead, "for_import", classmethod(for_import))
     return made
 
@@ -104,6 +105,15 @@ def test_files_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monkeypat
     rejected = {f.file: f.error for f in ahead.files if f.status == "rejected"}
     assert set(rejected) == {"cut.xlsx", "notes.csv", "cut_trc20.json"}
     assert rejected["cut.xlsx"].startswith("cut.xlsx: ")
+
+
+def test_a_few_small_json_files_are_read_in_the_loop(tmp_path):
+    folder = _folder(tmp_path)
+    files = sorted(folder.iterdir())
+    ahead = ReadAhead.for_import(files, print, (), json_files=True)
+    assert ahead is None or all(files[i].suffix != ".json" for i in ahead.chosen)
+    if ahead is not None:
+        ahead.close()
 
 
 def test_the_import_reads_the_files_itself_when_a_worker_dies(tmp_path, monkeypatch):
