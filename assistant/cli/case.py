@@ -95,8 +95,16 @@ def ingest(
         audit_cli(store, case, "upload_received", {
             "files": [{"name": f.name, "bytes": n} for f, n in zip(files, file_bytes,
                                                                     strict=True)]})
-        report = ingest_paths(store, case, files, fmt=format, mapping=layout,
-                              on_progress=on_records, on_file=on_file, exclusive=exclusive)
+        # The trace graph takes the transfers as they are written (merged below).
+        from tools.trace.graph import GraphFeed
+
+        feed = GraphFeed(case)
+        try:
+            report = ingest_paths(store, case, files, fmt=format, mapping=layout,
+                                  on_progress=on_records, on_file=on_file,
+                                  exclusive=exclusive, on_transfers=feed.add)
+        finally:
+            feed.stop()
     audit_cli(store, case, "upload", {"files": [
         {"name": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     if as_json:
@@ -109,7 +117,7 @@ def ingest(
         from tools.trace.graph import load_case_graph
 
         with fewer_collections():
-            load_case_graph(store, case)
+            load_case_graph(store, case, feed)
     if index:
         update_search_index(settings, store, case, quiet=as_json)
     if report.rejected:

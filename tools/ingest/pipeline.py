@@ -39,7 +39,14 @@ from tools.items import Item
 from tools.limits import MAX_ITEMS_PER_FILE, MAX_TEXT_CHARS
 from tools.models import FileReport, IngestReport
 from tools.payments import extract_payment_details
-from tools.store.repository import COMMIT_EVERY, CaseStore, FileMeta, StagedFile, StoreWriter
+from tools.store.repository import (
+    COMMIT_EVERY,
+    CaseStore,
+    FileMeta,
+    OnTransfers,
+    StagedFile,
+    StoreWriter,
+)
 from tools.store.rows import RecordRows, record_rows
 
 log = logging.getLogger(__name__)
@@ -393,14 +400,16 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
                  mapping: ColumnMapping | None = None,
                  on_progress: OnProgress | None = None,
                  on_file: Callable[[FileReport], None] | None = None,
-                 commit_every: int = COMMIT_EVERY, exclusive: bool = False) -> IngestReport:
+                 commit_every: int = COMMIT_EVERY, exclusive: bool = False,
+                 on_transfers: OnTransfers | None = None) -> IngestReport:
     """Import every file; a bad file is reported as rejected and the others still import.
 
     Files are committed once `commit_every` records are pending: the API passes 1 (each file
     its own transaction), so other writers wait for one file at most, not a whole upload.
     Otherwise a large import into a SQLite store is a bulk load, committed once at the end
     (`CaseStore.writer`); `exclusive`: nothing else uses the store meanwhile (a bulk load
-    then skips SQLite's write-ahead log: `rollback_journal`)."""
+    then skips SQLite's write-ahead log: `rollback_journal`). `on_transfers`: told of the
+    transfers written (`StoreWriter.on_transfers`)."""
     started = time.perf_counter()
     report = IngestReport(case=case)
     # Files in the order given; each reported once its batch is written.
@@ -427,7 +436,8 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
                                   json_files=as_rows)
              if commit_every > 1 else None)
     with fewer_collections(), store.writer(commit_every, expected_records=expected,
-                                           exclusive=exclusive) as writer:
+                                           exclusive=exclusive,
+                                           on_transfers=on_transfers) as writer:
         try:
             for i, path in enumerate(files):
                 try:

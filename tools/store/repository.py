@@ -107,7 +107,8 @@ class CaseStore:
 
     @contextmanager
     def writer(self, commit_every: int = COMMIT_EVERY, expected_records: int = 0,
-               exclusive: bool = False) -> Iterator[StoreWriter]:
+               exclusive: bool = False, on_transfers: OnTransfers | None = None
+               ) -> Iterator[StoreWriter]:
         """A writer for many files; committed every `commit_every` records and at the end.
 
         Its transactions take SQLite's write lock when they begin (`immediate`): an import
@@ -120,11 +121,12 @@ class CaseStore:
         indexes built once at its end. `exclusive` (the caller says nothing else will use
         the store meanwhile): a bulk load is written through a rollback journal when nothing
         else has the store open as it starts (`rollback_journal`).
+        `on_transfers`: told of each run of transfers written (`StoreWriter.on_transfers`).
         """
         with (self.engine.connect().execution_options(immediate=True) as conn,
               rollback_journal(conn) if exclusive and _bulk_load_ahead(conn, expected_records)
               else nullcontext()):
-            writer = StoreWriter(self, conn, commit_every, expected_records)
+            writer = StoreWriter(self, conn, commit_every, expected_records, on_transfers)
             try:
                 yield writer
                 # Shops are resolved once per import, from everything the case holds now.
@@ -327,6 +329,14 @@ def _move_new_records() -> Any:
             .returning(records.c.id))
 
 
+# (first sequence number or None, transfer rows): see `StoreWriter.on_transfers`.
+OnTransfers = Callable[[int | None, list[tuple[Any, ...]]], None]
+
+
+def _last_seq(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("SELECT max(seq) FROM transfers").scalar() or 0)
+
+
 def _record_key(row: tuple[Any, ...]) -> str:
     return str(row[1])
 
@@ -384,8 +394,13 @@ class StoreWriter:
     """
 
     def __init__(self, store: CaseStore, conn: Connection, commit_every: int,
-                 expected_records: int = 0) -> None:
+                 expected_records: int = 0, on_transfers: OnTransfers | None = None) -> None:
         self.store = store
+        # Told, on SQLite, of each run of transfer rows once its file is whole in the
+        # transaction: (the sequence number of its first row, or None if unknown; the rows,
+        # in `TRANSFER_COLUMNS` order). The trace graph takes them instead of reading back.
+        self.on_transfers = on_transfers
+        self._written_transfers: list[tuple[int | None, list[tuple[Any, ...]]]] = []
         self.conn = conn
         self.commit_every = commit_every
         self.expected_records = expected_records
@@ -451,7 +466,7 @@ class StoreWriter:
         self.flush()
         self._start_writing()
         meta.wait_kept()
-        with self.conn.begin_nested():
+        with self._whole_files():
             tally, file_id = _Tally(), self._insert_files([meta])[0]
             for chunk in _chunks(chain(head, it), BATCH):
                 self._write_chunk(meta.case, [(tally, file_id, chunk)])
@@ -575,7 +590,7 @@ class StoreWriter:
     def _write_batch(self, case: str, group: list[StagedFile]) -> None:
         for s in group:
             s.meta.wait_kept()
-        with self.conn.begin_nested():
+        with self._whole_files():
             tallies = [_Tally() for _ in group]
             file_ids = self._insert_files([s.meta for s in group])
             self._write_chunk(case, [(t, f, s.items) for t, f, s in
@@ -585,6 +600,21 @@ class StoreWriter:
                              strict=True):
             s.result = result
             s.items = []  # written: the memory is the next batch's
+
+    @contextmanager
+    def _whole_files(self) -> Iterator[None]:
+        """A savepoint for files written whole or not at all; the transfers they wrote are
+        told (`on_transfers`) once it is released, forgotten if it is rolled back."""
+        try:
+            with self.conn.begin_nested():
+                yield
+        except BaseException:
+            self._written_transfers.clear()
+            raise
+        written, self._written_transfers = self._written_transfers, []
+        if self.on_transfers is not None:
+            for first, rows in written:
+                self.on_transfers(first, rows)
 
     def _written(self, metas: list[FileMeta], tallies: list[_Tally]) -> list[WriteResult]:
         """Account for files now whole in the transaction; commit when enough is pending."""
@@ -684,7 +714,13 @@ class StoreWriter:
                 at += len(items)
             else:
                 at = self._count_items(case, tally, items, new, moves, rows, at)
+        told = self.on_transfers is not None and bulk.sqlite and moves
+        before = _last_seq(conn) if told else 0
         bulk.transfers.run(conn, moves)
+        if told:
+            # Rows get the next free sequence numbers in order: known if they took a run.
+            follows = _last_seq(conn) - before == len(moves)
+            self._written_transfers.append((before + 1 if follows else None, moves))
 
     def _count_items(self, case: str, tally: _Tally, items: list[Item], new: set[str],
                      moves: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], at: int) -> int:

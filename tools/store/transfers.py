@@ -42,6 +42,14 @@ def transfer_batches_after(conn: Connection, case: str, after_seq: int, chains: 
         cursor.close()
 
 
+def first_transfer_after(conn: Connection, case: str, after_seq: int, chains: Iterable[str]
+                         ) -> int | None:
+    """The sequence number of the case's first transfer of `chains` after `after_seq`."""
+    stmt = _after(conn, case, after_seq, chains, transfers.c.ts).limit(1)
+    row = conn.execute(stmt).first()
+    return None if row is None else int(row.seq)
+
+
 def _after(conn: Connection, case: str, after_seq: int, chains: Iterable[str],
            ts: Any) -> Select[Any]:
     # SQLite's planner walks the whole case through the (case, address) index and sorts it,

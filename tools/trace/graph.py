@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,7 +20,12 @@ from tools.ingest.amounts import stored_amount
 from tools.memo import Memo
 from tools.store import CaseStore
 from tools.store.schema import transfers
-from tools.store.transfers import tags, transfer_batches_after, transfers_after
+from tools.store.transfers import (
+    first_transfer_after,
+    tags,
+    transfer_batches_after,
+    transfers_after,
+)
 from tools.tokens import lookalike_key
 from tools.trace.compact import (
     UNIT_EXP,
@@ -92,10 +98,12 @@ class CaseGraph:
         key = lookalike_key(address)
         return key is not None and len(self.lookalikes.get(key, ())) > 1
 
-    def refresh(self, store: CaseStore) -> int:
-        """Add transfers imported since the last call; returns how many were added."""
+    def refresh(self, store: CaseStore, feed: GraphFeed | None = None) -> int:
+        """Add transfers imported since the last call; returns how many were added.
+        `feed`: the transfers an import of this process wrote, taken instead of reading them
+        back where they are the next ones of the case."""
         if self.folder is not None:
-            return self._refresh_compact(store)
+            return self._refresh_compact(store, feed)
         with self.lock, store.engine.connect() as conn:
             rows = transfers_after(conn, self.case, self.last_seq, CHAINS)
             added = 0
@@ -125,7 +133,7 @@ class CaseGraph:
                                tag_record=rid)
         return added
 
-    def _refresh_compact(self, store: CaseStore) -> int:
+    def _refresh_compact(self, store: CaseStore, feed: GraphFeed | None) -> int:
         """Map the arrays kept on disk if this process has none, merge transfers imported
         since they were written, and write the new version for the next process."""
         assert self.folder is not None
@@ -143,7 +151,10 @@ class CaseGraph:
                     self._lookalikes = None
             new = NewMoves()
             seen, seq, record_id = 0, self.last_seq, self.last_record
-            for batch in transfer_batches_after(conn, self.case, self.last_seq, CHAINS):
+            if feed is not None and feed.follows(conn, self.case, self.last_seq):
+                new, seen, (seq, record_id) = feed.new, feed.seen, feed.last_chain
+                self.skipped += feed.skipped
+            for batch in transfer_batches_after(conn, self.case, seq, CHAINS):
                 seen += len(batch)
                 seq, record_id = batch[-1][0], batch[-1][1]
                 self._add_batch(new, batch)
@@ -175,49 +186,115 @@ class CaseGraph:
 
 
     def _add_batch(self, new: NewMoves, batch: list[tuple[Any, ...]]) -> None:
-        """Rows of `transfer_batches_after` added to `new` as columns; transfers without both
-        ends left out, amounts not plain decimals read strictly or skipped (`skipped`)."""
-        seqs, rids, toks, srcs, dsts, amounts, times, txs = _columns(batch)
-        if not (all(srcs) and all(dsts)):
-            # A transfer with one end unknown stays out; the rest of the batch goes on as one.
-            batch = [r for r in batch if r[3] and r[4]]
-            if not batch:
-                return
-            seqs, rids, toks, srcs, dsts, amounts, times, txs = _columns(batch)
-        parts = amount_columns(amounts)
-        if parts is None:  # amounts of another shape (a few, written long ago): row by row
-            for row in batch:
-                self._add_row(new, row)
-            return
-        new.seq += seqs
-        new.src += srcs
-        new.dst += dsts
-        new.ts += epoch_seconds(times)
-        new.mant += parts[0]
-        new.exp += parts[1]
-        new.record_id += rids
-        new.tx += txs
-        new.token += toks
+        add_rows(new, self.skipped, batch)
 
-    def _add_row(self, new: NewMoves, row: tuple[Any, ...]) -> None:
-        seq, record_id, token, src, dst, amount, ts, tx = row
-        parts = amount_parts(amount)
-        if parts is None:
-            # The strict reading (more than 18 decimals are cut as `to_units` cuts).
-            try:
-                parts = (to_units(amount), 0)
-            except ValueError:
-                self.skipped.append(record_id)
-                return
-        new.seq.append(seq)
-        new.src.append(src)
-        new.dst.append(dst)
-        new.ts += epoch_seconds([ts])
-        new.mant.append(parts[0])
-        new.exp.append(parts[1])
-        new.record_id.append(record_id)
-        new.tx.append(tx)
-        new.token.append(token)
+
+def add_rows(new: NewMoves, skipped: list[str], batch: list[tuple[Any, ...]]) -> None:
+    """Rows of `transfer_batches_after` added to `new` as columns; transfers without both
+    ends left out, amounts not plain decimals read strictly or skipped (`skipped`)."""
+    seqs, rids, toks, srcs, dsts, amounts, times, txs = _columns(batch)
+    if not (all(srcs) and all(dsts)):
+        # A transfer with one end unknown stays out; the rest of the batch goes on as one.
+        batch = [r for r in batch if r[3] and r[4]]
+        if not batch:
+            return
+        seqs, rids, toks, srcs, dsts, amounts, times, txs = _columns(batch)
+    parts = amount_columns(amounts)
+    if parts is None:  # amounts of another shape (a few, written long ago): row by row
+        for row in batch:
+            _add_row(new, skipped, row)
+        return
+    new.seq += seqs
+    new.src += srcs
+    new.dst += dsts
+    new.ts += epoch_seconds(times)
+    new.mant += parts[0]
+    new.exp += parts[1]
+    new.record_id += rids
+    new.tx += txs
+    new.token += toks
+
+
+def _add_row(new: NewMoves, skipped: list[str], row: tuple[Any, ...]) -> None:
+    seq, record_id, token, src, dst, amount, ts, tx = row
+    parts = amount_parts(amount)
+    if parts is None:
+        # The strict reading (more than 18 decimals are cut as `to_units` cuts).
+        try:
+            parts = (to_units(amount), 0)
+        except ValueError:
+            skipped.append(record_id)
+            return
+    new.seq.append(seq)
+    new.src.append(src)
+    new.dst.append(dst)
+    new.ts += epoch_seconds([ts])
+    new.mant.append(parts[0])
+    new.exp.append(parts[1])
+    new.record_id.append(record_id)
+    new.tx.append(tx)
+    new.token.append(token)
+
+
+class GraphFeed:
+    """The transfers an import writes, turned into the graph's columns on a thread of their
+    own while it runs, so that the graph is merged after it without reading them back from
+    the store (a million transfers: seconds). Usable only if every run of transfers written
+    came with its sequence numbers, each run following the one before (`follows`)."""
+
+    def __init__(self, case: str) -> None:
+        self.case = case
+        self.new = NewMoves()
+        self.skipped: list[str] = []
+        self.seen = 0  # chain transfers taken, as `transfer_batches_after` counts them
+        self.first_chain: int | None = None  # the sequence number of the first of them
+        self.last_chain: tuple[int, str] = (0, "")  # and of the last, with its record id
+        self.next_seq: int | None = None  # where the next run must start
+        self.broken = False
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-graph-feed")
+        self._taking: list[Future[None]] = []
+
+    def add(self, first: int | None, rows: list[tuple[Any, ...]]) -> None:
+        """`StoreWriter.on_transfers`: rows in `TRANSFER_COLUMNS` order from seq `first`."""
+        if self.broken or first is None or (self.next_seq not in (None, first)):
+            self.broken = True
+            return
+        self.next_seq = first + len(rows)
+        self._taking.append(self._thread.submit(self._take, first, rows))
+
+    def _take(self, first: int, rows: list[tuple[Any, ...]]) -> None:
+        batch = [(seq, r[1], r[3], r[4], r[5], r[6], r[7], r[8])
+                 for seq, r in enumerate(rows, first) if r[2] in CHAINS]
+        if any(r[0] != self.case for r in rows):
+            self.broken = True  # another case's: this feed is of one case
+        if not batch:
+            return
+        if self.first_chain is None:
+            self.first_chain = batch[0][0]
+        self.seen += len(batch)
+        self.last_chain = (batch[-1][0], batch[-1][1])
+        add_rows(self.new, self.skipped, batch)
+
+    def stop(self) -> None:
+        """Take no more: wait for the runs told (what taking one raised stays on it)."""
+        self._thread.shutdown()
+
+    def close(self) -> None:
+        """Wait until every run told is taken; raises what taking one raised."""
+        self.stop()
+        for taking in self._taking:
+            taking.result()
+
+    def follows(self, conn: Any, case: str, last_seq: int) -> bool:
+        """Whether the feed holds the case's chain transfers after `last_seq`, from the
+        first on (those the store holds after the feed's are read back as usual)."""
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - the transfers are read back from the store instead
+            log.warning("the import's transfers were not taken for the graph", exc_info=True)
+            return False
+        return (not self.broken and case == self.case and self.first_chain is not None
+                and first_transfer_after(conn, case, last_seq, CHAINS) == self.first_chain)
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
@@ -272,9 +349,10 @@ GRAPHS_KEPT = 16
 _graphs: Memo[CaseGraph] = Memo(most=GRAPHS_KEPT)
 
 
-def load_case_graph(store: CaseStore, case: str) -> CaseGraph:
-    """The case's graph, built on first use and brought up to date on every later call."""
+def load_case_graph(store: CaseStore, case: str, feed: GraphFeed | None = None) -> CaseGraph:
+    """The case's graph, built on first use and brought up to date on every later call
+    (from `feed`, the transfers an import of this process wrote, where it can)."""
     cg = _graphs.get((str(store.engine.url), case), lambda: CaseGraph(
         case, graph=CompactGraph(), folder=graph_folder(store, case)))
-    cg.refresh(store)
+    cg.refresh(store, feed)
     return cg
