@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import base58
 import bech32ref
 import phonenumbers
-from eth_utils import is_checksum_address
 from stdnum import iban, luhn
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -119,6 +118,9 @@ def _eth(compact: str) -> Identifier:
     if not re.fullmatch(r"[0-9a-fA-F]{40}", body):
         return Identifier("eth", compact, "not an Ethereum address: needs 40 hex digits")
     mixed = body != body.lower() and body != body.upper()
+    # eth_utils loads its network tables on import (a tenth of a second per process).
+    from eth_utils import is_checksum_address
+
     if mixed and not is_checksum_address(compact):
         return Identifier("eth", compact.lower(), "not a valid Ethereum address: EIP-55 "
                           "checksum fails")

@@ -10,7 +10,6 @@ from functools import lru_cache
 import base58
 import bech32ref
 import phonenumbers
-from eth_utils import is_checksum_address, to_checksum_address
 from stdnum import iban, luhn
 
 from tools.items import PaymentDetail
@@ -131,6 +130,9 @@ def _btc_bech32(raw: str) -> PaymentDetail | None:
 
 
 def _eth(raw: str) -> PaymentDetail | None:
+    # eth_utils loads its network tables on import (a tenth of a second per process).
+    from eth_utils import is_checksum_address, to_checksum_address
+
     body = raw[2:]
     mixed = body != body.lower() and body != body.upper()
     if mixed and not is_checksum_address(raw):
