@@ -201,7 +201,8 @@ def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_ur
     row("from nothing to searchable", f"{searchable:.0f} s by words, {complete:.0f} s by "
         "words and meaning", "(goal ≤ 300 s at seed scale)")
 
-    # `tergeu ingest` built the arrays; built again here from the store to time it.
+    # `tergeu ingest` merged the arrays from what it wrote; built again here from the store
+    # to time what a process does that finds none.
     shutil.rmtree(home / "graphs", ignore_errors=True)
     starts = _starts(truth)[:args.starts]
     first = json.loads(_run([py, "-c", GRAPH_SCRIPT, str(home), db_url, "[]"], env))
@@ -221,7 +222,8 @@ def _measure(args: argparse.Namespace, work: Path, home: Path, case: Path, db_ur
         f" ({mapped['rss_mb'] * 2**20 / max(mapped['edges'], 1):,.0f} B/edge),"
         f" {mapped['traced_rss_mb']:.1f} MB after {len(starts)} traces of 7 hops", nx_ref)
     row("loading that graph in a process", f"{mapped['load_s']:.2f} s mapped "
-        f"(built from the store and written in {first['load_s']:.1f} s, by `tergeu ingest`)",
+        f"(built again from the store and written in {first['load_s']:.1f} s by a fresh "
+        "process; `tergeu ingest` merged them from the transfers it wrote)",
         f"python -c pass {pass_s:.2f} s")
     row("trace, forward from shop wallets", *_traces(home, db_url, truth, args.starts))
 
