@@ -118,6 +118,7 @@ def ingest(
 
         with fewer_collections():
             load_case_graph(store, case, feed)
+    del feed  # what it took is the graph's now; not kept through the indexing below
     if index:
         update_search_index(settings, store, case, quiet=as_json)
     if report.rejected:

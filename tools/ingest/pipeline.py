@@ -278,7 +278,10 @@ def read_whole_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
         except MALFORMED as exc:
             where = f"after {checked.last}" if checked.last else None
             raise IngestError(name, where, f"malformed {fmt}: {_reason(exc)}") from exc
-    rows = record_rows(items) if as_rows else None
+    try:
+        rows = record_rows(items) if as_rows else None
+    except MALFORMED:
+        rows = None  # a value the store converts otherwise: the writer judges the items
     return WholeFile(fmt, items if rows is None else rows, checked.last)
 
 

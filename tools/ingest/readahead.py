@@ -1,5 +1,8 @@
-"""Small spreadsheet and CSV files of a large import read by worker processes ahead of it.
+"""Small files of a large import read by worker processes ahead of it.
 
+Spreadsheets and CSV files; into a SQLite store, JSON files too, taken back as the store's
+rows (`tools.store.rows`) unless their records hand out payment details (a chat's: taken
+back as items, which cost the loop about as much as parsing them).
 A bank statement's import is mostly openpyxl and the statement parser, which hold Python's
 lock; the store's writer thread and the importer wait for it meanwhile. Read by another
 process, a statement costs the importer only the unpickling of its records (about a tenth).
@@ -85,8 +88,8 @@ class ReadAhead:
     def for_import(cls, files: Sequence[Path], read: Callable[..., Any],
                    args: tuple[Any, ...], json_files: bool = False) -> ReadAhead | None:
         """A read-ahead if enough of `files` go ahead to repay the workers, else None.
-        `json_files`: small JSON files go ahead too (`read` gives their records as rows,
-        which cost the loop little to take; as objects they cost more than reading them)."""
+        `json_files`: small JSON files go ahead too, when there are enough of them (`read`
+        gives their records as rows where it can: those cost the loop little to take)."""
         chosen = {i: size for i, p in enumerate(files)
                   if (size := _ahead_size(p, json_files)) is not None}
         json_bytes = sum(size for i, size in chosen.items()

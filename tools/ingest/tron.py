@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from tools.ingest.times import from_epoch
 from tools.items import Item, TransferRow
 from tools.limits import MAX_FRACTION_DIGITS
 from tools.store.bulk import json_text
+from tools.store.identifiers import wallet_pair
 from tools.store.rows import RecordRow, RecordRows, StoredTransfer
 from tools.tokens import clean_symbol, token_identity, valid_contract
 
@@ -119,6 +119,7 @@ class _Trc20Reader:
         if known is None:
             if len(self.tokens) >= _KNOWN_ADDRESSES:
                 self.tokens.clear()
+                self.token_json.clear()
             try:
                 places = token_decimals(decimals)
                 if not valid_contract("tron", contract):
@@ -179,7 +180,8 @@ class _Trc20Reader:
         return Item(rid, "transfer", loc, ts, data,
                     transfer=TransferRow("tron", key, frm, to, amount, ts, tx))
 
-    def rows(self, n: int, loc: str, t: Any) -> tuple[RecordRow, StoredTransfer] | None:
+    def rows(self, n: int, loc: str, t: Any
+             ) -> tuple[RecordRow, StoredTransfer, tuple[str, ...]] | None:
         """`item(loc, t)` as `record_rows` writes it (the `n`-th record of its file), built
         from the digits and the milliseconds without a Decimal, a datetime or a dict; None
         where `item` is None or the amount's text needs a Decimal's rules."""
@@ -192,28 +194,30 @@ class _Trc20Reader:
             return None
         shown, plain = amounts
         day, rest = divmod(ms, 86_400_000)
-        date = _DAYS.get(day) or _day(day)
+        on = _DAYS.get(day) or _day(day)
         seconds, millis = divmod(rest, 1000)
         hours, seconds = divmod(seconds, 3600)
         clock = f"{hours:02d}:{seconds // 60:02d}:{seconds % 60:02d}"
-        when = f"{date} {clock}.{millis:03d}000"
-        iso = f"{date}T{clock}.{millis:03d}000+00:00" if millis else f"{date}T{clock}+00:00"
+        when = f"{on} {clock}.{millis:03d}000"
+        iso = f"{on}T{clock}.{millis:03d}000+00:00" if millis else f"{on}T{clock}+00:00"
         token_json, extra_json = self.json_parts(symbol, key, note)
-        digest = sha256(f"{contract}\x1f{frm}\x1f{to}\x1f{_canonical(raw, decimals)}".encode())
-        rid = f"tron:{tx}#{digest.hexdigest()[:8]}"
+        rid = f"tron:{tx}#{short_hash(contract, frm, to, _canonical(raw, decimals))}"
         # `json_text` of `item`'s data, written out: every value here is checked text of a
         # known alphabet (hex, base58, digits) except the token's, serialised by orjson.
         data = (f'{{"chain":"tron","tx":"{tx}","token":{token_json},"token_contract":'
                 f'"{contract}","decimals":{decimals},"from":"{frm}","to":"{to}","amount":'
                 f'"{shown}","amount_raw":"{raw}","time":"{iso}","status":"SUCCESS"'
                 f'{extra_json}}}')
+        # Checked TRON addresses are 34 characters: always a pair of identifiers.
         return ((rid, "transfer", loc, when, None, data),
-                (n, "tron", key, frm, to, plain, when, tx))
+                (n, "tron", key, frm, to, plain, when, tx), wallet_pair("tron", frm, to) or ())
 
     def json_parts(self, symbol: str, key: str, note: str | None) -> tuple[str, str]:
         """The token's JSON text in a transfer's data, and what follows "status"."""
         known = self.token_json.get((symbol, key, note))
         if known is None:
+            if len(self.token_json) >= _KNOWN_ADDRESSES:
+                self.token_json.clear()
             extra = ""
             if key != symbol:
                 extra += f',"token_key":{json_text(key)}'
@@ -256,11 +260,12 @@ def _amount_texts(raw: str, decimals: int) -> tuple[str, str] | None:
 
 
 _DAYS: dict[int, str] = {}
+_KNOWN_DAYS = 100_000  # past this many the memory is cleared rather than grown
 
 
 def _day(day: int) -> str:
     """The date of `day` days after 1970-01-01, remembered (a case spans few days)."""
-    if len(_DAYS) >= _KNOWN_ADDRESSES:
+    if len(_DAYS) >= _KNOWN_DAYS:
         _DAYS.clear()
     text = _DAYS[day] = (date(1970, 1, 1) + timedelta(days=day)).isoformat()
     return text
@@ -282,8 +287,7 @@ def trongrid_trc20_rows(path: Path, name: str) -> RecordRows | None:
             return None
         records.append(rows[0])
         transfers.append(rows[1])
-        frm, to = rows[1][3], rows[1][4]
-        identifiers.append((f"tron:{frm}",) if frm == to else (f"tron:{frm}", f"tron:{to}"))
+        identifiers.append(rows[2])
     return out
 
 

@@ -161,7 +161,8 @@ def driver_insert(conn: Connection, table: Table, columns: Sequence[str], *,
 
 # Rows per multi-row INSERT on SQLite: past about 20 the gain flattens (bench/ingest_speed).
 ROWS_PER_STATEMENT = 100
-# SQLite's default limit on a statement's parameters since 3.32 (999 before).
+# SQLite's default limit on a statement's parameters before 3.32 (32,766 since): within
+# either, whatever SQLite the interpreter has.
 _MAX_PARAMETERS = 999
 
 

@@ -62,6 +62,25 @@ def _upsert(conn: Connection, case: str, counts: Counter[str]) -> None:
     conn.execute(stmt, rows)
 
 
+def record_identifiers(item: Item) -> tuple[str, ...]:
+    """`identifiers_of(item)`; at once for a chain transfer without payment details (a chain
+    page's, a million of them), which names its two wallets."""
+    t = item.transfer
+    if (t is None or item.details or t.chain not in _PLAIN_WALLET_CHAINS
+            or type(t.from_address) is not str or type(t.to_address) is not str):
+        return tuple(sorted(identifiers_of(item)))
+    return wallet_pair(t.chain, t.from_address, t.to_address) or tuple(
+        sorted(identifiers_of(item)))
+
+
+def wallet_pair(chain: str, frm: str, to: str) -> tuple[str, ...] | None:
+    """The identifiers of a transfer between two wallets of a chain that writes addresses
+    as they are (not Ethereum's), or None when either does not make one."""
+    if not (0 < len(frm) < MAX_ID_CHARS - len(chain) and 0 < len(to) < MAX_ID_CHARS - len(chain)):
+        return None
+    return (f"{chain}:{frm}",) if frm == to else (f"{chain}:{frm}", f"{chain}:{to}")
+
+
 class PendingIdentifiers:
     """Identifier counts of imported files, written to the index before the import commits.
 
@@ -75,26 +94,7 @@ class PendingIdentifiers:
     @staticmethod
     def of_items(items: Sequence[Item]) -> Counter[str]:
         """The identifiers of newly written records, each record once per identifier."""
-        named: list[str] = []
-        other: list[Item] = []
-        # A transfer without payment details (a chain page's, a million of them) names its
-        # two wallets: counted without `identifiers_of`'s sets.
-        for item in items:
-            t = item.transfer
-            if (t is None or item.details or t.chain not in _PLAIN_WALLET_CHAINS
-                    or type(t.from_address) is not str or type(t.to_address) is not str
-                    or len(t.from_address) + len(t.chain) >= MAX_ID_CHARS
-                    or len(t.to_address) + len(t.chain) >= MAX_ID_CHARS
-                    or not t.from_address or not t.to_address):
-                other.append(item)
-                continue
-            named.append(f"{t.chain}:{t.from_address}")
-            if t.to_address != t.from_address:
-                named.append(f"{t.chain}:{t.to_address}")
-        counts = Counter(named)
-        if other:
-            counts.update(itertools.chain.from_iterable(map(identifiers_of, other)))
-        return counts
+        return Counter(itertools.chain.from_iterable(map(record_identifiers, items)))
 
     def add(self, case: str, counts: Counter[str]) -> None:
         self.pending.setdefault(case, Counter()).update(counts)

@@ -399,6 +399,7 @@ class StoreWriter:
         # Told, on SQLite, of each run of transfer rows once its file is whole in the
         # transaction: (the sequence number of its first row, or None if unknown; the rows,
         # in `TRANSFER_COLUMNS` order). The trace graph takes them instead of reading back.
+        # It must not raise: the files are written by then (a raise would write them again).
         self.on_transfers = on_transfers
         self._written_transfers: list[tuple[int | None, list[tuple[Any, ...]]]] = []
         self.conn = conn
@@ -454,7 +455,8 @@ class StoreWriter:
 
         Raises what reading the items raises; nothing of the file is queued then. A file of
         more than `BATCH` items is written at once, in chunks (the queued files before it
-        first), and raises what the store refuses in it; nothing of it is kept then.
+        first), and raises what the store refuses in it; nothing of it is kept then. Rows
+        are queued whole, whatever their number (their file was small enough to read ahead).
         """
         if isinstance(items, RecordRows):
             return self._queue(StagedFile(meta, items))
@@ -698,8 +700,8 @@ class StoreWriter:
         rows: list[tuple[Any, ...]] = []
         for _, file_id, items in parts:
             if isinstance(items, RecordRows):
-                if not bulk.sqlite:
-                    raise TypeError("rows converted for SQLite given to another store")
+                if not bulk.sqlite:  # a caller's mistake, not a file's damage (REFUSED)
+                    raise RuntimeError("rows converted for SQLite given to another store")
                 rows.extend([(case, rid, kind, file_id, locator, when, text, value)
                              for rid, kind, locator, when, text, value in items.records])
             else:
@@ -714,7 +716,7 @@ class StoreWriter:
                 at += len(items)
             else:
                 at = self._count_items(case, tally, items, new, moves, rows, at)
-        told = self.on_transfers is not None and bulk.sqlite and moves
+        told = self.on_transfers is not None and bulk.sqlite and bool(moves)
         before = _last_seq(conn) if told else 0
         bulk.transfers.run(conn, moves)
         if told:

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 from tools.items import Item
 from tools.store.bulk import Convert, json_text, processor
-from tools.store.identifiers import MAX_ID_CHARS, identifiers_of
+from tools.store.identifiers import record_identifiers
 from tools.store.schema import records, transfers
 
 # (id, kind, locator, time, text, data): a row of `records` without its case and file.
@@ -18,9 +18,6 @@ RecordRow = tuple[str, str, str, Any, str | None, Any]
 # (position of its record in the file, chain, token, from, to, amount, time, tx): a row of
 # `transfers` without its case and record id.
 StoredTransfer = tuple[int, str, str, str | None, str | None, str, Any, str]
-
-_PLAIN_WALLET_CHAINS = frozenset({"tron", "btc"})
-
 
 @dataclass(slots=True)
 class RecordRows:
@@ -48,19 +45,6 @@ def sqlite_converters() -> tuple[Convert, Convert, Convert]:
     dialect = SQLiteDialect_pysqlite(json_serializer=json_text)
     return (processor(dialect, records.c.ts), processor(dialect, records.c.data),
             processor(dialect, transfers.c.ts))
-
-
-def record_identifiers(item: Item) -> tuple[str, ...]:
-    """`identifiers_of(item)`, quickly for a chain transfer naming two wallets."""
-    t = item.transfer
-    if (t is not None and not item.details and t.chain in _PLAIN_WALLET_CHAINS
-            and type(t.from_address) is str and type(t.to_address) is str
-            and 0 < len(t.from_address) < MAX_ID_CHARS - len(t.chain)
-            and 0 < len(t.to_address) < MAX_ID_CHARS - len(t.chain)):
-        if t.from_address == t.to_address:
-            return (f"{t.chain}:{t.from_address}",)
-        return (f"{t.chain}:{t.from_address}", f"{t.chain}:{t.to_address}")
-    return tuple(sorted(identifiers_of(item)))
 
 
 def record_rows(items: list[Item]) -> RecordRows | None:

@@ -151,9 +151,12 @@ class CaseGraph:
                     self._lookalikes = None
             new = NewMoves()
             seen, seq, record_id = 0, self.last_seq, self.last_record
-            if feed is not None and feed.follows(conn, self.case, self.last_seq):
-                new, seen, (seq, record_id) = feed.new, feed.seen, feed.last_chain
-                self.skipped += feed.skipped
+            if feed is not None:
+                follows = feed.follows(conn, self.case, self.last_seq)
+                taken = feed.take()  # its memory is the merge's, or freed before reading back
+                if follows:
+                    new, seen, (seq, record_id) = taken.new, taken.seen, taken.last_chain
+                    self.skipped += taken.skipped
             for batch in transfer_batches_after(conn, self.case, seq, CHAINS):
                 seen += len(batch)
                 seq, record_id = batch[-1][0], batch[-1][1]
@@ -242,7 +245,8 @@ class GraphFeed:
     the store (a million transfers: seconds). Usable only if every run of transfers written
     came with its sequence numbers, each run following the one before (`follows`)."""
 
-    def __init__(self, case: str) -> None:
+    def __init__(self, case: str, start: bool = True) -> None:
+        """`start`: with a thread taking the runs told (a copy handed over has none)."""
         self.case = case
         self.new = NewMoves()
         self.skipped: list[str] = []
@@ -251,18 +255,22 @@ class GraphFeed:
         self.last_chain: tuple[int, str] = (0, "")  # and of the last, with its record id
         self.next_seq: int | None = None  # where the next run must start
         self.broken = False
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-graph-feed")
+        self._thread = (ThreadPoolExecutor(1, thread_name_prefix="tergeu-graph-feed")
+                        if start else None)
         self._taking: list[Future[None]] = []
 
     def add(self, first: int | None, rows: list[tuple[Any, ...]]) -> None:
         """`StoreWriter.on_transfers`: rows in `TRANSFER_COLUMNS` order from seq `first`."""
-        if self.broken or first is None or (self.next_seq not in (None, first)):
+        if self.broken or first is None or self._thread is None or (
+                self.next_seq not in (None, first)):
             self.broken = True
             return
         self.next_seq = first + len(rows)
         self._taking.append(self._thread.submit(self._take, first, rows))
 
     def _take(self, first: int, rows: list[tuple[Any, ...]]) -> None:
+        if self.broken:
+            return  # will not be used: nothing more is kept
         batch = [(seq, r[1], r[3], r[4], r[5], r[6], r[7], r[8])
                  for seq, r in enumerate(rows, first) if r[2] in CHAINS]
         if any(r[0] != self.case for r in rows):
@@ -275,9 +283,19 @@ class GraphFeed:
         self.last_chain = (batch[-1][0], batch[-1][1])
         add_rows(self.new, self.skipped, batch)
 
+    def take(self) -> GraphFeed:
+        """What was taken, handed over once: this feed keeps nothing of it afterwards."""
+        self.stop()
+        taken = GraphFeed(self.case, start=False)
+        taken.new, taken.skipped, taken.seen = self.new, self.skipped, self.seen
+        taken.first_chain, taken.last_chain = self.first_chain, self.last_chain
+        self.new, self.skipped, self.broken = NewMoves(), [], True
+        return taken
+
     def stop(self) -> None:
         """Take no more: wait for the runs told (what taking one raised stays on it)."""
-        self._thread.shutdown()
+        if self._thread is not None:
+            self._thread.shutdown()
 
     def close(self) -> None:
         """Wait until every run told is taken; raises what taking one raised."""

@@ -4,6 +4,7 @@ survives a worker that dies."""
 
 import pickle
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,23 @@ def _store(tmp_path: Path, name: str) -> CaseStore:
 
 
 def _rows(store: CaseStore) -> list[tuple[object, ...]]:
-    """Records, transfers and accounts (from the payment details on the items) as stored."""
+    """Records, transfers (in their order), accounts (from the payment details on the items),
+    identifier counts and files as stored."""
     with store.engine.connect() as conn:
-        return sorted(map(repr, [
-            *conn.execute(select(records.c.id, records.c.kind, records.c.locator,
-                                 records.c.ts, records.c.data)),
-            *conn.execute(select(transfers.c.record_id, transfers.c.from_address,
-                                 transfers.c.to_address, transfers.c.amount, transfers.c.ts)),
+        order = [tuple(r) for r in conn.execute(select(transfers.c.record_id)
+                                                .order_by(transfers.c.seq))]
+        return [repr(order), *sorted(map(repr, [
+            *conn.execute(select(records.c.id, records.c.kind, records.c.file_id,
+                                 records.c.locator, records.c.ts, records.c.text,
+                                 records.c.data)),
+            *conn.execute(select(transfers.c.seq, transfers.c.record_id, transfers.c.chain,
+                                 transfers.c.token, transfers.c.from_address,
+                                 transfers.c.to_address, transfers.c.amount, transfers.c.ts,
+                                 transfers.c.tx)),
             *conn.execute(select(accounts.c.id, accounts.c.display, accounts.c.info,
                                  accounts.c.first_seen, accounts.c.last_seen)),
             *conn.execute(select(case_identifiers.c.id, case_identifiers.c.records)),
-            *conn.execute(select(files.c.name, files.c.records))]))
+            *conn.execute(select(files.c.id, files.c.name, files.c.records))]))]
 
 
 @pytest.fixture
@@ -107,13 +114,18 @@ def test_files_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monkeypat
     assert rejected["cut.xlsx"].startswith("cut.xlsx: ")
 
 
-def test_a_few_small_json_files_are_read_in_the_loop(tmp_path):
-    folder = _folder(tmp_path)
-    files = sorted(folder.iterdir())
+def test_a_few_small_json_files_are_read_in_the_loop(tmp_path, monkeypatch):
+    monkeypatch.setattr(readahead, "MIN_FILES", 1)
+    files = sorted(_folder(tmp_path).iterdir())
     ahead = ReadAhead.for_import(files, print, (), json_files=True)
-    assert ahead is None or all(files[i].suffix != ".json" for i in ahead.chosen)
-    if ahead is not None:
-        ahead.close()
+    assert ahead is not None
+    ahead.close()
+    assert ahead.chosen and all(files[i].suffix != ".json" for i in ahead.chosen)
+    monkeypatch.setattr(readahead, "MIN_JSON_BYTES", 1)
+    ahead = ReadAhead.for_import(files, print, (), json_files=True)
+    assert ahead is not None
+    ahead.close()
+    assert any(files[i].suffix == ".json" for i in ahead.chosen)
 
 
 def test_the_import_reads_the_files_itself_when_a_worker_dies(tmp_path, monkeypatch):
@@ -155,6 +167,24 @@ def test_a_file_read_ahead_comes_back_as_rows_unless_it_hands_out_payment_detail
     chat = read_whole_file(EVIDENCE / "telegram_full_export.json", None, None, None, True)
     assert isinstance(chat.items, list) and any(i.details for i in chat.items)
     assert isinstance(read_whole_file(JSON_FILES[0], None, None).items, list)
+
+
+def test_rows_are_converted_as_the_store_converts_values(sqlite_store):
+    from tools.store.bulk import processor
+    from tools.store.rows import sqlite_converters
+
+    with sqlite_store.engine.connect() as conn:
+        live = [processor(conn.dialect, c)
+                for c in (records.c.ts, records.c.data, transfers.c.ts)]
+    values = [datetime(2025, 3, 14, 11, 19, 52, 817000, tzinfo=UTC), datetime(999, 1, 2),
+              {"a": 1, "b": "ü", "c": [1.5, None]}, {}, None]
+    for ours, theirs in zip(sqlite_converters(), live, strict=True):
+        for v in values:
+            try:
+                expected = theirs(v)
+            except (TypeError, ValueError, AttributeError):
+                continue
+            assert ours(v) == expected
 
 
 @pytest.mark.parametrize("page", [p for p in JSON_FILES if "trc20" in p.name])

@@ -98,9 +98,9 @@ def test_trc20_rows_are_what_record_rows_makes_of_the_general_paths_records():
         took += 1
         expected = record_rows([_trc20_item(f"/data/{k}", t)])
         assert expected is not None, t
-        record, transfer = rows
-        assert ([record], [transfer[1:]]) == (
-            expected.records, [r[1:] for r in expected.transfers]), t
+        record, transfer, identifiers = rows
+        assert ([record], [transfer[1:]], [identifiers]) == (
+            expected.records, [r[1:] for r in expected.transfers], expected.identifiers), t
     assert took > 1500
 
 

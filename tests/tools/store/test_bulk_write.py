@@ -164,3 +164,19 @@ def test_text_that_looks_like_copy_syntax_is_stored_as_written(store):
                                     transfers.c.tx)).one()
     assert tuple(row) == (f"/x\t{hostile}", hostile, {"text": hostile, "from": "\\N"})
     assert tuple(moved) == ("T\\N", "T\t1", "tx\\N")
+
+
+def test_rows_go_in_many_to_a_statement_in_their_order(sqlite_store):
+    from tools.store.bulk import driver_insert
+
+    columns = ("case", "record_id", "chain", "token", "from_address", "to_address", "amount",
+               "ts", "tx")
+    rows = [("c", f"r{n}", "tron", "USDT", f"T{n}", f"T{n + 1}", f"{n}.5", None, f"tx{n}")
+            for n in range(251)]  # two whole statements of 100 and 51 rows one by one
+    with sqlite_store.engine.begin() as conn:
+        insert = driver_insert(conn, transfers, columns)
+        assert insert.rows_per_statement == 100 and insert.many_sql is not None
+        insert.run(conn, rows)
+        stored = conn.execute(select(*(transfers.c[c] for c in columns))
+                              .order_by(transfers.c.seq)).all()
+    assert [tuple(r) for r in stored] == rows
