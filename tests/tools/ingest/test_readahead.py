@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import tools.ingest.readahead as readahead
-from tests.conftest import EVIDENCE
+from tests.conftest import EVIDENCE, SAMPLES
 from tests.utils.processes import die
 from tools.errors import IngestError, UnknownFormatError
 from tools.ingest.pipeline import ingest_paths
@@ -20,7 +20,6 @@ from tools.store import CaseStore, connect_store
 from tools.store.schema import accounts, case_identifiers, files, records, transfers
 
 HANDMADE = Path(__file__).parents[2] / "data" / "eval" / "handmade" / "evidence"
-SAMPLES = Path(__file__).parents[4] / "shared" / "samples"
 # JSON of several formats: TronGrid pages of wallets that paid each other (the same transfers
 # in two pages), TRX transactions, Etherscan, Esplora, TronScan, a Telegram export whose
 # messages hand out payment details.

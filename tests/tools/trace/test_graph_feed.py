@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 import tools.ingest.readahead as readahead
 import tools.store.repository as repository
-from tests.conftest import EVIDENCE
+from tests.conftest import EVIDENCE, SAMPLES
 from tools.ingest.pipeline import ingest_paths
 from tools.store import CaseStore, connect_store
 from tools.store.repository import COMMIT_EVERY
@@ -20,7 +20,6 @@ from tools.store.schema import transfers
 from tools.trace.graph import CHAINS, GraphFeed, graph_folder, load_case_graph
 
 HANDMADE = Path(__file__).parents[2] / "data" / "eval" / "handmade" / "evidence"
-SAMPLES = Path(__file__).parents[4] / "shared" / "samples"
 
 
 def _store(tmp_path: Path, name: str) -> CaseStore:
