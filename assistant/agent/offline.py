@@ -378,6 +378,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
+    if intent == "compare" and {"forward", "exchanges"} & reading.signals:
+        # Wallets compared by where their money went (to an exchange): each one traced too.
+        calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
     if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries") or \
             len(wallets) >= 2 and intent == "compare":
@@ -780,9 +783,13 @@ class Composer:
         self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
                             for d in o.data or [] if bank and any(
                                 bank in _bank_of(h.kind, h.display) for h in d.handed_out)}
+        # Two accounts compared are side by side, not what one paid the other (a third party
+        # named, "how much did each send to Li", is what both paid).
+        compared = self.r.intent == "compare" and len(parties) <= 2
         payments = (self._payments_between(outputs)
-                    if self.r.intent == "amount_between" or asks_amount or
-                    len(parties) >= 2 and _PAY_VERB.search(self.question) else [])
+                    if not compared and (self.r.intent == "amount_between" or asks_amount or
+                                         len(parties) >= 2 and _PAY_VERB.search(self.question))
+                    else [])
         if payments:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
@@ -2159,6 +2166,12 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
+        if "compare" in reading.signals and reading.intent != "compare" and \
+                _two_alike(reading) and (reading.intent not in ("path", "amount_between") or
+                                         len(reading.entities) == 2):
+            # "сравни кошельки X и Y: сколько пришло, куда ушло", "A vs B: received and sent
+            # to exchange": the two side by side, the money words the measures of each.
+            reading.intent = "compare"
         if reading.intent != "backward":
             reading.signals.discard("via_shops")  # read as something else after all
         return reading
@@ -2945,6 +2958,13 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
 SEARCH_KEEP = 0.93
 # "In which chats …": each chat's best message at least this close to the best of all.
 CHATS_KEEP = 0.85
+
+
+def _two_alike(reading: Reading) -> bool:
+    """Whether the question names two or more things of one sort to set side by side: wallets,
+    bank parties (people, accounts, cards, phones) or shops."""
+    return any(len(reading.of(*kinds)) >= 2 for kinds in (
+        _WALLETS, ("person", "iban", "card", "card_mask", "phone"), ("shop", "bot")))
 
 
 def _accounts_together(question: str) -> bool:
