@@ -3332,6 +3332,10 @@ def _name_form(text: str, e: Any) -> str:
     return "obl" if _OBLIQUE_KK.search(last) or _OBLIQUE_RU.search(last) else "nom"
 
 
+# What stands between two writings of one party: spaces, brackets, a comma or a dash.
+_SIDE_BY_SIDE = re.compile(r"[\s(),:;—–\-]{0,4}(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){0,2}[\s(),:;—–\-]{0,4}")
+
+
 def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
     """`previous` with its name of the same kind as the follow-up's (or its only name) put
     in place of the follow-up's name; None when there is nothing to put it in place of."""
@@ -3353,11 +3357,24 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
         old, gone = before[0], before[1:]
     else:
         return None
+    # The same party written twice, side by side ("Есеновой М. KZ39…", "KZ39… (Есенова)"):
+    # both give way to the new one.
+    start, end = old.start, old.end
+    for e in before:
+        if e is not old and e not in gone and _GROUPS.get(e.kind) == _GROUPS.get(old.kind) and \
+                _SIDE_BY_SIDE.fullmatch(previous[min(end, e.end):max(start, e.start)]):
+            start, end = min(start, e.start), max(end, e.end)
+            gone.append(e)
     # A shop by the name the case knows ("шоколадной" alone reads as slang again).
     said = new.label if new.kind == "shop" and new.label else question[new.start:new.end]
     text = previous
     for e in sorted([old, *gone], key=lambda e: e.start, reverse=True):
-        text = text[:e.start] + (said if e is old else "") + text[e.end:]
+        if start <= e.start and e.end <= end and e is not old:
+            continue  # within the span the new name takes
+        if e is old:
+            text = text[:start] + said + text[end:]
+        else:
+            text = text[:e.start] + text[e.end:]
     return text
 
 
