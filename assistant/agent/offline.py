@@ -183,6 +183,11 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         # "сравни A и B" → "а у второго?": the second the question named, not the second
         # line of its answer.
         listed = named
+    if _RECIPIENT_ROLE.search(q) or _PAYER_ROLE.search(q):
+        # "второму получателю": the second of those the money went to, not of every line.
+        picked = _picked_in_answer(question, previous_answer)
+        if picked:
+            return f"{question} {picked}"
     ordinals = _ordinals_in(q)
     if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
         # "the earlier one", "the latter": the first or the last of those listed.
@@ -202,7 +207,118 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         others = [v for v in dict.fromkeys(listed) if v not in asked]
         if asked and len(others) == 1:
             return f"{question} {others[0]}"
-    return question
+    picked = _picked_in_answer(question, previous_answer)
+    return f"{question} {picked}" if picked else question
+
+
+# A party of the previous answer by its part in the money: who received ("второму получателю",
+# "кому ушли 187 тыс.", "the recipient") or who paid ("the second payer", "от кого").
+_RECIPIENT_ROLE = re.compile(r"(?<!\w)(?:получател\w*|recipients?|receivers?|payees?|алушы\w*|"
+                             r"кому|кімге|whom)(?!\w)", re.I)
+_PAYER_ROLE = re.compile(r"(?<!\w)(?:плательщик\w*|отправител\w*|payers?|senders?|"
+                         r"төлеуші\w*|жіберуші\w*|от кого|кімнен)(?!\w)", re.I)
+# The one of those listed with the most (least) money: "the bigger one", "самый крупный",
+# "тот, кто получил больше всех", "ең көп алғаны".
+_BIGGEST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greater|greatest|top one|"
+                      r"больш(?:ий|ая|ое|ую|ому|ему|ей|ого|им|ом)|крупн(?:ый|ая|ое|ую|ому|ого|"
+                      r"ей\w*|ейш\w*)|наибольш\w*|больше всех|ең көп|ең үлкен|ең ірі|көбірек)"
+                      r"(?!\w)", re.I)
+_SMALLEST = re.compile(r"(?<!\w)(?:smaller|smallest|lesser|least|меньш(?:ий|ая|ое|ую|ому|ему|"
+                       r"ей|ого|им|ом)|наименьш\w*|меньше всех|ең аз|азырақ)(?!\w)", re.I)
+# A sum in the words of talk: "187 тыс.", "187k", "1,5 млн", "325 мың", "187 000".
+_SPOKEN_SUM = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?\s*"
+    r"(тыс\w*\.?|тысяч\w*|k|к|мың\w*|млн\.?|миллион\w*|million|mln|m)?(?!\w)", re.I)
+# An amount as the answers write it ("187 000.00", "9 289.34").
+_LINE_SUM = re.compile(r"(?<![\w.])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
+
+
+def _spoken_sums(question: str) -> list[tuple[Decimal, Decimal]]:
+    """The sums a question speaks of, each with how far a written sum may be from it (a
+    rounded "187 тыс." is 186 500 to 187 500); not the digits of identifiers or dates."""
+    rest = _ADDRESS.sub(" ", question)
+    out = []
+    for m in _SPOKEN_SUM.finditer(rest):
+        whole = re.sub(r"\D", "", m.group(1))
+        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
+        unit = (m.group(3) or "").casefold()
+        if unit:
+            scale = 1_000_000 if unit.startswith(("млн", "милл", "mil", "mln")) or unit == "m" \
+                else 1000
+            out.append((value * scale, Decimal(scale) / 2))
+        elif value >= 100 and not (1990 <= value <= 2100 and not m.group(2)):
+            out.append((value, Decimal("0.5")))
+    return out
+
+
+def _role_of(line: str) -> str | None:
+    """"out" for a line of money paid to a party, "in" for one received from a party."""
+    for role, key in (("out", "sent_to"), ("in", "received_from"), ("out", "traced_on"),
+                      ("out", "direct_forward"), ("in", "direct_backward")):
+        for rx in _role_patterns(key):
+            if rx.match(line):
+                return role
+    return None
+
+
+@cache
+def _role_patterns(key: str) -> list[re.Pattern[str]]:
+    templates = phrases().get(key) or {}
+    out = []
+    for t in templates.values():
+        rx = re.escape(t).replace(re.escape("{m}"), r"(?:\[\d+\])*")
+        rx = re.sub(r"\\\{\w+\\\}", ".+?", rx)
+        out.append(re.compile(r"^- " + rx + r"\s*$"))
+    return out
+
+
+def _picked_in_answer(question: str, answer: str) -> str | None:
+    """The one party of the previous answer a follow-up describes without naming it: by the
+    sum it got or paid ("а тот, кому ушли 187 тыс."), as the one with the most (least) money
+    ("the bigger one"), or by its place among those of its part ("второму получателю"); None
+    when the question names its own identifier or describes none of them."""
+    if _ADDRESS.search(question) or any(d.kind != "bot" for d in
+                                        extract_payment_details(question)):
+        return None
+    q = question.casefold()
+    head, _, rest = answer.partition("\n")
+    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
+    rows: list[tuple[str, str | None, list[Decimal]]] = []
+    for line in rest.splitlines():
+        if not line.startswith("- ["):
+            continue
+        found = [a for a in _ADDRESS.findall(line) if a not in about] + [
+            d.value for d in extract_payment_details(line)
+            if d.kind in ("iban", "card", "phone") and d.value not in about]
+        if found:
+            sums = [Decimal(re.sub(r"[\s\u00a0\u202f]", "", m.group(0)))
+                    for m in _LINE_SUM.finditer(line)]
+            rows.append((found[0], _role_of(line), sums))
+    role = "out" if _RECIPIENT_ROLE.search(q) else "in" if _PAYER_ROLE.search(q) else None
+    if role and any(r == role for _, r, _ in rows):
+        rows = [row for row in rows if row[1] == role]
+    sums = _spoken_sums(question)
+    if sums:
+        hit = list(dict.fromkeys(v for v, _, amounts in rows if any(
+            abs(a - want) <= near for a in amounts for want, near in sums)))
+        return hit[0] if len(hit) == 1 else None
+    parties = list(dict.fromkeys(v for v, _, _ in rows))
+    if len(parties) < 2:
+        return None
+    most = _BIGGEST.search(q)
+    if most or _SMALLEST.search(q):
+        best: dict[str, Decimal] = {}
+        for v, _, amounts in rows:
+            if amounts:
+                best[v] = max(best.get(v, Decimal(0)), max(amounts))
+        if len(best) > 1:
+            ranked = sorted(best, key=lambda v: best[v], reverse=bool(most))
+            return ranked[0]
+        return None
+    ordinals = _ordinals_in(q)
+    if role and len(ordinals) == 1 and ordinals[0] <= len(parties):
+        return parties[ordinals[0] - 1]
+    return None
 
 
 _WALLETS = ("tron", "btc", "eth")
@@ -2198,6 +2314,26 @@ class OfflineChatModel(BaseChatModel):
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
+        if len(humans) > 2:
+            # The previous question as it was read: "the bigger one" is the wallet it picked.
+            before_it = [m for m in messages[: humans[-2]] if isinstance(m, AIMessage) and
+                         m.content]
+            if before_it:
+                previous = resolve_reference(previous, str(before_it[-1].content),
+                                             _as_read(messages[humans[-3]]))
+        if len(humans) > 1 and earlier and reading.entities and self.vocabulary and \
+                not reading.of("shop", "bot") and _POINTED_SHOP.search(question):
+            # "how much did the bigger one get from that shop?": the one shop the previous
+            # turn named, beside what the question names itself.
+            said = f"{previous}\n{earlier[-1].content}"
+            shops = list(dict.fromkeys(e.label or e.value for e in
+                                       find_entities(said, self.vocabulary)[0]
+                                       if e.kind == "shop"))
+            pointer = _POINTED_SHOP.search(question)
+            if len(shops) == 1 and pointer:
+                # In place of the pointer: "from that shop" says which way the money went.
+                question = f"{question[:pointer.start()]}{shops[0]}{question[pointer.end():]}"
+                reading = self._read_as(question, reading.lang)
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
         if not nth and not reading.entities and len(humans) > 1 and \
