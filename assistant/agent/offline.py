@@ -2438,9 +2438,12 @@ class OfflineChatModel(BaseChatModel):
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
                 not reading.cities and not reading.drugs and _connective(question) and \
-                not _POINTED_OBJECT.search(question):
+                not _POINTED_OBJECT.search(question) and not (
+                    earlier and _detail_kind(question) and
+                    _named_in_answer(question, str(earlier[-1].content))):
             # "and by outgoing?" after a question naming nothing: that question, so refined
-            # (not "а этот кошелёк?": it points at one thing the question before did not name).
+            # (not "а этот кошелёк?": it points at one thing the question before did not name;
+            # not "and who holds the IBAN?" after an answer naming one: that one).
             asked_before = asked_before or self.read(previous)
             if not asked_before.entities and asked_before.intent != "out_of_case":
                 question = f"{previous} {question}"
@@ -3242,8 +3245,8 @@ _LENGTH_FAILED = re.compile(r"length|digits|characters|long|short", re.I)
 TRON_ADDRESS_CHARS = 34
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
 _POINTED_OBJECT = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|мына)"
-    r"\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
+    r"(?<!\w)(?:этот|эта|это|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|"
+    r"мына)\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
 # The case as a whole ("в этом деле", "this case", "осы іс"): a question about all of it.
 _WHOLE_CASE = re.compile(r"(?<!\w)(?:дел[оауе]\w*|case|іс|істе|іске|істің)(?!\w)", re.I)
 # A question that is only a question word ("сколько?", "how much?", "қашан?").
