@@ -2321,6 +2321,16 @@ class OfflineChatModel(BaseChatModel):
             if before_it:
                 previous = resolve_reference(previous, str(before_it[-1].content),
                                              _as_read(messages[humans[-3]]))
+        there = _THERE.search(question)
+        if len(humans) > 1 and earlier and there and reading.entities and \
+                not reading.of(*_WALLETS, *_ACCOUNTS):
+            # "а Green Planet сколько туда скинул?" after who paid T…: "there" is the one wallet
+            # or account the previous question asked about, in the pointer's place.
+            place = list(dict.fromkeys(e.value for e in
+                                       self.read(previous).of(*_WALLETS, *_ACCOUNTS)))
+            if len(place) == 1:
+                question = f"{question[:there.start()]}{place[0]}{question[there.end():]}"
+                reading = self._read_as(question, reading.lang)
         if len(humans) > 1 and earlier and reading.entities and self.vocabulary and \
                 not reading.of("shop", "bot") and _POINTED_SHOP.search(question):
             # "how much did the bigger one get from that shop?": the one shop the previous
