@@ -291,9 +291,9 @@ def _picked_in_answer(question: str, answer: str) -> str | None:
             d.value for d in extract_payment_details(line)
             if d.kind in ("iban", "card", "phone") and d.value not in about]
         if found:
-            sums = [Decimal(re.sub(r"[\s\u00a0\u202f]", "", m.group(0)))
-                    for m in _LINE_SUM.finditer(line)]
-            rows.append((found[0], _role_of(line), sums))
+            written = [Decimal(re.sub(r"[\s\u00a0\u202f]", "", m.group(0)))
+                       for m in _LINE_SUM.finditer(line)]
+            rows.append((found[0], _role_of(line), written))
     role = "out" if _RECIPIENT_ROLE.search(q) else "in" if _PAYER_ROLE.search(q) else None
     if role and any(r == role for _, r, _ in rows):
         rows = [row for row in rows if row[1] == role]
@@ -2336,13 +2336,13 @@ class OfflineChatModel(BaseChatModel):
             # "how much did the bigger one get from that shop?": the one shop the previous
             # turn named, beside what the question names itself.
             said = f"{previous}\n{earlier[-1].content}"
-            shops = list(dict.fromkeys(e.label or e.value for e in
-                                       find_entities(said, self.vocabulary)[0]
-                                       if e.kind == "shop"))
+            spoken = list(dict.fromkeys(e.label or e.value for e in
+                                        find_entities(said, self.vocabulary)[0]
+                                        if e.kind == "shop"))
             pointer = _POINTED_SHOP.search(question)
-            if len(shops) == 1 and pointer:
+            if len(spoken) == 1 and pointer:
                 # In place of the pointer: "from that shop" says which way the money went.
-                question = f"{question[:pointer.start()]}{shops[0]}{question[pointer.end():]}"
+                question = f"{question[:pointer.start()]}{spoken[0]}{question[pointer.end():]}"
                 reading = self._read_as(question, reading.lang)
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
@@ -2569,8 +2569,9 @@ class OfflineChatModel(BaseChatModel):
             # whom, naming them.
             reply = AIMessage(content=_p("which_person_named", reading.lang, names=", ".join(
                 f"«{_safe(n)}»" for n in people[:4])))
-        elif len(humans) <= 1 and not results and not reading.entities and not nth and \
-                _ordinal_only(question):
+        elif len(humans) <= 1 and not results and not reading.entities and not nth and (
+                _ordinal_only(question) or _ORDINAL_REFERENT.search(question) and
+                not _WHOLE_CASE.search(question) and not _BENEFICIARY_WORD.search(question)):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
             reply = AIMessage(content=_p("which_entity", reading.lang,
                                          what=_word("what", "account", reading.lang)))
@@ -2748,6 +2749,14 @@ class OfflineChatModel(BaseChatModel):
         if _ALL_SHOPS.search(q) and not one or _WHICH_SHOP.search(q) and _detail_kind(q):
             # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
+        single = _ONE_UNNAMED.search(q)
+        if single and single.lastgroup == "shop" and len(shops) > 1 and \
+                reading.intent in ("shops", "shop_details") and \
+                not _ALL_SHOPS.search(q) and not _EVERY.search(q) and (
+                    "shop_details" in reading.signals or _HANDED.search(q) or _detail_kind(q)):
+            # "покажи реквизиты магазина", "what did the shop hand out?": one shop's, not said
+            # which (not the case's shops listed).
+            return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")) or \
                 _TREASURY.search(q) and not _ALL_SHOPS.search(q):
@@ -2797,6 +2806,16 @@ _ONE_UNNAMED = re.compile(
     r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е)|кошел[её]к|"
     r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
     r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
+# Every one of a kind ("all", "каждого", "барлық").
+_EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")
+# One of several counted without a list to count in: "the second one", "первого дропа",
+# "екінші карта", "екіншісі".
+_ORDINAL_REFERENT = re.compile(
+    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth|бірінші|екінші|үшінші|"
+    r"төртінші)\w*\s+(?:\w+\s+)?(?:one|ones|of them|из них|олардың|дроп\w*|dropper\w*|"
+    r"человек\w*|адам\w*|тұлға\w*|кошел\w*|карт\w*|сч[её]т\w*|wallet\w*|card\w*|"
+    r"account\w*|әмиян\w*|шот\w*)(?!\w)|(?<!\w)(?:бірінші|екінші|үшінші|төртінші)с[іы]\w*",
+    re.I)
 _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
                    r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
@@ -3256,7 +3275,7 @@ TRON_ADDRESS_CHARS = 34
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
 _POINTED_OBJECT = re.compile(
     r"(?<!\w)(?:этот|эта|это|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|"
-    r"мына)\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
+    r"мына|анау|әлгі)\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
 # The case as a whole ("в этом деле", "this case", "осы іс"): a question about all of it.
 _WHOLE_CASE = re.compile(r"(?<!\w)(?:дел[оауе]\w*|case|іс|істе|іске|істің)(?!\w)", re.I)
 # A question that is only a question word ("сколько?", "how much?", "қашан?").
@@ -3282,11 +3301,11 @@ def _names_no_object(question: str, unread: bool) -> bool:
 _WORD_RX = re.compile(r"[^\W\d_]+")
 # A shop pointed at without its name: "этот магазин", "that shop", "бұл дүкеннің".
 _POINTED_SHOP = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына)\s+"
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
     r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
 # A person pointed at without a name: "этого человека", "that person", "осы адам".
 _POINTED_PERSON = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына)\s+"
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
     r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
     r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
 # One thing of the case spoken of as known ("the card", "the dropper"), or named alone in the
@@ -3520,10 +3539,7 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
     for e in sorted([old, *gone], key=lambda e: e.start, reverse=True):
         if start <= e.start and e.end <= end and e is not old:
             continue  # within the span the new name takes
-        if e is old:
-            text = text[:start] + said + text[end:]
-        else:
-            text = text[:e.start] + text[e.end:]
+        text = text[:start] + said + text[end:] if e is old else text[:e.start] + text[e.end:]
     return text
 
 
