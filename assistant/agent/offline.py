@@ -931,11 +931,43 @@ class Composer:
             self._also_in(out)
         if upstream:
             self._upstream_shops(outputs)
+        if self.r.intent == "compare":
+            self._more_of(outputs)
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
             self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
         return "\n".join(self.lines)
+
+    def _more_of(self, outputs: list[ToolOutput]) -> None:
+        """Two accounts or wallets side by side: which has more of what the question measures
+        (sent when it speaks of money leaving, else received), cited as their totals are."""
+        sent = bool({"forward", "exchanges"} & self.r.signals or
+                    _SENDING.search(self.question) and not _RECEIVING.search(self.question))
+        rows: dict[str, tuple[Decimal, str, str]] = {}
+        for out in outputs:
+            if out.tool != LOOKUP_ACCOUNT or not out.data:
+                continue
+            for prof in out.data.matches[:1]:
+                if prof.flows:
+                    f = prof.flows
+                    mark = "".join(out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1])
+                    rows[prof.display] = (Decimal(f.sent if sent else f.received),
+                                          f" {f.token}", mark)
+                elif prof.bank and not prof.bank.period and prof.bank.counterparties:
+                    b = prof.bank
+                    rows[str(b.holder_name or prof.display)] = (
+                        Decimal(b.total_out if sent else b.total_in), "",
+                        out.marker(b.counterparties[0].records[0]))
+        if len(rows) != 2 or not all(m for _, _, m in rows.values()):
+            return
+        (big, (more, unit, m1)), (small, (less, unit2, m2)) = sorted(
+            rows.items(), key=lambda kv: kv[1][0], reverse=True)
+        if more == less or unit != unit2:
+            return
+        self.fact(_p("compared_more", self.lang, m=m1 + m2, name=_safe(big), other=_safe(small),
+                     more=_money(str(more)), less=_money(str(less)), unit=unit,
+                     what=phrases()["compared_what"]["sent" if sent else "received"][self.lang]))
 
     def _upstream_shops(self, outputs: list[ToolOutput]) -> None:
         """The wallets a backward trace passed through that a shop handed out or collects its
@@ -2384,6 +2416,17 @@ class OfflineChatModel(BaseChatModel):
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
+        if not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
+            # "which of the two swept more into the collection wallet?", "кто из них двоих
+            # больше получил?": the things the previous question named, side by side (not
+            # what passed between them).
+            asked_before = asked_before or self.read(previous)
+            if _two_alike(asked_before) and {e.value for e in reading.entities} <= {
+                    e.value for e in asked_before.entities}:
+                if not reading.entities:
+                    named = " ".join(previous[e.start:e.end] for e in asked_before.entities)
+                    reading = self._read_as(f"{question} {named}", reading.lang)
+                reading.intent = "compare"
         which: list[str] = []
         if not nth and len(humans) > 1 and earlier and not reading.entities and \
                 _points_at_something(question, only=False) and \
@@ -2501,6 +2544,11 @@ class OfflineChatModel(BaseChatModel):
             before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
+            end = _end_pointed(question, reading, str(earlier[-1].content)) if earlier else None
+            if end:
+                # "did that wallet send anything on?" after what A sent B: B, where the money
+                # got to ("where did it come from?": A).
+                listed = [end]
             kind = _detail_kind(question)
             other_kind = bool(listed and kind and before and not any(
                 e.kind in _KIND_OF_DETAIL[kind] for e in before))
@@ -3126,6 +3174,37 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
 SEARCH_KEEP = 0.93
 # "In which chats …": each chat's best message at least this close to the best of all.
 CHATS_KEEP = 0.85
+
+
+# Money leaving or coming in, said of the parties compared ("swept more", "кто больше получил").
+_SENDING = re.compile(r"\bsen[dt]|\bswe(?:ep|pt)|\bpa(?:y|id)\b|\bmoved\b|отправ|перев[её]л|"
+                      r"перечисл|скин|скид|вывел|вывод|жібер|аудар|төле", re.I)
+_RECEIVING = re.compile(r"\breceiv|\bgot\b|\bget\b|получ|поступ|пришл|зашл|түс|алды|алған",
+                        re.I)
+# One of the two (or few) spoken of before, to be chosen: "which of the two", "кто из них
+# двоих", "какой из них", "екеуінің қайсысы".
+_ONE_OF_TWO = re.compile(
+    r"(?<!\w)(?:which of (?:the|these|those|them|both)(?: two| both)?|which one|"
+    r"(?:кто|какой|какая|какое|который|которая|у кого|кому|чей|чья) из (?:них|этих|двух|обоих|"
+    r"двоих)|(?:екеуі\w*|үшеуі\w*|олардың) қайсы\w*|қайсысы\w*)(?!\w)", re.I)
+
+
+def _end_pointed(question: str, reading: Reading, answer: str) -> str | None:
+    """The end of the way the previous answer followed ("X of A's money reached B") that a
+    follow-up pointing at one wallet speaks of: the one reached when it asks where the money
+    went on, the one it came from when it asks where the money came from."""
+    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
+             if line and not line.startswith(("-", " "))]
+    ends = next((h for h in heads if len(h) == 2), [])
+    pointed = _POINTED_OBJECT.search(question) or _POINTER.search(question)
+    if len(ends) != 2 or sum(bool(h) for h in heads) > 1 or not pointed or \
+            _PLURAL_POINTER.search(question):
+        return None
+    if {"forward", "exchanges"} & reading.signals or reading.intent in ("forward", "exchanges"):
+        return ends[-1]
+    if "backward" in reading.signals or reading.intent == "backward":
+        return ends[0]
+    return None
 
 
 def _two_alike(reading: Reading) -> bool:
