@@ -2424,8 +2424,8 @@ class OfflineChatModel(BaseChatModel):
             if _two_alike(asked_before) and {e.value for e in reading.entities} <= {
                     e.value for e in asked_before.entities}:
                 if not reading.entities:
-                    named = " ".join(previous[e.start:e.end] for e in asked_before.entities)
-                    reading = self._read_as(f"{question} {named}", reading.lang)
+                    both = " ".join(previous[e.start:e.end] for e in asked_before.entities)
+                    reading = self._read_as(f"{question} {both}", reading.lang)
                 reading.intent = "compare"
         which: list[str] = []
         if not nth and len(humans) > 1 and earlier and not reading.entities and \
