@@ -176,6 +176,18 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         listed = list(dict.fromkeys(
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind != "bot"))
+    if not wanted:
+        # Not the ones the answer is about (named in its headings: "What the case holds on
+        # KZ45…"), but those it lists: "the first one" after who received her money.
+        about = {v for line in previous_answer.splitlines() if line and
+                 not line.startswith(("-", " ")) for v in [*_ADDRESS.findall(line), *(
+                     d.value for d in extract_payment_details(line) if d.kind != "bot")]}
+        listed = [v for v in listed if v not in about]
+        ends = [m for line in previous_answer.splitlines() if line.startswith("- [") and
+                _BENEFICIARY_REASON.search(line) for m in _ADDRESS.findall(line)[:1]]
+        if len(ends) > 1 and _BENEFICIARY_WORD.search(previous_question):
+            # "а второй?" after the beneficiaries of a shop: the second of them as listed.
+            listed = ends
     named = list(dict.fromkeys([*_ADDRESS.findall(previous_question), *(
         d.value for d in extract_payment_details(previous_question) if d.kind != "bot")]))
     if len(named) > 1 and not _ADDRESS.search(question) and (
@@ -211,6 +223,9 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
     return f"{question} {picked}" if picked else question
 
 
+# A line of an answer naming an end of the money's way (a beneficiary), in any language.
+_BENEFICIARY_REASON = re.compile("|".join(
+    re.escape(w) for w in phrases()["reasons"]["beneficiary"].values()), re.I)
 # A party of the previous answer by its part in the money: who received ("второму получателю",
 # "кому ушли 187 тыс.", "the recipient") or who paid ("the second payer", "от кого").
 _RECIPIENT_ROLE = re.compile(r"(?<!\w)(?:получател\w*|recipients?|receivers?|payees?|алушы\w*|"
@@ -2518,6 +2533,14 @@ class OfflineChatModel(BaseChatModel):
             # "and where did that sender get his money?": the counterparty the previous answer
             # listed first, not the account it was about.
             party = _counterparty(str(earlier[-1].content))
+            role_word = role.group(0).split()[-1].casefold()[:5]
+            if role_word in previous.casefold():
+                # "where did that payer's money come from?" after how much the biggest payer
+                # sent: the one the previous answer is about, not its counterparty.
+                head = str(earlier[-1].content).split("\n", 1)[0]
+                subject = list(dict.fromkeys([*_ADDRESS.findall(head), *(
+                    d.value for d in extract_payment_details(head) if d.kind != "bot")]))
+                party = subject[0] if len(subject) == 1 else party
             if party:
                 question = f"{question[:role.start()]}{party}{question[role.end():]}"
                 reading = self._read_as(question, reading.lang)
