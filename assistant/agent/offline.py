@@ -318,10 +318,8 @@ def _picked_in_answer(question: str, answer: str) -> str | None:
             abs(a - want) <= near for a in amounts for want, near in sums)))
         return hit[0] if len(hit) == 1 else None
     parties = list(dict.fromkeys(v for v, _, _ in rows))
-    if len(parties) < 2:
-        return None
     most = _BIGGEST.search(q)
-    if most or _SMALLEST.search(q):
+    if (most or _SMALLEST.search(q)) and len(parties) > 1:
         best: dict[str, Decimal] = {}
         for v, _, amounts in rows:
             if amounts:
@@ -2568,10 +2566,6 @@ class OfflineChatModel(BaseChatModel):
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
             end = _end_pointed(question, reading, str(earlier[-1].content)) if earlier else None
-            if end:
-                # "did that wallet send anything on?" after what A sent B: B, where the money
-                # got to ("where did it come from?": A).
-                listed = [end]
             kind = _detail_kind(question)
             other_kind = bool(listed and kind and before and not any(
                 e.kind in _KIND_OF_DETAIL[kind] for e in before))
@@ -2582,7 +2576,11 @@ class OfflineChatModel(BaseChatModel):
                 # identifier the answer named, not the shop the question named; "and her
                 # phone?" after her account: the phone the answer named.
                 carried = listed
-            if earlier and not other_kind and (
+            if end:
+                # "did that wallet send anything on?" after what A sent B: B, where the money
+                # got to ("where did it come from?": A), whatever the question before named.
+                carried = [end]
+            if earlier and not end and not other_kind and (
                     not carried or _points_at_something(question, only=False) and
                             not _PLURAL_POINTER.search(question)):
                 # "а откуда пришли?" after an answer about one wallet or account (asked as
