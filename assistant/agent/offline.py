@@ -236,8 +236,13 @@ _PAYER_ROLE = re.compile(r"(?<!\w)(?:плательщик\w*|отправите�
 # "тот, кто получил больше всех", "ең көп алғаны".
 _BIGGEST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greater|greatest|top one|"
                       r"больш(?:ий|ая|ое|ую|ому|ему|ей|ого|им|ом)|крупн(?:ый|ая|ое|ую|ому|ого|"
-                      r"ей\w*|ейш\w*)|наибольш\w*|больше всех|ең көп|ең үлкен|ең ірі|көбірек)"
-                      r"(?!\w)", re.I)
+                      r"ей\w*|ейш\w*)|наибольш\w*|больше (?:всех|всего)|(?:the )?most|ең көп|"
+                      r"ең үлкен|ең ірі|көбірек)(?!\w)", re.I)
+# A party asked for or about ("тот, кому", "the one", "who", "қайсысы"): a superlative of it
+# picks one of those listed ("where did most of the money go?" asks no party).
+_PARTY_ASKED = re.compile(r"(?<!\w)(?:тот|та|того|тому|той|the one|one|who|whom|which|кто|кому|"
+                          r"кого|какой|какая|какому|который|которому|кім\w*|қай\w*)(?!\w)",
+                          re.I)
 _SMALLEST = re.compile(r"(?<!\w)(?:smaller|smallest|lesser|least|меньш(?:ий|ая|ое|ую|ому|ему|"
                        r"ей|ого|им|ом)|наименьш\w*|меньше всех|ең аз|азырақ)(?!\w)", re.I)
 # A sum in the words of talk: "187 тыс.", "187k", "1,5 млн", "325 мың", "187 000".
@@ -319,7 +324,10 @@ def _picked_in_answer(question: str, answer: str) -> str | None:
         return hit[0] if len(hit) == 1 else None
     parties = list(dict.fromkeys(v for v, _, _ in rows))
     most = _BIGGEST.search(q)
-    if (most or _SMALLEST.search(q)) and len(parties) > 1:
+    word = most or _SMALLEST.search(q)
+    # ("the bigger one", "меньший" name a party themselves; "больше всего", "most" do not.)
+    adverb = bool(word and re.search(r"most|всего|всех|көп|аз", word.group(0)))
+    if word and len(parties) > 1 and (not adverb or _PARTY_ASKED.search(q)):
         best: dict[str, Decimal] = {}
         for v, _, amounts in rows:
             if amounts:

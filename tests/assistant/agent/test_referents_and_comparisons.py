@@ -58,7 +58,11 @@ def test_a_party_described_not_named_is_picked_from_the_answer(question, picked)
 def test_the_bigger_one_has_the_most_money_the_smaller_the_least():
     assert _picked_in_answer("and the bigger one?", ENDS) == "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
     assert _picked_in_answer("а меньший?", ENDS) == "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
+    assert _picked_in_answer("и сколько получил тот, кому ушло больше всего?", ENDS) == \
+        "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
+    assert _picked_in_answer("ең аз алған кім?", ENDS) == "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
     assert _picked_in_answer("and the wallet?", ENDS) is None  # nothing describes one
+    assert _picked_in_answer("where did most of the money go?", ENDS) is None  # nor one asked
 
 
 def test_an_ordinal_counts_those_listed_not_the_one_the_answer_is_about():
