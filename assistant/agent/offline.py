@@ -2437,6 +2437,17 @@ class OfflineChatModel(BaseChatModel):
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
+        if not nth and len(humans) > 1 and "compare" in reading.signals and \
+                len(reading.entities) == 1 and not _ONE_SIDE_AGAINST_THE_OTHER.search(question):
+            # "а теперь сравни с Сеитовой" after a question about Жумабаев: the two of them.
+            asked_before = asked_before or self.read(previous)
+            new = reading.entities[0]
+            alike = [e for e in asked_before.entities if e.value != new.value and
+                     _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
+            if len(alike) == 1:
+                reading = self._read_as(
+                    f"{question} {previous[alike[0].start:alike[0].end]}", reading.lang)
+                reading.intent = "compare"
         if not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
             # "which of the two swept more into the collection wallet?", "кто из них двоих
             # больше получил?": the things the previous question named, side by side (not
@@ -2769,6 +2780,11 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "out_of_case" and not reading.entities or \
                 not reading.entities and _ABOUT_THE_WORLD.search(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
+        if "compare" in reading.signals and len(reading.entities) == 1 and \
+                not _ONE_SIDE_AGAINST_THE_OTHER.search(question):
+            # "сравни его с Кузнецовым", "compare with Seitova": with whom, not one alone.
+            return AIMessage(content=_p("which_entity", lang,
+                                        what=_word("what", "account", lang)))
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
             return AIMessage(content=missing)
@@ -2829,8 +2845,8 @@ class OfflineChatModel(BaseChatModel):
         single = _ONE_UNNAMED.search(q)
         if single and single.lastgroup == "shop" and len(shops) > 1 and \
                 reading.intent in ("shops", "shop_details") and \
-                not _ALL_SHOPS.search(q) and not _EVERY.search(q) and (
-                    "shop_details" in reading.signals or _HANDED.search(q) or _detail_kind(q)):
+                not _ALL_SHOPS.search(q) and not _EVERY.search(q) and not _WHICH_SHOP.search(q) \
+                and not _WHOLE_CASE.search(q):
             # "покажи реквизиты магазина", "what did the shop hand out?": one shop's, not said
             # which (not the case's shops listed).
             return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
@@ -2880,7 +2896,7 @@ class OfflineChatModel(BaseChatModel):
 # shop's money", "дроптың шотына"); a list or plural asks about all of them instead.
 _ONE_UNNAMED = re.compile(
     r"(?P<shop>(?<![\w])(?:магазин(?:а|у|ом|е)?|дүкен(?:нің|ге|нен|ді|і)?|the shop(?:'s)?)"
-    r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е)|кошел[её]к|"
+    r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е|ы)|кошел[её]к|"
     r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
     r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
 # Every one of a kind ("all", "каждого", "барлық").
@@ -2891,8 +2907,8 @@ _ORDINAL_REFERENT = re.compile(
     r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth|бірінші|екінші|үшінші|"
     r"төртінші)\w*\s+(?:\w+\s+)?(?:one|ones|of them|из них|олардың|дроп\w*|dropper\w*|"
     r"человек\w*|адам\w*|тұлға\w*|кошел\w*|карт\w*|сч[её]т\w*|wallet\w*|card\w*|"
-    r"account\w*|әмиян\w*|шот\w*)(?!\w)|(?<!\w)(?:бірінші|екінші|үшінші|төртінші)с[іы]\w*",
-    re.I)
+    r"account\w*|әмиян\w*|шот\w*)(?!\w)|(?<!\w)(?:бірінші|екінші|үшінші|төртінші)с[іы]\w*|"
+    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth)\w*\W*$", re.I)
 _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
                    r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
@@ -3210,6 +3226,11 @@ _SENDING = re.compile(r"\bsen[dt]|\bswe(?:ep|pt)|\bpa(?:y|id)\b|\bmoved\b|отп
                       r"перечисл|скин|скид|вывел|вывод|жібер|аудар|төле", re.I)
 _RECEIVING = re.compile(r"\breceiv|\bgot\b|\bget\b|получ|поступ|пришл|зашл|түс|алды|алған",
                         re.I)
+# One account's money set against itself: in against out, month against month.
+_ONE_SIDE_AGAINST_THE_OTHER = re.compile(
+    r"входящ|исходящ|приход|расход|поступлен\w* и списан|\binflows?\b|\boutflows?\b|"
+    r"\bincoming\b|\boutgoing\b|\bin and out\b|кіріс|шығыс|түс\w+\s+(?:мен|және)\s+шық|"
+    r"месяц|\bmonths?\b|\bmonthly\b|\bай\b|айлар", re.I)
 # One of the two (or few) spoken of before, to be chosen: "which of the two", "кто из них
 # двоих", "какой из них", "екеуінің қайсысы".
 _ONE_OF_TWO = re.compile(
@@ -3525,6 +3546,10 @@ def _unnamed_referent(question: str) -> str | None:
     if len(words) <= 6 and (_THE_ONE.search(q) or len(words) <= 4 and _ONE_OBJECT.search(q) and
                             set(words) & (_ASK_WORDS | _WHOSE_WORDS)):
         # "who owns the card?", "сколько на кошельке?": one thing, not said which.
+        return "account"
+    if 0 < len(words) <= 3 and set(words) & _WHOSE_WORDS and \
+            set(words) <= _ASK_WORDS | _WHOSE_WORDS | _FILLER_WORDS | {"is", "the", "это"}:
+        # "кто владелец?", "whose is it?": the owner of something not said.
         return "account"
     if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and (any(
             _MONEY_VERB.match(w) for w in words) or len(words) <= 3) and all(

@@ -178,10 +178,21 @@ def test_one_shop_s_details_with_no_shop_named_asks_which_shop(hm, question):
     assert "Green Planet" in answer.answer and "Снежная Королева" in answer.answer
 
 
+def test_compared_with_one_named_after_a_question_about_another_sets_the_two_side_by_side(hm):
+    answer = _then(hm, "выписка Жумабаева", "а теперь сравни с Сеитовой")
+    assert answer.verified and "384 000.00" in answer.answer and "246 000.00" in answer.answer
+
+
 @pytest.mark.parametrize("question", [
     "We went through the first dropper yesterday. What about the second one?",
     "анау әмиянды тексерші, қанша түсті",
     "а по второму дропу что?",
+    "а сколько у второго?",
+    "кто владелец?",
+    "куда ушли деньги с карты?",
+    "сравни с Сеитовой",
+    "Сеитовамен салыстыр",
+    "What did the shop's bot reply?",
 ])
 def test_a_thing_pointed_at_with_nothing_before_is_asked_back(hm, question):
     answer = ask(question, hm)
