@@ -199,7 +199,7 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         # "второму получателю": the second of those the money went to, not of every line.
         picked = _picked_in_answer(question, previous_answer)
         if picked:
-            return f"{question} {picked}"
+            return _with_subject(question, picked, previous_answer)
     ordinals = _ordinals_in(q)
     if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
         # "the earlier one", "the latter": the first or the last of those listed.
@@ -220,7 +220,34 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         if asked and len(others) == 1:
             return f"{question} {others[0]}"
     picked = _picked_in_answer(question, previous_answer)
-    return f"{question} {picked}" if picked else question
+    return _with_subject(question, picked, previous_answer) if picked else question
+
+
+# Only who it was, nothing asked of them: "кто больше всех перевёл?", "ең көп салған кім?".
+_WHO_ONLY = re.compile(r"(?<!\w)(?:кто|who|кім|which one)(?!\w)", re.I)
+_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|куда|дальше|потом|where|next|then|қайда\w*|"
+                           r"қайдан|содан|кейін|сколько|how much|қанша|когда|when|қашан)(?!\w)",
+                           re.I)
+
+
+def _with_subject(question: str, picked: str, answer: str) -> str:
+    """The question with the party it picked, and — when it asks only who that was ("кто
+    больше всех перевёл?") — the one the answer is about, the payer first: the money between
+    the two is the answer."""
+    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question):
+        return f"{question} {picked}"
+    about = list(dict.fromkeys(v for line in answer.splitlines() if line and
+                               not line.startswith(("-", " ")) for v in [
+                                   *_ADDRESS.findall(line), *(
+                                       d.value for d in extract_payment_details(line)
+                                       if d.kind != "bot")]))
+    line = next((ln for ln in answer.splitlines() if ln.startswith("- [") and picked in ln), "")
+    if len(about) != 1 or about[0] == picked or not line:
+        return f"{question} {picked}"
+    role = _role_of(line)
+    if role == "in":
+        return f"{question} {picked} {about[0]}"
+    return f"{question} {about[0]} {picked}" if role == "out" else f"{question} {picked}"
 
 
 # A line of an answer naming an end of the money's way (a beneficiary), in any language.
@@ -231,7 +258,11 @@ _BENEFICIARY_REASON = re.compile("|".join(
 _RECIPIENT_ROLE = re.compile(r"(?<!\w)(?:получател\w*|recipients?|receivers?|payees?|алушы\w*|"
                              r"кому|кімге|whom)(?!\w)", re.I)
 _PAYER_ROLE = re.compile(r"(?<!\w)(?:плательщик\w*|отправител\w*|payers?|senders?|"
-                         r"төлеуші\w*|жіберуші\w*|от кого|кімнен)(?!\w)", re.I)
+                         r"төлеуші\w*|жіберуші\w*|от кого|кімнен|"
+                         r"who (?:\w+ )?(?:paid|sent|funded|transferred|deposited)|"
+                         r"кто (?:\w+ )?(?:\w+ )?(?:платил|заплатил|перев[её]л|переводил|отправ\w*|"
+                         r"скин\w*|скидывал|пополня\w*)|кім (?:\w+ )?(?:салды|жіберді|аударды|"
+                         r"төледі)|(?:салған|жіберген|аударған|төлеген) кім)(?!\w)", re.I)
 # The one of those listed with the most (least) money: "the bigger one", "самый крупный",
 # "тот, кто получил больше всех", "ең көп алғаны".
 _BIGGEST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greater|greatest|top one|"

@@ -197,3 +197,13 @@ def test_compared_with_one_named_after_a_question_about_another_sets_the_two_sid
 def test_a_thing_pointed_at_with_nothing_before_is_asked_back(hm, question):
     answer = ask(question, hm)
     assert not answer.steps and answer.answer.rstrip().endswith("?")
+
+
+@pytest.mark.parametrize(("first", "then", "said"), [
+    ("who paid into Seitova's account?", "who paid the most?", "52 000.00"),
+    ("выписка Жумабаева", "кому он больше всего перевёл?", "315 000.00"),
+])
+def test_who_paid_the_most_is_that_party_and_what_passed_between_the_two(hm, first, then, said):
+    answer = _then(hm, first, then)
+    assert answer.verified and said in answer.answer.splitlines()[1]
+    assert len([s for s in answer.steps if s.startswith("lookup_account")]) == 2
