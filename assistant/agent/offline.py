@@ -139,20 +139,34 @@ def _kind_of(value: str) -> str:
     return next((d.kind for d in extract_payment_details(value)), "")
 
 
-def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary) -> str:
+def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary,
+              previous_question: str = "") -> str:
     """The question with the name of the shop it counts to among those the previous answer
-    listed, one a line ("the first of them" after the case's shops)."""
+    listed, one a line ("the first of them" after the case's shops); in the order the previous
+    question asked of them, when it named what each line is of ("в Усть-Каменогорске, а
+    какой в Караганде?": the first of them is Усть-Каменогорск's)."""
     q = question.casefold()
     ordinals = _ordinals_in(q)
     if len(ordinals) != 1 or _BENEFICIARY_WORD.search(q):
         return question
     listed: list[str] = []
+    asked_at: dict[str, int] = {}
+    asked = previous_question.casefold()
     for line in previous_answer.splitlines():
         if line.startswith("- ["):
             shops = [e for e in find_entities(line, vocabulary)[0] if e.kind == "shop"]
             if shops:
-                listed.append(shops[0].label or shops[0].value)
+                name = shops[0].label or shops[0].value
+                listed.append(name)
+                at = [asked.find(w.casefold()[:max(5, len(w) - 2)])
+                      for w in re.findall(r"[^\W\d_][\w-]{4,}", line.split("«", 1)[0])
+                      if w.casefold() not in name.casefold()]
+                at = [a for a in at if a >= 0]
+                if at:
+                    asked_at.setdefault(name, min(at))
     listed = list(dict.fromkeys(listed))
+    if len(asked_at) == len(listed) > 1 and len(set(asked_at.values())) == len(listed):
+        listed.sort(key=lambda n: asked_at[n])
     n = ordinals[0]
     return f"{question} {listed[n - 1]}" if len(listed) > 1 and n <= len(listed) else question
 
@@ -2393,7 +2407,8 @@ class OfflineChatModel(BaseChatModel):
                 resolved = resolve_reference(question, last, str(messages[humans[-2]].content))
                 if resolved == question and self.vocabulary:
                     # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
-                    resolved = _nth_shop(question, last, self.vocabulary)
+                    resolved = _nth_shop(question, last, self.vocabulary,
+                                         str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None

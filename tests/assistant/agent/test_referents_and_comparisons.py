@@ -207,3 +207,16 @@ def test_who_paid_the_most_is_that_party_and_what_passed_between_the_two(hm, fir
     answer = _then(hm, first, then)
     assert answer.verified and said in answer.answer.splitlines()[1]
     assert len([s for s in answer.steps if s.startswith("lookup_account")]) == 2
+
+
+def test_the_first_of_them_is_the_first_the_previous_question_asked_of():
+    from assistant.agent.offline import _nth_shop
+    from assistant.agent.understanding import Vocabulary
+
+    vocabulary = Vocabulary(shops={"tg:1": ["Полярная Звезда"], "tg:2": ["Жасыл Орман"]})
+    answer = ("Магазины в деле:\n- [1] Полярная Звезда (@polar_bot) — Караганда: «…»\n"
+              "- [2] Жасыл Орман (@jasyl_bot) — Усть-Каменогорск: «…»")
+    asked = "какой магазин торгует в Усть-Каменогорске, а какой в Караганде?"
+    question = "а какой криптокошелёк давал первый из них?"
+    assert _nth_shop(question, answer, vocabulary, asked).endswith("Жасыл Орман")
+    assert _nth_shop(question, answer, vocabulary).endswith("Полярная Звезда")
