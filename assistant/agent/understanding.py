@@ -612,7 +612,8 @@ _PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b
                    r"жібер|төле|returned)", re.I)
 # "How much … moved": an amount asked and a verb of money sent or arriving.
 _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|"
-                    r"перечисл|отправ|скин|скид|закину|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
+                    r"перечисл|отправ|скин|скид|закину|дошл|пришл|поступ|попал|заплат|түсті|"
+                    r"түскен|жетті|аудар|жібер|төле|"
                     r"\bsen[dt]\b|\breach|\bgot\b|\bget\b|\breceiv|transferr|\bpa(?:y|ys|id)\b|"
                     r"\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
