@@ -2484,7 +2484,8 @@ class OfflineChatModel(BaseChatModel):
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
         if not nth and len(humans) > 1 and "compare" in reading.signals and \
-                len(reading.entities) == 1 and not _ONE_SIDE_AGAINST_THE_OTHER.search(question):
+                len(reading.entities) == 1 and not _ONE_SIDE_AGAINST_THE_OTHER.search(question) \
+                and not _SEVERAL.search(question) and not _EVERY.search(question):
             # "а теперь сравни с Сеитовой" after a question about Жумабаев: the two of them.
             asked_before = asked_before or self.read(previous)
             new = reading.entities[0]
@@ -2827,7 +2828,8 @@ class OfflineChatModel(BaseChatModel):
                 not reading.entities and _ABOUT_THE_WORLD.search(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
         if "compare" in reading.signals and len(reading.entities) == 1 and \
-                not _ONE_SIDE_AGAINST_THE_OTHER.search(question):
+                not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \
+                not _SEVERAL.search(question) and not _EVERY.search(question):
             # "сравни его с Кузнецовым", "compare with Seitova": with whom, not one alone.
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))

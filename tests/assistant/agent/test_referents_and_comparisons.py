@@ -153,6 +153,11 @@ def test_wallets_compared_with_money_words_are_set_side_by_side(hm, question):
     assert answer.verified and "775.95" in answer.answer and "480.75" in answer.answer
 
 
+def test_one_named_compared_with_each_of_several_is_answered_not_asked_back(hm):
+    answer = ask("compare what Li Vadim got from each of the three droppers", hm)
+    assert answer.steps and "315 000.00" in answer.answer and "165 000.00" in answer.answer
+
+
 def test_a_comparison_says_which_has_more(hm):
     answer = ask("compare Zhumabayev and Seitova: who received more?", hm)
     assert answer.verified and "384 000.00" in answer.answer and "246 000.00" in answer.answer
