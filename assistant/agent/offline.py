@@ -2717,7 +2717,7 @@ class OfflineChatModel(BaseChatModel):
             reply = AIMessage(content=_p("which_of", reading.lang, first=which[0][:8] + "…",
                                          second=which[1][:8] + "…"))
         elif not results:
-            reply = self._first_step(reading, question)
+            reply = self._first_step(reading, question, opening=len(humans) <= 1)
         else:
             done = {_key({"name": c["name"], "args": c["args"]}) for m in turn
                     if isinstance(m, AIMessage) for c in m.tool_calls}
@@ -2798,7 +2798,9 @@ class OfflineChatModel(BaseChatModel):
         reading.signals |= {f"other_than:{_compact(subject[0])}", "strict_bound"}
         return asked, reading
 
-    def _first_step(self, reading: Reading, question: str) -> AIMessage:
+    def _first_step(self, reading: Reading, question: str, opening: bool = True) -> AIMessage:
+        """The first tool calls for the question, or a question back; `opening`: it opens the
+        conversation (a follow-up's other side may be in the turn before)."""
         lang = reading.lang
         if reading.invalid and not reading.entities:
             bad = reading.invalid[0]
@@ -2827,7 +2829,7 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "out_of_case" and not reading.entities or \
                 not reading.entities and _ABOUT_THE_WORLD.search(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
-        if "compare" in reading.signals and len(reading.entities) == 1 and \
+        if opening and "compare" in reading.signals and len(reading.entities) == 1 and \
                 not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \
                 not _SEVERAL.search(question) and not _EVERY.search(question):
             # "сравни его с Кузнецовым", "compare with Seitova": with whom, not one alone.
@@ -2891,7 +2893,8 @@ class OfflineChatModel(BaseChatModel):
             # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
         single = _ONE_UNNAMED.search(q)
-        if single and single.lastgroup == "shop" and len(shops) > 1 and \
+        if single and single.lastgroup == "shop" and len(shops) > 1 and not _HOW_MANY.search(q) \
+                and \
                 reading.intent in ("shops", "shop_details") and \
                 not _ALL_SHOPS.search(q) and not _EVERY.search(q) and not _WHICH_SHOP.search(q) \
                 and not _WHOLE_CASE.search(q):
@@ -2947,6 +2950,8 @@ _ONE_UNNAMED = re.compile(
     r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е|ы)|кошел[её]к|"
     r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
     r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
+# A count asked: the noun after it may be singular ("қанша дүкен бар?") and mean all of them.
+_HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|how many|number of)(?![\w])")
 # Every one of a kind ("all", "каждого", "барлық").
 _EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")
 # One of several counted without a list to count in: "the second one", "первого дропа",

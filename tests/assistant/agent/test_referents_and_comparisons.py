@@ -174,6 +174,17 @@ def test_which_of_the_two_compares_the_two_named_before(hm, then):
     assert "520.00" in answer.answer and "465.00" in answer.answer
 
 
+def test_how_many_shops_is_answered_whatever_the_noun_s_number(hm):
+    answer = ask("қанша дүкен бар, аттары қандай?", hm)
+    assert answer.steps and "Green Planet" in answer.answer
+
+
+def test_a_shop_said_in_place_of_two_compared_is_answered_alone(hm):
+    answer = _then(hm, "compare shop wallets TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ vs "
+                       "TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F", "а у шоколадной?")
+    assert answer.steps and "161.50" in answer.answer
+
+
 @pytest.mark.parametrize("question", [
     "Покажи реквизиты магазина", "what did the shop hand out?", "дүкеннің реквизиттерін көрсет",
 ])
