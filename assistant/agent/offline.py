@@ -139,20 +139,34 @@ def _kind_of(value: str) -> str:
     return next((d.kind for d in extract_payment_details(value)), "")
 
 
-def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary) -> str:
+def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary,
+              previous_question: str = "") -> str:
     """The question with the name of the shop it counts to among those the previous answer
-    listed, one a line ("the first of them" after the case's shops)."""
+    listed, one a line ("the first of them" after the case's shops); in the order the previous
+    question asked of them, when it named what each line is of ("в Усть-Каменогорске, а
+    какой в Караганде?": the first of them is Усть-Каменогорск's)."""
     q = question.casefold()
     ordinals = _ordinals_in(q)
     if len(ordinals) != 1 or _BENEFICIARY_WORD.search(q):
         return question
     listed: list[str] = []
+    asked_at: dict[str, int] = {}
+    asked = previous_question.casefold()
     for line in previous_answer.splitlines():
         if line.startswith("- ["):
             shops = [e for e in find_entities(line, vocabulary)[0] if e.kind == "shop"]
             if shops:
-                listed.append(shops[0].label or shops[0].value)
+                name = shops[0].label or shops[0].value
+                listed.append(name)
+                at = [asked.find(w.casefold()[:max(5, len(w) - 2)])
+                      for w in re.findall(r"[^\W\d_][\w-]{4,}", line.split("«", 1)[0])
+                      if w.casefold() not in name.casefold()]
+                at = [a for a in at if a >= 0]
+                if at:
+                    asked_at.setdefault(name, min(at))
     listed = list(dict.fromkeys(listed))
+    if len(asked_at) == len(listed) > 1 and len(set(asked_at.values())) == len(listed):
+        listed.sort(key=lambda n: asked_at[n])
     n = ordinals[0]
     return f"{question} {listed[n - 1]}" if len(listed) > 1 and n <= len(listed) else question
 
@@ -176,6 +190,18 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         listed = list(dict.fromkeys(
             d.value for line in previous_answer.splitlines() if line.startswith("- [")
             for d in extract_payment_details(line)[:1] if d.kind != "bot"))
+    if not wanted:
+        # Not the ones the answer is about (named in its headings: "What the case holds on
+        # KZ45…"), but those it lists: "the first one" after who received her money.
+        about = {v for line in previous_answer.splitlines() if line and
+                 not line.startswith(("-", " ")) for v in [*_ADDRESS.findall(line), *(
+                     d.value for d in extract_payment_details(line) if d.kind != "bot")]}
+        listed = [v for v in listed if v not in about]
+        ends = [m for line in previous_answer.splitlines() if line.startswith("- [") and
+                _BENEFICIARY_REASON.search(line) for m in _ADDRESS.findall(line)[:1]]
+        if len(ends) > 1 and _BENEFICIARY_WORD.search(previous_question):
+            # "а второй?" after the beneficiaries of a shop: the second of them as listed.
+            listed = ends
     named = list(dict.fromkeys([*_ADDRESS.findall(previous_question), *(
         d.value for d in extract_payment_details(previous_question) if d.kind != "bot")]))
     if len(named) > 1 and not _ADDRESS.search(question) and (
@@ -183,6 +209,11 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         # "сравни A и B" → "а у второго?": the second the question named, not the second
         # line of its answer.
         listed = named
+    if _RECIPIENT_ROLE.search(q) or _PAYER_ROLE.search(q):
+        # "второму получателю": the second of those the money went to, not of every line.
+        picked = _picked_in_answer(question, previous_answer)
+        if picked:
+            return _with_subject(question, picked, previous_answer)
     ordinals = _ordinals_in(q)
     if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
         # "the earlier one", "the latter": the first or the last of those listed.
@@ -202,7 +233,158 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         others = [v for v in dict.fromkeys(listed) if v not in asked]
         if asked and len(others) == 1:
             return f"{question} {others[0]}"
-    return question
+    picked = _picked_in_answer(question, previous_answer)
+    return _with_subject(question, picked, previous_answer) if picked else question
+
+
+# Only who it was, nothing asked of them: "кто больше всех перевёл?", "ең көп салған кім?".
+_WHO_ONLY = re.compile(r"(?<!\w)(?:кто|who|кім|which one)(?!\w)", re.I)
+_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|куда|дальше|потом|where|next|then|қайда\w*|"
+                           r"қайдан|содан|кейін|сколько|how much|қанша|когда|when|қашан)(?!\w)",
+                           re.I)
+
+
+def _with_subject(question: str, picked: str, answer: str) -> str:
+    """The question with the party it picked, and — when it asks only who that was ("кто
+    больше всех перевёл?") — the one the answer is about, the payer first: the money between
+    the two is the answer."""
+    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question):
+        return f"{question} {picked}"
+    about = list(dict.fromkeys(v for line in answer.splitlines() if line and
+                               not line.startswith(("-", " ")) for v in [
+                                   *_ADDRESS.findall(line), *(
+                                       d.value for d in extract_payment_details(line)
+                                       if d.kind != "bot")]))
+    line = next((ln for ln in answer.splitlines() if ln.startswith("- [") and picked in ln), "")
+    if len(about) != 1 or about[0] == picked or not line:
+        return f"{question} {picked}"
+    role = _role_of(line)
+    if role == "in":
+        return f"{question} {picked} {about[0]}"
+    return f"{question} {about[0]} {picked}" if role == "out" else f"{question} {picked}"
+
+
+# A line of an answer naming an end of the money's way (a beneficiary), in any language.
+_BENEFICIARY_REASON = re.compile("|".join(
+    re.escape(w) for w in phrases()["reasons"]["beneficiary"].values()), re.I)
+# A party of the previous answer by its part in the money: who received ("второму получателю",
+# "кому ушли 187 тыс.", "the recipient") or who paid ("the second payer", "от кого").
+_RECIPIENT_ROLE = re.compile(r"(?<!\w)(?:получател\w*|recipients?|receivers?|payees?|алушы\w*|"
+                             r"кому|кімге|whom)(?!\w)", re.I)
+_PAYER_ROLE = re.compile(r"(?<!\w)(?:плательщик\w*|отправител\w*|payers?|senders?|"
+                         r"төлеуші\w*|жіберуші\w*|от кого|кімнен|"
+                         r"who (?:\w+ )?(?:paid|sent|funded|transferred|deposited)|"
+                         r"кто (?:\w+ )?(?:\w+ )?(?:платил|заплатил|перев[её]л|переводил|отправ\w*|"
+                         r"скин\w*|скидывал|пополня\w*)|кім (?:\w+ )?(?:салды|жіберді|аударды|"
+                         r"төледі)|(?:салған|жіберген|аударған|төлеген) кім)(?!\w)", re.I)
+# The one of those listed with the most (least) money: "the bigger one", "самый крупный",
+# "тот, кто получил больше всех", "ең көп алғаны".
+_BIGGEST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greater|greatest|top one|"
+                      r"больш(?:ий|ая|ое|ую|ому|ему|ей|ого|им|ом)|крупн(?:ый|ая|ое|ую|ому|ого|"
+                      r"ей\w*|ейш\w*)|наибольш\w*|больше (?:всех|всего)|(?:the )?most|ең көп|"
+                      r"ең үлкен|ең ірі|көбірек)(?!\w)", re.I)
+# A party asked for or about ("тот, кому", "the one", "who", "қайсысы"): a superlative of it
+# picks one of those listed ("where did most of the money go?" asks no party).
+_PARTY_ASKED = re.compile(r"(?<!\w)(?:тот|та|того|тому|той|the one|one|who|whom|which|кто|кому|"
+                          r"кого|какой|какая|какому|который|которому|кім\w*|қай\w*)(?!\w)",
+                          re.I)
+_SMALLEST = re.compile(r"(?<!\w)(?:smaller|smallest|lesser|least|меньш(?:ий|ая|ое|ую|ому|ему|"
+                       r"ей|ого|им|ом)|наименьш\w*|меньше всех|ең аз|азырақ)(?!\w)", re.I)
+# A sum in the words of talk: "187 тыс.", "187k", "1,5 млн", "325 мың", "187 000".
+_SPOKEN_SUM = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?\s*"
+    r"(тыс\w*\.?|тысяч\w*|k|к|мың\w*|млн\.?|миллион\w*|million|mln|m)?(?!\w)", re.I)
+# An amount as the answers write it ("187 000.00", "9 289.34").
+_LINE_SUM = re.compile(r"(?<![\w.])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
+
+
+def _spoken_sums(question: str) -> list[tuple[Decimal, Decimal]]:
+    """The sums a question speaks of, each with how far a written sum may be from it (a
+    rounded "187 тыс." is 186 500 to 187 500); not the digits of identifiers or dates."""
+    rest = _ADDRESS.sub(" ", question)
+    out = []
+    for m in _SPOKEN_SUM.finditer(rest):
+        whole = re.sub(r"\D", "", m.group(1))
+        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
+        unit = (m.group(3) or "").casefold()
+        if unit:
+            scale = 1_000_000 if unit.startswith(("млн", "милл", "mil", "mln")) or unit == "m" \
+                else 1000
+            out.append((value * scale, Decimal(scale) / 2))
+        elif value >= 100 and not (1990 <= value <= 2100 and not m.group(2)):
+            out.append((value, Decimal("0.5")))
+    return out
+
+
+def _role_of(line: str) -> str | None:
+    """"out" for a line of money paid to a party, "in" for one received from a party."""
+    for role, key in (("out", "sent_to"), ("in", "received_from"), ("out", "traced_on"),
+                      ("out", "direct_forward"), ("in", "direct_backward")):
+        for rx in _role_patterns(key):
+            if rx.match(line):
+                return role
+    return None
+
+
+@cache
+def _role_patterns(key: str) -> list[re.Pattern[str]]:
+    templates = phrases().get(key) or {}
+    out = []
+    for t in templates.values():
+        rx = re.escape(t).replace(re.escape("{m}"), r"(?:\[\d+\])*")
+        rx = re.sub(r"\\\{\w+\\\}", ".+?", rx)
+        out.append(re.compile(r"^- " + rx + r"\s*$"))
+    return out
+
+
+def _picked_in_answer(question: str, answer: str) -> str | None:
+    """The one party of the previous answer a follow-up describes without naming it: by the
+    sum it got or paid ("а тот, кому ушли 187 тыс."), as the one with the most (least) money
+    ("the bigger one"), or by its place among those of its part ("второму получателю"); None
+    when the question names its own identifier or describes none of them."""
+    if _ADDRESS.search(question) or any(d.kind != "bot" for d in
+                                        extract_payment_details(question)):
+        return None
+    q = question.casefold()
+    head, _, rest = answer.partition("\n")
+    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
+    rows: list[tuple[str, str | None, list[Decimal]]] = []
+    for line in rest.splitlines():
+        if not line.startswith("- ["):
+            continue
+        found = [a for a in _ADDRESS.findall(line) if a not in about] + [
+            d.value for d in extract_payment_details(line)
+            if d.kind in ("iban", "card", "phone") and d.value not in about]
+        if found:
+            written = [Decimal(re.sub(r"[\s\u00a0\u202f]", "", m.group(0)))
+                       for m in _LINE_SUM.finditer(line)]
+            rows.append((found[0], _role_of(line), written))
+    role = "out" if _RECIPIENT_ROLE.search(q) else "in" if _PAYER_ROLE.search(q) else None
+    if role and any(r == role for _, r, _ in rows):
+        rows = [row for row in rows if row[1] == role]
+    sums = _spoken_sums(question)
+    if sums:
+        hit = list(dict.fromkeys(v for v, _, amounts in rows if any(
+            abs(a - want) <= near for a in amounts for want, near in sums)))
+        return hit[0] if len(hit) == 1 else None
+    parties = list(dict.fromkeys(v for v, _, _ in rows))
+    most = _BIGGEST.search(q)
+    word = most or _SMALLEST.search(q)
+    # ("the bigger one", "меньший" name a party themselves; "больше всего", "most" do not.)
+    adverb = bool(word and re.search(r"most|всего|всех|көп|аз", word.group(0)))
+    if word and len(parties) > 1 and (not adverb or _PARTY_ASKED.search(q)):
+        best: dict[str, Decimal] = {}
+        for v, _, amounts in rows:
+            if amounts:
+                best[v] = max(best.get(v, Decimal(0)), max(amounts))
+        if len(best) > 1:
+            ranked = sorted(best, key=lambda v: best[v], reverse=bool(most))
+            return ranked[0]
+        return None
+    ordinals = _ordinals_in(q)
+    if role and len(ordinals) == 1 and ordinals[0] <= len(parties):
+        return parties[ordinals[0] - 1]
+    return None
 
 
 _WALLETS = ("tron", "btc", "eth")
@@ -378,6 +560,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
+    if intent == "compare" and {"forward", "exchanges"} & reading.signals:
+        # Wallets compared by where their money went (to an exchange): each one traced too.
+        calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
     if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries") or \
             len(wallets) >= 2 and intent == "compare":
@@ -780,9 +965,13 @@ class Composer:
         self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
                             for d in o.data or [] if bank and any(
                                 bank in _bank_of(h.kind, h.display) for h in d.handed_out)}
+        # Two accounts compared are side by side, not what one paid the other (a third party
+        # named, "how much did each send to Li", is what both paid).
+        compared = self.r.intent == "compare" and len(parties) <= 2
         payments = (self._payments_between(outputs)
-                    if self.r.intent == "amount_between" or asks_amount or
-                    len(parties) >= 2 and _PAY_VERB.search(self.question) else [])
+                    if not compared and (self.r.intent == "amount_between" or asks_amount or
+                                         len(parties) >= 2 and _PAY_VERB.search(self.question))
+                    else [])
         if payments:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
@@ -808,11 +997,43 @@ class Composer:
             self._also_in(out)
         if upstream:
             self._upstream_shops(outputs)
+        if self.r.intent == "compare":
+            self._more_of(outputs)
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
             self.say(_p("nothing_found", self.lang, query=_echo(self.question)))
         return "\n".join(self.lines)
+
+    def _more_of(self, outputs: list[ToolOutput]) -> None:
+        """Two accounts or wallets side by side: which has more of what the question measures
+        (sent when it speaks of money leaving, else received), cited as their totals are."""
+        sent = bool({"forward", "exchanges"} & self.r.signals or
+                    _SENDING.search(self.question) and not _RECEIVING.search(self.question))
+        rows: dict[str, tuple[Decimal, str, str]] = {}
+        for out in outputs:
+            if out.tool != LOOKUP_ACCOUNT or not out.data:
+                continue
+            for prof in out.data.matches[:1]:
+                if prof.flows:
+                    f = prof.flows
+                    mark = "".join(out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1])
+                    rows[prof.display] = (Decimal(f.sent if sent else f.received),
+                                          f" {f.token}", mark)
+                elif prof.bank and not prof.bank.period and prof.bank.counterparties:
+                    b = prof.bank
+                    rows[str(b.holder_name or prof.display)] = (
+                        Decimal(b.total_out if sent else b.total_in), "",
+                        out.marker(b.counterparties[0].records[0]))
+        if len(rows) != 2 or not all(m for _, _, m in rows.values()):
+            return
+        (big, (more, unit, m1)), (small, (less, unit2, m2)) = sorted(
+            rows.items(), key=lambda kv: kv[1][0], reverse=True)
+        if more == less or unit != unit2:
+            return
+        self.fact(_p("compared_more", self.lang, m=m1 + m2, name=_safe(big), other=_safe(small),
+                     more=_money(str(more)), less=_money(str(less)), unit=unit,
+                     what=phrases()["compared_what"]["sent" if sent else "received"][self.lang]))
 
     def _upstream_shops(self, outputs: list[ToolOutput]) -> None:
         """The wallets a backward trace passed through that a shop handed out or collects its
@@ -2159,6 +2380,12 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
+        if "compare" in reading.signals and reading.intent != "compare" and \
+                _two_alike(reading) and (reading.intent not in ("path", "amount_between") or
+                                         len(reading.entities) == 2):
+            # "сравни кошельки X и Y: сколько пришло, куда ушло", "A vs B: received and sent
+            # to exchange": the two side by side, the money words the measures of each.
+            reading.intent = "compare"
         if reading.intent != "backward":
             reading.signals.discard("via_shops")  # read as something else after all
         return reading
@@ -2180,11 +2407,42 @@ class OfflineChatModel(BaseChatModel):
                 resolved = resolve_reference(question, last, str(messages[humans[-2]].content))
                 if resolved == question and self.vocabulary:
                     # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
-                    resolved = _nth_shop(question, last, self.vocabulary)
+                    resolved = _nth_shop(question, last, self.vocabulary,
+                                         str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
+        if len(humans) > 2:
+            # The previous question as it was read: "the bigger one" is the wallet it picked.
+            before_it = [m for m in messages[: humans[-2]] if isinstance(m, AIMessage) and
+                         m.content]
+            if before_it:
+                previous = resolve_reference(previous, str(before_it[-1].content),
+                                             _as_read(messages[humans[-3]]))
+        there = _THERE.search(question)
+        if len(humans) > 1 and earlier and there and reading.entities and \
+                not reading.of(*_WALLETS, *_ACCOUNTS):
+            # "а Green Planet сколько туда скинул?" after who paid T…: "there" is the one wallet
+            # or account the previous question asked about, in the pointer's place.
+            place = list(dict.fromkeys(e.value for e in
+                                       self.read(previous).of(*_WALLETS, *_ACCOUNTS)))
+            if len(place) == 1:
+                question = f"{question[:there.start()]}{place[0]}{question[there.end():]}"
+                reading = self._read_as(question, reading.lang)
+        if len(humans) > 1 and earlier and reading.entities and self.vocabulary and \
+                not reading.of("shop", "bot") and _POINTED_SHOP.search(question):
+            # "how much did the bigger one get from that shop?": the one shop the previous
+            # turn named, beside what the question names itself.
+            said = f"{previous}\n{earlier[-1].content}"
+            spoken = list(dict.fromkeys(e.label or e.value for e in
+                                        find_entities(said, self.vocabulary)[0]
+                                        if e.kind == "shop"))
+            pointer = _POINTED_SHOP.search(question)
+            if len(spoken) == 1 and pointer:
+                # In place of the pointer: "from that shop" says which way the money went.
+                question = f"{question[:pointer.start()]}{spoken[0]}{question[pointer.end():]}"
+                reading = self._read_as(question, reading.lang)
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
         if not nth and not reading.entities and len(humans) > 1 and \
@@ -2225,6 +2483,29 @@ class OfflineChatModel(BaseChatModel):
                 if asked_before.intent == "compare":
                     # "а у шоколадной?" after two wallets compared: the same measures of it.
                     reading.intent = "compare"
+        if not nth and len(humans) > 1 and "compare" in reading.signals and \
+                len(reading.entities) == 1 and not _ONE_SIDE_AGAINST_THE_OTHER.search(question) \
+                and not _SEVERAL.search(question) and not _EVERY.search(question):
+            # "а теперь сравни с Сеитовой" after a question about Жумабаев: the two of them.
+            asked_before = asked_before or self.read(previous)
+            new = reading.entities[0]
+            alike = [e for e in asked_before.entities if e.value != new.value and
+                     _GROUPS.get(e.kind) == _GROUPS.get(new.kind)]
+            if len(alike) == 1:
+                reading = self._read_as(
+                    f"{question} {previous[alike[0].start:alike[0].end]}", reading.lang)
+                reading.intent = "compare"
+        if not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
+            # "which of the two swept more into the collection wallet?", "кто из них двоих
+            # больше получил?": the things the previous question named, side by side (not
+            # what passed between them).
+            asked_before = asked_before or self.read(previous)
+            if _two_alike(asked_before) and {e.value for e in reading.entities} <= {
+                    e.value for e in asked_before.entities}:
+                if not reading.entities:
+                    both = " ".join(previous[e.start:e.end] for e in asked_before.entities)
+                    reading = self._read_as(f"{question} {both}", reading.lang)
+                reading.intent = "compare"
         which: list[str] = []
         if not nth and len(humans) > 1 and earlier and not reading.entities and \
                 _points_at_something(question, only=False) and \
@@ -2289,9 +2570,12 @@ class OfflineChatModel(BaseChatModel):
         refined = False
         if len(humans) > 1 and not reading.entities and not reading.invalid and not nth and \
                 not reading.cities and not reading.drugs and _connective(question) and \
-                not _POINTED_OBJECT.search(question):
+                not _POINTED_OBJECT.search(question) and not (
+                    earlier and _detail_kind(question) and
+                    _named_in_answer(question, str(earlier[-1].content))):
             # "and by outgoing?" after a question naming nothing: that question, so refined
-            # (not "а этот кошелёк?": it points at one thing the question before did not name).
+            # (not "а этот кошелёк?": it points at one thing the question before did not name;
+            # not "and who holds the IBAN?" after an answer naming one: that one).
             asked_before = asked_before or self.read(previous)
             if not asked_before.entities and asked_before.intent != "out_of_case":
                 question = f"{previous} {question}"
@@ -2313,6 +2597,14 @@ class OfflineChatModel(BaseChatModel):
             # "and where did that sender get his money?": the counterparty the previous answer
             # listed first, not the account it was about.
             party = _counterparty(str(earlier[-1].content))
+            role_word = role.group(0).split()[-1].casefold()[:5]
+            if role_word in previous.casefold():
+                # "where did that payer's money come from?" after how much the biggest payer
+                # sent: the one the previous answer is about, not its counterparty.
+                head = str(earlier[-1].content).split("\n", 1)[0]
+                subject = list(dict.fromkeys([*_ADDRESS.findall(head), *(
+                    d.value for d in extract_payment_details(head) if d.kind != "bot")]))
+                party = subject[0] if len(subject) == 1 else party
             if party:
                 question = f"{question[:role.start()]}{party}{question[role.end():]}"
                 reading = self._read_as(question, reading.lang)
@@ -2339,6 +2631,7 @@ class OfflineChatModel(BaseChatModel):
             before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
+            end = _end_pointed(question, reading, str(earlier[-1].content)) if earlier else None
             kind = _detail_kind(question)
             other_kind = bool(listed and kind and before and not any(
                 e.kind in _KIND_OF_DETAIL[kind] for e in before))
@@ -2349,7 +2642,11 @@ class OfflineChatModel(BaseChatModel):
                 # identifier the answer named, not the shop the question named; "and her
                 # phone?" after her account: the phone the answer named.
                 carried = listed
-            if earlier and not other_kind and (
+            if end:
+                # "did that wallet send anything on?" after what A sent B: B, where the money
+                # got to ("where did it come from?": A), whatever the question before named.
+                carried = [end]
+            if earlier and not end and not other_kind and (
                     not carried or _points_at_something(question, only=False) and
                             not _PLURAL_POINTER.search(question)):
                 # "а откуда пришли?" after an answer about one wallet or account (asked as
@@ -2407,8 +2704,9 @@ class OfflineChatModel(BaseChatModel):
             # whom, naming them.
             reply = AIMessage(content=_p("which_person_named", reading.lang, names=", ".join(
                 f"«{_safe(n)}»" for n in people[:4])))
-        elif len(humans) <= 1 and not results and not reading.entities and not nth and \
-                _ordinal_only(question):
+        elif len(humans) <= 1 and not results and not reading.entities and not nth and (
+                _ordinal_only(question) or _ORDINAL_REFERENT.search(question) and
+                not _WHOLE_CASE.search(question) and not _BENEFICIARY_WORD.search(question)):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
             reply = AIMessage(content=_p("which_entity", reading.lang,
                                          what=_word("what", "account", reading.lang)))
@@ -2419,7 +2717,7 @@ class OfflineChatModel(BaseChatModel):
             reply = AIMessage(content=_p("which_of", reading.lang, first=which[0][:8] + "…",
                                          second=which[1][:8] + "…"))
         elif not results:
-            reply = self._first_step(reading, question)
+            reply = self._first_step(reading, question, opening=len(humans) <= 1)
         else:
             done = {_key({"name": c["name"], "args": c["args"]}) for m in turn
                     if isinstance(m, AIMessage) for c in m.tool_calls}
@@ -2500,7 +2798,9 @@ class OfflineChatModel(BaseChatModel):
         reading.signals |= {f"other_than:{_compact(subject[0])}", "strict_bound"}
         return asked, reading
 
-    def _first_step(self, reading: Reading, question: str) -> AIMessage:
+    def _first_step(self, reading: Reading, question: str, opening: bool = True) -> AIMessage:
+        """The first tool calls for the question, or a question back; `opening`: it opens the
+        conversation (a follow-up's other side may be in the turn before)."""
         lang = reading.lang
         if reading.invalid and not reading.entities:
             bad = reading.invalid[0]
@@ -2529,6 +2829,12 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "out_of_case" and not reading.entities or \
                 not reading.entities and _ABOUT_THE_WORLD.search(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
+        if opening and "compare" in reading.signals and len(reading.entities) == 1 and \
+                not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \
+                not _SEVERAL.search(question) and not _EVERY.search(question):
+            # "сравни его с Кузнецовым", "compare with Seitova": with whom, not one alone.
+            return AIMessage(content=_p("which_entity", lang,
+                                        what=_word("what", "account", lang)))
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
             return AIMessage(content=missing)
@@ -2586,6 +2892,15 @@ class OfflineChatModel(BaseChatModel):
         if _ALL_SHOPS.search(q) and not one or _WHICH_SHOP.search(q) and _detail_kind(q):
             # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
+        single = _ONE_UNNAMED.search(q)
+        if single and single.lastgroup == "shop" and len(shops) > 1 and not _HOW_MANY.search(q) \
+                and \
+                reading.intent in ("shops", "shop_details") and \
+                not _ALL_SHOPS.search(q) and not _EVERY.search(q) and not _WHICH_SHOP.search(q) \
+                and not _WHOLE_CASE.search(q):
+            # "покажи реквизиты магазина", "what did the shop hand out?": one shop's, not said
+            # which (not the case's shops listed).
+            return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
         if reading.intent == "shop_details" or (one and one.lastgroup == "shop") or (
                 about_shop and reading.intent in ("forward", "backward", "exchanges")) or \
                 _TREASURY.search(q) and not _ALL_SHOPS.search(q):
@@ -2632,9 +2947,21 @@ class OfflineChatModel(BaseChatModel):
 # shop's money", "дроптың шотына"); a list or plural asks about all of them instead.
 _ONE_UNNAMED = re.compile(
     r"(?P<shop>(?<![\w])(?:магазин(?:а|у|ом|е)?|дүкен(?:нің|ге|нен|ді|і)?|the shop(?:'s)?)"
-    r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е)|кошел[её]к|"
+    r"(?![\w']))|(?P<thing>(?<![\w])(?:сч[её]т(?:а|у|ом|е)?|карт(?:а|у|ой|е|ы)|кошел[её]к|"
     r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
     r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
+# A count asked: the noun after it may be singular ("қанша дүкен бар?") and mean all of them.
+_HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|how many|number of)(?![\w])")
+# Every one of a kind ("all", "каждого", "барлық").
+_EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")
+# One of several counted without a list to count in: "the second one", "первого дропа",
+# "екінші карта", "екіншісі".
+_ORDINAL_REFERENT = re.compile(
+    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth|бірінші|екінші|үшінші|"
+    r"төртінші)\w*\s+(?:\w+\s+)?(?:one|ones|of them|из них|олардың|дроп\w*|dropper\w*|"
+    r"человек\w*|адам\w*|тұлға\w*|кошел\w*|карт\w*|сч[её]т\w*|wallet\w*|card\w*|"
+    r"account\w*|әмиян\w*|шот\w*)(?!\w)|(?<!\w)(?:бірінші|екінші|үшінші|төртінші)с[іы]\w*|"
+    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth)\w*\W*$", re.I)
 _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
                    r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
@@ -2947,6 +3274,49 @@ SEARCH_KEEP = 0.93
 CHATS_KEEP = 0.85
 
 
+# Money leaving or coming in, said of the parties compared ("swept more", "кто больше получил").
+_SENDING = re.compile(r"\bsen[dt]|\bswe(?:ep|pt)|\bpa(?:y|id)\b|\bmoved\b|отправ|перев[её]л|"
+                      r"перечисл|скин|скид|вывел|вывод|жібер|аудар|төле", re.I)
+_RECEIVING = re.compile(r"\breceiv|\bgot\b|\bget\b|получ|поступ|пришл|зашл|түс|алды|алған",
+                        re.I)
+# One account's money set against itself: in against out, month against month.
+_ONE_SIDE_AGAINST_THE_OTHER = re.compile(
+    r"входящ|исходящ|приход|расход|поступлен\w* и списан|\binflows?\b|\boutflows?\b|"
+    r"\bincoming\b|\boutgoing\b|\bin and out\b|кіріс|шығыс|түс\w+\s+(?:мен|және)\s+шық|"
+    r"месяц|\bmonths?\b|\bmonthly\b|\bай\b|айлар", re.I)
+# One of the two (or few) spoken of before, to be chosen: "which of the two", "кто из них
+# двоих", "какой из них", "екеуінің қайсысы".
+_ONE_OF_TWO = re.compile(
+    r"(?<!\w)(?:which of (?:the|these|those|them|both)(?: two| both)?|which one|"
+    r"(?:кто|какой|какая|какое|который|которая|у кого|кому|чей|чья) из (?:них|этих|двух|обоих|"
+    r"двоих)|(?:екеуі\w*|үшеуі\w*|олардың) қайсы\w*|қайсысы\w*)(?!\w)", re.I)
+
+
+def _end_pointed(question: str, reading: Reading, answer: str) -> str | None:
+    """The end of the way the previous answer followed ("X of A's money reached B") that a
+    follow-up pointing at one wallet speaks of: the one reached when it asks where the money
+    went on, the one it came from when it asks where the money came from."""
+    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
+             if line and not line.startswith(("-", " "))]
+    ends = next((h for h in heads if len(h) == 2), [])
+    pointed = _POINTED_OBJECT.search(question) or _POINTER.search(question)
+    if len(ends) != 2 or sum(bool(h) for h in heads) > 1 or not pointed or \
+            _PLURAL_POINTER.search(question):
+        return None
+    if {"forward", "exchanges"} & reading.signals or reading.intent in ("forward", "exchanges"):
+        return ends[-1]
+    if "backward" in reading.signals or reading.intent == "backward":
+        return ends[0]
+    return None
+
+
+def _two_alike(reading: Reading) -> bool:
+    """Whether the question names two or more things of one sort to set side by side: wallets,
+    bank parties (people, accounts, cards, phones) or shops."""
+    return any(len(reading.of(*kinds)) >= 2 for kinds in (
+        _WALLETS, ("person", "iban", "card", "card_mask", "phone"), ("shop", "bot")))
+
+
 def _accounts_together(question: str) -> bool:
     """"the three dropper accounts", "общий контрагент счетов": the case's statements asked
     about together."""
@@ -3086,8 +3456,8 @@ _LENGTH_FAILED = re.compile(r"length|digits|characters|long|short", re.I)
 TRON_ADDRESS_CHARS = 34
 # A demonstrative right before a thing of the case: "этот кошелёк", "this card", "осы әмиян".
 _POINTED_OBJECT = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|мына)"
-    r"\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
+    r"(?<!\w)(?:этот|эта|это|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|"
+    r"мына|анау|әлгі)\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
 # The case as a whole ("в этом деле", "this case", "осы іс"): a question about all of it.
 _WHOLE_CASE = re.compile(r"(?<!\w)(?:дел[оауе]\w*|case|іс|істе|іске|істің)(?!\w)", re.I)
 # A question that is only a question word ("сколько?", "how much?", "қашан?").
@@ -3113,11 +3483,11 @@ def _names_no_object(question: str, unread: bool) -> bool:
 _WORD_RX = re.compile(r"[^\W\d_]+")
 # A shop pointed at without its name: "этот магазин", "that shop", "бұл дүкеннің".
 _POINTED_SHOP = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына)\s+"
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
     r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
 # A person pointed at without a name: "этого человека", "that person", "осы адам".
 _POINTED_PERSON = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына)\s+"
+    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
     r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
     r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
 # One thing of the case spoken of as known ("the card", "the dropper"), or named alone in the
@@ -3230,6 +3600,10 @@ def _unnamed_referent(question: str) -> str | None:
                             set(words) & (_ASK_WORDS | _WHOSE_WORDS)):
         # "who owns the card?", "сколько на кошельке?": one thing, not said which.
         return "account"
+    if 0 < len(words) <= 3 and set(words) & _WHOSE_WORDS and \
+            set(words) <= _ASK_WORDS | _WHOSE_WORDS | _FILLER_WORDS | {"is", "the", "это"}:
+        # "кто владелец?", "whose is it?": the owner of something not said.
+        return "account"
     if 0 < len(words) <= 5 and set(words) & _ASK_WORDS and (any(
             _MONEY_VERB.match(w) for w in words) or len(words) <= 3) and all(
             w in _ASK_WORDS or w in _FILLER_WORDS or _MONEY_VERB.match(w) for w in words):
@@ -3312,6 +3686,10 @@ def _name_form(text: str, e: Any) -> str:
     return "obl" if _OBLIQUE_KK.search(last) or _OBLIQUE_RU.search(last) else "nom"
 
 
+# What stands between two writings of one party: spaces, brackets, a comma or a dash.
+_SIDE_BY_SIDE = re.compile(r"[\s(),:;—–\-]{0,4}(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){0,2}[\s(),:;—–\-]{0,4}")
+
+
 def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> str | None:
     """`previous` with its name of the same kind as the follow-up's (or its only name) put
     in place of the follow-up's name; None when there is nothing to put it in place of."""
@@ -3333,11 +3711,21 @@ def _swap(previous: str, before: list[Any], question: str, named: list[Any]) -> 
         old, gone = before[0], before[1:]
     else:
         return None
+    # The same party written twice, side by side ("Есеновой М. KZ39…", "KZ39… (Есенова)"):
+    # both give way to the new one.
+    start, end = old.start, old.end
+    for e in before:
+        if e is not old and e not in gone and _GROUPS.get(e.kind) == _GROUPS.get(old.kind) and \
+                _SIDE_BY_SIDE.fullmatch(previous[min(end, e.end):max(start, e.start)]):
+            start, end = min(start, e.start), max(end, e.end)
+            gone.append(e)
     # A shop by the name the case knows ("шоколадной" alone reads as slang again).
     said = new.label if new.kind == "shop" and new.label else question[new.start:new.end]
     text = previous
     for e in sorted([old, *gone], key=lambda e: e.start, reverse=True):
-        text = text[:e.start] + (said if e is old else "") + text[e.end:]
+        if start <= e.start and e.end <= end and e is not old:
+            continue  # within the span the new name takes
+        text = text[:start] + said + text[end:] if e is old else text[:e.start] + text[e.end:]
     return text
 
 

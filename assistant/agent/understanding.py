@@ -547,7 +547,10 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"(?:сколько|скока|\bhow much\b|қанша)[^?]{0,40}(?:получил\w*|\bget\b|"
                       r"\bgot\b(?! (?:to|in|into)\b)|\breceiv\w*|\bалды\b|алған)|"
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
-    ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common"),
+    # (Two things set against each other: "A vs B", "A против B", "side by side".)
+    ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common|сопостав|"
+                      r"\bvs\.?(?!\w)|\bversus\b|side[- ]by[- ]side|\bпротив\b|"
+                      r"\bқатар\s+қой"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате|"
                       r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
@@ -609,8 +612,9 @@ _PAID = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b
                    r"жібер|төле|returned)", re.I)
 # "How much … moved": an amount asked and a verb of money sent or arriving.
 _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\b|қанша|сома).{0,80}(перев[её]|"
-                    r"перечисл|отправ|дошл|пришл|поступ|попал|заплат|түсті|түскен|жетті|аудар|жібер|төле|"
-                    r"\bsen[dt]\b|\breach|\bgot\b|\breceiv|transferr|\bpa(?:y|ys|id)\b|"
+                    r"перечисл|отправ|скин|скид|закину|дошл|пришл|поступ|попал|заплат|түсті|"
+                    r"түскен|жетті|аудар|жібер|төле|"
+                    r"\bsen[dt]\b|\breach|\bgot\b|\bget\b|\breceiv|transferr|\bpa(?:y|ys|id)\b|"
                     r"\bend(?:s|ed)? up|"
                     r"\blanded|\barrived|\bmade it)", re.I)
 # A payment a shop asked for ("просил оплату", "asked to pay", "төлеуді сұрады").
