@@ -30,6 +30,7 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from assistant.agent import money_asks
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -232,6 +233,8 @@ _SECTIONS: dict[str, set[str]] = {
     "forward": {"links", "bank", "trace"},
     "backward": {"links", "bank", "fed_by", "flows"},
     "statement": {"bank", "links", "flows"},  # a wallet's statement: its totals
+    # The way between two ends: the path itself; of the ends, only whose they are.
+    "path": {"links"},
     "shop_details": {"seen"},
     "message": {"seen", "links"},  # where it was written, and the sum asked with it
     # Two accounts side by side: their money and where they were seen, not the payments that
@@ -1034,8 +1037,8 @@ class Composer:
                 # Who the money ended with; the exchanges' share as the trace's total.
                 cashed = exchange_total(t.endpoints)
                 if cashed:
-                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
-                                token=t.token))
+                    self.say(_tailed(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                        token=t.token), self._exchanges_named(out, t.endpoints)))
                 endpoints = ends
         if self.r.intent == t.request.direction and (
                 t.request.direction == "backward" or len(out.direct) > 1 and
@@ -1095,6 +1098,30 @@ class Composer:
         (name, mine), = named.items()
         return mine, name
 
+    def _exchanges_named(self, out: ToolOutput, ends: list[Any]) -> str:
+        """' TATF… (Steppe Exchange deposit address) [n]; …': which exchanges the total
+        went to, each deposit cited by the transfer that reached it."""
+        named = []
+        for b in ends:
+            if b.reason not in ("exchange", "exchange_deposit"):
+                continue
+            anchor = b.path[-1] if b.path else getattr(b, "record_id", None)
+            anchor = getattr(anchor, "record_id", anchor)  # a trace's hop, or its record
+            label = f" ({_safe(b.label)})" if b.label else ""
+            named.append(f"{b.address}{label} {out.marker(anchor)}".rstrip())
+        return f" — {'; '.join(named[:4])}" if named else ""
+
+    def _one_end_marker(self, out: ToolOutput, ends: list[Any]) -> str:
+        """The marker of the one deposit a total is all of (its sweep, else the transfer that
+        reached it): the total is that transfer's amount."""
+        if len(ends) != 1:
+            return ""
+        b = ends[0]
+        record = out.sweeps.get(b.address, ("", ""))[1] or (b.path[-1] if b.path
+                                                             else b.record_id)
+        mark = out.marker(record)
+        return f" {mark}" if mark else ""
+
     def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
         exchanges or when the wallet asked about paid the deposit address itself."""
@@ -1145,9 +1172,13 @@ class Composer:
                                           for h in (p.hops[0], p.hops[-1]))) + " " + intro
         self.say(intro)
         for h in p.hops:
+            payments = out.operations.get((h.from_address, h.to_address)) or []
             self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
                          to_address=h.to_address, amount=_money(h.amount), token=p.token,
-                         time=f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""))
+                         time=f"{h.time:%Y-%m-%d %H:%M}" if h.time else "")
+                      # A hop of several statement payments: each one, by its row.
+                      + "".join(f"; {out.marker(r)} {_money(amount)} {p.token} {day}".rstrip()
+                                for r, day, amount in payments))
         if self.r.intent != "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
@@ -1292,7 +1323,10 @@ class Composer:
         if prof.bank and (self._wants("bank") or
                           (prof.kind == "iban" and self._wants("iban_bank"))):
             self._bank(out, prof.bank, prof.id)
-        if prof.flows and self._wants("flows"):
+        if prof.flows and self._wants("flows") and self.r.intent == "statement" and \
+                prof.kind in _WALLETS:
+            self._wallet_statement(out, prof.flows)
+        elif prof.flows and self._wants("flows"):
             f = prof.flows
             self.fact(_p("wallet_flows", lang, m="".join(
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
@@ -1316,6 +1350,21 @@ class Composer:
                              m=out.marker(record_id), address=address,
                              reason=_word("reasons", reason, lang), amount=_money(amount),
                              token=prof.trace.token))
+
+    def _wallet_statement(self, out: ToolOutput, f: Any) -> None:
+        """A wallet's statement: its totals with their counts, whom it paid (each one) and
+        who paid it most."""
+        lang = self.lang
+        self.fact(_p("wallet_statement", lang, m="".join(
+            out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+            received=_money(f.received), sent=_money(f.sent), token=f.token,
+            balance=_money(f.balance), n_in=_counted(f.transfers_in, "incoming", lang),
+            n_out=_counted(f.transfers_out, "transfer", lang)))
+        for key, parties in (("wallet_sent_to", f.recipients), ("wallet_got_from", f.senders[:3])):
+            for party in parties:
+                self.fact(_p(key, lang, m=out.marker(party.record_id), wallet=party.address,
+                             amount=_money(party.amount), token=f.token,
+                             n=_counted(party.transfers, "transfer", lang)))
 
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
@@ -1927,10 +1976,12 @@ class Composer:
                 if "case_money" in self.r.signals and into:
                     # "how much drug money got into T…": the deposits swept into it.
                     ends = into
-                self.say((_p("exchange_named_total", lang, name=_safe(name),
-                             amount=_money(str(exchange_total(ends))), token=o.token) if name
-                          else _p("exchanges_total", lang,
-                                  amount=_money(str(exchange_total(ends))), token=o.token))
+                self.say(_tailed(_p("exchange_named_total", lang, name=_safe(name),
+                                    amount=_money(str(exchange_total(ends))), token=o.token)
+                                 if name else
+                                 _p("exchanges_total", lang,
+                                    amount=_money(str(exchange_total(ends))), token=o.token),
+                                 self._one_end_marker(out, ends))
                          if ends else _p("no_exchanges", lang))
             else:
                 if intent == "overview":
@@ -1946,8 +1997,9 @@ class Composer:
                 ends = [b for b in ends if b.reason == "beneficiary"] or ends
                 cashed = exchange_total(o.beneficiaries)
                 if cashed and len(ends) < len(o.beneficiaries):
-                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
-                                token=o.token))
+                    self.say(_tailed(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                        token=o.token),
+                                     self._exchanges_named(out, o.beneficiaries)))
             ends = [b for b in ends if b.reason != "residue"] + \
                 [b for b in ends if b.reason == "residue"]
             if _SUPERLATIVE.search(self.question):
@@ -1963,6 +2015,14 @@ class Composer:
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
                               hops=len(b.path) if b.path else "-") + swept).lstrip())
+
+
+def _tailed(sentence: str, tail: str) -> str:
+    """`sentence` with `tail` (markers, names) before its closing full stop."""
+    if not tail:
+        return sentence
+    body = sentence.rstrip()
+    return f"{body[:-1]}{tail}." if body.endswith(".") else f"{body}{tail}"
 
 
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
@@ -2031,6 +2091,7 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
+        money_asks.refine(reading, question)
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
                                      "backward" in reading.signals) and \
                 self.vocabulary and (tagged := tagged_wallet(
@@ -2572,6 +2633,8 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
+        if reading.intent == "beneficiaries" and "bank_ends" in reading.signals:
+            return None  # "the end recipients of the droppers' tenge": the case's statements
         if _accounts_together(q) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             return None  # "the three dropper accounts": the case's statements

@@ -348,8 +348,18 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
                 f"in the case", out)
     lines = []
     for h, rows in zip(result.hops, result.rows, strict=True):
+        payments = []
         for r in rows:
-            out.cite(ctx, r)
+            n, rec = ctx.cite(r)
+            out.markers[r] = n
+            day = str(rec.fields.get("date") or "")[:16].replace("T", " ")
+            payments.append((r, day, str(rec.fields.get("amount") or "")))
+        if len(rows) > 1:
+            # Each payment of the hop, to say which transfers carried the money.
+            out.operations[(h.from_address, h.to_address)] = payments
+            for r, day, amount in payments:
+                lines.append(f"[{out.markers[r]}] {h.from_address} -> {h.to_address}: "
+                             f"{money(amount)} KZT {day}")
         when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
         lines.append(ctx.derive(f"[{out.markers[h.record_id]}] {h.from_address} -> "
                                 f"{h.to_address}: {money(h.amount)} KZT {when}, "
@@ -449,9 +459,17 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
                 marks += f"[{n}]"
                 out.parties[r] = (str(rec.fields.get("from", "")), str(rec.fields.get("to", "")),
                                   str(rec.fields.get("amount", "")))
-            lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
-                                            f"sent {money(f.sent)}, net {money(f.balance)}",
-                                            rows))
+            lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)} "
+                                            f"in {f.transfers_in} transfers, sent "
+                                            f"{money(f.sent)} in {f.transfers_out} transfers, "
+                                            f"net {money(f.balance)}", rows))
+            # Its direct counterparties each way: what a wallet's statement lists.
+            for side, parties in (("from", f.senders[:5]), ("to", f.recipients)):
+                for party in parties:
+                    n = out.cite(ctx, party.record_id)
+                    lines.append(ctx.derive(
+                        f"[{n}] {side} {fence(party.address)}: {money(party.amount)} "
+                        f"{fence(f.token)} in {party.transfers} transfers", [party.record_id]))
         for fed in p.fed_by[:4]:
             n = out.cite(ctx, fed.record_id)
             lines.append(ctx.derive(f"[{n}] receives from {fed.wallet}, a wallet the shop "

@@ -1,0 +1,134 @@
+"""What a question about money asks, read from the shape of the question (which parties it
+names, which sides of an account it asks about, whether it asks a way or an end), where the
+intent embeddings leave it between money readings.
+
+Each rule reads a general capability of the money intents (a statement asked by both its
+sides, a path asked between two named ends, the end of a shop's money asked by its end), not
+the wording of any one question; the words they look for are the language's own, never the
+case's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.agent.understanding import Reading
+
+_WALLETS = ("tron", "btc", "eth")
+_PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
+
+# The statement asked by its name: "выписка", "оборот", "statement", "ledger", "көшірме".
+STATEMENT_NOUN = re.compile(
+    r"выписк|\bоборот\w*|statement|\bledger|turnover|көшірме|үзінді|"
+    r"движени\w+\s+(?:денег|средств|по\s)|истори\w+\s+(?:операц|транзакц|переводов|платеж)|"
+    r"(?:transaction|transfer|payment)s?\s+history|history of (?:transactions|transfers|"
+    r"payments)|операциялар\w* тарих", re.I)
+# Money arriving at the account, and money leaving it, as a statement's two sides.
+_IN_SIDE = re.compile(
+    r"поступ|приход|входящ|зачисл|\bпришл|\bполучен|\bполучил|\binflows?\b|\bincoming\b|"
+    r"\breceived\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|келді", re.I)
+_OUT_SIDE = re.compile(
+    r"списан|расход|исходящ|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bперев[её]л|"
+    r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspent\b|\bpaid out\b|\bin and out\b|"
+    r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған", re.I)
+# Where to, and where from: a question of the money's way, not of the account's two sides.
+_WHERE_TO = re.compile(r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b[^?]{0,60}\b(?:go|goes|gone|"
+                       r"went|end|ends|ended|land\w*|sit|sits|flow\w*|sen[dt])\b|"
+                       r"\bкому\b|\bкім(?:дер)?ге\b", re.I)
+_WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|\bfrom where\b|"
+                         r"\bкто\b[^?]{0,30}(?:плат|перев|отправ|скид|кид)|\bwho\b[^?]{0,25}"
+                         r"\b(?:paid|sent|funded|transferred)\b|кім(?:дер)?\b[^?]{0,25}"
+                         r"(?:аудар|жібер|төле|сал)", re.I)
+# What is left: asked beside where the money went ("сколько вывел и сколько осталось").
+BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
+                           r"\bremain|қалды|қалдық|қалған", re.I)
+# The end of the money asked: "конечный получатель", "түпкі алушы", "where does it finally
+# sit", "end recipients", "в конечном счёте".
+_END_ASKED = re.compile(
+    r"конечн\w*\s+(?:получател|бенефициар|точк|адресат|пункт)|в конечном (?:сч[её]те|итоге)|"
+    r"\bоседа|\bосел[аио]?\b|\bосев|түпкі|соңында\s+(?:\w+\s+)?(?:кімде|қайда|кімге)|"
+    r"\bend[- ](?:recipient|receiver|holder|point|destination|beneficiar)|"
+    r"\bultimate(?:ly)?\b|\b(?:finally|eventually|ultimately)\s+(?:\w+\s+)?(?:sit|sits|end|"
+    r"ends|ended|land|lands|landed|rest|rests|settle|settles|stay|stays|go|goes|went)\b|"
+    r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b", re.I)
+# The way asked between two ends: "путь", "каким путём", "цепочка", "через кого", "how did
+# it get from A to B", "қалай жетті", "жолы".
+_WAY_ASKED = re.compile(
+    r"\bпуть\b|\bпути\b|\bпутём\b|цепочк|маршрут|через как|через кого|\bpath\b|\broute\b|"
+    r"\bchain\b|\bvia\b|\bthrough which\b|\bжол[ыы]?\b|жолы|тізбек|кімдер арқылы|"
+    r"қандай\s+(?:\w+\s+)?арқылы|\bhow did\b[^?]{0,60}\b(?:get|go|move|reach|travel|end up)|"
+    r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
+    r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
+# The end asked for by its role: "до бенефициара", "to the beneficiary", "бенефициарға".
+_TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|түпкі алушы|конечн\w+ получател", re.I)
+_HOW_MUCH = re.compile(r"сколько|скока|\bhow much\b|қанша|сумм|сома", re.I)
+_COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\bvs\.?\b|\bversus\b|против|"
+                       r"side by side|each of|каждого|әрқайсы", re.I)
+
+
+def refine(reading: Reading, question: str) -> None:
+    """Settle the reading of a money question by its shape (in place)."""
+    wallets = reading.of(*_WALLETS)
+    parties = reading.of(*_PARTIES)
+    shops = reading.of("shop", "bot")
+    intent = reading.intent
+    compared = "compare" in reading.signals or bool(_COMPARED.search(question)) or \
+        intent == "compare"
+    if compared:
+        return
+    ends = len(parties) + len(shops)
+    accounts = [e for e in parties if e.kind != "person"]
+    # A person named beside one account is its holder ("выписка Иванова И. KZ…"): one end.
+    one_account = not shops and (len(accounts) == 1 or not accounts and len(parties) == 1)
+    if one_account and intent in ("identify", "forward", "backward", "exchanges",
+                                              "statement", "shop_details") and (
+            STATEMENT_NOUN.search(question) or
+            _IN_SIDE.search(question) and _OUT_SIDE.search(question) and
+            not _WHERE_TO.search(question) and not _WHERE_FROM.search(question)) and \
+            not (intent == "exchanges" and "exchanges" in reading.signals):
+        # "выписка по T…", "ledger of X: inflows and outgoing", "түскен сомасы, шыққан
+        # сомасы": the account's statement, both its sides.
+        reading.intent = "statement"
+        reading.signals.add("statement")
+        return
+    if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
+            not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
+        # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the
+        # two, not each one's totals.
+        reading.intent = "amount_between"
+        reading.signals.add("amount_between")
+        return
+    if ends >= 2 and _WAY_ASKED.search(question) and intent in (
+            "forward", "backward", "amount_between", "identify", "statement", "shop_details",
+            "exchanges"):
+        # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
+        # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
+        reading.intent = "path"
+        reading.signals.add("path")
+        return
+    if len(wallets) == 1 and not shops and len(parties) == 1 and reading.unclear and \
+            _TO_BENEFICIARY.search(question):
+        # "как эти деньги с T… дошли до бенефициара": on from the wallet, to its ends.
+        reading.intent = "forward"
+        reading.signals.add("forward")
+        return
+    if intent in ("shop_details", "shops", "identify", "forward", "overview") and \
+            _END_ASKED.search(question) and not parties and len(shops) <= 1:
+        # "где в итоге оседают деньги магазина X", "X дүкенінің түпкі пайда алушылары",
+        # "end recipients of the tenge": the ends of the money.
+        reading.intent = "beneficiaries"
+        reading.signals.add("beneficiaries")
+        return
+    if intent == "shop_details" and len(shops) == 1 and not parties and \
+            "shop_details" not in reading.signals and _OUT_SIDE.search(question) and \
+            not _IN_SIDE.search(question):
+        # "X's usdt wallet - outflows": where the shop's money went, not what it handed out.
+        reading.intent = "forward"
+        reading.signals.add("forward")
+        return
+    if intent == "backward" and ends == 1 and _WHERE_TO.search(question) and \
+            not _WHERE_FROM.search(question):
+        # "куда направлены средства, поступившие на карту …": where the money went on (the
+        # money's arrival only says which money).
+        reading.intent = "forward"
+        reading.signals.add("forward")
