@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.understanding import Reading
+from assistant.agent.understanding import Named, Reading
 
 _WALLETS = ("tron", "btc", "eth")
 _PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
@@ -66,6 +66,20 @@ _COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\b
                        r"side by side|each of|каждого|әрқайсы", re.I)
 
 
+_HOLDING_WORDS = {"счёт", "счет", "счета", "сч", "карта", "карты", "card", "account", "iban",
+                  "шот", "шоты", "аккаунт", "acc", "kaspi", "halyk", "gold", "no", "номер"}
+
+
+def _beside(question: str, a: Named, b: Named) -> bool:
+    """Whether two entities are written next to each other with at most a word naming the
+    account between ("Кузнецова П. (KZ…)", "Кузнецов П., счёт KZ…")."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    gap = question[first.end:second.start]
+    words = re.findall(r"[^\W\d_]+", gap.casefold())
+    # (An initial the name's span left out, "Кузнецов П.", is the name's own.)
+    return len(gap) <= 24 and all(w in _HOLDING_WORDS or len(w) == 1 for w in words)
+
+
 def refine(reading: Reading, question: str) -> None:
     """Settle the reading of a money question by its shape (in place)."""
     wallets = reading.of(*_WALLETS)
@@ -76,10 +90,14 @@ def refine(reading: Reading, question: str) -> None:
         intent == "compare"
     if compared:
         return
-    ends = len(parties) + len(shops)
     accounts = [e for e in parties if e.kind != "person"]
-    # A person named beside one account is its holder ("выписка Иванова И. KZ…"): one end.
-    one_account = not shops and (len(accounts) == 1 or not accounts and len(parties) == 1)
+    people = [e for e in parties if e.kind == "person"]
+    # A person named right beside an account is its holder ("выписка Иванова И. KZ…",
+    # "Кузнецов П., счёт KZ…"): one end, not two.
+    holders = [p for p in people if any(_beside(question, p, a) for a in accounts)]
+    ends = len(parties) - len(holders) + len(shops)
+    one_account = not shops and (len(accounts) == 1 or not accounts and len(people) == 1) and \
+        ends == 1
     if one_account and intent in ("identify", "forward", "backward", "exchanges",
                                               "statement", "shop_details") and (
             STATEMENT_NOUN.search(question) or
@@ -112,8 +130,9 @@ def refine(reading: Reading, question: str) -> None:
         reading.intent = "forward"
         reading.signals.add("forward")
         return
-    if intent in ("shop_details", "shops", "identify", "forward", "overview") and \
-            _END_ASKED.search(question) and not parties and len(shops) <= 1:
+    if intent in ("shop_details", "shops", "identify", "forward", "overview", "statement",
+                  "backward") and _END_ASKED.search(question) and not parties and \
+            len(shops) <= 1:
         # "где в итоге оседают деньги магазина X", "X дүкенінің түпкі пайда алушылары",
         # "end recipients of the tenge": the ends of the money.
         reading.intent = "beneficiaries"

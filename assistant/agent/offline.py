@@ -1742,8 +1742,14 @@ class Composer:
                 # question is traced from there: `follow_up_calls`).
                 for wallet, (collector, record_id) in out.collectors.items():
                     if any(h.display == wallet for h in d.handed_out):
+                        sweeps = out.operations.get((wallet, collector)) or [] \
+                            if self.r.intent == "forward" else []
+                        # Where the shop's money went asked: each transfer that left its
+                        # wallet for the treasury (the trace goes on from there).
                         self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
-                                     treasury=collector))
+                                     treasury=collector) + "".join(
+                            f"; {out.marker(r)} {_money(amount)} {day}".rstrip()
+                            for r, day, amount in sweeps))
             if not handed and "strict_bound" in self.r.signals:
                 # The detail that set the bound, by its message; then that nothing else was.
                 for h in [h for h in d.handed_out if _compact(h.display) in others][-1:]:

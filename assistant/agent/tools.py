@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ LOOKUP_ACCOUNT = "lookup_account"
 SEARCH_LISTINGS = "search_listings"
 # How many hits a search of one shop's offers looks through before keeping that shop's.
 MAX_SHOP_SCANNED = 30
+MAX_SWEEPS_LISTED = 5  # a shop wallet's transfers into its treasury, each stated
 GET_RECORD = "get_record"
 CASE_OVERVIEW = "case_overview"
 SHOP_DETAILS = "shop_details"
@@ -1365,10 +1367,22 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
         to = collector_of(graph, wallet, wallets)
         if to is None:
             continue
-        move = max(graph[wallet][to]["m"], key=lambda m: m.units)
+        moves = sorted(graph[wallet][to]["m"], key=lambda m: m.ts)
+        move = max(moves, key=lambda m: m.units)
         n = out.cite(ctx, move.record_id)
         out.collectors[wallet] = (to, move.record_id)
         lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")
+        # Each transfer into it (the shop's money leaving its wallet), in time order.
+        sweeps = []
+        for m in moves[:MAX_SWEEPS_LISTED]:
+            k = out.cite(ctx, m.record_id)
+            day = f"{datetime.fromtimestamp(m.ts, UTC):%Y-%m-%d}" if m.ts else ""
+            # (The token beside the day: the rows of a bank statement name none.)
+            sweeps.append((m.record_id, f"{m.token} {day}".strip(),
+                           format(from_units(m.units), "f")))
+            lines.append(f"[{k}] {wallet} -> {to}: {money(str(from_units(m.units)))} "
+                         f"{fence(m.token)} {day}".rstrip())
+        out.operations[(wallet, to)] = sweeps
     return lines
 
 
