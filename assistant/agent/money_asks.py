@@ -96,10 +96,19 @@ def refine(reading: Reading, question: str) -> None:
     # "Кузнецов П., счёт KZ…"): one end, not two.
     holders = [p for p in people if any(_beside(question, p, a) for a in accounts)]
     ends = len(parties) - len(holders) + len(shops)
+    if intent == "statement" and "exchanges" in reading.signals and len(wallets) == 1 and \
+            ends == 1 and not STATEMENT_NOUN.search(question):
+        # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.
+        intent = reading.intent = "exchanges"
+    if intent in ("exchanges", "forward") and len(wallets) == 1 and ends == 1 and \
+            BALANCE_ASKED.search(question):
+        # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
+        reading.signals.add("with_balance")
     one_account = not shops and (len(accounts) == 1 or not accounts and len(people) == 1) and \
         ends == 1
-    if one_account and intent in ("identify", "forward", "backward", "exchanges",
-                                              "statement", "shop_details") and (
+    if one_account and (intent in ("identify", "forward", "backward", "exchanges",
+                                   "statement", "shop_details") or
+                        intent in ("message", "search") and intent not in reading.signals) and (
             STATEMENT_NOUN.search(question) or
             _IN_SIDE.search(question) and _OUT_SIDE.search(question) and
             not _WHERE_TO.search(question) and not _WHERE_FROM.search(question)) and \

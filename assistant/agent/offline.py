@@ -379,6 +379,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
+        if "with_balance" in reading.signals:
+            calls += [_lookup(reading, w) for w in wallets[:1]]  # what is left there
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
@@ -1198,7 +1200,8 @@ class Composer:
     def _lookup_account(self, out: ToolOutput) -> None:
         res = out.data
         lang = self.lang
-        if "received_each" in self.r.signals and res.matches and res.matches[0].flows:
+        if {"received_each", "with_balance"} & self.r.signals and res.matches and \
+                res.matches[0].flows:
             self._profile(out, res.matches[0])
             return
         if res.error:
@@ -1218,6 +1221,14 @@ class Composer:
 
     def _profile(self, out: ToolOutput, prof: Any) -> None:
         lang = self.lang
+        if "with_balance" in self.r.signals and prof.flows:
+            # Beside where it cashed out: what it received, sent and still holds.
+            f = prof.flows
+            self.fact(_p("wallet_flows", lang, m="".join(
+                out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+                received=_money(f.received), sent=_money(f.sent), token=f.token,
+                balance=_money(f.balance)))
+            return
         if "received_each" in self.r.signals and prof.flows:
             # Beside the case's beneficiaries: what each received in all.
             f = prof.flows
