@@ -80,6 +80,14 @@ def _beside(question: str, a: Named, b: Named) -> bool:
     return len(gap) <= 24 and all(w in _HOLDING_WORDS or len(w) == 1 for w in words)
 
 
+def _set(reading: Reading, intent: str) -> None:
+    """Read as `intent`, first of the readings (so not asked back between the others)."""
+    reading.intent = intent
+    reading.signals.add(intent)
+    top = reading.alternatives[0][1] if reading.alternatives else 1.0
+    reading.alternatives = [(intent, top), *[a for a in reading.alternatives if a[0] != intent]]
+
+
 def refine(reading: Reading, question: str) -> None:
     """Settle the reading of a money question by its shape (in place)."""
     wallets = reading.of(*_WALLETS)
@@ -99,7 +107,8 @@ def refine(reading: Reading, question: str) -> None:
     if intent == "statement" and "exchanges" in reading.signals and len(wallets) == 1 and \
             ends == 1 and not STATEMENT_NOUN.search(question):
         # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.
-        intent = reading.intent = "exchanges"
+        _set(reading, "exchanges")
+        intent = "exchanges"
     if intent in ("exchanges", "forward") and len(wallets) == 1 and ends == 1 and \
             BALANCE_ASKED.search(question):
         # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
@@ -115,48 +124,42 @@ def refine(reading: Reading, question: str) -> None:
             not (intent == "exchanges" and "exchanges" in reading.signals):
         # "выписка по T…", "ledger of X: inflows and outgoing", "түскен сомасы, шыққан
         # сомасы": the account's statement, both its sides.
-        reading.intent = "statement"
-        reading.signals.add("statement")
+        _set(reading, "statement")
         return
     if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
             not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
         # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the
         # two, not each one's totals.
-        reading.intent = "amount_between"
-        reading.signals.add("amount_between")
+        _set(reading, "amount_between")
         return
-    if ends >= 2 and _WAY_ASKED.search(question) and intent in (
+    if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
             "forward", "backward", "amount_between", "identify", "statement", "shop_details",
-            "exchanges"):
+            "exchanges") or intent in ("search", "message") and intent not in reading.signals):
         # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
-        reading.intent = "path"
-        reading.signals.add("path")
+        _set(reading, "path")
         return
     if len(wallets) == 1 and not shops and len(parties) == 1 and reading.unclear and \
             _TO_BENEFICIARY.search(question):
         # "как эти деньги с T… дошли до бенефициара": on from the wallet, to its ends.
-        reading.intent = "forward"
-        reading.signals.add("forward")
+        _set(reading, "forward")
         return
-    if intent in ("shop_details", "shops", "identify", "forward", "overview", "statement",
-                  "backward") and _END_ASKED.search(question) and not parties and \
+    if (intent in ("shop_details", "shops", "identify", "forward", "overview", "statement",
+                   "backward") or intent in ("search", "message") and
+            intent not in reading.signals) and _END_ASKED.search(question) and not parties and \
             len(shops) <= 1:
         # "где в итоге оседают деньги магазина X", "X дүкенінің түпкі пайда алушылары",
         # "end recipients of the tenge": the ends of the money.
-        reading.intent = "beneficiaries"
-        reading.signals.add("beneficiaries")
+        _set(reading, "beneficiaries")
         return
     if intent == "shop_details" and len(shops) == 1 and not parties and \
             "shop_details" not in reading.signals and _OUT_SIDE.search(question) and \
             not _IN_SIDE.search(question):
         # "X's usdt wallet - outflows": where the shop's money went, not what it handed out.
-        reading.intent = "forward"
-        reading.signals.add("forward")
+        _set(reading, "forward")
         return
     if intent == "backward" and ends == 1 and _WHERE_TO.search(question) and \
             not _WHERE_FROM.search(question):
         # "куда направлены средства, поступившие на карту …": where the money went on (the
         # money's arrival only says which money).
-        reading.intent = "forward"
-        reading.signals.add("forward")
+        _set(reading, "forward")

@@ -490,6 +490,14 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 "backward" in reading.signals and "forward" not in reading.signals) \
                 else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
+    if reading.intent == "beneficiaries" and reading.of("shop", "bot"):
+        # The ends of a shop's money: how much of its treasury's money reached each one, by
+        # the path between them (what "how much of A reached B" answers).
+        for o in outputs:
+            if o.tool == TRACE_WALLET and o.data and o.data.request.direction == "forward":
+                start = o.data.request.addresses[0]
+                calls += [_call(MONEY_PATH, source=start, target=e.address)
+                          for e in o.data.endpoints if e.reason == "beneficiary"][:3]
     if (reading.intent == "path" or "path" in reading.signals) and \
             not any(o.tool == MONEY_PATH for o in outputs):
         # "как деньги с карты X попали к Y": the chain of statement payments between the
@@ -1148,6 +1156,12 @@ class Composer:
                 self.say(_p("no_path_shop", lang) if shop else
                          _p("no_path", lang, source=p.source, target=p.target))
             self._said_no_path = True
+            return
+        if self.r.intent == "beneficiaries" and p.reached is not None and p.token != "KZT":
+            # Beside the ends of a shop's money: what of its treasury's money reached each.
+            self.fact(f"{out.marker(p.hops[-1].record_id)} " + _p(
+                "reached", lang, source=p.source, target=p.target, amount=_money(p.reached),
+                token=p.token))
             return
         if self.r.intent == "amount_between" and len(p.hops) == 1 and p.token != "KZT":
             # A sent B directly: what that transfer carried (the trace's share of A's money
@@ -2512,8 +2526,9 @@ class OfflineChatModel(BaseChatModel):
                                     *self._shops_wallets()] if _key(c) not in done]
             steps = sum(isinstance(m, AIMessage) for m in turn)
             if more and (steps < 2 or steps < 3 and all(c["name"] == MONEY_PATH for c in more)
-                         and reading.intent == "identify"):
-                # (Whose a wallet is, by the shops that fed it: a third step, the paths.)
+                         and reading.intent in ("identify", "beneficiaries")):
+                # (Whose a wallet is, by the shops that fed it; what of a shop's money reached
+                # each of its ends: a third step, the paths.)
                 reply = _calls(more)
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
@@ -2798,7 +2813,9 @@ _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах
 _ONE_BENEFICIARY = re.compile(r"(?<![\w])(?:бенефициар(?:а|у|ом|е)?|beneficiary|"
                               r"бенефициар(?:ға|дың|ды|дан|қа|ы|ының))(?![\w])")
 _BENEFICIARIES = re.compile(r"бенефициары|бенефициаров|beneficiaries|бенефициарлар|wallets|"
-                            r"кошельк|әмияндар|\bвсе\b|\bкаждый|\beach\b|\ball\b")
+                            r"кошельк|әмияндар|\bвсе\b|\bкажд\w*|әрқайсы\w*|\beach\b|\ball\b|"
+                            # The case's beneficiary asked for: whichever it names.
+                            r"\bпо делу\b|\bв деле\b|\bin the case\b|\bіс бойынша\b")
 _ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|получил|вывел|отправил|перевел|"
                                    r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
                                    r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")
