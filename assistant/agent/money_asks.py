@@ -20,7 +20,7 @@ _PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person"
 # The statement asked by its name: "выписка", "оборот", "statement", "ledger", "көшірме".
 STATEMENT_NOUN = re.compile(
     r"выписк|\bоборот\w*|statement|\bledger|turnover|көшірме|үзінді|"
-    r"движени\w+\s+(?:денег|средств|по\s)|истори\w+\s+(?:операц|транзакц|переводов|платеж)|"
+    r"движени\w+\s+(?:(?:денежных\s+)?(?:денег|средств)\s+)?по\s|истори\w+\s+(?:операц|транзакц|переводов|платеж)|"
     r"(?:transaction|transfer|payment)s?\s+history|history of (?:transactions|transfers|"
     r"payments)|операциялар\w* тарих", re.I)
 # Money arriving at the account, and money leaving it, as a statement's two sides.
@@ -67,7 +67,9 @@ _COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\b
 
 
 _HOLDING_WORDS = {"счёт", "счет", "счета", "сч", "карта", "карты", "card", "account", "iban",
-                  "шот", "шоты", "аккаунт", "acc", "kaspi", "halyk", "gold", "no", "номер"}
+                  "шот", "шоты", "аккаунт", "acc", "kaspi", "halyk", "gold", "no", "номер",
+                  "wallet", "кошелек", "кошелёк", "кошелька", "әмиян", "әмияны", "address",
+                  "адрес", "казна", "казны", "treasury", "қазына", "қазынасы", "usdt"}
 
 
 def _beside(question: str, a: Named, b: Named) -> bool:
@@ -103,7 +105,9 @@ def refine(reading: Reading, question: str) -> None:
     # A person named right beside an account is its holder ("выписка Иванова И. KZ…",
     # "Кузнецов П., счёт KZ…"): one end, not two.
     holders = [p for p in people if any(_beside(question, p, a) for a in accounts)]
-    ends = len(parties) - len(holders) + len(shops)
+    # So is a shop named beside a wallet ("Green Planet's wallet T…", "казна X (T…)").
+    holders += [s for s in shops if any(_beside(question, s, a) for a in accounts)]
+    ends = len(parties) + len(shops) - len(holders)
     if intent == "statement" and "exchanges" in reading.signals and len(wallets) == 1 and \
             ends == 1 and not STATEMENT_NOUN.search(question):
         # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.
@@ -113,8 +117,7 @@ def refine(reading: Reading, question: str) -> None:
             BALANCE_ASKED.search(question):
         # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
         reading.signals.add("with_balance")
-    one_account = not shops and (len(accounts) == 1 or not accounts and len(people) == 1) and \
-        ends == 1
+    one_account = (len(accounts) == 1 or not accounts and len(people) == 1) and ends == 1
     if one_account and (intent in ("identify", "forward", "backward", "exchanges",
                                    "statement", "shop_details") or
                         intent in ("message", "search") and intent not in reading.signals) and (

@@ -1159,9 +1159,8 @@ class Composer:
             return
         if self.r.intent == "beneficiaries" and p.reached is not None and p.token != "KZT":
             # Beside the ends of a shop's money: what of its treasury's money reached each.
-            self.fact(f"{out.marker(p.hops[-1].record_id)} " + _p(
-                "reached", lang, source=p.source, target=p.target, amount=_money(p.reached),
-                token=p.token))
+            self.say(_p("reached", lang, source=p.source, target=p.target,
+                        amount=_money(p.reached), token=p.token))
             return
         if self.r.intent == "amount_between" and len(p.hops) == 1 and p.token != "KZT":
             # A sent B directly: what that transfer carried (the trace's share of A's money

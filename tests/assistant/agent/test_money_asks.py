@@ -133,3 +133,23 @@ def test_a_holder_beside_the_account_keeps_a_chain_forward(demo: CaseStore) -> N
     text = _ask(demo, "demo", "Кузнецов П., счёт KZ43722S607598386756: куда ушли деньги, вся "
                               "цепочка")
     assert "829 200.00" in text
+
+
+def test_a_shop_s_ends_with_what_of_its_treasury_reached_each(demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "у кого в конечном счёте оседают деньги Жасыл Орман, сколько "
+                              "дошло главному получателю?")
+    assert "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr" in text and "45 934.79" in text
+
+
+def test_a_route_from_a_shop_s_own_wallet_to_an_exchange(handmade_store: CaseStore) -> None:
+    # The shop named beside its wallet is that wallet's, not a second end.
+    text = _ask(handmade_store, "hm", "route from Green Planet's wallet "
+                                      "TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F to Steppe Exchange")
+    assert "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC" in text and \
+        "TNhRX9QjBChihqZiNotkMQtQ15YrpwAhCg" in text
+
+
+def test_movement_from_a_wallet_to_its_ends_is_a_trace(handmade_store: CaseStore) -> None:
+    text = _ask(handmade_store, "hm", "Прошу отследить движение средств с адреса "
+                                      "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi до конечных получателей")
+    assert "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP" in text and "520.00" in text
