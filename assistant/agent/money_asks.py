@@ -61,6 +61,20 @@ _WAY_ASKED = re.compile(
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
 # The end asked for by its role: "до бенефициара", "to the beneficiary", "бенефициарға".
 _TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|түпкі алушы|конечн\w+ получател", re.I)
+# Kazakh "кім(дер) … аударды/жіберді/төледі" after a party in the dative ("Вадимге",
+# "шотына", "картаға"): who paid it.
+_KK_WHO_SENT = re.compile(r"\bкім(?:дер)?\b[^?]{0,25}(?:аудар|жібер|төле|сал)", re.I)
+_KK_DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не)$", re.I)
+
+
+def _dative(question: str, e: Named) -> bool:
+    """Whether the entity is written in the Kazakh dative ("Вадимге", "шотына"): its last
+    word, to the word's end (a name's span may stop before the ending; an identifier's
+    ending follows it after a hyphen or the kind's word)."""
+    rest = re.match(r"[-\w]*(?:\s+(?:шот|карта|әмиян|нөмір)\w*)?", question[e.end:])
+    tail = question[e.start:e.end].split()[-1:] or [""]
+    word = tail[0] + (rest.group(0) if rest else "")
+    return bool(_KK_DATIVE.search(word.split()[-1] if word.split() else word))
 _HOW_MUCH = re.compile(r"сколько|скока|\bhow much\b|қанша|сумм|сома", re.I)
 _COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\bvs\.?\b|\bversus\b|против|"
                        r"side by side|each of|каждого|әрқайсы", re.I)
@@ -113,7 +127,7 @@ def refine(reading: Reading, question: str) -> None:
         # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.
         _set(reading, "exchanges")
         intent = "exchanges"
-    if intent in ("exchanges", "forward") and len(wallets) == 1 and ends == 1 and \
+    if intent in ("exchanges", "forward", "backward") and len(wallets) == 1 and ends == 1 and \
             BALANCE_ASKED.search(question):
         # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
         reading.signals.add("with_balance")
@@ -160,6 +174,12 @@ def refine(reading: Reading, question: str) -> None:
             not _IN_SIDE.search(question):
         # "X's usdt wallet - outflows": where the shop's money went, not what it handed out.
         _set(reading, "forward")
+        return
+    if intent == "forward" and ends == 1 and _KK_WHO_SENT.search(question) and any(
+            _dative(question, e) for e in parties):
+        # "Ли Вадимге кімдер қанша аударды": who paid the one named (its dative), not whom
+        # it paid.
+        _set(reading, "backward")
         return
     if intent == "backward" and ends == 1 and _WHERE_TO.search(question) and \
             not _WHERE_FROM.search(question):

@@ -153,3 +153,14 @@ def test_movement_from_a_wallet_to_its_ends_is_a_trace(handmade_store: CaseStore
     text = _ask(handmade_store, "hm", "Прошу отследить движение средств с адреса "
                                       "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi до конечных получателей")
     assert "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP" in text and "520.00" in text
+
+
+def test_who_paid_a_party_named_in_the_kazakh_dative(handmade_store: CaseStore) -> None:
+    text = _ask(handmade_store, "hm", "Ли Вадимге кімдер ақша аударды?")
+    assert "Сеитова" in text and "165 000.00" in text and "Оспанова" in text
+
+
+def test_what_is_left_beside_where_the_money_came_from(handmade_store: CaseStore) -> None:
+    text = _ask(handmade_store, "hm", "кошелек TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S: откуда пришло "
+                                      "и какой остаток")
+    assert "сальдо 465.00" in text and "TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi" in text
