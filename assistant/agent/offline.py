@@ -788,6 +788,9 @@ class Composer:
             d.handed_out for d in o.data or [])))
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
+        # A path asked and found: the path is the answer (of its ends, whose they are).
+        self._path_found = any(o.tool == MONEY_PATH and o.data and o.data.hops
+                               for o in outputs)
         parties = self.r.of("person", "iban", "card", "card_mask", "phone")
         bank = _bank_named(self.question)
         self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
@@ -1109,7 +1112,7 @@ class Composer:
         return mine, name
 
     def _exchanges_named(self, out: ToolOutput, ends: list[Any]) -> str:
-        """' TATF… (Steppe Exchange deposit address) [n]; …': which exchanges the total
+        """' — TATF… (Steppe Exchange deposit address) [n]; …': which exchanges the total
         went to, each deposit cited by the transfer that reached it."""
         named = []
         for b in ends:
@@ -1188,8 +1191,13 @@ class Composer:
         self.say(intro)
         for h in p.hops:
             payments = out.operations.get((h.from_address, h.to_address)) or []
-            self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
-                         to_address=h.to_address, amount=_money(h.amount), token=p.token,
+            # A statement payment's accounts with their holders ("через кого": whom).
+            named = {a: f"{a} ({_safe(out.holders[a])})" for a in (h.from_address, h.to_address)
+                     if a in out.holders}
+            self.fact(_p("hop", lang, m=out.marker(h.record_id),
+                         from_address=named.get(h.from_address, h.from_address),
+                         to_address=named.get(h.to_address, h.to_address),
+                         amount=_money(h.amount), token=p.token,
                          time=f"{h.time:%Y-%m-%d %H:%M}" if h.time else "")
                       # A hop of several statement payments: each one, by its row.
                       + "".join(f"; {out.marker(r)} {_money(amount)} {p.token} {day}".rstrip()
@@ -1202,6 +1210,8 @@ class Composer:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
         only = _SECTIONS.get(self.r.intent)
+        if self.r.intent == "path" and not getattr(self, "_path_found", False):
+            only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
             return True  # a shop's treasury: what it collected and passed on
         if section in ("iban_links", "seen") and _WHICH_SHOP.search(self.question.casefold()):
@@ -2027,9 +2037,9 @@ class Composer:
                 ends = [b for b in ends if b.reason == "beneficiary"] or ends
                 cashed = exchange_total(o.beneficiaries)
                 if cashed and len(ends) < len(o.beneficiaries):
-                    self.say(_tailed(_p("exchanges_total", lang, amount=_money(str(cashed)),
-                                        token=o.token),
-                                     self._exchanges_named(out, o.beneficiaries)))
+                    # (The case's ends asked: its exchanges as a total, the deposits uncited.)
+                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                token=o.token))
             ends = [b for b in ends if b.reason != "residue"] + \
                 [b for b in ends if b.reason == "residue"]
             if _SUPERLATIVE.search(self.question):

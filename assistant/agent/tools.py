@@ -135,6 +135,8 @@ class ToolOutput:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict)
+    # A bank path's accounts → their holders' names, as its statement rows write them.
+    holders: dict[str, str] = field(default_factory=dict)
     # Those rows that are money into the statement's account (the rest left it).
     incoming_rows: set[str] = field(default_factory=set)
     # The statements' parties at the end of the tenge chain (received, paid nothing on) and
@@ -356,6 +358,10 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
             out.markers[r] = n
             day = str(rec.fields.get("date") or "")[:16].replace("T", " ")
             payments.append((r, day, str(rec.fields.get("amount") or "")))
+            for side in ("payer", "payee"):
+                account, name = rec.fields.get(f"{side}_account"), rec.fields.get(f"{side}_name")
+                if account and name:
+                    out.holders.setdefault(str(account), str(name))
         if len(rows) > 1:
             # Each payment of the hop, to say which transfers carried the money.
             out.operations[(h.from_address, h.to_address)] = payments

@@ -164,3 +164,10 @@ def test_what_is_left_beside_where_the_money_came_from(handmade_store: CaseStore
     text = _ask(handmade_store, "hm", "кошелек TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S: откуда пришло "
                                       "и какой остаток")
     assert "сальдо 465.00" in text and "TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi" in text
+
+
+def test_through_whom_names_every_account_between(handmade_store: CaseStore) -> None:
+    # All three droppers took the buyer's money to the P2P seller: each one, with its holder.
+    text = _ask(handmade_store, "hm", "через кого деньги Сарсенбаева дошли до Ли Вадима?")
+    for holder in ("Жумабаев", "Сеитова", "Оспанова"):
+        assert holder in text, holder
