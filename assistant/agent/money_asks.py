@@ -181,8 +181,10 @@ def refine(reading: Reading, question: str) -> None:
         # it paid.
         _set(reading, "backward")
         return
-    if intent == "backward" and ends == 1 and _WHERE_TO.search(question) and \
+    if intent == "backward" and ends == 1 and (_WHERE_TO.search(question) or
+                                               _END_ASKED.search(question) or
+                                               _TO_BENEFICIARY.search(question)) and \
             not _WHERE_FROM.search(question):
-        # "куда направлены средства, поступившие на карту …": where the money went on (the
-        # money's arrival only says which money).
+        # "куда направлены средства, поступившие на карту …", "конечные получатели средств,
+        # поступивших на …": where the money went on (its arrival only says which money).
         _set(reading, "forward")

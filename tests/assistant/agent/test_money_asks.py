@@ -171,3 +171,10 @@ def test_through_whom_names_every_account_between(handmade_store: CaseStore) -> 
     text = _ask(handmade_store, "hm", "через кого деньги Сарсенбаева дошли до Ли Вадима?")
     for holder in ("Жумабаев", "Сеитова", "Оспанова"):
         assert holder in text, holder
+
+
+def test_the_end_recipients_of_money_credited_to_a_card(demo: CaseStore) -> None:
+    # "поступивших на карту" says which money; the end recipients asked are where it went.
+    text = _ask(demo, "demo", "Прошу установить конечных получателей денежных средств, "
+                              "поступивших на карту 4400 4314 8396 0303")
+    assert "136 160.00" in text and "34 040.00" in text
