@@ -140,8 +140,9 @@ def refine(reading: Reading, question: str) -> None:
             not _WHERE_TO.search(question) and not _WHERE_FROM.search(question)) and \
             not (intent == "exchanges" and "exchanges" in reading.signals):
         # "выписка по T…", "ledger of X: inflows and outgoing", "түскен сомасы, шыққан
-        # сомасы": the account's statement, both its sides.
+        # сомасы": the account's statement, both its sides (what is left among its totals).
         _set(reading, "statement")
+        reading.signals.discard("with_balance")
         return
     if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
             not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):

@@ -384,10 +384,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
-    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries") or \
+    if (wallets or accounts) and intent in ("forward", "backward", "exchanges",
+                                            "beneficiaries") or \
             len(wallets) >= 2 and intent == "compare":
-        # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
-        # whose it is ("compare the treasuries of X (T…) and Y (T…)": the two wallets).
+        # "the treasury of shop X (T…)", "номер … (каспи дропа X)": the wallet or account is
+        # what is asked about, the shop says whose it is ("compare the treasuries of X (T…)
+        # and Y (T…)": the two wallets).
         shops = []
     for s in shops[:4]:
         shop_args: dict[str, Any] = {"shop": s.value}

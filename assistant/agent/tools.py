@@ -372,7 +372,9 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
         lines.append(ctx.derive(f"[{out.markers[h.record_id]}] {h.from_address} -> "
                                 f"{h.to_address}: {money(h.amount)} KZT {when}, "
                                 f"{len(rows)} payments", rows))
-    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} hops",
+    routes = f", {result.routes} routes" if result.routes > 1 else ""
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: "
+                               f"{len(result.hops) // result.routes} hops{routes}",
                                [h.record_id for h in result.hops]))
     return "\n".join(lines), out
 

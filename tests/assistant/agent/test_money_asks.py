@@ -178,3 +178,17 @@ def test_the_end_recipients_of_money_credited_to_a_card(demo: CaseStore) -> None
     text = _ask(demo, "demo", "Прошу установить конечных получателей денежных средств, "
                               "поступивших на карту 4400 4314 8396 0303")
     assert "136 160.00" in text and "34 040.00" in text
+
+
+def test_a_wallet_s_statement_asked_with_what_is_left_counts_its_transfers(
+        demo: CaseStore) -> None:
+    text = _ask(demo, "demo", "по кошельку TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: сколько входящих, "
+                              "что вывел и сколько осталось")
+    assert "13 поступлений" in text and "13 495.49" in text
+
+
+def test_a_shop_named_as_whose_the_account_is_adds_no_shop_wallets(demo: CaseStore) -> None:
+    answer = ask("номер +7 747 937 16 48 (дроп Жасыл Орман) — куда ушли деньги с него?",
+                 AgentContext("demo", demo))
+    assert answer.verified and "324 800.00" in answer.answer
+    assert not [c for c in answer.citations if c.id.startswith("tron:")], answer.answer
