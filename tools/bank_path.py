@@ -23,6 +23,9 @@ MAX_BANK_HOPS = 4
 class BankPath(MoneyPath):
     rows: list[list[str]] = Field(default_factory=list, description=(
         "Each hop's statement rows (the payments it totals), in time order"))
+    routes: int = Field(default=1, description=(
+        "How many chains of the same length `hops` holds, one after the other (through one "
+        "account between, each such account's)"))
 
 
 def bank_path(store: CaseStore, case: str, source: str, target: str,
@@ -70,7 +73,15 @@ def bank_path(store: CaseStore, case: str, source: str, target: str,
     while chain[-1] != source:
         chain.append(parent[chain[-1]])
     chain.reverse()
-    for frm, to in zip(chain, chain[1:], strict=False):
+    pairs = list(zip(chain, chain[1:], strict=False))
+    if len(chain) == 3:
+        # One account between: every account that took the money between the two the same
+        # way ("через кого": each of them, not the first found), the first found first.
+        pairs += [pair for middle in sorted(edges[source]) if middle not in (chain[1], target)
+                  and target in edges.get(middle, {})
+                  for pair in ((source, middle), (middle, target))]
+        result.routes = len(pairs) // 2
+    for frm, to in pairs:
         payments = sorted(edges[frm][to], key=lambda p: (p[2] is None, str(p[2] or ""), p[0]))
         total = sum((p[1] for p in payments), Decimal(0))
         result.hops.append(Hop(record_id=payments[-1][0], tx="", time=payments[0][2],

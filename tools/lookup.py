@@ -27,7 +27,7 @@ from tools.store.accounts import (
 )
 from tools.store.repository import as_utc
 from tools.trace import TraceRequest, trace
-from tools.trace.graph import CaseGraph, from_units
+from tools.trace.graph import CaseGraph, Move, from_units
 from tools.trace.starts import WALLET_KINDS, wallets_of_account
 
 MAX_MASK_MATCHES = 20
@@ -85,9 +85,18 @@ class FedBy(BaseModel):
     record_id: str = Field(description="The largest transfer from that wallet, to cite")
 
 
+class WalletParty(BaseModel):
+    """A wallet's direct counterparty in its main token: what passed between the two."""
+
+    address: str
+    amount: str
+    transfers: int
+    record_id: str = Field(description="The largest transfer between the two, to cite")
+
+
 class WalletFlows(BaseModel):
-    """What a wallet received and sent of its main token, with its largest transfers, and the
-    attribution tag the case holds for it."""
+    """What a wallet received and sent of its main token, with its largest transfers, its
+    direct counterparties each way, and the attribution tag the case holds for it."""
 
     token: str
     tag: str | None = None
@@ -98,6 +107,12 @@ class WalletFlows(BaseModel):
     balance: str = Field(description="Received less sent: what the transfers leave there")
     largest_in: list[str] = Field(description="Record ids of the largest incoming transfers")
     largest_out: list[str] = Field(description="Record ids of the largest outgoing transfers")
+    transfers_in: int = 0
+    transfers_out: int = 0
+    senders: list[WalletParty] = Field(default_factory=list,
+                                       description="Who paid it directly, largest first")
+    recipients: list[WalletParty] = Field(default_factory=list,
+                                          description="Whom it paid directly, largest first")
 
 
 class AccountProfile(BaseModel):
@@ -394,24 +409,39 @@ def _shops_feeding(store: CaseStore, case: str, graph: CaseGraph, address: str
 
 
 def wallet_flows(graph: CaseGraph, address: str) -> WalletFlows | None:
-    """Totals in and out of `address` in its most used token."""
+    """Totals in and out of `address` in its most used token, with its direct counterparties."""
     g = graph.graph
-    moves_in = [m for _, _, d in g.in_edges(address, data=True) for m in d["m"]]
-    moves_out = [m for _, _, d in g.out_edges(address, data=True) for m in d["m"]]
+    moves_in = [(p, m) for p, _, d in g.in_edges(address, data=True) for m in d["m"]]
+    moves_out = [(q, m) for _, q, d in g.out_edges(address, data=True) for m in d["m"]]
     tokens: dict[str, int] = defaultdict(int)
-    for m in moves_in + moves_out:
+    for _, m in moves_in + moves_out:
         tokens[m.token] += 1
     if not tokens:
         return None
     token = max(tokens, key=lambda t: tokens[t])
-    ins = sorted((m for m in moves_in if m.token == token), key=lambda m: -m.units)
-    outs = sorted((m for m in moves_out if m.token == token), key=lambda m: -m.units)
-    received, sent = sum(m.units for m in ins), sum(m.units for m in outs)
+    ins = sorted(((p, m) for p, m in moves_in if m.token == token), key=lambda pm: -pm[1].units)
+    outs = sorted(((q, m) for q, m in moves_out if m.token == token),
+                  key=lambda pm: -pm[1].units)
+    received, sent = sum(m.units for _, m in ins), sum(m.units for _, m in outs)
     node = g.nodes[address]
     return WalletFlows(token=token, tag=node.get("tag"), tag_category=node.get("category"),
                        tag_record=node.get("tag_record"),
                        received=format(from_units(received), "f"),
                        sent=format(from_units(sent), "f"),
                        balance=format(from_units(received - sent), "f"),
-                       largest_in=[m.record_id for m in ins[:3]],
-                       largest_out=[m.record_id for m in outs[:3]])
+                       largest_in=[m.record_id for _, m in ins[:3]],
+                       largest_out=[m.record_id for _, m in outs[:3]],
+                       transfers_in=len(ins), transfers_out=len(outs),
+                       senders=_parties(ins), recipients=_parties(outs))
+
+
+def _parties(moves: list[tuple[str, Move]], limit: int = 8) -> list[WalletParty]:
+    """The counterparties of `moves` (largest sum first): each one's sum, count and its
+    largest transfer."""
+    by: dict[str, list[Move]] = defaultdict(list)
+    for party, m in moves:
+        by[party].append(m)
+    ranked = sorted(by.items(), key=lambda kv: -sum(m.units for m in kv[1]))[:limit]
+    return [WalletParty(address=a, amount=format(from_units(sum(m.units for m in ms)), "f"),
+                        transfers=len(ms), record_id=max(ms, key=lambda m: m.units).record_id)
+            for a, ms in ranked]

@@ -30,6 +30,7 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from assistant.agent import money_asks
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -414,6 +415,8 @@ _SECTIONS: dict[str, set[str]] = {
     "forward": {"links", "bank", "trace"},
     "backward": {"links", "bank", "fed_by", "flows"},
     "statement": {"bank", "links", "flows"},  # a wallet's statement: its totals
+    # The way between two ends: the path itself; of the ends, only whose they are.
+    "path": {"links"},
     "shop_details": {"seen"},
     "message": {"seen", "links"},  # where it was written, and the sum asked with it
     # Two accounts side by side: their money and where they were seen, not the payments that
@@ -558,16 +561,20 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     if intent in _TRACE_INTENTS:
         calls += [_call(TRACE_WALLET, address=w, direction=direction) for w in wallets[:3]]
+        if "with_balance" in reading.signals:
+            calls += [_lookup(reading, w) for w in wallets[:1]]  # what is left there
     else:
         calls += [_lookup(reading, w) for w in wallets[:3]]
     if intent == "compare" and {"forward", "exchanges"} & reading.signals:
         # Wallets compared by where their money went (to an exchange): each one traced too.
         calls += [_call(TRACE_WALLET, address=w, direction="forward") for w in wallets[:3]]
     calls += [_lookup(reading, a) for a in accounts[:3]]
-    if wallets and intent in ("forward", "backward", "exchanges", "beneficiaries") or \
+    if (wallets or accounts) and intent in ("forward", "backward", "exchanges",
+                                            "beneficiaries") or \
             len(wallets) >= 2 and intent == "compare":
-        # "the treasury of shop X (T…)": the wallet is what is asked about, the shop says
-        # whose it is ("compare the treasuries of X (T…) and Y (T…)": the two wallets).
+        # "the treasury of shop X (T…)", "номер … (каспи дропа X)": the wallet or account is
+        # what is asked about, the shop says whose it is ("compare the treasuries of X (T…)
+        # and Y (T…)": the two wallets).
         shops = []
     for s in shops[:4]:
         shop_args: dict[str, Any] = {"shop": s.value}
@@ -670,6 +677,14 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 "backward" in reading.signals and "forward" not in reading.signals) \
                 else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
+    if reading.intent == "beneficiaries" and reading.of("shop", "bot"):
+        # The ends of a shop's money: how much of its treasury's money reached each one, by
+        # the path between them (what "how much of A reached B" answers).
+        for o in outputs:
+            if o.tool == TRACE_WALLET and o.data and o.data.request.direction == "forward":
+                start = o.data.request.addresses[0]
+                calls += [_call(MONEY_PATH, source=start, target=e.address)
+                          for e in o.data.endpoints if e.reason == "beneficiary"][:3]
     if (reading.intent == "path" or "path" in reading.signals) and \
             not any(o.tool == MONEY_PATH for o in outputs):
         # "как деньги с карты X попали к Y": the chain of statement payments between the
@@ -960,6 +975,9 @@ class Composer:
             d.handed_out for d in o.data or [])))
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
+        # A path asked and found: the path is the answer (of its ends, whose they are).
+        self._path_found = any(o.tool == MONEY_PATH and o.data and o.data.hops
+                               for o in outputs)
         parties = self.r.of("person", "iban", "card", "card_mask", "phone")
         bank = _bank_named(self.question)
         self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
@@ -1255,8 +1273,8 @@ class Composer:
                 # Who the money ended with; the exchanges' share as the trace's total.
                 cashed = exchange_total(t.endpoints)
                 if cashed:
-                    self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
-                                token=t.token))
+                    self.say(_tailed(_p("exchanges_total", lang, amount=_money(str(cashed)),
+                                        token=t.token), self._exchanges_named(out, t.endpoints)))
                 endpoints = ends
         if self.r.intent == t.request.direction and (
                 t.request.direction == "backward" or len(out.direct) > 1 and
@@ -1316,6 +1334,30 @@ class Composer:
         (name, mine), = named.items()
         return mine, name
 
+    def _exchanges_named(self, out: ToolOutput, ends: list[Any]) -> str:
+        """' — TATF… (Steppe Exchange deposit address) [n]; …': which exchanges the total
+        went to, each deposit cited by the transfer that reached it."""
+        named = []
+        for b in ends:
+            if b.reason not in ("exchange", "exchange_deposit"):
+                continue
+            anchor = b.path[-1] if b.path else getattr(b, "record_id", None)
+            anchor = getattr(anchor, "record_id", anchor)  # a trace's hop, or its record
+            label = f" ({_safe(b.label)})" if b.label else ""
+            named.append(f"{b.address}{label} {out.marker(anchor)}".rstrip())
+        return f" — {'; '.join(named[:4])}" if named else ""
+
+    def _one_end_marker(self, out: ToolOutput, ends: list[Any]) -> str:
+        """The marker of the one deposit a total is all of (its sweep, else the transfer that
+        reached it): the total is that transfer's amount."""
+        if len(ends) != 1:
+            return ""
+        b = ends[0]
+        record = out.sweeps.get(b.address, ("", ""))[1] or (b.path[-1] if b.path
+                                                             else b.record_id)
+        mark = out.marker(record)
+        return f" {mark}" if mark else ""
+
     def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
         exchanges or when the wallet asked about paid the deposit address itself."""
@@ -1340,6 +1382,11 @@ class Composer:
                 self.say(_p("no_path_shop", lang) if shop else
                          _p("no_path", lang, source=p.source, target=p.target))
             self._said_no_path = True
+            return
+        if self.r.intent == "beneficiaries" and p.reached is not None and p.token != "KZT":
+            # Beside the ends of a shop's money: what of its treasury's money reached each.
+            self.say(_p("reached", lang, source=p.source, target=p.target,
+                        amount=_money(p.reached), token=p.token))
             return
         if self.r.intent == "amount_between" and len(p.hops) == 1 and p.token != "KZT":
             # A sent B directly: what that transfer carried (the trace's share of A's money
@@ -1366,9 +1413,18 @@ class Composer:
                                           for h in (p.hops[0], p.hops[-1]))) + " " + intro
         self.say(intro)
         for h in p.hops:
-            self.fact(_p("hop", lang, m=out.marker(h.record_id), from_address=h.from_address,
-                         to_address=h.to_address, amount=_money(h.amount), token=p.token,
-                         time=f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""))
+            payments = out.operations.get((h.from_address, h.to_address)) or []
+            # A statement payment's accounts with their holders ("через кого": whom).
+            named = {a: f"{a} ({_safe(out.holders[a])})" for a in (h.from_address, h.to_address)
+                     if a in out.holders}
+            self.fact(_p("hop", lang, m=out.marker(h.record_id),
+                         from_address=named.get(h.from_address, h.from_address),
+                         to_address=named.get(h.to_address, h.to_address),
+                         amount=_money(h.amount), token=p.token,
+                         time=f"{h.time:%Y-%m-%d %H:%M}" if h.time else "")
+                      # A hop of several statement payments: each one, by its row.
+                      + "".join(f"; {out.marker(r)} {_money(amount)} {p.token} {day}".rstrip()
+                                for r, day, amount in payments))
         if self.r.intent != "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
@@ -1377,6 +1433,8 @@ class Composer:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
         only = _SECTIONS.get(self.r.intent)
+        if self.r.intent == "path" and not getattr(self, "_path_found", False):
+            only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
             return True  # a shop's treasury: what it collected and passed on
         if section in ("iban_links", "seen") and _WHICH_SHOP.search(self.question.casefold()):
@@ -1388,7 +1446,8 @@ class Composer:
     def _lookup_account(self, out: ToolOutput) -> None:
         res = out.data
         lang = self.lang
-        if "received_each" in self.r.signals and res.matches and res.matches[0].flows:
+        if {"received_each", "with_balance"} & self.r.signals and res.matches and \
+                res.matches[0].flows:
             self._profile(out, res.matches[0])
             return
         if res.error:
@@ -1408,6 +1467,14 @@ class Composer:
 
     def _profile(self, out: ToolOutput, prof: Any) -> None:
         lang = self.lang
+        if "with_balance" in self.r.signals and prof.flows:
+            # Beside where it cashed out: what it received, sent and still holds.
+            f = prof.flows
+            self.fact(_p("wallet_flows", lang, m="".join(
+                out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+                received=_money(f.received), sent=_money(f.sent), token=f.token,
+                balance=_money(f.balance)))
+            return
         if "received_each" in self.r.signals and prof.flows:
             # Beside the case's beneficiaries: what each received in all.
             f = prof.flows
@@ -1513,7 +1580,10 @@ class Composer:
         if prof.bank and (self._wants("bank") or
                           (prof.kind == "iban" and self._wants("iban_bank"))):
             self._bank(out, prof.bank, prof.id)
-        if prof.flows and self._wants("flows"):
+        if prof.flows and self._wants("flows") and self.r.intent == "statement" and \
+                prof.kind in _WALLETS:
+            self._wallet_statement(out, prof.flows)
+        elif prof.flows and self._wants("flows"):
             f = prof.flows
             self.fact(_p("wallet_flows", lang, m="".join(
                 out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
@@ -1537,6 +1607,21 @@ class Composer:
                              m=out.marker(record_id), address=address,
                              reason=_word("reasons", reason, lang), amount=_money(amount),
                              token=prof.trace.token))
+
+    def _wallet_statement(self, out: ToolOutput, f: Any) -> None:
+        """A wallet's statement: its totals with their counts, whom it paid (each one) and
+        who paid it most."""
+        lang = self.lang
+        self.fact(_p("wallet_statement", lang, m="".join(
+            out.marker(r) for r in f.largest_in[:1] + f.largest_out[:1]),
+            received=_money(f.received), sent=_money(f.sent), token=f.token,
+            balance=_money(f.balance), n_in=_counted(f.transfers_in, "incoming", lang),
+            n_out=_counted(f.transfers_out, "transfer", lang)))
+        for key, parties in (("wallet_sent_to", f.recipients), ("wallet_got_from", f.senders[:3])):
+            for party in parties:
+                self.fact(_p(key, lang, m=out.marker(party.record_id), wallet=party.address,
+                             amount=_money(party.amount), token=f.token,
+                             n=_counted(party.transfers, "transfer", lang)))
 
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
@@ -1914,8 +1999,14 @@ class Composer:
                 # question is traced from there: `follow_up_calls`).
                 for wallet, (collector, record_id) in out.collectors.items():
                     if any(h.display == wallet for h in d.handed_out):
+                        sweeps = out.operations.get((wallet, collector)) or [] \
+                            if self.r.intent == "forward" else []
+                        # Where the shop's money went asked: each transfer that left its
+                        # wallet for the treasury (the trace goes on from there).
                         self.fact(_p("treasury", lang, m=out.marker(record_id), wallet=wallet,
-                                     treasury=collector))
+                                     treasury=collector) + "".join(
+                            f"; {out.marker(r)} {_money(amount)} {day}".rstrip()
+                            for r, day, amount in sweeps))
             if not handed and "strict_bound" in self.r.signals:
                 # The detail that set the bound, by its message; then that nothing else was.
                 for h in [h for h in d.handed_out if _compact(h.display) in others][-1:]:
@@ -2148,10 +2239,12 @@ class Composer:
                 if "case_money" in self.r.signals and into:
                     # "how much drug money got into T…": the deposits swept into it.
                     ends = into
-                self.say((_p("exchange_named_total", lang, name=_safe(name),
-                             amount=_money(str(exchange_total(ends))), token=o.token) if name
-                          else _p("exchanges_total", lang,
-                                  amount=_money(str(exchange_total(ends))), token=o.token))
+                self.say(_tailed(_p("exchange_named_total", lang, name=_safe(name),
+                                    amount=_money(str(exchange_total(ends))), token=o.token)
+                                 if name else
+                                 _p("exchanges_total", lang,
+                                    amount=_money(str(exchange_total(ends))), token=o.token),
+                                 self._one_end_marker(out, ends))
                          if ends else _p("no_exchanges", lang))
             else:
                 if intent == "overview":
@@ -2167,6 +2260,7 @@ class Composer:
                 ends = [b for b in ends if b.reason == "beneficiary"] or ends
                 cashed = exchange_total(o.beneficiaries)
                 if cashed and len(ends) < len(o.beneficiaries):
+                    # (The case's ends asked: its exchanges as a total, the deposits uncited.)
                     self.say(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                 token=o.token))
             ends = [b for b in ends if b.reason != "residue"] + \
@@ -2184,6 +2278,14 @@ class Composer:
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
                               hops=len(b.path) if b.path else "-") + swept).lstrip())
+
+
+def _tailed(sentence: str, tail: str) -> str:
+    """`sentence` with `tail` (markers, names) before its closing full stop."""
+    if not tail:
+        return sentence
+    body = sentence.rstrip()
+    return f"{body[:-1]}{tail}." if body.endswith(".") else f"{body}{tail}"
 
 
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
@@ -2252,6 +2354,7 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
+        money_asks.refine(reading, question)
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
                                      "backward" in reading.signals) and \
                 self.vocabulary and (tagged := tagged_wallet(
@@ -2732,8 +2835,9 @@ class OfflineChatModel(BaseChatModel):
                                     *self._shops_wallets()] if _key(c) not in done]
             steps = sum(isinstance(m, AIMessage) for m in turn)
             if more and (steps < 2 or steps < 3 and all(c["name"] == MONEY_PATH for c in more)
-                         and reading.intent == "identify"):
-                # (Whose a wallet is, by the shops that fed it: a third step, the paths.)
+                         and reading.intent in ("identify", "beneficiaries")):
+                # (Whose a wallet is, by the shops that fed it; what of a shop's money reached
+                # each of its ends: a third step, the paths.)
                 reply = _calls(more)
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
@@ -2878,6 +2982,8 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if reading.entities or reading.cities or reading.drugs:
             return None
+        if reading.intent == "beneficiaries" and "bank_ends" in reading.signals:
+            return None  # "the end recipients of the droppers' tenge": the case's statements
         if _accounts_together(q) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             return None  # "the three dropper accounts": the case's statements
@@ -3045,7 +3151,9 @@ _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах
 _ONE_BENEFICIARY = re.compile(r"(?<![\w])(?:бенефициар(?:а|у|ом|е)?|beneficiary|"
                               r"бенефициар(?:ға|дың|ды|дан|қа|ы|ының))(?![\w])")
 _BENEFICIARIES = re.compile(r"бенефициары|бенефициаров|beneficiaries|бенефициарлар|wallets|"
-                            r"кошельк|әмияндар|\bвсе\b|\bкаждый|\beach\b|\ball\b")
+                            r"кошельк|әмияндар|\bвсе\b|\bкажд\w*|әрқайсы\w*|\beach\b|\ball\b|"
+                            # The case's beneficiary asked for: whichever it names.
+                            r"\bпо делу\b|\bв деле\b|\bin the case\b|\bіс бойынша\b")
 _ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|получил|вывел|отправил|перевел|"
                                    r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
                                    r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ LOOKUP_ACCOUNT = "lookup_account"
 SEARCH_LISTINGS = "search_listings"
 # How many hits a search of one shop's offers looks through before keeping that shop's.
 MAX_SHOP_SCANNED = 30
+MAX_SWEEPS_LISTED = 5  # a shop wallet's transfers into its treasury, each stated
 GET_RECORD = "get_record"
 CASE_OVERVIEW = "case_overview"
 SHOP_DETAILS = "shop_details"
@@ -133,6 +135,8 @@ class ToolOutput:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
         default_factory=dict)
+    # A bank path's accounts → their holders' names, as its statement rows write them.
+    holders: dict[str, str] = field(default_factory=dict)
     # Those rows that are money into the statement's account (the rest left it).
     incoming_rows: set[str] = field(default_factory=set)
     # The statements' parties at the end of the tenge chain (received, paid nothing on) and
@@ -348,13 +352,29 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
                 f"in the case", out)
     lines = []
     for h, rows in zip(result.hops, result.rows, strict=True):
+        payments = []
         for r in rows:
-            out.cite(ctx, r)
+            n, rec = ctx.cite(r)
+            out.markers[r] = n
+            day = str(rec.fields.get("date") or "")[:16].replace("T", " ")
+            payments.append((r, day, str(rec.fields.get("amount") or "")))
+            for side in ("payer", "payee"):
+                account, name = rec.fields.get(f"{side}_account"), rec.fields.get(f"{side}_name")
+                if account and name:
+                    out.holders.setdefault(str(account), str(name))
+        if len(rows) > 1:
+            # Each payment of the hop, to say which transfers carried the money.
+            out.operations[(h.from_address, h.to_address)] = payments
+            for r, day, amount in payments:
+                lines.append(f"[{out.markers[r]}] {h.from_address} -> {h.to_address}: "
+                             f"{money(amount)} KZT {day}")
         when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
         lines.append(ctx.derive(f"[{out.markers[h.record_id]}] {h.from_address} -> "
                                 f"{h.to_address}: {money(h.amount)} KZT {when}, "
                                 f"{len(rows)} payments", rows))
-    lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} hops",
+    routes = f", {result.routes} routes" if result.routes > 1 else ""
+    lines.insert(0, ctx.derive(f"path from {source} to {target}: "
+                               f"{len(result.hops) // result.routes} hops{routes}",
                                [h.record_id for h in result.hops]))
     return "\n".join(lines), out
 
@@ -449,9 +469,17 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
                 marks += f"[{n}]"
                 out.parties[r] = (str(rec.fields.get("from", "")), str(rec.fields.get("to", "")),
                                   str(rec.fields.get("amount", "")))
-            lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)}, "
-                                            f"sent {money(f.sent)}, net {money(f.balance)}",
-                                            rows))
+            lines.append(marks + ctx.derive(f" {fence(f.token)}: received {money(f.received)} "
+                                            f"in {f.transfers_in} transfers, sent "
+                                            f"{money(f.sent)} in {f.transfers_out} transfers, "
+                                            f"net {money(f.balance)}", rows))
+            # Its direct counterparties each way: what a wallet's statement lists.
+            for side, parties in (("from", f.senders[:5]), ("to", f.recipients)):
+                for party in parties:
+                    n = out.cite(ctx, party.record_id)
+                    lines.append(ctx.derive(
+                        f"[{n}] {side} {fence(party.address)}: {money(party.amount)} "
+                        f"{fence(f.token)} in {party.transfers} transfers", [party.record_id]))
         for fed in p.fed_by[:4]:
             n = out.cite(ctx, fed.record_id)
             lines.append(ctx.derive(f"[{n}] receives from {fed.wallet}, a wallet the shop "
@@ -1347,10 +1375,22 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
         to = collector_of(graph, wallet, wallets)
         if to is None:
             continue
-        move = max(graph[wallet][to]["m"], key=lambda m: m.units)
+        moves = sorted(graph[wallet][to]["m"], key=lambda m: m.ts)
+        move = max(moves, key=lambda m: m.units)
         n = out.cite(ctx, move.record_id)
         out.collectors[wallet] = (to, move.record_id)
         lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")
+        # Each transfer into it (the shop's money leaving its wallet), in time order.
+        sweeps = []
+        for m in moves[:MAX_SWEEPS_LISTED]:
+            k = out.cite(ctx, m.record_id)
+            day = f"{datetime.fromtimestamp(m.ts, UTC):%Y-%m-%d}" if m.ts else ""
+            # (The token beside the day: the rows of a bank statement name none.)
+            sweeps.append((m.record_id, f"{m.token} {day}".strip(),
+                           format(from_units(m.units), "f")))
+            lines.append(f"[{k}] {wallet} -> {to}: {money(str(from_units(m.units)))} "
+                         f"{fence(m.token)} {day}".rstrip())
+        out.operations[(wallet, to)] = sweeps
     return lines
 
 

@@ -1,0 +1,191 @@
+"""What a question about money asks, read from the shape of the question (which parties it
+names, which sides of an account it asks about, whether it asks a way or an end), where the
+intent embeddings leave it between money readings.
+
+Each rule reads a general capability of the money intents (a statement asked by both its
+sides, a path asked between two named ends, the end of a shop's money asked by its end), not
+the wording of any one question; the words they look for are the language's own, never the
+case's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.agent.understanding import Named, Reading
+
+_WALLETS = ("tron", "btc", "eth")
+_PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
+
+# The statement asked by its name: "выписка", "оборот", "statement", "ledger", "көшірме".
+STATEMENT_NOUN = re.compile(
+    r"выписк|\bоборот\w*|statement|\bledger|turnover|көшірме|үзінді|"
+    r"движени\w+\s+(?:(?:денежных\s+)?(?:денег|средств)\s+)?по\s|истори\w+\s+(?:операц|транзакц|переводов|платеж)|"
+    r"(?:transaction|transfer|payment)s?\s+history|history of (?:transactions|transfers|"
+    r"payments)|операциялар\w* тарих", re.I)
+# Money arriving at the account, and money leaving it, as a statement's two sides.
+_IN_SIDE = re.compile(
+    r"поступ|приход|входящ|зачисл|\bпришл|\bполучен|\bполучил|\binflows?\b|\bincoming\b|"
+    r"\breceived\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|келді", re.I)
+_OUT_SIDE = re.compile(
+    r"списан|расход|исходящ|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bперев[её]л|"
+    r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspent\b|\bpaid out\b|\bin and out\b|"
+    r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған", re.I)
+# Where to, and where from: a question of the money's way, not of the account's two sides.
+_WHERE_TO = re.compile(r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b[^?]{0,60}\b(?:go|goes|gone|"
+                       r"went|end|ends|ended|land\w*|sit|sits|flow\w*|sen[dt])\b|"
+                       r"\bкому\b|\bкім(?:дер)?ге\b", re.I)
+_WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|\bfrom where\b|"
+                         r"\bкто\b[^?]{0,30}(?:плат|перев|отправ|скид|кид)|\bwho\b[^?]{0,25}"
+                         r"\b(?:paid|sent|funded|transferred)\b|кім(?:дер)?\b[^?]{0,25}"
+                         r"(?:аудар|жібер|төле|сал)", re.I)
+# What is left: asked beside where the money went ("сколько вывел и сколько осталось").
+BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
+                           r"\bremain|қалды|қалдық|қалған", re.I)
+# The end of the money asked: "конечный получатель", "түпкі алушы", "where does it finally
+# sit", "end recipients", "в конечном счёте".
+_END_ASKED = re.compile(
+    r"конечн\w*\s+(?:получател|бенефициар|точк|адресат|пункт)|в конечном (?:сч[её]те|итоге)|"
+    r"\bоседа|\bосел[аио]?\b|\bосев|түпкі|соңында\s+(?:\w+\s+)?(?:кімде|қайда|кімге)|"
+    r"\bend[- ](?:recipient|receiver|holder|point|destination|beneficiar)|"
+    r"\bultimate(?:ly)?\b|\b(?:finally|eventually|ultimately)\s+(?:\w+\s+)?(?:sit|sits|end|"
+    r"ends|ended|land|lands|landed|rest|rests|settle|settles|stay|stays|go|goes|went)\b|"
+    r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b", re.I)
+# The way asked between two ends: "путь", "каким путём", "цепочка", "через кого", "how did
+# it get from A to B", "қалай жетті", "жолы".
+_WAY_ASKED = re.compile(
+    r"\bпуть\b|\bпути\b|\bпутём\b|цепочк|маршрут|через как|через кого|\bpath\b|\broute\b|"
+    r"\bchain\b|\bvia\b|\bthrough which\b|\bжол[ыы]?\b|жолы|тізбек|кімдер арқылы|"
+    r"қандай\s+(?:\w+\s+)?арқылы|\bhow did\b[^?]{0,60}\b(?:get|go|move|reach|travel|end up)|"
+    r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
+    r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
+# The end asked for by its role: "до бенефициара", "to the beneficiary", "бенефициарға".
+_TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|түпкі алушы|конечн\w+ получател", re.I)
+# Kazakh "кім(дер) … аударды/жіберді/төледі" after a party in the dative ("Вадимге",
+# "шотына", "картаға"): who paid it.
+_KK_WHO_SENT = re.compile(r"\bкім(?:дер)?\b[^?]{0,25}(?:аудар|жібер|төле|сал)", re.I)
+_KK_DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не)$", re.I)
+
+
+def _dative(question: str, e: Named) -> bool:
+    """Whether the entity is written in the Kazakh dative ("Вадимге", "шотына"): its last
+    word, to the word's end (a name's span may stop before the ending; an identifier's
+    ending follows it after a hyphen or the kind's word)."""
+    rest = re.match(r"[-\w]*(?:\s+(?:шот|карта|әмиян|нөмір)\w*)?", question[e.end:])
+    tail = question[e.start:e.end].split()[-1:] or [""]
+    word = tail[0] + (rest.group(0) if rest else "")
+    return bool(_KK_DATIVE.search(word.split()[-1] if word.split() else word))
+_HOW_MUCH = re.compile(r"сколько|скока|\bhow much\b|қанша|сумм|сома", re.I)
+_COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\bvs\.?\b|\bversus\b|против|"
+                       r"side by side|each of|каждого|әрқайсы", re.I)
+
+
+_HOLDING_WORDS = {"счёт", "счет", "счета", "сч", "карта", "карты", "card", "account", "iban",
+                  "шот", "шоты", "аккаунт", "acc", "kaspi", "halyk", "gold", "no", "номер",
+                  "wallet", "кошелек", "кошелёк", "кошелька", "әмиян", "әмияны", "address",
+                  "адрес", "казна", "казны", "treasury", "қазына", "қазынасы", "usdt"}
+
+
+def _beside(question: str, a: Named, b: Named) -> bool:
+    """Whether two entities are written next to each other with at most a word naming the
+    account between ("Кузнецова П. (KZ…)", "Кузнецов П., счёт KZ…")."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    gap = question[first.end:second.start]
+    words = re.findall(r"[^\W\d_]+", gap.casefold())
+    # (An initial the name's span left out, "Кузнецов П.", is the name's own.)
+    return len(gap) <= 24 and all(w in _HOLDING_WORDS or len(w) == 1 for w in words)
+
+
+def _set(reading: Reading, intent: str) -> None:
+    """Read as `intent`, first of the readings (so not asked back between the others)."""
+    reading.intent = intent
+    reading.signals.add(intent)
+    top = reading.alternatives[0][1] if reading.alternatives else 1.0
+    reading.alternatives = [(intent, top), *[a for a in reading.alternatives if a[0] != intent]]
+
+
+def refine(reading: Reading, question: str) -> None:
+    """Settle the reading of a money question by its shape (in place)."""
+    wallets = reading.of(*_WALLETS)
+    parties = reading.of(*_PARTIES)
+    shops = reading.of("shop", "bot")
+    intent = reading.intent
+    compared = "compare" in reading.signals or bool(_COMPARED.search(question)) or \
+        intent == "compare"
+    if compared:
+        return
+    accounts = [e for e in parties if e.kind != "person"]
+    people = [e for e in parties if e.kind == "person"]
+    # A person named right beside an account is its holder ("выписка Иванова И. KZ…",
+    # "Кузнецов П., счёт KZ…"): one end, not two.
+    holders = [p for p in people if any(_beside(question, p, a) for a in accounts)]
+    # So is a shop named beside a wallet ("Green Planet's wallet T…", "казна X (T…)").
+    holders += [s for s in shops if any(_beside(question, s, a) for a in accounts)]
+    ends = len(parties) + len(shops) - len(holders)
+    if intent == "statement" and "exchanges" in reading.signals and len(wallets) == 1 and \
+            ends == 1 and not STATEMENT_NOUN.search(question):
+        # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.
+        _set(reading, "exchanges")
+        intent = "exchanges"
+    if intent in ("exchanges", "forward", "backward") and len(wallets) == 1 and ends == 1 and \
+            BALANCE_ASKED.search(question):
+        # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
+        reading.signals.add("with_balance")
+    one_account = (len(accounts) == 1 or not accounts and len(people) == 1) and ends == 1
+    if one_account and (intent in ("identify", "forward", "backward", "exchanges",
+                                   "statement", "shop_details") or
+                        intent in ("message", "search") and intent not in reading.signals) and (
+            STATEMENT_NOUN.search(question) or
+            _IN_SIDE.search(question) and _OUT_SIDE.search(question) and
+            not _WHERE_TO.search(question) and not _WHERE_FROM.search(question)) and \
+            not (intent == "exchanges" and "exchanges" in reading.signals):
+        # "выписка по T…", "ledger of X: inflows and outgoing", "түскен сомасы, шыққан
+        # сомасы": the account's statement, both its sides (what is left among its totals).
+        _set(reading, "statement")
+        reading.signals.discard("with_balance")
+        return
+    if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
+            not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
+        # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the
+        # two, not each one's totals.
+        _set(reading, "amount_between")
+        return
+    if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
+            "forward", "backward", "amount_between", "identify", "statement", "shop_details",
+            "exchanges") or intent in ("search", "message") and intent not in reading.signals):
+        # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
+        # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
+        _set(reading, "path")
+        return
+    if len(wallets) == 1 and not shops and len(parties) == 1 and reading.unclear and \
+            _TO_BENEFICIARY.search(question):
+        # "как эти деньги с T… дошли до бенефициара": on from the wallet, to its ends.
+        _set(reading, "forward")
+        return
+    if (intent in ("shop_details", "shops", "identify", "forward", "overview", "statement",
+                   "backward") or intent in ("search", "message") and
+            intent not in reading.signals) and _END_ASKED.search(question) and not parties and \
+            len(shops) <= 1:
+        # "где в итоге оседают деньги магазина X", "X дүкенінің түпкі пайда алушылары",
+        # "end recipients of the tenge": the ends of the money.
+        _set(reading, "beneficiaries")
+        return
+    if intent == "shop_details" and len(shops) == 1 and not parties and \
+            "shop_details" not in reading.signals and _OUT_SIDE.search(question) and \
+            not _IN_SIDE.search(question):
+        # "X's usdt wallet - outflows": where the shop's money went, not what it handed out.
+        _set(reading, "forward")
+        return
+    if intent == "forward" and ends == 1 and _KK_WHO_SENT.search(question) and any(
+            _dative(question, e) for e in parties):
+        # "Ли Вадимге кімдер қанша аударды": who paid the one named (its dative), not whom
+        # it paid.
+        _set(reading, "backward")
+        return
+    if intent == "backward" and ends == 1 and (_WHERE_TO.search(question) or
+                                               _END_ASKED.search(question) or
+                                               _TO_BENEFICIARY.search(question)) and \
+            not _WHERE_FROM.search(question):
+        # "куда направлены средства, поступившие на карту …", "конечные получатели средств,
+        # поступивших на …": where the money went on (its arrival only says which money).
+        _set(reading, "forward")
