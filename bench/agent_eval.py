@@ -2,7 +2,7 @@
 the hand-written case, development and held-out parts) per intent and language, the templated
 regression set, and the latency of each question.
 
-    python -m bench.agent_eval [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|all] [--show-wrong]
+    python -m bench.agent_eval [--split dev|heldout|…|heldout5|all] [--show-wrong]
                                [--show-precision]
 
 Builds the demo case (seed 1, small: what `make run` shows) and the hand-written case
