@@ -212,7 +212,9 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
                           "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
-                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
+                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді|"
+                     # Taking payment by a kind is handing out that kind to be paid on.
+                     r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
@@ -779,7 +781,7 @@ class Composer:
         bank = _bank_named(self.question)
         self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
                             for d in o.data or [] if bank and any(
-                                bank in _bank_of(h.kind, h.display) for h in d.handed_out)}
+                                bank in _detail_bank(o, h) for h in d.handed_out)}
         payments = (self._payments_between(outputs)
                     if self.r.intent == "amount_between" or asks_amount or
                     len(parties) >= 2 and _PAY_VERB.search(self.question) else [])
@@ -1608,9 +1610,14 @@ class Composer:
             return
         whose = self.r.intent == "identify" and out.bot_posts
         bank = _bank_named(self.question)
+        across = not self.r.of("shop", "bot")
         for d in found:
             if bank and self._bank_shops and d.name not in self._bank_shops:
                 continue  # "which shop gave the Halyk card": the shops that did
+            if across and not d.bots and all(h.kind == "phone" for h in d.handed_out):
+                # "the phones the shops gave": a chat of no bot whose posts give phones only
+                # is a board of ads (its phones are sellers' contacts), not a shop.
+                continue
             if whose:
                 # Whose the bot is: the shop, the post naming the bot, the chat's title.
                 for handle, (post, chat) in out.bot_posts.items():
@@ -1672,9 +1679,7 @@ class Composer:
                 # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
                 # of its own to tell by.
                 phones = "phone" in _kinds_named(self.question)
-                handed = [h for h in handed if bank in (of := _bank_of(h.kind, h.display)) or
-                          not of and h.kind in ("card", "iban") and
-                          _bank_named(out.texts.get(h.record_id, "")) == bank or
+                handed = [h for h in handed if bank in _detail_bank(out, h) or
                           phones and h.kind == "phone"] or handed
             if d.chat and d.chat != d.name and handed and not money:
                 # The chat's title, by its message naming the bot asked about, else by a
@@ -1704,11 +1709,15 @@ class Composer:
                 self.say(_p("handed_none_then", lang))
             for h in handed:
                 asked = out.asked.get(h.record_id)
+                receiver = out.receivers.get(h.record_id, {}).get(
+                    re.sub(r"[^0-9A-Za-z]", "", h.display).casefold())
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
                              when=_when(_local(h.seen_at)))
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
-                             if asked else ""))
+                             if asked else "")
+                          + (_p("handed_receiver", lang, name=_safe(receiver))
+                             if receiver else ""))
 
     def _shops_side_by_side(self, out: ToolOutput) -> None:
         """The shops side by side: what each took in, the wallets that paid several, the
@@ -1831,7 +1840,11 @@ class Composer:
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
                     posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
-                    if (asks_bots or intent == "shops") and posts and \
+                    # (A shop whose selling chat never names its bot is shown by that chat's
+                    # message, unless its bots are asked: the posts naming them are others'.)
+                    own = all(p.rsplit("/", 1)[0] == shop.record_id.rsplit("/", 1)[0]
+                              for p in posts)
+                    if (asks_bots or intent == "shops" and own) and posts and \
                             len(posts) == len(shop.bots):
                         # "the shops and their bots", "which shops are in the case": each shop
                         # by the posts naming its bots (what tells whose the bot is), not by
@@ -1860,7 +1873,8 @@ class Composer:
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
             for shop in o.shops:
                 if shop.market and shop.record_id:
-                    self.fact(_p("market_line", lang, m=out.marker(shop.record_id),
+                    self.fact(_p("market_line", lang, m=out.marker(
+                        out.chat_posts.get(shop.shop, shop.record_id)),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
         if intent == "overview" and focus != "crypto":
@@ -2917,6 +2931,14 @@ def _bank_named(question: str) -> str | None:
     names exactly one."""
     named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
     return named[0] if len(named) == 1 else None
+
+
+def _detail_bank(out: ToolOutput, h: Any) -> str:
+    """The bank of a detail a shop handed out: by its BIN or IBAN code, else (a card or IBAN)
+    the one bank its message names ("Оплата на карту Halyk: 4405 39…")."""
+    return _bank_of(h.kind, h.display) or (
+        (_bank_named(out.texts.get(h.record_id, "")) or "") if h.kind in ("card", "iban")
+        else "")
 
 
 def _bank_of(kind: str, display: str) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.ledger import Ledger
-from assistant.agent.understanding import recipient_named
+from assistant.agent.understanding import recipient_named, recipients_of_details
 from tools.bank_path import bank_path
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
@@ -129,6 +129,9 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A handed-out detail's message → each detail it gives (compacted) → whom the message
+    # names as receiving on it ("Получатель: Ерлан Ж.", "Марат Т." under the card).
+    receivers: dict[str, dict[str, str]] = field(default_factory=dict)
     # A statement (its profile id) and a counterparty's account → that party's few rows:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
@@ -1128,10 +1131,19 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
                                 f"{fence(ad.excerpt)}", [ad.record_id], ["@" + ad.bot]))
     for shop in o.shops:
         if shop.market and shop.record_id:
-            lines.append(ctx.derive(f"[{out.cite(ctx, shop.record_id)}] market board "
+            # Cited by its post naming a shop's bot (what shows it advertises shops), not by
+            # the first phone its ads gave.
+            with ctx.store.engine.connect() as conn:
+                naming = [r for b in shop.advertises[:1]
+                          for r in records_naming(conn, ctx.case, f"bot:{b.casefold()}", 20)]
+            post = next((r for r in naming if r.startswith(f"{shop.shop}/")),
+                        next((r for r in naming if r.startswith(f"listing:{shop.shop}/")),
+                             shop.record_id))
+            out.chat_posts[shop.shop] = post
+            lines.append(ctx.derive(f"[{out.cite(ctx, post)}] market board "
                                     f"{fence(shop.name)} (not a shop) advertises "
                                     f"{fence(', '.join('@' + b for b in shop.advertises))}",
-                                    [shop.record_id], [shop.name]))
+                                    [post], [shop.name]))
     for h in o.statement_holders:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
@@ -1256,6 +1268,11 @@ def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[st
     return lines
 
 
+def _plain(value: str) -> str:
+    """An identifier's letters and digits only: "+7 747 318 5209" is "+77473185209"."""
+    return re.sub(r"[^0-9A-Za-z]", "", value).casefold()
+
+
 def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:
     """The record that names the bot `handle` for its shop: the shop's own (`own`: a record
     or chat id of the shop's) first, one the turn cites already before another, then any
@@ -1322,6 +1339,10 @@ def shop_details(shop: str, runtime: Runtime,
             text = str(ctx.ledger.records[n].fields.get("text") or "")
             # (Its text: the bank it names beside a card whose BIN tells none.)
             out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
+            if h.record_id not in out.receivers:
+                out.receivers[h.record_id] = {_plain(v): name for v, name in
+                                              recipients_of_details(text).items()}
+            receiver = out.receivers[h.record_id].get(_plain(h.display))
             amounts = [(value, unit) for value, unit in asked_amounts(text)
                        if (unit == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
             asking = ""
@@ -1329,8 +1350,10 @@ def shop_details(shop: str, runtime: Runtime,
                 value, unit = amounts[0]
                 out.asked[h.record_id] = (str(value), "₸" if unit == "KZT" else unit)
                 asking = f", asking {money(str(value))} {out.asked[h.record_id][1]}"
+            to = f", receiver named {fence(receiver)}" if receiver else ""
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
-                                    f"{asking}", [h.record_id]))
+                                    f"{asking}{to}", [h.record_id],
+                                    [receiver] if receiver else ()))
     if kind == "wallet":
         lines += _collector_lines(ctx, out, details)
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out

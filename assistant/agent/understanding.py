@@ -765,6 +765,32 @@ def _recipient_and_detail(text: str) -> tuple[str, PaymentDetail] | None:
     return (" ".join((m.group(1) or m.group(2)).split()), details[0]) if m else None
 
 
+# A person by a name and initials, however the message sets it ("Марат Т." on its own line,
+# "(Halyk, Сеитова А.М., назначение пусто)").
+_NAME_INITIALS = re.compile(rf"(?<![\w.])({_NAME}\s+{_INITIAL})(?!\w)")
+# How far after a payment detail the name of whoever receives on it may stand.
+_RECIPIENT_REACH = 80
+
+
+def recipients_of_details(text: str) -> dict[str, str]:
+    """Each payment detail a shop's message gives (its value) → the person the message names as
+    receiving on it: a recipient written after the detail and before the next one ("Получатель:
+    Ерлан Ж.", "(Айдана К.)", "Марат Т." on the next line)."""
+    located = sorted((where[0], where[1], d.value) for d in extract_payment_details(text)
+                     if d.kind != "bot" and (where := _locate(text, d.value)))
+    out: dict[str, str] = {}
+    for i, (_, end, value) in enumerate(located):
+        stop = located[i + 1][0] if i + 1 < len(located) else len(text)
+        after = text[end:min(stop, end + _RECIPIENT_REACH)]
+        m = _RECIPIENT.search(after)
+        name = (m.group(1) or m.group(2)) if m else None
+        if name is None and (bare := _NAME_INITIALS.search(after)):
+            name = bare.group(1)
+        if name:
+            out.setdefault(value, " ".join(name.split()))
+    return out
+
+
 def recipients_of_case(store: CaseStore, case: str) -> list[tuple[str, str, str]]:
     """(name, kind, value): the people the case's messages name as receiving a payment on the
     one payment detail the message gives, to link "кто такая Айдана К.?" to that detail.
