@@ -2684,7 +2684,7 @@ _MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|�
                              r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
                              r"қай\s+(?:чат|топ|арна)\w*", re.I)
 # A message asked for by its noun (a post, not "поступления": inflows).
-_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|хабарлама\w*|"
+_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|\bmsgs?\b|хабарлама\w*|"
                            r"\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|\bposts?\b", re.I)
 # A language the texts asked for are written in ("қазақша жазылған", "на казахском").
 _LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-казахски|\bkazakh\b", re.I),

@@ -946,10 +946,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         # "the message from @shop_bot": what the bot's chats wrote.
         chats = set(find_shops(ctx.store, ctx.case, handle).values())
         named |= {s for s in senders if s in chats}
-    buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
-    group = bool(_GROUP.search(q))
     # The chats of the shop the question names ("the buyer's message to the X bot").
     chats = set(find_shops(ctx.store, ctx.case, shop).values()) if shop else set()
+    # (The shop's name is where its messages are, not a sender named: "green planet asked to
+    # pay by IBAN" is any of its chats' messages, not only those of its channel.)
+    named -= chats
+    buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
+    group = bool(_GROUP.search(q))
     if not (kinds or named or buyer or group or chats):
         return hits
 

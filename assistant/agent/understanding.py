@@ -552,12 +552,13 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
     # message, whoever is named as its author.
-    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
+    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bmsgs?\b|\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
                     # (A post, not "поступления": inflows.)
                     r"\s+(?:где|в котор|"
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
                     r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
-                    r"\bwr[io]te about\b|туралы жаз"),
+                    r"\bwr[io]te about\b|туралы жаз|туралы\s+хабарлама\w*|"
+                    r"\b(?:show|find)\s+(?:me\s+)?the\s+msgs?\b"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
                        r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
@@ -718,7 +719,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         ranked.insert(0, ("shop_details", ranked[0][1]))
         signals -= set(_MONEY_SIGNALS)
     if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
-            not signals & {"shop_details", "identify"} and not [
+            "identify" not in signals and not [
                 e for e in entities if e.kind not in ("shop", "bot")]:
         # "the X channel post looking for couriers": a message of the shop, not its details.
         ranked.insert(0, ("message", ranked[0][1]))
