@@ -1493,15 +1493,23 @@ class Composer:
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
                     query=_echo(self.question)))
+        # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
+        # with the cities each names, when its line shown may not.
+        places = _CITIES_ASKED.search(self.question) is not None
+        if places:
+            hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
         for h in hits:
+            passage = out.texts.get(h.record_id) or h.passage
+            named = [c for c in h.cities if fold(c)[:5] not in fold(passage)] if places else []
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
                          # The shop's bot its line states, by another post shown that names it.
                          m=out.marker(h.record_id) + "".join(
                              out.marker(p) for p in out.handle_posts.get(h.record_id, [])
                              if p in shown),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
-                         passage=_safe(out.texts.get(h.record_id) or h.passage)))
+                         passage=_safe(passage))
+                      + (f" ({', '.join(named)})" if named else ""))
         for tx, (record_id, sender, recipient, amount, token) in out.hashed.items():
             # "the message with tx hash …": the transfer the hash names, beside the message.
             self.fact(_p("hashed_transfer", self.lang, m=out.marker(record_id), tx=tx,
@@ -1982,6 +1990,10 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# Which cities or towns asked ("қай қалаларда", "в каких городах", "which cities").
+_CITIES_ASKED = re.compile(r"город\w*|қала(?:да|лар|сы)\w*|\bcit(?:y|ies)\b|\btowns?\b", re.I)
+
+
 def _about_a_stash(question: str, concepts: set[str]) -> bool:
     """Whether a question asks where a stash lies or about one not found (the search's own
     reading of it, `concepts`: coordinates, "ненаход", "перезаклад")."""
@@ -1991,7 +2003,8 @@ def _about_a_stash(question: str, concepts: set[str]) -> bool:
 
 # Where something lies, asked ("stash locations", "место клада", "қай жерде").
 _PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|\bмест[оаеу]\b|"
-                          r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*", re.I)
+                          r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*|район\w*|district\w*|"
+                          r"аудан\w*|\bareas?\b", re.I)
 
 
 def _sums_named(question: str) -> set[Decimal]:
@@ -2104,6 +2117,14 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if reading.intent in ("shop_details", "identify", "shops") and \
+                reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") \
+                and _CITIES_ASKED.search(question) and not _detail_kind(question):
+            # "в каких городах работает X?": the cities its ads and posts name, not what it
+            # handed out.
+            reading.intent = "search"
+        if _about_a_stash(question, concepts):
+            reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
                 _BANK_MONEY.search(question):
             # "how much tenge did the droppers send to exchangers": by the statements.

@@ -1020,9 +1020,14 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # Those sharing most of the question's words (any ending: "вернуть" and "верни") first,
     # then in the search's order.
     roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
-    overlap = {r.id: sum(x in (r.text or "").casefold() for x in roots4) for r in candidates}
+    held = {r.id: {x for x in roots4 if x in (r.text or "").casefold()} for r in candidates}
+    # Each word by how few of them share it: among the messages holding coordinates, the
+    # one naming the district asked ("координаты клада в Туране") is told by "Туран", not by
+    # "координаты" that most of them write.
+    shared = Counter(x for found in held.values() for x in found)
+    overlap = {i: sum(1 / shared[x] for x in found) for i, found in held.items()}
     # (After the message quoted: the first one after it, "the coordinates after order X".)
-    candidates.sort(key=lambda r: (-overlap[r.id] if not kinds else 0,
+    candidates.sort(key=lambda r: (-round(overlap[r.id], 6) if not anchored else 0,
                                    str(r.ts or "") if anchored else "",
                                    rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
