@@ -1493,6 +1493,16 @@ class Composer:
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
                     query=_echo(self.question)))
+        handles = {m.casefold() for m in _HANDLE_NAMED.findall(self.question)} \
+            if not self.r.entities else set()
+        if handles:
+            # "кто такой @sq_rabota_kz": the texts naming the handle, none when none does.
+            hits = [h for h in res.hits if any(
+                x in f"{out.labels.get(h.record_id, '')} {h.passage}".casefold()
+                for x in handles)][:6]
+            if not hits:
+                self.lines = [_p("nothing_found", self.lang, query=_echo(self.question))]
+                return
         # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
         # with the cities each names, when its line shown may not.
         places = _CITIES_ASKED.search(self.question) is not None
@@ -1990,6 +2000,8 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# A Telegram handle ("@sq_rabota_kz"): the texts naming it tell who it is.
+_HANDLE_NAMED = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}\b")
 # Which cities or towns asked ("қай қалаларда", "в каких городах", "which cities").
 _CITIES_ASKED = re.compile(r"город\w*|қала(?:да|лар|сы)\w*|\bcit(?:y|ies)\b|\btowns?\b", re.I)
 
@@ -2123,6 +2135,12 @@ class OfflineChatModel(BaseChatModel):
             # "в каких городах работает X?": the cities its ads and posts name, not what it
             # handed out.
             reading.intent = "search"
+        if not reading.entities and reading.intent not in ("search", "message") and \
+                _HANDLE_NAMED.search(question):
+            # "кто такой @sq_rabota_kz": a Telegram handle of no shop's bot is known by the
+            # posts and messages naming it.
+            reading.intent = "search"
+            reading.signals.discard("no_case_words")
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \

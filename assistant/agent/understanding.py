@@ -735,9 +735,24 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         signals.add("no_case_words")
     confidence = float(np.clip((top - ranked[1][1]) * 20 + 0.5, 0.0, 1.0)) \
         if len(ranked) > 1 else 1.0
-    names = [(e.start, e.end) for e in entities if e.kind in ("shop", "person")]
+    names = [(e.start, _whole_name_end(question, e.end) if e.kind == "person" else e.end)
+             for e in entities if e.kind in ("shop", "person")]
     return Reading(best, confidence, ranked[:3], entities, invalid, found.of("cities"),
                    found.of("drugs"), language(question, names), signals)
+
+
+_CAPITALISED = re.compile(r"\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+\.?")
+
+
+def _whole_name_end(question: str, end: int) -> int:
+    """Where a person's name written from `end` on ends: the capitalised words after what was
+    matched are its own ("Оспанов Руслан Асқарұлы": the patronymic is a name, not Kazakh)."""
+    for _ in range(2):
+        m = _CAPITALISED.match(question, end)
+        if not m:
+            break
+        end = m.end()
+    return end
 
 
 _NAME = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
