@@ -876,7 +876,8 @@ def _holds(text: str, kind: str) -> bool:
 def _template(line: str) -> str:
     """A line with its numbers and identifiers masked: what a message says whatever card,
     sum or order number it names ("Карта для оплаты # (меняется каждый день…)")."""
-    return re.sub(r"\s+", " ", re.sub(r"[0-9A-Za-z]{20,}|\d[\d\s.,]*", "#",
+    # (A phone however written is one number: "8 (775) 899-57-90" as "87479371648".)
+    return re.sub(r"\s+", " ", re.sub(r"[0-9A-Za-z]{20,}|\+?\d(?:[\d\s.,()\-]*\d)?", "#",
                                       line.casefold())).strip()
 
 
