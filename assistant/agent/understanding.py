@@ -552,7 +552,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
     # message, whoever is named as its author.
-    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bmsgs?\b|\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
+    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bmsgs?\b|"
+                    r"\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
                     # (A post, not "поступления": inflows.)
                     r"\s+(?:где|в котор|"
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
