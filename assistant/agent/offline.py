@@ -247,8 +247,10 @@ def _call(tool: str, **args: Any) -> dict[str, Any]:
 
 
 # "кроме карт", "except the cards", "карталардан басқа": a kind left out.
-_EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apart from|не считая)\s+"
-                     r"(?:the\s+|for\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда)", re.I)
+_EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apart from|не считая|"
+                     r"instead of|rather than|вместо)\s+"
+                     r"(?:the\s+|for\s+|an?\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда|орнына)",
+                     re.I)
 
 
 # A noun right after the kind word makes it another thing ("адреса доставки", "номера заказа").
@@ -1512,6 +1514,11 @@ class Composer:
         for h in hits:
             passage = out.texts.get(h.record_id) or h.passage
             named = [c for c in h.cities if fold(c)[:5] not in fold(passage)] if places else []
+            if self.r.intent == "message":
+                # The payment details the message gives, written as the case writes them
+                # ("87479371648" is +77479371648), to look up or ask about next.
+                named += [d.value for d in extract_payment_details(passage)
+                          if d.kind != "bot" and _compact(d.value) not in _compact(passage)]
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
                          # The shop's bot its line states, by another post shown that names it.
                          m=out.marker(h.record_id) + "".join(
@@ -1648,8 +1655,12 @@ class Composer:
             handed = d.handed_out[:12]
             excluded = _excluded_kind(self.question)
             if excluded:
-                # "какие реквизиты кроме карт": the other kinds only.
+                # "какие реквизиты кроме карт": the other kinds only; "an IBAN instead of a
+                # card": the kind named beside the one left out.
                 handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
+                instead = {k for kind in _kinds_named(self.question) if kind != excluded
+                           for k in _KIND_OF_DETAIL[kind]}
+                handed = [h for h in handed if h.kind in instead] or handed
             else:
                 # "which card and phone did it give": the kinds it names, when it names some.
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
@@ -1886,6 +1897,17 @@ class Composer:
                               + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
                                  if chat and chat != shop.name and
                                  _CHAT_WORDS.search(self.question) else ""))
+            if _HOW_MANY.search(self.question):
+                # "сколько магазинов, сколько карт выдавалось, по скольким счетам выписки":
+                # the counts, summed over the shops (the case as a whole: no marker).
+                sellers = [s for s in o.shops if s.record_id and s.hands_out_payments]
+                kinds: Counter[str] = Counter()
+                for s in sellers:
+                    kinds.update({k: n for k, n in s.accounts.items() if k != "bot"})
+                statements = sum(f.format == "bank_statement" for f in o.stats.files)
+                self.say(_p("case_counts", lang, shops=len(sellers), handed=", ".join(
+                    _counted(n, k, lang) for k, n in sorted(kinds.items())),
+                    statements=statements))
             for ad in o.advertised:
                 self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
@@ -2129,7 +2151,7 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
-        if reading.intent in ("shop_details", "identify", "shops") and \
+        if reading.intent in ("shop_details", "shops") and \
                 reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") \
                 and _CITIES_ASKED.search(question) and not _detail_kind(question):
             # "в каких городах работает X?": the cities its ads and posts name, not what it
@@ -2754,14 +2776,21 @@ _CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets
 
 def _overview_focus(question: str) -> str | None:
     """The side of the case an overview asks about: "droppers" (their accounts), "crypto"
-    (the wallets' flows), or None for the whole case."""
+    (the wallets' flows), or None for the whole case (also when the droppers are asked
+    beside the shops or where the money went: "магазины, дропы, куда ушли деньги")."""
     droppers = bool(_DROPPERS.search(question.casefold()) and re.search(
-        r"дроп|dropper|mule|держател|holder|иелер", question, re.I))
+        r"дроп|dropper|mule|держател|holder|иелер", question, re.I)) and not _OTHER_SIDES.search(
+        question)
     crypto = bool(_CRYPTO_WORDS.search(question))
     return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
         else None
 
 
+# The shops or the money's way, asked beside the droppers.
+_OTHER_SIDES = re.compile(r"магазин|\bshops?\b|дүкен|куда|\bwhere\b|қайда|деньг|\bmoney\b|"
+                          r"ақша", re.I)
+# How many asked ("сколько магазинов", "how many cards", "қанша дүкен").
+_HOW_MANY = re.compile(r"сколько|скольк|\bhow many\b|\bnumber of\b|қанша|неше", re.I)
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
