@@ -1475,6 +1475,13 @@ class Composer:
                 # couriers or an invoice handing out a card is not one.
                 hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
                         or _news(h)]
+        sums = _sums_named(self.question) if self.r.intent == "search" else set()
+        holding = [h for h in res.hits if sums & set(tenge_amounts(
+            out.texts.get(h.record_id) or h.passage))]
+        if holding:
+            # "где предлагали 300 000 ₸ в неделю": the texts naming that sum, whatever the
+            # search read the question as (an offer of goods, of work).
+            hits = holding[:6]
         written = [lang for lang, rx in _LANGUAGE_NAMED.items() if rx.search(self.question)]
         if len(written) == 1:
             # "қазақша жазылған жарнамалар": the texts written in that language, when some
@@ -2022,6 +2029,10 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# A sum per week, month or day: pay offered ("300 000 ₸ в неделю", "50к/мес", "айына").
+_PAY_PERIOD = re.compile(r"\bв\s+(?:неделю|месяц|день|сутки)\b|/\s*(?:нед|мес|день|сут)\w*|"
+                         r"\bper\s+(?:week|month|day)\b|\ba\s+(?:week|month|day)\b|"
+                         r"\bweekly\b|\bmonthly\b|аптасына|айына|күніне", re.I)
 # A Telegram handle ("@sq_rabota_kz"): the texts naming it tell who it is.
 _HANDLE_NAMED = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}\b")
 # Which cities or towns asked ("қай қалаларда", "в каких городах", "which cities").
@@ -2163,6 +2174,12 @@ class OfflineChatModel(BaseChatModel):
             # posts and messages naming it.
             reading.intent = "search"
             reading.signals.discard("no_case_words")
+        if not reading.entities and reading.intent not in ("search", "message") and \
+                _PAY_PERIOD.search(question) and re.search(r"\d", question):
+            # "где предлагали 300 000 ₸ в неделю", "кто обещал 50к в месяц за карту": a sum
+            # per week or month is the pay a recruiting post offers, not the case's money.
+            reading.intent = "search"
+            reading.signals -= {"bank_exchanges", "each_payment", "no_case_words"}
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \

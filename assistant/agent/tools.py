@@ -626,11 +626,15 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
             result.hits = _alike_and_replies(ctx, result.hits, alike,
                                              replies or "?" in result.hits[0].passage)
-    elif shop:
+    elif not shop and _PAY_PERIOD_SUM.search(query):
+        # "где предлагали 300 000 ₸ в неделю": the posts naming that sum, however spaced and
+        # in whatever language they are written, when the search ranked none.
+        result.hits[:0] = _quoting_messages(ctx, query, result.hits)
+    if not one_message and shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
         result.hits = _of_shop(ctx, shop, result.hits, bots)[:8]
-    elif listings_only and "purpose:sale" in result.facets:
+    elif not one_message and listings_only and "purpose:sale" in result.facets:
         # Who sells: the shops whose bots' menus offer it and no post shows.
         result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits, names,
                                              owners)
@@ -793,6 +797,8 @@ MAX_MESSAGE_CHARS = 400
 
 # A sum written with its thousands spaced ("35 000", "1 200 000").
 _SUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])")
+# A sum in thousands ("50к", "50 тысяч", "250k", "300 мың").
+_SUM_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
 def _unspaced(text: str) -> str:
@@ -805,7 +811,8 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
     when no hit does: a search by meaning may rank an order number's message low."""
     quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
     # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
-    sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)]
+    sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)] + [
+        str(int(n) * 1000) for n in _SUM_THOUSANDS.findall(query)]
     if not (quoted or sums) or any(q in h.passage for q in quoted for h in hits) or any(
             n in _unspaced(h.passage) for n in sums for h in hits):
         return []
@@ -838,6 +845,10 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
     return out
 
 
+# A sum of pay per week, month or day in a query ("300 000 ₸ в неделю", "50к айына").
+_PAY_PERIOD_SUM = re.compile(r"\d[\d\s]*(?:₸|тг|тенге|k|к|тыс\w*|мың)?\s*(?:в\s+(?:неделю|месяц|"
+                             r"день)|/\s*(?:нед|мес|день)|per\s+(?:week|month|day)|a\s+(?:week|"
+                             r"month|day)|аптасына|айына|күніне)", re.I)
 # What a question asks a message to hold, and how a message's text holds it.
 _ASKED_KINDS: dict[str, re.Pattern[str]] = {
     "hash": re.compile(r"\bhash|хэш|хеш|хаш|txid", re.I),
