@@ -21,7 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
-from assistant.agent.translit import latin_russian
+from assistant.agent.translit import latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
@@ -90,6 +90,11 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
     if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
         return "kk"
     if latin_russian(words) is not None:
+        return "ru"
+    if names and not _CYRILLIC.search(words) and (counts := latin_word_counts(words))[0] \
+            and not counts[1]:
+        # "rekvizity snezhnoy korolevy": the words left beside the names read as Russian
+        # typed in Latin letters, none as English.
         return "ru"
     latin = len(_LATIN_WORD.findall(words))
     cyrillic = len(_CYRILLIC_WORD.findall(words))
