@@ -400,6 +400,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             kind = "wallet"
         if kind:
             shop_args["kind"] = kind
+        elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
+                _BOT_WORDS.search(question) and not _kinds_named(question):
+            shop_args["bots"] = True  # "Мефистофельдің боты қандай?": the post naming it
         calls.append(_call(SHOP_DETAILS, **shop_args))
     calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
     if calls:
@@ -1640,7 +1643,8 @@ class Composer:
             shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
-        whose = self.r.intent == "identify" and out.bot_posts
+        whose = bool(out.bot_posts) and (self.r.intent == "identify" or bool(
+            _BOT_WORDS.search(self.question)) and not _kinds_named(self.question))
         bank = _bank_named(self.question)
         across = not self.r.of("shop", "bot")
         for d in found:
@@ -1717,7 +1721,9 @@ class Composer:
                 phones = "phone" in _kinds_named(self.question)
                 handed = [h for h in handed if bank in _detail_bank(out, h) or
                           phones and h.kind == "phone"] or handed
-            if d.chat and d.chat != d.name and handed and not money:
+            if d.chat and d.chat != d.name and handed and not money and not (
+                    whose and d.shop not in out.chat_posts and
+                    not _CHAT_WORDS.search(self.question)):
                 # The chat's title, by its message naming the bot asked about, else by a
                 # message of it this answer cites anyway.
                 self.fact(_p("shop_chat", lang, m=out.marker(

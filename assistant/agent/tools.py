@@ -1311,10 +1311,11 @@ SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 
 @tool(SHOP_DETAILS, response_format="content_and_artifact")
 def shop_details(shop: str, runtime: Runtime,
-                 kind: Literal["card", "phone", "iban", "wallet"] | None = None
-                 ) -> tuple[str, ToolOutput]:
+                 kind: Literal["card", "phone", "iban", "wallet"] | None = None,
+                 bots: bool = False) -> tuple[str, ToolOutput]:
     """Every card, phone, IBAN and wallet a shop handed out to buyers, with the message each
-    was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind."""
+    was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind; `bots`
+    also cites the post naming each @bot the shop goes by ("what is X's bot")."""
     ctx = runtime.context
     found = find_shops(ctx.store, ctx.case, shop)
     details = [details_of_shop(ctx.store, ctx.case, shop_id) for shop_id in found]
@@ -1346,6 +1347,17 @@ def shop_details(shop: str, runtime: Runtime,
                 out.chat_posts[d.shop] = own
                 lines.append(ctx.derive(f"[{out.cite(ctx, own)}] the chat {fence(d.chat)} "
                                         f"names @{handle}", [own], [d.chat]))
+    if bots and not out.bot_posts:
+        for d in details:
+            for bot in d.bots:
+                post = _bot_post(ctx, bot, [d.shop, *found])
+                if post and bot not in out.bot_posts:
+                    n = out.cite(ctx, post)
+                    chat = str(ctx.ledger.records[n].fields.get("chat_name")
+                               or ctx.ledger.records[n].fields.get("vendor") or "")
+                    out.bot_posts[bot] = (post, chat)
+                    lines.append(ctx.derive(f"[{n}] shop {fence(d.name)} goes by @{bot}, named "
+                                            f"in a post of {fence(chat)}", [post], [d.name]))
     for d in details:
         if not d.handed_out:
             continue
