@@ -1905,7 +1905,11 @@ class Composer:
                                        for k, n in sorted(shop.accounts.items()) if k != "bot")
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
                     chat = out.labels.get(shop.record_id) or ""
-                    self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
+                    # (The shops listed: by the chat that took payment, and the bots they
+                    # name by the posts naming them.)
+                    named_by = "".join(out.marker(r) for r in dict.fromkeys(posts)) \
+                        if intent == "shops" else ""
+                    self.fact(_p("shop_line", lang, m=out.marker(shop.record_id) + named_by,
                                  name=_safe(shop.name) + bots, handed=handed)
                               + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
                                  if chat and chat != shop.name and
