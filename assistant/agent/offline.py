@@ -2039,6 +2039,8 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# The droppers spoken of ("какие дропы", "dropper accounts", "дроптар").
+_DROPPER_WORDS = re.compile(r"дроп|dropper|\bmules?\b|держател\w* карт", re.I)
 # A sum per week, month or day: pay offered ("300 000 ₸ в неделю", "50к/мес", "айына").
 _PAY_PERIOD = re.compile(r"\bв\s+(?:неделю|месяц|день|сутки)\b|/\s*(?:нед|мес|день|сут)\w*|"
                          r"\bper\s+(?:week|month|day)\b|\ba\s+(?:week|month|day)\b|"
@@ -2190,6 +2192,12 @@ class OfflineChatModel(BaseChatModel):
             # per week or month is the pay a recruiting post offers, not the case's money.
             reading.intent = "search"
             reading.signals -= {"bank_exchanges", "each_payment", "no_case_words"}
+        if reading.intent == "shops" and not reading.entities and not reading.cities and \
+                _DROPPER_WORDS.search(question) and not _HANDED.search(question) and \
+                not _detail_kind(question):
+            # "кратко по делу: какие магазины, какие дропы": the shops beside the droppers is
+            # the case's overview, not the list of shops.
+            reading.intent = "overview"
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
