@@ -1145,6 +1145,15 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
                         "chat_name") or ctx.ledger.records[m].fields.get("vendor") or ""))
                     lines.append(ctx.derive(f"[{m}] shop {fence(shop.name)} goes by @{bot}",
                                             [post], [shop.name]))
+    sellers = [shop for shop in o.shops if shop.record_id and shop.hands_out_payments]
+    kinds: Counter[str] = Counter()
+    for shop in sellers:
+        kinds.update({k: n for k, n in shop.accounts.items() if k != "bot"})
+    # The case as a whole (no record): how many shops, details, statements.
+    lines.append(ctx.derive(f"in all: {len(sellers)} shops, which handed out "
+                            f"{', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}; "
+                            f"{sum(f.format == 'bank_statement' for f in s.files)} account "
+                            f"statements"))
     for ad in o.advertised:
         lines.append(ctx.derive(f"[{out.cite(ctx, ad.record_id)}] shop known only from its "
                                 f"ads: @{fence(ad.bot)}, first advertised as "

@@ -143,3 +143,42 @@ def test_messages_alike_whatever_the_phone_writing() -> None:
     from assistant.agent.tools import _template
     assert _template("Kaspi аударым нөмірге 87479371648 — 44 000 ₸, түсініктеме жазбаңыз") == \
         _template("Kaspi аударым нөмірге 8 (775) 899-57-90 — 32 000 ₸, түсініктеме жазбаңыз")
+
+
+def test_the_counts_asked_of_the_case(small_demo, small_demo_index) -> None:
+    _, store, _ = small_demo
+    answer = _ask((store, small_demo_index),
+                  "Сколько в деле магазинов, сколько карт выдавалось и по скольким счетам есть "
+                  "выписки?", "demo")
+    assert "Всего магазинов:" in answer.answer and "выписок по счетам" in answer.answer, \
+        answer.answer
+
+
+def test_a_kind_asked_instead_of_another(handmade) -> None:
+    answer = _ask(handmade, "Did Green Planet ever give an IBAN instead of a card?")
+    assert "KZ45 6011 0656 0216 4235" in answer.answer, answer.answer
+    assert "4405 3920" not in answer.answer and "TAzf" not in answer.answer, answer.answer
+
+
+def test_a_shops_bot_asked_is_the_post_naming_it(handmade) -> None:
+    answer = _ask(handmade, "Green Planet bot username?")
+    assert "@greenplanet_operator_bot" in answer.answer, answer.answer
+    assert all("greenplanet_operator_bot" in t for t in _cited(answer)), _cited(answer)
+
+
+def test_pay_per_week_is_a_recruiting_offer(handmade) -> None:
+    answer = _ask(handmade, "кто платит 50 000 ₸ в месяц за карту?")
+    assert "@drop_work_kz" in answer.answer, answer.answer
+    assert not any(c.kind == "bank_row" for c in answer.citations)
+
+
+def test_shops_beside_droppers_is_the_overview(handmade) -> None:
+    answer = _ask(handmade, "кратко по делу: какие магазины, какие дропы")
+    for name in ("Жумабаев", "Сеитова", "Оспанова", "Green Planet"):
+        assert name in answer.answer, answer.answer
+
+
+def test_latin_typed_russian_beside_a_name_is_russian() -> None:
+    from assistant.agent.understanding import language
+    assert language("rekvizity snezhnoy korolevy", [(10, 27)]) == "ru"
+    assert language("snow queen details", [(0, 10)]) == "en"
