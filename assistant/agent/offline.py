@@ -2127,6 +2127,12 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent = "backward"
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
+        if reading.intent in ("forward", "backward") and {"identify", "shops"} <= \
+                reading.signals and len(reading.of(*_WALLETS)) == 1 and \
+                len(reading.entities) == 1:
+            # "TEgB… кімнің әмияны? қай дүкендер оған ақша жібереді", "whose wallet is W,
+            # which shops send money to it": whose it is, by the shops its money came from.
+            reading.intent = "identify"
         if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
                 not reading.of("shop", "bot") and (
                     _SHOPS_WORD.search(question) or not self.vocabulary or

@@ -159,8 +159,8 @@ class Reading:
 
     @property
     def unclear(self) -> bool:
-        if self.intent == "out_of_case" or len(self.alternatives) < 2:
-            return False
+        if self.intent in ("out_of_case", "identify") or len(self.alternatives) < 2:
+            return False  # (whose it is is answered by where its money came from)
         (a, first), (b, second) = self.alternatives[:2]
         # Only the direction of money is worth a question back: the rest answers both ways.
         return {a, b} == {"forward", "backward"} and first - second < CLARIFY_MARGIN \
