@@ -74,7 +74,16 @@ def _vocabulary() -> _Vocabulary:
                             russian.setdefault(_plain(w), w.lower())
                 elif lang == "en":
                     english |= {w.lower() for w in words}
+    for w in _MONTH_WORDS:
+        # The months, in every form a question names one ("za fevral", "v oktyabre").
+        russian.setdefault(_plain(w), w)
     return _Vocabulary(russian, frozenset(stem(w) for w in russian), frozenset(english))
+
+
+_MONTH_WORDS = [f"{stem}{end}" for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр",
+                                            "октябр", "ноябр", "декабр")
+                for end in ("ь", "я", "е")] + [
+    f"{stem}{end}" for stem in ("март", "август") for end in ("", "а", "е")] + ["май", "мая", "мае"]
 
 
 def _readings(word: str) -> list[str]:

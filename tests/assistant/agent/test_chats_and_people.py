@@ -182,3 +182,16 @@ def test_latin_typed_russian_beside_a_name_is_russian() -> None:
     from assistant.agent.understanding import language
     assert language("rekvizity snezhnoy korolevy", [(10, 27)]) == "ru"
     assert language("snow queen details", [(0, 10)]) == "en"
+
+
+def test_a_month_typed_in_latin_letters_is_read() -> None:
+    from assistant.agent.translit import latin_russian
+    assert latin_russian("jasyl orman rekvizity za fevral") == "jasyl orman реквизиты за февраль"
+    assert latin_russian("what did they give in march") is None
+
+
+def test_whose_wallet_and_which_shops_send_to_it_asks_nothing_back(handmade) -> None:
+    answer = _ask(handmade, "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi кімнің әмияны? қай дүкендер оған "
+                            "ақша жібереді")
+    for wallet in ("TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ", "TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F"):
+        assert wallet in answer.answer, answer.answer
