@@ -349,6 +349,8 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     # A person, account or wallet named is what the question is about, not a topic to search.
     searching = intent in ("search", "message") and not (wallets or accounts) and (
         not people or intent == "message" and "message" in reading.signals)
+    if searching and not named and _NOT_SHOPS.search(question):
+        searching = False  # (the chats that are no shop's: from the overview, below)
     if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
@@ -409,6 +411,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if calls:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
+    if intent in ("overview", "shops", "search") and _NOT_SHOPS.search(question):
+        # "which channels are NOT drug shops": the case's chats that are no shop's.
+        return [_call(CASE_OVERVIEW, other_chats=True)]
     if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
         if {"bank_exchanges", "bank_ends"} & reading.signals:
             # Where the droppers' tenge ended: the statements' parties, exchangers among them.
@@ -1849,6 +1854,13 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
+        if out.other_chats:
+            # "which channels are not shops": the chats of no shop, each by its first message.
+            self.say(_p("other_chats_intro", lang))
+            for record_id, title, kind in out.other_chats:
+                self.fact(_p("other_chat_line", lang, m=out.marker(record_id),
+                             name=_safe(title), kind=_safe(_word("chat_types", kind, lang))))
+            return
         if "across_shops" in self.r.signals:
             self._shops_side_by_side(out)
             return
@@ -2041,6 +2053,11 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# The chats that are not shops asked ("which channels are NOT drug shops", "какие каналы не
+# магазины", "дүкен емес арналар").
+_NOT_SHOPS = re.compile(r"\bnot\b\W+(?:\w+\W+){0,2}shops?\b|\bnon[- ]shops?\b|"
+                        r"\bне\s+(?:являются\s+|являющиеся\s+)?(?:\w+\s+)?магазин\w*|"
+                        r"дүкен\w*\s+емес|other than (?:the )?shops|кроме магазинов", re.I)
 # The droppers spoken of ("какие дропы", "dropper accounts", "дроптар").
 _DROPPER_WORDS = re.compile(r"дроп|dropper|\bmules?\b|держател\w* карт", re.I)
 # A sum per week, month or day: pay offered ("300 000 ₸ в неделю", "50к/мес", "айына").

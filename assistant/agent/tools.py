@@ -129,6 +129,8 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The case's chats that are no shop's: (first message's record id, title, chat type).
+    other_chats: list[tuple[str, str, str]] = field(default_factory=list)
     # A handed-out detail's message → each detail it gives (compacted) → whom the message
     # names as receiving on it ("Получатель: Ерлан Ж.", "Марат Т." under the card).
     receivers: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -1111,7 +1113,8 @@ def _bank_end_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
-def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolOutput]:
+def case_overview(runtime: Runtime, bank_ends: bool = False,
+                  other_chats: bool = False) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
     accounts used most, and where the money from the shops' wallets came to rest.
     `bank_ends`: also where the tenge ended by the statements: the parties that received and
@@ -1245,8 +1248,44 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
     lines += _sweep_lines(ctx, out, graph, deposits)
     if bank_ends:
         lines += _bank_end_lines(ctx, out)
+    if other_chats:
+        lines += _other_chat_lines(ctx, out, o)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
+
+
+MAX_OTHER_CHATS = 8
+
+
+def _other_chat_lines(ctx: AgentContext, out: ToolOutput, o: CaseOverview) -> list[str]:
+    """The chats of the case that are no shop's (a channel of other ads, news, a group, a
+    personal chat) and the boards of ads among the shops' chats, each cited by its first
+    message: `out.other_chats` (record id, chat title, chat type)."""
+    from tools.store.schema import shop_links
+
+    boards = {s.shop for s in o.shops if s.market}
+    with ctx.store.engine.connect() as conn:
+        shop_chats = {str(v) for v in conn.execute(
+            select(shop_links.c.value).where(shop_links.c.case == ctx.case,
+                                             shop_links.c.kind == "chat")).scalars()}
+        first: dict[str, tuple[int, str]] = {}
+        for (record_id,) in conn.execute(select(records.c.id).where(
+                records.c.case == ctx.case, records.c.kind == "message")):
+            chat, _, number = str(record_id).rpartition("/")
+            at = int(number) if number.isdigit() else 0
+            if (chat not in shop_chats or chat in boards) and \
+                    (chat not in first or at < first[chat][0]):
+                first[chat] = (at, str(record_id))
+    lines = []
+    for chat, (_, record_id) in sorted(first.items())[:MAX_OTHER_CHATS]:
+        n, rec = ctx.cite(record_id)
+        out.markers[record_id] = n
+        title = str(rec.fields.get("chat_name") or chat)
+        kind = str(rec.fields.get("chat_type") or "")
+        out.other_chats.append((record_id, title, kind))
+        lines.append(ctx.derive(f"[{n}] chat {fence(title)} ({kind}) is no shop's",
+                                [record_id], [title]))
+    return lines
 
 
 def _shops_compared(ctx: AgentContext, out: ToolOutput, o: CaseOverview,

@@ -195,3 +195,11 @@ def test_whose_wallet_and_which_shops_send_to_it_asks_nothing_back(handmade) -> 
                             "ақша жібереді")
     for wallet in ("TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ", "TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F"):
         assert wallet in answer.answer, answer.answer
+
+
+def test_the_chats_that_are_not_shops(handmade) -> None:
+    answer = _ask(handmade, "Қай арналар дүкен емес?")
+    for chat in ("Чилл Шым", "Барахолка", "Ержан"):
+        assert chat in answer.answer, answer.answer
+    for shop in ("Green Planet", "Снежная", "Шоколад"):
+        assert shop not in answer.answer, answer.answer
