@@ -1948,7 +1948,13 @@ class Composer:
                         out.chat_posts.get(shop.shop, shop.record_id)),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
-        if intent == "overview" and focus != "crypto":
+        if focus == "money" and o.payees:
+            # Where the droppers' tenge went on, beside where the crypto went (below).
+            self.say(_p("payees_intro", lang))
+            for payee in o.payees:
+                self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
+                          f"{payee.account}: {_money(payee.amount)} ₸")
+        if intent == "overview" and focus not in ("crypto", "money"):
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
@@ -2053,6 +2059,11 @@ class Composer:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# The money's flows asked ("money flows", "денежные потоки", "движение денег", "ақша ағыны").
+_MONEY_FLOWS = re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow of funds|"
+                          r"денежн\w*\s+поток\w*|поток\w*\s+(?:денег|средств)|"
+                          r"движени\w*\s+(?:денег|средств)|ақша\s+ағ\w*|ақша\s+қозғалы\w*",
+                          re.I)
 # The chats that are not shops asked ("which channels are NOT drug shops", "какие каналы не
 # магазины", "дүкен емес арналар").
 _NOT_SHOPS = re.compile(r"\bnot\b\W+(?:\w+\W+){0,2}shops?\b|\bnon[- ]shops?\b|"
@@ -2842,6 +2853,11 @@ def _overview_focus(question: str) -> str | None:
         r"дроп|dropper|mule|держател|holder|иелер", question, re.I)) and not _OTHER_SIDES.search(
         question)
     crypto = bool(_CRYPTO_WORDS.search(question))
+    if not droppers and not crypto and _MONEY_FLOWS.search(question) and \
+            not _SHOPS_WORD.search(question):
+        # "an overview of the money flows": where the money went, in tenge and crypto, not
+        # the shops, the records and the droppers' accounts.
+        return "money"
     return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
         else None
 

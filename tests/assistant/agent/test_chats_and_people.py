@@ -203,3 +203,11 @@ def test_the_chats_that_are_not_shops(handmade) -> None:
         assert chat in answer.answer, answer.answer
     for shop in ("Green Planet", "Снежная", "Шоколад"):
         assert shop not in answer.answer, answer.answer
+
+
+def test_an_overview_of_the_money_flows_is_where_the_money_went(handmade) -> None:
+    answer = _ask(handmade, "give me a quick summary of the money flows in this case")
+    for wallet in ("TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP", "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S"):
+        assert wallet in answer.answer, answer.answer
+    assert "Steppe" in answer.answer and "Qazex" in answer.answer
+    assert "@chocofactory_kz_bot" not in answer.answer  # not the shops' list
