@@ -819,14 +819,21 @@ def recipients_of_case(store: CaseStore, case: str) -> list[tuple[str, str, str]
     Only the messages that may name one are read (by the database)."""
     text = records.c.text
     hints = or_(*(text.ilike(f"%{w}%") for w in ("получател", "на имя", "алушы", "recipient",
-                                                 "name")), text.like("%.)%"))
+                                                 "name")), text.like("%.)%"),
+                # A name and initial on its own line under the detail ("Марат Т.").
+                text.like("%.\n%"))
     out: dict[str, tuple[str, str, str]] = {}
     with store.engine.connect() as conn:
         for (body,) in conn.execute(select(text).where(
                 records.c.case == case, records.c.kind == "message", hints)):
-            if named := _recipient_and_detail(str(body or "")):
+            body = str(body or "")
+            if named := _recipient_and_detail(body):
                 name, detail = named
                 out.setdefault(fold(name), (name, detail.kind, detail.value))
+            kinds = {d.value: d.kind for d in extract_payment_details(body) if d.kind != "bot"}
+            for value, name in recipients_of_details(body).items():
+                if value in kinds:
+                    out.setdefault(fold(name), (name, kinds[value], value))
     return list(out.values())
 
 

@@ -211,3 +211,8 @@ def test_an_overview_of_the_money_flows_is_where_the_money_went(handmade) -> Non
         assert wallet in answer.answer, answer.answer
     assert "Steppe" in answer.answer and "Qazex" in answer.answer
     assert "@chocofactory_kz_bot" not in answer.answer  # not the shops' list
+
+
+def test_a_recipient_named_under_the_detail_is_known_by_name(handmade) -> None:
+    answer = _ask(handmade, "who is Марат Т.?")
+    assert "4400 4303 1164 9922" in answer.answer, answer.answer
