@@ -404,7 +404,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             shop_args["kind"] = kind
         elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
                 _BOT_WORDS.search(question) and not _kinds_named(question) and \
-                "shop_details" not in reading.signals:
+                "shop_details" not in reading.signals and not _HANDED.search(question):
             shop_args["bots"] = True  # "Мефистофельдің боты қандай?": the post naming it
         calls.append(_call(SHOP_DETAILS, **shop_args))
     calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
@@ -1651,7 +1651,8 @@ class Composer:
             return
         whose = bool(out.bot_posts) and (self.r.intent == "identify" or bool(
             _BOT_WORDS.search(self.question)) and not _kinds_named(self.question) and
-            "shop_details" not in self.r.signals)  # ("what did bot @x hand out": details)
+            "shop_details" not in self.r.signals and not _HANDED.search(self.question))
+        # ("what did bot @x hand out": its details)
         bank = _bank_named(self.question)
         across = not self.r.of("shop", "bot")
         for d in found:

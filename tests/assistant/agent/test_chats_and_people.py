@@ -216,3 +216,8 @@ def test_an_overview_of_the_money_flows_is_where_the_money_went(handmade) -> Non
 def test_a_recipient_named_under_the_detail_is_known_by_name(handmade) -> None:
     answer = _ask(handmade, "who is Марат Т.?")
     assert "4400 4303 1164 9922" in answer.answer, answer.answer
+
+
+def test_what_a_bot_handed_out_is_its_details(handmade) -> None:
+    answer = _ask(handmade, "what did the Snow Queen bot hand out after 1 October?")
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in answer.answer, answer.answer
