@@ -347,8 +347,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     topical = bool(reading.drugs) and intent not in ("beneficiaries", "exchanges") or bool(
         reading.cities) and intent not in ("overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
-    searching = intent in ("search", "message") and not (wallets or accounts) and (
-        not people or intent == "message" and "message" in reading.signals)
+    # (A message asked for by what it says: a name a shop gave as a detail's recipient,
+    # "карта на Ерлана Ж.", is words of it, like a person's name.)
+    said = intent == "message" and "message" in reading.signals
+    written = [e for e in reading.of(*_ACCOUNTS) if not (said and e.label)]
+    searching = intent in ("search", "message") and not (wallets or written) and (
+        not people or said)
     if searching and not named and _NOT_SHOPS.search(question):
         searching = False  # (the chats that are no shop's: from the overview, below)
     if searching or (not named and (intent == "message" or topical)):
