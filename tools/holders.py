@@ -62,9 +62,16 @@ _TOKEN_AMOUNT = re.compile(
     r"\b(USDT|USDC|TRX|BTC|ETH)\s*(\d{1,9}(?:[.,]\d{1,8})?)(?![\w.,])", re.I)
 
 
+# An exchange rate ("1 USDT = 540 ₸", "Курс: 1 USDT = 535 тг"): no amount asked.
+_RATE = re.compile(r"(?<![\d.,])1\s*(?:USDT|USDC|TRX|BTC|ETH)\s*=\s*[\d \u00a0\u202f.,]+\s*"
+                   r"(?:₸|тг\b|тенге|kzt\b)", re.I)
+
+
 def asked_amounts(text: str) -> list[tuple[Decimal, str]]:
     """The amounts a message asks for, in order of kind: tenge (`KZT`), then tokens
-    ("59.41 USDT"); a token's name beside an address ("USDT TRC-20 T…") is not an amount."""
+    ("59.41 USDT"); a token's name beside an address ("USDT TRC-20 T…") is not an amount, nor
+    an exchange rate ("1 USDT = 540 ₸")."""
+    text = _RATE.sub(" ", text)
     out = [(a, "KZT") for a in tenge_amounts(text)]
     for m in _TOKEN_AMOUNT.finditer(text[:4000]):
         raw, token = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))

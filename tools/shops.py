@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from tools.shop_links import name_key
 from tools.store import CaseStore
 from tools.store.shops import (
+    bots_of_chats,
     chat_names,
     chats_of_shops,
     ensure_shops,
@@ -37,6 +38,8 @@ class ShopDetails(BaseModel):
     name: str
     chat: str | None = Field(default=None, description="The chat's own title, when it has one")
     handed_out: list[HandedOut]
+    bots: list[str] = Field(default_factory=list, description="The @bots its shop goes by "
+                            "(none: a chat such as a board of ads, not a shop with a bot)")
 
 
 def shop_names(conn: Connection, case: str) -> dict[str, str]:
@@ -68,6 +71,7 @@ def shop_details(store: CaseStore, case: str, shop: str) -> ShopDetails:
         name = shop_names(conn, case).get(shop, shop)
         chat = chat_names(conn, case).get(shop)
         rows = handed_out(conn, case, shop)
-    return ShopDetails(shop=shop, name=name, chat=chat, handed_out=[
+        bots = bots_of_chats(conn, case).get(shop, [])
+    return ShopDetails(shop=shop, name=name, chat=chat, bots=bots, handed_out=[
         HandedOut(account_id=aid, kind=kind, display=display, record_id=rid, seen_at=seen)
         for aid, kind, display, rid, seen in rows])

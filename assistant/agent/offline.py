@@ -395,7 +395,9 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
                           "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
-                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді", re.I)
+                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді|"
+                     # Taking payment by a kind is handing out that kind to be paid on.
+                     r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
@@ -430,8 +432,10 @@ def _call(tool: str, **args: Any) -> dict[str, Any]:
 
 
 # "кроме карт", "except the cards", "карталардан басқа": a kind left out.
-_EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apart from|не считая)\s+"
-                     r"(?:the\s+|for\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда)", re.I)
+_EXCEPT = re.compile(r"(?:кроме|помимо|except|besides|other than|apart from|не считая|"
+                     r"instead of|rather than|вместо)\s+"
+                     r"(?:the\s+|for\s+|an?\s+)?(\w+)|(\w+)\s+(?:басқа|қоспағанда|орнына)",
+                     re.I)
 
 
 # A noun right after the kind word makes it another thing ("адреса доставки", "номера заказа").
@@ -528,8 +532,14 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     topical = bool(reading.drugs) and intent not in ("beneficiaries", "exchanges") or bool(
         reading.cities) and intent not in ("overview", "shops", "beneficiaries", "exchanges")
     # A person, account or wallet named is what the question is about, not a topic to search.
-    searching = intent in ("search", "message") and not (wallets or accounts) and (
-        not people or intent == "message" and "message" in reading.signals)
+    # (A message asked for by what it says: a name a shop gave as a detail's recipient,
+    # "карта на Ерлана Ж.", is words of it, like a person's name.)
+    said = intent == "message" and "message" in reading.signals
+    written = [e for e in reading.of(*_ACCOUNTS) if not (said and e.label)]
+    searching = intent in ("search", "message") and not (wallets or written) and (
+        not people or said)
+    if searching and not named and _NOT_SHOPS.search(question):
+        searching = False  # (the chats that are no shop's: from the overview, below)
     if searching or (not named and (intent == "message" or topical)):
         args: dict[str, Any] = {"query": question}
         if len(reading.cities) == 1:
@@ -588,11 +598,18 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             kind = "wallet"
         if kind:
             shop_args["kind"] = kind
+        elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
+                _BOT_WORDS.search(question) and not _kinds_named(question) and \
+                "shop_details" not in reading.signals and not _HANDED.search(question):
+            shop_args["bots"] = True  # "Мефистофельдің боты қандай?": the post naming it
         calls.append(_call(SHOP_DETAILS, **shop_args))
     calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
     if calls:
         unique = {_key(c): c for c in calls}
         return list(unique.values())
+    if intent in ("overview", "shops", "search") and _NOT_SHOPS.search(question):
+        # "which channels are NOT drug shops": the case's chats that are no shop's.
+        return [_call(CASE_OVERVIEW, other_chats=True)]
     if intent in ("overview", "shops", "beneficiaries", "exchanges", "forward"):
         if {"bank_exchanges", "bank_ends"} & reading.signals:
             # Where the droppers' tenge ended: the statements' parties, exchangers among them.
@@ -982,7 +999,7 @@ class Composer:
         bank = _bank_named(self.question)
         self._bank_shops = {d.name for o in outputs if o.tool == SHOP_DETAILS
                             for d in o.data or [] if bank and any(
-                                bank in _bank_of(h.kind, h.display) for h in d.handed_out)}
+                                bank in _detail_bank(o, h) for h in d.handed_out)}
         # Two accounts compared are side by side, not what one paid the other (a third party
         # named, "how much did each send to Li", is what both paid).
         compared = self.r.intent == "compare" and len(parties) <= 2
@@ -1777,6 +1794,13 @@ class Composer:
                 # couriers or an invoice handing out a card is not one.
                 hits = [h for h in hits if "sale" in h.classes and "details" not in h.classes
                         or _news(h)]
+        sums = _sums_named(self.question) if self.r.intent == "search" else set()
+        holding = [h for h in res.hits if sums & set(tenge_amounts(
+            out.texts.get(h.record_id) or h.passage))]
+        if holding:
+            # "где предлагали 300 000 ₸ в неделю": the texts naming that sum, whatever the
+            # search read the question as (an offer of goods, of work).
+            hits = holding[:6]
         written = [lang for lang, rx in _LANGUAGE_NAMED.items() if rx.search(self.question)]
         if len(written) == 1:
             # "қазақша жазылған жарнамалар": the texts written in that language, when some
@@ -1797,15 +1821,38 @@ class Composer:
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
                     query=_echo(self.question)))
+        handles = {m.casefold() for m in _HANDLE_NAMED.findall(self.question)} \
+            if not self.r.entities else set()
+        if handles:
+            # "кто такой @sq_rabota_kz": the texts naming the handle, none when none does.
+            hits = [h for h in res.hits if any(
+                x in f"{out.labels.get(h.record_id, '')} {h.passage}".casefold()
+                for x in handles)][:6]
+            if not hits:
+                self.lines = [_p("nothing_found", self.lang, query=_echo(self.question))]
+                return
+        # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
+        # with the cities each names, when its line shown may not.
+        places = _CITIES_ASKED.search(self.question) is not None
+        if places:
+            hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
         for h in hits:
+            passage = out.texts.get(h.record_id) or h.passage
+            named = [c for c in h.cities if fold(c)[:5] not in fold(passage)] if places else []
+            if self.r.intent == "message":
+                # The payment details the message gives, written as the case writes them
+                # ("87479371648" is +77479371648), to look up or ask about next.
+                named += [d.value for d in extract_payment_details(passage)
+                          if d.kind != "bot" and _compact(d.value) not in _compact(passage)]
             self.fact(_p("news_hit" if _news(h) and not news_asked else "hit", self.lang,
                          # The shop's bot its line states, by another post shown that names it.
                          m=out.marker(h.record_id) + "".join(
                              out.marker(p) for p in out.handle_posts.get(h.record_id, [])
                              if p in shown),
                          shop=_safe(out.labels.get(h.record_id) or h.shop or ""),
-                         passage=_safe(out.texts.get(h.record_id) or h.passage)))
+                         passage=_safe(passage))
+                      + (f" ({', '.join(named)})" if named else ""))
         for tx, (record_id, sender, recipient, amount, token) in out.hashed.items():
             # "the message with tx hash …": the transfer the hash names, beside the message.
             self.fact(_p("hashed_transfer", self.lang, m=out.marker(record_id), tx=tx,
@@ -1912,11 +1959,19 @@ class Composer:
             shop = next((e.label or e.value for e in self.r.of("shop", "bot")), self.question)
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
-        whose = self.r.intent == "identify" and out.bot_posts
+        whose = bool(out.bot_posts) and (self.r.intent == "identify" or bool(
+            _BOT_WORDS.search(self.question)) and not _kinds_named(self.question) and
+            "shop_details" not in self.r.signals and not _HANDED.search(self.question))
+        # ("what did bot @x hand out": its details)
         bank = _bank_named(self.question)
+        across = not self.r.of("shop", "bot")
         for d in found:
             if bank and self._bank_shops and d.name not in self._bank_shops:
                 continue  # "which shop gave the Halyk card": the shops that did
+            if across and not d.bots and all(h.kind == "phone" for h in d.handed_out):
+                # "the phones the shops gave": a chat of no bot whose posts give phones only
+                # is a board of ads (its phones are sellers' contacts), not a shop.
+                continue
             if whose:
                 # Whose the bot is: the shop, the post naming the bot, the chat's title.
                 for handle, (post, chat) in out.bot_posts.items():
@@ -1929,8 +1984,12 @@ class Composer:
             handed = d.handed_out[:12]
             excluded = _excluded_kind(self.question)
             if excluded:
-                # "какие реквизиты кроме карт": the other kinds only.
+                # "какие реквизиты кроме карт": the other kinds only; "an IBAN instead of a
+                # card": the kind named beside the one left out.
                 handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
+                instead = {k for kind in _kinds_named(self.question) if kind != excluded
+                           for k in _KIND_OF_DETAIL[kind]}
+                handed = [h for h in handed if h.kind in instead] or handed
             else:
                 # "which card and phone did it give": the kinds it names, when it names some.
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
@@ -1978,11 +2037,11 @@ class Composer:
                 # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
                 # of its own to tell by.
                 phones = "phone" in _kinds_named(self.question)
-                handed = [h for h in handed if bank in (of := _bank_of(h.kind, h.display)) or
-                          not of and h.kind in ("card", "iban") and
-                          _bank_named(out.texts.get(h.record_id, "")) == bank or
+                handed = [h for h in handed if bank in _detail_bank(out, h) or
                           phones and h.kind == "phone"] or handed
-            if d.chat and d.chat != d.name and handed and not money:
+            if d.chat and d.chat != d.name and handed and not money and not (
+                    whose and d.shop not in out.chat_posts and
+                    not _CHAT_WORDS.search(self.question)):
                 # The chat's title, by its message naming the bot asked about, else by a
                 # message of it this answer cites anyway.
                 self.fact(_p("shop_chat", lang, m=out.marker(
@@ -2016,11 +2075,15 @@ class Composer:
                 self.say(_p("handed_none_then", lang))
             for h in handed:
                 asked = out.asked.get(h.record_id)
+                receiver = out.receivers.get(h.record_id, {}).get(
+                    re.sub(r"[^0-9A-Za-z]", "", h.display).casefold())
                 self.fact(_p("handed", lang, m=out.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
                              when=_when(_local(h.seen_at)))
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
-                             if asked else ""))
+                             if asked else "")
+                          + (_p("handed_receiver", lang, name=_safe(receiver))
+                             if receiver else ""))
 
     def _shops_side_by_side(self, out: ToolOutput) -> None:
         """The shops side by side: what each took in, the wallets that paid several, the
@@ -2108,6 +2171,13 @@ class Composer:
         o = out.data
         lang = self.lang
         intent = self.r.intent
+        if out.other_chats:
+            # "which channels are not shops": the chats of no shop, each by its first message.
+            self.say(_p("other_chats_intro", lang))
+            for record_id, title, kind in out.other_chats:
+                self.fact(_p("other_chat_line", lang, m=out.marker(record_id),
+                             name=_safe(title), kind=_safe(_word("chat_types", kind, lang))))
+            return
         if "across_shops" in self.r.signals:
             self._shops_side_by_side(out)
             return
@@ -2143,7 +2213,11 @@ class Composer:
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
                     posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
-                    if (asks_bots or intent == "shops") and posts and \
+                    # (A shop whose selling chat never names its bot is shown by that chat's
+                    # message, unless its bots are asked: the posts naming them are others'.)
+                    own = all(p.rsplit("/", 1)[0] == shop.record_id.rsplit("/", 1)[0]
+                              for p in posts)
+                    if (asks_bots or intent == "shops" and own) and posts and \
                             len(posts) == len(shop.bots):
                         # "the shops and their bots", "which shops are in the case": each shop
                         # by the posts naming its bots (what tells whose the bot is), not by
@@ -2162,20 +2236,42 @@ class Composer:
                                        for k, n in sorted(shop.accounts.items()) if k != "bot")
                     bots = f" ({', '.join('@' + b for b in shop.bots)})" if shop.bots else ""
                     chat = out.labels.get(shop.record_id) or ""
-                    self.fact(_p("shop_line", lang, m=out.marker(shop.record_id),
+                    # (The shops listed: by the chat that took payment, and the bots they
+                    # name by the posts naming them.)
+                    named_by = "".join(out.marker(r) for r in dict.fromkeys(posts)) \
+                        if intent == "shops" else ""
+                    self.fact(_p("shop_line", lang, m=out.marker(shop.record_id) + named_by,
                                  name=_safe(shop.name) + bots, handed=handed)
                               + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
                                  if chat and chat != shop.name and
                                  _CHAT_WORDS.search(self.question) else ""))
+            if _HOW_MANY.search(self.question):
+                # "сколько магазинов, сколько карт выдавалось, по скольким счетам выписки":
+                # the counts, summed over the shops (the case as a whole: no marker).
+                sellers = [s for s in o.shops if s.record_id and s.hands_out_payments]
+                kinds: Counter[str] = Counter()
+                for s in sellers:
+                    kinds.update({k: n for k, n in s.accounts.items() if k != "bot"})
+                statements = sum(f.format == "bank_statement" for f in o.stats.files)
+                self.say(_p("case_counts", lang, shops=len(sellers), handed=", ".join(
+                    _counted(n, k, lang) for k, n in sorted(kinds.items())),
+                    statements=statements))
             for ad in o.advertised:
                 self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
             for shop in o.shops:
                 if shop.market and shop.record_id:
-                    self.fact(_p("market_line", lang, m=out.marker(shop.record_id),
+                    self.fact(_p("market_line", lang, m=out.marker(
+                        out.chat_posts.get(shop.shop, shop.record_id)),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
-        if intent == "overview" and focus != "crypto":
+        if focus == "money" and o.payees:
+            # Where the droppers' tenge went on, beside where the crypto went (below).
+            self.say(_p("payees_intro", lang))
+            for payee in o.payees:
+                self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
+                          f"{payee.account}: {_money(payee.amount)} ₸")
+        if intent == "overview" and focus not in ("crypto", "money"):
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
@@ -2291,6 +2387,28 @@ def _tailed(sentence: str, tail: str) -> str:
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
+# The money's flows asked ("money flows", "денежные потоки", "движение денег", "ақша ағыны").
+_MONEY_FLOWS = re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow of funds|"
+                          r"денежн\w*\s+поток\w*|поток\w*\s+(?:денег|средств)|"
+                          r"движени\w*\s+(?:денег|средств)|ақша\s+ағ\w*|ақша\s+қозғалы\w*",
+                          re.I)
+# The chats that are not shops asked ("which channels are NOT drug shops", "какие каналы не
+# магазины", "дүкен емес арналар").
+_NOT_SHOPS = re.compile(r"\bnot\b\W+(?:\w+\W+){0,2}shops?\b|\bnon[- ]shops?\b|"
+                        r"\bне\s+(?:являются\s+|являющиеся\s+)?(?:\w+\s+)?магазин\w*|"
+                        r"дүкен\w*\s+емес|other than (?:the )?shops|кроме магазинов", re.I)
+# The droppers spoken of ("какие дропы", "dropper accounts", "дроптар").
+_DROPPER_WORDS = re.compile(r"дроп|dropper|\bmules?\b|держател\w* карт", re.I)
+# A sum per week, month or day: pay offered ("300 000 ₸ в неделю", "50к/мес", "айына").
+_PAY_PERIOD = re.compile(r"\bв\s+(?:неделю|месяц|день|сутки)\b|/\s*(?:нед|мес|день|сут)\w*|"
+                         r"\bper\s+(?:week|month|day)\b|\ba\s+(?:week|month|day)\b|"
+                         r"\bweekly\b|\bmonthly\b|аптасына|айына|күніне", re.I)
+# A Telegram handle ("@sq_rabota_kz"): the texts naming it tell who it is.
+_HANDLE_NAMED = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}\b")
+# Which cities or towns asked ("қай қалаларда", "в каких городах", "which cities").
+_CITIES_ASKED = re.compile(r"город\w*|қала(?:да|лар|сы)\w*|\bcit(?:y|ies)\b|\btowns?\b", re.I)
+
+
 def _about_a_stash(question: str, concepts: set[str]) -> bool:
     """Whether a question asks where a stash lies or about one not found (the search's own
     reading of it, `concepts`: coordinates, "ненаход", "перезаклад")."""
@@ -2300,7 +2418,8 @@ def _about_a_stash(question: str, concepts: set[str]) -> bool:
 
 # Where something lies, asked ("stash locations", "место клада", "қай жерде").
 _PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|\bмест[оаеу]\b|"
-                          r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*", re.I)
+                          r"\bгде\b|адрес\w*|қайда|қай жер\w*|орн\w*|район\w*|district\w*|"
+                          r"аудан\w*|\bareas?\b", re.I)
 
 
 def _sums_named(question: str) -> set[Decimal]:
@@ -2365,6 +2484,12 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent = "backward"
         if _TREASURY.search(question) and reading.of("shop", "bot"):
             reading.signals.add("treasury")
+        if reading.intent in ("forward", "backward") and {"identify", "shops"} <= \
+                reading.signals and len(reading.of(*_WALLETS)) == 1 and \
+                len(reading.entities) == 1:
+            # "TEgB… кімнің әмияны? қай дүкендер оған ақша жібереді", "whose wallet is W,
+            # which shops send money to it": whose it is, by the shops its money came from.
+            reading.intent = "identify"
         if reading.intent == "backward" and len(reading.of(*_WALLETS)) == 1 and \
                 not reading.of("shop", "bot") and (
                     _SHOPS_WORD.search(question) or not self.vocabulary or
@@ -2414,6 +2539,32 @@ class OfflineChatModel(BaseChatModel):
             # not the shop's payment details nor an account.
             reading.intent = "message"
             reading.signals.add("message")
+        if reading.intent in ("shop_details", "shops") and \
+                reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") \
+                and _CITIES_ASKED.search(question) and not _detail_kind(question):
+            # "в каких городах работает X?": the cities its ads and posts name, not what it
+            # handed out.
+            reading.intent = "search"
+        if not reading.entities and reading.intent not in ("search", "message") and \
+                _HANDLE_NAMED.search(question):
+            # "кто такой @sq_rabota_kz": a Telegram handle of no shop's bot is known by the
+            # posts and messages naming it.
+            reading.intent = "search"
+            reading.signals.discard("no_case_words")
+        if not reading.entities and reading.intent not in ("search", "message") and \
+                _PAY_PERIOD.search(question) and re.search(r"\d", question):
+            # "где предлагали 300 000 ₸ в неделю", "кто обещал 50к в месяц за карту": a sum
+            # per week or month is the pay a recruiting post offers, not the case's money.
+            reading.intent = "search"
+            reading.signals -= {"bank_exchanges", "each_payment", "no_case_words"}
+        if reading.intent == "shops" and not reading.entities and not reading.cities and \
+                _DROPPER_WORDS.search(question) and not _HANDED.search(question) and \
+                not _detail_kind(question):
+            # "кратко по делу: какие магазины, какие дропы": the shops beside the droppers is
+            # the case's overview, not the list of shops.
+            reading.intent = "overview"
+        if _about_a_stash(question, concepts):
+            reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
                 _BANK_MONEY.search(question):
             # "how much tenge did the droppers send to exchangers": by the statements.
@@ -3103,7 +3254,7 @@ _MESSAGES_ASKED = re.compile(r"\bmessages\b|\bposts\b|сообщени(?:я|й|�
                              r"\b(?:which|what|in which)\s+(?:chats|groups|channels)\b|"
                              r"қай\s+(?:чат|топ|арна)\w*", re.I)
 # A message asked for by its noun (a post, not "поступления": inflows).
-_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|хабарлама\w*|"
+_MESSAGE_NOUN = re.compile(r"сообщени\w*|\bmessages?\b|\bmsgs?\b|хабарлама\w*|"
                            r"\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|\bposts?\b", re.I)
 # A language the texts asked for are written in ("қазақша жазылған", "на казахском").
 _LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-казахски|\bkazakh\b", re.I),
@@ -3134,14 +3285,26 @@ _CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets
 
 def _overview_focus(question: str) -> str | None:
     """The side of the case an overview asks about: "droppers" (their accounts), "crypto"
-    (the wallets' flows), or None for the whole case."""
+    (the wallets' flows), or None for the whole case (also when the droppers are asked
+    beside the shops or where the money went: "магазины, дропы, куда ушли деньги")."""
     droppers = bool(_DROPPERS.search(question.casefold()) and re.search(
-        r"дроп|dropper|mule|держател|holder|иелер", question, re.I))
+        r"дроп|dropper|mule|держател|holder|иелер", question, re.I)) and not _OTHER_SIDES.search(
+        question)
     crypto = bool(_CRYPTO_WORDS.search(question))
+    if not droppers and not crypto and _MONEY_FLOWS.search(question) and \
+            not _SHOPS_WORD.search(question):
+        # "an overview of the money flows": where the money went, in tenge and crypto, not
+        # the shops, the records and the droppers' accounts.
+        return "money"
     return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
         else None
 
 
+# The shops or the money's way, asked beside the droppers.
+_OTHER_SIDES = re.compile(r"магазин|\bshops?\b|дүкен|куда|\bwhere\b|қайда|деньг|\bmoney\b|"
+                          r"ақша", re.I)
+# How many asked ("сколько магазинов", "how many cards", "қанша дүкен").
+_HOW_MANY = re.compile(r"сколько|скольк|\bhow many\b|\bnumber of\b|қанша|неше", re.I)
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
@@ -3352,6 +3515,14 @@ def _bank_named(question: str) -> str | None:
     names exactly one."""
     named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
     return named[0] if len(named) == 1 else None
+
+
+def _detail_bank(out: ToolOutput, h: Any) -> str:
+    """The bank of a detail a shop handed out: by its BIN or IBAN code, else (a card or IBAN)
+    the one bank its message names ("Оплата на карту Halyk: 4405 39…")."""
+    return _bank_of(h.kind, h.display) or (
+        (_bank_named(out.texts.get(h.record_id, "")) or "") if h.kind in ("card", "iban")
+        else "")
 
 
 def _bank_of(kind: str, display: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.ledger import Ledger
-from assistant.agent.understanding import recipient_named
+from assistant.agent.understanding import recipient_named, recipients_of_details
 from tools.bank_path import bank_path
 from tools.errors import NoTransfersError, RecordNotFoundError
 from tools.holders import asked_amounts, tenge_amounts
@@ -131,6 +131,11 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The case's chats that are no shop's: (first message's record id, title, chat type).
+    other_chats: list[tuple[str, str, str]] = field(default_factory=list)
+    # A handed-out detail's message → each detail it gives (compacted) → whom the message
+    # names as receiving on it ("Получатель: Ерлан Ж.", "Марат Т." under the card).
+    receivers: dict[str, dict[str, str]] = field(default_factory=dict)
     # A statement (its profile id) and a counterparty's account → that party's few rows:
     # (record id, day, amount), to state when and how much each payment was.
     operations: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
@@ -651,11 +656,15 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
             result.hits = _alike_and_replies(ctx, result.hits, alike,
                                              replies or "?" in result.hits[0].passage)
-    elif shop:
+    elif not shop and _PAY_PERIOD_SUM.search(query):
+        # "где предлагали 300 000 ₸ в неделю": the posts naming that sum, however spaced and
+        # in whatever language they are written, when the search ranked none.
+        result.hits[:0] = _quoting_messages(ctx, query, result.hits)
+    if not one_message and shop:
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
         result.hits = _of_shop(ctx, shop, result.hits, bots)[:8]
-    elif listings_only and "purpose:sale" in result.facets:
+    elif not one_message and listings_only and "purpose:sale" in result.facets:
         # Who sells: the shops whose bots' menus offer it and no post shows.
         result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits, names,
                                              owners)
@@ -818,6 +827,8 @@ MAX_MESSAGE_CHARS = 400
 
 # A sum written with its thousands spaced ("35 000", "1 200 000").
 _SUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])")
+# A sum in thousands ("50к", "50 тысяч", "250k", "300 мың").
+_SUM_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
 def _unspaced(text: str) -> str:
@@ -830,7 +841,8 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
     when no hit does: a search by meaning may rank an order number's message low."""
     quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
     # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
-    sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)]
+    sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)] + [
+        str(int(n) * 1000) for n in _SUM_THOUSANDS.findall(query)]
     if not (quoted or sums) or any(q in h.passage for q in quoted for h in hits) or any(
             n in _unspaced(h.passage) for n in sums for h in hits):
         return []
@@ -863,6 +875,10 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
     return out
 
 
+# A sum of pay per week, month or day in a query ("300 000 ₸ в неделю", "50к айына").
+_PAY_PERIOD_SUM = re.compile(r"\d[\d\s]*(?:₸|тг|тенге|k|к|тыс\w*|мың)?\s*(?:в\s+(?:неделю|месяц|"
+                             r"день)|/\s*(?:нед|мес|день)|per\s+(?:week|month|day)|a\s+(?:week|"
+                             r"month|day)|аптасына|айына|күніне)", re.I)
 # What a question asks a message to hold, and how a message's text holds it.
 _ASKED_KINDS: dict[str, re.Pattern[str]] = {
     "hash": re.compile(r"\bhash|хэш|хеш|хаш|txid", re.I),
@@ -901,7 +917,8 @@ def _holds(text: str, kind: str) -> bool:
 def _template(line: str) -> str:
     """A line with its numbers and identifiers masked: what a message says whatever card,
     sum or order number it names ("Карта для оплаты # (меняется каждый день…)")."""
-    return re.sub(r"\s+", " ", re.sub(r"[0-9A-Za-z]{20,}|\d[\d\s.,]*", "#",
+    # (A phone however written is one number: "8 (775) 899-57-90" as "87479371648".)
+    return re.sub(r"\s+", " ", re.sub(r"[0-9A-Za-z]{20,}|\+?\d(?:[\d\s.,()\-]*\d)?", "#",
                                       line.casefold())).strip()
 
 
@@ -971,10 +988,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         # "the message from @shop_bot": what the bot's chats wrote.
         chats = set(find_shops(ctx.store, ctx.case, handle).values())
         named |= {s for s in senders if s in chats}
-    buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
-    group = bool(_GROUP.search(q))
     # The chats of the shop the question names ("the buyer's message to the X bot").
     chats = set(find_shops(ctx.store, ctx.case, shop).values()) if shop else set()
+    # (The shop's name is where its messages are, not a sender named: "green planet asked to
+    # pay by IBAN" is any of its chats' messages, not only those of its channel.)
+    named -= chats
+    buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
+    group = bool(_GROUP.search(q))
     if not (kinds or named or buyer or group or chats):
         return hits
 
@@ -1042,9 +1062,14 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # Those sharing most of the question's words (any ending: "вернуть" and "верни") first,
     # then in the search's order.
     roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
-    overlap = {r.id: sum(x in (r.text or "").casefold() for x in roots4) for r in candidates}
+    held = {r.id: {x for x in roots4 if x in (r.text or "").casefold()} for r in candidates}
+    # Each word by how few of them share it: among the messages holding coordinates, the
+    # one naming the district asked ("координаты клада в Туране") is told by "Туран", not by
+    # "координаты" that most of them write.
+    shared = Counter(x for found in held.values() for x in found)
+    overlap = {i: sum(1 / shared[x] for x in found) for i, found in held.items()}
     # (After the message quoted: the first one after it, "the coordinates after order X".)
-    candidates.sort(key=lambda r: (-overlap[r.id] if not kinds else 0,
+    candidates.sort(key=lambda r: (-round(overlap[r.id], 6) if not anchored else 0,
                                    str(r.ts or "") if anchored else "",
                                    rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
@@ -1116,7 +1141,8 @@ def _bank_end_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
 
 
 @tool(CASE_OVERVIEW, response_format="content_and_artifact")
-def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolOutput]:
+def case_overview(runtime: Runtime, bank_ends: bool = False,
+                  other_chats: bool = False) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
     accounts used most, and where the money from the shops' wallets came to rest.
     `bank_ends`: also where the tenge ended by the statements: the parties that received and
@@ -1150,16 +1176,34 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
                         "chat_name") or ctx.ledger.records[m].fields.get("vendor") or ""))
                     lines.append(ctx.derive(f"[{m}] shop {fence(shop.name)} goes by @{bot}",
                                             [post], [shop.name]))
+    sellers = [shop for shop in o.shops if shop.record_id and shop.hands_out_payments]
+    kinds: Counter[str] = Counter()
+    for shop in sellers:
+        kinds.update({k: n for k, n in shop.accounts.items() if k != "bot"})
+    # The case as a whole (no record): how many shops, details, statements.
+    lines.append(ctx.derive(f"in all: {len(sellers)} shops, which handed out "
+                            f"{', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}; "
+                            f"{sum(f.format == 'bank_statement' for f in s.files)} account "
+                            f"statements"))
     for ad in o.advertised:
         lines.append(ctx.derive(f"[{out.cite(ctx, ad.record_id)}] shop known only from its "
                                 f"ads: @{fence(ad.bot)}, first advertised as "
                                 f"{fence(ad.excerpt)}", [ad.record_id], ["@" + ad.bot]))
     for shop in o.shops:
         if shop.market and shop.record_id:
-            lines.append(ctx.derive(f"[{out.cite(ctx, shop.record_id)}] market board "
+            # Cited by its post naming a shop's bot (what shows it advertises shops), not by
+            # the first phone its ads gave.
+            with ctx.store.engine.connect() as conn:
+                naming = [r for b in shop.advertises[:1]
+                          for r in records_naming(conn, ctx.case, f"bot:{b.casefold()}", 20)]
+            post = next((r for r in naming if r.startswith(f"{shop.shop}/")),
+                        next((r for r in naming if r.startswith(f"listing:{shop.shop}/")),
+                             shop.record_id))
+            out.chat_posts[shop.shop] = post
+            lines.append(ctx.derive(f"[{out.cite(ctx, post)}] market board "
                                     f"{fence(shop.name)} (not a shop) advertises "
                                     f"{fence(', '.join('@' + b for b in shop.advertises))}",
-                                    [shop.record_id], [shop.name]))
+                                    [post], [shop.name]))
     for h in o.statement_holders:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
@@ -1232,8 +1276,44 @@ def case_overview(runtime: Runtime, bank_ends: bool = False) -> tuple[str, ToolO
     lines += _sweep_lines(ctx, out, graph, deposits)
     if bank_ends:
         lines += _bank_end_lines(ctx, out)
+    if other_chats:
+        lines += _other_chat_lines(ctx, out, o)
     also_in(ctx, out, None, lines)
     return "\n".join(lines), out
+
+
+MAX_OTHER_CHATS = 8
+
+
+def _other_chat_lines(ctx: AgentContext, out: ToolOutput, o: CaseOverview) -> list[str]:
+    """The chats of the case that are no shop's (a channel of other ads, news, a group, a
+    personal chat) and the boards of ads among the shops' chats, each cited by its first
+    message: `out.other_chats` (record id, chat title, chat type)."""
+    from tools.store.schema import shop_links
+
+    boards = {s.shop for s in o.shops if s.market}
+    with ctx.store.engine.connect() as conn:
+        shop_chats = {str(v) for v in conn.execute(
+            select(shop_links.c.value).where(shop_links.c.case == ctx.case,
+                                             shop_links.c.kind == "chat")).scalars()}
+        first: dict[str, tuple[int, str]] = {}
+        for (record_id,) in conn.execute(select(records.c.id).where(
+                records.c.case == ctx.case, records.c.kind == "message")):
+            chat, _, number = str(record_id).rpartition("/")
+            at = int(number) if number.isdigit() else 0
+            if (chat not in shop_chats or chat in boards) and \
+                    (chat not in first or at < first[chat][0]):
+                first[chat] = (at, str(record_id))
+    lines = []
+    for chat, (_, record_id) in sorted(first.items())[:MAX_OTHER_CHATS]:
+        n, rec = ctx.cite(record_id)
+        out.markers[record_id] = n
+        title = str(rec.fields.get("chat_name") or chat)
+        kind = str(rec.fields.get("chat_type") or "")
+        out.other_chats.append((record_id, title, kind))
+        lines.append(ctx.derive(f"[{n}] chat {fence(title)} ({kind}) is no shop's",
+                                [record_id], [title]))
+    return lines
 
 
 def _shops_compared(ctx: AgentContext, out: ToolOutput, o: CaseOverview,
@@ -1284,6 +1364,11 @@ def _hashed_transfers(ctx: AgentContext, out: ToolOutput, query: str) -> list[st
     return lines
 
 
+def _plain(value: str) -> str:
+    """An identifier's letters and digits only: "+7 747 318 5209" is "+77473185209"."""
+    return re.sub(r"[^0-9A-Za-z]", "", value).casefold()
+
+
 def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:
     """The record that names the bot `handle` for its shop: the shop's own (`own`: a record
     or chat id of the shop's) first, one the turn cites already before another, then any
@@ -1302,10 +1387,11 @@ SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 
 @tool(SHOP_DETAILS, response_format="content_and_artifact")
 def shop_details(shop: str, runtime: Runtime,
-                 kind: Literal["card", "phone", "iban", "wallet"] | None = None
-                 ) -> tuple[str, ToolOutput]:
+                 kind: Literal["card", "phone", "iban", "wallet"] | None = None,
+                 bots: bool = False) -> tuple[str, ToolOutput]:
     """Every card, phone, IBAN and wallet a shop handed out to buyers, with the message each
-    was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind."""
+    was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind; `bots`
+    also cites the post naming each @bot the shop goes by ("what is X's bot")."""
     ctx = runtime.context
     found = find_shops(ctx.store, ctx.case, shop)
     details = [details_of_shop(ctx.store, ctx.case, shop_id) for shop_id in found]
@@ -1337,6 +1423,17 @@ def shop_details(shop: str, runtime: Runtime,
                 out.chat_posts[d.shop] = own
                 lines.append(ctx.derive(f"[{out.cite(ctx, own)}] the chat {fence(d.chat)} "
                                         f"names @{handle}", [own], [d.chat]))
+    if bots and not out.bot_posts:
+        for d in details:
+            for bot in d.bots:
+                post = _bot_post(ctx, bot, [d.shop, *found])
+                if post and bot not in out.bot_posts:
+                    n = out.cite(ctx, post)
+                    chat = str(ctx.ledger.records[n].fields.get("chat_name")
+                               or ctx.ledger.records[n].fields.get("vendor") or "")
+                    out.bot_posts[bot] = (post, chat)
+                    lines.append(ctx.derive(f"[{n}] shop {fence(d.name)} goes by @{bot}, named "
+                                            f"in a post of {fence(chat)}", [post], [d.name]))
     for d in details:
         if not d.handed_out:
             continue
@@ -1350,6 +1447,10 @@ def shop_details(shop: str, runtime: Runtime,
             text = str(ctx.ledger.records[n].fields.get("text") or "")
             # (Its text: the bank it names beside a card whose BIN tells none.)
             out.texts[h.record_id] = " ".join(text.split())[:MAX_MESSAGE_CHARS]
+            if h.record_id not in out.receivers:
+                out.receivers[h.record_id] = {_plain(v): name for v, name in
+                                              recipients_of_details(text).items()}
+            receiver = out.receivers[h.record_id].get(_plain(h.display))
             amounts = [(value, unit) for value, unit in asked_amounts(text)
                        if (unit == "KZT") == (h.kind not in ("tron", "btc", "eth"))]
             asking = ""
@@ -1357,8 +1458,10 @@ def shop_details(shop: str, runtime: Runtime,
                 value, unit = amounts[0]
                 out.asked[h.record_id] = (str(value), "₸" if unit == "KZT" else unit)
                 asking = f", asking {money(str(value))} {out.asked[h.record_id][1]}"
+            to = f", receiver named {fence(receiver)}" if receiver else ""
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
-                                    f"{asking}", [h.record_id]))
+                                    f"{asking}{to}", [h.record_id],
+                                    [receiver] if receiver else ()))
     if kind == "wallet":
         lines += _collector_lines(ctx, out, details)
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out

@@ -74,7 +74,16 @@ def _vocabulary() -> _Vocabulary:
                             russian.setdefault(_plain(w), w.lower())
                 elif lang == "en":
                     english |= {w.lower() for w in words}
+    for w in _MONTH_WORDS:
+        # The months, in every form a question names one ("za fevral", "v oktyabre").
+        russian.setdefault(_plain(w), w)
     return _Vocabulary(russian, frozenset(stem(w) for w in russian), frozenset(english))
+
+
+_MONTH_WORDS = [f"{stem}{end}" for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр",
+                                            "октябр", "ноябр", "декабр")
+                for end in ("ь", "я", "е")] + [
+    f"{stem}{end}" for stem in ("март", "август") for end in ("", "а", "е")] + ["май", "мая", "мае"]
 
 
 def _readings(word: str) -> list[str]:
@@ -104,6 +113,21 @@ def _russian(word: str, vocabulary: _Vocabulary) -> str | None:
 
 # The same question is read several times a turn (each step, its language, its follow-up).
 @lru_cache(maxsize=512)
+def latin_word_counts(text: str) -> tuple[int, int]:
+    """How many Latin words of `text` read as Russian typed in Latin letters, and how many are
+    English (as `latin_russian` counts them): a question whose other words are names
+    ("rekvizity snezhnoy korolevy" without the shop's name) may hold only one."""
+    vocabulary = _vocabulary()
+    russian = english = 0
+    for m in _LATIN_WORD.finditer(text[:MAX_TEXT_CHARS]):
+        word = m.group()
+        if word.lower() in vocabulary.english:
+            english += 1
+        elif len(word) <= _LONGEST_WORD and _russian(word, vocabulary) is not None:
+            russian += 1
+    return russian, english
+
+
 def latin_russian(text: str) -> str | None:
     """`text` with its Russian words written in Cyrillic, if it is Russian typed in Latin
     letters (more of its Latin words are Russian than English, and at least two); else None.

@@ -21,7 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
-from assistant.agent.translit import latin_russian
+from assistant.agent.translit import latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
@@ -91,6 +91,11 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
         return "kk"
     if latin_russian(words) is not None:
         return "ru"
+    if names and not _CYRILLIC.search(words) and (counts := latin_word_counts(words))[0] \
+            and not counts[1]:
+        # "rekvizity snezhnoy korolevy": the words left beside the names read as Russian
+        # typed in Latin letters, none as English.
+        return "ru"
     latin = len(_LATIN_WORD.findall(words))
     cyrillic = len(_CYRILLIC_WORD.findall(words))
     return "ru" if cyrillic and cyrillic >= latin else ("en" if latin else
@@ -154,8 +159,8 @@ class Reading:
 
     @property
     def unclear(self) -> bool:
-        if self.intent == "out_of_case" or len(self.alternatives) < 2:
-            return False
+        if self.intent in ("out_of_case", "identify") or len(self.alternatives) < 2:
+            return False  # (whose it is is answered by where its money came from)
         (a, first), (b, second) = self.alternatives[:2]
         # Only the direction of money is worth a question back: the rest answers both ways.
         return {a, b} == {"forward", "backward"} and first - second < CLARIFY_MARGIN \
@@ -555,12 +560,14 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
     # message, whoever is named as its author.
-    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
+    ("shown", 0.04, r"(?:сообщени\w*|\bmessages?|\bmsgs?\b|"
+                    r"\bпост(?:ы|а|ов|е|ом|ах|ами)?\b|хабарлама\w*),?"
                     # (A post, not "поступления": inflows.)
                     r"\s+(?:где|в котор|"
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
                     r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
-                    r"\bwr[io]te about\b|туралы жаз"),
+                    r"\bwr[io]te about\b|туралы жаз|туралы\s+хабарлама\w*|"
+                    r"\b(?:show|find)\s+(?:me\s+)?the\s+msgs?\b"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
                        r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
@@ -722,7 +729,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         ranked.insert(0, ("shop_details", ranked[0][1]))
         signals -= set(_MONEY_SIGNALS)
     if ranked[0][0] in ("shop_details", "identify") and "message" in signals and \
-            not signals & {"shop_details", "identify"} and not [
+            "identify" not in signals and not [
                 e for e in entities if e.kind not in ("shop", "bot")]:
         # "the X channel post looking for couriers": a message of the shop, not its details.
         ranked.insert(0, ("message", ranked[0][1]))
@@ -738,9 +745,24 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         signals.add("no_case_words")
     confidence = float(np.clip((top - ranked[1][1]) * 20 + 0.5, 0.0, 1.0)) \
         if len(ranked) > 1 else 1.0
-    names = [(e.start, e.end) for e in entities if e.kind in ("shop", "person")]
+    names = [(e.start, _whole_name_end(question, e.end) if e.kind == "person" else e.end)
+             for e in entities if e.kind in ("shop", "person")]
     return Reading(best, confidence, ranked[:3], entities, invalid, found.of("cities"),
                    found.of("drugs"), language(question, names), signals)
+
+
+_CAPITALISED = re.compile(r"\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+\.?")
+
+
+def _whole_name_end(question: str, end: int) -> int:
+    """Where a person's name written from `end` on ends: the capitalised words after what was
+    matched are its own ("Оспанов Руслан Асқарұлы": the patronymic is a name, not Kazakh)."""
+    for _ in range(2):
+        m = _CAPITALISED.match(question, end)
+        if not m:
+            break
+        end = m.end()
+    return end
 
 
 _NAME = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
@@ -769,20 +791,53 @@ def _recipient_and_detail(text: str) -> tuple[str, PaymentDetail] | None:
     return (" ".join((m.group(1) or m.group(2)).split()), details[0]) if m else None
 
 
+# A person by a name and initials, however the message sets it ("Марат Т." on its own line,
+# "(Halyk, Сеитова А.М., назначение пусто)").
+_NAME_INITIALS = re.compile(rf"(?<![\w.])({_NAME}\s+{_INITIAL})(?!\w)")
+# How far after a payment detail the name of whoever receives on it may stand.
+_RECIPIENT_REACH = 80
+
+
+def recipients_of_details(text: str) -> dict[str, str]:
+    """Each payment detail a shop's message gives (its value) → the person the message names as
+    receiving on it: a recipient written after the detail and before the next one ("Получатель:
+    Ерлан Ж.", "(Айдана К.)", "Марат Т." on the next line)."""
+    located = sorted((where[0], where[1], d.value) for d in extract_payment_details(text)
+                     if d.kind != "bot" and (where := _locate(text, d.value)))
+    out: dict[str, str] = {}
+    for i, (_, end, value) in enumerate(located):
+        stop = located[i + 1][0] if i + 1 < len(located) else len(text)
+        after = text[end:min(stop, end + _RECIPIENT_REACH)]
+        m = _RECIPIENT.search(after)
+        name = (m.group(1) or m.group(2)) if m else None
+        if name is None and (bare := _NAME_INITIALS.search(after)):
+            name = bare.group(1)
+        if name:
+            out.setdefault(value, " ".join(name.split()))
+    return out
+
+
 def recipients_of_case(store: CaseStore, case: str) -> list[tuple[str, str, str]]:
     """(name, kind, value): the people the case's messages name as receiving a payment on the
     one payment detail the message gives, to link "кто такая Айдана К.?" to that detail.
     Only the messages that may name one are read (by the database)."""
     text = records.c.text
     hints = or_(*(text.ilike(f"%{w}%") for w in ("получател", "на имя", "алушы", "recipient",
-                                                 "name")), text.like("%.)%"))
+                                                 "name")), text.like("%.)%"),
+                # A name and initial on its own line under the detail ("Марат Т.").
+                text.like("%.\n%"))
     out: dict[str, tuple[str, str, str]] = {}
     with store.engine.connect() as conn:
         for (body,) in conn.execute(select(text).where(
                 records.c.case == case, records.c.kind == "message", hints)):
-            if named := _recipient_and_detail(str(body or "")):
+            body = str(body or "")
+            if named := _recipient_and_detail(body):
                 name, detail = named
                 out.setdefault(fold(name), (name, detail.kind, detail.value))
+            kinds = {d.value: d.kind for d in extract_payment_details(body) if d.kind != "bot"}
+            for value, name in recipients_of_details(body).items():
+                if value in kinds:
+                    out.setdefault(fold(name), (name, kinds[value], value))
     return list(out.values())
 
 
