@@ -3150,11 +3150,10 @@ class OfflineChatModel(BaseChatModel):
             # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
             return None
         single = _ONE_UNNAMED.search(q)
-        if single and single.lastgroup == "shop" and len(shops) > 1 and not _HOW_MANY.search(q) \
-                and \
-                reading.intent in ("shops", "shop_details") and \
-                not _ALL_SHOPS.search(q) and not _EVERY.search(q) and not _WHICH_SHOP.search(q) \
-                and not _WHOLE_CASE.search(q):
+        if (single and single.lastgroup == "shop" and len(shops) > 1
+                and reading.intent in ("shops", "shop_details")
+                and not any(rx.search(q) for rx in (_HOW_MANY, _ALL_SHOPS, _EVERY, _WHICH_SHOP,
+                                                     _WHOLE_CASE, _NOT_SHOPS))):
             # "покажи реквизиты магазина", "what did the shop hand out?": one shop's, not said
             # which (not the case's shops listed).
             return _p("which_shop", lang, names=", ".join(f"«{_safe(n)}»" for n in shops[:8]))
