@@ -76,8 +76,8 @@ def _dative(question: str, e: Named) -> bool:
     word = tail[0] + (rest.group(0) if rest else "")
     return bool(_KK_DATIVE.search(word.split()[-1] if word.split() else word))
 _HOW_MUCH = re.compile(r"сколько|скока|\bhow much\b|қанша|сумм|сома", re.I)
-_COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\bvs\.?\b|\bversus\b|против|"
-                       r"side by side|each of|каждого|әрқайсы", re.I)
+_COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\bvs\.?\b|\bversus\b|"
+                       r"side by side|each of|каждый из|әрқайсы", re.I)
 
 
 _HOLDING_WORDS = {"счёт", "счет", "счета", "сч", "карта", "карты", "card", "account", "iban",
@@ -91,9 +91,12 @@ def _beside(question: str, a: Named, b: Named) -> bool:
     account between ("Кузнецова П. (KZ…)", "Кузнецов П., счёт KZ…")."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     gap = question[first.end:second.start]
-    words = re.findall(r"[^\W\d_]+", gap.casefold())
-    # (An initial the name's span left out, "Кузнецов П.", is the name's own.)
-    return len(gap) <= 24 and all(w in _HOLDING_WORDS or len(w) == 1 for w in words)
+    # (An initial the name's span left out, "Кузнецов П.", is the name's own; a one-letter
+    # word such as "к", "и", "a" is not an initial.)
+    # (Nor is an English possessive's "s": "Green Planet's wallet".)
+    initials = re.sub(r"(?<![^\W\d_])[^\W\d_a-zа-яё]\.|['’]s(?!\w)", " ", gap)
+    words = re.findall(r"[^\W\d_]+", initials.casefold())
+    return len(gap) <= 24 and all(w in _HOLDING_WORDS for w in words)
 
 
 def _set(reading: Reading, intent: str) -> None:

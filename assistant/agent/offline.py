@@ -39,6 +39,7 @@ from assistant.agent.tools import (
     HEX64,
     LOOKUP_ACCOUNT,
     MONEY_PATH,
+    PAY_PERIOD_SUM,
     QUOTED,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
@@ -234,8 +235,18 @@ def resolve_reference(question: str, previous_answer: str, previous_question: st
         others = [v for v in dict.fromkeys(listed) if v not in asked]
         if asked and len(others) == 1:
             return f"{question} {others[0]}"
+    if _WHOLE_CASE.search(q) or _THRESHOLD.search(q) or _ALL_SHOPS.search(q) or (
+            (one := _ONE_UNNAMED.search(q)) is not None and one.lastgroup == "shop"):
+        # The case's shops, a threshold ("больше 100 тыс."): nobody of that answer picked.
+        return question
     picked = _picked_in_answer(question, previous_answer)
     return _with_subject(question, picked, previous_answer) if picked else question
+
+
+# A threshold, not a party's sum: "больше 100 тыс.", "over 5000", "500 мыңнан астам".
+_THRESHOLD = re.compile(r"(?<!\w)(?:больше|меньше|более|менее|свыше|от|до|over|under|above|"
+                        r"below|more than|less than|at least)\s+\d|\d[\d\s.,]*\s*\w*\s+"
+                        r"(?:астам|артық|кем|жоғары|төмен)(?!\w)", re.I)
 
 
 # Only who it was, nothing asked of them: "кто больше всех перевёл?", "ең көп салған кім?".
@@ -293,8 +304,9 @@ _SMALLEST = re.compile(r"(?<!\w)(?:smaller|smallest|lesser|least|меньш(?:и
                        r"ей|ого|им|ом)|наименьш\w*|меньше всех|ең аз|азырақ)(?!\w)", re.I)
 # A sum in the words of talk: "187 тыс.", "187k", "1,5 млн", "325 мың", "187 000".
 _SPOKEN_SUM = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?\s*"
-    r"(тыс\w*\.?|тысяч\w*|k|к|мың\w*|млн\.?|миллион\w*|million|mln|m)?(?!\w)", re.I)
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
+    r"(?:\s*(тыс\w*\.?|тысяч\w*|мың\w*|млн\.?|миллион\w*|million|mln)|(k|к|m))?(?!\w)",
+    re.I)
 # An amount as the answers write it ("187 000.00", "9 289.34").
 _LINE_SUM = re.compile(r"(?<![\w.])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
 
@@ -307,7 +319,7 @@ def _spoken_sums(question: str) -> list[tuple[Decimal, Decimal]]:
     for m in _SPOKEN_SUM.finditer(rest):
         whole = re.sub(r"\D", "", m.group(1))
         value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
-        unit = (m.group(3) or "").casefold()
+        unit = (m.group(3) or m.group(4) or "").casefold()
         if unit:
             scale = 1_000_000 if unit.startswith(("млн", "милл", "mil", "mln")) or unit == "m" \
                 else 1000
@@ -1414,15 +1426,19 @@ class Composer:
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
+        # A bank path through one account between may hold several such routes, one after
+        # the other (`BankPath.routes`): each is `per_route` hops long.
+        per_route = len(p.hops) // max(getattr(p, "routes", 1), 1)
         if self.r.intent == "amount_between" and p.reached is not None and \
                 Decimal(p.reached) > 0:
-            # How much, not the route: the route in one line, led by the transfer that
-            # reached the target, each wallet by the hop that brought the money to it.
+            # How much, not the route: the (first) route in one line, led by the transfer
+            # that reached the target, each wallet by the hop that brought the money to it.
+            first = p.hops[:per_route]
             route = " → ".join([p.source, *(f"{h.to_address} {out.marker(h.record_id)}"
-                                            .rstrip() for h in p.hops)])
-            self.fact(f"{out.marker(p.hops[-1].record_id)} {phrases()['via'][lang]}: {route}")
+                                            .rstrip() for h in first)])
+            self.fact(f"{out.marker(first[-1].record_id)} {phrases()['via'][lang]}: {route}")
             return
-        intro = _p("path_intro", lang, source=p.source, target=p.target, hops=len(p.hops))
+        intro = _p("path_intro", lang, source=p.source, target=p.target, hops=per_route)
         if {p.source, p.target} - {e.value for e in self.r.entities}:
             # Ends the question did not name (the accounts behind a card, a person): cited by
             # the hops that leave the one and reach the other.
@@ -2394,15 +2410,14 @@ _MONEY_FLOWS = re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow
                           re.I)
 # The chats that are not shops asked ("which channels are NOT drug shops", "какие каналы не
 # магазины", "дүкен емес арналар").
-_NOT_SHOPS = re.compile(r"\bnot\b\W+(?:\w+\W+){0,2}shops?\b|\bnon[- ]shops?\b|"
-                        r"\bне\s+(?:являются\s+|являющиеся\s+)?(?:\w+\s+)?магазин\w*|"
-                        r"дүкен\w*\s+емес|other than (?:the )?shops|кроме магазинов", re.I)
+_NOT_SHOPS = re.compile(
+    r"(?:\bchats?|\bchannels?|\bgroups?|чат\w*|канал\w*|групп\w*|арна\w*|топ\w*)"
+    r"[^.?!]{0,40}?(?:\bnot\s+(?:\w+\s+)?shops?\b|\bnon[- ]shops?\b|"
+    r"\bне\s+(?:являются\s+|являющиеся\s+)?(?:\w+\s+)?магазин\w*|дүкен\w*\s+емес)|"
+    r"дүкен\w*\s+емес\s+(?:арна|чат|топ)\w*|(?:chats?|channels?) other than (?:the )?shops|"
+    r"(?:чаты|каналы) кроме магазинов", re.I)
 # The droppers spoken of ("какие дропы", "dropper accounts", "дроптар").
 _DROPPER_WORDS = re.compile(r"дроп|dropper|\bmules?\b|держател\w* карт", re.I)
-# A sum per week, month or day: pay offered ("300 000 ₸ в неделю", "50к/мес", "айына").
-_PAY_PERIOD = re.compile(r"\bв\s+(?:неделю|месяц|день|сутки)\b|/\s*(?:нед|мес|день|сут)\w*|"
-                         r"\bper\s+(?:week|month|day)\b|\ba\s+(?:week|month|day)\b|"
-                         r"\bweekly\b|\bmonthly\b|аптасына|айына|күніне", re.I)
 # A Telegram handle ("@sq_rabota_kz"): the texts naming it tell who it is.
 _HANDLE_NAMED = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}\b")
 # Which cities or towns asked ("қай қалаларда", "в каких городах", "which cities").
@@ -2552,7 +2567,7 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "search"
             reading.signals.discard("no_case_words")
         if not reading.entities and reading.intent not in ("search", "message") and \
-                _PAY_PERIOD.search(question) and re.search(r"\d", question):
+                PAY_PERIOD_SUM.search(question):
             # "где предлагали 300 000 ₸ в неделю", "кто обещал 50к в месяц за карту": a sum
             # per week or month is the pay a recruiting post offers, not the case's money.
             reading.intent = "search"
@@ -2960,6 +2975,9 @@ class OfflineChatModel(BaseChatModel):
                 f"«{_safe(n)}»" for n in people[:4])))
         elif len(humans) <= 1 and not results and not reading.entities and not nth and (
                 _ordinal_only(question) or _ORDINAL_REFERENT.search(question) and
+                # Little more than the pointer in its sentence ("What about the second one?"),
+                # not a question of its own ("who was the second dropper paid by the shop?").
+                len(re.findall(r"\w+", re.split(r"[.!?]\s+", question.strip())[-1])) <= 6 and
                 not _WHOLE_CASE.search(question) and not _BENEFICIARY_WORD.search(question)):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
             reply = AIMessage(content=_p("which_entity", reading.lang,
@@ -3207,17 +3225,20 @@ _ONE_UNNAMED = re.compile(
     r"кошелька|шот(?:ы|қа|тан|ына|ынан|ының)?|карта(?:сы|сына|ға|дан)?|әмиян(?:ы|ға|нан)?|"
     r"(?:the|this|that) (?:account|card|wallet|dropper)(?:'s)?)(?![\w']))")
 # A count asked: the noun after it may be singular ("қанша дүкен бар?") and mean all of them.
-_HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|how many|number of)(?![\w])")
+_HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|скольк\w*|how many|number of)"
+                       r"(?![\w])", re.I)
 # Every one of a kind ("all", "каждого", "барлық").
 _EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")
 # One of several counted without a list to count in: "the second one", "первого дропа",
 # "екінші карта", "екіншісі".
 _ORDINAL_REFERENT = re.compile(
-    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth|бірінші|екінші|үшінші|"
-    r"төртінші)\w*\s+(?:\w+\s+)?(?:one|ones|of them|из них|олардың|дроп\w*|dropper\w*|"
-    r"человек\w*|адам\w*|тұлға\w*|кошел\w*|карт\w*|сч[её]т\w*|wallet\w*|card\w*|"
-    r"account\w*|әмиян\w*|шот\w*)(?!\w)|(?<!\w)(?:бірінші|екінші|үшінші|төртінші)с[іы]\w*|"
-    r"(?<!\w)(?:перв|втор|трет|четв[её]рт|first|second|third|fourth)\w*\W*$", re.I)
+    r"(?<!\w)(?:(?:перв|втор|четв[её]рт)(?:ый|ой|ая|ое|ого|ому|ым|ую)|трет(?:ий|ья|ье|ьего|"
+    r"ьему|ьим|ью)|first|second|third|fourth|бірінші|екінші|үшінші|төртінші)\s+(?:\w+\s+)?"
+    r"(?:one|ones|of them|из них|олардың|дроп\w*|dropper\w*|человек\w*|адам\w*|тұлға\w*)"
+    r"(?!\w)|(?<!\w)(?:бірінші|екінші|үшінші|төртінші)с[іы]\w*|"
+    # "а сколько у второго?", "а ко второй?": the ordinal standing for a party.
+    r"(?<!\w)(?:у|к|ко|от|для|про)\s+(?:(?:перв|втор|четв[её]рт)(?:ого|ой|ому)|"
+    r"трет(?:ьего|ьей|ьему))(?!\w)", re.I)
 _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
                    r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
@@ -3302,8 +3323,6 @@ def _overview_focus(question: str) -> str | None:
 # The shops or the money's way, asked beside the droppers.
 _OTHER_SIDES = re.compile(r"магазин|\bshops?\b|дүкен|куда|\bwhere\b|қайда|деньг|\bmoney\b|"
                           r"ақша", re.I)
-# How many asked ("сколько магазинов", "how many cards", "қанша дүкен").
-_HOW_MANY = re.compile(r"сколько|скольк|\bhow many\b|\bnumber of\b|қанша|неше", re.I)
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"
@@ -3534,8 +3553,9 @@ def _bank_of(kind: str, display: str) -> str:
 
 # A question about a chat's name ("как чат с ним называется", "the chat's title").
 # A question about the shops' bots ("with their bot usernames", "боттары", "handles").
-_BOT_WORDS = re.compile(r"бот\w*|\bbots?\b|handle\w*|username\w*|юзернейм\w*|никнейм\w*|"
-                        r"\bник\w*", re.I)
+_BOT_WORDS = re.compile(r"(?<!\w)(?:бот(?:а|у|ом|е|ы|ов|ам|ами|ах|тар\w*|тың|қа|ы\w*)?|bots?|"
+                        r"handles?|usernames?|юзернейм\w*|никнейм\w*|ник(?:а|и|ом)?)(?!\w)",
+                        re.I)
 _CHAT_WORDS = re.compile(r"чат\w*|\bchat\w*|назыв\w*|названи\w*|\btitle\w*|атау\w*|"
                          r"аталады", re.I)
 # Accounts spoken of together without naming them ("all three dropper accounts").

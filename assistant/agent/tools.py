@@ -656,7 +656,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
             result.hits = _alike_and_replies(ctx, result.hits, alike,
                                              replies or "?" in result.hits[0].passage)
-    elif not shop and _PAY_PERIOD_SUM.search(query):
+    elif not shop and PAY_PERIOD_SUM.search(query):
         # "где предлагали 300 000 ₸ в неделю": the posts naming that sum, however spaced and
         # in whatever language they are written, when the search ranked none.
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
@@ -876,9 +876,11 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
 
 
 # A sum of pay per week, month or day in a query ("300 000 ₸ в неделю", "50к айына").
-_PAY_PERIOD_SUM = re.compile(r"\d[\d\s]*(?:₸|тг|тенге|k|к|тыс\w*|мың)?\s*(?:в\s+(?:неделю|месяц|"
-                             r"день)|/\s*(?:нед|мес|день)|per\s+(?:week|month|day)|a\s+(?:week|"
-                             r"month|day)|аптасына|айына|күніне)", re.I)
+# Linear: a sum starts where a run of digits does, in groups of three after the first.
+PAY_PERIOD_SUM = re.compile(r"(?<![\d\s])\s?\d{1,3}(?:[\s\u00a0]?\d{3})*\s?(?:₸|тг|тенге|k|к|"
+                            r"тыс\w*|мың)?\s?(?:в\s+(?:неделю|месяц|день)|/\s*(?:нед|мес|день)|"
+                            r"per\s+(?:week|month|day)|a\s+(?:week|month|day)|аптасына|айына|"
+                            r"күніне)", re.I)
 # What a question asks a message to hold, and how a message's text holds it.
 _ASKED_KINDS: dict[str, re.Pattern[str]] = {
     "hash": re.compile(r"\bhash|хэш|хеш|хаш|txid", re.I),

@@ -552,10 +552,10 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"(?:сколько|скока|\bhow much\b|қанша)[^?]{0,40}(?:получил\w*|\bget\b|"
                       r"\bgot\b(?! (?:to|in|into)\b)|\breceiv\w*|\bалды\b|алған)|"
                       r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
-    # (Two things set against each other: "A vs B", "A против B", "side by side".)
+    # (Two things set against each other: "A vs B", "side by side"; not "против", which is
+    # as often "evidence against him".)
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common|сопостав|"
-                      r"\bvs\.?(?!\w)|\bversus\b|side[- ]by[- ]side|\bпротив\b|"
-                      r"\bқатар\s+қой"),
+                      r"\bvs\.?(?!\w)|\bversus\b|side[- ]by[- ]side|\bқатар\s+қой"),
     ("message", 0.02, r"сообщени|\bmessage|\bпост\b|\bpost\b|хабарлама|в каком чате|"
                       r"переписк"),
     # A message asked for by what it says ("the message where the shop writes …"): the
