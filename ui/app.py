@@ -284,10 +284,10 @@ def overview_panel(case: str) -> None:
         # What each shop took in on-chain, in the case's traced token.
         took = {taken["shop"]: f"{amount(Decimal(taken['amount']))} {taken['token']}"
                 for taken in o.get("takings", [])}
-        left.dataframe(table([*({"shop": s["name"],
+        left.dataframe(table([*({t("col_shop", lang()): s["name"],
                                  t("col_took", lang()): took.get(s["shop"], ""),
                                  **s["accounts"]} for s in shops),
-                              *({"shop": f"{a['excerpt']} — @{a['bot']} "
+                              *({t("col_shop", lang()): f"{a['excerpt']} — @{a['bot']} "
                                          f"({t('ads_only', lang())})"}
                                 for a in advertised)]), hide_index=True)
         markets = [s["name"] for s in o["shops"] if s.get("market")]
@@ -300,9 +300,11 @@ def overview_panel(case: str) -> None:
                               for b in o["beneficiaries"]), hide_index=True)
         st.caption(t("top_droppers", lang()))
         names = {s["shop"]: s["name"] for s in o["shops"]}
-        st.dataframe(table({"account": d["display"], "kind": d["kind"],
-                            "shops": ", ".join(names.get(s, s) for s in d["shops"]),
-                            "handed out": d["handed_out"], "received": d["received"]}
+        st.dataframe(table({t("col_account", lang()): d["display"],
+                            t("col_kind", lang()): d["kind"],
+                            t("shops", lang()): ", ".join(names.get(s, s) for s in d["shops"]),
+                            t("col_handed_out", lang()): d["handed_out"],
+                            t("col_received", lang()): d["received"] or ""}
                            for d in o["top_droppers"]), hide_index=True)
         if o.get("shared_payers"):
             st.caption(t("shared_payers", lang()))

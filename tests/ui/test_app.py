@@ -35,7 +35,7 @@ def test_signed_in_user_sees_the_case_overview_and_suggestions(app, stack):
     assert "Вы вошли как ayana (analyst)" in [c.value for c in at.sidebar.caption]
     shops = {s.name for s in stack.truth.shops}
     table = at.dataframe[0].value
-    assert shops and shops <= set(table["shop"])
+    assert shops and shops <= set(table["Магазин"])
     suggestions = [b.label for b in at.button if b.key and b.key.startswith("suggest-")]
     assert suggestions[0] == "Обзор дела"
     assert any(stack.truth.shops[0].payment_wallets[0] in s or "Куда ушли" in s
@@ -104,7 +104,7 @@ def test_the_overview_lists_shops_known_only_by_ads_and_not_the_board_advertisin
     token = Users(store.engine).add("dana", "analyst", ["hm"])
     monkeypatch.setenv("TERGEU_API_URL", stack.api_url)
     at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), token)
-    shops = list(at.dataframe[0].value["shop"])
+    shops = list(at.dataframe[0].value["Магазин"])
     assert "⚡ МОЛНИЯ ⚡ — @molniya_krg_bot (только реклама)" in shops
     assert not any("Барахолка" in s for s in shops) and len(shops) == 4
     assert any("Доски объявлений" in c.value and "Барахолка" in c.value for c in at.caption)
