@@ -55,7 +55,7 @@ _END_ASKED = re.compile(
 # it get from A to B", "қалай жетті", "жолы".
 _WAY_ASKED = re.compile(
     r"\bпуть\b|\bпути\b|\bпутём\b|цепочк|маршрут|через как|через кого|\bpath\b|\broute\b|"
-    r"\bchain\b|\bvia\b|\bthrough which\b|\bжол[ыы]?\b|жолы|тізбек|кімдер арқылы|"
+    r"\bchain\b|\bvia\b|\bthrough which\b|\bжолы?\b|жолы|тізбек|кімдер арқылы|"
     r"қандай\s+(?:\w+\s+)?арқылы|\bhow did\b[^?]{0,60}\b(?:get|go|move|reach|travel|end up)|"
     r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
@@ -64,7 +64,8 @@ _TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|түпкі алу
 # Kazakh "кім(дер) … аударды/жіберді/төледі" after a party in the dative ("Вадимге",
 # "шотына", "картаға"): who paid it.
 _KK_WHO_SENT = re.compile(r"\bкім(?:дер)?\b[^?]{0,25}(?:аудар|жібер|төле|сал)", re.I)
-_KK_DATIVE = re.compile(r"(?:ға|ге|қа|ке|на|не)$", re.I)
+# ("-на/-не" only after a possessive "-ы/-і": "шотына", not "Анна", "Марина".)
+_KK_DATIVE = re.compile(r"(?:ға|ге|қа|ке|[ыі]на|[ыі]не)$", re.I)
 
 
 def _dative(question: str, e: Named) -> bool:

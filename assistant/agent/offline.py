@@ -2421,7 +2421,8 @@ _DROPPER_WORDS = re.compile(r"дроп|dropper|\bmules?\b|держател\w* к
 # A Telegram handle ("@sq_rabota_kz"): the texts naming it tell who it is.
 _HANDLE_NAMED = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}\b")
 # Which cities or towns asked ("қай қалаларда", "в каких городах", "which cities").
-_CITIES_ASKED = re.compile(r"город\w*|қала(?:да|лар|сы)\w*|\bcit(?:y|ies)\b|\btowns?\b", re.I)
+_CITIES_ASKED = re.compile(r"(?<!\w)город\w*|(?<!\w)қала(?:да|лар|сы)\w*|\bcit(?:y|ies)\b|"
+                           r"\btowns?\b", re.I)
 
 
 def _about_a_stash(question: str, concepts: set[str]) -> bool:
@@ -3339,7 +3340,7 @@ _ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|полу
                                    r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
                                    r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")
 # "which shop handed out …": every shop's details of that kind.
-_WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|как(?:ой|ие|ого|им) магазин|"
+_WHICH_SHOP = re.compile(r"\bwhich shops?\b|\bwhat shops?\b|(?<!\w)как\w* магазин|"
                          r"котор\w+ магазин|қай дүкен|қандай дүкен")
 
 

@@ -371,8 +371,10 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
             # Each payment of the hop, to say which transfers carried the money.
             out.operations[(h.from_address, h.to_address)] = payments
             for r, day, amount in payments:
-                lines.append(f"[{out.markers[r]}] {h.from_address} -> {h.to_address}: "
-                             f"{money(amount)} KZT {day}")
+                # The row's own fields are evidence: fenced, bound to that row.
+                lines.append(ctx.derive(f"[{out.markers[r]}] {h.from_address} -> "
+                                        f"{h.to_address}: {money(amount)} KZT {fence(day)}",
+                                        [r]))
         when = f"{h.time:%Y-%m-%d %H:%M}" if h.time else ""
         lines.append(ctx.derive(f"[{out.markers[h.record_id]}] {h.from_address} -> "
                                 f"{h.to_address}: {money(h.amount)} KZT {when}, "
@@ -1313,7 +1315,7 @@ def _other_chat_lines(ctx: AgentContext, out: ToolOutput, o: CaseOverview) -> li
         title = str(rec.fields.get("chat_name") or chat)
         kind = str(rec.fields.get("chat_type") or "")
         out.other_chats.append((record_id, title, kind))
-        lines.append(ctx.derive(f"[{n}] chat {fence(title)} ({kind}) is no shop's",
+        lines.append(ctx.derive(f"[{n}] chat {fence(title)} ({fence(kind)}) is no shop's",
                                 [record_id], [title]))
     return lines
 

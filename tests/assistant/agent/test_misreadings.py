@@ -87,3 +87,20 @@ def test_a_threshold_picks_nobody_of_the_previous_answer():
                 "- [1] получено от KZ456011065602164235: 187 000.00 KZT")
     question = "покажи переводы больше 100 тыс."
     assert resolve_reference(question, previous, "выписка KZ91601A861009467931") == question
+
+
+def test_which_shop_in_any_case_ending_is_asked_of_the_case_s_shops(handmade):
+    from assistant.agent.offline import _WHICH_SHOP
+
+    for question in ("В каком магазине принимали USDT?", "какому магазину платил дроп?",
+                     "каких магазинов больше всего в деле?"):
+        assert _WHICH_SHOP.search(question), question
+    answer = _ask(handmade, "В каком магазине принимали USDT?")
+    assert not answer.answer.startswith(("Уточните", "О каком магазине")), answer.answer
+
+
+def test_a_russian_name_ending_in_na_is_not_a_kazakh_dative():
+    from assistant.agent.money_asks import _KK_DATIVE
+
+    assert not _KK_DATIVE.search("Анна") and not _KK_DATIVE.search("Марина")
+    assert _KK_DATIVE.search("шотына") and _KK_DATIVE.search("Вадимге")
