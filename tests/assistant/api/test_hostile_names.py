@@ -22,9 +22,13 @@ def test_markers_in_names_do_not_become_citations(tmp_path):
     resp = api.post("/api/cases/hostile/files",
                     files=[("uploads", (n, make())) for n, make in HOSTILE_FILES.items()])
     assert resp.status_code == 200
-    for question in ("обзор дела", "Какие реквизиты выдавал магазин Shop?"):
+    # The shop named as its evidence writes it (markers and all), the case, and a name
+    # several shops' names hold (asked back, naming them): no name's marker is a citation.
+    for question, cites in (("обзор дела", True),
+                            ("Какие реквизиты выдавал магазин «Shop [2] see [1]»?", True),
+                            ("Какие реквизиты выдавал магазин Shop?", False)):
         answer = api.post("/api/cases/hostile/ask", json={"question": question}).json()
-        assert answer["citations"], question
+        assert bool(answer["citations"]) == cites, question
         assert "Shop [2] see [1]" not in answer["answer"] and "Shop (2) see (1)" in \
             answer["answer"]
         cited = {c["n"] for c in answer["citations"]}
