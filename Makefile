@@ -7,10 +7,11 @@ export TERGEU_HOME ?= $(CURDIR)/.tergeu
 
 .PHONY: install run test bench lint clean
 
+# A large wheel cut off mid-download is resumed rather than the install failed (flaky networks).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --retries 10 --resume-retries 20 -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
