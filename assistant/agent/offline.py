@@ -43,6 +43,7 @@ from assistant.agent.tools import (
     QUOTED,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
+    SUM_THOUSANDS,
     TRACE_WALLET,
     ToolOutput,
     _paid_in_only,
@@ -2400,9 +2401,6 @@ def _tailed(sentence: str, tail: str) -> str:
     return f"{body[:-1]}{tail}." if body.endswith(".") else f"{body}{tail}"
 
 
-_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
-
-
 # The money's flows asked ("money flows", "денежные потоки", "движение денег", "ақша ағыны").
 _MONEY_FLOWS = re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow of funds|"
                           r"денежн\w*\s+поток\w*|поток\w*\s+(?:денег|средств)|"
@@ -2441,7 +2439,7 @@ _PLACE_ASKED = re.compile(r"\blocat\w*|\bplaces?\b|\bspots?\b|\bwhere\b|\bмес
 def _sums_named(question: str) -> set[Decimal]:
     """The sums in tenge a question names: "300 000", "300к", "300 тыс", "300 мың"."""
     return set(tenge_amounts(question)) | {Decimal(m[1]) * 1000
-                                           for m in _THOUSANDS.finditer(question)}
+                                           for m in SUM_THOUSANDS.finditer(question)}
 
 
 # An answer's markers renumbered [1], [2], … (`_numbered`): new → the turn's ledger number.

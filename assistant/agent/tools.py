@@ -830,7 +830,7 @@ MAX_MESSAGE_CHARS = 400
 # A sum written with its thousands spaced ("35 000", "1 200 000").
 _SUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])")
 # A sum in thousands ("50к", "50 тысяч", "250k", "300 мың").
-_SUM_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
+SUM_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:к|k|тыс\w*|мың\w*)(?![^\W\d_])", re.I)
 
 
 def _unspaced(text: str) -> str:
@@ -844,7 +844,7 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
     quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
     # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
     sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)] + [
-        str(int(n) * 1000) for n in _SUM_THOUSANDS.findall(query)]
+        str(int(n) * 1000) for n in SUM_THOUSANDS.findall(query)]
     if not (quoted or sums) or any(q in h.passage for q in quoted for h in hits) or any(
             n in _unspaced(h.passage) for n in sums for h in hits):
         return []

@@ -6,8 +6,6 @@ offer. Over the hand-written case in real formats."""
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.agent.claims import record_evidence
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
@@ -16,12 +14,6 @@ from assistant.agent.understanding import language
 from tools.people import same_word
 from tools.search.index import SearchIndex
 from tools.store import CaseStore
-
-
-@pytest.fixture(scope="module")
-def handmade(handmade_store: CaseStore, handmade_index: SearchIndex
-             ) -> tuple[CaseStore, SearchIndex]:
-    return handmade_store, handmade_index
 
 
 def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:

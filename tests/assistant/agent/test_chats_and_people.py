@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
@@ -18,12 +16,6 @@ from assistant.agent.understanding import read_question, recipients_of_details
 from tools.holders import asked_amounts
 from tools.search.index import SearchIndex
 from tools.store import CaseStore
-
-
-@pytest.fixture(scope="module")
-def handmade(handmade_store: CaseStore, handmade_index: SearchIndex
-             ) -> tuple[CaseStore, SearchIndex]:
-    return handmade_store, handmade_index
 
 
 def _ask(case: tuple[CaseStore, SearchIndex], question: str, name: str = "hm") -> Answer:

@@ -17,12 +17,6 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _HANDLE = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
-@pytest.fixture(scope="module")
-def handmade(handmade_store: CaseStore, handmade_index: SearchIndex
-             ) -> tuple[CaseStore, SearchIndex]:
-    return handmade_store, handmade_index
-
-
 def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:
     store, index = case
     answer = ask(question, AgentContext("hm", store, index))

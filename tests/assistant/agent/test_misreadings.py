@@ -23,12 +23,6 @@ from tools.search.index import SearchIndex
 from tools.store import CaseStore
 
 
-@pytest.fixture(scope="module")
-def handmade(handmade_store: CaseStore, handmade_index: SearchIndex
-             ) -> tuple[CaseStore, SearchIndex]:
-    return handmade_store, handmade_index
-
-
 def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:
     store, index = case
     return ask(question, AgentContext("hm", store, index))
