@@ -29,7 +29,7 @@ import yaml
 from assistant.agent.ledger import Answer
 
 EVAL = Path(__file__).parents[1] / "data" / "eval"
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 # The parts whose questions may be listed for tuning (`heldout6` never is).
 READABLE = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 _NUMBER = re.compile(r"\d[\d\s\u00a0\u202f,]*(?:[.,]\d+)?")
