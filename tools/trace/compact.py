@@ -60,29 +60,90 @@ class NewMove(NamedTuple):
     token: str
 
 
+# The columns a batch of new moves is packed into, with their types (`rid`: 36 bytes a row).
+_MOVE_TYPES = {"seq": np.int64, "src": np.int32, "dst": np.int32, "ts": np.float64,
+               "mant": np.int64, "exp": np.int8, "tok": np.int16, "rid": np.uint8}
+
+
 @dataclass(slots=True)
 class NewMoves:
-    """Transfers read from the store before they join the arrays, as columns (a large import
-    merges a million at once): amounts are `mant * 10**exp` units of 1e-18, times Unix
+    """Transfers read from the store before they join the arrays, packed batch by batch into
+    the arrays' own column types (a large import holds a million here: about 70 bytes each,
+    not the half kilobyte of Python strings and numbers a row of lists took). Addresses and
+    tokens are numbered here as first met, sender before receiver; `CompactGraph.merged`
+    renumbers them into the graph's. Amounts are `mant * 10**exp` units of 1e-18, times Unix
     seconds (0 when unknown)."""
 
-    seq: list[int] = field(default_factory=list)
-    src: list[str] = field(default_factory=list)
-    dst: list[str] = field(default_factory=list)
-    ts: list[float] = field(default_factory=list)
-    mant: list[int] = field(default_factory=list)
-    exp: list[int] = field(default_factory=list)
-    record_id: list[str] = field(default_factory=list)
-    tx: list[str] = field(default_factory=list)
-    token: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+    tok_index: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, list[np.ndarray]] = field(
+        default_factory=lambda: {k: [] for k in _MOVE_TYPES})
+    # By row of these moves: record ids not of the usual TRC-20 form (with their txids), and
+    # amounts too big for int64.
+    other_ids: dict[int, tuple[str, str]] = field(default_factory=dict)
+    big_units: dict[int, int] = field(default_factory=dict)
+    count: int = 0
 
     @classmethod
     def of(cls, moves: Iterable[NewMove]) -> NewMoves:
+        new = cls()
         cols = list(zip(*moves, strict=True))
-        return cls(*map(list, cols)) if cols else cls()
+        if cols:
+            new.add(*map(list, cols))
+        return new
 
     def __len__(self) -> int:
-        return len(self.seq)
+        return self.count
+
+    def add(self, seqs: list[int], srcs: list[str], dsts: list[str], tss: list[float],
+            mants: list[int], exps: list[int], rids: list[str], txs: list[str],
+            toks: list[str]) -> None:
+        """Pack a batch of moves given as equally long columns (`NewMove`'s fields)."""
+        n = len(seqs)
+        if not n:
+            return
+        index, names = self.index, self.names
+        # At C speed: a large import packs a million moves here.
+        for a in dict.fromkeys(chain.from_iterable(zip(srcs, dsts, strict=True))):
+            if a not in index:
+                index[a] = len(names)
+                names.append(a)
+        for t in dict.fromkeys(toks):
+            if t not in self.tok_index:
+                self.tok_index[t] = len(self.tokens)
+                self.tokens.append(t)
+        if min(mants) > -(2**63) and max(mants) < 2**63:
+            mant = np.array(mants, np.int64).reshape(n)
+            exp = np.array(exps, np.int8).reshape(n)
+        else:
+            mant = np.zeros(n, np.int64)
+            exp = np.empty(n, np.int8)
+            for k, (m_, e_) in enumerate(zip(mants, exps, strict=True)):
+                if -(2**63) < m_ < 2**63:
+                    mant[k], exp[k] = m_, e_
+                else:
+                    self.big_units[self.count + k] = m_ * 10**e_
+                    exp[k] = 0
+        cols: dict[str, np.ndarray] = {
+            "seq": np.array(seqs, np.int64).reshape(n),
+            "src": np.fromiter(map(index.__getitem__, srcs), np.int32, n),
+            "dst": np.fromiter(map(index.__getitem__, dsts), np.int32, n),
+            "ts": np.array(tss, np.float64).reshape(n),
+            "mant": mant, "exp": exp,
+            "tok": np.fromiter(map(self.tok_index.__getitem__, toks), np.int16, n),
+            "rid": _packed_ids(rids, txs, self.count, self.other_ids),
+        }
+        for name, column in cols.items():
+            self.parts[name].append(column)
+        self.count += n
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column whole (local address and token numbers)."""
+        return {k: (np.concatenate(v) if v else
+                    np.zeros((0, 36) if k == "rid" else 0, _MOVE_TYPES[k]))
+                for k, v in self.parts.items()}
 
 
 _PLAIN = re.compile(r"(-?)([0-9]{1,78})(?:\.([0-9]{1,18}))?")
@@ -301,47 +362,27 @@ class CompactGraph:
         index = dict(self.index)
         tokens = list(self.tokens)
         tok_index = {t: i for i, t in enumerate(tokens)}
-        other_ids, big_units = dict(self.other_ids), dict(self.big_units)
         base = self.number_of_moves()
-        n = len(new)
-        seqs, srcs, dsts, tss, mants, exps, rids, txs, toks = (
-            new.seq, new.src, new.dst, new.ts, new.mant, new.exp, new.record_id, new.tx,
-            new.token)
-        # Addresses numbered as first met, sender before receiver, at C speed (a large
-        # import merges a million moves here).
-        for a in dict.fromkeys(chain.from_iterable(zip(srcs, dsts, strict=True))):
+        # The new moves' addresses and tokens in the graph's numbers (new ones numbered in
+        # the order the moves first met them).
+        for a in new.names:
             if a not in index:
                 index[a] = len(names)
                 names.append(a)
-        src = np.fromiter(map(index.__getitem__, srcs), np.int32, n)
-        dst = np.fromiter(map(index.__getitem__, dsts), np.int32, n)
-        ts = np.array(tss, np.float64).reshape(n)
-        seq = np.array(seqs, np.int64).reshape(n)
-        for t in dict.fromkeys(toks):
+        for t in new.tokens:
             if t not in tok_index:
                 tok_index[t] = len(tokens)
                 tokens.append(t)
-        tok = np.fromiter(map(tok_index.__getitem__, toks), np.int16, n)
-        if not n or min(mants) > -(2**63) and max(mants) < 2**63:
-            mant = np.array(mants, np.int64).reshape(n)
-            exp = np.array(exps, np.int8).reshape(n)
-        else:
-            mant = np.zeros(n, np.int64)
-            exp = np.empty(n, np.int8)
-            for k, (m_, e_) in enumerate(zip(mants, exps, strict=True)):
-                if -(2**63) < m_ < 2**63:
-                    mant[k], exp[k] = m_, e_
-                else:
-                    big_units[base + k] = m_ * 10**e_
-                    exp[k] = 0
-        rid = _packed_ids(rids, txs, base, other_ids)
+        cols = new.columns()
+        cols["src"] = _renumbered(cols["src"], new.names, index, np.int32)
+        cols["dst"] = _renumbered(cols["dst"], new.names, index, np.int32)
+        cols["tok"] = _renumbered(cols["tok"], new.tokens, tok_index, np.int16)
+        other_ids = {**self.other_ids, **{base + k: v for k, v in new.other_ids.items()}}
+        big_units = {**self.big_units, **{base + k: v for k, v in new.big_units.items()}}
         for addr in more_names or ():
             if addr not in index:
                 index[addr] = len(names)
                 names.append(addr)
-        cols: dict[str, np.ndarray] = {"src": src, "dst": dst, "ts": ts, "mant": mant,
-                                       "exp": exp, "tok": tok,
-                                       "seq": seq, "rid": rid}
         if base:
             cols = {k: np.concatenate([np.asarray(self.a[k]), v]) for k, v in cols.items()}
         # Rows by edge, in import order within an edge; ids of rows move with them.
@@ -396,6 +437,13 @@ class CompactGraph:
                 other_ids={int(i): (r, t) for i, r, t in meta.pop("other_ids")},
                 big_units={int(i): int(u) for i, u in meta.pop("big_units")})
         return g, meta
+
+
+def _renumbered(local: np.ndarray, names: list[str], index: dict[str, int],
+                dtype: type[np.integer[Any]]) -> np.ndarray:
+    """`local` numbers of `names` as `index` numbers them."""
+    remap = np.fromiter(map(index.__getitem__, names), dtype, len(names))
+    return remap[local] if len(local) else local.astype(dtype)
 
 
 def _packed_ids(rids: list[str], txs: list[str], base: int,

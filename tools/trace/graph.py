@@ -204,39 +204,31 @@ def add_rows(new: NewMoves, skipped: list[str], batch: list[tuple[Any, ...]]) ->
         seqs, rids, toks, srcs, dsts, amounts, times, txs = _columns(batch)
     parts = amount_columns(amounts)
     if parts is None:  # amounts of another shape (a few, written long ago): row by row
-        for row in batch:
-            _add_row(new, skipped, row)
+        _add_rows_strictly(new, skipped, batch)
         return
-    new.seq += seqs
-    new.src += srcs
-    new.dst += dsts
-    new.ts += epoch_seconds(times)
-    new.mant += parts[0]
-    new.exp += parts[1]
-    new.record_id += rids
-    new.tx += txs
-    new.token += toks
+    new.add(seqs, srcs, dsts, epoch_seconds(times), parts[0], parts[1], rids, txs, toks)
 
 
-def _add_row(new: NewMoves, skipped: list[str], row: tuple[Any, ...]) -> None:
-    seq, record_id, token, src, dst, amount, ts, tx = row
-    parts = amount_parts(amount)
-    if parts is None:
-        # The strict reading (more than 18 decimals are cut as `to_units` cuts).
-        try:
-            parts = (to_units(amount), 0)
-        except ValueError:
-            skipped.append(record_id)
-            return
-    new.seq.append(seq)
-    new.src.append(src)
-    new.dst.append(dst)
-    new.ts += epoch_seconds([ts])
-    new.mant.append(parts[0])
-    new.exp.append(parts[1])
-    new.record_id.append(record_id)
-    new.tx.append(tx)
-    new.token.append(token)
+def _add_rows_strictly(new: NewMoves, skipped: list[str], batch: list[tuple[Any, ...]]
+                       ) -> None:
+    """`add_rows` with each amount read on its own: the strict reading where it is not a
+    plain decimal (more than 18 decimals are cut as `to_units` cuts), skipped if unreadable."""
+    kept, mants, exps = [], [], []
+    for row in batch:
+        amount, record_id = row[5], row[1]
+        parts = amount_parts(amount)
+        if parts is None:
+            try:
+                parts = (to_units(amount), 0)
+            except ValueError:
+                skipped.append(record_id)
+                continue
+        kept.append(row)
+        mants.append(parts[0])
+        exps.append(parts[1])
+    if kept:
+        seqs, rids, toks, srcs, dsts, _, times, txs = _columns(kept)
+        new.add(seqs, srcs, dsts, epoch_seconds(times), mants, exps, rids, txs, toks)
 
 
 class GraphFeed:

@@ -100,3 +100,50 @@ def test_stored_times_are_utc_whatever_the_machine_zone(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         clock.tzset()
+
+
+def _move(n: int, *, units: int = 1_500_000, rid: str | None = None):
+    from tools.trace.compact import NewMove
+
+    tx = f"{n:064x}"
+    return NewMove(n, f"Tsrc{n % 7}", f"Tdst{n % 5}", 1_700_000_000.0 + n, units, 12,
+                   rid or f"tron:{tx}#{n:08x}", tx, "USDT" if n % 3 else "USDC")
+
+
+def test_new_moves_are_packed_batch_by_batch_into_the_arrays_types():
+    from tools.trace.compact import NewMoves
+
+    moves = [_move(n) for n in range(1, 20_001)]
+    packed = NewMoves()
+    for start in range(0, len(moves), 5_000):
+        packed.add(*map(list, zip(*moves[start:start + 5_000], strict=True)))
+    held = sum(a.nbytes for column in packed.parts.values() for a in column)
+    # Fixed-size columns only: the ids packed as bytes, not kept as Python text.
+    assert len(packed) == 20_000 and held / len(packed) <= 80
+    assert packed.names[:4] == ["Tsrc1", "Tdst1", "Tsrc2", "Tdst2"]
+    # Merged in one or in four batches, the graph is the same.
+    whole = CompactGraph().merged(moves)
+    batched = CompactGraph().merged(packed)
+    assert batched.names == whole.names and batched.tokens == whole.tokens
+    for k, column in whole.a.items():
+        assert (batched.a[k] == column).all(), k
+    assert batched.edges["Tsrc1", "Tdst1"]["m"] == whole.edges["Tsrc1", "Tdst1"]["m"]
+
+
+def test_odd_ids_and_huge_amounts_keep_their_rows_across_batches_and_merges():
+    from tools.trace.compact import NewMoves
+
+    odd = _move(5, rid="tron-scan:row-5")
+    huge = _move(8, units=10**30)
+    first = [_move(n) for n in range(1, 5)]
+    second = [odd, _move(6), _move(7), huge]
+    packed = NewMoves()
+    for batch in (first, second):
+        packed.add(*map(list, zip(*batch, strict=True)))
+    assert packed.other_ids == {4: ("tron-scan:row-5", odd.tx)} and packed.big_units == {
+        7: 10**30 * 10**12}
+    g = CompactGraph().merged([_move(n) for n in range(100, 103)]).merged(packed)
+    moves = [m for u in g for v in g.succ[u] for m in g.edges[u, v]["m"]]
+    assert {m.record_id for m in moves} >= {"tron-scan:row-5", huge.record_id}
+    assert next(m for m in moves if m.record_id == huge.record_id).units == 10**30 * 10**12
+    assert next(m for m in moves if m.record_id == "tron-scan:row-5").tx == odd.tx
