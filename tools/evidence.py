@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -37,7 +38,9 @@ def keep_copy(evidence_dir: Path, path: Path, sha256: str, data: bytes | None = 
     target = vault_path(evidence_dir, sha256)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
+        # A name of this writer's own: two imports (or two workers of one) keeping the same
+        # file at once each write a whole copy and the last rename wins.
+        tmp = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.part")
         if data is None:
             shutil.copyfile(path, tmp)
         else:

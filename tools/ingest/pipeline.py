@@ -6,6 +6,7 @@ import csv
 import gc
 import hashlib
 import logging
+import os
 import stat
 import threading
 import time
@@ -193,7 +194,7 @@ class _Queued:
 
 def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
                 mapping: ColumnMapping | None, on_progress: OnProgress | None,
-                name: str | None, ahead: Future[WholeFile] | None = None
+                name: str | None, ahead: Future[AheadFile] | None = None
                 ) -> FileReport | _Queued:
     """Check, read and queue one file; a report at once if it is skipped or a duplicate.
 
@@ -201,12 +202,15 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
     written at once, in chunks. `ahead`: the file as a worker process read it (`ReadAhead`,
     under its file name), taken instead of reading it here."""
     name = name or path.name
-    try:
-        st = path.stat()
-    except (OSError, ValueError):
-        st = None
-    if st is None or not stat.S_ISREG(st.st_mode):
-        raise IngestError(str(path), None, "no such file")
+    if ahead is not None:
+        try:
+            read = ahead.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this file is read here instead.
+            log.warning("the process reading %s ahead died; reading it here", name)
+        else:
+            return _queue_ahead(writer, case, path, name, fmt, read, on_progress)
+    st = _regular_file(path)
     if note := generator_file_note(path):
         return FileReport(file=name, status="skipped", note=note)
     size = st.st_size
@@ -218,22 +222,76 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
         return FileReport(file=name, sha256=sha, status="duplicate")
     if fmt is not None and fmt not in FORMATS:
         raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    if ahead is not None:
-        try:
-            whole = ahead.result()  # raises the IngestError the worker raised
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): this file is read here instead.
-            log.warning("the process reading %s ahead died; reading it here", name)
-            whole = read_whole_file(path, fmt, mapping, name)
-        if on_progress:
-            on_progress(name, len(whole.items))
-        return _queue_read(writer, case, path, name, whole.fmt, whole.items, whole, sha, size,
-                           data)
     refuse_zip_bomb(path, name, None if data is None else data[:4])
     # A spreadsheet is opened once for detection and parsing (workbooks_kept).
     with workbooks_kept():
         fmt, checked = _reading(path, name, fmt, mapping, data, on_progress)
         return _queue_read(writer, case, path, name, fmt, checked, checked, sha, size, data)
+
+
+def _regular_file(path: Path) -> os.stat_result:
+    """`path`'s status; IngestError unless it is a regular file."""
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        raise IngestError(str(path), None, "no such file")
+    return st
+
+
+@dataclass(slots=True)
+class AheadFile:
+    """A file as a worker process read it ahead of the import loop (`read_ahead_file`):
+    hashed, parsed and, if it parsed, kept in the vault, all from the same bytes; or the
+    error that refuses it (a file the case holds already is a duplicate all the same)."""
+
+    sha256: str
+    size: int
+    whole: WholeFile | None
+    error: IngestError | None = None
+    made_copy: bool = False  # the vault copy is this read's (removed if the file is refused)
+
+
+def read_ahead_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
+                    as_rows: bool, vault: Path) -> AheadFile:
+    """Read a (small) file for the import loop in a worker: the file is opened once here and
+    the importer's process touches none of its bytes (a seizure's thousands of pages cost
+    that process a stat, a read, a hash and a copy each, every one of them a wait for
+    Python's lock while its store writer runs). Raises IngestError if there is no such file."""
+    st = _regular_file(path)
+    name = path.name
+    if generator_file_note(path):
+        return AheadFile("", st.st_size, None)  # the loop says why it is skipped
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        whole = read_whole_file(path, fmt, mapping, name, as_rows, data)
+    except IngestError as exc:
+        return AheadFile(sha, len(data), None, exc)
+    made = not vault_path(vault, sha).exists()
+    if made:
+        keep_copy(vault, path, sha, data)
+    return AheadFile(sha, len(data), whole, made_copy=made)
+
+
+def _queue_ahead(writer: StoreWriter, case: str, path: Path, name: str, fmt: str | None,
+                 read: AheadFile, on_progress: OnProgress | None) -> FileReport | _Queued:
+    """`_queue_file` of a file a worker read (`read_ahead_file`)."""
+    if read.whole is None and read.error is None:
+        return FileReport(file=name, status="skipped", note=generator_file_note(path))
+    if writer.has_file(case, read.sha256):
+        return FileReport(file=name, sha256=read.sha256, status="duplicate")
+    if fmt is not None and fmt not in FORMATS:
+        raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if read.error is not None:
+        raise read.error
+    whole = read.whole
+    assert whole is not None
+    if on_progress:
+        on_progress(name, len(whole.items))
+    return _queue_read(writer, case, path, name, whole.fmt, whole.items, whole, read.sha256,
+                       read.size, None, copied=read.made_copy)
 
 
 def _reading(path: Path, name: str, fmt: str | None, mapping: ColumnMapping | None,
@@ -258,14 +316,16 @@ class WholeFile:
 
 
 def read_whole_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
-                    name: str | None = None, as_rows: bool = False) -> WholeFile:
+                    name: str | None = None, as_rows: bool = False,
+                    data: bytes | None = None) -> WholeFile:
     """Detect, parse and check all of a (small) file, as the import loop does item by item;
     raises the IngestError the loop would. `name`: what its records cite (its file name).
-    `as_rows`: the items as a SQLite store's rows where none hands out payment details."""
+    `as_rows`: the items as a SQLite store's rows where none hands out payment details.
+    `data`: the file's bytes if read already (JSON is parsed from them)."""
     name = name or path.name
-    refuse_zip_bomb(path, name)
-    with workbooks_kept():
-        fmt, checked = _reading(path, name, fmt, mapping, None)
+    refuse_zip_bomb(path, name, None if data is None else data[:4])
+    with workbooks_kept(), already_read(path, data) if data is not None else nullcontext():
+        fmt, checked = _reading(path, name, fmt, mapping, data)
         if as_rows and (read_rows := rows_reader_for(fmt)) is not None:
             try:
                 rows = read_rows(path, name)
@@ -287,17 +347,18 @@ def read_whole_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
 
 def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str,
                 items: Iterable[Item] | RecordRows, place: WholeFile | _Checked, sha: str,
-                size: int, data: bytes | None) -> _Queued:
+                size: int, data: bytes | None, copied: bool | None = None) -> _Queued:
     """`_queue_file` once the file is hashed and new to the case: its items, read whole or
-    being read; `place.last` is the locator of the last one read."""
+    being read; `place.last` is the locator of the last one read. `copied`: the file is in
+    the vault already, kept there by the worker that read it (True) or before (False)."""
     meta = FileMeta(case=case, name=name, sha256=sha, size=size, format=fmt)
     # The original is in the vault before its records exist, so no record cites a missing file:
     # copied by a thread while the file is parsed, and waited for before its records are
     # written (`FileMeta.kept`).
     vault = writer.store.evidence_dir
     copy = vault_path(vault, sha)
-    had_copy = copy.exists()
-    if not had_copy:
+    had_copy = copy.exists() if copied is None else not copied
+    if copied is None and not had_copy:
         meta.kept = writer.in_background(keep_copy, vault, path, sha, data)
     try:
         try:
@@ -311,6 +372,7 @@ def _queue_read(writer: StoreWriter, case: str, path: Path, name: str, fmt: str,
     except IngestError:
         if meta.kept is not None:
             meta.kept.exception()  # written (or failed) before it is removed, or it would stay
+        if not had_copy:
             copy.unlink(missing_ok=True)
         raise
     return _Queued(staged, fmt, place.last, None if had_copy else copy)
@@ -435,7 +497,8 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     # SQLite store as its rows); the API's file-by-file imports (commit_every 1) are small
     # and read here.
     as_rows = store.engine.dialect.name == "sqlite"
-    ahead = (ReadAhead.for_import(files, read_whole_file, (fmt, mapping, None, as_rows),
+    ahead = (ReadAhead.for_import(files, read_ahead_file,
+                                  (fmt, mapping, as_rows, store.evidence_dir),
                                   json_files=as_rows)
              if commit_every > 1 else None)
     with fewer_collections(), store.writer(commit_every, expected_records=expected,

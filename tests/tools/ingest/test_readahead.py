@@ -99,8 +99,7 @@ def test_files_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monkeypat
     assert chosen and len(chosen[0].chosen) == len(STATEMENTS) + len(JSON_FILES) + 4
     monkeypatch.setattr(readahead, "MIN_FILES", 10**9)
     here = ingest_paths(_store(tmp_path, "here"), "c", [folder])
-    assert [f.model_dump(exclude={"sha256"}) for f in ahead.files] == [
-        f.model_dump(exclude={"sha256"}) for f in here.files]
+    assert [f.model_dump() for f in ahead.files] == [f.model_dump() for f in here.files]
     rows = _rows(_store(tmp_path, "ahead"))
     assert len(rows) > 100 and rows == _rows(_store(tmp_path, "here"))
     assert any(r.startswith("('card:") or r.startswith("('iban:") for r in rows)
@@ -111,6 +110,40 @@ def test_files_read_ahead_import_as_read_in_the_loop(tmp_path, chosen, monkeypat
     rejected = {f.file: f.error for f in ahead.files if f.status == "rejected"}
     assert set(rejected) == {"cut.xlsx", "notes.csv", "cut_trc20.json"}
     assert rejected["cut.xlsx"].startswith("cut.xlsx: ")
+
+
+def test_the_importer_reads_no_byte_of_a_file_read_ahead(tmp_path, chosen, monkeypatch):
+    """The worker hashes, parses and keeps the file in the vault from one read; the
+    importer's process only writes what it gives back."""
+    import hashlib
+
+    from tools.evidence import vault_path
+
+    folder = _folder(tmp_path)
+    store = _store(tmp_path, "ahead")
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self.parent == folder:
+            raise AssertionError(f"the importer opened {self.name}")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    report = ingest_paths(store, "c", [folder])
+    monkeypatch.setattr(Path, "open", real_open)
+    assert chosen and len(report.files) == len(STATEMENTS) + len(JSON_FILES) + 4
+    for f in report.files:
+        data = (folder / f.file).read_bytes()
+        copy = vault_path(store.evidence_dir, hashlib.sha256(data).hexdigest())
+        if f.status == "rejected":
+            assert not copy.exists(), f.file  # a refused file leaves nothing behind
+        else:
+            assert f.sha256 == hashlib.sha256(data).hexdigest()
+            assert copy.read_bytes() == data, f.file
+    # Read ahead again: the files the case holds are duplicates, the refused ones refused.
+    again = ingest_paths(store, "c", [folder])
+    assert {f.file: f.status for f in again.files} == {
+        f.file: "rejected" if f.status == "rejected" else "duplicate" for f in report.files}
 
 
 def test_a_few_small_json_files_are_read_in_the_loop(tmp_path, monkeypatch):
