@@ -102,7 +102,11 @@ class _Trc20Reader:
     def __init__(self) -> None:
         # (contract, symbol, decimals) → (contract, symbol shown, key, note, decimals)
         self.tokens: dict[tuple[str, str, Any], tuple[str, str, str, str | None, int]] = {}
-        self.addresses: set[str] = set()
+        # Checked addresses, each kept as one string object: a worker's rows name the same
+        # wallets over and over, and shared strings pickle (and come back) once per file.
+        self.addresses: dict[str, str] = {}
+        # (from, to) → the transfer's identifiers, one tuple per pair for the same reason.
+        self.pairs: dict[tuple[str, str], tuple[str, ...]] = {}
         # (symbol, key, note) → the JSON text of the token and of what follows "status".
         self.token_json: dict[tuple[str, str, str | None], tuple[str, str]] = {}
 
@@ -130,15 +134,26 @@ class _Trc20Reader:
             known = self.tokens[key] = (contract, shown, token_key, note, places)
         return known
 
-    def address(self, value: Any) -> bool:
-        if value in self.addresses:
-            return True
+    def address(self, value: Any) -> str | None:
+        """`value` if it is a TRON address (the first string object seen of it), else None."""
+        known = self.addresses.get(value) if type(value) is str else None
+        if known is not None:
+            return known
         if not valid_contract("tron", value):
-            return False
+            return None
         if len(self.addresses) >= _KNOWN_ADDRESSES:
             self.addresses.clear()
-        self.addresses.add(value)
-        return True
+        self.addresses[value] = value
+        return value
+
+    def pair(self, frm: str, to: str) -> tuple[str, ...]:
+        """`wallet_pair` of two checked addresses (34 characters: always a pair)."""
+        known = self.pairs.get((frm, to))
+        if known is None:
+            if len(self.pairs) >= _KNOWN_ADDRESSES:
+                self.pairs.clear()
+            known = self.pairs[(frm, to)] = wallet_pair("tron", frm, to) or ()
+        return known
 
     def usual(self, t: Any) -> _Usual | None:
         """The parts of a transfer of the common shape, checked; None for anything else."""
@@ -147,14 +162,14 @@ class _Trc20Reader:
         token = self.token(t.get("token_info"))
         # Any until checked below: the addresses by `address`, the others by type.
         tx: Any = t.get("transaction_id")
-        frm: Any = t.get("from")
-        to: Any = t.get("to")
         raw, ms = t.get("value"), t.get("block_timestamp")
         if (token is None or type(raw) is not str or type(ms) is not int
                 or type(tx) is not str or not 0 <= ms < _MAX_MS
                 or not _SHORT_UNITS.fullmatch(raw) or not _TXID.fullmatch(tx)
-                or not self.address(frm) or not self.address(to)
                 or token[4] > MAX_FRACTION_DIGITS):  # rounded down by `from_units`
+            return None
+        frm, to = self.address(t.get("from")), self.address(t.get("to"))
+        if frm is None or to is None:
             return None
         return token, tx, frm, to, raw, ms
 
@@ -210,7 +225,7 @@ class _Trc20Reader:
                 f'{extra_json}}}')
         # Checked TRON addresses are 34 characters: always a pair of identifiers.
         return ((rid, "transfer", loc, when, None, data),
-                (n, "tron", key, frm, to, plain, when, tx), wallet_pair("tron", frm, to) or ())
+                (n, "tron", key, frm, to, plain, when, tx), self.pair(frm, to))
 
     def json_parts(self, symbol: str, key: str, note: str | None) -> tuple[str, str]:
         """The token's JSON text in a transfer's data, and what follows "status"."""
