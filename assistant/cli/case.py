@@ -51,10 +51,11 @@ def ingest(
     )
 
     from assistant.config import get_settings
+    from assistant.services.ingest import import_evidence
     from assistant.wiring import open_store
     from tools.errors import IngestError
     from tools.ingest.mappings import load_mapping
-    from tools.ingest.pipeline import expand_paths, ingest_paths
+    from tools.ingest.pipeline import expand_paths
     from tools.models import FileReport
 
     settings = get_settings()
@@ -95,30 +96,14 @@ def ingest(
         audit_cli(store, case, "upload_received", {
             "files": [{"name": f.name, "bytes": n} for f, n in zip(files, file_bytes,
                                                                     strict=True)]})
-        # The trace graph takes the transfers as they are written (merged below).
-        from tools.trace.graph import GraphFeed
-
-        feed = GraphFeed(case)
-        try:
-            report = ingest_paths(store, case, files, fmt=format, mapping=layout,
-                                  on_progress=on_records, on_file=on_file,
-                                  exclusive=exclusive, on_transfers=feed.add)
-        finally:
-            feed.stop()
+        report = import_evidence(store, case, files, fmt=format, mapping=layout,
+                                 on_progress=on_records, on_file=on_file, exclusive=exclusive)
     audit_cli(store, case, "upload", {"files": [
         {"name": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     if as_json:
         out.print_json(report.model_dump_json())
     else:
         print_summary(report)
-    if report.imported_by_kind().get("transfer"):
-        # The trace graph's arrays are merged now, once, not by the next command that traces.
-        from tools.ingest.pipeline import fewer_collections
-        from tools.trace.graph import load_case_graph
-
-        with fewer_collections():
-            load_case_graph(store, case, feed)
-    del feed  # what it took is the graph's now; not kept through the indexing below
     if index:
         update_search_index(settings, store, case, quiet=as_json)
     if report.rejected:

@@ -24,9 +24,9 @@ def demo(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from assistant.config import get_settings
+    from assistant.services.ingest import import_evidence
     from assistant.wiring import open_store, user_registry
     from tools.demo.generate import evidence_folders, generate_case
-    from tools.ingest.pipeline import ingest_paths
 
     settings = get_settings()
     folder = settings.home / "demo-case"
@@ -36,7 +36,7 @@ def demo(ctx: typer.Context) -> None:
                   f"{len(truth.droppers)} dropper accounts, {truth.counts['transfer']:,} "
                   "USDT transfers", markup=False)
     store = open_store(settings)
-    report = ingest_paths(store, DEMO_CASE, evidence_folders(folder))
+    report = import_evidence(store, DEMO_CASE, evidence_folders(folder))
     print_summary(report)
     update_search_index(settings, store, DEMO_CASE)
     if report.rejected:

@@ -22,10 +22,10 @@ from assistant.api.memory import release_freed_memory
 from assistant.api.routes.deconflict import OVERVIEW_HITS, OverviewPublic
 from assistant.api.uploads import UploadLimits, receive_files
 from assistant.services.deconflict import deconflict_case
+from assistant.services.ingest import import_evidence
 from assistant.services.overview import overview as case_overview_of
 from assistant.services.records import record_with_source
 from assistant.wiring import search_index
-from tools.ingest.pipeline import ingest_paths
 from tools.models import CaseStats, IngestReport, Record
 from tools.neighbours import Neighbours, record_neighbours
 
@@ -108,7 +108,7 @@ async def upload_files(request: Request, case: AssignedCaseDep, store: StoreDep,
         await run_in_threadpool(audit.append, case, user.name, "upload_received",
                                 {"files": sent})
         report = await run_in_threadpool(
-            ingest_paths, store, case, [f.path for f in received], commit_every=1)
+            import_evidence, store, case, [f.path for f in received], commit_every=1)
         await run_in_threadpool(release_freed_memory)
     await run_in_threadpool(audit.append, case, user.name, "upload", {"files": [
         {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})

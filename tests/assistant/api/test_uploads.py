@@ -135,3 +135,21 @@ def test_fields_that_are_not_files_and_damaged_bodies_are_400(office):
     empty = dana.post("/api/cases/up/files", content=b"--XX--\r\n",
                       headers={"Content-Type": "multipart/form-data; boundary=XX"})
     assert (empty.status_code, empty.json()) == (400, {"detail": "no files in the upload"})
+
+
+def test_an_upload_of_transfers_leaves_the_trace_graph_on_disk_with_them(tmp_path):
+    from tools.trace.compact import CompactGraph
+    from tools.trace.graph import graph_folder
+
+    home = tmp_path / "home"
+    store = open_store(Settings(home=home))
+    token = Users(store.engine).add("dana", "analyst", ["g"])
+    app = create_app()
+    app.dependency_overrides[get_settings] = lambda: Settings(home=home)
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    resp = client.post("/api/cases/g/files", files=[("uploads", ("page.json", PAGE))])
+    assert resp.status_code == 200 and resp.json()["files"][0]["records"]["transfer"] > 0
+    # The next process maps the merged graph instead of reading the store again.
+    kept = CompactGraph.open(graph_folder(store, "g"))
+    assert kept is not None
+    assert kept[0].number_of_moves() == resp.json()["files"][0]["records"]["transfer"]
