@@ -30,7 +30,9 @@ _IN_SIDE = re.compile(
 _OUT_SIDE = re.compile(
     r"списан|расход|исходящ|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bперев[её]л|"
     r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspent\b|\bpaid out\b|\bin and out\b|"
-    r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған", re.I)
+    r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған|"
+    # "total in, total out", "in/out": the two sides by their totals.
+    r"\b(?:total|sum|amount|money)\s+out\b|\bin\s*/\s*out\b", re.I)
 # Where to, and where from: a question of the money's way, not of the account's two sides.
 _WHERE_TO = re.compile(r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b[^?]{0,60}\b(?:go|goes|gone|"
                        r"went|end|ends|ended|land\w*|sit|sits|flow\w*|sen[dt])\b|"
@@ -41,7 +43,10 @@ _WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|
                          r"(?:аудар|жібер|төле|сал)", re.I)
 # What is left: asked beside where the money went ("сколько вывел и сколько осталось").
 BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
-                           r"\bremain|қалды|қалдық|қалған", re.I)
+                           r"\bremain|қалды|қалдық|қалған|"
+                           # What still sits there: "still sitting on", "лежит", "жатыр".
+                           r"\bstill\s+(?:\w+\s+)?(?:sitting|sits|there|on|held|lying|parked)\b|"
+                           r"\bsitting on\b|\bлеж(?:ит|ат|ало)\b|\bвисит\b|\bжатыр\b", re.I)
 # The end of the money asked: "конечный получатель", "түпкі алушы", "where does it finally
 # sit", "end recipients", "в конечном счёте".
 _END_ASKED = re.compile(
