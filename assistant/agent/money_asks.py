@@ -60,7 +60,9 @@ _END_ASKED = re.compile(
 # it get from A to B", "қалай жетті", "жолы".
 _WAY_ASKED = re.compile(
     r"\bпуть\b|\bпути\b|\bпутём\b|цепочк|маршрут|через как|через кого|\bpath\b|\broute\b|"
-    r"\bchain\b|\bvia\b|\bthrough which\b|\bжолы?\b|жолы|тізбек|кімдер арқылы|"
+    r"\bchain\b|\bthrough which\b|"
+    # ("via which wallets"; not "paid X via crypto": how it was paid, not its way.)
+    r"\bvia\s+(?:which|what|whom|whose|how many|intermediar\w*|hops?)\b|\bжолы?\b|жолы|тізбек|кімдер арқылы|"
     r"қандай\s+(?:\w+\s+)?арқылы|\bhow did\b[^?]{0,60}\b(?:get|go|move|reach|travel|end up)|"
     r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)

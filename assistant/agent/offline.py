@@ -703,9 +703,11 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
             # it hand out and where did their money go": both, one after the other.
+            # (The ends of a shop's money are on from its wallets, whatever word of money
+            # coming in says which money: "who ultimately holds what came into X".)
             way = "backward" if reading.intent == "backward" or (
-                "backward" in reading.signals and "forward" not in reading.signals) \
-                else "forward"
+                "backward" in reading.signals and "forward" not in reading.signals and
+                reading.intent != "beneficiaries") else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     if reading.intent == "beneficiaries" and reading.of("shop", "bot"):
         # The ends of a shop's money: how much of its treasury's money reached each one, by
@@ -1399,7 +1401,14 @@ class Composer:
             # exchanges are asked about.
             return ""
         wallet, record_id = out.sweeps[address]
-        return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
+        swept = "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
+        if self.r.intent == "exchanges" and out.depositors.get(address) and (
+                {"beneficiaries", "backward"} & self.r.signals):
+            # "which beneficiary put money into which deposit address": who paid each in.
+            swept += _p("deposited_by", self.lang, senders=", ".join(
+                f"{sender} {out.marker(r)} ({_money(total)})"
+                for sender, total, r in out.depositors[address]))
+        return swept
 
     def _money_path(self, out: ToolOutput) -> None:
         p = out.data
@@ -3333,7 +3342,10 @@ _ONE_BENEFICIARY = re.compile(r"(?<![\w])(?:бенефициар(?:а|у|ом|е
 _BENEFICIARIES = re.compile(r"бенефициары|бенефициаров|beneficiaries|бенефициарлар|wallets|"
                             r"кошельк|әмияндар|\bвсе\b|\bкажд\w*|әрқайсы\w*|\beach\b|\ball\b|"
                             # The case's beneficiary asked for: whichever it names.
-                            r"\bпо делу\b|\bв деле\b|\bin the case\b|\bіс бойынша\b")
+                            r"\bпо делу\b|\bв деле\b|\bin the case\b|\bіс бойынша\b|"
+                            # "which beneficiary …", "қайсы бенефициар": one among them all.
+                            r"\bwhich\b|\bқайсы\w*|\bқай\b|(?<!\w)как(?:ой|ие|ая)\b|"
+                            r"(?<!\w)котор\w+|(?<!\w)кто из\b")
 _ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|получил|вывел|отправил|перевел|"
                                    r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
                                    r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")

@@ -131,6 +131,9 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # An exchange's deposit address → who paid into it (not the exchange's own wallets),
+    # largest first: (sender, sum, the largest transfer's record id).
+    depositors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     # The case's chats that are no shop's: (first message's record id, title, chat type).
     other_chats: list[tuple[str, str, str]] = field(default_factory=list)
     # A handed-out detail's message → each detail it gives (compacted) → whom the message
@@ -266,6 +269,9 @@ def _direct_lines(ctx: AgentContext, out: ToolOutput, graph: Any, starts: Sequen
     return lines
 
 
+MAX_DEPOSITORS = 3
+
+
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
                  deposits: dict[str, tuple[list[str], str, list[str]]]) -> list[str]:
     """Where each deposit address (→ its path's records, its endpoint fact and names) swept
@@ -282,6 +288,15 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
         wallet, move = max(moves, key=lambda vm: vm[1].units)
         n = out.cite(ctx, move.record_id)
         out.sweeps[deposit] = (wallet, move.record_id)
+        paid_in = [(u, d["m"]) for u, d in g.pred[deposit].items()
+                   if g.nodes[u].get("category") != "exchange" and d["m"]]
+        out.depositors[deposit] = sorted(
+            ((u, str(sum((from_units(m.units) for m in ms), Decimal(0))),
+              max(ms, key=lambda m: m.units).record_id) for u, ms in paid_in),
+            key=lambda t: Decimal(t[1]), reverse=True)[:MAX_DEPOSITORS]
+        for sender, total, record_id in out.depositors[deposit]:
+            lines.append(ctx.derive(f"[{out.cite(ctx, record_id)}] {sender} paid {money(total)} "
+                                    f"into the deposit address {deposit}", [record_id]))
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
         ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
