@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.understanding import Named, Reading
+from collections.abc import Iterable
+
+from assistant.agent.understanding import Named, Reading, tagged_wallet
 
 _WALLETS = ("tron", "btc", "eth")
 _PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
@@ -115,15 +117,31 @@ def _set(reading: Reading, intent: str) -> None:
     reading.alternatives = [(intent, top), *[a for a in reading.alternatives if a[0] != intent]]
 
 
-def refine(reading: Reading, question: str) -> None:
-    """Settle the reading of a money question by its shape (in place)."""
+def _tagged_end(reading: Reading, question: str, tags: Iterable[tuple[str, str]]) -> None:
+    """The other end of a way asked from one wallet to a wallet named by its attribution tag
+    ("от T… до горячего кошелька биржи X"): that wallet, as a second end (in place)."""
+    wallets = reading.of(*_WALLETS)
+    if len(wallets) != 1 or len(reading.entities) != 1 or not _WAY_ASKED.search(question):
+        return
+    tagged = tagged_wallet(question, tags)
+    if tagged is None or tagged.value == wallets[0].value or \
+            tagged.start < wallets[0].end and wallets[0].start < tagged.end:
+        return
+    reading.entities = sorted([*reading.entities, tagged], key=lambda e: e.start)
+
+
+def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()) -> None:
+    """Settle the reading of a money question by its shape (in place); `tags`: the case's
+    attribution tags (label, address), which may name an end."""
+    _tagged_end(reading, question, tags)
     wallets = reading.of(*_WALLETS)
     parties = reading.of(*_PARTIES)
     shops = reading.of("shop", "bot")
     intent = reading.intent
-    compared = "compare" in reading.signals or bool(_COMPARED.search(question)) or \
-        intent == "compare"
-    if compared:
+    said_compared = "compare" in reading.signals or bool(_COMPARED.search(question))
+    if said_compared or intent == "compare" and not _WAY_ASKED.search(question):
+        # (Compared only by the examples, with the way between the two asked: "route from
+        # A's account to B" is the way, read below.)
         return
     accounts = [e for e in parties if e.kind != "person"]
     people = [e for e in parties if e.kind == "person"]
@@ -163,7 +181,7 @@ def refine(reading: Reading, question: str) -> None:
         return
     if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
             "forward", "backward", "amount_between", "identify", "statement", "shop_details",
-            "exchanges") or intent in ("search", "message") and intent not in reading.signals):
+            "exchanges", "compare") or intent in ("search", "message") and intent not in reading.signals):
         # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")

@@ -1468,7 +1468,16 @@ class Composer:
                       # A hop of several statement payments: each one, by its row.
                       + "".join(f"; {out.marker(r)} {_money(amount)} {p.token} {day}".rstrip()
                                 for r, day, amount in payments))
-        if self.r.intent != "amount_between" and p.reached is not None:
+        for route in getattr(p, "other_routes", [])[:MAX_OTHER_ROUTES_SAID]:
+            # The money split on its way: the other routes too, each wallet by the hop that
+            # brought the money to it ("through which wallets", "list the hops").
+            self.fact(f"{phrases()['other_route'][lang]}: " + " → ".join(
+                [p.source, *(f"{h.to_address} {out.marker(h.record_id)} ({_money(h.amount)} "
+                             f"{p.token})" for h in route)]))
+        if self.r.intent != "amount_between" and p.reached is not None and (
+                Decimal(p.reached) > 0 or p.token == "KZT"):
+            # (None of the source's traced money reached it, the trace stopping before, at
+            # an exchange's deposit address: the hops say what passed.)
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
 
@@ -2402,6 +2411,9 @@ class Composer:
                               hops=len(b.path) if b.path else "-") + swept).lstrip())
 
 
+MAX_OTHER_ROUTES_SAID = 3
+
+
 def _tailed(sentence: str, tail: str) -> str:
     """`sentence` with `tail` (markers, names) before its closing full stop."""
     if not tail:
@@ -2496,7 +2508,7 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
-        money_asks.refine(reading, question)
+        money_asks.refine(reading, question, self.vocabulary.tags if self.vocabulary else ())
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
                                      "backward" in reading.signals) and \
                 self.vocabulary and (tagged := tagged_wallet(

@@ -355,6 +355,14 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers"
                                + (f", via {between}" if between else ""),
                                [h.record_id for h in result.hops]))
+    for route in result.other_routes:
+        # Another way the source's money took to the target (it split on the way): each hop
+        # cited, the route bound to them.
+        marks = [out.cite(ctx, h.record_id) for h in route]
+        lines.append(ctx.derive(
+            f"{''.join(f'[{n}]' for n in marks)} also {source} -> "
+            + " -> ".join(f"{h.to_address} ({money(h.amount)})" for h in route),
+            [h.record_id for h in route]))
     if result.reached is not None:
         # What the trace allots to the target: a computed figure of the case as a whole.
         lines.append(ctx.derive(f"traced money of {source} that reached {target}: "

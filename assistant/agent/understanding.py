@@ -235,7 +235,9 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
                 # One word of an organisation's name in another form is an everyday word
                 # ("крипту" is not "ИП Крипто-Обмен"): it names it written as in its name.
                 own = {fold(w) for w in _WORD.findall(person)}
-                if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2
+                # (A hyphen's parts are words of it: "Kripto-Obmen", "Крипто-Обмена" name it
+                # in another script or case.)
+                if not (_ORGANISATION.match(person) and len(re.findall(r"[^\W_]+", said)) < 2
                         and fold(said) not in own):
                     spans.append((at + where[0], at + where[1], "person", person, person))
                 at += where[1]
