@@ -2404,11 +2404,20 @@ class Composer:
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
                 swept = self._swept(out, b.address, len(b.path) if b.path else 0)
+                whole = ""
+                if intent == "beneficiaries" and b.address in out.received and \
+                        Decimal(out.received[b.address][0]) > Decimal(b.amount):
+                    # What rests there is what it received less what it sent on: the whole
+                    # it received too ("who got the most, and how much").
+                    total, count, record_id = out.received[b.address]
+                    whole = _p("received_all", lang, m="" if record_id == anchor
+                               else out.marker(record_id) + " ",
+                               amount=_money(total), token=o.token, n=count)
                 self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
-                              hops=len(b.path) if b.path else "-") + swept).lstrip())
+                              hops=len(b.path) if b.path else "-") + swept + whole).lstrip())
 
 
 MAX_OTHER_ROUTES_SAID = 3

@@ -131,6 +131,9 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A beneficiary of the case's money → all it received of that token (the transfers
+    # into it), their count and the largest one's record id.
+    received: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     # An exchange's deposit address → who paid into it (not the exchange's own wallets),
     # largest first: (sender, sum, the largest transfer's record id).
     depositors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
@@ -270,6 +273,22 @@ def _direct_lines(ctx: AgentContext, out: ToolOutput, graph: Any, starts: Sequen
 
 
 MAX_DEPOSITORS = 3
+
+
+def _received_lines(ctx: AgentContext, out: ToolOutput, graph: Any, address: str, token: str
+                    ) -> list[str]:
+    """All a beneficiary received of the token (what rests there is that less what it sent
+    on): the sum of the transfers into it, bound to the largest one."""
+    moves = [m for _, d in graph.graph.pred[address].items() for m in d["m"]
+             if m.token == token]
+    if not moves:
+        return []
+    total = sum((from_units(m.units) for m in moves), Decimal(0))
+    largest = max(moves, key=lambda m: m.units).record_id
+    n = out.cite(ctx, largest)
+    out.received[address] = (str(total), len(moves), largest)
+    return [f"[{n}] " + ctx.derive(f"{address} received {money(str(total))} {fence(token)} "
+                                   f"in all, in {len(moves)} transfers", [largest])]
 
 
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
@@ -1296,6 +1315,8 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
             # exchange moved the money on is its own wallet, as for a trace.
             deposits.setdefault(b.address, (list(b.path), fact, names))
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
+        if b.reason == "beneficiary" and b.address in graph.graph:
+            lines += _received_lines(ctx, out, graph, b.address, o.token or "")
     exchanges = exchange_total(o.beneficiaries)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
