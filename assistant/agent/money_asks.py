@@ -139,10 +139,6 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
     shops = reading.of("shop", "bot")
     intent = reading.intent
     said_compared = "compare" in reading.signals or bool(_COMPARED.search(question))
-    if said_compared or intent == "compare" and not _WAY_ASKED.search(question):
-        # (Compared only by the examples, with the way between the two asked: "route from
-        # A's account to B" is the way, read below.)
-        return
     accounts = [e for e in parties if e.kind != "person"]
     people = [e for e in parties if e.kind == "person"]
     # A person named right beside an account is its holder ("выписка Иванова И. KZ…",
@@ -151,6 +147,18 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
     # So is a shop named beside a wallet ("Green Planet's wallet T…", "казна X (T…)").
     holders += [s for s in shops if any(_beside(question, s, a) for a in accounts)]
     ends = len(parties) + len(shops) - len(holders)
+    if not said_compared and len(wallets) == 1 and len(parties) == 1 and shops and \
+            not holders and _HOW_MUCH.search(question) and not _WAY_ASKED.search(question) \
+            and not BALANCE_ASKED.search(question) and intent in (
+                "compare", "forward", "backward", "shop_details", "identify", "statement"):
+        # "T…: how much to shop X and how much to shop Y", "сколько T… отправил магазину X":
+        # what passed between the wallet and each shop's wallets.
+        _set(reading, "amount_between")
+        return
+    if said_compared or intent == "compare" and not _WAY_ASKED.search(question):
+        # (Compared only by the examples, with the way between the two asked: "route from
+        # A's account to B" is the way, read below.)
+        return
     if intent == "statement" and "exchanges" in reading.signals and len(wallets) == 1 and \
             ends == 1 and not STATEMENT_NOUN.search(question):
         # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.

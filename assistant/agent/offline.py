@@ -513,11 +513,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
                                             intent in _TRACE_INTENTS):
         # The chain of statement payments from one account to the other.
         return [_call(MONEY_PATH, source=ibans[0], target=ibans[1])]
-    if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:
+    if intent in ("path", "amount_between") and len(wallets) == 1 and 1 <= len(shops) <= 3:
         # "сколько с кошелька магазина X дошло до T…": the shop's wallets first, then the path
-        # between them and the wallet named (`follow_up_calls`).
-        shop = "@" + shops[0].value if shops[0].kind == "bot" else shops[0].value
-        return [_call(SHOP_DETAILS, shop=shop, kind="wallet")]
+        # between them and the wallet named (`follow_up_calls`); "T…: how much to X and how
+        # much to Y": each shop's.
+        return [_call(SHOP_DETAILS, shop="@" + s.value if s.kind == "bot" else s.value,
+                      kind="wallet") for s in shops]
     if any(s.startswith("nth:") for s in reading.signals):
         return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
     if "case_money" in reading.signals:
@@ -670,7 +671,7 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         shops = reading.of("shop", "bot")
         wallets: list[str] = []
         pair = out.tool == SHOP_DETAILS and out.data and reading.intent in (
-            "path", "amount_between") and len(named) == 1 and len(shops) == 1
+            "path", "amount_between") and len(named) == 1 and 1 <= len(shops) <= 3
         shop_pays = pair and _shop_is_source(question, shops[0], named[0])
         if out.tool == SHOP_DETAILS and out.data and (
                 "treasury" in reading.signals or shop_pays
