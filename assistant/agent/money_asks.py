@@ -169,6 +169,14 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
         reading.signals.add("with_balance")
     one_account = (len(accounts) == 1 or not accounts and len(people) == 1) and ends == 1
+    to, back = bool(_WHERE_TO.search(question)), bool(_WHERE_FROM.search(question))
+    if one_account and intent in ("statement", "identify", "forward", "backward") and \
+            STATEMENT_NOUN.search(question) and to != back and not (
+                _IN_SIDE.search(question) and _OUT_SIDE.search(question)):
+        # "У нас выписка по X. Куда он переводил деньги?": the statement is what the case
+        # holds, the question is one side of it (whom he paid, or who paid him).
+        _set(reading, "forward" if to else "backward")
+        return
     if one_account and (intent in ("identify", "forward", "backward", "exchanges",
                                    "statement", "shop_details") or
                         intent in ("message", "search") and intent not in reading.signals) and (

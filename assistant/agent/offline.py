@@ -1271,6 +1271,8 @@ class Composer:
         for r, day, amount in out.operations.get((statement, account)) or []:
             if incoming is not None and (r in out.incoming_rows) != incoming:
                 continue
+            if not _on_bound_side(self.question, day):
+                continue  # "после 15 сентября": that side of the day only
             if asked and day[5:10] != f"{asked[0]:02d}-{asked[1]:02d}" and any(
                     d[5:10] == f"{asked[0]:02d}-{asked[1]:02d}"
                     for _, d, _ in out.operations.get((statement, account)) or []):
@@ -1717,6 +1719,14 @@ class Composer:
             directions = (directions[0], not directions[0])
         day = _day_named(self.question) if when else None
         shown = 8
+        if _bound_side(self.question) and _day_named(self.question):
+            # "после 15 сентября", "before 3 March": the parties paid that side of the day,
+            # each payment listed (its totals are of the whole statement).
+            bounded = [c for c in parties if any(
+                _on_bound_side(self.question, d)
+                for _, d, _ in out.operations.get((statement, c.account)) or [])]
+            if bounded:
+                parties, when = bounded, True
         if day and not _bound_side(self.question):
             # "какие операции были 27 февраля": the parties of that day's rows, however many
             # (a day with none: the statement's largest, as for any other question).
@@ -2665,6 +2675,10 @@ class OfflineChatModel(BaseChatModel):
             # "statement: outgoing transfers", "выписка: какие платежи": each payment.
             reading.signals.add("list_payments")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
+        if parties and _bound_side(question):
+            # "куда он переводил после 15 сентября": the payments that side of the day, each
+            # by its row.
+            reading.signals.add("list_payments")
         if "list_payments" in reading.signals or _WHEN.search(question) or \
                 len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
@@ -3517,6 +3531,18 @@ def _date_in(q: str) -> tuple[tuple[int, int], int, int] | None:
             if 1 <= month <= 12 and 1 <= day <= 31:
                 return (month, day), m.start(), m.end()
     return None
+
+
+def _on_bound_side(question: str, day: str) -> bool:
+    """Whether a row's day ("2025-09-19 09:15") is on the side of the question's bound day
+    ("после 15 сентября": after it, the day itself not; "до 15 сентября": before it); any
+    day when the question names no bound."""
+    side = _bound_side(question)
+    bound = _day_named(question) if side else None
+    if not bound or not re.match(r"\d{4}-\d{2}-\d{2}", day):
+        return True
+    month_day = (int(day[5:7]), int(day[8:10]))
+    return month_day > bound if side == "after" else month_day < bound
 
 
 def _bound_side(question: str) -> str | None:
