@@ -189,6 +189,15 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         _set(reading, "statement")
         reading.signals.discard("with_balance")
         return
+    if ends == 2 and not shops and "amount_between" in reading.signals and \
+            _HOW_MUCH.search(question) and not _WAY_ASKED.search(question) and \
+            not BALANCE_ASKED.search(question) and intent in (
+                "identify", "statement", "forward", "backward", "message", "search"):
+        # "Сколько Оспанова перечислила Оспанову Руслану?", "Ахметов Нурлановқа қанша
+        # жіберді?": two parties and a payment asked by its amount, what passed between them
+        # (not who either one is, nor all either one paid).
+        _set(reading, "amount_between")
+        return
     if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
             not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
         # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the

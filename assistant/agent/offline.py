@@ -657,12 +657,18 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                     calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
                                        direction="backward" if back else "forward"))
         if out.tool == FIND_PERSON and out.data:
-            for person in _asked_people(reading, out.data)[:1]:
+            for person in _asked_people(reading, out.data):
                 # A surname with initials of several accounts, none of them a statement's
                 # holder: none (the answer asks which).
                 mine = [] if person.abbreviated and len(person.accounts) > 1 and \
                     not person.own_accounts else person.accounts
-                calls += [_lookup(reading, a) for a in mine[:1]]
+                looked = [_lookup(reading, a) for a in mine[:1]]
+                if any(_key(c) in done or c in calls for c in looked):
+                    # Two people of one surname asked ("Оспанова … Оспанову Руслану"): each
+                    # name search found both; the one not looked up yet is this search's.
+                    continue
+                calls += looked
+                break
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_lookup(reading, iban)
