@@ -28,10 +28,10 @@ STATEMENT_NOUN = re.compile(
 # Money arriving at the account, and money leaving it, as a statement's two sides.
 _IN_SIDE = re.compile(
     r"поступ|приход|входящ|зачисл|\bпришл|\bполучен|\bполучил|\binflows?\b|\bincoming\b|"
-    r"\breceived\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|келді", re.I)
+    r"\breceiv(?:e|ed|es)\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|келді", re.I)
 _OUT_SIDE = re.compile(
     r"списан|расход|исходящ|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bперев[её]л|"
-    r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspent\b|\bpaid out\b|\bin and out\b|"
+    r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspen[dt]\b|\bpaid out\b|\bin and out\b|"
     r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған|"
     # "total in, total out", "in/out": the two sides by their totals.
     r"\b(?:total|sum|amount|money)\s+out\b|\bin\s*/\s*out\b", re.I)
