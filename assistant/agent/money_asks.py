@@ -11,7 +11,6 @@ case's.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 
 from assistant.agent.understanding import Named, Reading, tagged_wallet
@@ -28,7 +27,8 @@ STATEMENT_NOUN = re.compile(
 # Money arriving at the account, and money leaving it, as a statement's two sides.
 _IN_SIDE = re.compile(
     r"поступ|приход|входящ|зачисл|\bпришл|\bполучен|\bполучил|\binflows?\b|\bincoming\b|"
-    r"\breceiv(?:e|ed|es)\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|келді", re.I)
+    r"\breceiv(?:e|ed|es)\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|"
+    r"келді", re.I)
 _OUT_SIDE = re.compile(
     r"списан|расход|исходящ|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bперев[её]л|"
     r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspen[dt]\b|\bpaid out\b|\bin and out\b|"
@@ -64,7 +64,8 @@ _WAY_ASKED = re.compile(
     r"\bпуть\b|\bпути\b|\bпутём\b|цепочк|маршрут|через как|через кого|\bpath\b|\broute\b|"
     r"\bchain\b|\bthrough which\b|"
     # ("via which wallets"; not "paid X via crypto": how it was paid, not its way.)
-    r"\bvia\s+(?:which|what|whom|whose|how many|intermediar\w*|hops?)\b|\bжолы?\b|жолы|тізбек|кімдер арқылы|"
+    r"\bvia\s+(?:which|what|whom|whose|how many|intermediar\w*|hops?)\b|"
+    r"\bжолы?\b|жолы|тізбек|кімдер арқылы|"
     r"қандай\s+(?:\w+\s+)?арқылы|\bhow did\b[^?]{0,60}\b(?:get|go|move|reach|travel|end up)|"
     r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
@@ -206,7 +207,8 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         return
     if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
             "forward", "backward", "amount_between", "identify", "statement", "shop_details",
-            "exchanges", "compare") or intent in ("search", "message") and intent not in reading.signals):
+            "exchanges", "compare") or
+            intent in ("search", "message") and intent not in reading.signals):
         # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")

@@ -2426,10 +2426,10 @@ class Composer:
                         Decimal(out.received[b.address][0]) > Decimal(b.amount):
                     # What rests there is what it received less what it sent on: the whole
                     # it received too ("who got the most, and how much").
-                    total, count, record_id = out.received[b.address]
+                    received, count, record_id = out.received[b.address]
                     whole = _p("received_all", lang, m="" if record_id == anchor
                                else out.marker(record_id) + " ",
-                               amount=_money(total), token=o.token, n=count)
+                               amount=_money(received), token=o.token, n=count)
                 self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),

@@ -565,7 +565,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
                       r"(?:сколько|скока|\bhow much\b|қанша)[^?]{0,40}(?:получил\w*|\bget\b|"
                       r"\bgot\b(?! (?:to|in|into)\b)|\breceiv\w*|\bалды\b|алған)|"
-                      r"\bstill\s+(?:\w+\s+)?(?:sitting|sits|there|on|held|lying|parked)\b|\bsitting on\b|"
+                      r"\bstill\s+(?:\w+\s+)?(?:sitting|sits|there|on|held|lying|parked)\b|"
+                      r"\bsitting on\b|"
                       r"\bleft on\b|\bremain|қалды|қалдық|қалған|\bжатыр\b"),
     # (Two things set against each other: "A vs B", "side by side"; not "против", which is
     # as often "evidence against him".)
