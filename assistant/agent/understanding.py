@@ -523,9 +523,10 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
                       # Money leaving, by the words of its side: "outgoing funds", "forwarded",
-                      # "passed on", "исходящие", "сливал", "шығыс".
+                      # "passed on", "исходящие", "сливал", "шығыс" (not "шықты": "where did
+                      # she come up from" as often as money that went out).
                       r"\boutgoing\b|\boutflows?\b|\bforwarded\b|\b(?:passed|moved|sent) on\b|"
-                      r"\bисходящ|\bслива\w*|\bслил\w*|\bшығыс|\bшықты|"
+                      r"\bисходящ|\bслива\w*|\bслил\w*|\bшығыс|"
                       r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|уход|скин|кидал|плат)|"
                       r"\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:аудар|жібер|төле|кетт)|"
                       r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
