@@ -3412,7 +3412,7 @@ _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
-                          r"ең көп|ең үлкен|ең ірі", re.I)
+                          r"ең көп|ең көб\w*|ең үлкен|ең ірі", re.I)
 # Words that ask about exchanges (the sweep of a deposit address into the exchange's wallet).
 _EXCHANGE_WORDS = re.compile(r"бирж|\bexchange|\bобнал|cash.?out|обмен|айырбас|\bbinance|"
                              r"бинанс|\bdeposit|депозит", re.I)
