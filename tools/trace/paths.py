@@ -31,8 +31,8 @@ class MoneyPath(BaseModel):
 
 MAX_OTHER_ROUTES = 3
 # First hops tried for other routes (the source's largest payees), each a bounded search.
-MAX_FIRST_HOPS = 8
-MAX_ROUTE_VISITED = 20_000
+MAX_FIRST_HOPS = 6
+MAX_ROUTE_VISITED = 5_000
 
 
 def _chain(cg: CaseGraph, source: str, target: str, max_hops: int, start: float,
