@@ -2677,8 +2677,11 @@ class OfflineChatModel(BaseChatModel):
         if month:
             # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
             reading.signals.add(f"month:{month}")
-        if reading.intent == "statement" and _PAYMENTS_LISTED.search(question):
-            # "statement: outgoing transfers", "выписка: какие платежи": each payment.
+        if (reading.intent == "statement" or reading.intent in ("forward", "backward") and
+                reading.of(*_ACCOUNTS, "person") and not reading.of(*_WALLETS)) and \
+                _PAYMENTS_LISTED.search(question):
+            # "statement: outgoing transfers", "выписка: какие платежи", "list X's outgoing
+            # transfers": each payment (of that side, when one is asked).
             reading.signals.add("list_payments")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
         if parties and _bound_side(question):

@@ -162,3 +162,15 @@ def test_what_passed_between_two_people_of_one_surname(handmade_store: CaseStore
     text = _ask(handmade_store, "hm", "how much did Ospanova send to Ruslan Ospanov?")
     assert "25 000.00" in text and "KZ619656791689515324" in text
     assert "100 000.00" not in text  # (what she paid someone else)
+
+
+@pytest.mark.parametrize("question", [
+    "list Seitova's outgoing transfers",
+    "исходящие платежи Сеитовой",
+])
+def test_one_side_s_payments_listed_each_by_its_row(handmade_store: CaseStore,
+                                                    question: str) -> None:
+    text = _ask(handmade_store, "hm", question)
+    for fact in ("120 000.00", "45 000.00", "60 000.00"):
+        assert fact in text, fact
+    assert "received from" not in text and "получено от" not in text  # the side asked
