@@ -11,8 +11,9 @@ case's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from assistant.agent.understanding import Named, Reading
+from assistant.agent.understanding import Named, Reading, tagged_wallet
 
 _WALLETS = ("tron", "btc", "eth")
 _PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
@@ -26,11 +27,14 @@ STATEMENT_NOUN = re.compile(
 # Money arriving at the account, and money leaving it, as a statement's two sides.
 _IN_SIDE = re.compile(
     r"поступ|приход|входящ|зачисл|\bпришл|\bполучен|\bполучил|\binflows?\b|\bincoming\b|"
-    r"\breceived\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|келді", re.I)
+    r"\breceiv(?:e|ed|es)\b|\bcame in\b|\bin and out\b|түс(?:ті|кен|ім|етін)|кіріс|келген|"
+    r"келді", re.I)
 _OUT_SIDE = re.compile(
     r"списан|расход|исходящ|\bушл|\bуш[её]л|\bотправ|\bвывел|\bвывод|\bперев[её]л|"
-    r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspent\b|\bpaid out\b|\bin and out\b|"
-    r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған", re.I)
+    r"потратил|\boutflows?\b|\boutgoing\b|\bsent\b|\bspen[dt]\b|\bpaid out\b|\bin and out\b|"
+    r"шық(?:ты|қан|ыс)|шығыс|\bкет(?:ті|кен)|жіберіл|жіберген|аударған|аударылған|"
+    # "total in, total out", "in/out": the two sides by their totals.
+    r"\b(?:total|sum|amount|money)\s+out\b|\bin\s*/\s*out\b", re.I)
 # Where to, and where from: a question of the money's way, not of the account's two sides.
 _WHERE_TO = re.compile(r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b[^?]{0,60}\b(?:go|goes|gone|"
                        r"went|end|ends|ended|land\w*|sit|sits|flow\w*|sen[dt])\b|"
@@ -41,7 +45,10 @@ _WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|
                          r"(?:аудар|жібер|төле|сал)", re.I)
 # What is left: asked beside where the money went ("сколько вывел и сколько осталось").
 BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
-                           r"\bremain|қалды|қалдық|қалған", re.I)
+                           r"\bremain|қалды|қалдық|қалған|"
+                           # What still sits there: "still sitting on", "лежит", "жатыр".
+                           r"\bstill\s+(?:\w+\s+)?(?:sitting|sits|there|on|held|lying|parked)\b|"
+                           r"\bsitting on\b|\bлеж(?:ит|ат|ало)\b|\bвисит\b|\bжатыр\b", re.I)
 # The end of the money asked: "конечный получатель", "түпкі алушы", "where does it finally
 # sit", "end recipients", "в конечном счёте".
 _END_ASKED = re.compile(
@@ -55,7 +62,10 @@ _END_ASKED = re.compile(
 # it get from A to B", "қалай жетті", "жолы".
 _WAY_ASKED = re.compile(
     r"\bпуть\b|\bпути\b|\bпутём\b|цепочк|маршрут|через как|через кого|\bpath\b|\broute\b|"
-    r"\bchain\b|\bvia\b|\bthrough which\b|\bжолы?\b|жолы|тізбек|кімдер арқылы|"
+    r"\bchain\b|\bthrough which\b|"
+    # ("via which wallets"; not "paid X via crypto": how it was paid, not its way.)
+    r"\bvia\s+(?:which|what|whom|whose|how many|intermediar\w*|hops?)\b|"
+    r"\bжолы?\b|жолы|тізбек|кімдер арқылы|"
     r"қандай\s+(?:\w+\s+)?арқылы|\bhow did\b[^?]{0,60}\b(?:get|go|move|reach|travel|end up)|"
     r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
@@ -108,16 +118,28 @@ def _set(reading: Reading, intent: str) -> None:
     reading.alternatives = [(intent, top), *[a for a in reading.alternatives if a[0] != intent]]
 
 
-def refine(reading: Reading, question: str) -> None:
-    """Settle the reading of a money question by its shape (in place)."""
+def _tagged_end(reading: Reading, question: str, tags: Iterable[tuple[str, str]]) -> None:
+    """The other end of a way asked from one wallet to a wallet named by its attribution tag
+    ("от T… до горячего кошелька биржи X"): that wallet, as a second end (in place)."""
+    wallets = reading.of(*_WALLETS)
+    if len(wallets) != 1 or len(reading.entities) != 1 or not _WAY_ASKED.search(question):
+        return
+    tagged = tagged_wallet(question, tags)
+    if tagged is None or tagged.value == wallets[0].value or \
+            tagged.start < wallets[0].end and wallets[0].start < tagged.end:
+        return
+    reading.entities = sorted([*reading.entities, tagged], key=lambda e: e.start)
+
+
+def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()) -> None:
+    """Settle the reading of a money question by its shape (in place); `tags`: the case's
+    attribution tags (label, address), which may name an end."""
+    _tagged_end(reading, question, tags)
     wallets = reading.of(*_WALLETS)
     parties = reading.of(*_PARTIES)
     shops = reading.of("shop", "bot")
     intent = reading.intent
-    compared = "compare" in reading.signals or bool(_COMPARED.search(question)) or \
-        intent == "compare"
-    if compared:
-        return
+    said_compared = "compare" in reading.signals or bool(_COMPARED.search(question))
     accounts = [e for e in parties if e.kind != "person"]
     people = [e for e in parties if e.kind == "person"]
     # A person named right beside an account is its holder ("выписка Иванова И. KZ…",
@@ -126,6 +148,18 @@ def refine(reading: Reading, question: str) -> None:
     # So is a shop named beside a wallet ("Green Planet's wallet T…", "казна X (T…)").
     holders += [s for s in shops if any(_beside(question, s, a) for a in accounts)]
     ends = len(parties) + len(shops) - len(holders)
+    if not said_compared and len(wallets) == 1 and len(parties) == 1 and shops and \
+            not holders and _HOW_MUCH.search(question) and not _WAY_ASKED.search(question) \
+            and not BALANCE_ASKED.search(question) and intent in (
+                "compare", "forward", "backward", "shop_details", "identify", "statement"):
+        # "T…: how much to shop X and how much to shop Y", "сколько T… отправил магазину X":
+        # what passed between the wallet and each shop's wallets.
+        _set(reading, "amount_between")
+        return
+    if said_compared or intent == "compare" and not _WAY_ASKED.search(question):
+        # (Compared only by the examples, with the way between the two asked: "route from
+        # A's account to B" is the way, read below.)
+        return
     if intent == "statement" and "exchanges" in reading.signals and len(wallets) == 1 and \
             ends == 1 and not STATEMENT_NOUN.search(question):
         # "биржаға қанша шығарды, әмиянда қанша қалды": the exchanges, and what is left.
@@ -136,6 +170,14 @@ def refine(reading: Reading, question: str) -> None:
         # "сколько вывел на биржу и сколько осталось": beside the exchanges, its balance.
         reading.signals.add("with_balance")
     one_account = (len(accounts) == 1 or not accounts and len(people) == 1) and ends == 1
+    to, back = bool(_WHERE_TO.search(question)), bool(_WHERE_FROM.search(question))
+    if one_account and intent in ("statement", "identify", "forward", "backward") and \
+            STATEMENT_NOUN.search(question) and to != back and not (
+                _IN_SIDE.search(question) and _OUT_SIDE.search(question)):
+        # "У нас выписка по X. Куда он переводил деньги?": the statement is what the case
+        # holds, the question is one side of it (whom he paid, or who paid him).
+        _set(reading, "forward" if to else "backward")
+        return
     if one_account and (intent in ("identify", "forward", "backward", "exchanges",
                                    "statement", "shop_details") or
                         intent in ("message", "search") and intent not in reading.signals) and (
@@ -148,6 +190,15 @@ def refine(reading: Reading, question: str) -> None:
         _set(reading, "statement")
         reading.signals.discard("with_balance")
         return
+    if ends == 2 and not shops and "amount_between" in reading.signals and \
+            _HOW_MUCH.search(question) and not _WAY_ASKED.search(question) and \
+            not BALANCE_ASKED.search(question) and intent in (
+                "identify", "statement", "forward", "backward", "message", "search"):
+        # "Сколько Оспанова перечислила Оспанову Руслану?", "Ахметов Нурлановқа қанша
+        # жіберді?": two parties and a payment asked by its amount, what passed between them
+        # (not who either one is, nor all either one paid).
+        _set(reading, "amount_between")
+        return
     if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
             not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
         # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the
@@ -156,7 +207,8 @@ def refine(reading: Reading, question: str) -> None:
         return
     if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
             "forward", "backward", "amount_between", "identify", "statement", "shop_details",
-            "exchanges") or intent in ("search", "message") and intent not in reading.signals):
+            "exchanges", "compare") or
+            intent in ("search", "message") and intent not in reading.signals):
         # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")

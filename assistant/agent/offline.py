@@ -513,11 +513,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
                                             intent in _TRACE_INTENTS):
         # The chain of statement payments from one account to the other.
         return [_call(MONEY_PATH, source=ibans[0], target=ibans[1])]
-    if intent in ("path", "amount_between") and len(wallets) == 1 and len(shops) == 1:
+    if intent in ("path", "amount_between") and len(wallets) == 1 and 1 <= len(shops) <= 3:
         # "сколько с кошелька магазина X дошло до T…": the shop's wallets first, then the path
-        # between them and the wallet named (`follow_up_calls`).
-        shop = "@" + shops[0].value if shops[0].kind == "bot" else shops[0].value
-        return [_call(SHOP_DETAILS, shop=shop, kind="wallet")]
+        # between them and the wallet named (`follow_up_calls`); "T…: how much to X and how
+        # much to Y": each shop's.
+        return [_call(SHOP_DETAILS, shop="@" + s.value if s.kind == "bot" else s.value,
+                      kind="wallet") for s in shops]
     if any(s.startswith("nth:") for s in reading.signals):
         return [_call(CASE_OVERVIEW)]  # the case's beneficiaries, then the one asked about
     if "case_money" in reading.signals:
@@ -656,12 +657,18 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                     calls.append(_call(TRACE_WALLET, address=ends[nth - 1].address,
                                        direction="backward" if back else "forward"))
         if out.tool == FIND_PERSON and out.data:
-            for person in _asked_people(reading, out.data)[:1]:
+            for person in _asked_people(reading, out.data):
                 # A surname with initials of several accounts, none of them a statement's
                 # holder: none (the answer asks which).
                 mine = [] if person.abbreviated and len(person.accounts) > 1 and \
                     not person.own_accounts else person.accounts
-                calls += [_lookup(reading, a) for a in mine[:1]]
+                looked = [_lookup(reading, a) for a in mine[:1]]
+                if any(_key(c) in done or c in calls for c in looked):
+                    # Two people of one surname asked ("Оспанова … Оспанову Руслану"): each
+                    # name search found both; the one not looked up yet is this search's.
+                    continue
+                calls += looked
+                break
         if out.tool == LOOKUP_ACCOUNT and out.data and out.data.matches:
             # An ИИН's accounts: what they are (handed out, whose card) is the answer.
             calls += [_lookup(reading, iban)
@@ -670,7 +677,7 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         shops = reading.of("shop", "bot")
         wallets: list[str] = []
         pair = out.tool == SHOP_DETAILS and out.data and reading.intent in (
-            "path", "amount_between") and len(named) == 1 and len(shops) == 1
+            "path", "amount_between") and len(named) == 1 and 1 <= len(shops) <= 3
         shop_pays = pair and _shop_is_source(question, shops[0], named[0])
         if out.tool == SHOP_DETAILS and out.data and (
                 "treasury" in reading.signals or shop_pays
@@ -703,9 +710,11 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 and any(h.kind in _WALLETS for d in out.data for h in d.handed_out)):
             # "кто платил магазину": where its wallets' money came from; "which wallets did
             # it hand out and where did their money go": both, one after the other.
+            # (The ends of a shop's money are on from its wallets, whatever word of money
+            # coming in says which money: "who ultimately holds what came into X".)
             way = "backward" if reading.intent == "backward" or (
-                "backward" in reading.signals and "forward" not in reading.signals) \
-                else "forward"
+                "backward" in reading.signals and "forward" not in reading.signals and
+                reading.intent != "beneficiaries") else "forward"
             calls += [_call(TRACE_WALLET, address=w, direction=way) for w in wallets]
     if reading.intent == "beneficiaries" and reading.of("shop", "bot"):
         # The ends of a shop's money: how much of its treasury's money reached each one, by
@@ -1268,6 +1277,8 @@ class Composer:
         for r, day, amount in out.operations.get((statement, account)) or []:
             if incoming is not None and (r in out.incoming_rows) != incoming:
                 continue
+            if not _on_bound_side(self.question, day):
+                continue  # "после 15 сентября": that side of the day only
             if asked and day[5:10] != f"{asked[0]:02d}-{asked[1]:02d}" and any(
                     d[5:10] == f"{asked[0]:02d}-{asked[1]:02d}"
                     for _, d, _ in out.operations.get((statement, account)) or []):
@@ -1399,7 +1410,14 @@ class Composer:
             # exchanges are asked about.
             return ""
         wallet, record_id = out.sweeps[address]
-        return "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
+        swept = "; " + _p("swept", self.lang, wallet=wallet, m=out.marker(record_id))
+        if self.r.intent == "exchanges" and out.depositors.get(address) and (
+                {"beneficiaries", "backward"} & self.r.signals):
+            # "which beneficiary put money into which deposit address": who paid each in.
+            swept += _p("deposited_by", self.lang, senders=", ".join(
+                f"{sender} {out.marker(r)} ({_money(total)})"
+                for sender, total, r in out.depositors[address]))
+        return swept
 
     def _money_path(self, out: ToolOutput) -> None:
         p = out.data
@@ -1459,7 +1477,16 @@ class Composer:
                       # A hop of several statement payments: each one, by its row.
                       + "".join(f"; {out.marker(r)} {_money(amount)} {p.token} {day}".rstrip()
                                 for r, day, amount in payments))
-        if self.r.intent != "amount_between" and p.reached is not None:
+        for route in getattr(p, "other_routes", [])[:MAX_OTHER_ROUTES_SAID]:
+            # The money split on its way: the other routes too, each wallet by the hop that
+            # brought the money to it ("through which wallets", "list the hops").
+            self.fact(f"{phrases()['other_route'][lang]}: " + " → ".join(
+                [p.source, *(f"{h.to_address} {out.marker(h.record_id)} ({_money(h.amount)} "
+                             f"{p.token})" for h in route)]))
+        if self.r.intent != "amount_between" and p.reached is not None and (
+                Decimal(p.reached) > 0 or p.token == "KZT"):
+            # (None of the source's traced money reached it, the trace stopping before, at
+            # an exchange's deposit address: the hops say what passed.)
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
 
@@ -1698,6 +1725,14 @@ class Composer:
             directions = (directions[0], not directions[0])
         day = _day_named(self.question) if when else None
         shown = 8
+        if _bound_side(self.question) and _day_named(self.question):
+            # "после 15 сентября", "before 3 March": the parties paid that side of the day,
+            # each payment listed (its totals are of the whole statement).
+            bounded = [c for c in parties if any(
+                _on_bound_side(self.question, d)
+                for _, d, _ in out.operations.get((statement, c.account)) or [])]
+            if bounded:
+                parties, when = bounded, True
         if day and not _bound_side(self.question):
             # "какие операции были 27 февраля": the parties of that day's rows, however many
             # (a day with none: the statement's largest, as for any other question).
@@ -2386,11 +2421,23 @@ class Composer:
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
                 swept = self._swept(out, b.address, len(b.path) if b.path else 0)
+                whole = ""
+                if intent == "beneficiaries" and b.address in out.received and \
+                        Decimal(out.received[b.address][0]) > Decimal(b.amount):
+                    # What rests there is what it received less what it sent on: the whole
+                    # it received too ("who got the most, and how much").
+                    received, count, record_id = out.received[b.address]
+                    whole = _p("received_all", lang, m="" if record_id == anchor
+                               else out.marker(record_id) + " ",
+                               amount=_money(received), token=o.token, n=count)
                 self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
-                              hops=len(b.path) if b.path else "-") + swept).lstrip())
+                              hops=len(b.path) if b.path else "-") + swept + whole).lstrip())
+
+
+MAX_OTHER_ROUTES_SAID = 3
 
 
 def _tailed(sentence: str, tail: str) -> str:
@@ -2487,7 +2534,7 @@ class OfflineChatModel(BaseChatModel):
 
     def read(self, question: str) -> Reading:
         reading = read_question(question, self.vocabulary, intent_model())
-        money_asks.refine(reading, question)
+        money_asks.refine(reading, question, self.vocabulary.tags if self.vocabulary else ())
         if not reading.entities and (reading.intent in ("backward", "identify", "forward") or
                                      "backward" in reading.signals) and \
                 self.vocabulary and (tagged := tagged_wallet(
@@ -2630,10 +2677,17 @@ class OfflineChatModel(BaseChatModel):
         if month:
             # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
             reading.signals.add(f"month:{month}")
-        if reading.intent == "statement" and _PAYMENTS_LISTED.search(question):
-            # "statement: outgoing transfers", "выписка: какие платежи": each payment.
+        if (reading.intent == "statement" or reading.intent in ("forward", "backward") and
+                reading.of(*_ACCOUNTS, "person") and not reading.of(*_WALLETS)) and \
+                _PAYMENTS_LISTED.search(question):
+            # "statement: outgoing transfers", "выписка: какие платежи", "list X's outgoing
+            # transfers": each payment (of that side, when one is asked).
             reading.signals.add("list_payments")
         parties = reading.of("person", "iban", "card", "card_mask", "phone")
+        if parties and _bound_side(question):
+            # "куда он переводил после 15 сентября": the payments that side of the day, each
+            # by its row.
+            reading.signals.add("list_payments")
         if "list_payments" in reading.signals or _WHEN.search(question) or \
                 len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
@@ -3333,7 +3387,10 @@ _ONE_BENEFICIARY = re.compile(r"(?<![\w])(?:бенефициар(?:а|у|ом|е
 _BENEFICIARIES = re.compile(r"бенефициары|бенефициаров|beneficiaries|бенефициарлар|wallets|"
                             r"кошельк|әмияндар|\bвсе\b|\bкажд\w*|әрқайсы\w*|\beach\b|\ball\b|"
                             # The case's beneficiary asked for: whichever it names.
-                            r"\bпо делу\b|\bв деле\b|\bin the case\b|\bіс бойынша\b")
+                            r"\bпо делу\b|\bв деле\b|\bin the case\b|\bіс бойынша\b|"
+                            # "which beneficiary …", "қайсы бенефициар": one among them all.
+                            r"\bwhich\b|\bқайсы\w*|\bқай\b|(?<!\w)как(?:ой|ие|ая)\b|"
+                            r"(?<!\w)котор\w+|(?<!\w)кто из\b")
 _ONE_BENEFICIARY_ACTS = re.compile(r"сколько|қанша|how much|получил|вывел|отправил|перевел|"
                                    r"перевёл|жіберді|алды|шығарды|аударды|\bsent\b|"
                                    r"\breceived\b|\bgot\b|cash(?:ed)? out|withdr")
@@ -3358,7 +3415,7 @@ _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
-                          r"ең көп|ең үлкен|ең ірі", re.I)
+                          r"ең көп|ең көб\w*|ең үлкен|ең ірі", re.I)
 # Words that ask about exchanges (the sweep of a deposit address into the exchange's wallet).
 _EXCHANGE_WORDS = re.compile(r"бирж|\bexchange|\bобнал|cash.?out|обмен|айырбас|\bbinance|"
                              r"бинанс|\bdeposit|депозит", re.I)
@@ -3483,6 +3540,18 @@ def _date_in(q: str) -> tuple[tuple[int, int], int, int] | None:
             if 1 <= month <= 12 and 1 <= day <= 31:
                 return (month, day), m.start(), m.end()
     return None
+
+
+def _on_bound_side(question: str, day: str) -> bool:
+    """Whether a row's day ("2025-09-19 09:15") is on the side of the question's bound day
+    ("после 15 сентября": after it, the day itself not; "до 15 сентября": before it); any
+    day when the question names no bound."""
+    side = _bound_side(question)
+    bound = _day_named(question) if side else None
+    if not bound or not re.match(r"\d{4}-\d{2}-\d{2}", day):
+        return True
+    month_day = (int(day[5:7]), int(day[8:10]))
+    return month_day > bound if side == "after" else month_day < bound
 
 
 def _bound_side(question: str) -> str | None:

@@ -131,6 +131,12 @@ class ToolOutput:
     # An account (its profile id) → the shop's message naming who receives the payment on
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A beneficiary of the case's money → all it received of that token (the transfers
+    # into it), their count and the largest one's record id.
+    received: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    # An exchange's deposit address → who paid into it (not the exchange's own wallets),
+    # largest first: (sender, sum, the largest transfer's record id).
+    depositors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     # The case's chats that are no shop's: (first message's record id, title, chat type).
     other_chats: list[tuple[str, str, str]] = field(default_factory=list)
     # A handed-out detail's message → each detail it gives (compacted) → whom the message
@@ -266,6 +272,25 @@ def _direct_lines(ctx: AgentContext, out: ToolOutput, graph: Any, starts: Sequen
     return lines
 
 
+MAX_DEPOSITORS = 3
+
+
+def _received_lines(ctx: AgentContext, out: ToolOutput, graph: Any, address: str, token: str
+                    ) -> list[str]:
+    """All a beneficiary received of the token (what rests there is that less what it sent
+    on): the sum of the transfers into it, bound to the largest one."""
+    moves = [m for _, d in graph.graph.pred[address].items() for m in d["m"]
+             if m.token == token]
+    if not moves:
+        return []
+    total = sum((from_units(m.units) for m in moves), Decimal(0))
+    largest = max(moves, key=lambda m: m.units).record_id
+    n = out.cite(ctx, largest)
+    out.received[address] = (str(total), len(moves), largest)
+    return [f"[{n}] " + ctx.derive(f"{address} received {money(str(total))} {fence(token)} "
+                                   f"in all, in {len(moves)} transfers", [largest])]
+
+
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
                  deposits: dict[str, tuple[list[str], str, list[str]]]) -> list[str]:
     """Where each deposit address (→ its path's records, its endpoint fact and names) swept
@@ -282,6 +307,15 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
         wallet, move = max(moves, key=lambda vm: vm[1].units)
         n = out.cite(ctx, move.record_id)
         out.sweeps[deposit] = (wallet, move.record_id)
+        paid_in = [(u, d["m"]) for u, d in g.pred[deposit].items()
+                   if g.nodes[u].get("category") != "exchange" and d["m"]]
+        out.depositors[deposit] = sorted(
+            ((u, str(sum((from_units(m.units) for m in ms), Decimal(0))),
+              max(ms, key=lambda m: m.units).record_id) for u, ms in paid_in),
+            key=lambda t: Decimal(t[1]), reverse=True)[:MAX_DEPOSITORS]
+        for sender, total, record_id in out.depositors[deposit]:
+            lines.append(ctx.derive(f"[{out.cite(ctx, record_id)}] {sender} paid {money(total)} "
+                                    f"into the deposit address {deposit}", [record_id]))
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
         ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
@@ -340,6 +374,14 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     lines.insert(0, ctx.derive(f"path from {source} to {target}: {len(result.hops)} transfers"
                                + (f", via {between}" if between else ""),
                                [h.record_id for h in result.hops]))
+    for route in result.other_routes:
+        # Another way the source's money took to the target (it split on the way): each hop
+        # cited, the route bound to them.
+        marks = [out.cite(ctx, h.record_id) for h in route]
+        lines.append(ctx.derive(
+            f"{''.join(f'[{n}]' for n in marks)} also {source} -> "
+            + " -> ".join(f"{h.to_address} ({money(h.amount)})" for h in route),
+            [h.record_id for h in route]))
     if result.reached is not None:
         # What the trace allots to the target: a computed figure of the case as a whole.
         lines.append(ctx.derive(f"traced money of {source} that reached {target}: "
@@ -1273,6 +1315,8 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
             # exchange moved the money on is its own wallet, as for a trace.
             deposits.setdefault(b.address, (list(b.path), fact, names))
         lines.append(f"[{hops[-1]}] {fact}, path {' '.join(f'[{n}]' for n in hops)}")
+        if b.reason == "beneficiary" and b.address in graph.graph:
+            lines += _received_lines(ctx, out, graph, b.address, o.token or "")
     exchanges = exchange_total(o.beneficiaries)
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "

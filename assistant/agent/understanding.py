@@ -84,7 +84,15 @@ def language(text: str, names: Iterable[tuple[int, int]] = ()) -> str:
     case's names (`names`) left out; Russian typed in Latin letters is Russian; English when
     Latin words outnumber Cyrillic ones."""
     text = text[:MAX_QUESTION_CHARS]
-    for start, end in sorted(names, reverse=True):
+    # (Spans may overlap: a name read on over the next capitalised word, "Ахметовтан
+    # Нурлановқа", holds the next name's span; each is cut once, as their union.)
+    merged: list[list[int]] = []
+    for start, end in sorted(names):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
         text = text[:start] + " " + text[end:]
     words = _QUOTES.sub(" ", text)
     if _KAZAKH.search(words) or _KAZAKH_WORDS.search(words):
@@ -227,7 +235,9 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
                 # One word of an organisation's name in another form is an everyday word
                 # ("крипту" is not "ИП Крипто-Обмен"): it names it written as in its name.
                 own = {fold(w) for w in _WORD.findall(person)}
-                if not (_ORGANISATION.match(person) and len(_WORD.findall(said)) < 2
+                # (A hyphen's parts are words of it: "Kripto-Obmen", "Крипто-Обмена" name it
+                # in another script or case.)
+                if not (_ORGANISATION.match(person) and len(re.findall(r"[^\W_]+", said)) < 2
                         and fold(said) not in own):
                     spans.append((at + where[0], at + where[1], "person", person, person))
                 at += where[1]
@@ -506,12 +516,17 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bwent\b|\bушл|\bуш[её]л|\bуход|\bуйд[её]|(?<!кто )\bотправ|\bвывел|"
                       r"\bвывод|"
                       # "кімдерге жіберілді": to whom it was sent (the dative asks the payee).
-                      r"\bкетті|\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:жібер|аудар|төле|кет|түс)|"
+                      r"\bкетті|\bкім(?:дер)?ге\s+(?:\w+\s+){0,3}(?:жібер|аудар|төле|кет|түс)|"
                       r"\bжіберді|\bdestination|(?<!who )\bsent\b|\bsend\b|"
                       r"(?<!кто )\bпереводил (деньги|средства)\b(?! на)|оказал|"
                       r"\blanded\b|\bwound up\b|\bend(?:s|ed)? up\b|\bfollow(?:ing)? the (?:money|"
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
+                      # Money leaving, by the words of its side: "outgoing funds", "forwarded",
+                      # "passed on", "исходящие", "сливал", "шығыс" (not "шықты": "where did
+                      # she come up from" as often as money that went out).
+                      r"\boutgoing\b|\boutflows?\b|\bforwarded\b|\b(?:passed|moved|sent) on\b|"
+                      r"\bисходящ|\bслива\w*|\bслил\w*|\bшығыс|"
                       r"\bкому\s+(?:\w+\s+)?(?:перев|отправ|ушл|уш[её]л|уход|скин|кидал|плат)|"
                       r"\bкім(?:дер)?ге\s+(?:\w+\s+)?(?:аудар|жібер|төле|кетт)|"
                       r"получател\w* (?:денеж|средств|денег)|\bintermediate\b|промежуточн|"
@@ -538,7 +553,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("shops", 0.03, r"\b(list|which|what|all)\b.{0,20}\bshops\b|(какие|все|список|перечень)\s+"
                     r"(\w+\s+)?магазин|магазин\w*\s+(в деле|фигурир)|дүкендер"),
     ("identify", 0.03, r"\bчей\b|\bчья\b|\bчь[её]\b|\bчьи\b|кімдікі|кімнің|\bwhose\b|"
-                       r"кімге(?!\s+(?:\w+\s+)?(?:аудар|жібер|төле|сал|кетт))|"
+                       r"кімге(?!\s+(?:\w+\s+){0,3}(?:аудар|жібер|төле|сал|кетт))|"
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
@@ -551,7 +566,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
     ("balance", 0.05, r"остат[оке]|осталось|остался|\bлежит|сальдо|баланс|\bbalance|"
                       r"(?:сколько|скока|\bhow much\b|қанша)[^?]{0,40}(?:получил\w*|\bget\b|"
                       r"\bgot\b(?! (?:to|in|into)\b)|\breceiv\w*|\bалды\b|алған)|"
-                      r"\bstill (?:there|on|held)|\bleft on\b|\bremain|қалды|қалдық|қалған"),
+                      r"\bstill\s+(?:\w+\s+)?(?:sitting|sits|there|on|held|lying|parked)\b|"
+                      r"\bsitting on\b|"
+                      r"\bleft on\b|\bremain|қалды|қалдық|қалған|\bжатыр\b"),
     # (Two things set against each other: "A vs B", "side by side"; not "против", which is
     # as often "evidence against him".)
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common|сопостав|"

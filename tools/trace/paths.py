@@ -24,6 +24,75 @@ class MoneyPath(BaseModel):
     reached: str | None = Field(default=None, description=(
         "Traced money of the source that came to the target (forward trace, haircut)"))
     visited: int = 0
+    other_routes: list[list[Hop]] = Field(default_factory=list, description=(
+        "Other chains from source to target, each leaving the source by another first hop "
+        "(largest first): the ways the money split"))
+
+
+MAX_OTHER_ROUTES = 3
+# First hops tried for other routes (the source's largest payees), each a bounded search.
+MAX_FIRST_HOPS = 6
+MAX_ROUTE_VISITED = 5_000
+
+
+def _chain(cg: CaseGraph, source: str, target: str, max_hops: int, start: float,
+           avoid: frozenset[str] = frozenset(), budget: int = MAX_VISITED
+           ) -> tuple[list[Hop], int]:
+    """The shortest chain from `source` (money there from `start`, a timestamp) to `target`
+    whose times do not go back, through none of `avoid`; and how many addresses it saw."""
+    g = cg.graph
+    parent: dict[str, tuple[str, Move]] = {}
+    arrival: dict[str, float] = {source: start}
+    queue = deque([(source, 0)])
+    while queue and len(arrival) < budget:
+        node, depth = queue.popleft()
+        if node == target or depth >= max_hops:
+            continue
+        for nxt in g.successors(node):
+            if nxt in arrival or nxt in avoid:
+                continue
+            moves = [m for m in g.edges[node, nxt]["m"] if (m.ts or 0) >= arrival[node]]
+            if not moves:
+                continue
+            move = max(moves, key=lambda m: m.units)
+            arrival[nxt] = move.ts or arrival[node]
+            parent[nxt] = (node, move)
+            queue.append((nxt, depth + 1))
+    if target not in parent:
+        return [], len(arrival)
+    hops: list[Hop] = []
+    node = target
+    while node != source:
+        prev, move = parent[node]
+        hops.append(_hop(prev, node, move))
+        node = prev
+    return list(reversed(hops)), len(arrival)
+
+
+def _hop(prev: str, node: str, move: Move) -> Hop:
+    amount = format(from_units(move.units), "f")
+    return Hop(record_id=move.record_id, tx=move.tx,
+               time=datetime.fromtimestamp(move.ts, UTC) if move.ts else None,
+               from_address=prev, to_address=node, amount=amount, traced=amount)
+
+
+def _other_routes(cg: CaseGraph, source: str, target: str, first: str, max_hops: int
+                  ) -> list[list[Hop]]:
+    """Chains from `source` to `target` through other first hops than `first`: where the
+    source's money split on its way (each one bounded, the largest payees first)."""
+    g = cg.graph
+    routes: list[list[Hop]] = []
+    firsts = sorted(((nxt, max(g.edges[source, nxt]["m"], key=lambda m: m.units))
+                     for nxt in g.successors(source) if nxt not in (first, target)),
+                    key=lambda nm: nm[1].units, reverse=True)[:MAX_FIRST_HOPS]
+    for nxt, move in firsts:
+        rest, _ = _chain(cg, nxt, target, max_hops - 1, move.ts or float("-inf"),
+                         frozenset({source}), MAX_ROUTE_VISITED)
+        if rest:
+            routes.append([_hop(source, nxt, move), *rest])
+        if len(routes) >= MAX_OTHER_ROUTES:
+            break
+    return routes
 
 
 def money_path(cg: CaseGraph, source: str, target: str, max_hops: int = MAX_PATH_HOPS
@@ -35,37 +104,13 @@ def money_path(cg: CaseGraph, source: str, target: str, max_hops: int = MAX_PATH
     if source not in g or target not in g or source == target:
         return result
     # Breadth first over (address, earliest arrival): a hop may only leave after it arrived.
-    parent: dict[str, tuple[str, Move]] = {}
-    arrival: dict[str, float] = {source: float("-inf")}
-    queue = deque([(source, 0)])
-    while queue and len(arrival) < MAX_VISITED:
-        node, depth = queue.popleft()
-        if node == target or depth >= max_hops:
-            continue
-        for nxt in g.successors(node):
-            if nxt in arrival:
-                continue
-            moves = [m for m in g.edges[node, nxt]["m"] if (m.ts or 0) >= arrival[node]]
-            if not moves:
-                continue
-            move = max(moves, key=lambda m: m.units)
-            arrival[nxt] = move.ts or arrival[node]
-            parent[nxt] = (node, move)
-            queue.append((nxt, depth + 1))
-    result.visited = len(arrival)
-    if target not in parent:
+    hops, result.visited = _chain(cg, source, target, max_hops, float("-inf"))
+    if not hops:
         return result
-    hops: list[Hop] = []
-    node = target
-    while node != source:
-        prev, move = parent[node]
-        amount = format(from_units(move.units), "f")
-        hops.append(Hop(record_id=move.record_id, tx=move.tx,
-                        time=datetime.fromtimestamp(move.ts, UTC) if move.ts else None,
-                        from_address=prev, to_address=node, amount=amount, traced=amount))
-        node = prev
-    result.hops = list(reversed(hops))
-    result.token = parent[target][1].token
+    result.hops = hops
+    result.other_routes = _other_routes(cg, source, target, hops[0].to_address, max_hops)
+    result.token = next(m.token for m in g.edges[hops[-1].from_address, target]["m"]
+                        if m.record_id == hops[-1].record_id)
     traced = trace(cg, TraceRequest(addresses=[source], hops=max(7, len(hops) + 2)))
     reached = sum(to_units(e.amount) for e in traced.endpoints
                   if e.address == target or any(h.to_address == target for h in e.path))
