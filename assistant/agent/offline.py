@@ -51,6 +51,9 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
+from assistant.agent.conversation import Turn, points_at_nothing, set_against, \
+    two_of_one_sort, two_spoken_of
+from assistant.agent.conversation import carried as carried_party
 from assistant.agent.translit import latin_russian
 from assistant.agent.understanding import (
     Reading,
@@ -2648,9 +2651,14 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
+        if set_against(question, reading):
+            # "что больше получило — X или Y?", "X пен Y — қайсысы көбірек?": the two side by
+            # side, not what passed between them.
+            reading.signals.add("compare")
         if "compare" in reading.signals and reading.intent != "compare" and \
                 _two_alike(reading) and (reading.intent not in ("path", "amount_between") or
-                                         len(reading.entities) == 2):
+                                         len(reading.entities) == 2 or
+                                         two_of_one_sort(reading)):
             # "сравни кошельки X и Y: сколько пришло, куда ушло", "A vs B: received and sent
             # to exchange": the two side by side, the money words the measures of each.
             reading.intent = "compare"
@@ -2672,7 +2680,11 @@ class OfflineChatModel(BaseChatModel):
                     # "the first" answering our "which one?": the list asked about is the
                     # answer before the question back.
                     last = str(earlier[-2].content)
-                resolved = resolve_reference(question, last, str(messages[humans[-2]].content))
+                said_before = Turn.of(str(messages[humans[-2]].content), last)
+                party = carried_party(question, bool(find_entities(question, self.vocabulary)[0]),
+                                said_before)
+                resolved = f"{question} {party}" if party else resolve_reference(
+                    question, last, str(messages[humans[-2]].content))
                 if resolved == question and self.vocabulary:
                     # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
                     resolved = _nth_shop(question, last, self.vocabulary,
@@ -2763,7 +2775,13 @@ class OfflineChatModel(BaseChatModel):
                 reading = self._read_as(
                     f"{question} {previous[alike[0].start:alike[0].end]}", reading.lang)
                 reading.intent = "compare"
-        if not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
+        if not nth and len(humans) > 1 and earlier and (both := two_spoken_of(
+                question, reading, said_before)) and not self.read(previous).entities[1:]:
+            # "кто из них двоих больше …?" after an answer about two parties that the question
+            # before named only one of ("а у Нурланова?"): the two the answer was about.
+            reading = self._read_as(f"{question} {' '.join(both)}", reading.lang)
+            reading.intent = "compare"
+        elif not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
             # "which of the two swept more into the collection wallet?", "кто из них двоих
             # больше получил?": the things the previous question named, side by side (not
             # what passed between them).
@@ -2981,6 +2999,11 @@ class OfflineChatModel(BaseChatModel):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
             reply = AIMessage(content=_p("which_entity", reading.lang,
                                          what=_word("what", "account", reading.lang)))
+        elif len(humans) <= 1 and not results and points_at_nothing(question, reading, True):
+            # "а сколько там было всего?", "карта бойынша мәлімет" opening a conversation:
+            # which one, asked back.
+            reply = AIMessage(content=_p("which_entity", reading.lang,
+                                         what=_word("what", "account", reading.lang)))
         elif together and not results:
             reply = _calls(together)
         elif which and not results:
@@ -3110,6 +3133,12 @@ class OfflineChatModel(BaseChatModel):
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
             return AIMessage(content=missing)
+        hashes = HEX64.findall(question)
+        if hashes and not reading.entities and not _MESSAGE_NOUN.search(question) and \
+                "shown" not in reading.signals:
+            # "how much was that transfer and when?" (its hash carried from the previous
+            # answer), "what is tx 3f…?": the transfer the hash names.
+            return _calls([_call(GET_RECORD, record_id=h) for h in hashes[:2]])
         calls = plan(reading, question)
         kind = _detail_kind(question)
         if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
