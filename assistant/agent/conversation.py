@@ -183,7 +183,7 @@ _WHICH_MORE = re.compile(
 _OR = re.compile(r"(?<!\w)(?:или|либо|or|әлде|немесе)(?!\w)", re.I)
 
 
-def set_against(question: str, reading: Reading) -> bool:
+def set_against(question: str, reading: Reading) -> list[str]:
     """Whether the question asks which of two things of one sort it names has more (less):
     "что больше получило — X или Y?", "X пен Y — қайсысы көбірек жіберді?", "X и Y — кто из
     них больше занёс?": the two side by side, not what passed between them."""
@@ -191,16 +191,16 @@ def set_against(question: str, reading: Reading) -> bool:
         return False
     for kinds in (("tron", "btc", "eth"), ("person", "iban", "card", "card_mask", "phone"),
                   ("shop", "bot")):
-        named = reading.of(*kinds)
-        if len(named) < 2:
-            continue
-        first, second = named[0], named[1]
-        between = question[first.end:second.start]
-        # The two side by side: joined by "or"/"and"/a comma, not "from A to B".
-        if _OR.search(between) or re.fullmatch(
-                r"[\s,]*(?:и|and|&|пен|мен|бен|men|pen|,)\s*", between, re.I):
-            return True
-    return False
+        named = sorted(reading.of(*kinds), key=lambda e: e.start)
+        pairs = [(a, b, question[a.end:b.start]) for a, b in zip(named, named[1:])]
+        # The two side by side: joined by "or" (else "and", a comma), not "from A to B".
+        for a, b, between in pairs:
+            if _OR.search(between) and len(between) < 40:
+                return [a.value, b.value]
+        for a, b, between in pairs:
+            if re.fullmatch(r"[\s,]*(?:и|and|&|пен|мен|бен|men|pen|,)\s*", between, re.I):
+                return [a.value, b.value]
+    return []
 
 
 def two_of_one_sort(reading: Reading) -> bool:
@@ -256,3 +256,21 @@ def carried(question: str, named: bool, turn: Turn) -> str | None:
     if line is not None:
         return line.value
     return pointed_transfer(question, turn) or from_there(question, turn)
+
+
+def bank_sides(reading: Reading, question: str) -> int:
+    """How many bank parties the question names, a person written right beside an account
+    ("Кузнецова П. KZ43…", "KZ43… (Кузнецов П.)", its initials between) counting once with
+    it."""
+    parties = sorted(reading.of("person", "iban", "card", "card_mask", "phone"),
+                     key=lambda e: e.start)
+    count, previous = 0, None
+    for e in parties:
+        if previous is not None and (e.kind == "person") != (previous.kind == "person") and \
+                re.fullmatch(r"[\s,.:()\-–—]*(?:\w{1,2}\.)?(?:\s*\w{1,2}\.)?[\s,.:()\-–—]*",
+                             question[previous.end:e.start]):
+            previous = None  # the pair's second half
+            continue
+        count += 1
+        previous = e
+    return count

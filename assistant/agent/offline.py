@@ -51,7 +51,7 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
-from assistant.agent.conversation import Turn, points_at_nothing, set_against, \
+from assistant.agent.conversation import Turn, bank_sides, points_at_nothing, set_against, \
     two_of_one_sort, two_spoken_of
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.translit import latin_russian
@@ -509,6 +509,14 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     direction = "backward" if intent == "backward" else "forward"
     if intent == "out_of_case":
         return []
+    against = [w for w in wallets if f"against:{w}" in reading.signals]
+    if len(against) == 2 and len(wallets) == 3 and intent not in ("search", "message"):
+        # "A пен B — қайсысы C-ге көбірек жіберді?", "who got more from C, A or B?": what
+        # each of the two sent the third (received from it).
+        third = next(w for w in wallets if w not in against)
+        if _RECEIVING.search(question) and not _SENDING.search(question):
+            return [_call(MONEY_PATH, source=third, target=w) for w in against]
+        return [_call(MONEY_PATH, source=w, target=third) for w in against]
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
     ibans = [e.value for e in reading.of("iban")]
@@ -1018,7 +1026,7 @@ class Composer:
                                 bank in _detail_bank(o, h) for h in d.handed_out)}
         # Two accounts compared are side by side, not what one paid the other (a third party
         # named, "how much did each send to Li", is what both paid).
-        compared = self.r.intent == "compare" and len(parties) <= 2
+        compared = self.r.intent == "compare" and bank_sides(self.r, self.question) <= 2
         payments = (self._payments_between(outputs)
                     if not compared and (self.r.intent == "amount_between" or asks_amount or
                                          len(parties) >= 2 and _PAY_VERB.search(self.question))
@@ -2651,10 +2659,10 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
-        if set_against(question, reading):
+        if against := set_against(question, reading):
             # "что больше получило — X или Y?", "X пен Y — қайсысы көбірек?": the two side by
             # side, not what passed between them.
-            reading.signals.add("compare")
+            reading.signals |= {"compare", *(f"against:{v}" for v in against)}
         if "compare" in reading.signals and reading.intent != "compare" and \
                 _two_alike(reading) and (reading.intent not in ("path", "amount_between") or
                                          len(reading.entities) == 2 or
