@@ -192,7 +192,8 @@ def set_against(question: str, reading: Reading) -> list[str]:
     for kinds in (("tron", "btc", "eth"), ("person", "iban", "card", "card_mask", "phone"),
                   ("shop", "bot")):
         named = sorted(reading.of(*kinds), key=lambda e: e.start)
-        pairs = [(a, b, question[a.end:b.start]) for a, b in zip(named, named[1:])]
+        pairs = [(a, b, question[a.end:b.start]) for a, b in
+                 zip(named, named[1:], strict=False)]
         # The two side by side: joined by "or" (else "and", a comma), not "from A to B".
         for a, b, between in pairs:
             if _OR.search(between) and len(between) < 40:
@@ -274,3 +275,22 @@ def bank_sides(reading: Reading, question: str) -> int:
         count += 1
         previous = e
     return count
+
+
+# "how much ended up with X", "сколько дошло до X", "X-ке қанша жетті": what of the money
+# followed before reached the wallet named.
+_REACHED = re.compile(r"(?<!\w)(?:end(?:ed|s)? up|reach(?:ed|es)?|got to|made it to|arrived|"
+                      r"landed|дош(?:ло|ли|ёл|ел)|доходил\w*|досталось|осел\w*|осело|оказал\w*|"
+                      r"попал\w*|жетті|жеткен\w*|жетк\w*|барып түсті)(?!\w)", re.I)
+
+
+def reached_from(question: str, wallets: list[str], turn: Turn) -> str | None:
+    """The wallet the previous answer followed the money from, when the follow-up asks how
+    much of it reached one wallet that answer lists ("and how much ended up with T…?" after
+    where A's money went): A, the path's start."""
+    about = list(dict.fromkeys(turn.about))
+    if len(wallets) != 1 or len(about) != 1 or about[0] == wallets[0] or \
+            not _REACHED.search(question) or not _ADDRESS.fullmatch(about[0]):
+        return None
+    listed = {v for line in turn.lines for v in _ADDRESS.findall(line.text)}
+    return about[0] if wallets[0] in listed else None

@@ -32,6 +32,16 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.claims import ANY_MARKER
+from assistant.agent.conversation import (
+    Turn,
+    bank_sides,
+    points_at_nothing,
+    reached_from,
+    set_against,
+    two_of_one_sort,
+    two_spoken_of,
+)
+from assistant.agent.conversation import carried as carried_party
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
@@ -51,9 +61,6 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
-from assistant.agent.conversation import Turn, bank_sides, points_at_nothing, set_against, \
-    two_of_one_sort, two_spoken_of
-from assistant.agent.conversation import carried as carried_party
 from assistant.agent.translit import latin_russian
 from assistant.agent.understanding import (
     Reading,
@@ -2731,6 +2738,11 @@ class OfflineChatModel(BaseChatModel):
                 # In place of the pointer: "from that shop" says which way the money went.
                 question = f"{question[:pointer.start()]}{spoken[0]}{question[pointer.end():]}"
                 reading = self._read_as(question, reading.lang)
+        if len(humans) > 1 and earlier and (start := reached_from(
+                question, [e.value for e in reading.of(*_WALLETS)], said_before)):
+            # "and how much ended up with T…?" after where A's money went: from A to it.
+            reading = self._read_as(f"{start} {question}", reading.lang)
+            reading.intent = "amount_between"
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
         if not nth and not reading.entities and len(humans) > 1 and \
