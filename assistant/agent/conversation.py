@@ -250,13 +250,15 @@ def points_at_nothing(question: str, reading: Reading, opening: bool) -> bool:
 
 def carried(question: str, named: bool, turn: Turn) -> str | None:
     """The party of the previous turn a follow-up naming none points at — by the day it was
-    given on, as "that transfer", or as "from there" — or None."""
+    given on, as "that transfer", as "from there", or as the holder of the one detail listed
+    — or None."""
     if named:
         return None
     line = picked_by_date(question, turn)
     if line is not None:
         return line.value
-    return pointed_transfer(question, turn) or from_there(question, turn)
+    return pointed_transfer(question, turn) or from_there(question, turn) or \
+        one_detail_listed(question, turn)
 
 
 def bank_sides(reading: Reading, question: str) -> int:
@@ -294,3 +296,26 @@ def reached_from(question: str, wallets: list[str], turn: Turn) -> str | None:
         return None
     listed = {v for line in turn.lines for v in _ADDRESS.findall(line.text)}
     return about[0] if wallets[0] in listed else None
+
+
+# Who someone is: a full name, an ИИН/ЖСН, the holder ("ал оның толық аты-жөні мен ЖСН-і",
+# "его ФИО и ИИН", "whose is it, full name").
+_WHO_HOLDS = re.compile(r"(?<!\w)(?:ИИН\w*|ЖСН\w*|IIN|ФИО|full name|аты-жөн\w*|толық аты\w*|"
+                        r"полн\w* (?:имя|им\w+)|владел\w*|держател\w*|иес\w*|holder|owner|"
+                        r"кімдікі|кімнің атына|на кого|whose)(?!\w)", re.I)
+
+
+def one_detail_listed(question: str, turn: Turn) -> str | None:
+    """The one card, account or phone the previous answer lists, when the follow-up asks
+    whose it is ("ал оның толық аты-жөні мен ЖСН-і қандай?" after the card a shop handed
+    out): that detail, not the shop the question before named."""
+    if not _WHO_HOLDS.search(question):
+        return None
+    details = list(dict.fromkeys(ln.value for ln in turn.lines
+                                 if ln.kind in ("card", "iban", "phone")))
+    return details[0] if len(details) == 1 else None
+
+
+def asks_holder(question: str) -> bool:
+    """Whether the question asks who holds something (a full name, an ИИН, the owner)."""
+    return bool(_WHO_HOLDS.search(question))

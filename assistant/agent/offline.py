@@ -34,6 +34,7 @@ from assistant.agent import money_asks
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     Turn,
+    asks_holder,
     bank_sides,
     points_at_nothing,
     reached_from,
@@ -2685,6 +2686,7 @@ class OfflineChatModel(BaseChatModel):
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = _as_read(messages[humans[-1]]) if humans else ""
+        party: str | None = None
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
@@ -2706,6 +2708,11 @@ class OfflineChatModel(BaseChatModel):
                                          str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
+        if party and reading.intent in ("message", "search") and asks_holder(question) and \
+                reading.of("card", "iban", "phone"):
+            # "ал оның толық аты-жөні мен ЖСН-і қандай?" after the one card listed: whose
+            # it is, not a message about it.
+            reading.intent = "identify"
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
         if len(humans) > 2:
