@@ -248,7 +248,7 @@ def points_at_nothing(question: str, reading: Reading, opening: bool) -> bool:
         bool(re.match(r"^\W*(?:а|и|and|ал|ну|so)\b", q, re.I))
 
 
-def carried(question: str, named: bool, turn: Turn) -> str | None:
+def carried(question: str, named: bool, turn: Turn, holder: str | None = None) -> str | None:
     """The party of the previous turn a follow-up naming none points at — by the day it was
     given on, as "that transfer", as "from there", or as the holder of the one detail listed
     — or None."""
@@ -258,7 +258,7 @@ def carried(question: str, named: bool, turn: Turn) -> str | None:
     if line is not None:
         return line.value
     return pointed_transfer(question, turn) or from_there(question, turn) or \
-        one_detail_listed(question, turn)
+        holder_account(question, turn, holder) or one_detail_listed(question, turn)
 
 
 def bank_sides(reading: Reading, question: str) -> int:
@@ -319,3 +319,35 @@ def one_detail_listed(question: str, turn: Turn) -> str | None:
 def asks_holder(question: str) -> bool:
     """Whether the question asks who holds something (a full name, an ИИН, the owner)."""
     return bool(_WHO_HOLDS.search(question))
+
+
+# A person pointed at ("он", "she", "оған") and the money's way asked of them ("куда он
+# переводил", "who paid her", "ол кімге аударды").
+_HE_OR_SHE = re.compile(r"(?<!\w)(?:he|she|him|her|his|он|она|его|её|ее|ему|ей|нему|ней|"
+                        r"ол|оған|оның|одан)(?!\w)", re.I)
+_MONEY_WAY = re.compile(r"(?<!\w)(?:куда|кому|откуда|от кого|where|whom|who paid|who sent|"
+                        r"қайда\w*|кімге|қайдан|кімнен)(?!\w)", re.I)
+_ACCOUNT_OF = re.compile(r"(KZ[0-9A-Z]{18})\s*\(([^)\n]+)\)")
+
+
+def holder_account(question: str, turn: Turn, holder: str | None) -> str | None:
+    """The account of the holder the previous answer named, when the follow-up asks where
+    "he" or "she" sent money (or got it from): the person's statement, not the card or the
+    shop's message it was first known by."""
+    if not holder or not _HE_OR_SHE.search(question) or not _MONEY_WAY.search(question):
+        return None
+    accounts = list(dict.fromkeys(m.group(1) for line in turn.lines
+                                  for m in _ACCOUNT_OF.finditer(line.text)
+                                  if m.group(2).strip() == holder))
+    return accounts[0] if len(accounts) == 1 else None
+
+
+# Who a party is, asked of one picked ("второй получатель — кто это?", "who is that?").
+_WHO_IS_IT = re.compile(r"(?<!\w)(?:кто (?:это|он|она|такой|такая|таков)|это кто|"
+                        r"who (?:is|was|'s) (?:it|that|this|he|she)|who(?:'s| is) the|"
+                        r"кім (?:ол|бұл)|(?:ол|бұл) кім)(?!\w)", re.I)
+
+
+def asks_who_it_is(question: str) -> bool:
+    """Whether the follow-up asks who the party it picks is (not who paid whom)."""
+    return bool(_WHO_IS_IT.search(question) or _WHO_HOLDS.search(question))

@@ -35,6 +35,7 @@ from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     Turn,
     asks_holder,
+    asks_who_it_is,
     bank_sides,
     points_at_nothing,
     reached_from,
@@ -272,7 +273,9 @@ def _with_subject(question: str, picked: str, answer: str) -> str:
     """The question with the party it picked, and — when it asks only who that was ("кто
     больше всех перевёл?") — the one the answer is about, the payer first: the money between
     the two is the answer."""
-    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question):
+    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question) or \
+            asks_who_it_is(question):
+        # ("второй получатель — кто это?": who that one is, not what passed between them.)
         return f"{question} {picked}"
     about = list(dict.fromkeys(v for line in answer.splitlines() if line and
                                not line.startswith(("-", " ")) for v in [
@@ -2699,7 +2702,7 @@ class OfflineChatModel(BaseChatModel):
                     last = str(earlier[-2].content)
                 said_before = Turn.of(str(messages[humans[-2]].content), last)
                 party = carried_party(question, bool(find_entities(question, self.vocabulary)[0]),
-                                said_before)
+                                     said_before, _holder_in(last))
                 resolved = f"{question} {party}" if party else resolve_reference(
                     question, last, str(messages[humans[-2]].content))
                 if resolved == question and self.vocabulary:
