@@ -186,9 +186,10 @@ _OR = re.compile(r"(?<!\w)(?:или|либо|or|әлде|немесе)(?!\w)", r
 def set_against(question: str, reading: Reading) -> list[str]:
     """Whether the question asks which of two things of one sort it names has more (less):
     "что больше получило — X или Y?", "X пен Y — қайсысы көбірек жіберді?", "X и Y — кто из
-    них больше занёс?": the two side by side, not what passed between them."""
+    них больше занёс?": the two side by side, not what passed between them (their values;
+    none when it does not)."""
     if not _WHICH_MORE.search(question):
-        return False
+        return []
     for kinds in (("tron", "btc", "eth"), ("person", "iban", "card", "card_mask", "phone"),
                   ("shop", "bot")):
         named = sorted(reading.of(*kinds), key=lambda e: e.start)
