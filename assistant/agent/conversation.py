@@ -84,7 +84,9 @@ _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:-?(?:го|ші|шы|th|st|nd|rd))?\
     f"(?P<m{n}>{p})" for n, p in _MONTHS) + r")(?!\w)", re.I)
 _MONTH_DAY = re.compile(r"(?<!\w)(" + "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS) +
                         r")\s+(\d{1,2})(?:st|nd|rd|th)?(?!\d)", re.I)
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?!\d)")
+# (Not an amount: "12.10 USDT", "2.5 тыс".)
+_NUMERIC = re.compile(r"(?<![\d.,])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d.,])"
+                      r"(?!\s*(?:usdt|usd|trx|₸|\$|тг|тенге|тыс|мың|k|к|млн)(?!\w))", re.I)
 
 
 def days_named(question: str) -> list[tuple[str, str]]:
@@ -97,9 +99,9 @@ def days_named(question: str) -> list[tuple[str, str]]:
         month = next(k[1:] for k, v in m.groupdict().items() if v)
         out.append((month, f"{int(m.group(m.lastindex or 0)):02d}"))
     for m in _NUMERIC.finditer(question):
-        day, month = int(m.group(1)), int(m.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            out.append((f"{month:02d}", f"{day:02d}"))
+        d, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            out.append((f"{mo:02d}", f"{d:02d}"))
     return out
 
 

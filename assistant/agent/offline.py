@@ -2805,11 +2805,11 @@ class OfflineChatModel(BaseChatModel):
                 reading = self._read_as(
                     f"{question} {previous[alike[0].start:alike[0].end]}", reading.lang)
                 reading.intent = "compare"
-        if not nth and len(humans) > 1 and earlier and (both := two_spoken_of(
+        if not nth and len(humans) > 1 and earlier and (pair := two_spoken_of(
                 question, reading, said_before)) and not self.read(previous).entities[1:]:
             # "кто из них двоих больше …?" after an answer about two parties that the question
             # before named only one of ("а у Нурланова?"): the two the answer was about.
-            reading = self._read_as(f"{question} {' '.join(both)}", reading.lang)
+            reading = self._read_as(f"{question} {' '.join(pair)}", reading.lang)
             reading.intent = "compare"
         elif not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
             # "which of the two swept more into the collection wallet?", "кто из них двоих
