@@ -141,10 +141,10 @@ _BOTH_OF_THEM = re.compile(
     r"счета|кошелька)|екеуі\w*|екеуінің)(?!\w)", re.I)
 
 
-def two_spoken_of(question: str, reading: Reading, turn: Turn) -> list[str]:
+def two_spoken_of(question: str, named: bool, turn: Turn) -> list[str]:
     """"кто из них двоих больше …?" after an answer about two parties (its headings), though
     the question before named only one of them: those two."""
-    if reading.entities or not _BOTH_OF_THEM.search(question):
+    if named or not _BOTH_OF_THEM.search(question):
         return []
     about = list(dict.fromkeys(turn.about))
     groups = {_GROUP.get(_kind(v)) for v in about}

@@ -1046,7 +1046,8 @@ class Composer:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
             return "\n".join(self.lines)
-        if _COMMON.search(self.question) and self._common(outputs):
+        if _COMMON.search(self.question) and not _ONE_OF_TWO.search(self.question) and \
+                self._common(outputs):  # ("екеуінің қайсысы": which of the two, not both)
             return "\n".join(self.lines)
         if self._paid_amount(outputs):
             return "\n".join(self.lines)
@@ -2690,6 +2691,7 @@ class OfflineChatModel(BaseChatModel):
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = _as_read(messages[humans[-1]]) if humans else ""
         party: str | None = None
+        pair: list[str] = []
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
@@ -2701,8 +2703,14 @@ class OfflineChatModel(BaseChatModel):
                     # answer before the question back.
                     last = str(earlier[-2].content)
                 said_before = Turn.of(str(messages[humans[-2]].content), last)
-                party = carried_party(question, bool(find_entities(question, self.vocabulary)[0]),
-                                     said_before, _holder_in(last))
+                named = bool(find_entities(question, self.vocabulary)[0])
+                party = carried_party(question, named, said_before, _holder_in(last))
+                pair = two_spoken_of(question, named, said_before) if len(find_entities(
+                    str(messages[humans[-2]].content), self.vocabulary)[0]) < 2 else []
+                if pair:
+                    # "кто из них двоих больше …?" after an answer about two parties the
+                    # question before named only one of ("а у Нурланова?"): those two.
+                    party = " ".join(pair)
                 resolved = f"{question} {party}" if party else resolve_reference(
                     question, last, str(messages[humans[-2]].content))
                 if resolved == question and self.vocabulary:
@@ -2805,12 +2813,8 @@ class OfflineChatModel(BaseChatModel):
                 reading = self._read_as(
                     f"{question} {previous[alike[0].start:alike[0].end]}", reading.lang)
                 reading.intent = "compare"
-        if not nth and len(humans) > 1 and earlier and (pair := two_spoken_of(
-                question, reading, said_before)) and not self.read(previous).entities[1:]:
-            # "кто из них двоих больше …?" after an answer about two parties that the question
-            # before named only one of ("а у Нурланова?"): the two the answer was about.
-            reading = self._read_as(f"{question} {' '.join(pair)}", reading.lang)
-            reading.intent = "compare"
+        if not nth and pair:
+            reading.intent = "compare"  # (the two the previous answer was about, above)
         elif not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
             # "which of the two swept more into the collection wallet?", "кто из них двоих
             # больше получил?": the things the previous question named, side by side (not
