@@ -248,7 +248,8 @@ def points_at_nothing(question: str, reading: Reading, opening: bool) -> bool:
         return True
     words = re.findall(r"[^\W\d_]+", q)
     return bool(_THERE_ONLY.search(q)) and len(words) <= 6 and \
-        bool(re.match(r"^\W*(?:а|и|and|ал|ну|so)\b", q, re.I))
+        bool(re.match(r"^\W*(?:а|и|and|ал|ну|so)\b", q, re.I)) and \
+        not re.search(r"(?<!\w)(?:дел[оеау]|case|іс\w*|в целом|overall)(?!\w)", q, re.I)
 
 
 def carried(question: str, named: bool, turn: Turn, holder: str | None = None) -> str | None:

@@ -135,7 +135,7 @@ def test_a_first_question_pointing_at_nothing_is_asked_back(question):
 
 
 @pytest.mark.parametrize("question", ["какие карты есть в деле?", "сколько всего магазинов?",
-                                      "list the cards of the case"])
+                                      "list the cards of the case", "а что там по делу?"])
 def test_a_question_of_the_whole_case_is_not_asked_back(question):
     assert not points_at_nothing(question, OfflineChatModel().read(question), opening=True)
 
