@@ -2703,9 +2703,9 @@ class OfflineChatModel(BaseChatModel):
                     # answer before the question back.
                     last = str(earlier[-2].content)
                 said_before = Turn.of(str(messages[humans[-2]].content), last)
-                named = bool(find_entities(question, self.vocabulary)[0])
-                party = carried_party(question, named, said_before, _holder_in(last))
-                pair = two_spoken_of(question, named, said_before) if len(find_entities(
+                names_any = bool(find_entities(question, self.vocabulary)[0])
+                party = carried_party(question, names_any, said_before, _holder_in(last))
+                pair = two_spoken_of(question, names_any, said_before) if len(find_entities(
                     str(messages[humans[-2]].content), self.vocabulary)[0]) < 2 else []
                 if pair:
                     # "кто из них двоих больше …?" after an answer about two parties the
