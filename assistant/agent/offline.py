@@ -32,6 +32,18 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.claims import ANY_MARKER
+from assistant.agent.conversation import (
+    Turn,
+    asks_holder,
+    asks_who_it_is,
+    bank_sides,
+    points_at_nothing,
+    reached_from,
+    set_against,
+    two_of_one_sort,
+    two_spoken_of,
+)
+from assistant.agent.conversation import carried as carried_party
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
@@ -261,7 +273,9 @@ def _with_subject(question: str, picked: str, answer: str) -> str:
     """The question with the party it picked, and — when it asks only who that was ("кто
     больше всех перевёл?") — the one the answer is about, the payer first: the money between
     the two is the answer."""
-    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question):
+    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question) or \
+            asks_who_it_is(question):
+        # ("второй получатель — кто это?": who that one is, not what passed between them.)
         return f"{question} {picked}"
     about = list(dict.fromkeys(v for line in answer.splitlines() if line and
                                not line.startswith(("-", " ")) for v in [
@@ -506,6 +520,14 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     direction = "backward" if intent == "backward" else "forward"
     if intent == "out_of_case":
         return []
+    against = [w for w in wallets if f"against:{w}" in reading.signals]
+    if len(against) == 2 and len(wallets) == 3 and intent not in ("search", "message"):
+        # "A пен B — қайсысы C-ге көбірек жіберді?", "who got more from C, A or B?": what
+        # each of the two sent the third (received from it).
+        third = next(w for w in wallets if w not in against)
+        if _RECEIVING.search(question) and not _SENDING.search(question):
+            return [_call(MONEY_PATH, source=third, target=w) for w in against]
+        return [_call(MONEY_PATH, source=w, target=third) for w in against]
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
     ibans = [e.value for e in reading.of("iban")]
@@ -1024,7 +1046,7 @@ class Composer:
                                 bank in _detail_bank(o, h) for h in d.handed_out)}
         # Two accounts compared are side by side, not what one paid the other (a third party
         # named, "how much did each send to Li", is what both paid).
-        compared = self.r.intent == "compare" and len(parties) <= 2
+        compared = self.r.intent == "compare" and bank_sides(self.r, self.question) <= 2
         payments = (self._payments_between(outputs)
                     if not compared and (self.r.intent == "amount_between" or asks_amount or
                                          len(parties) >= 2 and _PAY_VERB.search(self.question))
@@ -1033,7 +1055,8 @@ class Composer:
             self.say(_p("between_intro", self.lang))
             self._between(payments)
             return "\n".join(self.lines)
-        if _COMMON.search(self.question) and self._common(outputs):
+        if _COMMON.search(self.question) and not _ONE_OF_TWO.search(self.question) and \
+                self._common(outputs):  # ("екеуінің қайсысы": which of the two, not both)
             return "\n".join(self.lines)
         if self._paid_amount(outputs):
             return "\n".join(self.lines)
@@ -2702,9 +2725,14 @@ class OfflineChatModel(BaseChatModel):
                 _accounts_together(question):
             # "compare the three dropper accounts": the statements of the case, side by side.
             reading.intent = "compare"
+        if against := set_against(question, reading):
+            # "что больше получило — X или Y?", "X пен Y — қайсысы көбірек?": the two side by
+            # side, not what passed between them.
+            reading.signals |= {"compare", *(f"against:{v}" for v in against)}
         if "compare" in reading.signals and reading.intent != "compare" and \
                 _two_alike(reading) and (reading.intent not in ("path", "amount_between") or
-                                         len(reading.entities) == 2):
+                                         len(reading.entities) == 2 or
+                                         two_of_one_sort(reading)):
             # "сравни кошельки X и Y: сколько пришло, куда ушло", "A vs B: received and sent
             # to exchange": the two side by side, the money words the measures of each.
             reading.intent = "compare"
@@ -2716,6 +2744,8 @@ class OfflineChatModel(BaseChatModel):
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = _as_read(messages[humans[-1]]) if humans else ""
+        party: str | None = None
+        pair: list[str] = []
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
@@ -2726,13 +2756,28 @@ class OfflineChatModel(BaseChatModel):
                     # "the first" answering our "which one?": the list asked about is the
                     # answer before the question back.
                     last = str(earlier[-2].content)
-                resolved = resolve_reference(question, last, str(messages[humans[-2]].content))
+                said_before = Turn.of(str(messages[humans[-2]].content), last)
+                names_any = bool(find_entities(question, self.vocabulary)[0])
+                party = carried_party(question, names_any, said_before, _holder_in(last))
+                pair = two_spoken_of(question, names_any, said_before) if len(find_entities(
+                    str(messages[humans[-2]].content), self.vocabulary)[0]) < 2 else []
+                if pair:
+                    # "кто из них двоих больше …?" after an answer about two parties the
+                    # question before named only one of ("а у Нурланова?"): those two.
+                    party = " ".join(pair)
+                resolved = f"{question} {party}" if party else resolve_reference(
+                    question, last, str(messages[humans[-2]].content))
                 if resolved == question and self.vocabulary:
                     # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
                     resolved = _nth_shop(question, last, self.vocabulary,
                                          str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
+        if party and reading.intent in ("message", "search") and asks_holder(question) and \
+                reading.of("card", "iban", "phone"):
+            # "ал оның толық аты-жөні мен ЖСН-і қандай?" after the one card listed: whose
+            # it is, not a message about it.
+            reading.intent = "identify"
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
         if len(humans) > 2:
@@ -2765,6 +2810,11 @@ class OfflineChatModel(BaseChatModel):
                 # In place of the pointer: "from that shop" says which way the money went.
                 question = f"{question[:pointer.start()]}{spoken[0]}{question[pointer.end():]}"
                 reading = self._read_as(question, reading.lang)
+        if len(humans) > 1 and earlier and (start := reached_from(
+                question, [e.value for e in reading.of(*_WALLETS)], said_before)):
+            # "and how much ended up with T…?" after where A's money went: from A to it.
+            reading = self._read_as(f"{start} {question}", reading.lang)
+            reading.intent = "amount_between"
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
         if not nth and not reading.entities and len(humans) > 1 and \
@@ -2817,7 +2867,9 @@ class OfflineChatModel(BaseChatModel):
                 reading = self._read_as(
                     f"{question} {previous[alike[0].start:alike[0].end]}", reading.lang)
                 reading.intent = "compare"
-        if not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
+        if not nth and pair:
+            reading.intent = "compare"  # (the two the previous answer was about, above)
+        elif not nth and len(humans) > 1 and _ONE_OF_TWO.search(question):
             # "which of the two swept more into the collection wallet?", "кто из них двоих
             # больше получил?": the things the previous question named, side by side (not
             # what passed between them).
@@ -3035,6 +3087,11 @@ class OfflineChatModel(BaseChatModel):
             # "а второй?", "ал екіншісі ше?" opening a conversation: the second of nothing.
             reply = AIMessage(content=_p("which_entity", reading.lang,
                                          what=_word("what", "account", reading.lang)))
+        elif len(humans) <= 1 and not results and points_at_nothing(question, reading, True):
+            # "а сколько там было всего?", "карта бойынша мәлімет" opening a conversation:
+            # which one, asked back.
+            reply = AIMessage(content=_p("which_entity", reading.lang,
+                                         what=_word("what", "account", reading.lang)))
         elif together and not results:
             reply = _calls(together)
         elif which and not results:
@@ -3164,6 +3221,12 @@ class OfflineChatModel(BaseChatModel):
         missing = None if _nth_of(reading) else self._missing_entity(reading, question)
         if missing:
             return AIMessage(content=missing)
+        hashes = HEX64.findall(question)
+        if hashes and not reading.entities and not _MESSAGE_NOUN.search(question) and \
+                "shown" not in reading.signals:
+            # "how much was that transfer and when?" (its hash carried from the previous
+            # answer), "what is tx 3f…?": the transfer the hash names.
+            return _calls([_call(GET_RECORD, record_id=h) for h in hashes[:2]])
         calls = plan(reading, question)
         kind = _detail_kind(question)
         if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or

@@ -1,0 +1,357 @@
+"""The conversation around a question: which of two things a question sets against each other,
+what a follow-up points at in the previous turn, and when a first question points at nothing.
+
+The previous turn is read once into a `Turn`: the parties its answer is about (its headings),
+those it lists (its lines, each with its date), and the question it answered. A follow-up is
+resolved against that, not by re-reading words of the answer for each pointer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.agent.understanding import Reading
+from tools.payments import extract_payment_details
+
+# An address of a wallet (TRON, Bitcoin, Ethereum) or a transaction hash (64 hex digits).
+_ADDRESS = re.compile(r"\b(?:T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
+_HASH = re.compile(r"(?<![0-9a-fA-Fx])(?:0x)?[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+_GROUP = {**{k: "wallet" for k in ("tron", "btc", "eth")},
+          **{k: "account" for k in ("card", "card_mask", "iban", "phone", "iin", "person")},
+          "shop": "shop", "bot": "shop"}
+
+
+@dataclass
+class Line:
+    """One line of an answer listing a party: its identifier, the date on it, its text."""
+    value: str
+    kind: str
+    date: str | None
+    text: str
+
+
+@dataclass
+class Turn:
+    """The previous turn, read once: the question, the parties its answer is about (the
+    identifiers of its headings), the parties it lists, and the transaction hashes it shows."""
+    question: str
+    about: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, question: str, answer: str) -> Turn:
+        turn = cls(question)
+        for raw in answer.splitlines():
+            if not raw.strip():
+                continue
+            found = [(m.start(), m.group(), "wallet") for m in _ADDRESS.finditer(raw)] + [
+                (raw.find(d.value) if d.value in raw else 10 ** 6, d.value, d.kind)
+                for d in extract_payment_details(raw) if d.kind not in ("bot", "tron", "btc",
+                                                                         "eth")]
+            found.sort()
+            turn.hashes += [h for h in _HASH.findall(raw) if h not in turn.hashes]
+            if not raw.startswith(("-", " ")):
+                turn.about += [v for _, v, _ in found if v not in turn.about]
+            elif raw.startswith("- [") and found:
+                date = _DATE.search(raw)
+                _, value, kind = found[0]
+                turn.lines.append(Line(value, kind, date.group() if date else None, raw))
+        return turn
+
+    def on_date(self, day: str) -> list[Line]:
+        """The lines dated `day` (YYYY-MM-DD), each party once."""
+        seen: dict[str, Line] = {}
+        for line in self.lines:
+            if line.date == day:
+                seen.setdefault(line.value, line)
+        return list(seen.values())
+
+
+# Months by name in three languages (the first letters that tell them apart), to read "13
+# ақпанда", "on 13 February", "13 февраля".
+_MONTHS = (
+    ("01", r"январ\w*|january|jan|қаңтар\w*"), ("02", r"феврал\w*|february|feb|ақпан\w*"),
+    ("03", r"март\w*|march|mar|наурыз\w*"), ("04", r"апрел\w*|april|apr|сәуір\w*"),
+    ("05", r"ма[йя]\w*|may|мамыр\w*"), ("06", r"июн\w*|june|jun|маусым\w*"),
+    ("07", r"июл\w*|july|jul|шілде\w*"), ("08", r"август\w*|august|aug|тамыз\w*"),
+    ("09", r"сентябр\w*|september|sept?|қыркүйек\w*"), ("10", r"октябр\w*|october|oct|қазан\w*"),
+    ("11", r"ноябр\w*|november|nov|қараша\w*"), ("12", r"декабр\w*|december|dec|желтоқсан\w*"))
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+(" + "|".join(
+    f"(?P<m{n}>{p})" for n, p in _MONTHS) + r")(?!\w)", re.I)
+_MONTH_DAY = re.compile(r"(?<!\w)(" + "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS) +
+                        r")\s+(\d{1,2})(?:st|nd|rd|th)?(?!\d)", re.I)
+# (Not an amount: "12.10 USDT", "2.5 тыс".)
+_NUMERIC = re.compile(r"(?<![\d.,])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d.,])"
+                      r"(?!\s*(?:usdt|usd|trx|₸|\$|тг|тенге|тыс|мың|k|к|млн)(?!\w))", re.I)
+
+
+def days_named(question: str) -> list[tuple[str, str]]:
+    """The days a question names without a year, as (month, day): "13 ақпанда" → ("02", "13")."""
+    out: list[tuple[str, str]] = []
+    for m in _DAY_MONTH.finditer(question):
+        month = next(k[1:] for k, v in m.groupdict().items() if v)
+        out.append((month, f"{int(m.group(1)):02d}"))
+    for m in _MONTH_DAY.finditer(question):
+        month = next(k[1:] for k, v in m.groupdict().items() if v)
+        out.append((month, f"{int(m.group(m.lastindex or 0)):02d}"))
+    for m in _NUMERIC.finditer(question):
+        d, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            out.append((f"{mo:02d}", f"{d:02d}"))
+    return out
+
+
+def picked_by_date(question: str, turn: Turn) -> Line | None:
+    """The one party of the previous answer the follow-up picks by the day it names ("the
+    number given on 13 February", "13 ақпанда берілген нөмір"); None when no line, or several
+    parties, carry that day."""
+    for month, day in days_named(question):
+        dated = [ln for ln in turn.lines if ln.date and ln.date[5:] == f"{month}-{day}"]
+        parties = list(dict.fromkeys(ln.value for ln in dated))
+        if len(parties) == 1:
+            return dated[0]
+    return None
+
+
+# "that transfer", "этот перевод", "сол аударым": one transfer pointed at.
+_THAT_TRANSFER = re.compile(
+    r"(?<!\w)(?:(?:that|this|the) (?:transfer|transaction|payment|tx)|"
+    r"(?:этот|тот|эта|та|этого|того|этой|той|этом|том|данн\w+) (?:перевод\w*|транзакци\w*|"
+    r"платеж\w*|платёж\w*|оплат\w*)|(?:перевод|транзакци\w*|платеж|платёж) (?:этот|тот|эта)|"
+    r"(?:сол|бұл|осы|осыны|соны) (?:аударым\w*|транзакци\w*|төлем\w*))(?!\w)", re.I)
+
+
+def pointed_transfer(question: str, turn: Turn) -> str | None:
+    """The one transaction hash the previous answer shows, when the follow-up points at a
+    transfer ("how much was that transfer and when?")."""
+    if _THAT_TRANSFER.search(question) and len(turn.hashes) == 1 and \
+            not _HASH.search(question):
+        return turn.hashes[0]
+    return None
+
+
+# "of them both", "из них двоих", "екеуінің": the two spoken of.
+_BOTH_OF_THEM = re.compile(
+    r"(?<!\w)(?:(?:of |between )?(?:the two|them both|both of them|the pair)|"
+    r"(?:из|у|между) (?:них )?(?:двоих|обоих|двумя|них двоих)|(?:эти|этих|оба|обе) (?:двое|двух|"
+    r"счета|кошелька)|екеуі\w*|екеуінің)(?!\w)", re.I)
+
+
+def two_spoken_of(question: str, named: bool, turn: Turn) -> list[str]:
+    """"кто из них двоих больше …?" after an answer about two parties (its headings), though
+    the question before named only one of them: those two."""
+    if named or not _BOTH_OF_THEM.search(question):
+        return []
+    about = list(dict.fromkeys(turn.about))
+    groups = {_GROUP.get(_kind(v)) for v in about}
+    return about if len(about) == 2 and len(groups) == 1 else []
+
+
+def _kind(value: str) -> str:
+    if _ADDRESS.fullmatch(value):
+        return "tron"
+    found = extract_payment_details(value)
+    return found[0].kind if found else "person"
+
+
+# "оттуда", "from there", "сол жерден", "с него": from the one party the answer is about.
+_FROM_THERE = re.compile(r"(?<!\w)(?:оттуда|from there|from it|from that (?:account|wallet|card)|"
+                         r"с него|с не[её]|с этого (?:сч[её]та|кошелька)|одан|сол жерден|"
+                         r"сол шоттан|сол әмияннан|ол жақтан)(?!\w)", re.I)
+
+
+def from_there(question: str, turn: Turn) -> str | None:
+    """The one party the previous answer is about, when the follow-up asks about the money
+    going on "from there"."""
+    about = list(dict.fromkeys(turn.about))
+    if not _FROM_THERE.search(question) or len(about) != 1:
+        return None
+    return about[0]
+
+
+# Two things set against each other as alternatives ("A или B?", "A or B", "A әлде B") or
+# asked which of them ("кто из них больше", "қайсысы көбірек", "which one … more").
+_WHICH_MORE = re.compile(
+    r"(?<!\w)(?:(?:кто|что|какой|какая|какое|который|которая|у кого|чей|чья)"
+    r"(?: из (?:них|этих|двух|обоих|двоих))?(?: \w+){0,3} (?:больше|меньше)|"
+    r"(?:which|who|what)(?: one| of (?:the|them|these|those)(?: two)?)?(?: \w+){0,4} "
+    r"(?:more|less|most|least|bigger|larger)|"
+    r"қайсысы\w*(?: \w+){0,4} (?:көбірек|көп|аз|азырақ)|кім(?: \w+){0,4} (?:көбірек|көп))"
+    r"(?!\w)", re.I)
+_OR = re.compile(r"(?<!\w)(?:или|либо|or|әлде|немесе)(?!\w)", re.I)
+
+
+def set_against(question: str, reading: Reading) -> list[str]:
+    """Whether the question asks which of two things of one sort it names has more (less):
+    "что больше получило — X или Y?", "X пен Y — қайсысы көбірек жіберді?", "X и Y — кто из
+    них больше занёс?": the two side by side, not what passed between them (their values;
+    none when it does not)."""
+    if not _WHICH_MORE.search(question):
+        return []
+    for kinds in (("tron", "btc", "eth"), ("person", "iban", "card", "card_mask", "phone"),
+                  ("shop", "bot")):
+        named = sorted(reading.of(*kinds), key=lambda e: e.start)
+        pairs = [(a, b, question[a.end:b.start]) for a, b in
+                 zip(named, named[1:], strict=False)]
+        # The two side by side: joined by "or" (else "and", a comma), not "from A to B".
+        for a, b, between in pairs:
+            if _OR.search(between) and len(between) < 40:
+                return [a.value, b.value]
+        for a, b, between in pairs:
+            if re.fullmatch(r"[\s,]*(?:и|and|&|пен|мен|бен|men|pen|,)\s*", between, re.I):
+                return [a.value, b.value]
+    return []
+
+
+def two_of_one_sort(reading: Reading) -> bool:
+    """Exactly two parties of one sort, a person named beside their own account counting once
+    ("Кузнецова П. KZ43… и Тулегенова А. KZ60…")."""
+    for kinds in (("tron", "btc", "eth"), ("iban", "card", "card_mask", "phone"),
+                  ("shop", "bot")):
+        if len({e.value for e in reading.of(*kinds)}) == 2:
+            return True
+    return False
+
+
+# A first question pointing at something said before ("а сколько там было всего?", "what
+# about that one?") or asking of one thing of a kind without saying which ("карта бойынша
+# мәлімет", "info on the wallet").
+_THERE_ONLY = re.compile(r"(?<!\w)(?:там|тут|туда|оттуда|there|сонда|онда|сол жерде)(?!\w)",
+                         re.I)
+_ONE_OF_A_KIND = re.compile(
+    r"^\W*(?:(?:по|про|о|об|на)\s+)?(?:карт[аеуы]|карточк\w+|кошел[её]к\w*|кошельку|сч[её]т\w*|"
+    r"номер\w*|телефон\w*|card|wallet|account|number|phone|карта|әмиян|шот|нөмір)\s+"
+    r"(?:бойынша|туралы|жөнінде|about|info|details|information)?\s*"
+    r"(?:мәлімет\w*|ақпарат\w*|дерек\w*|информаци\w*|данные|сведени\w*|подробн\w*|"
+    r"details?|info(?:rmation)?|беріңіз\w*|керек|нужн\w*|дай\w*|покажи\w*|show)?"
+    r"(?:\s+(?:беріңіз\w*|беріңізші|керек|дай\w*|пожалуйста|please|бер))*\W*$", re.I)
+_INFO_ABOUT_ONE = re.compile(
+    r"^\W*(?:(?:дай\w*|покажи\w*|нужн\w*|give|show|get)\s+(?:me\s+)?)?"
+    r"(?:информаци\w+|данные|сведени\w+|info(?:rmation)?|details)\s+"
+    r"(?:по|про|о|об|on|about|for)\s+(?:the\s+|this\s+|этой\s+|этому\s+)?"
+    r"(?:карт\w*|кошел\w*|сч[её]т\w*|номер\w*|телефон\w*|card|wallet|account|number|phone)"
+    r"\W*$", re.I)
+
+
+def points_at_nothing(question: str, reading: Reading, opening: bool) -> bool:
+    """A first question that names nothing and either points "there" at nothing said before
+    ("а сколько там было всего?") or asks of one card, wallet or account without saying
+    which ("карта бойынша мәлімет беріңізші"): which one, asked back."""
+    if not opening or reading.entities or reading.cities or reading.drugs:
+        return False
+    q = question.strip()
+    if _ONE_OF_A_KIND.match(q) or _INFO_ABOUT_ONE.match(q):
+        return True
+    words = re.findall(r"[^\W\d_]+", q)
+    return bool(_THERE_ONLY.search(q)) and len(words) <= 6 and \
+        bool(re.match(r"^\W*(?:а|и|and|ал|ну|so)\b", q, re.I)) and \
+        not re.search(r"(?<!\w)(?:дел[оеау]|case|іс\w*|в целом|overall)(?!\w)", q, re.I)
+
+
+def carried(question: str, named: bool, turn: Turn, holder: str | None = None) -> str | None:
+    """The party of the previous turn a follow-up naming none points at — by the day it was
+    given on, as "that transfer", as "from there", or as the holder of the one detail listed
+    — or None."""
+    if named:
+        return None
+    line = picked_by_date(question, turn)
+    if line is not None:
+        return line.value
+    return pointed_transfer(question, turn) or from_there(question, turn) or \
+        holder_account(question, turn, holder) or one_detail_listed(question, turn)
+
+
+def bank_sides(reading: Reading, question: str) -> int:
+    """How many bank parties the question names, a person written right beside an account
+    ("Кузнецова П. KZ43…", "KZ43… (Кузнецов П.)", its initials between) counting once with
+    it."""
+    parties = sorted(reading.of("person", "iban", "card", "card_mask", "phone"),
+                     key=lambda e: e.start)
+    count, previous = 0, None
+    for e in parties:
+        if previous is not None and (e.kind == "person") != (previous.kind == "person") and \
+                re.fullmatch(r"[\s,.:()\-–—]*(?:\w{1,2}\.)?(?:\s*\w{1,2}\.)?[\s,.:()\-–—]*",
+                             question[previous.end:e.start]):
+            previous = None  # the pair's second half
+            continue
+        count += 1
+        previous = e
+    return count
+
+
+# "how much ended up with X", "сколько дошло до X", "X-ке қанша жетті": what of the money
+# followed before reached the wallet named.
+_REACHED = re.compile(r"(?<!\w)(?:end(?:ed|s)? up|reach(?:ed|es)?|got to|made it to|arrived|"
+                      r"landed|дош(?:ло|ли|ёл|ел)|доходил\w*|досталось|осел\w*|осело|оказал\w*|"
+                      r"попал\w*|жетті|жеткен\w*|жетк\w*|барып түсті)(?!\w)", re.I)
+
+
+def reached_from(question: str, wallets: list[str], turn: Turn) -> str | None:
+    """The wallet the previous answer followed the money from, when the follow-up asks how
+    much of it reached one wallet that answer lists ("and how much ended up with T…?" after
+    where A's money went): A, the path's start."""
+    about = list(dict.fromkeys(turn.about))
+    if len(wallets) != 1 or len(about) != 1 or about[0] == wallets[0] or \
+            not _REACHED.search(question) or not _ADDRESS.fullmatch(about[0]):
+        return None
+    listed = {v for line in turn.lines for v in _ADDRESS.findall(line.text)}
+    return about[0] if wallets[0] in listed else None
+
+
+# Who someone is: a full name, an ИИН/ЖСН, the holder ("ал оның толық аты-жөні мен ЖСН-і",
+# "его ФИО и ИИН", "whose is it, full name").
+_WHO_HOLDS = re.compile(r"(?<!\w)(?:ИИН\w*|ЖСН\w*|IIN|ФИО|full name|аты-жөн\w*|толық аты\w*|"
+                        r"полн\w* (?:имя|им\w+)|владел\w*|держател\w*|иес\w*|holder|owner|"
+                        r"кімдікі|кімнің атына|на кого|whose)(?!\w)", re.I)
+
+
+def one_detail_listed(question: str, turn: Turn) -> str | None:
+    """The one card, account or phone the previous answer lists, when the follow-up asks
+    whose it is ("ал оның толық аты-жөні мен ЖСН-і қандай?" after the card a shop handed
+    out): that detail, not the shop the question before named."""
+    if not _WHO_HOLDS.search(question):
+        return None
+    details = list(dict.fromkeys(ln.value for ln in turn.lines
+                                 if ln.kind in ("card", "iban", "phone")))
+    return details[0] if len(details) == 1 else None
+
+
+def asks_holder(question: str) -> bool:
+    """Whether the question asks who holds something (a full name, an ИИН, the owner)."""
+    return bool(_WHO_HOLDS.search(question))
+
+
+# A person pointed at ("он", "she", "оған") and the money's way asked of them ("куда он
+# переводил", "who paid her", "ол кімге аударды").
+_HE_OR_SHE = re.compile(r"(?<!\w)(?:he|she|him|her|his|он|она|его|её|ее|ему|ей|нему|ней|"
+                        r"ол|оған|оның|одан)(?!\w)", re.I)
+_MONEY_WAY = re.compile(r"(?<!\w)(?:куда|кому|откуда|от кого|where|whom|who paid|who sent|"
+                        r"қайда\w*|кімге|қайдан|кімнен)(?!\w)", re.I)
+_ACCOUNT_OF = re.compile(r"(KZ[0-9A-Z]{18})\s*\(([^)\n]+)\)")
+
+
+def holder_account(question: str, turn: Turn, holder: str | None) -> str | None:
+    """The account of the holder the previous answer named, when the follow-up asks where
+    "he" or "she" sent money (or got it from): the person's statement, not the card or the
+    shop's message it was first known by."""
+    if not holder or not _HE_OR_SHE.search(question) or not _MONEY_WAY.search(question):
+        return None
+    accounts = list(dict.fromkeys(m.group(1) for line in turn.lines
+                                  for m in _ACCOUNT_OF.finditer(line.text)
+                                  if m.group(2).strip() == holder))
+    return accounts[0] if len(accounts) == 1 else None
+
+
+# Who a party is, asked of one picked ("второй получатель — кто это?", "who is that?").
+_WHO_IS_IT = re.compile(r"(?<!\w)(?:кто (?:это|он|она|такой|такая|таков)|это кто|"
+                        r"who (?:is|was|'s) (?:it|that|this|he|she)|who(?:'s| is) the|"
+                        r"кім (?:ол|бұл)|(?:ол|бұл) кім)(?!\w)", re.I)
+
+
+def asks_who_it_is(question: str) -> bool:
+    """Whether the follow-up asks who the party it picks is (not who paid whom)."""
+    return bool(_WHO_IS_IT.search(question) or _WHO_HOLDS.search(question))
