@@ -31,6 +31,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
+from assistant.agent.case_sides import overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -408,7 +409,7 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
                           "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
-                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді|"
+                     r"выдава\w*|выдал\w*|давал\w*|(?<!пере)дал[иа]?\b|берген|берді|береді|"
                      # Taking payment by a kind is handing out that kind to be paid on.
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
@@ -2220,8 +2221,8 @@ class Composer:
             return
         # An overview of one side of the case ("какие дропы проходят по делу", "the crypto
         # flows"): that side's sections only.
-        focus = _overview_focus(self.question) if intent == "overview" else None
-        if focus:
+        sides = overview_sides(self.question) if intent == "overview" else None
+        if intent == "overview" and not shows(sides, "shops"):
             self.say(_p("overview_intro", lang, case=""))
         elif intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
@@ -2282,13 +2283,12 @@ class Composer:
                         out.chat_posts.get(shop.shop, shop.record_id)),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
-        if focus == "money" and o.payees:
-            # Where the droppers' tenge went on, beside where the crypto went (below).
-            self.say(_p("payees_intro", lang))
-            for payee in o.payees:
-                self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
-                          f"{payee.account}: {_money(payee.amount)} ₸")
-        if intent == "overview" and focus not in ("crypto", "money"):
+        if intent == "overview" and sides is not None and "statements" in sides and \
+                not shows(sides, "shops") and _HOW_MANY.search(self.question):
+            # "how many bank statements": the statements' files, counted.
+            self.say(_p("statements_counted", lang, n=sum(
+                f.format == "bank_statement" for f in o.stats.files)))
+        if intent == "overview" and sides is None:
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
@@ -2297,7 +2297,9 @@ class Composer:
                 # What kinds of evidence: the files by format ("bank_statement 3").
                 self.say(f"{phrases()['files_word'][lang]}: " + ", ".join(
                     f"{_word('formats', k, lang)} {n}" for k, n in sorted(formats.items())))
-            if o.statement_holders:
+        if intent == "overview":
+            # (Each section only when the question asks its side, or asks the whole case.)
+            if o.statement_holders and shows(sides, "statements", "droppers", "people"):
                 self.say(_p("holders_intro", lang))
                 for h in o.statement_holders:
                     more = f" (+{h.more_accounts})" if h.more_accounts else ""
@@ -2308,16 +2310,17 @@ class Composer:
                                    sent=_money(h.sent)))
                 self.say(_p("holders_total", lang, received=_money(o.statements_received),
                             sent=_money(o.statements_sent)))
-            if o.payees:
+            if o.payees and shows(sides, "money", "people", "droppers"):
                 # Where the droppers' tenge went on: whom their accounts paid most.
                 self.say(_p("payees_intro", lang))
                 for payee in o.payees:
                     self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
                               f"{payee.account}: {_money(payee.amount)} ₸")
             shop_name = {s.shop: s.name for s in o.shops}
-            if o.top_droppers:
+            droppers = o.top_droppers if shows(sides, "droppers") else []
+            if droppers:
                 self.say(_p("droppers_intro", lang))
-            for d in o.top_droppers:
+            for d in droppers:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "
                           f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
@@ -2340,8 +2343,8 @@ class Composer:
                 self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
                              accounts=accounts, amount=_money(received)))
             return
-        if intent in ("overview", "beneficiaries", "forward", "exchanges") and \
-                focus != "droppers":
+        if intent in ("beneficiaries", "forward", "exchanges") or \
+                intent == "overview" and shows(sides, "crypto", "money"):
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
@@ -2402,10 +2405,6 @@ def _tailed(sentence: str, tail: str) -> str:
 
 
 # The money's flows asked ("money flows", "денежные потоки", "движение денег", "ақша ағыны").
-_MONEY_FLOWS = re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow of funds|"
-                          r"денежн\w*\s+поток\w*|поток\w*\s+(?:денег|средств)|"
-                          r"движени\w*\s+(?:денег|средств)|ақша\s+ағ\w*|ақша\s+қозғалы\w*",
-                          re.I)
 # The chats that are not shops asked ("which channels are NOT drug shops", "какие каналы не
 # магазины", "дүкен емес арналар").
 _NOT_SHOPS = re.compile(
@@ -2572,10 +2571,11 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "search"
             reading.signals -= {"bank_exchanges", "each_payment", "no_case_words"}
         if reading.intent == "shops" and not reading.entities and not reading.cities and \
-                _DROPPER_WORDS.search(question) and not _HANDED.search(question) and \
-                not _detail_kind(question):
-            # "кратко по делу: какие магазины, какие дропы": the shops beside the droppers is
-            # the case's overview, not the list of shops.
+                (_DROPPER_WORDS.search(question) or len(overview_sides(question) or ()) > 1) \
+                and not _HANDED.search(question) and not _detail_kind(question):
+            # "кратко по делу: какие магазины, какие дропы", "сколько магазинов, выписок и куда
+            # ушли деньги": the shops beside another side of the case is the case's overview,
+            # not the list of shops.
             reading.intent = "overview"
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
@@ -3298,30 +3298,8 @@ _CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|гру
                           re.I)
 _REPLY_ASKED = re.compile(r"\brepl(?:y|ied|ies)\b|\banswer(?:ed)?\b|\brespond\w*|"
                           r"ответил\w*|ответ(?:ом|а)?\b|жауап\w*", re.I)
-_CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets?|кошел\w*|"
-                           r"әмиян\w*|блокчейн\w*|blockchain", re.I)
 
 
-def _overview_focus(question: str) -> str | None:
-    """The side of the case an overview asks about: "droppers" (their accounts), "crypto"
-    (the wallets' flows), or None for the whole case (also when the droppers are asked
-    beside the shops or where the money went: "магазины, дропы, куда ушли деньги")."""
-    droppers = bool(_DROPPERS.search(question.casefold()) and re.search(
-        r"дроп|dropper|mule|держател|holder|иелер", question, re.I)) and not _OTHER_SIDES.search(
-        question)
-    crypto = bool(_CRYPTO_WORDS.search(question))
-    if not droppers and not crypto and _MONEY_FLOWS.search(question) and \
-            not _SHOPS_WORD.search(question):
-        # "an overview of the money flows": where the money went, in tenge and crypto, not
-        # the shops, the records and the droppers' accounts.
-        return "money"
-    return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
-        else None
-
-
-# The shops or the money's way, asked beside the droppers.
-_OTHER_SIDES = re.compile(r"магазин|\bshops?\b|дүкен|куда|\bwhere\b|қайда|деньг|\bmoney\b|"
-                          r"ақша", re.I)
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"

@@ -569,7 +569,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     r"\bwr[io]te about\b|туралы жаз|туралы\s+хабарлама\w*|"
                     r"\b(?:show|find)\s+(?:me\s+)?the\s+msgs?\b"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
-                       r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*"),
+                       r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*|"
+                       # The case's people asked ("фигуранты дела", "іс фигуранттары").
+                       r"фигурант"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}

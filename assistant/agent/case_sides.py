@@ -1,0 +1,66 @@
+"""Which sides of a case an overview question asks about, so its answer shows (and cites)
+those sections only: "shops, card holders, crypto" asks three, "who are the account holders"
+one, "обзор дела" all of them."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Side = Literal["shops", "statements", "droppers", "crypto", "money", "people"]
+
+# Each side by the words that name it, in the three languages; the words are of the case's
+# structure (shops, statements, droppers' details, crypto, money, people), none of a case's
+# own evidence.
+_SIDE_WORDS: dict[Side, re.Pattern[str]] = {
+    "shops": re.compile(r"(?<![\w])(?:магазин\w*|shops?|stores?|дүкен\w*|бот\w*|bots?|"
+                        r"seller\w*|продав\w*|сатушы\w*)(?![\w])", re.I),
+    "statements": re.compile(r"(?<![\w])(?:выпис(?:к|ок)\w*|statements?|үзінді\w*|банк\w*|banks?|"
+                             r"сч[её]т\w*|accounts?|шот\w*|владел\w*|holders?|owners?|"
+                             r"держател\w*|иелер\w*|иесі\w*)(?![\w])", re.I),
+    "droppers": re.compile(r"(?<![\w])(?:дроп\w*|droppers?|mules?|карт\w*|cards?|"
+                           r"реквизит\w*|деректеме\w*|payment details)(?![\w])", re.I),
+    "crypto": re.compile(r"(?<![\w])(?:крипт\w*|crypto\w*|usdt|tron|trc\w*|wallets?|"
+                         r"кошел\w*|әмиян\w*|блокчейн\w*|blockchain|бенефициар\w*|"
+                         r"beneficiar\w*)(?![\w])", re.I),
+    "money": re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow of funds|"
+                        r"денежн\w*\s+поток\w*|поток\w*\s+(?:денег|средств)|"
+                        r"движени\w*\s+(?:денег|средств)|ақша\s+ағ\w*|ақша\s+қозғалы\w*|"
+                        r"\bwhere\b[^.?!]{0,30}\b(?:money|funds)\b|"
+                        r"\b(?:money|funds)\b[^.?!]{0,30}\b(?:went|go|gone|ended|end up)\b|"
+                        r"куда[^.?!]{0,30}(?:деньг|средств|бабк)|"
+                        r"(?:деньг|средств|бабк)\w*[^.?!]{0,30}куда|"
+                        r"ақша\w*[^.?!]{0,30}қайда|қайда[^.?!]{0,30}ақша", re.I),
+    "people": re.compile(r"(?<![\w])(?:фигурант\w*|people|persons?|suspects?|individuals?|"
+                         r"лиц(?:а|о|ами|ах)?|участник\w*|подозрева\w*|тұлға\w*|адам\w*|"
+                         r"қатысушы\w*|күдікті\w*)(?![\w])", re.I),
+}
+# "Who" alone in an overview asks for its people ("кто проходит по делу", "іс бойынша кімдер
+# бар?") when no side is named.
+_WHO = re.compile(r"(?<![\w])(?:кто|кого|who|whom|кім\w*)(?![\w])", re.I)
+# "The shops' money", "drug money": money, not the shops as a list.
+_MONEY_OF_SHOPS = re.compile(r"\bdrug.?money|\bshops?'? money|\bmoney of the shops|"
+                             r"деньг\w*\s+(?:магазин|наркот)|денег\s+(?:магазин|наркот)|"
+                             r"дүкендердің ақша", re.I)
+
+
+def overview_sides(question: str) -> frozenset[Side] | None:
+    """The sides of the case `question` names, or None when it names none (the whole case).
+
+    A statement's account holders are the statements' side; cards and droppers the droppers'
+    side (the shops' payment details and whose they are); "where the money went" is money
+    (the tenge payees and the crypto beneficiaries); people (фигуранты, тұлғалар) are the
+    statements' holders and whom they paid."""
+    sides = {side for side, words in _SIDE_WORDS.items() if words.search(question)}
+    if "shops" in sides and _MONEY_OF_SHOPS.search(question) and \
+            not _SIDE_WORDS["shops"].search(_MONEY_OF_SHOPS.sub(" ", question)):
+        sides.discard("shops")
+        sides.add("money")
+    if not sides and _WHO.search(question):
+        sides.add("people")
+    return frozenset(sides) or None
+
+
+def shows(sides: frozenset[Side] | None, *section: Side) -> bool:
+    """Whether an overview of `sides` shows a section serving any of `section`."""
+    return sides is None or bool(sides & set(section))
