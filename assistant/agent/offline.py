@@ -31,6 +31,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
+from assistant.agent.asking_words import MENTIONS_ASKED
 from assistant.agent.case_sides import overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
@@ -572,7 +573,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
-            if _MESSAGES_ASKED.search(question):
+            if _MESSAGES_ASKED.search(question) or MENTIONS_ASKED.search(question):
                 args["alike"] = True  # "the messages saying …", "in which chats": every one
             if _REPLY_ASKED.search(question):
                 args["replies"] = True  # "… and what the bot replied": the answer too
@@ -1764,6 +1765,10 @@ class Composer:
         if self.r.intent == "message" and hits:
             # The messages saying the same as the one found, and the answer to it, asked too.
             hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
+            if MENTIONS_ASKED.search(self.question):
+                # "where is X mentioned": each chat saying it, once.
+                hits = list({h.record_id.rpartition("/")[0]: h for h in reversed(hits)}.values()
+                            )[::-1]
         priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
                                   "details" not in h.classes and not _news(h)])
         if priced and self.r.intent != "message" and (
@@ -1914,7 +1919,7 @@ class Composer:
         meant = [h for h in hits if "asked" in h.facets]
         # (Several asked and the search found those saying the same: they are the several.)
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
-            "alike" in h.facets for h in hits)
+            "alike" in h.facets for h in hits) or MENTIONS_ASKED.search(self.question) is not None
         if meant:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`); all of them when several are asked ("the

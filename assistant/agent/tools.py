@@ -18,6 +18,7 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
+from assistant.agent.asking_words import plain_letters, telling_words
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named, recipients_of_details
@@ -977,7 +978,8 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     kinds = [k for k, word in _ASKED_KINDS.items() if word.search(q)]
     if "card" in kinds:
         kinds = [k for k in kinds if k != "phone"]  # "номер карты" is a card's number
-    words = [w for w in re.findall(r"\w+", q) if len(w) >= 4]
+    # (The words that speak of the asking, "есть", "переписке", tell no message apart.)
+    words = telling_words([w for w in re.findall(r"\w+", q) if len(w) >= 4])
     with ctx.store.engine.connect() as conn:
         rows = conn.execute(
             select(records.c.id, records.c.text, records.c.data, records.c.ts)
@@ -1065,8 +1067,10 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         return hits
     # Those sharing most of the question's words (any ending: "вернуть" and "верни") first,
     # then in the search's order.
-    roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
-    held = {r.id: {x for x in roots4 if x in (r.text or "").casefold()} for r in candidates}
+    # (Folded: "Тұран" is "Туран".)
+    roots4 = {plain_letters(w)[:4] for w in words
+              if not any(same_word(w, st) for st in stems.values())}
+    held = {r.id: {x for x in roots4 if x in plain_letters(r.text or "")} for r in candidates}
     # Each word by how few of them share it: among the messages holding coordinates, the
     # one naming the district asked ("координаты клада в Туране") is told by "Туран", not by
     # "координаты" that most of them write.

@@ -1,0 +1,33 @@
+"""Words that speak of the asking itself (find, show, the chat, the message, is there), not
+of what a message asked for says: they tell no message from another."""
+
+from __future__ import annotations
+
+import re
+
+from tools.people import fold
+
+# (Whole words, any ending; ru, kk, en.)
+ASKING_WORD = re.compile(
+    r"(?:переписк\w*|сообщени\w*|найд\w*|найти|покаж\w*|показ\w*|ищу|искать|есть|были?|было|"
+    r"где|какие|какой|какая|каких|котор\w*|чат\w*|канал\w*|групп\w*|упомина\w*|упомян\w*|"
+    r"message\w*|chats?|channels?|groups?|find|show|where|which|what|there|mention\w*|"
+    r"хабарлама\w*|көрсет\w*|тауып|табу|қайда|қандай|бар|айтыл\w*)", re.I)
+# "Where are X mentioned", "упоминания X", "X қай жерде айтылады": every message of it, not
+# one.
+MENTIONS_ASKED = re.compile(r"(?<![\w])(?:упомина\w*|упомян\w*|mention\w*|айтыл\w*|"
+                            r"аталып\w*|аталған\w*|сөз бол\w*)(?![\w])", re.I)
+
+
+def telling_words(words: list[str]) -> list[str]:
+    """`words` without those that speak of the asking."""
+    return [w for w in words if not ASKING_WORD.fullmatch(w)]
+
+
+# Kazakh letters as a text typed without them writes them ("Тұран" is "Туран").
+_KAZAKH_PLAIN = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+
+def plain_letters(text: str) -> str:
+    """`text` folded (`tools.people.fold`) with its Kazakh letters as Russian ones."""
+    return fold(text).translate(_KAZAKH_PLAIN)
