@@ -32,6 +32,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.asking_words import MENTIONS_ASKED
+from assistant.agent.card_bank import BANK_ASKED, card_bank
 from assistant.agent.case_sides import overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
@@ -1537,6 +1538,13 @@ class Composer:
             # (Where it was handed out is asked, not whose it is.)
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
+        if prof.kind == "card" and BANK_ASKED.search(self.question):
+            # "қай банк": the issuer by the card's digits, else the holder's account's bank.
+            bank = card_bank(prof.value,
+                             [m.iban for m in prof.paid_in] + list(prof.statements))
+            if bank:
+                self.fact(_p("card_bank", lang, m=out.marker(first) or out.marker(holder_row),
+                             bank=_safe(bank)))
         recipient = out.recipients.get(prof.id)
         # "The message where they asked to pay to it": the message, not whose the detail is.
         asks_message = self.r.intent == "message"

@@ -542,6 +542,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
+                       # "… appears in a bot chat. Holder?": whose it is.
+                       r"\b(?:holder|owner|держатель|владелец)\s*\?|"
                        r"какого магазина|чей (?:это )?бот"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
                            r"деректеме|берді|берген"),
