@@ -25,3 +25,20 @@ def card_bank(number: str, accounts: Iterable[str] = ()) -> str | None:
         if bank:
             return bank
     return None
+
+
+# A country of issue asked ("российские (не казахстанские) карты", "foreign cards",
+# "Kazakh cards", "шетелдік карталар").
+_KAZAKH = r"казахстанск\w*|kazakh\w*|kazakhstani|қазақстандық|қазақстан\w*"
+_NOT_KAZAKH = re.compile(rf"(?:\bне|\bnot|\bnon-?)\s*(?:{_KAZAKH})|(?:{_KAZAKH})\s+емес", re.I)
+_FOREIGN = re.compile(r"российск\w*|русск\w*\s+карт|russian|ресей\w*|иностран\w*|зарубежн\w*|"
+                      r"foreign|шетел\w*|не\s+казахстанск\w*", re.I)
+_KAZAKH_NAMED = re.compile(_KAZAKH, re.I)
+
+
+def issue_country_asked(question: str) -> str | None:
+    """"kz" when a question asks for cards issued in Kazakhstan, "foreign" for those issued
+    elsewhere, None when it asks neither."""
+    if _FOREIGN.search(question) or _NOT_KAZAKH.search(question):
+        return "foreign"
+    return "kz" if _KAZAKH_NAMED.search(question) else None

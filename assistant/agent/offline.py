@@ -32,7 +32,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.asking_words import MENTIONS_ASKED
-from assistant.agent.card_bank import BANK_ASKED, card_bank
+from assistant.agent.card_bank import BANK_ASKED, card_bank, issue_country_asked
 from assistant.agent.case_sides import overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
@@ -2070,6 +2070,19 @@ class Composer:
                 phones = "phone" in _kinds_named(self.question)
                 handed = [h for h in handed if bank in _detail_bank(out, h) or
                           phones and h.kind == "phone"] or handed
+            country = issue_country_asked(self.question) if "card" in _kinds_named(
+                self.question) else None
+            if country:
+                # "российские (не казахстанские) карты": the cards of no Kazakh bank (by BIN,
+                # or the bank its message names), or those of one; a shop with none is not
+                # shown.
+                handed = [h for h in handed if h.kind in _KIND_OF_DETAIL["card"] and
+                          bool(_detail_bank(out, h)) == (country == "kz")]
+                if not handed:
+                    if self.lines and self.lines[-1] == _p("shop_intro", lang,
+                                                           shop=_safe(d.name)):
+                        self.lines.pop()
+                    continue
             if d.chat and d.chat != d.name and handed and not money and not (
                     whose and d.shop not in out.chat_posts and
                     not _CHAT_WORDS.search(self.question)):
