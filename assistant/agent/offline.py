@@ -411,7 +411,7 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
                           "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
-                     r"выдава\w*|выдал\w*|давал\w*|(?<!пере)дал[иа]?\b|берген|берді|береді|"
+                     r"выдава\w*|выдал\w*|выдан\w*|давал\w*|(?<!пере)дал[иа]?\b|берген|берді|береді|"
                      # Taking payment by a kind is handing out that kind to be paid on.
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
@@ -2603,6 +2603,16 @@ class OfflineChatModel(BaseChatModel):
             # ушли деньги": the shops beside another side of the case is the case's overview,
             # not the list of shops.
             reading.intent = "overview"
+        if not reading.entities and _detail_kind(question) and (
+                _ALL_SHOPS.search(question.casefold()) or
+                _WHICH_SHOP.search(question.casefold())) and _HANDED.search(question) and \
+                reading.intent in ("beneficiaries", "exchanges", "forward", "shops",
+                                   "overview") and \
+                "money" not in (overview_sides(question) or ()) and not (
+                    _BENEFICIARY_WORD.search(question) or _EXCHANGE_WORDS.search(question)):
+            # "какие кошельки давали магазины": what the shops handed out of that kind, not
+            # where its money went.
+            reading.intent = "shop_details"
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
