@@ -31,3 +31,9 @@ _KAZAKH_PLAIN = str.maketrans("әғқңөұүһі", "агкноуухи")
 def plain_letters(text: str) -> str:
     """`text` folded (`tools.people.fold`) with its Kazakh letters as Russian ones."""
     return fold(text).translate(_KAZAKH_PLAIN)
+
+
+# An order's code as a shop writes it ("CH-1102", "SQ-4471", "заказ №42168"): what a message
+# of that order quotes.
+ORDER_CODE = re.compile(r"(?<![\w.])[A-ZА-Я]{1,4}[-‑]\d{3,}(?![\w])|"
+                        r"(?:заказ\w*|order|тапсырыс\w*)\s*(?:№|#|no\.?)?\s*\d{3,}(?![\d])", re.I)

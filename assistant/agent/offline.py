@@ -31,7 +31,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
-from assistant.agent.asking_words import MENTIONS_ASKED
+from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
 from assistant.agent.card_bank import BANK_ASKED, card_bank, issue_country_asked
 from assistant.agent.case_sides import overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
@@ -2613,6 +2613,12 @@ class OfflineChatModel(BaseChatModel):
             # "какие кошельки давали магазины": what the shops handed out of that kind, not
             # where its money went.
             reading.intent = "shop_details"
+        if ORDER_CODE.search(question) and not reading.of(*_ACCOUNTS, *_WALLETS) and \
+                reading.intent in ("shops", "shop_details", "identify", "forward", "search"):
+            # "which details did the bot send for order CH-1102": the shop's message of that
+            # order, and what it gave.
+            reading.intent = "message"
+            reading.signals.add("message")
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \

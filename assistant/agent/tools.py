@@ -1001,7 +1001,8 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     named -= chats
     buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
     group = bool(_GROUP.search(q))
-    if not (kinds or named or buyer or group or chats):
+    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query))
+    if not (kinds or named or buyer or group or chats or coded):
         return hits
 
     def by_whom(r: Any) -> bool:
@@ -1053,9 +1054,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         candidates = holding
     else:
         # The hits, and every message by whom and where the question names (a search by
-        # meaning may rank theirs low).
-        candidates = [r for r in rows if r.id in rank or (
-            (named or buyer or group) and by_whom(r) and where(r))]
+        # meaning may rank theirs low); the messages quoting a code it names ("order
+        # CH-1102") when some do.
+        codes = [t.lstrip("№").strip() for t in QUOTED.findall(query)
+                 if re.search(r"[^\d\s.,№]", t)]
+        candidates = [r for r in rows if codes and any(t in (r.text or "") for t in codes)] or [
+            r for r in rows if r.id in rank or (
+                (named or buyer or group) and by_whom(r) and where(r))]
     # By whom and where the question names; where only (a shop named in a group chat is what
     # the message is about), by whom only, else all.
     for test in (lambda r: by_whom(r) and where(r), where, by_whom):
