@@ -11,6 +11,7 @@ from tools.people import fold
 ASKING_WORD = re.compile(
     r"(?:переписк\w*|сообщени\w*|найд\w*|найти|покаж\w*|показ\w*|ищу|искать|есть|были?|было|"
     r"где|какие|какой|какая|каких|котор\w*|чат\w*|канал\w*|групп\w*|упомина\w*|упомян\w*|"
+    r"писал\w*|написа\w*|пишут|wr[io]te|written|writes?|жазд\w*|жазған\w*|жазып|"
     r"message\w*|chats?|channels?|groups?|find|show|where|which|what|there|mention\w*|"
     r"хабарлама\w*|көрсет\w*|тауып|табу|қайда|қандай|бар|айтыл\w*)", re.I)
 # "Where are X mentioned", "упоминания X", "X қай жерде айтылады": every message of it, not

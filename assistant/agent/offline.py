@@ -43,6 +43,7 @@ from assistant.agent.tools import (
     LOOKUP_ACCOUNT,
     MONEY_PATH,
     PAY_PERIOD_SUM,
+    QUOTE_MARKED,
     QUOTED,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
@@ -574,8 +575,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
-            if _MESSAGES_ASKED.search(question) or MENTIONS_ASKED.search(question):
-                args["alike"] = True  # "the messages saying …", "in which chats": every one
+            if _MESSAGES_ASKED.search(question) or MENTIONS_ASKED.search(question) or any(
+                    len(q.split()) > 2 for q in QUOTE_MARKED.findall(question)):
+                # "the messages saying …", "in which chats", a phrase quoted as written
+                # («меняется каждый день, не сохраняйте»): every one saying it.
+                args["alike"] = True
             if _REPLY_ASKED.search(question):
                 args["replies"] = True  # "… and what the bot replied": the answer too
             if len(shops) == 1 and "chats_asked" not in reading.signals:

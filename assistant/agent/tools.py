@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -726,6 +726,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         sender = str(rec.fields.get("from") or "")
         if one_message and sender and sender != chat:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
+        if one_message and (day := _message_day(rec.fields.get("date"))):
+            shop = f"{shop}, {day}"  # the message asked for: when it was written
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(amounts)}" if amounts else "")
         texts[h.record_id] = text.casefold()
@@ -746,6 +748,16 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                 out.handle_posts.setdefault(h.record_id, []).append(post)
                 lines.append(f"[{out.markers[post]}] {handle} is named in {fence(post)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _message_day(written: object) -> str | None:
+    """The day a message was written (its export's ISO date), in the case's time (UTC+5)."""
+    try:
+        ts = datetime.fromisoformat(str(written))
+    except ValueError:
+        return None
+    return f"{ts.astimezone(timezone(timedelta(hours=5))):%Y-%m-%d}" if ts.tzinfo else \
+        f"{ts:%Y-%m-%d}"
 
 
 def _priced_lines(text: str, drug: str | None) -> str:
@@ -825,6 +837,9 @@ def _ad_title(text: str) -> str:
 QUOTED = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
                     r"\d{4,})(?![\w])")
 MAX_QUOTING = 3
+# Words the question puts in quotation marks («меняется каждый день», "ЖИ-көмекшіге"): written
+# so in the message asked for.
+QUOTE_MARKED = re.compile(r"[«“\"]([^«»“”\"]{2,120})[»”\"]")
 MAX_MESSAGE_CHARS = 400
 
 
@@ -842,7 +857,8 @@ def _unspaced(text: str) -> str:
 def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> list[Hit]:
     """Messages holding what the question quotes as written ("order №90274", "SQ-4471"),
     when no hit does: a search by meaning may rank an order number's message low."""
-    quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
+    quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)] + [
+        q.strip() for q in QUOTE_MARKED.findall(query) if len(q.strip()) >= 4]
     # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
     sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)] + [
         str(int(n) * 1000) for n in SUM_THOUSANDS.findall(query)]
@@ -1001,8 +1017,9 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     named -= chats
     buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
     group = bool(_GROUP.search(q))
-    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query))
-    if not (kinds or named or buyer or group or chats or coded):
+    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query)) or bool(
+        QUOTE_MARKED.search(query))
+    if not (kinds or named or buyer or group or chats or coded or telling_words(words)):
         return hits
 
     def by_whom(r: Any) -> bool:
@@ -1023,7 +1040,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
 
     rank = {h.record_id: i for i, h in enumerate(hits)}
     anchored = False
-    if kinds:
+    # Words in quotation marks are written so in the message asked for, whatever else the
+    # question says of it ("«ЖИ-көмекшіге» пишут что кошелёк чистый").
+    marked = [m.strip().casefold() for m in QUOTE_MARKED.findall(query) if len(m.strip()) >= 4]
+    saying = [r for r in rows if marked and any(m in (r.text or "").casefold() for m in marked)]
+    if saying:
+        candidates = saying
+    elif kinds:
         holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
         literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
         if literals:
