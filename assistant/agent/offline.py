@@ -1814,6 +1814,16 @@ class Composer:
             # for another role (droppers), an offer or a chat member's talk of it is not what
             # is asked for.
             hits = [h for h in recruiting if h.role == "seller"] or recruiting
+            shops = [(e.label or e.value).casefold() for e in self.r.of("shop", "bot")]
+            if shops:
+                # "сколько X платит курьерам": X's own recruiting posts (its name on them),
+                # and those naming a handle its own posts name ("Работа: @x_rabota"), when
+                # some are.
+                label = {h.record_id: out.labels.get(h.record_id, "").casefold() for h in hits}
+                own = [h for h in hits if any(x in label[h.record_id] for x in shops)]
+                handles = {m for h in own for m in _HANDLE_NAMED.findall(label[h.record_id])}
+                hits = [h for h in hits if h in own or any(
+                    m in label[h.record_id] for m in handles)] or hits
             sums = _sums_named(self.question)
             # "вакансии курьеров 300к в неделю": the posts offering that pay, when some do.
             hits = ([h for h in hits if sums & set(tenge_amounts(
@@ -2634,7 +2644,9 @@ class OfflineChatModel(BaseChatModel):
             # "Асик 0260 картасына ақша жібергені туралы хабарлама қайда?": the message
             # telling of the payment, not the money's way.
             reading.intent = "message"
-        if not reading.entities and reading.intent in _MONEY_READINGS and \
+        if not reading.of(*_WALLETS, *_ACCOUNTS, "person") and (
+                reading.intent in _MONEY_READINGS or reading.of("shop", "bot") and
+                reading.intent in ("shop_details", "shops", "identify")) and \
                 "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
                 (_SALARY.search(question) or _PAY_WORD.search(question)) and \
                 read_query(analysed).purpose == "recruit":
