@@ -1017,8 +1017,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     named -= chats
     buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
     group = bool(_GROUP.search(q))
-    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query)) or bool(
-        QUOTE_MARKED.search(query))
+    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query))
     if not (kinds or named or buyer or group or chats or coded or telling_words(words)):
         return hits
 
@@ -1043,7 +1042,8 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # Words in quotation marks are written so in the message asked for, whatever else the
     # question says of it ("«ЖИ-көмекшіге» пишут что кошелёк чистый").
     marked = [m.strip().casefold() for m in QUOTE_MARKED.findall(query) if len(m.strip()) >= 4]
-    saying = [r for r in rows if marked and any(m in (r.text or "").casefold() for m in marked)]
+    saying = [r for r in rows if kinds and marked and any(
+        m in (r.text or "").casefold() for m in marked)]
     if saying:
         candidates = saying
     elif kinds:
