@@ -13,7 +13,9 @@ ASKING_WORD = re.compile(
     r"где|какие|какой|какая|каких|котор\w*|чат\w*|канал\w*|групп\w*|упомина\w*|упомян\w*|"
     r"писал\w*|написа\w*|пишут|wr[io]te|written|writes?|жазд\w*|жазған\w*|жазып|"
     r"message\w*|chats?|channels?|groups?|find|show|where|which|what|there|mention\w*|"
-    r"хабарлама\w*|көрсет\w*|тауып|табу|қайда|қандай|бар|айтыл\w*)", re.I)
+    r"хабарлама\w*|көрсет\w*|тауып|табу|қайда|қандай|бар|айтыл\w*|"
+    # (A district or town beside its name says nothing the name does not.)
+    r"район\w*|аудан\w*|district\w*|город\w*|қала\w*|city|town)", re.I)
 # "Where are X mentioned", "упоминания X", "X қай жерде айтылады": every message of it, not
 # one.
 MENTIONS_ASKED = re.compile(r"(?<![\w])(?:упомина\w*|упомян\w*|mention\w*|айтыл\w*|"

@@ -51,6 +51,7 @@ from assistant.agent.tools import (
     TRACE_WALLET,
     ToolOutput,
     _paid_in_only,
+    _template,
     exchange_total,
     fence,
     minutes_between,
@@ -1778,9 +1779,9 @@ class Composer:
             # The messages saying the same as the one found, and the answer to it, asked too.
             hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
             if MENTIONS_ASKED.search(self.question):
-                # "where is X mentioned": each chat saying it, once.
-                hits = list({h.record_id.rpartition("/")[0]: h for h in reversed(hits)}.values()
-                            )[::-1]
+                # "where is X mentioned": what each chat says of it, once.
+                hits = list({(h.record_id.rpartition("/")[0], _template(h.passage)): h
+                             for h in reversed(hits)}.values())[::-1]
         priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
                                   "details" not in h.classes and not _news(h)])
         if priced and self.r.intent != "message" and (
@@ -1860,7 +1861,8 @@ class Composer:
         if topics and not recruiting:
             # "объявления о продаже телефонов": the texts of the topic asked, when some are
             # (not every ad of the board the search ranked beside them).
-            hits = [h for h in hits if topics & set(h.facets)] or hits
+            # (A message found as the one asked for is of it, whatever the search read.)
+            hits = [h for h in hits if topics & set(h.facets) or "asked" in h.facets] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
@@ -1946,7 +1948,14 @@ class Composer:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`); all of them when several are asked ("the
             # stash locations X gave").
-            return meant[:6] if several else meant[:1]
+            if not several:
+                return meant[:1]
+            # (And the other messages of the topic the one found is of: "ненаход … what
+            # happened", the shop's re-stash beside the complaint.)
+            of_topic = {f for f in meant[0].facets if f.startswith("topic:")}
+            ids = {h.record_id for h in meant}
+            return (meant + [h for h in hits if of_topic & set(h.facets) and
+                             h.record_id not in ids])[:6]
         topics = {f for f in hits[0].facets if f.startswith("topic:")} if hits else set()
         if several and topics:
             # "was there a 'ненаход' complaint? what happened": every message of it (the
@@ -3339,7 +3348,8 @@ _LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-ка
                    "en": re.compile(r"ағылшынша|английск\w*|по-английски|\benglish\b", re.I)}
 _MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
                    "beneficiaries", "statement", "compare")
-_PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*", re.I)
+_PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*|обеща\w*|\bpromis\w*|уәде\w*|"
+                       r"\boffer\w*", re.I)
 # The pay a recruiting post offers, asked about.
 _SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|\bоклад\w*|заработ\w*|salar\w*|\bwages?\b|"
                      r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|\bақы\w*",

@@ -750,6 +750,11 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
 
 
+def _word_starts(text: str) -> set[str]:
+    """The first four letters of each word of `text` (folded, Kazakh letters plain)."""
+    return {w[:4] for w in re.findall(r"\w+", plain_letters(text))}
+
+
 def _message_day(written: object) -> str | None:
     """The day a message was written (its export's ISO date), in the case's time (UTC+5)."""
     try:
@@ -1098,19 +1103,29 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # (Folded: "Тұран" is "Туран".)
     roots4 = {plain_letters(w)[:4] for w in words
               if not any(same_word(w, st) for st in stems.values())}
-    held = {r.id: {x for x in roots4 if x in plain_letters(r.text or "")} for r in candidates}
+    held = {r.id: roots4 & _word_starts(r.text or "") for r in candidates}
     # Each word by how few of them share it: among the messages holding coordinates, the
     # one naming the district asked ("координаты клада в Туране") is told by "Туран", not by
     # "координаты" that most of them write.
     shared = Counter(x for found in held.values() for x in found)
-    overlap = {i: sum(1 / shared[x] for x in found) for i, found in held.items()}
+    # (And by how few of the case's messages hold it: a district's word, "ауданы", is in many
+    # addresses, its name in one.)
+    starts = [_word_starts(r.text or "") for r in rows] if shared else []
+    written = {x: sum(x in t for t in starts) or 1 for x in shared}
+    overlap = {i: sum(1 / shared[x] + 1 / written[x] for x in found)
+               for i, found in held.items()}
     # (After the message quoted: the first one after it, "the coordinates after order X".)
     candidates.sort(key=lambda r: (-round(overlap[r.id], 6) if not anchored else 0,
                                    str(r.ts or "") if anchored else "",
                                    rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
     asked: list[Hit] = []
+    # (Not one holding none of the words the best holds: "координаты" of one elsewhere, beside
+    # "Туран" of the one in Туран.)
+    need = held[candidates[0].id] if not anchored else set()
     for r in candidates[:MAX_QUOTING]:
+        if need and not need & held[r.id]:
+            break
         if r.id in rank:
             h = hits[rank[r.id]]
             asked.append(h.model_copy(update={"facets": [*h.facets, "asked"]}))
