@@ -64,3 +64,20 @@ def overview_sides(question: str) -> frozenset[Side] | None:
 def shows(sides: frozenset[Side] | None, *section: Side) -> bool:
     """Whether an overview of `sides` shows a section serving any of `section`."""
     return sides is None or bool(sides & set(section))
+
+
+def cities_of_shop(name: str, bots: list[str], found: list[tuple[str, str, list[str]]],
+                   chat: str = "") -> dict[str, str]:
+    """The cities a shop's posts name, each → the first record naming it (one of its own chat
+    `chat`, `tg:<id>`, when one does): of `found` (each hit's label: the shop or chat it is of
+    with the @bots it names; its record id; its cities), those of the shop named `name` or
+    naming one of its `bots`."""
+    wanted = {b.casefold() for b in bots}
+    cities: dict[str, str] = {}
+    own = [f for f in found if chat and f[1].startswith(chat + "/")]
+    for label, record_id, named in own + [f for f in found if f not in own]:
+        handles = {x.casefold() for x in re.findall(r"@(\w+)", label)}
+        if name.casefold() in label.casefold() or wanted & handles:
+            for city in named:
+                cities.setdefault(city, record_id)
+    return cities

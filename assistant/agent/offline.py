@@ -33,7 +33,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from assistant.agent import money_asks
 from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
 from assistant.agent.card_bank import BANK_ASKED, card_bank, issue_country_asked
-from assistant.agent.case_sides import overview_sides, shows
+from assistant.agent.case_sides import cities_of_shop, overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -1046,7 +1046,8 @@ class Composer:
                 continue  # only the shops' wallets on the money's way, and their sums (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
-            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and self.r.cities \
+            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and (
+                    self.r.cities or _CITIES_ASKED.search(self.question)) \
                     and any(o.tool == CASE_OVERVIEW for o in outputs):
                 continue  # the offers tell which shops are of the city (`_case_overview`)
             getattr(self, f"_{out.tool}")(out)
@@ -2221,6 +2222,30 @@ class Composer:
             self.fact(line.replace(" ()", ""))
         return True
 
+    def _cities_of_shops(self, o: Any) -> bool:
+        """"in which cities are the shops": each shop with the cities its posts and menus
+        name, cited by them; False when none names a city."""
+        searches = [out for out in self._outputs if out.tool == SEARCH_LISTINGS and out.data]
+        found = [(out.labels.get(h.record_id, ""), h.record_id, list(h.cities))
+                 for out in searches for h in out.data.hits if not _news(h) and h.cities]
+        marker = {h.record_id: out.marker(h.record_id) for out in searches
+                  for h in out.data.hits}
+        lines = []
+        for shop in o.shops:
+            if not (shop.record_id and shop.hands_out_payments):
+                continue
+            cities = cities_of_shop(shop.name, shop.bots, found, shop.shop)
+            if cities:
+                lines.append(_p("shop_cities", self.lang, m="".join(dict.fromkeys(
+                    marker[r] for r in cities.values())), name=_safe(shop.name),
+                                cities=", ".join(cities)))
+        if not lines:
+            return False
+        self.say(_p("shops_intro", self.lang))
+        for line in lines:
+            self.fact(line)
+        return True
+
     def _get_record(self, out: ToolOutput) -> None:
         rec = out.data
         if rec is not None and rec.kind == "transfer" and rec.fields.get("from"):
@@ -2267,6 +2292,9 @@ class Composer:
         asks_shops = any(w in self.question.casefold() for w in ("магазин", "shop", "дүкен")) \
             and not _CASE_MONEY.search(self.question)
         if intent == "shops" and self.r.cities and self._shops_of_cities(o):
+            return
+        if intent == "shops" and not self.r.cities and _CITIES_ASKED.search(self.question) \
+                and self._cities_of_shops(o):
             return
         # An overview of one side of the case ("какие дропы проходят по делу", "the crypto
         # flows"): that side's sections only.
@@ -3185,6 +3213,12 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
+        if reading.intent == "shops" and not reading.entities and not reading.cities and \
+                _CITIES_ASKED.search(question) and self.vocabulary:
+            # "Дүкендер қай қалаларда?": each shop's posts and menus, for the cities they name.
+            names = sorted({n[0] for n in self.vocabulary.shops.values()})
+            calls = [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, shop=n)
+                                             for n in names[:6])]
         if not reading.entities and "across_shops" not in reading.signals and (
                 _accounts_together(question) or (
                     reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \

@@ -147,3 +147,11 @@ def test_a_shops_pay_to_couriers_is_its_recruiting_posts(handmade) -> None:
     answer = _ask(handmade, "сколько Снежная Королева обещает курьерам в неделю?")
     assert "250 000" in answer.answer, answer.answer
     assert "200 000" not in answer.answer, answer.answer  # another shop's offer
+
+
+def test_the_cities_of_each_shop(small_demo, small_demo_index) -> None:
+    _, store, _ = small_demo
+    answer = _ask((store, small_demo_index), "в каких городах работают магазины?", "demo")
+    lines = [line for line in answer.answer.splitlines() if line.startswith("- [")]
+    assert len(lines) >= 3 and all(":" in line for line in lines), answer.answer
+    assert not any(c.kind == "transfer" for c in answer.citations), answer.answer
