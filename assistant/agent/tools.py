@@ -752,7 +752,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
 
 def _word_starts(text: str) -> set[str]:
     """The first four letters of each word of `text` (folded, Kazakh letters plain)."""
-    return {w[:4] for w in re.findall(r"\w+", plain_letters(text))}
+    # (Letters and digits apart: "№90274" folds to "no90274", the order's number.)
+    return {w[:4] for w in re.findall(r"[^\W\d_]+|\d+", plain_letters(text))}
 
 
 def _message_day(written: object) -> str | None:
