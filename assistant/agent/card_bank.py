@@ -42,3 +42,18 @@ def issue_country_asked(question: str) -> str | None:
     if _FOREIGN.search(question) or _NOT_KAZAKH.search(question):
         return "foreign"
     return "kz" if _KAZAKH_NAMED.search(question) else None
+
+
+# An exchange rate asked ("курс", "rate", "бағам") and as a message states it
+# ("1 USDT = 540 ₸", "Курс: 1 USDT = 535 тг").
+RATE_ASKED = re.compile(r"(?<![\w])(?:курс\w*|rates?|exchange rate|бағам\w*)(?![\w])", re.I)
+_RATE = re.compile(r"\b1\s*(USDT|USD|\$)\s*=\s*(\d[\d\s\u00a0]*(?:[.,]\d+)?)\s*(₸|тг|тенге|KZT)",
+                   re.I)
+
+
+def stated_rate(text: str) -> str | None:
+    """The exchange rate a message states, as it states it ("1 USDT = 540 ₸"), if any."""
+    m = _RATE.search(text)
+    if not m:
+        return None
+    return f"1 {m.group(1).upper()} = {' '.join(m.group(2).split())} ₸"

@@ -32,7 +32,13 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
-from assistant.agent.card_bank import BANK_ASKED, card_bank, issue_country_asked
+from assistant.agent.card_bank import (
+    BANK_ASKED,
+    RATE_ASKED,
+    card_bank,
+    issue_country_asked,
+    stated_rate,
+)
 from assistant.agent.case_sides import cities_of_shop, overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
@@ -2151,7 +2157,11 @@ class Composer:
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else "")
                           + (_p("handed_receiver", lang, name=_safe(receiver))
-                             if receiver else ""))
+                             if receiver else "")
+                          # "the wallet and its rate": the rate its message states.
+                          + (_p("handed_rate", lang, rate=rate) if RATE_ASKED.search(
+                              self.question) and (rate := stated_rate(
+                                  out.texts.get(h.record_id, ""))) else ""))
 
     def _shops_side_by_side(self, out: ToolOutput) -> None:
         """The shops side by side: what each took in, the wallets that paid several, the

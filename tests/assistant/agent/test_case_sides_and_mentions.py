@@ -155,3 +155,12 @@ def test_the_cities_of_each_shop(small_demo, small_demo_index) -> None:
     lines = [line for line in answer.answer.splitlines() if line.startswith("- [")]
     assert len(lines) >= 3 and all(":" in line for line in lines), answer.answer
     assert not any(c.kind == "transfer" for c in answer.citations), answer.answer
+
+
+def test_the_rate_a_shops_wallet_message_states(handmade) -> None:
+    from assistant.agent.card_bank import stated_rate
+    assert stated_rate("Курс: 1 USDT = 540 ₸.") == "1 USDT = 540 ₸"
+    assert stated_rate("34 000 ₸ = 60 USDT") is None
+    answer = _ask(handmade, "по какому курсу шоколадная фабрика принимала USDT и на какой кошелёк?")
+    assert "TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm" in answer.answer and "535" in answer.answer, \
+        answer.answer
