@@ -35,6 +35,11 @@ _SIDE_WORDS: dict[Side, re.Pattern[str]] = {
                          r"лиц(?:а|о|ами|ах)?|участник\w*|подозрева\w*|тұлға\w*|адам\w*|"
                          r"қатысушы\w*|күдікті\w*)(?![\w])", re.I),
 }
+# Bought from a shop ("у каких магазинов покупал", "қай дүкендерден алды", "bought from"): a
+# shop that took payment in a chat of the case.
+BOUGHT_FROM = re.compile(r"(?<![\w])(?:покупал\w*|купил\w*|закупал\w*|заказывал\w*|"
+                         r"bought|buys?|buying|ordered|сатып ал\w*|тауар ал\w*|"
+                         r"тапсырыс бер\w*)(?![\w])", re.I)
 # "Who" alone in an overview asks for its people ("кто проходит по делу", "іс бойынша кімдер
 # бар?") when no side is named.
 _WHO = re.compile(r"(?<![\w])(?:кто|кого|who|whom|кім\w*)(?![\w])", re.I)

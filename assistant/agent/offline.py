@@ -39,7 +39,7 @@ from assistant.agent.card_bank import (
     issue_country_asked,
     stated_rate,
 )
-from assistant.agent.case_sides import cities_of_shop, overview_sides, shows
+from assistant.agent.case_sides import BOUGHT_FROM, cities_of_shop, overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -2361,10 +2361,13 @@ class Composer:
                 self.say(_p("case_counts", lang, shops=len(sellers), handed=", ".join(
                     _counted(n, k, lang) for k, n in sorted(kinds.items())),
                     statements=statements))
-            for ad in o.advertised:
+            # "which shops did he buy from": those that took payment in a chat of the case,
+            # not a shop known only from its ads, nor a board.
+            bought = intent == "shops" and BOUGHT_FROM.search(self.question) is not None
+            for ad in [] if bought else o.advertised:
                 self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
-            for shop in o.shops:
+            for shop in [] if bought else o.shops:
                 if shop.market and shop.record_id:
                     self.fact(_p("market_line", lang, m=out.marker(
                         out.chat_posts.get(shop.shop, shop.record_id)),

@@ -164,3 +164,10 @@ def test_the_rate_a_shops_wallet_message_states(handmade) -> None:
     answer = _ask(handmade, "по какому курсу шоколадная фабрика принимала USDT и на какой кошелёк?")
     assert "TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm" in answer.answer and "535" in answer.answer, \
         answer.answer
+
+
+def test_the_shops_bought_from_took_payment_in_a_chat(handmade) -> None:
+    answer = _ask(handmade, "в каких магазинах покупал Даурен?")
+    for shop in ("Шоколадная Фабрика", "Снежная Королева", "Green Planet"):
+        assert shop in answer.answer, answer.answer
+    assert "molniya" not in answer.answer.casefold(), answer.answer  # known from its ads only
