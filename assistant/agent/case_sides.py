@@ -43,6 +43,10 @@ BOUGHT_FROM = re.compile(r"(?<![\w])(?:покупал\w*|купил\w*|заку�
 # "Who" alone in an overview asks for its people ("кто проходит по делу", "іс бойынша кімдер
 # бар?") when no side is named.
 _WHO = re.compile(r"(?<![\w])(?:кто|кого|who|whom|кім\w*)(?![\w])", re.I)
+# The case as a whole asked beside its people ("что за дело", "briefly", "summary").
+_WHOLE_CASE = re.compile(r"что за дело|о ч[её]м дело|суть дела|\bwhat(?:'s| is) (?:the|this) case|"
+                         r"кратк\w*|коротко|briefly|in short|summar\w*|обзор\w*|overview|"
+                         r"сводк\w*|шолу|қысқаша|іс не туралы", re.I)
 # "The shops' money", "drug money": money, not the shops as a list.
 _MONEY_OF_SHOPS = re.compile(r"\bdrug.?money|\bshops?'? money|\bmoney of the shops|"
                              r"деньг\w*\s+(?:магазин|наркот)|денег\s+(?:магазин|наркот)|"
@@ -63,6 +67,8 @@ def overview_sides(question: str) -> frozenset[Side] | None:
         sides.add("money")
     if not sides and _WHO.search(question):
         sides.add("people")
+    if sides == {"people"} and _WHOLE_CASE.search(question):
+        return None  # "кратко: что за дело, кто фигуранты": the case, its people among it
     return frozenset(sides) or None
 
 
