@@ -1951,6 +1951,11 @@ class Composer:
         # (Several asked and the search found those saying the same: they are the several.)
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
             "alike" in h.facets for h in hits) or MENTIONS_ASKED.search(self.question) is not None
+        literals = [_compact(t) for t in QUOTED.findall(self.question)]
+        quoting = [h for h in hits if literals and any(
+            t in _compact((texts or {}).get(h.record_id) or h.passage) for t in literals)]
+        if quoting and not several:
+            return quoting[:1]  # "which message asked for 130.69 USDT": the one writing it
         if meant:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`); all of them when several are asked ("the
@@ -1973,7 +1978,6 @@ class Composer:
         def out_text(h: Any) -> str:
             return (texts or {}).get(h.record_id) or str(h.passage)
 
-        literals = [_compact(t) for t in QUOTED.findall(self.question)]
         quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
         q = self.question.casefold()
         kinds = {k for kind, words in _KIND_WORDS.items() if any(w in q for w in words)
@@ -2661,7 +2665,8 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "search"
             reading.signals -= {"bank_exchanges", "each_payment", "no_case_words"}
         if reading.intent == "shops" and not reading.entities and not reading.cities and \
-                (_DROPPER_WORDS.search(question) or len(overview_sides(question) or ()) > 1) \
+                (_DROPPER_WORDS.search(question) or
+                 len((overview_sides(question) or frozenset()) - {"droppers"}) > 1) \
                 and not _HANDED.search(question) and not _detail_kind(question):
             # "кратко по делу: какие магазины, какие дропы", "сколько магазинов, выписок и куда
             # ушли деньги": the shops beside another side of the case is the case's overview,

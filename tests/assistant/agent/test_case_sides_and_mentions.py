@@ -7,6 +7,8 @@ small demo case, in real formats."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.agent.card_bank import card_bank, issue_country_asked
 from assistant.agent.case_sides import overview_sides
 from assistant.agent.core import ask
@@ -171,3 +173,15 @@ def test_the_shops_bought_from_took_payment_in_a_chat(handmade) -> None:
     for shop in ("Шоколадная Фабрика", "Снежная Королева", "Green Planet"):
         assert shop in answer.answer, answer.answer
     assert "molniya" not in answer.answer.casefold(), answer.answer  # known from its ads only
+
+
+def test_a_message_by_the_amount_it_asked_and_a_shop_unnamed(small_demo, small_demo_index
+                                                             ) -> None:
+    _, store, _ = small_demo
+    case = (store, small_demo_index)
+    back = ask("Покажи реквизиты магазина", AgentContext("demo", store, small_demo_index))
+    assert back.answer.rstrip().endswith("?") and not back.citations, back.answer
+    shops = _ask(case, "какие кошельки давали магазины?", "demo")
+    token = next(a for a in re.findall(r"сумма (\d+\.\d\d) USDT", shops.answer))
+    answer = _ask(case, f"which message asked for {token} USDT", "demo")
+    assert token in answer.answer and len(answer.citations) == 1, answer.answer
