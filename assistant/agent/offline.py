@@ -1952,10 +1952,15 @@ class Composer:
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
             "alike" in h.facets for h in hits) or MENTIONS_ASKED.search(self.question) is not None
         literals = [_compact(t) for t in QUOTED.findall(self.question)]
+        # "which message asked for 130.69 USDT": the one writing that sum (not "the coordinates
+        # after order X": the message after the one quoting it).
+        sums = [t for t in literals if re.fullmatch(r"\d+[.,]\d+", t)]
+        writing = [h for h in hits if sums and any(
+            t in _compact((texts or {}).get(h.record_id) or h.passage) for t in sums)]
+        if writing and not several:
+            return writing[:1]
         quoting = [h for h in hits if literals and any(
-            t in _compact((texts or {}).get(h.record_id) or h.passage) for t in literals)]
-        if quoting and not several:
-            return quoting[:1]  # "which message asked for 130.69 USDT": the one writing it
+            t in _compact(h.passage) for t in literals)]
         if meant:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`); all of them when several are asked ("the
@@ -1978,7 +1983,6 @@ class Composer:
         def out_text(h: Any) -> str:
             return (texts or {}).get(h.record_id) or str(h.passage)
 
-        quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
         q = self.question.casefold()
         kinds = {k for kind, words in _KIND_WORDS.items() if any(w in q for w in words)
                  for k in _KIND_OF_DETAIL[kind]}
