@@ -61,6 +61,8 @@ _NOT_A_CARD_BEFORE = re.compile(
     r"(?:заказ\w*|order|трек\w*|track\w*|чек\w*|накладн\w*|тапсырыс\w*|№|#|id)\s*[:№#]?\s*$",
     re.IGNORECASE,
 )
+# …unless the word before the sign is a card's ("карты № 4400-…", "card # 4400 …").
+_CARD_NUMBERED_BEFORE = re.compile(r"(?:карт\w*|cards?)\s*(?:№|#|no\.?|n°)\s*$", re.IGNORECASE)
 
 _CARD_SCHEMES = (
     ("mir", re.compile(r"^220[0-4]")),
@@ -240,7 +242,8 @@ def _cards(text: str, found: list[PaymentDetail]) -> str:
     spans: list[tuple[int, int]] = []
     checked: dict[str, PaymentDetail | None] = {}
     for m in _CARD_RE.finditer(text):
-        if _NOT_A_CARD_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+        if _NOT_A_CARD_BEFORE.search(text, max(0, m.start() - 20), m.start()) and \
+                not _CARD_NUMBERED_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         raw = m.group(0)
         if raw not in checked:

@@ -31,6 +31,15 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
+from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
+from assistant.agent.card_bank import (
+    BANK_ASKED,
+    RATE_ASKED,
+    card_bank,
+    issue_country_asked,
+    stated_rate,
+)
+from assistant.agent.case_sides import BOUGHT_FROM, cities_of_shop, overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     Turn,
@@ -52,6 +61,7 @@ from assistant.agent.tools import (
     LOOKUP_ACCOUNT,
     MONEY_PATH,
     PAY_PERIOD_SUM,
+    QUOTE_MARKED,
     QUOTED,
     SEARCH_LISTINGS,
     SHOP_DETAILS,
@@ -59,6 +69,7 @@ from assistant.agent.tools import (
     TRACE_WALLET,
     ToolOutput,
     _paid_in_only,
+    _template,
     exchange_total,
     fence,
     minutes_between,
@@ -422,7 +433,7 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
                "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
                           "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
-                     r"выдава\w*|выдал\w*|давал\w*|дал[иа]?\b|берген|берді|береді|"
+                     r"выдава\w*|выдал\w*|выдан\w*|давал\w*|(?<!пере)дал[иа]?\b|берген|берді|береді|"
                      # Taking payment by a kind is handing out that kind to be paid on.
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
@@ -594,8 +605,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["prices"] = bool(drugs)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
-            if _MESSAGES_ASKED.search(question):
-                args["alike"] = True  # "the messages saying …", "in which chats": every one
+            if _MESSAGES_ASKED.search(question) or MENTIONS_ASKED.search(question) or any(
+                    len(q.split()) > 2 for q in QUOTE_MARKED.findall(question)):
+                # "the messages saying …", "in which chats", a phrase quoted as written
+                # («меняется каждый день, не сохраняйте»): every one saying it.
+                args["alike"] = True
             if _REPLY_ASKED.search(question):
                 args["replies"] = True  # "… and what the bot replied": the answer too
             if len(shops) == 1 and "chats_asked" not in reading.signals:
@@ -1070,7 +1084,8 @@ class Composer:
                 continue  # only the shops' wallets on the money's way, and their sums (below)
             if upstream and out.tool == TRACE_WALLET and self.r.intent == "identify":
                 continue  # whose it is: the shops it came from, not the whole trace
-            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and self.r.cities \
+            if out.tool == SEARCH_LISTINGS and self.r.intent == "shops" and (
+                    self.r.cities or _CITIES_ASKED.search(self.question)) \
                     and any(o.tool == CASE_OVERVIEW for o in outputs):
                 continue  # the offers tell which shops are of the city (`_case_overview`)
             getattr(self, f"_{out.tool}")(out)
@@ -1585,6 +1600,13 @@ class Composer:
             # (Where it was handed out is asked, not whose it is.)
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
+        if prof.kind == "card" and BANK_ASKED.search(self.question):
+            # "қай банк": the issuer by the card's digits, else the holder's account's bank.
+            bank = card_bank(prof.value,
+                             [m.iban for m in prof.paid_in] + list(prof.statements))
+            if bank:
+                self.fact(_p("card_bank", lang, m=out.marker(first) or out.marker(holder_row),
+                             bank=_safe(bank)))
         recipient = out.recipients.get(prof.id)
         # "The message where they asked to pay to it": the message, not whose the detail is.
         asks_message = self.r.intent == "message"
@@ -1821,6 +1843,10 @@ class Composer:
         if self.r.intent == "message" and hits:
             # The messages saying the same as the one found, and the answer to it, asked too.
             hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
+            if MENTIONS_ASKED.search(self.question):
+                # "where is X mentioned": what each chat says of it, once.
+                hits = list({(h.record_id.rpartition("/")[0], _template(h.passage)): h
+                             for h in reversed(hits)}.values())[::-1]
         priced, _ = self._naming([h for h in res.hits if "priced" in h.classes and
                                   "details" not in h.classes and not _news(h)])
         if priced and self.r.intent != "message" and (
@@ -1854,6 +1880,16 @@ class Composer:
             # for another role (droppers), an offer or a chat member's talk of it is not what
             # is asked for.
             hits = [h for h in recruiting if h.role == "seller"] or recruiting
+            shops = [(e.label or e.value).casefold() for e in self.r.of("shop", "bot")]
+            if shops:
+                # "сколько X платит курьерам": X's own recruiting posts (its name on them),
+                # and those naming a handle its own posts name ("Работа: @x_rabota"), when
+                # some are.
+                label = {h.record_id: out.labels.get(h.record_id, "").casefold() for h in hits}
+                own = [h for h in hits if any(x in label[h.record_id] for x in shops)]
+                handles = {m for h in own for m in _HANDLE_NAMED.findall(label[h.record_id])}
+                hits = [h for h in hits if h in own or any(
+                    m in label[h.record_id] for m in handles)] or hits
             sums = _sums_named(self.question)
             # "вакансии курьеров 300к в неделю": the posts offering that pay, when some do.
             hits = ([h for h in hits if sums & set(tenge_amounts(
@@ -1890,7 +1926,8 @@ class Composer:
         if topics and not recruiting:
             # "объявления о продаже телефонов": the texts of the topic asked, when some are
             # (not every ad of the board the search ranked beside them).
-            hits = [h for h in hits if topics & set(h.facets)] or hits
+            # (A message found as the one asked for is of it, whatever the search read.)
+            hits = [h for h in hits if topics & set(h.facets) or "asked" in h.facets] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
@@ -1971,12 +2008,29 @@ class Composer:
         meant = [h for h in hits if "asked" in h.facets]
         # (Several asked and the search found those saying the same: they are the several.)
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
-            "alike" in h.facets for h in hits)
+            "alike" in h.facets for h in hits) or MENTIONS_ASKED.search(self.question) is not None
+        literals = [_compact(t) for t in QUOTED.findall(self.question)]
+        # "which message asked for 130.69 USDT": the one writing that sum (not "the coordinates
+        # after order X": the message after the one quoting it).
+        sums = [t for t in literals if re.fullmatch(r"\d+[.,]\d+", t)]
+        writing = [h for h in hits if sums and any(
+            t in _compact((texts or {}).get(h.record_id) or h.passage) for t in sums)]
+        if writing and not several:
+            return writing[:1]
+        quoting = [h for h in hits if literals and any(
+            t in _compact(h.passage) for t in literals)]
         if meant:
             # The search found the message holding what the question asks for, by whom and
             # where it names (`_asked_messages`); all of them when several are asked ("the
             # stash locations X gave").
-            return meant[:6] if several else meant[:1]
+            if not several:
+                return meant[:1]
+            # (And the other messages of the topic the one found is of: "ненаход … what
+            # happened", the shop's re-stash beside the complaint.)
+            of_topic = {f for f in meant[0].facets if f.startswith("topic:")}
+            ids = {h.record_id for h in meant}
+            return (meant + [h for h in hits if of_topic & set(h.facets) and
+                             h.record_id not in ids])[:6]
         topics = {f for f in hits[0].facets if f.startswith("topic:")} if hits else set()
         if several and topics:
             # "was there a 'ненаход' complaint? what happened": every message of it (the
@@ -1987,8 +2041,6 @@ class Composer:
         def out_text(h: Any) -> str:
             return (texts or {}).get(h.record_id) or str(h.passage)
 
-        literals = [_compact(t) for t in QUOTED.findall(self.question)]
-        quoting = [h for h in hits if literals and any(t in _compact(h.passage) for t in literals)]
         q = self.question.casefold()
         kinds = {k for kind, words in _KIND_WORDS.items() if any(w in q for w in words)
                  for k in _KIND_OF_DETAIL[kind]}
@@ -2114,6 +2166,19 @@ class Composer:
                 phones = "phone" in _kinds_named(self.question)
                 handed = [h for h in handed if bank in _detail_bank(out, h) or
                           phones and h.kind == "phone"] or handed
+            country = issue_country_asked(self.question) if "card" in _kinds_named(
+                self.question) else None
+            if country:
+                # "российские (не казахстанские) карты": the cards of no Kazakh bank (by BIN,
+                # or the bank its message names), or those of one; a shop with none is not
+                # shown.
+                handed = [h for h in handed if h.kind in _KIND_OF_DETAIL["card"] and
+                          bool(_detail_bank(out, h)) == (country == "kz")]
+                if not handed:
+                    if self.lines and self.lines[-1] == _p("shop_intro", lang,
+                                                           shop=_safe(d.name)):
+                        self.lines.pop()
+                    continue
             if d.chat and d.chat != d.name and handed and not money and not (
                     whose and d.shop not in out.chat_posts and
                     not _CHAT_WORDS.search(self.question)):
@@ -2158,7 +2223,11 @@ class Composer:
                           + (_p("handed_asking", lang, amount=f"{_money(asked[0])} {asked[1]}")
                              if asked else "")
                           + (_p("handed_receiver", lang, name=_safe(receiver))
-                             if receiver else ""))
+                             if receiver else "")
+                          # "the wallet and its rate": the rate its message states.
+                          + (_p("handed_rate", lang, rate=rate) if RATE_ASKED.search(
+                              self.question) and (rate := stated_rate(
+                                  out.texts.get(h.record_id, ""))) else ""))
 
     def _shops_side_by_side(self, out: ToolOutput) -> None:
         """The shops side by side: what each took in, the wallets that paid several, the
@@ -2229,6 +2298,30 @@ class Composer:
             self.fact(line.replace(" ()", ""))
         return True
 
+    def _cities_of_shops(self, o: Any) -> bool:
+        """"in which cities are the shops": each shop with the cities its posts and menus
+        name, cited by them; False when none names a city."""
+        searches = [out for out in self._outputs if out.tool == SEARCH_LISTINGS and out.data]
+        found = [(out.labels.get(h.record_id, ""), h.record_id, list(h.cities))
+                 for out in searches for h in out.data.hits if not _news(h) and h.cities]
+        marker = {h.record_id: out.marker(h.record_id) for out in searches
+                  for h in out.data.hits}
+        lines = []
+        for shop in o.shops:
+            if not (shop.record_id and shop.hands_out_payments):
+                continue
+            cities = cities_of_shop(shop.name, shop.bots, found, shop.shop)
+            if cities:
+                lines.append(_p("shop_cities", self.lang, m="".join(dict.fromkeys(
+                    marker[r] for r in cities.values())), name=_safe(shop.name),
+                                cities=", ".join(cities)))
+        if not lines:
+            return False
+        self.say(_p("shops_intro", self.lang))
+        for line in lines:
+            self.fact(line)
+        return True
+
     def _get_record(self, out: ToolOutput) -> None:
         rec = out.data
         if rec is not None and rec.kind == "transfer" and rec.fields.get("from"):
@@ -2276,10 +2369,13 @@ class Composer:
             and not _CASE_MONEY.search(self.question)
         if intent == "shops" and self.r.cities and self._shops_of_cities(o):
             return
+        if intent == "shops" and not self.r.cities and _CITIES_ASKED.search(self.question) \
+                and self._cities_of_shops(o):
+            return
         # An overview of one side of the case ("какие дропы проходят по делу", "the crypto
         # flows"): that side's sections only.
-        focus = _overview_focus(self.question) if intent == "overview" else None
-        if focus:
+        sides = overview_sides(self.question) if intent == "overview" else None
+        if intent == "overview" and not shows(sides, "shops"):
             self.say(_p("overview_intro", lang, case=""))
         elif intent in ("overview", "shops") or asks_shops:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
@@ -2331,22 +2427,24 @@ class Composer:
                 self.say(_p("case_counts", lang, shops=len(sellers), handed=", ".join(
                     _counted(n, k, lang) for k, n in sorted(kinds.items())),
                     statements=statements))
-            for ad in o.advertised:
+            # "which shops did he buy from": those that took payment in a chat of the case,
+            # not a shop known only from its ads, nor a board.
+            bought = intent == "shops" and BOUGHT_FROM.search(self.question) is not None
+            for ad in [] if bought else o.advertised:
                 self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
-            for shop in o.shops:
+            for shop in [] if bought else o.shops:
                 if shop.market and shop.record_id:
                     self.fact(_p("market_line", lang, m=out.marker(
                         out.chat_posts.get(shop.shop, shop.record_id)),
                                  name=_safe(shop.name),
                                  bots=", ".join("@" + b for b in shop.advertises)))
-        if focus == "money" and o.payees:
-            # Where the droppers' tenge went on, beside where the crypto went (below).
-            self.say(_p("payees_intro", lang))
-            for payee in o.payees:
-                self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
-                          f"{payee.account}: {_money(payee.amount)} ₸")
-        if intent == "overview" and focus not in ("crypto", "money"):
+        if intent == "overview" and sides is not None and "statements" in sides and \
+                not shows(sides, "shops") and _HOW_MANY.search(self.question):
+            # "how many bank statements": the statements' files, counted.
+            self.say(_p("statements_counted", lang, n=sum(
+                f.format == "bank_statement" for f in o.stats.files)))
+        if intent == "overview" and sides is None:
             counts = ", ".join(f"{_word('record_kinds', k, lang)} {n}"
                                for k, n in sorted(o.stats.records.items()))
             self.say(f"{phrases()['records_word'][lang]}: {counts}")
@@ -2355,7 +2453,9 @@ class Composer:
                 # What kinds of evidence: the files by format ("bank_statement 3").
                 self.say(f"{phrases()['files_word'][lang]}: " + ", ".join(
                     f"{_word('formats', k, lang)} {n}" for k, n in sorted(formats.items())))
-            if o.statement_holders:
+        if intent == "overview":
+            # (Each section only when the question asks its side, or asks the whole case.)
+            if o.statement_holders and shows(sides, "statements", "droppers", "people"):
                 self.say(_p("holders_intro", lang))
                 for h in o.statement_holders:
                     more = f" (+{h.more_accounts})" if h.more_accounts else ""
@@ -2366,16 +2466,17 @@ class Composer:
                                    sent=_money(h.sent)))
                 self.say(_p("holders_total", lang, received=_money(o.statements_received),
                             sent=_money(o.statements_sent)))
-            if o.payees:
+            if o.payees and shows(sides, "money", "people", "droppers"):
                 # Where the droppers' tenge went on: whom their accounts paid most.
                 self.say(_p("payees_intro", lang))
                 for payee in o.payees:
                     self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
                               f"{payee.account}: {_money(payee.amount)} ₸")
             shop_name = {s.shop: s.name for s in o.shops}
-            if o.top_droppers:
+            droppers = o.top_droppers if shows(sides, "droppers") else []
+            if droppers:
                 self.say(_p("droppers_intro", lang))
-            for d in o.top_droppers:
+            for d in droppers:
                 self.fact(f"{out.marker(d.record_id)} {_word('kinds', d.kind, lang)} "
                           f"{d.display}: "
                           f"{', '.join(_safe(shop_name.get(s, s)) for s in d.shops)}")
@@ -2398,8 +2499,8 @@ class Composer:
                 self.fact(_p("bank_exchanger", lang, m=out.marker(row), name=_safe(name),
                              accounts=accounts, amount=_money(received)))
             return
-        if intent in ("overview", "beneficiaries", "forward", "exchanges") and \
-                focus != "droppers":
+        if intent in ("beneficiaries", "forward", "exchanges") or \
+                intent == "overview" and shows(sides, "crypto", "money"):
             ends = o.beneficiaries
             if intent == "exchanges":
                 ends = [b for b in ends if b.reason in ("exchange", "exchange_deposit")]
@@ -2472,10 +2573,6 @@ def _tailed(sentence: str, tail: str) -> str:
 
 
 # The money's flows asked ("money flows", "денежные потоки", "движение денег", "ақша ағыны").
-_MONEY_FLOWS = re.compile(r"money\s+flows?|flows?\s+of\s+(?:the\s+)?money|\bflow of funds|"
-                          r"денежн\w*\s+поток\w*|поток\w*\s+(?:денег|средств)|"
-                          r"движени\w*\s+(?:денег|средств)|ақша\s+ағ\w*|ақша\s+қозғалы\w*",
-                          re.I)
 # The chats that are not shops asked ("which channels are NOT drug shops", "какие каналы не
 # магазины", "дүкен емес арналар").
 _NOT_SHOPS = re.compile(
@@ -2642,11 +2739,29 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "search"
             reading.signals -= {"bank_exchanges", "each_payment", "no_case_words"}
         if reading.intent == "shops" and not reading.entities and not reading.cities and \
-                _DROPPER_WORDS.search(question) and not _HANDED.search(question) and \
-                not _detail_kind(question):
-            # "кратко по делу: какие магазины, какие дропы": the shops beside the droppers is
-            # the case's overview, not the list of shops.
+                (_DROPPER_WORDS.search(question) or
+                 len((overview_sides(question) or frozenset()) - {"droppers"}) > 1) \
+                and not _HANDED.search(question) and not _detail_kind(question):
+            # "кратко по делу: какие магазины, какие дропы", "сколько магазинов, выписок и куда
+            # ушли деньги": the shops beside another side of the case is the case's overview,
+            # not the list of shops.
             reading.intent = "overview"
+        if not reading.entities and _detail_kind(question) and (
+                _ALL_SHOPS.search(question.casefold()) or
+                _WHICH_SHOP.search(question.casefold())) and _HANDED.search(question) and \
+                reading.intent in ("beneficiaries", "exchanges", "forward", "shops",
+                                   "overview") and \
+                "money" not in (overview_sides(question) or ()) and not (
+                    _BENEFICIARY_WORD.search(question) or _EXCHANGE_WORDS.search(question)):
+            # "какие кошельки давали магазины": what the shops handed out of that kind, not
+            # where its money went.
+            reading.intent = "shop_details"
+        if ORDER_CODE.search(question) and not reading.of(*_ACCOUNTS, *_WALLETS) and \
+                reading.intent in ("shops", "shop_details", "identify", "forward", "search"):
+            # "which details did the bot send for order CH-1102": the shop's message of that
+            # order, and what it gave.
+            reading.intent = "message"
+            reading.signals.add("message")
         if _about_a_stash(question, concepts):
             reading.signals.discard("no_case_words")  # a stash is the case's ("ненаходы?")
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
@@ -2658,7 +2773,9 @@ class OfflineChatModel(BaseChatModel):
             # "Асик 0260 картасына ақша жібергені туралы хабарлама қайда?": the message
             # telling of the payment, not the money's way.
             reading.intent = "message"
-        if not reading.entities and reading.intent in _MONEY_READINGS and \
+        if not reading.of(*_WALLETS, *_ACCOUNTS, "person") and (
+                reading.intent in _MONEY_READINGS or reading.of("shop", "bot") and
+                reading.intent in ("shop_details", "shops", "identify")) and \
                 "purposes:recruit" in concepts and "purposes:paid" not in concepts and \
                 (_SALARY.search(question) or _PAY_WORD.search(question)) and \
                 read_query(analysed).purpose == "recruit":
@@ -3235,6 +3352,12 @@ class OfflineChatModel(BaseChatModel):
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
+        if reading.intent == "shops" and not reading.entities and not reading.cities and \
+                _CITIES_ASKED.search(question) and self.vocabulary:
+            # "Дүкендер қай қалаларда?": each shop's posts and menus, for the cities they name.
+            names = sorted({n[0] for n in self.vocabulary.shops.values()})
+            calls = [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, shop=n)
+                                             for n in names[:6])]
         if not reading.entities and "across_shops" not in reading.signals and (
                 _accounts_together(question) or (
                     reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \
@@ -3398,7 +3521,8 @@ _LANGUAGE_NAMED = {"kk": re.compile(r"қазақша|казахск\w*|по-ка
                    "en": re.compile(r"ағылшынша|английск\w*|по-английски|\benglish\b", re.I)}
 _MONEY_READINGS = ("forward", "backward", "path", "amount_between", "exchanges",
                    "beneficiaries", "statement", "compare")
-_PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*", re.I)
+_PAY_WORD = re.compile(r"плат\w*|төле\w*|\bpa(?:y|ys|id)\b|earn\w*|обеща\w*|\bpromis\w*|уәде\w*|"
+                       r"\boffer\w*", re.I)
 # The pay a recruiting post offers, asked about.
 _SALARY = re.compile(r"зарплат\w*|з/п|\bзп\b|\bоклад\w*|заработ\w*|salar\w*|\bwages?\b|"
                      r"\bpay\b|\bpaid\b|how much .{0,20}earn|жалақы\w*|табыс\w*|\bақы\w*",
@@ -3415,30 +3539,8 @@ _CHATS_ASKED = re.compile(r"(?:в|во)\s+как(?:их|ом)\s+(?:чат|гру
                           re.I)
 _REPLY_ASKED = re.compile(r"\brepl(?:y|ied|ies)\b|\banswer(?:ed)?\b|\brespond\w*|"
                           r"ответил\w*|ответ(?:ом|а)?\b|жауап\w*", re.I)
-_CRYPTO_WORDS = re.compile(r"крипт\w*|crypto\w*|usdt|\btron\b|\btrc|wallets?|кошел\w*|"
-                           r"әмиян\w*|блокчейн\w*|blockchain", re.I)
 
 
-def _overview_focus(question: str) -> str | None:
-    """The side of the case an overview asks about: "droppers" (their accounts), "crypto"
-    (the wallets' flows), or None for the whole case (also when the droppers are asked
-    beside the shops or where the money went: "магазины, дропы, куда ушли деньги")."""
-    droppers = bool(_DROPPERS.search(question.casefold()) and re.search(
-        r"дроп|dropper|mule|держател|holder|иелер", question, re.I)) and not _OTHER_SIDES.search(
-        question)
-    crypto = bool(_CRYPTO_WORDS.search(question))
-    if not droppers and not crypto and _MONEY_FLOWS.search(question) and \
-            not _SHOPS_WORD.search(question):
-        # "an overview of the money flows": where the money went, in tenge and crypto, not
-        # the shops, the records and the droppers' accounts.
-        return "money"
-    return "droppers" if droppers and not crypto else "crypto" if crypto and not droppers \
-        else None
-
-
-# The shops or the money's way, asked beside the droppers.
-_OTHER_SIDES = re.compile(r"магазин|\bshops?\b|дүкен|куда|\bwhere\b|қайда|деньг|\bmoney\b|"
-                          r"ақша", re.I)
 _ONE_DROPPER = re.compile(r"(?<![а-яёa-z])(?:дроп(?:а|у|ом|е)?|dropper(?:'s)?|"
                           r"дроп(?:тың|қа|тан|ты|ының|ына)|drop account)(?![\w])")
 _DROPPERS = re.compile(r"(?<![а-яёa-z])(?:дроп(?:ы|ов|ам|ами|ах)|droppers|дроптар\w*|"

@@ -11,13 +11,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
+from assistant.agent.asking_words import plain_letters, telling_words
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named, recipients_of_details
@@ -767,6 +768,8 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         sender = str(rec.fields.get("from") or "")
         if one_message and sender and sender != chat:
             shop = f"{shop}, {sender}"  # who wrote it, in whose chat
+        if one_message and (day := _message_day(rec.fields.get("date"))):
+            shop = f"{shop}, {day}"  # the message asked for: when it was written
         out.labels[h.record_id] = shop + (f" ({', '.join(handles)})" if handles else "") + (
             f" · {', '.join(amounts)}" if amounts else "")
         texts[h.record_id] = text.casefold()
@@ -787,6 +790,22 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
                 out.handle_posts.setdefault(h.record_id, []).append(post)
                 lines.append(f"[{out.markers[post]}] {handle} is named in {fence(post)}")
     return "\n".join(lines) or f"nothing found for {fence(query)}", out
+
+
+def _word_starts(text: str) -> set[str]:
+    """The first four letters of each word of `text` (folded, Kazakh letters plain)."""
+    # (Letters and digits apart: "№90274" folds to "no90274", the order's number.)
+    return {w[:4] for w in re.findall(r"[^\W\d_]+|\d+", plain_letters(text))}
+
+
+def _message_day(written: object) -> str | None:
+    """The day a message was written (its export's ISO date), in the case's time (UTC+5)."""
+    try:
+        ts = datetime.fromisoformat(str(written))
+    except ValueError:
+        return None
+    return f"{ts.astimezone(timezone(timedelta(hours=5))):%Y-%m-%d}" if ts.tzinfo else \
+        f"{ts:%Y-%m-%d}"
 
 
 def _priced_lines(text: str, drug: str | None) -> str:
@@ -866,6 +885,9 @@ def _ad_title(text: str) -> str:
 QUOTED = re.compile(r"(?<![\w.])(?:[A-Za-zА-Яа-я]{1,4}[-‑#№]?\d{3,}|№\s?\d{3,}|\d+[.,]\d{2,}|"
                     r"\d{4,})(?![\w])")
 MAX_QUOTING = 3
+# Words the question puts in quotation marks («меняется каждый день», "ЖИ-көмекшіге"): written
+# so in the message asked for.
+QUOTE_MARKED = re.compile(r"[«“\"]([^«»“”\"]{2,120})[»”\"]")
 MAX_MESSAGE_CHARS = 400
 
 
@@ -883,7 +905,8 @@ def _unspaced(text: str) -> str:
 def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> list[Hit]:
     """Messages holding what the question quotes as written ("order №90274", "SQ-4471"),
     when no hit does: a search by meaning may rank an order number's message low."""
-    quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)]
+    quoted = [q.lstrip("№").strip() for q in QUOTED.findall(query)] + [
+        q.strip() for q in QUOTE_MARKED.findall(query) if len(q.strip()) >= 4]
     # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
     sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)] + [
         str(int(n) * 1000) for n in SUM_THOUSANDS.findall(query)]
@@ -1019,7 +1042,8 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     kinds = [k for k, word in _ASKED_KINDS.items() if word.search(q)]
     if "card" in kinds:
         kinds = [k for k in kinds if k != "phone"]  # "номер карты" is a card's number
-    words = [w for w in re.findall(r"\w+", q) if len(w) >= 4]
+    # (The words that speak of the asking, "есть", "переписке", tell no message apart.)
+    words = telling_words([w for w in re.findall(r"\w+", q) if len(w) >= 4])
     with ctx.store.engine.connect() as conn:
         rows = conn.execute(
             select(records.c.id, records.c.text, records.c.data, records.c.ts)
@@ -1041,7 +1065,8 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     named -= chats
     buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
     group = bool(_GROUP.search(q))
-    if not (kinds or named or buyer or group or chats):
+    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query))
+    if not (kinds or named or buyer or group or chats or coded or telling_words(words)):
         return hits
 
     def by_whom(r: Any) -> bool:
@@ -1062,7 +1087,14 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
 
     rank = {h.record_id: i for i, h in enumerate(hits)}
     anchored = False
-    if kinds:
+    # Words in quotation marks are written so in the message asked for, whatever else the
+    # question says of it ("«ЖИ-көмекшіге» пишут что кошелёк чистый").
+    marked = [m.strip().casefold() for m in QUOTE_MARKED.findall(query) if len(m.strip()) >= 4]
+    saying = [r for r in rows if kinds and marked and any(
+        m in (r.text or "").casefold() for m in marked)]
+    if saying:
+        candidates = saying
+    elif kinds:
         holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
         literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
         if literals:
@@ -1093,9 +1125,13 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         candidates = holding
     else:
         # The hits, and every message by whom and where the question names (a search by
-        # meaning may rank theirs low).
-        candidates = [r for r in rows if r.id in rank or (
-            (named or buyer or group) and by_whom(r) and where(r))]
+        # meaning may rank theirs low); the messages quoting a code it names ("order
+        # CH-1102") when some do.
+        codes = [t.lstrip("№").strip() for t in QUOTED.findall(query)
+                 if re.search(r"[^\d\s.,№]", t)]
+        candidates = [r for r in rows if codes and any(t in (r.text or "") for t in codes)] or [
+            r for r in rows if r.id in rank or (
+                (named or buyer or group) and by_whom(r) and where(r))]
     # By whom and where the question names; where only (a shop named in a group chat is what
     # the message is about), by whom only, else all.
     for test in (lambda r: by_whom(r) and where(r), where, by_whom):
@@ -1107,20 +1143,32 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         return hits
     # Those sharing most of the question's words (any ending: "вернуть" and "верни") first,
     # then in the search's order.
-    roots4 = {w[:4] for w in words if not any(same_word(w, st) for st in stems.values())}
-    held = {r.id: {x for x in roots4 if x in (r.text or "").casefold()} for r in candidates}
+    # (Folded: "Тұран" is "Туран".)
+    roots4 = {plain_letters(w)[:4] for w in words
+              if not any(same_word(w, st) for st in stems.values())}
+    held = {r.id: roots4 & _word_starts(r.text or "") for r in candidates}
     # Each word by how few of them share it: among the messages holding coordinates, the
     # one naming the district asked ("координаты клада в Туране") is told by "Туран", not by
     # "координаты" that most of them write.
     shared = Counter(x for found in held.values() for x in found)
-    overlap = {i: sum(1 / shared[x] for x in found) for i, found in held.items()}
+    # (And by how few of the case's messages hold it: a district's word, "ауданы", is in many
+    # addresses, its name in one.)
+    starts = [_word_starts(r.text or "") for r in rows] if shared else []
+    written = {x: sum(x in t for t in starts) or 1 for x in shared}
+    overlap = {i: sum(1 / shared[x] + 1 / written[x] for x in found)
+               for i, found in held.items()}
     # (After the message quoted: the first one after it, "the coordinates after order X".)
     candidates.sort(key=lambda r: (-round(overlap[r.id], 6) if not anchored else 0,
                                    str(r.ts or "") if anchored else "",
                                    rank.get(r.id, len(rank))))
     top = max((h.score for h in hits), default=0.0)
     asked: list[Hit] = []
+    # (Not one holding none of the words the best holds: "координаты" of one elsewhere, beside
+    # "Туран" of the one in Туран.)
+    need = held[candidates[0].id] if not anchored else set()
     for r in candidates[:MAX_QUOTING]:
+        if need and not need & held[r.id]:
+            break
         if r.id in rank:
             h = hits[rank[r.id]]
             asked.append(h.model_copy(update={"facets": [*h.facets, "asked"]}))

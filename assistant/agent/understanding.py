@@ -557,6 +557,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
+                       # "… appears in a bot chat. Holder?": whose it is.
+                       r"\b(?:holder|owner|держатель|владелец)\s*\?|"
                        r"какого магазина|чей (?:это )?бот"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
                            r"деректеме|берді|берген"),
@@ -586,7 +588,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     r"\bwr[io]te about\b|туралы жаз|туралы\s+хабарлама\w*|"
                     r"\b(?:show|find)\s+(?:me\s+)?the\s+msgs?\b"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
-                       r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*"),
+                       r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*|"
+                       # The case's people asked ("фигуранты дела", "іс фигуранттары").
+                       r"фигурант"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
                      r"закладчик|кладмен|\bjob\b|объявлен"),
 )}
@@ -680,6 +684,15 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     question = question[:MAX_QUESTION_CHARS]
     entities, invalid = find_entities(question, vocabulary)
     found = analyse(question)
+    drugs = found.of("drugs")
+    if drugs and any(e.kind in ("shop", "bot") for e in entities):
+        # A shop's name is no drug asked ("Snow Queen", "Шоколадная Фабрика"): the drugs the
+        # rest of the question names.
+        rest = question
+        for e in entities:
+            if e.kind in ("shop", "bot"):
+                rest = rest[:e.start] + " " * (e.end - e.start) + rest[e.end:]
+        drugs = analyse(rest).of("drugs")
     model = model or intent_model()
     text = placeholders(question, entities)
     vector = _question_vector(text)
@@ -717,7 +730,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         # "how much of A's money ended up at B": between the two, whichever verb says so.
         scores["amount_between"] = scores.get("amount_between", 0.0) + 0.1
         signals.add("amount_between")
-    if found.of("cities") or found.of("drugs"):
+    if found.of("cities") or drugs:
         scores["search"] = scores.get("search", 0.0) + SEARCH_WEIGHT
     if entities or invalid or _DATE.search(question):
         # A date is the case's time line ("переводы 20 марта"), not a question about the world.
@@ -754,7 +767,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"
     if best != "out_of_case" and not entities and not invalid and not found.of("cities") and \
-            not found.of("drugs") and not _DATE.search(question) and \
+            not drugs and not _DATE.search(question) and \
             "out_of_case" in [i for i, _ in ranked[:3]] and not _CASE_WORDS.search(question) \
             and not _PERSON_LIKE.search(question):
         # Nothing of the case in its words, and the examples find it close to the world
@@ -765,7 +778,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
     names = [(e.start, _whole_name_end(question, e.end) if e.kind == "person" else e.end)
              for e in entities if e.kind in ("shop", "person")]
     return Reading(best, confidence, ranked[:3], entities, invalid, found.of("cities"),
-                   found.of("drugs"), language(question, names), signals)
+                   drugs, language(question, names), signals)
 
 
 _CAPITALISED = re.compile(r"\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+\.?")

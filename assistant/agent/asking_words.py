@@ -1,0 +1,42 @@
+"""Words that speak of the asking itself (find, show, the chat, the message, is there), not
+of what a message asked for says: they tell no message from another."""
+
+from __future__ import annotations
+
+import re
+
+from tools.people import fold
+
+# (Whole words, any ending; ru, kk, en.)
+ASKING_WORD = re.compile(
+    r"(?:переписк\w*|сообщени\w*|найд\w*|найти|покаж\w*|показ\w*|ищу|искать|есть|были?|было|"
+    r"где|какие|какой|какая|каких|котор\w*|чат\w*|канал\w*|групп\w*|упомина\w*|упомян\w*|"
+    r"писал\w*|написа\w*|пишут|wr[io]te|written|writes?|жазд\w*|жазған\w*|жазып|"
+    r"message\w*|chats?|channels?|groups?|find|show|where|which|what|there|mention\w*|"
+    r"хабарлама\w*|көрсет\w*|тауып|табу|қайда|қандай|бар|айтыл\w*|"
+    # (A district or town beside its name says nothing the name does not.)
+    r"район\w*|аудан\w*|district\w*|город\w*|қала\w*|city|town)", re.I)
+# "Where are X mentioned", "упоминания X", "X қай жерде айтылады": every message of it, not
+# one.
+MENTIONS_ASKED = re.compile(r"(?<![\w])(?:упомина\w*|упомян\w*|mention\w*|айтыл\w*|"
+                            r"аталып\w*|аталған\w*|сөз бол\w*)(?![\w])", re.I)
+
+
+def telling_words(words: list[str]) -> list[str]:
+    """`words` without those that speak of the asking."""
+    return [w for w in words if not ASKING_WORD.fullmatch(w)]
+
+
+# Kazakh letters as a text typed without them writes them ("Тұран" is "Туран").
+_KAZAKH_PLAIN = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+
+def plain_letters(text: str) -> str:
+    """`text` folded (`tools.people.fold`) with its Kazakh letters as Russian ones."""
+    return fold(text).translate(_KAZAKH_PLAIN)
+
+
+# An order's code as a shop writes it ("CH-1102", "SQ-4471", "заказ №42168"): what a message
+# of that order quotes.
+ORDER_CODE = re.compile(r"(?<![\w.])[A-ZА-Я]{1,4}[-‑]\d{3,}(?![\w])|"
+                        r"(?:заказ\w*|order|тапсырыс\w*)\s*(?:№|#|no\.?)?\s*\d{3,}(?![\d])", re.I)
