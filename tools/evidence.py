@@ -41,11 +41,15 @@ def keep_copy(evidence_dir: Path, path: Path, sha256: str, data: bytes | None = 
         # A name of this writer's own: two imports (or two workers of one) keeping the same
         # file at once each write a whole copy and the last rename wins.
         tmp = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.part")
-        if data is None:
-            shutil.copyfile(path, tmp)
-        else:
-            tmp.write_bytes(data)
-        os.replace(tmp, target)
+        try:
+            if data is None:
+                shutil.copyfile(path, tmp)
+            else:
+                tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a name of its own: nothing else would remove it
+            raise
     return target
 
 

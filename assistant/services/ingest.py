@@ -3,36 +3,68 @@ from the transfers the import wrote (the CLI, the demo and the API's uploads ali
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tools.ingest.mappings import ColumnMapping
+from sqlalchemy.exc import OperationalError
+
+# The collector's thresholds raised while the graph is merged, as they are while importing.
 from tools.ingest.pipeline import OnProgress, fewer_collections, ingest_paths
 from tools.models import FileReport, IngestReport
 from tools.store import CaseStore
 from tools.store.repository import COMMIT_EVERY
+
+if TYPE_CHECKING:
+    from tools.ingest.mappings import ColumnMapping
+    from tools.trace.graph import GraphFeed
+
+log = logging.getLogger(__name__)
 
 
 def import_evidence(store: CaseStore, case: str, files: Sequence[Path], *,
                     fmt: str | None = None, mapping: ColumnMapping | None = None,
                     on_progress: OnProgress | None = None,
                     on_file: Callable[[FileReport], None] | None = None,
-                    commit_every: int = COMMIT_EVERY, exclusive: bool = False) -> IngestReport:
-    """Import `files` into `case` (`ingest_paths`: a bad file is rejected, the others still
-    import), then merge the transfers imported into the case's trace graph once, here,
-    rather than in the next command that traces. The graph takes the transfers as they are
-    written (`GraphFeed`), so a large import's are not read back from the store."""
-    from tools.trace.graph import GraphFeed, load_case_graph
+                    commit_every: int = COMMIT_EVERY, exclusive: bool = False,
+                    update_graph: bool = True) -> IngestReport:
+    """Import `files` into `case`; a bad file is rejected, the others still import.
 
-    feed = GraphFeed(case)
+    Args:
+        store, case, files, fmt, mapping, on_progress, on_file, commit_every, exclusive:
+            as `tools.ingest.pipeline.ingest_paths` takes them.
+        update_graph: merge the transfers imported into the case's trace graph now, from
+            what the import wrote (`GraphFeed`: a large import's transfers are not read back
+            from the store), rather than in the next command that traces. The API leaves it
+            to a background task (`top_up_graph`) so an upload's answer does not wait for a
+            large case's arrays to be rewritten.
+    """
+    from tools.trace.graph import GraphFeed
+
+    feed = GraphFeed(case) if update_graph else None
     try:
         report = ingest_paths(store, case, files, fmt=fmt, mapping=mapping,
                               on_progress=on_progress, on_file=on_file,
                               commit_every=commit_every, exclusive=exclusive,
-                              on_transfers=feed.add)
+                              on_transfers=feed.add if feed is not None else None)
     finally:
-        feed.stop()
-    if report.imported_by_kind().get("transfer"):
+        if feed is not None:
+            feed.stop()
+    if feed is not None and report.imported_by_kind().get("transfer"):
+        top_up_graph(store, case, feed)
+    return report
+
+
+def top_up_graph(store: CaseStore, case: str, feed: GraphFeed | None = None) -> None:
+    """Merge the case's new transfers into its trace graph kept on disk (from `feed` where it
+    holds them). The records are committed already: if this fails, the next command that
+    traces merges them instead, so the failure is logged, not raised."""
+    from tools.trace.graph import load_case_graph
+
+    try:
         with fewer_collections():
             load_case_graph(store, case, feed)
-    return report
+    except (OperationalError, OSError, ValueError, OverflowError):
+        log.warning("the trace graph of %s was not topped up after the import; the next "
+                    "trace will", case, exc_info=True)

@@ -251,6 +251,7 @@ class AheadFile:
     whole: WholeFile | None
     error: IngestError | None = None
     made_copy: bool = False  # the vault copy is this read's (removed if the file is refused)
+    skipped: str | None = None  # why it is not evidence (the demo generator's own file)
 
 
 def read_ahead_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
@@ -261,8 +262,8 @@ def read_ahead_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
     Python's lock while its store writer runs). Raises IngestError if there is no such file."""
     st = _regular_file(path)
     name = path.name
-    if generator_file_note(path):
-        return AheadFile("", st.st_size, None)  # the loop says why it is skipped
+    if note := generator_file_note(path):
+        return AheadFile("", st.st_size, None, skipped=note)
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     try:
@@ -278,12 +279,10 @@ def read_ahead_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
 def _queue_ahead(writer: StoreWriter, case: str, path: Path, name: str, fmt: str | None,
                  read: AheadFile, on_progress: OnProgress | None) -> FileReport | _Queued:
     """`_queue_file` of a file a worker read (`read_ahead_file`)."""
-    if read.whole is None and read.error is None:
-        return FileReport(file=name, status="skipped", note=generator_file_note(path))
+    if read.skipped is not None:
+        return FileReport(file=name, status="skipped", note=read.skipped)
     if writer.has_file(case, read.sha256):
         return FileReport(file=name, sha256=read.sha256, status="duplicate")
-    if fmt is not None and fmt not in FORMATS:
-        raise IngestError(name, None, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     if read.error is not None:
         raise read.error
     whole = read.whole
@@ -496,11 +495,12 @@ def ingest_paths(store: CaseStore, case: str, paths: Iterable[Path], *, fmt: str
     # A large import's small files are read by worker processes ahead of the loop (into a
     # SQLite store as its rows); the API's file-by-file imports (commit_every 1) are small
     # and read here.
+    # (A format nobody knows: each file is refused by the loop, with the known ones named.)
     as_rows = store.engine.dialect.name == "sqlite"
     ahead = (ReadAhead.for_import(files, read_ahead_file,
                                   (fmt, mapping, as_rows, store.evidence_dir),
                                   json_files=as_rows)
-             if commit_every > 1 else None)
+             if commit_every > 1 and (fmt is None or fmt in FORMATS) else None)
     with fewer_collections(), store.writer(commit_every, expected_records=expected,
                                            exclusive=exclusive,
                                            on_transfers=on_transfers) as writer:

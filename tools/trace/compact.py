@@ -62,7 +62,7 @@ class NewMove(NamedTuple):
 
 # The columns a batch of new moves is packed into, with their types (`rid`: 36 bytes a row).
 _MOVE_TYPES = {"seq": np.int64, "src": np.int32, "dst": np.int32, "ts": np.float64,
-               "mant": np.int64, "exp": np.int8, "tok": np.int16, "rid": np.uint8}
+               "mant": np.int64, "exp": np.int8, "tok": np.int32, "rid": np.uint8}
 
 
 @dataclass(slots=True)
@@ -132,7 +132,7 @@ class NewMoves:
             "dst": np.fromiter(map(index.__getitem__, dsts), np.int32, n),
             "ts": np.array(tss, np.float64).reshape(n),
             "mant": mant, "exp": exp,
-            "tok": np.fromiter(map(self.tok_index.__getitem__, toks), np.int16, n),
+            "tok": np.fromiter(map(self.tok_index.__getitem__, toks), np.int32, n),
             "rid": _packed_ids(rids, txs, self.count, self.other_ids),
         }
         for name, column in cols.items():
@@ -140,10 +140,13 @@ class NewMoves:
         self.count += n
 
     def columns(self) -> dict[str, np.ndarray]:
-        """Every column whole (local address and token numbers)."""
-        return {k: (np.concatenate(v) if v else
-                    np.zeros((0, 36) if k == "rid" else 0, _MOVE_TYPES[k]))
-                for k, v in self.parts.items()}
+        """Every column whole (local address and token numbers), kept whole from now on: a
+        merge holds one copy of the new moves, not their batches beside them."""
+        for k, v in self.parts.items():
+            if len(v) != 1:
+                self.parts[k] = [np.concatenate(v) if v else
+                                 np.zeros((0, 36) if k == "rid" else 0, _MOVE_TYPES[k])]
+        return {k: v[0] for k, v in self.parts.items()}
 
 
 _PLAIN = re.compile(r"(-?)([0-9]{1,78})(?:\.([0-9]{1,18}))?")
@@ -376,7 +379,7 @@ class CompactGraph:
         cols = new.columns()
         cols["src"] = _renumbered(cols["src"], new.names, index, np.int32)
         cols["dst"] = _renumbered(cols["dst"], new.names, index, np.int32)
-        cols["tok"] = _renumbered(cols["tok"], new.tokens, tok_index, np.int16)
+        cols["tok"] = _renumbered(cols["tok"], new.tokens, tok_index, np.int32)
         other_ids = {**self.other_ids, **{base + k: v for k, v in new.other_ids.items()}}
         big_units = {**self.big_units, **{base + k: v for k, v in new.big_units.items()}}
         for addr in more_names or ():
@@ -470,7 +473,7 @@ def _packed_ids(rids: list[str], txs: list[str], base: int,
 def _empty() -> dict[str, np.ndarray]:
     return {"src": np.zeros(0, np.int32), "dst": np.zeros(0, np.int32),
             "ts": np.zeros(0, np.float64), "mant": np.zeros(0, np.int64),
-            "exp": np.zeros(0, np.int8), "tok": np.zeros(0, np.int16),
+            "exp": np.zeros(0, np.int8), "tok": np.zeros(0, np.int32),
             "seq": np.zeros(0, np.int64), "rid": np.zeros((0, 36), np.uint8),
             "e_start": np.zeros(1, np.int64), "e_src": np.zeros(0, np.int32),
             "e_dst": np.zeros(0, np.int32), "out_ptr": np.zeros(1, np.int64),

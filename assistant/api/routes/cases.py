@@ -22,7 +22,7 @@ from assistant.api.memory import release_freed_memory
 from assistant.api.routes.deconflict import OVERVIEW_HITS, OverviewPublic
 from assistant.api.uploads import UploadLimits, receive_files
 from assistant.services.deconflict import deconflict_case
-from assistant.services.ingest import import_evidence
+from assistant.services.ingest import import_evidence, top_up_graph
 from assistant.services.overview import overview as case_overview_of
 from assistant.services.records import record_with_source
 from assistant.wiring import search_index
@@ -108,11 +108,15 @@ async def upload_files(request: Request, case: AssignedCaseDep, store: StoreDep,
         await run_in_threadpool(audit.append, case, user.name, "upload_received",
                                 {"files": sent})
         report = await run_in_threadpool(
-            import_evidence, store, case, [f.path for f in received], commit_every=1)
+            import_evidence, store, case, [f.path for f in received], commit_every=1,
+            update_graph=False)
         await run_in_threadpool(release_freed_memory)
     await run_in_threadpool(audit.append, case, user.name, "upload", {"files": [
         {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
-    # Embedding thousands of messages takes minutes: the import's answer does not wait for it.
+    # Embedding thousands of messages takes minutes, and rewriting a large case's graph
+    # seconds: the import's answer waits for neither.
+    if report.imported_by_kind().get("transfer"):
+        background.add_task(top_up_graph, store, case)
     background.add_task(search_index(settings, store, case).update)
     background.add_task(release_freed_memory)
     if report.rejected and len(report.rejected) == len(report.files):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assistant.services.ingest import import_evidence
-from tests.conftest import SAMPLES
+from tests.conftest import EVIDENCE, SAMPLES
 from tools.store import connect_store
 from tools.store.schema import transfers
 from tools.trace.compact import CompactGraph
@@ -32,6 +32,16 @@ def test_the_graph_on_disk_holds_the_transfers_an_import_wrote(tmp_path, commit_
 
 def test_an_import_of_no_transfers_builds_no_graph(tmp_path):
     store = connect_store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "vault")
-    report = import_evidence(store, "c", [SAMPLES / "03_etherscan_tokentx_ryanc414.json"],
-                             fmt="tagpack")
-    assert report.rejected and CompactGraph.open(graph_folder(store, "c")) is None
+    report = import_evidence(store, "c", [EVIDENCE / "telegram_full_export.json"])
+    assert report.imported_by_kind().get("message") and not report.rejected
+    assert CompactGraph.open(graph_folder(store, "c")) is None
+
+
+def test_an_import_left_to_merge_later_is_merged_by_the_next_trace(tmp_path):
+    from tools.trace.graph import _graphs, load_case_graph
+
+    store = connect_store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "vault")
+    import_evidence(store, "c", PAGES[:1], commit_every=1, update_graph=False)
+    assert CompactGraph.open(graph_folder(store, "c")) is None
+    _graphs.clear()
+    assert load_case_graph(store, "c").graph.number_of_moves() > 0

@@ -146,6 +146,25 @@ def test_the_importer_reads_no_byte_of_a_file_read_ahead(tmp_path, chosen, monke
         f.file: "rejected" if f.status == "rejected" else "duplicate" for f in report.files}
 
 
+def test_a_format_nobody_knows_refuses_each_file_read_ahead_or_not(tmp_path, chosen):
+    folder = _folder(tmp_path)
+    report = ingest_paths(_store(tmp_path, "bogus"), "c", [folder], fmt="bogus")
+    assert len(report.files) == len(STATEMENTS) + len(JSON_FILES) + 4
+    assert all(f.status == "rejected" and "unknown format 'bogus'" in (f.error or "")
+               for f in report.files)
+
+
+def test_the_demo_generators_own_files_read_ahead_are_skipped_with_why(tmp_path, chosen):
+    from tools.demo.generate import generate_case
+
+    case = tmp_path / "case"
+    generate_case(case, seed=2, scale="small")
+    report = ingest_paths(_store(tmp_path, "demo"), "c", [case / "ABOUT.txt", *STATEMENTS])
+    assert chosen and report.files[0].status == "skipped"
+    assert "description of the case" in (report.files[0].note or "")
+    assert [f.status for f in report.files[1:]] == ["imported"] * len(STATEMENTS)
+
+
 def test_a_few_small_json_files_are_read_in_the_loop(tmp_path, monkeypatch):
     monkeypatch.setattr(readahead, "MIN_FILES", 1)
     files = sorted(_folder(tmp_path).iterdir())

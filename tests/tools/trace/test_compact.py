@@ -147,3 +147,14 @@ def test_odd_ids_and_huge_amounts_keep_their_rows_across_batches_and_merges():
     assert {m.record_id for m in moves} >= {"tron-scan:row-5", huge.record_id}
     assert next(m for m in moves if m.record_id == huge.record_id).units == 10**30 * 10**12
     assert next(m for m in moves if m.record_id == "tron-scan:row-5").tx == odd.tx
+
+
+def test_a_page_of_tens_of_thousands_of_made_up_tokens_still_merges():
+    from tools.trace.compact import NewMove
+
+    # Token names come from the evidence: more of them than a 16-bit number holds.
+    moves = [NewMove(n, "Ta", "Tb", 0.0, 1, 12, f"x:{n}", f"{n:064x}", f"FAKE{n}")
+             for n in range(1, 40_001)]
+    g = CompactGraph().merged(moves)
+    assert len(g.tokens) == 40_000
+    assert {m.token for m in g.edges["Ta", "Tb"]["m"][-2:]} == {"FAKE39999", "FAKE40000"}
