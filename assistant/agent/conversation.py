@@ -228,7 +228,7 @@ _ONE_OF_A_KIND = re.compile(
     r"(?:бойынша|туралы|жөнінде|about|info|details|information)?\s*"
     r"(?:мәлімет\w*|ақпарат\w*|дерек\w*|информаци\w*|данные|сведени\w*|подробн\w*|"
     r"details?|info(?:rmation)?|беріңіз\w*|керек|нужн\w*|дай\w*|покажи\w*|show)?"
-    r"(?:\s+(?:беріңіз\w*|беріңізші|керек|дай\w*|пожалуйста|please|бер))*\W*$", re.I)
+    r"(?:\s+(?:беріңіз\w*|керек|дай\w*|пожалуйста|please|бер))*\W*$", re.I)
 _INFO_ABOUT_ONE = re.compile(
     r"^\W*(?:(?:дай\w*|покажи\w*|нужн\w*|give|show|get)\s+(?:me\s+)?)?"
     r"(?:информаци\w+|данные|сведени\w+|info(?:rmation)?|details)\s+"

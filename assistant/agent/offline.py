@@ -36,6 +36,7 @@ from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
     card_bank,
+    foreign_card,
     issue_country_asked,
     stated_rate,
 )
@@ -76,6 +77,7 @@ from assistant.agent.tools import (
 )
 from assistant.agent.translit import latin_russian
 from assistant.agent.understanding import (
+    MAX_QUESTION_CHARS,
     Reading,
     Vocabulary,
     find_entities,
@@ -2169,11 +2171,13 @@ class Composer:
             country = issue_country_asked(self.question) if "card" in _kinds_named(
                 self.question) else None
             if country:
-                # "российские (не казахстанские) карты": the cards of no Kazakh bank (by BIN,
-                # or the bank its message names), or those of one; a shop with none is not
-                # shown.
-                handed = [h for h in handed if h.kind in _KIND_OF_DETAIL["card"] and
-                          bool(_detail_bank(out, h)) == (country == "kz")]
+                # "российские (не казахстанские) карты": the cards of a foreign range or bank
+                # named, or those of a Kazakh bank (by BIN, or the bank its message names); a
+                # card of no known bank is neither; a shop with none is not shown.
+                handed = [h for h in handed if h.kind in _KIND_OF_DETAIL["card"] and (
+                    bool(_detail_bank(out, h)) if country == "kz" else
+                    not _detail_bank(out, h) and foreign_card(
+                        h.display, out.texts.get(h.record_id, "")))]
                 if not handed:
                     if self.lines and self.lines[-1] == _p("shop_intro", lang,
                                                            shop=_safe(d.name)):
@@ -2860,7 +2864,7 @@ class OfflineChatModel(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
-        question = _as_read(messages[humans[-1]]) if humans else ""
+        question = _as_read(messages[humans[-1]])[:MAX_QUESTION_CHARS] if humans else ""
         party: str | None = None
         pair: list[str] = []
         if len(humans) > 1:

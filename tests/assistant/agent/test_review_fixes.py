@@ -1,0 +1,49 @@
+"""The reviewer's findings on the agent's rules, each pinned: a hostile question answers at
+once, a card of no known bank is not foreign, an initial is an upper-case letter with its
+dot, one token's moves, "картина" is no card, an amount with its unit is no date, "both of
+them" alone is no comparison, "с 15 сентября" includes that day. Over the hand-written case,
+in real formats; the rules' patterns checked directly too."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from assistant.agent.card_bank import foreign_card
+from assistant.agent.core import ask
+from assistant.agent.ledger import Answer
+from assistant.agent.tools import AgentContext
+from tools.search.index import SearchIndex
+from tools.store import CaseStore
+
+
+def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:
+    store, index = case
+    return ask(question, AgentContext("hm", store, index))
+
+
+def test_a_hostile_repeated_tail_answers_at_once(handmade):
+    _ask(handmade, "карта бойынша мәлімет беріңізші")  # warm
+    started = time.perf_counter()
+    answer = _ask(handmade, "карта" + " беріңізші" * 26 + " x")
+    assert time.perf_counter() - started < 1.0
+    assert answer.answer
+    # The pattern alone on a hundred repeats, in a process of its own (it would not return).
+    code = ("from assistant.agent.conversation import _ONE_OF_A_KIND as p;"
+            "assert not p.match('карта' + ' беріңізші' * 100 + ' x');"
+            "assert p.match('карта бойынша мәлімет беріңізші')")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=10)
+
+
+def test_a_card_is_foreign_only_on_evidence(handmade):
+    assert foreign_card("2202 2022 8345 9844") and foreign_card("4276 3823 5925 6345")
+    assert foreign_card("5555 5555 5555 4444", "Карта Сбербанка: 5555 5555 5555 4444")
+    assert not foreign_card("5555 5555 5555 4444", "Карта для оплаты 5555 5555 5555 4444")
+    assert not foreign_card("4405 3920 5561 7785", "Альфа-PVP 0.5г, карта 4405 3920 5561 7785")
+    # The hand-written case's shops hand out Kazakh cards only (some known by their message
+    # alone): none of them is foreign.
+    answer = _ask(handmade, "Какие иностранные карты выдавали магазины?")
+    for kazakh in ("4400 4302 7815 0260", "4405 6391 2047 8811", "4405 3920 5561 7785",
+                   "4400 4303 1164 9922"):
+        assert kazakh not in answer.answer, answer.answer
