@@ -47,3 +47,11 @@ def test_a_card_is_foreign_only_on_evidence(handmade):
     for kazakh in ("4400 4302 7815 0260", "4405 6391 2047 8811", "4405 3920 5561 7785",
                    "4400 4303 1164 9922"):
         assert kazakh not in answer.answer, answer.answer
+
+
+def test_an_initial_is_an_upper_case_letter_with_its_dot():
+    from tools.people import person_span
+    assert person_span("встреча с Дауреном завтра", "Сеитов Даурен") is None
+    assert person_span("и Ерлан пришёл", "Иманов Ерлан") is None
+    assert person_span("Даурен С. дал карту", "Сеитов Даурен") == (0, 9)
+    assert person_span("С. Даурен дал карту", "Сеитов Даурен") == (0, 9)
