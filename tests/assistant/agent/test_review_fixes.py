@@ -55,3 +55,39 @@ def test_an_initial_is_an_upper_case_letter_with_its_dot():
     assert person_span("и Ерлан пришёл", "Иманов Ерлан") is None
     assert person_span("Даурен С. дал карту", "Сеитов Даурен") == (0, 9)
     assert person_span("С. Даурен дал карту", "Сеитов Даурен") == (0, 9)
+
+
+def test_a_path_s_other_routes_go_by_its_own_token():
+    from tests.utils.graphs import graph
+    from tools.trace.graph import Move, to_units
+    from tools.trace.paths import money_path
+    cg = graph(("S", "A", 100, 1), ("A", "T", 90, 2), ("S", "B", 10, 3), ("B", "T", 9, 4),
+               ("S", "C", 5, 5), ("C", "T", 4, 6))
+    # A larger move of another token on the way to B, and a way by that token alone via C.
+    cg.graph["S"]["B"]["m"].append(Move(3, to_units("1000"), "trx1", "txtrx1", "TRX"))
+    cg.graph.add_edge("S", "E", m=[Move(7, to_units("5000"), "trx2", "txtrx2", "TRX")])
+    cg.graph.add_edge("E", "T", m=[Move(8, to_units("4000"), "trx3", "txtrx3", "TRX")])
+    path = money_path(cg, "S", "T")
+    assert path.token == "USDT"
+    routes = [[(h.to_address, h.amount) for h in r] for r in path.other_routes]
+    assert routes == [[("B", "10"), ("T", "9")], [("C", "5"), ("T", "4")]]
+
+
+def test_depositors_add_the_trace_s_token_only(handmade):
+    from assistant.agent.tools import ToolOutput, _sweep_lines
+    from tests.utils.graphs import graph
+    from tools.trace.graph import Move, load_case_graph, to_units
+    store, index = handmade
+    g = load_case_graph(store, "hm").graph
+    real = list(dict.fromkeys(m.record_id for u in g for d in g.succ[u].values()
+                              for m in d["m"]))[:3]
+    assert len(real) == 3
+    cg = graph(tags={"X": ("Binance", "exchange")})
+    cg.graph.add_edge("P", "D", m=[Move(1, to_units("100"), real[0], "tx0", "USDT"),
+                                   Move(2, to_units("5000"), real[1], "tx1", "TRX")])
+    cg.graph.add_edge("D", "X", m=[Move(3, to_units("100"), real[2], "tx2", "USDT")])
+    ctx = AgentContext("hm", store, index)
+    out = ToolOutput("trace_wallet", None)
+    lines = _sweep_lines(ctx, out, cg, {"D": ([real[0]], "D is a deposit", [])}, "USDT")
+    assert out.depositors["D"] == [("P", "100", real[0])]
+    assert any("paid 100.00 USDT into the deposit address D" in ln for ln in lines), lines
