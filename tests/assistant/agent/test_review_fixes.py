@@ -91,3 +91,15 @@ def test_depositors_add_the_trace_s_token_only(handmade):
     lines = _sweep_lines(ctx, out, cg, {"D": ([real[0]], "D is a deposit", [])}, "USDT")
     assert out.depositors["D"] == [("P", "100", real[0])]
     assert any("paid 100.00 USDT into the deposit address D" in ln for ln in lines), lines
+
+
+def test_a_picture_is_no_card(handmade):
+    from assistant.agent.case_sides import overview_sides
+    assert overview_sides("Дай общую картину по делу") is None  # the whole case
+    assert overview_sides("общая картина движения денег") == frozenset({"money"})
+    for cards in ("какие карты выдавали", "по карте", "картой", "карточек", "карталар",
+                  "картаға"):
+        assert overview_sides(cards) == frozenset({"droppers"}), cards
+    answer = _ask(handmade, "Дай общую картину по делу")
+    for side in ("Снежная Королева", "KZ"):
+        assert side in answer.answer, answer.answer
