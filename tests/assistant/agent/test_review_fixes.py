@@ -103,3 +103,10 @@ def test_a_picture_is_no_card(handmade):
     answer = _ask(handmade, "Дай общую картину по делу")
     for side in ("Снежная Королева", "KZ"):
         assert side in answer.answer, answer.answer
+
+
+def test_an_amount_with_its_unit_is_no_date():
+    from assistant.agent.conversation import days_named
+    for amount in ("1.5 btc", "2.5 eth", "2.5 г", "3.5 TRX", "1.2 USDC", "12.10 USDT"):
+        assert days_named(f"кто отправил {amount}?") == [], amount
+    assert days_named("а что было 13.02?") == [("02", "13")]
