@@ -145,11 +145,16 @@ _BOTH_OF_THEM = re.compile(
     r"счета|кошелька)|екеуі\w*|екеуінің)(?!\w)", re.I)
 
 
+# "сравни их", "compare the two", "екеуін салыстыр": the two side by side.
+_SET_SIDE_BY_SIDE = re.compile(r"сравн\w*|сопостав\w*|\bcompar\w*|салыстыр\w*", re.I)
+
+
 def two_spoken_of(question: str, named: bool, turn: Turn) -> list[str]:
     """"кто из них двоих больше …?" after an answer about two parties (its headings), though
     the question before named only one of them: those two."""
-    if named or not _BOTH_OF_THEM.search(question):
-        return []
+    if named or not _BOTH_OF_THEM.search(question) or not (
+            _WHICH_MORE.search(question) or _SET_SIDE_BY_SIDE.search(question)):
+        return []  # "екеуіне де қайда аударды?": where both sent money, no comparison
     about = list(dict.fromkeys(turn.about))
     groups = {_GROUP.get(_kind(v)) for v in about}
     return about if len(about) == 2 and len(groups) == 1 else []

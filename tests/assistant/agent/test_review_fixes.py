@@ -110,3 +110,17 @@ def test_an_amount_with_its_unit_is_no_date():
     for amount in ("1.5 btc", "2.5 eth", "2.5 г", "3.5 TRX", "1.2 USDC", "12.10 USDT"):
         assert days_named(f"кто отправил {amount}?") == [], amount
     assert days_named("а что было 13.02?") == [("02", "13")]
+
+
+def test_both_of_them_alone_is_no_comparison():
+    from assistant.agent.conversation import Turn, two_spoken_of
+    two = ("Что известно о KZ987226202786838738: [1]\n- [2] владелец: Ахметов Б.\n"
+           "Что известно о KZ707228128657070499: [3]\n- [4] владелец: Нурланов Д.")
+    turn = Turn.of("а у Нурланова?", two)
+    for where in ("екеуіне де қайда аударды?", "where did both of them send money?",
+                  "куда переводили эти двое?"):
+        assert two_spoken_of(where, False, turn) == [], where
+    for which in ("екеуінің қайсысы көбірек жіберді?", "which of the two sent more?",
+                  "сравни этих двух"):
+        assert two_spoken_of(which, False, turn) == [
+            "KZ987226202786838738", "KZ707228128657070499"], which
