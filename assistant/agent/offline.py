@@ -3713,27 +3713,36 @@ def _date_in(q: str) -> tuple[tuple[int, int], int, int] | None:
 
 def _on_bound_side(question: str, day: str) -> bool:
     """Whether a row's day ("2025-09-19 09:15") is on the side of the question's bound day
-    ("после 15 сентября": after it, the day itself not; "до 15 сентября": before it); any
-    day when the question names no bound."""
-    side = _bound_side(question)
-    bound = _day_named(question) if side else None
-    if not bound or not re.match(r"\d{4}-\d{2}-\d{2}", day):
+    ("после 15 сентября": after it, the day itself not; "с 15 сентября", "since", "бастап":
+    from it, the day itself too; "до 15 сентября": before it); any day when the question
+    names no bound."""
+    found = _bound_word(question)
+    bound = _day_named(question) if found else None
+    if not found or not bound or not re.match(r"\d{4}-\d{2}-\d{2}", day):
         return True
     month_day = (int(day[5:7]), int(day[8:10]))
-    return month_day > bound if side == "after" else month_day < bound
+    if found.lastgroup == "before":
+        return month_day < bound
+    exclusive = re.search(r"after|после|кейін", found.group(0))
+    return month_day > bound if exclusive else month_day >= bound
 
 
 def _bound_side(question: str) -> str | None:
     """"after" or "before" when the question's date is a bound: a Russian or English bound
     word right before it ("после 1 октября", "до 10.10", "since October 1"), a Kazakh one
     right after it ("1 қазаннан кейін"); a "с" elsewhere ("дал 17 октября с карты") is none."""
+    found = _bound_word(question)
+    return found.lastgroup if found else None
+
+
+def _bound_word(question: str) -> re.Match[str] | None:
+    """The bound word of the question's date (`_bound_side`), if it has one."""
     q = question.casefold()
     found = _date_in(q)
     if found is None:
         return None
     _, start, end = found
-    bound = _BOUND_BEFORE.search(q[max(0, start - 25):start]) or _BOUND_AFTER.match(q, end)
-    return bound.lastgroup if bound else None
+    return _BOUND_BEFORE.search(q[max(0, start - 25):start]) or _BOUND_AFTER.match(q, end)
 
 
 # Both ways between two parties: "между", "арасында", "between", "друг другу".

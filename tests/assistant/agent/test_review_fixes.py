@@ -124,3 +124,16 @@ def test_both_of_them_alone_is_no_comparison():
                   "сравни этих двух"):
         assert two_spoken_of(which, False, turn) == [
             "KZ987226202786838738", "KZ707228128657070499"], which
+
+
+def test_from_a_day_includes_that_day():
+    from assistant.agent.offline import _on_bound_side
+    day, next_day, day_before = "2025-09-15 10:00", "2025-09-16 10:00", "2025-09-14 10:00"
+    for inclusive in ("с 15 сентября", "начиная с 15 сентября", "since 15 September",
+                      "from September 15", "15 қыркүйектен бастап"):
+        assert _on_bound_side(inclusive, day) and _on_bound_side(inclusive, next_day)
+        assert not _on_bound_side(inclusive, day_before), inclusive
+    for exclusive in ("после 15 сентября", "after September 15", "15 қыркүйектен кейін"):
+        assert not _on_bound_side(exclusive, day) and _on_bound_side(exclusive, next_day)
+    assert _on_bound_side("до 15 сентября", day_before)
+    assert not _on_bound_side("до 15 сентября", day)
