@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 
-from assistant.agent.card_bank import foreign_card
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
@@ -37,6 +36,7 @@ def test_a_hostile_repeated_tail_answers_at_once(handmade):
 
 
 def test_a_card_is_foreign_only_on_evidence(handmade):
+    from assistant.agent.card_bank import foreign_card
     assert foreign_card("2202 2022 8345 9844") and foreign_card("4276 3823 5925 6345")
     assert foreign_card("5555 5555 5555 4444", "Карта Сбербанка: 5555 5555 5555 4444")
     assert not foreign_card("5555 5555 5555 4444", "Карта для оплаты 5555 5555 5555 4444")
