@@ -104,10 +104,11 @@ def person_span(text: str, name: str) -> tuple[int, int] | None:
                 return words[i][0], words[i + 1][1]
             # The given name and the surname's initial, as a chat writes a person ("Даурен С.",
             # "С. Даурен").
-            if (same_word(a, parts[1]) and _initial_of(b, parts[0])) or \
-                    (_initial_of(a, parts[0]) and same_word(b, parts[1])):
+            if (same_word(a, parts[1]) and _initial_of(b, parts[0], text, words[i + 1][0])) \
+                    or (_initial_of(a, parts[0], text, words[i][0]) and
+                        same_word(b, parts[1])):
                 return words[i][0], words[i + 1][1] + (
-                    1 if fold(text)[words[i + 1][1]:words[i + 1][1] + 1] == "." else 0)
+                    1 if text[words[i + 1][1]:words[i + 1][1] + 1] == "." else 0)
     surname = parts[0]
     if len(surname) >= 5:
         for start, end, w in words:
@@ -116,9 +117,11 @@ def person_span(text: str, name: str) -> tuple[int, int] | None:
     return None
 
 
-def _initial_of(word: str, surname: str) -> bool:
-    """Whether `word` is one letter, the first of `surname` (both folded)."""
-    return len(word) == 1 and surname.startswith(word)
+def _initial_of(word: str, surname: str, text: str, start: int) -> bool:
+    """Whether `word` (folded, at `start` of `text`) is the first letter of `surname` written
+    as an initial: upper case with its dot in the original text ("С.", not "с Дауреном")."""
+    return len(word) == 1 and surname.startswith(word) and \
+        text[start:start + 1].isupper() and text[start + 1:start + 2] == "."
 
 
 def _is_person_name(name: str) -> bool:

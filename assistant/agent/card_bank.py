@@ -36,6 +36,24 @@ _FOREIGN = re.compile(r"российск\w*|русск\w*\s+карт|russian|р�
 _KAZAKH_NAMED = re.compile(_KAZAKH, re.I)
 
 
+# Positive evidence that a card is not Kazakh: the first digits of Russia's Mir scheme and of
+# the Russian banks' cards shops hand out (Sberbank 4276…, Tinkoff 521324…), or a foreign
+# bank its message names. A card of no known bank is neither Kazakh nor foreign.
+_FOREIGN_BINS = re.compile(r"^(?:220[0-4]|4276|4279|5469|521324|437772|553691|415428|477964|"
+                           r"548673)")
+_FOREIGN_BANK_NAMED = re.compile(r"сбер\w*|\bsber\w*|тиньк\w*|tinkoff|т-банк\w*|\bвтб\b|\bvtb\b|"
+                                 r"альфа-банк\w*|alfa-?bank|райффайзен\w*|raiffeisen|"
+                                 r"газпромбанк\w*|gazprombank|российск\w+\s+банк\w*", re.I)
+
+
+def foreign_card(number: str, message: str = "") -> bool:
+    """Whether card `number` is issued outside Kazakhstan on positive evidence: a foreign
+    card range by its first digits, or a foreign bank `message` (the one handing it out)
+    names."""
+    digits = re.sub(r"\D", "", number)
+    return bool(_FOREIGN_BINS.match(digits) or _FOREIGN_BANK_NAMED.search(message))
+
+
 def issue_country_asked(question: str) -> str | None:
     """"kz" when a question asks for cards issued in Kazakhstan, "foreign" for those issued
     elsewhere, None when it asks neither."""

@@ -18,7 +18,8 @@ _SIDE_WORDS: dict[Side, re.Pattern[str]] = {
     "statements": re.compile(r"(?<![\w])(?:выпис(?:к|ок)\w*|statements?|үзінді\w*|банк\w*|banks?|"
                              r"сч[её]т\w*|accounts?|шот\w*|владел\w*|holders?|owners?|"
                              r"держател\w*|иелер\w*|иесі\w*)(?![\w])", re.I),
-    "droppers": re.compile(r"(?<![\w])(?:дроп\w*|droppers?|mules?|карт\w*|cards?|"
+    "droppers": re.compile(r"(?<![\w])(?:дроп\w*|droppers?|mules?|карт(?:а\w*|ы|е|у|ой|ою)|"
+                           r"карточ\w*|cards?|"
                            r"реквизит\w*|деректеме\w*|payment details)(?![\w])", re.I),
     "crypto": re.compile(r"(?<![\w])(?:крипт\w*|crypto\w*|usdt|tron|trc\w*|wallets?|"
                          r"кошел\w*|әмиян\w*|блокчейн\w*|blockchain|бенефициар\w*|"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.agent.understanding import Reading
 from tools.payments import extract_payment_details
+from tools.tokens import PROTECTED
 
 # An address of a wallet (TRON, Bitcoin, Ethereum) or a transaction hash (64 hex digits).
 _ADDRESS = re.compile(r"\b(?:T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
@@ -84,9 +85,12 @@ _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:-?(?:го|ші|шы|th|st|nd|rd))?\
     f"(?P<m{n}>{p})" for n, p in _MONTHS) + r")(?!\w)", re.I)
 _MONTH_DAY = re.compile(r"(?<!\w)(" + "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS) +
                         r")\s+(\d{1,2})(?:st|nd|rd|th)?(?!\d)", re.I)
-# (Not an amount: "12.10 USDT", "2.5 тыс".)
+# (Not an amount: "12.10 USDT", "1.5 btc", "2.5 тыс", "2.5 г": a token the engine knows, a
+# currency, a multiplier or a weight.)
+_AMOUNT_UNITS = "|".join(sorted({t.casefold() for t in PROTECTED}, key=len, reverse=True))
 _NUMERIC = re.compile(r"(?<![\d.,])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d.,])"
-                      r"(?!\s*(?:usdt|usd|trx|₸|\$|тг|тенге|тыс|мың|k|к|млн)(?!\w))", re.I)
+                      rf"(?!\s*(?:{_AMOUNT_UNITS}|usd|₸|\$|тг|тенге|kzt|тыс|мың|k|к|млн|"
+                      r"г|гр|g|gr|кг|kg|мл|ml|шт)(?!\w))", re.I)
 
 
 def days_named(question: str) -> list[tuple[str, str]]:
@@ -141,11 +145,16 @@ _BOTH_OF_THEM = re.compile(
     r"счета|кошелька)|екеуі\w*|екеуінің)(?!\w)", re.I)
 
 
+# "сравни их", "compare the two", "екеуін салыстыр": the two side by side.
+_SET_SIDE_BY_SIDE = re.compile(r"сравн\w*|сопостав\w*|\bcompar\w*|салыстыр\w*", re.I)
+
+
 def two_spoken_of(question: str, named: bool, turn: Turn) -> list[str]:
     """"кто из них двоих больше …?" after an answer about two parties (its headings), though
     the question before named only one of them: those two."""
-    if named or not _BOTH_OF_THEM.search(question):
-        return []
+    if named or not _BOTH_OF_THEM.search(question) or not (
+            _WHICH_MORE.search(question) or _SET_SIDE_BY_SIDE.search(question)):
+        return []  # "екеуіне де қайда аударды?": where both sent money, no comparison
     about = list(dict.fromkeys(turn.about))
     groups = {_GROUP.get(_kind(v)) for v in about}
     return about if len(about) == 2 and len(groups) == 1 else []
@@ -228,7 +237,7 @@ _ONE_OF_A_KIND = re.compile(
     r"(?:бойынша|туралы|жөнінде|about|info|details|information)?\s*"
     r"(?:мәлімет\w*|ақпарат\w*|дерек\w*|информаци\w*|данные|сведени\w*|подробн\w*|"
     r"details?|info(?:rmation)?|беріңіз\w*|керек|нужн\w*|дай\w*|покажи\w*|show)?"
-    r"(?:\s+(?:беріңіз\w*|беріңізші|керек|дай\w*|пожалуйста|please|бер))*\W*$", re.I)
+    r"(?:\s+(?:беріңіз\w*|керек|дай\w*|пожалуйста|please|бер))*\W*$", re.I)
 _INFO_ABOUT_ONE = re.compile(
     r"^\W*(?:(?:дай\w*|покажи\w*|нужн\w*|give|show|get)\s+(?:me\s+)?)?"
     r"(?:информаци\w+|данные|сведени\w+|info(?:rmation)?|details)\s+"

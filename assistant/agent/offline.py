@@ -36,6 +36,7 @@ from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
     card_bank,
+    foreign_card,
     issue_country_asked,
     stated_rate,
 )
@@ -76,6 +77,7 @@ from assistant.agent.tools import (
 )
 from assistant.agent.translit import latin_russian
 from assistant.agent.understanding import (
+    MAX_QUESTION_CHARS,
     Reading,
     Vocabulary,
     find_entities,
@@ -2169,11 +2171,13 @@ class Composer:
             country = issue_country_asked(self.question) if "card" in _kinds_named(
                 self.question) else None
             if country:
-                # "российские (не казахстанские) карты": the cards of no Kazakh bank (by BIN,
-                # or the bank its message names), or those of one; a shop with none is not
-                # shown.
-                handed = [h for h in handed if h.kind in _KIND_OF_DETAIL["card"] and
-                          bool(_detail_bank(out, h)) == (country == "kz")]
+                # "российские (не казахстанские) карты": the cards of a foreign range or bank
+                # named, or those of a Kazakh bank (by BIN, or the bank its message names); a
+                # card of no known bank is neither; a shop with none is not shown.
+                handed = [h for h in handed if h.kind in _KIND_OF_DETAIL["card"] and (
+                    bool(_detail_bank(out, h)) if country == "kz" else
+                    not _detail_bank(out, h) and foreign_card(
+                        h.display, out.texts.get(h.record_id, "")))]
                 if not handed:
                     if self.lines and self.lines[-1] == _p("shop_intro", lang,
                                                            shop=_safe(d.name)):
@@ -2860,7 +2864,7 @@ class OfflineChatModel(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
-        question = _as_read(messages[humans[-1]]) if humans else ""
+        question = _as_read(messages[humans[-1]])[:MAX_QUESTION_CHARS] if humans else ""
         party: str | None = None
         pair: list[str] = []
         if len(humans) > 1:
@@ -3709,27 +3713,36 @@ def _date_in(q: str) -> tuple[tuple[int, int], int, int] | None:
 
 def _on_bound_side(question: str, day: str) -> bool:
     """Whether a row's day ("2025-09-19 09:15") is on the side of the question's bound day
-    ("после 15 сентября": after it, the day itself not; "до 15 сентября": before it); any
-    day when the question names no bound."""
-    side = _bound_side(question)
-    bound = _day_named(question) if side else None
-    if not bound or not re.match(r"\d{4}-\d{2}-\d{2}", day):
+    ("после 15 сентября": after it, the day itself not; "с 15 сентября", "since", "бастап":
+    from it, the day itself too; "до 15 сентября": before it); any day when the question
+    names no bound."""
+    found = _bound_word(question)
+    bound = _day_named(question) if found else None
+    if not found or not bound or not re.match(r"\d{4}-\d{2}-\d{2}", day):
         return True
     month_day = (int(day[5:7]), int(day[8:10]))
-    return month_day > bound if side == "after" else month_day < bound
+    if found.lastgroup == "before":
+        return month_day < bound
+    exclusive = re.search(r"after|после|кейін", found.group(0))
+    return month_day > bound if exclusive else month_day >= bound
 
 
 def _bound_side(question: str) -> str | None:
     """"after" or "before" when the question's date is a bound: a Russian or English bound
     word right before it ("после 1 октября", "до 10.10", "since October 1"), a Kazakh one
     right after it ("1 қазаннан кейін"); a "с" elsewhere ("дал 17 октября с карты") is none."""
+    found = _bound_word(question)
+    return found.lastgroup if found else None
+
+
+def _bound_word(question: str) -> re.Match[str] | None:
+    """The bound word of the question's date (`_bound_side`), if it has one."""
     q = question.casefold()
     found = _date_in(q)
     if found is None:
         return None
     _, start, end = found
-    bound = _BOUND_BEFORE.search(q[max(0, start - 25):start]) or _BOUND_AFTER.match(q, end)
-    return bound.lastgroup if bound else None
+    return _BOUND_BEFORE.search(q[max(0, start - 25):start]) or _BOUND_AFTER.match(q, end)
 
 
 # Both ways between two parties: "между", "арасында", "between", "друг другу".

@@ -236,7 +236,7 @@ def trace_wallet(address: str, runtime: Runtime,
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, graph, deposits)
+    lines += _sweep_lines(ctx, out, graph, deposits, result.token)
     also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
     return "\n".join(lines), out
 
@@ -293,35 +293,43 @@ def _received_lines(ctx: AgentContext, out: ToolOutput, graph: Any, address: str
 
 
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
-                 deposits: dict[str, tuple[list[str], str, list[str]]]) -> list[str]:
+                 deposits: dict[str, tuple[list[str], str, list[str]]], token: str) -> list[str]:
     """Where each deposit address (→ its path's records, its endpoint fact and names) swept
-    the money: the exchange's own wallet, cited by the largest sweep. The endpoint's fact is
+    the money of `token` (the trace's): the exchange's own wallet, cited by the largest
+    sweep; who paid that token in, each in all. The endpoint's fact is
     anchored at the sweep too: the transfer that shows the money reached the exchange is
     what a question about exchanges cites."""
     g = graph.graph
     lines = []
     for deposit, (path, fact, names) in deposits.items():
         moves = [(v, m) for v, d in g.succ[deposit].items() for m in d["m"]
-                 if g.nodes[v].get("category") == "exchange"]
+                 if g.nodes[v].get("category") == "exchange" and _of_token(m, token)]
         if not moves:
             continue
         wallet, move = max(moves, key=lambda vm: vm[1].units)
         n = out.cite(ctx, move.record_id)
         out.sweeps[deposit] = (wallet, move.record_id)
-        paid_in = [(u, d["m"]) for u, d in g.pred[deposit].items()
-                   if g.nodes[u].get("category") != "exchange" and d["m"]]
+        paid_in = [(u, ms) for u, d in g.pred[deposit].items()
+                   if g.nodes[u].get("category") != "exchange" and
+                   (ms := [m for m in d["m"] if _of_token(m, token)])]
         out.depositors[deposit] = sorted(
             ((u, str(sum((from_units(m.units) for m in ms), Decimal(0))),
               max(ms, key=lambda m: m.units).record_id) for u, ms in paid_in),
             key=lambda t: Decimal(t[1]), reverse=True)[:MAX_DEPOSITORS]
+        unit = f" {fence(token)}" if token else ""
         for sender, total, record_id in out.depositors[deposit]:
-            lines.append(ctx.derive(f"[{out.cite(ctx, record_id)}] {sender} paid {money(total)} "
-                                    f"into the deposit address {deposit}", [record_id]))
+            lines.append(ctx.derive(f"[{out.cite(ctx, record_id)}] {sender} paid {money(total)}"
+                                    f"{unit} into the deposit address {deposit}", [record_id]))
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
         ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
                    [*path, move.record_id], names, anchors=[move.record_id], subject=deposit)
     return lines
+
+
+def _of_token(move: Any, token: str) -> bool:
+    """Whether `move` is of `token` (any move when no token is known)."""
+    return not token or move.token == token
 
 
 def _endpoint_line(ctx: AgentContext, out: ToolOutput, ep: Endpoint, token: str,
@@ -1369,7 +1377,7 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
     if exchanges:
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
-    lines += _sweep_lines(ctx, out, graph, deposits)
+    lines += _sweep_lines(ctx, out, graph, deposits, o.token or "")
     if bank_ends:
         lines += _bank_end_lines(ctx, out)
     if other_chats:

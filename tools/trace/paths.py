@@ -76,14 +76,16 @@ def _hop(prev: str, node: str, move: Move) -> Hop:
                from_address=prev, to_address=node, amount=amount, traced=amount)
 
 
-def _other_routes(cg: CaseGraph, source: str, target: str, first: str, max_hops: int
-                  ) -> list[list[Hop]]:
+def _other_routes(cg: CaseGraph, source: str, target: str, first: str, max_hops: int,
+                  token: str) -> list[list[Hop]]:
     """Chains from `source` to `target` through other first hops than `first`: where the
-    source's money split on its way (each one bounded, the largest payees first)."""
+    source's money of `token` (the path's) split on its way (each one bounded, the largest
+    payees of that token first)."""
     g = cg.graph
     routes: list[list[Hop]] = []
-    firsts = sorted(((nxt, max(g.edges[source, nxt]["m"], key=lambda m: m.units))
-                     for nxt in g.successors(source) if nxt not in (first, target)),
+    firsts = sorted(((nxt, max(moves, key=lambda m: m.units))
+                     for nxt in g.successors(source) if nxt not in (first, target) and
+                     (moves := [m for m in g.edges[source, nxt]["m"] if m.token == token])),
                     key=lambda nm: nm[1].units, reverse=True)[:MAX_FIRST_HOPS]
     for nxt, move in firsts:
         rest, _ = _chain(cg, nxt, target, max_hops - 1, move.ts or float("-inf"),
@@ -108,9 +110,10 @@ def money_path(cg: CaseGraph, source: str, target: str, max_hops: int = MAX_PATH
     if not hops:
         return result
     result.hops = hops
-    result.other_routes = _other_routes(cg, source, target, hops[0].to_address, max_hops)
     result.token = next(m.token for m in g.edges[hops[-1].from_address, target]["m"]
                         if m.record_id == hops[-1].record_id)
+    result.other_routes = _other_routes(cg, source, target, hops[0].to_address, max_hops,
+                                        result.token)
     traced = trace(cg, TraceRequest(addresses=[source], hops=max(7, len(hops) + 2)))
     reached = sum(to_units(e.amount) for e in traced.endpoints
                   if e.address == target or any(h.to_address == target for h in e.path))
