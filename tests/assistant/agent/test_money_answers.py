@@ -8,30 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.agent.core import ask
-from assistant.agent.tools import AgentContext
 from assistant.agent.translit import latin_russian
-from tests.conftest import _demo
+from tests.utils.answers import answered
 from tools.store import CaseStore
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
-    """The demo case `tergeu demo` builds (seed 1, small), as the bench asks it."""
-    _, store, _ = _demo(tmp_path_factory.mktemp("money_demo"), 1, "small")
-    return store
 
 
 @pytest.fixture(scope="module")
 def handmade(handmade_store: CaseStore) -> CaseStore:
     return handmade_store
 
-
-def _ask(store: CaseStore, case: str, question: str) -> str:
-    answer = ask(question, AgentContext(case, store))
-    assert answer.verified, answer.flags
-    assert answer.steps, answer.answer  # answered, not asked back
-    return answer.answer
 
 
 @pytest.mark.parametrize(("question", "said", "not_said"), [
@@ -43,12 +28,12 @@ def _ask(store: CaseStore, case: str, question: str) -> str:
 ])
 def test_payments_between_two_accounts_go_the_way_asked(demo: CaseStore, question: str,
                                                         said: str, not_said: str) -> None:
-    text = _ask(demo, "demo", question)
+    text = answered(demo, "demo", question)
     assert said in text and not_said not in text
 
 
 def test_who_funded_a_wallet_names_the_shops_and_what_each_sent(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "источники поступлений на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH")
+    text = answered(demo, "demo", "источники поступлений на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH")
     for treasury in ("TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY", "TAb8oxA3xisVejSEDD2P8TiFUBtx5kVTZM",
                      "TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6"):
         assert treasury in text
@@ -56,30 +41,30 @@ def test_who_funded_a_wallet_names_the_shops_and_what_each_sent(demo: CaseStore)
 
 
 def test_tenge_sent_to_exchangers_by_the_statements(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "How much tenge did the droppers send to crypto exchangers / "
+    text = answered(demo, "demo", "How much tenge did the droppers send to crypto exchangers / "
                               "OTC sellers in total?")
     assert "1 810 000.00" in text and "KZ42722S971439875428" in text
 
 
 def test_an_exchange_s_own_wallet_is_asked_what_case_money_reached_it(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "is TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o an exchange? did case "
+    text = answered(demo, "demo", "is TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o an exchange? did case "
                               "money land there")
     assert "15 058.22" in text
 
 
 def test_the_beneficiary_that_received_most_with_its_own_total(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "Which beneficiary wallet received the most, and how much in "
+    text = answered(demo, "demo", "Which beneficiary wallet received the most, and how much in "
                               "total?")
     assert "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr" in text and "58 421.71" in text
 
 
 def test_a_path_from_a_card_to_a_statement_party(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "как деньги с карты 4400 4314 8396 0303 попали в ИП Крипто-Обмен")
+    text = answered(demo, "demo", "как деньги с карты 4400 4314 8396 0303 попали в ИП Крипто-Обмен")
     assert "KZ707228128657070499" in text and "34 040.00" in text and "146 840.00" in text
 
 
 def test_what_a_wallet_sent_to_a_shop_s_treasury(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "сколько отправил TJ1hDW71dYcoxvk6JJVBSU4nALEAy9dZGp на казну "
+    text = answered(demo, "demo", "сколько отправил TJ1hDW71dYcoxvk6JJVBSU4nALEAy9dZGp на казну "
                               "жасыл орман")
     assert "41 124.68" in text
 
@@ -99,27 +84,27 @@ def test_what_a_wallet_sent_to_a_shop_s_treasury(demo: CaseStore) -> None:
 ])
 def test_the_way_the_money_went_as_the_verbs_say(handmade: CaseStore, question: str,
                                                  said: list[str]) -> None:
-    text = _ask(handmade, "hm", question)
+    text = answered(handmade, "hm", question)
     for fact in said:
         assert fact in text
 
 
 def test_the_end_of_the_bank_chain_is_who_received_and_passed_nothing_on(
         handmade: CaseStore) -> None:
-    text = _ask(handmade, "hm", "кто в конце банковской цепочки по дропам, кому ушло больше "
+    text = answered(handmade, "hm", "кто в конце банковской цепочки по дропам, кому ушло больше "
                                 "всего")
     assert "Ли Вадим" in text and "580 000.00" in text
     assert "USDT" not in text  # the bank's chain, not the crypto beneficiaries
 
 
 def test_what_a_wallet_paid_to_a_shop_s_wallet(handmade: CaseStore) -> None:
-    text = _ask(handmade, "hm", "how much usdt did TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU pay to "
+    text = answered(handmade, "hm", "how much usdt did TC9Bkfo38jzEEwkLUydQbb59QkXjF4cNaU pay to "
                                 "the snow queen wallet")
     assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in text and "60.00" in text
 
 
 def test_russian_typed_in_latin_letters_is_answered_in_russian(handmade: CaseStore) -> None:
-    text = _ask(handmade, "hm", "kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ")
+    text = answered(handmade, "hm", "kto popolnyal koshelek TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ")
     assert text.startswith("Откуда пришли деньги")
     assert "TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6" in text
 
@@ -128,14 +113,14 @@ def test_a_party_s_payments_in_other_statements_are_listed_from_its_side(
         handmade: CaseStore) -> None:
     # Sarsenbaev has no statement of his own: his payments are rows of the payees'; each is
     # money out of his account, listed by its day.
-    text = _ask(handmade, "hm", "Покажите все поступления от Сарсенбаева Д.Е. по всем выпискам.")
+    text = answered(handmade, "hm", "Покажите все поступления от Сарсенбаева Д.Е. по всем выпискам.")
     for amount in ("18 000.00", "34 000.00", "22 000.00", "30 000.00", "12 000.00", "33 000.00"):
         assert amount in text
 
 
 def test_a_day_s_operations_are_every_party_of_that_day(demo: CaseStore) -> None:
     # Nine parties; the one that paid 8 000 on that day is the ninth by size.
-    text = _ask(demo, "demo", "Есенова М. шотында 2025 жылғы 27 ақпанда қандай операциялар "
+    text = answered(demo, "demo", "Есенова М. шотында 2025 жылғы 27 ақпанда қандай операциялар "
                               "болды?")
     for amount in ("194 920.00", "37 600.00", "44 520.00", "8 000.00"):
         assert amount in text
@@ -143,12 +128,12 @@ def test_a_day_s_operations_are_every_party_of_that_day(demo: CaseStore) -> None
 
 
 def test_payments_between_two_accounts_both_ways_when_asked_between(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "Кузнецов П. мен Тулегенов А. арасында қанша ақша аударылды?")
+    text = answered(demo, "demo", "Кузнецов П. мен Тулегенов А. арасында қанша ақша аударылды?")
     assert "187 000.00" in text and "81 200.00" in text
 
 
 def test_what_someone_received_and_from_whom(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "what did Ivanov I. receive and from whom?")
+    text = answered(demo, "demo", "what did Ivanov I. receive and from whom?")
     assert "received from" in text and "sent to" not in text
 
 

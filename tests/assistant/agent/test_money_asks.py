@@ -12,22 +12,8 @@ import pytest
 
 from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
-from tests.conftest import _demo
+from tests.utils.answers import answered
 from tools.store import CaseStore
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
-    """The demo case `tergeu demo` builds (seed 1, small), as the bench asks it."""
-    _, store, _ = _demo(tmp_path_factory.mktemp("money_asks_demo"), 1, "small")
-    return store
-
-
-def _ask(store: CaseStore, case: str, question: str) -> str:
-    answer = ask(question, AgentContext(case, store))
-    assert answer.verified, answer.flags
-    assert answer.steps, answer.answer  # answered, not asked back
-    return answer.answer
 
 
 @pytest.mark.parametrize("question", [
@@ -36,14 +22,14 @@ def _ask(store: CaseStore, case: str, question: str) -> str:
 ])
 def test_a_wallet_s_statement_counts_its_transfers_and_names_its_payees(
         demo: CaseStore, question: str) -> None:
-    text = _ask(demo, "demo", question)
+    text = answered(demo, "demo", question)
     for fact in ("16 869.37", "13 поступлений", "3 373.87", "13 495.49",
                  "THskVoeZ9vQfS8fJrtxnJh4XYqZN9d4sHz"):
         assert fact in text, fact
 
 
 def test_a_treasury_s_ledger_lists_every_wallet_it_paid(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "ledger of TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY — incoming total "
+    text = answered(demo, "demo", "ledger of TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY — incoming total "
                               "and outgoing transfers?")
     for fact in ("15 533.02", "TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1",
                  "TF5fa2jNA3R8FzZvhyf5a86o8FT1GkVf4q", "TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2"):
@@ -51,7 +37,7 @@ def test_a_treasury_s_ledger_lists_every_wallet_it_paid(demo: CaseStore) -> None
 
 
 def test_a_kazakh_statement_of_a_wallet(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi көшірмесі: түскені, "
+    text = answered(handmade_store, "hm", "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi көшірмесі: түскені, "
                                       "шыққаны")
     assert "1 255.00" in text and "3 түсім" in text and "TNhRX9QjBChihqZiNotkMQtQ15YrpwAhCg" \
         in text
@@ -59,13 +45,13 @@ def test_a_kazakh_statement_of_a_wallet(handmade_store: CaseStore) -> None:
 
 def test_a_statement_with_its_holder_named_lists_where_money_left(demo: CaseStore) -> None:
     # The holder beside the account is one end: the statement, not the money's way back.
-    text = _ask(demo, "demo", "Иванов И., счёт KZ736013419254122482 — что поступило и что "
+    text = answered(demo, "demo", "Иванов И., счёт KZ736013419254122482 — что поступило и что "
                               "списано")
     assert "222 600.00" in text and "178 080.00" in text and "44 520.00" in text
 
 
 def test_the_way_from_a_shop_s_wallet_to_a_wallet(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "маршрут денег от кошелька Green Planet до "
+    text = answered(handmade_store, "hm", "маршрут денег от кошелька Green Planet до "
                                       "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S")
     for wallet in ("TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F", "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi",
                    "TNhRX9QjBChihqZiNotkMQtQ15YrpwAhCg", "TW6wXMfg39tF88CdtGzkEEwWM8mdUTGjqJ",
@@ -74,18 +60,18 @@ def test_the_way_from_a_shop_s_wallet_to_a_wallet(handmade_store: CaseStore) -> 
 
 
 def test_a_bank_hop_of_several_payments_states_each(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "через какие переводы деньги Сеитовой дошли до Ли Вадима?")
+    text = answered(handmade_store, "hm", "через какие переводы деньги Сеитовой дошли до Ли Вадима?")
     assert "120 000.00" in text and "45 000.00" in text
 
 
 def test_the_way_between_two_holders_accounts(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "какой цепочкой деньги со счёта KZ43722S607598386756 попали к "
+    text = answered(demo, "demo", "какой цепочкой деньги со счёта KZ43722S607598386756 попали к "
                               "Сулейменову Т.?")
     assert "KZ607229397298063513" in text and "187 000.00" in text and "324 800.00" in text
 
 
 def test_how_much_one_wallet_got_of_another_s_money(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "TAb8oxA3xisVejSEDD2P8TiFUBtx5kVTZM ақшасынан "
+    text = answered(demo, "demo", "TAb8oxA3xisVejSEDD2P8TiFUBtx5kVTZM ақшасынан "
                               "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH әмияны қанша алды?")
     assert "174.25" in text
 
@@ -95,94 +81,94 @@ def test_how_much_one_wallet_got_of_another_s_money(demo: CaseStore) -> None:
     "where did Green Planet's money ultimately end up?",
 ])
 def test_where_a_shop_s_money_ends(handmade_store: CaseStore, question: str) -> None:
-    text = _ask(handmade_store, "hm", question)
+    text = answered(handmade_store, "hm", question)
     for fact in ("TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP", "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S",
                  "Steppe"):
         assert fact in text, fact
 
 
 def test_the_end_receivers_of_the_droppers_tenge(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "Who were the end receivers of the tenge that passed "
+    text = answered(handmade_store, "hm", "Who were the end receivers of the tenge that passed "
                                       "through the dropper accounts?")
     assert "Ли Вадим" in text and "580 000.00" in text
 
 
 def test_where_money_credited_to_an_account_went_on(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "Прошу установить, куда были перечислены средства, "
+    text = answered(handmade_store, "hm", "Прошу установить, куда были перечислены средства, "
                                       "поступившие на счёт KZ18722S274091263225")
     assert "100 000.00" in text and "Оспанов Руслан" in text
 
 
 def test_a_shop_wallet_s_outflows_list_each_transfer(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "Snow Queen wallet outflows?")
+    text = answered(handmade_store, "hm", "Snow Queen wallet outflows?")
     assert "505.00" in text and "270.00" in text and "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi" in text
 
 
 def test_cashed_out_and_what_is_left(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr: how much went to exchanges "
+    text = answered(demo, "demo", "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr: how much went to exchanges "
                               "and what balance is left?")
     assert "11 684.34" in text and "46 737.37" in text
 
 
 def test_an_exchange_deposit_s_total_is_cited(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa қай биржаға тиесілі?")
+    text = answered(handmade_store, "hm", "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa қай биржаға тиесілі?")
     assert "Qazex" in text and "TXp2ahMaKNMDfXb5wvEUWmK88re43DtP3T" in text
 
 
 def test_a_holder_beside_the_account_keeps_a_chain_forward(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "Кузнецов П., счёт KZ43722S607598386756: куда ушли деньги, вся "
+    text = answered(demo, "demo", "Кузнецов П., счёт KZ43722S607598386756: куда ушли деньги, вся "
                               "цепочка")
     assert "829 200.00" in text
 
 
 def test_a_shop_s_ends_with_what_of_its_treasury_reached_each(demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "у кого в конечном счёте оседают деньги Жасыл Орман, сколько "
+    text = answered(demo, "demo", "у кого в конечном счёте оседают деньги Жасыл Орман, сколько "
                               "дошло главному получателю?")
     assert "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr" in text and "45 934.79" in text
 
 
 def test_a_route_from_a_shop_s_own_wallet_to_an_exchange(handmade_store: CaseStore) -> None:
     # The shop named beside its wallet is that wallet's, not a second end.
-    text = _ask(handmade_store, "hm", "route from Green Planet's wallet "
+    text = answered(handmade_store, "hm", "route from Green Planet's wallet "
                                       "TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F to Steppe Exchange")
     assert "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC" in text and \
         "TNhRX9QjBChihqZiNotkMQtQ15YrpwAhCg" in text
 
 
 def test_movement_from_a_wallet_to_its_ends_is_a_trace(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "Прошу отследить движение средств с адреса "
+    text = answered(handmade_store, "hm", "Прошу отследить движение средств с адреса "
                                       "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi до конечных получателей")
     assert "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP" in text and "520.00" in text
 
 
 def test_who_paid_a_party_named_in_the_kazakh_dative(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "Ли Вадимге кімдер ақша аударды?")
+    text = answered(handmade_store, "hm", "Ли Вадимге кімдер ақша аударды?")
     assert "Сеитова" in text and "165 000.00" in text and "Оспанова" in text
 
 
 def test_what_is_left_beside_where_the_money_came_from(handmade_store: CaseStore) -> None:
-    text = _ask(handmade_store, "hm", "кошелек TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S: откуда пришло "
+    text = answered(handmade_store, "hm", "кошелек TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S: откуда пришло "
                                       "и какой остаток")
     assert "сальдо 465.00" in text and "TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi" in text
 
 
 def test_through_whom_names_every_account_between(handmade_store: CaseStore) -> None:
     # All three droppers took the buyer's money to the P2P seller: each one, with its holder.
-    text = _ask(handmade_store, "hm", "через кого деньги Сарсенбаева дошли до Ли Вадима?")
+    text = answered(handmade_store, "hm", "через кого деньги Сарсенбаева дошли до Ли Вадима?")
     for holder in ("Жумабаев", "Сеитова", "Оспанова"):
         assert holder in text, holder
 
 
 def test_the_end_recipients_of_money_credited_to_a_card(demo: CaseStore) -> None:
     # "поступивших на карту" says which money; the end recipients asked are where it went.
-    text = _ask(demo, "demo", "Прошу установить конечных получателей денежных средств, "
+    text = answered(demo, "demo", "Прошу установить конечных получателей денежных средств, "
                               "поступивших на карту 4400 4314 8396 0303")
     assert "136 160.00" in text and "34 040.00" in text
 
 
 def test_a_wallet_s_statement_asked_with_what_is_left_counts_its_transfers(
         demo: CaseStore) -> None:
-    text = _ask(demo, "demo", "по кошельку TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: сколько входящих, "
+    text = answered(demo, "demo", "по кошельку TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: сколько входящих, "
                               "что вывел и сколько осталось")
     assert "13 поступлений" in text and "13 495.49" in text
 
