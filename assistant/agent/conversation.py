@@ -24,6 +24,45 @@ _GROUP = {**{k: "wallet" for k in ("tron", "btc", "eth")},
           **{k: "account" for k in ("card", "card_mask", "iban", "phone", "iin", "person")},
           "shop": "shop", "bot": "shop"}
 
+# Russian ordinals in every gender and case ("вторая", "первую", "третьему").
+_RU_ENDINGS = ("ый", "ой", "ий", "ая", "яя", "ую", "юю", "ое", "ее", "ье", "ья", "ью", "ого",
+               "ему", "ому", "ым", "им", "ом", "ем", "ых", "их", "ые", "ие", "ьего", "ьему",
+               "ьим", "ьем", "ьей")
+_ORDINALS = {
+    1: ("first", *(f"перв{e}" for e in _RU_ENDINGS), "бірінші", "1st", "1-й", "1-го", "1-ші"),
+    2: ("second", *(f"втор{e}" for e in _RU_ENDINGS), "екінші", "2nd", "2-й", "2-го", "2-ші"),
+    3: ("third", *(f"трет{e}" for e in _RU_ENDINGS), "үшінші", "3rd", "3-й", "3-го", "3-ші"),
+    4: ("fourth", *(f"четв{o}рт{e}" for o in "её" for e in _RU_ENDINGS), "төртінші", "4th",
+        "4-й", "4-го", "4-ші"),
+}
+
+
+def _ordinals_in(q: str) -> list[int]:
+    """The ordinals a (case-folded) question names, from a word's start: "21-го" is a date,
+    not "the first"; a word may take its endings ("екіншісі")."""
+    return [n for n, rx in _ORDINAL_RX.items() if rx.search(q)]
+
+
+# Each ordinal's words as one pattern, from a word's start ("21-го" is a date, not "the first").
+_ORDINAL_RX = {n: re.compile("|".join(
+    rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)") for w in words))
+    for n, words in _ORDINALS.items()}
+
+
+_KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
+               "iban": ("iban", "счет", "счёт", "шот", "account"),
+               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
+                          "crypto")}
+
+
+def _kinds_named(question: str) -> list[str]:
+    """The kinds of payment detail a question names ("card", "phone", …)."""
+    q = question.lower()
+    kinds = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
+    if "card" in kinds and "phone" in kinds and not re.search(r"телефон|phone", q):
+        kinds.remove("phone")  # "карта номері", "номер карты": a card's number
+    return kinds
+
 
 @dataclass
 class Line:
@@ -322,11 +361,19 @@ def one_detail_listed(question: str, turn: Turn) -> str | None:
     """The one card, account or phone the previous answer lists, when the follow-up asks
     whose it is ("ал оның толық аты-жөні мен ЖСН-і қандай?" after the card a shop handed
     out): that detail, not the shop the question before named."""
-    if not _WHO_HOLDS.search(question):
+    if not _WHO_HOLDS.search(question) or _ordinals_in(question.casefold()):
+        # ("whose is the second wallet?": the second of something, not the one listed.)
         return None
-    details = list(dict.fromkeys(ln.value for ln in turn.lines
+    details = list(dict.fromkeys((ln.value, ln.kind) for ln in turn.lines
                                  if ln.kind in ("card", "iban", "phone")))
-    return details[0] if len(details) == 1 else None
+    if len(details) != 1:
+        return None
+    value, kind = details[0]
+    # A kind of detail named that is not the one listed ("whose is the wallet?" after a
+    # card) asks of another ("чей это номер?" may be the card's number).
+    named = [k for k in _kinds_named(question)
+             if k != "phone" or re.search(r"телефон|phone", question, re.I)]
+    return value if not named or kind in named else None
 
 
 def asks_holder(question: str) -> bool:

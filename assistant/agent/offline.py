@@ -53,6 +53,7 @@ from assistant.agent.conversation import (
     two_of_one_sort,
     two_spoken_of,
 )
+from assistant.agent.conversation import _ADDRESS, _KIND_WORDS, _kinds_named, _ordinals_in
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -102,30 +103,6 @@ def phrases() -> dict[str, Any]:
     return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
 
 
-# Russian ordinals in every gender and case ("вторая", "первую", "третьему").
-_RU_ENDINGS = ("ый", "ой", "ий", "ая", "яя", "ую", "юю", "ое", "ее", "ье", "ья", "ью", "ого",
-               "ему", "ому", "ым", "им", "ом", "ем", "ых", "их", "ые", "ие", "ьего", "ьему",
-               "ьим", "ьем", "ьей")
-_ORDINALS = {
-    1: ("first", *(f"перв{e}" for e in _RU_ENDINGS), "бірінші", "1st", "1-й", "1-го", "1-ші"),
-    2: ("second", *(f"втор{e}" for e in _RU_ENDINGS), "екінші", "2nd", "2-й", "2-го", "2-ші"),
-    3: ("third", *(f"трет{e}" for e in _RU_ENDINGS), "үшінші", "3rd", "3-й", "3-го", "3-ші"),
-    4: ("fourth", *(f"четв{o}рт{e}" for o in "её" for e in _RU_ENDINGS), "төртінші", "4th",
-        "4-й", "4-го", "4-ші"),
-}
-_ADDRESS = re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33}|0x[0-9a-fA-F]{40}|bc1[0-9a-z]{8,87})\b")
-
-
-def _ordinals_in(q: str) -> list[int]:
-    """The ordinals a (case-folded) question names, from a word's start: "21-го" is a date,
-    not "the first"; a word may take its endings ("екіншісі")."""
-    return [n for n, rx in _ORDINAL_RX.items() if rx.search(q)]
-
-
-# Each ordinal's words as one pattern, from a word's start ("21-го" is a date, not "the first").
-_ORDINAL_RX = {n: re.compile("|".join(
-    rf"(?<!\w){re.escape(w)}" + ("" if w[0].isalpha() else r"(?!\w)") for w in words))
-    for n, words in _ORDINALS.items()}
 
 
 # Accounts counted together ("the three dropper accounts", "обоих счетов", "екі шот").
@@ -430,10 +407,6 @@ def _picked_in_answer(question: str, answer: str) -> str | None:
 
 _WALLETS = ("tron", "btc", "eth")
 _ACCOUNTS = ("card", "card_mask", "iban", "phone", "iin")
-_KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телефон", "номер", "phone"),
-               "iban": ("iban", "счет", "счёт", "шот", "account"),
-               "wallet": ("кошел", "wallet", "әмиян", "крипт", "usdt", "адрес", "tron", "trc",
-                          "crypto")}
 _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|issued|"
                      r"выдава\w*|выдал\w*|выдан\w*|давал\w*|(?<!пере)дал[иа]?\b|берген|берді|береді|"
                      # Taking payment by a kind is handing out that kind to be paid on.
@@ -506,15 +479,6 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
     if month:
         args["month"] = month
     return _call(LOOKUP_ACCOUNT, **args)
-
-
-def _kinds_named(question: str) -> list[str]:
-    """The kinds of payment detail a question names ("card", "phone", …)."""
-    q = question.lower()
-    kinds = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
-    if "card" in kinds and "phone" in kinds and not re.search(r"телефон|phone", q):
-        kinds.remove("phone")  # "карта номері", "номер карты": a card's number
-    return kinds
 
 
 def _detail_kind(question: str) -> str | None:
@@ -1454,9 +1418,12 @@ class Composer:
         if self.r.intent == "exchanges" and out.depositors.get(address) and (
                 {"beneficiaries", "backward"} & self.r.signals):
             # "which beneficiary put money into which deposit address": who paid each in.
+            # Each sender's sum cited by every transfer it adds up; of more, said computed.
             swept += _p("deposited_by", self.lang, senders=", ".join(
-                f"{sender} {out.marker(r)} ({_money(total)})"
-                for sender, total, r in out.depositors[address]))
+                f"{sender} {''.join(out.marker(r) for r in ids)} ({_money(total)})"
+                if count <= len(ids) else
+                f"{sender} ({_money(total)}, {_p('computed_sum', self.lang, n=count)})"
+                for sender, total, ids, count in out.depositors[address]))
         return swept
 
     def _money_path(self, out: ToolOutput) -> None:
@@ -1603,12 +1570,17 @@ class Composer:
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
         if prof.kind == "card" and BANK_ASKED.search(self.question):
-            # "қай банк": the issuer by the card's digits, else the holder's account's bank.
-            bank = card_bank(prof.value,
-                             [m.iban for m in prof.paid_in] + list(prof.statements))
-            if bank:
-                self.fact(_p("card_bank", lang, m=out.marker(first) or out.marker(holder_row),
-                             bank=_safe(bank)))
+            # "қай банк": the issuer by the card's digits (cited by the message showing
+            # them), else the bank of the one account a payment on it reached or a title
+            # names, cited by that statement's row; nothing when several accounts may be its.
+            bank, mark = card_bank(prof.value), out.marker(first)
+            ibans = sorted({m.iban for m in prof.paid_in} | set(prof.statements))
+            if not bank and len(ibans) == 1:
+                bank = card_bank("", ibans)
+                mark = out.marker(next((m.row_id for m in prof.paid_in
+                                        if m.iban == ibans[0]), holder_row))
+            if bank and mark:
+                self.fact(_p("card_bank", lang, m=mark, bank=_safe(bank)))
         recipient = out.recipients.get(prof.id)
         # "The message where they asked to pay to it": the message, not whose the detail is.
         asks_message = self.r.intent == "message"
@@ -2014,9 +1986,11 @@ class Composer:
         literals = [_compact(t) for t in QUOTED.findall(self.question)]
         # "which message asked for 130.69 USDT": the one writing that sum (not "the coordinates
         # after order X": the message after the one quoting it).
-        sums = [t for t in literals if re.fullmatch(r"\d+[.,]\d+", t)]
+        sums = [t for t in literals if re.fullmatch(r"\d+[.,]\d+", t)] + _whole_sums(
+            self.question)
         writing = [h for h in hits if sums and any(
-            t in _compact((texts or {}).get(h.record_id) or h.passage) for t in sums)]
+            re.search(rf"(?<!\d){re.escape(t)}(?!\d)",
+                      _compact((texts or {}).get(h.record_id) or h.passage)) for t in sums)]
         if writing and not several:
             return writing[:1]
         quoting = [h for h in hits if literals and any(
@@ -2549,20 +2523,27 @@ class Composer:
                 label = f" ({_safe(b.label)})" if b.label and b.reason != "residue" else ""
                 anchor = b.path[-1] if b.path else b.record_id
                 swept = self._swept(out, b.address, len(b.path) if b.path else 0)
-                whole = ""
+                whole, computed = "", ""
                 if intent == "beneficiaries" and b.address in out.received and \
                         Decimal(out.received[b.address][0]) > Decimal(b.amount):
                     # What rests there is what it received less what it sent on: the whole
-                    # it received too ("who got the most, and how much").
-                    received, count, record_id = out.received[b.address]
-                    whole = _p("received_all", lang, m="" if record_id == anchor
-                               else out.marker(record_id) + " ",
-                               amount=_money(received), token=o.token, n=count)
+                    # it received too ("who got the most, and how much"), cited by every
+                    # transfer summed; of more than are cited, said as computed.
+                    received, count, ids = out.received[b.address]
+                    if count <= len(ids):
+                        marks = "".join(out.marker(r) for r in ids if r != anchor)
+                        whole = _p("received_all", lang, m=f"{marks} " if marks else "",
+                                   amount=_money(received), token=o.token, n=count)
+                    else:
+                        computed = _p("received_all_computed", lang,
+                                      amount=_money(received), token=o.token, n=count)
                 self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
                               hops=len(b.path) if b.path else "-") + swept + whole).lstrip())
+                if computed:
+                    self.say(computed)
 
 
 MAX_OTHER_ROUTES_SAID = 3
@@ -3871,6 +3852,19 @@ def _accounts_together(question: str) -> bool:
 def _news(hit: Any) -> bool:
     """Whether a search hit is police or court news (tools/search/facets.py earns the class)."""
     return "news" in (getattr(hit, "classes", None) or [])
+
+
+# A whole sum the question writes ("35 000", "35000 тг", "1 200 000"): not a year, a date's
+# part, an order's number or a piece of a longer number (a phone's "8 747 123 45 67").
+_WHOLE_SUM = re.compile(r"(?<![\w.,№#\-])(?<!\d\s)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{4,7})"
+                        r"(?:\s?(?:тг|тенге|теңге|kzt|tenge|₸))?(?![\w.,]|\s?\d)", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _whole_sums(question: str) -> list[str]:
+    """The whole sums a question writes, compacted ("35 000" → "35000")."""
+    return [_compact(m.group(1)) for m in _WHOLE_SUM.finditer(question)
+            if not _YEAR.fullmatch(m.group(1))]
 
 
 def _compact(text: str) -> str:

@@ -133,11 +133,13 @@ class ToolOutput:
     # it ("Получатель: Нурбек А.", "8 747 … (Айдана К.)") and that name.
     recipients: dict[str, tuple[str, str]] = field(default_factory=dict)
     # A beneficiary of the case's money → all it received of that token (the transfers
-    # into it), their count and the largest one's record id.
-    received: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    # into it), their count and the record ids of those transfers, largest first (all of
+    # them when no more than MAX_DIRECT_TRANSFERS; else the sum is computed, not cited).
+    received: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)
     # An exchange's deposit address → who paid into it (not the exchange's own wallets),
-    # largest first: (sender, sum, the largest transfer's record id).
-    depositors: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # largest first: (sender, sum, its transfers' record ids, their count) as `received`.
+    depositors: dict[str, list[tuple[str, str, list[str], int]]] = field(
+        default_factory=dict)
     # The case's chats that are no shop's: (first message's record id, title, chat type).
     other_chats: list[tuple[str, str, str]] = field(default_factory=list)
     # A handed-out detail's message → each detail it gives (compacted) → whom the message
@@ -279,17 +281,28 @@ MAX_DEPOSITORS = 3
 def _received_lines(ctx: AgentContext, out: ToolOutput, graph: Any, address: str, token: str
                     ) -> list[str]:
     """All a beneficiary received of the token (what rests there is that less what it sent
-    on): the sum of the transfers into it, bound to the largest one."""
+    on): the sum of the transfers into it, bound to each of them (the largest few of many)."""
     moves = [m for _, d in graph.graph.pred[address].items() for m in d["m"]
              if m.token == token]
     if not moves:
         return []
     total = sum((from_units(m.units) for m in moves), Decimal(0))
-    largest = max(moves, key=lambda m: m.units).record_id
-    n = out.cite(ctx, largest)
-    out.received[address] = (str(total), len(moves), largest)
-    return [f"[{n}] " + ctx.derive(f"{address} received {money(str(total))} {fence(token)} "
-                                   f"in all, in {len(moves)} transfers", [largest])]
+    ids = _summed(moves)
+    marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
+    out.received[address] = (str(total), len(moves), ids)
+    if len(moves) > len(ids):
+        # Of more transfers than are cited, the sum is computed (from the case as a whole).
+        ctx.derive(f"{address} received {money(str(total))} {fence(token)} in all, in "
+                   f"{len(moves)} transfers")
+    return [f"{marks} " + ctx.derive(f"{address} received {money(str(total))} {fence(token)} "
+                                     f"in all, in {len(moves)} transfers", ids, anchors=ids)]
+
+
+def _summed(moves: Sequence[Any]) -> list[str]:
+    """The record ids of the transfers a sum adds up, largest first: all of them, or the
+    largest MAX_DIRECT_TRANSFERS of more (the sum then stated as computed)."""
+    largest = sorted(moves, key=lambda m: m.units, reverse=True)
+    return list(dict.fromkeys(m.record_id for m in largest))[:MAX_DIRECT_TRANSFERS]
 
 
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
@@ -313,13 +326,18 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
                    if g.nodes[u].get("category") != "exchange" and
                    (ms := [m for m in d["m"] if _of_token(m, token)])]
         out.depositors[deposit] = sorted(
-            ((u, str(sum((from_units(m.units) for m in ms), Decimal(0))),
-              max(ms, key=lambda m: m.units).record_id) for u, ms in paid_in),
+            ((u, str(sum((from_units(m.units) for m in ms), Decimal(0))), _summed(ms), len(ms))
+             for u, ms in paid_in),
             key=lambda t: Decimal(t[1]), reverse=True)[:MAX_DEPOSITORS]
         unit = f" {fence(token)}" if token else ""
-        for sender, total, record_id in out.depositors[deposit]:
-            lines.append(ctx.derive(f"[{out.cite(ctx, record_id)}] {sender} paid {money(total)}"
-                                    f"{unit} into the deposit address {deposit}", [record_id]))
+        for sender, total, ids, count in out.depositors[deposit]:
+            marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
+            if count > len(ids):
+                ctx.derive(f"{sender} paid {money(total)}{unit} into {deposit} in {count} "
+                           "transfers")  # computed from more than are cited
+            lines.append(ctx.derive(f"{marks} {sender} paid {money(total)}"
+                                    f"{unit} into the deposit address {deposit}", ids,
+                                    anchors=ids))
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
         ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",

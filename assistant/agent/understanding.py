@@ -557,8 +557,6 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bwho (is|owns|has)\b|владел|принадлеж|что известно|что за\b|"
                        r"кто стоит|кто такой|кто это|\bwhat is\b|не белгілі|на кого|\bиес[іi]\b|"
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
-                       # "… appears in a bot chat. Holder?": whose it is.
-                       r"\b(?:holder|owner|держатель|владелец)\s*\?|"
                        r"какого магазина|чей (?:это )?бот"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
                            r"деректеме|берді|берген"),
@@ -649,6 +647,10 @@ _MOVED = re.compile(r"(сколько|скока|скоко|сумм|\bhow much\
 _REQUESTED = re.compile(r"(?<!\w)(?:проси\w*|попрос\w*|требова\w*|asked|asking|asks|"
                         r"request\w*|сұра(?!қ)\w*|талап ет\w*)", re.I)
 # Readings of money moving, which a shop's name beside their words asks about.
+# Whose an identifier is, in a word (ru/kk/en): its holder or owner.
+_HOLDER_WORD = re.compile(r"(?<!\w)(?:holders?|owners?|whose|владел\w*|держател\w*|"
+                          r"чь[яеёий]\w*|иес[іi]\w*|кімдікі|кімнің)(?!\w)", re.I)
+_IDENTIFIER_KINDS = ("card", "card_mask", "iban", "phone", "iin", "tron", "btc", "eth")
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
 _NEEDS: dict[str, set[str]] = {
@@ -716,6 +718,13 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         if "backward" not in signals:
             scores["backward"] = scores.get("backward", 0.0) + _SIGNALS["backward"][0]
             signals.add("backward")
+    if "identify" not in signals and _HOLDER_WORD.search(low) and any(
+            e.kind in _IDENTIFIER_KINDS for e in entities):
+        # A holder or owner asked of an identifier the question names ("… appears in a bot
+        # chat. Holder?", "держатель карты 4405…", "KZ45… шотының иесі"): whose it is; not
+        # "card holders" of the case at large.
+        scores["identify"] = scores.get("identify", 0.0) + _SIGNALS["identify"][0]
+        signals.add("identify")
     for intent in scores:
         scores[intent] += _entity_fit(intent, entities)
     parties = [e for e in entities if e.kind in ("person", "iban", "card", "phone")]
