@@ -361,19 +361,26 @@ def one_detail_listed(question: str, turn: Turn) -> str | None:
     """The one card, account or phone the previous answer lists, when the follow-up asks
     whose it is ("ал оның толық аты-жөні мен ЖСН-і қандай?" after the card a shop handed
     out): that detail, not the shop the question before named."""
-    if not _WHO_HOLDS.search(question) or _ordinals_in(question.casefold()):
-        # ("whose is the second wallet?": the second of something, not the one listed.)
+    if not _WHO_HOLDS.search(question):
         return None
     details = list(dict.fromkeys((ln.value, ln.kind) for ln in turn.lines
                                  if ln.kind in ("card", "iban", "phone")))
-    if len(details) != 1:
+    if len(details) != 1 or asks_of_another(question, details[0][1]):
         return None
-    value, kind = details[0]
-    # A kind of detail named that is not the one listed ("whose is the wallet?" after a
-    # card) asks of another ("чей это номер?" may be the card's number).
+    return details[0][0]
+
+
+def asks_of_another(question: str, kind: str) -> bool:
+    """Whether a follow-up asks of something other than the one detail (of `kind`: "card",
+    "iban", "phone", a wallet's chain) the previous answer listed: it names an ordinal ("whose
+    is the second wallet?") or another kind of detail ("and the wallet?" after a card; "чей
+    это номер?" may be the card's number)."""
+    if _ordinals_in(question.casefold()):
+        return True
     named = [k for k in _kinds_named(question)
              if k != "phone" or re.search(r"телефон|phone", question, re.I)]
-    return value if not named or kind in named else None
+    group = "wallet" if kind in ("tron", "btc", "eth") else kind
+    return bool(named) and group not in named
 
 
 def asks_holder(question: str) -> bool:

@@ -45,6 +45,7 @@ from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     Turn,
     asks_holder,
+    asks_of_another,
     asks_who_it_is,
     bank_sides,
     points_at_nothing,
@@ -3129,10 +3130,11 @@ class OfflineChatModel(BaseChatModel):
                 # "а второй?"): the one its first line is about.
                 head = str(earlier[-1].content).split("\n", 1)[0]
                 subject = list(dict.fromkeys(
-                    [*_ADDRESS.findall(head),
-                     *(d.value for d in extract_payment_details(head) if d.kind != "bot")]))
-                if len(subject) == 1:
-                    carried = subject
+                    [*((a, "tron") for a in _ADDRESS.findall(head)),
+                     *((d.value, d.kind) for d in extract_payment_details(head)
+                       if d.kind != "bot")]))
+                if len(subject) == 1 and not asks_of_another(question, subject[0][1]):
+                    carried = [subject[0][0]]
             pointing = not carried and (_POINTER.search(question) or
                                         _PLURAL_POINTER.search(question))
             if (_SHOP_WORD.search(question) and not (
@@ -3888,7 +3890,8 @@ def _named_in_answer(question: str, answer: str) -> list[str]:
     kind = _detail_kind(question)
     values = list(dict.fromkeys(d.value for d in details))
     if len(values) == 1:
-        return values
+        # (Not when the follow-up asks of a second one, or of another kind of detail.)
+        return [] if asks_of_another(question, details[0].kind) else values
     if kind:
         of_kind = [d.value for d in details if d.kind in _KIND_OF_DETAIL[kind]]
         return [v for v in _line_named(question, answer) if v in of_kind] or of_kind[:1]
