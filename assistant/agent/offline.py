@@ -43,7 +43,11 @@ from assistant.agent.card_bank import (
 from assistant.agent.case_sides import BOUGHT_FROM, cities_of_shop, overview_sides, shows
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
+    _ADDRESS,
+    _KIND_WORDS,
     Turn,
+    _kinds_named,
+    _ordinals_in,
     asks_holder,
     asks_of_another,
     asks_who_it_is,
@@ -54,7 +58,6 @@ from assistant.agent.conversation import (
     two_of_one_sort,
     two_spoken_of,
 )
-from assistant.agent.conversation import _ADDRESS, _KIND_WORDS, _kinds_named, _ordinals_in
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.tools import (
     CASE_OVERVIEW,
