@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.agent.translit import MONTH_NAMES
 from assistant.agent.understanding import Reading
 from tools.payments import extract_payment_details
 from tools.tokens import PROTECTED
@@ -113,13 +114,10 @@ class Turn:
 
 # Months by name in three languages (the first letters that tell them apart), to read "13
 # ақпанда", "on 13 February", "13 февраля".
-_MONTHS = (
-    ("01", r"январ\w*|january|jan|қаңтар\w*"), ("02", r"феврал\w*|february|feb|ақпан\w*"),
-    ("03", r"март\w*|march|mar|наурыз\w*"), ("04", r"апрел\w*|april|apr|сәуір\w*"),
-    ("05", r"ма[йя]\w*|may|мамыр\w*"), ("06", r"июн\w*|june|jun|маусым\w*"),
-    ("07", r"июл\w*|july|jul|шілде\w*"), ("08", r"август\w*|august|aug|тамыз\w*"),
-    ("09", r"сентябр\w*|september|sept?|қыркүйек\w*"), ("10", r"октябр\w*|october|oct|қазан\w*"),
-    ("11", r"ноябр\w*|november|nov|қараша\w*"), ("12", r"декабр\w*|december|dec|желтоқсан\w*"))
+# Each month's names as a pattern: the Russian and Kazakh stems in any ending, the English
+# whole ("01": "январ\w*|january|jan|қаңтар\w*").
+_MONTHS = tuple((f"{i:02d}", "|".join(n if n.isascii() else rf"{n}\w*" for n in names))
+                for i, names in enumerate(MONTH_NAMES, 1))
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:-?(?:го|ші|шы|th|st|nd|rd))?\s+(" + "|".join(
     f"(?P<m{n}>{p})" for n, p in _MONTHS) + r")(?!\w)", re.I)
 _MONTH_DAY = re.compile(r"(?<!\w)(" + "|".join(f"(?P<m{n}>{p})" for n, p in _MONTHS) +

@@ -80,7 +80,7 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
-from assistant.agent.translit import latin_russian
+from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
     MAX_QUESTION_CHARS,
     Reading,
@@ -3629,14 +3629,7 @@ _PARTY_RECEIVED = re.compile(
 _PARTY_PAID = re.compile(r"\bwho (?:\w+ ){0,2}(?:paid|funded|sent money to)\b|\bкто (?:\w+ ){0,2}"
                          r"(?:плат|перевод|пополн|отправл)\w*|\bкім (?:\w+ ){0,2}(?:төле|аудар)\w*",
                          re.I)
-_MONTHS = {m: i + 1 for i, names in enumerate((
-    ("январ", "january", "jan", "қаңтар"), ("феврал", "february", "feb", "ақпан"),
-    ("март", "march", "mar", "наурыз"), ("апрел", "april", "apr", "сәуір"),
-    ("мая", "май", "may", "мамыр"), ("июн", "june", "jun", "маусым"),
-    ("июл", "july", "jul", "шілде"), ("август", "august", "aug", "тамыз"),
-    ("сентябр", "september", "sep", "sept", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
-    ("ноябр", "november", "nov", "қараша"), ("декабр", "december", "dec", "желтоқсан")))
-    for m in names}
+_MONTHS = {m: i + 1 for i, names in enumerate(MONTH_NAMES) for m in names}
 _DATES = (re.compile(r"(?<![\d.])(\d{1,2})(?:-?(?:го|е|ші|шы))?\s+([^\W\d_]{3,})"),
           re.compile(r"([^\W\d_]{3,})\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d.])"),
           re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.\d{2,4})?(?![\d.])"))

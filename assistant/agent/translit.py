@@ -80,6 +80,17 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(russian, frozenset(stem(w) for w in russian), frozenset(english))
 
 
+# The months' names, January first: a Russian stem, the English name and its short forms, a
+# Kazakh stem (May's Russian forms whole). One table; the question readers derive their own
+# patterns from it.
+MONTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("январ", "january", "jan", "қаңтар"), ("феврал", "february", "feb", "ақпан"),
+    ("март", "march", "mar", "наурыз"), ("апрел", "april", "apr", "сәуір"),
+    ("мая", "май", "may", "мамыр"), ("июн", "june", "jun", "маусым"),
+    ("июл", "july", "jul", "шілде"), ("август", "august", "aug", "тамыз"),
+    ("сентябр", "september", "sep", "sept", "қыркүйек"), ("октябр", "october", "oct", "қазан"),
+    ("ноябр", "november", "nov", "қараша"), ("декабр", "december", "dec", "желтоқсан"))
+
 _MONTH_WORDS = [f"{stem}{end}" for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр",
                                             "октябр", "ноябр", "декабр")
                 for end in ("ь", "я", "е")] + [

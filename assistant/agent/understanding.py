@@ -21,7 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
-from assistant.agent.translit import latin_russian, latin_word_counts
+from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
@@ -627,9 +627,7 @@ _CASE_WORDS = re.compile(
     r"link|connect|compar|overview|summary|trace|flow|origin|source)",
     re.I)
 # A day named: "20 марта", "3 May", "May 3", "12.03", "2025-03-20", "20 наурыз".
-_MONTHS = (r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
-           r"қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|"
-           r"желтоқсан|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*")
+_MONTHS = rf"(?:{'|'.join(n for names in MONTH_NAMES for n in names)})\w*"
 _DATE = re.compile(rf"(?<![\w])(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(?!\d)|"
                    rf"\d{{1,2}}[./]\d{{1,2}}(?:[./]\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}})(?![\w])",
                    re.I)
