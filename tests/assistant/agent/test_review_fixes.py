@@ -89,7 +89,7 @@ def test_depositors_add_the_trace_s_token_only(handmade):
     ctx = AgentContext("hm", store, index)
     out = ToolOutput("trace_wallet", None)
     lines = _sweep_lines(ctx, out, cg, {"D": ([real[0]], "D is a deposit", [])}, "USDT")
-    assert out.depositors["D"] == [("P", "100", real[0])]
+    assert out.depositors["D"] == [("P", "100", [real[0]], 1)]  # (sum, transfers, count)
     assert any("paid 100.00 USDT into the deposit address D" in ln for ln in lines), lines
 
 
