@@ -1,8 +1,8 @@
-"""The reviewer's findings on the agent's rules, each pinned: a hostile question answers at
-once, a card of no known bank is not foreign, an initial is an upper-case letter with its
-dot, one token's moves, "картина" is no card, an amount with its unit is no date, "both of
-them" alone is no comparison, "с 15 сентября" includes that day. Over the hand-written case,
-in real formats; the rules' patterns checked directly too."""
+"""Words the agent's rules once misread, each pinned: a hostile question answers at once, a
+card of no known bank is not foreign, an initial is an upper-case letter with its dot, one
+token's moves, "картина" is no card, an amount with its unit is no date, "both of them" alone
+is no comparison, "с 15 сентября" includes that day. Over the hand-written case, in real
+formats; the rules' patterns checked directly too."""
 
 from __future__ import annotations
 

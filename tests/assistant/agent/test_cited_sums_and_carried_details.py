@@ -1,9 +1,9 @@
-"""The reviewer's second findings, each pinned: a card's bank worked out from an account is
-cited by that account's statement row, a sum over several transfers cites each of them (or
-says it is computed), a follow-up naming an ordinal or another kind of detail does not fall
-on the one detail listed, a holder word asked of an identifier is whose it is, and a whole
-sum written in the question picks the message writing it. Over the hand-written and the demo
-case, in real formats."""
+"""Claims cited by what states them, and follow-ups that point past the one detail listed: a
+card's bank worked out from an account is cited by that account's statement row, a sum over
+several transfers cites each of them (or says it is computed), a follow-up naming an ordinal
+or another kind of detail does not fall on the one detail listed, a holder word asked of an
+identifier is whose it is, and a whole sum written in the question picks the message writing
+it. Over the hand-written and the demo case, in real formats."""
 
 from __future__ import annotations
 
