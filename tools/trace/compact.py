@@ -104,16 +104,11 @@ class NewMoves:
         n = len(seqs)
         if not n:
             return
-        index, names = self.index, self.names
+        index = self.index
         # At C speed: a large import packs a million moves here.
-        for a in dict.fromkeys(chain.from_iterable(zip(srcs, dsts, strict=True))):
-            if a not in index:
-                index[a] = len(names)
-                names.append(a)
-        for t in dict.fromkeys(toks):
-            if t not in self.tok_index:
-                self.tok_index[t] = len(self.tokens)
-                self.tokens.append(t)
+        _number(self.names, index, dict.fromkeys(chain.from_iterable(zip(srcs, dsts,
+                                                                         strict=True))))
+        _number(self.tokens, self.tok_index, dict.fromkeys(toks))
         if min(mants) > -(2**63) and max(mants) < 2**63:
             mant = np.array(mants, np.int64).reshape(n)
             exp = np.array(exps, np.int8).reshape(n)
@@ -368,24 +363,15 @@ class CompactGraph:
         base = self.number_of_moves()
         # The new moves' addresses and tokens in the graph's numbers (new ones numbered in
         # the order the moves first met them).
-        for a in new.names:
-            if a not in index:
-                index[a] = len(names)
-                names.append(a)
-        for t in new.tokens:
-            if t not in tok_index:
-                tok_index[t] = len(tokens)
-                tokens.append(t)
+        _number(names, index, new.names)
+        _number(tokens, tok_index, new.tokens)
         cols = new.columns()
         cols["src"] = _renumbered(cols["src"], new.names, index, np.int32)
         cols["dst"] = _renumbered(cols["dst"], new.names, index, np.int32)
         cols["tok"] = _renumbered(cols["tok"], new.tokens, tok_index, np.int32)
         other_ids = {**self.other_ids, **{base + k: v for k, v in new.other_ids.items()}}
         big_units = {**self.big_units, **{base + k: v for k, v in new.big_units.items()}}
-        for addr in more_names or ():
-            if addr not in index:
-                index[addr] = len(names)
-                names.append(addr)
+        _number(names, index, more_names or ())
         if base:
             cols = {k: np.concatenate([np.asarray(self.a[k]), v]) for k, v in cols.items()}
         # Rows by edge, in import order within an edge; ids of rows move with them.
@@ -440,6 +426,14 @@ class CompactGraph:
                 other_ids={int(i): (r, t) for i, r, t in meta.pop("other_ids")},
                 big_units={int(i): int(u) for i, u in meta.pop("big_units")})
         return g, meta
+
+
+def _number(names: list[str], index: dict[str, int], values: Iterable[str]) -> None:
+    """Give each of `values` not in `index` the next number, in order (appended to `names`)."""
+    for v in values:
+        if v not in index:
+            index[v] = len(names)
+            names.append(v)
 
 
 def _renumbered(local: np.ndarray, names: list[str], index: dict[str, int],
