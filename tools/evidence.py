@@ -31,8 +31,9 @@ def vault_path(evidence_dir: Path, sha256: str) -> Path:
     return evidence_dir / sha256[:2] / sha256
 
 
-def keep_copy(evidence_dir: Path, path: Path, sha256: str, data: bytes | None = None) -> Path:
+def keep_copy(evidence_dir: Path, path: Path, sha256: str, data: bytes | None = None) -> bool:
     """Copy the original into the vault (once); records cite this copy, never the input path.
+    Whether this call made the copy (False: the vault held it already).
 
     `data`: the file's bytes if the caller read them already (written instead of copied)."""
     target = vault_path(evidence_dir, sha256)
@@ -50,7 +51,8 @@ def keep_copy(evidence_dir: Path, path: Path, sha256: str, data: bytes | None = 
         except BaseException:
             tmp.unlink(missing_ok=True)  # a name of its own: nothing else would remove it
             raise
-    return target
+        return True
+    return False
 
 
 _SHEET_ROW = re.compile(r"^sheet:(?P<sheet>.+)!row:(?P<row>\d+)$")

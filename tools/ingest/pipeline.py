@@ -270,10 +270,7 @@ def read_ahead_file(path: Path, fmt: str | None, mapping: ColumnMapping | None,
         whole = read_whole_file(path, fmt, mapping, name, as_rows, data)
     except IngestError as exc:
         return AheadFile(sha, len(data), None, exc)
-    made = not vault_path(vault, sha).exists()
-    if made:
-        keep_copy(vault, path, sha, data)
-    return AheadFile(sha, len(data), whole, made_copy=made)
+    return AheadFile(sha, len(data), whole, made_copy=keep_copy(vault, path, sha, data))
 
 
 def _queue_ahead(writer: StoreWriter, case: str, path: Path, name: str, fmt: str | None,
