@@ -160,7 +160,7 @@ class CaseGraph:
             for batch in transfer_batches_after(conn, self.case, seq, CHAINS):
                 seen += len(batch)
                 seq, record_id = batch[-1][0], batch[-1][1]
-                self._add_batch(new, batch)
+                add_rows(new, self.skipped, batch)
             self.last_seq, self.last_record = seq, record_id
             self.transfers_seen += seen
             attrs = {}
@@ -187,9 +187,6 @@ class CaseGraph:
             g.attrs = attrs
         return len(new)
 
-
-    def _add_batch(self, new: NewMoves, batch: list[tuple[Any, ...]]) -> None:
-        add_rows(new, self.skipped, batch)
 
 
 def add_rows(new: NewMoves, skipped: list[str], batch: list[tuple[Any, ...]]) -> None:
