@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import select
@@ -228,14 +228,22 @@ def _add_rows_strictly(new: NewMoves, skipped: list[str], batch: list[tuple[Any,
         new.add(seqs, srcs, dsts, epoch_seconds(times), mants, exps, rids, txs, toks)
 
 
+class Taken(NamedTuple):
+    """What a `GraphFeed` took, handed to the merge."""
+
+    new: NewMoves
+    skipped: list[str]
+    seen: int  # chain transfers, as `transfer_batches_after` counts them
+    last_chain: tuple[int, str]  # the sequence number and record id of the last
+
+
 class GraphFeed:
     """The transfers an import writes, turned into the graph's columns on a thread of their
     own while it runs, so that the graph is merged after it without reading them back from
     the store (a million transfers: seconds). Usable only if every run of transfers written
     came with its sequence numbers, each run following the one before (`follows`)."""
 
-    def __init__(self, case: str, start: bool = True) -> None:
-        """`start`: with a thread taking the runs told (a copy handed over has none)."""
+    def __init__(self, case: str) -> None:
         self.case = case
         self.new = NewMoves()
         self.skipped: list[str] = []
@@ -244,14 +252,12 @@ class GraphFeed:
         self.last_chain: tuple[int, str] = (0, "")  # and of the last, with its record id
         self.next_seq: int | None = None  # where the next run must start
         self.broken = False
-        self._thread = (ThreadPoolExecutor(1, thread_name_prefix="tergeu-graph-feed")
-                        if start else None)
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tergeu-graph-feed")
         self._taking: list[Future[None]] = []
 
     def add(self, first: int | None, rows: list[tuple[Any, ...]]) -> None:
         """`StoreWriter.on_transfers`: rows in `TRANSFER_COLUMNS` order from seq `first`."""
-        if self.broken or first is None or self._thread is None or (
-                self.next_seq not in (None, first)):
+        if self.broken or first is None or self.next_seq not in (None, first):
             self.broken = True
             return
         self.next_seq = first + len(rows)
@@ -262,8 +268,8 @@ class GraphFeed:
             return  # will not be used: nothing more is kept
         batch = [(seq, r[1], r[3], r[4], r[5], r[6], r[7], r[8])
                  for seq, r in enumerate(rows, first) if r[2] in CHAINS]
-        if any(r[0] != self.case for r in rows):
-            self.broken = True  # another case's: this feed is of one case
+        if rows and rows[0][0] != self.case:
+            self.broken = True  # another case's (a run is one case's): this feed is of one
         if not batch:
             return
         if self.first_chain is None:
@@ -272,19 +278,16 @@ class GraphFeed:
         self.last_chain = (batch[-1][0], batch[-1][1])
         add_rows(self.new, self.skipped, batch)
 
-    def take(self) -> GraphFeed:
+    def take(self) -> Taken:
         """What was taken, handed over once: this feed keeps nothing of it afterwards."""
         self.stop()
-        taken = GraphFeed(self.case, start=False)
-        taken.new, taken.skipped, taken.seen = self.new, self.skipped, self.seen
-        taken.first_chain, taken.last_chain = self.first_chain, self.last_chain
+        taken = Taken(self.new, self.skipped, self.seen, self.last_chain)
         self.new, self.skipped, self.broken = NewMoves(), [], True
         return taken
 
     def stop(self) -> None:
         """Take no more: wait for the runs told (what taking one raised stays on it)."""
-        if self._thread is not None:
-            self._thread.shutdown()
+        self._thread.shutdown()
 
     def close(self) -> None:
         """Wait until every run told is taken; raises what taking one raised."""
