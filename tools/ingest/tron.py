@@ -204,10 +204,9 @@ class _Trc20Reader:
         if usual is None:
             return None
         (contract, symbol, key, note, decimals), tx, frm, to, raw, ms = usual
-        amounts = _amount_texts(raw, decimals)
-        if amounts is None:
+        amount = _amount_text(raw, decimals)
+        if amount is None:
             return None
-        shown, plain = amounts
         day, rest = divmod(ms, 86_400_000)
         on = _DAYS.get(day) or _day(day)
         seconds, millis = divmod(rest, 1000)
@@ -221,11 +220,11 @@ class _Trc20Reader:
         # known alphabet (hex, base58, digits) except the token's, serialised by orjson.
         data = (f'{{"chain":"tron","tx":"{tx}","token":{token_json},"token_contract":'
                 f'"{contract}","decimals":{decimals},"from":"{frm}","to":"{to}","amount":'
-                f'"{shown}","amount_raw":"{raw}","time":"{iso}","status":"SUCCESS"'
+                f'"{amount}","amount_raw":"{raw}","time":"{iso}","status":"SUCCESS"'
                 f'{extra_json}}}')
         # Checked TRON addresses are 34 characters: always a pair of identifiers.
         return ((rid, "transfer", loc, when, None, data),
-                (n, "tron", key, frm, to, plain, when, tx), self.pair(frm, to))
+                (n, "tron", key, frm, to, amount, when, tx), self.pair(frm, to))
 
     def json_parts(self, symbol: str, key: str, note: str | None) -> tuple[str, str]:
         """The token's JSON text in a transfer's data, and what follows "status"."""
@@ -259,19 +258,18 @@ def _canonical(raw: str, decimals: int) -> str:
     return f"{digits[:-decimals]}.{frac}" if frac else digits[:-decimals]
 
 
-def _amount_texts(raw: str, decimals: int) -> tuple[str, str] | None:
-    """(`str`, `format(…, "f")`) of `Decimal(int(raw)).scaleb(-decimals)`, from the digits;
-    None where `str` would use an exponent (a Decimal writes those)."""
+def _amount_text(raw: str, decimals: int) -> str | None:
+    """`str` of `Decimal(int(raw)).scaleb(-decimals)`, from the digits, which is also its
+    `format(…, "f")`; None where `str` would use an exponent (a Decimal writes those)."""
     digits = raw.lstrip("0") or "0"
     if not decimals:
-        return digits, digits
+        return digits
     if digits != "0" and len(digits) - 1 - decimals < -6:
         return None
     if digits == "0" and decimals > 6:
         return None
     padded = digits.rjust(decimals + 1, "0")
-    plain = f"{padded[:-decimals]}.{padded[-decimals:]}"
-    return plain, plain
+    return f"{padded[:-decimals]}.{padded[-decimals:]}"
 
 
 _DAYS: dict[int, str] = {}
