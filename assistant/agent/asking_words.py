@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tools.people import fold
+from tools.search.text import KAZAKH_TO_RUSSIAN
 
 # (Whole words, any ending; ru, kk, en.)
 ASKING_WORD = re.compile(
@@ -27,13 +28,10 @@ def telling_words(words: list[str]) -> list[str]:
     return [w for w in words if not ASKING_WORD.fullmatch(w)]
 
 
-# Kazakh letters as a text typed without them writes them ("Тұран" is "Туран").
-_KAZAKH_PLAIN = str.maketrans("әғқңөұүһі", "агкноуухи")
-
-
 def plain_letters(text: str) -> str:
-    """`text` folded (`tools.people.fold`) with its Kazakh letters as Russian ones."""
-    return fold(text).translate(_KAZAKH_PLAIN)
+    """`text` folded (`tools.people.fold`) with its Kazakh letters as Russian ones ("Тұран"
+    is "Туран")."""
+    return fold(text).translate(KAZAKH_TO_RUSSIAN)
 
 
 # An order's code as a shop writes it ("CH-1102", "SQ-4471", "заказ №42168"): what a message

@@ -1091,8 +1091,10 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     named -= chats
     buyer, seller = bool(_BUYER.search(q)), bool(_SELLER.search(q)) and not named
     group = bool(_GROUP.search(q))
-    coded = any(re.search(r"[^\d\s.,№]", t) for t in QUOTED.findall(query))
-    if not (kinds or named or buyer or group or chats or coded or telling_words(words)):
+    quoted = QUOTED.findall(query)
+    # The codes quoted ("order CH-1102"): quoted text that is not a number.
+    codes = [t.lstrip("№").strip() for t in quoted if re.search(r"[^\d\s.,№]", t)]
+    if not (kinds or named or buyer or group or chats or codes or words):
         return hits
 
     def by_whom(r: Any) -> bool:
@@ -1122,7 +1124,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         candidates = saying
     elif kinds:
         holding = [r for r in rows if any(_holds(r.text or "", k) for k in kinds)]
-        literals = [t.lstrip("№").strip() for t in QUOTED.findall(query)]
+        literals = [t.lstrip("№").strip() for t in quoted]
         if literals:
             def quotes(r: Any) -> bool:
                 # As written, or its digits however spaced ("8 747 937 16 48").
@@ -1153,8 +1155,6 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
         # The hits, and every message by whom and where the question names (a search by
         # meaning may rank theirs low); the messages quoting a code it names ("order
         # CH-1102") when some do.
-        codes = [t.lstrip("№").strip() for t in QUOTED.findall(query)
-                 if re.search(r"[^\d\s.,№]", t)]
         candidates = [r for r in rows if codes and any(t in (r.text or "") for t in codes)] or [
             r for r in rows if r.id in rank or (
                 (named or buyer or group) and by_whom(r) and where(r))]
@@ -1172,15 +1172,24 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     # (Folded: "Тұран" is "Туран".)
     roots4 = {plain_letters(w)[:4] for w in words
               if not any(same_word(w, st) for st in stems.values())}
-    held = {r.id: roots4 & _word_starts(r.text or "") for r in candidates}
+    # Each message's word starts, worked once (the candidates are among the rows scanned).
+    starts_of: dict[str, set[str]] = {}
+
+    def starts(r: Any) -> set[str]:
+        found = starts_of.get(r.id)
+        if found is None:
+            found = starts_of[r.id] = _word_starts(r.text or "")
+        return found
+
+    held = {r.id: roots4 & starts(r) for r in candidates}
     # Each word by how few of them share it: among the messages holding coordinates, the
     # one naming the district asked ("координаты клада в Туране") is told by "Туран", not by
     # "координаты" that most of them write.
     shared = Counter(x for found in held.values() for x in found)
     # (And by how few of the case's messages hold it: a district's word, "ауданы", is in many
     # addresses, its name in one.)
-    starts = [_word_starts(r.text or "") for r in rows] if shared else []
-    written = {x: sum(x in t for t in starts) or 1 for x in shared}
+    row_starts = [starts(r) for r in rows] if shared else []
+    written = {x: sum(x in t for t in row_starts) or 1 for x in shared}
     overlap = {i: sum(1 / shared[x] + 1 / written[x] for x in found)
                for i, found in held.items()}
     # (After the message quoted: the first one after it, "the coordinates after order X".)

@@ -28,7 +28,7 @@ MAX_FUZZY_WORDS = 2000
 
 
 # Kazakh letters as a keyboard without them writes them.
-_KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһі", "агкноуухи")
+KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһі", "агкноуухи")
 # Kazakh variants that are Russian words once written without Kazakh letters ("ұстал",
 # detained: "устал", tired).
 _RUSSIAN_WORDS = frozenset({"устал"})
@@ -57,7 +57,7 @@ class Lexicon:
                 spelled = [normalise(str(v)) for v in variants]
                 for v in list(spelled):
                     # Typed without Kazakh letters ("Оскеменде", "жумыс", "есиртки").
-                    plain = v.translate(_KAZAKH_TO_RUSSIAN)
+                    plain = v.translate(KAZAKH_TO_RUSSIAN)
                     if plain != v and len(plain.rstrip("*")) >= 5 and (
                             plain.rstrip("*") not in _RUSSIAN_WORDS):
                         spelled.append(plain)
