@@ -51,17 +51,21 @@ def import_evidence(store: CaseStore, case: str, files: Sequence[Path], *,
     finally:
         if feed is not None:
             feed.stop()
-    if feed is not None and report.imported_by_kind().get("transfer"):
-        top_up_graph(store, case, feed)
+    if feed is not None:
+        top_up_graph(store, case, report, feed)
     return report
 
 
-def top_up_graph(store: CaseStore, case: str, feed: GraphFeed | None = None) -> None:
-    """Merge the case's new transfers into its trace graph kept on disk (from `feed` where it
-    holds them). The records are committed already: if this fails, the next command that
-    traces merges them instead, so the failure is logged, not raised."""
+def top_up_graph(store: CaseStore, case: str, report: IngestReport,
+                 feed: GraphFeed | None = None) -> None:
+    """Merge the transfers `report` says were imported into the case's trace graph kept on
+    disk (from `feed` where it holds them); nothing if there were none. The records are
+    committed already: if this fails, the next command that traces merges them instead, so
+    the failure is logged, not raised."""
     from tools.trace.graph import load_case_graph
 
+    if not report.imported_by_kind().get("transfer"):
+        return
     try:
         with fewer_collections():
             load_case_graph(store, case, feed)

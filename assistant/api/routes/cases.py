@@ -115,8 +115,7 @@ async def upload_files(request: Request, case: AssignedCaseDep, store: StoreDep,
         {"file": f.file, "sha256": f.sha256, "status": f.status} for f in report.files]})
     # Embedding thousands of messages takes minutes, and rewriting a large case's graph
     # seconds: the import's answer waits for neither.
-    if report.imported_by_kind().get("transfer"):
-        background.add_task(top_up_graph, store, case)
+    background.add_task(top_up_graph, store, case, report)
     background.add_task(search_index(settings, store, case).update)
     background.add_task(release_freed_memory)
     if report.rejected and len(report.rejected) == len(report.files):
