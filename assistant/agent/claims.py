@@ -319,7 +319,7 @@ def record_evidence(record_id: str, fields: dict[str, Any], details: Sequence[st
             if _matches(kind, d):
                 facts.append(Fact(kind, d, _normal(kind, d)))  # type: ignore[arg-type]
                 break
-    local = _local_day(fields.get("date"))
+    local = local_day(fields.get("date"))
     if local:
         # A message's day as its chat export shows it (Kazakhstan time), beside its UTC day.
         facts.append(Fact("date", local, local))
@@ -328,8 +328,9 @@ def record_evidence(record_id: str, fields: dict[str, Any], details: Sequence[st
     return Evidence(facts, text.casefold(), amounts, parties)
 
 
-def _local_day(value: Any) -> str | None:
-    """The day of an ISO timestamp with an offset in the case's local time (UTC+5)."""
+def local_day(value: Any) -> str | None:
+    """The day of an ISO timestamp with an offset in the case's local time (UTC+5); None
+    for anything else (a time without an offset says no day of the case's)."""
     try:
         ts = datetime.fromisoformat(str(value)) if value else None
     except ValueError:

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -19,7 +19,7 @@ from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
 from assistant.agent.asking_words import plain_letters, telling_words
-from assistant.agent.claims import ANY_MARKER
+from assistant.agent.claims import ANY_MARKER, local_day
 from assistant.agent.ledger import Ledger
 from assistant.agent.understanding import recipient_named, recipients_of_details
 from tools.bank_path import bank_path
@@ -825,13 +825,15 @@ def _word_starts(text: str) -> set[str]:
 
 
 def _message_day(written: object) -> str | None:
-    """The day a message was written (its export's ISO date), in the case's time (UTC+5)."""
+    """The day a message was written (its export's ISO date), in the case's time (UTC+5);
+    an export's time without an offset is taken as written."""
+    day = local_day(written)
+    if day is not None:
+        return day
     try:
-        ts = datetime.fromisoformat(str(written))
+        return f"{datetime.fromisoformat(str(written)):%Y-%m-%d}"
     except ValueError:
         return None
-    return f"{ts.astimezone(timezone(timedelta(hours=5))):%Y-%m-%d}" if ts.tzinfo else \
-        f"{ts:%Y-%m-%d}"
 
 
 def _priced_lines(text: str, drug: str | None) -> str:
