@@ -288,14 +288,10 @@ def _received_lines(ctx: AgentContext, out: ToolOutput, graph: Any, address: str
         return []
     total = sum((from_units(m.units) for m in moves), Decimal(0))
     ids = _summed(moves)
-    marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
     out.received[address] = (str(total), len(moves), ids)
-    if len(moves) > len(ids):
-        # Of more transfers than are cited, the sum is computed (from the case as a whole).
-        ctx.derive(f"{address} received {money(str(total))} {fence(token)} in all, in "
-                   f"{len(moves)} transfers")
-    return [f"{marks} " + ctx.derive(f"{address} received {money(str(total))} {fence(token)} "
-                                     f"in all, in {len(moves)} transfers", ids, anchors=ids)]
+    said = f"{address} received {money(str(total))} {fence(token)} in all, in {len(moves)} " \
+           "transfers"
+    return [_sum_line(ctx, out, ids, len(moves), said, said)]
 
 
 def _summed(moves: Sequence[Any]) -> list[str]:
@@ -303,6 +299,17 @@ def _summed(moves: Sequence[Any]) -> list[str]:
     largest MAX_DIRECT_TRANSFERS of more (the sum then stated as computed)."""
     largest = sorted(moves, key=lambda m: m.units, reverse=True)
     return list(dict.fromkeys(m.record_id for m in largest))[:MAX_DIRECT_TRANSFERS]
+
+
+def _sum_line(ctx: AgentContext, out: ToolOutput, ids: list[str], count: int, said: str,
+              computed: str) -> str:
+    """The line of a sum over `count` transfers, marked and bound to those cited (`ids`,
+    `_summed`); of more transfers than are cited, `computed` is also claimed as computed
+    from the case as a whole."""
+    if count > len(ids):
+        ctx.derive(computed)
+    marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
+    return f"{marks} " + ctx.derive(said, ids, anchors=ids)
 
 
 def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
@@ -331,13 +338,10 @@ def _sweep_lines(ctx: AgentContext, out: ToolOutput, graph: Any,
             key=lambda t: Decimal(t[1]), reverse=True)[:MAX_DEPOSITORS]
         unit = f" {fence(token)}" if token else ""
         for sender, total, ids, count in out.depositors[deposit]:
-            marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
-            if count > len(ids):
-                ctx.derive(f"{sender} paid {money(total)}{unit} into {deposit} in {count} "
-                           "transfers")  # computed from more than are cited
-            lines.append(ctx.derive(f"{marks} {sender} paid {money(total)}"
-                                    f"{unit} into the deposit address {deposit}", ids,
-                                    anchors=ids))
+            lines.append(_sum_line(
+                ctx, out, ids, count,
+                f"{sender} paid {money(total)}{unit} into the deposit address {deposit}",
+                f"{sender} paid {money(total)}{unit} into {deposit} in {count} transfers"))
         lines.append(ctx.derive(f"[{n}] {deposit} swept into the exchange wallet {wallet}",
                                 [move.record_id]))
         ctx.derive(f"{fact}; swept into the exchange wallet {wallet}",
