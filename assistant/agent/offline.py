@@ -80,6 +80,7 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
+from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
     MAX_QUESTION_CHARS,
@@ -2737,7 +2738,8 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "overview"
         if not reading.entities and _detail_kind(question) and (
                 _ALL_SHOPS.search(question.casefold()) or
-                _WHICH_SHOP.search(question.casefold())) and _HANDED.search(question) and \
+                _WHICH_SHOP.search(question.casefold())) and (
+                    _HANDED.search(question) or pay_details_asked(question)) and \
                 reading.intent in ("beneficiaries", "exchanges", "forward", "shops",
                                    "overview") and \
                 "money" not in (overview_sides(question) or ()) and not (
@@ -2745,6 +2747,15 @@ class OfflineChatModel(BaseChatModel):
             # "какие кошельки давали магазины": what the shops handed out of that kind, not
             # where its money went.
             reading.intent = "shop_details"
+            if pay_details_asked(question):
+                reading.signals -= {"forward", "backward"}
+        if reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
+                reading.intent in (*_TRACE_INTENTS, "beneficiaries", "search", "shops") and \
+                pay_details_asked(question):
+            # "what did X tell buyers to pay to", "куда просил платить X": what the shop
+            # handed out to be paid on, not where its money went.
+            reading.intent = "shop_details"
+            reading.signals -= {"forward", "backward"}
         if ORDER_CODE.search(question) and not reading.of(*_ACCOUNTS, *_WALLETS) and \
                 reading.intent in ("shops", "shop_details", "identify", "forward", "search"):
             # "which details did the bot send for order CH-1102": the shop's message of that
@@ -3338,7 +3349,7 @@ class OfflineChatModel(BaseChatModel):
         kind = _detail_kind(question)
         if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
                                               _WHICH_SHOP.search(question.casefold())) and \
-                _HANDED.search(question) and self.vocabulary:
+                (_HANDED.search(question) or pay_details_asked(question)) and self.vocabulary:
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
@@ -3393,8 +3404,11 @@ class OfflineChatModel(BaseChatModel):
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
             "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
             else None
-        if _ALL_SHOPS.search(q) and not one or _WHICH_SHOP.search(q) and _detail_kind(q):
-            # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
+        if _ALL_SHOPS.search(q) and (not one or one.lastgroup == "thing" and
+                                     pay_details_asked(q)) or \
+                _WHICH_SHOP.search(q) and _detail_kind(q):
+            # "which shops handed out wallets", "which shop gave out an IBAN", "карты в
+            # реквизитах магазинов" (plural "карты"): all shops asked.
             return None
         single = _ONE_UNNAMED.search(q)
         if (single and single.lastgroup == "shop" and len(shops) > 1
