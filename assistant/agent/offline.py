@@ -31,6 +31,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
+from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
 from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
 from assistant.agent.card_bank import (
     BANK_ASKED,
@@ -1574,6 +1575,11 @@ class Composer:
             # (Where it was handed out is asked, not whose it is.)
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
+        if prof.kind == "iban" and iban_bank_asked(self.question) and \
+                (bank_name := iban_bank(prof.value)):
+            # "holder name, bank?": the bank its IBAN's code names, by the row showing it.
+            self.fact(_p("iban_bank", lang, m=out.marker(holder_row) or out.marker(first) or
+                         out.marker(anchor), bank=_safe(bank_name)))
         if prof.kind == "card" and BANK_ASKED.search(self.question):
             # "қай банк": the issuer by the card's digits (cited by the message showing
             # them), else the bank of the one account a payment on it reached or a title
@@ -1710,6 +1716,12 @@ class Composer:
 
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
+        ends = out.period_rows.get(statement)
+        if ends and period_asked(self.question):
+            # "за какой период выписка": its first and last rows, each by its day.
+            self.fact(_p("statement_period", lang,
+                         m=out.marker(ends[0][0]) + out.marker(ends[1][0]),
+                         first=day_written(ends[0][1]), last=day_written(ends[1][1])))
         when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
