@@ -622,7 +622,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             shop_args["kind"] = kind
         elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
                 _BOT_WORDS.search(question) and not _kinds_named(question) and \
-                "shop_details" not in reading.signals and not _HANDED.search(question):
+                "shop_details" not in reading.signals and not _HANDED.search(question) and \
+                not people and not accounts:
+            # ("who is Ерлан Ж. in the queen's bot": the person, the bot only where.)
             shop_args["bots"] = True  # "Мефистофельдің боты қандай?": the post naming it
         calls.append(_call(SHOP_DETAILS, **shop_args))
     calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
@@ -2115,8 +2117,9 @@ class Composer:
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
                 handed = [h for h in handed if h.kind in named] or handed
             named = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
-            if named and self.r.intent in ("message", "shop_details"):
-                # "the message where X gave card N": what it handed out of N, not all else.
+            if named and self.r.intent in ("message", "shop_details", "identify"):
+                # "the message where X gave card N": what it handed out of N, not all else;
+                # "who is Ерлан Ж. in X's bot": what it gave under that name.
                 handed = [h for h in handed if _compact(h.display) in named] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
