@@ -16,7 +16,11 @@ _PERIOD_ASKED = re.compile(
     r"\bfrom\s+when\b|\bwhat\s+dates\b|кезең\w*|қай\s+күннен|қашаннан\s+бастап",
     re.I)
 # The bank named as a thing asked ("bank?", "какой банк", "банкі", "в каком банке").
-_BANK_WORD = re.compile(r"(?<![\w-])(?:bank|банк|банка|банке|банкі|банкте|банкін)(?![\w-])",
+# ("bank statements", "банк выписка", "bank transfer" name no bank.)
+_BANK_WORD = re.compile(r"(?<![\w-])(?:(?:bank|банк)(?![\w-])"
+                        r"(?!\s+(?:statement|account|transfer|card|row|record|data|detail|"
+                        r"chain|выписк|сч[её]т|перевод|карт|операц|реквизит|үзінді|шот|"
+                        r"аударым|деректеме))|(?:банка|банке|банкі|банкте|банкін)(?![\w-]))",
                         re.I)
 
 

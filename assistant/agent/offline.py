@@ -3592,6 +3592,10 @@ _PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|пе
 # The payments themselves asked for, by a plural noun ("outgoing transfers", "какие платежи",
 # "шығыс аударымдары"), not a total.
 _PAYMENTS_LISTED = re.compile(r"(?<![\w])(?:transfers|payments|transactions|operations|"
+                              # "every payment of his", "каждый платёж", "әрбір төлемі"
+                              r"(?:every|each)\s+(?:payment|transfer|transaction)|"
+                              r"кажд\w*\s+(?:плат[её]ж|перевод|операци)\w*|"
+                              r"әрбір\s+(?:төлем|аударым|операция)\w*|"
                               r"переводы|платежи|операции|транзакции|поступления|списания|"
                               r"аударымдар\w*|төлемдер\w*|операциялар\w*)(?![\w])", re.I)
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"

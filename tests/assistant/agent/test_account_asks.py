@@ -21,7 +21,9 @@ def test_the_words_asking_a_period_or_a_bank() -> None:
     assert not period_asked("кто владелец счёта")
     for asked in ("holder name, bank?", "в каком банке счёт", "шоттың банкі қандай"):
         assert iban_bank_asked(asked), asked
-    assert not iban_bank_asked("bankrupt shop")
+    for other in ("bankrupt shop", "every payment in the bank statements",
+                  "банк выписка по счёту"):
+        assert not iban_bank_asked(other), other
     assert iban_bank(HALYK) == "Halyk Bank" and iban_bank("KZ43 722S 6075 9838 6756") == \
         "Kaspi Bank"
     assert day_written("2025-01-06") == "06.01.2025"
@@ -48,3 +50,19 @@ def test_the_days_a_statements_operations_run_over(demo, question) -> None:
     assert answer.verified, answer.flags
     line = next(ln for ln in answer.answer.splitlines() if "06.01.2025" in ln)
     assert "02.03.2025" in line and line.count("[") >= 2, line
+
+
+@pytest.mark.parametrize("question", [
+    "Dauren Sarsenbaev - each payment he made, per the statements",
+    "каждый платёж Сарсенбаева по выпискам",
+    "Сарсенбаевтың үзінділердегі әрбір төлемі",
+])
+def test_every_payment_of_a_person_is_listed_by_its_row(handmade, question) -> None:
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index))
+    assert answer.verified, answer.flags
+    for day, amount in (("2025-09-03", "18 000.00"), ("2025-09-15", "34 000.00"),
+                        ("2025-09-08", "22 000.00")):
+        assert f"{day}: {amount}" in answer.answer, answer.answer
+    # "bank statements" names no bank asked.
+    assert "Kaspi Bank" not in answer.answer, answer.answer
