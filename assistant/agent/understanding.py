@@ -189,7 +189,8 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
         # the statements it shortens and that detail.
         shared = kind == "shop" and any(e.kind == "shop" and (e.start, e.end) == (start, end)
                                         for e in found) or any(
-            e.start < end and start < e.end and _shortened_person(e, kind, label)
+            e.start < end and start < e.end and _shortened_person(e, kind, label) and
+            _WRITTEN_SHORT.search(q[min(start, e.start):max(end, e.end) + 3])
             for e in found)
         if not shared and any(s < end and start < e for s, e in taken):
             return
@@ -269,6 +270,8 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
     return found, invalid
 
 
+# A name written with an initial in the question itself ("Ерлан Ж."), not in full.
+_WRITTEN_SHORT = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{1,2}\.")
 _NAME_AND_INITIAL = re.compile(r"^([^\W\d_]{2,})\s+([^\W\d_])\.?$")
 
 
