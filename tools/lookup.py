@@ -67,6 +67,8 @@ class BankActivity(BaseModel):
     distinct_payers: int
     first: datetime | None
     last: datetime | None
+    first_row: str | None = Field(default=None, description="The record id of the earliest row")
+    last_row: str | None = Field(default=None, description="The record id of the latest row")
     counterparties: list[Counterparty] = Field(description="Largest by total, in and out")
     period: str | None = Field(default=None, description="The month counted (YYYY-MM or MM), "
                                                          "when not the whole statement")
@@ -339,6 +341,7 @@ def _bank_activity(conn: Connection, case: str, account: str, month: str | None 
         entry[2].append(m.record_id)
         entry[3 if incoming else 4] += amount
     times = [as_utc(m.ts) for m in moves if m.ts is not None]
+    dated = sorted((as_utc(m.ts), m.record_id) for m in moves if m.ts is not None)
     top = sorted(by_party.items(), key=lambda kv: (-kv[1][0], kv[0]))[:MAX_COUNTERPARTIES]
     first_rows = {v[2][0]: k for k, v in top}
     names: dict[str, str] = {}
@@ -360,6 +363,7 @@ def _bank_activity(conn: Connection, case: str, account: str, month: str | None 
         total_in=str(total_in), total_out=str(total_out), operations=len(moves),
         incoming=counts[True], outgoing=counts[False],
         distinct_payers=len(payers), first=min(times, default=None), last=max(times, default=None),
+        first_row=dated[0][1] if dated else None, last_row=dated[-1][1] if dated else None,
         counterparties=[Counterparty(account=k, name=names.get(k) or None, total=str(v[0]),
                                      operations=v[1], records=v[2][:3], received_from=str(v[3]),
                                      sent_to=str(v[4])) for k, v in top],

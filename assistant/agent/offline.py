@@ -31,6 +31,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
+from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
 from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
 from assistant.agent.card_bank import (
     BANK_ASKED,
@@ -80,6 +81,7 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
+from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
     MAX_QUESTION_CHARS,
@@ -620,7 +622,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             shop_args["kind"] = kind
         elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
                 _BOT_WORDS.search(question) and not _kinds_named(question) and \
-                "shop_details" not in reading.signals and not _HANDED.search(question):
+                "shop_details" not in reading.signals and not _HANDED.search(question) and \
+                not people and not accounts:
+            # ("who is Ерлан Ж. in the queen's bot": the person, the bot only where.)
             shop_args["bots"] = True  # "Мефистофельдің боты қандай?": the post naming it
         calls.append(_call(SHOP_DETAILS, **shop_args))
     calls += [_call(FIND_PERSON, name=p.label) for p in people[:3]]
@@ -1573,6 +1577,11 @@ class Composer:
             # (Where it was handed out is asked, not whose it is.)
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
                          else out.marker(holder_row), name=_safe(str(holder))))
+        if prof.kind == "iban" and iban_bank_asked(self.question) and \
+                (bank_name := iban_bank(prof.value)):
+            # "holder name, bank?": the bank its IBAN's code names, by the row showing it.
+            self.fact(_p("iban_bank", lang, m=out.marker(holder_row) or out.marker(first) or
+                         out.marker(anchor), bank=_safe(bank_name)))
         if prof.kind == "card" and BANK_ASKED.search(self.question):
             # "қай банк": the issuer by the card's digits (cited by the message showing
             # them), else the bank of the one account a payment on it reached or a title
@@ -1709,6 +1718,12 @@ class Composer:
 
     def _bank(self, out: ToolOutput, b: Any, statement: str = "") -> None:
         lang = self.lang
+        ends = out.period_rows.get(statement)
+        if ends and period_asked(self.question):
+            # "за какой период выписка": its first and last rows, each by its day.
+            self.fact(_p("statement_period", lang,
+                         m=out.marker(ends[0][0]) + out.marker(ends[1][0]),
+                         first=day_written(ends[0][1]), last=day_written(ends[1][1])))
         when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
@@ -2102,8 +2117,9 @@ class Composer:
                 named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
                 handed = [h for h in handed if h.kind in named] or handed
             named = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
-            if named and self.r.intent in ("message", "shop_details"):
-                # "the message where X gave card N": what it handed out of N, not all else.
+            if named and self.r.intent in ("message", "shop_details", "identify"):
+                # "the message where X gave card N": what it handed out of N, not all else;
+                # "who is Ерлан Ж. in X's bot": what it gave under that name.
                 handed = [h for h in handed if _compact(h.display) in named] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
@@ -2737,7 +2753,8 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "overview"
         if not reading.entities and _detail_kind(question) and (
                 _ALL_SHOPS.search(question.casefold()) or
-                _WHICH_SHOP.search(question.casefold())) and _HANDED.search(question) and \
+                _WHICH_SHOP.search(question.casefold())) and (
+                    _HANDED.search(question) or pay_details_asked(question)) and \
                 reading.intent in ("beneficiaries", "exchanges", "forward", "shops",
                                    "overview") and \
                 "money" not in (overview_sides(question) or ()) and not (
@@ -2745,6 +2762,15 @@ class OfflineChatModel(BaseChatModel):
             # "какие кошельки давали магазины": what the shops handed out of that kind, not
             # where its money went.
             reading.intent = "shop_details"
+            if pay_details_asked(question):
+                reading.signals -= {"forward", "backward"}
+        if reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
+                reading.intent in (*_TRACE_INTENTS, "beneficiaries", "search", "shops") and \
+                pay_details_asked(question):
+            # "what did X tell buyers to pay to", "куда просил платить X": what the shop
+            # handed out to be paid on, not where its money went.
+            reading.intent = "shop_details"
+            reading.signals -= {"forward", "backward"}
         if ORDER_CODE.search(question) and not reading.of(*_ACCOUNTS, *_WALLETS) and \
                 reading.intent in ("shops", "shop_details", "identify", "forward", "search"):
             # "which details did the bot send for order CH-1102": the shop's message of that
@@ -3338,7 +3364,7 @@ class OfflineChatModel(BaseChatModel):
         kind = _detail_kind(question)
         if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
                                               _WHICH_SHOP.search(question.casefold())) and \
-                _HANDED.search(question) and self.vocabulary:
+                (_HANDED.search(question) or pay_details_asked(question)) and self.vocabulary:
             # "the wallets the shops handed out": every shop's, of that kind.
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
@@ -3393,8 +3419,11 @@ class OfflineChatModel(BaseChatModel):
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
             "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
             else None
-        if _ALL_SHOPS.search(q) and not one or _WHICH_SHOP.search(q) and _detail_kind(q):
-            # "which shops handed out wallets", "which shop gave out an IBAN": all shops asked.
+        if _ALL_SHOPS.search(q) and (not one or one.lastgroup == "thing" and
+                                     pay_details_asked(q)) or \
+                _WHICH_SHOP.search(q) and _detail_kind(q):
+            # "which shops handed out wallets", "which shop gave out an IBAN", "карты в
+            # реквизитах магазинов" (plural "карты"): all shops asked.
             return None
         single = _ONE_UNNAMED.search(q)
         if (single and single.lastgroup == "shop" and len(shops) > 1
@@ -3563,6 +3592,10 @@ _PAY_VERB = re.compile(r"\bpa(?:y|id|ys|ying)\b|\bsen[dt]\b|\btransferr?\w*|пе
 # The payments themselves asked for, by a plural noun ("outgoing transfers", "какие платежи",
 # "шығыс аударымдары"), not a total.
 _PAYMENTS_LISTED = re.compile(r"(?<![\w])(?:transfers|payments|transactions|operations|"
+                              # "every payment of his", "каждый платёж", "әрбір төлемі"
+                              r"(?:every|each)\s+(?:payment|transfer|transaction)|"
+                              r"кажд\w*\s+(?:плат[её]ж|перевод|операци)\w*|"
+                              r"әрбір\s+(?:төлем|аударым|операция)\w*|"
                               r"переводы|платежи|операции|транзакции|поступления|списания|"
                               r"аударымдар\w*|төлемдер\w*|операциялар\w*)(?![\w])", re.I)
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"

@@ -124,6 +124,9 @@ class ToolOutput:
     asked: dict[str, tuple[str, str]] = field(default_factory=dict)
     # An account (its profile id) → the statement row cited for its holder.
     holder_rows: dict[str, str] = field(default_factory=dict)
+    # A statement's first and last rows (its period): key → ((row, day), (row, day)).
+    period_rows: dict[str, tuple[tuple[str, str], tuple[str, str]]] = field(
+        default_factory=dict)
     # A cited transfer → its sender, recipient and amount (a wallet's largest transfers).
     parties: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # A shop's wallet → the wallet it passed most of its money on to (the shop's treasury,
@@ -620,6 +623,18 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
                             [row]))
+    if b.first_row and b.last_row and not b.period:
+        # The period the statement covers: its first and last rows, each stating its day.
+        ends = []
+        for r in (b.first_row, b.last_row):
+            out.markers[r], rec = ctx.cite(r)
+            written = rec.fields.get("date")
+            ends.append((r, local_day(written) or str(written or "")[:10]))
+        if all(day for _, day in ends):
+            out.period_rows[key] = (ends[0], ends[1])
+            lines.append(ctx.derive(f"[{out.markers[ends[0][0]]}] first operation "
+                                    f"{ends[0][1]}; [{out.markers[ends[1][0]]}] last operation "
+                                    f"{ends[1][1]}", [ends[0][0], ends[1][0]]))
     holder_row = next((r for r in rows_cited if _names_holder(ctx, r, b)), row)
     h = out.cite(ctx, holder_row)
     out.holder_rows[key] = holder_row

@@ -184,9 +184,14 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
     taken: list[tuple[int, int]] = []
 
     def add(kind: str, value: str, start: int, end: int, label: str = "") -> None:
-        # Several chats of one shop (channel, bot chat) may carry the same name.
+        # Several chats of one shop (channel, bot chat) may carry the same name; a name with
+        # an initial a shop's message gave a detail under ("Ерлан Ж.") is both the person of
+        # the statements it shortens and that detail.
         shared = kind == "shop" and any(e.kind == "shop" and (e.start, e.end) == (start, end)
-                                        for e in found)
+                                        for e in found) or any(
+            e.start < end and start < e.end and _shortened_person(e, kind, label) and
+            _WRITTEN_SHORT.search(q[min(start, e.start):max(end, e.end) + 3])
+            for e in found)
         if not shared and any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
@@ -263,6 +268,33 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
             add(kind, value, start, end, label)
     found.sort(key=lambda e: e.start)
     return found, invalid
+
+
+# A name written with an initial in the question itself ("Ерлан Ж."), not in full.
+_WRITTEN_SHORT = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{1,2}\.")
+_NAME_AND_INITIAL = re.compile(r"^([^\W\d_]{2,})\s+([^\W\d_])\.?$")
+
+
+def shortens(display: str, full: str) -> bool:
+    """Whether `display`, a first name and an initial ("Ерлан Ж.", "Айгуль С."), is written
+    for the person `full` ("Жумабаев Ерлан Қанатұлы"): the first name one of theirs, the
+    initial another of their names' first letter."""
+    m = _NAME_AND_INITIAL.match(" ".join(display.split()))
+    if not m:
+        return False
+    first, initial = fold(m.group(1)), fold(m.group(2))
+    words = [fold(w) for w in _WORD.findall(full)]
+    return any(same_word(first, w) for w in words) and any(
+        w.startswith(initial) and not same_word(first, w) for w in words)
+
+
+def _shortened_person(e: Named, kind: str, label: str) -> bool:
+    """Whether a person and a detail given under their shortened name are named at once."""
+    if e.kind == "person" and kind in ("card", "phone", "iban"):
+        return shortens(label, e.label or e.value)
+    if kind == "person" and e.kind in ("card", "phone", "iban"):
+        return shortens(e.label, label)
+    return False
 
 
 def _locate(text: str, value: str) -> tuple[int, int] | None:

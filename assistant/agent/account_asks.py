@@ -1,0 +1,46 @@
+"""What a question about an account asks beside whose it is: the period its statement covers
+("за какой период выписка", "period covered", "қай кезеңге"), the bank that keeps it ("holder
+name, bank?", "какой банк", "банкі")."""
+
+from __future__ import annotations
+
+import re
+
+from tools.payments import KZ_BANKS
+
+# The period a statement covers: "период", "с какого по какое число", "period covered", "date
+# range", "from when to when", "кезең", "қай күннен".
+_PERIOD_ASKED = re.compile(
+    r"\bпериод\w*|\bс\s+какого\s+(?:числа\s+)?по\s+как\w*|за\s+какое\s+время|"
+    r"\bperiod\b|\bcover(?:s|ed|ing)?\b|\bdate\s+range\b|\btime\s+span\b|\bspan\w*\b|"
+    r"\bfrom\s+when\b|\bwhat\s+dates\b|кезең\w*|қай\s+күннен|қашаннан\s+бастап",
+    re.I)
+# The bank named as a thing asked ("bank?", "какой банк", "банкі", "в каком банке").
+# ("bank statements", "банк выписка", "bank transfer" name no bank.)
+_BANK_WORD = re.compile(r"(?<![\w-])(?:(?:bank|банк)(?![\w-])"
+                        r"(?!\s+(?:statement|account|transfer|card|row|record|data|detail|"
+                        r"chain|выписк|сч[её]т|перевод|карт|операц|реквизит|үзінді|шот|"
+                        r"аударым|деректеме))|(?:банка|банке|банкі|банкте|банкін)(?![\w-]))",
+                        re.I)
+
+
+def period_asked(question: str) -> bool:
+    """Whether `question` asks the period a statement covers."""
+    return bool(_PERIOD_ASKED.search(question))
+
+
+def iban_bank_asked(question: str) -> bool:
+    """Whether `question` asks the bank (of an account it names): the word itself, bare."""
+    return bool(_BANK_WORD.search(question))
+
+
+def iban_bank(iban: str) -> str | None:
+    """The Kazakh bank an IBAN's bank code names (its 5th–7th characters), if known."""
+    compact = re.sub(r"\s", "", iban).upper()
+    return KZ_BANKS.get(compact[4:7]) if compact.startswith("KZ") else None
+
+
+def day_written(iso_day: str) -> str:
+    """A day "2025-01-06" as the case's papers write it: "06.01.2025"."""
+    y, m, d = iso_day[:10].split("-")
+    return f"{d}.{m}.{y}"
