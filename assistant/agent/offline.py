@@ -52,6 +52,9 @@ from assistant.agent.conversation import (
     asks_of_another,
     asks_who_it_is,
     bank_sides,
+    goes_on,
+    leans_on_previous,
+    own_words,
     points_at_nothing,
     reached_from,
     set_against,
@@ -1452,7 +1455,10 @@ class Composer:
             # that reached B may be less).
             h = p.hops[0]
             self.fact(_p("direct_forward", lang, m=out.marker(h.record_id), wallet=p.target,
-                         amount=_money(h.amount), token=p.token, n=1))
+                         amount=_money(h.amount), token=p.token, n=1) +
+                      # ("when was that?": the day it was sent.)
+                      (f", {h.time:%Y-%m-%d %H:%M}" if h.time and "each_payment" in
+                       self.r.signals else ""))
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
@@ -2850,6 +2856,7 @@ class OfflineChatModel(BaseChatModel):
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = _as_read(messages[humans[-1]])[:MAX_QUESTION_CHARS] if humans else ""
+        asked = question  # (as the user wrote it; `question` is resolved below)
         party: str | None = None
         pair: list[str] = []
         if len(humans) > 1:
@@ -2879,6 +2886,10 @@ class OfflineChatModel(BaseChatModel):
                                          str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
+        if len(humans) > 1 and not own_words(asked, [(e.start, e.end) for e in find_entities(
+                asked, self.vocabulary)[0]]):
+            # "Сеитовада?": a name alone is said in the conversation's language.
+            reading.lang = self.read(_as_read(messages[humans[-2]])).lang
         if party and reading.intent in ("message", "search") and asks_holder(question) and \
                 reading.of("card", "iban", "phone"):
             # "ал оның толық аты-жөні мен ЖСН-і қандай?" after the one card listed: whose
@@ -3102,7 +3113,9 @@ class OfflineChatModel(BaseChatModel):
                 not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
                                          _points_at_something(question) or
-                                         _connective(question)) and not nth and not (
+                                         _connective(question) or
+                                         leans_on_previous(question, reading)) and \
+                not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
@@ -3156,6 +3169,12 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
+        if len(humans) > 1 and goes_on(asked) and reading.intent not in _TRACE_INTENTS:
+            # "ал одан әрі?", "and then?" after where the money went: the same way, on.
+            asked_before = asked_before or self.read(previous)
+            if asked_before.intent in ("forward", "backward"):
+                reading.intent = asked_before.intent
+                reading.signals.add(asked_before.intent)
         if len(humans) > 1 and reading.unclear:
             # "how much did he pay in total?" after where his money went: the same direction,
             # not a question back.
