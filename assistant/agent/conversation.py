@@ -375,7 +375,7 @@ def own_words(question: str, spans: list[tuple[int, int]]) -> bool:
     holds none: its language is the conversation's)."""
     for start, end in sorted(spans, reverse=True):
         question = question[:start] + " " + question[end:]
-    return bool(re.search(r"[^\W\d_]{2,}", question))
+    return bool(re.search(r"[^\W\d_]", question))
 
 
 def bank_sides(reading: Reading, question: str) -> int:
@@ -483,3 +483,22 @@ _WHO_IS_IT = re.compile(r"(?<!\w)(?:кто (?:это|он|она|такой|та
 def asks_who_it_is(question: str) -> bool:
     """Whether the follow-up asks who the party it picks is (not who paid whom)."""
     return bool(_WHO_IS_IT.search(question) or _WHO_HOLDS.search(question))
+
+
+# "and the other one?", "а другой?", "ал басқасы ше?": the other of two alike.
+_THE_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому)|the other|other one|"
+                        r"басқа\w*|өзге\w*)(?![\w])", re.I)
+
+
+def other_end(question: str, answer: str) -> tuple[str, str] | None:
+    """The wallet the previous answer followed money from and the end it found it reaching
+    ("X of A's money reached B", its one heading with two addresses), when the follow-up asks
+    only of "the other one": from A, to the other end than B."""
+    if not _THE_OTHER.search(question) or len(re.findall(r"[^\W\d_]+", question)) > 5:
+        return None
+    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
+             if line and not line.startswith(("-", " "))]
+    pairs = [h for h in heads if len(h) == 2]
+    if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
+        return None
+    return pairs[0][0], pairs[0][1]

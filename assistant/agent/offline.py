@@ -54,6 +54,7 @@ from assistant.agent.conversation import (
     bank_sides,
     goes_on,
     leans_on_previous,
+    other_end,
     own_words,
     points_at_nothing,
     reached_from,
@@ -2938,6 +2939,12 @@ class OfflineChatModel(BaseChatModel):
                 _BENEFICIARY_WORD.search(question) and _OTHER.search(question):
             # "and the other beneficiary?": the one after the one spoken of before.
             nth = 2
+        ends = other_end(asked, str(earlier[-1].content)) if not nth and len(humans) > 1 and \
+            earlier and not reading.entities else None
+        if ends:
+            # "and the other one?" after what of A's money reached B: what reached the other
+            # end (the case's ends counted from B).
+            nth = 2
         if nth:
             # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
             # answer's lines nor its wallet.
@@ -2961,6 +2968,9 @@ class OfflineChatModel(BaseChatModel):
                     # "а до второго бенефициара?" after what A sent B: from A to that one.
                     reading.intent = asked_before.intent
                     reading.signals.add(f"from:{source}")
+            if ends:
+                reading.intent = "amount_between"
+                reading.signals |= {f"first:{ends[1]}", f"from:{ends[0]}"}
         if not nth and len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]

@@ -13,6 +13,7 @@ from assistant.agent.conversation import (
     carried,
     goes_on,
     leans_on_previous,
+    other_end,
     own_words,
     points_at_nothing,
     set_against,
@@ -241,6 +242,7 @@ def test_a_name_alone_holds_no_words_of_its_own():
     assert not own_words("Сеитовада?", [(0, 9)])
     assert own_words("ал Сеитовада?", [(3, 12)])
     assert own_words("and Seitova?", [(4, 11)])
+    assert own_words("а у Сеитовой?", [(4, 12)])
 
 
 @pytest.mark.parametrize("follow, account", [
@@ -262,3 +264,19 @@ def test_a_name_alone_is_answered_in_the_conversation_s_language(hm, question, f
     first = ask(question, hm)
     answer = ask(follow, hm, history=[(question, first.answer)])
     assert "KZ456011065602164235" in answer.answer and words in answer.answer, answer.answer
+
+
+REACHED = f"""Payment details the shop handed out:
+- [1] the shop's treasury: {A}
+11 611.68 USDT of the money from {A} reached {C}.
+- [3] path: {A} → {B} [4] → {C} [3]"""
+
+
+@pytest.mark.parametrize("question", ["and the other one?", "а другой?", "ал басқасы ше?",
+                                      "what about the other one?", "а другому сколько?"])
+def test_the_other_one_after_money_reaching_an_end_is_from_the_same_start(question):
+    assert other_end(question, REACHED) == (A, C)
+
+
+def test_the_other_one_after_an_answer_of_no_such_end_is_none():
+    assert other_end("and the other one?", ONE_ACCOUNT) is None
