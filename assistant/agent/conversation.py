@@ -212,9 +212,9 @@ _FROM_THERE = re.compile(r"(?<!\w)(?:оттуда|from there|from it|from that (
 
 def from_there(question: str, turn: Turn) -> str | None:
     """The one party the previous answer is about, when the follow-up asks about the money
-    going on "from there"."""
+    going on "from there" or only asks on ("а дальше?", "and then?")."""
     about = list(dict.fromkeys(turn.about))
-    if not _FROM_THERE.search(question) or len(about) != 1:
+    if not (_FROM_THERE.search(question) or goes_on(question)) or len(about) != 1:
         return None
     return about[0]
 
@@ -300,15 +300,82 @@ def points_at_nothing(question: str, reading: Reading, opening: bool) -> bool:
 
 def carried(question: str, named: bool, turn: Turn, holder: str | None = None) -> str | None:
     """The party of the previous turn a follow-up naming none points at — by the day it was
-    given on, as "that transfer", as "from there", or as the holder of the one detail listed
-    — or None."""
+    given on, as "that transfer", as "from there", as the money just found when it asks only
+    when, or as the holder of the one detail listed — or None."""
     if named:
         return None
     line = picked_by_date(question, turn)
     if line is not None:
         return line.value
     return pointed_transfer(question, turn) or from_there(question, turn) or \
-        holder_account(question, turn, holder) or one_detail_listed(question, turn)
+        when_of(question, turn) or holder_account(question, turn, holder) or \
+        one_detail_listed(question, turn)
+
+
+# "when?", "когда это было?", "қашан?", "what date?": the day of what was just found.
+_ASKS_WHEN = re.compile(r"(?<!\w)(?:when|what (?:day|date|time)|on which (?:day|date)|когда|"
+                        r"какого числа|в какой день|какой датой|қашан|қай күні|қай уақытта|"
+                        r"кашан)(?!\w)", re.I)
+# The words a bare "when?" may carry beside its pointer ("when did that happen?", "а это
+# когда было?", "бұл қашан болды?").
+_WHEN_FILLER = re.compile(r"(?<!\w)(?:and|so|did|was|were|it|that|this|happen\w*|take place|"
+                          r"а|и|это|то|было|был|была|произошло|случилось|ал|бұл|сол|осы|"
+                          r"болды|болған|ше)(?!\w)", re.I)
+_AN_AMOUNT = re.compile(r"\d[\d\s]*[.,]\d{2}\b")
+
+
+def when_of(question: str, turn: Turn) -> str | None:
+    """The two parties of the money the previous answer found first — the one it is about and
+    the first identifier a line with an amount lists beside it — when the follow-up asks only
+    when ("а когда?", "when did that happen?", "бұл қашан болды?"): the transfers between
+    them, with their days."""
+    match = _ASKS_WHEN.search(question)
+    if not match or _HASH.search(question):
+        return None
+    rest = _WHEN_FILLER.sub(" ", _ASKS_WHEN.sub(" ", question))
+    if len(re.findall(r"[^\W\d_]+", rest)) > 1:
+        return None  # "when was the card handed out?": an ask of its own
+    about = list(dict.fromkeys(turn.about))
+    if len(about) != 1:
+        return None
+    for line in turn.lines:
+        if not _AN_AMOUNT.search(line.text):
+            continue
+        ids = [*_ADDRESS.findall(line.text), *(d.value for d in extract_payment_details(
+            line.text) if d.kind in ("card", "iban", "phone"))]
+        other = next((v for v in ids if v != about[0]), None)
+        if other:
+            return f"{about[0]} {other}"
+    return None
+
+
+# "and further?", "а дальше?", "ал одан әрі?", "what next?": the previous question's way of
+# the money, followed on.
+_ON_FURTHER = re.compile(r"(?<!\w)(?:further|next|then|after that|onwards?|дальше|далее|"
+                         r"потом|затем|а после|одан (?:әрі|кейін|ары)|әрі қарай|ары қарай|"
+                         r"содан кейін|кейін)(?!\w)", re.I)
+
+
+def goes_on(question: str) -> bool:
+    """Whether a short follow-up asks only for more of the same way ("ал одан әрі?", "and
+    then?", "а дальше куда?")."""
+    return bool(_ON_FURTHER.search(question)) and len(re.findall(r"[^\W\d_]+", question)) <= 5
+
+
+def leans_on_previous(question: str, reading: Reading) -> bool:
+    """A follow-up of a few words naming nothing ("шоты ше?", "and the date?", "а сумма?"):
+    it asks of what the previous turn was about, not of the world outside."""
+    if reading.entities or reading.cities or reading.drugs or reading.invalid:
+        return False
+    return 0 < len(re.findall(r"[^\W\d_]+", question)) <= 4
+
+
+def own_words(question: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a follow-up holds a word of its own beside the names it gives ("Сеитовада?"
+    holds none: its language is the conversation's)."""
+    for start, end in sorted(spans, reverse=True):
+        question = question[:start] + " " + question[end:]
+    return bool(re.search(r"[^\W\d_]", question))
 
 
 def bank_sides(reading: Reading, question: str) -> int:
@@ -416,3 +483,22 @@ _WHO_IS_IT = re.compile(r"(?<!\w)(?:кто (?:это|он|она|такой|та
 def asks_who_it_is(question: str) -> bool:
     """Whether the follow-up asks who the party it picks is (not who paid whom)."""
     return bool(_WHO_IS_IT.search(question) or _WHO_HOLDS.search(question))
+
+
+# "and the other one?", "а другой?", "ал басқасы ше?": the other of two alike.
+_THE_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому)|the other|other one|"
+                        r"басқа\w*|өзге\w*)(?![\w])", re.I)
+
+
+def other_end(question: str, answer: str) -> tuple[str, str] | None:
+    """The wallet the previous answer followed money from and the end it found it reaching
+    ("X of A's money reached B", its one heading with two addresses), when the follow-up asks
+    only of "the other one": from A, to the other end than B."""
+    if not _THE_OTHER.search(question) or len(re.findall(r"[^\W\d_]+", question)) > 5:
+        return None
+    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
+             if line and not line.startswith(("-", " "))]
+    pairs = [h for h in heads if len(h) == 2]
+    if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
+        return None
+    return pairs[0][0], pairs[0][1]

@@ -53,6 +53,10 @@ from assistant.agent.conversation import (
     asks_of_another,
     asks_who_it_is,
     bank_sides,
+    goes_on,
+    leans_on_previous,
+    other_end,
+    own_words,
     points_at_nothing,
     reached_from,
     set_against,
@@ -1456,7 +1460,10 @@ class Composer:
             # that reached B may be less).
             h = p.hops[0]
             self.fact(_p("direct_forward", lang, m=out.marker(h.record_id), wallet=p.target,
-                         amount=_money(h.amount), token=p.token, n=1))
+                         amount=_money(h.amount), token=p.token, n=1) +
+                      # ("when was that?": the day it was sent.)
+                      (f", {h.time:%Y-%m-%d %H:%M}" if h.time and "each_payment" in
+                       self.r.signals else ""))
         if self.r.intent == "amount_between" and p.reached is not None:
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
@@ -2876,6 +2883,7 @@ class OfflineChatModel(BaseChatModel):
                   **kwargs: Any) -> ChatResult:
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         question = _as_read(messages[humans[-1]])[:MAX_QUESTION_CHARS] if humans else ""
+        asked = question  # (as the user wrote it; `question` is resolved below)
         party: str | None = None
         pair: list[str] = []
         if len(humans) > 1:
@@ -2905,6 +2913,10 @@ class OfflineChatModel(BaseChatModel):
                                          str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
+        if len(humans) > 1 and not own_words(asked, [(e.start, e.end) for e in find_entities(
+                asked, self.vocabulary)[0]]):
+            # "Сеитовада?": a name alone is said in the conversation's language.
+            reading.lang = self.read(_as_read(messages[humans[-2]])).lang
         if party and reading.intent in ("message", "search") and asks_holder(question) and \
                 reading.of("card", "iban", "phone"):
             # "ал оның толық аты-жөні мен ЖСН-і қандай?" after the one card listed: whose
@@ -2953,6 +2965,12 @@ class OfflineChatModel(BaseChatModel):
                 _BENEFICIARY_WORD.search(question) and _OTHER.search(question):
             # "and the other beneficiary?": the one after the one spoken of before.
             nth = 2
+        ends = other_end(asked, str(earlier[-1].content)) if not nth and len(humans) > 1 and \
+            earlier and not reading.entities else None
+        if ends:
+            # "and the other one?" after what of A's money reached B: what reached the other
+            # end (the case's ends counted from B).
+            nth = 2
         if nth:
             # "а второй бенефициар сколько вывел?": the case's beneficiaries, not the previous
             # answer's lines nor its wallet.
@@ -2976,6 +2994,9 @@ class OfflineChatModel(BaseChatModel):
                     # "а до второго бенефициара?" after what A sent B: from A to that one.
                     reading.intent = asked_before.intent
                     reading.signals.add(f"from:{source}")
+            if ends:
+                reading.intent = "amount_between"
+                reading.signals |= {f"first:{ends[1]}", f"from:{ends[0]}"}
         if not nth and len(humans) > 1 and _elliptic(question, reading.entities):
             # "а у Оспановой?", "and for 4400 …?": the previous question, about this one.
             named = reading.entities or find_entities(question, self.vocabulary, loose=True)[0]
@@ -3128,7 +3149,9 @@ class OfflineChatModel(BaseChatModel):
                 not reading.entities and \
                 not reading.invalid and (reading.intent != "out_of_case" or
                                          _points_at_something(question) or
-                                         _connective(question)) and not nth and not (
+                                         _connective(question) or
+                                         leans_on_previous(question, reading)) and \
+                not nth and not (
                     reading.intent == "search" and (reading.cities or reading.drugs)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
@@ -3182,6 +3205,12 @@ class OfflineChatModel(BaseChatModel):
                 if _ELSE.search(question):
                     # "what other cards": not those the previous question named.
                     reading.signals |= {f"other_than:{_compact(e.value)}" for e in before}
+        if len(humans) > 1 and goes_on(asked) and reading.intent not in _TRACE_INTENTS:
+            # "ал одан әрі?", "and then?" after where the money went: the same way, on.
+            asked_before = asked_before or self.read(previous)
+            if asked_before.intent in ("forward", "backward"):
+                reading.intent = asked_before.intent
+                reading.signals.add(asked_before.intent)
         if len(humans) > 1 and reading.unclear:
             # "how much did he pay in total?" after where his money went: the same direction,
             # not a question back.

@@ -47,7 +47,7 @@ MAX_QUESTION_CHARS = 2_000
 _KAZAKH = re.compile(r"[әғқңөұүһі]", re.I)
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
 _KAZAKH_WORDS = re.compile(
-    r"\b(?:ше|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
+    r"\b(?:ше|ал|тап|табу|кім|кімдікі|неше|бер|жаса|деген|жсн|салды|салған|емес|болды|керек|"
     r"мен|пен|және|бар|жоқ|ма|ме|ба|бе|пе|па|ақша|"
     r"қанша|қайда|қайдан|туралы|бойынша|көрсет|дүкен|мына|осы|тексер\w*|бұл|шот\w*|"
     r"әмиян\w*|карта(сы|сын|ны|ға|дан)\w*|хабарлама\w*|тапсырыс\w*|жазылған|"
@@ -524,8 +524,8 @@ def write_intent_vectors(path: Path) -> None:
 # embeddings hardly tell "куда" from "откуда".
 _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)) for k, w, p in (
     ("backward", 0.05, r"\bоткуда\b|\bқайдан\b|\bкімнен\b|\bкімдерден\b|\bот кого\b|"
-                       r"\bwhere\b[^?]*\bfrom\s*(?:[?.!,]|$)|"
-                       r"\b(came|come|comes|coming) from\b|\bsources?\b|\borigins?\b|пополн|"
+                       r"\bwhere\b[^?]*\bfro?m\s*(?:[?.!,]|$)|"
+                       r"\b(came|come|comes|coming) fro?m\b|\bsources?\b|\borigins?\b|пополн|"
                        r"\bfund(?:ed|ing|er|ers)\b|финансир|\btop(ped)? up|\btraced? back|"
                        r"\bbackwards?\b|\bupstream\b|"
                        r"кто (платил|переводил|присылал|кидал|отправлял|перевел|перевёл|"
@@ -554,6 +554,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\blanded\b|\bwound up\b|\bend(?:s|ed)? up\b|\bfollow(?:ing)? the (?:money|"
                       r"funds|cash|usdt|transfers?)\b|\btrace(?:d)? (?:\w+ )?forward\b|"
                       r"\bforwards?\b|\bonwards?\b|\bafterwards?\b|\bдальше\b|\bдалее\b|"
+                      # "trace funds out of T…": what left it.
+                      r"\b(?:funds|money|cash|usdt|flows?|trace|follow)\s+out\s+of\b|"
                       # Money leaving, by the words of its side: "outgoing funds", "forwarded",
                       # "passed on", "исходящие", "сливал", "шығыс" (not "шықты": "where did
                       # she come up from" as often as money that went out).

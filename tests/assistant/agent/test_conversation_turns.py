@@ -11,6 +11,10 @@ from assistant.agent.conversation import (
     Turn,
     bank_sides,
     carried,
+    goes_on,
+    leans_on_previous,
+    other_end,
+    own_words,
     points_at_nothing,
     set_against,
     two_spoken_of,
@@ -190,3 +194,89 @@ def test_which_of_two_wallets_paid_more_is_both_side_by_side(hm, question):
     answer = ask(question, hm)
     assert answer.verified and "246.50" in answer.answer and "402.00" in answer.answer, \
         answer.answer
+
+
+RECEIVED = """Что известно о KZ55722S351417195364: [1]
+- [1] получено от Тулегенов А. KZ607229397298063513: 324 800.00 (1 операция)"""
+TO_EXCHANGE = f"""From {B} to exchanges, in all: 3 373.87 USDT.
+- [2] {C}: exchange deposit address, 3 373.87 USDT, 1 hops; paid in by {B} [2] (3 373.87)"""
+
+
+@pytest.mark.parametrize("question", ["а когда это было?", "when?", "қашан болды?",
+                                      "what date was that?", "бұл қай күні болды?",
+                                      "when did that happen?"])
+def test_asking_only_when_carries_the_money_just_found(question):
+    assert carried(question, False, Turn.of("а кому ушли?", RECEIVED)) == \
+        "KZ55722S351417195364 KZ607229397298063513"
+    assert carried(question, False, Turn.of("and the other one?", TO_EXCHANGE)) == f"{B} {C}"
+
+
+@pytest.mark.parametrize("question", ["when was the card handed out?",
+                                      "когда магазин выдал эту карту?",
+                                      "дүкен картаны қашан берді?"])
+def test_when_with_an_ask_of_its_own_carries_no_money(question):
+    assert carried(question, False, Turn.of("а кому ушли?", RECEIVED)) is None
+
+
+@pytest.mark.parametrize("question", ["а дальше?", "and then?", "ал одан әрі?", "ары қарай ше?",
+                                      "what next?", "а потом куда?"])
+def test_asking_on_follows_the_party_the_answer_is_about(question):
+    assert goes_on(question)
+    assert carried(question, False, Turn.of("куда ушло?", ONE_ACCOUNT)) == \
+        "KZ43722S607598386756"
+
+
+@pytest.mark.parametrize("question", ["шоты ше?", "а счёт?", "and the account?",
+                                      "телефоны қандай?"])
+def test_a_few_words_naming_nothing_lean_on_the_previous_turn(question):
+    assert leans_on_previous(question, OfflineChatModel().read(question))
+
+
+@pytest.mark.parametrize("question", ["latest news about Binance regulation in Kazakhstan?",
+                                      "какая погода будет завтра в Алматы?"])
+def test_a_question_of_the_world_does_not_lean_on_the_previous_turn(question):
+    assert not leans_on_previous(question, OfflineChatModel().read(question))
+
+
+def test_a_name_alone_holds_no_words_of_its_own():
+    assert not own_words("Сеитовада?", [(0, 9)])
+    assert own_words("ал Сеитовада?", [(3, 12)])
+    assert own_words("and Seitova?", [(4, 11)])
+    assert own_words("а у Сеитовой?", [(4, 12)])
+
+
+@pytest.mark.parametrize("follow, account", [
+    ("шоты ше?", "KZ91722S798780778392"), ("а счёт?", "KZ91722S798780778392"),
+    ("and the account?", "KZ91722S798780778392")])
+def test_the_other_detail_of_the_same_person_is_answered(hm, follow, account):
+    question = "Ли Вадимнің ЖСН-і қандай?"
+    first = ask(question, hm)
+    answer = ask(follow, hm, history=[(question, first.answer)])
+    assert answer.steps and account in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question, follow, words", [
+    ("Жумабаев Ерланның шотына барлығы қанша түсті?", "Сеитовада?", "туралы"),
+    ("Сколько всего пришло на счёт Жумабаева Ерлана?", "Сеитовой?", "Что известно"),
+    ("How much came into Zhumabaev Erlan's account in total?", "Seitova?", "What the case"),
+])
+def test_a_name_alone_is_answered_in_the_conversation_s_language(hm, question, follow, words):
+    first = ask(question, hm)
+    answer = ask(follow, hm, history=[(question, first.answer)])
+    assert "KZ456011065602164235" in answer.answer and words in answer.answer, answer.answer
+
+
+REACHED = f"""Payment details the shop handed out:
+- [1] the shop's treasury: {A}
+11 611.68 USDT of the money from {A} reached {C}.
+- [3] path: {A} → {B} [4] → {C} [3]"""
+
+
+@pytest.mark.parametrize("question", ["and the other one?", "а другой?", "ал басқасы ше?",
+                                      "what about the other one?", "а другому сколько?"])
+def test_the_other_one_after_money_reaching_an_end_is_from_the_same_start(question):
+    assert other_end(question, REACHED) == (A, C)
+
+
+def test_the_other_one_after_an_answer_of_no_such_end_is_none():
+    assert other_end("and the other one?", ONE_ACCOUNT) is None
