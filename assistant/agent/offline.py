@@ -91,6 +91,8 @@ from assistant.agent.understanding import (
     read_question,
     tagged_wallet,
 )
+from assistant.agent.quantities import naming_quantities, quantities
+from assistant.agent.world import about_the_world
 from tools.holders import tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
@@ -420,8 +422,8 @@ _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
 _PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
-                    r"сколько\s+(?:сейчас\s+)?стои|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
-                    r"how much (?:for|does|do)\b|"
+                    r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
+                    r"how much (?:for|does|do|is|are)\b|\bper gram\b|за грамм\b|грамы\b|"
                     r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
 # The goods a shop offers ("its menu", "ассортимент", "what products").
 _GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bтовар|\bтауар|\bgoods\b|\bproducts?\b|"
@@ -1838,8 +1840,11 @@ class Composer:
             rest = self.question  # (the shop named is no goods)
             for e in sorted(self.r.entities, key=lambda e: e.start, reverse=True):
                 rest = rest[:e.start] + " " + rest[e.end:]
+            # (A drug's or a city's word is no goods' name: the search read it in any form
+            # or slang, "шоколад" for hashish, and `_naming` kept the offers of it.)
             words = {w for w in re.findall(r"[^\W\d_]{4,}", rest.casefold())
-                     if any(w in t for t in texts.values())}
+                     if any(w in t for t in texts.values()) and not (
+                         analyse(w).of("drugs") or analyse(w).of("cities"))}
             telling = {w for w in words if not all(w in t for t in texts.values())}
             hits = ([h for h in priced if any(w in texts[h.record_id] for w in telling)]
                     or priced)[:6]
@@ -1886,9 +1891,13 @@ class Composer:
         sums = _sums_named(self.question) if self.r.intent == "search" else set()
         holding = [h for h in res.hits if sums & set(tenge_amounts(
             out.texts.get(h.record_id) or h.passage))]
+        grams = quantities(self.question) if self.r.intent == "search" else set()
+        holding = holding or [h for h in res.hits if naming_quantities(
+            out.texts.get(h.record_id) or h.passage, grams)]
         if holding:
-            # "где предлагали 300 000 ₸ в неделю": the texts naming that sum, whatever the
-            # search read the question as (an offer of goods, of work).
+            # "где предлагали 300 000 ₸ в неделю", "wholesale 50 g": the texts naming that
+            # sum or quantity, whatever the search read the question as (an offer of goods,
+            # of work).
             hits = holding[:6]
         written = [lang for lang, rx in _LANGUAGE_NAMED.items() if rx.search(self.question)]
         if len(written) == 1:
@@ -3317,7 +3326,7 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities or \
-                not reading.entities and _ABOUT_THE_WORLD.search(question):
+                not reading.entities and about_the_world(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
         if opening and "compare" in reading.signals and len(reading.entities) == 1 and \
                 not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \
@@ -3962,18 +3971,6 @@ _CASE_OBJECT = re.compile(
     r"платеж\w*|платёж\w*|номер\w*|телефон\w*|адрес\w*|wallets?|cards?|accounts?|"
     r"statements?|transfers?|payments?|numbers?|phones?|address(?:es)?|әмиян\w*|шот\w*|"
     r"үзінді\w*|аударым\w*|нөмір\w*|карта\w*)(?!\w)", re.I)
-# Questions about the world that use the case's words: the law and its penalties ("какое
-# наказание за сбыт", "penalty for drug dealing", "есірткі үшін жаза"), today's market rates
-# ("USDT exchange rate today", "курс доллара сегодня"). Naming nothing of the case, they are
-# outside it, however close to its vocabulary.
-_ABOUT_THE_WORLD = re.compile(
-    r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
-    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|"
-    r"statute\w*|давност\w*|ескіру\w*|"
-    r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
-    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня|сейчас|today|"
-    r"now|бүгін|қазір)\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
 def _reason_key(bad: Any) -> str | None:
     """Which of the answers' reasons says why an identifier is invalid, in the question's
     language: its kind's failed check, or its kind's length ("ИИН 82110642500"); None for
