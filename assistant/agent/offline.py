@@ -92,6 +92,7 @@ from assistant.agent.understanding import (
     tagged_wallet,
 )
 from assistant.agent.quantities import naming_quantities, quantities
+from assistant.agent.unknown_shops import unknown_shop_name
 from assistant.agent.world import about_the_world
 from tools.holders import tenge_amounts
 from tools.identifiers import parse_identifier
@@ -1933,6 +1934,16 @@ class Composer:
         # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
         # with the cities each names, when its line shown may not.
         places = _CITIES_ASKED.search(self.question) is not None
+        named_shop = next((x.partition(":")[2] for x in self.r.signals
+                           if x.startswith("named_shop:")), "")
+        if named_shop:
+            # A shop the case's shops are not, asked about: every text naming it (its ads,
+            # the chats' talk of it), with the cities each names.
+            stem = fold(named_shop)[:5]
+            hits = [h for h in res.hits if stem in fold(
+                f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
+            )][:6] or hits
+            places = True
         if places:
             hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
@@ -2853,6 +2864,16 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "compare"
         if reading.intent != "backward":
             reading.signals.discard("via_shops")  # read as something else after all
+        unknown = unknown_shop_name(question, {
+            fold(n) for names in self.vocabulary.shops.values() for n in names}) \
+            if not reading.entities and self.vocabulary is not None and \
+            reading.intent in _ABOUT_A_SHOP else None
+        if unknown:
+            # "Молния дүкені туралы не айтылған?": a shop the case's shops are not, named;
+            # what the records say of it (an ad, a chat: where it works, its bot), not which
+            # of the case's shops.
+            reading.intent, reading.alternatives = "search", [("search", 1.0)]
+            reading.signals.add(f"named_shop:{unknown}")
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -4108,6 +4129,10 @@ def _holder_in(answer: str) -> str | None:
     """The holder the previous answer named ("- [2] holder: Кузнецов П."), when one."""
     names = {m.group("name").strip() for rx in _holder_lines() for m in rx.finditer(answer)}
     return next(iter(names)) if len(names) == 1 else None
+
+
+# The readings of a question about one shop (its details, posts, what is said of it).
+_ABOUT_A_SHOP = ("shops", "shop_details", "search", "message", "overview", "identify")
 
 
 def _unnamed_referent(question: str) -> str | None:
