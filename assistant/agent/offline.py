@@ -420,6 +420,12 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
+# Posts and ads asked for ("посты про альфа пвп", "каналдардағы жарнамалар", "ads in the
+# channels"): what the channels posted (their listings), not a bot's menu in a buyer's chat.
+_POSTS_ASKED = re.compile(r"(?<!\w)(?:пост(?:ы|ов|ах|ам)?|пости?нг\w*|posts|posting\w*|ads|"
+                          r"adverts?|advertisements?|реклам\w*|объявлени\w*|жарнама\w*|"
+                          r"хабарландыру\w*|в каналах|каналах|channels|каналдар\w*|"
+                          r"арналар\w*)(?!\w)", re.I)
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
 _PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
@@ -571,11 +577,14 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["drug"] = drugs[0]
         if _PRICE.search(question) and intent != "message":
             args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
-        if _SELLING.search(question):
+        if _SELLING.search(question) or intent == "search" and _POSTS_ASKED.search(question) \
+                and (reading.drugs or reading.cities):
             # "who sells X in Y" asks for offers (the channels' posts, and the bots' menus of
-            # shops no post shows), with their prices of it.
+            # shops no post shows), with their prices of it; the posts of it asked, the
+            # channels' posts (their prices when asked).
             args["listings_only"] = True
-            args["prices"] = bool(drugs)
+            args["prices"] = bool(drugs) and (_SELLING.search(question) is not None or
+                                              _PRICE.search(question) is not None)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
             if _MESSAGES_ASKED.search(question) or MENTIONS_ASKED.search(question) or any(
