@@ -1904,6 +1904,8 @@ class Composer:
         grams = quantities(self.question) if self.r.intent == "search" else set()
         holding = holding or [h for h in res.hits if naming_quantities(
             out.texts.get(h.record_id) or h.passage, grams)]
+        # (An offer of that size before police news naming it, unless news is asked.)
+        holding = [h for h in holding if news_asked or not _news(h)] or holding
         if holding:
             # "где предлагали 300 000 ₸ в неделю", "wholesale 50 g": the texts naming that
             # sum or quantity, whatever the search read the question as (an offer of goods,

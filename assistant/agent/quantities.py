@@ -7,7 +7,7 @@ import re
 
 # A number and a unit of weight, in any of the three languages' spellings (bounded: at most
 # four digits, one optional space).
-_QUANTITY = re.compile(r"(?<![\d.,])(\d{1,4})\s?(?:г|гр|грамм\w*|граммов|g|gr|grams?)(?![\w])",
+_QUANTITY = re.compile(r"(?<![\d.,])(\d{1,4})\s?(?:г|гр|грам\w*|g|gr|grams?)(?![\w])",
                        re.I)
 
 
