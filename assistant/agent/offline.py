@@ -31,7 +31,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.agent import money_asks
-from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
+from assistant.agent.asking_words import CLAIM_ASKED, MENTIONS_ASKED, ORDER_CODE, PRICE_ASKED
 from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
@@ -59,6 +59,7 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
@@ -91,7 +92,6 @@ from assistant.agent.understanding import (
     read_question,
     tagged_wallet,
 )
-from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.unknown_shops import unknown_shop_name
 from assistant.agent.world import about_the_world
 from tools.holders import tenge_amounts
@@ -428,10 +428,7 @@ _POSTS_ASKED = re.compile(r"(?<!\w)(?:пост(?:ы|ов|ах|ам)?|пости?
                           r"арналар\w*)(?!\w)", re.I)
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
-_PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
-                    r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
-                    r"how much (?:for|does|do|is|are)\b|\bper gram\b|за грамм\b|грамы\b|"
-                    r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
+_PRICE = PRICE_ASKED
 # The goods a shop offers ("its menu", "ассортимент", "what products").
 _GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bтовар|\bтауар|\bgoods\b|\bproducts?\b|"
                     r"what drugs|какие наркотики|қандай есірткі", re.I)
@@ -3419,7 +3416,8 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent not in ("search", "message", "shops", "overview"):
             # "the dropper of shop X": a shop hands out the cards of several people.
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
-        if reading.entities or reading.cities or reading.drugs:
+        if reading.entities or reading.cities or reading.drugs or CLAIM_ASKED.search(q):
+            # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None
         if reading.intent == "beneficiaries" and "bank_ends" in reading.signals:
             return None  # "the end recipients of the droppers' tenge": the case's statements

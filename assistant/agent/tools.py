@@ -18,7 +18,7 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
-from assistant.agent.asking_words import plain_letters, telling_words
+from assistant.agent.asking_words import CLAIM_ASKED, PRICE_ASKED, plain_letters, telling_words
 from assistant.agent.claims import ANY_MARKER, local_day
 from assistant.agent.ledger import Ledger
 from assistant.agent.quantities import naming_quantities, quantities
@@ -742,8 +742,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         result.hits = _of_shop(ctx, shop, result.hits, bots)[:8]
     elif not one_message and listings_only and "purpose:sale" in result.facets:
         # Who sells: the shops whose bots' menus offer it and no post shows.
+        # (A price asked: the menus of the shops whose posts name none, too.)
         result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits, names,
-                                             owners, prices)
+                                             owners, prices and bool(PRICE_ASKED.search(query)))
     out.data = result
     if "purpose:recruit" in result.facets:
         # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
@@ -1079,7 +1080,10 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     sender's name in any case ending, the buyer, the shop), in the kind of chat it names (a
     group), after the message holding what it quotes ("coordinates after order SQ-4471")."""
     q = query.casefold()
-    kinds = [k for k, word in _ASKED_KINDS.items() if word.search(q)]
+    # (A message asked for by what it claims, "anything saying the wallet is clean": the
+    # wallet is a word of the claim, not the detail the message must hold.)
+    kinds = [] if CLAIM_ASKED.search(q) else [
+        k for k, word in _ASKED_KINDS.items() if word.search(q)]
     if "card" in kinds:
         kinds = [k for k in kinds if k != "phone"]  # "номер карты" is a card's number
     # (The words that speak of the asking, "есть", "переписке", tell no message apart.)
