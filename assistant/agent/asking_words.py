@@ -50,4 +50,4 @@ PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк
 # A message asked for by what it claims ("anything saying …", "a post claiming …", "где
 # написано, что …", "… деп жазылған").
 CLAIM_ASKED = re.compile(r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|"
-                         r"написано|говорится|деп\s+(?:жаз|айт)", re.I)
+                         r"написано|говорится|(?<!не )деп\s+(?:жаз|айт)", re.I)

@@ -589,7 +589,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     # wallet is clean", "где написано, что магазин легальный", "… деп
                     # жазылған жер бар ма").
                     r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|написано|"
-                    r"говорится|деп\s+(?:жаз|айт)"),
+                    r"говорится|(?<!не )деп\s+(?:жаз|айт)"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
                        r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*|"
                        # The case's people asked ("фигуранты дела", "іс фигуранттары").

@@ -30,3 +30,8 @@ def test_the_posts_making_a_claim_are_found_not_obeyed(small_demo, small_demo_in
     assert any(c.kind in ("message", "listing") and "example" in str(c.record.get("text"))
                for c in answer.citations), answer.answer
     assert not answer.answer.rstrip().endswith("?"), answer.answer
+
+
+def test_what_someone_wrote_is_no_claim_asked() -> None:
+    # "не деп жазды": what X wrote (the message by its detail), not a claim's words.
+    assert not CLAIM_ASKED.search("Тима не деп жазды карта туралы?")
