@@ -38,3 +38,16 @@ def plain_letters(text: str) -> str:
 # of that order quotes.
 ORDER_CODE = re.compile(r"(?<![\w.])[A-ZА-Я]{1,4}[-‑]\d{3,}(?![\w])|"
                         r"(?:заказ\w*|order|тапсырыс\w*)\s*(?:№|#|no\.?)?\s*\d{3,}(?![\d])", re.I)
+
+
+# A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
+# answered from offers with their prices, not from payment details.
+PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
+                         r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|"
+                         r"\bcosts?\b|how much (?:for|does|do|is|are)\b|\bper gram\b|"
+                         r"за грамм\b|грамы\b|бағас|бағалар|\bқұны|қанша\s+тұрады|"
+                         r"неше\s+тұрады", re.I)
+# A message asked for by what it claims ("anything saying …", "a post claiming …", "где
+# написано, что …", "… деп жазылған").
+CLAIM_ASKED = re.compile(r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|"
+                         r"написано|говорится|(?<!не )деп\s+(?:жаз|айт)", re.I)

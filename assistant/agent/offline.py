@@ -32,7 +32,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
-from assistant.agent.asking_words import MENTIONS_ASKED, ORDER_CODE
+from assistant.agent.asking_words import CLAIM_ASKED, MENTIONS_ASKED, ORDER_CODE, PRICE_ASKED
 from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
@@ -64,6 +64,8 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.pay_asked import pay_details_asked
+from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
     CASE_OVERVIEW,
     FIND_PERSON,
@@ -85,7 +87,6 @@ from assistant.agent.tools import (
     fence,
     minutes_between,
 )
-from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
     MAX_QUESTION_CHARS,
@@ -97,6 +98,8 @@ from assistant.agent.understanding import (
     read_question,
     tagged_wallet,
 )
+from assistant.agent.unknown_shops import unknown_shop_name
+from assistant.agent.world import about_the_world
 from tools.holders import tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
@@ -423,12 +426,15 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
+# Posts and ads asked for ("посты про альфа пвп", "каналдардағы жарнамалар", "ads in the
+# channels"): what the channels posted (their listings), not a bot's menu in a buyer's chat.
+_POSTS_ASKED = re.compile(r"(?<!\w)(?:пост(?:ы|ов|ах|ам)?|пости?нг\w*|posts|posting\w*|ads|"
+                          r"adverts?|advertisements?|реклам\w*|объявлени\w*|жарнама\w*|"
+                          r"хабарландыру\w*|в каналах|каналах|channels|каналдар\w*|"
+                          r"арналар\w*)(?!\w)", re.I)
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
-_PRICE = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
-                    r"сколько\s+(?:сейчас\s+)?стои|поч[её]м|\bprice|\bpriced\b|\bcosts?\b|"
-                    r"how much (?:for|does|do)\b|"
-                    r"бағас|бағалар|\bқұны|қанша\s+тұрады|неше\s+тұрады", re.I)
+_PRICE = PRICE_ASKED
 # The goods a shop offers ("its menu", "ассортимент", "what products").
 _GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bтовар|\bтауар|\bgoods\b|\bproducts?\b|"
                     r"what drugs|какие наркотики|қандай есірткі", re.I)
@@ -574,11 +580,14 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["drug"] = drugs[0]
         if _PRICE.search(question) and intent != "message":
             args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
-        if _SELLING.search(question):
+        if _SELLING.search(question) or intent == "search" and _POSTS_ASKED.search(question) \
+                and (reading.drugs or reading.cities):
             # "who sells X in Y" asks for offers (the channels' posts, and the bots' menus of
-            # shops no post shows), with their prices of it.
+            # shops no post shows), with their prices of it; the posts of it asked, the
+            # channels' posts (their prices when asked).
             args["listings_only"] = True
-            args["prices"] = bool(drugs)
+            args["prices"] = bool(drugs) and (_SELLING.search(question) is not None or
+                                              _PRICE.search(question) is not None)
         elif intent == "message":
             args["one_message"] = True  # a particular message, whoever wrote it
             if _MESSAGES_ASKED.search(question) or MENTIONS_ASKED.search(question) or any(
@@ -1860,8 +1869,11 @@ class Composer:
             rest = self.question  # (the shop named is no goods)
             for e in sorted(self.r.entities, key=lambda e: e.start, reverse=True):
                 rest = rest[:e.start] + " " + rest[e.end:]
+            # (A drug's or a city's word is no goods' name: the search read it in any form
+            # or slang, "шоколад" for hashish, and `_naming` kept the offers of it.)
             words = {w for w in re.findall(r"[^\W\d_]{4,}", rest.casefold())
-                     if any(w in t for t in texts.values())}
+                     if any(w in t for t in texts.values()) and not (
+                         analyse(w).of("drugs") or analyse(w).of("cities"))}
             telling = {w for w in words if not all(w in t for t in texts.values())}
             hits = ([h for h in priced if any(w in texts[h.record_id] for w in telling)]
                     or priced)[:6]
@@ -1908,9 +1920,15 @@ class Composer:
         sums = _sums_named(self.question) if self.r.intent == "search" else set()
         holding = [h for h in res.hits if sums & set(tenge_amounts(
             out.texts.get(h.record_id) or h.passage))]
+        grams = quantities(self.question) if self.r.intent == "search" else set()
+        holding = holding or [h for h in res.hits if naming_quantities(
+            out.texts.get(h.record_id) or h.passage, grams)]
+        # (An offer of that size before police news naming it, unless news is asked.)
+        holding = [h for h in holding if news_asked or not _news(h)] or holding
         if holding:
-            # "где предлагали 300 000 ₸ в неделю": the texts naming that sum, whatever the
-            # search read the question as (an offer of goods, of work).
+            # "где предлагали 300 000 ₸ в неделю", "wholesale 50 g": the texts naming that
+            # sum or quantity, whatever the search read the question as (an offer of goods,
+            # of work).
             hits = holding[:6]
         written = [lang for lang, rx in _LANGUAGE_NAMED.items() if rx.search(self.question)]
         if len(written) == 1:
@@ -1946,6 +1964,16 @@ class Composer:
         # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
         # with the cities each names, when its line shown may not.
         places = _CITIES_ASKED.search(self.question) is not None
+        named_shop = next((x.partition(":")[2] for x in self.r.signals
+                           if x.startswith("named_shop:")), "")
+        if named_shop:
+            # A shop the case's shops are not, asked about: every text naming it (its ads,
+            # the chats' talk of it), with the cities each names.
+            stem = fold(named_shop)[:5]
+            hits = [h for h in res.hits if stem in fold(
+                f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
+            )][:6] or hits
+            places = True
         if places:
             hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
@@ -2877,6 +2905,16 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "compare"
         if reading.intent != "backward":
             reading.signals.discard("via_shops")  # read as something else after all
+        unknown = unknown_shop_name(question, {
+            fold(n) for names in self.vocabulary.shops.values() for n in names}) \
+            if not reading.entities and self.vocabulary is not None and \
+            reading.intent in _ABOUT_A_SHOP else None
+        if unknown:
+            # "Молния дүкені туралы не айтылған?": a shop the case's shops are not, named;
+            # what the records say of it (an ad, a chat: where it works, its bot), not which
+            # of the case's shops.
+            reading.intent, reading.alternatives = "search", [("search", 1.0)]
+            reading.signals.add(f"named_shop:{unknown}")
         return reading
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
@@ -3372,7 +3410,7 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities or \
-                not reading.entities and _ABOUT_THE_WORLD.search(question):
+                not reading.entities and about_the_world(question):
             return AIMessage(content=phrases()["out_of_case"][lang])
         if opening and "compare" in reading.signals and len(reading.entities) == 1 and \
                 not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \
@@ -3433,7 +3471,8 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent not in ("search", "message", "shops", "overview"):
             # "the dropper of shop X": a shop hands out the cards of several people.
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
-        if reading.entities or reading.cities or reading.drugs:
+        if reading.entities or reading.cities or reading.drugs or CLAIM_ASKED.search(q):
+            # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None
         if reading.intent == "beneficiaries" and "bank_ends" in reading.signals:
             return None  # "the end recipients of the droppers' tenge": the case's statements
@@ -4024,18 +4063,6 @@ _CASE_OBJECT = re.compile(
     r"платеж\w*|платёж\w*|номер\w*|телефон\w*|адрес\w*|wallets?|cards?|accounts?|"
     r"statements?|transfers?|payments?|numbers?|phones?|address(?:es)?|әмиян\w*|шот\w*|"
     r"үзінді\w*|аударым\w*|нөмір\w*|карта\w*)(?!\w)", re.I)
-# Questions about the world that use the case's words: the law and its penalties ("какое
-# наказание за сбыт", "penalty for drug dealing", "есірткі үшін жаза"), today's market rates
-# ("USDT exchange rate today", "курс доллара сегодня"). Naming nothing of the case, they are
-# outside it, however close to its vocabulary.
-_ABOUT_THE_WORLD = re.compile(
-    r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
-    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|"
-    r"statute\w*|давност\w*|ескіру\w*|"
-    r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
-    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня|сейчас|today|"
-    r"now|бүгін|қазір)\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b", re.I)
 def _reason_key(bad: Any) -> str | None:
     """Which of the answers' reasons says why an identifier is invalid, in the question's
     language: its kind's failed check, or its kind's length ("ИИН 82110642500"); None for
@@ -4173,6 +4200,10 @@ def _holder_in(answer: str) -> str | None:
     """The holder the previous answer named ("- [2] holder: Кузнецов П."), when one."""
     names = {m.group("name").strip() for rx in _holder_lines() for m in rx.finditer(answer)}
     return next(iter(names)) if len(names) == 1 else None
+
+
+# The readings of a question about one shop (its details, posts, what is said of it).
+_ABOUT_A_SHOP = ("shops", "shop_details", "search", "message", "overview", "identify")
 
 
 def _unnamed_referent(question: str) -> str | None:

@@ -18,9 +18,10 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from sqlalchemy import select
 
-from assistant.agent.asking_words import plain_letters, telling_words
+from assistant.agent.asking_words import CLAIM_ASKED, PRICE_ASKED, plain_letters, telling_words
 from assistant.agent.claims import ANY_MARKER, local_day
 from assistant.agent.ledger import Ledger
+from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.understanding import recipient_named, recipients_of_details
 from tools.bank_path import bank_path
 from tools.errors import NoTransfersError, RecordNotFoundError
@@ -746,7 +747,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
             result.hits = _alike_and_replies(ctx, result.hits, alike,
                                              replies or "?" in result.hits[0].passage)
-    elif not shop and PAY_PERIOD_SUM.search(query):
+    elif not shop and (PAY_PERIOD_SUM.search(query) or quantities(query) - {1}):
         # "где предлагали 300 000 ₸ в неделю": the posts naming that sum, however spaced and
         # in whatever language they are written, when the search ranked none.
         result.hits[:0] = _quoting_messages(ctx, query, result.hits)
@@ -756,8 +757,9 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         result.hits = _of_shop(ctx, shop, result.hits, bots)[:8]
     elif not one_message and listings_only and "purpose:sale" in result.facets:
         # Who sells: the shops whose bots' menus offer it and no post shows.
+        # (A price asked: the menus of the shops whose posts name none, too.)
         result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits, names,
-                                             owners)
+                                             owners, prices and bool(PRICE_ASKED.search(query)))
     out.data = result
     if "purpose:recruit" in result.facets:
         # Whom the query recruits (droppers, couriers, …): the roles a post must offer.
@@ -865,13 +867,16 @@ def _priced_lines(text: str, drug: str | None) -> str:
 
 
 def _menus_of_other_shops(ctx: AgentContext, query: str, city: str | None, drug: str | None,
-                          listed: Sequence[Hit], names: dict[str, str], owners: dict[str, str]
-                          ) -> list[Hit]:
+                          listed: Sequence[Hit], names: dict[str, str], owners: dict[str, str],
+                          prices: bool = False) -> list[Hit]:
     """The offers in the shops' own chats (a bot's menu) of the shops none of `listed` (the
-    posts found) is of or advertises (`names`, `owners`: `_shop_directory`)."""
+    posts found) is of or advertises (`names`, `owners`: `_shop_directory`); with `prices`,
+    of the shops none of whose posts found names a price (the menu does)."""
     if ctx.search is None:
         return []
     texts = _texts_of(ctx, [h.record_id for h in listed])
+    if prices:
+        listed = [h for h in listed if price_amounts(texts.get(h.record_id, ""))]
     shown = {names.get(h.shop or "") for h in listed} | {
         owners.get(x.lstrip("@").casefold()) for h in listed
         for x in _HANDLE.findall(texts.get(h.record_id, ""))}
@@ -957,8 +962,11 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
     # A sum however its thousands are spaced ("35 000", "35000"): what a message says it as.
     sums = [re.sub(r"\D", "", m) for m in _SUM.findall(query)] + [
         str(int(n) * 1000) for n in SUM_THOUSANDS.findall(query)]
-    if not (quoted or sums) or any(q in h.passage for q in quoted for h in hits) or any(
-            n in _unspaced(h.passage) for n in sums for h in hits):
+    # A quantity of goods ("wholesale 50 g"): the messages naming it, whatever their words.
+    grams = {n for n in quantities(query) if n > 1}
+    grams = set() if any(naming_quantities(h.passage, grams) for h in hits) else grams
+    if not grams and (not (quoted or sums) or any(q in h.passage for q in quoted for h in hits)
+                      or any(n in _unspaced(h.passage) for n in sums for h in hits)):
         return []
     found: list[str] = []
     with ctx.store.engine.connect() as conn:
@@ -969,13 +977,14 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
                                            records.c.kind == "message",
                                            records.c.text.like(pattern, escape="\\"))
                 .order_by(records.c.ts).limit(MAX_QUOTING)).scalars().all()
-        if sums and not found:
+        if (sums or grams) and not found:
             rows = conn.execute(
                 select(records.c.id, records.c.text)
                 .where(records.c.case == ctx.case, records.c.kind == "message")
                 .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
             found += [r.id for r in rows if any(
-                re.search(rf"(?<!\d){n}(?!\d)", _unspaced(r.text or "")) for n in sums)]
+                re.search(rf"(?<!\d){n}(?!\d)", _unspaced(r.text or "")) for n in sums)
+                or naming_quantities(r.text or "", grams)]
     top = max((h.score for h in hits), default=0.0)
     out = []
     for record_id in list(dict.fromkeys(found))[:MAX_QUOTING]:
@@ -1086,7 +1095,10 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     sender's name in any case ending, the buyer, the shop), in the kind of chat it names (a
     group), after the message holding what it quotes ("coordinates after order SQ-4471")."""
     q = query.casefold()
-    kinds = [k for k, word in _ASKED_KINDS.items() if word.search(q)]
+    # (A message asked for by what it claims, "anything saying the wallet is clean": the
+    # wallet is a word of the claim, not the detail the message must hold.)
+    kinds = [] if CLAIM_ASKED.search(q) else [
+        k for k, word in _ASKED_KINDS.items() if word.search(q)]
     if "card" in kinds:
         kinds = [k for k in kinds if k != "phone"]  # "номер карты" is a card's number
     # (The words that speak of the asking, "есть", "переписке", tell no message apart.)

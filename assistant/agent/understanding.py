@@ -618,13 +618,21 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     r"котор|where|in which|that says|with|с\s|от\s|мұнда)|что\s+(?:на)?пис\w+|"
                     r"\bwhat did\b.{0,50}\bwr[io]te|не жаз|\bписал\w*\s+(?:про|о|об)\b|"
                     r"\bwr[io]te about\b|туралы жаз|туралы\s+хабарлама\w*|"
-                    r"\b(?:show|find)\s+(?:me\s+)?the\s+msgs?\b"),
+                    r"\b(?:show|find)\s+(?:me\s+)?the\s+msgs?\b|"
+                    # What a record says, asked of the whole case ("anything saying the
+                    # wallet is clean", "где написано, что магазин легальный", "… деп
+                    # жазылған жер бар ма").
+                    r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|написано|"
+                    r"говорится|(?<!не )деп\s+(?:жаз|айт)"),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
                        r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*|"
                        # The case's people asked ("фигуранты дела", "іс фигуранттары").
                        r"фигурант"),
     ("search", 0.02, r"прода[её]т|продают|\bsell|сатады|купить|\bbuy\b|вакан|курьер|"
-                     r"закладчик|кладмен|\bjob\b|объявлен"),
+                     r"закладчик|кладмен|\bjob\b|объявлен|"
+                     # Offers and ads of any size ("wholesale offer", "оптом", "жарнама").
+                     r"\boffers?\b|\bads?\b|\badverts?\b|wholesale|\bопт(?:ом|а|у)?\b|"
+                     r"предложени|реклам|жарнама|ұсыныс|көтерме"),
 )}
 # The payer asked of money sent to what is named: "X шотына кімдер аударды", "с какого
 # кошелька закинули на X", "from which wallet", "қай әмияннан": where it came from, whatever
@@ -658,6 +666,7 @@ _CASE_WORDS = re.compile(
     r"store|bot|dropper|mule|beneficiar|exchange|deposit|withdr|usdt|crypto|tenge|drug|"
     r"courier|listing|\bad\b|\bads\b|message|chat|channel|case|statement|turnover|balance|"
     r"receiv|owner|holder|seller|sell|buy|recruit|job|detail|address|path|chain|route|"
+    r"offer|wholesale|опт\b|оптом|реклам|жарнама|ұсыныс|грамм|\d+\s?(?:г|гр|g)\b|"
     r"link|connect|compar|overview|summary|trace|flow|origin|source)",
     re.I)
 # A day named: "20 марта", "3 May", "May 3", "12.03", "2025-03-20", "20 наурыз".

@@ -199,3 +199,37 @@ def test_a_price_of_goods_named_is_of_the_offers_naming_them(index: SearchIndex)
     assert answer.verified, answer.flags
     assert [c.id for c in answer.citations] == ["listing:tg:1876543210/42"], answer.answer
     assert "13 000" in answer.answer and "Green Planet" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "где продают гашиш и почём за грамм?", "hash price per gram - who sells it?",
+    "гашиш қайда сатылады, бағасы қанша?"])
+def test_a_drugs_price_from_every_shop_offering_it(handmade, question: str) -> None:
+    # (Снежная Королева's posts name no price: its bot's menu does; Шоколадная Фабрика's ad
+    # says "шоколад", its slang for hashish.)
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index)).answer
+    for price in ("14 000", "15 000", "12 000"):
+        assert price in answer, answer
+
+
+@pytest.mark.parametrize("question", [
+    "Шымкентте шишкалар қанша тұрады?", "сколько стоят шишки в Шымкенте?",
+    "how much is a gram of weed in Shymkent?"])
+def test_a_drugs_price_in_a_city_whatever_form_the_city_is_written_in(handmade, question: str
+                                                                       ) -> None:
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index)).answer
+    assert "11 000" in answer and "12 000" in answer, answer
+
+
+@pytest.mark.parametrize("question", [
+    "найди посты про альфа пвп", "каналдардағы соль (крис) жарнамалары",
+    "ads for alpha-pvp in the channels?"])
+def test_the_posts_of_a_drug_are_the_channels_posts(small_demo, small_demo_index,
+                                                    question: str) -> None:
+    _, store, _ = small_demo
+    answer = ask(question, AgentContext("demo", store, small_demo_index))
+    assert "Астана" in answer.answer and "Усть-Каменогорск" in answer.answer, answer.answer
+    assert all(c.record.get("chat_type") != "bot_chat" for c in answer.citations
+               if c.kind == "message"), answer.answer

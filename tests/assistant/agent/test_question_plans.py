@@ -328,8 +328,9 @@ def test_who_got_most_from_the_shops_is_still_the_beneficiaries(hm: AgentContext
 
 
 def test_words_inside_other_words_are_not_read() -> None:
-    from assistant.agent.offline import _ABOUT_THE_WORLD, _BANK_MONEY, _MESSAGE_NOUN
+    from assistant.agent.offline import _BANK_MONEY, _MESSAGE_NOUN
     from assistant.agent.understanding import read_question
+    from assistant.agent.world import ABOUT_THE_WORLD as _ABOUT_THE_WORLD
 
     assert not read_question("карты с BIN 440043").invalid  # a card's BIN, not an ИИН
     assert not _ABOUT_THE_WORLD.search("is this wallet known to anyone?")

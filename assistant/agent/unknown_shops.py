@@ -1,0 +1,36 @@
+"""A shop a question names that the case's vocabulary does not know ("Молния дүкені", "магазин
+«Молния»", "the Molniya shop"): a name to search the records for, not a question back about
+which of the case's shops is meant."""
+
+from __future__ import annotations
+
+import re
+
+_SHOP_WORD = r"(?:магазин\w*|шоп\w*|shops?|stores?|дүкен\w*)"
+_NAME = r"[«\"“]?([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]{2,30})[»\"”]?"
+# The name before the shop word ("Молния дүкені", "the Molniya shop") or after it ("магазин
+# Молния", "shop «Lightning»").
+_NAMED_SHOP = re.compile(rf"(?<![\w«\"“]){_NAME}\s+{_SHOP_WORD}(?!\w)|"
+                         rf"(?<!\w){_SHOP_WORD}\s+{_NAME}(?![\w])")
+# Words that may open a question capitalised before the shop word and name none ("Какой
+# магазин", "Қай дүкен", "Which shop").
+_NOT_NAMES = {
+    "какой", "какие", "каком", "какого", "какая", "который", "которые", "этот", "эти", "тот",
+    "этого", "того", "все", "каждый", "любой", "другой", "другие", "один", "чей", "найди",
+    "покажи", "есть", "был", "были", "какому", "этому", "этом", "данный", "наш", "мой",
+    "қай", "қандай", "бұл", "осы", "сол", "мына", "әр", "барлық", "басқа", "бір", "кімнің",
+    "which", "what", "this", "that", "the", "any", "each", "every", "all", "another", "other",
+    "one", "whose", "show", "find", "list", "our", "same", "drug", "online",
+}
+
+
+def unknown_shop_name(question: str, known: set[str]) -> str | None:
+    """The name of a shop `question` names that is none of `known` (the case's shop names and
+    bots, case-folded), or None."""
+    for m in _NAMED_SHOP.finditer(question[:400]):
+        name = m.group(1) or m.group(2)
+        folded = name.casefold()
+        if folded in _NOT_NAMES or any(folded[:5] in k for k in known):
+            continue
+        return name
+    return None

@@ -1,0 +1,46 @@
+"""Questions about the world outside the case that use words a case question could use (the
+law, today's rates, regulation, a city's restaurants), told from questions asking what the
+case's own records say of such things (a post calling a shop legal)."""
+
+from __future__ import annotations
+
+import re
+
+# The law and its penalties ("какое наказание за сбыт", "penalty for drug dealing", "есірткі
+# үшін жаза"), today's market rates ("USDT exchange rate today", "курс доллара сегодня").
+_LAW_AND_RATES = (
+    r"(?<!\w)(?:наказан\w*|уголовн\w+ кодекс\w*|закон\w*|сколько дают|какой срок|"
+    r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|"
+    r"statute\w*|давност\w*|ескіру\w*|"
+    r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
+    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w*|rate|бағам\w*)\b.{0,40}"
+    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня|сейчас|today|"
+    r"now|бүгін|қазір)\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b")
+# How a market or a trade is governed ("Binance regulation", "регулирование криптобирж",
+# "биржаларды реттеу"), the news of the day ("latest news", "последние новости"), and the
+# everyday life of a city (restaurants, hotels, the weather, films, recipes): the world's
+# matters whatever city or exchange they name.
+_WORLD_MATTERS = (
+    r"(?<!\w)(?:regulat\w*|регулир\w*|регулятор\w*|реттеу\w*|реттел\w*|"
+    r"latest news|news today|последн\w+ новост\w*|свеж\w+ новост\w*|новост\w+ сегодня|"
+    r"соңғы жаңалық\w*|бүгінгі жаңалық\w*|"
+    r"restaurant\w*|cafes?|hotels?|weather|recipes?|movies?|films?|sights?|tourist\w*|"
+    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт\w*|фильм\w*|достопримечат\w*|"
+    r"мейрамхана\w*|қонақ\s?үй\w*|ауа\s+райы\w*|фильм\w*|көрікті\s+жер\w*)(?!\w)")
+ABOUT_THE_WORLD = re.compile(f"{_LAW_AND_RATES}|{_WORLD_MATTERS}", re.I)
+# What the case's records say ("is there anything in the case saying the shop is legal",
+# "в каком посте написано, что кошелёк чистый", "істе … деп жазылған ба"): the evidence asked
+# about, not the world.
+ABOUT_THE_RECORDS = re.compile(
+    r"(?<!\w)(?:in (?:the|this|our) (?:case|evidence|records?|chats?|channels?)|"
+    r"(?:в|по) (?:этом )?дел[еу]|в материал\w*|істе|іс\s+(?:бойынша|материал\w*)|"
+    r"saying|says|said|claim(?:s|ing)?|сказано|написано|говорится|пишут|пишет|утвержда\w*|"
+    r"деп\s+(?:жаз\w*|айт\w*)|posts?|messages?|channels?|пост\w*|сообщени\w*|канал\w*|"
+    r"хабарлама\w*|арна\w*)(?!\w)", re.I)
+
+
+def about_the_world(question: str) -> bool:
+    """Whether `question` asks about the world outside the case (its law, rates, regulation,
+    a city's life) rather than what the case's records say of it."""
+    return ABOUT_THE_WORLD.search(question) is not None and \
+        ABOUT_THE_RECORDS.search(question) is None

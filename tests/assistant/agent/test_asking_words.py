@@ -1,0 +1,37 @@
+"""A claim asked of the case's records ("anything saying the wallet is clean", "a post claiming
+the shop is legal", "… таза деп жазылған"): the messages making it, found as evidence, whatever
+the detail words (a wallet, a shop) in the claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.agent.asking_words import CLAIM_ASKED, PRICE_ASKED
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
+
+
+def test_a_claim_and_a_price_asked() -> None:
+    assert CLAIM_ASKED.search("any post claiming the shop is legal?")
+    assert CLAIM_ASKED.search("әмиян таза деп жазылған хабар бар ма?")
+    assert not CLAIM_ASKED.search("where did the wallet's money go?")
+    assert PRICE_ASKED.search("сколько стоят шишки в Шымкенте?")
+    assert PRICE_ASKED.search("how much is a gram of weed?")
+    assert not PRICE_ASKED.search("who sells weed in Shymkent?")
+
+
+@pytest.mark.parametrize("question", [
+    "Is there anything in the case saying the wallet is clean or the shop is legal?",
+    "any post claiming the shop is legal?", "істе әмиян таза деп жазылған хабар бар ма?"])
+def test_the_posts_making_a_claim_are_found_not_obeyed(small_demo, small_demo_index,
+                                                       question: str) -> None:
+    _, store, _ = small_demo
+    answer = ask(question, AgentContext("demo", store, small_demo_index))
+    assert any(c.kind in ("message", "listing") and "example" in str(c.record.get("text"))
+               for c in answer.citations), answer.answer
+    assert not answer.answer.rstrip().endswith("?"), answer.answer
+
+
+def test_what_someone_wrote_is_no_claim_asked() -> None:
+    # "не деп жазды": what X wrote (the message by its detail), not a claim's words.
+    assert not CLAIM_ASKED.search("Тима не деп жазды карта туралы?")

@@ -1,0 +1,29 @@
+"""A shop a question names that is none of the case's shops (known from a market channel's ad
+or a chat's talk) is searched for, with where it works and its bot, not asked back about."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
+from assistant.agent.unknown_shops import unknown_shop_name
+
+
+def test_the_name_of_a_shop_the_case_does_not_know() -> None:
+    assert unknown_shop_name("Молния дүкені туралы не айтылған?", set()) == "Молния"
+    assert unknown_shop_name("что известно о магазине «Молния»?", set()) == "Молния"
+    assert unknown_shop_name("what is said about the Molniya shop?", set()) == "Molniya"
+    assert unknown_shop_name("Какой магазин выдал карту?", set()) is None
+    assert unknown_shop_name("Which shop handed out the IBAN?", set()) is None
+    assert unknown_shop_name("Green Planet магазинінің картасы", {"green planet 🌍"}) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Молния дүкені туралы не айтылған?", "что пишут про магазин «Молния»?",
+    "what is said about the Molniya shop?"])
+def test_a_shop_known_from_an_ad_is_searched_for(handmade, question: str) -> None:
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index))
+    assert "molniya_krg_bot" in answer.answer and "Темиртау" in answer.answer, answer.answer
+    assert not answer.answer.rstrip().endswith("?")

@@ -1,0 +1,43 @@
+"""Questions about the world outside the case (its regulation, a city's restaurants, the law)
+are refused without a tool call, in any of the three languages; a question asking what the
+case's records say of such a thing (a post calling a shop legal) is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.agent.core import ask
+from assistant.agent.offline import phrases
+from assistant.agent.tools import AgentContext
+from assistant.agent.understanding import language
+from assistant.agent.world import about_the_world
+
+WORLD = [
+    "latest news about Binance regulation in Kazakhstan?",
+    "новости о регулировании криптобирж в Казахстане",
+    "криптобиржаларды реттеу туралы соңғы жаңалықтар қандай?",
+    "Астанадағы ең жақсы мейрамхана қайсы?",
+    "посоветуй хороший ресторан в Алматы",
+    "what's a good hotel in Shymkent?",
+]
+
+
+@pytest.mark.parametrize("question", WORLD)
+def test_the_worlds_matters_are_outside_the_case(question: str) -> None:
+    assert about_the_world(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Is there anything in the case saying the wallet is clean or the shop is legal?",
+    "в каком посте написано, что магазин легальный?",
+    "арнада дүкен заңды деп жазылған ба?"])
+def test_what_the_records_say_of_it_is_the_case(question: str) -> None:
+    assert not about_the_world(question)
+
+
+@pytest.mark.parametrize("question", WORLD[::2])
+def test_a_question_about_the_world_calls_no_tool(handmade, question: str) -> None:
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index))
+    assert answer.answer == phrases()["out_of_case"][language(question)]
+    assert not answer.steps and not answer.citations
