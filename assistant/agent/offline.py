@@ -512,8 +512,9 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
     if intent == "exchanges" and "bank_exchanges" in reading.signals and not wallets and \
-            not accounts and not shops:
-        # The exchangers among the statements' parties (the named ones picked from them).
+            not accounts and not shops and len(people) != 1:
+        # The exchangers among the statements' parties (the named ones picked from them;
+        # one named is that one's statement).
         return [_call(CASE_OVERVIEW, bank_ends=True)]
     ibans = [e.value for e in reading.of("iban")]
     if len(ibans) >= 2 and not wallets and (intent == "path" or "path" in reading.signals and

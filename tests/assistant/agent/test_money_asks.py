@@ -282,3 +282,11 @@ def test_tenge_to_some_exchangers_named_is_each_one_s(demo: CaseStore, question:
     # (The statements' total is of all of them: the named ones' own, not another's.)
     text = answered(demo, "demo", question)
     assert "965 360.00" in text and "324 800.00" in text and "519 840.00" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "Бекжанов Р. P2P USDT сатушысына дроптардан жалпы қанша теңге түсті",
+    "How much tenge did Бекжанов Р. (P2P USDT) receive from the droppers in total?",
+])
+def test_tenge_to_one_exchanger_named_is_its_statement(demo: CaseStore, question: str) -> None:
+    assert "965 360.00" in answered(demo, "demo", question)
