@@ -54,7 +54,8 @@ BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|
 _END_ASKED = re.compile(
     r"конечн\w*\s+(?:получател|бенефициар|точк|адресат|пункт)|в конечном (?:сч[её]те|итоге)|"
     r"\bоседа|\bосел[аио]?\b|\bосев|түпкі|соңында\s+(?:\w+\s+)?(?:кімде|қайда|кімге)|"
-    r"\bend[- ](?:recipient|receiver|holder|point|destination|beneficiar)|"
+    r"\bend[- ](?:recipient|receiver|holder|point|destination|beneficiar)|выгодоприобретател|"
+    r"пайда алушы|\bbeneficial owner|"
     r"\bultimate(?:ly)?\b|\b(?:finally|eventually|ultimately)\s+(?:\w+\s+)?(?:sit|sits|end|"
     r"ends|ended|land|lands|landed|rest|rests|settle|settles|stay|stays|go|goes|went)\b|"
     r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b", re.I)
@@ -70,7 +71,8 @@ _WAY_ASKED = re.compile(
     r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
 # The end asked for by its role: "до бенефициара", "to the beneficiary", "бенефициарға".
-_TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|түпкі алушы|конечн\w+ получател", re.I)
+_TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|"
+                             r"пайда алушы|конечн\w+ получател", re.I)
 # Kazakh "кім(дер) … аударды/жіберді/төледі" after a party in the dative ("Вадимге",
 # "шотына", "картаға"): who paid it.
 _KK_WHO_SENT = re.compile(r"\bкім(?:дер)?\b[^?]{0,25}(?:аудар|жібер|төле|сал)", re.I)
@@ -87,14 +89,20 @@ def _dative(question: str, e: Named) -> bool:
     word = tail[0] + (rest.group(0) if rest else "")
     return bool(_KK_DATIVE.search(word.split()[-1] if word.split() else word))
 _HOW_MUCH = re.compile(r"сколько|скока|\bhow much\b|қанша|сумм|сома", re.I)
+# How two differ: "чем отличаются A и B", "what's the difference between", "айырмашылығы".
+_DIFFERENCE = re.compile(r"отлича|различ|разниц|\bdiffer\w*|айырмашыл|айырмасы|ерекшел", re.I)
 _COMPARED = re.compile(r"сравни|сравнен|compare|салыстыр|\bvs\.?\b|\bversus\b|"
-                       r"side by side|each of|каждый из|әрқайсы", re.I)
+                       r"side by side|each of|каждый из|әрқайсы|" + _DIFFERENCE.pattern, re.I)
 
 
 _HOLDING_WORDS = {"счёт", "счет", "счета", "сч", "карта", "карты", "card", "account", "iban",
                   "шот", "шоты", "аккаунт", "acc", "kaspi", "halyk", "gold", "no", "номер",
                   "wallet", "кошелек", "кошелёк", "кошелька", "әмиян", "әмияны", "address",
                   "адрес", "казна", "казны", "treasury", "қазына", "қазынасы", "usdt"}
+# The same words in any of their forms ("казначейский кошелёк", "казначейлік әмиянынан",
+# "wallet's", "шотынан"): the stems of what holds money.
+_HOLDING_STEMS = ("кошел", "әмиян", "казн", "қазына", "treasur", "wallet", "счет", "счёт",
+                  "шот", "карт", "account", "адрес", "address", "мекенжай")
 
 
 def _beside(question: str, a: Named, b: Named) -> bool:
@@ -107,7 +115,8 @@ def _beside(question: str, a: Named, b: Named) -> bool:
     # (Nor is an English possessive's "s": "Green Planet's wallet".)
     initials = re.sub(r"(?<![^\W\d_])[^\W\d_a-zа-яё]\.|['’]s(?!\w)", " ", gap)
     words = re.findall(r"[^\W\d_]+", initials.casefold())
-    return len(gap) <= 24 and all(w in _HOLDING_WORDS for w in words)
+    return len(gap) <= 32 and all(w in _HOLDING_WORDS or w.startswith(_HOLDING_STEMS)
+                                  for w in words)
 
 
 def _set(reading: Reading, intent: str) -> None:
@@ -155,6 +164,13 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # "T…: how much to shop X and how much to shop Y", "сколько T… отправил магазину X":
         # what passed between the wallet and each shop's wallets.
         _set(reading, "amount_between")
+        return
+    if said_compared and intent in ("path", "amount_between") and ends >= 2 and \
+            _DIFFERENCE.search(question) and not _WAY_ASKED.search(question) and \
+            not _HOW_MUCH.search(question):
+        # "Чем отличаются адреса A и B?", "difference between A and B": each one's profile
+        # side by side, not the money between them.
+        _set(reading, "compare")
         return
     if said_compared or intent == "compare" and not _WAY_ASKED.search(question):
         # (Compared only by the examples, with the way between the two asked: "route from
@@ -213,9 +229,11 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")
         return
-    if len(wallets) == 1 and not shops and len(parties) == 1 and reading.unclear and \
-            _TO_BENEFICIARY.search(question):
-        # "как эти деньги с T… дошли до бенефициара": on from the wallet, to its ends.
+    if len(wallets) == 1 and ends == 1 and reading.unclear and (
+            _TO_BENEFICIARY.search(question) or _WHERE_TO.search(question) or
+            _END_ASKED.search(question)) and not _WHERE_FROM.search(question):
+        # "как эти деньги с T… дошли до бенефициара", "кому в итоге дошли деньги с казны X
+        # (T…)": on from the wallet, to its ends.
         _set(reading, "forward")
         return
     if (intent in ("shop_details", "shops", "identify", "forward", "overview", "statement",
@@ -238,10 +256,12 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # it paid.
         _set(reading, "backward")
         return
-    if intent == "backward" and ends == 1 and (_WHERE_TO.search(question) or
+    if intent in ("backward", "amount_between") and ends == 1 and (_WHERE_TO.search(question) or
                                                _END_ASKED.search(question) or
                                                _TO_BENEFICIARY.search(question)) and \
             not _WHERE_FROM.search(question):
         # "куда направлены средства, поступившие на карту …", "конечные получатели средств,
-        # поступивших на …": where the money went on (its arrival only says which money).
+        # поступивших на …": where the money went on (its arrival only says which money);
+        # "X әмиянынан қаражат кімдерге жетті", "whom did the money of W reach": one end
+        # named and the others asked, not what passed between two.
         _set(reading, "forward")

@@ -523,6 +523,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         return [_call(MONEY_PATH, source=w, target=third) for w in against]
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+    if intent == "exchanges" and "bank_exchanges" in reading.signals and not wallets and \
+            not accounts and not shops and len(people) != 1:
+        # The exchangers among the statements' parties (the named ones picked from them;
+        # one named is that one's statement).
+        return [_call(CASE_OVERVIEW, bank_ends=True)]
     ibans = [e.value for e in reading.of("iban")]
     if len(ibans) >= 2 and not wallets and (intent == "path" or "path" in reading.signals and
                                             intent in _TRACE_INTENTS):
@@ -802,6 +807,15 @@ _FROM_AFTER = re.compile(r"^\s*\S*(?:нан|нен|дан|ден|тан|тен)(
 # (The ending of the name itself or of the word after it, not the word "на" or "не".)
 _TO_AFTER = re.compile(r"^(?:\S*|\s+\S+)(?:ға|ге|қа|ке|на|не)(?!\w)", re.I)
 _RECEIVES = re.compile(r"receiv\w*|получил\w*|получа(?:ет|ют|л)\w*|алды|алған", re.I)
+
+
+def _written_as_source(question: str, e: Any) -> bool:
+    """Whether `e` is written as where money came from ("money from T…", "T…-дан", "с T…"):
+    its own money asked, not the case's money that reached it."""
+    before = question[max(0, e.start - 40):e.start]
+    # ("drug money from the shops to T…": T… is where it went.)
+    return bool(_FROM_BEFORE.search(before) and not _TO_BEFORE.search(before) or
+                _FROM_AFTER.search(question[e.end:e.end + 40]))
 
 
 def _shop_is_source(question: str, shop: Any, other: Any) -> bool:
@@ -1380,10 +1394,21 @@ class Composer:
                     f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
                     .rstrip() for h in e.path[:-1])
                 line += f"; {phrases()['via'][lang]}: {hops}"
-            if end.time and _WHEN.search(self.question):
-                # "when was that?": the day the money reached it.
-                line += f" ({_when(end.time)})"
+            # "when was that?": the day the money reached it.
+            line += self._reached_when(out, e)
             self.fact(line.lstrip() + swept)
+
+    def _reached_when(self, out: ToolOutput, end: Any) -> str:
+        """' (2025-10-19)': the day the money reached an end, if the question asks when
+        ("через какой адрес и когда", "which deposit and when")."""
+        hop = end.path[-1] if getattr(end, "path", None) else None
+        # (A trace's hop has its time; an overview's path is of record ids, their transfers'
+        # times kept as cited.)
+        time = hop.time if hop is not None and hasattr(hop, "time") else \
+            out.times.get(str(hop or ""), "")
+        if not time or not _WHEN.search(self.question):
+            return ""
+        return f" ({_when(time) if not isinstance(time, str) else time[:10]})"
 
     def _of_named_exchange(self, ends: list[Any]) -> tuple[list[Any], str]:
         """The exchange endpoints of the exchange the question names ("сколько ушло на
@@ -1473,7 +1498,12 @@ class Composer:
                       # ("when was that?": the day it was sent.)
                       (f", {h.time:%Y-%m-%d %H:%M}" if h.time and "each_payment" in
                        self.r.signals else ""))
-        if self.r.intent == "amount_between" and p.reached is not None:
+        sent = sum((Decimal(h.amount) for h in p.hops[:1]), Decimal(0)) \
+            if len(p.hops) == 1 else Decimal(0)
+        if self.r.intent == "amount_between" and p.reached is not None and \
+                Decimal(p.reached) >= sent:
+            # (A share of A's traced money below what A sent B directly is the trace's
+            # apportioning of mixed money, not what A sent: the transfer says that.)
             self.say(_p("reached", lang, source=p.source, target=p.target,
                         amount=_money(p.reached), token=p.token))
         # A bank path through one account between may hold several such routes, one after
@@ -2516,8 +2546,14 @@ class Composer:
         exchangers = [x for x in out.bank_ends if x[4]]
         if intent == "exchanges" and exchangers and "bank_exchanges" in self.r.signals:
             # Tenge asked: the statements' parties that sell crypto, and what they received.
-            total = sum((Decimal(x[2]) for x in exchangers), Decimal(0))
-            self.say(_p("bank_exchangers_total", lang, amount=_money(str(total))))
+            named = {fold(p.label) for p in self.r.of("person")}
+            # Those the question names, when it names some of them: each one's own (the
+            # statements' total is of them all).
+            some = [x for x in exchangers if fold(x[0]) in named]
+            if not some or len(some) == len(exchangers):
+                total = sum((Decimal(x[2]) for x in exchangers), Decimal(0))
+                self.say(_p("bank_exchangers_total", lang, amount=_money(str(total))))
+            exchangers = some or exchangers
             if _SUPERLATIVE.search(self.question):
                 exchangers = exchangers[:1]  # "which one got the most": by amount, the first
             for name, accounts, received, row, _ in exchangers:
@@ -2596,7 +2632,8 @@ class Composer:
                               else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
-                              hops=len(b.path) if b.path else "-") + swept + whole).lstrip())
+                              hops=len(b.path) if b.path else "-") + self._reached_when(out, b)
+                           + swept + whole).lstrip())
                 if computed:
                     self.say(computed)
 
@@ -2725,7 +2762,8 @@ class OfflineChatModel(BaseChatModel):
         exchange_own = len(wallets) == 1 and reading.intent == "exchanges" and bool(
             self.vocabulary and wallets[0].value in {a for _, a in self.vocabulary.tags})
         if (_CASE_MONEY.search(question) or exchange_own) and len(wallets) == 1 and \
-                not reading.of("shop", "bot") and reading.intent not in ("path", "compare"):
+                not reading.of("shop", "bot") and reading.intent not in ("path", "compare") \
+                and not _written_as_source(question, wallets[0]):
             # (An exchange's own tagged wallet asked about as an exchange: what of the case's
             # money reached it, not where its money went.)
             # "how much drug money got into T…": the case's money that reached that exchange.
@@ -2817,6 +2855,15 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent == "exchanges" and not reading.of(*_WALLETS) and \
                 _BANK_MONEY.search(question):
             # "how much tenge did the droppers send to exchangers": by the statements.
+            reading.signals.add("bank_exchanges")
+        people = reading.of("person")
+        if len(people) >= 2 and len(people) == len(reading.entities) and \
+                "exchanges" in reading.signals and _BANK_MONEY.search(question) and \
+                _IN_ALL.search(question) and reading.intent in (*_MONEY_READINGS, "statement",
+                                                                 "identify"):
+            # "how much tenge went to the exchangers in total (A, B, C)": what the named
+            # exchangers received by the statements, summed; not each one's own statement.
+            reading.intent = "exchanges"
             reading.signals.add("bank_exchanges")
         if "message" in reading.signals and reading.intent in _MONEY_READINGS and \
                 not reading.of(*_WALLETS, *_ACCOUNTS) and _MESSAGE_NOUN.search(question):
@@ -3474,8 +3521,11 @@ class OfflineChatModel(BaseChatModel):
         if reading.entities or reading.cities or reading.drugs or CLAIM_ASKED.search(q):
             # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None
-        if reading.intent == "beneficiaries" and "bank_ends" in reading.signals:
-            return None  # "the end recipients of the droppers' tenge": the case's statements
+        if reading.intent == "beneficiaries" and "bank_ends" in reading.signals or \
+                reading.intent == "exchanges" and "bank_exchanges" in reading.signals:
+            # "the end recipients of the droppers' tenge", "how much tenge went from the
+            # dropper statements to exchangers": the case's statements.
+            return None
         if _accounts_together(q) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
             return None  # "the three dropper accounts": the case's statements
@@ -3691,7 +3741,8 @@ _WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|
                     r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
 # A shop's treasury: the wallet its handed-out wallets pass their money on to.
 _WITHDREW = re.compile(r"вывел|вывод|выве|обналич|withdr|cash(?:ed)? out|шығар", re.I)
-_BENEFICIARY_WORD = re.compile(r"бенефициар|beneficiar|түпкі алушы", re.I)
+_BENEFICIARY_WORD = re.compile(r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|"
+                               r"пайда алушы", re.I)
 
 
 def _nth_beneficiary(question: str) -> int | None:
@@ -3717,7 +3768,8 @@ def _nth_of(reading: Reading) -> int | None:
 _CASE_MONEY = re.compile(r"\bdrug.?money|\bdirty money|\bshops?'? money|\bmoney of the shops|"
                          r"нарко\w*\s+деньг|грязн\w+\s+деньг|деньг\w*\s+(?:магазин|наркот)|"
                          r"денег\s+(?:магазин|наркот)|есірткі\s+ақша|дүкендердің ақша", re.I)
-_TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|қазына\w*|общак\w*|"
+# (Kazakh "қазына" written with a Russian "к" as well: "казынасына".)
+_TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|[қк]азына\w*|общак\w*|"
                        r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
                        r"жинақ әмиян\w*)", re.I)
 # The party asked about received the money ("received money from both", "получил от всех").
@@ -3836,8 +3888,10 @@ _BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|
 _BANK_CHAIN = re.compile(r"банк|\bbank|тенге|теңге|\btenge\b|₸|\bkzt\b|выписк|statement|"
                          r"үзінді|\bсч[её]т|\baccounts?\b|\bшот", re.I)
 # ("всего" is not one: "больше всего" is the most.)
-_IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\bитого\b|\bв сумме\b|"
-                     r"\bбарлығы\b|\bжалпы\b", re.I)
+_IN_ALL = re.compile(r"\bin total\b|\bin all\b|\btotal\b|\baltogether\b|\bcombined\b|"
+                     r"\bитого\b|\bв сумме\b|(?<!больше\s)(?<!меньше\s)\bвсего\b|"
+                     r"в общей сложности|\bсуммарно\b|\bбарлығы\b|\bжалпы\b|\bбарлық\b|"
+                     r"\bжиыны\b", re.I)
 # "how much did each receive", "сколько получил каждый", "әрқайсысы қанша алды".
 _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|каждому|әрқайсы\w*)\b.{0,40}"
                             r"(?:receiv|get|got|получ|пришл|алды|түсті)|(?:receiv|get|got|получ|"

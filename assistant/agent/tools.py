@@ -161,10 +161,14 @@ class ToolOutput:
     # those named as exchangers (an OTC desk, a P2P seller of USDT): name, accounts, what they
     # received by the statements, a row to cite, and whether the name says exchanger.
     bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
+    # A cited transfer → when it was made (ISO, UTC), to say when money reached an end.
+    times: dict[str, str] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
-        n, _ = ctx.cite(record_id)
+        n, record = ctx.cite(record_id)
         self.markers[record_id] = n
+        if record.kind == "transfer" and record.fields.get("time"):
+            self.times[record_id] = str(record.fields["time"])
         return n
 
     def marker(self, record_id: str | None) -> str:

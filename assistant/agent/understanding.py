@@ -21,6 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
+from assistant.agent.short_addresses import Completer, short_addresses
 from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
@@ -30,7 +31,7 @@ from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values, has_account
-from tools.store.schema import case_identifiers, records, sightings
+from tools.store.schema import accounts, case_identifiers, records, sightings
 from tools.store.shops import shop_spellings
 from tools.store.transfers import tags as case_tags
 from tools.trace.starts import WALLET_KINDS
@@ -148,6 +149,9 @@ class Vocabulary:
     # Whether the case holds an identifier ("tron:T…", "card:4400…"): asked only of the few a
     # question names, before asking back about one the case does not hold.
     known: Callable[[str], bool] | None = None
+    # The case's wallet addresses beginning and ending as written short ("TDMH…"): (prefix,
+    # suffix, at most how many).
+    complete: Completer | None = None
 
 
 @dataclass
@@ -220,6 +224,9 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
         if iin_is_valid(m.group(0)):
             add("iin", m.group(0), m.start(), m.end())
     invalid = _invalid_lookalikes(q, taken)
+    if vocabulary and vocabulary.complete:
+        for address, start, end in short_addresses(q, vocabulary.complete):
+            add("tron", address, start, end)
     if vocabulary:
         named = [(shop, names, span) for shop, names in vocabulary.shops.items()
                  if (span := _name_span(q, names, loose))]
@@ -580,7 +587,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                              r"\b(reach|reached|got to|end up)|жетті"),
     ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance|\bобменн|"
                         r"\bайырбас|\botc\b|\bp2p\b"),
-    ("beneficiaries", 0.03, r"бенефициар|beneficiar|\bосел|\bосела|\bосели|"
+    ("beneficiaries", 0.03, r"бенефициар|beneficiar|выгодоприобретател|пайда алушы|"
+                            r"\bосел|\bосела|\bосели|"
                             # "the final recipients", not a cup final.
                             r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"
                             r"address|point|receiver|owner)"),
@@ -947,9 +955,16 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                                                     case_identifiers.c.id == account_id)
                 .limit(1)).first() is not None
 
+    def complete(prefix: str, suffix: str, limit: int) -> list[str]:
+        with store.engine.connect() as conn:
+            return list(conn.execute(select(accounts.c.value).where(
+                accounts.c.case == case, accounts.c.kind == "tron",
+                accounts.c.value.startswith(prefix, autoescape=True),
+                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit)).scalars())
+
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
                       statements=statements, tags=labels, handed_out=handed_out,
-                      known=known)
+                      known=known, complete=complete)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).

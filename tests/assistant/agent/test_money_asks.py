@@ -178,3 +178,115 @@ def test_a_shop_named_as_whose_the_account_is_adds_no_shop_wallets(demo: CaseSto
                  AgentContext("demo", demo))
     assert answer.verified and "324 800.00" in answer.answer
     assert not [c for c in answer.citations if c.id.startswith("tron:")], answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Кому в итоге дошли деньги с казначейского кошелька Жасыл Орман "
+    "(TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6)?",
+    "whom did the money of the Жасыл Орман treasury wallet TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6 "
+    "reach?",
+    "Жасыл Орман қазынасының әмиянынан (TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6) ақша кімдерге "
+    "жетті?",
+])
+def test_whom_a_treasury_s_money_reached_are_its_ends(demo: CaseStore, question: str) -> None:
+    # The shop named beside its treasury is the wallet's holder, not a second end: where the
+    # treasury's money went, on to its ends.
+    text = answered(demo, "demo", question)
+    assert "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr" in text
+    assert "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Кто выгодоприобретатель магазина Полярная Звезда?",
+    "Who is the beneficial owner of the money of Полярная Звезда?",
+    "Полярная Звезда дүкенінің түпкі пайда алушысы кім?",
+])
+def test_a_shop_s_beneficial_owner_is_its_beneficiary(demo: CaseStore, question: str) -> None:
+    assert "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH" in answered(demo, "demo", question)
+
+
+@pytest.mark.parametrize("question", [
+    "how much drug money from TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr hit an exchange?",
+    "сколько наркоденег с TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr ушло на биржу?",
+    "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr әмиянынан биржаға қанша есірткі ақшасы кетті?",
+])
+def test_the_case_s_money_from_a_wallet_to_exchanges_is_that_wallet_s(
+        demo: CaseStore, question: str) -> None:
+    # The wallet written as the source: its own money's exchanges, not the case's.
+    text = answered(demo, "demo", question)
+    assert "11 684.34" in text and "THskVoeZ9vQfS8fJrtxnJh4XYqZN9d4sHz" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "TQsjWEsQvjDgaCGaWGBc3fPuTXGy5MeMen әмиянынан Полярная Звезда казынасына қанша түсті",
+    "how much did TQsjWEsQvjDgaCGaWGBc3fPuTXGy5MeMen send to the Полярная Звезда treasury?",
+    "сколько TQsjWEsQvjDgaCGaWGBc3fPuTXGy5MeMen перевёл в казну Полярная Звезда?",
+])
+def test_what_a_wallet_sent_a_shop_s_treasury(demo: CaseStore, question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert "TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY" in text and "5 535.00" in text
+
+
+@pytest.mark.parametrize("question", [
+    "how much usdt did TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX send to the snow queen wallet",
+    "сколько TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX перевёл на кошелёк Снежной Королевы?",
+    "TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX Снежная Королева әмиянына қанша жіберді?",
+])
+def test_what_one_wallet_sent_another_directly_is_the_transfer(
+        handmade_store: CaseStore, question: str) -> None:
+    # (Not the trace's smaller share of the sender's mixed money.)
+    text = answered(handmade_store, "hm", question)
+    assert "130.00" in text and "0.46" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "через какой депозитный адрес деньги заводили на Qazex и когда?",
+    "Qazex-ке ақша қай депозит мекенжайы арқылы және қашан түсті?",
+    "which deposit address fed Qazex, and on what date?",
+])
+def test_an_exchange_s_deposit_and_when(handmade_store: CaseStore, question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    assert "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa" in text and "2025-10-19" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Чем отличаются адреса TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa и "
+    "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC?",
+    "what is the difference between TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa and "
+    "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC",
+    "TBNVKLU9FHTFgksCNVKGU213MfHeB5poqa мен TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC айырмашылығы "
+    "неде?",
+])
+def test_how_two_wallets_differ_is_each_one_s_profile(
+        handmade_store: CaseStore, question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    for fact in ("Qazex", "Steppe", "161.00", "245.00"):
+        assert fact in text, fact
+
+
+@pytest.mark.parametrize("question", [
+    "How much tenge went from the dropper statements to crypto exchangers in total "
+    "(Kripto-Obmen, Bekzhanov P2P, Suleimenov OTC)?",
+    "How much tenge went from the dropper statements to crypto exchangers altogether?",
+    "Сколько всего тенге ушло обменникам Крипто-Обмен, Бекжанову и Сулейменову?",
+])
+def test_tenge_to_the_exchangers_in_all(demo: CaseStore, question: str) -> None:
+    assert "1 810 000.00" in answered(demo, "demo", question)
+
+
+@pytest.mark.parametrize("question", [
+    "Сколько всего тенге ушло обменникам Бекжанову и Сулейменову?",
+    "Бекжанов пен Сулейменов айырбастаушыларға барлығы қанша теңге түсті?",
+])
+def test_tenge_to_some_exchangers_named_is_each_one_s(demo: CaseStore, question: str) -> None:
+    # (The statements' total is of all of them: the named ones' own, not another's.)
+    text = answered(demo, "demo", question)
+    assert "965 360.00" in text and "324 800.00" in text and "519 840.00" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "Бекжанов Р. P2P USDT сатушысына дроптардан жалпы қанша теңге түсті",
+    "How much tenge did Бекжанов Р. (P2P USDT) receive from the droppers in total?",
+])
+def test_tenge_to_one_exchanger_named_is_its_statement(demo: CaseStore, question: str) -> None:
+    assert "965 360.00" in answered(demo, "demo", question)

@@ -1,0 +1,47 @@
+"""Wallet addresses written short ("TDMH...", "TDMH…SvQ") read as the one address of the case
+they fit (`assistant.agent.short_addresses`), and asked about like one written whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.agent.short_addresses import short_addresses
+from tests.utils.answers import answered
+from tools.store import CaseStore
+
+_CASE = ["TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ", "TDMXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+         "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S", "TTY1zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"]
+
+
+def _complete(prefix: str, suffix: str, limit: int) -> list[str]:
+    return [a for a in _CASE if a.startswith(prefix) and a.endswith(suffix)][:limit]
+
+
+@pytest.mark.parametrize("question", ["кто платил на TDMH...?", "who paid TDMH… ?",
+                                      "TDMHPG…SvQ әмиянына кім төледі?", "TDMH.. wallet"])
+def test_a_short_address_is_the_one_of_the_case_it_fits(question: str) -> None:
+    assert [a for a, _, _ in short_addresses(question, _complete)] == [
+        "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"]
+
+
+def test_its_last_letters_tell_apart_addresses_beginning_alike() -> None:
+    assert [a for a, _, _ in short_addresses("TTY1…zzz", _complete)] == [
+        "TTY1zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"]
+
+
+@pytest.mark.parametrize("question", ["who paid TTY1...?", "кто платил на TTY1… и TD…?",
+                                      "T12...", "TDMH without an ellipsis"])
+def test_a_short_address_several_fit_or_too_short_is_none(question: str) -> None:
+    assert list(short_addresses(question, _complete)) == []
+
+
+@pytest.mark.parametrize("question", [
+    "Снежная Королеваның TDMH... әмиянына кімдер төледі? толық тізім керек",
+    "кто платил на кошелёк TDMH… магазина?",
+    "who paid into TDMHPG...SvQ?",
+])
+def test_who_paid_a_wallet_written_short(handmade_store: CaseStore, question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    for fact in ("TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6", "212.80",
+                 "TFkaZKr1sBsfuUMpgntaM99HM197FHaTbB", "TEpg1PkmBr3dW89BStMP3M4ZifCLrnjJ7k"):
+        assert fact in text, fact
