@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
-_SHOP_WORD = r"(?:магазин\w*|шоп\w*|shops?|stores?|дүкен\w*)"
+# One shop: a word in the plural ("Сколько магазинов", "how many shops", "дүкендер") names none.
+_SHOP_WORD = r"(?:магазин(?:а|у|ом|е)?|шоп(?:а|у|ом|е)?|shop|store|дүкен(?!дер)\w*)"
 _NAME = r"[«\"“]?([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]{2,30})[»\"”]?"
 # The name before the shop word ("Молния дүкені", "the Molniya shop") or after it ("магазин
 # Молния", "shop «Lightning»").
-_NAMED_SHOP = re.compile(rf"(?<![\w«\"“]){_NAME}\s+{_SHOP_WORD}(?!\w)|"
-                         rf"(?<!\w){_SHOP_WORD}\s+{_NAME}(?![\w])")
+_NAMED_SHOP = (re.compile(rf"(?<![\w«\"“]){_NAME}\s+{_SHOP_WORD}(?!\w)"),
+               re.compile(rf"(?<!\w){_SHOP_WORD}\s+{_NAME}(?![\w])"))
 # Words that may open a question capitalised before the shop word and name none ("Какой
 # магазин", "Қай дүкен", "Which shop").
 _NOT_NAMES = {
@@ -21,14 +22,20 @@ _NOT_NAMES = {
     "қай", "қандай", "бұл", "осы", "сол", "мына", "әр", "барлық", "басқа", "бір", "кімнің",
     "which", "what", "this", "that", "the", "any", "each", "every", "all", "another", "other",
     "one", "whose", "show", "find", "list", "our", "same", "drug", "online",
+    # Question and quantity words that open a question capitalised.
+    "сколько", "где", "кто", "как", "когда", "куда", "откуда", "почему", "зачем", "чем", "каким",
+    "несколько", "много", "қанша", "неше", "қайда", "кім", "қашан", "неге", "how", "where",
+    "who", "when", "why", "many", "several",
 }
 
 
 def unknown_shop_name(question: str, known: set[str]) -> str | None:
     """The name of a shop `question` names that is none of `known` (the case's shop names and
     bots, case-folded), or None."""
-    for m in _NAMED_SHOP.finditer(question[:400]):
-        name = m.group(1) or m.group(2)
+    text = question[:400]
+    # Each way apart: "Где магазин Молния" is no shop "Где", and still the shop "Молния".
+    for m in (m for pattern in _NAMED_SHOP for m in pattern.finditer(text)):
+        name = m.group(1)
         folded = name.casefold()
         if folded in _NOT_NAMES or any(folded[:5] in k for k in known):
             continue

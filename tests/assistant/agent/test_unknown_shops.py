@@ -17,6 +17,16 @@ def test_the_name_of_a_shop_the_case_does_not_know() -> None:
     assert unknown_shop_name("Какой магазин выдал карту?", set()) is None
     assert unknown_shop_name("Which shop handed out the IBAN?", set()) is None
     assert unknown_shop_name("Green Planet магазинінің картасы", {"green planet 🌍"}) is None
+    assert unknown_shop_name("Где магазин Молния?", set()) == "Молния"
+
+
+@pytest.mark.parametrize("question", [
+    "Мне передали дело. Сколько магазинов, сколько выписок и куда ушли деньги в итоге?",
+    "Сколько магазинов в деле?", "How many shops are in the case?",
+    "Қанша дүкен бар?", "Барлық дүкендер қай қалаларда?", "Where shops took payment?",
+])
+def test_a_question_or_quantity_word_before_shops_names_no_shop(question: str) -> None:
+    assert unknown_shop_name(question, set()) is None
 
 
 @pytest.mark.parametrize("question", [
