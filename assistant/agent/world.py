@@ -13,9 +13,10 @@ _LAW_AND_RATES = (
     r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|"
     r"statute\w*|давност\w*|ескіру\w*|"
     r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
-    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня|сейчас|today|"
-    r"now|бүгін|қазір)\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b")
+    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w{0,4}|rates?|бағам\w{0,6})(?!\w).{0,40}?"
+    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня\w{0,4}|сейчас|"
+    r"today'?s?|now|бүгін\w{0,4}|қазір\w{0,4})(?!\w).{0,60}?(?<!\w)(?:курс\w{0,4}|rates?|"
+    r"бағам\w{0,6})(?!\w)")
 # How a market or a trade is governed ("Binance regulation", "регулирование криптобирж",
 # "биржаларды реттеу"), the news of the day ("latest news", "последние новости"), and the
 # everyday life of a city (restaurants, hotels, the weather, films, recipes): the world's

@@ -41,3 +41,19 @@ def test_a_question_about_the_world_calls_no_tool(handmade, question: str) -> No
     answer = ask(question, AgentContext("hm", store, index))
     assert answer.answer == phrases()["out_of_case"][language(question)]
     assert not answer.steps and not answer.citations
+
+
+@pytest.mark.parametrize("question", [
+    "today" + "a" * 1995, "курс" + "а" * 3000, ("сегодня " + "a ") * 1000 + "x"])
+def test_a_long_run_of_letters_after_today_is_read_at_once(question: str) -> None:
+    import time
+    began = time.monotonic()
+    about_the_world(question)
+    assert time.monotonic() - began < 0.5
+
+
+@pytest.mark.parametrize("question", [
+    "USDT exchange rate today", "what is today's USDT rate?", "какой сегодня курс тенге",
+    "сегодняшний курс рубля", "бүгінгі доллар бағамы қандай"])
+def test_todays_rate_is_still_the_world(question: str) -> None:
+    assert about_the_world(question)
