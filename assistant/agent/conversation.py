@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.agent.translit import MONTH_NAMES
-from assistant.agent.understanding import Reading
+from assistant.agent.understanding import CASE_WORDS, Reading
+from assistant.agent.world import about_the_world
 from tools.payments import extract_payment_details
 from tools.tokens import PROTECTED
 
@@ -364,10 +365,21 @@ def goes_on(question: str) -> bool:
 
 def leans_on_previous(question: str, reading: Reading) -> bool:
     """A follow-up of a few words naming nothing ("шоты ше?", "and the date?", "а сумма?"):
-    it asks of what the previous turn was about, not of the world outside."""
-    if reading.entities or reading.cities or reading.drugs or reading.invalid:
+    it asks of what the previous turn was about, not of the world outside. Its few words hold
+    a word of the case or of a detail asked ("дата", "when"): thanks, a greeting or "who are
+    you?" lean on nothing."""
+    if reading.entities or reading.cities or reading.drugs or reading.invalid or \
+            about_the_world(question):
         return False
-    return 0 < len(re.findall(r"[^\W\d_]+", question)) <= 4
+    return 0 < len(re.findall(r"[^\W\d_]+", question)) <= 4 and bool(
+        CASE_WORDS.search(question) or _A_DETAIL_ASKED.search(question))
+
+
+# The details of what was just found a short follow-up may ask for ("and the date?", "а когда?",
+# "күні ше?", "how much?", "қанша?").
+_A_DETAIL_ASKED = re.compile(r"(?<!\w)(?:дат\w{0,3}|date|days?|когда|when|күн[іi]\w{0,3}|"
+                             r"қашан|сколько|how much|how many|қанша|кому|кто владе\w{0,3}|"
+                             r"whose|чей|чья|чь[её]|кімдікі|кімге)(?!\w)", re.I)
 
 
 def own_words(question: str, spans: list[tuple[int, int]]) -> bool:

@@ -659,7 +659,7 @@ _PERSON_LIKE = re.compile(r"(?<=[\w,;:—–-] )[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a
 # Stems of the case's own matters (money, its carriers, shops, trades, records, people's roles)
 # in ru, kk and en: a question with none of them, no entity, city, drug or day, that the
 # examples also read as possibly outside the case, is outside it.
-_CASE_WORDS = re.compile(
+CASE_WORDS = re.compile(
     # From a word's start: "eth" is not in "together", "бот" not in "работа".
     r"(?<!\w)(?:деньг|денеж|бабк|бабл|средств|сумм|перев[её]|перевод|перечисл|плат|оплат|кошел|карт|"
     r"сч[её]т|iban|телефон|номер|магазин|бот|шоп|дроп|бенефициар|бирж|обнал|вывел|вывод|"
@@ -826,7 +826,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         best = "out_of_case"
     if best != "out_of_case" and not entities and not invalid and not found.of("cities") and \
             not drugs and not _DATE.search(question) and \
-            "out_of_case" in [i for i, _ in ranked[:3]] and not _CASE_WORDS.search(question) \
+            "out_of_case" in [i for i, _ in ranked[:3]] and not CASE_WORDS.search(question) \
             and not _PERSON_LIKE.search(question):
         # Nothing of the case in its words, and the examples find it close to the world
         # outside ("кто стал чемпионом по боксу", "футбол нәтижелері"): outside the case.

@@ -280,3 +280,14 @@ def test_the_other_one_after_money_reaching_an_end_is_from_the_same_start(questi
 
 def test_the_other_one_after_an_answer_of_no_such_end_is_none():
     assert other_end("and the other one?", ONE_ACCOUNT) is None
+
+
+@pytest.mark.parametrize("question", ["Спасибо!", "Какая погода сегодня?", "Who are you?",
+                                      "Рақмет!", "Сен кімсің?", "Thanks a lot"])
+def test_thanks_greetings_and_the_world_do_not_lean_on_the_previous_turn(question):
+    assert not leans_on_previous(question, OfflineChatModel().read(question))
+
+
+@pytest.mark.parametrize("question", ["and the date?", "а сумма?", "күні ше?"])
+def test_a_detail_asked_in_a_few_words_leans_on_the_previous_turn(question):
+    assert leans_on_previous(question, OfflineChatModel().read(question))
