@@ -89,6 +89,7 @@ from assistant.agent.tools import (
 )
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
+    CASE_WORDS,
     MAX_QUESTION_CHARS,
     Reading,
     Vocabulary,
@@ -3457,7 +3458,10 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities or \
-                not reading.entities and about_the_world(question):
+                not reading.entities and not reading.drugs and not (
+                    reading.cities and CASE_WORDS.search(question)) and about_the_world(question):
+            # A drug, or a city with a word of the case, keeps it the case's ("кто продаёт
+            # рецептурные препараты в Алматы?", "shops delivering near hotels in Almaty").
             return AIMessage(content=phrases()["out_of_case"][lang])
         if opening and "compare" in reading.signals and len(reading.entities) == 1 and \
                 not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \

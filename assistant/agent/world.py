@@ -26,7 +26,7 @@ _WORLD_MATTERS = (
     r"latest news|news today|последн\w+ новост\w*|свеж\w+ новост\w*|новост\w+ сегодня|"
     r"соңғы жаңалық\w*|бүгінгі жаңалық\w*|"
     r"restaurant\w*|cafes?|hotels?|weather|recipes?|movies?|films?|sights?|tourist\w*|"
-    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт\w*|фильм\w*|достопримечат\w*|"
+    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт(?:ы|а|ов|ам)?|фильм\w*|достопримечат\w*|"
     r"мейрамхана\w*|қонақ\s?үй\w*|ауа\s+райы\w*|фильм\w*|көрікті\s+жер\w*)(?!\w)")
 ABOUT_THE_WORLD = re.compile(f"{_LAW_AND_RATES}|{_WORLD_MATTERS}", re.I)
 # What the case's records say ("is there anything in the case saying the shop is legal",
@@ -37,7 +37,12 @@ ABOUT_THE_RECORDS = re.compile(
     r"(?:в|по) (?:этом )?дел[еу]|в материал\w*|істе|іс\s+(?:бойынша|материал\w*)|"
     r"saying|says|said|claim(?:s|ing)?|сказано|написано|говорится|пишут|пишет|утвержда\w*|"
     r"деп\s+(?:жаз\w*|айт\w*)|posts?|messages?|channels?|пост\w*|сообщени\w*|канал\w*|"
-    r"хабарлама\w*|арна\w*)(?!\w)", re.I)
+    r"хабарлама\w*|арна\w*|"
+    # The case's records and actors: statements, payments, its shops, stashes, drops, couriers
+    # ("оплаты в кафе по выпискам", "shops delivering stashes near hotels").
+    r"выписк\w*|statements?|оплат\w*|payments?|үзінді\w*|төлем\w*|магазин\w*|шоп\w*|"
+    r"дүкен\w*|shops?|stores?|закладк\w*|клад\w*|stash\w*|тайник\w*|дроп\w*|drops?|"
+    r"droppers?|курьер\w*|couriers?|кладмен\w*)(?!\w)", re.I)
 
 
 def about_the_world(question: str) -> bool:
