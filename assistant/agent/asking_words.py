@@ -42,9 +42,16 @@ ORDER_CODE = re.compile(r"(?<![\w.])[A-ZА-Я]{1,4}[-‑]\d{3,}(?![\w])|"
 
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
+# "How much is/are" asks a price only of goods or a weight ("how much is a gram of mephedrone",
+# "how much are 2 g"), not of a shop's turnover or a wallet's total.
+_GOODS_AFTER = (r"(?=\s+(?:(?:a|an|one|the|\d+(?:[.,]\d+)?)\s*)?(?:grams?|gr?|kg|pieces?|packs?|"
+                r"bags?|doses?|balls?|stash(?:es)?|goods|products?|mephedrone|meph|mef|meth|"
+                r"cocaine|coke|weed|hash|hashish|cannabis|marijuana|amphetamine|speed|salt|"
+                r"alpha|pvp|heroin|lsd|mdma|ecstasy)\b)")
 PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
                          r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|"
-                         r"\bcosts?\b|how much (?:for|does|do|is|are)\b|\bper gram\b|"
+                         rf"\bcosts?\b|how much (?:for|does|do)\b|how much (?:is|are)\b{_GOODS_AFTER}|"
+                         r"\bper gram\b|"
                          r"за грамм\b|грамы\b|бағас|бағалар|\bқұны|қанша\s+тұрады|"
                          r"неше\s+тұрады", re.I)
 # A message asked for by what it claims ("anything saying …", "a post claiming …", "где
