@@ -333,8 +333,7 @@ def when_of(question: str, turn: Turn) -> str | None:
     match = _ASKS_WHEN.search(question)
     if not match or _HASH.search(question):
         return None
-    rest = _WHEN_FILLER.sub(" ", _ASKS_WHEN.sub(" ", question))
-    if len(re.findall(r"[^\W\d_]+", rest)) > 1:
+    if _words_left(question, _ASKS_WHEN, _WHEN_FILLER) > 1:
         return None  # "when was the card handed out?": an ask of its own
     about = list(dict.fromkeys(turn.about))
     if len(about) != 1:
@@ -357,10 +356,26 @@ _ON_FURTHER = re.compile(r"(?<!\w)(?:further|next|then|after that|onwards?|да�
                          r"содан кейін|кейін)(?!\w)", re.I)
 
 
+# The words "and then?" may carry beside its further word ("and then where did it go?", "а
+# дальше куда ушло?", "одан әрі қайда кетті?").
+_ON_FILLER = re.compile(r"(?<!\w)(?:and|so|did|does|it|that|this|the|money|go|goes|went|gone|"
+                        r"а|и|ну|это|деньги|ушл[оиа]|уш[её]л|пошл[оиа]|пош[её]л|дошл[оиа]|"
+                        r"ал|бұл|ақша|кетті|барды|жетті|ше)(?!\w)", re.I)
+
+
+def _words_left(question: str, *asked: re.Pattern[str]) -> int:
+    """How many words `question` holds once the patterns `asked` are struck out."""
+    for pattern in asked:
+        question = pattern.sub(" ", question)
+    return len(re.findall(r"[^\W\d_]+", question))
+
+
 def goes_on(question: str) -> bool:
     """Whether a short follow-up asks only for more of the same way ("ал одан әрі?", "and
-    then?", "а дальше куда?")."""
-    return bool(_ON_FURTHER.search(question)) and len(re.findall(r"[^\W\d_]+", question)) <= 5
+    then?", "а дальше куда?"): its further word and fillers struck out, at most one word (a
+    "where") is left; "who owns it then?" asks a thing of its own."""
+    return bool(_ON_FURTHER.search(question)) and \
+        _words_left(question, _ON_FURTHER, _ON_FILLER) <= 1
 
 
 def leans_on_previous(question: str, reading: Reading) -> bool:

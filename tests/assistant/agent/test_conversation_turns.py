@@ -291,3 +291,15 @@ def test_thanks_greetings_and_the_world_do_not_lean_on_the_previous_turn(questio
 @pytest.mark.parametrize("question", ["and the date?", "а сумма?", "күні ше?"])
 def test_a_detail_asked_in_a_few_words_leans_on_the_previous_turn(question):
     assert leans_on_previous(question, OfflineChatModel().read(question))
+
+
+@pytest.mark.parametrize("question", ["Who owns it then?", "А потом чей это кошелёк?",
+                                      "Кейін бұл әмиян кімдікі?", "Then who received it?"])
+def test_a_question_of_its_own_after_then_does_not_go_on(question):
+    assert not goes_on(question)
+
+
+@pytest.mark.parametrize("question", ["and then where did it go?", "а дальше куда ушли деньги?",
+                                      "одан әрі қайда кетті?"])
+def test_then_where_with_its_fillers_goes_on(question):
+    assert goes_on(question)
