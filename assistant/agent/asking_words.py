@@ -55,6 +55,9 @@ PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк
                          r"за грамм\b|грамы\b|бағас|бағалар|\bқұны|қанша\s+тұрады|"
                          r"неше\s+тұрады", re.I)
 # A message asked for by what it claims ("anything saying …", "a post claiming …", "где
-# написано, что …", "… деп жазылған").
-CLAIM_ASKED = re.compile(r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|"
-                         r"написано|говорится|(?<!не )деп\s+(?:жаз|айт)", re.I)
+# написано, что …", "… деп жазылған"): a clause follows ("что", "будто", "деп"); "в каком
+# сообщении написано номер карты" asks for a message holding a card, not a claim.
+CLAIM_WORDS = (r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|"
+               r"(?:сказано|написано|говорится|утверждается)\s{0,3},?\s{0,3}(?:что|будто)\b|"
+               r"(?<!не )деп\s+(?:жаз|айт)")
+CLAIM_ASKED = re.compile(CLAIM_WORDS, re.I)

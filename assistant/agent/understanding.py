@@ -21,6 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
+from assistant.agent.asking_words import CLAIM_WORDS
 from assistant.agent.short_addresses import Completer, short_addresses
 from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
@@ -630,8 +631,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     # What a record says, asked of the whole case ("anything saying the
                     # wallet is clean", "где написано, что магазин легальный", "… деп
                     # жазылған жер бар ма").
-                    r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|написано|"
-                    r"говорится|(?<!не )деп\s+(?:жаз|айт)"),
+                    + CLAIM_WORDS),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
                        r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*|"
                        # The case's people asked ("фигуранты дела", "іс фигуранттары").

@@ -51,3 +51,18 @@ def test_how_much_is_a_total_is_no_price(question: str) -> None:
     "how much is mephedrone in Almaty", "Сколько стоит грамм?", "Бір грамның бағасы қанша?"])
 def test_how_much_is_goods_is_a_price(question: str) -> None:
     assert PRICE_ASKED.search(question)
+
+
+@pytest.mark.parametrize("question", [
+    "В каком сообщении написано номер карты для оплаты?",
+    "Which message has the card number for payment written?",
+    "Қай хабарламада төлем картасының нөмірі жазылған?"])
+def test_a_detail_written_in_a_message_is_no_claim(question: str) -> None:
+    assert not CLAIM_ASKED.search(question)
+
+
+@pytest.mark.parametrize("question", [
+    "где написано, что магазин легальный?", "Где говорится будто карта чистая?",
+    "Is there anything saying the wallet is clean?", "арнада дүкен заңды деп жазылған ба?"])
+def test_a_claim_is_a_clause_after_the_saying_word(question: str) -> None:
+    assert CLAIM_ASKED.search(question)
