@@ -1499,8 +1499,10 @@ class Composer:
                       # ("when was that?": the day it was sent.)
                       (f", {h.time:%Y-%m-%d %H:%M}" if h.time and "each_payment" in
                        self.r.signals else ""))
+        # (Only where the transfer itself was said above: a tenge path's hop is not, so what
+        # reached is said whatever it is.)
         sent = sum((Decimal(h.amount) for h in p.hops[:1]), Decimal(0)) \
-            if len(p.hops) == 1 else Decimal(0)
+            if len(p.hops) == 1 and p.token != "KZT" else Decimal(0)
         if self.r.intent == "amount_between" and p.reached is not None and \
                 Decimal(p.reached) >= sent:
             # (A share of A's traced money below what A sent B directly is the trace's
