@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
 from assistant.agent.asking_words import CLAIM_WORDS
-from assistant.agent.short_addresses import Completer, short_addresses
+from assistant.agent.short_addresses import Completer, fitting, short_addresses
 from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
@@ -956,11 +956,13 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                 .limit(1)).first() is not None
 
     def complete(prefix: str, suffix: str, limit: int) -> list[str]:
+        # (LIKE may fold letter case: a few more rows read, the fit checked letter for letter.)
         with store.engine.connect() as conn:
-            return list(conn.execute(select(accounts.c.value).where(
+            return fitting(list(conn.execute(select(accounts.c.value).where(
                 accounts.c.case == case, accounts.c.kind == "tron",
                 accounts.c.value.startswith(prefix, autoescape=True),
-                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit)).scalars())
+                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()),
+                prefix, suffix, limit)
 
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
                       statements=statements, tags=labels, handed_out=handed_out,
