@@ -322,7 +322,8 @@ _ASKS_WHEN = re.compile(r"(?<!\w)(?:when|what (?:day|date|time)|on which (?:day|
 _WHEN_FILLER = re.compile(r"(?<!\w)(?:and|so|did|was|were|it|that|this|happen\w*|take place|"
                           r"а|и|это|то|было|был|была|произошло|случилось|ал|бұл|сол|осы|"
                           r"болды|болған|ше)(?!\w)", re.I)
-_AN_AMOUNT = re.compile(r"\d[\d\s]*[.,]\d{2}\b")
+# An amount with its cents ("120 000.00", "1,50"): bounded, its thousands grouped by one space.
+_AN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]?\d{3}){0,6}[.,]\d{2}\b")
 
 
 def when_of(question: str, turn: Turn) -> str | None:

@@ -303,3 +303,18 @@ def test_a_question_of_its_own_after_then_does_not_go_on(question):
                                       "одан әрі қайда кетті?"])
 def test_then_where_with_its_fillers_goes_on(question):
     assert goes_on(question)
+
+
+@pytest.mark.parametrize("question", ["а когда?", "when did that happen?", "бұл қашан болды?"])
+def test_a_long_answer_of_digits_and_spaces_is_read_at_once(question):
+    import time
+    began = time.monotonic()
+    carried(question, False, Turn.of("куда ушло?", "KZ43722S607598386756\n" + "1 " * 10000))
+    assert time.monotonic() - began < 0.5
+
+
+@pytest.mark.parametrize("question", ["а когда?", "when was it?", "қашан?"])
+def test_when_finds_the_transfer_with_grouped_thousands(question):
+    answer = ONE_ACCOUNT.replace("829 200.00", "1 829 200,00")
+    assert carried(question, False, Turn.of("куда ушло?", answer)) == \
+        "KZ43722S607598386756 KZ53722S350004957656"
