@@ -1771,7 +1771,7 @@ class Composer:
         if ends and period_asked(self.question):
             # "за какой период выписка": its first and last rows, each by its day.
             self.fact(_p("statement_period", lang,
-                         m=out.marker(ends[0][0]) + out.marker(ends[1][0]),
+                         m="".join(dict.fromkeys(out.marker(e[0]) for e in ends)),
                          first=day_written(ends[0][1]), last=day_written(ends[1][1])))
         when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
         parties = b.counterparties
