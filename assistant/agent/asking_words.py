@@ -50,10 +50,17 @@ _GOODS_AFTER = (r"(?=\s+(?:(?:a|an|one|the|\d+(?:[.,]\d+)?)\s*)?(?:grams?|gr?|kg
                 r"alpha|pvp|heroin|lsd|mdma|ecstasy)\b)")
 PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
                          r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|"
-                         rf"\bcosts?\b|how much (?:for|does|do)\b|how much (?:is|are)\b{_GOODS_AFTER}|"
+                         r"\bcosts?\b|how much (?:for|does|do)\b|"
+                         rf"how much (?:is|are)\b{_GOODS_AFTER}|"
                          r"\bper gram\b|"
                          r"за грамм\b|грамы\b|бағас|бағалар|\bқұны|қанша\s+тұрады|"
                          r"неше\s+тұрады", re.I)
+# The beneficiary asked by its role ("бенефициар", "выгодоприобретатель", "түпкі алушы",
+# "пайда алушы", "beneficiary"): one spelling list for every reader of it.
+BENEFICIARY_WORDS = r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|пайда алушы"
+BENEFICIARY_ASKED = re.compile(BENEFICIARY_WORDS, re.I)
+
+
 # A message asked for by what it claims ("anything saying …", "a post claiming …", "где
 # написано, что …", "… деп жазылған"): a clause follows ("что", "будто", "деп"); "в каком
 # сообщении написано номер карты" asks for a message holding a card, not a claim.

@@ -32,7 +32,13 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
-from assistant.agent.asking_words import CLAIM_ASKED, MENTIONS_ASKED, ORDER_CODE, PRICE_ASKED
+from assistant.agent.asking_words import (
+    BENEFICIARY_ASKED,
+    CLAIM_ASKED,
+    MENTIONS_ASKED,
+    ORDER_CODE,
+    PRICE_ASKED,
+)
 from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
@@ -3747,8 +3753,7 @@ _WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|
                     r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
 # A shop's treasury: the wallet its handed-out wallets pass their money on to.
 _WITHDREW = re.compile(r"вывел|вывод|выве|обналич|withdr|cash(?:ed)? out|шығар", re.I)
-_BENEFICIARY_WORD = re.compile(r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|"
-                               r"пайда алушы", re.I)
+_BENEFICIARY_WORD = BENEFICIARY_ASKED
 
 
 def _nth_beneficiary(question: str) -> int | None:

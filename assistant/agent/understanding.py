@@ -21,7 +21,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
-from assistant.agent.asking_words import CLAIM_WORDS
+from assistant.agent.asking_words import BENEFICIARY_WORDS, CLAIM_WORDS
 from assistant.agent.short_addresses import Completer, fitting, short_addresses
 from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
@@ -588,7 +588,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                              r"\b(reach|reached|got to|end up)|жетті"),
     ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance|\bобменн|"
                         r"\bайырбас|\botc\b|\bp2p\b"),
-    ("beneficiaries", 0.03, r"бенефициар|beneficiar|выгодоприобретател|пайда алушы|"
+    ("beneficiaries", 0.03, BENEFICIARY_WORDS + r"|"
                             r"\bосел|\bосела|\bосели|"
                             # "the final recipients", not a cup final.
                             r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"

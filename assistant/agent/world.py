@@ -26,7 +26,8 @@ _WORLD_MATTERS = (
     r"latest news|news today|последн\w+ новост\w*|свеж\w+ новост\w*|новост\w+ сегодня|"
     r"соңғы жаңалық\w*|бүгінгі жаңалық\w*|"
     r"restaurant\w*|cafes?|hotels?|weather|recipes?|movies?|films?|sights?|tourist\w*|"
-    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт(?:ы|а|ов|ам)?|фильм\w*|достопримечат\w*|"
+    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт(?:ы|а|ов|ам)?|фильм\w*|"
+    r"достопримечат\w*|"
     r"мейрамхана\w*|қонақ\s?үй\w*|ауа\s+райы\w*|фильм\w*|көрікті\s+жер\w*)(?!\w)")
 ABOUT_THE_WORLD = re.compile(f"{_LAW_AND_RATES}|{_WORLD_MATTERS}", re.I)
 # What the case's records say ("is there anything in the case saying the shop is legal",

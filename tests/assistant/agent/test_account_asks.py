@@ -68,7 +68,8 @@ def test_every_payment_of_a_person_is_listed_by_its_row(handmade, question) -> N
     assert "Kaspi Bank" not in answer.answer, answer.answer
 
 
-@pytest.mark.parametrize("question", ["Who covered the costs?", "Who covered the rent for the drop?",
+@pytest.mark.parametrize("question", ["Who covered the costs?",
+                                      "Who covered the rent for the drop?",
                                       "what span of the river?"])
 def test_cover_or_span_without_a_statement_asks_no_period(question: str) -> None:
     assert not period_asked(question)
