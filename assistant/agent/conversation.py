@@ -387,7 +387,7 @@ def leans_on_previous(question: str, reading: Reading) -> bool:
     if reading.entities or reading.cities or reading.drugs or reading.invalid or \
             about_the_world(question):
         return False
-    return 0 < len(re.findall(r"[^\W\d_]+", question)) <= 4 and bool(
+    return 0 < _words_left(question) <= 4 and bool(
         CASE_WORDS.search(question) or _A_DETAIL_ASKED.search(question))
 
 
@@ -522,7 +522,7 @@ def other_end(question: str, answer: str) -> tuple[str, str] | None:
     """The wallet the previous answer followed money from and the end it found it reaching
     ("X of A's money reached B", its one heading with two addresses), when the follow-up asks
     only of "the other one": from A, to the other end than B."""
-    if not _THE_OTHER.search(question) or len(re.findall(r"[^\W\d_]+", question)) > 5:
+    if not _THE_OTHER.search(question) or _words_left(question) > 5:
         return None
     heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
              if line and not line.startswith(("-", " "))]
