@@ -318,3 +318,12 @@ def test_when_finds_the_transfer_with_grouped_thousands(question):
     answer = ONE_ACCOUNT.replace("829 200.00", "1 829 200,00")
     assert carried(question, False, Turn.of("куда ушло?", answer)) == \
         "KZ43722S607598386756 KZ53722S350004957656"
+
+
+@pytest.mark.parametrize("follow", ["Спасибо!", "Who are you?", "Рақмет!"])
+def test_thanks_after_a_shop_asks_nothing_of_the_shop(demo, follow):
+    ctx = AgentContext("demo", demo)
+    question = "Что известно о магазине Мефистофель?"
+    first = ask(question, ctx)
+    answer = ask(follow, ctx, history=[(question, first.answer)])
+    assert not any("shop" in step for step in answer.steps), answer.steps
