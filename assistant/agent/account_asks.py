@@ -12,9 +12,14 @@ from tools.payments import KZ_BANKS
 # range", "from when to when", "кезең", "қай күннен".
 _PERIOD_ASKED = re.compile(
     r"\bпериод\w*|\bс\s+какого\s+(?:числа\s+)?по\s+как\w*|за\s+какое\s+время|"
-    r"\bperiod\b|\bcover(?:s|ed|ing)?\b|\bdate\s+range\b|\btime\s+span\b|\bspan\w*\b|"
+    r"\bperiod\b|\bdate\s+range\b|\btime\s+span\b|"
     r"\bfrom\s+when\b|\bwhat\s+dates\b|кезең\w*|қай\s+күннен|қашаннан\s+бастап",
     re.I)
+# "Cover" and "span" ask the period only of a statement ("what does the statement cover?"):
+# "who covered the costs?" asks no period.
+_COVERS = re.compile(r"\b(?:cover(?:s|ed|ing)?|span(?:s|ned|ning)?)\b", re.I)
+_A_STATEMENT = re.compile(r"\bstatements?\b|\brows?\b|\boperations\b|\btransactions\b|"
+                          r"\bdates\b", re.I)
 # The bank named as a thing asked ("bank?", "какой банк", "банкі", "в каком банке").
 # ("bank statements", "банк выписка", "bank transfer" name no bank.)
 _BANK_WORD = re.compile(r"(?<![\w-])(?:(?:bank|банк)(?![\w-])"
@@ -26,7 +31,8 @@ _BANK_WORD = re.compile(r"(?<![\w-])(?:(?:bank|банк)(?![\w-])"
 
 def period_asked(question: str) -> bool:
     """Whether `question` asks the period a statement covers."""
-    return bool(_PERIOD_ASKED.search(question))
+    return bool(_PERIOD_ASKED.search(question) or
+                _COVERS.search(question) and _A_STATEMENT.search(question))
 
 
 def iban_bank_asked(question: str) -> bool:

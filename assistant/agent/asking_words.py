@@ -42,12 +42,29 @@ ORDER_CODE = re.compile(r"(?<![\w.])[A-ZА-Я]{1,4}[-‑]\d{3,}(?![\w])|"
 
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
+# "How much is/are" asks a price only of goods or a weight ("how much is a gram of mephedrone",
+# "how much are 2 g"), not of a shop's turnover or a wallet's total.
+_GOODS_AFTER = (r"(?=\s+(?:(?:a|an|one|the|\d+(?:[.,]\d+)?)\s*)?(?:grams?|gr?|kg|pieces?|packs?|"
+                r"bags?|doses?|balls?|stash(?:es)?|goods|products?|mephedrone|meph|mef|meth|"
+                r"cocaine|coke|weed|hash|hashish|cannabis|marijuana|amphetamine|speed|salt|"
+                r"alpha|pvp|heroin|lsd|mdma|ecstasy)\b)")
 PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
                          r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|"
-                         r"\bcosts?\b|how much (?:for|does|do|is|are)\b|\bper gram\b|"
+                         r"\bcosts?\b|how much (?:for|does|do)\b|"
+                         rf"how much (?:is|are)\b{_GOODS_AFTER}|"
+                         r"\bper gram\b|"
                          r"за грамм\b|грамы\b|бағас|бағалар|\bқұны|қанша\s+тұрады|"
                          r"неше\s+тұрады", re.I)
+# The beneficiary asked by its role ("бенефициар", "выгодоприобретатель", "түпкі алушы",
+# "пайда алушы", "beneficiary"): one spelling list for every reader of it.
+BENEFICIARY_WORDS = r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|пайда алушы"
+BENEFICIARY_ASKED = re.compile(BENEFICIARY_WORDS, re.I)
+
+
 # A message asked for by what it claims ("anything saying …", "a post claiming …", "где
-# написано, что …", "… деп жазылған").
-CLAIM_ASKED = re.compile(r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|"
-                         r"написано|говорится|(?<!не )деп\s+(?:жаз|айт)", re.I)
+# написано, что …", "… деп жазылған"): a clause follows ("что", "будто", "деп"); "в каком
+# сообщении написано номер карты" asks for a message holding a card, not a claim.
+CLAIM_WORDS = (r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|"
+               r"(?:сказано|написано|говорится|утверждается)\s{0,3},?\s{0,3}(?:что|будто)\b|"
+               r"(?<!не )деп\s+(?:жаз|айт)")
+CLAIM_ASKED = re.compile(CLAIM_WORDS, re.I)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.agent.translit import MONTH_NAMES
-from assistant.agent.understanding import Reading
+from assistant.agent.understanding import CASE_WORDS, Reading
+from assistant.agent.world import about_the_world
 from tools.payments import extract_payment_details
 from tools.tokens import PROTECTED
 
@@ -321,7 +322,8 @@ _ASKS_WHEN = re.compile(r"(?<!\w)(?:when|what (?:day|date|time)|on which (?:day|
 _WHEN_FILLER = re.compile(r"(?<!\w)(?:and|so|did|was|were|it|that|this|happen\w*|take place|"
                           r"а|и|это|то|было|был|была|произошло|случилось|ал|бұл|сол|осы|"
                           r"болды|болған|ше)(?!\w)", re.I)
-_AN_AMOUNT = re.compile(r"\d[\d\s]*[.,]\d{2}\b")
+# An amount with its cents ("120 000.00", "1,50"): bounded, its thousands grouped by one space.
+_AN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]?\d{3}){0,6}[.,]\d{2}\b")
 
 
 def when_of(question: str, turn: Turn) -> str | None:
@@ -332,8 +334,7 @@ def when_of(question: str, turn: Turn) -> str | None:
     match = _ASKS_WHEN.search(question)
     if not match or _HASH.search(question):
         return None
-    rest = _WHEN_FILLER.sub(" ", _ASKS_WHEN.sub(" ", question))
-    if len(re.findall(r"[^\W\d_]+", rest)) > 1:
+    if _words_left(question, _ASKS_WHEN, _WHEN_FILLER) > 1:
         return None  # "when was the card handed out?": an ask of its own
     about = list(dict.fromkeys(turn.about))
     if len(about) != 1:
@@ -356,18 +357,45 @@ _ON_FURTHER = re.compile(r"(?<!\w)(?:further|next|then|after that|onwards?|да�
                          r"содан кейін|кейін)(?!\w)", re.I)
 
 
+# The words "and then?" may carry beside its further word ("and then where did it go?", "а
+# дальше куда ушло?", "одан әрі қайда кетті?").
+_ON_FILLER = re.compile(r"(?<!\w)(?:and|so|did|does|it|that|this|the|money|go|goes|went|gone|"
+                        r"а|и|ну|это|деньги|ушл[оиа]|уш[её]л|пошл[оиа]|пош[её]л|дошл[оиа]|"
+                        r"ал|бұл|ақша|кетті|барды|жетті|ше)(?!\w)", re.I)
+
+
+def _words_left(question: str, *asked: re.Pattern[str]) -> int:
+    """How many words `question` holds once the patterns `asked` are struck out."""
+    for pattern in asked:
+        question = pattern.sub(" ", question)
+    return len(re.findall(r"[^\W\d_]+", question))
+
+
 def goes_on(question: str) -> bool:
     """Whether a short follow-up asks only for more of the same way ("ал одан әрі?", "and
-    then?", "а дальше куда?")."""
-    return bool(_ON_FURTHER.search(question)) and len(re.findall(r"[^\W\d_]+", question)) <= 5
+    then?", "а дальше куда?"): its further word and fillers struck out, at most one word (a
+    "where") is left; "who owns it then?" asks a thing of its own."""
+    return bool(_ON_FURTHER.search(question)) and \
+        _words_left(question, _ON_FURTHER, _ON_FILLER) <= 1
 
 
 def leans_on_previous(question: str, reading: Reading) -> bool:
     """A follow-up of a few words naming nothing ("шоты ше?", "and the date?", "а сумма?"):
-    it asks of what the previous turn was about, not of the world outside."""
-    if reading.entities or reading.cities or reading.drugs or reading.invalid:
+    it asks of what the previous turn was about, not of the world outside. Its few words hold
+    a word of the case or of a detail asked ("дата", "when"): thanks, a greeting or "who are
+    you?" lean on nothing."""
+    if reading.entities or reading.cities or reading.drugs or reading.invalid or \
+            about_the_world(question):
         return False
-    return 0 < len(re.findall(r"[^\W\d_]+", question)) <= 4
+    return 0 < _words_left(question) <= 4 and bool(
+        CASE_WORDS.search(question) or _A_DETAIL_ASKED.search(question))
+
+
+# The details of what was just found a short follow-up may ask for ("and the date?", "а когда?",
+# "күні ше?", "how much?", "қанша?").
+_A_DETAIL_ASKED = re.compile(r"(?<!\w)(?:дат\w{0,3}|date|days?|когда|when|күн[іi]\w{0,3}|"
+                             r"қашан|сколько|how much|how many|қанша|кому|кто владе\w{0,3}|"
+                             r"whose|чей|чья|чь[её]|кімдікі|кімге)(?!\w)", re.I)
 
 
 def own_words(question: str, spans: list[tuple[int, int]]) -> bool:
@@ -494,7 +522,7 @@ def other_end(question: str, answer: str) -> tuple[str, str] | None:
     """The wallet the previous answer followed money from and the end it found it reaching
     ("X of A's money reached B", its one heading with two addresses), when the follow-up asks
     only of "the other one": from A, to the other end than B."""
-    if not _THE_OTHER.search(question) or len(re.findall(r"[^\W\d_]+", question)) > 5:
+    if not _THE_OTHER.search(question) or _words_left(question) > 5:
         return None
     heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
              if line and not line.startswith(("-", " "))]

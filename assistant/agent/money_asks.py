@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.agent.asking_words import BENEFICIARY_WORDS
 from assistant.agent.understanding import Named, Reading, tagged_wallet
 
 _WALLETS = ("tron", "btc", "eth")
@@ -71,8 +72,7 @@ _WAY_ASKED = re.compile(
     r"\bкак(?:им образом)?\s+(?:\S+\s+){0,6}(?:дошл|попал|перешл|шл|ушл|попа)\w*|"
     r"\bқалай\s+(?:\S+\s+){0,3}(?:жетті|барды|түсті|келді|кетті|өтті)", re.I)
 # The end asked for by its role: "до бенефициара", "to the beneficiary", "бенефициарға".
-_TO_BENEFICIARY = re.compile(r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|"
-                             r"пайда алушы|конечн\w+ получател", re.I)
+_TO_BENEFICIARY = re.compile(BENEFICIARY_WORDS + r"|конечн\w+ получател", re.I)
 # Kazakh "кім(дер) … аударды/жіберді/төледі" after a party in the dative ("Вадимге",
 # "шотына", "картаға"): who paid it.
 _KK_WHO_SENT = re.compile(r"\bкім(?:дер)?\b[^?]{0,25}(?:аудар|жібер|төле|сал)", re.I)

@@ -32,7 +32,13 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
-from assistant.agent.asking_words import CLAIM_ASKED, MENTIONS_ASKED, ORDER_CODE, PRICE_ASKED
+from assistant.agent.asking_words import (
+    BENEFICIARY_ASKED,
+    CLAIM_ASKED,
+    MENTIONS_ASKED,
+    ORDER_CODE,
+    PRICE_ASKED,
+)
 from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
@@ -89,6 +95,7 @@ from assistant.agent.tools import (
 )
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
+    CASE_WORDS,
     MAX_QUESTION_CHARS,
     Reading,
     Vocabulary,
@@ -1498,8 +1505,10 @@ class Composer:
                       # ("when was that?": the day it was sent.)
                       (f", {h.time:%Y-%m-%d %H:%M}" if h.time and "each_payment" in
                        self.r.signals else ""))
+        # (Only where the transfer itself was said above: a tenge path's hop is not, so what
+        # reached is said whatever it is.)
         sent = sum((Decimal(h.amount) for h in p.hops[:1]), Decimal(0)) \
-            if len(p.hops) == 1 else Decimal(0)
+            if len(p.hops) == 1 and p.token != "KZT" else Decimal(0)
         if self.r.intent == "amount_between" and p.reached is not None and \
                 Decimal(p.reached) >= sent:
             # (A share of A's traced money below what A sent B directly is the trace's
@@ -1768,7 +1777,7 @@ class Composer:
         if ends and period_asked(self.question):
             # "за какой период выписка": its first and last rows, each by its day.
             self.fact(_p("statement_period", lang,
-                         m=out.marker(ends[0][0]) + out.marker(ends[1][0]),
+                         m="".join(dict.fromkeys(out.marker(e[0]) for e in ends)),
                          first=day_written(ends[0][1]), last=day_written(ends[1][1])))
         when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
         parties = b.counterparties
@@ -3457,7 +3466,10 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
         if reading.intent == "out_of_case" and not reading.entities or \
-                not reading.entities and about_the_world(question):
+                not reading.entities and not reading.drugs and not (
+                    reading.cities and CASE_WORDS.search(question)) and about_the_world(question):
+            # A drug, or a city with a word of the case, keeps it the case's ("кто продаёт
+            # рецептурные препараты в Алматы?", "shops delivering near hotels in Almaty").
             return AIMessage(content=phrases()["out_of_case"][lang])
         if opening and "compare" in reading.signals and len(reading.entities) == 1 and \
                 not _ONE_SIDE_AGAINST_THE_OTHER.search(question) and \
@@ -3741,8 +3753,7 @@ _WHOSE = re.compile(r"(?<![\w])(?:чей|чья|чьё|чье|чьи|ч[ея]й|
                     r"who|holder|owner|owns|кімдікі|кімге|кімнің|кім|иесі\w*)(?![\w])", re.I)
 # A shop's treasury: the wallet its handed-out wallets pass their money on to.
 _WITHDREW = re.compile(r"вывел|вывод|выве|обналич|withdr|cash(?:ed)? out|шығар", re.I)
-_BENEFICIARY_WORD = re.compile(r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|"
-                               r"пайда алушы", re.I)
+_BENEFICIARY_WORD = BENEFICIARY_ASKED
 
 
 def _nth_beneficiary(question: str) -> int | None:

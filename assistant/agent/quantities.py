@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 # A number and a unit of weight, in any of the three languages' spellings (bounded: at most
-# four digits, one optional space).
-_QUANTITY = re.compile(r"(?<![\d.,])(\d{1,4})\s?(?:г|гр|грам\w*|g|gr|grams?)(?![\w])",
-                       re.I)
+# four digits, one optional space). A bare "г" takes at most three: "в 2025 г." is a year.
+_QUANTITY = re.compile(r"(?<![\d.,])(?:(\d{1,3})\s?г|(\d{1,4})\s?(?:гр|грам\w*|g|gr|grams?))"
+                       r"(?![\w])", re.I)
 
 
 def quantities(text: str) -> set[int]:
     """The quantities (grams) `text` names."""
-    return {int(n) for n in _QUANTITY.findall(text[:4000])}
+    return {int(a or b) for a, b in _QUANTITY.findall(text[:4000])}
 
 
 def naming_quantities(text: str, wanted: set[int]) -> bool:

@@ -16,11 +16,26 @@ SHORT_TRON = re.compile(rf"(?<![\w.â€¦])(T[{_BASE58}]{{3,30}})\s?(?:\.{{2,3}}|â€
 Completer = Callable[[str, str, int], list[str]]
 
 
+# At most this many short addresses are looked up in one question (each is a query).
+MAX_PIECES = 4
+
+
+def fitting(values: list[str], prefix: str, suffix: str, limit: int) -> list[str]:
+    """Of `values`, at most `limit` that begin with `prefix` and end with `suffix`, letter case
+    kept (base58 tells "a" from "A"; a database's LIKE may not)."""
+    return [v for v in values if v.startswith(prefix) and v.endswith(suffix)][:limit]
+
+
 def short_addresses(question: str, complete: Completer) -> Iterator[tuple[str, int, int]]:
     """Each address written short in `question` that exactly one of the case's addresses
-    fits: (that address, start, end of what was written)."""
-    for m in SHORT_TRON.finditer(question):
+    fits: (that address, start, end of what was written), each address once, of the first
+    `MAX_PIECES` written short."""
+    seen: set[str] = set()
+    for n, m in enumerate(SHORT_TRON.finditer(question)):
+        if n >= MAX_PIECES:
+            return
         prefix, suffix = m.group(1), m.group(2) or ""
-        fits = complete(prefix, suffix, 2)
-        if len(fits) == 1:
+        fits = fitting(complete(prefix, suffix, 2), prefix, suffix, 2)
+        if len(fits) == 1 and fits[0] not in seen:
+            seen.add(fits[0])
             yield fits[0], m.start(), m.end()

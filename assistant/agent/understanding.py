@@ -21,7 +21,8 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
-from assistant.agent.short_addresses import Completer, short_addresses
+from assistant.agent.asking_words import BENEFICIARY_WORDS, CLAIM_WORDS
+from assistant.agent.short_addresses import Completer, fitting, short_addresses
 from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
@@ -587,7 +588,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                              r"\b(reach|reached|got to|end up)|жетті"),
     ("exchanges", 0.03, r"\bбирж|\bexchange|\bобнал|\bcash.?out|\bбинанс|binance|\bобменн|"
                         r"\bайырбас|\botc\b|\bp2p\b"),
-    ("beneficiaries", 0.03, r"бенефициар|beneficiar|выгодоприобретател|пайда алушы|"
+    ("beneficiaries", 0.03, BENEFICIARY_WORDS + r"|"
                             r"\bосел|\bосела|\bосели|"
                             # "the final recipients", not a cup final.
                             r"\bfinal\s+(?:\w+\s+)?(?:recipient|destination|holder|wallet|"
@@ -630,8 +631,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                     # What a record says, asked of the whole case ("anything saying the
                     # wallet is clean", "где написано, что магазин легальный", "… деп
                     # жазылған жер бар ма").
-                    r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|сказано|написано|"
-                    r"говорится|(?<!не )деп\s+(?:жаз|айт)"),
+                    + CLAIM_WORDS),
     ("overview", 0.03, r"обзор|overview|summary|сводк|шолу|\bdroppers\b|"
                        r"\bдроп(?:ы|ов|перы|перов)\b|дроптар\w*|"
                        # The case's people asked ("фигуранты дела", "іс фигуранттары").
@@ -659,7 +659,7 @@ _PERSON_LIKE = re.compile(r"(?<=[\w,;:—–-] )[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a
 # Stems of the case's own matters (money, its carriers, shops, trades, records, people's roles)
 # in ru, kk and en: a question with none of them, no entity, city, drug or day, that the
 # examples also read as possibly outside the case, is outside it.
-_CASE_WORDS = re.compile(
+CASE_WORDS = re.compile(
     # From a word's start: "eth" is not in "together", "бот" not in "работа".
     r"(?<!\w)(?:деньг|денеж|бабк|бабл|средств|сумм|перев[её]|перевод|перечисл|плат|оплат|кошел|карт|"
     r"сч[её]т|iban|телефон|номер|магазин|бот|шоп|дроп|бенефициар|бирж|обнал|вывел|вывод|"
@@ -826,7 +826,7 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
         best = "out_of_case"
     if best != "out_of_case" and not entities and not invalid and not found.of("cities") and \
             not drugs and not _DATE.search(question) and \
-            "out_of_case" in [i for i, _ in ranked[:3]] and not _CASE_WORDS.search(question) \
+            "out_of_case" in [i for i, _ in ranked[:3]] and not CASE_WORDS.search(question) \
             and not _PERSON_LIKE.search(question):
         # Nothing of the case in its words, and the examples find it close to the world
         # outside ("кто стал чемпионом по боксу", "футбол нәтижелері"): outside the case.
@@ -956,11 +956,13 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                 .limit(1)).first() is not None
 
     def complete(prefix: str, suffix: str, limit: int) -> list[str]:
+        # (LIKE may fold letter case: a few more rows read, the fit checked letter for letter.)
         with store.engine.connect() as conn:
-            return list(conn.execute(select(accounts.c.value).where(
+            return fitting(list(conn.execute(select(accounts.c.value).where(
                 accounts.c.case == case, accounts.c.kind == "tron",
                 accounts.c.value.startswith(prefix, autoescape=True),
-                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit)).scalars())
+                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()),
+                prefix, suffix, limit)
 
     return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
                       statements=statements, tags=labels, handed_out=handed_out,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from tools.search.text import analyse
+
 # One shop: a word in the plural ("Сколько магазинов", "how many shops", "дүкендер") names none.
 _SHOP_WORD = r"(?:магазин(?:а|у|ом|е)?|шоп(?:а|у|ом|е)?|shop|store|дүкен(?!дер)\w*)"
 _NAME = r"[«\"“]?([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]{2,30})[»\"”]?"
@@ -26,7 +28,25 @@ _NOT_NAMES = {
     "сколько", "где", "кто", "как", "когда", "куда", "откуда", "почему", "зачем", "чем", "каким",
     "несколько", "много", "қанша", "неше", "қайда", "кім", "қашан", "неге", "how", "where",
     "who", "when", "why", "many", "several",
+    # Asking verbs that open a question capitalised ("Назови магазин, который…", "Name the shop").
+    "назови", "перечисли", "расскажи", "опиши", "подскажи", "скажи", "name", "tell", "describe",
+    "атаңыз", "ата", "көрсет", "көрсетіңіз", "айт", "айтыңыз",
 }
+# Platforms a shop works on ("Telegram shops", "магазин в Телеграме", "Instagram дүкені"): where,
+# not which.
+_PLATFORMS = re.compile(r"(?:telegram|телеграм|телега|instagram|инстаграм|whatsapp|ватсап|"
+                        r"vk|вк|вконтакт|darknet|даркнет|tor|internet|интернет|онлайн)",
+                        re.I)
+
+
+def _names_no_shop(name: str) -> bool:
+    """A word opening a question, a platform, a city or a drug ("магазин Алматы", "Мефедрон
+    дүкені", "Telegram shop"): where or what a shop sells, never its name."""
+    folded = name.casefold()
+    if folded in _NOT_NAMES or _PLATFORMS.match(folded):
+        return True
+    found = analyse(name)
+    return bool(found.of("cities") or found.of("drugs"))
 
 
 def unknown_shop_name(question: str, known: set[str]) -> str | None:
@@ -37,7 +57,7 @@ def unknown_shop_name(question: str, known: set[str]) -> str | None:
     for m in (m for pattern in _NAMED_SHOP for m in pattern.finditer(text)):
         name = m.group(1)
         folded = name.casefold()
-        if folded in _NOT_NAMES or any(folded[:5] in k for k in known):
+        if _names_no_shop(name) or any(folded[:5] in k for k in known):
             continue
         return name
     return None

@@ -13,9 +13,10 @@ _LAW_AND_RATES = (
     r"ответственност\w*|ук рк|ук|қк|criminal code|liabilit\w*|"
     r"statute\w*|давност\w*|ескіру\w*|"
     r"penalt\w*|punish\w*|prison|jail|legal\w*|\blaws?\b|жаза\w*|заң\w*|"
-    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w*|rate|бағам\w*)\b.{0,40}"
-    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня|сейчас|today|"
-    r"now|бүгін|қазір)\w*\W{0,3}\w*\W{0,3}(?:\w+\W+){0,4}(?:курс\w*|rate|бағам\w*)\b")
+    r"қылмыстық кодекс\w*)(?!\w)|(?<!\w)(?:курс\w{0,4}|rates?|бағам\w{0,6})(?!\w).{0,40}?"
+    r"(?<!\w)(?:сегодня|сейчас|today|now|бүгін|қазір)(?!\w)|(?<!\w)(?:сегодня\w{0,4}|сейчас|"
+    r"today'?s?|now|бүгін\w{0,4}|қазір\w{0,4})(?!\w).{0,60}?(?<!\w)(?:курс\w{0,4}|rates?|"
+    r"бағам\w{0,6})(?!\w)")
 # How a market or a trade is governed ("Binance regulation", "регулирование криптобирж",
 # "биржаларды реттеу"), the news of the day ("latest news", "последние новости"), and the
 # everyday life of a city (restaurants, hotels, the weather, films, recipes): the world's
@@ -25,7 +26,8 @@ _WORLD_MATTERS = (
     r"latest news|news today|последн\w+ новост\w*|свеж\w+ новост\w*|новост\w+ сегодня|"
     r"соңғы жаңалық\w*|бүгінгі жаңалық\w*|"
     r"restaurant\w*|cafes?|hotels?|weather|recipes?|movies?|films?|sights?|tourist\w*|"
-    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт\w*|фильм\w*|достопримечат\w*|"
+    r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт(?:ы|а|ов|ам)?|фильм\w*|"
+    r"достопримечат\w*|"
     r"мейрамхана\w*|қонақ\s?үй\w*|ауа\s+райы\w*|фильм\w*|көрікті\s+жер\w*)(?!\w)")
 ABOUT_THE_WORLD = re.compile(f"{_LAW_AND_RATES}|{_WORLD_MATTERS}", re.I)
 # What the case's records say ("is there anything in the case saying the shop is legal",
@@ -36,7 +38,12 @@ ABOUT_THE_RECORDS = re.compile(
     r"(?:в|по) (?:этом )?дел[еу]|в материал\w*|істе|іс\s+(?:бойынша|материал\w*)|"
     r"saying|says|said|claim(?:s|ing)?|сказано|написано|говорится|пишут|пишет|утвержда\w*|"
     r"деп\s+(?:жаз\w*|айт\w*)|posts?|messages?|channels?|пост\w*|сообщени\w*|канал\w*|"
-    r"хабарлама\w*|арна\w*)(?!\w)", re.I)
+    r"хабарлама\w*|арна\w*|"
+    # The case's records and actors: statements, payments, its shops, stashes, drops, couriers
+    # ("оплаты в кафе по выпискам", "shops delivering stashes near hotels").
+    r"выписк\w*|statements?|оплат\w*|payments?|үзінді\w*|төлем\w*|магазин\w*|шоп\w*|"
+    r"дүкен\w*|shops?|stores?|закладк\w*|клад\w*|stash\w*|тайник\w*|дроп\w*|drops?|"
+    r"droppers?|курьер\w*|couriers?|кладмен\w*)(?!\w)", re.I)
 
 
 def about_the_world(question: str) -> bool:

@@ -66,3 +66,17 @@ def test_every_payment_of_a_person_is_listed_by_its_row(handmade, question) -> N
         assert f"{day}: {amount}" in answer.answer, answer.answer
     # "bank statements" names no bank asked.
     assert "Kaspi Bank" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["Who covered the costs?",
+                                      "Who covered the rent for the drop?",
+                                      "what span of the river?"])
+def test_cover_or_span_without_a_statement_asks_no_period(question: str) -> None:
+    assert not period_asked(question)
+
+
+@pytest.mark.parametrize("question", ["what does the statement cover?",
+                                      "which days do the statement's rows span?",
+                                      "за какое время операции в выписке?"])
+def test_cover_or_span_of_a_statement_asks_its_period(question: str) -> None:
+    assert period_asked(question)

@@ -35,3 +35,34 @@ def test_the_posts_making_a_claim_are_found_not_obeyed(small_demo, small_demo_in
 def test_what_someone_wrote_is_no_claim_asked() -> None:
     # "не деп жазды": what X wrote (the message by its detail), not a claim's words.
     assert not CLAIM_ASKED.search("Тима не деп жазды карта туралы?")
+
+
+@pytest.mark.parametrize("question", [
+    "How much is the Мефистофель shop's turnover?",
+    "How much is on the Green Planet wallets in total?",
+    "How much are Green Planet's receipts from buyers?",
+    "How much is the balance of that card?"])
+def test_how_much_is_a_total_is_no_price(question: str) -> None:
+    assert not PRICE_ASKED.search(question)
+
+
+@pytest.mark.parametrize("question", [
+    "How much is a gram of mephedrone?", "how much are 2 g of meth",
+    "how much is mephedrone in Almaty", "Сколько стоит грамм?", "Бір грамның бағасы қанша?"])
+def test_how_much_is_goods_is_a_price(question: str) -> None:
+    assert PRICE_ASKED.search(question)
+
+
+@pytest.mark.parametrize("question", [
+    "В каком сообщении написано номер карты для оплаты?",
+    "Which message has the card number for payment written?",
+    "Қай хабарламада төлем картасының нөмірі жазылған?"])
+def test_a_detail_written_in_a_message_is_no_claim(question: str) -> None:
+    assert not CLAIM_ASKED.search(question)
+
+
+@pytest.mark.parametrize("question", [
+    "где написано, что магазин легальный?", "Где говорится будто карта чистая?",
+    "Is there anything saying the wallet is clean?", "арнада дүкен заңды деп жазылған ба?"])
+def test_a_claim_is_a_clause_after_the_saying_word(question: str) -> None:
+    assert CLAIM_ASKED.search(question)

@@ -280,3 +280,50 @@ def test_the_other_one_after_money_reaching_an_end_is_from_the_same_start(questi
 
 def test_the_other_one_after_an_answer_of_no_such_end_is_none():
     assert other_end("and the other one?", ONE_ACCOUNT) is None
+
+
+@pytest.mark.parametrize("question", ["Спасибо!", "Какая погода сегодня?", "Who are you?",
+                                      "Рақмет!", "Сен кімсің?", "Thanks a lot"])
+def test_thanks_greetings_and_the_world_do_not_lean_on_the_previous_turn(question):
+    assert not leans_on_previous(question, OfflineChatModel().read(question))
+
+
+@pytest.mark.parametrize("question", ["and the date?", "а сумма?", "күні ше?"])
+def test_a_detail_asked_in_a_few_words_leans_on_the_previous_turn(question):
+    assert leans_on_previous(question, OfflineChatModel().read(question))
+
+
+@pytest.mark.parametrize("question", ["Who owns it then?", "А потом чей это кошелёк?",
+                                      "Кейін бұл әмиян кімдікі?", "Then who received it?"])
+def test_a_question_of_its_own_after_then_does_not_go_on(question):
+    assert not goes_on(question)
+
+
+@pytest.mark.parametrize("question", ["and then where did it go?", "а дальше куда ушли деньги?",
+                                      "одан әрі қайда кетті?"])
+def test_then_where_with_its_fillers_goes_on(question):
+    assert goes_on(question)
+
+
+@pytest.mark.parametrize("question", ["а когда?", "when did that happen?", "бұл қашан болды?"])
+def test_a_long_answer_of_digits_and_spaces_is_read_at_once(question):
+    import time
+    began = time.monotonic()
+    carried(question, False, Turn.of("куда ушло?", "KZ43722S607598386756\n" + "1 " * 10000))
+    assert time.monotonic() - began < 0.5
+
+
+@pytest.mark.parametrize("question", ["а когда?", "when was it?", "қашан?"])
+def test_when_finds_the_transfer_with_grouped_thousands(question):
+    answer = ONE_ACCOUNT.replace("829 200.00", "1 829 200,00")
+    assert carried(question, False, Turn.of("куда ушло?", answer)) == \
+        "KZ43722S607598386756 KZ53722S350004957656"
+
+
+@pytest.mark.parametrize("follow", ["Спасибо!", "Who are you?", "Рақмет!"])
+def test_thanks_after_a_shop_asks_nothing_of_the_shop(demo, follow):
+    ctx = AgentContext("demo", demo)
+    question = "Что известно о магазине Мефистофель?"
+    first = ask(question, ctx)
+    answer = ask(follow, ctx, history=[(question, first.answer)])
+    assert not any("shop" in step for step in answer.steps), answer.steps

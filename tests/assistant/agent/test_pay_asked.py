@@ -67,3 +67,14 @@ def test_the_foreign_cards_among_every_shops_details(demo, question) -> None:
     answer = ask(question, AgentContext("demo", demo))
     assert answer.verified, answer.flags
     assert "4276 3823 5925 6345" in answer.answer, answer.answer
+
+
+def test_where_money_went_is_not_what_buyers_were_told() -> None:
+    for went in ("Куда магазин Мефистофель переводит деньги?",
+                 "Куда ушли платежи покупателей магазина Мефистофель?",
+                 "Мефистофель дүкені ақшаны қайда аударды?",
+                 "Куда потом перевели оплату за товар?", "Where did the shop send its takings?"):
+        assert not pay_details_asked(went), went
+    for told in ("Куда нужно переводить деньги за товар?", "Ақшаны қайда аудару керек деді?",
+                 "куда магазин просил платить", "where to pay for the goods"):
+        assert pay_details_asked(told), told

@@ -32,3 +32,10 @@ def test_a_wholesale_offer_by_its_quantity(small_demo, small_demo_index, questio
     assert "320000" in text and "KZ686012199351819093" in text, answer.answer
     assert "Новости" not in answer.answer.splitlines()[1], answer.answer
     assert answer.verified, answer.flags
+
+
+def test_a_year_before_g_is_no_quantity() -> None:
+    assert quantities("Какие объявления были в 2025 г.?") == set()
+    assert quantities("Объявления 2024 г. о мефедроне в Караганде") == set()
+    assert quantities("оптом 100 г и 500 гр") == {100, 500}
+    assert quantities("a kilo: 1000 g or 1000 грамм") == {1000}

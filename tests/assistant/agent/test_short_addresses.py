@@ -45,3 +45,32 @@ def test_who_paid_a_wallet_written_short(handmade_store: CaseStore, question: st
     for fact in ("TU2GeXWAxy4qXGowLfikyRX8xNw3DxeWg6", "212.80",
                  "TFkaZKr1sBsfuUMpgntaM99HM197FHaTbB", "TEpg1PkmBr3dW89BStMP3M4ZifCLrnjJ7k"):
         assert fact in text, fact
+
+
+def _folding_complete(prefix: str, suffix: str, limit: int) -> list[str]:
+    """A database's LIKE that folds letter case."""
+    return [a for a in _CASE if a.casefold().startswith(prefix.casefold()) and
+            a.casefold().endswith(suffix.casefold())][:limit]
+
+
+@pytest.mark.parametrize("question", ["Сравни TDMH… и TDMHP…", "compare TDMH... with TDMHPG…SvQ",
+                                      "TDMH… және TDMHPG… салыстыр"])
+def test_one_address_written_short_twice_is_named_once(question: str) -> None:
+    assert [a for a, _, _ in short_addresses(question, _complete)] == [
+        "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"]
+
+
+def test_a_short_address_fits_letter_for_letter() -> None:
+    assert list(short_addresses("who paid TDMHpg…?", _folding_complete)) == []
+    assert list(short_addresses("кто платил на TTY1…ZZZ?", _folding_complete)) == []
+
+
+def test_at_most_four_pieces_of_a_long_question_are_looked_up() -> None:
+    asked: list[str] = []
+
+    def counting(prefix: str, suffix: str, limit: int) -> list[str]:
+        asked.append(prefix)
+        return _complete(prefix, suffix, limit)
+
+    list(short_addresses(" ".join(["TAAA…"] * 300), counting))
+    assert len(asked) == 4

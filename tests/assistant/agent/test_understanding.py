@@ -320,9 +320,9 @@ def test_a_date_is_no_ordinal_and_a_kind_word_left_out_must_be_the_kind():
 @pytest.mark.parametrize("question", ["Who won the match together with Messi?",
                                       "какой метод лучше"])
 def test_the_case_s_words_count_from_a_word_s_start(question):
-    from assistant.agent.understanding import _CASE_WORDS
+    from assistant.agent.understanding import CASE_WORDS
 
-    assert _CASE_WORDS.search(question) is None
+    assert CASE_WORDS.search(question) is None
 
 
 @pytest.mark.parametrize(("question", "side"), [

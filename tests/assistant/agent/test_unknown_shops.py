@@ -37,3 +37,17 @@ def test_a_shop_known_from_an_ad_is_searched_for(handmade, question: str) -> Non
     answer = ask(question, AgentContext("hm", store, index))
     assert "molniya_krg_bot" in answer.answer and "Темиртау" in answer.answer, answer.answer
     assert not answer.answer.rstrip().endswith("?")
+
+
+@pytest.mark.parametrize("question", [
+    "Назови магазины в Алматы", "Telegram shops selling mephedrone", "что продаёт магазин Алматы?",
+    "Мефедрон дүкені қайда?", "Алматы дүкені туралы не белгілі?", "Instagram дүкені бар ма?",
+    "Назови магазин, который продаёт мефедрон", "Name the shop that sells weed in Telegram"])
+def test_a_city_drug_platform_or_asking_verb_beside_the_shop_word_names_no_shop(
+        question: str) -> None:
+    assert unknown_shop_name(question, set()) is None
+
+
+def test_a_shop_name_beside_a_platform_word_is_still_a_name() -> None:
+    assert unknown_shop_name("магазин Молния в Телеграме", set()) == "Молния"
+    assert unknown_shop_name("Telegram-дегі Молния дүкені", set()) == "Молния"

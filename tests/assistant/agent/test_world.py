@@ -41,3 +41,44 @@ def test_a_question_about_the_world_calls_no_tool(handmade, question: str) -> No
     answer = ask(question, AgentContext("hm", store, index))
     assert answer.answer == phrases()["out_of_case"][language(question)]
     assert not answer.steps and not answer.citations
+
+
+@pytest.mark.parametrize("question", [
+    "today" + "a" * 1995, "курс" + "а" * 3000, ("сегодня " + "a ") * 1000 + "x"])
+def test_a_long_run_of_letters_after_today_is_read_at_once(question: str) -> None:
+    import time
+    began = time.monotonic()
+    about_the_world(question)
+    assert time.monotonic() - began < 0.5
+
+
+@pytest.mark.parametrize("question", [
+    "USDT exchange rate today", "what is today's USDT rate?", "какой сегодня курс тенге",
+    "сегодняшний курс рубля", "бүгінгі доллар бағамы қандай"])
+def test_todays_rate_is_still_the_world(question: str) -> None:
+    assert about_the_world(question)
+
+
+CASE_NEAR_THE_WORLD = [
+    "Кто продаёт рецептурные препараты в Алматы?", "Были ли оплаты в кафе по выпискам дропов?",
+    "Which shops deliver stashes near hotels in Almaty?",
+    "Какие магазины в Алматы закладывают возле кафе?",
+    "Дроптардың үзінділерінде мейрамханаға төлем болды ма?",
+    "Payments at restaurants in the droppers' statements?"]
+
+
+@pytest.mark.parametrize("question", CASE_NEAR_THE_WORLD)
+def test_the_cases_records_and_actors_near_a_cafe_or_hotel_are_the_case(question: str) -> None:
+    assert not about_the_world(question)
+
+
+@pytest.mark.parametrize("question", CASE_NEAR_THE_WORLD[::2])
+def test_a_case_question_near_a_cafe_or_hotel_is_not_refused(handmade, question: str) -> None:
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index))
+    assert answer.answer != phrases()["out_of_case"][language(question)]
+
+
+@pytest.mark.parametrize("question", ["рецепт борща", "посоветуй хороший ресторан в Алматы"])
+def test_a_recipe_or_a_citys_restaurant_is_still_the_world(question: str) -> None:
+    assert about_the_world(question)
