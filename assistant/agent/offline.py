@@ -3534,9 +3534,11 @@ class OfflineChatModel(BaseChatModel):
             # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None
         if reading.intent == "beneficiaries" and "bank_ends" in reading.signals or \
-                reading.intent == "exchanges" and "bank_exchanges" in reading.signals:
+                reading.intent == "exchanges" and {"bank_exchanges", "exchanges"} <= \
+                reading.signals:
             # "the end recipients of the droppers' tenge", "how much tenge went from the
-            # dropper statements to exchangers": the case's statements.
+            # dropper statements to exchangers": the case's statements (exchangers named:
+            # "how much reached the Halyk dropper's account" names one account, not asked).
             return None
         if _accounts_together(q) and self.vocabulary and \
                 1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:

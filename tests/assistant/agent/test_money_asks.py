@@ -290,3 +290,14 @@ def test_tenge_to_some_exchangers_named_is_each_one_s(demo: CaseStore, question:
 ])
 def test_tenge_to_one_exchanger_named_is_its_statement(demo: CaseStore, question: str) -> None:
     assert "965 360.00" in answered(demo, "demo", question)
+
+
+@pytest.mark.parametrize("question", [
+    "Halyk дропының шотына қанша ақша түсті?",
+    "Сколько денег пришло на счёт дропа в Халыке?",
+    "How much came into the Halyk dropper's account?",
+])
+def test_one_account_of_several_asked_is_asked_back_not_the_exchangers(
+        demo: CaseStore, question: str) -> None:
+    answer = ask(question, AgentContext("demo", demo))
+    assert not answer.steps and "?" in answer.answer, answer.answer  # which account
