@@ -17,12 +17,3 @@ def size_or_refusal(path: Path, *_args: Any) -> int:
     if "bad" in path.name:
         raise ValueError(f"{path.name} refused")
     return path.stat().st_size
-
-
-def size_or_lock(path: Path, *_args: Any) -> object:
-    """A file's size, or for a file whose name says "lock" a value no pickle can carry."""
-    if "lock" in path.name:
-        import threading
-
-        return threading.Lock()
-    return path.stat().st_size

@@ -205,10 +205,9 @@ def _queue_file(writer: StoreWriter, case: str, path: Path, *, fmt: str | None,
     if ahead is not None:
         try:
             read = ahead.result()
-        except BrokenProcessPool as exc:
-            # A worker died (killed, out of memory), or its batch could not come back
-            # (`NotReadAhead`): this file is read here instead.
-            log.warning("%s was not read ahead (%s); reading it here", name, exc)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this file is read here instead.
+            log.warning("the process reading %s ahead died; reading it here", name)
         else:
             return _queue_ahead(writer, case, path, name, fmt, read, on_progress)
     st = _regular_file(path)

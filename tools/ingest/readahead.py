@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,18 +42,11 @@ MIN_JSON_BYTES = 16 << 20
 # bounded (a statement makes about seven times its bytes in records: ≤ 16 MB, ≈ 120 MB).
 WINDOW_FILES = 512
 WINDOW_BYTES = 16 << 20
-# Consecutive JSON files a worker reads in one task: a task costs the importer a pickled call,
-# a result message and the wake-ups of three of its threads, each waiting for Python's lock
-# while the store's writer holds it (a seizure's 8,663 TronGrid pages were 8,663 tasks; the
-# seed's pages in batches: 61 → 46 s on one run). Statements, slower to parse and fewer, go
-# one a task, so the first comes back at once and the workers share them evenly.
+# Consecutive files a worker reads in one task: a task costs the importer a pickled call, a
+# result message and the wake-ups of three of its threads, each waiting for Python's lock
+# while the store's writer holds it (a seizure's 8,663 TronGrid pages were 8,663 tasks).
 BATCH_FILES = 32
 BATCH_BYTES = 2 << 20
-
-
-class NotReadAhead(BrokenProcessPool):
-    """A file's read ahead was lost with its task (a worker died, or an outcome of its batch
-    could not be sent back): the import loop reads the file itself."""
 
 
 def _ahead_size(path: Path, json_files: bool) -> int | None:
@@ -96,7 +88,6 @@ class ReadAhead:
         # Spawned, not forked: the importer has threads (the store's writer) whose locks a
         # forked child would inherit held.
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        self.workers = workers
         self._fill()
 
     @classmethod
@@ -134,25 +125,16 @@ class ReadAhead:
             self.next += len(batch)
 
     def _next_batch(self) -> list[int]:
-        """The next chosen files for one task: the next file, and JSON files after it while
-        the batch holds at most `BATCH_FILES` (and a share of the files left for each worker),
-        `BATCH_BYTES` and what is left of the window."""
-        left = len(self.chosen) - self.next
-        most = max(1, min(BATCH_FILES, left // (2 * self.workers),
-                          WINDOW_FILES - len(self.pending)))
-        room = min(BATCH_BYTES, WINDOW_BYTES - self.pending_bytes)
+        """The next chosen files for one task: consecutive, at most `BATCH_FILES` of them and,
+        past the first, at most `BATCH_BYTES` in all."""
         batch: list[int] = []
         size = 0
-        for i in self.chosen[self.next:self.next + most]:
-            if batch and (size + self.sizes[i] > room or not self._json(batch[0])
-                          or not self._json(i)):
+        for i in self.chosen[self.next:self.next + BATCH_FILES]:
+            if batch and size + self.sizes[i] > BATCH_BYTES:
                 break
             batch.append(i)
             size += self.sizes[i]
         return batch
-
-    def _json(self, i: int) -> bool:
-        return self.files[i].suffix.lower() in _JSON_SUFFIXES
 
     def take(self, i: int) -> Future[Any] | None:
         """The read of file `i` (its position in `files`), or None if it was not read ahead;
@@ -176,10 +158,7 @@ def read_batch(read: Callable[..., Any], paths: Sequence[Path], args: tuple[Any,
         try:
             out.append((True, read(path, *args)))
         except Exception as exc:  # noqa: BLE001 - raised again by that file's future
-            # The worker's traceback travels as a note (pickling drops it), and the frames it
-            # holds (the file's bytes and records) are let go before the batch is done.
-            exc.add_note("".join(traceback.format_exception(exc)).rstrip())
-            out.append((False, exc.with_traceback(None)))
+            out.append((False, exc))
     return out
 
 
@@ -192,11 +171,8 @@ def _hand_out(reads: list[Future[Any]], task: Future[list[tuple[bool, Any]]]) ->
         return
     failure = task.exception()
     if failure is not None:
-        # Not the files' own failure (theirs come back in the result): read them in the loop.
-        lost = failure if isinstance(failure, BrokenProcessPool) else NotReadAhead(
-            f"a batch read ahead was lost: {failure!r}")
         for read in reads:
-            read.set_exception(lost)
+            read.set_exception(failure)
         return
     for read, (ok, value) in zip(reads, task.result(), strict=True):
         if ok:
