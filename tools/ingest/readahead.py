@@ -21,7 +21,6 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +41,6 @@ MIN_JSON_BYTES = 16 << 20
 # bounded (a statement makes about seven times its bytes in records: ≤ 16 MB, ≈ 120 MB).
 WINDOW_FILES = 512
 WINDOW_BYTES = 16 << 20
-# Consecutive files a worker reads in one task: a task costs the importer a pickled call, a
-# result message and the wake-ups of three of its threads, each waiting for Python's lock
-# while the store's writer holds it (a seizure's 8,663 TronGrid pages were 8,663 tasks).
-BATCH_FILES = 32
-BATCH_BYTES = 2 << 20
 
 
 def _ahead_size(path: Path, json_files: bool) -> int | None:
@@ -110,31 +104,14 @@ class ReadAhead:
     def _fill(self) -> None:
         while self.next < len(self.chosen) and (not self.pending or (
                 len(self.pending) < WINDOW_FILES and self.pending_bytes < WINDOW_BYTES)):
-            batch = self._next_batch()
+            i = self.chosen[self.next]
             try:
-                task = self.pool.submit(read_batch, self.read, [self.files[i] for i in batch],
-                                        self.args)
+                self.pending[i] = self.pool.submit(self.read, self.files[i], *self.args)
             except BrokenProcessPool:
                 self.next = len(self.chosen)  # the rest are read by the loop
                 return
-            reads: list[Future[Any]] = [Future() for _ in batch]
-            task.add_done_callback(partial(_hand_out, reads))
-            for i, read in zip(batch, reads, strict=True):
-                self.pending[i] = read
-                self.pending_bytes += self.sizes[i]
-            self.next += len(batch)
-
-    def _next_batch(self) -> list[int]:
-        """The next chosen files for one task: consecutive, at most `BATCH_FILES` of them and,
-        past the first, at most `BATCH_BYTES` in all."""
-        batch: list[int] = []
-        size = 0
-        for i in self.chosen[self.next:self.next + BATCH_FILES]:
-            if batch and size + self.sizes[i] > BATCH_BYTES:
-                break
-            batch.append(i)
-            size += self.sizes[i]
-        return batch
+            self.pending_bytes += self.sizes[i]
+            self.next += 1
 
     def take(self, i: int) -> Future[Any] | None:
         """The read of file `i` (its position in `files`), or None if it was not read ahead;
@@ -147,35 +124,3 @@ class ReadAhead:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def read_batch(read: Callable[..., Any], paths: Sequence[Path], args: tuple[Any, ...]
-               ) -> list[tuple[bool, Any]]:
-    """`read(path, *args)` of each path in a worker: (True, what it gave) or (False, what it
-    raised), so that one file's failure is that file's alone (handed to its taker)."""
-    out: list[tuple[bool, Any]] = []
-    for path in paths:
-        try:
-            out.append((True, read(path, *args)))
-        except Exception as exc:  # noqa: BLE001 - raised again by that file's future
-            out.append((False, exc))
-    return out
-
-
-def _hand_out(reads: list[Future[Any]], task: Future[list[tuple[bool, Any]]]) -> None:
-    """Each file's outcome of a finished task, on its own future (a task cancelled or lost
-    with its worker: every file of it alike)."""
-    if task.cancelled():
-        for read in reads:
-            read.cancel()
-        return
-    failure = task.exception()
-    if failure is not None:
-        for read in reads:
-            read.set_exception(failure)
-        return
-    for read, (ok, value) in zip(reads, task.result(), strict=True):
-        if ok:
-            read.set_result(value)
-        else:
-            read.set_exception(value)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import tools.ingest.readahead as readahead
 from tests.conftest import EVIDENCE, SAMPLES
-from tests.utils.processes import die, size_or_refusal
+from tests.utils.processes import die
 from tools.errors import IngestError, UnknownFormatError
 from tools.ingest.pipeline import ingest_paths
 from tools.ingest.readahead import ReadAhead
@@ -196,52 +196,6 @@ def test_the_import_reads_the_files_itself_when_a_worker_dies(tmp_path, monkeypa
     assert [(f.file, f.status, f.records) for f in report.files] == [
         (f.file, f.status, f.records) for f in here.files]
     assert _rows(_store(tmp_path, "dying")) == _rows(_store(tmp_path, "here"))
-
-
-def test_files_are_read_in_batches_and_one_files_failure_is_its_own(tmp_path, monkeypatch):
-    monkeypatch.setattr(readahead, "BATCH_FILES", 4)
-    tasks: list[int] = []
-
-    class Counted(readahead.ProcessPoolExecutor):
-        def submit(self, fn, /, *args, **kwargs):
-            tasks.append(len(args[1]))
-            return super().submit(fn, *args, **kwargs)
-
-    monkeypatch.setattr(readahead, "ProcessPoolExecutor", Counted)
-    names = [f"{n:02d}{'_bad' if n in (5, 9) else ''}.csv" for n in range(11)]
-    paths = [tmp_path / name for name in names]
-    for n, p in enumerate(paths):
-        p.write_bytes(b"x" * (n + 1))
-    ahead = ReadAhead(paths, {i: i + 1 for i in range(len(paths))}, size_or_refusal, (), 2)
-    try:
-        for i, p in enumerate(paths):
-            read = ahead.take(i)
-            assert read is not None
-            if "bad" in p.name:
-                with pytest.raises(ValueError, match=f"{p.name} refused"):
-                    read.result(timeout=60)
-            else:
-                assert read.result(timeout=60) == i + 1
-    finally:
-        ahead.close()
-    assert tasks == [4, 4, 3]  # three tasks of consecutive files, not eleven
-
-
-def test_a_batch_stops_at_its_bytes_past_its_first_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(readahead, "BATCH_BYTES", 10)
-    paths = [tmp_path / f"{n}.csv" for n in range(4)]
-    for p in paths:
-        p.write_bytes(b"x")
-    ahead = ReadAhead(paths, {0: 25, 1: 4, 2: 4, 3: 4}, size_or_refusal, (), 1)
-    try:
-        assert [ahead.take(i).result(timeout=60) for i in range(4)] == [1, 1, 1, 1]
-    finally:
-        ahead.close()
-    assert ahead._next_batch() == []  # all taken
-    ahead.next = 0
-    assert ahead._next_batch() == [0]  # a large first file goes alone
-    ahead.next = 1
-    assert ahead._next_batch() == [1, 2]  # 4 + 4 ≤ 10 < 12
 
 
 @pytest.mark.parametrize("error", [IngestError("a.xlsx", "sheet:S!row:4", "bad  amount"),
