@@ -637,10 +637,17 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
             ends.append((r, local_day(written) or str(written or "")[:10]))
         if all(day for _, day in ends):
             out.period_rows[key] = (ends[0], ends[1])
-            rows = list(dict.fromkeys(r for r, _ in ends))  # (one row: cited once)
-            lines.append(ctx.derive(f"[{out.markers[ends[0][0]]}] first operation "
-                                    f"{ends[0][1]}; [{out.markers[ends[1][0]]}] last operation "
-                                    f"{ends[1][1]}", rows))
+            # A line a claim each (a marker dropped leaves its day uncited, not borrowed from
+            # the other's row); one row is cited once.
+            (first, first_day), (last, last_day) = ends
+            if first == last:
+                lines.append(ctx.derive(f"[{out.markers[first]}] first and last operation "
+                                        f"{first_day}", [first]))
+            else:
+                lines.append(ctx.derive(f"[{out.markers[first]}] first operation {first_day}",
+                                        [first]))
+                lines.append(ctx.derive(f"[{out.markers[last]}] last operation {last_day}",
+                                        [last]))
     holder_row = next((r for r in rows_cited if _names_holder(ctx, r, b)), row)
     h = out.cite(ctx, holder_row)
     out.holder_rows[key] = holder_row
