@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tools.payments import KZ_BANKS
+from tools.payments import extract_payment_details
 
 # The period a statement covers: "период", "с какого по какое число", "period covered", "date
 # range", "from when to when", "кезең", "қай күннен".
@@ -41,9 +41,9 @@ def iban_bank_asked(question: str) -> bool:
 
 
 def iban_bank(iban: str) -> str | None:
-    """The Kazakh bank an IBAN's bank code names (its 5th–7th characters), if known."""
-    compact = re.sub(r"\s", "", iban).upper()
-    return KZ_BANKS.get(compact[4:7]) if compact.startswith("KZ") else None
+    """The Kazakh bank an IBAN's bank code names, as the engine reads it from the IBAN."""
+    return next((str(d.info["bank"]) for d in extract_payment_details(iban)
+                 if d.kind == "iban" and "bank" in d.info), None)
 
 
 def day_written(iso_day: str) -> str:
