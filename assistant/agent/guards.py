@@ -29,10 +29,8 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import yaml
 from langchain.agents.middleware import (
     AgentMiddleware,
     AgentState,
@@ -64,6 +62,7 @@ from assistant.agent.tools import AgentContext
 from assistant.agent.understanding import language
 from tools.errors import TergeuError
 from tools.identifiers import parse_identifier
+from tools.resources import prompt_yaml
 from tools.store import CaseStore
 from tools.store.accounts import account_values, has_account
 from tools.trace import load_case_graph
@@ -74,7 +73,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROMPTS = Path(__file__).parents[2] / "prompts"
 DEFAULT_MAX_STEPS = 8
 # Tool calls run from one model turn; more at once is a model looping inside one step.
 MAX_CALLS_PER_STEP = 8
@@ -98,7 +96,7 @@ class ModelServerError(TergeuError):
 
 @cache
 def phrases() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((PROMPTS / "guards.yaml").read_text(encoding="utf-8"))
+    return prompt_yaml("guards.yaml")
 
 
 # --- tool calls --------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import yaml
 from anyascii import anyascii
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
@@ -111,16 +110,14 @@ from tools.holders import tenge_amounts
 from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, same_word
-from tools.resources import prompts_dir
+from tools.resources import prompt_yaml
 from tools.search.facets import read_query
 from tools.search.text import analyse
-
-PROMPTS = prompts_dir()
 
 
 @cache
 def phrases() -> dict[str, Any]:
-    return yaml.safe_load((PROMPTS / "offline_answers.yaml").read_text(encoding="utf-8"))
+    return prompt_yaml("offline_answers.yaml")
 
 
 

@@ -7,9 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import yaml
-
-from tools.resources import prompt_text
+from tools.resources import prompt_yaml
 from tools.search.text import stem
 
 # Latin letters to Cyrillic as people type Russian without a Russian keyboard; where habits
@@ -59,9 +57,7 @@ class _Vocabulary:
 
 @cache
 def _vocabulary() -> _Vocabulary:
-    # libyaml's loader where installed: the examples file is large (60 ms in pure Python, 5).
-    data = yaml.load(prompt_text("intents.yaml"), Loader=getattr(yaml, "CSafeLoader",
-                                                                 yaml.SafeLoader))
+    data = prompt_yaml("intents.yaml")
     russian: dict[str, str] = {}
     english: set[str] = set()
     for langs in data.values():

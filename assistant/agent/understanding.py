@@ -16,7 +16,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
@@ -27,7 +26,7 @@ from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_coun
 from tools.identifiers import iin_is_valid, parse_identifier
 from tools.payments import PaymentDetail, extract_payment_details
 from tools.people import fold, people_names, person_span, same_word
-from tools.resources import prompt_text, prompts_dir
+from tools.resources import prompt_yaml, prompts_dir
 from tools.search.query import glosses
 from tools.search.text import analyse
 from tools.store import CaseStore
@@ -470,7 +469,7 @@ class IntentModel:
 
 
 def _examples() -> list[tuple[str, str]]:
-    data = yaml.safe_load(prompt_text("intents.yaml"))
+    data = prompt_yaml("intents.yaml")
     out = []
     for intent, langs in data.items():
         for questions in langs.values():

@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from tools.demo import fake_ids as ids
 from tools.demo.truth import (
     BeneficiaryTruth,
@@ -30,7 +28,7 @@ from tools.demo.writers import (
     write_trongrid_pages,
 )
 from tools.identifiers import iin_is_valid
-from tools.resources import read_text
+from tools.resources import read_text, shipped_yaml
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 DAYS = 60
@@ -61,7 +59,7 @@ SCALES: dict[str, ScaleSpec] = {
 
 @cache
 def texts() -> dict[str, Any]:
-    return yaml.safe_load(read_text("tools.demo", "texts.yaml"))
+    return shipped_yaml(read_text("tools.demo", "texts.yaml"))
 
 
 @dataclass(slots=True)

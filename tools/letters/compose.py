@@ -8,11 +8,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field
 
 from tools.letters.models import AddressFacts, Language, LetterFacts
-from tools.resources import read_text
+from tools.resources import read_text, shipped_yaml
 from tools.text_safety import visible
 from tools.trace.engine import DEPOSIT_SHARE, SWEEP_SECONDS
 
@@ -72,7 +71,7 @@ class LetterContent(BaseModel):
 
 @cache
 def texts(lang: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(read_text("tools.letters", "texts.yaml"))
+    data: dict[str, Any] = shipped_yaml(read_text("tools.letters", "texts.yaml"))
     return dict(data[lang])
 
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
-import yaml
 from rapidfuzz import fuzz, process
 
-from tools.resources import package_file
+from tools.resources import package_file, shipped_yaml
 from tools.search.text import (
     _KAZAKH_LETTERS,
     _WORD,
@@ -171,7 +170,7 @@ def _near(vocab: list[str], stem: str) -> set[str]:
 @cache
 def _glosses() -> dict[str, tuple[tuple[str, ...], ...]]:
     """A shop-name word's stem → its words in each language (glosses.yaml)."""
-    rows = yaml.safe_load(package_file("tools.search", "glosses.yaml").read_text(encoding="utf-8"))
+    rows = shipped_yaml(package_file("tools.search", "glosses.yaml").read_text(encoding="utf-8"))
     out: dict[str, tuple[tuple[str, ...], ...]] = {}
     for row in rows:
         spellings = tuple(tuple(normalise(str(w)) for w in words) for words in row)
@@ -191,7 +190,7 @@ def glosses(word: str) -> tuple[tuple[str, ...], ...]:
 @cache
 def _synonyms() -> dict[str, tuple[str, ...]]:
     """A trade word's stem → every word of its meaning in the three languages (synonyms.yaml)."""
-    rows = yaml.safe_load(package_file("tools.search", "synonyms.yaml").read_text(
+    rows = shipped_yaml(package_file("tools.search", "synonyms.yaml").read_text(
         encoding="utf-8"))
     out: dict[str, tuple[str, ...]] = {}
     for row in rows:

@@ -10,10 +10,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import snowballstemmer
-import yaml
 from rapidfuzz import fuzz, process
 
-from tools.resources import package_file
+from tools.resources import package_file, shipped_yaml
 
 _WORD = re.compile(r"[0-9a-zа-яәғқңөұүһі]+(?:-[0-9a-zа-яәғқңөұүһі]+)*")
 _CYRILLIC = re.compile(r"[а-яәғқңөұүһі]")
@@ -49,7 +48,7 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path | Traversable) -> Lexicon:
-        groups = yaml.safe_load(path.read_text(encoding="utf-8"))
+        groups = shipped_yaml(path.read_text(encoding="utf-8"))
         lex = cls(groups)
         for group, concepts in groups.items():
             for concept, variants in concepts.items():
