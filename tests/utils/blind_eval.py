@@ -31,7 +31,7 @@ from assistant.agent.ledger import Answer
 
 EVAL = Path(__file__).parents[1] / "data" / "eval"
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-          "heldout7")
+          "heldout7", "heldout8")
 # The parts whose questions may be listed for tuning (`heldout8` never is).
 READABLE = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
             "heldout7")
