@@ -37,6 +37,7 @@ WORK = {"payment details": extract_payment_details, "identifier": parse_identifi
         "search analysis": analyse}
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("work", WORK)
 @pytest.mark.parametrize("name", ADVERSARIAL)
 def test_adversarial_megabyte_is_processed_at_one_megabyte_per_second(name, work):

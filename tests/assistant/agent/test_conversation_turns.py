@@ -305,6 +305,7 @@ def test_then_where_with_its_fillers_goes_on(question):
     assert goes_on(question)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("question", ["а когда?", "when did that happen?", "бұл қашан болды?"])
 def test_a_long_answer_of_digits_and_spaces_is_read_at_once(question):
     import time

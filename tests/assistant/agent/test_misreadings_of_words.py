@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
@@ -22,6 +24,7 @@ def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:
     return ask(question, AgentContext("hm", store, index))
 
 
+@pytest.mark.timing
 def test_a_hostile_repeated_tail_answers_at_once(handmade):
     _ask(handmade, "карта бойынша мәлімет беріңізші")  # warm
     started = time.perf_counter()

@@ -179,6 +179,7 @@ def test_a_retyped_identifier_is_not_in_the_case_and_the_near_one_is_named(demo)
     assert events[-1].answer.verified
 
 
+@pytest.mark.timing
 def test_near_identifiers_are_bounded_and_exact_matches_have_none(demo):
     truth, store = demo
     wallet = truth.shops[0].payment_wallets[0]
@@ -257,6 +258,7 @@ def test_the_system_prompt_guides_tool_choice():
         assert rule in " ".join(text.split()), rule
 
 
+@pytest.mark.timing
 def test_a_failing_model_server_is_a_clear_error_not_a_hang(demo):
     _, store = demo
     server = ScriptedModel([{"status": 503}] * 3)

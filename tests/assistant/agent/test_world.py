@@ -45,6 +45,7 @@ def test_a_question_about_the_world_calls_no_tool(handmade, question: str) -> No
 
 @pytest.mark.parametrize("question", [
     "today" + "a" * 1995, "курс" + "а" * 3000, ("сегодня " + "a ") * 1000 + "x"])
+@pytest.mark.timing
 def test_a_long_run_of_letters_after_today_is_read_at_once(question: str) -> None:
     import time
     began = time.monotonic()

@@ -2,9 +2,12 @@
 two other users work: each item answered as expected, the server never dies, the others see
 no failure. `python -m bench.hostile` prints the same run item by item."""
 
+import pytest
+
 from bench.hostile import GOAL_MB, run
 
 
+@pytest.mark.timing
 def test_every_hostile_item_is_answered_and_bystanders_are_unaffected():
     lines: list[str] = []
     report = run(bystanders=2, out=lines.append)

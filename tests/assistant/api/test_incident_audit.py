@@ -99,6 +99,7 @@ def test_audit_details_are_bounded(office):
     assert entry.details["bytes"] > 100_000 and len(entry.details["truncated"]) <= 64 << 10
 
 
+@pytest.mark.timing
 def test_audited_reads_do_not_wait_for_an_import(office):
     """A writer holding the case store's lock (as an import does) does not hold up a record
     view and its audit entry: the trail has a database file of its own."""

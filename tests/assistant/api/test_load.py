@@ -10,6 +10,7 @@ import time
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from assistant.config import Settings
 from assistant.users import Users
@@ -27,6 +28,7 @@ def test_fifty_concurrent_users_get_answers_without_errors(stack):
     assert result.errors == []
 
 
+@pytest.mark.timing
 def test_a_2mb_chat_upload_does_not_hold_up_another_user(stack, tmp_path):
     chat = tmp_path / "result.json"
     write_telegram(chat, 12_000, random.Random(2))

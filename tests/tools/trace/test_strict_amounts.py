@@ -32,6 +32,7 @@ def trc20_page(value) -> bytes:
 
 @pytest.mark.parametrize("value", ["1e999999", "1e20000", "NaN", "Infinity", "-5", "abc",
                                    "1.5", " 7", 1.5, True, str(2**256 + 1), "9" * 5000])
+@pytest.mark.timing
 def test_trongrid_value_that_is_not_plain_units_is_refused_with_the_place(tmp_path, value):
     path = tmp_path / "page.json"
     path.write_bytes(trc20_page(value))
@@ -54,6 +55,7 @@ def test_human_amounts_refuse_exponents_junk_and_too_many_digits(text):
         parse_amount(text)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("bad", ["1e400000", "NaN", "abc", "Infinity", "-1", "1" * 100, "0x10"])
 def test_trace_request_refuses_a_min_amount_that_is_not_a_plain_decimal(bad):
     start = time.perf_counter()
@@ -67,6 +69,7 @@ def test_stored_amounts_are_read_strictly_but_older_forms_still_count():
     assert stored_amount("1e999999") is None and stored_amount("NaN") is None
 
 
+@pytest.mark.timing
 def test_a_stored_absurd_amount_leaves_trace_lookup_and_overview_working(sqlite_store, tmp_path):
     page = tmp_path / "page.json"
     page.write_bytes(trc20_page("1000000000"))
