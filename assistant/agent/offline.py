@@ -70,6 +70,7 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
@@ -447,7 +448,7 @@ _GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bто
                     r"what drugs|какие наркотики|қандай есірткі", re.I)
 # What a price question about a shop is not: money traced, compared, paid.
 _NOT_PRICE_INTENTS = (*_TRACE_INTENTS, "compare", "beneficiaries", "statement", "message")
-# The parts of an account's profile each intent asks for (an intent not named: all of them).
+# The parts of an account's profile each intent asks for.
 _SECTIONS: dict[str, set[str]] = {
     "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
     "forward": {"links", "bank", "trace"},
@@ -461,6 +462,10 @@ _SECTIONS: dict[str, set[str]] = {
     # link each to a message (those answer "whose is it").
     "compare": {"seen", "fed_by", "flows", "bank", "iban_bank"},
 }
+# An intent not named above (money to exchanges, sums between parties, a follow-up read as
+# another): every part but the hand-outs whose payments reached an account ("iban_links"),
+# which say whose the account is and are asked with "whose" or "which shop" only.
+_UNNAMED_SECTIONS = {"links", "seen", "fed_by", "flows", "bank", "iban_bank", "trace"}
 
 
 def _call(tool: str, **args: Any) -> dict[str, Any]:
@@ -1563,7 +1568,7 @@ class Composer:
     def _wants(self, section: str) -> bool:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
-        only = _SECTIONS.get(self.r.intent)
+        only = _SECTIONS.get(self.r.intent, _UNNAMED_SECTIONS)
         if self.r.intent == "path" and not getattr(self, "_path_found", False):
             only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
@@ -2195,6 +2200,11 @@ class Composer:
                 # "the message where X gave card N": what it handed out of N, not all else;
                 # "who is Ерлан Ж. in X's bot": what it gave under that name.
                 handed = [h for h in handed if _compact(h.display) in named] or handed
+            endings = endings_named(self.question)
+            if endings:
+                # "the card ending 7835": that card's hand-outs, not every detail it gave.
+                handed = [h for h in handed if h.kind in ("card", "phone") and
+                          ends_with_named(h.display, endings)] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
