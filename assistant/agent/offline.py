@@ -2271,9 +2271,10 @@ class Composer:
                     else handed[0].record_id), chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
-            if money:
-                # Where the shop's money went: each wallet traced, once, by the message that
-                # handed it out first; not the chat's title or each time it was handed out.
+            if money or "treasury" in self.r.signals:
+                # Where the shop's money went, or its treasury: each wallet once, by the
+                # message that handed it out first (what ties it and its treasury to the
+                # shop); not the chat's title or each time it was handed out.
                 handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
             if "treasury" in self.r.signals or money and self.r.intent != "backward":
                 # Where the shop's money collects, and the transfer that shows it (a money
