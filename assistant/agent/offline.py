@@ -71,6 +71,7 @@ from assistant.agent.conversation import (
 )
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.detail_endings import endings_named, ends_with_named
+from assistant.agent.hand_outs import said_of
 from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
@@ -2206,6 +2207,11 @@ class Composer:
                 # "the message where X gave card N": what it handed out of N, not all else;
                 # "who is Ерлан Ж. in X's bot": what it gave under that name.
                 handed = [h for h in handed if _compact(h.display) in named] or handed
+            if not money and not whose:
+                # "реквизиты для опта": the hand-outs whose message says what the question adds
+                # beside the shop, when some say it and others do not.
+                handed = said_of(self.question, handed, lambda h: out.texts.get(
+                    h.record_id, ""), [d.name, d.chat or "", *d.bots])
             endings = endings_named(self.question)
             if endings:
                 # "the card ending 7835": that card's hand-outs, not every detail it gave.
