@@ -48,12 +48,12 @@ _GOODS_AFTER = (r"(?=\s+(?:(?:a|an|one|the|\d+(?:[.,]\d+)?)\s*)?(?:grams?|gr?|kg
                 r"bags?|doses?|balls?|stash(?:es)?|goods|products?|mephedrone|meph|mef|meth|"
                 r"cocaine|coke|weed|hash|hashish|cannabis|marijuana|amphetamine|speed|salt|"
                 r"alpha|pvp|heroin|lsd|mdma|ecstasy)\b)")
-PRICE_ASKED = re.compile(r"\bцен[аыуе]?\b|\bценник|\bрасценк|прайс|стоимост|"
+PRICE_ASKED = re.compile(r"\bцен(?:а|ы|у|е|ой|ами|ах|ам)?\b|\bценник|\bрасценк|прайс|стоимост|"
                          r"сколько\s+(?:сейчас\s+)?сто[иья]|поч[её]м|\bprice|\bpriced\b|"
                          r"\bcosts?\b|how much (?:for|does|do)\b|"
                          rf"how much (?:is|are)\b{_GOODS_AFTER}|"
                          r"\bper gram\b|"
-                         r"за грамм\b|грамы\b|бағас|бағалар|\bқұны|қанша\s+тұрады|"
+                         r"за грамм\b|грамы\b|бағас|бағалар|баға\s+тізім|\bқұны|қанша\s+тұрады|"
                          r"неше\s+тұрады", re.I)
 # The beneficiary asked by its role ("бенефициар", "выгодоприобретатель", "түпкі алушы",
 # "пайда алушы", "beneficiary"): one spelling list for every reader of it.

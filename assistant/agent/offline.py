@@ -69,6 +69,8 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.detail_endings import endings_named, ends_with_named
+from assistant.agent.hand_outs import said_of
 from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
@@ -444,7 +446,7 @@ _GOODS = re.compile(r"меню|\bmenu|ассортимент|витрин|\bто
                     r"what drugs|какие наркотики|қандай есірткі", re.I)
 # What a price question about a shop is not: money traced, compared, paid.
 _NOT_PRICE_INTENTS = (*_TRACE_INTENTS, "compare", "beneficiaries", "statement", "message")
-# The parts of an account's profile each intent asks for (an intent not named: all of them).
+# The parts of an account's profile each intent asks for.
 _SECTIONS: dict[str, set[str]] = {
     "identify": {"links", "iban_links", "seen", "fed_by", "flows", "iban_bank"},
     "forward": {"links", "bank", "trace"},
@@ -458,6 +460,10 @@ _SECTIONS: dict[str, set[str]] = {
     # link each to a message (those answer "whose is it").
     "compare": {"seen", "fed_by", "flows", "bank", "iban_bank"},
 }
+# An intent not named above (money to exchanges, sums between parties, a follow-up read as
+# another): every part but the hand-outs whose payments reached an account ("iban_links"),
+# which say whose the account is and are asked with "whose" or "which shop" only.
+_UNNAMED_SECTIONS = {"links", "seen", "fed_by", "flows", "bank", "iban_bank", "trace"}
 
 
 def _call(tool: str, **args: Any) -> dict[str, Any]:
@@ -1560,7 +1566,7 @@ class Composer:
     def _wants(self, section: str) -> bool:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
-        only = _SECTIONS.get(self.r.intent)
+        only = _SECTIONS.get(self.r.intent, _UNNAMED_SECTIONS)
         if self.r.intent == "path" and not getattr(self, "_path_found", False):
             only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
@@ -2070,6 +2076,12 @@ class Composer:
             # that speaks of what it names (the shop, in any case ending, or its own chat).
             return self._of_each_chat(hits, texts or {})
         meant = [h for h in hits if "asked" in h.facets]
+        if _PRICE.search(self.question):
+            # "the message with the price list": those naming prices, not the shop's posts
+            # found beside them (its recruiting, its discounts).
+            priced = [h for h in hits if "priced" in h.classes]
+            meant = [h for h in meant if "priced" in h.classes] or ([] if priced else meant)
+            hits = priced or hits
         # (Several asked and the search found those saying the same: they are the several.)
         several = _SEVERAL_ASKED.search(self.question) is not None and not any(
             "alike" in h.facets for h in hits) or MENTIONS_ASKED.search(self.question) is not None
@@ -2192,6 +2204,16 @@ class Composer:
                 # "the message where X gave card N": what it handed out of N, not all else;
                 # "who is Ерлан Ж. in X's bot": what it gave under that name.
                 handed = [h for h in handed if _compact(h.display) in named] or handed
+            if not money and not whose:
+                # "реквизиты для опта": the hand-outs whose message says what the question adds
+                # beside the shop, when some say it and others do not.
+                handed = said_of(self.question, handed, lambda h: out.texts.get(
+                    h.record_id, ""), [d.name, d.chat or "", *d.bots])
+            endings = endings_named(self.question)
+            if endings:
+                # "the card ending 7835": that card's hand-outs, not every detail it gave.
+                handed = [h for h in handed if h.kind in ("card", "phone") and
+                          ends_with_named(h.display, endings)] or handed
             others = {v for s in self.r.signals if s.startswith("other_than:")
                       for v in [s.split(":", 1)[1]]}
             if others:
@@ -2258,9 +2280,10 @@ class Composer:
                     else handed[0].record_id), chat=_safe(d.chat)))
             if whose:
                 continue  # whose the bot is, not everything it handed out
-            if money:
-                # Where the shop's money went: each wallet traced, once, by the message that
-                # handed it out first; not the chat's title or each time it was handed out.
+            if money or "treasury" in self.r.signals:
+                # Where the shop's money went, or its treasury: each wallet once, by the
+                # message that handed it out first (what ties it and its treasury to the
+                # shop); not the chat's title or each time it was handed out.
                 handed = list({h.display: h for h in reversed(handed)}.values())[::-1]
             if "treasury" in self.r.signals or money and self.r.intent != "backward":
                 # Where the shop's money collects, and the transfer that shows it (a money

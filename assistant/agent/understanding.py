@@ -63,7 +63,9 @@ _MASK = re.compile(r"\b(\d{4})[ -]?(\d{2})?[*xX•#_ -]{4,14}(\d{4})\b")
 _LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
 _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
-_BOT = re.compile(r"@(\w{3,64}bot)\b", re.I)
+# A bot's handle, with its "@" or without it when it could be nothing else (Latin, a digit or
+# an underscore in it, ending in "bot": "mefistofel_d13_bot"; not "robot").
+_BOT = re.compile(r"@(\w{3,64}bot)\b|(?<![\w@./:])([A-Za-z](?=[A-Za-z]*[_\d])\w{2,60}bot)\b", re.I)
 # (Not "BIN" in Latin letters: a card's first digits go by that name too.)
 _IIN_NAMED = re.compile(r"(?<!\w)(?:ИИН|IIN|ЖСН|БИН)\s*[:№#-]?\s*(\d{6,16})(?!\d)", re.I)
 _PHONE_LIKE = re.compile(r"\+7[\s\-()]*\d(?:[\s\-()]*\d){4,12}(?!\d)")
@@ -213,7 +215,7 @@ def find_entities(question: str, vocabulary: Vocabulary | None = None, loose: bo
                 written = first + "*" * (16 - len(first) - 4) + last
             add("card_mask", written, m.start(), m.end())
     for m in _BOT.finditer(q):
-        add("bot", m.group(1).lower(), m.start(), m.end())
+        add("bot", (m.group(1) or m.group(2)).lower(), m.start(), m.end())
     for d in extract_payment_details(q):
         located = _locate(q, d.value)
         start, end = located if located else (len(q), len(q))

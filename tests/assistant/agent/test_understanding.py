@@ -336,3 +336,20 @@ def test_a_date_is_a_bound_only_by_the_word_beside_it(question, side):
     from assistant.agent.offline import _bound_side
 
     assert _bound_side(question) == side
+
+
+@pytest.mark.parametrize(("question", "handle"), [
+    ("какие кошельки давал mefistofel_d13_bot для оплаты?", "mefistofel_d13_bot"),
+    ("greenplanet_operator_bot қандай карта берді?", "greenplanet_operator_bot"),
+    ("which cards did chocofactory_kz_bot give out", "chocofactory_kz_bot"),
+])
+def test_a_bots_handle_is_read_without_its_at_sign(question, handle):
+    assert [(e.kind, e.value) for e in find_entities(question)[0]
+            if e.kind == "bot"] == [("bot", handle)]
+
+
+@pytest.mark.parametrize("question", [
+    "a robot said to pay", "Telegram bot сказал оплатить", "бот берді: https://t.me/x_1bot",
+])
+def test_a_word_or_a_link_ending_in_bot_is_no_handle(question):
+    assert not [e for e in find_entities(question)[0] if e.kind == "bot"]
