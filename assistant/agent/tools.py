@@ -1404,14 +1404,16 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
         Counter(f.format for f in s.files).items())]
     g = graph.graph
     for collector in o.collection_wallets:
-        # Where the shops' wallets' money collects (their treasury): the largest sweep into it.
-        moves = [(m, w) for w in o.shop_wallets if w in g and collector in g.succ[w]
-                 for m in g[w][collector]["m"]]
-        if moves:
-            move, wallet = max(moves, key=lambda mw: mw[0].units)
-            out.collectors[wallet] = (collector, move.record_id)
-            lines.append(f"[{out.cite(ctx, move.record_id)}] the shop wallet {fence(wallet)} "
-                         f"swept into {fence(collector)}")
+        # Where the shops' wallets' money collects (their treasury): each shop wallet that
+        # swept into it, by its largest sweep.
+        for wallet in o.shop_wallets:
+            moves = list(g[wallet][collector]["m"]) if wallet in g and \
+                collector in g.succ[wallet] else []
+            if moves:
+                move = max(moves, key=lambda m: m.units)
+                out.collectors[wallet] = (collector, move.record_id)
+                lines.append(f"[{out.cite(ctx, move.record_id)}] the shop wallet "
+                             f"{fence(wallet)} swept into {fence(collector)}")
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
@@ -1564,10 +1566,12 @@ SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 @tool(SHOP_DETAILS, response_format="content_and_artifact")
 def shop_details(shop: str, runtime: Runtime,
                  kind: Literal["card", "phone", "iban", "wallet"] | None = None,
-                 bots: bool = False) -> tuple[str, ToolOutput]:
+                 bots: bool = False, treasury: bool = False) -> tuple[str, ToolOutput]:
     """Every card, phone, IBAN and wallet a shop handed out to buyers, with the message each
     was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind; `bots`
-    also cites the post naming each @bot the shop goes by ("what is X's bot")."""
+    also cites the post naming each @bot the shop goes by ("what is X's bot"); `treasury`
+    also where each wallet it handed out passed its money on (as `kind="wallet"` does), for
+    an overview of the shop."""
     ctx = runtime.context
     found = find_shops(ctx.store, ctx.case, shop)
     details = [details_of_shop(ctx.store, ctx.case, shop_id) for shop_id in found]
@@ -1638,7 +1642,7 @@ def shop_details(shop: str, runtime: Runtime,
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
                                     f"{asking}{to}", [h.record_id],
                                     [receiver] if receiver else ()))
-    if kind == "wallet":
+    if kind == "wallet" or treasury:
         lines += _collector_lines(ctx, out, details)
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
 
