@@ -48,7 +48,6 @@ from assistant.agent.card_bank import (
     stated_rate,
 )
 from assistant.agent.case_sides import BOUGHT_FROM, cities_of_shop, overview_sides, shows
-from assistant.agent.overview_scope import overview_scope
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     _ADDRESS,
@@ -71,6 +70,7 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.overview_scope import overview_scope
 from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
@@ -771,8 +771,11 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
         # accounts behind the bank details it handed out.
         for o in outputs:
             if o.tool == SHOP_DETAILS and o.data:
+                # (A treasury other shops' wallets feed too: what leaves it is not this
+                # shop's money alone, and is not traced as its.)
                 calls += [_call(TRACE_WALLET, address=c, direction="forward")
-                          for c in dict.fromkeys(c for c, _ in o.collectors.values())][:2]
+                          for c in dict.fromkeys(c for c, _ in o.collectors.values())
+                          if c not in o.shared][:2]
                 banked = dict.fromkeys(h.display for d in o.data for h in d.handed_out
                                        if h.kind in ("card", "iban", "phone"))
                 calls += [_call(LOOKUP_ACCOUNT, identifier=v)
@@ -2349,6 +2352,8 @@ class Composer:
             for wallet, (collector, record_id) in o.collectors.items():
                 self.fact(_p("treasury", lang, m=o.marker(record_id), wallet=wallet,
                              treasury=collector))
+                if collector in o.shared:
+                    self.say(_p("treasury_shared", lang, wallets=", ".join(o.shared[collector])))
             # The cities its posts and menus name, each by the first record naming it.
             searches = [s for s in outputs if s.tool == SEARCH_LISTINGS and s.data]
             found = [(s.labels.get(h.record_id, ""), h.record_id, list(h.cities))
