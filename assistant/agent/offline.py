@@ -2335,17 +2335,16 @@ class Composer:
         lang = self.lang
         shops = [(o, d) for o in outputs if o.tool == SHOP_DETAILS for d in o.data or []
                  if d.handed_out]
-        out, first = shops[0]
-        self.say(_p("shop_overview_intro", lang, shop=_safe(first.name)))
+        self.say(_p("shop_overview_intro", lang, shop=_safe(shops[0][1].name)))
         for o, d in shops:
             if d.chat and d.chat != d.name:
                 self.fact(_p("shop_chat", lang, m=o.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat))
                           + (f" ({', '.join('@' + b for b in d.bots)})" if d.bots else ""))
-            first: dict[str, Any] = {}
+            once: dict[str, Any] = {}
             for h in d.handed_out:
-                first.setdefault(h.display, h)  # each detail once, by the first message
-            for h in first.values():
+                once.setdefault(h.display, h)  # each detail once, by the first message
+            for h in once.values():
                 self.fact(_p("handed", lang, m=o.marker(h.record_id),
                              kind=_word("kinds", h.kind, lang), display=h.display,
                              when=_when(_local(h.seen_at))))
@@ -2354,16 +2353,16 @@ class Composer:
                              treasury=collector))
                 if collector in o.shared:
                     self.say(_p("treasury_shared", lang, wallets=", ".join(o.shared[collector])))
-            # The cities its posts and menus name, each by the first record naming it.
-            searches = [s for s in outputs if s.tool == SEARCH_LISTINGS and s.data]
-            found = [(s.labels.get(h.record_id, ""), h.record_id, list(h.cities))
-                     for s in searches for h in s.data.hits if not _news(h) and h.cities]
-            marker = {h.record_id: s.marker(h.record_id) for s in searches
-                      for h in s.data.hits}
-            cities = cities_of_shop(d.name, d.bots, found, d.shop)
-            if cities:
-                self.fact(_p("shop_cities_line", lang, m="".join(dict.fromkeys(
-                    marker[r] for r in cities.values())), cities=", ".join(cities)))
+        # The cities its posts and menus name, each by the first record naming it.
+        searches = [s for s in outputs if s.tool == SEARCH_LISTINGS and s.data]
+        found = [(s.labels.get(h.record_id, ""), h.record_id, list(h.cities))
+                 for s in searches for h in s.data.hits if not _news(h) and h.cities]
+        marker = {h.record_id: s.marker(h.record_id) for s in searches for h in s.data.hits}
+        _, d = shops[0]
+        cities = cities_of_shop(d.name, d.bots, found, d.shop)
+        if cities:
+            self.fact(_p("shop_cities_line", lang, m="".join(dict.fromkeys(
+                marker[r] for r in cities.values())), cities=", ".join(cities)))
         for t in outputs:
             if t.tool != TRACE_WALLET or not t.data:
                 continue
