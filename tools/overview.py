@@ -40,6 +40,9 @@ from tools.trace.starts import WALLET_KINDS
 DROPPER_KINDS = ("card", "iban", "phone")
 # Whom the statements paid most: how many are listed.
 PAYEES_LISTED = 3
+# The statements of the case are listed all (what "which statements are there" asks), up to
+# this many, however few of the other lists `top` keeps.
+HOLDERS_LISTED = 12
 
 
 class ShopSummary(BaseModel):
@@ -210,7 +213,7 @@ def case_overview(store: CaseStore, case: str, graph: CaseGraph, top: int = 10) 
                         takings=taken.takings, shared_payers=taken.shared_payers[:top],
                         shop_wallets=handed_out, collection_wallets=collecting,
                         token=token, traced=traced, beneficiaries=beneficiaries,
-                        advertised=advertised, statement_holders=holders[:top],
+                        advertised=advertised, statement_holders=holders[:max(top, HOLDERS_LISTED)],
                         statements_received=format(flows.from_outside, "f"),
                         statements_sent=format(flows.to_outside, "f"), payees=payees)
 

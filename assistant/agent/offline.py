@@ -71,6 +71,7 @@ from assistant.agent.conversation import (
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
+from assistant.agent.overview_scope import overview_scope
 from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
@@ -646,6 +647,12 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
                 "treasury" in reading.signals:
             # A question about the shop's money: its wallets are what links it to the trace.
             kind = "wallet"
+        if "shop_overview" in reading.signals:
+            # The shop's overview: all it handed out, where its wallets' money collects, and
+            # its posts (the cities they name).
+            kind = None
+            shop_args["treasury"] = True
+            calls.append(_call(SEARCH_LISTINGS, query=question, shop=shop_args["shop"]))
         if kind:
             shop_args["kind"] = kind
         elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
@@ -762,6 +769,20 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 start = o.data.request.addresses[0]
                 calls += [_call(MONEY_PATH, source=start, target=e.address)
                           for e in o.data.endpoints if e.reason == "beneficiary"][:3]
+    if "shop_overview" in reading.signals:
+        # A shop's overview: where its treasury's money went, and the statements of the
+        # accounts behind the bank details it handed out.
+        for o in outputs:
+            if o.tool == SHOP_DETAILS and o.data:
+                # (A treasury other shops' wallets feed too: what leaves it is not this
+                # shop's money alone, and is not traced as its.)
+                calls += [_call(TRACE_WALLET, address=c, direction="forward")
+                          for c in dict.fromkeys(c for c, _ in o.collectors.values())
+                          if c not in o.shared][:2]
+                banked = dict.fromkeys(h.display for d in o.data for h in d.handed_out
+                                       if h.kind in ("card", "iban", "phone"))
+                calls += [_call(LOOKUP_ACCOUNT, identifier=v)
+                          for v in list(banked)[:MAX_DETAILS_LOOKED_UP]]
     if (reading.intent == "path" or "path" in reading.signals) and \
             not any(o.tool == MONEY_PATH for o in outputs):
         # "как деньги с карты X попали к Y": the chain of statement payments between the
@@ -1059,6 +1080,11 @@ class Composer:
         # Shops that handed something out first: an empty chat of the same shop says nothing.
         outputs = sorted(outputs, key=lambda o: not (o.tool == SHOP_DETAILS and any(
             d.handed_out for d in o.data or [])))
+        if "shop_overview" in self.r.signals and any(
+                o.tool == SHOP_DETAILS and any(d.handed_out for d in o.data or [])
+                for o in outputs):
+            self._shop_overview(outputs)
+            return "\n".join(self.lines)
         asks_amount = bool(set(re.findall(r"[^\W\d_]+", self.question.casefold()))
                            & _ASKS_AMOUNT)
         # A path asked and found: the path is the answer (of its ends, whose they are).
@@ -1462,7 +1488,7 @@ class Composer:
     def _swept(self, out: ToolOutput, address: str, hops: int) -> str:
         """'; swept into the exchange wallet T… [n]' for a deposit address, when asked about
         exchanges or when the wallet asked about paid the deposit address itself."""
-        if address not in out.sweeps or not (self.r.intent == "exchanges" or (
+        if address not in out.sweeps or not (self.r.intent in ("exchanges", "overview") or (
                 self.r.intent in ("forward", "beneficiaries")
                 and (hops == 1 or _EXCHANGE_WORDS.search(self.question)))):
             # Where the money went ends at the deposit address; the exchange's own wallet
@@ -2321,6 +2347,95 @@ class Composer:
                               self.question) and (rate := stated_rate(
                                   out.texts.get(h.record_id, ""))) else ""))
 
+    def _shop_overview(self, outputs: list[ToolOutput]) -> None:
+        """One shop at a glance: its chat and bots, each detail it handed out (once, by the
+        message that first gave it), where its wallets' money collects, where it went from
+        there, and the statements of the accounts its bank details paid into; each line cited
+        by the records that show it."""
+        lang = self.lang
+        shops = [(o, d) for o in outputs if o.tool == SHOP_DETAILS for d in o.data or []
+                 if d.handed_out]
+        self.say(_p("shop_overview_intro", lang, shop=_safe(shops[0][1].name)))
+        for o, d in shops:
+            if d.chat and d.chat != d.name:
+                self.fact(_p("shop_chat", lang, m=o.marker(d.handed_out[0].record_id),
+                             chat=_safe(d.chat))
+                          + (f" ({', '.join('@' + b for b in d.bots)})" if d.bots else ""))
+            once: dict[str, Any] = {}
+            for h in d.handed_out:
+                once.setdefault(h.display, h)  # each detail once, by the first message
+            for h in once.values():
+                self.fact(_p("handed", lang, m=o.marker(h.record_id),
+                             kind=_word("kinds", h.kind, lang), display=h.display,
+                             when=_when(_local(h.seen_at))))
+            for wallet, (collector, record_id) in o.collectors.items():
+                self.fact(_p("treasury", lang, m=o.marker(record_id), wallet=wallet,
+                             treasury=collector))
+                if collector in o.shared:
+                    self.say(_p("treasury_shared", lang, wallets=", ".join(o.shared[collector])))
+        # The cities its posts and menus name, each by the first record naming it.
+        searches = [s for s in outputs if s.tool == SEARCH_LISTINGS and s.data]
+        found = [(s.labels.get(h.record_id, ""), h.record_id, list(h.cities))
+                 for s in searches for h in s.data.hits if not _news(h) and h.cities]
+        marker = {h.record_id: s.marker(h.record_id) for s in searches for h in s.data.hits}
+        _, d = shops[0]
+        cities = cities_of_shop(d.name, d.bots, found, d.shop)
+        if cities:
+            self.fact(_p("shop_cities_line", lang, m="".join(dict.fromkeys(
+                marker[r] for r in cities.values())), cities=", ".join(cities)))
+        for t in outputs:
+            if t.tool != TRACE_WALLET or not t.data:
+                continue
+            tr = t.data
+            ends = [e for e in tr.endpoints if e.path and e.reason != "residue"][:6]
+            if not ends:
+                continue
+            self.say(_p("trace_forward_intro", lang, traced=_money(tr.traced), token=tr.token,
+                        address=tr.request.addresses[0]))
+            for e in ends:
+                if not t.marker(e.path[-1].record_id):
+                    continue
+                label = f" ({_safe(e.label)})" if e.label else ""
+                line = _p("endpoint", lang, m=t.marker(e.path[-1].record_id), address=e.address,
+                          reason=_word("reasons", e.reason, lang), label=label,
+                          amount=_money(e.amount), token=tr.token, hops=len(e.path))
+                if len(e.path) > 1:
+                    line += f"; {phrases()['via'][lang]}: " + " → ".join(
+                        f"{h.to_address} {t.marker(h.record_id)}".rstrip()
+                        for h in e.path[:-1])
+                self.fact(line.lstrip())
+        # Each account its bank details were paid into, once: whose it is (by the row naming
+        # the holder), its totals (by the row they were read beside), the details paid on it.
+        statements: dict[str, tuple[str, str, Any, list[str]]] = {}
+        for lk in outputs:
+            if lk.tool != LOOKUP_ACCOUNT or not lk.data or not lk.data.matches:
+                continue
+            p = lk.data.matches[0]
+            iban = next(iter([*(m.iban for m in p.paid_in), *p.statements]), None) or (
+                p.value if p.kind == "iban" and p.bank else None)
+            b = p.bank
+            if not iban or not b or not b.counterparties:
+                continue
+            rows = [lk.holder_rows.get(p.id), b.counterparties[0].records[0]]
+            marks = "".join(dict.fromkeys(lk.marker(r) for r in rows if r))
+            if not marks:
+                continue
+            holder = b.holder_name or next((m.holder for m in p.paid_in if m.holder), "")
+            _, _, _, paid_on = statements.setdefault(iban, (marks, holder or "", b, []))
+            # Each detail by the message that handed it out (the rows do not name it).
+            given = next((m.message_id for m in p.paid_in), None) or next(
+                (s.record_id for s in p.seen_in), None)
+            paid_on.append(f"{_word('kinds', p.kind, lang)} {p.display} {lk.marker(given)}"
+                           .rstrip())
+        if statements:
+            self.say(_p("shop_statements_intro", lang))
+        for iban, (marks, holder, b, paid_on) in statements.items():
+            self.fact(_p("detail_statement", lang, m=marks, iban=iban, holder=_safe(holder),
+                         details=", ".join(paid_on), received=_money(b.total_in),
+                         sent=_money(b.total_out)))
+        if any(t.tool == TRACE_WALLET and t.data for t in outputs):
+            self.say(_p("heuristic_note", lang))
+
     def _shops_side_by_side(self, out: ToolOutput) -> None:
         """The shops side by side: what each took in, the wallets that paid several, the
         droppers' accounts several handed out; the aspects the question asks, else all."""
@@ -2558,8 +2673,9 @@ class Composer:
                                    sent=_money(h.sent)))
                 self.say(_p("holders_total", lang, received=_money(o.statements_received),
                             sent=_money(o.statements_sent)))
-            if o.payees and shows(sides, "money", "people", "droppers"):
-                # Where the droppers' tenge went on: whom their accounts paid most.
+            if o.payees and shows(sides, "money", "people", "droppers", "statements"):
+                # Where the droppers' tenge went on: whom their accounts paid most (the
+                # statements' side shows it: where their money went is in them).
                 self.say(_p("payees_intro", lang))
                 for payee in o.payees:
                     self.fact(f"{out.marker(payee.record_id)} {_safe(payee.name)} "
@@ -2665,9 +2781,15 @@ class Composer:
                            + swept + whole).lstrip())
                 if computed:
                     self.say(computed)
+            cashed = exchange_total(ends)
+            if intent == "overview" and cashed:
+                # Where the money ended: the exchanges' share of it as a total too.
+                self.say(_p("exchanges_total", lang, amount=_money(str(cashed)), token=o.token))
 
 
 MAX_OTHER_ROUTES_SAID = 3
+# A shop's overview looks up at most this many of the bank details it handed out.
+MAX_DETAILS_LOOKED_UP = 6
 
 
 def _tailed(sentence: str, tail: str) -> str:
@@ -2853,6 +2975,16 @@ class OfflineChatModel(BaseChatModel):
             # ушли деньги": the shops beside another side of the case is the case's overview,
             # not the list of shops.
             reading.intent = "overview"
+        scope = overview_scope(question, len(reading.of("shop", "bot")),
+                               len(reading.of(*_WALLETS, *_ACCOUNTS, "person")))
+        if scope:
+            # "Мефистофель бойынша жалпы шолу", "X коротко: реквизиты, казна, куда ушли
+            # деньги": the shop's overview; "что по банковской части", "summarize the crypto
+            # side": that side of the case's, asking back for no shop or account.
+            reading.intent = "overview"
+            reading.signals -= {"forward", "backward", "treasury", "shop_details", "identify",
+                                "statement"}
+            reading.signals.add(f"{scope}_overview")
         if not reading.entities and _detail_kind(question) and (
                 _ALL_SHOPS.search(question.casefold()) or
                 _WHICH_SHOP.search(question.casefold())) and (
@@ -3550,6 +3682,8 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent not in ("search", "message", "shops", "overview"):
             # "the dropper of shop X": a shop hands out the cards of several people.
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
+        if "side_overview" in reading.signals:
+            return None  # "что по банковской части": the case's statements, not one account
         if reading.entities or reading.cities or reading.drugs or CLAIM_ASKED.search(q):
             # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None

@@ -41,6 +41,7 @@ from tools.shops import find_shops, shop_names
 from tools.shops import shop_details as details_of_shop
 from tools.store import CaseStore
 from tools.store.identifiers import records_naming
+from tools.store.overview import handed_out_account_ids
 from tools.store.schema import records
 from tools.store.search_docs import record_texts
 from tools.store.shops import bots_of_chats
@@ -49,7 +50,7 @@ from tools.trace import TraceRequest, load_case_graph, trace
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
 from tools.trace.paths import money_path as path_between
-from tools.trace.starts import start_wallets
+from tools.trace.starts import WALLET_KINDS, start_wallets
 
 TRACE_WALLET = "trace_wallet"
 LOOKUP_ACCOUNT = "lookup_account"
@@ -163,6 +164,9 @@ class ToolOutput:
     bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
     # A cited transfer → when it was made (ISO, UTC), to say when money reached an end.
     times: dict[str, str] = field(default_factory=dict)
+    # A shop's treasury → the wallets other shops handed out that pass their money on to it
+    # too (what leaves it is not that shop's money alone).
+    shared: dict[str, list[str]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, record = ctx.cite(record_id)
@@ -1404,14 +1408,16 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
         Counter(f.format for f in s.files).items())]
     g = graph.graph
     for collector in o.collection_wallets:
-        # Where the shops' wallets' money collects (their treasury): the largest sweep into it.
-        moves = [(m, w) for w in o.shop_wallets if w in g and collector in g.succ[w]
-                 for m in g[w][collector]["m"]]
-        if moves:
-            move, wallet = max(moves, key=lambda mw: mw[0].units)
-            out.collectors[wallet] = (collector, move.record_id)
-            lines.append(f"[{out.cite(ctx, move.record_id)}] the shop wallet {fence(wallet)} "
-                         f"swept into {fence(collector)}")
+        # Where the shops' wallets' money collects (their treasury): each shop wallet that
+        # swept into it, by its largest sweep.
+        for wallet in o.shop_wallets:
+            moves = list(g[wallet][collector]["m"]) if wallet in g and \
+                collector in g.succ[wallet] else []
+            if moves:
+                move = max(moves, key=lambda m: m.units)
+                out.collectors[wallet] = (collector, move.record_id)
+                lines.append(f"[{out.cite(ctx, move.record_id)}] the shop wallet "
+                             f"{fence(wallet)} swept into {fence(collector)}")
     shop_name = {s.shop: s.name for s in o.shops}
     for d in o.top_droppers:
         got = f", received {money(d.received)} by statement" if d.received else ""
@@ -1564,10 +1570,12 @@ SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 @tool(SHOP_DETAILS, response_format="content_and_artifact")
 def shop_details(shop: str, runtime: Runtime,
                  kind: Literal["card", "phone", "iban", "wallet"] | None = None,
-                 bots: bool = False) -> tuple[str, ToolOutput]:
+                 bots: bool = False, treasury: bool = False) -> tuple[str, ToolOutput]:
     """Every card, phone, IBAN and wallet a shop handed out to buyers, with the message each
     was in. `shop` is its name as in the chat, or its @bot; `kind` keeps one kind; `bots`
-    also cites the post naming each @bot the shop goes by ("what is X's bot")."""
+    also cites the post naming each @bot the shop goes by ("what is X's bot"); `treasury`
+    also where each wallet it handed out passed its money on (as `kind="wallet"` does), for
+    an overview of the shop."""
     ctx = runtime.context
     found = find_shops(ctx.store, ctx.case, shop)
     details = [details_of_shop(ctx.store, ctx.case, shop_id) for shop_id in found]
@@ -1638,9 +1646,14 @@ def shop_details(shop: str, runtime: Runtime,
             lines.append(ctx.derive(f"[{n}] {h.kind} {fence(h.display)} handed out {when}"
                                     f"{asking}{to}", [h.record_id],
                                     [receiver] if receiver else ()))
-    if kind == "wallet":
+    if kind == "wallet" or treasury:
         lines += _collector_lines(ctx, out, details)
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
+
+
+# The case's handed-out wallets a shop's treasury is checked against (whether other shops'
+# wallets pass their money on to it too).
+MAX_SHOP_WALLETS = 200
 
 
 def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
@@ -1650,6 +1663,10 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
     lines = []
     wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
                             if h.kind in ("tron", "btc", "eth"))
+    with ctx.store.engine.connect() as conn:
+        everyone = [w.split(":", 1)[1] for w in handed_out_account_ids(conn, ctx.case,
+                                                                        WALLET_KINDS)]
+    others = [w for w in everyone if w not in wallets and w in graph][:MAX_SHOP_WALLETS]
     for wallet in list(wallets)[:4]:
         to = collector_of(graph, wallet, wallets)
         if to is None:
@@ -1659,6 +1676,11 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
         n = out.cite(ctx, move.record_id)
         out.collectors[wallet] = (to, move.record_id)
         lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")
+        shared = [w for w in others if collector_of(graph, w, everyone) == to]
+        if shared:
+            out.shared[to] = shared
+            lines.append(ctx.derive(f"{to} also collects from {', '.join(shared)}, handed out "
+                                    f"by other shops"))
         # Each transfer into it (the shop's money leaving its wallet), in time order.
         sweeps = []
         for m in moves[:MAX_SWEEPS_LISTED]:
