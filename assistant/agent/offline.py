@@ -1592,7 +1592,7 @@ class Composer:
     def _wants(self, section: str) -> bool:
         """Whether the question's intent asks for this part of a profile: an answer states
         (and cites) what was asked, not everything the case holds."""
-        only = _SECTIONS.get(self.r.intent, _UNNAMED_SECTIONS)
+        only: set[str] | None = _SECTIONS.get(self.r.intent, _UNNAMED_SECTIONS)
         if self.r.intent == "path" and not getattr(self, "_path_found", False):
             only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
