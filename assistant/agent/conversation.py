@@ -337,6 +337,10 @@ def when_of(question: str, turn: Turn) -> str | None:
     if _words_left(question, _ASKS_WHEN, _WHEN_FILLER) > 1:
         return None  # "when was the card handed out?": an ask of its own
     about = list(dict.fromkeys(turn.about))
+    if len(about) == 2 and all(_AN_AMOUNT.search(ln.text) for ln in turn.lines if ln.text):
+        # An answer about two parties, the money between them ("а когда?" after who got
+        # 324 800): the transfers between the two.
+        return " ".join(about)
     if len(about) != 1:
         return None
     for line in turn.lines:
