@@ -557,6 +557,9 @@ _WAY_ASKED = re.compile(r"(?<!\w)(?:who|whom|where|кто|кому|куда|от
 _MOST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greatest|"
                    r"крупн(?:ый|ая|ое|ую|ому|ого|ейш\w*)|самы[йм] больш\w*|наибольш\w*|"
                    r"больше всех|ең көп\w*|ең үлкен\w*|ең ір\w*)(?!\w)", re.I)
+# A party picked by its money otherwise: the most or least of it as a measure, or a sum.
+_OTHER_PICK = re.compile(r"(?<!\w)(?:больше всего|меньше\w*|most|least|smaller|smallest|"
+                         r"ең аз\w*|көбірек|азырақ|наименьш\w*)(?!\w)|\d{2}", re.I)
 _TWO_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
 
 
@@ -608,6 +611,8 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if _MOST.search(question):
         best = biggest_listed(turn)
         return [best] if best else []
+    if _OTHER_PICK.search(question):
+        return []  # ("кому он больше всего перевёл?", "the one paid 25k": picked by its money)
     pointed = _ONE_POINTED.search(question)
     if not pointed or len(about) != 1:
         return []

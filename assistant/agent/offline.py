@@ -276,7 +276,8 @@ _THRESHOLD = re.compile(r"(?<!\w)(?:больше|меньше|более|мен�
 # Only who it was, nothing asked of them: "кто больше всех перевёл?", "ең көп салған кім?".
 # ("кому ушли 324 800?", "whom was it paid to?": who that was, the money between them.)
 _WHO_ONLY = re.compile(r"(?<!\w)(?:кто|кому|who|whom|кім|кімге|which one)(?!\w)", re.I)
-_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|куда|дальше|потом|where|next|then|қайда\w*|"
+_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|от кого|from whom|кімнен|куда|дальше|потом|where|"
+                           r"next|then|қайда\w*|"
                            r"қайдан|содан|кейін|сколько|how much|қанша|когда|when|қашан)(?!\w)",
                            re.I)
 

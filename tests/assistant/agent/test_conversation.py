@@ -81,3 +81,9 @@ def test_a_follow_up_naming_its_own_party_points_at_nothing():
 def test_when_after_an_answer_about_two_sides_of_one_transfer_is_between_them(question):
     assert when_of(question, Turn.of("а кому ушли 324800?", TWO_SIDES)) == \
         "KZ607229397298063513 KZ55722S351417195364"
+
+
+@pytest.mark.parametrize("question", ["кому он больше всего перевёл?", "whom did he pay most?",
+                                      "а он кому перевёл 45 тыс.?", "ол кімге ең аз аударды?"])
+def test_a_pointer_beside_a_pick_by_money_leaves_the_pick_to_the_money(question):
+    assert refer(question, False, Turn.of("откуда деньги?", PAYERS)) == []
