@@ -560,6 +560,11 @@ _MOST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greatest|"
 # A party picked by its money otherwise: the most or least of it as a measure, or a sum.
 _OTHER_PICK = re.compile(r"(?<!\w)(?:больше всего|меньше\w*|most|least|smaller|smallest|"
                          r"ең аз\w*|көбірек|азырақ|наименьш\w*)(?!\w)|\d{2}", re.I)
+# A pointer that bounds or sets apart rather than names the subject ("до неё", "after it",
+# "the other droppers", "остальные").
+_NOT_THE_SUBJECT = re.compile(r"(?<!\w)(?:(?:до|после|перед|before|after)\s+(?:неё|нее|него|"
+                              r"it|that|this|этого|этой)|остальн\w*|other|others|другие|"
+                              r"басқалар\w*|өзгелер\w*|дейін\w*|бұрын\w*)(?!\w)", re.I)
 _TWO_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
 
 
@@ -614,8 +619,9 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if _OTHER_PICK.search(question):
         return []  # ("кому он больше всего перевёл?", "the one paid 25k": picked by its money)
     pointed = _ONE_POINTED.search(question)
-    if not pointed or len(about) != 1:
-        return []
+    if not pointed or len(about) != 1 or _NOT_THE_SUBJECT.search(question) or \
+            asks_of_another(question, _kind(about[0])):
+        return []  # ("а до неё какая карта была?", "the other droppers", "her phone")
     if _ELSE_WORD.search(question) and _WAY_ASKED.search(question):
         hops = first_hops(turn)
         if len(hops) == 1:
