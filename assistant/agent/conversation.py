@@ -337,6 +337,10 @@ def when_of(question: str, turn: Turn) -> str | None:
     if _words_left(question, _ASKS_WHEN, _WHEN_FILLER) > 1:
         return None  # "when was the card handed out?": an ask of its own
     about = list(dict.fromkeys(turn.about))
+    if len(about) == 2 and all(_AN_AMOUNT.search(ln.text) for ln in turn.lines if ln.text):
+        # An answer about two parties, the money between them ("а когда?" after who got
+        # 324 800): the transfers between the two.
+        return " ".join(about)
     if len(about) != 1:
         return None
     for line in turn.lines:
@@ -530,3 +534,97 @@ def other_end(question: str, answer: str) -> tuple[str, str] | None:
     if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
         return None
     return pairs[0][0], pairs[0][1]
+
+
+# What a follow-up points at in the previous turn, resolved once: the parties the answer is
+# about (its headings) and those it lists (its lines, each with its amounts and whether it is
+# a first hop or the end of a longer way), picked by a superlative, by "else" beside a pointer,
+# or by a pointer alone.
+
+# One thing pointed at: a pronoun ("he", "неё", "оның", "ол") or a kind with a demonstrative or
+# the definite article ("that wallet", "этот же кошелёк", "сол шот", "the account").
+_ONE_POINTED = re.compile(
+    r"(?<!\w)(?:he|she|him|her|his|it|its|он|она|оно|его|её|ее|ему|ей|ним|ней|нему|нём|него|"
+    r"неё|ол|оны|оған|оның|одан|соның|мұның|(?:the|that|this|этот|эта|этого|этой|этому|эту|"
+    r"тот|та|того|той|том|осы|сол|бұл|ол)(?: же| same)?\s+(?:wallet|account|card|"
+    r"кошел[её]к\w*|кошельк\w*|сч[её]т\w*|карт\w*|әмиян\w*|шот\w*))(?!\w)", re.I)
+# "else", "ещё", "тағы", "кроме": others than those the conversation spoke of.
+_ELSE_WORD = re.compile(r"(?<!\w)(?:else|ещ[её]|тағы|басқа)(?!\w)", re.I)
+# The money's way asked ("who paid", "кому платил", "кім салды", "where").
+_WAY_ASKED = re.compile(r"(?<!\w)(?:who|whom|where|кто|кому|куда|откуда|кім|кімге|кімнен|"
+                        r"қайда|қайдан)(?!\w)", re.I)
+# The one listed with the most money ("the biggest of those", "самый крупный", "ең ірісі").
+_MOST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greatest|"
+                   r"крупн(?:ый|ая|ое|ую|ому|ого|ейш\w*)|самы[йм] больш\w*|наибольш\w*|"
+                   r"больше всех|ең көп\w*|ең үлкен\w*|ең ір\w*)(?!\w)", re.I)
+# A party picked by its money otherwise: the most or least of it as a measure, or a sum.
+_OTHER_PICK = re.compile(r"(?<!\w)(?:больше всего|меньше\w*|most|least|smaller|smallest|"
+                         r"ең аз\w*|көбірек|азырақ|наименьш\w*)(?!\w)|\d{2}", re.I)
+# A pointer that bounds or sets apart rather than names the subject ("до неё", "after it",
+# "the other droppers", "остальные").
+_NOT_THE_SUBJECT = re.compile(r"(?<!\w)(?:(?:до|после|перед|before|after)\s+(?:неё|нее|него|"
+                              r"it|that|this|этого|этой)|остальн\w*|other|others|другие|"
+                              r"басқалар\w*|өзгелер\w*|дейін\w*|бұрын\w*)(?!\w)", re.I)
+_TWO_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
+
+
+def _amounts(text: str) -> list[float]:
+    return [float(re.sub(r"[\s\u00a0\u202f]", "", m.group())) for m in
+            _TWO_DECIMALS.finditer(_ADDRESS.sub(" ", text))]
+
+
+def first_hops(turn: Turn) -> list[str]:
+    """Those the previous answer's subject paid or was paid by directly, each once, in order:
+    a line's party when the line is one hop, the first address of its way when the line is
+    the end of a longer way ("TS9G…: end, path: TKbW… → …")."""
+    about = set(turn.about)
+    out: list[str] = []
+    for line in turn.lines:
+        way = line.text.split("→", 1)[0] if "→" in line.text else ""
+        hops = _ADDRESS.findall(way.rsplit(":", 1)[-1]) if way else []
+        value = hops[0] if hops else line.value
+        if value not in about and value not in out:
+            out.append(value)
+    return out
+
+
+def biggest_listed(turn: Turn) -> str | None:
+    """The party the previous answer lists with the most money; of the one-hop lines when it
+    has them (the ends of longer ways sum several hops)."""
+    rows = [(ln.value, _amounts(ln.text), "→" in ln.text) for ln in turn.lines
+            if ln.value not in turn.about]
+    rows = [r for r in rows if r[1]]
+    direct = [r for r in rows if not r[2]]
+    rows = direct if len({v for v, _, _ in direct}) > 1 else rows
+    best: dict[str, float] = {}
+    for value, amounts, _ in rows:
+        best[value] = max(best.get(value, 0.0), *amounts)
+    return max(best, key=lambda v: best[v]) if len(best) > 1 else None
+
+
+def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None
+          ) -> list[str]:
+    """The party (parties) of the previous turn a follow-up naming none speaks of: the one
+    listed with the most money ("the biggest of those"); the other end of the subject's money
+    when it points at one thing and asks who else ("ол әмиянға тағы кім салды?": the wallet
+    the subject paid; several such, the one the question before picked); the one the answer
+    is about when it points at one thing ("а сколько на неё зашло?"). Empty when it picks
+    none of these."""
+    if named:
+        return []
+    about = list(dict.fromkeys(turn.about))
+    if _MOST.search(question):
+        best = biggest_listed(turn)
+        return [best] if best else []
+    if _OTHER_PICK.search(question):
+        return []  # ("кому он больше всего перевёл?", "the one paid 25k": picked by its money)
+    pointed = _ONE_POINTED.search(question)
+    if not pointed or len(about) != 1 or _NOT_THE_SUBJECT.search(question) or \
+            asks_of_another(question, _kind(about[0])):
+        return []  # ("а до неё какая карта была?", "the other droppers", "her phone")
+    if _ELSE_WORD.search(question) and _WAY_ASKED.search(question):
+        hops = first_hops(turn)
+        if len(hops) == 1:
+            return hops
+        return [picked_before] if picked_before in hops else []
+    return about

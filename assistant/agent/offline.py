@@ -64,6 +64,7 @@ from assistant.agent.conversation import (
     own_words,
     points_at_nothing,
     reached_from,
+    refer,
     set_against,
     two_of_one_sort,
     two_spoken_of,
@@ -273,18 +274,26 @@ _THRESHOLD = re.compile(r"(?<!\w)(?:больше|меньше|более|мен�
 
 
 # Only who it was, nothing asked of them: "кто больше всех перевёл?", "ең көп салған кім?".
-_WHO_ONLY = re.compile(r"(?<!\w)(?:кто|who|кім|which one)(?!\w)", re.I)
-_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|куда|дальше|потом|where|next|then|қайда\w*|"
+# ("кому ушли 324 800?", "whom was it paid to?": who that was, the money between them.)
+_WHO_ONLY = re.compile(r"(?<!\w)(?:кто|кому|who|whom|кім|кімге|which one)(?!\w)", re.I)
+_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|от кого|from whom|кімнен|куда|дальше|потом|where|"
+                           r"next|then|қайда\w*|"
                            r"қайдан|содан|кейін|сколько|how much|қанша|когда|when|қашан)(?!\w)",
                            re.I)
+
+
+# One transfer asked of ("the biggest transfer in", "самый крупный перевод", "ең ірі аударым"):
+# the money between the one picked and the one the answer is about.
+_A_TRANSFER = re.compile(r"(?<!\w)(?:transfers?|payments?|перевод\w*|платеж\w*|платёж|"
+                         r"аударым\w*|төлем\w*)(?!\w)", re.I)
 
 
 def _with_subject(question: str, picked: str, answer: str) -> str:
     """The question with the party it picked, and — when it asks only who that was ("кто
     больше всех перевёл?") — the one the answer is about, the payer first: the money between
     the two is the answer."""
-    if not _WHO_ONLY.search(question) or _ASKS_FURTHER.search(question) or \
-            asks_who_it_is(question):
+    if not (_WHO_ONLY.search(question) or _A_TRANSFER.search(question)) or \
+            _ASKS_FURTHER.search(question) or asks_who_it_is(question):
         # ("второй получатель — кто это?": who that one is, not what passed between them.)
         return f"{question} {picked}"
     about = list(dict.fromkeys(v for line in answer.splitlines() if line and
@@ -3144,7 +3153,15 @@ class OfflineChatModel(BaseChatModel):
                     last = str(earlier[-2].content)
                 said_before = Turn.of(str(messages[humans[-2]].content), last)
                 names_any = bool(find_entities(question, self.vocabulary)[0])
-                party = carried_party(question, names_any, said_before, _holder_in(last))
+                # The one resolver over the previous turn first: what the follow-up points
+                # at, written out ("the biggest of those", "а сколько на неё зашло?"); the
+                # question before, read over its own answer, is what "this same one" is.
+                before_q = str(messages[humans[-2]].content)
+                picked = refer(question, names_any, said_before,
+                               next(iter(refer(before_q, False, said_before)), None))
+                party = _with_subject(question, picked[0], last)[len(question) + 1:] \
+                    if picked else carried_party(question, names_any, said_before,
+                                                 _holder_in(last))
                 pair = two_spoken_of(question, names_any, said_before) if len(find_entities(
                     str(messages[humans[-2]].content), self.vocabulary)[0]) < 2 else []
                 if pair:

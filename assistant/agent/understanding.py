@@ -612,7 +612,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\bgot\b(?! (?:to|in|into)\b)|\breceiv\w*|\bалды\b|алған)|"
                       r"\bstill\s+(?:\w+\s+)?(?:sitting|sits|there|on|held|lying|parked)\b|"
                       r"\bsitting on\b|"
-                      r"\bleft on\b|\bremain|қалды|қалдық|қалған|\bжатыр\b"),
+                      r"\bleft on\b|\bstay(?:ed|s)? (?:on|in|with)\b|\bremain|"
+                      r"қалды|қалдық|қалған|\bжатыр\b"),
     # (Two things set against each other: "A vs B", "side by side"; not "против", which is
     # as often "evidence against him".)
     ("compare", 0.03, r"сравни|сравнен|compare|салыстыр|общего|in common|сопостав|"

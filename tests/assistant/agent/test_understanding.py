@@ -99,6 +99,8 @@ def test_how_much_moved_between_a_shop_and_a_wallet(question):
     "какой остаток на кошельке TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr",
     "сколько всего получил TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr и сколько на нём лежит",
     "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr әмиянында қанша қалды?",
+    "and what stayed on TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr?",
+    "how much stays in TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr",
 ])
 def test_what_is_left_on_a_wallet_is_its_own_totals(question):
     from assistant.agent.understanding import read_question

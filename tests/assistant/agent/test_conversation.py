@@ -1,0 +1,89 @@
+"""What a follow-up points at in the previous turn: the one resolver over its answer."""
+
+import pytest
+
+from assistant.agent.conversation import Turn, refer, when_of
+
+FORWARD = """Куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY: прослежено 15 533.02 USDT:
+- [1] напрямую на TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2: 6 772.40 USDT, переводов: 1
+- [2] напрямую на TF5fa2jNA3R8FzZvhyf5a86o8FT1GkVf4q: 4 240.51 USDT, переводов: 1
+- [3] TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: конечный получатель, 11 726.22 USDT, переводов: 5; \
+путь: TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2 [1] → TGyXkpwjDQeTqFbbEaGVZDEUae6CHiXQcB [4]"""
+ONE_HOP_WAYS = """Where the money from TEKnPTji5ZNptMTvk1weU4TD7EXKDhdVRC went: 43.56 USDT traced:
+- [1] TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: end recipient, 32.88 USDT, 6 hops; path: \
+TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY [2] → TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2 [3]
+- [7] THskVoeZ9vQfS8fJrtxnJh4XYqZN9d4sHz: exchange deposit address, 8.22 USDT, 7 hops; path: \
+TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY [2] → TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2 [3]"""
+PAYERS = """Откуда пришли деньги на TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm: прослежено 161.50 USDT:
+- [2] напрямую от TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX: 62.00 USDT, переводов: 1
+- [3] напрямую от TEpg1PkmBr3dW89BStMP3M4ZifCLrnjJ7k: 45.00 USDT, переводов: 1
+- [4] напрямую от TCePefhzE9QaK3Q7BMHrcMzU1VeP7kjBMp: 31.50 USDT, переводов: 1"""
+CARD = """Что известно о 4405638401107040: [1]
+- карта 4405 6384 0110 7040: магазины — Полярная Звезда [1]
+- [2] владелец: Иванов И.
+- [1] выдан 2025-01-21 в Полярная Звезда"""
+TWO_SIDES = """Что известно о KZ607229397298063513: [1]
+- [1] переведено Сулейменов Т. (OTC) KZ55722S351417195364: 324 800.00 (1 операция)
+Что известно о KZ55722S351417195364: [1]
+- [1] получено от Тулегенов А. KZ607229397298063513: 324 800.00 (1 операция)"""
+
+
+@pytest.mark.parametrize("question", [
+    "and the biggest of those — where did it go next?",
+    "а самый крупный из них куда дальше перевёл?",
+    "олардың ең ірісі ақшаны қайда жіберді?",
+    "who funded the largest one?",
+])
+def test_the_biggest_is_of_the_one_hop_lines_not_the_end_of_a_longer_way(question):
+    assert refer(question, False, Turn.of("куда ушли деньги?", FORWARD)) == \
+        ["TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2"]
+
+
+@pytest.mark.parametrize("question", [
+    "ал ол әмиянға тағы кім ақша салды?",
+    "who else paid into that wallet?",
+    "а на этот кошелёк кто ещё скидывал?",
+])
+def test_else_beside_a_pointer_is_the_first_hop_of_the_subjects_money(question):
+    assert refer(question, False, Turn.of("where did it go?", ONE_HOP_WAYS)) == \
+        ["TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"]
+
+
+@pytest.mark.parametrize("question", [
+    "этот же кошелёк ещё кому платил?",
+    "whom else did that same wallet pay?",
+    "сол әмиян тағы кімге төледі?",
+])
+def test_else_among_several_is_the_one_the_question_before_picked(question):
+    turn = Turn.of("а кто из плательщиков заплатил больше всех?", PAYERS)
+    picked = refer("а кто из плательщиков заплатил больше всех?", False, turn)
+    assert picked == ["TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX"]
+    assert refer(question, False, turn, picked[0]) == picked
+    assert refer(question, False, turn) == []  # several, none picked before: none guessed
+
+
+@pytest.mark.parametrize("question", [
+    "а сколько на неё всего зашло?",
+    "and how much came in on that card?",
+    "ал оған барлығы қанша түсті?",
+    "ол ақшаны кейін қайда жіберді?",
+])
+def test_a_pointer_alone_is_the_one_the_answer_is_about(question):
+    assert refer(question, False, Turn.of("чья карта?", CARD)) == ["4405638401107040"]
+
+
+def test_a_follow_up_naming_its_own_party_points_at_nothing():
+    assert refer("а сколько на неё зашло?", True, Turn.of("чья карта?", CARD)) == []
+    assert refer("а что по делу в целом?", False, Turn.of("чья карта?", CARD)) == []
+
+
+@pytest.mark.parametrize("question", ["а когда?", "when was that?", "бұл қашан болды?"])
+def test_when_after_an_answer_about_two_sides_of_one_transfer_is_between_them(question):
+    assert when_of(question, Turn.of("а кому ушли 324800?", TWO_SIDES)) == \
+        "KZ607229397298063513 KZ55722S351417195364"
+
+
+@pytest.mark.parametrize("question", ["кому он больше всего перевёл?", "whom did he pay most?",
+                                      "а он кому перевёл 45 тыс.?", "ол кімге ең аз аударды?"])
+def test_a_pointer_beside_a_pick_by_money_leaves_the_pick_to_the_money(question):
+    assert refer(question, False, Turn.of("откуда деньги?", PAYERS)) == []
