@@ -787,7 +787,7 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                 # shop's money alone, and is not traced as its.)
                 calls += [_call(TRACE_WALLET, address=c, direction="forward")
                           for c in dict.fromkeys(c for c, _ in o.collectors.values())
-                          if c not in o.shared][:2]
+                          if not o.shared.get(c)][:2]
                 banked = dict.fromkeys(h.display for d in o.data for h in d.handed_out
                                        if h.kind in ("card", "iban", "phone"))
                 calls += [_call(LOOKUP_ACCOUNT, identifier=v)
@@ -2240,10 +2240,9 @@ class Composer:
                 # "who is Ерлан Ж. in X's bot": what it gave under that name.
                 handed = [h for h in handed if _compact(h.display) in named] or handed
             if not money and not whose:
-                # "реквизиты для опта": the hand-outs whose message says what the question adds
-                # beside the shop, when some say it and others do not.
-                handed = said_of(self.question, handed, lambda h: out.texts.get(
-                    h.record_id, ""), [d.name, d.chat or "", *d.bots])
+                # "реквизиты для опта": the hand-outs whose message is for that kind of order.
+                handed = said_of(self.question, handed,
+                                 lambda h: out.texts.get(h.record_id, ""))
             endings = endings_named(self.question)
             if endings:
                 # "the card ending 7835": that card's hand-outs, not every detail it gave.
@@ -2380,8 +2379,9 @@ class Composer:
             for wallet, (collector, record_id) in o.collectors.items():
                 self.fact(_p("treasury", lang, m=o.marker(record_id), wallet=wallet,
                              treasury=collector))
-                if collector in o.shared:
-                    self.say(_p("treasury_shared", lang, wallets=", ".join(o.shared[collector])))
+                if o.shared.get(collector):
+                    self.say(_p("treasury_shared", lang, wallets=", ".join(
+                        f"{o.marker(r)} {w}" for w, r in o.shared[collector])))
         # The cities its posts and menus name, each by the first record naming it.
         searches = [s for s in outputs if s.tool == SEARCH_LISTINGS and s.data]
         found = [(s.labels.get(h.record_id, ""), h.record_id, list(h.cities))
@@ -2985,7 +2985,9 @@ class OfflineChatModel(BaseChatModel):
             # not the list of shops.
             reading.intent = "overview"
         scope = overview_scope(question, len(reading.of("shop", "bot")),
-                               len(reading.of(*_WALLETS, *_ACCOUNTS, "person")))
+                               len(reading.of(*_WALLETS, *_ACCOUNTS, "person")),
+                               narrowed=bool(reading.cities or reading.drugs or any(
+                                   s.startswith("month:") for s in reading.signals)))
         if scope:
             # "Мефистофель бойынша жалпы шолу", "X коротко: реквизиты, казна, куда ушли
             # деньги": the shop's overview; "что по банковской части", "summarize the crypto

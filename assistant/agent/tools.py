@@ -165,8 +165,8 @@ class ToolOutput:
     # A cited transfer → when it was made (ISO, UTC), to say when money reached an end.
     times: dict[str, str] = field(default_factory=dict)
     # A shop's treasury → the wallets other shops handed out that pass their money on to it
-    # too (what leaves it is not that shop's money alone).
-    shared: dict[str, list[str]] = field(default_factory=dict)
+    # too (what leaves it is not that shop's money alone), each with its largest transfer in.
+    shared: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def cite(self, ctx: AgentContext, record_id: str) -> int:
         n, record = ctx.cite(record_id)
@@ -1651,11 +1651,6 @@ def shop_details(shop: str, runtime: Runtime,
     return "\n".join(lines) or f"no shop {fence(shop)} in the case", out
 
 
-# The case's handed-out wallets a shop's treasury is checked against (whether other shops'
-# wallets pass their money on to it too).
-MAX_SHOP_WALLETS = 200
-
-
 def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
     """Where each wallet a shop handed out passed its money on (its treasury, by the case
     overview's rule: `collector_of`), cited by the largest transfer between them."""
@@ -1664,9 +1659,8 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
     wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
                             if h.kind in ("tron", "btc", "eth"))
     with ctx.store.engine.connect() as conn:
-        everyone = [w.split(":", 1)[1] for w in handed_out_account_ids(conn, ctx.case,
-                                                                        WALLET_KINDS)]
-    others = [w for w in everyone if w not in wallets and w in graph][:MAX_SHOP_WALLETS]
+        everyone = {w.split(":", 1)[1] for w in handed_out_account_ids(conn, ctx.case,
+                                                                        WALLET_KINDS)}
     for wallet in list(wallets)[:4]:
         to = collector_of(graph, wallet, wallets)
         if to is None:
@@ -1676,11 +1670,18 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
         n = out.cite(ctx, move.record_id)
         out.collectors[wallet] = (to, move.record_id)
         lines.append(f"[{n}] {wallet} passed its money on to {to} (where it collects)")
-        shared = [w for w in others if collector_of(graph, w, everyone) == to]
-        if shared:
-            out.shared[to] = shared
-            lines.append(ctx.derive(f"{to} also collects from {', '.join(shared)}, handed out "
-                                    f"by other shops"))
+        if to not in out.shared:
+            # Other shops' wallets that pay into it as their treasury too (the treasury's own
+            # payers: complete, and few), each cited by its largest transfer into it.
+            out.shared[to] = [
+                (w, max(graph[w][to]["m"], key=lambda m: m.units).record_id)
+                for w in sorted(set(graph.predecessors(to)) & everyone - wallets.keys())
+                if collector_of(graph, w, everyone) == to]
+        if out.shared[to]:
+            lines.append(ctx.derive(
+                f"{to} also collects from " + ", ".join(
+                    f"[{out.cite(ctx, r)}] {w}" for w, r in out.shared[to]) +
+                ", handed out by other shops", [r for _, r in out.shared[to]]))
         # Each transfer into it (the shop's money leaving its wallet), in time order.
         sweeps = []
         for m in moves[:MAX_SWEEPS_LISTED]:

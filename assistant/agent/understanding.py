@@ -64,8 +64,11 @@ _LONG_DIGITS = re.compile(r"(?<![\d])(?:\d[ -]?){11,19}\d(?![\d])")
 _IBAN_LIKE = re.compile(r"\b[KК][ZЗ]\d{2}(?: ?[0-9A-Z]){14,26}\b")
 _TRON_LIKE = re.compile(r"\bT[0-9A-Za-z]{30,36}\b")
 # A bot's handle, with its "@" or without it when it could be nothing else (Latin, a digit or
-# an underscore in it, ending in "bot": "mefistofel_d13_bot"; not "robot").
-_BOT = re.compile(r"@(\w{3,64}bot)\b|(?<![\w@./:])([A-Za-z](?=[A-Za-z]*[_\d])\w{2,60}bot)\b", re.I)
+# an underscore in it, ending in "bot": "mefistofel_d13_bot"; not "chat_robot", nor an e-mail
+# address or a file, "sales_bot@mail.ru", "report_bot.pdf").
+_BOT = re.compile(r"@(\w{3,64}bot)\b(?![@.-]\w)|"
+                  r"(?<![\w@./:])([A-Za-z](?=[A-Za-z]*[_\d])\w{2,60}(?<!ro)bot)\b(?![@.-]\w)",
+                  re.I)
 # (Not "BIN" in Latin letters: a card's first digits go by that name too.)
 _IIN_NAMED = re.compile(r"(?<!\w)(?:ИИН|IIN|ЖСН|БИН)\s*[:№#-]?\s*(\d{6,16})(?!\d)", re.I)
 _PHONE_LIKE = re.compile(r"\+7[\s\-()]*\d(?:[\s\-()]*\d){4,12}(?!\d)")

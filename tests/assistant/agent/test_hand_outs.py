@@ -1,4 +1,5 @@
-"""Which of a shop's hand-outs a question means by what their messages say."""
+"""Which of a shop's hand-outs a question means by the kind of order their messages are for, in
+any language; words a question shares with one message by chance narrow nothing."""
 
 from __future__ import annotations
 
@@ -16,17 +17,17 @@ _MESSAGES = [
 
 
 def _said(question: str) -> list[str]:
-    return said_of(question, _MESSAGES, lambda m: m, ["Жасыл Орман", "@jasyl_bot"])
+    return said_of(question, _MESSAGES, lambda m: m)
 
 
-@pytest.mark.parametrize(("question", "kept"), [
-    ("реквизиты для опта у Жасыл Ормана", 2),
-    ("что давал Жасыл Орман оптом?", 2),
-    ("which details did it give for wholesale orders", 3),
-    ("Жасыл Орман көтерме тапсырысқа қандай шот берді?", 4),
+@pytest.mark.parametrize("question", [
+    "реквизиты для опта у Жасыл Ормана",
+    "что давал Жасыл Орман оптом?",
+    "which details did it give for wholesale orders",
+    "Жасыл Орман көтерме тапсырысқа қандай шот берді?",
 ])
-def test_the_hand_outs_whose_message_says_what_the_question_adds(question, kept):
-    assert _said(question) == [_MESSAGES[kept]]
+def test_the_hand_outs_for_the_kind_of_order_asked_in_any_language(question):
+    assert _said(question) == _MESSAGES[2:]
 
 
 @pytest.mark.parametrize("question", [
@@ -34,6 +35,9 @@ def test_the_hand_outs_whose_message_says_what_the_question_adds(question, kept)
     "Жасыл Орман қандай карта берді?",
     "which cards did the shop hand out, and when?",
     "какую карту он дал для оплаты в тот день?",
+    # words one message happens to share with the question (review of stop 30)
+    "Жасыл Орман: какие реквизиты давал после оплаты заказа на 30 минут?",
+    "the details it gave for the order of a customer, which change every day",
 ])
 def test_words_of_paying_or_asking_keep_every_hand_out(question):
     assert _said(question) == _MESSAGES

@@ -44,6 +44,28 @@ def test_one_fact_asked_is_no_overview(question: str) -> None:
 
 
 @pytest.mark.parametrize("question", [
+    "Мефистофель коротко: какие боты?",
+    "Mefistofel briefly: which bots does it run?",
+    "Мефистофель кратко: в каких городах работает?",
+    "Мефистофель туралы қысқаша: қай қалада жұмыс істейді?",
+    "what do we know about Mefistofel's turnover, how much did it get?",
+])
+def test_an_opening_before_one_fact_asks_that_fact(question: str) -> None:
+    assert overview_scope(question, shops=1, others=0) is None
+
+
+@pytest.mark.parametrize("question", [
+    "что известно по Снежной Королеве?",
+    "what do we know about Mefistofel?",
+    "Мефистофель туралы не белгілі?",
+])
+def test_an_opening_alone_is_the_shops_overview_unless_a_month_or_city_narrows_it(
+        question: str) -> None:
+    assert overview_scope(question, shops=1, others=0) == "shop"
+    assert overview_scope(question, shops=1, others=0, narrowed=True) is None
+
+
+@pytest.mark.parametrize("question", [
     "что по крипто-части дела?",
     "give me a quick summary of the bank side",
     "крипто жағы бойынша қысқаша айтып бер",

@@ -352,6 +352,8 @@ def test_a_bots_handle_is_read_without_its_at_sign(question, handle):
 
 @pytest.mark.parametrize("question", [
     "a robot said to pay", "Telegram bot сказал оплатить", "бот берді: https://t.me/x_1bot",
+    "Is sales_bot@mail.ru in the case?", "файл report_bot.pdf", "a chat_robot wrote",
+    "user_42robot",
 ])
-def test_a_word_or_a_link_ending_in_bot_is_no_handle(question):
+def test_a_word_a_link_an_address_or_a_file_ending_in_bot_is_no_handle(question):
     assert not [e for e in find_entities(question)[0] if e.kind == "bot"]
