@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.audit import AuditLog
 from assistant.audit import metadata as audit_tables
+from assistant.case_info import metadata as case_tables
 from assistant.config import Settings
 from assistant.conversations import Conversations
 from assistant.conversations import metadata as conversation_tables
@@ -43,11 +44,14 @@ _activity: Memo[Engine] = Memo()
 
 
 def open_store(settings: Settings) -> CaseStore:
-    """The case store with the assistant's own tables (users here; conversations and audit in
-    the activity database) created here, once, rather than by the first of many concurrent
-    requests."""
+    """The case store with the assistant's own tables (users and the case registry here;
+    conversations and audit in the activity database) created here, once, rather than by the
+    first of many concurrent requests."""
     store = connect_store(settings.store_url, settings.evidence_dir, settings.store_lock_wait)
     user_tables.create_all(store.engine)
+    # The case registry's too: made by the first request that deconflicts against another
+    # case, it wrote to the store while an upload imported, and failed ("database is locked").
+    case_tables.create_all(store.engine)
     activity_engine(store.engine)
     return store
 
