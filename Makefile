@@ -25,12 +25,9 @@ run: $(STAMP)
 	@echo "  $(BIN)/tergeu ask --case demo 'обзор дела'    (Ctrl-C stops the UI and the API)"
 	$(BIN)/tergeu ui --api
 
-# The suite on every core (a test file's tests in one worker: module fixtures built once), then
-# the tests that assert a duration or drive a browser alone, as a user's machine would run them.
 test: $(STAMP)
 	$(BIN)/mypy
-	$(BIN)/pytest -q -n auto --dist loadfile -m "not timing and not browser"
-	$(BIN)/pytest -q -m "timing or browser"
+	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.startup

@@ -42,9 +42,10 @@ WORK = {"payment details": extract_payment_details, "identifier": parse_identifi
 @pytest.mark.parametrize("name", ADVERSARIAL)
 def test_adversarial_megabyte_is_processed_at_one_megabyte_per_second(name, work):
     text = ADVERSARIAL[name]
-    start = time.process_time()
+    # This thread's CPU only: servers other tests left running in the process use CPU too.
+    start = time.thread_time()
     WORK[work](text)
-    seconds = time.process_time() - start
+    seconds = time.thread_time() - start
     assert seconds < len(text) / MB, f"{name}: {len(text) / seconds / MB:.2f} MB/s"
 
 
