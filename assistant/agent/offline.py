@@ -72,6 +72,7 @@ from assistant.agent.conversation import (
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
+from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
 from assistant.agent.overview_scope import overview_scope
 from assistant.agent.pay_asked import pay_details_asked
 from assistant.agent.quantities import naming_quantities, quantities
@@ -3954,10 +3955,6 @@ def _nth_of(reading: Reading) -> int | None:
 _CASE_MONEY = re.compile(r"\bdrug.?money|\bdirty money|\bshops?'? money|\bmoney of the shops|"
                          r"нарко\w*\s+деньг|грязн\w+\s+деньг|деньг\w*\s+(?:магазин|наркот)|"
                          r"денег\s+(?:магазин|наркот)|есірткі\s+ақша|дүкендердің ақша", re.I)
-# (Kazakh "қазына" written with a Russian "к" as well: "казынасына".)
-_TREASURY = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|[қк]азына\w*|общак\w*|"
-                       r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
-                       r"жинақ әмиян\w*)", re.I)
 # The party asked about received the money ("received money from both", "получил от всех").
 _PARTY_RECEIVED = re.compile(
     r"\breceived (?:\w+ ){0,2}from\b|\bgot (?:\w+ ){0,2}from\b|\bwho did (?:\w+ ){0,4}"

@@ -33,7 +33,11 @@ _ONE_FACT = re.compile(
 _PART = re.compile(r"(?<![\w])(?:част[ьияей]\w*|сторон[аеуы]\w*|sides?|parts?|жағ[ыі]\w*|"
                    r"бөлі[гк]\w*)(?![\w])", re.I)
 # What of a shop the question names beside its details: where its money collects (treasury).
-_TREASURY = re.compile(r"(?<![\w])(?:казн\w*|treasur\w*|[қк]азына\w*|общак\w*)", re.I)
+# (Kazakh "қазына" written with a Russian "к" as well: "казынасына".) The offline model's one
+# list of treasury words.
+TREASURY_WORDS = re.compile(r"(?<![\w])(?:казн\w*|казначе\w*|treasur\w*|[қк]азына\w*|общак\w*|"
+                            r"копилк\w*|collection wallet|collecting wallet|сборн\w* кош\w*|"
+                            r"жинақ әмиян\w*)", re.I)
 
 
 def asks_summary(question: str) -> bool:
@@ -45,7 +49,7 @@ def aspects_named(question: str) -> set[str]:
     """The sides of a shop or the case a question names ("реквизиты, казна, куда ушли деньги":
     droppers' details, the treasury, money)."""
     named: set[str] = set(overview_sides(question) or ())
-    if _TREASURY.search(question):
+    if TREASURY_WORDS.search(question):
         named.add("treasury")
     return named
 
