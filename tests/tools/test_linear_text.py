@@ -46,9 +46,8 @@ def test_adversarial_megabyte_is_processed_at_one_megabyte_per_second(name, work
     start = time.thread_time()
     WORK[work](text)
     seconds = time.thread_time() - start
-    # The goal is a megabyte a second (0.9–1.1 s on the slow machine of stop 30, 0.6 s at
-    # stop 28); twice that is the margin of a shared CI machine. A quadratic step would take
-    # minutes on a megabyte, not seconds.
+    # The goal is a megabyte a second (0.8–1.1 s on stop 30's slow machine); twice that is the
+    # margin of a shared CI machine. A quadratic step would take minutes on a megabyte.
     assert seconds < 2 * len(text) / MB, f"{name}: {len(text) / seconds / MB:.2f} MB/s"
 
 
