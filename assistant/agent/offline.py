@@ -1429,20 +1429,27 @@ class Composer:
             end = e.path[-1]
             if not out.marker(end.record_id) and not (swept and exchanges):
                 continue  # an endpoint the tool did not cite (beyond its list) is not stated
-            line = _p("endpoint", lang, m=out.marker(end.record_id),
-                      address=e.address, reason=_word("reasons", e.reason, lang),
-                      label=label, amount=_money(e.amount), token=t.token, hops=len(e.path))
-            if len(e.path) > 1:
-                # The wallets between the start and the endpoint, from the start: forward the
-                # money arrived at them, backward it left them.
-                backward = t.request.direction == "backward"
-                hops = " → ".join(
-                    f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
-                    .rstrip() for h in e.path[:-1])
-                line += f"; {phrases()['via'][lang]}: {hops}"
+            line = self._endpoint_line(out, e, t.token, label,
+                                       backward=t.request.direction == "backward")
             # "when was that?": the day the money reached it.
             line += self._reached_when(out, e)
             self.fact(line.lstrip() + swept)
+
+    def _endpoint_line(self, out: ToolOutput, e: Any, token: str, label: str,
+                       backward: bool = False) -> str:
+        """An end of a trace: where, why and how much, cited by the transfer that reached it,
+        with the wallets between it and the start, each by its hop (forward the money arrived
+        at them, backward it left them)."""
+        lang = self.lang
+        line = _p("endpoint", lang, m=out.marker(e.path[-1].record_id), address=e.address,
+                  reason=_word("reasons", e.reason, lang), label=label,
+                  amount=_money(e.amount), token=token, hops=len(e.path))
+        if len(e.path) > 1:
+            hops = " → ".join(
+                f"{h.from_address if backward else h.to_address} {out.marker(h.record_id)}"
+                .rstrip() for h in e.path[:-1])
+            line += f"; {phrases()['via'][lang]}: {hops}"
+        return line
 
     def _reached_when(self, out: ToolOutput, end: Any) -> str:
         """' (2025-10-19)': the day the money reached an end, if the question asks when
@@ -2406,14 +2413,7 @@ class Composer:
                 if not t.marker(e.path[-1].record_id):
                     continue
                 label = f" ({_safe(e.label)})" if e.label else ""
-                line = _p("endpoint", lang, m=t.marker(e.path[-1].record_id), address=e.address,
-                          reason=_word("reasons", e.reason, lang), label=label,
-                          amount=_money(e.amount), token=tr.token, hops=len(e.path))
-                if len(e.path) > 1:
-                    line += f"; {phrases()['via'][lang]}: " + " → ".join(
-                        f"{h.to_address} {t.marker(h.record_id)}".rstrip()
-                        for h in e.path[:-1])
-                self.fact(line.lstrip())
+                self.fact(self._endpoint_line(t, e, tr.token, label).lstrip())
         # Each account its bank details were paid into, once: whose it is (by the row naming
         # the holder), its totals (by the row they were read beside), the details paid on it.
         statements: dict[str, tuple[str, str, Any, list[str]]] = {}

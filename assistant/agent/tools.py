@@ -1655,9 +1655,11 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
     """Where each wallet a shop handed out passed its money on (its treasury, by the case
     overview's rule: `collector_of`), cited by the largest transfer between them."""
     graph = load_case_graph(ctx.store, ctx.case).graph
-    lines = []
+    lines: list[str] = []
     wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
                             if h.kind in ("tron", "btc", "eth"))
+    if not wallets:
+        return lines
     with ctx.store.engine.connect() as conn:
         everyone = {w.split(":", 1)[1] for w in handed_out_account_ids(conn, ctx.case,
                                                                         WALLET_KINDS)}
