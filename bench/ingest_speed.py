@@ -2,9 +2,9 @@
 
     python -m bench.ingest_speed [--transfers 1000000] [--messages 100000] [--page-size 200]
 
-Writes TronGrid TRC-20 pages and one Telegram Desktop export under bench/out/, then times
-`tergeu ingest` (a fresh SQLite store) and DuckDB loading the same files into a table, each in
-its own process, and prints records/s and peak RSS of both.
+Writes TronGrid TRC-20 pages and one Telegram Desktop export under bench/out/ingest_speed/, then
+times `tergeu ingest` (a fresh SQLite store) and DuckDB loading the same files into a table, each
+in its own process, and prints records/s and peak RSS of both.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.utils.big_evidence import write_telegram, write_trc20_pages
 
-OUT = Path(__file__).parent / "out"
+OUT = Path(__file__).parent / "out" / "ingest_speed"  # wiped on each run: its own folder
 
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -86,6 +86,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
     pages, chat = OUT / "trc20", OUT / "telegram_chat.json"
     t = time.perf_counter()
     write_trc20_pages(pages, args.transfers, args.page_size, rng)
