@@ -29,7 +29,7 @@ from assistant.agent.guards import (
 from assistant.agent.ledger import Answer, ClaimCheck, Repair, Verification
 from assistant.agent.offline import LEDGER_MARKERS, OfflineChatModel
 from assistant.agent.tools import AGENT_TOOLS, AgentContext
-from assistant.agent.understanding import case_vocabulary
+from assistant.agent.understanding import current_vocabulary
 from tools.errors import TergeuError
 from tools.resources import prompt_text
 
@@ -107,7 +107,8 @@ def ask_stream(question: str, ctx: AgentContext, model: BaseChatModel | None = N
     model = model or OfflineChatModel()
     if isinstance(model, OfflineChatModel) and model.vocabulary is None:
         # The offline model links names in the question to the case's shops and people.
-        model = model.model_copy(update={"vocabulary": case_vocabulary(ctx.store, ctx.case)})
+        model = model.model_copy(update={"vocabulary": current_vocabulary(ctx.store,
+                                                                          ctx.case)})
     agent = create_agent(model, tools=AGENT_TOOLS,
                          system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
                          middleware=agent_guards(AGENT_TOOLS, max_steps))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.agent.asking_words import CLAIM_ASKED, PRICE_ASKED, plain_letters, telling_words
@@ -89,6 +90,10 @@ class AgentContext:
 
     def cite(self, record_id: str) -> tuple[int, Any]:
         return self.ledger.cite(self.store, self.case, record_id)
+
+    def prefetch(self, record_ids: Sequence[str]) -> None:
+        """The records a tool is about to cite, read in one go (`Ledger.prefetch`)."""
+        self.ledger.prefetch(self.store, self.case, record_ids)
 
 
 Runtime = ToolRuntime[AgentContext]
@@ -235,6 +240,7 @@ def trace_wallet(address: str, runtime: Runtime,
     token = fence(result.token)
     lines = [ctx.derive(f"traced {money(result.traced)} {token} "
                         f"{result.request.direction} from {fence(address)}")]
+    ctx.prefetch([h.record_id for e in result.endpoints[:8] for h in e.path])
     # Residue on layering hops is listed after the endpoints, never among them.
     deposits: dict[str, tuple[list[str], str, list[str]]] = {}
     for ep in sorted((e for e in result.endpoints[:8] if e.path),
@@ -392,6 +398,34 @@ def exchange_total(endpoints: Sequence[Any]) -> Decimal:
                 if e.reason in ("exchange", "exchange_deposit")), Decimal(0))
 
 
+# The fields of the engine's results that hold the records to cite.
+_RECORD_FIELDS = frozenset({"record_id", "record_ids", "path", "records_by_shop"})
+
+
+def _record_ids_in(value: Any, depth: int = 0) -> list[str]:
+    """The record ids a result of the engine holds in its fields of `_RECORD_FIELDS`, at
+    any depth of its models, lists and dicts (what a tool rendering it will cite)."""
+    out: list[str] = []
+    if depth > 8:
+        return out
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if name in _RECORD_FIELDS:
+                values = item.values() if isinstance(item, dict) else (
+                    item if isinstance(item, list) else [item])
+                out += [v for v in values if isinstance(v, str)]
+            else:
+                out += _record_ids_in(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            out += _record_ids_in(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            out += _record_ids_in(item, depth + 1)
+    return out
+
+
 @tool(MONEY_PATH, response_format="content_and_artifact")
 def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """The chain of transfers from one address to another, each hop cited, and how much of
@@ -405,6 +439,8 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     if not result.hops:
         return (f"no chain of transfers from {fence(source)} to {fence(target)} in the case",
                 out)
+    ctx.prefetch([h.record_id for route in (result.hops, *result.other_routes)
+                  for h in route])
     lines = []
     for h in result.hops:
         n = out.cite(ctx, h.record_id)
@@ -488,6 +524,7 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
     if not result.matches:
         return f"{result.kind} {fence(result.value)}: valid, not in the case", out
     lines: list[str] = []
+    ctx.prefetch([s.record_id for p in result.matches[:5] for s in p.seen_in[:5]])
     for p in result.matches[:5]:
         shops = sorted({fence(s.shop_name or s.shop) for s in p.seen_in if s.shop})
         head = len(lines)
@@ -625,6 +662,9 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
     row = b.counterparties[0].records[0] if b.counterparties else None
     if not row:
         return
+    # Every counterparty's first row is cited below (each party's rows when `dated`).
+    ctx.prefetch([row, *(r for r in (b.first_row, b.last_row) if r), *rows_cited,
+                  *(r for c in b.counterparties for r in (c.records if dated else c.records[:1]))])
     n = out.cite(ctx, row)
     net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
     period = f" of {b.period}" if b.period else ""
@@ -786,6 +826,7 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
     # Each hit's text (case-folded) and the bots its line states that the text does not name.
     texts: dict[str, str] = {}
     wanting: dict[str, list[str]] = {}
+    ctx.prefetch([rid for h in result.hits for rid in (h.record_id, *h.record_ids)])
     for h in result.hits:
         n, rec = ctx.cite(h.record_id)
         out.markers[h.record_id] = n
@@ -1329,6 +1370,7 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
     graph = load_case_graph(ctx.store, ctx.case)
     o = overview(ctx.store, ctx.case, graph, top=5)
     out = ToolOutput(CASE_OVERVIEW, o)
+    ctx.prefetch(_record_ids_in(o))
     s = o.stats
     # Counts of the case as a whole: bound to no record, they may be said without a marker.
     lines = [ctx.derive(f"records: {', '.join(f'{n} {k}' for k, n in sorted(s.records.items()))}"),

@@ -7,7 +7,7 @@ import logging
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -87,6 +87,14 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def _record_of_row(row: Any) -> Record:
+    """A record read with its file's name, hash and format (`records` joined to `files`)."""
+    return Record(
+        id=row.id, kind=row.kind, case=row.case, fields=row.data,
+        source=Source(file=row.name, sha256=row.sha256, locator=row.locator, format=row.format),
+    )
 
 
 class CaseStore:
@@ -199,10 +207,39 @@ class CaseStore:
             ).first()
         if row is None:
             raise RecordNotFoundError(case, record_id)
-        return Record(
-            id=row.id, kind=row.kind, case=row.case, fields=row.data,
-            source=Source(file=row.name, sha256=row.sha256, locator=row.locator, format=row.format),
-        )
+        return _record_of_row(row)
+
+    def revision(self, case: str) -> tuple[int, int | None, datetime | None]:
+        """What changes whenever a file's evidence joins or leaves `case`: how many files it
+        holds, the last one's id and the last import's time (what is derived from a case's
+        records may be kept until it changes)."""
+        with self.engine.connect() as conn:
+            count, last, when = conn.execute(
+                select(func.count(), func.max(files.c.id), func.max(files.c.ingested_at))
+                .where(files.c.case == case)).one()
+        return int(count), last, when
+
+    def records_with_accounts(self, case: str, record_ids: Sequence[str]
+                              ) -> dict[str, tuple[Record, list[str]]]:
+        """`get_record` and `accounts_of_record` of many records at once (two queries per
+        few thousand ids, not two each); ids the case does not hold are left out."""
+        out: dict[str, tuple[Record, list[str]]] = {}
+        ids = list(dict.fromkeys(record_ids))
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), KEYS_PER_QUERY):
+                part = ids[start:start + KEYS_PER_QUERY]
+                for row in conn.execute(
+                        select(records, files.c.name, files.c.sha256, files.c.format)
+                        .join(files, files.c.id == records.c.file_id)
+                        .where(records.c.case == case, records.c.id.in_(part))):
+                    out[row.id] = (_record_of_row(row), [])
+                for record_id, account_id in conn.execute(
+                        select(sightings.c.record_id, sightings.c.account_id)
+                        .where(sightings.c.case == case, sightings.c.record_id.in_(part))
+                        .order_by(sightings.c.record_id, sightings.c.account_id)):
+                    if record_id in out:
+                        out[record_id][1].append(account_id)
+        return out
 
     def accounts_of_record(self, case: str, record_id: str) -> list[str]:
         with self.engine.connect() as conn:
