@@ -142,7 +142,12 @@ _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие
 # The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
 _ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
                           r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
-                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
+                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*|"
+                          # "чьи это карты?", "these wallets", "сол карталар": the kind, plural.
+                          r"(?:эти|это|те|these|those|бұл|сол|осы)\s+(?:карты|карт|картам|"
+                          r"картах|кошельки|кошельков|сч[её]та|сч[её]тов|телефоны|номера|cards|"
+                          r"wallets|accounts|phones|numbers|карталар\w*|әмияндар\w*|"
+                          r"шоттар\w*|нөмірлер\w*))(?![\w])", re.I)
 # "there", "туда" after a list about no one wallet in particular: each of those listed (after
 # an answer about one wallet, that one).
 _THERE = re.compile(r"(?<![\w])(?:туда|there|оларға|соларға)(?![\w])", re.I)
