@@ -9,6 +9,7 @@ resolved against that, not by re-reading words of the answer for each pointer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.agent.translit import MONTH_NAMES
@@ -299,7 +300,8 @@ def points_at_nothing(question: str, reading: Reading, opening: bool) -> bool:
         not re.search(r"(?<!\w)(?:дел[оеау]|case|іс\w*|в целом|overall)(?!\w)", q, re.I)
 
 
-def carried(question: str, named: bool, turn: Turn, holder: str | None = None) -> str | None:
+def carried(question: str, named: bool, turn: Turn, holder: str | None = None,
+            role_of: Callable[[str], str | None] = lambda line: None) -> str | None:
     """The party of the previous turn a follow-up naming none points at — by the day it was
     given on, as "that transfer", as "from there", as the money just found when it asks only
     when, or as the holder of the one detail listed — or None."""
@@ -309,7 +311,7 @@ def carried(question: str, named: bool, turn: Turn, holder: str | None = None) -
     if line is not None:
         return line.value
     return pointed_transfer(question, turn) or from_there(question, turn) or \
-        when_of(question, turn) or holder_account(question, turn, holder) or \
+        when_of(question, turn, role_of) or holder_account(question, turn, holder) or \
         one_detail_listed(question, turn)
 
 
@@ -326,11 +328,13 @@ _WHEN_FILLER = re.compile(r"(?<!\w)(?:and|so|did|was|were|it|that|this|happen\w*
 _AN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0]?\d{3}){0,6}[.,]\d{2}\b")
 
 
-def when_of(question: str, turn: Turn) -> str | None:
+def when_of(question: str, turn: Turn,
+            role_of: Callable[[str], str | None] = lambda line: None) -> str | None:
     """The two parties of the money the previous answer found first — the one it is about and
     the first identifier a line with an amount lists beside it — when the follow-up asks only
     when ("а когда?", "when did that happen?", "бұл қашан болды?"): the transfers between
-    them, with their days."""
+    them, with their days, the payer first (`role_of` a line: "in" when it lists money the
+    subject received)."""
     match = _ASKS_WHEN.search(question)
     if not match or _HASH.search(question):
         return None
@@ -350,7 +354,9 @@ def when_of(question: str, turn: Turn) -> str | None:
             line.text) if d.kind in ("card", "iban", "phone"))]
         other = next((v for v in ids if v != about[0]), None)
         if other:
-            return f"{about[0]} {other}"
+            # ("а когда?" after who paid T…: from the payer to it.)
+            return f"{other} {about[0]}" if role_of(line.text) == "in" else \
+                f"{about[0]} {other}"
     return None
 
 
@@ -602,6 +608,66 @@ def biggest_listed(turn: Turn) -> str | None:
     return max(best, key=lambda v: best[v]) if len(best) > 1 else None
 
 
+# A step along the money's way asked ("one more step", "ещё на шаг", "тағы бір қадам", "the
+# next hop") or a step back ("and before that?", "keep going back", "а до этого?", "одан
+# бұрын ше?", "артқа қарай").
+_STEP_ON = re.compile(r"(?<!\w)(?:(?:one )?more step\w*|next (?:step|hop)\w*|step (?:further|"
+                      r"on|forward)|(?:ещ[её] )?(?:на )?(?:один )?шаг\w*|тағы (?:бір )?қадам\w*|"
+                      r"бір қадам\w*|келесі қадам\w*)(?!\w)", re.I)
+_STEP_BACK = re.compile(r"(?<!\w)(?:before (?:that|this|it)|(?:going|go|step|further) back\w*|"
+                        r"backwards?|до этого|перед этим|ещ[её] раньше|(?:ещ[её]|дальше|ид[её]м) назад|"
+                        r"одан (?:бұрын|арғы)|оның алдында|артқа\w*|бұрынырақ)(?!\w)", re.I)
+# A party of the way that is not one of its ends ("the non-beneficiary one", "не бенефициар",
+# "бенефициар емес", "the intermediate wallet", "транзитный", "аралық әмиян").
+_NOT_AN_END = re.compile(r"(?<!\w)(?:non[- ]?beneficiar\w*|not (?:a |the )?beneficiar\w*|"
+                         r"intermediate|in[- ]between|transit\w*|не ?бенефициар\w*|"
+                         r"не конечн\w*|промежуточн\w*|транзитн\w*|бенефициар емес\w*|"
+                         r"аралық\w*|транзит\w*)(?!\w)", re.I)
+# A line of an answer naming an end of the money's way: the address right after its mark
+# ("- [3] TS9G…: beneficiary, …"), not a first hop written in words ("- [1] directly to T…").
+_END_LINE = re.compile(r"^- \[\d+\]\s+(T[1-9A-HJ-NP-Za-km-z]{33})\s*:")
+
+
+def along_the_way(turn: Turn) -> tuple[list[str], list[str]]:
+    """The wallets the previous answer shows the money passing through — the first hops and
+    the hops of its paths, in order, its subject and the ends of its ways left out — and the
+    first hops among them."""
+    about = set(turn.about)
+    ends = {m.group(1) for line in turn.lines if (m := _END_LINE.match(line.text))}
+    passed = [a for line in turn.lines for a in _ADDRESS.findall(line.text)
+              if a not in ends and a not in about]
+    # The lines of one hop written in words ("- [1] directly to T…: 3 992.16") say the first
+    # hops themselves; a way listed from its far end ("of its treasury's money …: T… → …")
+    # does not start at the subject.
+    direct = [ln.value for ln in turn.lines if "→" not in ln.text and
+              not _END_LINE.match(ln.text) and ln.value not in ends and ln.value not in about]
+    hops = list(dict.fromkeys(direct)) or [a for a in first_hops(turn) if a not in ends]
+    return list(dict.fromkeys(passed)), hops
+
+
+def step_asked(question: str) -> str | None:
+    """The way a follow-up steps along the money: "backward" ("and before that?"), "forward"
+    ("one more step"), or None."""
+    if _STEP_BACK.search(question):
+        return "backward"
+    return "forward" if _STEP_ON.search(question) else None
+
+
+def on_the_way(question: str, turn: Turn) -> list[str]:
+    """The wallet of the previous answer's way a follow-up steps to: one step on or back
+    from its subject ("keep going back", "тағы бір қадам әрі қарай": its one first hop that
+    is not an end), or the one it picks among those passed through ("the non-beneficiary
+    one", "бенефициар емес екінші адрес": the n-th of them by the ordinal)."""
+    if not (step_asked(question) or _NOT_AN_END.search(question)):
+        return []
+    passed, hops = along_the_way(turn)
+    ordinals = _ordinals_in(question.casefold())
+    if len(ordinals) == 1 and _NOT_AN_END.search(question):
+        n = ordinals[0]
+        return [passed[n - 1]] if len(passed) >= n else []
+    return hops if len(hops) == 1 else []
+
+
 def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None
           ) -> list[str]:
     """The party (parties) of the previous turn a follow-up naming none speaks of: the one
@@ -609,7 +675,8 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     when it points at one thing and asks who else ("ол әмиянға тағы кім салды?": the wallet
     the subject paid; several such, the one the question before picked); the one the answer
     is about when it points at one thing ("а сколько на неё зашло?"). Empty when it picks
-    none of these."""
+    none of these; a wallet of its way when it steps on or back along it ("and before that?")
+    or picks one passed through that is not an end ("the non-beneficiary one")."""
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
@@ -618,6 +685,8 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
         return [best] if best else []
     if _OTHER_PICK.search(question):
         return []  # ("кому он больше всего перевёл?", "the one paid 25k": picked by its money)
+    if step := on_the_way(question, turn):
+        return step
     pointed = _ONE_POINTED.search(question)
     if not pointed or len(about) != 1 or _NOT_THE_SUBJECT.search(question) or \
             asks_of_another(question, _kind(about[0])):

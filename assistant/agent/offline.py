@@ -60,12 +60,14 @@ from assistant.agent.conversation import (
     bank_sides,
     goes_on,
     leans_on_previous,
+    on_the_way,
     other_end,
     own_words,
     points_at_nothing,
     reached_from,
     refer,
     set_against,
+    step_asked,
     two_of_one_sort,
     two_spoken_of,
 )
@@ -140,7 +142,12 @@ _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие
 # The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
 _ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
                           r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
-                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*)(?![\w])", re.I)
+                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*|"
+                          # "чьи это карты?", "these wallets", "сол карталар": the kind, plural.
+                          r"(?:эти|это|те|these|those|бұл|сол|осы)\s+(?:карты|карт|картам|"
+                          r"картах|кошельки|кошельков|сч[её]та|сч[её]тов|телефоны|номера|cards|"
+                          r"wallets|accounts|phones|numbers|карталар\w*|әмияндар\w*|"
+                          r"шоттар\w*|нөмірлер\w*))(?![\w])", re.I)
 # "there", "туда" after a list about no one wallet in particular: each of those listed (after
 # an answer about one wallet, that one).
 _THERE = re.compile(r"(?<![\w])(?:туда|there|оларға|соларға)(?![\w])", re.I)
@@ -3144,6 +3151,7 @@ class OfflineChatModel(BaseChatModel):
         asked = question  # (as the user wrote it; `question` is resolved below)
         party: str | None = None
         pair: list[str] = []
+        walked: str | None = None
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
@@ -3162,9 +3170,14 @@ class OfflineChatModel(BaseChatModel):
                 before_q = str(messages[humans[-2]].content)
                 picked = refer(question, names_any, said_before,
                                next(iter(refer(before_q, False, said_before)), None))
+                if picked and picked == on_the_way(question, said_before):
+                    # "and before that?", "the non-beneficiary one": a wallet of the way the
+                    # previous answer followed, followed on the way the step says (else the
+                    # way the question before followed).
+                    walked = step_asked(question) or self.read(before_q).intent
                 party = _with_subject(question, picked[0], last)[len(question) + 1:] \
                     if picked else carried_party(question, names_any, said_before,
-                                                 _holder_in(last))
+                                                 _holder_in(last), _role_of)
                 pair = two_spoken_of(question, names_any, said_before) if len(find_entities(
                     str(messages[humans[-2]].content), self.vocabulary)[0]) < 2 else []
                 if pair:
@@ -3179,6 +3192,10 @@ class OfflineChatModel(BaseChatModel):
                                          str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
+        if walked in ("forward", "backward") and reading.intent in (
+                "forward", "backward", "identify", "search", "message", "overview"):
+            reading.intent = walked
+            reading.signals = (reading.signals - {"forward", "backward"}) | {walked}
         if len(humans) > 1 and not own_words(asked, [(e.start, e.end) for e in find_entities(
                 asked, self.vocabulary)[0]]):
             # "Сеитовада?": a name alone is said in the conversation's language.

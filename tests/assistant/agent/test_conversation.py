@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.agent.conversation import Turn, refer, when_of
+from assistant.agent.conversation import Turn, refer, step_asked, when_of
 
 FORWARD = """Куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY: прослежено 15 533.02 USDT:
 - [1] напрямую на TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2: 6 772.40 USDT, переводов: 1
@@ -87,3 +87,83 @@ def test_when_after_an_answer_about_two_sides_of_one_transfer_is_between_them(qu
                                       "а он кому перевёл 45 тыс.?", "ол кімге ең аз аударды?"])
 def test_a_pointer_beside_a_pick_by_money_leaves_the_pick_to_the_money(question):
     assert refer(question, False, Turn.of("откуда деньги?", PAYERS)) == []
+
+
+FUNDERS = """Откуда пришли деньги на TAyy4ms92BfMra6V4ALoTs4BT7D9vHqsfK: прослежено 21 106.92 USDT:
+- [1] напрямую от TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB: 21 106.92 USDT, переводов: 1
+- [2] TJ1hDW71dYcoxvk6JJVBSU4nALEAy9dZGp: источник, 17 798.11 USDT, переводов: 4; путь: \
+TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB [1] → TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 [3]
+- [1] из денег его казны сюда дошло 45 934.79 USDT; путь: TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6 → \
+TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5"""
+THROUGH = """Where the money from TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1 went: 4 520.11 USDT traced:
+- [1] TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: beneficiary, 3 193.73 USDT, 4 hops; path: \
+TTejeW87sopcwzpVmbwMkbkVsRxDGVSn8B [2] → TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn [3]
+- [6] TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr: beneficiary, 422.36 USDT, 2 hops; path: \
+TTejeW87sopcwzpVmbwMkbkVsRxDGVSn8B [2]"""
+ONE_STEP = """TTejeW87sopcwzpVmbwMkbkVsRxDGVSn8B әмиянынан ақша қайда кетті: 4 339.30 USDT:
+- [1] тікелей TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn әмиянына: 3 992.16 USDT, аударым: 1
+- [2] тікелей TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr әмиянына: 347.14 USDT, аударым: 1
+- [3] TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: соңғы алушы, 3 193.73 USDT, аударым: 3; жол: \
+TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn [1] → TPyHLsKTmmQePuGSKA1B71JxixC6bWvJPY [4]
+- [2] TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr: соңғы алушы, 277.72 USDT, аударым: 1"""
+
+
+@pytest.mark.parametrize("question", [
+    "and before that? keep going back",
+    "а до этого? ещё раньше",
+    "ал одан бұрын ше?",
+    "step back once more",
+])
+def test_a_step_back_is_the_one_wallet_that_paid_the_subject_directly(question):
+    assert step_asked(question) == "backward"
+    assert refer(question, False, Turn.of("откуда деньги?", FUNDERS)) == \
+        ["TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB"]
+
+
+@pytest.mark.parametrize("question", [
+    "тағы бір қадам әрі қарай",
+    "one more step",
+    "а ещё на шаг дальше?",
+    "and the next hop?",
+])
+def test_a_step_on_is_the_one_first_hop_that_is_not_an_end(question):
+    assert step_asked(question) == "forward"
+    assert refer(question, False, Turn.of("where did it go?", ONE_STEP)) == \
+        ["TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn"]
+
+
+@pytest.mark.parametrize("question", [
+    "and from the non-beneficiary one?",
+    "а с промежуточного кошелька куда?",
+    "ал бенефициар емес әмияннан ше?",
+    "what about the intermediate wallet?",
+])
+def test_the_one_not_an_end_is_the_first_hop_the_ways_pass_through(question):
+    assert refer(question, False, Turn.of("where did it go?", THROUGH)) == \
+        ["TTejeW87sopcwzpVmbwMkbkVsRxDGVSn8B"]
+
+
+@pytest.mark.parametrize("question", [
+    "ал бенефициар емес екінші адрестен ақша қайда кетті?",
+    "а со второго не бенефициара куда ушло?",
+    "where did the second non-beneficiary wallet send it?",
+])
+def test_an_ordinal_beside_not_an_end_counts_the_wallets_passed_through(question):
+    assert refer(question, False, Turn.of("where did it go?", THROUGH)) == \
+        ["TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn"]
+
+
+def test_no_step_is_read_into_a_date_or_a_plain_follow_up():
+    assert step_asked("what happened 3 days before?") is None
+    assert step_asked("а сколько на неё зашло?") is None
+
+
+@pytest.mark.parametrize("question", ["а когда?", "when was that?", "бұл қашан болды?"])
+def test_when_after_who_paid_is_from_the_payer(question):
+    turn = Turn.of("кто заплатил?", """Откуда пришли деньги на TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2:
+- [1] напрямую от TBStUndukNSJ73bd9s8DJ6cHCGD2TFC4hg: 59.41 USDT, переводов: 1""")
+    incoming = lambda line: "in" if "от " in line else None  # noqa: E731
+    assert when_of(question, turn, incoming) == \
+        "TBStUndukNSJ73bd9s8DJ6cHCGD2TFC4hg TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2"
+    assert when_of(question, turn) == \
+        "TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2 TBStUndukNSJ73bd9s8DJ6cHCGD2TFC4hg"

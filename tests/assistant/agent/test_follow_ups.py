@@ -351,3 +351,12 @@ def test_the_answer_to_which_one_picks_from_the_list_asked_about(ctx):
     b = ask(pointer, context, history=[(first, a.answer)])
     c = ask("the second", context, history=[(first, a.answer), (pointer, b.answer)])
     assert c.steps and _listed(a.answer)[1] in c.answer
+
+
+@pytest.mark.parametrize("question", ["а чьи это карты?", "whose are these cards?",
+                                      "бұл карталар кімдікі?", "and who holds those cards?"])
+def test_a_plural_pointer_with_its_kind_is_every_one_of_that_kind_listed(question):
+    from assistant.agent.offline import resolve_reference
+
+    resolved = resolve_reference(question, TWO_CARDS, "какие карты выдавал магазин?")
+    assert resolved.endswith("4400430278150260 4405639120478811")
