@@ -31,6 +31,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
+from assistant.agent.all_shops_handed import asked_of_all_shops
 from assistant.agent.asking_words import (
     BENEFICIARY_ASKED,
     CLAIM_ASKED,
@@ -2190,6 +2191,11 @@ class Composer:
             chats[chat] = h
         return list(chats.values())[:5] or hits[:1]
 
+    def _handed_by_all(self) -> list[Any]:
+        """Every hand-out of every shop this answer's tools looked up."""
+        return [h for o in self._outputs if o.tool == SHOP_DETAILS for d in o.data or []
+                for h in d.handed_out]
+
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
         found = [d for d in out.data or [] if d.handed_out]
@@ -2240,7 +2246,14 @@ class Composer:
                 handed = [h for h in handed if h.kind in instead] or handed
             else:
                 # "which card and phone did it give": the kinds it names, when it names some.
-                named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
+                kinds = _kinds_named(self.question)
+                named = {k for kind in kinds for k in _KIND_OF_DETAIL[kind]}
+                for kind in kinds if named and not across else ():
+                    if not any(h.kind in _KIND_OF_DETAIL[kind] for h in d.handed_out):
+                        # "did X give out any phones or IBANs?": none of a kind, said; then
+                        # what it did hand out.
+                        self.say(_p("no_kind_handed", lang, shop=_safe(d.name), kind=_word(
+                            "kinds", "tron" if kind == "wallet" else kind, lang)))
                 handed = [h for h in handed if h.kind in named] or handed
             named = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
             if named and self.r.intent in ("message", "shop_details", "identify"):
@@ -2276,6 +2289,11 @@ class Composer:
                 # "какую карту он дал 17 октября": what was handed out that day (the day of
                 # the chat export, Kazakhstan time).
                 handed = [h for h in handed if h.seen_at and _month_day(h.seen_at) == day]
+            elif day and across and any(h.seen_at and _month_day(h.seen_at) == day
+                                        for h in self._handed_by_all()):
+                # "какие реквизиты дал бот 14.01", no shop named: the shops that handed
+                # something out that day, not everything of the others.
+                handed = []
             elif month and (month_side := _month_side(self.question)):
                 # "before February", "ақпаннан кейін", "с марта": that side of the month.
                 kept = [h for h in handed if h.seen_at and _beside_month(h.seen_at, month,
@@ -2287,9 +2305,18 @@ class Composer:
                 # "реквизиты за январь 2025", "ақпанында": what was handed out that month;
                 # none that month is said, and what it handed out at other times shown.
                 kept = [h for h in handed if h.seen_at and _in_month(h.seen_at, month)]
-                if not kept:
-                    self.say(_p("handed_none_period", lang, period=_period(month, lang)))
-                handed = kept or handed
+                if across and not kept and any(
+                        h.seen_at and _in_month(h.seen_at, month)
+                        for h in self._handed_by_all()):
+                    handed = []  # another shop handed out that month; not this one
+                else:
+                    if not kept:
+                        self.say(_p("handed_none_period", lang, period=_period(month, lang)))
+                    handed = kept or handed
+            if across and not handed:
+                if self.lines and self.lines[-1] == _p("shop_intro", lang, shop=_safe(d.name)):
+                    self.lines.pop()
+                continue
             if bank:
                 # "Халык карту давала?": the details of that bank (by BIN or IBAN code); a
                 # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
@@ -3010,6 +3037,15 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "shop_details"
             if pay_details_asked(question):
                 reading.signals -= {"forward", "backward"}
+        if not reading.entities and reading.intent not in ("out_of_case", "overview") and \
+                not _MESSAGE_NOUN.search(question) and asked_of_all_shops(
+                    question, dated=bool(_day_named(question) or _month_named(question))):
+            # "which crypto wallets did the bots give out", "russian cards used by the shops",
+            # "реквизиты по всем магазинам по типам", "какие реквизиты дал бот 14.01": every
+            # shop's hand-outs (of the kinds named), not a search of the messages.
+            reading.intent = "shop_details"
+            reading.signals -= {"forward", "backward"}
+            reading.signals.add("all_shops_handed")
         if reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
                 reading.intent in (*_TRACE_INTENTS, "beneficiaries", "search", "shops") and \
                 pay_details_asked(question):
@@ -3622,7 +3658,8 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
         unnamed = _unnamed_referent(question) if not reading.entities and \
-            not reading.invalid and not reading.cities and not reading.drugs else None
+            not reading.invalid and not reading.cities and not reading.drugs and \
+            "all_shops_handed" not in reading.signals else None
         if unnamed == "shop" and self.vocabulary and len(self.vocabulary.shops) > 1:
             # "бұл дүкеннің реквизиттері", "what did that shop hand out?" with no shop named
             # before: which of the case's shops.
@@ -3660,10 +3697,13 @@ class OfflineChatModel(BaseChatModel):
             return _calls([_call(GET_RECORD, record_id=h) for h in hashes[:2]])
         calls = plan(reading, question)
         kind = _detail_kind(question)
-        if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
-                                              _WHICH_SHOP.search(question.casefold())) and \
-                (_HANDED.search(question) or pay_details_asked(question)) and self.vocabulary:
-            # "the wallets the shops handed out": every shop's, of that kind.
+        if not reading.entities and self.vocabulary and (
+                "all_shops_handed" in reading.signals or kind and (
+                    _ALL_SHOPS.search(question.casefold()) or
+                    _WHICH_SHOP.search(question.casefold())) and (
+                    _HANDED.search(question) or pay_details_asked(question))):
+            # "the wallets the shops handed out": every shop's, of that kind (of the kinds
+            # named: their answer keeps those).
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
         if reading.intent == "shops" and not reading.entities and not reading.cities and \
@@ -3702,8 +3742,10 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent not in ("search", "message", "shops", "overview"):
             # "the dropper of shop X": a shop hands out the cards of several people.
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
-        if "side_overview" in reading.signals:
-            return None  # "что по банковской части": the case's statements, not one account
+        if {"side_overview", "all_shops_handed"} & reading.signals:
+            # "что по банковской части": the case's statements, not one account; "what the
+            # bots gave out": every shop's.
+            return None
         if reading.entities or reading.cities or reading.drugs or CLAIM_ASKED.search(q):
             # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None
