@@ -71,6 +71,7 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.days_asked import day_span, in_span
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
 from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
@@ -1359,8 +1360,13 @@ class Composer:
               incoming: bool | None = None) -> None:
         """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row (only those
         into the statement's account, or only those out of it, when `incoming` says)."""
-        asked = _day_named(self.question) if not _bound_side(self.question) else None
-        for r, day, amount in out.operations.get((statement, account)) or []:
+        span = day_span(self.question)
+        asked = _day_named(self.question) if not _bound_side(self.question) and not span \
+            else None
+        ops = out.operations.get((statement, account)) or []
+        for r, day, amount in ops:
+            if span and not in_span(day, span) and any(in_span(d, span) for _, d, _ in ops):
+                continue  # the span of days asked, when the party paid within it
             if incoming is not None and (r in out.incoming_rows) != incoming:
                 continue
             if not _on_bound_side(self.question, day):
@@ -1826,7 +1832,10 @@ class Composer:
             self.fact(_p("statement_period", lang,
                          m="".join(dict.fromkeys(out.marker(e[0]) for e in ends)),
                          first=day_written(ends[0][1]), last=day_written(ends[1][1])))
-        when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
+        span = day_span(self.question)
+        # "выписка за 27.02", "activity 15-20 Sept": each payment of those days, by its row.
+        when = bool(_WHEN.search(self.question) or span or _day_named(self.question)) or \
+            "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
         paid = [c for c in parties if amounts & {
@@ -1863,8 +1872,14 @@ class Composer:
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
             directions = (directions[0], not directions[0])
-        day = _day_named(self.question) if when else None
+        day = _day_named(self.question) if when and not span else None
         shown = 8
+        if span:
+            # "15-20 Sept", "с 15 по 20 сентября": the parties of those days' rows.
+            in_it = [c for c in parties if any(
+                in_span(d, span) for _, d, _ in out.operations.get((statement, c.account)) or [])]
+            if in_it:
+                parties, shown = in_it, min(len(in_it), MAX_DAY_PARTIES)
         if _bound_side(self.question) and _day_named(self.question):
             # "после 15 сентября", "before 3 March": the parties paid that side of the day,
             # each payment listed (its totals are of the whole statement).
@@ -3135,6 +3150,7 @@ class OfflineChatModel(BaseChatModel):
             # by its row.
             reading.signals.add("list_payments")
         if "list_payments" in reading.signals or _WHEN.search(question) or \
+                parties and (_day_named(question) or day_span(question)) or \
                 len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
