@@ -1953,6 +1953,14 @@ class Composer:
         if self.r.intent == "message" and hits:
             # The messages saying the same as the one found, and the answer to it, asked too.
             hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
+            digits = [t for t in (_compact(q) for q in QUOTED.findall(self.question))
+                      if t.isdigit()]
+            holding = [h for h in hits if digits and any(
+                t in _compact(out.texts.get(h.record_id) or h.passage) for t in digits)]
+            if holding:
+                # "the message saying 'changes daily' with the card 4405…": those holding
+                # the digits written, not every message saying the same.
+                hits = holding
             if MENTIONS_ASKED.search(self.question):
                 # "where is X mentioned": what each chat says of it, once.
                 hits = list({(h.record_id.rpartition("/")[0], _template(h.passage)): h
