@@ -1621,6 +1621,8 @@ class Composer:
             only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
             return True  # a shop's treasury: what it collected and passed on
+        if section == "seen" and "shop_details" in self.r.signals:
+            return True  # "how many times did the bot give card N": each time it did
         if section in ("iban_links", "seen") and _WHICH_SHOP.search(self.question.casefold()):
             # "which shop gave out KZ…", "оның картасын қай дүкен берді": the shop that
             # handed it out, or whose handed-out detail paid into it.
@@ -1766,7 +1768,14 @@ class Composer:
                              passage=_safe(out.texts[x.record_id])))
                 shown.add(out.texts[x.record_id])
         if self._wants("seen"):
-            for s in [x for x in seen if x.shop][:4]:
+            # (A post and the market listing made of it are one hand-out.)
+            by_shops = list({x.record_id.removeprefix("listing:"): x
+                             for x in seen if x.shop}.values())
+            if by_shops and _TIMES_ASKED.search(self.question):
+                # "how many times did the bot give it": each time, counted.
+                self.fact(_p("seen_times", lang, m="".join(
+                    out.marker(x.record_id) for x in by_shops[:4]), n=len(by_shops)))
+            for s in by_shops[:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where)
@@ -3857,6 +3866,10 @@ _ONE_UNNAMED = re.compile(
 # A count asked: the noun after it may be singular ("қанша дүкен бар?") and mean all of them.
 _HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|скольк\w*|how many|number of)"
                        r"(?![\w])", re.I)
+# How many times something happened ("неше рет", "сколько раз", "how many times", "how often").
+_TIMES_ASKED = re.compile(r"(?<!\w)(?:неше|қанша)\s+(?:рет|мәрте|дүркін)|сколько\s+раз|"
+                          r"\bhow\s+(?:many\s+times|often)\b|скольк\w*\s+(?:\w+\s+)?раз",
+                          re.I)
 # Every one of a kind ("all", "каждого", "барлық").
 _EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")
 # One of several counted without a list to count in: "the second one", "первого дропа",

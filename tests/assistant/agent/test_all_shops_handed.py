@@ -89,3 +89,14 @@ def test_a_kind_the_shop_never_handed_out_is_said(handmade, question: str, word:
     first = answer.answer.casefold()
     assert word in first and ("no " in first or "не выдавал" in first or "бермеген" in first), \
         answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "сколько раз бот выдавал номер +7 747 318 5209?",
+    "how many times did the bot give out +77473185209?",
+    "+77473185209 нөмірін бот неше рет берді?",
+])
+def test_how_many_times_a_detail_was_handed_out_is_counted(handmade, question: str) -> None:
+    answer = _ask(handmade, question).answer
+    assert any(f" {n} " in answer for n in ("2", "3")), answer
+    assert "2025-10-05" in answer
