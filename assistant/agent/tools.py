@@ -510,6 +510,13 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
         lines.insert(head, ctx.derive(
             f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}",
             [s.record_id for s in p.seen_in[:5]]))
+        # How many times shops handed it out (of the messages cited; a post and the market
+        # listing made of it are one).
+        handed = list({s.record_id.removeprefix("listing:"): s.record_id
+                       for s in p.seen_in[:5] if s.shop}.values())
+        if handed:
+            lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: handed out by shops "
+                                    f"{len(handed)} times", handed))
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
