@@ -47,7 +47,13 @@ from assistant.agent.card_bank import (
     issue_country_asked,
     stated_rate,
 )
-from assistant.agent.case_sides import BOUGHT_FROM, cities_of_shop, overview_sides, shows
+from assistant.agent.case_sides import (
+    BOUGHT_FROM,
+    asks_the_bots,
+    cities_of_shop,
+    overview_sides,
+    shows,
+)
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     _ADDRESS,
@@ -2657,6 +2663,9 @@ class Composer:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
             asks_bots = bool(_BOT_WORDS.search(self.question))
+            # "which shops did he buy from", "which bots did the buyer talk to": the chats
+            # that took payment, each by its own message.
+            bought = intent == "shops" and BOUGHT_FROM.search(self.question) is not None
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
                     posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
@@ -2665,7 +2674,7 @@ class Composer:
                     own = all(p.rsplit("/", 1)[0] == shop.record_id.rsplit("/", 1)[0]
                               for p in posts)
                     if (asks_bots or intent == "shops" and own) and posts and \
-                            len(posts) == len(shop.bots):
+                            len(posts) == len(shop.bots) and not (bought and not own):
                         # "the shops and their bots", "which shops are in the case": each shop
                         # by the posts naming its bots (what tells whose the bot is), not by
                         # what it handed out.
@@ -2686,7 +2695,7 @@ class Composer:
                     # (The shops listed: by the chat that took payment, and the bots they
                     # name by the posts naming them.)
                     named_by = "".join(out.marker(r) for r in dict.fromkeys(posts)) \
-                        if intent == "shops" else ""
+                        if intent == "shops" and not bought else ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id) + named_by,
                                  name=_safe(shop.name) + bots, handed=handed)
                               + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
@@ -2705,7 +2714,6 @@ class Composer:
                     statements=statements))
             # "which shops did he buy from": those that took payment in a chat of the case,
             # not a shop known only from its ads, nor a board.
-            bought = intent == "shops" and BOUGHT_FROM.search(self.question) is not None
             for ad in [] if bought else o.advertised:
                 self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
@@ -3069,6 +3077,13 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "shop_details"
             if pay_details_asked(question):
                 reading.signals -= {"forward", "backward"}
+        if not reading.entities and reading.intent in ("search", "message", "identify") and \
+                not reading.cities and not reading.drugs and not _MESSAGE_NOUN.search(question) \
+                and not _POSTS_ASKED.search(question) and asks_the_bots(question):
+            # "list the shop bots with their @handles", "с какими ботами переписывался
+            # покупатель": the case's shops and their bots, not a search of the words.
+            reading.intent = "shops"
+            reading.signals.discard("no_case_words")
         if not reading.entities and reading.intent not in ("out_of_case", "overview") and \
                 not _MESSAGE_NOUN.search(question) and asked_of_all_shops(
                     question, dated=bool(_day_named(question) or _month_named(question))):
