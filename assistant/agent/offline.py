@@ -37,6 +37,7 @@ from assistant.agent.asking_words import (
     CLAIM_ASKED,
     MENTIONS_ASKED,
     ORDER_CODE,
+    POSTS_ASKED,
     PRICE_ASKED,
 )
 from assistant.agent.card_bank import (
@@ -451,12 +452,7 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
-# Posts and ads asked for ("посты про альфа пвп", "каналдардағы жарнамалар", "ads in the
-# channels"): what the channels posted (their listings), not a bot's menu in a buyer's chat.
-_POSTS_ASKED = re.compile(r"(?<!\w)(?:пост(?:ы|ов|ах|ам)?|пости?нг\w*|posts|posting\w*|ads|"
-                          r"adverts?|advertisements?|реклам\w*|объявлени\w*|жарнама\w*|"
-                          r"хабарландыру\w*|в каналах|каналах|channels|каналдар\w*|"
-                          r"арналар\w*)(?!\w)", re.I)
+_POSTS_ASKED = POSTS_ASKED
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
 _PRICE = PRICE_ASKED
@@ -2152,6 +2148,14 @@ class Composer:
             # Hits far below the best match what the question asks less well than it does.
             best = max((h.score for h in offers), default=0.0)
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
+            sums = _whole_sums(self.question) if PAY_PERIOD_SUM.search(self.question) else []
+            paying = [h for h in offers if any(re.search(
+                rf"(?<!\d){t}(?!\d)", _compact((texts or {}).get(h.record_id) or h.passage))
+                for t in sums)]
+            if paying:
+                # "ads promising 50 000 a week": the posts offering that pay, not every
+                # message naming a card or a sum.
+                shown = paying
             return shown + (news if asked and news_complete and complete else [])
         if "chats_asked" in self.r.signals and not any("alike" in h.facets for h in hits):
             # "в каких чатах обсуждали смену карты гринча": the best message of each chat
