@@ -26,6 +26,10 @@ _HANDED_OUT = re.compile(
     r"берген\w*|берді\w*|береді\w*|беретін\w*|қолдан\w*|пайдалан\w*|қабылда\w*|жіберген\w*",
     re.I)
 _WHAT = re.compile(r"(?<!\w)(?:what|что|чего|не|нені|нелер\w*)(?!\w)", re.I)
+# Counts asked ("сколько магазинов, сколько карт выдавалось", "how many cards did the shops
+# give"): the case's counts (its overview), not each hand-out listed.
+_COUNTED = re.compile(r"(?<!\w)(?:сколько|скольк\w*|how\s+many|number\s+of|қанша|неше)(?!\w)",
+                      re.I)
 # Where the money went, not what was handed out ("which wallets did the shops send money to").
 _MONEY_WAY = re.compile(
     r"бенефиц\w*|beneficiar\w*|treasur\w*|казн\w*|қазына\w*|exchange\w*|бирж\w*|"
@@ -37,7 +41,7 @@ def asked_of_all_shops(question: str, dated: bool = False) -> bool:
     be paid on; `dated`: it names a day or month (then "the bot" alone means any shop's)."""
     q = question[:600]
     together = bool(_SHOPS_TOGETHER.search(q)) or dated and bool(_A_BOT.search(q))
-    if not together or _MONEY_WAY.search(q):
+    if not together or _MONEY_WAY.search(q) or _COUNTED.search(q):
         return False
     handed = bool(_HANDED_OUT.search(q))
     # "what did the bots hand out": a hand-out is a payment detail, its kind not said.
