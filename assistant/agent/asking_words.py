@@ -68,3 +68,11 @@ CLAIM_WORDS = (r"\bsaying\b|\bclaiming\b|\bthat (?:says|said|claims?)\b|"
                r"(?:сказано|написано|говорится|утверждается)\s{0,3},?\s{0,3}(?:что|будто)\b|"
                r"(?<!не )деп\s+(?:жаз|айт)")
 CLAIM_ASKED = re.compile(CLAIM_WORDS, re.I)
+
+
+# Posts and ads asked for ("посты про альфа пвп", "каналдардағы жарнамалар", "ads in the
+# channels"): what the channels posted (their listings), not a bot's menu in a buyer's chat.
+POSTS_ASKED = re.compile(r"(?<!\w)(?:пост(?:ы|ов|ах|ам)?|посттар\w*|пости?нг\w*|posts|"
+                         r"posting\w*|ads|adverts?|advertisements?|реклам\w*|объявлени\w*|"
+                         r"жарнама\w*|хабарландыру\w*|в каналах|каналах|channels|"
+                         r"каналдар\w*|арналар\w*)(?!\w)", re.I)

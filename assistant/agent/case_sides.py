@@ -40,7 +40,29 @@ _SIDE_WORDS: dict[Side, re.Pattern[str]] = {
 # shop that took payment in a chat of the case.
 BOUGHT_FROM = re.compile(r"(?<![\w])(?:покупал\w*|купил\w*|закупал\w*|заказывал\w*|"
                          r"bought|buys?|buying|ordered|сатып ал\w*|тауар ал\w*|"
-                         r"тапсырыс бер\w*)(?![\w])", re.I)
+                         r"тапсырыс бер\w*|"
+                         # Talked to ("с какими ботами переписывался", "which bots does the
+                         # buyer talk to", "боттармен сөйлескен"): the chats of the case.
+                         r"переписыва\w*|переписк\w*|общал\w*|писал\w*|"
+                         r"talk(?:s|ed|ing)?\s+(?:to|with)|chat(?:s|ted|ting)?\s+with|"
+                         r"wrote\s+to|messag(?:ed|es|ing)|сөйлес\w*|хат\s+жаз\w*|"
+                         r"жазыс\w*)(?![\w])", re.I)
+# The shops' bots as a group ("the shop bots", "с какими ботами", "боттар"), and what asks them
+# listed: their handles, the case holding them, or the buyer talking to them.
+_BOTS = re.compile(r"(?<![\w])(?:bots|бот(?:ы|ов|ам|ами|ах)|боттар\w*)(?![\w])", re.I)
+_BOTS_LISTED = re.compile(r"@|handles?|usernames?|юзернейм\w*|никнейм\w*|(?<![\w])(?:ник\w*|"
+                          r"in (?:this|the) case|в деле|істе|list|перечисл\w*|тізім\w*)(?![\w])",
+                          re.I)
+
+
+def asks_the_bots(question: str) -> bool:
+    """Whether `question` asks which shop bots the case holds ("list the shop bots with their
+    @handles", "с какими ботами переписывался покупатель", "сатып алушы қай боттармен
+    сөйлескен"), not what a message or an ad says."""
+    q = question[:600]
+    return bool(_BOTS.search(q)) and bool(_BOTS_LISTED.search(q) or BOUGHT_FROM.search(q))
+
+
 # "Who" alone in an overview asks for its people ("кто проходит по делу", "іс бойынша кімдер
 # бар?") when no side is named.
 _WHO = re.compile(r"(?<![\w])(?:кто|кого|who|whom|кім\w*)(?![\w])", re.I)

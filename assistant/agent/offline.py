@@ -31,11 +31,13 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.agent import money_asks
 from assistant.agent.account_asks import day_written, iban_bank, iban_bank_asked, period_asked
+from assistant.agent.all_shops_handed import asked_of_all_shops
 from assistant.agent.asking_words import (
     BENEFICIARY_ASKED,
     CLAIM_ASKED,
     MENTIONS_ASKED,
     ORDER_CODE,
+    POSTS_ASKED,
     PRICE_ASKED,
 )
 from assistant.agent.card_bank import (
@@ -46,7 +48,13 @@ from assistant.agent.card_bank import (
     issue_country_asked,
     stated_rate,
 )
-from assistant.agent.case_sides import BOUGHT_FROM, cities_of_shop, overview_sides, shows
+from assistant.agent.case_sides import (
+    BOUGHT_FROM,
+    asks_the_bots,
+    cities_of_shop,
+    overview_sides,
+    shows,
+)
 from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     _ADDRESS,
@@ -72,6 +80,7 @@ from assistant.agent.conversation import (
     two_spoken_of,
 )
 from assistant.agent.conversation import carried as carried_party
+from assistant.agent.days_asked import day_span, in_span
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
 from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
@@ -450,12 +459,7 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
-# Posts and ads asked for ("посты про альфа пвп", "каналдардағы жарнамалар", "ads in the
-# channels"): what the channels posted (their listings), not a bot's menu in a buyer's chat.
-_POSTS_ASKED = re.compile(r"(?<!\w)(?:пост(?:ы|ов|ах|ам)?|пости?нг\w*|posts|posting\w*|ads|"
-                          r"adverts?|advertisements?|реклам\w*|объявлени\w*|жарнама\w*|"
-                          r"хабарландыру\w*|в каналах|каналах|channels|каналдар\w*|"
-                          r"арналар\w*)(?!\w)", re.I)
+_POSTS_ASKED = POSTS_ASKED
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
 _PRICE = PRICE_ASKED
@@ -1365,8 +1369,13 @@ class Composer:
               incoming: bool | None = None) -> None:
         """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row (only those
         into the statement's account, or only those out of it, when `incoming` says)."""
-        asked = _day_named(self.question) if not _bound_side(self.question) else None
-        for r, day, amount in out.operations.get((statement, account)) or []:
+        span = day_span(self.question)
+        asked = _day_named(self.question) if not _bound_side(self.question) and not span \
+            else None
+        ops = out.operations.get((statement, account)) or []
+        for r, day, amount in ops:
+            if span and not in_span(day, span) and any(in_span(d, span) for _, d, _ in ops):
+                continue  # the span of days asked, when the party paid within it
             if incoming is not None and (r in out.incoming_rows) != incoming:
                 continue
             if not _on_bound_side(self.question, day):
@@ -1621,6 +1630,8 @@ class Composer:
             only = None  # no path between the two: what the case holds on each one named
         if section == "flows" and "treasury" in self.r.signals:
             return True  # a shop's treasury: what it collected and passed on
+        if section == "seen" and "shop_details" in self.r.signals:
+            return True  # "how many times did the bot give card N": each time it did
         if section in ("iban_links", "seen") and _WHICH_SHOP.search(self.question.casefold()):
             # "which shop gave out KZ…", "оның картасын қай дүкен берді": the shop that
             # handed it out, or whose handed-out detail paid into it.
@@ -1766,7 +1777,14 @@ class Composer:
                              passage=_safe(out.texts[x.record_id])))
                 shown.add(out.texts[x.record_id])
         if self._wants("seen"):
-            for s in [x for x in seen if x.shop][:4]:
+            # (A post and the market listing made of it are one hand-out.)
+            by_shops = list({x.record_id.removeprefix("listing:"): x
+                             for x in seen if x.shop}.values())
+            if by_shops and _TIMES_ASKED.search(self.question):
+                # "how many times did the bot give it": each time, counted.
+                self.fact(_p("seen_times", lang, m="".join(
+                    out.marker(x.record_id) for x in by_shops), n=len(by_shops)))
+            for s in by_shops[:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
                              where=where)
@@ -1832,7 +1850,10 @@ class Composer:
             self.fact(_p("statement_period", lang,
                          m="".join(dict.fromkeys(out.marker(e[0]) for e in ends)),
                          first=day_written(ends[0][1]), last=day_written(ends[1][1])))
-        when = bool(_WHEN.search(self.question)) or "list_payments" in self.r.signals
+        span = day_span(self.question)
+        # "выписка за 27.02", "activity 15-20 Sept": each payment of those days, by its row.
+        when = bool(_WHEN.search(self.question) or span or _day_named(self.question)) or \
+            "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
         paid = [c for c in parties if amounts & {
@@ -1869,8 +1890,14 @@ class Composer:
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
             directions = (directions[0], not directions[0])
-        day = _day_named(self.question) if when else None
+        day = _day_named(self.question) if when and not span else None
         shown = 8
+        if span:
+            # "15-20 Sept", "с 15 по 20 сентября": the parties of those days' rows.
+            in_it = [c for c in parties if any(
+                in_span(d, span) for _, d, _ in out.operations.get((statement, c.account)) or [])]
+            if in_it:
+                parties, shown = in_it, min(len(in_it), MAX_DAY_PARTIES)
         if _bound_side(self.question) and _day_named(self.question):
             # "после 15 сентября", "before 3 March": the parties paid that side of the day,
             # each payment listed (its totals are of the whole statement).
@@ -1944,6 +1971,14 @@ class Composer:
         if self.r.intent == "message" and hits:
             # The messages saying the same as the one found, and the answer to it, asked too.
             hits += [h for h in res.hits if {"alike", "reply"} & set(h.facets) and h not in hits]
+            digits = [t for t in (_compact(q) for q in QUOTED.findall(self.question))
+                      if t.isdigit()]
+            holding = [h for h in hits if digits and any(
+                t in _compact(out.texts.get(h.record_id) or h.passage) for t in digits)]
+            if holding:
+                # "the message saying 'changes daily' with the card 4405…": those holding
+                # the digits written, not every message saying the same.
+                hits = holding
             if MENTIONS_ASKED.search(self.question):
                 # "where is X mentioned": what each chat says of it, once.
                 hits = list({(h.record_id.rpartition("/")[0], _template(h.passage)): h
@@ -2120,6 +2155,14 @@ class Composer:
             # Hits far below the best match what the question asks less well than it does.
             best = max((h.score for h in offers), default=0.0)
             shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
+            sums = _whole_sums(self.question) if PAY_PERIOD_SUM.search(self.question) else []
+            paying = [h for h in offers if any(re.search(
+                rf"(?<!\d){t}(?!\d)", _compact((texts or {}).get(h.record_id) or h.passage))
+                for t in sums)]
+            if paying:
+                # "ads promising 50 000 a week": the posts offering that pay, not every
+                # message naming a card or a sum.
+                shown = paying
             return shown + (news if asked and news_complete and complete else [])
         if "chats_asked" in self.r.signals and not any("alike" in h.facets for h in hits):
             # "в каких чатах обсуждали смену карты гринча": the best message of each chat
@@ -2197,6 +2240,11 @@ class Composer:
             chats[chat] = h
         return list(chats.values())[:5] or hits[:1]
 
+    def _handed_by_all(self) -> list[Any]:
+        """Every hand-out of every shop this answer's tools looked up."""
+        return [h for o in self._outputs if o.tool == SHOP_DETAILS for d in o.data or []
+                for h in d.handed_out]
+
     def _shop_details(self, out: ToolOutput) -> None:
         lang = self.lang
         found = [d for d in out.data or [] if d.handed_out]
@@ -2247,7 +2295,14 @@ class Composer:
                 handed = [h for h in handed if h.kind in instead] or handed
             else:
                 # "which card and phone did it give": the kinds it names, when it names some.
-                named = {k for kind in _kinds_named(self.question) for k in _KIND_OF_DETAIL[kind]}
+                kinds = _kinds_named(self.question)
+                named = {k for kind in kinds for k in _KIND_OF_DETAIL[kind]}
+                for kind in kinds if named and not across else ():
+                    if not any(h.kind in _KIND_OF_DETAIL[kind] for h in d.handed_out):
+                        # "did X give out any phones or IBANs?": none of a kind, said; then
+                        # what it did hand out.
+                        self.say(_p("no_kind_handed", lang, shop=_safe(d.name), kind=_word(
+                            "kinds", "tron" if kind == "wallet" else kind, lang)))
                 handed = [h for h in handed if h.kind in named] or handed
             named = {_compact(e.value) for e in self.r.of(*_ACCOUNTS, *_WALLETS)}
             if named and self.r.intent in ("message", "shop_details", "identify"):
@@ -2283,6 +2338,11 @@ class Composer:
                 # "какую карту он дал 17 октября": what was handed out that day (the day of
                 # the chat export, Kazakhstan time).
                 handed = [h for h in handed if h.seen_at and _month_day(h.seen_at) == day]
+            elif day and across and any(h.seen_at and _month_day(h.seen_at) == day
+                                        for h in self._handed_by_all()):
+                # "какие реквизиты дал бот 14.01", no shop named: the shops that handed
+                # something out that day, not everything of the others.
+                handed = []
             elif month and (month_side := _month_side(self.question)):
                 # "before February", "ақпаннан кейін", "с марта": that side of the month.
                 kept = [h for h in handed if h.seen_at and _beside_month(h.seen_at, month,
@@ -2294,9 +2354,18 @@ class Composer:
                 # "реквизиты за январь 2025", "ақпанында": what was handed out that month;
                 # none that month is said, and what it handed out at other times shown.
                 kept = [h for h in handed if h.seen_at and _in_month(h.seen_at, month)]
-                if not kept:
-                    self.say(_p("handed_none_period", lang, period=_period(month, lang)))
-                handed = kept or handed
+                if across and not kept and any(
+                        h.seen_at and _in_month(h.seen_at, month)
+                        for h in self._handed_by_all()):
+                    handed = []  # another shop handed out that month; not this one
+                else:
+                    if not kept:
+                        self.say(_p("handed_none_period", lang, period=_period(month, lang)))
+                    handed = kept or handed
+            if across and not handed:
+                if self.lines and self.lines[-1] == _p("shop_intro", lang, shop=_safe(d.name)):
+                    self.lines.pop()
+                continue
             if bank:
                 # "Халык карту давала?": the details of that bank (by BIN or IBAN code); a
                 # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
@@ -2605,6 +2674,9 @@ class Composer:
             self.say(_p("shops_intro" if intent == "shops" else "overview_intro", lang,
                         case=""))
             asks_bots = bool(_BOT_WORDS.search(self.question))
+            # "which shops did he buy from", "which bots did the buyer talk to": the chats
+            # that took payment, each by its own message.
+            bought = intent == "shops" and BOUGHT_FROM.search(self.question) is not None
             for shop in o.shops:
                 if shop.record_id and shop.hands_out_payments:
                     posts = [out.bot_posts[b][0] for b in shop.bots if b in out.bot_posts]
@@ -2613,7 +2685,7 @@ class Composer:
                     own = all(p.rsplit("/", 1)[0] == shop.record_id.rsplit("/", 1)[0]
                               for p in posts)
                     if (asks_bots or intent == "shops" and own) and posts and \
-                            len(posts) == len(shop.bots):
+                            len(posts) == len(shop.bots) and not (bought and not own):
                         # "the shops and their bots", "which shops are in the case": each shop
                         # by the posts naming its bots (what tells whose the bot is), not by
                         # what it handed out.
@@ -2634,7 +2706,7 @@ class Composer:
                     # (The shops listed: by the chat that took payment, and the bots they
                     # name by the posts naming them.)
                     named_by = "".join(out.marker(r) for r in dict.fromkeys(posts)) \
-                        if intent == "shops" else ""
+                        if intent == "shops" and not bought else ""
                     self.fact(_p("shop_line", lang, m=out.marker(shop.record_id) + named_by,
                                  name=_safe(shop.name) + bots, handed=handed)
                               + ("; " + _p("shop_chat", lang, m="", chat=_safe(chat)).strip()
@@ -2653,7 +2725,6 @@ class Composer:
                     statements=statements))
             # "which shops did he buy from": those that took payment in a chat of the case,
             # not a shop known only from its ads, nor a board.
-            bought = intent == "shops" and BOUGHT_FROM.search(self.question) is not None
             for ad in [] if bought else o.advertised:
                 self.fact(_p("advertised_shop_line", lang, m=out.marker(ad.record_id),
                              bot="@" + ad.bot, excerpt=_safe(ad.excerpt)))
@@ -3017,6 +3088,22 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "shop_details"
             if pay_details_asked(question):
                 reading.signals -= {"forward", "backward"}
+        if not reading.entities and reading.intent in ("search", "message", "identify") and \
+                not reading.cities and not reading.drugs and not _MESSAGE_NOUN.search(question) \
+                and not _POSTS_ASKED.search(question) and asks_the_bots(question):
+            # "list the shop bots with their @handles", "с какими ботами переписывался
+            # покупатель": the case's shops and their bots, not a search of the words.
+            reading.intent = "shops"
+            reading.signals.discard("no_case_words")
+        if not reading.entities and reading.intent not in ("out_of_case", "overview") and \
+                not _MESSAGE_NOUN.search(question) and asked_of_all_shops(
+                    question, dated=bool(_day_named(question) or _month_named(question))):
+            # "which crypto wallets did the bots give out", "russian cards used by the shops",
+            # "реквизиты по всем магазинам по типам", "какие реквизиты дал бот 14.01": every
+            # shop's hand-outs (of the kinds named), not a search of the messages.
+            reading.intent = "shop_details"
+            reading.signals -= {"forward", "backward"}
+            reading.signals.add("all_shops_handed")
         if reading.of("shop", "bot") and not reading.of(*_WALLETS, *_ACCOUNTS, "person") and \
                 reading.intent in (*_TRACE_INTENTS, "beneficiaries", "search", "shops") and \
                 pay_details_asked(question):
@@ -3106,6 +3193,7 @@ class OfflineChatModel(BaseChatModel):
             # by its row.
             reading.signals.add("list_payments")
         if "list_payments" in reading.signals or _WHEN.search(question) or \
+                parties and (_day_named(question) or day_span(question)) or \
                 len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.
@@ -3639,7 +3727,8 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=phrases()["invalid"][lang].format(
                 value=fence(bad.text), reason=why[lang] if why else bad.reason))
         unnamed = _unnamed_referent(question) if not reading.entities and \
-            not reading.invalid and not reading.cities and not reading.drugs else None
+            not reading.invalid and not reading.cities and not reading.drugs and \
+            "all_shops_handed" not in reading.signals else None
         if unnamed == "shop" and self.vocabulary and len(self.vocabulary.shops) > 1:
             # "бұл дүкеннің реквизиттері", "what did that shop hand out?" with no shop named
             # before: which of the case's shops.
@@ -3677,10 +3766,13 @@ class OfflineChatModel(BaseChatModel):
             return _calls([_call(GET_RECORD, record_id=h) for h in hashes[:2]])
         calls = plan(reading, question)
         kind = _detail_kind(question)
-        if not reading.entities and kind and (_ALL_SHOPS.search(question.casefold()) or
-                                              _WHICH_SHOP.search(question.casefold())) and \
-                (_HANDED.search(question) or pay_details_asked(question)) and self.vocabulary:
-            # "the wallets the shops handed out": every shop's, of that kind.
+        if not reading.entities and self.vocabulary and (
+                "all_shops_handed" in reading.signals or kind and (
+                    _ALL_SHOPS.search(question.casefold()) or
+                    _WHICH_SHOP.search(question.casefold())) and (
+                    _HANDED.search(question) or pay_details_asked(question))):
+            # "the wallets the shops handed out": every shop's, of that kind (of the kinds
+            # named: their answer keeps those).
             names = sorted({n[0] for n in self.vocabulary.shops.values()})
             calls = [_call(SHOP_DETAILS, shop=n, kind=kind) for n in names[:8]]
         if reading.intent == "shops" and not reading.entities and not reading.cities and \
@@ -3719,8 +3811,10 @@ class OfflineChatModel(BaseChatModel):
                 reading.intent not in ("search", "message", "shops", "overview"):
             # "the dropper of shop X": a shop hands out the cards of several people.
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
-        if "side_overview" in reading.signals:
-            return None  # "что по банковской части": the case's statements, not one account
+        if {"side_overview", "all_shops_handed"} & reading.signals:
+            # "что по банковской части": the case's statements, not one account; "what the
+            # bots gave out": every shop's.
+            return None
         if reading.entities or reading.cities or reading.drugs or CLAIM_ASKED.search(q):
             # (A claim asked for, "a post claiming the shop is legal": its words, not a shop.)
             return None
@@ -3808,6 +3902,10 @@ _ONE_UNNAMED = re.compile(
 # A count asked: the noun after it may be singular ("қанша дүкен бар?") and mean all of them.
 _HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|скольк\w*|how many|number of)"
                        r"(?![\w])", re.I)
+# How many times something happened ("неше рет", "сколько раз", "how many times", "how often").
+_TIMES_ASKED = re.compile(r"(?<!\w)(?:неше|қанша)\s+(?:рет|мәрте|дүркін)|сколько\s+раз|"
+                          r"\bhow\s+(?:many\s+times|often)\b|скольк\w*\s+(?:\w+\s+)?раз",
+                          re.I)
 # Every one of a kind ("all", "каждого", "барлық").
 _EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")
 # One of several counted without a list to count in: "the second one", "первого дропа",

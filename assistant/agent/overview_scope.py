@@ -79,6 +79,8 @@ def overview_scope(question: str, shops: int, others: int, narrowed: bool = Fals
     if shops:
         return None
     sides = overview_sides(question)
-    if sides and (_PART.search(question) or len(aspects) >= 2):
+    # ("summarize the bank statements", "сводка по выпискам", "үзінділер бойынша шолу": the
+    # side summarised in so many words, not only named as a part.)
+    if sides and (_PART.search(question) or len(aspects) >= 2 or _SUMMARY.search(question)):
         return "side"
     return None

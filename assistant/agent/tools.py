@@ -19,7 +19,13 @@ from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from assistant.agent.asking_words import CLAIM_ASKED, PRICE_ASKED, plain_letters, telling_words
+from assistant.agent.asking_words import (
+    CLAIM_ASKED,
+    POSTS_ASKED,
+    PRICE_ASKED,
+    plain_letters,
+    telling_words,
+)
 from assistant.agent.claims import ANY_MARKER, local_day
 from assistant.agent.ledger import Ledger
 from assistant.agent.quantities import naming_quantities, quantities
@@ -547,6 +553,13 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
         lines.insert(head, ctx.derive(
             f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}",
             [s.record_id for s in p.seen_in[:5]]))
+        # How many times shops handed it out (of the messages cited; a post and the market
+        # listing made of it are one).
+        handed = list({s.record_id.removeprefix("listing:"): s.record_id
+                       for s in p.seen_in[:5] if s.shop}.values())
+        if handed:
+            lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: handed out by shops "
+                                    f"{len(handed)} times", handed))
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))
@@ -811,8 +824,10 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
         # Of one shop ("what does X charge for …"): its chats' texts and the ads naming its
         # bots, wherever posted.
         result.hits = _of_shop(ctx, shop, result.hits, bots)[:8]
-    elif not one_message and listings_only and "purpose:sale" in result.facets:
-        # Who sells: the shops whose bots' menus offer it and no post shows.
+    elif not one_message and listings_only and "purpose:sale" in result.facets and \
+            not (POSTS_ASKED.search(query) and result.hits):
+        # Who sells: the shops whose bots' menus offer it and no post shows. (Posts or ads
+        # asked, "посты про скидки на амф": the channels' posts found, not a bot's menu.)
         # (A price asked: the menus of the shops whose posts name none, too.)
         result.hits += _menus_of_other_shops(ctx, query, city, drug, result.hits, names,
                                              owners, prices and bool(PRICE_ASKED.search(query)))
@@ -1057,10 +1072,13 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
 
 # A sum of pay per week, month or day in a query ("300 000 ₸ в неделю", "50к айына").
 # Linear: a sum starts where a run of digits does, in groups of three after the first.
-PAY_PERIOD_SUM = re.compile(r"(?<![\d\s])\s?\d{1,3}(?:[\s\u00a0]?\d{3})*\s?(?:₸|тг|тенге|k|к|"
-                            r"тыс\w*|мың)?\s?(?:в\s+(?:неделю|месяц|день)|/\s*(?:нед|мес|день)|"
-                            r"per\s+(?:week|month|day)|a\s+(?:week|month|day)|аптасына|айына|"
-                            r"күніне)", re.I)
+_PERIOD = (r"(?:в\s+(?:неделю|месяц|день)|/\s*(?:нед|мес|день)|per\s+(?:week|month|day)|"
+           r"a\s+(?:week|month|day)|аптасына|айына|күніне)")
+PAY_PERIOD_SUM = re.compile(
+    rf"(?<![\d\s])\s?\d{{1,3}}(?:[\s\u00a0]?\d{{3}})*\s?"
+    rf"(?:₸|тг|тенге|теңге|tenge|kzt|k|к|тыс\w*|мың)?\s?{_PERIOD}|"
+    # The period first: "аптасына 50 000 теңге", "a week up to 300 000".
+    rf"{_PERIOD}\s+(?:до\s+|up\s+to\s+)?\d{{1,3}}(?:[\s\u00a0]?\d{{3}})*(?!\d)", re.I)
 # What a question asks a message to hold, and how a message's text holds it.
 _ASKED_KINDS: dict[str, re.Pattern[str]] = {
     "hash": re.compile(r"\bhash|хэш|хеш|хаш|txid", re.I),

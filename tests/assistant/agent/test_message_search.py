@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
 
 from assistant.agent.core import ask
@@ -15,6 +17,7 @@ from assistant.agent.tools import AgentContext
 from tests.conftest import DATA
 from tests.utils.telegram_export import indexed_case
 from tools.search.index import SearchIndex
+from tools.store.accounts import records_of_kind
 
 EXPORT = DATA / "eval" / "handmade" / "evidence" / "Telegram Desktop" / "DataExport_2025-10-26" \
     / "result.json"
@@ -94,3 +97,25 @@ def test_a_market_boards_ad_is_labelled_with_the_shop_whose_bot_it_advertises(in
     # The board's ads name the shops by their bots; the answer says whose they are, checked.
     assert any(line.split("] ", 1)[1].startswith("Green Planet 🌍 · ") for line in board)
     assert answer.verified, answer.flags
+
+
+@pytest.mark.parametrize("question", [
+    'сообщение где карта "меняется каждый день, не сохраняйте" с картой {digits}…',
+    'the message saying "changes every day, don\'t save" with the card {digits}',
+    '«меняется каждый день» деп жазылған хабарлама, картасы {digits}',
+])
+def test_digits_written_keep_the_messages_holding_them(small_demo, small_demo_index,
+                                                       question: str) -> None:
+    # Several messages say the same words; the first digits of one card tell them apart.
+    _, store, _ = small_demo
+    with store.engine.connect() as conn:
+        texts = [str(data.get("text") or "") for _, data in records_of_kind(conn, "demo",
+                                                                             "message")]
+    texts = [t for t in texts if "меняется каждый день" in t]
+    cards = [re.sub(r"\D", "", m.group(0)) for t in texts
+             for m in re.finditer(r"\d{4}(?: ?\d{4}){3}", t)]
+    digits = next(c[:4] for c in cards if sum(c[:4] in re.sub(r"\D", "", t)
+                                              for t in texts) < len(texts))
+    answer = ask(question.format(digits=digits), AgentContext("demo", store, small_demo_index))
+    cited = [re.sub(r"\D", "", str(c.record)) for c in answer.citations]
+    assert cited and all(digits in c for c in cited), answer.answer

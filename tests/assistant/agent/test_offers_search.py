@@ -233,3 +233,31 @@ def test_the_posts_of_a_drug_are_the_channels_posts(small_demo, small_demo_index
     assert "Астана" in answer.answer and "Усть-Каменогорск" in answer.answer, answer.answer
     assert all(c.record.get("chat_type") != "bot_chat" for c in answer.citations
                if c.kind == "message"), answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "any ads promising 50 000 tenge a month for Kaspi cards?",
+    "объявления, где за карту Kaspi обещают 50 000 тенге в месяц",
+    "Kaspi картасы үшін айына 50 000 теңге уәде ететін жарнамалар",
+])
+def test_a_pay_per_period_in_any_order_is_the_posts_offering_it(index: SearchIndex,
+                                                               question: str) -> None:
+    answer = _ask(index, question)
+    texts = [str(c.record) for c in answer.citations]
+    assert texts and all("50 000" in t or "50000" in t for t in texts), answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "посты про альфа-пвп в Шымкенте",
+    "alpha-PVP posts in Shymkent",
+    "Шымкенттегі альфа-пвп туралы посттар",
+])
+def test_posts_asked_are_the_channels_posts_not_the_bots_menus(index: SearchIndex,
+                                                               question: str) -> None:
+    answer = _ask(index, question)
+    assert answer.citations, answer.answer
+    # A bot's chat with the buyer holds its menu, not a post.
+    assert all(c.record.get("chat_type") != "bot_chat" if isinstance(c.record, dict) else True
+               for c in answer.citations), answer.answer
+    assert not any(c.id.startswith(("tg:6120457731/", "tg:5931177604/", "tg:6488201957/"))
+                   for c in answer.citations), answer.answer

@@ -74,6 +74,16 @@ def test_a_side_named_as_a_part_is_that_sides_overview(question: str) -> None:
     assert overview_scope(question, shops=0, others=0) == "side"
 
 
+@pytest.mark.parametrize("question", [
+    "summarize the bank statements we have",
+    "сводка по выпискам",
+    "үзінділер бойынша шолу",
+    "сделай обзор переводов в крипте",
+])
+def test_a_side_summarised_in_so_many_words_is_that_sides_overview(question: str) -> None:
+    assert overview_scope(question, shops=0, others=0) == "side"
+
+
 @pytest.mark.parametrize("question, said", [
     ("расскажи в целом про Мефистофель", ["TAb8oxA3xisVejSEDD2P8TiFUBtx5kVTZM",
                                            "TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2",

@@ -1,0 +1,66 @@
+"""The days a question narrows a statement to, however written: one day ("27.02.2025", "3
+қыркүйекте", "on March 5") or a span of days ("15-20 Sept", "с 15 по 20 сентября", "from 15 to
+20 September", "15–20 қыркүйек аралығында", "15.09–20.09", "between Sept 15 and Sept 20")."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.agent.translit import MONTH_NAMES
+
+_MONTH_OF = {stem: i + 1 for i, names in enumerate(MONTH_NAMES) for stem in names}
+_WORD = r"[^\W\d_]{3,}"
+_DASH = r"\s*(?:-|–|—|\.\.)\s*"
+# A word joining a span's two days: "с 15 по 20", "from 15 to 20", "15-нен 20-на дейін",
+# "between 15 and 20", "15 бен 20 аралығында".
+_JOIN = (rf"(?:{_DASH}|\s+(?:по|до|to|till|until|through|and|и|и\s+по)\s+|"
+         r"(?:-?(?:нен|ден|тен|шы|ші))?\s+(?:бастап\s+)?|\s*(?:мен|бен|пен)\s+)")
+_SPANS = (
+    # "15-20 Sept", "с 15 по 20 сентября", "15–20 қыркүйек", "from 15 to 20 September"
+    re.compile(rf"(?<![\d.])(\d{{1,2}}){_JOIN}(\d{{1,2}})(?:-?(?:го|е|ші|шы|ына|іне|на|не|ға|ге|қа|ке))?"
+               rf"(?:\s+дейін)?\s+({_WORD})", re.I),
+    # "Sept 15-20", "September 15 to 20"
+    re.compile(rf"({_WORD})\s+(\d{{1,2}})(?:st|nd|rd|th)?{_JOIN}(\d{{1,2}})(?:st|nd|rd|th)?"
+               r"(?![\d.])", re.I),
+    # "15.09–20.09", "15.09.2025 - 20.09.2025", "с 15.09 по 20.09"
+    re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.\d{2,4})?"
+               rf"{_JOIN}(\d{{1,2}})\.(\d{{1,2}})(?:\.\d{{2,4}})?(?![\d.])", re.I),
+)
+
+
+def _month(word: str) -> int:
+    word = word.casefold()
+    return next((n for stem, n in _MONTH_OF.items()
+                 if word.startswith(stem) and (len(stem) > 3 or word == stem)), 0)
+
+
+def _valid(*days: tuple[int, int]) -> bool:
+    return all(1 <= m <= 12 and 1 <= d <= 31 for m, d in days)
+
+
+def day_span(question: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first and last (month, day) of a span of days `question` names, if it names one
+    (its first 600 characters); the earlier day first."""
+    q = question[:600]
+    for i, pattern in enumerate(_SPANS):
+        for m in pattern.finditer(q):
+            if i == 0:
+                month = _month(m.group(3))
+                first, last = (month, int(m.group(1))), (month, int(m.group(2)))
+            elif i == 1:
+                month = _month(m.group(1))
+                first, last = (month, int(m.group(2))), (month, int(m.group(3)))
+            else:
+                first = (int(m.group(2)), int(m.group(1)))
+                last = (int(m.group(4)), int(m.group(3)))
+            if _valid(first, last) and first < last:
+                return first, last
+    return None
+
+
+def in_span(day: str, span: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+    """Whether a row's day ("2025-09-19 09:15") falls within `span`, both ends included."""
+    if not re.match(r"\d{4}-\d{2}-\d{2}", day):
+        return False
+    month_day = (int(day[5:7]), int(day[8:10]))
+    return span[0] <= month_day <= span[1]
