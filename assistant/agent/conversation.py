@@ -602,6 +602,12 @@ def biggest_listed(turn: Turn) -> str | None:
     return max(best, key=lambda v: best[v]) if len(best) > 1 else None
 
 
+def without_pick(question: str) -> str:
+    """A follow-up once its superlative picked the subject ("where did the biggest of those go
+    next?" → about that one): the rest asks of that party, not for the most of its money."""
+    return _MOST.sub(" ", question, count=1)
+
+
 def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None
           ) -> list[str]:
     """The party (parties) of the previous turn a follow-up naming none speaks of: the one

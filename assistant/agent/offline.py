@@ -68,6 +68,7 @@ from assistant.agent.conversation import (
     set_against,
     two_of_one_sort,
     two_spoken_of,
+    without_pick,
 )
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.detail_endings import endings_named, ends_with_named
@@ -1402,17 +1403,18 @@ class Composer:
                     self.say(_tailed(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                         token=t.token), self._exchanges_named(out, t.endpoints)))
                 endpoints = ends
-        if self.r.intent == t.request.direction and (
-                t.request.direction == "backward" or len(out.direct) > 1 and
-                not _SUPERLATIVE.search(self.question)):
-            # The wallets it came from last, with what they paid in directly; forward, when
-            # it split its money, the wallets it paid directly, with what it sent each ("куда
-            # скидывал": 60 to one, 40 to another), before where the money ended (one wallet
-            # it all went to heads every path anyway).
+        if self.r.intent == t.request.direction and out.direct and (
+                t.request.direction == "backward" or not _SUPERLATIVE.search(self.question)):
+            # The wallets it came from last, with what they paid in directly; forward, the
+            # wallets it paid directly, with what it sent each ("куда скидывал": 60 to one,
+            # 40 to another; "next hops"), before where the money ended. A few transfers
+            # each by its amount: the hop's own figures, not only their sum.
             key = f"direct_{t.request.direction}"
-            for other, (total, ids) in out.direct.items():
+            for other, (total, ids, each) in out.direct.items():
+                parts = " (" + " + ".join(_money(a) for a in each) + ")" \
+                    if 1 < len(each) <= 4 else ""
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
-                             amount=_money(total), token=t.token, n=len(ids)))
+                             amount=_money(total) + parts, token=t.token, n=len(ids)))
         endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
             [e for e in endpoints[:8] if e.reason == "residue"]
         if _SUPERLATIVE.search(self.question):
@@ -3162,6 +3164,9 @@ class OfflineChatModel(BaseChatModel):
                 before_q = str(messages[humans[-2]].content)
                 picked = refer(question, names_any, said_before,
                                next(iter(refer(before_q, False, said_before)), None))
+                if picked and without_pick(question) != question and \
+                        not _SUPERLATIVE.search(without_pick(question)):
+                    question = without_pick(question)
                 party = _with_subject(question, picked[0], last)[len(question) + 1:] \
                     if picked else carried_party(question, names_any, said_before,
                                                  _holder_in(last))

@@ -3,6 +3,9 @@
 import pytest
 
 from assistant.agent.conversation import Turn, refer, when_of
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
+from tools.store import CaseStore
 
 FORWARD = """Куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY: прослежено 15 533.02 USDT:
 - [1] напрямую на TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2: 6 772.40 USDT, переводов: 1
@@ -87,3 +90,19 @@ def test_when_after_an_answer_about_two_sides_of_one_transfer_is_between_them(qu
                                       "а он кому перевёл 45 тыс.?", "ол кімге ең аз аударды?"])
 def test_a_pointer_beside_a_pick_by_money_leaves_the_pick_to_the_money(question):
     assert refer(question, False, Turn.of("откуда деньги?", PAYERS)) == []
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and where did the biggest of those go next?",
+    "а самый крупный из них куда перевёл дальше?",
+    "олардың ең ірісі ақшаны әрі қарай қайда жіберді?",
+])
+def test_the_biggest_listed_is_the_subject_not_a_cut_of_its_answer(demo: CaseStore,
+                                                                    follow_up: str) -> None:
+    # The superlative picked the wallet; where that wallet's money went is answered in full.
+    first = "куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert "TGyXkpwjDQeTqFbbEaGVZDEUae6CHiXQcB: 6 230.61" in text
+    assert "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH: 541.79" in text

@@ -150,3 +150,40 @@ def test_what_someone_received_and_from_whom(demo: CaseStore) -> None:
 def test_russian_typed_in_latin_letters_is_read_in_cyrillic(question: str,
                                                             read: str | None) -> None:
     assert latin_russian(question) == read
+
+
+@pytest.mark.parametrize("question", [
+    "next hops of TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5",
+    "кому TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 переводил деньги?",
+    "TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 ақшаны кімге жіберді?",
+])
+def test_where_money_went_names_every_wallet_paid_directly(demo: CaseStore, question: str
+                                                           ) -> None:
+    # A chain hop pays a beneficiary directly besides passing the rest on: both are its
+    # first hops, each with what it got, though the beneficiary is also the end of the rest.
+    text = answered(demo, "demo", question)
+    assert "TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB: 22 695.61" in text
+    assert "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr: 1 194.51" in text
+
+
+@pytest.mark.parametrize("question", [
+    "where did TS1dGEFZBtfADkXmf4vgoMdWr55HDD3Hva send its USDT?",
+    "куда ушли деньги с TS1dGEFZBtfADkXmf4vgoMdWr55HDD3Hva",
+    "TS1dGEFZBtfADkXmf4vgoMdWr55HDD3Hva әмиянынан ақша қайда кетті?",
+])
+def test_one_wallet_paid_in_a_few_transfers_is_said_with_each_amount(demo: CaseStore,
+                                                                     question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert "TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6" in text
+    assert "130.69" in text and "23.76" in text
+
+
+@pytest.mark.parametrize("question", [
+    "top funders of TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH",
+    "кто напрямую платил на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH?",
+    "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH әмиянына кім ақша салды?",
+])
+def test_who_paid_a_wallet_names_its_payers_beyond_the_listed_origins(demo: CaseStore,
+                                                                      question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert "TPyHLsKTmmQePuGSKA1B71JxixC6bWvJPY: 3 832.47" in text
