@@ -2744,6 +2744,12 @@ class Composer:
                                     amount=_money(str(exchange_total(ends))), token=o.token),
                                  self._one_end_marker(out, ends))
                          if ends else _p("no_exchanges", lang))
+                nearest = min((len(b.path) for b in ends if b.path), default=0)
+                if nearest > 2 and _DIRECTLY.search(self.question):
+                    # "did any shop's treasury pay an exchange directly?": none did when
+                    # every deposit is further than the shops' wallets and the treasury
+                    # they fill.
+                    self.say(_p("exchanges_not_direct", lang, hops=nearest))
             else:
                 if intent == "overview":
                     # Where the shops' wallets' money collects first (their treasuries).
@@ -3730,6 +3736,8 @@ class OfflineChatModel(BaseChatModel):
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
             "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
             else None
+        if _ANY_SHOP.search(q):
+            return None  # "did any shop's treasury pay an exchange directly?": all of them
         if _ALL_SHOPS.search(q) and (not one or one.lastgroup == "thing" and
                                      pay_details_asked(q)) or \
                 _WHICH_SHOP.search(q) and _detail_kind(q):
@@ -3812,6 +3820,17 @@ _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|пере
                    r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
 _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
+# Asked as the very next hop: "directly", "напрямую", "прямо", "тікелей".
+_DIRECTLY = re.compile(r"(?<![\w])(?:directly|direct|straight|напрямую|прямо|прям\w*|"
+                       r"тікелей)(?![\w])", re.I)
+# Any one of the shops, whichever: "did any shop …", "хоть один магазин", "какой-нибудь
+# магазин", "ни один из магазинов", "кез келген дүкен", "бірде-бір дүкен" (all of them asked).
+_ANY_SHOP = re.compile(r"(?<![\w])(?:(?:any|either|no)\s+(?:of\s+the\s+)?shops?|"
+                       r"(?:хоть|ни)\s+од(?:ин|ного)\s+(?:из\s+)?магазин\w*|"
+                       r"как(?:ой|ая|ое|ие|ого)[- ](?:нибудь|либо)\s+(?:из\s+)?магазин\w*|"
+                       r"любо(?:й|го|му)\s+(?:из\s+)?магазин\w*|"
+                       r"(?:кез келген|бірде[- ]?бір|қандай да бір|бір\w*\s+де)\s+дүкен\w*)"
+                       r"(?![\w])")
 # Words that ask "how much" and nothing else: with an entity, the question does not say of what.
 _AMOUNT_ONLY = {"сколько", "скока", "скоко", "сумма", "сумму", "сома", "сомасы", "қанша", "how",
                 "much", "бойынша",
