@@ -602,6 +602,27 @@ def biggest_listed(turn: Turn) -> str | None:
     return max(best, key=lambda v: best[v]) if len(best) > 1 else None
 
 
+# The one of the listed that passes the money on, asked by what it is not ("the
+# non-beneficiary one", "тот, что не бенефициар", "бенефициар емес екінші адрес") or by going
+# a step further along ("one more hop", "ещё на шаг дальше", "тағы бір қадам әрі қарай").
+_PASSING_ON = re.compile(
+    r"(?<!\w)(?:non[- ]?beneficiar\w*|not\s+(?:a\s+|the\s+)?beneficiar\w*|"
+    r"не\s+(?:явля\w+\s+)?(?:бенефициар\w*|конечн\w*)|небенефициар\w*|"
+    r"бенефициар\w*\s+емес|соңғы алушы емес|транзитн\w*|intermediar\w*|промежуточн\w*|"
+    r"аралық|(?:one|a)\s+(?:more\s+)?(?:step|hop)\s+(?:further|on|more)|next\s+hop\b|"
+    r"further\s+along|ещ[её]\s+(?:на\s+)?(?:один\s+)?(?:шаг|хоп)\w*|"
+    r"следующ\w+\s+(?:шаг|хоп)\w*|тағы\s+бір\s+қадам|келесі\s+қадам\w*)(?!\w)", re.I)
+# A listed party that is an end of the money (its line is the party, then what it is).
+_END_LINE = re.compile(r"^- (?:\[\d+\])+\s*(\w{20,64}):")
+
+
+def passing_on(turn: Turn) -> list[str]:
+    """Those the previous answer's subject paid (or was paid by) directly that are not an
+    end of its money: the hops the money went on through."""
+    ends = {m.group(1) for ln in turn.lines if (m := _END_LINE.match(ln.text))}
+    return [h for h in first_hops(turn) if h not in ends]
+
+
 def without_pick(question: str) -> str:
     """A follow-up once its superlative picked the subject ("where did the biggest of those go
     next?" → about that one): the rest asks of that party, not for the most of its money."""
@@ -619,6 +640,10 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
+    if _PASSING_ON.search(question):
+        on = passing_on(turn)
+        if len(on) == 1:
+            return on
     if _MOST.search(question):
         best = biggest_listed(turn)
         return [best] if best else []

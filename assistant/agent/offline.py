@@ -2749,7 +2749,7 @@ class Composer:
                     # "did any shop's treasury pay an exchange directly?": none did when
                     # every deposit is further than the shops' wallets and the treasury
                     # they fill.
-                    self.say(_p("exchanges_not_direct", lang, hops=nearest))
+                    self.say(_p("exchanges_not_direct", lang))
             else:
                 if intent == "overview":
                     # Where the shops' wallets' money collects first (their treasuries).

@@ -107,3 +107,34 @@ def test_the_biggest_listed_is_the_subject_not_a_cut_of_its_answer(demo: CaseSto
     lines = text.splitlines()
     assert any("TGyXkpwjDQeTqFbbEaGVZDEUae6CHiXQcB" in ln and "6 230.61" in ln for ln in lines)
     assert any("TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH" in ln and "541.79" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and from the non-beneficiary one?",
+    "а у того, что не бенефициар, куда ушло?",
+    "ал бенефициар емес әмияннан ақша қайда кетті?",
+])
+def test_the_listed_hop_that_is_no_end_is_the_one_passing_the_money_on(demo: CaseStore,
+                                                                       follow_up: str) -> None:
+    first = "where did the money from TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 go"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert text.splitlines()[0].count("TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB") == 1
+    assert any("TAyy4ms92BfMra6V4ALoTs4BT7D9vHqsfK" in ln and "21 106.92" in ln
+               for ln in text.splitlines())
+
+
+@pytest.mark.parametrize("follow_up", [
+    "one more hop further",
+    "а ещё на шаг дальше?",
+    "тағы бір қадам әрі қарай",
+])
+def test_a_step_further_follows_the_hop_passing_the_money_on(demo: CaseStore,
+                                                             follow_up: str) -> None:
+    first = "TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1 куда?"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert any("TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn" in ln and "3 992.16" in ln
+               for ln in text.splitlines())
