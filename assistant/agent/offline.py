@@ -2791,11 +2791,16 @@ class Composer:
                     else:
                         computed = _p("received_all_computed", lang,
                                       amount=_money(received), token=o.token, n=count)
-                self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
-                              else out.marker(anchor),
+                unmarked = bool(swept) and intent == "exchanges"
+                when = self._reached_when(out, b)
+                if when and unmarked:
+                    # The day it reached the deposit is the arriving transfer's, not the
+                    # sweep's (a day later, maybe): cited by that transfer, or not said.
+                    when = f"{when}{out.marker(anchor)}" if out.marker(anchor) else ""
+                self.fact((_p("endpoint", lang, m="" if unmarked else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
-                              hops=len(b.path) if b.path else "-") + self._reached_when(out, b)
+                              hops=len(b.path) if b.path else "-") + when
                            + swept + whole).lstrip())
                 if computed:
                     self.say(computed)

@@ -226,3 +226,15 @@ def test_a_wallet_s_sources_asked_by_which_are_traced_back(demo: CaseStore, ques
                                                           ) -> None:
     text = answered(demo, "demo", question)
     assert "14 657.77" in text and "2 037.34" in text and "174.25" in text
+
+
+@pytest.mark.parametrize("question", [
+    "which exchange deposit addresses got the shops' money and when?",
+    "на какие депозитные адреса бирж ушли деньги магазинов и когда?",
+    "дүкендердің ақшасы биржаның қай депозит мекенжайларына қашан түсті?",
+])
+def test_the_day_money_reached_a_deposit_is_cited_by_the_arriving_transfer(
+        demo: CaseStore, question: str) -> None:
+    # (Not by the sweep that emptied the deposit, a day later.)
+    text = answered(demo, "demo", question)
+    assert "THskVoeZ9vQfS8fJrtxnJh4XYqZN9d4sHz" in text and "(2025-03-10)[" in text
