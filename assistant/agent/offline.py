@@ -544,7 +544,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             return [_call(MONEY_PATH, source=third, target=w) for w in against]
         return [_call(MONEY_PATH, source=w, target=third) for w in against]
     if intent in ("path", "amount_between") and len(wallets) >= 2:
-        return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+        # From the one the question marks as the source ("what reached B from A"), else
+        # in the order named.
+        a, b = reading.of(*_WALLETS)[:2]
+        a, b = (a, b) if _source_first(question, a, b) else (b, a)
+        return [_call(MONEY_PATH, source=a.value, target=b.value)]
     if intent == "exchanges" and "bank_exchanges" in reading.signals and not wallets and \
             not accounts and not shops and len(people) != 1:
         # The exchangers among the statements' parties (the named ones picked from them;

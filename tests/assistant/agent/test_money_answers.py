@@ -238,3 +238,17 @@ def test_the_day_money_reached_a_deposit_is_cited_by_the_arriving_transfer(
     # (Not by the sweep that emptied the deposit, a day later.)
     text = answered(demo, "demo", question)
     assert "THskVoeZ9vQfS8fJrtxnJh4XYqZN9d4sHz" in text and "(2025-03-10)[" in text
+
+
+@pytest.mark.parametrize("question", [
+    "total that reached TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH from TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY "
+    "through the chains",
+    "сколько на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH дошло с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY?",
+    "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH әмиянына TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY әмиянынан "
+    "қанша жетті?",
+])
+def test_money_between_two_wallets_goes_from_the_one_marked_as_source(demo: CaseStore,
+                                                                      question: str) -> None:
+    # The receiving wallet named first: the way is still from the one the question says
+    # the money came from.
+    assert "14 657.77" in answered(demo, "demo", question)
