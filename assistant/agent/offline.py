@@ -3826,7 +3826,7 @@ _ORDINAL_REFERENT = re.compile(
     r"(?<!\w)(?:у|к|ко|от|для|про)\s+(?:(?:перв|втор|четв[её]рт)(?:ого|ой|ому)|"
     r"трет(?:ьего|ьей|ьему))(?!\w)", re.I)
 _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
-                   r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
+                   r"each|every|қандай|қай|қайсы\w*|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
 _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
 # Asked as the very next hop: "directly", "напрямую", "прямо", "тікелей".

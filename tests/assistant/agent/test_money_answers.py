@@ -252,3 +252,15 @@ def test_money_between_two_wallets_goes_from_the_one_marked_as_source(demo: Case
     # The receiving wallet named first: the way is still from the one the question says
     # the money came from.
     assert "14 657.77" in answered(demo, "demo", question)
+
+
+@pytest.mark.parametrize("question", [
+    "биржаның ыстық әмияны қайсы, белгі қайдан алынған",
+    "биржа әмияны қайсысы?",
+    "which wallet is the exchange hot wallet, and where does that tag come from?",
+])
+def test_which_wallet_is_the_exchange_s_is_answered_from_the_case(demo: CaseStore,
+                                                                  question: str) -> None:
+    # "қайсы" asks which of the case's, as "which" does: not asked back which account.
+    text = answered(demo, "demo", question)
+    assert "TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o" in text and "Exchange A" in text
