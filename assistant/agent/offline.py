@@ -1414,7 +1414,13 @@ class Composer:
             # 40 to another; "next hops"), before where the money ended. A few transfers
             # each by its amount: the hop's own figures, not only their sum.
             key = f"direct_{t.request.direction}"
+            if t.request.direction == "forward" and len(out.direct) == 1:
+                # All of it to one wallet first: that wallet heads every way below, so the
+                # hop is said by its transfers only.
+                key = "direct_forward_one"
             for other, (total, ids, each) in out.direct.items():
+                if key == "direct_forward_one" and len(ids) == 1:
+                    break  # (one transfer of all it sent: the traced total says it)
                 parts = " (" + " + ".join(_money(a) for a in each) + ")" \
                     if 1 < len(each) <= 4 else ""
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
