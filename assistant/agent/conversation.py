@@ -602,6 +602,26 @@ def biggest_listed(turn: Turn) -> str | None:
     return max(best, key=lambda v: best[v]) if len(best) > 1 else None
 
 
+# A step further back along the money's way: "before that", "keep going back", "ещё раньше",
+# "а до этого?", "одан бұрын", "тағы артқа".
+_STEPS_BACK = (r"before\s+that|keep\s+going\s+back|(?:go(?:ing)?\s+)?further\s+back|"
+               r"ещ[её]\s+раньше|а\s+до\s+этого|дальше\s+назад|одан\s+бұрын|тағы\s+артқа|"
+               r"артқа\s+қарай")
+_STEP_BACK = re.compile(r"(?<!\w)(?:" + _STEPS_BACK + r")(?!\w)", re.I)
+_STEP_ON = re.compile(r"(?<!\w)(?:(?:one|a)\s+(?:more\s+)?(?:step|hop)\s+(?:further|on|more)|"
+                      r"next\s+hop|keep\s+going|ещ[её]\s+(?:на\s+)?(?:один\s+)?(?:шаг|хоп)\w*|"
+                      r"тағы\s+бір\s+қадам|келесі\s+қадам\w*)(?!\w)", re.I)
+
+
+def steps_on(question: str) -> str | None:
+    """Whether a follow-up asks a step further along the previous turn's way: "backward"
+    for a step back ("before that? keep going back"), "same" for one more step the same way
+    ("one more hop", "ещё на шаг дальше", "тағы бір қадам"); None otherwise."""
+    if _STEP_BACK.search(question):
+        return "backward"
+    return "same" if _STEP_ON.search(question) else None
+
+
 # The one of the listed that passes the money on, asked by what it is not ("the
 # non-beneficiary one", "тот, что не бенефициар", "бенефициар емес екінші адрес") or by going
 # a step further along ("one more hop", "ещё на шаг дальше", "тағы бір қадам әрі қарай").
@@ -611,7 +631,8 @@ _PASSING_ON = re.compile(
     r"бенефициар\w*\s+емес|соңғы алушы емес|транзитн\w*|intermediar\w*|промежуточн\w*|"
     r"аралық|(?:one|a)\s+(?:more\s+)?(?:step|hop)\s+(?:further|on|more)|next\s+hop\b|"
     r"further\s+along|ещ[её]\s+(?:на\s+)?(?:один\s+)?(?:шаг|хоп)\w*|"
-    r"следующ\w+\s+(?:шаг|хоп)\w*|тағы\s+бір\s+қадам|келесі\s+қадам\w*)(?!\w)", re.I)
+    r"следующ\w+\s+(?:шаг|хоп)\w*|тағы\s+бір\s+қадам|келесі\s+қадам\w*|" + _STEPS_BACK + r")(?!\w)",
+    re.I)
 # A listed party that is an end of the money (its line is the party, then what it is).
 _END_LINE = re.compile(r"^- (?:\[\d+\])+\s*(\w{20,64}):")
 
@@ -620,7 +641,11 @@ def passing_on(turn: Turn) -> list[str]:
     """Those the previous answer's subject paid (or was paid by) directly that are not an
     end of its money: the hops the money went on through."""
     ends = {m.group(1) for ln in turn.lines if (m := _END_LINE.match(ln.text))}
-    return [h for h in first_hops(turn) if h not in ends]
+    # The lines of its direct payments when it has them (the ways of other lines may run
+    # from elsewhere: a shop's treasury to this wallet), else the first hop of each way.
+    direct = [ln.value for ln in turn.lines if "→" not in ln.text and
+              not _END_LINE.match(ln.text) and ln.value not in turn.about]
+    return [h for h in dict.fromkeys(direct or first_hops(turn)) if h not in ends]
 
 
 def without_pick(question: str) -> str:

@@ -67,6 +67,7 @@ from assistant.agent.conversation import (
     refer,
     set_against,
     two_of_one_sort,
+    steps_on,
     two_spoken_of,
     without_pick,
 )
@@ -3503,6 +3504,16 @@ class OfflineChatModel(BaseChatModel):
             if asked_before.intent in ("forward", "backward"):
                 reading.intent = asked_before.intent
                 reading.signals.add(asked_before.intent)
+        step = steps_on(asked) if len(humans) > 1 else None
+        if step:
+            # "one more hop", "before that? keep going back": the previous way (back, when
+            # said), a step on from the hop passing the money on.
+            asked_before = asked_before or self.read(previous)
+            way = "backward" if step == "backward" else asked_before.intent
+            if way in ("forward", "backward"):
+                reading.intent = way
+                reading.signals -= {"forward", "backward"}
+                reading.signals.add(way)
         if len(humans) > 1 and reading.unclear:
             # "how much did he pay in total?" after where his money went: the same direction,
             # not a question back.

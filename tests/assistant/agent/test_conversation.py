@@ -138,3 +138,19 @@ def test_a_step_further_follows_the_hop_passing_the_money_on(demo: CaseStore,
     text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
     assert any("TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn" in ln and "3 992.16" in ln
                for ln in text.splitlines())
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and before that? keep going back",
+    "а до этого? ещё раньше",
+    "одан бұрын ше?",
+])
+def test_a_step_back_follows_the_payer_of_the_previous_answer_back(demo: CaseStore,
+                                                                   follow_up: str) -> None:
+    first = "откуда пришли деньги на TAyy4ms92BfMra6V4ALoTs4BT7D9vHqsfK?"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert "TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB" in text.splitlines()[0]
+    assert any("TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5" in ln and "22 695.61" in ln
+               for ln in text.splitlines())
