@@ -50,6 +50,10 @@ _WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|
                          r"\bкто\b[^?]{0,30}(?:плат|перев|отправ|скид|кид)|\bwho\b[^?]{0,25}"
                          r"\b(?:paid|sent|funded|transferred)\b|кім(?:дер)?\b[^?]{0,25}"
                          r"(?:аудар|жібер|төле|сал)", re.I)
+# The money's next step asked: "next hops of T…", "следующие получатели", "келесі қадамы".
+_NEXT_HOPS = re.compile(r"\bnext\s+(?:hops?|steps?|recipients?|receivers?)\b|\bonward\b|"
+                        r"следующ\w*\s+(?:хоп\w*|шаг\w*|получател\w*|переход\w*)|"
+                        r"келесі\s+(?:қадам\w*|алушы\w*|аялдама\w*)", re.I)
 # What is left: asked beside where the money went ("сколько вывел и сколько осталось").
 BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
                            r"\bremain|қалды|қалдық|қалған|"
@@ -234,6 +238,11 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")
+        return
+    if len(wallets) == 1 and ends == 1 and intent in ("identify", "statement", "backward") and \
+            _NEXT_HOPS.search(question) and not back:
+        # "next hops from T…", "следующие получатели T…": where its money went next.
+        _set(reading, "forward")
         return
     if len(wallets) == 1 and ends == 1 and intent in ("forward", "beneficiaries") and \
             back and not to and not _WAY_ASKED.search(question):
