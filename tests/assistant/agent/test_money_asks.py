@@ -310,5 +310,5 @@ def test_one_account_of_several_asked_is_asked_back_not_the_exchangers(
 ])
 def test_a_wallet_s_next_hops_are_where_its_money_went(handmade_store: CaseStore,
                                                       question: str) -> None:
-    text = answered(handmade_store, "handmade", question)
+    text = answered(handmade_store, "hm", question)
     assert "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC" in text and "265.00" in text
