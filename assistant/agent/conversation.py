@@ -665,7 +665,9 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
-    if _PASSING_ON.search(question):
+    if _PASSING_ON.search(question) and any(_END_LINE.match(ln.text) for ln in turn.lines):
+        # (Only after a trace: its ends listed. "which card did they give before that?" after
+        # a shop's cards asks of an earlier card.)
         on = passing_on(turn)
         if len(on) == 1:
             return on

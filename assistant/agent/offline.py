@@ -3510,7 +3510,7 @@ class OfflineChatModel(BaseChatModel):
             # said), a step on from the hop passing the money on.
             asked_before = asked_before or self.read(previous)
             way = "backward" if step == "backward" else asked_before.intent
-            if way in ("forward", "backward"):
+            if way in ("forward", "backward") and asked_before.intent in ("forward", "backward"):
                 reading.intent = way
                 reading.signals -= {"forward", "backward"}
                 reading.signals.add(way)
