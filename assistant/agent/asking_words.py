@@ -56,8 +56,10 @@ PRICE_ASKED = re.compile(r"\bцен(?:а|ы|у|е|ой|ами|ах|ам)?\b|\bц
                          r"за грамм\b|грамы\b|бағас|бағалар|баға\s+тізім|\bқұны|қанша\s+тұрады|"
                          r"неше\s+тұрады", re.I)
 # The beneficiary asked by its role ("бенефициар", "выгодоприобретатель", "түпкі алушы",
-# "пайда алушы", "beneficiary"): one spelling list for every reader of it.
-BENEFICIARY_WORDS = r"бенефициар|beneficiar|выгодоприобретател|түпкі алушы|пайда алушы"
+# "пайда алушы", "beneficiary"), also as investigators shorten it ("бенефы", "бенефов",
+# "benefs"): one spelling list for every reader of it.
+BENEFICIARY_WORDS = (r"бенефициар|бенеф(?:ы|ов|ам|ами|ах|а|у|ом|тер\w*|ке|тің)?(?![\w])|beneficiar|"
+                     r"\bbenefs?\b|выгодоприобретател|түпкі алушы|пайда алушы")
 BENEFICIARY_ASKED = re.compile(BENEFICIARY_WORDS, re.I)
 
 

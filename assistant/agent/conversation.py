@@ -608,64 +608,68 @@ def biggest_listed(turn: Turn) -> str | None:
     return max(best, key=lambda v: best[v]) if len(best) > 1 else None
 
 
-# A step along the money's way asked ("one more step", "ещё на шаг", "тағы бір қадам", "the
-# next hop") or a step back ("and before that?", "keep going back", "а до этого?", "одан
-# бұрын ше?", "артқа қарай").
-_STEP_ON = re.compile(r"(?<!\w)(?:(?:one )?more step\w*|next (?:step|hop)\w*|step (?:further|"
-                      r"on|forward)|(?:ещ[её] )?(?:на )?(?:один )?шаг\w*|тағы (?:бір )?қадам\w*|"
-                      r"бір қадам\w*|келесі қадам\w*)(?!\w)", re.I)
-_STEP_BACK = re.compile(r"(?<!\w)(?:before (?:that|this|it)|(?:going|go|step|further) back\w*|"
-                        r"backwards?|до этого|перед этим|ещ[её] раньше|(?:ещ[её]|дальше|ид[её]м) назад|"
-                        r"одан (?:бұрын|арғы)|оның алдында|артқа\w*|бұрынырақ)(?!\w)", re.I)
-# A party of the way that is not one of its ends ("the non-beneficiary one", "не бенефициар",
-# "бенефициар емес", "the intermediate wallet", "транзитный", "аралық әмиян").
-_NOT_AN_END = re.compile(r"(?<!\w)(?:non[- ]?beneficiar\w*|not (?:a |the )?beneficiar\w*|"
-                         r"intermediate|in[- ]between|transit\w*|не ?бенефициар\w*|"
-                         r"не конечн\w*|промежуточн\w*|транзитн\w*|бенефициар емес\w*|"
-                         r"аралық\w*|транзит\w*)(?!\w)", re.I)
-# A line of an answer naming an end of the money's way: the address right after its mark
-# ("- [3] TS9G…: beneficiary, …"), not a first hop written in words ("- [1] directly to T…").
-_END_LINE = re.compile(r"^- \[\d+\]\s+(T[1-9A-HJ-NP-Za-km-z]{33})\s*:")
+# A step further back along the money's way: "before that", "keep going back", "ещё раньше",
+# "а до этого?", "одан бұрын", "тағы артқа".
+_STEPS_BACK = (r"before\s+(?:that|this|it)|keep\s+going\s+back|"
+               r"(?:(?:go(?:ing)?|step)\s+(?:further\s+)?|further\s+)back(?:\s+once\s+more)?\b|ещ[её]\s+раньше|(?:а\s+)?до\s+этого|"
+               r"перед\s+этим|(?:ещ[её]|дальше|ид[её]м)\s+назад|одан\s+(?:бұрын|арғы)|"
+               r"оның\s+алдында|тағы\s+артқа|артқа\s+қарай|бұрынырақ")
+_STEP_BACK = re.compile(r"(?<!\w)(?:" + _STEPS_BACK + r")(?!\w)", re.I)
+_STEPS_ON = (r"(?:one\s+|a\s+)?more\s+(?:step|hop)s?(?:\s+(?:further|on|more))?|"
+             r"(?:one|a)\s+(?:step|hop)\s+(?:further|on|more)|next\s+(?:step|hop)\w*|"
+             r"step\s+(?:further|on|forward)|keep\s+going|"
+             r"ещ[её]\s+(?:на\s+)?(?:один\s+)?(?:шаг|хоп)\w*|следующ\w+\s+(?:шаг|хоп)\w*|"
+             r"тағы\s+(?:бір\s+)?қадам\w*|келесі\s+қадам\w*")
+_STEP_ON = re.compile(r"(?<!\w)(?:" + _STEPS_ON + r")(?!\w)", re.I)
 
 
-def along_the_way(turn: Turn) -> tuple[list[str], list[str]]:
-    """The wallets the previous answer shows the money passing through — the first hops and
-    the hops of its paths, in order, its subject and the ends of its ways left out — and the
-    first hops among them."""
-    about = set(turn.about)
-    ends = {m.group(1) for line in turn.lines if (m := _END_LINE.match(line.text))}
-    passed = [a for line in turn.lines for a in _ADDRESS.findall(line.text)
-              if a not in ends and a not in about]
-    # The lines of one hop written in words ("- [1] directly to T…: 3 992.16") say the first
-    # hops themselves; a way listed from its far end ("of its treasury's money …: T… → …")
-    # does not start at the subject.
-    direct = [ln.value for ln in turn.lines if "→" not in ln.text and
-              not _END_LINE.match(ln.text) and ln.value not in ends and ln.value not in about]
-    hops = list(dict.fromkeys(direct)) or [a for a in first_hops(turn) if a not in ends]
-    return list(dict.fromkeys(passed)), hops
-
-
-def step_asked(question: str) -> str | None:
-    """The way a follow-up steps along the money: "backward" ("and before that?"), "forward"
-    ("one more step"), or None."""
+def steps_on(question: str) -> str | None:
+    """Whether a follow-up asks a step further along the previous turn's way: "backward"
+    for a step back ("before that? keep going back"), "same" for one more step the same way
+    ("one more hop", "ещё на шаг дальше", "тағы бір қадам"); None otherwise."""
     if _STEP_BACK.search(question):
         return "backward"
-    return "forward" if _STEP_ON.search(question) else None
+    return "same" if _STEP_ON.search(question) else None
 
 
-def on_the_way(question: str, turn: Turn) -> list[str]:
-    """The wallet of the previous answer's way a follow-up steps to: one step on or back
-    from its subject ("keep going back", "тағы бір қадам әрі қарай": its one first hop that
-    is not an end), or the one it picks among those passed through ("the non-beneficiary
-    one", "бенефициар емес екінші адрес": the n-th of them by the ordinal)."""
-    if not (step_asked(question) or _NOT_AN_END.search(question)):
-        return []
-    passed, hops = along_the_way(turn)
-    ordinals = _ordinals_in(question.casefold())
-    if len(ordinals) == 1 and _NOT_AN_END.search(question):
-        n = ordinals[0]
-        return [passed[n - 1]] if len(passed) >= n else []
-    return hops if len(hops) == 1 else []
+# The one of the listed that passes the money on, asked by what it is not ("the
+# non-beneficiary one", "тот, что не бенефициар", "бенефициар емес екінші адрес") or by going
+# a step further along ("one more hop", "ещё на шаг дальше", "тағы бір қадам әрі қарай").
+_NOT_AN_END = (r"non[- ]?beneficiar\w*|not\s+(?:a\s+|the\s+)?beneficiar\w*|"
+               r"не\s+(?:явля\w+\s+)?(?:бенефициар\w*|конечн\w*)|небенефициар\w*|"
+               r"бенефициар\w*\s+емес|соңғы алушы емес|транзит\w*|transit\w*|intermedia\w*|"
+               r"in[- ]between|промежуточн\w*|аралық\w*")
+_NOT_END = re.compile(r"(?<!\w)(?:" + _NOT_AN_END + r")(?!\w)", re.I)
+_PASSING_ON = re.compile(r"(?<!\w)(?:" + _NOT_AN_END + r"|further\s+along|" + _STEPS_ON + r"|"
+                         + _STEPS_BACK + r")(?!\w)", re.I)
+# A listed party that is an end of the money (its line is the party, then what it is).
+_END_LINE = re.compile(r"^- (?:\[\d+\])+\s*(\w{20,64}):")
+
+
+def passing_on(turn: Turn) -> list[str]:
+    """Those the previous answer's subject paid (or was paid by) directly that are not an
+    end of its money: the hops the money went on through."""
+    ends = {m.group(1) for ln in turn.lines if (m := _END_LINE.match(ln.text))}
+    # The lines of its direct payments when it has them (the ways of other lines may run
+    # from elsewhere: a shop's treasury to this wallet), else the first hop of each way.
+    direct = [ln.value for ln in turn.lines if "→" not in ln.text and
+              not _END_LINE.match(ln.text) and ln.value not in turn.about]
+    return [h for h in dict.fromkeys(direct or first_hops(turn)) if h not in ends]
+
+
+def passed_through(turn: Turn) -> list[str]:
+    """The wallets the previous answer shows the money passing through, in the order it
+    writes them: its subject and the ends of its ways left out."""
+    ends = {m.group(1) for ln in turn.lines if (m := _END_LINE.match(ln.text))}
+    about = set(turn.about)
+    return list(dict.fromkeys(a for ln in turn.lines for a in _ADDRESS.findall(ln.text)
+                              if a not in ends and a not in about))
+
+
+def without_pick(question: str) -> str:
+    """A follow-up once its superlative picked the subject ("where did the biggest of those go
+    next?" → about that one): the rest asks of that party, not for the most of its money."""
+    return _MOST.sub(" ", question, count=1)
 
 
 def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None
@@ -674,19 +678,28 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     listed with the most money ("the biggest of those"); the other end of the subject's money
     when it points at one thing and asks who else ("ол әмиянға тағы кім салды?": the wallet
     the subject paid; several such, the one the question before picked); the one the answer
-    is about when it points at one thing ("а сколько на неё зашло?"). Empty when it picks
-    none of these; a wallet of its way when it steps on or back along it ("and before that?")
-    or picks one passed through that is not an end ("the non-beneficiary one")."""
+    is about when it points at one thing ("а сколько на неё зашло?"); after a trace, the one
+    hop passing the money on when it steps on or back ("and before that?") or picks the one
+    that is no end ("the non-beneficiary one"). Empty when it picks none of these."""
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
+    if _PASSING_ON.search(question) and any(_END_LINE.match(ln.text) for ln in turn.lines):
+        # (Only after a trace: its ends listed. "which card did they give before that?" after
+        # a shop's cards asks of an earlier card.)
+        ordinals = _ordinals_in(question.casefold())
+        if len(ordinals) == 1 and _NOT_END.search(question):
+            # "the second non-beneficiary one": the n-th wallet the ways pass through.
+            passed = passed_through(turn)
+            return passed[ordinals[0] - 1:ordinals[0]]
+        on = passing_on(turn)
+        if len(on) == 1:
+            return on
     if _MOST.search(question):
         best = biggest_listed(turn)
         return [best] if best else []
     if _OTHER_PICK.search(question):
         return []  # ("кому он больше всего перевёл?", "the one paid 25k": picked by its money)
-    if step := on_the_way(question, turn):
-        return step
     pointed = _ONE_POINTED.search(question)
     if not pointed or len(about) != 1 or _NOT_THE_SUBJECT.search(question) or \
             asks_of_another(question, _kind(about[0])):

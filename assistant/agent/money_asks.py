@@ -41,9 +41,19 @@ _WHERE_TO = re.compile(r"(?<![а-яё])куда\b|\bқайда\b|\bwhere\b[^?]{0
                        r"went|end|ends|ended|land\w*|sit|sits|flow\w*|sen[dt])\b|"
                        r"\bкому\b|\bкім(?:дер)?ге\b", re.I)
 _WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|\bfrom where\b|"
+                         # The sources asked by which or whom: "from which shops", "from
+                         # whom", "от каких кошельков", "от кого", "қай дүкендерден",
+                         # "кімдерден".
+                         r"\bfrom (?:which|what|whom)\b|(?<![а-яё])от (?:как\w+|кого|чьих|чьей)"
+                         r"(?![а-яё])|\bқай\s+\w{2,30}?(?:дан|ден|тан|тен|нан|нен)\b|"
+                         r"\bкім(?:дер)?ден\b|"
                          r"\bкто\b[^?]{0,30}(?:плат|перев|отправ|скид|кид)|\bwho\b[^?]{0,25}"
                          r"\b(?:paid|sent|funded|transferred)\b|кім(?:дер)?\b[^?]{0,25}"
                          r"(?:аудар|жібер|төле|сал)", re.I)
+# The money's next step asked: "next hops of T…", "следующие получатели", "келесі қадамы".
+_NEXT_HOPS = re.compile(r"\bnext\s+(?:hops?|steps?|recipients?|receivers?)\b|\bonward\b|"
+                        r"следующ\w*\s+(?:хоп\w*|шаг\w*|получател\w*|переход\w*)|"
+                        r"келесі\s+(?:қадам\w*|алушы\w*|аялдама\w*)", re.I)
 # What is left: asked beside where the money went ("сколько вывел и сколько осталось").
 BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
                            r"\bremain|қалды|қалдық|қалған|"
@@ -228,6 +238,17 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # "путь денег от кошелька магазина X до T…", "каким путём деньги со счёта A дошли до
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")
+        return
+    if len(wallets) == 1 and ends == 1 and intent in ("identify", "statement", "backward") and \
+            _NEXT_HOPS.search(question) and not back:
+        # "next hops from T…", "следующие получатели T…": where its money went next.
+        _set(reading, "forward")
+        return
+    if len(wallets) == 1 and ends == 1 and intent in ("forward", "beneficiaries") and \
+            back and not to and not _WAY_ASKED.search(question):
+        # "from which shops did the beneficiary T… get money", "T… кімдерден ақша алды",
+        # "от каких кошельков пришло на T…": its sources, traced back.
+        _set(reading, "backward")
         return
     if len(wallets) == 1 and ends == 1 and reading.unclear and (
             _TO_BENEFICIARY.search(question) or _WHERE_TO.search(question) or

@@ -68,16 +68,16 @@ from assistant.agent.conversation import (
     bank_sides,
     goes_on,
     leans_on_previous,
-    on_the_way,
     other_end,
     own_words,
     points_at_nothing,
     reached_from,
     refer,
     set_against,
-    step_asked,
+    steps_on,
     two_of_one_sort,
     two_spoken_of,
+    without_pick,
 )
 from assistant.agent.conversation import carried as carried_party
 from assistant.agent.days_asked import day_span, in_span
@@ -554,7 +554,11 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             return [_call(MONEY_PATH, source=third, target=w) for w in against]
         return [_call(MONEY_PATH, source=w, target=third) for w in against]
     if intent in ("path", "amount_between") and len(wallets) >= 2:
-        return [_call(MONEY_PATH, source=wallets[0], target=wallets[1])]
+        # From the one the question marks as the source ("what reached B from A"), else
+        # in the order named.
+        a, b = reading.of(*_WALLETS)[:2]
+        a, b = (a, b) if _source_first(question, a, b) else (b, a)
+        return [_call(MONEY_PATH, source=a.value, target=b.value)]
     if intent == "exchanges" and "bank_exchanges" in reading.signals and not wallets and \
             not accounts and not shops and len(people) != 1:
         # The exchangers among the statements' parties (the named ones picked from them;
@@ -1418,17 +1422,24 @@ class Composer:
                     self.say(_tailed(_p("exchanges_total", lang, amount=_money(str(cashed)),
                                         token=t.token), self._exchanges_named(out, t.endpoints)))
                 endpoints = ends
-        if self.r.intent == t.request.direction and (
-                t.request.direction == "backward" or len(out.direct) > 1 and
-                not _SUPERLATIVE.search(self.question)):
-            # The wallets it came from last, with what they paid in directly; forward, when
-            # it split its money, the wallets it paid directly, with what it sent each ("куда
-            # скидывал": 60 to one, 40 to another), before where the money ended (one wallet
-            # it all went to heads every path anyway).
+        if self.r.intent == t.request.direction and out.direct and (
+                t.request.direction == "backward" or not _SUPERLATIVE.search(self.question)):
+            # The wallets it came from last, with what they paid in directly; forward, the
+            # wallets it paid directly, with what it sent each ("куда скидывал": 60 to one,
+            # 40 to another; "next hops"), before where the money ended. A few transfers
+            # each by its amount: the hop's own figures, not only their sum.
             key = f"direct_{t.request.direction}"
-            for other, (total, ids) in out.direct.items():
+            if t.request.direction == "forward" and len(out.direct) == 1:
+                # All of it to one wallet first: that wallet heads every way below, so the
+                # hop is said by its transfers only.
+                key = "direct_forward_one"
+            for other, (total, ids, each) in out.direct.items():
+                if key == "direct_forward_one" and len(ids) == 1:
+                    break  # (one transfer of all it sent: the traced total says it)
+                parts = " (" + " + ".join(_money(a) for a in each) + ")" \
+                    if 1 < len(each) <= 4 else ""
                 self.fact(_p(key, lang, m="".join(out.marker(r) for r in ids), wallet=other,
-                             amount=_money(total), token=t.token, n=len(ids)))
+                             amount=_money(total) + parts, token=t.token, n=len(ids)))
         endpoints = [e for e in endpoints[:8] if e.reason != "residue"] + \
             [e for e in endpoints[:8] if e.reason == "residue"]
         if _SUPERLATIVE.search(self.question):
@@ -2820,6 +2831,12 @@ class Composer:
                                     amount=_money(str(exchange_total(ends))), token=o.token),
                                  self._one_end_marker(out, ends))
                          if ends else _p("no_exchanges", lang))
+                nearest = min((len(b.path) for b in ends if b.path), default=0)
+                if nearest > 2 and _DIRECTLY.search(self.question):
+                    # "did any shop's treasury pay an exchange directly?": none did when
+                    # every deposit is further than the shops' wallets and the treasury
+                    # they fill.
+                    self.say(_p("exchanges_not_direct", lang))
             else:
                 if intent == "overview":
                     # Where the shops' wallets' money collects first (their treasuries).
@@ -2861,11 +2878,16 @@ class Composer:
                     else:
                         computed = _p("received_all_computed", lang,
                                       amount=_money(received), token=o.token, n=count)
-                self.fact((_p("endpoint", lang, m="" if swept and intent == "exchanges"
-                              else out.marker(anchor),
+                unmarked = bool(swept) and intent == "exchanges"
+                when = self._reached_when(out, b)
+                if when and unmarked:
+                    # The day it reached the deposit is the arriving transfer's, not the
+                    # sweep's (a day later, maybe): cited by that transfer, or not said.
+                    when = f"{when}{out.marker(anchor)}" if out.marker(anchor) else ""
+                self.fact((_p("endpoint", lang, m="" if unmarked else out.marker(anchor),
                               address=b.address, reason=_word("reasons", b.reason, lang),
                               label=label, amount=_money(b.amount), token=o.token,
-                              hops=len(b.path) if b.path else "-") + self._reached_when(out, b)
+                              hops=len(b.path) if b.path else "-") + when
                            + swept + whole).lstrip())
                 if computed:
                     self.say(computed)
@@ -3239,7 +3261,6 @@ class OfflineChatModel(BaseChatModel):
         asked = question  # (as the user wrote it; `question` is resolved below)
         party: str | None = None
         pair: list[str] = []
-        walked: str | None = None
         if len(humans) > 1:
             # A follow-up may point into the previous answer ("the second one").
             earlier = [m for m in messages[: humans[-1]] if isinstance(m, AIMessage) and m.content]
@@ -3258,11 +3279,9 @@ class OfflineChatModel(BaseChatModel):
                 before_q = str(messages[humans[-2]].content)
                 picked = refer(question, names_any, said_before,
                                next(iter(refer(before_q, False, said_before)), None))
-                if picked and picked == on_the_way(question, said_before):
-                    # "and before that?", "the non-beneficiary one": a wallet of the way the
-                    # previous answer followed, followed on the way the step says (else the
-                    # way the question before followed).
-                    walked = step_asked(question) or self.read(before_q).intent
+                if picked and without_pick(question) != question and \
+                        not _SUPERLATIVE.search(without_pick(question)):
+                    question = without_pick(question)
                 party = _with_subject(question, picked[0], last)[len(question) + 1:] \
                     if picked else carried_party(question, names_any, said_before,
                                                  _holder_in(last), _role_of)
@@ -3280,10 +3299,6 @@ class OfflineChatModel(BaseChatModel):
                                          str(messages[humans[-2]].content))
                 question = resolved
         reading = self.read(question)
-        if walked in ("forward", "backward") and reading.intent in (
-                "forward", "backward", "identify", "search", "message", "overview"):
-            reading.intent = walked
-            reading.signals = (reading.signals - {"forward", "backward"}) | {walked}
         if len(humans) > 1 and not own_words(asked, [(e.start, e.end) for e in find_entities(
                 asked, self.vocabulary)[0]]):
             # "Сеитовада?": a name alone is said in the conversation's language.
@@ -3582,6 +3597,16 @@ class OfflineChatModel(BaseChatModel):
             if asked_before.intent in ("forward", "backward"):
                 reading.intent = asked_before.intent
                 reading.signals.add(asked_before.intent)
+        step = steps_on(asked) if len(humans) > 1 else None
+        if step:
+            # "one more hop", "before that? keep going back": the previous way (back, when
+            # said), a step on from the hop passing the money on.
+            asked_before = asked_before or self.read(previous)
+            way = "backward" if step == "backward" else asked_before.intent
+            if way in ("forward", "backward") and asked_before.intent in ("forward", "backward"):
+                reading.intent = way
+                reading.signals -= {"forward", "backward"}
+                reading.signals.add(way)
         if len(humans) > 1 and reading.unclear:
             # "how much did he pay in total?" after where his money went: the same direction,
             # not a question back.
@@ -3836,6 +3861,8 @@ class OfflineChatModel(BaseChatModel):
         one = _ONE_UNNAMED.search(q) if reading.intent not in (
             "shops", "overview", "search", "message", "out_of_case") and not _MANY.search(q) \
             else None
+        if _ANY_SHOP.search(q):
+            return None  # "did any shop's treasury pay an exchange directly?": all of them
         if _ALL_SHOPS.search(q) and (not one or one.lastgroup == "thing" and
                                      pay_details_asked(q)) or \
                 _WHICH_SHOP.search(q) and _detail_kind(q):
@@ -3919,9 +3946,20 @@ _ORDINAL_REFERENT = re.compile(
     r"(?<!\w)(?:у|к|ко|от|для|про)\s+(?:(?:перв|втор|четв[её]рт)(?:ого|ой|ому)|"
     r"трет(?:ьего|ьей|ьему))(?!\w)", re.I)
 _MANY = re.compile(r"(?<![\w])(?:как\w*|все|всех|список|перечисл\w*|which|what|list|all|"
-                   r"each|every|қандай|қай|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
+                   r"each|every|қандай|қай|қайсы\w*|барлық|кімдер|тізім\w*|\w+s' )(?![\w])")
 # The shops of the case together ("the crypto wallets the shops handed out").
 _ALL_SHOPS = re.compile(r"(?<![\w])(?:shops|магазин(?:ы|ов|ами|ах)|дүкендер\w*)(?![\w])")
+# Asked as the very next hop: "directly", "напрямую", "прямо", "тікелей".
+_DIRECTLY = re.compile(r"(?<![\w])(?:directly|direct|straight|напрямую|прямо|прям\w*|"
+                       r"тікелей)(?![\w])", re.I)
+# Any one of the shops, whichever: "did any shop …", "хоть один магазин", "какой-нибудь
+# магазин", "ни один из магазинов", "кез келген дүкен", "бірде-бір дүкен" (all of them asked).
+_ANY_SHOP = re.compile(r"(?<![\w])(?:(?:any|either|no)\s+(?:of\s+the\s+)?shops?|"
+                       r"(?:хоть|ни)\s+од(?:ин|ного)\s+(?:из\s+)?магазин\w*|"
+                       r"как(?:ой|ая|ое|ие|ого)[- ](?:нибудь|либо)\s+(?:из\s+)?магазин\w*|"
+                       r"любо(?:й|го|му)\s+(?:из\s+)?магазин\w*|"
+                       r"(?:кез келген|бірде[- ]?бір|қандай да бір|бір\w*\s+де)\s+дүкен\w*)"
+                       r"(?![\w])")
 # Words that ask "how much" and nothing else: with an entity, the question does not say of what.
 _AMOUNT_ONLY = {"сколько", "скока", "скоко", "сумма", "сумму", "сома", "сомасы", "қанша", "how",
                 "much", "бойынша",

@@ -53,8 +53,10 @@ from tools.store.schema import records
 from tools.store.search_docs import record_texts
 from tools.store.shops import bots_of_chats
 from tools.store.transfers import transfers_of_hashes
+from tools.tokens import DEFAULT_POISON_DUST, POISON_DUST
 from tools.trace import TraceRequest, load_case_graph, trace
-from tools.trace.graph import from_units
+from tools.trace.engine import is_poisoning
+from tools.trace.graph import from_units, to_units
 from tools.trace.models import Endpoint
 from tools.trace.paths import money_path as path_between
 from tools.trace.starts import WALLET_KINDS, start_wallets
@@ -119,7 +121,8 @@ class ToolOutput:
     sweeps: dict[str, tuple[str, str]] = field(default_factory=dict)
     # A trace's first (forward) or last (backward) wallets → the sum of the transfers
     # between them and the start, and those transfers' record ids.
-    direct: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # The start's direct counterparties: total, the transfers' ids and each one's amount.
+    direct: dict[str, tuple[str, list[str], list[str]]] = field(default_factory=dict)
     # One message asked for: its record id → its whole text (collapsed, bounded).
     texts: dict[str, str] = field(default_factory=dict)
     # A bot asked about → the post naming it and the chat that posted it.
@@ -268,34 +271,50 @@ def trace_wallet(address: str, runtime: Runtime,
 
 
 MAX_DIRECT_TRANSFERS = 6
+MAX_DIRECT_PARTIES = 8
 
 
-def _direct_lines(ctx: AgentContext, out: ToolOutput, graph: Any, starts: Sequence[str],
+def _direct_lines(ctx: AgentContext, out: ToolOutput, cg: Any, starts: Sequence[str],
                   result: Any) -> list[str]:
-    """The wallets the traced money passed to first (forward) or came from last (backward),
-    on the endpoints' paths: what the transfers between them and the start add up to, each
-    transfer cited (the sum is theirs; any one of them may be cited for it)."""
-    g = graph.graph
-    backward = result.request.direction == "backward"
-    seen = list(dict.fromkeys(
-        e.path[0].from_address if backward else e.path[0].to_address
-        for e in result.endpoints[:8] if e.path))
+    """The wallets the start paid directly (forward) or was paid by directly (backward), the
+    largest first: every counterparty of its first hop, not only those on the listed endpoints'
+    paths (a chain hop that also pays a beneficiary directly, a fourth recipient beyond the
+    listed ends). What the transfers between them and the start add up to, each transfer cited
+    (the sum is theirs; any one of them may be cited for it). The trace's own filters hold:
+    its token, its dates and least amount, no probable address poisoning."""
+    g = cg.graph
+    req = result.request
+    backward = req.direction == "backward"
+    dust = to_units(POISON_DUST.get(result.token, DEFAULT_POISON_DUST))
+    since = req.since.timestamp() if req.since else None
+    until = req.until.timestamp() if req.until else None
+    least = to_units(req.min_amount) if req.min_amount else 1
+
+    def kept(m: Any, sender: str) -> bool:
+        return m.token == result.token and m.units >= least \
+            and (since is None or m.ts >= since) and (until is None or m.ts <= until) \
+            and (req.include_poisoning or not is_poisoning(cg, m, sender, dust))
+
+    by_other: dict[str, list[Any]] = {}
+    for s in starts:
+        for other, data in (g.pred[s] if backward else g.succ[s]).items():
+            if other not in starts:
+                by_other.setdefault(other, []).extend(
+                    m for m in data["m"] if kept(m, other if backward else s))
+    ranked = sorted(((sum(m.units for m in ms), o, ms) for o, ms in by_other.items() if ms),
+                    key=lambda t: (-t[0], t[1]))[:MAX_DIRECT_PARTIES]
     lines = []
-    for other in seen:
-        moves = [m for s in starts
-                 for m in ((g.pred[s].get(other) or {}).get("m", []) if backward
-                           else (g.succ[s].get(other) or {}).get("m", []))
-                 if m.token == result.token]
-        if not moves:
-            continue
+    for _, other, moves in ranked:
         moves = sorted(moves, key=lambda m: m.units, reverse=True)[:MAX_DIRECT_TRANSFERS]
         total = sum((from_units(m.units) for m in moves), Decimal(0))
         ids = [m.record_id for m in moves]
         marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
-        out.direct[other] = (str(total), ids)
+        each = [str(from_units(m.units)) for m in moves]
+        out.direct[other] = (str(total), ids, each)
+        parts = f" ({', '.join(money(a) for a in each)})" if 1 < len(each) <= 4 else ""
         lines.append(marks + ctx.derive(
             f" {'from' if backward else 'to'} {other} directly: {money(str(total))} "
-            f"{fence(result.token)} in {len(ids)} transfers", ids, anchors=ids))
+            f"{fence(result.token)} in {len(ids)} transfers{parts}", ids, anchors=ids))
     return lines
 
 

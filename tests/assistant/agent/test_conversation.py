@@ -2,7 +2,10 @@
 
 import pytest
 
-from assistant.agent.conversation import Turn, refer, step_asked, when_of
+from assistant.agent.conversation import Turn, refer, steps_on, when_of
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
+from tools.store import CaseStore
 
 FORWARD = """Куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY: прослежено 15 533.02 USDT:
 - [1] напрямую на TXvkQFZVc2Yit1Ca7WPCzEzniGnrmzjyt2: 6 772.40 USDT, переводов: 1
@@ -115,7 +118,7 @@ TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn [1] → TPyHLsKTmmQePuGSKA1B71JxixC6bWvJPY [4
     "step back once more",
 ])
 def test_a_step_back_is_the_one_wallet_that_paid_the_subject_directly(question):
-    assert step_asked(question) == "backward"
+    assert steps_on(question) == "backward"
     assert refer(question, False, Turn.of("откуда деньги?", FUNDERS)) == \
         ["TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB"]
 
@@ -127,7 +130,7 @@ def test_a_step_back_is_the_one_wallet_that_paid_the_subject_directly(question):
     "and the next hop?",
 ])
 def test_a_step_on_is_the_one_first_hop_that_is_not_an_end(question):
-    assert step_asked(question) == "forward"
+    assert steps_on(question) == "same"
     assert refer(question, False, Turn.of("where did it go?", ONE_STEP)) == \
         ["TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn"]
 
@@ -154,8 +157,8 @@ def test_an_ordinal_beside_not_an_end_counts_the_wallets_passed_through(question
 
 
 def test_no_step_is_read_into_a_date_or_a_plain_follow_up():
-    assert step_asked("what happened 3 days before?") is None
-    assert step_asked("а сколько на неё зашло?") is None
+    assert steps_on("what happened 3 days before?") is None
+    assert steps_on("а сколько на неё зашло?") is None
 
 
 @pytest.mark.parametrize("question", ["а когда?", "when was that?", "бұл қашан болды?"])
@@ -167,3 +170,67 @@ def test_when_after_who_paid_is_from_the_payer(question):
         "TBStUndukNSJ73bd9s8DJ6cHCGD2TFC4hg TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2"
     assert when_of(question, turn) == \
         "TWNNtbo2rawE8FHfntp1QCs2qGCwzxJTE2 TBStUndukNSJ73bd9s8DJ6cHCGD2TFC4hg"
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and where did the biggest of those go next?",
+    "а самый крупный из них куда перевёл дальше?",
+    "олардың ең ірісі ақшаны әрі қарай қайда жіберді?",
+])
+def test_the_biggest_listed_is_the_subject_not_a_cut_of_its_answer(demo: CaseStore,
+                                                                    follow_up: str) -> None:
+    # The superlative picked the wallet; where that wallet's money went is answered in full.
+    first = "куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    lines = text.splitlines()
+    assert any("TGyXkpwjDQeTqFbbEaGVZDEUae6CHiXQcB" in ln and "6 230.61" in ln for ln in lines)
+    assert any("TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH" in ln and "541.79" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and from the non-beneficiary one?",
+    "а у того, что не бенефициар, куда ушло?",
+    "ал бенефициар емес әмияннан ақша қайда кетті?",
+])
+def test_the_listed_hop_that_is_no_end_is_the_one_passing_the_money_on(demo: CaseStore,
+                                                                       follow_up: str) -> None:
+    first = "where did the money from TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 go"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert text.splitlines()[0].count("TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB") == 1
+    assert any("TAyy4ms92BfMra6V4ALoTs4BT7D9vHqsfK" in ln and "21 106.92" in ln
+               for ln in text.splitlines())
+
+
+@pytest.mark.parametrize("follow_up", [
+    "one more hop further",
+    "а ещё на шаг дальше?",
+    "тағы бір қадам әрі қарай",
+])
+def test_a_step_further_follows_the_hop_passing_the_money_on(demo: CaseStore,
+                                                             follow_up: str) -> None:
+    first = "TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1 куда?"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert any("TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn" in ln and "3 992.16" in ln
+               for ln in text.splitlines())
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and before that? keep going back",
+    "а до этого? ещё раньше",
+    "одан бұрын ше?",
+])
+def test_a_step_back_follows_the_payer_of_the_previous_answer_back(demo: CaseStore,
+                                                                   follow_up: str) -> None:
+    first = "откуда пришли деньги на TAyy4ms92BfMra6V4ALoTs4BT7D9vHqsfK?"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert "TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB" in text.splitlines()[0]
+    assert any("TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5" in ln and "22 695.61" in ln
+               for ln in text.splitlines())

@@ -5,9 +5,8 @@ surname with initials written for several accounts, told apart by ИИН and ask
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 

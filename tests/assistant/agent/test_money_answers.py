@@ -150,3 +150,117 @@ def test_what_someone_received_and_from_whom(demo: CaseStore) -> None:
 def test_russian_typed_in_latin_letters_is_read_in_cyrillic(question: str,
                                                             read: str | None) -> None:
     assert latin_russian(question) == read
+
+
+def _on_one_line(text: str, *said: str) -> bool:
+    return any(all(s in line for s in said) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("question", [
+    "next hops of TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5",
+    "кому TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 переводил деньги?",
+    "TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5 ақшаны кімге жіберді?",
+])
+def test_where_money_went_names_every_wallet_paid_directly(demo: CaseStore, question: str
+                                                           ) -> None:
+    # A chain hop pays a beneficiary directly besides passing the rest on: both are its
+    # first hops, each with what it got, though the beneficiary is also the end of the rest.
+    text = answered(demo, "demo", question)
+    assert _on_one_line(text, "TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB", "22 695.61")
+    assert _on_one_line(text, "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr", "1 194.51")
+
+
+@pytest.mark.parametrize("question", [
+    "where did TS1dGEFZBtfADkXmf4vgoMdWr55HDD3Hva send its USDT?",
+    "куда ушли деньги с TS1dGEFZBtfADkXmf4vgoMdWr55HDD3Hva",
+    "TS1dGEFZBtfADkXmf4vgoMdWr55HDD3Hva әмиянынан ақша қайда кетті?",
+])
+def test_one_wallet_paid_in_a_few_transfers_is_said_with_each_amount(demo: CaseStore,
+                                                                     question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert "TPQZAURGfsvRoNd8bB9RkhxQK1GEnAGQg6" in text
+    assert "130.69" in text and "23.76" in text
+
+
+@pytest.mark.parametrize("question", [
+    "top funders of TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH",
+    "кто напрямую платил на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH?",
+    "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH әмиянына кім ақша салды?",
+])
+def test_who_paid_a_wallet_names_its_payers_beyond_the_listed_origins(demo: CaseStore,
+                                                                      question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert _on_one_line(text, "TPyHLsKTmmQePuGSKA1B71JxixC6bWvJPY", "3 832.47")
+
+
+@pytest.mark.parametrize("question", [
+    "did any shop treasury send directly to an exchange?",
+    "хоть один магазин выводил с казны напрямую на биржу?",
+    "кез келген дүкен қазынасы биржаға тікелей ақша жіберді ме?",
+])
+def test_any_shop_paying_an_exchange_directly_is_asked_of_all_shops(demo: CaseStore,
+                                                                    question: str) -> None:
+    # Any shop is all of them (not asked back which); none paid an exchange itself.
+    text = answered(demo, "demo", question)
+    assert "15 058.22" in text
+    assert text.split("15 058.22", 1)[1].splitlines()[1].startswith(("No,", "Нет,", "Жоқ,"))
+
+
+@pytest.mark.parametrize("question", [
+    "бенефы мефистофеля",
+    "benefs of Mefistofel",
+    "Мефистофель бенефтері кім?",
+])
+def test_beneficiaries_shortened_as_investigators_write_it(demo: CaseStore, question: str
+                                                           ) -> None:
+    text = answered(demo, "demo", question)
+    assert "11 611.68" in text and "174.25" in text
+
+
+@pytest.mark.parametrize("question", [
+    "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH бенефициары қай дүкендерден ақша алды?",
+    "от каких магазинов получал деньги бенефициар TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH?",
+    "the beneficiary TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH got money from which shops?",
+])
+def test_a_wallet_s_sources_asked_by_which_are_traced_back(demo: CaseStore, question: str
+                                                          ) -> None:
+    text = answered(demo, "demo", question)
+    assert "14 657.77" in text and "2 037.34" in text and "174.25" in text
+
+
+@pytest.mark.parametrize("question", [
+    "which exchange deposit addresses got the shops' money and when?",
+    "на какие депозитные адреса бирж ушли деньги магазинов и когда?",
+    "дүкендердің ақшасы биржаның қай депозит мекенжайларына қашан түсті?",
+])
+def test_the_day_money_reached_a_deposit_is_cited_by_the_arriving_transfer(
+        demo: CaseStore, question: str) -> None:
+    # (Not by the sweep that emptied the deposit, a day later.)
+    text = answered(demo, "demo", question)
+    assert "THskVoeZ9vQfS8fJrtxnJh4XYqZN9d4sHz" in text and "(2025-03-10)[" in text
+
+
+@pytest.mark.parametrize("question", [
+    "total that reached TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH from TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY "
+    "through the chains",
+    "сколько на TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH дошло с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY?",
+    "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH әмиянына TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY әмиянынан "
+    "қанша жетті?",
+])
+def test_money_between_two_wallets_goes_from_the_one_marked_as_source(demo: CaseStore,
+                                                                      question: str) -> None:
+    # The receiving wallet named first: the way is still from the one the question says
+    # the money came from.
+    assert "14 657.77" in answered(demo, "demo", question)
+
+
+@pytest.mark.parametrize("question", [
+    "биржаның ыстық әмияны қайсы, белгі қайдан алынған",
+    "биржа әмияны қайсысы?",
+    "which wallet is the exchange hot wallet, and where does that tag come from?",
+])
+def test_which_wallet_is_the_exchange_s_is_answered_from_the_case(demo: CaseStore,
+                                                                  question: str) -> None:
+    # "қайсы" asks which of the case's, as "which" does: not asked back which account.
+    text = answered(demo, "demo", question)
+    assert "TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o" in text and "Exchange A" in text

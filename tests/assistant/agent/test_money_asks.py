@@ -301,3 +301,14 @@ def test_one_account_of_several_asked_is_asked_back_not_the_exchangers(
         demo: CaseStore, question: str) -> None:
     answer = ask(question, AgentContext("demo", demo))
     assert not answer.steps and "?" in answer.answer, answer.answer  # which account
+
+
+@pytest.mark.parametrize("question", [
+    "next hops from TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi?",
+    "следующие получатели TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi",
+    "TYhZTB72iZEniKGjzKqcBQsiLQr47miEMi келесі алушылары кім?",
+])
+def test_a_wallet_s_next_hops_are_where_its_money_went(handmade_store: CaseStore,
+                                                      question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    assert "TATFYSDYorLrd1o884wqW9LhRQ7CWyJAoC" in text and "265.00" in text
