@@ -617,16 +617,33 @@ _STEPS_BACK = (r"before\s+(?:that|this|it)|keep\s+going\s+back|"
 _STEP_BACK = re.compile(r"(?<!\w)(?:" + _STEPS_BACK + r")(?!\w)", re.I)
 _STEPS_ON = (r"(?:one\s+|a\s+)?more\s+(?:step|hop)s?(?:\s+(?:further|on|more))?|"
              r"(?:one|a)\s+(?:step|hop)\s+(?:further|on|more)|next\s+(?:step|hop)\w*|"
-             r"step\s+(?:further|on|forward)|keep\s+going|"
+             r"step\s+(?:further|on|forward)|keep\s+going|further\s+along|"
              r"ещ[её]\s+(?:на\s+)?(?:один\s+)?(?:шаг|хоп)\w*|следующ\w+\s+(?:шаг|хоп)\w*|"
              r"тағы\s+(?:бір\s+)?қадам\w*|келесі\s+қадам\w*")
 _STEP_ON = re.compile(r"(?<!\w)(?:" + _STEPS_ON + r")(?!\w)", re.I)
 
 
+# Words a follow-up that only steps along says beside the step ("а ещё на шаг дальше?", "and
+# before that? keep going back"); anything more is a question of its own ("let's step back:
+# which shops are in the case?", "the next steps for the investigation").
+_STEP_FILLER = frozenset({"а", "и", "ну", "ал", "ше", "ще", "ещё", "еще", "дальше", "далее",
+                          "тағы", "әрі", "қарай", "and", "then", "so", "ok", "further", "more",
+                          "once", "please", "пожалуйста", "өтінемін"})
+
+
+def _only_a_step(question: str) -> bool:
+    """Whether `question` says nothing but a step along the way (and a word or two)."""
+    rest = _STEP_ON.sub(" ", _STEP_BACK.sub(" ", question))
+    return len([w for w in re.findall(r"\w+", rest.casefold()) if w not in _STEP_FILLER]) <= 1
+
+
 def steps_on(question: str) -> str | None:
     """Whether a follow-up asks a step further along the previous turn's way: "backward"
     for a step back ("before that? keep going back"), "same" for one more step the same way
-    ("one more hop", "ещё на шаг дальше", "тағы бір қадам"); None otherwise."""
+    ("one more hop", "ещё на шаг дальше", "тағы бір қадам"); None otherwise, and None for a
+    question that says more than the step."""
+    if not _only_a_step(question):
+        return None
     if _STEP_BACK.search(question):
         return "backward"
     return "same" if _STEP_ON.search(question) else None
@@ -640,8 +657,6 @@ _NOT_AN_END = (r"non[- ]?beneficiar\w*|not\s+(?:a\s+|the\s+)?beneficiar\w*|"
                r"бенефициар\w*\s+емес|соңғы алушы емес|транзит\w*|transit\w*|intermedia\w*|"
                r"in[- ]between|промежуточн\w*|аралық\w*")
 _NOT_END = re.compile(r"(?<!\w)(?:" + _NOT_AN_END + r")(?!\w)", re.I)
-_PASSING_ON = re.compile(r"(?<!\w)(?:" + _NOT_AN_END + r"|further\s+along|" + _STEPS_ON + r"|"
-                         + _STEPS_BACK + r")(?!\w)", re.I)
 # A listed party that is an end of the money (its line is the party, then what it is).
 _END_LINE = re.compile(r"^- (?:\[\d+\])+\s*(\w{20,64}):")
 
@@ -666,25 +681,37 @@ def passed_through(turn: Turn) -> list[str]:
                               if a not in ends and a not in about))
 
 
+# A question asking which one ("which wallet got the largest amount?", "кому больше всего?",
+# "қайсысы көп алды?"): its superlative is what it asks, not a pointer to a subject.
+_WHICH_ONE = re.compile(r"(?<!\w)(?:which|who|whom|what|как(?:ой|ая|ое|ие|им|ому|ую)|кто|кому|"
+                        r"кого|қай|қайсы|қайсысы|кім|кімге)(?!\w)", re.I)
+
+
 def without_pick(question: str) -> str:
     """A follow-up once its superlative picked the subject ("where did the biggest of those go
-    next?" → about that one): the rest asks of that party, not for the most of its money."""
-    return _MOST.sub(" ", question, count=1)
+    next?" → about that one): the rest asks of that party, not for the most of its money. A
+    question asking which one is the most is left as it is."""
+    return question if _WHICH_ONE.search(question) else _MOST.sub(" ", question, count=1)
 
 
-def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None
-          ) -> list[str]:
+def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None,
+          way_before: str | None = None) -> list[str]:
     """The party (parties) of the previous turn a follow-up naming none speaks of: the one
     listed with the most money ("the biggest of those"); the other end of the subject's money
     when it points at one thing and asks who else ("ол әмиянға тағы кім салды?": the wallet
     the subject paid; several such, the one the question before picked); the one the answer
     is about when it points at one thing ("а сколько на неё зашло?"); after a trace, the one
     hop passing the money on when it steps on or back ("and before that?") or picks the one
-    that is no end ("the non-beneficiary one"). Empty when it picks none of these."""
+    that is no end ("the non-beneficiary one"); a step back after a way forward
+    (`way_before`, the intent of the question before) is the subject itself. Empty when it
+    picks none of these."""
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
-    if _PASSING_ON.search(question) and any(_END_LINE.match(ln.text) for ln in turn.lines):
+    if steps_on(question) == "backward" and way_before == "forward":
+        return about[:1]  # before the money left it: where the subject's own money came from
+    if (_NOT_END.search(question) or steps_on(question)) and \
+            any(_END_LINE.match(ln.text) for ln in turn.lines):
         # (Only after a trace: its ends listed. "which card did they give before that?" after
         # a shop's cards asks of an earlier card.)
         ordinals = _ordinals_in(question.casefold())

@@ -3278,7 +3278,8 @@ class OfflineChatModel(BaseChatModel):
                 # question before, read over its own answer, is what "this same one" is.
                 before_q = str(messages[humans[-2]].content)
                 picked = refer(question, names_any, said_before,
-                               next(iter(refer(before_q, False, said_before)), None))
+                               next(iter(refer(before_q, False, said_before)), None),
+                               self.read(before_q).intent if steps_on(question) else None)
                 if picked and without_pick(question) != question and \
                         not _SUPERLATIVE.search(without_pick(question)):
                     question = without_pick(question)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.agent.conversation import Turn, refer, steps_on, when_of
+from assistant.agent.conversation import Turn, refer, steps_on, when_of, without_pick
 from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
 from tools.store import CaseStore
@@ -234,3 +234,28 @@ def test_a_step_back_follows_the_payer_of_the_previous_answer_back(demo: CaseSto
     assert "TJbp3Wd2wAQLANDJgVUbJZeHHGVhncEmhB" in text.splitlines()[0]
     assert any("TDRCeTsTEUR1SXsZQcKBiMk9zRr1mF96J5" in ln and "22 695.61" in ln
                for ln in text.splitlines())
+
+
+@pytest.mark.parametrize("question", [
+    "let's step back: which shops are in the case?",
+    "what are the next steps for the investigation?",
+    "go back to the first wallet and show its statement",
+    "давай вернёмся назад: какие магазины есть в деле?",
+])
+def test_a_question_of_its_own_beside_step_words_is_no_step(question):
+    assert steps_on(question) is None
+    assert refer(question, False, Turn.of("where did it go?", THROUGH)) != \
+        ["TTejeW87sopcwzpVmbwMkbkVsRxDGVSn8B"]
+
+
+@pytest.mark.parametrize("question", ["and before that?", "а до этого?", "ал одан бұрын ше?"])
+def test_a_step_back_after_a_way_forward_is_the_subject_traced_back(question):
+    turn = Turn.of("TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1 куда?", THROUGH)
+    assert refer(question, False, turn, way_before="forward") == \
+        ["TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1"]
+
+
+@pytest.mark.parametrize("question", ["which wallet got the largest amount?",
+                                      "кому ушло больше всего?", "қайсысы ең көп алды?"])
+def test_a_question_asking_which_is_the_most_keeps_its_superlative(question):
+    assert without_pick(question) == question
