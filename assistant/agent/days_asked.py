@@ -29,9 +29,12 @@ _SPANS = (
 
 
 def _month(word: str) -> int:
-    word = word.casefold()
+    """The month `word` names: a stem and its case ending ("июня", "сентября"); a three-letter
+    Latin abbreviation only as itself ("Mar", not "market")."""
+    word = word.casefold().rstrip(".")
     return next((n for stem, n in _MONTH_OF.items()
-                 if word.startswith(stem) and (len(stem) > 3 or word == stem)), 0)
+                 if word == stem or word.startswith(stem) and (
+                     len(stem) > 3 or not stem.isascii() and len(word) - len(stem) <= 2)), 0)
 
 
 def _valid(*days: tuple[int, int]) -> bool:

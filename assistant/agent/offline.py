@@ -3931,8 +3931,8 @@ _ONE_UNNAMED = re.compile(
 _HOW_MANY = re.compile(r"(?<![\w])(?:қанша|неше|бірнеше|сколько|скольк\w*|how many|number of)"
                        r"(?![\w])", re.I)
 # How many times something happened ("неше рет", "сколько раз", "how many times", "how often").
-_TIMES_ASKED = re.compile(r"(?<!\w)(?:неше|қанша)\s+(?:рет|мәрте|дүркін)|сколько\s+раз|"
-                          r"\bhow\s+(?:many\s+times|often)\b|скольк\w*\s+(?:\w+\s+)?раз",
+_TIMES_ASKED = re.compile(r"(?<!\w)(?:(?:неше|қанша)\s+(?:рет|мәрте|дүркін)|"
+                          r"скольк\w*\s+(?:\w+\s+)?раза?|how\s+(?:many\s+times|often))(?!\w)",
                           re.I)
 # Every one of a kind ("all", "каждого", "барлық").
 _EVERY = re.compile(r"(?<![\w])(?:все|всех|всем|кажд\w*|all|each|every|барлық|әр)(?![\w])")

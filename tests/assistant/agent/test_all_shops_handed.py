@@ -102,3 +102,14 @@ def test_how_many_times_a_detail_was_handed_out_is_counted(handmade, question: s
     answer = _ask(handmade, question).answer
     assert any(f" {n} " in answer for n in ("2", "3")), answer
     assert "2025-10-05" in answer
+
+
+@pytest.mark.parametrize(("question", "times"), [
+    ("сколько раз бот выдавал карту?", True), ("how many times was it given?", True),
+    ("қанша рет берілді?", True), ("сколько разных магазинов в деле?", False),
+    ("сколько разом ушло?", False),
+])
+def test_how_many_times_is_told_from_a_count_of_other_things(question: str, times: bool) -> None:
+    from assistant.agent.offline import _TIMES_ASKED
+
+    assert bool(_TIMES_ASKED.search(question)) is times

@@ -37,6 +37,19 @@ def test_one_day_or_no_month_is_no_span(question: str) -> None:
     assert day_span(question) is None
 
 
+@pytest.mark.parametrize(("question", "month"), [
+    ("с 15 по 20 июня", 6), ("15-20 июля", 7), ("15–20 маусым аралығында", 6),
+    ("June 15-20", 6), ("15-20 Jul.", 7),
+])
+def test_a_month_of_a_short_stem_is_read_in_its_case_endings(question: str, month: int) -> None:
+    assert day_span(question) == ((month, 15), (month, 20))
+
+
+def test_a_word_beginning_like_a_month_is_no_month() -> None:
+    assert day_span("market 3 to 12 wallets") is None
+    assert day_span("15-20 маяков") is None
+
+
 def test_a_row_is_in_the_span_with_both_ends() -> None:
     span = ((9, 15), (9, 20))
     assert in_span("2025-09-15 10:00", span) and in_span("2025-09-20", span)
