@@ -25,7 +25,19 @@ _HANDED_OUT = re.compile(
     r"выда\w*|давал\w*|(?<!пере)дал[иа]?\b|присыла\w*|присл\w*|использова\w*|принима\w*|"
     r"берген\w*|берді\w*|береді\w*|беретін\w*|қолдан\w*|пайдалан\w*|қабылда\w*|жіберген\w*",
     re.I)
-_WHAT = re.compile(r"(?<!\w)(?:what|что|чего|не|нені|нелер\w*)(?!\w)", re.I)
+_WHAT = re.compile(r"(?<!\w)(?:what|что|чего|нені|нелер\w*)(?!\w)", re.I)
+# Kazakh "не" (what) is Russian "не" (not): it asks what only in a Kazakh question.
+_KAZAKH_WHAT = re.compile(r"(?<!\w)не(?!\w)", re.I)
+_KAZAKH_LETTERS = re.compile(r"[әіңғүұқөһ]", re.I)
+# Handing out said outright, what a bare "what did the bots …" needs ("what language do the
+# bots use" asks of no payment detail).
+_GAVE = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+){0,2}?\s+out|\bgave\b|\bgive[ns]?\b|"
+                   r"\bissued\b|выда\w*|давал\w*|(?<!пере)дал[иа]?\b|берген\w*|берді\w*|"
+                   r"береді\w*|беретін\w*", re.I)
+# The buyers' own cards or wallets ("which cards did the buyer use to pay the shops?"), unless
+# the shops gave them to buyers.
+_BUYERS = re.compile(r"\bbuyers?\b|\bcustomers?\b|\bclients?\b|покупател\w*|клиент\w*|"
+                     r"сатып\s+алуш\w*|тұтынушы\w*", re.I)
 # Counts asked ("сколько магазинов, сколько карт выдавалось", "how many cards did the shops
 # give"): the case's counts (its overview), not each hand-out listed.
 _COUNTED = re.compile(r"(?<!\w)(?:сколько|скольк\w*|how\s+many|number\s+of|қанша|неше)(?!\w)",
@@ -41,9 +53,11 @@ def asked_of_all_shops(question: str, dated: bool = False) -> bool:
     be paid on; `dated`: it names a day or month (then "the bot" alone means any shop's)."""
     q = question[:600]
     together = bool(_SHOPS_TOGETHER.search(q)) or dated and bool(_A_BOT.search(q))
-    if not together or _MONEY_WAY.search(q) or _COUNTED.search(q):
+    if not together or _MONEY_WAY.search(q) or _COUNTED.search(q) or \
+            _BUYERS.search(q) and not _GAVE.search(q):  # (what the shops gave buyers is theirs)
         return False
     handed = bool(_HANDED_OUT.search(q))
+    what = bool(_WHAT.search(q)) or bool(_KAZAKH_LETTERS.search(q) and _KAZAKH_WHAT.search(q))
     # "what did the bots hand out": a hand-out is a payment detail, its kind not said.
-    asked = bool(_kinds_named(q)) or pay_details_asked(q) or handed and bool(_WHAT.search(q))
+    asked = bool(_kinds_named(q)) or pay_details_asked(q) or what and bool(_GAVE.search(q))
     return asked and (handed or pay_details_asked(q))

@@ -47,6 +47,9 @@ def test_details_asked_of_the_shops_together(question: str) -> None:
     "what did the bot give out?",  # one bot, no day: which one is asked back
     "Сколько в деле магазинов, сколько карт выдавалось?",  # counts: the case's overview
     "how many wallets did the shops hand out?",
+    "Магазины не использовали Telegram?",  # Russian "не" is "not", not Kazakh "what"
+    "what language do the bots use?",
+    "which cards did the buyer use to pay the shops?",  # the buyers' own cards
 ])
 def test_not_asked_of_the_shops_together(question: str) -> None:
     assert not asked_of_all_shops(question)
