@@ -41,7 +41,7 @@ from tools.models import CaseStats, FileInfo, Record, Source
 from tools.store.bulk import driver_insert, processor, rollback_journal
 from tools.store.identifiers import PendingIdentifiers
 from tools.store.rows import RecordRows
-from tools.store.schema import accounts, files, records, sightings, transfers
+from tools.store.schema import accounts, files, records, shop_links, sightings, transfers
 
 log = logging.getLogger(__name__)
 
@@ -209,15 +209,20 @@ class CaseStore:
             raise RecordNotFoundError(case, record_id)
         return _record_of_row(row)
 
-    def revision(self, case: str) -> tuple[int, int | None, datetime | None]:
+    def revision(self, case: str) -> tuple[Any, ...]:
         """What changes whenever a file's evidence joins or leaves `case`: how many files it
-        holds, the last one's id and the last import's time (what is derived from a case's
-        records may be kept until it changes)."""
+        holds, the last one's id and the last import's time, and its shops' links (resolved
+        once an import ends, after its files are committed). What is derived from a case's
+        records may be kept until it changes."""
         with self.engine.connect() as conn:
-            count, last, when = conn.execute(
+            held = conn.execute(
                 select(func.count(), func.max(files.c.id), func.max(files.c.ingested_at))
                 .where(files.c.case == case)).one()
-        return int(count), last, when
+            links = conn.execute(
+                select(func.count(), func.sum(func.length(shop_links.c.shop)
+                                              + func.length(shop_links.c.value)))
+                .where(shop_links.c.case == case)).one()
+        return (*held, *links)
 
     def records_with_accounts(self, case: str, record_ids: Sequence[str]
                               ) -> dict[str, tuple[Record, list[str]]]:

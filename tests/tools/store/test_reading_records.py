@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests.conftest import DATA
 from tools.ingest.pipeline import ingest_paths
 from tools.store import connect_store
-from tools.store.schema import records, sightings
+from tools.store.schema import records, shop_links, sightings
 
 TRONGRID = DATA / "eval" / "handmade" / "evidence" / "trongrid"
 
@@ -47,3 +47,14 @@ def test_a_case_revision_changes_when_a_file_joins_it_and_only_its_own(tmp_path:
 
     ingest_paths(store, "a", pages[1:3])
     assert store.revision("a")[0] == 3 and store.revision("a") != one
+
+
+def test_a_case_revision_changes_when_its_shops_are_resolved(tmp_path: Path):
+    # An import commits its files one by one and resolves the shops once at its end: a
+    # question asked in between must not keep what it read for good.
+    store = connect_store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "vault")
+    ingest_paths(store, "a", [DATA / "eval" / "handmade" / "evidence" / "Telegram Desktop"])
+    resolved = store.revision("a")
+    with store.engine.begin() as conn:
+        conn.execute(delete(shop_links).where(shop_links.c.case == "a"))
+    assert store.revision("a") != resolved
