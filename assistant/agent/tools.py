@@ -53,10 +53,9 @@ from tools.store.schema import records
 from tools.store.search_docs import record_texts
 from tools.store.shops import bots_of_chats
 from tools.store.transfers import transfers_of_hashes
-from tools.tokens import DEFAULT_POISON_DUST, POISON_DUST
 from tools.trace import TraceRequest, load_case_graph, trace
-from tools.trace.engine import is_poisoning
-from tools.trace.graph import from_units, to_units
+from tools.trace.engine import trace_keeps
+from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
 from tools.trace.paths import money_path as path_between
 from tools.trace.starts import WALLET_KINDS, start_wallets
@@ -283,17 +282,11 @@ def _direct_lines(ctx: AgentContext, out: ToolOutput, cg: Any, starts: Sequence[
     (the sum is theirs; any one of them may be cited for it). The trace's own filters hold:
     its token, its dates and least amount, no probable address poisoning."""
     g = cg.graph
-    req = result.request
-    backward = req.direction == "backward"
-    dust = to_units(POISON_DUST.get(result.token, DEFAULT_POISON_DUST))
-    since = req.since.timestamp() if req.since else None
-    until = req.until.timestamp() if req.until else None
-    least = to_units(req.min_amount) if req.min_amount else 1
+    backward = result.request.direction == "backward"
+    traced = trace_keeps(cg, result.request, result.token)
 
     def kept(m: Any, sender: str) -> bool:
-        return m.token == result.token and m.units >= least \
-            and (since is None or m.ts >= since) and (until is None or m.ts <= until) \
-            and (req.include_poisoning or not is_poisoning(cg, m, sender, dust))
+        return m.units > 0 and traced(m, sender)  # (a transfer of nothing moved no money)
 
     by_other: dict[str, list[Any]] = {}
     for s in starts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -89,6 +89,13 @@ class _View:
 
     def neighbours(self, u: str) -> Iterator[str]:
         return iter(self.g.succ[u] if self.forward else self.g.pred[u])
+
+
+def trace_keeps(cg: CaseGraph, req: TraceRequest, token: str) -> Callable[[Move, str], bool]:
+    """Whether a trace of `req` in `token` follows a transfer (sent by `sender`): its token,
+    dates and least amount, and no probable address poisoning — for those who list a
+    wallet's transfers as the trace would see them."""
+    return _View(cg, req, token)._keep
 
 
 def is_poisoning(cg: CaseGraph, m: Move, sender: str, dust_units: int) -> bool:
