@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.conversation import _kinds_named
+from assistant.agent.conversation import kinds_named
 from assistant.agent.pay_asked import pay_details_asked
 
 # The shops or their bots as a group: a plural, or "all/every/each" before the word.
@@ -59,5 +59,5 @@ def asked_of_all_shops(question: str, dated: bool = False) -> bool:
     handed = bool(_HANDED_OUT.search(q))
     what = bool(_WHAT.search(q)) or bool(_KAZAKH_LETTERS.search(q) and _KAZAKH_WHAT.search(q))
     # "what did the bots hand out": a hand-out is a payment detail, its kind not said.
-    asked = bool(_kinds_named(q)) or pay_details_asked(q) or what and bool(_GAVE.search(q))
+    asked = bool(kinds_named(q)) or pay_details_asked(q) or what and bool(_GAVE.search(q))
     return asked and (handed or pay_details_asked(q))

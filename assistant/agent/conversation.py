@@ -58,7 +58,7 @@ _KIND_WORDS = {"card": ("карт", "card", "карта"), "phone": ("телеф
                           "crypto")}
 
 
-def _kinds_named(question: str) -> list[str]:
+def kinds_named(question: str) -> list[str]:
     """The kinds of payment detail a question names ("card", "phone", …)."""
     q = question.lower()
     kinds = [k for k, words in _KIND_WORDS.items() if any(w in q for w in words)]
@@ -480,7 +480,7 @@ def asks_of_another(question: str, kind: str) -> bool:
     это номер?" may be the card's number)."""
     if _ordinals_in(question.casefold()):
         return True
-    named = [k for k in _kinds_named(question)
+    named = [k for k in kinds_named(question)
              if k != "phone" or re.search(r"телефон|phone", question, re.I)]
     group = "wallet" if kind in ("tron", "btc", "eth") else kind
     return bool(named) and group not in named

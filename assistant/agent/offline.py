@@ -60,13 +60,13 @@ from assistant.agent.conversation import (
     _ADDRESS,
     _KIND_WORDS,
     Turn,
-    _kinds_named,
     _ordinals_in,
     asks_holder,
     asks_of_another,
     asks_who_it_is,
     bank_sides,
     goes_on,
+    kinds_named,
     leans_on_previous,
     other_end,
     own_words,
@@ -106,6 +106,7 @@ from assistant.agent.tools import (
     _template,
     exchange_total,
     fence,
+    hand_outs,
     minutes_between,
 )
 from assistant.agent.translit import MONTH_NAMES, latin_russian
@@ -459,7 +460,6 @@ _HANDED = re.compile(r"\bhand(?:s|ed|ing)?\b(?:\s+\w+)?\s+out|handed|gave|give|i
                      r"принима\w*|приня\w*|\baccept\w*|қабылда\w*", re.I)
 _SELLING = re.compile(r"прода[её]т|продают|продаж|\bsell|сатады|сатат|\bbuy\b|купить", re.I)
 _TRACE_INTENTS = ("forward", "backward", "exchanges", "path", "amount_between")
-_POSTS_ASKED = POSTS_ASKED
 # A question about what the goods cost ("почём", "сколько стоит", "price of", "бағасы қанша"):
 # answered from offers with their prices, not from payment details.
 _PRICE = PRICE_ASKED
@@ -531,7 +531,7 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
 
 def _detail_kind(question: str) -> str | None:
     """The one kind of payment detail a question about a shop asks for, if it names one."""
-    named = _kinds_named(question)
+    named = kinds_named(question)
     return named[0] if len(named) == 1 else None
 
 
@@ -621,7 +621,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
             args["drug"] = drugs[0]
         if _PRICE.search(question) and intent != "message":
             args["prices"] = True  # "почём меф в Шымкенте": the offers' prices
-        if _SELLING.search(question) or intent == "search" and _POSTS_ASKED.search(question) \
+        if _SELLING.search(question) or intent == "search" and POSTS_ASKED.search(question) \
                 and (reading.drugs or reading.cities):
             # "who sells X in Y" asks for offers (the channels' posts, and the bots' menus of
             # shops no post shows), with their prices of it; the posts of it asked, the
@@ -681,7 +681,7 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if kind:
             shop_args["kind"] = kind
         elif s.kind == "shop" and intent in ("shop_details", "identify", "shops") and \
-                _BOT_WORDS.search(question) and not _kinds_named(question) and \
+                _BOT_WORDS.search(question) and not kinds_named(question) and \
                 "shop_details" not in reading.signals and not _HANDED.search(question) and \
                 not people and not accounts:
             # ("who is Ерлан Ж. in the queen's bot": the person, the bot only where.)
@@ -1788,9 +1788,7 @@ class Composer:
                              passage=_safe(out.texts[x.record_id])))
                 shown.add(out.texts[x.record_id])
         if self._wants("seen"):
-            # (A post and the market listing made of it are one hand-out.)
-            by_shops = list({x.record_id.removeprefix("listing:"): x
-                             for x in seen if x.shop}.values())
+            by_shops = hand_outs(seen)
             if by_shops and _TIMES_ASKED.search(self.question):
                 # "how many times did the bot give it": each time, counted.
                 self.fact(_p("seen_times", lang, m="".join(
@@ -2274,7 +2272,7 @@ class Composer:
             self.say(_p("no_shop", lang, shop=_safe(shop)))
             return
         whose = bool(out.bot_posts) and (self.r.intent == "identify" or bool(
-            _BOT_WORDS.search(self.question)) and not _kinds_named(self.question) and
+            _BOT_WORDS.search(self.question)) and not kinds_named(self.question) and
             "shop_details" not in self.r.signals and not _HANDED.search(self.question))
         # ("what did bot @x hand out": its details)
         bank = _bank_named(self.question)
@@ -2301,12 +2299,12 @@ class Composer:
                 # "какие реквизиты кроме карт": the other kinds only; "an IBAN instead of a
                 # card": the kind named beside the one left out.
                 handed = [h for h in d.handed_out if h.kind not in _KIND_OF_DETAIL[excluded]][:12]
-                instead = {k for kind in _kinds_named(self.question) if kind != excluded
+                instead = {k for kind in kinds_named(self.question) if kind != excluded
                            for k in _KIND_OF_DETAIL[kind]}
                 handed = [h for h in handed if h.kind in instead] or handed
             else:
                 # "which card and phone did it give": the kinds it names, when it names some.
-                kinds = _kinds_named(self.question)
+                kinds = kinds_named(self.question)
                 named = {k for kind in kinds for k in _KIND_OF_DETAIL[kind]}
                 for kind in kinds if named and not across else ():
                     if not any(h.kind in _KIND_OF_DETAIL[kind] for h in d.handed_out):
@@ -2381,10 +2379,10 @@ class Composer:
                 # "Халык карту давала?": the details of that bank (by BIN or IBAN code); a
                 # phone the question names ("IBAN or phone for Kaspi transfers") has no bank
                 # of its own to tell by.
-                phones = "phone" in _kinds_named(self.question)
+                phones = "phone" in kinds_named(self.question)
                 handed = [h for h in handed if bank in _detail_bank(out, h) or
                           phones and h.kind == "phone"] or handed
-            country = issue_country_asked(self.question) if "card" in _kinds_named(
+            country = issue_country_asked(self.question) if "card" in kinds_named(
                 self.question) else None
             if country:
                 # "российские (не казахстанские) карты": the cards of a foreign range or bank
@@ -3112,7 +3110,7 @@ class OfflineChatModel(BaseChatModel):
                 reading.signals -= {"forward", "backward"}
         if not reading.entities and reading.intent in ("search", "message", "identify") and \
                 not reading.cities and not reading.drugs and not _MESSAGE_NOUN.search(question) \
-                and not _POSTS_ASKED.search(question) and asks_the_bots(question):
+                and not POSTS_ASKED.search(question) and asks_the_bots(question):
             # "list the shop bots with their @handles", "с какими ботами переписывался
             # покупатель": the case's shops and their bots, not a search of the words.
             reading.intent = "shops"

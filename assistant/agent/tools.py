@@ -444,6 +444,12 @@ def _record_ids_in(value: Any, depth: int = 0) -> list[str]:
     return out
 
 
+def hand_outs(seen: Sequence[Any]) -> list[Any]:
+    """The sightings of a detail by shops among `seen`: a post and the market listing made of
+    it are one hand-out."""
+    return list({s.record_id.removeprefix("listing:"): s for s in seen if s.shop}.values())
+
+
 @tool(MONEY_PATH, response_format="content_and_artifact")
 def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """The chain of transfers from one address to another, each hop cited, and how much of
@@ -565,10 +571,8 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
         lines.insert(head, ctx.derive(
             f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}",
             [s.record_id for s in p.seen_in[:5]]))
-        # How many times shops handed it out (of the messages cited; a post and the market
-        # listing made of it are one).
-        handed = list({s.record_id.removeprefix("listing:"): s.record_id
-                       for s in p.seen_in[:5] if s.shop}.values())
+        # How many times shops handed it out (of the messages cited).
+        handed = [s.record_id for s in hand_outs(p.seen_in[:5])]
         if handed:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: handed out by shops "
                                     f"{len(handed)} times", handed))
