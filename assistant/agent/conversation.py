@@ -708,9 +708,10 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
-    if steps_on(question) == "backward" and way_before == "forward":
+    step = steps_on(question)
+    if step == "backward" and way_before == "forward":
         return about[:1]  # before the money left it: where the subject's own money came from
-    if (_NOT_END.search(question) or steps_on(question)) and \
+    if (_NOT_END.search(question) or step) and \
             any(_END_LINE.match(ln.text) for ln in turn.lines):
         # (Only after a trace: its ends listed. "which card did they give before that?" after
         # a shop's cards asks of an earlier card.)
