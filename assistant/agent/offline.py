@@ -1453,9 +1453,8 @@ class Composer:
             # each by the hop that linked them to the start, so every hop can be opened.
             swept = self._swept(out, e.address, len(e.path))
             exchanges = self.r.intent == "exchanges"
-            end = e.path[-1]
-            if not out.marker(end.record_id) and not (swept and exchanges):
-                continue  # an endpoint the tool did not cite (beyond its list) is not stated
+            if e.address not in out.ends and not (swept and exchanges):
+                continue  # an endpoint the tool did not state (beyond its list) is not
             line = self._endpoint_line(out, e, t.token, label,
                                        backward=t.request.direction == "backward")
             # "when was that?": the day the money reached it.
@@ -2495,7 +2494,7 @@ class Composer:
             self.say(_p("trace_forward_intro", lang, traced=_money(tr.traced), token=tr.token,
                         address=tr.request.addresses[0]))
             for e in ends:
-                if not t.marker(e.path[-1].record_id):
+                if e.address not in t.ends:
                     continue
                 label = f" ({_safe(e.label)})" if e.label else ""
                 self.fact(self._endpoint_line(t, e, tr.token, label).lstrip())

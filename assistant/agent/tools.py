@@ -177,6 +177,9 @@ class ToolOutput:
     bank_ends: list[tuple[str, str, str, str, bool]] = field(default_factory=list)
     # A cited transfer → when it was made (ISO, UTC), to say when money reached an end.
     times: dict[str, str] = field(default_factory=dict)
+    # The trace's endpoints the tool stated, their amounts bound to their paths: an end
+    # beyond them whose last hop is cited on another's path is not to be stated by it.
+    ends: set[str] = field(default_factory=set)
     # A shop's treasury → the wallets other shops handed out that pass their money on to it
     # too (what leaves it is not that shop's money alone), each with its largest transfer in.
     shared: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -231,6 +234,10 @@ def also_in(ctx: AgentContext, out: ToolOutput, identifiers: Sequence[str] | Non
                                     names=[o.case, o.contact]))
 
 
+# The ends of a trace a tool states (largest first), each on its path.
+MAX_ENDPOINTS = 8
+
+
 @tool(TRACE_WALLET, response_format="content_and_artifact")
 def trace_wallet(address: str, runtime: Runtime,
                  direction: Literal["forward", "backward"] = "forward"
@@ -248,13 +255,14 @@ def trace_wallet(address: str, runtime: Runtime,
     token = fence(result.token)
     lines = [ctx.derive(f"traced {money(result.traced)} {token} "
                         f"{result.request.direction} from {fence(address)}")]
-    ctx.prefetch([h.record_id for e in result.endpoints[:8] for h in e.path])
+    stated = [e for e in result.endpoints if e.path][:MAX_ENDPOINTS]
+    ctx.prefetch([h.record_id for e in stated for h in e.path])
     # Residue on layering hops is listed after the endpoints, never among them.
     deposits: dict[str, tuple[list[str], str, list[str]]] = {}
-    for ep in sorted((e for e in result.endpoints[:8] if e.path),
-                     key=lambda e: e.reason == "residue"):
+    for ep in sorted(stated, key=lambda e: e.reason == "residue"):
         line, fact, names = _endpoint_line(ctx, out, ep, token, result.request.direction)
         lines.append(line)
+        out.ends.add(ep.address)
         if ep.reason in ("exchange", "exchange_deposit"):
             # A deposit address (tagged as the exchange's or found by its sweeps): where the
             # exchange moved the money on is its own wallet.
@@ -265,7 +273,7 @@ def trace_wallet(address: str, runtime: Runtime,
         lines.append(ctx.derive(f"to exchanges in all: "
                                 f"{money(str(exchanges))} {token}"))
     lines += _sweep_lines(ctx, out, graph, deposits, result.token)
-    also_in(ctx, out, [address, *(e.address for e in result.endpoints[:8])], lines)
+    also_in(ctx, out, [address, *(e.address for e in stated)], lines)
     return "\n".join(lines), out
 
 

@@ -264,3 +264,17 @@ def test_which_wallet_is_the_exchange_s_is_answered_from_the_case(demo: CaseStor
     # "қайсы" asks which of the case's, as "which" does: not asked back which account.
     text = answered(demo, "demo", question)
     assert "TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o" in text and "Exchange A" in text
+
+
+@pytest.mark.parametrize("question", [
+    "куда ушли деньги с TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o?",
+    "where did the money from TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o go",
+    "TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o әмиянынан ақша қайда кетті?",
+])
+def test_every_end_stated_is_one_the_trace_tool_bound(demo: CaseStore, question: str) -> None:
+    # Among this wallet's first ends is one with no path (its own balance): an end beyond
+    # the tool's list, whose last hop is cited on another end's path, was stated with an
+    # amount no record or derivation gave ("unverified").
+    text = answered(demo, "demo", question)
+    assert _on_one_line(text, "TSzumxBTqYxhRhJPUrTkrNfpJc5yWPrzqA", "5 693.16") or \
+        _on_one_line(text, "TSzumxBTqYxhRhJPUrTkrNfpJc5yWPrzqA", "5,693.16")
