@@ -7,7 +7,9 @@ and store come from the runtime context, never from the model.
 
 from __future__ import annotations
 
+import inspect
 import re
+import typing
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 from sqlalchemy import select
 
 from assistant.agent.asking_words import (
@@ -234,11 +236,29 @@ def also_in(ctx: AgentContext, out: ToolOutput, identifiers: Sequence[str] | Non
                                     names=[o.case, o.contact]))
 
 
+def case_tool(name: str) -> Callable[[Callable[..., Any]], Any]:
+    """A tool of the agent named `name`, answering text and its `ToolOutput`. Its arguments'
+    model is built from the function's signature without the runtime: langchain's own
+    builds one with `ToolRuntime` in it first, which cost pydantic ≈ 0.1 s a tool at every
+    process's start (a cold `tergeu ask` imports all of them); the runtime is injected by
+    the signature all the same."""
+    def wrap(func: Callable[..., Any]) -> Any:
+        hints = typing.get_type_hints(func)
+        fields: dict[str, Any] = {
+            p.name: (hints[p.name], ... if p.default is p.empty else p.default)
+            for p in inspect.signature(func).parameters.values()
+            if typing.get_origin(hints[p.name]) is not ToolRuntime
+            and hints[p.name] is not ToolRuntime}
+        return tool(name, args_schema=create_model(name, **fields),
+                    response_format="content_and_artifact")(func)
+    return wrap
+
+
 # The ends of a trace a tool states (largest first), each on its path.
 MAX_ENDPOINTS = 8
 
 
-@tool(TRACE_WALLET, response_format="content_and_artifact")
+@case_tool(TRACE_WALLET)
 def trace_wallet(address: str, runtime: Runtime,
                  direction: Literal["forward", "backward"] = "forward"
                  ) -> tuple[str, ToolOutput]:
@@ -458,7 +478,7 @@ def hand_outs(seen: Sequence[Any]) -> list[Any]:
     return list({s.record_id.removeprefix("listing:"): s for s in seen if s.shop}.values())
 
 
-@tool(MONEY_PATH, response_format="content_and_artifact")
+@case_tool(MONEY_PATH)
 def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """The chain of transfers from one address to another, each hop cited, and how much of
     the source's money reached the target. Use for "path from A to B", "how much of A got to B"."""
@@ -539,7 +559,7 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
     return "\n".join(lines), out
 
 
-@tool(LOOKUP_ACCOUNT, response_format="content_and_artifact")
+@case_tool(LOOKUP_ACCOUNT)
 def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False,
                    month: str | None = None) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
@@ -766,7 +786,7 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                         f"{c.account}", [r]))
 
 
-@tool(FIND_PERSON, response_format="content_and_artifact")
+@case_tool(FIND_PERSON)
 def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """A person named in the case's bank statements (payer or payee), by name in any case
     ending or word order: their accounts, ИИН, and what they paid and received."""
@@ -804,7 +824,7 @@ def find_person(name: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     return "\n".join(lines) or f"no person named {fence(name)} in the case", out
 
 
-@tool(SEARCH_LISTINGS, response_format="content_and_artifact")
+@case_tool(SEARCH_LISTINGS)
 def search_listings(query: str, runtime: Runtime, city: str | None = None,
                     drug: str | None = None, listings_only: bool = False,
                     one_message: bool = False, shop: str | None = None,
@@ -1351,7 +1371,7 @@ def _asked_messages(ctx: AgentContext, query: str, hits: list[Hit], shop: str | 
     return asked + [h for h in hits if h.record_id not in ids]
 
 
-@tool(GET_RECORD, response_format="content_and_artifact")
+@case_tool(GET_RECORD)
 def get_record(record_id: str, runtime: Runtime) -> tuple[str, ToolOutput]:
     """One record by its id (a transfer, message, listing, statement row or tag), or the
     transfer a transaction hash names."""
@@ -1401,7 +1421,7 @@ def _bank_end_lines(ctx: AgentContext, out: ToolOutput) -> list[str]:
     return lines
 
 
-@tool(CASE_OVERVIEW, response_format="content_and_artifact")
+@case_tool(CASE_OVERVIEW)
 def case_overview(runtime: Runtime, bank_ends: bool = False,
                   other_chats: bool = False) -> tuple[str, ToolOutput]:
     """The case at a glance: record counts, shops and what they handed out, the droppers'
@@ -1651,7 +1671,7 @@ def _bot_post(ctx: AgentContext, handle: str, own: Sequence[str]) -> str | None:
 SHOP_DETAIL_KINDS = ("card", "phone", "iban", "wallet")
 
 
-@tool(SHOP_DETAILS, response_format="content_and_artifact")
+@case_tool(SHOP_DETAILS)
 def shop_details(shop: str, runtime: Runtime,
                  kind: Literal["card", "phone", "iban", "wallet"] | None = None,
                  bots: bool = False, treasury: bool = False) -> tuple[str, ToolOutput]:
@@ -1782,7 +1802,7 @@ def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any])
     return lines
 
 
-@tool(DRAFT_LETTER, response_format="content_and_artifact")
+@case_tool(DRAFT_LETTER)
 def draft_letter(addresses: list[str], runtime: Runtime,
                  to: Literal["exchange", "issuer"] = "exchange",
                  lang: Literal["ru", "kk", "en"] = "ru",
