@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from anyascii import anyascii
@@ -21,6 +22,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 
 from assistant.agent.asking_words import BENEFICIARY_WORDS, CLAIM_WORDS
+from assistant.agent.names_kept import CaseNames, kept_names
 from assistant.agent.short_addresses import Completer, fitting, short_addresses
 from assistant.agent.translit import MONTH_NAMES, latin_russian, latin_word_counts
 from tools.identifiers import iin_is_valid, parse_identifier
@@ -941,22 +943,20 @@ _vocabularies: Memo[Vocabulary] = Memo(most=8)
 
 def current_vocabulary(store: CaseStore, case: str) -> Vocabulary:
     """`case_vocabulary`, read again only when the case's files change (not at every
-    question: reading it is a tenth of an offline answer's time)."""
-    return _vocabularies.get((id(store), case, store.revision(case)),
-                             lambda: case_vocabulary(store, case))
+    question: reading it is a tenth of an offline answer's time), its names kept on disk for
+    the next process (`names_kept`)."""
+    revision = store.revision(case)
+    return _vocabularies.get((id(store), case, revision),
+                             lambda: case_vocabulary(store, case, revision))
 
 
-def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
+def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | None = None
+                    ) -> Vocabulary:
     """The names of the case's shops (the shop's own, its chats' and aliases: a bot chat named
-    "Гринч 🌿 на связи" is the shop "Green Planet") and people, to link a question to them."""
-    with store.engine.connect() as conn:
-        spellings = shop_spellings(conn, case)
-        statements = sorted(field_values(conn, case, "bank_row", ["account"]))
-        labels = [(str(d.get("label") or ""), str(d.get("address") or ""))
-                  for _, d in case_tags(conn, case)
-                  if isinstance(d, dict) and d.get("label") and d.get("address")]
-    shops = {shop: names for shop, (_, names) in spellings.items()}
-    people = people_names(store, case)
+    "Гринч 🌿 на связи" is the shop "Green Planet") and people, to link a question to them.
+    `revision`: the case's (`CaseStore.revision`), to read its names as kept at it."""
+    names = case_names(store, case) if revision is None else \
+        kept_names(store, case, revision, lambda: case_names(store, case))
 
     def handed_out(wallet: str) -> bool:
         with store.engine.connect() as conn:
@@ -981,9 +981,24 @@ def case_vocabulary(store: CaseStore, case: str) -> Vocabulary:
                 accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()),
                 prefix, suffix, limit)
 
-    return Vocabulary(shops=shops, people=people, recipients=recipients_of_case(store, case),
-                      statements=statements, tags=labels, handed_out=handed_out,
+    return Vocabulary(shops=names.shops, people=names.people, recipients=names.recipients,
+                      statements=names.statements, tags=names.tags, handed_out=handed_out,
                       known=known, complete=complete)
+
+
+def case_names(store: CaseStore, case: str) -> CaseNames:
+    """The case's shops with their spellings, people, recipients, statements and tags, read
+    from its records."""
+    with store.engine.connect() as conn:
+        spellings = shop_spellings(conn, case)
+        statements = sorted(field_values(conn, case, "bank_row", ["account"]))
+        labels = [(str(d.get("label") or ""), str(d.get("address") or ""))
+                  for _, d in case_tags(conn, case)
+                  if isinstance(d, dict) and d.get("label") and d.get("address")]
+    return CaseNames(shops={shop: names for shop, (_, names) in spellings.items()},
+                     people=people_names(store, case),
+                     recipients=recipients_of_case(store, case), statements=statements,
+                     tags=labels)
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).
