@@ -324,9 +324,11 @@ def _direct_lines(ctx: AgentContext, out: ToolOutput, cg: Any, starts: Sequence[
                     m for m in data["m"] if kept(m, other if backward else s))
     ranked = sorted(((sum(m.units for m in ms), o, ms) for o, ms in by_other.items() if ms),
                     key=lambda t: (-t[0], t[1]))[:MAX_DIRECT_PARTIES]
+    ranked = [(other, sorted(moves, key=lambda m: m.units, reverse=True)[:MAX_DIRECT_TRANSFERS])
+              for _, other, moves in ranked]
+    ctx.prefetch([m.record_id for _, moves in ranked for m in moves])
     lines = []
-    for _, other, moves in ranked:
-        moves = sorted(moves, key=lambda m: m.units, reverse=True)[:MAX_DIRECT_TRANSFERS]
+    for other, moves in ranked:
         total = sum((from_units(m.units) for m in moves), Decimal(0))
         ids = [m.record_id for m in moves]
         marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
@@ -372,6 +374,7 @@ def _sum_line(ctx: AgentContext, out: ToolOutput, ids: list[str], count: int, sa
     from the case as a whole."""
     if count > len(ids):
         ctx.derive(computed)
+    ctx.prefetch(ids)
     marks = "".join(f"[{out.cite(ctx, r)}]" for r in ids)
     return f"{marks} " + ctx.derive(said, ids, anchors=ids)
 

@@ -4,9 +4,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from langchain.tools import ToolRuntime
 from sqlalchemy import event, select
 
 from assistant.agent.ledger import Ledger
+from assistant.agent.tools import AgentContext, trace_wallet
 from tools.errors import RecordNotFoundError
 from tools.store.schema import records
 
@@ -63,3 +65,18 @@ def test_an_id_read_ahead_that_the_case_lacks_still_fails_when_cited(handmade_st
     ledger.prefetch(handmade_store, "hm", ["tg:1/999999"])
     with pytest.raises(RecordNotFoundError):
         ledger.cite(handmade_store, "hm", "tg:1/999999")
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_a_trace_s_direct_transfers_are_read_together(demo, direction: str):
+    # This wallet paid and was paid by dozens of transfers, each of the largest cited.
+    ctx = AgentContext("demo", demo)
+    runtime = ToolRuntime(state={}, context=ctx, config={}, stream_writer=None,
+                          tool_call_id="t", store=None)
+    with _queries(demo) as seen:
+        _, out = trace_wallet.func("TRcbqt5khukRMdsBQ5s7gSdxthmfLoNU8o", runtime, direction)
+    cited = len(out.markers)
+    record_reads = [s for s in seen if "FROM records" in s]
+
+    assert cited > 30 and out.direct
+    assert len(record_reads) < cited / 4, "a few reads for all the cited records"
