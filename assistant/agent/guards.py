@@ -65,7 +65,7 @@ from tools.identifiers import parse_identifier
 from tools.resources import prompt_yaml
 from tools.store import CaseStore
 from tools.store.accounts import account_values, has_account
-from tools.trace import load_case_graph
+from tools.trace import CaseGraph, load_case_graph
 from tools.trace.starts import WALLET_KINDS
 
 if TYPE_CHECKING:
@@ -165,14 +165,17 @@ def bad_arguments_message(tool: BaseTool, problems: list[str]) -> str:
 
 
 def near_identifiers(store: CaseStore, case: str, text: str,
-                     max_distance: int = MAX_TYPO_DISTANCE) -> list[tuple[int, str]]:
+                     max_distance: int = MAX_TYPO_DISTANCE,
+                     case_graph: Callable[[], CaseGraph] | None = None) -> list[tuple[int, str]]:
     """The case's identifiers of the same kind at most `max_distance` edits from `text`, when
-    `text` itself is not in the case: (distance, identifier), nearest first, at most three."""
+    `text` itself is not in the case: (distance, identifier), nearest first, at most three.
+    `case_graph`: the case's graph as the caller holds it (else loaded)."""
     ident = parse_identifier(text)
     if ident.kind in ("unknown", "bot", "card_mask") or len(ident.value) < 2 * _ENDS:
         return []
     value = ident.value
-    graph = load_case_graph(store, case).graph if ident.kind in WALLET_KINDS else None
+    graph = (case_graph or (lambda: load_case_graph(store, case)))().graph \
+        if ident.kind in WALLET_KINDS else None
     if graph is not None and value in graph:
         return []
     with store.engine.connect() as conn:
@@ -209,7 +212,8 @@ def near_miss_hint(ctx: AgentContext, args: dict[str, Any]) -> str:
     for value in args.values():
         if not isinstance(value, str):
             continue
-        for distance, known in near_identifiers(ctx.store, ctx.case, value):
+        for distance, known in near_identifiers(ctx.store, ctx.case, value,
+                                                case_graph=ctx.case_graph):
             chars = "one character" if distance == 1 else f"{distance} characters"
             hints.append(f"{value} is not in the case, but {known} is: {chars} different. If "
                          f"{known} was meant, call again with it copied exactly, and tell the "

@@ -55,7 +55,7 @@ from tools.store.schema import records
 from tools.store.search_docs import record_texts
 from tools.store.shops import bots_of_chats
 from tools.store.transfers import transfers_of_hashes
-from tools.trace import TraceRequest, load_case_graph, trace
+from tools.trace import CaseGraph, TraceRequest, load_case_graph, trace
 from tools.trace.engine import trace_keeps
 from tools.trace.graph import from_units
 from tools.trace.models import Endpoint
@@ -88,6 +88,14 @@ class AgentContext:
     # Other cases holding identifiers (`assistant.services.deconflict`, bound to the user and
     # case, audited): given ids, their hits; given None, the case's first shared ones.
     deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
+    graph: CaseGraph | None = field(default=None, repr=False)
+
+    def case_graph(self) -> CaseGraph:
+        """The case's trace graph, brought up to date once for the question: its tools share
+        it (a question about the shops' money calls a dozen)."""
+        if self.graph is None:
+            self.graph = load_case_graph(self.store, self.case)
+        return self.graph
 
     def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
                anchors: Sequence[str] = (), subject: str = "") -> str:
@@ -266,7 +274,7 @@ def trace_wallet(address: str, runtime: Runtime,
     or backward to where it came from. Use for "where did the money go / come from"."""
     ctx = runtime.context
     starts = start_wallets(ctx.store, ctx.case, [address])
-    graph = load_case_graph(ctx.store, ctx.case)
+    graph = ctx.case_graph()
     out = ToolOutput(TRACE_WALLET, None)
     if not any(s in graph.graph for s in starts):
         return f"no transfers of {fence(address)} in the case", out
@@ -488,7 +496,7 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     ctx = runtime.context
     if parse_identifier(source).kind == "iban" and parse_identifier(target).kind == "iban":
         return _bank_path(ctx, parse_identifier(source).value, parse_identifier(target).value)
-    graph = load_case_graph(ctx.store, ctx.case)
+    graph = ctx.case_graph()
     result = path_between(graph, source, target)
     out = ToolOutput(MONEY_PATH, result)
     if not result.hops:
@@ -571,7 +579,7 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
     and "which payments" questions. `month` ("2025-01", or "01" of any year): a statement's
     activity of that month only ("обороты за октябрь")."""
     ctx = runtime.context
-    result = lookup(ctx.store, ctx.case, identifier, load_case_graph(ctx.store, ctx.case),
+    result = lookup(ctx.store, ctx.case, identifier, ctx.case_graph(),
                     month=month)
     out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
@@ -1432,7 +1440,7 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
     `bank_ends`: also where the tenge ended by the statements: the parties that received and
     paid nothing on, and those named as exchangers (OTC, P2P sellers of USDT)."""
     ctx = runtime.context
-    graph = load_case_graph(ctx.store, ctx.case)
+    graph = ctx.case_graph()
     o = overview(ctx.store, ctx.case, graph, top=5)
     out = ToolOutput(CASE_OVERVIEW, o)
     ctx.prefetch(_record_ids_in(o))
@@ -1761,7 +1769,7 @@ def shop_details(shop: str, runtime: Runtime,
 def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
     """Where each wallet a shop handed out passed its money on (its treasury, by the case
     overview's rule: `collector_of`), cited by the largest transfer between them."""
-    graph = load_case_graph(ctx.store, ctx.case).graph
+    graph = ctx.case_graph().graph
     lines: list[str] = []
     wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
                             if h.kind in ("tron", "btc", "eth"))
