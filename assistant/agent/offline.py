@@ -1789,9 +1789,10 @@ class Composer:
         if self._wants("seen"):
             by_shops = hand_outs(seen)
             if by_shops and _TIMES_ASKED.search(self.question):
-                # "how many times did the bot give it": each time, counted.
+                # "how many times did the bot give it": every time counted, the first cited.
                 self.fact(_p("seen_times", lang, m="".join(
-                    out.marker(x.record_id) for x in by_shops), n=len(by_shops)))
+                    out.marker(x.record_id) for x in by_shops),
+                    n=len(hand_outs(prof.seen_in))))
             for s in by_shops[:4]:
                 where = _safe(s.shop_name or s.record_id)
                 self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),

@@ -610,11 +610,11 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
         lines.insert(head, ctx.derive(
             f"{p.kind} {fence(p.display)}: shops {', '.join(shops) or 'none'}",
             [s.record_id for s in p.seen_in[:5]]))
-        # How many times shops handed it out (of the messages cited).
+        # How many times shops handed it out: all its sightings counted, the first cited.
         handed = [s.record_id for s in hand_outs(p.seen_in[:5])]
         if handed:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: handed out by shops "
-                                    f"{len(handed)} times", handed))
+                                    f"{len(hand_outs(p.seen_in))} times", handed))
         if p.info.get("name") and p.seen_in:
             lines.append(ctx.derive(f"{p.kind} {fence(p.display)}: name "
                                     f"{fence(str(p.info['name']))}", [p.seen_in[0].record_id]))

@@ -609,7 +609,7 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"\bowner\b|\bbelongs?\b|тиесілі|қай дүкеннің|\bwhich shop'?s\b|"
                        r"какого магазина|чей (?:это )?бот"),
     ("shop_details", 0.02, r"реквизит|выдавал|выдал|\bдавал|handed out|payment details|"
-                           r"деректеме|берді|берген"),
+                           r"деректеме|берді|берген|беріл(?:ді|ген)"),
     ("statement", 0.02, r"выписк|оборот|statement|\bпоступлен|\bincoming|түсті|плательщик|"
                         r"\bpayers|turnover|списан"),
     # What is left on an account or wallet: its own totals, not where the money went.

@@ -5,14 +5,19 @@ out says so."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from assistant.agent.all_shops_handed import asked_of_all_shops
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
+from tools.ingest.pipeline import ingest_paths
 from tools.search.index import SearchIndex
-from tools.store import CaseStore
+from tools.store import CaseStore, connect_store
 
 _WALLETS = ("TAzfY2BQ9wSteTHxhLwPxJpecqXAJyQh8F", "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ",
             "TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm")
@@ -116,3 +121,36 @@ def test_how_many_times_is_told_from_a_count_of_other_things(question: str, time
     from assistant.agent.offline import _TIMES_ASKED
 
     assert bool(_TIMES_ASKED.search(question)) is times
+
+
+def _bot_chat_handing_out(card: str, times: int) -> dict:
+    """A Telegram Desktop export of one bot chat giving `card` for payment `times` times."""
+    messages = []
+    for n in range(times):
+        day = f"2025-10-{n + 1:02d}T12:00:00"
+        messages += [
+            {"id": 2 * n + 1, "type": "message", "date": day, "from": "Покупатель",
+             "from_id": "user1", "text": "хочу 1г"},
+            {"id": 2 * n + 2, "type": "message", "date": day, "from": "Снежок бот",
+             "from_id": "user77", "text": f"Оплата на карту {card}, сумма {15 + n} 000 ₸"},
+        ]
+    return {"name": "Снежок бот", "type": "bot_chat", "id": 77, "messages": messages}
+
+
+@pytest.mark.parametrize("question", [
+    "сколько раз бот выдавал карту 4400430012345671?",
+    "how many times was the card 4400 4300 1234 5671 handed out?",
+    "4400430012345671 картасы неше рет берілді?",
+])
+def test_a_detail_handed_out_more_often_than_cited_is_counted_whole(
+        tmp_path: Path, question: str) -> None:
+    # Seven hand-outs; an answer cites the first five, and counted only those.
+    export = tmp_path / "result.json"
+    export.write_text(json.dumps(_bot_chat_handing_out("4400 4300 1234 5671", 7),
+                                 ensure_ascii=False), encoding="utf-8")
+    store = connect_store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "vault")
+    ingest_paths(store, "c", [export])
+    answer = ask(question, AgentContext("c", store))
+    assert answer.verified, answer.flags
+    assert re.search(r"(?<![\d.])7(?![\d.])", answer.answer), answer.answer
+    assert not re.search(r"(?<![\d.])5(?![\d.])", answer.answer.split("\n")[0]), answer.answer
