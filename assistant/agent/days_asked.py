@@ -1,6 +1,7 @@
 """The days a question narrows a statement to, however written: one day ("27.02.2025", "3
-қыркүйекте", "on March 5") or a span of days ("15-20 Sept", "с 15 по 20 сентября", "from 15 to
-20 September", "15–20 қыркүйек аралығында", "15.09–20.09", "between Sept 15 and Sept 20")."""
+қыркүйекте", "on March 5"), a span of days ("15-20 Sept", "с 15 по 20 сентября", "from 15 to
+20 September", "15–20 қыркүйек аралығында", "15.09–20.09", "between Sept 15 and Sept 20") or
+two days ("15 и 20 сентября", "on 15 and 20 September": not the days between)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ _WORD = r"[^\W\d_]{3,}"
 _DASH = r"\s*(?:-|–|—|\.\.)\s*"
 # A word joining a span's two days: "с 15 по 20", "from 15 to 20", "15-нен 20-на дейін",
 # "between 15 and 20", "15 бен 20 аралығында".
-_JOIN = (rf"(?:{_DASH}|\s+(?:по|до|to|till|until|through|and|и|и\s+по)\s+|"
+_JOIN = (rf"(?:{_DASH}|\s+(?:по|до|to|till|until|through|and|и|және|и\s+по)\s+|"
          r"(?:-?(?:нен|ден|тен|шы|ші))?\s+(?:бастап\s+)?|\s*(?:мен|бен|пен)\s+)")
 _SPANS = (
     # "15-20 Sept", "с 15 по 20 сентября", "15–20 қыркүйек", "from 15 to 20 September"
@@ -37,33 +38,49 @@ def _month(word: str) -> int:
                      len(stem) > 3 or not stem.isascii() and len(word) - len(stem) <= 2)), 0)
 
 
+# "and" joins the ends of a span only after a word of between ("between 15 and 20", "15 бен
+# 20 аралығында"); otherwise it joins two days.
+_AND = re.compile(r"(?<!\w)(?:and|и|және|мен|бен|пен)(?!\w)", re.I)
+_BETWEEN = re.compile(r"(?<!\w)(?:between|между|аралығ\w*|в промежутке)(?!\w)", re.I)
+
+MonthDay = tuple[int, int]
+Span = tuple[MonthDay, MonthDay]
+
+
 def _valid(*days: tuple[int, int]) -> bool:
     return all(1 <= m <= 12 and 1 <= d <= 31 for m, d in days)
 
 
-def day_span(question: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The first and last (month, day) of a span of days `question` names, if it names one
-    (its first 600 characters); the earlier day first."""
+def days_asked(question: str) -> tuple[Span, ...]:
+    """The spans of days (first and last (month, day), the earlier first) `question` names
+    (its first 600 characters): one span, or two days each as a span of one; none if it names
+    no span nor two days."""
     q = question[:600]
+    between = bool(_BETWEEN.search(q))
     for i, pattern in enumerate(_SPANS):
         for m in pattern.finditer(q):
             if i == 0:
                 month = _month(m.group(3))
                 first, last = (month, int(m.group(1))), (month, int(m.group(2)))
+                joined = q[m.end(1):m.start(2)]
             elif i == 1:
                 month = _month(m.group(1))
                 first, last = (month, int(m.group(2))), (month, int(m.group(3)))
+                joined = q[m.end(2):m.start(3)]
             else:
                 first = (int(m.group(2)), int(m.group(1)))
                 last = (int(m.group(4)), int(m.group(3)))
+                joined = q[m.end(2):m.start(3)]
             if _valid(first, last) and first < last:
-                return first, last
-    return None
+                if _AND.search(joined) and not between:
+                    return (first, first), (last, last)
+                return ((first, last),)
+    return ()
 
 
-def in_span(day: str, span: tuple[tuple[int, int], tuple[int, int]]) -> bool:
-    """Whether a row's day ("2025-09-19 09:15") falls within `span`, both ends included."""
+def in_days(day: str, spans: tuple[Span, ...]) -> bool:
+    """Whether a row's day ("2025-09-19 09:15") falls within one of `spans`, ends included."""
     if not re.match(r"\d{4}-\d{2}-\d{2}", day):
         return False
     month_day = (int(day[5:7]), int(day[8:10]))
-    return span[0] <= month_day <= span[1]
+    return any(first <= month_day <= last for first, last in spans)

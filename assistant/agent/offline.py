@@ -80,7 +80,7 @@ from assistant.agent.conversation import (
     without_pick,
 )
 from assistant.agent.conversation import carried as carried_party
-from assistant.agent.days_asked import day_span, in_span
+from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
 from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
@@ -1373,13 +1373,13 @@ class Composer:
               incoming: bool | None = None) -> None:
         """'  - [4] 2025-10-10: 30 000.00 ₸': each payment with a party, by its row (only those
         into the statement's account, or only those out of it, when `incoming` says)."""
-        span = day_span(self.question)
-        asked = _day_named(self.question) if not _bound_side(self.question) and not span \
+        days = days_asked(self.question)
+        asked = _day_named(self.question) if not _bound_side(self.question) and not days \
             else None
         ops = out.operations.get((statement, account)) or []
         for r, day, amount in ops:
-            if span and not in_span(day, span) and any(in_span(d, span) for _, d, _ in ops):
-                continue  # the span of days asked, when the party paid within it
+            if days and not in_days(day, days) and any(in_days(d, days) for _, d, _ in ops):
+                continue  # the days asked, when the party paid within it
             if incoming is not None and (r in out.incoming_rows) != incoming:
                 continue
             if not _on_bound_side(self.question, day):
@@ -1859,9 +1859,9 @@ class Composer:
             self.fact(_p("statement_period", lang,
                          m="".join(dict.fromkeys(out.marker(e[0]) for e in ends)),
                          first=day_written(ends[0][1]), last=day_written(ends[1][1])))
-        span = day_span(self.question)
+        days = days_asked(self.question)
         # "выписка за 27.02", "activity 15-20 Sept": each payment of those days, by its row.
-        when = bool(_WHEN.search(self.question) or span or _day_named(self.question)) or \
+        when = bool(_WHEN.search(self.question) or days or _day_named(self.question)) or \
             "list_payments" in self.r.signals
         parties = b.counterparties
         amounts = _amounts_asked(self.question, self.r)
@@ -1899,12 +1899,12 @@ class Composer:
                 Decimal(c.received_from if directions[0] else c.sent_to) > 0 for c in parties):
             # Nothing that way (a payer asked "who paid him"): what the statement has instead.
             directions = (directions[0], not directions[0])
-        day = _day_named(self.question) if when and not span else None
+        day = _day_named(self.question) if when and not days else None
         shown = 8
-        if span:
+        if days:
             # "15-20 Sept", "с 15 по 20 сентября": the parties of those days' rows.
             in_it = [c for c in parties if any(
-                in_span(d, span) for _, d, _ in out.operations.get((statement, c.account)) or [])]
+                in_days(d, days) for _, d, _ in out.operations.get((statement, c.account)) or [])]
             if in_it:
                 parties, shown = in_it, min(len(in_it), MAX_DAY_PARTIES)
         if _bound_side(self.question) and _day_named(self.question):
@@ -3213,7 +3213,7 @@ class OfflineChatModel(BaseChatModel):
             # by its row.
             reading.signals.add("list_payments")
         if "list_payments" in reading.signals or _WHEN.search(question) or \
-                parties and (_day_named(question) or day_span(question)) or \
+                parties and (_day_named(question) or days_asked(question)) or \
                 len(parties) >= 2 and _PAY_VERB.search(question) or \
                 _amounts_asked(question, reading):
             # "когда", "what did A pay B", "кому ушли 60 000": each payment, by its row.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.agent.core import ask
-from assistant.agent.days_asked import day_span, in_span
+from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.ledger import Answer
 from assistant.agent.tools import AgentContext
 from tools.search.index import SearchIndex
@@ -26,7 +26,17 @@ def _ask(case: tuple[CaseStore, SearchIndex], question: str) -> Answer:
     "between Sept 15 and 20", "15-нен 20-на дейін қыркүйек", "15 бен 20 қыркүйек аралығында",
 ])
 def test_a_span_of_days_in_any_writing(question: str) -> None:
-    assert day_span(question) == ((9, 15), (9, 20))
+    assert days_asked(question) == (((9, 15), (9, 20)),)
+
+
+@pytest.mark.parametrize("question", [
+    "переводы 15 и 20 сентября", "payments on 15 and 20 September", "Sept 15 and 20",
+    "15 және 20 қыркүйекте", "15 мен 20 қыркүйекте кім төледі",
+])
+def test_two_days_joined_by_and_are_those_days_not_the_days_between(question: str) -> None:
+    days = days_asked(question)
+    assert in_days("2025-09-15 10:00", days) and in_days("2025-09-20 23:59", days)
+    assert not in_days("2025-09-17 12:00", days), days
 
 
 @pytest.mark.parametrize("question", [
@@ -34,7 +44,7 @@ def test_a_span_of_days_in_any_writing(question: str) -> None:
     "переводы 20 и 21 числа",  # no month: no span
 ])
 def test_one_day_or_no_month_is_no_span(question: str) -> None:
-    assert day_span(question) is None
+    assert days_asked(question) == ()
 
 
 @pytest.mark.parametrize(("question", "month"), [
@@ -42,18 +52,18 @@ def test_one_day_or_no_month_is_no_span(question: str) -> None:
     ("June 15-20", 6), ("15-20 Jul.", 7),
 ])
 def test_a_month_of_a_short_stem_is_read_in_its_case_endings(question: str, month: int) -> None:
-    assert day_span(question) == ((month, 15), (month, 20))
+    assert days_asked(question) == (((month, 15), (month, 20)),)
 
 
 def test_a_word_beginning_like_a_month_is_no_month() -> None:
-    assert day_span("market 3 to 12 wallets") is None
-    assert day_span("15-20 маяков") is None
+    assert days_asked("market 3 to 12 wallets") == ()
+    assert days_asked("15-20 маяков") == ()
 
 
 def test_a_row_is_in_the_span_with_both_ends() -> None:
-    span = ((9, 15), (9, 20))
-    assert in_span("2025-09-15 10:00", span) and in_span("2025-09-20", span)
-    assert not in_span("2025-09-21 00:01", span) and not in_span("", span)
+    days = (((9, 15), (9, 20)),)
+    assert in_days("2025-09-15 10:00", days) and in_days("2025-09-20", days)
+    assert not in_days("2025-09-21 00:01", days) and not in_days("", days)
 
 
 @pytest.mark.parametrize("question", [
