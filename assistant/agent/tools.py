@@ -330,10 +330,10 @@ def _direct_lines(ctx: AgentContext, out: ToolOutput, cg: Any, starts: Sequence[
             if other not in starts:
                 by_other.setdefault(other, []).extend(
                     m for m in data["m"] if kept(m, other if backward else s))
-    ranked = sorted(((sum(m.units for m in ms), o, ms) for o, ms in by_other.items() if ms),
-                    key=lambda t: (-t[0], t[1]))[:MAX_DIRECT_PARTIES]
+    largest = sorted(((sum(m.units for m in ms), o, ms) for o, ms in by_other.items() if ms),
+                     key=lambda t: (-t[0], t[1]))[:MAX_DIRECT_PARTIES]
     ranked = [(other, sorted(moves, key=lambda m: m.units, reverse=True)[:MAX_DIRECT_TRANSFERS])
-              for _, other, moves in ranked]
+              for _, other, moves in largest]
     ctx.prefetch([m.record_id for _, moves in ranked for m in moves])
     lines = []
     for other, moves in ranked:
