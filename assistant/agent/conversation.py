@@ -99,6 +99,7 @@ class Turn:
     asked: list[tuple[str, str]] = field(default_factory=list)
     shops: list[str] = field(default_factory=list)
     head: str = ""
+    headings: list[list[tuple[str, str]]] = field(default_factory=list)
 
     @classmethod
     def of(cls, question: str, answer: str,
@@ -114,6 +115,7 @@ class Turn:
             turn.hashes += [h for h in _HASH.findall(raw) if h not in turn.hashes]
             if not raw.startswith(("-", " ")):
                 turn.about += [v for v, _ in found if v not in turn.about]
+                turn.headings.append(found)
             elif raw.startswith("- [") and found:
                 date = _DATE.search(raw)
                 value, kind = found[0]
@@ -139,6 +141,35 @@ class Turn:
                    if (ds := [v for v, k in ln.ids if k != "wallet"])]
         out = list(dict.fromkeys(out))
         return out if kinds else [v for v in out if v not in self.about]
+
+    def subject(self) -> tuple[str, str] | None:
+        """The one party the answer's first line is about (its value, its kind: "tron" for a
+        wallet), when it is about one."""
+        found = list(dict.fromkeys(_identifiers(self.head)))
+        if len(found) != 1:
+            return None
+        value, kind = found[0]
+        return value, "tron" if kind == "wallet" else kind
+
+    def reached(self) -> tuple[str, str] | None:
+        """The wallet the answer followed money from and the end it found the money reaching
+        ("X of A's money reached B": its one heading naming two wallets), when it did."""
+        heads = [list(dict.fromkeys(v for v, k in h if k == "wallet")) for h in self.headings]
+        pairs = [h for h in heads if len(h) == 2]
+        if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
+            return None
+        return pairs[0][0], pairs[0][1]
+
+    def counterparty(self) -> str | None:
+        """The first party the answer lists that its first line is not about (who paid it,
+        whom it paid): an account, card or phone of a line before a wallet of it."""
+        head = {v for v, _ in _identifiers(self.head)}
+        for ln in self.lines:
+            found = [v for v, k in ln.ids if k in ("iban", "card", "phone") and v not in head] + \
+                [v for v, k in ln.ids if k == "wallet" and v not in head]
+            if found:
+                return found[0]
+        return None
 
     def ends(self) -> list[str]:
         """The beneficiaries the answer lists (the ends of the money it names as such)."""
@@ -615,18 +646,13 @@ _THE_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ом
                         r"басқа\w*|өзге\w*)(?![\w])", re.I)
 
 
-def other_end(question: str, answer: str) -> tuple[str, str] | None:
+def other_end(question: str, turn: Turn) -> tuple[str, str] | None:
     """The wallet the previous answer followed money from and the end it found it reaching
-    ("X of A's money reached B", its one heading with two addresses), when the follow-up asks
-    only of "the other one": from A, to the other end than B."""
+    ("X of A's money reached B"), when the follow-up asks only of "the other one": from A, to
+    the other end than B."""
     if not _THE_OTHER.search(question) or _words_left(question) > 5:
         return None
-    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
-             if line and not line.startswith(("-", " "))]
-    pairs = [h for h in heads if len(h) == 2]
-    if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
-        return None
-    return pairs[0][0], pairs[0][1]
+    return turn.reached()
 
 
 # What a follow-up points at in the previous turn, resolved once: the parties the answer is

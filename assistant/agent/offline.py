@@ -3024,6 +3024,10 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "identify"
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
+        # The previous answer as the blocks below read it (the one resolver above reads the
+        # list a question back was about instead).
+        answered = Turn.of(previous, str(earlier[-1].content), _role_of) \
+            if len(humans) > 1 and earlier else Turn("")
         if len(humans) > 2:
             # The previous question as it was read: "the bigger one" is the wallet it picked.
             before_it = [m for m in messages[: humans[-2]] if isinstance(m, AIMessage) and
@@ -3067,7 +3071,7 @@ class OfflineChatModel(BaseChatModel):
                 _BENEFICIARY_WORD.search(question) and OTHER.search(question):
             # "and the other beneficiary?": the one after the one spoken of before.
             nth = 2
-        ends = other_end(asked, str(earlier[-1].content)) if not nth and len(humans) > 1 and \
+        ends = other_end(asked, answered) if not nth and len(humans) > 1 and \
             earlier and not reading.entities else None
         if ends:
             # "and the other one?" after what of A's money reached B: what reached the other
@@ -3141,12 +3145,8 @@ class OfflineChatModel(BaseChatModel):
                 not _PLURAL_POINTER.search(question):
             # "а что с ним?" after an answer listing several wallets and about none of them
             # in particular: which one, the first two named, not a guess.
-            answer = str(earlier[-1].content)
-            head = answer.split("\n", 1)[0]
-            listed = list(dict.fromkeys(
-                a for line in answer.splitlines() if line.startswith("- [")
-                for a in _ADDRESS.findall(line)[:1]))
-            if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1:
+            listed = answered.listed(_WALLETS)
+            if len(listed) > 1 and len(set(_ADDRESS.findall(answered.head))) != 1:
                 asked_before = asked_before or self.read(previous)
                 if not asked_before.entities:
                     which = listed[:2]
@@ -3225,15 +3225,12 @@ class OfflineChatModel(BaseChatModel):
                 (role := _ROLE_POINTER.search(question)):
             # "and where did that sender get his money?": the counterparty the previous answer
             # listed first, not the account it was about.
-            party = _counterparty(str(earlier[-1].content))
+            party = answered.counterparty()
             role_word = role.group(0).split()[-1].casefold()[:5]
-            if role_word in previous.casefold():
+            if role_word in previous.casefold() and (subject := answered.subject()):
                 # "where did that payer's money come from?" after how much the biggest payer
                 # sent: the one the previous answer is about, not its counterparty.
-                head = str(earlier[-1].content).split("\n", 1)[0]
-                subject = list(dict.fromkeys([*_ADDRESS.findall(head), *(
-                    d.value for d in extract_payment_details(head) if d.kind != "bot")]))
-                party = subject[0] if len(subject) == 1 else party
+                party = subject[0]
             if party:
                 question = f"{question[:role.start()]}{party}{question[role.end():]}"
                 reading = self._read_as(question, reading.lang)
@@ -3265,7 +3262,7 @@ class OfflineChatModel(BaseChatModel):
             before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
-            end = _end_pointed(question, reading, str(earlier[-1].content)) if earlier else None
+            end = _end_pointed(question, reading, answered)
             kind = _detail_kind(question)
             other_kind = bool(listed and kind and before and not any(
                 e.kind in _KIND_OF_DETAIL[kind] for e in before))
@@ -3285,13 +3282,9 @@ class OfflineChatModel(BaseChatModel):
                             not _PLURAL_POINTER.search(question)):
                 # "а откуда пришли?" after an answer about one wallet or account (asked as
                 # "а второй?"): the one its first line is about.
-                head = str(earlier[-1].content).split("\n", 1)[0]
-                subject = list(dict.fromkeys(
-                    [*((a, "tron") for a in _ADDRESS.findall(head)),
-                     *((d.value, d.kind) for d in extract_payment_details(head)
-                       if d.kind != "bot")]))
-                if len(subject) == 1 and not asks_of_another(question, subject[0][1]):
-                    carried = [subject[0][0]]
+                subject = answered.subject()
+                if subject and not asks_of_another(question, subject[1]):
+                    carried = [subject[0]]
             pointing = not carried and (_POINTER.search(question) or
                                         _PLURAL_POINTER.search(question))
             if (_SHOP_WORD.search(question) and not (
@@ -4035,16 +4028,13 @@ _ONE_OF_TWO = re.compile(
     r"двоих)|(?:екеуі\w*|үшеуі\w*|олардың) қайсы\w*|қайсысы\w*)(?!\w)", re.I)
 
 
-def _end_pointed(question: str, reading: Reading, answer: str) -> str | None:
+def _end_pointed(question: str, reading: Reading, turn: Turn) -> str | None:
     """The end of the way the previous answer followed ("X of A's money reached B") that a
     follow-up pointing at one wallet speaks of: the one reached when it asks where the money
     went on, the one it came from when it asks where the money came from."""
-    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
-             if line and not line.startswith(("-", " "))]
-    ends = next((h for h in heads if len(h) == 2), [])
+    ends = turn.reached()
     pointed = _POINTED_OBJECT.search(question) or _POINTER.search(question)
-    if len(ends) != 2 or sum(bool(h) for h in heads) > 1 or not pointed or \
-            _PLURAL_POINTER.search(question):
+    if ends is None or not pointed or _PLURAL_POINTER.search(question):
         return None
     if {"forward", "exchanges"} & reading.signals or reading.intent in ("forward", "exchanges"):
         return ends[-1]
@@ -4290,22 +4280,6 @@ def _points_back(question: str) -> bool:
         _POINTER.search(question) or re.search(
             r"(?<!\w)(?:это|этого|этом|то|того|this|that|бұл|осы|сол|мұның)(?!\w)",
             question, re.I))
-
-
-def _counterparty(answer: str) -> str | None:
-    """The first account the answer lists that its first line is not about (who paid it,
-    whom it paid)."""
-    head, _, rest = answer.partition("\n")
-    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
-    for line in rest.splitlines():
-        if not line.startswith("- ["):
-            continue
-        found = [d.value for d in extract_payment_details(line)
-                 if d.kind in ("iban", "card", "phone") and d.value not in about]
-        found += [a for a in _ADDRESS.findall(line) if a not in about]
-        if found:
-            return found[0]
-    return None
 
 
 @cache
