@@ -1023,10 +1023,16 @@ def listed_pick(question: str, turn: Turn) -> list[str]:
     names (the beneficiaries after a question about them; the parties the question before
     named, when it named several), all of them ("they", "each of them"), the other than the
     question before named ("and the other card?"), one picked by its part or money, or the
-    shop at that place among the shops listed. Empty when it picks none."""
+    shop at that place among the shops listed. A kind it names that the answer lists none of
+    is what it asks of the one picked ("на какой счёт ушло со второй?"). Empty when it picks
+    none."""
     q = question.casefold()
     kinds = kinds_named(question)
     wanted = _DETAIL_KINDS[kinds[0]] if len(kinds) == 1 else None
+    if wanted and not turn.listed(wanted):
+        # The kind it names is none of those listed: what it asks of the one it counts to
+        # ("а на какой счёт ушли деньги со второй?" after a list of cards), not its kind.
+        wanted = None
     listed = turn.listed(wanted)
     if not wanted:
         ends = turn.ends()

@@ -349,3 +349,13 @@ def test_a_place_in_a_shop_s_list_of_cards_is_that_card_s_holder(demo: CaseStore
     ctx = AgentContext("demo", demo)
     before = ask(first, ctx)
     assert holder in ask(follow_up, ctx, history=[(first, before.answer)]).answer
+
+
+@pytest.mark.parametrize("question", [
+    "а на какой счёт ушли деньги со второй?",
+    "which account did the money from the second one land in?",
+    "екіншісінен ақша қай шотқа түсті?",
+])
+def test_a_kind_the_list_holds_none_of_is_asked_of_the_one_counted_to(question):
+    assert listed_pick(question, Turn.of("какие карты давал бот?", CARDS)) == \
+        ["4405638401107040"]
