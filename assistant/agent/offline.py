@@ -4388,9 +4388,12 @@ def _ordinal_only(question: str) -> bool:
 
 def _connective(question: str) -> bool:
     """A short follow-up opening with a connective ("and by outgoing?", "а по списаниям?",
-    "ал шығыс бойынша ше?"): it refines the previous question."""
+    "ал шығыс бойынша ше?") or closing with Kazakh "ше" ("керісінше ше?"): it refines the
+    previous question."""
     words = re.findall(r"[^\W\d_]+", question.casefold())
-    return bool(words) and words[0] in _ELLIPSIS_WORDS and len(words) <= 5
+    # (Kazakh closes it: "керісінше ше?", "шығысы ше?".)
+    return bool(words) and (words[0] in _ELLIPSIS_WORDS or words[-1] in ("ше", "ша")) and \
+        len(words) <= 5
 
 
 _OBLIQUE_RU = re.compile(r"(?:у|ю|ой|ей|ом|ем|ым|им|ому|ему|е)$")

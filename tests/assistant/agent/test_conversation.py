@@ -359,3 +359,13 @@ def test_a_place_in_a_shop_s_list_of_cards_is_that_card_s_holder(demo: CaseStore
 def test_a_kind_the_list_holds_none_of_is_asked_of_the_one_counted_to(question):
     assert listed_pick(question, Turn.of("какие карты давал бот?", CARDS)) == \
         ["4405638401107040"]
+
+
+@pytest.mark.parametrize("follow_up", ["керісінше ше?", "а обратно?", "and the other way round?"])
+def test_a_follow_up_closed_by_kazakh_she_refines_the_question_before(demo: CaseStore,
+                                                                     follow_up: str) -> None:
+    # ("керісінше ше?" was read as a question outside the case: "ше" closes, not opens, it.)
+    first = "Кузнецовтың шотынан Тулегеновтың шотына қанша аударылды?"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    assert "81 200.00" in ask(follow_up, ctx, history=[(first, before.answer)]).answer
