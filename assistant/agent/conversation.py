@@ -137,8 +137,8 @@ class Turn:
                 if (ds := [(v, k) for v, k in ln.ids if k != "wallet"]) and ds[0][1] in kinds))
         out = [ws[0] for ln in self.lines if (ws := [v for v, k in ln.ids if k == "wallet"])]
         if not out and not kinds:
-            out = [ds[0] for ln in self.lines
-                   if (ds := [v for v, k in ln.ids if k != "wallet"])]
+            out = [details[0] for ln in self.lines
+                   if (details := [v for v, k in ln.ids if k != "wallet"])]
         out = list(dict.fromkeys(out))
         return out if kinds else [v for v in out if v not in self.about]
 
