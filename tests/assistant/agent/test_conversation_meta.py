@@ -9,7 +9,6 @@ import pytest
 from assistant.agent.conversation import Turn, listed_pick
 from assistant.agent.core import ask
 from assistant.agent.offline import (
-    _counterparty,
     _holder_in,
     _unnamed_referent,
 )
@@ -161,7 +160,7 @@ def test_that_sender_is_the_payer_the_previous_answer_listed(ctx):
     dropper = _dropper(truth)
     question = f"Who sent money to the account {dropper.iban}?"
     first = ask(question, context)
-    payer = _counterparty(first.answer)
+    payer = Turn.of("", first.answer).counterparty()
     assert payer and payer != dropper.iban, first.answer
     a = ask("and where did that sender get most of his money from?", context,
             history=[(question, first.answer)])
@@ -174,7 +173,7 @@ def test_he_is_the_holder_the_previous_answer_named(ctx, follow):
     truth, context = ctx
     dropper = _dropper(truth)
     sent = ask(f"кому переводил деньги {dropper.iban}?", context)
-    account = _counterparty(sent.answer)
+    account = Turn.of("", sent.answer).counterparty()
     assert account, sent.answer
     question = f"who is behind card {dropper.card}"
     first = ask(question, context)
