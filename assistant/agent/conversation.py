@@ -2,8 +2,10 @@
 what a follow-up points at in the previous turn, and when a first question points at nothing.
 
 The previous turn is read once into a `Turn`: the parties its answer is about (its headings),
-those it lists (its lines, each with its date), and the question it answered. A follow-up is
-resolved against that, not by re-reading words of the answer for each pointer.
+those it lists (its lines, in order, each with every identifier on it, its date and whether it
+is money paid or received), the shops it lists, and the question it answered with the parties
+that question named. A follow-up is resolved against that by one resolver (`resolve`), not by
+re-reading words of the answer for each pointer.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
 
+from assistant.agent.asking_words import BENEFICIARY_ASKED
 from assistant.agent.translit import MONTH_NAMES
 from assistant.agent.understanding import CASE_WORDS, Reading
 from assistant.agent.world import about_the_world
 from tools.payments import extract_payment_details
+from tools.resources import prompt_yaml
 from tools.tokens import PROTECTED
 
 # An address of a wallet (TRON, Bitcoin, Ethereum) or a transaction hash (64 hex digits).
@@ -69,41 +75,106 @@ def kinds_named(question: str) -> list[str]:
 
 @dataclass
 class Line:
-    """One line of an answer listing a party: its identifier, the date on it, its text."""
+    """One line of an answer listing a party: its identifier, the date on it, its text, every
+    identifier on it in order (value, group: "wallet" or a detail's kind) and its part in the
+    money ("out" paid to the party, "in" received from it, None)."""
     value: str
     kind: str
     date: str | None
     text: str
+    ids: list[tuple[str, str]] = field(default_factory=list)
+    role: str | None = None
 
 
 @dataclass
 class Turn:
-    """The previous turn, read once: the question, the parties its answer is about (the
-    identifiers of its headings), the parties it lists, and the transaction hashes it shows."""
+    """The previous turn, read once: the question and the parties it named, the parties its
+    answer is about (the identifiers of its headings), the parties it lists, the shops it
+    lists (one a line, in the order the question asked of them) and the transaction hashes
+    it shows."""
     question: str
     about: list[str] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)
+    asked: list[tuple[str, str]] = field(default_factory=list)
+    shops: list[str] = field(default_factory=list)
+    head: str = ""
+    headings: list[list[tuple[str, str]]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, question: str, answer: str) -> Turn:
-        turn = cls(question)
+    def of(cls, question: str, answer: str,
+           role_of: Callable[[str], str | None] = lambda line: None,
+           shops_in: Callable[[str], list[str]] | None = None) -> Turn:
+        """`role_of` tells a line's part in the money; `shops_in` the shops a line names."""
+        turn = cls(question, asked=list(dict.fromkeys(_identifiers(question))),
+                   head=answer.split("\n", 1)[0])
         for raw in answer.splitlines():
             if not raw.strip():
                 continue
-            found = [(m.start(), m.group(), "wallet") for m in _ADDRESS.finditer(raw)] + [
-                (raw.find(d.value) if d.value in raw else 10 ** 6, d.value, d.kind)
-                for d in extract_payment_details(raw) if d.kind not in ("bot", "tron", "btc",
-                                                                         "eth")]
-            found.sort()
+            found = _identifiers(raw)
             turn.hashes += [h for h in _HASH.findall(raw) if h not in turn.hashes]
             if not raw.startswith(("-", " ")):
-                turn.about += [v for _, v, _ in found if v not in turn.about]
+                turn.about += [v for v, _ in found if v not in turn.about]
+                turn.headings.append(found)
             elif raw.startswith("- [") and found:
                 date = _DATE.search(raw)
-                _, value, kind = found[0]
-                turn.lines.append(Line(value, kind, date.group() if date else None, raw))
+                value, kind = found[0]
+                turn.lines.append(Line(value, "wallet" if kind == "wallet" else kind,
+                                       date.group() if date else None, raw, found,
+                                       role_of(raw)))
+        if shops_in is not None:
+            turn.shops = _shops_listed(question, answer, shops_in)
         return turn
+
+    def listed(self, kinds: tuple[str, ...] | None = None) -> list[str]:
+        """The parties the answer lists, each once, in order: of each line its first wallet,
+        or its first detail when `kinds` (of details) are asked and it is one of them; asked
+        of no kind, its first wallet, else (no wallet listed) its first detail, those the
+        answer is about left out."""
+        if kinds and not set(kinds) <= set(_WALLET_KINDS):
+            return list(dict.fromkeys(
+                ds[0][0] for ln in self.lines
+                if (ds := [(v, k) for v, k in ln.ids if k != "wallet"]) and ds[0][1] in kinds))
+        out = [ws[0] for ln in self.lines if (ws := [v for v, k in ln.ids if k == "wallet"])]
+        if not out and not kinds:
+            out = [details[0] for ln in self.lines
+                   if (details := [v for v, k in ln.ids if k != "wallet"])]
+        out = list(dict.fromkeys(out))
+        return out if kinds else [v for v in out if v not in self.about]
+
+    def subject(self) -> tuple[str, str] | None:
+        """The one party the answer's first line is about (its value, its kind: "tron" for a
+        wallet), when it is about one."""
+        found = list(dict.fromkeys(_identifiers(self.head)))
+        if len(found) != 1:
+            return None
+        value, kind = found[0]
+        return value, "tron" if kind == "wallet" else kind
+
+    def reached(self) -> tuple[str, str] | None:
+        """The wallet the answer followed money from and the end it found the money reaching
+        ("X of A's money reached B": its one heading naming two wallets), when it did."""
+        heads = [list(dict.fromkeys(v for v, k in h if k == "wallet")) for h in self.headings]
+        pairs = [h for h in heads if len(h) == 2]
+        if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
+            return None
+        return pairs[0][0], pairs[0][1]
+
+    def counterparty(self) -> str | None:
+        """The first party the answer lists that its first line is not about (who paid it,
+        whom it paid): an account, card or phone of a line before a wallet of it."""
+        head = {v for v, _ in _identifiers(self.head)}
+        for ln in self.lines:
+            found = [v for v, k in ln.ids if k in ("iban", "card", "phone") and v not in head] + \
+                [v for v, k in ln.ids if k == "wallet" and v not in head]
+            if found:
+                return found[0]
+        return None
+
+    def ends(self) -> list[str]:
+        """The beneficiaries the answer lists (the ends of the money it names as such)."""
+        return [ws[0] for ln in self.lines if _beneficiary_words().search(ln.text) and
+                (ws := [v for v, k in ln.ids if k == "wallet"])]
 
     def on_date(self, day: str) -> list[Line]:
         """The lines dated `day` (YYYY-MM-DD), each party once."""
@@ -204,6 +275,53 @@ def _kind(value: str) -> str:
         return "tron"
     found = extract_payment_details(value)
     return found[0].kind if found else "person"
+
+
+_WALLET_KINDS = ("tron", "btc", "eth")
+
+
+def _identifiers(text: str) -> list[tuple[str, str]]:
+    """The wallets and payment details (not a bot) `text` writes, in order: (value, "wallet")
+    or (value, its kind)."""
+    found = [(m.start(), m.group(), "wallet") for m in _ADDRESS.finditer(text)] + [
+        (text.find(d.value) if d.value in text else 10 ** 6, d.value, d.kind)
+        for d in extract_payment_details(text) if d.kind not in ("bot", *_WALLET_KINDS)]
+    found.sort()
+    return [(v, k) for _, v, k in found]
+
+
+@cache
+def _beneficiary_words() -> re.Pattern[str]:
+    """A line naming an end of the money as a beneficiary, in any language."""
+    reasons = prompt_yaml("offline_answers.yaml")["reasons"]["beneficiary"]
+    return re.compile("|".join(re.escape(w) for w in reasons.values()), re.I)
+
+
+def _shops_listed(question: str, answer: str, shops_in: Callable[[str], list[str]]
+                  ) -> list[str]:
+    """The shops an answer lists, one a line, each once; in the order its question asked of
+    them when it named what each line is of ("в Усть-Каменогорске, а какой в Караганде?")."""
+    listed: list[str] = []
+    asked_at: dict[str, int] = {}
+    asked = question.casefold()
+    for line in answer.splitlines():
+        if not line.startswith("- ["):
+            continue
+        shops = shops_in(line)
+        if not shops:
+            continue
+        name = shops[0]
+        listed.append(name)
+        at = [asked.find(w.casefold()[:max(5, len(w) - 2)])
+              for w in re.findall(r"[^\W\d_][\w-]{4,}", line.split("«", 1)[0])
+              if w.casefold() not in name.casefold()]
+        at = [a for a in at if a >= 0]
+        if at:
+            asked_at.setdefault(name, min(at))
+    listed = list(dict.fromkeys(listed))
+    if len(asked_at) == len(listed) > 1 and len(set(asked_at.values())) == len(listed):
+        listed.sort(key=lambda n: asked_at[n])
+    return listed
 
 
 # "оттуда", "from there", "сол жерден", "с него": from the one party the answer is about.
@@ -355,7 +473,7 @@ def when_of(question: str, turn: Turn,
         other = next((v for v in ids if v != about[0]), None)
         if other:
             # ("а когда?" after who paid T…: from the payer to it.)
-            return f"{other} {about[0]}" if role_of(line.text) == "in" else \
+            return f"{other} {about[0]}" if (line.role or role_of(line.text)) == "in" else \
                 f"{about[0]} {other}"
     return None
 
@@ -528,18 +646,13 @@ _THE_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ом
                         r"басқа\w*|өзге\w*)(?![\w])", re.I)
 
 
-def other_end(question: str, answer: str) -> tuple[str, str] | None:
+def other_end(question: str, turn: Turn) -> tuple[str, str] | None:
     """The wallet the previous answer followed money from and the end it found it reaching
-    ("X of A's money reached B", its one heading with two addresses), when the follow-up asks
-    only of "the other one": from A, to the other end than B."""
+    ("X of A's money reached B"), when the follow-up asks only of "the other one": from A, to
+    the other end than B."""
     if not _THE_OTHER.search(question) or _words_left(question) > 5:
         return None
-    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
-             if line and not line.startswith(("-", " "))]
-    pairs = [h for h in heads if len(h) == 2]
-    if len(pairs) != 1 or sum(bool(h) for h in heads) > 1:
-        return None
-    return pairs[0][0], pairs[0][1]
+    return turn.reached()
 
 
 # What a follow-up points at in the previous turn, resolved once: the parties the answer is
@@ -687,11 +800,22 @@ _WHICH_ONE = re.compile(r"(?<!\w)(?:which|who|whom|what|как(?:ой|ая|ое|
                         r"кого|қай|қайсы|қайсысы|кім|кімге)(?!\w)", re.I)
 
 
+# A superlative a question keeps beside the one that picked its subject ("the biggest of
+# those: which got the most?"): what it asks.
+_STILL_MOST = re.compile(r"больше всего|наибольш|максимальн|крупнейш|самый крупн|"
+                         r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
+                         r"ең көп|ең көб\w*|ең үлкен|ең ірі", re.I)
+
+
 def without_pick(question: str) -> str:
     """A follow-up once its superlative picked the subject ("where did the biggest of those go
     next?" → about that one): the rest asks of that party, not for the most of its money. A
-    question asking which one is the most is left as it is."""
-    return question if _WHICH_ONE.search(question) else _MOST.sub(" ", question, count=1)
+    question asking which one is the most, or asking a most of its own beside, is left as it
+    is."""
+    if _WHICH_ONE.search(question):
+        return question
+    rest = _MOST.sub(" ", question, count=1)
+    return question if _STILL_MOST.search(rest) else rest
 
 
 def refer(question: str, named: bool, turn: Turn, picked_before: str | None = None,
@@ -738,3 +862,229 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
             return hops
         return [picked_before] if picked_before in hops else []
     return about
+
+
+# A follow-up picking one (or all) of those the previous answer listed: by its place ("the
+# second card", "а последняя?", "the earlier one"), as "the other" than the question before
+# named, by its part in the money and its place or sum ("второму получателю", "а тот, кому
+# ушли 187 тыс."), by the most or least money ("the bigger one"), or all of them ("they",
+# "екеуіне де"); the shops the answer listed by their place ("the first of them").
+
+# "the earlier one", "the former"; "the latter", "the last one", "последняя", "соңғысы".
+_EARLIER_OR_LATER = re.compile(
+    r"(?P<earlier>\bthe (?:earlier|former|older)(?: one)?\b|\bthe earliest\b|"
+    r"\bболее ранн\w*|\bранн\w+ из\b|\bалғашқы\w*)|"
+    r"(?P<later>\bthe (?:later|latter|newer)(?: one)?\b|\bthe (?:last|latest)(?: one)?\b|"
+    r"\bthe (?:last|latest) of them\b|\blast one\b|\bпоследн(?:ий|яя|ее|юю|его|ей|ему|ем|им)\b|"
+    r"\bсоңғы(?:сы|сын|сына|сынан|сының)\b)", re.I)
+# Those listed together: "they", "both", "each of them", "екеуі"; "чьи это карты?", "these
+# wallets", "сол карталар": the kind, plural.
+_ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
+                          r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
+                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*|"
+                          r"(?:эти|это|те|these|those|бұл|сол|осы)\s+(?:карты|карт|картам|"
+                          r"картах|кошельки|кошельков|сч[её]та|сч[её]тов|телефоны|номера|cards|"
+                          r"wallets|accounts|phones|numbers|карталар\w*|әмияндар\w*|"
+                          r"шоттар\w*|нөмірлер\w*))(?![\w])", re.I)
+# "there", "туда" after a list about no one wallet in particular: each of those listed.
+THERE = re.compile(r"(?<![\w])(?:туда|there|оларға|соларға)(?![\w])", re.I)
+# "а по другой карте?", "and the other one?", "басқа картасы ше?"
+OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
+                   r"басқа\w*|өзге\w*)(?![\w])", re.I)
+# The case as a whole ("по делу", "the case", "the investigation", "тергеу"), its shops, or a
+# threshold ("больше 100 тыс."): no one of a list picked.
+WHOLE_CASE = re.compile(r"(?<!\w)(?:дел[оауе]\w*|case|іс|істе|іске|істің|investigation\w*|"
+                        r"расследовани\w*|тергеу\w*)(?!\w)", re.I)
+_SHOPS_SPOKEN_OF = re.compile(r"(?<!\w)(?:shops|the shop(?:'s)?|магазин\w*|дүкен\w*)(?!\w)",
+                              re.I)
+_THRESHOLD = re.compile(r"(?<!\w)(?:больше|меньше|более|менее|свыше|от|до|over|under|above|"
+                        r"below|more than|less than|at least)\s+\d|\d[\d\s.,]*\s*\w*\s+"
+                        r"(?:астам|артық|кем|жоғары|төмен)(?!\w)", re.I)
+# A party by its part in the money: who received ("второму получателю", "кому ушли 187
+# тыс.", "the recipient") or who paid ("the second payer", "от кого").
+_RECIPIENT_ROLE = re.compile(r"(?<!\w)(?:получател\w*|recipients?|receivers?|payees?|алушы\w*|"
+                             r"кому|кімге|whom)(?!\w)", re.I)
+_PAYER_ROLE = re.compile(r"(?<!\w)(?:плательщик\w*|отправител\w*|payers?|senders?|"
+                         r"төлеуші\w*|жіберуші\w*|от кого|кімнен|"
+                         r"who (?:\w+ )?(?:paid|sent|funded|transferred|deposited)|"
+                         r"кто (?:\w+ )?(?:\w+ )?(?:платил|заплатил|перев[её]л|переводил|отправ\w*|"
+                         r"скин\w*|скидывал|пополня\w*)|кім (?:\w+ )?(?:салды|жіберді|аударды|"
+                         r"төледі)|(?:салған|жіберген|аударған|төлеген) кім)(?!\w)", re.I)
+# The one with the most (least) money: "the bigger one", "самый крупный", "ең көп алғаны".
+_BIGGEST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greater|greatest|top one|"
+                      r"больш(?:ий|ая|ое|ую|ому|ему|ей|ого|им|ом)|крупн(?:ый|ая|ое|ую|ому|ого|"
+                      r"ей\w*|ейш\w*)|наибольш\w*|больше (?:всех|всего)|(?:the )?most|ең көп|"
+                      r"ең үлкен|ең ірі|көбірек)(?!\w)", re.I)
+_SMALLEST = re.compile(r"(?<!\w)(?:smaller|smallest|lesser|least|меньш(?:ий|ая|ое|ую|ому|ему|"
+                       r"ей|ого|им|ом)|наименьш\w*|меньше всех|ең аз|азырақ)(?!\w)", re.I)
+# A party asked for or about ("тот, кому", "the one", "who", "қайсысы"): a superlative beside
+# it picks one of those listed ("where did most of the money go?" asks no party).
+_PARTY_ASKED = re.compile(r"(?<!\w)(?:тот|та|того|тому|той|the one|one|who|whom|which|кто|кому|"
+                          r"кого|какой|какая|какому|который|которому|кім\w*|қай\w*)(?!\w)",
+                          re.I)
+# A sum in the words of talk: "187 тыс.", "187k", "1,5 млн", "325 мың", "187 000".
+_SPOKEN_SUM = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
+    r"(?:\s*(тыс\w*\.?|тысяч\w*|мың\w*|млн\.?|миллион\w*|million|mln)|(k|к|m))?(?!\w)",
+    re.I)
+# Only who it was, nothing asked of them ("кто больше всех перевёл?", "кому ушли 324 800?"),
+# or one transfer asked of ("the biggest transfer in"): the money between the two.
+_WHO_ONLY = re.compile(r"(?<!\w)(?:кто|кому|who|whom|кім|кімге|which one)(?!\w)", re.I)
+_A_TRANSFER = re.compile(r"(?<!\w)(?:transfers?|payments?|перевод\w*|платеж\w*|платёж|"
+                         r"аударым\w*|төлем\w*)(?!\w)", re.I)
+_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|от кого|from whom|кімнен|куда|дальше|потом|where|"
+                           r"next|then|қайда\w*|қайдан|содан|кейін|сколько|how much|қанша|"
+                           r"когда|when|қашан)(?!\w)", re.I)
+_DETAIL_KINDS = {"card": ("card",), "phone": ("phone",), "iban": ("iban",),
+                 "wallet": _WALLET_KINDS}
+
+
+def spoken_sums(question: str) -> list[tuple[Decimal, Decimal]]:
+    """The sums a question speaks of, each with how far a written sum may be from it (a
+    rounded "187 тыс." is 186 500 to 187 500); not the digits of identifiers or dates."""
+    rest = _ADDRESS.sub(" ", question)
+    out = []
+    for m in _SPOKEN_SUM.finditer(rest):
+        whole = re.sub(r"\D", "", m.group(1))
+        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
+        unit = (m.group(3) or m.group(4) or "").casefold()
+        if unit:
+            scale = 1_000_000 if unit.startswith(("млн", "милл", "mil", "mln")) or unit == "m" \
+                else 1000
+            out.append((value * scale, Decimal(scale) / 2))
+        elif value >= 100 and not (1990 <= value <= 2100 and not m.group(2)):
+            out.append((value, Decimal("0.5")))
+    return out
+
+
+def picked_by_part(question: str, turn: Turn) -> str | None:
+    """The one party of the previous answer a follow-up describes without naming it: by the
+    sum it got or paid ("а тот, кому ушли 187 тыс."), as the one with the most (least) money
+    ("the bigger one"), or by its place among those of its part ("второму получателю"); None
+    when the question names its own identifier or describes none of them."""
+    if _identifiers(question):
+        return None
+    q = question.casefold()
+    about = {v for v, _ in _identifiers(turn.head)}
+    rows: list[tuple[str, str | None, list[Decimal]]] = []
+    for line in turn.lines:
+        found = [v for v, k in line.ids if k in ("wallet", "iban", "card", "phone") and
+                 v not in about]
+        if found:
+            rows.append((found[0], line.role, [Decimal(re.sub(r"[\s\u00a0\u202f]", "", a))
+                                               for a in _TWO_DECIMALS.findall(line.text)]))
+    role = "out" if _RECIPIENT_ROLE.search(q) else "in" if _PAYER_ROLE.search(q) else None
+    if role and any(r == role for _, r, _ in rows):
+        rows = [row for row in rows if row[1] == role]
+    sums = spoken_sums(question)
+    if sums:
+        hit = list(dict.fromkeys(v for v, _, amounts in rows if any(
+            abs(a - want) <= near for a in amounts for want, near in sums)))
+        return hit[0] if len(hit) == 1 else None
+    parties = list(dict.fromkeys(v for v, _, _ in rows))
+    most = _BIGGEST.search(q)
+    word = most or _SMALLEST.search(q)
+    # ("the bigger one", "меньший" name a party themselves; "больше всего", "most" do not.)
+    adverb = bool(word and re.search(r"most|всего|всех|көп|аз", word.group(0)))
+    if word and len(parties) > 1 and (not adverb or _PARTY_ASKED.search(q)):
+        best: dict[str, Decimal] = {}
+        for v, _, amounts in rows:
+            if amounts:
+                best[v] = max(best.get(v, Decimal(0)), max(amounts))
+        if len(best) > 1:
+            return sorted(best, key=lambda v: best[v], reverse=bool(most))[0]
+        return None
+    ordinals = _ordinals_in(q)
+    if role and len(ordinals) == 1 and ordinals[0] <= len(parties):
+        return parties[ordinals[0] - 1]
+    return None
+
+
+def with_subject(question: str, picked: str, turn: Turn) -> list[str]:
+    """The party a follow-up picked, and — when it asks only who that was ("кто больше всех
+    перевёл?") or of one transfer — the one the answer is about beside it, the payer first:
+    the money between the two is the answer."""
+    if not (_WHO_ONLY.search(question) or _A_TRANSFER.search(question)) or \
+            _ASKS_FURTHER.search(question) or asks_who_it_is(question):
+        # ("второй получатель — кто это?": who that one is, not what passed between them.)
+        return [picked]
+    about = list(dict.fromkeys(turn.about))
+    line = next((ln for ln in turn.lines if picked in ln.text), None)
+    if len(about) != 1 or about[0] == picked or line is None:
+        return [picked]
+    if line.role == "in":
+        return [picked, about[0]]
+    return [about[0], picked] if line.role == "out" else [picked]
+
+
+def listed_pick(question: str, turn: Turn) -> list[str]:
+    """The one (or all) of those the previous answer listed that a follow-up picks: by its
+    place ("the second card", "а последняя?", "the earlier one") among those of the kind it
+    names (the beneficiaries after a question about them; the parties the question before
+    named, when it named several), all of them ("they", "each of them"), the other than the
+    question before named ("and the other card?"), one picked by its part or money, or the
+    shop at that place among the shops listed. A kind it names that the answer lists none of
+    is what it asks of the one picked ("на какой счёт ушло со второй?"). Empty when it picks
+    none."""
+    q = question.casefold()
+    kinds = kinds_named(question)
+    wanted = _DETAIL_KINDS[kinds[0]] if len(kinds) == 1 else None
+    if wanted and not turn.listed(wanted):
+        # The kind it names is none of those listed: what it asks of the one it counts to
+        # ("а на какой счёт ушли деньги со второй?" after a list of cards), not its kind.
+        wanted = None
+    listed = turn.listed(wanted)
+    if not wanted:
+        ends = turn.ends()
+        if len(ends) > 1 and BENEFICIARY_ASKED.search(turn.question):
+            listed = ends  # ("а второй?" after a shop's beneficiaries: the second of them)
+    named = [v for v, _ in turn.asked]
+    if len(named) > 1 and not _ADDRESS.search(question) and (
+            not wanted or all(_kind(v) in wanted for v in named)):
+        listed = named  # ("сравни A и B" → "а у второго?": the second the question named)
+    beneficiary = bool(BENEFICIARY_ASKED.search(q))
+    if _RECIPIENT_ROLE.search(q) or _PAYER_ROLE.search(q):
+        picked = picked_by_part(question, turn)
+        if picked:
+            return with_subject(question, picked, turn)
+    ordinals = _ordinals_in(q)
+    if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
+        ordinals = [1 if side.lastgroup == "earlier" else len(listed)]
+    for n in ordinals:
+        if len(listed) >= n and not beneficiary:
+            return [listed[n - 1]]
+    there = THERE.search(q) and len(set(_ADDRESS.findall(turn.head))) != 1
+    if (_ALL_OF_THEM.search(q) or there) and 1 < len(set(listed)) <= 4 and \
+            not _ADDRESS.search(question):
+        return list(dict.fromkeys(listed))  # ("and where did they send it?": each of them)
+    if OTHER.search(q) and turn.question and not beneficiary:
+        others = [v for v in dict.fromkeys(listed) if v not in named]
+        if turn.asked and len(others) == 1:
+            return others
+    if WHOLE_CASE.search(q) or _THRESHOLD.search(q) or _SHOPS_SPOKEN_OF.search(q):
+        return []  # (the case's shops, a threshold: nobody of that answer picked)
+    picked = picked_by_part(question, turn)
+    if picked:
+        return with_subject(question, picked, turn)
+    shops = turn.shops
+    if len(ordinals) == 1 and not beneficiary and len(shops) > 1 and ordinals[0] <= len(shops):
+        return [shops[ordinals[0] - 1]]  # ("какой кошелёк давал первый из них?": that shop)
+    return []
+
+
+def resolve(question: str, named: bool, turn: Turn, picked_before: str | None = None,
+            way_before: str | None = None, holder: str | None = None) -> tuple[str, list[str]]:
+    """The one resolver of a follow-up over the previous turn: the question as it is to be
+    read (a superlative that picked its subject struck out) and the parties of the previous
+    turn it points at, in the order to be read — the one `refer` picks (with the answer's
+    subject beside it when it asks only who that was), else the one `carried` finds, else the
+    one (or all) of the list it counts to or picks (`listed_pick`); none when it points at
+    nothing."""
+    picked = refer(question, named, turn, picked_before, way_before)
+    if picked:
+        question = without_pick(question)
+        return question, with_subject(question, picked[0], turn)
+    party = carried(question, named, turn, holder)
+    if party:
+        return question, party.split()
+    return question, listed_pick(question, turn)

@@ -59,11 +59,13 @@ from assistant.agent.claims import ANY_MARKER
 from assistant.agent.conversation import (
     _ADDRESS,
     _KIND_WORDS,
+    OTHER,
+    THERE,
+    WHOLE_CASE,
     Turn,
     _ordinals_in,
     asks_holder,
     asks_of_another,
-    asks_who_it_is,
     bank_sides,
     goes_on,
     kinds_named,
@@ -73,13 +75,12 @@ from assistant.agent.conversation import (
     points_at_nothing,
     reached_from,
     refer,
+    resolve,
     set_against,
     steps_on,
     two_of_one_sort,
     two_spoken_of,
-    without_pick,
 )
-from assistant.agent.conversation import carried as carried_party
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
@@ -149,236 +150,8 @@ _SHOPS_WORD = re.compile(r"(?<![\w])(?:магазин\w*|shops?|stores?|дүке
 # "what else", "какие ещё", "тағы қандай": others than those named before.
 _ELSE = re.compile(r"(?<![\w])(?:ещ[её]|кроме|помимо|другие|другой|else|other|others|тағы|"
                    r"басқа\w*)(?![\w])", re.I)
-# The wallets of the previous answer together: "they", "both", "each of them", "екеуі".
-_ALL_OF_THEM = re.compile(r"(?<![\w])(?:they|them|their|both|each of them|all of them|"
-                          r"оба|обе|обоих|обеих|обоим|обеим|они|их|им|каждый из них|"
-                          r"екеуі\w*|үшеуі\w*|олар\w*|әрқайсысы\w*|"
-                          # "чьи это карты?", "these wallets", "сол карталар": the kind, plural.
-                          r"(?:эти|это|те|these|those|бұл|сол|осы)\s+(?:карты|карт|картам|"
-                          r"картах|кошельки|кошельков|сч[её]та|сч[её]тов|телефоны|номера|cards|"
-                          r"wallets|accounts|phones|numbers|карталар\w*|әмияндар\w*|"
-                          r"шоттар\w*|нөмірлер\w*))(?![\w])", re.I)
-# "there", "туда" after a list about no one wallet in particular: each of those listed (after
-# an answer about one wallet, that one).
-_THERE = re.compile(r"(?<![\w])(?:туда|there|оларға|соларға)(?![\w])", re.I)
-# "а по другой карте?", "and the other one?", "басқа картасы ше?"
-_OTHER = re.compile(r"(?<![\w])(?:друг(?:ой|ая|ую|ом|ого|ому|ие|их)|the other|other one|"
-                    r"басқа\w*|өзге\w*)(?![\w])", re.I)
-
-
-# "the earlier one", "the former"; "the latter", "the last one", "последний из них", "соңғысы".
 # Parties of one day's rows listed at most.
 MAX_DAY_PARTIES = 40
-_EARLIER_OR_LATER = re.compile(
-    r"(?P<earlier>\bthe (?:earlier|former|older)(?: one)?\b|\bthe earliest\b|"
-    r"\bболее ранн\w*|\bранн\w+ из\b|\bалғашқы\w*)|"
-    r"(?P<later>\bthe (?:later|latter|newer)(?: one)?\b|\bthe (?:last|latest) one\b|"
-    r"\bthe (?:last|latest) of them\b|\bпоследн\w* из\b|"
-    r"\bпоследн\w*\s*\??$|\bсоңғы(?:сы|сын|сына|сынан)\b)", re.I)
-
-
-def _kind_of(value: str) -> str:
-    if _ADDRESS.fullmatch(value):
-        return "eth" if value.startswith("0x") else "btc" if value.startswith("bc1") else "tron"
-    return next((d.kind for d in extract_payment_details(value)), "")
-
-
-def _nth_shop(question: str, previous_answer: str, vocabulary: Vocabulary,
-              previous_question: str = "") -> str:
-    """The question with the name of the shop it counts to among those the previous answer
-    listed, one a line ("the first of them" after the case's shops); in the order the previous
-    question asked of them, when it named what each line is of ("в Усть-Каменогорске, а
-    какой в Караганде?": the first of them is Усть-Каменогорск's)."""
-    q = question.casefold()
-    ordinals = _ordinals_in(q)
-    if len(ordinals) != 1 or _BENEFICIARY_WORD.search(q):
-        return question
-    listed: list[str] = []
-    asked_at: dict[str, int] = {}
-    asked = previous_question.casefold()
-    for line in previous_answer.splitlines():
-        if line.startswith("- ["):
-            shops = [e for e in find_entities(line, vocabulary)[0] if e.kind == "shop"]
-            if shops:
-                name = shops[0].label or shops[0].value
-                listed.append(name)
-                at = [asked.find(w.casefold()[:max(5, len(w) - 2)])
-                      for w in re.findall(r"[^\W\d_][\w-]{4,}", line.split("«", 1)[0])
-                      if w.casefold() not in name.casefold()]
-                at = [a for a in at if a >= 0]
-                if at:
-                    asked_at.setdefault(name, min(at))
-    listed = list(dict.fromkeys(listed))
-    if len(asked_at) == len(listed) > 1 and len(set(asked_at.values())) == len(listed):
-        listed.sort(key=lambda n: asked_at[n])
-    n = ordinals[0]
-    return f"{question} {listed[n - 1]}" if len(listed) > 1 and n <= len(listed) else question
-
-
-def resolve_reference(question: str, previous_answer: str, previous_question: str = "") -> str:
-    """'and the second one?' → the question with the second address of the previous answer;
-    'and the other card?' → with the one the answer listed that the previous question did not
-    name, when there is exactly one."""
-    q = question.lower()
-    kind = _detail_kind(question)
-    wanted = _KIND_OF_DETAIL[kind] if kind else None
-    listed = [m for line in previous_answer.splitlines() if line.startswith("- [")
-              for m in _ADDRESS.findall(line)[:1]]
-    if wanted and not set(wanted) <= set(_WALLETS):
-        # "the second card": the cards the answer listed, each once, in order.
-        listed = list(dict.fromkeys(
-            d.value for line in previous_answer.splitlines() if line.startswith("- [")
-            for d in extract_payment_details(line)[:1] if d.kind in wanted))
-    if not listed and not wanted:
-        # "who owns the first one?" after a list of cards: the details the answer listed.
-        listed = list(dict.fromkeys(
-            d.value for line in previous_answer.splitlines() if line.startswith("- [")
-            for d in extract_payment_details(line)[:1] if d.kind != "bot"))
-    if not wanted:
-        # Not the ones the answer is about (named in its headings: "What the case holds on
-        # KZ45…"), but those it lists: "the first one" after who received her money.
-        about = {v for line in previous_answer.splitlines() if line and
-                 not line.startswith(("-", " ")) for v in [*_ADDRESS.findall(line), *(
-                     d.value for d in extract_payment_details(line) if d.kind != "bot")]}
-        listed = [v for v in listed if v not in about]
-        ends = [m for line in previous_answer.splitlines() if line.startswith("- [") and
-                _BENEFICIARY_REASON.search(line) for m in _ADDRESS.findall(line)[:1]]
-        if len(ends) > 1 and _BENEFICIARY_WORD.search(previous_question):
-            # "а второй?" after the beneficiaries of a shop: the second of them as listed.
-            listed = ends
-    named = list(dict.fromkeys([*_ADDRESS.findall(previous_question), *(
-        d.value for d in extract_payment_details(previous_question) if d.kind != "bot")]))
-    if len(named) > 1 and not _ADDRESS.search(question) and (
-            not wanted or all(_kind_of(v) in wanted for v in named)):
-        # "сравни A и B" → "а у второго?": the second the question named, not the second
-        # line of its answer.
-        listed = named
-    if _RECIPIENT_ROLE.search(q) or _PAYER_ROLE.search(q):
-        # "второму получателю": the second of those the money went to, not of every line.
-        picked = _picked_in_answer(question, previous_answer)
-        if picked:
-            return _with_subject(question, picked, previous_answer)
-    ordinals = _ordinals_in(q)
-    if not ordinals and (side := _EARLIER_OR_LATER.search(q)) and len(listed) > 1:
-        # "the earlier one", "the latter": the first or the last of those listed.
-        ordinals = [1 if side.lastgroup == "earlier" else len(listed)]
-    for n in ordinals:
-        if len(listed) >= n and not _BENEFICIARY_WORD.search(q):
-            return f"{question} {listed[n - 1]}"
-    head = previous_answer.split("\n", 1)[0]
-    there = _THERE.search(q) and len(set(_ADDRESS.findall(head))) != 1
-    if (_ALL_OF_THEM.search(q) or there) and 1 < len(set(listed)) <= 4 and \
-            not _ADDRESS.search(question):
-        # "and where did they send it?", "екеуіне де …": each wallet the answer listed.
-        return f"{question} {' '.join(dict.fromkeys(listed))}"
-    if _OTHER.search(q) and previous_question and not _BENEFICIARY_WORD.search(q):
-        asked = {d.value for d in extract_payment_details(previous_question)} | \
-            set(_ADDRESS.findall(previous_question))
-        others = [v for v in dict.fromkeys(listed) if v not in asked]
-        if asked and len(others) == 1:
-            return f"{question} {others[0]}"
-    if _WHOLE_CASE.search(q) or _THRESHOLD.search(q) or _ALL_SHOPS.search(q) or (
-            (one := _ONE_UNNAMED.search(q)) is not None and one.lastgroup == "shop"):
-        # The case's shops, a threshold ("больше 100 тыс."): nobody of that answer picked.
-        return question
-    picked = _picked_in_answer(question, previous_answer)
-    return _with_subject(question, picked, previous_answer) if picked else question
-
-
-# A threshold, not a party's sum: "больше 100 тыс.", "over 5000", "500 мыңнан астам".
-_THRESHOLD = re.compile(r"(?<!\w)(?:больше|меньше|более|менее|свыше|от|до|over|under|above|"
-                        r"below|more than|less than|at least)\s+\d|\d[\d\s.,]*\s*\w*\s+"
-                        r"(?:астам|артық|кем|жоғары|төмен)(?!\w)", re.I)
-
-
-# Only who it was, nothing asked of them: "кто больше всех перевёл?", "ең көп салған кім?".
-# ("кому ушли 324 800?", "whom was it paid to?": who that was, the money between them.)
-_WHO_ONLY = re.compile(r"(?<!\w)(?:кто|кому|who|whom|кім|кімге|which one)(?!\w)", re.I)
-_ASKS_FURTHER = re.compile(r"(?<!\w)(?:откуда|от кого|from whom|кімнен|куда|дальше|потом|where|"
-                           r"next|then|қайда\w*|"
-                           r"қайдан|содан|кейін|сколько|how much|қанша|когда|when|қашан)(?!\w)",
-                           re.I)
-
-
-# One transfer asked of ("the biggest transfer in", "самый крупный перевод", "ең ірі аударым"):
-# the money between the one picked and the one the answer is about.
-_A_TRANSFER = re.compile(r"(?<!\w)(?:transfers?|payments?|перевод\w*|платеж\w*|платёж|"
-                         r"аударым\w*|төлем\w*)(?!\w)", re.I)
-
-
-def _with_subject(question: str, picked: str, answer: str) -> str:
-    """The question with the party it picked, and — when it asks only who that was ("кто
-    больше всех перевёл?") — the one the answer is about, the payer first: the money between
-    the two is the answer."""
-    if not (_WHO_ONLY.search(question) or _A_TRANSFER.search(question)) or \
-            _ASKS_FURTHER.search(question) or asks_who_it_is(question):
-        # ("второй получатель — кто это?": who that one is, not what passed between them.)
-        return f"{question} {picked}"
-    about = list(dict.fromkeys(v for line in answer.splitlines() if line and
-                               not line.startswith(("-", " ")) for v in [
-                                   *_ADDRESS.findall(line), *(
-                                       d.value for d in extract_payment_details(line)
-                                       if d.kind != "bot")]))
-    line = next((ln for ln in answer.splitlines() if ln.startswith("- [") and picked in ln), "")
-    if len(about) != 1 or about[0] == picked or not line:
-        return f"{question} {picked}"
-    role = _role_of(line)
-    if role == "in":
-        return f"{question} {picked} {about[0]}"
-    return f"{question} {about[0]} {picked}" if role == "out" else f"{question} {picked}"
-
-
-# A line of an answer naming an end of the money's way (a beneficiary), in any language.
-_BENEFICIARY_REASON = re.compile("|".join(
-    re.escape(w) for w in phrases()["reasons"]["beneficiary"].values()), re.I)
-# A party of the previous answer by its part in the money: who received ("второму получателю",
-# "кому ушли 187 тыс.", "the recipient") or who paid ("the second payer", "от кого").
-_RECIPIENT_ROLE = re.compile(r"(?<!\w)(?:получател\w*|recipients?|receivers?|payees?|алушы\w*|"
-                             r"кому|кімге|whom)(?!\w)", re.I)
-_PAYER_ROLE = re.compile(r"(?<!\w)(?:плательщик\w*|отправител\w*|payers?|senders?|"
-                         r"төлеуші\w*|жіберуші\w*|от кого|кімнен|"
-                         r"who (?:\w+ )?(?:paid|sent|funded|transferred|deposited)|"
-                         r"кто (?:\w+ )?(?:\w+ )?(?:платил|заплатил|перев[её]л|переводил|отправ\w*|"
-                         r"скин\w*|скидывал|пополня\w*)|кім (?:\w+ )?(?:салды|жіберді|аударды|"
-                         r"төледі)|(?:салған|жіберген|аударған|төлеген) кім)(?!\w)", re.I)
-# The one of those listed with the most (least) money: "the bigger one", "самый крупный",
-# "тот, кто получил больше всех", "ең көп алғаны".
-_BIGGEST = re.compile(r"(?<!\w)(?:bigger|biggest|larger|largest|greater|greatest|top one|"
-                      r"больш(?:ий|ая|ое|ую|ому|ему|ей|ого|им|ом)|крупн(?:ый|ая|ое|ую|ому|ого|"
-                      r"ей\w*|ейш\w*)|наибольш\w*|больше (?:всех|всего)|(?:the )?most|ең көп|"
-                      r"ең үлкен|ең ірі|көбірек)(?!\w)", re.I)
-# A party asked for or about ("тот, кому", "the one", "who", "қайсысы"): a superlative of it
-# picks one of those listed ("where did most of the money go?" asks no party).
-_PARTY_ASKED = re.compile(r"(?<!\w)(?:тот|та|того|тому|той|the one|one|who|whom|which|кто|кому|"
-                          r"кого|какой|какая|какому|который|которому|кім\w*|қай\w*)(?!\w)",
-                          re.I)
-_SMALLEST = re.compile(r"(?<!\w)(?:smaller|smallest|lesser|least|меньш(?:ий|ая|ое|ую|ому|ему|"
-                       r"ей|ого|им|ом)|наименьш\w*|меньше всех|ең аз|азырақ)(?!\w)", re.I)
-# A sum in the words of talk: "187 тыс.", "187k", "1,5 млн", "325 мың", "187 000".
-_SPOKEN_SUM = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
-    r"(?:\s*(тыс\w*\.?|тысяч\w*|мың\w*|млн\.?|миллион\w*|million|mln)|(k|к|m))?(?!\w)",
-    re.I)
-# An amount as the answers write it ("187 000.00", "9 289.34").
-_LINE_SUM = re.compile(r"(?<![\w.])\d{1,3}(?:[ \u00a0\u202f]\d{3})*\.\d{2,6}(?!\d)")
-
-
-def _spoken_sums(question: str) -> list[tuple[Decimal, Decimal]]:
-    """The sums a question speaks of, each with how far a written sum may be from it (a
-    rounded "187 тыс." is 186 500 to 187 500); not the digits of identifiers or dates."""
-    rest = _ADDRESS.sub(" ", question)
-    out = []
-    for m in _SPOKEN_SUM.finditer(rest):
-        whole = re.sub(r"\D", "", m.group(1))
-        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
-        unit = (m.group(3) or m.group(4) or "").casefold()
-        if unit:
-            scale = 1_000_000 if unit.startswith(("млн", "милл", "mil", "mln")) or unit == "m" \
-                else 1000
-            out.append((value * scale, Decimal(scale) / 2))
-        elif value >= 100 and not (1990 <= value <= 2100 and not m.group(2)):
-            out.append((value, Decimal("0.5")))
-    return out
 
 
 def _role_of(line: str) -> str | None:
@@ -400,56 +173,6 @@ def _role_patterns(key: str) -> list[re.Pattern[str]]:
         rx = re.sub(r"\\\{\w+\\\}", ".+?", rx)
         out.append(re.compile(r"^- " + rx + r"\s*$"))
     return out
-
-
-def _picked_in_answer(question: str, answer: str) -> str | None:
-    """The one party of the previous answer a follow-up describes without naming it: by the
-    sum it got or paid ("а тот, кому ушли 187 тыс."), as the one with the most (least) money
-    ("the bigger one"), or by its place among those of its part ("второму получателю"); None
-    when the question names its own identifier or describes none of them."""
-    if _ADDRESS.search(question) or any(d.kind != "bot" for d in
-                                        extract_payment_details(question)):
-        return None
-    q = question.casefold()
-    head, _, rest = answer.partition("\n")
-    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
-    rows: list[tuple[str, str | None, list[Decimal]]] = []
-    for line in rest.splitlines():
-        if not line.startswith("- ["):
-            continue
-        found = [a for a in _ADDRESS.findall(line) if a not in about] + [
-            d.value for d in extract_payment_details(line)
-            if d.kind in ("iban", "card", "phone") and d.value not in about]
-        if found:
-            written = [Decimal(re.sub(r"[\s\u00a0\u202f]", "", m.group(0)))
-                       for m in _LINE_SUM.finditer(line)]
-            rows.append((found[0], _role_of(line), written))
-    role = "out" if _RECIPIENT_ROLE.search(q) else "in" if _PAYER_ROLE.search(q) else None
-    if role and any(r == role for _, r, _ in rows):
-        rows = [row for row in rows if row[1] == role]
-    sums = _spoken_sums(question)
-    if sums:
-        hit = list(dict.fromkeys(v for v, _, amounts in rows if any(
-            abs(a - want) <= near for a in amounts for want, near in sums)))
-        return hit[0] if len(hit) == 1 else None
-    parties = list(dict.fromkeys(v for v, _, _ in rows))
-    most = _BIGGEST.search(q)
-    word = most or _SMALLEST.search(q)
-    # ("the bigger one", "меньший" name a party themselves; "больше всего", "most" do not.)
-    adverb = bool(word and re.search(r"most|всего|всех|көп|аз", word.group(0)))
-    if word and len(parties) > 1 and (not adverb or _PARTY_ASKED.search(q)):
-        best: dict[str, Decimal] = {}
-        for v, _, amounts in rows:
-            if amounts:
-                best[v] = max(best.get(v, Decimal(0)), max(amounts))
-        if len(best) > 1:
-            ranked = sorted(best, key=lambda v: best[v], reverse=bool(most))
-            return ranked[0]
-        return None
-    ordinals = _ordinals_in(q)
-    if role and len(ordinals) == 1 and ordinals[0] <= len(parties):
-        return parties[ordinals[0] - 1]
-    return None
 
 
 _WALLETS = ("tron", "btc", "eth")
@@ -3269,34 +2992,26 @@ class OfflineChatModel(BaseChatModel):
                     # "the first" answering our "which one?": the list asked about is the
                     # answer before the question back.
                     last = str(earlier[-2].content)
-                said_before = Turn.of(str(messages[humans[-2]].content), last)
+                said_before = self._turn(str(messages[humans[-2]].content), last)
                 names_any = bool(find_entities(question, self.vocabulary)[0])
-                # The one resolver over the previous turn first: what the follow-up points
-                # at, written out ("the biggest of those", "а сколько на неё зашло?"); the
-                # question before, read over its own answer, is what "this same one" is.
+                # The one resolver over the previous turn: what the follow-up points at,
+                # written out ("the biggest of those", "а сколько на неё зашло?", "а второй?");
+                # the question before, read over its own answer, is what "this same one" is.
                 before_q = str(messages[humans[-2]].content)
-                picked = refer(question, names_any, said_before,
-                               next(iter(refer(before_q, False, said_before)), None),
-                               self.read(before_q).intent if steps_on(question) else None)
-                if picked and without_pick(question) != question and \
-                        not _SUPERLATIVE.search(without_pick(question)):
-                    question = without_pick(question)
-                party = _with_subject(question, picked[0], last)[len(question) + 1:] \
-                    if picked else carried_party(question, names_any, said_before,
-                                                 _holder_in(last), _role_of)
+                question, parties = resolve(
+                    question, names_any, said_before,
+                    next(iter(refer(before_q, False, said_before)), None),
+                    self.read(before_q).intent if steps_on(question) else None,
+                    _holder_in(last))
                 pair = two_spoken_of(question, names_any, said_before) if len(find_entities(
-                    str(messages[humans[-2]].content), self.vocabulary)[0]) < 2 else []
+                    before_q, self.vocabulary)[0]) < 2 else []
                 if pair:
                     # "кто из них двоих больше …?" after an answer about two parties the
                     # question before named only one of ("а у Нурланова?"): those two.
-                    party = " ".join(pair)
-                resolved = f"{question} {party}" if party else resolve_reference(
-                    question, last, str(messages[humans[-2]].content))
-                if resolved == question and self.vocabulary:
-                    # "а какой кошелёк давал первый из них?" after a list of shops: that shop.
-                    resolved = _nth_shop(question, last, self.vocabulary,
-                                         str(messages[humans[-2]].content))
-                question = resolved
+                    parties = pair
+                if parties:
+                    party = " ".join(parties)
+                    question = f"{question} {party}"
         reading = self.read(question)
         if len(humans) > 1 and not own_words(asked, [(e.start, e.end) for e in find_entities(
                 asked, self.vocabulary)[0]]):
@@ -3309,14 +3024,20 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "identify"
         nth = _nth_beneficiary(question) if not reading.entities else None
         previous = _as_read(messages[humans[-2]]) if len(humans) > 1 else ""
+        # The previous answer as the blocks below read it (the one resolver above reads the
+        # list a question back was about instead).
+        answered = Turn.of(previous, str(earlier[-1].content), _role_of) \
+            if len(humans) > 1 and earlier else Turn("")
         if len(humans) > 2:
             # The previous question as it was read: "the bigger one" is the wallet it picked.
             before_it = [m for m in messages[: humans[-2]] if isinstance(m, AIMessage) and
                          m.content]
             if before_it:
-                previous = resolve_reference(previous, str(before_it[-1].content),
-                                             _as_read(messages[humans[-3]]))
-        there = _THERE.search(question)
+                _, parties_before = resolve(previous, False, self._turn(
+                    _as_read(messages[humans[-3]]), str(before_it[-1].content)))
+                if parties_before:
+                    previous = f"{previous} {' '.join(parties_before)}"
+        there = THERE.search(question)
         if len(humans) > 1 and earlier and there and reading.entities and \
                 not reading.of(*_WALLETS, *_ACCOUNTS):
             # "а Green Planet сколько туда скинул?" after who paid T…: "there" is the one wallet
@@ -3347,10 +3068,10 @@ class OfflineChatModel(BaseChatModel):
         # The previous question's reading, when a follow-up needs it (read once).
         asked_before: Reading | None = None
         if not nth and not reading.entities and len(humans) > 1 and \
-                _BENEFICIARY_WORD.search(question) and _OTHER.search(question):
+                _BENEFICIARY_WORD.search(question) and OTHER.search(question):
             # "and the other beneficiary?": the one after the one spoken of before.
             nth = 2
-        ends = other_end(asked, str(earlier[-1].content)) if not nth and len(humans) > 1 and \
+        ends = other_end(asked, answered) if not nth and len(humans) > 1 and \
             earlier and not reading.entities else None
         if ends:
             # "and the other one?" after what of A's money reached B: what reached the other
@@ -3424,12 +3145,8 @@ class OfflineChatModel(BaseChatModel):
                 not _PLURAL_POINTER.search(question):
             # "а что с ним?" after an answer listing several wallets and about none of them
             # in particular: which one, the first two named, not a guess.
-            answer = str(earlier[-1].content)
-            head = answer.split("\n", 1)[0]
-            listed = list(dict.fromkeys(
-                a for line in answer.splitlines() if line.startswith("- [")
-                for a in _ADDRESS.findall(line)[:1]))
-            if len(listed) > 1 and len(set(_ADDRESS.findall(head))) != 1:
+            listed = answered.listed(_WALLETS)
+            if len(listed) > 1 and len(set(_ADDRESS.findall(answered.head))) != 1:
                 asked_before = asked_before or self.read(previous)
                 if not asked_before.entities:
                     which = listed[:2]
@@ -3508,15 +3225,12 @@ class OfflineChatModel(BaseChatModel):
                 (role := _ROLE_POINTER.search(question)):
             # "and where did that sender get his money?": the counterparty the previous answer
             # listed first, not the account it was about.
-            party = _counterparty(str(earlier[-1].content))
+            party = answered.counterparty()
             role_word = role.group(0).split()[-1].casefold()[:5]
-            if role_word in previous.casefold():
+            if role_word in previous.casefold() and (subject := answered.subject()):
                 # "where did that payer's money come from?" after how much the biggest payer
                 # sent: the one the previous answer is about, not its counterparty.
-                head = str(earlier[-1].content).split("\n", 1)[0]
-                subject = list(dict.fromkeys([*_ADDRESS.findall(head), *(
-                    d.value for d in extract_payment_details(head) if d.kind != "bot")]))
-                party = subject[0] if len(subject) == 1 else party
+                party = subject[0]
             if party:
                 question = f"{question[:role.start()]}{party}{question[role.end():]}"
                 reading = self._read_as(question, reading.lang)
@@ -3537,15 +3251,18 @@ class OfflineChatModel(BaseChatModel):
                                          _connective(question) or
                                          leans_on_previous(question, reading)) and \
                 not nth and not (
-                    reading.intent == "search" and (reading.cities or reading.drugs)):
+                    reading.intent == "search" and (reading.cities or reading.drugs)) and \
+                not (WHOLE_CASE.search(question) and not _POINTER.search(question)):
             # "а выписка по нему?": the entities of the previous question carry over; not into
+            # a question of the case as a whole pointing at nothing said ("what are the next
+            # steps for the investigation?" after a trace), nor into
             # a search that names its own city or drug ("мефедрон Караганда" after a trace
             # asks for offers, not about that wallet).
             asked_before = asked_before or self.read(previous)
             before = asked_before.entities
             carried = [previous[e.start:e.end] for e in before]
             listed = _named_in_answer(question, str(earlier[-1].content)) if earlier else []
-            end = _end_pointed(question, reading, str(earlier[-1].content)) if earlier else None
+            end = _end_pointed(question, reading, answered)
             kind = _detail_kind(question)
             other_kind = bool(listed and kind and before and not any(
                 e.kind in _KIND_OF_DETAIL[kind] for e in before))
@@ -3565,13 +3282,9 @@ class OfflineChatModel(BaseChatModel):
                             not _PLURAL_POINTER.search(question)):
                 # "а откуда пришли?" after an answer about one wallet or account (asked as
                 # "а второй?"): the one its first line is about.
-                head = str(earlier[-1].content).split("\n", 1)[0]
-                subject = list(dict.fromkeys(
-                    [*((a, "tron") for a in _ADDRESS.findall(head)),
-                     *((d.value, d.kind) for d in extract_payment_details(head)
-                       if d.kind != "bot")]))
-                if len(subject) == 1 and not asks_of_another(question, subject[0][1]):
-                    carried = [subject[0][0]]
+                subject = answered.subject()
+                if subject and not asks_of_another(question, subject[1]):
+                    carried = [subject[0]]
             pointing = not carried and (_POINTER.search(question) or
                                         _PLURAL_POINTER.search(question))
             if (_SHOP_WORD.search(question) and not (
@@ -3678,6 +3391,16 @@ class OfflineChatModel(BaseChatModel):
             else:
                 reply = _numbered(Composer(reading, question).compose(outputs))
         return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    def _turn(self, question: str, answer: str) -> Turn:
+        """The previous turn read once: its lines' parts in the money, the shops they name."""
+        vocabulary = self.vocabulary
+
+        def shops_in(line: str) -> list[str]:
+            return [e.label or e.value for e in find_entities(line, vocabulary)[0]
+                    if e.kind == "shop"] if vocabulary else []
+
+        return Turn.of(question, answer, _role_of, shops_in)
 
     def _absent(self, reading: Reading) -> bool:
         """Every identifier the question names is one the case does not hold: its lookup says
@@ -4305,16 +4028,13 @@ _ONE_OF_TWO = re.compile(
     r"двоих)|(?:екеуі\w*|үшеуі\w*|олардың) қайсы\w*|қайсысы\w*)(?!\w)", re.I)
 
 
-def _end_pointed(question: str, reading: Reading, answer: str) -> str | None:
+def _end_pointed(question: str, reading: Reading, turn: Turn) -> str | None:
     """The end of the way the previous answer followed ("X of A's money reached B") that a
     follow-up pointing at one wallet speaks of: the one reached when it asks where the money
     went on, the one it came from when it asks where the money came from."""
-    heads = [list(dict.fromkeys(_ADDRESS.findall(line))) for line in answer.splitlines()
-             if line and not line.startswith(("-", " "))]
-    ends = next((h for h in heads if len(h) == 2), [])
+    ends = turn.reached()
     pointed = _POINTED_OBJECT.search(question) or _POINTER.search(question)
-    if len(ends) != 2 or sum(bool(h) for h in heads) > 1 or not pointed or \
-            _PLURAL_POINTER.search(question):
+    if ends is None or not pointed or _PLURAL_POINTER.search(question):
         return None
     if {"forward", "exchanges"} & reading.signals or reading.intent in ("forward", "exchanges"):
         return ends[-1]
@@ -4474,7 +4194,7 @@ _POINTED_OBJECT = re.compile(
     r"(?<!\w)(?:этот|эта|это|этого|этой|эту|этим|этом|тот|того|той|ту|this|that|осы|сол|бұл|"
     r"мына|анау|әлгі)\s+" + _CASE_OBJECT.pattern.removeprefix("(?<!\\w)"), re.I)
 # The case as a whole ("в этом деле", "this case", "осы іс"): a question about all of it.
-_WHOLE_CASE = re.compile(r"(?<!\w)(?:дел[оауе]\w*|case|іс|істе|іске|істің)(?!\w)", re.I)
+_WHOLE_CASE = WHOLE_CASE
 # A question that is only a question word ("сколько?", "how much?", "қашан?").
 _BARE_QUESTION = re.compile(
     r"^\W*(?:а|and|ал)?\s*(?:сколько|когда|кому|куда|откуда|кто|how much|how many|when|who|"
@@ -4560,22 +4280,6 @@ def _points_back(question: str) -> bool:
         _POINTER.search(question) or re.search(
             r"(?<!\w)(?:это|этого|этом|то|того|this|that|бұл|осы|сол|мұның)(?!\w)",
             question, re.I))
-
-
-def _counterparty(answer: str) -> str | None:
-    """The first account the answer lists that its first line is not about (who paid it,
-    whom it paid)."""
-    head, _, rest = answer.partition("\n")
-    about = {d.value for d in extract_payment_details(head)} | set(_ADDRESS.findall(head))
-    for line in rest.splitlines():
-        if not line.startswith("- ["):
-            continue
-        found = [d.value for d in extract_payment_details(line)
-                 if d.kind in ("iban", "card", "phone") and d.value not in about]
-        found += [a for a in _ADDRESS.findall(line) if a not in about]
-        if found:
-            return found[0]
-    return None
 
 
 @cache
@@ -4684,9 +4388,12 @@ def _ordinal_only(question: str) -> bool:
 
 def _connective(question: str) -> bool:
     """A short follow-up opening with a connective ("and by outgoing?", "а по списаниям?",
-    "ал шығыс бойынша ше?"): it refines the previous question."""
+    "ал шығыс бойынша ше?") or closing with Kazakh "ше" ("керісінше ше?"): it refines the
+    previous question."""
     words = re.findall(r"[^\W\d_]+", question.casefold())
-    return bool(words) and words[0] in _ELLIPSIS_WORDS and len(words) <= 5
+    # (Kazakh closes it: "керісінше ше?", "шығысы ше?".)
+    return bool(words) and (words[0] in _ELLIPSIS_WORDS or words[-1] in ("ше", "ша")) and \
+        len(words) <= 5
 
 
 _OBLIQUE_RU = re.compile(r"(?:у|ю|ой|ей|ом|ем|ым|им|ому|ему|е)$")

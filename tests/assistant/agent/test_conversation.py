@@ -2,7 +2,15 @@
 
 import pytest
 
-from assistant.agent.conversation import Turn, refer, steps_on, when_of, without_pick
+from assistant.agent.conversation import (
+    Turn,
+    listed_pick,
+    refer,
+    resolve,
+    steps_on,
+    when_of,
+    without_pick,
+)
 from assistant.agent.core import ask
 from assistant.agent.tools import AgentContext
 from tools.store import CaseStore
@@ -259,3 +267,105 @@ def test_a_step_back_after_a_way_forward_is_the_subject_traced_back(question):
                                       "кому ушло больше всего?", "қайсысы ең көп алды?"])
 def test_a_question_asking_which_is_the_most_keeps_its_superlative(question):
     assert without_pick(question) == question
+
+
+CARDS = """Реквизиты, которые выдавал магазин «Полярная Звезда»:
+- [1] карта 4276 3823 5925 6345, выдан 2025-01-06, сумма 16 000.00 ₸
+- [2] карта 4405 6384 0110 7040, выдан 2025-01-21, сумма 22 000.00 ₸
+- [3] карта 5213 2451 4397 2985, выдан 2025-01-29, сумма 30 000.00 ₸
+- [4] карта 4405 6336 0837 7835, выдан 2025-02-13, сумма 66 000.00 ₸"""
+
+
+@pytest.mark.parametrize(("question", "card"), [
+    ("а последняя чья?", "4405633608377835"),
+    ("whose is the last one?", "4405633608377835"),
+    ("ал соңғысының иесі кім?", "4405633608377835"),
+    ("кто владелец второй?", "4405638401107040"),
+    ("and the second one belongs to whom?", "4405638401107040"),
+    ("екінші картаның иесі кім?", "4405638401107040"),
+])
+def test_a_place_in_the_list_is_counted_over_what_the_answer_listed(question, card):
+    turn = Turn.of("какие карты давал бот?", CARDS)
+    assert listed_pick(question, turn) == [card]
+    assert resolve(question, False, turn)[1] == [card]
+
+
+@pytest.mark.parametrize("question", [
+    "а по другой карте что?", "and the other card?", "ал басқа картасы ше?"])
+def test_the_other_is_the_one_listed_the_question_before_did_not_name(question):
+    two = "\n".join(CARDS.splitlines()[:3])
+    assert listed_pick(question, Turn.of("чья карта 4276 3823 5925 6345?", two)) == \
+        ["4405638401107040"]
+    assert listed_pick(question, Turn.of("какие карты давал бот?", two)) == []
+
+
+@pytest.mark.parametrize("question", [
+    "what are the next steps for the investigation?",
+    "какие дальнейшие шаги по расследованию?",
+    "тергеудің келесі қадамдары қандай?",
+    "что делать дальше по этому делу?",
+])
+def test_a_question_of_the_whole_case_picks_nobody_of_the_list(question):
+    assert resolve(question, False, Turn.of("where did it go?", THROUGH))[1] == []
+    assert resolve(question, False, Turn.of("какие карты давал бот?", CARDS))[1] == []
+
+
+REACHED = """Из денег TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1 до TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH дошло \
+3 193.73 USDT:
+- [1] путь: TTejeW87sopcwzpVmbwMkbkVsRxDGVSn8B [2] → TQjXZds5uqTbAE7KpfwuTHeaKCWFnDgcdn [3]"""
+
+
+def test_the_turn_reads_the_way_s_ends_its_subject_and_its_first_counterparty():
+    assert Turn.of("", REACHED).reached() == ("TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1",
+                                               "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH")
+    assert Turn.of("", PAYERS).subject() == ("TTnYimMG76YdupgjxDBsTsj5SaDLTPh2nm", "tron")
+    assert Turn.of("", PAYERS).counterparty() == "TMt5VCQpbDSHt1uMjtJfvrgLma4k2z5yNX"
+    assert Turn.of("", REACHED).subject() is None  # its first line names two: neither alone
+    assert Turn.of("", CARDS).reached() is None
+
+
+@pytest.mark.parametrize("follow_up", [
+    "what are the next steps for the investigation?",
+    "какие дальнейшие шаги по расследованию?",
+    "тергеудің келесі қадамдары қандай?",
+])
+def test_the_investigation_s_next_steps_are_no_step_along_the_money(demo: CaseStore,
+                                                                     follow_up: str) -> None:
+    first = "куда ушли деньги с TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    text = ask(follow_up, ctx, history=[(first, before.answer)]).answer
+    assert "TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY" not in text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("follow_up", "holder"), [
+    ("а последняя карта чья?", "Есенова"),
+    ("who owns the second one?", "Иванов"),
+    ("төртіншісінің иесі кім?", "Есенова"),
+])
+def test_a_place_in_a_shop_s_list_of_cards_is_that_card_s_holder(demo: CaseStore,
+                                                               follow_up: str, holder: str):
+    first = "какие карты давал бот Полярной Звезды"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    assert holder in ask(follow_up, ctx, history=[(first, before.answer)]).answer
+
+
+@pytest.mark.parametrize("question", [
+    "а на какой счёт ушли деньги со второй?",
+    "which account did the money from the second one land in?",
+    "екіншісінен ақша қай шотқа түсті?",
+])
+def test_a_kind_the_list_holds_none_of_is_asked_of_the_one_counted_to(question):
+    assert listed_pick(question, Turn.of("какие карты давал бот?", CARDS)) == \
+        ["4405638401107040"]
+
+
+@pytest.mark.parametrize("follow_up", ["керісінше ше?", "а обратно?", "and the other way round?"])
+def test_a_follow_up_closed_by_kazakh_she_refines_the_question_before(demo: CaseStore,
+                                                                     follow_up: str) -> None:
+    # ("керісінше ше?" was read as a question outside the case: "ше" closes, not opens, it.)
+    first = "Кузнецовтың шотынан Тулегеновтың шотына қанша аударылды?"
+    ctx = AgentContext("demo", demo)
+    before = ask(first, ctx)
+    assert "81 200.00" in ask(follow_up, ctx, history=[(first, before.answer)]).answer

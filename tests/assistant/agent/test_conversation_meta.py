@@ -6,12 +6,11 @@ import re
 
 import pytest
 
+from assistant.agent.conversation import Turn, listed_pick
 from assistant.agent.core import ask
 from assistant.agent.offline import (
-    _counterparty,
     _holder_in,
     _unnamed_referent,
-    resolve_reference,
 )
 from assistant.agent.tools import AgentContext
 from tests.utils.blind_eval import language_of
@@ -51,8 +50,9 @@ def test_the_nth_of_a_question_naming_several_is_the_nth_it_named():
               f"- [2] крупнейший перевод — на TVaiPLccmzJjYVPNjLwbvGGKcrWLydodro: 1 USDT\n"
               f"Что известно о {B}:")
     asked = f"сравни кошельки {A} и {B}"
-    assert resolve_reference("а у второго сколько осталось?", answer, asked).endswith(B)
-    assert resolve_reference("and the first one?", answer, asked).endswith(A)
+    turn = Turn.of(asked, answer)
+    assert listed_pick("а у второго сколько осталось?", turn) == [B]
+    assert listed_pick("and the first one?", turn) == [A]
 
 
 @pytest.mark.parametrize("question, nth", [("how much was paid into the earlier one?", 0),
@@ -62,8 +62,8 @@ def test_the_earlier_and_the_latter_of_two_listed(question, nth):
     listed = ["TPayYcLXwdzYCD6PLCF4iQv2zLbsMBy3Zz", "TEKnPTji5ZNptMTvk1weU4TD7EXKDhdVRC"]
     answer = "Payment details:\n" + "\n".join(
         f"- [{i}] wallet {w}, handed out 2025-02-0{i}" for i, w in enumerate(listed, 1))
-    assert resolve_reference(question, answer, "which wallets did the shop give?").endswith(
-        listed[nth])
+    assert listed_pick(question, Turn.of("which wallets did the shop give?", answer)) == \
+        [listed[nth]]
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,7 @@ def test_that_sender_is_the_payer_the_previous_answer_listed(ctx):
     dropper = _dropper(truth)
     question = f"Who sent money to the account {dropper.iban}?"
     first = ask(question, context)
-    payer = _counterparty(first.answer)
+    payer = Turn.of("", first.answer).counterparty()
     assert payer and payer != dropper.iban, first.answer
     a = ask("and where did that sender get most of his money from?", context,
             history=[(question, first.answer)])
@@ -173,7 +173,7 @@ def test_he_is_the_holder_the_previous_answer_named(ctx, follow):
     truth, context = ctx
     dropper = _dropper(truth)
     sent = ask(f"кому переводил деньги {dropper.iban}?", context)
-    account = _counterparty(sent.answer)
+    account = Turn.of("", sent.answer).counterparty()
     assert account, sent.answer
     question = f"who is behind card {dropper.card}"
     first = ask(question, context)
@@ -266,7 +266,7 @@ CARDS = """Реквизиты, которые выдавал магазин «М
     ("а по третьей что?", "4276386858783105"),
 ])
 def test_an_ordinal_after_a_list_of_cards_is_that_card(question, card):
-    assert resolve_reference(question, CARDS, "какие карты выдавал магазин?").endswith(card)
+    assert listed_pick(question, Turn.of("какие карты выдавал магазин?", CARDS)) == [card]
 
 
 def test_an_ordinal_after_a_list_of_shops_is_that_shop(ctx):

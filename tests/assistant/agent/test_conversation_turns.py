@@ -275,11 +275,11 @@ REACHED = f"""Payment details the shop handed out:
 @pytest.mark.parametrize("question", ["and the other one?", "а другой?", "ал басқасы ше?",
                                       "what about the other one?", "а другому сколько?"])
 def test_the_other_one_after_money_reaching_an_end_is_from_the_same_start(question):
-    assert other_end(question, REACHED) == (A, C)
+    assert other_end(question, Turn.of("", REACHED)) == (A, C)
 
 
 def test_the_other_one_after_an_answer_of_no_such_end_is_none():
-    assert other_end("and the other one?", ONE_ACCOUNT) is None
+    assert other_end("and the other one?", Turn.of("", ONE_ACCOUNT)) is None
 
 
 @pytest.mark.parametrize("question", ["Спасибо!", "Какая погода сегодня?", "Who are you?",

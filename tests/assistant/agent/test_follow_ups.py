@@ -214,12 +214,12 @@ TWO_CARDS = """Payment details:
 @pytest.mark.parametrize("question", ["а по другой карте?", "and the other card?",
                                       "басқа картасы ше?"])
 def test_the_other_one_is_the_one_the_previous_question_did_not_name(question):
-    from assistant.agent.offline import resolve_reference
+    from assistant.agent.conversation import Turn, listed_pick
 
-    resolved = resolve_reference(question, TWO_CARDS, "чья карта 4400 4302 7815 0260?")
-    assert resolved.endswith("4405639120478811")
+    assert listed_pick(question, Turn.of("чья карта 4400 4302 7815 0260?", TWO_CARDS)) == \
+        ["4405639120478811"]
     # Neither named before: which other is meant is not known.
-    assert resolve_reference(question, TWO_CARDS, "какие карты выдавал магазин?") == question
+    assert listed_pick(question, Turn.of("какие карты выдавал магазин?", TWO_CARDS)) == []
 
 
 @pytest.mark.parametrize("template", ["сколько с кошелька магазина «{shop}» пришло на {w}?",
@@ -356,7 +356,7 @@ def test_the_answer_to_which_one_picks_from_the_list_asked_about(ctx):
 @pytest.mark.parametrize("question", ["а чьи это карты?", "whose are these cards?",
                                       "бұл карталар кімдікі?", "and who holds those cards?"])
 def test_a_plural_pointer_with_its_kind_is_every_one_of_that_kind_listed(question):
-    from assistant.agent.offline import resolve_reference
+    from assistant.agent.conversation import Turn, listed_pick
 
-    resolved = resolve_reference(question, TWO_CARDS, "какие карты выдавал магазин?")
-    assert resolved.endswith("4400430278150260 4405639120478811")
+    assert listed_pick(question, Turn.of("какие карты выдавал магазин?", TWO_CARDS)) == \
+        ["4400430278150260", "4405639120478811"]

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.agent.conversation import Turn, listed_pick, spoken_sums
 from assistant.agent.core import ask
 from assistant.agent.ledger import Answer
 from assistant.agent.offline import (
     _BOT_WORDS,
     _NOT_SHOPS,
     _ORDINAL_REFERENT,
-    _spoken_sums,
     phrases,
-    resolve_reference,
 )
 from assistant.agent.tools import PAY_PERIOD_SUM, AgentContext
 from tools.search.index import SearchIndex
@@ -58,8 +57,8 @@ def test_the_patterns_behind_those_readings():
         assert not _NOT_SHOPS.search(not_about_chats), not_about_chats
     assert _NOT_SHOPS.search("Какие каналы не являются магазинами?")
     assert _NOT_SHOPS.search("Қай арналар дүкен емес?")
-    assert [s for s, _ in _spoken_sums("кто перевёл 200 к Сеитовой")] == [200]
-    assert [s for s, _ in _spoken_sums("кому ушли 187к")] == [187_000]
+    assert [s for s, _ in spoken_sums("кто перевёл 200 к Сеитовой")] == [200]
+    assert [s for s, _ in spoken_sums("кому ушли 187к")] == [187_000]
 
 
 def test_a_sum_per_day_is_an_offer_only_when_the_sum_is_beside_the_day():
@@ -80,7 +79,7 @@ def test_a_threshold_picks_nobody_of_the_previous_answer():
     previous = ("Что есть в деле по KZ91601A861009467931\n"
                 "- [1] получено от KZ456011065602164235: 187 000.00 KZT")
     question = "покажи переводы больше 100 тыс."
-    assert resolve_reference(question, previous, "выписка KZ91601A861009467931") == question
+    assert listed_pick(question, Turn.of("выписка KZ91601A861009467931", previous)) == []
 
 
 def test_which_shop_in_any_case_ending_is_asked_of_the_case_s_shops(handmade):

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from assistant.agent.conversation import Turn, listed_pick, picked_by_part, spoken_sums
 from assistant.agent.core import ask
-from assistant.agent.offline import _picked_in_answer, _spoken_sums, resolve_reference
+from assistant.agent.offline import _role_of
 from assistant.agent.tools import AgentContext
 
 OSPANOVA_PAID = """Что известно о 4400430188765538: [1]
@@ -41,7 +42,7 @@ What the case holds on KZ456011065602164235: [2]
     ("кто получил 25 000?", Decimal(25000)),
 ])
 def test_sums_as_people_say_them(question, value):
-    assert value in {v for v, _ in _spoken_sums(question)}
+    assert value in {v for v, _ in spoken_sums(question)}
 
 
 @pytest.mark.parametrize(("question", "picked"), [
@@ -52,29 +53,28 @@ def test_sums_as_people_say_them(question, value):
     ("and the biggest recipient?", "KZ91722S798780778392"),
 ])
 def test_a_party_described_not_named_is_picked_from_the_answer(question, picked):
-    assert _picked_in_answer(question, OSPANOVA_PAID) == picked
+    assert picked_by_part(question, Turn.of('', OSPANOVA_PAID, _role_of)) == picked
 
 
 def test_the_bigger_one_has_the_most_money_the_smaller_the_least():
-    assert _picked_in_answer("and the bigger one?", ENDS) == "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
-    assert _picked_in_answer("а меньший?", ENDS) == "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
-    assert _picked_in_answer("и сколько получил тот, кому ушло больше всего?", ENDS) == \
+    assert picked_by_part("and the bigger one?", Turn.of('', ENDS, _role_of)) == "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
+    assert picked_by_part("а меньший?", Turn.of('', ENDS, _role_of)) == "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
+    assert picked_by_part("и сколько получил тот, кому ушло больше всего?", Turn.of('', ENDS, _role_of)) == \
         "TX1DmwrdPBTeZ17Bt7QSBxZRx2ipEvNsGr"
-    assert _picked_in_answer("ең аз алған кім?", ENDS) == "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
-    assert _picked_in_answer("and the wallet?", ENDS) is None  # nothing describes one
-    assert _picked_in_answer("where did most of the money go?", ENDS) is None  # nor one asked
+    assert picked_by_part("ең аз алған кім?", Turn.of('', ENDS, _role_of)) == "TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"
+    assert picked_by_part("and the wallet?", Turn.of('', ENDS, _role_of)) is None  # nothing describes one
+    assert picked_by_part("where did most of the money go?", Turn.of('', ENDS, _role_of)) is None  # nor one asked
 
 
 def test_an_ordinal_counts_those_listed_not_the_one_the_answer_is_about():
-    resolved = resolve_reference("how much did the first one get and when?", SEITOVA_PAID,
-                                 "who received money from Seitova?")
-    assert resolved.endswith("KZ91722S798780778392")
+    turn = Turn.of("who received money from Seitova?", SEITOVA_PAID, _role_of)
+    assert listed_pick("how much did the first one get and when?", turn) == \
+        ["KZ91722S798780778392"]
 
 
 def test_the_second_of_a_shop_s_beneficiaries_is_the_second_beneficiary_listed():
-    resolved = resolve_reference("а второй сколько получил?", ENDS,
-                                 "кто бенефициары Мефистофеля?")
-    assert resolved.endswith("TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH")
+    turn = Turn.of("кто бенефициары Мефистофеля?", ENDS, _role_of)
+    assert listed_pick("а второй сколько получил?", turn) == ["TS9G84FZzaPwaizoT1RFzMqRoGFdfGKQkH"]
 
 
 @pytest.fixture(scope="module")
@@ -226,13 +226,16 @@ def test_who_paid_the_most_is_that_party_and_what_passed_between_the_two(hm, fir
 
 
 def test_the_first_of_them_is_the_first_the_previous_question_asked_of():
-    from assistant.agent.offline import _nth_shop
-    from assistant.agent.understanding import Vocabulary
+    from assistant.agent.understanding import Vocabulary, find_entities
 
     vocabulary = Vocabulary(shops={"tg:1": ["Полярная Звезда"], "tg:2": ["Жасыл Орман"]})
     answer = ("Магазины в деле:\n- [1] Полярная Звезда (@polar_bot) — Караганда: «…»\n"
               "- [2] Жасыл Орман (@jasyl_bot) — Усть-Каменогорск: «…»")
     asked = "какой магазин торгует в Усть-Каменогорске, а какой в Караганде?"
     question = "а какой криптокошелёк давал первый из них?"
-    assert _nth_shop(question, answer, vocabulary, asked).endswith("Жасыл Орман")
-    assert _nth_shop(question, answer, vocabulary).endswith("Полярная Звезда")
+
+    def shops_in(line: str) -> list[str]:
+        return [e.label or e.value for e in find_entities(line, vocabulary)[0] if e.kind == "shop"]
+
+    assert listed_pick(question, Turn.of(asked, answer, shops_in=shops_in)) == ["Жасыл Орман"]
+    assert listed_pick(question, Turn.of("", answer, shops_in=shops_in)) == ["Полярная Звезда"]
