@@ -26,6 +26,7 @@ _ONE_STATEMENT = re.compile(
     r"көшірме(?:сі|сін|ні)?)(?![\w'-])", re.I)
 _SEVERAL_STATEMENTS = re.compile(
     r"(?<![\w-])(?:дроп(?:ы|ов|ам|ами|ах)|дроп-сч[её]т(?:ов|ам|ами|ах)|droppers|mules|"
+    r"(?:dropper|drop|mule)\s+(?:accounts|statements|cards)|"
     r"дроптар\w*|выписк(?:ам|ами|ах)|"
     r"выписок|statements|үзінділер\w*|all|все|всех|всем|кажд\w*|each|every|барлық\w*|"
     r"әр|both|оба|обе|екеу\w*|три|трёх|трех|three|үш)(?![\w])", re.I)
@@ -97,9 +98,15 @@ def _same_person(name: str, holder: str) -> bool:
 
 
 def _statement_label(account: str, holder: tuple[str, str]) -> str:
+    # (Shortened: an identifier written whole is a claim a question back cannot cite.)
     name, bank = holder
-    said = ", ".join(x for x in (bank, account) if x)
-    return f"«{name}» ({said})" if name else account
+    said = ", ".join(x for x in (bank, shortened(account)) if x)
+    return f"«{name}» ({said})" if name else shortened(account)
+
+
+def shortened(identifier: str) -> str:
+    """An account or address by its first and last characters ("KZ45…4235")."""
+    return f"{identifier[:4]}…{identifier[-4:]}" if len(identifier) > 12 else identifier
 
 
 def payment_choices(question: str, reading: Reading, vocabulary: Vocabulary | None

@@ -1040,10 +1040,14 @@ def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:
             when = str(d.get("date") or d.get("time") or "")[:10]
             day = ".".join(reversed(when.split("-"))) if len(when) == 10 else when
             if kind == "bank_row":
-                payer = str(d.get("payer_name") or d.get("payer_account") or "?")
-                payee = str(d.get("payee_name") or d.get("payee_account") or "?")
+                payer = str(d.get("payer_name") or "")[:60] or \
+                    f"{str(d.get('payer_account') or '?')[:4]}…"
+                payee = str(d.get("payee_name") or "")[:60] or \
+                    f"{str(d.get('payee_account') or '?')[:4]}…"
             else:
-                payer, payee = str(d.get("from") or "?"), str(d.get("to") or "?")
+                # (Shortened: an address written whole is a claim a question back cannot cite.)
+                payer, payee = (f"{a[:6]}…" for a in (str(d.get("from") or "?"),
+                                                     str(d.get("to") or "?")))
             key = (when, " ".join(payer.split()), " ".join(payee.split()))
             seen.setdefault(key, f"{day} «{key[1]}» → «{key[2]}»")
     return [seen[k] for k in sorted(seen)]
