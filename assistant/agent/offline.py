@@ -83,7 +83,12 @@ from assistant.agent.conversation import carried as carried_party
 from assistant.agent.days_asked import day_span, in_span
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
-from assistant.agent.one_of_several import listed, payment_choices, statement_choices
+from assistant.agent.one_of_several import (
+    listed,
+    payment_choices,
+    statement_choices,
+    statements_meant,
+)
 from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
 from assistant.agent.overview_scope import overview_scope
 from assistant.agent.pay_asked import pay_details_asked
@@ -114,6 +119,7 @@ from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
     CASE_WORDS,
     MAX_QUESTION_CHARS,
+    Named,
     Reading,
     Vocabulary,
     find_entities,
@@ -3624,6 +3630,10 @@ class OfflineChatModel(BaseChatModel):
         readings = [i for i, _ in reading.alternatives if i != "out_of_case"]
         people = self._surname_of_several(reading, question) \
             if len(humans) <= 1 and not results else []
+        if len(humans) <= 1 and not results and \
+                len(meant := statements_meant(question, reading, self.vocabulary)) == 1:
+            # "the Halyk statement" of a case holding one: that one, not a question back.
+            reading.entities.append(Named("iban", meant[0], len(question), len(question)))
         several = self._one_of_several(reading, question) \
             if len(humans) <= 1 and not results else None
         if several:

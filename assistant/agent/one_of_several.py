@@ -22,12 +22,12 @@ MOST_NAMED = 6
 _ONE_STATEMENT = re.compile(
     r"(?<![\w-])(?:дроп(?:а|у|ом|е)?|дроп-сч[её]т(?:а|у|ом|е)?|dropper(?:'s)?|drop account|mule|"
     r"дроп(?:тың|қа|тан|ты|ының|ына|ынан|ыңыз)|"
-    r"выписк(?:а|у|е|и|ой)|statement|үзінді(?:сі|сін|сін|сіне|ден|ні)?|"
+    r"выписк(?:а|у|е|ой)|statement|үзінді(?:сі|сін|сін|сіне|ден|ні)?|"
     r"көшірме(?:сі|сін|ні)?)(?![\w'-])", re.I)
 _SEVERAL_STATEMENTS = re.compile(
     r"(?<![\w-])(?:дроп(?:ы|ов|ам|ами|ах)|дроп-сч[её]т(?:ов|ам|ами|ах)|droppers|mules|"
     r"(?:dropper|drop|mule)\s+(?:accounts|statements|cards)|"
-    r"дроптар\w*|выписк(?:ам|ами|ах)|"
+    r"дроптар\w*|выписк(?:и|ам|ами|ах)|"
     r"выписок|statements|үзінділер\w*|all|все|всех|всем|кажд\w*|each|every|барлық\w*|"
     r"әр|both|оба|обе|екеу\w*|три|трёх|трех|three|үш)(?![\w])", re.I)
 # Readings about the case's texts or the case at large, not one account's money.
@@ -70,7 +70,19 @@ def statement_choices(question: str, reading: Reading, vocabulary: Vocabulary | 
     """The statements a question about one dropper or one statement may mean, when it names
     none of them and the case (or the bank it names) holds several: each as its holder, bank
     and account; [] when it says which, asks about them all, or the case holds one."""
-    if vocabulary is None or len(vocabulary.statements) < 2:
+    fitting = statements_meant(question, reading, vocabulary)
+    holders = vocabulary.statement_holders if vocabulary else {}
+    return [_statement_label(a, holders.get(a, ("", ""))) for a in fitting] \
+        if len(fitting) > 1 else []
+
+
+def statements_meant(question: str, reading: Reading, vocabulary: Vocabulary | None
+                     ) -> list[str]:
+    """The accounts of the case's statements a question about one dropper or one statement
+    (naming no account and no holder) may mean: all of them, or those of the bank it names
+    ("the Halyk statement": the one Halyk statement, when the case holds one); [] when it
+    says which or asks about them all."""
+    if vocabulary is None or not vocabulary.statements:
         return []
     if reading.of("iban", "card", "card_mask", "phone", "iin", "tron", "btc", "eth", "shop",
                   "bot") or reading.invalid:
@@ -85,11 +97,8 @@ def statement_choices(question: str, reading: Reading, vocabulary: Vocabulary | 
            for a in vocabulary.statements):
         return []  # "выписка Сеитовой": hers
     banks = [b for b, rx in _BANK_WORDS.items() if rx.search(q)]
-    out = [a for a in vocabulary.statements
-           if not banks or any(b in holders.get(a, ("", ""))[1].casefold() for b in banks)]
-    if len(out) < 2:
-        return []
-    return [_statement_label(a, holders.get(a, ("", ""))) for a in out]
+    return [a for a in vocabulary.statements
+            if not banks or any(b in holders.get(a, ("", ""))[1].casefold() for b in banks)]
 
 
 def _same_person(name: str, holder: str) -> bool:
@@ -99,9 +108,9 @@ def _same_person(name: str, holder: str) -> bool:
 
 def _statement_label(account: str, holder: tuple[str, str]) -> str:
     # (Shortened: an identifier written whole is a claim a question back cannot cite.)
+    # (Its holder and bank: a number in a question back is a claim it cannot cite.)
     name, bank = holder
-    said = ", ".join(x for x in (bank, shortened(account)) if x)
-    return f"«{name}» ({said})" if name else shortened(account)
+    return (f"«{name}» ({bank})" if bank else f"«{name}»") if name else shortened(account)
 
 
 def shortened(identifier: str) -> str:

@@ -1022,7 +1022,7 @@ def statement_holders(store: CaseStore, case: str) -> dict[str, tuple[str, str]]
 
 def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:
     """The case's payments of `amount` (bank rows and transfers, a payment two statements
-    both hold counted once), each as "DD.MM.YYYY payer → payee"."""
+    both hold counted once), each as "«payer» → «payee»", in the order of their days."""
     data = records.c.data
     whole = str(int(amount))
     written = data["amount"].as_string()
@@ -1038,7 +1038,6 @@ def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:
             except InvalidOperation:
                 continue
             when = str(d.get("date") or d.get("time") or "")[:10]
-            day = ".".join(reversed(when.split("-"))) if len(when) == 10 else when
             if kind == "bank_row":
                 payer = str(d.get("payer_name") or "")[:60] or \
                     f"{str(d.get('payer_account') or '?')[:4]}…"
@@ -1049,8 +1048,10 @@ def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:
                 payer, payee = (f"{a[:6]}…" for a in (str(d.get("from") or "?"),
                                                      str(d.get("to") or "?")))
             key = (when, " ".join(payer.split()), " ".join(payee.split()))
-            seen.setdefault(key, f"{day} «{key[1]}» → «{key[2]}»")
-    return [seen[k] for k in sorted(seen)]
+            seen.setdefault(key, f"«{key[1]}» → «{key[2]}»")
+    # (By payer and payee, without the day: a number in a question back is a claim it
+    # cannot cite; a pair paying that sum twice is one choice.)
+    return list(dict.fromkeys(seen[k] for k in sorted(seen)))
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).

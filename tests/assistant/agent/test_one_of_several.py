@@ -2,7 +2,8 @@
 one statement of a case holding several, or about one payment by a sum several payments share,
 is asked back naming the candidates, in the question's language; a question that says which
 (a holder, a day, a message asked for), or asks about them all, is answered. Over the demo
-case and the hand-written case (three statements: two Kaspi, one Halyk)."""
+case and the hand-written case (three statements: two Kaspi, one Halyk); the one statement of
+the bank a question names is that statement."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def _asked_back(store: CaseStore, case: str, question: str) -> Answer:
     answer = ask(question, AgentContext(case, store))
     assert not answer.steps, answer.answer  # no tool called: a question back
     assert answer.answer.rstrip().endswith("?"), answer.answer
+    assert answer.verified, answer.flags  # the candidates named, nothing uncited claimed
     return answer
 
 
@@ -109,3 +111,22 @@ def test_a_sum_with_a_day_or_an_account_is_answered(handmade_store: CaseStore,
 def test_an_identifier_with_its_kind_and_money_but_no_way_is_asked_back(
         demo: CaseStore, question: str) -> None:
     _asked_back(demo, "demo", question)
+
+
+@pytest.mark.parametrize("question", [
+    "Halyk statement: closing balance?",
+    "куда переводил деньги халык дроп?",
+    "Halyk дропының шотына қанша ақша түсті?",
+])
+def test_the_one_statement_of_the_bank_named_is_answered(handmade_store: CaseStore,
+                                                         question: str) -> None:
+    assert "KZ45 6011 0656 0216 4235" in answered(handmade_store, "hm", question)
+
+
+@pytest.mark.parametrize("question", [
+    "Сколько в деле магазинов, сколько карт выдавалось и по скольким счетам есть выписки?",
+    "что по банковской части — какие выписки есть",
+])
+def test_the_statements_of_the_case_asked_together_are_answered(demo: CaseStore,
+                                                                question: str) -> None:
+    answered(demo, "demo", question)
