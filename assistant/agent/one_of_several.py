@@ -26,7 +26,9 @@ _ONE_STATEMENT = re.compile(
     r"көшірме(?:сі|сін|ні)?)(?![\w'-])", re.I)
 _SEVERAL_STATEMENTS = re.compile(
     r"(?<![\w-])(?:дроп(?:ы|ов|ам|ами|ах)|дроп-сч[её]т(?:ов|ам|ами|ах)|droppers|mules|"
-    r"(?:dropper|drop|mule)\s+(?:accounts|statements|cards)|"
+    # A dropper's word before a plural of accounts: "dropper accounts", "дроп шоттарынан".
+    r"(?:dropper|drop|mule|дроп)\s+(?:accounts|statements|cards|шоттар\w*|карталар\w*|"
+    r"үзінділер\w*|сч[её]т(?:а|ов|ам|ами|ах)|карт(?:ы|ам|ами|ах)?|выписк(?:и|ам|ами|ах))|"
     r"дроптар\w*|выписк(?:и|ам|ами|ах)|"
     r"выписок|statements|үзінділер\w*|all|все|всех|всем|кажд\w*|each|every|барлық\w*|"
     r"әр|both|оба|обе|екеу\w*|три|трёх|трех|three|үш)(?![\w])", re.I)

@@ -57,6 +57,9 @@ def test_a_bank_named_narrows_the_statements_asked_about(handmade_store: CaseSto
     "куда ушло с дроп-счета Оспановой",
     "Which counterparty received money from all three dropper accounts?",
     "сравни выписки всех дропов по поступлениям",
+    "Дроп шоттарынан ақша қайда кетті?",
+    "where did the money on the drop accounts go?",
+    "куда уходили деньги с дроп счетов?",
 ])
 def test_a_statement_said_or_all_of_them_is_answered(handmade_store: CaseStore,
                                                      question: str) -> None:
