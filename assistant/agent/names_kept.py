@@ -19,7 +19,7 @@ import orjson
 from tools.store import CaseStore
 
 # Bumped when what `CaseNames` holds, or how it is read from the case, changes.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -31,6 +31,8 @@ class CaseNames:
     recipients: list[tuple[str, str, str]]
     statements: list[str]
     tags: list[tuple[str, str]]
+    # Each statement's account → its holder and bank.
+    statement_holders: dict[str, tuple[str, str]]
 
 
 def kept_names(store: CaseStore, case: str, revision: Sequence[Any],
@@ -65,6 +67,8 @@ def _kept(path: Any, key: list[Any]) -> CaseNames | None:
                          people=[str(x) for x in n["people"]],
                          recipients=[(str(a), str(b), str(c)) for a, b, c in n["recipients"]],
                          statements=[str(x) for x in n["statements"]],
-                         tags=[(str(a), str(b)) for a, b in n["tags"]])
+                         tags=[(str(a), str(b)) for a, b in n["tags"]],
+                         statement_holders={str(k): (str(h), str(b)) for k, (h, b)
+                                            in n["statement_holders"].items()})
     except (OSError, orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
         return None  # read from the case instead, and written again

@@ -84,6 +84,12 @@ from assistant.agent.conversation import (
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
+from assistant.agent.one_of_several import (
+    listed,
+    payment_choices,
+    statement_choices,
+    statements_meant,
+)
 from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
 from assistant.agent.overview_scope import overview_scope
 from assistant.agent.pay_asked import pay_details_asked
@@ -114,6 +120,7 @@ from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
     CASE_WORDS,
     MAX_QUESTION_CHARS,
+    Named,
     Reading,
     Vocabulary,
     find_entities,
@@ -3336,7 +3343,15 @@ class OfflineChatModel(BaseChatModel):
         readings = [i for i, _ in reading.alternatives if i != "out_of_case"]
         people = self._surname_of_several(reading, question) \
             if len(humans) <= 1 and not results else []
-        if len(humans) <= 1 and not results and _identifier_only(question, reading) and \
+        if len(humans) <= 1 and not results and \
+                len(meant := statements_meant(question, reading, self.vocabulary)) == 1:
+            # "the Halyk statement" of a case holding one: that one, not a question back.
+            reading.entities.append(Named("iban", meant[0], len(question), len(question)))
+        which_one = self._one_of_several(reading, question) \
+            if len(humans) <= 1 and not results else None
+        if which_one:
+            reply = AIMessage(content=which_one)
+        elif len(humans) <= 1 and not results and _identifier_only(question, reading) and \
                 len(readings) > 1 and not self._absent(reading):
             # A card, account or wallet and nothing asked of it ("TKbW…", "4400 …?"): whose it
             # is, where its money went or came from are different answers; the two likeliest.
@@ -3401,6 +3416,17 @@ class OfflineChatModel(BaseChatModel):
                     if e.kind == "shop"] if vocabulary else []
 
         return Turn.of(question, answer, _role_of, shops_in)
+
+    def _one_of_several(self, reading: Reading, question: str) -> str | None:
+        """A question back naming the candidates when a question opening a conversation asks
+        about one of several things of the case without saying which: one dropper's statement
+        ("покажи выписку дропа", "where did the Kaspi dropper send it?"), one payment by its
+        sum ("кто платил 8000 тенге?")."""
+        if statements := statement_choices(question, reading, self.vocabulary):
+            return _p("which_statement", reading.lang, names=listed(statements))
+        if payments := payment_choices(question, reading, self.vocabulary):
+            return _p("which_payment", reading.lang, names=listed(payments))
+        return None
 
     def _absent(self, reading: Reading) -> bool:
         """Every identifier the question names is one the case does not hold: its lookup says
@@ -3690,7 +3716,13 @@ _ASKS_AMOUNT = {"сколько", "скока", "скоко", "сумма", "с�
 # The money of a name, no direction said ("TW6… money", "деньги Green Planet", "ақшасы").
 _MONEY_WORDS = {"money", "funds", "cash", "деньги", "денег", "деньгами", "средства", "средств",
                 "бабки", "ақша", "ақшасы", "ақшасын", "ақшасының", "қаражат", "қаражаты"}
-_FILLERS = {"with", "on", "its", "his", "her", "их", "его", "её", "ее", "с", "по", "у"}
+_FILLERS = {"with", "on", "its", "his", "her", "их", "его", "её", "ее", "с", "по", "у",
+            # The kind of the identifier written beside it ("карта 4400… деньги", "T… әмияны
+            # бойынша ақша?"): says what it is, not what is asked of it.
+            "кошелёк", "кошелек", "кошелька", "кошельку", "wallet", "әмиян", "әмияны",
+            "әмиянның", "карта", "карты", "карте", "card", "картасы", "картаның", "счёт",
+            "счет", "счета", "счёта", "счету", "счёту", "account", "шот", "шоты", "шотының",
+            "номер", "номера", "number", "phone", "телефон", "нөмір", "нөмірі"}
 # One dropper of a shop ("выписка дропа магазина X", "the shop's dropper"); a plural asks
 # about them all.
 # The case's other accounts spoken of together: "остальные дропы", "the other droppers",

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,11 @@ class Vocabulary:
     # The case's wallet addresses beginning and ending as written short ("TDMH…"): (prefix,
     # suffix, at most how many).
     complete: Completer | None = None
+    # Each statement's holder and bank: account → (holder, bank), to name them asking back.
+    statement_holders: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The case's payments of one sum (bank rows and transfers), each as its day, payer and
+    # payee: asked only of the sum a question names.
+    payments_of: Callable[[Decimal], list[str]] | None = None
 
 
 @dataclass
@@ -981,9 +987,70 @@ def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | Non
                 accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()),
                 prefix, suffix, limit)
 
+    def payments_of(amount: Decimal) -> list[str]:
+        return payments_of_sum(store, case, amount)
+
     return Vocabulary(shops=names.shops, people=names.people, recipients=names.recipients,
                       statements=names.statements, tags=names.tags, handed_out=handed_out,
-                      known=known, complete=complete)
+                      known=known, complete=complete,
+                      statement_holders=names.statement_holders, payments_of=payments_of)
+
+
+# At most this many rows of one sum are read (a sum paid hundreds of times names no payment).
+_MOST_OF_ONE_SUM = 200
+
+
+def statement_holders(store: CaseStore, case: str) -> dict[str, tuple[str, str]]:
+    """Each statement's account → (its holder, its bank), from the statement's own rows (the
+    payee of a row coming in, the payer of one going out)."""
+    data = records.c.data
+    out: dict[str, tuple[str, str]] = {}
+    with store.engine.connect() as conn:
+        for account, bank, direction, payer, payee in conn.execute(select(
+                data["account"].as_string(), data["bank"].as_string(),
+                data["direction"].as_string(), data["payer_name"].as_string(),
+                data["payee_name"].as_string()).distinct().where(
+                records.c.case == case, records.c.kind == "bank_row").limit(5_000)):
+            if not account:
+                continue
+            holder = " ".join(str((payee if direction == "in" else payer) or "").split())
+            if holder or account not in out:
+                out[str(account)] = (holder, str(bank or ""))
+    return out
+
+
+def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:
+    """The case's payments of `amount` (bank rows and transfers, a payment two statements
+    both hold counted once), each as "«payer» → «payee»", in the order of their days."""
+    data = records.c.data
+    whole = str(int(amount))
+    written = data["amount"].as_string()
+    seen: dict[tuple[str, str, str], str] = {}
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(records.c.kind, data).where(
+            records.c.case == case, records.c.kind.in_(("bank_row", "transfer")),
+            or_(written == whole, written.like(f"{whole}.%"))).limit(_MOST_OF_ONE_SUM))
+        for kind, d in rows:
+            try:
+                if Decimal(str(d.get("amount"))) != amount:
+                    continue
+            except InvalidOperation:
+                continue
+            when = str(d.get("date") or d.get("time") or "")[:10]
+            if kind == "bank_row":
+                payer = str(d.get("payer_name") or "")[:60] or \
+                    f"{str(d.get('payer_account') or '?')[:4]}…"
+                payee = str(d.get("payee_name") or "")[:60] or \
+                    f"{str(d.get('payee_account') or '?')[:4]}…"
+            else:
+                # (Shortened: an address written whole is a claim a question back cannot cite.)
+                payer, payee = (f"{a[:6]}…" for a in (str(d.get("from") or "?"),
+                                                     str(d.get("to") or "?")))
+            key = (when, " ".join(payer.split()), " ".join(payee.split()))
+            seen.setdefault(key, f"«{key[1]}» → «{key[2]}»")
+    # (By payer and payee, without the day: a number in a question back is a claim it
+    # cannot cite; a pair paying that sum twice is one choice.)
+    return list(dict.fromkeys(seen[k] for k in sorted(seen)))
 
 
 def case_names(store: CaseStore, case: str) -> CaseNames:
@@ -998,7 +1065,7 @@ def case_names(store: CaseStore, case: str) -> CaseNames:
     return CaseNames(shops={shop: names for shop, (_, names) in spellings.items()},
                      people=people_names(store, case),
                      recipients=recipients_of_case(store, case), statements=statements,
-                     tags=labels)
+                     tags=labels, statement_holders=statement_holders(store, case))
 
 
 # Words of a tag's label that name no one ("Qazex deposit address" is Qazex's).

@@ -1,0 +1,157 @@
+"""Asking back which one: a question about one thing of a kind the case holds several of,
+without saying which — "the dropper" (of several statements), "the Halyk statement" (of two
+Halyk ones), "the 12 000 tenge payment" (of three such payments). Answering one reading would
+answer a question the analyst did not ask; the question back names the candidates.
+
+Nothing here calls a tool: the candidates come from the case's vocabulary (its statements and
+the payments of one sum, read by `understanding.case_vocabulary`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from assistant.agent.understanding import Reading, Vocabulary
+
+# At most this many candidates named in a question back (more: the first ones, then "…").
+MOST_NAMED = 6
+
+# One dropper or one statement, in the singular ("дропа", "the dropper's", "дропқа",
+# "выписку", "statement", "үзіндісін"); plurals and "all" ask about every one of them.
+_ONE_STATEMENT = re.compile(
+    r"(?<![\w-])(?:дроп(?:а|у|ом|е)?|дроп-сч[её]т(?:а|у|ом|е)?|dropper(?:'s)?|drop account|mule|"
+    r"дроп(?:тың|қа|тан|ты|ының|ына|ынан|ыңыз)|"
+    r"выписк(?:а|у|е|ой)|statement|үзінді(?:сі|сін|сін|сіне|ден|ні)?|"
+    r"көшірме(?:сі|сін|ні)?)(?![\w'-])", re.I)
+_SEVERAL_STATEMENTS = re.compile(
+    r"(?<![\w-])(?:дроп(?:ы|ов|ам|ами|ах)|дроп-сч[её]т(?:ов|ам|ами|ах)|droppers|mules|"
+    # A dropper's word before a plural of accounts: "dropper accounts", "дроп шоттарынан".
+    r"(?:dropper|drop|mule|дроп)\s+(?:accounts|statements|cards|шоттар\w*|карталар\w*|"
+    r"үзінділер\w*|сч[её]т(?:а|ов|ам|ами|ах)|карт(?:ы|ам|ами|ах)?|выписк(?:и|ам|ами|ах))|"
+    r"дроптар\w*|выписк(?:и|ам|ами|ах)|"
+    r"выписок|statements|үзінділер\w*|all|все|всех|всем|кажд\w*|each|every|барлық\w*|"
+    r"әр|both|оба|обе|екеу\w*|три|трёх|трех|three|үш)(?![\w])", re.I)
+# Readings about the case's texts or the case at large, not one account's money.
+_NOT_ONE_ACCOUNT = ("out_of_case",)
+# Ads looking for droppers ("дроп іздейтін хабарландыру", "вербовка дропа") and messages about
+# one: the texts, not an account.
+_ADS = re.compile(r"(?<!\w)(?:объявлен\w*|вакан\w*|вербов\w*|ищ(?:ут|ет)\w*|recruit\w*|ads?|"
+                  r"adverts?|хабарланд\w*|жарнама\w*|ізде\w*|пост\w*|posts?|сообщени\w*|"
+                  r"messages?|хабарлама\w*|чат\w*|chats?|переписк\w*)(?!\w)",
+                  re.I)
+# The bank a question names ("Halyk", "каспи", "Jusan"): the statements of that bank only.
+_BANK_WORDS = {"halyk": re.compile(r"halyk|х[ао]л[ыи]к|халық", re.I),
+               "kaspi": re.compile(r"kaspi|касп[иі]", re.I),
+               "jusan": re.compile(r"jusan|жусан|жұсан", re.I),
+               "forte": re.compile(r"forte|форте", re.I),
+               "bcc": re.compile(r"\bbcc\b|центркредит", re.I)}
+
+# A payment spoken of by its sum alone: "кто платил 8000 тенге?", "the 60000 transfer",
+# "12 000 теңге аударымы".
+_SUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[  ]\d{3})+|\d{3,9})(?:[.,](\d{1,2}))?(?:\s?(к|k|тыс))?"
+                  r"(?![\d\w.,]|[.,]\d)", re.I)
+_PAYMENT_WORDS = re.compile(
+    r"(?<!\w)(?:плат\w*|заплат\w*|оплат\w*|перев\w*|отправ\w*|получ\w*|"
+    r"поступ\w*|пришл\w*|ушл\w*|кину\w*|скину\w*|payments?|paid|pay|transfers?|transferred|"
+    r"sent|send|got|received|receive|came|went|төле\w*|төлем\w*|аудар\w*|жібер\w*|түс\w*|"
+    r"алды|алған|кетт\w*|келд\w*)(?!\w)", re.I)
+# What narrows a payment down: a day, a month, a year.
+_WHEN = re.compile(
+    r"\d{1,2}[./-]\d{1,2}|\d{4}-\d{2}|(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\w)(?:январ|феврал|март|"
+    r"апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|nov|dec|қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|"
+    r"қараша|желтоқсан|вчера|сегодня|yesterday|today|кеше|бүгін)", re.I)
+_MESSAGE_ASKED = re.compile(r"(?<!\w)(?:сообщени\w*|message\w*|хабарлама\w*|пост\w*|post\w*|"
+                            r"заказ\w*|order\w*|тапсырыс\w*|сұра\w*|проси\w*|asked|asking)"
+                            r"(?!\w)", re.I)
+
+
+def statement_choices(question: str, reading: Reading, vocabulary: Vocabulary | None
+                      ) -> list[str]:
+    """The statements a question about one dropper or one statement may mean, when it names
+    none of them and the case (or the bank it names) holds several: each as its holder, bank
+    and account; [] when it says which, asks about them all, or the case holds one."""
+    fitting = statements_meant(question, reading, vocabulary)
+    holders = vocabulary.statement_holders if vocabulary else {}
+    return [_statement_label(a, holders.get(a, ("", ""))) for a in fitting] \
+        if len(fitting) > 1 else []
+
+
+def statements_meant(question: str, reading: Reading, vocabulary: Vocabulary | None
+                     ) -> list[str]:
+    """The accounts of the case's statements a question about one dropper or one statement
+    (naming no account and no holder) may mean: all of them, or those of the bank it names
+    ("the Halyk statement": the one Halyk statement, when the case holds one); [] when it
+    says which or asks about them all."""
+    if vocabulary is None or not vocabulary.statements:
+        return []
+    if reading.of("iban", "card", "card_mask", "phone", "iin", "tron", "btc", "eth", "shop",
+                  "bot") or reading.invalid:
+        return []
+    q = question[:2_000]
+    if reading.intent in _NOT_ONE_ACCOUNT or _ADS.search(q) or \
+            not _ONE_STATEMENT.search(q) or _SEVERAL_STATEMENTS.search(q):
+        return []
+    holders = vocabulary.statement_holders
+    named = {e.label or e.value for e in reading.of("person")}
+    if any(_same_person(n, holders.get(a, ("", ""))[0]) for n in named
+           for a in vocabulary.statements):
+        return []  # "выписка Сеитовой": hers
+    banks = [b for b, rx in _BANK_WORDS.items() if rx.search(q)]
+    return [a for a in vocabulary.statements
+            if not banks or any(b in holders.get(a, ("", ""))[1].casefold() for b in banks)]
+
+
+def _same_person(name: str, holder: str) -> bool:
+    a, b = name.casefold().split(), holder.casefold().split()
+    return bool(a and b) and a[0][:5] == b[0][:5]
+
+
+def _statement_label(account: str, holder: tuple[str, str]) -> str:
+    # (Shortened: an identifier written whole is a claim a question back cannot cite.)
+    # (Its holder and bank: a number in a question back is a claim it cannot cite.)
+    name, bank = holder
+    return (f"«{name}» ({bank})" if bank else f"«{name}»") if name else shortened(account)
+
+
+def shortened(identifier: str) -> str:
+    """An account or address by its first and last characters ("KZ45…4235")."""
+    return f"{identifier[:4]}…{identifier[-4:]}" if len(identifier) > 12 else identifier
+
+
+def payment_choices(question: str, reading: Reading, vocabulary: Vocabulary | None
+                    ) -> list[str]:
+    """The payments of the one sum a question names as "the payment of N" with nothing else
+    to tell which ("кто платил 8000 тенге?", "trace the 12 000 tenge payment"), when the case
+    holds several of that sum: each as its day, payer and payee; [] otherwise."""
+    if vocabulary is None or vocabulary.payments_of is None or reading.entities or \
+            reading.invalid:
+        return []
+    q = question[:2_000]
+    if not _PAYMENT_WORDS.search(q) or _WHEN.search(q) or _MESSAGE_ASKED.search(q):
+        return []
+    sums = {s for m in _SUM.finditer(q) if (s := _sum_of(m)) is not None and s >= 100}
+    if len(sums) != 1:
+        return []
+    found = vocabulary.payments_of(next(iter(sums)))
+    return found if len(found) > 1 else []
+
+
+def _sum_of(m: re.Match[str]) -> Decimal | None:
+    whole = re.sub(r"\D", "", m.group(1))
+    try:
+        value = Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
+    except InvalidOperation:
+        return None
+    if m.group(3):
+        value *= 1000
+    if 1990 <= value <= 2100 and not m.group(2):
+        return None  # a year
+    return value
+
+
+def listed(choices: list[str]) -> str:
+    """The candidates as the question back names them."""
+    shown = ", ".join(choices[:MOST_NAMED])
+    return shown + (", …" if len(choices) > MOST_NAMED else "")
