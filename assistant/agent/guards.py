@@ -213,7 +213,7 @@ def near_miss_hint(ctx: AgentContext, args: dict[str, Any]) -> str:
         if not isinstance(value, str):
             continue
         for distance, known in near_identifiers(ctx.store, ctx.case, value,
-                                                case_graph=ctx.case_graph):
+                                                case_graph=lambda: ctx.case_graph):
             chars = "one character" if distance == 1 else f"{distance} characters"
             hints.append(f"{value} is not in the case, but {known} is: {chars} different. If "
                          f"{known} was meant, call again with it copied exactly, and tell the "

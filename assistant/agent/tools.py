@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime, tool
@@ -88,14 +89,13 @@ class AgentContext:
     # Other cases holding identifiers (`assistant.services.deconflict`, bound to the user and
     # case, audited): given ids, their hits; given None, the case's first shared ones.
     deconflict: Callable[[Sequence[str] | None], list[Any]] | None = None
-    graph: CaseGraph | None = field(default=None, repr=False)
 
+    @cached_property
     def case_graph(self) -> CaseGraph:
         """The case's trace graph, brought up to date once for the question: its tools share
-        it (a question about the shops' money calls a dozen)."""
-        if self.graph is None:
-            self.graph = load_case_graph(self.store, self.case)
-        return self.graph
+        it (a question about the shops' money calls a dozen). (Not a field: pydantic reads
+        the fields of a tool's runtime context, and a graph holds a lock.)"""
+        return load_case_graph(self.store, self.case)
 
     def derive(self, text: str, record_ids: Sequence[str] = (), names: Sequence[str] = (),
                anchors: Sequence[str] = (), subject: str = "") -> str:
@@ -274,7 +274,7 @@ def trace_wallet(address: str, runtime: Runtime,
     or backward to where it came from. Use for "where did the money go / come from"."""
     ctx = runtime.context
     starts = start_wallets(ctx.store, ctx.case, [address])
-    graph = ctx.case_graph()
+    graph = ctx.case_graph
     out = ToolOutput(TRACE_WALLET, None)
     if not any(s in graph.graph for s in starts):
         return f"no transfers of {fence(address)} in the case", out
@@ -496,7 +496,7 @@ def money_path(source: str, target: str, runtime: Runtime) -> tuple[str, ToolOut
     ctx = runtime.context
     if parse_identifier(source).kind == "iban" and parse_identifier(target).kind == "iban":
         return _bank_path(ctx, parse_identifier(source).value, parse_identifier(target).value)
-    graph = ctx.case_graph()
+    graph = ctx.case_graph
     result = path_between(graph, source, target)
     out = ToolOutput(MONEY_PATH, result)
     if not result.hops:
@@ -579,7 +579,7 @@ def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False
     and "which payments" questions. `month` ("2025-01", or "01" of any year): a statement's
     activity of that month only ("обороты за октябрь")."""
     ctx = runtime.context
-    result = lookup(ctx.store, ctx.case, identifier, ctx.case_graph(),
+    result = lookup(ctx.store, ctx.case, identifier, ctx.case_graph,
                     month=month)
     out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
@@ -1440,7 +1440,7 @@ def case_overview(runtime: Runtime, bank_ends: bool = False,
     `bank_ends`: also where the tenge ended by the statements: the parties that received and
     paid nothing on, and those named as exchangers (OTC, P2P sellers of USDT)."""
     ctx = runtime.context
-    graph = ctx.case_graph()
+    graph = ctx.case_graph
     o = overview(ctx.store, ctx.case, graph, top=5)
     out = ToolOutput(CASE_OVERVIEW, o)
     ctx.prefetch(_record_ids_in(o))
@@ -1769,7 +1769,7 @@ def shop_details(shop: str, runtime: Runtime,
 def _collector_lines(ctx: AgentContext, out: ToolOutput, details: Sequence[Any]) -> list[str]:
     """Where each wallet a shop handed out passed its money on (its treasury, by the case
     overview's rule: `collector_of`), cited by the largest transfer between them."""
-    graph = ctx.case_graph().graph
+    graph = ctx.case_graph.graph
     lines: list[str] = []
     wallets = dict.fromkeys(h.display for d in details for h in d.handed_out
                             if h.kind in ("tron", "btc", "eth"))
