@@ -10,6 +10,7 @@ gets (a tool's result is records, not claims).
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -87,8 +88,10 @@ def arguments_model(tool: BaseTool) -> type[BaseModel]:
 
 
 def tool_arguments_schema(tool: BaseTool) -> dict[str, Any]:
-    """The JSON schema of the arguments the model gives the tool (the runtime left out)."""
-    return arguments_model(tool).model_json_schema()
+    """The JSON schema of the arguments the model gives the tool (the runtime left out): a
+    copy, the caller's to change (langchain keeps one per tool, which the agent's own
+    messages and the models' tool lists read too)."""
+    return copy.deepcopy(arguments_model(tool).model_json_schema())
 
 
 def run_agent_tool(settings: Settings, store: CaseStore, case: str, name: str,

@@ -3,6 +3,7 @@ loopback, and stdio with the server launched as `python -m assistant.cli mcp`.""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -112,6 +113,19 @@ def test_http_lists_the_agents_tools_and_answers_each_with_citations(stack, mcp_
     assert calls[-1] == {"tool": "trace_wallet", "args": {"direction": "up"}, "via": "mcp"}
     listed = [e.details for e in audit_trail(engine).entries(SERVER) if e.user == "ayana"]
     assert listed[-1]["tool"] == LIST_CASES and listed[-1]["cases"] == ["demo"]
+
+
+def test_listing_the_tools_leaves_the_agent_s_own_schemas_as_they_were():
+    # The MCP listing adds the case to each tool's arguments; the agent's error messages and
+    # a real model's tool list read the same tools' schemas.
+    def schemas() -> dict[str, str]:
+        return {name: json.dumps(tool.tool_call_schema.model_json_schema(), sort_keys=True)
+                for name, tool in agent_tools().items()}
+
+    before = schemas()
+    listed = mcp_tools()
+    assert all("case" in t.input_schema["properties"] for t in listed if t.name != LIST_CASES)
+    assert schemas() == before and not any('"case"' in s for s in before.values())
 
 
 def test_a_tool_added_to_the_agent_is_served_without_more_code(stack, monkeypatch):
