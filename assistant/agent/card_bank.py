@@ -13,6 +13,18 @@ BANK_ASKED = re.compile(r"как(?:ой|ого|ом)\s+банк\w*|\bwhich\s+ban
                         r"\bissu(?:er|ing bank|ed by)\b|эмитент\w*|қай\s+банк\w*|"
                         r"банк\w*\s+қандай|банк\w*\s+выпуст\w*|выпущен\w*|выпустил\w*", re.I)
 
+# The Kazakh banks a question or a message names ("Halyk", "каспи", "народный", "Jusan").
+BANK_WORDS = {"halyk": re.compile(r"halyk|х[ао]л[ыи]к|халық|народн", re.I),
+              "kaspi": re.compile(r"kaspi|касп[иі]", re.I),
+              "jusan": re.compile(r"jusan|жусан|жұсан", re.I),
+              "forte": re.compile(r"forte|форте", re.I),
+              "bcc": re.compile(r"\bbcc\b|центркредит", re.I)}
+
+
+def banks_named(text: str) -> list[str]:
+    """The keys of `BANK_WORDS` whose bank `text` names."""
+    return [bank for bank, words in BANK_WORDS.items() if words.search(text)]
+
 
 def card_bank(number: str, accounts: Iterable[str] = ()) -> str | None:
     """The bank of card `number` by its issuer's digits, else of the first Kazakh IBAN of

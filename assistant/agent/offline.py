@@ -43,6 +43,7 @@ from assistant.agent.asking_words import (
 from assistant.agent.card_bank import (
     BANK_ASKED,
     RATE_ASKED,
+    banks_named,
     card_bank,
     foreign_card,
     issue_country_asked,
@@ -3992,16 +3993,12 @@ _EACH_RECEIVED = re.compile(r"(?:each|every|каждый|каждого|кажд
 _BOUND_BEFORE = re.compile(r"(?:(?P<after>\bafter|\bsince|\bfrom|после|начиная с|\bс|\bсо)|"
                            r"(?P<before>\bbefore|\buntil|\btill|\bдо|ранее))\s+$")
 _BOUND_AFTER = re.compile(r"\w*\s+(?:(?P<after>кейін|бастап)|(?P<before>дейін|бұрын))")
-_BANK_WORDS = {"halyk": re.compile(r"halyk|халык|халық|народн", re.I),
-               "kaspi": re.compile(r"kaspi|каспи", re.I),
-               "forte": re.compile(r"forte|форте", re.I),
-               "jusan": re.compile(r"jusan|жусан|жұсан", re.I)}
 
 
 def _bank_named(question: str) -> str | None:
     """The one bank `question` (or a message: "Оплата на карту Halyk: 4405 39…") names, if it
     names exactly one."""
-    named = [b for b, rx in _BANK_WORDS.items() if rx.search(question)]
+    named = banks_named(question)
     return named[0] if len(named) == 1 else None
 
 

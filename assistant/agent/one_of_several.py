@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from assistant.agent.card_bank import banks_named
 from assistant.agent.understanding import Reading, Vocabulary
 
 # At most this many candidates named in a question back (more: the first ones, then "…").
@@ -40,13 +41,6 @@ _ADS = re.compile(r"(?<!\w)(?:объявлен\w*|вакан\w*|вербов\w*|
                   r"adverts?|хабарланд\w*|жарнама\w*|ізде\w*|пост\w*|posts?|сообщени\w*|"
                   r"messages?|хабарлама\w*|чат\w*|chats?|переписк\w*)(?!\w)",
                   re.I)
-# The bank a question names ("Halyk", "каспи", "Jusan"): the statements of that bank only.
-_BANK_WORDS = {"halyk": re.compile(r"halyk|х[ао]л[ыи]к|халық", re.I),
-               "kaspi": re.compile(r"kaspi|касп[иі]", re.I),
-               "jusan": re.compile(r"jusan|жусан|жұсан", re.I),
-               "forte": re.compile(r"forte|форте", re.I),
-               "bcc": re.compile(r"\bbcc\b|центркредит", re.I)}
-
 # A payment spoken of by its sum alone: "кто платил 8000 тенге?", "the 60000 transfer",
 # "12 000 теңге аударымы".
 _SUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[  ]\d{3})+|\d{3,9})(?:[.,](\d{1,2}))?(?:\s?(к|k|тыс))?"
@@ -98,7 +92,7 @@ def statements_meant(question: str, reading: Reading, vocabulary: Vocabulary | N
     if any(_same_person(n, holders.get(a, ("", ""))[0]) for n in named
            for a in vocabulary.statements):
         return []  # "выписка Сеитовой": hers
-    banks = [b for b, rx in _BANK_WORDS.items() if rx.search(q)]
+    banks = banks_named(q)
     return [a for a in vocabulary.statements
             if not banks or any(b in holders.get(a, ("", ""))[1].casefold() for b in banks)]
 
