@@ -103,8 +103,8 @@ def _same_person(name: str, holder: str) -> bool:
 
 
 def _statement_label(account: str, holder: tuple[str, str]) -> str:
-    # (Shortened: an identifier written whole is a claim a question back cannot cite.)
-    # (Its holder and bank: a number in a question back is a claim it cannot cite.)
+    # Its holder and bank, else its account shortened: a number or an identifier written
+    # whole in a question back is a claim it cannot cite.
     name, bank = holder
     return (f"«{name}» ({bank})" if bank else f"«{name}»") if name else shortened(account)
 
@@ -118,7 +118,7 @@ def payment_choices(question: str, reading: Reading, vocabulary: Vocabulary | No
                     ) -> list[str]:
     """The payments of the one sum a question names as "the payment of N" with nothing else
     to tell which ("кто платил 8000 тенге?", "trace the 12 000 tenge payment"), when the case
-    holds several of that sum: each as its day, payer and payee; [] otherwise."""
+    holds several of that sum: each as its payer and payee; [] otherwise."""
     if vocabulary is None or vocabulary.payments_of is None or reading.entities or \
             reading.invalid:
         return []
