@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from assistant.agent.card_bank import banks_named
+from assistant.agent.translit import MONTH_NAMES
 from assistant.agent.understanding import Reading, Vocabulary
 
 # At most this many candidates named in a question back (more: the first ones, then "…").
@@ -52,10 +53,9 @@ _PAYMENT_WORDS = re.compile(
     r"алды|алған|кетт\w*|келд\w*)(?!\w)", re.I)
 # What narrows a payment down: a day, a month, a year.
 _WHEN = re.compile(
-    r"\d{1,2}[./-]\d{1,2}|\d{4}-\d{2}|(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\w)(?:январ|феврал|март|"
-    r"апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|jan|feb|mar|apr|may|jun|jul|"
-    r"aug|sep|oct|nov|dec|қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|"
-    r"қараша|желтоқсан|вчера|сегодня|yesterday|today|кеше|бүгін)", re.I)
+    r"\d{1,2}[./-]\d{1,2}|\d{4}-\d{2}|(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\w)(?:"
+    + "|".join(name for names in MONTH_NAMES for name in names)
+    + r"|вчера|сегодня|yesterday|today|кеше|бүгін)", re.I)
 _MESSAGE_ASKED = re.compile(r"(?<!\w)(?:сообщени\w*|message\w*|хабарлама\w*|пост\w*|post\w*|"
                             r"заказ\w*|order\w*|тапсырыс\w*|сұра\w*|проси\w*|asked|asking)"
                             r"(?!\w)", re.I)
