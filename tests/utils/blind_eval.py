@@ -1,16 +1,17 @@
 """The blind evaluation: questions written by people who never saw the rules, over the demo
 case and a case written by hand in real formats, graded by what the answer must contain.
 
-Question files: `tests/data/eval/<case>/questions_{dev,heldout,…,heldout9}.yaml` (schema in
+Question files: `tests/data/eval/<case>/questions_{dev,heldout,…,heldout10}.yaml` (schema in
 their header). `heldout` was held out until stop 23, `heldout2` (written blind in stop 24) until
 stop 25, `heldout3` (stop 25) until stop 26, `heldout4` (stop 26) until stop 27, `heldout5`
 (stop 27) until stop 28, `heldout6` (stop 28) until stop 29, `heldout7` (stop 29) until stop 30
-and `heldout8` (stop 30) until stop 31; all are read for tuning since. `heldout9`, written blind
-at the start of stop 31 before that stop's tuning, is the held-out part now.
+`heldout8` (stop 30) until stop 31 and `heldout9` (stop 31) until stop 33; all are read for
+tuning since. `heldout10`, written blind at the start of stop 33 before that stop's tuning, is
+the held-out part now.
 An answer is correct when it is in the question's language, verified, and holds the expected
 facts (numbers compared by value, identifiers ignoring spaces and dashes); a question that
 must be asked back, refused as outside the case, or said to be invalid or absent is graded on
-that. The held-out file (`heldout9`) is not read while tuning: only its figures are printed.
+that. The held-out file (`heldout10`) is not read while tuning: only its figures are printed.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ from assistant.agent.ledger import Answer
 
 EVAL = Path(__file__).parents[1] / "data" / "eval"
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-          "heldout7", "heldout8", "heldout9")
-# The parts whose questions may be listed for tuning (`heldout9` never is).
+          "heldout7", "heldout8", "heldout9", "heldout10")
+# The parts whose questions may be listed for tuning (`heldout10` never is).
 READABLE = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-            "heldout7", "heldout8")
+            "heldout7", "heldout8", "heldout9")
 _NUMBER = re.compile(r"\d[\d\s\u00a0\u202f,]*(?:[.,]\d+)?")
 _NOT_IN_CASE = re.compile(r"нет|не найден|отсутств|not in|not appear|no |жоқ|табылмады", re.I)
 _INVALID = re.compile(r"не действ|недейств|неверн|некоррект|invalid|not a valid|checksum|"
