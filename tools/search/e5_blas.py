@@ -4,7 +4,7 @@ windows and pooling, with float32 matrix products in place of its int8 ones (iss
 The engine's own kernel does about 8 multiply-adds a nanosecond on a core here, numpy's BLAS
 about 50: indexing a seed case's passages falls from minutes to tens of seconds. The weights
 are the engine's 4-bit ones, expanded once (about 90 MB); the activations stay float32, so
-the vectors are nearer the original model's than the engine's are (cosine 0.99 with them)."""
+the vectors are nearer the original model's than the engine's are (cosine 0.9999 with them)."""
 
 from __future__ import annotations
 
@@ -242,7 +242,7 @@ class E5Blas:
         chunk: list[tuple[int, list[int]]] = []
         tokens = 0
         for window in [*windows, None]:
-            if window is None or (chunk and tokens + len(window[1]) + 2 > CHUNK_TOKENS):
+            if chunk and (window is None or tokens + len(window[1]) + 2 > CHUNK_TOKENS):
                 for (i, ids), mean in zip(chunk, self._forward([ids for _, ids in chunk]),
                                           strict=True):
                     weight = max(len(ids), 1)

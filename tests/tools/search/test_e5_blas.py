@@ -56,3 +56,7 @@ def test_a_query_and_its_passage_meet(engine):
 def test_a_lone_surrogate_from_a_json_export_is_a_character_not_a_crash():
     vector = get_model().embed(["broken \ud83d emoji"])
     assert np.isfinite(vector).all() and vector.shape == (1, 384)
+
+
+def test_no_text_is_no_vector():
+    assert get_model().embed([]).shape == (0, 384)
