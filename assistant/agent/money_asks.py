@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from assistant.agent.asking_words import BENEFICIARY_WORDS
 from assistant.agent.understanding import Named, Reading, tagged_wallet
+from assistant.agent.way_through import way_through
 
 _WALLETS = ("tron", "btc", "eth")
 _PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
@@ -231,7 +232,9 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # two, not each one's totals.
         _set(reading, "amount_between")
         return
-    if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
+    # ("from A to B via C": the way, through C.)
+    way = bool(_WAY_ASKED.search(question)) or way_through(question, wallets) is not None
+    if ends >= 2 and way and (intent in (
             "forward", "backward", "amount_between", "identify", "statement", "shop_details",
             "exchanges", "compare") or
             intent in ("search", "message") and intent not in reading.signals):

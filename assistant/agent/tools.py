@@ -572,15 +572,16 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
 
 @case_tool(LOOKUP_ACCOUNT)
 def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False,
-                   month: str | None = None) -> tuple[str, ToolOutput]:
+                   month: str | None = None, days: str | None = None) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
     that handed it out, messages, statement activity, linked wallets. `each_payment`: also
     each payment (day, sum) with a statement's counterparties of few operations, for "when"
     and "which payments" questions. `month` ("2025-01", or "01" of any year): a statement's
-    activity of that month only ("обороты за октябрь")."""
+    activity of that month only ("обороты за октябрь"). `days` ("09-01..09-15", month-day to
+    month-day): a statement's activity of those days only ("1-15 сентября")."""
     ctx = runtime.context
     result = lookup(ctx.store, ctx.case, identifier, ctx.case_graph,
-                    month=month)
+                    month=month, days=days)
     out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
         return f"{fence(identifier)}: {result.error}", out
