@@ -18,9 +18,9 @@ _BARE_TRON = re.compile(rf"(?<![\w.…])(T(?=[{_BASE58}]{{0,9}}[A-HJ-NP-Z1-9])[{
                         rf"(?![\w.…])")
 # What makes a bare beginning a wallet's: the word of a wallet after it ("TDMH әмиянынан",
 # "TDMH wallet", "кошелёк TDMH"), or the arrow of a transfer beside it ("TEgB -> TNhR").
-_WALLET_BESIDE = re.compile(r"^\s*(?:->|→|=>|—>)|^\s*(?:әмиян|кошел[её]?к|wallet|адрес|address)",
+_WALLET_BESIDE = re.compile(r"^\s*(?:->|→|=>|—>)|^\s*(?:әмиян|кошел|wallet|адрес|address)",
                             re.I)
-_WALLET_BEFORE = re.compile(r"(?:->|→|=>|—>|кошел[её]?к\w{0,3}|wallets?|әмиян\w{0,5}|адрес\w{0,2}"
+_WALLET_BEFORE = re.compile(r"(?:->|→|=>|—>|кошел\w{0,5}|wallets?|әмиян\w{0,5}|адрес\w{0,2}"
                             r"|address(?:es)?)\s*$", re.I)
 
 # (prefix, suffix) → the case's addresses that begin and end so, at most `limit` of them.

@@ -769,6 +769,21 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                                 [holder_row], [b.holder_name]))
     if b.holder_iin:
         lines.append(ctx.derive(f"[{h}] holder's ИИН {b.holder_iin}", [holder_row]))
+    # One name written for several counterparty accounts ("Сейткали А." paying from two):
+    # what that party paid and received over all of them, bound to each account's first row.
+    by_name: dict[str, list[Any]] = {}
+    for c in b.counterparties:
+        if c.name:
+            by_name.setdefault(" ".join(c.name.casefold().split()), []).append(c)
+    for group in by_name.values():
+        if len(group) > 1:
+            rows = [c.records[0] for c in group]
+            for r in rows:
+                out.cite(ctx, r)
+            lines.append(ctx.derive(
+                f"{fence(group[0].name)} over {len(group)} accounts: received from "
+                f"{money(str(sum(Decimal(c.received_from) for c in group)))}, sent to "
+                f"{money(str(sum(Decimal(c.sent_to) for c in group)))}", rows))
     # Every counterparty kept (whom several accounts share is read from them), largest first.
     for c in b.counterparties:
         first = c.records[0]

@@ -1,0 +1,43 @@
+"""Money between two named parties as people ask it: both ways when the question says so ("and
+back", "и обратно", "керісінше", each party named twice), what a party named paid into a
+statement (its accounts one by one and together), and a statement's totals over a span of
+days."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.utils.answers import answered
+from tools.store import CaseStore
+
+
+@pytest.mark.parametrize("question", [
+    "how much did Tulegenov send Kuznetsov, and the other way round, both ways?",
+    "сколько Кузнецов перевёл Тулегенову и обратно?",
+    "Кузнецов Тулегеновке қанша аударды және керісінше?",
+    "Тулегенов Кузнецовқа қанша жіберді, ал Кузнецов Тулегеновке қанша?",
+])
+def test_both_ways_between_two_statement_holders(demo: CaseStore, question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert "187 000" in text and "81 200" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Абдрахманов С. сколько перевёл на счёт Иванова и когда?",
+    "when and how much did Abdrakhmanov S. pay into Ivanov's account?",
+    "Абдрахманов С. Ивановтың шотына қанша салды?",
+])
+def test_a_named_payer_in_a_statement_with_its_payments(demo: CaseStore, question: str) -> None:
+    text = answered(demo, "demo", question)
+    assert "8 000" in text and "15 000" in text
+
+
+@pytest.mark.parametrize("question", [
+    "сколько всего пришло Жумабаеву с 16 по 30 сентября?",
+    "Zhumabaev's account: total received 16-30 Sept?",
+    "16-30 қыркүйек аралығында Жумабаевтың шотына барлығы қанша түсті?",
+])
+def test_a_statement_s_totals_over_a_span_of_days(handmade_store: CaseStore,
+                                                  question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    assert "94 000" in text and "384 000" not in text
