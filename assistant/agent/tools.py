@@ -736,7 +736,10 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                   *(r for c in b.counterparties for r in (c.records if dated else c.records[:1]))])
     n = out.cite(ctx, row)
     net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
-    period = f" of {b.period}" if b.period else ""
+    # (A span of days as the answer writes it, "01.09–15.09": its days are the derivation's.)
+    period = f" of {b.period}" if b.period and ".." not in b.period else \
+        " of " + "–".join(".".join(end.split("-")[::-1]) for end in b.period.split("..")) \
+        if b.period else ""
     lines.append(ctx.derive(f"[{n}] statements{period}: in {money(b.total_in)} ({b.incoming} "
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
