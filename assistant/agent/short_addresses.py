@@ -59,6 +59,11 @@ def short_addresses(question: str, complete: Completer) -> Iterator[tuple[str, i
     seen: set[str] = set()
     for prefix, suffix, start, end in _pieces(question)[:MAX_PIECES]:
         fits = fitting(complete(prefix, suffix, 2), prefix, suffix, 2)
+        if not fits and len(suffix) > 2:
+            # Its last letters copied with one wrong ("TEgB…iUi" for "…XUi"): the last two,
+            # when one address alone still fits.
+            suffix = suffix[-2:]
+            fits = fitting(complete(prefix, suffix, 2), prefix, suffix, 2)
         if len(fits) == 1 and fits[0] not in seen:
             seen.add(fits[0])
             yield fits[0], start, end

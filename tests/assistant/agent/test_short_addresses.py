@@ -98,3 +98,8 @@ def test_an_amount_between_wallets_written_by_their_beginnings(handmade_store: C
                                                                question: str) -> None:
     text = answered(handmade_store, "hm", question)
     assert "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi" in text and "775" in text
+
+
+def test_last_letters_copied_with_one_wrong_still_name_the_one_address() -> None:
+    assert [a for a, _, _ in short_addresses("кто платил на TDMH…YSvQ?", _complete)] == [
+        "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"]
