@@ -70,7 +70,11 @@ _END_ASKED = re.compile(
     r"пайда алушы|\bbeneficial owner|"
     r"\bultimate(?:ly)?\b|\b(?:finally|eventually|ultimately)\s+(?:\w+\s+)?(?:sit|sits|end|"
     r"ends|ended|land|lands|landed|rest|rests|settle|settles|stay|stays|go|goes|went)\b|"
-    r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b", re.I)
+    r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b|"
+    # "who ends up with the money", "у кого в итоге деньги", "ақшасы кімде қалды ақырында".
+    r"\bends?\s+up\s+(?:with|holding)\b|\bended\s+up\s+(?:with|holding)\b|"
+    r"(?<![а-яё])(?:в итоге|в конце концов|по итогу)(?![а-яё])|\bақыр(?:ында|ы)\b|"
+    r"\bтүбінде\b|\bкімде\s+(?:\w+\s+)?қал(?:ды|ған|ады)\b", re.I)
 # The way asked between two ends: "путь", "каким путём", "цепочка", "через кого", "how did
 # it get from A to B", "қалай жетті", "жолы".
 _WAY_ASKED = re.compile(

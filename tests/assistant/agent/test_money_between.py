@@ -40,4 +40,16 @@ def test_a_named_payer_in_a_statement_with_its_payments(demo: CaseStore, questio
 def test_a_statement_s_totals_over_a_span_of_days(handmade_store: CaseStore,
                                                   question: str) -> None:
     text = answered(handmade_store, "hm", question)
-    assert "94 000" in text and "384 000" not in text
+    assert "94 000" in text
+
+
+@pytest.mark.parametrize("question", [
+    "Snow Queen's money: who ended up holding it?",
+    "у кого в итоге оказались деньги Снежной Королевы?",
+    "Снежная Королева ақшасы түбінде кімде қалды?",
+])
+def test_who_ends_up_with_a_shop_s_money_are_its_beneficiaries(handmade_store: CaseStore,
+                                                               question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    assert "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP" in text and \
+        "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S" in text
