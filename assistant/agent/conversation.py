@@ -832,7 +832,10 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
-    step = steps_on(question)
+    # "and from there, where did it go next?", "оттуда куда дальше?": from where the money
+    # went, a step on (as "one more hop"), not from where it started.
+    step = steps_on(question) or ("same" if _FROM_THERE.search(question) and
+                                  _ON_FURTHER.search(question) else None)
     if step == "backward" and way_before == "forward":
         return about[:1]  # before the money left it: where the subject's own money came from
     if (_NOT_END.search(question) or step) and \

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.agent.core import ask
+from assistant.agent.tools import AgentContext
 from tests.utils.answers import answered
 from tools.store import CaseStore
 
@@ -53,3 +55,17 @@ def test_who_ends_up_with_a_shop_s_money_are_its_beneficiaries(handmade_store: C
     text = answered(handmade_store, "hm", question)
     assert "TXmqWQTjQr4TveWQWEsAo1mJuDXg68vhzP" in text and \
         "TTY1HV5DRzLqNG5J3xor1WV5de71Xksn4S" in text
+
+
+@pytest.mark.parametrize("follow", [
+    "and from there, where did it go next?",
+    "а оттуда куда дальше пошло?",
+    "одан әрі қайда кетті?",
+])
+def test_from_there_on_steps_to_where_the_money_went(demo: CaseStore, follow: str) -> None:
+    first = "where did the money of TEKnPTji5ZNptMTvk1weU4TD7EXKDhdVRC go?"
+    a = ask(first, AgentContext("demo", demo))
+    b = ask(follow, AgentContext("demo", demo), history=[(first, a.answer)])
+    # On from the treasury it went into: the treasury's own payees, each by its transfer.
+    assert "TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY" in b.answer
+    assert "TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1" in b.answer and "4 520.11" in b.answer
