@@ -3292,8 +3292,10 @@ class OfflineChatModel(BaseChatModel):
                 refined = True
         if len(humans) > 1 and not refined and not nth and earlier and not together and \
                 not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
-                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question):
-            # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
+                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question) and \
+                not _names_its_subject(question, reading):
+            # "how much did he send to Bekzhanov?" after whose card it was: from its holder
+            # ("and Tulegenov, where did he send it on?": he is the one named).
             holder = _holder_in(str(earlier[-1].content))
             if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
                 question = f"{question} {holder}"
@@ -4363,6 +4365,17 @@ _ROLE_POINTER = re.compile(
 # A person pointed at: "he", "она", "оған".
 _PERSON_POINTER = re.compile(r"(?<![\w])(?:he|she|him|her|his|он|она|его|её|ее|ему|ей|ним|"
                              r"ней|нему|ол|оған|оның|одан)(?![\w])", re.I)
+
+
+# The subject's pronoun ("he", "она", "ол"): who does what, not to whom.
+_SUBJECT_POINTER = re.compile(r"(?<![\w])(?:he|she|он|она|ол)(?![\w])", re.I)
+
+
+def _names_its_subject(question: str, reading: Reading) -> bool:
+    """Whether the pronoun a question says is a person it names before it ("and X, where did
+    he send it?", "а Иванов, куда он перевёл?"): that person, not one said before."""
+    pointer = _SUBJECT_POINTER.search(question)
+    return bool(pointer) and any(e.end <= pointer.start() for e in reading.of("person"))
 
 
 def _points_back(question: str) -> bool:

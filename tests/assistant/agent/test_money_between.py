@@ -69,3 +69,16 @@ def test_from_there_on_steps_to_where_the_money_went(demo: CaseStore, follow: st
     # On from the treasury it went into: the treasury's own payees, each by its transfer.
     assert "TKbWF1M7HjAkmeYH9XBprfpSCF4HCddSUY" in b.answer
     assert "TJEdj76pLHqtDZUrmv7EPxDcQsuGk4wBj1" in b.answer and "4 520.11" in b.answer
+
+
+@pytest.mark.parametrize("follow", [
+    "and Tulegenov, where did he send it on?",
+    "а Тулегенов, куда он дальше перевёл?",
+    "ал Тулегенов ше, ол ақшаны қайда аударды?",
+])
+def test_he_after_a_person_named_is_that_person(demo: CaseStore, follow: str) -> None:
+    first = "Кузнецов П. шотынан ақша қайда жөнелтілді?"
+    a = ask(first, AgentContext("demo", demo))
+    b = ask(follow, AgentContext("demo", demo), history=[(first, a.answer)])
+    # Tulegenov's own payees, not what passed between him and Kuznetsov.
+    assert "324 800" in b.answer
