@@ -1696,9 +1696,15 @@ class Composer:
     def _parties_named(self, b: Any) -> list[Any]:
         """The statement's counterparties the question names (by the person's name as the
         case writes it, else by its surname in any case ending), not its holder's."""
-        holder = fold(str(b.holder_name or "")).split()[:1]
+        # (Not the holder of a statement of this turn: two statements side by side, or what
+        # passed between them, `_payments_between`.)
+        holders = [fold(str(p.bank.holder_name or "")).split()[:1]
+                   for o in self._outputs if o.tool == LOOKUP_ACCOUNT and o.data
+                   for p in o.data.matches[:1] if p.bank]
+        holders.append(fold(str(b.holder_name or "")).split()[:1])
         asked = [fold(e.label or e.value).split() for e in self.r.of("person")]
-        asked = [w for w in asked if w and not (holder and same_word(w[0], holder[0]))]
+        asked = [w for w in asked if w and not any(h and same_word(w[0], h[0])
+                                                   for h in holders)]
         if not asked:
             return []
         exact = [c for c in b.counterparties if c.name and fold(c.name).split() in asked]

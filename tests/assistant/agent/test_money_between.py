@@ -1,7 +1,8 @@
-"""Money between two named parties as people ask it: both ways when the question says so ("and
-back", "и обратно", "керісінше", each party named twice), what a party named paid into a
-statement (its accounts one by one and together), and a statement's totals over a span of
-days."""
+"""Money between parties as people ask it: both ways when the question says so ("and back", "и
+обратно", "керісінше", each party named twice), what a party named paid into a statement (its
+accounts one by one and together), a statement's totals over a span of days, who ends up with
+a shop's money, and follow-ups that continue the flow ("from there, where next?", "and X, where
+did he send it on?")."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_who_ends_up_with_a_shop_s_money_are_its_beneficiaries(handmade_store: C
 @pytest.mark.parametrize("follow", [
     "and from there, where did it go next?",
     "а оттуда куда дальше пошло?",
-    "одан әрі қайда кетті?",
+    "сол жерден әрі қарай қайда кетті?",
 ])
 def test_from_there_on_steps_to_where_the_money_went(demo: CaseStore, follow: str) -> None:
     first = "where did the money of TEKnPTji5ZNptMTvk1weU4TD7EXKDhdVRC go?"
