@@ -1718,8 +1718,16 @@ class Composer:
             self.say(_p("no_person", lang, name=_safe(names[0])))
             return
         none = phrases()["none_word"][lang]
-        self.say(_p("person_intro", lang))
-        for p in _asked_people(self.r, out.data)[:5]:
+        # A party the statement looked up beside names (its counterparty, not its holder):
+        # that statement says what passed and on which of its accounts (`_bank`).
+        shown = {c.account for o in self._outputs if o.tool == LOOKUP_ACCOUNT and o.data
+                 for prof in o.data.matches[:1] if prof.bank
+                 for c in self._parties_named(prof.bank)}
+        people = [p for p in _asked_people(self.r, out.data)[:5]
+                  if p.own_accounts or not shown & set(p.accounts)]
+        if people:
+            self.say(_p("person_intro", lang))
+        for p in people:
             if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
                 self._many_written(out, p)
                 continue
