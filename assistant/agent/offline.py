@@ -1696,6 +1696,8 @@ class Composer:
     def _parties_named(self, b: Any) -> list[Any]:
         """The statement's counterparties the question names (by the person's name as the
         case writes it, else by its surname in any case ending), not its holder's."""
+        if not self.r.of("person"):
+            return []
         # (Not the holder of a statement of this turn: two statements side by side, or what
         # passed between them, `_payments_between`.)
         holders = [fold(str(p.bank.holder_name or "")).split()[:1]
