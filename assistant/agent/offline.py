@@ -4042,7 +4042,8 @@ _BETWEEN = re.compile(r"между|арасында|\bbetween\b|друг дру�
                       # Both ways said outright: "and back", "each way", "туда и обратно",
                       # "в обе стороны", "и наоборот", "екі жаққа", "керісінше".
                       r"\band back\b|\bback and forth\b|"
-                      r"\b(?:each|both|either) (?:way|direction)s?\b|\bvice versa\b|\bin return\b|(?<![а-яё])обратно\b|\bв обе стороны\b|"
+                      r"\b(?:each|both|either) (?:way|direction)s?\b|\bvice versa\b|\bin return\b|"
+                      r"(?<![а-яё])обратно\b|\bв обе стороны\b|"
                       r"\bи наоборот\b|\bв ответ\b|\bекі (?:жаққа|жақты|бағытта|бағытқа)|"
                       r"керісінше|\bкері\b", re.I)
 # Money of the bank statements: tenge, cards, accounts, droppers.
