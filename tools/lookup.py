@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -35,6 +36,8 @@ MAX_SIGHTINGS = 50
 MAX_FEEDING_SENDERS = 50
 # A statement's counterparties kept, largest first: enough to tell whom several accounts share.
 MAX_COUNTERPARTIES = 25
+# A span of days as `lookup_account` takes it: "09-01..09-15".
+_DAYS = re.compile(r"\d{2}-\d{2}\.\.\d{2}-\d{2}")
 
 
 class SeenIn(BaseModel):
@@ -71,7 +74,8 @@ class BankActivity(BaseModel):
     last_row: str | None = Field(default=None, description="The record id of the latest row")
     counterparties: list[Counterparty] = Field(description="Largest by total, in and out")
     period: str | None = Field(default=None, description="The month counted (YYYY-MM or MM), "
-                                                         "when not the whole statement")
+                                                         "or the days (MM-DD..MM-DD), when "
+                                                         "not the whole statement")
 
 
 class TraceSummary(BaseModel):
@@ -157,11 +161,12 @@ class LookupResult(BaseModel):
 
 
 def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | None = None,
-                   month: str | None = None) -> LookupResult:
+                   month: str | None = None, days: str | None = None) -> LookupResult:
     """Profile of the account `query` names; a masked card gives every match, ranked by how
     often shops handed it out. An invalid identifier says why instead of 'not found'.
     `month` ("2025-01", or "01" of any year): the statement's activity of that month only
-    (the whole statement when it has none then)."""
+    (the whole statement when it has none then). `days` ("09-01..09-15", month-day to
+    month-day, ends included): the statement's activity of those days only, likewise."""
     ident = parse_identifier(query)
     result = LookupResult(query=query, kind=ident.kind, value=ident.value, error=ident.error,
                           matches=[])
@@ -174,14 +179,14 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
         else:
             ids = [ident.account_id]
         for account_id in ids:
-            profile = _profile(conn, case, account_id, month)
+            profile = _profile(conn, case, account_id, month, days)
             statements = _statements_naming(conn, case, account_id) \
                 if account_id.startswith("card:") else []
             if profile is None and statements:
                 profile = _card_from_statement(ident.value)
             if profile is not None and statements:
                 profile.statements = statements
-                profile.bank = _bank_activity(conn, case, statements[0], month)
+                profile.bank = _bank_activity(conn, case, statements[0], month, days)
             if profile is None and ident.kind in WALLET_KINDS and graph is not None \
                     and ident.value in graph.graph:
                 profile = _wallet_only(ident.value, ident.kind, graph)
@@ -195,8 +200,8 @@ def lookup_account(store: CaseStore, case: str, query: str, graph: CaseGraph | N
     return result
 
 
-def _profile(conn: Connection, case: str, account_id: str, month: str | None = None
-             ) -> AccountProfile | None:
+def _profile(conn: Connection, case: str, account_id: str, month: str | None = None,
+             days: str | None = None) -> AccountProfile | None:
     acc = account_row(conn, case, account_id)
     if acc is None:
         return None
@@ -213,7 +218,7 @@ def _profile(conn: Connection, case: str, account_id: str, month: str | None = N
         id=account_id, kind=kind, value=value, display=acc.display, info=acc.info,
         first_seen=as_utc(acc.first_seen), last_seen=as_utc(acc.last_seen),
         shops=sorted({s.shop for s in seen if s.shop}), seen_in=seen,
-        bank=_bank_activity(conn, case, value, month) if kind == "iban" else None,
+        bank=_bank_activity(conn, case, value, month, days) if kind == "iban" else None,
         seen_with=seen_with[:50],
     )
 
@@ -305,8 +310,15 @@ def _in_month(ts: datetime | None, month: str) -> bool:
     return f"{ts:%Y-%m}" == month if "-" in month else f"{ts:%m}" == month
 
 
-def _bank_activity(conn: Connection, case: str, account: str, month: str | None = None
-                   ) -> BankActivity | None:
+def _in_days(ts: datetime | None, days: str) -> bool:
+    """Whether `ts` falls within `days` ("09-01..09-15": month-day to month-day, both ends
+    included)."""
+    first, _, last = days.partition("..")
+    return ts is not None and first <= f"{ts:%m-%d}" <= (last or first)
+
+
+def _bank_activity(conn: Connection, case: str, account: str, month: str | None = None,
+                   days: str | None = None) -> BankActivity | None:
     moves = bank_moves(conn, case, account)
     if not moves:
         return None
@@ -318,6 +330,11 @@ def _bank_activity(conn: Connection, case: str, account: str, month: str | None 
         # One month's activity ("за октябрь"): its rows, when the statement has any then.
         mine = [m for m in moves if _in_month(as_utc(m.ts), month)]
         month = month if mine else None
+        moves = mine or moves
+    elif days and _DAYS.fullmatch(days):
+        # A span of days ("1-15 сентября"): its rows, when the statement has any then.
+        mine = [m for m in moves if _in_days(as_utc(m.ts), days)]
+        month = days if mine else None
         moves = mine or moves
     total_in = total_out = Decimal(0)
     by_party: dict[str, list] = defaultdict(lambda: [Decimal(0), 0, [], Decimal(0), Decimal(0)])

@@ -330,6 +330,10 @@ _FROM_THERE = re.compile(r"(?<!\w)(?:оттуда|from there|from it|from that (
                          r"сол шоттан|сол әмияннан|ол жақтан)(?!\w)", re.I)
 
 
+# "From there" as a place the money reached, not "from it" (the party itself).
+_THERE_PLACE = re.compile(r"(?<!\w)(?:оттуда|from there|сол жерден|ол жақтан)(?!\w)", re.I)
+
+
 def from_there(question: str, turn: Turn) -> str | None:
     """The one party the previous answer is about, when the follow-up asks about the money
     going on "from there" or only asks on ("а дальше?", "and then?")."""
@@ -832,7 +836,11 @@ def refer(question: str, named: bool, turn: Turn, picked_before: str | None = No
     if named:
         return []
     about = list(dict.fromkeys(turn.about))
-    step = steps_on(question)
+    # "and from there, where did it go next?", "оттуда куда дальше?": from where the money
+    # went, a step on (as "one more hop"), not from where it started.
+    # ("с него дальше", "from it": the subject itself, on.)
+    step = steps_on(question) or ("same" if _THERE_PLACE.search(question) and
+                                  _ON_FURTHER.search(question) else None)
     if step == "backward" and way_before == "forward":
         return about[:1]  # before the money left it: where the subject's own money came from
     if (_NOT_END.search(question) or step) and \

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from assistant.agent.asking_words import BENEFICIARY_WORDS
 from assistant.agent.understanding import Named, Reading, tagged_wallet
+from assistant.agent.way_through import way_through
 
 _WALLETS = ("tron", "btc", "eth")
 _PARTIES = ("tron", "btc", "eth", "card", "card_mask", "iban", "phone", "person")
@@ -69,7 +70,11 @@ _END_ASKED = re.compile(
     r"пайда алушы|\bbeneficial owner|"
     r"\bultimate(?:ly)?\b|\b(?:finally|eventually|ultimately)\s+(?:\w+\s+)?(?:sit|sits|end|"
     r"ends|ended|land|lands|landed|rest|rests|settle|settles|stay|stays|go|goes|went)\b|"
-    r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b", re.I)
+    r"\bin the end\b|\bwho (?:finally|eventually|ultimately)\b|"
+    # "who ends up with the money", "у кого в итоге деньги", "ақшасы кімде қалды ақырында".
+    r"\bends?\s+up\s+(?:with|holding)\b|\bended\s+up\s+(?:with|holding)\b|"
+    r"(?<![а-яё])(?:в итоге|в конце концов|по итогу)(?![а-яё])|\bақыр(?:ында|ы)\b|"
+    r"\bтүбінде\b|\bкімде\s+(?:\w+\s+)?қал(?:ды|ған|ады)\b", re.I)
 # The way asked between two ends: "путь", "каким путём", "цепочка", "через кого", "how did
 # it get from A to B", "қалай жетті", "жолы".
 _WAY_ASKED = re.compile(
@@ -231,7 +236,9 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # two, not each one's totals.
         _set(reading, "amount_between")
         return
-    if ends >= 2 and _WAY_ASKED.search(question) and (intent in (
+    # ("from A to B via C": the way, through C.)
+    way = bool(_WAY_ASKED.search(question)) or way_through(question, wallets) is not None
+    if ends >= 2 and way and (intent in (
             "forward", "backward", "amount_between", "identify", "statement", "shop_details",
             "exchanges", "compare") or
             intent in ("search", "message") and intent not in reading.signals):

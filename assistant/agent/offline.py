@@ -131,6 +131,7 @@ from assistant.agent.understanding import (
     tagged_wallet,
 )
 from assistant.agent.unknown_shops import unknown_shop_name
+from assistant.agent.way_through import way_through
 from assistant.agent.world import about_the_world
 from tools.holders import tenge_amounts
 from tools.identifiers import parse_identifier
@@ -257,6 +258,9 @@ def _lookup(reading: Reading, identifier: str) -> dict[str, Any]:
     month = next((s[6:] for s in reading.signals if s.startswith("month:")), None)
     if month:
         args["month"] = month
+    days = next((s[5:] for s in reading.signals if s.startswith("days:")), None)
+    if days and not month:
+        args["days"] = days
     return _call(LOOKUP_ACCOUNT, **args)
 
 
@@ -284,6 +288,13 @@ def plan(reading: Reading, question: str) -> list[dict[str, Any]]:
         if _RECEIVING.search(question) and not _SENDING.search(question):
             return [_call(MONEY_PATH, source=third, target=w) for w in against]
         return [_call(MONEY_PATH, source=w, target=third) for w in against]
+    through = way_through(question, reading.of(*_WALLETS))
+    if intent in ("path", "amount_between") and through is not None:
+        # "from A to B via C", "A-дан B-ге C арқылы": the way from A to C, then from C to B.
+        a, b = [w for w in reading.of(*_WALLETS) if w is not through][:2]
+        a, b = (a, b) if _source_first(question, a, b) else (b, a)
+        return [_call(MONEY_PATH, source=a.value, target=through.value),
+                _call(MONEY_PATH, source=through.value, target=b.value)]
     if intent in ("path", "amount_between") and len(wallets) >= 2:
         # From the one the question marks as the source ("what reached B from A"), else
         # in the order named.
@@ -1078,8 +1089,10 @@ class Composer:
                    ) -> list[tuple[ToolOutput, Any, Any, Any]]:
         """Of payments both ways between two parties, those the question asks: from the one
         it marks as the payer (or names first, "A перевёл B", "from A to B") to the other."""
-        if _BETWEEN.search(self.question):
-            return payments  # "между ними", "арасында": both ways
+        if _BETWEEN.search(self.question) or _named_twice(self.r):
+            # "между ними", "арасында", "and back": both ways; so too each party named twice,
+            # once as payer, once as payee ("A B-ға қанша, ал B A-ға қанша?").
+            return payments
         kept = []
         for p in payments:
             payer, payee = self._named_as(p[1]), self._named_as(p[3])
@@ -1599,9 +1612,23 @@ class Composer:
         paid = [c for c in parties if amounts & {
             Decimal(c.sent_to), Decimal(c.received_from),
             *(Decimal(a) for _, _, a in out.operations.get((statement, c.account)) or [])}]
-        if paid:
-            # "кому ушли 60 000 со счёта …": the party of that payment, not the statement.
-            parties = paid
+        # (Not accounts side by side: each one's own statement, whoever else is named.)
+        named = [] if paid or self.r.intent in ("compare", "overview", "shops") else \
+            self._parties_named(b)
+        if paid or named:
+            # "кому ушли 60 000 со счёта …": the party of that payment, not the statement;
+            # "Ивановтың шотына Абдрахманов С. қанша аударды": the party named, each of its
+            # accounts, and what they came to together.
+            parties = paid or named
+            if len(named) > 1:
+                for incoming in (True, False):
+                    total = sum((Decimal(c.received_from if incoming else c.sent_to)
+                                 for c in named), Decimal(0))
+                    if total > 0:
+                        self.fact(_p("party_total_in" if incoming else "party_total_out", lang,
+                                     m="".join(out.marker(c.records[0]) for c in named),
+                                     name=_safe(named[0].name or ""), amount=_money(str(total)),
+                                     accounts=", ".join(c.account for c in named)))
         else:
             first = b.counterparties[0].records[0] if b.counterparties else None
             month = next((s[6:] for s in self.r.signals if s.startswith("month:")), None)
@@ -1666,6 +1693,26 @@ class Composer:
                     if when:
                         self._days(out, statement, c.account, incoming=incoming)
 
+    def _parties_named(self, b: Any) -> list[Any]:
+        """The statement's counterparties the question names (by the person's name as the
+        case writes it, else by its surname in any case ending), not its holder's."""
+        if not self.r.of("person"):
+            return []
+        # (Not the holder of a statement of this turn: two statements side by side, or what
+        # passed between them, `_payments_between`.)
+        holders = [fold(str(p.bank.holder_name or "")).split()[:1]
+                   for o in self._outputs if o.tool == LOOKUP_ACCOUNT and o.data
+                   for p in o.data.matches[:1] if p.bank]
+        holders.append(fold(str(b.holder_name or "")).split()[:1])
+        asked = [fold(e.label or e.value).split() for e in self.r.of("person")]
+        asked = [w for w in asked if w and not any(h and same_word(w[0], h[0])
+                                                   for h in holders)]
+        if not asked:
+            return []
+        exact = [c for c in b.counterparties if c.name and fold(c.name).split() in asked]
+        return exact or [c for c in b.counterparties if c.name and fold(c.name).split() and any(
+            same_word(fold(c.name).split()[0], w[0]) for w in asked)]
+
     def _find_person(self, out: ToolOutput) -> None:
         lang = self.lang
         if not out.data:
@@ -1673,8 +1720,16 @@ class Composer:
             self.say(_p("no_person", lang, name=_safe(names[0])))
             return
         none = phrases()["none_word"][lang]
-        self.say(_p("person_intro", lang))
-        for p in _asked_people(self.r, out.data)[:5]:
+        # A party the statement looked up beside names (its counterparty, not its holder):
+        # that statement says what passed and on which of its accounts (`_bank`).
+        shown = {c.account for o in self._outputs if o.tool == LOOKUP_ACCOUNT and o.data
+                 for prof in o.data.matches[:1] if prof.bank
+                 for c in self._parties_named(prof.bank)}
+        people = [p for p in _asked_people(self.r, out.data)[:5]
+                  if p.own_accounts or not shown & set(p.accounts)]
+        if people:
+            self.say(_p("person_intro", lang))
+        for p in people:
             if p.abbreviated and len(p.accounts) > 1 and not p.own_accounts:
                 self._many_written(out, p)
                 continue
@@ -2932,6 +2987,14 @@ class OfflineChatModel(BaseChatModel):
         if month:
             # "обороты за октябрь", "в январе сколько пришло": that month of the statement.
             reading.signals.add(f"month:{month}")
+        spans = days_asked(question) if reading.of(*_ACCOUNTS, "person") else ()
+        if not month and len(spans) == 1 and spans[0][0] != spans[0][1] and (
+                _IN_ALL.search(question) or
+                set(re.findall(r"[^\W\d_]+", question.casefold())) & _ASKS_AMOUNT):
+            # "1-15 қыркүйек аралығында барлығы қанша түсті", "total in 1-15 Sept": the
+            # statement's totals of those days.
+            (m1, d1), (m2, d2) = spans[0]
+            reading.signals.add(f"days:{m1:02d}-{d1:02d}..{m2:02d}-{d2:02d}")
         if (reading.intent == "statement" or reading.intent in ("forward", "backward") and
                 reading.of(*_ACCOUNTS, "person") and not reading.of(*_WALLETS)) and \
                 _PAYMENTS_LISTED.search(question):
@@ -3245,8 +3308,10 @@ class OfflineChatModel(BaseChatModel):
                 refined = True
         if len(humans) > 1 and not refined and not nth and earlier and not together and \
                 not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
-                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question):
-            # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
+                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question) and \
+                not _names_its_subject(question, reading):
+            # "how much did he send to Bekzhanov?" after whose card it was: from its holder
+            # ("and Tulegenov, where did he send it on?": he is the one named).
             holder = _holder_in(str(earlier[-1].content))
             if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
                 question = f"{question} {holder}"
@@ -3905,7 +3970,10 @@ def _month_named(question: str) -> str | None:
 
 
 def _period(month: str, lang: str) -> str:
-    """"2025-01" → "январь 2025" ("10" → "октябрь") in the answer's language."""
+    """"2025-01" → "январь 2025" ("10" → "октябрь") in the answer's language; a span of days
+    "09-01..09-15" → "01.09–15.09"."""
+    if ".." in month:
+        return "–".join(".".join(end.split("-")[::-1]) for end in month.split(".."))
     year, _, number = month.rpartition("-")
     name = str(phrases()["month_names"][lang][int(number) - 1])
     return f"{name} {year}" if year else name
@@ -3970,7 +4038,14 @@ def _bound_word(question: str) -> re.Match[str] | None:
 
 # Both ways between two parties: "между", "арасында", "between", "друг другу".
 _BETWEEN = re.compile(r"между|арасында|\bbetween\b|друг другу|взаимн|\beach other\b|"
-                      r"\bmutual", re.I)
+                      r"\bmutual|"
+                      # Both ways said outright: "and back", "each way", "туда и обратно",
+                      # "в обе стороны", "и наоборот", "екі жаққа", "керісінше".
+                      r"\band back\b|\bback and forth\b|"
+                      r"\b(?:each|both|either) (?:way|direction)s?\b|\bvice versa\b|\bin return\b|"
+                      r"(?<![а-яё])обратно\b|\bв обе стороны\b|"
+                      r"\bи наоборот\b|\bв ответ\b|\bекі (?:жаққа|жақты|бағытта|бағытқа)|"
+                      r"керісінше|\bкері\b", re.I)
 # Money of the bank statements: tenge, cards, accounts, droppers.
 _BANK_MONEY = re.compile(r"тенге|теңге|\btenge\b|₸|\bkzt\b|\bтг\b|дроп|dropper|\bmules?\b|"
                          r"банк|\bbank|карт|\bcards?\b|\bсч[её]т|\baccounts?\b|\bшот|выписк|"
@@ -4070,6 +4145,14 @@ def _end_pointed(question: str, reading: Reading, turn: Turn) -> str | None:
     if "backward" in reading.signals or reading.intent == "backward":
         return ends[0]
     return None
+
+
+def _named_twice(reading: Reading) -> bool:
+    """Whether the question names each of its two parties twice ("how much did A send B, and
+    B send A"): both ways asked."""
+    parties = reading.of("person", "iban", "card", "phone", *_WALLETS)
+    named = Counter(e.value for e in parties)
+    return len(named) == 2 and all(n >= 2 for n in named.values())
 
 
 def _two_alike(reading: Reading) -> bool:
@@ -4299,6 +4382,17 @@ _ROLE_POINTER = re.compile(
 # A person pointed at: "he", "она", "оған".
 _PERSON_POINTER = re.compile(r"(?<![\w])(?:he|she|him|her|his|он|она|его|её|ее|ему|ей|ним|"
                              r"ней|нему|ол|оған|оның|одан)(?![\w])", re.I)
+
+
+# The subject's pronoun ("he", "она", "ол"): who does what, not to whom.
+_SUBJECT_POINTER = re.compile(r"(?<![\w])(?:he|she|он|она|ол)(?![\w])", re.I)
+
+
+def _names_its_subject(question: str, reading: Reading) -> bool:
+    """Whether the pronoun a question says is a person it names before it ("and X, where did
+    he send it?", "а Иванов, куда он перевёл?"): that person, not one said before."""
+    pointer = _SUBJECT_POINTER.search(question)
+    return bool(pointer) and any(e.end <= pointer.start() for e in reading.of("person"))
 
 
 def _points_back(question: str) -> bool:

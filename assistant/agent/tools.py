@@ -572,15 +572,16 @@ def _bank_path(ctx: AgentContext, source: str, target: str) -> tuple[str, ToolOu
 
 @case_tool(LOOKUP_ACCOUNT)
 def lookup_account(identifier: str, runtime: Runtime, each_payment: bool = False,
-                   month: str | None = None) -> tuple[str, ToolOutput]:
+                   month: str | None = None, days: str | None = None) -> tuple[str, ToolOutput]:
     """What the case holds on a card (or masked card), IBAN, phone, wallet, bot or ИИН: shops
     that handed it out, messages, statement activity, linked wallets. `each_payment`: also
     each payment (day, sum) with a statement's counterparties of few operations, for "when"
     and "which payments" questions. `month` ("2025-01", or "01" of any year): a statement's
-    activity of that month only ("обороты за октябрь")."""
+    activity of that month only ("обороты за октябрь"). `days` ("09-01..09-15", month-day to
+    month-day): a statement's activity of those days only ("1-15 сентября")."""
     ctx = runtime.context
     result = lookup(ctx.store, ctx.case, identifier, ctx.case_graph,
-                    month=month)
+                    month=month, days=days)
     out = ToolOutput(LOOKUP_ACCOUNT, result)
     if result.error:
         return f"{fence(identifier)}: {result.error}", out
@@ -735,7 +736,10 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                   *(r for c in b.counterparties for r in (c.records if dated else c.records[:1]))])
     n = out.cite(ctx, row)
     net = money(str(Decimal(b.total_in) - Decimal(b.total_out)))
-    period = f" of {b.period}" if b.period else ""
+    # (A span of days as the answer writes it, "01.09–15.09": its days are the derivation's.)
+    period = f" of {b.period}" if b.period and ".." not in b.period else \
+        " of " + "–".join(".".join(end.split("-")[::-1]) for end in b.period.split("..")) \
+        if b.period else ""
     lines.append(ctx.derive(f"[{n}] statements{period}: in {money(b.total_in)} ({b.incoming} "
                             f"operations), out {money(b.total_out)} ({b.outgoing} operations), "
                             f"net {net}, {b.operations} operations, {b.distinct_payers} payers",
@@ -768,6 +772,21 @@ def _bank_lines(ctx: AgentContext, out: ToolOutput, display: str, b: Any,
                                 [holder_row], [b.holder_name]))
     if b.holder_iin:
         lines.append(ctx.derive(f"[{h}] holder's ИИН {b.holder_iin}", [holder_row]))
+    # One name written for several counterparty accounts ("Сейткали А." paying from two):
+    # what that party paid and received over all of them, bound to each account's first row.
+    by_name: dict[str, list[Any]] = {}
+    for c in b.counterparties:
+        if c.name:
+            by_name.setdefault(" ".join(c.name.casefold().split()), []).append(c)
+    for group in by_name.values():
+        if len(group) > 1:
+            rows = [c.records[0] for c in group]
+            for r in rows:
+                out.cite(ctx, r)
+            lines.append(ctx.derive(
+                f"{fence(group[0].name)} over {len(group)} accounts: received from "
+                f"{money(str(sum(Decimal(c.received_from) for c in group)))}, sent to "
+                f"{money(str(sum(Decimal(c.sent_to) for c in group)))}", rows))
     # Every counterparty kept (whom several accounts share is read from them), largest first.
     for c in b.counterparties:
         first = c.records[0]

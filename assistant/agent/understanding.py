@@ -980,12 +980,20 @@ def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | Non
 
     def complete(prefix: str, suffix: str, limit: int) -> list[str]:
         # (LIKE may fold letter case: a few more rows read, the fit checked letter for letter.)
+        # The case's wallets and those its transfers alone name (a layering wallet no shop
+        # handed out): any address of the case may be written short.
         with store.engine.connect() as conn:
-            return fitting(list(conn.execute(select(accounts.c.value).where(
+            held = conn.execute(select(accounts.c.value).where(
                 accounts.c.case == case, accounts.c.kind == "tron",
                 accounts.c.value.startswith(prefix, autoescape=True),
-                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()),
-                prefix, suffix, limit)
+                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()
+            moved = conn.execute(select(case_identifiers.c.id).where(
+                case_identifiers.c.case == case, case_identifiers.c.kind == "tron",
+                case_identifiers.c.id.startswith(f"tron:{prefix}", autoescape=True),
+                case_identifiers.c.id.endswith(suffix, autoescape=True)).limit(limit * 8)
+            ).scalars()
+            values = dict.fromkeys([*held, *(v.removeprefix("tron:") for v in moved)])
+            return fitting(list(values), prefix, suffix, limit)
 
     def payments_of(amount: Decimal) -> list[str]:
         return payments_of_sum(store, case, amount)

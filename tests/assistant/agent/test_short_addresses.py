@@ -74,3 +74,32 @@ def test_at_most_four_pieces_of_a_long_question_are_looked_up() -> None:
 
     list(short_addresses(" ".join(["TAAA…"] * 300), counting))
     assert len(asked) == 4
+
+
+@pytest.mark.parametrize("question", ["TDMH әмиянынан қанша кетті?", "сколько ушло с кошелька TDMH",
+                                      "TDMH -> TTY1z total?", "what did TDMH wallet receive"])
+def test_bare_beginnings_beside_a_wallet_word_or_an_arrow(question: str) -> None:
+    assert "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ" in [
+        a for a, _, _ in short_addresses(question, _complete)]
+
+
+@pytest.mark.parametrize("question", ["The Tron wallet", "TDMH without an ellipsis",
+                                      "USDT TRC20 кошелек"])
+def test_words_and_a_lone_bare_beginning_are_no_address(question: str) -> None:
+    assert list(short_addresses(question, _complete)) == []
+
+
+@pytest.mark.parametrize("question", [
+    "TDMH әмиянынан TEgB әмиянына қанша USDT барды?",
+    "how much went from the TDMH wallet to the TEgB wallet?",
+    "сколько с TDMH ушло на TEgB -> ?",
+])
+def test_an_amount_between_wallets_written_by_their_beginnings(handmade_store: CaseStore,
+                                                               question: str) -> None:
+    text = answered(handmade_store, "hm", question)
+    assert "TEgBQ8X7bmhdAbCWYW5MrbG8xTFuNUQXUi" in text and "775" in text
+
+
+def test_last_letters_copied_with_one_wrong_still_name_the_one_address() -> None:
+    assert [a for a, _, _ in short_addresses("кто платил на TDMH…YSvQ?", _complete)] == [
+        "TDMHPGTxctG7rwSVkmiTPL22KZm9YdpSvQ"]
