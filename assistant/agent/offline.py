@@ -943,7 +943,7 @@ class Composer:
                             h.display in ln for ln in handed):
                         handed.append(_p("handed", self.lang, m=o.marker(h.record_id),
                                          kind=_word("kinds", h.kind, self.lang),
-                                         display=h.display, when=_when(h.seen_at)))
+                                         display=h.display, when=_when(_local(h.seen_at))))
                 treasuries = [_p("treasury", self.lang, m=o.marker(record_id), wallet=wallet,
                                  treasury=collector)
                               for wallet, (collector, record_id) in o.collectors.items()
@@ -1526,7 +1526,7 @@ class Composer:
                     n=len(hand_outs(prof.seen_in))))
             for s in by_shops[:4]:
                 where = _safe(s.shop_name or s.record_id)
-                self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
+                self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(_local(s.seen_at)),
                              where=where)
                           # "the message where they asked to pay to it": what it said.
                           + (f": «{_safe(out.texts[s.record_id])}»" if asks_message
@@ -1535,7 +1535,7 @@ class Composer:
                 # Not a shop's: where it was written is what the case knows of it.
                 for s in [x for x in seen if x.chat][:3]:
                     self.fact(_p("seen_chat", lang, m=out.marker(s.record_id),
-                                 when=_when(s.seen_at), chat=_safe(s.chat)))
+                                 when=_when(_local(s.seen_at)), chat=_safe(s.chat)))
         if prof.bank and (self._wants("bank") or
                           (prof.kind == "iban" and self._wants("iban_bank"))):
             self._bank(out, prof.bank, prof.id)
