@@ -2193,6 +2193,10 @@ class Composer:
                 self.fact(_p("shop_chat", lang, m=o.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat))
                           + (f" ({', '.join('@' + b for b in d.bots)})" if d.bots else ""))
+            elif d.bots:
+                # (Its chat named as the shop: its bots still said, what a buyer writes to.)
+                self.fact(_p("shop_bots", lang, m=o.marker(d.handed_out[0].record_id),
+                             name=_safe(d.name), bots=", ".join("@" + b for b in d.bots)))
             once: dict[str, Any] = {}
             for h in d.handed_out:
                 once.setdefault(h.display, h)  # each detail once, by the first message
