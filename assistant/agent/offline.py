@@ -975,6 +975,26 @@ class Composer:
                                      amount=_money(p.reached), token=p.token, route=route))
         if not said and "upstream_shops" in self.r.signals:
             self.say(_p("no_upstream_shop", self.lang))
+        if said and self.r.intent == "identify":
+            self._kept_here(outputs)
+
+    def _kept_here(self, outputs: list[ToolOutput]) -> None:
+        """What a wallet the shops' money reached is, by what it did with what it got: one
+        keeping most of it (not an exchange's) is where that money ends, a beneficiary."""
+        for o in outputs:
+            if o.tool != LOOKUP_ACCOUNT or not o.data:
+                continue
+            for prof in o.data.matches[:1]:
+                f = prof.flows
+                if not f or prof.kind not in _WALLETS or f.tag or not f.largest_in:
+                    continue
+                try:
+                    kept = Decimal(f.balance or 0) * 2 >= Decimal(f.received or 0) > 0
+                except ArithmeticError:
+                    kept = False
+                if kept:
+                    # (What the lines above show, read together: no record says it alone.)
+                    self.say(_p("kept_here", self.lang, wallet=prof.value))
 
     def _also_in(self, out: ToolOutput) -> None:
         """Other cases holding what the tool named: case, contact, a count; nothing more."""
