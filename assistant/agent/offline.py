@@ -84,6 +84,7 @@ from assistant.agent.conversation import (
 )
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
+from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
     listed,
@@ -539,6 +540,16 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                                        if h.kind in ("card", "iban", "phone"))
                 calls += [_call(LOOKUP_ACCOUNT, identifier=v)
                           for v in list(banked)[:MAX_DETAILS_LOOKED_UP]]
+    if "shop_overview" not in reading.signals and reading.intent in (
+            "shop_details", "identify") and holders_asked(question) and \
+            not reading.of("card", "iban", "phone"):
+        # "какие телефоны давала X и чьи они", "who holds the card ending 5538 the bot gave":
+        # each detail handed out (the one its digits point at), looked up for its holder.
+        for o in outputs:
+            if o.tool == SHOP_DETAILS and o.data:
+                calls += [_call(LOOKUP_ACCOUNT, identifier=v) for v in details_pointed_at(
+                    question, ((h.kind, h.display) for d in o.data for h in d.handed_out),
+                    MAX_DETAILS_LOOKED_UP)]
     if (reading.intent == "path" or "path" in reading.signals) and \
             not any(o.tool == MONEY_PATH for o in outputs):
         # "как деньги с карты X попали к Y": the chain of statement payments between the
@@ -1453,10 +1464,15 @@ class Composer:
         first = prof.seen_in[0].record_id if prof.seen_in else None
         holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
         holder_row = out.holder_rows.get(prof.id)
-        if holder and self.r.intent not in ("message", "shop_details"):
+        if holder and (self.r.intent not in ("message", "shop_details") or
+                       self.r.intent == "shop_details" and holders_asked(self.question)):
             # (Where it was handed out is asked, not whose it is.)
+            # (A card's or phone's holder by a statement's row: the account it is of too.)
+            account = re.fullmatch(r"bank:(KZ[0-9A-Z]{18})/.*", holder_row or "") \
+                if prof.kind in ("card", "phone") and not prof.info.get("name") else None
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
-                         else out.marker(holder_row), name=_safe(str(holder))))
+                         else out.marker(holder_row), name=_safe(str(holder)) + (
+                             f", {account.group(1)}" if account else "")))
         if prof.kind == "iban" and iban_bank_asked(self.question) and \
                 (bank_name := iban_bank(prof.value)):
             # "holder name, bank?": the bank its IBAN's code names, by the row showing it.
