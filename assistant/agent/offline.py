@@ -84,6 +84,7 @@ from assistant.agent.conversation import (
 )
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
+from assistant.agent.drugs_asked import DRUGS_ASKED, drug_related
 from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
@@ -1852,8 +1853,33 @@ class Composer:
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
-        self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
-                    query=_echo(self.question)))
+        named_shop = next((x.partition(":")[2] for x in self.r.signals
+                           if x.startswith("named_shop:")), "")
+        if named_shop:
+            # A shop the case's shops are not, asked about: every text naming it (its ads,
+            # the chats' talk of it), with the cities each names.
+            stem = fold(named_shop)[:5]
+            hits = [h for h in res.hits if stem in fold(
+                f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
+            )][:6] or ([] if DRUGS_ASKED.search(self.question) else hits)
+        if (self.r.drugs or DRUGS_ASKED.search(self.question)) and not news_asked and \
+                not recruiting and not any(drug_related(h) for h in hits):
+            # "Тараздағы есірткі жарнамалары бар ма?", "are the flea market's posts about
+            # drugs?", "is X one of the drug shops?" where nothing found is of drugs: no; the
+            # posts of the board or shop asked about shown as what they are.
+            self.say(_p("search_not_drugs", self.lang, query=_echo(self.question)))
+            if not (topics or named_shop):
+                if hits:
+                    # Whose the texts found are, cited (what they say is not what was asked).
+                    self.fact(_p("search_not_drugs_found", self.lang, m="".join(
+                        out.marker(h.record_id) for h in hits[:4]), chats=", ".join(
+                        dict.fromkeys(_safe(out.labels.get(h.record_id) or h.shop or "")
+                                      for h in hits[:4]))))
+                return
+            hits = hits[:4]
+        else:
+            self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
+                        query=_echo(self.question)))
         handles = {m.casefold() for m in _HANDLE_NAMED.findall(self.question)} \
             if not self.r.entities else set()
         if handles:
@@ -1867,16 +1893,7 @@ class Composer:
         # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
         # with the cities each names, when its line shown may not.
         places = _CITIES_ASKED.search(self.question) is not None
-        named_shop = next((x.partition(":")[2] for x in self.r.signals
-                           if x.startswith("named_shop:")), "")
-        if named_shop:
-            # A shop the case's shops are not, asked about: every text naming it (its ads,
-            # the chats' talk of it), with the cities each names.
-            stem = fold(named_shop)[:5]
-            hits = [h for h in res.hits if stem in fold(
-                f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
-            )][:6] or hits
-            places = True
+        places = places or bool(named_shop)
         if places:
             hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
