@@ -11,6 +11,12 @@ from typing import Any
 DRUGS_ASKED = re.compile(
     r"(?<!\w)(?:наркот\w*|нарко|наркоту|дурь|дури|запрещ\w+\s+веществ\w*|психотроп\w*|"
     r"есірткі\w*|есiрткi\w*|drugs?|narcotic\w*|dope)(?!\w)", re.I)
+# Police news set aside by the question ("offers, not news", "без новостей", "жаңалықтардан
+# басқа", "excluding the news").
+NEWS_SET_ASIDE = re.compile(
+    r"(?<!\w)(?:not|no|without|except|excluding|other than)\s+(?:the\s+)?news(?!\w)|"
+    r"(?<!\w)(?:не|без|кроме|исключая)\s+новост\w*|"
+    r"(?<!\w)жаңалық\w*\s+(?:емес|жоқ|басқа|қоспағанда|есептемегенде)(?!\w)", re.I)
 # What the search marks a text of the trade by, beside a drug it names: a stash's place, a
 # payment detail handed out for an order.
 _TRADE_CLASSES = {"stash", "details"}

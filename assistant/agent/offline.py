@@ -84,7 +84,8 @@ from assistant.agent.conversation import (
 )
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
-from assistant.agent.drugs_asked import DRUGS_ASKED, drug_related
+from assistant.agent.counterfeit import counterfeit_tokens
+from assistant.agent.drugs_asked import DRUGS_ASKED, NEWS_SET_ASIDE, drug_related
 from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
@@ -139,6 +140,7 @@ from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, same_word
 from tools.resources import prompt_yaml
+from tools.tokens import PROTECTED
 from tools.search.facets import read_query
 from tools.search.text import analyse
 
@@ -899,6 +901,10 @@ class Composer:
             self._upstream_shops(outputs)
         if self.r.intent == "compare":
             self._more_of(outputs)
+        for token, symbol, contract in counterfeit_tokens("\n".join(self.lines)):
+            # "USDT@TRx1…" moved: said to be no real USDT, whatever the question called it.
+            self.say(_p("counterfeit_token", self.lang, token=token, symbol=symbol,
+                        contract=contract, issuer=PROTECTED[symbol]))
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
@@ -1852,6 +1858,9 @@ class Composer:
             hits = [h for h in hits if topics & set(h.facets) or "asked" in h.facets] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
+        if NEWS_SET_ASIDE.search(self.question):
+            # "mephedrone offers in the channels (not news)": the offers alone.
+            hits = [h for h in hits if not _news(h)] or hits
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
         named_shop = next((x.partition(":")[2] for x in self.r.signals
                            if x.startswith("named_shop:")), "")

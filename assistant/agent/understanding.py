@@ -714,7 +714,15 @@ _REQUESTED = re.compile(r"(?<!\w)(?:проси\w*|попрос\w*|требова
 # Readings of money moving, which a shop's name beside their words asks about.
 # Whose an identifier is, in a word (ru/kk/en): its holder or owner.
 _HOLDER_WORD = re.compile(r"(?<!\w)(?:holders?|owners?|whose|владел\w*|держател\w*|"
-                          r"чь[яеёий]\w*|иес[іi]\w*|кімдікі|кімнің)(?!\w)", re.I)
+                          r"чь[яеёий]\w*|иес[іi]\w*|кімдікі|кімнің|"
+                          # Who uses it ("кім пайдаланады", "кто пользуется", "used by").
+                          r"пайдалан\w*|пользу\w*|использу\w*|uses|using|used\s+by|"
+                          # What it is and how it came into the case ("что за адрес, откуда
+                          # он взялся в деле", "what is this wallet", "бұл қандай әмиян").
+                          r"что\s+за\s+(?:адрес|кошел[её]к|номер|карт\w*|сч[её]т)|"
+                          r"откуда\s+(?:\w+\s+)?взял\w*|"
+                          r"what\s+is\s+(?:this|that)\s+(?:address|wallet|number|card|account)|"
+                          r"бұл\s+қандай\s+(?:әмиян|мекенжай|нөмір|карта|шот)\w*)(?!\w)", re.I)
 _IDENTIFIER_KINDS = ("card", "card_mask", "iban", "phone", "iin", "tron", "btc", "eth")
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
