@@ -86,6 +86,7 @@ from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.counterfeit import counterfeit_tokens
 from assistant.agent.drugs_asked import DRUGS_ASKED, NEWS_SET_ASIDE, drug_related
+from assistant.agent.injections import instructions_asked, instructs_an_ai
 from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
@@ -1858,6 +1859,10 @@ class Composer:
             hits = [h for h in hits if topics & set(h.facets) or "asked" in h.facets] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
+        if instructions_asked(self.question):
+            # "posts trying to instruct an AI assistant": the texts speaking to one, each once.
+            hits = list({h.record_id: h for h in res.hits if instructs_an_ai(
+                out.texts.get(h.record_id) or h.passage)}.values())[:6] or hits
         if NEWS_SET_ASIDE.search(self.question):
             # "mephedrone offers in the channels (not news)": the offers alone.
             hits = [h for h in hits if not _news(h)] or hits
@@ -3037,6 +3042,9 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "compare"
         if reading.intent != "backward":
             reading.signals.discard("via_shops")  # read as something else after all
+        if instructions_asked(question) and not reading.entities:
+            # "posts with instructions for an AI": every such text of the case, searched for.
+            reading.intent, reading.alternatives = "search", [("search", 1.0)]
         unknown = unknown_shop_name(question, {
             fold(n) for names in self.vocabulary.shops.values() for n in names}) \
             if not reading.entities and self.vocabulary is not None and \
