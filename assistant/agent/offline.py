@@ -1961,7 +1961,10 @@ class Composer:
                 return news
             # Hits far below the best match what the question asks less well than it does.
             best = max((h.score for h in offers), default=0.0)
-            shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
+            # ("все каналы", "every channel", "барлық арналар": all it found, not those
+            # ranked near the best.)
+            keep = SEARCH_KEEP_ALL if _EVERY.search(self.question.casefold()) else SEARCH_KEEP
+            shown = [h for h in offers if h.score >= keep * best]
             sums = _whole_sums(self.question) if PAY_PERIOD_SUM.search(self.question) else []
             paying = [h for h in offers if any(re.search(
                 rf"(?<!\d){t}(?!\d)", _compact((texts or {}).get(h.record_id) or h.passage))
@@ -4109,6 +4112,8 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
+# All asked ("все каналы"): those a little further below the best too.
+SEARCH_KEEP_ALL = 0.8
 # "In which chats …": each chat's best message at least this close to the best of all.
 CHATS_KEEP = 0.85
 
