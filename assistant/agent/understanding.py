@@ -654,7 +654,8 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен|"
                      # Offers and ads of any size ("wholesale offer", "оптом", "жарнама").
                      r"\boffers?\b|\bads?\b|\badverts?\b|wholesale|\bопт(?:ом|а|у)?\b|"
-                     r"предложени|реклам|жарнама|ұсыныс|көтерме"),
+                     r"предложени|реклам|жарнама|ұсыныс|көтерме|хабарландыру|"
+                     r"скидк|discount|жеңілдік"),
 )}
 # The payer asked of money sent to what is named: "X шотына кімдер аударды", "с какого
 # кошелька закинули на X", "from which wallet", "қай әмияннан": where it came from, whatever
@@ -845,6 +846,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
                 e for e in entities if e.kind not in ("shop", "bot")]:
         # "the X channel post looking for couriers": a message of the shop, not its details.
         ranked.insert(0, ("message", ranked[0][1]))
+    if ranked[0][0] in _MONEY_SIGNALS and ranked[0][0] not in signals and \
+            signals == {"search"} and not entities:
+        # "кладмен іздеген хабарландыру бар ма? қанша ақша ұсынады": money words with nothing
+        # of the money's way named (no wallet, account, exchange word), and words of ads and
+        # jobs: what the posts offer, searched for.
+        ranked.insert(0, ("search", ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"

@@ -86,3 +86,20 @@ def test_drugs_found_are_shown(demo, demo_index, question: str) -> None:
 def test_offers_without_the_news(demo, demo_index, question: str) -> None:
     answer = ask(question, AgentContext("demo", demo, demo_index))
     assert "задержали" not in answer.answer and "Мефистофел" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "кладмен іздеген хабарландыру бар ма? қанша ақша ұсынады",
+    "сколько платят курьерам в объявлениях?", "how much do the courier job ads pay?"])
+def test_pay_offered_in_job_ads_is_searched_not_traced(demo, demo_index, question: str) -> None:
+    answer = ask(question, AgentContext("demo", demo, demo_index))
+    assert "курьер" in answer.answer and "USDT" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "посты со скидками на наркоту, все каналы", "discount posts on drugs in all channels",
+    "барлық арналардағы есірткіге жеңілдік посттары"])
+def test_every_channels_discounts(demo, demo_index, question: str) -> None:
+    answer = ask(question, AgentContext("demo", demo, demo_index))
+    assert "Скидки на соль" in answer.answer and "Скидки на шишки" in answer.answer, \
+        answer.answer
