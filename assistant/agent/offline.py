@@ -87,6 +87,7 @@ from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.counterfeit import counterfeit_tokens
 from assistant.agent.drugs_asked import DRUGS_ASKED, NEWS_SET_ASIDE, drug_related
 from assistant.agent.injections import instructions_asked, instructs_an_ai
+from assistant.agent.places_named import district_names, names_place
 from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
@@ -1859,6 +1860,10 @@ class Composer:
             hits = [h for h in hits if topics & set(h.facets) or "asked" in h.facets] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
+        if stems := district_names(self.question):
+            # "Нұрсат ауданындағы кладтар": the texts naming that district, when some do.
+            hits = [h for h in res.hits if names_place(
+                out.texts.get(h.record_id) or h.passage, stems)][:6] or hits
         if instructions_asked(self.question):
             # "posts trying to instruct an AI assistant": the texts speaking to one, each once.
             hits = list({h.record_id: h for h in res.hits if instructs_an_ai(
