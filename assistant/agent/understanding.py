@@ -656,8 +656,10 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"\boffers?\b|\bads?\b|\badverts?\b|wholesale|\bопт(?:ом|а|у)?\b|"
                      r"предложени|реклам|жарнама|ұсыныс|көтерме|хабарландыру|"
                      r"скидк|discount|жеңілдік|"
-                     # Stashes (where they lie: "Нұрсат ауданындағы кладтар").
-                     r"(?<!\w)клад(?:ы|тар\w*|ов|ам|ах)?(?!\w)|закладк|\bstash(?:es)?\b|тайник"),
+                     # Stashes, several (where they lie: "Нұрсат ауданындағы кладтар"); one
+                     # ("закладка в районе X - координаты") is a message.
+                     r"(?<!\w)(?:клад(?:ы|тар\w*|ов|ам|ах)|закладк(?:и|ах|ам|ами)|stashes|"
+                     r"тайник(?:и|ов|ах))(?!\w)"),
 )}
 # The payer asked of money sent to what is named: "X шотына кімдер аударды", "с какого
 # кошелька закинули на X", "from which wallet", "қай әмияннан": where it came from, whatever
