@@ -33,3 +33,10 @@ def instructs_an_ai(text: str) -> bool:
 def instructions_asked(question: str) -> bool:
     """Whether `question` asks for texts instructing an AI (prompt injection)."""
     return INSTRUCTIONS_ASKED.search(question) is not None
+
+
+def without_instruction(text: str, note: str) -> str:
+    """`text` up to where it starts speaking to an AI, then `note` (what was left out); the
+    whole text when it does not."""
+    m = INSTRUCTS_AN_AI.search(text[:4000])
+    return f"{text[:m.start()].rstrip()} {note}" if m else text

@@ -86,7 +86,11 @@ from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.counterfeit import counterfeit_tokens
 from assistant.agent.drugs_asked import DRUGS_ASKED, NEWS_SET_ASIDE, drug_related
-from assistant.agent.injections import instructions_asked, instructs_an_ai
+from assistant.agent.injections import (
+    instructions_asked,
+    instructs_an_ai,
+    without_instruction,
+)
 from assistant.agent.places_named import district_names, names_place
 from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
@@ -1881,8 +1885,8 @@ class Composer:
             hits = [h for h in res.hits if stem in fold(
                 f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
             )][:6] or ([] if DRUGS_ASKED.search(self.question) else hits)
-        if (self.r.drugs or DRUGS_ASKED.search(self.question)) and not news_asked and \
-                not recruiting and not any(drug_related(h) for h in hits):
+        if self.r.intent == "search" and (self.r.drugs or DRUGS_ASKED.search(self.question)) \
+                and not news_asked and not recruiting and not any(drug_related(h) for h in hits):
             # "Тараздағы есірткі жарнамалары бар ма?", "are the flea market's posts about
             # drugs?", "is X one of the drug shops?" where nothing found is of drugs: no; the
             # posts of the board or shop asked about shown as what they are.
@@ -1917,7 +1921,10 @@ class Composer:
             hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
         for h in hits:
-            passage = out.texts.get(h.record_id) or h.passage
+            # (A text speaking to an AI is shown up to its instruction, which is data: said to
+            # be there, not repeated as if the answer stated it.)
+            passage = without_instruction(out.texts.get(h.record_id) or h.passage,
+                                          _p("instruction_left_out", self.lang))
             named = [c for c in h.cities if fold(c)[:5] not in fold(passage)] if places else []
             if self.r.intent == "message":
                 # The payment details the message gives, written as the case writes them
