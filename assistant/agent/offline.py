@@ -1921,10 +1921,12 @@ class Composer:
             hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
         for h in hits:
-            # (A text speaking to an AI is shown up to its instruction, which is data: said to
-            # be there, not repeated as if the answer stated it.)
-            passage = without_instruction(out.texts.get(h.record_id) or h.passage,
-                                          _p("instruction_left_out", self.lang))
+            # (Texts speaking to an AI asked for: each shown up to its instruction, which is
+            # data, said to be there, not repeated as if the answer stated it; elsewhere a
+            # text is quoted whole, as data.)
+            passage = out.texts.get(h.record_id) or h.passage
+            if instructions_asked(self.question):
+                passage = without_instruction(passage, _p("instruction_left_out", self.lang))
             named = [c for c in h.cities if fold(c)[:5] not in fold(passage)] if places else []
             if self.r.intent == "message":
                 # The payment details the message gives, written as the case writes them
