@@ -10,7 +10,7 @@ from collections.abc import Iterable
 # A holder asked (ru, kk, en), not "who" alone ("кто платил магазину" asks for payers).
 HOLDER_ASKED = re.compile(
     r"(?<!\w)(?:чь[яеёи]\w*|чей|whose|holders?|holds|held|owners?|owns|owned|belong\w*|"
-    r"кімдікі|кімнің\s+(?:атына|аты|атында)|иес[іi]\w*|ұстаушы\w*|владел\w*|держател\w*|"
+    r"кімдікі|иес[іi]\w*|ұстаушы\w*|владел\w*|держател\w*|"
     r"принадлеж\w*|на\s+кого|оформлен\w*)(?!\w)", re.I)
 _LAST_DIGITS = re.compile(r"(?<![\d*])\d{4}(?!\d)")
 BANK_KINDS = ("card", "iban", "phone")

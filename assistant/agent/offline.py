@@ -551,7 +551,8 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                           for v in list(banked)[:MAX_DETAILS_LOOKED_UP]]
     if "shop_overview" not in reading.signals and reading.intent in (
             "shop_details", "identify") and holders_asked(question) and \
-            not reading.of("card", "iban", "phone"):
+            not reading.of("card", "iban", "phone") and \
+            set(kinds_named(question)) & {"card", "phone", "iban"}:
         # "какие телефоны давала X и чьи они", "who holds the card ending 5538 the bot gave":
         # each detail handed out (the one its digits point at), looked up for its holder.
         for o in outputs:
