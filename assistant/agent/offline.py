@@ -84,6 +84,15 @@ from assistant.agent.conversation import (
 )
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
+from assistant.agent.counterfeit import counterfeit_tokens
+from assistant.agent.drugs_asked import DRUGS_ASKED, NEWS_SET_ASIDE, drug_related
+from assistant.agent.injections import (
+    instructions_asked,
+    instructs_an_ai,
+    without_instruction,
+)
+from assistant.agent.places_named import district_names, names_place
+from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
     listed,
@@ -138,6 +147,7 @@ from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, same_word
 from tools.resources import prompt_yaml
+from tools.tokens import PROTECTED
 from tools.search.facets import read_query
 from tools.search.text import analyse
 
@@ -550,6 +560,17 @@ def follow_up_calls(reading: Reading, outputs: list[ToolOutput], done: set[str],
                                        if h.kind in ("card", "iban", "phone"))
                 calls += [_call(LOOKUP_ACCOUNT, identifier=v)
                           for v in list(banked)[:MAX_DETAILS_LOOKED_UP]]
+    if "shop_overview" not in reading.signals and reading.intent in (
+            "shop_details", "identify") and holders_asked(question) and \
+            not reading.of("card", "iban", "phone") and \
+            set(kinds_named(question)) & {"card", "phone", "iban"}:
+        # "какие телефоны давала X и чьи они", "who holds the card ending 5538 the bot gave":
+        # each detail handed out (the one its digits point at), looked up for its holder.
+        for o in outputs:
+            if o.tool == SHOP_DETAILS and o.data:
+                calls += [_call(LOOKUP_ACCOUNT, identifier=v) for v in details_pointed_at(
+                    question, ((h.kind, h.display) for d in o.data for h in d.handed_out),
+                    MAX_DETAILS_LOOKED_UP)]
     if (reading.intent == "path" or "path" in reading.signals) and \
             not any(o.tool == MONEY_PATH for o in outputs):
         # "как деньги с карты X попали к Y": the chain of statement payments between the
@@ -898,6 +919,10 @@ class Composer:
             self._upstream_shops(outputs)
         if self.r.intent == "compare":
             self._more_of(outputs)
+        for token, symbol, contract in counterfeit_tokens("\n".join(self.lines)):
+            # "USDT@TRx1…" moved: said to be no real USDT, whatever the question called it.
+            self.say(_p("counterfeit_token", self.lang, token=token, symbol=symbol,
+                        contract=contract, issuer=PROTECTED[symbol]))
         if any(o.tool in (TRACE_WALLET, MONEY_PATH) and o.data for o in outputs):
             self.say(_p("heuristic_note", self.lang))
         if not self.lines:
@@ -954,7 +979,7 @@ class Composer:
                             h.display in ln for ln in handed):
                         handed.append(_p("handed", self.lang, m=o.marker(h.record_id),
                                          kind=_word("kinds", h.kind, self.lang),
-                                         display=h.display, when=_when(h.seen_at)))
+                                         display=h.display, when=_when(_local(h.seen_at))))
                 treasuries = [_p("treasury", self.lang, m=o.marker(record_id), wallet=wallet,
                                  treasury=collector)
                               for wallet, (collector, record_id) in o.collectors.items()
@@ -986,6 +1011,26 @@ class Composer:
                                      amount=_money(p.reached), token=p.token, route=route))
         if not said and "upstream_shops" in self.r.signals:
             self.say(_p("no_upstream_shop", self.lang))
+        if said and self.r.intent == "identify":
+            self._kept_here(outputs)
+
+    def _kept_here(self, outputs: list[ToolOutput]) -> None:
+        """What a wallet the shops' money reached is, by what it did with what it got: one
+        keeping most of it (not an exchange's) is where that money ends, a beneficiary."""
+        for o in outputs:
+            if o.tool != LOOKUP_ACCOUNT or not o.data:
+                continue
+            for prof in o.data.matches[:1]:
+                f = prof.flows
+                if not f or prof.kind not in _WALLETS or f.tag or not f.largest_in:
+                    continue
+                try:
+                    kept = Decimal(f.balance or 0) * 2 >= Decimal(f.received or 0) > 0
+                except ArithmeticError:
+                    kept = False
+                if kept:
+                    # (What the lines above show, read together: no record says it alone.)
+                    self.say(_p("kept_here", self.lang, wallet=prof.value))
 
     def _also_in(self, out: ToolOutput) -> None:
         """Other cases holding what the tool named: case, contact, a count; nothing more."""
@@ -1446,10 +1491,15 @@ class Composer:
         first = prof.seen_in[0].record_id if prof.seen_in else None
         holder = prof.info.get("name") or (prof.bank.holder_name if prof.bank else None)
         holder_row = out.holder_rows.get(prof.id)
-        if holder and self.r.intent not in ("message", "shop_details"):
+        if holder and (self.r.intent not in ("message", "shop_details") or
+                       self.r.intent == "shop_details" and holders_asked(self.question)):
             # (Where it was handed out is asked, not whose it is.)
+            # (A card's or phone's holder by a statement's row: the account it is of too.)
+            account = re.fullmatch(r"bank:(KZ[0-9A-Z]{18})/.*", holder_row or "") \
+                if prof.kind in ("card", "phone") and not prof.info.get("name") else None
             self.fact(_p("holder", lang, m=out.marker(first) if prof.info.get("name")
-                         else out.marker(holder_row), name=_safe(str(holder))))
+                         else out.marker(holder_row), name=_safe(str(holder)) + (
+                             f", {account.group(1)}" if account else "")))
         if prof.kind == "iban" and iban_bank_asked(self.question) and \
                 (bank_name := iban_bank(prof.value)):
             # "holder name, bank?": the bank its IBAN's code names, by the row showing it.
@@ -1539,7 +1589,7 @@ class Composer:
                     n=len(hand_outs(prof.seen_in))))
             for s in by_shops[:4]:
                 where = _safe(s.shop_name or s.record_id)
-                self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(s.seen_at),
+                self.fact(_p("seen", lang, m=out.marker(s.record_id), when=_when(_local(s.seen_at)),
                              where=where)
                           # "the message where they asked to pay to it": what it said.
                           + (f": «{_safe(out.texts[s.record_id])}»" if asks_message
@@ -1548,7 +1598,7 @@ class Composer:
                 # Not a shop's: where it was written is what the case knows of it.
                 for s in [x for x in seen if x.chat][:3]:
                     self.fact(_p("seen_chat", lang, m=out.marker(s.record_id),
-                                 when=_when(s.seen_at), chat=_safe(s.chat)))
+                                 when=_when(_local(s.seen_at)), chat=_safe(s.chat)))
         if prof.bank and (self._wants("bank") or
                           (prof.kind == "iban" and self._wants("iban_bank"))):
             self._bank(out, prof.bank, prof.id)
@@ -1870,9 +1920,45 @@ class Composer:
             hits = [h for h in hits if topics & set(h.facets) or "asked" in h.facets] or hits
         # Police news names the city and drug asked, no offer does: the answer says so, and
         # shows the news as news.
+        if stems := district_names(self.question):
+            # "Нұрсат ауданындағы кладтар": the texts naming that district, when some do.
+            hits = [h for h in res.hits if names_place(
+                out.texts.get(h.record_id) or h.passage, stems)][:6] or hits
+        if instructions_asked(self.question):
+            # "posts trying to instruct an AI assistant": the texts speaking to one, each once.
+            hits = list({h.record_id: h for h in res.hits if instructs_an_ai(
+                out.texts.get(h.record_id) or h.passage)}.values())[:6] or hits
+        if NEWS_SET_ASIDE.search(self.question):
+            # "mephedrone offers in the channels (not news)": the offers alone.
+            hits = [h for h in hits if not _news(h)] or hits
         only_news = not news_asked and bool(hits) and all(_news(h) for h in hits)
-        self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
-                    query=_echo(self.question)))
+        named_shop = next((x.partition(":")[2] for x in self.r.signals
+                           if x.startswith("named_shop:")), "")
+        if named_shop:
+            # A shop the case's shops are not, asked about: every text naming it (its ads,
+            # the chats' talk of it), with the cities each names.
+            stem = fold(named_shop)[:5]
+            hits = [h for h in res.hits if stem in fold(
+                f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
+            )][:6] or ([] if DRUGS_ASKED.search(self.question) else hits)
+        if self.r.intent == "search" and (self.r.drugs or DRUGS_ASKED.search(self.question)) \
+                and not news_asked and not recruiting and not any(drug_related(h) for h in hits):
+            # "Тараздағы есірткі жарнамалары бар ма?", "are the flea market's posts about
+            # drugs?", "is X one of the drug shops?" where nothing found is of drugs: no; the
+            # posts of the board or shop asked about shown as what they are.
+            self.say(_p("search_not_drugs", self.lang, query=_echo(self.question)))
+            if not (topics or named_shop):
+                if hits:
+                    # Whose the texts found are, cited (what they say is not what was asked).
+                    self.fact(_p("search_not_drugs_found", self.lang, m="".join(
+                        out.marker(h.record_id) for h in hits[:4]), chats=", ".join(
+                        dict.fromkeys(_safe(out.labels.get(h.record_id) or h.shop or "")
+                                      for h in hits[:4]))))
+                return
+            hits = hits[:4]
+        else:
+            self.say(_p("search_no_offers" if only_news else "search_intro", self.lang,
+                        query=_echo(self.question)))
         handles = {m.casefold() for m in _HANDLE_NAMED.findall(self.question)} \
             if not self.r.entities else set()
         if handles:
@@ -1886,21 +1972,17 @@ class Composer:
         # "в каких городах реклама X", "which cities": the texts naming cities (when some do),
         # with the cities each names, when its line shown may not.
         places = _CITIES_ASKED.search(self.question) is not None
-        named_shop = next((x.partition(":")[2] for x in self.r.signals
-                           if x.startswith("named_shop:")), "")
-        if named_shop:
-            # A shop the case's shops are not, asked about: every text naming it (its ads,
-            # the chats' talk of it), with the cities each names.
-            stem = fold(named_shop)[:5]
-            hits = [h for h in res.hits if stem in fold(
-                f"{out.labels.get(h.record_id, '')} {out.texts.get(h.record_id) or h.passage}"
-            )][:6] or hits
-            places = True
+        places = places or bool(named_shop)
         if places:
             hits = [h for h in hits if h.cities] or hits
         shown = {h.record_id for h in hits}
         for h in hits:
+            # (Texts speaking to an AI asked for: each shown up to its instruction, which is
+            # data, said to be there, not repeated as if the answer stated it; elsewhere a
+            # text is quoted whole, as data.)
             passage = out.texts.get(h.record_id) or h.passage
+            if instructions_asked(self.question):
+                passage = without_instruction(passage, _p("instruction_left_out", self.lang))
             named = [c for c in h.cities if fold(c)[:5] not in fold(passage)] if places else []
             if self.r.intent == "message":
                 # The payment details the message gives, written as the case writes them
@@ -1949,7 +2031,10 @@ class Composer:
                 return news
             # Hits far below the best match what the question asks less well than it does.
             best = max((h.score for h in offers), default=0.0)
-            shown = [h for h in offers if h.score >= SEARCH_KEEP * best]
+            # ("все каналы", "every channel", "барлық арналар": all it found, not those
+            # ranked near the best.)
+            keep = SEARCH_KEEP_ALL if _EVERY.search(self.question.casefold()) else SEARCH_KEEP
+            shown = [h for h in offers if h.score >= keep * best]
             sums = _whole_sums(self.question) if PAY_PERIOD_SUM.search(self.question) else []
             paying = [h for h in offers if any(re.search(
                 rf"(?<!\d){t}(?!\d)", _compact((texts or {}).get(h.record_id) or h.passage))
@@ -2248,6 +2333,10 @@ class Composer:
                 self.fact(_p("shop_chat", lang, m=o.marker(d.handed_out[0].record_id),
                              chat=_safe(d.chat))
                           + (f" ({', '.join('@' + b for b in d.bots)})" if d.bots else ""))
+            elif d.bots:
+                # (Its chat named as the shop: its bots still said, what a buyer writes to.)
+                self.fact(_p("shop_bots", lang, m=o.marker(d.handed_out[0].record_id),
+                             name=_safe(d.name), bots=", ".join("@" + b for b in d.bots)))
             once: dict[str, Any] = {}
             for h in d.handed_out:
                 once.setdefault(h.display, h)  # each detail once, by the first message
@@ -3034,6 +3123,9 @@ class OfflineChatModel(BaseChatModel):
             reading.intent = "compare"
         if reading.intent != "backward":
             reading.signals.discard("via_shops")  # read as something else after all
+        if instructions_asked(question) and not reading.entities:
+            # "posts with instructions for an AI": every such text of the case, searched for.
+            reading.intent, reading.alternatives = "search", [("search", 1.0)]
         unknown = unknown_shop_name(question, {
             fold(n) for names in self.vocabulary.shops.values() for n in names}) \
             if not reading.entities and self.vocabulary is not None and \
@@ -4110,6 +4202,8 @@ _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transa
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
 # A search answer keeps the hits scoring at least this share of the best one's.
 SEARCH_KEEP = 0.93
+# All asked ("все каналы"): those a little further below the best too.
+SEARCH_KEEP_ALL = 0.8
 # "In which chats …": each chat's best message at least this close to the best of all.
 CHATS_KEEP = 0.85
 

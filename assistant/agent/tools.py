@@ -22,6 +22,7 @@ from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, create_model
 from sqlalchemy import select
 
+from assistant.agent.injections import instructions_asked, instructs_an_ai
 from assistant.agent.asking_words import (
     CLAIM_ASKED,
     POSTS_ASKED,
@@ -890,6 +891,10 @@ def search_listings(query: str, runtime: Runtime, city: str | None = None,
             # (A message asking something: its answer beside it, "МОЛНИЯ в шыме работает?".)
             result.hits = _alike_and_replies(ctx, result.hits, alike,
                                              replies or "?" in result.hits[0].passage)
+    elif not shop and instructions_asked(query):
+        # "posts trying to instruct an AI assistant": every text speaking to one, which a
+        # search by meaning ranks beside the shop's other posts.
+        result.hits[:0] = _instructing_texts(ctx, result.hits)
     elif not shop and (PAY_PERIOD_SUM.search(query) or quantities(query) - {1}):
         # "где предлагали 300 000 ₸ в неделю": the posts naming that sum, however spaced and
         # in whatever language they are written, when the search ranked none.
@@ -1139,6 +1144,28 @@ def _quoting_messages(ctx: AgentContext, query: str, hits: Sequence[Hit]) -> lis
         out.append(Hit(record_id=record_id, record_ids=[record_id], kind=rec.kind,
                        score=top, bm25_rank=None, vector_rank=None,
                        passage=" ".join(text.split())[:400], source=rec.source, time=None,
+                       shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
+                       drugs=[], facets=["words"]))
+    return out
+
+
+def _instructing_texts(ctx: AgentContext, hits: Sequence[Hit]) -> list[Hit]:
+    """The messages of the case that speak to an AI reading them (`instructs_an_ai`), first
+    written first, that `hits` does not hold; at most MAX_QUOTING."""
+    held = {rid for h in hits for rid in (h.record_id, *h.record_ids)}
+    with ctx.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(records.c.id, records.c.text)
+            .where(records.c.case == ctx.case, records.c.kind == "message")
+            .order_by(records.c.ts, records.c.id).limit(MAX_SCANNED)).all()
+    top = max((h.score for h in hits), default=0.0)
+    out = []
+    for r in [r for r in rows if r.id not in held and instructs_an_ai(r.text or "")][:MAX_QUOTING]:
+        rec = ctx.store.get_record(ctx.case, r.id)
+        text = str(rec.fields.get("text") or "")
+        out.append(Hit(record_id=r.id, record_ids=[r.id], kind=rec.kind, score=top,
+                       bm25_rank=None, vector_rank=None, passage=" ".join(text.split())[:400],
+                       source=rec.source, time=None,
                        shop=str(rec.fields.get("chat_name") or "") or None, cities=[],
                        drugs=[], facets=["words"]))
     return out

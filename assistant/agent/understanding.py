@@ -654,7 +654,12 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                      r"закладчик|кладмен|\bjob\b|объявлен|"
                      # Offers and ads of any size ("wholesale offer", "оптом", "жарнама").
                      r"\boffers?\b|\bads?\b|\badverts?\b|wholesale|\bопт(?:ом|а|у)?\b|"
-                     r"предложени|реклам|жарнама|ұсыныс|көтерме"),
+                     r"предложени|реклам|жарнама|ұсыныс|көтерме|хабарландыру|"
+                     r"скидк|discount|жеңілдік|"
+                     # Stashes, several (where they lie: "Нұрсат ауданындағы кладтар"); one
+                     # ("закладка в районе X - координаты") is a message.
+                     r"(?<!\w)(?:клад(?:ы|тар\w*|ов|ам|ах)|закладк(?:и|ах|ам|ами)|stashes|"
+                     r"тайник(?:и|ов|ах))(?!\w)"),
 )}
 # The payer asked of money sent to what is named: "X шотына кімдер аударды", "с какого
 # кошелька закинули на X", "from which wallet", "қай әмияннан": where it came from, whatever
@@ -681,6 +686,8 @@ CASE_WORDS = re.compile(
     r"сообщен|переписк|чат|канал|дел[оау]\b|деле\b|выписк|оборот|остат|баланс|получ|"
     r"отправ|ушл|уш[её]л|пришл|поступ|владел|держател|иин|фигурант|продав|прода|покуп|"
     r"вербов|ваканс|реквизит|адрес|цепоч|путь|связ|сравн|обзор|свод|"
+    # The police's side of the trade: its news of arrests and seizures.
+    r"закладчик|задерж|арест|изъя|полиц|ұстал|ұстады|тәркіле|police|arrest|detain|seiz|"
     r"ақша|қаражат|аудар|төле|әмиян|шот|карта|нөмір|дүкен|дроп|бенефициар|биржа|жсн|"
     r"хабар|хабарлама|іс\b|істе|іске|іс бойынша|түс|жібер|кетті|келді|келген|сат|иес|"
     r"деректеме|тізбек|жол|салыстыр|шолу|"
@@ -712,7 +719,15 @@ _REQUESTED = re.compile(r"(?<!\w)(?:проси\w*|попрос\w*|требова
 # Readings of money moving, which a shop's name beside their words asks about.
 # Whose an identifier is, in a word (ru/kk/en): its holder or owner.
 _HOLDER_WORD = re.compile(r"(?<!\w)(?:holders?|owners?|whose|владел\w*|держател\w*|"
-                          r"чь[яеёий]\w*|иес[іi]\w*|кімдікі|кімнің)(?!\w)", re.I)
+                          r"чь[яеёий]\w*|иес[іi]\w*|кімдікі|кімнің|"
+                          # Who uses it ("кім пайдаланады", "кто пользуется", "used by").
+                          r"пайдалан\w*|пользу\w*|использу\w*|uses|using|used\s+by|"
+                          # What it is and how it came into the case ("что за адрес, откуда
+                          # он взялся в деле", "what is this wallet", "бұл қандай әмиян").
+                          r"что\s+за\s+(?:адрес|кошел[её]к|номер|карт\w*|сч[её]т)|"
+                          r"откуда\s+(?:\w+\s+)?взял\w*|"
+                          r"what\s+is\s+(?:this|that)\s+(?:address|wallet|number|card|account)|"
+                          r"бұл\s+қандай\s+(?:әмиян|мекенжай|нөмір|карта|шот)\w*)(?!\w)", re.I)
 _IDENTIFIER_KINDS = ("card", "card_mask", "iban", "phone", "iin", "tron", "btc", "eth")
 _MONEY_SIGNALS = ("forward", "backward", "exchanges", "beneficiaries", "amount_between")
 # What each intent needs among the entities; without it the intent is less likely.
@@ -835,6 +850,12 @@ def read_question(question: str, vocabulary: Vocabulary | None = None,
                 e for e in entities if e.kind not in ("shop", "bot")]:
         # "the X channel post looking for couriers": a message of the shop, not its details.
         ranked.insert(0, ("message", ranked[0][1]))
+    if ranked[0][0] in _MONEY_SIGNALS and ranked[0][0] not in signals and \
+            signals == {"search"} and not entities:
+        # "кладмен іздеген хабарландыру бар ма? қанша ақша ұсынады": money words with nothing
+        # of the money's way named (no wallet, account, exchange word), and words of ads and
+        # jobs: what the posts offer, searched for.
+        ranked.insert(0, ("search", ranked[0][1]))
     best, top = ranked[0]
     if top < MIN_SIMILARITY and not entities and not invalid:
         best = "out_of_case"

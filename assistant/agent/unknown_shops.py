@@ -15,6 +15,10 @@ _NAME = r"[«\"“]?([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]{2,30})[»\"”]?"
 # Молния", "shop «Lightning»").
 _NAMED_SHOP = (re.compile(rf"(?<![\w«\"“]){_NAME}\s+{_SHOP_WORD}(?!\w)"),
                re.compile(rf"(?<!\w){_SHOP_WORD}\s+{_NAME}(?![\w])"))
+# A name quoted anywhere in a question about shops ('Is "Pizza Express KZ" one of the drug
+# shops?', "«Пицца Экспресс» — это магазин наркотиков?"): the name as quoted.
+_QUOTED_NAME = re.compile(r"[«\"“]([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w .&'-]{1,38}?)[»\"”]")
+_SHOPS_WORD = re.compile(r"(?<!\w)(?:магазин\w*|шоп\w*|shops?|stores?|дүкен\w*)(?!\w)", re.I)
 # Words that may open a question capitalised before the shop word and name none ("Какой
 # магазин", "Қай дүкен", "Which shop").
 _NOT_NAMES = {
@@ -60,4 +64,10 @@ def unknown_shop_name(question: str, known: set[str]) -> str | None:
         if _names_no_shop(name) or any(folded[:5] in k for k in known):
             continue
         return name
+    if _SHOPS_WORD.search(text):
+        for m in _QUOTED_NAME.finditer(text):
+            name = m.group(1).strip()
+            folded = name.casefold()
+            if not _names_no_shop(name.split()[0]) and not any(folded[:5] in k for k in known):
+                return name
     return None

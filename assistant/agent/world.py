@@ -1,5 +1,5 @@
 """Questions about the world outside the case that use words a case question could use (the
-law, today's rates, regulation, a city's restaurants), told from questions asking what the
+law, today's rates, regulation, a city's restaurants, an app's help, a game's score), told from questions asking what the
 case's own records say of such things (a post calling a shop legal)."""
 
 from __future__ import annotations
@@ -29,7 +29,38 @@ _WORLD_MATTERS = (
     r"ресторан\w*|кафе|гостиниц\w*|отел[ьи]\w*|погод\w*|рецепт(?:ы|а|ов|ам)?|фильм\w*|"
     r"достопримечат\w*|"
     r"мейрамхана\w*|қонақ\s?үй\w*|ауа\s+райы\w*|фильм\w*|көрікті\s+жер\w*)(?!\w)")
-ABOUT_THE_WORLD = re.compile(f"{_LAW_AND_RATES}|{_WORLD_MATTERS}", re.I)
+# Everyday help with a device, an app or a login ("как установить телеграм на компьютер",
+# "how do I reset my banking app password", "қосымшаны қалай жаңартамын"): a verb of setting
+# up or restoring near an app, a device or a password, in either order.
+_SETTING_UP = (r"(?:установ\w*|переустанов\w*|скача\w*|сброс\w*|обнов\w*|восстанов\w*|"
+               r"настро\w*|удал\w*|install\w*|uninstall\w*|download\w*|reset\w*|"
+               r"updat\w*|recover\w*|restor\w*|set\s+up|configur\w*|"
+               r"орнат\w*|жүкте\w*|қалпына\w*|жаңарт\w*|бапта\w*|өшір\w*)")
+_APPS_AND_DEVICES = (r"(?:телеграм\w*|telegram|whatsapp|ватсап\w*|приложени\w*|apps?|"
+                     r"application|программ\w*|компьютер\w*|computer|laptop|ноутбук\w*|"
+                     r"смартфон\w*|smartphone|iphone|айфон\w*|android|андроид\w*|"
+                     r"браузер\w*|browser|қосымша\w*|бағдарлама\w*|парол\w*|passwords?|"
+                     r"passcode|құпия\s?сөз\w*|пин-?код\w*)")
+_HELP_WITH_APPS = (rf"(?<!\w){_SETTING_UP}(?!\w)[^.?!]{{0,60}}?(?<!\w){_APPS_AND_DEVICES}(?!\w)|"
+                   rf"(?<!\w){_APPS_AND_DEVICES}(?!\w)[^.?!]{{0,60}}?(?<!\w){_SETTING_UP}(?!\w)")
+# A company's help line ("Kaspi support phone number", "телефон службы поддержки банка",
+# "қолдау қызметінің нөмірі"): the company's, not a phone the case's records hold.
+_HELP_LINES = (r"(?<!\w)(?:support\s+(?:line|number|phone|service|team|chat|cent(?:er|re)|desk)|"
+               r"(?:customer|tech(?:nical)?|client)\s+(?:support|service|care)|"
+               r"(?:call|contact)\s+cent(?:er|re)|hotline|helpline|help\s?desk|"
+               r"служб\w*\s+поддержк\w*|техподдержк\w*|поддержк\w*|горяч\w+\s+лини\w*|"
+               r"(?:колл?|контакт)-?центр\w*|"
+               r"қолдау\s+(?:қызмет|орталығ)\w*|байланыс\s+орталығ\w*|сенім\s+телефон\w*)(?!\w)")
+# A game's score, a tournament, a sport ("счёт матча", "ойынының есебі", "who won the
+# hockey game"): sport, whichever city's team plays.
+_SPORT = (r"(?<!\w)(?:матч\w*|football|soccer|hockey|basketball|tennis|boxing|футбол\w*|"
+          r"хоккей\w*|баскетбол\w*|теннис\w*|бокс\w*|чемпионат\w*|championships?|"
+          r"tournaments?|турнир\w*|олимпиад\w*|olympic\w*|"
+          r"ойын\w*\s+(?:есеб|нәтиже|қорытынды)\w*|(?:счёт|счет|результат\w*)\s+(?:игр|матч)\w*|"
+          r"(?:score|result)s?\s+of\s+the\s+(?:game|match)|(?:game|match)\s+(?:score|result)s?|"
+          r"final\s+score)(?!\w)")
+ABOUT_THE_WORLD = re.compile(
+    f"{_LAW_AND_RATES}|{_WORLD_MATTERS}|{_HELP_WITH_APPS}|{_HELP_LINES}|{_SPORT}", re.I)
 # What the case's records say ("is there anything in the case saying the shop is legal",
 # "в каком посте написано, что кошелёк чистый", "істе … деп жазылған ба"): the evidence asked
 # about, not the world.
@@ -38,7 +69,7 @@ ABOUT_THE_RECORDS = re.compile(
     r"(?:в|по) (?:этом )?дел[еу]|в материал\w*|істе|іс\s+(?:бойынша|материал\w*)|"
     r"saying|says|said|claim(?:s|ing)?|сказано|написано|говорится|пишут|пишет|утвержда\w*|"
     r"деп\s+(?:жаз\w*|айт\w*)|posts?|messages?|channels?|пост\w*|сообщени\w*|канал\w*|"
-    r"хабарлама\w*|арна\w*|"
+    r"хабарлама\w*|арна\w*|переписк\w*|чат\w*|chats?|bots?|бот(?:а|у|ом|ы|ов|тар\w*)?|"
     # The case's records and actors: statements, payments, its shops, stashes, drops, couriers
     # ("оплаты в кафе по выпискам", "shops delivering stashes near hotels").
     r"выписк\w*|statements?|оплат\w*|payments?|үзінді\w*|төлем\w*|магазин\w*|шоп\w*|"

@@ -324,7 +324,8 @@ def _cards_wanted(analysed: Analysed) -> bool:
     # (Not any job word beside a card: "the card no longer works" is no job.)
     return _CARDS.search(text) is not None and _PAYING.search(text) is None and (
         _WANTED.search(text) is not None
-        or any(t.startswith(("holder", "держател", "want", "hire", "hiring", "look", "seek"))
+        or any(t.startswith(("holder", "держател", "want", "hire", "hiring", "look", "seek",
+                             "ұстаушы", "иелер", "іздей", "іздеп", "ищу", "ищет", "ищут"))
                for t in analysed.tokens))
 
 

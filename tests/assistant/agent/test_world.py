@@ -83,3 +83,34 @@ def test_a_case_question_near_a_cafe_or_hotel_is_not_refused(handmade, question:
 @pytest.mark.parametrize("question", ["рецепт борща", "посоветуй хороший ресторан в Алматы"])
 def test_a_recipe_or_a_citys_restaurant_is_still_the_world(question: str) -> None:
     assert about_the_world(question)
+
+
+HELP_AND_SPORT = [
+    "how to install telegram on a laptop", "телеграмды компьютерге қалай орнатамын?",
+    "как восстановить пароль от каспи", "Kaspi қосымшасының құпиясөзін қалай қалпына келтіремін?",
+    "what is the Halyk bank hotline number", "номер горячей линии Каспи",
+    "банктің қолдау қызметіне қалай хабарласамын?",
+    "кто выиграл матч Кайрат - Астана", "what was the final score of the hockey game yesterday",
+    "кеше Алматыдағы футбол ойынының есебі қандай?"]
+
+
+@pytest.mark.parametrize("question", HELP_AND_SPORT)
+def test_an_apps_help_a_help_line_or_a_games_score_is_the_world(question: str) -> None:
+    assert about_the_world(question)
+
+
+@pytest.mark.parametrize("question", [
+    "установить владельца кошелька TX1", "кратко по делу: что установлено",
+    "which app did the bot ask the buyer to install in the chat?",
+    "в каком посте пишут про установку приложения",
+    "where did the money go after the wallet update", "who supports the shop's channel?"])
+def test_the_cases_records_of_apps_or_setting_up_are_the_case(question: str) -> None:
+    assert not about_the_world(question)
+
+
+@pytest.mark.parametrize("question", HELP_AND_SPORT[::3])
+def test_an_apps_help_or_a_games_score_calls_no_tool(handmade, question: str) -> None:
+    store, index = handmade
+    answer = ask(question, AgentContext("hm", store, index))
+    assert answer.answer == phrases()["out_of_case"][language(question)]
+    assert not answer.steps and not answer.citations
