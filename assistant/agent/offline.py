@@ -86,8 +86,10 @@ from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
 from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
+    detail_choices,
     listed,
     payment_choices,
+    person_choices,
     statement_choices,
     statements_meant,
 )
@@ -119,6 +121,7 @@ from assistant.agent.tools import (
 )
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
+    ARROW,
     CASE_WORDS,
     MAX_QUESTION_CHARS,
     Named,
@@ -3244,9 +3247,11 @@ class OfflineChatModel(BaseChatModel):
                 reading = self._read_as(question, reading.lang)
                 refined = True
         if len(humans) > 1 and not refined and not nth and earlier and not together and \
-                not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
-                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question):
-            # "how much did he send to Bekzhanov?" after whose card it was: from its holder.
+                not shifted and not reading.of(*_WALLETS) and (
+                    reading.of("person", "shop", *_ACCOUNTS) and _PERSON_POINTER.search(question)
+                    or not reading.of("person") and _POINTED_PERSON.search(question)):
+            # "how much did he send to Bekzhanov?" after whose card it was: from its holder;
+            # "and the cards of that same dropper?" after whose phones a shop gave: theirs.
             holder = _holder_in(str(earlier[-1].content))
             if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
                 question = f"{question} {holder}"
@@ -3427,6 +3432,12 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_statement", reading.lang, names=listed(statements))
         if payments := payment_choices(question, reading, self.vocabulary):
             return _p("which_payment", reading.lang, names=listed(payments))
+        if details := detail_choices(question, reading, self.vocabulary):
+            return _p("which_detail", reading.lang, names=listed(details))
+        if sides := person_choices(question, reading, self.vocabulary):
+            name, accounts = sides
+            return _p("which_account_of", reading.lang, name=_safe(name),
+                      names=listed(accounts))
         return None
 
     def _absent(self, reading: Reading) -> bool:
@@ -3640,8 +3651,10 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
         if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
-                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q):
-            # ("which beneficiary received the most" names the one: the first by amount.)
+                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q) and \
+                not _FIRST_OF_ALL.search(q):
+            # ("which beneficiary received the most", "the main beneficiary" name the one:
+            # the first by amount.)
             # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
@@ -3815,6 +3828,10 @@ _PAYMENTS_LISTED = re.compile(r"(?<![\w])(?:transfers|payments|transactions|oper
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
                    r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
+# The first of them all by rank ("the main beneficiary", "главный получатель", "негізгі
+# бенефициар"): one named by the question, not one left unsaid.
+_FIRST_OF_ALL = re.compile(r"(?<!\w)(?:main|chief|principal|primary|top|key|главн\w*|основн\w*|"
+                           r"ключев\w*|негізгі|басты)(?!\w)", re.I)
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
                           r"ең көп|ең көб\w*|ең үлкен|ең ірі", re.I)
@@ -4249,9 +4266,11 @@ _WORD_RX = re.compile(r"[^\W\d_]+")
 _POINTED_SHOP = re.compile(
     r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
     r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
-# A person pointed at without a name: "этого человека", "that person", "осы адам".
+# A person pointed at without a name: "этого человека", "that person", "осы адам", "that same
+# dropper", "того же дропа".
 _POINTED_PERSON = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
+    r"(?<!\w)(?:(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына|"
+    r"анау|әлгі)\s+(?:(?:same|же|самого|самый|самой|самую|самому)\s+)?|the\s+same\s+)"
     r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
     r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
 # One thing of the case spoken of as known ("the card", "the dropper"), or named alone in the
@@ -4403,7 +4422,8 @@ def _identifier_only(question: str, reading: Reading) -> bool:
     rest = question
     for e in sorted(ids, key=lambda e: e.start, reverse=True):
         rest = rest[:e.start] + " " + rest[e.end:]
-    return not re.findall(r"[^\W\d_]+", rest)
+    # (An arrow is a way asked: "T… -> ?" is where its money went.)
+    return not re.findall(r"[^\W\d_]+", rest) and not ARROW.search(rest)
 
 
 def _ordinal_only(question: str) -> bool:

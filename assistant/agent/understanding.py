@@ -166,6 +166,12 @@ class Vocabulary:
     # The case's payments of one sum (bank rows and transfers), each as its day, payer and
     # payee: asked only of the sum a question names.
     payments_of: Callable[[Decimal], list[str]] | None = None
+    # The accounts the statements write beside a person's name (as payer or payee): asked only
+    # of the one person a question names.
+    accounts_of: Callable[[str], list[str]] | None = None
+    # The identifiers of some kinds ("card", "tron", …) the shops handed out, of one shop or
+    # (None) of them all: asked only of a kind a question names.
+    handed_out_of: Callable[[str | None, tuple[str, ...]], list[str]] | None = None
 
 
 @dataclass
@@ -450,6 +456,10 @@ def _window_match(words: list[tuple[int, int, str]], target: list[str],
     return None
 
 
+# An arrow between what is named and what is asked ("T… -> ?", "? → T…").
+ARROW = re.compile(r"->|→|=>|<-|←")
+
+
 def placeholders(question: str, entities: list[Named]) -> str:
     """The question with each entity replaced by a word for its kind (what the examples use)."""
     out, at = [], 0
@@ -561,8 +571,12 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
                        r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
+                       # "which transfer brought the most USDT into T…": money arriving there.
+                       r"\b(?:brought|brings|bring|put|puts|deposited)\b[^?]{0,40}\binto\b|"
                        # "на X какими платежами пришло": money arriving at X.
-                       r"\bна\s+\S+\s+(?:\w+\s+){0,3}пришл|\bпришл\w*\s+(?:\w+\s+){0,2}на\b"),
+                       r"\bна\s+\S+\s+(?:\w+\s+){0,3}пришл|\bпришл\w*\s+(?:\w+\s+){0,2}на\b|"
+                       # "? -> T…", "T… <- ?": an arrow into what is named, from what is asked.
+                       r"^\W*\?+\s*(?:->|→|=>)|(?:<-|←)\s*\?*\s*$"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
@@ -591,7 +605,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\b(?:қай|қандай)\b[^?]{0,25}(?:ға|ге|қа|ке)\s+(?:\w+\s+)?(?:төле|аудар|жібер)|"
                       r"\bна как\w+ (?:сч[её]т|карт|кошел|номер)\w*\s+(?:\w+\s+)?(?:плат|перев|"
                       r"отправ|скид|кида)|\b(?:which|what)\b[^?]{0,30}\bdid\b[^?]{0,30}\b(?:pay|send|"
-                      r"transfer)\b"),
+                      r"transfer)\b|"
+                      # "T… -> ?", "T… →": an arrow out of what is named, to what is asked.
+                      r"(?:->|→|=>)\s*\?*\s*$"),
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек|"
                    # How the money got from one to the other: the way, not only how much.
                    r"\bhow did\b[^?]{0,40}\b(?:get|go|move|reach|travel)\b[^?]{0,20}\bfrom\b|"
@@ -990,10 +1006,23 @@ def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | Non
     def payments_of(amount: Decimal) -> list[str]:
         return payments_of_sum(store, case, amount)
 
+    def accounts_of(name: str) -> list[str]:
+        return accounts_of_name(store, case, name)
+
+    def handed_out_of(shop: str | None, kinds: tuple[str, ...]) -> list[str]:
+        with store.engine.connect() as conn:
+            ids = conn.execute(select(sightings.c.account_id).distinct().where(
+                sightings.c.case == case, sightings.c.shop.is_not(None)
+                if shop is None else sightings.c.shop == shop,
+                or_(*(sightings.c.account_id.startswith(f"{k}:") for k in kinds)))
+                .limit(50)).scalars()
+            return sorted({i.split(":", 1)[1] for i in ids})
+
     return Vocabulary(shops=names.shops, people=names.people, recipients=names.recipients,
                       statements=names.statements, tags=names.tags, handed_out=handed_out,
                       known=known, complete=complete,
-                      statement_holders=names.statement_holders, payments_of=payments_of)
+                      statement_holders=names.statement_holders, payments_of=payments_of,
+                      accounts_of=accounts_of, handed_out_of=handed_out_of)
 
 
 # At most this many rows of one sum are read (a sum paid hundreds of times names no payment).
@@ -1017,6 +1046,25 @@ def statement_holders(store: CaseStore, case: str) -> dict[str, tuple[str, str]]
             if holder or account not in out:
                 out[str(account)] = (holder, str(bank or ""))
     return out
+
+
+def accounts_of_name(store: CaseStore, case: str, name: str) -> list[str]:
+    """The accounts the case's statements write beside `name` as payer or payee (a statement's
+    own rows: its account), at most a few."""
+    data = records.c.data
+    out: list[str] = []
+    with store.engine.connect() as conn:
+        for side, own_direction in (("payer", "out"), ("payee", "in")):
+            for account, statement, direction in conn.execute(select(
+                    data[f"{side}_account"].as_string(), data["account"].as_string(),
+                    data["direction"].as_string()).distinct().where(
+                    records.c.case == case, records.c.kind == "bank_row",
+                    data[f"{side}_name"].as_string() == name).limit(_MOST_OF_ONE_SUM)):
+                value = str(account or "").replace(" ", "") or \
+                    (str(statement or "") if direction == own_direction else "")
+                if value and value not in out:
+                    out.append(value)
+    return out[:8]
 
 
 def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:
