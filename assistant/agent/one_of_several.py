@@ -43,19 +43,33 @@ _WHICH_ONE_ASKED = re.compile(
 # Readings that ask no money of a person ("who is X?", "X's messages").
 _NOT_MONEY = ("identify", "message", "search", "shops", "shop_details", "overview",
               "out_of_case", "compare")
+# Money reaching someone ("получил", "received", "алды", "түсті", "пришло").
+_RECEIVED = re.compile(r"(?<!\w)(?:получ\w*|пришл\w*|поступ\w*|receiv\w*|got|came|алды|алған|"
+                       r"түс(?:ті|кен)\w*|келд\w*|кімдерден|кімнен|от кого)(?!\w)", re.I)
 # An account, card, wallet or statement said beside a person ("со своего счёта", "шотынан",
 # "from her card"): which of theirs.
-_ACCOUNT_SAID = re.compile(r"(?<!\w)(?:сч[её]т\w*|карт\w*|кошел\w*|шот\w*|әмиян\w*|"
+_ACCOUNT_SAID = re.compile(r"(?<!\w)(?:сч[её]т\w*|карт\w*|кошел\w*|шот\w*|әмиян\w*|выписк\w*|"
+                           r"statements?|ledger|үзінді\w*|көшірме\w*|"
                            r"accounts?|cards?|wallets?|iban|тенге|теңге|tenge|usdt|крипт\w*|"
                            r"crypto)(?!\w)", re.I)
 # One card or one wallet, in the singular ("the wallet", "номер карты", "әмиянына").
 _ONE_DETAIL = {
-    "card": re.compile(r"(?<![\w-])(?:карт(?:а|у|ы|е|ой)|карта(?:сы|сын|сына|ға|да|дан|ның)|"
+    "card": re.compile(r"(?<![\w-])(?:карт(?:а|у|ы|е|ой)|карта(?:сы\w*|ға|да|дан|ның)|"
                        r"card(?:'s)?)(?![\w'-])", re.I),
     "wallet": re.compile(r"(?<![\w-])(?:кош[её]л[её]к|кошельк(?:а|у|ом|е)|"
-                         r"әмиян(?:ы|ын|ына|ға|да|нан|ның|ынан|ының)?|wallet(?:'s)?)(?![\w'-])",
-                         re.I)}
+                         r"әмиян(?:ы\w*|ға|да|нан|ның)?|wallet(?:'s)?)(?![\w'-])", re.I)}
 _DETAIL_KINDS = {"card": ("card",), "wallet": ("tron", "btc", "eth")}
+# A detail of another kind beside it ("an IBAN instead of a card"): no one card asked.
+_OTHER_DETAIL = re.compile(r"(?<!\w)(?:iban|сч[её]т\w*|шот\w*|accounts?|phones?|телефон\w*)(?!\w)",
+                           re.I)
+# A sum asked ("сколько", "how much", "қанша").
+_AMOUNT_ASKED = re.compile(r"(?<!\w)(?:сколько|how much|қанша|сумм\w*|сома\w*|total)(?!\w)", re.I)
+# Which one asked, or one told by its digits ("какую карту дал", "қай картаға", "which card",
+# "the card ending 7835"): the answer tells them apart.
+_WHICH_DETAIL = re.compile(r"(?<!\w)(?:как(?:ую|ой|ие|ая)|котор\w+|қай|қандай|which|"
+                           r"ending|оканчива\w*|аяқталат\w*)(?!\w)|\d{4}", re.I)
+# A detail's number asked ("номер карты", "card number", "картаның нөмірі").
+_NUMBER_ASKED = re.compile(r"(?<!\w)(?:номер\w*|numbers?|нөмір\w*)(?!\w)", re.I)
 # All of a kind asked, or another than one said: no question back about which one.
 _EVERY_ONE = re.compile(r"(?<!\w)(?:все|всех|всем|кажд\w*|all|each|every|барлық\w*|әр|list|"
                         r"списо?к\w*|тізім\w*|how many|какие|каких|both|оба|обе|екеу\w*|"
@@ -174,14 +188,18 @@ def person_choices(question: str, reading: Reading, vocabulary: Vocabulary | Non
     if vocabulary is None or vocabulary.accounts_of is None or reading.invalid:
         return None
     people = reading.of("person")
-    if len(people) != 1 or len(reading.entities) != 1 or reading.intent in _NOT_MONEY:
+    if len(people) != 1 or len(reading.entities) != 1 or reading.signals & set(_NOT_MONEY):
         return None
     q = question[:2_000]
     if not _PAYMENT_WORDS.search(q) or _ONE_STATEMENT.search(q) or \
             _SEVERAL_STATEMENTS.search(q) or _ACCOUNT_SAID.search(q) or banks_named(q):
         return None
     name = people[0].label or people[0].value
-    accounts = vocabulary.accounts_of(name)
+    # Of the side the question gives them: the payee's accounts when money reached them
+    # ("кто платил Тулегенову?", "how much did X receive?"), else the payer's.
+    paid_to = "backward" in reading.signals and "forward" not in reading.signals or \
+        bool(_RECEIVED.search(q))
+    accounts = vocabulary.accounts_of(name, "payee" if paid_to else "payer")
     if len(accounts) < 2:
         return None
     holders = vocabulary.statement_holders
@@ -198,20 +216,31 @@ def detail_choices(question: str, reading: Reading, vocabulary: Vocabulary | Non
     there is one."""
     if vocabulary is None or vocabulary.handed_out_of is None or reading.invalid:
         return []
-    shops = {e.value for e in reading.of("shop", "bot")}
-    if len(reading.of("shop", "bot")) != len(reading.entities) or len(shops) > 1 or \
-            reading.intent in _TEXTS:
+    named = {e.label or e.value for e in reading.of("shop", "bot")}
+    if len(reading.of("shop", "bot")) != len(reading.entities) or len(named) > 1 or \
+            reading.signals & set(_TEXTS):
         return []
+    # (A shop's chats, its channel and its bot's chat, each hand out under the shop's name.)
+    shops = [sid for sid, names in vocabulary.shops.items() if names and names[0] in named]
     q = question[:2_000]
     banks = banks_named(q)
     kinds = [kind for kind, rx in _ONE_DETAIL.items() if rx.search(q)]
-    if len(kinds) != 1 or not shops and not banks or _EVERY_ONE.search(q) or _ADS.search(q):
+    if len(kinds) != 1 or _EVERY_ONE.search(q) or _ADS.search(q) or _WHICH_DETAIL.search(q) or \
+            _OTHER_DETAIL.search(q):
         return []
-    found = vocabulary.handed_out_of(next(iter(shops), None), _DETAIL_KINDS[kinds[0]])
+    if shops and not (_AMOUNT_ASKED.search(q) and not _WHEN.search(q)) or \
+            not shops and not (banks and _NUMBER_ASKED.search(q)):
+        # Of a shop, a sum asked of its one wallet ("how much came into the X wallet?": where
+        # its money went, or which card it gave when, lists them all); of no shop, the number
+        # of the bank's one card ("what's the Halyk card number?"; "Халык карты кто
+        # выдавал?" asks of them all).
+        return []
+    found = vocabulary.handed_out_of(shops or None, _DETAIL_KINDS[kinds[0]])
     if banks:
-        found = [f for f in found
-                 if any(BANK_WORDS[b].search(card_bank(f) or "") for b in banks)]
-    return [shortened(f) for f in found] if len(found) > 1 else []
+        # Of the bank its first digits name, else the bank the message handing it out names.
+        found = [(f, said) for f, said in found
+                 if any(BANK_WORDS[b].search(card_bank(f) or said) for b in banks)]
+    return [shortened(f) for f, _ in found] if len(found) > 1 else []
 
 
 def _sum_of(m: re.Match[str]) -> Decimal | None:

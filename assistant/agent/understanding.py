@@ -36,7 +36,7 @@ from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values, has_account
 from tools.store.schema import accounts, case_identifiers, records, sightings
-from tools.store.shops import shop_spellings
+from tools.store.shops import chats_of_shops, shop_spellings
 from tools.store.transfers import tags as case_tags
 from tools.trace.starts import WALLET_KINDS
 
@@ -166,12 +166,14 @@ class Vocabulary:
     # The case's payments of one sum (bank rows and transfers), each as its day, payer and
     # payee: asked only of the sum a question names.
     payments_of: Callable[[Decimal], list[str]] | None = None
-    # The accounts the statements write beside a person's name (as payer or payee): asked only
-    # of the one person a question names.
-    accounts_of: Callable[[str], list[str]] | None = None
-    # The identifiers of some kinds ("card", "tron", …) the shops handed out, of one shop or
-    # (None) of them all: asked only of a kind a question names.
-    handed_out_of: Callable[[str | None, tuple[str, ...]], list[str]] | None = None
+    # The accounts the statements write beside a person's name as "payer" or "payee": asked
+    # only of the one person a question names.
+    accounts_of: Callable[[str, str], list[str]] | None = None
+    # The identifiers of some kinds ("card", "tron", …) the chats of some shops (None: of them
+    # all) handed out, each with the text of a message handing it out: asked only of a kind
+    # a question names.
+    handed_out_of: Callable[[list[str] | None, tuple[str, ...]], list[tuple[str, str]]] | \
+        None = None
 
 
 @dataclass
@@ -1006,17 +1008,24 @@ def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | Non
     def payments_of(amount: Decimal) -> list[str]:
         return payments_of_sum(store, case, amount)
 
-    def accounts_of(name: str) -> list[str]:
-        return accounts_of_name(store, case, name)
+    def accounts_of(name: str, side: str) -> list[str]:
+        return accounts_of_name(store, case, name, side)
 
-    def handed_out_of(shop: str | None, kinds: tuple[str, ...]) -> list[str]:
+    def handed_out_of(shops: list[str] | None, kinds: tuple[str, ...]
+                      ) -> list[tuple[str, str]]:
+        out: dict[str, str] = {}
         with store.engine.connect() as conn:
-            ids = conn.execute(select(sightings.c.account_id).distinct().where(
-                sightings.c.case == case, sightings.c.shop.is_not(None)
-                if shop is None else sightings.c.shop == shop,
-                or_(*(sightings.c.account_id.startswith(f"{k}:") for k in kinds)))
-                .limit(50)).scalars()
-            return sorted({i.split(":", 1)[1] for i in ids})
+            chats = list(chats_of_shops(conn, case, shops or list(names.shops)[:50]))
+            for account, text in conn.execute(select(
+                    sightings.c.account_id, records.c.text).join(records, (
+                        records.c.case == sightings.c.case) & (
+                        records.c.id == sightings.c.record_id), isouter=True).where(
+                    sightings.c.case == case, sightings.c.shop.in_(chats[:100]),
+                    or_(*(sightings.c.account_id.startswith(f"{k}:") for k in kinds)))
+                    .limit(200)):
+                value = str(account).split(":", 1)[1]
+                out[value] = out.get(value) or str(text or "")[:2_000]
+        return sorted(out.items())
 
     return Vocabulary(shops=names.shops, people=names.people, recipients=names.recipients,
                       statements=names.statements, tags=names.tags, handed_out=handed_out,
@@ -1048,22 +1057,22 @@ def statement_holders(store: CaseStore, case: str) -> dict[str, tuple[str, str]]
     return out
 
 
-def accounts_of_name(store: CaseStore, case: str, name: str) -> list[str]:
-    """The accounts the case's statements write beside `name` as payer or payee (a statement's
-    own rows: its account), at most a few."""
+def accounts_of_name(store: CaseStore, case: str, name: str, side: str) -> list[str]:
+    """The accounts the case's statements write beside `name` as its `side` ("payer" or
+    "payee"; a statement's own rows: its account), at most a few."""
     data = records.c.data
     out: list[str] = []
+    own_direction = "out" if side == "payer" else "in"
     with store.engine.connect() as conn:
-        for side, own_direction in (("payer", "out"), ("payee", "in")):
-            for account, statement, direction in conn.execute(select(
-                    data[f"{side}_account"].as_string(), data["account"].as_string(),
-                    data["direction"].as_string()).distinct().where(
-                    records.c.case == case, records.c.kind == "bank_row",
-                    data[f"{side}_name"].as_string() == name).limit(_MOST_OF_ONE_SUM)):
-                value = str(account or "").replace(" ", "") or \
-                    (str(statement or "") if direction == own_direction else "")
-                if value and value not in out:
-                    out.append(value)
+        for account, statement, direction in conn.execute(select(
+                data[f"{side}_account"].as_string(), data["account"].as_string(),
+                data["direction"].as_string()).distinct().where(
+                records.c.case == case, records.c.kind == "bank_row",
+                data[f"{side}_name"].as_string() == name).limit(_MOST_OF_ONE_SUM)):
+            value = str(account or "").replace(" ", "") or \
+                (str(statement or "") if direction == own_direction else "")
+            if value and value not in out:
+                out.append(value)
     return out[:8]
 
 
