@@ -230,9 +230,11 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         _set(reading, "amount_between")
         return
     if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
-            not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
+            not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question) and \
+            not BALANCE_ASKED.search(question):
         # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the
-        # two, not each one's totals.
+        # two, not each one's totals (what is left on each is their totals: "A мен B
+        # әмияндарында қанша қалды?").
         _set(reading, "amount_between")
         return
     if ends >= 2 and _WAY_ASKED.search(question) and (intent in (

@@ -998,12 +998,19 @@ def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | Non
 
     def complete(prefix: str, suffix: str, limit: int) -> list[str]:
         # (LIKE may fold letter case: a few more rows read, the fit checked letter for letter.)
+        # The wallets handed out, and those of the case's chain transfers (its identifiers):
+        # "TXmq…hzP", a layer of the money, is the case's as much as a shop's wallet.
         with store.engine.connect() as conn:
-            return fitting(list(conn.execute(select(accounts.c.value).where(
+            values = list(conn.execute(select(accounts.c.value).where(
                 accounts.c.case == case, accounts.c.kind == "tron",
                 accounts.c.value.startswith(prefix, autoescape=True),
-                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars()),
-                prefix, suffix, limit)
+                accounts.c.value.endswith(suffix, autoescape=True)).limit(limit * 8)).scalars())
+            values += [str(v).split(":", 1)[1] for v in conn.execute(select(
+                case_identifiers.c.id).where(
+                case_identifiers.c.id.startswith(f"tron:{prefix}", autoescape=True),
+                case_identifiers.c.id.endswith(suffix, autoescape=True),
+                case_identifiers.c.case == case).limit(limit * 8)).scalars()]
+            return fitting(list(dict.fromkeys(values)), prefix, suffix, limit)
 
     def payments_of(amount: Decimal) -> list[str]:
         return payments_of_sum(store, case, amount)
