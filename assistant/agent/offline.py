@@ -3540,7 +3540,7 @@ class OfflineChatModel(BaseChatModel):
             # "сравни его с Кузнецовым", "compare with Seitova": with whom, not one alone.
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
-        missing = None if _nth_of(reading) else self._missing_entity(reading, question)
+        missing = None if _nth_of(reading) else self._missing_entity(reading, question, opening)
         if missing:
             return AIMessage(content=missing)
         hashes = HEX64.findall(question)
@@ -3567,10 +3567,12 @@ class OfflineChatModel(BaseChatModel):
             calls = [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, shop=n)
                                              for n in names[:6])]
         if not reading.entities and "across_shops" not in reading.signals and (
-                _accounts_together(question) or (
-                    reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \
-                self.vocabulary and \
-                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
+                (_accounts_together(question) or (
+                    reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and
+                self.vocabulary and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED or
+                _statements_asked(question, reading) and self.vocabulary and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_LISTED):
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
@@ -3584,17 +3586,21 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=phrases()["not_understood"][lang])
         return _calls(calls)
 
-    def _missing_entity(self, reading: Reading, question: str) -> str | None:
+    def _missing_entity(self, reading: Reading, question: str, opening: bool = True
+                        ) -> str | None:
         """A question back when the question needs an entity it does not name, or names one
-        and asks only "how much" without saying of what."""
+        and asks only "how much" without saying of what; `opening`: it opens the
+        conversation (a follow-up may point at one the turn before named)."""
         if reading.entities and _bare_amount(question, reading) and not self._absent(reading):
             return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
                       second=_word("readings", "forward", reading.lang))
         q = question.casefold()
         if reading.entities and all(e.kind in ("shop", "bot") for e in reading.entities) and \
                 _ONE_DROPPER.search(q) and not _DROPPERS.search(q) and \
+                (opening or not _POINTED_PERSON.search(q)) and \
                 reading.intent not in ("search", "message", "shops", "overview"):
-            # "the dropper of shop X": a shop hands out the cards of several people.
+            # "the dropper of shop X": a shop hands out the cards of several people ("that
+            # same dropper" of the turn before is the one it named).
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if {"side_overview", "all_shops_handed"} & reading.signals:
             # "что по банковской части": the case's statements, not one account; "what the
@@ -3610,9 +3616,14 @@ class OfflineChatModel(BaseChatModel):
             # dropper statements to exchangers": the case's statements (exchangers named:
             # "how much reached the Halyk dropper's account" names one account, not asked).
             return None
-        if _accounts_together(q) and self.vocabulary and \
-                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
-            return None  # "the three dropper accounts": the case's statements
+        if self.vocabulary and (
+                _accounts_together(q) and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED or
+                _statements_asked(q, reading) and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_LISTED):
+            # "the three dropper accounts", "which statements do we have and for whom?": the
+            # case's statements.
+            return None
         lang = reading.lang
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
@@ -3629,8 +3640,10 @@ class OfflineChatModel(BaseChatModel):
             # "which shops handed out wallets", "which shop gave out an IBAN", "карты в
             # реквизитах магазинов" (plural "карты"): all shops asked.
             return None
-        single = _ONE_UNNAMED.search(q)
-        if (single and single.lastgroup == "shop" and len(shops) > 1
+        # (The shop's, whatever of it is asked first: "дай кошелек магазина".)
+        single = next((m for m in _ONE_UNNAMED.finditer(q[:2_000]) if m.lastgroup == "shop"),
+                      None)
+        if (single and len(shops) > 1
                 and reading.intent in ("shops", "shop_details")
                 and not any(rx.search(q) for rx in (_HOW_MANY, _ALL_SHOPS, _EVERY, _WHICH_SHOP,
                                                      _WHOLE_CASE, _NOT_SHOPS))):
@@ -4047,6 +4060,9 @@ _ACCOUNTS_WORDS = re.compile(r"дроп\w*|сч[её]т\w*|account\w*|dropper\w*
                              r"выписк\w*|шот\w*|үзінді\w*", re.I)
 # Statements read together at most: more is a case-wide question, not "these accounts".
 MAX_STATEMENTS_COMPARED = 4
+# Statements read when the question asks of the case's statements in the plural ("which
+# statements do we have and for whom?"): each one's lookup.
+MAX_STATEMENTS_LISTED = 8
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
@@ -4101,6 +4117,18 @@ def _accounts_together(question: str) -> bool:
     about together."""
     return bool(_ACCOUNTS_WORDS.search(question)
                 and (_SEVERAL.search(question) or _COMMON.search(question)))
+
+
+def _statements_asked(question: str, reading: Reading) -> bool:
+    """"which bank statements do we have", "across the statements", "по всем выпискам",
+    "шот иелері": a statement's reading of the case's statements, in the plural."""
+    return reading.intent == "statement" and bool(_STATEMENTS_PLURAL.search(question))
+
+
+# Statements or their holders in the plural.
+_STATEMENTS_PLURAL = re.compile(r"(?<!\w)(?:statements|выписк(?:и|ам|ами|ах)|выписок|"
+                                r"үзінділер\w*|account holders|holders of the accounts|"
+                                r"владельц\w+\s+сч[её]т\w*|шот\s+иелер\w*)(?!\w)", re.I)
 
 
 def _news(hit: Any) -> bool:
