@@ -66,7 +66,8 @@ _OTHER_DETAIL = re.compile(r"(?<!\w)(?:iban|сч[её]т\w*|шот\w*|accounts?|
 _AMOUNT_ASKED = re.compile(r"(?<!\w)(?:сколько|how much|қанша|сумм\w*|сома\w*|total)(?!\w)", re.I)
 # Which one asked, or one told by its digits ("какую карту дал", "қай картаға", "which card",
 # "the card ending 7835"): the answer tells them apart.
-_WHICH_DETAIL = re.compile(r"(?<!\w)(?:как(?:ую|ой|ие|ая)|котор\w+|қай|қандай|which|"
+_WHICH_DETAIL = re.compile(r"(?<!\w)(?:(?:как(?:ую|ой|ие|ая)|котор\w+|қай|қандай|which|what)\s+"
+                           r"(?:\w+\s+)?(?:карт\w*|cards?|кош[её]л\w*|wallets?|әмиян\w*)|"
                            r"ending|оканчива\w*|аяқталат\w*)(?!\w)|\d{4}", re.I)
 # A detail's number asked ("номер карты", "card number", "картаның нөмірі").
 _NUMBER_ASKED = re.compile(r"(?<!\w)(?:номер\w*|numbers?|нөмір\w*)(?!\w)", re.I)
