@@ -50,6 +50,8 @@ _RECEIVED = re.compile(r"(?<!\w)(?:получ\w*|пришл\w*|поступ\w*|r
 # "from her card"): which of theirs.
 _ACCOUNT_SAID = re.compile(r"(?<!\w)(?:сч[её]т\w*|карт\w*|кошел\w*|шот\w*|әмиян\w*|выписк\w*|"
                            r"statements?|ledger|үзінді\w*|көшірме\w*|"
+                           # A counterparty by its role ("P2P сатушыға", "на биржу").
+                           r"p2p|otc|бирж\w*|exchange\w*|продав\w*|сатушы\w*|sellers?|"
                            r"accounts?|cards?|wallets?|iban|тенге|теңге|tenge|usdt|крипт\w*|"
                            r"crypto)(?!\w)", re.I)
 # One card or one wallet, in the singular ("the wallet", "номер карты", "әмиянына").
