@@ -11,9 +11,10 @@ every question. Wrong answers (`--show-wrong`) and answers citing records that h
 question's relevant identifiers (`--show-precision`) are listed for the development part and the
 earlier held-out parts (`heldout` read for tuning since stop 24, `heldout2` since stop 25,
 `heldout3` since stop 26, `heldout4` since stop 27, `heldout5` since stop 28, `heldout6` since
-stop 29, `heldout7` since stop 30, `heldout8` since stop 31, `heldout9` since stop 33) only: the
-held-out part `heldout10` is not read while tuning. Goals (issue 12, held-out): accuracy ≥ 0.95 overall and ≥ 0.90 per
-intent and language; citation precision ≥ 0.98; p95 < 300 ms on the demo.
+stop 29, `heldout7` since stop 30, `heldout8` since stop 31, `heldout9` since stop 33) only:
+the held-out part `heldout10` is not read while tuning. Goals (issue 12, held-out): accuracy
+≥ 0.95 overall and ≥ 0.90 per intent and language; citation precision ≥ 0.98; p95 < 300 ms on
+the demo.
 """
 
 from __future__ import annotations

@@ -51,10 +51,14 @@ _WHERE_FROM = re.compile(r"откуда|\bқайдан\b|\bwhere\b[^?]*\bfrom\b|
                          r"\bкто\b[^?]{0,30}(?:плат|перев|отправ|скид|кид)|\bwho\b[^?]{0,25}"
                          r"\b(?:paid|sent|funded|transferred)\b|кім(?:дер)?\b[^?]{0,25}"
                          r"(?:аудар|жібер|төле|сал)", re.I)
-# The money's next step asked: "next hops of T…", "следующие получатели", "келесі қадамы".
-_NEXT_HOPS = re.compile(r"\bnext\s+(?:hops?|steps?|recipients?|receivers?)\b|\bonward\b|"
-                        r"следующ\w*\s+(?:хоп\w*|шаг\w*|получател\w*|переход\w*)|"
-                        r"келесі\s+(?:қадам\w*|алушы\w*|аялдама\w*)", re.I)
+# The money's next step asked: "next hops of T…", "следующие получатели", "келесі қадамы",
+# "кейінгі қадамдар", "дальнейшие переводы", "subsequent transfers".
+_NEXT_HOPS = re.compile(r"\b(?:next|subsequent|following|further)\s+(?:hops?|steps?|recipients?|"
+                        r"receivers?|transfers?)\b|\bonward\b|"
+                        r"(?:следующ|дальнейш|последующ)\w*\s+(?:хоп\w*|шаг\w*|получател\w*|"
+                        r"переход\w*|перевод\w*)|"
+                        r"(?:келесі|кейінгі|әрі\s+қарайғы)\s+(?:қадам\w*|алушы\w*|аялдама\w*|"
+                        r"аударым\w*)", re.I)
 # What is left: asked beside where the money went ("сколько вывел и сколько осталось").
 BALANCE_ASKED = re.compile(r"остат[оке]|осталось|остался|сальдо|баланс|\bbalance|\bleft\b|"
                            r"\bremain|қалды|қалдық|қалған|"
@@ -231,9 +235,11 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         _set(reading, "amount_between")
         return
     if len(wallets) == 2 and len(parties) == 2 and intent in ("statement", "identify") and \
-            not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question):
+            not STATEMENT_NOUN.search(question) and _HOW_MUCH.search(question) and \
+            not BALANCE_ASKED.search(question):
         # "сколько с казны A получил B", "A ақшасынан B қанша алды": what passed between the
-        # two, not each one's totals.
+        # two, not each one's totals (what is left on each is their totals: "A мен B
+        # әмияндарында қанша қалды?").
         _set(reading, "amount_between")
         return
     # ("from A to B via C": the way, through C.)
@@ -246,7 +252,8 @@ def refine(reading: Reading, question: str, tags: Iterable[tuple[str, str]] = ()
         # B", "картадан Ли Вадимге қалай жетті": the way between the two ends.
         _set(reading, "path")
         return
-    if len(wallets) == 1 and ends == 1 and intent in ("identify", "statement", "backward") and \
+    if len(wallets) == 1 and ends == 1 and \
+            intent in ("identify", "statement", "backward", "forward") and \
             _NEXT_HOPS.search(question) and not back:
         # "next hops from T…", "следующие получатели T…": where its money went next.
         _set(reading, "forward")

@@ -82,27 +82,29 @@ from assistant.agent.conversation import (
     two_of_one_sort,
     two_spoken_of,
 )
+from assistant.agent.counterfeit import counterfeit_tokens
 from assistant.agent.days_asked import days_asked, in_days
 from assistant.agent.detail_endings import endings_named, ends_with_named
-from assistant.agent.counterfeit import counterfeit_tokens
 from assistant.agent.drugs_asked import DRUGS_ASKED, NEWS_SET_ASIDE, drug_related
+from assistant.agent.hand_outs import said_of
+from assistant.agent.holders_asked import details_pointed_at, holders_asked
 from assistant.agent.injections import (
     instructions_asked,
     instructs_an_ai,
     without_instruction,
 )
-from assistant.agent.places_named import district_names, names_place
-from assistant.agent.holders_asked import details_pointed_at, holders_asked
-from assistant.agent.hand_outs import said_of
 from assistant.agent.one_of_several import (
+    detail_choices,
     listed,
     payment_choices,
+    person_choices,
     statement_choices,
     statements_meant,
 )
 from assistant.agent.overview_scope import TREASURY_WORDS as _TREASURY
 from assistant.agent.overview_scope import overview_scope
 from assistant.agent.pay_asked import pay_details_asked
+from assistant.agent.places_named import district_names, names_place
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.tools import (
     CASE_OVERVIEW,
@@ -128,6 +130,7 @@ from assistant.agent.tools import (
 )
 from assistant.agent.translit import MONTH_NAMES, latin_russian
 from assistant.agent.understanding import (
+    ARROW,
     CASE_WORDS,
     MAX_QUESTION_CHARS,
     Named,
@@ -147,9 +150,9 @@ from tools.identifiers import parse_identifier
 from tools.payments import extract_payment_details
 from tools.people import fold, same_word
 from tools.resources import prompt_yaml
-from tools.tokens import PROTECTED
 from tools.search.facets import read_query
 from tools.search.text import analyse
+from tools.tokens import PROTECTED
 
 
 @cache
@@ -3399,11 +3402,13 @@ class OfflineChatModel(BaseChatModel):
                 reading = self._read_as(question, reading.lang)
                 refined = True
         if len(humans) > 1 and not refined and not nth and earlier and not together and \
-                not shifted and reading.of("person", "shop", *_ACCOUNTS) and \
-                not reading.of(*_WALLETS) and _PERSON_POINTER.search(question) and \
-                not _names_its_subject(question, reading):
+                not shifted and not reading.of(*_WALLETS) and (
+                    reading.of("person", "shop", *_ACCOUNTS) and _PERSON_POINTER.search(question)
+                    and not _names_its_subject(question, reading)
+                    or not reading.of("person") and _POINTED_PERSON.search(question)):
             # "how much did he send to Bekzhanov?" after whose card it was: from its holder
-            # ("and Tulegenov, where did he send it on?": he is the one named).
+            # ("and Tulegenov, where did he send it on?": he is the one named); "and the cards
+            # of that same dropper?" after whose phones a shop gave: theirs.
             holder = _holder_in(str(earlier[-1].content))
             if holder and fold(holder) not in {fold(e.label or e.value) for e in reading.entities}:
                 question = f"{question} {holder}"
@@ -3584,6 +3589,12 @@ class OfflineChatModel(BaseChatModel):
             return _p("which_statement", reading.lang, names=listed(statements))
         if payments := payment_choices(question, reading, self.vocabulary):
             return _p("which_payment", reading.lang, names=listed(payments))
+        if details := detail_choices(question, reading, self.vocabulary):
+            return _p("which_detail", reading.lang, names=listed(details))
+        if sides := person_choices(question, reading, self.vocabulary):
+            name, accounts = sides
+            return _p("which_account_of", reading.lang, name=_safe(name),
+                      names=listed(accounts))
         return None
 
     def _absent(self, reading: Reading) -> bool:
@@ -3686,7 +3697,7 @@ class OfflineChatModel(BaseChatModel):
             # "сравни его с Кузнецовым", "compare with Seitova": with whom, not one alone.
             return AIMessage(content=_p("which_entity", lang,
                                         what=_word("what", "account", lang)))
-        missing = None if _nth_of(reading) else self._missing_entity(reading, question)
+        missing = None if _nth_of(reading) else self._missing_entity(reading, question, opening)
         if missing:
             return AIMessage(content=missing)
         hashes = HEX64.findall(question)
@@ -3713,10 +3724,12 @@ class OfflineChatModel(BaseChatModel):
             calls = [_call(CASE_OVERVIEW), *(_call(SEARCH_LISTINGS, query=question, shop=n)
                                              for n in names[:6])]
         if not reading.entities and "across_shops" not in reading.signals and (
-                _accounts_together(question) or (
-                    reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and \
-                self.vocabulary and \
-                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
+                (_accounts_together(question) or (
+                    reading.intent == "compare" and _ACCOUNTS_WORDS.search(question))) and
+                self.vocabulary and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED or
+                _statements_asked(question, reading) and self.vocabulary and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_LISTED):
             # "the counterparty all three droppers paid": the statements the case holds.
             calls = [_lookup(reading, iban)
                      for iban in self.vocabulary.statements]
@@ -3730,17 +3743,21 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=phrases()["not_understood"][lang])
         return _calls(calls)
 
-    def _missing_entity(self, reading: Reading, question: str) -> str | None:
+    def _missing_entity(self, reading: Reading, question: str, opening: bool = True
+                        ) -> str | None:
         """A question back when the question needs an entity it does not name, or names one
-        and asks only "how much" without saying of what."""
+        and asks only "how much" without saying of what; `opening`: it opens the
+        conversation (a follow-up may point at one the turn before named)."""
         if reading.entities and _bare_amount(question, reading) and not self._absent(reading):
             return _p("clarify", reading.lang, first=_word("readings", "backward", reading.lang),
                       second=_word("readings", "forward", reading.lang))
         q = question.casefold()
         if reading.entities and all(e.kind in ("shop", "bot") for e in reading.entities) and \
                 _ONE_DROPPER.search(q) and not _DROPPERS.search(q) and \
+                (opening or not _POINTED_PERSON.search(q)) and \
                 reading.intent not in ("search", "message", "shops", "overview"):
-            # "the dropper of shop X": a shop hands out the cards of several people.
+            # "the dropper of shop X": a shop hands out the cards of several people ("that
+            # same dropper" of the turn before is the one it named).
             return _p("which_entity", reading.lang, what=_word("what", "account", reading.lang))
         if {"side_overview", "all_shops_handed"} & reading.signals:
             # "что по банковской части": the case's statements, not one account; "what the
@@ -3756,9 +3773,14 @@ class OfflineChatModel(BaseChatModel):
             # dropper statements to exchangers": the case's statements (exchangers named:
             # "how much reached the Halyk dropper's account" names one account, not asked).
             return None
-        if _accounts_together(q) and self.vocabulary and \
-                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED:
-            return None  # "the three dropper accounts": the case's statements
+        if self.vocabulary and (
+                _accounts_together(q) and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_COMPARED or
+                _statements_asked(q, reading) and
+                1 < len(self.vocabulary.statements) <= MAX_STATEMENTS_LISTED):
+            # "the three dropper accounts", "which statements do we have and for whom?": the
+            # case's statements.
+            return None
         lang = reading.lang
         shops = sorted({names[0] for names in (self.vocabulary.shops.values()
                                                if self.vocabulary else [])})
@@ -3775,8 +3797,10 @@ class OfflineChatModel(BaseChatModel):
             # "which shops handed out wallets", "which shop gave out an IBAN", "карты в
             # реквизитах магазинов" (plural "карты"): all shops asked.
             return None
-        single = _ONE_UNNAMED.search(q)
-        if (single and single.lastgroup == "shop" and len(shops) > 1
+        # (The shop's, whatever of it is asked first: "дай кошелек магазина".)
+        single = next((m for m in _ONE_UNNAMED.finditer(q[:2_000]) if m.lastgroup == "shop"),
+                      None)
+        if (single and len(shops) > 1
                 and reading.intent in ("shops", "shop_details")
                 and not any(rx.search(q) for rx in (_HOW_MANY, _ALL_SHOPS, _EVERY, _WHICH_SHOP,
                                                      _WHOLE_CASE, _NOT_SHOPS))):
@@ -3797,8 +3821,10 @@ class OfflineChatModel(BaseChatModel):
         if reading.intent in what:
             return _p("which_entity", lang, what=_word("what", what[reading.intent], lang))
         if _ONE_BENEFICIARY.search(q) and not _BENEFICIARIES.search(q) and \
-                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q):
-            # ("which beneficiary received the most" names the one: the first by amount.)
+                _ONE_BENEFICIARY_ACTS.search(q) and not _SUPERLATIVE.search(q) and \
+                not _FIRST_OF_ALL.search(q):
+            # ("which beneficiary received the most", "the main beneficiary" name the one:
+            # the first by amount.)
             # "how much did the beneficiary send to the exchange": which of them.
             return _p("which_entity", lang, what=_word("what", "beneficiary", lang))
         return None
@@ -3972,6 +3998,10 @@ _PAYMENTS_LISTED = re.compile(r"(?<![\w])(?:transfers|payments|transactions|oper
 _WHEN = re.compile(r"\bкогда\b|\bқашан\b|\bwhen\b|\bдат[аыуе]?\b|\bдатам|\bdates?\b|"
                    r"\bкүні\b|\bдаты\b|\bкакого числа\b", re.I)
 # "Which wallet got the most": the answer is the first of a list ordered by amount.
+# The first of them all by rank ("the main beneficiary", "главный получатель", "негізгі
+# бенефициар"): one named by the question, not one left unsaid.
+_FIRST_OF_ALL = re.compile(r"(?<!\w)(?:main|chief|principal|primary|top|key|главн\w*|основн\w*|"
+                           r"ключев\w*|негізгі|басты)(?!\w)", re.I)
 _SUPERLATIVE = re.compile(r"больше всего|\bнаибольш|\bмаксимальн|\bкрупнейш|\bсамый крупн|"
                           r"\b(?:the )?most\b|\blargest\b|\bbiggest\b|\bholds? more\b|"
                           r"ең көп|ең көб\w*|ең үлкен|ең ірі", re.I)
@@ -4197,6 +4227,9 @@ _ACCOUNTS_WORDS = re.compile(r"дроп\w*|сч[её]т\w*|account\w*|dropper\w*
                              r"выписк\w*|шот\w*|үзінді\w*", re.I)
 # Statements read together at most: more is a case-wide question, not "these accounts".
 MAX_STATEMENTS_COMPARED = 4
+# Statements read when the question asks of the case's statements in the plural ("which
+# statements do we have and for whom?"): each one's lookup.
+MAX_STATEMENTS_LISTED = 8
 # "the transaction hash" is not hashish; a transaction's hash as written.
 _TX_HASH = re.compile(r"\b(?:tx|txid|transaction)\s*hash|\bhash of the (?:transaction|transfer)|"
                       r"хеш|хэш|\btxid\b|транзакция хэші", re.I)
@@ -4261,6 +4294,18 @@ def _accounts_together(question: str) -> bool:
     about together."""
     return bool(_ACCOUNTS_WORDS.search(question)
                 and (_SEVERAL.search(question) or _COMMON.search(question)))
+
+
+def _statements_asked(question: str, reading: Reading) -> bool:
+    """"which bank statements do we have", "across the statements", "по всем выпискам",
+    "шот иелері": a statement's reading of the case's statements, in the plural."""
+    return reading.intent == "statement" and bool(_STATEMENTS_PLURAL.search(question))
+
+
+# Statements or their holders in the plural.
+_STATEMENTS_PLURAL = re.compile(r"(?<!\w)(?:statements|выписк(?:и|ам|ами|ах)|выписок|"
+                                r"үзінділер\w*|account holders|holders of the accounts|"
+                                r"владельц\w+\s+сч[её]т\w*|шот\s+иелер\w*)(?!\w)", re.I)
 
 
 def _news(hit: Any) -> bool:
@@ -4426,9 +4471,11 @@ _WORD_RX = re.compile(r"[^\W\d_]+")
 _POINTED_SHOP = re.compile(
     r"(?<!\w)(?:этот|эта|этого|этому|этом|тот|того|том|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
     r"(?:магазин\w*|shop|store|дүкен\w*)(?!\w)", re.I)
-# A person pointed at without a name: "этого человека", "that person", "осы адам".
+# A person pointed at without a name: "этого человека", "that person", "осы адам", "that same
+# dropper", "того же дропа".
 _POINTED_PERSON = re.compile(
-    r"(?<!\w)(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына|анау|әлгі)\s+"
+    r"(?<!\w)(?:(?:этот|эта|этого|этому|этом|этой|эту|тот|того|той|this|that|осы|сол|бұл|мына|"
+    r"анау|әлгі)\s+(?:(?:same|же|самого|самый|самой|самую|самому)\s+)?|the\s+same\s+)"
     r"(?:человек\w*|лиц[оау]\w*|гражданин\w*|гражданк\w*|person|man|woman|guy|individual|"
     r"адам\w*|тұлға\w*|азамат\w*|дроп\w*|dropper|holder|владел\w*|держател\w*)(?!\w)", re.I)
 # One thing of the case spoken of as known ("the card", "the dropper"), or named alone in the
@@ -4486,7 +4533,7 @@ def _names_its_subject(question: str, reading: Reading) -> bool:
     """Whether the pronoun a question says is a person it names before it ("and X, where did
     he send it?", "а Иванов, куда он перевёл?"): that person, not one said before."""
     pointer = _SUBJECT_POINTER.search(question)
-    return bool(pointer) and any(e.end <= pointer.start() for e in reading.of("person"))
+    return pointer is not None and any(e.end <= pointer.start() for e in reading.of("person"))
 
 
 def _points_back(question: str) -> bool:
@@ -4591,7 +4638,8 @@ def _identifier_only(question: str, reading: Reading) -> bool:
     rest = question
     for e in sorted(ids, key=lambda e: e.start, reverse=True):
         rest = rest[:e.start] + " " + rest[e.end:]
-    return not re.findall(r"[^\W\d_]+", rest)
+    # (An arrow is a way asked: "T… -> ?" is where its money went.)
+    return not re.findall(r"[^\W\d_]+", rest) and not ARROW.search(rest)
 
 
 def _ordinal_only(question: str) -> bool:

@@ -15,8 +15,8 @@ _NAME = r"([^\W\d_]{4,24})"
 _BEFORE = re.compile(rf"(?<![\w-]){_NAME}\s+{_DISTRICT}(?!\w)", re.I)
 # (After the word in Russian or English only: "в районе Нурсат", "district Nursat"; a Kazakh
 # district word ends the name's phrase, "Нұрсат ауданындағы кладтар".)
-_AFTER = re.compile(rf"(?<!\w)(?:район\w{{0,2}}|мкр|микрорайон\w{{0,2}}|district)\s+{_NAME}(?![\w-])",
-                    re.I)
+_AFTER = re.compile(
+    rf"(?<!\w)(?:район\w{{0,2}}|мкр|микрорайон\w{{0,2}}|district)\s+{_NAME}(?![\w-])", re.I)
 # Words beside a district word that name none ("в каком районе", "which district", "қай аудан").
 _NOT_NAMES = {"каком", "какие", "каких", "какой", "этом", "этот", "which", "what", "this", "that",
               "each", "every", "other", "same", "қандай", "басқа", "осы", "барлық", "в", "the"}

@@ -22,7 +22,6 @@ from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, create_model
 from sqlalchemy import select
 
-from assistant.agent.injections import instructions_asked, instructs_an_ai
 from assistant.agent.asking_words import (
     CLAIM_ASKED,
     POSTS_ASKED,
@@ -31,6 +30,7 @@ from assistant.agent.asking_words import (
     telling_words,
 )
 from assistant.agent.claims import ANY_MARKER, local_day
+from assistant.agent.injections import instructions_asked, instructs_an_ai
 from assistant.agent.ledger import Ledger
 from assistant.agent.quantities import naming_quantities, quantities
 from assistant.agent.understanding import recipient_named, recipients_of_details

@@ -36,7 +36,7 @@ from tools.search.text import analyse
 from tools.store import CaseStore
 from tools.store.accounts import field_values, has_account
 from tools.store.schema import accounts, case_identifiers, records, sightings
-from tools.store.shops import shop_spellings
+from tools.store.shops import chats_of_shops, shop_spellings
 from tools.store.transfers import tags as case_tags
 from tools.trace.starts import WALLET_KINDS
 
@@ -166,6 +166,14 @@ class Vocabulary:
     # The case's payments of one sum (bank rows and transfers), each as its day, payer and
     # payee: asked only of the sum a question names.
     payments_of: Callable[[Decimal], list[str]] | None = None
+    # The accounts the statements write beside a person's name as "payer" or "payee": asked
+    # only of the one person a question names.
+    accounts_of: Callable[[str, str], list[str]] | None = None
+    # The identifiers of some kinds ("card", "tron", …) the chats of some shops (None: of them
+    # all) handed out, each with the text of a message handing it out: asked only of a kind
+    # a question names.
+    handed_out_of: Callable[[list[str] | None, tuple[str, ...]], list[tuple[str, str]]] | \
+        None = None
 
 
 @dataclass
@@ -450,6 +458,10 @@ def _window_match(words: list[tuple[int, int, str]], target: list[str],
     return None
 
 
+# An arrow between what is named and what is asked ("T… -> ?", "? → T…").
+ARROW = re.compile(r"->|→|=>|<-|←")
+
+
 def placeholders(question: str, entities: list[Named]) -> str:
     """The question with each entity replaced by a word for its kind (what the examples use)."""
     out, at = [], 0
@@ -561,8 +573,12 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                        r"deposited|put|sends|pays)\b|\bпоступ|\bкелді\b|\bкелген|толтырды|"
                        r"\bсал(?:ды|ған|ып|атын)\b|\bкім(?:дер)?\b[^?]{0,30}\bтөле|"
                        r"\b(?:got|came|went|flowed|come|get|gets) (?:in|into)\b|\bin there\b|"
+                       # "which transfer brought the most USDT into T…": money arriving there.
+                       r"\b(?:brought|brings|bring|put|puts|deposited)\b[^?]{0,40}\binto\b|"
                        # "на X какими платежами пришло": money arriving at X.
-                       r"\bна\s+\S+\s+(?:\w+\s+){0,3}пришл|\bпришл\w*\s+(?:\w+\s+){0,2}на\b"),
+                       r"\bна\s+\S+\s+(?:\w+\s+){0,3}пришл|\bпришл\w*\s+(?:\w+\s+){0,2}на\b|"
+                       # "? -> T…", "T… <- ?": an arrow into what is named, from what is asked.
+                       r"^\W*\?+\s*(?:->|→|=>)|(?:<-|←)\s*\?*\s*$"),
     ("forward", 0.05, r"(?<![а-яё])куда\b|\bқайда\b|"
                       r"\bwhere\b[^?]{0,60}\b(go|goes|gone|went|end(?:s|ed)? up|land(?:s|ed)?|"
                       r"wind up|wound up|moved?|flow(?:s|ed)?|sen[dt]|settle[ds]?)\b|"
@@ -591,7 +607,9 @@ _SIGNALS: dict[str, tuple[float, re.Pattern[str]]] = {k: (w, re.compile(p, re.I)
                       r"\b(?:қай|қандай)\b[^?]{0,25}(?:ға|ге|қа|ке)\s+(?:\w+\s+)?(?:төле|аудар|жібер)|"
                       r"\bна как\w+ (?:сч[её]т|карт|кошел|номер)\w*\s+(?:\w+\s+)?(?:плат|перев|"
                       r"отправ|скид|кида)|\b(?:which|what)\b[^?]{0,30}\bdid\b[^?]{0,30}\b(?:pay|send|"
-                      r"transfer)\b"),
+                      r"transfer)\b|"
+                      # "T… -> ?", "T… →": an arrow out of what is named, to what is asked.
+                      r"(?:->|→|=>)\s*\?*\s*$"),
     ("path", 0.03, r"\bпуть\b|\bпути\b|цепочк|маршрут|\bpath\b|\broute\b|\bchain\b|\bжол|тізбек|"
                    # How the money got from one to the other: the way, not only how much.
                    r"\bhow did\b[^?]{0,40}\b(?:get|go|move|reach|travel)\b[^?]{0,20}\bfrom\b|"
@@ -1019,10 +1037,30 @@ def case_vocabulary(store: CaseStore, case: str, revision: tuple[Any, ...] | Non
     def payments_of(amount: Decimal) -> list[str]:
         return payments_of_sum(store, case, amount)
 
+    def accounts_of(name: str, side: str) -> list[str]:
+        return accounts_of_name(store, case, name, side)
+
+    def handed_out_of(shops: list[str] | None, kinds: tuple[str, ...]
+                      ) -> list[tuple[str, str]]:
+        out: dict[str, str] = {}
+        with store.engine.connect() as conn:
+            chats = list(chats_of_shops(conn, case, shops or list(names.shops)[:50]))
+            for account, text in conn.execute(select(
+                    sightings.c.account_id, records.c.text).join(records, (
+                        records.c.case == sightings.c.case) & (
+                        records.c.id == sightings.c.record_id), isouter=True).where(
+                    sightings.c.case == case, sightings.c.shop.in_(chats[:100]),
+                    or_(*(sightings.c.account_id.startswith(f"{k}:") for k in kinds)))
+                    .limit(200)):
+                value = str(account).split(":", 1)[1]
+                out[value] = out.get(value) or str(text or "")[:2_000]
+        return sorted(out.items())
+
     return Vocabulary(shops=names.shops, people=names.people, recipients=names.recipients,
                       statements=names.statements, tags=names.tags, handed_out=handed_out,
                       known=known, complete=complete,
-                      statement_holders=names.statement_holders, payments_of=payments_of)
+                      statement_holders=names.statement_holders, payments_of=payments_of,
+                      accounts_of=accounts_of, handed_out_of=handed_out_of)
 
 
 # At most this many rows of one sum are read (a sum paid hundreds of times names no payment).
@@ -1046,6 +1084,25 @@ def statement_holders(store: CaseStore, case: str) -> dict[str, tuple[str, str]]
             if holder or account not in out:
                 out[str(account)] = (holder, str(bank or ""))
     return out
+
+
+def accounts_of_name(store: CaseStore, case: str, name: str, side: str) -> list[str]:
+    """The accounts the case's statements write beside `name` as its `side` ("payer" or
+    "payee"; a statement's own rows: its account), at most a few."""
+    data = records.c.data
+    out: list[str] = []
+    own_direction = "out" if side == "payer" else "in"
+    with store.engine.connect() as conn:
+        for account, statement, direction in conn.execute(select(
+                data[f"{side}_account"].as_string(), data["account"].as_string(),
+                data["direction"].as_string()).distinct().where(
+                records.c.case == case, records.c.kind == "bank_row",
+                data[f"{side}_name"].as_string() == name).limit(_MOST_OF_ONE_SUM)):
+            value = str(account or "").replace(" ", "") or \
+                (str(statement or "") if direction == own_direction else "")
+            if value and value not in out:
+                out.append(value)
+    return out[:8]
 
 
 def payments_of_sum(store: CaseStore, case: str, amount: Decimal) -> list[str]:

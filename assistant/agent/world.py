@@ -1,6 +1,7 @@
 """Questions about the world outside the case that use words a case question could use (the
-law, today's rates, regulation, a city's restaurants, an app's help, a game's score), told from questions asking what the
-case's own records say of such things (a post calling a shop legal)."""
+law, today's rates, regulation, a city's restaurants, an app's help, a game's score), told
+from questions asking what the case's own records say of such things (a post calling a shop
+legal)."""
 
 from __future__ import annotations
 

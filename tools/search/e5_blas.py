@@ -301,8 +301,8 @@ class E5Blas:
                 np.exp(scores, out=scores)
                 scores /= scores.sum(axis=2, keepdims=True)
                 context[a:b] = (scores @ v).transpose(1, 0, 2).reshape(b - a, H)
-            x = _layer_norm(x + context @ layer.out.transposed() + layer.out_b, layer.ln1_w, layer.ln1_b,
-                            self.eps)
+            x = _layer_norm(x + context @ layer.out.transposed() + layer.out_b, layer.ln1_w,
+                            layer.ln1_b, self.eps)
             hidden = _gelu(x @ layer.up.transposed() + layer.up_b)
             x = _layer_norm(x + hidden @ layer.down.transposed() + layer.down_b, layer.ln2_w, layer.ln2_b,
                             self.eps)
