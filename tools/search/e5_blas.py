@@ -304,8 +304,8 @@ class E5Blas:
             x = _layer_norm(x + context @ layer.out.transposed() + layer.out_b, layer.ln1_w,
                             layer.ln1_b, self.eps)
             hidden = _gelu(x @ layer.up.transposed() + layer.up_b)
-            x = _layer_norm(x + hidden @ layer.down.transposed() + layer.down_b, layer.ln2_w, layer.ln2_b,
-                            self.eps)
+            x = _layer_norm(x + hidden @ layer.down.transposed() + layer.down_b, layer.ln2_w,
+                            layer.ln2_b, self.eps)
         return np.add.reduceat(x, bounds[:-1], axis=0) / np.asarray(lengths)[:, None]
 
 
