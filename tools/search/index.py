@@ -339,6 +339,7 @@ class SearchIndex:
             finally:
                 queue.close()
                 self._analyses = {}
+                self.embedder.release()
             self.stage = "ready"
             return done
 
